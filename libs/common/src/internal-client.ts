@@ -1,0 +1,66 @@
+import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from './internal-auth';
+import { ProblemDetails, ProblemError } from './problem';
+
+export interface InternalResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * HTTP client for service-to-service calls: adds the internal credential and request id, applies
+ * a timeout, and turns a problem+json answer into a ProblemError carrying the same code.
+ */
+export class InternalClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  async json<T>(method: string, path: string, body?: unknown, requestId?: string): Promise<T> {
+    const res = await this.request(method, path, {
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      requestId,
+    });
+    const text = await res.text();
+    if (!res.ok) throw toProblemError(res.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A raw request; the caller reads the body. Errors are not translated. */
+  async request(
+    method: string,
+    path: string,
+    opts: { body?: RequestInit['body']; headers?: Record<string, string>; requestId?: string; timeoutMs?: number } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...opts.headers, [INTERNAL_TOKEN_HEADER]: this.token };
+    if (opts.requestId) headers[REQUEST_ID_HEADER] = opts.requestId;
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: opts.body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs),
+        // Node's fetch needs this for streamed bodies.
+        ...(opts.body && typeof (opts.body as ReadableStream).getReader === 'function' ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (e) {
+      throw new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${new URL(this.baseUrl).host} did not answer: ${(e as Error).name}`);
+    }
+  }
+}
+
+export function toProblemError(status: number, text: string): ProblemError {
+  try {
+    const p = JSON.parse(text) as ProblemDetails;
+    if (p && typeof p.code === 'string') {
+      const { type: _t, title, status: _s, code, detail, instance: _i, ...ext } = p;
+      return new ProblemError(status, code, title, detail, ext);
+    }
+  } catch {
+    /* not JSON: fall through */
+  }
+  return new ProblemError(status >= 500 ? 502 : status, 'DEPENDENCY_ERROR', 'Bad gateway', `Dependency answered ${status}`);
+}

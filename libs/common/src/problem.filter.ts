@@ -1,0 +1,80 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemError } from './problem';
+
+/** Codes for errors raised by the framework or body parsers rather than by our services. */
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/** Every error leaves as RFC 9457 problem+json; an unexpected one as a bare 500 without a stack. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const problem = this.toProblem(exception, req.originalUrl);
+    if (problem.status >= 500) {
+      this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`);
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown, instance: string): ProblemDetails {
+    if (exception instanceof ProblemError) return exception.toProblem(instance);
+    const status = statusOf(exception);
+    if (status !== undefined && status < 500) {
+      const body = exception instanceof HttpException ? exception.getResponse() : undefined;
+      const detail = detailOf(body) ?? (exception as Error).message;
+      const code = (typeof body === 'object' && body && (body as { code?: string }).code) || HTTP_CODES[status] || `HTTP_${status}`;
+      return new ProblemError(status, code, titleOf(status), detail).toProblem(instance);
+    }
+    return new ProblemError(500, 'INTERNAL_ERROR', 'Internal server error', 'The service failed to handle the request; it has been logged.').toProblem(instance);
+  }
+}
+
+/** Nest HttpExceptions and body-parser/multer errors both carry a status. */
+function statusOf(e: unknown): number | undefined {
+  if (e instanceof HttpException) return e.getStatus();
+  const s = (e as { status?: unknown; statusCode?: unknown })?.status ?? (e as { statusCode?: unknown })?.statusCode;
+  return typeof s === 'number' && s >= 400 && s < 600 ? s : undefined;
+}
+
+function detailOf(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (body && typeof body === 'object') {
+    const m = (body as { message?: unknown }).message;
+    if (Array.isArray(m)) return m.join('; ');
+    if (typeof m === 'string') return m;
+  }
+  return undefined;
+}
+
+function titleOf(status: number): string {
+  return (
+    {
+      400: 'Bad request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not found',
+      409: 'Conflict',
+      413: 'Payload too large',
+      415: 'Unsupported media type',
+      422: 'Unprocessable content',
+      429: 'Too many requests',
+    }[status] ?? 'Error'
+  );
+}

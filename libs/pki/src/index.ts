@@ -1,0 +1,3 @@
+export * from './indication';
+export * from './signer';
+export * from './report';
