@@ -1,0 +1,64 @@
+import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyAuthenticator, ApiKeyStore } from './api-key.authenticator';
+import { generateApiKey } from './api-keys';
+
+/** An in-memory store: the port's second implementation, for the rules alone. */
+class MemoryStore extends ApiKeyStore {
+  rows: ApiKeyEntity[] = [];
+  touched: string[] = [];
+  async findByPrefix(prefix: string) {
+    return this.rows.find((r) => r.prefix === prefix);
+  }
+  async touch(id: string) {
+    this.touched.push(id);
+  }
+}
+
+const NOW = new Date('2026-11-25T10:00:00Z');
+
+function keyRow(over: Partial<ApiKeyEntity> = {}) {
+  const { key, prefix, hash } = generateApiKey();
+  const row = Object.assign(new ApiKeyEntity(), {
+    id: 'k1', name: 'dms', prefix, hash, scopes: ['sign'], organizationIds: [], createdAt: NOW, expiresAt: null, revokedAt: null, lastUsedAt: null, ...over,
+  });
+  return { key, row };
+}
+
+describe('ApiKeyAuthenticator', () => {
+  const setup = (over?: Partial<ApiKeyEntity>) => {
+    const store = new MemoryStore();
+    const { key, row } = keyRow(over);
+    store.rows.push(row);
+    return { store, key, auth: new ApiKeyAuthenticator(store, () => NOW) };
+  };
+
+  it('accepts a valid bearer key and records its use', async () => {
+    const { store, key, auth } = setup();
+    const r = await auth.authenticate(`Bearer ${key}`);
+    expect(r).toEqual({ ok: true, caller: { keyId: 'k1', name: 'dms', scopes: ['sign'], organizationIds: [] } });
+    expect(store.touched).toEqual(['k1']);
+  });
+
+  it.each([
+    [undefined, 'MISSING'],
+    ['Bearer', 'MALFORMED'],
+    ['Basic abc', 'MALFORMED'],
+    [`Bearer kyso_00000000_${'0'.repeat(56)}`, 'UNKNOWN'],
+  ])('refuses %s as %s', async (header, reason) => {
+    const { auth } = setup();
+    expect(await auth.authenticate(header)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses an expired key and a revoked key', async () => {
+    const expired = setup({ expiresAt: new Date(NOW.getTime() - 1) });
+    expect(await expired.auth.authenticate(`Bearer ${expired.key}`)).toEqual({ ok: false, reason: 'EXPIRED' });
+    const revoked = setup({ revokedAt: new Date(NOW.getTime() - 1) });
+    expect(await revoked.auth.authenticate(`Bearer ${revoked.key}`)).toEqual({ ok: false, reason: 'REVOKED' });
+    expect(revoked.store.touched).toEqual([]);
+  });
+
+  it('accepts a key that expires later', async () => {
+    const later = setup({ expiresAt: new Date(NOW.getTime() + 1000) });
+    expect((await later.auth.authenticate(`Bearer ${later.key}`)).ok).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { url } from '@kyso/common';
+import { createApiKey, isScope, SCOPES, Scope } from './api-keys';
+
+const USAGE = `usage: cli create-api-key --name NAME --scopes ${SCOPES.join(',')} [--organization-ids ID,...] [--expires-at ISO-8601] [--json]
+  Prints the new key once; only its hash is stored. Uses KYSO_DATABASE_URL.`;
+
+/** Runs one command; returns the exit code (0 done, 2 bad usage, 1 failure). */
+export async function runCli(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'create-api-key') {
+    err(USAGE);
+    return 2;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: { name: { type: 'string' }, scopes: { type: 'string' }, 'organization-ids': { type: 'string' }, 'expires-at': { type: 'string' }, json: { type: 'boolean' } },
+    }).values;
+  } catch (e) {
+    err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const name = values.name as string | undefined;
+  const scopes = String(values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = scopes.filter((s) => !isScope(s));
+  const expiresAt = values['expires-at'] ? new Date(String(values['expires-at'])) : undefined;
+  if (!name || !scopes.length || bad.length || (expiresAt && Number.isNaN(expiresAt.getTime()))) {
+    err(`${bad.length ? `unknown scope(s): ${bad.join(', ')}\n` : ''}${USAGE}`);
+    return 2;
+  }
+  const organizationIds = values['organization-ids'] ? String(values['organization-ids']).split(',').map((s) => s.trim()) : undefined;
+  try {
+    const databaseUrl = url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso');
+    const created = await createApiKey(databaseUrl, { name, scopes: scopes as Scope[], organizationIds, expiresAt });
+    if (values.json) out(JSON.stringify(created));
+    else out(`API key "${created.name}" (id ${created.id}, scopes ${created.scopes.join(',')}):\n${created.key}\nStore it now: it cannot be shown again.`);
+    return 0;
+  } catch (e) {
+    err(`create-api-key failed: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { postgresOptions } from '@kyso/common';
+import { ApiKeyEntity } from './api-key.entity';
+import { CreateGatewaySchema1795630000000 } from './migrations/1795630000000-CreateGatewaySchema';
+import { CreateApiKeyTable1795630000001 } from './migrations/1795630000001-CreateApiKeyTable';
+
+export const GATEWAY_SCHEMA = 'gateway';
+
+/** The gateway's DataSource, shared by the app, the CLI and the migration runner. */
+export function gatewayDataSource(databaseUrl: string): DataSource {
+  return new DataSource(
+    postgresOptions({
+      url: databaseUrl,
+      schema: GATEWAY_SCHEMA,
+      entities: [ApiKeyEntity],
+      migrations: [CreateGatewaySchema1795630000000, CreateApiKeyTable1795630000001],
+    }),
+  );
+}
+
+export async function migrateGateway(databaseUrl: string): Promise<void> {
+  const ds = gatewayDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    // TypeORM creates its migrations table inside the schema before the first migration runs.
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS ${GATEWAY_SCHEMA}`);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** For the TypeORM CLI (`typeorm -d dist/apps/gateway/src/data-source.js migration:run`). */
+export default gatewayDataSource(process.env.KYSO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kyso');

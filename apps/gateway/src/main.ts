@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { listen } from '@kyso/common';
+import { createGatewayApp } from './app';
+import { gatewayConfigFromEnv } from './config';
+
+async function main(): Promise<void> {
+  const config = gatewayConfigFromEnv();
+  const app = await createGatewayApp(config);
+  await listen(app, { name: 'gateway', port: config.port, host: config.host });
+}
+
+main().catch((e) => {
+  console.error(`gateway failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});

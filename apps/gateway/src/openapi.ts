@@ -1,0 +1,129 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+
+/** RFC 9457 problem details, as every error leaves the API. */
+export class ProblemDto {
+  @ApiProperty({ example: 'https://kyso.invalid/problems/unauthenticated' }) type: string;
+  @ApiProperty({ example: 'Unauthorized' }) title: string;
+  @ApiProperty({ example: 401 }) status: number;
+  @ApiProperty({ example: 'UNAUTHENTICATED', description: 'Stable machine-readable code' }) code: string;
+  @ApiPropertyOptional({ example: 'The API key is not known.' }) detail?: string;
+  @ApiPropertyOptional({ example: '/api/v1/validations/pdf' }) instance?: string;
+}
+
+const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; detail: string }> = {
+  400: { description: 'Missing or invalid field', code: 'MISSING_FIELD', detail: 'The multipart field "file" is required.' },
+  401: { description: 'No, unknown, expired or revoked API key', code: 'UNAUTHENTICATED', detail: 'The API key is not known.' },
+  403: { description: 'The key lacks the scope of this route, or signing is not allowed', code: 'INSUFFICIENT_SCOPE', detail: 'This API key lacks the "sign" scope.' },
+  404: { description: 'Unknown resource', code: 'VALIDATION_NOT_FOUND', detail: 'No validation with id 0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d.' },
+  413: { description: 'Request body over the limit of this route', code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the limit of 26214400 bytes for this route.' },
+  422: { description: 'The file is not a readable PDF', code: 'INVALID_PDF', detail: 'The file is not a readable PDF: no %PDF header' },
+};
+
+/** problem+json responses for the given statuses, with the shared schema and an example each. */
+export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiExtraModels(ProblemDto),
+    ...statuses.map((status) => {
+      const p = PROBLEM_EXAMPLES[status];
+      return ApiResponse({
+        status,
+        description: p.description,
+        content: {
+          'application/problem+json': {
+            schema: { $ref: getSchemaPath(ProblemDto) },
+            example: { type: `https://kyso.invalid/problems/${p.code.toLowerCase().replace(/_/g, '-')}`, title: 'Error', status, code: p.code, detail: p.detail },
+          },
+        },
+      });
+    }),
+  );
+}
+
+export const REPORT_EXAMPLE = {
+  conclusion: 'TOTAL-PASSED',
+  validationTime: '2026-11-25T09:30:00.000Z',
+  documentSha256: '5f1c0f0e8d4b6f6e2a9a1c3d7b8e9f00112233445566778899aabbccddeeff00',
+  signatureCount: 1,
+  signatures: [
+    {
+      id: 'Signature1',
+      fieldName: 'Signature1',
+      indication: 'TOTAL-PASSED',
+      subIndication: null,
+      signer: {
+        name: 'Nguyễn Văn A',
+        organisation: 'Sở Thông tin và Truyền thông',
+        title: 'Giám đốc',
+        email: 'nva@example.gov.vn',
+        certificateSerial: '1A2B3C4D',
+        issuer: 'CN=Kyso Dev Government CA',
+      },
+      signingTime: { claimed: '2026-11-25T09:00:00.000Z', timestamped: null },
+      subFilter: 'ETSI.CAdES.detached',
+      digestAlgorithm: 'SHA-256',
+      signatureAlgorithm: 'RSASSA-PKCS1-v1_5',
+      coverage: { byteRange: [0, 1200, 9394, 800], coversWholeRevision: true, coversWholeDocument: true, signedRevisionLength: 10194 },
+      modifications: { changedAfterSigning: false, allowed: null, description: [] },
+      chain: [
+        {
+          subject: 'CN=Nguyễn Văn A, O=Sở Thông tin và Truyền thông',
+          issuer: 'CN=Kyso Dev Government CA',
+          serialNumber: '1A2B3C4D',
+          notBefore: '2026-01-01T00:00:00.000Z',
+          notAfter: '2028-01-01T00:00:00.000Z',
+          sha256: 'AB12...',
+          trustAnchor: false,
+        },
+      ],
+      revocation: { checked: true, source: 'ocsp', producedAt: '2026-11-25T09:29:59.000Z', fetchedAt: '2026-11-25T09:30:00.000Z' },
+      reasons: [],
+    },
+  ],
+  reasons: [],
+};
+
+/** The shape of a validation answer; `report` is the DocumentReport of libs/pki (see the examples). */
+export const VALIDATION_RESULT_SCHEMA = {
+  type: 'object',
+  required: ['id', 'status'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['pending', 'done', 'failed'] },
+    report: {
+      type: 'object',
+      description: 'Present when done',
+      properties: {
+        conclusion: { type: 'string', enum: ['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE'], description: 'The worst indication of the signatures' },
+        validationTime: { type: 'string', format: 'date-time' },
+        documentSha256: { type: 'string' },
+        signatureCount: { type: 'integer' },
+        signatures: { type: 'array', items: { type: 'object' } },
+        reasons: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, messageVi: { type: 'string' } } } },
+      },
+    },
+    error: { type: 'object', description: 'Present when failed', properties: { code: { type: 'string' } } },
+  },
+};
+
+export const UNSIGNED_REPORT_EXAMPLE = {
+  conclusion: 'INDETERMINATE',
+  validationTime: '2026-11-25T09:30:00.000Z',
+  documentSha256: '0f0e...',
+  signatureCount: 0,
+  signatures: [],
+  reasons: [{ code: 'NO_SIGNATURE', message: 'The document has no signature.', messageVi: 'Tài liệu không có chữ ký số.' }],
+};
+
+/** Serves the public API description at /docs (UI) and /docs-json. */
+export function setupOpenApi(app: NestExpressApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Kyso')
+    .setDescription('Digital signatures for official documents: signing and validation of PDFs. Errors are RFC 9457 problem+json with a stable `code`.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A system API key: kyso_<prefix>_<secret>' }, 'apiKey')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,113 @@
+import type { Request, Response } from 'express';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CALLER_HEADER, InternalClient, ProblemError } from '@kyso/common';
+import { requestIdOf } from './request-id';
+
+export const PUBLIC_PREFIX = '/api/v1';
+
+/** Response headers a client may see from a service; everything else stays inside. */
+const PASSED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'location', 'x-kyso-signature-id', 'retry-after', 'cache-control'];
+
+export interface ProxyCall {
+  client: InternalClient;
+  method: 'GET' | 'POST';
+  /** Path on the service, with its query string. */
+  path: string;
+  callerId: string;
+  /** Largest body accepted; undefined for calls without a body. */
+  maxBodyBytes?: number;
+  timeoutMs: number;
+}
+
+export const payloadTooLarge = (limit: number) =>
+  new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `The request body exceeds the limit of ${limit} bytes for this route.`, { limit });
+
+/**
+ * Forwards a request to an internal service by streaming: the gateway never buffers or parses the
+ * body (multipart uploads can be large), and counts bytes so a chunked upload cannot exceed the
+ * limit that Content-Length would have caught.
+ */
+export async function proxy(req: Request, res: Response, call: ProxyCall): Promise<void> {
+  const headers: Record<string, string> = { [CALLER_HEADER]: call.callerId };
+  for (const h of ['content-type', 'accept']) {
+    const v = req.header(h);
+    if (v) headers[h] = v;
+  }
+  let body: ReadableStream | Buffer | undefined;
+  const limit = call.maxBodyBytes;
+  let overLimit = false;
+  if (limit !== undefined) {
+    const declared = Number(req.header('content-length'));
+    if (Number.isFinite(declared) && declared > limit) throw refuseBody(res, limit);
+    if ((req as Request & { _body?: boolean })._body) {
+      // Already read by the JSON parser (its own limit applied): forward what it parsed.
+      body = Buffer.from(JSON.stringify(req.body));
+    } else {
+      let seen = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          seen += chunk.length;
+          if (seen > limit) {
+            overLimit = true;
+            done(payloadTooLarge(limit));
+          } else done(null, chunk);
+        },
+      });
+      req.on('close', () => {
+        if (!req.complete) counter.destroy(new Error('client went away'));
+      });
+      req.pipe(counter);
+      body = Readable.toWeb(counter) as unknown as ReadableStream;
+    }
+  }
+
+  let upstream: globalThis.Response;
+  try {
+    upstream = await call.client.request(call.method, call.path, { body, headers, requestId: requestIdOf(req), timeoutMs: call.timeoutMs });
+  } catch (e) {
+    if (overLimit && limit !== undefined) throw refuseBody(res, limit);
+    throw e;
+  }
+  if (overLimit && limit !== undefined) {
+    await upstream.body?.cancel();
+    throw refuseBody(res, limit);
+  }
+
+  res.status(upstream.status);
+  for (const name of PASSED_RESPONSE_HEADERS) {
+    const v = upstream.headers.get(name);
+    if (v === null) continue;
+    res.setHeader(name, name === 'location' ? publicLocation(v) : v);
+  }
+  const length = upstream.headers.get('content-length');
+  if (length !== null && !upstream.headers.has('content-encoding')) res.setHeader('content-length', length);
+  if (!upstream.body) {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream), res);
+  } catch {
+    // The service or the client went away mid-stream: nothing sensible can still be sent.
+    res.destroy();
+  }
+}
+
+/** The rest of an oversized upload is not worth reading: answer and close the connection. */
+function refuseBody(res: Response, limit: number): ProblemError {
+  res.setHeader('connection', 'close');
+  return payloadTooLarge(limit);
+}
+
+/** A service's Location, as the public path through the gateway. */
+export function publicLocation(location: string): string {
+  let path = location;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    const u = new URL(location);
+    path = u.pathname + u.search;
+  }
+  if (!path.startsWith('/')) path = `/${path}`;
+  if (path === PUBLIC_PREFIX || path.startsWith(`${PUBLIC_PREFIX}/`)) return path;
+  return `${PUBLIC_PREFIX}${path}`;
+}

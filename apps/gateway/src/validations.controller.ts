@@ -1,0 +1,89 @@
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiKeyGuard, callerOf, RequireScope } from './auth.guard';
+import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
+import { proxy } from './proxy';
+import { UPSTREAMS, Upstreams } from './upstreams';
+
+const ID_EXAMPLE = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
+
+@ApiTags('validations')
+@ApiBearerAuth('apiKey')
+@Controller('validations')
+@UseGuards(ApiKeyGuard)
+export class ValidationsController {
+  constructor(@Inject(UPSTREAMS) private readonly up: Upstreams) {}
+
+  @Post('pdf')
+  @RequireScope('validate')
+  @ApiOperation({
+    summary: 'Validate the signatures of a PDF',
+    description: 'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The signed PDF' } } },
+  })
+  @ApiQuery({ name: 'wait', required: false, schema: { type: 'integer', minimum: 0, maximum: 60, default: 10 }, description: 'Seconds to wait for the report' })
+  @ApiResponse({
+    status: 200,
+    description: 'Validated',
+    content: {
+      'application/json': {
+        schema: VALIDATION_RESULT_SCHEMA,
+        examples: {
+          signed: { summary: 'One valid signature', value: { id: ID_EXAMPLE, status: 'done', report: REPORT_EXAMPLE } },
+          unsigned: { summary: 'No signature', value: { id: ID_EXAMPLE, status: 'done', report: UNSIGNED_REPORT_EXAMPLE } },
+        },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'Still validating; poll the Location',
+    headers: { Location: { description: 'Where the result will be', schema: { type: 'string', example: `/api/v1/validations/${ID_EXAMPLE}` } } },
+    content: { 'application/json': { schema: VALIDATION_RESULT_SCHEMA, example: { id: ID_EXAMPLE, status: 'pending' } } },
+  })
+  @ApiProblems(400, 401, 403, 413, 422)
+  async validatePdf(@Req() req: Request, @Res() res: Response, @Query('wait') wait?: string): Promise<void> {
+    const query = wait === undefined ? '' : `?wait=${encodeURIComponent(String(wait))}`;
+    await proxy(req, res, {
+      client: this.up.verifier,
+      method: 'POST',
+      path: `/validations/pdf${query}`,
+      callerId: callerOf(req).keyId,
+      maxBodyBytes: this.up.bodyLimits.validationsPdf,
+      timeoutMs: this.up.timeoutMs,
+    });
+  }
+
+  @Get(':id')
+  @RequireScope('validate')
+  @ApiOperation({ summary: 'A validation: pending, done with its report, or failed', description: 'Needs the `validate` scope.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({
+    status: 200,
+    description: '`status` is pending, done (with `report`) or failed (with `error.code`)',
+    content: {
+      'application/json': {
+        schema: VALIDATION_RESULT_SCHEMA,
+        examples: {
+          done: { value: { id: ID_EXAMPLE, status: 'done', report: REPORT_EXAMPLE } },
+          pending: { value: { id: ID_EXAMPLE, status: 'pending' } },
+          failed: { value: { id: ID_EXAMPLE, status: 'failed', error: { code: 'MALFORMED_PDF' } } },
+        },
+      },
+    },
+  })
+  @ApiProblems(401, 403, 404)
+  async getValidation(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    await proxy(req, res, {
+      client: this.up.verifier,
+      method: 'GET',
+      path: `/validations/${encodeURIComponent(id)}`,
+      callerId: callerOf(req).keyId,
+      timeoutMs: this.up.timeoutMs,
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { createTestDatabase } from '../../../test/support/db';
+import { gatewayDataSource, migrateGateway } from '../src/data-source';
+import { runCli } from '../src/cli';
+import { hashApiKey } from '../src/api-keys';
+
+describe('gateway CLI create-api-key', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  const saved = process.env.KYSO_DATABASE_URL;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('kyso_gwcli');
+    await migrateGateway(db.url);
+    await migrateGateway(db.url); // rerunning is harmless
+    process.env.KYSO_DATABASE_URL = db.url;
+  });
+
+  afterAll(async () => {
+    process.env.KYSO_DATABASE_URL = saved;
+    await db?.drop();
+  });
+
+  it('prints the key once and stores only its hash', async () => {
+    const out: string[] = [];
+    const code = await runCli(['create-api-key', '--name', 'dms', '--scopes', 'sign,validate', '--json'], (s) => out.push(s), () => undefined);
+    expect(code).toBe(0);
+    const created = JSON.parse(out[0]);
+    expect(created.key).toMatch(/^kyso_[0-9a-f]{8}_[0-9a-f]{56}$/);
+    expect(created.scopes).toEqual(['sign', 'validate']);
+    const ds = gatewayDataSource(db.url);
+    await ds.initialize();
+    try {
+      const rows = await ds.query('SELECT * FROM gateway.api_key WHERE id = $1', [created.id]);
+      expect(rows[0].hash).toBe(hashApiKey(created.key));
+      expect(JSON.stringify(rows[0])).not.toContain(created.key.slice(14));
+      expect(rows[0].scopes).toEqual(['sign', 'validate']);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('refuses unknown scopes and missing names with usage (exit 2)', async () => {
+    const err: string[] = [];
+    expect(await runCli(['create-api-key', '--name', 'x', '--scopes', 'sign,admin'], () => undefined, (s) => err.push(s))).toBe(2);
+    expect(err.join()).toContain('unknown scope(s): admin');
+    expect(await runCli(['create-api-key', '--scopes', 'sign'], () => undefined, () => undefined)).toBe(2);
+    expect(await runCli(['nope'], () => undefined, () => undefined)).toBe(2);
+  });
+});

@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ListQueryDto } from '../shared/list-query.dto';
+import { CERTIFICATE_STATUSES, SUBJECT_TYPES, SubjectType } from './certificate';
+
+/** Chains longer than this are not certificate chains we issue (a budget). */
+export const MAX_CHAIN_LENGTH = 8;
+const MAX_PEM_CHARS = 64 * 1024;
+
+export class CreateCertificateDto {
+  @ApiProperty({ description: 'The certificate, PEM', example: '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n' })
+  @IsString()
+  @MaxLength(MAX_PEM_CHARS)
+  certificatePem: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Issuing CA certificates, PEM, leaf-most first' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CHAIN_LENGTH)
+  @IsString({ each: true })
+  @MaxLength(MAX_PEM_CHARS, { each: true })
+  chainPem?: string[];
+
+  @ApiProperty({ enum: SUBJECT_TYPES })
+  @IsIn(SUBJECT_TYPES)
+  subjectType: SubjectType;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for a person certificate' })
+  @IsOptional()
+  @IsUUID('all')
+  holderOfficialId?: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  organizationId: string;
+
+  @ApiProperty({ example: 'pkcs11:token=kyso-dev;object=an-nv;id=%01', description: 'Key location, PKCS#11 URI (RFC 7512)' })
+  @IsString()
+  @Length(8, 1024)
+  @Matches(/^pkcs11:/, { message: 'keyUri must be a PKCS#11 URI (pkcs11:...)' })
+  keyUri: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  deviceId?: string;
+
+  @ApiProperty({ description: 'PIN the holder gives to sign; stored only as a scrypt hash', minLength: 4, maxLength: 64, writeOnly: true })
+  @IsString()
+  @Length(4, 64, { message: 'signingPin must be 4 to 64 characters' })
+  signingPin: string;
+}
+
+export class ListCertificatesQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  holderOfficialId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  organizationId?: string;
+}
+
+export class CertificateViewDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '5A0F3C' }) serialNumber: string;
+  @ApiProperty({ example: 'CN=Nguyễn Văn An, O=Sở TT&TT Hà Nam, C=VN' }) subject: string;
+  @ApiProperty({ example: 'CN=Kyso Dev Government CA, C=VN' }) issuer: string;
+  @ApiProperty({ format: 'date-time' }) notBefore: string;
+  @ApiProperty({ format: 'date-time' }) notAfter: string;
+  @ApiProperty({ enum: CERTIFICATE_STATUSES, description: '"expired" once notAfter has passed, whatever is stored' }) status: string;
+  @ApiProperty({ enum: SUBJECT_TYPES }) subjectType: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) holderOfficialId: string | null;
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) deviceId: string | null;
+  @ApiProperty() keyUri: string;
+  @ApiProperty({ description: 'SHA-256 of the DER, upper-case hex' }) sha256: string;
+  @ApiProperty({ nullable: true, type: String }) revocationReason: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revokedAt: string | null;
+  @ApiProperty() certificatePem: string;
+  @ApiProperty({ type: [String] }) chainPem: string[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}

@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ schema: 'registry', name: 'certificate' })
+export class CertificateEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'serial_number', type: 'text' })
+  serialNumber: string;
+
+  @Column('text')
+  issuer: string;
+
+  @Column('text')
+  subject: string;
+
+  @Column({ name: 'subject_type', type: 'text' })
+  subjectType: string;
+
+  @Column({ name: 'not_before', type: 'timestamptz' })
+  notBefore: Date;
+
+  @Column({ name: 'not_after', type: 'timestamptz' })
+  notAfter: Date;
+
+  @Column('text')
+  status: string;
+
+  @Column({ name: 'revocation_reason', type: 'text', nullable: true })
+  revocationReason: string | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ name: 'holder_official_id', type: 'uuid', nullable: true })
+  holderOfficialId: string | null;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId: string;
+
+  @Column({ name: 'device_id', type: 'uuid', nullable: true })
+  deviceId: string | null;
+
+  @Column({ name: 'key_uri', type: 'text' })
+  keyUri: string;
+
+  @Column({ name: 'certificate_der', type: 'bytea' })
+  certificateDer: Buffer;
+
+  @Column({ name: 'chain_der', type: 'bytea', array: true })
+  chainDer: Buffer[];
+
+  @Column('text')
+  sha256: string;
+
+  @Column({ name: 'signing_pin_hash', type: 'text' })
+  signingPinHash: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,83 @@
+import { toPem } from '@kyso/pki';
+
+export const SUBJECT_TYPES = ['person', 'organization', 'device'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+export const CERTIFICATE_STATUSES = ['active', 'suspended', 'revoked', 'expired'] as const;
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+/** A registered certificate as stored, including the PIN hash: it never leaves the service. */
+export interface CertificateRecord {
+  id: string;
+  serialNumber: string;
+  issuer: string;
+  subject: string;
+  subjectType: SubjectType;
+  notBefore: Date;
+  notAfter: Date;
+  /** As stored; read `effectiveStatus` for what holds now. */
+  status: CertificateStatus;
+  revocationReason: string | null;
+  revokedAt: Date | null;
+  holderOfficialId: string | null;
+  organizationId: string;
+  deviceId: string | null;
+  keyUri: string;
+  certificateDer: Uint8Array;
+  chainDer: Uint8Array[];
+  sha256: string;
+  signingPinHash: string;
+  createdAt: Date;
+}
+
+export type NewCertificateRecord = Omit<CertificateRecord, 'id' | 'createdAt' | 'status' | 'revocationReason' | 'revokedAt'>;
+
+/** What callers see: no PIN hash, PEM instead of bytes, and the status that holds at `now`. */
+export interface CertificateView {
+  id: string;
+  serialNumber: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  status: CertificateStatus;
+  subjectType: SubjectType;
+  holderOfficialId: string | null;
+  organizationId: string;
+  deviceId: string | null;
+  keyUri: string;
+  sha256: string;
+  revocationReason: string | null;
+  revokedAt: string | null;
+  certificatePem: string;
+  chainPem: string[];
+  createdAt: string;
+}
+
+/** A certificate past its notAfter reads `expired`, whatever is stored (docs/internal-api.md). */
+export function effectiveStatus(c: Pick<CertificateRecord, 'status' | 'notAfter'>, now: Date): CertificateStatus {
+  return now.getTime() > c.notAfter.getTime() ? 'expired' : c.status;
+}
+
+export function toCertificateView(c: CertificateRecord, now: Date): CertificateView {
+  return {
+    id: c.id,
+    serialNumber: c.serialNumber,
+    subject: c.subject,
+    issuer: c.issuer,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    status: effectiveStatus(c, now),
+    subjectType: c.subjectType,
+    holderOfficialId: c.holderOfficialId,
+    organizationId: c.organizationId,
+    deviceId: c.deviceId,
+    keyUri: c.keyUri,
+    sha256: c.sha256,
+    revocationReason: c.revocationReason,
+    revokedAt: c.revokedAt?.toISOString() ?? null,
+    certificatePem: toPem('CERTIFICATE', c.certificateDer),
+    chainPem: c.chainDer.map((d) => toPem('CERTIFICATE', d)),
+    createdAt: c.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { listen } from '@kyso/common';
+import { createRegistryApp } from './app';
+import { registryConfigFromEnv } from './config';
+
+async function main(): Promise<void> {
+  const config = registryConfigFromEnv();
+  const app = await createRegistryApp(config);
+  await listen(app, { name: 'registry', host: config.host, port: config.port, internalToken: config.internalToken });
+}
+
+main().catch((e: Error) => {
+  console.error(`registry failed to start: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CertificatesModule } from './certificates/certificates.module';
+import type { RegistryConfig } from './config';
+import { registryDataSourceOptions } from './data-source';
+import { KeyDevicesModule } from './devices/key-devices.module';
+import { HealthModule } from './health/health.module';
+import { OfficialsModule } from './officials/officials.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { SharedModule } from './shared/shared.module';
+import { registryValidationPipe } from './shared/validation';
+import { SigningAuthorizationsModule } from './signing-authorizations/signing-authorizations.module';
+import { TrustAnchorsModule } from './trust-anchors/trust-anchors.module';
+
+/** One Nest module per bounded context; lifecycle requests, audit and reports join as further modules. */
+@Module({})
+export class RegistryModule {
+  static forRoot(config: RegistryConfig): DynamicModule {
+    return {
+      module: RegistryModule,
+      imports: [
+        // A few quick retries, not Nest's default of nine 3-second ones: a wrong URL should fail the boot promptly.
+        TypeOrmModule.forRoot({ ...registryDataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 3, retryDelay: 1000 }),
+        SharedModule,
+        HealthModule,
+        OrganizationsModule,
+        OfficialsModule,
+        KeyDevicesModule,
+        CertificatesModule,
+        SigningAuthorizationsModule,
+        TrustAnchorsModule,
+      ],
+      providers: [{ provide: APP_PIPE, useFactory: registryValidationPipe }],
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import type { CertificateRecord, CertificateStatus } from '../certificates/certificate';
+import { effectiveStatus } from '../certificates/certificate';
+import type { Official } from '../officials/official';
+
+export type SigningRefusalCode =
+  | 'CERTIFICATE_NOT_FOUND'
+  | 'OFFICIAL_NOT_FOUND'
+  | 'NOT_CERTIFICATE_HOLDER'
+  | 'OFFICIAL_NOT_ACTIVE'
+  | 'CERTIFICATE_NOT_ACTIVE'
+  | 'WRONG_PIN';
+
+export interface SigningRefusal {
+  allowed: false;
+  code: SigningRefusalCode;
+  message: string;
+  messageVi: string;
+  /** For CERTIFICATE_NOT_ACTIVE: which state stops it. */
+  certificateStatus?: Exclude<CertificateStatus, 'active'> | 'not-yet-valid';
+}
+
+export type SigningDecision = { allowed: true } | SigningRefusal;
+
+export interface SigningAuthorizationInput {
+  certificate: Pick<CertificateRecord, 'subjectType' | 'holderOfficialId' | 'organizationId' | 'status' | 'notBefore' | 'notAfter' | 'signingPinHash'> | undefined;
+  official: Pick<Official, 'id' | 'organizationId' | 'roles' | 'employmentStatus'> | undefined;
+  now: Date;
+  /** Checks the PIN given against the stored hash; called only when everything else allows signing. */
+  pinMatches: (signingPinHash: string) => Promise<boolean>;
+}
+
+const refuse = (code: SigningRefusalCode, message: string, messageVi: string, extra: Partial<SigningRefusal> = {}): SigningRefusal => ({
+  allowed: false,
+  code,
+  message,
+  messageVi,
+  ...extra,
+});
+
+const NOT_ACTIVE: Record<NonNullable<SigningRefusal['certificateStatus']>, [string, string]> = {
+  revoked: ['The certificate has been revoked.', 'Chứng thư số đã bị thu hồi, không được sử dụng để ký số.'],
+  suspended: ['The certificate is suspended.', 'Chứng thư số đang bị tạm dừng, không được sử dụng để ký số.'],
+  expired: ['The certificate has expired.', 'Chứng thư số đã hết hạn, không được sử dụng để ký số.'],
+  'not-yet-valid': ['The certificate is not yet valid.', 'Chứng thư số chưa đến thời điểm có hiệu lực.'],
+};
+
+/**
+ * Who may sign with which certificate. A person certificate only by its holder; an organisation
+ * certificate only by a clerk (văn thư) of that organisation, who keeps it by regulation; a device
+ * certificate never on behalf of an official. The certificate must be active and within its validity
+ * period, the official in active service, and the PIN right. The PIN is checked last, so nobody can
+ * probe a PIN for a certificate they may not use.
+ */
+export async function decideSigningAuthorization(input: SigningAuthorizationInput): Promise<SigningDecision> {
+  const { certificate: cert, official, now } = input;
+  if (!cert) return refuse('CERTIFICATE_NOT_FOUND', 'The certificate is not registered.', 'Chứng thư số không có trong hệ thống quản lý.');
+  if (!official) {
+    return refuse('OFFICIAL_NOT_FOUND', 'The acting official is not registered.', 'Không tìm thấy thông tin cán bộ, công chức thực hiện ký số.');
+  }
+  const holderProblem = checkHolder(cert, official);
+  if (holderProblem) return holderProblem;
+  if (official.employmentStatus !== 'active') {
+    return refuse('OFFICIAL_NOT_ACTIVE', 'The official is not in active service.', 'Cán bộ, công chức không còn đang công tác nên không được ký số.');
+  }
+  const status = now.getTime() < cert.notBefore.getTime() ? 'not-yet-valid' : effectiveStatus(cert, now);
+  if (status !== 'active') return refuse('CERTIFICATE_NOT_ACTIVE', ...NOT_ACTIVE[status], { certificateStatus: status });
+  if (!(await input.pinMatches(cert.signingPinHash))) return refuse('WRONG_PIN', 'The PIN is wrong.', 'Mã PIN không đúng.');
+  return { allowed: true };
+}
+
+function checkHolder(cert: SigningAuthorizationInput['certificate'] & object, official: SigningAuthorizationInput['official'] & object): SigningRefusal | undefined {
+  switch (cert.subjectType) {
+    case 'person':
+      return cert.holderOfficialId === official.id
+        ? undefined
+        : refuse(
+            'NOT_CERTIFICATE_HOLDER',
+            'This personal certificate belongs to another official.',
+            'Chứng thư số cá nhân này không thuộc về người ký; chỉ người được cấp mới được sử dụng.',
+          );
+    case 'organization':
+      return official.organizationId === cert.organizationId && official.roles.includes('clerk')
+        ? undefined
+        : refuse(
+            'NOT_CERTIFICATE_HOLDER',
+            'Only a clerk of the organisation may sign with its certificate.',
+            'Chỉ văn thư của cơ quan, tổ chức được giao quản lý mới được ký bằng chứng thư số của cơ quan, tổ chức.',
+          );
+    case 'device':
+      return refuse(
+        'NOT_CERTIFICATE_HOLDER',
+        'A device certificate cannot sign on behalf of an official.',
+        'Chứng thư số của thiết bị không được dùng để ký số thay cán bộ, công chức.',
+      );
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CERTIFICATE_VIEW_EXAMPLE } from '../certificates/certificates.controller';
+import { ApiInternal, ApiProblem } from '../shared/api-problem';
+import { SigningAuthorizationRequestDto, SigningAuthorizationResultDto } from './signing-authorization.dto';
+import { SigningAuthorizationResult, SigningAuthorizationsService } from './signing-authorizations.service';
+
+@ApiTags('registry: signing authorizations')
+@ApiInternal()
+@Controller('signing-authorizations')
+export class SigningAuthorizationsController {
+  constructor(private readonly authorizations: SigningAuthorizationsService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'May this official sign with this certificate and PIN now?',
+    description: 'Always 200 with a typed decision; a refusal carries a stable code and English and Vietnamese messages.',
+  })
+  @ApiBody({ type: SigningAuthorizationRequestDto })
+  @ApiResponse({
+    status: 200,
+    type: SigningAuthorizationResultDto,
+    content: {
+      'application/json': {
+        examples: {
+          allowed: { value: { allowed: true, certificate: CERTIFICATE_VIEW_EXAMPLE } },
+          wrongPin: { value: { allowed: false, code: 'WRONG_PIN', message: 'The PIN is wrong.', messageVi: 'Mã PIN không đúng.' } },
+          clerkOnly: {
+            value: {
+              allowed: false,
+              code: 'NOT_CERTIFICATE_HOLDER',
+              message: 'Only a clerk of the organisation may sign with its certificate.',
+              messageVi: 'Chỉ văn thư của cơ quan, tổ chức được giao quản lý mới được ký bằng chứng thư số của cơ quan, tổ chức.',
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_ID', 'INVALID_FIELD'])
+  authorize(@Body() body: SigningAuthorizationRequestDto): Promise<SigningAuthorizationResult> {
+    return this.authorizations.authorize({
+      certificateId: body.certificateId.toLowerCase(),
+      actingOfficialId: body.actingOfficialId.toLowerCase(),
+      pin: body.pin,
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { Certificate, toPem } from '@kyso/pki';
+
+export interface TrustAnchor {
+  id: string;
+  name: string;
+  /** SHA-256 of the DER, upper-case hex (Certificate.sha256Hex). */
+  sha256: string;
+  subject: string;
+  certificateDer: Uint8Array;
+  createdAt: Date;
+}
+
+export type NewTrustAnchor = Omit<TrustAnchor, 'id' | 'createdAt'>;
+
+export interface TrustAnchorView {
+  id: string;
+  name: string;
+  sha256: string;
+  subject: string;
+  certificatePem: string;
+  createdAt: string;
+}
+
+export const toTrustAnchorView = (t: TrustAnchor): TrustAnchorView => ({
+  id: t.id,
+  name: t.name,
+  sha256: t.sha256,
+  subject: t.subject,
+  certificatePem: toPem('CERTIFICATE', t.certificateDer),
+  createdAt: t.createdAt.toISOString(),
+});
+
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+/** basicConstraints cA = TRUE (RFC 5280 4.2.1.9). */
+export function isCaCertificate(cert: Certificate): boolean {
+  const parsed = cert.extension(BASIC_CONSTRAINTS)?.parsedValue as { cA?: boolean } | undefined;
+  return parsed?.cA === true;
+}
+
+/** Self-issued and its signature verifies with its own key: a root someone chose to trust directly. */
+export async function isSelfSigned(cert: Certificate): Promise<boolean> {
+  if (!cert.isSelfIssued) return false;
+  try {
+    return await cert.pkijs.verify();
+  } catch {
+    return false;
+  }
+}
+
+/** A trust anchor must be able to anchor a path: a CA, or a certificate that signs itself. */
+export async function canBeTrustAnchor(cert: Certificate): Promise<boolean> {
+  return isCaCertificate(cert) || (await isSelfSigned(cert));
+}

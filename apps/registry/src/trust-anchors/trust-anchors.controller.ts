@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiInternal, ApiProblem } from '../shared/api-problem';
+import { ParseIdPipe } from '../shared/ids';
+import { TrustAnchorView } from './trust-anchor';
+import { CreateTrustAnchorDto, TrustAnchorDto } from './trust-anchor.dto';
+import { TrustAnchorsService } from './trust-anchors.service';
+
+const EXAMPLE = {
+  id: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
+  name: 'Kyso Dev Root CA',
+  sha256: '9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08',
+  subject: 'CN=Kyso Dev Root CA, C=VN',
+  certificatePem: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
+  createdAt: '2026-01-05T08:00:00.000Z',
+};
+
+@ApiTags('registry: trust anchors')
+@ApiInternal()
+@Controller('trust-anchors')
+export class TrustAnchorsController {
+  constructor(private readonly anchors: TrustAnchorsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Trust a root or CA certificate for validation' })
+  @ApiBody({ type: CreateTrustAnchorDto })
+  @ApiResponse({ status: 201, type: TrustAnchorDto, content: { 'application/json': { example: EXAMPLE } } })
+  @ApiProblem(400, 'Invalid body or certificate', ['MALFORMED_CERTIFICATE', 'NOT_A_CA_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD'])
+  @ApiProblem(409, 'Already trusted', ['TRUST_ANCHOR_EXISTS'])
+  add(@Body() body: CreateTrustAnchorDto): Promise<TrustAnchorView> {
+    return this.anchors.add({ name: body.name, certificatePem: body.certificatePem });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'All trust anchors' })
+  @ApiResponse({ status: 200, type: [TrustAnchorDto], content: { 'application/json': { example: [EXAMPLE] } } })
+  list(): Promise<TrustAnchorView[]> {
+    return this.anchors.list();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One trust anchor' })
+  @ApiResponse({ status: 200, type: TrustAnchorDto })
+  @ApiProblem(400, 'Malformed id', ['INVALID_ID'])
+  @ApiProblem(404, 'Unknown trust anchor', ['TRUST_ANCHOR_NOT_FOUND'])
+  get(@Param('id', ParseIdPipe) id: string): Promise<TrustAnchorView> {
+    return this.anchors.get(id);
+  }
+}

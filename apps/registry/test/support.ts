@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { INTERNAL_TOKEN_HEADER } from '@kyso/common';
+import { createTestDatabase } from '../../../test/support/db';
+import { createRegistryApp } from '../src/app';
+import { migrateRegistry } from '../src/data-source';
+
+export const TOKEN = 'registry-test-internal-token-0123456789';
+
+export interface TestCert {
+  pem: string;
+  keyPem: string;
+}
+
+/**
+ * Real certificates made by openssl in a scratch directory: a CA (basicConstraints cA), a leaf it
+ * issues (cA false), or a self-signed leaf. EC P-256 keeps it fast.
+ */
+export class OpenSslPki {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'kyso-registry-'));
+  private n = 0;
+
+  ca(cn: string, days = 365): TestCert {
+    const k = this.path('key');
+    const c = this.path('pem');
+    this.openssl(['req', '-x509', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-out', c, '-subj', `/C=VN/O=Kyso Test/CN=${cn}`, '-days', String(days), '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
+  }
+
+  /** A leaf with basicConstraints cA false, issued by `issuer` or (without one) signed by its own key. */
+  leaf(subject: string, issuer?: TestCert, days = 365): TestCert {
+    const k = this.path('key');
+    const csr = this.path('csr');
+    const c = this.path('pem');
+    const ext = this.path('ext');
+    writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+    this.openssl(['req', '-new', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-out', csr, '-subj', subject]);
+    const signWith = issuer
+      ? ['-CA', this.write('pem', issuer.pem), '-CAkey', this.write('key', issuer.keyPem), '-set_serial', `0x${Date.now().toString(16)}${this.n}`]
+      : ['-signkey', k];
+    this.openssl(['x509', '-req', '-in', csr, ...signWith, '-days', String(days), '-extfile', ext, '-out', c]);
+    return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private path(ext: string): string {
+    return join(this.dir, `f${++this.n}.${ext}`);
+  }
+
+  private write(ext: string, text: string): string {
+    const p = this.path(ext);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  private openssl(args: string[]): void {
+    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+}
+
+export interface RunningRegistry {
+  app: NestExpressApplication;
+  databaseUrl: string;
+  /** Every response body seen, to check that no secret ever leaves. */
+  bodies: string[];
+  get(path: string): Promise<request.Response>;
+  post(path: string, body: unknown): Promise<request.Response>;
+  stop(): Promise<void>;
+}
+
+/** A migrated throwaway database and the registry app on an ephemeral port, called with the internal credential. */
+export async function startRegistry(): Promise<RunningRegistry> {
+  process.env.KYSO_QUIET = '1';
+  const db = await createTestDatabase('kyso_registry');
+  await migrateRegistry(db.url);
+  const app = await createRegistryApp({ databaseUrl: db.url, internalToken: TOKEN, host: '127.0.0.1', port: 0 });
+  await app.listen(0, '127.0.0.1');
+  const bodies: string[] = [];
+  const seen = (res: request.Response) => {
+    bodies.push(res.text ?? '');
+    return res;
+  };
+  const server = app.getHttpServer();
+  return {
+    app,
+    databaseUrl: db.url,
+    bodies,
+    get: async (path) => seen(await request(server).get(path).set(INTERNAL_TOKEN_HEADER, TOKEN)),
+    post: async (path, body) => seen(await request(server).post(path).set(INTERNAL_TOKEN_HEADER, TOKEN).send(body as object)),
+    stop: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createService } from '@kyso/common';
+import { isKeyStoreError, KeyStore, Pkcs11KeyStore } from '@kyso/keystore';
+import { SignerConfig } from './config';
+import { signerDataSource } from './data-source';
+import { PdfEngine, PkiPdfEngine } from './pdf-engine';
+import { SignerModule } from './signer.module';
+
+export interface SignerDeps {
+  /** A key store the caller owns (tests, tools); by default the PKCS#11 token from the config. */
+  keyStore?: KeyStore;
+  pdfEngine?: PdfEngine;
+}
+
+/**
+ * Opens the token at start so a wrong PIN, label or library fails the boot; a token host that is
+ * merely down leaves a store that reconnects on use (readiness reports it).
+ */
+export async function openTokenKeyStore(config: SignerConfig): Promise<KeyStore> {
+  const opts = { ...config.pkcs11, acquireTimeoutMs: 10_000 };
+  try {
+    return await Pkcs11KeyStore.open(opts);
+  } catch (e) {
+    if (!isKeyStoreError(e, 'TOKEN_UNAVAILABLE')) throw e;
+    new Logger('signer').warn(`token "${config.pkcs11.tokenLabel}" unavailable at start: ${e.message}`);
+    return Pkcs11KeyStore.lazy(opts);
+  }
+}
+
+/** The signer API (not listening: the caller decides where). The schema must be migrated. */
+export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {}): Promise<NestExpressApplication> {
+  const dataSource = signerDataSource(config.databaseUrl);
+  await dataSource.initialize();
+  let keyStore: KeyStore | undefined = deps.keyStore;
+  try {
+    keyStore ??= await openTokenKeyStore(config);
+    return await createService(
+      SignerModule.forRoot({
+        dataSource,
+        keyStore,
+        ownsKeyStore: !deps.keyStore,
+        pdfEngine: deps.pdfEngine ?? new PkiPdfEngine(),
+        registryUrl: config.registryUrl,
+        internalToken: config.internalToken,
+        maxPdfBytes: config.maxPdfBytes,
+        clock: config.now ?? (() => new Date()),
+      }),
+      { name: 'signer', port: config.port, host: config.host, internalToken: config.internalToken },
+    );
+  } catch (e) {
+    if (keyStore && !deps.keyStore) await keyStore.close();
+    await dataSource.destroy();
+    throw e;
+  }
+}

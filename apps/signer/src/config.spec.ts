@@ -1,0 +1,29 @@
+import { ConfigError } from '@kyso/common';
+import { signerConfigFromEnv, threadPoolSizeFor } from './config';
+
+describe('signerConfigFromEnv', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  const base = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_TOKEN_LABEL: 'kyso-dev', KYSO_TOKEN_PIN: '123456' };
+
+  it('reads the token settings with the documented defaults', () => {
+    process.env = { ...base };
+    const c = signerConfigFromEnv();
+    expect(c).toMatchObject({ port: 3001, registryUrl: 'http://127.0.0.1:3003', maxPdfBytes: 50 * 1024 * 1024 });
+    expect(c.pkcs11).toEqual({ modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'kyso-dev', pin: '123456', poolSize: 4 });
+  });
+
+  it('fails fast without a token PIN or with a bad pool size', () => {
+    process.env = { ...base, KYSO_TOKEN_PIN: '' };
+    expect(() => signerConfigFromEnv()).toThrow(ConfigError);
+    process.env = { ...base, KYSO_SESSION_POOL_SIZE: '0' };
+    expect(() => signerConfigFromEnv()).toThrow(/KYSO_SESSION_POOL_SIZE/);
+  });
+
+  it('sizes the libuv pool above the session pool', () => {
+    expect(threadPoolSizeFor(4)).toBe(6);
+    expect(threadPoolSizeFor(1)).toBe(4);
+  });
+});

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { postgresOptions } from '@kyso/common';
+import { SignatureEventEntity } from './signature-event.entity';
+import { CreateSignerSchema1795640000000 } from './migrations/1795640000000-CreateSignerSchema';
+import { CreateSignatureEvents1795640000001 } from './migrations/1795640000001-CreateSignatureEvents';
+
+export const SIGNER_SCHEMA = 'signer';
+
+/** The signer's DataSource, shared by the app and the migration runner. */
+export function signerDataSource(databaseUrl: string): DataSource {
+  return new DataSource(
+    postgresOptions({
+      url: databaseUrl,
+      schema: SIGNER_SCHEMA,
+      entities: [SignatureEventEntity],
+      migrations: [CreateSignerSchema1795640000000, CreateSignatureEvents1795640000001],
+    }),
+  );
+}
+
+export async function migrateSigner(databaseUrl: string): Promise<void> {
+  const ds = signerDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    // TypeORM creates its migrations table inside the schema before the first migration runs.
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS ${SIGNER_SCHEMA}`);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** For the TypeORM CLI (`typeorm -d dist/apps/signer/src/data-source.js migration:run`). */
+export default signerDataSource(process.env.KYSO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kyso');

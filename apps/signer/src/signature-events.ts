@@ -1,0 +1,46 @@
+import { DataSource, Repository } from 'typeorm';
+import { SignatureEventEntity } from './signature-event.entity';
+
+export interface SignatureEvent {
+  id: string;
+  certificateId: string;
+  certificateSerial?: string;
+  actingOfficialId: string;
+  documentSha256: string;
+  signedDocumentSha256?: string;
+  at: Date;
+  outcome: 'signed' | 'refused';
+  refusalCode?: string;
+  refusalReason?: string;
+  requestId?: string;
+}
+
+/** Port: where signing attempts are recorded. */
+export abstract class SignatureEvents {
+  abstract record(event: SignatureEvent): Promise<void>;
+}
+
+export class TypeOrmSignatureEvents extends SignatureEvents {
+  private readonly repo: Repository<SignatureEventEntity>;
+
+  constructor(dataSource: DataSource) {
+    super();
+    this.repo = dataSource.getRepository(SignatureEventEntity);
+  }
+
+  async record(e: SignatureEvent): Promise<void> {
+    await this.repo.insert({
+      id: e.id,
+      certificateId: e.certificateId,
+      certificateSerial: e.certificateSerial ?? null,
+      actingOfficialId: e.actingOfficialId,
+      documentSha256: e.documentSha256,
+      signedDocumentSha256: e.signedDocumentSha256 ?? null,
+      signedAt: e.at,
+      outcome: e.outcome,
+      refusalCode: e.refusalCode ?? null,
+      refusalReason: e.refusalReason ?? null,
+      requestId: e.requestId ?? null,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, HttpCode, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { badRequest, PROBLEM_CONTENT_TYPE, ProblemError, REQUEST_ID_HEADER, unavailable } from '@kyso/common';
+import { isKeyStoreError } from '@kyso/keystore';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { parseSignPdfFields } from './signing-input';
+import { Refusal, SigningService } from './signing.service';
+
+export const SIGNATURE_ID_HEADER = 'x-kyso-signature-id';
+
+const problem = (status: number, code: string, title: string) => ({
+  status,
+  description: title,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: { type: 'object' }, example: { type: `https://kyso.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, code } } },
+});
+
+export function refusalProblem(r: Refusal): ProblemError {
+  switch (r.code) {
+    case 'EMPTY_FILE':
+      return badRequest('EMPTY_FILE', r.detail);
+    case 'INVALID_PDF':
+      return new ProblemError(422, 'INVALID_PDF', 'Unprocessable content', r.detail, { reason: r.reason });
+    case 'SIGNING_NOT_ALLOWED':
+      return new ProblemError(403, 'SIGNING_NOT_ALLOWED', 'Forbidden', r.message, { reason: r.reason, message: r.message, messageVi: r.messageVi });
+    case 'KEY_CERTIFICATE_MISMATCH':
+    case 'KEY_NOT_FOUND':
+      return new ProblemError(409, r.code, 'Conflict', r.detail);
+  }
+}
+
+/** Token trouble is the service's, not the caller's: 503, try again. */
+function tokenProblem(e: unknown): unknown {
+  if (isKeyStoreError(e, 'TOKEN_UNAVAILABLE') || isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') || isKeyStoreError(e, 'STORE_CLOSED')) {
+    return unavailable(e.code, e.message);
+  }
+  return e;
+}
+
+@ApiTags('signatures')
+@Controller('signatures')
+export class SignaturesController {
+  constructor(private readonly signing: SigningService) {}
+
+  @Post('pdf')
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({ summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'certificateId', 'pin', 'actingOfficialId'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'The PDF to sign' },
+        certificateId: { type: 'string', example: '5b0c8d3e-2f7a-4c1e-9a55-1f2e3d4c5b6a' },
+        pin: { type: 'string', format: 'password', description: 'Signing PIN of the certificate, checked by the registry' },
+        actingOfficialId: { type: 'string', example: '0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f' },
+        reason: { type: 'string', example: 'Phê duyệt' },
+        location: { type: 'string', example: 'Hà Nội' },
+      },
+    },
+  })
+  @ApiProduces('application/pdf')
+  @ApiResponse({
+    status: 200,
+    description: 'The signed PDF',
+    headers: { [SIGNATURE_ID_HEADER]: { description: 'Id of the signature event', schema: { type: 'string', format: 'uuid' } } },
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
+  @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
+  @ApiResponse(problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'))
+  @ApiResponse(problem(409, 'KEY_CERTIFICATE_MISMATCH', 'The token key does not match the certificate'))
+  @ApiResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The PDF exceeds the size limit'))
+  @ApiResponse(problem(422, 'INVALID_PDF', 'Not a PDF the signer can update: see reason'))
+  @ApiResponse(problem(503, 'TOKEN_UNAVAILABLE', 'The token or the registry is unavailable'))
+  async signPdf(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
+    const fields = parseSignPdfFields(body);
+    const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    const result = await this.signing.signPdf({ pdf: file.buffer, ...fields, requestId }).catch((e) => Promise.reject(tokenProblem(e)));
+    if (result.outcome === 'refused') throw refusalProblem(result.refusal);
+    res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
+      type: 'application/pdf',
+      disposition: 'attachment; filename="signed.pdf"',
+    });
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProblemError } from '@kyso/common';
+import { isKeyStoreError, KeyStore } from '@kyso/keystore';
+import { Certificate, PkiFormatError } from '@kyso/pki';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { PdfEngine } from './pdf-engine';
+import { RegistryClient } from './registry-client';
+import { SignatureEvents } from './signature-events';
+
+export const KEY_STORE = Symbol('KEY_STORE');
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
+
+export interface SignPdfInput {
+  pdf: Uint8Array;
+  certificateId: string;
+  actingOfficialId: string;
+  /** Checked by the registry; never stored or logged here. */
+  pin: string;
+  reason?: string;
+  location?: string;
+  requestId?: string;
+}
+
+/** Expected reasons not to sign: values the controller maps to problem+json. */
+export type Refusal =
+  | { code: 'EMPTY_FILE'; detail: string }
+  | { code: 'INVALID_PDF'; reason: string; detail: string }
+  | { code: 'SIGNING_NOT_ALLOWED'; reason: string; message: string; messageVi: string }
+  | { code: 'KEY_CERTIFICATE_MISMATCH'; detail: string }
+  | { code: 'KEY_NOT_FOUND'; detail: string };
+
+export type SignPdfResult = { outcome: 'signed'; signatureId: string; pdf: Uint8Array } | { outcome: 'refused'; eventId: string; refusal: Refusal };
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Canonical SPKI DER through node:crypto, so two encodings of one key compare equal. */
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  const norm = (k: Uint8Array) => createPublicKey({ key: Buffer.from(k), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
+  try {
+    return norm(a).equals(norm(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * PAdES signing for an official: structure check, authorisation by the registry (certificate
+ * status, holder, PIN), key/certificate match, signature on the token, and an audit event for
+ * every attempt, refused ones included.
+ */
+@Injectable()
+export class SigningService {
+  constructor(
+    private readonly pdfEngine: PdfEngine,
+    private readonly registry: RegistryClient,
+    private readonly events: SignatureEvents,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {}
+
+  async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
+    const documentSha256 = sha256(input.pdf);
+    const refuse = async (refusal: Refusal, certificateSerial?: string): Promise<SignPdfResult> => {
+      const eventId = randomUUID();
+      await this.events.record({
+        id: eventId,
+        certificateId: input.certificateId,
+        certificateSerial,
+        actingOfficialId: input.actingOfficialId,
+        documentSha256,
+        at: this.now(),
+        outcome: 'refused',
+        refusalCode: refusal.code,
+        refusalReason: 'reason' in refusal ? refusal.reason : undefined,
+        requestId: input.requestId,
+      });
+      return { outcome: 'refused', eventId, refusal };
+    };
+
+    try {
+      await this.pdfEngine.checkStructure(input.pdf);
+    } catch (e) {
+      if (!(e instanceof PkiFormatError)) throw e;
+      return refuse(e.code === 'EMPTY_FILE' ? { code: 'EMPTY_FILE', detail: e.message } : { code: 'INVALID_PDF', reason: e.code, detail: e.message });
+    }
+
+    const auth = await this.registry.authorize(
+      { certificateId: input.certificateId, actingOfficialId: input.actingOfficialId, pin: input.pin },
+      input.requestId,
+    );
+    if (!auth.allowed) {
+      return refuse({ code: 'SIGNING_NOT_ALLOWED', reason: auth.code, message: auth.message, messageVi: auth.messageVi });
+    }
+
+    let certificate: Certificate;
+    let chain: Certificate[];
+    try {
+      certificate = Certificate.parse(auth.certificate.certificatePem);
+      chain = (auth.certificate.chainPem ?? []).map((pem) => Certificate.parse(pem));
+    } catch (e) {
+      throw new ProblemError(502, 'DEPENDENCY_ERROR', 'Bad gateway', `The registry sent an unreadable certificate: ${(e as Error).message}`);
+    }
+    const serial = certificate.serialNumberHex;
+    const ref = { uri: auth.certificate.keyUri };
+    const key = await this.findKey(ref.uri);
+    if (!key) return refuse({ code: 'KEY_NOT_FOUND', detail: `The token holds no key ${ref.uri} for this certificate` }, serial);
+    if (!sameKey(key.publicKeySpki, certificate.publicKeySpki)) {
+      return refuse({ code: 'KEY_CERTIFICATE_MISMATCH', detail: `The key ${ref.uri} does not belong to certificate ${serial}` }, serial);
+    }
+
+    const signingTime = this.now();
+    let signed: Uint8Array;
+    try {
+      signed = await this.pdfEngine.sign(input.pdf, {
+        signer: await this.keys.signer(ref),
+        certificate,
+        chain,
+        signingTime,
+        reason: input.reason,
+        location: input.location,
+      });
+    } catch (e) {
+      // e.g. an existing field of the same name, or a structure signPdf cannot update.
+      if (e instanceof PkiFormatError) return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
+      throw e;
+    }
+    const signatureId = randomUUID();
+    await this.events.record({
+      id: signatureId,
+      certificateId: input.certificateId,
+      certificateSerial: serial,
+      actingOfficialId: input.actingOfficialId,
+      documentSha256,
+      signedDocumentSha256: sha256(signed),
+      at: signingTime,
+      outcome: 'signed',
+      requestId: input.requestId,
+    });
+    return { outcome: 'signed', signatureId, pdf: signed };
+  }
+
+  private async findKey(uri: string) {
+    try {
+      return await this.keys.findKey({ uri });
+    } catch (e) {
+      // A registry keyUri we cannot read names no key of ours.
+      if (isKeyStoreError(e, 'INVALID_KEY_URI')) return undefined;
+      throw e;
+    }
+  }
+}

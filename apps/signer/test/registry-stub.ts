@@ -1,0 +1,53 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StubCertificate {
+  id: string;
+  holderOfficialId: string;
+  pin: string;
+  status?: 'active' | 'revoked';
+  serialNumber: string;
+  keyUri: string;
+  certificatePem: string;
+  chainPem: string[];
+}
+
+/**
+ * A tiny real HTTP server standing in for the registry: the /signing-authorizations contract of
+ * docs/internal-api.md, with the internal credential checked as the real registry does.
+ */
+export async function startRegistryStub(internalToken: string, certificates: StubCertificate[]) {
+  const requests: Array<{ path: string; body: unknown; requestId?: string }> = [];
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let s = '';
+      req.on('data', (c) => (s += c));
+      req.on('end', () => resolve(s));
+    });
+  const server: Server = createServer(async (req, res) => {
+    const send = (status: number, body: unknown, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'GET' && req.url === '/health') return send(200, { status: 'ok' });
+    if (req.headers['x-kyso-internal-token'] !== internalToken) {
+      return send(401, { type: 'about:blank', title: 'Unauthorized', status: 401, code: 'INTERNAL_CREDENTIAL_REQUIRED' }, 'application/problem+json');
+    }
+    if (req.method === 'POST' && req.url === '/signing-authorizations') {
+      const body = JSON.parse(await read(req)) as { certificateId: string; actingOfficialId: string; pin: string };
+      requests.push({ path: req.url, body, requestId: req.headers['x-request-id'] as string | undefined });
+      const c = certificates.find((x) => x.id === body.certificateId);
+      const refuse = (code: string, message: string, messageVi: string) => send(200, { allowed: false, code, message, messageVi });
+      if (!c) return refuse('CERTIFICATE_NOT_FOUND', 'No such certificate', 'Không tìm thấy chứng thư số');
+      if ((c.status ?? 'active') !== 'active') return refuse('CERTIFICATE_NOT_ACTIVE', 'The certificate is revoked', 'Chứng thư số đã bị thu hồi');
+      if (c.holderOfficialId !== body.actingOfficialId) return refuse('NOT_CERTIFICATE_HOLDER', 'Not the holder', 'Không phải người giữ chứng thư số');
+      if (c.pin !== body.pin) return refuse('WRONG_PIN', 'The signing PIN is wrong', 'Mã PIN ký số không đúng');
+      const { pin: _pin, holderOfficialId: _h, ...view } = c;
+      return send(200, { allowed: true, certificate: { ...view, status: 'active' } });
+    }
+    send(404, { code: 'NOT_FOUND' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { postgresOptions } from '@kyso/common';
+import { ValidationEntity } from './validation.entity';
+import { CreateVerifierSchema1795630000000 } from './migrations/1795630000000-CreateVerifierSchema';
+import { CreateValidationTable1795630000001 } from './migrations/1795630000001-CreateValidationTable';
+
+export const VERIFIER_SCHEMA = 'verifier';
+
+/** The verifier's DataSource, shared by the app, the worker and the migration runner. */
+export function verifierDataSource(databaseUrl: string): DataSource {
+  return new DataSource(
+    postgresOptions({
+      url: databaseUrl,
+      schema: VERIFIER_SCHEMA,
+      entities: [ValidationEntity],
+      migrations: [CreateVerifierSchema1795630000000, CreateValidationTable1795630000001],
+    }),
+  );
+}
+
+export async function migrateVerifier(databaseUrl: string): Promise<void> {
+  const ds = verifierDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    // TypeORM creates its migrations table inside the schema before the first migration runs.
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS ${VERIFIER_SCHEMA}`);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** For the TypeORM CLI (`typeorm -d dist/apps/verifier/src/data-source.js migration:run`). */
+export default verifierDataSource(process.env.KYSO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kyso');

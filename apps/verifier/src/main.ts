@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { listen } from '@kyso/common';
+import { createVerifierApp } from './app';
+import { verifierConfigFromEnv } from './config';
+
+async function main(): Promise<void> {
+  const config = verifierConfigFromEnv();
+  const app = await createVerifierApp(config);
+  await listen(app, { name: 'verifier', port: config.port, host: config.host });
+}
+
+main().catch((e) => {
+  console.error(`verifier failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { checkPdfStructure, DocumentReport, PkiFormatError, verifyPdf, type Certificate } from '@kyso/pki';
+
+/**
+ * The PDF checks the verifier needs, behind one port so the service and the worker depend on
+ * what they use rather than on the library's surface.
+ */
+export abstract class PdfValidator {
+  /** Throws a PdfFormatError (with `code`) when the bytes are not a usable PDF. */
+  abstract checkStructure(pdf: Uint8Array): Promise<void>;
+  abstract verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date): Promise<DocumentReport>;
+}
+
+export class PkiPdfValidator extends PdfValidator {
+  async checkStructure(pdf: Uint8Array): Promise<void> {
+    await checkPdfStructure(pdf);
+  }
+
+  verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date): Promise<DocumentReport> {
+    return verifyPdf(pdf, { trustAnchors, validationTime });
+  }
+}
+
+/**
+ * The stable code of a format error (PdfFormatError and any other PkiFormatError), or undefined
+ * for any other error. Format errors are facts about the input: retrying cannot change them.
+ */
+export function formatErrorCode(e: unknown): string | undefined {
+  return e instanceof PkiFormatError ? e.code : undefined;
+}

@@ -1,0 +1,46 @@
+import { Logger } from '@nestjs/common';
+import { PdfValidator, formatErrorCode } from './pdf-validator';
+import { TrustAnchorSource } from './trust-anchors';
+import { ValidationRepository } from './validation.repository';
+
+/**
+ * The worker's job: validate one stored document against the registry's trust anchors and keep the
+ * report. A malformed PDF is an outcome (status failed, with its code); anything else is thrown so
+ * the queue retries with backoff (e.g. the registry is down).
+ */
+export class ValidationProcessor {
+  private readonly logger = new Logger('ValidationProcessor');
+
+  constructor(
+    private readonly validations: ValidationRepository,
+    private readonly anchors: TrustAnchorSource,
+    private readonly pdf: PdfValidator,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async process(validationId: string): Promise<void> {
+    const current = await this.validations.find(validationId);
+    if (!current || current.status !== 'pending') return; // unknown or already finished: nothing to redo
+    const document = await this.validations.loadDocument(validationId);
+    if (!document) {
+      await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock());
+      return;
+    }
+    const trustAnchors = await this.anchors.get();
+    try {
+      const report = await this.pdf.verify(document, trustAnchors, this.clock());
+      await this.validations.markDone(validationId, report, this.clock());
+    } catch (e) {
+      const code = formatErrorCode(e);
+      if (!code) throw e;
+      this.logger.warn(`validation ${validationId}: unreadable PDF (${code})`);
+      await this.validations.markFailed(validationId, code, this.clock());
+    }
+  }
+
+  /** Called when retries are exhausted: the validation must not stay pending forever. */
+  async giveUp(validationId: string, errorCode: string): Promise<void> {
+    const current = await this.validations.find(validationId);
+    if (current?.status === 'pending') await this.validations.markFailed(validationId, errorCode, this.clock());
+  }
+}

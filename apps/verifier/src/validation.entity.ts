@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { DocumentReport } from '@kyso/pki';
+
+export type ValidationStatus = 'pending' | 'done' | 'failed';
+
+/** One submitted document and, once validated, its report. The bytes are dropped after validation. */
+@Entity({ name: 'validation' })
+export class ValidationEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  status: ValidationStatus;
+
+  @Column({ type: 'bytea', nullable: true, select: false })
+  document: Buffer | null;
+
+  @Column({ name: 'document_sha256', type: 'text' })
+  documentSha256: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  report: DocumentReport | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,77 @@
+import { DataSource, IsNull, Not, Repository } from 'typeorm';
+import type { DocumentReport } from '@kyso/pki';
+import { ValidationEntity, ValidationStatus } from './validation.entity';
+
+/** What callers see of a validation; the entity never leaves this file. */
+export interface ValidationView {
+  id: string;
+  status: ValidationStatus;
+  documentSha256: string;
+  report: DocumentReport | null;
+  errorCode: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Persistence port for validations (an abstract class so it can be a DI token). */
+export abstract class ValidationRepository {
+  abstract create(v: { id: string; document: Uint8Array; documentSha256: string }): Promise<void>;
+  abstract find(id: string): Promise<ValidationView | undefined>;
+  /** The stored bytes, or undefined once validated (or unknown). */
+  abstract loadDocument(id: string): Promise<Uint8Array | undefined>;
+  abstract markDone(id: string, report: DocumentReport, finishedAt: Date): Promise<void>;
+  abstract markFailed(id: string, errorCode: string, finishedAt: Date): Promise<void>;
+  abstract ping(): Promise<void>;
+}
+
+export class TypeOrmValidationRepository extends ValidationRepository {
+  private readonly repo: Repository<ValidationEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    super();
+    this.repo = dataSource.getRepository(ValidationEntity);
+  }
+
+  async create(v: { id: string; document: Uint8Array; documentSha256: string }): Promise<void> {
+    await this.repo.insert({
+      id: v.id,
+      status: 'pending',
+      document: Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength),
+      documentSha256: v.documentSha256,
+    });
+  }
+
+  async find(id: string): Promise<ValidationView | undefined> {
+    const e = await this.repo.findOneBy({ id });
+    return e ? toView(e) : undefined;
+  }
+
+  async loadDocument(id: string): Promise<Uint8Array | undefined> {
+    const e = await this.repo.findOne({ where: { id, document: Not(IsNull()) }, select: { id: true, document: true } });
+    return e?.document ? new Uint8Array(e.document) : undefined;
+  }
+
+  async markDone(id: string, report: DocumentReport, finishedAt: Date): Promise<void> {
+    await this.repo.update({ id }, { status: 'done', report, document: null, errorCode: null, finishedAt });
+  }
+
+  async markFailed(id: string, errorCode: string, finishedAt: Date): Promise<void> {
+    await this.repo.update({ id }, { status: 'failed', document: null, errorCode, finishedAt });
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
+
+function toView(e: ValidationEntity): ValidationView {
+  return {
+    id: e.id,
+    status: e.status,
+    documentSha256: e.documentSha256,
+    report: e.report,
+    errorCode: e.errorCode,
+    createdAt: e.createdAt,
+    finishedAt: e.finishedAt,
+  };
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { badRequest, notFound, unprocessable } from '@kyso/common';
+import type { DocumentReport } from '@kyso/pki';
+import { PdfValidator, formatErrorCode } from './pdf-validator';
+import { ValidationQueue } from './validation-queue';
+import { ValidationRepository, ValidationView } from './validation.repository';
+
+export type ValidationResult =
+  | { id: string; status: 'done'; report: DocumentReport }
+  | { id: string; status: 'pending' }
+  | { id: string; status: 'failed'; error: { code: string } };
+
+/** Submits documents for validation and reads results; the worker does the validating. */
+@Injectable()
+export class ValidationService {
+  constructor(
+    private readonly validations: ValidationRepository,
+    private readonly queue: ValidationQueue,
+    private readonly pdf: PdfValidator,
+  ) {}
+
+  /** Checks the structure, stores, enqueues and waits up to `waitSeconds` for the report. */
+  async submit(document: Uint8Array, waitSeconds: number): Promise<ValidationResult> {
+    try {
+      await this.pdf.checkStructure(document);
+    } catch (e) {
+      const code = formatErrorCode(e);
+      if (!code) throw e;
+      if (code === 'EMPTY_FILE') throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
+      throw unprocessable('INVALID_PDF', `The file is not a readable PDF: ${(e as Error).message}`, { reason: code });
+    }
+    const id = randomUUID();
+    const documentSha256 = createHash('sha256').update(document).digest('hex');
+    await this.validations.create({ id, document, documentSha256 });
+    await this.queue.enqueue(id);
+    if (waitSeconds > 0) await this.queue.waitFor(id, waitSeconds);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ValidationResult> {
+    const v = await this.validations.find(id);
+    if (!v) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
+    return toResult(v);
+  }
+}
+
+function toResult(v: ValidationView): ValidationResult {
+  if (v.status === 'done' && v.report) return { id: v.id, status: 'done', report: v.report };
+  if (v.status === 'failed') return { id: v.id, status: 'failed', error: { code: v.errorCode ?? 'VALIDATION_FAILED' } };
+  return { id: v.id, status: 'pending' };
+}

@@ -1,0 +1,22 @@
+import { PDFDocument } from 'pdf-lib';
+
+/** A self-signed P-256 root (CN=Kyso Test Root), standing in for the registry's trust anchor. */
+export const TEST_ROOT_PEM = `-----BEGIN CERTIFICATE-----
+MIIBpzCCAU2gAwIBAgIUdRGK5lDXiX7H9l3w/x4a+qqmjR8wCgYIKoZIzj0EAwIw
+KDEXMBUGA1UEAwwOS3lzbyBUZXN0IFJvb3QxDTALBgNVBAoMBEt5c28wIBcNMjYx
+MTI1MTgyMjU1WhgPMjEyNjExMDExODIyNTVaMCgxFzAVBgNVBAMMDkt5c28gVGVz
+dCBSb290MQ0wCwYDVQQKDARLeXNvMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+o7lVTrCnTqhuxd+CO2qqH2XBunItJqQtjEXwyGNKb+qd5gV6K/GcTKQRDTWBADSE
+KiqLrsFNuzYORp3O39nDaaNTMFEwHQYDVR0OBBYEFKzYT1utS7m0JWb/XVn94hpC
+t+YvMB8GA1UdIwQYMBaAFKzYT1utS7m0JWb/XVn94hpCt+YvMA8GA1UdEwEB/wQF
+MAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgR4i/3txhLt3x9NrswNnxQ/Wr+YIeUd5a
++/hiN0eVHtwCIQDQOntc4bOCIfEUwZxOx1sisBTiNzWf0TyWnCi94KtiRQ==
+-----END CERTIFICATE-----
+`;
+
+/** A real one-page PDF without any signature. */
+export async function unsignedPdf(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]).drawText('Quyet dinh so 1/QD-UBND', { x: 50, y: 780, size: 14 });
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}

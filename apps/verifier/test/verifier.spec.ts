@@ -1,0 +1,209 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { Client } from 'pg';
+import IORedis from 'ioredis';
+import { createTestDatabase } from '../../../test/support/db';
+import { createVerifierApp } from '../src/app';
+import { VerifierConfig } from '../src/config';
+import { migrateVerifier } from '../src/data-source';
+import { BullValidationQueue } from '../src/validation-queue';
+import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
+import { TEST_ROOT_PEM, unsignedPdf } from './fixtures';
+import { RegistryStub } from './registry-stub';
+
+process.env.KYSO_QUIET = '1';
+const TOKEN = 'test-internal-token-0123456789';
+const MAX_UPLOAD = 256 * 1024;
+
+/** BullMQ keys of this run: each run has its own prefix, removed at the end. */
+async function dropQueueKeys(pattern: string): Promise<void> {
+  const redis = new IORedis('redis://127.0.0.1:6379');
+  try {
+    for await (const keys of redis.scanStream({ match: pattern, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('verifier', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  const registry = new RegistryStub();
+  let config: VerifierConfig;
+  let app: NestExpressApplication;
+  let worker: VerifierWorkerHandle;
+  let base: string;
+  let pdf: Buffer;
+  const prefix = `kyso-test-${randomBytes(4).toString('hex')}`;
+
+  const post = (body: Buffer | undefined, query = '', filename = 'doc.pdf') => {
+    const r = request(base).post(`/validations/pdf${query}`).set('x-kyso-internal-token', TOKEN);
+    return body === undefined ? r.field('other', 'x') : r.attach('file', body, filename);
+  };
+  const get = (id: string) => request(base).get(`/validations/${id}`).set('x-kyso-internal-token', TOKEN);
+  const expectProblem = (res: request.Response, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.text)).toMatchObject({ status, code });
+    return JSON.parse(res.text);
+  };
+  async function pollUntilFinished(id: string, ms = 15_000): Promise<request.Response> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const res = await get(id);
+      if (res.body.status !== 'pending' || Date.now() > until) return res;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('kyso_verifier');
+    await migrateVerifier(db.url);
+    await registry.start();
+    registry.anchors = [{ id: randomUUID(), name: 'test root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM }];
+    config = {
+      databaseUrl: db.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      internalToken: TOKEN,
+      host: '127.0.0.1',
+      port: 0,
+      registryUrl: registry.url,
+      maxUploadBytes: MAX_UPLOAD,
+      queuePrefix: prefix,
+      trustAnchorTtlMs: 0,
+      workerConcurrency: 2,
+      jobAttempts: 20,
+      jobBackoffMs: 100,
+    };
+    app = await createVerifierApp(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await startVerifierWorker(config);
+    pdf = await unsignedPdf();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await registry.stop();
+    await db?.drop();
+    await dropQueueKeys(`${prefix}:*`); // also the -noworker queue's
+  });
+
+  beforeEach(() => {
+    registry.up = true;
+  });
+
+  it('validates an unsigned PDF within wait: 200 with an INDETERMINATE report naming no signature', async () => {
+    const res = await post(pdf, '?wait=20');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'done', report: { conclusion: 'INDETERMINATE', signatureCount: 0, signatures: [] } });
+    expect(res.body.report.reasons.map((r: { code: string }) => r.code)).toContain('NO_SIGNATURE');
+    expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
+    // The report is kept, the document bytes are not.
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    const { rows } = await c.query('SELECT status, document IS NULL AS gone, document_sha256, finished_at FROM verifier.validation WHERE id = $1', [res.body.id]);
+    await c.end();
+    expect(rows[0]).toMatchObject({ status: 'done', gone: true });
+    expect(rows[0].document_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0].finished_at).toBeInstanceOf(Date);
+    expect(registry.calls.some((c) => c.url === '/trust-anchors' && c.headers['x-kyso-internal-token'] === TOKEN)).toBe(true);
+  });
+
+  it('answers 202 with a Location at wait=0, and GET has the report once done', async () => {
+    const res = await post(pdf, '?wait=0');
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ id: expect.any(String), status: 'pending' });
+    expect(res.headers.location).toBe(`/api/v1/validations/${res.body.id}`);
+    const done = await pollUntilFinished(res.body.id);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id: res.body.id, status: 'done', report: { conclusion: 'INDETERMINATE' } });
+  });
+
+  it('refuses a text file, an empty file and a truncated PDF with problem+json', async () => {
+    const text = expectProblem(await post(Buffer.from('just some text, not a PDF\n'), '', 'a.txt'), 422, 'INVALID_PDF');
+    expect(text.reason).toBe('NOT_A_PDF');
+    expectProblem(await post(Buffer.alloc(0)), 400, 'EMPTY_FILE');
+    const truncated = expectProblem(await post(pdf.subarray(0, Math.floor(pdf.length / 2))), 422, 'INVALID_PDF');
+    expect(['TRUNCATED_PDF', 'MALFORMED_PDF']).toContain(truncated.reason);
+  });
+
+  it('refuses a request without a file, a bad wait and an oversized file', async () => {
+    expectProblem(await post(undefined), 400, 'MISSING_FIELD');
+    expectProblem(await post(pdf, '?wait=61'), 400, 'INVALID_FIELD');
+    expectProblem(await post(pdf, '?wait=soon'), 400, 'INVALID_FIELD');
+    expectProblem(await post(Buffer.concat([pdf, Buffer.alloc(MAX_UPLOAD)])), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 404 for an unknown validation', async () => {
+    expectProblem(await get(randomUUID()), 404, 'VALIDATION_NOT_FOUND');
+    expectProblem(await get('not-a-uuid'), 404, 'VALIDATION_NOT_FOUND');
+  });
+
+  it('refuses calls without the internal credential', async () => {
+    const res = await request(base).post('/validations/pdf').attach('file', pdf, 'a.pdf');
+    expectProblem(res, 401, 'INTERNAL_CREDENTIAL_REQUIRED');
+  });
+
+  it('keeps a validation pending while the registry is down and finishes it once it is back', async () => {
+    registry.up = false;
+    const res = await post(pdf, '?wait=1');
+    expect(res.status).toBe(202);
+    expect((await get(res.body.id)).body.status).toBe('pending');
+    registry.up = true;
+    const done = await pollUntilFinished(res.body.id);
+    expect(done.body.status).toBe('done');
+  });
+
+  it('stores failed with the code when the worker cannot parse a stored document', async () => {
+    // Bypass the API's structure check: the worker must still turn a bad PDF into an outcome.
+    const id = randomUUID();
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    await c.query(`INSERT INTO verifier.validation (id, status, document, document_sha256) VALUES ($1, 'pending', $2, 'x')`, [id, Buffer.from('not a pdf')]);
+    await c.end();
+    const queue = new BullValidationQueue({ redisUrl: config.redisUrl, prefix, attempts: 3, backoffMs: 100 });
+    try {
+      await queue.enqueue(id);
+      await queue.waitFor(id, 15);
+    } finally {
+      await queue.close();
+    }
+    const res = await get(id);
+    expect(res.body).toEqual({ id, status: 'failed', error: { code: 'NOT_A_PDF' } });
+  });
+
+  it('reports readiness of Postgres, Redis and the registry', async () => {
+    const ready = await request(base).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['postgres', 'redis', 'registry']);
+    registry.up = false;
+    const notReady = await request(base).get('/health/ready');
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toMatchObject({ status: 'not-ready', checks: { registry: { ok: false }, postgres: { ok: true }, redis: { ok: true } } });
+    expect((await request(base).get('/health')).body).toEqual({ status: 'ok' });
+  });
+
+  describe('without a worker', () => {
+    let lonely: NestExpressApplication;
+    let lonelyBase: string;
+    beforeAll(async () => {
+      lonely = await createVerifierApp({ ...config, queuePrefix: `${prefix}:noworker` });
+      await lonely.listen(0, '127.0.0.1');
+      lonelyBase = (await lonely.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+    afterAll(() => lonely?.close());
+
+    it('answers 202 pending after waiting, and the validation stays pending', async () => {
+      const started = Date.now();
+      const res = await request(lonelyBase).post('/validations/pdf?wait=1').set('x-kyso-internal-token', TOKEN).attach('file', pdf, 'a.pdf');
+      expect(res.status).toBe(202);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(res.body.status).toBe('pending');
+      const again = await request(lonelyBase).get(`/validations/${res.body.id}`).set('x-kyso-internal-token', TOKEN);
+      expect(again.body).toEqual({ id: res.body.id, status: 'pending' });
+    });
+  });
+});

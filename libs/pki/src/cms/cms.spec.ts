@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevCa, generateSoftwareKey, softwareSigner } from '../devca';
+import { RawSigner, SignatureAlgorithm } from '../signer';
+import { buildSignedData } from './build';
+import { parseSignedData } from './parse';
+import { verifySignedData } from './verify';
+
+describe('CMS SignedData', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-cms-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, data: string | Uint8Array) => {
+    writeFileSync(join(dir, name), data);
+    return join(dir, name);
+  };
+  const content = [Buffer.from('%PDF-1.7 first range '), Buffer.from('second range of the document')];
+  const digest = createHash('sha256').update(Buffer.concat(content)).digest();
+  let root: DevCa;
+  let sub: DevCa;
+
+  beforeAll(async () => {
+    root = await DevCa.createRoot({ commonName: 'CMS Test Root', keyAlgorithm: 'RSA-2048' });
+    sub = await root.createSubordinate({ commonName: 'CMS Test Sub' });
+  });
+
+  async function signed(algorithm: SignatureAlgorithm, extra: { includeSigningTimeAttribute?: boolean } = {}) {
+    const key = generateSoftwareKey(algorithm);
+    const cert = await sub.issue({ subject: { CN: 'Trần Thị B', O: 'UBND Huyện' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+    const cms = await buildSignedData({
+      contentDigest: digest,
+      signerCertificate: cert,
+      certificates: [sub.certificate],
+      signer: key.signer,
+      signingTime: new Date('2025-03-04T05:06:07Z'),
+      ...extra,
+    });
+    return { key, cert, cms };
+  }
+
+  it.each(['RSASSA-PKCS1-v1_5-SHA256', 'ECDSA-P256-SHA256'] as const)('builds a detached %s SignedData that openssl cms -verify accepts', async (alg) => {
+    const { cms, cert } = await signed(alg);
+    const out = execFileSync(
+      'openssl',
+      ['cms', '-verify', '-binary', '-inform', 'DER', '-in', write(`${alg}.p7s`, cms), '-content', write(`${alg}.bin`, Buffer.concat(content)),
+        '-CAfile', write('root.pem', root.certificate.toPem()), '-purpose', 'any', '-out', '/dev/null'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    expect(out).toBe('');
+    const r = verifySignedData(cms, content);
+    expect(r).toMatchObject({ formatOk: true, digestAlgorithm: 'SHA-256', messageDigestMatches: true, signatureValid: true, signingCertificateV2Matches: true, problems: [] });
+    expect(r.signatureAlgorithm).toBe(alg === 'ECDSA-P256-SHA256' ? 'ECDSA-SHA256' : 'RSASSA-PKCS1-v1_5-SHA256');
+    expect(r.signerCertificate?.sha256Hex).toBe(cert.sha256Hex);
+    expect(r.certificates).toHaveLength(2);
+    expect(r.claimedSigningTime).toBeUndefined();
+  });
+
+  it('shows the signed attributes openssl expects, and signing-time only when asked', async () => {
+    const { cms } = await signed('ECDSA-P256-SHA256', { includeSigningTimeAttribute: true });
+    const text = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', write('attrs.p7s', cms)], { encoding: 'utf8' });
+    for (const name of ['contentType', 'messageDigest', 'signingTime', 'id-smime-aa-signingCertificateV2']) expect(text).toContain(name);
+    expect(verifySignedData(cms, content).claimedSigningTime?.toISOString()).toBe('2025-03-04T05:06:07.000Z');
+    const parsed = parseSignedData(cms);
+    expect(parsed.signerInfos[0].signedAttributes.map((a) => a.type)).toHaveLength(4);
+  });
+
+  it('detects a changed content byte and a changed signature byte', async () => {
+    const { cms } = await signed('RSASSA-PKCS1-v1_5-SHA256');
+    const changed = [content[0], Buffer.from(content[1])];
+    changed[1][3] ^= 1;
+    expect(verifySignedData(cms, changed)).toMatchObject({ formatOk: true, messageDigestMatches: false, signatureValid: true, problems: ['MESSAGE_DIGEST_MISMATCH'] });
+    const badSig = new Uint8Array(cms);
+    badSig[badSig.length - 10] ^= 1; // the signature value is the last element
+    expect(verifySignedData(badSig, content)).toMatchObject({ formatOk: true, messageDigestMatches: true, signatureValid: false, problems: ['SIGNATURE_INVALID'] });
+  });
+
+  it('verifies RSA-PSS and P-384 signatures produced by openssl', () => {
+    for (const [keyArgs, extra] of [
+      [['-newkey', 'rsa:2048'], ['-keyopt', 'rsa_padding_mode:pss']],
+      [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-md', 'sha384']],
+    ] as const) {
+      const k = join(dir, 'o.key');
+      const c = join(dir, 'o.pem');
+      execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=openssl', '-days', '2'], { stdio: 'ignore' });
+      const data = write('o.bin', Buffer.concat(content));
+      const sig = join(dir, 'o.p7s');
+      execFileSync('openssl', ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...extra], { stdio: 'ignore' });
+      const r = verifySignedData(readFileSync(sig), content);
+      expect(r).toMatchObject({ formatOk: true, messageDigestMatches: true, signatureValid: true });
+      expect(r.signatureAlgorithm).toMatch(extra[0] === '-keyopt' ? /^RSASSA-PSS-SHA256$/ : /^ECDSA-SHA384$/);
+      expect(r.claimedSigningTime).toBeInstanceOf(Date);
+    }
+  });
+
+  it('reports malformed input as a format failure instead of throwing', async () => {
+    expect(verifySignedData(new Uint8Array(), content)).toMatchObject({ formatOk: false, problems: ['CMS_EMPTY'] });
+    expect(verifySignedData(Buffer.from('not a cms'), content).formatOk).toBe(false);
+    const { cms } = await signed('ECDSA-P256-SHA256');
+    expect(verifySignedData(cms.subarray(0, cms.length - 20), content).formatOk).toBe(false);
+    const padded = new Uint8Array(cms.length + 100);
+    padded.set(cms);
+    expect(verifySignedData(padded, content).signatureValid).toBe(true); // PDF /Contents padding
+  });
+
+  it('flags an ESS signing certificate that names another certificate', async () => {
+    // Two certificates of the same length, serial and key: swapping one for the other in the CMS
+    // keeps the signature valid and the SignerInfo matching, only the ESS hash tells them apart.
+    const key = generateSoftwareKey('ECDSA-P256-SHA256');
+    const common = { publicKeySpki: key.publicKeySpki, profile: 'person' as const, serialNumber: '4a0b', notBefore: new Date('2025-01-01Z'), notAfter: new Date('2027-01-01Z') };
+    const certA = await root.issue({ subject: { CN: 'A' }, ...common });
+    const certB = await root.issue({ subject: { CN: 'B' }, ...common });
+    expect(certA.der.length).toBe(certB.der.length);
+    const cms = Buffer.from(await buildSignedData({ contentDigest: digest, signerCertificate: certB, certificates: [], signer: key.signer }));
+    const at = cms.indexOf(Buffer.from(certB.der));
+    Buffer.from(certA.der).copy(cms, at);
+    const r = verifySignedData(cms, content);
+    expect(r.signerCertificate?.subject.get('CN')).toBe('A');
+    expect(r).toMatchObject({ signatureValid: true, messageDigestMatches: true, signingCertificateV2Matches: false, problems: ['SIGNING_CERTIFICATE_MISMATCH'] });
+  });
+
+  it('hands the exact DER SET OF signed attributes to the signer', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const seen: Uint8Array[] = [];
+    const inner = softwareSigner(privateKey, 'ECDSA-P256-SHA256');
+    const spy: RawSigner = { algorithm: inner.algorithm, sign: (d) => (seen.push(d), inner.sign(d)) };
+    const cert = await sub.issue({ subject: { CN: 'Spy' }, publicKeySpki: new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })), profile: 'person' });
+    const cms = await buildSignedData({ contentDigest: digest, signerCertificate: cert, certificates: [], signer: spy });
+    expect(seen[0][0]).toBe(0x31);
+    expect(parseSignedData(cms).signerInfos[0].signedAttrsDer).toEqual(seen[0]);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './oids';
+export * from './build';
+export * from './parse';
+export * from './verify';

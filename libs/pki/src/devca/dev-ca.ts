@@ -1,0 +1,285 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { Certificate } from '../x509/certificate';
+import { toPem } from '../x509/der';
+import { EKU, KeyUsage, subjectKeyIdentifier } from '../x509/extensions';
+import { NAME_OIDS } from '../x509/name';
+import { children, readTlv, tlvValue } from '../x509/tlv';
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+const crypto = webcrypto;
+// The DOM Crypto type @peculiar/x509 names is not in this project's libs; Node's is the same object.
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+export type CaKeyAlgorithm = 'RSA-2048' | 'ECDSA-P256';
+export type CertificateProfile = 'person' | 'organization' | 'device';
+
+/** Subject attributes by short name; OU may repeat. */
+export interface SubjectSpec {
+  CN: string;
+  O?: string;
+  OU?: string[];
+  L?: string;
+  ST?: string;
+  C?: string;
+  E?: string;
+  title?: string;
+}
+
+export interface CaOptions {
+  commonName: string;
+  organization?: string;
+  country?: string; // default VN
+  validityYears?: number; // default 20 for a root, 10 for a subordinate
+  keyAlgorithm?: CaKeyAlgorithm; // default ECDSA-P256
+  pathLength?: number;
+  notBefore?: Date; // default: an hour ago (clock skew)
+  crlUrls?: string[]; // for certificates this CA issues
+  ocspUrl?: string;
+  caIssuersUrl?: string;
+}
+
+export interface IssueOptions {
+  subject: SubjectSpec;
+  /** DER SubjectPublicKeyInfo, e.g. of a key generated inside a PKCS#11 token. */
+  publicKeySpki: Uint8Array;
+  profile: CertificateProfile;
+  notBefore?: Date;
+  notAfter?: Date; // default notBefore + 2 years, never after the CA's notAfter
+  keyUsage?: KeyUsage[];
+  extendedKeyUsage?: string[];
+  serialNumber?: string; // hex
+  /**
+   * Extensions added as given: the hook for the later failure switches (unknown critical
+   * extension, wrong usages...). An extension with the same OID replaces the profile's one.
+   */
+  extraExtensions?: x509.Extension[];
+}
+
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+const KEY_USAGE_FLAG: Record<KeyUsage, x509.KeyUsageFlags> = {
+  digitalSignature: x509.KeyUsageFlags.digitalSignature,
+  nonRepudiation: x509.KeyUsageFlags.nonRepudiation,
+  keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
+  dataEncipherment: x509.KeyUsageFlags.dataEncipherment,
+  keyAgreement: x509.KeyUsageFlags.keyAgreement,
+  keyCertSign: x509.KeyUsageFlags.keyCertSign,
+  cRLSign: x509.KeyUsageFlags.cRLSign,
+  encipherOnly: x509.KeyUsageFlags.encipherOnly,
+  decipherOnly: x509.KeyUsageFlags.decipherOnly,
+};
+
+/** Person and organisation certificates sign documents (profile of the brief). */
+const SIGNING_PROFILE = {
+  keyUsage: ['digitalSignature', 'nonRepudiation'] as KeyUsage[],
+  extendedKeyUsage: [EKU.emailProtection, EKU.documentSigningMs, EKU.documentSigning],
+};
+const PROFILES: Record<CertificateProfile, { keyUsage: KeyUsage[]; extendedKeyUsage: string[] }> = {
+  person: SIGNING_PROFILE,
+  organization: SIGNING_PROFILE,
+  device: { keyUsage: ['digitalSignature'], extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'] },
+};
+
+const WEB_ALGORITHMS: Record<CaKeyAlgorithm, { key: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams; sign: webcrypto.Algorithm | webcrypto.EcdsaParams }> = {
+  'RSA-2048': { key: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, sign: { name: 'RSASSA-PKCS1-v1_5' } },
+  'ECDSA-P256': { key: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams },
+};
+
+/**
+ * A certification authority whose key lives in process memory (webcrypto): for tests and the
+ * quickstart only. Persisted as PKCS#8 PEM + certificate PEM.
+ */
+export class DevCa {
+  private constructor(
+    readonly certificate: Certificate,
+    private readonly privateKey: CryptoKey,
+    readonly keyAlgorithm: CaKeyAlgorithm,
+    private readonly urls: Pick<CaOptions, 'crlUrls' | 'ocspUrl' | 'caIssuersUrl'>,
+  ) {}
+
+  static async createRoot(opts: CaOptions): Promise<DevCa> {
+    const keyAlgorithm = opts.keyAlgorithm ?? 'ECDSA-P256';
+    const keys = await generateCaKey(keyAlgorithm);
+    const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey));
+    const ski = keyIdentifier(spki);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomSerial(),
+      subject: new x509.Name(caName(opts)),
+      issuer: new x509.Name(caName(opts)),
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + (opts.validityYears ?? 20) * YEAR_MS),
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
+      signingAlgorithm: WEB_ALGORITHMS[keyAlgorithm].sign,
+      extensions: caExtensions(ski, ski, opts.pathLength),
+    });
+    return new DevCa(Certificate.fromDer(new Uint8Array(cert.rawData)), keys.privateKey, keyAlgorithm, opts);
+  }
+
+  /** A CA certified by this one (e.g. the "government" CA under the dev root). */
+  async createSubordinate(opts: CaOptions): Promise<DevCa> {
+    const keyAlgorithm = opts.keyAlgorithm ?? 'ECDSA-P256';
+    const keys = await generateCaKey(keyAlgorithm);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey));
+    const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
+    const cert = await this.sign({
+      subject: caName(opts),
+      publicKey: keys.publicKey,
+      notBefore,
+      notAfter: this.capNotAfter(new Date(notBefore.getTime() + (opts.validityYears ?? 10) * YEAR_MS)),
+      extensions: [...caExtensions(keyIdentifier(spki), this.keyId, opts.pathLength), ...this.distributionExtensions()],
+    });
+    return new DevCa(cert, keys.privateKey, keyAlgorithm, opts);
+  }
+
+  /** An end-entity certificate for a public key held elsewhere (a token, a software key). */
+  async issue(opts: IssueOptions): Promise<Certificate> {
+    const profile = PROFILES[opts.profile];
+    const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
+    const usages = (opts.keyUsage ?? profile.keyUsage).reduce((f, u) => f | KEY_USAGE_FLAG[u], 0);
+    const base: x509.Extension[] = [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(usages, true),
+      new x509.ExtendedKeyUsageExtension(opts.extendedKeyUsage ?? profile.extendedKeyUsage, false),
+      new x509.SubjectKeyIdentifierExtension(keyIdentifier(opts.publicKeySpki)),
+      new x509.AuthorityKeyIdentifierExtension(this.keyId),
+      ...this.distributionExtensions(),
+    ];
+    const extra = opts.extraExtensions ?? [];
+    return this.sign({
+      subject: subjectName(opts.subject),
+      publicKey: opts.publicKeySpki,
+      notBefore,
+      notAfter: opts.notAfter ?? this.capNotAfter(new Date(notBefore.getTime() + 2 * YEAR_MS)),
+      serialNumber: opts.serialNumber,
+      extensions: [...base.filter((e) => !extra.some((x) => x.type === e.type)), ...extra],
+    });
+  }
+
+  /**
+   * A CA certificate for another CA's name and key, signed by this CA: a cross-certificate (or,
+   * with `this === other`, a re-issued self-signed one). The other CA keeps its own key.
+   */
+  async crossCertify(other: DevCa, opts: { pathLength?: number; notBefore?: Date; notAfter?: Date } = {}): Promise<Certificate> {
+    const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
+    return this.sign({
+      subject: new x509.Name(other.certificate.subject.der),
+      publicKey: other.certificate.publicKeySpki,
+      notBefore,
+      notAfter: opts.notAfter ?? this.capNotAfter(new Date(notBefore.getTime() + 5 * YEAR_MS)),
+      extensions: [...caExtensions(keyIdentifier(other.certificate.publicKeySpki), this.keyId, opts.pathLength), ...this.distributionExtensions()],
+    });
+  }
+
+  /** PEM of the certificate and of the PKCS#8 private key (unencrypted: dev use only). */
+  toPem(): { certificatePem: string; privateKeyPem: string } {
+    const pkcs8 = KeyObject.from(this.privateKey).export({ type: 'pkcs8', format: 'der' });
+    return { certificatePem: this.certificate.toPem(), privateKeyPem: toPem('PRIVATE KEY', new Uint8Array(pkcs8)) };
+  }
+
+  static async fromPem(certPem: string, keyPem: string, urls: Pick<CaOptions, 'crlUrls' | 'ocspUrl' | 'caIssuersUrl'> = {}): Promise<DevCa> {
+    const certificate = Certificate.parse(certPem);
+    const keyObject = createPrivateKey(keyPem);
+    const keyAlgorithm: CaKeyAlgorithm = keyObject.asymmetricKeyType === 'rsa' ? 'RSA-2048' : 'ECDSA-P256';
+    const pkcs8 = keyObject.export({ type: 'pkcs8', format: 'der' });
+    const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, WEB_ALGORITHMS[keyAlgorithm].key, true, ['sign']);
+    const spkiOfKey = keyIdentifier(new Uint8Array(createPublicKey(keyObject).export({ type: 'spki', format: 'der' })));
+    if (spkiOfKey !== keyIdentifier(certificate.publicKeySpki)) throw new Error('The private key does not match the CA certificate');
+    return new DevCa(certificate, privateKey, keyAlgorithm, urls);
+  }
+
+  private get keyId(): string {
+    return subjectKeyIdentifier(this.certificate) ?? keyIdentifier(this.certificate.publicKeySpki);
+  }
+
+  private capNotAfter(d: Date): Date {
+    return d.getTime() > this.certificate.notAfter.getTime() ? this.certificate.notAfter : d;
+  }
+
+  private distributionExtensions(): x509.Extension[] {
+    const out: x509.Extension[] = [];
+    if (this.urls.crlUrls?.length) out.push(new x509.CRLDistributionPointsExtension(this.urls.crlUrls));
+    if (this.urls.ocspUrl || this.urls.caIssuersUrl) {
+      const aia: x509.AuthorityInfoAccessParams = {};
+      if (this.urls.ocspUrl) aia.ocsp = [new x509.GeneralName('url', this.urls.ocspUrl)];
+      if (this.urls.caIssuersUrl) aia.caIssuers = [new x509.GeneralName('url', this.urls.caIssuersUrl)];
+      out.push(new x509.AuthorityInfoAccessExtension(aia));
+    }
+    return out;
+  }
+
+  private async sign(p: {
+    subject: x509.JsonNameParams | x509.Name;
+    publicKey: CryptoKey | Uint8Array;
+    notBefore: Date;
+    notAfter: Date;
+    serialNumber?: string;
+    extensions: x509.Extension[];
+  }): Promise<Certificate> {
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: p.serialNumber ?? randomSerial(),
+      subject: p.subject instanceof x509.Name ? p.subject : new x509.Name(p.subject),
+      // The issuer is this CA's subject as encoded, so that name chaining compares equal bytes.
+      issuer: new x509.Name(this.certificate.subject.der),
+      notBefore: p.notBefore,
+      notAfter: p.notAfter,
+      publicKey: p.publicKey,
+      signingKey: this.privateKey,
+      signingAlgorithm: WEB_ALGORITHMS[this.keyAlgorithm].sign,
+      extensions: p.extensions,
+    });
+    return Certificate.fromDer(new Uint8Array(cert.rawData));
+  }
+}
+
+async function generateCaKey(alg: CaKeyAlgorithm): Promise<CryptoKeyPair> {
+  const params =
+    alg === 'RSA-2048'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }
+      : { name: 'ECDSA', namedCurve: 'P-256' };
+  return (await crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+function caExtensions(ski: string, aki: string, pathLength?: number): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(true, pathLength, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    new x509.SubjectKeyIdentifierExtension(ski),
+    new x509.AuthorityKeyIdentifierExtension(aki),
+  ];
+}
+
+/** RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value. */
+export function keyIdentifier(spki: Uint8Array): string {
+  const [, bits] = children(spki, readTlv(spki));
+  return createHash('sha1').update(tlvValue(spki, bits).subarray(1)).digest('hex').toUpperCase();
+}
+
+/** A positive 127-bit random serial (RFC 5280 4.1.2.2: at most 20 octets, positive). */
+function randomSerial(): string {
+  const b = randomBytes(16);
+  b[0] = (b[0] & 0x7f) | 0x40;
+  return b.toString('hex');
+}
+
+function caName(opts: CaOptions): x509.JsonNameParams {
+  return subjectName({ CN: opts.commonName, O: opts.organization, C: opts.country ?? 'VN' });
+}
+
+/** Name in the usual order; C as PrintableString, E as IA5String, the rest UTF8String (Vietnamese). */
+export function subjectName(s: SubjectSpec): x509.JsonNameParams {
+  const out: x509.JsonNameParams = [];
+  const utf8 = (oid: string, v: string | undefined) => v !== undefined && out.push({ [oid]: [{ utf8String: v }] });
+  if (s.C) out.push({ [NAME_OIDS.C]: [{ printableString: s.C }] });
+  utf8(NAME_OIDS.ST, s.ST);
+  utf8(NAME_OIDS.L, s.L);
+  utf8(NAME_OIDS.O, s.O);
+  for (const ou of s.OU ?? []) utf8(NAME_OIDS.OU, ou);
+  utf8(NAME_OIDS.title, s.title);
+  utf8(NAME_OIDS.CN, s.CN);
+  if (s.E) out.push({ [NAME_OIDS.E]: [{ ia5String: s.E }] });
+  return out;
+}

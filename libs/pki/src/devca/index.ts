@@ -1,0 +1,2 @@
+export * from './dev-ca';
+export * from './software-key';

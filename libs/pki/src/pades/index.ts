@@ -1,0 +1,3 @@
+export * from './sign-pdf';
+export * from './verify-pdf';
+export * from './signer-summary';

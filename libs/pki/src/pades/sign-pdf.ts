@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { buildSignedData } from '../cms';
+import { embedSignature, preparePdfSignature, signedByteRanges } from '../pdf';
+import { RawSigner } from '../signer';
+import { Certificate } from '../x509/certificate';
+
+export interface SignPdfOptions {
+  signer: RawSigner;
+  certificate: Certificate;
+  /** The issuing CAs (the root may be left out); embedded in the CMS for verifiers. */
+  chain: Certificate[];
+  signingTime: Date;
+  reason?: string;
+  location?: string;
+  /** Default: the certificate's CN. */
+  name?: string;
+  contactInfo?: string;
+  fieldName?: string;
+  timeZoneOffsetMinutes?: number;
+}
+
+/** Room for the CMS: attributes, signature and the embedded certificates, with margin. */
+const CMS_OVERHEAD_BYTES = 4096;
+const MIN_CONTENTS_SIZE = 16_384;
+
+/**
+ * PAdES B-B (ETSI EN 319 142-1 6.3): a placeholder is appended as an incremental update, the
+ * byte ranges are hashed as they lie in the file, and the detached CAdES goes into /Contents.
+ * The CMS carries no signing-time attribute: the time is /M in the signature dictionary.
+ */
+export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Uint8Array> {
+  const certBytes = [opts.certificate, ...opts.chain].reduce((n, c) => n + c.der.length, 0);
+  const prepared = preparePdfSignature(pdf, {
+    fieldName: opts.fieldName,
+    signingTime: opts.signingTime,
+    timeZoneOffsetMinutes: opts.timeZoneOffsetMinutes,
+    reason: opts.reason,
+    location: opts.location,
+    name: opts.name ?? opts.certificate.subject.get('CN'),
+    contactInfo: opts.contactInfo,
+    subFilter: 'ETSI.CAdES.detached',
+    contentsSize: Math.max(MIN_CONTENTS_SIZE, certBytes + CMS_OVERHEAD_BYTES),
+  });
+  const hash = createHash('sha256');
+  for (const range of signedByteRanges(prepared.pdf, prepared.byteRange)) hash.update(range);
+  const cms = await buildSignedData({
+    contentDigest: hash.digest(),
+    signerCertificate: opts.certificate,
+    certificates: opts.chain,
+    signer: opts.signer,
+    includeSigningTimeAttribute: false,
+  });
+  return embedSignature(prepared, cms);
+}

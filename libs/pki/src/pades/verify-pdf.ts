@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { verifySignedData, SignedDataVerification } from '../cms';
+import { failed, indeterminate, IndicationResult, passed, worstIndication } from '../indication';
+import { checkPdfStructure, classifyChanges, describeChangesAfter, findSignatures, PdfFormatError, PdfSignatureField, signedByteRanges } from '../pdf';
+import { DocumentReport, SignatureReport } from '../report';
+import { PathValidationResult, reason, validatePath, ValidationReason } from '../validation';
+import { Certificate } from '../x509/certificate';
+import { chainEntries, signerSummary } from './signer-summary';
+
+export interface VerifyPdfOptions {
+  trustAnchors: Certificate[];
+  intermediates?: Certificate[];
+  /** Default: now. Used for the chain when a signature claims no signing time. */
+  validationTime?: Date;
+  /**
+   * When true, a signature whose revocation status could not be established is
+   * INDETERMINATE/TRY_LATER. Default false in this first version, which checks no revocation at
+   * all: signatures can be TOTAL-PASSED, with revocation.checked=false and the reason
+   * REVOCATION_NOT_CHECKED in the report. The lead's indication policy may change this default.
+   */
+  requireRevocation?: boolean;
+}
+
+/** The facts gathered for one signature before any judgement. */
+interface SignatureFacts {
+  field: PdfSignatureField;
+  cms: SignedDataVerification | null; // null when the byte range could not be read
+  path: PathValidationResult | null;
+  claimedSigningTime: Date | null;
+  modifications: SignatureReport['modifications'];
+}
+
+function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfOptions, validationTime: Date): SignatureFacts {
+  let cms: SignedDataVerification | null = null;
+  try {
+    cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), { extraCertificates: opts.intermediates });
+  } catch (e) {
+    if (!(e instanceof PdfFormatError)) throw e; // a byte range outside the file: judged as format failure
+  }
+  const claimedSigningTime = cms?.claimedSigningTime ?? field.signingTime ?? null;
+  const path = cms?.signerCertificate
+    ? validatePath({
+        leaf: cms.signerCertificate,
+        intermediates: [...cms.certificates, ...(opts.intermediates ?? [])],
+        trustAnchors: opts.trustAnchors,
+        validationTime: claimedSigningTime ?? validationTime,
+        purpose: 'documentSigning',
+      })
+    : null;
+  return { field, cms, path, claimedSigningTime, modifications: modificationsAfter(pdf, field) };
+}
+
+function modificationsAfter(pdf: Uint8Array, field: PdfSignatureField): SignatureReport['modifications'] {
+  if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
+  try {
+    const verdict = classifyChanges(describeChangesAfter(pdf, field.revisionLength));
+    return { changedAfterSigning: true, allowed: verdict.allowed, description: verdict.description };
+  } catch (e) {
+    // Changes we cannot analyse are not presumed harmless.
+    const code = e instanceof PdfFormatError ? e.code : 'MALFORMED_PDF';
+    return { changedAfterSigning: true, allowed: false, description: [`the appended revisions could not be analysed (${code})`] };
+  }
+}
+
+/**
+ * Judges the facts in the order of ETSI EN 319 102-1 5.3 (basic validation): format, then the
+ * cryptographic checks that fail definitively (TOTAL-FAILED), then identification of the signing
+ * certificate, then X.509 validation; the first failure decides the indication.
+ */
+function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationResult; reasons: ValidationReason[] } {
+  const problems = (list: readonly string[]) => list.join(', ') || undefined;
+  if (f.field.subFilter === 'ETSI.RFC3161') {
+    return { result: indeterminate('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: 'document timestamps are not verified in this version' })] };
+  }
+  if (!f.field.byteRangeValid || !f.cms) {
+    return { result: failed('FORMAT_FAILURE'), reasons: [reason('BYTE_RANGE_INVALID', { detail: problems(f.field.problems) })] };
+  }
+  const cms = f.cms;
+  if (!cms.formatOk) return { result: failed('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })] };
+  if (cms.digestAlgorithm && !cms.messageDigestMatches) return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
+  if (!cms.signerCertificate) return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
+  if (!cms.signatureAlgorithm || !cms.digestAlgorithm) {
+    return { result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })] };
+  }
+  if (!cms.signatureValid) return { result: failed('SIG_CRYPTO_FAILURE'), reasons: [reason('SIG_CRYPTO_FAILURE')] };
+  if (cms.signingCertificateV2Matches === false) {
+    return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('SIGNING_CERTIFICATE_MISMATCH')] };
+  }
+  const path = f.path!;
+  if (!path.valid) return { result: path, reasons: path.reasons };
+  if (opts.requireRevocation && !path.revocation.checked) {
+    return { result: indeterminate('TRY_LATER'), reasons: [...path.reasons, reason('REVOCATION_REQUIRED')] };
+  }
+  return { result: passed(), reasons: path.reasons };
+}
+
+function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
+  const { result, reasons } = judge(f, opts);
+  if (f.modifications.allowed === false) reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
+  const chain = f.path?.chain ?? (f.cms?.signerCertificate ? [f.cms.signerCertificate] : []);
+  return {
+    id: f.field.fieldName ?? `signature-${index + 1}`,
+    fieldName: f.field.fieldName,
+    indication: result.indication,
+    subIndication: result.subIndication ?? null,
+    signer: signerSummary(f.cms?.signerCertificate),
+    signingTime: { claimed: f.claimedSigningTime?.toISOString() ?? null, timestamped: null },
+    subFilter: f.field.subFilter,
+    digestAlgorithm: f.cms?.digestAlgorithm ?? null,
+    signatureAlgorithm: f.cms?.signatureAlgorithm ?? null,
+    coverage: {
+      byteRange: f.field.byteRange,
+      coversWholeRevision: f.field.byteRangeValid,
+      coversWholeDocument: f.field.coversWholeDocument,
+      signedRevisionLength: f.field.revisionLength,
+    },
+    modifications: f.modifications,
+    chain: chainEntries(chain, opts.trustAnchors),
+    revocation: { checked: false, source: null, producedAt: null, fetchedAt: null },
+    reasons,
+  };
+}
+
+/**
+ * Verifies every signature of a PDF. Throws PdfFormatError for input that is not a readable PDF
+ * (callers map it to 4xx); everything about the signatures is in the report.
+ *
+ * Changes after a signature: per ETSI the signature stays valid for the revision it signed, so
+ * its own indication is not lowered; the report says modifications.allowed=false with the reason
+ * MODIFIED_AFTER_SIGNING, and the document conclusion is at least INDETERMINATE, because the
+ * document as a whole is no longer what was signed.
+ */
+export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
+  checkPdfStructure(pdf);
+  const validationTime = opts.validationTime ?? new Date();
+  const fields = findSignatures(pdf);
+  const signatures = fields.map((field, i) => report(gatherFacts(pdf, field, opts, validationTime), i, opts));
+  const documentReasons: ValidationReason[] = [];
+  let conclusion = worstIndication(signatures.map((s) => s.indication));
+  if (signatures.length === 0) {
+    documentReasons.push(reason('NO_SIGNATURE'));
+    conclusion = 'INDETERMINATE';
+  }
+  if (signatures.some((s) => s.modifications.allowed === false)) {
+    documentReasons.push(reason('MODIFIED_AFTER_SIGNING'));
+    conclusion = worstIndication([conclusion, 'INDETERMINATE']);
+  }
+  return {
+    conclusion,
+    validationTime: validationTime.toISOString(),
+    documentSha256: createHash('sha256').update(pdf).digest('hex').toUpperCase(),
+    signatureCount: signatures.length,
+    signatures,
+    reasons: documentReasons,
+  };
+}

@@ -1,0 +1,203 @@
+import { decodeStream } from './filters';
+import { malformed, PDF_LIMITS, PdfFormatError } from './errors';
+import { asBuffer, readUInt } from './lexer';
+import { PdfDict, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
+import { PdfParser } from './parser';
+import { decodeTextString } from './text';
+import { mergeSections, readXrefChain, XrefChain, XrefEntry, XrefSection } from './xref';
+
+export interface FormField {
+  /** The field's own object, null for a field written directly in its parent's array (invalid but seen). */
+  ref: PdfRef | null;
+  /** Fully qualified name (partial names joined with '.'), null when no /T. */
+  name: string | null;
+  /** /FT, inherited from ancestors. */
+  fieldType: string | null;
+  dict: PdfDict;
+}
+
+interface ObjectStream {
+  data: Uint8Array;
+  /** object number -> offset of its value in data */
+  offsets: Map<number, number>;
+}
+
+/**
+ * A lazily read PDF: the cross-reference chain is read on open, objects are parsed when asked for
+ * and cached. The bytes are never copied.
+ */
+export class PdfDocument {
+  private readonly cache = new Map<number, PdfObject>();
+  private readonly objectStreams = new Map<number, ObjectStream>();
+  private readonly resolving = new Set<number>();
+
+  private constructor(
+    readonly bytes: Uint8Array,
+    readonly chain: XrefChain,
+    readonly entries: Map<number, XrefEntry>,
+  ) {}
+
+  /** Reads the header and cross-reference chain; refuses encrypted files. */
+  static open(bytes: Uint8Array): PdfDocument {
+    if (!(bytes instanceof Uint8Array)) throw new PdfFormatError('NOT_A_PDF', 'input is not a byte array');
+    if (bytes.length === 0) throw new PdfFormatError('EMPTY_FILE', 'the file is empty');
+    const headerPos = asBuffer(bytes).subarray(0, PDF_LIMITS.headerWindow).indexOf('%PDF-', 0, 'latin1');
+    if (headerPos < 0) throw new PdfFormatError('NOT_A_PDF', `no %PDF- header in the first ${PDF_LIMITS.headerWindow} bytes`);
+    const chain = readXrefChain(bytes, headerPos);
+    if (chain.sections.some((s) => s.trailer.has('Encrypt'))) {
+      throw new PdfFormatError('ENCRYPTED_PDF', 'encrypted PDF documents are not supported');
+    }
+    return new PdfDocument(bytes, chain, mergeSections(chain.sections));
+  }
+
+  /** The newest trailer. */
+  get trailer(): PdfDict {
+    return this.chain.sections[0].trailer;
+  }
+
+  /** The document as a reader saw it when only these (older) sections existed. */
+  asOf(sections: readonly XrefSection[]): PdfDocument {
+    return new PdfDocument(this.bytes, { ...this.chain, sections: [...sections] }, mergeSections(sections));
+  }
+
+  /** The object with this number in this view, null when free or absent (7.3.10). */
+  getObject(num: number): PdfObject {
+    const cached = this.cache.get(num);
+    if (cached !== undefined) return cached;
+    const entry = this.entries.get(num);
+    if (!entry || entry.type === 'free') return null;
+    if (this.resolving.has(num)) throw malformed(`object ${num} refers to itself while being read`);
+    if (this.resolving.size >= PDF_LIMITS.maxReferenceChain) throw malformed('indirect objects nested too deeply');
+    this.resolving.add(num);
+    try {
+      const value = entry.type === 'offset' ? this.readAt(num, entry.offset) : this.readCompressed(num, entry.stream);
+      this.cache.set(num, value);
+      return value;
+    } finally {
+      this.resolving.delete(num);
+    }
+  }
+
+  /** Follows references until a direct value. */
+  resolve(o: PdfObject | undefined): PdfObject {
+    for (let i = 0; o instanceof PdfRef; i++) {
+      if (i >= PDF_LIMITS.maxReferenceChain) throw malformed('reference chain too long');
+      o = this.getObject(o.num);
+    }
+    return o === undefined ? null : o;
+  }
+
+  resolveDict(o: PdfObject | undefined): PdfDict | null {
+    const v = this.resolve(o);
+    return v instanceof PdfDict ? v : null;
+  }
+
+  /** Decoded stream data (FlateDecode only). */
+  decode(stream: PdfStream): Uint8Array {
+    return decodeStream(stream, (o) => this.resolve(o));
+  }
+
+  private readAt(num: number, offset: number): PdfObject {
+    if (offset < 0 || offset >= this.bytes.length) throw malformed(`object ${num} offset ${offset} is outside the file`);
+    const parser = new PdfParser(this.bytes, offset, {
+      filePositions: true,
+      resolveLength: (ref) => {
+        const v = this.getObject(ref.num);
+        return typeof v === 'number' ? v : null;
+      },
+    });
+    return parser.parseIndirectObject(num).value;
+  }
+
+  private readCompressed(num: number, streamNum: number): PdfObject {
+    const os = this.objectStream(streamNum);
+    const at = os.offsets.get(num);
+    if (at === undefined) throw malformed(`object ${num} is not in object stream ${streamNum}`);
+    const value = new PdfParser(os.data, at).parseValue(0);
+    if (value instanceof PdfStream) throw malformed(`stream inside object stream ${streamNum}`);
+    return value;
+  }
+
+  private objectStream(streamNum: number): ObjectStream {
+    let os = this.objectStreams.get(streamNum);
+    if (os) return os;
+    const entry = this.entries.get(streamNum);
+    if (!entry || entry.type !== 'offset') throw malformed(`object stream ${streamNum} is not a plain object`);
+    const stream = this.getObject(streamNum);
+    if (!(stream instanceof PdfStream) || stream.dict.name('Type') !== 'ObjStm') throw malformed(`object ${streamNum} is not an object stream`);
+    const n = stream.dict.get('N');
+    const first = stream.dict.get('First');
+    if (typeof n !== 'number' || typeof first !== 'number' || !Number.isInteger(n) || !Number.isInteger(first) || n < 0 || first < 0) {
+      throw malformed(`object stream ${streamNum} has a bad /N or /First`);
+    }
+    if (n > PDF_LIMITS.maxObjectsInObjectStream) throw malformed(`object stream ${streamNum} holds too many objects`);
+    const data = this.decode(stream);
+    const offsets = new Map<number, number>();
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const objNum = readUInt(data, p);
+      const off = objNum && readUInt(data, objNum.end);
+      if (!objNum || !off || first + off.value >= data.length) throw malformed(`object stream ${streamNum} has a bad header`);
+      if (!offsets.has(objNum.value)) offsets.set(objNum.value, first + off.value);
+      p = off.end;
+    }
+    os = { data, offsets };
+    this.objectStreams.set(streamNum, os);
+    return os;
+  }
+
+  /** The document catalog (trailer /Root). */
+  catalog(): { ref: PdfRef; dict: PdfDict } {
+    const root = this.trailer.get('Root');
+    const dict = root instanceof PdfRef ? this.resolveDict(root) : null;
+    if (!(root instanceof PdfRef) || !dict) throw malformed('the trailer has no /Root catalog dictionary');
+    return { ref: root, dict };
+  }
+
+  /** The first page, walking /Pages /Kids. */
+  firstPage(): { ref: PdfRef; dict: PdfDict } {
+    let node: PdfObject | undefined = this.catalog().dict.get('Pages');
+    const seen = new Set<number>();
+    for (let depth = 0; depth < PDF_LIMITS.maxTreeDepth; depth++) {
+      if (!(node instanceof PdfRef) || seen.has(node.num)) break;
+      seen.add(node.num);
+      const dict = this.resolveDict(node);
+      if (!dict) break;
+      const kids = this.resolve(dict.get('Kids'));
+      const type = dict.name('Type');
+      if (type === 'Page' || (type !== 'Pages' && !Array.isArray(kids))) return { ref: node, dict };
+      if (!Array.isArray(kids) || kids.length === 0) break;
+      node = kids[0];
+    }
+    throw malformed('the document has no first page');
+  }
+
+  /** Terminal form fields of /AcroForm /Fields, with inherited /FT and qualified names. */
+  fields(): FormField[] {
+    const acroForm = this.resolveDict(this.catalog().dict.get('AcroForm'));
+    const roots = acroForm ? this.resolve(acroForm.get('Fields')) : null;
+    const out: FormField[] = [];
+    if (!Array.isArray(roots)) return out;
+    const seen = new Set<number>();
+    let visited = 0;
+    const visit = (o: PdfObject, parentName: string | null, parentType: string | null, depth: number): void => {
+      if (depth > PDF_LIMITS.maxTreeDepth || ++visited > PDF_LIMITS.maxTreeNodes) throw malformed('form field tree too large or too deep');
+      if (o instanceof PdfRef) {
+        if (seen.has(o.num)) return;
+        seen.add(o.num);
+      }
+      const dict = this.resolveDict(o);
+      if (!dict) return;
+      const t = dict.get('T');
+      const partial = t instanceof PdfString ? decodeTextString(t.bytes) : null;
+      const name = partial === null ? parentName : parentName === null ? partial : `${parentName}.${partial}`;
+      const fieldType = dict.name('FT') ?? parentType;
+      const kids = this.resolve(dict.get('Kids'));
+      const fieldKids = Array.isArray(kids) ? kids.filter((k) => this.resolveDict(k)?.has('T')) : [];
+      if (fieldKids.length === 0) out.push({ ref: o instanceof PdfRef ? o : null, name, fieldType, dict });
+      else for (const k of fieldKids) visit(k, name, fieldType, depth + 1);
+    };
+    for (const r of roots) visit(r, null, null, 0);
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './objects';
+export * from './text';
+export { PdfDocument } from './document';
+export type { FormField } from './document';
+export type { XrefEntry, XrefSection, XrefChain } from './xref';
+export { appendIncrementalUpdate, nextObjectNumber } from './incremental';
+export type { UpdateObject, IncrementalUpdate } from './incremental';
+export { serializeValue } from './serialize';
+export * from './prepare';
+export * from './signatures';
+export * from './check';
+export * from './changes';

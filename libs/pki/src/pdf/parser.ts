@@ -1,0 +1,253 @@
+import { malformed, PDF_LIMITS } from './errors';
+import { isDelimiter, isDigit, isRegular, keywordAt, latin1, readRegular, readUInt, skipWhitespace, asBuffer } from './lexer';
+import { PdfDict, PdfName, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
+
+export interface ParseOptions {
+  /** Whether offsets in buf are file offsets (strings then record their position). */
+  filePositions: boolean;
+  /** Resolves an indirect /Length of a stream; null when it cannot be resolved. */
+  resolveLength?: (ref: PdfRef) => number | null;
+}
+
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+const ESCAPES = new Int16Array(256).fill(-1);
+for (const [k, v] of [['n', 10], ['r', 13], ['t', 9], ['b', 8], ['f', 12], ['(', 0x28], [')', 0x29], ['\\', 0x5c]] as const) {
+  ESCAPES[k.charCodeAt(0)] = v;
+}
+
+/** A recursive-descent parser of PDF objects over a byte buffer, bounded in depth and size. */
+export class PdfParser {
+  constructor(
+    readonly buf: Uint8Array,
+    public pos: number,
+    private readonly opts: ParseOptions = { filePositions: false },
+  ) {}
+
+  /** Parses `num gen obj <value> [stream...]` at the current position. */
+  parseIndirectObject(expectedNum?: number): { num: number; gen: number; value: PdfObject } {
+    const num = readUInt(this.buf, this.pos);
+    const gen = num && readUInt(this.buf, num.end);
+    const objPos = gen ? skipWhitespace(this.buf, gen.end) : -1;
+    if (!num || !gen || !keywordAt(this.buf, objPos, 'obj')) throw malformed(`no object header at offset ${this.pos}`);
+    if (expectedNum !== undefined && num.value !== expectedNum) {
+      throw malformed(`object ${expectedNum} expected at offset ${this.pos}, found ${num.value}`);
+    }
+    this.pos = objPos + 3;
+    let value = this.parseValue(0);
+    const p = skipWhitespace(this.buf, this.pos);
+    if (keywordAt(this.buf, p, 'stream')) {
+      if (!(value instanceof PdfDict)) throw malformed(`stream without a dictionary at offset ${p}`);
+      value = this.parseStreamData(value, p + 6);
+    }
+    return { num: num.value, gen: gen.value, value };
+  }
+
+  private parseStreamData(dict: PdfDict, pos: number): PdfStream {
+    const buf = this.buf;
+    // The keyword is followed by CRLF or LF (a lone CR is tolerated).
+    if (buf[pos] === 0x0d) pos++;
+    if (buf[pos] === 0x0a) pos++;
+    const start = pos;
+    let length: number | null = null;
+    const l = dict.get('Length');
+    if (typeof l === 'number') length = l;
+    else if (l instanceof PdfRef && this.opts.resolveLength) length = this.opts.resolveLength(l);
+    if (length !== null) {
+      if (!Number.isInteger(length) || length < 0 || start + length > buf.length) {
+        throw malformed(`stream /Length ${length} at offset ${start} runs past the end of the data`);
+      }
+      const after = skipWhitespace(buf, start + length);
+      if (keywordAt(buf, after, 'endstream')) {
+        this.pos = after + 9;
+        return new PdfStream(dict, buf, start, start + length);
+      }
+    }
+    // A missing or wrong /Length: fall back to the endstream keyword, as common readers do.
+    const at = asBuffer(buf).indexOf('endstream', start, 'latin1');
+    if (at < 0) throw malformed(`stream at offset ${start} has no endstream`);
+    let end = at;
+    if (end > start && buf[end - 1] === 0x0a) end--;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    this.pos = at + 9;
+    return new PdfStream(dict, buf, start, end);
+  }
+
+  /** Parses one direct value (which may be a reference). */
+  parseValue(depth: number): PdfObject {
+    if (depth > PDF_LIMITS.maxNesting) throw malformed(`objects nested deeper than ${PDF_LIMITS.maxNesting}`);
+    const buf = this.buf;
+    const pos = (this.pos = skipWhitespace(buf, this.pos));
+    if (pos >= buf.length) throw malformed('unexpected end of data in an object');
+    const c = buf[pos];
+    switch (c) {
+      case 0x2f /* / */:
+        return this.parseName();
+      case 0x28 /* ( */:
+        return this.parseLiteralString();
+      case 0x3c /* < */:
+        return buf[pos + 1] === 0x3c ? this.parseDict(depth) : this.parseHexString();
+      case 0x5b /* [ */:
+        return this.parseArray(depth);
+    }
+    if (isDigit(c) || c === 0x2b || c === 0x2d || c === 0x2e) return this.parseNumberOrRef();
+    if (isRegular(c)) {
+      const { text, end } = readRegular(buf, pos);
+      this.pos = end;
+      if (text === 'true') return true;
+      if (text === 'false') return false;
+      if (text === 'null') return null;
+      throw malformed(`unexpected keyword "${text.slice(0, 20)}" at offset ${pos}`);
+    }
+    throw malformed(`unexpected byte 0x${c.toString(16)} at offset ${pos}`);
+  }
+
+  private parseNumberOrRef(): PdfObject {
+    const { text, end } = readRegular(this.buf, this.pos);
+    const start = this.pos;
+    this.pos = end;
+    if (/^\d+$/.test(text)) {
+      const gen = readUInt(this.buf, end);
+      if (gen) {
+        const r = skipWhitespace(this.buf, gen.end);
+        if (this.buf[r] === 0x52 /* R */ && (r + 1 >= this.buf.length || !isRegular(this.buf[r + 1]))) {
+          this.pos = r + 1;
+          return new PdfRef(Number(text), gen.value);
+        }
+      }
+      return Number(text);
+    }
+    // Reals, tolerating the odd "-.5" or "5." forms.
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) throw malformed(`bad number "${text.slice(0, 20)}" at offset ${start}`);
+    return Number(text);
+  }
+
+  private parseName(): PdfName {
+    const buf = this.buf;
+    let p = this.pos + 1;
+    const out: number[] = [];
+    while (p < buf.length && isRegular(buf[p])) {
+      if (buf[p] === 0x23 /* # */ && HEX[buf[p + 1]] >= 0 && HEX[buf[p + 2]] >= 0) {
+        out.push(HEX[buf[p + 1]] * 16 + HEX[buf[p + 2]]);
+        p += 3;
+      } else out.push(buf[p++]);
+      if (out.length > 4096) throw malformed(`name too long at offset ${this.pos}`);
+    }
+    this.pos = p;
+    return new PdfName(Buffer.from(out).toString('latin1'));
+  }
+
+  private parseLiteralString(): PdfString {
+    const buf = this.buf;
+    const start = this.pos;
+    // First pass: find the closing parenthesis (balanced, escapes skipped), so that we allocate once.
+    let p = start + 1;
+    let nesting = 1;
+    for (;;) {
+      if (p >= buf.length) throw malformed(`unterminated string at offset ${start}`);
+      const c = buf[p++];
+      if (c === 0x5c) p++;
+      else if (c === 0x28) nesting++;
+      else if (c === 0x29 && --nesting === 0) break;
+    }
+    const close = p - 1;
+    const out = Buffer.allocUnsafe(close - start);
+    let n = 0;
+    for (p = start + 1; p < close; ) {
+      const c = buf[p++];
+      if (c !== 0x5c) {
+        out[n++] = c;
+        continue;
+      }
+      const e = buf[p++];
+      const simple = ESCAPES[e];
+      if (simple >= 0) out[n++] = simple;
+      else if (e >= 0x30 && e <= 0x37) {
+        let v = e - 0x30;
+        for (let i = 0; i < 2 && p < close && buf[p] >= 0x30 && buf[p] <= 0x37; i++) v = v * 8 + (buf[p++] - 0x30);
+        out[n++] = v & 0xff;
+      } else if (e === 0x0d) {
+        if (buf[p] === 0x0a) p++; // line continuation
+      } else if (e !== 0x0a) out[n++] = e; // unknown escape: the backslash is ignored
+    }
+    this.pos = close + 1;
+    const bytes = out.subarray(0, n);
+    return this.opts.filePositions ? new PdfString(bytes, false, start, close + 1) : new PdfString(bytes, false);
+  }
+
+  private parseHexString(): PdfString {
+    const buf = this.buf;
+    const start = this.pos;
+    const close = asBuffer(buf).indexOf(0x3e, start + 1);
+    if (close < 0) throw malformed(`unterminated hex string at offset ${start}`);
+    const out = Buffer.allocUnsafe((close - start) >> 1);
+    let n = 0;
+    let hi = -1;
+    for (let p = start + 1; p < close; p++) {
+      const c = buf[p];
+      const v = HEX[c];
+      if (v < 0) {
+        if (c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0)) continue;
+        throw malformed(`bad character in hex string at offset ${p}`);
+      }
+      if (hi < 0) hi = v;
+      else {
+        out[n++] = hi * 16 + v;
+        hi = -1;
+      }
+    }
+    if (hi >= 0) out[n++] = hi * 16; // odd digit count: a final 0 is implied
+    this.pos = close + 1;
+    const bytes = out.subarray(0, n);
+    return this.opts.filePositions ? new PdfString(bytes, true, start, close + 1) : new PdfString(bytes, true);
+  }
+
+  private parseArray(depth: number): PdfObject[] {
+    const start = this.pos;
+    this.pos++;
+    const items: PdfObject[] = [];
+    for (;;) {
+      this.pos = skipWhitespace(this.buf, this.pos);
+      if (this.pos >= this.buf.length) throw malformed(`unterminated array at offset ${start}`);
+      if (this.buf[this.pos] === 0x5d /* ] */) {
+        this.pos++;
+        return items;
+      }
+      if (items.length >= PDF_LIMITS.maxContainerItems) throw malformed(`array too large at offset ${start}`);
+      items.push(this.parseValue(depth + 1));
+    }
+  }
+
+  private parseDict(depth: number): PdfDict {
+    const start = this.pos;
+    this.pos += 2;
+    const map = new Map<string, PdfObject>();
+    for (;;) {
+      this.pos = skipWhitespace(this.buf, this.pos);
+      if (this.pos >= this.buf.length) throw malformed(`unterminated dictionary at offset ${start}`);
+      const c = this.buf[this.pos];
+      if (c === 0x3e && this.buf[this.pos + 1] === 0x3e) {
+        this.pos += 2;
+        return new PdfDict(map);
+      }
+      if (c !== 0x2f) throw malformed(`dictionary key expected at offset ${this.pos}`);
+      if (map.size >= PDF_LIMITS.maxContainerItems) throw malformed(`dictionary too large at offset ${start}`);
+      const key = this.parseName().value;
+      const value = this.parseValue(depth + 1);
+      map.set(key, value); // a later duplicate key wins, as in most readers
+    }
+  }
+}
+
+/** Parses a single value from a small buffer (tests, object streams). */
+export function parseValueAt(buf: Uint8Array, pos: number, filePositions = false): { value: PdfObject; end: number } {
+  const p = new PdfParser(buf, pos, { filePositions });
+  const value = p.parseValue(0);
+  return { value, end: p.pos };
+}
+
+export { isDelimiter, latin1 };

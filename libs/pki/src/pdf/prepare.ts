@@ -1,0 +1,166 @@
+import { PdfDocument } from './document';
+import { PdfFormatError } from './errors';
+import { appendIncrementalUpdate, nextObjectNumber, UpdateObject } from './incremental';
+import { PdfDict, PdfName, PdfObject, PdfRef, pdfDict } from './objects';
+import { serializeValue } from './serialize';
+import { encodeTextString, formatPdfDate } from './text';
+
+export interface SignaturePlaceholderOptions {
+  /** Default: the first free "Signature<n>". */
+  fieldName?: string;
+  /** Written as /M, a PDF date with offset (e.g. D:20261125183000+07'00'). */
+  signingTime: Date;
+  /** Default 420 (Vietnam, UTC+7). */
+  timeZoneOffsetMinutes?: number;
+  reason?: string;
+  location?: string;
+  name?: string;
+  contactInfo?: string;
+  /** Default ETSI.CAdES.detached (PAdES). */
+  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+  /** Bytes reserved for the CMS (the hex string is twice as long). Default 16384. */
+  contentsSize?: number;
+}
+
+export interface PreparedPdf {
+  pdf: Uint8Array;
+  byteRange: [number, number, number, number];
+  contentsSize: number;
+}
+
+export const DEFAULT_CONTENTS_SIZE = 16_384;
+/** Budget: room for a CMS with a long chain and embedded revocation data, not for abuse. */
+export const MAX_CONTENTS_SIZE = 4 * 1024 * 1024;
+/** Digits of each ByteRange number in the placeholder: up to ~9.3 GiB. */
+const BYTE_RANGE_DIGITS = 10;
+const BYTE_RANGE_PLACEHOLDER = `[0 ${'0'.repeat(BYTE_RANGE_DIGITS)} ${'0'.repeat(BYTE_RANGE_DIGITS)} ${'0'.repeat(BYTE_RANGE_DIGITS)}]`;
+
+/**
+ * Appends, as an incremental update, an invisible signature field on the first page whose signature
+ * dictionary has a zero-filled /Contents and a /ByteRange covering everything but that hex string.
+ * The input is never re-serialized: the output is the input bytes followed by the update.
+ */
+export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderOptions): PreparedPdf {
+  const contentsSize = opts.contentsSize ?? DEFAULT_CONTENTS_SIZE;
+  if (!Number.isInteger(contentsSize) || contentsSize < 64 || contentsSize > MAX_CONTENTS_SIZE) {
+    throw new PdfFormatError('INVALID_OPTIONS', `contentsSize must be an integer between 64 and ${MAX_CONTENTS_SIZE}`);
+  }
+  const offset = opts.timeZoneOffsetMinutes ?? 420;
+  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) throw new PdfFormatError('INVALID_OPTIONS', 'timeZoneOffsetMinutes out of range');
+  if (!(opts.signingTime instanceof Date) || Number.isNaN(opts.signingTime.getTime())) {
+    throw new PdfFormatError('INVALID_OPTIONS', 'signingTime must be a valid Date');
+  }
+
+  const doc = PdfDocument.open(pdf);
+  const catalog = doc.catalog();
+  const page = doc.firstPage();
+  const fieldName = chooseFieldName(doc, opts.fieldName);
+
+  let next = nextObjectNumber(doc);
+  const sigRef = new PdfRef(next++, 0);
+  const widgetRef = new PdfRef(next++, 0);
+  const objects: UpdateObject[] = [];
+
+  const sig = signatureDictionary(opts, contentsSize, offset);
+  objects.push({ num: sigRef.num, gen: 0, body: sig.body });
+
+  const widget = pdfDict({
+    Type: new PdfName('Annot'),
+    Subtype: new PdfName('Widget'),
+    FT: new PdfName('Sig'),
+    T: encodeTextString(fieldName),
+    V: sigRef,
+    Rect: [0, 0, 0, 0],
+    F: 132, // Print + Locked: invisible yet part of the printed record
+    P: page.ref,
+  });
+  objects.push({ num: widgetRef.num, gen: 0, body: serializeValue(widget) });
+
+  // Indirect /Annots arrays are inlined: the page object is rewritten anyway.
+  const newPage = page.dict.clone().set('Annots', [...arrayItems(doc, page.dict.get('Annots')), widgetRef]);
+  objects.push({ num: page.ref.num, gen: page.ref.gen, body: serializeValue(newPage) });
+
+  const acroFormValue = catalog.dict.get('AcroForm');
+  const indirectAcroForm = acroFormValue instanceof PdfRef ? doc.resolveDict(acroFormValue) : null;
+  const acroForm = (indirectAcroForm ?? doc.resolveDict(acroFormValue) ?? new PdfDict()).clone();
+  acroForm.set('Fields', [...arrayItems(doc, acroForm.get('Fields')), widgetRef]).set('SigFlags', 3);
+  if (indirectAcroForm && acroFormValue instanceof PdfRef) {
+    objects.push({ num: acroFormValue.num, gen: acroFormValue.gen, body: serializeValue(acroForm) });
+  } else {
+    const newCatalog = catalog.dict.clone().set('AcroForm', acroForm);
+    objects.push({ num: catalog.ref.num, gen: catalog.ref.gen, body: serializeValue(newCatalog) });
+  }
+
+  const update = appendIncrementalUpdate(doc, objects, `${opts.signingTime.toISOString()}|${fieldName}`);
+  const out = update.pdf;
+  const sigStart = update.bodyOffsets.get(sigRef.num)!;
+  const lt = sigStart + sig.contentsAt;
+  const gt = lt + 2 * contentsSize + 2;
+  const byteRange: [number, number, number, number] = [0, lt, gt, out.length - gt];
+  const text = `[${byteRange.join(' ')}`.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']';
+  out.set(Buffer.from(text, 'latin1'), sigStart + sig.byteRangeAt);
+  return { pdf: out, byteRange, contentsSize };
+}
+
+function signatureDictionary(opts: SignaturePlaceholderOptions, contentsSize: number, offset: number) {
+  const head = `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /${opts.subFilter ?? 'ETSI.CAdES.detached'} /ByteRange `;
+  const byteRangeAt = head.length;
+  const beforeContents = `${head}${BYTE_RANGE_PLACEHOLDER} /Contents `;
+  const contentsAt = beforeContents.length;
+  const extra = new PdfDict().set('M', encodeTextString(formatPdfDate(opts.signingTime, offset)));
+  for (const [key, value] of [['Name', opts.name], ['Reason', opts.reason], ['Location', opts.location], ['ContactInfo', opts.contactInfo]] as const) {
+    if (value !== undefined && value !== '') extra.set(key, encodeTextString(value));
+  }
+  const tail = serializeValue(extra).slice(2); // the entries and the closing ">>"
+  return { body: `${beforeContents}<${'0'.repeat(2 * contentsSize)}> ${tail}`, byteRangeAt, contentsAt };
+}
+
+function chooseFieldName(doc: PdfDocument, wanted: string | undefined): string {
+  const taken = new Set(doc.fields().map((f) => f.name));
+  if (wanted !== undefined) {
+    if (wanted.length === 0 || wanted.length > 255 || wanted.includes('.')) {
+      throw new PdfFormatError('INVALID_FIELD_NAME', 'a field name must be 1-255 characters without "."');
+    }
+    if (taken.has(wanted)) throw new PdfFormatError('SIGNATURE_FIELD_EXISTS', `a field named "${wanted}" already exists`);
+    return wanted;
+  }
+  for (let n = 1; ; n++) if (!taken.has(`Signature${n}`)) return `Signature${n}`;
+}
+
+function arrayItems(doc: PdfDocument, o: PdfObject | undefined): PdfObject[] {
+  const v = doc.resolve(o);
+  return Array.isArray(v) ? v : [];
+}
+
+/** The two signed ranges, as views into pdf (no copies). */
+export function signedByteRanges(pdf: Uint8Array, byteRange: readonly number[]): Uint8Array[] {
+  checkByteRange(pdf, byteRange);
+  const [a, b, c, d] = byteRange;
+  return [pdf.subarray(a, a + b), pdf.subarray(c, c + d)];
+}
+
+/** Writes the CMS as hex into the placeholder, in place; returns the same buffer. */
+export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Array {
+  const { pdf, byteRange } = prepared;
+  checkByteRange(pdf, byteRange);
+  const [, lt, gt] = byteRange;
+  if (pdf[lt] !== 0x3c || pdf[gt - 1] !== 0x3e) throw new PdfFormatError('INVALID_BYTE_RANGE', 'the byte range gap is not a hex string');
+  const room = gt - lt - 2;
+  if (cms.length === 0) throw new PdfFormatError('INVALID_OPTIONS', 'the signature is empty');
+  if (cms.length * 2 > room) {
+    throw new PdfFormatError('SIGNATURE_TOO_LARGE', `the signature needs ${cms.length} bytes, ${room / 2} were reserved`);
+  }
+  const hex = Buffer.from(Buffer.from(cms.buffer, cms.byteOffset, cms.length).toString('hex'), 'latin1');
+  pdf.set(hex, lt + 1);
+  pdf.fill(0x30, lt + 1 + hex.length, gt - 1); // '0' padding, also after a retry with a shorter CMS
+  return pdf;
+}
+
+function checkByteRange(pdf: Uint8Array, br: readonly number[]): void {
+  const ok =
+    br.length === 4 &&
+    br.every((n) => Number.isSafeInteger(n) && n >= 0) &&
+    br[0] + br[1] <= br[2] &&
+    br[2] + br[3] <= pdf.length;
+  if (!ok) throw new PdfFormatError('INVALID_BYTE_RANGE', `byte range [${br.join(' ')}] does not fit a ${pdf.length}-byte file`);
+}

@@ -1,0 +1,113 @@
+import { Reason } from '../indication';
+
+/**
+ * The catalogue of reason codes: stable codes, English for operators, Vietnamese for officials.
+ * Codes never change meaning; add new ones rather than rewording an old one into another.
+ */
+export const REASONS = {
+  // Certification path (RFC 5280 6.1)
+  NO_CERTIFICATE_CHAIN_FOUND: {
+    message: 'No certification path to a trusted certification authority was found',
+    messageVi: 'Không tìm thấy chuỗi chứng thư số đến một tổ chức cung cấp dịch vụ chứng thực tin cậy',
+  },
+  CERTIFICATE_SIGNATURE_INVALID: {
+    message: "The certificate's signature does not verify with its issuer's public key",
+    messageVi: 'Chữ ký trên chứng thư số không khớp với khóa công khai của tổ chức cấp',
+  },
+  UNSUPPORTED_SIGNATURE_ALGORITHM: {
+    message: 'The certificate is signed with an algorithm that is not supported',
+    messageVi: 'Chứng thư số được ký bằng thuật toán không được hỗ trợ',
+  },
+  EXPIRED: {
+    message: 'The certificate had expired at the validation time',
+    messageVi: 'Chứng thư số đã hết hạn tại thời điểm kiểm tra',
+  },
+  NOT_YET_VALID: {
+    message: 'The certificate was not yet valid at the validation time',
+    messageVi: 'Chứng thư số chưa có hiệu lực tại thời điểm kiểm tra',
+  },
+  ISSUER_NOT_CA: {
+    message: 'An issuing certificate is not a certification authority (basicConstraints cA is not set)',
+    messageVi: 'Chứng thư số của bên cấp không phải là chứng thư số của tổ chức chứng thực (thiếu cA)',
+  },
+  PATH_LENGTH_EXCEEDED: {
+    message: "The path is longer than a certification authority's pathLenConstraint allows",
+    messageVi: 'Chuỗi chứng thư số dài hơn mức giới hạn (pathLenConstraint) của tổ chức chứng thực',
+  },
+  ISSUER_KEY_USAGE_NO_CERT_SIGN: {
+    message: "An issuing certificate's key usage does not allow signing certificates (keyCertSign)",
+    messageVi: 'Mục đích sử dụng khóa của bên cấp không cho phép ký chứng thư số (keyCertSign)',
+  },
+  KEY_USAGE_NOT_FOR_SIGNING: {
+    message: "The signer certificate's key usage allows neither digitalSignature nor nonRepudiation",
+    messageVi: 'Mục đích sử dụng khóa của chứng thư số không cho phép ký văn bản (digitalSignature, nonRepudiation)',
+  },
+  UNKNOWN_CRITICAL_EXTENSION: {
+    message: 'The certificate carries a critical extension that is not processed',
+    messageVi: 'Chứng thư số có phần mở rộng bắt buộc (critical) không được hỗ trợ',
+  },
+  NAME_CHAINING_FAILED: {
+    message: "A certificate's issuer name does not match the subject of the next certificate",
+    messageVi: 'Tên bên cấp của chứng thư số không khớp với chủ thể của chứng thư số cấp trên',
+  },
+  VALIDATION_BUDGET_EXCEEDED: {
+    message: 'Path validation stopped: too many candidate paths or signature checks',
+    messageVi: 'Dừng kiểm tra chuỗi chứng thư số: vượt quá giới hạn số lần kiểm tra',
+  },
+  REVOCATION_NOT_CHECKED: {
+    message: 'The revocation status of the certificates was not checked',
+    messageVi: 'Chưa kiểm tra tình trạng thu hồi của chứng thư số',
+  },
+  // Signatures (CMS, PAdES)
+  NO_SIGNATURE: {
+    message: 'The document contains no signature',
+    messageVi: 'Văn bản không có chữ ký số',
+  },
+  FORMAT_FAILURE: {
+    message: 'The signature is malformed and cannot be checked',
+    messageVi: 'Chữ ký số sai định dạng, không thể kiểm tra',
+  },
+  BYTE_RANGE_INVALID: {
+    message: 'The signed byte range does not cover the document as a signature must',
+    messageVi: 'Vùng dữ liệu được ký (ByteRange) không hợp lệ',
+  },
+  HASH_FAILURE: {
+    message: 'The signed content was changed after signing (message digest mismatch)',
+    messageVi: 'Nội dung văn bản đã bị thay đổi sau khi ký (giá trị băm không khớp)',
+  },
+  SIG_CRYPTO_FAILURE: {
+    message: "The signature value does not verify with the signer's public key",
+    messageVi: 'Giá trị chữ ký không khớp với khóa công khai của người ký',
+  },
+  NO_SIGNING_CERTIFICATE_FOUND: {
+    message: "The signer's certificate is missing from the signature",
+    messageVi: 'Không tìm thấy chứng thư số của người ký trong chữ ký',
+  },
+  SIGNING_CERTIFICATE_MISMATCH: {
+    message: "The signed reference to the signer's certificate does not match the certificate",
+    messageVi: 'Tham chiếu đến chứng thư số của người ký không khớp với chứng thư số',
+  },
+  MODIFIED_AFTER_SIGNING: {
+    message: 'The document was modified after this signature in a way that is not allowed',
+    messageVi: 'Văn bản đã bị sửa đổi sau khi ký theo cách không được phép',
+  },
+  REVOCATION_REQUIRED: {
+    message: 'Revocation information is required by policy but none was available',
+    messageVi: 'Chính sách yêu cầu thông tin thu hồi chứng thư số nhưng không có',
+  },
+} as const satisfies Record<string, { message: string; messageVi: string }>;
+
+export type ReasonCode = keyof typeof REASONS;
+
+/** A reason with optional details for operators (never shown as the stable message). */
+export interface ValidationReason extends Reason {
+  code: ReasonCode;
+  detail?: string;
+}
+
+export function reason(code: ReasonCode, extra: { certificateIndex?: number; detail?: string } = {}): ValidationReason {
+  const out: ValidationReason = { code, ...REASONS[code] };
+  if (extra.certificateIndex !== undefined) out.certificateIndex = extra.certificateIndex;
+  if (extra.detail !== undefined) out.detail = extra.detail;
+  return out;
+}

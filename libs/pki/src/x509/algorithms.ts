@@ -1,0 +1,88 @@
+import { constants, createPublicKey, createVerify, KeyObject } from 'node:crypto';
+import { AlgorithmId } from './parts';
+import { children, decodeOid, readTlv, TAG, tlvValue } from './tlv';
+
+/** Digest algorithms by OID, as node:crypto names them. */
+export const DIGESTS: Record<string, { node: string; name: string }> = {
+  '1.3.14.3.2.26': { node: 'sha1', name: 'SHA-1' },
+  '2.16.840.1.101.3.4.2.4': { node: 'sha224', name: 'SHA-224' },
+  '2.16.840.1.101.3.4.2.1': { node: 'sha256', name: 'SHA-256' },
+  '2.16.840.1.101.3.4.2.2': { node: 'sha384', name: 'SHA-384' },
+  '2.16.840.1.101.3.4.2.3': { node: 'sha512', name: 'SHA-512' },
+};
+export const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+
+const RSA_PKCS1: Record<string, string> = {
+  '1.2.840.113549.1.1.5': '1.3.14.3.2.26',
+  '1.2.840.113549.1.1.14': '2.16.840.1.101.3.4.2.4',
+  '1.2.840.113549.1.1.11': '2.16.840.1.101.3.4.2.1',
+  '1.2.840.113549.1.1.12': '2.16.840.1.101.3.4.2.2',
+  '1.2.840.113549.1.1.13': '2.16.840.1.101.3.4.2.3',
+};
+const ECDSA: Record<string, string> = {
+  '1.2.840.10045.4.1': '1.3.14.3.2.26',
+  '1.2.840.10045.4.3.1': '2.16.840.1.101.3.4.2.4',
+  '1.2.840.10045.4.3.2': '2.16.840.1.101.3.4.2.1',
+  '1.2.840.10045.4.3.3': '2.16.840.1.101.3.4.2.2',
+  '1.2.840.10045.4.3.4': '2.16.840.1.101.3.4.2.3',
+};
+export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+export const OID_RSA_PSS = '1.2.840.113549.1.1.10';
+export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+export const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+export const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+
+/** How to check one signature: node:crypto digest, padding and a display name. */
+export interface SignatureScheme {
+  digest: string; // node name
+  name: string; // e.g. RSASSA-PKCS1-v1_5-SHA256, RSASSA-PSS-SHA256, ECDSA-SHA256
+  padding?: number;
+  saltLength?: number;
+}
+
+/**
+ * Resolves a signature AlgorithmIdentifier. `digestOid` is the CMS digestAlgorithm, needed when
+ * the signature algorithm is plain rsaEncryption or id-ecPublicKey (RFC 5754 allows both).
+ */
+export function signatureScheme(alg: AlgorithmId, digestOid?: string): SignatureScheme | undefined {
+  const suffix = (oid: string | undefined) => (oid ? DIGESTS[oid]?.name.replace('-', '') : undefined);
+  if (RSA_PKCS1[alg.oid]) return { digest: DIGESTS[RSA_PKCS1[alg.oid]].node, name: `RSASSA-PKCS1-v1_5-${suffix(RSA_PKCS1[alg.oid])}` };
+  if (ECDSA[alg.oid]) return { digest: DIGESTS[ECDSA[alg.oid]].node, name: `ECDSA-${suffix(ECDSA[alg.oid])}` };
+  if ((alg.oid === OID_RSA_ENCRYPTION || alg.oid === OID_EC_PUBLIC_KEY) && digestOid && DIGESTS[digestOid]) {
+    const kind = alg.oid === OID_RSA_ENCRYPTION ? 'RSASSA-PKCS1-v1_5' : 'ECDSA';
+    return { digest: DIGESTS[digestOid].node, name: `${kind}-${suffix(digestOid)}` };
+  }
+  if (alg.oid === OID_RSA_PSS) return pssScheme(alg.params);
+  return undefined;
+}
+
+/** RSASSA-PSS-params (RFC 4055 3.1): hash [0], mask generation [1], salt length [2]; MGF1 with the same hash. */
+function pssScheme(params: Uint8Array | undefined): SignatureScheme | undefined {
+  let hashOid = '1.3.14.3.2.26';
+  let saltLength = 20;
+  if (params && params[0] === TAG.SEQUENCE) {
+    for (const c of children(params, readTlv(params))) {
+      const inner = readTlv(params, c.valueStart, c.end);
+      if (c.tag === TAG.context(0)) hashOid = decodeOid(tlvValue(params, readTlv(params, inner.valueStart, inner.end)));
+      if (c.tag === TAG.context(2)) saltLength = tlvValue(params, inner).reduce((n, b) => n * 256 + b, 0);
+    }
+  }
+  const d = DIGESTS[hashOid];
+  if (!d) return undefined;
+  return { digest: d.node, name: `RSASSA-PSS-${d.name.replace('-', '')}`, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength };
+}
+
+export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+}
+
+/** Verifies a signature over data given as chunks (hashed streaming). Never throws for a bad signature. */
+export function verifySignature(key: KeyObject, scheme: SignatureScheme, data: Uint8Array | readonly Uint8Array[], signature: Uint8Array): boolean {
+  try {
+    const v = createVerify(scheme.digest);
+    for (const chunk of data instanceof Uint8Array ? [data] : data) v.update(chunk);
+    return v.verify(scheme.padding === undefined ? key : { key, padding: scheme.padding, saltLength: scheme.saltLength }, signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createApiKey } from '../../apps/gateway/src/api-keys';
+import { InternalClient, serviceUrl, str } from '@kyso/common';
+import { Pkcs11KeyStore } from '@kyso/keystore';
+import { DevCa } from '@kyso/pki';
+import { createDemoPki, DemoPki, seedDemo } from './demo';
+import { DevCredentials } from './credentials';
+
+/**
+ * Quickstart step: the dev PKI (kept in var/dev/pki), keys in the dev token, demo organisations,
+ * officials and certificates in the registry, a demo API key, and var/dev/credentials.json.
+ * Idempotent: when the registry still knows the demo organisation, nothing is created again.
+ */
+async function main(): Promise<void> {
+  const devDir = str('KYSO_DEV_DIR', 'var/dev');
+  const credentialsFile = join(devDir, 'credentials.json');
+  const registry = new InternalClient(serviceUrl('registry'), str('KYSO_INTERNAL_TOKEN'));
+
+  if (existsSync(credentialsFile)) {
+    const existing = JSON.parse(readFileSync(credentialsFile, 'utf8')) as DevCredentials;
+    const known = await registry.request('GET', `/organizations/${existing.demo.organizationId}`);
+    if (known.ok) {
+      console.log('kyso: demo data already present (var/dev/credentials.json)');
+      return;
+    }
+  }
+
+  const pki = await loadOrCreatePki(join(devDir, 'pki'));
+  const keyStore = await Pkcs11KeyStore.open({
+    modulePath: str('KYSO_PKCS11_MODULE', '/usr/lib/softhsm/libsofthsm2.so'),
+    tokenLabel: str('KYSO_TOKEN_LABEL'),
+    pin: str('KYSO_TOKEN_PIN'),
+    poolSize: 1,
+  });
+  try {
+    const demo = await seedDemo({ registry, keyStore, tokenLabel: str('KYSO_TOKEN_LABEL'), pki });
+    const databaseUrl = str('KYSO_DATABASE_URL');
+    const apiKey = await createApiKey(databaseUrl, {
+      name: 'Demo document management system',
+      scopes: ['sign', 'validate'],
+      organizationIds: [demo.organizationId, demo.districtOrganizationId],
+    });
+    const credentials: DevCredentials = {
+      gatewayUrl: `http://127.0.0.1:${process.env.KYSO_GATEWAY_PORT ?? 3000}`,
+      apiKey: apiKey.key,
+      trustAnchors: [relative(process.cwd(), join(devDir, 'pki', 'root.pem'))],
+      operators: [],
+      demo: {
+        organizationId: demo.organizationId,
+        officials: demo.officials,
+        clerk: { id: demo.clerk.id, organizationCertificateId: demo.clerk.organizationCertificateId, pin: demo.clerk.pin },
+      },
+    };
+    writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+    console.log('kyso: demo data created; credentials in var/dev/credentials.json');
+  } finally {
+    await keyStore.close();
+  }
+}
+
+/** The CA keys live in var/dev/pki (development only; a real CA's keys never leave its HSM). */
+async function loadOrCreatePki(dir: string): Promise<DemoPki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = ['root.pem', 'root.key.pem', 'subordinate.pem', 'subordinate.key.pem'].map((f) => join(dir, f));
+  if (files.every((f) => existsSync(f))) {
+    const [rootCert, rootKey, subCert, subKey] = files.map((f) => readFileSync(f, 'utf8'));
+    return { root: await DevCa.fromPem(rootCert, rootKey), subordinate: await DevCa.fromPem(subCert, subKey) };
+  }
+  const pki = await createDemoPki();
+  const root = pki.root.toPem();
+  const sub = pki.subordinate.toPem();
+  writeFileSync(files[0], root.certificatePem);
+  writeFileSync(files[1], root.privateKeyPem, { mode: 0o600 });
+  writeFileSync(files[2], sub.certificatePem);
+  writeFileSync(files[3], sub.privateKeyPem, { mode: 0o600 });
+  return pki;
+}
+
+main().catch((e) => {
+  console.error(`kyso: seeding failed: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Brings the whole Kyso system up on this machine with a dev PKI, a SoftHSM2 token and demo data.
+# Safe to rerun: secrets, token, PKI and demo data are kept; the services are restarted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DEV=$ROOT/var/dev
+
+bash scripts/lib/ensure-system.sh
+bash scripts/lib/ensure-node-modules.sh
+echo "kyso: building"
+npm run --silent build
+
+mkdir -p "$DEV"/{pki,logs,run,tokens}
+chmod 700 "$DEV"
+
+# Secrets are generated once and kept in var/dev (git-ignored, mode 600); never printed.
+if [ ! -f "$DEV/secrets.env" ]; then
+  umask 077
+  {
+    echo "KYSO_INTERNAL_TOKEN=$(openssl rand -hex 32)"
+    echo "KYSO_TOKEN_PIN=$(openssl rand -hex 8)"
+    echo "KYSO_TOKEN_SO_PIN=$(openssl rand -hex 8)"
+  } > "$DEV/secrets.env"
+  umask 022
+fi
+set -a; . "$DEV/secrets.env"; set +a
+
+# The dev token: its own SoftHSM2 configuration under var/dev, chosen by label.
+export SOFTHSM2_CONF=$DEV/softhsm2.conf
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' "$DEV/tokens" > "$SOFTHSM2_CONF"
+export KYSO_TOKEN_LABEL=kyso-dev
+if ! softhsm2-util --show-slots 2>/dev/null | grep -q "Label:[[:space:]]*$KYSO_TOKEN_LABEL[[:space:]]*$"; then
+  echo "kyso: creating the dev token '$KYSO_TOKEN_LABEL'"
+  softhsm2-util --init-token --free --label "$KYSO_TOKEN_LABEL" --so-pin "$KYSO_TOKEN_SO_PIN" --pin "$KYSO_TOKEN_PIN" >/dev/null
+fi
+
+export KYSO_DATABASE_URL=${KYSO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kyso}
+export KYSO_REDIS_URL=${KYSO_REDIS_URL:-redis://127.0.0.1:6379}
+export KYSO_PKCS11_MODULE=${KYSO_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+export KYSO_DEV_DIR=$DEV
+export UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-8}
+if ! psql "${KYSO_DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${KYSO_DATABASE_URL##*/}'" | grep -q 1; then
+  echo "kyso: creating database ${KYSO_DATABASE_URL##*/}"
+  psql "${KYSO_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${KYSO_DATABASE_URL##*/}"
+fi
+
+bash scripts/stop.sh --quiet
+echo "kyso: migrating"
+node dist/scripts/migrate.js
+
+start() { # name, script
+  nohup node "$2" > "$DEV/logs/$1.log" 2>&1 < /dev/null &
+  echo $! > "$DEV/run/$1.pid"
+}
+wait_ready() { # name, url
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null "$2/health/ready" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$(cat "$DEV/run/$1.pid")" 2>/dev/null; then
+      echo "kyso: $1 exited; last lines of var/dev/logs/$1.log:" >&2; tail -20 "$DEV/logs/$1.log" >&2; exit 1
+    fi
+    sleep 0.5
+  done
+  echo "kyso: $1 not ready after 60 s; see var/dev/logs/$1.log" >&2; exit 1
+}
+
+start registry dist/apps/registry/src/main.js
+wait_ready registry http://127.0.0.1:${KYSO_REGISTRY_PORT:-3003}
+echo "kyso: seeding the dev PKI and demo data"
+node dist/scripts/dev/seed.js
+start signer dist/apps/signer/src/main.js
+start verifier dist/apps/verifier/src/main.js
+start verifier-worker dist/apps/verifier/src/worker.js
+start gateway dist/apps/gateway/src/main.js
+wait_ready signer http://127.0.0.1:${KYSO_SIGNER_PORT:-3001}
+wait_ready verifier http://127.0.0.1:${KYSO_VERIFIER_PORT:-3002}
+wait_ready gateway http://127.0.0.1:${KYSO_GATEWAY_PORT:-3000}
+
+node dist/scripts/dev/print-welcome.js
