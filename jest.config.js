@@ -10,7 +10,7 @@ module.exports = {
     '^@kyso/(pki|keystore|common)$': '<rootDir>/libs/$1/src',
     '^@kyso/(pki|keystore|common)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
-  setupFiles: ['reflect-metadata'],
+  setupFiles: ['reflect-metadata', '<rootDir>/test/support/quiet.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

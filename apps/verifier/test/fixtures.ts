@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import { DevCa, generateSoftwareKey, signPdf } from '@kyso/pki';
 
 /** A self-signed P-256 root (CN=Kyso Test Root), standing in for the registry's trust anchor. */
 export const TEST_ROOT_PEM = `-----BEGIN CERTIFICATE-----
@@ -19,4 +20,14 @@ export async function unsignedPdf(): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.addPage([595, 842]).drawText('Quyet dinh so 1/QD-UBND', { x: 50, y: 780, size: 14 });
   return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+/** A PDF signed (PAdES B-B) by an official whose certificate chains to a fresh dev root. */
+export async function signedPdf(): Promise<{ pdf: Buffer; rootPem: string }> {
+  const root = await DevCa.createRoot({ commonName: 'Kyso Verifier Test Root', organization: 'Kyso' });
+  const sub = await root.createSubordinate({ commonName: 'Kyso Verifier Test Government CA', organization: 'Kyso' });
+  const key = generateSoftwareKey('ECDSA-P256-SHA256');
+  const certificate = await sub.issue({ subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', title: 'Giám đốc', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+  const signed = await signPdf(await unsignedPdf(), { signer: key.signer, certificate, chain: [sub.certificate], signingTime: new Date(Math.floor(Date.now() / 1000) * 1000) });
+  return { pdf: Buffer.from(signed), rootPem: root.certificate.toPem() };
 }

@@ -10,7 +10,7 @@ import { VerifierConfig } from '../src/config';
 import { migrateVerifier } from '../src/data-source';
 import { BullValidationQueue } from '../src/validation-queue';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
-import { TEST_ROOT_PEM, unsignedPdf } from './fixtures';
+import { signedPdf, TEST_ROOT_PEM, unsignedPdf } from './fixtures';
 import { RegistryStub } from './registry-stub';
 
 process.env.KYSO_QUIET = '1';
@@ -110,6 +110,26 @@ describe('verifier', () => {
     expect(rows[0].document_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].finished_at).toBeInstanceOf(Date);
     expect(registry.calls.some((c) => c.url === '/trust-anchors' && c.headers['x-kyso-internal-token'] === TOKEN)).toBe(true);
+  });
+
+  it('validates a signed PDF against the trust anchors the registry lists', async () => {
+    const { pdf: signed, rootPem } = await signedPdf();
+    const saved = registry.anchors;
+    try {
+      registry.anchors = [...saved, { id: randomUUID(), name: 'dev root', sha256: 'y', subject: 'CN=Kyso Verifier Test Root', certificatePem: rootPem }];
+      const trusted = await post(signed, '?wait=20');
+      expect(trusted.status).toBe(200);
+      expect(trusted.body.report).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
+      expect(trusted.body.report.signatures[0].signer.name).toBe('Nguyễn Văn A');
+
+      registry.anchors = saved; // the registry no longer trusts that root
+      const untrusted = await post(signed, '?wait=20');
+      expect(untrusted.status).toBe(200);
+      expect(untrusted.body.report.conclusion).not.toBe('TOTAL-PASSED');
+      expect(untrusted.body.report.signatures[0].indication).toBe('INDETERMINATE');
+    } finally {
+      registry.anchors = saved;
+    }
   });
 
   it('answers 202 with a Location at wait=0, and GET has the report once done', async () => {

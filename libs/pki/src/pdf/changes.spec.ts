@@ -108,4 +108,27 @@ describe('describeChangesAfter / classifyChanges', () => {
     expect(changes.map((c) => c.role).sort()).toEqual(['catalog', 'dss', 'dss', 'dss', 'structure']);
     expect(classifyChanges(changes).allowed).toBe(true);
   });
+
+  it('does not let a DSS entry launder a changed content stream', async () => {
+    const signed = sign(await makePdf());
+    const doc = PdfDocument.open(signed);
+    const page = doc.firstPage();
+    const contents = page.dict.get('Contents');
+    const target = (Array.isArray(contents) ? contents[0] : contents) as PdfRef;
+    const data = Buffer.from('BT /F1 24 Tf 100 100 Td (FORGED) Tj ET', 'latin1');
+    const dssNum = nextObjectNumber(doc);
+    const catalog = doc.catalog();
+    const tampered = appendIncrementalUpdate(
+      doc,
+      [
+        { num: target.num, gen: target.gen, body: serializeValue(new PdfStream(pdfDict({}), data, 0, data.length)) },
+        { num: dssNum, gen: 0, body: serializeValue(pdfDict({ Certs: [target] })) },
+        { num: catalog.ref.num, gen: catalog.ref.gen, body: serializeValue(catalog.dict.clone().set('DSS', new PdfRef(dssNum, 0))) },
+      ],
+      'laundering',
+    ).pdf;
+    const changes = describeChangesAfter(tampered, findSignatures(tampered)[0].revisionLength);
+    expect(changes.find((c) => c.objectNumber === target.num)).toMatchObject({ role: 'dss', change: 'changed', isStream: true });
+    expect(classifyChanges(changes).allowed).toBe(false);
+  });
 });

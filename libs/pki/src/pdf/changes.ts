@@ -26,6 +26,7 @@ export interface PdfChange {
   subtype: string | null;
   fieldType: string | null;
   role: PdfObjectRole;
+  isStream: boolean;
   /** For a changed dictionary or stream: keys added, removed, or with another value. */
   keys?: { added: string[]; removed: string[]; modified: string[] };
   /** For a page (/Annots), catalog or AcroForm (/Fields), or array: object numbers referenced now and not before, and the reverse. */
@@ -65,6 +66,7 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
       subtype: dict?.name('Subtype') ?? null,
       fieldType: dict ? fieldTypeOf(doc, dict) : null,
       role: 'other',
+      isStream: value instanceof PdfStream,
     };
     c.role = roleOf(c, num, value, roles);
     if (change === 'changed') {
@@ -119,10 +121,10 @@ function roleOf(c: PdfChange, num: number, value: PdfObject, ctx: RoleContext): 
   if (c.fieldType === 'Sig') return 'signature-field';
   if (num === ctx.catalog) return 'catalog';
   if (num === ctx.acroForm) return 'acroform';
+  if (c.type === 'Page') return 'page';
   if (num === ctx.info) return 'info';
   if (ctx.dss.has(num)) return 'dss';
   if (ctx.appearances.has(num)) return 'signature-appearance';
-  if (c.type === 'Page') return 'page';
   if (Array.isArray(value)) return 'array';
   return 'other';
 }
@@ -232,16 +234,20 @@ export function classifyChanges(changes: readonly PdfChange[]): { allowed: boole
   };
   const verdict = (c: PdfChange): boolean => {
     if (c.change === 'deleted') return false;
+    // Existing streams (page content, fonts, images) never change, whatever points at them.
+    if (c.change === 'changed' && c.isStream && c.role !== 'structure') return false;
     switch (c.role) {
       case 'structure':
+        return true;
       case 'dss':
       case 'info':
-        return true;
+        return c.change === 'added' || c.type === null || c.type === 'DSS' || c.type === 'VRI';
       case 'signature':
       case 'signature-appearance':
         return c.change === 'added';
       case 'signature-field':
-        return c.change === 'added' || (onlyAllowedKeys(c) && !c.keys?.modified.includes('V'));
+        // An empty signature field may be signed (gains /V); a signed one stays as it is.
+        return c.change === 'added' || (onlyAllowedKeys(c) && !!c.keys?.added.includes('V'));
       case 'page':
         return c.change === 'changed' && onlyAllowedKeys(c) && onlyNewSignatureFields(c);
       case 'catalog':

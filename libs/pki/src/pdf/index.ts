@@ -1,13 +1,18 @@
-export * from './errors';
+/** PDF mechanics for PAdES: a lazy reader, incremental-update writer, signature placeholders and change analysis. */
+export { PdfFormatError, PDF_LIMITS } from './errors';
+export type { PdfErrorCode } from './errors';
 export * from './objects';
-export * from './text';
+export { decodeTextString, encodeTextString, formatPdfDate, parsePdfDate } from './text';
 export { PdfDocument } from './document';
 export type { FormField } from './document';
 export type { XrefEntry, XrefSection, XrefChain } from './xref';
 export { appendIncrementalUpdate, nextObjectNumber } from './incremental';
 export type { UpdateObject, IncrementalUpdate } from './incremental';
 export { serializeValue } from './serialize';
-export * from './prepare';
-export * from './signatures';
-export * from './check';
-export * from './changes';
+export { preparePdfSignature, signedByteRanges, embedSignature, DEFAULT_CONTENTS_SIZE, MAX_CONTENTS_SIZE } from './prepare';
+export type { SignaturePlaceholderOptions, PreparedPdf } from './prepare';
+export { findSignatures } from './signatures';
+export type { PdfSignatureField, SignatureProblem } from './signatures';
+export { checkPdfStructure } from './check';
+export { describeChangesAfter, classifyChanges } from './changes';
+export type { PdfChange, PdfChangeKind, PdfObjectRole } from './changes';

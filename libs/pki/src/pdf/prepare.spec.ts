@@ -1,4 +1,5 @@
 import { dummyCms, makePdf, pdfsig, qpdf, qpdfCheck } from '../../test-fixtures/pdf/make-pdfs';
+import { PdfDocument } from './document';
 import { PdfFormatError } from './errors';
 import { embedSignature, preparePdfSignature, signedByteRanges } from './prepare';
 import { findSignatures } from './signatures';
@@ -26,6 +27,11 @@ describe('preparePdfSignature over generated documents', () => {
     expect(byteRange[2] - byteRange[1]).toBe(2 * prepared.contentsSize + 2);
     expect(byteRange[2] + byteRange[3]).toBe(pdf.length);
     expect(Buffer.from(pdf.subarray(pdf.length - 6)).toString('latin1')).toBe('%%EOF\n');
+    // The update's xref is of the kind of the input's newest section.
+    const update = Buffer.from(pdf.subarray(original.length)).toString('latin1');
+    const newestKind = PdfDocument.open(original).chain.sections[0].kind;
+    expect(/\/Type \/XRef/.test(update)).toBe(newestKind === 'stream');
+    expect(/\nxref\n/.test(update)).toBe(newestKind === 'table');
 
     const [a, b] = signedByteRanges(pdf, byteRange);
     expect(a.buffer).toBe(pdf.buffer); // views, not copies

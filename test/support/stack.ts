@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { InternalClient } from '@kyso/common';
+import { Pkcs11KeyStore } from '@kyso/keystore';
+import { createApiKey } from '../../apps/gateway/src/api-keys';
+import { createGatewayApp } from '../../apps/gateway/src/app';
+import { createRegistryApp } from '../../apps/registry/src/app';
+import { createSignerApp } from '../../apps/signer/src/app';
+import { createVerifierApp } from '../../apps/verifier/src/app';
+import { startVerifierWorker } from '../../apps/verifier/src/worker';
+import { createDemoPki, DemoData, DemoPki, seedDemo } from '../../scripts/dev/demo';
+import { migrateAll } from '../../scripts/migrate';
+import { createTestDatabase } from './db';
+import { createActiveTestToken, TestToken } from './token';
+
+/**
+ * The whole system in one test process, each service on its own loopback port talking real HTTP
+ * to the others: real Postgres (a throwaway database), Redis (a unique BullMQ prefix), a
+ * throwaway SoftHSM2 token holding the demo keys, and the demo PKI and data of the quickstart.
+ */
+export interface Stack {
+  gatewayUrl: string;
+  registryUrl: string;
+  internalToken: string;
+  apiKey: string;
+  databaseUrl: string;
+  pki: DemoPki;
+  demo: DemoData;
+  token: TestToken;
+  registry: InternalClient;
+  close(): Promise<void>;
+}
+
+const MB = 1024 * 1024;
+
+async function listen(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+export async function startStack(opts: { bodyLimitBytes?: number } = {}): Promise<Stack> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const db = await createTestDatabase('kyso_e2e');
+    cleanups.push(db.drop);
+    await migrateAll(db.url);
+    const token = await createActiveTestToken();
+    cleanups.push(token.remove);
+    const internalToken = randomBytes(24).toString('hex');
+    const common = { databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', internalToken, host: '127.0.0.1' };
+
+    const registryApp = await createRegistryApp({ databaseUrl: db.url, internalToken, host: '127.0.0.1', port: 0 });
+    cleanups.push(() => registryApp.close());
+    const registryUrl = await listen(registryApp);
+    const registry = new InternalClient(registryUrl, internalToken);
+
+    const pkcs11 = { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 4 };
+    const keyStore = await Pkcs11KeyStore.open(pkcs11);
+    cleanups.push(() => keyStore.close());
+    const pki = await createDemoPki();
+    const demo = await seedDemo({ registry, keyStore, tokenLabel: token.label, pki });
+
+    const signerApp = await createSignerApp(
+      { ...common, port: 0, registryUrl, pkcs11, maxPdfBytes: 50 * MB },
+      { keyStore },
+    );
+    cleanups.push(() => signerApp.close());
+    const signerUrl = await listen(signerApp);
+
+    const verifierConfig = {
+      ...common,
+      port: 0,
+      registryUrl,
+      maxUploadBytes: 50 * MB,
+      queuePrefix: `kyso-e2e-${randomBytes(4).toString('hex')}`,
+      trustAnchorTtlMs: 1_000,
+      workerConcurrency: 2,
+      jobAttempts: 2,
+      jobBackoffMs: 200,
+    };
+    const verifierApp = await createVerifierApp(verifierConfig);
+    cleanups.push(() => verifierApp.close());
+    const verifierUrl = await listen(verifierApp);
+    const worker = await startVerifierWorker(verifierConfig);
+    cleanups.push(() => worker.close());
+
+    const limit = opts.bodyLimitBytes ?? 25 * MB;
+    const gatewayApp = await createGatewayApp({
+      ...common,
+      port: 0,
+      signerUrl,
+      verifierUrl,
+      registryUrl,
+      bodyLimits: { signaturesPdf: limit, validationsPdf: limit },
+      upstreamTimeoutMs: 60_000,
+    });
+    cleanups.push(() => gatewayApp.close());
+    const gatewayUrl = await listen(gatewayApp);
+
+    const apiKey = await createApiKey(db.url, {
+      name: 'e2e document management system',
+      scopes: ['sign', 'validate'],
+      organizationIds: [demo.organizationId, demo.districtOrganizationId],
+    });
+    return { gatewayUrl, registryUrl, internalToken, apiKey: apiKey.key, databaseUrl: db.url, pki, demo, token, registry, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
