@@ -5,3 +5,4 @@ export * from './internal-auth';
 export * from './internal-client';
 export * from './bootstrap';
 export * from './database';
+export * from './caller';

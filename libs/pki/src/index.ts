@@ -14,3 +14,4 @@ export * from './pades';
 export * from './x509/extensions';
 export * from './x509/algorithms';
 export * from './x509/parts';
+export * from './revocation/types';

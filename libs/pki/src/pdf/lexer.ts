@@ -49,7 +49,6 @@ export function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
 }
 
-export const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 
 /** True when the keyword is at pos and is followed by a non-regular byte (or the end). */
 export function keywordAt(buf: Uint8Array, pos: number, keyword: string): boolean {

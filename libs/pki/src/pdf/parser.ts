@@ -1,5 +1,5 @@
 import { malformed, PDF_LIMITS } from './errors';
-import { isDelimiter, isDigit, isRegular, keywordAt, latin1, readRegular, readUInt, skipWhitespace, asBuffer } from './lexer';
+import { asBuffer, isDigit, isRegular, keywordAt, readRegular, readUInt, skipWhitespace } from './lexer';
 import { PdfDict, PdfName, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
 
 export interface ParseOptions {
@@ -250,4 +250,3 @@ export function parseValueAt(buf: Uint8Array, pos: number, filePositions = false
   return { value, end: p.pos };
 }
 
-export { isDelimiter, latin1 };

@@ -1,0 +1,72 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { CALLER_HEADER } from './internal-auth';
+import { badRequest } from './problem';
+
+/**
+ * Who is calling, as the gateway established it. The gateway authenticates (API key or operator
+ * token) and forwards this, base64url JSON, in `x-kyso-caller` on every internal call; internal
+ * services trust it because the internal credential came with it.
+ */
+export const ROLES = ['admin', 'it-officer', 'agency-head', 'clerk', 'official'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RoleGrant {
+  role: Role;
+  /** The organisation the role is held in; null for a province-wide admin. */
+  organizationId: string | null;
+}
+
+export interface Caller {
+  kind: 'system' | 'operator' | 'service';
+  /** API key id, operator account id, or the service name. */
+  id: string;
+  name: string;
+  /** Systems: the key's scopes. Operators: none (their roles decide). */
+  scopes: string[];
+  /** Systems: the organisations the system serves. */
+  organizationIds: string[];
+  /** Operators: their roles. */
+  roles: RoleGrant[];
+  /** The official an operator account belongs to, if any. */
+  officialId: string | null;
+}
+
+const MAX_HEADER_CHARS = 8 * 1024;
+
+export function encodeCaller(caller: Caller): string {
+  return Buffer.from(JSON.stringify(caller), 'utf8').toString('base64url');
+}
+
+export function decodeCaller(header: string | undefined): Caller | undefined {
+  if (!header) return undefined;
+  if (header.length > MAX_HEADER_CHARS) throw badRequest('INVALID_CALLER', 'Caller header too large');
+  try {
+    const c = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Caller;
+    if (!c || typeof c.id !== 'string' || !['system', 'operator', 'service'].includes(c.kind)) throw new Error('shape');
+    return { ...c, scopes: c.scopes ?? [], organizationIds: c.organizationIds ?? [], roles: c.roles ?? [], officialId: c.officialId ?? null };
+  } catch {
+    throw badRequest('INVALID_CALLER', 'Caller header is not valid');
+  }
+}
+
+/** A caller for work a service does on its own account (e.g. the quickstart seeding). */
+export const serviceCaller = (name: string): Caller => ({
+  kind: 'service',
+  id: name,
+  name,
+  scopes: [],
+  organizationIds: [],
+  roles: [],
+  officialId: null,
+});
+
+/** Controller parameter: the caller forwarded by the gateway (a service caller when absent). */
+export const CallerParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  return decodeCaller(req.header(CALLER_HEADER)) ?? serviceCaller('internal');
+});
+
+export function holdsRole(caller: Caller, role: Role, organizationId?: string | null): boolean {
+  return caller.roles.some((g) => g.role === role && (organizationId === undefined || g.organizationId === null || g.organizationId === organizationId));
+}

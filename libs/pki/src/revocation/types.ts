@@ -1,0 +1,63 @@
+import type { Certificate } from '../x509/certificate';
+
+/**
+ * Revocation: the seam between path validation (which asks "was this certificate revoked as of
+ * time T?") and the sources that answer (CRLs, OCSP). Fetching is injected: services fetch through
+ * BullMQ workers and caches, tests and the CLI pass what they have.
+ */
+export type RevocationSource = 'crl' | 'ocsp';
+
+/** RFC 5280 5.3.1 reason codes by name. */
+export type CrlReason =
+  | 'unspecified'
+  | 'keyCompromise'
+  | 'cACompromise'
+  | 'affiliationChanged'
+  | 'superseded'
+  | 'cessationOfOperation'
+  | 'certificateHold'
+  | 'removeFromCRL'
+  | 'privilegeWithdrawn'
+  | 'aACompromise';
+
+export interface RevocationStatus {
+  /** `unknown` is never good: callers treat it as INDETERMINATE (TRY_LATER when fetching may help). */
+  status: 'good' | 'revoked' | 'unknown';
+  source: RevocationSource | null;
+  /** When revoked: the time and reason the source gives. */
+  revocationTime?: Date;
+  reason?: CrlReason;
+  /** Freshness of the evidence used. */
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  producedAt?: Date;
+  /** Stable codes explaining an `unknown` (e.g. CRL_NOT_FOUND, CRL_SIGNATURE_INVALID, OCSP_RESPONDER_UNAUTHORISED). */
+  problems: string[];
+  /** DER of the evidence actually used (CRL or OCSP response), to keep with the report. */
+  evidence?: Uint8Array;
+}
+
+export interface RevocationQuery {
+  certificate: Certificate;
+  issuer: Certificate;
+  /** Status is decided as of this time (e.g. the signing time): revoked after it means good then. */
+  time: Date;
+  /** The rest of the validated path, leaf first, for CRL-issuer and delegated-responder checks. */
+  path: Certificate[];
+}
+
+/** Decides one certificate's status from whatever evidence it can reach. */
+export interface RevocationChecker {
+  check(query: RevocationQuery): Promise<RevocationStatus>;
+}
+
+/** The network, injected. Implementations enforce their own size and time budgets. */
+export interface RevocationFetcher {
+  fetchCrl(url: string): Promise<Uint8Array>;
+  /** POSTs a DER OCSPRequest (application/ocsp-request), resolves with the DER OCSPResponse. */
+  fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array>;
+  /** AIA caIssuers: a certificate (DER or PEM) or a PKCS#7 bundle. */
+  fetchCertificates?(url: string): Promise<Uint8Array>;
+}
+
+export const unknownStatus = (...problems: string[]): RevocationStatus => ({ status: 'unknown', source: null, problems });
