@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { gatewayDataSource } from './data-source';
 
 /** What a key may do; a route names the one scope it needs. */
-export const SCOPES = ['sign', 'validate'] as const;
+export const SCOPES = ['sign', 'validate', 'registry:read', 'registry:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).includes(s);
 
@@ -41,6 +41,8 @@ export interface NewApiKey {
   scopes: Scope[];
   organizationIds?: string[];
   expiresAt?: Date;
+  /** Who created it (an admin operator id, or "cli"). */
+  createdBy?: string;
 }
 
 export interface CreatedApiKey {
@@ -54,7 +56,7 @@ export interface CreatedApiKey {
 }
 
 /** Creates a key in a migrated gateway schema (quickstart, tests, the CLI). */
-export async function createApiKey(target: DataSource | string, opts: NewApiKey): Promise<CreatedApiKey> {
+export async function createApiKey(target: DataSource | string, opts: NewApiKey, manager?: EntityManager): Promise<CreatedApiKey> {
   if (!opts.name.trim()) throw new Error('An API key needs a name');
   if (!opts.scopes.length) throw new Error('An API key needs at least one scope');
   const unknown = opts.scopes.filter((s) => !isScope(s));
@@ -64,13 +66,14 @@ export async function createApiKey(target: DataSource | string, opts: NewApiKey)
   if (owned) await ds.initialize();
   try {
     const { key, prefix, hash } = generateApiKey();
-    const row = await ds.getRepository(ApiKeyEntity).save({
+    const row = await (manager ?? ds.manager).getRepository(ApiKeyEntity).save({
       name: opts.name.trim(),
       prefix,
       hash,
       scopes: [...new Set(opts.scopes)],
       organizationIds: opts.organizationIds ?? [],
       expiresAt: opts.expiresAt ?? null,
+      createdBy: opts.createdBy ?? null,
     });
     return { id: row.id, name: row.name, prefix, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? null, key };
   } finally {

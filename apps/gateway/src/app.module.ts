@@ -1,10 +1,16 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { ApiKeyAuthenticator, TypeOrmApiKeyStore } from './api-key.authenticator';
-import { ApiKeyGuard } from './auth.guard';
+import { AuditSink } from './audit-sink';
+import { ACCESS_DEPS, AccessDeps, AccessGuard } from './authz/access.guard';
 import { httpCheck, ReadinessCheck } from './health';
 import { HealthController, READINESS_CHECKS } from './health.controller';
+import { ApiKeyAdmin } from './identity/api-key-admin';
+import { ApiKeysController, AuthController, OperatorsController } from './identity/identity.controllers';
+import { Operators } from './identity/operators';
+import { Sessions } from './identity/sessions';
+import { RegistryProxyController } from './registry-proxy.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
@@ -14,6 +20,11 @@ export interface GatewayResources {
   redis: IORedis;
   upstreams: Upstreams;
   serviceUrls: Record<'signer' | 'verifier' | 'registry', string>;
+  access: AccessDeps;
+  sessions: Sessions;
+  operators: Operators;
+  apiKeys: ApiKeyAdmin;
+  audit: AuditSink;
 }
 
 /** Closes what the app opened when Nest shuts down (tests call app.close()). */
@@ -37,13 +48,17 @@ export class GatewayModule {
     };
     return {
       module: GatewayModule,
-      controllers: [SignaturesController, ValidationsController, HealthController],
+      controllers: [AuthController, ApiKeysController, OperatorsController, SignaturesController, ValidationsController, HealthController, RegistryProxyController],
       providers: [
-        { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(new TypeOrmApiKeyStore(r.dataSource)) },
         { provide: UPSTREAMS, useValue: r.upstreams },
         { provide: READINESS_CHECKS, useValue: checks },
         { provide: ResourceCloser, useValue: new ResourceCloser(r) },
-        ApiKeyGuard,
+        { provide: ACCESS_DEPS, useValue: r.access },
+        { provide: Sessions, useValue: r.sessions },
+        { provide: Operators, useValue: r.operators },
+        { provide: ApiKeyAdmin, useValue: r.apiKeys },
+        { provide: AuditSink, useValue: r.audit },
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
     };
   }

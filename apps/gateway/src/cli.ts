@@ -1,14 +1,21 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { url } from '@kyso/common';
+import { ProblemError, Role, url } from '@kyso/common';
+import { gatewayDataSource } from './data-source';
+import { Operators } from './identity/operators';
 import { createApiKey, isScope, SCOPES, Scope } from './api-keys';
 
 const USAGE = `usage: cli create-api-key --name NAME --scopes ${SCOPES.join(',')} [--organization-ids ID,...] [--expires-at ISO-8601] [--json]
-  Prints the new key once; only its hash is stored. Uses KYSO_DATABASE_URL.`;
+         Prints the new key once; only its hash is stored.
+       cli create-operator --username NAME --role ROLE [--organization-id ID] [--official-id ID] [--display-name TEXT] [--json]
+         The password is read from KYSO_OPERATOR_PASSWORD (never a command-line argument: it would show in ps).
+         The quickstart creates the first admin with --role admin.
+  Both use KYSO_DATABASE_URL.`;
 
 /** Runs one command; returns the exit code (0 done, 2 bad usage, 1 failure). */
 export async function runCli(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'create-operator') return createOperatorCommand(rest, out, err);
   if (command !== 'create-api-key') {
     err(USAGE);
     return 2;
@@ -41,6 +48,46 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   } catch (e) {
     err(`create-api-key failed: ${(e as Error).message}`);
     return 1;
+  }
+}
+
+async function createOperatorCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseArgs({
+      args,
+      options: { username: { type: 'string' }, role: { type: 'string' }, 'organization-id': { type: 'string' }, 'official-id': { type: 'string' }, 'display-name': { type: 'string' }, json: { type: 'boolean' } },
+    }).values;
+  } catch (e) {
+    err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const password = process.env.KYSO_OPERATOR_PASSWORD;
+  if (!v.username || !v.role || !password) {
+    err(`${password ? '' : 'KYSO_OPERATOR_PASSWORD must be set\n'}${USAGE}`);
+    return 2;
+  }
+  const ds = gatewayDataSource(url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso'));
+  try {
+    await ds.initialize();
+    const op = await new Operators(ds).create(
+      {
+        username: String(v.username),
+        displayName: v['display-name'] as string | undefined,
+        password,
+        officialId: (v['official-id'] as string | undefined) ?? null,
+        roles: [{ role: v.role as Role, organizationId: (v['organization-id'] as string | undefined) ?? null }],
+      },
+      'cli',
+    );
+    out(v.json ? JSON.stringify(op) : `operator "${op.username}" (id ${op.id}) created with role ${v.role}`);
+    return 0;
+  } catch (e) {
+    const p = e as ProblemError;
+    err(`create-operator failed: ${p.detail ?? p.message}`);
+    return p instanceof ProblemError && p.status < 500 ? 2 : 1;
+  } finally {
+    if (ds.isInitialized) await ds.destroy();
   }
 }
 

@@ -1,7 +1,33 @@
-import { commonConfig, CommonConfig, int, servicePort, serviceUrl } from '@kyso/common';
+import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
 
 /** Routes with a body, each with its own size limit. */
 export type BodyRoute = 'signaturesPdf' | 'validationsPdf';
+
+/** Operator sign-in and tokens. */
+export interface AuthSettings {
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  /** A token-signing key signs for this long, then a new one takes over. */
+  signingKeyRotationSec: number;
+  /** Consecutive wrong passwords before the account is locked... */
+  maxFailedLogins: number;
+  /** ...for this long. */
+  lockoutSec: number;
+}
+
+/** Limits that hold across gateway instances (state in Redis). */
+export interface LimitSettings {
+  /** Requests per minute per API key / per operator. */
+  systemPerMinute: number;
+  operatorPerMinute: number;
+  /** Login attempts per minute per client address (before any password is checked). */
+  loginPerMinute: number;
+  /** Longest a whole request may take, upstream call included. */
+  requestTimeoutMs: number;
+  idempotencyTtlSec: number;
+  /** Responses larger than this are not kept for replay (the key is released instead). */
+  idempotencyMaxBodyBytes: number;
+}
 
 export interface GatewayConfig extends CommonConfig {
   port: number;
@@ -12,12 +38,46 @@ export interface GatewayConfig extends CommonConfig {
   bodyLimits: Record<BodyRoute, number>;
   /** Longest a proxied call may take (a validation may wait up to 60 s). */
   upstreamTimeoutMs: number;
+  auth?: Partial<AuthSettings>;
+  limits?: Partial<LimitSettings>;
+  /** Browser origins allowed by CORS; none by default (closed). */
+  corsOrigins?: string[];
+  /** Bearer token for GET /metrics; without one, only loopback clients may read it. */
+  metricsToken?: string;
+  /** Redis key prefix (tests isolate themselves with it). */
+  redisPrefix?: string;
 }
+
+export const DEFAULT_AUTH: AuthSettings = {
+  accessTokenTtlSec: 900,
+  refreshTokenTtlSec: 14 * 24 * 3600,
+  signingKeyRotationSec: 24 * 3600,
+  maxFailedLogins: 5,
+  lockoutSec: 900,
+};
+
+export const DEFAULT_LIMITS: LimitSettings = {
+  systemPerMinute: 600,
+  operatorPerMinute: 300,
+  loginPerMinute: 20,
+  requestTimeoutMs: 120_000,
+  idempotencyTtlSec: 24 * 3600,
+  idempotencyMaxBodyBytes: 30 * 1024 * 1024,
+};
 
 const MB = 1024 * 1024;
 
 export function gatewayConfigFromEnv(): GatewayConfig {
   const defaultLimit = int('KYSO_GATEWAY_MAX_BODY_BYTES', 25 * MB, 1);
+  const upstreamTimeoutMs = int('KYSO_GATEWAY_UPSTREAM_TIMEOUT_MS', 90_000, 1_000);
+  const requestTimeoutMs = int('KYSO_GATEWAY_REQUEST_TIMEOUT_MS', Math.max(DEFAULT_LIMITS.requestTimeoutMs, upstreamTimeoutMs + 5_000), 1_000);
+  if (requestTimeoutMs <= upstreamTimeoutMs) throw new ConfigError('KYSO_GATEWAY_REQUEST_TIMEOUT_MS must exceed KYSO_GATEWAY_UPSTREAM_TIMEOUT_MS');
+  const metricsToken = str('KYSO_GATEWAY_METRICS_TOKEN', '') || undefined;
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('KYSO_GATEWAY_METRICS_TOKEN must be at least 16 characters');
+  const corsOrigins = str('KYSO_GATEWAY_CORS_ORIGINS', '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`KYSO_GATEWAY_CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
+  }
   return {
     ...commonConfig(),
     port: servicePort('gateway'),
@@ -28,6 +88,23 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       signaturesPdf: int('KYSO_GATEWAY_SIGN_MAX_BYTES', defaultLimit, 1),
       validationsPdf: int('KYSO_GATEWAY_VALIDATE_MAX_BYTES', defaultLimit, 1),
     },
-    upstreamTimeoutMs: int('KYSO_GATEWAY_UPSTREAM_TIMEOUT_MS', 90_000, 1_000),
+    upstreamTimeoutMs,
+    auth: {
+      accessTokenTtlSec: int('KYSO_GATEWAY_ACCESS_TOKEN_TTL_SEC', DEFAULT_AUTH.accessTokenTtlSec, 60, 3600),
+      refreshTokenTtlSec: int('KYSO_GATEWAY_REFRESH_TOKEN_TTL_SEC', DEFAULT_AUTH.refreshTokenTtlSec, 300),
+      signingKeyRotationSec: int('KYSO_GATEWAY_SIGNING_KEY_ROTATION_SEC', DEFAULT_AUTH.signingKeyRotationSec, 300),
+      maxFailedLogins: int('KYSO_GATEWAY_MAX_FAILED_LOGINS', DEFAULT_AUTH.maxFailedLogins, 1, 100),
+      lockoutSec: int('KYSO_GATEWAY_LOCKOUT_SEC', DEFAULT_AUTH.lockoutSec, 1),
+    },
+    limits: {
+      systemPerMinute: int('KYSO_GATEWAY_RATE_SYSTEM_PER_MIN', DEFAULT_LIMITS.systemPerMinute, 1),
+      operatorPerMinute: int('KYSO_GATEWAY_RATE_OPERATOR_PER_MIN', DEFAULT_LIMITS.operatorPerMinute, 1),
+      loginPerMinute: int('KYSO_GATEWAY_RATE_LOGIN_PER_MIN', DEFAULT_LIMITS.loginPerMinute, 1),
+      requestTimeoutMs,
+      idempotencyTtlSec: int('KYSO_GATEWAY_IDEMPOTENCY_TTL_SEC', DEFAULT_LIMITS.idempotencyTtlSec, 60),
+      idempotencyMaxBodyBytes: int('KYSO_GATEWAY_IDEMPOTENCY_MAX_BYTES', DEFAULT_LIMITS.idempotencyMaxBodyBytes, 0),
+    },
+    corsOrigins,
+    metricsToken,
   };
 }

@@ -4,6 +4,11 @@ import { postgresOptions } from '@kyso/common';
 import { ApiKeyEntity } from './api-key.entity';
 import { CreateGatewaySchema1795630000000 } from './migrations/1795630000000-CreateGatewaySchema';
 import { CreateApiKeyTable1795630000001 } from './migrations/1795630000001-CreateApiKeyTable';
+import { AddApiKeyRotation1795630000002 } from './migrations/1795630000002-AddApiKeyRotation';
+import { CreateOperatorTable1795630000003 } from './migrations/1795630000003-CreateOperatorTable';
+import { CreateOperatorRoleTable1795630000004 } from './migrations/1795630000004-CreateOperatorRoleTable';
+import { CreateSigningKeyTable1795630000005 } from './migrations/1795630000005-CreateSigningKeyTable';
+import { CreateRefreshTokenTable1795630000006 } from './migrations/1795630000006-CreateRefreshTokenTable';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -14,7 +19,15 @@ export function gatewayDataSource(databaseUrl: string): DataSource {
       url: databaseUrl,
       schema: GATEWAY_SCHEMA,
       entities: [ApiKeyEntity],
-      migrations: [CreateGatewaySchema1795630000000, CreateApiKeyTable1795630000001],
+      migrations: [
+        CreateGatewaySchema1795630000000,
+        CreateApiKeyTable1795630000001,
+        AddApiKeyRotation1795630000002,
+        CreateOperatorTable1795630000003,
+        CreateOperatorRoleTable1795630000004,
+        CreateSigningKeyTable1795630000005,
+        CreateRefreshTokenTable1795630000006,
+      ],
     }),
   );
 }

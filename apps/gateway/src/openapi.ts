@@ -1,5 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, SwaggerModule } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { InternalClient } from '@kyso/common';
+import { OpenApiMerger } from './openapi-merge';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 /** RFC 9457 problem details, as every error leaves the API. */
@@ -17,8 +19,12 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
   401: { description: 'No, unknown, expired or revoked API key', code: 'UNAUTHENTICATED', detail: 'The API key is not known.' },
   403: { description: 'The key lacks the scope of this route, or signing is not allowed', code: 'INSUFFICIENT_SCOPE', detail: 'This API key lacks the "sign" scope.' },
   404: { description: 'Unknown resource', code: 'VALIDATION_NOT_FOUND', detail: 'No validation with id 0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d.' },
+  409: { description: 'Conflict, e.g. a request with the same Idempotency-Key is still running', code: 'IDEMPOTENCY_IN_PROGRESS', detail: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  423: { description: 'Account locked after repeated wrong passwords', code: 'ACCOUNT_LOCKED', detail: 'Too many wrong passwords: the account is locked for a while.' },
+  429: { description: 'Rate limit reached; see Retry-After', code: 'RATE_LIMITED', detail: 'Too many requests for this API key; retry after 12 s.' },
+  504: { description: 'The request or the service behind it took too long', code: 'UPSTREAM_TIMEOUT', detail: '127.0.0.1:3001 did not answer within 90000 ms' },
   413: { description: 'Request body over the limit of this route', code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the limit of 26214400 bytes for this route.' },
-  422: { description: 'The file is not a readable PDF', code: 'INVALID_PDF', detail: 'The file is not a readable PDF: no %PDF header' },
+  422: { description: 'Unprocessable: e.g. not a readable PDF, or an Idempotency-Key reused for another request', code: 'INVALID_PDF', detail: 'The file is not a readable PDF: no %PDF header' },
 };
 
 /** problem+json responses for the given statuses, with the shared schema and an example each. */
@@ -116,14 +122,33 @@ export const UNSIGNED_REPORT_EXAMPLE = {
   reasons: [{ code: 'NO_SIGNATURE', message: 'The document has no signature.', messageVi: 'Tài liệu không có chữ ký số.' }],
 };
 
-/** Serves the public API description at /docs (UI) and /docs-json. */
-export function setupOpenApi(app: NestExpressApplication): void {
-  const config = new DocumentBuilder()
+/** Public security schemes: the same bearer header carries either credential. */
+function describe(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
     .setTitle('Kyso')
-    .setDescription('Digital signatures for official documents: signing and validation of PDFs. Errors are RFC 9457 problem+json with a stable `code`.')
+    .setDescription(
+      'Digital signatures for official documents: signing, validation and the registry of officials, certificates and key devices. ' +
+        'Authenticate with a system API key or an operator access token (`POST /api/v1/auth/login`) as `Authorization: Bearer <token>`. ' +
+        'Errors are RFC 9457 problem+json with a stable `code`. POSTs that create or sign honour `Idempotency-Key`.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A system API key: kyso_<prefix>_<secret>' }, 'apiKey')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An operator access token from POST /api/v1/auth/login' }, 'accessToken')
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+export interface OpenApiSources {
+  registry: InternalClient;
+  signer: InternalClient;
+  verifier: InternalClient;
+}
+
+/** Serves the one public API description at /docs (UI) and /docs-json: the gateway's routes plus the services' public ones. */
+export async function setupOpenApi(app: NestExpressApplication, sources?: OpenApiSources): Promise<void> {
+  const own = SwaggerModule.createDocument(app, describe(), { extraModels: [ProblemDto] });
+  const merger = sources ? new OpenApiMerger(sources) : undefined;
+  SwaggerModule.setup('docs', app, own, {
+    jsonDocumentUrl: 'docs-json',
+    patchDocumentOnRequest: ((_req: unknown, _res: unknown, doc: OpenAPIObject) => (merger ? merger.merged(doc) : doc)) as never,
+  });
 }

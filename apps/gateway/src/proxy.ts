@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CALLER_HEADER, InternalClient, ProblemError } from '@kyso/common';
-import { requestIdOf } from './request-id';
+import { Caller, InternalClient, ProblemError, requestIdOf } from '@kyso/common';
+import { abortSignalOf } from './limits/timeout';
 
 export const PUBLIC_PREFIX = '/api/v1';
 
@@ -11,10 +11,11 @@ const PASSED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'locatio
 
 export interface ProxyCall {
   client: InternalClient;
-  method: 'GET' | 'POST';
+  method: string;
   /** Path on the service, with its query string. */
   path: string;
-  callerId: string;
+  /** Forwarded to the service as x-kyso-caller. */
+  caller: Caller;
   /** Largest body accepted; undefined for calls without a body. */
   maxBodyBytes?: number;
   timeoutMs: number;
@@ -29,7 +30,7 @@ export const payloadTooLarge = (limit: number) =>
  * limit that Content-Length would have caught.
  */
 export async function proxy(req: Request, res: Response, call: ProxyCall): Promise<void> {
-  const headers: Record<string, string> = { [CALLER_HEADER]: call.callerId };
+  const headers: Record<string, string> = {};
   for (const h of ['content-type', 'accept']) {
     const v = req.header(h);
     if (v) headers[h] = v;
@@ -64,7 +65,7 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
 
   let upstream: globalThis.Response;
   try {
-    upstream = await call.client.request(call.method, call.path, { body, headers, requestId: requestIdOf(req), timeoutMs: call.timeoutMs });
+    upstream = await call.client.request(call.method, call.path, { body, headers, caller: call.caller, requestId: requestIdOf(req), timeoutMs: call.timeoutMs, signal: abortSignalOf(req) });
   } catch (e) {
     if (overLimit && limit !== undefined) throw refuseBody(res, limit);
     throw e;

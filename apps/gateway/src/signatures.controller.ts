@@ -1,20 +1,19 @@
-import { Controller, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiKeyGuard, callerOf, RequireScope } from './auth.guard';
+import { callerOf } from './authz/access.guard';
 import { ApiProblems } from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
 @ApiTags('signatures')
 @ApiBearerAuth('apiKey')
+@ApiBearerAuth('accessToken')
 @Controller('signatures')
-@UseGuards(ApiKeyGuard)
 export class SignaturesController {
   constructor(@Inject(UPSTREAMS) private readonly up: Upstreams) {}
 
   @Post('pdf')
-  @RequireScope('sign')
   @ApiOperation({ summary: 'Sign a PDF (PAdES) with an official or organisation certificate', description: 'Needs the `sign` scope.' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -46,7 +45,7 @@ export class SignaturesController {
       client: this.up.signer,
       method: 'POST',
       path: '/signatures/pdf',
-      callerId: callerOf(req).keyId,
+      caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.signaturesPdf,
       timeoutMs: this.up.timeoutMs,
     });

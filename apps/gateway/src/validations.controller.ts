@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiKeyGuard, callerOf, RequireScope } from './auth.guard';
+import { callerOf } from './authz/access.guard';
 import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
@@ -10,13 +10,12 @@ const ID_EXAMPLE = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
 
 @ApiTags('validations')
 @ApiBearerAuth('apiKey')
+@ApiBearerAuth('accessToken')
 @Controller('validations')
-@UseGuards(ApiKeyGuard)
 export class ValidationsController {
   constructor(@Inject(UPSTREAMS) private readonly up: Upstreams) {}
 
   @Post('pdf')
-  @RequireScope('validate')
   @ApiOperation({
     summary: 'Validate the signatures of a PDF',
     description: 'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll.',
@@ -52,14 +51,13 @@ export class ValidationsController {
       client: this.up.verifier,
       method: 'POST',
       path: `/validations/pdf${query}`,
-      callerId: callerOf(req).keyId,
+      caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,
     });
   }
 
   @Get(':id')
-  @RequireScope('validate')
   @ApiOperation({ summary: 'A validation: pending, done with its report, or failed', description: 'Needs the `validate` scope.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({
@@ -82,7 +80,7 @@ export class ValidationsController {
       client: this.up.verifier,
       method: 'GET',
       path: `/validations/${encodeURIComponent(id)}`,
-      callerId: callerOf(req).keyId,
+      caller: callerOf(req),
       timeoutMs: this.up.timeoutMs,
     });
   }

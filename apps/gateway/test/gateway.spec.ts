@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createTestDatabase } from '../../../test/support/db';
 import { createGatewayApp } from '../src/app';
-import { InternalClient } from '@kyso/common';
+import { decodeCaller, InternalClient } from '@kyso/common';
 import { createApiKey } from '../src/api-keys';
 import { UPSTREAMS, Upstreams } from '../src/upstreams';
 import { GatewayConfig } from '../src/config';
@@ -159,7 +159,7 @@ describe('gateway', () => {
       expect(got.method).toBe('POST');
       expect(got.url).toBe('/signatures/pdf');
       expect(got.headers['x-kyso-internal-token']).toBe(TOKEN);
-      expect(got.headers['x-kyso-caller']).toBe(signKeyId);
+      expect(decodeCaller(got.headers['x-kyso-caller'] as string)).toMatchObject({ kind: 'system', id: signKeyId, name: 'dms', scopes: ['sign'] });
       expect(got.headers['x-request-id']).toBe('req-123');
       expect(got.headers['authorization']).toBeUndefined();
       expect(got.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);

@@ -1,11 +1,31 @@
-import { commonConfig, servicePort } from '@kyso/common';
+import { commonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
+import { parseHolidays } from './requests/working-days';
 
 export interface RegistryConfig {
   databaseUrl: string;
   internalToken: string;
   host: string;
   port: number;
+  /**
+   * KYSO_REGISTRY_DATA_KEY: 32 random bytes, base64. Encrypts officials' national ID numbers
+   * (AES-256-GCM) and keys their blind index. Optional for in-process test harnesses only: without
+   * it the registry refuses to store national IDs (NATIONAL_ID_KEY_NOT_CONFIGURED).
+   */
+  dataKey?: string;
+  /** Lifecycle settings below are optional so that test harnesses may leave the defaults. */
+  /** Where the signer is (request letters are signed through it). KYSO_SIGNER_URL. */
+  signerUrl?: string;
+  /** `dev` fulfils requests at once with the dev CA in `devCaDir`; `manual` waits for the CA's answer. Default manual. */
+  caConnector?: 'dev' | 'manual';
+  /** KYSO_DEV_CA_DIR, default var/dev/pki (subordinate.pem, subordinate.key.pem, root.pem). */
+  devCaDir?: string;
+  /** KYSO_HOLIDAYS: public holidays (YYYY-MM-DD, comma-separated) skipped by the working-day deadline clock. */
+  holidays?: string[];
+  /** KYSO_PIN_LOCKOUT_THRESHOLD: consecutive wrong PINs after which a certificate is locked until a device recovery. Default 5. */
+  pinLockoutThreshold?: number;
 }
+
+export const DEFAULT_PIN_LOCKOUT_THRESHOLD = 5;
 
 /** Reads and validates the registry's settings (docs/internal-api.md); throws ConfigError at boot. */
 export function registryConfigFromEnv(): RegistryConfig {
@@ -15,5 +35,34 @@ export function registryConfigFromEnv(): RegistryConfig {
     internalToken: common.internalToken,
     host: common.host,
     port: servicePort('registry'),
+    dataKey: dataKeyFromEnv(),
+    ...lifecycleConfigFromEnv(),
+  };
+}
+
+/** Generate one with `openssl rand -base64 32`. Losing it makes stored national IDs unreadable. */
+export function dataKeyFromEnv(): string {
+  const raw = str('KYSO_REGISTRY_DATA_KEY');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length !== 32) {
+    throw new ConfigError('KYSO_REGISTRY_DATA_KEY must be 32 bytes, base64 (openssl rand -base64 32)');
+  }
+  return raw;
+}
+
+export function lifecycleConfigFromEnv(): Pick<RegistryConfig, 'signerUrl' | 'caConnector' | 'devCaDir' | 'holidays' | 'pinLockoutThreshold'> {
+  const caConnector = str('KYSO_CA_CONNECTOR', 'manual');
+  if (caConnector !== 'dev' && caConnector !== 'manual') throw new ConfigError('KYSO_CA_CONNECTOR must be "dev" or "manual"');
+  let holidays: string[];
+  try {
+    holidays = parseHolidays(process.env.KYSO_HOLIDAYS);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  return {
+    signerUrl: serviceUrl('signer'),
+    caConnector,
+    devCaDir: str('KYSO_DEV_CA_DIR', 'var/dev/pki'),
+    holidays,
+    pinLockoutThreshold: int('KYSO_PIN_LOCKOUT_THRESHOLD', DEFAULT_PIN_LOCKOUT_THRESHOLD, 1, 100),
   };
 }

@@ -9,9 +9,16 @@ import { HealthModule } from './health/health.module';
 import { OfficialsModule } from './officials/officials.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SharedModule } from './shared/shared.module';
+import { AuditModule } from './audit/audit.module';
+import { ReportsModule } from './reports/reports.module';
+import { RegistryConfigModule } from './shared/registry-config.module';
 import { registryValidationPipe } from './shared/validation';
 import { SigningAuthorizationsModule } from './signing-authorizations/signing-authorizations.module';
 import { TrustAnchorsModule } from './trust-anchors/trust-anchors.module';
+import { OwnershipModule } from './ownership/ownership.module';
+import { RequestsModule } from './requests/requests.module';
+import { PersonnelModule } from './personnel/personnel.module';
+import { DevCaModule } from './dev-ca/dev-ca.module';
 
 /** One Nest module per bounded context; lifecycle requests, audit and reports join as further modules. */
 @Module({})
@@ -23,6 +30,8 @@ export class RegistryModule {
         // A few quick retries, not Nest's default of nine 3-second ones: a wrong URL should fail the boot promptly.
         TypeOrmModule.forRoot({ ...registryDataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 3, retryDelay: 1000 }),
         SharedModule,
+        RegistryConfigModule.forRoot(config),
+        AuditModule,
         HealthModule,
         OrganizationsModule,
         OfficialsModule,
@@ -30,6 +39,11 @@ export class RegistryModule {
         CertificatesModule,
         SigningAuthorizationsModule,
         TrustAnchorsModule,
+        ReportsModule,
+        OwnershipModule,
+        RequestsModule,
+        PersonnelModule,
+        DevCaModule,
       ],
       providers: [{ provide: APP_PIPE, useFactory: registryValidationPipe }],
     };

@@ -3,7 +3,8 @@ import { createTestDatabase } from '../../../test/support/db';
 import { migrateRegistry, revertRegistry } from '../src/data-source';
 import { REGISTRY_MIGRATIONS } from '../src/migrations';
 
-const TABLES = ['certificate', 'key_device', 'official', 'organization', 'trust_anchor'];
+/** The records half's tables; the lifecycle adds its own (checked in its tests). */
+const TABLES = ['audit_event', 'certificate', 'key_device', 'key_device_handover', 'official', 'official_signature_image', 'organization', 'organization_event', 'trust_anchor'];
 
 describe('registry migrations (real Postgres)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -27,7 +28,7 @@ describe('registry migrations (real Postgres)', () => {
 
   it('creates the schema and every table, and a second run changes nothing', async () => {
     await migrateRegistry(db.url);
-    expect(await tables()).toEqual(TABLES);
+    expect(await tables()).toEqual(expect.arrayContaining(TABLES));
     await migrateRegistry(db.url);
     const { rows } = await c.query('SELECT count(*)::int AS n FROM registry.registry_migrations');
     expect(rows[0].n).toBe(REGISTRY_MIGRATIONS.length);
@@ -65,6 +66,6 @@ describe('registry migrations (real Postgres)', () => {
     await revertRegistry(db.url);
     expect(await tables()).toEqual([]);
     await migrateRegistry(db.url);
-    expect(await tables()).toEqual(TABLES);
+    expect(await tables()).toEqual(expect.arrayContaining(TABLES));
   });
 });

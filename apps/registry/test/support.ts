@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { INTERNAL_TOKEN_HEADER } from '@kyso/common';
+import { CALLER_HEADER, Caller, encodeCaller, INTERNAL_TOKEN_HEADER } from '@kyso/common';
+import { Client } from 'pg';
 import { createTestDatabase } from '../../../test/support/db';
 import { createRegistryApp } from '../src/app';
+import type { RegistryConfig } from '../src/config';
 import { migrateRegistry } from '../src/data-source';
 
 export const TOKEN = 'registry-test-internal-token-0123456789';
@@ -72,15 +75,28 @@ export interface RunningRegistry {
   bodies: string[];
   get(path: string): Promise<request.Response>;
   post(path: string, body: unknown): Promise<request.Response>;
+  patch(path: string, body: unknown): Promise<request.Response>;
+  del(path: string): Promise<request.Response>;
+  /** A request with the internal token (and, when given, the forwarded caller) to finish with .send/.attach. */
+  call(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, caller?: Caller): request.Test;
+  /** One statement on the test database, as the superuser. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
 /** A migrated throwaway database and the registry app on an ephemeral port, called with the internal credential. */
-export async function startRegistry(): Promise<RunningRegistry> {
+export async function startRegistry(over: Partial<RegistryConfig> = {}): Promise<RunningRegistry> {
   process.env.KYSO_QUIET = '1';
   const db = await createTestDatabase('kyso_registry');
   await migrateRegistry(db.url);
-  const app = await createRegistryApp({ databaseUrl: db.url, internalToken: TOKEN, host: '127.0.0.1', port: 0 });
+  const app = await createRegistryApp({
+    databaseUrl: db.url,
+    internalToken: TOKEN,
+    host: '127.0.0.1',
+    port: 0,
+    dataKey: randomBytes(32).toString('base64'),
+    ...over,
+  });
   await app.listen(0, '127.0.0.1');
   const bodies: string[] = [];
   const seen = (res: request.Response) => {
@@ -94,6 +110,21 @@ export async function startRegistry(): Promise<RunningRegistry> {
     bodies,
     get: async (path) => seen(await request(server).get(path).set(INTERNAL_TOKEN_HEADER, TOKEN)),
     post: async (path, body) => seen(await request(server).post(path).set(INTERNAL_TOKEN_HEADER, TOKEN).send(body as object)),
+    patch: async (path, body) => seen(await request(server).patch(path).set(INTERNAL_TOKEN_HEADER, TOKEN).send(body as object)),
+    del: async (path) => seen(await request(server).delete(path).set(INTERNAL_TOKEN_HEADER, TOKEN)),
+    call: (method, path, caller) => {
+      const r = request(server)[method](path).set(INTERNAL_TOKEN_HEADER, TOKEN);
+      return caller ? r.set(CALLER_HEADER, encodeCaller(caller)) : r;
+    },
+    sql: async (text, params) => {
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        return (await c.query(text, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
     stop: async () => {
       await app.close();
       await db.drop();

@@ -1,4 +1,4 @@
-import { InternalClient } from '@kyso/common';
+import { Caller, InternalClient } from '@kyso/common';
 
 /** The registry's certificate view, as far as signing needs it (docs/internal-api.md). */
 export interface CertificateView {
@@ -16,7 +16,8 @@ export type SigningAuthorization =
 
 /** Port: asks the registry whether this official may sign with this certificate and PIN. */
 export abstract class RegistryClient {
-  abstract authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, requestId?: string): Promise<SigningAuthorization>;
+  /** `caller` is who the gateway says is asking (system or operator): the registry's rules depend on it. */
+  abstract authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, requestId?: string, caller?: Caller): Promise<SigningAuthorization>;
 }
 
 export class HttpRegistryClient extends RegistryClient {
@@ -24,7 +25,7 @@ export class HttpRegistryClient extends RegistryClient {
     super();
   }
 
-  authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, requestId?: string): Promise<SigningAuthorization> {
-    return this.client.json<SigningAuthorization>('POST', '/signing-authorizations', req, requestId);
+  authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, requestId?: string, caller?: Caller): Promise<SigningAuthorization> {
+    return this.client.json<SigningAuthorization>('POST', '/signing-authorizations', req, { requestId, caller });
   }
 }

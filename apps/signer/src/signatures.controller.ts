@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, PROBLEM_CONTENT_TYPE, ProblemError, REQUEST_ID_HEADER, unavailable } from '@kyso/common';
+import { badRequest, Caller, CallerParam, PROBLEM_CONTENT_TYPE, ProblemError, REQUEST_ID_HEADER, unavailable } from '@kyso/common';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -81,11 +81,12 @@ export class SignaturesController {
     @Body() body: Record<string, unknown>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
   ): Promise<StreamableFile> {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    const result = await this.signing.signPdf({ pdf: file.buffer, ...fields, requestId }).catch((e) => Promise.reject(tokenProblem(e)));
+    const result = await this.signing.signPdf({ pdf: file.buffer, ...fields, requestId, caller }).catch((e) => Promise.reject(tokenProblem(e)));
     if (result.outcome === 'refused') throw refusalProblem(result.refusal);
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     res.setHeader(REQUEST_ID_HEADER, requestId);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProblemError } from '@kyso/common';
+import { Caller, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
 import { Certificate, PkiFormatError } from '@kyso/pki';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
@@ -20,6 +20,8 @@ export interface SignPdfInput {
   reason?: string;
   location?: string;
   requestId?: string;
+  /** Who asks, as forwarded by the gateway; passed on to the registry's signing authorisation. */
+  caller?: Caller;
 }
 
 /** Expected reasons not to sign: values the controller maps to problem+json. */
@@ -88,6 +90,7 @@ export class SigningService {
     const auth = await this.registry.authorize(
       { certificateId: input.certificateId, actingOfficialId: input.actingOfficialId, pin: input.pin },
       input.requestId,
+      input.caller,
     );
     if (!auth.allowed) {
       return refuse({ code: 'SIGNING_NOT_ALLOWED', reason: auth.code, message: auth.message, messageVi: auth.messageVi });

@@ -1,9 +1,16 @@
 import 'reflect-metadata';
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { DestinationStream, Logger as Pino } from 'pino';
 import { InternalAuthGuard } from './internal-auth';
+import { createLogger, PinoLoggerService } from './logger';
+import { HttpMetrics, MetricsAccess, routeTemplate } from './metrics';
 import { ProblemFilter } from './problem.filter';
+import { requestIdMiddleware, runWithRequestId } from './request-context';
+import { securityHeadersMiddleware } from './security-headers';
+import { SERVICE_OPENAPI_PATH, serviceOpenApiHandler } from './service-openapi';
 
 export interface ServiceOptions {
   name: string;
@@ -12,21 +19,61 @@ export interface ServiceOptions {
   /** Internal services require the internal credential on every route but health. */
   internalToken?: string;
   jsonLimit?: string;
+  /** Where JSON log lines go (stdout by default). */
+  logDestination?: DestinationStream;
+  /** Who may read GET /metrics; internal services default to the internal credential. */
+  metrics?: MetricsAccess;
 }
 
-/** Creates a Nest HTTP app with the house conventions: problem+json errors, body limits, no x-powered-by. */
+/** What createService attached to the app, for apps that want more of it. */
+export interface ServicePlumbing {
+  logger: Pino;
+  metrics: HttpMetrics;
+}
+
+const plumbing = new WeakMap<INestApplication, ServicePlumbing>();
+export const plumbingOf = (app: INestApplication): ServicePlumbing | undefined => plumbing.get(app);
+
+/**
+ * Creates a Nest HTTP app with the house conventions: request ids, pino JSON logs, security
+ * headers, Prometheus metrics at /metrics, problem+json errors, body limits, no x-powered-by;
+ * internal services also get the credential guard and their OpenAPI document at /openapi.json.
+ */
 export async function createService(module: unknown, opts: ServiceOptions): Promise<NestExpressApplication> {
-  const levels: LogLevel[] = process.env.KYSO_LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'];
+  const logger = createLogger({ name: opts.name, destination: opts.logDestination });
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
-    logger: process.env.KYSO_QUIET === '1' ? ['error', 'warn'] : levels,
+    logger: new PinoLoggerService(logger),
     bodyParser: false,
   });
+  const metrics = new HttpMetrics(opts.name);
+  plumbing.set(app, { logger, metrics });
   app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(securityHeadersMiddleware);
+  app.use(accessLog(logger));
+  app.use(metrics.middleware);
+  const express = app.getHttpAdapter().getInstance() as Express;
+  express.get('/metrics', metrics.handler(opts.metrics ?? { internalToken: opts.internalToken }));
+  if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
   app.useBodyParser('json', { limit: opts.jsonLimit ?? '1mb' });
   app.useGlobalFilters(new ProblemFilter());
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();
   return app;
+}
+
+/** One line per request, after the response: method, route template, status, duration (never bodies or headers). */
+function accessLog(logger: Pino) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      // 'finish' may fire outside the request's async context: restore it for the mixin.
+      runWithRequestId(String(req.headers['x-request-id'] ?? ''), () => logger[level]({ method: req.method, path: req.path, route: routeTemplate(req, res), status: res.statusCode, durationMs: Math.round(ms * 10) / 10 }, 'request'));
+    });
+    next();
+  };
 }
 
 export async function listen(app: INestApplication, opts: ServiceOptions): Promise<string> {

@@ -6,3 +6,8 @@ export * from './internal-client';
 export * from './bootstrap';
 export * from './database';
 export * from './caller';
+export * from './request-context';
+export * from './logger';
+export * from './metrics';
+export * from './security-headers';
+export * from './service-openapi';

@@ -1,5 +1,13 @@
-import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from './internal-auth';
+import { Caller, encodeCaller } from './caller';
+import { CALLER_HEADER, INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from './internal-auth';
 import { ProblemDetails, ProblemError } from './problem';
+import { currentRequestId } from './request-context';
+
+/** Per-call options: the request id (default: the current request's) and the caller to forward. */
+export interface CallOptions {
+  requestId?: string;
+  caller?: Caller;
+}
 
 export interface InternalResponse<T> {
   status: number;
@@ -18,11 +26,12 @@ export class InternalClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  async json<T>(method: string, path: string, body?: unknown, requestId?: string): Promise<T> {
+  async json<T>(method: string, path: string, body?: unknown, call?: string | CallOptions): Promise<T> {
+    const opts = typeof call === 'string' ? { requestId: call } : (call ?? {});
     const res = await this.request(method, path, {
       body: body === undefined ? undefined : JSON.stringify(body),
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      requestId,
+      ...opts,
     });
     const text = await res.text();
     if (!res.ok) throw toProblemError(res.status, text);
@@ -33,20 +42,26 @@ export class InternalClient {
   async request(
     method: string,
     path: string,
-    opts: { body?: RequestInit['body']; headers?: Record<string, string>; requestId?: string; timeoutMs?: number } = {},
+    opts: { body?: RequestInit['body']; headers?: Record<string, string>; requestId?: string; caller?: Caller; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...opts.headers, [INTERNAL_TOKEN_HEADER]: this.token };
-    if (opts.requestId) headers[REQUEST_ID_HEADER] = opts.requestId;
+    const requestId = opts.requestId ?? currentRequestId();
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    if (opts.caller) headers[CALLER_HEADER] = encodeCaller(opts.caller);
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
     try {
       return await fetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         body: opts.body,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs),
+        signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
         // Node's fetch needs this for streamed bodies.
         ...(opts.body && typeof (opts.body as ReadableStream).getReader === 'function' ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (e) {
+      if ((e as Error).name === 'TimeoutError') {
+        throw new ProblemError(504, 'UPSTREAM_TIMEOUT', 'Gateway timeout', `${new URL(this.baseUrl).host} did not answer within ${opts.timeoutMs ?? this.timeoutMs} ms`);
+      }
       throw new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${new URL(this.baseUrl).host} did not answer: ${(e as Error).name}`);
     }
   }

@@ -13,8 +13,19 @@ const HTTP_CODES: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_CONTENT',
+  423: 'LOCKED',
   429: 'TOO_MANY_REQUESTS',
 };
+
+/**
+ * Thrown by a guard that has already answered the request itself (e.g. an idempotent replay):
+ * nothing more is to be sent.
+ */
+export class ResponseAlreadySent extends Error {
+  constructor() {
+    super('response already sent');
+  }
+}
 
 /** Every error leaves as RFC 9457 problem+json; an unexpected one as a bare 500 without a stack. */
 @Catch()
@@ -25,6 +36,7 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
+    if (exception instanceof ResponseAlreadySent) return;
     const problem = this.toProblem(exception, req.originalUrl);
     if (problem.status >= 500) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`);

@@ -15,3 +15,5 @@ export * from './x509/extensions';
 export * from './x509/algorithms';
 export * from './x509/parts';
 export * from './revocation/types';
+export * from './revocation/ocsp';
+export * from './tsp';

@@ -1,26 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBase64, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ListQueryDto } from '../shared/list-query.dto';
-import { CERTIFICATE_STATUSES, SUBJECT_TYPES, SubjectType } from './certificate';
+import { CERTIFICATE_STATUSES, REVOCATION_REASONS, RevocationReason, SUBJECT_TYPES, SubjectType } from './certificate';
 
 /** Chains longer than this are not certificate chains we issue (a budget). */
 export const MAX_CHAIN_LENGTH = 8;
 const MAX_PEM_CHARS = 64 * 1024;
 
-export class CreateCertificateDto {
-  @ApiProperty({ description: 'The certificate, PEM', example: '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n' })
-  @IsString()
-  @MaxLength(MAX_PEM_CHARS)
-  certificatePem: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'Issuing CA certificates, PEM, leaf-most first' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_CHAIN_LENGTH)
-  @IsString({ each: true })
-  @MaxLength(MAX_PEM_CHARS, { each: true })
-  chainPem?: string[];
-
+/** Fields shared by the JSON and the multipart registration. */
+export class CertificateLinksDto {
   @ApiProperty({ enum: SUBJECT_TYPES })
   @IsIn(SUBJECT_TYPES)
   subjectType: SubjectType;
@@ -49,6 +37,45 @@ export class CreateCertificateDto {
   @IsString()
   @Length(4, 64, { message: 'signingPin must be 4 to 64 characters' })
   signingPin: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The certificate this one renews: it may extend it by at most 3 years' })
+  @IsOptional()
+  @IsUUID('all')
+  renewalOfId?: string;
+}
+
+export class CreateCertificateDto extends CertificateLinksDto {
+  @ApiPropertyOptional({ description: 'The certificate, PEM (or give certificateDer)', example: '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n' })
+  @ValidateIf((o: CreateCertificateDto) => o.certificateDer === undefined)
+  @IsString()
+  @MaxLength(MAX_PEM_CHARS)
+  certificatePem?: string;
+
+  @ApiPropertyOptional({ description: 'The certificate, DER in base64 (instead of certificatePem)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_PEM_CHARS)
+  @IsBase64()
+  certificateDer?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Issuing CA certificates, PEM, leaf-most first' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CHAIN_LENGTH)
+  @IsString({ each: true })
+  @MaxLength(MAX_PEM_CHARS, { each: true })
+  chainPem?: string[];
+}
+
+export class RevokeCertificateDto {
+  @ApiProperty({ enum: REVOCATION_REASONS, description: 'RFC 5280 CRLReason' })
+  @IsIn(REVOCATION_REASONS)
+  reason: RevocationReason;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was revoked (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  revokedAt?: string;
 }
 
 export class ListCertificatesQueryDto extends ListQueryDto {
@@ -81,5 +108,6 @@ export class CertificateViewDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revokedAt: string | null;
   @ApiProperty() certificatePem: string;
   @ApiProperty({ type: [String] }) chainPem: string[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) renewalOfId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

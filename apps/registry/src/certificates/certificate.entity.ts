@@ -56,6 +56,9 @@ export class CertificateEntity {
   @Column({ name: 'signing_pin_hash', type: 'text' })
   signingPinHash: string;
 
+  @Column({ name: 'renewal_of_id', type: 'uuid', nullable: true })
+  renewalOfId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

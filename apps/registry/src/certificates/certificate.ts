@@ -27,10 +27,44 @@ export interface CertificateRecord {
   chainDer: Uint8Array[];
   sha256: string;
   signingPinHash: string;
+  /** The certificate this one renews (gia hạn), if any. */
+  renewalOfId: string | null;
   createdAt: Date;
 }
 
 export type NewCertificateRecord = Omit<CertificateRecord, 'id' | 'createdAt' | 'status' | 'revocationReason' | 'revokedAt'>;
+
+/** RFC 5280 5.3.1 reason names accepted for a revocation (certificateHold is a suspension, not a revocation). */
+export const REVOCATION_REASONS = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'privilegeWithdrawn',
+  'aACompromise',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/** The audit log's picture of a certificate: never the PIN hash, never the bytes. */
+export const certificateSnapshot = (c: CertificateRecord) => ({
+  serialNumber: c.serialNumber,
+  issuer: c.issuer,
+  subject: c.subject,
+  subjectType: c.subjectType,
+  notBefore: c.notBefore,
+  notAfter: c.notAfter,
+  status: c.status,
+  revocationReason: c.revocationReason,
+  revokedAt: c.revokedAt,
+  holderOfficialId: c.holderOfficialId,
+  organizationId: c.organizationId,
+  deviceId: c.deviceId,
+  keyUri: c.keyUri,
+  sha256: c.sha256,
+  renewalOfId: c.renewalOfId,
+});
 
 /** What callers see: no PIN hash, PEM instead of bytes, and the status that holds at `now`. */
 export interface CertificateView {
@@ -51,6 +85,7 @@ export interface CertificateView {
   revokedAt: string | null;
   certificatePem: string;
   chainPem: string[];
+  renewalOfId: string | null;
   createdAt: string;
 }
 
@@ -78,6 +113,7 @@ export function toCertificateView(c: CertificateRecord, now: Date): CertificateV
     revokedAt: c.revokedAt?.toISOString() ?? null,
     certificatePem: toPem('CERTIFICATE', c.certificateDer),
     chainPem: c.chainDer.map((d) => toPem('CERTIFICATE', d)),
+    renewalOfId: c.renewalOfId,
     createdAt: c.createdAt.toISOString(),
   };
 }

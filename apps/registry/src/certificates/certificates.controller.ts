@@ -1,10 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { badRequest } from '@kyso/common';
+import { Acting, ActingParam } from '../audit/actor';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
 import { CertificateView } from './certificate';
-import { CertificateViewDto, CreateCertificateDto, ListCertificatesQueryDto } from './certificate.dto';
+import { CertificateLinksDto, CertificateViewDto, CreateCertificateDto, ListCertificatesQueryDto, RevokeCertificateDto } from './certificate.dto';
 import { CertificatesService } from './certificates.service';
 
 export const CERTIFICATE_VIEW_EXAMPLE = {
@@ -25,8 +28,31 @@ export const CERTIFICATE_VIEW_EXAMPLE = {
   revokedAt: null,
   certificatePem: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
   chainPem: [],
+  renewalOfId: null,
   createdAt: '2026-01-05T08:00:00.000Z',
 };
+
+const MAX_UPLOAD_BYTES = 64 * 1024;
+const REGISTER_422 = [
+  'ORGANIZATION_NOT_FOUND',
+  'OFFICIAL_NOT_FOUND',
+  'DEVICE_NOT_FOUND',
+  'HOLDER_NOT_IN_ORGANIZATION',
+  'CERTIFICATE_NOT_FOUND',
+  'RENEWAL_MISMATCH',
+  'VALIDITY_TOO_LONG',
+  'RENEWAL_EXTENDS_TOO_LONG',
+];
+
+const links = (b: CertificateLinksDto) => ({
+  subjectType: b.subjectType,
+  holderOfficialId: b.holderOfficialId?.toLowerCase() ?? null,
+  organizationId: b.organizationId.toLowerCase(),
+  deviceId: b.deviceId?.toLowerCase() ?? null,
+  keyUri: b.keyUri,
+  signingPin: b.signingPin,
+  renewalOfId: b.renewalOfId?.toLowerCase() ?? null,
+});
 
 @ApiTags('registry: certificates')
 @ApiInternal()
@@ -35,23 +61,76 @@ export class CertificatesController {
   constructor(private readonly certificates: CertificatesService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register an issued certificate, its key location and the holder’s signing PIN' })
+  @ApiOperation({ summary: 'Register an issued certificate (PEM or base64 DER), its key location and the holder’s signing PIN' })
   @ApiBody({ type: CreateCertificateDto })
   @ApiResponse({ status: 201, type: CertificateViewDto, content: { 'application/json': { example: CERTIFICATE_VIEW_EXAMPLE } } })
   @ApiProblem(400, 'Invalid body or certificate', ['MALFORMED_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
   @ApiProblem(409, 'Certificate already registered', ['CERTIFICATE_EXISTS'])
-  @ApiProblem(422, 'Referenced record unknown', ['ORGANIZATION_NOT_FOUND', 'OFFICIAL_NOT_FOUND', 'DEVICE_NOT_FOUND', 'HOLDER_NOT_IN_ORGANIZATION'])
-  create(@Body() body: CreateCertificateDto): Promise<CertificateView> {
-    return this.certificates.register({
-      certificatePem: body.certificatePem,
-      chainPem: body.chainPem ?? [],
-      subjectType: body.subjectType,
-      holderOfficialId: body.holderOfficialId?.toLowerCase() ?? null,
-      organizationId: body.organizationId.toLowerCase(),
-      deviceId: body.deviceId?.toLowerCase() ?? null,
-      keyUri: body.keyUri,
-      signingPin: body.signingPin,
-    });
+  @ApiProblem(422, 'Referenced record unknown, or validity beyond the decree’s limits', REGISTER_422)
+  create(@Body() body: CreateCertificateDto, @ActingParam() acting: Acting): Promise<CertificateView> {
+    const certificate = body.certificateDer !== undefined ? new Uint8Array(Buffer.from(body.certificateDer, 'base64')) : body.certificatePem!;
+    return this.certificates.register({ ...links(body), certificate, chainPem: body.chainPem ?? [] }, acting);
+  }
+
+  @Post('upload')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  @ApiOperation({ summary: 'Register an issued certificate uploaded as a file (DER or PEM), with the same fields as form fields' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'subjectType', 'organizationId', 'keyUri', 'signingPin'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: '.cer/.crt/.der/.pem' },
+        subjectType: { type: 'string', enum: ['person', 'organization', 'device'] },
+        holderOfficialId: { type: 'string', format: 'uuid' },
+        organizationId: { type: 'string', format: 'uuid' },
+        keyUri: { type: 'string' },
+        deviceId: { type: 'string', format: 'uuid' },
+        signingPin: { type: 'string', writeOnly: true },
+        renewalOfId: { type: 'string', format: 'uuid' },
+      },
+    },
+  })
+  @ApiResponse({ status: 201, type: CertificateViewDto })
+  @ApiProblem(400, 'Invalid fields or certificate', ['MALFORMED_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
+  @ApiProblem(409, 'Certificate already registered', ['CERTIFICATE_EXISTS'])
+  @ApiProblem(422, 'Referenced record unknown, or validity beyond the decree’s limits', REGISTER_422)
+  upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: CertificateLinksDto, @ActingParam() acting: Acting): Promise<CertificateView> {
+    if (!file?.buffer?.length) throw badRequest('MISSING_FIELD', 'file: the certificate file is required', { errors: [{ field: 'file', problem: 'missing' }] });
+    return this.certificates.register({ ...links(body), certificate: new Uint8Array(file.buffer), chainPem: [] }, acting);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend an active certificate (it can no longer sign until reinstated)' })
+  @ApiResponse({ status: 200, type: CertificateViewDto })
+  @ApiProblem(404, 'Unknown certificate', ['CERTIFICATE_NOT_FOUND'])
+  @ApiProblem(409, 'Not active', ['ILLEGAL_STATUS_CHANGE'])
+  suspend(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<CertificateView> {
+    return this.certificates.suspend(id, acting);
+  }
+
+  @Post(':id/reinstate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift a suspension' })
+  @ApiResponse({ status: 200, type: CertificateViewDto })
+  @ApiProblem(404, 'Unknown certificate', ['CERTIFICATE_NOT_FOUND'])
+  @ApiProblem(409, 'Not suspended', ['ILLEGAL_STATUS_CHANGE'])
+  reinstate(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<CertificateView> {
+    return this.certificates.reinstate(id, acting);
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a revocation (reason, date); final' })
+  @ApiBody({ type: RevokeCertificateDto })
+  @ApiResponse({ status: 200, type: CertificateViewDto })
+  @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD'])
+  @ApiProblem(404, 'Unknown certificate', ['CERTIFICATE_NOT_FOUND'])
+  @ApiProblem(409, 'Already revoked', ['CERTIFICATE_ALREADY_REVOKED'])
+  revoke(@Param('id', ParseIdPipe) id: string, @Body() body: RevokeCertificateDto, @ActingParam() acting: Acting): Promise<CertificateView> {
+    return this.certificates.revoke(id, { reason: body.reason, at: body.revokedAt ? new Date(body.revokedAt) : undefined }, acting);
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
 import { CertificateRecord, CertificateStatus, NewCertificateRecord, SubjectType } from './certificate';
 import { CertificateEntity } from './certificate.entity';
@@ -12,8 +12,10 @@ export interface CertificateFilter {
 
 /** Persistence port for certificates. */
 export abstract class CertificatesRepository {
-  abstract insert(c: NewCertificateRecord): Promise<CertificateRecord>;
-  abstract findById(id: string): Promise<CertificateRecord | undefined>;
+  abstract insert(c: NewCertificateRecord, m?: EntityManager): Promise<CertificateRecord>;
+  abstract findById(id: string, m?: EntityManager): Promise<CertificateRecord | undefined>;
+  abstract lock(id: string, m: EntityManager): Promise<CertificateRecord | undefined>;
+  abstract setStatus(id: string, s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null }, m: EntityManager): Promise<CertificateRecord>;
   abstract list(q: Page & CertificateFilter): Promise<CertificateRecord[]>;
 }
 
@@ -25,19 +27,33 @@ export class TypeOrmCertificatesRepository extends CertificatesRepository {
     super();
   }
 
-  async insert(c: NewCertificateRecord): Promise<CertificateRecord> {
-    const entity = this.repo.create({
+  private r(m?: EntityManager): Repository<CertificateEntity> {
+    return m ? m.getRepository(CertificateEntity) : this.repo;
+  }
+
+  async insert(c: NewCertificateRecord, m?: EntityManager): Promise<CertificateRecord> {
+    const entity = this.r(m).create({
       ...c,
       status: 'active',
       certificateDer: Buffer.from(c.certificateDer),
       chainDer: c.chainDer.map((d) => Buffer.from(d)),
     });
-    return toRecord(await this.repo.save(entity));
+    return toRecord(await this.r(m).save(entity));
   }
 
-  async findById(id: string): Promise<CertificateRecord | undefined> {
-    const e = await this.repo.findOneBy({ id });
+  async findById(id: string, m?: EntityManager): Promise<CertificateRecord | undefined> {
+    const e = await this.r(m).findOneBy({ id });
     return e ? toRecord(e) : undefined;
+  }
+
+  async lock(id: string, m: EntityManager): Promise<CertificateRecord | undefined> {
+    const e = await m.getRepository(CertificateEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return e ? toRecord(e) : undefined;
+  }
+
+  async setStatus(id: string, s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null }, m: EntityManager): Promise<CertificateRecord> {
+    await m.getRepository(CertificateEntity).update({ id }, s);
+    return (await this.findById(id, m))!;
   }
 
   async list(q: Page & CertificateFilter): Promise<CertificateRecord[]> {
@@ -68,6 +84,7 @@ function toRecord(e: CertificateEntity): CertificateRecord {
     chainDer: (e.chainDer ?? []).map((d) => new Uint8Array(d)),
     sha256: e.sha256,
     signingPinHash: e.signingPinHash,
+    renewalOfId: e.renewalOfId ?? null,
     createdAt: e.createdAt,
   };
 }

@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
+import type { Acting } from '../audit/actor';
+import { AuditLog } from '../audit/audit-log';
 import { KeyDevicesService } from '../devices/key-devices.service';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { Clock } from '../shared/clock';
-import { parseCertificatePem } from '../shared/pem';
 import type { Page } from '../shared/list-query.dto';
+import { parseCertificateInput } from '../shared/pem';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
-import { CertificateRecord, CertificateView, SubjectType, toCertificateView } from './certificate';
+import { Transactions } from '../shared/transactions';
+import { CertificateRecord, certificateSnapshot, CertificateStatus, CertificateView, effectiveStatus, RevocationReason, SubjectType, toCertificateView } from './certificate';
 import { CERTIFICATE_SHA256_KEY, CertificateFilter, CertificatesRepository } from './certificates.repository';
 import { PinHasher } from './pin-hasher';
+import { checkValidityLimits } from './validity';
+
+const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
 
 export interface RegisterCertificate {
-  certificatePem: string;
+  /** PEM text, or the certificate's DER (or PEM) bytes. */
+  certificate: string | Uint8Array;
   chainPem: string[];
   subjectType: SubjectType;
   holderOfficialId: string | null;
@@ -20,6 +27,7 @@ export interface RegisterCertificate {
   deviceId: string | null;
   keyUri: string;
   signingPin: string;
+  renewalOfId?: string | null;
 }
 
 @Injectable()
@@ -31,11 +39,14 @@ export class CertificatesService {
     private readonly devices: KeyDevicesService,
     private readonly pins: PinHasher,
     private readonly clock: Clock,
+    private readonly tx: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
-  async register(input: RegisterCertificate): Promise<CertificateView> {
-    const cert = parseCertificatePem(input.certificatePem, 'certificatePem');
-    const chain = input.chainPem.map((pem, i) => parseCertificatePem(pem, `chainPem[${i}]`));
+  async register(input: RegisterCertificate, acting: Acting = SERVICE): Promise<CertificateView> {
+    const field = typeof input.certificate === 'string' ? 'certificatePem' : 'certificate';
+    const cert = parseCertificateInput(input.certificate, field);
+    const chain = input.chainPem.map((pem, i) => parseCertificateInput(pem, `chainPem[${i}]`));
     if (input.subjectType === 'person' && !input.holderOfficialId) {
       throw badRequest('MISSING_FIELD', 'holderOfficialId is required for a person certificate', { errors: [{ field: 'holderOfficialId', problem: 'missing' }] });
     }
@@ -47,23 +58,41 @@ export class CertificatesService {
       }
     }
     if (input.deviceId) await this.devices.requireReferenced(input.deviceId);
+    let renewalOf: CertificateRecord | undefined;
+    if (input.renewalOfId) {
+      renewalOf = await this.certificates.findById(input.renewalOfId);
+      if (!renewalOf) throw unprocessable('CERTIFICATE_NOT_FOUND', `renewalOfId ${input.renewalOfId} names no certificate`);
+      if (renewalOf.subjectType !== input.subjectType || renewalOf.holderOfficialId !== input.holderOfficialId) {
+        throw unprocessable('RENEWAL_MISMATCH', 'A renewal keeps the subject type and holder of the certificate it renews');
+      }
+    }
+    const validity = checkValidityLimits(cert, renewalOf);
+    if (validity) throw unprocessable(validity.code, validity.message);
     const signingPinHash = await this.pins.hash(input.signingPin);
     try {
-      const saved = await this.certificates.insert({
-        serialNumber: cert.serialNumberHex,
-        issuer: cert.issuer.toString(),
-        subject: cert.subject.toString(),
-        subjectType: input.subjectType,
-        notBefore: cert.notBefore,
-        notAfter: cert.notAfter,
-        holderOfficialId: input.holderOfficialId,
-        organizationId: input.organizationId,
-        deviceId: input.deviceId,
-        keyUri: input.keyUri,
-        certificateDer: cert.der,
-        chainDer: chain.map((c) => c.der),
-        sha256: cert.sha256Hex,
-        signingPinHash,
+      const saved = await this.tx.run(async (m) => {
+        const c = await this.certificates.insert(
+          {
+            serialNumber: cert.serialNumberHex,
+            issuer: cert.issuer.toString(),
+            subject: cert.subject.toString(),
+            subjectType: input.subjectType,
+            notBefore: cert.notBefore,
+            notAfter: cert.notAfter,
+            holderOfficialId: input.holderOfficialId,
+            organizationId: input.organizationId,
+            deviceId: input.deviceId,
+            keyUri: input.keyUri,
+            certificateDer: cert.der,
+            chainDer: chain.map((x) => x.der),
+            sha256: cert.sha256Hex,
+            signingPinHash,
+            renewalOfId: input.renewalOfId ?? null,
+          },
+          m,
+        );
+        await this.audit.append({ ...acting, action: 'certificate.registered', entityType: 'certificate', entityId: c.id, after: certificateSnapshot(c) }, m);
+        return c;
       });
       return toCertificateView(saved, this.clock.now());
     } catch (e) {
@@ -87,5 +116,55 @@ export class CertificatesService {
   /** The stored record with its PIN hash, for decisions inside the registry only. */
   find(id: string): Promise<CertificateRecord | undefined> {
     return this.certificates.findById(id);
+  }
+
+  /** Temporarily stops use (tạm dừng); only an active, unexpired certificate. */
+  suspend(id: string, acting: Acting = SERVICE): Promise<CertificateView> {
+    return this.setStatus(id, 'suspended', acting, (c, now) => this.requireStatus(c, now, ['active'], 'suspended'), () => ({ revocationReason: null, revokedAt: null }));
+  }
+
+  /** Lifts a suspension. */
+  reinstate(id: string, acting: Acting = SERVICE): Promise<CertificateView> {
+    return this.setStatus(id, 'active', acting, (c, now) => this.requireStatus(c, now, ['suspended'], 'reinstated'), () => ({ revocationReason: null, revokedAt: null }));
+  }
+
+  /** Revokes (thu hồi) with an RFC 5280 reason and date; final. */
+  revoke(id: string, revocation: { reason: RevocationReason; at?: Date }, acting: Acting = SERVICE): Promise<CertificateView> {
+    return this.setStatus(
+      id,
+      'revoked',
+      acting,
+      (c) => {
+        if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', 'The certificate is already revoked');
+      },
+      (now) => ({ revocationReason: revocation.reason, revokedAt: revocation.at ?? now }),
+    );
+  }
+
+  private requireStatus(c: CertificateRecord, now: Date, from: CertificateStatus[], verb: string): void {
+    const status = effectiveStatus(c, now);
+    if (!from.includes(status)) throw conflict('ILLEGAL_STATUS_CHANGE', `A certificate that is ${status} cannot be ${verb}`);
+  }
+
+  private async setStatus(
+    id: string,
+    status: CertificateStatus,
+    acting: Acting,
+    check: (c: CertificateRecord, now: Date) => void,
+    revocation: (now: Date) => { revocationReason: string | null; revokedAt: Date | null },
+  ): Promise<CertificateView> {
+    const now = this.clock.now();
+    const saved = await this.tx.run(async (m) => {
+      const before = await this.certificates.lock(id, m);
+      if (!before) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate ${id}`);
+      check(before, now);
+      const after = await this.certificates.setStatus(id, { status, ...revocation(now) }, m);
+      await this.audit.append(
+        { ...acting, action: `certificate.${status === 'active' ? 'reinstated' : status}`, entityType: 'certificate', entityId: id, before: certificateSnapshot(before), after: certificateSnapshot(after) },
+        m,
+      );
+      return after;
+    });
+    return toCertificateView(saved, now);
   }
 }

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Acting, ActingParam } from '../audit/actor';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
-import { ListQueryDto, pageOf } from '../shared/list-query.dto';
-import { KeyDevice } from './key-device';
-import { CreateKeyDeviceDto, KeyDeviceDto } from './key-device.dto';
-import { KeyDevicesService } from './key-devices.service';
+import { pageOf } from '../shared/list-query.dto';
+import { Handover, KeyDevice } from './key-device';
+import { CreateKeyDeviceDto, HandoverDto, KeyDeviceDetailDto, KeyDeviceDto, ListKeyDevicesQueryDto, MoveKeyDeviceDto } from './key-device.dto';
+import { KeyDeviceDetail, KeyDevicesService } from './key-devices.service';
 
 const EXAMPLE = {
   id: 'c0ffee00-1111-4222-8333-444455556666',
@@ -30,29 +31,64 @@ export class KeyDevicesController {
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
   @ApiProblem(409, 'Serial number already registered', ['DEVICE_EXISTS'])
   @ApiProblem(422, 'Organisation or holder unknown', ['ORGANIZATION_NOT_FOUND', 'OFFICIAL_NOT_FOUND'])
-  create(@Body() body: CreateKeyDeviceDto): Promise<KeyDevice> {
-    return this.devices.create({
-      serialNumber: body.serialNumber,
-      model: body.model,
-      organizationId: body.organizationId.toLowerCase(),
-      holderOfficialId: body.holderOfficialId?.toLowerCase() ?? null,
-      state: body.state,
-    });
+  create(@Body() body: CreateKeyDeviceDto, @ActingParam() acting: Acting): Promise<KeyDevice> {
+    return this.devices.create(
+      {
+        serialNumber: body.serialNumber,
+        model: body.model,
+        organizationId: body.organizationId.toLowerCase(),
+        holderOfficialId: body.holderOfficialId?.toLowerCase() ?? null,
+        state: body.state,
+      },
+      acting,
+    );
   }
 
   @Get()
-  @ApiOperation({ summary: 'List key devices' })
+  @ApiOperation({ summary: 'List key devices, optionally by organisation, holder or state' })
   @ApiResponse({ status: 200, type: [KeyDeviceDto] })
-  list(@Query() query: ListQueryDto): Promise<KeyDevice[]> {
-    return this.devices.list(pageOf(query));
+  list(@Query() query: ListKeyDevicesQueryDto): Promise<KeyDevice[]> {
+    return this.devices.list({ ...pageOf(query), organizationId: query.organizationId?.toLowerCase(), holderOfficialId: query.holderOfficialId?.toLowerCase(), state: query.state });
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One key device' })
-  @ApiResponse({ status: 200, type: KeyDeviceDto, content: { 'application/json': { example: EXAMPLE } } })
+  @ApiOperation({ summary: 'One key device, with whether it is owed back' })
+  @ApiResponse({ status: 200, type: KeyDeviceDetailDto, content: { 'application/json': { example: { ...EXAMPLE, returnOwedSince: null } } } })
   @ApiProblem(400, 'Malformed id', ['INVALID_ID'])
   @ApiProblem(404, 'Unknown device', ['DEVICE_NOT_FOUND'])
-  get(@Param('id', ParseIdPipe) id: string): Promise<KeyDevice> {
+  get(@Param('id', ParseIdPipe) id: string): Promise<KeyDeviceDetail> {
     return this.devices.get(id);
+  }
+
+  @Get(':id/handovers')
+  @ApiOperation({ summary: 'The device’s hand-over records, oldest first' })
+  @ApiResponse({ status: 200, type: [HandoverDto] })
+  @ApiProblem(404, 'Unknown device', ['DEVICE_NOT_FOUND'])
+  handovers(@Param('id', ParseIdPipe) id: string): Promise<Handover[]> {
+    return this.devices.handovers(id);
+  }
+
+  @Post(':id/moves')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a hand-over: issue, return, lose, lock, unlock, restock or destroy the device' })
+  @ApiBody({ type: MoveKeyDeviceDto })
+  @ApiResponse({ status: 201, description: 'The device after the move and the hand-over record' })
+  @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
+  @ApiProblem(404, 'Unknown device', ['DEVICE_NOT_FOUND'])
+  @ApiProblem(409, 'Move not allowed from the current state', ['ILLEGAL_DEVICE_MOVE'])
+  @ApiProblem(422, 'Holder or party unknown', ['OFFICIAL_NOT_FOUND'])
+  move(@Param('id', ParseIdPipe) id: string, @Body() body: MoveKeyDeviceDto, @ActingParam() acting: Acting): Promise<{ device: KeyDevice; handover: Handover }> {
+    return this.devices.move(
+      id,
+      {
+        toState: body.toState,
+        holderOfficialId: body.holderOfficialId?.toLowerCase() ?? null,
+        handedBy: { officialId: body.handedBy.officialId?.toLowerCase(), name: body.handedBy.name },
+        receivedBy: { officialId: body.receivedBy.officialId?.toLowerCase(), name: body.receivedBy.name },
+        at: body.at ? new Date(body.at) : undefined,
+        note: body.note ?? null,
+      },
+      acting,
+    );
   }
 }

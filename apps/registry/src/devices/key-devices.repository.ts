@@ -1,18 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
-import { DeviceState, KeyDevice, NewKeyDevice } from './key-device';
+import { DeviceState, Handover, KeyDevice, NewKeyDevice } from './key-device';
 import { KeyDeviceEntity } from './key-device.entity';
 
-/** Persistence port for key devices. */
+export interface KeyDeviceFilter {
+  organizationId?: string;
+  holderOfficialId?: string;
+  state?: DeviceState;
+}
+
+/** Persistence port for key devices and their hand-over records. */
 export abstract class KeyDevicesRepository {
-  abstract insert(device: NewKeyDevice): Promise<KeyDevice>;
-  abstract findById(id: string): Promise<KeyDevice | undefined>;
-  abstract list(page: Page): Promise<KeyDevice[]>;
+  abstract insert(device: NewKeyDevice, m?: EntityManager): Promise<KeyDevice>;
+  abstract findById(id: string, m?: EntityManager): Promise<KeyDevice | undefined>;
+  abstract lock(id: string, m: EntityManager): Promise<KeyDevice | undefined>;
+  abstract setState(id: string, state: DeviceState, holderOfficialId: string | null, m: EntityManager): Promise<KeyDevice>;
+  abstract list(q: Page & KeyDeviceFilter): Promise<KeyDevice[]>;
+  abstract insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover>;
+  abstract handovers(deviceId: string): Promise<Handover[]>;
+  /** Whether the device is owed back: in a holder's hands while none of its certificates is usable any more. */
+  abstract returnOwedSince(deviceId: string, now: Date): Promise<Date | null>;
 }
 
 export const KEY_DEVICE_SERIAL_KEY = 'key_device_serial_number_key';
+
+/**
+ * A device in a holder's hands (issued, locked) is owed back once it carries certificates and every
+ * one of them is revoked or expired; owed since the last of those ended. Shared with the report.
+ */
+export const RETURN_OWED_SQL = `
+  SELECT d.id, max(COALESCE(LEAST(c.revoked_at, c.not_after), c.not_after)) AS owed_since
+  FROM registry.key_device d JOIN registry.certificate c ON c.device_id = d.id
+  WHERE d.state IN ('issued', 'locked')
+  GROUP BY d.id
+  HAVING bool_and(c.status = 'revoked' OR c.not_after < $1)`;
 
 @Injectable()
 export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
@@ -20,17 +43,70 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
     super();
   }
 
-  async insert(device: NewKeyDevice): Promise<KeyDevice> {
-    return toKeyDevice(await this.repo.save(this.repo.create(device)));
+  private r(m?: EntityManager): Repository<KeyDeviceEntity> {
+    return m ? m.getRepository(KeyDeviceEntity) : this.repo;
   }
 
-  async findById(id: string): Promise<KeyDevice | undefined> {
-    const e = await this.repo.findOneBy({ id });
+  async insert(device: NewKeyDevice, m?: EntityManager): Promise<KeyDevice> {
+    return toKeyDevice(await this.r(m).save(this.r(m).create(device)));
+  }
+
+  async findById(id: string, m?: EntityManager): Promise<KeyDevice | undefined> {
+    const e = await this.r(m).findOneBy({ id });
     return e ? toKeyDevice(e) : undefined;
   }
 
-  async list(page: Page): Promise<KeyDevice[]> {
-    return (await this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' }, take: page.limit, skip: page.offset })).map(toKeyDevice);
+  async lock(id: string, m: EntityManager): Promise<KeyDevice | undefined> {
+    const e = await m.getRepository(KeyDeviceEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return e ? toKeyDevice(e) : undefined;
+  }
+
+  async setState(id: string, state: DeviceState, holderOfficialId: string | null, m: EntityManager): Promise<KeyDevice> {
+    await m.getRepository(KeyDeviceEntity).update({ id }, { state, holderOfficialId });
+    return (await this.findById(id, m))!;
+  }
+
+  async list(q: Page & KeyDeviceFilter): Promise<KeyDevice[]> {
+    const where: FindOptionsWhere<KeyDeviceEntity> = {};
+    if (q.organizationId) where.organizationId = q.organizationId;
+    if (q.holderOfficialId) where.holderOfficialId = q.holderOfficialId;
+    if (q.state) where.state = q.state;
+    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toKeyDevice);
+  }
+
+  async insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover> {
+    const [row]: { id: string }[] = await m.query(
+      `INSERT INTO registry.key_device_handover
+         (device_id, from_state, to_state, holder_official_id, handed_by_official_id, handed_by_name, received_by_official_id, received_by_name, at, note, recorded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [h.deviceId, h.fromState, h.toState, h.holderOfficialId, h.handedBy.officialId, h.handedBy.name, h.receivedBy.officialId, h.receivedBy.name, h.at, h.note, JSON.stringify(h.recordedBy)],
+    );
+    return { ...h, id: row.id };
+  }
+
+  async handovers(deviceId: string): Promise<Handover[]> {
+    const rows = await this.repo.manager.query(
+      `SELECT id, device_id, from_state, to_state, holder_official_id, handed_by_official_id, handed_by_name, received_by_official_id, received_by_name, at, note, recorded_by
+       FROM registry.key_device_handover WHERE device_id = $1 ORDER BY at, recorded_at`,
+      [deviceId],
+    );
+    return rows.map((r: Record<string, never>) => ({
+      id: r.id,
+      deviceId: r.device_id,
+      fromState: r.from_state,
+      toState: r.to_state,
+      holderOfficialId: r.holder_official_id,
+      handedBy: { officialId: r.handed_by_official_id, name: r.handed_by_name },
+      receivedBy: { officialId: r.received_by_official_id, name: r.received_by_name },
+      at: r.at,
+      note: r.note,
+      recordedBy: r.recorded_by,
+    }));
+  }
+
+  async returnOwedSince(deviceId: string, now: Date): Promise<Date | null> {
+    const rows: { owed_since: Date }[] = await this.repo.manager.query(`SELECT owed_since FROM (${RETURN_OWED_SQL}) o WHERE o.id = $2`, [now, deviceId]);
+    return rows[0]?.owed_since ?? null;
   }
 }
 

@@ -23,6 +23,16 @@ export class OfficialEntity {
   @Column({ type: 'text', array: true })
   roles: string[];
 
+  /** AES-256-GCM, see NationalIdCipher; never selected into logs or responses. */
+  @Column({ name: 'national_id_encrypted', type: 'bytea', nullable: true })
+  nationalIdEncrypted: Buffer | null;
+
+  @Column({ name: 'national_id_index', type: 'text', nullable: true })
+  nationalIdIndex: string | null;
+
+  @Column({ name: 'national_id_kind', type: 'text', nullable: true })
+  nationalIdKind: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

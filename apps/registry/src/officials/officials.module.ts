@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { RegistryConfig } from '../config';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { REGISTRY_CONFIG } from '../shared/registry-config.module';
+import { NationalIdCipher } from './national-id-cipher';
+import { NationalIds } from './national-ids';
 import { OfficialEntity } from './official.entity';
 import { OfficialsController } from './officials.controller';
 import { OfficialsRepository, TypeOrmOfficialsRepository } from './officials.repository';
@@ -9,7 +13,15 @@ import { OfficialsService } from './officials.service';
 @Module({
   imports: [TypeOrmModule.forFeature([OfficialEntity]), OrganizationsModule],
   controllers: [OfficialsController],
-  providers: [OfficialsService, { provide: OfficialsRepository, useClass: TypeOrmOfficialsRepository }],
+  providers: [
+    OfficialsService,
+    { provide: OfficialsRepository, useClass: TypeOrmOfficialsRepository },
+    {
+      provide: NationalIds,
+      inject: [REGISTRY_CONFIG],
+      useFactory: (config: RegistryConfig) => new NationalIds(config.dataKey ? NationalIdCipher.fromBase64(config.dataKey) : undefined),
+    },
+  ],
   exports: [OfficialsService],
 })
 export class OfficialsModule {}

@@ -1,16 +1,56 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
-import { EmploymentStatus, NewOfficial, Official, OfficialRole } from './official';
+import type { NationalIdKind } from './national-id';
+import type { ProtectedNationalId } from './national-ids';
+import { EmploymentStatus, Official, OfficialRecord, OfficialRole } from './official';
 import { OfficialEntity } from './official.entity';
 
-/** Persistence port for officials. */
-export abstract class OfficialsRepository {
-  abstract insert(official: NewOfficial): Promise<Official>;
-  abstract findById(id: string): Promise<Official | undefined>;
-  abstract list(page: Page & { organizationId?: string }): Promise<Official[]>;
+export interface OfficialRow extends Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'roles'> {
+  nationalId: ProtectedNationalId | null;
 }
+
+export type OfficialRowPatch = Partial<Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'roles' | 'employmentStatus'>> & {
+  nationalId?: ProtectedNationalId | null;
+};
+
+export interface SignatureImage {
+  png: Buffer;
+  width: number;
+  height: number;
+  sha256: string;
+  uploadedAt: Date;
+}
+
+export interface OfficialFilter {
+  organizationId?: string;
+  employmentStatus?: EmploymentStatus;
+}
+
+/** Persistence port for officials and their signature images. */
+export abstract class OfficialsRepository {
+  abstract insert(official: OfficialRow, m?: EntityManager): Promise<OfficialRecord>;
+  abstract findById(id: string, m?: EntityManager): Promise<OfficialRecord | undefined>;
+  abstract lock(id: string, m: EntityManager): Promise<OfficialRecord | undefined>;
+  abstract update(id: string, patch: OfficialRowPatch, m: EntityManager): Promise<OfficialRecord>;
+  abstract list(page: Page & OfficialFilter): Promise<OfficialRecord[]>;
+  abstract findByNationalIdIndex(index: string): Promise<OfficialRecord[]>;
+  abstract putSignatureImage(officialId: string, image: SignatureImage, m: EntityManager): Promise<void>;
+  abstract signatureImage(officialId: string): Promise<SignatureImage | undefined>;
+  abstract deleteSignatureImage(officialId: string, m: EntityManager): Promise<boolean>;
+}
+
+const columnsOf = (p: OfficialRowPatch): Partial<OfficialEntity> => {
+  const { nationalId, ...rest } = p;
+  if (nationalId === undefined) return rest;
+  return {
+    ...rest,
+    nationalIdEncrypted: nationalId?.encrypted ?? null,
+    nationalIdIndex: nationalId?.index ?? null,
+    nationalIdKind: nationalId?.kind ?? null,
+  };
+};
 
 @Injectable()
 export class TypeOrmOfficialsRepository extends OfficialsRepository {
@@ -18,22 +58,61 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
     super();
   }
 
-  async insert(official: NewOfficial): Promise<Official> {
-    return toOfficial(await this.repo.save(this.repo.create({ ...official, employmentStatus: 'active' })));
+  private r(m?: EntityManager): Repository<OfficialEntity> {
+    return m ? m.getRepository(OfficialEntity) : this.repo;
   }
 
-  async findById(id: string): Promise<Official | undefined> {
-    const e = await this.repo.findOneBy({ id });
-    return e ? toOfficial(e) : undefined;
+  async insert(official: OfficialRow, m?: EntityManager): Promise<OfficialRecord> {
+    return toRecord(await this.r(m).save(this.r(m).create({ ...columnsOf(official), employmentStatus: 'active' })));
   }
 
-  async list(q: Page & { organizationId?: string }): Promise<Official[]> {
-    const where = q.organizationId ? { organizationId: q.organizationId } : {};
-    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toOfficial);
+  async findById(id: string, m?: EntityManager): Promise<OfficialRecord | undefined> {
+    const e = await this.r(m).findOneBy({ id });
+    return e ? toRecord(e) : undefined;
+  }
+
+  async lock(id: string, m: EntityManager): Promise<OfficialRecord | undefined> {
+    const e = await m.getRepository(OfficialEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return e ? toRecord(e) : undefined;
+  }
+
+  async update(id: string, patch: OfficialRowPatch, m: EntityManager): Promise<OfficialRecord> {
+    const cols = columnsOf(patch);
+    if (Object.keys(cols).length > 0) await m.getRepository(OfficialEntity).update({ id }, cols);
+    return (await this.findById(id, m))!;
+  }
+
+  async list(q: Page & OfficialFilter): Promise<OfficialRecord[]> {
+    const where: FindOptionsWhere<OfficialEntity> = {};
+    if (q.organizationId) where.organizationId = q.organizationId;
+    if (q.employmentStatus) where.employmentStatus = q.employmentStatus;
+    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
+  }
+
+  async findByNationalIdIndex(index: string): Promise<OfficialRecord[]> {
+    return (await this.repo.find({ where: { nationalIdIndex: index }, order: { createdAt: 'ASC' } })).map(toRecord);
+  }
+
+  async putSignatureImage(officialId: string, i: SignatureImage, m: EntityManager): Promise<void> {
+    await m.query(
+      `INSERT INTO registry.official_signature_image (official_id, png, width, height, sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (official_id) DO UPDATE SET png = EXCLUDED.png, width = EXCLUDED.width, height = EXCLUDED.height, sha256 = EXCLUDED.sha256, uploaded_at = EXCLUDED.uploaded_at`,
+      [officialId, i.png, i.width, i.height, i.sha256, i.uploadedAt],
+    );
+  }
+
+  async signatureImage(officialId: string): Promise<SignatureImage | undefined> {
+    const [row] = await this.repo.manager.query('SELECT png, width, height, sha256, uploaded_at FROM registry.official_signature_image WHERE official_id = $1', [officialId]);
+    return row ? { png: row.png, width: row.width, height: row.height, sha256: row.sha256, uploadedAt: row.uploaded_at } : undefined;
+  }
+
+  async deleteSignatureImage(officialId: string, m: EntityManager): Promise<boolean> {
+    const [, count] = await m.query('DELETE FROM registry.official_signature_image WHERE official_id = $1', [officialId]);
+    return count > 0;
   }
 }
 
-function toOfficial(e: OfficialEntity): Official {
+function toRecord(e: OfficialEntity): OfficialRecord {
   return {
     id: e.id,
     fullName: e.fullName,
@@ -42,6 +121,9 @@ function toOfficial(e: OfficialEntity): Official {
     organizationId: e.organizationId,
     employmentStatus: e.employmentStatus as EmploymentStatus,
     roles: e.roles as OfficialRole[],
+    nationalIdKind: (e.nationalIdKind as NationalIdKind | null) ?? null,
+    nationalIdEncrypted: e.nationalIdEncrypted ? new Uint8Array(e.nationalIdEncrypted) : null,
+    nationalIdIndex: e.nationalIdIndex,
     createdAt: e.createdAt,
   };
 }

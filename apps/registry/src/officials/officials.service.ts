@@ -1,32 +1,85 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, unprocessable } from '@kyso/common';
+import { createHash } from 'node:crypto';
+import type { Acting } from '../audit/actor';
+import { AuditLog } from '../audit/audit-log';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { Clock } from '../shared/clock';
 import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation } from '../shared/pg-errors';
-import { NewOfficial, normaliseRoles, Official } from './official';
-import { OfficialsRepository } from './officials.repository';
+import { Transactions } from '../shared/transactions';
+import { NationalIds } from './national-ids';
+import { NewOfficial, normaliseRoles, Official, OfficialPatch, OfficialRecord, officialSnapshot, OfficialView } from './official';
+import { OfficialFilter, OfficialRowPatch, OfficialsRepository, SignatureImage } from './officials.repository';
+import { checkSignaturePng } from './signature-image';
+
+const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
 
 @Injectable()
 export class OfficialsService {
   constructor(
     private readonly officials: OfficialsRepository,
     private readonly organizations: OrganizationsService,
+    private readonly nationalIds: NationalIds,
+    private readonly tx: Transactions,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
-  async create(input: NewOfficial): Promise<Official> {
-    await this.organizations.requireReferenced(input.organizationId);
+  async create(input: NewOfficial, acting: Acting = SERVICE): Promise<OfficialView> {
+    const nationalId = input.nationalId ? this.nationalIds.protect(input.nationalId) : null;
+    await this.organizations.requireActive(input.organizationId);
     try {
-      return await this.officials.insert({ ...input, roles: normaliseRoles(input.roles) });
+      const saved = await this.tx.run(async (m) => {
+        const o = await this.officials.insert(
+          { fullName: input.fullName, email: input.email, title: input.title, organizationId: input.organizationId, roles: normaliseRoles(input.roles), nationalId },
+          m,
+        );
+        await this.audit.append({ ...acting, action: 'official.created', entityType: 'official', entityId: o.id, after: officialSnapshot(o) }, m);
+        return o;
+      });
+      return this.view(saved);
     } catch (e) {
       if (isForeignKeyViolation(e)) throw unprocessable('ORGANIZATION_NOT_FOUND', 'organizationId names no organisation');
       throw e;
     }
   }
 
-  async get(id: string): Promise<Official> {
-    const official = await this.officials.findById(id);
-    if (!official) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
-    return official;
+  /** Changes an official's data; personnel changes (employment status, transfer) go through here too. */
+  async update(id: string, patch: OfficialPatch, acting: Acting = SERVICE): Promise<OfficialView> {
+    const row: OfficialRowPatch = {
+      fullName: patch.fullName,
+      email: patch.email,
+      title: patch.title,
+      organizationId: patch.organizationId,
+      employmentStatus: patch.employmentStatus,
+      roles: patch.roles ? normaliseRoles(patch.roles) : undefined,
+    };
+    for (const k of Object.keys(row) as (keyof OfficialRowPatch)[]) if (row[k] === undefined) delete row[k];
+    if (patch.nationalId !== undefined) row.nationalId = patch.nationalId === null ? null : this.nationalIds.protect(patch.nationalId);
+    if (patch.organizationId) await this.organizations.requireActive(patch.organizationId);
+    const saved = await this.tx.run(async (m) => {
+      const before = await this.officials.lock(id, m);
+      if (!before) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+      const after = await this.officials.update(id, row, m);
+      await this.audit.append(
+        {
+          ...acting,
+          action: 'official.updated',
+          entityType: 'official',
+          entityId: id,
+          before: officialSnapshot(before),
+          after: { ...officialSnapshot(after), ...(patch.nationalId !== undefined ? { nationalIdChanged: true } : {}) },
+        },
+        m,
+      );
+      return after;
+    });
+    return this.view(saved);
+  }
+
+  async get(id: string): Promise<OfficialView> {
+    return this.view(await this.require(id));
   }
 
   /** Undefined when absent: for decisions that treat "unknown" as an outcome, not an error. */
@@ -34,13 +87,85 @@ export class OfficialsService {
     return this.officials.findById(id);
   }
 
-  list(q: Page & { organizationId?: string }): Promise<Official[]> {
-    return this.officials.list(q);
+  async list(q: Page & OfficialFilter): Promise<OfficialView[]> {
+    return (await this.officials.list(q)).map((o) => this.view(o));
+  }
+
+  /** Exact lookup by national ID number through the blind index; an impossible number finds nobody. */
+  async findByNationalId(nationalId: string): Promise<OfficialView[]> {
+    const index = this.nationalIds.indexOf(nationalId);
+    return index ? (await this.officials.findByNationalIdIndex(index)).map((o) => this.view(o)) : [];
+  }
+
+  /** In clear, for documents that must carry it (the CA request forms). Never log the result. */
+  async nationalIdOf(id: string): Promise<string | null> {
+    const o = await this.require(id);
+    return o.nationalIdEncrypted ? this.nationalIds.reveal(o.nationalIdEncrypted) : null;
   }
 
   async requireReferenced(id: string, field = 'holderOfficialId'): Promise<Official> {
     const official = await this.officials.findById(id);
     if (!official) throw unprocessable('OFFICIAL_NOT_FOUND', `${field} ${id} names no official`);
     return official;
+  }
+
+  async setSignatureImage(id: string, png: Buffer, acting: Acting = SERVICE): Promise<{ width: number; height: number; sha256: string; uploadedAt: string }> {
+    const checked = checkSignaturePng(png);
+    if (!checked.ok) throw unprocessable(checked.code, checked.message);
+    const image: SignatureImage = { png, width: checked.width, height: checked.height, sha256: createHash('sha256').update(png).digest('hex'), uploadedAt: this.clock.now() };
+    await this.tx.run(async (m) => {
+      if (!(await this.officials.lock(id, m))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+      const previous = await this.officials.signatureImage(id);
+      await this.officials.putSignatureImage(id, image, m);
+      await this.audit.append(
+        {
+          ...acting,
+          action: 'official.signature_image_set',
+          entityType: 'official',
+          entityId: id,
+          before: previous ? { sha256: previous.sha256 } : null,
+          after: { sha256: image.sha256, width: image.width, height: image.height, bytes: png.length },
+        },
+        m,
+      );
+    });
+    return { width: image.width, height: image.height, sha256: image.sha256, uploadedAt: image.uploadedAt.toISOString() };
+  }
+
+  async signatureImage(id: string): Promise<SignatureImage> {
+    await this.require(id);
+    const image = await this.officials.signatureImage(id);
+    if (!image) throw notFound('SIGNATURE_IMAGE_NOT_FOUND', `Official ${id} has no handwritten-signature image`);
+    return image;
+  }
+
+  async deleteSignatureImage(id: string, acting: Acting = SERVICE): Promise<void> {
+    await this.tx.run(async (m) => {
+      if (!(await this.officials.lock(id, m))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+      const previous = await this.officials.signatureImage(id);
+      if (!(await this.officials.deleteSignatureImage(id, m))) throw notFound('SIGNATURE_IMAGE_NOT_FOUND', `Official ${id} has no handwritten-signature image`);
+      await this.audit.append({ ...acting, action: 'official.signature_image_removed', entityType: 'official', entityId: id, before: { sha256: previous?.sha256 }, after: null }, m);
+    });
+  }
+
+  private async require(id: string): Promise<OfficialRecord> {
+    const official = await this.officials.findById(id);
+    if (!official) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+    return official;
+  }
+
+  private view(o: OfficialRecord): OfficialView {
+    return {
+      id: o.id,
+      fullName: o.fullName,
+      email: o.email,
+      title: o.title,
+      organizationId: o.organizationId,
+      employmentStatus: o.employmentStatus,
+      roles: o.roles,
+      nationalIdKind: o.nationalIdKind,
+      nationalIdMasked: this.nationalIds.masked(o.nationalIdEncrypted),
+      createdAt: o.createdAt.toISOString(),
+    };
   }
 }

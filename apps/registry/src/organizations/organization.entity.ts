@@ -20,6 +20,15 @@ export class OrganizationEntity {
   @Column({ name: 'legal_entity', type: 'boolean' })
   legalEntity: boolean;
 
+  @Column({ type: 'text', default: 'active' })
+  status: string;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
+
+  @Column({ name: 'successor_id', type: 'uuid', nullable: true })
+  successorId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

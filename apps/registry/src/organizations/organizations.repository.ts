@@ -1,15 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import type { AuditActor } from '../audit/audit-log';
 import type { Page } from '../shared/list-query.dto';
-import { NewOrganization, Organization } from './organization';
+import { NewOrganization, Organization, OrganizationStatus } from './organization';
 import { OrganizationEntity } from './organization.entity';
+import { OrganizationEvent, OrganizationEventType } from './organization-event';
 
-/** Persistence port for organisations: domain records in and out, never entities. */
+/** Persistence port for organisations: domain records in and out, never entities. Writes take the transaction's manager. */
 export abstract class OrganizationsRepository {
-  abstract insert(org: NewOrganization): Promise<Organization>;
-  abstract findById(id: string): Promise<Organization | undefined>;
-  abstract list(page: Page): Promise<Organization[]>;
+  abstract insert(org: NewOrganization, m?: EntityManager): Promise<Organization>;
+  abstract findById(id: string, m?: EntityManager): Promise<Organization | undefined>;
+  /** Reads and row-locks (FOR UPDATE) for a change in this transaction. */
+  abstract lock(id: string, m: EntityManager): Promise<Organization | undefined>;
+  abstract update(id: string, patch: Partial<Omit<Organization, 'id' | 'createdAt'>>, m: EntityManager): Promise<Organization>;
+  abstract list(page: Page & { status?: OrganizationStatus; parentId?: string }): Promise<Organization[]>;
+  abstract findByIds(ids: string[]): Promise<Organization[]>;
+  /** Ids of every organisation below `id` in the tree (not itself). */
+  abstract descendantIds(id: string, m?: EntityManager): Promise<string[]>;
+  /** The organisation and its ancestors, nearest first. */
+  abstract ancestry(id: string): Promise<Organization[]>;
+  abstract activeChildIds(id: string, m: EntityManager): Promise<string[]>;
+  abstract reparentChildren(fromId: string, toId: string, m: EntityManager): Promise<string[]>;
+  /** A merger: the absorbed organisation's staff become staff of the successor. */
+  abstract moveOfficials(fromId: string, toId: string, m: EntityManager): Promise<string[]>;
+  abstract insertEvent(e: Omit<OrganizationEvent, 'id'>, m: EntityManager): Promise<OrganizationEvent>;
+  abstract events(organizationId: string): Promise<OrganizationEvent[]>;
 }
 
 export const ORGANIZATION_CODE_KEY = 'organization_code_key';
@@ -20,20 +36,105 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
     super();
   }
 
-  async insert(org: NewOrganization): Promise<Organization> {
-    return toOrganization(await this.repo.save(this.repo.create(org)));
+  private r(m?: EntityManager): Repository<OrganizationEntity> {
+    return m ? m.getRepository(OrganizationEntity) : this.repo;
   }
 
-  async findById(id: string): Promise<Organization | undefined> {
-    const e = await this.repo.findOneBy({ id });
+  async insert(org: NewOrganization, m?: EntityManager): Promise<Organization> {
+    return toOrganization(await this.r(m).save(this.r(m).create({ ...org, status: 'active' })));
+  }
+
+  async findById(id: string, m?: EntityManager): Promise<Organization | undefined> {
+    const e = await this.r(m).findOneBy({ id });
     return e ? toOrganization(e) : undefined;
   }
 
-  async list(page: Page): Promise<Organization[]> {
-    return (await this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' }, take: page.limit, skip: page.offset })).map(toOrganization);
+  async lock(id: string, m: EntityManager): Promise<Organization | undefined> {
+    const e = await m.getRepository(OrganizationEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return e ? toOrganization(e) : undefined;
+  }
+
+  async update(id: string, patch: Partial<Omit<Organization, 'id' | 'createdAt'>>, m: EntityManager): Promise<Organization> {
+    await m.getRepository(OrganizationEntity).update({ id }, patch);
+    return (await this.findById(id, m))!;
+  }
+
+  async list(q: Page & { status?: OrganizationStatus; parentId?: string }): Promise<Organization[]> {
+    const where: FindOptionsWhere<OrganizationEntity> = {};
+    if (q.status) where.status = q.status;
+    if (q.parentId) where.parentId = q.parentId;
+    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toOrganization);
+  }
+
+  async findByIds(ids: string[]): Promise<Organization[]> {
+    return ids.length ? (await this.repo.findBy({ id: In(ids) })).map(toOrganization) : [];
+  }
+
+  async descendantIds(id: string, m?: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await (m ?? this.repo.manager).query(
+      `WITH RECURSIVE d(id) AS (
+         SELECT id FROM registry.organization WHERE parent_id = $1
+         UNION SELECT o.id FROM registry.organization o JOIN d ON o.parent_id = d.id)
+       SELECT id FROM d`,
+      [id],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async ancestry(id: string): Promise<Organization[]> {
+    const rows: { id: string; depth: number }[] = await this.repo.manager.query(
+      `WITH RECURSIVE a(id, parent_id, depth) AS (
+         SELECT id, parent_id, 0 FROM registry.organization WHERE id = $1
+         UNION ALL SELECT o.id, o.parent_id, a.depth + 1 FROM registry.organization o JOIN a ON o.id = a.parent_id WHERE a.depth < 64)
+       SELECT id, depth FROM a ORDER BY depth`,
+      [id],
+    );
+    const byId = new Map((await this.findByIds(rows.map((r) => r.id))).map((o) => [o.id, o]));
+    return rows.map((r) => byId.get(r.id)!);
+  }
+
+  async activeChildIds(id: string, m: EntityManager): Promise<string[]> {
+    return (await m.getRepository(OrganizationEntity).find({ where: { parentId: id, status: 'active' }, select: { id: true } })).map((e) => e.id);
+  }
+
+  async reparentChildren(fromId: string, toId: string, m: EntityManager): Promise<string[]> {
+    const rows: { id: string }[][] = await m.query('UPDATE registry.organization SET parent_id = $2 WHERE parent_id = $1 RETURNING id', [fromId, toId]);
+    return rows[0].map((r) => r.id);
+  }
+
+  async moveOfficials(fromId: string, toId: string, m: EntityManager): Promise<string[]> {
+    const rows: { id: string }[][] = await m.query('UPDATE registry.official SET organization_id = $2 WHERE organization_id = $1 RETURNING id', [fromId, toId]);
+    return rows[0].map((r) => r.id);
+  }
+
+  async insertEvent(e: Omit<OrganizationEvent, 'id'>, m: EntityManager): Promise<OrganizationEvent> {
+    const [row]: { id: string }[] = await m.query(
+      'INSERT INTO registry.organization_event (organization_id, type, details, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [e.organizationId, e.type, JSON.stringify(e.details), JSON.stringify(e.actor), e.at],
+    );
+    return { ...e, id: row.id } as OrganizationEvent;
+  }
+
+  async events(organizationId: string): Promise<OrganizationEvent[]> {
+    const rows: { id: string; organization_id: string; type: OrganizationEventType; details: never; actor: never; at: Date }[] = await this.repo.manager.query(
+      'SELECT id, organization_id, type, details, actor, at FROM registry.organization_event WHERE organization_id = $1 ORDER BY at, id',
+      [organizationId],
+    );
+    return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, type: r.type, details: r.details, actor: r.actor, at: r.at }) as OrganizationEvent);
   }
 }
 
 function toOrganization(e: OrganizationEntity): Organization {
-  return { id: e.id, code: e.code, name: e.name, parentId: e.parentId, address: e.address, legalEntity: e.legalEntity, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    code: e.code,
+    name: e.name,
+    parentId: e.parentId,
+    address: e.address,
+    legalEntity: e.legalEntity,
+    status: e.status as OrganizationStatus,
+    endedAt: e.endedAt,
+    successorId: e.successorId,
+    createdAt: e.createdAt,
+  };
 }

@@ -10,3 +10,13 @@ export function parseCertificatePem(pem: string, field: string): Certificate {
     throw e;
   }
 }
+
+/** Parses one certificate given as PEM text or DER (or PEM) bytes; errors as parseCertificatePem. */
+export function parseCertificateInput(input: string | Uint8Array, field: string): Certificate {
+  try {
+    return Certificate.parse(input);
+  } catch (e) {
+    if (e instanceof PkiFormatError) throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
+    throw e;
+  }
+}

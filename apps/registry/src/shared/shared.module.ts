@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
+import { Transactions, TypeOrmTransactions } from './transactions';
 
 /** Ports every bounded context may need. */
 @Global()
 @Module({
-  providers: [{ provide: Clock, useClass: SystemClock }],
-  exports: [Clock],
+  providers: [{ provide: Clock, useClass: SystemClock }, { provide: Transactions, useClass: TypeOrmTransactions }],
+  exports: [Clock, Transactions],
 })
 export class SharedModule {}

@@ -107,4 +107,29 @@ describe('decideSigningAuthorization', () => {
       { numRuns: 300 },
     );
   });
+
+  describe('the caller forwarded by the gateway', () => {
+    const sys = (organizationIds: string[]) => ({ kind: 'system' as const, organizationIds, officialId: null });
+    const op = (officialId: string | null) => ({ kind: 'operator' as const, organizationIds: [], officialId });
+    const base = { certificate: cert(), official: official(), now: NOW, pinMatches: pinIs('1234'), officialManagingOrganizationId: 'managing-1' };
+
+    it('refuses a system that does not serve the acting official’s managing organisation', async () => {
+      expect(await decideSigningAuthorization({ ...base, caller: sys([ORG]) })).toMatchObject({ allowed: false, code: 'ORGANIZATION_NOT_SERVED' });
+      expect(await decideSigningAuthorization({ ...base, caller: sys(['managing-1']) })).toEqual({ allowed: true });
+    });
+
+    it('refuses an operator signing as someone else', async () => {
+      expect(await decideSigningAuthorization({ ...base, caller: op('binh') })).toMatchObject({ allowed: false, code: 'NOT_ACTING_OFFICIAL' });
+      expect(await decideSigningAuthorization({ ...base, caller: op(null) })).toMatchObject({ allowed: false, code: 'NOT_ACTING_OFFICIAL' });
+      expect(await decideSigningAuthorization({ ...base, caller: op('an') })).toEqual({ allowed: true });
+    });
+
+    it('refuses a locked certificate without checking the PIN, in Vietnamese naming device recovery', async () => {
+      const pinMatches = pinIs('1234');
+      const result = await decideSigningAuthorization({ ...base, locked: true, pinMatches });
+      expect(result).toMatchObject({ allowed: false, code: 'CERTIFICATE_LOCKED' });
+      if (!result.allowed) expect(result.messageVi).toContain('khôi phục thiết bị');
+      expect(pinMatches).not.toHaveBeenCalled();
+    });
+  });
 });

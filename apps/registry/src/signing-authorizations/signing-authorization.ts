@@ -1,6 +1,7 @@
 import type { CertificateRecord, CertificateStatus } from '../certificates/certificate';
 import { effectiveStatus } from '../certificates/certificate';
 import type { Official } from '../officials/official';
+import type { Caller } from '@kyso/common';
 
 export type SigningRefusalCode =
   | 'CERTIFICATE_NOT_FOUND'
@@ -8,6 +9,9 @@ export type SigningRefusalCode =
   | 'NOT_CERTIFICATE_HOLDER'
   | 'OFFICIAL_NOT_ACTIVE'
   | 'CERTIFICATE_NOT_ACTIVE'
+  | 'ORGANIZATION_NOT_SERVED'
+  | 'NOT_ACTING_OFFICIAL'
+  | 'CERTIFICATE_LOCKED'
   | 'WRONG_PIN';
 
 export interface SigningRefusal {
@@ -25,6 +29,15 @@ export interface SigningAuthorizationInput {
   certificate: Pick<CertificateRecord, 'subjectType' | 'holderOfficialId' | 'organizationId' | 'status' | 'notBefore' | 'notAfter' | 'signingPinHash'> | undefined;
   official: Pick<Official, 'id' | 'organizationId' | 'roles' | 'employmentStatus'> | undefined;
   now: Date;
+  /**
+   * Who asks (forwarded by the gateway through the signer). A system must serve the acting official's
+   * managing organisation; an operator may only sign as their own official. Absent: a trusted service.
+   */
+  caller?: Pick<Caller, 'kind' | 'organizationIds' | 'officialId'>;
+  /** The directly managing agency of the acting official's organisation. */
+  officialManagingOrganizationId?: string;
+  /** Locked after too many consecutive wrong PINs, until a device recovery is fulfilled (R13). */
+  locked?: boolean;
   /** Checks the PIN given against the stored hash; called only when everything else allows signing. */
   pinMatches: (signingPinHash: string) => Promise<boolean>;
 }
@@ -57,6 +70,8 @@ export async function decideSigningAuthorization(input: SigningAuthorizationInpu
   if (!official) {
     return refuse('OFFICIAL_NOT_FOUND', 'The acting official is not registered.', 'Không tìm thấy thông tin cán bộ, công chức thực hiện ký số.');
   }
+  const callerProblem = checkCaller(input, official);
+  if (callerProblem) return callerProblem;
   const holderProblem = checkHolder(cert, official);
   if (holderProblem) return holderProblem;
   if (official.employmentStatus !== 'active') {
@@ -64,8 +79,35 @@ export async function decideSigningAuthorization(input: SigningAuthorizationInpu
   }
   const status = now.getTime() < cert.notBefore.getTime() ? 'not-yet-valid' : effectiveStatus(cert, now);
   if (status !== 'active') return refuse('CERTIFICATE_NOT_ACTIVE', ...NOT_ACTIVE[status], { certificateStatus: status });
+  if (input.locked) return LOCKED;
   if (!(await input.pinMatches(cert.signingPinHash))) return refuse('WRONG_PIN', 'The PIN is wrong.', 'Mã PIN không đúng.');
   return { allowed: true };
+}
+
+/** The refusal when the PIN limit is reached: the holder must ask for a device recovery (Art 22). */
+export const LOCKED: SigningRefusal = refuse(
+  'CERTIFICATE_LOCKED',
+  'Too many wrong PINs: the certificate is locked until a device recovery request is fulfilled.',
+  'Chứng thư số đã bị khóa do nhập sai mã PIN quá số lần cho phép. Đề nghị liên hệ cán bộ công nghệ thông tin để lập yêu cầu khôi phục thiết bị lưu khóa bí mật.',
+);
+
+function checkCaller(input: SigningAuthorizationInput, official: NonNullable<SigningAuthorizationInput['official']>): SigningRefusal | undefined {
+  const caller = input.caller;
+  if (!caller) return undefined;
+  if (caller.kind === 'system') {
+    const managing = input.officialManagingOrganizationId ?? official.organizationId;
+    if (!caller.organizationIds.includes(managing)) {
+      return refuse(
+        'ORGANIZATION_NOT_SERVED',
+        "The calling system does not serve the acting official's organisation.",
+        'Hệ thống gọi ký số không được phép phục vụ cơ quan, tổ chức quản lý người ký.',
+      );
+    }
+  }
+  if (caller.kind === 'operator' && caller.officialId !== official.id) {
+    return refuse('NOT_ACTING_OFFICIAL', 'An operator may only sign as themselves.', 'Người dùng chỉ được ký số với danh nghĩa của chính mình.');
+  }
+  return undefined;
 }
 
 function checkHolder(cert: SigningAuthorizationInput['certificate'] & object, official: SigningAuthorizationInput['official'] & object): SigningRefusal | undefined {

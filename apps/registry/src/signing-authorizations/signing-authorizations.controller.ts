@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Caller, CallerParam } from '@kyso/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CERTIFICATE_VIEW_EXAMPLE } from '../certificates/certificates.controller';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
@@ -26,6 +27,14 @@ export class SigningAuthorizationsController {
         examples: {
           allowed: { value: { allowed: true, certificate: CERTIFICATE_VIEW_EXAMPLE } },
           wrongPin: { value: { allowed: false, code: 'WRONG_PIN', message: 'The PIN is wrong.', messageVi: 'Mã PIN không đúng.' } },
+          locked: {
+            value: {
+              allowed: false,
+              code: 'CERTIFICATE_LOCKED',
+              message: 'Too many wrong PINs: the certificate is locked until a device recovery request is fulfilled.',
+              messageVi: 'Chứng thư số đã bị khóa do nhập sai mã PIN quá số lần cho phép. Đề nghị liên hệ cán bộ công nghệ thông tin để lập yêu cầu khôi phục thiết bị lưu khóa bí mật.',
+            },
+          },
           clerkOnly: {
             value: {
               allowed: false,
@@ -39,11 +48,10 @@ export class SigningAuthorizationsController {
     },
   })
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_ID', 'INVALID_FIELD'])
-  authorize(@Body() body: SigningAuthorizationRequestDto): Promise<SigningAuthorizationResult> {
-    return this.authorizations.authorize({
-      certificateId: body.certificateId.toLowerCase(),
-      actingOfficialId: body.actingOfficialId.toLowerCase(),
-      pin: body.pin,
-    });
+  authorize(@Body() body: SigningAuthorizationRequestDto, @CallerParam() caller: Caller): Promise<SigningAuthorizationResult> {
+    return this.authorizations.authorize(
+      { certificateId: body.certificateId.toLowerCase(), actingOfficialId: body.actingOfficialId.toLowerCase(), pin: body.pin },
+      caller,
+    );
   }
 }

@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { TRUST_ANCHOR_PURPOSES, TrustAnchorPurpose } from './trust-anchor';
 
 export class CreateTrustAnchorDto {
   @ApiProperty({ example: 'Root CA Chính phủ (Ban Cơ yếu Chính phủ)' })
@@ -11,6 +13,24 @@ export class CreateTrustAnchorDto {
   @IsString()
   @MaxLength(64 * 1024)
   certificatePem: string;
+
+  @ApiPropertyOptional({ enum: TRUST_ANCHOR_PURPOSES, default: 'document-signing' })
+  @IsOptional()
+  @IsIn(TRUST_ANCHOR_PURPOSES)
+  purpose?: TrustAnchorPurpose;
+}
+
+export class ListTrustAnchorsQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'Also list disabled anchors (the verifier never asks for them)' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeDisabled?: boolean;
+
+  @ApiPropertyOptional({ enum: TRUST_ANCHOR_PURPOSES, description: 'Anchors for this purpose, and those for any purpose' })
+  @IsOptional()
+  @IsIn(TRUST_ANCHOR_PURPOSES)
+  purpose?: TrustAnchorPurpose;
 }
 
 export class TrustAnchorDto {
@@ -19,5 +39,8 @@ export class TrustAnchorDto {
   @ApiProperty({ description: 'SHA-256 of the DER, upper-case hex' }) sha256: string;
   @ApiProperty({ example: 'CN=Kyso Dev Root CA, C=VN' }) subject: string;
   @ApiProperty() certificatePem: string;
+  @ApiProperty({ enum: TRUST_ANCHOR_PURPOSES }) purpose: string;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) disabledAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

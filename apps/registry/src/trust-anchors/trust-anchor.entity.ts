@@ -17,6 +17,12 @@ export class TrustAnchorEntity {
   @Column({ name: 'certificate_der', type: 'bytea' })
   certificateDer: Buffer;
 
+  @Column({ type: 'text', default: 'document-signing' })
+  purpose: string;
+
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,5 +1,9 @@
 import { Certificate, toPem } from '@kyso/pki';
 
+/** What an anchor is trusted for: signatures on documents, timestamps (TSA roots), or both. */
+export const TRUST_ANCHOR_PURPOSES = ['document-signing', 'timestamping', 'any'] as const;
+export type TrustAnchorPurpose = (typeof TRUST_ANCHOR_PURPOSES)[number];
+
 export interface TrustAnchor {
   id: string;
   name: string;
@@ -7,10 +11,13 @@ export interface TrustAnchor {
   sha256: string;
   subject: string;
   certificateDer: Uint8Array;
+  purpose: TrustAnchorPurpose;
+  /** A disabled anchor is kept (and audited) but no longer served to the verifier. */
+  disabledAt: Date | null;
   createdAt: Date;
 }
 
-export type NewTrustAnchor = Omit<TrustAnchor, 'id' | 'createdAt'>;
+export type NewTrustAnchor = Omit<TrustAnchor, 'id' | 'createdAt' | 'disabledAt'>;
 
 export interface TrustAnchorView {
   id: string;
@@ -18,6 +25,9 @@ export interface TrustAnchorView {
   sha256: string;
   subject: string;
   certificatePem: string;
+  purpose: TrustAnchorPurpose;
+  enabled: boolean;
+  disabledAt: string | null;
   createdAt: string;
 }
 
@@ -27,8 +37,14 @@ export const toTrustAnchorView = (t: TrustAnchor): TrustAnchorView => ({
   sha256: t.sha256,
   subject: t.subject,
   certificatePem: toPem('CERTIFICATE', t.certificateDer),
+  purpose: t.purpose,
+  enabled: t.disabledAt === null,
+  disabledAt: t.disabledAt?.toISOString() ?? null,
   createdAt: t.createdAt.toISOString(),
 });
+
+/** The audit log's picture of an anchor: its identity, not its bytes. */
+export const trustAnchorSnapshot = (t: TrustAnchor) => ({ name: t.name, sha256: t.sha256, subject: t.subject, purpose: t.purpose, enabled: t.disabledAt === null });
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
 

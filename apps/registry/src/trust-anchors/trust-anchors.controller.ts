@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Acting, ActingParam } from '../audit/actor';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { TrustAnchorView } from './trust-anchor';
-import { CreateTrustAnchorDto, TrustAnchorDto } from './trust-anchor.dto';
+import { CreateTrustAnchorDto, ListTrustAnchorsQueryDto, TrustAnchorDto } from './trust-anchor.dto';
 import { TrustAnchorsService } from './trust-anchors.service';
 
 const EXAMPLE = {
@@ -12,8 +13,12 @@ const EXAMPLE = {
   sha256: '9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08',
   subject: 'CN=Kyso Dev Root CA, C=VN',
   certificatePem: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
+  purpose: 'document-signing',
+  enabled: true,
+  disabledAt: null,
   createdAt: '2026-01-05T08:00:00.000Z',
 };
+const UNKNOWN = ['TRUST_ANCHOR_NOT_FOUND'];
 
 @ApiTags('registry: trust anchors')
 @ApiInternal()
@@ -27,23 +32,50 @@ export class TrustAnchorsController {
   @ApiResponse({ status: 201, type: TrustAnchorDto, content: { 'application/json': { example: EXAMPLE } } })
   @ApiProblem(400, 'Invalid body or certificate', ['MALFORMED_CERTIFICATE', 'NOT_A_CA_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD'])
   @ApiProblem(409, 'Already trusted', ['TRUST_ANCHOR_EXISTS'])
-  add(@Body() body: CreateTrustAnchorDto): Promise<TrustAnchorView> {
-    return this.anchors.add({ name: body.name, certificatePem: body.certificatePem });
+  add(@Body() body: CreateTrustAnchorDto, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
+    return this.anchors.add({ name: body.name, certificatePem: body.certificatePem, purpose: body.purpose }, acting);
   }
 
   @Get()
-  @ApiOperation({ summary: 'All trust anchors' })
+  @ApiOperation({ summary: 'Trust anchors: the enabled ones (what the verifier trusts), or all' })
   @ApiResponse({ status: 200, type: [TrustAnchorDto], content: { 'application/json': { example: [EXAMPLE] } } })
-  list(): Promise<TrustAnchorView[]> {
-    return this.anchors.list();
+  list(@Query() q: ListTrustAnchorsQueryDto): Promise<TrustAnchorView[]> {
+    return this.anchors.list({ includeDisabled: q.includeDisabled, purpose: q.purpose });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One trust anchor' })
   @ApiResponse({ status: 200, type: TrustAnchorDto })
   @ApiProblem(400, 'Malformed id', ['INVALID_ID'])
-  @ApiProblem(404, 'Unknown trust anchor', ['TRUST_ANCHOR_NOT_FOUND'])
+  @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
   get(@Param('id', ParseIdPipe) id: string): Promise<TrustAnchorView> {
     return this.anchors.get(id);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop trusting an anchor (kept for the record; no longer served to the verifier)' })
+  @ApiResponse({ status: 200, type: TrustAnchorDto })
+  @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
+  disable(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
+    return this.anchors.disable(id, acting);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Trust a disabled anchor again' })
+  @ApiResponse({ status: 200, type: TrustAnchorDto })
+  @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
+  enable(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
+    return this.anchors.enable(id, acting);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an anchor (the audit log keeps its fingerprint)' })
+  @ApiResponse({ status: 204 })
+  @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
+  remove(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<void> {
+    return this.anchors.remove(id, acting);
   }
 }

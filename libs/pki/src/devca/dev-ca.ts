@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { CrlReason } from '../revocation/types';
+import { RawSigner } from '../signer';
 import { Certificate } from '../x509/certificate';
 import { toPem } from '../x509/der';
 import { EKU, KeyUsage, subjectKeyIdentifier } from '../x509/extensions';
 import { NAME_OIDS } from '../x509/name';
 import { children, readTlv, tlvValue } from '../x509/tlv';
+import { buildCrl, CrlEntrySpec, IssueCrlOptions } from './crl';
+import { applyCertificateFaults, IssueFault, planFaults } from './faults';
+import { nameConstraintsExtension, NameConstraintsSpec } from './name-constraints';
+import { buildOcspResponse, OcspResponseOptions } from './ocsp-responder';
+import { generateSoftwareKey, SoftwareKey, softwareSigner } from './software-key';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -39,6 +46,8 @@ export interface CaOptions {
   crlUrls?: string[]; // for certificates this CA issues
   ocspUrl?: string;
   caIssuersUrl?: string;
+  /** Name constraints on this CA (critical); e.g. for the brokenNameConstraints scenario. */
+  nameConstraints?: NameConstraintsSpec;
 }
 
 export interface IssueOptions {
@@ -56,6 +65,17 @@ export interface IssueOptions {
    * extension, wrong usages...). An extension with the same OID replaces the profile's one.
    */
   extraExtensions?: x509.Extension[];
+  /** Failure switches: each produces a certificate a validator must refuse (see faults.ts). */
+  faults?: IssueFault[];
+  /** Reference time for the expired/notYetValid faults (default now). */
+  faultTime?: Date;
+}
+
+/** A revocation this CA has recorded: CRLs and OCSP responses it issues reflect it by default. */
+export interface RevocationRecord {
+  revocationDate: Date;
+  reason?: CrlReason;
+  invalidityDate?: Date;
 }
 
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
@@ -92,6 +112,9 @@ const WEB_ALGORITHMS: Record<CaKeyAlgorithm, { key: webcrypto.RsaHashedImportPar
  * quickstart only. Persisted as PKCS#8 PEM + certificate PEM.
  */
 export class DevCa {
+  private readonly revoked = new Map<string, RevocationRecord>();
+  private crlCounter = 0n;
+
   private constructor(
     readonly certificate: Certificate,
     private readonly privateKey: CryptoKey,
@@ -130,13 +153,18 @@ export class DevCa {
       publicKey: keys.publicKey,
       notBefore,
       notAfter: this.capNotAfter(new Date(notBefore.getTime() + (opts.validityYears ?? 10) * YEAR_MS)),
-      extensions: [...caExtensions(keyIdentifier(spki), this.keyId, opts.pathLength), ...this.distributionExtensions()],
+      extensions: [
+        ...caExtensions(keyIdentifier(spki), this.keyId, opts.pathLength),
+        ...this.distributionExtensions(),
+        ...(opts.nameConstraints ? [nameConstraintsExtension(opts.nameConstraints, encodeName)] : []),
+      ],
     });
     return new DevCa(cert, keys.privateKey, keyAlgorithm, opts);
   }
 
   /** An end-entity certificate for a public key held elsewhere (a token, a software key). */
-  async issue(opts: IssueOptions): Promise<Certificate> {
+  async issue(input: IssueOptions): Promise<Certificate> {
+    const opts = planFaults(input);
     const profile = PROFILES[opts.profile];
     const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
     const usages = (opts.keyUsage ?? profile.keyUsage).reduce((f, u) => f | KEY_USAGE_FLAG[u], 0);
@@ -149,7 +177,7 @@ export class DevCa {
       ...this.distributionExtensions(),
     ];
     const extra = opts.extraExtensions ?? [];
-    return this.sign({
+    const cert = await this.sign({
       subject: subjectName(opts.subject),
       publicKey: opts.publicKeySpki,
       notBefore,
@@ -157,6 +185,62 @@ export class DevCa {
       serialNumber: opts.serialNumber,
       extensions: [...base.filter((e) => !extra.some((x) => x.type === e.type)), ...extra],
     });
+    return applyCertificateFaults(this, cert, input.faults ?? []);
+  }
+
+  /** The CA key as a RawSigner (software key: dev use only). */
+  get signer(): RawSigner {
+    return softwareSigner(KeyObject.from(this.privateKey), this.keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256');
+  }
+
+  /** Subject key identifier of this CA (hex), the authorityKeyIdentifier of what it issues. */
+  get keyIdentifier(): string {
+    return this.keyId;
+  }
+
+  /** Records a revocation; later CRLs and OCSP responses of this CA include it by default. */
+  revoke(target: Certificate | string, record: RevocationRecord): void {
+    const serial = typeof target === 'string' ? target.toUpperCase().replace(/^(00)+(?=.)/, '') : target.serialNumberHex;
+    this.revoked.set(serial, record);
+  }
+
+  revocationOf(serialHex: string): RevocationRecord | undefined {
+    return this.revoked.get(serialHex.toUpperCase());
+  }
+
+  get revocations(): CrlEntrySpec[] {
+    return [...this.revoked].map(([serialNumber, r]) => ({ serialNumber, revocationDate: r.revocationDate, reason: r.reason, invalidityDate: r.invalidityDate }));
+  }
+
+  /** A signed v2 CRL (DER): the recorded revocations unless `revoked` is given. */
+  async issueCrl(opts: IssueCrlOptions = {}): Promise<Uint8Array> {
+    const crlNumber = opts.crlNumber ?? ++this.crlCounter;
+    return buildCrl(this, { ...opts, revoked: opts.revoked ?? this.revocations, thisUpdate: opts.thisUpdate ?? new Date(), crlNumber });
+  }
+
+  /** A signed OCSPResponse (DER) about certificates this CA issued. */
+  async ocspResponse(opts: OcspResponseOptions): Promise<Uint8Array> {
+    return buildOcspResponse(this, opts);
+  }
+
+  /**
+   * A delegated OCSP responder (RFC 6960 4.2.2.2): EKU id-kp-OCSPSigning and, unless
+   * `noCheck: false`, id-pkix-ocsp-nocheck. The key is in software, returned with the certificate.
+   */
+  async issueOcspResponderCertificate(opts: { commonName?: string; noCheck?: boolean; notBefore?: Date; notAfter?: Date; extendedKeyUsage?: string[] } = {}): Promise<{ certificate: Certificate; key: SoftwareKey }> {
+    const key = generateSoftwareKey(this.keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256');
+    const noCheck = opts.noCheck === false ? [] : [new x509.Extension('1.3.6.1.5.5.7.48.1.5', false, new Uint8Array([0x05, 0x00]))];
+    const certificate = await this.issue({
+      subject: { CN: opts.commonName ?? `${this.certificate.subject.get('CN') ?? 'CA'} OCSP Responder`, C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'device',
+      keyUsage: ['digitalSignature'],
+      extendedKeyUsage: opts.extendedKeyUsage ?? ['1.3.6.1.5.5.7.3.9'],
+      notBefore: opts.notBefore,
+      notAfter: opts.notAfter,
+      extraExtensions: noCheck,
+    });
+    return { certificate, key };
   }
 
   /**
@@ -263,6 +347,11 @@ function randomSerial(): string {
   const b = randomBytes(16);
   b[0] = (b[0] & 0x7f) | 0x40;
   return b.toString('hex');
+}
+
+/** DER of a Name built from a SubjectSpec, as this CA encodes subjects. */
+export function encodeName(spec: Partial<SubjectSpec>): Uint8Array {
+  return new Uint8Array(new x509.Name(subjectName(spec as SubjectSpec)).toArrayBuffer());
 }
 
 function caName(opts: CaOptions): x509.JsonNameParams {

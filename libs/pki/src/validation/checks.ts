@@ -1,7 +1,10 @@
 import { publicKeyFromSpki, signatureScheme, verifySignature } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
-import { basicConstraints, criticalExtensions, EXT, keyUsage } from '../x509/extensions';
+import { basicConstraints, criticalExtensions, EKU, EXT, extendedKeyUsage, KeyUsage, keyUsage } from '../x509/extensions';
 import { certificateParts } from '../x509/parts';
+import { EXT_FRESHEST_CRL } from '../x509/policy-extensions';
+import { describeKey, describeSignatureAlgorithm, loadPublicKey, verifyWithSpki } from '../x509/signature-check';
+import { AlgorithmPolicy, algorithmRefusal } from './algorithm-policy';
 import { reason, ValidationReason } from './reasons';
 
 /**
@@ -10,7 +13,7 @@ import { reason, ValidationReason } from './reasons';
  * Index i is the position in the path (0 = leaf); certificates[i + 1] issued certificates[i].
  */
 
-/** 6.1.3 (a)(1): the signature verifies with the working public key (the issuer's). */
+/** 6.1.3 (a)(1) with the issuer's own key (no DSA inheritance); kept for callers of the first version. */
 export function checkSignature(cert: Certificate, issuer: Certificate, index: number): ValidationReason[] {
   const parts = certificateParts(cert);
   const scheme = signatureScheme(parts.signatureAlgorithm);
@@ -22,6 +25,22 @@ export function checkSignature(cert: Certificate, issuer: Certificate, index: nu
     ok = false; // an issuer key node cannot load is as good as a wrong key
   }
   return ok ? [] : [reason('CERTIFICATE_SIGNATURE_INVALID', { certificateIndex: index })];
+}
+
+/**
+ * 6.1.3 (a)(1): the signature verifies with the working public key (`workingSpki`, DSA parameters
+ * already inherited, 6.1.4 (d)-(f)), and the algorithm policy accepts algorithm and key at `time`.
+ */
+export function checkSignatureWithWorkingKey(cert: Certificate, workingSpki: Uint8Array, index: number, policy: AlgorithmPolicy, time: Date): ValidationReason[] {
+  const parts = certificateParts(cert);
+  const info = describeSignatureAlgorithm(parts.signatureAlgorithm);
+  if (!info) return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: parts.signatureAlgorithm.oid })];
+  const verdict = verifyWithSpki(workingSpki, parts.signatureAlgorithm, parts.tbs, parts.signatureValue);
+  if (verdict === 'unsupported-algorithm') return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: info.name })];
+  if (verdict === 'unusable-key') return [reason('ISSUER_PUBLIC_KEY_UNUSABLE', { certificateIndex: index })];
+  if (verdict === 'invalid') return [reason('CERTIFICATE_SIGNATURE_INVALID', { certificateIndex: index })];
+  const refusal = algorithmRefusal(policy, info, describeKey(loadPublicKey(workingSpki)), time);
+  return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: index, detail: refusal })] : [];
 }
 
 /** 6.1.3 (a)(2): the validation time lies within the validity period (bounds inclusive, 4.1.2.5). */
@@ -38,7 +57,7 @@ export function checkNameChaining(cert: Certificate, issuer: Certificate, index:
   return cert.issuer.equals(issuer.subject) ? [] : [reason('NAME_CHAINING_FAILED', { certificateIndex: index })];
 }
 
-/** 6.1.4 (k): an intermediate must assert basicConstraints cA (v3 certificates). */
+/** 6.1.4 (k): an intermediate must assert basicConstraints cA (v1/v2 intermediates are refused). */
 export function checkBasicConstraints(cert: Certificate, index: number): ValidationReason[] {
   return basicConstraints(cert)?.cA ? [] : [reason('ISSUER_NOT_CA', { certificateIndex: index })];
 }
@@ -69,19 +88,49 @@ export function checkKeyCertSign(cert: Certificate, index: number): ValidationRe
  * Signing purpose of the end entity (not RFC 5280 itself: ETSI EN 319 412-2 4.3.2 / the caller's
  * policy): for documents, keyUsage (when present) must allow digitalSignature or nonRepudiation.
  */
-export function checkLeafKeyUsage(cert: Certificate, purpose: 'documentSigning' | 'any'): ValidationReason[] {
-  if (purpose === 'any') return [];
+export function checkLeafKeyUsage(cert: Certificate, purpose: PathPurpose): ValidationReason[] {
+  if (purpose !== 'documentSigning') return [];
   const ku = keyUsage(cert);
   return !ku || ku.has('digitalSignature') || ku.has('nonRepudiation') ? [] : [reason('KEY_USAGE_NOT_FOR_SIGNING', { certificateIndex: 0 })];
 }
 
+/** Caller-required key usage of the end entity (e.g. cRLSign for a CRL issuer, 6.3.3 (f)): one of them, when keyUsage is present. */
+export function checkRequiredKeyUsage(cert: Certificate, anyOf: readonly KeyUsage[] | undefined): ValidationReason[] {
+  if (!anyOf?.length) return [];
+  const ku = keyUsage(cert);
+  return !ku || anyOf.some((k) => ku.has(k)) ? [] : [reason('KEY_USAGE_NOT_ALLOWED', { certificateIndex: 0, detail: `requires one of ${anyOf.join(', ')}` })];
+}
+
+/** A purpose: a name below or an extended key usage OID. */
+export type PathPurpose = 'any' | 'documentSigning' | 'serverAuth' | 'clientAuth' | (string & {});
+
 /**
- * Critical extensions this version processes. Deliberately NOT listed: name constraints and the
- * policy extensions (policyConstraints, policyMappings, inhibitAnyPolicy) — until 6.1.3 (b)-(f)
- * and 6.1.4 (a)-(j) are implemented, a certificate relying on them critically is refused.
- * certificatePolicies is accepted: with user-initial-policy-set = anyPolicy and no explicit
- * policy required, its content cannot make the path invalid.
+ * EKUs that satisfy each purpose. documentSigning accepts id-kp-documentSigning (RFC 9336), the
+ * Microsoft document-signing EKU and emailProtection: Vietnamese CA signing certificates carry
+ * the latter (deliberate deviation from RFC 9336 strictness, for real certificates in use).
  */
+export const PURPOSE_EKUS: Record<string, readonly string[]> = {
+  documentSigning: [EKU.documentSigning, EKU.documentSigningMs, EKU.emailProtection],
+  serverAuth: ['1.3.6.1.5.5.7.3.1'],
+  clientAuth: ['1.3.6.1.5.5.7.3.2'],
+};
+
+/**
+ * Extended key usage of the end entity by purpose (4.2.1.12): when the extension is present it
+ * must list an EKU for the purpose or anyExtendedKeyUsage. EKUs of CA certificates are not
+ * chained (RFC 5280 does not; deliberate: no CA EKU nesting as some browsers do).
+ */
+export function checkExtendedKeyUsage(cert: Certificate, purpose: PathPurpose): ValidationReason[] {
+  if (purpose === 'any') return [];
+  const ekus = extendedKeyUsage(cert);
+  if (!ekus) return [];
+  const accepted = PURPOSE_EKUS[purpose] ?? [purpose];
+  return ekus.includes(EKU.anyExtendedKeyUsage) || ekus.some((e) => accepted.includes(e))
+    ? []
+    : [reason('EXTENDED_KEY_USAGE_MISMATCH', { certificateIndex: 0, detail: `purpose ${purpose}` })];
+}
+
+/** Critical extensions processed by this validator (6.1.4 (o), 6.1.5 (f)). */
 export const PROCESSED_EXTENSIONS: ReadonlySet<string> = new Set([
   EXT.basicConstraints,
   EXT.keyUsage,
@@ -91,6 +140,12 @@ export const PROCESSED_EXTENSIONS: ReadonlySet<string> = new Set([
   EXT.subjectKeyIdentifier,
   EXT.authorityKeyIdentifier,
   EXT.certificatePolicies,
+  EXT.policyMappings,
+  EXT.policyConstraints,
+  EXT.inhibitAnyPolicy,
+  EXT.nameConstraints,
+  EXT.crlDistributionPoints,
+  EXT_FRESHEST_CRL,
 ]);
 
 /** 6.1.4 (o) and 6.1.5 (f): no critical extension left unprocessed. */

@@ -54,6 +54,63 @@ export const REASONS = {
     message: 'Path validation stopped: too many candidate paths or signature checks',
     messageVi: 'Dừng kiểm tra chuỗi chứng thư số: vượt quá giới hạn số lần kiểm tra',
   },
+  MALFORMED_CERTIFICATE: {
+    message: 'A certificate in the path is malformed (an extension cannot be read)',
+    messageVi: 'Một chứng thư số trong chuỗi bị sai định dạng (không đọc được phần mở rộng)',
+  },
+  ISSUER_PUBLIC_KEY_UNUSABLE: {
+    message: "The issuer's public key cannot be used to verify signatures",
+    messageVi: 'Không thể dùng khóa công khai của tổ chức cấp để kiểm tra chữ ký',
+  },
+  ALGORITHM_NOT_ALLOWED: {
+    message: 'A signature or key in the path uses an algorithm or key size the algorithm policy refuses at the validation time',
+    messageVi: 'Chữ ký hoặc khóa trong chuỗi dùng thuật toán hoặc độ dài khóa không còn được chấp nhận tại thời điểm kiểm tra',
+  },
+  NAME_CONSTRAINTS_VIOLATED: {
+    message: "A certificate's names are outside the name constraints of a certification authority above it",
+    messageVi: 'Tên trong chứng thư số nằm ngoài phạm vi tên (name constraints) mà tổ chức chứng thực cấp trên cho phép',
+  },
+  NO_VALID_POLICY: {
+    message: 'The path does not satisfy the required certificate policies',
+    messageVi: 'Chuỗi chứng thư số không đáp ứng chính sách chứng thư (certificate policy) được yêu cầu',
+  },
+  POLICY_MAPPING_ANY_POLICY: {
+    message: 'A certification authority maps to or from anyPolicy, which is not allowed',
+    messageVi: 'Tổ chức chứng thực ánh xạ chính sách từ hoặc đến anyPolicy, điều này không được phép',
+  },
+  EXTENDED_KEY_USAGE_MISMATCH: {
+    message: "The certificate's extended key usage does not allow the requested purpose",
+    messageVi: 'Mục đích sử dụng mở rộng (extended key usage) của chứng thư số không cho phép mục đích được yêu cầu',
+  },
+  KEY_USAGE_NOT_ALLOWED: {
+    message: "The certificate's key usage allows none of the required uses",
+    messageVi: 'Mục đích sử dụng khóa của chứng thư số không có mục đích nào được yêu cầu',
+  },
+  // Revocation (RFC 5280 6.1.3 (a)(3), 6.3; ETSI EN 319 102-1 5.2.6)
+  REVOKED: {
+    message: 'The certificate was revoked at the validation time',
+    messageVi: 'Chứng thư số đã bị thu hồi tại thời điểm kiểm tra',
+  },
+  CA_REVOKED: {
+    message: "A certification authority's certificate in the path was revoked at the validation time",
+    messageVi: 'Chứng thư số của một tổ chức chứng thực trong chuỗi đã bị thu hồi tại thời điểm kiểm tra',
+  },
+  CERTIFICATE_ON_HOLD: {
+    message: 'The certificate was suspended (on hold) at the validation time',
+    messageVi: 'Chứng thư số đang bị tạm dừng hiệu lực tại thời điểm kiểm tra',
+  },
+  REVOCATION_STATUS_UNKNOWN: {
+    message: 'The revocation status of a certificate could not be established',
+    messageVi: 'Không xác định được tình trạng thu hồi của chứng thư số',
+  },
+  REVOCATION_OUT_OF_BOUNDS: {
+    message: 'The only revocation information was issued after the certificate expired and may no longer list it',
+    messageVi: 'Thông tin thu hồi được phát hành sau khi chứng thư số hết hạn nên có thể không còn liệt kê chứng thư số này',
+  },
+  REVOKED_AFTER_VALIDATION_TIME: {
+    message: 'The certificate was revoked, but only after the validation time: it was valid then',
+    messageVi: 'Chứng thư số bị thu hồi sau thời điểm kiểm tra: tại thời điểm đó chứng thư số vẫn còn hiệu lực',
+  },
   REVOCATION_NOT_CHECKED: {
     message: 'The revocation status of the certificates was not checked',
     messageVi: 'Chưa kiểm tra tình trạng thu hồi của chứng thư số',

@@ -32,7 +32,13 @@ export class Certificate {
 
   static fromDer(der: Uint8Array): Certificate {
     if (der.length > MAX_DER_BYTES) throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
-    const asn = asn1js.fromBER(toArrayBuffer(der));
+    let asn: ReturnType<typeof asn1js.fromBER>;
+    try {
+      asn = asn1js.fromBER(toArrayBuffer(der));
+    } catch (e) {
+      // asn1js can throw RangeError on some truncated lengths (found by the fuzz tests)
+      throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not DER: ${(e as Error).message}`);
+    }
     if (asn.offset === -1) throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not DER: ${asn.result.error}`);
     try {
       return new Certificate(new Uint8Array(der.subarray(0, asn.offset)), new pkijs.Certificate({ schema: asn.result }));
@@ -50,6 +56,15 @@ export class Certificate {
     const all = Certificate.parseAll(input);
     if (all.length !== 1) throw new PkiFormatError('EXPECTED_ONE_CERTIFICATE', `Expected one certificate, found ${all.length}`);
     return all[0];
+  }
+
+  /**
+   * The serial's INTEGER content octets as encoded (two's complement, upper-case hex). Unlike
+   * serialNumberHex this keeps a leading 00, so 255 (00FF) and -1 (FF) stay apart, as CRL
+   * matching needs (PKITS 4.4.14).
+   */
+  get serialNumberRawHex(): string {
+    return hex(this.pkijs.serialNumber.valueBlock.valueHexView);
   }
 
   toPem(): string {

@@ -1,4 +1,6 @@
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { PkiFormatError } from '../errors';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -42,6 +44,17 @@ export class DistinguishedName {
     return new DistinguishedName(attributes, new Uint8Array(name.toSchema().toBER(false)));
   }
 
+  /** A Name from its DER (e.g. a directoryName inside a GeneralName, a CRL issuer). */
+  static fromDer(der: Uint8Array): DistinguishedName {
+    try {
+      const asn = asn1js.fromBER(new Uint8Array(der));
+      if (asn.offset === -1) throw new Error(`Not DER: ${asn.result.error}`);
+      return DistinguishedName.fromPkijs(new pkijs.RelativeDistinguishedNames({ schema: asn.result }));
+    } catch (e) {
+      throw new PkiFormatError('MALFORMED_NAME', `Not a Name: ${(e as Error).message}`);
+    }
+  }
+
   /** First value of an attribute by short name (CN, O, E...). */
   get(shortName: string): string | undefined {
     return this.attributes.find((a) => a.shortName === shortName)?.value;
@@ -61,8 +74,20 @@ export class DistinguishedName {
 
   /** Name equality as RFC 5280 7.1 asks, simplified: case-insensitive, whitespace-folded values. */
   equals(other: DistinguishedName): boolean {
-    if (this.attributes.length !== other.attributes.length) return false;
+    return this.attributes.length === other.attributes.length && this.startsWith(other);
+  }
+
+  /**
+   * Whether `base` is a prefix of this name (same comparison as equals): the directoryName
+   * subtree test of RFC 5280 4.2.1.10. The empty name is a prefix of every name.
+   */
+  startsWith(base: DistinguishedName): boolean {
+    if (base.attributes.length > this.attributes.length) return false;
     const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
-    return this.attributes.every((a, i) => a.type === other.attributes[i].type && norm(a.value) === norm(other.attributes[i].value));
+    return base.attributes.every((a, i) => a.type === this.attributes[i].type && norm(a.value) === norm(this.attributes[i].value));
+  }
+
+  get isEmpty(): boolean {
+    return this.attributes.length === 0;
   }
 }

@@ -1,5 +1,5 @@
 import { PkiFormatError } from '../../errors';
-import { children, decodeOid, decodeTime, der, oid, readTlv, seq, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
+import { children, decodeOid, decodeTime, der, oid, readTlv, seq, TAG, Tlv, tlvValue } from '../../x509/tlv';
 
 /**
  * Small DER pieces OCSP, CRLs and RFC 3161 share (the x509/tlv helpers cover the rest). Shared
@@ -72,12 +72,15 @@ export function readIntegerHex(bytes: Uint8Array, t: Tlv | undefined, code: stri
   return Buffer.from(tlvValue(bytes, t)).toString('hex').toUpperCase().replace(/^(00)+(?=.)/, '');
 }
 
-/** Runs a DER reader and turns anything it throws into a PkiFormatError with `code`. */
+/**
+ * Runs a DER reader: anything it throws becomes a PkiFormatError with `code` (generic DER errors
+ * too, so the caller learns which structure was bad); more specific typed errors pass through.
+ */
 export function guard<T>(code: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof PkiFormatError) throw e;
+    if (e instanceof PkiFormatError && e.code !== 'MALFORMED_DER') throw e;
     throw new PkiFormatError(code, (e as Error)?.message ?? String(e));
   }
 }
@@ -92,4 +95,3 @@ export function topLevel(input: Uint8Array, code: string, maxBytes: number): Tlv
   return t;
 }
 
-export { tlvBytes, tlvValue };

@@ -44,9 +44,10 @@ export function publicKeyBits(spki: Uint8Array): Uint8Array {
 /** CertID of `certificate` issued by `issuer`; the hash algorithm parameters are NULL as openssl writes them. */
 export function certIdFor(certificate: Certificate, issuer: Certificate, hash: OcspHash = 'SHA-256'): CertId {
   const node = NODE_HASH[HASH_OID[hash]];
-  const nameHash = createHash(node).update(issuer.subject.der).digest();
+  // RFC 6960 4.1.1: the issuer name as encoded in the certificate being checked.
+  const { issuerDer, serialDer } = certificateParts(certificate);
+  const nameHash = createHash(node).update(issuerDer).digest();
   const keyHash = createHash(node).update(publicKeyBits(issuer.publicKeySpki)).digest();
-  const serialDer = certificateParts(certificate).serialDer;
   return {
     hashAlgorithm: HASH_OID[hash],
     issuerNameHash: hexOf(nameHash),

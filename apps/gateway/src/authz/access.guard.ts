@@ -1,0 +1,106 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { badRequest, Caller, forbidden, InternalClient, notFound, ResponseAlreadySent, ROUTE_TEMPLATE_LOCAL, unauthorized } from '@kyso/common';
+import type { LimitSettings } from '../config';
+import { Authenticator } from '../identity/authenticator';
+import type { AccessClaims } from '../identity/jwt';
+import { Idempotency } from '../limits/idempotency';
+import { RateLimiter, tooManyRequests } from '../limits/rate-limit';
+import { decide, needsOwnership, Ownership } from './decide';
+import { AccessRule, findRule } from './matrix';
+
+export const ACCESS_DEPS = Symbol('ACCESS_DEPS');
+
+export interface AccessDeps {
+  authenticator: Authenticator;
+  limiter: RateLimiter;
+  idempotency: Idempotency;
+  registry: InternalClient;
+  limits: LimitSettings;
+  /** Largest body per rule path (for reading a replayed request); default 1 MiB. */
+  bodyLimitFor: (rule: AccessRule) => number;
+}
+
+interface Authenticated {
+  caller: Caller;
+  rule: AccessRule;
+  params: Record<string, string>;
+  accessClaims?: AccessClaims;
+}
+
+const AUTH = Symbol('kyso.auth');
+export const authOf = (req: Request): Authenticated => (req as unknown as Record<symbol, Authenticated>)[AUTH];
+export const callerOf = (req: Request): Caller => authOf(req).caller;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one place access is decided, for every route (a global guard): find the route's rule in the
+ * matrix (none: refused), authenticate, apply the rate limit, check role/scope and organisation
+ * (asking the registry who owns the resource), then honour Idempotency-Key.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(@Inject(ACCESS_DEPS) private readonly d: AccessDeps) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const found = findRule(req.method, req.path);
+    if (!found) {
+      if (isRegistryCatchAll(context)) throw notFound('NOT_FOUND', `No route ${req.method} ${req.path}`);
+      throw forbidden('ROUTE_NOT_IN_MATRIX', 'This route has no entry in the access matrix and is refused.');
+    }
+    const { rule, params } = found;
+    res.locals[ROUTE_TEMPLATE_LOCAL] = rule.path;
+    if (rule.public) {
+      if (rule.path.endsWith('/auth/login')) await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
+      return true;
+    }
+
+    const auth = await this.d.authenticator.authenticate(req.header('authorization'));
+    if (!auth.ok) {
+      res.setHeader('WWW-Authenticate', `Bearer realm="kyso"${auth.missing ? '' : ', error="invalid_token"'}`);
+      throw unauthorized('UNAUTHENTICATED', auth.detail);
+    }
+    const caller = auth.caller;
+    (req as unknown as Record<symbol, Authenticated>)[AUTH] = { caller, rule, params, accessClaims: auth.accessClaims };
+    const perMinute = caller.kind === 'system' ? this.d.limits.systemPerMinute : this.d.limits.operatorPerMinute;
+    await this.limit(res, `${caller.kind}:${caller.id}`, perMinute, caller.kind === 'system' ? 'this API key' : 'this operator');
+
+    const target = needsOwnership(rule, caller) ? await this.ownership(rule, params, req) : undefined;
+    const decision = decide(rule, caller, target);
+    if (!decision.allow) throw forbidden(decision.code, decision.detail);
+
+    if (rule.idempotent && (await this.d.idempotency.begin(req, res, caller, `${rule.method} ${req.path}`, this.d.bodyLimitFor(rule))) === 'handled') {
+      throw new ResponseAlreadySent();
+    }
+    return true;
+  }
+
+  private async limit(res: Response, bucket: string, perMinute: number, what: string): Promise<void> {
+    const r = await this.d.limiter.hit(bucket, perMinute);
+    if (!r.allowed) {
+      res.setHeader('retry-after', String(r.retryAfterSec));
+      throw tooManyRequests(r.retryAfterSec, what);
+    }
+    res.setHeader('ratelimit-remaining', String(r.remaining));
+  }
+
+  private async ownership(rule: AccessRule, params: Record<string, string>, req: Request): Promise<Ownership> {
+    if (rule.org.kind === 'resource') {
+      const id = params[rule.org.param];
+      if (!UUID.test(id)) throw notFound('NOT_FOUND', `No ${rule.org.resource} ${id}`);
+      return this.d.registry.json<Ownership>('GET', `/ownership/${rule.org.resource}/${id}`);
+    }
+    if (rule.org.kind === 'body') {
+      const field = rule.org.field;
+      const id = (req.body as Record<string, unknown> | undefined)?.[field];
+      if (typeof id !== 'string' || !UUID.test(id)) throw badRequest('MISSING_FIELD', `${field} (a UUID) is required`, { field });
+      return this.d.registry.json<Ownership>('GET', `/ownership/organization/${id}`);
+    }
+    throw new Error(`rule ${rule.path} has no ownership`);
+  }
+}
+
+const isRegistryCatchAll = (context: ExecutionContext) => context.getClass().name === 'RegistryProxyController';

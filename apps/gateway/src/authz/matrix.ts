@@ -1,0 +1,139 @@
+import type { Role } from '@kyso/common';
+import type { Scope } from '../api-keys';
+
+/** The kinds of resource the registry answers `GET /ownership/{kind}/{id}` for. */
+export type ResourceKind = 'organization' | 'official' | 'certificate' | 'device' | 'request';
+
+/** How the organisation of a call is found and checked. */
+export type OrgRule =
+  /** No organisation involved. */
+  | { kind: 'none' }
+  /** The resource named by a path parameter; its managing organisation must be covered. */
+  | { kind: 'resource'; resource: ResourceKind; param: string }
+  /** The organisation named in the JSON body; its managing organisation must be covered. */
+  | { kind: 'body'; field: string }
+  /** A list: the registry filters it to the caller's organisations. */
+  | { kind: 'list' }
+  /** Decided downstream with the forwarded caller (the registry's signing authorisation). */
+  | { kind: 'delegated'; by: string };
+
+export type Upstream = 'gateway' | 'signer' | 'verifier' | 'registry';
+
+export interface AccessRule {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** The public path, `:name` for a parameter. */
+  path: string;
+  upstream: Upstream;
+  summary: string;
+  /** Anyone may call it (login, refresh, health). */
+  public?: true;
+  /** The scope a system API key needs; absent: systems may not call it. */
+  scope?: Scope;
+  /** The operator roles that may call it. */
+  roles: Role[];
+  /** The `official` role passes only for its own resources (holder = the account's official). */
+  officialSelf?: true;
+  org: OrgRule;
+  /** A POST that creates something or signs: `Idempotency-Key` is honoured. */
+  idempotent?: true;
+}
+
+const ALL_ROLES: Role[] = ['admin', 'it-officer', 'agency-head', 'clerk', 'official'];
+const STAFF: Role[] = ['admin', 'it-officer', 'agency-head', 'clerk'];
+const P = '/api/v1';
+const none = { kind: 'none' } as const;
+const list = { kind: 'list' } as const;
+const res = (resource: ResourceKind, param = 'id'): OrgRule => ({ kind: 'resource', resource, param });
+const body = (field = 'organizationId'): OrgRule => ({ kind: 'body', field });
+
+/** Workflow steps; only drafting-side steps are open to systems (approval is a person's act under the decree). */
+const transition = (step: string, roles: Role[], summary: string, systems: boolean): AccessRule => ({
+  method: 'POST', path: `${P}/requests/:id/${step}`, upstream: 'registry', summary, ...(systems ? { scope: 'registry:write' as const } : {}), roles, org: res('request'),
+});
+
+/**
+ * The access matrix: every public route, who may call it and under which organisation rule.
+ * Enforced by AccessGuard for every request (default deny: a route absent here is refused) and
+ * rendered into the README by `npm run docs:authz`.
+ */
+export const ACCESS_MATRIX: readonly AccessRule[] = [
+  // Operations and sign-in
+  { method: 'GET', path: '/health', upstream: 'gateway', summary: 'Liveness', public: true, roles: [], org: none },
+  { method: 'GET', path: '/health/ready', upstream: 'gateway', summary: 'Readiness', public: true, roles: [], org: none },
+  { method: 'POST', path: `${P}/auth/login`, upstream: 'gateway', summary: 'Operator sign-in', public: true, roles: [], org: none },
+  { method: 'POST', path: `${P}/auth/refresh`, upstream: 'gateway', summary: 'Refresh-token rotation', public: true, roles: [], org: none },
+  { method: 'POST', path: `${P}/auth/logout`, upstream: 'gateway', summary: 'Sign out', roles: ALL_ROLES, org: none },
+  { method: 'GET', path: `${P}/auth/me`, upstream: 'gateway', summary: 'Who am I', roles: ALL_ROLES, org: none },
+
+  // Client systems and operator accounts (admin only)
+  { method: 'POST', path: `${P}/api-keys`, upstream: 'gateway', summary: 'Create a system API key', roles: ['admin'], org: none, idempotent: true },
+  { method: 'GET', path: `${P}/api-keys`, upstream: 'gateway', summary: 'List API keys', roles: ['admin'], org: none },
+  { method: 'GET', path: `${P}/api-keys/:id`, upstream: 'gateway', summary: 'An API key', roles: ['admin'], org: none },
+  { method: 'POST', path: `${P}/api-keys/:id/rotate`, upstream: 'gateway', summary: 'Rotate an API key with overlap', roles: ['admin'], org: none, idempotent: true },
+  { method: 'POST', path: `${P}/api-keys/:id/revoke`, upstream: 'gateway', summary: 'Revoke an API key', roles: ['admin'], org: none },
+  { method: 'POST', path: `${P}/operators`, upstream: 'gateway', summary: 'Create an operator account', roles: ['admin'], org: none, idempotent: true },
+  { method: 'GET', path: `${P}/operators`, upstream: 'gateway', summary: 'List operator accounts', roles: ['admin'], org: none },
+  { method: 'GET', path: `${P}/operators/:id`, upstream: 'gateway', summary: 'An operator account', roles: ['admin'], org: none },
+  { method: 'POST', path: `${P}/operators/:id/roles`, upstream: 'gateway', summary: 'Grant a role', roles: ['admin'], org: none },
+  { method: 'POST', path: `${P}/operators/:id/roles/revoke`, upstream: 'gateway', summary: 'Withdraw a role', roles: ['admin'], org: none },
+
+  // Signing and validation
+  { method: 'POST', path: `${P}/signatures/pdf`, upstream: 'signer', summary: 'Sign a PDF', scope: 'sign', roles: ['clerk', 'official'], org: { kind: 'delegated', by: 'registry signing authorisation (holder, clerk, organisation served, PIN)' }, idempotent: true },
+  { method: 'POST', path: `${P}/validations/pdf`, upstream: 'verifier', summary: 'Validate a PDF', scope: 'validate', roles: ALL_ROLES, org: none },
+  { method: 'GET', path: `${P}/validations/:id`, upstream: 'verifier', summary: 'A validation result', scope: 'validate', roles: ALL_ROLES, org: none },
+
+  // Registry
+  { method: 'GET', path: `${P}/organizations`, upstream: 'registry', summary: 'List organisations', scope: 'registry:read', roles: ALL_ROLES, org: list },
+  { method: 'GET', path: `${P}/organizations/:id`, upstream: 'registry', summary: 'An organisation', scope: 'registry:read', roles: STAFF, org: res('organization') },
+  { method: 'POST', path: `${P}/organizations`, upstream: 'registry', summary: 'Create an organisation', roles: ['admin'], org: none, idempotent: true },
+  { method: 'GET', path: `${P}/officials`, upstream: 'registry', summary: 'List officials', scope: 'registry:read', roles: ALL_ROLES, org: list },
+  { method: 'GET', path: `${P}/officials/:id`, upstream: 'registry', summary: 'An official', scope: 'registry:read', roles: ALL_ROLES, officialSelf: true, org: res('official') },
+  { method: 'POST', path: `${P}/officials`, upstream: 'registry', summary: 'Create an official', scope: 'registry:write', roles: ['admin', 'it-officer'], org: body(), idempotent: true },
+  { method: 'GET', path: `${P}/devices`, upstream: 'registry', summary: 'List key devices', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list },
+  { method: 'GET', path: `${P}/devices/:id`, upstream: 'registry', summary: 'A key device', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head', 'official'], officialSelf: true, org: res('device') },
+  { method: 'POST', path: `${P}/devices`, upstream: 'registry', summary: 'Register a key device', scope: 'registry:write', roles: ['admin', 'it-officer'], org: body(), idempotent: true },
+  { method: 'GET', path: `${P}/certificates`, upstream: 'registry', summary: 'List certificates', scope: 'registry:read', roles: ALL_ROLES, org: list },
+  { method: 'GET', path: `${P}/certificates/:id`, upstream: 'registry', summary: 'A certificate', scope: 'registry:read', roles: ALL_ROLES, officialSelf: true, org: res('certificate') },
+  { method: 'POST', path: `${P}/certificates`, upstream: 'registry', summary: 'Register a certificate', scope: 'registry:write', roles: ['admin', 'it-officer'], org: body(), idempotent: true },
+  { method: 'GET', path: `${P}/trust-anchors`, upstream: 'registry', summary: 'List trust anchors', scope: 'registry:read', roles: ALL_ROLES, org: none },
+  { method: 'POST', path: `${P}/trust-anchors`, upstream: 'registry', summary: 'Add a trust anchor', roles: ['admin'], org: none, idempotent: true },
+  { method: 'GET', path: `${P}/requests`, upstream: 'registry', summary: 'List lifecycle requests', scope: 'registry:read', roles: ALL_ROLES, org: list },
+  { method: 'GET', path: `${P}/requests/:id`, upstream: 'registry', summary: 'A lifecycle request', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head', 'official'], officialSelf: true, org: res('request') },
+  { method: 'POST', path: `${P}/requests`, upstream: 'registry', summary: 'Draft a lifecycle request', scope: 'registry:write', roles: ['admin', 'it-officer'], org: body(), idempotent: true },
+  transition('submit', ['admin', 'it-officer'], 'Submit a request', true),
+  transition('approve', ['admin', 'agency-head'], 'Approve a request', false),
+  transition('reject', ['admin', 'agency-head'], 'Reject a request', false),
+  transition('send', ['admin', 'it-officer'], 'Send a request to the CA', false),
+  transition('fulfil', ['admin', 'it-officer'], 'Record a request as fulfilled', false),
+  transition('cancel', ['admin', 'it-officer'], 'Cancel a request', true),
+  { method: 'GET', path: `${P}/audit`, upstream: 'registry', summary: 'Query the audit log', roles: ['admin'], org: none },
+  { method: 'GET', path: `${P}/audit/verify`, upstream: 'registry', summary: 'Verify the audit hash chain', roles: ['admin'], org: none },
+  { method: 'GET', path: `${P}/reports/expiring`, upstream: 'registry', summary: 'Certificates expiring soon', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list },
+  { method: 'GET', path: `${P}/reports/personnel-changes`, upstream: 'registry', summary: 'Personnel changes needing certificate action', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list },
+];
+
+/** The registry path prefixes the gateway proxies 1:1. */
+export const REGISTRY_PREFIXES = ['organizations', 'officials', 'devices', 'certificates', 'trust-anchors', 'requests', 'audit', 'reports'] as const;
+
+/** The rule for a request, by method and path; the most literal template wins (`/audit/verify` over `/audit/:id`). */
+export function findRule(method: string, path: string, rules: readonly AccessRule[] = ACCESS_MATRIX): { rule: AccessRule; params: Record<string, string> } | undefined {
+  const segs = path.replace(/\/+$/, '').split('/');
+  let best: { rule: AccessRule; params: Record<string, string>; literals: number } | undefined;
+  for (const rule of rules) {
+    if (rule.method !== method.toUpperCase()) continue;
+    const t = rule.path.split('/');
+    if (t.length !== segs.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    let ok = true;
+    for (let i = 0; i < t.length && ok; i++) {
+      if (t[i].startsWith(':')) {
+        if (!segs[i]) ok = false;
+        else params[t[i].slice(1)] = decodeURIComponent(segs[i]);
+      } else if (t[i] === segs[i]) literals++;
+      else ok = false;
+    }
+    if (ok && (!best || literals > best.literals)) best = { rule, params, literals };
+  }
+  return best && { rule: best.rule, params: best.params };
+}

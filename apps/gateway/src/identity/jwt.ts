@@ -1,0 +1,77 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+
+/**
+ * Compact JWS (RFC 7515/7519) with ES256 only, via node:crypto: the algorithm is fixed here, never
+ * taken from the token, so "alg: none" and key-confusion tricks have nothing to hold on to.
+ */
+export interface AccessClaims {
+  iss: string;
+  sub: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  typ: 'access';
+}
+
+export const ISSUER = 'kyso-gateway';
+
+export interface JwtKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+export function signJwt(claims: AccessClaims, key: JwtKey): string {
+  const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: key.kid })}.${b64(claims)}`;
+  const sig = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${sig.toString('base64url')}`;
+}
+
+/** The key id of a well-formed ES256 token, or undefined. */
+export function jwtKeyId(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const h = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    return h.alg === 'ES256' && typeof h.kid === 'string' && h.kid.length <= 64 ? h.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type JwtCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
+
+export function verifyJwt(token: string, publicKey: KeyObject, nowSec: number): JwtCheck {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { ok: false, reason: 'MALFORMED' };
+  const okSig = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'));
+  if (!okSig) return { ok: false, reason: 'BAD_SIGNATURE' };
+  let c: AccessClaims;
+  try {
+    c = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as AccessClaims;
+  } catch {
+    return { ok: false, reason: 'MALFORMED' };
+  }
+  if (c.iss !== ISSUER || c.typ !== 'access' || typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number') return { ok: false, reason: 'MALFORMED' };
+  if (c.exp <= nowSec) return { ok: false, reason: 'EXPIRED' };
+  return { ok: true, claims: c };
+}
+
+export function generateJwtKey(kid: string): JwtKey & { privatePem: string; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
+}
+
+export const jwtKeyFromPem = (kid: string, privatePem: string, publicPem: string): JwtKey => ({
+  kid,
+  privateKey: createPrivateKey(privatePem),
+  publicKey: createPublicKey(publicPem),
+});

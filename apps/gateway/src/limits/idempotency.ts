@@ -1,0 +1,132 @@
+import { createHash, Hash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type IORedis from 'ioredis';
+import { badRequest, Caller, ProblemError, unprocessable } from '@kyso/common';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Response headers worth replaying; the rest (dates, request ids, security headers) are made anew. */
+const REPLAYED_HEADERS = ['content-type', 'content-disposition', 'location', 'x-kyso-signature-id', 'cache-control'];
+
+interface Stored {
+  state: 'pending' | 'done';
+  route?: string;
+  requestHash?: string;
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * `Idempotency-Key` for POSTs that create or sign, per caller: the first request runs and its
+ * response (status, headers, body up to a limit) is kept in Redis; a replay with the same body gets
+ * that response back, a different body or route is refused (422 IDEMPOTENCY_KEY_REUSED), and a
+ * duplicate arriving while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS.
+ */
+export class Idempotency {
+  constructor(
+    private readonly redis: IORedis,
+    private readonly prefix: string,
+    private readonly ttlSec: number,
+    private readonly maxBodyBytes: number,
+  ) {}
+
+  /** 'proceed' (run the handler; the response will be kept) or 'handled' (a replay was sent). */
+  async begin(req: Request, res: Response, caller: Caller, route: string, maxRequestBytes: number): Promise<'proceed' | 'handled'> {
+    const key = req.header(IDEMPOTENCY_HEADER);
+    if (key === undefined) return 'proceed';
+    if (!KEY_PATTERN.test(key)) throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters.');
+    const rkey = `${this.prefix}idem:${caller.kind}:${caller.id}:${createHash('sha256').update(key).digest('hex')}`;
+    const pending: Stored = { state: 'pending', route };
+    const acquired = await this.redis.set(rkey, JSON.stringify(pending), 'EX', this.ttlSec, 'NX');
+    if (acquired) {
+      this.capture(req, res, rkey, route);
+      return 'proceed';
+    }
+    const raw = await this.redis.get(rkey);
+    const stored = raw ? (JSON.parse(raw) as Stored) : undefined;
+    if (!stored || stored.state === 'pending') {
+      res.setHeader('retry-after', '1');
+      throw new ProblemError(409, 'IDEMPOTENCY_IN_PROGRESS', 'Conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    }
+    const requestHash = await hashWholeRequest(req, maxRequestBytes);
+    if (stored.route !== route || stored.requestHash !== requestHash) {
+      throw unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request; use a new key for a new request.');
+    }
+    const body = await this.redis.getBuffer(`${rkey}:body`);
+    res.status(stored.status ?? 200);
+    for (const [k, v] of Object.entries(stored.headers ?? {})) res.setHeader(k, v);
+    res.setHeader('idempotent-replayed', 'true');
+    res.end(body ?? Buffer.alloc(0));
+    return 'handled';
+  }
+
+  /** Tees the request (for its hash) and the response (to keep it), then stores or releases the key. */
+  private capture(req: Request, res: Response, rkey: string, route: string): void {
+    const parsed = (req as Request & { _body?: boolean })._body;
+    const reqHash: Hash = createHash('sha256');
+    if (parsed) reqHash.update(JSON.stringify(req.body ?? null));
+    else req.on('data', (c: Buffer) => reqHash.update(c));
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let overflow = false;
+    const keep = (chunk: unknown, encoding?: unknown) => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function' || overflow) return;
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      size += b.length;
+      if (size > this.maxBodyBytes) {
+        overflow = true;
+        chunks.length = 0;
+      } else chunks.push(b);
+    };
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => Response;
+    res.write = ((...a: unknown[]) => {
+      keep(a[0], a[1]);
+      return write(...a);
+    }) as Response['write'];
+    res.end = ((...a: unknown[]) => {
+      keep(a[0], a[1]);
+      return end(...a);
+    }) as Response['end'];
+
+    let finished = false;
+    res.on('finish', () => {
+      finished = true;
+      // Server errors and unkept bodies release the key so the client can simply retry.
+      if (res.statusCode >= 500 || overflow || res.statusCode === 429) {
+        void this.redis.del(rkey, `${rkey}:body`).catch(() => undefined);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const h of REPLAYED_HEADERS) {
+        const v = res.getHeader(h);
+        if (v !== undefined) headers[h] = String(v);
+      }
+      const done: Stored = { state: 'done', route, requestHash: reqHash.digest('hex'), status: res.statusCode, headers };
+      void this.redis
+        .multi()
+        .set(`${rkey}:body`, Buffer.concat(chunks), 'EX', this.ttlSec)
+        .set(rkey, JSON.stringify(done), 'EX', this.ttlSec)
+        .exec()
+        .catch(() => undefined);
+    });
+    res.on('close', () => {
+      if (!finished) void this.redis.del(rkey).catch(() => undefined);
+    });
+  }
+}
+
+/** Reads a replayed request in full (it is not forwarded) to compare its hash with the first one's. */
+async function hashWholeRequest(req: Request, maxBytes: number): Promise<string> {
+  const h = createHash('sha256');
+  if ((req as Request & { _body?: boolean })._body) return h.update(JSON.stringify(req.body ?? null)).digest('hex');
+  let seen = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    if (seen > maxBytes) throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `The request body exceeds the limit of ${maxBytes} bytes for this route.`, { limit: maxBytes });
+    h.update(chunk);
+  }
+  return h.digest('hex');
+}
+

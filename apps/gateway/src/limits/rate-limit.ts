@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { ProblemError } from '@kyso/common';
+
+export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSec: number };
+
+/**
+ * Fixed-window counters in Redis, so every gateway instance counts against the same limit.
+ * If Redis is unreachable the call is let through (and logged): readiness reports Redis, and
+ * refusing every call would turn a cache outage into a full outage.
+ */
+export class RateLimiter {
+  private readonly log = new Logger('RateLimiter');
+  constructor(
+    private readonly redis: IORedis,
+    private readonly prefix: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async hit(bucket: string, limit: number, windowSec = 60): Promise<RateDecision> {
+    const now = this.clock();
+    const windowMs = windowSec * 1000;
+    const window = Math.floor(now / windowMs);
+    const key = `${this.prefix}rate:${bucket}:${window}`;
+    try {
+      const r = await this.redis.multi().incr(key).pexpire(key, windowMs + 1000).exec();
+      const count = Number(r?.[0]?.[1] ?? 0);
+      if (count > limit) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
+      return { allowed: true, remaining: limit - count };
+    } catch (e) {
+      this.log.warn(`rate limit not applied (Redis: ${(e as Error).message})`);
+      return { allowed: true, remaining: limit };
+    }
+  }
+}
+
+export const tooManyRequests = (retryAfterSec: number, what: string) =>
+  new ProblemError(429, 'RATE_LIMITED', 'Too many requests', `Too many requests for ${what}; retry after ${retryAfterSec} s.`, { retryAfter: retryAfterSec });

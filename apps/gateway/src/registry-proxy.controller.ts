@@ -1,0 +1,33 @@
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { authOf } from './authz/access.guard';
+import { REGISTRY_PREFIXES } from './authz/matrix';
+import { proxy, PUBLIC_PREFIX } from './proxy';
+import { UPSTREAMS, Upstreams } from './upstreams';
+
+const REGISTRY_JSON_LIMIT = 1024 * 1024;
+
+/**
+ * The registry's public routes, proxied 1:1 (documented from the registry's own OpenAPI). Which
+ * of them exist and who may call them is the access matrix's business: the guard has decided
+ * before this runs.
+ */
+@ApiExcludeController()
+@Controller()
+export class RegistryProxyController {
+  constructor(@Inject(UPSTREAMS) private readonly up: Upstreams) {}
+
+  @All(REGISTRY_PREFIXES.flatMap((p) => [p, `${p}/*rest`]))
+  async forward(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const path = req.originalUrl.slice(PUBLIC_PREFIX.length);
+    await proxy(req, res, {
+      client: this.up.registry,
+      method: req.method,
+      path,
+      caller: authOf(req).caller,
+      maxBodyBytes: req.method === 'GET' || req.method === 'HEAD' ? undefined : REGISTRY_JSON_LIMIT,
+      timeoutMs: this.up.timeoutMs,
+    });
+  }
+}

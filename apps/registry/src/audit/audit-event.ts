@@ -1,0 +1,38 @@
+import type { AuditActor } from './audit-log';
+
+/** One stored entry of the chain. `seq` is a bigint, kept as a decimal string. */
+export interface AuditEvent {
+  seq: string;
+  at: Date;
+  actor: AuditActor;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditEventView extends Omit<AuditEvent, 'at'> {
+  at: string;
+}
+
+export const toAuditEventView = (e: AuditEvent): AuditEventView => ({ ...e, at: e.at.toISOString() });
+
+export interface AuditQuery {
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+/** Result of recomputing the chain: intact, or the first entry where it breaks and why. */
+export type ChainVerification =
+  | { ok: true; checked: number; lastSeq: string | null; lastHash: string | null }
+  | { ok: false; checked: number; firstBrokenSeq: string; reason: 'HASH_MISMATCH' | 'PREVIOUS_HASH_MISMATCH' };

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiInternal, ApiProblem } from '../shared/api-problem';
+import { pageOf } from '../shared/list-query.dto';
+import { Acting, ActingParam } from './actor';
+import { AuditEventView, ChainVerification, toAuditEventView } from './audit-event';
+import { AppendAuditEventDto, AuditEventDto, AuditPageDto, AuditQueryDto } from './audit.dto';
+import { PgAuditLog } from './pg-audit-log';
+
+const EVENT_EXAMPLE = {
+  seq: '42',
+  at: '2026-01-05T08:00:00.000Z',
+  actor: { kind: 'operator', id: 'op-1', name: 'it.officer@hanam.gov.vn' },
+  action: 'certificate.revoked',
+  entityType: 'certificate',
+  entityId: '1f7e2d3c-4b5a-4968-8776-655443322110',
+  before: { status: 'active' },
+  after: { status: 'revoked', revocationReason: 'keyCompromise' },
+  requestId: 'b1946ac9',
+  prevHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  hash: '60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752',
+};
+
+@ApiTags('registry: audit')
+@ApiInternal()
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: PgAuditLog) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Query the audit log by entity, actor, action and time range (oldest first, paginated)' })
+  @ApiResponse({ status: 200, type: AuditPageDto, content: { 'application/json': { example: { items: [EVENT_EXAMPLE], total: 1, limit: 100, offset: 0 } } } })
+  @ApiProblem(400, 'Invalid query', ['INVALID_FIELD'])
+  async list(@Query() q: AuditQueryDto): Promise<{ items: AuditEventView[]; total: number; limit: number; offset: number }> {
+    const page = pageOf(q);
+    const { items, total } = await this.audit.query({
+      ...page,
+      entityType: q.entityType,
+      entityId: q.entityId,
+      actorId: q.actorId,
+      action: q.action,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+    });
+    return { items: items.map(toAuditEventView), total, ...page };
+  }
+
+  @Get('verify')
+  @ApiOperation({ summary: 'Recompute the hash chain; reports the first broken entry' })
+  @ApiResponse({
+    status: 200,
+    content: {
+      'application/json': {
+        examples: {
+          intact: { value: { ok: true, checked: 1200, lastSeq: '1200', lastHash: EVENT_EXAMPLE.hash } },
+          broken: { value: { ok: false, checked: 41, firstBrokenSeq: '42', reason: 'HASH_MISMATCH' } },
+        },
+      },
+    },
+  })
+  verify(): Promise<ChainVerification> {
+    return this.audit.verify();
+  }
+
+  @Post('events')
+  @ApiOperation({ summary: 'Append an event on behalf of another service (actor: the forwarded caller)' })
+  @ApiBody({ type: AppendAuditEventDto })
+  @ApiResponse({ status: 201, type: AuditEventDto, content: { 'application/json': { example: EVENT_EXAMPLE } } })
+  @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_CALLER'])
+  async append(@Body() body: AppendAuditEventDto, @ActingParam() acting: Acting): Promise<AuditEventView> {
+    const event = await this.audit.record({
+      actor: acting.actor,
+      requestId: acting.requestId,
+      action: body.action,
+      entityType: body.entityType,
+      entityId: body.entityId ?? null,
+      before: body.before,
+      after: body.after,
+    });
+    return toAuditEventView(event);
+  }
+}

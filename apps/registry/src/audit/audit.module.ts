@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { AuditLog } from './audit-log';
+import { PgAuditLog } from './pg-audit-log';
+
+/** Global: every bounded context injects the AuditLog port to append in its own transactions. */
+@Global()
+@Module({
+  controllers: [AuditController],
+  providers: [PgAuditLog, { provide: AuditLog, useExisting: PgAuditLog }],
+  exports: [AuditLog, PgAuditLog],
+})
+export class AuditModule {}

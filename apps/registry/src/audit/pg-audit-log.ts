@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../shared/clock';
+import { AuditEvent, AuditQuery, ChainVerification } from './audit-event';
+import { entryHash, GENESIS_HASH } from './audit-hash';
+import { AuditEntry, AuditLog } from './audit-log';
+
+/** Rows read per round trip when verifying the chain. */
+export const VERIFY_BATCH = 1000;
+
+const COLUMNS = `seq::text AS seq, at, actor, action, entity_type, entity_id, before, after, request_id, prev_hash, hash`;
+
+interface Row {
+  seq: string;
+  at: Date;
+  actor: AuditEvent['actor'];
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const toEvent = (r: Row): AuditEvent => ({
+  seq: r.seq,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  entityType: r.entity_type,
+  entityId: r.entity_id,
+  before: r.before,
+  after: r.after,
+  requestId: r.request_id,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/**
+ * The hash-chained log in registry.audit_event. Appends take a transaction-scoped advisory lock,
+ * so entries are chained one after the other; the UNIQUE prev_hash constraint turns any fork
+ * (e.g. an append inside a REPEATABLE READ transaction whose snapshot predates the lock) into an
+ * error rather than a silent branch.
+ */
+@Injectable()
+export class PgAuditLog extends AuditLog {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async append(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    await this.record(entry, manager);
+  }
+
+  /** Appends in the caller's transaction when one is active, otherwise in a transaction of its own. */
+  record(entry: AuditEntry, manager?: EntityManager): Promise<AuditEvent> {
+    if (manager?.queryRunner?.isTransactionActive) return this.insert(entry, manager);
+    return (manager ?? this.db.manager).transaction((m) => this.insert(entry, m));
+  }
+
+  private async insert(entry: AuditEntry, m: EntityManager): Promise<AuditEvent> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('registry.audit_event', 0))`);
+    const last: { hash: string }[] = await m.query('SELECT hash FROM registry.audit_event ORDER BY seq DESC LIMIT 1');
+    const [{ seq }]: { seq: string }[] = await m.query(`SELECT nextval(pg_get_serial_sequence('registry.audit_event', 'seq'))::text AS seq`);
+    const event: AuditEvent = {
+      seq,
+      at: this.clock.now(),
+      actor: { kind: entry.actor.kind, id: entry.actor.id, name: entry.actor.name },
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      before: jsonValue(entry.before),
+      after: jsonValue(entry.after),
+      requestId: entry.requestId ?? null,
+      prevHash: last[0]?.hash ?? GENESIS_HASH,
+      hash: '',
+    };
+    event.hash = entryHash(event);
+    await m.query(
+      `INSERT INTO registry.audit_event (seq, at, actor, action, entity_type, entity_id, before, after, request_id, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        seq,
+        event.at,
+        JSON.stringify(event.actor),
+        event.action,
+        event.entityType,
+        event.entityId,
+        event.before === null ? null : JSON.stringify(event.before),
+        event.after === null ? null : JSON.stringify(event.after),
+        event.requestId,
+        event.prevHash,
+        event.hash,
+      ],
+    );
+    return event;
+  }
+
+  async query(q: AuditQuery): Promise<{ items: AuditEvent[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.entityType) add('entity_type = ?', q.entityType);
+    if (q.entityId) add('entity_id = ?', q.entityId);
+    if (q.actorId) add(`actor->>'id' = ?`, q.actorId);
+    if (q.action) add('action = ?', q.action);
+    if (q.from) add('at >= ?', q.from);
+    if (q.to) add('at < ?', q.to);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM registry.audit_event ${clause}`, params);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM registry.audit_event ${clause} ORDER BY audit_event.seq LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.limit, q.offset],
+    );
+    return { items: rows.map(toEvent), total: n };
+  }
+
+  /** Recomputes every hash in seq order and checks each entry names its predecessor's hash. */
+  async verify(): Promise<ChainVerification> {
+    let prev = GENESIS_HASH;
+    let after = '0';
+    let checked = 0;
+    let lastSeq: string | null = null;
+    for (;;) {
+      const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM registry.audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT $2`, [after, VERIFY_BATCH]);
+      for (const row of rows) {
+        const e = toEvent(row);
+        if (e.prevHash !== prev) return { ok: false, checked, firstBrokenSeq: e.seq, reason: 'PREVIOUS_HASH_MISMATCH' };
+        if (entryHash(e) !== e.hash) return { ok: false, checked, firstBrokenSeq: e.seq, reason: 'HASH_MISMATCH' };
+        prev = e.hash;
+        lastSeq = e.seq;
+        checked++;
+      }
+      if (rows.length < VERIFY_BATCH) break;
+      after = rows[rows.length - 1].seq;
+    }
+    return { ok: true, checked, lastSeq, lastHash: lastSeq ? prev : null };
+  }
+}
+
+/** undefined and absent values are stored as SQL NULL; everything else as its JSON. */
+function jsonValue(v: unknown): unknown {
+  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+}

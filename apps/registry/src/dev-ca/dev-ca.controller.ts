@@ -1,0 +1,57 @@
+import { Controller, Get, Header, HttpCode, Post, Req, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { badRequest, ProblemError } from '@kyso/common';
+import { PkiFormatError } from '@kyso/pki';
+import type { Request } from 'express';
+import { ApiInternal, ApiProblem } from '../shared/api-problem';
+import { DevCaStatusService } from './dev-ca-status.service';
+
+/** RFC 6960 requests are small; anything bigger is not one. */
+const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
+
+async function rawBody(req: Request): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_OCSP_REQUEST_BYTES) throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'An OCSP request is at most 64 KiB');
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+@ApiTags('registry: dev CA')
+@ApiInternal()
+@Controller('dev-ca')
+export class DevCaController {
+  constructor(private readonly status: DevCaStatusService) {}
+
+  @Get('crl')
+  @Header('content-type', 'application/pkix-crl')
+  @ApiOperation({ summary: "The dev CA's current CRL (DER), from the registry's revocations (dev connector only)" })
+  @ApiProduces('application/pkix-crl')
+  @ApiResponse({ status: 200, content: { 'application/pkix-crl': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
+  async crl(): Promise<StreamableFile> {
+    return new StreamableFile(Buffer.from(await this.status.crl()), { type: 'application/pkix-crl' });
+  }
+
+  @Post('ocsp')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'OCSP responder of the dev CA (RFC 6960, POST)' })
+  @ApiConsumes('application/ocsp-request')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiProduces('application/ocsp-response')
+  @ApiResponse({ status: 200, content: { 'application/ocsp-response': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiProblem(400, 'Not an OCSP request', ['MALFORMED_OCSP_REQUEST'])
+  @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
+  async ocsp(@Req() req: Request): Promise<StreamableFile> {
+    const body = await rawBody(req);
+    try {
+      return new StreamableFile(Buffer.from(await this.status.ocsp(body)), { type: 'application/ocsp-response' });
+    } catch (e) {
+      if (e instanceof PkiFormatError) throw badRequest('MALFORMED_OCSP_REQUEST', e.message, { reason: e.code });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CaConnectorModule } from '../ca-connector/ca-connector.module';
+import { DevCaController } from './dev-ca.controller';
+import { DevCaStatusService } from './dev-ca-status.service';
+
+@Module({
+  imports: [CaConnectorModule],
+  controllers: [DevCaController],
+  providers: [DevCaStatusService],
+})
+export class DevCaModule {}

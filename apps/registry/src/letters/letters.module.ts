@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import type { RegistryConfig } from '../config';
+import { REGISTRY_CONFIG } from '../shared/registry-config.module';
+import { LetterSigner, letterSignerFactory, LettersService } from './letters.service';
+
+@Module({
+  providers: [LettersService, { provide: LetterSigner, inject: [REGISTRY_CONFIG], useFactory: (c: RegistryConfig) => letterSignerFactory(c) }],
+  exports: [LettersService],
+})
+export class LettersModule {}

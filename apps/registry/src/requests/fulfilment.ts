@@ -1,0 +1,92 @@
+import { badRequest, conflict } from '@kyso/common';
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { AuditActor, AuditLog } from '../audit/audit-log';
+import type { PinHasher } from '../certificates/pin-hasher';
+import type { CaAnswer } from '../ca-connector/ca-connector';
+import { isUniqueViolation } from '../shared/pg-errors';
+import type { LifecycleRequest } from './request';
+import { REVOCATION_CASES, RevocationCaseName } from './request-kinds';
+import type { LifecycleRecords } from './records-port';
+
+export interface FulfilmentContext {
+  m: EntityManager;
+  records: LifecycleRecords;
+  audit: AuditLog;
+  pins: PinHasher;
+  actor: AuditActor;
+  requestId: string | null;
+  now: Date;
+  /** PIN for a newly issued certificate (issue), hashed at once, never stored in clear. */
+  signingPin?: string;
+}
+
+/**
+ * Applies the CA's answer to the registry: a certificate issued (the old one, on renewal or change,
+ * is superseded), a revocation confirmed, a device recovered (its PIN lock lifted) or returned.
+ * Returns the request's `result`.
+ */
+export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, answer: CaAnswer): Promise<Record<string, unknown>> {
+  const { m, records, audit, actor, requestId, now } = ctx;
+  const log = (action: string, entityType: string, entityId: string, before?: unknown, after?: unknown) =>
+    audit.append({ actor, action, entityType, entityId, before, after, requestId }, m);
+
+  if (answer.kind === 'revocation') {
+    if (r.type !== 'revoke' || !r.certificateId) throw badRequest('ANSWER_NOT_FOR_REQUEST', 'A revocation answers a revoke request only');
+    const before = await records.certificate(m, r.certificateId, true);
+    const reason = r.crlReason ?? 'unspecified';
+    await records.setCertificateStatus(m, r.certificateId, 'revoked', { reason, at: answer.revokedAt });
+    await log('certificate.revoked', 'certificate', r.certificateId, { status: before?.status }, { status: 'revoked', reason, revokedAt: answer.revokedAt.toISOString(), lifecycleRequestId: r.id });
+    if (r.deviceId && r.reason === 'device-lost') {
+      await records.setDeviceState(m, r.deviceId, 'lost');
+      await log('device.lost', 'device', r.deviceId, undefined, { state: 'lost', lifecycleRequestId: r.id });
+    }
+    return { revokedAt: answer.revokedAt.toISOString(), crlReason: reason, caseVi: REVOCATION_CASES[r.reason as RevocationCaseName]?.vi ?? null };
+  }
+
+  if (answer.kind === 'done') {
+    if (r.type === 'recover-device' && r.certificateId) {
+      await m.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1', [r.certificateId]);
+      await log('certificate.pin_unlocked', 'certificate', r.certificateId, undefined, { lifecycleRequestId: r.id });
+      if (r.deviceId) await records.setDeviceState(m, r.deviceId, 'issued');
+    } else if (r.type === 'return-device' && r.deviceId) {
+      await records.setDeviceState(m, r.deviceId, 'returned');
+      await log('device.returned', 'device', r.deviceId, undefined, { state: 'returned', lifecycleRequestId: r.id });
+    } else {
+      throw badRequest('ANSWER_NOT_FOR_REQUEST', `A ${r.type} request needs the CA's certificate or revocation`);
+    }
+    return {};
+  }
+
+  // A certificate: issue, renew, change, reissue.
+  const old = r.certificateId ? await records.certificate(m, r.certificateId, true) : undefined;
+  const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as 'person' | 'organization' | 'device';
+  const keyUri = answer.keyUri ?? (typeof r.details.keyUri === 'string' ? r.details.keyUri : undefined) ?? (r.type !== 'reissue' ? old?.keyUri : undefined);
+  if (!keyUri) throw badRequest('MISSING_FIELD', 'keyUri: where the key is (PKCS#11 URI), in details or the answer', { errors: [{ field: 'keyUri', problem: 'missing' }] });
+  let signingPinHash = ctx.signingPin ? await ctx.pins.hash(ctx.signingPin) : old?.signingPinHash;
+  if (!signingPinHash && subjectType === 'device') signingPinHash = await ctx.pins.hash(randomBytes(12).toString('base64url'));
+  if (!signingPinHash) throw badRequest('MISSING_FIELD', 'signingPin: the PIN of the new certificate', { errors: [{ field: 'signingPin', problem: 'missing' }] });
+  const organizationId = typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
+  let id: string;
+  try {
+    id = await records.insertCertificate(m, {
+      certificate: answer.certificate,
+      chain: answer.chain,
+      subjectType,
+      holderOfficialId: subjectType === 'person' ? r.officialId : null,
+      organizationId,
+      deviceId: r.deviceId,
+      keyUri,
+      signingPinHash,
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('CERTIFICATE_EXISTS', `Certificate ${answer.certificate.sha256Hex} is already registered`);
+    throw e;
+  }
+  await log('certificate.issued', 'certificate', id, undefined, { serialNumber: answer.certificate.serialNumberHex, subject: answer.certificate.subject.toString(), lifecycleRequestId: r.id });
+  if (old && (r.type === 'renew' || r.type === 'change') && old.status !== 'revoked') {
+    await records.setCertificateStatus(m, old.id, 'revoked', { reason: 'superseded', at: now });
+    await log('certificate.revoked', 'certificate', old.id, { status: old.status }, { status: 'revoked', reason: 'superseded', supersededBy: id, lifecycleRequestId: r.id });
+  }
+  return { certificateId: id, serialNumber: answer.certificate.serialNumberHex };
+}

@@ -1,0 +1,167 @@
+import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
+import { Certificate } from '@kyso/pki';
+import type { EntityManager } from 'typeorm';
+import { effectiveStatus } from '../certificates/certificate';
+import type { SubjectFacts } from '../ca-connector/ca-connector';
+import type { RequestType } from './request';
+import { CHANGE_CASES, isChangeCase, isRevocationCase, REVOCATION_CASES } from './request-kinds';
+import type { CertificateFacts, LifecycleRecords } from './records-port';
+
+export interface CreateRequestInput {
+  type: RequestType;
+  certificateId?: string;
+  officialId?: string;
+  organizationId?: string;
+  deviceId?: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+/** The request's subject, resolved from the registry's records (never trusted from the body). */
+export interface ResolvedSubject {
+  certificateId: string | null;
+  officialId: string | null;
+  deviceId: string | null;
+  organizationId: string;
+  reason: string | null;
+  crlReason: string | null;
+  details: Record<string, unknown>;
+}
+
+const missing = (field: string, why: string) => badRequest('MISSING_FIELD', `${field}: ${why}`, { errors: [{ field, problem: 'missing' }] });
+const invalid = (field: string, why: string) => badRequest('INVALID_FIELD', `${field}: ${why}`, { errors: [{ field, problem: 'invalid' }] });
+
+/** PINs are never stored: a details object carrying one is refused rather than silently kept. */
+const SECRET_KEY = /pin|password|secret/i;
+
+export function checkDetails(details: Record<string, unknown>): void {
+  for (const k of Object.keys(details)) if (SECRET_KEY.test(k)) throw invalid(`details.${k}`, 'secrets (PINs, passwords) are never stored in a request');
+  if (details.publicKeySpki !== undefined) {
+    const v = details.publicKeySpki;
+    if (typeof v !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(v) || Buffer.from(v, 'base64').length < 32) {
+      throw invalid('details.publicKeySpki', 'base64 DER SubjectPublicKeyInfo expected');
+    }
+  }
+}
+
+async function one<T>(m: EntityManager, sql: string, id: string): Promise<T | undefined> {
+  return ((await m.query(sql, [id])) as T[])[0];
+}
+
+/** Checks the input against the request type and the records, and finds the subject's organisation. */
+export async function resolveSubject(m: EntityManager, records: LifecycleRecords, input: CreateRequestInput, now: Date): Promise<ResolvedSubject> {
+  const details = input.details ?? {};
+  checkDetails(details);
+  const certificate = async (): Promise<CertificateFacts> => {
+    if (!input.certificateId) throw missing('certificateId', `required for a ${input.type} request`);
+    const c = await records.certificate(m, input.certificateId);
+    if (!c) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate ${input.certificateId}`);
+    return c;
+  };
+  const fromCertificate = (c: CertificateFacts, extra: Partial<ResolvedSubject> = {}): ResolvedSubject => ({
+    certificateId: c.id,
+    officialId: c.holderOfficialId,
+    deviceId: input.deviceId ?? c.deviceId,
+    organizationId: c.organizationId,
+    reason: input.reason ?? null,
+    crlReason: null,
+    details,
+    ...extra,
+  });
+
+  switch (input.type) {
+    case 'revoke': {
+      const c = await certificate();
+      if (!input.reason) throw missing('reason', `the Art 17 case: one of ${Object.keys(REVOCATION_CASES).join(', ')}`);
+      if (!isRevocationCase(input.reason)) throw invalid('reason', `not an Art 17 case; one of ${Object.keys(REVOCATION_CASES).join(', ')}`);
+      const kase = REVOCATION_CASES[input.reason];
+      if (!(kase.subjects as readonly string[]).includes(c.subjectType)) throw unprocessable('REASON_NOT_APPLICABLE', `"${input.reason}" does not apply to a ${c.subjectType} certificate`);
+      if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is already revoked`);
+      return fromCertificate(c, { crlReason: kase.crlReason });
+    }
+    case 'change': {
+      const c = await certificate();
+      if (!input.reason) throw missing('reason', `the Art 15 case: one of ${Object.keys(CHANGE_CASES).join(', ')}`);
+      if (!isChangeCase(input.reason)) throw invalid('reason', `not an Art 15 case; one of ${Object.keys(CHANGE_CASES).join(', ')}`);
+      if (!(CHANGE_CASES[input.reason].subjects as readonly string[]).includes(c.subjectType)) {
+        throw unprocessable('REASON_NOT_APPLICABLE', `"${input.reason}" does not apply to a ${c.subjectType} certificate`);
+      }
+      if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is revoked: request a re-issue`);
+      return fromCertificate(c);
+    }
+    case 'renew': {
+      const c = await certificate();
+      if (effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now) !== 'active' && c.status !== 'suspended') {
+        throw conflict('CERTIFICATE_NOT_RENEWABLE', `Certificate ${c.id} is ${c.status}: request a re-issue`);
+      }
+      return fromCertificate(c);
+    }
+    case 'reissue': {
+      const c = await certificate();
+      const st = effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now);
+      if (st !== 'revoked' && st !== 'expired') throw conflict('CERTIFICATE_STILL_VALID', 'Re-issue follows expiry or revocation (Art 21)');
+      return fromCertificate(c);
+    }
+    case 'recover-device': {
+      const c = await certificate();
+      return fromCertificate(c);
+    }
+    case 'return-device': {
+      if (!input.deviceId) throw missing('deviceId', 'required for a return-device request');
+      const d = await one<{ organization_id: string; holder_official_id: string | null }>(m, 'SELECT organization_id, holder_official_id FROM registry.key_device WHERE id = $1', input.deviceId);
+      if (!d) throw notFound('DEVICE_NOT_FOUND', `No device ${input.deviceId}`);
+      return { certificateId: input.certificateId ?? null, officialId: d.holder_official_id, deviceId: input.deviceId, organizationId: d.organization_id, reason: input.reason ?? null, crlReason: null, details };
+    }
+    case 'issue':
+      return resolveIssue(m, input, details);
+  }
+}
+
+/** Forms 01 (person), 02 (organisation), 03 (device/service/software). */
+async function resolveIssue(m: EntityManager, input: CreateRequestInput, details: Record<string, unknown>): Promise<ResolvedSubject> {
+  const subjectType = details.subjectType;
+  if (subjectType === undefined) throw missing('details.subjectType', 'person (form 01), organization (form 02) or device (form 03)');
+  if (subjectType !== 'person' && subjectType !== 'organization' && subjectType !== 'device') throw invalid('details.subjectType', 'person, organization or device');
+  const base = { certificateId: null, deviceId: input.deviceId ?? null, reason: input.reason ?? null, crlReason: null, details };
+  if (subjectType === 'person') {
+    if (!input.officialId) throw missing('officialId', 'form 01 names the official');
+    const o = await one<{ organization_id: string }>(m, 'SELECT organization_id FROM registry.official WHERE id = $1', input.officialId);
+    if (!o) throw notFound('OFFICIAL_NOT_FOUND', `No official ${input.officialId}`);
+    return { ...base, officialId: input.officialId, organizationId: o.organization_id };
+  }
+  if (!input.organizationId) throw missing('organizationId', `form ${subjectType === 'organization' ? '02' : '03'} names the organisation`);
+  const org = await one<{ id: string }>(m, 'SELECT id FROM registry.organization WHERE id = $1', input.organizationId);
+  if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${input.organizationId}`);
+  if (subjectType === 'device' && typeof details.deviceName !== 'string') throw missing('details.deviceName', 'form 03 names the device, service or software');
+  return { ...base, officialId: null, organizationId: input.organizationId };
+}
+
+/** What the CA needs to know of the subject, read when the request is sent. */
+export async function subjectFacts(m: EntityManager, records: LifecycleRecords, r: { type: RequestType; certificateId: string | null; officialId: string | null; organizationId: string; details: Record<string, unknown> }): Promise<SubjectFacts> {
+  const old = r.certificateId ? await records.certificate(m, r.certificateId) : undefined;
+  const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as SubjectFacts['subjectType'];
+  const orgId = typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
+  const org = await one<{ name: string; address: string | null; parent_name: string | null }>(
+    m,
+    'SELECT o.name, o.address, p.name AS parent_name FROM registry.organization o LEFT JOIN registry.organization p ON p.id = o.parent_id WHERE o.id = $1',
+    orgId,
+  );
+  const official = r.officialId
+    ? await one<{ full_name: string; email: string; title: string }>(m, 'SELECT full_name, email, title FROM registry.official WHERE id = $1', r.officialId)
+    : undefined;
+  const given = typeof r.details.publicKeySpki === 'string' ? new Uint8Array(Buffer.from(r.details.publicKeySpki, 'base64')) : undefined;
+  // Renewal and change keep the key; re-issue follows the issue procedure and needs a new one (Art 21).
+  const kept = r.type === 'renew' || r.type === 'change' ? publicKeyOf(old) : undefined;
+  return {
+    subjectType,
+    organization: { name: org?.name ?? '', parentName: org?.parent_name ?? null, address: org?.address ?? null },
+    official: subjectType === 'device'
+      ? { fullName: String(r.details.deviceName ?? ''), email: '', title: '' }
+      : official && { fullName: official.full_name, email: official.email, title: official.title },
+    publicKeySpki: given ?? kept,
+  };
+}
+
+function publicKeyOf(c: CertificateFacts | undefined): Uint8Array | undefined {
+  return c && Certificate.fromDer(c.certificateDer).publicKeySpki;
+}

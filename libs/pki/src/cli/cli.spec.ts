@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { FaultKind, faultScenario, FaultScenario, generateSoftwareKey, scenarioCas } from '../devca';
+import { signPdf } from '../pades';
+import { toPem } from '../x509/der';
+import { main, nodeIo } from './main';
+
+const run = promisify(execFile);
+
+describe('kyso command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, data: string | Uint8Array) => (writeFileSync(join(dir, name), data), join(dir, name));
+  const now = new Date();
+  const scenarios = new Map<FaultKind, FaultScenario>();
+
+  async function kyso(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io = { ...nodeIo(), stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), now: () => now };
+    const code = await main(argv, io);
+    return { code, out, err };
+  }
+  /** Files of a scenario: root.pem, sub.pem, leaf.pem (PEM) and leaf.der, crls.pem. */
+  const files = (kind: FaultKind) => {
+    const s = scenarios.get(kind)!;
+    return {
+      root: file(`${kind}-root.pem`, s.root.certificate.toPem()),
+      sub: file(`${kind}-sub.pem`, s.sub.certificate.toPem()),
+      leaf: file(`${kind}-leaf.pem`, s.leaf.toPem()),
+      leafDer: file(`${kind}-leaf.der`, s.leaf.der),
+      crls: file(`${kind}-crls.pem`, s.crls.map((c) => toPem('X509 CRL', c)).join('')),
+    };
+  };
+
+  beforeAll(async () => {
+    const cas = await scenarioCas({ now });
+    for (const kind of ['valid', 'expired', 'revokedBefore', 'revokedAfter', 'wrongKeyUsage'] as const) scenarios.set(kind, await faultScenario(kind, { ...cas, now }));
+  });
+
+  it('validates a chain: exit 0, the indication, the chain and the reasons', async () => {
+    const f = files('valid');
+    const r = await kyso('validate-chain', f.leaf, '--anchor', f.root, '--intermediate', f.sub);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toContain('Result: VALID');
+    expect(r.out).toContain('Indication: TOTAL-PASSED');
+    expect(r.out).toMatch(/\[0\] CN=Nguyễn Văn An[\s\S]*\[2\] CN=Kyso Scenario Root, O=Kyso, C=VN \(trust anchor\)/);
+    const json = JSON.parse((await kyso('validate-chain', f.leafDer, '--anchor', f.root, '--intermediate', f.sub, '--json')).out);
+    expect(json).toMatchObject({ valid: true, indication: 'TOTAL-PASSED', purpose: 'documentSigning' });
+    expect(json.chain).toHaveLength(3);
+    // The leaf file may carry the chain (PEM bundle).
+    const bundle = file('bundle.pem', readFileSync(f.leaf, 'utf8') + readFileSync(f.sub, 'utf8'));
+    expect((await kyso('validate-chain', bundle, '--anchor', f.root)).code).toBe(0);
+  });
+
+  it('says why a chain is not valid: exit 1, in English or Vietnamese', async () => {
+    const e = files('expired');
+    const r = await kyso('validate-chain', e.leaf, '--anchor', e.root, '--intermediate', e.sub);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Result: NOT VALID');
+    expect(r.out).toContain('INDETERMINATE / EXPIRED');
+    expect(r.out).toMatch(/- \[0\] EXPIRED: The certificate had expired/);
+    const vi = await kyso('validate-chain', e.leaf, '--anchor', e.root, '--intermediate', e.sub, '--lang', 'vi');
+    expect(vi.out).toContain('Kết quả: KHÔNG HỢP LỆ');
+    expect(vi.out).toContain('Chứng thư số đã hết hạn');
+    // The same chain was fine a few days earlier.
+    expect((await kyso('validate-chain', e.leaf, '--anchor', e.root, '--intermediate', e.sub, '--at', new Date(now.getTime() - 5 * 86400_000).toISOString())).code).toBe(0);
+
+    const v = files('valid');
+    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root)).out).toContain('NO_CERTIFICATE_CHAIN_FOUND');
+    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--purpose', 'serverAuth')).code).toBe(1);
+    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--purpose', 'any', '--max-depth', '2')).code).toBe(1);
+    const w = files('wrongKeyUsage');
+    expect((await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any')).code).toBe(0);
+    expect((await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any', '--key-usage', 'digitalSignature,nonRepudiation')).code).toBe(1);
+  });
+
+  it('checks revocation of the leaf and intermediates against --crl, as of --at', async () => {
+    const rb = files('revokedBefore');
+    const revoked = await kyso('validate-chain', rb.leaf, '--anchor', rb.root, '--intermediate', rb.sub, '--crl', rb.crls, '--json');
+    expect(revoked.code).toBe(1);
+    expect(JSON.parse(revoked.out)).toMatchObject({ valid: false, subIndication: expect.stringMatching(/^REVOKED/), revocation: { checked: true, status: [{ status: 'revoked', reason: 'keyCompromise' }, { status: 'good' }] } });
+    const ra = files('revokedAfter');
+    const at = scenarios.get('revokedAfter')!.validationTime.toISOString();
+    expect((await kyso('validate-chain', ra.leaf, '--anchor', ra.root, '--intermediate', ra.sub, '--crl', ra.crls, '--at', at)).code).toBe(0);
+    const v = files('valid');
+    const good = await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--crl', v.crls);
+    expect(good.code).toBe(0);
+    expect(good.out).toContain('Revocation: checked');
+    // Required: without the root's CRL the subordinate's status is unknown.
+    const onlySub = file('only-sub.pem', toPem('X509 CRL', scenarios.get('valid')!.crls[0]));
+    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--crl', onlySub)).code).toBe(1);
+  });
+
+  it('refuses bad usage and unreadable input with exit 2 and a clear message', async () => {
+    const v = files('valid');
+    const cases: [string[], RegExp][] = [
+      [[], /Usage:/],
+      [['frobnicate'], /Unknown command "frobnicate"/],
+      [['validate-chain', v.leaf], /needs --anchor/],
+      [['validate-chain', '--anchor', v.root], /exactly one LEAF/],
+      [['validate-chain', v.leaf, '--anchor', v.root, '--at', 'yesterday'], /--at must be an ISO-8601/],
+      [['validate-chain', v.leaf, '--anchor', v.root, '--purpose', 'fun'], /--purpose must be/],
+      [['validate-chain', v.leaf, '--anchor', v.root, '--key-usage', 'signEverything'], /--key-usage: unknown signEverything/],
+      [['validate-chain', v.leaf, '--anchor', v.root, '--max-depth', '-1'], /--max-depth needs a value|--max-depth must be/],
+      [['validate-chain', v.leaf, '--anchor', v.root, '--colour'], /Unknown option --colour/],
+      [['validate-chain', join(dir, 'missing.pem'), '--anchor', v.root], /missing.pem: cannot read \(ENOENT\)/],
+      [['validate-chain', file('junk.pem', 'hello'), '--anchor', v.root], /junk.pem: not a readable certificate \(NOT_DER_OR_PEM/],
+      [['validate-chain', file('trunc.der', scenarios.get('valid')!.leaf.der.subarray(0, 100)), '--anchor', v.root], /trunc.der: not a readable certificate/],
+      [['validate-chain', v.leaf, '--anchor', v.root, '--crl', v.leaf], /not a readable CRL/],
+      [['verify', v.leaf, '--anchor', v.root], /not a readable PDF/],
+      [['verify', file('empty.pdf', ''), '--anchor', v.root], /the file is empty/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await kyso(...argv);
+      expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
+      expect(r.err).toMatch(message);
+    }
+  });
+
+  it('verifies a signed PDF: exit 0 when valid, 1 when changed after signing', async () => {
+    const s = scenarios.get('valid')!;
+    const key = generateSoftwareKey('ECDSA-P256-SHA256');
+    const cert = await s.sub.issue({ subject: { CN: 'Trần Văn Ký', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+    const sample = readFileSync(join(__dirname, '../../../../docs/samples/cong-van.pdf'));
+    const signed = await signPdf(sample, { signer: key.signer, certificate: cert, chain: [s.sub.certificate], signingTime: now, reason: 'Phê duyệt' });
+    const root = file('pdf-root.pem', s.root.certificate.toPem());
+    const ok = await kyso('verify', file('signed.pdf', signed), '--anchor', root);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.out).toContain('Conclusion: TOTAL-PASSED');
+    expect(ok.out).toContain('Signer: Trần Văn Ký');
+    const json = JSON.parse((await kyso('verify', join(dir, 'signed.pdf'), '--anchor', root, '--json')).out);
+    expect(json).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
+    const tampered = Buffer.from(signed);
+    const at = tampered.indexOf('/Contents') - 40;
+    tampered[at] = tampered[at] === 0x20 ? 0x0a : 0x20; // one byte inside the signed range
+    expect((await kyso('verify', file('tampered.pdf', tampered), '--anchor', root)).code).toBe(1);
+  });
+
+  it('has a launcher that runs the built CLI, or says to build it', async () => {
+    const launcher = join(__dirname, '../../../../bin/kyso.js');
+    const built = existsSync(join(__dirname, '../../../../dist/libs/pki/src/cli/main.js'));
+    const r = await run('node', [launcher]).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(built ? /Usage:/ : /run `npm run build` first/);
+  });
+});

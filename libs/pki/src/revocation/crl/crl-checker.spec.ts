@@ -1,0 +1,115 @@
+import { DevCa, generateSoftwareKey } from '../../devca';
+import { validatePath } from '../../validation/validate-path';
+import { Certificate } from '../../x509/certificate';
+import { RevocationFetcher } from '../types';
+import { Crl } from './crl';
+import { CrlRevocationChecker } from './crl-checker';
+
+const day = 86_400_000;
+const T0 = new Date('2025-01-01T00:00:00Z');
+const at = (days: number) => new Date(T0.getTime() + days * day);
+const codes = (r: { reasons: { code: string }[] }) => r.reasons.map((x) => x.code);
+
+describe('CrlRevocationChecker in validatePath', () => {
+  let root: DevCa;
+  let sub: DevCa;
+  let leaf: Certificate;
+  const SUB_CRL = 'http://crl.test/sub.crl';
+  const ROOT_CRL = 'http://crl.test/root.crl';
+
+  beforeAll(async () => {
+    root = await DevCa.createRoot({ commonName: 'CRL Root', notBefore: at(-30), crlUrls: [ROOT_CRL] });
+    sub = await root.createSubordinate({ commonName: 'CRL Sub', notBefore: at(-30), crlUrls: [SUB_CRL] });
+    leaf = await sub.issue({ subject: { CN: 'Trần Thị B', O: 'UBND' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person', notBefore: at(-10), notAfter: at(700) });
+  });
+
+  const crl = async (ca: DevCa, opts: Parameters<DevCa['issueCrl']>[0] = {}) => Crl.fromDer(await ca.issueCrl({ thisUpdate: at(20), nextUpdate: at(40), ...opts }));
+  const validate = (time: Date, checker: CrlRevocationChecker, extra: { required?: boolean; proofOfExistence?: Date } = {}) =>
+    validatePath({
+      leaf,
+      intermediates: [sub.certificate],
+      trustAnchors: [root.certificate],
+      validationTime: time,
+      proofOfExistence: extra.proofOfExistence,
+      revocation: { checker, required: extra.required ?? true },
+    });
+
+  it('decides as of the validation time: revoked after it was good then (ETSI 5.2.6)', async () => {
+    const crls = [await crl(root), await crl(sub, { revoked: [{ serialNumber: leaf.serialNumberHex, revocationDate: at(10), reason: 'keyCompromise' }] })];
+    const checker = new CrlRevocationChecker({ crls });
+    const before = await validate(at(5), checker);
+    expect(before).toMatchObject({ valid: true, indication: 'TOTAL-PASSED', revocation: { checked: true } });
+    expect(before.revocation.status.map((s) => s.status)).toEqual(['good', 'good']);
+    expect(codes(before)).toEqual(['REVOKED_AFTER_VALIDATION_TIME']);
+    const after = await validate(at(15), checker);
+    expect(after).toMatchObject({ valid: false, indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    expect(after.reasons[0]).toMatchObject({ code: 'REVOKED', certificateIndex: 0 });
+    expect(after.revocation.status[0]).toMatchObject({ status: 'revoked', reason: 'keyCompromise', source: 'crl' });
+    // a proof that the signed object existed only after the revocation: TOTAL-FAILED
+    expect(await validate(at(15), checker, { proofOfExistence: at(12) })).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'REVOKED' });
+    // ... and one from before it: the signature predates the revocation
+    expect((await validate(at(15), checker, { proofOfExistence: at(8) })).valid).toBe(true);
+  });
+
+  it('treats a hold as revoked while it lasts and lets a delta CRL lift it', async () => {
+    const hold = [{ serialNumber: leaf.serialNumberHex, revocationDate: at(1), reason: 'certificateHold' as const }];
+    const base = await crl(sub, { revoked: hold, crlNumber: 100 });
+    const rootCrl = await crl(root);
+    const held = await validate(at(5), new CrlRevocationChecker({ crls: [rootCrl, base] }));
+    expect(held).toMatchObject({ valid: false, subIndication: 'REVOKED_NO_POE' });
+    expect(held.reasons[0].code).toBe('CERTIFICATE_ON_HOLD');
+    const released = await crl(sub, { revoked: [{ ...hold[0], revocationDate: at(3), reason: 'removeFromCRL' }], crlNumber: 101, delta: { baseCrlNumber: 100 } });
+    expect((await validate(at(5), new CrlRevocationChecker({ crls: [rootCrl, base, released] }))).valid).toBe(true);
+    // the release came after time 2: the certificate was on hold then
+    expect((await validate(at(2), new CrlRevocationChecker({ crls: [rootCrl, base, released] }))).subIndication).toBe('REVOKED_NO_POE');
+  });
+
+  it('gives REVOKED_CA_NO_POE for a revoked intermediate', async () => {
+    const crls = [await crl(root, { revoked: [{ serialNumber: sub.certificate.serialNumberHex, revocationDate: at(1), reason: 'cACompromise' }] }), await crl(sub)];
+    const r = await validate(at(5), new CrlRevocationChecker({ crls }));
+    expect(r).toMatchObject({ valid: false, subIndication: 'REVOKED_CA_NO_POE' });
+    expect(r.reasons[0]).toMatchObject({ code: 'CA_REVOKED', certificateIndex: 1 });
+  });
+
+  it('answers TRY_LATER without usable CRLs when required, and reports unknown otherwise', async () => {
+    const stale = [await crl(root, { thisUpdate: at(-20), nextUpdate: at(-1) }), await crl(sub)];
+    const required = await validate(at(5), new CrlRevocationChecker({ crls: stale }));
+    expect(required).toMatchObject({ valid: false, subIndication: 'TRY_LATER' });
+    expect(required.revocation.status[1]).toMatchObject({ status: 'unknown', problems: ['CRL_EXPIRED'] });
+    const optional = await validate(at(5), new CrlRevocationChecker({ crls: stale }), { required: false });
+    expect(optional.valid).toBe(true);
+    expect(codes(optional)).toEqual(['REVOCATION_STATUS_UNKNOWN']);
+  });
+
+  it('refuses a CRL whose signature does not verify', async () => {
+    const good = await root.issueCrl({ thisUpdate: at(20), nextUpdate: at(40) });
+    const forged = new Uint8Array(good);
+    forged[forged.length - 3] ^= 0x01;
+    const r = await validate(at(5), new CrlRevocationChecker({ crls: [Crl.fromDer(forged), await crl(sub)] }));
+    expect(r.revocation.status[1].problems).toContain('CRL_SIGNATURE_INVALID');
+  });
+
+  it('fetches from the distribution points through the injected fetcher, within its budget', async () => {
+    const served = new Map([
+      [ROOT_CRL, await root.issueCrl({ thisUpdate: at(20), nextUpdate: at(40) })],
+      [SUB_CRL, await sub.issueCrl({ thisUpdate: at(20), nextUpdate: at(40) })],
+    ]);
+    const asked: string[] = [];
+    const fetcher: RevocationFetcher = {
+      fetchCrl: async (url) => {
+        asked.push(url);
+        const der = served.get(url);
+        if (!der) throw new Error('404');
+        return der;
+      },
+      fetchOcsp: async () => {
+        throw new Error('no OCSP here');
+      },
+    };
+    const r = await validate(at(5), new CrlRevocationChecker({ fetcher }));
+    expect(r.valid).toBe(true);
+    expect(asked.sort()).toEqual([ROOT_CRL, SUB_CRL]);
+    const starved = await validate(at(5), new CrlRevocationChecker({ fetcher, maxFetches: 0 }));
+    expect(starved.revocation.status[0].problems).toContain('CRL_FETCH_BUDGET_EXCEEDED');
+  });
+});

@@ -1,0 +1,3 @@
+export * from './crl';
+export * from './crl-scope';
+export * from './crl-checker';

@@ -1,0 +1,106 @@
+import { Certificate } from '../x509/certificate';
+import { GeneralName, GeneralNameType } from '../x509/general-names';
+import { NameConstraints, subjectAltNames } from '../x509/policy-extensions';
+
+/**
+ * Name constraints state (RFC 5280 6.1.2 (b), (c)) and the checks of 6.1.3 (b), (c), 6.1.4 (g).
+ * Instead of computing intersections of permitted subtrees, each CA's permitted set is kept: a name
+ * of form T must fall in one subtree of form T of every set that constrains T — the same result.
+ * Excluded subtrees are a plain union.
+ */
+export class NameConstraintsState {
+  private readonly permitted: GeneralName[][] = [];
+  private readonly excluded: GeneralName[] = [];
+
+  /** 6.1.4 (g). */
+  add(nc: NameConstraints): void {
+    if (nc.permitted.length) this.permitted.push(nc.permitted);
+    this.excluded.push(...nc.excluded);
+  }
+
+  /** 6.1.3 (b), (c): the names of `cert` that violate the constraints, described for the reason detail. */
+  violations(cert: Certificate): string[] {
+    if (this.permitted.length === 0 && this.excluded.length === 0) return [];
+    const names = certificateNames(cert);
+    const out: string[] = [];
+    for (const name of names) {
+      const label = `${name.type}:${name.directoryName ? name.directoryName.toString() : name.value}`;
+      for (const set of this.permitted) {
+        const sameForm = set.filter((c) => c.type === name.type);
+        if (sameForm.length && !sameForm.some((c) => matches(c, name))) out.push(`${label} not within permitted subtrees`);
+      }
+      if (this.excluded.some((c) => c.type === name.type && matches(c, name))) out.push(`${label} within excluded subtrees`);
+    }
+    return [...new Set(out)];
+  }
+}
+
+/** Subject DN (when not empty), the subject's emailAddress attributes as rfc822Name, and subjectAltName. */
+function certificateNames(cert: Certificate): GeneralName[] {
+  const out: GeneralName[] = [];
+  if (!cert.subject.isEmpty) out.push({ type: 'directoryName', value: '', directoryName: cert.subject, der: cert.subject.der });
+  // 4.2.1.10: rfc822Name constraints also apply to emailAddress in the subject DN
+  for (const email of cert.subject.getAll('E')) out.push({ type: 'rfc822Name', value: email, der: new Uint8Array() });
+  out.push(...(subjectAltNames(cert) ?? []));
+  return out;
+}
+
+const SUPPORTED: ReadonlySet<GeneralNameType> = new Set(['directoryName', 'rfc822Name', 'dNSName', 'uniformResourceIdentifier', 'iPAddress']);
+
+/** Whether `name` is within the subtree `base` (same form). Forms we do not interpret match only byte-equal bases. */
+export function matches(base: GeneralName, name: GeneralName): boolean {
+  if (!SUPPORTED.has(base.type)) return Buffer.from(base.der).equals(Buffer.from(name.der));
+  switch (base.type) {
+    case 'directoryName':
+      return !!base.directoryName && !!name.directoryName && name.directoryName.startsWith(base.directoryName);
+    case 'rfc822Name':
+      return rfc822Matches(base.value, name.value);
+    case 'dNSName':
+      return dnsMatches(base.value, name.value);
+    case 'uniformResourceIdentifier':
+      return uriMatches(base.value, name.value);
+    case 'iPAddress':
+      return ipMatches(base.value, name.value);
+    default:
+      return false;
+  }
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** 4.2.1.10 rfc822Name: a mailbox, all mailboxes at a host, or (leading '.') in any subdomain of a domain. */
+function rfc822Matches(base: string, email: string): boolean {
+  const at = email.lastIndexOf('@');
+  if (at < 0) return false;
+  const host = lower(email.slice(at + 1));
+  if (base.includes('@')) return email.slice(0, at) === base.slice(0, base.lastIndexOf('@')) && host === lower(base.slice(base.lastIndexOf('@') + 1));
+  if (base.startsWith('.')) return host.endsWith(lower(base));
+  return host === lower(base);
+}
+
+/** dNSName: the base and any name formed by adding labels on the left. */
+function dnsMatches(base: string, dns: string): boolean {
+  const b = lower(base).replace(/\.$/, '');
+  const d = lower(dns).replace(/\.$/, '');
+  if (b === '') return true;
+  if (b.startsWith('.')) return d.endsWith(b);
+  return d === b || d.endsWith(`.${b}`);
+}
+
+/** URI: the host part against a host (exact) or a domain (leading '.': subdomains only). */
+function uriMatches(base: string, uri: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
+  if (!m || !m[1]) return false;
+  const host = lower(m[1]);
+  const b = lower(base);
+  return b.startsWith('.') ? host.endsWith(b) : host === b;
+}
+
+/** iPAddress: address and mask (8 or 32 octets) against a 4 or 16 octet address. */
+function ipMatches(baseHex: string, ipHex: string): boolean {
+  const base = Buffer.from(baseHex, 'hex');
+  const ip = Buffer.from(ipHex, 'hex');
+  if (base.length !== ip.length * 2) return false;
+  for (let i = 0; i < ip.length; i++) if ((ip[i] & base[ip.length + i]) !== (base[i] & base[ip.length + i])) return false;
+  return true;
+}
