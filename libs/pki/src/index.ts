@@ -17,3 +17,4 @@ export * from './x509/parts';
 export * from './revocation/types';
 export * from './revocation/ocsp';
 export * from './tsp';
+export * from './revocation/crl';

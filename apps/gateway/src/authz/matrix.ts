@@ -106,14 +106,41 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   transition('send', ['admin', 'it-officer'], 'Send a request to the CA', false),
   transition('fulfil', ['admin', 'it-officer'], 'Record a request as fulfilled', false),
   transition('cancel', ['admin', 'it-officer'], 'Cancel a request', true),
+  { method: 'POST', path: `${P}/certificates/upload`, upstream: 'registry', summary: 'Register a certificate from an uploaded file', roles: ['admin'], org: none, idempotent: true },
+  { method: 'POST', path: `${P}/certificates/:id/suspend`, upstream: 'registry', summary: 'Suspend a certificate', roles: ['admin', 'it-officer'], org: res('certificate') },
+  { method: 'POST', path: `${P}/certificates/:id/reinstate`, upstream: 'registry', summary: 'Reinstate a suspended certificate', roles: ['admin', 'it-officer'], org: res('certificate') },
+  { method: 'POST', path: `${P}/certificates/:id/revoke`, upstream: 'registry', summary: 'Record a certificate as revoked', roles: ['admin', 'it-officer'], org: res('certificate') },
+  { method: 'GET', path: `${P}/organizations/:id/events`, upstream: 'registry', summary: 'History of an organisation', scope: 'registry:read', roles: STAFF, org: res('organization') },
+  ...(['rename', 'move', 'merge', 'split', 'dissolve'] as const).map((step): AccessRule => ({
+    method: 'POST', path: `${P}/organizations/:id/${step}`, upstream: 'registry', summary: `Organisation change: ${step}`, roles: ['admin'], org: res('organization'),
+  })),
+  { method: 'POST', path: `${P}/officials/lookup`, upstream: 'registry', summary: 'Find officials by name or e-mail', scope: 'registry:read', roles: STAFF, org: list },
+  { method: 'PATCH', path: `${P}/officials/:id`, upstream: 'registry', summary: 'Change an official', scope: 'registry:write', roles: ['admin', 'it-officer'], org: res('official') },
+  { method: 'PUT', path: `${P}/officials/:id/signature-image`, upstream: 'registry', summary: 'Set an official’s signature image', roles: ['admin', 'it-officer', 'official'], officialSelf: true, org: res('official') },
+  { method: 'GET', path: `${P}/officials/:id/signature-image`, upstream: 'registry', summary: 'An official’s signature image', scope: 'registry:read', roles: ['admin', 'it-officer', 'clerk', 'official'], officialSelf: true, org: res('official') },
+  { method: 'DELETE', path: `${P}/officials/:id/signature-image`, upstream: 'registry', summary: 'Remove an official’s signature image', roles: ['admin', 'it-officer', 'official'], officialSelf: true, org: res('official') },
+  { method: 'GET', path: `${P}/devices/:id/handovers`, upstream: 'registry', summary: 'Hand-overs of a key device', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: res('device') },
+  { method: 'POST', path: `${P}/devices/:id/moves`, upstream: 'registry', summary: 'Record a key device hand-over or return', roles: ['admin', 'it-officer'], org: res('device') },
+  { method: 'GET', path: `${P}/trust-anchors/:id`, upstream: 'registry', summary: 'A trust anchor', scope: 'registry:read', roles: ALL_ROLES, org: none },
+  { method: 'POST', path: `${P}/trust-anchors/:id/disable`, upstream: 'registry', summary: 'Disable a trust anchor', roles: ['admin'], org: none },
+  { method: 'POST', path: `${P}/trust-anchors/:id/enable`, upstream: 'registry', summary: 'Enable a trust anchor', roles: ['admin'], org: none },
+  { method: 'DELETE', path: `${P}/trust-anchors/:id`, upstream: 'registry', summary: 'Remove a trust anchor', roles: ['admin'], org: none },
+  { method: 'GET', path: `${P}/requests/:id/letter`, upstream: 'registry', summary: 'The letter of a lifecycle request', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: res('request') },
+  { method: 'POST', path: `${P}/requests/:id/letter`, upstream: 'registry', summary: 'Draw up the letter of a lifecycle request', roles: ['admin', 'it-officer'], org: res('request') },
+  { method: 'POST', path: `${P}/personnel-changes`, upstream: 'registry', summary: 'Record personnel changes (appointments, transfers, departures)', roles: ['admin'], org: none, idempotent: true },
+  { method: 'POST', path: `${P}/organization-changes`, upstream: 'registry', summary: 'Record organisation changes', roles: ['admin'], org: none, idempotent: true },
+  { method: 'GET', path: `${P}/notifications`, upstream: 'registry', summary: 'Notifications of pending certificate actions', scope: 'registry:read', roles: STAFF, org: list },
   { method: 'GET', path: `${P}/audit`, upstream: 'registry', summary: 'Query the audit log', roles: ['admin'], org: none },
   { method: 'GET', path: `${P}/audit/verify`, upstream: 'registry', summary: 'Verify the audit hash chain', roles: ['admin'], org: none },
   { method: 'GET', path: `${P}/reports/expiring`, upstream: 'registry', summary: 'Certificates expiring soon', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list },
   { method: 'GET', path: `${P}/reports/personnel-changes`, upstream: 'registry', summary: 'Personnel changes needing certificate action', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list },
+  ...(['officials-without-certificate', 'subject-drift', 'devices-not-returned', 'overdue-requests'] as const).map((r): AccessRule => ({
+    method: 'GET', path: `${P}/reports/${r}`, upstream: 'registry', summary: `Report: ${r.replace(/-/g, ' ')}`, scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list,
+  })),
 ];
 
 /** The registry path prefixes the gateway proxies 1:1. */
-export const REGISTRY_PREFIXES = ['organizations', 'officials', 'devices', 'certificates', 'trust-anchors', 'requests', 'audit', 'reports'] as const;
+export const REGISTRY_PREFIXES = ['organizations', 'officials', 'devices', 'certificates', 'trust-anchors', 'requests', 'audit', 'reports', 'personnel-changes', 'organization-changes', 'notifications'] as const;
 
 /** The rule for a request, by method and path; the most literal template wins (`/audit/verify` over `/audit/:id`). */
 export function findRule(method: string, path: string, rules: readonly AccessRule[] = ACCESS_MATRIX): { rule: AccessRule; params: Record<string, string> } | undefined {

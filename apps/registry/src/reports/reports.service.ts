@@ -64,7 +64,7 @@ export class ReportsService {
       organizationId: r.organization_id as string,
       organizationName: r.organization_name as string,
     }));
-    return this.report('expiring', { days }, cols(['certificateId', 'serialNumber', 'subject', 'subjectType', 'status', 'notAfter', 'daysLeft', 'holderOfficialId', 'holderName', 'organizationId', 'organizationName']), out);
+    return this.report('expiring', { days }, cols(out, ['certificateId', 'serialNumber', 'subject', 'subjectType', 'status', 'notAfter', 'daysLeft', 'holderOfficialId', 'holderName', 'organizationId', 'organizationName']), out);
   }
 
   /** Officials in active service without a personal certificate usable now. */
@@ -86,7 +86,7 @@ export class ReportsService {
       organizationId: r.organization_id as string,
       organizationName: r.organization_name as string,
     }));
-    return this.report('officials-without-certificate', {}, cols(['officialId', 'fullName', 'email', 'title', 'organizationId', 'organizationName']), out);
+    return this.report('officials-without-certificate', {}, cols(out, ['officialId', 'fullName', 'email', 'title', 'organizationId', 'organizationName']), out);
   }
 
   /** Usable certificates whose subject (CN, E, O/OU) no longer matches the registry's records. */
@@ -123,7 +123,7 @@ export class ReportsService {
     return this.report(
       'subject-drift',
       {},
-      cols(['certificateId', 'serialNumber', 'subjectType', 'holderOfficialId', 'organizationId', 'field', 'certificateValue', 'registryValue']),
+      cols(out, ['certificateId', 'serialNumber', 'subjectType', 'holderOfficialId', 'organizationId', 'field', 'certificateValue', 'registryValue']),
       out.slice(0, MAX_REPORT_ROWS),
     );
   }
@@ -155,14 +155,14 @@ export class ReportsService {
     return this.report(
       'devices-not-returned',
       {},
-      cols(['deviceId', 'serialNumber', 'model', 'state', 'holderOfficialId', 'holderName', 'organizationId', 'organizationName', 'owedSince', 'daysOwed']),
+      cols(out, ['deviceId', 'serialNumber', 'model', 'state', 'holderOfficialId', 'holderName', 'organizationId', 'organizationName', 'owedSince', 'daysOwed']),
       out,
     );
   }
 
   /** Lifecycle requests still open after their deadline (the lifecycle's table, read only). */
   async overdueRequests() {
-    const columns = cols<{ requestId: string; type: string; status: string; dueAt: string; daysOverdue: number }>(['requestId', 'type', 'status', 'dueAt', 'daysOverdue']);
+    const columns = cols<{ requestId: string; type: string; status: string; dueAt: string; daysOverdue: number }>([], ['requestId', 'type', 'status', 'dueAt', 'daysOverdue']);
     const [{ exists }] = await this.db.query(`SELECT to_regclass('registry.lifecycle_request') IS NOT NULL AS exists`);
     if (!exists) return this.report('overdue-requests', {}, columns, [], false);
     const now = this.clock.now();
@@ -177,6 +177,7 @@ export class ReportsService {
   }
 }
 
-function cols<R>(keys: (keyof R & string)[]): Column<R>[] {
+/** Columns named after the row's keys; the rows fix the type. */
+function cols<R>(_rows: R[], keys: (keyof R & string)[]): Column<R>[] {
   return keys.map((key) => ({ key, header: key }));
 }

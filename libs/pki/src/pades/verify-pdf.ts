@@ -3,6 +3,7 @@ import { verifySignedData, SignedDataVerification } from '../cms';
 import { failed, indeterminate, IndicationResult, passed, worstIndication } from '../indication';
 import { checkPdfStructure, classifyChanges, describeChangesAfter, findSignatures, PdfFormatError, PdfSignatureField, signedByteRanges } from '../pdf';
 import { DocumentReport, SignatureReport } from '../report';
+import type { RevocationChecker, RevocationStatus } from '../revocation/types';
 import { PathValidationResult, reason, validatePath, ValidationReason } from '../validation';
 import { Certificate } from '../x509/certificate';
 import { chainEntries, signerSummary } from './signer-summary';
@@ -13,11 +14,13 @@ export interface VerifyPdfOptions {
   /** Default: now. Used for the chain when a signature claims no signing time. */
   validationTime?: Date;
   /**
-   * When true, a signature whose revocation status could not be established is
-   * INDETERMINATE/TRY_LATER. Default false in this first version, which checks no revocation at
-   * all: signatures can be TOTAL-PASSED, with revocation.checked=false and the reason
-   * REVOCATION_NOT_CHECKED in the report. The lead's indication policy may change this default.
+   * Revocation checking of every certificate of each signer's path. A new checker is made per
+   * signature (checkers cache what they fetched). Without it no revocation is checked: the report
+   * says revocation.checked=false with the reason REVOCATION_NOT_CHECKED, and with
+   * `requireRevocation` such a signature is INDETERMINATE/TRY_LATER.
    */
+  revocationChecker?: () => RevocationChecker;
+  /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker. */
   requireRevocation?: boolean;
 }
 
@@ -30,7 +33,7 @@ interface SignatureFacts {
   modifications: SignatureReport['modifications'];
 }
 
-function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfOptions, validationTime: Date): SignatureFacts {
+async function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfOptions, validationTime: Date): Promise<SignatureFacts> {
   let cms: SignedDataVerification | null = null;
   try {
     cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), { extraCertificates: opts.intermediates });
@@ -38,15 +41,18 @@ function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfO
     if (!(e instanceof PdfFormatError)) throw e; // a byte range outside the file: judged as format failure
   }
   const claimedSigningTime = cms?.claimedSigningTime ?? field.signingTime ?? null;
-  const path = cms?.signerCertificate
-    ? validatePath({
-        leaf: cms.signerCertificate,
-        intermediates: [...cms.certificates, ...(opts.intermediates ?? [])],
-        trustAnchors: opts.trustAnchors,
-        validationTime: claimedSigningTime ?? validationTime,
-        purpose: 'documentSigning',
-      })
-    : null;
+  const pathOptions = cms?.signerCertificate && {
+    leaf: cms.signerCertificate,
+    intermediates: [...cms.certificates, ...(opts.intermediates ?? [])],
+    trustAnchors: opts.trustAnchors,
+    validationTime: claimedSigningTime ?? validationTime,
+    purpose: 'documentSigning' as const,
+  };
+  const path = !pathOptions
+    ? null
+    : opts.revocationChecker
+      ? await validatePath({ ...pathOptions, revocation: { checker: opts.revocationChecker(), required: opts.requireRevocation ?? true } })
+      : validatePath(pathOptions);
   return { field, cms, path, claimedSigningTime, modifications: modificationsAfter(pdf, field) };
 }
 
@@ -91,6 +97,12 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   if (opts.requireRevocation && !path.revocation.checked) {
     return { result: indeterminate('TRY_LATER'), reasons: [...path.reasons, reason('REVOCATION_REQUIRED')] };
   }
+  // R25: the claimed signing time is only a claim. A key reported compromised after it, with no
+  // timestamp to prove the signature existed before, may have made a back-dated signature.
+  const leaf = path.revocation.status[0];
+  if (leaf?.revocationTime && leaf.reason === 'keyCompromise') {
+    return { result: indeterminate('REVOKED_NO_POE'), reasons: [...path.reasons, reason('KEY_COMPROMISED_AFTER_CLAIMED_TIME')] };
+  }
   return { result: passed(), reasons: path.reasons };
 }
 
@@ -116,9 +128,17 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
     },
     modifications: f.modifications,
     chain: chainEntries(chain, opts.trustAnchors),
-    revocation: { checked: false, source: null, producedAt: null, fetchedAt: null },
+    revocation: revocationSummary(f.path),
     reasons,
   };
+}
+
+/** The signer certificate's revocation evidence, as the report shows it. */
+function revocationSummary(path: PathValidationResult | null): SignatureReport['revocation'] {
+  const leaf: RevocationStatus | undefined = path?.revocation.status[0];
+  if (!path?.revocation.checked || !leaf) return { checked: false, source: null, producedAt: null, fetchedAt: null };
+  const produced = leaf.producedAt ?? leaf.thisUpdate;
+  return { checked: true, source: leaf.source, producedAt: produced?.toISOString() ?? null, fetchedAt: leaf.fetchedAt?.toISOString() ?? null };
 }
 
 /**
@@ -134,7 +154,8 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
   checkPdfStructure(pdf);
   const validationTime = opts.validationTime ?? new Date();
   const fields = findSignatures(pdf);
-  const signatures = fields.map((field, i) => report(gatherFacts(pdf, field, opts, validationTime), i, opts));
+  const signatures: SignatureReport[] = [];
+  for (const [i, field] of fields.entries()) signatures.push(report(await gatherFacts(pdf, field, opts, validationTime), i, opts));
   const documentReasons: ValidationReason[] = [];
   let conclusion = worstIndication(signatures.map((s) => s.indication));
   if (signatures.length === 0) {

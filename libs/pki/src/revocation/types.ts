@@ -31,6 +31,8 @@ export interface RevocationStatus {
   thisUpdate?: Date;
   nextUpdate?: Date;
   producedAt?: Date;
+  /** When the evidence was fetched (or read from a cache), if it was fetched at all. */
+  fetchedAt?: Date;
   /** Stable codes explaining an `unknown` (e.g. CRL_NOT_FOUND, CRL_SIGNATURE_INVALID, OCSP_RESPONDER_UNAUTHORISED). */
   problems: string[];
   /** DER of the evidence actually used (CRL or OCSP response), to keep with the report. */

@@ -111,6 +111,10 @@ export const REASONS = {
     message: 'The certificate was revoked, but only after the validation time: it was valid then',
     messageVi: 'Chứng thư số bị thu hồi sau thời điểm kiểm tra: tại thời điểm đó chứng thư số vẫn còn hiệu lực',
   },
+  KEY_COMPROMISED_AFTER_CLAIMED_TIME: {
+    message: 'The signing key was reported compromised after the claimed signing time, and no timestamp proves the signature existed before',
+    messageVi: 'Khóa bí mật bị báo lộ sau thời điểm ký được khai báo, và không có dấu thời gian chứng minh chữ ký đã tồn tại trước đó',
+  },
   REVOCATION_NOT_CHECKED: {
     message: 'The revocation status of the certificates was not checked',
     messageVi: 'Chưa kiểm tra tình trạng thu hồi của chứng thư số',
