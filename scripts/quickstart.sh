@@ -21,9 +21,12 @@ if [ ! -f "$DEV/secrets.env" ]; then
     echo "KYSO_INTERNAL_TOKEN=$(openssl rand -hex 32)"
     echo "KYSO_TOKEN_PIN=$(openssl rand -hex 8)"
     echo "KYSO_TOKEN_SO_PIN=$(openssl rand -hex 8)"
+    echo "KYSO_REGISTRY_DATA_KEY=$(openssl rand -base64 32)"
   } > "$DEV/secrets.env"
   umask 022
 fi
+# Secrets added by later versions are appended to an existing file.
+grep -q '^KYSO_REGISTRY_DATA_KEY=' "$DEV/secrets.env" || echo "KYSO_REGISTRY_DATA_KEY=$(openssl rand -base64 32)" >> "$DEV/secrets.env"
 set -a; . "$DEV/secrets.env"; set +a
 
 # The dev token: its own SoftHSM2 configuration under var/dev, chosen by label.
@@ -40,6 +43,10 @@ export KYSO_REDIS_URL=${KYSO_REDIS_URL:-redis://127.0.0.1:6379}
 export KYSO_PKCS11_MODULE=${KYSO_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 export KYSO_DEV_DIR=$DEV
 export UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-8}
+# The registry's dev CA fulfils lifecycle requests at once and publishes CRLs/OCSP for relying parties.
+export KYSO_CA_CONNECTOR=dev
+export KYSO_DEV_CA_DIR=$DEV/pki
+export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:${KYSO_REGISTRY_PORT:-3003}/dev-ca
 if ! psql "${KYSO_DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${KYSO_DATABASE_URL##*/}'" | grep -q 1; then
   echo "kyso: creating database ${KYSO_DATABASE_URL##*/}"
   psql "${KYSO_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${KYSO_DATABASE_URL##*/}"
@@ -48,6 +55,7 @@ fi
 bash scripts/stop.sh --quiet
 echo "kyso: migrating"
 node dist/scripts/migrate.js
+node dist/scripts/dev/pki.js
 
 start() { # name, script
   nohup node "$2" > "$DEV/logs/$1.log" 2>&1 < /dev/null &

@@ -22,22 +22,48 @@ export interface DemoOfficial {
   pin: string;
 }
 
+export interface DemoStaff {
+  key: string;
+  id: string;
+  name: string;
+  title: string;
+  organizationId: string;
+}
+
 export interface DemoData {
   organizationId: string;
+  /** Everyone enrolled, by a short key (an, binh, cuc, tuan, dung). */
+  staff: DemoStaff[];
   districtOrganizationId: string;
   officials: DemoOfficial[];
   clerk: { id: string; name: string; organizationCertificateId: string; pin: string };
 }
 
-export async function createDemoPki(): Promise<DemoPki> {
-  const root = await DevCa.createRoot({ commonName: 'Kyso Dev Root CA G2', organization: 'Kyso Development', keyAlgorithm: 'RSA-2048' });
+/**
+ * `publicUrl` is where the registry serves the dev CA's CRLs and OCSP (…/dev-ca): issued
+ * certificates name it, so verifiers find revocation status as they would for the real CA.
+ */
+export async function createDemoPki(publicUrl?: string): Promise<DemoPki> {
+  const root = await DevCa.createRoot({
+    commonName: 'Kyso Dev Root CA G2',
+    organization: 'Kyso Development',
+    keyAlgorithm: 'RSA-2048',
+    ...devCaUrls(publicUrl, 'root.crl'),
+  });
   const subordinate = await root.createSubordinate({
     commonName: 'Kyso Dev CA phục vụ các cơ quan Nhà nước',
     organization: 'Kyso Development',
     keyAlgorithm: 'RSA-2048',
     pathLength: 0,
+    ...devCaUrls(publicUrl, 'crl', 'ocsp'),
   });
   return { root, subordinate };
+}
+
+/** CRL and OCSP URLs a dev CA writes into the certificates it issues (same layout as the registry's dev-ca routes). */
+export function devCaUrls(publicUrl: string | undefined, crl: string, ocsp?: string): { crlUrls?: string[]; ocspUrl?: string } {
+  if (!publicUrl) return {};
+  return { crlUrls: [`${publicUrl}/${crl}`], ...(ocsp ? { ocspUrl: `${publicUrl}/${ocsp}` } : {}) };
 }
 
 const CITY = 'Huế';
@@ -57,6 +83,7 @@ const DEPARTMENT_STAFF: PersonSpec[] = [
   { key: 'an', name: 'Nguyễn Văn An', title: 'Giám đốc', email: 'an.nv@snv.hue.gov.vn', roles: ['official'], certificate: true, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
   { key: 'binh', name: 'Trần Thị Bình', title: 'Phó Giám đốc', email: 'binh.tt@snv.hue.gov.vn', roles: ['official'], certificate: true, algorithm: 'ECDSA-P256-SHA256' },
   { key: 'cuc', name: 'Lê Thị Cúc', title: 'Văn thư', email: 'cuc.lt@snv.hue.gov.vn', roles: ['official', 'clerk'], certificate: false, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
+  { key: 'tuan', name: 'Hoàng Minh Tuấn', title: 'Chuyên viên công nghệ thông tin', email: 'tuan.hm@snv.hue.gov.vn', roles: ['official'], certificate: false, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
 ];
 const DISTRICT_STAFF: PersonSpec[] = [
   { key: 'dung', name: 'Phạm Quốc Dũng', title: 'Chủ tịch', email: 'dung.pq@phuxuan.hue.gov.vn', roles: ['official'], certificate: true, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
@@ -104,7 +131,7 @@ export async function seedDemo(opts: {
   };
 
   const enrol = async (staff: PersonSpec[], org: { id: string; name: string; unit: string }) => {
-    const out: (DemoOfficial & { roles: string[] })[] = [];
+    const out: (DemoOfficial & { roles: string[]; key: string; organizationId: string })[] = [];
     for (const p of staff) {
       const official = await registry.json<{ id: string }>('POST', '/officials', {
         fullName: p.name,
@@ -133,7 +160,7 @@ export async function seedDemo(opts: {
         });
         certificateId = saved.id;
       }
-      out.push({ id: official.id, name: p.name, title: p.title, certificateId, pin, roles: p.roles });
+      out.push({ id: official.id, name: p.name, title: p.title, certificateId, pin, roles: p.roles, key: p.key, organizationId: org.id });
     }
     return out;
   };
@@ -169,6 +196,7 @@ export async function seedDemo(opts: {
   return {
     organizationId: department.id,
     districtOrganizationId: district.id,
+    staff: [...departmentStaff, ...districtStaff].map(({ key, id, name, title, organizationId }) => ({ key, id, name, title, organizationId })),
     officials: [...departmentStaff, ...districtStaff]
       .filter((o) => o.certificateId)
       .map(({ id, name, title, certificateId, pin }) => ({ id, name, title, certificateId, pin })),

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createApiKey } from '../../apps/gateway/src/api-keys';
 import { InternalClient, serviceUrl, str } from '@kyso/common';
 import { Pkcs11KeyStore } from '@kyso/keystore';
-import { DevCa } from '@kyso/pki';
-import { createDemoPki, DemoPki, seedDemo } from './demo';
+import { seedDemo } from './demo';
+import { createDemoOperators } from './operators';
+import { loadOrCreatePki } from './pki-files';
 import { DevCredentials } from './credentials';
 
 /**
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const pki = await loadOrCreatePki(join(devDir, 'pki'));
+  const pki = await loadOrCreatePki(join(devDir, 'pki'), process.env.KYSO_DEV_CA_PUBLIC_URL);
   const keyStore = await Pkcs11KeyStore.open({
     modulePath: str('KYSO_PKCS11_MODULE', '/usr/lib/softhsm/libsofthsm2.so'),
     tokenLabel: str('KYSO_TOKEN_LABEL'),
@@ -39,14 +40,14 @@ async function main(): Promise<void> {
     const databaseUrl = str('KYSO_DATABASE_URL');
     const apiKey = await createApiKey(databaseUrl, {
       name: 'Demo document management system',
-      scopes: ['sign', 'validate'],
+      scopes: ['sign', 'validate', 'registry:read', 'registry:write'],
       organizationIds: [demo.organizationId, demo.districtOrganizationId],
     });
     const credentials: DevCredentials = {
       gatewayUrl: `http://127.0.0.1:${process.env.KYSO_GATEWAY_PORT ?? 3000}`,
       apiKey: apiKey.key,
       trustAnchors: [relative(process.cwd(), join(devDir, 'pki', 'root.pem'))],
-      operators: [],
+      operators: (await createDemoOperators(databaseUrl, demo)).map((o) => ({ ...o, organizationId: o.organizationId ?? '', officialId: o.officialId ?? '' })),
       demo: {
         organizationId: demo.organizationId,
         officials: demo.officials,
@@ -58,24 +59,6 @@ async function main(): Promise<void> {
   } finally {
     await keyStore.close();
   }
-}
-
-/** The CA keys live in var/dev/pki (development only; a real CA's keys never leave its HSM). */
-async function loadOrCreatePki(dir: string): Promise<DemoPki> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = ['root.pem', 'root.key.pem', 'subordinate.pem', 'subordinate.key.pem'].map((f) => join(dir, f));
-  if (files.every((f) => existsSync(f))) {
-    const [rootCert, rootKey, subCert, subKey] = files.map((f) => readFileSync(f, 'utf8'));
-    return { root: await DevCa.fromPem(rootCert, rootKey), subordinate: await DevCa.fromPem(subCert, subKey) };
-  }
-  const pki = await createDemoPki();
-  const root = pki.root.toPem();
-  const sub = pki.subordinate.toPem();
-  writeFileSync(files[0], root.certificatePem);
-  writeFileSync(files[1], root.privateKeyPem, { mode: 0o600 });
-  writeFileSync(files[2], sub.certificatePem);
-  writeFileSync(files[3], sub.privateKeyPem, { mode: 0o600 });
-  return pki;
 }
 
 main().catch((e) => {

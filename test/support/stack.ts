@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InternalClient } from '@kyso/common';
 import { Pkcs11KeyStore } from '@kyso/keystore';
 import { createApiKey } from '../../apps/gateway/src/api-keys';
@@ -9,7 +13,8 @@ import { createRegistryApp } from '../../apps/registry/src/app';
 import { createSignerApp } from '../../apps/signer/src/app';
 import { createVerifierApp } from '../../apps/verifier/src/app';
 import { startVerifierWorker } from '../../apps/verifier/src/worker';
-import { createDemoPki, DemoData, DemoPki, seedDemo } from '../../scripts/dev/demo';
+import { DemoData, DemoPki, seedDemo } from '../../scripts/dev/demo';
+import { loadOrCreatePki } from '../../scripts/dev/pki-files';
 import { migrateAll } from '../../scripts/migrate';
 import { createTestDatabase } from './db';
 import { createActiveTestToken, TestToken } from './token';
@@ -34,9 +39,21 @@ export interface Stack {
 
 const MB = 1024 * 1024;
 
-async function listen(app: INestApplication): Promise<string> {
-  await app.listen(0, '127.0.0.1');
+async function listen(app: INestApplication, port = 0): Promise<string> {
+  await app.listen(port, '127.0.0.1');
   return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+/** A free loopback port, for services whose URL must be known before they start (written into certificates). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startStack(opts: { bodyLimitBytes?: number } = {}): Promise<Stack> {
@@ -53,15 +70,31 @@ export async function startStack(opts: { bodyLimitBytes?: number } = {}): Promis
     const internalToken = randomBytes(24).toString('hex');
     const common = { databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', internalToken, host: '127.0.0.1' };
 
-    const registryApp = await createRegistryApp({ databaseUrl: db.url, internalToken, host: '127.0.0.1', port: 0 });
+    // The dev CA's CRL and OCSP URLs go into the certificates: the registry's port is chosen first.
+    const [registryPort, signerPort] = [await freePort(), await freePort()];
+    const devCaPublicUrl = `http://127.0.0.1:${registryPort}/dev-ca`;
+    const pkiDir = await mkdtemp(join(tmpdir(), 'kyso-e2e-pki-'));
+    cleanups.push(() => rm(pkiDir, { recursive: true, force: true }));
+    const pki = await loadOrCreatePki(pkiDir, devCaPublicUrl);
+
+    const registryApp = await createRegistryApp({
+      databaseUrl: db.url,
+      internalToken,
+      host: '127.0.0.1',
+      port: registryPort,
+      dataKey: randomBytes(32).toString('base64'),
+      signerUrl: `http://127.0.0.1:${signerPort}`,
+      caConnector: 'dev',
+      devCaDir: pkiDir,
+      devCaPublicUrl,
+    });
     cleanups.push(() => registryApp.close());
-    const registryUrl = await listen(registryApp);
+    const registryUrl = await listen(registryApp, registryPort);
     const registry = new InternalClient(registryUrl, internalToken);
 
     const pkcs11 = { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 4 };
     const keyStore = await Pkcs11KeyStore.open(pkcs11);
     cleanups.push(() => keyStore.close());
-    const pki = await createDemoPki();
     const demo = await seedDemo({ registry, keyStore, tokenLabel: token.label, pki });
 
     const signerApp = await createSignerApp(
@@ -69,7 +102,7 @@ export async function startStack(opts: { bodyLimitBytes?: number } = {}): Promis
       { keyStore },
     );
     cleanups.push(() => signerApp.close());
-    const signerUrl = await listen(signerApp);
+    const signerUrl = await listen(signerApp, signerPort);
 
     const verifierConfig = {
       ...common,

@@ -72,7 +72,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
     app.use(requestTimeout(limits.requestTimeoutMs));
     // Closed unless origins are configured: browsers elsewhere get no CORS headers at all.
     if (config.corsOrigins?.length) {
-      app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'x-kyso-signature-id', 'location', 'retry-after'], maxAge: 600 });
+      app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'x-kyso-signature-id', 'location', 'retry-after'], maxAge: 600 });
     }
     app.setGlobalPrefix(PUBLIC_PREFIX.slice(1), { exclude: ['health', 'health/ready'] });
     await setupOpenApi(app, { registry, signer: client(config.signerUrl), verifier: client(config.verifierUrl) });

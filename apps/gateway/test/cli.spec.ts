@@ -45,4 +45,29 @@ describe('gateway CLI create-api-key', () => {
     expect(await runCli(['create-api-key', '--scopes', 'sign'], () => undefined, () => undefined)).toBe(2);
     expect(await runCli(['nope'], () => undefined, () => undefined)).toBe(2);
   });
+
+  it('creates the first admin with the password from the environment, never from argv', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(await runCli(['create-operator', '--username', 'admin', '--role', 'admin'], () => undefined, (s) => err.push(s))).toBe(2);
+    expect(err.join()).toContain('KYSO_OPERATOR_PASSWORD');
+    process.env.KYSO_OPERATOR_PASSWORD = 'a long admin password';
+    try {
+      expect(await runCli(['create-operator', '--username', 'Admin', '--role', 'admin', '--json'], (s) => out.push(s), (s) => err.push(s))).toBe(0);
+      expect(JSON.parse(out[0])).toMatchObject({ username: 'admin', roles: [{ role: 'admin', organizationId: null }] });
+      expect(await runCli(['create-operator', '--username', 'admin', '--role', 'admin'], () => undefined, (s) => err.push(s))).toBe(2);
+      expect(err.join()).toContain('exists already');
+      const ds = gatewayDataSource(db.url);
+      await ds.initialize();
+      try {
+        const [row] = await ds.query('SELECT password_hash FROM gateway.operator WHERE username = $1', ['admin']);
+        expect(row.password_hash).toMatch(/^scrypt\$15\$8\$1\$/);
+        expect(row.password_hash).not.toContain('a long admin password');
+      } finally {
+        await ds.destroy();
+      }
+    } finally {
+      delete process.env.KYSO_OPERATOR_PASSWORD;
+    }
+  });
 });

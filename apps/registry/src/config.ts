@@ -1,4 +1,4 @@
-import { commonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
+import { commonConfig, ConfigError, int, servicePort, serviceUrl, str, url } from '@kyso/common';
 import { parseHolidays } from './requests/working-days';
 
 export interface RegistryConfig {
@@ -19,6 +19,11 @@ export interface RegistryConfig {
   caConnector?: 'dev' | 'manual';
   /** KYSO_DEV_CA_DIR, default var/dev/pki (subordinate.pem, subordinate.key.pem, root.pem). */
   devCaDir?: string;
+  /**
+   * KYSO_DEV_CA_PUBLIC_URL: where relying parties reach the dev CA's CRLs and OCSP responder
+   * (e.g. http://127.0.0.1:3003/dev-ca); written into the certificates it issues. None: no URLs.
+   */
+  devCaPublicUrl?: string;
   /** KYSO_HOLIDAYS: public holidays (YYYY-MM-DD, comma-separated) skipped by the working-day deadline clock. */
   holidays?: string[];
   /** KYSO_PIN_LOCKOUT_THRESHOLD: consecutive wrong PINs after which a certificate is locked until a device recovery. Default 5. */
@@ -49,7 +54,7 @@ export function dataKeyFromEnv(): string {
   return raw;
 }
 
-export function lifecycleConfigFromEnv(): Pick<RegistryConfig, 'signerUrl' | 'caConnector' | 'devCaDir' | 'holidays' | 'pinLockoutThreshold'> {
+export function lifecycleConfigFromEnv(): Pick<RegistryConfig, 'signerUrl' | 'caConnector' | 'devCaDir' | 'devCaPublicUrl' | 'holidays' | 'pinLockoutThreshold'> {
   const caConnector = str('KYSO_CA_CONNECTOR', 'manual');
   if (caConnector !== 'dev' && caConnector !== 'manual') throw new ConfigError('KYSO_CA_CONNECTOR must be "dev" or "manual"');
   let holidays: string[];
@@ -62,6 +67,7 @@ export function lifecycleConfigFromEnv(): Pick<RegistryConfig, 'signerUrl' | 'ca
     signerUrl: serviceUrl('signer'),
     caConnector,
     devCaDir: str('KYSO_DEV_CA_DIR', 'var/dev/pki'),
+    devCaPublicUrl: process.env.KYSO_DEV_CA_PUBLIC_URL ? url('KYSO_DEV_CA_PUBLIC_URL') : undefined,
     holidays,
     pinLockoutThreshold: int('KYSO_PIN_LOCKOUT_THRESHOLD', DEFAULT_PIN_LOCKOUT_THRESHOLD, 1, 100),
   };

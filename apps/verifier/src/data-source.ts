@@ -4,6 +4,8 @@ import { postgresOptions } from '@kyso/common';
 import { ValidationEntity } from './validation.entity';
 import { CreateVerifierSchema1795630000000 } from './migrations/1795630000000-CreateVerifierSchema';
 import { CreateValidationTable1795630000001 } from './migrations/1795630000001-CreateValidationTable';
+import { CreateRevocationCache1795630000002 } from './migrations/1795630000002-CreateRevocationCache';
+import { CrlCacheEntity } from './revocation/crl-cache.entity';
 
 export const VERIFIER_SCHEMA = 'verifier';
 
@@ -13,8 +15,8 @@ export function verifierDataSource(databaseUrl: string): DataSource {
     postgresOptions({
       url: databaseUrl,
       schema: VERIFIER_SCHEMA,
-      entities: [ValidationEntity],
-      migrations: [CreateVerifierSchema1795630000000, CreateValidationTable1795630000001],
+      entities: [ValidationEntity, CrlCacheEntity],
+      migrations: [CreateVerifierSchema1795630000000, CreateValidationTable1795630000001, CreateRevocationCache1795630000002],
     }),
   );
 }

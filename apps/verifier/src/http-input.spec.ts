@@ -24,6 +24,8 @@ describe('isUuid', () => {
 describe('assertEveryJobHandled', () => {
   it('fails at boot when a job has no handler', () => {
     expect(() => assertEveryJobHandled({})).toThrow(JobName.ValidatePdf);
-    expect(() => assertEveryJobHandled({ [JobName.ValidatePdf]: async () => undefined })).not.toThrow();
+    expect(() => assertEveryJobHandled({ [JobName.ValidatePdf]: async () => undefined })).toThrow(JobName.FetchCrl);
+    const all = Object.fromEntries(Object.values(JobName).map((n) => [n, async () => undefined]));
+    expect(() => assertEveryJobHandled(all)).not.toThrow();
   });
 });

@@ -16,8 +16,16 @@ export function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Internal services refuse any call without the internal credential, except liveness and
- * readiness probes.
+ * Paths open without the credential: liveness/readiness probes, and the dev CA's CRL and OCSP
+ * responder, which relying parties (any verifier, pdf readers) must reach like a real CA's.
+ */
+export function isPublicInternalPath(path: string): boolean {
+  return path === '/health' || path === '/health/ready' || path === '/dev-ca/crl' || path === '/dev-ca/root.crl' || path === '/dev-ca/ocsp';
+}
+
+/**
+ * Internal services refuse any call without the internal credential, except the public paths
+ * above.
  */
 @Injectable()
 export class InternalAuthGuard implements CanActivate {
@@ -25,7 +33,7 @@ export class InternalAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
-    if (req.path === '/health' || req.path === '/health/ready') return true;
+    if (isPublicInternalPath(req.path)) return true;
     const given = req.header(INTERNAL_TOKEN_HEADER);
     if (!given || !sameSecret(given, this.token)) {
       throw unauthorized('INTERNAL_CREDENTIAL_REQUIRED', 'This service accepts calls only from Kyso services.');

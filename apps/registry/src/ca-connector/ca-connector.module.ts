@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Certificate, DevCa } from '@kyso/pki';
@@ -10,12 +10,15 @@ import { ManualCaConnector } from './manual-ca-connector';
 
 /**
  * The dev connector loads the quickstart's subordinate CA (var/dev/pki/subordinate{,.key}.pem and
- * root.pem); a missing or mismatched key fails the boot.
+ * root.pem, and the root's key when present, to publish the root's CRL); a missing or mismatched
+ * key fails the boot. With a public URL, issued certificates name its CRL and OCSP responder.
  */
-export async function loadDevCaConnector(dir: string): Promise<DevCaConnector> {
+export async function loadDevCaConnector(dir: string, publicUrl?: string): Promise<DevCaConnector> {
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  const ca = await DevCa.fromPem(read('subordinate.pem'), read('subordinate.key.pem'));
-  return new DevCaConnector(ca, [Certificate.parse(read('root.pem'))]);
+  const urls = (crl: string, ocsp?: string) => (publicUrl ? { crlUrls: [`${publicUrl}/${crl}`], ocspUrl: ocsp && `${publicUrl}/${ocsp}` } : {});
+  const ca = await DevCa.fromPem(read('subordinate.pem'), read('subordinate.key.pem'), urls('crl', 'ocsp'));
+  const root = existsSync(join(dir, 'root.key.pem')) ? await DevCa.fromPem(read('root.pem'), read('root.key.pem'), urls('root.crl')) : undefined;
+  return new DevCaConnector(ca, [Certificate.parse(read('root.pem'))], root);
 }
 
 @Module({
@@ -23,7 +26,7 @@ export async function loadDevCaConnector(dir: string): Promise<DevCaConnector> {
     {
       provide: CaConnector,
       inject: [REGISTRY_CONFIG],
-      useFactory: (config: RegistryConfig) => (config.caConnector === 'dev' ? loadDevCaConnector(config.devCaDir ?? 'var/dev/pki') : new ManualCaConnector()),
+      useFactory: (config: RegistryConfig) => (config.caConnector === 'dev' ? loadDevCaConnector(config.devCaDir ?? 'var/dev/pki', config.devCaPublicUrl) : new ManualCaConnector()),
     },
   ],
   exports: [CaConnector],

@@ -16,6 +16,8 @@ export class DevCaConnector extends CaConnector {
   constructor(
     readonly ca: DevCa,
     private readonly chain: DevCa['certificate'][],
+    /** The root CA, when its key is at hand: it publishes the CRL covering the subordinate. */
+    readonly root?: DevCa,
   ) {
     super();
   }

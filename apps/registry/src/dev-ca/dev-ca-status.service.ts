@@ -24,6 +24,13 @@ export class DevCaStatusService {
     return ca.issueCrl({ crlNumber: BigInt(Math.floor(Date.now() / 1000)) });
   }
 
+  /** The root's CRL: the dev subordinate CA is never revoked, so it lists nothing. */
+  async rootCrl(): Promise<Uint8Array> {
+    const root = this.connector instanceof DevCaConnector ? this.connector.root : undefined;
+    if (!root) throw notFound('DEV_CA_DISABLED', 'The dev root CA key is not configured');
+    return root.issueCrl({ crlNumber: BigInt(Math.floor(Date.now() / 1000)) });
+  }
+
   async ocsp(request: Uint8Array): Promise<Uint8Array> {
     const ca = await this.synced();
     return ca.ocspResponse({ request });

@@ -36,6 +36,16 @@ export class DevCaController {
     return new StreamableFile(Buffer.from(await this.status.crl()), { type: 'application/pkix-crl' });
   }
 
+  @Get('root.crl')
+  @Header('content-type', 'application/pkix-crl')
+  @ApiOperation({ summary: "The dev root CA's CRL (DER), covering the subordinate CA (dev connector only)" })
+  @ApiProduces('application/pkix-crl')
+  @ApiResponse({ status: 200, content: { 'application/pkix-crl': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
+  async rootCrl(): Promise<StreamableFile> {
+    return new StreamableFile(Buffer.from(await this.status.rootCrl()), { type: 'application/pkix-crl' });
+  }
+
   @Post('ocsp')
   @HttpCode(200)
   @ApiOperation({ summary: 'OCSP responder of the dev CA (RFC 6960, POST)' })
