@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { ACCESS_MATRIX, AccessRule, Upstream } from './authz/matrix';
+import { ACCESS_MATRIX, AccessRule, servicePathOf, Upstream } from './authz/matrix';
 import type { OpenApiSources } from './openapi';
 import { PUBLIC_PREFIX } from './proxy';
 
@@ -60,7 +60,7 @@ export function mergeDocuments(own: OpenAPIObject, services: Partial<Record<Upst
       decorate(existing, rule);
       continue;
     }
-    const servicePath = openApiPath(rule.path.startsWith(PUBLIC_PREFIX) ? rule.path.slice(PUBLIC_PREFIX.length) : rule.path);
+    const servicePath = openApiPath(servicePathOf(rule));
     const fromService = renamed[rule.upstream]?.paths?.[servicePath]?.[method];
     const op = fromService ? structuredClone(fromService) : stub(rule);
     op.tags = op.tags?.length ? op.tags : [rule.upstream];

@@ -12,11 +12,54 @@ export interface VerifierConfig extends CommonConfig {
   workerConcurrency: number;
   /** Attempts per validation job before it is marked failed (transient errors only). */
   jobAttempts: number;
-  /** First retry delay; doubles on each attempt. */
+  /** First retry delay; doubles on each attempt (validation and revocation jobs). */
   jobBackoffMs: number;
+  /** Revocation settings; each missing one takes its REVOCATION_DEFAULTS value. */
+  revocation?: Partial<RevocationConfig>;
+}
+
+export interface RevocationConfig {
+  /** One CRL or OCSP download, redirects included. */
+  fetchTimeoutMs: number;
+  /** How long a validation waits for one download before its status counts as unknown. */
+  waitMs: number;
+  /** A cached CRL is refetched after this age even before its nextUpdate. */
+  crlMaxAgeMs: number;
+  /** Downloads run at once by one worker process. */
+  concurrency: number;
+  /** Attempts per download (transient failures only). */
+  attempts: number;
+  /** Unknown status is INDETERMINATE/TRY_LATER. false only for explicit offline setups. */
+  required: boolean;
+}
+
+export const REVOCATION_DEFAULTS: RevocationConfig = {
+  fetchTimeoutMs: 10_000,
+  waitMs: 15_000,
+  crlMaxAgeMs: 3_600_000,
+  concurrency: 4,
+  attempts: 3,
+  required: true,
+};
+
+export function revocationConfig(config: VerifierConfig): RevocationConfig {
+  return { ...REVOCATION_DEFAULTS, ...stripUndefined(config.revocation ?? {}) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got ${raw}`);
 }
 
 export function verifierConfigFromEnv(): VerifierConfig {
+  const d = REVOCATION_DEFAULTS;
   const config: VerifierConfig = {
     ...commonConfig(),
     port: servicePort('verifier'),
@@ -27,6 +70,14 @@ export function verifierConfigFromEnv(): VerifierConfig {
     workerConcurrency: int('KYSO_VERIFIER_WORKER_CONCURRENCY', 2, 1, 64),
     jobAttempts: int('KYSO_VERIFIER_JOB_ATTEMPTS', 5, 1, 100),
     jobBackoffMs: int('KYSO_VERIFIER_JOB_BACKOFF_MS', 1_000, 0),
+    revocation: {
+      fetchTimeoutMs: int('KYSO_REVOCATION_FETCH_TIMEOUT_MS', d.fetchTimeoutMs, 100, 300_000),
+      waitMs: int('KYSO_REVOCATION_WAIT_MS', d.waitMs, 100, 300_000),
+      crlMaxAgeMs: int('KYSO_CRL_MAX_AGE_MS', d.crlMaxAgeMs, 0),
+      concurrency: int('KYSO_REVOCATION_CONCURRENCY', d.concurrency, 1, 64),
+      attempts: int('KYSO_REVOCATION_FETCH_ATTEMPTS', d.attempts, 1, 20),
+      required: bool('KYSO_REVOCATION_REQUIRED', d.required),
+    },
   };
   if (!/^[A-Za-z0-9:_-]+$/.test(config.queuePrefix)) throw new ConfigError('KYSO_QUEUE_PREFIX may hold only letters, digits, ":", "_" and "-"');
   return config;

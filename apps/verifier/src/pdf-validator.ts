@@ -1,4 +1,11 @@
-import { checkPdfStructure, DocumentReport, PkiFormatError, verifyPdf, type Certificate } from '@kyso/pki';
+import { checkPdfStructure, DocumentReport, PkiFormatError, verifyPdf, type Certificate, type RevocationChecker } from '@kyso/pki';
+
+/** How revocation is checked: a new checker per signature, and whether unknown status fails it. */
+export interface RevocationPolicy {
+  checker: () => RevocationChecker;
+  /** Unknown status gives INDETERMINATE/TRY_LATER; false only for explicit offline setups. */
+  required: boolean;
+}
 
 /**
  * The PDF checks the verifier needs, behind one port so the service and the worker depend on
@@ -7,7 +14,8 @@ import { checkPdfStructure, DocumentReport, PkiFormatError, verifyPdf, type Cert
 export abstract class PdfValidator {
   /** Throws a PdfFormatError (with `code`) when the bytes are not a usable PDF. */
   abstract checkStructure(pdf: Uint8Array): Promise<void>;
-  abstract verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date): Promise<DocumentReport>;
+  /** Without `revocation` no revocation is checked (the report says so). */
+  abstract verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date, revocation?: RevocationPolicy): Promise<DocumentReport>;
 }
 
 export class PkiPdfValidator extends PdfValidator {
@@ -15,8 +23,9 @@ export class PkiPdfValidator extends PdfValidator {
     await checkPdfStructure(pdf);
   }
 
-  verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date): Promise<DocumentReport> {
-    return verifyPdf(pdf, { trustAnchors, validationTime });
+  verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date, revocation?: RevocationPolicy): Promise<DocumentReport> {
+    if (!revocation) return verifyPdf(pdf, { trustAnchors, validationTime });
+    return verifyPdf(pdf, { trustAnchors, validationTime, revocationChecker: revocation.checker, requireRevocation: revocation.required });
   }
 }
 

@@ -1,7 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { PdfValidator, formatErrorCode } from './pdf-validator';
+import type { Certificate } from '@kyso/pki';
+import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
+import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
+import { verifierRevocationChecker } from './revocation/revocation-checker';
 import { TrustAnchorSource } from './trust-anchors';
 import { ValidationRepository } from './validation.repository';
+
+/** Revocation as the worker does it; absent: not checked at all (tests of other concerns). */
+export interface ProcessorRevocation {
+  /** A fresh fetcher per signature (it records what it fetched, for the report). */
+  fetcher: () => QueuedRevocationFetcher;
+  required: boolean;
+}
 
 /**
  * The worker's job: validate one stored document against the registry's trust anchors and keep the
@@ -15,6 +25,7 @@ export class ValidationProcessor {
     private readonly validations: ValidationRepository,
     private readonly anchors: TrustAnchorSource,
     private readonly pdf: PdfValidator,
+    private readonly revocation?: ProcessorRevocation,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -28,7 +39,7 @@ export class ValidationProcessor {
     }
     const trustAnchors = await this.anchors.get();
     try {
-      const report = await this.pdf.verify(document, trustAnchors, this.clock());
+      const report = await this.pdf.verify(document, trustAnchors, this.clock(), this.revocationPolicy(trustAnchors));
       await this.validations.markDone(validationId, report, this.clock());
     } catch (e) {
       const code = formatErrorCode(e);
@@ -36,6 +47,12 @@ export class ValidationProcessor {
       this.logger.warn(`validation ${validationId}: unreadable PDF (${code})`);
       await this.validations.markFailed(validationId, code, this.clock());
     }
+  }
+
+  private revocationPolicy(trustAnchors: Certificate[]): RevocationPolicy | undefined {
+    const r = this.revocation;
+    if (!r) return undefined;
+    return { checker: () => verifierRevocationChecker(r.fetcher(), trustAnchors, this.clock), required: r.required };
   }
 
   /** Called when retries are exhausted: the validation must not stay pending forever. */

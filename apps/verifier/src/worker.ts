@@ -2,10 +2,15 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { InternalClient } from '@kyso/common';
-import { VerifierConfig, verifierConfigFromEnv } from './config';
+import { revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
 import { verifierDataSource } from './data-source';
-import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
+import { assertEveryJobHandled, JOB_QUEUE, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
 import { PkiPdfValidator } from './pdf-validator';
+import { TypeOrmCrlCache } from './revocation/crl-cache';
+import { HttpRevocationClient } from './revocation/http-fetch';
+import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
+import { RevocationJobHandlers } from './revocation/revocation-jobs';
+import { BullRevocationJobs } from './revocation/revocation-queue';
 import { RegistryTrustAnchors } from './trust-anchors';
 import { redisConnection } from './validation-queue';
 import { ValidationProcessor } from './validation-processor';
@@ -18,55 +23,85 @@ export interface VerifierWorkerHandle {
 /** Code stored when a validation could not be finished after every retry. */
 export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
 
-/** Starts consuming `validation` jobs; the handle stops the worker and closes its connections. */
+type AnyJob = Job<JobPayloads[JobName], unknown, JobName>;
+
+/**
+ * Starts consuming `validation` and `revocation` jobs, each queue with its own worker and
+ * concurrency (a validation waits for downloads: sharing slots could starve them). The handle
+ * stops both and closes their connections.
+ */
 export async function startVerifierWorker(config: VerifierConfig): Promise<VerifierWorkerHandle> {
   const logger = new Logger('VerifierWorker');
+  const rev = revocationConfig(config);
   const dataSource = verifierDataSource(config.databaseUrl);
   await dataSource.initialize();
-  const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
-  const processor = new ValidationProcessor(
-    new TypeOrmValidationRepository(dataSource),
-    new RegistryTrustAnchors(registry, config.trustAnchorTtlMs),
-    new PkiPdfValidator(),
-  );
-  const handlers: JobHandlers = {
-    [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
-  };
-  assertEveryJobHandled(handlers);
-
-  const connection = redisConnection(config.redisUrl, true);
-  const worker = new Worker<JobPayloads[JobName], void, JobName>(
-    QueueName.Validation,
-    async (job: Job<JobPayloads[JobName], void, JobName>) => {
-      const handler = handlers[job.name] as (p: JobPayloads[JobName]) => Promise<void>;
-      await handler(job.data);
-    },
-    { connection, prefix: config.queuePrefix, concurrency: config.workerConcurrency },
-  );
-  worker.on('failed', (job, err) => {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-    logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
-    if (final && job.name === JobName.ValidatePdf) {
-      processor.giveUp(job.data.validationId, RETRIES_EXHAUSTED).catch((e) => logger.error(`could not mark ${job.id} failed: ${(e as Error).message}`));
+  // Closed in this order: workers (validations first, while downloads they wait for still run), then connections.
+  const workers: Worker[] = [];
+  const closers: (() => Promise<unknown> | void)[] = [];
+  const close = async () => {
+    for (const c of [...workers.map((w) => () => w.close()), ...closers.reverse(), () => dataSource.destroy()]) {
+      await Promise.resolve(c()).catch((e) => logger.error(`closing: ${(e as Error).message}`));
     }
-  });
-  worker.on('error', (err) => logger.error(`worker error: ${err.message}`));
-  await worker.waitUntilReady();
-
-  return {
-    close: async () => {
-      await worker.close();
-      connection.disconnect();
-      await dataSource.destroy();
-    },
   };
+  try {
+    const cache = new TypeOrmCrlCache(dataSource);
+    const revocationJobs = await BullRevocationJobs.open({ redisUrl: config.redisUrl, prefix: config.queuePrefix, attempts: rev.attempts, backoffMs: config.jobBackoffMs });
+    closers.push(() => revocationJobs.close());
+    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
+    const processor = new ValidationProcessor(new TypeOrmValidationRepository(dataSource), new RegistryTrustAnchors(registry, config.trustAnchorTtlMs), new PkiPdfValidator(), {
+      fetcher: () => new QueuedRevocationFetcher({ cache, jobs: revocationJobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs }),
+      required: rev.required,
+    });
+    const downloads = new RevocationJobHandlers(new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs }), cache, rev.crlMaxAgeMs);
+    const handlers: JobHandlers = {
+      [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
+      [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),
+      [JobName.FetchOcsp]: (p) => downloads.fetchOcsp(p),
+    };
+    assertEveryJobHandled(handlers);
+
+    const consume = async (queue: QueueName, concurrency: number) => {
+      const connection = redisConnection(config.redisUrl, true);
+      closers.push(() => connection.disconnect());
+      const worker = new Worker<JobPayloads[JobName], unknown, JobName>(
+        queue,
+        async (job: AnyJob) => {
+          if (JOB_QUEUE[job.name] !== queue) throw new Error(`job ${job.name} does not belong on queue ${queue}`);
+          return (handlers[job.name] as (p: JobPayloads[JobName]) => Promise<unknown>)(job.data);
+        },
+        { connection, prefix: config.queuePrefix, concurrency },
+      );
+      workers.push(worker);
+      worker.on('error', (err) => logger.error(`${queue} worker error: ${err.message}`));
+      await worker.waitUntilReady();
+      return worker;
+    };
+
+    const validation = await consume(QueueName.Validation, config.workerConcurrency);
+    validation.on('failed', (job, err) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
+      if (final && job.name === JobName.ValidatePdf) {
+        const { validationId } = job.data as JobPayloads[JobName.ValidatePdf];
+        processor.giveUp(validationId, RETRIES_EXHAUSTED).catch((e) => logger.error(`could not mark ${job.id} failed: ${(e as Error).message}`));
+      }
+    });
+    const revocation = await consume(QueueName.Revocation, rev.concurrency);
+    revocation.on('failed', (job, err) => {
+      if (job) logger.warn(`${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`);
+    });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { close };
 }
 
 if (require.main === module) {
   startVerifierWorker(verifierConfigFromEnv())
     .then((handle) => {
-      new Logger('VerifierWorker').log('consuming validation jobs');
+      new Logger('VerifierWorker').log('consuming validation and revocation jobs');
       const stop = () => void handle.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

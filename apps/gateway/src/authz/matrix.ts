@@ -36,6 +36,8 @@ export interface AccessRule {
   org: OrgRule;
   /** A POST that creates something or signs: `Idempotency-Key` is honoured. */
   idempotent?: true;
+  /** The path on the upstream service when it is not the public path without `/api/v1`. */
+  servicePath?: string;
 }
 
 const ALL_ROLES: Role[] = ['admin', 'it-officer', 'agency-head', 'clerk', 'official'];
@@ -45,6 +47,11 @@ const none = { kind: 'none' } as const;
 const list = { kind: 'list' } as const;
 const res = (resource: ResourceKind, param = 'id'): OrgRule => ({ kind: 'resource', resource, param });
 const body = (field = 'organizationId'): OrgRule => ({ kind: 'body', field });
+const workflow: OrgRule = { kind: 'delegated', by: 'the registry workflow (role held in the managing agency of the subject)' };
+/** Read-only public PKI data of the dev CA: relying parties fetch it without credentials, as from a real CA. */
+const devCa = (method: 'GET' | 'POST', name: string, summary: string): AccessRule => ({
+  method, path: `${P}/pki/dev-ca/${name}`, servicePath: `/dev-ca/${name}`, upstream: 'registry', summary, public: true, roles: [], org: none,
+});
 
 /** Workflow steps; only drafting-side steps are open to systems (approval is a person's act under the decree). */
 const transition = (step: string, roles: Role[], summary: string, systems: boolean): AccessRule => ({
@@ -99,11 +106,14 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   { method: 'POST', path: `${P}/trust-anchors`, upstream: 'registry', summary: 'Add a trust anchor', roles: ['admin'], org: none, idempotent: true },
   { method: 'GET', path: `${P}/requests`, upstream: 'registry', summary: 'List lifecycle requests', scope: 'registry:read', roles: ALL_ROLES, org: list },
   { method: 'GET', path: `${P}/requests/:id`, upstream: 'registry', summary: 'A lifecycle request', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head', 'official'], officialSelf: true, org: res('request') },
-  { method: 'POST', path: `${P}/requests`, upstream: 'registry', summary: 'Draft a lifecycle request', scope: 'registry:write', roles: ['admin', 'it-officer'], org: body(), idempotent: true },
+  // A request names a certificate, official, device or organisation: the registry's workflow finds its managing agency.
+  { method: 'POST', path: `${P}/requests`, upstream: 'registry', summary: 'Draft a lifecycle request', scope: 'registry:write', roles: ['admin', 'it-officer'], org: workflow, idempotent: true },
   transition('submit', ['admin', 'it-officer'], 'Submit a request', true),
-  transition('approve', ['admin', 'agency-head'], 'Approve a request', false),
-  transition('reject', ['admin', 'agency-head'], 'Reject a request', false),
-  transition('send', ['admin', 'it-officer'], 'Send a request to the CA', false),
+  // The head of the directly managing agency approves; a province-wide admin does not approve in an agency's name.
+  transition('approve', ['agency-head'], 'Approve a request', false),
+  transition('reject', ['agency-head'], 'Reject a request', false),
+  // The records clerk keeps the organisation certificate and may send the signed letter.
+  transition('send', ['admin', 'it-officer', 'clerk'], 'Send a request to the CA', false),
   transition('fulfil', ['admin', 'it-officer'], 'Record a request as fulfilled', false),
   transition('cancel', ['admin', 'it-officer'], 'Cancel a request', true),
   { method: 'POST', path: `${P}/certificates/upload`, upstream: 'registry', summary: 'Register a certificate from an uploaded file', roles: ['admin'], org: none, idempotent: true },
@@ -125,9 +135,10 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   { method: 'POST', path: `${P}/trust-anchors/:id/disable`, upstream: 'registry', summary: 'Disable a trust anchor', roles: ['admin'], org: none },
   { method: 'POST', path: `${P}/trust-anchors/:id/enable`, upstream: 'registry', summary: 'Enable a trust anchor', roles: ['admin'], org: none },
   { method: 'DELETE', path: `${P}/trust-anchors/:id`, upstream: 'registry', summary: 'Remove a trust anchor', roles: ['admin'], org: none },
-  { method: 'GET', path: `${P}/requests/:id/letter`, upstream: 'registry', summary: 'The letter of a lifecycle request', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: res('request') },
-  { method: 'POST', path: `${P}/requests/:id/letter`, upstream: 'registry', summary: 'Draw up the letter of a lifecycle request', roles: ['admin', 'it-officer'], org: res('request') },
-  { method: 'POST', path: `${P}/personnel-changes`, upstream: 'registry', summary: 'Record personnel changes (appointments, transfers, departures)', roles: ['admin'], org: none, idempotent: true },
+  { method: 'GET', path: `${P}/requests/:id/letter`, upstream: 'registry', summary: 'The letter of a lifecycle request', scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head', 'clerk'], org: res('request') },
+  { method: 'POST', path: `${P}/requests/:id/letter`, upstream: 'registry', summary: 'Sign (again) the letter of an approved request with the organisation certificate', roles: ['admin', 'it-officer', 'clerk'], org: res('request') },
+  // An HR system may report a departure (drafts only); the registry checks the official's managing agency.
+  { method: 'POST', path: `${P}/personnel-changes`, upstream: 'registry', summary: 'Record a personnel change (retirement, resignation, transfer, death): raises the drafts', scope: 'registry:write', roles: ['admin', 'it-officer'], org: workflow, idempotent: true },
   { method: 'POST', path: `${P}/organization-changes`, upstream: 'registry', summary: 'Record organisation changes', roles: ['admin'], org: none, idempotent: true },
   { method: 'GET', path: `${P}/notifications`, upstream: 'registry', summary: 'Notifications of pending certificate actions', scope: 'registry:read', roles: STAFF, org: list },
   { method: 'GET', path: `${P}/audit`, upstream: 'registry', summary: 'Query the audit log', roles: ['admin'], org: none },
@@ -137,7 +148,16 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   ...(['officials-without-certificate', 'subject-drift', 'devices-not-returned', 'overdue-requests'] as const).map((r): AccessRule => ({
     method: 'GET', path: `${P}/reports/${r}`, upstream: 'registry', summary: `Report: ${r.replace(/-/g, ' ')}`, scope: 'registry:read', roles: ['admin', 'it-officer', 'agency-head'], org: list,
   })),
+  devCa('GET', 'crl', 'The dev CA’s current CRL (DER)'),
+  devCa('GET', 'root.crl', 'The dev root CA’s CRL (DER)'),
+  devCa('POST', 'ocsp', 'The dev CA’s OCSP responder (RFC 6960)'),
 ];
+
+/** The path a rule's upstream serves (public path without the prefix unless the rule says otherwise). */
+export const servicePathOf = (rule: AccessRule): string => rule.servicePath ?? (rule.path.startsWith(P) ? rule.path.slice(P.length) : rule.path);
+
+/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends. */
+export const REGISTRY_INTERNAL_ROUTES = ['GET /health', 'GET /health/ready', 'GET /ownership/:kind/:id', 'POST /signing-authorizations', 'POST /audit/events'] as const;
 
 /** The registry path prefixes the gateway proxies 1:1. */
 export const REGISTRY_PREFIXES = ['organizations', 'officials', 'devices', 'certificates', 'trust-anchors', 'requests', 'audit', 'reports', 'personnel-changes', 'organization-changes', 'notifications'] as const;

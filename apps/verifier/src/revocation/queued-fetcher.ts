@@ -1,0 +1,48 @@
+import type { RevocationFetcher, RevocationSource } from '@kyso/pki';
+import { CrlCache, isFresh } from './crl-cache';
+import { RevocationJobs } from './revocation-queue';
+
+export interface FetchRecord {
+  kind: RevocationSource;
+  url: string;
+  fetchedAt: Date;
+}
+
+export interface QueuedFetcherOptions {
+  cache: CrlCache;
+  jobs: RevocationJobs;
+  crlMaxAgeMs: number;
+  /** How long one validation waits for one download. */
+  waitMs: number;
+  clock?: () => Date;
+}
+
+/**
+ * The RevocationFetcher a validation uses: CRLs from the shared cache while fresh, otherwise a
+ * download by the revocation workers (shared by every validation asking for that URL at the same
+ * time); OCSP always through a job. Any failure or timeout throws, which the checkers turn into
+ * `unknown` (never good). Make one per validation: it records what it fetched, and when.
+ */
+export class QueuedRevocationFetcher implements RevocationFetcher {
+  readonly fetches: FetchRecord[] = [];
+
+  constructor(private readonly opts: QueuedFetcherOptions) {}
+
+  async fetchCrl(url: string): Promise<Uint8Array> {
+    const now = (this.opts.clock ?? (() => new Date()))();
+    let crl = await this.opts.cache.get(url);
+    if (!crl || !isFresh(crl, now, this.opts.crlMaxAgeMs)) {
+      await this.opts.jobs.fetchCrl(url, this.opts.waitMs);
+      crl = await this.opts.cache.get(url);
+      if (!crl) throw new Error(`CRL_NOT_CACHED: ${url} was fetched but is not in the cache`);
+    }
+    this.fetches.push({ kind: 'crl', url, fetchedAt: crl.fetchedAt });
+    return crl.der;
+  }
+
+  async fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array> {
+    const r = await this.opts.jobs.fetchOcsp(url, request, this.opts.waitMs);
+    this.fetches.push({ kind: 'ocsp', url, fetchedAt: new Date(r.fetchedAt) });
+    return new Uint8Array(Buffer.from(r.response, 'base64'));
+  }
+}
