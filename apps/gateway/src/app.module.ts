@@ -6,6 +6,7 @@ import { AuditSink } from './audit-sink';
 import { ACCESS_DEPS, AccessDeps, AccessGuard } from './authz/access.guard';
 import { httpCheck, ReadinessCheck } from './health';
 import { HealthController, READINESS_CHECKS } from './health.controller';
+import { DevCaProxyController } from './dev-ca-proxy.controller';
 import { ApiKeyAdmin } from './identity/api-key-admin';
 import { ApiKeysController, AuthController, OperatorsController } from './identity/identity.controllers';
 import { Operators } from './identity/operators';
@@ -48,7 +49,7 @@ export class GatewayModule {
     };
     return {
       module: GatewayModule,
-      controllers: [AuthController, ApiKeysController, OperatorsController, SignaturesController, ValidationsController, HealthController, RegistryProxyController],
+      controllers: [AuthController, ApiKeysController, OperatorsController, SignaturesController, ValidationsController, HealthController, RegistryProxyController, DevCaProxyController],
       providers: [
         { provide: UPSTREAMS, useValue: r.upstreams },
         { provide: READINESS_CHECKS, useValue: checks },

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ACCESS_MATRIX, AccessRule, servicePathOf, Upstream } from './authz/matrix';
 import type { OpenApiSources } from './openapi';
-import { PUBLIC_PREFIX } from './proxy';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -138,15 +138,15 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
   });
 
   it('refuses with 403 SIGNING_NOT_ALLOWED and the registry reason, in Vietnamese too, and records the refusal without the PIN', async () => {
-    const res = await sign({ certificateId: 'cert-rsa', pin: '9999', actingOfficialId: OFFICIAL });
+    const res = await sign({ certificateId: 'cert-rsa', pin: 'pin-wrong-xyz', actingOfficialId: OFFICIAL });
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'WRONG_PIN', messageVi: 'Mã PIN ký số không đúng' });
-    expect(registry.requests.at(-1)).toMatchObject({ body: { certificateId: 'cert-rsa', actingOfficialId: OFFICIAL, pin: '9999' }, requestId: 'req-1' });
+    expect(registry.requests.at(-1)).toMatchObject({ body: { certificateId: 'cert-rsa', actingOfficialId: OFFICIAL, pin: 'pin-wrong-xyz' }, requestId: 'req-1' });
     const rows = await events();
     const refused = rows.find((e) => e.refusal_reason === 'WRONG_PIN');
     expect(refused).toMatchObject({ outcome: 'refused', refusal_code: 'SIGNING_NOT_ALLOWED', signed_document_sha256: null });
-    expect(JSON.stringify(rows)).not.toContain('9999');
+    expect(JSON.stringify(rows)).not.toContain('pin-wrong-xyz');
   });
 
   it('refuses another official with NOT_CERTIFICATE_HOLDER', async () => {

@@ -1,5 +1,5 @@
 import { ConfigError } from '@kyso/common';
-import { verifierConfigFromEnv } from './config';
+import { REVOCATION_DEFAULTS, revocationConfig, verifierConfigFromEnv } from './config';
 
 describe('verifierConfigFromEnv', () => {
   const saved = { ...process.env };
@@ -17,5 +17,27 @@ describe('verifierConfigFromEnv', () => {
     expect(() => verifierConfigFromEnv()).toThrow(/KYSO_VERIFIER_MAX_UPLOAD_BYTES/);
     process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_QUEUE_PREFIX: 'a b' };
     expect(() => verifierConfigFromEnv()).toThrow(/KYSO_QUEUE_PREFIX/);
+  });
+
+  it('reads the revocation settings, requiring revocation unless told otherwise', () => {
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16) };
+    expect(revocationConfig(verifierConfigFromEnv())).toEqual(REVOCATION_DEFAULTS);
+    expect(REVOCATION_DEFAULTS).toMatchObject({ required: true, crlMaxAgeMs: 3_600_000, waitMs: 15_000 });
+    process.env = {
+      KYSO_INTERNAL_TOKEN: 'x'.repeat(16),
+      KYSO_REVOCATION_FETCH_TIMEOUT_MS: '2000',
+      KYSO_REVOCATION_WAIT_MS: '5000',
+      KYSO_CRL_MAX_AGE_MS: '60000',
+      KYSO_REVOCATION_CONCURRENCY: '8',
+      KYSO_REVOCATION_REQUIRED: 'false',
+    };
+    expect(revocationConfig(verifierConfigFromEnv())).toMatchObject({ fetchTimeoutMs: 2000, waitMs: 5000, crlMaxAgeMs: 60000, concurrency: 8, required: false });
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_REVOCATION_REQUIRED: 'no' };
+    expect(() => verifierConfigFromEnv()).toThrow(/KYSO_REVOCATION_REQUIRED/);
+  });
+
+  it('fills revocation settings a config literal leaves out (the end-to-end harness builds one)', () => {
+    const literal = { revocation: { waitMs: 1_000, required: undefined } } as Parameters<typeof revocationConfig>[0];
+    expect(revocationConfig(literal)).toEqual({ ...REVOCATION_DEFAULTS, waitMs: 1_000 });
   });
 });

@@ -36,7 +36,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
   const dataSource = verifierDataSource(config.databaseUrl);
   await dataSource.initialize();
   // Closed in this order: workers (validations first, while downloads they wait for still run), then connections.
-  const workers: Worker[] = [];
+  const workers: { close(): Promise<void> }[] = [];
   const closers: (() => Promise<unknown> | void)[] = [];
   const close = async () => {
     for (const c of [...workers.map((w) => () => w.close()), ...closers.reverse(), () => dataSource.destroy()]) {

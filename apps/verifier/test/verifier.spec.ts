@@ -75,6 +75,9 @@ describe('verifier', () => {
       workerConcurrency: 2,
       jobAttempts: 20,
       jobBackoffMs: 100,
+      // This file tests the API, the queue and the registry's anchors; its test CAs name no CRL or
+      // OCSP URL, so revocation is not required here. revocation.spec.ts tests revocation.
+      revocation: { required: false },
     };
     app = await createVerifierApp(config);
     await app.listen(0, '127.0.0.1');

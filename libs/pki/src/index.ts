@@ -14,6 +14,8 @@ export * from './pades';
 export * from './x509/extensions';
 export * from './x509/algorithms';
 export * from './x509/parts';
+export * from './x509/key-cache';
+export { BoundedCache } from './x509/bounded-cache';
 export * from './revocation/types';
 export * from './revocation/ocsp';
 export * from './tsp';

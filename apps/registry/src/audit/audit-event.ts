@@ -28,6 +28,8 @@ export interface AuditQuery {
   action?: string;
   from?: Date;
   to?: Date;
+  /** Only entries about organisations, officials, certificates, devices and requests of these organisations (none: all). */
+  organizationIds?: string[];
   limit: number;
   offset: number;
 }

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Caller, CallerParam } from '@kyso/common';
+import { OwnershipService } from '../ownership/ownership.service';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { pageOf } from '../shared/list-query.dto';
 import { Acting, ActingParam } from './actor';
@@ -25,13 +27,16 @@ const EVENT_EXAMPLE = {
 @ApiInternal()
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly audit: PgAuditLog) {}
+  constructor(
+    private readonly audit: PgAuditLog,
+    private readonly ownership: OwnershipService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Query the audit log by entity, actor, action and time range (oldest first, paginated)' })
   @ApiResponse({ status: 200, type: AuditPageDto, content: { 'application/json': { example: { items: [EVENT_EXAMPLE], total: 1, limit: 100, offset: 0 } } } })
   @ApiProblem(400, 'Invalid query', ['INVALID_FIELD'])
-  async list(@Query() q: AuditQueryDto): Promise<{ items: AuditEventView[]; total: number; limit: number; offset: number }> {
+  async list(@Query() q: AuditQueryDto, @CallerParam() caller: Caller): Promise<{ items: AuditEventView[]; total: number; limit: number; offset: number }> {
     const page = pageOf(q);
     const { items, total } = await this.audit.query({
       ...page,
@@ -41,6 +46,8 @@ export class AuditController {
       action: q.action,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
+      // Not an admin: only entries about the records its organisations manage.
+      organizationIds: (await this.ownership.visibleTo(caller))?.organizationIds,
     });
     return { items: items.map(toAuditEventView), total, ...page };
   }

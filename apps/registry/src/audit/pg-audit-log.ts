@@ -11,6 +11,14 @@ export const VERIFY_BATCH = 1000;
 
 const COLUMNS = `seq::text AS seq, at, actor, action, entity_type, entity_id, before, after, request_id, prev_hash, hash`;
 
+/** An entry is about a record of the given organisations (`?`: uuid[]); the request: its managing agency. */
+const VISIBLE_ENTITY_SQL = `(
+  (entity_type = 'organization' AND entity_id IN (SELECT id::text FROM registry.organization WHERE id = ANY (?::uuid[])))
+  OR (entity_type = 'official' AND entity_id IN (SELECT id::text FROM registry.official WHERE organization_id = ANY (?::uuid[])))
+  OR (entity_type = 'certificate' AND entity_id IN (SELECT id::text FROM registry.certificate WHERE organization_id = ANY (?::uuid[])))
+  OR (entity_type = 'device' AND entity_id IN (SELECT id::text FROM registry.key_device WHERE organization_id = ANY (?::uuid[])))
+  OR (entity_type = 'request' AND entity_id IN (SELECT id::text FROM registry.lifecycle_request WHERE managing_organization_id = ANY (?::uuid[]))))`;
+
 interface Row {
   seq: string;
   at: Date;
@@ -107,7 +115,7 @@ export class PgAuditLog extends AuditLog {
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
       params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
+      where.push(sql.split('?').join(`$${params.length}`));
     };
     if (q.entityType) add('entity_type = ?', q.entityType);
     if (q.entityId) add('entity_id = ?', q.entityId);
@@ -115,6 +123,7 @@ export class PgAuditLog extends AuditLog {
     if (q.action) add('action = ?', q.action);
     if (q.from) add('at >= ?', q.from);
     if (q.to) add('at < ?', q.to);
+    if (q.organizationIds) add(VISIBLE_ENTITY_SQL, q.organizationIds);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM registry.audit_event ${clause}`, params);
     const rows: Row[] = await this.db.query(

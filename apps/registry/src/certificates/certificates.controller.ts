@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { badRequest } from '@kyso/common';
+import { badRequest, Caller, CallerParam } from '@kyso/common';
 import { Acting, ActingParam } from '../audit/actor';
+import { OwnershipService } from '../ownership/ownership.service';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
@@ -58,7 +59,10 @@ const links = (b: CertificateLinksDto) => ({
 @ApiInternal()
 @Controller('certificates')
 export class CertificatesController {
-  constructor(private readonly certificates: CertificatesService) {}
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly ownership: OwnershipService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register an issued certificate (PEM or base64 DER), its key location and the holder’s signing PIN' })
@@ -134,10 +138,11 @@ export class CertificatesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List certificates, optionally of one holder or organisation' })
+  @ApiOperation({ summary: "List certificates, optionally of one holder or organisation; only those the caller's organisations manage (an official: their own)" })
   @ApiResponse({ status: 200, type: [CertificateViewDto] })
-  list(@Query() query: ListCertificatesQueryDto): Promise<CertificateView[]> {
+  async list(@Query() query: ListCertificatesQueryDto, @CallerParam() caller: Caller): Promise<CertificateView[]> {
     return this.certificates.list({
+      visibleTo: await this.ownership.visibleTo(caller),
       ...pageOf(query),
       holderOfficialId: query.holderOfficialId?.toLowerCase(),
       organizationId: query.organizationId?.toLowerCase(),

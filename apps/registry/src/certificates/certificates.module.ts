@@ -1,3 +1,4 @@
+import { OwnershipModule } from '../ownership/ownership.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KeyDevicesModule } from '../devices/key-devices.module';
@@ -10,7 +11,7 @@ import { CertificatesService } from './certificates.service';
 import { PinHasher, ScryptPinHasher } from './pin-hasher';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CertificateEntity]), OrganizationsModule, OfficialsModule, KeyDevicesModule],
+  imports: [TypeOrmModule.forFeature([CertificateEntity]), OrganizationsModule, OfficialsModule, KeyDevicesModule, OwnershipModule],
   controllers: [CertificatesController],
   providers: [
     CertificatesService,

@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
+import type { VisibleTo } from '../ownership/visibility';
+import { restrictWhere } from '../ownership/visibility';
 import { CertificateRecord, CertificateStatus, NewCertificateRecord, SubjectType } from './certificate';
 import { CertificateEntity } from './certificate.entity';
 
 export interface CertificateFilter {
   holderOfficialId?: string;
   organizationId?: string;
+  /** Only what this caller sees (none: everything). */
+  visibleTo?: VisibleTo;
 }
 
 /** Persistence port for certificates. */
@@ -60,7 +64,9 @@ export class TypeOrmCertificatesRepository extends CertificatesRepository {
     const where: FindOptionsWhere<CertificateEntity> = {};
     if (q.holderOfficialId) where.holderOfficialId = q.holderOfficialId;
     if (q.organizationId) where.organizationId = q.organizationId;
-    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
+    const wheres = restrictWhere(where, q.visibleTo, 'organizationId', 'holderOfficialId');
+    if (!wheres.length) return [];
+    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
+import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { KeyDevicesService } from '../devices/key-devices.service';
@@ -119,21 +120,22 @@ export class CertificatesService {
   }
 
   /** Temporarily stops use (tạm dừng); only an active, unexpired certificate. */
-  suspend(id: string, acting: Acting = SERVICE): Promise<CertificateView> {
-    return this.setStatus(id, 'suspended', acting, (c, now) => this.requireStatus(c, now, ['active'], 'suspended'), () => ({ revocationReason: null, revokedAt: null }));
+  suspend(id: string, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
+    return this.setStatus(id, 'suspended', acting, manager, (c, now) => this.requireStatus(c, now, ['active'], 'suspended'), () => ({ revocationReason: null, revokedAt: null }));
   }
 
   /** Lifts a suspension. */
-  reinstate(id: string, acting: Acting = SERVICE): Promise<CertificateView> {
-    return this.setStatus(id, 'active', acting, (c, now) => this.requireStatus(c, now, ['suspended'], 'reinstated'), () => ({ revocationReason: null, revokedAt: null }));
+  reinstate(id: string, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
+    return this.setStatus(id, 'active', acting, manager, (c, now) => this.requireStatus(c, now, ['suspended'], 'reinstated'), () => ({ revocationReason: null, revokedAt: null }));
   }
 
   /** Revokes (thu hồi) with an RFC 5280 reason and date; final. */
-  revoke(id: string, revocation: { reason: RevocationReason; at?: Date }, acting: Acting = SERVICE): Promise<CertificateView> {
+  revoke(id: string, revocation: { reason: RevocationReason; at?: Date }, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
     return this.setStatus(
       id,
       'revoked',
       acting,
+      manager,
       (c) => {
         if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', 'The certificate is already revoked');
       },
@@ -150,11 +152,14 @@ export class CertificatesService {
     id: string,
     status: CertificateStatus,
     acting: Acting,
+    /** The caller's transaction (the lifecycle's), else a new one. */
+    manager: EntityManager | undefined,
     check: (c: CertificateRecord, now: Date) => void,
     revocation: (now: Date) => { revocationReason: string | null; revokedAt: Date | null },
   ): Promise<CertificateView> {
     const now = this.clock.now();
-    const saved = await this.tx.run(async (m) => {
+    const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
+    const saved = await run(async (m) => {
       const before = await this.certificates.lock(id, m);
       if (!before) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate ${id}`);
       check(before, now);

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Caller, CallerParam } from '@kyso/common';
 import { Acting, ActingParam } from '../audit/actor';
+import { OwnershipService } from '../ownership/ownership.service';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
@@ -22,7 +24,10 @@ const EXAMPLE = {
 @ApiInternal()
 @Controller('devices')
 export class KeyDevicesController {
-  constructor(private readonly devices: KeyDevicesService) {}
+  constructor(
+    private readonly devices: KeyDevicesService,
+    private readonly ownership: OwnershipService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register a key device (USB token)' })
@@ -45,10 +50,10 @@ export class KeyDevicesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List key devices, optionally by organisation, holder or state' })
+  @ApiOperation({ summary: "List key devices, optionally by organisation, holder or state; only those the caller's organisations manage (an official: their own)" })
   @ApiResponse({ status: 200, type: [KeyDeviceDto] })
-  list(@Query() query: ListKeyDevicesQueryDto): Promise<KeyDevice[]> {
-    return this.devices.list({ ...pageOf(query), organizationId: query.organizationId?.toLowerCase(), holderOfficialId: query.holderOfficialId?.toLowerCase(), state: query.state });
+  async list(@Query() query: ListKeyDevicesQueryDto, @CallerParam() caller: Caller): Promise<KeyDevice[]> {
+    return this.devices.list({ ...pageOf(query), visibleTo: await this.ownership.visibleTo(caller), organizationId: query.organizationId?.toLowerCase(), holderOfficialId: query.holderOfficialId?.toLowerCase(), state: query.state });
   }
 
   @Get(':id')

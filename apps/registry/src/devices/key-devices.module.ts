@@ -1,3 +1,4 @@
+import { OwnershipModule } from '../ownership/ownership.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OfficialsModule } from '../officials/officials.module';
@@ -8,7 +9,7 @@ import { KeyDevicesRepository, TypeOrmKeyDevicesRepository } from './key-devices
 import { KeyDevicesService } from './key-devices.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([KeyDeviceEntity]), OrganizationsModule, OfficialsModule],
+  imports: [TypeOrmModule.forFeature([KeyDeviceEntity]), OrganizationsModule, OfficialsModule, OwnershipModule],
   controllers: [KeyDevicesController],
   providers: [KeyDevicesService, { provide: KeyDevicesRepository, useClass: TypeOrmKeyDevicesRepository }],
   exports: [KeyDevicesService],

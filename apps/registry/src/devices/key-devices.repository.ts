@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
+import type { VisibleTo } from '../ownership/visibility';
+import { restrictWhere } from '../ownership/visibility';
 import { DeviceState, Handover, KeyDevice, NewKeyDevice } from './key-device';
 import { KeyDeviceEntity } from './key-device.entity';
 
@@ -9,6 +11,8 @@ export interface KeyDeviceFilter {
   organizationId?: string;
   holderOfficialId?: string;
   state?: DeviceState;
+  /** Only what this caller sees (none: everything). */
+  visibleTo?: VisibleTo;
 }
 
 /** Persistence port for key devices and their hand-over records. */
@@ -71,7 +75,9 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
     if (q.organizationId) where.organizationId = q.organizationId;
     if (q.holderOfficialId) where.holderOfficialId = q.holderOfficialId;
     if (q.state) where.state = q.state;
-    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toKeyDevice);
+    const wheres = restrictWhere(where, q.visibleTo, 'organizationId', 'holderOfficialId');
+    if (!wheres.length) return [];
+    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toKeyDevice);
   }
 
   async insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover> {

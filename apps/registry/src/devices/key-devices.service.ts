@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
+import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { OfficialsService } from '../officials/officials.service';
@@ -61,7 +62,8 @@ export class KeyDevicesService {
    * Records a hand-over: the device changes state (and holder) and the record says who handed it,
    * who received it, when. Illegal moves are refused with 409 ILLEGAL_DEVICE_MOVE.
    */
-  async move(id: string, move: DeviceMove, acting: Acting = SERVICE): Promise<{ device: KeyDevice; handover: Handover }> {
+  /** With `manager`, inside the caller's transaction (a lifecycle request's fulfilment). */
+  async move(id: string, move: DeviceMove, acting: Acting = SERVICE, manager?: EntityManager): Promise<{ device: KeyDevice; handover: Handover }> {
     const handedBy = await this.party(move.handedBy, 'handedBy');
     const receivedBy = await this.party(move.receivedBy, 'receivedBy');
     if (move.toState === 'issued') {
@@ -70,7 +72,8 @@ export class KeyDevicesService {
     } else if (move.holderOfficialId) {
       throw badRequest('INVALID_FIELD', 'holderOfficialId is given only when the device is issued');
     }
-    return this.tx.run(async (m) => {
+    const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
+    return run(async (m) => {
       const before = await this.devices.lock(id, m);
       if (!before) throw notFound('DEVICE_NOT_FOUND', `No key device ${id}`);
       if (!canMove(before.state, move.toState)) {

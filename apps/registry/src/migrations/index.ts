@@ -20,6 +20,7 @@ import { CreateRequestLetter1797000000200 } from './1797000000200-CreateRequestL
 import { CreateChangeEvent1797000000300 } from './1797000000300-CreateChangeEvent';
 import { CreateNotification1797000000400 } from './1797000000400-CreateNotification';
 import { CreateCertificatePinLock1797000000500 } from './1797000000500-CreateCertificatePinLock';
+import { AllowOrganizationMoveChange1797000000600 } from './1797000000600-AllowOrganizationMoveChange';
 
 /** Listed explicitly (not globbed) so ts-jest, ts-node and the compiled dist all find the same set, in order. */
 export const REGISTRY_MIGRATIONS = [
@@ -45,4 +46,5 @@ export const REGISTRY_MIGRATIONS = [
   CreateChangeEvent1797000000300,
   CreateNotification1797000000400,
   CreateCertificatePinLock1797000000500,
+  AllowOrganizationMoveChange1797000000600,
 ];

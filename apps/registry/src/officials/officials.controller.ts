@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest } from '@kyso/common';
+import { badRequest, Caller, CallerParam } from '@kyso/common';
+import { OwnershipService } from '../ownership/ownership.service';
+import { isVisible } from '../ownership/visibility';
 import { Acting, ActingParam } from '../audit/actor';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
@@ -29,7 +31,10 @@ const PNG_PROBLEMS = ['NOT_A_PNG', 'PNG_CORRUPT', 'PNG_NOT_TRANSPARENT', 'IMAGE_
 @ApiInternal()
 @Controller('officials')
 export class OfficialsController {
-  constructor(private readonly officials: OfficialsService) {}
+  constructor(
+    private readonly officials: OfficialsService,
+    private readonly ownership: OwnershipService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register an official of an organisation' })
@@ -52,10 +57,10 @@ export class OfficialsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List officials, optionally of one organisation or employment status' })
+  @ApiOperation({ summary: "List officials, optionally of one organisation or employment status; only those the caller's organisations manage (an official: themselves)" })
   @ApiResponse({ status: 200, type: [OfficialDto] })
-  list(@Query() query: ListOfficialsQueryDto): Promise<OfficialView[]> {
-    return this.officials.list({ ...pageOf(query), organizationId: query.organizationId?.toLowerCase(), employmentStatus: query.employmentStatus });
+  async list(@Query() query: ListOfficialsQueryDto, @CallerParam() caller: Caller): Promise<OfficialView[]> {
+    return this.officials.list({ ...pageOf(query), visibleTo: await this.ownership.visibleTo(caller), organizationId: query.organizationId?.toLowerCase(), employmentStatus: query.employmentStatus });
   }
 
   @Post('lookup')
@@ -63,8 +68,9 @@ export class OfficialsController {
   @ApiOperation({ summary: 'Find officials by exact national ID number (blind index; the number is never stored in clear)' })
   @ApiBody({ type: LookupOfficialDto })
   @ApiResponse({ status: 200, type: [OfficialDto] })
-  lookup(@Body() body: LookupOfficialDto): Promise<OfficialView[]> {
-    return this.officials.findByNationalId(body.nationalId);
+  async lookup(@Body() body: LookupOfficialDto, @CallerParam() caller: Caller): Promise<OfficialView[]> {
+    const visible = await this.ownership.visibleTo(caller);
+    return (await this.officials.findByNationalId(body.nationalId)).filter((o) => isVisible(visible, o.organizationId, o.id));
   }
 
   @Get(':id')

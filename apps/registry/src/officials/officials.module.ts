@@ -1,3 +1,4 @@
+import { OwnershipModule } from '../ownership/ownership.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { RegistryConfig } from '../config';
@@ -11,7 +12,7 @@ import { OfficialsRepository, TypeOrmOfficialsRepository } from './officials.rep
 import { OfficialsService } from './officials.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OfficialEntity]), OrganizationsModule],
+  imports: [TypeOrmModule.forFeature([OfficialEntity]), OrganizationsModule, OwnershipModule],
   controllers: [OfficialsController],
   providers: [
     OfficialsService,

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
+import type { VisibleTo } from '../ownership/visibility';
+import { restrictWhere } from '../ownership/visibility';
 import type { NationalIdKind } from './national-id';
 import type { ProtectedNationalId } from './national-ids';
 import { EmploymentStatus, Official, OfficialRecord, OfficialRole } from './official';
@@ -26,6 +28,8 @@ export interface SignatureImage {
 export interface OfficialFilter {
   organizationId?: string;
   employmentStatus?: EmploymentStatus;
+  /** Only what this caller sees (none: everything); an official sees their own record. */
+  visibleTo?: VisibleTo;
 }
 
 /** Persistence port for officials and their signature images. */
@@ -86,7 +90,9 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
     const where: FindOptionsWhere<OfficialEntity> = {};
     if (q.organizationId) where.organizationId = q.organizationId;
     if (q.employmentStatus) where.employmentStatus = q.employmentStatus;
-    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
+    const wheres = restrictWhere(where, q.visibleTo, 'organizationId', 'id');
+    if (!wheres.length) return [];
+    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
   }
 
   async findByNationalIdIndex(index: string): Promise<OfficialRecord[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, unprocessable } from '@kyso/common';
 import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -46,7 +47,8 @@ export class OfficialsService {
   }
 
   /** Changes an official's data; personnel changes (employment status, transfer) go through here too. */
-  async update(id: string, patch: OfficialPatch, acting: Acting = SERVICE): Promise<OfficialView> {
+  /** With `manager`, inside the caller's transaction (a personnel change). */
+  async update(id: string, patch: OfficialPatch, acting: Acting = SERVICE, manager?: EntityManager): Promise<OfficialView> {
     const row: OfficialRowPatch = {
       fullName: patch.fullName,
       email: patch.email,
@@ -58,7 +60,8 @@ export class OfficialsService {
     for (const k of Object.keys(row) as (keyof OfficialRowPatch)[]) if (row[k] === undefined) delete row[k];
     if (patch.nationalId !== undefined) row.nationalId = patch.nationalId === null ? null : this.nationalIds.protect(patch.nationalId);
     if (patch.organizationId) await this.organizations.requireActive(patch.organizationId);
-    const saved = await this.tx.run(async (m) => {
+    const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
+    const saved = await run(async (m) => {
       const before = await this.officials.lock(id, m);
       if (!before) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
       const after = await this.officials.update(id, row, m);

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Caller, CallerParam } from '@kyso/common';
 import { Acting, ActingParam } from '../audit/actor';
+import { OwnershipService } from '../ownership/ownership.service';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
@@ -46,7 +48,10 @@ const toNew = (b: CreateOrganizationDto, parentId: string | null): NewOrganizati
 @ApiInternal()
 @Controller('organizations')
 export class OrganizationsController {
-  constructor(private readonly organizations: OrganizationsService) {}
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly ownership: OwnershipService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register an organisation (cơ quan, tổ chức)' })
@@ -62,8 +67,15 @@ export class OrganizationsController {
   @Get()
   @ApiOperation({ summary: 'List organisations, optionally by status or parent' })
   @ApiResponse({ status: 200, type: [OrganizationDto] })
-  list(@Query() query: ListOrganizationsQueryDto): Promise<Organization[]> {
-    return this.organizations.list({ ...pageOf(query), status: query.status, parentId: query.parentId?.toLowerCase() });
+  async list(@Query() query: ListOrganizationsQueryDto, @CallerParam() caller: Caller): Promise<Organization[]> {
+    return this.organizations.list({ ...pageOf(query), visibleTo: await this.organizationsVisibleTo(caller), status: query.status, parentId: query.parentId?.toLowerCase() });
+  }
+
+  /** The organisations a caller's roles manage, and an official's own organisation. */
+  private async organizationsVisibleTo(caller: Caller) {
+    const v = await this.ownership.visibleTo(caller);
+    const own = v?.officialId ? await this.ownership.organizationOfOfficial(v.officialId) : undefined;
+    return v && { organizationIds: own ? [...v.organizationIds, own] : v.organizationIds, officialId: null };
   }
 
   @Get(':id')

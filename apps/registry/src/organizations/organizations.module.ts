@@ -1,3 +1,4 @@
+import { OwnershipModule } from '../ownership/ownership.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationEntity } from './organization.entity';
@@ -6,7 +7,7 @@ import { OrganizationsRepository, TypeOrmOrganizationsRepository } from './organ
 import { OrganizationsService } from './organizations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrganizationEntity])],
+  imports: [TypeOrmModule.forFeature([OrganizationEntity]), OwnershipModule],
   controllers: [OrganizationsController],
   providers: [OrganizationsService, { provide: OrganizationsRepository, useClass: TypeOrmOrganizationsRepository }],
   exports: [OrganizationsService],

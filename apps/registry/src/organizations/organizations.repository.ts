@@ -3,9 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import type { AuditActor } from '../audit/audit-log';
 import type { Page } from '../shared/list-query.dto';
+import type { VisibleTo } from '../ownership/visibility';
+import { restrictWhere } from '../ownership/visibility';
 import { NewOrganization, Organization, OrganizationStatus } from './organization';
 import { OrganizationEntity } from './organization.entity';
 import { OrganizationEvent, OrganizationEventType } from './organization-event';
+
+/** A page of organisations, optionally by status or parent, restricted to what a caller sees. */
+export type OrganizationListQuery = Page & { status?: OrganizationStatus; parentId?: string; visibleTo?: VisibleTo };
 
 /** Persistence port for organisations: domain records in and out, never entities. Writes take the transaction's manager. */
 export abstract class OrganizationsRepository {
@@ -14,7 +19,7 @@ export abstract class OrganizationsRepository {
   /** Reads and row-locks (FOR UPDATE) for a change in this transaction. */
   abstract lock(id: string, m: EntityManager): Promise<Organization | undefined>;
   abstract update(id: string, patch: Partial<Omit<Organization, 'id' | 'createdAt'>>, m: EntityManager): Promise<Organization>;
-  abstract list(page: Page & { status?: OrganizationStatus; parentId?: string }): Promise<Organization[]>;
+  abstract list(page: OrganizationListQuery): Promise<Organization[]>;
   abstract findByIds(ids: string[]): Promise<Organization[]>;
   /** Ids of every organisation below `id` in the tree (not itself). */
   abstract descendantIds(id: string, m?: EntityManager): Promise<string[]>;
@@ -59,11 +64,13 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
     return (await this.findById(id, m))!;
   }
 
-  async list(q: Page & { status?: OrganizationStatus; parentId?: string }): Promise<Organization[]> {
+  async list(q: OrganizationListQuery): Promise<Organization[]> {
     const where: FindOptionsWhere<OrganizationEntity> = {};
     if (q.status) where.status = q.status;
     if (q.parentId) where.parentId = q.parentId;
-    return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toOrganization);
+    const wheres = restrictWhere(where, q.visibleTo, 'id');
+    if (!wheres.length) return [];
+    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toOrganization);
   }
 
   async findByIds(ids: string[]): Promise<Organization[]> {

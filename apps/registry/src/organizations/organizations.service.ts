@@ -10,7 +10,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { NewOrganization, Organization, organizationSnapshot, OrganizationStatus } from './organization';
 import { NoOrganizationEvents, OrganizationEvent, OrganizationEventDetails, OrganizationEvents, OrganizationEventType } from './organization-event';
-import { ORGANIZATION_CODE_KEY, OrganizationsRepository } from './organizations.repository';
+import { ORGANIZATION_CODE_KEY, OrganizationListQuery, OrganizationsRepository } from './organizations.repository';
 
 type Patch = Partial<Omit<Organization, 'id' | 'createdAt'>>;
 
@@ -45,7 +45,7 @@ export class OrganizationsService {
     return org;
   }
 
-  list(page: Page & { status?: OrganizationStatus; parentId?: string }): Promise<Organization[]> {
+  list(page: OrganizationListQuery): Promise<Organization[]> {
     return this.organizations.list(page);
   }
 

@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
+import { OfficialsModule } from '../officials/officials.module';
+import { OrganizationEvents } from '../organizations/organization-event';
 import { OwnershipModule } from '../ownership/ownership.module';
 import { RequestsModule } from '../requests/requests.module';
+import { OrganizationEventDrafts } from './organization-event-drafts';
 import { PersonnelController } from './personnel.controller';
 import { PersonnelService } from './personnel.service';
 
+/** Personnel and organisation changes; also the OrganizationEvents port the organisations context calls. */
 @Module({
-  imports: [RequestsModule, OwnershipModule],
+  imports: [RequestsModule, OwnershipModule, OfficialsModule],
   controllers: [PersonnelController],
-  providers: [PersonnelService],
+  providers: [PersonnelService, { provide: OrganizationEvents, useClass: OrganizationEventDrafts }],
 })
 export class PersonnelModule {}

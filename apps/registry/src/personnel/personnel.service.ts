@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { badRequest, Caller, forbidden, notFound } from '@kyso/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log';
-import { callerScope } from '../ownership/ownership';
 import { OwnershipService } from '../ownership/ownership.service';
 import type { RequestView } from '../requests/request';
 import { actorOf } from '../requests/request-mapping';
@@ -10,14 +9,27 @@ import type { CreateRequestInput } from '../requests/request-subject';
 import { RequestsService } from '../requests/requests.service';
 import { mayTakeStep } from '../requests/workflow';
 import { ChangeEventEntity, NotificationEntity } from './change-event.entity';
+import type { EmploymentStatus } from '../officials/official';
+import { OfficialsService } from '../officials/officials.service';
 
 export const PERSONNEL_KINDS = ['retirement', 'resignation', 'transfer', 'death'] as const;
 export type PersonnelKind = (typeof PERSONNEL_KINDS)[number];
-export const ORGANIZATION_CHANGE_KINDS = ['rename', 'merge', 'split', 'dissolve'] as const;
+export const ORGANIZATION_CHANGE_KINDS = ['rename', 'move', 'merge', 'split', 'dissolve'] as const;
 export type OrganizationChangeKind = (typeof ORGANIZATION_CHANGE_KINDS)[number];
 
+/** What a personnel change does to the official's record (a transfer moves them to the new organisation). */
+const EMPLOYMENT_AFTER: Record<Exclude<PersonnelKind, 'transfer'>, EmploymentStatus> = { retirement: 'retired', resignation: 'dismissed', death: 'dismissed' };
+
+export interface OrganizationChangeInput {
+  kind: OrganizationChangeKind;
+  organizationIds: string[];
+  effectiveDate: string;
+  newName?: string;
+  targetOrganizationId?: string;
+}
+
 const PERSONNEL_VI: Record<PersonnelKind, string> = { retirement: 'nghỉ hưu', resignation: 'thôi việc', transfer: 'chuyển công tác', death: 'qua đời' };
-const ORGANIZATION_VI: Record<OrganizationChangeKind, string> = { rename: 'đổi tên', merge: 'sáp nhập, hợp nhất', split: 'chia, tách', dissolve: 'giải thể' };
+const ORGANIZATION_VI: Record<OrganizationChangeKind, string> = { rename: 'đổi tên', move: 'chuyển cơ quan chủ quản', merge: 'sáp nhập, hợp nhất', split: 'chia, tách', dissolve: 'giải thể' };
 
 export interface ChangeOutcome {
   changeEventId: string;
@@ -46,6 +58,7 @@ export class PersonnelService {
     private readonly requests: RequestsService,
     private readonly ownership: OwnershipService,
     private readonly audit: AuditLog,
+    private readonly officials: OfficialsService,
   ) {}
 
   async personnelChange(caller: Caller, input: { officialId: string; kind: PersonnelKind; effectiveDate: string; newOrganizationId?: string }, requestId: string | null): Promise<ChangeOutcome> {
@@ -72,6 +85,9 @@ export class PersonnelService {
         drafts.push(...devices.map((d): CreateRequestInput => ({ type: 'return-device', deviceId: d.id, reason: input.kind })));
       }
       const requests = await this.raise(m, caller, event.id, 'personnel-change', drafts, requestId);
+      // The official's record follows the change, in the same transaction (audited by OfficialsService).
+      const patch = input.kind === 'transfer' ? { organizationId: input.newOrganizationId } : { employmentStatus: EMPLOYMENT_AFTER[input.kind] };
+      await this.officials.update(input.officialId, patch, { actor: actorOf(caller), requestId }, m);
       const message = `Cán bộ ${official.full_name} ${PERSONNEL_VI[input.kind]} từ ngày ${input.effectiveDate}: đã lập ${requests.length} dự thảo yêu cầu cần xử lý.`;
       const notificationIds = await this.notify(m, event.id, `personnel.${input.kind}`, message, requests);
       if (notificationIds.length === 0) notificationIds.push(await this.notifyOne(m, managing, event.id, `personnel.${input.kind}`, message, []));
@@ -79,12 +95,13 @@ export class PersonnelService {
     });
   }
 
-  async organizationChange(
-    caller: Caller,
-    input: { kind: OrganizationChangeKind; organizationIds: string[]; effectiveDate: string; newName?: string; targetOrganizationId?: string },
-    requestId: string | null,
-  ): Promise<ChangeOutcome> {
-    return this.db.transaction(async (m) => {
+  organizationChange(caller: Caller, input: OrganizationChangeInput, requestId: string | null): Promise<ChangeOutcome> {
+    return this.db.transaction((m) => this.organizationChangeIn(m, caller, input, requestId));
+  }
+
+  /** As organizationChange, inside the caller's transaction (an organisation event being recorded). */
+  async organizationChangeIn(m: EntityManager, caller: Caller, input: OrganizationChangeInput, requestId: string | null): Promise<ChangeOutcome> {
+    {
       const known: { id: string }[] = await m.query('SELECT id FROM registry.organization WHERE id = ANY ($1::uuid[])', [input.organizationIds]);
       const missing = input.organizationIds.filter((id) => !known.some((k) => k.id === id));
       if (missing.length) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${missing.join(', ')}`);
@@ -116,11 +133,13 @@ export class PersonnelService {
       const message = `Cơ quan, tổ chức ${ORGANIZATION_VI[input.kind]} từ ngày ${input.effectiveDate}${input.newName ? ` (tên mới: ${input.newName})` : ''}: đã lập dự thảo yêu cầu cho các chứng thư số, thiết bị bị ảnh hưởng.`;
       const notificationIds = await this.notify(m, event.id, `organization.${input.kind}`, message, requests);
       return { changeEventId: event.id, requests, notificationIds };
-    });
+    }
   }
 
   async notifications(caller: Caller, page: { limit: number; offset: number }) {
-    const scope = callerScope(caller);
+    // Notices go to the IT officers of a managing agency: an official's own role sees none.
+    const visible = await this.ownership.visibleTo(caller);
+    const scope = visible ? visible.organizationIds : 'all';
     if (scope !== 'all' && scope.length === 0) return [];
     const qb = this.db.getRepository(NotificationEntity).createQueryBuilder('n');
     if (scope !== 'all') qb.where('n.organization_id IN (:...scope)', { scope });
@@ -130,7 +149,8 @@ export class PersonnelService {
 
   /** Pending drafts and requests raised by personnel and organisation changes (dashboard). */
   async pendingReport(caller: Caller) {
-    const scope = callerScope(caller);
+    const visible = await this.ownership.visibleTo(caller);
+    const scope = visible ? visible.organizationIds : 'all';
     if (scope !== 'all' && scope.length === 0) return [];
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT r.id AS "requestId", r.type, r.status, r.reason, r.certificate_id AS "certificateId", r.device_id AS "deviceId",
@@ -181,6 +201,7 @@ export class PersonnelService {
 /** Which draft an organisation change raises for one certificate (R9 change of information, R10 revocation). */
 export function draftFor(kind: OrganizationChangeKind, c: CertRow, details: Record<string, unknown>): CreateRequestInput {
   if (kind === 'rename') return { type: 'change', certificateId: c.id, reason: 'organization-renamed', details };
+  if (kind === 'move') return { type: 'change', certificateId: c.id, reason: 'organization-reorganized', details };
   if (kind === 'dissolve') {
     const reason = c.subject_type === 'organization' ? 'organization-dissolved' : c.subject_type === 'device' ? 'device-end-of-operation' : 'position-changed';
     return { type: 'revoke', certificateId: c.id, reason, details };

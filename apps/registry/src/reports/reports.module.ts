@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { OwnershipModule } from '../ownership/ownership.module';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
-@Module({ controllers: [ReportsController], providers: [ReportsService], exports: [ReportsService] })
+@Module({ imports: [OwnershipModule], controllers: [ReportsController], providers: [ReportsService], exports: [ReportsService] })
 export class ReportsModule {}

@@ -6,6 +6,7 @@ import { RETURN_OWED_SQL } from '../devices/key-devices.repository';
 import { Clock } from '../shared/clock';
 import type { Column } from './csv';
 import { subjectDrift } from './drift';
+import type { VisibleTo } from '../ownership/visibility';
 
 /** A row as the pg driver returns it; each report maps it to typed fields. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,10 @@ export interface Report<R> {
   rows: R[];
 }
 
+/** Organisations whose rows a caller sees (null: all); `$n` is its parameter. */
+const within = (column: string, n: number) => `($${n}::uuid[] IS NULL OR ${column} = ANY ($${n}::uuid[]))`;
+const orgsOf = (v: VisibleTo | undefined) => (v ? v.organizationIds : null);
+
 const daysBetween = (a: Date, b: Date) => Math.floor((b.getTime() - a.getTime()) / DAY_MS);
 
 /** Read-only reports over the registry tables; plain SQL, no writes. */
@@ -40,16 +45,16 @@ export class ReportsService {
   }
 
   /** Certificates (active or suspended) whose notAfter falls within the next `days` days. */
-  async expiring(days: number) {
+  async expiring(days: number, visibleTo?: VisibleTo) {
     const now = this.clock.now();
     const rows: DbRow[] = await this.db.query(
       `SELECT c.id, c.serial_number, c.subject, c.subject_type, c.status, c.not_after, c.holder_official_id, o.full_name, c.organization_id, g.name AS organization_name
        FROM registry.certificate c
        JOIN registry.organization g ON g.id = c.organization_id
        LEFT JOIN registry.official o ON o.id = c.holder_official_id
-       WHERE c.status IN ('active', 'suspended') AND c.not_after >= $1 AND c.not_after <= $2
+       WHERE c.status IN ('active', 'suspended') AND c.not_after >= $1 AND c.not_after <= $2 AND ${within('c.organization_id', 3)}
        ORDER BY c.not_after, c.id LIMIT ${MAX_REPORT_ROWS}`,
-      [now, new Date(now.getTime() + days * DAY_MS)],
+      [now, new Date(now.getTime() + days * DAY_MS), orgsOf(visibleTo)],
     );
     const out = rows.map((r) => ({
       certificateId: r.id as string,
@@ -68,15 +73,15 @@ export class ReportsService {
   }
 
   /** Officials in active service without a personal certificate usable now. */
-  async officialsWithoutCertificate() {
+  async officialsWithoutCertificate(visibleTo?: VisibleTo) {
     const rows: DbRow[] = await this.db.query(
       `SELECT o.id, o.full_name, o.email, o.title, o.organization_id, g.name AS organization_name
        FROM registry.official o JOIN registry.organization g ON g.id = o.organization_id
-       WHERE o.employment_status = 'active' AND NOT EXISTS (
+       WHERE o.employment_status = 'active' AND ${within('o.organization_id', 2)} AND NOT EXISTS (
          SELECT 1 FROM registry.certificate c
          WHERE c.holder_official_id = o.id AND c.subject_type = 'person' AND c.status = 'active' AND c.not_before <= $1 AND c.not_after >= $1)
        ORDER BY g.name, o.full_name, o.id LIMIT ${MAX_REPORT_ROWS}`,
-      [this.clock.now()],
+      [this.clock.now(), orgsOf(visibleTo)],
     );
     const out = rows.map((r) => ({
       officialId: r.id as string,
@@ -90,7 +95,7 @@ export class ReportsService {
   }
 
   /** Usable certificates whose subject (CN, E, O/OU) no longer matches the registry's records. */
-  async subjectDrift() {
+  async subjectDrift(visibleTo?: VisibleTo) {
     const now = this.clock.now();
     const rows: DbRow[] = await this.db.query(
       `SELECT c.id, c.serial_number, c.subject_type, c.certificate_der, c.holder_official_id, o.full_name, o.email, c.organization_id,
@@ -99,9 +104,9 @@ export class ReportsService {
                  UNION ALL SELECT p.id, p.parent_id, p.name, a.depth + 1 FROM registry.organization p JOIN a ON p.id = a.parent_id WHERE a.depth < 64)
                SELECT array_agg(name ORDER BY depth) FROM a) AS organization_names
        FROM registry.certificate c LEFT JOIN registry.official o ON o.id = c.holder_official_id
-       WHERE c.status IN ('active', 'suspended') AND c.not_after >= $1
+       WHERE c.status IN ('active', 'suspended') AND c.not_after >= $1 AND ${within('c.organization_id', 2)}
        ORDER BY c.created_at, c.id`,
-      [now],
+      [now, orgsOf(visibleTo)],
     );
     const out = rows.flatMap((r) => {
       const subject = Certificate.fromDer(new Uint8Array(r.certificate_der)).subject;
@@ -129,7 +134,7 @@ export class ReportsService {
   }
 
   /** Devices still with a holder although all their certificates are revoked or expired. */
-  async devicesNotReturned() {
+  async devicesNotReturned(visibleTo?: VisibleTo) {
     const now = this.clock.now();
     const rows: DbRow[] = await this.db.query(
       `SELECT d.id, d.serial_number, d.model, d.state, d.holder_official_id, o.full_name, d.organization_id, g.name AS organization_name, owed.owed_since
@@ -137,8 +142,9 @@ export class ReportsService {
        JOIN registry.key_device d ON d.id = owed.id
        JOIN registry.organization g ON g.id = d.organization_id
        LEFT JOIN registry.official o ON o.id = d.holder_official_id
+       WHERE ${within('d.organization_id', 2)}
        ORDER BY owed.owed_since, d.id LIMIT ${MAX_REPORT_ROWS}`,
-      [now],
+      [now, orgsOf(visibleTo)],
     );
     const out = rows.map((r) => ({
       deviceId: r.id as string,
@@ -161,16 +167,16 @@ export class ReportsService {
   }
 
   /** Lifecycle requests still open after their deadline (the lifecycle's table, read only). */
-  async overdueRequests() {
+  async overdueRequests(visibleTo?: VisibleTo) {
     const columns = cols<{ requestId: string; type: string; status: string; dueAt: string; daysOverdue: number }>([], ['requestId', 'type', 'status', 'dueAt', 'daysOverdue']);
     const [{ exists }] = await this.db.query(`SELECT to_regclass('registry.lifecycle_request') IS NOT NULL AS exists`);
     if (!exists) return this.report('overdue-requests', {}, columns, [], false);
     const now = this.clock.now();
     const rows: { id: string; type: string; status: string; due_at: Date }[] = await this.db.query(
       `SELECT id, type, status, due_at FROM registry.lifecycle_request
-       WHERE due_at < $1 AND status NOT IN ('fulfilled', 'rejected', 'cancelled')
+       WHERE due_at < $1 AND status NOT IN ('fulfilled', 'rejected', 'cancelled') AND ${within('managing_organization_id', 2)}
        ORDER BY due_at, id LIMIT ${MAX_REPORT_ROWS}`,
-      [now],
+      [now, orgsOf(visibleTo)],
     );
     const out = rows.map((r) => ({ requestId: r.id, type: r.type, status: r.status, dueAt: r.due_at.toISOString(), daysOverdue: daysBetween(r.due_at, now) }));
     return this.report('overdue-requests', {}, columns, out);

@@ -30,17 +30,15 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
   const { m, records, audit, actor, requestId, now } = ctx;
   const log = (action: string, entityType: string, entityId: string, before?: unknown, after?: unknown) =>
     audit.append({ actor, action, entityType, entityId, before, after, requestId }, m);
+  // Status changes and device moves are audited (once) by the records services the port calls.
+  const acting = { actor, requestId };
+  const note = `Yêu cầu ${r.type} ${r.id}`;
 
   if (answer.kind === 'revocation') {
     if (r.type !== 'revoke' || !r.certificateId) throw badRequest('ANSWER_NOT_FOR_REQUEST', 'A revocation answers a revoke request only');
-    const before = await records.certificate(m, r.certificateId, true);
     const reason = r.crlReason ?? 'unspecified';
-    await records.setCertificateStatus(m, r.certificateId, 'revoked', { reason, at: answer.revokedAt });
-    await log('certificate.revoked', 'certificate', r.certificateId, { status: before?.status }, { status: 'revoked', reason, revokedAt: answer.revokedAt.toISOString(), lifecycleRequestId: r.id });
-    if (r.deviceId && r.reason === 'device-lost') {
-      await records.setDeviceState(m, r.deviceId, 'lost');
-      await log('device.lost', 'device', r.deviceId, undefined, { state: 'lost', lifecycleRequestId: r.id });
-    }
+    await records.setCertificateStatus(m, r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
+    if (r.deviceId && r.reason === 'device-lost') await records.moveDevice(m, r.deviceId, 'lost', acting, note);
     return { revokedAt: answer.revokedAt.toISOString(), crlReason: reason, caseVi: REVOCATION_CASES[r.reason as RevocationCaseName]?.vi ?? null };
   }
 
@@ -48,10 +46,9 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
     if (r.type === 'recover-device' && r.certificateId) {
       await m.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1', [r.certificateId]);
       await log('certificate.pin_unlocked', 'certificate', r.certificateId, undefined, { lifecycleRequestId: r.id });
-      if (r.deviceId) await records.setDeviceState(m, r.deviceId, 'issued');
+      if (r.deviceId) await records.moveDevice(m, r.deviceId, 'issued', acting, note);
     } else if (r.type === 'return-device' && r.deviceId) {
-      await records.setDeviceState(m, r.deviceId, 'returned');
-      await log('device.returned', 'device', r.deviceId, undefined, { state: 'returned', lifecycleRequestId: r.id });
+      await records.moveDevice(m, r.deviceId, 'returned', acting, note);
     } else {
       throw badRequest('ANSWER_NOT_FOR_REQUEST', `A ${r.type} request needs the CA's certificate or revocation`);
     }
@@ -85,8 +82,7 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
   }
   await log('certificate.issued', 'certificate', id, undefined, { serialNumber: answer.certificate.serialNumberHex, subject: answer.certificate.subject.toString(), lifecycleRequestId: r.id });
   if (old && (r.type === 'renew' || r.type === 'change') && old.status !== 'revoked') {
-    await records.setCertificateStatus(m, old.id, 'revoked', { reason: 'superseded', at: now });
-    await log('certificate.revoked', 'certificate', old.id, { status: old.status }, { status: 'revoked', reason: 'superseded', supersededBy: id, lifecycleRequestId: r.id });
+    await records.setCertificateStatus(m, old.id, 'revoked', acting, { reason: 'superseded', at: now });
   }
   return { certificateId: id, serialNumber: answer.certificate.serialNumberHex };
 }

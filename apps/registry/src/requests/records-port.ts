@@ -3,6 +3,11 @@ import type { Certificate } from '@kyso/pki';
 import type { EntityManager } from 'typeorm';
 import { CertificateEntity } from '../certificates/certificate.entity';
 import { KeyDeviceEntity } from '../devices/key-device.entity';
+import type { Party } from '../devices/key-device';
+import { DeviceMove, KeyDevicesService } from '../devices/key-devices.service';
+import type { Acting } from '../audit/actor';
+import type { RevocationReason } from '../certificates/certificate';
+import { CertificatesService } from '../certificates/certificates.service';
 
 /** The few certificate fields the lifecycle reads. */
 export interface CertificateFacts {
@@ -29,19 +34,31 @@ export interface NewIssuedCertificate {
   signingPinHash: string;
 }
 
+/** A device move the lifecycle makes when a request is fulfilled. */
+export type LifecycleDeviceState = 'returned' | 'locked' | 'issued' | 'lost';
+
 /**
- * Port for the lifecycle's writes to certificates and devices (tables of the records half): status
- * changes and certificates the CA issued, always inside the caller's transaction.
+ * Port for the lifecycle's writes to certificates and devices (the records half), always inside
+ * the caller's transaction. Status changes and device moves go through the records services, so
+ * each is audited once there and a device move leaves its hand-over record.
  */
 export abstract class LifecycleRecords {
   abstract certificate(m: EntityManager, id: string, lock?: boolean): Promise<CertificateFacts | undefined>;
-  abstract setCertificateStatus(m: EntityManager, id: string, status: 'active' | 'suspended' | 'revoked', revocation?: { reason: string; at: Date }): Promise<void>;
+  abstract setCertificateStatus(m: EntityManager, id: string, status: 'active' | 'suspended' | 'revoked', acting: Acting, revocation?: { reason: string; at: Date }): Promise<void>;
   abstract insertCertificate(m: EntityManager, c: NewIssuedCertificate): Promise<string>;
-  abstract setDeviceState(m: EntityManager, id: string, state: 'returned' | 'locked' | 'issued' | 'lost'): Promise<void>;
+  /** Moves the device unless it is already in `state`; `note` names the lifecycle request. */
+  abstract moveDevice(m: EntityManager, id: string, state: LifecycleDeviceState, acting: Acting, note: string): Promise<void>;
 }
 
 @Injectable()
 export class TypeOrmLifecycleRecords extends LifecycleRecords {
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly devices: KeyDevicesService,
+  ) {
+    super();
+  }
+
   async certificate(m: EntityManager, id: string, lock = false): Promise<CertificateFacts | undefined> {
     const e = await m.getRepository(CertificateEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!e) return undefined;
@@ -59,8 +76,10 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
     };
   }
 
-  async setCertificateStatus(m: EntityManager, id: string, status: 'active' | 'suspended' | 'revoked', revocation?: { reason: string; at: Date }): Promise<void> {
-    await m.getRepository(CertificateEntity).update({ id }, { status, revocationReason: revocation?.reason ?? null, revokedAt: revocation?.at ?? null });
+  async setCertificateStatus(m: EntityManager, id: string, status: 'active' | 'suspended' | 'revoked', acting: Acting, revocation?: { reason: string; at: Date }): Promise<void> {
+    if (status === 'revoked') await this.certificates.revoke(id, { reason: (revocation?.reason ?? 'unspecified') as RevocationReason, at: revocation?.at }, acting, m);
+    else if (status === 'suspended') await this.certificates.suspend(id, acting, m);
+    else await this.certificates.reinstate(id, acting, m);
   }
 
   async insertCertificate(m: EntityManager, c: NewIssuedCertificate): Promise<string> {
@@ -87,8 +106,17 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
     return saved.id;
   }
 
-  async setDeviceState(m: EntityManager, id: string, state: 'returned' | 'locked' | 'issued' | 'lost'): Promise<void> {
-    // A returned device has no holder any more; the hand-over record is the records half's.
-    await m.getRepository(KeyDeviceEntity).update({ id }, state === 'returned' ? { state, holderOfficialId: null } : { state });
+  async moveDevice(m: EntityManager, id: string, state: LifecycleDeviceState, acting: Acting, note: string): Promise<void> {
+    const device = await m.getRepository(KeyDeviceEntity).findOneBy({ id });
+    if (!device || device.state === state) return;
+    // The holder hands the token back (or reports it lost) to whoever records the step; a recovered token stays with its holder.
+    const holder: Partial<Party> = device.holderOfficialId ? { officialId: device.holderOfficialId } : { name: 'không rõ người giữ (unknown holder)' };
+    const recorder: Partial<Party> = { name: acting.actor.name };
+    const move: DeviceMove =
+      state === 'issued'
+        ? { toState: 'issued', holderOfficialId: device.holderOfficialId, handedBy: recorder, receivedBy: holder, note }
+        : { toState: state, handedBy: holder, receivedBy: recorder, note };
+    if (state === 'issued' && !device.holderOfficialId) return;
+    await this.devices.move(id, move, acting, m);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaConnectorModule } from '../ca-connector/ca-connector.module';
 import { CertificatesModule } from '../certificates/certificates.module';
+import { KeyDevicesModule } from '../devices/key-devices.module';
 import { LettersController } from '../letters/letters.controller';
 import { LettersModule } from '../letters/letters.module';
 import { OwnershipModule } from '../ownership/ownership.module';
@@ -10,7 +11,7 @@ import { RequestsService } from './requests.service';
 
 /** Lifecycle requests and their workflow, the CA connector and the request letters. */
 @Module({
-  imports: [CertificatesModule, OwnershipModule, CaConnectorModule, LettersModule],
+  imports: [CertificatesModule, KeyDevicesModule, OwnershipModule, CaConnectorModule, LettersModule],
   controllers: [RequestsController, LettersController],
   providers: [RequestsService, { provide: LifecycleRecords, useClass: TypeOrmLifecycleRecords }],
   exports: [RequestsService, LifecycleRecords],

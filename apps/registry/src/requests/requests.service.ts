@@ -9,7 +9,6 @@ import { ImportedAnswer, importAnswer } from '../ca-connector/manual-ca-connecto
 import type { RegistryConfig } from '../config';
 import { LettersService } from '../letters/letters.service';
 import { RequestLetterEntity } from '../letters/letter.entity';
-import { callerScope } from '../ownership/ownership';
 import { OwnershipService } from '../ownership/ownership.service';
 import { Clock } from '../shared/clock';
 import { REGISTRY_CONFIG } from '../shared/registry-config.module';
@@ -110,10 +109,16 @@ export class RequestsService {
 
   /** Lists what the caller's organisations manage (all for admins and services). */
   async list(caller: Caller, f: RequestFilter): Promise<RequestView[]> {
-    const scope = callerScope(caller);
-    if (scope !== 'all' && scope.length === 0) return [];
+    const visible = await this.ownership.visibleTo(caller);
+    if (visible && !visible.organizationIds.length && !visible.officialId) return [];
     const qb = this.db.getRepository(LifecycleRequestEntity).createQueryBuilder('r');
-    if (scope !== 'all') qb.andWhere('r.managing_organization_id IN (:...scope)', { scope });
+    if (visible) {
+      // An official sees the requests about them (their own certificates and devices) besides what their other roles manage.
+      qb.andWhere(
+        `(r.managing_organization_id = ANY (CAST(:orgs AS uuid[])) OR (CAST(:me AS uuid) IS NOT NULL AND (r.official_id = :me OR r.certificate_id IN (SELECT id FROM registry.certificate WHERE holder_official_id = :me))))`,
+        { orgs: visible.organizationIds, me: visible.officialId },
+      );
+    }
     if (f.status) qb.andWhere('r.status = :status', { status: f.status });
     if (f.type) qb.andWhere('r.type = :type', { type: f.type });
     if (f.origin) qb.andWhere('r.origin = :origin', { origin: f.origin });
@@ -185,8 +190,7 @@ export class RequestsService {
     if (r.type !== 'revoke' || !r.certificateId || !REVOCATION_CASES[r.reason as RevocationCaseName]?.blocksAtOnce) return false;
     const c = await this.records.certificate(m, r.certificateId, true);
     if (!c || c.status !== 'active') return false;
-    await this.records.setCertificateStatus(m, c.id, 'suspended');
-    await this.audit.append({ actor: actorOf(caller), action: 'certificate.suspended', entityType: 'certificate', entityId: c.id, before: { status: 'active' }, after: { status: 'suspended', lifecycleRequestId: r.id, reason: r.reason }, requestId }, m);
+    await this.records.setCertificateStatus(m, c.id, 'suspended', { actor: actorOf(caller), requestId });
     return true;
   }
 
@@ -194,8 +198,7 @@ export class RequestsService {
   private async unblock(m: EntityManager, r: LifecycleRequest, caller: Caller, requestId: string | null): Promise<void> {
     const c = r.certificateId ? await this.records.certificate(m, r.certificateId, true) : undefined;
     if (!c || c.status !== 'suspended') return;
-    await this.records.setCertificateStatus(m, c.id, 'active');
-    await this.audit.append({ actor: actorOf(caller), action: 'certificate.reactivated', entityType: 'certificate', entityId: c.id, before: { status: 'suspended' }, after: { status: 'active', lifecycleRequestId: r.id }, requestId }, m);
+    await this.records.setCertificateStatus(m, c.id, 'active', { actor: actorOf(caller), requestId });
   }
 
   private async save(m: EntityManager, r: LifecycleRequest, patch: Partial<LifecycleRequestEntity>, step: RequestStep, caller: Caller, note: string | null, requestId: string | null): Promise<LifecycleRequest> {

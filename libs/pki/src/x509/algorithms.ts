@@ -1,4 +1,5 @@
-import { constants, createPublicKey, createVerify, KeyObject } from 'node:crypto';
+import { constants, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
+import { publicKeyOf } from './key-cache';
 import { AlgorithmId } from './parts';
 import { children, decodeOid, readTlv, TAG, tlvValue } from './tlv';
 
@@ -72,16 +73,20 @@ function pssScheme(params: Uint8Array | undefined): SignatureScheme | undefined 
   return { digest: d.node, name: `RSASSA-PSS-${d.name.replace('-', '')}`, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength };
 }
 
+/** The key of a DER SPKI, parsed once per distinct SPKI (key-cache); throws when unusable. */
 export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  return publicKeyOf(spki);
 }
 
 /** Verifies a signature over data given as chunks (hashed streaming). Never throws for a bad signature. */
 export function verifySignature(key: KeyObject, scheme: SignatureScheme, data: Uint8Array | readonly Uint8Array[], signature: Uint8Array): boolean {
   try {
+    const k = scheme.padding === undefined ? key : { key, padding: scheme.padding, saltLength: scheme.saltLength };
+    // one buffer: the one-shot call avoids a Verify object; chunks are hashed as a stream, never joined
+    if (data instanceof Uint8Array) return cryptoVerify(scheme.digest, data, k, signature);
     const v = createVerify(scheme.digest);
-    for (const chunk of data instanceof Uint8Array ? [data] : data) v.update(chunk);
-    return v.verify(scheme.padding === undefined ? key : { key, padding: scheme.padding, saltLength: scheme.saltLength }, signature);
+    for (const chunk of data) v.update(chunk);
+    return v.verify(k, signature);
   } catch {
     return false;
   }

@@ -4,11 +4,16 @@ import * as pkijs from 'pkijs';
 import '../engine';
 import { PkiFormatError } from '../errors';
 import { derObjects, hex, MAX_DER_BYTES, toArrayBuffer, toPem } from './der';
+import { RawCertificate, RawExtension, readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
 
 /**
  * An X.509 certificate that keeps its original DER: fingerprints and signatures are computed over
  * the bytes as received, never over a re-encoding.
+ *
+ * Parsing walks the DER directly (x509/fast-der.ts); the pkijs object is built only when asked
+ * for (`pkijs`, `extension()`), or up front for unusual encodings the direct walk leaves to it.
+ * Derived values (SPKI, extensions by OID) are computed once per instance.
  */
 export class Certificate {
   readonly subject: DistinguishedName;
@@ -17,21 +22,42 @@ export class Certificate {
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly sha256Hex: string;
+  private pkijsCert?: pkijs.Certificate;
+  private readonly serialRaw: Uint8Array;
+  private spki?: Uint8Array;
+  private spkiSlice?: Uint8Array;
+  private rawExtensions?: RawExtension[];
+  private extensionIndex?: Map<string, RawExtension>;
 
   private constructor(
     readonly der: Uint8Array,
-    readonly pkijs: pkijs.Certificate,
+    parsed: pkijs.Certificate | RawCertificate,
   ) {
-    this.subject = DistinguishedName.fromPkijs(pkijs.subject);
-    this.issuer = DistinguishedName.fromPkijs(pkijs.issuer);
-    this.serialNumberHex = hex(pkijs.serialNumber.valueBlock.valueHexView).replace(/^(00)+(?=.)/, '');
-    this.notBefore = pkijs.notBefore.value;
-    this.notAfter = pkijs.notAfter.value;
+    if (parsed instanceof pkijs.Certificate) {
+      this.pkijsCert = parsed;
+      this.subject = DistinguishedName.fromPkijs(parsed.subject);
+      this.issuer = DistinguishedName.fromPkijs(parsed.issuer);
+      this.serialRaw = parsed.serialNumber.valueBlock.valueHexView;
+      this.notBefore = parsed.notBefore.value;
+      this.notAfter = parsed.notAfter.value;
+    } else {
+      const raw = parsed;
+      this.subject = DistinguishedName.fromRaw(raw.subject, raw.subjectDer);
+      this.issuer = DistinguishedName.fromRaw(raw.issuer, raw.issuerDer);
+      this.serialRaw = raw.serial;
+      this.notBefore = raw.notBefore;
+      this.notAfter = raw.notAfter;
+      this.spkiSlice = raw.spki;
+      this.rawExtensions = raw.extensions;
+    }
+    this.serialNumberHex = hex(this.serialRaw).replace(/^(00)+(?=.)/, '');
     this.sha256Hex = createHash('sha256').update(der).digest('hex').toUpperCase();
   }
 
   static fromDer(der: Uint8Array): Certificate {
     if (der.length > MAX_DER_BYTES) throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
+    const fast = readCertificateFast(der);
+    if (fast) return new Certificate(fast.der, fast);
     let asn: ReturnType<typeof asn1js.fromBER>;
     try {
       asn = asn1js.fromBER(toArrayBuffer(der));
@@ -58,26 +84,56 @@ export class Certificate {
     return all[0];
   }
 
+  /** The pkijs view, built on first use (most validations never need it). */
+  get pkijs(): pkijs.Certificate {
+    if (!this.pkijsCert) {
+      const asn = asn1js.fromBER(toArrayBuffer(this.der));
+      if (asn.offset === -1) throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not DER: ${asn.result.error}`);
+      this.pkijsCert = new pkijs.Certificate({ schema: asn.result });
+    }
+    return this.pkijsCert;
+  }
+
   /**
    * The serial's INTEGER content octets as encoded (two's complement, upper-case hex). Unlike
    * serialNumberHex this keeps a leading 00, so 255 (00FF) and -1 (FF) stay apart, as CRL
    * matching needs (PKITS 4.4.14).
    */
   get serialNumberRawHex(): string {
-    return hex(this.pkijs.serialNumber.valueBlock.valueHexView);
+    return hex(this.serialRaw);
   }
 
   toPem(): string {
     return toPem('CERTIFICATE', this.der);
   }
 
-  /** DER SubjectPublicKeyInfo. */
+  /** DER SubjectPublicKeyInfo (one stable copy per certificate: do not modify it). */
   get publicKeySpki(): Uint8Array {
-    return new Uint8Array(this.pkijs.subjectPublicKeyInfo.toSchema().toBER(false));
+    if (!this.spki) {
+      this.spki = this.spkiSlice ? new Uint8Array(this.spkiSlice) : new Uint8Array(this.pkijs.subjectPublicKeyInfo.toSchema().toBER(false));
+    }
+    return this.spki;
   }
 
   extension(oid: string): pkijs.Extension | undefined {
     return this.pkijs.extensions?.find((e) => e.extnID === oid);
+  }
+
+  /** Extensions as encoded (OID, critical, extnValue contents), in certificate order. */
+  get extensionList(): readonly RawExtension[] {
+    if (!this.rawExtensions) {
+      this.rawExtensions = (this.pkijs.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical, value: e.extnValue.valueBlock.valueHexView }));
+    }
+    return this.rawExtensions;
+  }
+
+  /** The first extension with this OID, without pkijs (what the validation checks read). */
+  rawExtension(oid: string): RawExtension | undefined {
+    if (!this.extensionIndex) {
+      this.extensionIndex = new Map();
+      for (const e of this.extensionList) if (!this.extensionIndex.has(e.oid)) this.extensionIndex.set(e.oid, e);
+    }
+    return this.extensionIndex.get(oid);
   }
 
   get isSelfIssued(): boolean {

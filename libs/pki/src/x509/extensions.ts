@@ -42,8 +42,7 @@ export const KEY_USAGE_BITS = [
 export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
 
 function extensionValue(cert: Certificate, oid: string): Uint8Array | undefined {
-  const ext = cert.extension(oid);
-  return ext ? new Uint8Array(ext.extnValue.valueBlock.valueHexView) : undefined;
+  return cert.rawExtension(oid)?.value;
 }
 
 /** Key usage bits (RFC 5280 4.2.1.3); undefined when the extension is absent. */
@@ -99,5 +98,5 @@ export function extendedKeyUsage(cert: Certificate): string[] | undefined {
 
 /** Critical extensions present in the certificate (OIDs). */
 export function criticalExtensions(cert: Certificate): string[] {
-  return (cert.pkijs.extensions ?? []).filter((e) => e.critical).map((e) => e.extnID);
+  return cert.extensionList.filter((e) => e.critical).map((e) => e.oid);
 }

@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PkiFormatError } from '../errors';
+import { RawNameAttribute, readNameFast } from './fast-der';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -30,10 +31,21 @@ export interface NameAttribute {
 
 /** A distinguished name: attributes in encoded order (most significant first). */
 export class DistinguishedName {
+  /** Values as compared (7.1, simplified), computed on first comparison. */
+  private normalised?: string[];
+
   constructor(
     readonly attributes: NameAttribute[],
     readonly der: Uint8Array,
   ) {}
+
+  /** From attributes read by the fast DER walk (same values asn1js gives). */
+  static fromRaw(raw: RawNameAttribute[], der: Uint8Array): DistinguishedName {
+    return new DistinguishedName(
+      raw.map((a) => ({ type: a.type, shortName: SHORT_NAMES[a.type] ?? a.type, value: a.value })),
+      der,
+    );
+  }
 
   static fromPkijs(name: pkijs.RelativeDistinguishedNames): DistinguishedName {
     const attributes = name.typesAndValues.map((tv) => ({
@@ -46,6 +58,8 @@ export class DistinguishedName {
 
   /** A Name from its DER (e.g. a directoryName inside a GeneralName, a CRL issuer). */
   static fromDer(der: Uint8Array): DistinguishedName {
+    const raw = readNameFast(der);
+    if (raw) return DistinguishedName.fromRaw(raw, new Uint8Array(der));
     try {
       const asn = asn1js.fromBER(new Uint8Array(der));
       if (asn.offset === -1) throw new Error(`Not DER: ${asn.result.error}`);
@@ -74,7 +88,11 @@ export class DistinguishedName {
 
   /** Name equality as RFC 5280 7.1 asks, simplified: case-insensitive, whitespace-folded values. */
   equals(other: DistinguishedName): boolean {
-    return this.attributes.length === other.attributes.length && this.startsWith(other);
+    if (this === other) return true;
+    if (this.attributes.length !== other.attributes.length) return false;
+    // the same encoding decodes to the same attributes: equal without normalising
+    if (this.der.length === other.der.length && Buffer.from(this.der.buffer, this.der.byteOffset, this.der.length).equals(other.der)) return true;
+    return this.startsWith(other);
   }
 
   /**
@@ -83,8 +101,13 @@ export class DistinguishedName {
    */
   startsWith(base: DistinguishedName): boolean {
     if (base.attributes.length > this.attributes.length) return false;
-    const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
-    return base.attributes.every((a, i) => a.type === this.attributes[i].type && norm(a.value) === norm(this.attributes[i].value));
+    const mine = this.norms();
+    const theirs = base.norms();
+    return base.attributes.every((a, i) => a.type === this.attributes[i].type && theirs[i] === mine[i]);
+  }
+
+  private norms(): string[] {
+    return (this.normalised ??= this.attributes.map((a) => a.value.trim().replace(/\s+/g, ' ').toLowerCase()));
   }
 
   get isEmpty(): boolean {

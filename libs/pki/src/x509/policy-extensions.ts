@@ -13,8 +13,8 @@ export const ANY_POLICY = '2.5.29.32.0';
 export const EXT_FRESHEST_CRL = '2.5.29.46';
 
 export function extensionBytes(cert: Certificate, oid: string): Uint8Array | undefined {
-  const ext = cert.extension(oid);
-  return ext ? new Uint8Array(ext.extnValue.valueBlock.valueHexView) : undefined;
+  const ext = cert.rawExtension(oid);
+  return ext ? new Uint8Array(ext.value) : undefined;
 }
 
 const bad = (what: string) => new PkiFormatError('MALFORMED_EXTENSION', `Malformed ${what}`);

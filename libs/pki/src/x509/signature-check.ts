@@ -1,5 +1,6 @@
-import { createPublicKey, KeyObject, verify as cryptoVerify } from 'node:crypto';
+import { KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { signatureScheme, verifySignature } from './algorithms';
+import { publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
 import { AlgorithmId } from './parts';
 import { children, decodeOid, der, readTlv, TAG, tlvBytes, tlvValue } from './tlv';
 
@@ -69,8 +70,9 @@ export function withDsaParameters(spki: Uint8Array, params: Uint8Array): Uint8Ar
 const DSA_OID_CONTENT = Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01);
 const encodeDsaOid = () => DSA_OID_CONTENT;
 
+/** The key of a DER SPKI (parsed once per distinct SPKI, see key-cache); throws when unusable. */
 export function loadPublicKey(spki: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  return publicKeyOf(spki);
 }
 
 export interface KeyDescription {
@@ -81,7 +83,16 @@ export interface KeyDescription {
 
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521, secp256k1: 256 };
 
+const descriptions = new WeakMap<KeyObject, KeyDescription>();
+
+/** Type and size of a key (memoised per KeyObject: asymmetricKeyDetails builds a new object per call). */
 export function describeKey(key: KeyObject): KeyDescription {
+  let d = descriptions.get(key);
+  if (!d) descriptions.set(key, (d = describeKeyUncached(key)));
+  return d;
+}
+
+function describeKeyUncached(key: KeyObject): KeyDescription {
   const type = key.asymmetricKeyType ?? 'unknown';
   const d = key.asymmetricKeyDetails ?? {};
   if (type === 'ec') return { type, bits: CURVE_BITS[d.namedCurve ?? ''] ?? 0, curve: d.namedCurve };
@@ -96,6 +107,16 @@ export type SignatureVerdict = 'valid' | 'invalid' | 'unsupported-algorithm' | '
 export function verifyWithSpki(spki: Uint8Array, alg: AlgorithmId, data: Uint8Array, signature: Uint8Array): SignatureVerdict {
   const info = describeSignatureAlgorithm(alg);
   if (!info) return 'unsupported-algorithm';
+  if (SIGNATURE_VERDICT_CACHE.maxEntries === 0) return computeVerdict(spki, alg, info, data, signature);
+  const id = verdictKey(spki, alg.oid, alg.params, data, signature);
+  const hit = SIGNATURE_VERDICT_CACHE.get(id) as SignatureVerdict | undefined;
+  if (hit) return hit;
+  const verdict = computeVerdict(spki, alg, info, data, signature);
+  SIGNATURE_VERDICT_CACHE.set(id, verdict);
+  return verdict;
+}
+
+function computeVerdict(spki: Uint8Array, alg: AlgorithmId, info: SignatureAlgorithmInfo, data: Uint8Array, signature: Uint8Array): SignatureVerdict {
   let key: KeyObject;
   try {
     key = loadPublicKey(spki);

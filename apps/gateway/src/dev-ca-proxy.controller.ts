@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { serviceCaller } from '@kyso/common';
+import { proxy } from './proxy';
+import { UPSTREAMS, Upstreams } from './upstreams';
+
+/** RFC 6960 requests are small; the registry refuses more than this too. */
+const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
+
+/** The public calls carry no identity: the registry's dev CA answers anyone, like a real CA's CRL and OCSP. */
+const ANONYMOUS = serviceCaller('gateway:public');
+
+/**
+ * The dev CA's CRLs and OCSP responder, public through the gateway (matrix: `public`), so that
+ * relying parties outside reach them when KYSO_DEV_CA_PUBLIC_URL points here
+ * (`<gateway>/api/v1/pki/dev-ca`). Documented from the registry's OpenAPI.
+ */
+@ApiExcludeController()
+@Controller('pki/dev-ca')
+export class DevCaProxyController {
+  constructor(@Inject(UPSTREAMS) private readonly up: Upstreams) {}
+
+  @Get('crl')
+  crl(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, 'GET', '/dev-ca/crl');
+  }
+
+  @Get('root.crl')
+  rootCrl(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, 'GET', '/dev-ca/root.crl');
+  }
+
+  @Post('ocsp')
+  @HttpCode(200)
+  ocsp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, 'POST', '/dev-ca/ocsp', MAX_OCSP_REQUEST_BYTES);
+  }
+
+  private forward(req: Request, res: Response, method: string, path: string, maxBodyBytes?: number): Promise<void> {
+    return proxy(req, res, { client: this.up.registry, method, path, caller: ANONYMOUS, maxBodyBytes, timeoutMs: this.up.timeoutMs });
+  }
+}

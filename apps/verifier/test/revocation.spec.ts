@@ -1,0 +1,229 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { Client } from 'pg';
+import IORedis from 'ioredis';
+import { DevCa, generateSoftwareKey, signPdf } from '@kyso/pki';
+import { createTestDatabase } from '../../../test/support/db';
+import { createVerifierApp } from '../src/app';
+import { VerifierConfig } from '../src/config';
+import { migrateVerifier } from '../src/data-source';
+import { CRL_MAX_BYTES } from '../src/revocation/http-fetch';
+import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
+import { unsignedPdf } from './fixtures';
+import { RegistryStub } from './registry-stub';
+import { RevocationServer } from './revocation-server';
+
+const TOKEN = 'test-internal-token-0123456789';
+
+/**
+ * Revocation through the API and the workers: real Postgres (migrated), Redis (own prefix), and a
+ * real HTTP server publishing each test PKI's CRLs and OCSP answers. Every test has its own PKI,
+ * so hit counters and cached CRLs of one test never touch another.
+ */
+describe('verifier revocation', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  const registry = new RegistryStub();
+  const server = new RevocationServer();
+  let config: VerifierConfig;
+  let app: NestExpressApplication;
+  let worker: VerifierWorkerHandle;
+  let base: string;
+  let unsigned: Buffer;
+  const prefix = `kyso-test-rev-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('kyso_verifier_rev');
+    await migrateVerifier(db.url);
+    await registry.start();
+    await server.start();
+    config = {
+      databaseUrl: db.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      internalToken: TOKEN,
+      host: '127.0.0.1',
+      port: 0,
+      registryUrl: registry.url,
+      maxUploadBytes: 1024 * 1024,
+      queuePrefix: prefix,
+      trustAnchorTtlMs: 0,
+      workerConcurrency: 4,
+      jobAttempts: 3,
+      jobBackoffMs: 100,
+      revocation: { fetchTimeoutMs: 3_000, waitMs: 8_000, crlMaxAgeMs: 3_600_000, concurrency: 4, attempts: 2, required: true },
+    };
+    app = await createVerifierApp(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await startVerifierWorker(config);
+    unsigned = await unsignedPdf();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await server.stop();
+    await registry.stop();
+    await db?.drop();
+    const redis = new IORedis(config.redisUrl);
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+    redis.disconnect();
+  });
+
+  /** A root and a government CA whose certificates name this test's CRL (and OCSP) URLs, trusted by the registry. */
+  async function testPki(name: string, opts: { ocsp?: boolean; crlDelayMs?: number; subCrlUrl?: string } = {}) {
+    const path = (p: string) => `/${name}/${p}`;
+    const url = (p: string) => `${server.url}${path(p)}`;
+    const root = await DevCa.createRoot({ commonName: `${name} Root`, crlUrls: [url('root.crl')], ocspUrl: opts.ocsp ? url('root-ocsp') : undefined });
+    const sub = await root.createSubordinate({ commonName: `${name} CA`, crlUrls: [opts.subCrlUrl ?? url('sub.crl')], ocspUrl: opts.ocsp ? url('sub-ocsp') : undefined });
+    server.crl(path('root.crl'), root);
+    server.crl(path('sub.crl'), sub, opts.crlDelayMs);
+    if (opts.ocsp) {
+      server.ocsp(path('root-ocsp'), root);
+      server.ocsp(path('sub-ocsp'), sub);
+    }
+    registry.anchors.push({ id: randomUUID(), name, sha256: 'x', subject: `CN=${name} Root`, certificatePem: root.certificate.toPem() });
+    const sign = async (commonName = 'Nguyễn Văn A') => {
+      const key = generateSoftwareKey('ECDSA-P256-SHA256');
+      const certificate = await sub.issue({ subject: { CN: commonName, O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+      const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const pdf = Buffer.from(await signPdf(unsigned, { signer: key.signer, certificate, chain: [sub.certificate], signingTime }));
+      return { certificate, pdf, signingTime };
+    };
+    return { root, sub, path, url, sign };
+  }
+
+  async function validate(pdf: Buffer, via = base) {
+    const res = await request(via).post('/validations/pdf?wait=30').set('x-kyso-internal-token', TOKEN).attach('file', pdf, 'signed.pdf');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('done');
+    return res.body.report.signatures[0];
+  }
+
+  async function cachedRow(url: string): Promise<{ fetched_at: Date; this_update: Date; next_update: Date | null } | undefined> {
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      return (await c.query('SELECT fetched_at, this_update, next_update FROM verifier.crl_cache WHERE url = $1', [url])).rows[0];
+    } finally {
+      await c.end();
+    }
+  }
+
+  it('passes a signature whose chain the CAs\' CRLs say is good, with the CRL fetch time in the report', async () => {
+    const pki = await testPki('good');
+    const { pdf } = await pki.sign();
+    const sig = await validate(pdf);
+    expect(sig).toMatchObject({ indication: 'TOTAL-PASSED', revocation: { checked: true, source: 'crl' } });
+    expect(server.hits(pki.path('sub.crl'))).toBe(1);
+    expect(server.hits(pki.path('root.crl'))).toBe(1); // the government CA's own status
+    const row = await cachedRow(pki.url('sub.crl'));
+    expect(row).toBeDefined();
+    expect(row!.next_update!.getTime()).toBeGreaterThan(Date.now());
+    expect(sig.revocation.fetchedAt).toBe(row!.fetched_at.toISOString());
+  });
+
+  it('is INDETERMINATE / REVOKED_NO_POE for a certificate revoked before the claimed signing time', async () => {
+    const pki = await testPki('revoked');
+    const { certificate, pdf, signingTime } = await pki.sign('Revoked Official');
+    pki.sub.revoke(certificate, { revocationDate: new Date(signingTime.getTime() - 60_000), reason: 'affiliationChanged' });
+    const sig = await validate(pdf);
+    expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE', revocation: { checked: true, source: 'crl' } });
+    expect(sig.reasons.map((r: { code: string }) => r.code)).toContain('REVOKED');
+  });
+
+  it('is INDETERMINATE / TRY_LATER, never passed, when the CRL server is down', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/sub.crl`;
+    await new Promise((r) => closed.close(r));
+    const pki = await testPki('down', { subCrlUrl: deadUrl });
+    const { pdf } = await pki.sign();
+    const started = Date.now();
+    const sig = await validate(pdf);
+    expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(sig.reasons.map((r: { code: string }) => r.code)).toContain('REVOCATION_STATUS_UNKNOWN');
+    expect(Date.now() - started).toBeLessThan(config.revocation!.waitMs!); // the failed job ended the wait, not the timeout
+    expect(await cachedRow(deadUrl)).toBeUndefined();
+  });
+
+  it('fetches a CRL once for many validations, and again once the cached copy is older than the max age', async () => {
+    const pki = await testPki('shared');
+    const signed = await Promise.all([1, 2, 3, 4].map((i) => pki.sign(`Official ${i}`)));
+    const sigs = await Promise.all(signed.map((s) => validate(s.pdf)));
+    expect(sigs.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED', 'TOTAL-PASSED', 'TOTAL-PASSED']);
+    expect(await validate(signed[0].pdf)).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect(server.hits(pki.path('sub.crl'))).toBe(1);
+    expect(server.hits(pki.path('root.crl'))).toBe(1);
+
+    // Age the cached government-CA CRL past the max age (1 h): the next validation downloads it again.
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    await c.query(`UPDATE verifier.crl_cache SET fetched_at = fetched_at - interval '2 hours' WHERE url = $1`, [pki.url('sub.crl')]);
+    await c.end();
+    expect(await validate(signed[1].pdf)).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect(server.hits(pki.path('sub.crl'))).toBe(2);
+    expect(server.hits(pki.path('root.crl'))).toBe(1);
+    expect((await cachedRow(pki.url('sub.crl')))!.fetched_at.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('refuses an oversized CRL without retrying, and the signature is TRY_LATER', async () => {
+    const pki = await testPki('oversized');
+    const chunk = Buffer.alloc(1024 * 1024, 0x30);
+    server.route(pki.path('sub.crl'), (_req, res) => {
+      res.writeHead(200); // chunked: the size is found out while streaming
+      let sent = 0;
+      const pump = () => {
+        while (sent <= CRL_MAX_BYTES && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (sent = Infinity));
+      pump();
+    });
+    const { pdf } = await pki.sign();
+    const sig = await validate(pdf);
+    expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(server.hits(pki.path('sub.crl'))).toBe(1); // permanent failure: no retry
+    expect(await cachedRow(pki.url('sub.crl'))).toBeUndefined();
+  });
+
+  describe('with a second worker process', () => {
+    let second: VerifierWorkerHandle;
+    beforeAll(async () => {
+      second = await startVerifierWorker(config);
+    });
+    afterAll(() => second?.close());
+
+    it('shares one CRL download between the validations of both workers', async () => {
+      // Slow enough for every validation to wait on it: 6 validations against 4 slots in the first worker, so both take part.
+      const pki = await testPki('two-workers', { crlDelayMs: 500 });
+      const signed = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => pki.sign(`Official ${i}`)));
+      const sigs = await Promise.all(signed.map((s) => validate(s.pdf)));
+      expect(new Set(sigs.map((s) => s.indication))).toEqual(new Set(['TOTAL-PASSED']));
+      expect(server.hits(pki.path('sub.crl'))).toBe(1);
+      expect(server.hits(pki.path('root.crl'))).toBe(1);
+    });
+  });
+
+  it('asks the OCSP responder when the certificate names one, and the CRLs are left alone', async () => {
+    const pki = await testPki('ocsp', { ocsp: true });
+    const good = await pki.sign('OCSP Good');
+    const sig = await validate(good.pdf);
+    expect(sig).toMatchObject({ indication: 'TOTAL-PASSED', revocation: { checked: true, source: 'ocsp' } });
+    expect(sig.revocation.fetchedAt).toEqual(expect.any(String));
+    expect(server.hits(pki.path('sub-ocsp'))).toBe(1);
+    expect(server.hits(pki.path('root-ocsp'))).toBe(1);
+    expect(server.hits(pki.path('sub.crl')) + server.hits(pki.path('root.crl'))).toBe(0);
+
+    const revoked = await pki.sign('OCSP Revoked');
+    pki.sub.revoke(revoked.certificate, { revocationDate: new Date(revoked.signingTime.getTime() - 60_000), reason: 'superseded' });
+    expect(await validate(revoked.pdf)).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE', revocation: { source: 'ocsp' } });
+    expect(server.hits(pki.path('sub-ocsp'))).toBe(2); // nonce'd answers are never cached
+  });
+});
