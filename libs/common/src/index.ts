@@ -11,3 +11,5 @@ export * from './logger';
 export * from './metrics';
 export * from './security-headers';
 export * from './service-openapi';
+export * from './health';
+export * from './health.controller';

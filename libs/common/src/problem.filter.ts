@@ -38,7 +38,10 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     if (exception instanceof ResponseAlreadySent) return;
     const problem = this.toProblem(exception, req.originalUrl);
-    if (problem.status >= 500) {
+    if (exception instanceof ProblemError && problem.status >= 500) {
+      // An expected outage (a dependency down, a timeout): one line, no stack.
+      this.logger.warn(`${req.method} ${req.path}: ${problem.code}: ${problem.detail ?? problem.title}`);
+    } else if (problem.status >= 500) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`);
     }
     if (res.headersSent) return;
