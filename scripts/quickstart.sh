@@ -46,7 +46,7 @@ export UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-8}
 # The registry's dev CA fulfils lifecycle requests at once and publishes CRLs/OCSP for relying parties.
 export KYSO_CA_CONNECTOR=dev
 export KYSO_DEV_CA_DIR=$DEV/pki
-export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:${KYSO_REGISTRY_PORT:-3003}/dev-ca
+export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:${KYSO_GATEWAY_PORT:-3000}/api/v1/pki/dev-ca
 if ! psql "${KYSO_DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${KYSO_DATABASE_URL##*/}'" | grep -q 1; then
   echo "kyso: creating database ${KYSO_DATABASE_URL##*/}"
   psql "${KYSO_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${KYSO_DATABASE_URL##*/}"

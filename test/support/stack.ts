@@ -14,6 +14,7 @@ import { createSignerApp } from '../../apps/signer/src/app';
 import { createVerifierApp } from '../../apps/verifier/src/app';
 import { startVerifierWorker } from '../../apps/verifier/src/worker';
 import { DemoData, DemoPki, seedDemo } from '../../scripts/dev/demo';
+import { createDemoOperators, DemoOperator } from '../../scripts/dev/operators';
 import { loadOrCreatePki } from '../../scripts/dev/pki-files';
 import { migrateAll } from '../../scripts/migrate';
 import { createTestDatabase } from './db';
@@ -27,6 +28,8 @@ import { createActiveTestToken, TestToken } from './token';
 export interface Stack {
   gatewayUrl: string;
   registryUrl: string;
+  signerUrl: string;
+  verifierUrl: string;
   internalToken: string;
   apiKey: string;
   databaseUrl: string;
@@ -34,6 +37,8 @@ export interface Stack {
   demo: DemoData;
   token: TestToken;
   registry: InternalClient;
+  /** The demo operator accounts (one per role), when asked for with `operators: true`. */
+  operators: DemoOperator[];
   close(): Promise<void>;
 }
 
@@ -56,7 +61,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(opts: { bodyLimitBytes?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { bodyLimitBytes?: number; operators?: boolean } = {}): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -139,7 +144,8 @@ export async function startStack(opts: { bodyLimitBytes?: number } = {}): Promis
       scopes: ['sign', 'validate'],
       organizationIds: [demo.organizationId, demo.districtOrganizationId],
     });
-    return { gatewayUrl, registryUrl, internalToken, apiKey: apiKey.key, databaseUrl: db.url, pki, demo, token, registry, close };
+    const operators = opts.operators ? await createDemoOperators(db.url, demo) : [];
+    return { gatewayUrl, registryUrl, signerUrl, verifierUrl, internalToken, apiKey: apiKey.key, databaseUrl: db.url, pki, demo, token, registry, operators, close };
   } catch (e) {
     await close();
     throw e;

@@ -41,7 +41,8 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
   if (limit !== undefined) {
     const declared = Number(req.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) throw refuseBody(res, limit);
-    if ((req as Request & { _body?: boolean })._body) {
+    // body-parser 1 marks a parsed request with `_body`; body-parser 2 (Express 5) only leaves the stream consumed.
+    if ((req as Request & { _body?: boolean })._body || req.readableEnded) {
       // Already read by the JSON parser (its own limit applied): forward what it parsed.
       body = Buffer.from(JSON.stringify(req.body));
     } else {

@@ -134,7 +134,7 @@ describe('registry seams: caller-filtered lists, audited lifecycle writes, organ
   });
 
   it('a failing reaction rolls the organisation event back with it', async () => {
-    // The other agency's certificate is already under a pending change: a second draft for it is refused, so the merge must not happen.
+    // A constraint makes the drafts fail: the merge recorded in the same transaction must not remain.
     const other = await reg.get(`/organizations/${w.other}`);
     await reg.sql('ALTER TABLE registry.lifecycle_request ADD CONSTRAINT seams_no_merge_drafts CHECK (reason <> \'organization-merged\' AND reason <> \'organization-reorganized\')');
     try {
