@@ -126,11 +126,20 @@ function timeOf(bytes: Uint8Array, t: Tlv): Date {
   return new Date(Date.UTC(year, n[0] - 1, n[1], n[2], n[3], n[4]));
 }
 
+/** Parameters absent, NULL or a named curve OID; anything else (RSA-PSS...) is left to pkijs. */
 function algorithmIdentifier(bytes: Uint8Array, t: Tlv): void {
   if (t.tag !== TAG.SEQUENCE) unusual();
   const parts = strictChildren(bytes, t);
   if (parts.length < 1 || parts.length > 2) unusual();
   oidOf(bytes, parts[0]);
+  const p = parts[1];
+  if (p && !(p.tag === TAG.NULL && p.end === p.valueStart) && p.tag !== TAG.OID) unusual();
+  if (p?.tag === TAG.OID) oidOf(bytes, p);
+}
+
+/** A BIT STRING asn1js accepts: an unused-bits octet of 0-7 (0 when empty). */
+function bitString(bytes: Uint8Array, t: Tlv): void {
+  if (t.tag !== 0x03 || t.end - t.valueStart < 1 || bytes[t.valueStart] > 7 || (t.end - t.valueStart === 1 && bytes[t.valueStart] !== 0)) unusual();
 }
 
 function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
@@ -158,7 +167,8 @@ export function readCertificateFast(input: Uint8Array): RawCertificate | undefin
     const der = new Uint8Array(input.subarray(0, top.end)); // own copy: never alias the caller's buffer
     if (top.tag !== TAG.SEQUENCE) unusual();
     const outer = strictChildren(der, top);
-    if (outer.length !== 3 || outer[0].tag !== TAG.SEQUENCE || outer[2].tag !== 0x03 || outer[2].end - outer[2].valueStart < 1) unusual();
+    if (outer.length !== 3 || outer[0].tag !== TAG.SEQUENCE) unusual();
+    bitString(der, outer[2]);
     algorithmIdentifier(der, outer[1]);
     const items = strictChildren(der, outer[0]);
     let i = 0;
@@ -177,7 +187,8 @@ export function readCertificateFast(input: Uint8Array): RawCertificate | undefin
     const times = strictChildren(der, validityT);
     if (times.length !== 2) unusual();
     const spkiParts = strictChildren(der, spkiT);
-    if (spkiParts.length !== 2 || spkiParts[1].tag !== 0x03 || spkiParts[1].end - spkiParts[1].valueStart < 1) unusual();
+    if (spkiParts.length !== 2) unusual();
+    bitString(der, spkiParts[1]);
     algorithmIdentifier(der, spkiParts[0]);
     if (items[i]?.tag === 0x81) i++; // issuerUniqueID
     if (items[i]?.tag === 0x82) i++; // subjectUniqueID
