@@ -13,10 +13,11 @@ export const USAGE = `Usage:
   kyso validate-chain LEAF --anchor FILE... [--intermediate FILE...] [--crl FILE...]
                      [--at ISO-8601] [--purpose any|documentSigning|serverAuth|clientAuth|<EKU OID>]
                      [--key-usage digitalSignature,nonRepudiation,...] [--max-depth N] [--json] [--lang en|vi]
-  kyso verify FILE.pdf --anchor FILE... [--intermediate FILE...] [--at ISO-8601] [--json] [--lang en|vi]
+  kyso verify FILE.pdf --anchor FILE... [--intermediate FILE...] [--crl FILE...] [--at ISO-8601] [--json] [--lang en|vi]
 
 Files may be PEM (one or more blocks) or DER. Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.
-Offline: nothing is fetched; with --crl, the leaf's and intermediates' revocation is checked against those CRLs.
+Offline: nothing is fetched; with --crl, the revocation of every certificate of the path (but the anchor)
+is required and checked against those CRLs; without it, reports say REVOCATION_NOT_CHECKED.
 `;
 
 export interface ParsedArgs {

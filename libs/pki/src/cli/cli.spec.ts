@@ -140,6 +140,30 @@ describe('kyso command line', () => {
     expect((await kyso('verify', file('tampered.pdf', tampered), '--anchor', root)).code).toBe(1);
   });
 
+  it('verifies a PDF with --crl: revocation required, decided from those CRLs', async () => {
+    const s = scenarios.get('valid')!;
+    const sample = readFileSync(join(__dirname, '../../../../docs/samples/cong-van.pdf'));
+    const signedBy = async (CN: string) => {
+      const key = generateSoftwareKey('ECDSA-P256-SHA256');
+      const cert = await s.sub.issue({ subject: { CN, C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person', notBefore: new Date(now.getTime() - 3600_000) });
+      return { cert, pdf: await signPdf(sample, { signer: key.signer, certificate: cert, chain: [s.sub.certificate], signingTime: now }) };
+    };
+    const good = await signedBy('Còn hiệu lực');
+    const revoked = await signedBy('Đã thu hồi');
+    s.sub.revoke(revoked.cert, { revocationDate: new Date(now.getTime() - 60_000), reason: 'keyCompromise' });
+    const before = new Date(now.getTime() - 120_000);
+    const crls = file('pdf-crls.pem', [await s.root.issueCrl({ thisUpdate: before }), await s.sub.issueCrl({ thisUpdate: before })].map((c) => toPem('X509 CRL', c)).join(''));
+    const root = file('pdf-crl-root.pem', s.root.certificate.toPem());
+    expect((await kyso('verify', file('good.pdf', good.pdf), '--anchor', root, '--crl', crls)).code).toBe(0);
+    const r = await kyso('verify', file('revoked.pdf', revoked.pdf), '--anchor', root, '--crl', crls, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    const onlyRoot = file('pdf-root-crl.pem', toPem('X509 CRL', await s.root.issueCrl({ thisUpdate: before })));
+    const unknown = await kyso('verify', join(dir, 'good.pdf'), '--anchor', root, '--crl', onlyRoot, '--json');
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.out).signatures[0].subIndication).toBe('TRY_LATER');
+  });
+
   it('has a launcher that runs the built CLI, or says to build it', async () => {
     const launcher = join(__dirname, '../../../../bin/kyso.js');
     const built = existsSync(join(__dirname, '../../../../dist/libs/pki/src/cli/main.js'));

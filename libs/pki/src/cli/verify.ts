@@ -1,7 +1,8 @@
 import { verifyPdf } from '../pades';
 import { PdfFormatError } from '../pdf';
 import { parseTime, ParsedArgs, UsageError } from './args';
-import { InputError, readCertificates, readPdf } from './inputs';
+import { InputError, readCertificates, readCrls, readPdf } from './inputs';
+import { crlChecker } from './revocation';
 import { chainLines, indicationLine, label, Lang, reasonLines } from './output';
 import { CommandIo } from './validate-chain';
 
@@ -10,15 +11,19 @@ export async function verifyCommand(args: ParsedArgs, io: CommandIo, lang: Lang)
   if (args.positional.length !== 1) throw new UsageError('verify takes exactly one PDF file');
   const anchorFiles = args.lists.get('anchor') ?? [];
   if (anchorFiles.length === 0) throw new UsageError('verify needs --anchor FILE');
-  if (args.lists.has('crl') || args.values.has('purpose') || args.values.has('key-usage') || args.values.has('max-depth'))
-    throw new UsageError('verify takes --anchor, --intermediate, --at, --json and --lang only');
+  if (args.values.has('purpose') || args.values.has('key-usage') || args.values.has('max-depth'))
+    throw new UsageError('verify takes --anchor, --intermediate, --crl, --at, --json and --lang only');
   const trustAnchors = anchorFiles.flatMap((f) => readCertificates(io, f));
   const intermediates = (args.lists.get('intermediate') ?? []).flatMap((f) => readCertificates(io, f));
   const validationTime = parseTime(args.values.get('at'), io.now());
+  // With --crl, revocation is required and decided from those CRLs (offline), as the service does online.
+  const crlFiles = args.lists.get('crl') ?? [];
+  const crls = crlFiles.flatMap((f) => readCrls(io, f));
+  const revocationChecker = crlFiles.length ? () => crlChecker(crls, intermediates) : undefined;
   const pdf = readPdf(io, args.positional[0]);
   let report;
   try {
-    report = await verifyPdf(pdf, { trustAnchors, intermediates, validationTime });
+    report = await verifyPdf(pdf, { trustAnchors, intermediates, validationTime, revocationChecker });
   } catch (e) {
     if (e instanceof PdfFormatError) throw new InputError(e.code, `${args.positional[0]}: not a readable PDF (${e.code}: ${e.message})`);
     throw e;

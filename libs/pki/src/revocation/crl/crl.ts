@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../../errors';
-import { derObjects, MAX_DER_BYTES } from '../../x509/der';
+import { derObjects } from '../../x509/der';
 import { GeneralName, readGeneralNames } from '../../x509/general-names';
 import { DistinguishedName } from '../../x509/name';
 import { AlgorithmId, readAlgorithmId } from '../../x509/parts';
@@ -9,7 +9,9 @@ import { children, decodeOid, decodeTime, readTlv, TAG, Tlv, tlvBytes, tlvValue 
 import { CrlReason } from '../types';
 
 /** Budget: revoked entries parsed from one CRL (a 4 MiB CRL holds far fewer). */
-export const MAX_CRL_ENTRIES = 200_000;
+export const MAX_CRL_ENTRIES = 1_000_000;
+/** A national CA's full CRL can run to tens of MB; larger than this is not a CRL we will parse. */
+export const MAX_CRL_BYTES = 32 * 1024 * 1024;
 
 /** CRL and CRL entry extension OIDs (RFC 5280 5.2, 5.3). */
 export const CRL_EXT = {
@@ -197,7 +199,7 @@ export class Crl {
   }
 
   static fromDer(der: Uint8Array): Crl {
-    if (der.length > MAX_DER_BYTES) throw new PkiFormatError('CRL_TOO_LARGE', 'CRL exceeds the size limit');
+    if (der.length > MAX_CRL_BYTES) throw new PkiFormatError('CRL_TOO_LARGE', 'CRL exceeds the size limit');
     try {
       const top = readTlv(der);
       return new Crl(new Uint8Array(der.subarray(0, top.end)));
