@@ -44,7 +44,10 @@ export interface LifecycleWorld {
 let n = 0;
 const uniq = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
 
-/** Organisations, officials, a device and certificates registered through the registry's API. */
+/**
+ * Organisations, officials, a device and certificates registered through the registry's API.
+ * `chainPem` is the issuer chain of `orgCertPem` (the registry checks that a chain issued its certificate).
+ */
 export async function seedWorld(reg: RunningRegistry, pki: OpenSslPki, ca: TestCert, chainPem: string[] = [ca.pem], orgCertPem?: string, orgKeyUri?: string): Promise<LifecycleWorld> {
   const post = async (path: string, body: unknown) => {
     const res = await reg.post(path, body);
@@ -64,7 +67,7 @@ export async function seedWorld(reg: RunningRegistry, pki: OpenSslPki, ca: TestC
   const orgPin = '962057';
   const anCert = await post('/certificates', {
     certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An', ca).pem,
-    chainPem,
+    chainPem: [ca.pem],
     subjectType: 'person',
     holderOfficialId: an,
     organizationId: unit,
@@ -74,7 +77,7 @@ export async function seedWorld(reg: RunningRegistry, pki: OpenSslPki, ca: TestC
   });
   const orgCert = await post('/certificates', {
     certificatePem: orgCertPem ?? pki.leaf('/C=VN/CN=SỞ NỘI VỤ', ca).pem,
-    chainPem,
+    chainPem: orgCertPem ? chainPem : [ca.pem],
     subjectType: 'organization',
     organizationId: dept,
     keyUri: orgKeyUri ?? 'pkcs11:token=t;object=snv',

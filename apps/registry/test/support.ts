@@ -49,6 +49,26 @@ export class OpenSslPki {
     return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
   }
 
+  /** A CA with exactly this subject (e.g. an impostor named like another CA). */
+  caNamed(subject: string): TestCert {
+    const k = this.path('key');
+    const c = this.path('pem');
+    this.openssl(['req', '-x509', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-out', c, '-subj', subject, '-days', '365', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
+  }
+
+  /** A leaf over an existing key (a CA re-certifying a key), PEM. */
+  leafForKey(subject: string, keyPem: string, issuer: TestCert, days = 365): string {
+    const k = this.write('key', keyPem);
+    const csr = this.path('csr');
+    const c = this.path('pem');
+    const ext = this.write('ext', 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+    this.openssl(['req', '-new', '-utf8', '-key', k, '-out', csr, '-subj', subject]);
+    const serial = `0x${Date.now().toString(16)}${this.n}`;
+    this.openssl(['x509', '-req', '-in', csr, '-CA', this.write('pem', issuer.pem), '-CAkey', this.write('key', issuer.keyPem), '-set_serial', serial, '-days', String(days), '-extfile', ext, '-out', c]);
+    return readFileSync(c, 'utf8');
+  }
+
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -26,6 +26,7 @@ export function refusalProblem(r: Refusal): ProblemError {
       return new ProblemError(403, 'SIGNING_NOT_ALLOWED', 'Forbidden', r.message, { reason: r.reason, message: r.message, messageVi: r.messageVi });
     case 'KEY_CERTIFICATE_MISMATCH':
     case 'KEY_NOT_FOUND':
+    case 'CERTIFICATE_CHAIN_INVALID':
       return new ProblemError(409, r.code, 'Conflict', r.detail);
   }
 }
@@ -72,7 +73,7 @@ export class SignaturesController {
   @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
   @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
   @ApiResponse(problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'))
-  @ApiResponse(problem(409, 'KEY_CERTIFICATE_MISMATCH', 'The token key does not match the certificate'))
+  @ApiResponse(problem(409, 'KEY_CERTIFICATE_MISMATCH', 'The token key does not match the certificate (or CERTIFICATE_CHAIN_INVALID: the registered chain did not issue it)'))
   @ApiResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The PDF exceeds the size limit'))
   @ApiResponse(problem(422, 'INVALID_PDF', 'Not a PDF the signer can update: see reason'))
   @ApiResponse(problem(503, 'TOKEN_UNAVAILABLE', 'The token or the registry is unavailable'))

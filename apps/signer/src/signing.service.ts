@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Caller, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
-import { Certificate, PkiFormatError } from '@kyso/pki';
+import { Certificate, checkNameChaining, checkSignature, PkiFormatError } from '@kyso/pki';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
@@ -30,6 +30,7 @@ export type Refusal =
   | { code: 'INVALID_PDF'; reason: string; detail: string }
   | { code: 'SIGNING_NOT_ALLOWED'; reason: string; message: string; messageVi: string }
   | { code: 'KEY_CERTIFICATE_MISMATCH'; detail: string }
+  | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
   | { code: 'KEY_NOT_FOUND'; detail: string };
 
 export type SignPdfResult = { outcome: 'signed'; signatureId: string; pdf: Uint8Array } | { outcome: 'refused'; eventId: string; refusal: Refusal };
@@ -44,6 +45,21 @@ function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The chain embedded in a signature must be the certificate's issuer chain, leaf-most first (each
+ * names the next as issuer and verifies with its key); the registry checks this on registration,
+ * the signer again before putting it into a signed document.
+ */
+function issuerChainProblem(cert: Certificate, chain: Certificate[]): string | undefined {
+  let child = cert;
+  for (const [i, issuer] of chain.entries()) {
+    const problems = [...checkNameChaining(child, issuer, i), ...checkSignature(child, issuer, i)];
+    if (problems.length) return `Chain certificate ${i} did not issue ${i === 0 ? 'the certificate' : `chain certificate ${i - 1}`} (${problems.map((p) => p.code).join(', ')})`;
+    child = issuer;
+  }
+  return undefined;
 }
 
 /**
@@ -105,6 +121,8 @@ export class SigningService {
       throw new ProblemError(502, 'DEPENDENCY_ERROR', 'Bad gateway', `The registry sent an unreadable certificate: ${(e as Error).message}`);
     }
     const serial = certificate.serialNumberHex;
+    const chainProblem = issuerChainProblem(certificate, chain);
+    if (chainProblem) return refuse({ code: 'CERTIFICATE_CHAIN_INVALID', detail: chainProblem }, serial);
     const ref = { uri: auth.certificate.keyUri };
     const key = await this.findKey(ref.uri);
     if (!key) return refuse({ code: 'KEY_NOT_FOUND', detail: `The token holds no key ${ref.uri} for this certificate` }, serial);

@@ -54,20 +54,24 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     const root = await DevCa.createRoot({ commonName: 'Kyso Test Root CA' });
     const person = await root.issue({ subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: rsa.publicKeySpki, profile: 'person' });
     const org = await root.issue({ subject: { CN: 'Sở Nội vụ', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: ec.publicKeySpki, profile: 'organization' });
-    const view = (id: string, cert: typeof person, keyUri: string) => ({
+    // A CA named like the real root with its own key: its certificate did not issue ours.
+    const impostor = await DevCa.createRoot({ commonName: 'Kyso Test Root CA' });
+    const view = (id: string, cert: typeof person, keyUri: string, chain = [root.certificate]) => ({
       id,
       holderOfficialId: OFFICIAL,
       pin: '1234',
       serialNumber: cert.serialNumberHex,
       keyUri,
       certificatePem: cert.toPem(),
-      chainPem: [root.certificate.toPem()],
+      chainPem: chain.map((c) => c.toPem()),
     });
     registry = await startRegistryStub(INTERNAL, [
       view('cert-rsa', person, rsa.ref.uri),
       view('cert-ec', org, ec.ref.uri),
       // The registry names the wrong key for this certificate.
       view('cert-mismatch', person, ec.ref.uri),
+      // The registry sends a chain that did not issue the certificate.
+      view('cert-foreign-chain', person, rsa.ref.uri, [impostor.certificate]),
     ]);
     await writeFile(join(token.dir, 'root.pem'), root.certificate.toPem());
 
@@ -159,6 +163,12 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     const res = await sign({ certificateId: 'cert-mismatch', pin: '1234', actingOfficialId: OFFICIAL });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('KEY_CERTIFICATE_MISMATCH');
+  });
+
+  it('refuses a certificate whose chain from the registry did not issue it with 409 CERTIFICATE_CHAIN_INVALID', async () => {
+    const res = await sign({ certificateId: 'cert-foreign-chain', pin: '1234', actingOfficialId: OFFICIAL });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('CERTIFICATE_CHAIN_INVALID');
   });
 
   it('answers 422 INVALID_PDF with the reason for a file that is not a PDF, and 400 EMPTY_FILE for an empty one', async () => {

@@ -53,6 +53,10 @@ export class CertificateEntity {
   @Column('text')
   sha256: string;
 
+  /** SHA-256 of the public key (certificates/key-binding.ts); null only for rows a migration could not read. */
+  @Column({ name: 'public_key_sha256', type: 'text', nullable: true })
+  publicKeySha256: string | null;
+
   @Column({ name: 'signing_pin_hash', type: 'text' })
   signingPinHash: string;
 

@@ -26,6 +26,8 @@ export interface CertificateRecord {
   certificateDer: Uint8Array;
   chainDer: Uint8Array[];
   sha256: string;
+  /** SHA-256 of the public key: one key belongs to one subject (key-binding.ts). */
+  publicKeySha256: string | null;
   signingPinHash: string;
   /** The certificate this one renews (gia hạn), if any. */
   renewalOfId: string | null;

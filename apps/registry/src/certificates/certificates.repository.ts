@@ -89,6 +89,7 @@ function toRecord(e: CertificateEntity): CertificateRecord {
     certificateDer: new Uint8Array(e.certificateDer),
     chainDer: (e.chainDer ?? []).map((d) => new Uint8Array(d)),
     sha256: e.sha256,
+    publicKeySha256: e.publicKeySha256 ?? null,
     signingPinHash: e.signingPinHash,
     renewalOfId: e.renewalOfId ?? null,
     createdAt: e.createdAt,

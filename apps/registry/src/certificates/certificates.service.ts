@@ -13,6 +13,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { CertificateRecord, certificateSnapshot, CertificateStatus, CertificateView, effectiveStatus, RevocationReason, SubjectType, toCertificateView } from './certificate';
 import { CERTIFICATE_SHA256_KEY, CertificateFilter, CertificatesRepository } from './certificates.repository';
+import { publicKeySha256, requireIssuerChain, requireKeyOfSubject } from './key-binding';
 import { PinHasher } from './pin-hasher';
 import { checkValidityLimits } from './validity';
 
@@ -67,11 +68,14 @@ export class CertificatesService {
         throw unprocessable('RENEWAL_MISMATCH', 'A renewal keeps the subject type and holder of the certificate it renews');
       }
     }
+    requireIssuerChain(cert, chain);
+    const keySha256 = publicKeySha256(cert);
     const validity = checkValidityLimits(cert, renewalOf);
     if (validity) throw unprocessable(validity.code, validity.message);
     const signingPinHash = await this.pins.hash(input.signingPin);
     try {
       const saved = await this.tx.run(async (m) => {
+        await requireKeyOfSubject(m, keySha256, input);
         const c = await this.certificates.insert(
           {
             serialNumber: cert.serialNumberHex,
@@ -87,6 +91,7 @@ export class CertificatesService {
             certificateDer: cert.der,
             chainDer: chain.map((x) => x.der),
             sha256: cert.sha256Hex,
+            publicKeySha256: keySha256,
             signingPinHash,
             renewalOfId: input.renewalOfId ?? null,
           },
@@ -115,8 +120,8 @@ export class CertificatesService {
   }
 
   /** The stored record with its PIN hash, for decisions inside the registry only. */
-  find(id: string): Promise<CertificateRecord | undefined> {
-    return this.certificates.findById(id);
+  find(id: string, manager?: EntityManager): Promise<CertificateRecord | undefined> {
+    return this.certificates.findById(id, manager);
   }
 
   /** Temporarily stops use (tạm dừng); only an active, unexpired certificate. */

@@ -21,6 +21,7 @@ import { CreateChangeEvent1797000000300 } from './1797000000300-CreateChangeEven
 import { CreateNotification1797000000400 } from './1797000000400-CreateNotification';
 import { CreateCertificatePinLock1797000000500 } from './1797000000500-CreateCertificatePinLock';
 import { AllowOrganizationMoveChange1797000000600 } from './1797000000600-AllowOrganizationMoveChange';
+import { AddCertificatePublicKeySha2561797000000700 } from './1797000000700-AddCertificatePublicKeySha256';
 
 /** Listed explicitly (not globbed) so ts-jest, ts-node and the compiled dist all find the same set, in order. */
 export const REGISTRY_MIGRATIONS = [
@@ -47,4 +48,5 @@ export const REGISTRY_MIGRATIONS = [
   CreateNotification1797000000400,
   CreateCertificatePinLock1797000000500,
   AllowOrganizationMoveChange1797000000600,
+  AddCertificatePublicKeySha2561797000000700,
 ];

@@ -37,7 +37,10 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
   if (answer.kind === 'revocation') {
     if (r.type !== 'revoke' || !r.certificateId) throw badRequest('ANSWER_NOT_FOR_REQUEST', 'A revocation answers a revoke request only');
     const reason = r.crlReason ?? 'unspecified';
-    await records.setCertificateStatus(m, r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
+    // Already recorded as revoked (an operator acted first): the CA's confirmation completes the
+    // request and the first record, reason and date stand; revoking twice would fail the request forever.
+    const current = await records.certificate(m, r.certificateId, true);
+    if (current?.status !== 'revoked') await records.setCertificateStatus(m, r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
     if (r.deviceId && r.reason === 'device-lost') await records.moveDevice(m, r.deviceId, 'lost', acting, note);
     return { revokedAt: answer.revokedAt.toISOString(), crlReason: reason, caseVi: REVOCATION_CASES[r.reason as RevocationCaseName]?.vi ?? null };
   }

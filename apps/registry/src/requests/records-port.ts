@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Certificate } from '@kyso/pki';
 import type { EntityManager } from 'typeorm';
+import { publicKeySha256, requireIssuerChain, requireKeyOfSubject } from '../certificates/key-binding';
 import { CertificateEntity } from '../certificates/certificate.entity';
 import { KeyDeviceEntity } from '../devices/key-device.entity';
 import type { Party } from '../devices/key-device';
@@ -83,6 +84,9 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
   }
 
   async insertCertificate(m: EntityManager, c: NewIssuedCertificate): Promise<string> {
+    requireIssuerChain(c.certificate, c.chain);
+    const keySha256 = publicKeySha256(c.certificate);
+    await requireKeyOfSubject(m, keySha256, c);
     const repo = m.getRepository(CertificateEntity);
     const saved = await repo.save(
       repo.create({
@@ -100,6 +104,7 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
         certificateDer: Buffer.from(c.certificate.der),
         chainDer: c.chain.map((x) => Buffer.from(x.der)),
         sha256: c.certificate.sha256Hex,
+        publicKeySha256: keySha256,
         signingPinHash: c.signingPinHash,
       }),
     );

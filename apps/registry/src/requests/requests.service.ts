@@ -194,10 +194,26 @@ export class RequestsService {
     return true;
   }
 
-  /** A rejected or cancelled revocation gives back what submission suspended. */
+  /**
+   * A rejected or cancelled revocation gives back what submission suspended, unless another open
+   * revocation of the same certificate also blocks signing at once (a loss and a compromise
+   * reported together): that one then holds the suspension and gives it back when it ends.
+   */
   private async unblock(m: EntityManager, r: LifecycleRequest, caller: Caller, requestId: string | null): Promise<void> {
     const c = r.certificateId ? await this.records.certificate(m, r.certificateId, true) : undefined;
     if (!c || c.status !== 'suspended') return;
+    const blocking = Object.entries(REVOCATION_CASES).filter(([, k]) => k.blocksAtOnce).map(([name]) => name);
+    const [heir]: { id: string }[] = await m.query(
+      `SELECT id FROM registry.lifecycle_request
+        WHERE certificate_id = $1 AND id <> $2 AND type = 'revoke' AND status IN ('submitted', 'approved', 'sent') AND reason = ANY ($3::text[])
+        ORDER BY created_at, id LIMIT 1`,
+      [c.id, r.id, blocking],
+    );
+    if (heir) {
+      await m.query('UPDATE registry.lifecycle_request SET suspended_certificate = true WHERE id = $1', [heir.id]);
+      await this.audit.append({ actor: actorOf(caller), action: 'request.suspension_transferred', entityType: 'request', entityId: heir.id, before: { suspendedCertificate: false }, after: { suspendedCertificate: true, from: r.id }, requestId }, m);
+      return;
+    }
     await this.records.setCertificateStatus(m, c.id, 'active', { actor: actorOf(caller), requestId });
   }
 

@@ -1,12 +1,22 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * Consecutive wrong PINs per certificate. Counting is one atomic upsert, so parallel guesses
- * cannot slip past the limit; a right PIN resets the count; only a fulfilled device recovery
+ * Consecutive wrong PINs per certificate. Attempts on one certificate are serialised (`serialize`),
+ * so parallel guesses cannot slip past the limit; a right PIN resets the count; only a fulfilled device recovery
  * lifts a lock (requests/fulfilment.ts deletes the row).
  */
 export class PinLocks {
   constructor(private readonly threshold: number) {}
+
+  /**
+   * Takes the certificate's row lock for the rest of the transaction: lock check, PIN check and
+   * count then happen one attempt at a time, so a burst of guesses cannot all be checked before
+   * the first failures are counted. NO KEY UPDATE leaves foreign-key checks on the row unblocked.
+   */
+  async serialize(m: EntityManager, certificateId: string): Promise<boolean> {
+    const rows: unknown[] = await m.query('SELECT 1 FROM registry.certificate WHERE id = $1 FOR NO KEY UPDATE', [certificateId]);
+    return rows.length > 0;
+  }
 
   async isLocked(m: EntityManager, certificateId: string): Promise<boolean> {
     const rows: { locked: boolean }[] = await m.query('SELECT locked_at IS NOT NULL AS locked FROM registry.certificate_pin_lock WHERE certificate_id = $1', [certificateId]);

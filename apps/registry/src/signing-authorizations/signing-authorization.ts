@@ -2,6 +2,7 @@ import type { CertificateRecord, CertificateStatus } from '../certificates/certi
 import { effectiveStatus } from '../certificates/certificate';
 import type { Official } from '../officials/official';
 import type { Caller } from '@kyso/common';
+import type { OrganizationStatus } from '../organizations/organization';
 
 export type SigningRefusalCode =
   | 'CERTIFICATE_NOT_FOUND'
@@ -12,6 +13,7 @@ export type SigningRefusalCode =
   | 'ORGANIZATION_NOT_SERVED'
   | 'NOT_ACTING_OFFICIAL'
   | 'CERTIFICATE_LOCKED'
+  | 'ORGANIZATION_ENDED'
   | 'WRONG_PIN';
 
 export interface SigningRefusal {
@@ -36,6 +38,8 @@ export interface SigningAuthorizationInput {
   caller?: Pick<Caller, 'kind' | 'organizationIds' | 'officialId'>;
   /** The directly managing agency of the acting official's organisation. */
   officialManagingOrganizationId?: string;
+  /** Status of the certificate's organisation: an organisation certificate signs only while it exists (not merged, split or dissolved). */
+  certificateOrganizationStatus?: OrganizationStatus;
   /** Locked after too many consecutive wrong PINs, until a device recovery is fulfilled (R13). */
   locked?: boolean;
   /** Checks the PIN given against the stored hash; called only when everything else allows signing. */
@@ -79,6 +83,13 @@ export async function decideSigningAuthorization(input: SigningAuthorizationInpu
   }
   const status = now.getTime() < cert.notBefore.getTime() ? 'not-yet-valid' : effectiveStatus(cert, now);
   if (status !== 'active') return refuse('CERTIFICATE_NOT_ACTIVE', ...NOT_ACTIVE[status], { certificateStatus: status });
+  if (cert.subjectType === 'organization' && input.certificateOrganizationStatus && input.certificateOrganizationStatus !== 'active') {
+    return refuse(
+      'ORGANIZATION_ENDED',
+      `The organisation of this certificate has ended (${input.certificateOrganizationStatus}); its certificate no longer signs.`,
+      'Cơ quan, tổ chức của chứng thư số này đã chấm dứt hoạt động (sáp nhập, chia tách hoặc giải thể); không được sử dụng chứng thư số để ký số.',
+    );
+  }
   if (input.locked) return LOCKED;
   if (!(await input.pinMatches(cert.signingPinHash))) return refuse('WRONG_PIN', 'The PIN is wrong.', 'Mã PIN không đúng.');
   return { allowed: true };
