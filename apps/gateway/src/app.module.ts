@@ -1,4 +1,4 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -39,13 +39,13 @@ class ResourceCloser implements OnApplicationShutdown {
 @Module({})
 export class GatewayModule {
   static forRoot(r: GatewayResources): DynamicModule {
-    const checks: Record<string, ReadinessCheck> = {
+    const checks: Record<string, ReadinessCheck> = publicChecks({
       postgres: async () => void (await r.dataSource.query('SELECT 1')),
       redis: async () => void (await r.redis.ping()),
       signer: httpCheck(`${r.serviceUrls.signer}/health/ready`),
       verifier: httpCheck(`${r.serviceUrls.verifier}/health/ready`),
       registry: httpCheck(`${r.serviceUrls.registry}/health/ready`),
-    };
+    });
     return {
       module: GatewayModule,
       controllers: [AuthController, ApiKeysController, OperatorsController, SignaturesController, ValidationsController, HealthController, RegistryProxyController, DevCaProxyController],
@@ -62,4 +62,25 @@ export class GatewayModule {
       ],
     };
   }
+}
+
+/**
+ * The gateway's readiness answer is public: a failing check says which dependency is down, never
+ * its address or driver message (those go to the log).
+ */
+function publicChecks(checks: Record<string, ReadinessCheck>): Record<string, ReadinessCheck> {
+  const log = new Logger('Readiness');
+  return Object.fromEntries(
+    Object.entries(checks).map(([name, check]) => [
+      name,
+      async () => {
+        try {
+          await check();
+        } catch (e) {
+          log.warn(`${name} not ready: ${(e as Error).message}`);
+          throw new Error(`${name} is not available`);
+        }
+      },
+    ]),
+  );
 }

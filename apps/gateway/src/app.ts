@@ -35,8 +35,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
     if (redis.status === 'ready') resolve();
     redis.once('ready', () => (clearTimeout(timer), resolve()));
   });
-  const client = (url: string) => new InternalClient(url, config.internalToken, config.upstreamTimeoutMs);
-  const registry = client(config.registryUrl);
+  const client = (url: string, name: string) => new InternalClient(url, config.internalToken, config.upstreamTimeoutMs, `the ${name} service`);
+  const registry = client(config.registryUrl, 'registry');
   const operators = new Operators(dataSource);
   const sessions = new Sessions(dataSource, redis, operators, new SigningKeys(dataSource, auth.signingKeyRotationSec, auth.accessTokenTtlSec), auth, redisPrefix);
   const bodyLimitFor = (rule: AccessRule) =>
@@ -47,8 +47,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         dataSource,
         redis,
         upstreams: {
-          signer: client(config.signerUrl),
-          verifier: client(config.verifierUrl),
+          signer: client(config.signerUrl, 'signer'),
+          verifier: client(config.verifierUrl, 'verifier'),
           registry,
           bodyLimits: config.bodyLimits,
           timeoutMs: config.upstreamTimeoutMs,
@@ -57,7 +57,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         access: {
           authenticator: new Authenticator(new ApiKeyAuthenticator(new TypeOrmApiKeyStore(dataSource)), sessions),
           limiter: new RateLimiter(redis, redisPrefix),
-          idempotency: new Idempotency(redis, redisPrefix, limits.idempotencyTtlSec, limits.idempotencyMaxBodyBytes),
+          idempotency: new Idempotency(redis, redisPrefix, limits.idempotencyTtlSec, limits.idempotencyMaxBodyBytes, Math.ceil(limits.requestTimeoutMs / 1000) + 30),
           registry,
           limits,
           bodyLimitFor,
@@ -67,7 +67,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         apiKeys: new ApiKeyAdmin(dataSource),
         audit: new RegistryAuditSink(registry),
       }),
-      { name: 'gateway', port: config.port, host: config.host, metrics: config.metricsToken ? { token: config.metricsToken } : { loopbackOnly: true } },
+      { name: 'gateway', port: config.port, host: config.host, logDestination: config.logDestination, metrics: config.metricsToken ? { token: config.metricsToken } : { loopbackOnly: true } },
     );
     app.use(requestTimeout(limits.requestTimeoutMs));
     // Closed unless origins are configured: browsers elsewhere get no CORS headers at all.
@@ -75,7 +75,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
       app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'x-kyso-signature-id', 'location', 'retry-after'], maxAge: 600 });
     }
     app.setGlobalPrefix(PUBLIC_PREFIX.slice(1), { exclude: ['health', 'health/ready'] });
-    await setupOpenApi(app, { registry, signer: client(config.signerUrl), verifier: client(config.verifierUrl) });
+    await setupOpenApi(app, { registry, signer: client(config.signerUrl, 'signer'), verifier: client(config.verifierUrl, 'verifier') });
     return app;
   } catch (e) {
     redis.disconnect();

@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
 
 /** Routes with a body, each with its own size limit. */
@@ -46,6 +47,8 @@ export interface GatewayConfig extends CommonConfig {
   metricsToken?: string;
   /** Redis key prefix (tests isolate themselves with it). */
   redisPrefix?: string;
+  /** Where JSON log lines go (stdout by default; tests read them). */
+  logDestination?: DestinationStream;
 }
 
 export const DEFAULT_AUTH: AuthSettings = {

@@ -1,15 +1,19 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { serviceCaller } from '@kyso/common';
+import type { Caller } from '@kyso/common';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
 /** RFC 6960 requests are small; the registry refuses more than this too. */
 const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
 
-/** The public calls carry no identity: the registry's dev CA answers anyone, like a real CA's CRL and OCSP. */
-const ANONYMOUS = serviceCaller('gateway:public');
+/**
+ * The public calls carry no identity: the registry's dev CA answers anyone, like a real CA's CRL
+ * and OCSP. Forwarded as the least caller there is (a system with no scope and no organisation),
+ * never as a `service` caller, which the registry lets see everything.
+ */
+const ANONYMOUS: Caller = { kind: 'system', id: 'anonymous', name: 'anonymous', scopes: [], organizationIds: [], roles: [], officialId: null };
 
 /**
  * The dev CA's CRLs and OCSP responder, public through the gateway (matrix: `public`), so that

@@ -22,7 +22,7 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
   409: { description: 'Conflict, e.g. a request with the same Idempotency-Key is still running', code: 'IDEMPOTENCY_IN_PROGRESS', detail: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
   423: { description: 'Account locked after repeated wrong passwords', code: 'ACCOUNT_LOCKED', detail: 'Too many wrong passwords: the account is locked for a while.' },
   429: { description: 'Rate limit reached; see Retry-After', code: 'RATE_LIMITED', detail: 'Too many requests for this API key; retry after 12 s.' },
-  504: { description: 'The request or the service behind it took too long', code: 'UPSTREAM_TIMEOUT', detail: '127.0.0.1:3001 did not answer within 90000 ms' },
+  504: { description: 'The request or the service behind it took too long', code: 'UPSTREAM_TIMEOUT', detail: 'the signer service did not answer within 90000 ms' },
   413: { description: 'Request body over the limit of this route', code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the limit of 26214400 bytes for this route.' },
   422: { description: 'Unprocessable: e.g. not a readable PDF, or an Idempotency-Key reused for another request', code: 'INVALID_PDF', detail: 'The file is not a readable PDF: no %PDF header' },
 };

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { authOf } from './authz/access.guard';
 import { REGISTRY_PREFIXES } from './authz/matrix';
-import { proxy, PUBLIC_PREFIX } from './proxy';
+import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
 const REGISTRY_JSON_LIMIT = 1024 * 1024;
@@ -20,12 +20,13 @@ export class RegistryProxyController {
 
   @All(REGISTRY_PREFIXES.flatMap((p) => [p, `${p}/*rest`]))
   async forward(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const path = req.originalUrl.slice(PUBLIC_PREFIX.length);
+    // The guard's canonical path, never the raw URL: the client could read that differently.
+    const { caller, servicePath } = authOf(req);
     await proxy(req, res, {
       client: this.up.registry,
       method: req.method,
-      path,
-      caller: authOf(req).caller,
+      path: servicePath,
+      caller,
       maxBodyBytes: req.method === 'GET' || req.method === 'HEAD' ? undefined : REGISTRY_JSON_LIMIT,
       timeoutMs: this.up.timeoutMs,
     });

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { callerOf } from './authz/access.guard';
+import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
@@ -75,11 +75,11 @@ export class ValidationsController {
     },
   })
   @ApiProblems(401, 403, 404)
-  async getValidation(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+  async getValidation(@Req() req: Request, @Res() res: Response, @Param('id') _id: string): Promise<void> {
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'GET',
-      path: `/validations/${encodeURIComponent(id)}`,
+      path: authOf(req).servicePath,
       caller: callerOf(req),
       timeoutMs: this.up.timeoutMs,
     });

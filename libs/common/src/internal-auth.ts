@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { unauthorized } from './problem';
 
@@ -9,10 +9,11 @@ export const INTERNAL_TOKEN_HEADER = 'x-kyso-internal-token';
 export const CALLER_HEADER = 'x-kyso-caller';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** Constant-time comparison that does not reveal the secret's length either (both sides hashed first). */
 export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y) && a === b;
 }
 
 /**

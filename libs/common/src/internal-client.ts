@@ -24,6 +24,8 @@ export class InternalClient {
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly timeoutMs = 30_000,
+    /** How errors name the service to clients ("signer"); its address goes to logs only. */
+    private readonly name = 'a Kyso service',
   ) {}
 
   async json<T>(method: string, path: string, body?: unknown, call?: string | CallOptions): Promise<T> {
@@ -59,13 +61,22 @@ export class InternalClient {
         ...(opts.body && typeof (opts.body as ReadableStream).getReader === 'function' ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (e) {
-      if ((e as Error).name === 'TimeoutError') {
-        throw new ProblemError(504, 'UPSTREAM_TIMEOUT', 'Gateway timeout', `${new URL(this.baseUrl).host} did not answer within ${opts.timeoutMs ?? this.timeoutMs} ms`);
-      }
-      throw new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${new URL(this.baseUrl).host} did not answer: ${(e as Error).name}`);
+      // The detail reaches public clients through the gateway: never the internal host or port.
+      const host = new URL(this.baseUrl).host;
+      const p =
+        (e as Error).name === 'TimeoutError'
+          ? new ProblemError(504, 'UPSTREAM_TIMEOUT', 'Gateway timeout', `${this.name} did not answer within ${opts.timeoutMs ?? this.timeoutMs} ms`)
+          : new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${this.name} did not answer`);
+      p.logDetail = `${host}: ${(e as Error).name}${causeOf(e)}`;
+      throw p;
     }
   }
 }
+
+const causeOf = (e: unknown): string => {
+  const code = (e as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? ` (${code})` : '';
+};
 
 export function toProblemError(status: number, text: string): ProblemError {
   try {

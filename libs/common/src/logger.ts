@@ -2,16 +2,21 @@ import type { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger as Pino } from 'pino';
 import { currentRequestId } from './request-context';
 
-/** Keys whose values never reach a log line, at any of the first three levels of nesting. */
+/**
+ * Keys whose values never reach a log line, at any of the first four levels of nesting. pino
+ * matches keys exactly, so each spelling the code base uses is listed (headers arrive lower-case,
+ * but objects built by hand may say `Authorization`).
+ */
 export const REDACTED_KEYS = [
-  'authorization', 'cookie', 'set-cookie', 'pin', 'password', 'apiKey', 'token', 'accessToken', 'refreshToken',
-  'signingPin', 'secret', 'key', 'x-kyso-internal-token', 'x-api-key',
+  'authorization', 'Authorization', 'cookie', 'Cookie', 'set-cookie', 'pin', 'newPin', 'signingPin', 'password', 'newPassword',
+  'currentPassword', 'apiKey', 'key', 'token', 'accessToken', 'refreshToken', 'secret', 'privateKey', 'nationalId',
+  'x-kyso-internal-token', 'internalToken', 'x-api-key',
 ];
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => {
   const p = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
   const dot = p.startsWith('[') ? '' : '.';
-  return [p, `*${dot}${p}`, `*.*${dot}${p}`, `*.*.*${dot}${p}`];
+  return [p, `*${dot}${p}`, `*.*${dot}${p}`, `*.*.*${dot}${p}`, `*.*.*.*${dot}${p}`];
 });
 
 export interface LoggerOptions {

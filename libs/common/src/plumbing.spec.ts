@@ -67,6 +67,13 @@ describe('service plumbing (createService)', () => {
     expect(last).toContain('[redacted]');
   });
 
+  it('redacts every secret field name the services use, at four levels of nesting', () => {
+    const pino = createLogger({ name: 't', level: 'info', destination });
+    pino.info({ Authorization: 'Bearer AUTHCAP', body: { newPassword: 'NEWPW', nationalId: 'NATID', signingPin: 'SPIN', refreshToken: 'RTOK' }, a: { b: { c: { pin: 'DEEPPIN' } } } }, 'y');
+    const last = JSON.stringify(lines[lines.length - 1]);
+    for (const secret of ['AUTHCAP', 'NEWPW', 'NATID', 'SPIN', 'RTOK', 'DEEPPIN']) expect(last).not.toContain(secret);
+  });
+
   it('redacts the body of Nest log calls too', async () => {
     await request(base).post('/things').set(internal()).send({ password: 'hunter2' });
     expect(JSON.stringify(lines)).not.toContain('hunter2');

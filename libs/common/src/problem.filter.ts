@@ -40,7 +40,8 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, req.originalUrl);
     if (exception instanceof ProblemError && problem.status >= 500) {
       // An expected outage (a dependency down, a timeout): one line, no stack.
-      this.logger.warn(`${req.method} ${req.path}: ${problem.code}: ${problem.detail ?? problem.title}`);
+      const extra = exception.logDetail ? ` [${exception.logDetail}]` : '';
+      this.logger.warn(`${req.method} ${req.path}: ${problem.code}: ${problem.detail ?? problem.title}${extra}`);
     } else if (problem.status >= 500) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`);
     }

@@ -18,6 +18,9 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  * problem+json. Expected domain outcomes are values, not this.
  */
 export class ProblemError extends Error {
+  /** What only the log may see (internal addresses, causes); never sent to the client. */
+  logDetail?: string;
+
   constructor(
     readonly status: number,
     readonly code: string,

@@ -7,7 +7,8 @@ import type { AccessClaims } from '../identity/jwt';
 import { Idempotency } from '../limits/idempotency';
 import { RateLimiter, tooManyRequests } from '../limits/rate-limit';
 import { decide, needsOwnership, Ownership } from './decide';
-import { AccessRule, findRule } from './matrix';
+import { AccessRule, findRule, servicePathOf } from './matrix';
+import { canonicalPath, fillTemplate, queryOf, UUID } from './paths';
 
 export const ACCESS_DEPS = Symbol('ACCESS_DEPS');
 
@@ -24,15 +25,16 @@ export interface AccessDeps {
 interface Authenticated {
   caller: Caller;
   rule: AccessRule;
+  /** Path parameters: lower-case UUIDs, checked before anything is forwarded. */
   params: Record<string, string>;
+  /** Where the rule's upstream serves this call: the rule's template filled in, plus the query. */
+  servicePath: string;
   accessClaims?: AccessClaims;
 }
 
 const AUTH = Symbol('kyso.auth');
 export const authOf = (req: Request): Authenticated => (req as unknown as Record<symbol, Authenticated>)[AUTH];
 export const callerOf = (req: Request): Caller => authOf(req).caller;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The one place access is decided, for every route (a global guard): find the route's rule in the
@@ -46,12 +48,12 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
-    const found = findRule(req.method, req.path);
+    const found = findRule(req.method, canonicalPath(req.path));
     if (!found) {
       if (isRegistryCatchAll(context)) throw notFound('NOT_FOUND', `No route ${req.method} ${req.path}`);
       throw forbidden('ROUTE_NOT_IN_MATRIX', 'This route has no entry in the access matrix and is refused.');
     }
-    const { rule, params } = found;
+    const { rule } = found;
     res.locals[ROUTE_TEMPLATE_LOCAL] = rule.path;
     if (rule.public) {
       if (rule.path.endsWith('/auth/login')) await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
@@ -64,7 +66,9 @@ export class AccessGuard implements CanActivate {
       throw unauthorized('UNAUTHENTICATED', auth.detail);
     }
     const caller = auth.caller;
-    (req as unknown as Record<symbol, Authenticated>)[AUTH] = { caller, rule, params, accessClaims: auth.accessClaims };
+    const params = uuidParams(found.params);
+    const servicePath = fillTemplate(servicePathOf(rule), params) + queryOf(req.originalUrl);
+    (req as unknown as Record<symbol, Authenticated>)[AUTH] = { caller, rule, params, servicePath, accessClaims: auth.accessClaims };
     const perMinute = caller.kind === 'system' ? this.d.limits.systemPerMinute : this.d.limits.operatorPerMinute;
     await this.limit(res, `${caller.kind}:${caller.id}`, perMinute, caller.kind === 'system' ? 'this API key' : 'this operator');
 
@@ -79,7 +83,10 @@ export class AccessGuard implements CanActivate {
   }
 
   private async limit(res: Response, bucket: string, perMinute: number, what: string): Promise<void> {
-    const r = await this.d.limiter.hit(bucket, perMinute);
+    const r = await this.d.limiter.hit(bucket, perMinute).catch((e: unknown) => {
+      res.setHeader('retry-after', '5');
+      throw e;
+    });
     if (!r.allowed) {
       res.setHeader('retry-after', String(r.retryAfterSec));
       throw tooManyRequests(r.retryAfterSec, what);
@@ -90,7 +97,6 @@ export class AccessGuard implements CanActivate {
   private async ownership(rule: AccessRule, params: Record<string, string>, req: Request): Promise<Ownership> {
     if (rule.org.kind === 'resource') {
       const id = params[rule.org.param];
-      if (!UUID.test(id)) throw notFound('NOT_FOUND', `No ${rule.org.resource} ${id}`);
       return this.d.registry.json<Ownership>('GET', `/ownership/${rule.org.resource}/${id}`);
     }
     if (rule.org.kind === 'body') {
@@ -101,6 +107,16 @@ export class AccessGuard implements CanActivate {
     }
     throw new Error(`rule ${rule.path} has no ownership`);
   }
+}
+
+/** Every id in a public path is a UUID; anything else names nothing and is never forwarded. */
+function uuidParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(params)) {
+    if (!UUID.test(v)) throw notFound('NOT_FOUND', `No resource with ${name} ${v.slice(0, 64)}`);
+    out[name] = v.toLowerCase();
+  }
+  return out;
 }
 
 const isRegistryCatchAll = (context: ExecutionContext) => context.getClass().name === 'RegistryProxyController';

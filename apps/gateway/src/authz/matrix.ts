@@ -176,7 +176,7 @@ export function findRule(method: string, path: string, rules: readonly AccessRul
     for (let i = 0; i < t.length && ok; i++) {
       if (t[i].startsWith(':')) {
         if (!segs[i]) ok = false;
-        else params[t[i].slice(1)] = decodeURIComponent(segs[i]);
+        else params[t[i].slice(1)] = segs[i]; // still encoded: the guard accepts UUIDs only
       } else if (t[i] === segs[i]) literals++;
       else ok = false;
     }

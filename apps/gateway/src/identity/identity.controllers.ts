@@ -33,9 +33,11 @@ export class AuthController {
   @ApiResponse({ status: 200, description: 'Tokens', content: { 'application/json': { example: TOKENS_EXAMPLE } } })
   @ApiProblems(400, 401, 423, 429)
   async login(@Body() body: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    const username = str(body?.username, 'username');
+    let username = str(body?.username, 'username');
     const password = str(body?.password, 'password');
     const r = await this.sessions.login(username, password);
+    // What a caller typed as a username goes to the audit log: bounded.
+    username = username.slice(0, 64);
     const subject = { kind: 'operator' as const, id: r.operatorId ?? username, name: username, scopes: [], organizationIds: [], roles: [], officialId: null };
     if (r.ok) {
       void this.audit.record({ action: 'auth.login', entityType: 'operator', entityId: r.operatorId }, subject);

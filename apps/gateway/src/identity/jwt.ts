@@ -11,9 +11,13 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   typ: 'access';
+  /** The sign-in (refresh-token family) it belongs to: revoking the sign-in ends it at once. */
+  sid?: string;
 }
 
 export const ISSUER = 'kyso-gateway';
+/** Gateway instances may disagree on the time by this much. */
+export const CLOCK_SKEW_SEC = 60;
 
 export interface JwtKey {
   kid: string;
@@ -29,13 +33,16 @@ export function signJwt(claims: AccessClaims, key: JwtKey): string {
   return `${input}.${sig.toString('base64url')}`;
 }
 
+/** Key ids as SigningKeys makes them; anything else is not looked up at all. */
+const KID = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{12}$/;
+
 /** The key id of a well-formed ES256 token, or undefined. */
 export function jwtKeyId(token: string): string | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
     const h = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
-    return h.alg === 'ES256' && typeof h.kid === 'string' && h.kid.length <= 64 ? h.kid : undefined;
+    return h.alg === 'ES256' && typeof h.kid === 'string' && KID.test(h.kid) ? h.kid : undefined;
   } catch {
     return undefined;
   }
@@ -55,6 +62,9 @@ export function verifyJwt(token: string, publicKey: KeyObject, nowSec: number): 
     return { ok: false, reason: 'MALFORMED' };
   }
   if (c.iss !== ISSUER || c.typ !== 'access' || typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number') return { ok: false, reason: 'MALFORMED' };
+  if (c.sid !== undefined && typeof c.sid !== 'string') return { ok: false, reason: 'MALFORMED' };
+  // Only this gateway issues tokens: one minted in the future means a wrong clock or a forgery.
+  if (typeof c.iat !== 'number' || c.iat > nowSec + CLOCK_SKEW_SEC) return { ok: false, reason: 'MALFORMED' };
   if (c.exp <= nowSec) return { ok: false, reason: 'EXPIRED' };
   return { ok: true, claims: c };
 }

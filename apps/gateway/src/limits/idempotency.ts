@@ -1,7 +1,9 @@
 import { createHash, Hash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type IORedis from 'ioredis';
+import { Logger } from '@nestjs/common';
 import { badRequest, Caller, ProblemError, unprocessable } from '@kyso/common';
+import { redisUnavailable } from './rate-limit';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -28,7 +30,10 @@ export class Idempotency {
     private readonly prefix: string,
     private readonly ttlSec: number,
     private readonly maxBodyBytes: number,
+    /** How long an unfinished request holds its key (the request timeout, plus a margin). */
+    private readonly pendingTtlSec = 300,
   ) {}
+  private readonly log = new Logger('Idempotency');
 
   /** 'proceed' (run the handler; the response will be kept) or 'handled' (a replay was sent). */
   async begin(req: Request, res: Response, caller: Caller, route: string, maxRequestBytes: number): Promise<'proceed' | 'handled'> {
@@ -37,7 +42,8 @@ export class Idempotency {
     if (!KEY_PATTERN.test(key)) throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters.');
     const rkey = `${this.prefix}idem:${caller.kind}:${caller.id}:${createHash('sha256').update(key).digest('hex')}`;
     const pending: Stored = { state: 'pending', route };
-    const acquired = await this.redis.set(rkey, JSON.stringify(pending), 'EX', this.ttlSec, 'NX');
+    // A pending marker outlives no request: a gateway dying mid-call must not block retries for a day.
+    const acquired = await this.redis.set(rkey, JSON.stringify(pending), 'EX', this.pendingTtlSec, 'NX').catch((e: unknown) => Promise.reject(redisUnavailable(e, this.log, 'Idempotency-Key')));
     if (acquired) {
       this.capture(req, res, rkey, route);
       return 'proceed';

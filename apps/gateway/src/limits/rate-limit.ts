@@ -6,8 +6,10 @@ export type RateDecision = { allowed: true; remaining: number } | { allowed: fal
 
 /**
  * Fixed-window counters in Redis, so every gateway instance counts against the same limit.
- * If Redis is unreachable the call is let through (and logged): readiness reports Redis, and
- * refusing every call would turn a cache outage into a full outage.
+ * If Redis is unreachable the call is refused (503, fail closed): this door guards signing keys
+ * and passwords, and unmetered PIN or password guessing is worse than a short outage. Readiness
+ * reports Redis, so a load balancer takes the instance out meanwhile; the logout denylist and
+ * Idempotency-Key need Redis as well, so failing open here would not keep those calls working.
  */
 export class RateLimiter {
   private readonly log = new Logger('RateLimiter');
@@ -28,11 +30,16 @@ export class RateLimiter {
       if (count > limit) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
       return { allowed: true, remaining: limit - count };
     } catch (e) {
-      this.log.warn(`rate limit not applied (Redis: ${(e as Error).message})`);
-      return { allowed: true, remaining: limit };
+      throw redisUnavailable(e, this.log, 'rate limit');
     }
   }
 }
 
 export const tooManyRequests = (retryAfterSec: number, what: string) =>
   new ProblemError(429, 'RATE_LIMITED', 'Too many requests', `Too many requests for ${what}; retry after ${retryAfterSec} s.`, { retryAfter: retryAfterSec });
+
+/** Redis is down: 503 with a hint to retry, the cause in the log only. */
+export function redisUnavailable(e: unknown, log: Logger, what: string): ProblemError {
+  log.warn(`${what} unavailable (Redis: ${(e as Error).message})`);
+  return new ProblemError(503, 'LIMITS_UNAVAILABLE', 'Service unavailable', 'The gateway cannot check its limits right now; retry shortly.', { retryAfter: 5 });
+}

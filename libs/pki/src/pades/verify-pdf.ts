@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
-import { verifySignedData, SignedDataVerification } from '../cms';
+import { parseSignedData, verifySignedData, SignedDataVerification } from '../cms';
 import { failed, indeterminate, IndicationResult, passed, worstIndication } from '../indication';
-import { checkPdfStructure, classifyChanges, describeChangesAfter, findSignatures, PdfFormatError, PdfSignatureField, signedByteRanges } from '../pdf';
+import {
+  classifyChanges,
+  describeChangesAfter,
+  findSignatures,
+  PdfFormatError,
+  PdfSignatureField,
+  readableRevisions,
+  signedByteRanges,
+  unaccountedAppendedData,
+} from '../pdf';
 import { DocumentReport, SignatureReport } from '../report';
 import type { RevocationChecker, RevocationStatus } from '../revocation/types';
 import { PathValidationResult, reason, validatePath, ValidationReason } from '../validation';
@@ -28,12 +37,22 @@ export interface VerifyPdfOptions {
 interface SignatureFacts {
   field: PdfSignatureField;
   cms: SignedDataVerification | null; // null when the byte range could not be read
+  /** What makes the CMS unfit for PAdES although it verifies (ETSI EN 319 142-1 6.3: one signer, detached). */
+  cmsStructureProblems: string[];
   path: PathValidationResult | null;
   claimedSigningTime: Date | null;
   modifications: SignatureReport['modifications'];
 }
 
-async function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfOptions, validationTime: Date): Promise<SignatureFacts> {
+/** Extra content or signers would let other verifiers check something else than Kyso did. */
+function cmsStructureProblems(field: PdfSignatureField, cms: SignedDataVerification | null): string[] {
+  if (!cms?.formatOk) return [];
+  const problems: string[] = cms.problems.filter((p) => p === 'CMS_MULTIPLE_SIGNERS');
+  if (parseSignedData(field.contents).encapContent !== undefined) problems.push('CMS_CONTENT_NOT_DETACHED');
+  return problems;
+}
+
+async function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfOptions, validationTime: Date, unreadableFrom: number | null): Promise<SignatureFacts> {
   let cms: SignedDataVerification | null = null;
   try {
     cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), { extraCertificates: opts.intermediates });
@@ -53,14 +72,19 @@ async function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: Veri
     : opts.revocationChecker
       ? await validatePath({ ...pathOptions, revocation: { checker: opts.revocationChecker(), required: opts.requireRevocation ?? true } })
       : validatePath(pathOptions);
-  return { field, cms, path, claimedSigningTime, modifications: modificationsAfter(pdf, field) };
+  const modifications = modificationsAfter(pdf, field, unreadableFrom);
+  return { field, cms, cmsStructureProblems: cmsStructureProblems(field, cms), path, claimedSigningTime, modifications };
 }
 
-function modificationsAfter(pdf: Uint8Array, field: PdfSignatureField): SignatureReport['modifications'] {
+function modificationsAfter(pdf: Uint8Array, field: PdfSignatureField, unreadableFrom: number | null): SignatureReport['modifications'] {
+  if (unreadableFrom !== null) {
+    return { changedAfterSigning: true, allowed: false, description: [`not allowed: the revisions from offset ${unreadableFrom} cannot be read`] };
+  }
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
   try {
+    const unaccounted = unaccountedAppendedData(pdf, field.revisionLength).map((p) => `not allowed: ${p}`);
     const verdict = classifyChanges(describeChangesAfter(pdf, field.revisionLength));
-    return { changedAfterSigning: true, allowed: verdict.allowed, description: verdict.description };
+    return { changedAfterSigning: true, allowed: verdict.allowed && unaccounted.length === 0, description: [...unaccounted, ...verdict.description] };
   } catch (e) {
     // Changes we cannot analyse are not presumed harmless.
     const code = e instanceof PdfFormatError ? e.code : 'MALFORMED_PDF';
@@ -83,6 +107,9 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   }
   const cms = f.cms;
   if (!cms.formatOk) return { result: failed('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })] };
+  if (f.cmsStructureProblems.length > 0) {
+    return { result: failed('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(f.cmsStructureProblems) })] };
+  }
   if (cms.digestAlgorithm && !cms.messageDigestMatches) return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
   if (!cms.signerCertificate) return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
   if (!cms.signatureAlgorithm || !cms.digestAlgorithm) {
@@ -151,11 +178,12 @@ function revocationSummary(path: PathValidationResult | null): SignatureReport['
  * document as a whole is no longer what was signed.
  */
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
-  checkPdfStructure(pdf);
+  // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
+  const { readable, unreadableFrom } = readableRevisions(pdf);
   const validationTime = opts.validationTime ?? new Date();
-  const fields = findSignatures(pdf);
+  const fields = findSignatures(readable).map((f) => (unreadableFrom === null ? f : { ...f, coversWholeDocument: false }));
   const signatures: SignatureReport[] = [];
-  for (const [i, field] of fields.entries()) signatures.push(report(await gatherFacts(pdf, field, opts, validationTime), i, opts));
+  for (const [i, field] of fields.entries()) signatures.push(report(await gatherFacts(pdf, field, opts, validationTime, unreadableFrom), i, opts));
   const documentReasons: ValidationReason[] = [];
   let conclusion = worstIndication(signatures.map((s) => s.indication));
   if (signatures.length === 0) {

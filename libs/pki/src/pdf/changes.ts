@@ -1,5 +1,6 @@
 import { PdfDocument } from './document';
-import { PDF_LIMITS, PdfFormatError } from './errors';
+import { malformed, PDF_LIMITS, PdfFormatError } from './errors';
+import { asBuffer, readUInt } from './lexer';
 import { dictOf, PdfDict, PdfObject, PdfRef, PdfStream, PdfString, PdfName } from './objects';
 
 export type PdfChangeKind = 'added' | 'changed' | 'deleted';
@@ -15,7 +16,8 @@ export type PdfObjectRole =
   | 'acroform'
   | 'info'
   | 'page'
-  | 'array'
+  | 'annots-or-fields' // an indirect /Annots array of a page or /Fields array of the form
+  | 'trailer' // the trailer's /Root (objectNumber 0)
   | 'other';
 
 export interface PdfChange {
@@ -29,23 +31,44 @@ export interface PdfChange {
   isStream: boolean;
   /** For a changed dictionary or stream: keys added, removed, or with another value. */
   keys?: { added: string[]; removed: string[]; modified: string[] };
-  /** For a page (/Annots), catalog or AcroForm (/Fields), or array: object numbers referenced now and not before, and the reverse. */
+  /** For a page (/Annots), catalog or AcroForm (/Fields), or annots-or-fields: object numbers referenced now and not before, and the reverse. */
   references?: { added: number[]; removed: number[]; directAdded: number };
+  /** For the catalog: keys of the interactive form dictionary (resolved, direct or not) added, removed or changed. */
+  acroFormKeys?: { added: string[]; removed: string[]; modified: string[] };
+  /** For a signature field: the object number its /V refers to (null when /V is absent or direct). */
+  signatureValue?: number | null;
 }
 
-/** Objects added, changed or deleted by the revisions whose xref sections start at or after `offset`. */
+type KeyDiff = { added: string[]; removed: string[]; modified: string[] };
+
+/**
+ * Objects added, changed or deleted by the revisions whose xref sections start at or after `offset`.
+ * A changed object keeps the role it had in the signed revision: what an update makes of an old
+ * object (a /Type, a place under /DSS or /Info) must not launder the change. Throws
+ * PdfFormatError when the chain does not pass through the signed revision's own xref section.
+ */
 export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange[] {
   const doc = PdfDocument.open(pdf);
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > pdf.length) {
     throw new PdfFormatError('INVALID_OPTIONS', `offset ${offset} is not inside the file`);
   }
   const later = doc.chain.sections.filter((s) => s.offset >= offset);
-  const old = doc.asOf(doc.chain.sections.filter((s) => s.offset < offset));
+  const older = doc.chain.sections.filter((s) => s.offset < offset);
+  const signedStartxref = startxrefBefore(pdf, offset);
+  if (older.length === 0 || signedStartxref === null || older[0].offset !== signedStartxref + doc.chain.shift) {
+    throw malformed('the cross-reference chain does not pass through the signed revision');
+  }
+  const old = doc.asOf(older);
   const touched = new Set<number>();
   for (const s of later) for (const num of s.entries.keys()) touched.add(num);
 
-  const roles = roleContext(doc);
+  const ctxNow = roleContext(doc);
+  const ctxOld = roleContext(old);
   const out: PdfChange[] = [];
+  if (!sameValue(doc.trailer.get('Root') ?? null, old.trailer.get('Root') ?? null)) {
+    const keys = { added: [], removed: [], modified: ['Root'] };
+    out.push({ objectNumber: 0, generation: 0, change: 'changed', type: null, subtype: null, fieldType: null, role: 'trailer', isStream: false, keys });
+  }
   for (const num of [...touched].sort((a, b) => a - b)) {
     const now = doc.entries.get(num);
     const before = old.entries.get(num);
@@ -68,12 +91,17 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
       role: 'other',
       isStream: value instanceof PdfStream,
     };
-    c.role = roleOf(c, num, value, roles);
+    c.role = change === 'added' ? roleOf(doc, num, value, ctxNow) : roleOf(old, num, oldValue, ctxOld);
+    if (c.role === 'signature-field') c.signatureValue = dict?.get('V') instanceof PdfRef ? (dict.get('V') as PdfRef).num : null;
     if (change === 'changed') {
       const oldDict = dictOf(oldValue);
       if (dict && oldDict) c.keys = keyDiff(oldDict, dict);
       if (c.role === 'page') c.references = referenceDiff(old.resolve(oldDict?.get('Annots')), doc.resolve(dict?.get('Annots')));
-      if (c.role === 'array') c.references = referenceDiff(oldValue, value);
+      if (c.role === 'annots-or-fields') c.references = referenceDiff(oldValue, value);
+    }
+    if (c.role === 'catalog') {
+      const form = (d: PdfDocument, o: PdfObject) => d.resolveDict(dictOf(o)?.get('AcroForm')) ?? new PdfDict();
+      c.acroFormKeys = keyDiff(form(old, oldValue), form(doc, value));
     }
     if (c.role === 'catalog' || c.role === 'acroform') {
       const fieldsOf = (d: PdfDocument, o: PdfObject): PdfObject => {
@@ -93,6 +121,13 @@ interface RoleContext {
   info: number;
   dss: Set<number>;
   appearances: Set<number>;
+  annotsOrFields: Set<number>;
+}
+
+/** The value of the last `startxref` before `offset` (the signed revision's own), or null. */
+function startxrefBefore(pdf: Uint8Array, offset: number): number | null {
+  const at = offset >= 9 ? asBuffer(pdf).lastIndexOf('startxref', offset - 9, 'latin1') : -1;
+  return at < 0 ? null : (readUInt(pdf, at + 9)?.value ?? null);
 }
 
 function roleContext(doc: PdfDocument): RoleContext {
@@ -106,26 +141,54 @@ function roleContext(doc: PdfDocument): RoleContext {
     const kids = doc.resolve(f.dict.get('Kids'));
     if (Array.isArray(kids)) for (const k of kids) appearanceRoots.push(doc.resolveDict(k)?.get('AP') ?? null);
   }
+  const annotsOrFields = new Set<number>();
+  const fields = doc.resolveDict(acroForm)?.get('Fields');
+  if (fields instanceof PdfRef) annotsOrFields.add(fields.num);
+  for (const page of pages(doc)) {
+    const annots = page.get('Annots');
+    if (annots instanceof PdfRef) annotsOrFields.add(annots.num);
+  }
   return {
     catalog: catalog.ref.num,
     acroForm: acroForm instanceof PdfRef ? acroForm.num : -1,
     info: info instanceof PdfRef ? info.num : -1,
     dss: reachable(doc, [catalog.dict.get('DSS') ?? null]),
     appearances: reachable(doc, appearanceRoots),
+    annotsOrFields,
   };
 }
 
-function roleOf(c: PdfChange, num: number, value: PdfObject, ctx: RoleContext): PdfObjectRole {
-  if (c.type === 'XRef' || c.type === 'ObjStm') return 'structure';
-  if (c.type === 'Sig' || c.type === 'DocTimeStamp') return 'signature';
-  if (c.fieldType === 'Sig') return 'signature-field';
+/** The page dictionaries of the page tree (bounded, loops ignored). */
+function pages(doc: PdfDocument): PdfDict[] {
+  const out: PdfDict[] = [];
+  const seen = new Set<number>();
+  const stack: { o: PdfObject | undefined; depth: number }[] = [{ o: doc.catalog().dict.get('Pages'), depth: 0 }];
+  while (stack.length > 0 && seen.size < PDF_LIMITS.maxTreeNodes) {
+    const { o, depth } = stack.pop()!;
+    if (!(o instanceof PdfRef) || seen.has(o.num) || depth > PDF_LIMITS.maxTreeDepth) continue;
+    seen.add(o.num);
+    const dict = doc.resolveDict(o);
+    const kids = dict && doc.resolve(dict.get('Kids'));
+    if (Array.isArray(kids)) for (const k of kids) stack.push({ o: k, depth: depth + 1 });
+    else if (dict) out.push(dict);
+  }
+  return out;
+}
+
+/** The role of object `num` with this value in this document (the old one for changed objects). */
+function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContext): PdfObjectRole {
+  const dict = dictOf(value);
+  const type = dict?.name('Type') ?? null;
+  if (type === 'XRef' || type === 'ObjStm') return 'structure';
+  if (type === 'Sig' || type === 'DocTimeStamp') return 'signature';
+  if (dict && fieldTypeOf(doc, dict) === 'Sig') return 'signature-field';
   if (num === ctx.catalog) return 'catalog';
   if (num === ctx.acroForm) return 'acroform';
-  if (c.type === 'Page') return 'page';
+  if (type === 'Page') return 'page';
   if (num === ctx.info) return 'info';
   if (ctx.dss.has(num)) return 'dss';
   if (ctx.appearances.has(num)) return 'signature-appearance';
-  if (Array.isArray(value)) return 'array';
+  if (Array.isArray(value) && ctx.annotsOrFields.has(num)) return 'annots-or-fields';
   return 'other';
 }
 
@@ -160,7 +223,7 @@ function reachable(doc: PdfDocument, roots: PdfObject[]): Set<number> {
   return found;
 }
 
-function keyDiff(a: PdfDict, b: PdfDict): { added: string[]; removed: string[]; modified: string[] } {
+function keyDiff(a: PdfDict, b: PdfDict): KeyDiff {
   const added = [...b.map.keys()].filter((k) => !a.has(k));
   const removed = [...a.map.keys()].filter((k) => !b.has(k));
   const modified = [...b.map.keys()].filter((k) => a.has(k) && !sameValue(a.get(k)!, b.get(k)!));
@@ -196,11 +259,12 @@ export function sameValue(a: PdfObject, b: PdfObject, depth = 0): boolean {
   return false;
 }
 
+const ACROFORM_KEYS: ReadonlySet<string> = new Set(['Fields', 'SigFlags']);
 const ALLOWED_KEYS: Partial<Record<PdfObjectRole, ReadonlySet<string>>> = {
   'signature-field': new Set(['V', 'AP', 'MK']),
   page: new Set(['Annots']),
   catalog: new Set(['AcroForm', 'DSS', 'Extensions']),
-  acroform: new Set(['Fields', 'SigFlags']),
+  acroform: ACROFORM_KEYS,
 };
 
 const ROLE_TEXT: Record<PdfObjectRole, string> = {
@@ -213,47 +277,51 @@ const ROLE_TEXT: Record<PdfObjectRole, string> = {
   acroform: 'interactive form',
   info: 'document information (metadata)',
   page: 'page',
-  array: 'array',
+  'annots-or-fields': 'annotation or field list',
+  trailer: 'trailer /Root (document catalog replaced)',
   other: 'object',
 };
 
 /**
- * Judges changes made after a signature: a later signature (its dictionary, field/widget, the
- * page's /Annots and the form's /Fields gaining it), signature appearances, DSS/VRI data and
- * document timestamps are allowed; anything else (content streams, fonts, page content) is not.
- * Changes to the document information dictionary are metadata only and are allowed.
+ * Judges changes made after a signature: a later signature (its dictionary, its signed field/widget,
+ * the page's /Annots and the form's /Fields gaining it), signature appearances, DSS/VRI data and
+ * document timestamps are allowed; anything else (content streams, fonts, page content, another
+ * /Root, a signature field that is not signed) is not. Changes to the document information
+ * dictionary are metadata only and are allowed.
  */
 export function classifyChanges(changes: readonly PdfChange[]): { allowed: boolean; description: string[] } {
-  const newSignatureFields = new Set(changes.filter((c) => c.role === 'signature-field' && c.change === 'added').map((c) => c.objectNumber));
+  const added = (role: PdfObjectRole) => new Set(changes.filter((c) => c.role === role && c.change === 'added').map((c) => c.objectNumber));
+  const newSignatures = added('signature');
+  const newSignatureFields = added('signature-field');
   const onlyNewSignatureFields = (c: PdfChange): boolean =>
     !c.references || (c.references.removed.length === 0 && c.references.directAdded === 0 && c.references.added.every((n) => newSignatureFields.has(n)));
-  const onlyAllowedKeys = (c: PdfChange): boolean => {
-    const allowed = ALLOWED_KEYS[c.role];
-    if (!c.keys || !allowed) return true;
-    return c.keys.removed.length === 0 && [...c.keys.added, ...c.keys.modified].every((k) => allowed.has(k));
-  };
+  const keysWithin = (keys: KeyDiff | undefined, allowed: ReadonlySet<string> | undefined): boolean =>
+    !keys || !allowed || (keys.removed.length === 0 && [...keys.added, ...keys.modified].every((k) => allowed.has(k)));
+  const onlyAllowedKeys = (c: PdfChange): boolean => keysWithin(c.keys, ALLOWED_KEYS[c.role]);
+  // A signature field is fine only as the place of a new signature: an unsigned one could carry any appearance.
+  const signsNewSignature = (c: PdfChange): boolean => c.signatureValue != null && newSignatures.has(c.signatureValue);
   const verdict = (c: PdfChange): boolean => {
     if (c.change === 'deleted') return false;
-    // Existing streams (page content, fonts, images) never change, whatever points at them.
-    if (c.change === 'changed' && c.isStream && c.role !== 'structure') return false;
+    // Existing streams (page content, fonts, images, object streams) never change, whatever points at them.
+    if (c.change === 'changed' && c.isStream) return false;
     switch (c.role) {
       case 'structure':
-        return true;
+      case 'signature-appearance':
+        return c.change === 'added';
       case 'dss':
       case 'info':
         return c.change === 'added' || c.type === null || c.type === 'DSS' || c.type === 'VRI';
       case 'signature':
-      case 'signature-appearance':
-        return c.change === 'added';
+        return c.change === 'added' && !c.isStream;
       case 'signature-field':
         // An empty signature field may be signed (gains /V); a signed one stays as it is.
-        return c.change === 'added' || (onlyAllowedKeys(c) && !!c.keys?.added.includes('V'));
+        return !c.isStream && signsNewSignature(c) && (c.change === 'added' || (onlyAllowedKeys(c) && !!c.keys?.added.includes('V')));
       case 'page':
-        return c.change === 'changed' && onlyAllowedKeys(c) && onlyNewSignatureFields(c);
+        return c.change === 'changed' && !c.isStream && onlyAllowedKeys(c) && onlyNewSignatureFields(c);
       case 'catalog':
-        return c.change === 'changed' && onlyAllowedKeys(c) && onlyNewSignatureFields(c);
+        return c.change === 'changed' && onlyAllowedKeys(c) && onlyNewSignatureFields(c) && keysWithin(c.acroFormKeys, ACROFORM_KEYS);
       case 'acroform':
-      case 'array':
+      case 'annots-or-fields':
         return onlyAllowedKeys(c) && onlyNewSignatureFields(c);
       default:
         return false;

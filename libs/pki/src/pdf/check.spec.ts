@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import * as fc from 'fast-check';
 import { buildPdf, dummyCms, makePdf, minimalBodies, qpdf } from '../../test-fixtures/pdf/make-pdfs';
+import { readableRevisions, unaccountedAppendedData } from './appended';
 import { describeChangesAfter } from './changes';
 import { checkPdfStructure } from './check';
 import { PdfFormatError } from './errors';
@@ -131,7 +132,10 @@ describe('checkPdfStructure', () => {
           else pdf = Buffer.concat([pdf.subarray(0, at), pdf.subarray(at + 1)]);
         }
         if (cut !== undefined) pdf = pdf.subarray(0, Math.floor(cut * pdf.length));
-        for (const fn of [checkPdfStructure, findSignatures, (p: Uint8Array) => describeChangesAfter(p, 0)]) {
+        // Changes after the first revision (where the signed sample's signature update begins).
+        const firstRevision = sample === 1 ? streams.length : Math.floor(pdf.length / 2);
+        const checks = [checkPdfStructure, findSignatures, readableRevisions, (p: Uint8Array) => describeChangesAfter(p, firstRevision), (p: Uint8Array) => unaccountedAppendedData(p, firstRevision)];
+        for (const fn of checks) {
           try {
             fn(pdf);
             outcomes.ok++;

@@ -15,4 +15,5 @@ export { findSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';
 export { checkPdfStructure } from './check';
 export { describeChangesAfter, classifyChanges } from './changes';
+export { unaccountedAppendedData, readableRevisions } from './appended';
 export type { PdfChange, PdfChangeKind, PdfObjectRole } from './changes';

@@ -67,7 +67,8 @@ function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfD
   const name = (key: string): string | null => sig?.name(key) ?? null;
   if (!sig) problems.push('SIGNATURE_DICTIONARY_MISSING');
 
-  const brValue = sig ? doc.resolve(sig.get('ByteRange')) : null;
+  // /ByteRange must be direct: an indirect one could be replaced by a later revision.
+  const brValue = sig?.get('ByteRange') ?? null;
   const byteRange = Array.isArray(brValue) ? brValue.filter((x): x is number => typeof x === 'number') : [];
   const brShapeOk = Array.isArray(brValue) && brValue.length === 4 && byteRange.length === 4 && byteRange.every((n) => Number.isSafeInteger(n) && n >= 0);
   if (sig && !brValue) problems.push('BYTE_RANGE_MISSING');
