@@ -123,6 +123,20 @@ describe('sign and verify a PDF through the gateway', () => {
     expect(wrongPin.body.toString()).not.toContain(an.pin);
   });
 
+  it('refuses a system signing for an official of a department it does not serve', async () => {
+    const { createApiKey } = await import('../../apps/gateway/src/api-keys');
+    const districtOnly = await createApiKey(stack.databaseUrl, { name: 'district DMS', scopes: ['sign'], organizationIds: [stack.demo.districtOrganizationId] });
+    const res = await gateway()
+      .post('/api/v1/signatures/pdf')
+      .set({ Authorization: `Bearer ${districtOnly.key}` })
+      .attach('file', letter, { filename: 'doc.pdf', contentType: 'application/pdf' })
+      .field('certificateId', director().certificateId)
+      .field('actingOfficialId', director().actingOfficialId)
+      .field('pin', director().pin);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'ORGANIZATION_NOT_SERVED' });
+  });
+
   it('refuses a revoked certificate', async () => {
     const binh = stack.demo.officials[1];
     const { Client } = await import('pg');
