@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
-import { apiKeyPrefix, hashApiKey, sameHash, Scope } from './api-keys';
+import { apiKeyPrefix, hashApiKey, sameHash } from './api-keys';
 
 /** The caller behind a valid key, as the rest of the gateway sees it. */
 export interface ApiCaller {
@@ -60,5 +60,3 @@ export class ApiKeyAuthenticator {
     return { ok: true, caller: { keyId: row.id, name: row.name, scopes: row.scopes, organizationIds: row.organizationIds } };
   }
 }
-
-export const hasScope = (caller: ApiCaller, scope: Scope): boolean => caller.scopes.includes(scope);

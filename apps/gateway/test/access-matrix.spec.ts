@@ -6,7 +6,6 @@ import { ACCESS_MATRIX, AccessRule, findRule, REGISTRY_PREFIXES } from '../src/a
 import { openApiPath } from '../src/openapi-merge';
 import { gatewayFixture, validateOpenApi } from './support';
 
-process.env.KYSO_QUIET = '1';
 
 const A = '0a000000-0000-4000-8000-00000000000a'; // a department (legal entity)
 const A1 = '0a000000-0000-4000-8000-0000000000a1'; // a unit managed by A

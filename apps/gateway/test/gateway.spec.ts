@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createTestDatabase } from '../../../test/support/db';
+import { asBuffer } from '../../../test/support/http';
 import { createGatewayApp } from '../src/app';
 import { decodeCaller, InternalClient } from '@kyso/common';
 import { createApiKey } from '../src/api-keys';
@@ -12,7 +13,6 @@ import { GatewayConfig } from '../src/config';
 import { migrateGateway } from '../src/data-source';
 import { StubService } from './stub-service';
 
-process.env.KYSO_QUIET = '1';
 const TOKEN = 'test-internal-token-0123456789';
 const LIMIT = 64 * 1024;
 
@@ -132,19 +132,15 @@ describe('gateway', () => {
         setTimeout(() => res.end(`signed ${req.body.length} bytes\n%%EOF`), 20);
       };
       const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(10_000, 1)]);
-      const res = await request(base)
-        .post('/api/v1/signatures/pdf')
-        .set('authorization', `Bearer ${signKey}`)
-        .set('x-request-id', 'req-123')
-        .field('certificateId', 'c1')
-        .field('pin', '1234')
-        .attach('file', pdf, 'doc.pdf')
-        .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
+      const res = await asBuffer(
+        request(base)
+          .post('/api/v1/signatures/pdf')
+          .set('authorization', `Bearer ${signKey}`)
+          .set('x-request-id', 'req-123')
+          .field('certificateId', 'c1')
+          .field('pin', '1234')
+          .attach('file', pdf, 'doc.pdf'),
+      );
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/pdf');
       expect(res.headers['x-kyso-signature-id']).toBe('sig-1');

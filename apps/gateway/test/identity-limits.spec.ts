@@ -1,10 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { decodeCaller } from '@kyso/common';
+import { asBuffer } from '../../../test/support/http';
 import { createApiKey } from '../src/api-keys';
 import { gatewayFixture } from './support';
 
-process.env.KYSO_QUIET = '1';
 const ORG = '0a000000-0000-4000-8000-00000000000a';
 
 describe('gateway identities and limits', () => {
@@ -170,18 +170,14 @@ describe('gateway identities and limits', () => {
         setTimeout(() => res.writeHead(200, { 'content-type': 'application/pdf', 'x-kyso-signature-id': `sig-${calls}` }).end(Buffer.from(`%PDF-1.7 signed ${calls}`)), 150);
       };
       const sign = (body: string, idem: string) =>
-        request(base)
-          .post('/api/v1/signatures/pdf')
-          .set('authorization', `Bearer ${key}`)
-          .set('idempotency-key', idem)
-          .attach('file', Buffer.from(body), 'a.pdf')
-          .field('certificateId', 'c')
-          .buffer(true)
-          .parse((r, cb) => {
-            const chunks: Buffer[] = [];
-            r.on('data', (c: Buffer) => chunks.push(c));
-            r.on('end', () => cb(null, Buffer.concat(chunks)));
-          });
+        asBuffer(
+          request(base)
+            .post('/api/v1/signatures/pdf')
+            .set('authorization', `Bearer ${key}`)
+            .set('idempotency-key', idem)
+            .attach('file', Buffer.from(body), 'a.pdf')
+            .field('certificateId', 'c'),
+        );
       const [first, concurrent] = await Promise.all([sign('%PDF-1.7 one', 'k-1'), new Promise((r) => setTimeout(r, 50)).then(() => sign('%PDF-1.7 one', 'k-1'))]);
       expect(first.status).toBe(200);
       expect(concurrent.status).toBe(409);

@@ -6,7 +6,6 @@ import request from 'supertest';
 import { createApiKey } from '../src/api-keys';
 import { gatewayFixture } from './support';
 
-process.env.KYSO_QUIET = '1';
 const ORG = '0a000000-0000-4000-8000-00000000000a';
 const ID = '1a000000-0000-4000-8000-000000000001';
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Certificate } from '@kyso/pki';
+import { asBuffer } from '../../../test/support/http';
 import { pdfsig } from '../../../test/support/independent-verifiers';
 import { LifecycleWorld, seedWorld } from './lifecycle-support';
 import { LifecycleStack, startLifecycleStack } from './lifecycle-stack';
@@ -137,13 +138,7 @@ describe('request letters signed through the real signer, and the dev CA connect
 
     const dir = mkdtempSync(join(tmpdir(), 'kyso-devca-status-'));
     try {
-      const bin = (res: import('supertest').Test) =>
-        res.buffer(true).parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
-      const crl = await bin(stack.reg.call('get', '/dev-ca/crl'));
+      const crl = await asBuffer(stack.reg.call('get', '/dev-ca/crl'));
       expect(crl.headers['content-type']).toContain('application/pkix-crl');
       writeFileSync(join(dir, 'crl.der'), crl.body as Buffer);
       const crlText = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'crl.der'), '-noout', '-text'], { encoding: 'utf8' });
@@ -154,7 +149,7 @@ describe('request letters signed through the real signer, and the dev CA connect
       writeFileSync(join(dir, 'leaf.pem'), certPem);
       writeFileSync(join(dir, 'issuer.pem'), stack.pki.subordinate.certificate.toPem());
       execFileSync('openssl', ['ocsp', '-issuer', join(dir, 'issuer.pem'), '-cert', join(dir, 'leaf.pem'), '-reqout', join(dir, 'req.der'), '-no_nonce']);
-      const resp = await bin(stack.reg.call('post', '/dev-ca/ocsp').set('content-type', 'application/ocsp-request').send(readFileSync(join(dir, 'req.der'))));
+      const resp = await asBuffer(stack.reg.call('post', '/dev-ca/ocsp').set('content-type', 'application/ocsp-request').send(readFileSync(join(dir, 'req.der'))));
       expect(resp.status).toBe(200);
       writeFileSync(join(dir, 'resp.der'), resp.body as Buffer);
       const ocspText = execFileSync('openssl', ['ocsp', '-respin', join(dir, 'resp.der'), '-resp_text', '-noverify'], { encoding: 'utf8' });

@@ -12,8 +12,7 @@ import { createDemoPki, DemoPki } from '../../../scripts/dev/demo';
 import { createSignerApp } from '../../signer/src/app';
 import { migrateSigner } from '../../signer/src/data-source';
 import { migrateRegistry } from '../src/data-source';
-import type { RunningRegistry } from './support';
-import { startRegistryOn } from './lifecycle-registry';
+import { RunningRegistry, startRegistryOn } from './support';
 
 /** A free loopback port: the registry must know the signer's URL before the signer (which calls it back) starts. */
 async function freePort(): Promise<number> {

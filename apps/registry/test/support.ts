@@ -106,38 +106,44 @@ export interface RunningRegistry {
 
 /** A migrated throwaway database and the registry app on an ephemeral port, called with the internal credential. */
 export async function startRegistry(over: Partial<RegistryConfig> = {}): Promise<RunningRegistry> {
-  process.env.KYSO_QUIET = '1';
   const db = await createTestDatabase('kyso_registry');
   await migrateRegistry(db.url);
-  const app = await createRegistryApp({
-    databaseUrl: db.url,
-    internalToken: TOKEN,
-    host: '127.0.0.1',
-    port: 0,
-    dataKey: randomBytes(32).toString('base64'),
-    ...over,
-  });
+  const registry = await startRegistryOn(db.url, TOKEN, over);
+  return {
+    ...registry,
+    stop: async () => {
+      await registry.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** The registry app on a database already migrated (e.g. shared with the signer), with the given token. */
+export async function startRegistryOn(databaseUrl: string, token: string, over: Partial<RegistryConfig>): Promise<RunningRegistry & { url: string }> {
+  const app = await createRegistryApp({ databaseUrl, internalToken: token, host: '127.0.0.1', port: 0, dataKey: randomBytes(32).toString('base64'), ...over });
   await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const server = app.getHttpServer();
   const bodies: string[] = [];
   const seen = (res: request.Response) => {
     bodies.push(res.text ?? '');
     return res;
   };
-  const server = app.getHttpServer();
   return {
     app,
-    databaseUrl: db.url,
+    url,
+    databaseUrl,
     bodies,
-    get: async (path) => seen(await request(server).get(path).set(INTERNAL_TOKEN_HEADER, TOKEN)),
-    post: async (path, body) => seen(await request(server).post(path).set(INTERNAL_TOKEN_HEADER, TOKEN).send(body as object)),
-    patch: async (path, body) => seen(await request(server).patch(path).set(INTERNAL_TOKEN_HEADER, TOKEN).send(body as object)),
-    del: async (path) => seen(await request(server).delete(path).set(INTERNAL_TOKEN_HEADER, TOKEN)),
+    get: async (path) => seen(await request(server).get(path).set(INTERNAL_TOKEN_HEADER, token)),
+    post: async (path, body) => seen(await request(server).post(path).set(INTERNAL_TOKEN_HEADER, token).send(body as object)),
+    patch: async (path, body) => seen(await request(server).patch(path).set(INTERNAL_TOKEN_HEADER, token).send(body as object)),
+    del: async (path) => seen(await request(server).delete(path).set(INTERNAL_TOKEN_HEADER, token)),
     call: (method, path, caller) => {
-      const r = request(server)[method](path).set(INTERNAL_TOKEN_HEADER, TOKEN);
+      const r = request(server)[method](path).set(INTERNAL_TOKEN_HEADER, token);
       return caller ? r.set(CALLER_HEADER, encodeCaller(caller)) : r;
     },
     sql: async (text, params) => {
-      const c = new Client({ connectionString: db.url });
+      const c = new Client({ connectionString: databaseUrl });
       await c.connect();
       try {
         return (await c.query(text, params)).rows;
@@ -147,7 +153,6 @@ export async function startRegistry(over: Partial<RegistryConfig> = {}): Promise
     },
     stop: async () => {
       await app.close();
-      await db.drop();
     },
   };
 }

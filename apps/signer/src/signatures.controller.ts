@@ -1,14 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, Caller, CallerParam, PROBLEM_CONTENT_TYPE, ProblemError, REQUEST_ID_HEADER, unavailable } from '@kyso/common';
+import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/common/sign-pdf-form';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignPdfFields } from './signing-input';
 import { Refusal, SigningService } from './signing.service';
-
-export const SIGNATURE_ID_HEADER = 'x-kyso-signature-id';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -16,7 +15,7 @@ const problem = (status: number, code: string, title: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: { type: 'object' }, example: { type: `https://kyso.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, code } } },
 });
 
-export function refusalProblem(r: Refusal): ProblemError {
+function refusalProblem(r: Refusal): ProblemError {
   switch (r.code) {
     case 'EMPTY_FILE':
       return badRequest('EMPTY_FILE', r.detail);
@@ -48,28 +47,7 @@ export class SignaturesController {
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file', 'certificateId', 'pin', 'actingOfficialId'],
-      properties: {
-        file: { type: 'string', format: 'binary', description: 'The PDF to sign' },
-        certificateId: { type: 'string', example: '5b0c8d3e-2f7a-4c1e-9a55-1f2e3d4c5b6a' },
-        pin: { type: 'string', format: 'password', description: 'Signing PIN of the certificate, checked by the registry' },
-        actingOfficialId: { type: 'string', example: '0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f' },
-        reason: { type: 'string', example: 'Phê duyệt' },
-        location: { type: 'string', example: 'Hà Nội' },
-      },
-    },
-  })
-  @ApiProduces('application/pdf')
-  @ApiResponse({
-    status: 200,
-    description: 'The signed PDF',
-    headers: { [SIGNATURE_ID_HEADER]: { description: 'Id of the signature event', schema: { type: 'string', format: 'uuid' } } },
-    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
-  })
+  @ApiSignPdfForm({ okDescription: 'The signed PDF' })
   @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
   @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
   @ApiResponse(problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'))

@@ -1,4 +1,4 @@
-import { badRequest } from '@kyso/common';
+import { badRequest, unprocessable } from '@kyso/common';
 
 export interface SignPdfFields {
   certificateId: string;
@@ -22,6 +22,11 @@ export function parseSignPdfFields(body: Record<string, unknown> | undefined): S
     return v;
   };
   const optional = (field: string): string | undefined => (b[field] === undefined || b[field] === '' ? undefined : required(field, MAX_TEXT));
+  // Asked-for features this version cannot honour are refused, not silently dropped: a caller asking
+  // for a timestamped or visible signature must not receive a B-B invisible one.
+  const level = optional('level');
+  if (level !== undefined && level !== 'B-B') throw unprocessable('UNSUPPORTED_LEVEL', `Only level B-B is supported in this version, not "${level}"`, { field: 'level' });
+  if (optional('appearance') !== undefined) throw unprocessable('APPEARANCE_NOT_SUPPORTED', 'Visible signatures are not supported in this version', { field: 'appearance' });
   return {
     certificateId: required('certificateId', MAX_ID),
     pin: required('pin', MAX_ID),

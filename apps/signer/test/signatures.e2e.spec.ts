@@ -10,13 +10,13 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createTestDatabase } from '../../../test/support/db';
+import { asBuffer } from '../../../test/support/http';
 import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
 import { startRegistryStub } from './registry-stub';
 
-process.env.KYSO_QUIET = '1';
 const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
 const OFFICIAL = 'official-nguyen-van-a';
@@ -107,13 +107,7 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     ['an RSA personal certificate', 'cert-rsa'],
     ['a P-256 organisation certificate', 'cert-ec'],
   ])('signs with %s: an incremental update pdfsig validates, and records the event', async (_name, certificateId) => {
-    const res = await sign({ certificateId, pin: '1234', actingOfficialId: OFFICIAL, reason: 'Phê duyệt', location: 'Hà Nội' })
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const res = await asBuffer(sign({ certificateId, pin: '1234', actingOfficialId: OFFICIAL, reason: 'Phê duyệt', location: 'Hà Nội' }));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/pdf/);
     const id = res.headers['x-kyso-signature-id'];

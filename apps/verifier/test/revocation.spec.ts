@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
-import IORedis from 'ioredis';
 import { DevCa, generateSoftwareKey, signPdf } from '@kyso/pki';
 import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
@@ -16,8 +15,7 @@ import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
 import { RegistryStub } from './registry-stub';
 import { RevocationServer } from './revocation-server';
-
-const TOKEN = 'test-internal-token-0123456789';
+import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
 
 /**
  * Revocation through the API and the workers: real Postgres (migrated), Redis (own prefix), and a
@@ -40,21 +38,15 @@ describe('verifier revocation', () => {
     await migrateVerifier(db.url);
     await registry.start();
     await server.start();
-    config = {
+    config = testVerifierConfig({
       databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: TOKEN,
-      host: '127.0.0.1',
-      port: 0,
       registryUrl: registry.url,
-      maxUploadBytes: 1024 * 1024,
       queuePrefix: prefix,
-      trustAnchorTtlMs: 0,
+      maxUploadBytes: 1024 * 1024,
       workerConcurrency: 4,
       jobAttempts: 3,
-      jobBackoffMs: 100,
       revocation: { fetchTimeoutMs: 3_000, waitMs: 8_000, crlMaxAgeMs: 3_600_000, concurrency: 4, attempts: 2, required: true },
-    };
+    });
     app = await createVerifierApp(config);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -68,9 +60,7 @@ describe('verifier revocation', () => {
     await server.stop();
     await registry.stop();
     await db?.drop();
-    const redis = new IORedis(config.redisUrl);
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
-    redis.disconnect();
+    await dropQueueKeys(`${prefix}:*`);
   });
 
   /** A root and a government CA whose certificates name this test's CRL (and OCSP) URLs, trusted by the registry. */

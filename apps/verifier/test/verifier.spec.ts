@@ -3,7 +3,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
-import IORedis from 'ioredis';
 import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
 import { VerifierConfig } from '../src/config';
@@ -12,20 +11,9 @@ import { BullValidationQueue } from '../src/validation-queue';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { signedPdf, TEST_ROOT_PEM, unsignedPdf } from './fixtures';
 import { RegistryStub } from './registry-stub';
+import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
 
-process.env.KYSO_QUIET = '1';
-const TOKEN = 'test-internal-token-0123456789';
 const MAX_UPLOAD = 256 * 1024;
-
-/** BullMQ keys of this run: each run has its own prefix, removed at the end. */
-async function dropQueueKeys(pattern: string): Promise<void> {
-  const redis = new IORedis('redis://127.0.0.1:6379');
-  try {
-    for await (const keys of redis.scanStream({ match: pattern, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe('verifier', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -62,23 +50,17 @@ describe('verifier', () => {
     await migrateVerifier(db.url);
     await registry.start();
     registry.anchors = [{ id: randomUUID(), name: 'test root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM }];
-    config = {
+    config = testVerifierConfig({
       databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: TOKEN,
-      host: '127.0.0.1',
-      port: 0,
       registryUrl: registry.url,
-      maxUploadBytes: MAX_UPLOAD,
       queuePrefix: prefix,
-      trustAnchorTtlMs: 0,
+      maxUploadBytes: MAX_UPLOAD,
       workerConcurrency: 2,
       jobAttempts: 20,
-      jobBackoffMs: 100,
       // This file tests the API, the queue and the registry's anchors; its test CAs name no CRL or
       // OCSP URL, so revocation is not required here. revocation.spec.ts tests revocation.
       revocation: { required: false },
-    };
+    });
     app = await createVerifierApp(config);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

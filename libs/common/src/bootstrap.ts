@@ -25,15 +25,6 @@ export interface ServiceOptions {
   metrics?: MetricsAccess;
 }
 
-/** What createService attached to the app, for apps that want more of it. */
-export interface ServicePlumbing {
-  logger: Pino;
-  metrics: HttpMetrics;
-}
-
-const plumbing = new WeakMap<INestApplication, ServicePlumbing>();
-export const plumbingOf = (app: INestApplication): ServicePlumbing | undefined => plumbing.get(app);
-
 /**
  * Creates a Nest HTTP app with the house conventions: request ids, pino JSON logs, security
  * headers, Prometheus metrics at /metrics, problem+json errors, body limits, no x-powered-by;
@@ -46,7 +37,6 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
     bodyParser: false,
   });
   const metrics = new HttpMetrics(opts.name);
-  plumbing.set(app, { logger, metrics });
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(securityHeadersMiddleware);

@@ -66,7 +66,3 @@ export const CallerParam = createParamDecorator((_: unknown, ctx: ExecutionConte
   const req = ctx.switchToHttp().getRequest<Request>();
   return decodeCaller(req.header(CALLER_HEADER)) ?? serviceCaller('internal');
 });
-
-export function holdsRole(caller: Caller, role: Role, organizationId?: string | null): boolean {
-  return caller.roles.some((g) => g.role === role && (organizationId === undefined || g.organizationId === null || g.organizationId === organizationId));
-}

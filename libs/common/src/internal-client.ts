@@ -9,12 +9,6 @@ export interface CallOptions {
   caller?: Caller;
 }
 
-export interface InternalResponse<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
 /**
  * HTTP client for service-to-service calls: adds the internal credential and request id, applies
  * a timeout, and turns a problem+json answer into a ProblemError carrying the same code.

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Request, Response } from 'express';
@@ -22,7 +22,6 @@ const str = (v: unknown, field: string): string => {
 export class AuthController {
   constructor(
     private readonly sessions: Sessions,
-    private readonly operators: Operators,
     private readonly audit: AuditSink,
   ) {}
 

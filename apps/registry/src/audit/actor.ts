@@ -22,6 +22,3 @@ export function actingOf(req: Request): Acting {
 
 /** Controller parameter: the forwarded caller (a service caller when absent) and the request id. */
 export const ActingParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Acting => actingOf(ctx.switchToHttp().getRequest<Request>()));
-
-/** For work the registry does on its own account (migrations of data, tests). */
-export const systemActing = (name = 'registry'): Acting => ({ actor: { kind: 'service', id: name, name }, requestId: null });

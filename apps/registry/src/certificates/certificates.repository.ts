@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
 import type { VisibleTo } from '../ownership/visibility';
-import { restrictWhere } from '../ownership/visibility';
+import { findVisiblePage } from '../ownership/visibility';
 import { CertificateRecord, CertificateStatus, NewCertificateRecord, SubjectType } from './certificate';
 import { CertificateEntity } from './certificate.entity';
 
@@ -64,9 +64,7 @@ export class TypeOrmCertificatesRepository extends CertificatesRepository {
     const where: FindOptionsWhere<CertificateEntity> = {};
     if (q.holderOfficialId) where.holderOfficialId = q.holderOfficialId;
     if (q.organizationId) where.organizationId = q.organizationId;
-    const wheres = restrictWhere(where, q.visibleTo, 'organizationId', 'holderOfficialId');
-    if (!wheres.length) return [];
-    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
+    return (await findVisiblePage(this.repo, where, q, 'organizationId', 'holderOfficialId')).map(toRecord);
   }
 }
 

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
 import type { VisibleTo } from '../ownership/visibility';
-import { restrictWhere } from '../ownership/visibility';
+import { findVisiblePage } from '../ownership/visibility';
 import { DeviceState, Handover, KeyDevice, NewKeyDevice } from './key-device';
 import { KeyDeviceEntity } from './key-device.entity';
 
@@ -75,9 +75,7 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
     if (q.organizationId) where.organizationId = q.organizationId;
     if (q.holderOfficialId) where.holderOfficialId = q.holderOfficialId;
     if (q.state) where.state = q.state;
-    const wheres = restrictWhere(where, q.visibleTo, 'organizationId', 'holderOfficialId');
-    if (!wheres.length) return [];
-    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toKeyDevice);
+    return (await findVisiblePage(this.repo, where, q, 'organizationId', 'holderOfficialId')).map(toKeyDevice);
   }
 
   async insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover> {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
 import type { VisibleTo } from '../ownership/visibility';
-import { restrictWhere } from '../ownership/visibility';
+import { findVisiblePage } from '../ownership/visibility';
 import type { NationalIdKind } from './national-id';
 import type { ProtectedNationalId } from './national-ids';
 import { EmploymentStatus, Official, OfficialRecord, OfficialRole } from './official';
@@ -90,9 +90,7 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
     const where: FindOptionsWhere<OfficialEntity> = {};
     if (q.organizationId) where.organizationId = q.organizationId;
     if (q.employmentStatus) where.employmentStatus = q.employmentStatus;
-    const wheres = restrictWhere(where, q.visibleTo, 'organizationId', 'id');
-    if (!wheres.length) return [];
-    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toRecord);
+    return (await findVisiblePage(this.repo, where, q, 'organizationId', 'id')).map(toRecord);
   }
 
   async findByNationalIdIndex(index: string): Promise<OfficialRecord[]> {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import type { AuditActor } from '../audit/audit-log';
 import type { Page } from '../shared/list-query.dto';
 import type { VisibleTo } from '../ownership/visibility';
-import { restrictWhere } from '../ownership/visibility';
+import { findVisiblePage } from '../ownership/visibility';
 import { NewOrganization, Organization, OrganizationStatus } from './organization';
 import { OrganizationEntity } from './organization.entity';
 import { OrganizationEvent, OrganizationEventType } from './organization-event';
@@ -68,9 +67,7 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
     const where: FindOptionsWhere<OrganizationEntity> = {};
     if (q.status) where.status = q.status;
     if (q.parentId) where.parentId = q.parentId;
-    const wheres = restrictWhere(where, q.visibleTo, 'id');
-    if (!wheres.length) return [];
-    return (await this.repo.find({ where: wheres, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset })).map(toOrganization);
+    return (await findVisiblePage(this.repo, where, q, 'id')).map(toOrganization);
   }
 
   async findByIds(ids: string[]): Promise<Organization[]> {

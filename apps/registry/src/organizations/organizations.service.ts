@@ -5,10 +5,9 @@ import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../shared/clock';
-import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
-import { NewOrganization, Organization, organizationSnapshot, OrganizationStatus } from './organization';
+import { NewOrganization, Organization, organizationSnapshot } from './organization';
 import { NoOrganizationEvents, OrganizationEvent, OrganizationEventDetails, OrganizationEvents, OrganizationEventType } from './organization-event';
 import { ORGANIZATION_CODE_KEY, OrganizationListQuery, OrganizationsRepository } from './organizations.repository';
 

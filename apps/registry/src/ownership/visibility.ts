@@ -1,4 +1,5 @@
-import { FindOptionsWhere, In } from 'typeorm';
+import { FindOptionsOrder, FindOptionsWhere, In, Repository } from 'typeorm';
+import type { Page } from '../shared/list-query.dto';
 
 /**
  * The rows of a list a caller may see when it is not everything: those whose organisation is
@@ -14,7 +15,7 @@ export interface VisibleTo {
  * The TypeORM `where` (OR of the branches) restricting `where` to what `v` sees; an empty array
  * when nothing can match. A filter already on the same field must agree with the restriction.
  */
-export function restrictWhere<T>(where: FindOptionsWhere<T>, v: VisibleTo | undefined, orgField: keyof T, selfField?: keyof T): FindOptionsWhere<T>[] {
+function restrictWhere<T>(where: FindOptionsWhere<T>, v: VisibleTo | undefined, orgField: keyof T, selfField?: keyof T): FindOptionsWhere<T>[] {
   if (!v) return [where];
   const w = where as Record<string, unknown>;
   const branches: FindOptionsWhere<T>[] = [];
@@ -29,6 +30,20 @@ export function restrictWhere<T>(where: FindOptionsWhere<T>, v: VisibleTo | unde
     if (wantedSelf === undefined || wantedSelf === v.officialId) branches.push({ ...where, [selfField]: v.officialId });
   }
   return branches;
+}
+
+/** One page of the rows `where` selects that `visibleTo` may see, oldest first. */
+export async function findVisiblePage<T extends { createdAt: Date; id: string }>(
+  repo: Repository<T>,
+  where: FindOptionsWhere<T>,
+  q: Page & { visibleTo?: VisibleTo },
+  orgField: keyof T,
+  selfField?: keyof T,
+): Promise<T[]> {
+  const wheres = restrictWhere(where, q.visibleTo, orgField, selfField);
+  if (!wheres.length) return [];
+  const order = { createdAt: 'ASC', id: 'ASC' } as FindOptionsOrder<T>;
+  return repo.find({ where: wheres, order, take: q.limit, skip: q.offset });
 }
 
 /** Whether one row is visible (for lists built in memory). */

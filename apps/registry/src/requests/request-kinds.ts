@@ -3,7 +3,6 @@ import type { RequestType } from './request';
 
 /** RFC 5280 section 5.3.1 reason codes used by the revocation cases. */
 export type CrlReason = 'keyCompromise' | 'affiliationChanged' | 'superseded' | 'cessationOfOperation';
-export const CRL_REASON_CODES: Record<CrlReason, number> = { keyCompromise: 1, affiliationChanged: 3, superseded: 4, cessationOfOperation: 5 };
 
 export interface RevocationCase {
   crlReason: CrlReason;

@@ -11,9 +11,6 @@ const TRANSITIONS: Record<RequestStep, { from: readonly RequestStatus[]; to: Req
   cancel: { from: ['draft', 'submitted', 'approved'], to: 'cancelled' },
 };
 
-export const stepTarget = (step: RequestStep): RequestStatus => TRANSITIONS[step].to;
-export const stepAllowedFrom = (step: RequestStep): readonly RequestStatus[] => TRANSITIONS[step].from;
-
 /** The status a step leads to from `status`, or undefined when the transition is illegal. */
 export function nextStatus(status: RequestStatus, step: RequestStep): RequestStatus | undefined {
   const t = TRANSITIONS[step];

@@ -1,18 +1,12 @@
 import fc from 'fast-check';
+import { mutated, onlyThrows } from '../../test-fixtures/fuzz';
 import { DevCa, generateSoftwareKey } from '../devca';
-import { mutated } from '../revocation/ocsp/testing/mutations';
 import { toPem } from '../x509/der';
 import { parseArgs, UsageError } from './args';
 import { certificatesFromBytes, crlsFromBytes, InputError } from './inputs';
 import { main } from './main';
 
-const onlyInputErrors = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-  }
-};
+const onlyInputErrors = (f: () => unknown): void => void onlyThrows(InputError, f);
 
 describe('CLI input readers under mutated input', () => {
   let certDer: Uint8Array;

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FaultKind, faultScenario, FaultScenario, generateSoftwareKey, scenarioCas } from '../devca';
+import { issuePerson } from '../../test-fixtures/signers';
+import { FaultKind, faultScenario, FaultScenario, scenarioCas } from '../devca';
 import { signPdf } from '../pades';
 import { toPem } from '../x509/der';
 import { main, nodeIo } from './main';
@@ -123,8 +124,7 @@ describe('kyso command line', () => {
 
   it('verifies a signed PDF: exit 0 when valid, 1 when changed after signing', async () => {
     const s = scenarios.get('valid')!;
-    const key = generateSoftwareKey('ECDSA-P256-SHA256');
-    const cert = await s.sub.issue({ subject: { CN: 'Trần Văn Ký', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+    const { key, cert } = await issuePerson(s.sub, { CN: 'Trần Văn Ký', O: 'Sở Nội vụ', C: 'VN' });
     const sample = readFileSync(join(__dirname, '../../../../docs/samples/cong-van.pdf'));
     const signed = await signPdf(sample, { signer: key.signer, certificate: cert, chain: [s.sub.certificate], signingTime: now, reason: 'Phê duyệt' });
     const root = file('pdf-root.pem', s.root.certificate.toPem());
@@ -144,8 +144,7 @@ describe('kyso command line', () => {
     const s = scenarios.get('valid')!;
     const sample = readFileSync(join(__dirname, '../../../../docs/samples/cong-van.pdf'));
     const signedBy = async (CN: string) => {
-      const key = generateSoftwareKey('ECDSA-P256-SHA256');
-      const cert = await s.sub.issue({ subject: { CN, C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person', notBefore: new Date(now.getTime() - 3600_000) });
+      const { key, cert } = await issuePerson(s.sub, { CN, C: 'VN' }, { notBefore: new Date(now.getTime() - 3600_000) });
       return { cert, pdf: await signPdf(sample, { signer: key.signer, certificate: cert, chain: [s.sub.certificate], signingTime: now }) };
     };
     const good = await signedBy('Còn hiệu lực');

@@ -3,6 +3,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, generateSoftwareKey, softwareSigner } from '../devca';
 import { RawSigner, SignatureAlgorithm } from '../signer';
 import { buildSignedData } from './build';
@@ -27,8 +28,7 @@ describe('CMS SignedData', () => {
   });
 
   async function signed(algorithm: SignatureAlgorithm, extra: { includeSigningTimeAttribute?: boolean } = {}) {
-    const key = generateSoftwareKey(algorithm);
-    const cert = await sub.issue({ subject: { CN: 'Trần Thị B', O: 'UBND Huyện' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+    const { key, cert } = await issuePerson(sub, { CN: 'Trần Thị B', O: 'UBND Huyện' }, { algorithm });
     const cms = await buildSignedData({
       contentDigest: digest,
       signerCertificate: cert,

@@ -1,9 +1,8 @@
-import { extension, generalizedTime, integer } from '../revocation/ocsp/asn1';
 import { CRL_REASONS } from '../revocation/ocsp/response';
 import { CrlReason } from '../revocation/types';
 import { RawSigner } from '../signer';
 import { Certificate } from '../x509/certificate';
-import { der, seq, TAG, time } from '../x509/tlv';
+import { der, enumerated, extension, generalizedTime, integer, seq, TAG, time } from '../x509/tlv';
 import { signatureAlgorithmDer, signStructure } from './sign';
 
 const OID = {
@@ -57,7 +56,7 @@ function issuingDistributionPoint(idp: IssuingDistributionPointSpec): Uint8Array
 
 function entry(e: CrlEntrySpec): Uint8Array {
   const exts: Uint8Array[] = [];
-  if (e.reason) exts.push(extension(OID.reasonCode, der(0x0a, Uint8Array.of(CRL_REASONS.indexOf(e.reason)))));
+  if (e.reason) exts.push(extension(OID.reasonCode, enumerated(CRL_REASONS.indexOf(e.reason))));
   if (e.invalidityDate) exts.push(extension(OID.invalidityDate, generalizedTime(e.invalidityDate)));
   return seq(integer(e.serialNumber), time(e.revocationDate), ...(exts.length ? [seq(...exts)] : []));
 }

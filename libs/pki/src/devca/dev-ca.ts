@@ -359,7 +359,7 @@ function caName(opts: CaOptions): x509.JsonNameParams {
 }
 
 /** Name in the usual order; C as PrintableString, E as IA5String, the rest UTF8String (Vietnamese). */
-export function subjectName(s: SubjectSpec): x509.JsonNameParams {
+function subjectName(s: SubjectSpec): x509.JsonNameParams {
   const out: x509.JsonNameParams = [];
   const utf8 = (oid: string, v: string | undefined) => v !== undefined && out.push({ [oid]: [{ utf8String: v }] });
   if (s.C) out.push({ [NAME_OIDS.C]: [{ printableString: s.C }] });

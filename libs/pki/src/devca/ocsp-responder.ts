@@ -1,11 +1,10 @@
 import { PkiFormatError } from '../errors';
-import { extension, generalizedTime } from '../revocation/ocsp/asn1';
 import { CertId, certIdFor, OCSP_OID, OcspHash, parseOcspRequest, publicKeyBits } from '../revocation/ocsp/request';
 import { CRL_REASONS, OCSP_RESPONSE_STATUS, OcspResponseStatus } from '../revocation/ocsp/response';
 import { CrlReason } from '../revocation/types';
 import { RawSigner } from '../signer';
 import { Certificate } from '../x509/certificate';
-import { der, octetString, oid, seq, TAG } from '../x509/tlv';
+import { der, enumerated, extension, generalizedTime, octetString, oid, seq, TAG } from '../x509/tlv';
 import { createHash } from 'node:crypto';
 import { signStructure } from './sign';
 
@@ -45,13 +44,13 @@ function certStatus(status: OcspCertStatus, time: Date | undefined, reason: CrlR
   if (status === 'good') return Uint8Array.of(0x80, 0);
   if (status === 'unknown') return Uint8Array.of(0x82, 0);
   if (!time) throw new PkiFormatError('OCSP_REVOCATION_TIME_REQUIRED', 'A revoked status needs a revocation time');
-  const r = reason ? [der(TAG.context(0), der(0x0a, Uint8Array.of(CRL_REASONS.indexOf(reason))))] : [];
+  const r = reason ? [der(TAG.context(0), enumerated(CRL_REASONS.indexOf(reason)))] : [];
   return der(TAG.context(1), generalizedTime(time), ...r);
 }
 
 /** A signed BasicOCSPResponse inside an OCSPResponse (RFC 6960 4.2.1), DER. */
 export async function buildOcspResponse(ca: OcspIssuer, opts: OcspResponseOptions): Promise<Uint8Array> {
-  if (opts.responseStatus) return seq(der(0x0a, Uint8Array.of(OCSP_RESPONSE_STATUS.indexOf(opts.responseStatus))));
+  if (opts.responseStatus) return seq(enumerated(OCSP_RESPONSE_STATUS.indexOf(opts.responseStatus)));
   const parsed = opts.request ? parseOcspRequest(opts.request) : undefined;
   const certIds: CertId[] = parsed?.certIds ?? (opts.certificate ? [certIdFor(opts.certificate, ca.certificate, opts.hash)] : []);
   if (certIds.length === 0) throw new PkiFormatError('OCSP_NOTHING_TO_ANSWER', 'Give a request or a certificate');
@@ -72,5 +71,5 @@ export async function buildOcspResponse(ca: OcspIssuer, opts: OcspResponseOption
   const tbs = seq(responderId, generalizedTime(opts.producedAt ?? thisUpdate), seq(...singles), ...exts);
   const certs = responder.certificate === ca.certificate ? [] : [der(TAG.context(0), seq(responder.certificate.der))];
   const basic = await signStructure(responder.signer, tbs, certs);
-  return seq(der(0x0a, Uint8Array.of(0)), der(TAG.context(0), seq(oid(OCSP_OID.basic), octetString(basic))));
+  return seq(enumerated(0), der(TAG.context(0), seq(oid(OCSP_OID.basic), octetString(basic))));
 }

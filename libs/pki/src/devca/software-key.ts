@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
 import { RawSigner, SignatureAlgorithm } from '../signer';
 
 /** A key held in process memory: for tests and the quickstart's CAs, never for officials' keys. */
@@ -33,12 +33,4 @@ export function generateSoftwareKey(algorithm: SignatureAlgorithm = 'ECDSA-P256-
     privateKey,
     signer: softwareSigner(privateKey, algorithm),
   };
-}
-
-/** Reloads a software key from PKCS#8 PEM. */
-export function softwareKeyFromPem(pkcs8Pem: string): SoftwareKey {
-  const privateKey = createPrivateKey(pkcs8Pem);
-  const algorithm: SignatureAlgorithm = privateKey.asymmetricKeyType === 'rsa' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256';
-  const publicKeySpki = new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
-  return { algorithm, publicKeySpki, privateKey, signer: softwareSigner(privateKey, algorithm) };
 }

@@ -2,14 +2,13 @@ import * as x509 from '@peculiar/x509';
 import { createHash, randomBytes } from 'node:crypto';
 import { buildSignedAttributes } from '../cms/build';
 import { PkiFormatError } from '../errors';
-import { generalizedTime, integer } from '../revocation/ocsp/asn1';
 import { SignatureAlgorithm } from '../signer';
 import { encodeMessageImprint, parseTimeStampRequest, TimeStampRequest, TSP_OID } from '../tsp/request';
 import { PKI_FAILURE_BIT } from '../tsp/token';
 import { DIGESTS, OID_SHA256 } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { certificateParts } from '../x509/parts';
-import { der, octetString, oid, readTlv, seq, setOf, TAG, tlvValue } from '../x509/tlv';
+import { der, generalizedTime, integer, octetString, oid, readTlv, seq, setOf, TAG, tlvValue } from '../x509/tlv';
 import type { DevCa } from './dev-ca';
 import { signatureAlgorithmDer } from './sign';
 import { generateSoftwareKey, SoftwareKey } from './software-key';
@@ -38,7 +37,7 @@ function failure(bit: number, text: string): Uint8Array {
   const bits = new Uint8Array(4);
   bits[bit >> 3] |= 0x80 >> (bit & 7);
   const used = bits.subarray(0, (bit >> 3) + 1);
-  return seq(seq(integer(2), seq(der(TAG.UTF8_STRING, Buffer.from(text, 'utf8'))), der(0x03, Uint8Array.of(7 - (bit & 7)), used)));
+  return seq(seq(integer(2), seq(der(TAG.UTF8_STRING, Buffer.from(text, 'utf8'))), der(TAG.BIT_STRING, Uint8Array.of(7 - (bit & 7)), used)));
 }
 
 /**

@@ -11,7 +11,8 @@ import {
   shadowPreparedPdf,
 } from '../../test-fixtures/pdf/attacks';
 import { pdfsig } from '../../test-fixtures/pdf/make-pdfs';
-import { DevCa, generateSoftwareKey, SoftwareKey } from '../devca';
+import { issuePerson } from '../../test-fixtures/signers';
+import { DevCa, SoftwareKey } from '../devca';
 import { findSignatures, PdfDocument, PdfFormatError } from '../pdf';
 import { DocumentReport } from '../report';
 import { Certificate } from '../x509/certificate';
@@ -36,9 +37,7 @@ describe('verifyPdf under attack', () => {
   beforeAll(async () => {
     root = await DevCa.createRoot({ commonName: 'Attack Root' });
     const sub = await root.createSubordinate({ commonName: 'Attack Sub CA' });
-    const key = generateSoftwareKey('ECDSA-P256-SHA256');
-    const cert = await sub.issue({ subject: { CN: 'Victim Official', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
-    signer = { key, cert, chain: [sub.certificate] };
+    signer = { ...(await issuePerson(sub, { CN: 'Victim Official', C: 'VN' })), chain: [sub.certificate] };
     signed = await sign(shadowPreparedPdf());
   });
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { DevCa, generateSoftwareKey, SoftwareKey } from '../devca';
+import { issuePerson } from '../../test-fixtures/signers';
+import { DevCa, SoftwareKey } from '../devca';
 import { appendIncrementalUpdate, findSignatures, PdfDocument, PdfFormatError } from '../pdf';
 import { serializeValue } from '../pdf/serialize';
 import { Certificate } from '../x509/certificate';
@@ -36,11 +37,8 @@ describe('PAdES sign and verify', () => {
   beforeAll(async () => {
     root = await DevCa.createRoot({ commonName: 'Kyso PAdES Root', organization: 'Kyso', keyAlgorithm: 'RSA-2048' });
     sub = await root.createSubordinate({ commonName: 'Kyso PAdES Government CA', organization: 'Kyso' });
-    const person = async (algorithm: SoftwareKey['algorithm'], CN: string) => {
-      const key = generateSoftwareKey(algorithm);
-      const cert = await sub.issue({ subject: { CN, O: 'Sở Nội vụ', OU: ['Văn phòng'], title: 'Giám đốc', E: 'gd@snv.example.vn', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
-      return { key, cert };
-    };
+    const person = (algorithm: SoftwareKey['algorithm'], CN: string) =>
+      issuePerson(sub, { CN, O: 'Sở Nội vụ', OU: ['Văn phòng'], title: 'Giám đốc', E: 'gd@snv.example.vn', C: 'VN' }, { algorithm });
     rsa = await person('RSASSA-PKCS1-v1_5-SHA256', 'Nguyễn Văn A');
     ec = await person('ECDSA-P256-SHA256', 'Trần Thị B');
 

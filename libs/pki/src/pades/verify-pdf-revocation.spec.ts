@@ -1,5 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
-import { DevCa, generateSoftwareKey } from '../devca';
+import { issuePerson } from '../../test-fixtures/signers';
+import { DevCa } from '../devca';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { signPdf } from './sign-pdf';
 import { verifyPdf } from './verify-pdf';
@@ -21,8 +22,7 @@ describe('verifyPdf revocation', () => {
   });
 
   async function signedBy(name: string) {
-    const key = generateSoftwareKey('ECDSA-P256-SHA256');
-    const cert = await sub.issue({ subject: { CN: name, C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person', notBefore: new Date(signingTime.getTime() - 7200_000) });
+    const { key, cert } = await issuePerson(sub, { CN: name, C: 'VN' }, { notBefore: new Date(signingTime.getTime() - 7200_000) });
     const signed = await signPdf(pdf, { signer: key.signer, certificate: cert, chain: [sub.certificate], signingTime });
     return { cert, signed };
   }

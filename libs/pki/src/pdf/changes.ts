@@ -243,7 +243,7 @@ function referenceDiff(before: PdfObject, after: PdfObject): { added: number[]; 
 }
 
 /** Structural equality; references compare by number and generation, streams by raw bytes. */
-export function sameValue(a: PdfObject, b: PdfObject, depth = 0): boolean {
+function sameValue(a: PdfObject, b: PdfObject, depth = 0): boolean {
   if (depth > PDF_LIMITS.maxNesting) return false;
   if (a === b) return true;
   if (a instanceof PdfName && b instanceof PdfName) return a.value === b.value;

@@ -6,7 +6,6 @@ const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 
 export const isWhitespace = (c: number): boolean => WS[c] === 1;
-export const isDelimiter = (c: number): boolean => DELIM[c] === 1;
 export const isRegular = (c: number): boolean => WS[c] === 0 && DELIM[c] === 0;
 export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 

@@ -66,8 +66,6 @@ export class PdfStream {
 
 export type PdfObject = null | boolean | number | PdfName | PdfString | PdfRef | PdfDict | PdfStream | PdfObject[];
 
-export const isDict = (o: PdfObject | undefined): o is PdfDict => o instanceof PdfDict;
-
 /** A dictionary from a dictionary or a stream's dictionary. */
 export function dictOf(o: PdfObject | undefined): PdfDict | null {
   if (o instanceof PdfDict) return o;

@@ -25,7 +25,7 @@ function serializeDict(d: PdfDict): string {
   return `${s}>>`;
 }
 
-export function serializeName(name: string): string {
+function serializeName(name: string): string {
   let s = '/';
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i) & 0xff;
@@ -46,7 +46,7 @@ function serializeString(o: PdfString): string {
 }
 
 /** Integers as is; reals in fixed notation (PDF has no exponent syntax). */
-export function formatNumber(n: number): string {
+function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return '0';
   if (Number.isInteger(n)) return String(n);
   const s = n.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');

@@ -139,7 +139,7 @@ function stripZeros(b: Uint8Array): Uint8Array {
 }
 
 /** The leading BER/DER element of b (indefinite lengths followed), or null when b does not start with one. */
-export function derPrefix(b: Uint8Array): Uint8Array | null {
+function derPrefix(b: Uint8Array): Uint8Array | null {
   const end = elementEnd(b, 0, 0);
   return end === null || b[0] !== 0x30 ? null : b.subarray(0, end);
 }

@@ -1,7 +1,7 @@
 import { decodeStream } from './filters';
 import { malformed, PDF_LIMITS, PdfFormatError } from './errors';
 import { asBuffer, keywordAt, readUInt, skipWhitespace } from './lexer';
-import { PdfDict, PdfName, PdfObject, PdfStream } from './objects';
+import { PdfDict, PdfObject, PdfStream } from './objects';
 import { PdfParser } from './parser';
 
 export type XrefEntry =
@@ -171,4 +171,3 @@ export function mergeSections(sections: readonly XrefSection[]): Map<number, Xre
   return merged;
 }
 
-export const nameOf = (o: PdfObject | undefined): string | null => (o instanceof PdfName ? o.value : null);

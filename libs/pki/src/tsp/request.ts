@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PkiFormatError } from '../errors';
-import { boolean, guard, integer, readIntegerHex, readOid, TAG_BOOLEAN, topLevel } from '../revocation/ocsp/asn1';
+import { guard, readIntegerHex, readOid, topLevel } from '../x509/der-read';
 import { DIGESTS, OID_SHA256 } from '../x509/algorithms';
-import { children, octetString, oid, seq, TAG, Tlv, tlvValue } from '../x509/tlv';
+import { boolean, children, integer, octetString, oid, seq, TAG, Tlv, tlvValue } from '../x509/tlv';
 
 export const TSP_OID = {
   tstInfo: '1.2.840.113549.1.9.16.1.4',
@@ -80,7 +80,7 @@ export function parseTimeStampRequest(input: Uint8Array): TimeStampRequest {
     for (const t of items.slice(2)) {
       if (t.tag === TAG.OID) out.policy = readOid(input, t, code);
       else if (t.tag === TAG.INTEGER) out.nonce = BigInt(`0x${readIntegerHex(input, t, code)}`);
-      else if (t.tag === TAG_BOOLEAN) out.certReq = tlvValue(input, t)[0] !== 0;
+      else if (t.tag === TAG.BOOLEAN) out.certReq = tlvValue(input, t)[0] !== 0;
     }
     return out;
   });

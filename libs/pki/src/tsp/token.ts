@@ -1,5 +1,5 @@
 import { PkiFormatError } from '../errors';
-import { guard, readIntegerHex, readOid, TAG_BOOLEAN, TAG_BIT_STRING, topLevel } from '../revocation/ocsp/asn1';
+import { guard, readIntegerHex, readOid, topLevel } from '../x509/der-read';
 import { children, TAG, Tlv, tlvBytes, tlvValue } from '../x509/tlv';
 import { MAX_TSP_RESPONSE_BYTES, MessageImprint, readMessageImprint } from './request';
 
@@ -70,7 +70,7 @@ export function parseTstInfo(input: Uint8Array): TstInfo {
           else if (a.tag === TAG.context(1, false)) ms += smallInt(input, a) / 1000;
         }
         out.accuracyMs = ms;
-      } else if (t.tag === TAG_BOOLEAN) out.ordering = tlvValue(input, t)[0] !== 0;
+      } else if (t.tag === TAG.BOOLEAN) out.ordering = tlvValue(input, t)[0] !== 0;
       else if (t.tag === TAG.INTEGER) out.nonce = BigInt(`0x${readIntegerHex(input, t, code)}`);
     }
     return out;
@@ -91,7 +91,7 @@ export function parseTimeStampResponse(input: Uint8Array): ParsedTimeStampRespon
     const out: ParsedTimeStampResponse = { der: input, status, statusStrings: [], failInfo: [] };
     for (const t of rest) {
       if (t.tag === TAG.SEQUENCE) out.statusStrings = children(input, t).map((s) => Buffer.from(tlvValue(input, s)).toString('utf8'));
-      else if (t.tag === TAG_BIT_STRING) {
+      else if (t.tag === TAG.BIT_STRING) {
         const bits = tlvValue(input, t).subarray(1);
         for (const [bit, name] of Object.entries(FAILURE_BITS)) if ((bits[Number(bit) >> 3] ?? 0) & (0x80 >> (Number(bit) & 7))) out.failInfo.push(name);
       }

@@ -32,7 +32,7 @@ export interface TimeStampVerification {
 }
 
 /** RFC 3161 2.3: the TSA certificate has exactly one EKU, id-kp-timeStamping, and the extension is critical. */
-export function isTimeStampingCertificate(cert: Certificate): boolean {
+function isTimeStampingCertificate(cert: Certificate): boolean {
   const ext = cert.extension(EXT.extKeyUsage);
   try {
     const eku = extendedKeyUsage(cert);

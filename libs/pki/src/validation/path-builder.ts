@@ -39,7 +39,7 @@ function ids(c: Certificate): { aki?: string; ski?: string } {
 }
 
 /** Could `issuer` have issued `cert`? Names chain, and key identifiers agree when both exist. */
-export function couldIssue(issuer: Certificate, cert: Certificate): boolean {
+function couldIssue(issuer: Certificate, cert: Certificate): boolean {
   if (!issuer.subject.equals(cert.issuer)) return false;
   const aki = ids(cert).aki;
   const ski = ids(issuer).ski;

@@ -106,7 +106,7 @@ interface PathCheck {
  * anchor is trusted input (6.1.1 (d)): its name and key start the state; its own validity and
  * extensions are not checked. Certificate i of the RFC is path[n - i].
  */
-export function checkPath(path: Certificate[], opts: PathValidationOptions, budget: { signatures: number }): PathCheck {
+function checkPath(path: Certificate[], opts: PathValidationOptions, budget: { signatures: number }): PathCheck {
   const time = opts.validationTime;
   const purpose = opts.purpose ?? 'documentSigning';
   const algorithms = opts.algorithmPolicy ?? STRICT_ALGORITHM_POLICY;

@@ -66,7 +66,7 @@ export function basicConstraints(cert: Certificate): { cA: boolean; pathLenConst
   let pathLenConstraint: number | undefined;
   for (const c of children(v, readTlv(v))) {
     const val = tlvValue(v, c);
-    if (c.tag === 0x01) cA = val[0] !== 0;
+    if (c.tag === TAG.BOOLEAN) cA = val[0] !== 0;
     else if (c.tag === TAG.INTEGER) pathLenConstraint = val.reduce((n, b) => n * 256 + b, 0);
   }
   return { cA, pathLenConstraint };

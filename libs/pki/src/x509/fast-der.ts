@@ -139,7 +139,7 @@ function algorithmIdentifier(bytes: Uint8Array, t: Tlv): void {
 
 /** A BIT STRING asn1js accepts: an unused-bits octet of 0-7 (0 when empty). */
 function bitString(bytes: Uint8Array, t: Tlv): void {
-  if (t.tag !== 0x03 || t.end - t.valueStart < 1 || bytes[t.valueStart] > 7 || (t.end - t.valueStart === 1 && bytes[t.valueStart] !== 0)) unusual();
+  if (t.tag !== TAG.BIT_STRING || t.end - t.valueStart < 1 || bytes[t.valueStart] > 7 || (t.end - t.valueStart === 1 && bytes[t.valueStart] !== 0)) unusual();
 }
 
 function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
@@ -151,7 +151,7 @@ function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
     let critical = false;
     if (parts.length === 3) {
       const b = tlvValue(bytes, parts[1]);
-      if (parts[1].tag !== 0x01 || b.length !== 1) unusual();
+      if (parts[1].tag !== TAG.BOOLEAN || b.length !== 1) unusual();
       critical = b[0] !== 0;
     } else if (parts.length !== 2) unusual();
     const valueT = parts[parts.length - 1];

@@ -12,14 +12,14 @@ import { children, decodeOid, readTlv, TAG, Tlv, tlvValue } from './tlv';
 export const ANY_POLICY = '2.5.29.32.0';
 export const EXT_FRESHEST_CRL = '2.5.29.46';
 
-export function extensionBytes(cert: Certificate, oid: string): Uint8Array | undefined {
+function extensionBytes(cert: Certificate, oid: string): Uint8Array | undefined {
   const ext = cert.rawExtension(oid);
   return ext ? new Uint8Array(ext.value) : undefined;
 }
 
 const bad = (what: string) => new PkiFormatError('MALFORMED_EXTENSION', `Malformed ${what}`);
 
-export function readSmallInteger(bytes: Uint8Array, t: Tlv): number {
+function readSmallInteger(bytes: Uint8Array, t: Tlv): number {
   const v = tlvValue(bytes, t);
   if (v.length === 0 || v.length > 4 || v[0] & 0x80) throw bad('integer');
   return v.reduce((n, b) => n * 256 + b, 0);

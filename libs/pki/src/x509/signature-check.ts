@@ -36,16 +36,16 @@ export function describeSignatureAlgorithm(alg: AlgorithmId): SignatureAlgorithm
   return s ? { name: s.name, digest: s.digest } : undefined;
 }
 
-export interface SpkiParts {
+interface SpkiParts {
   algorithm: AlgorithmId;
   /** The subjectPublicKey BIT STRING element, as encoded. */
   publicKeyDer: Uint8Array;
 }
 
-export function readSpki(spki: Uint8Array): SpkiParts {
+function readSpki(spki: Uint8Array): SpkiParts {
   const [algT, keyT] = children(spki, readTlv(spki));
   const [o, p] = children(spki, algT);
-  if (o?.tag !== TAG.OID || keyT?.tag !== 0x03) throw new Error('Malformed SubjectPublicKeyInfo');
+  if (o?.tag !== TAG.OID || keyT?.tag !== TAG.BIT_STRING) throw new Error('Malformed SubjectPublicKeyInfo');
   return { algorithm: { oid: decodeOid(tlvValue(spki, o)), params: p ? tlvBytes(spki, p) : undefined }, publicKeyDer: tlvBytes(spki, keyT) };
 }
 
@@ -56,13 +56,13 @@ export function lacksDsaParameters(spki: Uint8Array): boolean {
 }
 
 /** The DSA parameters (Dss-Parms DER) of a key, if it carries them. */
-export function dsaParameters(spki: Uint8Array): Uint8Array | undefined {
+function dsaParameters(spki: Uint8Array): Uint8Array | undefined {
   const { algorithm } = readSpki(spki);
   return algorithm.oid === OID_DSA && algorithm.params && algorithm.params[0] === TAG.SEQUENCE ? algorithm.params : undefined;
 }
 
 /** The SPKI rebuilt with inherited DSA parameters: what node:crypto needs to verify with it. */
-export function withDsaParameters(spki: Uint8Array, params: Uint8Array): Uint8Array {
+function withDsaParameters(spki: Uint8Array, params: Uint8Array): Uint8Array {
   const { publicKeyDer } = readSpki(spki);
   return der(TAG.SEQUENCE, der(TAG.SEQUENCE, der(TAG.OID, encodeDsaOid()), params), publicKeyDer);
 }

@@ -59,10 +59,13 @@ export function der(tag: number, ...contents: Uint8Array[]): Uint8Array {
 }
 
 export const TAG = {
+  BOOLEAN: 0x01,
   INTEGER: 0x02,
+  BIT_STRING: 0x03,
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  ENUMERATED: 0x0a,
   UTF8_STRING: 0x0c,
   UTC_TIME: 0x17,
   GENERALIZED_TIME: 0x18,
@@ -111,13 +114,41 @@ export const smallInteger = (n: number): Uint8Array => der(TAG.INTEGER, Uint8Arr
 export const octetString = (b: Uint8Array): Uint8Array => der(TAG.OCTET_STRING, b);
 export const NULL_DER = Uint8Array.of(TAG.NULL, 0);
 
+/** YYYYMMDDHHmmss of a date in UTC. */
+const timeDigits = (d: Date): string => d.toISOString().slice(0, 19).replace(/[-:T]/g, '');
+
 /** UTCTime for 1950-2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5, RFC 5652 11.3). */
 export function time(d: Date): Uint8Array {
-  const iso = d.toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
-  const digits = iso.slice(0, 19).replace(/[-:T]/g, '') + 'Z';
+  const digits = `${timeDigits(d)}Z`;
   const y = d.getUTCFullYear();
   if (y >= 1950 && y < 2050) return der(TAG.UTC_TIME, Buffer.from(digits.slice(2), 'latin1'));
   return der(TAG.GENERALIZED_TIME, Buffer.from(digits, 'latin1'));
+}
+
+/** GeneralizedTime (OCSP and TSTInfo always use it, RFC 6960 4.2.2.1, RFC 3161 2.4.2). */
+export function generalizedTime(d: Date, withMillis = false): Uint8Array {
+  let s = timeDigits(d);
+  if (withMillis && d.getUTCMilliseconds() !== 0) s += `.${d.toISOString().slice(20, 23).replace(/0+$/, '')}`;
+  return der(TAG.GENERALIZED_TIME, Buffer.from(`${s}Z`, 'latin1'));
+}
+
+/** A non-negative INTEGER from hex, bigint or number (minimal encoding, leading 00 when needed). */
+export function integer(value: string | bigint | number, tag: number = TAG.INTEGER): Uint8Array {
+  let h = typeof value === 'string' ? value.replace(/^0x/i, '').replace(/^0+(?=.)/, '') : BigInt(value).toString(16);
+  if (!/^[0-9a-fA-F]+$/.test(h)) throw new PkiFormatError('BAD_INTEGER', `Not a hexadecimal integer: ${value}`);
+  if (h.length % 2) h = `0${h}`;
+  let bytes = Buffer.from(h, 'hex');
+  if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.of(0), bytes]);
+  return der(tag, bytes);
+}
+
+export const boolean = (v: boolean): Uint8Array => der(TAG.BOOLEAN, Uint8Array.of(v ? 0xff : 0));
+export const bitString = (bytes: Uint8Array): Uint8Array => der(TAG.BIT_STRING, Uint8Array.of(0), bytes);
+export const enumerated = (n: number): Uint8Array => der(TAG.ENUMERATED, Uint8Array.of(n));
+
+/** Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }. */
+export function extension(type: string, value: Uint8Array, critical = false): Uint8Array {
+  return critical ? seq(oid(type), boolean(true), octetString(value)) : seq(oid(type), octetString(value));
 }
 
 /** Reads a UTCTime or GeneralizedTime value (Z form, as DER requires). */

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,15 +45,6 @@ export function pdfsig(pdf: Uint8Array): { status: number | null; output: string
     writeFileSync(file, pdf);
     const r = spawnSync('pdfsig', [file]);
     return { status: r.status, output: `${r.stdout}${r.stderr}` };
-  });
-}
-
-/** `qpdf --json` object view, to compare what we read with an independent reader. */
-export function qpdfJson(pdf: Uint8Array): any {
-  return withTemp((dir) => {
-    const file = join(dir, 'f.pdf');
-    writeFileSync(file, pdf);
-    return JSON.parse(execFileSync('qpdf', ['--json', file], { maxBuffer: 64 << 20 }).toString());
   });
 }
 

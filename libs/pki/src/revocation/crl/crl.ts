@@ -104,7 +104,7 @@ function readExtensions(bytes: Uint8Array, seqT: Tlv): RawExtension[] {
   return children(bytes, seqT).map((e) => {
     const parts = children(bytes, e);
     if (parts[0]?.tag !== TAG.OID) throw bad('extension');
-    const critical = parts.length === 3 && parts[1].tag === 0x01 && tlvValue(bytes, parts[1])[0] !== 0;
+    const critical = parts.length === 3 && parts[1].tag === TAG.BOOLEAN && tlvValue(bytes, parts[1])[0] !== 0;
     const valueT = parts[parts.length - 1];
     if (valueT.tag !== TAG.OCTET_STRING) throw bad('extension value');
     return { oid: decodeOid(tlvValue(bytes, parts[0])), critical, value: tlvValue(bytes, valueT) };
@@ -139,7 +139,7 @@ export class Crl {
     const top = readTlv(der);
     if (top.tag !== TAG.SEQUENCE) throw bad('not a SEQUENCE');
     const [tbsT, algT, sigT] = children(der, top);
-    if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== 0x03) throw bad('CertificateList structure');
+    if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG.BIT_STRING) throw bad('CertificateList structure');
     this.tbs = tlvBytes(der, tbsT);
     this.signatureAlgorithm = readAlgorithmId(der, algT);
     this.signatureValue = tlvValue(der, sigT).subarray(1);

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
 import { certificateParts } from '../../x509/parts';
-import { children, der, NULL_DER, octetString, oid, readTlv, seq, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
-import { extension, guard, readExtensions, readOid, topLevel } from './asn1';
+import { guard, readExtensions, readOid, topLevel } from '../../x509/der-read';
+import { children, der, extension, NULL_DER, octetString, oid, readTlv, seq, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
 
 export const OCSP_OID = {
   basic: '1.3.6.1.5.5.7.48.1.1',

@@ -1,9 +1,9 @@
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
+import { guard, ParsedExtension, readExtensions, readOid, readTime, topLevel } from '../../x509/der-read';
 import { AlgorithmId, readAlgorithmId } from '../../x509/parts';
 import { children, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
 import { CrlReason } from '../types';
-import { guard, ParsedExtension, readExtensions, readOid, readTime, TAG_BIT_STRING, TAG_ENUMERATED, topLevel } from './asn1';
 import { CertId, MAX_OCSP_RESPONSE_BYTES, OCSP_OID, readCertId, unwrapNonce } from './request';
 
 /** RFC 6960 4.2.1 OCSPResponseStatus. */
@@ -61,7 +61,7 @@ export function parseOcspResponse(input: Uint8Array): ParsedOcspResponse {
   return guard(CODE, () => {
     const top = topLevel(input, 'OCSP_RESPONSE', MAX_OCSP_RESPONSE_BYTES);
     const [statusT, bytesT] = children(input, top);
-    if (!statusT || statusT.tag !== TAG_ENUMERATED || statusT.end - statusT.valueStart !== 1) fail('Bad responseStatus');
+    if (!statusT || statusT.tag !== TAG.ENUMERATED || statusT.end - statusT.valueStart !== 1) fail('Bad responseStatus');
     const responseStatus = OCSP_RESPONSE_STATUS[input[statusT.valueStart]];
     if (!responseStatus || responseStatus === 'unused') fail('Unknown responseStatus');
     if (responseStatus !== 'successful') return { der: input, responseStatus };
@@ -79,7 +79,7 @@ export function parseOcspResponse(input: Uint8Array): ParsedOcspResponse {
 function parseBasic(b: Uint8Array, t: Tlv): BasicOcspResponse {
   if (t.tag !== TAG.SEQUENCE) fail('BasicOCSPResponse is not a SEQUENCE');
   const [tbsT, algT, sigT, certsT] = children(b, t);
-  if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG_BIT_STRING) fail('BasicOCSPResponse is truncated');
+  if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG.BIT_STRING) fail('BasicOCSPResponse is truncated');
   const items = children(b, tbsT);
   let i = items[0]?.tag === TAG.context(0) ? 1 : 0; // version v1 (DEFAULT, may be explicit)
   const ridT = items[i++];
@@ -135,7 +135,7 @@ function singleResponse(b: Uint8Array, t: Tlv): SingleResponse {
     if (reasonT) {
       if (reasonT.tag !== TAG.context(0)) fail('Bad revocationReason');
       const e = readTlv(b, reasonT.valueStart, reasonT.end);
-      if (e.tag !== TAG_ENUMERATED || e.end - e.valueStart !== 1) fail('Bad revocationReason');
+      if (e.tag !== TAG.ENUMERATED || e.end - e.valueStart !== 1) fail('Bad revocationReason');
       out.revocationReason = CRL_REASONS[b[e.valueStart]] ?? fail('Unknown revocationReason');
     }
   } else fail('Bad certStatus');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
-/** For property tests only (fast-check is a dev dependency). */
+/** Property-test helpers (fast-check is a dev dependency: tests only). */
+
 /** Mutations of a valid DER: bit flips, truncation, insertion, overwritten ranges. */
 export function mutated(base: Uint8Array): fc.Arbitrary<Uint8Array> {
   const n = base.length;
@@ -21,3 +22,12 @@ export function mutated(base: Uint8Array): fc.Arbitrary<Uint8Array> {
   );
 }
 
+/** Runs `f`: its result, or undefined when it threw an `allowed` error; any other error propagates. */
+export function onlyThrows<T>(allowed: abstract new (...args: never[]) => Error, f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof allowed)) throw e;
+    return undefined;
+  }
+}
