@@ -55,6 +55,8 @@ export interface CreatedApiKey {
   key: string;
 }
 
+const MAX_PREFIX_DRAWS = 5;
+
 /** Creates a key in a migrated gateway schema (quickstart, tests, the CLI). */
 export async function createApiKey(target: DataSource | string, opts: NewApiKey, manager?: EntityManager): Promise<CreatedApiKey> {
   if (!opts.name.trim()) throw new Error('An API key needs a name');
@@ -65,8 +67,12 @@ export async function createApiKey(target: DataSource | string, opts: NewApiKey,
   const owned = typeof target === 'string';
   if (owned) await ds.initialize();
   try {
-    const { key, prefix, hash } = generateApiKey();
-    const row = await (manager ?? ds.manager).getRepository(ApiKeyEntity).save({
+    const repo = (manager ?? ds.manager).getRepository(ApiKeyEntity);
+    // The 32-bit lookup prefix is unique: draw again on the rare collision rather than fail the insert.
+    let generated = generateApiKey();
+    for (let i = 0; i < MAX_PREFIX_DRAWS && (await repo.exist({ where: { prefix: generated.prefix } })); i++) generated = generateApiKey();
+    const { key, prefix, hash } = generated;
+    const row = await repo.save({
       name: opts.name.trim(),
       prefix,
       hash,

@@ -1,7 +1,7 @@
 import { createTestDatabase } from '../../../test/support/db';
 import { gatewayDataSource, migrateGateway } from '../src/data-source';
 import { runCli } from '../src/cli';
-import { hashApiKey } from '../src/api-keys';
+import { createApiKey, hashApiKey } from '../src/api-keys';
 
 describe('gateway CLI create-api-key', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -17,6 +17,23 @@ describe('gateway CLI create-api-key', () => {
   afterAll(async () => {
     process.env.KYSO_DATABASE_URL = saved;
     await db?.drop();
+  });
+
+  it('draws another key when the random lookup prefix is already taken', async () => {
+    const first = await createApiKey(db.url, { name: 'first', scopes: ['sign'] });
+    const taken = Buffer.from(first.prefix + '0'.repeat(56), 'hex');
+    // The module object itself (not an import namespace), so api-keys.ts sees the spy.
+    const crypto = require('node:crypto') as typeof import('node:crypto');
+    const real = crypto.randomBytes;
+    const spy = jest.spyOn(crypto, 'randomBytes').mockImplementationOnce((() => taken) as never);
+    try {
+      const second = await createApiKey(db.url, { name: 'second', scopes: ['sign'] });
+      expect(spy).toHaveBeenCalled();
+      expect(second.prefix).not.toBe(first.prefix);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(crypto.randomBytes).toBe(real);
   });
 
   it('prints the key once and stores only its hash', async () => {
