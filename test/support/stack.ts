@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InternalClient } from '@kyso/common';
@@ -18,6 +17,7 @@ import { createDemoOperators, DemoOperator } from '../../scripts/dev/operators';
 import { loadOrCreatePki } from '../../scripts/dev/pki-files';
 import { migrateAll } from '../../scripts/migrate';
 import { createTestDatabase } from './db';
+import { freePort } from './ports';
 import { createActiveTestToken, TestToken } from './token';
 
 /**
@@ -47,18 +47,6 @@ const MB = 1024 * 1024;
 async function listen(app: INestApplication, port = 0): Promise<string> {
   await app.listen(port, '127.0.0.1');
   return (await app.getUrl()).replace('[::1]', '127.0.0.1');
-}
-
-/** A free loopback port, for services whose URL must be known before they start (written into certificates). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startStack(opts: { bodyLimitBytes?: number; operators?: boolean } = {}): Promise<Stack> {

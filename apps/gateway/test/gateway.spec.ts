@@ -9,11 +9,9 @@ import { createGatewayApp } from '../src/app';
 import { decodeCaller, InternalClient } from '@kyso/common';
 import { createApiKey } from '../src/api-keys';
 import { UPSTREAMS, Upstreams } from '../src/upstreams';
-import { GatewayConfig } from '../src/config';
 import { migrateGateway } from '../src/data-source';
 import { StubService } from './stub-service';
-
-const TOKEN = 'test-internal-token-0123456789';
+import { testGatewayConfig, TOKEN } from './support';
 const LIMIT = 64 * 1024;
 
 describe('gateway', () => {
@@ -31,18 +29,7 @@ describe('gateway', () => {
     db = await createTestDatabase('kyso_gw');
     await migrateGateway(db.url);
     await Promise.all([signer.start(), verifier.start(), registry.start()]);
-    const config: GatewayConfig = {
-      databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: TOKEN,
-      host: '127.0.0.1',
-      port: 0,
-      signerUrl: signer.url,
-      verifierUrl: verifier.url,
-      registryUrl: registry.url,
-      bodyLimits: { signaturesPdf: LIMIT, validationsPdf: LIMIT },
-      upstreamTimeoutMs: 10_000,
-    };
+    const config = testGatewayConfig(db.url, { signer, verifier, registry }, { bodyLimits: { signaturesPdf: LIMIT, validationsPdf: LIMIT } });
     app = await createGatewayApp(config);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

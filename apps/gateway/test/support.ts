@@ -14,6 +14,23 @@ import { StubService } from './stub-service';
 
 export const TOKEN = 'test-internal-token-0123456789';
 
+/** The gateway settings of a test: loopback, the test token, local Redis, these upstreams. */
+export function testGatewayConfig(databaseUrl: string, upstreams: { signer: StubService; verifier: StubService; registry: StubService }, over: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    databaseUrl,
+    redisUrl: 'redis://127.0.0.1:6379',
+    internalToken: TOKEN,
+    host: '127.0.0.1',
+    port: 0,
+    signerUrl: upstreams.signer.url,
+    verifierUrl: upstreams.verifier.url,
+    registryUrl: upstreams.registry.url,
+    bodyLimits: { signaturesPdf: 1024 * 1024, validationsPdf: 1024 * 1024 },
+    upstreamTimeoutMs: 10_000,
+    ...over,
+  };
+}
+
 /** A migrated database, three stub services, and a factory for gateway instances sharing them. */
 export async function gatewayFixture(name: string) {
   const db = await createTestDatabase(name);
@@ -23,20 +40,7 @@ export async function gatewayFixture(name: string) {
   const registry = await new StubService().start();
   const redisPrefix = `kyso:test:${randomBytes(4).toString('hex')}:`;
   const apps: NestExpressApplication[] = [];
-  const config = (over: Partial<GatewayConfig> = {}): GatewayConfig => ({
-    databaseUrl: db.url,
-    redisUrl: 'redis://127.0.0.1:6379',
-    internalToken: TOKEN,
-    host: '127.0.0.1',
-    port: 0,
-    signerUrl: signer.url,
-    verifierUrl: verifier.url,
-    registryUrl: registry.url,
-    bodyLimits: { signaturesPdf: 1024 * 1024, validationsPdf: 1024 * 1024 },
-    upstreamTimeoutMs: 10_000,
-    redisPrefix,
-    ...over,
-  });
+  const config = (over: Partial<GatewayConfig> = {}): GatewayConfig => testGatewayConfig(db.url, { signer, verifier, registry }, { redisPrefix, ...over });
   return {
     db,
     signer,

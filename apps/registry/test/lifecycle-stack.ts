@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,23 +7,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Pkcs11KeyStore } from '@kyso/keystore';
 import { createTestDatabase } from '../../../test/support/db';
 import { createActiveTestToken } from '../../../test/support/token';
-import { createDemoPki, DemoPki } from '../../../scripts/dev/demo';
+import type { DemoPki } from '../../../scripts/dev/demo';
+import { loadOrCreatePki } from '../../../scripts/dev/pki-files';
+import { freePort } from '../../../test/support/ports';
 import { createSignerApp } from '../../signer/src/app';
 import { migrateSigner } from '../../signer/src/data-source';
 import { migrateRegistry } from '../src/data-source';
 import { RunningRegistry, startRegistryOn } from './support';
-
-/** A free loopback port: the registry must know the signer's URL before the signer (which calls it back) starts. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface LifecycleStack {
   reg: RunningRegistry;
@@ -50,13 +39,9 @@ export async function startLifecycleStack(): Promise<LifecycleStack> {
     await migrateSigner(db.url);
     const token = await createActiveTestToken();
     cleanups.push(token.remove);
-    const pki = await createDemoPki();
     const caDir = mkdtempSync(join(tmpdir(), 'kyso-devca-'));
     cleanups.push(async () => rmSync(caDir, { recursive: true, force: true }));
-    const sub = pki.subordinate.toPem();
-    writeFileSync(join(caDir, 'subordinate.pem'), sub.certificatePem);
-    writeFileSync(join(caDir, 'subordinate.key.pem'), sub.privateKeyPem);
-    writeFileSync(join(caDir, 'root.pem'), pki.root.certificate.toPem());
+    const pki = await loadOrCreatePki(caDir);
     const internalToken = randomBytes(24).toString('hex');
     const signerPort = await freePort();
     const reg = await startRegistryOn(db.url, internalToken, { caConnector: 'dev', devCaDir: caDir, signerUrl: `http://127.0.0.1:${signerPort}` });
