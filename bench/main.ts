@@ -3,7 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaKeyAlgorithm, Certificate, DevCa, generateSoftwareKey, PUBLIC_KEY_CACHE, scenarioCas, SIGNATURE_VERDICT_CACHE, signPdf, toPem, validatePath, verifyPdf } from '@kyso/pki';
+import {
+  CaKeyAlgorithm,
+  Certificate,
+  DevCa,
+  generateSoftwareKey,
+  PUBLIC_KEY_CACHE,
+  scenarioCas,
+  SIGNATURE_VERDICT_CACHE,
+  signPdf,
+  toPem,
+  validatePath,
+  verifyPdf,
+} from '@kyso/pki';
 import { Crl, CrlRevocationChecker } from '@kyso/pki/revocation/crl';
 
 /**
@@ -31,13 +43,32 @@ async function chainSet(keyAlgorithm: CaKeyAlgorithm, now: Date): Promise<ChainS
   const signer = keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256';
   const spki = generateSoftwareKey(signer).publicKeySpki;
   const leaves: Certificate[] = [];
-  for (let i = 0; i < LEAVES; i++) leaves.push(await sub.issue({ subject: { CN: `Cán bộ ${i}`, O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: spki, profile: 'person' }));
+  for (let i = 0; i < LEAVES; i++)
+    leaves.push(
+      await sub.issue({
+        subject: { CN: `Cán bộ ${i}`, O: 'Sở Nội vụ', C: 'VN' },
+        publicKeySpki: spki,
+        profile: 'person',
+      }),
+    );
   // A revoked neighbour so the CRLs are not empty.
   sub.revoke('0A0B0C', { revocationDate: new Date(now.getTime() - 86400_000), reason: 'superseded' });
   const thisUpdate = new Date(now.getTime() - 60_000);
   const crls = [await sub.issueCrl({ thisUpdate }), await root.issueCrl({ thisUpdate })];
-  const pem = { root: root.certificate.toPem(), sub: sub.certificate.toPem(), crls: crls.map((c) => toPem('X509 CRL', c)).join(''), leaves: leaves.map((l) => l.toPem()) };
-  return { label: keyAlgorithm === 'RSA-2048' ? 'RSA-2048, 3 levels' : 'ECDSA P-256, 3 levels', root, sub, leaves, crls, pem };
+  const pem = {
+    root: root.certificate.toPem(),
+    sub: sub.certificate.toPem(),
+    crls: crls.map((c) => toPem('X509 CRL', c)).join(''),
+    leaves: leaves.map((l) => l.toPem()),
+  };
+  return {
+    label: keyAlgorithm === 'RSA-2048' ? 'RSA-2048, 3 levels' : 'ECDSA P-256, 3 levels',
+    root,
+    sub,
+    leaves,
+    crls,
+    pem,
+  };
 }
 
 /** Runs `once` repeatedly for about `seconds`; returns operations per second. */
@@ -64,11 +95,25 @@ async function kysoRate(set: ChainSet, withCrl: boolean, now: Date, verdictCache
       if (i % LEAVES === 0) {
         PUBLIC_KEY_CACHE.clear();
         SIGNATURE_VERDICT_CACHE.clear();
-        batch = { root: Certificate.parse(set.pem.root), sub: Certificate.parse(set.pem.sub), crls: withCrl ? Crl.parseAll(set.pem.crls) : [] };
+        batch = {
+          root: Certificate.parse(set.pem.root),
+          sub: Certificate.parse(set.pem.sub),
+          crls: withCrl ? Crl.parseAll(set.pem.crls) : [],
+        };
       }
       const b = batch!;
-      const base = { leaf: Certificate.parse(set.pem.leaves[i % LEAVES]), intermediates: [b.sub], trustAnchors: [b.root], validationTime: now };
-      const r = withCrl ? await validatePath({ ...base, revocation: { checker: new CrlRevocationChecker({ crls: b.crls }), required: true } }) : validatePath(base);
+      const base = {
+        leaf: Certificate.parse(set.pem.leaves[i % LEAVES]),
+        intermediates: [b.sub],
+        trustAnchors: [b.root],
+        validationTime: now,
+      };
+      const r = withCrl
+        ? await validatePath({
+            ...base,
+            revocation: { checker: new CrlRevocationChecker({ crls: b.crls }), required: true },
+          })
+        : validatePath(base);
       if (!r.valid) throw new Error(`bench chain did not validate: ${r.reasons.map((x) => x.code).join(', ')}`);
     });
   } finally {
@@ -79,7 +124,15 @@ async function kysoRate(set: ChainSet, withCrl: boolean, now: Date, verdictCache
 /** One `openssl verify` process over all leaves, repeated for about the same time. */
 function opensslRate(set: ChainSet, withCrl: boolean, dir: string): number {
   const f = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
-  const args = ['verify', '-CAfile', f('root.pem', set.pem.root), '-untrusted', f('sub.pem', set.pem.sub), '-purpose', 'smimesign'];
+  const args = [
+    'verify',
+    '-CAfile',
+    f('root.pem', set.pem.root),
+    '-untrusted',
+    f('sub.pem', set.pem.sub),
+    '-purpose',
+    'smimesign',
+  ];
   if (withCrl) args.push('-crl_check_all', '-CRLfile', f('crls.pem', set.pem.crls));
   args.push(...set.pem.leaves.map((l, i) => f(`leaf-${i}.pem`, l)));
   let chains = 0;
@@ -103,33 +156,61 @@ async function main(): Promise<void> {
   try {
     const rows: string[][] = [];
     for (const alg of ['RSA-2048', 'ECDSA-P256'] as const) {
-      if (!selected(`${alg}, crl`) && !selected(alg === 'RSA-2048' ? 'RSA-2048, 3 levels, crl' : 'ECDSA P-256, 3 levels, crl')) continue;
+      if (
+        !selected(`${alg}, crl`) &&
+        !selected(alg === 'RSA-2048' ? 'RSA-2048, 3 levels, crl' : 'ECDSA P-256, 3 levels, crl')
+      )
+        continue;
       const set = await chainSet(alg, now);
       for (const withCrl of [false, true]) {
         if (!selected(`${set.label}${withCrl ? ', CRL' : ''}`)) continue;
         const ours = await kysoRate(set, withCrl, now, false);
         const cached = await kysoRate(set, withCrl, now, true);
         const theirs = opensslRate(set, withCrl, dir);
-        rows.push([`${set.label}${withCrl ? ', CRL' : ''}`, fmt(ours), fmt(theirs), `${(ours / theirs).toFixed(2)}×`, fmt(cached)]);
+        rows.push([
+          `${set.label}${withCrl ? ', CRL' : ''}`,
+          fmt(ours),
+          fmt(theirs),
+          `${(ours / theirs).toFixed(2)}×`,
+          fmt(cached),
+        ]);
       }
     }
     const head = ['chain', 'kyso chains/s', 'openssl verify chains/s', 'kyso/openssl', 'kyso, verdict cache'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => pad(c, widths[i], i > 0)).join(' | ')} |`;
-    console.log(`Path validation, in-process vs one openssl verify process per ${LEAVES} leaves (${SECONDS_PER_CASE} s per case).`);
-    console.log(`Both sides parse every input from PEM (anchor, intermediate, CRLs once per ${LEAVES} leaves; each leaf) and verify every signature;`);
-    console.log(`openssl also reads files and starts a process per ${LEAVES}. Last column: signature verdicts cached across chains (each leaf new, CA and CRL checks reused).\n`);
-    console.log([line(head), `|${widths.map((w, i) => `${i > 0 ? '-'.repeat(w + 1) : '-'.repeat(w + 2)}${i > 0 ? ':' : ''}`).join('|')}|`, ...rows.map(line)].join('\n'));
+    console.log(
+      `Path validation, in-process vs one openssl verify process per ${LEAVES} leaves (${SECONDS_PER_CASE} s per case).`,
+    );
+    console.log(
+      `Both sides parse every input from PEM (anchor, intermediate, CRLs once per ${LEAVES} leaves; each leaf) and verify every signature;`,
+    );
+    console.log(
+      `openssl also reads files and starts a process per ${LEAVES}. Last column: signature verdicts cached across chains (each leaf new, CA and CRL checks reused).\n`,
+    );
+    console.log(
+      [
+        line(head),
+        `|${widths.map((w, i) => `${i > 0 ? '-'.repeat(w + 1) : '-'.repeat(w + 2)}${i > 0 ? ':' : ''}`).join('|')}|`,
+        ...rows.map(line),
+      ].join('\n'),
+    );
 
     if (!selected('pades')) return;
     // PAdES on the sample document, software key (the token is measured in docs/pkcs11-notes).
     const pdf = readFileSync(join(__dirname, '../../../docs/samples/cong-van.pdf'));
     const { root, sub } = await scenarioCas({ now });
     const key = generateSoftwareKey('ECDSA-P256-SHA256');
-    const certificate = await sub.issue({ subject: { CN: 'Nguyễn Văn Ký', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+    const certificate = await sub.issue({
+      subject: { CN: 'Nguyễn Văn Ký', O: 'Sở Nội vụ', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person',
+    });
     let signed = pdf;
     const signRate = await rate(SECONDS_PER_CASE, async () => {
-      signed = Buffer.from(await signPdf(pdf, { signer: key.signer, certificate, chain: [sub.certificate], signingTime: now }));
+      signed = Buffer.from(
+        await signPdf(pdf, { signer: key.signer, certificate, chain: [sub.certificate], signingTime: now }),
+      );
     });
     const verifyOnce = async () => {
       const r = await verifyPdf(signed, { trustAnchors: [root.certificate], validationTime: now });
@@ -139,9 +220,15 @@ async function main(): Promise<void> {
     const verifyRate = await rate(SECONDS_PER_CASE, verifyOnce);
     const size = SIGNATURE_VERDICT_CACHE.maxEntries;
     SIGNATURE_VERDICT_CACHE.resize(0);
-    const verifyUncachedRate = await rate(SECONDS_PER_CASE, verifyOnce).finally(() => SIGNATURE_VERDICT_CACHE.resize(size));
-    console.log(`\nPAdES on docs/samples/cong-van.pdf (${pdf.length.toLocaleString('en-US')} bytes), ECDSA P-256 software key\n`);
-    console.log(`| operation            |  per second |\n|----------------------|------------:|\n| signPdf (B-B)        | ${pad(fmt(signRate), 11, true)} |\n| verifyPdf            | ${pad(fmt(verifyRate), 11, true)} |\n| verifyPdf, no cache  | ${pad(fmt(verifyUncachedRate), 11, true)} |`);
+    const verifyUncachedRate = await rate(SECONDS_PER_CASE, verifyOnce).finally(() =>
+      SIGNATURE_VERDICT_CACHE.resize(size),
+    );
+    console.log(
+      `\nPAdES on docs/samples/cong-van.pdf (${pdf.length.toLocaleString('en-US')} bytes), ECDSA P-256 software key\n`,
+    );
+    console.log(
+      `| operation            |  per second |\n|----------------------|------------:|\n| signPdf (B-B)        | ${pad(fmt(signRate), 11, true)} |\n| verifyPdf            | ${pad(fmt(verifyRate), 11, true)} |\n| verifyPdf, no cache  | ${pad(fmt(verifyUncachedRate), 11, true)} |`,
+    );
     console.log(`\nnode ${process.version}, ${Math.round((performance.now() - started) / 1000)} s in all`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

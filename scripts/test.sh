@@ -7,6 +7,9 @@ bash scripts/lib/ensure-system.sh
 bash scripts/lib/ensure-node-modules.sh
 echo "kyso: type-checking"
 npx tsc -p tsconfig.json --noEmit
+echo "kyso: lint (eslint boundaries, prettier)"
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "kyso: run npm run format" >&2; exit 1; }
 mkdir -p var
 status=0
 npx jest --maxWorkers=2 --json --outputFile=var/test-results.json "$@" || status=$?

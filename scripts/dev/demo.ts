@@ -61,7 +61,11 @@ export async function createDemoPki(publicUrl?: string): Promise<DemoPki> {
 }
 
 /** CRL and OCSP URLs a dev CA writes into the certificates it issues (same layout as the registry's dev-ca routes). */
-export function devCaUrls(publicUrl: string | undefined, crl: string, ocsp?: string): { crlUrls?: string[]; ocspUrl?: string } {
+export function devCaUrls(
+  publicUrl: string | undefined,
+  crl: string,
+  ocsp?: string,
+): { crlUrls?: string[]; ocspUrl?: string } {
   if (!publicUrl) return {};
   return { crlUrls: [`${publicUrl}/${crl}`], ...(ocsp ? { ocspUrl: `${publicUrl}/${ocsp}` } : {}) };
 }
@@ -80,13 +84,53 @@ interface PersonSpec {
 }
 
 const DEPARTMENT_STAFF: PersonSpec[] = [
-  { key: 'an', name: 'Nguyễn Văn An', title: 'Giám đốc', email: 'an.nv@snv.hue.gov.vn', roles: ['official'], certificate: true, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
-  { key: 'binh', name: 'Trần Thị Bình', title: 'Phó Giám đốc', email: 'binh.tt@snv.hue.gov.vn', roles: ['official'], certificate: true, algorithm: 'ECDSA-P256-SHA256' },
-  { key: 'cuc', name: 'Lê Thị Cúc', title: 'Văn thư', email: 'cuc.lt@snv.hue.gov.vn', roles: ['official', 'clerk'], certificate: false, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
-  { key: 'tuan', name: 'Hoàng Minh Tuấn', title: 'Chuyên viên công nghệ thông tin', email: 'tuan.hm@snv.hue.gov.vn', roles: ['official'], certificate: false, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
+  {
+    key: 'an',
+    name: 'Nguyễn Văn An',
+    title: 'Giám đốc',
+    email: 'an.nv@snv.hue.gov.vn',
+    roles: ['official'],
+    certificate: true,
+    algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+  },
+  {
+    key: 'binh',
+    name: 'Trần Thị Bình',
+    title: 'Phó Giám đốc',
+    email: 'binh.tt@snv.hue.gov.vn',
+    roles: ['official'],
+    certificate: true,
+    algorithm: 'ECDSA-P256-SHA256',
+  },
+  {
+    key: 'cuc',
+    name: 'Lê Thị Cúc',
+    title: 'Văn thư',
+    email: 'cuc.lt@snv.hue.gov.vn',
+    roles: ['official', 'clerk'],
+    certificate: false,
+    algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+  },
+  {
+    key: 'tuan',
+    name: 'Hoàng Minh Tuấn',
+    title: 'Chuyên viên công nghệ thông tin',
+    email: 'tuan.hm@snv.hue.gov.vn',
+    roles: ['official'],
+    certificate: false,
+    algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+  },
 ];
 const DISTRICT_STAFF: PersonSpec[] = [
-  { key: 'dung', name: 'Phạm Quốc Dũng', title: 'Chủ tịch', email: 'dung.pq@phuxuan.hue.gov.vn', roles: ['official'], certificate: true, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
+  {
+    key: 'dung',
+    name: 'Phạm Quốc Dũng',
+    title: 'Chủ tịch',
+    email: 'dung.pq@phuxuan.hue.gov.vn',
+    roles: ['official'],
+    certificate: true,
+    algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+  },
 ];
 
 /** A random 6-digit signing PIN (demo only: real PINs are chosen by their holders). */
@@ -102,7 +146,10 @@ export async function seedDemo(opts: {
   const chainPem = [pki.subordinate.certificate.toPem(), pki.root.certificate.toPem()];
   const suffix = randomBytes(3).toString('hex');
 
-  await registry.json('POST', '/trust-anchors', { name: 'Kyso Dev Root CA G2', certificatePem: pki.root.certificate.toPem() });
+  await registry.json('POST', '/trust-anchors', {
+    name: 'Kyso Dev Root CA G2',
+    certificatePem: pki.root.certificate.toPem(),
+  });
 
   const province = await registry.json<{ id: string }>('POST', '/organizations', {
     code: `HUE-${suffix}`,
@@ -124,9 +171,18 @@ export async function seedDemo(opts: {
     legalEntity: true,
   });
 
-  const issueFor = async (p: { keyLabel: string; subject: SubjectSpec; profile: 'person' | 'organization'; algorithm: SignatureAlgorithm }) => {
+  const issueFor = async (p: {
+    keyLabel: string;
+    subject: SubjectSpec;
+    profile: 'person' | 'organization';
+    algorithm: SignatureAlgorithm;
+  }) => {
     const key = await keyStore.generateKey({ label: p.keyLabel, id: randomBytes(8), algorithm: p.algorithm });
-    const certificate = await pki.subordinate.issue({ subject: p.subject, publicKeySpki: key.publicKeySpki, profile: p.profile });
+    const certificate = await pki.subordinate.issue({
+      subject: p.subject,
+      publicKeySpki: key.publicKeySpki,
+      profile: p.profile,
+    });
     return { key, certificate };
   };
 
@@ -160,13 +216,30 @@ export async function seedDemo(opts: {
         });
         certificateId = saved.id;
       }
-      out.push({ id: official.id, name: p.name, title: p.title, certificateId, pin, roles: p.roles, key: p.key, organizationId: org.id });
+      out.push({
+        id: official.id,
+        name: p.name,
+        title: p.title,
+        certificateId,
+        pin,
+        roles: p.roles,
+        key: p.key,
+        organizationId: org.id,
+      });
     }
     return out;
   };
 
-  const departmentStaff = await enrol(DEPARTMENT_STAFF, { id: department.id, name: 'Sở Nội vụ thành phố Huế', unit: 'Sở Nội vụ' });
-  const districtStaff = await enrol(DISTRICT_STAFF, { id: district.id, name: 'UBND quận Phú Xuân', unit: 'UBND quận Phú Xuân' });
+  const departmentStaff = await enrol(DEPARTMENT_STAFF, {
+    id: department.id,
+    name: 'Sở Nội vụ thành phố Huế',
+    unit: 'Sở Nội vụ',
+  });
+  const districtStaff = await enrol(DISTRICT_STAFF, {
+    id: district.id,
+    name: 'UBND quận Phú Xuân',
+    unit: 'UBND quận Phú Xuân',
+  });
 
   // The organisation certificate, kept and used by the records clerk (regulation Art 31).
   const clerk = departmentStaff.find((s) => s.roles.includes('clerk'))!;
@@ -196,7 +269,13 @@ export async function seedDemo(opts: {
   return {
     organizationId: department.id,
     districtOrganizationId: district.id,
-    staff: [...departmentStaff, ...districtStaff].map(({ key, id, name, title, organizationId }) => ({ key, id, name, title, organizationId })),
+    staff: [...departmentStaff, ...districtStaff].map(({ key, id, name, title, organizationId }) => ({
+      key,
+      id,
+      name,
+      title,
+      organizationId,
+    })),
     officials: [...departmentStaff, ...districtStaff]
       .filter((o) => o.certificateId)
       .map(({ id, name, title, certificateId, pin }) => ({ id, name, title, certificateId, pin })),

@@ -17,7 +17,8 @@ export async function makeSampleLetter(): Promise<Uint8Array> {
   doc.setCreationDate(new Date('2026-11-25T08:00:00+07:00'));
   doc.setModificationDate(new Date('2026-11-25T08:00:00+07:00'));
   const page = doc.addPage([595.28, 841.89]); // A4
-  const text = (s: string, x: number, y: number, size = 13, font = regular) => page.drawText(s, { x, y, size, font, color: rgb(0, 0, 0) });
+  const text = (s: string, x: number, y: number, size = 13, font = regular) =>
+    page.drawText(s, { x, y, size, font, color: rgb(0, 0, 0) });
   text('UBND THÀNH PHỐ HUẾ', 70, 780, 12);
   text('SỞ NỘI VỤ', 95, 764, 12, bold);
   text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 300, 780, 12, bold);

@@ -32,7 +32,15 @@ export async function createDemoOperators(databaseUrl: string, demo: DemoData): 
     const out: DemoOperator[] = [];
     for (const p of plan) {
       const password = randomBytes(12).toString('base64url');
-      await operators.create({ username: p.username, password, officialId: p.officialId, roles: [{ role: p.role, organizationId: p.organizationId }] }, 'quickstart');
+      await operators.create(
+        {
+          username: p.username,
+          password,
+          officialId: p.officialId,
+          roles: [{ role: p.role, organizationId: p.organizationId }],
+        },
+        'quickstart',
+      );
       out.push({ ...p, password });
     }
     return out;

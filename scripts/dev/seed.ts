@@ -47,11 +47,19 @@ async function main(): Promise<void> {
       gatewayUrl: `http://127.0.0.1:${process.env.KYSO_GATEWAY_PORT ?? 3000}`,
       apiKey: apiKey.key,
       trustAnchors: [relative(process.cwd(), join(devDir, 'pki', 'root.pem'))],
-      operators: (await createDemoOperators(databaseUrl, demo)).map((o) => ({ ...o, organizationId: o.organizationId ?? '', officialId: o.officialId ?? '' })),
+      operators: (await createDemoOperators(databaseUrl, demo)).map((o) => ({
+        ...o,
+        organizationId: o.organizationId ?? '',
+        officialId: o.officialId ?? '',
+      })),
       demo: {
         organizationId: demo.organizationId,
         officials: demo.officials,
-        clerk: { id: demo.clerk.id, organizationCertificateId: demo.clerk.organizationCertificateId, pin: demo.clerk.pin },
+        clerk: {
+          id: demo.clerk.id,
+          organizationCertificateId: demo.clerk.organizationCertificateId,
+          pin: demo.clerk.pin,
+        },
       },
     };
     writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });

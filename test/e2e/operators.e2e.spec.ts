@@ -15,7 +15,9 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 function validateOpenApi(doc: unknown): Promise<{ valid: boolean; error?: string }> {
   const script = `const P=require('@apidevtools/swagger-parser');let s='';process.stdin.on('data',c=>s+=c).on('end',()=>P.validate(JSON.parse(s)).then(()=>process.exit(0),e=>{process.stderr.write(e.message);process.exit(1)}))`;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..') }, (e, _out, err) => resolve(e ? { valid: false, error: err || e.message } : { valid: true }));
+    const child = execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..') }, (e, _out, err) =>
+      resolve(e ? { valid: false, error: err || e.message } : { valid: true }),
+    );
     child.stdin!.end(JSON.stringify(doc));
   });
 }
@@ -38,7 +40,9 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
   beforeAll(async () => {
     stack = await startStack({ operators: true });
     for (const o of stack.operators) {
-      const res = await request(stack.gatewayUrl).post('/api/v1/auth/login').send({ username: o.username, password: o.password });
+      const res = await request(stack.gatewayUrl)
+        .post('/api/v1/auth/login')
+        .send({ username: o.username, password: o.password });
       expect(res.status).toBe(200);
       tokens[o.username] = res.body.accessToken;
     }
@@ -61,19 +65,30 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
     const doc = res.body as Json;
     expect(await validateOpenApi(doc)).toEqual({ valid: true });
     for (const rule of ACCESS_MATRIX) {
-      expect({ route: `${rule.method} ${rule.path}`, present: !!doc.paths[openApiPath(rule.path)]?.[rule.method.toLowerCase()] }).toEqual({ route: `${rule.method} ${rule.path}`, present: true });
+      expect({
+        route: `${rule.method} ${rule.path}`,
+        present: !!doc.paths[openApiPath(rule.path)]?.[rule.method.toLowerCase()],
+      }).toEqual({ route: `${rule.method} ${rule.path}`, present: true });
     }
     const urls = { registry: stack.registryUrl, signer: stack.signerUrl, verifier: stack.verifierUrl } as const;
     for (const service of ['registry', 'signer', 'verifier'] as const) {
       const sdoc = await serviceDoc(urls[service]);
-      const routes = Object.entries(sdoc.paths as Json).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ method: m.toUpperCase(), path, op: item[m] })));
+      const routes = Object.entries(sdoc.paths as Json).flatMap(([path, item]) =>
+        METHODS.filter((m) => item[m]).map((m) => ({ method: m.toUpperCase(), path, op: item[m] })),
+      );
       expect(routes.length).toBeGreaterThan(service === 'registry' ? 50 : 1);
       for (const r of routes) {
         const template = r.path.replace(/\{(\w+)\}/g, ':$1');
         if (INTERNAL_ONLY[service].includes(`${r.method} ${template}`)) continue;
         // A public route the gateway's matrix does not know would be unreachable (default deny) or, worse, unguarded.
-        const rule = ACCESS_MATRIX.find((x) => x.upstream === service && x.method === r.method && openApiPath(servicePathOf(x)) === r.path);
-        expect({ service, route: `${r.method} ${r.path}`, inMatrix: !!rule }).toEqual({ service, route: `${r.method} ${r.path}`, inMatrix: true });
+        const rule = ACCESS_MATRIX.find(
+          (x) => x.upstream === service && x.method === r.method && openApiPath(servicePathOf(x)) === r.path,
+        );
+        expect({ service, route: `${r.method} ${r.path}`, inMatrix: !!rule }).toEqual({
+          service,
+          route: `${r.method} ${r.path}`,
+          inMatrix: true,
+        });
         // ...and the merged document shows the service's own description of it at its public path.
         const merged = doc.paths[openApiPath(rule!.path)][r.method.toLowerCase()];
         if (service === 'registry' && r.op.summary) expect(merged.summary).toBe(r.op.summary);
@@ -85,7 +100,10 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
 
   it('the IT officer drafts the revocation, the agency head approves and signs the letter, the dev CA revokes; signer, CRL and audit agree', async () => {
     const b = binh();
-    const draft = await gw().post('/api/v1/requests').set(as('tuan.hm')).send({ type: 'revoke', certificateId: b.certificateId, reason: 'retirement' });
+    const draft = await gw()
+      .post('/api/v1/requests')
+      .set(as('tuan.hm'))
+      .send({ type: 'revoke', certificateId: b.certificateId, reason: 'retirement' });
     expect([draft.status, draft.status === 201 ? draft.body.status : draft.body]).toEqual([201, 'draft']);
     const id = draft.body.id as string;
     expect((await gw().post(`/api/v1/requests/${id}/submit`).set(as('tuan.hm')).send({})).status).toBe(200);
@@ -97,8 +115,15 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
     expect((await gw().post(`/api/v1/requests/${id}/approve`).set(as('tuan.hm')).send({})).status).toBe(403);
 
     // The head approves; the clerk's PIN of the organisation certificate signs the letter to the CA.
-    const approved = await gw().post(`/api/v1/requests/${id}/approve`).set(as('an.nv')).send({ pin: stack.demo.clerk.pin, clerkOfficialId: stack.demo.clerk.id });
-    expect({ status: approved.status, body: approved.status === 200 ? { status: approved.body.status, hasLetter: approved.body.hasLetter } : approved.body }).toEqual({ status: 200, body: { status: 'approved', hasLetter: true } });
+    const approved = await gw()
+      .post(`/api/v1/requests/${id}/approve`)
+      .set(as('an.nv'))
+      .send({ pin: stack.demo.clerk.pin, clerkOfficialId: stack.demo.clerk.id });
+    expect({
+      status: approved.status,
+      body:
+        approved.status === 200 ? { status: approved.body.status, hasLetter: approved.body.hasLetter } : approved.body,
+    }).toEqual({ status: 200, body: { status: 'approved', hasLetter: true } });
     const letter = await gw().get(`/api/v1/requests/${id}/letter`).set(as('cuc.lt')).buffer(true);
     expect(letter.status).toBe(200);
 
@@ -111,18 +136,28 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
     const sign = await gw()
       .post('/api/v1/signatures/pdf')
       .set({ Authorization: `Bearer ${stack.apiKey}` })
-      .attach('file', readFileSync('docs/samples/cong-van.pdf'), { filename: 'cong-van.pdf', contentType: 'application/pdf' })
+      .attach('file', readFileSync('docs/samples/cong-van.pdf'), {
+        filename: 'cong-van.pdf',
+        contentType: 'application/pdf',
+      })
       .field('certificateId', b.certificateId)
       .field('actingOfficialId', b.id)
       .field('pin', b.pin);
-    expect([sign.status, sign.body.code, sign.body.reason]).toEqual([403, 'SIGNING_NOT_ALLOWED', 'CERTIFICATE_NOT_ACTIVE']);
+    expect([sign.status, sign.body.code, sign.body.reason]).toEqual([
+      403,
+      'SIGNING_NOT_ALLOWED',
+      'CERTIFICATE_NOT_ACTIVE',
+    ]);
 
     // The dev CA's CRL, fetched publicly (no credentials) through the gateway, lists it.
-    const crl = await gw().get('/api/v1/pki/dev-ca/crl').buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const crl = await gw()
+      .get('/api/v1/pki/dev-ca/crl')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(crl.status).toBe(200);
     expect(crl.headers['content-type']).toMatch(/pkix-crl/);
     expect(Crl.fromDer(new Uint8Array(crl.body as Buffer)).entriesFor(cert.body.serialNumber)).toHaveLength(1);
@@ -131,7 +166,10 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
     const verify = await gw().get('/api/v1/audit/verify').set(as('admin'));
     expect([verify.status, verify.body.ok]).toEqual([200, true]);
     const audit = await gw().get(`/api/v1/audit?entityType=certificate&entityId=${b.certificateId}`).set(as('admin'));
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['certificate.registered', 'certificate.revoked']);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'certificate.registered',
+      'certificate.revoked',
+    ]);
   });
 
   it('an official sees their own records only, not another organisation’s officials', async () => {

@@ -41,7 +41,10 @@ describe('sign and verify a PDF through the gateway', () => {
   }
 
   function validate(file: Buffer) {
-    return gateway().post('/api/v1/validations/pdf?wait=30').set(auth()).attach('file', file, { filename: 'doc.pdf', contentType: 'application/pdf' });
+    return gateway()
+      .post('/api/v1/validations/pdf?wait=30')
+      .set(auth())
+      .attach('file', file, { filename: 'doc.pdf', contentType: 'application/pdf' });
   }
 
   const director = () => {
@@ -92,19 +95,38 @@ describe('sign and verify a PDF through the gateway', () => {
   it('says INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND for a signature from an unknown CA', async () => {
     const stranger = await DevCa.createRoot({ commonName: 'Unknown CA' });
     const key = generateSoftwareKey('ECDSA-P256-SHA256');
-    const cert = await stranger.issue({ subject: { CN: 'Người lạ', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
-    const foreign = await signPdf(letter, { signer: key.signer, certificate: cert, chain: [stranger.certificate], signingTime: new Date() });
+    const cert = await stranger.issue({
+      subject: { CN: 'Người lạ', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person',
+    });
+    const foreign = await signPdf(letter, {
+      signer: key.signer,
+      certificate: cert,
+      chain: [stranger.certificate],
+      signingTime: new Date(),
+    });
     const res = await validate(Buffer.from(foreign));
-    expect(res.body.report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(res.body.report.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
   });
 
   it('lets the records clerk add the organisation signature after the director, both staying valid', async () => {
     const { clerk } = stack.demo;
-    const res = await sign(signed, { certificateId: clerk.organizationCertificateId, actingOfficialId: clerk.id, pin: clerk.pin });
+    const res = await sign(signed, {
+      certificateId: clerk.organizationCertificateId,
+      actingOfficialId: clerk.id,
+      pin: clerk.pin,
+    });
     expect(res.status).toBe(200);
     const twice = res.body as Buffer;
     const report = (await validate(twice)).body.report;
-    expect(report.signatures.map((s: { indication: string }) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
+    expect(report.signatures.map((s: { indication: string }) => s.indication)).toEqual([
+      'TOTAL-PASSED',
+      'TOTAL-PASSED',
+    ]);
     expect(report.conclusion).toBe('TOTAL-PASSED');
     const out = await pdfsig(twice, rootPem());
     expect(out.match(/Signature is Valid/g)).toHaveLength(2);
@@ -125,7 +147,11 @@ describe('sign and verify a PDF through the gateway', () => {
 
   it('refuses a system signing for an official of a department it does not serve', async () => {
     const { createApiKey } = await import('../../apps/gateway/src/api-keys');
-    const districtOnly = await createApiKey(stack.databaseUrl, { name: 'district DMS', scopes: ['sign'], organizationIds: [stack.demo.districtOrganizationId] });
+    const districtOnly = await createApiKey(stack.databaseUrl, {
+      name: 'district DMS',
+      scopes: ['sign'],
+      organizationIds: [stack.demo.districtOrganizationId],
+    });
     const res = await gateway()
       .post('/api/v1/signatures/pdf')
       .set({ Authorization: `Bearer ${districtOnly.key}` })
@@ -142,7 +168,10 @@ describe('sign and verify a PDF through the gateway', () => {
     const { Client } = await import('pg');
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    await db.query(`UPDATE registry.certificate SET status = 'revoked', revocation_reason = 'keyCompromise', revoked_at = now() WHERE id = $1`, [binh.certificateId]);
+    await db.query(
+      `UPDATE registry.certificate SET status = 'revoked', revocation_reason = 'keyCompromise', revoked_at = now() WHERE id = $1`,
+      [binh.certificateId],
+    );
     await db.end();
     const res = await sign(letter, { certificateId: binh.certificateId, actingOfficialId: binh.id, pin: binh.pin });
     expect(res.status).toBe(403);
@@ -153,7 +182,10 @@ describe('sign and verify a PDF through the gateway', () => {
     const none = await gateway().post('/api/v1/validations/pdf').attach('file', letter, 'doc.pdf');
     expect(none.status).toBe(401);
     expect(none.headers['content-type']).toMatch(/application\/problem\+json/);
-    const unknown = await gateway().post('/api/v1/signatures/pdf').set({ Authorization: 'Bearer kyso_00000000_' + '0'.repeat(56) }).attach('file', letter, 'doc.pdf');
+    const unknown = await gateway()
+      .post('/api/v1/signatures/pdf')
+      .set({ Authorization: 'Bearer kyso_00000000_' + '0'.repeat(56) })
+      .attach('file', letter, 'doc.pdf');
     expect(unknown.status).toBe(401);
   });
 

@@ -15,7 +15,9 @@ export async function pdfsig(pdf: Uint8Array, rootPem: string): Promise<string> 
     await writeFile(join(dir, 'doc.pdf'), pdf);
     await run('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
     await run('certutil', ['-A', '-d', `sql:${dir}`, '-n', 'root', '-t', 'CT,C,C', '-i', join(dir, 'root.pem')]);
-    const out = await run('pdfsig', ['-nssdir', `sql:${dir}`, join(dir, 'doc.pdf')]).catch((e) => e as { stdout: string; stderr: string });
+    const out = await run('pdfsig', ['-nssdir', `sql:${dir}`, join(dir, 'doc.pdf')]).catch(
+      (e) => e as { stdout: string; stderr: string },
+    );
     return `${out.stdout}${out.stderr}`;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -33,8 +35,23 @@ export async function opensslCmsVerify(pdf: Uint8Array, rootPem: string, index =
     await writeFile(join(dir, 'root.pem'), rootPem);
     await writeFile(join(dir, 'sig.p7s'), sig.contents);
     await writeFile(join(dir, 'content.bin'), Buffer.concat(signedByteRanges(pdf, sig.byteRange)));
-    const out = await run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.p7s'),
-      '-content', join(dir, 'content.bin'), '-CAfile', join(dir, 'root.pem'), '-purpose', 'any', '-out', '/dev/null']);
+    const out = await run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'sig.p7s'),
+      '-content',
+      join(dir, 'content.bin'),
+      '-CAfile',
+      join(dir, 'root.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
     return `${out.stdout}${out.stderr}`;
   } finally {
     await rm(dir, { recursive: true, force: true });

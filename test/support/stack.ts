@@ -133,7 +133,21 @@ export async function startStack(opts: { bodyLimitBytes?: number; operators?: bo
       organizationIds: [demo.organizationId, demo.districtOrganizationId],
     });
     const operators = opts.operators ? await createDemoOperators(db.url, demo) : [];
-    return { gatewayUrl, registryUrl, signerUrl, verifierUrl, internalToken, apiKey: apiKey.key, databaseUrl: db.url, pki, demo, token, registry, operators, close };
+    return {
+      gatewayUrl,
+      registryUrl,
+      signerUrl,
+      verifierUrl,
+      internalToken,
+      apiKey: apiKey.key,
+      databaseUrl: db.url,
+      pki,
+      demo,
+      token,
+      registry,
+      operators,
+      close,
+    };
   } catch (e) {
     await close();
     throw e;

@@ -29,7 +29,10 @@ export interface TestToken {
 export async function setNativeEnv(name: string, value: string): Promise<void> {
   process.env[name] = value;
   await new Promise<void>((resolve, reject) => {
-    const w = new Worker(`process.env[${JSON.stringify(name)}] = ${JSON.stringify(value)};`, { eval: true, env: SHARE_ENV });
+    const w = new Worker(`process.env[${JSON.stringify(name)}] = ${JSON.stringify(value)};`, {
+      eval: true,
+      env: SHARE_ENV,
+    });
     w.once('error', reject);
     w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`setNativeEnv worker exited with ${code}`))));
   });
@@ -54,7 +57,10 @@ export async function createTestToken(label = `kyso-test-${randomBytes(3).toStri
   const tokens = join(dir, 'tokens');
   await mkdir(tokens);
   const conf = join(dir, 'softhsm2.conf');
-  await writeFile(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  await writeFile(
+    conf,
+    `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+  );
   const pin = '123456';
   const soPin = '12345678';
   await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', pin], {

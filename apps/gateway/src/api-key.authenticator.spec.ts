@@ -19,7 +19,17 @@ const NOW = new Date('2026-11-25T10:00:00Z');
 function keyRow(over: Partial<ApiKeyEntity> = {}) {
   const { key, prefix, hash } = generateApiKey();
   const row = Object.assign(new ApiKeyEntity(), {
-    id: 'k1', name: 'dms', prefix, hash, scopes: ['sign'], organizationIds: [], createdAt: NOW, expiresAt: null, revokedAt: null, lastUsedAt: null, ...over,
+    id: 'k1',
+    name: 'dms',
+    prefix,
+    hash,
+    scopes: ['sign'],
+    organizationIds: [],
+    createdAt: NOW,
+    expiresAt: null,
+    revokedAt: null,
+    lastUsedAt: null,
+    ...over,
   });
   return { key, row };
 }

@@ -11,8 +11,7 @@ export interface ApiCaller {
 }
 
 export type AuthResult =
-  | { ok: true; caller: ApiCaller }
-  | { ok: false; reason: 'MISSING' | 'MALFORMED' | 'UNKNOWN' | 'EXPIRED' | 'REVOKED' };
+  { ok: true; caller: ApiCaller } | { ok: false; reason: 'MISSING' | 'MALFORMED' | 'UNKNOWN' | 'EXPIRED' | 'REVOKED' };
 
 /** Persistence port for key lookup. */
 export abstract class ApiKeyStore {
@@ -57,6 +56,9 @@ export class ApiKeyAuthenticator {
     if (row.revokedAt && row.revokedAt <= now) return { ok: false, reason: 'REVOKED' };
     if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'EXPIRED' };
     this.store.touch(row.id, now).catch(() => undefined);
-    return { ok: true, caller: { keyId: row.id, name: row.name, scopes: row.scopes, organizationIds: row.organizationIds } };
+    return {
+      ok: true,
+      caller: { keyId: row.id, name: row.name, scopes: row.scopes, organizationIds: row.organizationIds },
+    };
   }
 }

@@ -15,7 +15,14 @@ describe('API keys', () => {
   });
 
   it('yield no prefix when malformed', () => {
-    for (const bad of ['', 'kyso_', 'kyso_abcd_ef', `kyso_ABCDEF12_${'0'.repeat(56)}`, `kyso_abcdef12_${'0'.repeat(55)}`, `xkyso_abcdef12_${'0'.repeat(56)}`]) {
+    for (const bad of [
+      '',
+      'kyso_',
+      'kyso_abcd_ef',
+      `kyso_ABCDEF12_${'0'.repeat(56)}`,
+      `kyso_abcdef12_${'0'.repeat(55)}`,
+      `xkyso_abcdef12_${'0'.repeat(56)}`,
+    ]) {
       expect(apiKeyPrefix(bad)).toBeUndefined();
     }
   });

@@ -58,7 +58,11 @@ export interface CreatedApiKey {
 const MAX_PREFIX_DRAWS = 5;
 
 /** Creates a key in a migrated gateway schema (quickstart, tests, the CLI). */
-export async function createApiKey(target: DataSource | string, opts: NewApiKey, manager?: EntityManager): Promise<CreatedApiKey> {
+export async function createApiKey(
+  target: DataSource | string,
+  opts: NewApiKey,
+  manager?: EntityManager,
+): Promise<CreatedApiKey> {
   if (!opts.name.trim()) throw new Error('An API key needs a name');
   if (!opts.scopes.length) throw new Error('An API key needs at least one scope');
   const unknown = opts.scopes.filter((s) => !isScope(s));
@@ -70,7 +74,8 @@ export async function createApiKey(target: DataSource | string, opts: NewApiKey,
     const repo = (manager ?? ds.manager).getRepository(ApiKeyEntity);
     // The 32-bit lookup prefix is unique: draw again on the rare collision rather than fail the insert.
     let generated = generateApiKey();
-    for (let i = 0; i < MAX_PREFIX_DRAWS && (await repo.exist({ where: { prefix: generated.prefix } })); i++) generated = generateApiKey();
+    for (let i = 0; i < MAX_PREFIX_DRAWS && (await repo.exist({ where: { prefix: generated.prefix } })); i++)
+      generated = generateApiKey();
     const { key, prefix, hash } = generated;
     const row = await repo.save({
       name: opts.name.trim(),

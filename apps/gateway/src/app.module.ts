@@ -48,7 +48,16 @@ export class GatewayModule {
     });
     return {
       module: GatewayModule,
-      controllers: [AuthController, ApiKeysController, OperatorsController, SignaturesController, ValidationsController, HealthController, RegistryProxyController, DevCaProxyController],
+      controllers: [
+        AuthController,
+        ApiKeysController,
+        OperatorsController,
+        SignaturesController,
+        ValidationsController,
+        HealthController,
+        RegistryProxyController,
+        DevCaProxyController,
+      ],
       providers: [
         { provide: UPSTREAMS, useValue: r.upstreams },
         { provide: READINESS_CHECKS, useValue: checks },

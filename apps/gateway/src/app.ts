@@ -27,7 +27,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   const dataSource = gatewayDataSource(config.databaseUrl);
   await dataSource.initialize();
   // Fails fast when Redis is down so readiness answers at once instead of queueing the ping.
-  const redis = new IORedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  const redis = new IORedis(config.redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+  });
   redis.on('error', () => undefined); // readiness reports it
   // Rate limits and idempotency need Redis from the first request: wait briefly for the connection.
   await new Promise<void>((resolve) => {
@@ -35,12 +39,24 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
     if (redis.status === 'ready') resolve();
     redis.once('ready', () => (clearTimeout(timer), resolve()));
   });
-  const client = (url: string, name: string) => new InternalClient(url, config.internalToken, config.upstreamTimeoutMs, `the ${name} service`);
+  const client = (url: string, name: string) =>
+    new InternalClient(url, config.internalToken, config.upstreamTimeoutMs, `the ${name} service`);
   const registry = client(config.registryUrl, 'registry');
   const operators = new Operators(dataSource);
-  const sessions = new Sessions(dataSource, redis, operators, new SigningKeys(dataSource, auth.signingKeyRotationSec, auth.accessTokenTtlSec), auth, redisPrefix);
+  const sessions = new Sessions(
+    dataSource,
+    redis,
+    operators,
+    new SigningKeys(dataSource, auth.signingKeyRotationSec, auth.accessTokenTtlSec),
+    auth,
+    redisPrefix,
+  );
   const bodyLimitFor = (rule: AccessRule) =>
-    rule.path.endsWith('/signatures/pdf') ? config.bodyLimits.signaturesPdf : rule.path.endsWith('/validations/pdf') ? config.bodyLimits.validationsPdf : 1024 * 1024;
+    rule.path.endsWith('/signatures/pdf')
+      ? config.bodyLimits.signaturesPdf
+      : rule.path.endsWith('/validations/pdf')
+        ? config.bodyLimits.validationsPdf
+        : 1024 * 1024;
   try {
     const app = await createService(
       GatewayModule.forRoot({
@@ -57,7 +73,13 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         access: {
           authenticator: new Authenticator(new ApiKeyAuthenticator(new TypeOrmApiKeyStore(dataSource)), sessions),
           limiter: new RateLimiter(redis, redisPrefix),
-          idempotency: new Idempotency(redis, redisPrefix, limits.idempotencyTtlSec, limits.idempotencyMaxBodyBytes, Math.ceil(limits.requestTimeoutMs / 1000) + 30),
+          idempotency: new Idempotency(
+            redis,
+            redisPrefix,
+            limits.idempotencyTtlSec,
+            limits.idempotencyMaxBodyBytes,
+            Math.ceil(limits.requestTimeoutMs / 1000) + 30,
+          ),
           registry,
           limits,
           bodyLimitFor,
@@ -67,15 +89,31 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         apiKeys: new ApiKeyAdmin(dataSource),
         audit: new RegistryAuditSink(registry),
       }),
-      { name: 'gateway', port: config.port, host: config.host, logDestination: config.logDestination, metrics: config.metricsToken ? { token: config.metricsToken } : { loopbackOnly: true } },
+      {
+        name: 'gateway',
+        port: config.port,
+        host: config.host,
+        logDestination: config.logDestination,
+        metrics: config.metricsToken ? { token: config.metricsToken } : { loopbackOnly: true },
+      },
     );
     app.use(requestTimeout(limits.requestTimeoutMs));
     // Closed unless origins are configured: browsers elsewhere get no CORS headers at all.
     if (config.corsOrigins?.length) {
-      app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'x-kyso-signature-id', 'location', 'retry-after'], maxAge: 600 });
+      app.enableCors({
+        origin: config.corsOrigins,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'x-kyso-signature-id', 'location', 'retry-after'],
+        maxAge: 600,
+      });
     }
     app.setGlobalPrefix(PUBLIC_PREFIX.slice(1), { exclude: ['health', 'health/ready'] });
-    await setupOpenApi(app, { registry, signer: client(config.signerUrl, 'signer'), verifier: client(config.verifierUrl, 'verifier') });
+    await setupOpenApi(app, {
+      registry,
+      signer: client(config.signerUrl, 'signer'),
+      verifier: client(config.verifierUrl, 'verifier'),
+    });
     return app;
   } catch (e) {
     redis.disconnect();

@@ -13,7 +13,11 @@ const USAGE = `usage: cli create-api-key --name NAME --scopes ${SCOPES.join(',')
   Both use KYSO_DATABASE_URL.`;
 
 /** Runs one command; returns the exit code (0 done, 2 bad usage, 1 failure). */
-export async function runCli(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'create-operator') return createOperatorCommand(rest, out, err);
   if (command !== 'create-api-key') {
@@ -24,26 +28,42 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   try {
     values = parseArgs({
       args: rest,
-      options: { name: { type: 'string' }, scopes: { type: 'string' }, 'organization-ids': { type: 'string' }, 'expires-at': { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        'organization-ids': { type: 'string' },
+        'expires-at': { type: 'string' },
+        json: { type: 'boolean' },
+      },
     }).values;
   } catch (e) {
     err(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const name = values.name as string | undefined;
-  const scopes = String(values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = String(values.scopes ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = scopes.filter((s) => !isScope(s));
   const expiresAt = values['expires-at'] ? new Date(String(values['expires-at'])) : undefined;
   if (!name || !scopes.length || bad.length || (expiresAt && Number.isNaN(expiresAt.getTime()))) {
     err(`${bad.length ? `unknown scope(s): ${bad.join(', ')}\n` : ''}${USAGE}`);
     return 2;
   }
-  const organizationIds = values['organization-ids'] ? String(values['organization-ids']).split(',').map((s) => s.trim()) : undefined;
+  const organizationIds = values['organization-ids']
+    ? String(values['organization-ids'])
+        .split(',')
+        .map((s) => s.trim())
+    : undefined;
   try {
     const databaseUrl = url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso');
     const created = await createApiKey(databaseUrl, { name, scopes: scopes as Scope[], organizationIds, expiresAt });
     if (values.json) out(JSON.stringify(created));
-    else out(`API key "${created.name}" (id ${created.id}, scopes ${created.scopes.join(',')}):\n${created.key}\nStore it now: it cannot be shown again.`);
+    else
+      out(
+        `API key "${created.name}" (id ${created.id}, scopes ${created.scopes.join(',')}):\n${created.key}\nStore it now: it cannot be shown again.`,
+      );
     return 0;
   } catch (e) {
     err(`create-api-key failed: ${(e as Error).message}`);
@@ -51,12 +71,23 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   }
 }
 
-async function createOperatorCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function createOperatorCommand(
+  args: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   let v: Record<string, string | boolean | undefined>;
   try {
     v = parseArgs({
       args,
-      options: { username: { type: 'string' }, role: { type: 'string' }, 'organization-id': { type: 'string' }, 'official-id': { type: 'string' }, 'display-name': { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        username: { type: 'string' },
+        role: { type: 'string' },
+        'organization-id': { type: 'string' },
+        'official-id': { type: 'string' },
+        'display-name': { type: 'string' },
+        json: { type: 'boolean' },
+      },
     }).values;
   } catch (e) {
     err(`${(e as Error).message}\n${USAGE}`);

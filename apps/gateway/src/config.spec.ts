@@ -17,7 +17,11 @@ describe('gatewayConfigFromEnv', () => {
   });
 
   it('takes per-route limits and fails fast on bad values', () => {
-    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_GATEWAY_MAX_BODY_BYTES: '1000', KYSO_GATEWAY_SIGN_MAX_BYTES: '10' };
+    process.env = {
+      KYSO_INTERNAL_TOKEN: 'x'.repeat(16),
+      KYSO_GATEWAY_MAX_BODY_BYTES: '1000',
+      KYSO_GATEWAY_SIGN_MAX_BYTES: '10',
+    };
     expect(gatewayConfigFromEnv().bodyLimits).toEqual({ signaturesPdf: 10, validationsPdf: 1000 });
     process.env = { KYSO_INTERNAL_TOKEN: 'short' };
     expect(() => gatewayConfigFromEnv()).toThrow(ConfigError);

@@ -73,13 +73,23 @@ const MB = 1024 * 1024;
 export function gatewayConfigFromEnv(): GatewayConfig {
   const defaultLimit = int('KYSO_GATEWAY_MAX_BODY_BYTES', 25 * MB, 1);
   const upstreamTimeoutMs = int('KYSO_GATEWAY_UPSTREAM_TIMEOUT_MS', 90_000, 1_000);
-  const requestTimeoutMs = int('KYSO_GATEWAY_REQUEST_TIMEOUT_MS', Math.max(DEFAULT_LIMITS.requestTimeoutMs, upstreamTimeoutMs + 5_000), 1_000);
-  if (requestTimeoutMs <= upstreamTimeoutMs) throw new ConfigError('KYSO_GATEWAY_REQUEST_TIMEOUT_MS must exceed KYSO_GATEWAY_UPSTREAM_TIMEOUT_MS');
+  const requestTimeoutMs = int(
+    'KYSO_GATEWAY_REQUEST_TIMEOUT_MS',
+    Math.max(DEFAULT_LIMITS.requestTimeoutMs, upstreamTimeoutMs + 5_000),
+    1_000,
+  );
+  if (requestTimeoutMs <= upstreamTimeoutMs)
+    throw new ConfigError('KYSO_GATEWAY_REQUEST_TIMEOUT_MS must exceed KYSO_GATEWAY_UPSTREAM_TIMEOUT_MS');
   const metricsToken = str('KYSO_GATEWAY_METRICS_TOKEN', '') || undefined;
-  if (metricsToken && metricsToken.length < 16) throw new ConfigError('KYSO_GATEWAY_METRICS_TOKEN must be at least 16 characters');
-  const corsOrigins = str('KYSO_GATEWAY_CORS_ORIGINS', '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (metricsToken && metricsToken.length < 16)
+    throw new ConfigError('KYSO_GATEWAY_METRICS_TOKEN must be at least 16 characters');
+  const corsOrigins = str('KYSO_GATEWAY_CORS_ORIGINS', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const o of corsOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`KYSO_GATEWAY_CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
+    if (!/^https?:\/\/[^/\s]+$/.test(o))
+      throw new ConfigError(`KYSO_GATEWAY_CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
   }
   return {
     ...commonConfig(),

@@ -13,7 +13,15 @@ const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
  * and OCSP. Forwarded as the least caller there is (a system with no scope and no organisation),
  * never as a `service` caller, which the registry lets see everything.
  */
-const ANONYMOUS: Caller = { kind: 'system', id: 'anonymous', name: 'anonymous', scopes: [], organizationIds: [], roles: [], officialId: null };
+const ANONYMOUS: Caller = {
+  kind: 'system',
+  id: 'anonymous',
+  name: 'anonymous',
+  scopes: [],
+  organizationIds: [],
+  roles: [],
+  officialId: null,
+};
 
 /**
  * The dev CA's CRLs and OCSP responder, public through the gateway (matrix: `public`), so that
@@ -42,6 +50,13 @@ export class DevCaProxyController {
   }
 
   private forward(req: Request, res: Response, method: string, path: string, maxBodyBytes?: number): Promise<void> {
-    return proxy(req, res, { client: this.up.registry, method, path, caller: ANONYMOUS, maxBodyBytes, timeoutMs: this.up.timeoutMs });
+    return proxy(req, res, {
+      client: this.up.registry,
+      method,
+      path,
+      caller: ANONYMOUS,
+      maxBodyBytes,
+      timeoutMs: this.up.timeoutMs,
+    });
   }
 }

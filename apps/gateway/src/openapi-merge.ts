@@ -43,12 +43,17 @@ export class OpenApiMerger {
   }
 }
 
-export function mergeDocuments(own: OpenAPIObject, services: Partial<Record<Upstream, Json>>, rules: readonly AccessRule[] = ACCESS_MATRIX): OpenAPIObject {
+export function mergeDocuments(
+  own: OpenAPIObject,
+  services: Partial<Record<Upstream, Json>>,
+  rules: readonly AccessRule[] = ACCESS_MATRIX,
+): OpenAPIObject {
   const doc = structuredClone(own) as Json;
   doc.components ??= {};
   doc.components.schemas ??= {};
   const renamed: Partial<Record<Upstream, Json>> = {};
-  for (const [name, sdoc] of Object.entries(services) as [Upstream, Json][]) renamed[name] = importSchemas(doc, name, sdoc);
+  for (const [name, sdoc] of Object.entries(services) as [Upstream, Json][])
+    renamed[name] = importSchemas(doc, name, sdoc);
 
   for (const rule of rules) {
     const path = openApiPath(rule.path);
@@ -67,7 +72,8 @@ export function mergeDocuments(own: OpenAPIObject, services: Partial<Record<Upst
   }
   // Only matrix routes are public: anything else the gateway described (none should) is dropped.
   for (const [path, item] of Object.entries(doc.paths as Json)) {
-    for (const m of METHODS) if (item[m] && !rules.some((r) => openApiPath(r.path) === path && r.method.toLowerCase() === m)) delete item[m];
+    for (const m of METHODS)
+      if (item[m] && !rules.some((r) => openApiPath(r.path) === path && r.method.toLowerCase() === m)) delete item[m];
     if (!METHODS.some((m) => item[m])) delete doc.paths[path];
   }
   return doc as OpenAPIObject;
@@ -79,7 +85,9 @@ function importSchemas(target: Json, service: string, sdoc: Json): Json {
   const schemas: Json = sdoc.components?.schemas ?? {};
   const names: Record<string, string> = {};
   for (const name of Object.keys(schemas)) {
-    const same = target.components.schemas[name] && JSON.stringify(target.components.schemas[name]) === JSON.stringify(schemas[name]);
+    const same =
+      target.components.schemas[name] &&
+      JSON.stringify(target.components.schemas[name]) === JSON.stringify(schemas[name]);
     names[name] = target.components.schemas[name] && !same ? `${service}_${name}` : name;
   }
   for (const [from, to] of Object.entries(names)) {
@@ -91,7 +99,10 @@ function importSchemas(target: Json, service: string, sdoc: Json): Json {
 }
 
 function problem(description: string): Json {
-  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } };
+  return {
+    description,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+  };
 }
 
 /** Security, access summary and the errors every guarded route can give. */
@@ -104,13 +115,24 @@ function decorate(op: Json, rule: AccessRule): Json {
     op.responses['401'] ??= problem('No, unknown, expired or revoked credential');
     op.responses['403'] ??= problem('Not allowed by the access matrix (role, scope or organisation)');
     op.responses['429'] ??= problem('Rate limit reached; see Retry-After');
-    const who = [rule.scope ? `systems with \`${rule.scope}\`` : 'no systems', rule.roles.length ? `roles ${rule.roles.join(', ')}` : 'no operators'].join('; ');
-    op.description = [op.description, `Access: ${who}; organisation rule: ${rule.org.kind}.`].filter(Boolean).join('\n\n');
+    const who = [
+      rule.scope ? `systems with \`${rule.scope}\`` : 'no systems',
+      rule.roles.length ? `roles ${rule.roles.join(', ')}` : 'no operators',
+    ].join('; ');
+    op.description = [op.description, `Access: ${who}; organisation rule: ${rule.org.kind}.`]
+      .filter(Boolean)
+      .join('\n\n');
   }
   if (rule.idempotent) {
     op.parameters ??= [];
     if (!op.parameters.some((p: Json) => p.name === 'Idempotency-Key')) {
-      op.parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays return the first response; another body with the same key is refused (422).' });
+      op.parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', maxLength: 255 },
+        description: 'Replays return the first response; another body with the same key is refused (422).',
+      });
     }
     op.responses['409'] ??= problem('A request with this Idempotency-Key is still running');
     op.responses['422'] ??= problem('The Idempotency-Key was used for another request');
@@ -120,11 +142,23 @@ function decorate(op: Json, rule: AccessRule): Json {
 }
 
 function stub(rule: AccessRule): Json {
-  const params = [...rule.path.matchAll(/:([A-Za-z_]\w*)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }));
+  const params = [...rule.path.matchAll(/:([A-Za-z_]\w*)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+  }));
   return {
     summary: rule.summary,
     parameters: params,
-    ...(rule.method === 'POST' ? { requestBody: { required: false, content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
-    responses: { [rule.method === 'POST' ? '201' : '200']: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } },
+    ...(rule.method === 'POST'
+      ? { requestBody: { required: false, content: { 'application/json': { schema: { type: 'object' } } } } }
+      : {}),
+    responses: {
+      [rule.method === 'POST' ? '201' : '200']: {
+        description: 'OK',
+        content: { 'application/json': { schema: { type: 'object' } } },
+      },
+    },
   };
 }

@@ -1,5 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  DocumentBuilder,
+  getSchemaPath,
+  OpenAPIObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 import { InternalClient } from '@kyso/common';
 import { OpenApiMerger } from './openapi-merge';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -15,16 +24,56 @@ export class ProblemDto {
 }
 
 const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; detail: string }> = {
-  400: { description: 'Missing or invalid field', code: 'MISSING_FIELD', detail: 'The multipart field "file" is required.' },
-  401: { description: 'No, unknown, expired or revoked API key', code: 'UNAUTHENTICATED', detail: 'The API key is not known.' },
-  403: { description: 'The key lacks the scope of this route, or signing is not allowed', code: 'INSUFFICIENT_SCOPE', detail: 'This API key lacks the "sign" scope.' },
-  404: { description: 'Unknown resource', code: 'VALIDATION_NOT_FOUND', detail: 'No validation with id 0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d.' },
-  409: { description: 'Conflict, e.g. a request with the same Idempotency-Key is still running', code: 'IDEMPOTENCY_IN_PROGRESS', detail: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
-  423: { description: 'Account locked after repeated wrong passwords', code: 'ACCOUNT_LOCKED', detail: 'Too many wrong passwords: the account is locked for a while.' },
-  429: { description: 'Rate limit reached; see Retry-After', code: 'RATE_LIMITED', detail: 'Too many requests for this API key; retry after 12 s.' },
-  504: { description: 'The request or the service behind it took too long', code: 'UPSTREAM_TIMEOUT', detail: 'the signer service did not answer within 90000 ms' },
-  413: { description: 'Request body over the limit of this route', code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the limit of 26214400 bytes for this route.' },
-  422: { description: 'Unprocessable: e.g. not a readable PDF, or an Idempotency-Key reused for another request', code: 'INVALID_PDF', detail: 'The file is not a readable PDF: no %PDF header' },
+  400: {
+    description: 'Missing or invalid field',
+    code: 'MISSING_FIELD',
+    detail: 'The multipart field "file" is required.',
+  },
+  401: {
+    description: 'No, unknown, expired or revoked API key',
+    code: 'UNAUTHENTICATED',
+    detail: 'The API key is not known.',
+  },
+  403: {
+    description: 'The key lacks the scope of this route, or signing is not allowed',
+    code: 'INSUFFICIENT_SCOPE',
+    detail: 'This API key lacks the "sign" scope.',
+  },
+  404: {
+    description: 'Unknown resource',
+    code: 'VALIDATION_NOT_FOUND',
+    detail: 'No validation with id 0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d.',
+  },
+  409: {
+    description: 'Conflict, e.g. a request with the same Idempotency-Key is still running',
+    code: 'IDEMPOTENCY_IN_PROGRESS',
+    detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+  },
+  423: {
+    description: 'Account locked after repeated wrong passwords',
+    code: 'ACCOUNT_LOCKED',
+    detail: 'Too many wrong passwords: the account is locked for a while.',
+  },
+  429: {
+    description: 'Rate limit reached; see Retry-After',
+    code: 'RATE_LIMITED',
+    detail: 'Too many requests for this API key; retry after 12 s.',
+  },
+  504: {
+    description: 'The request or the service behind it took too long',
+    code: 'UPSTREAM_TIMEOUT',
+    detail: 'the signer service did not answer within 90000 ms',
+  },
+  413: {
+    description: 'Request body over the limit of this route',
+    code: 'PAYLOAD_TOO_LARGE',
+    detail: 'The request body exceeds the limit of 26214400 bytes for this route.',
+  },
+  422: {
+    description: 'Unprocessable: e.g. not a readable PDF, or an Idempotency-Key reused for another request',
+    code: 'INVALID_PDF',
+    detail: 'The file is not a readable PDF: no %PDF header',
+  },
 };
 
 /** problem+json responses for the given statuses, with the shared schema and an example each. */
@@ -39,7 +88,13 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
         content: {
           'application/problem+json': {
             schema: { $ref: getSchemaPath(ProblemDto) },
-            example: { type: `https://kyso.invalid/problems/${p.code.toLowerCase().replace(/_/g, '-')}`, title: 'Error', status, code: p.code, detail: p.detail },
+            example: {
+              type: `https://kyso.invalid/problems/${p.code.toLowerCase().replace(/_/g, '-')}`,
+              title: 'Error',
+              status,
+              code: p.code,
+              detail: p.detail,
+            },
           },
         },
       });
@@ -70,7 +125,12 @@ export const REPORT_EXAMPLE = {
       subFilter: 'ETSI.CAdES.detached',
       digestAlgorithm: 'SHA-256',
       signatureAlgorithm: 'RSASSA-PKCS1-v1_5',
-      coverage: { byteRange: [0, 1200, 9394, 800], coversWholeRevision: true, coversWholeDocument: true, signedRevisionLength: 10194 },
+      coverage: {
+        byteRange: [0, 1200, 9394, 800],
+        coversWholeRevision: true,
+        coversWholeDocument: true,
+        signedRevisionLength: 10194,
+      },
       modifications: { changedAfterSigning: false, allowed: null, description: [] },
       chain: [
         {
@@ -83,7 +143,12 @@ export const REPORT_EXAMPLE = {
           trustAnchor: false,
         },
       ],
-      revocation: { checked: true, source: 'ocsp', producedAt: '2026-11-25T09:29:59.000Z', fetchedAt: '2026-11-25T09:30:00.000Z' },
+      revocation: {
+        checked: true,
+        source: 'ocsp',
+        producedAt: '2026-11-25T09:29:59.000Z',
+        fetchedAt: '2026-11-25T09:30:00.000Z',
+      },
       reasons: [],
     },
   ],
@@ -101,12 +166,22 @@ export const VALIDATION_RESULT_SCHEMA = {
       type: 'object',
       description: 'Present when done',
       properties: {
-        conclusion: { type: 'string', enum: ['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE'], description: 'The worst indication of the signatures' },
+        conclusion: {
+          type: 'string',
+          enum: ['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE'],
+          description: 'The worst indication of the signatures',
+        },
         validationTime: { type: 'string', format: 'date-time' },
         documentSha256: { type: 'string' },
         signatureCount: { type: 'integer' },
         signatures: { type: 'array', items: { type: 'object' } },
-        reasons: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, messageVi: { type: 'string' } } } },
+        reasons: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { code: { type: 'string' }, message: { type: 'string' }, messageVi: { type: 'string' } },
+          },
+        },
       },
     },
     error: { type: 'object', description: 'Present when failed', properties: { code: { type: 'string' } } },
@@ -119,7 +194,9 @@ export const UNSIGNED_REPORT_EXAMPLE = {
   documentSha256: '0f0e...',
   signatureCount: 0,
   signatures: [],
-  reasons: [{ code: 'NO_SIGNATURE', message: 'The document has no signature.', messageVi: 'Tài liệu không có chữ ký số.' }],
+  reasons: [
+    { code: 'NO_SIGNATURE', message: 'The document has no signature.', messageVi: 'Tài liệu không có chữ ký số.' },
+  ],
 };
 
 /** Public security schemes: the same bearer header carries either credential. */
@@ -132,8 +209,19 @@ function describe(): Omit<OpenAPIObject, 'paths'> {
         'Errors are RFC 9457 problem+json with a stable `code`. POSTs that create or sign honour `Idempotency-Key`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A system API key: kyso_<prefix>_<secret>' }, 'apiKey')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An operator access token from POST /api/v1/auth/login' }, 'accessToken')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'A system API key: kyso_<prefix>_<secret>' },
+      'apiKey',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'An operator access token from POST /api/v1/auth/login',
+      },
+      'accessToken',
+    )
     .build();
 }
 
@@ -149,6 +237,7 @@ export async function setupOpenApi(app: NestExpressApplication, sources?: OpenAp
   const merger = sources ? new OpenApiMerger(sources) : undefined;
   SwaggerModule.setup('docs', app, own, {
     jsonDocumentUrl: 'docs-json',
-    patchDocumentOnRequest: ((_req: unknown, _res: unknown, doc: OpenAPIObject) => (merger ? merger.merged(doc) : doc)) as never,
+    patchDocumentOnRequest: ((_req: unknown, _res: unknown, doc: OpenAPIObject) =>
+      merger ? merger.merged(doc) : doc) as never,
   });
 }

@@ -7,7 +7,14 @@ import { abortSignalOf } from './limits/timeout';
 export const PUBLIC_PREFIX = '/api/v1';
 
 /** Response headers a client may see from a service; everything else stays inside. */
-const PASSED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'location', 'x-kyso-signature-id', 'retry-after', 'cache-control'];
+const PASSED_RESPONSE_HEADERS = [
+  'content-type',
+  'content-disposition',
+  'location',
+  'x-kyso-signature-id',
+  'retry-after',
+  'cache-control',
+];
 
 export interface ProxyCall {
   client: InternalClient;
@@ -22,7 +29,13 @@ export interface ProxyCall {
 }
 
 export const payloadTooLarge = (limit: number) =>
-  new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `The request body exceeds the limit of ${limit} bytes for this route.`, { limit });
+  new ProblemError(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'Payload too large',
+    `The request body exceeds the limit of ${limit} bytes for this route.`,
+    { limit },
+  );
 
 /**
  * Forwards a request to an internal service by streaming: the gateway never buffers or parses the
@@ -66,7 +79,14 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
 
   let upstream: globalThis.Response;
   try {
-    upstream = await call.client.request(call.method, call.path, { body, headers, caller: call.caller, requestId: requestIdOf(req), timeoutMs: call.timeoutMs, signal: abortSignalOf(req) });
+    upstream = await call.client.request(call.method, call.path, {
+      body,
+      headers,
+      caller: call.caller,
+      requestId: requestIdOf(req),
+      timeoutMs: call.timeoutMs,
+      signal: abortSignalOf(req),
+    });
   } catch (e) {
     if (overLimit && limit !== undefined) throw refuseBody(res, limit);
     throw e;

@@ -15,12 +15,24 @@ export class SignaturesController {
   constructor(@Inject(UPSTREAMS) private readonly up: Upstreams) {}
 
   @Post('pdf')
-  @ApiOperation({ summary: 'Sign a PDF (PAdES) with an official or organisation certificate', description: 'Needs the `sign` scope.' })
+  @ApiOperation({
+    summary: 'Sign a PDF (PAdES) with an official or organisation certificate',
+    description: 'Needs the `sign` scope.',
+  })
   @ApiSignPdfForm({
     okDescription: 'The signed PDF (incremental update); header x-kyso-signature-id names the signature',
     extraFields: {
-      level: { type: 'string', enum: ['B-B'], default: 'B-B', description: 'PAdES baseline level; B-T, B-LT and B-LTA are refused (422 UNSUPPORTED_LEVEL) until timestamping is added' },
-      appearance: { type: 'string', description: 'Visible signature (JSON): not supported yet, refused with 422 APPEARANCE_NOT_SUPPORTED' },
+      level: {
+        type: 'string',
+        enum: ['B-B'],
+        default: 'B-B',
+        description:
+          'PAdES baseline level; B-T, B-LT and B-LTA are refused (422 UNSUPPORTED_LEVEL) until timestamping is added',
+      },
+      appearance: {
+        type: 'string',
+        description: 'Visible signature (JSON): not supported yet, refused with 422 APPEARANCE_NOT_SUPPORTED',
+      },
     },
   })
   @ApiProblems(400, 401, 403, 413, 422)

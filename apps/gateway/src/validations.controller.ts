@@ -1,5 +1,14 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
@@ -18,13 +27,23 @@ export class ValidationsController {
   @Post('pdf')
   @ApiOperation({
     summary: 'Validate the signatures of a PDF',
-    description: 'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll.',
+    description:
+      'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The signed PDF' } } },
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: 'The signed PDF' } },
+    },
   })
-  @ApiQuery({ name: 'wait', required: false, schema: { type: 'integer', minimum: 0, maximum: 60, default: 10 }, description: 'Seconds to wait for the report' })
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    schema: { type: 'integer', minimum: 0, maximum: 60, default: 10 },
+    description: 'Seconds to wait for the report',
+  })
   @ApiResponse({
     status: 200,
     description: 'Validated',
@@ -33,7 +52,10 @@ export class ValidationsController {
         schema: VALIDATION_RESULT_SCHEMA,
         examples: {
           signed: { summary: 'One valid signature', value: { id: ID_EXAMPLE, status: 'done', report: REPORT_EXAMPLE } },
-          unsigned: { summary: 'No signature', value: { id: ID_EXAMPLE, status: 'done', report: UNSIGNED_REPORT_EXAMPLE } },
+          unsigned: {
+            summary: 'No signature',
+            value: { id: ID_EXAMPLE, status: 'done', report: UNSIGNED_REPORT_EXAMPLE },
+          },
         },
       },
     },
@@ -41,8 +63,15 @@ export class ValidationsController {
   @ApiResponse({
     status: 202,
     description: 'Still validating; poll the Location',
-    headers: { Location: { description: 'Where the result will be', schema: { type: 'string', example: `/api/v1/validations/${ID_EXAMPLE}` } } },
-    content: { 'application/json': { schema: VALIDATION_RESULT_SCHEMA, example: { id: ID_EXAMPLE, status: 'pending' } } },
+    headers: {
+      Location: {
+        description: 'Where the result will be',
+        schema: { type: 'string', example: `/api/v1/validations/${ID_EXAMPLE}` },
+      },
+    },
+    content: {
+      'application/json': { schema: VALIDATION_RESULT_SCHEMA, example: { id: ID_EXAMPLE, status: 'pending' } },
+    },
   })
   @ApiProblems(400, 401, 403, 413, 422)
   async validatePdf(@Req() req: Request, @Res() res: Response, @Query('wait') wait?: string): Promise<void> {
@@ -58,7 +87,10 @@ export class ValidationsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A validation: pending, done with its report, or failed', description: 'Needs the `validate` scope.' })
+  @ApiOperation({
+    summary: 'A validation: pending, done with its report, or failed',
+    description: 'Needs the `validate` scope.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({
     status: 200,

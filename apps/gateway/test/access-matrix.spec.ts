@@ -6,7 +6,6 @@ import { ACCESS_MATRIX, AccessRule, findRule, REGISTRY_PREFIXES } from '../src/a
 import { openApiPath } from '../src/openapi-merge';
 import { gatewayFixture, validateOpenApi } from './support';
 
-
 const A = '0a000000-0000-4000-8000-00000000000a'; // a department (legal entity)
 const A1 = '0a000000-0000-4000-8000-0000000000a1'; // a unit managed by A
 const B = '0b000000-0000-4000-8000-00000000000b'; // another department
@@ -16,7 +15,11 @@ const OTHER = '0f000000-0000-4000-8000-0000000000f2';
 const IN_A = '1a000000-0000-4000-8000-000000000001';
 const IN_B = '1b000000-0000-4000-8000-000000000002';
 
-type Persona = { name: string; auth: string; caller: Pick<Caller, 'kind' | 'scopes' | 'organizationIds' | 'officialId'> & { roles: Caller['roles'] } };
+type Persona = {
+  name: string;
+  auth: string;
+  caller: Pick<Caller, 'kind' | 'scopes' | 'organizationIds' | 'officialId'> & { roles: Caller['roles'] };
+};
 
 /**
  * Every route of the matrix, for every persona, on a resource of the persona's organisation and of
@@ -38,12 +41,21 @@ describe('access matrix enforced by the gateway', () => {
         const org = kind === 'organization' ? (id === A1 ? A1 : id === IN_B || id === B ? B : A) : id === IN_B ? B : A;
         const managing = org === A1 ? A : org;
         const holder = kind === 'organization' ? null : id === IN_B ? OTHER : SELF;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind, id, organizationId: org, managingOrganizationId: managing, holderOfficialId: holder }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            kind,
+            id,
+            organizationId: org,
+            managingOrganizationId: managing,
+            holderOfficialId: holder,
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     };
-    for (const s of [fx.signer, fx.verifier]) s.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    for (const s of [fx.signer, fx.verifier])
+      s.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     ({ app, base } = await fx.start({ limits: { operatorPerMinute: 10_000, systemPerMinute: 10_000 } }));
     const ops: [string, Caller['roles'], string | null][] = [
       ['admin', [{ role: 'admin', organizationId: null }], null],
@@ -54,13 +66,25 @@ describe('access matrix enforced by the gateway', () => {
     ];
     for (const [name, roles, officialId] of ops) {
       const o = await fx.operator(app, name, roles, officialId);
-      personas.push({ name, auth: o.accessToken, caller: { kind: 'operator', scopes: [], organizationIds: [], roles, officialId } });
+      personas.push({
+        name,
+        auth: o.accessToken,
+        caller: { kind: 'operator', scopes: [], organizationIds: [], roles, officialId },
+      });
     }
     const all = ['sign', 'validate', 'registry:read', 'registry:write'] as const;
     const sysAll = await createApiKey(fx.db.url, { name: 'sys-all', scopes: [...all], organizationIds: [A] });
-    personas.push({ name: 'system(all scopes, A)', auth: sysAll.key, caller: { kind: 'system', scopes: [...all], organizationIds: [A], roles: [], officialId: null } });
+    personas.push({
+      name: 'system(all scopes, A)',
+      auth: sysAll.key,
+      caller: { kind: 'system', scopes: [...all], organizationIds: [A], roles: [], officialId: null },
+    });
     const sysNone = await createApiKey(fx.db.url, { name: 'sys-validate', scopes: ['validate'], organizationIds: [A] });
-    personas.push({ name: 'system(validate only, A)', auth: sysNone.key, caller: { kind: 'system', scopes: ['validate'], organizationIds: [A], roles: [], officialId: null } });
+    personas.push({
+      name: 'system(validate only, A)',
+      auth: sysNone.key,
+      caller: { kind: 'system', scopes: ['validate'], organizationIds: [A], roles: [], officialId: null },
+    });
   });
   afterAll(() => fx?.close());
 
@@ -68,7 +92,8 @@ describe('access matrix enforced by the gateway', () => {
   function expected(rule: AccessRule, p: Persona, where: 'A' | 'B'): boolean {
     if (rule.public) return true;
     const scoped = rule.org.kind === 'resource' || rule.org.kind === 'body';
-    if (p.caller.kind === 'system') return !!rule.scope && p.caller.scopes.includes(rule.scope) && (!scoped || where === 'A');
+    if (p.caller.kind === 'system')
+      return !!rule.scope && p.caller.scopes.includes(rule.scope) && (!scoped || where === 'A');
     const grants = p.caller.roles.filter((g) => rule.roles.includes(g.role));
     if (!grants.length) return false;
     if (grants.some((g) => g.role === 'admin') || !scoped) return true;
@@ -84,7 +109,17 @@ describe('access matrix enforced by the gateway', () => {
   }
 
   const guarded = ACCESS_MATRIX.filter((r) => !r.public && !r.path.endsWith('/auth/logout'));
-  const cells = guarded.flatMap((rule) => ['admin', 'it-officer', 'agency-head', 'clerk', 'official', 'system(all scopes, A)', 'system(validate only, A)'].flatMap((who) => (['A', 'B'] as const).map((where) => [`${rule.method} ${rule.path}`, who, where] as const)));
+  const cells = guarded.flatMap((rule) =>
+    [
+      'admin',
+      'it-officer',
+      'agency-head',
+      'clerk',
+      'official',
+      'system(all scopes, A)',
+      'system(validate only, A)',
+    ].flatMap((who) => (['A', 'B'] as const).map((where) => [`${rule.method} ${rule.path}`, who, where] as const)),
+  );
 
   it.each(cells)('%s as %s on organisation %s', async (key, who, where) => {
     const rule = ACCESS_MATRIX.find((r) => `${r.method} ${r.path}` === key)!;
@@ -95,7 +130,14 @@ describe('access matrix enforced by the gateway', () => {
     } else {
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
-      expect(['ROLE_NOT_ALLOWED', 'SYSTEM_NOT_ALLOWED', 'INSUFFICIENT_SCOPE', 'ORGANIZATION_NOT_SERVED', 'ORGANIZATION_NOT_COVERED', 'NOT_OWN_RESOURCE']).toContain(res.body.code);
+      expect([
+        'ROLE_NOT_ALLOWED',
+        'SYSTEM_NOT_ALLOWED',
+        'INSUFFICIENT_SCOPE',
+        'ORGANIZATION_NOT_SERVED',
+        'ORGANIZATION_NOT_COVERED',
+        'NOT_OWN_RESOURCE',
+      ]).toContain(res.body.code);
     }
   });
 
@@ -103,7 +145,13 @@ describe('access matrix enforced by the gateway', () => {
     const as = (who: string) => personas.find((p) => p.name === who)!;
     const pin = async (method: string, path: string, who: string, where: 'A' | 'B', status: number, code?: string) => {
       const res = await call(findRule(method, path.replace(':id', IN_A))!.rule, as(who), where);
-      expect({ path, who, where, status: res.status, code: res.body?.code }).toEqual({ path, who, where, status, code: code ?? res.body?.code });
+      expect({ path, who, where, status: res.status, code: res.body?.code }).toEqual({
+        path,
+        who,
+        where,
+        status,
+        code: code ?? res.body?.code,
+      });
     };
     await pin('POST', '/api/v1/requests/:id/approve', 'it-officer', 'A', 403, 'ROLE_NOT_ALLOWED');
     await pin('POST', '/api/v1/requests/:id/approve', 'agency-head', 'A', 200);
@@ -121,27 +169,50 @@ describe('access matrix enforced by the gateway', () => {
   it('forwards the caller to the registry and answers 404 for an unknown registry path', async () => {
     fx.registry.requests.length = 0;
     const admin = personas[0];
-    expect((await request(base).get('/api/v1/certificates/x/y/z').set('authorization', `Bearer ${admin.auth}`)).status).toBe(404);
-    const res = await request(base).get('/api/v1/certificates?status=active').set('authorization', `Bearer ${admin.auth}`);
+    expect(
+      (await request(base).get('/api/v1/certificates/x/y/z').set('authorization', `Bearer ${admin.auth}`)).status,
+    ).toBe(404);
+    const res = await request(base)
+      .get('/api/v1/certificates?status=active')
+      .set('authorization', `Bearer ${admin.auth}`);
     expect(res.status).toBe(200);
     const got = fx.registry.requests.find((r) => r.url === '/certificates?status=active')!;
-    expect(JSON.parse(Buffer.from(String(got.headers['x-kyso-caller']), 'base64url').toString())).toMatchObject({ kind: 'operator', name: 'admin', roles: [{ role: 'admin', organizationId: null }] });
+    expect(JSON.parse(Buffer.from(String(got.headers['x-kyso-caller']), 'base64url').toString())).toMatchObject({
+      kind: 'operator',
+      name: 'admin',
+      roles: [{ role: 'admin', organizationId: null }],
+    });
   });
 
   it('has a matrix entry for every route the gateway serves, and serves every entry', () => {
-    const router = (app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router;
-    const routes = router.stack.filter((l) => l.route).flatMap((l) => Object.keys(l.route!.methods).map((m) => ({ method: m.toUpperCase(), path: l.route!.path })));
+    const router = (
+      app.getHttpAdapter().getInstance() as {
+        router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+      }
+    ).router;
+    const routes = router.stack
+      .filter((l) => l.route)
+      .flatMap((l) => Object.keys(l.route!.methods).map((m) => ({ method: m.toUpperCase(), path: l.route!.path })));
     const infra = ['/metrics', '/openapi.json', '/docs-json', '/docs-yaml'];
     const nest = routes.filter((r) => !infra.includes(r.path) && !r.path.startsWith('/docs'));
     expect(nest.length).toBeGreaterThan(10);
-    const catchAll = (p: string) => REGISTRY_PREFIXES.some((x) => p === `/api/v1/${x}` || p.startsWith(`/api/v1/${x}/*`));
+    const catchAll = (p: string) =>
+      REGISTRY_PREFIXES.some((x) => p === `/api/v1/${x}` || p.startsWith(`/api/v1/${x}/*`));
     for (const r of nest) {
       if (catchAll(r.path)) continue;
-      expect({ route: `${r.method} ${r.path}`, rule: findRule(r.method, r.path)?.rule.path }).toEqual({ route: `${r.method} ${r.path}`, rule: r.path });
+      expect({ route: `${r.method} ${r.path}`, rule: findRule(r.method, r.path)?.rule.path }).toEqual({
+        route: `${r.method} ${r.path}`,
+        rule: r.path,
+      });
     }
     for (const rule of ACCESS_MATRIX) {
-      const served = nest.some((r) => r.method === rule.method && r.path === rule.path) || (rule.upstream === 'registry' && REGISTRY_PREFIXES.some((x) => rule.path.startsWith(`/api/v1/${x}`)));
-      expect({ rule: `${rule.method} ${rule.path}`, served }).toEqual({ rule: `${rule.method} ${rule.path}`, served: true });
+      const served =
+        nest.some((r) => r.method === rule.method && r.path === rule.path) ||
+        (rule.upstream === 'registry' && REGISTRY_PREFIXES.some((x) => rule.path.startsWith(`/api/v1/${x}`)));
+      expect({ rule: `${rule.method} ${rule.path}`, served }).toEqual({
+        rule: `${rule.method} ${rule.path}`,
+        served: true,
+      });
     }
   });
 
@@ -153,7 +224,18 @@ describe('access matrix enforced by the gateway', () => {
             openapi: '3.0.0',
             info: { title: 'registry', version: '1' },
             paths: {
-              '/certificates/{id}': { get: { summary: 'A certificate (registry)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/CertificateView' } } } } } } },
+              '/certificates/{id}': {
+                get: {
+                  summary: 'A certificate (registry)',
+                  parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+                  responses: {
+                    200: {
+                      description: 'ok',
+                      content: { 'application/json': { schema: { $ref: '#/components/schemas/CertificateView' } } },
+                    },
+                  },
+                },
+              },
               '/ownership/{kind}/{id}': { get: { responses: { 200: { description: 'internal' } } } },
             },
             components: { schemas: { CertificateView: { type: 'object', properties: { id: { type: 'string' } } } } },
@@ -168,13 +250,23 @@ describe('access matrix enforced by the gateway', () => {
     const doc = res.body;
     expect(await validateOpenApi(doc)).toEqual({ valid: true });
     for (const rule of ACCESS_MATRIX) {
-      expect({ route: `${rule.method} ${rule.path}`, present: !!doc.paths[openApiPath(rule.path)]?.[rule.method.toLowerCase()] }).toEqual({ route: `${rule.method} ${rule.path}`, present: true });
+      expect({
+        route: `${rule.method} ${rule.path}`,
+        present: !!doc.paths[openApiPath(rule.path)]?.[rule.method.toLowerCase()],
+      }).toEqual({ route: `${rule.method} ${rule.path}`, present: true });
     }
     expect(Object.keys(doc.paths).some((p) => p.includes('ownership'))).toBe(false);
     expect(doc.paths['/api/v1/certificates/{id}'].get.summary).toBe('A certificate (registry)');
     expect(doc.components.schemas.CertificateView).toBeDefined();
-    expect(doc.components.securitySchemes).toMatchObject({ apiKey: { scheme: 'bearer' }, accessToken: { scheme: 'bearer', bearerFormat: 'JWT' } });
-    expect(doc.paths['/api/v1/signatures/pdf'].post.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key')).toBe(true);
-    expect(doc.paths['/api/v1/auth/login'].post.responses['200'].content['application/json'].example).toHaveProperty('accessToken');
+    expect(doc.components.securitySchemes).toMatchObject({
+      apiKey: { scheme: 'bearer' },
+      accessToken: { scheme: 'bearer', bearerFormat: 'JWT' },
+    });
+    expect(
+      doc.paths['/api/v1/signatures/pdf'].post.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'),
+    ).toBe(true);
+    expect(doc.paths['/api/v1/auth/login'].post.responses['200'].content['application/json'].example).toHaveProperty(
+      'accessToken',
+    );
   });
 });

@@ -23,6 +23,7 @@ describe('gateway CLI create-api-key', () => {
     const first = await createApiKey(db.url, { name: 'first', scopes: ['sign'] });
     const taken = Buffer.from(first.prefix + '0'.repeat(56), 'hex');
     // The module object itself (not an import namespace), so api-keys.ts sees the spy.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, so the spy is seen
     const crypto = require('node:crypto') as typeof import('node:crypto');
     const real = crypto.randomBytes;
     const spy = jest.spyOn(crypto, 'randomBytes').mockImplementationOnce((() => taken) as never);
@@ -38,7 +39,11 @@ describe('gateway CLI create-api-key', () => {
 
   it('prints the key once and stores only its hash', async () => {
     const out: string[] = [];
-    const code = await runCli(['create-api-key', '--name', 'dms', '--scopes', 'sign,validate', '--json'], (s) => out.push(s), () => undefined);
+    const code = await runCli(
+      ['create-api-key', '--name', 'dms', '--scopes', 'sign,validate', '--json'],
+      (s) => out.push(s),
+      () => undefined,
+    );
     expect(code).toBe(0);
     const created = JSON.parse(out[0]);
     expect(created.key).toMatch(/^kyso_[0-9a-f]{8}_[0-9a-f]{56}$/);
@@ -57,22 +62,58 @@ describe('gateway CLI create-api-key', () => {
 
   it('refuses unknown scopes and missing names with usage (exit 2)', async () => {
     const err: string[] = [];
-    expect(await runCli(['create-api-key', '--name', 'x', '--scopes', 'sign,admin'], () => undefined, (s) => err.push(s))).toBe(2);
+    expect(
+      await runCli(
+        ['create-api-key', '--name', 'x', '--scopes', 'sign,admin'],
+        () => undefined,
+        (s) => err.push(s),
+      ),
+    ).toBe(2);
     expect(err.join()).toContain('unknown scope(s): admin');
-    expect(await runCli(['create-api-key', '--scopes', 'sign'], () => undefined, () => undefined)).toBe(2);
-    expect(await runCli(['nope'], () => undefined, () => undefined)).toBe(2);
+    expect(
+      await runCli(
+        ['create-api-key', '--scopes', 'sign'],
+        () => undefined,
+        () => undefined,
+      ),
+    ).toBe(2);
+    expect(
+      await runCli(
+        ['nope'],
+        () => undefined,
+        () => undefined,
+      ),
+    ).toBe(2);
   });
 
   it('creates the first admin with the password from the environment, never from argv', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    expect(await runCli(['create-operator', '--username', 'admin', '--role', 'admin'], () => undefined, (s) => err.push(s))).toBe(2);
+    expect(
+      await runCli(
+        ['create-operator', '--username', 'admin', '--role', 'admin'],
+        () => undefined,
+        (s) => err.push(s),
+      ),
+    ).toBe(2);
     expect(err.join()).toContain('KYSO_OPERATOR_PASSWORD');
     process.env.KYSO_OPERATOR_PASSWORD = 'a long admin password';
     try {
-      expect(await runCli(['create-operator', '--username', 'Admin', '--role', 'admin', '--json'], (s) => out.push(s), (s) => err.push(s))).toBe(0);
+      expect(
+        await runCli(
+          ['create-operator', '--username', 'Admin', '--role', 'admin', '--json'],
+          (s) => out.push(s),
+          (s) => err.push(s),
+        ),
+      ).toBe(0);
       expect(JSON.parse(out[0])).toMatchObject({ username: 'admin', roles: [{ role: 'admin', organizationId: null }] });
-      expect(await runCli(['create-operator', '--username', 'admin', '--role', 'admin'], () => undefined, (s) => err.push(s))).toBe(2);
+      expect(
+        await runCli(
+          ['create-operator', '--username', 'admin', '--role', 'admin'],
+          () => undefined,
+          (s) => err.push(s),
+        ),
+      ).toBe(2);
       expect(err.join()).toContain('exists already');
       const ds = gatewayDataSource(db.url);
       await ds.initialize();

@@ -29,7 +29,11 @@ describe('gateway', () => {
     db = await createTestDatabase('kyso_gw');
     await migrateGateway(db.url);
     await Promise.all([signer.start(), verifier.start(), registry.start()]);
-    const config = testGatewayConfig(db.url, { signer, verifier, registry }, { bodyLimits: { signaturesPdf: LIMIT, validationsPdf: LIMIT } });
+    const config = testGatewayConfig(
+      db.url,
+      { signer, verifier, registry },
+      { bodyLimits: { signaturesPdf: LIMIT, validationsPdf: LIMIT } },
+    );
     app = await createGatewayApp(config);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -79,7 +83,9 @@ describe('gateway', () => {
 
     it('refuses an unknown key with 401', async () => {
       const unknown = `kyso_${'ab'.repeat(4)}_${'cd'.repeat(28)}`;
-      const res = await request(base).get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d').set('authorization', `Bearer ${unknown}`);
+      const res = await request(base)
+        .get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d')
+        .set('authorization', `Bearer ${unknown}`);
       expectProblem(res, 401, 'UNAUTHENTICATED');
     });
 
@@ -95,16 +101,28 @@ describe('gateway', () => {
     });
 
     it('refuses an expired key with 401', async () => {
-      const expired = await createApiKey(db.url, { name: 'old', scopes: ['validate'], expiresAt: new Date(Date.now() - 1000) });
-      const res = await request(base).get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d').set('authorization', `Bearer ${expired.key}`);
+      const expired = await createApiKey(db.url, {
+        name: 'old',
+        scopes: ['validate'],
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      const res = await request(base)
+        .get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d')
+        .set('authorization', `Bearer ${expired.key}`);
       expectProblem(res, 401, 'UNAUTHENTICATED');
       expect(JSON.parse(res.text).detail).toMatch(/expired/);
     });
 
     it('refuses a key without the route scope with 403', async () => {
-      const res = await request(base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${validateKey}`).attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
+      const res = await request(base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${validateKey}`)
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
       expectProblem(res, 403, 'INSUFFICIENT_SCOPE');
-      const res2 = await request(base).post('/api/v1/validations/pdf').set('authorization', `Bearer ${signKey}`).attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
+      const res2 = await request(base)
+        .post('/api/v1/validations/pdf')
+        .set('authorization', `Bearer ${signKey}`)
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
       expectProblem(res2, 403, 'INSUFFICIENT_SCOPE');
       expect(signer.requests).toHaveLength(0);
       expect(verifier.requests).toHaveLength(0);
@@ -114,7 +132,12 @@ describe('gateway', () => {
   describe('proxying', () => {
     it('streams a signing request to the signer with the internal token and caller, and streams the PDF back', async () => {
       signer.handler = (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/pdf', 'x-kyso-signature-id': 'sig-1', 'content-disposition': 'attachment; filename="signed.pdf"', 'x-internal-secret': 'no' });
+        res.writeHead(200, {
+          'content-type': 'application/pdf',
+          'x-kyso-signature-id': 'sig-1',
+          'content-disposition': 'attachment; filename="signed.pdf"',
+          'x-internal-secret': 'no',
+        });
         res.write('%PDF-1.7\n');
         setTimeout(() => res.end(`signed ${req.body.length} bytes\n%%EOF`), 20);
       };
@@ -142,7 +165,12 @@ describe('gateway', () => {
       expect(got.method).toBe('POST');
       expect(got.url).toBe('/signatures/pdf');
       expect(got.headers['x-kyso-internal-token']).toBe(TOKEN);
-      expect(decodeCaller(got.headers['x-kyso-caller'] as string)).toMatchObject({ kind: 'system', id: signKeyId, name: 'dms', scopes: ['sign'] });
+      expect(decodeCaller(got.headers['x-kyso-caller'] as string)).toMatchObject({
+        kind: 'system',
+        id: signKeyId,
+        name: 'dms',
+        scopes: ['sign'],
+      });
       expect(got.headers['x-request-id']).toBe('req-123');
       expect(got.headers['authorization']).toBeUndefined();
       expect(got.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
@@ -154,15 +182,29 @@ describe('gateway', () => {
 
     it('generates a request id when the client sends none', async () => {
       signer.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF');
-      const res = await request(base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${signKey}`).attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
+      const res = await request(base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${signKey}`)
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(signer.requests[0].headers['x-request-id']).toBe(res.headers['x-request-id']);
     });
 
     it('passes a service problem+json through with its status', async () => {
       signer.handler = (_req, res) =>
-        res.writeHead(403, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'x', title: 'Forbidden', status: 403, code: 'SIGNING_NOT_ALLOWED', reason: 'WRONG_PIN' }));
-      const res = await request(base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${signKey}`).attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
+        res.writeHead(403, { 'content-type': 'application/problem+json' }).end(
+          JSON.stringify({
+            type: 'x',
+            title: 'Forbidden',
+            status: 403,
+            code: 'SIGNING_NOT_ALLOWED',
+            reason: 'WRONG_PIN',
+          }),
+        );
+      const res = await request(base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${signKey}`)
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
       expectProblem(res, 403, 'SIGNING_NOT_ALLOWED');
       expect(JSON.parse(res.text).reason).toBe('WRONG_PIN');
     });
@@ -170,10 +212,16 @@ describe('gateway', () => {
     it('forwards wait to the verifier and rewrites its Location to the public path', async () => {
       verifier.handler = (req, res) => {
         const id = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
-        if (req.method === 'POST') res.writeHead(202, { 'content-type': 'application/json', location: `http://127.0.0.1:3002/validations/${id}` }).end(JSON.stringify({ id, status: 'pending' }));
+        if (req.method === 'POST')
+          res
+            .writeHead(202, { 'content-type': 'application/json', location: `http://127.0.0.1:3002/validations/${id}` })
+            .end(JSON.stringify({ id, status: 'pending' }));
         else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, status: 'pending' }));
       };
-      const res = await request(base).post('/api/v1/validations/pdf?wait=0').set('authorization', `Bearer ${validateKey}`).attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
+      const res = await request(base)
+        .post('/api/v1/validations/pdf?wait=0')
+        .set('authorization', `Bearer ${validateKey}`)
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
       expect(res.status).toBe(202);
       expect(res.headers.location).toBe('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d');
       expect(res.body).toEqual({ id: '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d', status: 'pending' });
@@ -181,7 +229,10 @@ describe('gateway', () => {
 
       const get = await request(base).get(res.headers.location).set('authorization', `Bearer ${validateKey}`);
       expect(get.status).toBe(200);
-      expect(verifier.requests[1]).toMatchObject({ method: 'GET', url: '/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d' });
+      expect(verifier.requests[1]).toMatchObject({
+        method: 'GET',
+        url: '/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d',
+      });
     });
 
     it('answers 503 problem+json when the service is unreachable', async () => {
@@ -193,7 +244,9 @@ describe('gateway', () => {
       const original = stub.verifier;
       stub.verifier = new InternalClient(url, TOKEN);
       try {
-        const res = await request(base).get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d').set('authorization', `Bearer ${validateKey}`);
+        const res = await request(base)
+          .get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d')
+          .set('authorization', `Bearer ${validateKey}`);
         expectProblem(res, 503, 'DEPENDENCY_UNAVAILABLE');
       } finally {
         stub.verifier = original;
@@ -204,7 +257,15 @@ describe('gateway', () => {
   describe('body limits', () => {
     it('refuses a body whose Content-Length is over the limit before reading it or calling the service', async () => {
       // Only the headers are sent: the answer must come without the body.
-      const { status, body } = await rawPost('/api/v1/signatures/pdf', { authorization: `Bearer ${signKey}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(LIMIT + 1) }, (req) => req.flushHeaders());
+      const { status, body } = await rawPost(
+        '/api/v1/signatures/pdf',
+        {
+          authorization: `Bearer ${signKey}`,
+          'content-type': 'multipart/form-data; boundary=x',
+          'content-length': String(LIMIT + 1),
+        },
+        (req) => req.flushHeaders(),
+      );
       expect(status).toBe(413);
       expect(JSON.parse(body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: LIMIT });
       expect(signer.requests).toHaveLength(0);
@@ -216,7 +277,11 @@ describe('gateway', () => {
       let sent = 0;
       const { status, headers, body } = await rawPost(
         '/api/v1/validations/pdf',
-        { authorization: `Bearer ${validateKey}`, 'content-type': 'multipart/form-data; boundary=x', 'transfer-encoding': 'chunked' },
+        {
+          authorization: `Bearer ${validateKey}`,
+          'content-type': 'multipart/form-data; boundary=x',
+          'transfer-encoding': 'chunked',
+        },
         (req) =>
           new Readable({
             read() {
@@ -240,15 +305,20 @@ describe('gateway', () => {
       expect(res.status).toBe(200);
       const doc = res.body;
       expect(doc.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/signatures/pdf', '/api/v1/validations/pdf', '/api/v1/validations/{id}']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/signatures/pdf', '/api/v1/validations/pdf', '/api/v1/validations/{id}']),
+      );
       const sign = doc.paths['/api/v1/signatures/pdf'].post;
       expect(sign.requestBody.content['multipart/form-data'].schema.properties).toHaveProperty('file');
       expect(sign.requestBody.content['multipart/form-data'].schema.properties).toHaveProperty('certificateId');
-      for (const s of ['400', '401', '403', '413', '422']) expect(sign.responses[s].content).toHaveProperty('application/problem+json');
+      for (const s of ['400', '401', '403', '413', '422'])
+        expect(sign.responses[s].content).toHaveProperty('application/problem+json');
       expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(doc.components.schemas.ProblemDto.properties).toHaveProperty('code');
       const validate = doc.paths['/api/v1/validations/pdf'].post;
-      expect(validate.responses['200'].content['application/json'].examples.signed.value.report.signatures[0].indication).toBe('TOTAL-PASSED');
+      expect(
+        validate.responses['200'].content['application/json'].examples.signed.value.report.signatures[0].indication,
+      ).toBe('TOTAL-PASSED');
       const ui = await request(base).get('/docs/');
       expect(ui.status).toBe(200);
       expect(ui.text).toContain('swagger');

@@ -13,7 +13,8 @@ describe('gateway identities and limits', () => {
   let base: string;
   let admin: Awaited<ReturnType<typeof fx.operator>>;
   const asAdmin = () => ({ authorization: `Bearer ${admin.accessToken}` });
-  const audited = (action: string) => fx.registry.requests.filter((r) => r.url === '/audit/events' && JSON.parse(r.body.toString()).action === action);
+  const audited = (action: string) =>
+    fx.registry.requests.filter((r) => r.url === '/audit/events' && JSON.parse(r.body.toString()).action === action);
   const eventually = async (check: () => boolean) => {
     for (let i = 0; i < 50 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
     return check();
@@ -22,7 +23,10 @@ describe('gateway identities and limits', () => {
   beforeAll(async () => {
     fx = await gatewayFixture('kyso_gw_ident');
     fx.registry.handler = (_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}');
-    ({ app, base } = await fx.start({ auth: { maxFailedLogins: 3, lockoutSec: 60, accessTokenTtlSec: 60 }, limits: { loginPerMinute: 1000 } }));
+    ({ app, base } = await fx.start({
+      auth: { maxFailedLogins: 3, lockoutSec: 60, accessTokenTtlSec: 60 },
+      limits: { loginPerMinute: 1000 },
+    }));
     admin = await fx.operator(app, 'root', [{ role: 'admin', organizationId: null }]);
   });
   afterAll(() => fx?.close());
@@ -30,20 +34,34 @@ describe('gateway identities and limits', () => {
   describe('operators', () => {
     it('signs in with a password and calls the API with the access token', async () => {
       await fx.operator(app, 'lan.clerk', [{ role: 'clerk', organizationId: ORG }], null, 'a long enough password');
-      const login = await request(base).post('/api/v1/auth/login').send({ username: 'Lan.Clerk', password: 'a long enough password' });
+      const login = await request(base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'Lan.Clerk', password: 'a long enough password' });
       expect(login.status).toBe(200);
       expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 60 });
       const [header] = login.body.accessToken.split('.');
-      expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({ alg: 'ES256', typ: 'JWT', kid: expect.any(String) });
+      expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({
+        alg: 'ES256',
+        typ: 'JWT',
+        kid: expect.any(String),
+      });
       const me = await request(base).get('/api/v1/auth/me').set('authorization', `Bearer ${login.body.accessToken}`);
-      expect(me.body).toMatchObject({ kind: 'operator', name: 'lan.clerk', roles: [{ role: 'clerk', organizationId: ORG }] });
+      expect(me.body).toMatchObject({
+        kind: 'operator',
+        name: 'lan.clerk',
+        roles: [{ role: 'clerk', organizationId: ORG }],
+      });
       expect(await eventually(() => audited('auth.login').length > 0)).toBe(true);
     });
 
     it('refuses a tampered token', async () => {
       const [h, p, s] = admin.accessToken.split('.');
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      const forged = [h, Buffer.from(JSON.stringify({ ...claims, sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url'), s].join('.');
+      const forged = [
+        h,
+        Buffer.from(JSON.stringify({ ...claims, sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url'),
+        s,
+      ].join('.');
       const res = await request(base).get('/api/v1/auth/me').set('authorization', `Bearer ${forged}`);
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toContain('invalid_token');
@@ -51,20 +69,32 @@ describe('gateway identities and limits', () => {
 
     it('locks the account after repeated wrong passwords, and records it', async () => {
       await fx.operator(app, 'minh', [{ role: 'it-officer', organizationId: ORG }], null, 'the right password!');
-      for (let i = 0; i < 2; i++) expect((await request(base).post('/api/v1/auth/login').send({ username: 'minh', password: 'wrong password..' })).body.code).toBe('INVALID_CREDENTIALS');
-      const third = await request(base).post('/api/v1/auth/login').send({ username: 'minh', password: 'wrong password..' });
+      for (let i = 0; i < 2; i++)
+        expect(
+          (await request(base).post('/api/v1/auth/login').send({ username: 'minh', password: 'wrong password..' })).body
+            .code,
+        ).toBe('INVALID_CREDENTIALS');
+      const third = await request(base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'minh', password: 'wrong password..' });
       expect(third.status).toBe(423);
       expect(third.body.code).toBe('ACCOUNT_LOCKED');
       expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
-      const right = await request(base).post('/api/v1/auth/login').send({ username: 'minh', password: 'the right password!' });
+      const right = await request(base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'minh', password: 'the right password!' });
       expect(right.status).toBe(423);
-      expect(await eventually(() => audited('auth.locked').length === 1 && audited('auth.login_failed').length >= 3)).toBe(true);
+      expect(
+        await eventually(() => audited('auth.locked').length === 1 && audited('auth.login_failed').length >= 3),
+      ).toBe(true);
       const failed = JSON.parse(audited('auth.login_failed')[0].body.toString());
       expect(JSON.stringify(failed)).not.toContain('wrong password');
     });
 
     it('answers an unknown user like a wrong password', async () => {
-      const res = await request(base).post('/api/v1/auth/login').send({ username: 'nobody', password: 'whatever it is' });
+      const res = await request(base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'nobody', password: 'whatever it is' });
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('INVALID_CREDENTIALS');
       expect((await request(base).post('/api/v1/auth/login').send({ username: 'x' })).body.code).toBe('MISSING_FIELD');
@@ -86,38 +116,85 @@ describe('gateway identities and limits', () => {
       const op = await fx.operator(app, 'tuan', [{ role: 'clerk', organizationId: ORG }]);
       const auth = { authorization: `Bearer ${op.accessToken}` };
       expect((await request(base).get('/api/v1/auth/me').set(auth)).status).toBe(200);
-      expect((await request(base).post('/api/v1/auth/logout').set(auth).send({ refreshToken: op.refreshToken })).status).toBe(204);
+      expect(
+        (await request(base).post('/api/v1/auth/logout').set(auth).send({ refreshToken: op.refreshToken })).status,
+      ).toBe(204);
       const after = await request(base).get('/api/v1/auth/me').set(auth);
       expect(after.status).toBe(401);
       expect(after.body.detail).toMatch(/revoked/);
-      expect((await request(base).post('/api/v1/auth/refresh').send({ refreshToken: op.refreshToken })).status).toBe(401);
+      expect((await request(base).post('/api/v1/auth/refresh').send({ refreshToken: op.refreshToken })).status).toBe(
+        401,
+      );
     });
 
     it('lets an admin create operators and grant roles, with clear errors', async () => {
-      const created = await request(base).post('/api/v1/operators').set(asAdmin()).send({ username: 'mai', password: 'long enough password', roles: [{ role: 'it-officer', organizationId: ORG }] });
+      const created = await request(base)
+        .post('/api/v1/operators')
+        .set(asAdmin())
+        .send({
+          username: 'mai',
+          password: 'long enough password',
+          roles: [{ role: 'it-officer', organizationId: ORG }],
+        });
       expect(created.status).toBe(201);
       expect(created.body).not.toHaveProperty('passwordHash');
-      const granted = await request(base).post(`/api/v1/operators/${created.body.id}/roles`).set(asAdmin()).send({ role: 'agency-head', organizationId: ORG });
+      const granted = await request(base)
+        .post(`/api/v1/operators/${created.body.id}/roles`)
+        .set(asAdmin())
+        .send({ role: 'agency-head', organizationId: ORG });
       expect(granted.body.roles).toHaveLength(2);
-      const bad = await request(base).post(`/api/v1/operators/${created.body.id}/roles`).set(asAdmin()).send({ role: 'admin', organizationId: ORG });
+      const bad = await request(base)
+        .post(`/api/v1/operators/${created.body.id}/roles`)
+        .set(asAdmin())
+        .send({ role: 'admin', organizationId: ORG });
       expect(bad.body.code).toBe('INVALID_ROLE');
-      expect((await request(base).post('/api/v1/operators').set(asAdmin()).send({ username: 'mai', password: 'long enough password' })).body.code).toBe('USERNAME_TAKEN');
-      expect((await request(base).post('/api/v1/operators').set(asAdmin()).send({ username: 'short', password: 'short' })).body.code).toBe('WEAK_PASSWORD');
-      expect((await request(base).post('/api/v1/operators').set(asAdmin()).send({ username: 'official1', password: 'long enough password', roles: [{ role: 'official', organizationId: ORG }] })).body.code).toBe('OFFICIAL_REQUIRED');
+      expect(
+        (
+          await request(base)
+            .post('/api/v1/operators')
+            .set(asAdmin())
+            .send({ username: 'mai', password: 'long enough password' })
+        ).body.code,
+      ).toBe('USERNAME_TAKEN');
+      expect(
+        (await request(base).post('/api/v1/operators').set(asAdmin()).send({ username: 'short', password: 'short' }))
+          .body.code,
+      ).toBe('WEAK_PASSWORD');
+      expect(
+        (
+          await request(base)
+            .post('/api/v1/operators')
+            .set(asAdmin())
+            .send({
+              username: 'official1',
+              password: 'long enough password',
+              roles: [{ role: 'official', organizationId: ORG }],
+            })
+        ).body.code,
+      ).toBe('OFFICIAL_REQUIRED');
     });
   });
 
   describe('API keys', () => {
     it('creates a key shown once, lists without it, rotates with overlap and revokes', async () => {
-      const created = await request(base).post('/api/v1/api-keys').set(asAdmin()).send({ name: 'QLVB', scopes: ['validate', 'registry:read'], organizationIds: [ORG] });
+      const created = await request(base)
+        .post('/api/v1/api-keys')
+        .set(asAdmin())
+        .send({ name: 'QLVB', scopes: ['validate', 'registry:read'], organizationIds: [ORG] });
       expect(created.status).toBe(201);
       expect(created.body.key).toMatch(/^kyso_/);
       const listed = await request(base).get('/api/v1/api-keys').set(asAdmin());
       expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
-      expect(listed.body.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({ status: 'active', scopes: ['validate', 'registry:read'] });
+      expect(listed.body.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({
+        status: 'active',
+        scopes: ['validate', 'registry:read'],
+      });
 
       const overlapUntil = new Date(Date.now() + 1500).toISOString();
-      const rotated = await request(base).post(`/api/v1/api-keys/${created.body.id}/rotate`).set(asAdmin()).send({ overlapUntil });
+      const rotated = await request(base)
+        .post(`/api/v1/api-keys/${created.body.id}/rotate`)
+        .set(asAdmin())
+        .send({ overlapUntil });
       expect(rotated.status).toBe(201);
       const useKey = (k: string) => request(base).get('/api/v1/auth/me').set('authorization', `Bearer ${k}`);
       const probe = (k: string) => request(base).get('/api/v1/trust-anchors').set('authorization', `Bearer ${k}`);
@@ -126,18 +203,27 @@ describe('gateway identities and limits', () => {
       expect((await useKey(rotated.body.key)).status).toBe(403); // auth/me is for operators
       await new Promise((r) => setTimeout(r, 1600));
       expect((await probe(created.body.key)).status).toBe(401);
-      expect((await request(base).post(`/api/v1/api-keys/${created.body.id}/rotate`).set(asAdmin()).send({})).body.code).toBe('API_KEY_NOT_ACTIVE');
+      expect(
+        (await request(base).post(`/api/v1/api-keys/${created.body.id}/rotate`).set(asAdmin()).send({})).body.code,
+      ).toBe('API_KEY_NOT_ACTIVE');
 
       const revoked = await request(base).post(`/api/v1/api-keys/${rotated.body.id}/revoke`).set(asAdmin());
       expect(revoked.body.status).toBe('revoked');
       expect((await probe(rotated.body.key)).status).toBe(401);
-      expect(await eventually(() => ['api_key.created', 'api_key.rotated', 'api_key.revoked'].every((a) => audited(a).length > 0))).toBe(true);
+      expect(
+        await eventually(() =>
+          ['api_key.created', 'api_key.rotated', 'api_key.revoked'].every((a) => audited(a).length > 0),
+        ),
+      ).toBe(true);
       const event = audited('api_key.created')[0];
       expect(decodeCaller(String(event.headers['x-kyso-caller']))).toMatchObject({ kind: 'operator', name: 'root' });
     });
 
     it('refuses unknown scopes with a stable code', async () => {
-      const res = await request(base).post('/api/v1/api-keys').set(asAdmin()).send({ name: 'x', scopes: ['sign', 'root'] });
+      const res = await request(base)
+        .post('/api/v1/api-keys')
+        .set(asAdmin())
+        .send({ name: 'x', scopes: ['sign', 'root'] });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('INVALID_SCOPE');
     });
@@ -149,10 +235,13 @@ describe('gateway identities and limits', () => {
       const one = await fx.start(limited);
       const two = await fx.start(limited);
       const key = (await createApiKey(fx.db.url, { name: 'busy', scopes: ['validate'] })).key;
-      fx.verifier.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"pending"}');
+      fx.verifier.handler = (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"pending"}');
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
-        const res = await request(i % 2 ? two.base : one.base).get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d').set('authorization', `Bearer ${key}`);
+        const res = await request(i % 2 ? two.base : one.base)
+          .get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d')
+          .set('authorization', `Bearer ${key}`);
         statuses.push(res.status);
         if (res.status === 429) {
           expect(res.body.code).toBe('RATE_LIMITED');
@@ -167,7 +256,13 @@ describe('gateway identities and limits', () => {
       let calls = 0;
       fx.signer.handler = (_req, res) => {
         calls++;
-        setTimeout(() => res.writeHead(200, { 'content-type': 'application/pdf', 'x-kyso-signature-id': `sig-${calls}` }).end(Buffer.from(`%PDF-1.7 signed ${calls}`)), 150);
+        setTimeout(
+          () =>
+            res
+              .writeHead(200, { 'content-type': 'application/pdf', 'x-kyso-signature-id': `sig-${calls}` })
+              .end(Buffer.from(`%PDF-1.7 signed ${calls}`)),
+          150,
+        );
       };
       const sign = (body: string, idem: string) =>
         asBuffer(
@@ -178,20 +273,38 @@ describe('gateway identities and limits', () => {
             .attach('file', Buffer.from(body), 'a.pdf')
             .field('certificateId', 'c'),
         );
-      const [first, concurrent] = await Promise.all([sign('%PDF-1.7 one', 'k-1'), new Promise((r) => setTimeout(r, 50)).then(() => sign('%PDF-1.7 one', 'k-1'))]);
+      const [first, concurrent] = await Promise.all([
+        sign('%PDF-1.7 one', 'k-1'),
+        new Promise((r) => setTimeout(r, 50)).then(() => sign('%PDF-1.7 one', 'k-1')),
+      ]);
       expect(first.status).toBe(200);
       expect(concurrent.status).toBe(409);
       expect(JSON.parse(concurrent.body.toString()).code).toBe('IDEMPOTENCY_IN_PROGRESS');
       await new Promise((r) => setTimeout(r, 50));
       // The boundary of a new multipart body differs: replay the exact bytes instead.
-      const raw = await request(base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${key}`).set('idempotency-key', 'k-raw').set('content-type', 'application/pdf').send(Buffer.from('%PDF-1.7 raw'));
-      const replay = await request(base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${key}`).set('idempotency-key', 'k-raw').set('content-type', 'application/pdf').send(Buffer.from('%PDF-1.7 raw'));
+      const raw = await request(base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${key}`)
+        .set('idempotency-key', 'k-raw')
+        .set('content-type', 'application/pdf')
+        .send(Buffer.from('%PDF-1.7 raw'));
+      const replay = await request(base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${key}`)
+        .set('idempotency-key', 'k-raw')
+        .set('content-type', 'application/pdf')
+        .send(Buffer.from('%PDF-1.7 raw'));
       expect(replay.status).toBe(raw.status);
       expect(replay.headers['x-kyso-signature-id']).toBe(raw.headers['x-kyso-signature-id']);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(Buffer.compare(replay.body, raw.body)).toBe(0);
       const callsBefore = calls;
-      const other = await request(base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${key}`).set('idempotency-key', 'k-raw').set('content-type', 'application/pdf').send(Buffer.from('%PDF-1.7 another'));
+      const other = await request(base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${key}`)
+        .set('idempotency-key', 'k-raw')
+        .set('content-type', 'application/pdf')
+        .send(Buffer.from('%PDF-1.7 another'));
       expect(other.status).toBe(422);
       expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(calls).toBe(callsBefore);
@@ -199,22 +312,38 @@ describe('gateway identities and limits', () => {
 
     it('replays a JSON creation (an API key) rather than creating a second one', async () => {
       const body = { name: 'idem', scopes: ['validate'] };
-      const a = await request(base).post('/api/v1/api-keys').set(asAdmin()).set('idempotency-key', 'create-1').send(body);
-      const b = await request(base).post('/api/v1/api-keys').set(asAdmin()).set('idempotency-key', 'create-1').send(body);
+      const a = await request(base)
+        .post('/api/v1/api-keys')
+        .set(asAdmin())
+        .set('idempotency-key', 'create-1')
+        .send(body);
+      const b = await request(base)
+        .post('/api/v1/api-keys')
+        .set(asAdmin())
+        .set('idempotency-key', 'create-1')
+        .send(body);
       expect(b.status).toBe(201);
       expect(b.body.id).toBe(a.body.id);
-      expect((await request(base).get('/api/v1/api-keys').set(asAdmin())).body.filter((k: { name: string }) => k.name === 'idem')).toHaveLength(1);
+      expect(
+        (await request(base).get('/api/v1/api-keys').set(asAdmin())).body.filter(
+          (k: { name: string }) => k.name === 'idem',
+        ),
+      ).toHaveLength(1);
     });
 
     it('answers 504 problem+json when a service is too slow', async () => {
       const slow = await fx.start({ upstreamTimeoutMs: 300 });
       const key = (await createApiKey(fx.db.url, { name: 'slow', scopes: ['validate'] })).key;
       fx.verifier.handler = (_req, res) => setTimeout(() => res.writeHead(200).end('{}'), 1000);
-      const res = await request(slow.base).get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d').set('authorization', `Bearer ${key}`);
+      const res = await request(slow.base)
+        .get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d')
+        .set('authorization', `Bearer ${key}`);
       expect(res.status).toBe(504);
       expect(res.body.code).toBe('UPSTREAM_TIMEOUT');
       const overall = await fx.start({ limits: { requestTimeoutMs: 300 } });
-      const res2 = await request(overall.base).get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d').set('authorization', `Bearer ${key}`);
+      const res2 = await request(overall.base)
+        .get('/api/v1/validations/0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d')
+        .set('authorization', `Bearer ${key}`);
       expect(res2.status).toBe(504);
       expect(res2.body.code).toBe('REQUEST_TIMEOUT');
     });
@@ -224,14 +353,24 @@ describe('gateway identities and limits', () => {
     it('sets security headers, keeps CORS closed by default, and opens it only to configured origins', async () => {
       const res = await request(base).get('/health').set('origin', 'https://evil.example');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
-      expect(res.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+      expect(res.headers).toMatchObject({
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
       expect(res.headers['strict-transport-security']).toMatch(/max-age/);
       const docs = await request(base).get('/docs/');
       expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
       const open = await fx.start({ corsOrigins: ['https://portal.example'] });
-      const pre = await request(open.base).options('/api/v1/validations/pdf').set('origin', 'https://portal.example').set('access-control-request-method', 'POST');
+      const pre = await request(open.base)
+        .options('/api/v1/validations/pdf')
+        .set('origin', 'https://portal.example')
+        .set('access-control-request-method', 'POST');
       expect(pre.headers['access-control-allow-origin']).toBe('https://portal.example');
-      const other = await request(open.base).options('/api/v1/validations/pdf').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+      const other = await request(open.base)
+        .options('/api/v1/validations/pdf')
+        .set('origin', 'https://evil.example')
+        .set('access-control-request-method', 'POST');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     });
 
@@ -241,7 +380,9 @@ describe('gateway identities and limits', () => {
       expect(res.text).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/api-keys\/:id\/rotate"/);
       const guarded = await fx.start({ metricsToken: 'metrics-token-0123456789' });
       expect((await request(guarded.base).get('/metrics')).status).toBe(401);
-      expect((await request(guarded.base).get('/metrics').set('authorization', 'Bearer metrics-token-0123456789')).status).toBe(200);
+      expect(
+        (await request(guarded.base).get('/metrics').set('authorization', 'Bearer metrics-token-0123456789')).status,
+      ).toBe(200);
     });
   });
 });

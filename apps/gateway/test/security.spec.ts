@@ -13,7 +13,16 @@ const ID = '1a000000-0000-4000-8000-000000000001';
 function raw(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
   const u = new URL(base);
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, method, path, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } });
+    const req = httpRequest({
+      host: u.hostname,
+      port: u.port,
+      method,
+      path,
+      headers: {
+        ...headers,
+        ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+      },
+    });
     req.on('response', (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
@@ -34,18 +43,24 @@ describe('gateway security', () => {
   let base: string;
   let admin: Awaited<ReturnType<typeof fx.operator>>;
   let readKey: string;
-  const internalCalls = () => fx.registry.requests.filter((r) => !r.url.startsWith('/ownership/') && !r.url.startsWith('/audit/events'));
+  const internalCalls = () =>
+    fx.registry.requests.filter((r) => !r.url.startsWith('/ownership/') && !r.url.startsWith('/audit/events'));
 
   beforeAll(async () => {
     fx = await gatewayFixture('kyso_gw_sec');
     fx.registry.handler = (req, res) => {
       const m = /^\/ownership\/(\w+)\/([0-9a-f-]+)$/.exec(req.url);
-      const body = m ? { kind: m[1], id: m[2], organizationId: ORG, managingOrganizationId: ORG, holderOfficialId: null } : { ok: true, url: req.url };
+      const body = m
+        ? { kind: m[1], id: m[2], organizationId: ORG, managingOrganizationId: ORG, holderOfficialId: null }
+        : { ok: true, url: req.url };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
-    ({ app, base } = await fx.start({ limits: { operatorPerMinute: 10_000, systemPerMinute: 10_000, loginPerMinute: 10_000 } }));
+    ({ app, base } = await fx.start({
+      limits: { operatorPerMinute: 10_000, systemPerMinute: 10_000, loginPerMinute: 10_000 },
+    }));
     admin = await fx.operator(app, 'root', [{ role: 'admin', organizationId: null }]);
-    readKey = (await createApiKey(fx.db.url, { name: 'reader', scopes: ['registry:read'], organizationIds: [ORG] })).key;
+    readKey = (await createApiKey(fx.db.url, { name: 'reader', scopes: ['registry:read'], organizationIds: [ORG] }))
+      .key;
   });
   afterAll(() => fx?.close());
   beforeEach(() => (fx.registry.requests.length = 0));
@@ -84,7 +99,11 @@ describe('gateway security', () => {
 
     it('refuses POSTs to internal routes dressed as public ones', async () => {
       const body = JSON.stringify({ action: 'forged', entityType: 'x', entityId: null });
-      for (const path of [`/api/v1/trust-anchors/..\\audit\\events`, `/api/v1/requests/..\\signing-authorizations\\x/submit`, `/api/v1/trust-anchors/x\\..\\..\\audit\\events/disable`]) {
+      for (const path of [
+        `/api/v1/trust-anchors/..\\audit\\events`,
+        `/api/v1/requests/..\\signing-authorizations\\x/submit`,
+        `/api/v1/trust-anchors/x\\..\\..\\audit\\events/disable`,
+      ]) {
         const res = await raw(base, 'POST', path, { authorization: `Bearer ${admin.accessToken}` }, body);
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(fx.registry.requests.filter((r) => r.method === 'POST')).toEqual([]);
@@ -92,7 +111,9 @@ describe('gateway security', () => {
     });
 
     it('forwards the canonical service path of the matched rule, with the query string', async () => {
-      const res = await raw(base, 'GET', `/api/v1/trust-anchors/${ID.toUpperCase()}?x=1&y=%2F`, { authorization: `Bearer ${readKey}` });
+      const res = await raw(base, 'GET', `/api/v1/trust-anchors/${ID.toUpperCase()}?x=1&y=%2F`, {
+        authorization: `Bearer ${readKey}`,
+      });
       expect(res.status).toBe(200);
       expect(internalCalls().map((r) => r.url)).toEqual([`/trust-anchors/${ID}?x=1&y=%2F`]);
     });
@@ -125,7 +146,8 @@ describe('gateway security', () => {
   });
 
   describe('sign-in', () => {
-    const login = (username: string, password: string) => request(base).post('/api/v1/auth/login').send({ username, password });
+    const login = (username: string, password: string) =>
+      request(base).post('/api/v1/auth/login').send({ username, password });
 
     it('counts parallel guesses before checking them: the right password sent during a burst of wrong ones is locked out', async () => {
       await fx.operator(app, 'tuan', [{ role: 'clerk', organizationId: ORG }], null, 'the right password!');
@@ -148,12 +170,17 @@ describe('gateway security', () => {
       expect((await login('gone', 'a wrong password')).body.code).toBe('INVALID_CREDENTIALS');
       expect((await login('gone', 'the right password!')).body.code).toBe('ACCOUNT_DISABLED');
       // Its tokens stop working too.
-      expect((await request(base).get('/api/v1/auth/me').set('authorization', `Bearer ${op.accessToken}`)).status).toBe(401);
+      expect((await request(base).get('/api/v1/auth/me').set('authorization', `Bearer ${op.accessToken}`)).status).toBe(
+        401,
+      );
     });
 
     it('refuses absurdly long usernames and passwords like wrong ones, and keeps them out of the audit log', async () => {
       const long = 'x'.repeat(100_000);
-      for (const [u, p] of [[long, 'whatever it is'], ['root', long]]) {
+      for (const [u, p] of [
+        [long, 'whatever it is'],
+        ['root', long],
+      ]) {
         const res = await login(u, p);
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('INVALID_CREDENTIALS');
@@ -164,8 +191,15 @@ describe('gateway security', () => {
 
     it('keys the sign-in limit on the connection, not on X-Forwarded-For', async () => {
       const limited = await fx.start({ limits: { loginPerMinute: 2 } });
-      for (let i = 0; i < 2; i++) await request(limited.base).post('/api/v1/auth/login').set('x-forwarded-for', `10.0.0.${i}`).send({ username: 'nobody', password: 'whatever it is' });
-      const third = await request(limited.base).post('/api/v1/auth/login').set('x-forwarded-for', '10.9.9.9').send({ username: 'nobody', password: 'whatever it is' });
+      for (let i = 0; i < 2; i++)
+        await request(limited.base)
+          .post('/api/v1/auth/login')
+          .set('x-forwarded-for', `10.0.0.${i}`)
+          .send({ username: 'nobody', password: 'whatever it is' });
+      const third = await request(limited.base)
+        .post('/api/v1/auth/login')
+        .set('x-forwarded-for', '10.9.9.9')
+        .send({ username: 'nobody', password: 'whatever it is' });
       expect(third.status).toBe(429);
       expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
       await limited.app.close();
@@ -183,12 +217,29 @@ describe('gateway security', () => {
       const pin = 'PIN-Secret-8123';
       const nationalId = '079912345678';
       await fx.operator(logged.app, 'lien', [{ role: 'it-officer', organizationId: ORG }], null, password);
-      const sys = await createApiKey(fx.db.url, { name: 'dms', scopes: ['sign', 'registry:write'], organizationIds: [ORG] });
-      fx.signer.handler = (_req, res) => res.writeHead(403, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'x', title: 'Forbidden', status: 403, code: 'SIGNING_NOT_ALLOWED', detail: 'WRONG_PIN' }));
+      const sys = await createApiKey(fx.db.url, {
+        name: 'dms',
+        scopes: ['sign', 'registry:write'],
+        organizationIds: [ORG],
+      });
+      fx.signer.handler = (_req, res) =>
+        res.writeHead(403, { 'content-type': 'application/problem+json' }).end(
+          JSON.stringify({
+            type: 'x',
+            title: 'Forbidden',
+            status: 403,
+            code: 'SIGNING_NOT_ALLOWED',
+            detail: 'WRONG_PIN',
+          }),
+        );
 
       const tokens = (await request(logged.base).post('/api/v1/auth/login').send({ username: 'lien', password })).body;
-      await request(logged.base).post('/api/v1/auth/login').send({ username: 'lien', password: `${password}-wrong` });
-      const refreshed = (await request(logged.base).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })).body;
+      await request(logged.base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'lien', password: `${password}-wrong` });
+      const refreshed = (
+        await request(logged.base).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })
+      ).body;
       const signed = await request(logged.base)
         .post('/api/v1/signatures/pdf')
         .set('authorization', `Bearer ${sys.key}`)
@@ -198,13 +249,29 @@ describe('gateway security', () => {
         .field('pin', pin)
         .attach('file', Buffer.from('%PDF-1.7\n%%EOF\n'), 'a.pdf');
       expect(signed.status).toBe(403);
-      await request(logged.base).post('/api/v1/officials').set('authorization', `Bearer ${refreshed.accessToken}`).send({ organizationId: ORG, name: 'Lê Văn C', nationalId, password, pin });
-      await request(logged.base).get('/api/v1/auth/me').set('authorization', `Bearer ${refreshed.accessToken}`).set('cookie', `session=${pin}`);
+      await request(logged.base)
+        .post('/api/v1/officials')
+        .set('authorization', `Bearer ${refreshed.accessToken}`)
+        .send({ organizationId: ORG, name: 'Lê Văn C', nationalId, password, pin });
+      await request(logged.base)
+        .get('/api/v1/auth/me')
+        .set('authorization', `Bearer ${refreshed.accessToken}`)
+        .set('cookie', `session=${pin}`);
       await logged.app.close();
 
       const text = lines.join('');
       expect(text).toContain('"requestId"');
-      for (const secret of [password, pin, nationalId, sys.key, sys.key.slice(14), tokens.accessToken, tokens.refreshToken, refreshed.accessToken, refreshed.refreshToken]) {
+      for (const secret of [
+        password,
+        pin,
+        nationalId,
+        sys.key,
+        sys.key.slice(14),
+        tokens.accessToken,
+        tokens.refreshToken,
+        refreshed.accessToken,
+        refreshed.refreshToken,
+      ]) {
         expect(text).not.toContain(secret);
       }
     });
@@ -215,11 +282,20 @@ describe('gateway security', () => {
 
     it('lets one of two parallel refreshes with the same token win, then revokes everything of that sign-in', async () => {
       const op = await fx.operator(app, 'race', [{ role: 'clerk', organizationId: ORG }]);
-      const [a, b] = await Promise.all([0, 1].map(() => request(base).post('/api/v1/auth/refresh').send({ refreshToken: op.refreshToken }).then((r) => r)));
+      const [a, b] = await Promise.all(
+        [0, 1].map(() =>
+          request(base)
+            .post('/api/v1/auth/refresh')
+            .send({ refreshToken: op.refreshToken })
+            .then((r) => r),
+        ),
+      );
       const won = [a, b].find((r) => r.status === 200)!;
       expect([a, b].map((r) => r.status).sort()).toEqual([200, 401]);
       expect([a, b].find((r) => r.status === 401)!.body.code).toBe('REFRESH_TOKEN_REUSED');
-      expect((await request(base).post('/api/v1/auth/refresh').send({ refreshToken: won.body.refreshToken })).status).toBe(401);
+      expect(
+        (await request(base).post('/api/v1/auth/refresh').send({ refreshToken: won.body.refreshToken })).status,
+      ).toBe(401);
       expect((await me(won.body.accessToken)).status).toBe(401);
       expect((await me(op.accessToken)).status).toBe(401);
     });
@@ -228,9 +304,13 @@ describe('gateway security', () => {
       const op = await fx.operator(app, 'leaver', [{ role: 'clerk', organizationId: ORG }]);
       const next = (await request(base).post('/api/v1/auth/refresh').send({ refreshToken: op.refreshToken })).body;
       expect((await me(op.accessToken)).status).toBe(200);
-      expect((await request(base).post('/api/v1/auth/logout').set('authorization', `Bearer ${next.accessToken}`)).status).toBe(204);
+      expect(
+        (await request(base).post('/api/v1/auth/logout').set('authorization', `Bearer ${next.accessToken}`)).status,
+      ).toBe(204);
       expect((await me(op.accessToken)).status).toBe(401);
-      expect((await request(base).post('/api/v1/auth/refresh').send({ refreshToken: next.refreshToken })).status).toBe(401);
+      expect((await request(base).post('/api/v1/auth/refresh').send({ refreshToken: next.refreshToken })).status).toBe(
+        401,
+      );
     });
 
     it('refuses tokens minted in the future, with a foreign kid, or with another algorithm', async () => {
@@ -255,20 +335,37 @@ describe('gateway security', () => {
       const key = (await createApiKey(fx.db.url, { name: 'signer-sys', scopes: ['sign'], organizationIds: [ORG] })).key;
       const blind = await fx.start({ redisUrl: 'redis://127.0.0.1:1' });
       fx.signer.requests.length = 0;
-      const sign = await request(blind.base).post('/api/v1/signatures/pdf').set('authorization', `Bearer ${key}`).field('pin', '1234').attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
+      const sign = await request(blind.base)
+        .post('/api/v1/signatures/pdf')
+        .set('authorization', `Bearer ${key}`)
+        .field('pin', '1234')
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf');
       expect(sign.status).toBe(503);
       expect(sign.body.code).toBe('LIMITS_UNAVAILABLE');
       expect(sign.headers['retry-after']).toBe('5');
       expect(fx.signer.requests).toEqual([]);
-      expect((await request(blind.base).post('/api/v1/auth/login').send({ username: 'root', password: 'correct horse battery' })).status).toBe(503);
-      expect((await request(blind.base).get('/api/v1/auth/me').set('authorization', `Bearer ${admin.accessToken}`)).status).toBe(503);
+      expect(
+        (
+          await request(blind.base)
+            .post('/api/v1/auth/login')
+            .send({ username: 'root', password: 'correct horse battery' })
+        ).status,
+      ).toBe(503);
+      expect(
+        (await request(blind.base).get('/api/v1/auth/me').set('authorization', `Bearer ${admin.accessToken}`)).status,
+      ).toBe(503);
       await blind.app.close();
     });
 
     it('keeps Idempotency-Key replies per caller: another key cannot replay them', async () => {
       const mine = await createApiKey(fx.db.url, { name: 'a', scopes: ['registry:write'], organizationIds: [ORG] });
       const theirs = await createApiKey(fx.db.url, { name: 'b', scopes: ['registry:write'], organizationIds: [ORG] });
-      const post = (k: string) => request(base).post('/api/v1/officials').set('authorization', `Bearer ${k}`).set('idempotency-key', 'shared-key').send({ organizationId: ORG, name: 'X' });
+      const post = (k: string) =>
+        request(base)
+          .post('/api/v1/officials')
+          .set('authorization', `Bearer ${k}`)
+          .set('idempotency-key', 'shared-key')
+          .send({ organizationId: ORG, name: 'X' });
       expect((await post(mine.key)).status).toBe(200);
       const other = await post(theirs.key);
       expect(other.headers['idempotent-replayed']).toBeUndefined();

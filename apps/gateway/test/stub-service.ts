@@ -23,7 +23,9 @@ export class StubService {
       req.on('end', () => {
         const rec = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
         if (rec.url === '/health/ready' || rec.url === '/health') {
-          res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: this.ready ? 'ready' : 'not-ready' }));
+          res
+            .writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: this.ready ? 'ready' : 'not-ready' }));
           return;
         }
         this.requests.push(rec);

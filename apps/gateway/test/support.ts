@@ -15,7 +15,11 @@ import { StubService } from './stub-service';
 export const TOKEN = 'test-internal-token-0123456789';
 
 /** The gateway settings of a test: loopback, the test token, local Redis, these upstreams. */
-export function testGatewayConfig(databaseUrl: string, upstreams: { signer: StubService; verifier: StubService; registry: StubService }, over: Partial<GatewayConfig> = {}): GatewayConfig {
+export function testGatewayConfig(
+  databaseUrl: string,
+  upstreams: { signer: StubService; verifier: StubService; registry: StubService },
+  over: Partial<GatewayConfig> = {},
+): GatewayConfig {
   return {
     databaseUrl,
     redisUrl: 'redis://127.0.0.1:6379',
@@ -40,7 +44,8 @@ export async function gatewayFixture(name: string) {
   const registry = await new StubService().start();
   const redisPrefix = `kyso:test:${randomBytes(4).toString('hex')}:`;
   const apps: NestExpressApplication[] = [];
-  const config = (over: Partial<GatewayConfig> = {}): GatewayConfig => testGatewayConfig(db.url, { signer, verifier, registry }, { redisPrefix, ...over });
+  const config = (over: Partial<GatewayConfig> = {}): GatewayConfig =>
+    testGatewayConfig(db.url, { signer, verifier, registry }, { redisPrefix, ...over });
   return {
     db,
     signer,
@@ -54,9 +59,20 @@ export async function gatewayFixture(name: string) {
       return { app, base: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
     },
     /** An operator with the given roles and a fresh access token (no password round trip). */
-    async operator(app: NestExpressApplication, username: string, roles: RoleGrant[], officialId: string | null = null, password = 'correct horse battery') {
+    async operator(
+      app: NestExpressApplication,
+      username: string,
+      roles: RoleGrant[],
+      officialId: string | null = null,
+      password = 'correct horse battery',
+    ) {
       const op = await app.get(Operators).create({ username, password, roles, officialId }, 'test');
-      const tokens = await app.get(Sessions).issue(op.id, randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'));
+      const tokens = await app.get(Sessions).issue(
+        op.id,
+        randomBytes(16)
+          .toString('hex')
+          .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+      );
       return { ...op, password, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
     },
     async close() {
@@ -74,7 +90,12 @@ export async function gatewayFixture(name: string) {
 export function validateOpenApi(doc: unknown): Promise<{ valid: boolean; error?: string }> {
   const script = `const P=require('@apidevtools/swagger-parser');let s='';process.stdin.on('data',c=>s+=c).on('end',()=>P.validate(JSON.parse(s)).then(()=>process.exit(0),e=>{process.stderr.write(e.message);process.exit(1)}))`;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..', '..') }, (e, _out, err) => resolve(e ? { valid: false, error: err || e.message } : { valid: true }));
+    const child = execFile(
+      process.execPath,
+      ['-e', script],
+      { cwd: join(__dirname, '..', '..', '..') },
+      (e, _out, err) => resolve(e ? { valid: false, error: err || e.message } : { valid: true }),
+    );
     child.stdin!.end(JSON.stringify(doc));
   });
 }

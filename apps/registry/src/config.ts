@@ -54,9 +54,13 @@ export function dataKeyFromEnv(): string {
   return raw;
 }
 
-export function lifecycleConfigFromEnv(): Pick<RegistryConfig, 'signerUrl' | 'caConnector' | 'devCaDir' | 'devCaPublicUrl' | 'holidays' | 'pinLockoutThreshold'> {
+export function lifecycleConfigFromEnv(): Pick<
+  RegistryConfig,
+  'signerUrl' | 'caConnector' | 'devCaDir' | 'devCaPublicUrl' | 'holidays' | 'pinLockoutThreshold'
+> {
   const caConnector = str('KYSO_CA_CONNECTOR', 'manual');
-  if (caConnector !== 'dev' && caConnector !== 'manual') throw new ConfigError('KYSO_CA_CONNECTOR must be "dev" or "manual"');
+  if (caConnector !== 'dev' && caConnector !== 'manual')
+    throw new ConfigError('KYSO_CA_CONNECTOR must be "dev" or "manual"');
   let holidays: string[];
   try {
     holidays = parseHolidays(process.env.KYSO_HOLIDAYS);

@@ -9,7 +9,12 @@ export const REGISTRY_SCHEMA = 'registry';
 
 export function registryDataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
-    ...postgresOptions({ url: databaseUrl, schema: REGISTRY_SCHEMA, entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS }),
+    ...postgresOptions({
+      url: databaseUrl,
+      schema: REGISTRY_SCHEMA,
+      entities: REGISTRY_ENTITIES,
+      migrations: REGISTRY_MIGRATIONS,
+    }),
     logger: new ParameterFreeLogger(),
   } as DataSourceOptions;
 }
@@ -39,7 +44,9 @@ export async function revertRegistry(databaseUrl: string): Promise<void> {
   const ds = createRegistryDataSource(databaseUrl);
   await ds.initialize();
   try {
-    while ((await ds.query(`SELECT count(*)::int AS n FROM ${REGISTRY_SCHEMA}.${REGISTRY_SCHEMA}_migrations`))[0].n > 0) {
+    while (
+      (await ds.query(`SELECT count(*)::int AS n FROM ${REGISTRY_SCHEMA}.${REGISTRY_SCHEMA}_migrations`))[0].n > 0
+    ) {
       await ds.undoLastMigration({ transaction: 'each' });
     }
   } finally {

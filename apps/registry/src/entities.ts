@@ -5,4 +5,11 @@ import { OrganizationEntity } from './organizations/organization.entity';
 import { TrustAnchorEntity } from './trust-anchors/trust-anchor.entity';
 import { LIFECYCLE_ENTITIES } from './requests/lifecycle.entities';
 
-export const REGISTRY_ENTITIES = [OrganizationEntity, OfficialEntity, KeyDeviceEntity, CertificateEntity, TrustAnchorEntity, ...LIFECYCLE_ENTITIES];
+export const REGISTRY_ENTITIES = [
+  OrganizationEntity,
+  OfficialEntity,
+  KeyDeviceEntity,
+  CertificateEntity,
+  TrustAnchorEntity,
+  ...LIFECYCLE_ENTITIES,
+];

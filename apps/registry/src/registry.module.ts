@@ -28,7 +28,12 @@ export class RegistryModule {
       module: RegistryModule,
       imports: [
         // A few quick retries, not Nest's default of nine 3-second ones: a wrong URL should fail the boot promptly.
-        TypeOrmModule.forRoot({ ...registryDataSourceOptions(config.databaseUrl), migrationsRun: false, retryAttempts: 3, retryDelay: 1000 }),
+        TypeOrmModule.forRoot({
+          ...registryDataSourceOptions(config.databaseUrl),
+          migrationsRun: false,
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
         SharedModule,
         RegistryConfigModule.forRoot(config),
         AuditModule,

@@ -30,7 +30,10 @@ describe('audit log (real Postgres, in-process app)', () => {
   });
 
   it('appends an event for another service, with the forwarded caller as actor', async () => {
-    const e = await append({ action: 'api_key.created', entityType: 'api_key', entityId: 'k1', after: { name: 'DMS', scopes: ['sign'] } }, OPERATOR);
+    const e = await append(
+      { action: 'api_key.created', entityType: 'api_key', entityId: 'k1', after: { name: 'DMS', scopes: ['sign'] } },
+      OPERATOR,
+    );
     expect(e).toMatchObject({
       action: 'api_key.created',
       entityType: 'api_key',
@@ -58,8 +61,14 @@ describe('audit log (real Postgres, in-process app)', () => {
   });
 
   it('chains concurrent appends one after the other, and the chain verifies', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => append({ action: 'test.appended', entityType: 'test', entityId: String(i), after: { i } })));
-    const rows = await reg.sql<{ seq: string; prev_hash: string; hash: string }>('SELECT seq::text, prev_hash, hash FROM registry.audit_event ORDER BY audit_event.seq');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        append({ action: 'test.appended', entityType: 'test', entityId: String(i), after: { i } }),
+      ),
+    );
+    const rows = await reg.sql<{ seq: string; prev_hash: string; hash: string }>(
+      'SELECT seq::text, prev_hash, hash FROM registry.audit_event ORDER BY audit_event.seq',
+    );
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
     const v = await reg.get('/audit/verify');
     expect(v.body).toMatchObject({ ok: true, checked: rows.length, lastSeq: rows[rows.length - 1].seq });
@@ -82,7 +91,9 @@ describe('audit log (real Postgres, in-process app)', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE even to the table owner (trigger)', async () => {
-    await expect(reg.sql(`UPDATE registry.audit_event SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(reg.sql(`UPDATE registry.audit_event SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(reg.sql('DELETE FROM registry.audit_event WHERE seq = 1')).rejects.toThrow(/append-only/);
     await expect(reg.sql('TRUNCATE registry.audit_event')).rejects.toThrow(/append-only/);
   });
@@ -93,10 +104,14 @@ describe('audit log (real Postgres, in-process app)', () => {
     try {
       await c.query('SET ROLE kyso_registry_app');
       await c.query('SELECT count(*) FROM registry.audit_event');
-      await expect(c.query(`UPDATE registry.audit_event SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(/permission denied/);
+      await expect(c.query(`UPDATE registry.audit_event SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(
+        /permission denied/,
+      );
       await expect(c.query('DELETE FROM registry.audit_event WHERE seq = 1')).rejects.toThrow(/permission denied/);
       await c.query('SELECT 1 FROM registry.organization LIMIT 1');
-      const grants = await c.query(`SELECT has_table_privilege('kyso_registry_app', 'registry.audit_event', 'INSERT') AS ins`);
+      const grants = await c.query(
+        `SELECT has_table_privilege('kyso_registry_app', 'registry.audit_event', 'INSERT') AS ins`,
+      );
       expect(grants.rows[0].ins).toBe(true);
     } finally {
       await c.end();
@@ -106,9 +121,15 @@ describe('audit log (real Postgres, in-process app)', () => {
   it('detects a row edited behind the trigger, and a row deleted', async () => {
     await reg.sql('ALTER TABLE registry.audit_event DISABLE TRIGGER audit_event_no_update_delete');
     try {
-      const [{ seq }] = await reg.sql<{ seq: string }>(`SELECT seq::text FROM registry.audit_event WHERE entity_id = '5'`);
+      const [{ seq }] = await reg.sql<{ seq: string }>(
+        `SELECT seq::text FROM registry.audit_event WHERE entity_id = '5'`,
+      );
       await reg.sql(`UPDATE registry.audit_event SET after = '{"i": 500}' WHERE seq = $1`, [seq]);
-      expect((await reg.get('/audit/verify')).body).toMatchObject({ ok: false, firstBrokenSeq: seq, reason: 'HASH_MISMATCH' });
+      expect((await reg.get('/audit/verify')).body).toMatchObject({
+        ok: false,
+        firstBrokenSeq: seq,
+        reason: 'HASH_MISMATCH',
+      });
       await reg.sql(`UPDATE registry.audit_event SET after = '{"i": 5}' WHERE seq = $1`, [seq]);
       expect((await reg.get('/audit/verify')).body.ok).toBe(true);
 

@@ -26,15 +26,24 @@ describe('request letters signed through the real signer, and the dev CA connect
   let w: LifecycleWorld;
   let chainPem: string[];
 
-  const step = async (id: string, who: LifecycleWorld['it'], name: string, body: object = {}) => stack.reg.call('post', `/requests/${id}/${name}`, who).send(body);
+  const step = async (id: string, who: LifecycleWorld['it'], name: string, body: object = {}) =>
+    stack.reg.call('post', `/requests/${id}/${name}`, who).send(body);
 
   beforeAll(async () => {
     stack = await startLifecycleStack();
     openssl = new OpenSslPki();
     const ca = openssl.ca('Kyso Test CA');
     chainPem = [stack.pki.subordinate.certificate.toPem(), stack.pki.root.certificate.toPem()];
-    const key = await stack.keyStore.generateKey({ label: `snv-${randomBytes(3).toString('hex')}`, id: randomBytes(8), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
-    const orgCert = await stack.pki.subordinate.issue({ subject: { CN: 'SỞ NỘI VỤ', O: 'UBND thành phố Huế', L: 'Huế', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'organization' });
+    const key = await stack.keyStore.generateKey({
+      label: `snv-${randomBytes(3).toString('hex')}`,
+      id: randomBytes(8),
+      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+    });
+    const orgCert = await stack.pki.subordinate.issue({
+      subject: { CN: 'SỞ NỘI VỤ', O: 'UBND thành phố Huế', L: 'Huế', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'organization',
+    });
     w = await seedWorld(stack.reg, openssl, ca, chainPem, orgCert.toPem(), key.ref.uri);
   }, 120_000);
 
@@ -44,7 +53,12 @@ describe('request letters signed through the real signer, and the dev CA connect
   });
 
   it('signs the approved request as a Vietnamese letter with the agency certificate; pdfsig finds it valid', async () => {
-    const created = await stack.reg.call('post', '/requests', w.it).send({ type: 'revoke', certificateId: w.anCert, reason: 'retirement', details: { 'Ghi chú': 'Nghỉ hưu theo Quyết định số 12/QĐ-SNV' } });
+    const created = await stack.reg.call('post', '/requests', w.it).send({
+      type: 'revoke',
+      certificateId: w.anCert,
+      reason: 'retirement',
+      details: { 'Ghi chú': 'Nghỉ hưu theo Quyết định số 12/QĐ-SNV' },
+    });
     const id = created.body.id;
     await step(id, w.it, 'submit');
     const wrong = await step(id, w.head, 'approve', { pin: '000000' });
@@ -54,11 +68,14 @@ describe('request letters signed through the real signer, and the dev CA connect
     const approved = await step(id, w.head, 'approve', { pin: w.orgPin });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', hasLetter: true });
-    const letter = await stack.reg.call('get', `/requests/${id}/letter`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const letter = await stack.reg
+      .call('get', `/requests/${id}/letter`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(letter.headers['content-type']).toContain('application/pdf');
     const pdf = new Uint8Array(letter.body as Buffer);
     const report = await pdfsig(pdf, stack.pki.root.certificate.toPem());
@@ -74,11 +91,19 @@ describe('request letters signed through the real signer, and the dev CA connect
   }, 60_000);
 
   it('the dev CA issues the certificate for a key generated in the token at once when the request is sent', async () => {
-    const key = await stack.keyStore.generateKey({ label: `an-${randomBytes(3).toString('hex')}`, id: randomBytes(8), algorithm: 'ECDSA-P256-SHA256' });
+    const key = await stack.keyStore.generateKey({
+      label: `an-${randomBytes(3).toString('hex')}`,
+      id: randomBytes(8),
+      algorithm: 'ECDSA-P256-SHA256',
+    });
     const created = await stack.reg.call('post', '/requests', w.it).send({
       type: 'issue',
       officialId: w.an,
-      details: { subjectType: 'person', publicKeySpki: Buffer.from(key.publicKeySpki).toString('base64'), keyUri: key.ref.uri },
+      details: {
+        subjectType: 'person',
+        publicKeySpki: Buffer.from(key.publicKeySpki).toString('base64'),
+        keyUri: key.ref.uri,
+      },
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
@@ -87,28 +112,44 @@ describe('request letters signed through the real signer, and the dev CA connect
     const sent = await step(id, w.clerkOp, 'send', { signingPin: '864209' });
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe('fulfilled');
-    expect(sent.body.steps.slice(-2).map((s: { step: string; actor: { id: string } }) => [s.step, s.actor.id])).toEqual([
-      ['send', 'op-clerk'],
-      ['fulfil', 'ca-connector:dev'],
-    ]);
+    expect(sent.body.steps.slice(-2).map((s: { step: string; actor: { id: string } }) => [s.step, s.actor.id])).toEqual(
+      [
+        ['send', 'op-clerk'],
+        ['fulfil', 'ca-connector:dev'],
+      ],
+    );
     const cert = (await stack.reg.get(`/certificates/${sent.body.result.certificateId}`)).body;
     expect(cert).toMatchObject({ status: 'active', holderOfficialId: w.an, keyUri: key.ref.uri });
     const parsed = Certificate.parse(cert.certificatePem);
     expect(Buffer.from(parsed.publicKeySpki).equals(Buffer.from(key.publicKeySpki))).toBe(true);
     expect(parsed.issuer.toString()).toBe(stack.pki.subordinate.certificate.subject.toString());
     expect(parsed.subject.toString()).toContain('Nguyễn Văn An');
-    expect((await stack.reg.post('/signing-authorizations', { certificateId: cert.id, actingOfficialId: w.an, pin: '864209' })).body.allowed).toBe(true);
+    expect(
+      (
+        await stack.reg.post('/signing-authorizations', {
+          certificateId: cert.id,
+          actingOfficialId: w.an,
+          pin: '864209',
+        })
+      ).body.allowed,
+    ).toBe(true);
   });
 
   it('the dev CA refuses a person issue without the token key, and certifies a software key for a device', async () => {
-    const person = await stack.reg.call('post', '/requests', w.it).send({ type: 'issue', officialId: w.an, details: { subjectType: 'person', keyUri: 'pkcs11:object=x' } });
+    const person = await stack.reg
+      .call('post', '/requests', w.it)
+      .send({ type: 'issue', officialId: w.an, details: { subjectType: 'person', keyUri: 'pkcs11:object=x' } });
     await step(person.body.id, w.it, 'submit');
     await step(person.body.id, w.head, 'approve');
     const refused = await step(person.body.id, w.it, 'send', { signingPin: '111111' });
     expect([refused.status, refused.body.code]).toEqual([400, 'MISSING_FIELD']);
     expect((await stack.reg.get(`/requests/${person.body.id}`)).body.status).toBe('approved');
 
-    const device = await stack.reg.call('post', '/requests', w.it).send({ type: 'issue', organizationId: w.dept, details: { subjectType: 'device', deviceName: 'Cổng dịch vụ công' } });
+    const device = await stack.reg.call('post', '/requests', w.it).send({
+      type: 'issue',
+      organizationId: w.dept,
+      details: { subjectType: 'device', deviceName: 'Cổng dịch vụ công' },
+    });
     await step(device.body.id, w.it, 'submit');
     await step(device.body.id, w.head, 'approve');
     const sent = await step(device.body.id, w.it, 'send');
@@ -118,43 +159,87 @@ describe('request letters signed through the real signer, and the dev CA connect
   });
 
   it('the dev CA revokes at once with the CRLReason of the case', async () => {
-    const created = await stack.reg.call('post', '/requests', w.it).send({ type: 'revoke', certificateId: w.anCert, reason: 'key-compromise' });
+    const created = await stack.reg
+      .call('post', '/requests', w.it)
+      .send({ type: 'revoke', certificateId: w.anCert, reason: 'key-compromise' });
     const id = created.body.id;
     await step(id, w.it, 'submit');
     expect((await stack.reg.get(`/certificates/${w.anCert}`)).body.status).toBe('suspended');
     await step(id, w.head, 'approve');
     expect((await step(id, w.it, 'send')).body.status).toBe('fulfilled');
-    expect((await stack.reg.get(`/certificates/${w.anCert}`)).body).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+    expect((await stack.reg.get(`/certificates/${w.anCert}`)).body).toMatchObject({
+      status: 'revoked',
+      revocationReason: 'keyCompromise',
+    });
   });
 
   it('publishes the revocation in the dev CA CRL and OCSP responses', async () => {
-    const key = await stack.keyStore.generateKey({ label: `crl-${randomBytes(3).toString('hex')}`, id: randomBytes(8), algorithm: 'ECDSA-P256-SHA256' });
-    const issued = await stack.reg.call('post', '/requests', w.it).send({ type: 'issue', officialId: w.an, details: { subjectType: 'person', publicKeySpki: Buffer.from(key.publicKeySpki).toString('base64'), keyUri: key.ref.uri } });
-    for (const s of ['submit', 'approve', 'send'] as const) await step(issued.body.id, s === 'approve' ? w.head : w.it, s, s === 'send' ? { signingPin: '975310' } : {});
+    const key = await stack.keyStore.generateKey({
+      label: `crl-${randomBytes(3).toString('hex')}`,
+      id: randomBytes(8),
+      algorithm: 'ECDSA-P256-SHA256',
+    });
+    const issued = await stack.reg.call('post', '/requests', w.it).send({
+      type: 'issue',
+      officialId: w.an,
+      details: {
+        subjectType: 'person',
+        publicKeySpki: Buffer.from(key.publicKeySpki).toString('base64'),
+        keyUri: key.ref.uri,
+      },
+    });
+    for (const s of ['submit', 'approve', 'send'] as const)
+      await step(issued.body.id, s === 'approve' ? w.head : w.it, s, s === 'send' ? { signingPin: '975310' } : {});
     const certId = (await stack.reg.get(`/requests/${issued.body.id}`)).body.result.certificateId;
     const certPem = (await stack.reg.get(`/certificates/${certId}`)).body.certificatePem as string;
-    const revoke = await stack.reg.call('post', '/requests', w.it).send({ type: 'revoke', certificateId: certId, reason: 'device-lost' });
-    for (const s of ['submit', 'approve', 'send'] as const) await step(revoke.body.id, s === 'approve' ? w.head : w.it, s);
+    const revoke = await stack.reg
+      .call('post', '/requests', w.it)
+      .send({ type: 'revoke', certificateId: certId, reason: 'device-lost' });
+    for (const s of ['submit', 'approve', 'send'] as const)
+      await step(revoke.body.id, s === 'approve' ? w.head : w.it, s);
 
     const dir = mkdtempSync(join(tmpdir(), 'kyso-devca-status-'));
     try {
       const crl = await asBuffer(stack.reg.call('get', '/dev-ca/crl'));
       expect(crl.headers['content-type']).toContain('application/pkix-crl');
       writeFileSync(join(dir, 'crl.der'), crl.body as Buffer);
-      const crlText = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'crl.der'), '-noout', '-text'], { encoding: 'utf8' });
+      const crlText = execFileSync(
+        'openssl',
+        ['crl', '-inform', 'DER', '-in', join(dir, 'crl.der'), '-noout', '-text'],
+        { encoding: 'utf8' },
+      );
       const serial = Certificate.parse(certPem).serialNumberHex;
       expect(crlText.replace(/[:\s]/g, '').toUpperCase()).toContain(`SERIALNUMBER${serial}`);
       expect(crlText).toContain('Key Compromise');
 
       writeFileSync(join(dir, 'leaf.pem'), certPem);
       writeFileSync(join(dir, 'issuer.pem'), stack.pki.subordinate.certificate.toPem());
-      execFileSync('openssl', ['ocsp', '-issuer', join(dir, 'issuer.pem'), '-cert', join(dir, 'leaf.pem'), '-reqout', join(dir, 'req.der'), '-no_nonce']);
-      const resp = await asBuffer(stack.reg.call('post', '/dev-ca/ocsp').set('content-type', 'application/ocsp-request').send(readFileSync(join(dir, 'req.der'))));
+      execFileSync('openssl', [
+        'ocsp',
+        '-issuer',
+        join(dir, 'issuer.pem'),
+        '-cert',
+        join(dir, 'leaf.pem'),
+        '-reqout',
+        join(dir, 'req.der'),
+        '-no_nonce',
+      ]);
+      const resp = await asBuffer(
+        stack.reg
+          .call('post', '/dev-ca/ocsp')
+          .set('content-type', 'application/ocsp-request')
+          .send(readFileSync(join(dir, 'req.der'))),
+      );
       expect(resp.status).toBe(200);
       writeFileSync(join(dir, 'resp.der'), resp.body as Buffer);
-      const ocspText = execFileSync('openssl', ['ocsp', '-respin', join(dir, 'resp.der'), '-resp_text', '-noverify'], { encoding: 'utf8' });
+      const ocspText = execFileSync('openssl', ['ocsp', '-respin', join(dir, 'resp.der'), '-resp_text', '-noverify'], {
+        encoding: 'utf8',
+      });
       expect(ocspText).toMatch(/Cert Status: revoked/);
-      const bad = await stack.reg.call('post', '/dev-ca/ocsp').set('content-type', 'application/ocsp-request').send(Buffer.from('not ocsp'));
+      const bad = await stack.reg
+        .call('post', '/dev-ca/ocsp')
+        .set('content-type', 'application/ocsp-request')
+        .send(Buffer.from('not ocsp'));
       expect([bad.status, bad.body.code]).toEqual([400, 'MALFORMED_OCSP_REQUEST']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

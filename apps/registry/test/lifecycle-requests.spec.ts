@@ -8,13 +8,15 @@ describe('lifecycle requests: workflow on real Postgres', () => {
   let ca: TestCert;
   let w: LifecycleWorld;
 
-  const call = (caller: Caller | undefined, path: string, body: unknown = {}) => reg.call('post', path, caller).send(body as object);
+  const call = (caller: Caller | undefined, path: string, body: unknown = {}) =>
+    reg.call('post', path, caller).send(body as object);
   const create = async (body: Record<string, unknown>, caller: Caller = w.it) => {
     const res = await call(caller, '/requests', body);
     expect([res.status, res.body.code]).toEqual([201, undefined]);
     return res.body as { id: string; status: string; managingOrganizationId: string };
   };
-  const status = async (certificateId: string) => (await reg.get(`/certificates/${certificateId}`)).body.status as string;
+  const status = async (certificateId: string) =>
+    (await reg.get(`/certificates/${certificateId}`)).body.status as string;
 
   beforeAll(async () => {
     pki = new OpenSslPki();
@@ -30,7 +32,13 @@ describe('lifecycle requests: workflow on real Postgres', () => {
 
   it('walks a revocation draft → submitted → approved → sent → fulfilled, recording who did each step', async () => {
     const r = await create({ type: 'revoke', certificateId: w.anCert, reason: 'retirement' });
-    expect(r).toMatchObject({ status: 'draft', managingOrganizationId: w.dept, crlReason: 'affiliationChanged', officialId: w.an, organizationId: w.unit });
+    expect(r).toMatchObject({
+      status: 'draft',
+      managingOrganizationId: w.dept,
+      crlReason: 'affiliationChanged',
+      officialId: w.an,
+      organizationId: w.unit,
+    });
     expect((await call(w.it, `/requests/${r.id}/submit`)).body.status).toBe('submitted');
     expect((await call(w.head, `/requests/${r.id}/approve`, { note: 'Đồng ý' })).body.status).toBe('approved');
     const sent = await call(w.clerkOp, `/requests/${r.id}/send`);
@@ -48,9 +56,22 @@ describe('lifecycle requests: workflow on real Postgres', () => {
       ['fulfil', 'it'],
     ]);
     const cert = (await reg.get(`/certificates/${w.anCert}`)).body;
-    expect(cert).toMatchObject({ status: 'revoked', revocationReason: 'affiliationChanged', revokedAt: '2026-01-02T03:04:05.000Z' });
-    const audit = await reg.sql<{ action: string }>(`SELECT action FROM registry.audit_event WHERE entity_id = $1 ORDER BY seq`, [r.id]);
-    expect(audit.map((a) => a.action)).toEqual(['request.created', 'request.submitted', 'request.approved', 'request.sent', 'request.fulfilled']);
+    expect(cert).toMatchObject({
+      status: 'revoked',
+      revocationReason: 'affiliationChanged',
+      revokedAt: '2026-01-02T03:04:05.000Z',
+    });
+    const audit = await reg.sql<{ action: string }>(
+      `SELECT action FROM registry.audit_event WHERE entity_id = $1 ORDER BY seq`,
+      [r.id],
+    );
+    expect(audit.map((a) => a.action)).toEqual([
+      'request.created',
+      'request.submitted',
+      'request.approved',
+      'request.sent',
+      'request.fulfilled',
+    ]);
   });
 
   describe('refusals', () => {
@@ -102,7 +123,10 @@ describe('lifecycle requests: workflow on real Postgres', () => {
     });
 
     it('refuses the IT officer of another agency from preparing a request', async () => {
-      const res = await call(operator('x', [{ role: 'it-officer', organizationId: w.other }]), '/requests', { type: 'recover-device', certificateId: w.orgCert });
+      const res = await call(operator('x', [{ role: 'it-officer', organizationId: w.other }]), '/requests', {
+        type: 'recover-device',
+        certificateId: w.orgCert,
+      });
       expect([res.status, res.body.code]).toEqual([403, 'ROLE_NOT_ALLOWED_FOR_STEP']);
     });
 
@@ -110,7 +134,11 @@ describe('lifecycle requests: workflow on real Postgres', () => {
       [{ type: 'revoke', certificateId: 'x' }, 400, 'INVALID_ID'],
       [{ type: 'revoke' }, 400, 'MISSING_FIELD'],
       [{ type: 'nonsense' }, 400, 'INVALID_FIELD'],
-      [{ type: 'revoke', certificateId: '7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', reason: 'retirement' }, 404, 'CERTIFICATE_NOT_FOUND'],
+      [
+        { type: 'revoke', certificateId: '7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', reason: 'retirement' },
+        404,
+        'CERTIFICATE_NOT_FOUND',
+      ],
       [{ type: 'issue', details: { subjectType: 'person' } }, 400, 'MISSING_FIELD'],
       [{ type: 'change', certificateId: null, reason: 'person-email-changed' }, 400, 'MISSING_FIELD'],
       [{ type: 'return-device', details: { signingPin: '1234' } }, 400, 'INVALID_FIELD'],
@@ -130,41 +158,67 @@ describe('lifecycle requests: workflow on real Postgres', () => {
   });
 
   it('suspends the certificate at submission of a revocation for a lost device, and restores it when rejected', async () => {
-    const cert = (await reg.post('/certificates', {
-      certificatePem: pki.leaf('/C=VN/CN=Lost Token', ca).pem,
-      subjectType: 'organization',
-      organizationId: w.dept,
-      keyUri: 'pkcs11:object=lost',
-      signingPin: '123456',
-    })).body.id as string;
+    const cert = (
+      await reg.post('/certificates', {
+        certificatePem: pki.leaf('/C=VN/CN=Lost Token', ca).pem,
+        subjectType: 'organization',
+        organizationId: w.dept,
+        keyUri: 'pkcs11:object=lost',
+        signingPin: '123456',
+      })
+    ).body.id as string;
     const r = await create({ type: 'revoke', certificateId: cert, reason: 'device-lost' });
     expect(await status(cert)).toBe('active');
     await call(w.it, `/requests/${r.id}/submit`);
     expect(await status(cert)).toBe('suspended');
-    const auth = await reg.post('/signing-authorizations', { certificateId: cert, actingOfficialId: w.clerk, pin: '123456' });
+    const auth = await reg.post('/signing-authorizations', {
+      certificateId: cert,
+      actingOfficialId: w.clerk,
+      pin: '123456',
+    });
     expect(auth.body).toMatchObject({ allowed: false, code: 'CERTIFICATE_NOT_ACTIVE', certificateStatus: 'suspended' });
     await call(w.head, `/requests/${r.id}/reject`);
     expect(await status(cert)).toBe('active');
     // Resubmitted as a new request and carried through: stays blocked, then revoked with keyCompromise.
     const again = await create({ type: 'revoke', certificateId: cert, reason: 'key-compromise-suspected' });
-    for (const [who, step] of [[w.it, 'submit'], [w.head, 'approve'], [w.it, 'send'], [w.it, 'fulfil']] as const) {
+    for (const [who, step] of [
+      [w.it, 'submit'],
+      [w.head, 'approve'],
+      [w.it, 'send'],
+      [w.it, 'fulfil'],
+    ] as const) {
       expect((await call(who, `/requests/${again.id}/${step}`)).status).toBe(200);
     }
-    expect((await reg.get(`/certificates/${cert}`)).body).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+    expect((await reg.get(`/certificates/${cert}`)).body).toMatchObject({
+      status: 'revoked',
+      revocationReason: 'keyCompromise',
+    });
   });
 
   it('resolves two concurrent approvals to one: one 200, one 409', async () => {
     const r = await create({ type: 'recover-device', certificateId: w.orgCert });
     await call(w.it, `/requests/${r.id}/submit`);
-    const results = await Promise.all([call(w.head, `/requests/${r.id}/approve`), call(w.head, `/requests/${r.id}/approve`), call(w.head, `/requests/${r.id}/reject`)]);
+    const results = await Promise.all([
+      call(w.head, `/requests/${r.id}/approve`),
+      call(w.head, `/requests/${r.id}/approve`),
+      call(w.head, `/requests/${r.id}/reject`),
+    ]);
     expect(results.map((x) => x.status).sort()).toEqual([200, 409, 409]);
-    const steps = await reg.sql<{ n: number }>(`SELECT count(*)::int AS n FROM registry.lifecycle_request_step WHERE request_id = $1 AND step IN ('approve', 'reject')`, [r.id]);
+    const steps = await reg.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM registry.lifecycle_request_step WHERE request_id = $1 AND step IN ('approve', 'reject')`,
+      [r.id],
+    );
     expect(steps[0].n).toBe(1);
   });
 
   it('computes the due date in working days when sent, and reports overdue requests', async () => {
     const r = await create({ type: 'return-device', deviceId: w.device });
-    for (const [who, step] of [[w.it, 'submit'], [w.head, 'approve'], [w.clerkOp, 'send']] as const) await call(who, `/requests/${r.id}/${step}`);
+    for (const [who, step] of [
+      [w.it, 'submit'],
+      [w.head, 'approve'],
+      [w.clerkOp, 'send'],
+    ] as const)
+      await call(who, `/requests/${r.id}/${step}`);
     const sent = (await reg.get(`/requests/${r.id}`)).body;
     const due = new Date(sent.dueAt);
     // 5 working days: at least 7 calendar days minus a bit, at most 9.
@@ -190,17 +244,42 @@ describe('lifecycle requests: workflow on real Postgres', () => {
   });
 
   it('imports a certificate the CA issued for an issue request (manual connector)', async () => {
-    const r = await create({ type: 'issue', officialId: w.an, details: { subjectType: 'person', keyUri: 'pkcs11:object=an-2' } });
-    for (const [who, step] of [[w.it, 'submit'], [w.head, 'approve'], [w.it, 'send']] as const) await call(who, `/requests/${r.id}/${step}`);
-    const noPin = await call(w.it, `/requests/${r.id}/fulfil`, { certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', ca).pem });
+    const r = await create({
+      type: 'issue',
+      officialId: w.an,
+      details: { subjectType: 'person', keyUri: 'pkcs11:object=an-2' },
+    });
+    for (const [who, step] of [
+      [w.it, 'submit'],
+      [w.head, 'approve'],
+      [w.it, 'send'],
+    ] as const)
+      await call(who, `/requests/${r.id}/${step}`);
+    const noPin = await call(w.it, `/requests/${r.id}/fulfil`, {
+      certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', ca).pem,
+    });
     expect([noPin.status, noPin.body.code]).toEqual([400, 'MISSING_FIELD']);
     const bad = await call(w.it, `/requests/${r.id}/fulfil`, { certificatePem: 'junk', signingPin: '246810' });
     expect([bad.status, bad.body.code]).toEqual([400, 'MALFORMED_CERTIFICATE']);
-    const ok = await call(w.it, `/requests/${r.id}/fulfil`, { certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', ca).pem, chainPem: [ca.pem], signingPin: '246810' });
+    const ok = await call(w.it, `/requests/${r.id}/fulfil`, {
+      certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', ca).pem,
+      chainPem: [ca.pem],
+      signingPin: '246810',
+    });
     expect(ok.body.status).toBe('fulfilled');
     const issued = (await reg.get(`/certificates/${ok.body.result.certificateId}`)).body;
-    expect(issued).toMatchObject({ status: 'active', holderOfficialId: w.an, organizationId: w.unit, keyUri: 'pkcs11:object=an-2', subjectType: 'person' });
-    const auth = await reg.post('/signing-authorizations', { certificateId: issued.id, actingOfficialId: w.an, pin: '246810' });
+    expect(issued).toMatchObject({
+      status: 'active',
+      holderOfficialId: w.an,
+      organizationId: w.unit,
+      keyUri: 'pkcs11:object=an-2',
+      subjectType: 'person',
+    });
+    const auth = await reg.post('/signing-authorizations', {
+      certificateId: issued.id,
+      actingOfficialId: w.an,
+      pin: '246810',
+    });
     expect(auth.body.allowed).toBe(true);
     expect(reg.bodies.join('\n')).not.toContain('246810');
   });

@@ -9,7 +9,8 @@ describe('lifecycle hardening', () => {
   let ca: TestCert;
   let w: LifecycleWorld;
 
-  const call = async (who: Caller, path: string, body: unknown = {}) => reg.call('post', path, who).send(body as object);
+  const call = async (who: Caller, path: string, body: unknown = {}) =>
+    reg.call('post', path, who).send(body as object);
   const status = async (id: string) => (await reg.get(`/certificates/${id}`)).body.status as string;
 
   beforeAll(async () => {
@@ -25,8 +26,11 @@ describe('lifecycle hardening', () => {
   });
 
   it('cancelling one of two pending key-compromise revocations keeps the certificate suspended until the other ends', async () => {
-    const lost = (await call(w.it, '/requests', { type: 'revoke', certificateId: w.anCert, reason: 'device-lost' })).body.id;
-    const compromised = (await call(w.it, '/requests', { type: 'revoke', certificateId: w.anCert, reason: 'key-compromise' })).body.id;
+    const lost = (await call(w.it, '/requests', { type: 'revoke', certificateId: w.anCert, reason: 'device-lost' }))
+      .body.id;
+    const compromised = (
+      await call(w.it, '/requests', { type: 'revoke', certificateId: w.anCert, reason: 'key-compromise' })
+    ).body.id;
     expect((await call(w.it, `/requests/${lost}/submit`)).body.status).toBe('submitted');
     expect(await status(w.anCert)).toBe('suspended');
     expect((await call(w.it, `/requests/${compromised}/submit`)).body.status).toBe('submitted');
@@ -34,7 +38,9 @@ describe('lifecycle hardening', () => {
     expect((await call(w.it, `/requests/${lost}/cancel`)).body.status).toBe('cancelled');
     expect(await status(w.anCert)).toBe('suspended');
     // When that one is rejected too, nothing holds the suspension any more.
-    expect((await call(w.head, `/requests/${compromised}/reject`, { note: 'Không có căn cứ' })).body.status).toBe('rejected');
+    expect((await call(w.head, `/requests/${compromised}/reject`, { note: 'Không có căn cứ' })).body.status).toBe(
+      'rejected',
+    );
     expect(await status(w.anCert)).toBe('active');
   });
 
@@ -49,12 +55,21 @@ describe('lifecycle hardening', () => {
       signingPin: '555666',
     });
     expect(cert.status).toBe(201);
-    const id = (await call(w.it, '/requests', { type: 'revoke', certificateId: cert.body.id, reason: 'retirement' })).body.id;
-    for (const [who, step] of [[w.it, 'submit'], [w.head, 'approve'], [w.it, 'send']] as const) expect((await call(who, `/requests/${id}/${step}`)).status).toBe(200);
+    const id = (await call(w.it, '/requests', { type: 'revoke', certificateId: cert.body.id, reason: 'retirement' }))
+      .body.id;
+    for (const [who, step] of [
+      [w.it, 'submit'],
+      [w.head, 'approve'],
+      [w.it, 'send'],
+    ] as const)
+      expect((await call(who, `/requests/${id}/${step}`)).status).toBe(200);
     expect((await call(w.admin, `/certificates/${cert.body.id}/revoke`, { reason: 'keyCompromise' })).status).toBe(200);
     const done = await call(w.it, `/requests/${id}/fulfil`, { revokedAt: new Date().toISOString() });
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('fulfilled');
-    expect((await reg.get(`/certificates/${cert.body.id}`)).body).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+    expect((await reg.get(`/certificates/${cert.body.id}`)).body).toMatchObject({
+      status: 'revoked',
+      revocationReason: 'keyCompromise',
+    });
   });
 });

@@ -35,8 +35,12 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
 
   it('refuses an operator signing as another official (NOT_ACTING_OFFICIAL) and allows the official themselves', async () => {
     const body = { certificateId: w.anCert, actingOfficialId: w.an, pin: w.anPin };
-    expect(await authorize(body, operator('clerk', [{ role: 'clerk', organizationId: w.dept }], w.clerk))).toMatchObject({ allowed: false, code: 'NOT_ACTING_OFFICIAL' });
-    expect((await authorize(body, operator('an', [{ role: 'official', organizationId: w.dept }], w.an))).allowed).toBe(true);
+    expect(
+      await authorize(body, operator('clerk', [{ role: 'clerk', organizationId: w.dept }], w.clerk)),
+    ).toMatchObject({ allowed: false, code: 'NOT_ACTING_OFFICIAL' });
+    expect((await authorize(body, operator('an', [{ role: 'official', organizationId: w.dept }], w.an))).allowed).toBe(
+      true,
+    );
   });
 
   it('locks the certificate after 3 consecutive wrong PINs, until a recover-device request is fulfilled', async () => {
@@ -53,7 +57,11 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
 
     const created = await reg.call('post', '/requests', w.it).send({ type: 'recover-device', certificateId: w.anCert });
     const id = created.body.id;
-    for (const [who, step] of [[w.it, 'submit'], [w.head, 'approve'], [w.it, 'send']] as const) {
+    for (const [who, step] of [
+      [w.it, 'submit'],
+      [w.head, 'approve'],
+      [w.it, 'send'],
+    ] as const) {
       expect((await reg.call('post', `/requests/${id}/${step}`, who).send({})).status).toBe(200);
       expect((await authorize(right)).code).toBe('CERTIFICATE_LOCKED');
     }

@@ -10,8 +10,10 @@ import { createActiveTestToken } from '../../../test/support/token';
 import type { DemoPki } from '../../../scripts/dev/demo';
 import { loadOrCreatePki } from '../../../scripts/dev/pki-files';
 import { freePort } from '../../../test/support/ports';
+/* eslint-disable no-restricted-imports -- issue 9: the letter flow must reach a signer over HTTP, not the signer's sources */
 import { createSignerApp } from '../../signer/src/app';
 import { migrateSigner } from '../../signer/src/data-source';
+/* eslint-enable no-restricted-imports */
 import { migrateRegistry } from '../src/data-source';
 import { RunningRegistry, startRegistryOn } from './support';
 
@@ -44,13 +46,26 @@ export async function startLifecycleStack(): Promise<LifecycleStack> {
     const pki = await loadOrCreatePki(caDir);
     const internalToken = randomBytes(24).toString('hex');
     const signerPort = await freePort();
-    const reg = await startRegistryOn(db.url, internalToken, { caConnector: 'dev', devCaDir: caDir, signerUrl: `http://127.0.0.1:${signerPort}` });
+    const reg = await startRegistryOn(db.url, internalToken, {
+      caConnector: 'dev',
+      devCaDir: caDir,
+      signerUrl: `http://127.0.0.1:${signerPort}`,
+    });
     cleanups.push(() => reg.app.close());
     const pkcs11 = { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 };
     const keyStore = await Pkcs11KeyStore.open(pkcs11);
     cleanups.push(() => keyStore.close());
     const signer: NestExpressApplication = await createSignerApp(
-      { databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', internalToken, host: '127.0.0.1', port: signerPort, registryUrl: reg.url, pkcs11, maxPdfBytes: 10 * 1024 * 1024 },
+      {
+        databaseUrl: db.url,
+        redisUrl: 'redis://127.0.0.1:6379',
+        internalToken,
+        host: '127.0.0.1',
+        port: signerPort,
+        registryUrl: reg.url,
+        pkcs11,
+        maxPdfBytes: 10 * 1024 * 1024,
+      },
       { keyStore },
     );
     cleanups.push(() => signer.close());

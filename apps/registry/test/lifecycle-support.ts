@@ -48,21 +48,44 @@ const uniq = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
  * Organisations, officials, a device and certificates registered through the registry's API.
  * `chainPem` is the issuer chain of `orgCertPem` (the registry checks that a chain issued its certificate).
  */
-export async function seedWorld(reg: RunningRegistry, pki: OpenSslPki, ca: TestCert, chainPem: string[] = [ca.pem], orgCertPem?: string, orgKeyUri?: string): Promise<LifecycleWorld> {
+export async function seedWorld(
+  reg: RunningRegistry,
+  pki: OpenSslPki,
+  ca: TestCert,
+  chainPem: string[] = [ca.pem],
+  orgCertPem?: string,
+  orgKeyUri?: string,
+): Promise<LifecycleWorld> {
   const post = async (path: string, body: unknown) => {
     const res = await reg.post(path, body);
     if (res.status !== 201) throw new Error(`${path}: ${res.status} ${res.text}`);
     return res.body.id as string;
   };
   const u = uniq();
-  const dept = await post('/organizations', { code: `SNV-${u}`, name: 'Sở Nội vụ thành phố Huế', legalEntity: true, address: '06 Tôn Đức Thắng, Huế' });
-  const unit = await post('/organizations', { code: `SNV-VP-${u}`, name: 'Văn phòng Sở', parentId: dept, legalEntity: false });
+  const dept = await post('/organizations', {
+    code: `SNV-${u}`,
+    name: 'Sở Nội vụ thành phố Huế',
+    legalEntity: true,
+    address: '06 Tôn Đức Thắng, Huế',
+  });
+  const unit = await post('/organizations', {
+    code: `SNV-VP-${u}`,
+    name: 'Văn phòng Sở',
+    parentId: dept,
+    legalEntity: false,
+  });
   const other = await post('/organizations', { code: `STP-${u}`, name: 'Sở Tư pháp thành phố Huế', legalEntity: true });
   const official = (organizationId: string, fullName: string, roles?: string[]) =>
     post('/officials', { fullName, email: `${uniq()}@snv.hue.gov.vn`, title: 'Chuyên viên', organizationId, roles });
   const an = await official(unit, 'Nguyễn Văn An');
   const clerk = await official(dept, 'Lê Thị Cúc', ['official', 'clerk']);
-  const device = await post('/devices', { serialNumber: `TK-${u}`, model: 'VGCA token', organizationId: unit, holderOfficialId: an, state: 'issued' });
+  const device = await post('/devices', {
+    serialNumber: `TK-${u}`,
+    model: 'VGCA token',
+    organizationId: unit,
+    holderOfficialId: an,
+    state: 'issued',
+  });
   const anPin = '418305';
   const orgPin = '962057';
   const anCert = await post('/certificates', {

@@ -4,16 +4,28 @@ import { migrateRegistry, revertRegistry } from '../src/data-source';
 import { REGISTRY_MIGRATIONS } from '../src/migrations';
 
 /** The records half's tables; the lifecycle adds its own (checked in its tests). */
-const TABLES = ['audit_event', 'certificate', 'key_device', 'key_device_handover', 'official', 'official_signature_image', 'organization', 'organization_event', 'trust_anchor'];
+const TABLES = [
+  'audit_event',
+  'certificate',
+  'key_device',
+  'key_device_handover',
+  'official',
+  'official_signature_image',
+  'organization',
+  'organization_event',
+  'trust_anchor',
+];
 
 describe('registry migrations (real Postgres)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let c: Client;
 
   const tables = async () =>
-    (await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'registry' AND table_name <> 'registry_migrations' ORDER BY 1`)).rows.map(
-      (r) => r.table_name,
-    );
+    (
+      await c.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'registry' AND table_name <> 'registry_migrations' ORDER BY 1`,
+      )
+    ).rows.map((r) => r.table_name);
 
   beforeAll(async () => {
     db = await createTestDatabase('kyso_registry_mig');
@@ -35,15 +47,27 @@ describe('registry migrations (real Postgres)', () => {
   });
 
   it('enforces the enums, the person-holder rule and the organisation tree in the database itself', async () => {
-    const org = (await c.query(`INSERT INTO registry.organization (code, name, legal_entity) VALUES ('M1', 'm', true) RETURNING id`)).rows[0].id;
-    await expect(c.query(`INSERT INTO registry.official (full_name, email, title, organization_id, roles) VALUES ('a', 'a@b', 't', $1, '{admin}')`, [org])).rejects.toThrow(
-      /official_roles_check/,
-    );
-    await expect(c.query(`INSERT INTO registry.official (full_name, email, title, organization_id) VALUES ('a', 'a@b', 't', gen_random_uuid())`)).rejects.toThrow(
-      /foreign key/,
-    );
+    const org = (
+      await c.query(
+        `INSERT INTO registry.organization (code, name, legal_entity) VALUES ('M1', 'm', true) RETURNING id`,
+      )
+    ).rows[0].id;
     await expect(
-      c.query(`INSERT INTO registry.key_device (serial_number, model, organization_id, state) VALUES ('s', 'm', $1, 'issued')`, [org]),
+      c.query(
+        `INSERT INTO registry.official (full_name, email, title, organization_id, roles) VALUES ('a', 'a@b', 't', $1, '{admin}')`,
+        [org],
+      ),
+    ).rejects.toThrow(/official_roles_check/);
+    await expect(
+      c.query(
+        `INSERT INTO registry.official (full_name, email, title, organization_id) VALUES ('a', 'a@b', 't', gen_random_uuid())`,
+      ),
+    ).rejects.toThrow(/foreign key/);
+    await expect(
+      c.query(
+        `INSERT INTO registry.key_device (serial_number, model, organization_id, state) VALUES ('s', 'm', $1, 'issued')`,
+        [org],
+      ),
     ).rejects.toThrow(/key_device_issued_has_holder/);
     await expect(
       c.query(

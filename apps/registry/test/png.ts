@@ -25,7 +25,8 @@ export function makePng(opts: { width: number; height: number; colorType: 0 | 2 
   const raw = Buffer.concat(Array.from({ length: opts.height }, () => row));
   const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)];
   if (opts.colorType === 3) parts.push(chunk('PLTE', Buffer.from([0, 0, 0, 255, 255, 255])));
-  if (opts.tRNS) parts.push(chunk('tRNS', opts.colorType === 3 ? Buffer.from([0]) : Buffer.alloc(opts.colorType === 2 ? 6 : 2)));
+  if (opts.tRNS)
+    parts.push(chunk('tRNS', opts.colorType === 3 ? Buffer.from([0]) : Buffer.alloc(opts.colorType === 2 ? 6 : 2)));
   parts.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);
 }

@@ -35,7 +35,10 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('refuses a wrong internal token', async () => {
-      const res = await request(reg.app.getHttpServer()).post('/signing-authorizations').set('x-kyso-internal-token', 'x'.repeat(40)).send({});
+      const res = await request(reg.app.getHttpServer())
+        .post('/signing-authorizations')
+        .set('x-kyso-internal-token', 'x'.repeat(40))
+        .send({});
       expect(res.status).toBe(401);
     });
 
@@ -51,7 +54,11 @@ describe('registry API (real Postgres, in-process app)', () => {
 
   describe('organisations and officials', () => {
     it('creates an organisation and a child unit, and reads them back', async () => {
-      const parent = await reg.post('/organizations', { code: '000.00.00.H29', name: 'UBND tỉnh Hà Nam', legalEntity: true });
+      const parent = await reg.post('/organizations', {
+        code: '000.00.00.H29',
+        name: 'UBND tỉnh Hà Nam',
+        legalEntity: true,
+      });
       expect(parent.status).toBe(201);
       const child = await reg.post('/organizations', {
         code: '000.00.31.H29',
@@ -61,7 +68,12 @@ describe('registry API (real Postgres, in-process app)', () => {
         legalEntity: true,
       });
       expect(child.status).toBe(201);
-      expect(child.body).toMatchObject({ code: '000.00.31.H29', parentId: parent.body.id, address: 'Phủ Lý, Hà Nam', legalEntity: true });
+      expect(child.body).toMatchObject({
+        code: '000.00.31.H29',
+        parentId: parent.body.id,
+        address: 'Phủ Lý, Hà Nam',
+        legalEntity: true,
+      });
       orgId = child.body.id;
       const got = await reg.get(`/organizations/${orgId}`);
       expect(got.body.name).toBe('Sở Thông tin và Truyền thông tỉnh Hà Nam');
@@ -76,7 +88,12 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('refuses an unknown parent with 422 ORGANIZATION_NOT_FOUND', async () => {
-      const res = await reg.post('/organizations', { code: 'X1', name: 'x', legalEntity: false, parentId: '00000000-0000-4000-8000-000000000000' });
+      const res = await reg.post('/organizations', {
+        code: 'X1',
+        name: 'x',
+        legalEntity: false,
+        parentId: '00000000-0000-4000-8000-000000000000',
+      });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('ORGANIZATION_NOT_FOUND');
     });
@@ -90,25 +107,53 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('creates an official with the official role always included', async () => {
-      const res = await reg.post('/officials', { fullName: 'Nguyễn Văn An', email: 'an.nv@hanam.gov.vn', title: 'Giám đốc', organizationId: orgId });
+      const res = await reg.post('/officials', {
+        fullName: 'Nguyễn Văn An',
+        email: 'an.nv@hanam.gov.vn',
+        title: 'Giám đốc',
+        organizationId: orgId,
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ fullName: 'Nguyễn Văn An', roles: ['official'], employmentStatus: 'active', organizationId: orgId });
+      expect(res.body).toMatchObject({
+        fullName: 'Nguyễn Văn An',
+        roles: ['official'],
+        employmentStatus: 'active',
+        organizationId: orgId,
+      });
       officialId = res.body.id;
-      const clerk = await reg.post('/officials', { fullName: 'Trần Thị Bình', email: 'binh@hanam.gov.vn', title: 'Văn thư', organizationId: orgId, roles: ['clerk'] });
+      const clerk = await reg.post('/officials', {
+        fullName: 'Trần Thị Bình',
+        email: 'binh@hanam.gov.vn',
+        title: 'Văn thư',
+        organizationId: orgId,
+        roles: ['clerk'],
+      });
       expect(clerk.body.roles).toEqual(['official', 'clerk']);
       const list = await reg.get(`/officials?organizationId=${orgId}`);
       expect(list.body).toHaveLength(2);
     });
 
     it('refuses invalid official fields with INVALID_FIELD', async () => {
-      const res = await reg.post('/officials', { fullName: 'X', email: 'not-an-email', title: 'T', organizationId: orgId, roles: ['admin'] });
+      const res = await reg.post('/officials', {
+        fullName: 'X',
+        email: 'not-an-email',
+        title: 'T',
+        organizationId: orgId,
+        roles: ['admin'],
+      });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('INVALID_FIELD');
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'roles']);
     });
 
     it('answers a malformed id with 400 INVALID_ID and an unknown one with 404', async () => {
-      for (const path of ['/organizations/abc', '/officials/1', "/certificates/1'or'1", '/devices/x', '/trust-anchors/x']) {
+      for (const path of [
+        '/organizations/abc',
+        '/officials/1',
+        "/certificates/1'or'1",
+        '/devices/x',
+        '/trust-anchors/x',
+      ]) {
         const res = await reg.get(path);
         expect(res.status).toBe(400);
         expect(res.body.code).toBe('INVALID_ID');
@@ -122,7 +167,12 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('answers an id in a body that is not a UUID with INVALID_ID', async () => {
-      const res = await reg.post('/officials', { fullName: 'X', email: 'x@y.vn', title: 'T', organizationId: 'not-a-uuid' });
+      const res = await reg.post('/officials', {
+        fullName: 'X',
+        email: 'x@y.vn',
+        title: 'T',
+        organizationId: 'not-a-uuid',
+      });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('INVALID_ID');
     });
@@ -130,7 +180,13 @@ describe('registry API (real Postgres, in-process app)', () => {
 
   describe('key devices', () => {
     it('registers an issued device and refuses a duplicate serial number', async () => {
-      const body = { serialNumber: 'EPASS-0001', model: 'ePass2003', organizationId: orgId, holderOfficialId: officialId, state: 'issued' };
+      const body = {
+        serialNumber: 'EPASS-0001',
+        model: 'ePass2003',
+        organizationId: orgId,
+        holderOfficialId: officialId,
+        state: 'issued',
+      };
       const res = await reg.post('/devices', body);
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ serialNumber: 'EPASS-0001', state: 'issued', holderOfficialId: officialId });
@@ -138,10 +194,20 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('refuses an issued device without holder and an unknown state', async () => {
-      const noHolder = await reg.post('/devices', { serialNumber: 'EPASS-0002', model: 'm', organizationId: orgId, state: 'issued' });
+      const noHolder = await reg.post('/devices', {
+        serialNumber: 'EPASS-0002',
+        model: 'm',
+        organizationId: orgId,
+        state: 'issued',
+      });
       expect(noHolder.status).toBe(400);
       expect(noHolder.body.code).toBe('INVALID_FIELD');
-      const badState = await reg.post('/devices', { serialNumber: 'EPASS-0003', model: 'm', organizationId: orgId, state: 'borrowed' });
+      const badState = await reg.post('/devices', {
+        serialNumber: 'EPASS-0003',
+        model: 'm',
+        organizationId: orgId,
+        state: 'borrowed',
+      });
       expect(badState.body.code).toBe('INVALID_FIELD');
     });
   });
@@ -184,7 +250,9 @@ describe('registry API (real Postgres, in-process app)', () => {
         sha256: parsed.sha256Hex,
       });
       expect(Certificate.parse(res.body.certificatePem).sha256Hex).toBe(parsed.sha256Hex);
-      expect(res.body.chainPem.map((p: string) => Certificate.parse(p).sha256Hex)).toEqual([Certificate.parse(root.pem).sha256Hex]);
+      expect(res.body.chainPem.map((p: string) => Certificate.parse(p).sha256Hex)).toEqual([
+        Certificate.parse(root.pem).sha256Hex,
+      ]);
       certId = res.body.id;
     });
 
@@ -226,13 +294,21 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('requires an organisation for every certificate', async () => {
-      const res = await register({ certificatePem: pki.leaf('/CN=org', root).pem, subjectType: 'organization', organizationId: undefined });
+      const res = await register({
+        certificatePem: pki.leaf('/CN=org', root).pem,
+        subjectType: 'organization',
+        organizationId: undefined,
+      });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('MISSING_FIELD');
     });
 
     it('refuses a PIN shorter than 4 characters and a key that is not a PKCS#11 URI', async () => {
-      const res = await register({ certificatePem: pki.leaf('/CN=short', root).pem, signingPin: '12', keyUri: 'file:///tmp/key.pem' });
+      const res = await register({
+        certificatePem: pki.leaf('/CN=short', root).pem,
+        signingPin: '12',
+        keyUri: 'file:///tmp/key.pem',
+      });
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['keyUri', 'signingPin']);
     });
@@ -246,7 +322,10 @@ describe('registry API (real Postgres, in-process app)', () => {
     it('reads expired once notAfter has passed, whatever is stored', async () => {
       const c = new Client({ connectionString: reg.databaseUrl });
       await c.connect();
-      await c.query(`UPDATE registry.certificate SET not_before = now() - interval '2 days', not_after = now() - interval '1 day' WHERE id = $1`, [certId]);
+      await c.query(
+        `UPDATE registry.certificate SET not_before = now() - interval '2 days', not_after = now() - interval '1 day' WHERE id = $1`,
+        [certId],
+      );
       await c.end();
       const res = await reg.get(`/certificates/${certId}`);
       expect(res.body.status).toBe('expired');
@@ -257,7 +336,11 @@ describe('registry API (real Postgres, in-process app)', () => {
     it('accepts a CA certificate with its SHA-256 fingerprint, and lists it', async () => {
       const res = await reg.post('/trust-anchors', { name: 'Kyso Test Root', certificatePem: root.pem });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ name: 'Kyso Test Root', sha256: Certificate.parse(root.pem).sha256Hex, subject: 'CN=Kyso Test Root, O=Kyso Test, C=VN' });
+      expect(res.body).toMatchObject({
+        name: 'Kyso Test Root',
+        sha256: Certificate.parse(root.pem).sha256Hex,
+        subject: 'CN=Kyso Test Root, O=Kyso Test, C=VN',
+      });
       const list = await reg.get('/trust-anchors');
       expect(list.body).toHaveLength(1);
       expect(Certificate.parse(list.body[0].certificatePem).sha256Hex).toBe(res.body.sha256);
@@ -265,7 +348,10 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('accepts a self-signed certificate that is not a CA', async () => {
-      const res = await reg.post('/trust-anchors', { name: 'directly trusted', certificatePem: pki.leaf('/CN=Self Signed').pem });
+      const res = await reg.post('/trust-anchors', {
+        name: 'directly trusted',
+        certificatePem: pki.leaf('/CN=Self Signed').pem,
+      });
       expect(res.status).toBe(201);
     });
 
@@ -276,8 +362,12 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('refuses the same anchor twice and malformed input', async () => {
-      expect((await reg.post('/trust-anchors', { name: 'again', certificatePem: root.pem })).body.code).toBe('TRUST_ANCHOR_EXISTS');
-      expect((await reg.post('/trust-anchors', { name: 'junk', certificatePem: 'junk' })).body.code).toBe('MALFORMED_CERTIFICATE');
+      expect((await reg.post('/trust-anchors', { name: 'again', certificatePem: root.pem })).body.code).toBe(
+        'TRUST_ANCHOR_EXISTS',
+      );
+      expect((await reg.post('/trust-anchors', { name: 'junk', certificatePem: 'junk' })).body.code).toBe(
+        'MALFORMED_CERTIFICATE',
+      );
       expect((await reg.post('/trust-anchors', { certificatePem: root.pem })).body.code).toBe('MISSING_FIELD');
     });
   });
@@ -288,10 +378,19 @@ describe('registry API (real Postgres, in-process app)', () => {
     for (const body of reg.bodies) expect(body).not.toContain(PIN);
   });
 
-  it('documents every endpoint for the gateway\'s OpenAPI document', () => {
+  it("documents every endpoint for the gateway's OpenAPI document", () => {
     const doc = SwaggerModule.createDocument(reg.app, new DocumentBuilder().setTitle('registry').build());
     expect(Object.keys(doc.paths).sort()).toEqual(
-      expect.arrayContaining(['/certificates', '/certificates/{id}', '/devices', '/officials', '/organizations', '/signing-authorizations', '/trust-anchors', '/health/ready']),
+      expect.arrayContaining([
+        '/certificates',
+        '/certificates/{id}',
+        '/devices',
+        '/officials',
+        '/organizations',
+        '/signing-authorizations',
+        '/trust-anchors',
+        '/health/ready',
+      ]),
     );
     expect(JSON.stringify(doc.paths['/certificates'].post)).toContain('CERTIFICATE_EXISTS');
   });

@@ -19,9 +19,21 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
   let orgCert: string;
 
   const official = async (organizationId: string, fullName: string, roles?: string[]) =>
-    (await reg.post('/officials', { fullName, email: `${Math.random().toString(36).slice(2)}@hanam.gov.vn`, title: 'Chuyên viên', organizationId, roles })).body.id as string;
+    (
+      await reg.post('/officials', {
+        fullName,
+        email: `${Math.random().toString(36).slice(2)}@hanam.gov.vn`,
+        title: 'Chuyên viên',
+        organizationId,
+        roles,
+      })
+    ).body.id as string;
   const certificate = async (body: Record<string, unknown>) => {
-    const res = await reg.post('/certificates', { chainPem: [ca.pem], keyUri: 'pkcs11:token=kyso-test;object=k', ...body });
+    const res = await reg.post('/certificates', {
+      chainPem: [ca.pem],
+      keyUri: 'pkcs11:token=kyso-test;object=k',
+      ...body,
+    });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
@@ -45,13 +57,25 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
     ca = pki.ca('Kyso Test Government CA');
     reg = await startRegistry();
     org = (await reg.post('/organizations', { code: 'H29.31', name: 'Sở TT&TT Hà Nam', legalEntity: true })).body.id;
-    otherOrg = (await reg.post('/organizations', { code: 'H29.32', name: 'Sở Tư pháp Hà Nam', legalEntity: true })).body.id;
+    otherOrg = (await reg.post('/organizations', { code: 'H29.32', name: 'Sở Tư pháp Hà Nam', legalEntity: true })).body
+      .id;
     an = await official(org, 'Nguyễn Văn An');
     binh = await official(org, 'Lê Văn Bình');
     clerk = await official(org, 'Trần Thị Cúc', ['official', 'clerk']);
     otherClerk = await official(otherOrg, 'Phạm Thị Dung', ['clerk']);
-    anCert = await certificate({ certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An', ca).pem, subjectType: 'person', holderOfficialId: an, organizationId: org, signingPin: AN_PIN });
-    orgCert = await certificate({ certificatePem: pki.leaf('/C=VN/O=Sở TT&TT Hà Nam', ca).pem, subjectType: 'organization', organizationId: org, signingPin: ORG_PIN });
+    anCert = await certificate({
+      certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An', ca).pem,
+      subjectType: 'person',
+      holderOfficialId: an,
+      organizationId: org,
+      signingPin: AN_PIN,
+    });
+    orgCert = await certificate({
+      certificatePem: pki.leaf('/C=VN/O=Sở TT&TT Hà Nam', ca).pem,
+      subjectType: 'organization',
+      organizationId: org,
+      signingPin: ORG_PIN,
+    });
   });
 
   afterAll(async () => {
@@ -62,13 +86,23 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
   it('allows the holder with the right PIN and returns the certificate view', async () => {
     const res = await authorize(anCert, an, AN_PIN);
     expect(res.allowed).toBe(true);
-    expect(res.certificate).toMatchObject({ id: anCert, status: 'active', holderOfficialId: an, subjectType: 'person' });
+    expect(res.certificate).toMatchObject({
+      id: anCert,
+      status: 'active',
+      holderOfficialId: an,
+      subjectType: 'person',
+    });
     expect(res.certificate.certificatePem).toContain('BEGIN CERTIFICATE');
     expect(res.certificate).not.toHaveProperty('signingPinHash');
   });
 
   it('refuses a wrong PIN with WRONG_PIN and its Vietnamese message', async () => {
-    expect(await authorize(anCert, an, '000000')).toEqual({ allowed: false, code: 'WRONG_PIN', message: 'The PIN is wrong.', messageVi: 'Mã PIN không đúng.' });
+    expect(await authorize(anCert, an, '000000')).toEqual({
+      allowed: false,
+      code: 'WRONG_PIN',
+      message: 'The PIN is wrong.',
+      messageVi: 'Mã PIN không đúng.',
+    });
   });
 
   it("refuses someone else's personal certificate, even with the right PIN", async () => {
@@ -86,7 +120,10 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
   });
 
   it('refuses the organisation certificate to a clerk of another organisation', async () => {
-    expect(await authorize(orgCert, otherClerk, ORG_PIN)).toMatchObject({ allowed: false, code: 'NOT_CERTIFICATE_HOLDER' });
+    expect(await authorize(orgCert, otherClerk, ORG_PIN)).toMatchObject({
+      allowed: false,
+      code: 'NOT_CERTIFICATE_HOLDER',
+    });
   });
 
   it('refuses unknown certificate and unknown official', async () => {
@@ -107,20 +144,47 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
 
   it('refuses an official no longer in service', async () => {
     const left = await official(org, 'Hoàng Văn Em');
-    const cert = await certificate({ certificatePem: pki.leaf('/CN=Hoàng Văn Em', ca).pem, subjectType: 'person', holderOfficialId: left, organizationId: org, signingPin: '1111' });
+    const cert = await certificate({
+      certificatePem: pki.leaf('/CN=Hoàng Văn Em', ca).pem,
+      subjectType: 'person',
+      holderOfficialId: left,
+      organizationId: org,
+      signingPin: '1111',
+    });
     await sql(`UPDATE registry.official SET employment_status = 'retired' WHERE id = $1`, [left]);
     expect(await authorize(cert, left, '1111')).toMatchObject({ allowed: false, code: 'OFFICIAL_NOT_ACTIVE' });
   });
 
   it.each([
-    ['revoked', `status = 'revoked', revoked_at = now(), revocation_reason = 'keyCompromise'`, 'revoked', 'Chứng thư số đã bị thu hồi'],
+    [
+      'revoked',
+      `status = 'revoked', revoked_at = now(), revocation_reason = 'keyCompromise'`,
+      'revoked',
+      'Chứng thư số đã bị thu hồi',
+    ],
     ['suspended', `status = 'suspended'`, 'suspended', 'Chứng thư số đang bị tạm dừng'],
-    ['expired', `not_before = now() - interval '2 years', not_after = now() - interval '1 day'`, 'expired', 'Chứng thư số đã hết hạn'],
-    ['not yet valid', `not_before = now() + interval '1 day', not_after = now() + interval '1 year'`, 'not-yet-valid', 'chưa đến thời điểm có hiệu lực'],
+    [
+      'expired',
+      `not_before = now() - interval '2 years', not_after = now() - interval '1 day'`,
+      'expired',
+      'Chứng thư số đã hết hạn',
+    ],
+    [
+      'not yet valid',
+      `not_before = now() + interval '1 day', not_after = now() + interval '1 year'`,
+      'not-yet-valid',
+      'chưa đến thời điểm có hiệu lực',
+    ],
   ])('refuses a %s certificate with CERTIFICATE_NOT_ACTIVE', async (name, set, certificateStatus, vi) => {
     const holder = await official(org, `Người ký ${name}`);
     const pin = '2468';
-    const cert = await certificate({ certificatePem: pki.leaf(`/CN=${name}`, ca).pem, subjectType: 'person', holderOfficialId: holder, organizationId: org, signingPin: pin });
+    const cert = await certificate({
+      certificatePem: pki.leaf(`/CN=${name}`, ca).pem,
+      subjectType: 'person',
+      holderOfficialId: holder,
+      organizationId: org,
+      signingPin: pin,
+    });
     expect((await authorize(cert, holder, pin)).allowed).toBe(true);
     await sql(`UPDATE registry.certificate SET ${set} WHERE id = $1`, [cert]);
     const res = await authorize(cert, holder, pin);

@@ -30,7 +30,26 @@ export class OpenSslPki {
   ca(cn: string, days = 365): TestCert {
     const k = this.path('key');
     const c = this.path('pem');
-    this.openssl(['req', '-x509', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-out', c, '-subj', `/C=VN/O=Kyso Test/CN=${cn}`, '-days', String(days), '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    this.openssl([
+      'req',
+      '-x509',
+      '-utf8',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      k,
+      '-out',
+      c,
+      '-subj',
+      `/C=VN/O=Kyso Test/CN=${cn}`,
+      '-days',
+      String(days),
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
   }
 
@@ -41,9 +60,31 @@ export class OpenSslPki {
     const c = this.path('pem');
     const ext = this.path('ext');
     writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
-    this.openssl(['req', '-new', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-out', csr, '-subj', subject]);
+    this.openssl([
+      'req',
+      '-new',
+      '-utf8',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      k,
+      '-out',
+      csr,
+      '-subj',
+      subject,
+    ]);
     const signWith = issuer
-      ? ['-CA', this.write('pem', issuer.pem), '-CAkey', this.write('key', issuer.keyPem), '-set_serial', `0x${Date.now().toString(16)}${this.n}`]
+      ? [
+          '-CA',
+          this.write('pem', issuer.pem),
+          '-CAkey',
+          this.write('key', issuer.keyPem),
+          '-set_serial',
+          `0x${Date.now().toString(16)}${this.n}`,
+        ]
       : ['-signkey', k];
     this.openssl(['x509', '-req', '-in', csr, ...signWith, '-days', String(days), '-extfile', ext, '-out', c]);
     return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
@@ -53,7 +94,26 @@ export class OpenSslPki {
   caNamed(subject: string): TestCert {
     const k = this.path('key');
     const c = this.path('pem');
-    this.openssl(['req', '-x509', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', k, '-out', c, '-subj', subject, '-days', '365', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    this.openssl([
+      'req',
+      '-x509',
+      '-utf8',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      k,
+      '-out',
+      c,
+      '-subj',
+      subject,
+      '-days',
+      '365',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
   }
 
@@ -62,10 +122,30 @@ export class OpenSslPki {
     const k = this.write('key', keyPem);
     const csr = this.path('csr');
     const c = this.path('pem');
-    const ext = this.write('ext', 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+    const ext = this.write(
+      'ext',
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n',
+    );
     this.openssl(['req', '-new', '-utf8', '-key', k, '-out', csr, '-subj', subject]);
     const serial = `0x${Date.now().toString(16)}${this.n}`;
-    this.openssl(['x509', '-req', '-in', csr, '-CA', this.write('pem', issuer.pem), '-CAkey', this.write('key', issuer.keyPem), '-set_serial', serial, '-days', String(days), '-extfile', ext, '-out', c]);
+    this.openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      this.write('pem', issuer.pem),
+      '-CAkey',
+      this.write('key', issuer.keyPem),
+      '-set_serial',
+      serial,
+      '-days',
+      String(days),
+      '-extfile',
+      ext,
+      '-out',
+      c,
+    ]);
     return readFileSync(c, 'utf8');
   }
 
@@ -119,8 +199,19 @@ export async function startRegistry(over: Partial<RegistryConfig> = {}): Promise
 }
 
 /** The registry app on a database already migrated (e.g. shared with the signer), with the given token. */
-export async function startRegistryOn(databaseUrl: string, token: string, over: Partial<RegistryConfig>): Promise<RunningRegistry & { url: string }> {
-  const app = await createRegistryApp({ databaseUrl, internalToken: token, host: '127.0.0.1', port: 0, dataKey: randomBytes(32).toString('base64'), ...over });
+export async function startRegistryOn(
+  databaseUrl: string,
+  token: string,
+  over: Partial<RegistryConfig>,
+): Promise<RunningRegistry & { url: string }> {
+  const app = await createRegistryApp({
+    databaseUrl,
+    internalToken: token,
+    host: '127.0.0.1',
+    port: 0,
+    dataKey: randomBytes(32).toString('base64'),
+    ...over,
+  });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const server = app.getHttpServer();
@@ -135,8 +226,20 @@ export async function startRegistryOn(databaseUrl: string, token: string, over: 
     databaseUrl,
     bodies,
     get: async (path) => seen(await request(server).get(path).set(INTERNAL_TOKEN_HEADER, token)),
-    post: async (path, body) => seen(await request(server).post(path).set(INTERNAL_TOKEN_HEADER, token).send(body as object)),
-    patch: async (path, body) => seen(await request(server).patch(path).set(INTERNAL_TOKEN_HEADER, token).send(body as object)),
+    post: async (path, body) =>
+      seen(
+        await request(server)
+          .post(path)
+          .set(INTERNAL_TOKEN_HEADER, token)
+          .send(body as object),
+      ),
+    patch: async (path, body) =>
+      seen(
+        await request(server)
+          .patch(path)
+          .set(INTERNAL_TOKEN_HEADER, token)
+          .send(body as object),
+      ),
     del: async (path) => seen(await request(server).delete(path).set(INTERNAL_TOKEN_HEADER, token)),
     call: (method, path, caller) => {
       const r = request(server)[method](path).set(INTERNAL_TOKEN_HEADER, token);

@@ -12,7 +12,12 @@ describe('signerConfigFromEnv', () => {
     process.env = { ...base };
     const c = signerConfigFromEnv();
     expect(c).toMatchObject({ port: 3001, registryUrl: 'http://127.0.0.1:3003', maxPdfBytes: 50 * 1024 * 1024 });
-    expect(c.pkcs11).toEqual({ modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'kyso-dev', pin: '123456', poolSize: 4 });
+    expect(c.pkcs11).toEqual({
+      modulePath: '/usr/lib/softhsm/libsofthsm2.so',
+      tokenLabel: 'kyso-dev',
+      pin: '123456',
+      poolSize: 4,
+    });
   });
 
   it('fails fast without a token PIN or with a bad pool size', () => {

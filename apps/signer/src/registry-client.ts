@@ -17,7 +17,11 @@ export type SigningAuthorization =
 /** Port: asks the registry whether this official may sign with this certificate and PIN. */
 export abstract class RegistryClient {
   /** `caller` is who the gateway says is asking (system or operator): the registry's rules depend on it. */
-  abstract authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, requestId?: string, caller?: Caller): Promise<SigningAuthorization>;
+  abstract authorize(
+    req: { certificateId: string; actingOfficialId: string; pin: string },
+    requestId?: string,
+    caller?: Caller,
+  ): Promise<SigningAuthorization>;
 }
 
 export class HttpRegistryClient extends RegistryClient {
@@ -25,7 +29,11 @@ export class HttpRegistryClient extends RegistryClient {
     super();
   }
 
-  authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, requestId?: string, caller?: Caller): Promise<SigningAuthorization> {
+  authorize(
+    req: { certificateId: string; actingOfficialId: string; pin: string },
+    requestId?: string,
+    caller?: Caller,
+  ): Promise<SigningAuthorization> {
     return this.client.json<SigningAuthorization>('POST', '/signing-authorizations', req, { requestId, caller });
   }
 }

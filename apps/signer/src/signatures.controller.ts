@@ -1,7 +1,25 @@
-import { Body, Controller, HttpCode, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, Caller, CallerParam, PROBLEM_CONTENT_TYPE, ProblemError, REQUEST_ID_HEADER, unavailable } from '@kyso/common';
+import {
+  badRequest,
+  Caller,
+  CallerParam,
+  PROBLEM_CONTENT_TYPE,
+  ProblemError,
+  REQUEST_ID_HEADER,
+  unavailable,
+} from '@kyso/common';
 import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/common/sign-pdf-form';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
@@ -12,7 +30,12 @@ import { Refusal, SigningService } from './signing.service';
 const problem = (status: number, code: string, title: string) => ({
   status,
   description: title,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: { type: 'object' }, example: { type: `https://kyso.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, code } } },
+  content: {
+    [PROBLEM_CONTENT_TYPE]: {
+      schema: { type: 'object' },
+      example: { type: `https://kyso.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, code },
+    },
+  },
 });
 
 function refusalProblem(r: Refusal): ProblemError {
@@ -22,7 +45,11 @@ function refusalProblem(r: Refusal): ProblemError {
     case 'INVALID_PDF':
       return new ProblemError(422, 'INVALID_PDF', 'Unprocessable content', r.detail, { reason: r.reason });
     case 'SIGNING_NOT_ALLOWED':
-      return new ProblemError(403, 'SIGNING_NOT_ALLOWED', 'Forbidden', r.message, { reason: r.reason, message: r.message, messageVi: r.messageVi });
+      return new ProblemError(403, 'SIGNING_NOT_ALLOWED', 'Forbidden', r.message, {
+        reason: r.reason,
+        message: r.message,
+        messageVi: r.messageVi,
+      });
     case 'KEY_CERTIFICATE_MISMATCH':
     case 'KEY_NOT_FOUND':
     case 'CERTIFICATE_CHAIN_INVALID':
@@ -32,7 +59,11 @@ function refusalProblem(r: Refusal): ProblemError {
 
 /** Token trouble is the service's, not the caller's: 503, try again. */
 function tokenProblem(e: unknown): unknown {
-  if (isKeyStoreError(e, 'TOKEN_UNAVAILABLE') || isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') || isKeyStoreError(e, 'STORE_CLOSED')) {
+  if (
+    isKeyStoreError(e, 'TOKEN_UNAVAILABLE') ||
+    isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') ||
+    isKeyStoreError(e, 'STORE_CLOSED')
+  ) {
     return unavailable(e.code, e.message);
   }
   return e;
@@ -46,12 +77,22 @@ export class SignaturesController {
   @Post('pdf')
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
-  @ApiOperation({ summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token' })
+  @ApiOperation({
+    summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token',
+  })
   @ApiSignPdfForm({ okDescription: 'The signed PDF' })
   @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
   @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
-  @ApiResponse(problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'))
-  @ApiResponse(problem(409, 'KEY_CERTIFICATE_MISMATCH', 'The token key does not match the certificate (or CERTIFICATE_CHAIN_INVALID: the registered chain did not issue it)'))
+  @ApiResponse(
+    problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'),
+  )
+  @ApiResponse(
+    problem(
+      409,
+      'KEY_CERTIFICATE_MISMATCH',
+      'The token key does not match the certificate (or CERTIFICATE_CHAIN_INVALID: the registered chain did not issue it)',
+    ),
+  )
   @ApiResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The PDF exceeds the size limit'))
   @ApiResponse(problem(422, 'INVALID_PDF', 'Not a PDF the signer can update: see reason'))
   @ApiResponse(problem(503, 'TOKEN_UNAVAILABLE', 'The token or the registry is unavailable'))
@@ -65,7 +106,9 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    const result = await this.signing.signPdf({ pdf: file.buffer, ...fields, requestId, caller }).catch((e) => Promise.reject(tokenProblem(e)));
+    const result = await this.signing
+      .signPdf({ pdf: file.buffer, ...fields, requestId, caller })
+      .catch((e) => Promise.reject(tokenProblem(e)));
     if (result.outcome === 'refused') throw refusalProblem(result.refusal);
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     res.setHeader(REQUEST_ID_HEADER, requestId);

@@ -61,7 +61,10 @@ export class SignerModule {
         SignerResources,
         SigningService,
         { provide: PdfEngine, useValue: opts.pdfEngine },
-        { provide: RegistryClient, useValue: new HttpRegistryClient(new InternalClient(opts.registryUrl, opts.internalToken, 10_000)) },
+        {
+          provide: RegistryClient,
+          useValue: new HttpRegistryClient(new InternalClient(opts.registryUrl, opts.internalToken, 10_000)),
+        },
         { provide: SignatureEvents, useValue: new TypeOrmSignatureEvents(opts.dataSource) },
         { provide: KEY_STORE, useValue: opts.keyStore },
         { provide: CLOCK, useValue: opts.clock },

@@ -13,7 +13,11 @@ describe('parseSignPdfFields', () => {
   };
 
   it('accepts the required fields, with level B-B or none', () => {
-    expect(parseSignPdfFields({ ...base, reason: 'Phê duyệt' })).toEqual({ ...base, reason: 'Phê duyệt', location: undefined });
+    expect(parseSignPdfFields({ ...base, reason: 'Phê duyệt' })).toEqual({
+      ...base,
+      reason: 'Phê duyệt',
+      location: undefined,
+    });
     expect(codeOf({ ...base, level: 'B-B' })).toBe('ok');
   });
 

@@ -33,13 +33,16 @@ export type Refusal =
   | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
   | { code: 'KEY_NOT_FOUND'; detail: string };
 
-export type SignPdfResult = { outcome: 'signed'; signatureId: string; pdf: Uint8Array } | { outcome: 'refused'; eventId: string; refusal: Refusal };
+export type SignPdfResult =
+  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array }
+  | { outcome: 'refused'; eventId: string; refusal: Refusal };
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Canonical SPKI DER through node:crypto, so two encodings of one key compare equal. */
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  const norm = (k: Uint8Array) => createPublicKey({ key: Buffer.from(k), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
+  const norm = (k: Uint8Array) =>
+    createPublicKey({ key: Buffer.from(k), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
   try {
     return norm(a).equals(norm(b));
   } catch {
@@ -56,7 +59,8 @@ function issuerChainProblem(cert: Certificate, chain: Certificate[]): string | u
   let child = cert;
   for (const [i, issuer] of chain.entries()) {
     const problems = [...checkNameChaining(child, issuer, i), ...checkSignature(child, issuer, i)];
-    if (problems.length) return `Chain certificate ${i} did not issue ${i === 0 ? 'the certificate' : `chain certificate ${i - 1}`} (${problems.map((p) => p.code).join(', ')})`;
+    if (problems.length)
+      return `Chain certificate ${i} did not issue ${i === 0 ? 'the certificate' : `chain certificate ${i - 1}`} (${problems.map((p) => p.code).join(', ')})`;
     child = issuer;
   }
   return undefined;
@@ -100,7 +104,11 @@ export class SigningService {
       await this.pdfEngine.checkStructure(input.pdf);
     } catch (e) {
       if (!(e instanceof PkiFormatError)) throw e;
-      return refuse(e.code === 'EMPTY_FILE' ? { code: 'EMPTY_FILE', detail: e.message } : { code: 'INVALID_PDF', reason: e.code, detail: e.message });
+      return refuse(
+        e.code === 'EMPTY_FILE'
+          ? { code: 'EMPTY_FILE', detail: e.message }
+          : { code: 'INVALID_PDF', reason: e.code, detail: e.message },
+      );
     }
 
     const auth = await this.registry.authorize(
@@ -109,7 +117,12 @@ export class SigningService {
       input.caller,
     );
     if (!auth.allowed) {
-      return refuse({ code: 'SIGNING_NOT_ALLOWED', reason: auth.code, message: auth.message, messageVi: auth.messageVi });
+      return refuse({
+        code: 'SIGNING_NOT_ALLOWED',
+        reason: auth.code,
+        message: auth.message,
+        messageVi: auth.messageVi,
+      });
     }
 
     let certificate: Certificate;
@@ -118,16 +131,28 @@ export class SigningService {
       certificate = Certificate.parse(auth.certificate.certificatePem);
       chain = (auth.certificate.chainPem ?? []).map((pem) => Certificate.parse(pem));
     } catch (e) {
-      throw new ProblemError(502, 'DEPENDENCY_ERROR', 'Bad gateway', `The registry sent an unreadable certificate: ${(e as Error).message}`);
+      throw new ProblemError(
+        502,
+        'DEPENDENCY_ERROR',
+        'Bad gateway',
+        `The registry sent an unreadable certificate: ${(e as Error).message}`,
+      );
     }
     const serial = certificate.serialNumberHex;
     const chainProblem = issuerChainProblem(certificate, chain);
     if (chainProblem) return refuse({ code: 'CERTIFICATE_CHAIN_INVALID', detail: chainProblem }, serial);
     const ref = { uri: auth.certificate.keyUri };
     const key = await this.findKey(ref.uri);
-    if (!key) return refuse({ code: 'KEY_NOT_FOUND', detail: `The token holds no key ${ref.uri} for this certificate` }, serial);
+    if (!key)
+      return refuse(
+        { code: 'KEY_NOT_FOUND', detail: `The token holds no key ${ref.uri} for this certificate` },
+        serial,
+      );
     if (!sameKey(key.publicKeySpki, certificate.publicKeySpki)) {
-      return refuse({ code: 'KEY_CERTIFICATE_MISMATCH', detail: `The key ${ref.uri} does not belong to certificate ${serial}` }, serial);
+      return refuse(
+        { code: 'KEY_CERTIFICATE_MISMATCH', detail: `The key ${ref.uri} does not belong to certificate ${serial}` },
+        serial,
+      );
     }
 
     const signingTime = this.now();
@@ -143,7 +168,8 @@ export class SigningService {
       });
     } catch (e) {
       // e.g. an existing field of the same name, or a structure signPdf cannot update.
-      if (e instanceof PkiFormatError) return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
+      if (e instanceof PkiFormatError)
+        return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
       throw e;
     }
     const signatureId = randomUUID();

@@ -31,16 +31,23 @@ export async function startRegistryStub(internalToken: string, certificates: Stu
     };
     if (req.method === 'GET' && req.url === '/health') return send(200, { status: 'ok' });
     if (req.headers['x-kyso-internal-token'] !== internalToken) {
-      return send(401, { type: 'about:blank', title: 'Unauthorized', status: 401, code: 'INTERNAL_CREDENTIAL_REQUIRED' }, 'application/problem+json');
+      return send(
+        401,
+        { type: 'about:blank', title: 'Unauthorized', status: 401, code: 'INTERNAL_CREDENTIAL_REQUIRED' },
+        'application/problem+json',
+      );
     }
     if (req.method === 'POST' && req.url === '/signing-authorizations') {
       const body = JSON.parse(await read(req)) as { certificateId: string; actingOfficialId: string; pin: string };
       requests.push({ path: req.url, body, requestId: req.headers['x-request-id'] as string | undefined });
       const c = certificates.find((x) => x.id === body.certificateId);
-      const refuse = (code: string, message: string, messageVi: string) => send(200, { allowed: false, code, message, messageVi });
+      const refuse = (code: string, message: string, messageVi: string) =>
+        send(200, { allowed: false, code, message, messageVi });
       if (!c) return refuse('CERTIFICATE_NOT_FOUND', 'No such certificate', 'Không tìm thấy chứng thư số');
-      if ((c.status ?? 'active') !== 'active') return refuse('CERTIFICATE_NOT_ACTIVE', 'The certificate is revoked', 'Chứng thư số đã bị thu hồi');
-      if (c.holderOfficialId !== body.actingOfficialId) return refuse('NOT_CERTIFICATE_HOLDER', 'Not the holder', 'Không phải người giữ chứng thư số');
+      if ((c.status ?? 'active') !== 'active')
+        return refuse('CERTIFICATE_NOT_ACTIVE', 'The certificate is revoked', 'Chứng thư số đã bị thu hồi');
+      if (c.holderOfficialId !== body.actingOfficialId)
+        return refuse('NOT_CERTIFICATE_HOLDER', 'Not the holder', 'Không phải người giữ chứng thư số');
       if (c.pin !== body.pin) return refuse('WRONG_PIN', 'The signing PIN is wrong', 'Mã PIN ký số không đúng');
       const { pin: _pin, holderOfficialId: _h, ...view } = c;
       return send(200, { allowed: true, certificate: { ...view, status: 'active' } });

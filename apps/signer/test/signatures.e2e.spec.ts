@@ -24,7 +24,12 @@ const OFFICIAL = 'official-nguyen-van-a';
 async function samplePdf(): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([595, 842]);
-  page.drawText('Cong van so 123/SNV', { x: 72, y: 760, size: 14, font: await doc.embedFont(StandardFonts.TimesRoman) });
+  page.drawText('Cong van so 123/SNV', {
+    x: 72,
+    y: 760,
+    size: 14,
+    font: await doc.embedFont(StandardFonts.TimesRoman),
+  });
   return Buffer.from(await doc.save());
 }
 
@@ -46,14 +51,31 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer')]);
     await migrateSigner(db.url);
     // Keys generated inside the token; the app opens its own store afterwards (one per module).
-    const setup = await Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 1 });
-    const rsa = await setup.generateKey({ label: 'nguyen-van-a', id: Buffer.from([1]), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
+    const setup = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 1,
+    });
+    const rsa = await setup.generateKey({
+      label: 'nguyen-van-a',
+      id: Buffer.from([1]),
+      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+    });
     const ec = await setup.generateKey({ label: 'so-noi-vu', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
     await setup.close();
 
     const root = await DevCa.createRoot({ commonName: 'Kyso Test Root CA' });
-    const person = await root.issue({ subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: rsa.publicKeySpki, profile: 'person' });
-    const org = await root.issue({ subject: { CN: 'Sở Nội vụ', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: ec.publicKeySpki, profile: 'organization' });
+    const person = await root.issue({
+      subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', C: 'VN' },
+      publicKeySpki: rsa.publicKeySpki,
+      profile: 'person',
+    });
+    const org = await root.issue({
+      subject: { CN: 'Sở Nội vụ', O: 'Sở Nội vụ', C: 'VN' },
+      publicKeySpki: ec.publicKeySpki,
+      profile: 'organization',
+    });
     // A CA named like the real root with its own key: its certificate did not issue ours.
     const impostor = await DevCa.createRoot({ commonName: 'Kyso Test Root CA' });
     const view = (id: string, cert: typeof person, keyUri: string, chain = [root.certificate]) => ({
@@ -107,7 +129,9 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     ['an RSA personal certificate', 'cert-rsa'],
     ['a P-256 organisation certificate', 'cert-ec'],
   ])('signs with %s: an incremental update pdfsig validates, and records the event', async (_name, certificateId) => {
-    const res = await asBuffer(sign({ certificateId, pin: '1234', actingOfficialId: OFFICIAL, reason: 'Phê duyệt', location: 'Hà Nội' }));
+    const res = await asBuffer(
+      sign({ certificateId, pin: '1234', actingOfficialId: OFFICIAL, reason: 'Phê duyệt', location: 'Hà Nội' }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/pdf/);
     const id = res.headers['x-kyso-signature-id'];
@@ -118,7 +142,9 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
 
     const file = join(token.dir, `${certificateId}.pdf`);
     await writeFile(file, signed);
-    const { stdout } = await promisify(execFile)('pdfsig', [file]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+    const { stdout } = await promisify(execFile)('pdfsig', [file]).catch((e: { stdout: string }) => ({
+      stdout: e.stdout,
+    }));
     expect(stdout).toContain('Signature is Valid.');
 
     const row = (await events()).find((e) => e.id === id);
@@ -139,11 +165,22 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     const res = await sign({ certificateId: 'cert-rsa', pin: 'pin-wrong-xyz', actingOfficialId: OFFICIAL });
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'WRONG_PIN', messageVi: 'Mã PIN ký số không đúng' });
-    expect(registry.requests.at(-1)).toMatchObject({ body: { certificateId: 'cert-rsa', actingOfficialId: OFFICIAL, pin: 'pin-wrong-xyz' }, requestId: 'req-1' });
+    expect(res.body).toMatchObject({
+      code: 'SIGNING_NOT_ALLOWED',
+      reason: 'WRONG_PIN',
+      messageVi: 'Mã PIN ký số không đúng',
+    });
+    expect(registry.requests.at(-1)).toMatchObject({
+      body: { certificateId: 'cert-rsa', actingOfficialId: OFFICIAL, pin: 'pin-wrong-xyz' },
+      requestId: 'req-1',
+    });
     const rows = await events();
     const refused = rows.find((e) => e.refusal_reason === 'WRONG_PIN');
-    expect(refused).toMatchObject({ outcome: 'refused', refusal_code: 'SIGNING_NOT_ALLOWED', signed_document_sha256: null });
+    expect(refused).toMatchObject({
+      outcome: 'refused',
+      refusal_code: 'SIGNING_NOT_ALLOWED',
+      signed_document_sha256: null,
+    });
     expect(JSON.stringify(rows)).not.toContain('pin-wrong-xyz');
   });
 
@@ -167,10 +204,16 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
 
   it('answers 422 INVALID_PDF with the reason for a file that is not a PDF, and 400 EMPTY_FILE for an empty one', async () => {
     const before = registry.requests.length;
-    const bad = await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, Buffer.from('hello, not a pdf'));
+    const bad = await sign(
+      { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL },
+      Buffer.from('hello, not a pdf'),
+    );
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ code: 'INVALID_PDF', reason: 'NOT_A_PDF' });
-    const truncated = await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, pdf.subarray(0, pdf.length / 2));
+    const truncated = await sign(
+      { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL },
+      pdf.subarray(0, pdf.length / 2),
+    );
     expect(truncated.status).toBe(422);
     expect(truncated.body.code).toBe('INVALID_PDF');
     const empty = await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, Buffer.alloc(0));
@@ -190,7 +233,10 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
   });
 
   it('answers 413 for a PDF over the configured limit', async () => {
-    const res = await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, Buffer.concat([pdf, Buffer.alloc(300 * 1024)]));
+    const res = await sign(
+      { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL },
+      Buffer.concat([pdf, Buffer.alloc(300 * 1024)]),
+    );
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -205,6 +251,9 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     expect((await http().get('/health')).body).toEqual({ status: 'ok' });
     const ready = await http().get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, token: { ok: true }, registry: { ok: true } } });
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      checks: { postgres: { ok: true }, token: { ok: true }, registry: { ok: true } },
+    });
   });
 });

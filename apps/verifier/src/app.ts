@@ -18,7 +18,12 @@ export async function createVerifierApp(config: VerifierConfig): Promise<NestExp
   });
   try {
     return await createService(
-      VerifierModule.forRoot({ dataSource, queue, registryUrl: config.registryUrl, maxUploadBytes: config.maxUploadBytes }),
+      VerifierModule.forRoot({
+        dataSource,
+        queue,
+        registryUrl: config.registryUrl,
+        maxUploadBytes: config.maxUploadBytes,
+      }),
       { name: 'verifier', port: config.port, host: config.host, internalToken: config.internalToken },
     );
   } catch (e) {

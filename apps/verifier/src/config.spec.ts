@@ -7,7 +7,12 @@ describe('verifierConfigFromEnv', () => {
 
   it('applies the documented defaults', () => {
     process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16) };
-    expect(verifierConfigFromEnv()).toMatchObject({ port: 3002, registryUrl: 'http://127.0.0.1:3003', maxUploadBytes: 50 * 1024 * 1024, queuePrefix: 'kyso' });
+    expect(verifierConfigFromEnv()).toMatchObject({
+      port: 3002,
+      registryUrl: 'http://127.0.0.1:3003',
+      maxUploadBytes: 50 * 1024 * 1024,
+      queuePrefix: 'kyso',
+    });
   });
 
   it('fails fast on a missing token, a bad size or a bad queue prefix', () => {
@@ -31,7 +36,13 @@ describe('verifierConfigFromEnv', () => {
       KYSO_REVOCATION_CONCURRENCY: '8',
       KYSO_REVOCATION_REQUIRED: 'false',
     };
-    expect(revocationConfig(verifierConfigFromEnv())).toMatchObject({ fetchTimeoutMs: 2000, waitMs: 5000, crlMaxAgeMs: 60000, concurrency: 8, required: false });
+    expect(revocationConfig(verifierConfigFromEnv())).toMatchObject({
+      fetchTimeoutMs: 2000,
+      waitMs: 5000,
+      crlMaxAgeMs: 60000,
+      concurrency: 8,
+      required: false,
+    });
     process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_REVOCATION_REQUIRED: 'no' };
     expect(() => verifierConfigFromEnv()).toThrow(/KYSO_REVOCATION_REQUIRED/);
   });

@@ -79,6 +79,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
       required: bool('KYSO_REVOCATION_REQUIRED', d.required),
     },
   };
-  if (!/^[A-Za-z0-9:_-]+$/.test(config.queuePrefix)) throw new ConfigError('KYSO_QUEUE_PREFIX may hold only letters, digits, ":", "_" and "-"');
+  if (!/^[A-Za-z0-9:_-]+$/.test(config.queuePrefix))
+    throw new ConfigError('KYSO_QUEUE_PREFIX may hold only letters, digits, ":", "_" and "-"');
   return config;
 }

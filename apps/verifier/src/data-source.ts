@@ -16,7 +16,11 @@ export function verifierDataSource(databaseUrl: string): DataSource {
       url: databaseUrl,
       schema: VERIFIER_SCHEMA,
       entities: [ValidationEntity, CrlCacheEntity],
-      migrations: [CreateVerifierSchema1795630000000, CreateValidationTable1795630000001, CreateRevocationCache1795630000002],
+      migrations: [
+        CreateVerifierSchema1795630000000,
+        CreateValidationTable1795630000001,
+        CreateRevocationCache1795630000002,
+      ],
     }),
   );
 }

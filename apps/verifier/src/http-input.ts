@@ -7,7 +7,9 @@ export const MAX_WAIT_SECONDS = 60;
 export function parseWait(raw: unknown): number {
   if (raw === undefined || raw === '') return DEFAULT_WAIT_SECONDS;
   if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw) || Number(raw) > MAX_WAIT_SECONDS) {
-    throw badRequest('INVALID_FIELD', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}.`, { field: 'wait' });
+    throw badRequest('INVALID_FIELD', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}.`, {
+      field: 'wait',
+    });
   }
   return Number(raw);
 }

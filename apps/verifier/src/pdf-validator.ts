@@ -1,4 +1,11 @@
-import { checkPdfStructure, DocumentReport, PkiFormatError, verifyPdf, type Certificate, type RevocationChecker } from '@kyso/pki';
+import {
+  checkPdfStructure,
+  DocumentReport,
+  PkiFormatError,
+  verifyPdf,
+  type Certificate,
+  type RevocationChecker,
+} from '@kyso/pki';
 
 /** How revocation is checked: a new checker per signature, and whether unknown status fails it. */
 export interface RevocationPolicy {
@@ -15,7 +22,12 @@ export abstract class PdfValidator {
   /** Throws a PdfFormatError (with `code`) when the bytes are not a usable PDF. */
   abstract checkStructure(pdf: Uint8Array): Promise<void>;
   /** Without `revocation` no revocation is checked (the report says so). */
-  abstract verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date, revocation?: RevocationPolicy): Promise<DocumentReport>;
+  abstract verify(
+    pdf: Uint8Array,
+    trustAnchors: Certificate[],
+    validationTime: Date,
+    revocation?: RevocationPolicy,
+  ): Promise<DocumentReport>;
 }
 
 export class PkiPdfValidator extends PdfValidator {
@@ -23,9 +35,19 @@ export class PkiPdfValidator extends PdfValidator {
     await checkPdfStructure(pdf);
   }
 
-  verify(pdf: Uint8Array, trustAnchors: Certificate[], validationTime: Date, revocation?: RevocationPolicy): Promise<DocumentReport> {
+  verify(
+    pdf: Uint8Array,
+    trustAnchors: Certificate[],
+    validationTime: Date,
+    revocation?: RevocationPolicy,
+  ): Promise<DocumentReport> {
     if (!revocation) return verifyPdf(pdf, { trustAnchors, validationTime });
-    return verifyPdf(pdf, { trustAnchors, validationTime, revocationChecker: revocation.checker, requireRevocation: revocation.required });
+    return verifyPdf(pdf, {
+      trustAnchors,
+      validationTime,
+      revocationChecker: revocation.checker,
+      requireRevocation: revocation.required,
+    });
   }
 }
 

@@ -10,12 +10,18 @@ describe('RegistryTrustAnchors', () => {
   beforeEach(() => {
     registry.calls.length = 0;
     registry.up = true;
-    registry.anchors = [{ id: 'a1', name: 'root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM }];
+    registry.anchors = [
+      { id: 'a1', name: 'root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM },
+    ];
   });
 
   it('asks the registry with the internal credential and reuses the answer within the TTL', async () => {
     let now = 0;
-    const anchors = new RegistryTrustAnchors(new InternalClient(registry.url, 'internal-token-0123456789'), 1000, () => now);
+    const anchors = new RegistryTrustAnchors(
+      new InternalClient(registry.url, 'internal-token-0123456789'),
+      1000,
+      () => now,
+    );
     const [first] = await Promise.all([anchors.get(), anchors.get()]);
     expect(first.map((c) => c.subject.toString())).toEqual([expect.stringContaining('Kyso Test Root')]);
     expect(registry.calls).toHaveLength(1);
@@ -30,7 +36,11 @@ describe('RegistryTrustAnchors', () => {
 
   it('fails rather than answering with no anchors when the registry is down', async () => {
     let now = 0;
-    const anchors = new RegistryTrustAnchors(new InternalClient(registry.url, 'internal-token-0123456789'), 10, () => now);
+    const anchors = new RegistryTrustAnchors(
+      new InternalClient(registry.url, 'internal-token-0123456789'),
+      10,
+      () => now,
+    );
     await anchors.get();
     registry.up = false;
     now = 100;

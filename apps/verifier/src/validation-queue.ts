@@ -20,7 +20,10 @@ export interface BullOptions {
 
 export function redisConnection(url: string, blocking: boolean): IORedis {
   // Blocking clients must retry forever (BullMQ's requirement); request-path clients fail fast.
-  return new IORedis(url, blocking ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  return new IORedis(
+    url,
+    blocking ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, connectTimeout: 2_000 },
+  );
 }
 
 export class BullValidationQueue extends ValidationQueue {

@@ -18,7 +18,9 @@ export class ValidationsController {
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
   @ApiQuery({ name: 'wait', required: false, description: 'Seconds to wait for the report (0..60, default 10)' })
   @ApiResponse({ status: 200, description: 'Validated within `wait`: `{ id, status: "done", report }`' })
   @ApiResponse({ status: 202, description: 'Still running: `{ id, status: "pending" }` and a Location header' })

@@ -45,14 +45,34 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
   };
   try {
     const cache = new TypeOrmCrlCache(dataSource);
-    const revocationJobs = await BullRevocationJobs.open({ redisUrl: config.redisUrl, prefix: config.queuePrefix, attempts: rev.attempts, backoffMs: config.jobBackoffMs });
+    const revocationJobs = await BullRevocationJobs.open({
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      attempts: rev.attempts,
+      backoffMs: config.jobBackoffMs,
+    });
     closers.push(() => revocationJobs.close());
     const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
-    const processor = new ValidationProcessor(new TypeOrmValidationRepository(dataSource), new RegistryTrustAnchors(registry, config.trustAnchorTtlMs), new PkiPdfValidator(), {
-      fetcher: () => new QueuedRevocationFetcher({ cache, jobs: revocationJobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs }),
-      required: rev.required,
-    });
-    const downloads = new RevocationJobHandlers(new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs }), cache, rev.crlMaxAgeMs);
+    const processor = new ValidationProcessor(
+      new TypeOrmValidationRepository(dataSource),
+      new RegistryTrustAnchors(registry, config.trustAnchorTtlMs),
+      new PkiPdfValidator(),
+      {
+        fetcher: () =>
+          new QueuedRevocationFetcher({
+            cache,
+            jobs: revocationJobs,
+            crlMaxAgeMs: rev.crlMaxAgeMs,
+            waitMs: rev.waitMs,
+          }),
+        required: rev.required,
+      },
+    );
+    const downloads = new RevocationJobHandlers(
+      new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs }),
+      cache,
+      rev.crlMaxAgeMs,
+    );
     const handlers: JobHandlers = {
       [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),
@@ -84,12 +104,17 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
       logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
       if (final && job.name === JobName.ValidatePdf) {
         const { validationId } = job.data as JobPayloads[JobName.ValidatePdf];
-        processor.giveUp(validationId, RETRIES_EXHAUSTED).catch((e) => logger.error(`could not mark ${job.id} failed: ${(e as Error).message}`));
+        processor
+          .giveUp(validationId, RETRIES_EXHAUSTED)
+          .catch((e) => logger.error(`could not mark ${job.id} failed: ${(e as Error).message}`));
       }
     });
     const revocation = await consume(QueueName.Revocation, rev.concurrency);
     revocation.on('failed', (job, err) => {
-      if (job) logger.warn(`${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`);
+      if (job)
+        logger.warn(
+          `${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`,
+        );
     });
   } catch (e) {
     await close();

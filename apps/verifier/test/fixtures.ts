@@ -27,7 +27,16 @@ export async function signedPdf(): Promise<{ pdf: Buffer; rootPem: string }> {
   const root = await DevCa.createRoot({ commonName: 'Kyso Verifier Test Root', organization: 'Kyso' });
   const sub = await root.createSubordinate({ commonName: 'Kyso Verifier Test Government CA', organization: 'Kyso' });
   const key = generateSoftwareKey('ECDSA-P256-SHA256');
-  const certificate = await sub.issue({ subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', title: 'Giám đốc', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
-  const signed = await signPdf(await unsignedPdf(), { signer: key.signer, certificate, chain: [sub.certificate], signingTime: new Date(Math.floor(Date.now() / 1000) * 1000) });
+  const certificate = await sub.issue({
+    subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', title: 'Giám đốc', C: 'VN' },
+    publicKeySpki: key.publicKeySpki,
+    profile: 'person',
+  });
+  const signed = await signPdf(await unsignedPdf(), {
+    signer: key.signer,
+    certificate,
+    chain: [sub.certificate],
+    signingTime: new Date(Math.floor(Date.now() / 1000) * 1000),
+  });
   return { pdf: Buffer.from(signed), rootPem: root.certificate.toPem() };
 }

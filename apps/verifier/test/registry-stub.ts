@@ -12,9 +12,14 @@ export class RegistryStub {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       this.calls.push({ url: req.url ?? '', headers: req.headers });
-      if (!this.up) return void res.writeHead(503, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 503, code: 'NOT_READY', title: 'down' }));
-      if (req.url === '/health' || req.url === '/health/ready') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      if (req.url === '/trust-anchors') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.anchors));
+      if (!this.up)
+        return void res
+          .writeHead(503, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ status: 503, code: 'NOT_READY', title: 'down' }));
+      if (req.url === '/health' || req.url === '/health/ready')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      if (req.url === '/trust-anchors')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.anchors));
       res.writeHead(404).end();
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

@@ -45,7 +45,14 @@ describe('verifier revocation', () => {
       maxUploadBytes: 1024 * 1024,
       workerConcurrency: 4,
       jobAttempts: 3,
-      revocation: { fetchTimeoutMs: 3_000, waitMs: 8_000, crlMaxAgeMs: 3_600_000, concurrency: 4, attempts: 2, required: true },
+      revocation: {
+        fetchTimeoutMs: 3_000,
+        waitMs: 8_000,
+        crlMaxAgeMs: 3_600_000,
+        concurrency: 4,
+        attempts: 2,
+        required: true,
+      },
     });
     app = await createVerifierApp(config);
     await app.listen(0, '127.0.0.1');
@@ -67,43 +74,70 @@ describe('verifier revocation', () => {
   async function testPki(name: string, opts: { ocsp?: boolean; crlDelayMs?: number; subCrlUrl?: string } = {}) {
     const path = (p: string) => `/${name}/${p}`;
     const url = (p: string) => `${server.url}${path(p)}`;
-    const root = await DevCa.createRoot({ commonName: `${name} Root`, crlUrls: [url('root.crl')], ocspUrl: opts.ocsp ? url('root-ocsp') : undefined });
-    const sub = await root.createSubordinate({ commonName: `${name} CA`, crlUrls: [opts.subCrlUrl ?? url('sub.crl')], ocspUrl: opts.ocsp ? url('sub-ocsp') : undefined });
+    const root = await DevCa.createRoot({
+      commonName: `${name} Root`,
+      crlUrls: [url('root.crl')],
+      ocspUrl: opts.ocsp ? url('root-ocsp') : undefined,
+    });
+    const sub = await root.createSubordinate({
+      commonName: `${name} CA`,
+      crlUrls: [opts.subCrlUrl ?? url('sub.crl')],
+      ocspUrl: opts.ocsp ? url('sub-ocsp') : undefined,
+    });
     server.crl(path('root.crl'), root);
     server.crl(path('sub.crl'), sub, opts.crlDelayMs);
     if (opts.ocsp) {
       server.ocsp(path('root-ocsp'), root);
       server.ocsp(path('sub-ocsp'), sub);
     }
-    registry.anchors.push({ id: randomUUID(), name, sha256: 'x', subject: `CN=${name} Root`, certificatePem: root.certificate.toPem() });
+    registry.anchors.push({
+      id: randomUUID(),
+      name,
+      sha256: 'x',
+      subject: `CN=${name} Root`,
+      certificatePem: root.certificate.toPem(),
+    });
     const sign = async (commonName = 'Nguyễn Văn A') => {
       const key = generateSoftwareKey('ECDSA-P256-SHA256');
-      const certificate = await sub.issue({ subject: { CN: commonName, O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: key.publicKeySpki, profile: 'person' });
+      const certificate = await sub.issue({
+        subject: { CN: commonName, O: 'Sở Nội vụ', C: 'VN' },
+        publicKeySpki: key.publicKeySpki,
+        profile: 'person',
+      });
       const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const pdf = Buffer.from(await signPdf(unsigned, { signer: key.signer, certificate, chain: [sub.certificate], signingTime }));
+      const pdf = Buffer.from(
+        await signPdf(unsigned, { signer: key.signer, certificate, chain: [sub.certificate], signingTime }),
+      );
       return { certificate, pdf, signingTime };
     };
     return { root, sub, path, url, sign };
   }
 
   async function validate(pdf: Buffer, via = base) {
-    const res = await request(via).post('/validations/pdf?wait=30').set('x-kyso-internal-token', TOKEN).attach('file', pdf, 'signed.pdf');
+    const res = await request(via)
+      .post('/validations/pdf?wait=30')
+      .set('x-kyso-internal-token', TOKEN)
+      .attach('file', pdf, 'signed.pdf');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('done');
     return res.body.report.signatures[0];
   }
 
-  async function cachedRow(url: string): Promise<{ fetched_at: Date; this_update: Date; next_update: Date | null } | undefined> {
+  async function cachedRow(
+    url: string,
+  ): Promise<{ fetched_at: Date; this_update: Date; next_update: Date | null } | undefined> {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
-      return (await c.query('SELECT fetched_at, this_update, next_update FROM verifier.crl_cache WHERE url = $1', [url])).rows[0];
+      return (
+        await c.query('SELECT fetched_at, this_update, next_update FROM verifier.crl_cache WHERE url = $1', [url])
+      ).rows[0];
     } finally {
       await c.end();
     }
   }
 
-  it('passes a signature whose chain the CAs\' CRLs say is good, with the CRL fetch time in the report', async () => {
+  it("passes a signature whose chain the CAs' CRLs say is good, with the CRL fetch time in the report", async () => {
     const pki = await testPki('good');
     const { pdf } = await pki.sign();
     const sig = await validate(pdf);
@@ -119,9 +153,16 @@ describe('verifier revocation', () => {
   it('is INDETERMINATE / REVOKED_NO_POE for a certificate revoked before the claimed signing time', async () => {
     const pki = await testPki('revoked');
     const { certificate, pdf, signingTime } = await pki.sign('Revoked Official');
-    pki.sub.revoke(certificate, { revocationDate: new Date(signingTime.getTime() - 60_000), reason: 'affiliationChanged' });
+    pki.sub.revoke(certificate, {
+      revocationDate: new Date(signingTime.getTime() - 60_000),
+      reason: 'affiliationChanged',
+    });
     const sig = await validate(pdf);
-    expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE', revocation: { checked: true, source: 'crl' } });
+    expect(sig).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+      revocation: { checked: true, source: 'crl' },
+    });
     expect(sig.reasons.map((r: { code: string }) => r.code)).toContain('REVOKED');
   });
 
@@ -152,7 +193,9 @@ describe('verifier revocation', () => {
     // Age the cached government-CA CRL past the max age (1 h): the next validation downloads it again.
     const c = new Client({ connectionString: db.url });
     await c.connect();
-    await c.query(`UPDATE verifier.crl_cache SET fetched_at = fetched_at - interval '2 hours' WHERE url = $1`, [pki.url('sub.crl')]);
+    await c.query(`UPDATE verifier.crl_cache SET fetched_at = fetched_at - interval '2 hours' WHERE url = $1`, [
+      pki.url('sub.crl'),
+    ]);
     await c.end();
     expect(await validate(signed[1].pdf)).toMatchObject({ indication: 'TOTAL-PASSED' });
     expect(server.hits(pki.path('sub.crl'))).toBe(2);
@@ -212,8 +255,15 @@ describe('verifier revocation', () => {
     expect(server.hits(pki.path('sub.crl')) + server.hits(pki.path('root.crl'))).toBe(0);
 
     const revoked = await pki.sign('OCSP Revoked');
-    pki.sub.revoke(revoked.certificate, { revocationDate: new Date(revoked.signingTime.getTime() - 60_000), reason: 'superseded' });
-    expect(await validate(revoked.pdf)).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE', revocation: { source: 'ocsp' } });
+    pki.sub.revoke(revoked.certificate, {
+      revocationDate: new Date(revoked.signingTime.getTime() - 60_000),
+      reason: 'superseded',
+    });
+    expect(await validate(revoked.pdf)).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+      revocation: { source: 'ocsp' },
+    });
     expect(server.hits(pki.path('sub-ocsp'))).toBe(2); // nonce'd answers are never cached
   });
 });

@@ -4,10 +4,19 @@ import type { VerifierConfig } from '../src/config';
 export const TOKEN = 'test-internal-token-0123456789';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
-const DEFAULTS = { redisUrl: REDIS_URL, internalToken: TOKEN, host: '127.0.0.1', port: 0, trustAnchorTtlMs: 0, jobBackoffMs: 100 };
+const DEFAULTS = {
+  redisUrl: REDIS_URL,
+  internalToken: TOKEN,
+  host: '127.0.0.1',
+  port: 0,
+  trustAnchorTtlMs: 0,
+  jobBackoffMs: 100,
+};
 
 /** A verifier on an ephemeral loopback port with the test token, Redis and uncached trust anchors. */
-export function testVerifierConfig(c: Omit<VerifierConfig, keyof typeof DEFAULTS> & Partial<VerifierConfig>): VerifierConfig {
+export function testVerifierConfig(
+  c: Omit<VerifierConfig, keyof typeof DEFAULTS> & Partial<VerifierConfig>,
+): VerifierConfig {
   return { ...DEFAULTS, ...c };
 }
 
@@ -15,7 +24,8 @@ export function testVerifierConfig(c: Omit<VerifierConfig, keyof typeof DEFAULTS
 export async function dropQueueKeys(pattern: string): Promise<void> {
   const redis = new IORedis(REDIS_URL);
   try {
-    for await (const keys of redis.scanStream({ match: pattern, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+    for await (const keys of redis.scanStream({ match: pattern, count: 500 }))
+      if ((keys as string[]).length) await redis.del(...(keys as string[]));
   } finally {
     redis.disconnect();
   }

@@ -49,7 +49,9 @@ describe('verifier', () => {
     db = await createTestDatabase('kyso_verifier');
     await migrateVerifier(db.url);
     await registry.start();
-    registry.anchors = [{ id: randomUUID(), name: 'test root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM }];
+    registry.anchors = [
+      { id: randomUUID(), name: 'test root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM },
+    ];
     config = testVerifierConfig({
       databaseUrl: db.url,
       registryUrl: registry.url,
@@ -83,25 +85,42 @@ describe('verifier', () => {
   it('validates an unsigned PDF within wait: 200 with an INDETERMINATE report naming no signature', async () => {
     const res = await post(pdf, '?wait=20');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'done', report: { conclusion: 'INDETERMINATE', signatureCount: 0, signatures: [] } });
+    expect(res.body).toMatchObject({
+      status: 'done',
+      report: { conclusion: 'INDETERMINATE', signatureCount: 0, signatures: [] },
+    });
     expect(res.body.report.reasons.map((r: { code: string }) => r.code)).toContain('NO_SIGNATURE');
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     // The report is kept, the document bytes are not.
     const c = new Client({ connectionString: db.url });
     await c.connect();
-    const { rows } = await c.query('SELECT status, document IS NULL AS gone, document_sha256, finished_at FROM verifier.validation WHERE id = $1', [res.body.id]);
+    const { rows } = await c.query(
+      'SELECT status, document IS NULL AS gone, document_sha256, finished_at FROM verifier.validation WHERE id = $1',
+      [res.body.id],
+    );
     await c.end();
     expect(rows[0]).toMatchObject({ status: 'done', gone: true });
     expect(rows[0].document_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].finished_at).toBeInstanceOf(Date);
-    expect(registry.calls.some((c) => c.url === '/trust-anchors' && c.headers['x-kyso-internal-token'] === TOKEN)).toBe(true);
+    expect(registry.calls.some((c) => c.url === '/trust-anchors' && c.headers['x-kyso-internal-token'] === TOKEN)).toBe(
+      true,
+    );
   });
 
   it('validates a signed PDF against the trust anchors the registry lists', async () => {
     const { pdf: signed, rootPem } = await signedPdf();
     const saved = registry.anchors;
     try {
-      registry.anchors = [...saved, { id: randomUUID(), name: 'dev root', sha256: 'y', subject: 'CN=Kyso Verifier Test Root', certificatePem: rootPem }];
+      registry.anchors = [
+        ...saved,
+        {
+          id: randomUUID(),
+          name: 'dev root',
+          sha256: 'y',
+          subject: 'CN=Kyso Verifier Test Root',
+          certificatePem: rootPem,
+        },
+      ];
       const trusted = await post(signed, '?wait=20');
       expect(trusted.status).toBe(200);
       expect(trusted.body.report).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
@@ -167,7 +186,10 @@ describe('verifier', () => {
     const id = randomUUID();
     const c = new Client({ connectionString: db.url });
     await c.connect();
-    await c.query(`INSERT INTO verifier.validation (id, status, document, document_sha256) VALUES ($1, 'pending', $2, 'x')`, [id, Buffer.from('not a pdf')]);
+    await c.query(
+      `INSERT INTO verifier.validation (id, status, document, document_sha256) VALUES ($1, 'pending', $2, 'x')`,
+      [id, Buffer.from('not a pdf')],
+    );
     await c.end();
     const queue = new BullValidationQueue({ redisUrl: config.redisUrl, prefix, attempts: 3, backoffMs: 100 });
     try {
@@ -187,7 +209,10 @@ describe('verifier', () => {
     registry.up = false;
     const notReady = await request(base).get('/health/ready');
     expect(notReady.status).toBe(503);
-    expect(notReady.body).toMatchObject({ status: 'not-ready', checks: { registry: { ok: false }, postgres: { ok: true }, redis: { ok: true } } });
+    expect(notReady.body).toMatchObject({
+      status: 'not-ready',
+      checks: { registry: { ok: false }, postgres: { ok: true }, redis: { ok: true } },
+    });
     expect((await request(base).get('/health')).body).toEqual({ status: 'ok' });
   });
 
@@ -203,7 +228,10 @@ describe('verifier', () => {
 
     it('answers 202 pending after waiting, and the validation stays pending', async () => {
       const started = Date.now();
-      const res = await request(lonelyBase).post('/validations/pdf?wait=1').set('x-kyso-internal-token', TOKEN).attach('file', pdf, 'a.pdf');
+      const res = await request(lonelyBase)
+        .post('/validations/pdf?wait=1')
+        .set('x-kyso-internal-token', TOKEN)
+        .attach('file', pdf, 'a.pdf');
       expect(res.status).toBe(202);
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
       expect(res.body.status).toBe('pending');

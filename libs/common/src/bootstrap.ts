@@ -60,7 +60,18 @@ function accessLog(logger: Pino) {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
       // 'finish' may fire outside the request's async context: restore it for the mixin.
-      runWithRequestId(String(req.headers['x-request-id'] ?? ''), () => logger[level]({ method: req.method, path: req.path, route: routeTemplate(req, res), status: res.statusCode, durationMs: Math.round(ms * 10) / 10 }, 'request'));
+      runWithRequestId(String(req.headers['x-request-id'] ?? ''), () =>
+        logger[level](
+          {
+            method: req.method,
+            path: req.path,
+            route: routeTemplate(req, res),
+            status: res.statusCode,
+            durationMs: Math.round(ms * 10) / 10,
+          },
+          'request',
+        ),
+      );
     });
     next();
   };

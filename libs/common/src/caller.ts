@@ -44,7 +44,13 @@ export function decodeCaller(header: string | undefined): Caller | undefined {
   try {
     const c = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Caller;
     if (!c || typeof c.id !== 'string' || !['system', 'operator', 'service'].includes(c.kind)) throw new Error('shape');
-    return { ...c, scopes: c.scopes ?? [], organizationIds: c.organizationIds ?? [], roles: c.roles ?? [], officialId: c.officialId ?? null };
+    return {
+      ...c,
+      scopes: c.scopes ?? [],
+      organizationIds: c.organizationIds ?? [],
+      roles: c.roles ?? [],
+      officialId: c.officialId ?? null,
+    };
   } catch {
     throw badRequest('INVALID_CALLER', 'Caller header is not valid');
   }

@@ -15,7 +15,8 @@ export function int(name: string, fallback: number, min = 0, max = Number.MAX_SA
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got ${raw}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got ${raw}`);
   return v;
 }
 

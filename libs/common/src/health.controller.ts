@@ -19,8 +19,14 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: every dependency answers' })
-  @ApiResponse({ status: 200, schema: { example: { status: 'ready', checks: { postgres: { ok: true, detail: 'ok' } } } } })
-  @ApiResponse({ status: 503, schema: { example: { status: 'not-ready', checks: { redis: { ok: false, detail: 'connect ECONNREFUSED' } } } } })
+  @ApiResponse({
+    status: 200,
+    schema: { example: { status: 'ready', checks: { postgres: { ok: true, detail: 'ok' } } } },
+  })
+  @ApiResponse({
+    status: 503,
+    schema: { example: { status: 'not-ready', checks: { redis: { ok: false, detail: 'connect ECONNREFUSED' } } } },
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     const { ok, checks } = await runChecks(this.checks);
     res.status(ok ? 200 : 503);

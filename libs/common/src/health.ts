@@ -8,7 +8,9 @@ export type ReadinessCheck = () => Promise<void>;
 
 export const READINESS_TIMEOUT_MS = 2_000;
 
-export async function runChecks(checks: Record<string, ReadinessCheck>): Promise<{ ok: boolean; checks: Record<string, CheckResult> }> {
+export async function runChecks(
+  checks: Record<string, ReadinessCheck>,
+): Promise<{ ok: boolean; checks: Record<string, CheckResult> }> {
   const names = Object.keys(checks);
   const results = await Promise.all(names.map((n) => runOne(checks[n])));
   const out: Record<string, CheckResult> = {};

@@ -21,7 +21,13 @@ export function sameSecret(a: string, b: string): boolean {
  * responder, which relying parties (any verifier, pdf readers) must reach like a real CA's.
  */
 export function isPublicInternalPath(path: string): boolean {
-  return path === '/health' || path === '/health/ready' || path === '/dev-ca/crl' || path === '/dev-ca/root.crl' || path === '/dev-ca/ocsp';
+  return (
+    path === '/health' ||
+    path === '/health/ready' ||
+    path === '/dev-ca/crl' ||
+    path === '/dev-ca/root.crl' ||
+    path === '/dev-ca/ocsp'
+  );
 }
 
 /**

@@ -38,7 +38,14 @@ export class InternalClient {
   async request(
     method: string,
     path: string,
-    opts: { body?: RequestInit['body']; headers?: Record<string, string>; requestId?: string; caller?: Caller; timeoutMs?: number; signal?: AbortSignal } = {},
+    opts: {
+      body?: RequestInit['body'];
+      headers?: Record<string, string>;
+      requestId?: string;
+      caller?: Caller;
+      timeoutMs?: number;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...opts.headers, [INTERNAL_TOKEN_HEADER]: this.token };
     const requestId = opts.requestId ?? currentRequestId();
@@ -59,7 +66,12 @@ export class InternalClient {
       const host = new URL(this.baseUrl).host;
       const p =
         (e as Error).name === 'TimeoutError'
-          ? new ProblemError(504, 'UPSTREAM_TIMEOUT', 'Gateway timeout', `${this.name} did not answer within ${opts.timeoutMs ?? this.timeoutMs} ms`)
+          ? new ProblemError(
+              504,
+              'UPSTREAM_TIMEOUT',
+              'Gateway timeout',
+              `${this.name} did not answer within ${opts.timeoutMs ?? this.timeoutMs} ms`,
+            )
           : new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${this.name} did not answer`);
       p.logDetail = `${host}: ${(e as Error).name}${causeOf(e)}`;
       throw p;
@@ -82,5 +94,10 @@ export function toProblemError(status: number, text: string): ProblemError {
   } catch {
     /* not JSON: fall through */
   }
-  return new ProblemError(status >= 500 ? 502 : status, 'DEPENDENCY_ERROR', 'Bad gateway', `Dependency answered ${status}`);
+  return new ProblemError(
+    status >= 500 ? 502 : status,
+    'DEPENDENCY_ERROR',
+    'Bad gateway',
+    `Dependency answered ${status}`,
+  );
 }

@@ -8,9 +8,28 @@ import { currentRequestId } from './request-context';
  * but objects built by hand may say `Authorization`).
  */
 export const REDACTED_KEYS = [
-  'authorization', 'Authorization', 'cookie', 'Cookie', 'set-cookie', 'pin', 'newPin', 'signingPin', 'password', 'newPassword',
-  'currentPassword', 'apiKey', 'key', 'token', 'accessToken', 'refreshToken', 'secret', 'privateKey', 'nationalId',
-  'x-kyso-internal-token', 'internalToken', 'x-api-key',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'Cookie',
+  'set-cookie',
+  'pin',
+  'newPin',
+  'signingPin',
+  'password',
+  'newPassword',
+  'currentPassword',
+  'apiKey',
+  'key',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'secret',
+  'privateKey',
+  'nationalId',
+  'x-kyso-internal-token',
+  'internalToken',
+  'x-api-key',
 ];
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => {
@@ -76,7 +95,10 @@ export class PinoLoggerService implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, params: unknown[], extra: Record<string, unknown> = {}): void {
-    const context = params.length && typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
+    const context =
+      params.length && typeof params[params.length - 1] === 'string'
+        ? (params[params.length - 1] as string)
+        : undefined;
     const fields = { ...extra, ...(context ? { context } : {}) };
     if (message instanceof Error) this.pino[level]({ ...fields, err: message }, message.message);
     else if (message && typeof message === 'object') this.pino[level]({ ...fields, ...(message as object) });

@@ -22,7 +22,12 @@ export class HttpMetrics {
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by route template and status',
@@ -47,7 +52,10 @@ export class HttpMetrics {
     return async (req: Request, res: Response): Promise<void> => {
       const refusal = refuse(req, access);
       if (refusal) {
-        res.status(refusal.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal.toProblem(req.originalUrl)));
+        res
+          .status(refusal.status)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(JSON.stringify(refusal.toProblem(req.originalUrl)));
         return;
       }
       res.type(this.registry.contentType).send(await this.registry.metrics());
@@ -71,7 +79,10 @@ function refuse(req: Request, access: MetricsAccess) {
   if (byToken) return undefined;
   if (access.loopbackOnly && isLoopback(req.socket.remoteAddress)) return undefined;
   if (!secrets.length && !access.loopbackOnly) return undefined; // explicitly open
-  return secrets.length ? unauthorized('METRICS_CREDENTIAL_REQUIRED', 'Send the metrics token as a bearer token.') : forbidden('METRICS_LOOPBACK_ONLY', 'Metrics are served to local clients only.');
+  return secrets.length
+    ? unauthorized('METRICS_CREDENTIAL_REQUIRED', 'Send the metrics token as a bearer token.')
+    : forbidden('METRICS_LOOPBACK_ONLY', 'Metrics are served to local clients only.');
 }
 
-const isLoopback = (a: string | undefined) => !!a && (a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.'));
+const isLoopback = (a: string | undefined) =>
+  !!a && (a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.'));

@@ -40,7 +40,13 @@ describe('service plumbing (createService)', () => {
 
   beforeAll(async () => {
     process.env.KYSO_LOG_LEVEL = 'info';
-    app = await createService(ThingsModule, { name: 'things', port: 0, host: '127.0.0.1', internalToken: TOKEN, logDestination: destination });
+    app = await createService(ThingsModule, {
+      name: 'things',
+      port: 0,
+      host: '127.0.0.1',
+      internalToken: TOKEN,
+      logDestination: destination,
+    });
     delete process.env.KYSO_LOG_LEVEL;
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -56,12 +62,23 @@ describe('service plumbing (createService)', () => {
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const mine = lines.filter((l) => l.requestId === 'abc-123');
     expect(mine.map((l) => l.msg)).toEqual(expect.arrayContaining(['looking up a thing', 'request']));
-    expect(mine.find((l) => l.msg === 'request')).toMatchObject({ service: 'things', route: '/things/:id', status: 200, method: 'GET' });
+    expect(mine.find((l) => l.msg === 'request')).toMatchObject({
+      service: 'things',
+      route: '/things/:id',
+      status: 200,
+      method: 'GET',
+    });
   });
 
   it('redacts passwords, PINs, tokens and authorization from log lines', () => {
     const pino = createLogger({ name: 't', level: 'info', destination });
-    pino.info({ headers: { authorization: 'Bearer s3cret', cookie: 'c=1' }, body: { pin: '1234', password: 'pw', apiKey: 'kyso_x', nested: { token: 'tok-v' } } }, 'x');
+    pino.info(
+      {
+        headers: { authorization: 'Bearer s3cret', cookie: 'c=1' },
+        body: { pin: '1234', password: 'pw', apiKey: 'kyso_x', nested: { token: 'tok-v' } },
+      },
+      'x',
+    );
     const last = JSON.stringify(lines[lines.length - 1]);
     for (const secret of ['s3cret', 'c=1', '1234', '"pw"', 'kyso_x', 'tok-v']) expect(last).not.toContain(secret);
     expect(last).toContain('[redacted]');
@@ -69,7 +86,14 @@ describe('service plumbing (createService)', () => {
 
   it('redacts every secret field name the services use, at four levels of nesting', () => {
     const pino = createLogger({ name: 't', level: 'info', destination });
-    pino.info({ Authorization: 'Bearer AUTHCAP', body: { newPassword: 'NEWPW', nationalId: 'NATID', signingPin: 'SPIN', refreshToken: 'RTOK' }, a: { b: { c: { pin: 'DEEPPIN' } } } }, 'y');
+    pino.info(
+      {
+        Authorization: 'Bearer AUTHCAP',
+        body: { newPassword: 'NEWPW', nationalId: 'NATID', signingPin: 'SPIN', refreshToken: 'RTOK' },
+        a: { b: { c: { pin: 'DEEPPIN' } } },
+      },
+      'y',
+    );
     const last = JSON.stringify(lines[lines.length - 1]);
     for (const secret of ['AUTHCAP', 'NEWPW', 'NATID', 'SPIN', 'RTOK', 'DEEPPIN']) expect(last).not.toContain(secret);
   });
@@ -112,8 +136,18 @@ describe('service plumbing (createService)', () => {
 
   it('InternalClient forwards the caller and the request id', async () => {
     const client = new InternalClient(base, TOKEN);
-    const caller: Caller = { kind: 'operator', id: 'op-1', name: 'Lan', scopes: [], organizationIds: [], roles: [{ role: 'clerk', organizationId: 'o1' }], officialId: null };
-    expect(await client.json('POST', '/things', { password: 'x' }, { caller, requestId: 'rid-9' })).toEqual({ caller: 'op-1' });
+    const caller: Caller = {
+      kind: 'operator',
+      id: 'op-1',
+      name: 'Lan',
+      scopes: [],
+      organizationIds: [],
+      roles: [{ role: 'clerk', organizationId: 'o1' }],
+      officialId: null,
+    };
+    expect(await client.json('POST', '/things', { password: 'x' }, { caller, requestId: 'rid-9' })).toEqual({
+      caller: 'op-1',
+    });
     expect(lines.some((l) => l.requestId === 'rid-9')).toBe(true);
     expect(await client.json('POST', '/things', { password: 'x' })).toEqual({ caller: 'internal' });
   });

@@ -55,10 +55,18 @@ export class ProblemFilter implements ExceptionFilter {
     if (status !== undefined && status < 500) {
       const body = exception instanceof HttpException ? exception.getResponse() : undefined;
       const detail = detailOf(body) ?? (exception as Error).message;
-      const code = (typeof body === 'object' && body && (body as { code?: string }).code) || HTTP_CODES[status] || `HTTP_${status}`;
+      const code =
+        (typeof body === 'object' && body && (body as { code?: string }).code) ||
+        HTTP_CODES[status] ||
+        `HTTP_${status}`;
       return new ProblemError(status, code, titleOf(status), detail).toProblem(instance);
     }
-    return new ProblemError(500, 'INTERNAL_ERROR', 'Internal server error', 'The service failed to handle the request; it has been logged.').toProblem(instance);
+    return new ProblemError(
+      500,
+      'INTERNAL_ERROR',
+      'Internal server error',
+      'The service failed to handle the request; it has been logged.',
+    ).toProblem(instance);
   }
 }
 

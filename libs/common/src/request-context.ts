@@ -28,4 +28,5 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   storage.run({ requestId: id }, next);
 }
 
-export const requestIdOf = (req: Request): string => req.header(REQUEST_ID_HEADER) ?? currentRequestId() ?? randomUUID();
+export const requestIdOf = (req: Request): string =>
+  req.header(REQUEST_ID_HEADER) ?? currentRequestId() ?? randomUUID();

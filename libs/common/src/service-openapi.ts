@@ -16,7 +16,10 @@ export function serviceOpenApiHandler(app: INestApplication, name: string, inter
     const given = req.header(INTERNAL_TOKEN_HEADER);
     if (!given || !sameSecret(given, internalToken)) {
       const p = unauthorized('INTERNAL_CREDENTIAL_REQUIRED', 'This service accepts calls only from Kyso services.');
-      res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p.toProblem(req.originalUrl)));
+      res
+        .status(401)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(JSON.stringify(p.toProblem(req.originalUrl)));
       return;
     }
     doc ??= SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`kyso ${name}`).setVersion('1').build());

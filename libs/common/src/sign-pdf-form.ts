@@ -9,7 +9,10 @@ export const SIGNATURE_ID_HEADER = 'x-kyso-signature-id';
  * OpenAPI for POST /signatures/pdf: the multipart form in, the signed PDF out. The signer serves
  * it and the gateway proxies it 1:1, so both document it from here.
  */
-export function ApiSignPdfForm(opts: { okDescription: string; extraFields?: Record<string, SchemaObject> }): MethodDecorator {
+export function ApiSignPdfForm(opts: {
+  okDescription: string;
+  extraFields?: Record<string, SchemaObject>;
+}): MethodDecorator {
   return applyDecorators(
     ApiConsumes('multipart/form-data'),
     ApiBody({
@@ -19,8 +22,16 @@ export function ApiSignPdfForm(opts: { okDescription: string; extraFields?: Reco
         properties: {
           file: { type: 'string', format: 'binary', description: 'The PDF to sign' },
           certificateId: { type: 'string', format: 'uuid' },
-          pin: { type: 'string', format: 'password', description: 'Signing PIN of the certificate, checked by the registry' },
-          actingOfficialId: { type: 'string', format: 'uuid', description: 'The official on whose behalf the system signs' },
+          pin: {
+            type: 'string',
+            format: 'password',
+            description: 'Signing PIN of the certificate, checked by the registry',
+          },
+          actingOfficialId: {
+            type: 'string',
+            format: 'uuid',
+            description: 'The official on whose behalf the system signs',
+          },
           reason: { type: 'string', example: 'Phê duyệt' },
           location: { type: 'string', example: 'Hà Nội' },
           ...opts.extraFields,
@@ -32,7 +43,9 @@ export function ApiSignPdfForm(opts: { okDescription: string; extraFields?: Reco
       status: 200,
       description: opts.okDescription,
       content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
-      headers: { [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } } },
+      headers: {
+        [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } },
+      },
     }),
   );
 }

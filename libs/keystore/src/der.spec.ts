@@ -24,7 +24,10 @@ describe('DER helpers for token output', () => {
   it('builds SPKI from an RSA modulus/exponent and from a P-256 EC_POINT (DER or bare)', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = rsa.publicKey.export({ format: 'jwk' });
-    const spki = rsaSpki(Buffer.concat([Buffer.from([0]), Buffer.from(jwk.n!, 'base64url')]), Buffer.from(jwk.e!, 'base64url'));
+    const spki = rsaSpki(
+      Buffer.concat([Buffer.from([0]), Buffer.from(jwk.n!, 'base64url')]),
+      Buffer.from(jwk.e!, 'base64url'),
+    );
     expect(Buffer.from(spki)).toEqual(rsa.publicKey.export({ type: 'spki', format: 'der' }));
 
     const ej = ec.publicKey.export({ format: 'jwk' });
@@ -32,7 +35,9 @@ describe('DER helpers for token output', () => {
     const expected = ec.publicKey.export({ type: 'spki', format: 'der' });
     expect(Buffer.from(p256Spki(Buffer.concat([Buffer.from([0x04, 0x41]), point])))).toEqual(expected);
     expect(Buffer.from(p256Spki(point))).toEqual(expected);
-    expect(createPublicKey({ key: Buffer.from(p256Spki(point)), format: 'der', type: 'spki' }).asymmetricKeyType).toBe('ec');
+    expect(createPublicKey({ key: Buffer.from(p256Spki(point)), format: 'der', type: 'spki' }).asymmetricKeyType).toBe(
+      'ec',
+    );
     expect(() => p256Spki(point.subarray(1))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ALGORITHM' }));
   });
 });

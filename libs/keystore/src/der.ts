@@ -18,11 +18,13 @@ function derInteger(unsigned: Uint8Array): Buffer {
 
 /** PKCS#11 ECDSA returns raw r || s; CMS and X.509 carry SEQUENCE { INTEGER r, INTEGER s } (RFC 3279). */
 export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
-  if (raw.length === 0 || raw.length % 2 !== 0) throw new KeyStoreError('TOKEN_ERROR', `ECDSA signature of odd length ${raw.length}`);
+  if (raw.length === 0 || raw.length % 2 !== 0)
+    throw new KeyStoreError('TOKEN_ERROR', `ECDSA signature of odd length ${raw.length}`);
   const half = raw.length / 2;
   const body = Buffer.concat([derInteger(raw.subarray(0, half)), derInteger(raw.subarray(half))]);
   // r and s of P-256 are at most 33 bytes each: the body is under 128 bytes, a short-form length.
-  if (body.length > 127) throw new KeyStoreError('UNSUPPORTED_ALGORITHM', 'ECDSA signatures over 127 bytes are not supported');
+  if (body.length > 127)
+    throw new KeyStoreError('UNSUPPORTED_ALGORITHM', 'ECDSA signatures over 127 bytes are not supported');
   return new Uint8Array(Buffer.concat([Buffer.from([0x30, body.length]), body]));
 }
 
@@ -31,7 +33,10 @@ const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 /** SubjectPublicKeyInfo DER from an RSA modulus and public exponent (unsigned big-endian). */
 export function rsaSpki(modulus: Uint8Array, exponent: Uint8Array): Uint8Array {
   const strip = (b: Uint8Array): Uint8Array => (b.length > 1 && b[0] === 0 ? strip(b.subarray(1)) : b);
-  const key = createPublicKey({ key: { kty: 'RSA', n: b64url(strip(modulus)), e: b64url(strip(exponent)) }, format: 'jwk' });
+  const key = createPublicKey({
+    key: { kty: 'RSA', n: b64url(strip(modulus)), e: b64url(strip(exponent)) },
+    format: 'jwk',
+  });
   return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
 }
 
@@ -42,7 +47,8 @@ export function rsaSpki(modulus: Uint8Array, exponent: Uint8Array): Uint8Array {
 export function p256Spki(ecPoint: Uint8Array): Uint8Array {
   let point = ecPoint;
   if (point.length === 67 && point[0] === 0x04 && point[1] === 0x41) point = point.subarray(2);
-  if (point.length !== 65 || point[0] !== 0x04) throw new KeyStoreError('UNSUPPORTED_ALGORITHM', 'Not an uncompressed P-256 point');
+  if (point.length !== 65 || point[0] !== 0x04)
+    throw new KeyStoreError('UNSUPPORTED_ALGORITHM', 'Not an uncompressed P-256 point');
   const key = createPublicKey({
     key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33)) },
     format: 'jwk',

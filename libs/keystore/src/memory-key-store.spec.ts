@@ -12,10 +12,19 @@ describe('MemoryKeyStore', () => {
       const signer = await store.signer(info.ref);
       const sig = await signer.sign(Buffer.from('dữ liệu'));
       const key = createPublicKey({ key: Buffer.from(info.publicKeySpki), format: 'der', type: 'spki' });
-      expect(verify('sha256', Buffer.from('dữ liệu'), algorithm.startsWith('ECDSA') ? { key, dsaEncoding: 'der' } : key, sig)).toBe(true);
+      expect(
+        verify(
+          'sha256',
+          Buffer.from('dữ liệu'),
+          algorithm.startsWith('ECDSA') ? { key, dsaEncoding: 'der' } : key,
+          sig,
+        ),
+      ).toBe(true);
     }
     await expect(store.signer({ uri: 'pkcs11:token=mem;id=%ff' })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
-    await expect(store.generateKey({ label: 'again', id: Buffer.from('ECDSA-P256-SHA256'), algorithm: 'ECDSA-P256-SHA256' })).rejects.toMatchObject({
+    await expect(
+      store.generateKey({ label: 'again', id: Buffer.from('ECDSA-P256-SHA256'), algorithm: 'ECDSA-P256-SHA256' }),
+    ).rejects.toMatchObject({
       code: 'KEY_EXISTS',
     });
     await store.close();

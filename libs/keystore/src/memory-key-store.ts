@@ -24,8 +24,10 @@ export class MemoryKeyStore implements KeyStore, KeyGenerator {
   async generateKey(opts: { label: string; id: Uint8Array; algorithm: SignatureAlgorithm }): Promise<KeyInfo> {
     this.assertOpen();
     const id = Buffer.from(opts.id);
-    if (id.length === 0 || !opts.label) throw new KeyStoreError('INVALID_KEY_URI', 'A generated key needs a label and a non-empty id');
-    if (this.keys.some((k) => k.id.equals(id))) throw new KeyStoreError('KEY_EXISTS', `A key with id ${id.toString('hex')} exists`);
+    if (id.length === 0 || !opts.label)
+      throw new KeyStoreError('INVALID_KEY_URI', 'A generated key needs a label and a non-empty id');
+    if (this.keys.some((k) => k.id.equals(id)))
+      throw new KeyStoreError('KEY_EXISTS', `A key with id ${id.toString('hex')} exists`);
     const pair =
       opts.algorithm === 'RSASSA-PKCS1-v1_5-SHA256'
         ? generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 })
@@ -56,7 +58,10 @@ export class MemoryKeyStore implements KeyStore, KeyGenerator {
     return {
       algorithm: key.info.algorithm,
       // DER ECDSA-Sig-Value, as CMS carries it.
-      sign: async (data) => new Uint8Array(cryptoSign('sha256', data, ecdsa ? { key: key.privateKey, dsaEncoding: 'der' } : key.privateKey)),
+      sign: async (data) =>
+        new Uint8Array(
+          cryptoSign('sha256', data, ecdsa ? { key: key.privateKey, dsaEncoding: 'der' } : key.privateKey),
+        ),
     };
   }
 
@@ -71,7 +76,10 @@ export class MemoryKeyStore implements KeyStore, KeyGenerator {
   private find(ref: KeyRef): MemoryKey | undefined {
     const parts = parseKeyUri(ref.uri);
     if (parts.token !== this.tokenLabel) return undefined;
-    return this.keys.find((k) => (!parts.id || k.id.equals(Buffer.from(parts.id))) && (parts.object === undefined || k.label === parts.object));
+    return this.keys.find(
+      (k) =>
+        (!parts.id || k.id.equals(Buffer.from(parts.id))) && (parts.object === undefined || k.label === parts.object),
+    );
   }
 
   private assertOpen(): void {

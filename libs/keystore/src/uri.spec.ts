@@ -9,14 +9,21 @@ describe('PKCS#11 key URIs (RFC 7512)', () => {
 
   it('round-trips any token label, id and object label, including ";" and Vietnamese text', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.option(fc.string(), { nil: undefined }), (token, id, object) => {
-        const back = parseKeyUri(formatKeyUri({ token, id, object }));
-        expect(back.token).toBe(token);
-        expect(Buffer.from(back.id!)).toEqual(Buffer.from(id));
-        expect(back.object).toBe(object);
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.uint8Array({ minLength: 1, maxLength: 20 }),
+        fc.option(fc.string(), { nil: undefined }),
+        (token, id, object) => {
+          const back = parseKeyUri(formatKeyUri({ token, id, object }));
+          expect(back.token).toBe(token);
+          expect(Buffer.from(back.id!)).toEqual(Buffer.from(id));
+          expect(back.object).toBe(object);
+        },
+      ),
     );
-    expect(formatKeyUri({ token: 'Sở Nội vụ;1', object: 'x' })).toBe('pkcs11:token=S%E1%BB%9F%20N%E1%BB%99i%20v%E1%BB%A5%3B1;object=x');
+    expect(formatKeyUri({ token: 'Sở Nội vụ;1', object: 'x' })).toBe(
+      'pkcs11:token=S%E1%BB%9F%20N%E1%BB%99i%20v%E1%BB%A5%3B1;object=x',
+    );
   });
 
   it.each([

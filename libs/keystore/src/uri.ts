@@ -66,6 +66,7 @@ export function parseKeyUri(uri: string): KeyUriParts {
   if (token === undefined) throw new KeyStoreError('INVALID_KEY_URI', `Key URI needs a token label: ${uri}`);
   const id = attrs.has('id') ? decode(attrs.get('id')!, uri) : undefined;
   const object = attrs.has('object') ? Buffer.from(decode(attrs.get('object')!, uri)).toString('utf8') : undefined;
-  if (!id?.length && object === undefined) throw new KeyStoreError('INVALID_KEY_URI', `Key URI needs an id or object label: ${uri}`);
+  if (!id?.length && object === undefined)
+    throw new KeyStoreError('INVALID_KEY_URI', `Key URI needs an id or object label: ${uri}`);
   return { token: Buffer.from(decode(token, uri)).toString('utf8'), id: id?.length ? id : undefined, object };
 }

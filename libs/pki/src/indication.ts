@@ -64,10 +64,7 @@ const SEVERITY: Record<Indication, number> = { 'TOTAL-PASSED': 0, INDETERMINATE:
 
 /** The worst of several indications: a document's conclusion. */
 export function worstIndication(indications: Indication[]): Indication {
-  return indications.reduce<Indication>(
-    (worst, i) => (SEVERITY[i] > SEVERITY[worst] ? i : worst),
-    'TOTAL-PASSED',
-  );
+  return indications.reduce<Indication>((worst, i) => (SEVERITY[i] > SEVERITY[worst] ? i : worst), 'TOTAL-PASSED');
 }
 
 /** A reason with a stable code and messages for operators (English) and officials (Vietnamese). */

@@ -12,7 +12,9 @@ export function mutated(base: Uint8Array): fc.Arbitrary<Uint8Array> {
       return b;
     }),
     fc.nat(n - 1).map((len) => base.subarray(0, len)),
-    fc.record({ at: fc.nat(n), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }).map(({ at, bytes }) => Uint8Array.from([...base.subarray(0, at), ...bytes, ...base.subarray(at)])),
+    fc
+      .record({ at: fc.nat(n), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) })
+      .map(({ at, bytes }) => Uint8Array.from([...base.subarray(0, at), ...bytes, ...base.subarray(at)])),
     fc.record({ at: fc.nat(n - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }).map(({ at, bytes }) => {
       const b = new Uint8Array(base);
       b.set(bytes.subarray(0, n - at), at);

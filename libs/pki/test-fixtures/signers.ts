@@ -10,7 +10,11 @@ export interface TestSigner {
 type PersonOptions = Omit<IssueOptions, 'subject' | 'publicKeySpki' | 'profile'> & { algorithm?: SignatureAlgorithm };
 
 /** A fresh software key and a 'person' certificate for it from `ca`: the usual signer in a test. */
-export async function issuePerson(ca: DevCa, subject: IssueOptions['subject'], opts: PersonOptions = {}): Promise<TestSigner> {
+export async function issuePerson(
+  ca: DevCa,
+  subject: IssueOptions['subject'],
+  opts: PersonOptions = {},
+): Promise<TestSigner> {
   const { algorithm = 'ECDSA-P256-SHA256', ...issue } = opts;
   const key = generateSoftwareKey(algorithm);
   const cert = await ca.issue({ subject, publicKeySpki: key.publicKeySpki, profile: 'person', ...issue });

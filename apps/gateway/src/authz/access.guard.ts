@@ -1,6 +1,15 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { badRequest, Caller, forbidden, InternalClient, notFound, ResponseAlreadySent, ROUTE_TEMPLATE_LOCAL, unauthorized } from '@kyso/common';
+import {
+  badRequest,
+  Caller,
+  forbidden,
+  InternalClient,
+  notFound,
+  ResponseAlreadySent,
+  ROUTE_TEMPLATE_LOCAL,
+  unauthorized,
+} from '@kyso/common';
 import type { LimitSettings } from '../config';
 import { Authenticator } from '../identity/authenticator';
 import type { AccessClaims } from '../identity/jwt';
@@ -56,7 +65,8 @@ export class AccessGuard implements CanActivate {
     const { rule } = found;
     res.locals[ROUTE_TEMPLATE_LOCAL] = rule.path;
     if (rule.public) {
-      if (rule.path.endsWith('/auth/login')) await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
+      if (rule.path.endsWith('/auth/login'))
+        await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
       return true;
     }
 
@@ -68,15 +78,30 @@ export class AccessGuard implements CanActivate {
     const caller = auth.caller;
     const params = uuidParams(found.params);
     const servicePath = fillTemplate(servicePathOf(rule), params) + queryOf(req.originalUrl);
-    (req as unknown as Record<symbol, Authenticated>)[AUTH] = { caller, rule, params, servicePath, accessClaims: auth.accessClaims };
+    (req as unknown as Record<symbol, Authenticated>)[AUTH] = {
+      caller,
+      rule,
+      params,
+      servicePath,
+      accessClaims: auth.accessClaims,
+    };
     const perMinute = caller.kind === 'system' ? this.d.limits.systemPerMinute : this.d.limits.operatorPerMinute;
-    await this.limit(res, `${caller.kind}:${caller.id}`, perMinute, caller.kind === 'system' ? 'this API key' : 'this operator');
+    await this.limit(
+      res,
+      `${caller.kind}:${caller.id}`,
+      perMinute,
+      caller.kind === 'system' ? 'this API key' : 'this operator',
+    );
 
     const target = needsOwnership(rule, caller) ? await this.ownership(rule, params, req) : undefined;
     const decision = decide(rule, caller, target);
     if (!decision.allow) throw forbidden(decision.code, decision.detail);
 
-    if (rule.idempotent && (await this.d.idempotency.begin(req, res, caller, `${rule.method} ${req.path}`, this.d.bodyLimitFor(rule))) === 'handled') {
+    if (
+      rule.idempotent &&
+      (await this.d.idempotency.begin(req, res, caller, `${rule.method} ${req.path}`, this.d.bodyLimitFor(rule))) ===
+        'handled'
+    ) {
       throw new ResponseAlreadySent();
     }
     return true;
@@ -102,7 +127,8 @@ export class AccessGuard implements CanActivate {
     if (rule.org.kind === 'body') {
       const field = rule.org.field;
       const id = (req.body as Record<string, unknown> | undefined)?.[field];
-      if (typeof id !== 'string' || !UUID.test(id)) throw badRequest('MISSING_FIELD', `${field} (a UUID) is required`, { field });
+      if (typeof id !== 'string' || !UUID.test(id))
+        throw badRequest('MISSING_FIELD', `${field} (a UUID) is required`, { field });
       return this.d.registry.json<Ownership>('GET', `/ownership/organization/${id}`);
     }
     throw new Error(`rule ${rule.path} has no ownership`);

@@ -18,7 +18,10 @@ export function canonicalPath(path: string): string {
   const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   const segs = p.split('/');
   if (segs[0] !== '' || !segs.slice(1).every((s) => SEGMENT.test(s))) {
-    throw badRequest('INVALID_PATH', 'The path is not in canonical form (no encoded characters, dot or empty segments, backslashes or parameters).');
+    throw badRequest(
+      'INVALID_PATH',
+      'The path is not in canonical form (no encoded characters, dot or empty segments, backslashes or parameters).',
+    );
   }
   return p;
 }

@@ -4,8 +4,7 @@ import type { AccessClaims } from './jwt';
 import { Sessions } from './sessions';
 
 export type Authentication =
-  | { ok: true; caller: Caller; accessClaims?: AccessClaims }
-  | { ok: false; missing: boolean; detail: string };
+  { ok: true; caller: Caller; accessClaims?: AccessClaims } | { ok: false; missing: boolean; detail: string };
 
 const KEY_MESSAGES = {
   MISSING: 'Send an API key or an access token as "Authorization: Bearer <token>".',
@@ -33,11 +32,24 @@ export class Authenticator {
     const bearer = authorization && /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     if (bearer && !bearer.startsWith('kyso_')) {
       const r = await this.sessions.authenticate(bearer);
-      return r.ok ? { ok: true, caller: r.caller, accessClaims: r.claims } : { ok: false, missing: false, detail: TOKEN_MESSAGES[r.reason] };
+      return r.ok
+        ? { ok: true, caller: r.caller, accessClaims: r.claims }
+        : { ok: false, missing: false, detail: TOKEN_MESSAGES[r.reason] };
     }
     const r = await this.apiKeys.authenticate(authorization);
     if (!r.ok) return { ok: false, missing: r.reason === 'MISSING', detail: KEY_MESSAGES[r.reason] };
     const c = r.caller;
-    return { ok: true, caller: { kind: 'system', id: c.keyId, name: c.name, scopes: c.scopes, organizationIds: c.organizationIds, roles: [], officialId: null } };
+    return {
+      ok: true,
+      caller: {
+        kind: 'system',
+        id: c.keyId,
+        name: c.name,
+        scopes: c.scopes,
+        organizationIds: c.organizationIds,
+        roles: [],
+        officialId: null,
+      },
+    };
   }
 }

@@ -10,7 +10,12 @@ import { ApiKeyAdmin } from './api-key-admin';
 import { Operators } from './operators';
 import { Sessions } from './sessions';
 
-const TOKENS_EXAMPLE = { accessToken: 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEtMjUtYWJjIn0.eyJzdWIiOiIuLi4ifQ.c2ln', refreshToken: 'kyso_rt_3q2-7w...', tokenType: 'Bearer', expiresIn: 900 };
+const TOKENS_EXAMPLE = {
+  accessToken: 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEtMjUtYWJjIn0.eyJzdWIiOiIuLi4ifQ.c2ln',
+  refreshToken: 'kyso_rt_3q2-7w...',
+  tokenType: 'Bearer',
+  expiresIn: 900,
+};
 const UUID_EX = '6f1c2b9e-8d4a-4f3b-9c2e-1a2b3c4d5e6f';
 const str = (v: unknown, field: string): string => {
   if (typeof v !== 'string' || !v) throw badRequest('MISSING_FIELD', `${field} is required`, { field });
@@ -27,8 +32,20 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Operator sign-in', description: 'Locks the account after repeated wrong passwords. Rate-limited per client address.' })
-  @ApiBody({ schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string', example: 'it.nguyen' }, password: { type: 'string', format: 'password' } } } })
+  @ApiOperation({
+    summary: 'Operator sign-in',
+    description: 'Locks the account after repeated wrong passwords. Rate-limited per client address.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['username', 'password'],
+      properties: {
+        username: { type: 'string', example: 'it.nguyen' },
+        password: { type: 'string', format: 'password' },
+      },
+    },
+  })
   @ApiResponse({ status: 200, description: 'Tokens', content: { 'application/json': { example: TOKENS_EXAMPLE } } })
   @ApiProblems(400, 401, 423, 429)
   async login(@Body() body: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
@@ -37,24 +54,61 @@ export class AuthController {
     const r = await this.sessions.login(username, password);
     // What a caller typed as a username goes to the audit log: bounded.
     username = username.slice(0, 64);
-    const subject = { kind: 'operator' as const, id: r.operatorId ?? username, name: username, scopes: [], organizationIds: [], roles: [], officialId: null };
+    const subject = {
+      kind: 'operator' as const,
+      id: r.operatorId ?? username,
+      name: username,
+      scopes: [],
+      organizationIds: [],
+      roles: [],
+      officialId: null,
+    };
     if (r.ok) {
       void this.audit.record({ action: 'auth.login', entityType: 'operator', entityId: r.operatorId }, subject);
       return r.tokens;
     }
-    void this.audit.record({ action: 'auth.login_failed', entityType: 'operator', entityId: r.operatorId ?? null, after: { username, reason: r.reason } }, subject);
+    void this.audit.record(
+      {
+        action: 'auth.login_failed',
+        entityType: 'operator',
+        entityId: r.operatorId ?? null,
+        after: { username, reason: r.reason },
+      },
+      subject,
+    );
     if (r.reason === 'ACCOUNT_LOCKED') {
-      if (r.justLocked) void this.audit.record({ action: 'auth.locked', entityType: 'operator', entityId: r.operatorId ?? null, after: { lockedUntil: r.lockedUntil } }, subject);
+      if (r.justLocked)
+        void this.audit.record(
+          {
+            action: 'auth.locked',
+            entityType: 'operator',
+            entityId: r.operatorId ?? null,
+            after: { lockedUntil: r.lockedUntil },
+          },
+          subject,
+        );
       const retry = r.lockedUntil ? Math.max(1, Math.ceil((r.lockedUntil.getTime() - Date.now()) / 1000)) : 60;
       res.setHeader('retry-after', String(retry));
-      throw new ProblemError(423, 'ACCOUNT_LOCKED', 'Locked', 'Too many wrong passwords: the account is locked for a while.', { retryAfter: retry });
+      throw new ProblemError(
+        423,
+        'ACCOUNT_LOCKED',
+        'Locked',
+        'Too many wrong passwords: the account is locked for a while.',
+        { retryAfter: retry },
+      );
     }
-    throw unauthorized(r.reason === 'ACCOUNT_DISABLED' ? 'ACCOUNT_DISABLED' : 'INVALID_CREDENTIALS', r.reason === 'ACCOUNT_DISABLED' ? 'The account is disabled.' : 'Wrong username or password.');
+    throw unauthorized(
+      r.reason === 'ACCOUNT_DISABLED' ? 'ACCOUNT_DISABLED' : 'INVALID_CREDENTIALS',
+      r.reason === 'ACCOUNT_DISABLED' ? 'The account is disabled.' : 'Wrong username or password.',
+    );
   }
 
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token for new tokens', description: 'Each refresh token works once; reusing one revokes the whole sign-in.' })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for new tokens',
+    description: 'Each refresh token works once; reusing one revokes the whole sign-in.',
+  })
   @ApiBody({ schema: { type: 'object', required: ['refreshToken'], properties: { refreshToken: { type: 'string' } } } })
   @ApiResponse({ status: 200, description: 'New tokens', content: { 'application/json': { example: TOKENS_EXAMPLE } } })
   @ApiProblems(400, 401)
@@ -80,14 +134,35 @@ export class AuthController {
   @ApiBearerAuth('accessToken')
   @ApiBearerAuth('apiKey')
   @ApiOperation({ summary: 'The authenticated operator, with roles' })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: { kind: 'operator', id: UUID_EX, name: 'it.nguyen', roles: [{ role: 'it-officer', organizationId: UUID_EX }], officialId: null } } } })
+  @ApiResponse({
+    status: 200,
+    content: {
+      'application/json': {
+        example: {
+          kind: 'operator',
+          id: UUID_EX,
+          name: 'it.nguyen',
+          roles: [{ role: 'it-officer', organizationId: UUID_EX }],
+          officialId: null,
+        },
+      },
+    },
+  })
   @ApiProblems(401, 403)
   me(@Req() req: Request) {
     return callerOf(req);
   }
 }
 
-const KEY_EXAMPLE = { id: UUID_EX, name: 'Hệ thống QLVB Sở TT&TT', prefix: '3f9a1c2b', scopes: ['sign', 'validate'], organizationIds: [UUID_EX], expiresAt: null, key: 'kyso_3f9a1c2b_...' };
+const KEY_EXAMPLE = {
+  id: UUID_EX,
+  name: 'Hệ thống QLVB Sở TT&TT',
+  prefix: '3f9a1c2b',
+  scopes: ['sign', 'validate'],
+  organizationIds: [UUID_EX],
+  expiresAt: null,
+  key: 'kyso_3f9a1c2b_...',
+};
 
 @ApiTags('api-keys')
 @ApiBearerAuth('accessToken')
@@ -106,7 +181,10 @@ export class ApiKeysController {
       required: ['name', 'scopes'],
       properties: {
         name: { type: 'string' },
-        scopes: { type: 'array', items: { type: 'string', enum: ['sign', 'validate', 'registry:read', 'registry:write'] } },
+        scopes: {
+          type: 'array',
+          items: { type: 'string', enum: ['sign', 'validate', 'registry:read', 'registry:write'] },
+        },
         organizationIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
         expiresAt: { type: 'string', format: 'date-time' },
       },
@@ -117,13 +195,24 @@ export class ApiKeysController {
   async create(@Req() req: Request, @Body() body: Record<string, unknown>) {
     const caller = callerOf(req);
     const created = await this.keys.create(body ?? {}, caller.id);
-    void this.audit.record({ action: 'api_key.created', entityType: 'api_key', entityId: created.id, after: { name: created.name, scopes: created.scopes, organizationIds: created.organizationIds } }, caller);
+    void this.audit.record(
+      {
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: created.id,
+        after: { name: created.name, scopes: created.scopes, organizationIds: created.organizationIds },
+      },
+      caller,
+    );
     return created;
   }
 
   @Get()
   @ApiOperation({ summary: 'List API keys (admin); never the keys themselves' })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: [{ ...KEY_EXAMPLE, key: undefined, status: 'active' }] } } })
+  @ApiResponse({
+    status: 200,
+    content: { 'application/json': { example: [{ ...KEY_EXAMPLE, key: undefined, status: 'active' }] } },
+  })
   @ApiProblems(401, 403)
   list() {
     return this.keys.list();
@@ -131,7 +220,10 @@ export class ApiKeysController {
 
   @Get(':id')
   @ApiOperation({ summary: 'An API key (admin)' })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: { ...KEY_EXAMPLE, key: undefined, status: 'active' } } } })
+  @ApiResponse({
+    status: 200,
+    content: { 'application/json': { example: { ...KEY_EXAMPLE, key: undefined, status: 'active' } } },
+  })
   @ApiProblems(401, 403, 404)
   get(@Param('id') id: string) {
     return this.keys.get(id);
@@ -139,20 +231,47 @@ export class ApiKeysController {
 
   @Post(':id/rotate')
   @ApiOperation({ summary: 'Rotate a key: a new key now, the old one valid until overlapUntil (admin)' })
-  @ApiBody({ required: false, schema: { type: 'object', properties: { overlapUntil: { type: 'string', format: 'date-time' }, expiresAt: { type: 'string', format: 'date-time' } } } })
-  @ApiResponse({ status: 201, content: { 'application/json': { example: { ...KEY_EXAMPLE, replaces: UUID_EX, oldKeyValidUntil: '2026-12-01T00:00:00.000Z' } } } })
+  @ApiBody({
+    required: false,
+    schema: {
+      type: 'object',
+      properties: {
+        overlapUntil: { type: 'string', format: 'date-time' },
+        expiresAt: { type: 'string', format: 'date-time' },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 201,
+    content: {
+      'application/json': {
+        example: { ...KEY_EXAMPLE, replaces: UUID_EX, oldKeyValidUntil: '2026-12-01T00:00:00.000Z' },
+      },
+    },
+  })
   @ApiProblems(400, 401, 403, 404, 409)
   async rotate(@Req() req: Request, @Param('id') id: string, @Body() body: Record<string, unknown> | undefined) {
     const caller = callerOf(req);
     const r = await this.keys.rotate(id, body ?? {}, caller.id);
-    void this.audit.record({ action: 'api_key.rotated', entityType: 'api_key', entityId: id, after: { replacedBy: r.id, oldKeyValidUntil: r.oldKeyValidUntil } }, caller);
+    void this.audit.record(
+      {
+        action: 'api_key.rotated',
+        entityType: 'api_key',
+        entityId: id,
+        after: { replacedBy: r.id, oldKeyValidUntil: r.oldKeyValidUntil },
+      },
+      caller,
+    );
     return r;
   }
 
   @Post(':id/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key at once (admin)' })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: { ...KEY_EXAMPLE, key: undefined, status: 'revoked' } } } })
+  @ApiResponse({
+    status: 200,
+    content: { 'application/json': { example: { ...KEY_EXAMPLE, key: undefined, status: 'revoked' } } },
+  })
   @ApiProblems(401, 403, 404)
   async revoke(@Req() req: Request, @Param('id') id: string) {
     const caller = callerOf(req);
@@ -162,8 +281,23 @@ export class ApiKeysController {
   }
 }
 
-const OPERATOR_EXAMPLE = { id: UUID_EX, username: 'it.nguyen', displayName: 'Nguyễn Văn Bình', officialId: null, roles: [{ role: 'it-officer', organizationId: UUID_EX }], lockedUntil: null, disabled: false };
-const GRANT_SCHEMA: SchemaObject = { type: 'object', required: ['role'], properties: { role: { type: 'string', enum: ['admin', 'it-officer', 'agency-head', 'clerk', 'official'] }, organizationId: { type: 'string', format: 'uuid', nullable: true } } };
+const OPERATOR_EXAMPLE = {
+  id: UUID_EX,
+  username: 'it.nguyen',
+  displayName: 'Nguyễn Văn Bình',
+  officialId: null,
+  roles: [{ role: 'it-officer', organizationId: UUID_EX }],
+  lockedUntil: null,
+  disabled: false,
+};
+const GRANT_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['role'],
+  properties: {
+    role: { type: 'string', enum: ['admin', 'it-officer', 'agency-head', 'clerk', 'official'] },
+    organizationId: { type: 'string', format: 'uuid', nullable: true },
+  },
+};
 const GRANT_BODY = { schema: GRANT_SCHEMA };
 
 @ApiTags('operators')
@@ -195,7 +329,15 @@ export class OperatorsController {
   async create(@Req() req: Request, @Body() body: Record<string, unknown>) {
     const caller = callerOf(req);
     const op = await this.operators.create((body ?? {}) as never, caller.id);
-    void this.audit.record({ action: 'operator.created', entityType: 'operator', entityId: op.id, after: { username: op.username, roles: op.roles, officialId: op.officialId } }, caller);
+    void this.audit.record(
+      {
+        action: 'operator.created',
+        entityType: 'operator',
+        entityId: op.id,
+        after: { username: op.username, roles: op.roles, officialId: op.officialId },
+      },
+      caller,
+    );
     return op;
   }
 
@@ -224,7 +366,10 @@ export class OperatorsController {
   async grant(@Req() req: Request, @Param('id') id: string, @Body() body: Record<string, unknown>) {
     const caller = callerOf(req);
     const op = await this.operators.grant(id, body, caller.id);
-    void this.audit.record({ action: 'operator.role_granted', entityType: 'operator', entityId: id, after: body }, caller);
+    void this.audit.record(
+      { action: 'operator.role_granted', entityType: 'operator', entityId: id, after: body },
+      caller,
+    );
     return op;
   }
 
@@ -237,7 +382,10 @@ export class OperatorsController {
   async revokeGrant(@Req() req: Request, @Param('id') id: string, @Body() body: Record<string, unknown>) {
     const caller = callerOf(req);
     const op = await this.operators.revokeGrant(id, body);
-    void this.audit.record({ action: 'operator.role_revoked', entityType: 'operator', entityId: id, before: body }, caller);
+    void this.audit.record(
+      { action: 'operator.role_revoked', entityType: 'operator', entityId: id, before: body },
+      caller,
+    );
     return op;
   }
 }

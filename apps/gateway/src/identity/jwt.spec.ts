@@ -14,7 +14,10 @@ describe('access tokens (ES256 JWS)', () => {
   });
 
   it('refuse a token minted in the future beyond the clock skew, and a kid not of our making', () => {
-    expect(verifyJwt(signJwt({ ...claims, iat: 1000 + CLOCK_SKEW_SEC + 1 }, key), key.publicKey, 1000)).toEqual({ ok: false, reason: 'MALFORMED' });
+    expect(verifyJwt(signJwt({ ...claims, iat: 1000 + CLOCK_SKEW_SEC + 1 }, key), key.publicKey, 1000)).toEqual({
+      ok: false,
+      reason: 'MALFORMED',
+    });
     expect(verifyJwt(signJwt({ ...claims, iat: 1000 + CLOCK_SKEW_SEC }, key), key.publicKey, 1000).ok).toBe(true);
     expect(jwtKeyId(signJwt(claims, generateJwtKey("x' OR 1=1 --")))).toBeUndefined();
     expect(jwtKeyId(signJwt(claims, generateJwtKey('2026-11-25-0123456789ab')))).toBe('2026-11-25-0123456789ab');

@@ -48,12 +48,18 @@ export function jwtKeyId(token: string): string | undefined {
   }
 }
 
-export type JwtCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
+export type JwtCheck =
+  { ok: true; claims: AccessClaims } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
 
 export function verifyJwt(token: string, publicKey: KeyObject, nowSec: number): JwtCheck {
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'MALFORMED' };
-  const okSig = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'));
+  const okSig = verify(
+    'sha256',
+    Buffer.from(`${parts[0]}.${parts[1]}`),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(parts[2], 'base64url'),
+  );
   if (!okSig) return { ok: false, reason: 'BAD_SIGNATURE' };
   let c: AccessClaims;
   try {
@@ -61,7 +67,14 @@ export function verifyJwt(token: string, publicKey: KeyObject, nowSec: number): 
   } catch {
     return { ok: false, reason: 'MALFORMED' };
   }
-  if (c.iss !== ISSUER || c.typ !== 'access' || typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number') return { ok: false, reason: 'MALFORMED' };
+  if (
+    c.iss !== ISSUER ||
+    c.typ !== 'access' ||
+    typeof c.sub !== 'string' ||
+    typeof c.jti !== 'string' ||
+    typeof c.exp !== 'number'
+  )
+    return { ok: false, reason: 'MALFORMED' };
   if (c.sid !== undefined && typeof c.sid !== 'string') return { ok: false, reason: 'MALFORMED' };
   // Only this gateway issues tokens: one minted in the future means a wrong clock or a forgery.
   if (typeof c.iat !== 'number' || c.iat > nowSec + CLOCK_SKEW_SEC) return { ok: false, reason: 'MALFORMED' };

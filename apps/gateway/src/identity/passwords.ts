@@ -7,9 +7,18 @@ import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto
  */
 export const SCRYPT_PARAMS = { logN: 15, r: 8, p: 1, keyLength: 32 } as const;
 
-function derive(password: string, salt: Buffer, logN: number, r: number, p: number, keyLength: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  logN: number,
+  r: number,
+  p: number,
+  keyLength: number,
+): Promise<Buffer> {
   const opts: ScryptOptions = { N: 2 ** logN, r, p, maxmem: 256 * 2 ** logN * r };
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyLength, opts, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, keyLength, opts, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 /** `scrypt$<logN>$<r>$<p>$<salt b64url>$<hash b64url>` */
@@ -24,7 +33,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [alg, logN, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const got = await derive(password, Buffer.from(salt, 'base64url'), Number(logN), Number(r), Number(p), expected.length);
+  const got = await derive(
+    password,
+    Buffer.from(salt, 'base64url'),
+    Number(logN),
+    Number(r),
+    Number(p),
+    expected.length,
+  );
   return timingSafeEqual(got, expected);
 }
 

@@ -19,9 +19,17 @@ export interface TokenPair {
 
 export type LoginResult =
   | { ok: true; operatorId: string; tokens: TokenPair }
-  | { ok: false; reason: 'BAD_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED'; operatorId?: string; lockedUntil?: Date; justLocked?: boolean };
+  | {
+      ok: false;
+      reason: 'BAD_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED';
+      operatorId?: string;
+      lockedUntil?: Date;
+      justLocked?: boolean;
+    };
 
-export type AccessCheck = { ok: true; caller: Caller; claims: AccessClaims } | { ok: false; reason: 'INVALID_TOKEN' | 'EXPIRED' | 'REVOKED' | 'ACCOUNT_DISABLED' };
+export type AccessCheck =
+  | { ok: true; caller: Caller; claims: AccessClaims }
+  | { ok: false; reason: 'INVALID_TOKEN' | 'EXPIRED' | 'REVOKED' | 'ACCOUNT_DISABLED' };
 
 /** TypeORM answers UPDATE ... RETURNING with [rows, count]; other statements with rows. */
 async function updated<T>(ds: DataSource, sql: string, params: unknown[]): Promise<T[]> {
@@ -60,7 +68,8 @@ export class Sessions {
     const name = String(username ?? '');
     const pw = String(password ?? '');
     // No stored password is longer (passwordProblem); usernames are at most 64 characters.
-    if (name.length > MAX_USERNAME_CHARS || pw.length > MAX_PASSWORD_CHARS) return { ok: false, reason: 'BAD_CREDENTIALS' };
+    if (name.length > MAX_USERNAME_CHARS || pw.length > MAX_PASSWORD_CHARS)
+      return { ok: false, reason: 'BAD_CREDENTIALS' };
     const row = await this.operators.byUsername(name);
     if (!row) {
       await verifyPassword(pw, await dummyHash());
@@ -84,7 +93,13 @@ export class Sessions {
     }
     if (!(await verifyPassword(pw, row.password_hash))) {
       if (!attempt.locked_until) return { ok: false, reason: 'BAD_CREDENTIALS', operatorId: row.id };
-      return { ok: false, reason: 'ACCOUNT_LOCKED', operatorId: row.id, lockedUntil: attempt.locked_until, justLocked: true };
+      return {
+        ok: false,
+        reason: 'ACCOUNT_LOCKED',
+        operatorId: row.id,
+        lockedUntil: attempt.locked_until,
+        justLocked: true,
+      };
     }
     await this.ds.query('UPDATE gateway.operator SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
     if (row.disabled_at) return { ok: false, reason: 'ACCOUNT_DISABLED', operatorId: row.id };
@@ -95,21 +110,33 @@ export class Sessions {
   async refresh(refreshToken: string): Promise<{ operatorId: string; tokens: TokenPair }> {
     const hash = sha256(String(refreshToken ?? ''));
     const now = this.clock();
-    const spent = await updated<{ id: string; family_id: string; operator_id: string; expires_at: Date; revoked_at: Date | null }>(
-      this.ds,
-      'UPDATE gateway.refresh_token SET used_at = $2 WHERE hash = $1 AND used_at IS NULL RETURNING *',
-      [hash, now],
-    );
+    const spent = await updated<{
+      id: string;
+      family_id: string;
+      operator_id: string;
+      expires_at: Date;
+      revoked_at: Date | null;
+    }>(this.ds, 'UPDATE gateway.refresh_token SET used_at = $2 WHERE hash = $1 AND used_at IS NULL RETURNING *', [
+      hash,
+      now,
+    ]);
     const row = spent[0];
     if (!row) {
-      const reused: { family_id: string }[] = await this.ds.query('SELECT family_id FROM gateway.refresh_token WHERE hash = $1', [hash]);
+      const reused: { family_id: string }[] = await this.ds.query(
+        'SELECT family_id FROM gateway.refresh_token WHERE hash = $1',
+        [hash],
+      );
       if (reused[0]) {
         await this.revokeFamily(reused[0].family_id);
-        throw unauthorized('REFRESH_TOKEN_REUSED', 'This refresh token was already used; every session of this sign-in is now revoked. Sign in again.');
+        throw unauthorized(
+          'REFRESH_TOKEN_REUSED',
+          'This refresh token was already used; every session of this sign-in is now revoked. Sign in again.',
+        );
       }
       throw unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token is not known.');
     }
-    if (row.revoked_at || row.expires_at <= now) throw unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token has expired or been revoked.');
+    if (row.revoked_at || row.expires_at <= now)
+      throw unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token has expired or been revoked.');
     const op: OperatorRow[] = await this.ds.query('SELECT * FROM gateway.operator WHERE id = $1', [row.operator_id]);
     if (!op[0] || op[0].disabled_at) throw unauthorized('ACCOUNT_DISABLED', 'The account is disabled.');
     return { operatorId: row.operator_id, tokens: await this.issue(row.operator_id, row.family_id, true) };
@@ -121,7 +148,10 @@ export class Sessions {
     if (ttl > 0) await this.redis.set(this.denyKey(claims.jti), '1', 'EX', ttl);
     if (claims.sid) await this.revokeFamily(claims.sid);
     if (refreshToken) {
-      const rows: { family_id: string; operator_id: string }[] = await this.ds.query('SELECT family_id, operator_id FROM gateway.refresh_token WHERE hash = $1', [sha256(refreshToken)]);
+      const rows: { family_id: string; operator_id: string }[] = await this.ds.query(
+        'SELECT family_id, operator_id FROM gateway.refresh_token WHERE hash = $1',
+        [sha256(refreshToken)],
+      );
       if (rows[0] && rows[0].operator_id === claims.sub) await this.revokeFamily(rows[0].family_id);
     }
   }
@@ -134,15 +164,26 @@ export class Sessions {
     if (!key) return { ok: false, reason: 'INVALID_TOKEN' };
     const check = verifyJwt(token, key.publicKey, Math.floor(now.getTime() / 1000));
     if (!check.ok) return { ok: false, reason: check.reason === 'EXPIRED' ? 'EXPIRED' : 'INVALID_TOKEN' };
-    const denied = await this.redis.exists(this.denyKey(check.claims.jti)).catch((e: unknown) => Promise.reject(redisUnavailable(e, this.log, 'sign-out list')));
+    const denied = await this.redis
+      .exists(this.denyKey(check.claims.jti))
+      .catch((e: unknown) => Promise.reject(redisUnavailable(e, this.log, 'sign-out list')));
     if (denied) return { ok: false, reason: 'REVOKED' };
-    if (check.claims.sid && (await this.familyRevoked(this.ds, check.claims.sid))) return { ok: false, reason: 'REVOKED' };
+    if (check.claims.sid && (await this.familyRevoked(this.ds, check.claims.sid)))
+      return { ok: false, reason: 'REVOKED' };
     const op: OperatorRow[] = await this.ds.query('SELECT * FROM gateway.operator WHERE id = $1', [check.claims.sub]);
     if (!op[0]) return { ok: false, reason: 'INVALID_TOKEN' };
     if (op[0].disabled_at) return { ok: false, reason: 'ACCOUNT_DISABLED' };
     // Roles are read at each call, so a revoked grant takes effect at once, not at token expiry.
     const roles = (await this.operators.grantsOf([op[0].id])).get(op[0].id) ?? [];
-    const caller: Caller = { kind: 'operator', id: op[0].id, name: op[0].username, scopes: [], organizationIds: [], roles, officialId: op[0].official_id };
+    const caller: Caller = {
+      kind: 'operator',
+      id: op[0].id,
+      name: op[0].username,
+      scopes: [],
+      organizationIds: [],
+      roles,
+      officialId: op[0].official_id,
+    };
     return { ok: true, caller, claims: check.claims };
   }
 
@@ -155,19 +196,31 @@ export class Sessions {
     const now = this.clock();
     const iat = Math.floor(now.getTime() / 1000);
     const key = await this.keys.signingKey(now);
-    const accessToken = signJwt({ iss: ISSUER, sub: operatorId, jti: randomUUID(), iat, exp: iat + this.settings.accessTokenTtlSec, typ: 'access', sid: familyId }, key);
+    const accessToken = signJwt(
+      {
+        iss: ISSUER,
+        sub: operatorId,
+        jti: randomUUID(),
+        iat,
+        exp: iat + this.settings.accessTokenTtlSec,
+        typ: 'access',
+        sid: familyId,
+      },
+      key,
+    );
     const refreshToken = `kyso_rt_${randomBytes(32).toString('base64url')}`;
     await this.ds.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [familyId]);
       if (liveFamily && (await this.familyRevoked(m, familyId))) {
-        throw unauthorized('REFRESH_TOKEN_REUSED', 'This sign-in was revoked (a refresh token was reused or the operator signed out). Sign in again.');
+        throw unauthorized(
+          'REFRESH_TOKEN_REUSED',
+          'This sign-in was revoked (a refresh token was reused or the operator signed out). Sign in again.',
+        );
       }
-      await m.query('INSERT INTO gateway.refresh_token (family_id, operator_id, hash, expires_at) VALUES ($1, $2, $3, $4)', [
-        familyId,
-        operatorId,
-        sha256(refreshToken),
-        new Date(now.getTime() + this.settings.refreshTokenTtlSec * 1000),
-      ]);
+      await m.query(
+        'INSERT INTO gateway.refresh_token (family_id, operator_id, hash, expires_at) VALUES ($1, $2, $3, $4)',
+        [familyId, operatorId, sha256(refreshToken), new Date(now.getTime() + this.settings.refreshTokenTtlSec * 1000)],
+      );
     });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.settings.accessTokenTtlSec };
   }
@@ -175,12 +228,20 @@ export class Sessions {
   private async revokeFamily(familyId: string): Promise<void> {
     await this.ds.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [familyId]);
-      await m.query('UPDATE gateway.refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
+      await m.query('UPDATE gateway.refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+        familyId,
+      ]);
     });
   }
 
   private async familyRevoked(q: Pick<DataSource, 'query'>, familyId: string): Promise<boolean> {
-    return (await q.query('SELECT 1 FROM gateway.refresh_token WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1', [familyId])).length > 0;
+    return (
+      (
+        await q.query('SELECT 1 FROM gateway.refresh_token WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1', [
+          familyId,
+        ])
+      ).length > 0
+    );
   }
 
   private denyKey(jti: string): string {

@@ -59,7 +59,10 @@ export class SigningKeys {
   }
 
   private remember(row: Row) {
-    const entry = { key: jwtKeyFromPem(row.kid, row.private_key_pem, row.public_key_pem), createdAt: new Date(row.created_at) };
+    const entry = {
+      key: jwtKeyFromPem(row.kid, row.private_key_pem, row.public_key_pem),
+      createdAt: new Date(row.created_at),
+    };
     this.known.set(row.kid, entry);
     return entry;
   }

@@ -36,14 +36,23 @@ export class Idempotency {
   private readonly log = new Logger('Idempotency');
 
   /** 'proceed' (run the handler; the response will be kept) or 'handled' (a replay was sent). */
-  async begin(req: Request, res: Response, caller: Caller, route: string, maxRequestBytes: number): Promise<'proceed' | 'handled'> {
+  async begin(
+    req: Request,
+    res: Response,
+    caller: Caller,
+    route: string,
+    maxRequestBytes: number,
+  ): Promise<'proceed' | 'handled'> {
     const key = req.header(IDEMPOTENCY_HEADER);
     if (key === undefined) return 'proceed';
-    if (!KEY_PATTERN.test(key)) throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters.');
+    if (!KEY_PATTERN.test(key))
+      throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters.');
     const rkey = `${this.prefix}idem:${caller.kind}:${caller.id}:${createHash('sha256').update(key).digest('hex')}`;
     const pending: Stored = { state: 'pending', route };
     // A pending marker outlives no request: a gateway dying mid-call must not block retries for a day.
-    const acquired = await this.redis.set(rkey, JSON.stringify(pending), 'EX', this.pendingTtlSec, 'NX').catch((e: unknown) => Promise.reject(redisUnavailable(e, this.log, 'Idempotency-Key')));
+    const acquired = await this.redis
+      .set(rkey, JSON.stringify(pending), 'EX', this.pendingTtlSec, 'NX')
+      .catch((e: unknown) => Promise.reject(redisUnavailable(e, this.log, 'Idempotency-Key')));
     if (acquired) {
       this.capture(req, res, rkey, route);
       return 'proceed';
@@ -52,11 +61,19 @@ export class Idempotency {
     const stored = raw ? (JSON.parse(raw) as Stored) : undefined;
     if (!stored || stored.state === 'pending') {
       res.setHeader('retry-after', '1');
-      throw new ProblemError(409, 'IDEMPOTENCY_IN_PROGRESS', 'Conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+      throw new ProblemError(
+        409,
+        'IDEMPOTENCY_IN_PROGRESS',
+        'Conflict',
+        'A request with this Idempotency-Key is still being processed; retry shortly.',
+      );
     }
     const requestHash = await hashWholeRequest(req, maxRequestBytes);
     if (stored.route !== route || stored.requestHash !== requestHash) {
-      throw unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request; use a new key for a new request.');
+      throw unprocessable(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for a different request; use a new key for a new request.',
+      );
     }
     const body = await this.redis.getBuffer(`${rkey}:body`);
     res.status(stored.status ?? 200);
@@ -78,7 +95,9 @@ export class Idempotency {
     let overflow = false;
     const keep = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function' || overflow) return;
-      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      const b = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       size += b.length;
       if (size > this.maxBodyBytes) {
         overflow = true;
@@ -109,7 +128,13 @@ export class Idempotency {
         const v = res.getHeader(h);
         if (v !== undefined) headers[h] = String(v);
       }
-      const done: Stored = { state: 'done', route, requestHash: reqHash.digest('hex'), status: res.statusCode, headers };
+      const done: Stored = {
+        state: 'done',
+        route,
+        requestHash: reqHash.digest('hex'),
+        status: res.statusCode,
+        headers,
+      };
       void this.redis
         .multi()
         .set(`${rkey}:body`, Buffer.concat(chunks), 'EX', this.ttlSec)
@@ -130,9 +155,15 @@ async function hashWholeRequest(req: Request, maxBytes: number): Promise<string>
   let seen = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     seen += chunk.length;
-    if (seen > maxBytes) throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `The request body exceeds the limit of ${maxBytes} bytes for this route.`, { limit: maxBytes });
+    if (seen > maxBytes)
+      throw new ProblemError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        'Payload too large',
+        `The request body exceeds the limit of ${maxBytes} bytes for this route.`,
+        { limit: maxBytes },
+      );
     h.update(chunk);
   }
   return h.digest('hex');
 }
-

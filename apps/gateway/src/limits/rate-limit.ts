@@ -25,9 +25,14 @@ export class RateLimiter {
     const window = Math.floor(now / windowMs);
     const key = `${this.prefix}rate:${bucket}:${window}`;
     try {
-      const r = await this.redis.multi().incr(key).pexpire(key, windowMs + 1000).exec();
+      const r = await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, windowMs + 1000)
+        .exec();
       const count = Number(r?.[0]?.[1] ?? 0);
-      if (count > limit) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
+      if (count > limit)
+        return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
       return { allowed: true, remaining: limit - count };
     } catch (e) {
       throw redisUnavailable(e, this.log, 'rate limit');
@@ -36,10 +41,22 @@ export class RateLimiter {
 }
 
 export const tooManyRequests = (retryAfterSec: number, what: string) =>
-  new ProblemError(429, 'RATE_LIMITED', 'Too many requests', `Too many requests for ${what}; retry after ${retryAfterSec} s.`, { retryAfter: retryAfterSec });
+  new ProblemError(
+    429,
+    'RATE_LIMITED',
+    'Too many requests',
+    `Too many requests for ${what}; retry after ${retryAfterSec} s.`,
+    { retryAfter: retryAfterSec },
+  );
 
 /** Redis is down: 503 with a hint to retry, the cause in the log only. */
 export function redisUnavailable(e: unknown, log: Logger, what: string): ProblemError {
   log.warn(`${what} unavailable (Redis: ${(e as Error).message})`);
-  return new ProblemError(503, 'LIMITS_UNAVAILABLE', 'Service unavailable', 'The gateway cannot check its limits right now; retry shortly.', { retryAfter: 5 });
+  return new ProblemError(
+    503,
+    'LIMITS_UNAVAILABLE',
+    'Service unavailable',
+    'The gateway cannot check its limits right now; retry shortly.',
+    { retryAfter: 5 },
+  );
 }

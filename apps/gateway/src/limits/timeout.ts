@@ -4,7 +4,8 @@ import { PROBLEM_CONTENT_TYPE, ProblemError } from '@kyso/common';
 const ABORT = Symbol('kyso.abort');
 
 /** The signal that fires when the request has run out of time (the proxy passes it upstream). */
-export const abortSignalOf = (req: Request): AbortSignal | undefined => (req as unknown as Record<symbol, AbortController>)[ABORT]?.signal;
+export const abortSignalOf = (req: Request): AbortSignal | undefined =>
+  (req as unknown as Record<symbol, AbortController>)[ABORT]?.signal;
 
 /** The whole request, upstream call included, must finish within `ms`, else 504 problem+json. */
 export function requestTimeout(ms: number) {
@@ -17,7 +18,12 @@ export function requestTimeout(ms: number) {
         res.destroy();
         return;
       }
-      const p = new ProblemError(504, 'REQUEST_TIMEOUT', 'Gateway timeout', `The request did not complete within ${ms} ms.`);
+      const p = new ProblemError(
+        504,
+        'REQUEST_TIMEOUT',
+        'Gateway timeout',
+        `The request did not complete within ${ms} ms.`,
+      );
       res.status(504).setHeader('connection', 'close');
       res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p.toProblem(req.originalUrl)));
     }, ms);

@@ -5,7 +5,9 @@ export class AddApiKeyRotation1795630000002 implements MigrationInterface {
   name = 'AddApiKeyRotation1795630000002';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE gateway.api_key ADD COLUMN replaced_by uuid REFERENCES gateway.api_key(id), ADD COLUMN created_by text`);
+    await q.query(
+      `ALTER TABLE gateway.api_key ADD COLUMN replaced_by uuid REFERENCES gateway.api_key(id), ADD COLUMN created_by text`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

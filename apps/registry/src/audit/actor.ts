@@ -21,4 +21,6 @@ export function actingOf(req: Request): Acting {
 }
 
 /** Controller parameter: the forwarded caller (a service caller when absent) and the request id. */
-export const ActingParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Acting => actingOf(ctx.switchToHttp().getRequest<Request>()));
+export const ActingParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Acting =>
+  actingOf(ctx.switchToHttp().getRequest<Request>()),
+);

@@ -34,9 +34,16 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: 'Query the audit log by entity, actor, action and time range (oldest first, paginated)' })
-  @ApiResponse({ status: 200, type: AuditPageDto, content: { 'application/json': { example: { items: [EVENT_EXAMPLE], total: 1, limit: 100, offset: 0 } } } })
+  @ApiResponse({
+    status: 200,
+    type: AuditPageDto,
+    content: { 'application/json': { example: { items: [EVENT_EXAMPLE], total: 1, limit: 100, offset: 0 } } },
+  })
   @ApiProblem(400, 'Invalid query', ['INVALID_FIELD'])
-  async list(@Query() q: AuditQueryDto, @CallerParam() caller: Caller): Promise<{ items: AuditEventView[]; total: number; limit: number; offset: number }> {
+  async list(
+    @Query() q: AuditQueryDto,
+    @CallerParam() caller: Caller,
+  ): Promise<{ items: AuditEventView[]; total: number; limit: number; offset: number }> {
     const page = pageOf(q);
     const { items, total } = await this.audit.query({
       ...page,

@@ -75,7 +75,9 @@ export class PgAuditLog extends AuditLog {
   private async insert(entry: AuditEntry, m: EntityManager): Promise<AuditEvent> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('registry.audit_event', 0))`);
     const last: { hash: string }[] = await m.query('SELECT hash FROM registry.audit_event ORDER BY seq DESC LIMIT 1');
-    const [{ seq }]: { seq: string }[] = await m.query(`SELECT nextval(pg_get_serial_sequence('registry.audit_event', 'seq'))::text AS seq`);
+    const [{ seq }]: { seq: string }[] = await m.query(
+      `SELECT nextval(pg_get_serial_sequence('registry.audit_event', 'seq'))::text AS seq`,
+    );
     const event: AuditEvent = {
       seq,
       at: this.clock.now(),
@@ -140,7 +142,10 @@ export class PgAuditLog extends AuditLog {
     let checked = 0;
     let lastSeq: string | null = null;
     for (;;) {
-      const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM registry.audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT $2`, [after, VERIFY_BATCH]);
+      const rows: Row[] = await this.db.query(
+        `SELECT ${COLUMNS} FROM registry.audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT $2`,
+        [after, VERIFY_BATCH],
+      );
       for (const row of rows) {
         const e = toEvent(row);
         if (e.prevHash !== prev) return { ok: false, checked, firstBrokenSeq: e.seq, reason: 'PREVIOUS_HASH_MISMATCH' };

@@ -15,9 +15,12 @@ import { ManualCaConnector } from './manual-ca-connector';
  */
 export async function loadDevCaConnector(dir: string, publicUrl?: string): Promise<DevCaConnector> {
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  const urls = (crl: string, ocsp?: string) => (publicUrl ? { crlUrls: [`${publicUrl}/${crl}`], ocspUrl: ocsp && `${publicUrl}/${ocsp}` } : {});
+  const urls = (crl: string, ocsp?: string) =>
+    publicUrl ? { crlUrls: [`${publicUrl}/${crl}`], ocspUrl: ocsp && `${publicUrl}/${ocsp}` } : {};
   const ca = await DevCa.fromPem(read('subordinate.pem'), read('subordinate.key.pem'), urls('crl', 'ocsp'));
-  const root = existsSync(join(dir, 'root.key.pem')) ? await DevCa.fromPem(read('root.pem'), read('root.key.pem'), urls('root.crl')) : undefined;
+  const root = existsSync(join(dir, 'root.key.pem'))
+    ? await DevCa.fromPem(read('root.pem'), read('root.key.pem'), urls('root.crl'))
+    : undefined;
   return new DevCaConnector(ca, [Certificate.parse(read('root.pem'))], root);
 }
 
@@ -26,7 +29,10 @@ export async function loadDevCaConnector(dir: string, publicUrl?: string): Promi
     {
       provide: CaConnector,
       inject: [REGISTRY_CONFIG],
-      useFactory: (config: RegistryConfig) => (config.caConnector === 'dev' ? loadDevCaConnector(config.devCaDir ?? 'var/dev/pki', config.devCaPublicUrl) : new ManualCaConnector()),
+      useFactory: (config: RegistryConfig) =>
+        config.caConnector === 'dev'
+          ? loadDevCaConnector(config.devCaDir ?? 'var/dev/pki', config.devCaPublicUrl)
+          : new ManualCaConnector(),
     },
   ],
   exports: [CaConnector],

@@ -29,14 +29,22 @@ export class DevCaConnector extends CaConnector {
     let keyUri: string | undefined;
     if (!spki) {
       if (subject.subjectType !== 'device') {
-        throw badRequest('MISSING_FIELD', 'details.publicKeySpki (base64 DER) is required: the key is generated in the token', {
-          errors: [{ field: 'details.publicKeySpki', problem: 'missing' }],
-        });
+        throw badRequest(
+          'MISSING_FIELD',
+          'details.publicKeySpki (base64 DER) is required: the key is generated in the token',
+          {
+            errors: [{ field: 'details.publicKeySpki', problem: 'missing' }],
+          },
+        );
       }
       spki = generateSoftwareKey().publicKeySpki;
       keyUri = `urn:kyso:dev-ca:software-key:${request.id}`;
     }
-    const certificate = await this.ca.issue({ subject: subjectSpec(subject), publicKeySpki: spki, profile: subject.subjectType });
+    const certificate = await this.ca.issue({
+      subject: subjectSpec(subject),
+      publicKeySpki: spki,
+      profile: subject.subjectType,
+    });
     return { kind: 'certificate', certificate, chain: [this.ca.certificate, ...this.chain], keyUri };
   }
 }
@@ -46,7 +54,14 @@ export function subjectSpec(s: SubjectFacts): SubjectSpec {
   const org = s.organization;
   switch (s.subjectType) {
     case 'person':
-      return { C: 'VN', O: org.parentName ?? org.name, OU: [org.name], title: s.official?.title, CN: s.official?.fullName ?? org.name, E: s.official?.email };
+      return {
+        C: 'VN',
+        O: org.parentName ?? org.name,
+        OU: [org.name],
+        title: s.official?.title,
+        CN: s.official?.fullName ?? org.name,
+        E: s.official?.email,
+      };
     case 'organization':
       return { C: 'VN', O: org.parentName ?? undefined, CN: org.name.toLocaleUpperCase('vi') };
     case 'device':

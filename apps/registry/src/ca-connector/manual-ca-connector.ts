@@ -24,7 +24,8 @@ const parse = (pem: string, field: string): Certificate => {
   try {
     return Certificate.parse(pem);
   } catch (e) {
-    if (e instanceof PkiFormatError) throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
+    if (e instanceof PkiFormatError)
+      throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
     throw e;
   }
 };
@@ -41,7 +42,9 @@ export function importAnswer(request: Pick<LifecycleRequest, 'type'>, a: Importe
     case 'change':
     case 'reissue': {
       if (!a.certificatePem) {
-        throw badRequest('MISSING_FIELD', 'certificatePem: the certificate the CA issued is required', { errors: [{ field: 'certificatePem', problem: 'missing' }] });
+        throw badRequest('MISSING_FIELD', 'certificatePem: the certificate the CA issued is required', {
+          errors: [{ field: 'certificatePem', problem: 'missing' }],
+        });
       }
       const certificate = parse(a.certificatePem, 'certificatePem');
       const chain = (a.chainPem ?? []).map((p, i) => parse(p, `chainPem[${i}]`));
@@ -50,7 +53,8 @@ export function importAnswer(request: Pick<LifecycleRequest, 'type'>, a: Importe
     case 'revoke': {
       const revokedAt = a.revokedAt ? new Date(a.revokedAt) : now;
       if (Number.isNaN(revokedAt.getTime())) throw badRequest('INVALID_FIELD', 'revokedAt: not an ISO 8601 date-time');
-      if (revokedAt.getTime() > now.getTime() + 5 * 60_000) throw unprocessable('REVOCATION_IN_FUTURE', 'revokedAt lies in the future');
+      if (revokedAt.getTime() > now.getTime() + 5 * 60_000)
+        throw unprocessable('REVOCATION_IN_FUTURE', 'revokedAt lies in the future');
       return { kind: 'revocation', revokedAt };
     }
     case 'recover-device':

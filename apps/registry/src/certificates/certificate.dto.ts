@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBase64, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBase64,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { ListQueryDto } from '../shared/list-query.dto';
 import { CERTIFICATE_STATUSES, REVOCATION_REASONS, RevocationReason, SUBJECT_TYPES, SubjectType } from './certificate';
 
@@ -22,7 +35,10 @@ export class CertificateLinksDto {
   @IsUUID('all')
   organizationId: string;
 
-  @ApiProperty({ example: 'pkcs11:token=kyso-dev;object=an-nv;id=%01', description: 'Key location, PKCS#11 URI (RFC 7512)' })
+  @ApiProperty({
+    example: 'pkcs11:token=kyso-dev;object=an-nv;id=%01',
+    description: 'Key location, PKCS#11 URI (RFC 7512)',
+  })
   @IsString()
   @Length(8, 1024)
   @Matches(/^pkcs11:/, { message: 'keyUri must be a PKCS#11 URI (pkcs11:...)' })
@@ -33,19 +49,30 @@ export class CertificateLinksDto {
   @IsUUID('all')
   deviceId?: string;
 
-  @ApiProperty({ description: 'PIN the holder gives to sign; stored only as a scrypt hash', minLength: 4, maxLength: 64, writeOnly: true })
+  @ApiProperty({
+    description: 'PIN the holder gives to sign; stored only as a scrypt hash',
+    minLength: 4,
+    maxLength: 64,
+    writeOnly: true,
+  })
   @IsString()
   @Length(4, 64, { message: 'signingPin must be 4 to 64 characters' })
   signingPin: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The certificate this one renews: it may extend it by at most 3 years' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The certificate this one renews: it may extend it by at most 3 years',
+  })
   @IsOptional()
   @IsUUID('all')
   renewalOfId?: string;
 }
 
 export class CreateCertificateDto extends CertificateLinksDto {
-  @ApiPropertyOptional({ description: 'The certificate, PEM (or give certificateDer)', example: '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n' })
+  @ApiPropertyOptional({
+    description: 'The certificate, PEM (or give certificateDer)',
+    example: '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n',
+  })
   @ValidateIf((o: CreateCertificateDto) => o.certificateDer === undefined)
   @IsString()
   @MaxLength(MAX_PEM_CHARS)
@@ -97,7 +124,8 @@ export class CertificateViewDto {
   @ApiProperty({ example: 'CN=Kyso Dev Government CA, C=VN' }) issuer: string;
   @ApiProperty({ format: 'date-time' }) notBefore: string;
   @ApiProperty({ format: 'date-time' }) notAfter: string;
-  @ApiProperty({ enum: CERTIFICATE_STATUSES, description: '"expired" once notAfter has passed, whatever is stored' }) status: string;
+  @ApiProperty({ enum: CERTIFICATE_STATUSES, description: '"expired" once notAfter has passed, whatever is stored' })
+  status: string;
   @ApiProperty({ enum: SUBJECT_TYPES }) subjectType: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) holderOfficialId: string | null;
   @ApiProperty({ format: 'uuid' }) organizationId: string;

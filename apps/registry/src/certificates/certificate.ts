@@ -34,7 +34,10 @@ export interface CertificateRecord {
   createdAt: Date;
 }
 
-export type NewCertificateRecord = Omit<CertificateRecord, 'id' | 'createdAt' | 'status' | 'revocationReason' | 'revokedAt'>;
+export type NewCertificateRecord = Omit<
+  CertificateRecord,
+  'id' | 'createdAt' | 'status' | 'revocationReason' | 'revokedAt'
+>;
 
 /** RFC 5280 5.3.1 reason names accepted for a revocation (certificateHold is a suspension, not a revocation). */
 export const REVOCATION_REASONS = [

@@ -8,7 +8,13 @@ import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
 import { CertificateView } from './certificate';
-import { CertificateLinksDto, CertificateViewDto, CreateCertificateDto, ListCertificatesQueryDto, RevokeCertificateDto } from './certificate.dto';
+import {
+  CertificateLinksDto,
+  CertificateViewDto,
+  CreateCertificateDto,
+  ListCertificatesQueryDto,
+  RevokeCertificateDto,
+} from './certificate.dto';
 import { CertificatesService } from './certificates.service';
 
 export const CERTIFICATE_VIEW_EXAMPLE = {
@@ -65,20 +71,36 @@ export class CertificatesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register an issued certificate (PEM or base64 DER), its key location and the holder’s signing PIN' })
+  @ApiOperation({
+    summary: 'Register an issued certificate (PEM or base64 DER), its key location and the holder’s signing PIN',
+  })
   @ApiBody({ type: CreateCertificateDto })
-  @ApiResponse({ status: 201, type: CertificateViewDto, content: { 'application/json': { example: CERTIFICATE_VIEW_EXAMPLE } } })
-  @ApiProblem(400, 'Invalid body or certificate', ['MALFORMED_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
+  @ApiResponse({
+    status: 201,
+    type: CertificateViewDto,
+    content: { 'application/json': { example: CERTIFICATE_VIEW_EXAMPLE } },
+  })
+  @ApiProblem(400, 'Invalid body or certificate', [
+    'MALFORMED_CERTIFICATE',
+    'MISSING_FIELD',
+    'INVALID_FIELD',
+    'INVALID_ID',
+  ])
   @ApiProblem(409, 'Certificate already registered', ['CERTIFICATE_EXISTS'])
   @ApiProblem(422, 'Referenced record unknown, or validity beyond the decree’s limits', REGISTER_422)
   create(@Body() body: CreateCertificateDto, @ActingParam() acting: Acting): Promise<CertificateView> {
-    const certificate = body.certificateDer !== undefined ? new Uint8Array(Buffer.from(body.certificateDer, 'base64')) : body.certificatePem!;
+    const certificate =
+      body.certificateDer !== undefined
+        ? new Uint8Array(Buffer.from(body.certificateDer, 'base64'))
+        : body.certificatePem!;
     return this.certificates.register({ ...links(body), certificate, chainPem: body.chainPem ?? [] }, acting);
   }
 
   @Post('upload')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
-  @ApiOperation({ summary: 'Register an issued certificate uploaded as a file (DER or PEM), with the same fields as form fields' })
+  @ApiOperation({
+    summary: 'Register an issued certificate uploaded as a file (DER or PEM), with the same fields as form fields',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -97,12 +119,27 @@ export class CertificatesController {
     },
   })
   @ApiResponse({ status: 201, type: CertificateViewDto })
-  @ApiProblem(400, 'Invalid fields or certificate', ['MALFORMED_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
+  @ApiProblem(400, 'Invalid fields or certificate', [
+    'MALFORMED_CERTIFICATE',
+    'MISSING_FIELD',
+    'INVALID_FIELD',
+    'INVALID_ID',
+  ])
   @ApiProblem(409, 'Certificate already registered', ['CERTIFICATE_EXISTS'])
   @ApiProblem(422, 'Referenced record unknown, or validity beyond the decree’s limits', REGISTER_422)
-  upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: CertificateLinksDto, @ActingParam() acting: Acting): Promise<CertificateView> {
-    if (!file?.buffer?.length) throw badRequest('MISSING_FIELD', 'file: the certificate file is required', { errors: [{ field: 'file', problem: 'missing' }] });
-    return this.certificates.register({ ...links(body), certificate: new Uint8Array(file.buffer), chainPem: [] }, acting);
+  upload(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: CertificateLinksDto,
+    @ActingParam() acting: Acting,
+  ): Promise<CertificateView> {
+    if (!file?.buffer?.length)
+      throw badRequest('MISSING_FIELD', 'file: the certificate file is required', {
+        errors: [{ field: 'file', problem: 'missing' }],
+      });
+    return this.certificates.register(
+      { ...links(body), certificate: new Uint8Array(file.buffer), chainPem: [] },
+      acting,
+    );
   }
 
   @Post(':id/suspend')
@@ -133,12 +170,23 @@ export class CertificatesController {
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD'])
   @ApiProblem(404, 'Unknown certificate', ['CERTIFICATE_NOT_FOUND'])
   @ApiProblem(409, 'Already revoked', ['CERTIFICATE_ALREADY_REVOKED'])
-  revoke(@Param('id', ParseIdPipe) id: string, @Body() body: RevokeCertificateDto, @ActingParam() acting: Acting): Promise<CertificateView> {
-    return this.certificates.revoke(id, { reason: body.reason, at: body.revokedAt ? new Date(body.revokedAt) : undefined }, acting);
+  revoke(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: RevokeCertificateDto,
+    @ActingParam() acting: Acting,
+  ): Promise<CertificateView> {
+    return this.certificates.revoke(
+      id,
+      { reason: body.reason, at: body.revokedAt ? new Date(body.revokedAt) : undefined },
+      acting,
+    );
   }
 
   @Get()
-  @ApiOperation({ summary: "List certificates, optionally of one holder or organisation; only those the caller's organisations manage (an official: their own)" })
+  @ApiOperation({
+    summary:
+      "List certificates, optionally of one holder or organisation; only those the caller's organisations manage (an official: their own)",
+  })
   @ApiResponse({ status: 200, type: [CertificateViewDto] })
   async list(@Query() query: ListCertificatesQueryDto, @CallerParam() caller: Caller): Promise<CertificateView[]> {
     return this.certificates.list({
@@ -151,7 +199,11 @@ export class CertificatesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One certificate with its current status' })
-  @ApiResponse({ status: 200, type: CertificateViewDto, content: { 'application/json': { example: CERTIFICATE_VIEW_EXAMPLE } } })
+  @ApiResponse({
+    status: 200,
+    type: CertificateViewDto,
+    content: { 'application/json': { example: CERTIFICATE_VIEW_EXAMPLE } },
+  })
   @ApiProblem(400, 'Malformed id', ['INVALID_ID'])
   @ApiProblem(404, 'Unknown certificate', ['CERTIFICATE_NOT_FOUND'])
   get(@Param('id', ParseIdPipe) id: string): Promise<CertificateView> {

@@ -11,7 +11,13 @@ import { CertificatesService } from './certificates.service';
 import { PinHasher, ScryptPinHasher } from './pin-hasher';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CertificateEntity]), OrganizationsModule, OfficialsModule, KeyDevicesModule, OwnershipModule],
+  imports: [
+    TypeOrmModule.forFeature([CertificateEntity]),
+    OrganizationsModule,
+    OfficialsModule,
+    KeyDevicesModule,
+    OwnershipModule,
+  ],
   controllers: [CertificatesController],
   providers: [
     CertificatesService,

@@ -19,7 +19,11 @@ export abstract class CertificatesRepository {
   abstract insert(c: NewCertificateRecord, m?: EntityManager): Promise<CertificateRecord>;
   abstract findById(id: string, m?: EntityManager): Promise<CertificateRecord | undefined>;
   abstract lock(id: string, m: EntityManager): Promise<CertificateRecord | undefined>;
-  abstract setStatus(id: string, s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null }, m: EntityManager): Promise<CertificateRecord>;
+  abstract setStatus(
+    id: string,
+    s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null },
+    m: EntityManager,
+  ): Promise<CertificateRecord>;
   abstract list(q: Page & CertificateFilter): Promise<CertificateRecord[]>;
 }
 
@@ -55,7 +59,11 @@ export class TypeOrmCertificatesRepository extends CertificatesRepository {
     return e ? toRecord(e) : undefined;
   }
 
-  async setStatus(id: string, s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null }, m: EntityManager): Promise<CertificateRecord> {
+  async setStatus(
+    id: string,
+    s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null },
+    m: EntityManager,
+  ): Promise<CertificateRecord> {
     await m.getRepository(CertificateEntity).update({ id }, s);
     return (await this.findById(id, m))!;
   }

@@ -11,7 +11,16 @@ import type { Page } from '../shared/list-query.dto';
 import { parseCertificateInput } from '../shared/pem';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
-import { CertificateRecord, certificateSnapshot, CertificateStatus, CertificateView, effectiveStatus, RevocationReason, SubjectType, toCertificateView } from './certificate';
+import {
+  CertificateRecord,
+  certificateSnapshot,
+  CertificateStatus,
+  CertificateView,
+  effectiveStatus,
+  RevocationReason,
+  SubjectType,
+  toCertificateView,
+} from './certificate';
 import { CERTIFICATE_SHA256_KEY, CertificateFilter, CertificatesRepository } from './certificates.repository';
 import { publicKeySha256, requireIssuerChain, requireKeyOfSubject } from './key-binding';
 import { PinHasher } from './pin-hasher';
@@ -50,22 +59,31 @@ export class CertificatesService {
     const cert = parseCertificateInput(input.certificate, field);
     const chain = input.chainPem.map((pem, i) => parseCertificateInput(pem, `chainPem[${i}]`));
     if (input.subjectType === 'person' && !input.holderOfficialId) {
-      throw badRequest('MISSING_FIELD', 'holderOfficialId is required for a person certificate', { errors: [{ field: 'holderOfficialId', problem: 'missing' }] });
+      throw badRequest('MISSING_FIELD', 'holderOfficialId is required for a person certificate', {
+        errors: [{ field: 'holderOfficialId', problem: 'missing' }],
+      });
     }
     await this.organizations.requireReferenced(input.organizationId);
     if (input.holderOfficialId) {
       const holder = await this.officials.requireReferenced(input.holderOfficialId);
       if (input.subjectType === 'person' && holder.organizationId !== input.organizationId) {
-        throw unprocessable('HOLDER_NOT_IN_ORGANIZATION', 'The holder of a person certificate must be an official of organizationId');
+        throw unprocessable(
+          'HOLDER_NOT_IN_ORGANIZATION',
+          'The holder of a person certificate must be an official of organizationId',
+        );
       }
     }
     if (input.deviceId) await this.devices.requireReferenced(input.deviceId);
     let renewalOf: CertificateRecord | undefined;
     if (input.renewalOfId) {
       renewalOf = await this.certificates.findById(input.renewalOfId);
-      if (!renewalOf) throw unprocessable('CERTIFICATE_NOT_FOUND', `renewalOfId ${input.renewalOfId} names no certificate`);
+      if (!renewalOf)
+        throw unprocessable('CERTIFICATE_NOT_FOUND', `renewalOfId ${input.renewalOfId} names no certificate`);
       if (renewalOf.subjectType !== input.subjectType || renewalOf.holderOfficialId !== input.holderOfficialId) {
-        throw unprocessable('RENEWAL_MISMATCH', 'A renewal keeps the subject type and holder of the certificate it renews');
+        throw unprocessable(
+          'RENEWAL_MISMATCH',
+          'A renewal keeps the subject type and holder of the certificate it renews',
+        );
       }
     }
     requireIssuerChain(cert, chain);
@@ -97,13 +115,24 @@ export class CertificatesService {
           },
           m,
         );
-        await this.audit.append({ ...acting, action: 'certificate.registered', entityType: 'certificate', entityId: c.id, after: certificateSnapshot(c) }, m);
+        await this.audit.append(
+          {
+            ...acting,
+            action: 'certificate.registered',
+            entityType: 'certificate',
+            entityId: c.id,
+            after: certificateSnapshot(c),
+          },
+          m,
+        );
         return c;
       });
       return toCertificateView(saved, this.clock.now());
     } catch (e) {
-      if (isUniqueViolation(e, CERTIFICATE_SHA256_KEY)) throw conflict('CERTIFICATE_EXISTS', `Certificate ${cert.sha256Hex} is already registered`);
-      if (isForeignKeyViolation(e)) throw unprocessable('REFERENCE_NOT_FOUND', 'An organisation, official or device was removed concurrently');
+      if (isUniqueViolation(e, CERTIFICATE_SHA256_KEY))
+        throw conflict('CERTIFICATE_EXISTS', `Certificate ${cert.sha256Hex} is already registered`);
+      if (isForeignKeyViolation(e))
+        throw unprocessable('REFERENCE_NOT_FOUND', 'An organisation, official or device was removed concurrently');
       throw e;
     }
   }
@@ -126,16 +155,35 @@ export class CertificatesService {
 
   /** Temporarily stops use (tạm dừng); only an active, unexpired certificate. */
   suspend(id: string, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
-    return this.setStatus(id, 'suspended', acting, manager, (c, now) => this.requireStatus(c, now, ['active'], 'suspended'), () => ({ revocationReason: null, revokedAt: null }));
+    return this.setStatus(
+      id,
+      'suspended',
+      acting,
+      manager,
+      (c, now) => this.requireStatus(c, now, ['active'], 'suspended'),
+      () => ({ revocationReason: null, revokedAt: null }),
+    );
   }
 
   /** Lifts a suspension. */
   reinstate(id: string, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
-    return this.setStatus(id, 'active', acting, manager, (c, now) => this.requireStatus(c, now, ['suspended'], 'reinstated'), () => ({ revocationReason: null, revokedAt: null }));
+    return this.setStatus(
+      id,
+      'active',
+      acting,
+      manager,
+      (c, now) => this.requireStatus(c, now, ['suspended'], 'reinstated'),
+      () => ({ revocationReason: null, revokedAt: null }),
+    );
   }
 
   /** Revokes (thu hồi) with an RFC 5280 reason and date; final. */
-  revoke(id: string, revocation: { reason: RevocationReason; at?: Date }, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
+  revoke(
+    id: string,
+    revocation: { reason: RevocationReason; at?: Date },
+    acting: Acting = SERVICE,
+    manager?: EntityManager,
+  ): Promise<CertificateView> {
     return this.setStatus(
       id,
       'revoked',
@@ -150,7 +198,8 @@ export class CertificatesService {
 
   private requireStatus(c: CertificateRecord, now: Date, from: CertificateStatus[], verb: string): void {
     const status = effectiveStatus(c, now);
-    if (!from.includes(status)) throw conflict('ILLEGAL_STATUS_CHANGE', `A certificate that is ${status} cannot be ${verb}`);
+    if (!from.includes(status))
+      throw conflict('ILLEGAL_STATUS_CHANGE', `A certificate that is ${status} cannot be ${verb}`);
   }
 
   private async setStatus(
@@ -170,7 +219,14 @@ export class CertificatesService {
       check(before, now);
       const after = await this.certificates.setStatus(id, { status, ...revocation(now) }, m);
       await this.audit.append(
-        { ...acting, action: `certificate.${status === 'active' ? 'reinstated' : status}`, entityType: 'certificate', entityId: id, before: certificateSnapshot(before), after: certificateSnapshot(after) },
+        {
+          ...acting,
+          action: `certificate.${status === 'active' ? 'reinstated' : status}`,
+          entityType: 'certificate',
+          entityId: id,
+          before: certificateSnapshot(before),
+          after: certificateSnapshot(after),
+        },
         m,
       );
       return after;

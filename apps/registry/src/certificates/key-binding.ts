@@ -12,7 +12,10 @@ import type { SubjectType } from './certificate';
 export function publicKeySha256(cert: Certificate): string {
   let spki: Uint8Array = cert.publicKeySpki;
   try {
-    spki = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
+    spki = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({
+      type: 'spki',
+      format: 'der',
+    });
   } catch {
     // a key node cannot load: hash the bytes as encoded
   }
@@ -26,7 +29,8 @@ export interface KeySubject {
 }
 
 const sameSubject = (a: KeySubject, b: KeySubject) =>
-  a.subjectType === b.subjectType && (a.subjectType === 'person' ? a.holderOfficialId === b.holderOfficialId : a.organizationId === b.organizationId);
+  a.subjectType === b.subjectType &&
+  (a.subjectType === 'person' ? a.holderOfficialId === b.holderOfficialId : a.organizationId === b.organizationId);
 
 /**
  * Refuses a certificate over a key already registered for another subject (another official,
@@ -37,12 +41,23 @@ const sameSubject = (a: KeySubject, b: KeySubject) =>
  */
 export async function requireKeyOfSubject(m: EntityManager, keySha256: string, subject: KeySubject): Promise<void> {
   await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7311))', [`certificate-key:${keySha256}`]);
-  const rows: { subject_type: SubjectType; holder_official_id: string | null; organization_id: string }[] = await m.query(
-    'SELECT subject_type, holder_official_id, organization_id FROM registry.certificate WHERE public_key_sha256 = $1',
-    [keySha256],
+  const rows: { subject_type: SubjectType; holder_official_id: string | null; organization_id: string }[] =
+    await m.query(
+      'SELECT subject_type, holder_official_id, organization_id FROM registry.certificate WHERE public_key_sha256 = $1',
+      [keySha256],
+    );
+  const other = rows.find(
+    (r) =>
+      !sameSubject(
+        { subjectType: r.subject_type, holderOfficialId: r.holder_official_id, organizationId: r.organization_id },
+        subject,
+      ),
   );
-  const other = rows.find((r) => !sameSubject({ subjectType: r.subject_type, holderOfficialId: r.holder_official_id, organizationId: r.organization_id }, subject));
-  if (other) throw conflict('KEY_REGISTERED_TO_ANOTHER_SUBJECT', 'The public key of this certificate is already registered for another official, organisation or device');
+  if (other)
+    throw conflict(
+      'KEY_REGISTERED_TO_ANOTHER_SUBJECT',
+      'The public key of this certificate is already registered for another official, organisation or device',
+    );
 }
 
 /**
@@ -55,7 +70,10 @@ export function requireIssuerChain(cert: Certificate, chain: Certificate[]): voi
   chain.forEach((issuer, i) => {
     const problems = [...checkNameChaining(child, issuer, i), ...checkSignature(child, issuer, i)];
     if (problems.length) {
-      throw unprocessable('CHAIN_DOES_NOT_ISSUE_CERTIFICATE', `chainPem[${i}] did not issue ${i === 0 ? 'the certificate' : `chainPem[${i - 1}]`} (${problems.map((p) => p.code).join(', ')})`);
+      throw unprocessable(
+        'CHAIN_DOES_NOT_ISSUE_CERTIFICATE',
+        `chainPem[${i}] did not issue ${i === 0 ? 'the certificate' : `chainPem[${i - 1}]`} (${problems.map((p) => p.code).join(', ')})`,
+      );
     }
     child = issuer;
   });

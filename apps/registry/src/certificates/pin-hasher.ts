@@ -22,8 +22,12 @@ const SALT_BYTES = 16;
 
 function derive(pin: string, salt: Buffer, p: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(pin.normalize('NFC'), salt, p.keyLength, { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      pin.normalize('NFC'),
+      salt,
+      p.keyLength,
+      { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
     ),
   );
 }

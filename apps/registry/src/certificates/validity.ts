@@ -16,7 +16,10 @@ export function addYears(d: Date, years: number): Date {
   return r;
 }
 
-export function checkValidityLimits(cert: { notBefore: Date; notAfter: Date }, renewalOf?: { notAfter: Date }): ValidityProblem | undefined {
+export function checkValidityLimits(
+  cert: { notBefore: Date; notAfter: Date },
+  renewalOf?: { notAfter: Date },
+): ValidityProblem | undefined {
   if (renewalOf) {
     const limit = addYears(renewalOf.notAfter, MAX_RENEWAL_EXTENSION_YEARS);
     if (cert.notAfter.getTime() > limit.getTime() + VALIDITY_GRACE_MS) {
@@ -29,7 +32,10 @@ export function checkValidityLimits(cert: { notBefore: Date; notAfter: Date }, r
   }
   const limit = addYears(cert.notBefore, MAX_NEW_VALIDITY_YEARS);
   if (cert.notAfter.getTime() > limit.getTime() + VALIDITY_GRACE_MS) {
-    return { code: 'VALIDITY_TOO_LONG', message: `A new certificate may be valid for at most ${MAX_NEW_VALIDITY_YEARS} years (until ${limit.toISOString()})` };
+    return {
+      code: 'VALIDITY_TOO_LONG',
+      message: `A new certificate may be valid for at most ${MAX_NEW_VALIDITY_YEARS} years (until ${limit.toISOString()})`,
+    };
   }
   return undefined;
 }

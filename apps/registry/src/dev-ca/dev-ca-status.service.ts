@@ -5,7 +5,17 @@ import { DataSource } from 'typeorm';
 import { CaConnector } from '../ca-connector/ca-connector';
 import { DevCaConnector } from '../ca-connector/dev-ca-connector';
 
-const KNOWN_REASONS: ReadonlySet<string> = new Set(['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'privilegeWithdrawn', 'aACompromise']);
+const KNOWN_REASONS: ReadonlySet<string> = new Set([
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'privilegeWithdrawn',
+  'aACompromise',
+]);
 
 /**
  * CRL and OCSP of the dev CA, from the registry's records: the certificates it issued that are
@@ -37,14 +47,16 @@ export class DevCaStatusService {
   }
 
   private async synced() {
-    if (!(this.connector instanceof DevCaConnector)) throw notFound('DEV_CA_DISABLED', 'The dev CA is not configured (KYSO_CA_CONNECTOR=dev)');
+    if (!(this.connector instanceof DevCaConnector))
+      throw notFound('DEV_CA_DISABLED', 'The dev CA is not configured (KYSO_CA_CONNECTOR=dev)');
     const ca = this.connector.ca;
     const rows: { serial_number: string; revoked_at: Date; revocation_reason: string | null }[] = await this.db.query(
       `SELECT serial_number, revoked_at, revocation_reason FROM registry.certificate WHERE status = 'revoked' AND issuer = $1`,
       [ca.certificate.subject.toString()],
     );
     for (const r of rows) {
-      const reason = r.revocation_reason && KNOWN_REASONS.has(r.revocation_reason) ? (r.revocation_reason as CrlReason) : undefined;
+      const reason =
+        r.revocation_reason && KNOWN_REASONS.has(r.revocation_reason) ? (r.revocation_reason as CrlReason) : undefined;
       ca.revoke(r.serial_number, { revocationDate: r.revoked_at, reason });
     }
     return ca;

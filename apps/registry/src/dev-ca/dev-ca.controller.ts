@@ -14,7 +14,8 @@ async function rawBody(req: Request): Promise<Uint8Array> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_OCSP_REQUEST_BYTES) throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'An OCSP request is at most 64 KiB');
+    if (size > MAX_OCSP_REQUEST_BYTES)
+      throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'An OCSP request is at most 64 KiB');
     chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks));
@@ -52,7 +53,10 @@ export class DevCaController {
   @ApiConsumes('application/ocsp-request')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiProduces('application/ocsp-response')
-  @ApiResponse({ status: 200, content: { 'application/ocsp-response': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({
+    status: 200,
+    content: { 'application/ocsp-response': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiProblem(400, 'Not an OCSP request', ['MALFORMED_OCSP_REQUEST'])
   @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
   async ocsp(@Req() req: Request): Promise<StreamableFile> {

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateNested,
+} from 'class-validator';
 import { ListQueryDto } from '../shared/list-query.dto';
 import { DEVICE_STATES, DeviceState } from './key-device';
 
@@ -106,7 +116,12 @@ export class KeyDeviceDto {
 }
 
 export class KeyDeviceDetailDto extends KeyDeviceDto {
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Owed back since (its certificates all revoked or expired); null when not owed' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Owed back since (its certificates all revoked or expired); null when not owed',
+  })
   returnOwedSince: string | null;
 }
 

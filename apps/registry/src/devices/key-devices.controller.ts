@@ -7,7 +7,14 @@ import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
 import { Handover, KeyDevice } from './key-device';
-import { CreateKeyDeviceDto, HandoverDto, KeyDeviceDetailDto, KeyDeviceDto, ListKeyDevicesQueryDto, MoveKeyDeviceDto } from './key-device.dto';
+import {
+  CreateKeyDeviceDto,
+  HandoverDto,
+  KeyDeviceDetailDto,
+  KeyDeviceDto,
+  ListKeyDevicesQueryDto,
+  MoveKeyDeviceDto,
+} from './key-device.dto';
 import { KeyDeviceDetail, KeyDevicesService } from './key-devices.service';
 
 const EXAMPLE = {
@@ -50,15 +57,28 @@ export class KeyDevicesController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List key devices, optionally by organisation, holder or state; only those the caller's organisations manage (an official: their own)" })
+  @ApiOperation({
+    summary:
+      "List key devices, optionally by organisation, holder or state; only those the caller's organisations manage (an official: their own)",
+  })
   @ApiResponse({ status: 200, type: [KeyDeviceDto] })
   async list(@Query() query: ListKeyDevicesQueryDto, @CallerParam() caller: Caller): Promise<KeyDevice[]> {
-    return this.devices.list({ ...pageOf(query), visibleTo: await this.ownership.visibleTo(caller), organizationId: query.organizationId?.toLowerCase(), holderOfficialId: query.holderOfficialId?.toLowerCase(), state: query.state });
+    return this.devices.list({
+      ...pageOf(query),
+      visibleTo: await this.ownership.visibleTo(caller),
+      organizationId: query.organizationId?.toLowerCase(),
+      holderOfficialId: query.holderOfficialId?.toLowerCase(),
+      state: query.state,
+    });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One key device, with whether it is owed back' })
-  @ApiResponse({ status: 200, type: KeyDeviceDetailDto, content: { 'application/json': { example: { ...EXAMPLE, returnOwedSince: null } } } })
+  @ApiResponse({
+    status: 200,
+    type: KeyDeviceDetailDto,
+    content: { 'application/json': { example: { ...EXAMPLE, returnOwedSince: null } } },
+  })
   @ApiProblem(400, 'Malformed id', ['INVALID_ID'])
   @ApiProblem(404, 'Unknown device', ['DEVICE_NOT_FOUND'])
   get(@Param('id', ParseIdPipe) id: string): Promise<KeyDeviceDetail> {
@@ -82,7 +102,11 @@ export class KeyDevicesController {
   @ApiProblem(404, 'Unknown device', ['DEVICE_NOT_FOUND'])
   @ApiProblem(409, 'Move not allowed from the current state', ['ILLEGAL_DEVICE_MOVE'])
   @ApiProblem(422, 'Holder or party unknown', ['OFFICIAL_NOT_FOUND'])
-  move(@Param('id', ParseIdPipe) id: string, @Body() body: MoveKeyDeviceDto, @ActingParam() acting: Acting): Promise<{ device: KeyDevice; handover: Handover }> {
+  move(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: MoveKeyDeviceDto,
+    @ActingParam() acting: Acting,
+  ): Promise<{ device: KeyDevice; handover: Handover }> {
     return this.devices.move(
       id,
       {

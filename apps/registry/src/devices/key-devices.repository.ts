@@ -20,7 +20,12 @@ export abstract class KeyDevicesRepository {
   abstract insert(device: NewKeyDevice, m?: EntityManager): Promise<KeyDevice>;
   abstract findById(id: string, m?: EntityManager): Promise<KeyDevice | undefined>;
   abstract lock(id: string, m: EntityManager): Promise<KeyDevice | undefined>;
-  abstract setState(id: string, state: DeviceState, holderOfficialId: string | null, m: EntityManager): Promise<KeyDevice>;
+  abstract setState(
+    id: string,
+    state: DeviceState,
+    holderOfficialId: string | null,
+    m: EntityManager,
+  ): Promise<KeyDevice>;
   abstract list(q: Page & KeyDeviceFilter): Promise<KeyDevice[]>;
   abstract insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover>;
   abstract handovers(deviceId: string): Promise<Handover[]>;
@@ -65,7 +70,12 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
     return e ? toKeyDevice(e) : undefined;
   }
 
-  async setState(id: string, state: DeviceState, holderOfficialId: string | null, m: EntityManager): Promise<KeyDevice> {
+  async setState(
+    id: string,
+    state: DeviceState,
+    holderOfficialId: string | null,
+    m: EntityManager,
+  ): Promise<KeyDevice> {
     await m.getRepository(KeyDeviceEntity).update({ id }, { state, holderOfficialId });
     return (await this.findById(id, m))!;
   }
@@ -83,7 +93,19 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
       `INSERT INTO registry.key_device_handover
          (device_id, from_state, to_state, holder_official_id, handed_by_official_id, handed_by_name, received_by_official_id, received_by_name, at, note, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [h.deviceId, h.fromState, h.toState, h.holderOfficialId, h.handedBy.officialId, h.handedBy.name, h.receivedBy.officialId, h.receivedBy.name, h.at, h.note, JSON.stringify(h.recordedBy)],
+      [
+        h.deviceId,
+        h.fromState,
+        h.toState,
+        h.holderOfficialId,
+        h.handedBy.officialId,
+        h.handedBy.name,
+        h.receivedBy.officialId,
+        h.receivedBy.name,
+        h.at,
+        h.note,
+        JSON.stringify(h.recordedBy),
+      ],
     );
     return { ...h, id: row.id };
   }
@@ -109,7 +131,10 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
   }
 
   async returnOwedSince(deviceId: string, now: Date): Promise<Date | null> {
-    const rows: { owed_since: Date }[] = await this.repo.manager.query(`SELECT owed_since FROM (${RETURN_OWED_SQL}) o WHERE o.id = $2`, [now, deviceId]);
+    const rows: { owed_since: Date }[] = await this.repo.manager.query(
+      `SELECT owed_since FROM (${RETURN_OWED_SQL}) o WHERE o.id = $2`,
+      [now, deviceId],
+    );
     return rows[0]?.owed_since ?? null;
   }
 }

@@ -9,7 +9,17 @@ import { Clock } from '../shared/clock';
 import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
-import { canMove, DEVICE_MOVES, deviceHolderProblem, DeviceState, Handover, KeyDevice, keyDeviceSnapshot, NewKeyDevice, Party } from './key-device';
+import {
+  canMove,
+  DEVICE_MOVES,
+  deviceHolderProblem,
+  DeviceState,
+  Handover,
+  KeyDevice,
+  keyDeviceSnapshot,
+  NewKeyDevice,
+  Party,
+} from './key-device';
 import { KEY_DEVICE_SERIAL_KEY, KeyDeviceFilter, KeyDevicesRepository } from './key-devices.repository';
 
 const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
@@ -48,12 +58,17 @@ export class KeyDevicesService {
     try {
       return await this.tx.run(async (m) => {
         const d = await this.devices.insert(input, m);
-        await this.audit.append({ ...acting, action: 'device.registered', entityType: 'device', entityId: d.id, after: keyDeviceSnapshot(d) }, m);
+        await this.audit.append(
+          { ...acting, action: 'device.registered', entityType: 'device', entityId: d.id, after: keyDeviceSnapshot(d) },
+          m,
+        );
         return d;
       });
     } catch (e) {
-      if (isUniqueViolation(e, KEY_DEVICE_SERIAL_KEY)) throw conflict('DEVICE_EXISTS', `A device with serial number ${input.serialNumber} already exists`);
-      if (isForeignKeyViolation(e)) throw unprocessable('REFERENCE_NOT_FOUND', 'The organisation or holder was removed concurrently');
+      if (isUniqueViolation(e, KEY_DEVICE_SERIAL_KEY))
+        throw conflict('DEVICE_EXISTS', `A device with serial number ${input.serialNumber} already exists`);
+      if (isForeignKeyViolation(e))
+        throw unprocessable('REFERENCE_NOT_FOUND', 'The organisation or holder was removed concurrently');
       throw e;
     }
   }
@@ -63,11 +78,19 @@ export class KeyDevicesService {
    * who received it, when. Illegal moves are refused with 409 ILLEGAL_DEVICE_MOVE.
    */
   /** With `manager`, inside the caller's transaction (a lifecycle request's fulfilment). */
-  async move(id: string, move: DeviceMove, acting: Acting = SERVICE, manager?: EntityManager): Promise<{ device: KeyDevice; handover: Handover }> {
+  async move(
+    id: string,
+    move: DeviceMove,
+    acting: Acting = SERVICE,
+    manager?: EntityManager,
+  ): Promise<{ device: KeyDevice; handover: Handover }> {
     const handedBy = await this.party(move.handedBy, 'handedBy');
     const receivedBy = await this.party(move.receivedBy, 'receivedBy');
     if (move.toState === 'issued') {
-      if (!move.holderOfficialId) throw badRequest('MISSING_FIELD', 'holderOfficialId is required to issue a device', { errors: [{ field: 'holderOfficialId', problem: 'missing' }] });
+      if (!move.holderOfficialId)
+        throw badRequest('MISSING_FIELD', 'holderOfficialId is required to issue a device', {
+          errors: [{ field: 'holderOfficialId', problem: 'missing' }],
+        });
       await this.officials.requireReferenced(move.holderOfficialId);
     } else if (move.holderOfficialId) {
       throw badRequest('INVALID_FIELD', 'holderOfficialId is given only when the device is issued');
@@ -78,16 +101,41 @@ export class KeyDevicesService {
       if (!before) throw notFound('DEVICE_NOT_FOUND', `No key device ${id}`);
       if (!canMove(before.state, move.toState)) {
         const allowed = DEVICE_MOVES[before.state];
-        throw conflict('ILLEGAL_DEVICE_MOVE', `A device ${before.state} cannot become ${move.toState}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (it is final)'}`);
+        throw conflict(
+          'ILLEGAL_DEVICE_MOVE',
+          `A device ${before.state} cannot become ${move.toState}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (it is final)'}`,
+        );
       }
-      const holder = move.toState === 'issued' ? move.holderOfficialId! : NO_HOLDER.includes(move.toState) ? null : before.holderOfficialId;
+      const holder =
+        move.toState === 'issued'
+          ? move.holderOfficialId!
+          : NO_HOLDER.includes(move.toState)
+            ? null
+            : before.holderOfficialId;
       const device = await this.devices.setState(id, move.toState, holder, m);
       const handover = await this.devices.insertHandover(
-        { deviceId: id, fromState: before.state, toState: move.toState, holderOfficialId: holder, handedBy, receivedBy, at: move.at ?? this.clock.now(), note: move.note ?? null, recordedBy: acting.actor },
+        {
+          deviceId: id,
+          fromState: before.state,
+          toState: move.toState,
+          holderOfficialId: holder,
+          handedBy,
+          receivedBy,
+          at: move.at ?? this.clock.now(),
+          note: move.note ?? null,
+          recordedBy: acting.actor,
+        },
         m,
       );
       await this.audit.append(
-        { ...acting, action: `device.${move.toState.replace('-', '_')}`, entityType: 'device', entityId: id, before: keyDeviceSnapshot(before), after: { ...keyDeviceSnapshot(device), handoverId: handover.id } },
+        {
+          ...acting,
+          action: `device.${move.toState.replace('-', '_')}`,
+          entityType: 'device',
+          entityId: id,
+          before: keyDeviceSnapshot(before),
+          after: { ...keyDeviceSnapshot(device), handoverId: handover.id },
+        },
         m,
       );
       return { device, handover };
@@ -121,7 +169,10 @@ export class KeyDevicesService {
       const o = await this.officials.requireReferenced(p.officialId, `${field}.officialId`);
       return { officialId: o.id, name: p.name ?? o.fullName };
     }
-    if (!p.name) throw badRequest('MISSING_FIELD', `${field}: an officialId or a name is required`, { errors: [{ field, problem: 'missing' }] });
+    if (!p.name)
+      throw badRequest('MISSING_FIELD', `${field}: an officialId or a name is required`, {
+        errors: [{ field, problem: 'missing' }],
+      });
     return { officialId: null, name: p.name };
   }
 }

@@ -17,7 +17,13 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
   try {
     await Promise.race([
       probe(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)),
+            READINESS_TIMEOUT_MS,
+          )),
+      ),
     ]);
     return { ok: true };
   } catch (e) {
@@ -41,12 +47,21 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: Postgres answers' })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: { status: 'ready', checks: { postgres: { ok: true } } } } } })
+  @ApiResponse({
+    status: 200,
+    content: { 'application/json': { example: { status: 'ready', checks: { postgres: { ok: true } } } } },
+  })
   @ApiResponse({
     status: 503,
-    content: { 'application/json': { example: { status: 'not-ready', checks: { postgres: { ok: false, detail: 'connect ECONNREFUSED' } } } } },
+    content: {
+      'application/json': {
+        example: { status: 'not-ready', checks: { postgres: { ok: false, detail: 'connect ECONNREFUSED' } } },
+      },
+    },
   })
-  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
     const checks = { postgres: await check(() => this.db.query('SELECT 1')) };
     const ok = Object.values(checks).every((c) => c.ok);
     res.status(ok ? 200 : 503);

@@ -13,7 +13,13 @@ export interface LetterData {
   reason: string | null;
   /** The directly managing agency writing the letter, and its parent (the letterhead's upper line). */
   agency: { name: string; parentName: string | null; address: string | null };
-  subject: { kind: 'person' | 'organization' | 'device'; name: string; title?: string; email?: string; organizationName: string };
+  subject: {
+    kind: 'person' | 'organization' | 'device';
+    name: string;
+    title?: string;
+    email?: string;
+    organizationName: string;
+  };
   certificateSerial: string | null;
   deviceSerial: string | null;
   /** Extra form fields shown as label/value lines (from the request's details). */
@@ -29,7 +35,11 @@ function dateLine(d: Date): string {
   return `ngày ${v.getUTCDate()} tháng ${v.getUTCMonth() + 1} năm ${v.getUTCFullYear()}`;
 }
 
-const SUBJECT_VI = { person: 'cá nhân', organization: 'cơ quan, tổ chức', device: 'thiết bị, dịch vụ, phần mềm' } as const;
+const SUBJECT_VI = {
+  person: 'cá nhân',
+  organization: 'cơ quan, tổ chức',
+  device: 'thiết bị, dịch vụ, phần mềm',
+} as const;
 const FORM = { person: 'Mẫu 01', organization: 'Mẫu 02', device: 'Mẫu 03' } as const;
 
 /** Wraps text to the width available, word by word. */
@@ -64,7 +74,8 @@ export async function renderRequestLetter(d: LetterData): Promise<Uint8Array> {
   const left = 70;
   const width = 595.28 - 2 * left;
   let y = 780;
-  const text = (s: string, x: number, size = 13, font = regular) => page.drawText(s, { x, y, size, font, color: rgb(0, 0, 0) });
+  const text = (s: string, x: number, size = 13, font = regular) =>
+    page.drawText(s, { x, y, size, font, color: rgb(0, 0, 0) });
   const para = (s: string, size = 13, font = regular) => {
     for (const line of wrap(s, font, size, width)) {
       text(line, left, size, font);
@@ -91,7 +102,9 @@ export async function renderRequestLetter(d: LetterData): Promise<Uint8Array> {
   );
   y -= 4;
   const reasonVi = d.reason
-    ? ((REVOCATION_CASES as Record<string, { vi: string }>)[d.reason]?.vi ?? (CHANGE_CASES as Record<string, { vi: string }>)[d.reason]?.vi ?? d.reason)
+    ? ((REVOCATION_CASES as Record<string, { vi: string }>)[d.reason]?.vi ??
+      (CHANGE_CASES as Record<string, { vi: string }>)[d.reason]?.vi ??
+      d.reason)
     : null;
   const rows: [string, string | null | undefined][] = [
     ['Tên thuê bao', d.subject.name],
@@ -106,7 +119,9 @@ export async function renderRequestLetter(d: LetterData): Promise<Uint8Array> {
   ];
   for (const [label, value] of rows) if (value) para(`- ${label}: ${value}`);
   y -= 8;
-  para(`${d.agency.name} cam kết các thông tin trên là đúng sự thật và chịu trách nhiệm về việc quản lý, sử dụng chứng thư số theo quy định.`);
+  para(
+    `${d.agency.name} cam kết các thông tin trên là đúng sự thật và chịu trách nhiệm về việc quản lý, sử dụng chứng thư số theo quy định.`,
+  );
   y -= 20;
   text(d.signerTitle.toLocaleUpperCase('vi'), 360, 13, bold);
   return doc.save({ useObjectStreams: false });

@@ -23,16 +23,27 @@ export class LettersController {
   @ApiResponse({ status: 200, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblem(404, 'No signed letter yet', ['LETTER_NOT_FOUND'])
   async get(@Param('id', ParseIdPipe) id: string): Promise<StreamableFile> {
-    return new StreamableFile(Buffer.from(await this.letters.get(id)), { type: 'application/pdf', disposition: `inline; filename="de-nghi-${id}.pdf"` });
+    return new StreamableFile(Buffer.from(await this.letters.get(id)), {
+      type: 'application/pdf',
+      disposition: `inline; filename="de-nghi-${id}.pdf"`,
+    });
   }
 
   @Post(':id/letter')
   @HttpCode(200)
-  @ApiOperation({ summary: "Render and sign (again) the letter of an approved request, with the agency's organisation certificate" })
+  @ApiOperation({
+    summary: "Render and sign (again) the letter of an approved request, with the agency's organisation certificate",
+  })
   @ApiBody({ type: LetterDto })
   @ApiProblem(403, 'Role or signer refusal', ['ROLE_NOT_ALLOWED_FOR_STEP', 'SIGNING_NOT_ALLOWED'])
   @ApiProblem(409, 'Not approved yet', ['ILLEGAL_TRANSITION'])
   sign(@Param('id', ParseIdPipe) id: string, @Body() b: LetterDto, @CallerParam() c: Caller, @Req() req: Request) {
-    return this.requests.signLetter(id, c, b.pin, b.clerkOfficialId?.toLowerCase(), req.header(REQUEST_ID_HEADER) ?? null);
+    return this.requests.signLetter(
+      id,
+      c,
+      b.pin,
+      b.clerkOfficialId?.toLowerCase(),
+      req.header(REQUEST_ID_HEADER) ?? null,
+    );
   }
 }

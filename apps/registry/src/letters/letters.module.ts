@@ -4,7 +4,10 @@ import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { LetterSigner, letterSignerFactory, LettersService } from './letters.service';
 
 @Module({
-  providers: [LettersService, { provide: LetterSigner, inject: [REGISTRY_CONFIG], useFactory: (c: RegistryConfig) => letterSignerFactory(c) }],
+  providers: [
+    LettersService,
+    { provide: LetterSigner, inject: [REGISTRY_CONFIG], useFactory: (c: RegistryConfig) => letterSignerFactory(c) },
+  ],
   exports: [LettersService],
 })
 export class LettersModule {}

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { CALLER_HEADER, encodeCaller, InternalClient, notFound, serviceCaller, toProblemError, unprocessable } from '@kyso/common';
+import {
+  CALLER_HEADER,
+  encodeCaller,
+  InternalClient,
+  notFound,
+  serviceCaller,
+  toProblemError,
+  unprocessable,
+} from '@kyso/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RegistryConfig } from '../config';
 import type { LifecycleRequest } from '../requests/request';
@@ -9,7 +17,10 @@ import { LetterData, renderRequestLetter } from './letter-pdf';
 
 /** Port: signs a PDF through the signer with a certificate for an acting official. */
 export abstract class LetterSigner {
-  abstract signPdf(pdf: Uint8Array, req: { certificateId: string; actingOfficialId: string; pin: string; reason: string }): Promise<{ pdf: Uint8Array; signatureId: string | null }>;
+  abstract signPdf(
+    pdf: Uint8Array,
+    req: { certificateId: string; actingOfficialId: string; pin: string; reason: string },
+  ): Promise<{ pdf: Uint8Array; signatureId: string | null }>;
 }
 
 /** The signer service over HTTP (POST /signatures/pdf, multipart), as the registry itself. */
@@ -18,14 +29,20 @@ export class HttpLetterSigner extends LetterSigner {
     super();
   }
 
-  async signPdf(pdf: Uint8Array, req: { certificateId: string; actingOfficialId: string; pin: string; reason: string }) {
+  async signPdf(
+    pdf: Uint8Array,
+    req: { certificateId: string; actingOfficialId: string; pin: string; reason: string },
+  ) {
     const form = new FormData();
     form.append('file', new Blob([Buffer.from(pdf)], { type: 'application/pdf' }), 'de-nghi.pdf');
     form.append('certificateId', req.certificateId);
     form.append('actingOfficialId', req.actingOfficialId);
     form.append('pin', req.pin);
     form.append('reason', req.reason);
-    const res = await this.client.request('POST', '/signatures/pdf', { body: form, headers: { [CALLER_HEADER]: encodeCaller(serviceCaller('registry')) } });
+    const res = await this.client.request('POST', '/signatures/pdf', {
+      body: form,
+      headers: { [CALLER_HEADER]: encodeCaller(serviceCaller('registry')) },
+    });
     if (!res.ok) throw toProblemError(res.status, await res.text());
     return { pdf: new Uint8Array(await res.arrayBuffer()), signatureId: res.headers.get('x-kyso-signature-id') };
   }
@@ -51,7 +68,11 @@ export class LettersService {
         AND not_before <= $2 AND not_after >= $2 ORDER BY not_after DESC LIMIT 1`,
       [r.managingOrganizationId, now],
     );
-    if (!orgCert) throw unprocessable('NO_ORGANIZATION_CERTIFICATE', 'The managing agency has no active organisation certificate to sign the letter');
+    if (!orgCert)
+      throw unprocessable(
+        'NO_ORGANIZATION_CERTIFICATE',
+        'The managing agency has no active organisation certificate to sign the letter',
+      );
     const [clerk] = await m.query(
       `SELECT id FROM registry.official WHERE organization_id = $1 AND 'clerk' = ANY (roles) AND employment_status = 'active'
         AND ($2::uuid IS NULL OR id = $2) ORDER BY created_at LIMIT 1`,
@@ -59,9 +80,20 @@ export class LettersService {
     );
     if (!clerk) throw unprocessable('NO_CLERK', 'No active records clerk of the managing agency to sign the letter');
     const pdf = await renderRequestLetter(await this.letterData(m, r, now));
-    const signed = await this.signer.signPdf(pdf, { certificateId: orgCert.id, actingOfficialId: clerk.id, pin, reason: REQUEST_TYPE_VI[r.type] });
+    const signed = await this.signer.signPdf(pdf, {
+      certificateId: orgCert.id,
+      actingOfficialId: clerk.id,
+      pin,
+      reason: REQUEST_TYPE_VI[r.type],
+    });
     await m.getRepository(RequestLetterEntity).upsert(
-      { requestId: r.id, pdf: Buffer.from(signed.pdf), signedByOfficialId: clerk.id, certificateId: orgCert.id, signatureId: signed.signatureId },
+      {
+        requestId: r.id,
+        pdf: Buffer.from(signed.pdf),
+        signedByOfficialId: clerk.id,
+        certificateId: orgCert.id,
+        signatureId: signed.signatureId,
+      },
       ['requestId'],
     );
   }
@@ -78,20 +110,41 @@ export class LettersService {
       [r.managingOrganizationId],
     );
     const [org] = await m.query('SELECT name FROM registry.organization WHERE id = $1', [r.organizationId]);
-    const [official] = r.officialId ? await m.query('SELECT full_name, email, title FROM registry.official WHERE id = $1', [r.officialId]) : [];
-    const [cert] = r.certificateId ? await m.query('SELECT serial_number, subject_type FROM registry.certificate WHERE id = $1', [r.certificateId]) : [];
-    const [device] = r.deviceId ? await m.query('SELECT serial_number FROM registry.key_device WHERE id = $1', [r.deviceId]) : [];
-    const kind = (r.type === 'issue' ? r.details.subjectType : cert?.subject_type ?? (official ? 'person' : 'organization')) as LetterData['subject']['kind'];
-    const name = kind === 'person' ? official?.full_name : kind === 'device' ? String(r.details.deviceName ?? device?.serial_number ?? '') : org?.name;
+    const [official] = r.officialId
+      ? await m.query('SELECT full_name, email, title FROM registry.official WHERE id = $1', [r.officialId])
+      : [];
+    const [cert] = r.certificateId
+      ? await m.query('SELECT serial_number, subject_type FROM registry.certificate WHERE id = $1', [r.certificateId])
+      : [];
+    const [device] = r.deviceId
+      ? await m.query('SELECT serial_number FROM registry.key_device WHERE id = $1', [r.deviceId])
+      : [];
+    const kind = (
+      r.type === 'issue' ? r.details.subjectType : (cert?.subject_type ?? (official ? 'person' : 'organization'))
+    ) as LetterData['subject']['kind'];
+    const name =
+      kind === 'person'
+        ? official?.full_name
+        : kind === 'device'
+          ? String(r.details.deviceName ?? device?.serial_number ?? '')
+          : org?.name;
     const fields: [string, string][] = Object.entries(r.details)
-      .filter(([k, v]) => typeof v === 'string' && !['subjectType', 'publicKeySpki', 'keyUri', 'deviceName'].includes(k))
+      .filter(
+        ([k, v]) => typeof v === 'string' && !['subjectType', 'publicKeySpki', 'keyUri', 'deviceName'].includes(k),
+      )
       .map(([k, v]) => [k, v as string]);
     return {
       requestId: r.id,
       type: r.type,
       reason: r.reason,
       agency: { name: agency.name, parentName: agency.parent_name, address: agency.address },
-      subject: { kind, name: name ?? '', title: kind === 'person' ? official?.title : undefined, email: kind === 'person' ? official?.email : undefined, organizationName: org?.name ?? '' },
+      subject: {
+        kind,
+        name: name ?? '',
+        title: kind === 'person' ? official?.title : undefined,
+        email: kind === 'person' ? official?.email : undefined,
+        organizationName: org?.name ?? '',
+      },
       certificateSerial: cert?.serial_number ?? null,
       deviceSerial: device?.serial_number ?? null,
       fields,

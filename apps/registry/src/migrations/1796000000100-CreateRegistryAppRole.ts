@@ -19,7 +19,9 @@ export class CreateRegistryAppRole1796000000100 implements MigrationInterface {
     await q.query('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA registry TO kyso_registry_app');
     await q.query('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA registry TO kyso_registry_app');
     // Tables later migrations create (by the same migrating role) get the same grants.
-    await q.query('ALTER DEFAULT PRIVILEGES IN SCHEMA registry GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO kyso_registry_app');
+    await q.query(
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA registry GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO kyso_registry_app',
+    );
     await q.query('ALTER DEFAULT PRIVILEGES IN SCHEMA registry GRANT USAGE, SELECT ON SEQUENCES TO kyso_registry_app');
     await q.query('REVOKE UPDATE, DELETE, TRUNCATE ON registry.audit_event FROM PUBLIC, kyso_registry_app');
   }

@@ -14,7 +14,9 @@ export class CreateOrganizationEvent1796000000400 implements MigrationInterface 
         at timestamptz NOT NULL,
         CONSTRAINT organization_event_type_check CHECK (type IN ('renamed', 'moved', 'merged', 'split', 'dissolved'))
       )`);
-    await q.query('CREATE INDEX organization_event_organization_id_idx ON registry.organization_event (organization_id, at)');
+    await q.query(
+      'CREATE INDEX organization_event_organization_id_idx ON registry.organization_event (organization_id, at)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -14,6 +14,8 @@ export class AddCertificateRenewalOf1796000000800 implements MigrationInterface 
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP INDEX registry.certificate_renewal_of_id_idx');
-    await q.query('ALTER TABLE registry.certificate DROP CONSTRAINT certificate_not_own_renewal, DROP COLUMN renewal_of_id');
+    await q.query(
+      'ALTER TABLE registry.certificate DROP CONSTRAINT certificate_not_own_renewal, DROP COLUMN renewal_of_id',
+    );
   }
 }

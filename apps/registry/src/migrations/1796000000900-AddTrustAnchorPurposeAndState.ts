@@ -13,6 +13,8 @@ export class AddTrustAnchorPurposeAndState1796000000900 implements MigrationInte
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE registry.trust_anchor DROP CONSTRAINT trust_anchor_purpose_check, DROP COLUMN disabled_at, DROP COLUMN purpose');
+    await q.query(
+      'ALTER TABLE registry.trust_anchor DROP CONSTRAINT trust_anchor_purpose_check, DROP COLUMN disabled_at, DROP COLUMN purpose',
+    );
   }
 }

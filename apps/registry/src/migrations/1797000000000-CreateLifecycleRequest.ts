@@ -33,7 +33,9 @@ export class CreateLifecycleRequest1797000000000 implements MigrationInterface {
         CONSTRAINT lifecycle_request_sent_has_due CHECK (status NOT IN ('sent', 'fulfilled') OR due_at IS NOT NULL)
       )`);
     await q.query('CREATE INDEX lifecycle_request_status_idx ON registry.lifecycle_request (status)');
-    await q.query('CREATE INDEX lifecycle_request_managing_org_idx ON registry.lifecycle_request (managing_organization_id)');
+    await q.query(
+      'CREATE INDEX lifecycle_request_managing_org_idx ON registry.lifecycle_request (managing_organization_id)',
+    );
     await q.query('CREATE INDEX lifecycle_request_certificate_idx ON registry.lifecycle_request (certificate_id)');
     await q.query('CREATE INDEX lifecycle_request_change_event_idx ON registry.lifecycle_request (change_event_id)');
   }

@@ -16,7 +16,9 @@ export class CreateLifecycleRequestStep1797000000100 implements MigrationInterfa
         note text NULL,
         at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query('CREATE INDEX lifecycle_request_step_request_idx ON registry.lifecycle_request_step (request_id, id)');
+    await q.query(
+      'CREATE INDEX lifecycle_request_step_request_idx ON registry.lifecycle_request_step (request_id, id)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

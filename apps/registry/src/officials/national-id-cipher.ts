@@ -18,7 +18,9 @@ export class NationalIdCipher {
   constructor(dataKey: Buffer) {
     if (dataKey.length !== 32) throw new Error('the registry data key must be 32 bytes');
     this.encKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'kyso registry national-id encryption', 32));
-    this.indexKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'kyso registry national-id blind index', 32));
+    this.indexKey = Buffer.from(
+      hkdfSync('sha256', dataKey, Buffer.alloc(0), 'kyso registry national-id blind index', 32),
+    );
   }
 
   static fromBase64(key: string): NationalIdCipher {
@@ -35,7 +37,8 @@ export class NationalIdCipher {
   /** Throws when the data was altered or encrypted under another key. */
   decrypt(stored: Uint8Array): string {
     const b = Buffer.from(stored);
-    if (b[0] !== VERSION || b.length < 1 + IV_BYTES + TAG_BYTES) throw new Error('unknown national ID ciphertext format');
+    if (b[0] !== VERSION || b.length < 1 + IV_BYTES + TAG_BYTES)
+      throw new Error('unknown national ID ciphertext format');
     const d = createDecipheriv('aes-256-gcm', this.encKey, b.subarray(1, 1 + IV_BYTES)).setAAD(AAD);
     d.setAuthTag(b.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
     return Buffer.concat([d.update(b.subarray(1 + IV_BYTES + TAG_BYTES)), d.final()]).toString('utf8');

@@ -37,6 +37,8 @@ describe('national ID numbers', () => {
     expect(() => cipher.decrypt(tampered)).toThrow();
     expect(() => new NationalIdCipher(randomBytes(32)).decrypt(a)).toThrow();
     expect(cipher.blindIndex('035095001234')).toBe(new NationalIdCipher(key).blindIndex('035095001234'));
-    expect(cipher.blindIndex('035095001234')).not.toBe(new NationalIdCipher(randomBytes(32)).blindIndex('035095001234'));
+    expect(cipher.blindIndex('035095001234')).not.toBe(
+      new NationalIdCipher(randomBytes(32)).blindIndex('035095001234'),
+    );
   });
 });

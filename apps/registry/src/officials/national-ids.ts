@@ -17,7 +17,10 @@ export class NationalIds {
 
   protect(input: string): ProtectedNationalId {
     const checked = checkNationalId(input);
-    if (!checked.ok) throw badRequest('INVALID_NATIONAL_ID', `nationalId: ${checked.reason}`, { errors: [{ field: 'nationalId', problem: 'invalid', message: checked.reason }] });
+    if (!checked.ok)
+      throw badRequest('INVALID_NATIONAL_ID', `nationalId: ${checked.reason}`, {
+        errors: [{ field: 'nationalId', problem: 'invalid', message: checked.reason }],
+      });
     const cipher = this.requireCipher();
     return { encrypted: cipher.encrypt(checked.value), index: cipher.blindIndex(checked.value), kind: checked.kind };
   }
@@ -43,7 +46,11 @@ export class NationalIds {
   }
 
   private requireCipher(): NationalIdCipher {
-    if (!this.cipher) throw unavailable('NATIONAL_ID_KEY_NOT_CONFIGURED', 'National ID numbers cannot be stored: KYSO_REGISTRY_DATA_KEY is not configured');
+    if (!this.cipher)
+      throw unavailable(
+        'NATIONAL_ID_KEY_NOT_CONFIGURED',
+        'National ID numbers cannot be stored: KYSO_REGISTRY_DATA_KEY is not configured',
+      );
     return this.cipher;
   }
 }

@@ -1,9 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateIf,
+} from 'class-validator';
 import { ListQueryDto } from '../shared/list-query.dto';
 import { EMPLOYMENT_STATUSES, EmploymentStatus, OFFICIAL_ROLES, OfficialRole } from './official';
 
-const NATIONAL_ID_DOC = 'Số định danh cá nhân: 12-digit CCCD (province code first), or a legacy 9-digit CMND. Stored encrypted; never returned in clear.';
+const NATIONAL_ID_DOC =
+  'Số định danh cá nhân: 12-digit CCCD (province code first), or a legacy 9-digit CMND. Stored encrypted; never returned in clear.';
 
 export class CreateOfficialDto {
   @ApiProperty({ example: 'Nguyễn Văn An' })
@@ -25,7 +36,12 @@ export class CreateOfficialDto {
   @IsUUID('all')
   organizationId: string;
 
-  @ApiPropertyOptional({ enum: OFFICIAL_ROLES, isArray: true, default: ['official'], description: '"official" is always included' })
+  @ApiPropertyOptional({
+    enum: OFFICIAL_ROLES,
+    isArray: true,
+    default: ['official'],
+    description: '"official" is always included',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(OFFICIAL_ROLES.length)
@@ -75,7 +91,12 @@ export class UpdateOfficialDto {
   @IsIn(OFFICIAL_ROLES, { each: true })
   roles?: OfficialRole[];
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: `${NATIONAL_ID_DOC} null erases it.`, writeOnly: true })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: `${NATIONAL_ID_DOC} null erases it.`,
+    writeOnly: true,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString({ message: 'nationalId must be a string of digits' })
@@ -84,7 +105,11 @@ export class UpdateOfficialDto {
 }
 
 export class LookupOfficialDto {
-  @ApiProperty({ example: '035095001234', description: 'Exact national ID number (sent in the body, not the URL, so it stays out of access logs)', writeOnly: true })
+  @ApiProperty({
+    example: '035095001234',
+    description: 'Exact national ID number (sent in the body, not the URL, so it stays out of access logs)',
+    writeOnly: true,
+  })
   @IsString()
   @Length(1, 32)
   nationalId: string;
@@ -111,7 +136,8 @@ export class OfficialDto {
   @ApiProperty({ enum: EMPLOYMENT_STATUSES }) employmentStatus: string;
   @ApiProperty({ enum: OFFICIAL_ROLES, isArray: true }) roles: string[];
   @ApiProperty({ enum: ['cccd', 'cmnd'], nullable: true, type: String }) nationalIdKind: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '*********234', description: 'Last 3 digits only' }) nationalIdMasked: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '*********234', description: 'Last 3 digits only' })
+  nationalIdMasked: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

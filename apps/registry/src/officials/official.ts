@@ -34,9 +34,13 @@ export interface OfficialView extends Omit<Official, 'createdAt'> {
   createdAt: string;
 }
 
-export type NewOfficial = Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'roles'> & { nationalId?: string | null };
+export type NewOfficial = Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'roles'> & {
+  nationalId?: string | null;
+};
 
-export type OfficialPatch = Partial<Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'employmentStatus' | 'roles'>> & {
+export type OfficialPatch = Partial<
+  Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'employmentStatus' | 'roles'>
+> & {
   /** A new number, or null to erase it. */
   nationalId?: string | null;
 };

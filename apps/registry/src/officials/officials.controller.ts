@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, Caller, CallerParam } from '@kyso/common';
@@ -9,7 +23,14 @@ import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
 import { OfficialView } from './official';
-import { CreateOfficialDto, ListOfficialsQueryDto, LookupOfficialDto, OfficialDto, SignatureImageInfoDto, UpdateOfficialDto } from './official.dto';
+import {
+  CreateOfficialDto,
+  ListOfficialsQueryDto,
+  LookupOfficialDto,
+  OfficialDto,
+  SignatureImageInfoDto,
+  UpdateOfficialDto,
+} from './official.dto';
 import { OfficialsService } from './officials.service';
 import { SIGNATURE_IMAGE_LIMITS } from './signature-image';
 
@@ -57,20 +78,32 @@ export class OfficialsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List officials, optionally of one organisation or employment status; only those the caller's organisations manage (an official: themselves)" })
+  @ApiOperation({
+    summary:
+      "List officials, optionally of one organisation or employment status; only those the caller's organisations manage (an official: themselves)",
+  })
   @ApiResponse({ status: 200, type: [OfficialDto] })
   async list(@Query() query: ListOfficialsQueryDto, @CallerParam() caller: Caller): Promise<OfficialView[]> {
-    return this.officials.list({ ...pageOf(query), visibleTo: await this.ownership.visibleTo(caller), organizationId: query.organizationId?.toLowerCase(), employmentStatus: query.employmentStatus });
+    return this.officials.list({
+      ...pageOf(query),
+      visibleTo: await this.ownership.visibleTo(caller),
+      organizationId: query.organizationId?.toLowerCase(),
+      employmentStatus: query.employmentStatus,
+    });
   }
 
   @Post('lookup')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Find officials by exact national ID number (blind index; the number is never stored in clear)' })
+  @ApiOperation({
+    summary: 'Find officials by exact national ID number (blind index; the number is never stored in clear)',
+  })
   @ApiBody({ type: LookupOfficialDto })
   @ApiResponse({ status: 200, type: [OfficialDto] })
   async lookup(@Body() body: LookupOfficialDto, @CallerParam() caller: Caller): Promise<OfficialView[]> {
     const visible = await this.ownership.visibleTo(caller);
-    return (await this.officials.findByNationalId(body.nationalId)).filter((o) => isVisible(visible, o.organizationId, o.id));
+    return (await this.officials.findByNationalId(body.nationalId)).filter((o) =>
+      isVisible(visible, o.organizationId, o.id),
+    );
   }
 
   @Get(':id')
@@ -83,13 +116,19 @@ export class OfficialsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change an official’s data (name, e-mail, title, organisation, employment status, roles, national ID)' })
+  @ApiOperation({
+    summary: 'Change an official’s data (name, e-mail, title, organisation, employment status, roles, national ID)',
+  })
   @ApiBody({ type: UpdateOfficialDto })
   @ApiResponse({ status: 200, type: OfficialDto, content: { 'application/json': { example: EXAMPLE } } })
   @ApiProblem(400, 'Invalid body', ['INVALID_FIELD', 'INVALID_ID', 'INVALID_NATIONAL_ID'])
   @ApiProblem(404, 'Unknown official', ['OFFICIAL_NOT_FOUND'])
   @ApiProblem(422, 'Organisation unknown or ended', ['ORGANIZATION_NOT_FOUND', 'ORGANIZATION_ENDED'])
-  update(@Param('id', ParseIdPipe) id: string, @Body() body: UpdateOfficialDto, @ActingParam() acting: Acting): Promise<OfficialView> {
+  update(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: UpdateOfficialDto,
+    @ActingParam() acting: Acting,
+  ): Promise<OfficialView> {
     return this.officials.update(id, { ...body, organizationId: body.organizationId?.toLowerCase() }, acting);
   }
 
@@ -97,21 +136,34 @@ export class OfficialsController {
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: SIGNATURE_IMAGE_LIMITS.maxBytes, files: 1 } }))
   @ApiOperation({ summary: 'Upload the handwritten-signature image: a PNG with a transparent background' })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
   @ApiResponse({ status: 200, type: SignatureImageInfoDto })
   @ApiProblem(400, 'No file', ['MISSING_FIELD'])
   @ApiProblem(404, 'Unknown official', ['OFFICIAL_NOT_FOUND'])
   @ApiProblem(413, 'File too large', ['PAYLOAD_TOO_LARGE'])
   @ApiProblem(422, 'Not an acceptable PNG', PNG_PROBLEMS)
-  putSignatureImage(@Param('id', ParseIdPipe) id: string, @UploadedFile() file: Express.Multer.File | undefined, @ActingParam() acting: Acting) {
-    if (!file?.buffer?.length) throw badRequest('MISSING_FIELD', 'file: a PNG image is required', { errors: [{ field: 'file', problem: 'missing' }] });
+  putSignatureImage(
+    @Param('id', ParseIdPipe) id: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @ActingParam() acting: Acting,
+  ) {
+    if (!file?.buffer?.length)
+      throw badRequest('MISSING_FIELD', 'file: a PNG image is required', {
+        errors: [{ field: 'file', problem: 'missing' }],
+      });
     return this.officials.setSignatureImage(id, file.buffer, acting);
   }
 
   @Get(':id/signature-image')
   @ApiOperation({ summary: 'The handwritten-signature image (image/png)' })
   @ApiProduces('image/png')
-  @ApiResponse({ status: 200, description: 'The PNG as uploaded', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'The PNG as uploaded',
+    content: { 'image/png': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiProblem(404, 'Unknown official or no image', ['OFFICIAL_NOT_FOUND', 'SIGNATURE_IMAGE_NOT_FOUND'])
   async getSignatureImage(@Param('id', ParseIdPipe) id: string): Promise<StreamableFile> {
     const image = await this.officials.signatureImage(id);

@@ -20,7 +20,8 @@ import { OfficialsService } from './officials.service';
     {
       provide: NationalIds,
       inject: [REGISTRY_CONFIG],
-      useFactory: (config: RegistryConfig) => new NationalIds(config.dataKey ? NationalIdCipher.fromBase64(config.dataKey) : undefined),
+      useFactory: (config: RegistryConfig) =>
+        new NationalIds(config.dataKey ? NationalIdCipher.fromBase64(config.dataKey) : undefined),
     },
   ],
   exports: [OfficialsService],

@@ -13,7 +13,9 @@ export interface OfficialRow extends Pick<Official, 'fullName' | 'email' | 'titl
   nationalId: ProtectedNationalId | null;
 }
 
-export type OfficialRowPatch = Partial<Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'roles' | 'employmentStatus'>> & {
+export type OfficialRowPatch = Partial<
+  Pick<Official, 'fullName' | 'email' | 'title' | 'organizationId' | 'roles' | 'employmentStatus'>
+> & {
   nationalId?: ProtectedNationalId | null;
 };
 
@@ -106,12 +108,19 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
   }
 
   async signatureImage(officialId: string): Promise<SignatureImage | undefined> {
-    const [row] = await this.repo.manager.query('SELECT png, width, height, sha256, uploaded_at FROM registry.official_signature_image WHERE official_id = $1', [officialId]);
-    return row ? { png: row.png, width: row.width, height: row.height, sha256: row.sha256, uploadedAt: row.uploaded_at } : undefined;
+    const [row] = await this.repo.manager.query(
+      'SELECT png, width, height, sha256, uploaded_at FROM registry.official_signature_image WHERE official_id = $1',
+      [officialId],
+    );
+    return row
+      ? { png: row.png, width: row.width, height: row.height, sha256: row.sha256, uploadedAt: row.uploaded_at }
+      : undefined;
   }
 
   async deleteSignatureImage(officialId: string, m: EntityManager): Promise<boolean> {
-    const [, count] = await m.query('DELETE FROM registry.official_signature_image WHERE official_id = $1', [officialId]);
+    const [, count] = await m.query('DELETE FROM registry.official_signature_image WHERE official_id = $1', [
+      officialId,
+    ]);
     return count > 0;
   }
 }

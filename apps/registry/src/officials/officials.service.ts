@@ -10,7 +10,15 @@ import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { NationalIds } from './national-ids';
-import { NewOfficial, normaliseRoles, Official, OfficialPatch, OfficialRecord, officialSnapshot, OfficialView } from './official';
+import {
+  NewOfficial,
+  normaliseRoles,
+  Official,
+  OfficialPatch,
+  OfficialRecord,
+  officialSnapshot,
+  OfficialView,
+} from './official';
 import { OfficialFilter, OfficialRowPatch, OfficialsRepository, SignatureImage } from './officials.repository';
 import { checkSignaturePng } from './signature-image';
 
@@ -33,22 +41,38 @@ export class OfficialsService {
     try {
       const saved = await this.tx.run(async (m) => {
         const o = await this.officials.insert(
-          { fullName: input.fullName, email: input.email, title: input.title, organizationId: input.organizationId, roles: normaliseRoles(input.roles), nationalId },
+          {
+            fullName: input.fullName,
+            email: input.email,
+            title: input.title,
+            organizationId: input.organizationId,
+            roles: normaliseRoles(input.roles),
+            nationalId,
+          },
           m,
         );
-        await this.audit.append({ ...acting, action: 'official.created', entityType: 'official', entityId: o.id, after: officialSnapshot(o) }, m);
+        await this.audit.append(
+          { ...acting, action: 'official.created', entityType: 'official', entityId: o.id, after: officialSnapshot(o) },
+          m,
+        );
         return o;
       });
       return this.view(saved);
     } catch (e) {
-      if (isForeignKeyViolation(e)) throw unprocessable('ORGANIZATION_NOT_FOUND', 'organizationId names no organisation');
+      if (isForeignKeyViolation(e))
+        throw unprocessable('ORGANIZATION_NOT_FOUND', 'organizationId names no organisation');
       throw e;
     }
   }
 
   /** Changes an official's data; personnel changes (employment status, transfer) go through here too. */
   /** With `manager`, inside the caller's transaction (a personnel change). */
-  async update(id: string, patch: OfficialPatch, acting: Acting = SERVICE, manager?: EntityManager): Promise<OfficialView> {
+  async update(
+    id: string,
+    patch: OfficialPatch,
+    acting: Acting = SERVICE,
+    manager?: EntityManager,
+  ): Promise<OfficialView> {
     const row: OfficialRowPatch = {
       fullName: patch.fullName,
       email: patch.email,
@@ -58,7 +82,8 @@ export class OfficialsService {
       roles: patch.roles ? normaliseRoles(patch.roles) : undefined,
     };
     for (const k of Object.keys(row) as (keyof OfficialRowPatch)[]) if (row[k] === undefined) delete row[k];
-    if (patch.nationalId !== undefined) row.nationalId = patch.nationalId === null ? null : this.nationalIds.protect(patch.nationalId);
+    if (patch.nationalId !== undefined)
+      row.nationalId = patch.nationalId === null ? null : this.nationalIds.protect(patch.nationalId);
     if (patch.organizationId) await this.organizations.requireActive(patch.organizationId);
     const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
     const saved = await run(async (m) => {
@@ -112,10 +137,20 @@ export class OfficialsService {
     return official;
   }
 
-  async setSignatureImage(id: string, png: Buffer, acting: Acting = SERVICE): Promise<{ width: number; height: number; sha256: string; uploadedAt: string }> {
+  async setSignatureImage(
+    id: string,
+    png: Buffer,
+    acting: Acting = SERVICE,
+  ): Promise<{ width: number; height: number; sha256: string; uploadedAt: string }> {
     const checked = checkSignaturePng(png);
     if (!checked.ok) throw unprocessable(checked.code, checked.message);
-    const image: SignatureImage = { png, width: checked.width, height: checked.height, sha256: createHash('sha256').update(png).digest('hex'), uploadedAt: this.clock.now() };
+    const image: SignatureImage = {
+      png,
+      width: checked.width,
+      height: checked.height,
+      sha256: createHash('sha256').update(png).digest('hex'),
+      uploadedAt: this.clock.now(),
+    };
     await this.tx.run(async (m) => {
       if (!(await this.officials.lock(id, m))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
       const previous = await this.officials.signatureImage(id);
@@ -132,7 +167,12 @@ export class OfficialsService {
         m,
       );
     });
-    return { width: image.width, height: image.height, sha256: image.sha256, uploadedAt: image.uploadedAt.toISOString() };
+    return {
+      width: image.width,
+      height: image.height,
+      sha256: image.sha256,
+      uploadedAt: image.uploadedAt.toISOString(),
+    };
   }
 
   async signatureImage(id: string): Promise<SignatureImage> {
@@ -146,8 +186,19 @@ export class OfficialsService {
     await this.tx.run(async (m) => {
       if (!(await this.officials.lock(id, m))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
       const previous = await this.officials.signatureImage(id);
-      if (!(await this.officials.deleteSignatureImage(id, m))) throw notFound('SIGNATURE_IMAGE_NOT_FOUND', `Official ${id} has no handwritten-signature image`);
-      await this.audit.append({ ...acting, action: 'official.signature_image_removed', entityType: 'official', entityId: id, before: { sha256: previous?.sha256 }, after: null }, m);
+      if (!(await this.officials.deleteSignatureImage(id, m)))
+        throw notFound('SIGNATURE_IMAGE_NOT_FOUND', `Official ${id} has no handwritten-signature image`);
+      await this.audit.append(
+        {
+          ...acting,
+          action: 'official.signature_image_removed',
+          entityType: 'official',
+          entityId: id,
+          before: { sha256: previous?.sha256 },
+          after: null,
+        },
+        m,
+      );
     });
   }
 

@@ -7,7 +7,10 @@ export type OrganizationEventType = (typeof ORGANIZATION_EVENT_TYPES)[number];
 /** What each event records (the organisation's state before and after, and what moved with it). */
 export interface OrganizationEventDetails {
   renamed: { before: { name: string; code: string }; after: { name: string; code: string } };
-  moved: { before: { parentId: string | null; address: string | null }; after: { parentId: string | null; address: string | null } };
+  moved: {
+    before: { parentId: string | null; address: string | null };
+    after: { parentId: string | null; address: string | null };
+  };
   merged: { intoId: string; movedUnitIds: string[]; movedOfficialIds: string[] };
   split: { newOrganizationIds: string[] };
   dissolved: { reason: string | null };

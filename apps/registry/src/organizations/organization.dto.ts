@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { ListQueryDto } from '../shared/list-query.dto';
 import { ORGANIZATION_STATUSES, OrganizationStatus } from './organization';
 import { ORGANIZATION_EVENT_TYPES } from './organization-event';
@@ -61,7 +74,12 @@ export class RenameOrganizationDto {
 }
 
 export class MoveOrganizationDto {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'New parent; null makes it a root' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'New parent; null makes it a root',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID('all')
@@ -82,7 +100,10 @@ export class MergeOrganizationDto {
 }
 
 export class SplitOrganizationDto {
-  @ApiProperty({ type: [CreateOrganizationDto], description: 'The new organisations (parentId is ignored: they take the parent of the one split)' })
+  @ApiProperty({
+    type: [CreateOrganizationDto],
+    description: 'The new organisations (parentId is ignored: they take the parent of the one split)',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -108,7 +129,8 @@ export class OrganizationDto {
   @ApiProperty() legalEntity: boolean;
   @ApiProperty({ enum: ORGANIZATION_STATUSES }) status: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) endedAt: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Merged: the successor' }) successorId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Merged: the successor' }) successorId:
+    string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
@@ -116,7 +138,8 @@ export class OrganizationEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) organizationId: string;
   @ApiProperty({ enum: ORGANIZATION_EVENT_TYPES }) type: string;
-  @ApiProperty({ description: 'Per type: before/after, intoId and what moved, new organisation ids, reason' }) details: object;
+  @ApiProperty({ description: 'Per type: before/after, intoId and what moved, new organisation ids, reason' })
+  details: object;
   @ApiProperty() actor: object;
   @ApiProperty({ format: 'date-time' }) at: string;
 }

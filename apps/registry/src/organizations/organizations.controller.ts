@@ -68,7 +68,12 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'List organisations, optionally by status or parent' })
   @ApiResponse({ status: 200, type: [OrganizationDto] })
   async list(@Query() query: ListOrganizationsQueryDto, @CallerParam() caller: Caller): Promise<Organization[]> {
-    return this.organizations.list({ ...pageOf(query), visibleTo: await this.organizationsVisibleTo(caller), status: query.status, parentId: query.parentId?.toLowerCase() });
+    return this.organizations.list({
+      ...pageOf(query),
+      visibleTo: await this.organizationsVisibleTo(caller),
+      status: query.status,
+      parentId: query.parentId?.toLowerCase(),
+    });
   }
 
   /** The organisations a caller's roles manage, and an official's own organisation. */
@@ -103,7 +108,11 @@ export class OrganizationsController {
   @ApiResponse({ status: 200, type: OrganizationDto })
   @ApiProblem(404, 'Unknown organisation', EVENT_PROBLEMS)
   @ApiProblem(409, 'Ended, or code already used', ['ORGANIZATION_ENDED', 'ORGANIZATION_CODE_EXISTS'])
-  rename(@Param('id', ParseIdPipe) id: string, @Body() body: RenameOrganizationDto, @ActingParam() acting: Acting): Promise<Organization> {
+  rename(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: RenameOrganizationDto,
+    @ActingParam() acting: Acting,
+  ): Promise<Organization> {
     return this.organizations.rename(id, { name: body.name, code: body.code }, acting);
   }
 
@@ -114,9 +123,24 @@ export class OrganizationsController {
   @ApiResponse({ status: 200, type: OrganizationDto })
   @ApiProblem(404, 'Unknown organisation', EVENT_PROBLEMS)
   @ApiProblem(409, 'Ended', ['ORGANIZATION_ENDED'])
-  @ApiProblem(422, 'Parent unknown, ended, or a cycle', ['ORGANIZATION_NOT_FOUND', 'ORGANIZATION_ENDED', 'ORGANIZATION_CYCLE'])
-  move(@Param('id', ParseIdPipe) id: string, @Body() body: MoveOrganizationDto, @ActingParam() acting: Acting): Promise<Organization> {
-    return this.organizations.move(id, { parentId: body.parentId === undefined ? undefined : (body.parentId?.toLowerCase() ?? null), address: body.address }, acting);
+  @ApiProblem(422, 'Parent unknown, ended, or a cycle', [
+    'ORGANIZATION_NOT_FOUND',
+    'ORGANIZATION_ENDED',
+    'ORGANIZATION_CYCLE',
+  ])
+  move(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: MoveOrganizationDto,
+    @ActingParam() acting: Acting,
+  ): Promise<Organization> {
+    return this.organizations.move(
+      id,
+      {
+        parentId: body.parentId === undefined ? undefined : (body.parentId?.toLowerCase() ?? null),
+        address: body.address,
+      },
+      acting,
+    );
   }
 
   @Post(':id/merge')
@@ -126,8 +150,16 @@ export class OrganizationsController {
   @ApiResponse({ status: 200, type: OrganizationDto })
   @ApiProblem(404, 'Unknown organisation', EVENT_PROBLEMS)
   @ApiProblem(409, 'Ended', ['ORGANIZATION_ENDED'])
-  @ApiProblem(422, 'Successor unknown, ended, or a cycle', ['ORGANIZATION_NOT_FOUND', 'ORGANIZATION_ENDED', 'ORGANIZATION_CYCLE'])
-  merge(@Param('id', ParseIdPipe) id: string, @Body() body: MergeOrganizationDto, @ActingParam() acting: Acting): Promise<Organization> {
+  @ApiProblem(422, 'Successor unknown, ended, or a cycle', [
+    'ORGANIZATION_NOT_FOUND',
+    'ORGANIZATION_ENDED',
+    'ORGANIZATION_CYCLE',
+  ])
+  merge(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: MergeOrganizationDto,
+    @ActingParam() acting: Acting,
+  ): Promise<Organization> {
     return this.organizations.merge(id, body.intoId.toLowerCase(), acting);
   }
 
@@ -138,8 +170,16 @@ export class OrganizationsController {
   @ApiResponse({ status: 200, type: SplitResultDto })
   @ApiProblem(404, 'Unknown organisation', EVENT_PROBLEMS)
   @ApiProblem(409, 'Ended, or a code already used', ['ORGANIZATION_ENDED', 'ORGANIZATION_CODE_EXISTS'])
-  split(@Param('id', ParseIdPipe) id: string, @Body() body: SplitOrganizationDto, @ActingParam() acting: Acting): Promise<{ organization: Organization; parts: Organization[] }> {
-    return this.organizations.split(id, body.into.map((p) => toNew(p, null)), acting);
+  split(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: SplitOrganizationDto,
+    @ActingParam() acting: Acting,
+  ): Promise<{ organization: Organization; parts: Organization[] }> {
+    return this.organizations.split(
+      id,
+      body.into.map((p) => toNew(p, null)),
+      acting,
+    );
   }
 
   @Post(':id/dissolve')
@@ -149,7 +189,11 @@ export class OrganizationsController {
   @ApiResponse({ status: 200, type: OrganizationDto })
   @ApiProblem(404, 'Unknown organisation', EVENT_PROBLEMS)
   @ApiProblem(409, 'Ended, or still has units', ['ORGANIZATION_ENDED', 'ORGANIZATION_HAS_UNITS'])
-  dissolve(@Param('id', ParseIdPipe) id: string, @Body() body: DissolveOrganizationDto, @ActingParam() acting: Acting): Promise<Organization> {
+  dissolve(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: DissolveOrganizationDto,
+    @ActingParam() acting: Acting,
+  ): Promise<Organization> {
     return this.organizations.dissolve(id, body.reason ?? null, acting);
   }
 }

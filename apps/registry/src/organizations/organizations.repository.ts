@@ -17,7 +17,11 @@ export abstract class OrganizationsRepository {
   abstract findById(id: string, m?: EntityManager): Promise<Organization | undefined>;
   /** Reads and row-locks (FOR UPDATE) for a change in this transaction. */
   abstract lock(id: string, m: EntityManager): Promise<Organization | undefined>;
-  abstract update(id: string, patch: Partial<Omit<Organization, 'id' | 'createdAt'>>, m: EntityManager): Promise<Organization>;
+  abstract update(
+    id: string,
+    patch: Partial<Omit<Organization, 'id' | 'createdAt'>>,
+    m: EntityManager,
+  ): Promise<Organization>;
   abstract list(page: OrganizationListQuery): Promise<Organization[]>;
   abstract findByIds(ids: string[]): Promise<Organization[]>;
   /** Ids of every organisation below `id` in the tree (not itself). */
@@ -58,7 +62,11 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
     return e ? toOrganization(e) : undefined;
   }
 
-  async update(id: string, patch: Partial<Omit<Organization, 'id' | 'createdAt'>>, m: EntityManager): Promise<Organization> {
+  async update(
+    id: string,
+    patch: Partial<Omit<Organization, 'id' | 'createdAt'>>,
+    m: EntityManager,
+  ): Promise<Organization> {
     await m.getRepository(OrganizationEntity).update({ id }, patch);
     return (await this.findById(id, m))!;
   }
@@ -98,16 +106,26 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
   }
 
   async activeChildIds(id: string, m: EntityManager): Promise<string[]> {
-    return (await m.getRepository(OrganizationEntity).find({ where: { parentId: id, status: 'active' }, select: { id: true } })).map((e) => e.id);
+    return (
+      await m
+        .getRepository(OrganizationEntity)
+        .find({ where: { parentId: id, status: 'active' }, select: { id: true } })
+    ).map((e) => e.id);
   }
 
   async reparentChildren(fromId: string, toId: string, m: EntityManager): Promise<string[]> {
-    const rows: { id: string }[][] = await m.query('UPDATE registry.organization SET parent_id = $2 WHERE parent_id = $1 RETURNING id', [fromId, toId]);
+    const rows: { id: string }[][] = await m.query(
+      'UPDATE registry.organization SET parent_id = $2 WHERE parent_id = $1 RETURNING id',
+      [fromId, toId],
+    );
     return rows[0].map((r) => r.id);
   }
 
   async moveOfficials(fromId: string, toId: string, m: EntityManager): Promise<string[]> {
-    const rows: { id: string }[][] = await m.query('UPDATE registry.official SET organization_id = $2 WHERE organization_id = $1 RETURNING id', [fromId, toId]);
+    const rows: { id: string }[][] = await m.query(
+      'UPDATE registry.official SET organization_id = $2 WHERE organization_id = $1 RETURNING id',
+      [fromId, toId],
+    );
     return rows[0].map((r) => r.id);
   }
 
@@ -120,11 +138,28 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
   }
 
   async events(organizationId: string): Promise<OrganizationEvent[]> {
-    const rows: { id: string; organization_id: string; type: OrganizationEventType; details: never; actor: never; at: Date }[] = await this.repo.manager.query(
+    const rows: {
+      id: string;
+      organization_id: string;
+      type: OrganizationEventType;
+      details: never;
+      actor: never;
+      at: Date;
+    }[] = await this.repo.manager.query(
       'SELECT id, organization_id, type, details, actor, at FROM registry.organization_event WHERE organization_id = $1 ORDER BY at, id',
       [organizationId],
     );
-    return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, type: r.type, details: r.details, actor: r.actor, at: r.at }) as OrganizationEvent);
+    return rows.map(
+      (r) =>
+        ({
+          id: r.id,
+          organizationId: r.organization_id,
+          type: r.type,
+          details: r.details,
+          actor: r.actor,
+          at: r.at,
+        }) as OrganizationEvent,
+    );
   }
 }
 

@@ -8,7 +8,13 @@ import { Clock } from '../shared/clock';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { NewOrganization, Organization, organizationSnapshot } from './organization';
-import { NoOrganizationEvents, OrganizationEvent, OrganizationEventDetails, OrganizationEvents, OrganizationEventType } from './organization-event';
+import {
+  NoOrganizationEvents,
+  OrganizationEvent,
+  OrganizationEventDetails,
+  OrganizationEvents,
+  OrganizationEventType,
+} from './organization-event';
 import { ORGANIZATION_CODE_KEY, OrganizationListQuery, OrganizationsRepository } from './organizations.repository';
 
 type Patch = Partial<Omit<Organization, 'id' | 'createdAt'>>;
@@ -30,7 +36,16 @@ export class OrganizationsService {
     try {
       return await this.tx.run(async (m) => {
         const org = await this.organizations.insert(input, m);
-        await this.audit.append({ ...this.who(acting), action: 'organization.created', entityType: 'organization', entityId: org.id, after: organizationSnapshot(org) }, m);
+        await this.audit.append(
+          {
+            ...this.who(acting),
+            action: 'organization.created',
+            entityType: 'organization',
+            entityId: org.id,
+            after: organizationSnapshot(org),
+          },
+          m,
+        );
         return org;
       });
     } catch (e) {
@@ -58,7 +73,11 @@ export class OrganizationsService {
   /** As requireReferenced, and the organisation must not have ended (merged, split, dissolved). */
   async requireActive(id: string, field = 'organizationId'): Promise<Organization> {
     const org = await this.requireReferenced(id, field);
-    if (org.status !== 'active') throw unprocessable('ORGANIZATION_ENDED', `${field} ${id} names an organisation that has ${org.status === 'split' ? 'been split' : org.status}`);
+    if (org.status !== 'active')
+      throw unprocessable(
+        'ORGANIZATION_ENDED',
+        `${field} ${id} names an organisation that has ${org.status === 'split' ? 'been split' : org.status}`,
+      );
     return org;
   }
 
@@ -90,9 +109,13 @@ export class OrganizationsService {
       if (parentId && parentId !== org.parentId) {
         const parent = await this.organizations.lock(parentId, m);
         if (!parent) throw unprocessable('ORGANIZATION_NOT_FOUND', `parentId ${parentId} names no organisation`);
-        if (parent.status !== 'active') throw unprocessable('ORGANIZATION_ENDED', `parentId ${parentId} names an organisation that has ended`);
+        if (parent.status !== 'active')
+          throw unprocessable('ORGANIZATION_ENDED', `parentId ${parentId} names an organisation that has ended`);
         if (parentId === id || (await this.organizations.descendantIds(id, m)).includes(parentId)) {
-          throw unprocessable('ORGANIZATION_CYCLE', 'An organisation cannot be moved under itself or one of its own units');
+          throw unprocessable(
+            'ORGANIZATION_CYCLE',
+            'An organisation cannot be moved under itself or one of its own units',
+          );
         }
       }
       const after = { parentId, address: to.address === undefined ? org.address : to.address };
@@ -106,27 +129,49 @@ export class OrganizationsService {
       if (intoId === id) throw unprocessable('ORGANIZATION_CYCLE', 'An organisation cannot be merged into itself');
       const into = await this.organizations.lock(intoId, m);
       if (!into) throw unprocessable('ORGANIZATION_NOT_FOUND', `intoId ${intoId} names no organisation`);
-      if (into.status !== 'active') throw unprocessable('ORGANIZATION_ENDED', `intoId ${intoId} names an organisation that has ended`);
+      if (into.status !== 'active')
+        throw unprocessable('ORGANIZATION_ENDED', `intoId ${intoId} names an organisation that has ended`);
       if ((await this.organizations.descendantIds(id, m)).includes(intoId)) {
         throw unprocessable('ORGANIZATION_CYCLE', 'An organisation cannot be merged into one of its own units');
       }
       const movedUnitIds = await this.organizations.reparentChildren(id, intoId, m);
       const movedOfficialIds = await this.organizations.moveOfficials(id, intoId, m);
-      return { patch: { status: 'merged', endedAt: this.clock.now(), successorId: intoId }, details: { intoId, movedUnitIds, movedOfficialIds } };
+      return {
+        patch: { status: 'merged', endedAt: this.clock.now(), successorId: intoId },
+        details: { intoId, movedUnitIds, movedOfficialIds },
+      };
     });
   }
 
   /** Splits `id` into new organisations under the same parent; it ends. Its officials stay until reassigned. */
-  split(id: string, parts: NewOrganization[], acting: Acting): Promise<{ organization: Organization; parts: Organization[] }> {
+  split(
+    id: string,
+    parts: NewOrganization[],
+    acting: Acting,
+  ): Promise<{ organization: Organization; parts: Organization[] }> {
     let created: Organization[] = [];
     return this.change(id, 'split', acting, async (org, m) => {
       created = [];
       for (const part of parts) {
-        const p = await this.organizations.insert({ ...part, parentId: org.parentId }, m).catch((e) => Promise.reject(this.translate(e, part.code)));
-        await this.audit.append({ ...this.who(acting), action: 'organization.created', entityType: 'organization', entityId: p.id, after: organizationSnapshot(p) }, m);
+        const p = await this.organizations
+          .insert({ ...part, parentId: org.parentId }, m)
+          .catch((e) => Promise.reject(this.translate(e, part.code)));
+        await this.audit.append(
+          {
+            ...this.who(acting),
+            action: 'organization.created',
+            entityType: 'organization',
+            entityId: p.id,
+            after: organizationSnapshot(p),
+          },
+          m,
+        );
         created.push(p);
       }
-      return { patch: { status: 'split', endedAt: this.clock.now() }, details: { newOrganizationIds: created.map((p) => p.id) } };
+      return {
+        patch: { status: 'split', endedAt: this.clock.now() },
+        details: { newOrganizationIds: created.map((p) => p.id) },
+      };
     }).then((organization) => ({ organization, parts: created }));
   }
 
@@ -134,7 +179,11 @@ export class OrganizationsService {
   dissolve(id: string, reason: string | null, acting: Acting): Promise<Organization> {
     return this.change(id, 'dissolved', acting, async (_org, m) => {
       const units = await this.organizations.activeChildIds(id, m);
-      if (units.length > 0) throw conflict('ORGANIZATION_HAS_UNITS', `The organisation still has ${units.length} active unit(s): move or dissolve them first`);
+      if (units.length > 0)
+        throw conflict(
+          'ORGANIZATION_HAS_UNITS',
+          `The organisation still has ${units.length} active unit(s): move or dissolve them first`,
+        );
       return { patch: { status: 'dissolved', endedAt: this.clock.now() }, details: { reason } };
     });
   }
@@ -152,7 +201,8 @@ export class OrganizationsService {
     return this.tx.run(async (m) => {
       const org = await this.organizations.lock(id, m);
       if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${id}`);
-      if (org.status !== 'active') throw conflict('ORGANIZATION_ENDED', `The organisation has already ended (${org.status})`);
+      if (org.status !== 'active')
+        throw conflict('ORGANIZATION_ENDED', `The organisation has already ended (${org.status})`);
       const { patch, details } = await apply(org, m);
       let updated: Organization;
       try {
@@ -160,9 +210,22 @@ export class OrganizationsService {
       } catch (e) {
         throw this.translate(e, patch.code ?? org.code);
       }
-      const event = await this.organizations.insertEvent({ organizationId: id, type, details, actor: acting.actor, at: this.clock.now() } as Omit<OrganizationEvent, 'id'>, m);
+      const event = await this.organizations.insertEvent(
+        { organizationId: id, type, details, actor: acting.actor, at: this.clock.now() } as Omit<
+          OrganizationEvent,
+          'id'
+        >,
+        m,
+      );
       await this.audit.append(
-        { ...this.who(acting), action: `organization.${type}`, entityType: 'organization', entityId: id, before: organizationSnapshot(org), after: { ...organizationSnapshot(updated), event: { id: event.id, details } } },
+        {
+          ...this.who(acting),
+          action: `organization.${type}`,
+          entityType: 'organization',
+          entityId: id,
+          before: organizationSnapshot(org),
+          after: { ...organizationSnapshot(updated), event: { id: event.id, details } },
+        },
         m,
       );
       await this.eventsPort().organizationChanged(event, m);
@@ -183,11 +246,15 @@ export class OrganizationsService {
   }
 
   private who(acting?: Acting) {
-    return { actor: acting?.actor ?? { kind: 'service' as const, id: 'registry', name: 'registry' }, requestId: acting?.requestId ?? null };
+    return {
+      actor: acting?.actor ?? { kind: 'service' as const, id: 'registry', name: 'registry' },
+      requestId: acting?.requestId ?? null,
+    };
   }
 
   private translate(e: unknown, code: string): unknown {
-    if (isUniqueViolation(e, ORGANIZATION_CODE_KEY)) return conflict('ORGANIZATION_CODE_EXISTS', `An organisation with code ${code} already exists`);
+    if (isUniqueViolation(e, ORGANIZATION_CODE_KEY))
+      return conflict('ORGANIZATION_CODE_EXISTS', `An organisation with code ${code} already exists`);
     if (isForeignKeyViolation(e)) return unprocessable('ORGANIZATION_NOT_FOUND', 'parentId names no organisation');
     return e;
   }

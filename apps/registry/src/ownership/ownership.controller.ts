@@ -13,7 +13,9 @@ export class OwnershipController {
   constructor(private readonly ownership: OwnershipService) {}
 
   @Get(':kind/:id')
-  @ApiOperation({ summary: 'Which organisation (and managing agency) a resource belongs to: for the gateway access checks' })
+  @ApiOperation({
+    summary: 'Which organisation (and managing agency) a resource belongs to: for the gateway access checks',
+  })
   @ApiParam({ name: 'kind', enum: OWNERSHIP_KINDS })
   @ApiResponse({
     status: 200,
@@ -30,9 +32,16 @@ export class OwnershipController {
     },
   })
   @ApiProblem(400, 'Unknown kind or malformed id', ['INVALID_KIND', 'INVALID_ID'])
-  @ApiProblem(404, 'No such resource', ['CERTIFICATE_NOT_FOUND', 'OFFICIAL_NOT_FOUND', 'ORGANIZATION_NOT_FOUND', 'DEVICE_NOT_FOUND', 'REQUEST_NOT_FOUND'])
+  @ApiProblem(404, 'No such resource', [
+    'CERTIFICATE_NOT_FOUND',
+    'OFFICIAL_NOT_FOUND',
+    'ORGANIZATION_NOT_FOUND',
+    'DEVICE_NOT_FOUND',
+    'REQUEST_NOT_FOUND',
+  ])
   get(@Param('kind') kind: string, @Param('id', ParseIdPipe) id: string): Promise<Ownership> {
-    if (!(OWNERSHIP_KINDS as readonly string[]).includes(kind)) throw badRequest('INVALID_KIND', `kind must be one of ${OWNERSHIP_KINDS.join(', ')}`);
+    if (!(OWNERSHIP_KINDS as readonly string[]).includes(kind))
+      throw badRequest('INVALID_KIND', `kind must be one of ${OWNERSHIP_KINDS.join(', ')}`);
     return this.ownership.get(kind as OwnershipKind, id);
   }
 }

@@ -30,10 +30,14 @@ const MANAGED_SQL = `
   SELECT DISTINCT id FROM down`;
 
 const OWNER_SQL: Record<OwnershipKind, string> = {
-  organization: 'SELECT id AS "organizationId", NULL::uuid AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.organization WHERE id = $1',
-  official: 'SELECT organization_id AS "organizationId", id AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.official WHERE id = $1',
-  certificate: 'SELECT organization_id AS "organizationId", holder_official_id AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.certificate WHERE id = $1',
-  device: 'SELECT organization_id AS "organizationId", holder_official_id AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.key_device WHERE id = $1',
+  organization:
+    'SELECT id AS "organizationId", NULL::uuid AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.organization WHERE id = $1',
+  official:
+    'SELECT organization_id AS "organizationId", id AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.official WHERE id = $1',
+  certificate:
+    'SELECT organization_id AS "organizationId", holder_official_id AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.certificate WHERE id = $1',
+  device:
+    'SELECT organization_id AS "organizationId", holder_official_id AS "holderOfficialId", NULL::uuid AS "managing" FROM registry.key_device WHERE id = $1',
   request: `SELECT r.organization_id AS "organizationId", COALESCE(r.official_id, c.holder_official_id) AS "holderOfficialId",
                    r.managing_organization_id AS "managing"
               FROM registry.lifecycle_request r LEFT JOIN registry.certificate c ON c.id = r.certificate_id WHERE r.id = $1`,
@@ -59,16 +63,24 @@ export class OwnershipService {
    */
   async visibleTo(caller: Caller): Promise<VisibleTo | undefined> {
     if (caller.kind === 'service') return undefined;
-    if (caller.kind === 'operator' && caller.roles.some((g) => g.role === 'admin' && g.organizationId === null)) return undefined;
+    if (caller.kind === 'operator' && caller.roles.some((g) => g.role === 'admin' && g.organizationId === null))
+      return undefined;
     const managing =
-      caller.kind === 'system' ? caller.organizationIds : caller.roles.filter((g) => g.role !== 'official' && g.organizationId !== null).map((g) => g.organizationId as string);
-    const officialId = caller.kind === 'operator' && caller.roles.some((g) => g.role === 'official') ? caller.officialId : null;
+      caller.kind === 'system'
+        ? caller.organizationIds
+        : caller.roles
+            .filter((g) => g.role !== 'official' && g.organizationId !== null)
+            .map((g) => g.organizationId as string);
+    const officialId =
+      caller.kind === 'operator' && caller.roles.some((g) => g.role === 'official') ? caller.officialId : null;
     return { organizationIds: await this.managedOrganizationIds(managing), officialId };
   }
 
   /** The organisations (ids) managed by `managingIds`: see MANAGED_SQL. */
   async managedOrganizationIds(managingIds: string[]): Promise<string[]> {
-    const valid = [...new Set(managingIds.map((x) => x.toLowerCase()))].filter((x) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(x));
+    const valid = [...new Set(managingIds.map((x) => x.toLowerCase()))].filter((x) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(x),
+    );
     if (!valid.length) return [];
     const rows: { id: string }[] = await this.db.query(MANAGED_SQL, [valid]);
     return rows.map((r) => r.id);
@@ -76,16 +88,26 @@ export class OwnershipService {
 
   /** The organisation an official belongs to (for an official's own view of the organisations list). */
   async organizationOfOfficial(officialId: string): Promise<string | undefined> {
-    const rows: { organization_id: string }[] = await this.db.query('SELECT organization_id FROM registry.official WHERE id = $1', [officialId]);
+    const rows: { organization_id: string }[] = await this.db.query(
+      'SELECT organization_id FROM registry.official WHERE id = $1',
+      [officialId],
+    );
     return rows[0]?.organization_id;
   }
 
   async find(kind: OwnershipKind, id: string): Promise<Ownership | undefined> {
-    const rows: { organizationId: string; holderOfficialId: string | null; managing: string | null }[] = await this.db.query(OWNER_SQL[kind], [id]);
+    const rows: { organizationId: string; holderOfficialId: string | null; managing: string | null }[] =
+      await this.db.query(OWNER_SQL[kind], [id]);
     const row = rows[0];
     if (!row) return undefined;
     const managingOrganizationId = row.managing ?? (await this.managingOrganizationOf(row.organizationId));
-    return { kind, id, organizationId: row.organizationId, managingOrganizationId, holderOfficialId: row.holderOfficialId };
+    return {
+      kind,
+      id,
+      organizationId: row.organizationId,
+      managingOrganizationId,
+      holderOfficialId: row.holderOfficialId,
+    };
   }
 
   async get(kind: OwnershipKind, id: string): Promise<Ownership> {

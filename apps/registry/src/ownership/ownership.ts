@@ -10,4 +10,3 @@ export interface Ownership {
   managingOrganizationId: string;
   holderOfficialId: string | null;
 }
-

@@ -15,7 +15,12 @@ export interface VisibleTo {
  * The TypeORM `where` (OR of the branches) restricting `where` to what `v` sees; an empty array
  * when nothing can match. A filter already on the same field must agree with the restriction.
  */
-function restrictWhere<T>(where: FindOptionsWhere<T>, v: VisibleTo | undefined, orgField: keyof T, selfField?: keyof T): FindOptionsWhere<T>[] {
+function restrictWhere<T>(
+  where: FindOptionsWhere<T>,
+  v: VisibleTo | undefined,
+  orgField: keyof T,
+  selfField?: keyof T,
+): FindOptionsWhere<T>[] {
   if (!v) return [where];
   const w = where as Record<string, unknown>;
   const branches: FindOptionsWhere<T>[] = [];
@@ -47,7 +52,14 @@ export async function findVisiblePage<T extends { createdAt: Date; id: string }>
 }
 
 /** Whether one row is visible (for lists built in memory). */
-export function isVisible(v: VisibleTo | undefined, organizationId: string | null, holderOfficialId: string | null = null): boolean {
+export function isVisible(
+  v: VisibleTo | undefined,
+  organizationId: string | null,
+  holderOfficialId: string | null = null,
+): boolean {
   if (!v) return true;
-  return (organizationId !== null && v.organizationIds.includes(organizationId)) || (v.officialId !== null && holderOfficialId === v.officialId);
+  return (
+    (organizationId !== null && v.organizationIds.includes(organizationId)) ||
+    (v.officialId !== null && holderOfficialId === v.officialId)
+  );
 }

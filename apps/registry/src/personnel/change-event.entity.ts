@@ -10,7 +10,11 @@ export class ChangeEventEntity {
   @Column({ name: 'new_organization_id', type: 'uuid', nullable: true }) newOrganizationId: string | null;
   @Column({ name: 'effective_date', type: 'date' }) effectiveDate: string;
   @Column({ type: 'jsonb' }) details: Record<string, unknown>;
-  @Column({ name: 'recorded_by', type: 'jsonb' }) recordedBy: { kind: 'system' | 'operator' | 'service'; id: string; name: string };
+  @Column({ name: 'recorded_by', type: 'jsonb' }) recordedBy: {
+    kind: 'system' | 'operator' | 'service';
+    id: string;
+    name: string;
+  };
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 

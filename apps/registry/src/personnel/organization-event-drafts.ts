@@ -25,7 +25,12 @@ export function changeFor(e: OrganizationEvent): OrganizationChangeInput | undef
       return e.details.before.parentId === e.details.after.parentId ? undefined : { ...base, kind: 'move' };
     case 'merged':
       // Its units were re-parented to the successor before this runs: their certificates still name the old tree.
-      return { ...base, kind: 'merge', organizationIds: [e.organizationId, ...e.details.movedUnitIds], targetOrganizationId: e.details.intoId };
+      return {
+        ...base,
+        kind: 'merge',
+        organizationIds: [e.organizationId, ...e.details.movedUnitIds],
+        targetOrganizationId: e.details.intoId,
+      };
     case 'split':
       return { ...base, kind: 'split' };
     case 'dissolved':

@@ -8,7 +8,11 @@ import { OrganizationChangeDto, PersonnelChangeDto } from './personnel.dto';
 import { PersonnelService } from './personnel.service';
 
 const rid = (req: Request) => req.header(REQUEST_ID_HEADER)?.slice(0, 200) ?? null;
-const OUTCOME = { changeEventId: '9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a', requests: [{ id: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', type: 'revoke', status: 'draft', reason: 'retirement' }], notificationIds: ['1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9'] };
+const OUTCOME = {
+  changeEventId: '9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a',
+  requests: [{ id: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', type: 'revoke', status: 'draft', reason: 'retirement' }],
+  notificationIds: ['1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9'],
+};
 
 @ApiTags('registry: personnel changes')
 @ApiInternal()
@@ -17,37 +21,83 @@ export class PersonnelController {
   constructor(private readonly personnel: PersonnelService) {}
 
   @Post('personnel-changes')
-  @ApiOperation({ summary: 'Record a retirement, resignation, transfer or death: raises revoke (or change) drafts for every certificate and device of the official' })
+  @ApiOperation({
+    summary:
+      'Record a retirement, resignation, transfer or death: raises revoke (or change) drafts for every certificate and device of the official',
+  })
   @ApiBody({ type: PersonnelChangeDto })
   @ApiResponse({ status: 201, content: { 'application/json': { example: OUTCOME } } })
   @ApiProblem(400, 'Missing or invalid field', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
   @ApiProblem(403, 'Not the IT officer of the managing agency', ['ROLE_NOT_ALLOWED_FOR_STEP'])
   @ApiProblem(404, 'Unknown official or organisation', ['OFFICIAL_NOT_FOUND', 'ORGANIZATION_NOT_FOUND'])
   personnelChange(@Body() b: PersonnelChangeDto, @CallerParam() c: Caller, @Req() req: Request) {
-    return this.personnel.personnelChange(c, { ...b, officialId: b.officialId.toLowerCase(), newOrganizationId: b.newOrganizationId?.toLowerCase() }, rid(req));
+    return this.personnel.personnelChange(
+      c,
+      { ...b, officialId: b.officialId.toLowerCase(), newOrganizationId: b.newOrganizationId?.toLowerCase() },
+      rid(req),
+    );
   }
 
   @Post('organization-changes')
-  @ApiOperation({ summary: 'React to a rename, merge, split or dissolution: one operation raises the drafts for every affected certificate and device' })
+  @ApiOperation({
+    summary:
+      'React to a rename, merge, split or dissolution: one operation raises the drafts for every affected certificate and device',
+  })
   @ApiBody({ type: OrganizationChangeDto })
   @ApiResponse({ status: 201, content: { 'application/json': { example: OUTCOME } } })
   @ApiProblem(400, 'Missing or invalid field', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
   @ApiProblem(403, 'The caller does not cover every managing agency affected', ['ROLE_NOT_ALLOWED_FOR_STEP'])
   @ApiProblem(404, 'Unknown organisation', ['ORGANIZATION_NOT_FOUND'])
   organizationChange(@Body() b: OrganizationChangeDto, @CallerParam() c: Caller, @Req() req: Request) {
-    return this.personnel.organizationChange(c, { ...b, organizationIds: b.organizationIds.map((id) => id.toLowerCase()), targetOrganizationId: b.targetOrganizationId?.toLowerCase() }, rid(req));
+    return this.personnel.organizationChange(
+      c,
+      {
+        ...b,
+        organizationIds: b.organizationIds.map((id) => id.toLowerCase()),
+        targetOrganizationId: b.targetOrganizationId?.toLowerCase(),
+      },
+      rid(req),
+    );
   }
 
   @Get('notifications')
   @ApiOperation({ summary: "Notices for the IT officers of the caller's organisations, newest first" })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: [{ id: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9', kind: 'personnel.retirement', message: 'Cán bộ Nguyễn Văn An nghỉ hưu từ ngày 2026-07-01: đã lập 2 dự thảo yêu cầu cần xử lý.' }] } } })
+  @ApiResponse({
+    status: 200,
+    content: {
+      'application/json': {
+        example: [
+          {
+            id: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9',
+            kind: 'personnel.retirement',
+            message: 'Cán bộ Nguyễn Văn An nghỉ hưu từ ngày 2026-07-01: đã lập 2 dự thảo yêu cầu cần xử lý.',
+          },
+        ],
+      },
+    },
+  })
   notifications(@Query() q: ListQueryDto, @CallerParam() c: Caller) {
     return this.personnel.notifications(c, pageOf(q));
   }
 
   @Get('reports/personnel-changes')
   @ApiOperation({ summary: 'Requests raised by personnel and organisation changes that are not finished yet' })
-  @ApiResponse({ status: 200, content: { 'application/json': { example: [{ requestId: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', type: 'revoke', status: 'draft', changeKind: 'retirement', effectiveDate: '2026-07-01' }] } } })
+  @ApiResponse({
+    status: 200,
+    content: {
+      'application/json': {
+        example: [
+          {
+            requestId: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+            type: 'revoke',
+            status: 'draft',
+            changeKind: 'retirement',
+            effectiveDate: '2026-07-01',
+          },
+        ],
+      },
+    },
+  })
   report(@CallerParam() c: Caller) {
     return this.personnel.pendingReport(c);
   }

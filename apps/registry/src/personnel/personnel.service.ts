@@ -18,7 +18,11 @@ export const ORGANIZATION_CHANGE_KINDS = ['rename', 'move', 'merge', 'split', 'd
 export type OrganizationChangeKind = (typeof ORGANIZATION_CHANGE_KINDS)[number];
 
 /** What a personnel change does to the official's record (a transfer moves them to the new organisation). */
-const EMPLOYMENT_AFTER: Record<Exclude<PersonnelKind, 'transfer'>, EmploymentStatus> = { retirement: 'retired', resignation: 'dismissed', death: 'dismissed' };
+const EMPLOYMENT_AFTER: Record<Exclude<PersonnelKind, 'transfer'>, EmploymentStatus> = {
+  retirement: 'retired',
+  resignation: 'dismissed',
+  death: 'dismissed',
+};
 
 export interface OrganizationChangeInput {
   kind: OrganizationChangeKind;
@@ -28,8 +32,19 @@ export interface OrganizationChangeInput {
   targetOrganizationId?: string;
 }
 
-const PERSONNEL_VI: Record<PersonnelKind, string> = { retirement: 'nghỉ hưu', resignation: 'thôi việc', transfer: 'chuyển công tác', death: 'qua đời' };
-const ORGANIZATION_VI: Record<OrganizationChangeKind, string> = { rename: 'đổi tên', move: 'chuyển cơ quan chủ quản', merge: 'sáp nhập, hợp nhất', split: 'chia, tách', dissolve: 'giải thể' };
+const PERSONNEL_VI: Record<PersonnelKind, string> = {
+  retirement: 'nghỉ hưu',
+  resignation: 'thôi việc',
+  transfer: 'chuyển công tác',
+  death: 'qua đời',
+};
+const ORGANIZATION_VI: Record<OrganizationChangeKind, string> = {
+  rename: 'đổi tên',
+  move: 'chuyển cơ quan chủ quản',
+  merge: 'sáp nhập, hợp nhất',
+  split: 'chia, tách',
+  dissolve: 'giải thể',
+};
 
 export interface ChangeOutcome {
   changeEventId: string;
@@ -61,36 +76,77 @@ export class PersonnelService {
     private readonly officials: OfficialsService,
   ) {}
 
-  async personnelChange(caller: Caller, input: { officialId: string; kind: PersonnelKind; effectiveDate: string; newOrganizationId?: string }, requestId: string | null): Promise<ChangeOutcome> {
+  async personnelChange(
+    caller: Caller,
+    input: { officialId: string; kind: PersonnelKind; effectiveDate: string; newOrganizationId?: string },
+    requestId: string | null,
+  ): Promise<ChangeOutcome> {
     if (input.kind === 'transfer' && !input.newOrganizationId) {
-      throw badRequest('MISSING_FIELD', 'newOrganizationId: required for a transfer', { errors: [{ field: 'newOrganizationId', problem: 'missing' }] });
+      throw badRequest('MISSING_FIELD', 'newOrganizationId: required for a transfer', {
+        errors: [{ field: 'newOrganizationId', problem: 'missing' }],
+      });
     }
     return this.db.transaction(async (m) => {
-      const [official] = await m.query('SELECT organization_id, full_name FROM registry.official WHERE id = $1', [input.officialId]);
+      const [official] = await m.query('SELECT organization_id, full_name FROM registry.official WHERE id = $1', [
+        input.officialId,
+      ]);
       if (!official) throw notFound('OFFICIAL_NOT_FOUND', `No official ${input.officialId}`);
-      if (input.newOrganizationId && !(await m.query('SELECT 1 FROM registry.organization WHERE id = $1', [input.newOrganizationId])).length) {
+      if (
+        input.newOrganizationId &&
+        !(await m.query('SELECT 1 FROM registry.organization WHERE id = $1', [input.newOrganizationId])).length
+      ) {
         throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${input.newOrganizationId}`);
       }
       const managing = await this.ownership.managingOrganizationOf(official.organization_id, m);
       this.requireCreate(caller, managing);
-      const event = await this.saveEvent(m, caller, { category: 'personnel', kind: input.kind, officialId: input.officialId, organizationIds: [], newOrganizationId: input.newOrganizationId ?? null, effectiveDate: input.effectiveDate, details: {} });
-      const certs: CertRow[] = await m.query(`SELECT id, subject_type, device_id FROM registry.certificate WHERE holder_official_id = $1 AND subject_type = 'person' AND ${LIVE} ORDER BY created_at`, [input.officialId]);
+      const event = await this.saveEvent(m, caller, {
+        category: 'personnel',
+        kind: input.kind,
+        officialId: input.officialId,
+        organizationIds: [],
+        newOrganizationId: input.newOrganizationId ?? null,
+        effectiveDate: input.effectiveDate,
+        details: {},
+      });
+      const certs: CertRow[] = await m.query(
+        `SELECT id, subject_type, device_id FROM registry.certificate WHERE holder_official_id = $1 AND subject_type = 'person' AND ${LIVE} ORDER BY created_at`,
+        [input.officialId],
+      );
       const drafts: CreateRequestInput[] = certs.map((c) =>
         input.kind === 'transfer'
-          ? { type: 'change', certificateId: c.id, reason: 'person-transferred', details: { newOrganizationId: input.newOrganizationId, effectiveDate: input.effectiveDate } }
-          : { type: 'revoke', certificateId: c.id, reason: input.kind, details: { effectiveDate: input.effectiveDate } },
+          ? {
+              type: 'change',
+              certificateId: c.id,
+              reason: 'person-transferred',
+              details: { newOrganizationId: input.newOrganizationId, effectiveDate: input.effectiveDate },
+            }
+          : {
+              type: 'revoke',
+              certificateId: c.id,
+              reason: input.kind,
+              details: { effectiveDate: input.effectiveDate },
+            },
       );
       if (input.kind !== 'transfer') {
-        const devices: { id: string }[] = await m.query(`SELECT id FROM registry.key_device WHERE holder_official_id = $1 AND state IN ('issued', 'locked') ORDER BY created_at`, [input.officialId]);
-        drafts.push(...devices.map((d): CreateRequestInput => ({ type: 'return-device', deviceId: d.id, reason: input.kind })));
+        const devices: { id: string }[] = await m.query(
+          `SELECT id FROM registry.key_device WHERE holder_official_id = $1 AND state IN ('issued', 'locked') ORDER BY created_at`,
+          [input.officialId],
+        );
+        drafts.push(
+          ...devices.map((d): CreateRequestInput => ({ type: 'return-device', deviceId: d.id, reason: input.kind })),
+        );
       }
       const requests = await this.raise(m, caller, event.id, 'personnel-change', drafts, requestId);
       // The official's record follows the change, in the same transaction (audited by OfficialsService).
-      const patch = input.kind === 'transfer' ? { organizationId: input.newOrganizationId } : { employmentStatus: EMPLOYMENT_AFTER[input.kind] };
+      const patch =
+        input.kind === 'transfer'
+          ? { organizationId: input.newOrganizationId }
+          : { employmentStatus: EMPLOYMENT_AFTER[input.kind] };
       await this.officials.update(input.officialId, patch, { actor: actorOf(caller), requestId }, m);
       const message = `Cán bộ ${official.full_name} ${PERSONNEL_VI[input.kind]} từ ngày ${input.effectiveDate}: đã lập ${requests.length} dự thảo yêu cầu cần xử lý.`;
       const notificationIds = await this.notify(m, event.id, `personnel.${input.kind}`, message, requests);
-      if (notificationIds.length === 0) notificationIds.push(await this.notifyOne(m, managing, event.id, `personnel.${input.kind}`, message, []));
+      if (notificationIds.length === 0)
+        notificationIds.push(await this.notifyOne(m, managing, event.id, `personnel.${input.kind}`, message, []));
       return { changeEventId: event.id, requests, notificationIds };
     });
   }
@@ -100,9 +156,17 @@ export class PersonnelService {
   }
 
   /** As organizationChange, inside the caller's transaction (an organisation event being recorded). */
-  async organizationChangeIn(m: EntityManager, caller: Caller, input: OrganizationChangeInput, requestId: string | null): Promise<ChangeOutcome> {
+  async organizationChangeIn(
+    m: EntityManager,
+    caller: Caller,
+    input: OrganizationChangeInput,
+    requestId: string | null,
+  ): Promise<ChangeOutcome> {
     {
-      const known: { id: string }[] = await m.query('SELECT id FROM registry.organization WHERE id = ANY ($1::uuid[])', [input.organizationIds]);
+      const known: { id: string }[] = await m.query(
+        'SELECT id FROM registry.organization WHERE id = ANY ($1::uuid[])',
+        [input.organizationIds],
+      );
       const missing = input.organizationIds.filter((id) => !known.some((k) => k.id === id));
       if (missing.length) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${missing.join(', ')}`);
       const affected: { id: string }[] = await m.query(
@@ -122,12 +186,28 @@ export class PersonnelService {
         effectiveDate: input.effectiveDate,
         details: input.newName ? { newName: input.newName } : {},
       });
-      const certs: CertRow[] = await m.query(`SELECT id, subject_type, device_id FROM registry.certificate WHERE organization_id = ANY ($1::uuid[]) AND ${LIVE} ORDER BY created_at, id`, [orgIds]);
-      const details = { effectiveDate: input.effectiveDate, ...(input.newName ? { newName: input.newName } : {}), ...(input.targetOrganizationId ? { newOrganizationId: input.targetOrganizationId } : {}) };
+      const certs: CertRow[] = await m.query(
+        `SELECT id, subject_type, device_id FROM registry.certificate WHERE organization_id = ANY ($1::uuid[]) AND ${LIVE} ORDER BY created_at, id`,
+        [orgIds],
+      );
+      const details = {
+        effectiveDate: input.effectiveDate,
+        ...(input.newName ? { newName: input.newName } : {}),
+        ...(input.targetOrganizationId ? { newOrganizationId: input.targetOrganizationId } : {}),
+      };
       const drafts: CreateRequestInput[] = certs.map((c) => draftFor(input.kind, c, details));
       if (input.kind === 'dissolve') {
-        const devices: { id: string }[] = await m.query(`SELECT id FROM registry.key_device WHERE organization_id = ANY ($1::uuid[]) AND state IN ('issued', 'locked') ORDER BY created_at`, [orgIds]);
-        drafts.push(...devices.map((d): CreateRequestInput => ({ type: 'return-device', deviceId: d.id, reason: 'organization-dissolved' })));
+        const devices: { id: string }[] = await m.query(
+          `SELECT id FROM registry.key_device WHERE organization_id = ANY ($1::uuid[]) AND state IN ('issued', 'locked') ORDER BY created_at`,
+          [orgIds],
+        );
+        drafts.push(
+          ...devices.map((d): CreateRequestInput => ({
+            type: 'return-device',
+            deviceId: d.id,
+            reason: 'organization-dissolved',
+          })),
+        );
       }
       const requests = await this.raise(m, caller, event.id, 'organization-change', drafts, requestId);
       const message = `Cơ quan, tổ chức ${ORGANIZATION_VI[input.kind]} từ ngày ${input.effectiveDate}${input.newName ? ` (tên mới: ${input.newName})` : ''}: đã lập dự thảo yêu cầu cho các chứng thư số, thiết bị bị ảnh hưởng.`;
@@ -143,8 +223,22 @@ export class PersonnelService {
     if (scope !== 'all' && scope.length === 0) return [];
     const qb = this.db.getRepository(NotificationEntity).createQueryBuilder('n');
     if (scope !== 'all') qb.where('n.organization_id IN (:...scope)', { scope });
-    const rows = await qb.orderBy('n.created_at', 'DESC').addOrderBy('n.id', 'ASC').take(page.limit).skip(page.offset).getMany();
-    return rows.map((n) => ({ id: n.id, organizationId: n.organizationId, audience: n.audience, kind: n.kind, message: n.message, changeEventId: n.changeEventId, requestIds: n.requestIds, createdAt: n.createdAt.toISOString() }));
+    const rows = await qb
+      .orderBy('n.created_at', 'DESC')
+      .addOrderBy('n.id', 'ASC')
+      .take(page.limit)
+      .skip(page.offset)
+      .getMany();
+    return rows.map((n) => ({
+      id: n.id,
+      organizationId: n.organizationId,
+      audience: n.audience,
+      kind: n.kind,
+      message: n.message,
+      changeEventId: n.changeEventId,
+      requestIds: n.requestIds,
+      createdAt: n.createdAt.toISOString(),
+    }));
   }
 
   /** Pending drafts and requests raised by personnel and organisation changes (dashboard). */
@@ -166,47 +260,108 @@ export class PersonnelService {
 
   private requireCreate(caller: Caller, managingOrganizationId: string): void {
     if (!mayTakeStep(caller, 'create', managingOrganizationId)) {
-      throw forbidden('ROLE_NOT_ALLOWED_FOR_STEP', 'Only the IT officer of the managing agency (or an admin) records personnel changes');
+      throw forbidden(
+        'ROLE_NOT_ALLOWED_FOR_STEP',
+        'Only the IT officer of the managing agency (or an admin) records personnel changes',
+      );
     }
   }
 
-  private async saveEvent(m: EntityManager, caller: Caller, e: Omit<ChangeEventEntity, 'id' | 'createdAt' | 'recordedBy'>): Promise<ChangeEventEntity> {
+  private async saveEvent(
+    m: EntityManager,
+    caller: Caller,
+    e: Omit<ChangeEventEntity, 'id' | 'createdAt' | 'recordedBy'>,
+  ): Promise<ChangeEventEntity> {
     const repo = m.getRepository(ChangeEventEntity);
     const saved = await repo.save(repo.create({ ...e, recordedBy: actorOf(caller) }));
-    await this.audit.append({ actor: actorOf(caller), action: `${e.category}_change.recorded`, entityType: 'change_event', entityId: saved.id, after: { kind: e.kind, officialId: e.officialId, organizationIds: e.organizationIds, effectiveDate: e.effectiveDate } }, m);
+    await this.audit.append(
+      {
+        actor: actorOf(caller),
+        action: `${e.category}_change.recorded`,
+        entityType: 'change_event',
+        entityId: saved.id,
+        after: {
+          kind: e.kind,
+          officialId: e.officialId,
+          organizationIds: e.organizationIds,
+          effectiveDate: e.effectiveDate,
+        },
+      },
+      m,
+    );
     return saved;
   }
 
-  private async raise(m: EntityManager, caller: Caller, changeEventId: string, origin: 'personnel-change' | 'organization-change', drafts: CreateRequestInput[], requestId: string | null): Promise<RequestView[]> {
+  private async raise(
+    m: EntityManager,
+    caller: Caller,
+    changeEventId: string,
+    origin: 'personnel-change' | 'organization-change',
+    drafts: CreateRequestInput[],
+    requestId: string | null,
+  ): Promise<RequestView[]> {
     const out: RequestView[] = [];
-    for (const d of drafts) out.push(await this.requests.create(caller, d, { manager: m, origin, changeEventId, requestId }));
+    for (const d of drafts)
+      out.push(await this.requests.create(caller, d, { manager: m, origin, changeEventId, requestId }));
     return out;
   }
 
   /** One notice per managing agency, to its IT officers, naming the drafts raised there. */
-  private async notify(m: EntityManager, changeEventId: string, kind: string, message: string, requests: RequestView[]): Promise<string[]> {
+  private async notify(
+    m: EntityManager,
+    changeEventId: string,
+    kind: string,
+    message: string,
+    requests: RequestView[],
+  ): Promise<string[]> {
     const byOrg = new Map<string, string[]>();
-    for (const r of requests) byOrg.set(r.managingOrganizationId, [...(byOrg.get(r.managingOrganizationId) ?? []), r.id]);
+    for (const r of requests)
+      byOrg.set(r.managingOrganizationId, [...(byOrg.get(r.managingOrganizationId) ?? []), r.id]);
     const ids: string[] = [];
-    for (const [org, requestIds] of byOrg) ids.push(await this.notifyOne(m, org, changeEventId, kind, message, requestIds));
+    for (const [org, requestIds] of byOrg)
+      ids.push(await this.notifyOne(m, org, changeEventId, kind, message, requestIds));
     return ids;
   }
 
-  private async notifyOne(m: EntityManager, organizationId: string, changeEventId: string, kind: string, message: string, requestIds: string[]): Promise<string> {
+  private async notifyOne(
+    m: EntityManager,
+    organizationId: string,
+    changeEventId: string,
+    kind: string,
+    message: string,
+    requestIds: string[],
+  ): Promise<string> {
     const repo = m.getRepository(NotificationEntity);
-    return (await repo.save(repo.create({ organizationId, audience: 'it-officer', kind, message, changeEventId, requestIds }))).id;
+    return (
+      await repo.save(repo.create({ organizationId, audience: 'it-officer', kind, message, changeEventId, requestIds }))
+    ).id;
   }
 }
 
 /** Which draft an organisation change raises for one certificate (R9 change of information, R10 revocation). */
-export function draftFor(kind: OrganizationChangeKind, c: CertRow, details: Record<string, unknown>): CreateRequestInput {
+export function draftFor(
+  kind: OrganizationChangeKind,
+  c: CertRow,
+  details: Record<string, unknown>,
+): CreateRequestInput {
   if (kind === 'rename') return { type: 'change', certificateId: c.id, reason: 'organization-renamed', details };
   if (kind === 'move') return { type: 'change', certificateId: c.id, reason: 'organization-reorganized', details };
   if (kind === 'dissolve') {
-    const reason = c.subject_type === 'organization' ? 'organization-dissolved' : c.subject_type === 'device' ? 'device-end-of-operation' : 'position-changed';
+    const reason =
+      c.subject_type === 'organization'
+        ? 'organization-dissolved'
+        : c.subject_type === 'device'
+          ? 'device-end-of-operation'
+          : 'position-changed';
     return { type: 'revoke', certificateId: c.id, reason, details };
   }
   // Merge or split: the organisation's own certificate ends; its people and devices change information.
-  if (c.subject_type === 'organization') return { type: 'revoke', certificateId: c.id, reason: kind === 'merge' ? 'organization-merged' : 'organization-split', details };
+  if (c.subject_type === 'organization')
+    return {
+      type: 'revoke',
+      certificateId: c.id,
+      reason: kind === 'merge' ? 'organization-merged' : 'organization-split',
+      details,
+    };
   return { type: 'change', certificateId: c.id, reason: 'organization-reorganized', details };
 }

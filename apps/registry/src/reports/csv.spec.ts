@@ -14,7 +14,10 @@ describe('toCsv', () => {
   });
 
   it('quotes commas, quotes, line breaks and edge spaces, doubling quotes', () => {
-    const csv = toCsv(cols, [{ name: 'Sở "TT", Hà Nam', note: 'dòng 1\ndòng 2', n: 0 }, { name: ' x', note: 'y', n: 1 }]);
+    const csv = toCsv(cols, [
+      { name: 'Sở "TT", Hà Nam', note: 'dòng 1\ndòng 2', n: 0 },
+      { name: ' x', note: 'y', n: 1 },
+    ]);
     expect(csv).toContain('"Sở ""TT"", Hà Nam","dòng 1\ndòng 2",0\r\n');
     expect(csv).toContain('" x",y,1\r\n');
   });

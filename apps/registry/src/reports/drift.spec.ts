@@ -1,10 +1,19 @@
 import { subjectDrift } from './drift';
 
-const registry = { subjectType: 'person' as const, fullName: 'Nguyễn Văn An', email: 'an.nv@hue.gov.vn', organizationNames: ['Sở Nội vụ thành phố Huế', 'UBND thành phố Huế'] };
+const registry = {
+  subjectType: 'person' as const,
+  fullName: 'Nguyễn Văn An',
+  email: 'an.nv@hue.gov.vn',
+  organizationNames: ['Sở Nội vụ thành phố Huế', 'UBND thành phố Huế'],
+};
 
 describe('subjectDrift', () => {
   it('finds nothing when the subject matches, ignoring case, spacing and Unicode form', () => {
-    const subject = { cn: 'NGUYỄN  VĂN AN'.normalize('NFD'), email: 'AN.NV@hue.gov.vn', organizationNames: ['UBND thành phố Huế', 'Sở Nội vụ'] };
+    const subject = {
+      cn: 'NGUYỄN  VĂN AN'.normalize('NFD'),
+      email: 'AN.NV@hue.gov.vn',
+      organizationNames: ['UBND thành phố Huế', 'Sở Nội vụ'],
+    };
     expect(subjectDrift(subject, registry)).toEqual([]);
   });
 
@@ -14,6 +23,11 @@ describe('subjectDrift', () => {
   });
 
   it('compares only the organisation for an organisation certificate', () => {
-    expect(subjectDrift({ cn: 'SỞ NỘI VỤ', email: undefined, organizationNames: ['UBND thành phố Huế'] }, { ...registry, subjectType: 'organization', fullName: null, email: null })).toEqual([]);
+    expect(
+      subjectDrift(
+        { cn: 'SỞ NỘI VỤ', email: undefined, organizationNames: ['UBND thành phố Huế'] },
+        { ...registry, subjectType: 'organization', fullName: null, email: null },
+      ),
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,8 @@ export interface Drift {
 }
 
 /** Unicode NFC, case- and whitespace-insensitive. */
-export const normaliseName = (s: string): string => s.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
+export const normaliseName = (s: string): string =>
+  s.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
 
 /**
  * CN against the holder's full name and E against the official e-mail (person certificates); each O
@@ -30,10 +31,18 @@ export const normaliseName = (s: string): string => s.normalize('NFC').toLocaleL
 export function subjectDrift(subject: SubjectFacts, registry: RegistryFacts): Drift[] {
   const out: Drift[] = [];
   if (registry.subjectType === 'person') {
-    if (subject.cn !== undefined && registry.fullName !== null && normaliseName(subject.cn) !== normaliseName(registry.fullName)) {
+    if (
+      subject.cn !== undefined &&
+      registry.fullName !== null &&
+      normaliseName(subject.cn) !== normaliseName(registry.fullName)
+    ) {
       out.push({ field: 'CN', certificateValue: subject.cn, registryValue: registry.fullName });
     }
-    if (subject.email !== undefined && registry.email !== null && normaliseName(subject.email) !== normaliseName(registry.email)) {
+    if (
+      subject.email !== undefined &&
+      registry.email !== null &&
+      normaliseName(subject.email) !== normaliseName(registry.email)
+    ) {
       out.push({ field: 'E', certificateValue: subject.email, registryValue: registry.email });
     }
   }

@@ -37,7 +37,10 @@ const JSON_AND_CSV = (example: object) =>
 function send<R>(res: Response, format: string | undefined, report: Report<R>): Report<R> | string {
   if (format !== 'csv') return report;
   res.type('text/csv; charset=utf-8');
-  res.setHeader('content-disposition', `attachment; filename="${report.report}-${report.generatedAt.slice(0, 10)}.csv"`);
+  res.setHeader(
+    'content-disposition',
+    `attachment; filename="${report.report}-${report.generatedAt.slice(0, 10)}.csv"`,
+  );
   return toCsv(report.columns, report.rows);
 }
 
@@ -53,37 +56,71 @@ export class ReportsController {
 
   @Get('expiring')
   @ApiOperation({ summary: 'Certificates expiring within N days' })
-  @JSON_AND_CSV({ report: 'expiring', parameters: { days: 30 }, available: true, rows: [{ certificateId: '…', notAfter: '2026-02-01T00:00:00.000Z', daysLeft: 12 }] })
+  @JSON_AND_CSV({
+    report: 'expiring',
+    parameters: { days: 30 },
+    available: true,
+    rows: [{ certificateId: '…', notAfter: '2026-02-01T00:00:00.000Z', daysLeft: 12 }],
+  })
   @ApiProblem(400, 'Invalid query', ['INVALID_FIELD'])
-  async expiring(@Query() q: ExpiringQueryDto, @Res({ passthrough: true }) res: Response, @CallerParam() caller: Caller) {
+  async expiring(
+    @Query() q: ExpiringQueryDto,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ) {
     return send(res, q.format, await this.reports.expiring(q.days ?? 30, await this.ownership.visibleTo(caller)));
   }
 
   @Get('officials-without-certificate')
   @ApiOperation({ summary: 'Officials in service without a usable personal certificate' })
   @JSON_AND_CSV({ report: 'officials-without-certificate', rows: [{ officialId: '…', fullName: 'Lê Văn Bình' }] })
-  async officialsWithoutCertificate(@Query() q: ReportFormatQueryDto, @Res({ passthrough: true }) res: Response, @CallerParam() caller: Caller) {
+  async officialsWithoutCertificate(
+    @Query() q: ReportFormatQueryDto,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ) {
     return send(res, q.format, await this.reports.officialsWithoutCertificate(await this.ownership.visibleTo(caller)));
   }
 
   @Get('subject-drift')
   @ApiOperation({ summary: 'Certificates whose subject (CN, E, O/OU) no longer matches the registry' })
-  @JSON_AND_CSV({ report: 'subject-drift', rows: [{ certificateId: '…', field: 'CN', certificateValue: 'Nguyễn Văn An', registryValue: 'Nguyễn Văn Anh' }] })
-  async subjectDrift(@Query() q: ReportFormatQueryDto, @Res({ passthrough: true }) res: Response, @CallerParam() caller: Caller) {
+  @JSON_AND_CSV({
+    report: 'subject-drift',
+    rows: [{ certificateId: '…', field: 'CN', certificateValue: 'Nguyễn Văn An', registryValue: 'Nguyễn Văn Anh' }],
+  })
+  async subjectDrift(
+    @Query() q: ReportFormatQueryDto,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ) {
     return send(res, q.format, await this.reports.subjectDrift(await this.ownership.visibleTo(caller)));
   }
 
   @Get('devices-not-returned')
   @ApiOperation({ summary: 'Key devices owed back after their certificates were revoked or expired' })
-  @JSON_AND_CSV({ report: 'devices-not-returned', rows: [{ deviceId: '…', serialNumber: '5401…', owedSince: '2026-01-01T00:00:00.000Z', daysOwed: 30 }] })
-  async devicesNotReturned(@Query() q: ReportFormatQueryDto, @Res({ passthrough: true }) res: Response, @CallerParam() caller: Caller) {
+  @JSON_AND_CSV({
+    report: 'devices-not-returned',
+    rows: [{ deviceId: '…', serialNumber: '5401…', owedSince: '2026-01-01T00:00:00.000Z', daysOwed: 30 }],
+  })
+  async devicesNotReturned(
+    @Query() q: ReportFormatQueryDto,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ) {
     return send(res, q.format, await this.reports.devicesNotReturned(await this.ownership.visibleTo(caller)));
   }
 
   @Get('overdue-requests')
   @ApiOperation({ summary: 'Lifecycle requests past their deadline' })
-  @JSON_AND_CSV({ report: 'overdue-requests', rows: [{ requestId: '…', type: 'issue', status: 'sent', dueAt: '2026-01-10T00:00:00.000Z', daysOverdue: 3 }] })
-  async overdueRequests(@Query() q: ReportFormatQueryDto, @Res({ passthrough: true }) res: Response, @CallerParam() caller: Caller) {
+  @JSON_AND_CSV({
+    report: 'overdue-requests',
+    rows: [{ requestId: '…', type: 'issue', status: 'sent', dueAt: '2026-01-10T00:00:00.000Z', daysOverdue: 3 }],
+  })
+  async overdueRequests(
+    @Query() q: ReportFormatQueryDto,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ) {
     return send(res, q.format, await this.reports.overdueRequests(await this.ownership.visibleTo(caller)));
   }
 }

@@ -40,7 +40,13 @@ export class ReportsService {
     private readonly clock: Clock,
   ) {}
 
-  private report<R>(name: string, parameters: Record<string, unknown>, columns: Column<R>[], rows: R[], available = true): Report<R> {
+  private report<R>(
+    name: string,
+    parameters: Record<string, unknown>,
+    columns: Column<R>[],
+    rows: R[],
+    available = true,
+  ): Report<R> {
     return { report: name, generatedAt: this.clock.now().toISOString(), parameters, available, columns, rows };
   }
 
@@ -69,7 +75,24 @@ export class ReportsService {
       organizationId: r.organization_id as string,
       organizationName: r.organization_name as string,
     }));
-    return this.report('expiring', { days }, cols(out, ['certificateId', 'serialNumber', 'subject', 'subjectType', 'status', 'notAfter', 'daysLeft', 'holderOfficialId', 'holderName', 'organizationId', 'organizationName']), out);
+    return this.report(
+      'expiring',
+      { days },
+      cols(out, [
+        'certificateId',
+        'serialNumber',
+        'subject',
+        'subjectType',
+        'status',
+        'notAfter',
+        'daysLeft',
+        'holderOfficialId',
+        'holderName',
+        'organizationId',
+        'organizationName',
+      ]),
+      out,
+    );
   }
 
   /** Officials in active service without a personal certificate usable now. */
@@ -91,7 +114,12 @@ export class ReportsService {
       organizationId: r.organization_id as string,
       organizationName: r.organization_name as string,
     }));
-    return this.report('officials-without-certificate', {}, cols(out, ['officialId', 'fullName', 'email', 'title', 'organizationId', 'organizationName']), out);
+    return this.report(
+      'officials-without-certificate',
+      {},
+      cols(out, ['officialId', 'fullName', 'email', 'title', 'organizationId', 'organizationName']),
+      out,
+    );
   }
 
   /** Usable certificates whose subject (CN, E, O/OU) no longer matches the registry's records. */
@@ -111,8 +139,17 @@ export class ReportsService {
     const out = rows.flatMap((r) => {
       const subject = Certificate.fromDer(new Uint8Array(r.certificate_der)).subject;
       const drift = subjectDrift(
-        { cn: subject.get('CN'), email: subject.get('E'), organizationNames: [...subject.getAll('O'), ...subject.getAll('OU')] },
-        { subjectType: r.subject_type, fullName: r.full_name ?? null, email: r.email ?? null, organizationNames: r.organization_names ?? [] },
+        {
+          cn: subject.get('CN'),
+          email: subject.get('E'),
+          organizationNames: [...subject.getAll('O'), ...subject.getAll('OU')],
+        },
+        {
+          subjectType: r.subject_type,
+          fullName: r.full_name ?? null,
+          email: r.email ?? null,
+          organizationNames: r.organization_names ?? [],
+        },
       );
       return drift.map((d) => ({
         certificateId: r.id as string,
@@ -128,7 +165,16 @@ export class ReportsService {
     return this.report(
       'subject-drift',
       {},
-      cols(out, ['certificateId', 'serialNumber', 'subjectType', 'holderOfficialId', 'organizationId', 'field', 'certificateValue', 'registryValue']),
+      cols(out, [
+        'certificateId',
+        'serialNumber',
+        'subjectType',
+        'holderOfficialId',
+        'organizationId',
+        'field',
+        'certificateValue',
+        'registryValue',
+      ]),
       out.slice(0, MAX_REPORT_ROWS),
     );
   }
@@ -161,14 +207,28 @@ export class ReportsService {
     return this.report(
       'devices-not-returned',
       {},
-      cols(out, ['deviceId', 'serialNumber', 'model', 'state', 'holderOfficialId', 'holderName', 'organizationId', 'organizationName', 'owedSince', 'daysOwed']),
+      cols(out, [
+        'deviceId',
+        'serialNumber',
+        'model',
+        'state',
+        'holderOfficialId',
+        'holderName',
+        'organizationId',
+        'organizationName',
+        'owedSince',
+        'daysOwed',
+      ]),
       out,
     );
   }
 
   /** Lifecycle requests still open after their deadline (the lifecycle's table, read only). */
   async overdueRequests(visibleTo?: VisibleTo) {
-    const columns = cols<{ requestId: string; type: string; status: string; dueAt: string; daysOverdue: number }>([], ['requestId', 'type', 'status', 'dueAt', 'daysOverdue']);
+    const columns = cols<{ requestId: string; type: string; status: string; dueAt: string; daysOverdue: number }>(
+      [],
+      ['requestId', 'type', 'status', 'dueAt', 'daysOverdue'],
+    );
     const [{ exists }] = await this.db.query(`SELECT to_regclass('registry.lifecycle_request') IS NOT NULL AS exists`);
     if (!exists) return this.report('overdue-requests', {}, columns, [], false);
     const now = this.clock.now();
@@ -178,7 +238,13 @@ export class ReportsService {
        ORDER BY due_at, id LIMIT ${MAX_REPORT_ROWS}`,
       [now, orgsOf(visibleTo)],
     );
-    const out = rows.map((r) => ({ requestId: r.id, type: r.type, status: r.status, dueAt: r.due_at.toISOString(), daysOverdue: daysBetween(r.due_at, now) }));
+    const out = rows.map((r) => ({
+      requestId: r.id,
+      type: r.type,
+      status: r.status,
+      dueAt: r.due_at.toISOString(),
+      daysOverdue: daysBetween(r.due_at, now),
+    }));
     return this.report('overdue-requests', {}, columns, out);
   }
 }

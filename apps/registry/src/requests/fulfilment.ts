@@ -26,7 +26,11 @@ export interface FulfilmentContext {
  * is superseded), a revocation confirmed, a device recovered (its PIN lock lifted) or returned.
  * Returns the request's `result`.
  */
-export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, answer: CaAnswer): Promise<Record<string, unknown>> {
+export async function applyAnswer(
+  ctx: FulfilmentContext,
+  r: LifecycleRequest,
+  answer: CaAnswer,
+): Promise<Record<string, unknown>> {
   const { m, records, audit, actor, requestId, now } = ctx;
   const log = (action: string, entityType: string, entityId: string, before?: unknown, after?: unknown) =>
     audit.append({ actor, action, entityType, entityId, before, after, requestId }, m);
@@ -35,14 +39,20 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
   const note = `Yêu cầu ${r.type} ${r.id}`;
 
   if (answer.kind === 'revocation') {
-    if (r.type !== 'revoke' || !r.certificateId) throw badRequest('ANSWER_NOT_FOR_REQUEST', 'A revocation answers a revoke request only');
+    if (r.type !== 'revoke' || !r.certificateId)
+      throw badRequest('ANSWER_NOT_FOR_REQUEST', 'A revocation answers a revoke request only');
     const reason = r.crlReason ?? 'unspecified';
     // Already recorded as revoked (an operator acted first): the CA's confirmation completes the
     // request and the first record, reason and date stand; revoking twice would fail the request forever.
     const current = await records.certificate(m, r.certificateId, true);
-    if (current?.status !== 'revoked') await records.setCertificateStatus(m, r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
+    if (current?.status !== 'revoked')
+      await records.setCertificateStatus(m, r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
     if (r.deviceId && r.reason === 'device-lost') await records.moveDevice(m, r.deviceId, 'lost', acting, note);
-    return { revokedAt: answer.revokedAt.toISOString(), crlReason: reason, caseVi: REVOCATION_CASES[r.reason as RevocationCaseName]?.vi ?? null };
+    return {
+      revokedAt: answer.revokedAt.toISOString(),
+      crlReason: reason,
+      caseVi: REVOCATION_CASES[r.reason as RevocationCaseName]?.vi ?? null,
+    };
   }
 
   if (answer.kind === 'done') {
@@ -60,13 +70,25 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
 
   // A certificate: issue, renew, change, reissue.
   const old = r.certificateId ? await records.certificate(m, r.certificateId, true) : undefined;
-  const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as 'person' | 'organization' | 'device';
-  const keyUri = answer.keyUri ?? (typeof r.details.keyUri === 'string' ? r.details.keyUri : undefined) ?? (r.type !== 'reissue' ? old?.keyUri : undefined);
-  if (!keyUri) throw badRequest('MISSING_FIELD', 'keyUri: where the key is (PKCS#11 URI), in details or the answer', { errors: [{ field: 'keyUri', problem: 'missing' }] });
+  const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as
+    'person' | 'organization' | 'device';
+  const keyUri =
+    answer.keyUri ??
+    (typeof r.details.keyUri === 'string' ? r.details.keyUri : undefined) ??
+    (r.type !== 'reissue' ? old?.keyUri : undefined);
+  if (!keyUri)
+    throw badRequest('MISSING_FIELD', 'keyUri: where the key is (PKCS#11 URI), in details or the answer', {
+      errors: [{ field: 'keyUri', problem: 'missing' }],
+    });
   let signingPinHash = ctx.signingPin ? await ctx.pins.hash(ctx.signingPin) : old?.signingPinHash;
-  if (!signingPinHash && subjectType === 'device') signingPinHash = await ctx.pins.hash(randomBytes(12).toString('base64url'));
-  if (!signingPinHash) throw badRequest('MISSING_FIELD', 'signingPin: the PIN of the new certificate', { errors: [{ field: 'signingPin', problem: 'missing' }] });
-  const organizationId = typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
+  if (!signingPinHash && subjectType === 'device')
+    signingPinHash = await ctx.pins.hash(randomBytes(12).toString('base64url'));
+  if (!signingPinHash)
+    throw badRequest('MISSING_FIELD', 'signingPin: the PIN of the new certificate', {
+      errors: [{ field: 'signingPin', problem: 'missing' }],
+    });
+  const organizationId =
+    typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
   let id: string;
   try {
     id = await records.insertCertificate(m, {
@@ -80,10 +102,15 @@ export async function applyAnswer(ctx: FulfilmentContext, r: LifecycleRequest, a
       signingPinHash,
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw conflict('CERTIFICATE_EXISTS', `Certificate ${answer.certificate.sha256Hex} is already registered`);
+    if (isUniqueViolation(e))
+      throw conflict('CERTIFICATE_EXISTS', `Certificate ${answer.certificate.sha256Hex} is already registered`);
     throw e;
   }
-  await log('certificate.issued', 'certificate', id, undefined, { serialNumber: answer.certificate.serialNumberHex, subject: answer.certificate.subject.toString(), lifecycleRequestId: r.id });
+  await log('certificate.issued', 'certificate', id, undefined, {
+    serialNumber: answer.certificate.serialNumberHex,
+    subject: answer.certificate.subject.toString(),
+    lifecycleRequestId: r.id,
+  });
   if (old && (r.type === 'renew' || r.type === 'change') && old.status !== 'revoked') {
     await records.setCertificateStatus(m, old.id, 'revoked', acting, { reason: 'superseded', at: now });
   }

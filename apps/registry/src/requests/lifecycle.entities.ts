@@ -4,4 +4,11 @@ import { CertificatePinLockEntity } from '../signing-authorizations/pin-lock.ent
 import { LifecycleRequestEntity, LifecycleRequestStepEntity } from './request.entity';
 
 /** The lifecycle half's tables, for REGISTRY_ENTITIES. */
-export const LIFECYCLE_ENTITIES = [LifecycleRequestEntity, LifecycleRequestStepEntity, RequestLetterEntity, ChangeEventEntity, NotificationEntity, CertificatePinLockEntity];
+export const LIFECYCLE_ENTITIES = [
+  LifecycleRequestEntity,
+  LifecycleRequestStepEntity,
+  RequestLetterEntity,
+  ChangeEventEntity,
+  NotificationEntity,
+  CertificatePinLockEntity,
+];

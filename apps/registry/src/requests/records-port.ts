@@ -45,10 +45,22 @@ export type LifecycleDeviceState = 'returned' | 'locked' | 'issued' | 'lost';
  */
 export abstract class LifecycleRecords {
   abstract certificate(m: EntityManager, id: string, lock?: boolean): Promise<CertificateFacts | undefined>;
-  abstract setCertificateStatus(m: EntityManager, id: string, status: 'active' | 'suspended' | 'revoked', acting: Acting, revocation?: { reason: string; at: Date }): Promise<void>;
+  abstract setCertificateStatus(
+    m: EntityManager,
+    id: string,
+    status: 'active' | 'suspended' | 'revoked',
+    acting: Acting,
+    revocation?: { reason: string; at: Date },
+  ): Promise<void>;
   abstract insertCertificate(m: EntityManager, c: NewIssuedCertificate): Promise<string>;
   /** Moves the device unless it is already in `state`; `note` names the lifecycle request. */
-  abstract moveDevice(m: EntityManager, id: string, state: LifecycleDeviceState, acting: Acting, note: string): Promise<void>;
+  abstract moveDevice(
+    m: EntityManager,
+    id: string,
+    state: LifecycleDeviceState,
+    acting: Acting,
+    note: string,
+  ): Promise<void>;
 }
 
 @Injectable()
@@ -61,7 +73,9 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
   }
 
   async certificate(m: EntityManager, id: string, lock = false): Promise<CertificateFacts | undefined> {
-    const e = await m.getRepository(CertificateEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const e = await m
+      .getRepository(CertificateEntity)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!e) return undefined;
     return {
       id: e.id,
@@ -77,8 +91,20 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
     };
   }
 
-  async setCertificateStatus(m: EntityManager, id: string, status: 'active' | 'suspended' | 'revoked', acting: Acting, revocation?: { reason: string; at: Date }): Promise<void> {
-    if (status === 'revoked') await this.certificates.revoke(id, { reason: (revocation?.reason ?? 'unspecified') as RevocationReason, at: revocation?.at }, acting, m);
+  async setCertificateStatus(
+    m: EntityManager,
+    id: string,
+    status: 'active' | 'suspended' | 'revoked',
+    acting: Acting,
+    revocation?: { reason: string; at: Date },
+  ): Promise<void> {
+    if (status === 'revoked')
+      await this.certificates.revoke(
+        id,
+        { reason: (revocation?.reason ?? 'unspecified') as RevocationReason, at: revocation?.at },
+        acting,
+        m,
+      );
     else if (status === 'suspended') await this.certificates.suspend(id, acting, m);
     else await this.certificates.reinstate(id, acting, m);
   }
@@ -111,11 +137,19 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
     return saved.id;
   }
 
-  async moveDevice(m: EntityManager, id: string, state: LifecycleDeviceState, acting: Acting, note: string): Promise<void> {
+  async moveDevice(
+    m: EntityManager,
+    id: string,
+    state: LifecycleDeviceState,
+    acting: Acting,
+    note: string,
+  ): Promise<void> {
     const device = await m.getRepository(KeyDeviceEntity).findOneBy({ id });
     if (!device || device.state === state) return;
     // The holder hands the token back (or reports it lost) to whoever records the step; a recovered token stays with its holder.
-    const holder: Partial<Party> = device.holderOfficialId ? { officialId: device.holderOfficialId } : { name: 'không rõ người giữ (unknown holder)' };
+    const holder: Partial<Party> = device.holderOfficialId
+      ? { officialId: device.holderOfficialId }
+      : { name: 'không rõ người giữ (unknown holder)' };
     const recorder: Partial<Party> = { name: acting.actor.name };
     const move: DeviceMove =
       state === 'issued'

@@ -19,17 +19,57 @@ const ALL: readonly SubjectType[] = ['person', 'organization', 'device'];
 export const REVOCATION_CASES = {
   expiry: { crlReason: 'cessationOfOperation', subjects: ALL, blocksAtOnce: false, vi: 'Chứng thư số hết hạn sử dụng' },
   'key-compromise': { crlReason: 'keyCompromise', subjects: ALL, blocksAtOnce: true, vi: 'Khóa bí mật bị lộ' },
-  'key-compromise-suspected': { crlReason: 'keyCompromise', subjects: ALL, blocksAtOnce: true, vi: 'Nghi ngờ khóa bí mật bị lộ' },
-  'device-lost': { crlReason: 'keyCompromise', subjects: ALL, blocksAtOnce: true, vi: 'Thiết bị lưu khóa bí mật bị mất' },
-  'device-damaged': { crlReason: 'superseded', subjects: ALL, blocksAtOnce: false, vi: 'Thiết bị lưu khóa bí mật bị hỏng' },
-  'position-changed': { crlReason: 'affiliationChanged', subjects: ['person'], blocksAtOnce: false, vi: 'Thay đổi vị trí công tác không còn phù hợp' },
+  'key-compromise-suspected': {
+    crlReason: 'keyCompromise',
+    subjects: ALL,
+    blocksAtOnce: true,
+    vi: 'Nghi ngờ khóa bí mật bị lộ',
+  },
+  'device-lost': {
+    crlReason: 'keyCompromise',
+    subjects: ALL,
+    blocksAtOnce: true,
+    vi: 'Thiết bị lưu khóa bí mật bị mất',
+  },
+  'device-damaged': {
+    crlReason: 'superseded',
+    subjects: ALL,
+    blocksAtOnce: false,
+    vi: 'Thiết bị lưu khóa bí mật bị hỏng',
+  },
+  'position-changed': {
+    crlReason: 'affiliationChanged',
+    subjects: ['person'],
+    blocksAtOnce: false,
+    vi: 'Thay đổi vị trí công tác không còn phù hợp',
+  },
   retirement: { crlReason: 'affiliationChanged', subjects: ['person'], blocksAtOnce: false, vi: 'Nghỉ hưu' },
   resignation: { crlReason: 'affiliationChanged', subjects: ['person'], blocksAtOnce: false, vi: 'Thôi việc' },
   death: { crlReason: 'cessationOfOperation', subjects: ['person'], blocksAtOnce: false, vi: 'Qua đời' },
-  'organization-dissolved': { crlReason: 'cessationOfOperation', subjects: ['organization'], blocksAtOnce: false, vi: 'Cơ quan, tổ chức giải thể' },
-  'organization-split': { crlReason: 'affiliationChanged', subjects: ['organization'], blocksAtOnce: false, vi: 'Cơ quan, tổ chức chia, tách' },
-  'organization-merged': { crlReason: 'affiliationChanged', subjects: ['organization'], blocksAtOnce: false, vi: 'Cơ quan, tổ chức sáp nhập, hợp nhất' },
-  'device-end-of-operation': { crlReason: 'cessationOfOperation', subjects: ['device'], blocksAtOnce: false, vi: 'Thiết bị, dịch vụ, phần mềm ngừng hoạt động' },
+  'organization-dissolved': {
+    crlReason: 'cessationOfOperation',
+    subjects: ['organization'],
+    blocksAtOnce: false,
+    vi: 'Cơ quan, tổ chức giải thể',
+  },
+  'organization-split': {
+    crlReason: 'affiliationChanged',
+    subjects: ['organization'],
+    blocksAtOnce: false,
+    vi: 'Cơ quan, tổ chức chia, tách',
+  },
+  'organization-merged': {
+    crlReason: 'affiliationChanged',
+    subjects: ['organization'],
+    blocksAtOnce: false,
+    vi: 'Cơ quan, tổ chức sáp nhập, hợp nhất',
+  },
+  'device-end-of-operation': {
+    crlReason: 'cessationOfOperation',
+    subjects: ['device'],
+    blocksAtOnce: false,
+    vi: 'Thiết bị, dịch vụ, phần mềm ngừng hoạt động',
+  },
 } satisfies Record<string, RevocationCase>;
 export type RevocationCaseName = keyof typeof REVOCATION_CASES;
 
@@ -40,7 +80,10 @@ export const CHANGE_CASES = {
   'person-title-changed': { subjects: ['person'], vi: 'Thay đổi chức danh' },
   'organization-renamed': { subjects: ['person', 'organization', 'device'], vi: 'Cơ quan, tổ chức đổi tên' },
   'organization-moved': { subjects: ['person', 'organization', 'device'], vi: 'Cơ quan, tổ chức thay đổi địa chỉ' },
-  'organization-reorganized': { subjects: ['person', 'organization', 'device'], vi: 'Cơ quan, tổ chức sắp xếp lại (sáp nhập, chia, tách)' },
+  'organization-reorganized': {
+    subjects: ['person', 'organization', 'device'],
+    vi: 'Cơ quan, tổ chức sắp xếp lại (sáp nhập, chia, tách)',
+  },
   'device-renamed': { subjects: ['device'], vi: 'Thiết bị, dịch vụ, phần mềm đổi tên' },
   'device-upgraded': { subjects: ['device'], vi: 'Thiết bị, dịch vụ, phần mềm nâng cấp' },
 } satisfies Record<string, { subjects: readonly SubjectType[]; vi: string }>;
@@ -67,5 +110,7 @@ export const DEADLINE_WORKING_DAYS: Record<RequestType, number> = {
   'return-device': 5,
 };
 
-export const isRevocationCase = (v: unknown): v is RevocationCaseName => typeof v === 'string' && Object.hasOwn(REVOCATION_CASES, v);
-export const isChangeCase = (v: unknown): v is ChangeCaseName => typeof v === 'string' && Object.hasOwn(CHANGE_CASES, v);
+export const isRevocationCase = (v: unknown): v is RevocationCaseName =>
+  typeof v === 'string' && Object.hasOwn(REVOCATION_CASES, v);
+export const isChangeCase = (v: unknown): v is ChangeCaseName =>
+  typeof v === 'string' && Object.hasOwn(CHANGE_CASES, v);

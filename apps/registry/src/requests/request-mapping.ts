@@ -1,6 +1,13 @@
 import type { Caller } from '@kyso/common';
 import type { AuditActor } from '../audit/audit-log';
-import type { LifecycleRequest, RequestOrigin, RequestStatus, RequestStepRecord, RequestType, RequestView } from './request';
+import type {
+  LifecycleRequest,
+  RequestOrigin,
+  RequestStatus,
+  RequestStepRecord,
+  RequestType,
+  RequestView,
+} from './request';
 import type { LifecycleRequestEntity, LifecycleRequestStepEntity } from './request.entity';
 
 /** Who acted, for the audit log and the request's steps: never scopes or roles. */
@@ -41,7 +48,12 @@ export const toStep = (s: LifecycleRequestStepEntity): RequestStepRecord => ({
 export const isOverdue = (r: Pick<LifecycleRequest, 'status' | 'dueAt'>, now: Date): boolean =>
   r.status === 'sent' && r.dueAt !== null && now.getTime() > r.dueAt.getTime();
 
-export function toRequestView(r: LifecycleRequest, steps: RequestStepRecord[], hasLetter: boolean, now: Date): RequestView {
+export function toRequestView(
+  r: LifecycleRequest,
+  steps: RequestStepRecord[],
+  hasLetter: boolean,
+  now: Date,
+): RequestView {
   return {
     ...r,
     dueAt: r.dueAt?.toISOString() ?? null,

@@ -28,14 +28,17 @@ export interface ResolvedSubject {
   details: Record<string, unknown>;
 }
 
-const missing = (field: string, why: string) => badRequest('MISSING_FIELD', `${field}: ${why}`, { errors: [{ field, problem: 'missing' }] });
-const invalid = (field: string, why: string) => badRequest('INVALID_FIELD', `${field}: ${why}`, { errors: [{ field, problem: 'invalid' }] });
+const missing = (field: string, why: string) =>
+  badRequest('MISSING_FIELD', `${field}: ${why}`, { errors: [{ field, problem: 'missing' }] });
+const invalid = (field: string, why: string) =>
+  badRequest('INVALID_FIELD', `${field}: ${why}`, { errors: [{ field, problem: 'invalid' }] });
 
 /** PINs are never stored: a details object carrying one is refused rather than silently kept. */
 const SECRET_KEY = /pin|password|secret/i;
 
 export function checkDetails(details: Record<string, unknown>): void {
-  for (const k of Object.keys(details)) if (SECRET_KEY.test(k)) throw invalid(`details.${k}`, 'secrets (PINs, passwords) are never stored in a request');
+  for (const k of Object.keys(details))
+    if (SECRET_KEY.test(k)) throw invalid(`details.${k}`, 'secrets (PINs, passwords) are never stored in a request');
   if (details.publicKeySpki !== undefined) {
     const v = details.publicKeySpki;
     if (typeof v !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(v) || Buffer.from(v, 'base64').length < 32) {
@@ -49,7 +52,12 @@ async function one<T>(m: EntityManager, sql: string, id: string): Promise<T | un
 }
 
 /** Checks the input against the request type and the records, and finds the subject's organisation. */
-export async function resolveSubject(m: EntityManager, records: LifecycleRecords, input: CreateRequestInput, now: Date): Promise<ResolvedSubject> {
+export async function resolveSubject(
+  m: EntityManager,
+  records: LifecycleRecords,
+  input: CreateRequestInput,
+  now: Date,
+): Promise<ResolvedSubject> {
   const details = input.details ?? {};
   checkDetails(details);
   const certificate = async (): Promise<CertificateFacts> => {
@@ -73,25 +81,39 @@ export async function resolveSubject(m: EntityManager, records: LifecycleRecords
     case 'revoke': {
       const c = await certificate();
       if (!input.reason) throw missing('reason', `the Art 17 case: one of ${Object.keys(REVOCATION_CASES).join(', ')}`);
-      if (!isRevocationCase(input.reason)) throw invalid('reason', `not an Art 17 case; one of ${Object.keys(REVOCATION_CASES).join(', ')}`);
+      if (!isRevocationCase(input.reason))
+        throw invalid('reason', `not an Art 17 case; one of ${Object.keys(REVOCATION_CASES).join(', ')}`);
       const kase = REVOCATION_CASES[input.reason];
-      if (!(kase.subjects as readonly string[]).includes(c.subjectType)) throw unprocessable('REASON_NOT_APPLICABLE', `"${input.reason}" does not apply to a ${c.subjectType} certificate`);
-      if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is already revoked`);
+      if (!(kase.subjects as readonly string[]).includes(c.subjectType))
+        throw unprocessable(
+          'REASON_NOT_APPLICABLE',
+          `"${input.reason}" does not apply to a ${c.subjectType} certificate`,
+        );
+      if (c.status === 'revoked')
+        throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is already revoked`);
       return fromCertificate(c, { crlReason: kase.crlReason });
     }
     case 'change': {
       const c = await certificate();
       if (!input.reason) throw missing('reason', `the Art 15 case: one of ${Object.keys(CHANGE_CASES).join(', ')}`);
-      if (!isChangeCase(input.reason)) throw invalid('reason', `not an Art 15 case; one of ${Object.keys(CHANGE_CASES).join(', ')}`);
+      if (!isChangeCase(input.reason))
+        throw invalid('reason', `not an Art 15 case; one of ${Object.keys(CHANGE_CASES).join(', ')}`);
       if (!(CHANGE_CASES[input.reason].subjects as readonly string[]).includes(c.subjectType)) {
-        throw unprocessable('REASON_NOT_APPLICABLE', `"${input.reason}" does not apply to a ${c.subjectType} certificate`);
+        throw unprocessable(
+          'REASON_NOT_APPLICABLE',
+          `"${input.reason}" does not apply to a ${c.subjectType} certificate`,
+        );
       }
-      if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is revoked: request a re-issue`);
+      if (c.status === 'revoked')
+        throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is revoked: request a re-issue`);
       return fromCertificate(c);
     }
     case 'renew': {
       const c = await certificate();
-      if (effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now) !== 'active' && c.status !== 'suspended') {
+      if (
+        effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now) !== 'active' &&
+        c.status !== 'suspended'
+      ) {
         throw conflict('CERTIFICATE_NOT_RENEWABLE', `Certificate ${c.id} is ${c.status}: request a re-issue`);
       }
       return fromCertificate(c);
@@ -99,7 +121,8 @@ export async function resolveSubject(m: EntityManager, records: LifecycleRecords
     case 'reissue': {
       const c = await certificate();
       const st = effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now);
-      if (st !== 'revoked' && st !== 'expired') throw conflict('CERTIFICATE_STILL_VALID', 'Re-issue follows expiry or revocation (Art 21)');
+      if (st !== 'revoked' && st !== 'expired')
+        throw conflict('CERTIFICATE_STILL_VALID', 'Re-issue follows expiry or revocation (Art 21)');
       return fromCertificate(c);
     }
     case 'recover-device': {
@@ -108,9 +131,21 @@ export async function resolveSubject(m: EntityManager, records: LifecycleRecords
     }
     case 'return-device': {
       if (!input.deviceId) throw missing('deviceId', 'required for a return-device request');
-      const d = await one<{ organization_id: string; holder_official_id: string | null }>(m, 'SELECT organization_id, holder_official_id FROM registry.key_device WHERE id = $1', input.deviceId);
+      const d = await one<{ organization_id: string; holder_official_id: string | null }>(
+        m,
+        'SELECT organization_id, holder_official_id FROM registry.key_device WHERE id = $1',
+        input.deviceId,
+      );
       if (!d) throw notFound('DEVICE_NOT_FOUND', `No device ${input.deviceId}`);
-      return { certificateId: input.certificateId ?? null, officialId: d.holder_official_id, deviceId: input.deviceId, organizationId: d.organization_id, reason: input.reason ?? null, crlReason: null, details };
+      return {
+        certificateId: input.certificateId ?? null,
+        officialId: d.holder_official_id,
+        deviceId: input.deviceId,
+        organizationId: d.organization_id,
+        reason: input.reason ?? null,
+        crlReason: null,
+        details,
+      };
     }
     case 'issue':
       return resolveIssue(m, input, details);
@@ -118,26 +153,54 @@ export async function resolveSubject(m: EntityManager, records: LifecycleRecords
 }
 
 /** Forms 01 (person), 02 (organisation), 03 (device/service/software). */
-async function resolveIssue(m: EntityManager, input: CreateRequestInput, details: Record<string, unknown>): Promise<ResolvedSubject> {
+async function resolveIssue(
+  m: EntityManager,
+  input: CreateRequestInput,
+  details: Record<string, unknown>,
+): Promise<ResolvedSubject> {
   const subjectType = details.subjectType;
-  if (subjectType === undefined) throw missing('details.subjectType', 'person (form 01), organization (form 02) or device (form 03)');
-  if (subjectType !== 'person' && subjectType !== 'organization' && subjectType !== 'device') throw invalid('details.subjectType', 'person, organization or device');
-  const base = { certificateId: null, deviceId: input.deviceId ?? null, reason: input.reason ?? null, crlReason: null, details };
+  if (subjectType === undefined)
+    throw missing('details.subjectType', 'person (form 01), organization (form 02) or device (form 03)');
+  if (subjectType !== 'person' && subjectType !== 'organization' && subjectType !== 'device')
+    throw invalid('details.subjectType', 'person, organization or device');
+  const base = {
+    certificateId: null,
+    deviceId: input.deviceId ?? null,
+    reason: input.reason ?? null,
+    crlReason: null,
+    details,
+  };
   if (subjectType === 'person') {
     if (!input.officialId) throw missing('officialId', 'form 01 names the official');
-    const o = await one<{ organization_id: string }>(m, 'SELECT organization_id FROM registry.official WHERE id = $1', input.officialId);
+    const o = await one<{ organization_id: string }>(
+      m,
+      'SELECT organization_id FROM registry.official WHERE id = $1',
+      input.officialId,
+    );
     if (!o) throw notFound('OFFICIAL_NOT_FOUND', `No official ${input.officialId}`);
     return { ...base, officialId: input.officialId, organizationId: o.organization_id };
   }
-  if (!input.organizationId) throw missing('organizationId', `form ${subjectType === 'organization' ? '02' : '03'} names the organisation`);
+  if (!input.organizationId)
+    throw missing('organizationId', `form ${subjectType === 'organization' ? '02' : '03'} names the organisation`);
   const org = await one<{ id: string }>(m, 'SELECT id FROM registry.organization WHERE id = $1', input.organizationId);
   if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${input.organizationId}`);
-  if (subjectType === 'device' && typeof details.deviceName !== 'string') throw missing('details.deviceName', 'form 03 names the device, service or software');
+  if (subjectType === 'device' && typeof details.deviceName !== 'string')
+    throw missing('details.deviceName', 'form 03 names the device, service or software');
   return { ...base, officialId: null, organizationId: input.organizationId };
 }
 
 /** What the CA needs to know of the subject, read when the request is sent. */
-export async function subjectFacts(m: EntityManager, records: LifecycleRecords, r: { type: RequestType; certificateId: string | null; officialId: string | null; organizationId: string; details: Record<string, unknown> }): Promise<SubjectFacts> {
+export async function subjectFacts(
+  m: EntityManager,
+  records: LifecycleRecords,
+  r: {
+    type: RequestType;
+    certificateId: string | null;
+    officialId: string | null;
+    organizationId: string;
+    details: Record<string, unknown>;
+  },
+): Promise<SubjectFacts> {
   const old = r.certificateId ? await records.certificate(m, r.certificateId) : undefined;
   const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as SubjectFacts['subjectType'];
   const orgId = typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
@@ -147,17 +210,25 @@ export async function subjectFacts(m: EntityManager, records: LifecycleRecords, 
     orgId,
   );
   const official = r.officialId
-    ? await one<{ full_name: string; email: string; title: string }>(m, 'SELECT full_name, email, title FROM registry.official WHERE id = $1', r.officialId)
+    ? await one<{ full_name: string; email: string; title: string }>(
+        m,
+        'SELECT full_name, email, title FROM registry.official WHERE id = $1',
+        r.officialId,
+      )
     : undefined;
-  const given = typeof r.details.publicKeySpki === 'string' ? new Uint8Array(Buffer.from(r.details.publicKeySpki, 'base64')) : undefined;
+  const given =
+    typeof r.details.publicKeySpki === 'string'
+      ? new Uint8Array(Buffer.from(r.details.publicKeySpki, 'base64'))
+      : undefined;
   // Renewal and change keep the key; re-issue follows the issue procedure and needs a new one (Art 21).
   const kept = r.type === 'renew' || r.type === 'change' ? publicKeyOf(old) : undefined;
   return {
     subjectType,
     organization: { name: org?.name ?? '', parentName: org?.parent_name ?? null, address: org?.address ?? null },
-    official: subjectType === 'device'
-      ? { fullName: String(r.details.deviceName ?? ''), email: '', title: '' }
-      : official && { fullName: official.full_name, email: official.email, title: official.title },
+    official:
+      subjectType === 'device'
+        ? { fullName: String(r.details.deviceName ?? ''), email: '', title: '' }
+        : official && { fullName: official.full_name, email: official.email, title: official.title },
     publicKeySpki: given ?? kept,
   };
 }

@@ -7,18 +7,37 @@ import { CHANGE_CASES, REVOCATION_CASES } from './request-kinds';
 
 export class CreateRequestDto {
   @ApiProperty({ enum: REQUEST_TYPES }) @IsIn(REQUEST_TYPES) type: RequestType;
-  @ApiPropertyOptional({ format: 'uuid', description: 'renew, change, revoke, reissue, recover-device' }) @IsOptional() @IsUUID('all') certificateId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'issue for a person (form 01)' }) @IsOptional() @IsUUID('all') officialId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'issue for an organisation (form 02) or device (form 03)' }) @IsOptional() @IsUUID('all') organizationId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'return-device; the device of the key' }) @IsOptional() @IsUUID('all') deviceId?: string;
-  @ApiPropertyOptional({ description: `revoke: Art 17 case (${Object.keys(REVOCATION_CASES).join(', ')}); change: Art 15 case (${Object.keys(CHANGE_CASES).join(', ')})` })
+  @ApiPropertyOptional({ format: 'uuid', description: 'renew, change, revoke, reissue, recover-device' })
+  @IsOptional()
+  @IsUUID('all')
+  certificateId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'issue for a person (form 01)' })
+  @IsOptional()
+  @IsUUID('all')
+  officialId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'issue for an organisation (form 02) or device (form 03)' })
+  @IsOptional()
+  @IsUUID('all')
+  organizationId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'return-device; the device of the key' })
+  @IsOptional()
+  @IsUUID('all')
+  deviceId?: string;
+  @ApiPropertyOptional({
+    description: `revoke: Art 17 case (${Object.keys(REVOCATION_CASES).join(', ')}); change: Art 15 case (${Object.keys(CHANGE_CASES).join(', ')})`,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   reason?: string;
   @ApiPropertyOptional({
-    description: 'Form fields: issue needs subjectType (person|organization|device), publicKeySpki (base64 DER, key generated in the token) and keyUri; device needs deviceName; change may give newOrganizationId',
-    example: { subjectType: 'person', publicKeySpki: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...', keyUri: 'pkcs11:token=kyso;object=an-2026' },
+    description:
+      'Form fields: issue needs subjectType (person|organization|device), publicKeySpki (base64 DER, key generated in the token) and keyUri; device needs deviceName; change may give newOrganizationId',
+    example: {
+      subjectType: 'person',
+      publicKeySpki: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...',
+      keyUri: 'pkcs11:token=kyso;object=an-2026',
+    },
   })
   @IsOptional()
   @IsObject()
@@ -26,16 +45,27 @@ export class CreateRequestDto {
 }
 
 export class StepDto {
-  @ApiPropertyOptional({ description: 'A remark kept with the step' }) @IsOptional() @IsString() @Length(0, 2000) note?: string;
+  @ApiPropertyOptional({ description: 'A remark kept with the step' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
 }
 
 export class ApproveDto extends StepDto {
-  @ApiPropertyOptional({ writeOnly: true, description: "PIN of the agency's organisation certificate: when given, the letter to the CA is rendered and signed now (never stored)" })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description:
+      "PIN of the agency's organisation certificate: when given, the letter to the CA is rendered and signed now (never stored)",
+  })
   @IsOptional()
   @IsString()
   @Length(1, 256)
   pin?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The records clerk who signs the letter (default: the first active clerk)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The records clerk who signs the letter (default: the first active clerk)',
+  })
   @IsOptional()
   @IsUUID('all')
   clerkOfficialId?: string;
@@ -47,7 +77,10 @@ export class LetterDto {
 }
 
 export class SendDto extends StepDto {
-  @ApiPropertyOptional({ writeOnly: true, description: 'With the dev CA (fulfils at once): PIN for the new certificate of an issue request, stored as a hash' })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'With the dev CA (fulfils at once): PIN for the new certificate of an issue request, stored as a hash',
+  })
   @IsOptional()
   @IsString()
   @Length(4, 256)
@@ -55,10 +88,20 @@ export class SendDto extends StepDto {
 }
 
 export class FulfilDto extends SendDto {
-  @ApiPropertyOptional({ description: 'The certificate the CA issued (issue, renew, change, reissue)' }) @IsOptional() @IsString() certificatePem?: string;
+  @ApiPropertyOptional({ description: 'The certificate the CA issued (issue, renew, change, reissue)' })
+  @IsOptional()
+  @IsString()
+  certificatePem?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) chainPem?: string[];
-  @ApiPropertyOptional({ description: 'PKCS#11 URI of the key, when not in the request details' }) @IsOptional() @IsString() @Length(1, 1000) keyUri?: string;
-  @ApiPropertyOptional({ description: 'Revocation confirmation: when the CA revoked (default now)' }) @IsOptional() @IsISO8601() revokedAt?: string;
+  @ApiPropertyOptional({ description: 'PKCS#11 URI of the key, when not in the request details' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  keyUri?: string;
+  @ApiPropertyOptional({ description: 'Revocation confirmation: when the CA revoked (default now)' })
+  @IsOptional()
+  @IsISO8601()
+  revokedAt?: string;
 }
 
 export class ListRequestsQueryDto extends ListQueryDto {

@@ -18,7 +18,11 @@ export class LifecycleRequestEntity {
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true }) dueAt: Date | null;
   @Column({ type: 'jsonb', nullable: true }) result: Record<string, unknown> | null;
   @Column({ name: 'suspended_certificate', type: 'boolean' }) suspendedCertificate: boolean;
-  @Column({ name: 'created_by', type: 'jsonb' }) createdBy: { kind: 'system' | 'operator' | 'service'; id: string; name: string };
+  @Column({ name: 'created_by', type: 'jsonb' }) createdBy: {
+    kind: 'system' | 'operator' | 'service';
+    id: string;
+    name: string;
+  };
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,10 +1,26 @@
 import type { AuditActor } from '../audit/audit-log';
 
 /** Lifecycle requests of Decree 68 (R6): what the managing agency asks the CA to do. */
-export const REQUEST_TYPES = ['issue', 'renew', 'change', 'revoke', 'reissue', 'recover-device', 'return-device'] as const;
+export const REQUEST_TYPES = [
+  'issue',
+  'renew',
+  'change',
+  'revoke',
+  'reissue',
+  'recover-device',
+  'return-device',
+] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
-export const REQUEST_STATUSES = ['draft', 'submitted', 'approved', 'sent', 'fulfilled', 'rejected', 'cancelled'] as const;
+export const REQUEST_STATUSES = [
+  'draft',
+  'submitted',
+  'approved',
+  'sent',
+  'fulfilled',
+  'rejected',
+  'cancelled',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const REQUEST_STEPS = ['submit', 'approve', 'reject', 'send', 'fulfil', 'cancel'] as const;

@@ -28,7 +28,16 @@ export const REQUEST_VIEW_EXAMPLE = {
   overdue: false,
   result: null,
   hasLetter: false,
-  steps: [{ step: 'create', fromStatus: null, toStatus: 'draft', actor: { kind: 'operator', id: 'op-1', name: 'Lê Văn Công (IT)' }, note: null, at: '2026-03-02T03:00:00.000Z' }],
+  steps: [
+    {
+      step: 'create',
+      fromStatus: null,
+      toStatus: 'draft',
+      actor: { kind: 'operator', id: 'op-1', name: 'Lê Văn Công (IT)' },
+      note: null,
+      at: '2026-03-02T03:00:00.000Z',
+    },
+  ],
 };
 
 const STEP_PROBLEMS = [
@@ -50,13 +59,28 @@ export class RequestsController {
   constructor(private readonly requests: RequestsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Prepare a lifecycle request (draft): issue, renew, change, revoke, reissue, recover-device, return-device' })
+  @ApiOperation({
+    summary:
+      'Prepare a lifecycle request (draft): issue, renew, change, revoke, reissue, recover-device, return-device',
+  })
   @ApiBody({ type: CreateRequestDto })
-  @ApiResponse({ status: 201, content: { 'application/json': { example: { ...REQUEST_VIEW_EXAMPLE, status: 'draft' } } } })
+  @ApiResponse({
+    status: 201,
+    content: { 'application/json': { example: { ...REQUEST_VIEW_EXAMPLE, status: 'draft' } } },
+  })
   @ApiProblem(400, 'Missing or invalid field', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID'])
   @ApiProblem(403, 'Only the IT officer of the managing agency prepares requests', ['ROLE_NOT_ALLOWED_FOR_STEP'])
-  @ApiProblem(404, 'Unknown certificate, official, organisation or device', ['CERTIFICATE_NOT_FOUND', 'OFFICIAL_NOT_FOUND', 'ORGANIZATION_NOT_FOUND', 'DEVICE_NOT_FOUND'])
-  @ApiProblem(409, 'The certificate is in the wrong state for this request', ['CERTIFICATE_ALREADY_REVOKED', 'CERTIFICATE_NOT_RENEWABLE', 'CERTIFICATE_STILL_VALID'])
+  @ApiProblem(404, 'Unknown certificate, official, organisation or device', [
+    'CERTIFICATE_NOT_FOUND',
+    'OFFICIAL_NOT_FOUND',
+    'ORGANIZATION_NOT_FOUND',
+    'DEVICE_NOT_FOUND',
+  ])
+  @ApiProblem(409, 'The certificate is in the wrong state for this request', [
+    'CERTIFICATE_ALREADY_REVOKED',
+    'CERTIFICATE_NOT_RENEWABLE',
+    'CERTIFICATE_STILL_VALID',
+  ])
   @ApiProblem(422, 'The case does not apply to this subject type', ['REASON_NOT_APPLICABLE'])
   create(@Body() body: CreateRequestDto, @CallerParam() caller: Caller, @Req() req: Request): Promise<RequestView> {
     return this.requests.create(caller, body, { requestId: rid(req) });
@@ -66,7 +90,13 @@ export class RequestsController {
   @ApiOperation({ summary: "Requests of the caller's managing agencies (all for an admin)" })
   @ApiResponse({ status: 200, content: { 'application/json': { example: [REQUEST_VIEW_EXAMPLE] } } })
   list(@Query() q: ListRequestsQueryDto, @CallerParam() caller: Caller): Promise<RequestView[]> {
-    return this.requests.list(caller, { ...pageOf(q), status: q.status, type: q.type, organizationId: q.organizationId, overdue: q.overdue });
+    return this.requests.list(caller, {
+      ...pageOf(q),
+      status: q.status,
+      type: q.type,
+      organizationId: q.organizationId,
+      overdue: q.overdue,
+    });
   }
 
   @Get(':id')
@@ -79,18 +109,32 @@ export class RequestsController {
 
   @Post(':id/submit')
   @HttpCode(200)
-  @stepDocs('Submit to the head of the managing agency (IT officer); a revocation for key exposure or loss suspends the certificate at once', StepDto)
+  @stepDocs(
+    'Submit to the head of the managing agency (IT officer); a revocation for key exposure or loss suspends the certificate at once',
+    StepDto,
+  )
   submit(@Param('id', ParseIdPipe) id: string, @Body() b: StepDto, @CallerParam() c: Caller, @Req() req: Request) {
     return this.take(id, 'submit', c, { note: b.note, requestId: rid(req) });
   }
 
   @Post(':id/approve')
   @HttpCode(200)
-  @stepDocs("Approve (head of the managing agency); with `pin`, the letter to the CA is signed with the agency's certificate", ApproveDto)
+  @stepDocs(
+    "Approve (head of the managing agency); with `pin`, the letter to the CA is signed with the agency's certificate",
+    ApproveDto,
+  )
   @ApiProblem(403, 'The signer refused the letter signature (reason: WRONG_PIN...)', ['SIGNING_NOT_ALLOWED'])
-  @ApiProblem(422, 'No organisation certificate or clerk to sign the letter', ['NO_ORGANIZATION_CERTIFICATE', 'NO_CLERK'])
+  @ApiProblem(422, 'No organisation certificate or clerk to sign the letter', [
+    'NO_ORGANIZATION_CERTIFICATE',
+    'NO_CLERK',
+  ])
   approve(@Param('id', ParseIdPipe) id: string, @Body() b: ApproveDto, @CallerParam() c: Caller, @Req() req: Request) {
-    return this.take(id, 'approve', c, { note: b.note, pin: b.pin, clerkOfficialId: b.clerkOfficialId?.toLowerCase(), requestId: rid(req) });
+    return this.take(id, 'approve', c, {
+      note: b.note,
+      pin: b.pin,
+      clerkOfficialId: b.clerkOfficialId?.toLowerCase(),
+      requestId: rid(req),
+    });
   }
 
   @Post(':id/reject')
@@ -102,7 +146,10 @@ export class RequestsController {
 
   @Post(':id/send')
   @HttpCode(200)
-  @stepDocs('Send to the CA (IT officer or clerk); starts the working-day deadline; the dev CA fulfils at once', SendDto)
+  @stepDocs(
+    'Send to the CA (IT officer or clerk); starts the working-day deadline; the dev CA fulfils at once',
+    SendDto,
+  )
   send(@Param('id', ParseIdPipe) id: string, @Body() b: SendDto, @CallerParam() c: Caller, @Req() req: Request) {
     return this.take(id, 'send', c, { note: b.note, signingPin: b.signingPin, requestId: rid(req) });
   }
@@ -122,7 +169,12 @@ export class RequestsController {
     return this.take(id, 'cancel', c, { note: b.note, requestId: rid(req) });
   }
 
-  private take(id: string, step: RequestStep, caller: Caller, opts: Parameters<RequestsService['step']>[3]): Promise<RequestView> {
+  private take(
+    id: string,
+    step: RequestStep,
+    caller: Caller,
+    opts: Parameters<RequestsService['step']>[3],
+  ): Promise<RequestView> {
     return this.requests.step(id, step, caller, opts);
   }
 }

@@ -45,7 +45,15 @@ export interface RequestFilter {
 }
 
 /** The actor the CA connector fulfils as. */
-const connectorActor = (kind: string): Caller => ({ kind: 'service', id: `ca-connector:${kind}`, name: `CA connector (${kind})`, scopes: [], organizationIds: [], roles: [], officialId: null });
+const connectorActor = (kind: string): Caller => ({
+  kind: 'service',
+  id: `ca-connector:${kind}`,
+  name: `CA connector (${kind})`,
+  scopes: [],
+  organizationIds: [],
+  roles: [],
+  officialId: null,
+});
 
 /**
  * Lifecycle requests through the Decree 68 workflow. Every step runs in one transaction holding the
@@ -72,7 +80,11 @@ export class RequestsService {
   }
 
   /** Creates a draft; used by the API and, in bulk, by personnel and organisation changes. */
-  async create(caller: Caller, input: CreateRequestInput, opts: { requestId?: string | null; manager?: EntityManager; origin?: RequestOrigin; changeEventId?: string } = {}): Promise<RequestView> {
+  async create(
+    caller: Caller,
+    input: CreateRequestInput,
+    opts: { requestId?: string | null; manager?: EntityManager; origin?: RequestOrigin; changeEventId?: string } = {},
+  ): Promise<RequestView> {
     const run = async (m: EntityManager) => {
       const now = this.clock.now();
       const subject = await resolveSubject(m, this.records, input, now);
@@ -95,7 +107,17 @@ export class RequestsService {
       );
       const r = toRequest(saved);
       await this.recordStep(m, r, 'create', null, 'draft', caller, null, opts.requestId ?? null);
-      await this.audit.append({ actor: actorOf(caller), action: 'request.created', entityType: 'request', entityId: r.id, after: auditView(r), requestId: opts.requestId ?? null }, m);
+      await this.audit.append(
+        {
+          actor: actorOf(caller),
+          action: 'request.created',
+          entityType: 'request',
+          entityId: r.id,
+          after: auditView(r),
+          requestId: opts.requestId ?? null,
+        },
+        m,
+      );
       return this.view(m, r);
     };
     return opts.manager ? run(opts.manager) : this.db.transaction(run);
@@ -122,20 +144,33 @@ export class RequestsService {
     if (f.status) qb.andWhere('r.status = :status', { status: f.status });
     if (f.type) qb.andWhere('r.type = :type', { type: f.type });
     if (f.origin) qb.andWhere('r.origin = :origin', { origin: f.origin });
-    if (f.organizationId) qb.andWhere('(r.organization_id = :org OR r.managing_organization_id = :org)', { org: f.organizationId });
-    if (f.overdue !== undefined) qb.andWhere(`(r.status = 'sent' AND r.due_at < :now) = :overdue`, { now: this.clock.now(), overdue: f.overdue });
-    const rows = await qb.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC').take(f.limit).skip(f.offset).getMany();
+    if (f.organizationId)
+      qb.andWhere('(r.organization_id = :org OR r.managing_organization_id = :org)', { org: f.organizationId });
+    if (f.overdue !== undefined)
+      qb.andWhere(`(r.status = 'sent' AND r.due_at < :now) = :overdue`, { now: this.clock.now(), overdue: f.overdue });
+    const rows = await qb
+      .orderBy('r.created_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .take(f.limit)
+      .skip(f.offset)
+      .getMany();
     return this.views(this.db.manager, rows.map(toRequest));
   }
 
   async step(id: string, step: RequestStep, caller: Caller, opts: StepOptions = {}): Promise<RequestView> {
     return this.db.transaction(async (m) => {
-      const e = await m.getRepository(LifecycleRequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const e = await m
+        .getRepository(LifecycleRequestEntity)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!e) throw notFound('REQUEST_NOT_FOUND', `No request ${id}`);
       let r = toRequest(e);
       this.requireRole(caller, step, r.managingOrganizationId);
       const to = nextStatus(r.status, step);
-      if (!to) throw conflict('ILLEGAL_TRANSITION', `A ${r.status} request cannot be ${step === 'fulfil' ? 'fulfilled' : `${step}${step.endsWith('e') ? 'd' : 'ed'}`}`);
+      if (!to)
+        throw conflict(
+          'ILLEGAL_TRANSITION',
+          `A ${r.status} request cannot be ${step === 'fulfil' ? 'fulfilled' : `${step}${step.endsWith('e') ? 'd' : 'ed'}`}`,
+        );
       const now = this.clock.now();
       const rid = opts.requestId ?? null;
       const patch: Partial<LifecycleRequestEntity> = { status: to };
@@ -162,32 +197,74 @@ export class RequestsService {
   }
 
   /** (Re)signs the letter of an approved or sent request. */
-  async signLetter(id: string, caller: Caller, pin: string, clerkOfficialId?: string, requestId?: string | null): Promise<RequestView> {
+  async signLetter(
+    id: string,
+    caller: Caller,
+    pin: string,
+    clerkOfficialId?: string,
+    requestId?: string | null,
+  ): Promise<RequestView> {
     return this.db.transaction(async (m) => {
-      const e = await m.getRepository(LifecycleRequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const e = await m
+        .getRepository(LifecycleRequestEntity)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!e) throw notFound('REQUEST_NOT_FOUND', `No request ${id}`);
       const r = toRequest(e);
       this.requireRole(caller, 'send', r.managingOrganizationId);
-      if (r.status !== 'approved' && r.status !== 'sent') throw conflict('ILLEGAL_TRANSITION', `Only an approved request has a letter; this one is ${r.status}`);
+      if (r.status !== 'approved' && r.status !== 'sent')
+        throw conflict('ILLEGAL_TRANSITION', `Only an approved request has a letter; this one is ${r.status}`);
       await this.letters.sign(m, r, pin, this.clock.now(), clerkOfficialId);
-      await this.audit.append({ actor: actorOf(caller), action: 'request.letter_signed', entityType: 'request', entityId: r.id, requestId: requestId ?? null }, m);
+      await this.audit.append(
+        {
+          actor: actorOf(caller),
+          action: 'request.letter_signed',
+          entityType: 'request',
+          entityId: r.id,
+          requestId: requestId ?? null,
+        },
+        m,
+      );
       return this.view(m, r);
     });
   }
 
   private requireRole(caller: Caller, action: WorkflowAction, managingOrganizationId: string): void {
     if (!mayTakeStep(caller, action, managingOrganizationId)) {
-      throw forbidden('ROLE_NOT_ALLOWED_FOR_STEP', `The caller's roles do not allow "${action}" for requests of this managing agency`);
+      throw forbidden(
+        'ROLE_NOT_ALLOWED_FOR_STEP',
+        `The caller's roles do not allow "${action}" for requests of this managing agency`,
+      );
     }
   }
 
-  private fulfilmentContext(m: EntityManager, caller: Caller, requestId: string | null, now: Date, signingPin?: string) {
-    return { m, records: this.records, audit: this.audit, pins: this.pins, actor: actorOf(caller), requestId, now, signingPin };
+  private fulfilmentContext(
+    m: EntityManager,
+    caller: Caller,
+    requestId: string | null,
+    now: Date,
+    signingPin?: string,
+  ) {
+    return {
+      m,
+      records: this.records,
+      audit: this.audit,
+      pins: this.pins,
+      actor: actorOf(caller),
+      requestId,
+      now,
+      signingPin,
+    };
   }
 
   /** R10: a revocation for (suspected) key exposure or loss suspends the certificate at submission. */
-  private async blockAtOnce(m: EntityManager, r: LifecycleRequest, caller: Caller, requestId: string | null): Promise<boolean> {
-    if (r.type !== 'revoke' || !r.certificateId || !REVOCATION_CASES[r.reason as RevocationCaseName]?.blocksAtOnce) return false;
+  private async blockAtOnce(
+    m: EntityManager,
+    r: LifecycleRequest,
+    caller: Caller,
+    requestId: string | null,
+  ): Promise<boolean> {
+    if (r.type !== 'revoke' || !r.certificateId || !REVOCATION_CASES[r.reason as RevocationCaseName]?.blocksAtOnce)
+      return false;
     const c = await this.records.certificate(m, r.certificateId, true);
     if (!c || c.status !== 'active') return false;
     await this.records.setCertificateStatus(m, c.id, 'suspended', { actor: actorOf(caller), requestId });
@@ -199,10 +276,17 @@ export class RequestsService {
    * revocation of the same certificate also blocks signing at once (a loss and a compromise
    * reported together): that one then holds the suspension and gives it back when it ends.
    */
-  private async unblock(m: EntityManager, r: LifecycleRequest, caller: Caller, requestId: string | null): Promise<void> {
+  private async unblock(
+    m: EntityManager,
+    r: LifecycleRequest,
+    caller: Caller,
+    requestId: string | null,
+  ): Promise<void> {
     const c = r.certificateId ? await this.records.certificate(m, r.certificateId, true) : undefined;
     if (!c || c.status !== 'suspended') return;
-    const blocking = Object.entries(REVOCATION_CASES).filter(([, k]) => k.blocksAtOnce).map(([name]) => name);
+    const blocking = Object.entries(REVOCATION_CASES)
+      .filter(([, k]) => k.blocksAtOnce)
+      .map(([name]) => name);
     const [heir]: { id: string }[] = await m.query(
       `SELECT id FROM registry.lifecycle_request
         WHERE certificate_id = $1 AND id <> $2 AND type = 'revoke' AND status IN ('submitted', 'approved', 'sent') AND reason = ANY ($3::text[])
@@ -211,24 +295,82 @@ export class RequestsService {
     );
     if (heir) {
       await m.query('UPDATE registry.lifecycle_request SET suspended_certificate = true WHERE id = $1', [heir.id]);
-      await this.audit.append({ actor: actorOf(caller), action: 'request.suspension_transferred', entityType: 'request', entityId: heir.id, before: { suspendedCertificate: false }, after: { suspendedCertificate: true, from: r.id }, requestId }, m);
+      await this.audit.append(
+        {
+          actor: actorOf(caller),
+          action: 'request.suspension_transferred',
+          entityType: 'request',
+          entityId: heir.id,
+          before: { suspendedCertificate: false },
+          after: { suspendedCertificate: true, from: r.id },
+          requestId,
+        },
+        m,
+      );
       return;
     }
     await this.records.setCertificateStatus(m, c.id, 'active', { actor: actorOf(caller), requestId });
   }
 
-  private async save(m: EntityManager, r: LifecycleRequest, patch: Partial<LifecycleRequestEntity>, step: RequestStep, caller: Caller, note: string | null, requestId: string | null): Promise<LifecycleRequest> {
-    await m.getRepository(LifecycleRequestEntity).update({ id: r.id }, patch as QueryDeepPartialEntity<LifecycleRequestEntity>);
+  private async save(
+    m: EntityManager,
+    r: LifecycleRequest,
+    patch: Partial<LifecycleRequestEntity>,
+    step: RequestStep,
+    caller: Caller,
+    note: string | null,
+    requestId: string | null,
+  ): Promise<LifecycleRequest> {
+    await m
+      .getRepository(LifecycleRequestEntity)
+      .update({ id: r.id }, patch as QueryDeepPartialEntity<LifecycleRequestEntity>);
     const after = toRequest((await m.getRepository(LifecycleRequestEntity).findOneBy({ id: r.id }))!);
     await this.recordStep(m, after, step, r.status, after.status, caller, note, requestId);
-    const action = { submit: 'submitted', approve: 'approved', reject: 'rejected', send: 'sent', fulfil: 'fulfilled', cancel: 'cancelled' }[step];
-    await this.audit.append({ actor: actorOf(caller), action: `request.${action}`, entityType: 'request', entityId: r.id, before: auditView(r), after: auditView(after), requestId }, m);
+    const action = {
+      submit: 'submitted',
+      approve: 'approved',
+      reject: 'rejected',
+      send: 'sent',
+      fulfil: 'fulfilled',
+      cancel: 'cancelled',
+    }[step];
+    await this.audit.append(
+      {
+        actor: actorOf(caller),
+        action: `request.${action}`,
+        entityType: 'request',
+        entityId: r.id,
+        before: auditView(r),
+        after: auditView(after),
+        requestId,
+      },
+      m,
+    );
     return after;
   }
 
-  private async recordStep(m: EntityManager, r: LifecycleRequest, step: RequestStep | 'create', from: RequestStatus | null, to: RequestStatus, caller: Caller, note: string | null, _requestId: string | null): Promise<void> {
+  private async recordStep(
+    m: EntityManager,
+    r: LifecycleRequest,
+    step: RequestStep | 'create',
+    from: RequestStatus | null,
+    to: RequestStatus,
+    caller: Caller,
+    note: string | null,
+    _requestId: string | null,
+  ): Promise<void> {
     const repo = m.getRepository(LifecycleRequestStepEntity);
-    await repo.insert(repo.create({ requestId: r.id, step, fromStatus: from, toStatus: to, actor: actorOf(caller), note, at: this.clock.now() }));
+    await repo.insert(
+      repo.create({
+        requestId: r.id,
+        step,
+        fromStatus: from,
+        toStatus: to,
+        actor: actorOf(caller),
+        note,
+        at: this.clock.now(),
+      }),
+    );
   }
 
   private async view(m: EntityManager, r: LifecycleRequest): Promise<RequestView> {
@@ -238,10 +380,16 @@ export class RequestsService {
   private async views(m: EntityManager, rs: LifecycleRequest[]): Promise<RequestView[]> {
     if (rs.length === 0) return [];
     const ids = rs.map((r) => r.id);
-    const steps = await m.getRepository(LifecycleRequestStepEntity).find({ where: { requestId: In(ids) }, order: { id: 'ASC' } });
-    const letters = await m.getRepository(RequestLetterEntity).find({ where: { requestId: In(ids) }, select: { requestId: true } });
+    const steps = await m
+      .getRepository(LifecycleRequestStepEntity)
+      .find({ where: { requestId: In(ids) }, order: { id: 'ASC' } });
+    const letters = await m
+      .getRepository(RequestLetterEntity)
+      .find({ where: { requestId: In(ids) }, select: { requestId: true } });
     const withLetter = new Set(letters.map((l) => l.requestId));
     const now = this.clock.now();
-    return rs.map((r) => toRequestView(r, steps.filter((s) => s.requestId === r.id).map(toStep), withLetter.has(r.id), now));
+    return rs.map((r) =>
+      toRequestView(r, steps.filter((s) => s.requestId === r.id).map(toStep), withLetter.has(r.id), now),
+    );
   }
 }

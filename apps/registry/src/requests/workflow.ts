@@ -42,9 +42,15 @@ export const STEP_ROLES: Record<WorkflowAction, readonly Role[]> = {
 export function mayTakeStep(caller: Caller, action: WorkflowAction, managingOrganizationId: string): boolean {
   if (caller.kind === 'service') return true;
   if (caller.kind === 'system') {
-    return action === 'create' && caller.scopes.includes('registry:write') && caller.organizationIds.includes(managingOrganizationId);
+    return (
+      action === 'create' &&
+      caller.scopes.includes('registry:write') &&
+      caller.organizationIds.includes(managingOrganizationId)
+    );
   }
   return caller.roles.some(
-    (g) => STEP_ROLES[action].includes(g.role) && (g.role === 'admin' ? g.organizationId === null : g.organizationId === managingOrganizationId),
+    (g) =>
+      STEP_ROLES[action].includes(g.role) &&
+      (g.role === 'admin' ? g.organizationId === null : g.organizationId === managingOrganizationId),
   );
 }

@@ -42,7 +42,11 @@ export function parseHolidays(raw: string | undefined): string[] {
   if (!raw?.trim()) return [];
   return raw.split(',').map((s) => {
     const d = s.trim();
-    if (!ISO_DATE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) {
+    if (
+      !ISO_DATE.test(d) ||
+      Number.isNaN(Date.parse(`${d}T00:00:00Z`)) ||
+      new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d
+    ) {
       throw new Error(`KYSO_HOLIDAYS: "${d}" is not a YYYY-MM-DD date`);
     }
     return d;

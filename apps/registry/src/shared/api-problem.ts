@@ -23,7 +23,12 @@ export function ApiProblem(status: number, description: string, codes: string[])
       content: {
         'application/problem+json': {
           schema: problemSchema,
-          example: { type: `https://kyso.invalid/problems/${codes[0].toLowerCase().replace(/_/g, '-')}`, title: description, status, code: codes[0] },
+          example: {
+            type: `https://kyso.invalid/problems/${codes[0].toLowerCase().replace(/_/g, '-')}`,
+            title: description,
+            status,
+            code: codes[0],
+          },
         },
       },
     }),
@@ -31,4 +36,5 @@ export function ApiProblem(status: number, description: string, codes: string[])
 }
 
 /** The problems every internal endpoint can answer. */
-export const ApiInternal = () => ApiProblem(401, 'Missing or wrong internal credential', ['INTERNAL_CREDENTIAL_REQUIRED']);
+export const ApiInternal = () =>
+  ApiProblem(401, 'Missing or wrong internal credential', ['INTERNAL_CREDENTIAL_REQUIRED']);

@@ -10,7 +10,8 @@ export const isId = (v: unknown): v is string => typeof v === 'string' && UUID_R
 @Injectable()
 export class ParseIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
-    if (!isId(value)) throw badRequest('INVALID_ID', `"${String(value).slice(0, 64)}" is not a valid id (UUID expected)`);
+    if (!isId(value))
+      throw badRequest('INVALID_ID', `"${String(value).slice(0, 64)}" is not a valid id (UUID expected)`);
     return value.toLowerCase();
   }
 }

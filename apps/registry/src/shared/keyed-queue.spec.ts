@@ -10,7 +10,11 @@ describe('KeyedQueue', () => {
       log.push(`<${name}`);
       return name;
     };
-    const results = await Promise.all([q.run('a', step('a1', 20)), q.run('a', step('a2', 1)), q.run('b', step('b1', 1))]);
+    const results = await Promise.all([
+      q.run('a', step('a1', 20)),
+      q.run('a', step('a2', 1)),
+      q.run('b', step('b1', 1)),
+    ]);
     expect(results).toEqual(['a1', 'a2', 'b1']);
     expect(log.indexOf('<a1')).toBeLessThan(log.indexOf('a2>'));
     expect(log.indexOf('b1>')).toBeLessThan(log.indexOf('<a1'));

@@ -6,7 +6,8 @@ export function parseCertificatePem(pem: string, field: string): Certificate {
   try {
     return Certificate.parse(pem);
   } catch (e) {
-    if (e instanceof PkiFormatError) throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
+    if (e instanceof PkiFormatError)
+      throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
     throw e;
   }
 }
@@ -16,7 +17,8 @@ export function parseCertificateInput(input: string | Uint8Array, field: string)
   try {
     return Certificate.parse(input);
   } catch (e) {
-    if (e instanceof PkiFormatError) throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
+    if (e instanceof PkiFormatError)
+      throw badRequest('MALFORMED_CERTIFICATE', `${field}: ${e.message}`, { reason: e.code, field });
     throw e;
   }
 }

@@ -9,6 +9,10 @@ export const REGISTRY_CONFIG = Symbol('RegistryConfig');
 @Module({})
 export class RegistryConfigModule {
   static forRoot(config: RegistryConfig): DynamicModule {
-    return { module: RegistryConfigModule, providers: [{ provide: REGISTRY_CONFIG, useValue: config }], exports: [REGISTRY_CONFIG] };
+    return {
+      module: RegistryConfigModule,
+      providers: [{ provide: REGISTRY_CONFIG, useValue: config }],
+      exports: [REGISTRY_CONFIG],
+    };
   }
 }

@@ -5,7 +5,10 @@ import { Transactions, TypeOrmTransactions } from './transactions';
 /** Ports every bounded context may need. */
 @Global()
 @Module({
-  providers: [{ provide: Clock, useClass: SystemClock }, { provide: Transactions, useClass: TypeOrmTransactions }],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: Transactions, useClass: TypeOrmTransactions },
+  ],
   exports: [Clock, Transactions],
 })
 export class SharedModule {}

@@ -12,7 +12,13 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own: FieldError[] = e.constraints
-      ? [{ field, problem: e.value === undefined || e.value === null ? 'missing' : 'invalid', message: Object.values(e.constraints).join('; ') }]
+      ? [
+          {
+            field,
+            problem: e.value === undefined || e.value === null ? 'missing' : 'invalid',
+            message: Object.values(e.constraints).join('; '),
+          },
+        ]
       : [];
     return [...own, ...fieldErrors(e.children ?? [], field)];
   });

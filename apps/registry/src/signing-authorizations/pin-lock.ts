@@ -14,12 +14,17 @@ export class PinLocks {
    * the first failures are counted. NO KEY UPDATE leaves foreign-key checks on the row unblocked.
    */
   async serialize(m: EntityManager, certificateId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query('SELECT 1 FROM registry.certificate WHERE id = $1 FOR NO KEY UPDATE', [certificateId]);
+    const rows: unknown[] = await m.query('SELECT 1 FROM registry.certificate WHERE id = $1 FOR NO KEY UPDATE', [
+      certificateId,
+    ]);
     return rows.length > 0;
   }
 
   async isLocked(m: EntityManager, certificateId: string): Promise<boolean> {
-    const rows: { locked: boolean }[] = await m.query('SELECT locked_at IS NOT NULL AS locked FROM registry.certificate_pin_lock WHERE certificate_id = $1', [certificateId]);
+    const rows: { locked: boolean }[] = await m.query(
+      'SELECT locked_at IS NOT NULL AS locked FROM registry.certificate_pin_lock WHERE certificate_id = $1',
+      [certificateId],
+    );
     return rows[0]?.locked ?? false;
   }
 
@@ -39,6 +44,8 @@ export class PinLocks {
   }
 
   async succeeded(m: EntityManager, certificateId: string): Promise<void> {
-    await m.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1 AND locked_at IS NULL', [certificateId]);
+    await m.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1 AND locked_at IS NULL', [
+      certificateId,
+    ]);
   }
 }

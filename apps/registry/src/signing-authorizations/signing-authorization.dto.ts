@@ -22,7 +22,18 @@ export class SigningAuthorizationResultDto {
   @ApiProperty() allowed: boolean;
   @ApiPropertyOptional({ type: CertificateViewDto, description: 'When allowed' }) certificate?: CertificateViewDto;
   @ApiPropertyOptional({
-    enum: ['CERTIFICATE_NOT_FOUND', 'OFFICIAL_NOT_FOUND', 'NOT_CERTIFICATE_HOLDER', 'OFFICIAL_NOT_ACTIVE', 'CERTIFICATE_NOT_ACTIVE', 'ORGANIZATION_NOT_SERVED', 'NOT_ACTING_OFFICIAL', 'CERTIFICATE_LOCKED', 'ORGANIZATION_ENDED', 'WRONG_PIN'],
+    enum: [
+      'CERTIFICATE_NOT_FOUND',
+      'OFFICIAL_NOT_FOUND',
+      'NOT_CERTIFICATE_HOLDER',
+      'OFFICIAL_NOT_ACTIVE',
+      'CERTIFICATE_NOT_ACTIVE',
+      'ORGANIZATION_NOT_SERVED',
+      'NOT_ACTING_OFFICIAL',
+      'CERTIFICATE_LOCKED',
+      'ORGANIZATION_ENDED',
+      'WRONG_PIN',
+    ],
     description: 'When refused',
   })
   code?: string;

@@ -3,7 +3,9 @@ import { decideSigningAuthorization, SigningAuthorizationInput } from './signing
 
 const ORG = 'org-1';
 const NOW = new Date('2026-06-01T00:00:00Z');
-const cert = (over: Partial<NonNullable<SigningAuthorizationInput['certificate']>> = {}): NonNullable<SigningAuthorizationInput['certificate']> => ({
+const cert = (
+  over: Partial<NonNullable<SigningAuthorizationInput['certificate']>> = {},
+): NonNullable<SigningAuthorizationInput['certificate']> => ({
   subjectType: 'person',
   holderOfficialId: 'an',
   organizationId: ORG,
@@ -13,7 +15,9 @@ const cert = (over: Partial<NonNullable<SigningAuthorizationInput['certificate']
   signingPinHash: 'hash-of-1234',
   ...over,
 });
-const official = (over: Partial<NonNullable<SigningAuthorizationInput['official']>> = {}): NonNullable<SigningAuthorizationInput['official']> => ({
+const official = (
+  over: Partial<NonNullable<SigningAuthorizationInput['official']>> = {},
+): NonNullable<SigningAuthorizationInput['official']> => ({
   id: 'an',
   organizationId: ORG,
   roles: ['official'],
@@ -24,17 +28,31 @@ const pinIs = (pin: string) => jest.fn(async (hash: string) => hash === `hash-of
 
 describe('decideSigningAuthorization', () => {
   it('allows the holder of an active person certificate with the right PIN', async () => {
-    expect(await decideSigningAuthorization({ certificate: cert(), official: official(), now: NOW, pinMatches: pinIs('1234') })).toEqual({ allowed: true });
+    expect(
+      await decideSigningAuthorization({
+        certificate: cert(),
+        official: official(),
+        now: NOW,
+        pinMatches: pinIs('1234'),
+      }),
+    ).toEqual({ allowed: true });
   });
 
   it.each([
     ['unknown certificate', { certificate: undefined }, 'CERTIFICATE_NOT_FOUND'],
     ['unknown official', { official: undefined }, 'OFFICIAL_NOT_FOUND'],
     ["someone else's person certificate", { official: official({ id: 'binh' }) }, 'NOT_CERTIFICATE_HOLDER'],
-    ['an organisation certificate used by a non-clerk', { certificate: cert({ subjectType: 'organization', holderOfficialId: null }) }, 'NOT_CERTIFICATE_HOLDER'],
     [
-      "a clerk of another organisation",
-      { certificate: cert({ subjectType: 'organization' }), official: official({ organizationId: 'org-2', roles: ['official', 'clerk'] }) },
+      'an organisation certificate used by a non-clerk',
+      { certificate: cert({ subjectType: 'organization', holderOfficialId: null }) },
+      'NOT_CERTIFICATE_HOLDER',
+    ],
+    [
+      'a clerk of another organisation',
+      {
+        certificate: cert({ subjectType: 'organization' }),
+        official: official({ organizationId: 'org-2', roles: ['official', 'clerk'] }),
+      },
       'NOT_CERTIFICATE_HOLDER',
     ],
     ['a device certificate', { certificate: cert({ subjectType: 'device' }) }, 'NOT_CERTIFICATE_HOLDER'],
@@ -45,7 +63,13 @@ describe('decideSigningAuthorization', () => {
     ['a certificate not yet valid', { now: new Date('2025-12-31T23:59:59Z') }, 'CERTIFICATE_NOT_ACTIVE'],
     ['a wrong PIN', { pinMatches: pinIs('0000') }, 'WRONG_PIN'],
   ] as const)('refuses %s', async (_name, over, code) => {
-    const input: SigningAuthorizationInput = { certificate: cert(), official: official(), now: NOW, pinMatches: pinIs('1234'), ...over };
+    const input: SigningAuthorizationInput = {
+      certificate: cert(),
+      official: official(),
+      now: NOW,
+      pinMatches: pinIs('1234'),
+      ...over,
+    };
     const result = await decideSigningAuthorization(input);
     expect(result).toMatchObject({ allowed: false, code });
     if (!result.allowed) {
@@ -65,19 +89,34 @@ describe('decideSigningAuthorization', () => {
   });
 
   it('names the state that stops a certificate, in Vietnamese too', async () => {
-    const result = await decideSigningAuthorization({ certificate: cert({ status: 'revoked' }), official: official(), now: NOW, pinMatches: pinIs('1234') });
-    expect(result).toMatchObject({ certificateStatus: 'revoked', messageVi: 'Chứng thư số đã bị thu hồi, không được sử dụng để ký số.' });
+    const result = await decideSigningAuthorization({
+      certificate: cert({ status: 'revoked' }),
+      official: official(),
+      now: NOW,
+      pinMatches: pinIs('1234'),
+    });
+    expect(result).toMatchObject({
+      certificateStatus: 'revoked',
+      messageVi: 'Chứng thư số đã bị thu hồi, không được sử dụng để ký số.',
+    });
   });
 
   it('accepts the validity bounds themselves (inclusive)', async () => {
     for (const now of [cert().notBefore, cert().notAfter]) {
-      expect(await decideSigningAuthorization({ certificate: cert(), official: official(), now, pinMatches: pinIs('1234') })).toEqual({ allowed: true });
+      expect(
+        await decideSigningAuthorization({ certificate: cert(), official: official(), now, pinMatches: pinIs('1234') }),
+      ).toEqual({ allowed: true });
     }
   });
 
   it('never checks the PIN when the request is refused for another reason', async () => {
     const pinMatches = pinIs('1234');
-    await decideSigningAuthorization({ certificate: cert({ status: 'revoked' }), official: official(), now: NOW, pinMatches });
+    await decideSigningAuthorization({
+      certificate: cert({ status: 'revoked' }),
+      official: official(),
+      now: NOW,
+      pinMatches,
+    });
     await decideSigningAuthorization({ certificate: cert(), official: official({ id: 'binh' }), now: NOW, pinMatches });
     expect(pinMatches).not.toHaveBeenCalled();
   });
@@ -95,10 +134,25 @@ describe('decideSigningAuthorization', () => {
         fc.boolean(),
         async (subjectType, officialId, officialOrg, clerk, employmentStatus, status, dayOffset, rightPin) => {
           const c = cert({ subjectType, status });
-          const o = official({ id: officialId, organizationId: officialOrg, roles: clerk ? ['official', 'clerk'] : ['official'], employmentStatus });
+          const o = official({
+            id: officialId,
+            organizationId: officialOrg,
+            roles: clerk ? ['official', 'clerk'] : ['official'],
+            employmentStatus,
+          });
           const now = new Date(NOW.getTime() + dayOffset * 86_400_000);
-          const result = await decideSigningAuthorization({ certificate: c, official: o, now, pinMatches: async () => rightPin });
-          const holderOk = subjectType === 'person' ? officialId === 'an' : subjectType === 'organization' ? officialOrg === ORG && clerk : false;
+          const result = await decideSigningAuthorization({
+            certificate: c,
+            official: o,
+            now,
+            pinMatches: async () => rightPin,
+          });
+          const holderOk =
+            subjectType === 'person'
+              ? officialId === 'an'
+              : subjectType === 'organization'
+                ? officialOrg === ORG && clerk
+                : false;
           const inValidity = now >= c.notBefore && now <= c.notAfter;
           const expected = holderOk && employmentStatus === 'active' && status === 'active' && inValidity && rightPin;
           expect(result.allowed).toBe(expected);
@@ -111,16 +165,31 @@ describe('decideSigningAuthorization', () => {
   describe('the caller forwarded by the gateway', () => {
     const sys = (organizationIds: string[]) => ({ kind: 'system' as const, organizationIds, officialId: null });
     const op = (officialId: string | null) => ({ kind: 'operator' as const, organizationIds: [], officialId });
-    const base = { certificate: cert(), official: official(), now: NOW, pinMatches: pinIs('1234'), officialManagingOrganizationId: 'managing-1' };
+    const base = {
+      certificate: cert(),
+      official: official(),
+      now: NOW,
+      pinMatches: pinIs('1234'),
+      officialManagingOrganizationId: 'managing-1',
+    };
 
     it('refuses a system that does not serve the acting official’s managing organisation', async () => {
-      expect(await decideSigningAuthorization({ ...base, caller: sys([ORG]) })).toMatchObject({ allowed: false, code: 'ORGANIZATION_NOT_SERVED' });
+      expect(await decideSigningAuthorization({ ...base, caller: sys([ORG]) })).toMatchObject({
+        allowed: false,
+        code: 'ORGANIZATION_NOT_SERVED',
+      });
       expect(await decideSigningAuthorization({ ...base, caller: sys(['managing-1']) })).toEqual({ allowed: true });
     });
 
     it('refuses an operator signing as someone else', async () => {
-      expect(await decideSigningAuthorization({ ...base, caller: op('binh') })).toMatchObject({ allowed: false, code: 'NOT_ACTING_OFFICIAL' });
-      expect(await decideSigningAuthorization({ ...base, caller: op(null) })).toMatchObject({ allowed: false, code: 'NOT_ACTING_OFFICIAL' });
+      expect(await decideSigningAuthorization({ ...base, caller: op('binh') })).toMatchObject({
+        allowed: false,
+        code: 'NOT_ACTING_OFFICIAL',
+      });
+      expect(await decideSigningAuthorization({ ...base, caller: op(null) })).toMatchObject({
+        allowed: false,
+        code: 'NOT_ACTING_OFFICIAL',
+      });
       expect(await decideSigningAuthorization({ ...base, caller: op('an') })).toEqual({ allowed: true });
     });
 

@@ -28,7 +28,12 @@ export interface SigningRefusal {
 export type SigningDecision = { allowed: true } | SigningRefusal;
 
 export interface SigningAuthorizationInput {
-  certificate: Pick<CertificateRecord, 'subjectType' | 'holderOfficialId' | 'organizationId' | 'status' | 'notBefore' | 'notAfter' | 'signingPinHash'> | undefined;
+  certificate:
+    | Pick<
+        CertificateRecord,
+        'subjectType' | 'holderOfficialId' | 'organizationId' | 'status' | 'notBefore' | 'notAfter' | 'signingPinHash'
+      >
+    | undefined;
   official: Pick<Official, 'id' | 'organizationId' | 'roles' | 'employmentStatus'> | undefined;
   now: Date;
   /**
@@ -46,7 +51,12 @@ export interface SigningAuthorizationInput {
   pinMatches: (signingPinHash: string) => Promise<boolean>;
 }
 
-const refuse = (code: SigningRefusalCode, message: string, messageVi: string, extra: Partial<SigningRefusal> = {}): SigningRefusal => ({
+const refuse = (
+  code: SigningRefusalCode,
+  message: string,
+  messageVi: string,
+  extra: Partial<SigningRefusal> = {},
+): SigningRefusal => ({
   allowed: false,
   code,
   message,
@@ -70,20 +80,38 @@ const NOT_ACTIVE: Record<NonNullable<SigningRefusal['certificateStatus']>, [stri
  */
 export async function decideSigningAuthorization(input: SigningAuthorizationInput): Promise<SigningDecision> {
   const { certificate: cert, official, now } = input;
-  if (!cert) return refuse('CERTIFICATE_NOT_FOUND', 'The certificate is not registered.', 'Chứng thư số không có trong hệ thống quản lý.');
+  if (!cert)
+    return refuse(
+      'CERTIFICATE_NOT_FOUND',
+      'The certificate is not registered.',
+      'Chứng thư số không có trong hệ thống quản lý.',
+    );
   if (!official) {
-    return refuse('OFFICIAL_NOT_FOUND', 'The acting official is not registered.', 'Không tìm thấy thông tin cán bộ, công chức thực hiện ký số.');
+    return refuse(
+      'OFFICIAL_NOT_FOUND',
+      'The acting official is not registered.',
+      'Không tìm thấy thông tin cán bộ, công chức thực hiện ký số.',
+    );
   }
   const callerProblem = checkCaller(input, official);
   if (callerProblem) return callerProblem;
   const holderProblem = checkHolder(cert, official);
   if (holderProblem) return holderProblem;
   if (official.employmentStatus !== 'active') {
-    return refuse('OFFICIAL_NOT_ACTIVE', 'The official is not in active service.', 'Cán bộ, công chức không còn đang công tác nên không được ký số.');
+    return refuse(
+      'OFFICIAL_NOT_ACTIVE',
+      'The official is not in active service.',
+      'Cán bộ, công chức không còn đang công tác nên không được ký số.',
+    );
   }
   const status = now.getTime() < cert.notBefore.getTime() ? 'not-yet-valid' : effectiveStatus(cert, now);
-  if (status !== 'active') return refuse('CERTIFICATE_NOT_ACTIVE', ...NOT_ACTIVE[status], { certificateStatus: status });
-  if (cert.subjectType === 'organization' && input.certificateOrganizationStatus && input.certificateOrganizationStatus !== 'active') {
+  if (status !== 'active')
+    return refuse('CERTIFICATE_NOT_ACTIVE', ...NOT_ACTIVE[status], { certificateStatus: status });
+  if (
+    cert.subjectType === 'organization' &&
+    input.certificateOrganizationStatus &&
+    input.certificateOrganizationStatus !== 'active'
+  ) {
     return refuse(
       'ORGANIZATION_ENDED',
       `The organisation of this certificate has ended (${input.certificateOrganizationStatus}); its certificate no longer signs.`,
@@ -91,7 +119,8 @@ export async function decideSigningAuthorization(input: SigningAuthorizationInpu
     );
   }
   if (input.locked) return LOCKED;
-  if (!(await input.pinMatches(cert.signingPinHash))) return refuse('WRONG_PIN', 'The PIN is wrong.', 'Mã PIN không đúng.');
+  if (!(await input.pinMatches(cert.signingPinHash)))
+    return refuse('WRONG_PIN', 'The PIN is wrong.', 'Mã PIN không đúng.');
   return { allowed: true };
 }
 
@@ -102,7 +131,10 @@ export const LOCKED: SigningRefusal = refuse(
   'Chứng thư số đã bị khóa do nhập sai mã PIN quá số lần cho phép. Đề nghị liên hệ cán bộ công nghệ thông tin để lập yêu cầu khôi phục thiết bị lưu khóa bí mật.',
 );
 
-function checkCaller(input: SigningAuthorizationInput, official: NonNullable<SigningAuthorizationInput['official']>): SigningRefusal | undefined {
+function checkCaller(
+  input: SigningAuthorizationInput,
+  official: NonNullable<SigningAuthorizationInput['official']>,
+): SigningRefusal | undefined {
   const caller = input.caller;
   if (!caller) return undefined;
   if (caller.kind === 'system') {
@@ -116,12 +148,19 @@ function checkCaller(input: SigningAuthorizationInput, official: NonNullable<Sig
     }
   }
   if (caller.kind === 'operator' && caller.officialId !== official.id) {
-    return refuse('NOT_ACTING_OFFICIAL', 'An operator may only sign as themselves.', 'Người dùng chỉ được ký số với danh nghĩa của chính mình.');
+    return refuse(
+      'NOT_ACTING_OFFICIAL',
+      'An operator may only sign as themselves.',
+      'Người dùng chỉ được ký số với danh nghĩa của chính mình.',
+    );
   }
   return undefined;
 }
 
-function checkHolder(cert: SigningAuthorizationInput['certificate'] & object, official: SigningAuthorizationInput['official'] & object): SigningRefusal | undefined {
+function checkHolder(
+  cert: SigningAuthorizationInput['certificate'] & object,
+  official: SigningAuthorizationInput['official'] & object,
+): SigningRefusal | undefined {
   switch (cert.subjectType) {
     case 'person':
       return cert.holderOfficialId === official.id

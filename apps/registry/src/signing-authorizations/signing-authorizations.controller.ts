@@ -16,7 +16,8 @@ export class SigningAuthorizationsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'May this official sign with this certificate and PIN now?',
-    description: 'Always 200 with a typed decision; a refusal carries a stable code and English and Vietnamese messages.',
+    description:
+      'Always 200 with a typed decision; a refusal carries a stable code and English and Vietnamese messages.',
   })
   @ApiBody({ type: SigningAuthorizationRequestDto })
   @ApiResponse({
@@ -26,13 +27,16 @@ export class SigningAuthorizationsController {
       'application/json': {
         examples: {
           allowed: { value: { allowed: true, certificate: CERTIFICATE_VIEW_EXAMPLE } },
-          wrongPin: { value: { allowed: false, code: 'WRONG_PIN', message: 'The PIN is wrong.', messageVi: 'Mã PIN không đúng.' } },
+          wrongPin: {
+            value: { allowed: false, code: 'WRONG_PIN', message: 'The PIN is wrong.', messageVi: 'Mã PIN không đúng.' },
+          },
           locked: {
             value: {
               allowed: false,
               code: 'CERTIFICATE_LOCKED',
               message: 'Too many wrong PINs: the certificate is locked until a device recovery request is fulfilled.',
-              messageVi: 'Chứng thư số đã bị khóa do nhập sai mã PIN quá số lần cho phép. Đề nghị liên hệ cán bộ công nghệ thông tin để lập yêu cầu khôi phục thiết bị lưu khóa bí mật.',
+              messageVi:
+                'Chứng thư số đã bị khóa do nhập sai mã PIN quá số lần cho phép. Đề nghị liên hệ cán bộ công nghệ thông tin để lập yêu cầu khôi phục thiết bị lưu khóa bí mật.',
             },
           },
           clerkOnly: {
@@ -40,7 +44,8 @@ export class SigningAuthorizationsController {
               allowed: false,
               code: 'NOT_CERTIFICATE_HOLDER',
               message: 'Only a clerk of the organisation may sign with its certificate.',
-              messageVi: 'Chỉ văn thư của cơ quan, tổ chức được giao quản lý mới được ký bằng chứng thư số của cơ quan, tổ chức.',
+              messageVi:
+                'Chỉ văn thư của cơ quan, tổ chức được giao quản lý mới được ký bằng chứng thư số của cơ quan, tổ chức.',
             },
           },
         },
@@ -48,9 +53,16 @@ export class SigningAuthorizationsController {
     },
   })
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_ID', 'INVALID_FIELD'])
-  authorize(@Body() body: SigningAuthorizationRequestDto, @CallerParam() caller: Caller): Promise<SigningAuthorizationResult> {
+  authorize(
+    @Body() body: SigningAuthorizationRequestDto,
+    @CallerParam() caller: Caller,
+  ): Promise<SigningAuthorizationResult> {
     return this.authorizations.authorize(
-      { certificateId: body.certificateId.toLowerCase(), actingOfficialId: body.actingOfficialId.toLowerCase(), pin: body.pin },
+      {
+        certificateId: body.certificateId.toLowerCase(),
+        actingOfficialId: body.actingOfficialId.toLowerCase(),
+        pin: body.pin,
+      },
       caller,
     );
   }

@@ -40,14 +40,23 @@ export class SigningAuthorizationsService {
    * certificate's row lock (queued per certificate in this process first), so the lock state read,
    * the PIN check and the failure count cannot interleave with a parallel attempt.
    */
-  async authorize(req: { certificateId: string; actingOfficialId: string; pin: string }, caller?: Caller): Promise<SigningAuthorizationResult> {
+  async authorize(
+    req: { certificateId: string; actingOfficialId: string; pin: string },
+    caller?: Caller,
+  ): Promise<SigningAuthorizationResult> {
     const known = await this.certificates.find(req.certificateId);
     if (!known) return this.decide(req, caller, this.db.manager);
     return this.queue.run(known.id, () => this.db.transaction((m) => this.decide(req, caller, m)));
   }
 
-  private async decide(req: { certificateId: string; actingOfficialId: string; pin: string }, caller: Caller | undefined, m: EntityManager): Promise<SigningAuthorizationResult> {
-    const certificate = (await this.locks.serialize(m, req.certificateId)) ? await this.certificates.find(req.certificateId, m) : undefined;
+  private async decide(
+    req: { certificateId: string; actingOfficialId: string; pin: string },
+    caller: Caller | undefined,
+    m: EntityManager,
+  ): Promise<SigningAuthorizationResult> {
+    const certificate = (await this.locks.serialize(m, req.certificateId))
+      ? await this.certificates.find(req.certificateId, m)
+      : undefined;
     const official = await this.officials.find(req.actingOfficialId);
     const now = this.clock.now();
     const [officialManagingOrganizationId, locked, certificateOrganizationStatus] = await Promise.all([
@@ -70,14 +79,25 @@ export class SigningAuthorizationsService {
       return { allowed: true, certificate: toCertificateView(certificate!, now) };
     }
     if (decision.code === 'WRONG_PIN' && (await this.locks.failed(m, certificate!.id))) {
-      await this.audit.append({ actor: { kind: 'service', id: 'registry', name: 'registry' }, action: 'certificate.pin_locked', entityType: 'certificate', entityId: certificate!.id }, m);
+      await this.audit.append(
+        {
+          actor: { kind: 'service', id: 'registry', name: 'registry' },
+          action: 'certificate.pin_locked',
+          entityType: 'certificate',
+          entityId: certificate!.id,
+        },
+        m,
+      );
       return LOCKED;
     }
     return decision;
   }
 
   private async organizationStatus(m: EntityManager, organizationId: string): Promise<OrganizationStatus | undefined> {
-    const rows: { status: OrganizationStatus }[] = await m.query('SELECT status FROM registry.organization WHERE id = $1', [organizationId]);
+    const rows: { status: OrganizationStatus }[] = await m.query(
+      'SELECT status FROM registry.organization WHERE id = $1',
+      [organizationId],
+    );
     return rows[0]?.status;
   }
 }

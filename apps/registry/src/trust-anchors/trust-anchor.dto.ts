@@ -27,7 +27,10 @@ export class ListTrustAnchorsQueryDto {
   @IsBoolean()
   includeDisabled?: boolean;
 
-  @ApiPropertyOptional({ enum: TRUST_ANCHOR_PURPOSES, description: 'Anchors for this purpose, and those for any purpose' })
+  @ApiPropertyOptional({
+    enum: TRUST_ANCHOR_PURPOSES,
+    description: 'Anchors for this purpose, and those for any purpose',
+  })
   @IsOptional()
   @IsIn(TRUST_ANCHOR_PURPOSES)
   purpose?: TrustAnchorPurpose;

@@ -44,7 +44,13 @@ export const toTrustAnchorView = (t: TrustAnchor): TrustAnchorView => ({
 });
 
 /** The audit log's picture of an anchor: its identity, not its bytes. */
-export const trustAnchorSnapshot = (t: TrustAnchor) => ({ name: t.name, sha256: t.sha256, subject: t.subject, purpose: t.purpose, enabled: t.disabledAt === null });
+export const trustAnchorSnapshot = (t: TrustAnchor) => ({
+  name: t.name,
+  sha256: t.sha256,
+  subject: t.subject,
+  purpose: t.purpose,
+  enabled: t.disabledAt === null,
+});
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
 

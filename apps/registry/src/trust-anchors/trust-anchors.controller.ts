@@ -30,7 +30,12 @@ export class TrustAnchorsController {
   @ApiOperation({ summary: 'Trust a root or CA certificate for validation' })
   @ApiBody({ type: CreateTrustAnchorDto })
   @ApiResponse({ status: 201, type: TrustAnchorDto, content: { 'application/json': { example: EXAMPLE } } })
-  @ApiProblem(400, 'Invalid body or certificate', ['MALFORMED_CERTIFICATE', 'NOT_A_CA_CERTIFICATE', 'MISSING_FIELD', 'INVALID_FIELD'])
+  @ApiProblem(400, 'Invalid body or certificate', [
+    'MALFORMED_CERTIFICATE',
+    'NOT_A_CA_CERTIFICATE',
+    'MISSING_FIELD',
+    'INVALID_FIELD',
+  ])
   @ApiProblem(409, 'Already trusted', ['TRUST_ANCHOR_EXISTS'])
   add(@Body() body: CreateTrustAnchorDto, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
     return this.anchors.add({ name: body.name, certificatePem: body.certificatePem, purpose: body.purpose }, acting);

@@ -32,7 +32,9 @@ export class TypeOrmTrustAnchorsRepository extends TrustAnchorsRepository {
   }
 
   async insert(anchor: NewTrustAnchor, m?: EntityManager): Promise<TrustAnchor> {
-    return toTrustAnchor(await this.r(m).save(this.r(m).create({ ...anchor, certificateDer: Buffer.from(anchor.certificateDer) })));
+    return toTrustAnchor(
+      await this.r(m).save(this.r(m).create({ ...anchor, certificateDer: Buffer.from(anchor.certificateDer) })),
+    );
   }
 
   async findById(id: string, m?: EntityManager): Promise<TrustAnchor | undefined> {

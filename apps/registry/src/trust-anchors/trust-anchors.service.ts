@@ -7,7 +7,14 @@ import { Clock } from '../shared/clock';
 import { parseCertificatePem } from '../shared/pem';
 import { isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
-import { canBeTrustAnchor, toTrustAnchorView, TrustAnchor, TrustAnchorPurpose, trustAnchorSnapshot, TrustAnchorView } from './trust-anchor';
+import {
+  canBeTrustAnchor,
+  toTrustAnchorView,
+  TrustAnchor,
+  TrustAnchorPurpose,
+  trustAnchorSnapshot,
+  TrustAnchorView,
+} from './trust-anchor';
 import { TRUST_ANCHOR_SHA256_KEY, TrustAnchorFilter, TrustAnchorsRepository } from './trust-anchors.repository';
 
 const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
@@ -21,22 +28,44 @@ export class TrustAnchorsService {
     private readonly clock: Clock,
   ) {}
 
-  async add(input: { name: string; certificatePem: string; purpose?: TrustAnchorPurpose }, acting: Acting = SERVICE): Promise<TrustAnchorView> {
+  async add(
+    input: { name: string; certificatePem: string; purpose?: TrustAnchorPurpose },
+    acting: Acting = SERVICE,
+  ): Promise<TrustAnchorView> {
     const cert = parseCertificatePem(input.certificatePem, 'certificatePem');
     if (!(await canBeTrustAnchor(cert))) {
-      throw badRequest('NOT_A_CA_CERTIFICATE', 'A trust anchor must be a CA certificate (basicConstraints cA) or self-signed');
+      throw badRequest(
+        'NOT_A_CA_CERTIFICATE',
+        'A trust anchor must be a CA certificate (basicConstraints cA) or self-signed',
+      );
     }
     try {
       return await this.tx.run(async (m) => {
         const saved = await this.anchors.insert(
-          { name: input.name, sha256: cert.sha256Hex, subject: cert.subject.toString(), certificateDer: cert.der, purpose: input.purpose ?? 'document-signing' },
+          {
+            name: input.name,
+            sha256: cert.sha256Hex,
+            subject: cert.subject.toString(),
+            certificateDer: cert.der,
+            purpose: input.purpose ?? 'document-signing',
+          },
           m,
         );
-        await this.audit.append({ ...acting, action: 'trust_anchor.added', entityType: 'trust_anchor', entityId: saved.id, after: trustAnchorSnapshot(saved) }, m);
+        await this.audit.append(
+          {
+            ...acting,
+            action: 'trust_anchor.added',
+            entityType: 'trust_anchor',
+            entityId: saved.id,
+            after: trustAnchorSnapshot(saved),
+          },
+          m,
+        );
         return toTrustAnchorView(saved);
       });
     } catch (e) {
-      if (isUniqueViolation(e, TRUST_ANCHOR_SHA256_KEY)) throw conflict('TRUST_ANCHOR_EXISTS', `Trust anchor ${cert.sha256Hex} is already registered`);
+      if (isUniqueViolation(e, TRUST_ANCHOR_SHA256_KEY))
+        throw conflict('TRUST_ANCHOR_EXISTS', `Trust anchor ${cert.sha256Hex} is already registered`);
       throw e;
     }
   }
@@ -53,11 +82,15 @@ export class TrustAnchorsService {
   }
 
   disable(id: string, acting: Acting = SERVICE): Promise<TrustAnchorView> {
-    return this.change(id, acting, 'trust_anchor.disabled', async (a, m) => (a.disabledAt ? a : this.anchors.setDisabledAt(id, this.clock.now(), m)));
+    return this.change(id, acting, 'trust_anchor.disabled', async (a, m) =>
+      a.disabledAt ? a : this.anchors.setDisabledAt(id, this.clock.now(), m),
+    );
   }
 
   enable(id: string, acting: Acting = SERVICE): Promise<TrustAnchorView> {
-    return this.change(id, acting, 'trust_anchor.enabled', async (a, m) => (a.disabledAt ? this.anchors.setDisabledAt(id, null, m) : a));
+    return this.change(id, acting, 'trust_anchor.enabled', async (a, m) =>
+      a.disabledAt ? this.anchors.setDisabledAt(id, null, m) : a,
+    );
   }
 
   async remove(id: string, acting: Acting = SERVICE): Promise<void> {
@@ -67,12 +100,27 @@ export class TrustAnchorsService {
     });
   }
 
-  private async change(id: string, acting: Acting, action: string, apply: (a: TrustAnchor, m: EntityManager) => Promise<TrustAnchor | null>): Promise<TrustAnchorView> {
+  private async change(
+    id: string,
+    acting: Acting,
+    action: string,
+    apply: (a: TrustAnchor, m: EntityManager) => Promise<TrustAnchor | null>,
+  ): Promise<TrustAnchorView> {
     return this.tx.run(async (m) => {
       const before = await this.anchors.findById(id, m);
       if (!before) throw notFound('TRUST_ANCHOR_NOT_FOUND', `No trust anchor ${id}`);
       const after = await apply(before, m);
-      await this.audit.append({ ...acting, action, entityType: 'trust_anchor', entityId: id, before: trustAnchorSnapshot(before), after: after && trustAnchorSnapshot(after) }, m);
+      await this.audit.append(
+        {
+          ...acting,
+          action,
+          entityType: 'trust_anchor',
+          entityId: id,
+          before: trustAnchorSnapshot(before),
+          after: after && trustAnchorSnapshot(after),
+        },
+        m,
+      );
       return toTrustAnchorView(after ?? before);
     });
   }

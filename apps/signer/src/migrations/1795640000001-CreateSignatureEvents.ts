@@ -19,7 +19,9 @@ export class CreateSignatureEvents1795640000001 implements MigrationInterface {
         request_id text,
         CHECK ((outcome = 'signed') = (signed_document_sha256 IS NOT NULL AND refusal_code IS NULL))
       )`);
-    await q.query('CREATE INDEX signature_events_certificate_idx ON signer.signature_events (certificate_id, signed_at)');
+    await q.query(
+      'CREATE INDEX signature_events_certificate_idx ON signer.signature_events (certificate_id, signed_at)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

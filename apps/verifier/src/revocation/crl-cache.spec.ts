@@ -15,7 +15,9 @@ describe('isFresh (CRL cache rule)', () => {
   });
 
   it('refetches past the max age even when the CRL says it is current', () => {
-    expect(isFresh({ fetchedAt: ago(hour), nextUpdate: new Date(now.getTime() + 7 * 24 * hour) }, now, hour)).toBe(false);
+    expect(isFresh({ fetchedAt: ago(hour), nextUpdate: new Date(now.getTime() + 7 * 24 * hour) }, now, hour)).toBe(
+      false,
+    );
   });
 
   it('keeps a CRL without nextUpdate for the max age only, and nothing with a max age of 0', () => {

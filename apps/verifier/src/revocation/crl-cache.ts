@@ -38,7 +38,15 @@ export class TypeOrmCrlCache extends CrlCache {
 
   async get(url: string): Promise<CachedCrl | undefined> {
     const e = await this.repo.findOneBy({ url });
-    return e ? { url: e.url, der: new Uint8Array(e.der), fetchedAt: e.fetchedAt, thisUpdate: e.thisUpdate, nextUpdate: e.nextUpdate } : undefined;
+    return e
+      ? {
+          url: e.url,
+          der: new Uint8Array(e.der),
+          fetchedAt: e.fetchedAt,
+          thisUpdate: e.thisUpdate,
+          nextUpdate: e.nextUpdate,
+        }
+      : undefined;
   }
 
   async put(crl: CachedCrl): Promise<void> {
@@ -47,7 +55,13 @@ export class TypeOrmCrlCache extends CrlCache {
       `INSERT INTO verifier.crl_cache (url, der, fetched_at, this_update, next_update) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (url) DO UPDATE SET der = EXCLUDED.der, fetched_at = EXCLUDED.fetched_at,
          this_update = EXCLUDED.this_update, next_update = EXCLUDED.next_update`,
-      [crl.url, Buffer.from(crl.der.buffer, crl.der.byteOffset, crl.der.byteLength), crl.fetchedAt, crl.thisUpdate, crl.nextUpdate],
+      [
+        crl.url,
+        Buffer.from(crl.der.buffer, crl.der.byteOffset, crl.der.byteLength),
+        crl.fetchedAt,
+        crl.thisUpdate,
+        crl.nextUpdate,
+      ],
     );
   }
 }

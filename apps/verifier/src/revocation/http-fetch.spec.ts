@@ -14,11 +14,15 @@ describe('httpFetch', () => {
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => (routes.get(req.url ?? '') ?? ((_q, r) => r.writeHead(404).end()))(req, res, Buffer.concat(chunks)));
+      req.on('end', () =>
+        (routes.get(req.url ?? '') ?? ((_q, r) => r.writeHead(404).end()))(req, res, Buffer.concat(chunks)),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    routes.set('/ok', (_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x05])));
+    routes.set('/ok', (_q, r) =>
+      r.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x05])),
+    );
     routes.set('/declared-big', (_q, r) => r.writeHead(200, { 'content-length': '5000' }).end(Buffer.alloc(5000)));
     routes.set('/streamed-big', (_q, r) => {
       r.writeHead(200); // chunked: no length announced, the budget must cut it off while streaming
@@ -32,7 +36,13 @@ describe('httpFetch', () => {
     routes.set('/hop1', (_q, r) => r.writeHead(301, { location: '/hop2' }).end());
     routes.set('/hop2', (_q, r) => r.writeHead(307, { location: `${base}/ok` }).end());
     routes.set('/to-file', (_q, r) => r.writeHead(302, { location: 'file:///etc/passwd' }).end());
-    routes.set('/ocsp', (q, r, body) => r.writeHead(200).end(q.method === 'POST' && q.headers['content-type'] === 'application/ocsp-request' ? body : Buffer.from('wrong')));
+    routes.set('/ocsp', (q, r, body) =>
+      r
+        .writeHead(200)
+        .end(
+          q.method === 'POST' && q.headers['content-type'] === 'application/ocsp-request' ? body : Buffer.from('wrong'),
+        ),
+    );
     routes.set('/ocsp-moved', (_q, r) => r.writeHead(302, { location: '/ocsp' }).end());
     routes.set('/ocsp-307', (_q, r) => r.writeHead(307, { location: '/ocsp' }).end());
   });
@@ -42,7 +52,10 @@ describe('httpFetch', () => {
   });
 
   const failure = async (p: Promise<unknown>): Promise<RevocationFetchError> => {
-    const e = await p.then(() => undefined, (x: unknown) => x);
+    const e = await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(RevocationFetchError);
     return e as RevocationFetchError;
   };
@@ -52,7 +65,12 @@ describe('httpFetch', () => {
   });
 
   it('refuses other schemes than http and https, for good', async () => {
-    for (const url of ['file:///etc/passwd', 'ldap://ldap.example/cn=CA?certificateRevocationList', 'ftp://x/y.crl', 'not a url']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'ldap://ldap.example/cn=CA?certificateRevocationList',
+      'ftp://x/y.crl',
+      'not a url',
+    ]) {
       expect(await failure(httpFetch(url, get))).toMatchObject({ code: 'UNSUPPORTED_URL', permanent: true });
     }
     expect(await failure(httpFetch(`${base}/to-file`, get))).toMatchObject({ code: 'BAD_REDIRECT', permanent: true });
@@ -65,7 +83,10 @@ describe('httpFetch', () => {
 
   it('gives up after the time budget, as a transient failure', async () => {
     const started = Date.now();
-    expect(await failure(httpFetch(`${base}/hang`, { ...get, timeoutMs: 300 }))).toMatchObject({ code: 'TIMEOUT', permanent: false });
+    expect(await failure(httpFetch(`${base}/hang`, { ...get, timeoutMs: 300 }))).toMatchObject({
+      code: 'TIMEOUT',
+      permanent: false,
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -76,12 +97,18 @@ describe('httpFetch', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    expect(await failure(httpFetch(`http://127.0.0.1:${port}/x.crl`, get))).toMatchObject({ code: 'NETWORK_ERROR', permanent: false });
+    expect(await failure(httpFetch(`http://127.0.0.1:${port}/x.crl`, get))).toMatchObject({
+      code: 'NETWORK_ERROR',
+      permanent: false,
+    });
   });
 
   it('follows up to three redirects and no more', async () => {
     expect((await httpFetch(`${base}/hop1`, get)).length).toBe(5);
-    expect(await failure(httpFetch(`${base}/loop`, get))).toMatchObject({ code: 'TOO_MANY_REDIRECTS', permanent: true });
+    expect(await failure(httpFetch(`${base}/loop`, get))).toMatchObject({
+      code: 'TOO_MANY_REDIRECTS',
+      permanent: true,
+    });
   });
 
   it('POSTs OCSP requests and follows only redirects that keep the body', async () => {
@@ -89,6 +116,9 @@ describe('httpFetch', () => {
     const request = Uint8Array.from([0x30, 0x00]);
     expect(Buffer.from(await client.fetchOcsp(`${base}/ocsp`, request))).toEqual(Buffer.from(request));
     expect(Buffer.from(await client.fetchOcsp(`${base}/ocsp-307`, request))).toEqual(Buffer.from(request));
-    expect(await failure(client.fetchOcsp(`${base}/ocsp-moved`, request))).toMatchObject({ code: 'BAD_REDIRECT', permanent: true });
+    expect(await failure(client.fetchOcsp(`${base}/ocsp-moved`, request))).toMatchObject({
+      code: 'BAD_REDIRECT',
+      permanent: true,
+    });
   });
 });

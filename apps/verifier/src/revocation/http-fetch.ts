@@ -7,13 +7,7 @@ export const OCSP_MAX_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 3;
 
 export type FetchErrorCode =
-  | 'UNSUPPORTED_URL'
-  | 'TIMEOUT'
-  | 'NETWORK_ERROR'
-  | 'HTTP_STATUS'
-  | 'TOO_LARGE'
-  | 'TOO_MANY_REDIRECTS'
-  | 'BAD_REDIRECT';
+  'UNSUPPORTED_URL' | 'TIMEOUT' | 'NETWORK_ERROR' | 'HTTP_STATUS' | 'TOO_LARGE' | 'TOO_MANY_REDIRECTS' | 'BAD_REDIRECT';
 
 /**
  * A download that did not give a body. `permanent`: retrying soon cannot help (bad URL, too big,
@@ -53,7 +47,11 @@ function parseHttpUrl(raw: string, base?: URL): URL {
     throw new RevocationFetchError(base ? 'BAD_REDIRECT' : 'UNSUPPORTED_URL', `not a URL: ${raw.slice(0, 200)}`, true);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new RevocationFetchError(base ? 'BAD_REDIRECT' : 'UNSUPPORTED_URL', `only http and https are fetched, not ${u.protocol}`, true);
+    throw new RevocationFetchError(
+      base ? 'BAD_REDIRECT' : 'UNSUPPORTED_URL',
+      `only http and https are fetched, not ${u.protocol}`,
+      true,
+    );
   }
   return u;
 }
@@ -70,7 +68,8 @@ export async function httpFetch(url: string, spec: HttpFetchSpec): Promise<Uint8
   for (let redirects = 0; ; redirects++) {
     const answer = await exchange(target, spec, deadline);
     if (answer.kind === 'body') return answer.body;
-    if (redirects >= maxRedirects) throw new RevocationFetchError('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects from ${url}`, true);
+    if (redirects >= maxRedirects)
+      throw new RevocationFetchError('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects from ${url}`, true);
     if (spec.method === 'POST' && answer.status !== 307 && answer.status !== 308) {
       throw new RevocationFetchError('BAD_REDIRECT', `${answer.status} would turn the POST into a GET`, true);
     }
@@ -83,7 +82,10 @@ type Answer = { kind: 'body'; body: Uint8Array } | { kind: 'redirect'; status: n
 
 function exchange(target: URL, spec: HttpFetchSpec, deadline: number): Promise<Answer> {
   const left = deadline - Date.now();
-  if (left <= 0) return Promise.reject(new RevocationFetchError('TIMEOUT', `no answer within the time budget from ${target.origin}`, false));
+  if (left <= 0)
+    return Promise.reject(
+      new RevocationFetchError('TIMEOUT', `no answer within the time budget from ${target.origin}`, false),
+    );
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
     const fail = (e: RevocationFetchError) => {
@@ -109,17 +111,26 @@ function exchange(target: URL, spec: HttpFetchSpec, deadline: number): Promise<A
       }
       if (status < 200 || status > 299) {
         res.resume();
-        return fail(new RevocationFetchError('HTTP_STATUS', `${target.origin}${target.pathname} answered ${status}`, !TRANSIENT_STATUS.has(status)));
+        return fail(
+          new RevocationFetchError(
+            'HTTP_STATUS',
+            `${target.origin}${target.pathname} answered ${status}`,
+            !TRANSIENT_STATUS.has(status),
+          ),
+        );
       }
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > spec.maxBytes) {
-        return fail(new RevocationFetchError('TOO_LARGE', `declared ${declared} bytes, the budget is ${spec.maxBytes}`, true));
+        return fail(
+          new RevocationFetchError('TOO_LARGE', `declared ${declared} bytes, the budget is ${spec.maxBytes}`, true),
+        );
       }
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > spec.maxBytes) return fail(new RevocationFetchError('TOO_LARGE', `more than ${spec.maxBytes} bytes`, true));
+        if (size > spec.maxBytes)
+          return fail(new RevocationFetchError('TOO_LARGE', `more than ${spec.maxBytes} bytes`, true));
         chunks.push(chunk);
       });
       res.on('end', () => {
@@ -132,8 +143,16 @@ function exchange(target: URL, spec: HttpFetchSpec, deadline: number): Promise<A
       res.on('error', (e) => fail(new RevocationFetchError('NETWORK_ERROR', e.message, false)));
       res.on('aborted', () => fail(new RevocationFetchError('NETWORK_ERROR', 'the answer was cut short', false)));
     });
-    const timer = setTimeout(() => fail(new RevocationFetchError('TIMEOUT', `no complete answer within the time budget from ${target.origin}`, false)), left);
-    req.on('error', (e: NodeJS.ErrnoException) => fail(new RevocationFetchError('NETWORK_ERROR', `${target.origin}: ${e.code ?? e.message}`, false)));
+    const timer = setTimeout(
+      () =>
+        fail(
+          new RevocationFetchError('TIMEOUT', `no complete answer within the time budget from ${target.origin}`, false),
+        ),
+      left,
+    );
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      fail(new RevocationFetchError('NETWORK_ERROR', `${target.origin}: ${e.code ?? e.message}`, false)),
+    );
     req.end(spec.body ? Buffer.from(spec.body.buffer, spec.body.byteOffset, spec.body.byteLength) : undefined);
   });
 }
@@ -143,7 +162,12 @@ export class HttpRevocationClient {
   constructor(private readonly opts: { timeoutMs: number; crlMaxBytes?: number; ocspMaxBytes?: number }) {}
 
   fetchCrl(url: string): Promise<Uint8Array> {
-    return httpFetch(url, { method: 'GET', accept: 'application/pkix-crl, */*', maxBytes: this.opts.crlMaxBytes ?? CRL_MAX_BYTES, timeoutMs: this.opts.timeoutMs });
+    return httpFetch(url, {
+      method: 'GET',
+      accept: 'application/pkix-crl, */*',
+      maxBytes: this.opts.crlMaxBytes ?? CRL_MAX_BYTES,
+      timeoutMs: this.opts.timeoutMs,
+    });
   }
 
   fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array> {

@@ -25,7 +25,10 @@ class FetchTimeStamp implements RevocationChecker {
     const from = this.fetcher.fetches.length;
     const status = await this.inner.check(query);
     if (status.source === this.kind && !status.fetchedAt) {
-      const times = this.fetcher.fetches.slice(from).filter((f) => f.kind === this.kind).map((f) => f.fetchedAt.getTime());
+      const times = this.fetcher.fetches
+        .slice(from)
+        .filter((f) => f.kind === this.kind)
+        .map((f) => f.fetchedAt.getTime());
       if (times.length) status.fetchedAt = new Date(Math.min(...times));
     }
     return status;
@@ -33,7 +36,11 @@ class FetchTimeStamp implements RevocationChecker {
 }
 
 /** OCSP first (fresher, per certificate), then CRLs; unknown only when both are. */
-export function verifierRevocationChecker(fetcher: QueuedRevocationFetcher, trustAnchors: readonly Certificate[], clock: () => Date): RevocationChecker {
+export function verifierRevocationChecker(
+  fetcher: QueuedRevocationFetcher,
+  trustAnchors: readonly Certificate[],
+  clock: () => Date,
+): RevocationChecker {
   return new CombinedRevocationChecker([
     new FetchTimeStamp(new OcspRevocationChecker({ fetcher, clock }), fetcher, 'ocsp'),
     new FetchTimeStamp(new CrlRevocationChecker({ fetcher, trustAnchors }), fetcher, 'crl'),

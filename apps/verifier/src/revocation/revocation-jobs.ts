@@ -39,7 +39,13 @@ export class RevocationJobHandlers {
       this.logger.warn(`CRL from ${url} refused: ${code}`);
       throw new UnrecoverableError(`UNPARSABLE_CRL: ${code} from ${url}`);
     }
-    const stored = { url, der: crl.der, fetchedAt: this.clock(), thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate ?? null };
+    const stored = {
+      url,
+      der: crl.der,
+      fetchedAt: this.clock(),
+      thisUpdate: crl.thisUpdate,
+      nextUpdate: crl.nextUpdate ?? null,
+    };
     await this.cache.put(stored);
     return result(stored, false);
   }
@@ -62,6 +68,14 @@ export class RevocationJobHandlers {
   }
 }
 
-function result(c: { fetchedAt: Date; thisUpdate: Date; nextUpdate: Date | null }, fromCache: boolean): JobResults[JobName.FetchCrl] {
-  return { fetchedAt: c.fetchedAt.toISOString(), thisUpdate: c.thisUpdate.toISOString(), nextUpdate: c.nextUpdate?.toISOString() ?? null, fromCache };
+function result(
+  c: { fetchedAt: Date; thisUpdate: Date; nextUpdate: Date | null },
+  fromCache: boolean,
+): JobResults[JobName.FetchCrl] {
+  return {
+    fetchedAt: c.fetchedAt.toISOString(),
+    thisUpdate: c.thisUpdate.toISOString(),
+    nextUpdate: c.nextUpdate?.toISOString() ?? null,
+    fromCache,
+  };
 }

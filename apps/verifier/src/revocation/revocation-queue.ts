@@ -56,7 +56,11 @@ export class BullRevocationJobs extends RevocationJobs {
       // Read events from the stream's current end by id, not from "$" whenever the first XREAD
       // happens to run: a job finishing before that would otherwise go unnoticed.
       const last = (await connection.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
-      const events = new QueueEvents(QueueName.Revocation, { connection: eventsConnection, prefix: opts.prefix, lastEventId: last });
+      const events = new QueueEvents(QueueName.Revocation, {
+        connection: eventsConnection,
+        prefix: opts.prefix,
+        lastEventId: last,
+      });
       await events.waitUntilReady();
       return new BullRevocationJobs(opts, connection, eventsConnection, queue, events);
     } catch (e) {
@@ -73,7 +77,12 @@ export class BullRevocationJobs extends RevocationJobs {
 
   async fetchOcsp(url: string, request: Uint8Array, waitMs: number): Promise<JobResults[JobName.FetchOcsp]> {
     // OCSP requests carry a nonce: every one is its own job.
-    return this.run(JobName.FetchOcsp, { url, request: Buffer.from(request).toString('base64') }, `ocsp-${randomUUID()}`, waitMs);
+    return this.run(
+      JobName.FetchOcsp,
+      { url, request: Buffer.from(request).toString('base64') },
+      `ocsp-${randomUUID()}`,
+      waitMs,
+    );
   }
 
   async close(): Promise<void> {
@@ -84,7 +93,12 @@ export class BullRevocationJobs extends RevocationJobs {
     this.connection.disconnect();
   }
 
-  private async run<N extends RevocationJob>(name: N, data: JobPayloads[N], jobId: string, waitMs: number): Promise<JobResults[N]> {
+  private async run<N extends RevocationJob>(
+    name: N,
+    data: JobPayloads[N],
+    jobId: string,
+    waitMs: number,
+  ): Promise<JobResults[N]> {
     let timer: NodeJS.Timeout | undefined;
     let waiter!: (o: Outcome) => void;
     // Listen before adding: the job may be done before `add` returns.
@@ -106,7 +120,8 @@ export class BullRevocationJobs extends RevocationJobs {
       });
       const o = await outcome;
       if (o.ok) return o.value as JobResults[N];
-      if (o.reason === 'timeout') throw new RevocationUnavailableError('REVOCATION_FETCH_TIMEOUT', `${data.url}: no answer within ${waitMs} ms`);
+      if (o.reason === 'timeout')
+        throw new RevocationUnavailableError('REVOCATION_FETCH_TIMEOUT', `${data.url}: no answer within ${waitMs} ms`);
       throw new RevocationUnavailableError('REVOCATION_FETCH_FAILED', `${data.url}: ${o.reason}`);
     } finally {
       clearTimeout(timer);

@@ -11,7 +11,8 @@ const CKF_OS_LOCKING_OK = pkcs11js.CKF_OS_LOCKING_OK;
  * corrupts its heap (SIGSEGV, no JS error). Refuse to start rather than run that way.
  */
 export function assertOsLockingFlag(value: unknown = CKF_OS_LOCKING_OK): asserts value is 2 {
-  if (value !== 2) throw new Error(`pkcs11js.CKF_OS_LOCKING_OK is ${String(value)}, expected 2: check how pkcs11js is imported`);
+  if (value !== 2)
+    throw new Error(`pkcs11js.CKF_OS_LOCKING_OK is ${String(value)}, expected 2: check how pkcs11js is imported`);
 }
 
 /** C_Initialize and C_Finalize are per process: one open store per library path at a time. */
@@ -26,19 +27,28 @@ export interface LoadedModule {
 export function loadModule(modulePath: string): LoadedModule {
   assertOsLockingFlag();
   if (inUse.has(modulePath)) {
-    throw new KeyStoreError('MODULE_IN_USE', `${modulePath} is already initialised by another key store in this process`);
+    throw new KeyStoreError(
+      'MODULE_IN_USE',
+      `${modulePath} is already initialised by another key store in this process`,
+    );
   }
   let module: Module;
   try {
     module = Module.load(modulePath);
   } catch (e) {
-    throw new KeyStoreError('MODULE_LOAD_FAILED', `Cannot load PKCS#11 library ${modulePath}: ${(e as Error).message}`, { cause: e });
+    throw new KeyStoreError(
+      'MODULE_LOAD_FAILED',
+      `Cannot load PKCS#11 library ${modulePath}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   try {
     module.initialize({ flags: CKF_OS_LOCKING_OK });
   } catch (e) {
     safely(() => module.close());
-    throw new KeyStoreError('TOKEN_UNAVAILABLE', `C_Initialize failed for ${modulePath}: ${(e as Error).message}`, { cause: e });
+    throw new KeyStoreError('TOKEN_UNAVAILABLE', `C_Initialize failed for ${modulePath}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   inUse.add(modulePath);
   let released = false;

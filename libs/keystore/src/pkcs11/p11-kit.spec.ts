@@ -41,7 +41,12 @@ describe('Pkcs11KeyStore through p11-kit (token in another process)', () => {
   const signsAndVerifies = async () => {
     const data = randomBytes(100);
     const sig = await (await store.signer(key.ref)).sign(data);
-    return verify('sha256', data, createPublicKey({ key: Buffer.from(key.publicKeySpki), format: 'der', type: 'spki' }), sig);
+    return verify(
+      'sha256',
+      data,
+      createPublicKey({ key: Buffer.from(key.publicKeySpki), format: 'der', type: 'spki' }),
+      sig,
+    );
   };
 
   beforeAll(async () => {
@@ -52,7 +57,12 @@ describe('Pkcs11KeyStore through p11-kit (token in another process)', () => {
     await waitFor(socket, true);
     // The client module reads the address from the real environment.
     await setNativeEnv('P11_KIT_SERVER_ADDRESS', `unix:path=${socket}`);
-    store = await Pkcs11KeyStore.open({ modulePath: P11_KIT_CLIENT, tokenLabel: token.label, pin: token.pin, poolSize: 2 });
+    store = await Pkcs11KeyStore.open({
+      modulePath: P11_KIT_CLIENT,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 2,
+    });
     key = await store.generateKey({ label: 'remote', id: Buffer.from([7]), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
   });
 

@@ -21,8 +21,17 @@ describe('Pkcs11KeyStore on SoftHSM2', () => {
   beforeAll(async () => {
     // SoftHSM2 reads SOFTHSM2_CONF at C_Initialize: set (in the real environment) before the store opens.
     token = await createActiveTestToken();
-    store = await Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 4 });
-    rsa = await store.generateKey({ label: 'nguyen-van-a', id: Buffer.from([1, 2]), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
+    store = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 4,
+    });
+    rsa = await store.generateKey({
+      label: 'nguyen-van-a',
+      id: Buffer.from([1, 2]),
+      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+    });
     ec = await store.generateKey({ label: 'tran-thi-b', id: Buffer.from([3, 4]), algorithm: 'ECDSA-P256-SHA256' });
   });
 
@@ -53,20 +62,33 @@ describe('Pkcs11KeyStore on SoftHSM2', () => {
   });
 
   it('finds keys by id alone or by label alone, and not on another token', async () => {
-    expect((await store.findKey({ uri: `pkcs11:token=${token.label};id=%03%04` }))?.algorithm).toBe('ECDSA-P256-SHA256');
-    expect((await store.findKey({ uri: `pkcs11:token=${token.label};object=nguyen-van-a` }))?.publicKeySpki).toEqual(rsa.publicKeySpki);
+    expect((await store.findKey({ uri: `pkcs11:token=${token.label};id=%03%04` }))?.algorithm).toBe(
+      'ECDSA-P256-SHA256',
+    );
+    expect((await store.findKey({ uri: `pkcs11:token=${token.label};object=nguyen-van-a` }))?.publicKeySpki).toEqual(
+      rsa.publicKeySpki,
+    );
     expect(await store.findKey({ uri: `pkcs11:token=${token.label};id=%09` })).toBeUndefined();
     expect(await store.findKey({ uri: `pkcs11:token=other;id=%01%02` })).toBeUndefined();
-    await expect(store.signer({ uri: `pkcs11:token=${token.label};id=%09` })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    await expect(store.signer({ uri: `pkcs11:token=${token.label};id=%09` })).rejects.toMatchObject({
+      code: 'KEY_NOT_FOUND',
+    });
   });
 
   it('refuses a second key with an existing id', async () => {
-    await expect(store.generateKey({ label: 'x', id: Buffer.from([1, 2]), algorithm: 'ECDSA-P256-SHA256' })).rejects.toMatchObject({ code: 'KEY_EXISTS' });
+    await expect(
+      store.generateKey({ label: 'x', id: Buffer.from([1, 2]), algorithm: 'ECDSA-P256-SHA256' }),
+    ).rejects.toMatchObject({ code: 'KEY_EXISTS' });
   });
 
   it('generated keys are token objects: a new store finds them after reconnecting', async () => {
     await store.close();
-    store = await Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 4 });
+    store = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 4,
+    });
     expect((await store.findKey(ec.ref))?.publicKeySpki).toEqual(ec.publicKeySpki);
     expect(await store.isReady()).toBe(true);
   });
@@ -108,7 +130,13 @@ describe('Pkcs11KeyStore on SoftHSM2', () => {
   it('bounds the wait for a session with a typed timeout', async () => {
     const small = await (async () => {
       await store.close();
-      return Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 1, acquireTimeoutMs: 1 });
+      return Pkcs11KeyStore.open({
+        modulePath: token.modulePath,
+        tokenLabel: token.label,
+        pin: token.pin,
+        poolSize: 1,
+        acquireTimeoutMs: 1,
+      });
     })();
     store = small;
     const signer = await store.signer(rsa.ref);
@@ -121,22 +149,35 @@ describe('Pkcs11KeyStore on SoftHSM2', () => {
 
   it('refuses a wrong PIN and an unknown token label with typed errors', async () => {
     await store.close();
-    await expect(Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: '000000', poolSize: 1 })).rejects.toMatchObject({
+    await expect(
+      Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: '000000', poolSize: 1 }),
+    ).rejects.toMatchObject({
       code: 'PIN_INCORRECT',
     });
-    await expect(Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: 'no-such-token', pin: token.pin, poolSize: 1 })).rejects.toMatchObject({
+    await expect(
+      Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: 'no-such-token', pin: token.pin, poolSize: 1 }),
+    ).rejects.toMatchObject({
       code: 'TOKEN_NOT_FOUND',
     });
-    await expect(Pkcs11KeyStore.open({ modulePath: '/nonexistent/lib.so', tokenLabel: token.label, pin: token.pin, poolSize: 1 })).rejects.toMatchObject({
+    await expect(
+      Pkcs11KeyStore.open({ modulePath: '/nonexistent/lib.so', tokenLabel: token.label, pin: token.pin, poolSize: 1 }),
+    ).rejects.toMatchObject({
       code: 'MODULE_LOAD_FAILED',
     });
     // The failed attempts released the module: a good store opens again in this process.
-    store = await Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 });
+    store = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 2,
+    });
     expect(await store.isReady()).toBe(true);
   });
 
   it('allows one open store per module in a process, and reports a closed store', async () => {
-    await expect(Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 1 })).rejects.toMatchObject({
+    await expect(
+      Pkcs11KeyStore.open({ modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 1 }),
+    ).rejects.toMatchObject({
       code: 'MODULE_IN_USE',
     });
     const closed = store;

@@ -76,7 +76,8 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
   private connectedOnce = false;
 
   private constructor(private readonly opts: Pkcs11KeyStoreOptions) {
-    if (!Number.isInteger(opts.poolSize) || opts.poolSize < 1) throw new RangeError('poolSize must be a positive integer');
+    if (!Number.isInteger(opts.poolSize) || opts.poolSize < 1)
+      throw new RangeError('poolSize must be a positive integer');
     this.permits = new Semaphore(opts.poolSize);
     this.acquireTimeoutMs = opts.acquireTimeoutMs ?? 10_000;
   }
@@ -112,19 +113,37 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
   }
 
   async generateKey(opts: { label: string; id: Uint8Array; algorithm: SignatureAlgorithm }): Promise<KeyInfo> {
-    if (!opts.label || opts.id.length === 0) throw new KeyStoreError('INVALID_KEY_URI', 'A generated key needs a label and a non-empty id');
+    if (!opts.label || opts.id.length === 0)
+      throw new KeyStoreError('INVALID_KEY_URI', 'A generated key needs a label and a non-empty id');
     const id = Buffer.from(opts.id);
     return this.withSession(async (session, conn) => {
       if (this.lookup(conn, session, { token: this.opts.tokenLabel, id })) {
-        throw new KeyStoreError('KEY_EXISTS', `Token "${this.opts.tokenLabel}" already holds a key with id ${id.toString('hex')}`);
+        throw new KeyStoreError(
+          'KEY_EXISTS',
+          `Token "${this.opts.tokenLabel}" already holds a key with id ${id.toString('hex')}`,
+        );
       }
       const common = { token: true, label: opts.label, id };
       const priv = { ...common, sign: true, private: true, sensitive: true, extractable: false };
       const [mech, pub, prv] =
         opts.algorithm === 'RSASSA-PKCS1-v1_5-SHA256'
-          ? ['RSA_PKCS_KEY_PAIR_GEN', { ...common, keyType: KeyType.RSA, verify: true, modulusBits: 2048, publicExponent: Buffer.from([1, 0, 1]) }, { ...priv, keyType: KeyType.RSA }]
+          ? [
+              'RSA_PKCS_KEY_PAIR_GEN',
+              {
+                ...common,
+                keyType: KeyType.RSA,
+                verify: true,
+                modulusBits: 2048,
+                publicExponent: Buffer.from([1, 0, 1]),
+              },
+              { ...priv, keyType: KeyType.RSA },
+            ]
           : opts.algorithm === 'ECDSA-P256-SHA256'
-            ? ['EC_KEY_PAIR_GEN', { ...common, keyType: KeyType.EC, verify: true, paramsEC: P256_EC_PARAMS }, { ...priv, keyType: KeyType.EC }]
+            ? [
+                'EC_KEY_PAIR_GEN',
+                { ...common, keyType: KeyType.EC, verify: true, paramsEC: P256_EC_PARAMS },
+                { ...priv, keyType: KeyType.EC },
+              ]
             : unsupported(opts.algorithm);
       // Callback form: RSA-2048 generation takes ~200 ms, off the event loop.
       const pair = await new Promise<{ privateKey: PrivateKey }>((resolve, reject) =>
@@ -171,13 +190,18 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
       const input = rsa ? Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest]) : digest;
       const signer = session.createSign(rsa ? 'RSA_PKCS' : 'ECDSA', key.key);
       // Never the synchronous once(data): that runs C_Sign on the event loop.
-      const raw = await new Promise<Buffer>((resolve, reject) => signer.once(input, (err, sig) => (err ? reject(err) : resolve(sig))));
+      const raw = await new Promise<Buffer>((resolve, reject) =>
+        signer.once(input, (err, sig) => (err ? reject(err) : resolve(sig))),
+      );
       return rsa ? new Uint8Array(raw) : ecdsaRawToDer(raw);
     });
   }
 
   /** Lends one session of the current connection to `fn`, reconnecting first when needed. */
-  private async withSession<T>(fn: (session: Session, conn: Connection) => Promise<T>, timeoutMs = this.acquireTimeoutMs): Promise<T> {
+  private async withSession<T>(
+    fn: (session: Session, conn: Connection) => Promise<T>,
+    timeoutMs = this.acquireTimeoutMs,
+  ): Promise<T> {
     await this.permits.acquire(timeoutMs);
     let conn: Connection | undefined;
     try {
@@ -209,7 +233,11 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
     const message = (e as Error)?.message ?? String(e);
     if (UNAVAILABLE.test(message)) {
       conn.broken = true;
-      return new KeyStoreError('TOKEN_UNAVAILABLE', `Token "${this.opts.tokenLabel}" is unavailable (${message}); reconnecting on the next call`, { cause: e });
+      return new KeyStoreError(
+        'TOKEN_UNAVAILABLE',
+        `Token "${this.opts.tokenLabel}" is unavailable (${message}); reconnecting on the next call`,
+        { cause: e },
+      );
     }
     return new KeyStoreError('TOKEN_ERROR', `PKCS#11 operation failed: ${message}`, { cause: e });
   }
@@ -231,7 +259,11 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
         this.conn = this.connect();
       } catch (e) {
         if (this.connectedOnce && e instanceof KeyStoreError && e.code === 'TOKEN_NOT_FOUND') {
-          throw new KeyStoreError('TOKEN_UNAVAILABLE', `Token "${this.opts.tokenLabel}" is not present yet: ${e.message}`, { cause: e });
+          throw new KeyStoreError(
+            'TOKEN_UNAVAILABLE',
+            `Token "${this.opts.tokenLabel}" is not present yet: ${e.message}`,
+            { cause: e },
+          );
         }
         throw e;
       }
@@ -252,16 +284,25 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
       for (let i = 0; i < slots.length && !slot; i++) {
         if (slots.items(i).getToken().label === this.opts.tokenLabel) slot = slots.items(i);
       }
-      if (!slot) throw new KeyStoreError('TOKEN_NOT_FOUND', `No token labelled "${this.opts.tokenLabel}" in ${this.opts.modulePath}`);
+      if (!slot)
+        throw new KeyStoreError(
+          'TOKEN_NOT_FOUND',
+          `No token labelled "${this.opts.tokenLabel}" in ${this.opts.modulePath}`,
+        );
       const all: Session[] = [];
-      for (let i = 0; i < this.opts.poolSize; i++) all.push(slot.open(SessionFlag.SERIAL_SESSION | SessionFlag.RW_SESSION));
+      for (let i = 0; i < this.opts.poolSize; i++)
+        all.push(slot.open(SessionFlag.SERIAL_SESSION | SessionFlag.RW_SESSION));
       this.login(all[0]);
       const keys = this.loadKeys(all[0]);
       return { loaded, all, free: [...all], keys, inflight: 0, idle: [], broken: false };
     } catch (e) {
       loaded.release();
       if (e instanceof KeyStoreError) throw e;
-      throw new KeyStoreError('TOKEN_UNAVAILABLE', `Cannot open token "${this.opts.tokenLabel}": ${(e as Error).message}`, { cause: e });
+      throw new KeyStoreError(
+        'TOKEN_UNAVAILABLE',
+        `Cannot open token "${this.opts.tokenLabel}": ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
 
@@ -276,7 +317,10 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
         throw (this.fatal = new KeyStoreError('PIN_INCORRECT', `The token "${this.opts.tokenLabel}" refused the PIN`));
       }
       if (/CKR_PIN_LOCKED|CKR_PIN_EXPIRED/.test(message)) {
-        throw (this.fatal = new KeyStoreError('PIN_LOCKED', `The user PIN of token "${this.opts.tokenLabel}" is locked or expired`));
+        throw (this.fatal = new KeyStoreError(
+          'PIN_LOCKED',
+          `The user PIN of token "${this.opts.tokenLabel}" is locked or expired`,
+        ));
       }
       throw e;
     }
@@ -294,17 +338,33 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
 
   /** Algorithm and SPKI of a private key; undefined for keys this store cannot sign with. */
   private describe(session: Session, key: PrivateKey): CachedKey | undefined {
-    const a = key.getAttribute({ id: null, label: null, keyType: null }) as { id: Buffer; label: string; keyType: number };
+    const a = key.getAttribute({ id: null, label: null, keyType: null }) as {
+      id: Buffer;
+      label: string;
+      keyType: number;
+    };
     const id = Buffer.from(a.id ?? []);
     if (a.keyType === KeyType.RSA) {
-      const pub = key.getAttribute({ modulus: null, publicExponent: null }) as { modulus: Buffer; publicExponent: Buffer };
-      return { id, label: a.label, key, algorithm: 'RSASSA-PKCS1-v1_5-SHA256', spki: rsaSpki(pub.modulus, pub.publicExponent) };
+      const pub = key.getAttribute({ modulus: null, publicExponent: null }) as {
+        modulus: Buffer;
+        publicExponent: Buffer;
+      };
+      return {
+        id,
+        label: a.label,
+        key,
+        algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+        spki: rsaSpki(pub.modulus, pub.publicExponent),
+      };
     }
     if (a.keyType === KeyType.EC && id.length > 0) {
       // A private EC key does not carry its point: read it from the public key of the same id.
       const pubs = session.find({ class: ObjectClass.PUBLIC_KEY, id });
       if (pubs.length === 0) return undefined;
-      const pub = (pubs.items(0) as SessionObject).getAttribute({ paramsEC: null, pointEC: null }) as Record<string, Buffer | undefined>;
+      const pub = (pubs.items(0) as SessionObject).getAttribute({ paramsEC: null, pointEC: null }) as Record<
+        string,
+        Buffer | undefined
+      >;
       // graphene names CKA_EC_PARAMS back as paramsECDSA (the same attribute type).
       const params = pub.paramsEC ?? pub.paramsECDSA;
       if (!params || !pub.pointEC || !Buffer.from(params).equals(P256_EC_PARAMS)) return undefined;

@@ -54,7 +54,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       out.flags.add(name);
     } else if (VALUE_OPTIONS.has(name)) {
       const value = inline ?? rest[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith('--')))
+        throw new UsageError(`--${name} needs a value`);
       if (out.values.has(name)) throw new UsageError(`--${name} given twice`);
       out.values.set(name, value);
     } else if (LIST_OPTIONS.has(name)) {
@@ -70,28 +71,40 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
 export function parseTime(value: string | undefined, fallback: Date): Date {
   if (value === undefined) return fallback;
-  const d = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--at must be an ISO-8601 date or time, e.g. 2026-03-01T08:00:00Z (got "${value}")`);
+  const d = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value)
+    ? new Date(value)
+    : new Date(NaN);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(`--at must be an ISO-8601 date or time, e.g. 2026-03-01T08:00:00Z (got "${value}")`);
   return d;
 }
 
 export function parsePurpose(value: string | undefined): string {
   if (value === undefined) return 'documentSigning';
-  if (['any', 'documentSigning', 'serverAuth', 'clientAuth'].includes(value) || /^[0-2](\.(0|[1-9]\d{0,9})){1,30}$/.test(value)) return value;
+  if (
+    ['any', 'documentSigning', 'serverAuth', 'clientAuth'].includes(value) ||
+    /^[0-2](\.(0|[1-9]\d{0,9})){1,30}$/.test(value)
+  )
+    return value;
   throw new UsageError(`--purpose must be any, documentSigning, serverAuth, clientAuth or an EKU OID (got "${value}")`);
 }
 
 export function parseKeyUsage(value: string | undefined): KeyUsage[] | undefined {
   if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !(KEY_USAGE_BITS as readonly string[]).includes(n));
-  if (names.length === 0 || bad.length) throw new UsageError(`--key-usage: unknown ${bad.join(', ') || 'empty list'}; use ${KEY_USAGE_BITS.join(',')}`);
+  if (names.length === 0 || bad.length)
+    throw new UsageError(`--key-usage: unknown ${bad.join(', ') || 'empty list'}; use ${KEY_USAGE_BITS.join(',')}`);
   return names as KeyUsage[];
 }
 
 export function parseMaxDepth(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(value) || Number(value) < 1) throw new UsageError(`--max-depth must be a positive integer (got "${value}")`);
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1)
+    throw new UsageError(`--max-depth must be a positive integer (got "${value}")`);
   return Number(value);
 }
 

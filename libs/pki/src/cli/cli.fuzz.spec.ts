@@ -14,23 +14,52 @@ describe('CLI input readers under mutated input', () => {
 
   beforeAll(async () => {
     const ca = await DevCa.createRoot({ commonName: 'Fuzz CLI CA' });
-    certDer = (await ca.issue({ subject: { CN: 'Fuzz' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person' })).der;
+    certDer = (
+      await ca.issue({ subject: { CN: 'Fuzz' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person' })
+    ).der;
     crlDer = await ca.issueCrl({ thisUpdate: new Date() });
   });
 
   it('reads certificates and CRLs (DER or PEM) or fails with an InputError', () => {
     const pemOf = (label: string) => (b: Uint8Array) => new Uint8Array(Buffer.from(toPem(label, b)));
     fc.assert(
-      fc.property(fc.oneof(mutated(certDer), mutated(certDer).map(pemOf('CERTIFICATE')), mutated(new Uint8Array(Buffer.from(toPem('CERTIFICATE', certDer))))), (bytes) =>
-        onlyInputErrors(() => certificatesFromBytes('x.pem', bytes)),
+      fc.property(
+        fc.oneof(
+          mutated(certDer),
+          mutated(certDer).map(pemOf('CERTIFICATE')),
+          mutated(new Uint8Array(Buffer.from(toPem('CERTIFICATE', certDer)))),
+        ),
+        (bytes) => onlyInputErrors(() => certificatesFromBytes('x.pem', bytes)),
       ),
       { numRuns: 400, seed: 5280 },
     );
-    fc.assert(fc.property(fc.oneof(mutated(crlDer), mutated(crlDer).map(pemOf('X509 CRL'))), (bytes) => onlyInputErrors(() => crlsFromBytes('x.crl', bytes))), { numRuns: 200, seed: 9 });
+    fc.assert(
+      fc.property(fc.oneof(mutated(crlDer), mutated(crlDer).map(pemOf('X509 CRL'))), (bytes) =>
+        onlyInputErrors(() => crlsFromBytes('x.crl', bytes)),
+      ),
+      { numRuns: 200, seed: 9 },
+    );
   });
 
   it('parses any argument list or refuses it as bad usage; main always answers 0, 1 or 2', async () => {
-    const word = fc.oneof(fc.constantFrom('validate-chain', 'verify', '--anchor', '--crl', '--at', '--json', '--lang', 'vi', '--purpose', '--max-depth', '--key-usage', '--x', '-'), fc.string({ maxLength: 12 }));
+    const word = fc.oneof(
+      fc.constantFrom(
+        'validate-chain',
+        'verify',
+        '--anchor',
+        '--crl',
+        '--at',
+        '--json',
+        '--lang',
+        'vi',
+        '--purpose',
+        '--max-depth',
+        '--key-usage',
+        '--x',
+        '-',
+      ),
+      fc.string({ maxLength: 12 }),
+    );
     fc.assert(
       fc.property(fc.array(word, { maxLength: 10 }), (argv) => {
         try {
@@ -41,7 +70,12 @@ describe('CLI input readers under mutated input', () => {
       }),
       { numRuns: 500, seed: 2 },
     );
-    const io = { stdout: () => undefined, stderr: () => undefined, readFile: () => new Uint8Array(0), now: () => new Date() };
+    const io = {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      readFile: () => new Uint8Array(0),
+      now: () => new Date(),
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(word, { maxLength: 8 }), async (argv) => {
         expect([0, 1, 2]).toContain(await main(argv, io));

@@ -21,7 +21,12 @@ describe('kyso command line', () => {
   async function kyso(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
-    const io = { ...nodeIo(), stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), now: () => now };
+    const io = {
+      ...nodeIo(),
+      stdout: (t: string) => void (out += t),
+      stderr: (t: string) => void (err += t),
+      now: () => now,
+    };
     const code = await main(argv, io);
     return { code, out, err };
   }
@@ -39,7 +44,8 @@ describe('kyso command line', () => {
 
   beforeAll(async () => {
     const cas = await scenarioCas({ now });
-    for (const kind of ['valid', 'expired', 'revokedBefore', 'revokedAfter', 'wrongKeyUsage'] as const) scenarios.set(kind, await faultScenario(kind, { ...cas, now }));
+    for (const kind of ['valid', 'expired', 'revokedBefore', 'revokedAfter', 'wrongKeyUsage'] as const)
+      scenarios.set(kind, await faultScenario(kind, { ...cas, now }));
   });
 
   it('validates a chain: exit 0, the indication, the chain and the reasons', async () => {
@@ -49,7 +55,9 @@ describe('kyso command line', () => {
     expect(r.out).toContain('Result: VALID');
     expect(r.out).toContain('Indication: TOTAL-PASSED');
     expect(r.out).toMatch(/\[0\] CN=Nguyễn Văn An[\s\S]*\[2\] CN=Kyso Scenario Root, O=Kyso, C=VN \(trust anchor\)/);
-    const json = JSON.parse((await kyso('validate-chain', f.leafDer, '--anchor', f.root, '--intermediate', f.sub, '--json')).out);
+    const json = JSON.parse(
+      (await kyso('validate-chain', f.leafDer, '--anchor', f.root, '--intermediate', f.sub, '--json')).out,
+    );
     expect(json).toMatchObject({ valid: true, indication: 'TOTAL-PASSED', purpose: 'documentSigning' });
     expect(json.chain).toHaveLength(3);
     // The leaf file may carry the chain (PEM bundle).
@@ -68,32 +76,111 @@ describe('kyso command line', () => {
     expect(vi.out).toContain('Kết quả: KHÔNG HỢP LỆ');
     expect(vi.out).toContain('Chứng thư số đã hết hạn');
     // The same chain was fine a few days earlier.
-    expect((await kyso('validate-chain', e.leaf, '--anchor', e.root, '--intermediate', e.sub, '--at', new Date(now.getTime() - 5 * 86400_000).toISOString())).code).toBe(0);
+    expect(
+      (
+        await kyso(
+          'validate-chain',
+          e.leaf,
+          '--anchor',
+          e.root,
+          '--intermediate',
+          e.sub,
+          '--at',
+          new Date(now.getTime() - 5 * 86400_000).toISOString(),
+        )
+      ).code,
+    ).toBe(0);
 
     const v = files('valid');
     expect((await kyso('validate-chain', v.leaf, '--anchor', v.root)).out).toContain('NO_CERTIFICATE_CHAIN_FOUND');
-    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--purpose', 'serverAuth')).code).toBe(1);
-    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--purpose', 'any', '--max-depth', '2')).code).toBe(1);
+    expect(
+      (await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--purpose', 'serverAuth'))
+        .code,
+    ).toBe(1);
+    expect(
+      (
+        await kyso(
+          'validate-chain',
+          v.leaf,
+          '--anchor',
+          v.root,
+          '--intermediate',
+          v.sub,
+          '--purpose',
+          'any',
+          '--max-depth',
+          '2',
+        )
+      ).code,
+    ).toBe(1);
     const w = files('wrongKeyUsage');
-    expect((await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any')).code).toBe(0);
-    expect((await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any', '--key-usage', 'digitalSignature,nonRepudiation')).code).toBe(1);
+    expect(
+      (await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any')).code,
+    ).toBe(0);
+    expect(
+      (
+        await kyso(
+          'validate-chain',
+          w.leaf,
+          '--anchor',
+          w.root,
+          '--intermediate',
+          w.sub,
+          '--purpose',
+          'any',
+          '--key-usage',
+          'digitalSignature,nonRepudiation',
+        )
+      ).code,
+    ).toBe(1);
   });
 
   it('checks revocation of the leaf and intermediates against --crl, as of --at', async () => {
     const rb = files('revokedBefore');
-    const revoked = await kyso('validate-chain', rb.leaf, '--anchor', rb.root, '--intermediate', rb.sub, '--crl', rb.crls, '--json');
+    const revoked = await kyso(
+      'validate-chain',
+      rb.leaf,
+      '--anchor',
+      rb.root,
+      '--intermediate',
+      rb.sub,
+      '--crl',
+      rb.crls,
+      '--json',
+    );
     expect(revoked.code).toBe(1);
-    expect(JSON.parse(revoked.out)).toMatchObject({ valid: false, subIndication: expect.stringMatching(/^REVOKED/), revocation: { checked: true, status: [{ status: 'revoked', reason: 'keyCompromise' }, { status: 'good' }] } });
+    expect(JSON.parse(revoked.out)).toMatchObject({
+      valid: false,
+      subIndication: expect.stringMatching(/^REVOKED/),
+      revocation: { checked: true, status: [{ status: 'revoked', reason: 'keyCompromise' }, { status: 'good' }] },
+    });
     const ra = files('revokedAfter');
     const at = scenarios.get('revokedAfter')!.validationTime.toISOString();
-    expect((await kyso('validate-chain', ra.leaf, '--anchor', ra.root, '--intermediate', ra.sub, '--crl', ra.crls, '--at', at)).code).toBe(0);
+    expect(
+      (
+        await kyso(
+          'validate-chain',
+          ra.leaf,
+          '--anchor',
+          ra.root,
+          '--intermediate',
+          ra.sub,
+          '--crl',
+          ra.crls,
+          '--at',
+          at,
+        )
+      ).code,
+    ).toBe(0);
     const v = files('valid');
     const good = await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--crl', v.crls);
     expect(good.code).toBe(0);
     expect(good.out).toContain('Revocation: checked');
     // Required: without the root's CRL the subordinate's status is unknown.
     const onlySub = file('only-sub.pem', toPem('X509 CRL', scenarios.get('valid')!.crls[0]));
-    expect((await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--crl', onlySub)).code).toBe(1);
+    expect(
+      (await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--crl', onlySub)).code,
+    ).toBe(1);
   });
 
   it('refuses bad usage and unreadable input with exit 2 and a clear message', async () => {
@@ -105,12 +192,24 @@ describe('kyso command line', () => {
       [['validate-chain', '--anchor', v.root], /exactly one LEAF/],
       [['validate-chain', v.leaf, '--anchor', v.root, '--at', 'yesterday'], /--at must be an ISO-8601/],
       [['validate-chain', v.leaf, '--anchor', v.root, '--purpose', 'fun'], /--purpose must be/],
-      [['validate-chain', v.leaf, '--anchor', v.root, '--key-usage', 'signEverything'], /--key-usage: unknown signEverything/],
-      [['validate-chain', v.leaf, '--anchor', v.root, '--max-depth', '-1'], /--max-depth needs a value|--max-depth must be/],
+      [
+        ['validate-chain', v.leaf, '--anchor', v.root, '--key-usage', 'signEverything'],
+        /--key-usage: unknown signEverything/,
+      ],
+      [
+        ['validate-chain', v.leaf, '--anchor', v.root, '--max-depth', '-1'],
+        /--max-depth needs a value|--max-depth must be/,
+      ],
       [['validate-chain', v.leaf, '--anchor', v.root, '--colour'], /Unknown option --colour/],
       [['validate-chain', join(dir, 'missing.pem'), '--anchor', v.root], /missing.pem: cannot read \(ENOENT\)/],
-      [['validate-chain', file('junk.pem', 'hello'), '--anchor', v.root], /junk.pem: not a readable certificate \(NOT_DER_OR_PEM/],
-      [['validate-chain', file('trunc.der', scenarios.get('valid')!.leaf.der.subarray(0, 100)), '--anchor', v.root], /trunc.der: not a readable certificate/],
+      [
+        ['validate-chain', file('junk.pem', 'hello'), '--anchor', v.root],
+        /junk.pem: not a readable certificate \(NOT_DER_OR_PEM/,
+      ],
+      [
+        ['validate-chain', file('trunc.der', scenarios.get('valid')!.leaf.der.subarray(0, 100)), '--anchor', v.root],
+        /trunc.der: not a readable certificate/,
+      ],
       [['validate-chain', v.leaf, '--anchor', v.root, '--crl', v.leaf], /not a readable CRL/],
       [['verify', v.leaf, '--anchor', v.root], /not a readable PDF/],
       [['verify', file('empty.pdf', ''), '--anchor', v.root], /the file is empty/],
@@ -126,7 +225,13 @@ describe('kyso command line', () => {
     const s = scenarios.get('valid')!;
     const { key, cert } = await issuePerson(s.sub, { CN: 'Trần Văn Ký', O: 'Sở Nội vụ', C: 'VN' });
     const sample = readFileSync(join(__dirname, '../../../../docs/samples/cong-van.pdf'));
-    const signed = await signPdf(sample, { signer: key.signer, certificate: cert, chain: [s.sub.certificate], signingTime: now, reason: 'Phê duyệt' });
+    const signed = await signPdf(sample, {
+      signer: key.signer,
+      certificate: cert,
+      chain: [s.sub.certificate],
+      signingTime: now,
+      reason: 'Phê duyệt',
+    });
     const root = file('pdf-root.pem', s.root.certificate.toPem());
     const ok = await kyso('verify', file('signed.pdf', signed), '--anchor', root);
     expect(ok).toMatchObject({ code: 0 });
@@ -144,19 +249,39 @@ describe('kyso command line', () => {
     const s = scenarios.get('valid')!;
     const sample = readFileSync(join(__dirname, '../../../../docs/samples/cong-van.pdf'));
     const signedBy = async (CN: string) => {
-      const { key, cert } = await issuePerson(s.sub, { CN, C: 'VN' }, { notBefore: new Date(now.getTime() - 3600_000) });
-      return { cert, pdf: await signPdf(sample, { signer: key.signer, certificate: cert, chain: [s.sub.certificate], signingTime: now }) };
+      const { key, cert } = await issuePerson(
+        s.sub,
+        { CN, C: 'VN' },
+        { notBefore: new Date(now.getTime() - 3600_000) },
+      );
+      return {
+        cert,
+        pdf: await signPdf(sample, {
+          signer: key.signer,
+          certificate: cert,
+          chain: [s.sub.certificate],
+          signingTime: now,
+        }),
+      };
     };
     const good = await signedBy('Còn hiệu lực');
     const revoked = await signedBy('Đã thu hồi');
     s.sub.revoke(revoked.cert, { revocationDate: new Date(now.getTime() - 60_000), reason: 'keyCompromise' });
     const before = new Date(now.getTime() - 120_000);
-    const crls = file('pdf-crls.pem', [await s.root.issueCrl({ thisUpdate: before }), await s.sub.issueCrl({ thisUpdate: before })].map((c) => toPem('X509 CRL', c)).join(''));
+    const crls = file(
+      'pdf-crls.pem',
+      [await s.root.issueCrl({ thisUpdate: before }), await s.sub.issueCrl({ thisUpdate: before })]
+        .map((c) => toPem('X509 CRL', c))
+        .join(''),
+    );
     const root = file('pdf-crl-root.pem', s.root.certificate.toPem());
     expect((await kyso('verify', file('good.pdf', good.pdf), '--anchor', root, '--crl', crls)).code).toBe(0);
     const r = await kyso('verify', file('revoked.pdf', revoked.pdf), '--anchor', root, '--crl', crls, '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    expect(JSON.parse(r.out).signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+    });
     const onlyRoot = file('pdf-root-crl.pem', toPem('X509 CRL', await s.root.issueCrl({ thisUpdate: before })));
     const unknown = await kyso('verify', join(dir, 'good.pdf'), '--anchor', root, '--crl', onlyRoot, '--json');
     expect(unknown.code).toBe(1);
@@ -166,7 +291,10 @@ describe('kyso command line', () => {
   it('has a launcher that runs the built CLI, or says to build it', async () => {
     const launcher = join(__dirname, '../../../../bin/kyso.js');
     const built = existsSync(join(__dirname, '../../../../dist/libs/pki/src/cli/main.js'));
-    const r = await run('node', [launcher]).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    const r = await run('node', [launcher]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(built ? /Usage:/ : /run `npm run build` first/);
   });

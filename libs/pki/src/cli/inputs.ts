@@ -37,7 +37,8 @@ function parsed<T>(path: string, what: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    if (e instanceof PkiFormatError) throw new InputError(e.code, `${path}: not a readable ${what} (${e.code}: ${e.message})`);
+    if (e instanceof PkiFormatError)
+      throw new InputError(e.code, `${path}: not a readable ${what} (${e.code}: ${e.message})`);
     throw new InputError('INPUT_MALFORMED', `${path}: not a readable ${what}`);
   }
 }

@@ -24,19 +24,34 @@ export async function validateChainCommand(args: ParsedArgs, io: CommandIo, lang
   // A leaf file may carry its chain after it (PEM bundle): the rest count as intermediates.
   const [leaf, ...bundled] = readCertificates(io, args.positional[0]);
   const trustAnchors = anchorsFiles.flatMap((f) => readCertificates(io, f));
-  const intermediates: Certificate[] = [...bundled, ...(args.lists.get('intermediate') ?? []).flatMap((f) => readCertificates(io, f))];
+  const intermediates: Certificate[] = [
+    ...bundled,
+    ...(args.lists.get('intermediate') ?? []).flatMap((f) => readCertificates(io, f)),
+  ];
   const crlFiles = args.lists.get('crl') ?? [];
   const crls = crlFiles.flatMap((f) => readCrls(io, f));
 
   const base = { leaf, intermediates, trustAnchors, validationTime, purpose, keyUsage, maxDepth };
-  const result = crlFiles.length ? await validatePath({ ...base, revocation: { checker: crlChecker(crls, intermediates), required: true } }) : validatePath(base);
+  const result = crlFiles.length
+    ? await validatePath({ ...base, revocation: { checker: crlChecker(crls, intermediates), required: true } })
+    : validatePath(base);
   const chain = chainEntries(result.chain, trustAnchors);
   if (args.flags.has('json')) {
     const revocation = {
       checked: result.revocation.checked,
-      status: result.revocation.status.map((s) => ({ status: s.status, source: s.source, revocationTime: s.revocationTime?.toISOString(), reason: s.reason, thisUpdate: s.thisUpdate?.toISOString(), nextUpdate: s.nextUpdate?.toISOString(), problems: s.problems })),
+      status: result.revocation.status.map((s) => ({
+        status: s.status,
+        source: s.source,
+        revocationTime: s.revocationTime?.toISOString(),
+        reason: s.reason,
+        thisUpdate: s.thisUpdate?.toISOString(),
+        nextUpdate: s.nextUpdate?.toISOString(),
+        problems: s.problems,
+      })),
     };
-    io.stdout(`${JSON.stringify({ valid: result.valid, indication: result.indication, subIndication: result.subIndication ?? null, validationTime: validationTime.toISOString(), purpose, chain, revocation, reasons: result.reasons }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ valid: result.valid, indication: result.indication, subIndication: result.subIndication ?? null, validationTime: validationTime.toISOString(), purpose, chain, revocation, reasons: result.reasons }, null, 2)}\n`,
+    );
   } else {
     const lines = [
       `${label(lang, 'result')}: ${result.valid ? label(lang, 'valid') : label(lang, 'invalid')}`,

@@ -25,17 +25,24 @@ export async function verifyCommand(args: ParsedArgs, io: CommandIo, lang: Lang)
   try {
     report = await verifyPdf(pdf, { trustAnchors, intermediates, validationTime, revocationChecker });
   } catch (e) {
-    if (e instanceof PdfFormatError) throw new InputError(e.code, `${args.positional[0]}: not a readable PDF (${e.code}: ${e.message})`);
+    if (e instanceof PdfFormatError)
+      throw new InputError(e.code, `${args.positional[0]}: not a readable PDF (${e.code}: ${e.message})`);
     throw e;
   }
   if (args.flags.has('json')) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    const lines = [`${label(lang, 'conclusion')}: ${report.conclusion}`, `${label(lang, 'at')}: ${report.validationTime}`, `${label(lang, 'signatures')}: ${report.signatureCount}`];
+    const lines = [
+      `${label(lang, 'conclusion')}: ${report.conclusion}`,
+      `${label(lang, 'at')}: ${report.validationTime}`,
+      `${label(lang, 'signatures')}: ${report.signatureCount}`,
+    ];
     report.signatures.forEach((s, i) => {
       lines.push(
         `\n#${i + 1} ${s.fieldName ?? s.id}: ${indicationLine(s.indication, s.subIndication)}`,
         `${label(lang, 'signer')}: ${[s.signer.name, s.signer.title, s.signer.organisation].filter(Boolean).join(', ') || '?'}`,
-        ...(s.modifications.changedAfterSigning ? [`(${label(lang, 'modified')}${s.modifications.allowed === false ? '!' : ''})`] : []),
+        ...(s.modifications.changedAfterSigning
+          ? [`(${label(lang, 'modified')}${s.modifications.allowed === false ? '!' : ''})`]
+          : []),
         `${label(lang, 'chain')}:`,
         ...chainLines(lang, s.chain),
         `${label(lang, 'reasons')}:`,

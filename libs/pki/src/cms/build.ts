@@ -72,7 +72,10 @@ export async function buildSignedData(opts: BuildSignedDataOptions): Promise<Uin
     smallInteger(1),
     setOf([SHA256_ALG]),
     seq(oid(opts.contentType ?? CMS_OID.data)), // detached: no eContent
-    setOf(unique.map((c) => c.der), TAG.context(0)), // original DER of each certificate, DER-sorted
+    setOf(
+      unique.map((c) => c.der),
+      TAG.context(0),
+    ), // original DER of each certificate, DER-sorted
     setOf([signerInfo]),
   );
   return seq(oid(CMS_OID.signedData), der(TAG.context(0), signedData));

@@ -40,27 +40,57 @@ describe('CMS SignedData', () => {
     return { key, cert, cms };
   }
 
-  it.each(['RSASSA-PKCS1-v1_5-SHA256', 'ECDSA-P256-SHA256'] as const)('builds a detached %s SignedData that openssl cms -verify accepts', async (alg) => {
-    const { cms, cert } = await signed(alg);
-    const out = execFileSync(
-      'openssl',
-      ['cms', '-verify', '-binary', '-inform', 'DER', '-in', write(`${alg}.p7s`, cms), '-content', write(`${alg}.bin`, Buffer.concat(content)),
-        '-CAfile', write('root.pem', root.certificate.toPem()), '-purpose', 'any', '-out', '/dev/null'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    expect(out).toBe('');
-    const r = verifySignedData(cms, content);
-    expect(r).toMatchObject({ formatOk: true, digestAlgorithm: 'SHA-256', messageDigestMatches: true, signatureValid: true, signingCertificateV2Matches: true, problems: [] });
-    expect(r.signatureAlgorithm).toBe(alg === 'ECDSA-P256-SHA256' ? 'ECDSA-SHA256' : 'RSASSA-PKCS1-v1_5-SHA256');
-    expect(r.signerCertificate?.sha256Hex).toBe(cert.sha256Hex);
-    expect(r.certificates).toHaveLength(2);
-    expect(r.claimedSigningTime).toBeUndefined();
-  });
+  it.each(['RSASSA-PKCS1-v1_5-SHA256', 'ECDSA-P256-SHA256'] as const)(
+    'builds a detached %s SignedData that openssl cms -verify accepts',
+    async (alg) => {
+      const { cms, cert } = await signed(alg);
+      const out = execFileSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          write(`${alg}.p7s`, cms),
+          '-content',
+          write(`${alg}.bin`, Buffer.concat(content)),
+          '-CAfile',
+          write('root.pem', root.certificate.toPem()),
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      expect(out).toBe('');
+      const r = verifySignedData(cms, content);
+      expect(r).toMatchObject({
+        formatOk: true,
+        digestAlgorithm: 'SHA-256',
+        messageDigestMatches: true,
+        signatureValid: true,
+        signingCertificateV2Matches: true,
+        problems: [],
+      });
+      expect(r.signatureAlgorithm).toBe(alg === 'ECDSA-P256-SHA256' ? 'ECDSA-SHA256' : 'RSASSA-PKCS1-v1_5-SHA256');
+      expect(r.signerCertificate?.sha256Hex).toBe(cert.sha256Hex);
+      expect(r.certificates).toHaveLength(2);
+      expect(r.claimedSigningTime).toBeUndefined();
+    },
+  );
 
   it('shows the signed attributes openssl expects, and signing-time only when asked', async () => {
     const { cms } = await signed('ECDSA-P256-SHA256', { includeSigningTimeAttribute: true });
-    const text = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', write('attrs.p7s', cms)], { encoding: 'utf8' });
-    for (const name of ['contentType', 'messageDigest', 'signingTime', 'id-smime-aa-signingCertificateV2']) expect(text).toContain(name);
+    const text = execFileSync(
+      'openssl',
+      ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', write('attrs.p7s', cms)],
+      { encoding: 'utf8' },
+    );
+    for (const name of ['contentType', 'messageDigest', 'signingTime', 'id-smime-aa-signingCertificateV2'])
+      expect(text).toContain(name);
     expect(verifySignedData(cms, content).claimedSigningTime?.toISOString()).toBe('2025-03-04T05:06:07.000Z');
     const parsed = parseSignedData(cms);
     expect(parsed.signerInfos[0].signedAttributes.map((a) => a.type)).toHaveLength(4);
@@ -70,23 +100,47 @@ describe('CMS SignedData', () => {
     const { cms } = await signed('RSASSA-PKCS1-v1_5-SHA256');
     const changed = [content[0], Buffer.from(content[1])];
     changed[1][3] ^= 1;
-    expect(verifySignedData(cms, changed)).toMatchObject({ formatOk: true, messageDigestMatches: false, signatureValid: true, problems: ['MESSAGE_DIGEST_MISMATCH'] });
+    expect(verifySignedData(cms, changed)).toMatchObject({
+      formatOk: true,
+      messageDigestMatches: false,
+      signatureValid: true,
+      problems: ['MESSAGE_DIGEST_MISMATCH'],
+    });
     const badSig = new Uint8Array(cms);
     badSig[badSig.length - 10] ^= 1; // the signature value is the last element
-    expect(verifySignedData(badSig, content)).toMatchObject({ formatOk: true, messageDigestMatches: true, signatureValid: false, problems: ['SIGNATURE_INVALID'] });
+    expect(verifySignedData(badSig, content)).toMatchObject({
+      formatOk: true,
+      messageDigestMatches: true,
+      signatureValid: false,
+      problems: ['SIGNATURE_INVALID'],
+    });
   });
 
   it('verifies RSA-PSS and P-384 signatures produced by openssl', () => {
     for (const [keyArgs, extra] of [
-      [['-newkey', 'rsa:2048'], ['-keyopt', 'rsa_padding_mode:pss']],
-      [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-md', 'sha384']],
+      [
+        ['-newkey', 'rsa:2048'],
+        ['-keyopt', 'rsa_padding_mode:pss'],
+      ],
+      [
+        ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+        ['-md', 'sha384'],
+      ],
     ] as const) {
       const k = join(dir, 'o.key');
       const c = join(dir, 'o.pem');
-      execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=openssl', '-days', '2'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=openssl', '-days', '2'],
+        { stdio: 'ignore' },
+      );
       const data = write('o.bin', Buffer.concat(content));
       const sig = join(dir, 'o.p7s');
-      execFileSync('openssl', ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...extra], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...extra],
+        { stdio: 'ignore' },
+      );
       const r = verifySignedData(readFileSync(sig), content);
       expect(r).toMatchObject({ formatOk: true, messageDigestMatches: true, signatureValid: true });
       expect(r.signatureAlgorithm).toMatch(extra[0] === '-keyopt' ? /^RSASSA-PSS-SHA256$/ : /^ECDSA-SHA384$/);
@@ -108,16 +162,29 @@ describe('CMS SignedData', () => {
     // Two certificates of the same length, serial and key: swapping one for the other in the CMS
     // keeps the signature valid and the SignerInfo matching, only the ESS hash tells them apart.
     const key = generateSoftwareKey('ECDSA-P256-SHA256');
-    const common = { publicKeySpki: key.publicKeySpki, profile: 'person' as const, serialNumber: '4a0b', notBefore: new Date('2025-01-01Z'), notAfter: new Date('2027-01-01Z') };
+    const common = {
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person' as const,
+      serialNumber: '4a0b',
+      notBefore: new Date('2025-01-01Z'),
+      notAfter: new Date('2027-01-01Z'),
+    };
     const certA = await root.issue({ subject: { CN: 'A' }, ...common });
     const certB = await root.issue({ subject: { CN: 'B' }, ...common });
     expect(certA.der.length).toBe(certB.der.length);
-    const cms = Buffer.from(await buildSignedData({ contentDigest: digest, signerCertificate: certB, certificates: [], signer: key.signer }));
+    const cms = Buffer.from(
+      await buildSignedData({ contentDigest: digest, signerCertificate: certB, certificates: [], signer: key.signer }),
+    );
     const at = cms.indexOf(Buffer.from(certB.der));
     Buffer.from(certA.der).copy(cms, at);
     const r = verifySignedData(cms, content);
     expect(r.signerCertificate?.subject.get('CN')).toBe('A');
-    expect(r).toMatchObject({ signatureValid: true, messageDigestMatches: true, signingCertificateV2Matches: false, problems: ['SIGNING_CERTIFICATE_MISMATCH'] });
+    expect(r).toMatchObject({
+      signatureValid: true,
+      messageDigestMatches: true,
+      signingCertificateV2Matches: false,
+      problems: ['SIGNING_CERTIFICATE_MISMATCH'],
+    });
   });
 
   it('hands the exact DER SET OF signed attributes to the signer', async () => {
@@ -125,8 +192,17 @@ describe('CMS SignedData', () => {
     const seen: Uint8Array[] = [];
     const inner = softwareSigner(privateKey, 'ECDSA-P256-SHA256');
     const spy: RawSigner = { algorithm: inner.algorithm, sign: (d) => (seen.push(d), inner.sign(d)) };
-    const cert = await sub.issue({ subject: { CN: 'Spy' }, publicKeySpki: new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })), profile: 'person' });
-    const cms = await buildSignedData({ contentDigest: digest, signerCertificate: cert, certificates: [], signer: spy });
+    const cert = await sub.issue({
+      subject: { CN: 'Spy' },
+      publicKeySpki: new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })),
+      profile: 'person',
+    });
+    const cms = await buildSignedData({
+      contentDigest: digest,
+      signerCertificate: cert,
+      certificates: [],
+      signer: spy,
+    });
     expect(seen[0][0]).toBe(0x31);
     expect(parseSignedData(cms).signerInfos[0].signedAttrsDer).toEqual(seen[0]);
   });

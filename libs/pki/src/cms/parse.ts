@@ -67,7 +67,10 @@ function signerInfo(bytes: Uint8Array, t: Tlv): ParsedSignerInfo {
     if (!issuer || !serial || serial.tag !== TAG.INTEGER) fail('CMS_MALFORMED', 'Bad issuerAndSerialNumber');
     sid = { kind: 'issuerAndSerialNumber', issuerDer: tlvBytes(bytes, issuer), serialDer: tlvBytes(bytes, serial) };
   } else if (sidT.tag === TAG.context(0, false)) {
-    sid = { kind: 'subjectKeyIdentifier', keyIdentifierHex: Buffer.from(tlvValue(bytes, sidT)).toString('hex').toUpperCase() };
+    sid = {
+      kind: 'subjectKeyIdentifier',
+      keyIdentifierHex: Buffer.from(tlvValue(bytes, sidT)).toString('hex').toUpperCase(),
+    };
   } else return fail('CMS_MALFORMED', 'Bad SignerIdentifier');
   const digestAlgorithm = readAlgorithmId(bytes, next());
   let signedAttrsDer: Uint8Array | undefined;
@@ -138,5 +141,13 @@ export function parseSignedData(input: Uint8Array): ParsedSignedData {
   if (!signersT || signersT.tag !== TAG.SET) fail('CMS_MALFORMED', 'Bad signerInfos');
   const signerInfos = children(bytes, signersT).map((s) => signerInfo(bytes, s));
   if (signerInfos.length === 0) fail('CMS_NO_SIGNER', 'SignedData has no SignerInfo');
-  return { der: bytes, version, digestAlgorithms, encapContentType: decodeOid(tlvValue(bytes, eTypeT)), encapContent, certificates, signerInfos };
+  return {
+    der: bytes,
+    version,
+    digestAlgorithms,
+    encapContentType: decodeOid(tlvValue(bytes, eTypeT)),
+    encapContent,
+    certificates,
+    signerInfos,
+  };
 }

@@ -53,7 +53,9 @@ function sameName(certIssuerDer: Uint8Array, sidIssuerDer: Uint8Array, cert: Cer
   const asn = asn1js.fromBER(toArrayBuffer(sidIssuerDer));
   if (asn.offset === -1) return false;
   try {
-    return DistinguishedName.fromPkijs(new pkijs.RelativeDistinguishedNames({ schema: asn.result })).equals(cert.issuer);
+    return DistinguishedName.fromPkijs(new pkijs.RelativeDistinguishedNames({ schema: asn.result })).equals(
+      cert.issuer,
+    );
   } catch {
     return false;
   }
@@ -96,7 +98,11 @@ function digestChunks(node: string, chunks: readonly Uint8Array[]): Buffer {
  * Never throws for malformed CMS: formatOk=false and the error code in problems.
  * Only the first SignerInfo is verified (PAdES and our signatures carry exactly one).
  */
-export function verifySignedData(der: Uint8Array, content: readonly Uint8Array[], opts: VerifySignedDataOptions = {}): SignedDataVerification {
+export function verifySignedData(
+  der: Uint8Array,
+  content: readonly Uint8Array[],
+  opts: VerifySignedDataOptions = {},
+): SignedDataVerification {
   const result: SignedDataVerification = {
     formatOk: false,
     digestAlgorithm: null,
@@ -150,7 +156,11 @@ function verifyParsed(
     const attrs = si.signedAttributes;
     const ct = attr(attrs, CMS_OID.contentType);
     // RFC 5652 5.3: with signed attributes, content-type and message-digest are mandatory.
-    const ctProblem = !ct ? 'CMS_MISSING_CONTENT_TYPE' : decodeOid(tlvValue(ct, readTlv(ct))) !== parsed.encapContentType ? 'CMS_CONTENT_TYPE_MISMATCH' : null;
+    const ctProblem = !ct
+      ? 'CMS_MISSING_CONTENT_TYPE'
+      : decodeOid(tlvValue(ct, readTlv(ct))) !== parsed.encapContentType
+        ? 'CMS_CONTENT_TYPE_MISMATCH'
+        : null;
     if (ctProblem) {
       result.formatOk = false;
       result.problems.push(ctProblem);
@@ -174,7 +184,13 @@ function verifyParsed(
     const essCertId = v2 ?? v1;
     if (signer && essCertId) result.signingCertificateV2Matches = checkSigningCertificate(essCertId, signer, !!v2);
     if (result.signingCertificateV2Matches === false) result.problems.push('SIGNING_CERTIFICATE_MISMATCH');
-    if (signer && scheme) result.signatureValid = verifySignature(publicKeyFromSpki(signer.publicKeySpki), scheme, si.signedAttrsDer, si.signature);
+    if (signer && scheme)
+      result.signatureValid = verifySignature(
+        publicKeyFromSpki(signer.publicKeySpki),
+        scheme,
+        si.signedAttrsDer,
+        si.signature,
+      );
   } else if (signer && scheme) {
     // No signed attributes: the signature is over the content itself (RFC 5652 5.4).
     result.signatureValid = verifySignature(publicKeyFromSpki(signer.publicKeySpki), scheme, chunks, si.signature);

@@ -51,7 +51,12 @@ const flag = (n: number, on: boolean | undefined) => (on ? [der(TAG.context(n, f
 /** IssuingDistributionPoint (RFC 5280 5.2.5): fullName URI, scope flags. */
 function issuingDistributionPoint(idp: IssuingDistributionPointSpec): Uint8Array {
   const name = idp.url ? [der(TAG.context(0), der(TAG.context(0), der(0x86, Buffer.from(idp.url, 'latin1'))))] : [];
-  return seq(...name, ...flag(1, idp.onlyContainsUserCerts), ...flag(2, idp.onlyContainsCACerts), ...flag(4, idp.indirectCRL));
+  return seq(
+    ...name,
+    ...flag(1, idp.onlyContainsUserCerts),
+    ...flag(2, idp.onlyContainsCACerts),
+    ...flag(4, idp.indirectCRL),
+  );
 }
 
 function entry(e: CrlEntrySpec): Uint8Array {
@@ -62,14 +67,18 @@ function entry(e: CrlEntrySpec): Uint8Array {
 }
 
 /** A v2 CRL (RFC 5280 5.1) signed by the CA, DER. */
-export async function buildCrl(ca: CrlIssuer, opts: Required<Pick<IssueCrlOptions, 'revoked' | 'thisUpdate' | 'crlNumber'>> & IssueCrlOptions): Promise<Uint8Array> {
+export async function buildCrl(
+  ca: CrlIssuer,
+  opts: Required<Pick<IssueCrlOptions, 'revoked' | 'thisUpdate' | 'crlNumber'>> & IssueCrlOptions,
+): Promise<Uint8Array> {
   const nextUpdate = opts.nextUpdate ?? new Date(opts.thisUpdate.getTime() + 7 * 24 * 3600_000);
   const exts = [
     extension(OID.authorityKeyIdentifier, seq(der(TAG.context(0, false), Buffer.from(ca.keyIdentifier, 'hex')))),
     extension(OID.crlNumber, integer(opts.crlNumber)),
   ];
   if (opts.delta) exts.push(extension(OID.deltaCrlIndicator, integer(opts.delta.baseCrlNumber), true));
-  if (opts.issuingDistributionPoint) exts.push(extension(OID.issuingDistributionPoint, issuingDistributionPoint(opts.issuingDistributionPoint), true));
+  if (opts.issuingDistributionPoint)
+    exts.push(extension(OID.issuingDistributionPoint, issuingDistributionPoint(opts.issuingDistributionPoint), true));
   const tbs = seq(
     integer(1), // v2
     signatureAlgorithmDer(ca.signer.algorithm),
@@ -81,4 +90,3 @@ export async function buildCrl(ca: CrlIssuer, opts: Required<Pick<IssueCrlOption
   );
   return signStructure(ca.signer, tbs);
 }
-

@@ -102,9 +102,18 @@ const PROFILES: Record<CertificateProfile, { keyUsage: KeyUsage[]; extendedKeyUs
   device: { keyUsage: ['digitalSignature'], extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'] },
 };
 
-const WEB_ALGORITHMS: Record<CaKeyAlgorithm, { key: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams; sign: webcrypto.Algorithm | webcrypto.EcdsaParams }> = {
+const WEB_ALGORITHMS: Record<
+  CaKeyAlgorithm,
+  {
+    key: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+    sign: webcrypto.Algorithm | webcrypto.EcdsaParams;
+  }
+> = {
   'RSA-2048': { key: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, sign: { name: 'RSASSA-PKCS1-v1_5' } },
-  'ECDSA-P256': { key: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams },
+  'ECDSA-P256': {
+    key: { name: 'ECDSA', namedCurve: 'P-256' },
+    sign: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams,
+  },
 };
 
 /**
@@ -190,7 +199,10 @@ export class DevCa {
 
   /** The CA key as a RawSigner (software key: dev use only). */
   get signer(): RawSigner {
-    return softwareSigner(KeyObject.from(this.privateKey), this.keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256');
+    return softwareSigner(
+      KeyObject.from(this.privateKey),
+      this.keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256',
+    );
   }
 
   /** Subject key identifier of this CA (hex), the authorityKeyIdentifier of what it issues. */
@@ -200,7 +212,8 @@ export class DevCa {
 
   /** Records a revocation; later CRLs and OCSP responses of this CA include it by default. */
   revoke(target: Certificate | string, record: RevocationRecord): void {
-    const serial = typeof target === 'string' ? target.toUpperCase().replace(/^(00)+(?=.)/, '') : target.serialNumberHex;
+    const serial =
+      typeof target === 'string' ? target.toUpperCase().replace(/^(00)+(?=.)/, '') : target.serialNumberHex;
     this.revoked.set(serial, record);
   }
 
@@ -209,13 +222,23 @@ export class DevCa {
   }
 
   get revocations(): CrlEntrySpec[] {
-    return [...this.revoked].map(([serialNumber, r]) => ({ serialNumber, revocationDate: r.revocationDate, reason: r.reason, invalidityDate: r.invalidityDate }));
+    return [...this.revoked].map(([serialNumber, r]) => ({
+      serialNumber,
+      revocationDate: r.revocationDate,
+      reason: r.reason,
+      invalidityDate: r.invalidityDate,
+    }));
   }
 
   /** A signed v2 CRL (DER): the recorded revocations unless `revoked` is given. */
   async issueCrl(opts: IssueCrlOptions = {}): Promise<Uint8Array> {
     const crlNumber = opts.crlNumber ?? ++this.crlCounter;
-    return buildCrl(this, { ...opts, revoked: opts.revoked ?? this.revocations, thisUpdate: opts.thisUpdate ?? new Date(), crlNumber });
+    return buildCrl(this, {
+      ...opts,
+      revoked: opts.revoked ?? this.revocations,
+      thisUpdate: opts.thisUpdate ?? new Date(),
+      crlNumber,
+    });
   }
 
   /** A signed OCSPResponse (DER) about certificates this CA issued. */
@@ -227,9 +250,20 @@ export class DevCa {
    * A delegated OCSP responder (RFC 6960 4.2.2.2): EKU id-kp-OCSPSigning and, unless
    * `noCheck: false`, id-pkix-ocsp-nocheck. The key is in software, returned with the certificate.
    */
-  async issueOcspResponderCertificate(opts: { commonName?: string; noCheck?: boolean; notBefore?: Date; notAfter?: Date; extendedKeyUsage?: string[] } = {}): Promise<{ certificate: Certificate; key: SoftwareKey }> {
-    const key = generateSoftwareKey(this.keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256');
-    const noCheck = opts.noCheck === false ? [] : [new x509.Extension('1.3.6.1.5.5.7.48.1.5', false, new Uint8Array([0x05, 0x00]))];
+  async issueOcspResponderCertificate(
+    opts: {
+      commonName?: string;
+      noCheck?: boolean;
+      notBefore?: Date;
+      notAfter?: Date;
+      extendedKeyUsage?: string[];
+    } = {},
+  ): Promise<{ certificate: Certificate; key: SoftwareKey }> {
+    const key = generateSoftwareKey(
+      this.keyAlgorithm === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256',
+    );
+    const noCheck =
+      opts.noCheck === false ? [] : [new x509.Extension('1.3.6.1.5.5.7.48.1.5', false, new Uint8Array([0x05, 0x00]))];
     const certificate = await this.issue({
       subject: { CN: opts.commonName ?? `${this.certificate.subject.get('CN') ?? 'CA'} OCSP Responder`, C: 'VN' },
       publicKeySpki: key.publicKeySpki,
@@ -247,14 +281,20 @@ export class DevCa {
    * A CA certificate for another CA's name and key, signed by this CA: a cross-certificate (or,
    * with `this === other`, a re-issued self-signed one). The other CA keeps its own key.
    */
-  async crossCertify(other: DevCa, opts: { pathLength?: number; notBefore?: Date; notAfter?: Date } = {}): Promise<Certificate> {
+  async crossCertify(
+    other: DevCa,
+    opts: { pathLength?: number; notBefore?: Date; notAfter?: Date } = {},
+  ): Promise<Certificate> {
     const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
     return this.sign({
       subject: new x509.Name(other.certificate.subject.der),
       publicKey: other.certificate.publicKeySpki,
       notBefore,
       notAfter: opts.notAfter ?? this.capNotAfter(new Date(notBefore.getTime() + 5 * YEAR_MS)),
-      extensions: [...caExtensions(keyIdentifier(other.certificate.publicKeySpki), this.keyId, opts.pathLength), ...this.distributionExtensions()],
+      extensions: [
+        ...caExtensions(keyIdentifier(other.certificate.publicKeySpki), this.keyId, opts.pathLength),
+        ...this.distributionExtensions(),
+      ],
     });
   }
 
@@ -264,14 +304,19 @@ export class DevCa {
     return { certificatePem: this.certificate.toPem(), privateKeyPem: toPem('PRIVATE KEY', new Uint8Array(pkcs8)) };
   }
 
-  static async fromPem(certPem: string, keyPem: string, urls: Pick<CaOptions, 'crlUrls' | 'ocspUrl' | 'caIssuersUrl'> = {}): Promise<DevCa> {
+  static async fromPem(
+    certPem: string,
+    keyPem: string,
+    urls: Pick<CaOptions, 'crlUrls' | 'ocspUrl' | 'caIssuersUrl'> = {},
+  ): Promise<DevCa> {
     const certificate = Certificate.parse(certPem);
     const keyObject = createPrivateKey(keyPem);
     const keyAlgorithm: CaKeyAlgorithm = keyObject.asymmetricKeyType === 'rsa' ? 'RSA-2048' : 'ECDSA-P256';
     const pkcs8 = keyObject.export({ type: 'pkcs8', format: 'der' });
     const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, WEB_ALGORITHMS[keyAlgorithm].key, true, ['sign']);
     const spkiOfKey = keyIdentifier(new Uint8Array(createPublicKey(keyObject).export({ type: 'spki', format: 'der' })));
-    if (spkiOfKey !== keyIdentifier(certificate.publicKeySpki)) throw new Error('The private key does not match the CA certificate');
+    if (spkiOfKey !== keyIdentifier(certificate.publicKeySpki))
+      throw new Error('The private key does not match the CA certificate');
     return new DevCa(certificate, privateKey, keyAlgorithm, urls);
   }
 

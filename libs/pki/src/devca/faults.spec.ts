@@ -14,7 +14,14 @@ async function ours(s: FaultScenario, now: Date, source: 'ocsp' | 'crl'): Promis
     source === 'ocsp'
       ? new OcspRevocationChecker({ responses: s.ocspResponses, clock: () => now })
       : new CrlRevocationChecker({ crls: s.crls.map((d) => Crl.fromDer(d)) });
-  const r = await validatePath({ leaf: s.leaf, intermediates: s.intermediates, trustAnchors: s.trustAnchors, validationTime: s.validationTime, purpose: 'documentSigning', revocation: { checker, required: true } });
+  const r = await validatePath({
+    leaf: s.leaf,
+    intermediates: s.intermediates,
+    trustAnchors: s.trustAnchors,
+    validationTime: s.validationTime,
+    purpose: 'documentSigning',
+    revocation: { checker, required: true },
+  });
   return { valid: r.valid, codes: r.reasons.map((x) => x.code as string) };
 }
 
@@ -58,13 +65,28 @@ describe('dev CA failure switches', () => {
   });
 
   function openssl(s: FaultScenario): { ok: boolean; output: string } {
-    const f = (name: string, text: string) => (writeFileSync(join(dir, `${s.kind}-${name}`), text), join(dir, `${s.kind}-${name}`));
+    const f = (name: string, text: string) => (
+      writeFileSync(join(dir, `${s.kind}-${name}`), text),
+      join(dir, `${s.kind}-${name}`)
+    );
     const crls = f('crls.pem', s.crls.map((c) => toPem('X509 CRL', c)).join(''));
-    const args = ['verify', '-CAfile', f('root.pem', s.root.certificate.toPem()), '-purpose', 'smimesign', '-crl_check_all', '-CRLfile', crls];
+    const args = [
+      'verify',
+      '-CAfile',
+      f('root.pem', s.root.certificate.toPem()),
+      '-purpose',
+      'smimesign',
+      '-crl_check_all',
+      '-CRLfile',
+      crls,
+    ];
     if (s.intermediates.length) args.push('-untrusted', f('sub.pem', s.intermediates.map((c) => c.toPem()).join('')));
     args.push(f('leaf.pem', s.leaf.toPem()));
     try {
-      return { ok: true, output: execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+      return {
+        ok: true,
+        output: execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      };
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
@@ -77,7 +99,11 @@ describe('dev CA failure switches', () => {
       const verdict = await ours(s, now, source);
       expect({ source, valid: verdict.valid }).toEqual({ source, valid: s.expectValid });
       const expected = OUR_CODES[kind];
-      if (expected) expect({ source, codes: verdict.codes }).toEqual({ source, codes: expect.arrayContaining([expect.stringMatching(expected)]) });
+      if (expected)
+        expect({ source, codes: verdict.codes }).toEqual({
+          source,
+          codes: expect.arrayContaining([expect.stringMatching(expected)]),
+        });
     }
 
     const o = openssl(s);

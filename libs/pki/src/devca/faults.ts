@@ -43,7 +43,10 @@ export function planFaults(opts: IssueOptions): IssueOptions {
   }
   if (has(faults, 'wrongKeyUsage')) out.keyUsage = ['keyEncipherment'];
   if (has(faults, 'unknownCriticalExtension'))
-    out.extraExtensions = [...(opts.extraExtensions ?? []), new x509.Extension(UNKNOWN_CRITICAL_EXTENSION_OID, true, new Uint8Array([0x05, 0x00]))];
+    out.extraExtensions = [
+      ...(opts.extraExtensions ?? []),
+      new x509.Extension(UNKNOWN_CRITICAL_EXTENSION_OID, true, new Uint8Array([0x05, 0x00])),
+    ];
   return out;
 }
 
@@ -61,7 +64,8 @@ export function applyCertificateFaults(
     out = Certificate.fromDer(der);
   }
   for (const f of faults) {
-    if (typeof f === 'object' && f.kind === 'revoked') ca.revoke(out, { revocationDate: f.at, reason: f.reason, invalidityDate: f.invalidityDate });
+    if (typeof f === 'object' && f.kind === 'revoked')
+      ca.revoke(out, { revocationDate: f.at, reason: f.reason, invalidityDate: f.invalidityDate });
   }
   return out;
 }

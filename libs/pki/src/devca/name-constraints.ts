@@ -16,7 +16,11 @@ export interface NameConstraintsSpec {
 
 export const OID_NAME_CONSTRAINTS = '2.5.29.30';
 
-function subtrees(tag: number, s: NameSubtrees | undefined, encodeName: (spec: Partial<SubjectSpec>) => Uint8Array): Uint8Array[] {
+function subtrees(
+  tag: number,
+  s: NameSubtrees | undefined,
+  encodeName: (spec: Partial<SubjectSpec>) => Uint8Array,
+): Uint8Array[] {
   if (!s) return [];
   const bases = [
     ...(s.emails ?? []).map((e) => der(0x81, Buffer.from(e, 'latin1'))),
@@ -27,7 +31,13 @@ function subtrees(tag: number, s: NameSubtrees | undefined, encodeName: (spec: P
 }
 
 /** A critical nameConstraints extension (RFC 5280 requires it critical). */
-export function nameConstraintsExtension(spec: NameConstraintsSpec, encodeName: (spec: Partial<SubjectSpec>) => Uint8Array): x509.Extension {
-  const value = seq(...subtrees(TAG.context(0), spec.permitted, encodeName), ...subtrees(TAG.context(1), spec.excluded, encodeName));
+export function nameConstraintsExtension(
+  spec: NameConstraintsSpec,
+  encodeName: (spec: Partial<SubjectSpec>) => Uint8Array,
+): x509.Extension {
+  const value = seq(
+    ...subtrees(TAG.context(0), spec.permitted, encodeName),
+    ...subtrees(TAG.context(1), spec.excluded, encodeName),
+  );
   return new x509.Extension(OID_NAME_CONSTRAINTS, true, value);
 }

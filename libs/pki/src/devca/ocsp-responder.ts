@@ -52,17 +52,26 @@ function certStatus(status: OcspCertStatus, time: Date | undefined, reason: CrlR
 export async function buildOcspResponse(ca: OcspIssuer, opts: OcspResponseOptions): Promise<Uint8Array> {
   if (opts.responseStatus) return seq(enumerated(OCSP_RESPONSE_STATUS.indexOf(opts.responseStatus)));
   const parsed = opts.request ? parseOcspRequest(opts.request) : undefined;
-  const certIds: CertId[] = parsed?.certIds ?? (opts.certificate ? [certIdFor(opts.certificate, ca.certificate, opts.hash)] : []);
+  const certIds: CertId[] =
+    parsed?.certIds ?? (opts.certificate ? [certIdFor(opts.certificate, ca.certificate, opts.hash)] : []);
   if (certIds.length === 0) throw new PkiFormatError('OCSP_NOTHING_TO_ANSWER', 'Give a request or a certificate');
   const thisUpdate = opts.thisUpdate ?? new Date();
-  const responder = opts.responder && opts.responder !== 'ca' ? opts.responder : { certificate: ca.certificate, signer: ca.signer };
+  const responder =
+    opts.responder && opts.responder !== 'ca' ? opts.responder : { certificate: ca.certificate, signer: ca.signer };
   const responderId = opts.responderIdByKey
-    ? der(TAG.context(2), octetString(createHash('sha1').update(publicKeyBits(responder.certificate.publicKeySpki)).digest()))
+    ? der(
+        TAG.context(2),
+        octetString(createHash('sha1').update(publicKeyBits(responder.certificate.publicKeySpki)).digest()),
+      )
     : der(TAG.context(1), responder.certificate.subject.der);
   const singles = certIds.map((id) => {
     const record = ca.revocationOf(id.serialNumber);
     const status = opts.status ?? (record ? 'revoked' : 'good');
-    const body = [id.der, certStatus(status, opts.revocationTime ?? record?.revocationDate, opts.reason ?? record?.reason), generalizedTime(thisUpdate)];
+    const body = [
+      id.der,
+      certStatus(status, opts.revocationTime ?? record?.revocationDate, opts.reason ?? record?.reason),
+      generalizedTime(thisUpdate),
+    ];
     if (opts.nextUpdate) body.push(der(TAG.context(0), generalizedTime(opts.nextUpdate)));
     return seq(...body);
   });

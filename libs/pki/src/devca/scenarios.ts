@@ -61,8 +61,18 @@ export async function scenarioCas(opts: ScenarioOptions = {}): Promise<{ root: D
   const now = opts.now ?? new Date();
   const keyAlgorithm = opts.keyAlgorithm ?? 'ECDSA-P256';
   const notBefore = new Date(now.getTime() - 30 * DAY_MS);
-  const root = opts.root ?? (await DevCa.createRoot({ commonName: 'Kyso Scenario Root', organization: 'Kyso', keyAlgorithm, notBefore }));
-  const sub = opts.sub ?? (await root.createSubordinate({ commonName: 'Kyso Scenario Government CA', organization: 'Kyso', keyAlgorithm, notBefore, pathLength: 0 }));
+  const root =
+    opts.root ??
+    (await DevCa.createRoot({ commonName: 'Kyso Scenario Root', organization: 'Kyso', keyAlgorithm, notBefore }));
+  const sub =
+    opts.sub ??
+    (await root.createSubordinate({
+      commonName: 'Kyso Scenario Government CA',
+      organization: 'Kyso',
+      keyAlgorithm,
+      notBefore,
+      pathLength: 0,
+    }));
   return { root, sub };
 }
 
@@ -71,7 +81,8 @@ export async function faultScenario(kind: FaultKind, opts: ScenarioOptions = {})
   const now = opts.now ?? new Date();
   const { root } = await scenarioCas(opts);
   let { sub } = await scenarioCas({ ...opts, root });
-  const signerAlg = (opts.keyAlgorithm ?? 'ECDSA-P256') === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256';
+  const signerAlg =
+    (opts.keyAlgorithm ?? 'ECDSA-P256') === 'RSA-2048' ? 'RSASSA-PKCS1-v1_5-SHA256' : 'ECDSA-P256-SHA256';
   let subject = { CN: 'Nguyễn Văn An', O: 'Sở Nội vụ', C: 'VN', title: 'Chuyên viên' };
   if (kind === 'brokenNameConstraints') {
     sub = await root.createSubordinate({
@@ -104,7 +115,11 @@ export async function faultScenario(kind: FaultKind, opts: ScenarioOptions = {})
   const crls = [await sub.issueCrl({ thisUpdate: produced }), await root.issueCrl({ thisUpdate: produced })];
   const ocspResponses = [
     await sub.ocspResponse({ certificate: leaf, thisUpdate: produced, nextUpdate: new Date(now.getTime() + DAY_MS) }),
-    await root.ocspResponse({ certificate: sub.certificate, thisUpdate: produced, nextUpdate: new Date(now.getTime() + DAY_MS) }),
+    await root.ocspResponse({
+      certificate: sub.certificate,
+      thisUpdate: produced,
+      nextUpdate: new Date(now.getTime() + DAY_MS),
+    }),
   ];
   return {
     kind,

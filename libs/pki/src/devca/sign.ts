@@ -4,7 +4,9 @@ import { bitString, NULL_DER, oid, seq } from '../x509/tlv';
 
 /** AlgorithmIdentifier of a RawSigner's signatures (NULL for RSA, RFC 4055 5; absent for ECDSA, RFC 5758 3.2). */
 export function signatureAlgorithmDer(algorithm: RawSigner['algorithm']): Uint8Array {
-  return algorithm === 'RSASSA-PKCS1-v1_5-SHA256' ? seq(oid(OID_SHA256_WITH_RSA), NULL_DER) : seq(oid(OID_ECDSA_WITH_SHA256));
+  return algorithm === 'RSASSA-PKCS1-v1_5-SHA256'
+    ? seq(oid(OID_SHA256_WITH_RSA), NULL_DER)
+    : seq(oid(OID_ECDSA_WITH_SHA256));
 }
 
 /** SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING }: the shape of certificates, CRLs and BasicOCSPResponse. */

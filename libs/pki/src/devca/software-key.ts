@@ -16,7 +16,9 @@ export function softwareSigner(privateKey: KeyObject, algorithm: SignatureAlgori
     sign: (data) =>
       new Promise((resolve, reject) =>
         // The callback form runs on the libuv pool, like a token would.
-        sign('sha256', data, { key: privateKey, dsaEncoding: 'der' }, (err, sig) => (err ? reject(err) : resolve(new Uint8Array(sig)))),
+        sign('sha256', data, { key: privateKey, dsaEncoding: 'der' }, (err, sig) =>
+          err ? reject(err) : resolve(new Uint8Array(sig)),
+        ),
       ),
   };
 }

@@ -37,7 +37,13 @@ function failure(bit: number, text: string): Uint8Array {
   const bits = new Uint8Array(4);
   bits[bit >> 3] |= 0x80 >> (bit & 7);
   const used = bits.subarray(0, (bit >> 3) + 1);
-  return seq(seq(integer(2), seq(der(TAG.UTF8_STRING, Buffer.from(text, 'utf8'))), der(TAG.BIT_STRING, Uint8Array.of(7 - (bit & 7)), used)));
+  return seq(
+    seq(
+      integer(2),
+      seq(der(TAG.UTF8_STRING, Buffer.from(text, 'utf8'))),
+      der(TAG.BIT_STRING, Uint8Array.of(7 - (bit & 7)), used),
+    ),
+  );
 }
 
 /**
@@ -65,7 +71,13 @@ export class DevTsa {
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       extraExtensions: [new x509.ExtendedKeyUsageExtension([TSP_OID.timeStamping], opts.ekuCritical ?? true)],
     });
-    return new DevTsa(certificate, [ca.certificate], key, opts.policy ?? DEV_TSA_POLICY, opts.clock ?? (() => new Date()));
+    return new DevTsa(
+      certificate,
+      [ca.certificate],
+      key,
+      opts.policy ?? DEV_TSA_POLICY,
+      opts.clock ?? (() => new Date()),
+    );
   }
 
   /** A DER TimeStampResp for a DER TimeStampReq or an imprint; a malformed request gets a rejection. */
@@ -79,10 +91,15 @@ export class DevTsa {
         throw e;
       }
     } else {
-      req = { messageImprint: { hashAlgorithm: input.hashAlgorithm ?? OID_SHA256, hashedMessage: input.imprint }, nonce: input.nonce, certReq: input.certReq ?? true };
+      req = {
+        messageImprint: { hashAlgorithm: input.hashAlgorithm ?? OID_SHA256, hashedMessage: input.imprint },
+        nonce: input.nonce,
+        certReq: input.certReq ?? true,
+      };
     }
     const digest = DIGESTS[req.messageImprint.hashAlgorithm];
-    if (!digest || createHash(digest.node).digest().length !== req.messageImprint.hashedMessage.length) return failure(PKI_FAILURE_BIT.badAlg, 'unsupported or inconsistent hash');
+    if (!digest || createHash(digest.node).digest().length !== req.messageImprint.hashedMessage.length)
+      return failure(PKI_FAILURE_BIT.badAlg, 'unsupported or inconsistent hash');
     const tstInfo = seq(
       integer(1),
       oid(this.policy),

@@ -83,10 +83,15 @@ describe('verifyPdf under attack', () => {
       ['/ByteRange overlapping', /\/ByteRange \[[^\]]*\]/, (m: string) => overlap(m)],
       ['/ByteRange beyond EOF', /\/ByteRange \[[^\]]*\]/, (m: string) => m.replace(/ (\d+)\s*\]$/, ' 99999999]')],
       ['/ByteRange of three numbers', /\/ByteRange \[[^\]]*\]/, (m: string) => m.replace(/ (\d+)\s*\]$/, ']')],
-      ['/ByteRange of reals', /\/ByteRange \[[^\]]*\]/, (m: string) => m.replace('[0 ', '[0.0 ').replace(/\s+\]$/, ']')],
+      [
+        '/ByteRange of reals',
+        /\/ByteRange \[[^\]]*\]/,
+        (m: string) => m.replace('[0 ', '[0.0 ').replace(/\s+\]$/, ']'),
+      ],
     ])('never passes with %s', async (_label, from, to) => {
       const report = await expectNotPassed(patchInPlace(signed, from, to, sigAt()));
-      if (report) expect(report.signatures[0]?.subIndication ?? 'FORMAT_FAILURE').toMatch(/FORMAT_FAILURE|HASH_FAILURE/);
+      if (report)
+        expect(report.signatures[0]?.subIndication ?? 'FORMAT_FAILURE').toMatch(/FORMAT_FAILURE|HASH_FAILURE/);
     });
 
     it('reports a missing signature dictionary as a format failure', async () => {
@@ -111,13 +116,23 @@ describe('verifyPdf under attack', () => {
       // /Contents string, then attacker bytes, then the signed tail moved by their length.
       const moved = s.slice(0, gt) + inserted + s.slice(gt);
       const br = `[0 ${lt} ${gt + inserted.length} ${tail}]`;
-      const wrapped = patchInPlace(new Uint8Array(Buffer.from(moved, 'latin1')), /\/ByteRange \[[^\]]*\]/, () => `/ByteRange ${br}`, lastSignatureDictAt(signed));
+      const wrapped = patchInPlace(
+        new Uint8Array(Buffer.from(moved, 'latin1')),
+        /\/ByteRange \[[^\]]*\]/,
+        () => `/ByteRange ${br}`,
+        lastSignatureDictAt(signed),
+      );
       const report = await expectNotPassed(wrapped);
       if (report) expect(report.signatures.every((x) => !x.coverage.coversWholeRevision)).toBe(true);
     });
 
     it('refuses a byte range whose first part ends before the /Contents string', async () => {
-      const tampered = patchInPlace(signed, /\/ByteRange \[[^\]]*\]/, (m) => m.replace(/^\/ByteRange \[0 (\d+)/, (_x, b) => `/ByteRange [0 ${Number(b) - 50}`), lastSignatureDictAt(signed));
+      const tampered = patchInPlace(
+        signed,
+        /\/ByteRange \[[^\]]*\]/,
+        (m) => m.replace(/^\/ByteRange \[0 (\d+)/, (_x, b) => `/ByteRange [0 ${Number(b) - 50}`),
+        lastSignatureDictAt(signed),
+      );
       const report = await expectNotPassed(tampered);
       expect(findSignatures(tampered)[0]).toMatchObject({ byteRangeValid: false });
       expect(report?.signatures[0].coverage.coversWholeRevision).toBe(false);
@@ -131,23 +146,81 @@ describe('verifyPdf under attack', () => {
     const next = () => Number(PdfDocument.open(signed).trailer.get('Size'));
 
     it.each<[string, () => Uint8Array]>([
-      ['page content replaced', () => appendRaw(signed, [{ num: 4, body: evilStream(`BT /F1 18 Tf 50 700 Td (${EVIL_TEXT}) Tj ET`) }])],
-      ['a content stream added to the page', () => appendRaw(signed, [{ num: next(), body: evilStream('BT (x) Tj ET') }, { num: 15, body: `[4 0 R ${next()} 0 R]` }])],
-      ['a new page', () => appendRaw(signed, [{ num: next(), body: '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 9 0 R/Resources 5 0 R>>' }, { num: 2, body: `<</Type/Pages/Kids[3 0 R ${next()} 0 R]/Count 2>>` }])],
-      ['/Root changed to a new catalog', () => appendRaw(signed, [{ num: next(), body: '<</Type/Catalog/Pages 10 0 R/AcroForm 16 0 R>>' }], { root: `${next()} 0 R` })],
+      [
+        'page content replaced',
+        () => appendRaw(signed, [{ num: 4, body: evilStream(`BT /F1 18 Tf 50 700 Td (${EVIL_TEXT}) Tj ET`) }]),
+      ],
+      [
+        'a content stream added to the page',
+        () =>
+          appendRaw(signed, [
+            { num: next(), body: evilStream('BT (x) Tj ET') },
+            { num: 15, body: `[4 0 R ${next()} 0 R]` },
+          ]),
+      ],
+      [
+        'a new page',
+        () =>
+          appendRaw(signed, [
+            { num: next(), body: '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 9 0 R/Resources 5 0 R>>' },
+            { num: 2, body: `<</Type/Pages/Kids[3 0 R ${next()} 0 R]/Count 2>>` },
+          ]),
+      ],
+      [
+        '/Root changed to a new catalog',
+        () =>
+          appendRaw(signed, [{ num: next(), body: '<</Type/Catalog/Pages 10 0 R/AcroForm 16 0 R>>' }], {
+            root: `${next()} 0 R`,
+          }),
+      ],
       ['a font replaced', () => appendRaw(signed, [{ num: 6, body: '<</Type/Font/Subtype/Type1/BaseFont/Courier>>' }])],
-      ['a FreeText overlay annotation', () => appendRaw(signed, [{ num: next(), body: `<</Type/Annot/Subtype/FreeText/Rect[40 690 340 730]/Contents(${EVIL_TEXT})>>` }, { num: 3, body: page().replace(/\/Annots\s*\[/, `/Annots[${next()} 0 R `) }])],
-      ['JavaScript as /OpenAction', () => appendRaw(signed, [{ num: next(), body: "<</S/JavaScript/JS(app.alert('x'))>>" }, { num: 1, body: catalog().replace(/>>$/, `/OpenAction ${next()} 0 R>>`) }])],
-      ['a form field value changed', () => appendRaw(signed, [{ num: 14, body: objectText(signed, 14).replace('/V(100)', '/V(999999)') }])],
+      [
+        'a FreeText overlay annotation',
+        () =>
+          appendRaw(signed, [
+            { num: next(), body: `<</Type/Annot/Subtype/FreeText/Rect[40 690 340 730]/Contents(${EVIL_TEXT})>>` },
+            { num: 3, body: page().replace(/\/Annots\s*\[/, `/Annots[${next()} 0 R `) },
+          ]),
+      ],
+      [
+        'JavaScript as /OpenAction',
+        () =>
+          appendRaw(signed, [
+            { num: next(), body: "<</S/JavaScript/JS(app.alert('x'))>>" },
+            { num: 1, body: catalog().replace(/>>$/, `/OpenAction ${next()} 0 R>>`) },
+          ]),
+      ],
+      [
+        'a form field value changed',
+        () => appendRaw(signed, [{ num: 14, body: objectText(signed, 14).replace('/V(100)', '/V(999999)') }]),
+      ],
       ['an object freed', () => appendRaw(signed, [], { freed: [7] })],
-      ['objects appended without any xref section', () => appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { xref: false })],
-      ['objects appended with the old startxref repeated', () => appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { startxref: PdfDocument.open(signed).chain.startxref })],
-      ['a revision whose /Prev points to itself', () => {
-        const len = signed.length + 1 + `4 0 obj\n${evilStream(EVIL_TEXT)}\nendobj\n`.length;
-        return appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { prev: len });
-      }],
-      ['a revision without /Prev (a new document appended)', () => appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { prev: null })],
-      ['trailing garbage with an object after the last %%EOF', () => concat(signed, `4 0 obj\n${evilStream(EVIL_TEXT)}\nendobj\n`)],
+      [
+        'objects appended without any xref section',
+        () => appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { xref: false }),
+      ],
+      [
+        'objects appended with the old startxref repeated',
+        () =>
+          appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], {
+            startxref: PdfDocument.open(signed).chain.startxref,
+          }),
+      ],
+      [
+        'a revision whose /Prev points to itself',
+        () => {
+          const len = signed.length + 1 + `4 0 obj\n${evilStream(EVIL_TEXT)}\nendobj\n`.length;
+          return appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { prev: len });
+        },
+      ],
+      [
+        'a revision without /Prev (a new document appended)',
+        () => appendRaw(signed, [{ num: 4, body: evilStream(EVIL_TEXT) }], { prev: null }),
+      ],
+      [
+        'trailing garbage with an object after the last %%EOF',
+        () => concat(signed, `4 0 obj\n${evilStream(EVIL_TEXT)}\nendobj\n`),
+      ],
       ['trailing garbage after the last %%EOF', () => concat(signed, 'garbage that no reader should ignore\n')],
     ])('does not accept %s', async (_label, attack) => {
       const report = await verify(attack());
@@ -167,37 +240,93 @@ describe('verifyPdf under attack', () => {
   describe('Shadow attacks (content prepared before signing, activated afterwards)', () => {
     const next = () => Number(PdfDocument.open(signed).trailer.get('Size'));
     it.each<[string, () => Uint8Array]>([
-      ['hide: /Root switched to the unused catalog (no object changed)', () => appendRaw(signed, [], { root: '12 0 R' })],
-      ['replace: the XObject reference switched to the evil one', () => appendRaw(signed, [{ num: 5, body: '<</Font<</F1 6 0 R>>/XObject<</X1 8 0 R>>>>' }])],
-      ['hide-and-replace: the page tree switched', () => appendRaw(signed, [{ num: 2, body: '<</Type/Pages/Kids[11 0 R]/Count 1>>' }])],
-      ['the page /Contents switched to the unused stream', () => appendRaw(signed, [{ num: 3, body: objectText(signed, 3).replace('/Contents 15 0 R', '/Contents 9 0 R') }])],
-      ['the overlay annotation activated', () => appendRaw(signed, [{ num: 3, body: objectText(signed, 3).replace(/\/Annots\s*\[/, '/Annots[13 0 R ') }])],
-      ['resources changed under cover of a DSS', () =>
-        appendRaw(signed, [
-          { num: 5, body: '<</Font<</F1 6 0 R>>/XObject<</X1 8 0 R>>>>' },
-          { num: next(), body: '<</Type/DSS/Certs[5 0 R]>>' },
-          { num: 1, body: objectText(signed, 1).replace(/>>$/, `/DSS ${next()} 0 R>>`) },
-        ])],
-      ['resources changed under cover of /Info', () => appendRaw(signed, [{ num: 5, body: '<</Font<</F1 6 0 R>>/XObject<</X1 8 0 R>>>>' }], { info: '5 0 R' })],
-      ['a content stream disguised as a cross-reference stream', () =>
-        appendRaw(signed, [{ num: 4, body: `<</Type/XRef/W[1 1 1]/Size 1/Length ${EVIL_TEXT.length + 30}>>\nstream\nBT /F1 18 Tf (${EVIL_TEXT}) Tj ET\nendstream` }])],
-      ['a content stream disguised as a signature field in the /Contents array', () =>
-        appendRaw(signed, [
-          { num: next(), body: `<</FT/Sig/Type/Annot/Subtype/Widget/Length 30>>\nstream\nBT /F1 18 Tf (${EVIL_TEXT}) Tj\nendstream` },
-          { num: 15, body: `[4 0 R ${next()} 0 R]` },
-        ])],
-      ['an unsigned signature field whose appearance overlays the text', () =>
-        appendRaw(signed, [
-          { num: next(), body: `<</FT/Sig/T(fake)/Type/Annot/Subtype/Widget/Rect[40 690 340 730]/P 3 0 R/AP<</N 8 0 R>>>>` },
-          { num: 3, body: objectText(signed, 3).replace(/\/Annots\s*\[/, `/Annots[${next()} 0 R `) },
-        ])],
-      ['the AcroForm made direct in the catalog, with XFA prepared before signing', () =>
-        appendRaw(signed, [{ num: 1, body: objectText(signed, 1).replace('/AcroForm 16 0 R', `/AcroForm${objectText(signed, 16).replace(/>>$/, '/XFA 9 0 R>>')}`) }])],
-      ['the AcroForm replaced by a new one with XFA prepared before signing', () =>
-        appendRaw(signed, [
-          { num: next(), body: objectText(signed, 16).replace(/>>$/, '/XFA 9 0 R>>') },
-          { num: 1, body: objectText(signed, 1).replace('/AcroForm 16 0 R', `/AcroForm ${next()} 0 R`) },
-        ])],
+      [
+        'hide: /Root switched to the unused catalog (no object changed)',
+        () => appendRaw(signed, [], { root: '12 0 R' }),
+      ],
+      [
+        'replace: the XObject reference switched to the evil one',
+        () => appendRaw(signed, [{ num: 5, body: '<</Font<</F1 6 0 R>>/XObject<</X1 8 0 R>>>>' }]),
+      ],
+      [
+        'hide-and-replace: the page tree switched',
+        () => appendRaw(signed, [{ num: 2, body: '<</Type/Pages/Kids[11 0 R]/Count 1>>' }]),
+      ],
+      [
+        'the page /Contents switched to the unused stream',
+        () =>
+          appendRaw(signed, [{ num: 3, body: objectText(signed, 3).replace('/Contents 15 0 R', '/Contents 9 0 R') }]),
+      ],
+      [
+        'the overlay annotation activated',
+        () => appendRaw(signed, [{ num: 3, body: objectText(signed, 3).replace(/\/Annots\s*\[/, '/Annots[13 0 R ') }]),
+      ],
+      [
+        'resources changed under cover of a DSS',
+        () =>
+          appendRaw(signed, [
+            { num: 5, body: '<</Font<</F1 6 0 R>>/XObject<</X1 8 0 R>>>>' },
+            { num: next(), body: '<</Type/DSS/Certs[5 0 R]>>' },
+            { num: 1, body: objectText(signed, 1).replace(/>>$/, `/DSS ${next()} 0 R>>`) },
+          ]),
+      ],
+      [
+        'resources changed under cover of /Info',
+        () => appendRaw(signed, [{ num: 5, body: '<</Font<</F1 6 0 R>>/XObject<</X1 8 0 R>>>>' }], { info: '5 0 R' }),
+      ],
+      [
+        'a content stream disguised as a cross-reference stream',
+        () =>
+          appendRaw(signed, [
+            {
+              num: 4,
+              body: `<</Type/XRef/W[1 1 1]/Size 1/Length ${EVIL_TEXT.length + 30}>>\nstream\nBT /F1 18 Tf (${EVIL_TEXT}) Tj ET\nendstream`,
+            },
+          ]),
+      ],
+      [
+        'a content stream disguised as a signature field in the /Contents array',
+        () =>
+          appendRaw(signed, [
+            {
+              num: next(),
+              body: `<</FT/Sig/Type/Annot/Subtype/Widget/Length 30>>\nstream\nBT /F1 18 Tf (${EVIL_TEXT}) Tj\nendstream`,
+            },
+            { num: 15, body: `[4 0 R ${next()} 0 R]` },
+          ]),
+      ],
+      [
+        'an unsigned signature field whose appearance overlays the text',
+        () =>
+          appendRaw(signed, [
+            {
+              num: next(),
+              body: `<</FT/Sig/T(fake)/Type/Annot/Subtype/Widget/Rect[40 690 340 730]/P 3 0 R/AP<</N 8 0 R>>>>`,
+            },
+            { num: 3, body: objectText(signed, 3).replace(/\/Annots\s*\[/, `/Annots[${next()} 0 R `) },
+          ]),
+      ],
+      [
+        'the AcroForm made direct in the catalog, with XFA prepared before signing',
+        () =>
+          appendRaw(signed, [
+            {
+              num: 1,
+              body: objectText(signed, 1).replace(
+                '/AcroForm 16 0 R',
+                `/AcroForm${objectText(signed, 16).replace(/>>$/, '/XFA 9 0 R>>')}`,
+              ),
+            },
+          ]),
+      ],
+      [
+        'the AcroForm replaced by a new one with XFA prepared before signing',
+        () =>
+          appendRaw(signed, [
+            { num: next(), body: objectText(signed, 16).replace(/>>$/, '/XFA 9 0 R>>') },
+            { num: 1, body: objectText(signed, 1).replace('/AcroForm 16 0 R', `/AcroForm ${next()} 0 R`) },
+          ]),
+      ],
     ])('does not accept %s', async (_label, attack) => {
       const report = await verify(attack());
       expectModificationRejected(report);
@@ -208,8 +337,13 @@ describe('verifyPdf under attack', () => {
     it('keeps a signature over a revision with an object defined twice and a duplicate startxref valid, and judges later changes by value', async () => {
       const base = Buffer.from(shadowPreparedPdf()).toString('latin1');
       // A second "4 0 obj" (evil, unreferenced) and a stray startxref inside what gets signed.
-      const doubled = base.replace('%%EOF', `%%EOF\n4 0 obj\n<</Length ${EVIL_TEXT.length}>>\nstream\n${EVIL_TEXT}\nendstream\nendobj\nstartxref\n0\n`);
-      const prepared = new Uint8Array(Buffer.from(`${doubled}startxref\n${PdfDocument.open(shadowPreparedPdf()).chain.startxref}\n%%EOF\n`, 'latin1'));
+      const doubled = base.replace(
+        '%%EOF',
+        `%%EOF\n4 0 obj\n<</Length ${EVIL_TEXT.length}>>\nstream\n${EVIL_TEXT}\nendstream\nendobj\nstartxref\n0\n`,
+      );
+      const prepared = new Uint8Array(
+        Buffer.from(`${doubled}startxref\n${PdfDocument.open(shadowPreparedPdf()).chain.startxref}\n%%EOF\n`, 'latin1'),
+      );
       const twiceSigned = await sign(prepared);
       expect((await verify(twiceSigned)).conclusion).toBe('TOTAL-PASSED');
       // Activating the unreferenced definition is a change of object 4.
@@ -238,19 +372,25 @@ describe('verifyPdf under attack', () => {
     });
 
     it('refuses a CMS with two SignerInfos', async () => {
-      const report = await expectNotPassed(replaceCms(signed, editSignedData(findSignatures(signed)[0].contents, duplicateSignerInfo)));
+      const report = await expectNotPassed(
+        replaceCms(signed, editSignedData(findSignatures(signed)[0].contents, duplicateSignerInfo)),
+      );
       expect(report?.signatures[0].subIndication).toBe('FORMAT_FAILURE');
     });
 
     it('refuses a CMS that embeds other content instead of being detached', async () => {
-      const report = await expectNotPassed(replaceCms(signed, editSignedData(findSignatures(signed)[0].contents, embedContent(EVIL_TEXT))));
+      const report = await expectNotPassed(
+        replaceCms(signed, editSignedData(findSignatures(signed)[0].contents, embedContent(EVIL_TEXT))),
+      );
       expect(report?.signatures[0].subIndication).toBe('FORMAT_FAILURE');
     });
   });
 
   describe('coverage', () => {
     it('says the signature does not cover the document when bytes are appended', async () => {
-      const report = await verify(appendRaw(signed, [{ num: 6, body: '<</Type/Font/Subtype/Type1/BaseFont/Courier>>' }]));
+      const report = await verify(
+        appendRaw(signed, [{ num: 6, body: '<</Type/Font/Subtype/Type1/BaseFont/Courier>>' }]),
+      );
       expect(report.signatures[0].coverage).toMatchObject({ coversWholeRevision: true, coversWholeDocument: false });
     });
 

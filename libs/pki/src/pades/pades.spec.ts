@@ -38,7 +38,11 @@ describe('PAdES sign and verify', () => {
     root = await DevCa.createRoot({ commonName: 'Kyso PAdES Root', organization: 'Kyso', keyAlgorithm: 'RSA-2048' });
     sub = await root.createSubordinate({ commonName: 'Kyso PAdES Government CA', organization: 'Kyso' });
     const person = (algorithm: SoftwareKey['algorithm'], CN: string) =>
-      issuePerson(sub, { CN, O: 'Sở Nội vụ', OU: ['Văn phòng'], title: 'Giám đốc', E: 'gd@snv.example.vn', C: 'VN' }, { algorithm });
+      issuePerson(
+        sub,
+        { CN, O: 'Sở Nội vụ', OU: ['Văn phòng'], title: 'Giám đốc', E: 'gd@snv.example.vn', C: 'VN' },
+        { algorithm },
+      );
     rsa = await person('RSASSA-PKCS1-v1_5-SHA256', 'Nguyễn Văn A');
     ec = await person('ECDSA-P256-SHA256', 'Trần Thị B');
 
@@ -49,12 +53,25 @@ describe('PAdES sign and verify', () => {
 
     const doc = await PDFDocument.create();
     const page = doc.addPage([595, 842]);
-    page.drawText('Quyet dinh so 123/QD-SNV', { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.TimesRoman) });
+    page.drawText('Quyet dinh so 123/QD-SNV', {
+      x: 50,
+      y: 780,
+      size: 14,
+      font: await doc.embedFont(StandardFonts.TimesRoman),
+    });
     unsigned = await doc.save();
   });
 
   const sign = (pdf: Uint8Array, who: { key: SoftwareKey; cert: Certificate }, fieldName?: string) =>
-    signPdf(pdf, { signer: who.key.signer, certificate: who.cert, chain: [sub.certificate], signingTime: SIGNING_TIME, reason: 'Phê duyệt', location: 'Hà Nội', fieldName });
+    signPdf(pdf, {
+      signer: who.key.signer,
+      certificate: who.cert,
+      chain: [sub.certificate],
+      signingTime: SIGNING_TIME,
+      reason: 'Phê duyệt',
+      location: 'Hà Nội',
+      fieldName,
+    });
 
   it.each([
     ['RSA', () => rsa],
@@ -80,11 +97,19 @@ describe('PAdES sign and verify', () => {
       coverage: { coversWholeRevision: true, coversWholeDocument: true },
       modifications: { changedAfterSigning: false },
       revocation: { checked: false },
-      signer: { name: who().cert.subject.get('CN'), organisation: 'Sở Nội vụ, Văn phòng', title: 'Giám đốc', email: 'gd@snv.example.vn', certificateSerial: who().cert.serialNumberHex },
+      signer: {
+        name: who().cert.subject.get('CN'),
+        organisation: 'Sở Nội vụ, Văn phòng',
+        title: 'Giám đốc',
+        email: 'gd@snv.example.vn',
+        certificateSerial: who().cert.serialNumberHex,
+      },
     });
     expect(s.chain.map((c) => c.trustAnchor)).toEqual([false, false, true]);
     expect(s.reasons.map((r) => r.code)).toEqual(['REVOCATION_NOT_CHECKED']);
-    await expect(verifyPdf(signed, { trustAnchors: [root.certificate], validationTime: new Date(), requireRevocation: true })).resolves.toMatchObject({
+    await expect(
+      verifyPdf(signed, { trustAnchors: [root.certificate], validationTime: new Date(), requireRevocation: true }),
+    ).resolves.toMatchObject({
       conclusion: 'INDETERMINATE',
       signatures: [{ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' }],
     });
@@ -96,7 +121,11 @@ describe('PAdES sign and verify', () => {
     tampered[11] ^= 0x01; // the binary comment after %PDF-1.7: still a readable PDF
     const report = await verifyPdf(tampered, { trustAnchors: [root.certificate] });
     expect(report.conclusion).toBe('TOTAL-FAILED');
-    expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE', reasons: [{ code: 'HASH_FAILURE' }] });
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'HASH_FAILURE',
+      reasons: [{ code: 'HASH_FAILURE' }],
+    });
     expect(pdfsig(tampered, 'tampered.pdf')).toMatch(/Digest Mismatch|Signature is Invalid/);
   });
 
@@ -104,7 +133,10 @@ describe('PAdES sign and verify', () => {
     const other = await DevCa.createRoot({ commonName: 'Unknown Root' });
     const signed = await sign(unsigned, ec);
     const report = await verifyPdf(signed, { trustAnchors: [other.certificate] });
-    expect(report).toMatchObject({ conclusion: 'INDETERMINATE', signatures: [{ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' }] });
+    expect(report).toMatchObject({
+      conclusion: 'INDETERMINATE',
+      signatures: [{ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' }],
+    });
   });
 
   it('keeps both signatures of a twice-signed PDF valid, here and in pdfsig', async () => {
@@ -130,7 +162,11 @@ describe('PAdES sign and verify', () => {
     const doc = PdfDocument.open(signed);
     const page = doc.firstPage();
     const rotated = page.dict.clone().set('Rotate', 90); // the page content as displayed changes
-    const { pdf: modified } = appendIncrementalUpdate(doc, [{ num: page.ref.num, gen: page.ref.gen, body: serializeValue(rotated) }], 'rotate');
+    const { pdf: modified } = appendIncrementalUpdate(
+      doc,
+      [{ num: page.ref.num, gen: page.ref.gen, body: serializeValue(rotated) }],
+      'rotate',
+    );
     const report = await verifyPdf(modified, { trustAnchors: [root.certificate] });
     expect(report.conclusion).toBe('INDETERMINATE');
     expect(report.reasons.map((r) => r.code)).toEqual(['MODIFIED_AFTER_SIGNING']);
@@ -148,14 +184,25 @@ describe('PAdES sign and verify', () => {
     tampered[at] = tampered[at] === 0x30 ? 0x31 : 0x30;
     const report = await verifyPdf(tampered, { trustAnchors: [root.certificate] });
     expect(report.conclusion).toBe('TOTAL-FAILED');
-    expect(report.signatures[0]).toMatchObject({ subIndication: 'FORMAT_FAILURE', reasons: [{ code: 'FORMAT_FAILURE' }] });
+    expect(report.signatures[0]).toMatchObject({
+      subIndication: 'FORMAT_FAILURE',
+      reasons: [{ code: 'FORMAT_FAILURE' }],
+    });
   });
 
   it('concludes INDETERMINATE/NO_SIGNATURE for an unsigned PDF and throws PdfFormatError for a non-PDF', async () => {
     const report = await verifyPdf(unsigned, { trustAnchors: [root.certificate] });
-    expect(report).toMatchObject({ conclusion: 'INDETERMINATE', signatureCount: 0, reasons: [{ code: 'NO_SIGNATURE' }] });
+    expect(report).toMatchObject({
+      conclusion: 'INDETERMINATE',
+      signatureCount: 0,
+      reasons: [{ code: 'NO_SIGNATURE' }],
+    });
     expect(report.documentSha256).toMatch(/^[0-9A-F]{64}$/);
-    await expect(verifyPdf(Buffer.from('hello, not a pdf'), { trustAnchors: [root.certificate] })).rejects.toBeInstanceOf(PdfFormatError);
-    await expect(verifyPdf(new Uint8Array(), { trustAnchors: [root.certificate] })).rejects.toMatchObject({ code: 'EMPTY_FILE' });
+    await expect(
+      verifyPdf(Buffer.from('hello, not a pdf'), { trustAnchors: [root.certificate] }),
+    ).rejects.toBeInstanceOf(PdfFormatError);
+    await expect(verifyPdf(new Uint8Array(), { trustAnchors: [root.certificate] })).rejects.toMatchObject({
+      code: 'EMPTY_FILE',
+    });
   });
 });

@@ -14,27 +14,46 @@ describe('verifyPdf revocation', () => {
   let pdf: Uint8Array;
 
   beforeAll(async () => {
-    root = await DevCa.createRoot({ commonName: 'Revocation Root', notBefore: new Date(signingTime.getTime() - 86400_000) });
-    sub = await root.createSubordinate({ commonName: 'Revocation Sub CA', notBefore: new Date(signingTime.getTime() - 86400_000) });
+    root = await DevCa.createRoot({
+      commonName: 'Revocation Root',
+      notBefore: new Date(signingTime.getTime() - 86400_000),
+    });
+    sub = await root.createSubordinate({
+      commonName: 'Revocation Sub CA',
+      notBefore: new Date(signingTime.getTime() - 86400_000),
+    });
     const doc = await PDFDocument.create();
     doc.addPage();
     pdf = await doc.save({ useObjectStreams: false });
   });
 
   async function signedBy(name: string) {
-    const { key, cert } = await issuePerson(sub, { CN: name, C: 'VN' }, { notBefore: new Date(signingTime.getTime() - 7200_000) });
+    const { key, cert } = await issuePerson(
+      sub,
+      { CN: name, C: 'VN' },
+      { notBefore: new Date(signingTime.getTime() - 7200_000) },
+    );
     const signed = await signPdf(pdf, { signer: key.signer, certificate: cert, chain: [sub.certificate], signingTime });
     return { cert, signed };
   }
 
-  const crls = async () => [Crl.fromDer(await root.issueCrl({ thisUpdate: hourAgo })), Crl.fromDer(await sub.issueCrl({ thisUpdate: hourAgo }))];
+  const crls = async () => [
+    Crl.fromDer(await root.issueCrl({ thisUpdate: hourAgo })),
+    Crl.fromDer(await sub.issueCrl({ thisUpdate: hourAgo })),
+  ];
   const verify = async (signed: Uint8Array, crlList: Crl[]) =>
-    verifyPdf(signed, { trustAnchors: [root.certificate], revocationChecker: () => new CrlRevocationChecker({ crls: crlList }) });
+    verifyPdf(signed, {
+      trustAnchors: [root.certificate],
+      revocationChecker: () => new CrlRevocationChecker({ crls: crlList }),
+    });
 
   it('passes with good CRL status and says where the status came from', async () => {
     const { signed } = await signedBy('Good Official');
     const report = await verify(signed, await crls());
-    expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', revocation: { checked: true, source: 'crl' } });
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      revocation: { checked: true, source: 'crl' },
+    });
   });
 
   it('is INDETERMINATE / TRY_LATER when no revocation evidence can be found', async () => {
@@ -56,7 +75,10 @@ describe('verifyPdf revocation', () => {
     sub.revoke(a.cert, { revocationDate: later, reason: 'cessationOfOperation' });
     const b = await signedBy('Compromised Later');
     sub.revoke(b.cert, { revocationDate: later, reason: 'keyCompromise' });
-    const list = [Crl.fromDer(await root.issueCrl({ thisUpdate: hourAgo })), Crl.fromDer(await sub.issueCrl({ thisUpdate: hourAgo }))];
+    const list = [
+      Crl.fromDer(await root.issueCrl({ thisUpdate: hourAgo })),
+      Crl.fromDer(await sub.issueCrl({ thisUpdate: hourAgo })),
+    ];
     expect((await verify(a.signed, list)).signatures[0].indication).toBe('TOTAL-PASSED');
     const compromised = (await verify(b.signed, list)).signatures[0];
     expect(compromised).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });

@@ -52,10 +52,18 @@ function cmsStructureProblems(field: PdfSignatureField, cms: SignedDataVerificat
   return problems;
 }
 
-async function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: VerifyPdfOptions, validationTime: Date, unreadableFrom: number | null): Promise<SignatureFacts> {
+async function gatherFacts(
+  pdf: Uint8Array,
+  field: PdfSignatureField,
+  opts: VerifyPdfOptions,
+  validationTime: Date,
+  unreadableFrom: number | null,
+): Promise<SignatureFacts> {
   let cms: SignedDataVerification | null = null;
   try {
-    cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), { extraCertificates: opts.intermediates });
+    cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), {
+      extraCertificates: opts.intermediates,
+    });
   } catch (e) {
     if (!(e instanceof PdfFormatError)) throw e; // a byte range outside the file: judged as format failure
   }
@@ -70,25 +78,51 @@ async function gatherFacts(pdf: Uint8Array, field: PdfSignatureField, opts: Veri
   const path = !pathOptions
     ? null
     : opts.revocationChecker
-      ? await validatePath({ ...pathOptions, revocation: { checker: opts.revocationChecker(), required: opts.requireRevocation ?? true } })
+      ? await validatePath({
+          ...pathOptions,
+          revocation: { checker: opts.revocationChecker(), required: opts.requireRevocation ?? true },
+        })
       : validatePath(pathOptions);
   const modifications = modificationsAfter(pdf, field, unreadableFrom);
-  return { field, cms, cmsStructureProblems: cmsStructureProblems(field, cms), path, claimedSigningTime, modifications };
+  return {
+    field,
+    cms,
+    cmsStructureProblems: cmsStructureProblems(field, cms),
+    path,
+    claimedSigningTime,
+    modifications,
+  };
 }
 
-function modificationsAfter(pdf: Uint8Array, field: PdfSignatureField, unreadableFrom: number | null): SignatureReport['modifications'] {
+function modificationsAfter(
+  pdf: Uint8Array,
+  field: PdfSignatureField,
+  unreadableFrom: number | null,
+): SignatureReport['modifications'] {
   if (unreadableFrom !== null) {
-    return { changedAfterSigning: true, allowed: false, description: [`not allowed: the revisions from offset ${unreadableFrom} cannot be read`] };
+    return {
+      changedAfterSigning: true,
+      allowed: false,
+      description: [`not allowed: the revisions from offset ${unreadableFrom} cannot be read`],
+    };
   }
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
   try {
     const unaccounted = unaccountedAppendedData(pdf, field.revisionLength).map((p) => `not allowed: ${p}`);
     const verdict = classifyChanges(describeChangesAfter(pdf, field.revisionLength));
-    return { changedAfterSigning: true, allowed: verdict.allowed && unaccounted.length === 0, description: [...unaccounted, ...verdict.description] };
+    return {
+      changedAfterSigning: true,
+      allowed: verdict.allowed && unaccounted.length === 0,
+      description: [...unaccounted, ...verdict.description],
+    };
   } catch (e) {
     // Changes we cannot analyse are not presumed harmless.
     const code = e instanceof PdfFormatError ? e.code : 'MALFORMED_PDF';
-    return { changedAfterSigning: true, allowed: false, description: [`the appended revisions could not be analysed (${code})`] };
+    return {
+      changedAfterSigning: true,
+      allowed: false,
+      description: [`the appended revisions could not be analysed (${code})`],
+    };
   }
 }
 
@@ -100,20 +134,38 @@ function modificationsAfter(pdf: Uint8Array, field: PdfSignatureField, unreadabl
 function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationResult; reasons: ValidationReason[] } {
   const problems = (list: readonly string[]) => list.join(', ') || undefined;
   if (f.field.subFilter === 'ETSI.RFC3161') {
-    return { result: indeterminate('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: 'document timestamps are not verified in this version' })] };
+    return {
+      result: indeterminate('FORMAT_FAILURE'),
+      reasons: [reason('FORMAT_FAILURE', { detail: 'document timestamps are not verified in this version' })],
+    };
   }
   if (!f.field.byteRangeValid || !f.cms) {
-    return { result: failed('FORMAT_FAILURE'), reasons: [reason('BYTE_RANGE_INVALID', { detail: problems(f.field.problems) })] };
+    return {
+      result: failed('FORMAT_FAILURE'),
+      reasons: [reason('BYTE_RANGE_INVALID', { detail: problems(f.field.problems) })],
+    };
   }
   const cms = f.cms;
-  if (!cms.formatOk) return { result: failed('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })] };
+  if (!cms.formatOk)
+    return {
+      result: failed('FORMAT_FAILURE'),
+      reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })],
+    };
   if (f.cmsStructureProblems.length > 0) {
-    return { result: failed('FORMAT_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(f.cmsStructureProblems) })] };
+    return {
+      result: failed('FORMAT_FAILURE'),
+      reasons: [reason('FORMAT_FAILURE', { detail: problems(f.cmsStructureProblems) })],
+    };
   }
-  if (cms.digestAlgorithm && !cms.messageDigestMatches) return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
-  if (!cms.signerCertificate) return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
+  if (cms.digestAlgorithm && !cms.messageDigestMatches)
+    return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
+  if (!cms.signerCertificate)
+    return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
   if (!cms.signatureAlgorithm || !cms.digestAlgorithm) {
-    return { result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE'), reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })] };
+    return {
+      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE'),
+      reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })],
+    };
   }
   if (!cms.signatureValid) return { result: failed('SIG_CRYPTO_FAILURE'), reasons: [reason('SIG_CRYPTO_FAILURE')] };
   if (cms.signingCertificateV2Matches === false) {
@@ -128,14 +180,18 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   // timestamp to prove the signature existed before, may have made a back-dated signature.
   const leaf = path.revocation.status[0];
   if (leaf?.revocationTime && leaf.reason === 'keyCompromise') {
-    return { result: indeterminate('REVOKED_NO_POE'), reasons: [...path.reasons, reason('KEY_COMPROMISED_AFTER_CLAIMED_TIME')] };
+    return {
+      result: indeterminate('REVOKED_NO_POE'),
+      reasons: [...path.reasons, reason('KEY_COMPROMISED_AFTER_CLAIMED_TIME')],
+    };
   }
   return { result: passed(), reasons: path.reasons };
 }
 
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
   const { result, reasons } = judge(f, opts);
-  if (f.modifications.allowed === false) reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
+  if (f.modifications.allowed === false)
+    reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
   const chain = f.path?.chain ?? (f.cms?.signerCertificate ? [f.cms.signerCertificate] : []);
   return {
     id: f.field.fieldName ?? `signature-${index + 1}`,
@@ -165,7 +221,12 @@ function revocationSummary(path: PathValidationResult | null): SignatureReport['
   const leaf: RevocationStatus | undefined = path?.revocation.status[0];
   if (!path?.revocation.checked || !leaf) return { checked: false, source: null, producedAt: null, fetchedAt: null };
   const produced = leaf.producedAt ?? leaf.thisUpdate;
-  return { checked: true, source: leaf.source, producedAt: produced?.toISOString() ?? null, fetchedAt: leaf.fetchedAt?.toISOString() ?? null };
+  return {
+    checked: true,
+    source: leaf.source,
+    producedAt: produced?.toISOString() ?? null,
+    fetchedAt: leaf.fetchedAt?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -181,9 +242,12 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
   // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
   const { readable, unreadableFrom } = readableRevisions(pdf);
   const validationTime = opts.validationTime ?? new Date();
-  const fields = findSignatures(readable).map((f) => (unreadableFrom === null ? f : { ...f, coversWholeDocument: false }));
+  const fields = findSignatures(readable).map((f) =>
+    unreadableFrom === null ? f : { ...f, coversWholeDocument: false },
+  );
   const signatures: SignatureReport[] = [];
-  for (const [i, field] of fields.entries()) signatures.push(report(await gatherFacts(pdf, field, opts, validationTime, unreadableFrom), i, opts));
+  for (const [i, field] of fields.entries())
+    signatures.push(report(await gatherFacts(pdf, field, opts, validationTime, unreadableFrom), i, opts));
   const documentReasons: ValidationReason[] = [];
   let conclusion = worstIndication(signatures.map((s) => s.indication));
   if (signatures.length === 0) {

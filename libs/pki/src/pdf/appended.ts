@@ -25,7 +25,8 @@ export function unaccountedAppendedData(pdf: Uint8Array, from: number): string[]
     sections.add(skipWhitespace(pdf, s.offset));
     const stm = s.trailer.get('XRefStm');
     if (typeof stm === 'number' && Number.isInteger(stm)) sections.add(skipWhitespace(pdf, stm + shift));
-    for (const [num, e] of s.entries) if (e.type === 'offset' && e.offset >= from) objects.set(skipWhitespace(pdf, e.offset), num);
+    for (const [num, e] of s.entries)
+      if (e.type === 'offset' && e.offset >= from) objects.set(skipWhitespace(pdf, e.offset), num);
   }
   for (let p = skipWhitespace(pdf, from); p < pdf.length; p = skipWhitespace(pdf, p)) {
     if (keywordAt(pdf, p, 'xref')) {
@@ -41,7 +42,8 @@ export function unaccountedAppendedData(pdf: Uint8Array, from: number): string[]
       p = value.end;
     } else {
       const num = objects.get(p);
-      if (num === undefined && !sections.has(p)) return [`data at offset ${p} that no cross-reference section refers to`];
+      if (num === undefined && !sections.has(p))
+        return [`data at offset ${p} that no cross-reference section refers to`];
       const parser = new PdfParser(pdf, p);
       parser.parseIndirectObject(num);
       const end = skipWhitespace(pdf, parser.pos);
@@ -66,7 +68,11 @@ export function readableRevisions(pdf: Uint8Array): { readable: Uint8Array; unre
     if (!(e instanceof PdfFormatError) || (e.code !== 'MALFORMED_PDF' && e.code !== 'TRUNCATED_PDF')) throw e;
     const b = asBuffer(pdf);
     let at = b.lastIndexOf('%%EOF', pdf.length - 1, 'latin1');
-    for (let tries = 0; at >= 0 && tries < MAX_FALLBACK_REVISIONS; tries++, at = at > 0 ? b.lastIndexOf('%%EOF', at - 1, 'latin1') : -1) {
+    for (
+      let tries = 0;
+      at >= 0 && tries < MAX_FALLBACK_REVISIONS;
+      tries++, at = at > 0 ? b.lastIndexOf('%%EOF', at - 1, 'latin1') : -1
+    ) {
       let end = at + 5;
       if (pdf[end] === 0x0d) end++;
       if (pdf[end] === 0x0a) end++;

@@ -43,8 +43,18 @@ function appendDss(pdf: Uint8Array): Uint8Array {
     [
       { num: certNum, gen: 0, body: serializeValue(new PdfStream(pdfDict({}), cert, 0, cert.length)) },
       { num: vriNum, gen: 0, body: serializeValue(pdfDict({ ABCDEF: pdfDict({ Cert: [new PdfRef(certNum, 0)] }) })) },
-      { num: dssNum, gen: 0, body: serializeValue(pdfDict({ Type: new PdfName('DSS'), Certs: [new PdfRef(certNum, 0)], VRI: new PdfRef(vriNum, 0) })) },
-      { num: catalog.ref.num, gen: catalog.ref.gen, body: serializeValue(catalog.dict.clone().set('DSS', new PdfRef(dssNum, 0))) },
+      {
+        num: dssNum,
+        gen: 0,
+        body: serializeValue(
+          pdfDict({ Type: new PdfName('DSS'), Certs: [new PdfRef(certNum, 0)], VRI: new PdfRef(vriNum, 0) }),
+        ),
+      },
+      {
+        num: catalog.ref.num,
+        gen: catalog.ref.gen,
+        body: serializeValue(catalog.dict.clone().set('DSS', new PdfRef(dssNum, 0))),
+      },
     ],
     'dss',
   ).pdf;
@@ -86,7 +96,11 @@ describe('describeChangesAfter / classifyChanges', () => {
     expect(changes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ role: 'other', change: 'added' }),
-        expect.objectContaining({ role: 'page', change: 'changed', keys: { added: [], removed: [], modified: ['Contents'] } }),
+        expect.objectContaining({
+          role: 'page',
+          change: 'changed',
+          keys: { added: [], removed: [], modified: ['Contents'] },
+        }),
       ]),
     );
     const verdict = classifyChanges(changes);
@@ -123,12 +137,20 @@ describe('describeChangesAfter / classifyChanges', () => {
       [
         { num: target.num, gen: target.gen, body: serializeValue(new PdfStream(pdfDict({}), data, 0, data.length)) },
         { num: dssNum, gen: 0, body: serializeValue(pdfDict({ Certs: [target] })) },
-        { num: catalog.ref.num, gen: catalog.ref.gen, body: serializeValue(catalog.dict.clone().set('DSS', new PdfRef(dssNum, 0))) },
+        {
+          num: catalog.ref.num,
+          gen: catalog.ref.gen,
+          body: serializeValue(catalog.dict.clone().set('DSS', new PdfRef(dssNum, 0))),
+        },
       ],
       'laundering',
     ).pdf;
     const changes = describeChangesAfter(tampered, findSignatures(tampered)[0].revisionLength);
-    expect(changes.find((c) => c.objectNumber === target.num)).toMatchObject({ role: 'other', change: 'changed', isStream: true }); // the role it had when signed
+    expect(changes.find((c) => c.objectNumber === target.num)).toMatchObject({
+      role: 'other',
+      change: 'changed',
+      isStream: true,
+    }); // the role it had when signed
     expect(classifyChanges(changes).allowed).toBe(false);
   });
 });

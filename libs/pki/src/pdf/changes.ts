@@ -67,7 +67,17 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
   const out: PdfChange[] = [];
   if (!sameValue(doc.trailer.get('Root') ?? null, old.trailer.get('Root') ?? null)) {
     const keys = { added: [], removed: [], modified: ['Root'] };
-    out.push({ objectNumber: 0, generation: 0, change: 'changed', type: null, subtype: null, fieldType: null, role: 'trailer', isStream: false, keys });
+    out.push({
+      objectNumber: 0,
+      generation: 0,
+      change: 'changed',
+      type: null,
+      subtype: null,
+      fieldType: null,
+      role: 'trailer',
+      isStream: false,
+      keys,
+    });
   }
   for (const num of [...touched].sort((a, b) => a - b)) {
     const now = doc.entries.get(num);
@@ -92,11 +102,13 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
       isStream: value instanceof PdfStream,
     };
     c.role = change === 'added' ? roleOf(doc, num, value, ctxNow) : roleOf(old, num, oldValue, ctxOld);
-    if (c.role === 'signature-field') c.signatureValue = dict?.get('V') instanceof PdfRef ? (dict.get('V') as PdfRef).num : null;
+    if (c.role === 'signature-field')
+      c.signatureValue = dict?.get('V') instanceof PdfRef ? (dict.get('V') as PdfRef).num : null;
     if (change === 'changed') {
       const oldDict = dictOf(oldValue);
       if (dict && oldDict) c.keys = keyDiff(oldDict, dict);
-      if (c.role === 'page') c.references = referenceDiff(old.resolve(oldDict?.get('Annots')), doc.resolve(dict?.get('Annots')));
+      if (c.role === 'page')
+        c.references = referenceDiff(old.resolve(oldDict?.get('Annots')), doc.resolve(dict?.get('Annots')));
       if (c.role === 'annots-or-fields') c.references = referenceDiff(oldValue, value);
     }
     if (c.role === 'catalog') {
@@ -230,9 +242,17 @@ function keyDiff(a: PdfDict, b: PdfDict): KeyDiff {
   return { added, removed, modified };
 }
 
-function referenceDiff(before: PdfObject, after: PdfObject): { added: number[]; removed: number[]; directAdded: number } {
+function referenceDiff(
+  before: PdfObject,
+  after: PdfObject,
+): { added: number[]; removed: number[]; directAdded: number } {
   const list = (o: PdfObject) => (Array.isArray(o) ? o : []);
-  const nums = (o: PdfObject) => new Set(list(o).filter((x): x is PdfRef => x instanceof PdfRef).map((r) => r.num));
+  const nums = (o: PdfObject) =>
+    new Set(
+      list(o)
+        .filter((x): x is PdfRef => x instanceof PdfRef)
+        .map((r) => r.num),
+    );
   const direct = (o: PdfObject) => list(o).filter((x) => !(x instanceof PdfRef)).length;
   const [a, b] = [nums(before), nums(after)];
   return {
@@ -249,8 +269,10 @@ function sameValue(a: PdfObject, b: PdfObject, depth = 0): boolean {
   if (a instanceof PdfName && b instanceof PdfName) return a.value === b.value;
   if (a instanceof PdfRef && b instanceof PdfRef) return a.num === b.num && a.gen === b.gen;
   if (a instanceof PdfString && b instanceof PdfString) return Buffer.from(a.bytes).equals(Buffer.from(b.bytes));
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
-  if (a instanceof PdfStream && b instanceof PdfStream) return sameValue(a.dict, b.dict, depth + 1) && Buffer.from(a.raw).equals(Buffer.from(b.raw));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
+  if (a instanceof PdfStream && b instanceof PdfStream)
+    return sameValue(a.dict, b.dict, depth + 1) && Buffer.from(a.raw).equals(Buffer.from(b.raw));
   if (a instanceof PdfDict && b instanceof PdfDict) {
     if (a.map.size !== b.map.size) return false;
     for (const [k, v] of a.map) if (!b.has(k) || !sameValue(v, b.get(k)!, depth + 1)) return false;
@@ -290,11 +312,15 @@ const ROLE_TEXT: Record<PdfObjectRole, string> = {
  * dictionary are metadata only and are allowed.
  */
 export function classifyChanges(changes: readonly PdfChange[]): { allowed: boolean; description: string[] } {
-  const added = (role: PdfObjectRole) => new Set(changes.filter((c) => c.role === role && c.change === 'added').map((c) => c.objectNumber));
+  const added = (role: PdfObjectRole) =>
+    new Set(changes.filter((c) => c.role === role && c.change === 'added').map((c) => c.objectNumber));
   const newSignatures = added('signature');
   const newSignatureFields = added('signature-field');
   const onlyNewSignatureFields = (c: PdfChange): boolean =>
-    !c.references || (c.references.removed.length === 0 && c.references.directAdded === 0 && c.references.added.every((n) => newSignatureFields.has(n)));
+    !c.references ||
+    (c.references.removed.length === 0 &&
+      c.references.directAdded === 0 &&
+      c.references.added.every((n) => newSignatureFields.has(n)));
   const keysWithin = (keys: KeyDiff | undefined, allowed: ReadonlySet<string> | undefined): boolean =>
     !keys || !allowed || (keys.removed.length === 0 && [...keys.added, ...keys.modified].every((k) => allowed.has(k)));
   const onlyAllowedKeys = (c: PdfChange): boolean => keysWithin(c.keys, ALLOWED_KEYS[c.role]);
@@ -315,11 +341,20 @@ export function classifyChanges(changes: readonly PdfChange[]): { allowed: boole
         return c.change === 'added' && !c.isStream;
       case 'signature-field':
         // An empty signature field may be signed (gains /V); a signed one stays as it is.
-        return !c.isStream && signsNewSignature(c) && (c.change === 'added' || (onlyAllowedKeys(c) && !!c.keys?.added.includes('V')));
+        return (
+          !c.isStream &&
+          signsNewSignature(c) &&
+          (c.change === 'added' || (onlyAllowedKeys(c) && !!c.keys?.added.includes('V')))
+        );
       case 'page':
         return c.change === 'changed' && !c.isStream && onlyAllowedKeys(c) && onlyNewSignatureFields(c);
       case 'catalog':
-        return c.change === 'changed' && onlyAllowedKeys(c) && onlyNewSignatureFields(c) && keysWithin(c.acroFormKeys, ACROFORM_KEYS);
+        return (
+          c.change === 'changed' &&
+          onlyAllowedKeys(c) &&
+          onlyNewSignatureFields(c) &&
+          keysWithin(c.acroFormKeys, ACROFORM_KEYS)
+        );
       case 'acroform':
       case 'annots-or-fields':
         return onlyAllowedKeys(c) && onlyNewSignatureFields(c);

@@ -34,13 +34,23 @@ describe('checkPdfStructure', () => {
   });
 
   it('accepts well-formed documents of every kind', async () => {
-    for (const pdf of [classic, streams, qpdf(classic, ['--linearize']), await makePdf({ useObjectStreams: true }), buildPdf(minimalBodies())]) {
+    for (const pdf of [
+      classic,
+      streams,
+      qpdf(classic, ['--linearize']),
+      await makePdf({ useObjectStreams: true }),
+      buildPdf(minimalBodies()),
+    ]) {
       expect(() => checkPdfStructure(pdf)).not.toThrow();
     }
   });
 
   it('tolerates junk before the header, comments and odd whitespace', () => {
-    const bodies = ['<< /Type /Catalog % a comment\r\n /Pages 2 0 R >>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<<\t/Type\f/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>'];
+    const bodies = [
+      '<< /Type /Catalog % a comment\r\n /Pages 2 0 R >>',
+      '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+      '<<\t/Type\f/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>',
+    ];
     expect(() => checkPdfStructure(buildPdf(bodies))).not.toThrow();
     const shifted = new Uint8Array([...latin1('GARBAGE\n'), ...buildPdf(minimalBodies())]);
     expect(() => checkPdfStructure(shifted)).not.toThrow();
@@ -82,7 +92,10 @@ describe('checkPdfStructure', () => {
     const body = text(head).slice(0, text(head).indexOf('xref'));
     const bomb = deflateSync(Buffer.alloc(70 * 1024 * 1024));
     const xrefStream = Buffer.concat([
-      Buffer.from(`${body}4 0 obj\n<</Type/XRef/Size 5/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length ${bomb.length}>>\nstream\n`, 'latin1'),
+      Buffer.from(
+        `${body}4 0 obj\n<</Type/XRef/Size 5/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length ${bomb.length}>>\nstream\n`,
+        'latin1',
+      ),
       bomb,
       Buffer.from(`\nendstream\nendobj\nstartxref\n${body.length}\n%%EOF\n`, 'latin1'),
     ]);
@@ -90,11 +103,21 @@ describe('checkPdfStructure', () => {
   });
 
   it('refuses deep nesting, self-referencing lengths and page tree loops', () => {
-    const deep = buildPdf([`<</Type/Catalog/Pages 2 0 R/X ${'['.repeat(5000)}${']'.repeat(5000)}>>`, ...minimalBodies().slice(1)]);
+    const deep = buildPdf([
+      `<</Type/Catalog/Pages 2 0 R/X ${'['.repeat(5000)}${']'.repeat(5000)}>>`,
+      ...minimalBodies().slice(1),
+    ]);
     expectCode(deep, 'MALFORMED_PDF');
-    const deepDict = buildPdf([`<</Type/Catalog/Pages 2 0 R/X ${'<</A '.repeat(5000)}1${'>>'.repeat(5000)}>>`, ...minimalBodies().slice(1)]);
+    const deepDict = buildPdf([
+      `<</Type/Catalog/Pages 2 0 R/X ${'<</A '.repeat(5000)}1${'>>'.repeat(5000)}>>`,
+      ...minimalBodies().slice(1),
+    ]);
     expectCode(deepDict, 'MALFORMED_PDF');
-    const selfLength = buildPdf(['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1/Length 2 0 R>>\nstream\nabc\nendstream', '<</Type/Page/Parent 2 0 R>>']);
+    const selfLength = buildPdf([
+      '<</Type/Catalog/Pages 2 0 R>>',
+      '<</Type/Pages/Kids[3 0 R]/Count 1/Length 2 0 R>>\nstream\nabc\nendstream',
+      '<</Type/Page/Parent 2 0 R>>',
+    ]);
     expectCode(selfLength, 'MALFORMED_PDF');
     const loop = buildPdf(['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[2 0 R]/Count 1>>']);
     expectCode(loop, 'MALFORMED_PDF');
@@ -110,13 +133,20 @@ describe('checkPdfStructure', () => {
   });
 
   it('never throws anything but PdfFormatError on mutated documents (property)', async () => {
-    const signed = embedSignature(preparePdfSignature(streams, { signingTime: new Date(0), reason: 'Đồng ý' }), dummyCms(300));
+    const signed = embedSignature(
+      preparePdfSignature(streams, { signingTime: new Date(0), reason: 'Đồng ý' }),
+      dummyCms(300),
+    );
     const samples = [classic, signed];
     const outcomes = { ok: 0, refused: 0 };
     const mutation = fc.record({
       sample: fc.integer({ min: 0, max: samples.length - 1 }),
       edits: fc.array(
-        fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 }), fc.oneof({ arbitrary: fc.constant('set'), weight: 8 }, fc.constant('insert'), fc.constant('delete'))),
+        fc.tuple(
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.oneof({ arbitrary: fc.constant('set'), weight: 8 }, fc.constant('insert'), fc.constant('delete')),
+        ),
         { minLength: 1, maxLength: 4 },
       ),
       cut: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, fc.double({ min: 0, max: 1, noNaN: true })),
@@ -134,7 +164,13 @@ describe('checkPdfStructure', () => {
         if (cut !== undefined) pdf = pdf.subarray(0, Math.floor(cut * pdf.length));
         // Changes after the first revision (where the signed sample's signature update begins).
         const firstRevision = sample === 1 ? streams.length : Math.floor(pdf.length / 2);
-        const checks = [checkPdfStructure, findSignatures, readableRevisions, (p: Uint8Array) => describeChangesAfter(p, firstRevision), (p: Uint8Array) => unaccountedAppendedData(p, firstRevision)];
+        const checks = [
+          checkPdfStructure,
+          findSignatures,
+          readableRevisions,
+          (p: Uint8Array) => describeChangesAfter(p, firstRevision),
+          (p: Uint8Array) => unaccountedAppendedData(p, firstRevision),
+        ];
         for (const fn of checks) {
           try {
             fn(pdf);

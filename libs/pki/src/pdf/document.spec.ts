@@ -21,10 +21,20 @@ function hybridPdf(): Uint8Array {
   add(latin1('2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n'), 2);
   add(latin1('3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>\nendobj\n'), 3);
   const objStm = '1 0 <</Type/Catalog/Pages 2 0 R>>';
-  add(latin1(`4 0 obj\n<</Type/ObjStm/N 1/First 4/Length ${objStm.length}>>\nstream\n${objStm}\nendstream\nendobj\n`), 4);
+  add(
+    latin1(`4 0 obj\n<</Type/ObjStm/N 1/First 4/Length ${objStm.length}>>\nstream\n${objStm}\nendstream\nendobj\n`),
+    4,
+  );
   const row = (type: number, a: number, b: number) => [type, a >> 8, a & 0xff, b];
   const data = Buffer.from([...row(2, 4, 0), ...row(1, offsets[4], 0), ...row(1, length, 0)]);
-  add(Buffer.concat([latin1(`5 0 obj\n<</Type/XRef/Size 6/W[1 2 1]/Index[1 1 4 2]/Length ${data.length}>>\nstream\n`), data, latin1('\nendstream\nendobj\n')]), 5);
+  add(
+    Buffer.concat([
+      latin1(`5 0 obj\n<</Type/XRef/Size 6/W[1 2 1]/Index[1 1 4 2]/Length ${data.length}>>\nstream\n`),
+      data,
+      latin1('\nendstream\nendobj\n'),
+    ]),
+    5,
+  );
   const e = (n: number) => `${String(offsets[n]).padStart(10, '0')} 00000 n\r\n`;
   const xref = `xref\n0 6\n0000000000 65535 f\r\n0000000000 65535 f\r\n${e(2)}${e(3)}${e(4)}${e(5)}`;
   add(latin1(`${xref}trailer\n<</Size 6/Root 1 0 R/XRefStm ${offsets[5]}>>\nstartxref\n${length}\n%%EOF\n`));
@@ -75,7 +85,11 @@ describe('PdfDocument', () => {
       '<</T (VanThu)/Parent 4 0 R>>',
       '<</Type/Annot/Subtype/Widget/Parent 5 0 R/Rect[0 0 0 0]>>',
     ]);
-    expect(PdfDocument.open(pdf).fields().map((f) => [f.name, f.fieldType])).toEqual([
+    expect(
+      PdfDocument.open(pdf)
+        .fields()
+        .map((f) => [f.name, f.fieldType]),
+    ).toEqual([
       ['KyDuyet.LanhDao', 'Sig'],
       ['KyDuyet.VanThu', 'Sig'],
     ]);
@@ -83,9 +97,18 @@ describe('PdfDocument', () => {
 });
 
 describe('findSignatures problems', () => {
-  const signed = () => embedSignature(preparePdfSignature(buildPdf([
-    '<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>',
-  ]), { signingTime, contentsSize: 200 }), dummyCms(100));
+  const signed = () =>
+    embedSignature(
+      preparePdfSignature(
+        buildPdf([
+          '<</Type/Catalog/Pages 2 0 R>>',
+          '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+          '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>',
+        ]),
+        { signingTime, contentsSize: 200 },
+      ),
+      dummyCms(100),
+    );
   /** Rewrites the /ByteRange numbers in place (same width). */
   const withByteRange = (pdf: Uint8Array, f: (br: number[]) => number[]) => {
     const s = Buffer.from(pdf).toString('latin1');
@@ -120,7 +143,9 @@ describe('findSignatures problems', () => {
   it('handles a large document without re-serializing it', () => {
     const big = Buffer.alloc(30 * 1024 * 1024, 0x20);
     const bodies: (string | Uint8Array)[] = [
-      '<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]/Contents 4 0 R>>',
+      '<</Type/Catalog/Pages 2 0 R>>',
+      '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+      '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]/Contents 4 0 R>>',
       Buffer.concat([latin1(`<</Length ${big.length}>>\nstream\n`), big, latin1('\nendstream')]),
     ];
     for (let i = 0; i < 50_000; i++) bodies.push(`<</Type/Annot/Subtype/Text/Rect[0 0 1 1]/Contents(n${i})>>`);

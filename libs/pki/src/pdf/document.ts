@@ -42,7 +42,8 @@ export class PdfDocument {
     if (!(bytes instanceof Uint8Array)) throw new PdfFormatError('NOT_A_PDF', 'input is not a byte array');
     if (bytes.length === 0) throw new PdfFormatError('EMPTY_FILE', 'the file is empty');
     const headerPos = asBuffer(bytes).subarray(0, PDF_LIMITS.headerWindow).indexOf('%PDF-', 0, 'latin1');
-    if (headerPos < 0) throw new PdfFormatError('NOT_A_PDF', `no %PDF- header in the first ${PDF_LIMITS.headerWindow} bytes`);
+    if (headerPos < 0)
+      throw new PdfFormatError('NOT_A_PDF', `no %PDF- header in the first ${PDF_LIMITS.headerWindow} bytes`);
     const chain = readXrefChain(bytes, headerPos);
     if (chain.sections.some((s) => s.trailer.has('Encrypt'))) {
       throw new PdfFormatError('ENCRYPTED_PDF', 'encrypted PDF documents are not supported');
@@ -98,7 +99,8 @@ export class PdfDocument {
   }
 
   private readAt(num: number, offset: number): PdfObject {
-    if (offset < 0 || offset >= this.bytes.length) throw malformed(`object ${num} offset ${offset} is outside the file`);
+    if (offset < 0 || offset >= this.bytes.length)
+      throw malformed(`object ${num} offset ${offset} is outside the file`);
     const parser = new PdfParser(this.bytes, offset, {
       filePositions: true,
       resolveLength: (ref) => {
@@ -124,10 +126,18 @@ export class PdfDocument {
     const entry = this.entries.get(streamNum);
     if (!entry || entry.type !== 'offset') throw malformed(`object stream ${streamNum} is not a plain object`);
     const stream = this.getObject(streamNum);
-    if (!(stream instanceof PdfStream) || stream.dict.name('Type') !== 'ObjStm') throw malformed(`object ${streamNum} is not an object stream`);
+    if (!(stream instanceof PdfStream) || stream.dict.name('Type') !== 'ObjStm')
+      throw malformed(`object ${streamNum} is not an object stream`);
     const n = stream.dict.get('N');
     const first = stream.dict.get('First');
-    if (typeof n !== 'number' || typeof first !== 'number' || !Number.isInteger(n) || !Number.isInteger(first) || n < 0 || first < 0) {
+    if (
+      typeof n !== 'number' ||
+      typeof first !== 'number' ||
+      !Number.isInteger(n) ||
+      !Number.isInteger(first) ||
+      n < 0 ||
+      first < 0
+    ) {
       throw malformed(`object stream ${streamNum} has a bad /N or /First`);
     }
     if (n > PDF_LIMITS.maxObjectsInObjectStream) throw malformed(`object stream ${streamNum} holds too many objects`);
@@ -137,7 +147,8 @@ export class PdfDocument {
     for (let i = 0; i < n; i++) {
       const objNum = readUInt(data, p);
       const off = objNum && readUInt(data, objNum.end);
-      if (!objNum || !off || first + off.value >= data.length) throw malformed(`object stream ${streamNum} has a bad header`);
+      if (!objNum || !off || first + off.value >= data.length)
+        throw malformed(`object stream ${streamNum} has a bad header`);
       if (!offsets.has(objNum.value)) offsets.set(objNum.value, first + off.value);
       p = off.end;
     }
@@ -181,7 +192,8 @@ export class PdfDocument {
     const seen = new Set<number>();
     let visited = 0;
     const visit = (o: PdfObject, parentName: string | null, parentType: string | null, depth: number): void => {
-      if (depth > PDF_LIMITS.maxTreeDepth || ++visited > PDF_LIMITS.maxTreeNodes) throw malformed('form field tree too large or too deep');
+      if (depth > PDF_LIMITS.maxTreeDepth || ++visited > PDF_LIMITS.maxTreeNodes)
+        throw malformed('form field tree too large or too deep');
       if (o instanceof PdfRef) {
         if (seen.has(o.num)) return;
         seen.add(o.num);

@@ -6,7 +6,10 @@ import { PdfDict, PdfName, PdfObject, PdfStream } from './objects';
  * Decoded data of a stream. Only what the structure needs (xref and object streams): no filter or
  * FlateDecode with PNG predictors. Output is bounded (decompression bombs).
  */
-export function decodeStream(stream: PdfStream, resolve: (o: PdfObject | undefined) => PdfObject | undefined = (o) => o): Uint8Array {
+export function decodeStream(
+  stream: PdfStream,
+  resolve: (o: PdfObject | undefined) => PdfObject | undefined = (o) => o,
+): Uint8Array {
   const filters = asList(resolve(stream.dict.get('Filter')));
   const parms = asList(resolve(stream.dict.get('DecodeParms')));
   let data = stream.raw;
@@ -69,12 +72,23 @@ function unpredict(data: Uint8Array, parms: PdfDict): Uint8Array {
       const upLeft = r > 0 && i >= bpp ? out[prev + i - bpp] : 0;
       let v: number;
       switch (type) {
-        case 0: v = raw; break;
-        case 1: v = raw + left; break;
-        case 2: v = raw + up; break;
-        case 3: v = raw + ((left + up) >> 1); break;
-        case 4: v = raw + paeth(left, up, upLeft); break;
-        default: throw malformed(`bad PNG predictor row type ${type}`);
+        case 0:
+          v = raw;
+          break;
+        case 1:
+          v = raw + left;
+          break;
+        case 2:
+          v = raw + up;
+          break;
+        case 3:
+          v = raw + ((left + up) >> 1);
+          break;
+        case 4:
+          v = raw + paeth(left, up, upLeft);
+          break;
+        default:
+          throw malformed(`bad PNG predictor row type ${type}`);
       }
       out[dst + i] = v & 0xff;
     }
@@ -90,4 +104,5 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-const num = (o: PdfObject | undefined, dflt: number): number => (typeof o === 'number' && Number.isInteger(o) ? o : dflt);
+const num = (o: PdfObject | undefined, dflt: number): number =>
+  typeof o === 'number' && Number.isInteger(o) ? o : dflt;

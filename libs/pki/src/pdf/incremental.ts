@@ -25,7 +25,11 @@ export interface IncrementalUpdate {
  * a new cross-reference section with /Prev follows, of the same kind (table or stream) as the newest
  * one. /Root and /Info are kept, /ID[0] kept and /ID[1] renewed from `idSeed`.
  */
-export function appendIncrementalUpdate(doc: PdfDocument, objects: readonly UpdateObject[], idSeed: string): IncrementalUpdate {
+export function appendIncrementalUpdate(
+  doc: PdfDocument,
+  objects: readonly UpdateObject[],
+  idSeed: string,
+): IncrementalUpdate {
   const original = doc.bytes;
   const shift = doc.chain.shift;
   const parts: Uint8Array[] = [];
@@ -79,7 +83,10 @@ export function appendIncrementalUpdate(doc: PdfDocument, objects: readonly Upda
     });
     trailer.set('Type', new PdfName('XRef'));
     trailer.set('W', [1, w, 2]);
-    trailer.set('Index', subsections(sorted.map((e) => e.num)).flatMap(([first, count]) => [first, count]));
+    trailer.set(
+      'Index',
+      subsections(sorted.map((e) => e.num)).flatMap(([first, count]) => [first, count]),
+    );
     trailer.set('Length', data.length);
     push(`${xrefNum} 0 obj\n${serializeValue(trailer)}\nstream\n`);
     push(data);
@@ -121,7 +128,11 @@ function subsections(sortedNums: number[]): [number, number][] {
 
 function newId(old: PdfObject | undefined, seed: string, length: number): PdfString[] {
   const first = Array.isArray(old) && old[0] instanceof PdfString ? old[0] : null;
-  const digest = createHash('md5').update(seed).update(String(length)).update(first ? first.bytes : new Uint8Array()).digest();
+  const digest = createHash('md5')
+    .update(seed)
+    .update(String(length))
+    .update(first ? first.bytes : new Uint8Array())
+    .digest();
   const second = new PdfString(digest, true);
   return [first ? new PdfString(first.bytes, true) : second, second];
 }

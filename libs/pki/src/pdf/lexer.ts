@@ -48,7 +48,6 @@ export function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
 }
 
-
 /** True when the keyword is at pos and is followed by a non-regular byte (or the end). */
 export function keywordAt(buf: Uint8Array, pos: number, keyword: string): boolean {
   if (pos + keyword.length > buf.length) return false;

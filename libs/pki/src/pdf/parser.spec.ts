@@ -21,7 +21,9 @@ describe('PdfParser', () => {
   });
 
   it('reads literal strings with escapes, octal codes, nesting and line continuations', () => {
-    expect(str(parse('(a\\(b\\)c (nested (twice)) \\\\ \\n\\t\\101\\0611 x\\\r\ny \\q)'))).toBe('a(b)c (nested (twice)) \\ \n\tA11 xy q');
+    expect(str(parse('(a\\(b\\)c (nested (twice)) \\\\ \\n\\t\\101\\0611 x\\\r\ny \\q)'))).toBe(
+      'a(b)c (nested (twice)) \\ \n\tA11 xy q',
+    );
     expect(str(parse('()'))).toBe('');
   });
 
@@ -45,7 +47,8 @@ describe('PdfParser', () => {
     const p = new PdfParser(buf, 0, { filePositions: true, resolveLength: () => 5 });
     const s = p.parseIndirectObject(5).value as PdfStream;
     expect(Buffer.from(s.raw).toString()).toBe('HELLO');
-    const wrong = new PdfParser(bytes('1 0 obj <</Length 2>> stream\nHELLO\nendstream endobj'), 0).parseIndirectObject().value as PdfStream;
+    const wrong = new PdfParser(bytes('1 0 obj <</Length 2>> stream\nHELLO\nendstream endobj'), 0).parseIndirectObject()
+      .value as PdfStream;
     expect(Buffer.from(wrong.raw).toString()).toBe('HELLO');
   });
 

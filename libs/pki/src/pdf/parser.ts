@@ -16,7 +16,16 @@ for (let i = 0; i < 16; i++) {
 }
 
 const ESCAPES = new Int16Array(256).fill(-1);
-for (const [k, v] of [['n', 10], ['r', 13], ['t', 9], ['b', 8], ['f', 12], ['(', 0x28], [')', 0x29], ['\\', 0x5c]] as const) {
+for (const [k, v] of [
+  ['n', 10],
+  ['r', 13],
+  ['t', 9],
+  ['b', 8],
+  ['f', 12],
+  ['(', 0x28],
+  [')', 0x29],
+  ['\\', 0x5c],
+] as const) {
   ESCAPES[k.charCodeAt(0)] = v;
 }
 
@@ -157,7 +166,7 @@ export class PdfParser {
     const close = p - 1;
     const out = Buffer.allocUnsafe(close - start);
     let n = 0;
-    for (p = start + 1; p < close; ) {
+    for (p = start + 1; p < close;) {
       const c = buf[p++];
       if (c !== 0x5c) {
         out[n++] = c;
@@ -249,4 +258,3 @@ export function parseValueAt(buf: Uint8Array, pos: number, filePositions = false
   const value = p.parseValue(0);
   return { value, end: p.pos };
 }
-

@@ -46,7 +46,8 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
     throw new PdfFormatError('INVALID_OPTIONS', `contentsSize must be an integer between 64 and ${MAX_CONTENTS_SIZE}`);
   }
   const offset = opts.timeZoneOffsetMinutes ?? 420;
-  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) throw new PdfFormatError('INVALID_OPTIONS', 'timeZoneOffsetMinutes out of range');
+  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60)
+    throw new PdfFormatError('INVALID_OPTIONS', 'timeZoneOffsetMinutes out of range');
   if (!(opts.signingTime instanceof Date) || Number.isNaN(opts.signingTime.getTime())) {
     throw new PdfFormatError('INVALID_OPTIONS', 'signingTime must be a valid Date');
   }
@@ -108,7 +109,12 @@ function signatureDictionary(opts: SignaturePlaceholderOptions, contentsSize: nu
   const beforeContents = `${head}${BYTE_RANGE_PLACEHOLDER} /Contents `;
   const contentsAt = beforeContents.length;
   const extra = new PdfDict().set('M', encodeTextString(formatPdfDate(opts.signingTime, offset)));
-  for (const [key, value] of [['Name', opts.name], ['Reason', opts.reason], ['Location', opts.location], ['ContactInfo', opts.contactInfo]] as const) {
+  for (const [key, value] of [
+    ['Name', opts.name],
+    ['Reason', opts.reason],
+    ['Location', opts.location],
+    ['ContactInfo', opts.contactInfo],
+  ] as const) {
     if (value !== undefined && value !== '') extra.set(key, encodeTextString(value));
   }
   const tail = serializeValue(extra).slice(2); // the entries and the closing ">>"
@@ -121,7 +127,8 @@ function chooseFieldName(doc: PdfDocument, wanted: string | undefined): string {
     if (wanted.length === 0 || wanted.length > 255 || wanted.includes('.')) {
       throw new PdfFormatError('INVALID_FIELD_NAME', 'a field name must be 1-255 characters without "."');
     }
-    if (taken.has(wanted)) throw new PdfFormatError('SIGNATURE_FIELD_EXISTS', `a field named "${wanted}" already exists`);
+    if (taken.has(wanted))
+      throw new PdfFormatError('SIGNATURE_FIELD_EXISTS', `a field named "${wanted}" already exists`);
     return wanted;
   }
   for (let n = 1; ; n++) if (!taken.has(`Signature${n}`)) return `Signature${n}`;
@@ -144,11 +151,15 @@ export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Arr
   const { pdf, byteRange } = prepared;
   checkByteRange(pdf, byteRange);
   const [, lt, gt] = byteRange;
-  if (pdf[lt] !== 0x3c || pdf[gt - 1] !== 0x3e) throw new PdfFormatError('INVALID_BYTE_RANGE', 'the byte range gap is not a hex string');
+  if (pdf[lt] !== 0x3c || pdf[gt - 1] !== 0x3e)
+    throw new PdfFormatError('INVALID_BYTE_RANGE', 'the byte range gap is not a hex string');
   const room = gt - lt - 2;
   if (cms.length === 0) throw new PdfFormatError('INVALID_OPTIONS', 'the signature is empty');
   if (cms.length * 2 > room) {
-    throw new PdfFormatError('SIGNATURE_TOO_LARGE', `the signature needs ${cms.length} bytes, ${room / 2} were reserved`);
+    throw new PdfFormatError(
+      'SIGNATURE_TOO_LARGE',
+      `the signature needs ${cms.length} bytes, ${room / 2} were reserved`,
+    );
   }
   const hex = Buffer.from(Buffer.from(cms.buffer, cms.byteOffset, cms.length).toString('hex'), 'latin1');
   pdf.set(hex, lt + 1);
@@ -162,5 +173,9 @@ function checkByteRange(pdf: Uint8Array, br: readonly number[]): void {
     br.every((n) => Number.isSafeInteger(n) && n >= 0) &&
     br[0] + br[1] <= br[2] &&
     br[2] + br[3] <= pdf.length;
-  if (!ok) throw new PdfFormatError('INVALID_BYTE_RANGE', `byte range [${br.join(' ')}] does not fit a ${pdf.length}-byte file`);
+  if (!ok)
+    throw new PdfFormatError(
+      'INVALID_BYTE_RANGE',
+      `byte range [${br.join(' ')}] does not fit a ${pdf.length}-byte file`,
+    );
 }

@@ -70,7 +70,11 @@ function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfD
   // /ByteRange must be direct: an indirect one could be replaced by a later revision.
   const brValue = sig?.get('ByteRange') ?? null;
   const byteRange = Array.isArray(brValue) ? brValue.filter((x): x is number => typeof x === 'number') : [];
-  const brShapeOk = Array.isArray(brValue) && brValue.length === 4 && byteRange.length === 4 && byteRange.every((n) => Number.isSafeInteger(n) && n >= 0);
+  const brShapeOk =
+    Array.isArray(brValue) &&
+    brValue.length === 4 &&
+    byteRange.length === 4 &&
+    byteRange.every((n) => Number.isSafeInteger(n) && n >= 0);
   if (sig && !brValue) problems.push('BYTE_RANGE_MISSING');
   else if (sig && !brShapeOk) problems.push('BYTE_RANGE_MALFORMED');
 
@@ -87,7 +91,8 @@ function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfD
   const revisionLength = brShapeOk ? byteRange[2] + byteRange[3] : 0;
   if (brShapeOk) {
     if (byteRange[0] !== 0) problems.push('BYTE_RANGE_NOT_AT_START');
-    if (byteRange[0] + byteRange[1] > byteRange[2] || revisionLength > pdf.length) problems.push('BYTE_RANGE_OUT_OF_FILE');
+    if (byteRange[0] + byteRange[1] > byteRange[2] || revisionLength > pdf.length)
+      problems.push('BYTE_RANGE_OUT_OF_FILE');
     const gapOk =
       contentsValue instanceof PdfString &&
       contentsValue.hex &&
@@ -104,7 +109,9 @@ function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfD
 
   let end = pdf.length;
   while (end > 0 && isWhitespace(pdf[end - 1])) end--;
-  const byteRangeValid = brShapeOk && !problems.some((p) => p.startsWith('BYTE_RANGE') || p === 'CONTENTS_NOT_IN_FILE' || p === 'CONTENTS_NOT_HEX');
+  const byteRangeValid =
+    brShapeOk &&
+    !problems.some((p) => p.startsWith('BYTE_RANGE') || p === 'CONTENTS_NOT_IN_FILE' || p === 'CONTENTS_NOT_HEX');
   return {
     fieldName,
     byteRange,
@@ -148,7 +155,8 @@ function elementEnd(b: Uint8Array, p: number, depth: number): number | null {
   if (depth > 64 || p + 2 > b.length) return null;
   const constructed = (b[p] & 0x20) !== 0;
   if ((b[p] & 0x1f) === 0x1f) {
-    do p++; while (p < b.length && b[p] & 0x80);
+    do p++;
+    while (p < b.length && b[p] & 0x80);
   }
   p++;
   if (p >= b.length) return null;

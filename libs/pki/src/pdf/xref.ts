@@ -40,7 +40,8 @@ export function readXrefChain(buf: Uint8Array, headerPos: number): XrefChain {
   const sxValue = sx >= tailStart ? readUInt(buf, sx + 9) : null;
   if (!sxValue) throw new PdfFormatError('TRUNCATED_PDF', 'no readable startxref at the end of the file');
   const startxref = sxValue.value;
-  if (startxref >= buf.length) throw new PdfFormatError('TRUNCATED_PDF', `startxref ${startxref} is beyond the end of the file`);
+  if (startxref >= buf.length)
+    throw new PdfFormatError('TRUNCATED_PDF', `startxref ${startxref} is beyond the end of the file`);
 
   let shift = 0;
   if (!looksLikeXref(buf, startxref) && headerPos > 0 && looksLikeXref(buf, startxref + headerPos)) shift = headerPos;
@@ -96,8 +97,10 @@ function readTable(buf: Uint8Array, offset: number, pos: number, shift: number):
     const first = readUInt(buf, pos);
     const count = first && readUInt(buf, first.end);
     if (!first || !count) throw malformed(`bad cross-reference subsection at offset ${pos}`);
-    if (first.value + count.value > PDF_LIMITS.maxObjectNumber + 1) throw malformed('cross-reference subsection too large');
-    if (count.value * 18 > buf.length - count.end) throw malformed(`cross-reference subsection at offset ${pos} runs past the end`);
+    if (first.value + count.value > PDF_LIMITS.maxObjectNumber + 1)
+      throw malformed('cross-reference subsection too large');
+    if (count.value * 18 > buf.length - count.end)
+      throw malformed(`cross-reference subsection at offset ${pos} runs past the end`);
     pos = count.end;
     for (let i = 0; i < count.value; i++) {
       const off = readUInt(buf, pos);
@@ -107,7 +110,10 @@ function readTable(buf: Uint8Array, offset: number, pos: number, shift: number):
       if (!off || !gen || (k !== 0x6e && k !== 0x66)) throw malformed(`bad cross-reference entry at offset ${pos}`);
       pos = kp + 1;
       const num = first.value + i;
-      entries.set(num, k === 0x6e && off.value > 0 && num > 0 ? { type: 'offset', offset: off.value + shift, gen: gen.value } : FREE);
+      entries.set(
+        num,
+        k === 0x6e && off.value > 0 && num > 0 ? { type: 'offset', offset: off.value + shift, gen: gen.value } : FREE,
+      );
     }
   }
   const parser = new PdfParser(buf, pos + 7);
@@ -117,7 +123,8 @@ function readTable(buf: Uint8Array, offset: number, pos: number, shift: number):
 }
 
 function readXrefStream(buf: Uint8Array, offset: number, shift: number): XrefSection {
-  if (offset < 0 || offset >= buf.length) throw malformed(`cross-reference stream offset ${offset} is outside the file`);
+  if (offset < 0 || offset >= buf.length)
+    throw malformed(`cross-reference stream offset ${offset} is outside the file`);
   const { value } = new PdfParser(buf, offset).parseIndirectObject();
   if (!(value instanceof PdfStream) || value.dict.name('Type') !== 'XRef') {
     throw malformed(`no cross-reference table or stream at offset ${offset}`);
@@ -137,7 +144,8 @@ function readXrefStream(buf: Uint8Array, offset: number, shift: number): XrefSec
   let p = 0;
   for (let s = 0; s < index.length; s += 2) {
     const [first, count] = [index[s], index[s + 1]];
-    if (first < 0 || count < 0 || first + count > PDF_LIMITS.maxObjectNumber + 1) throw malformed('bad /Index in a cross-reference stream');
+    if (first < 0 || count < 0 || first + count > PDF_LIMITS.maxObjectNumber + 1)
+      throw malformed('bad /Index in a cross-reference stream');
     if (p + count * rowLen > data.length) throw malformed('cross-reference stream data is shorter than its /Index');
     for (let i = 0; i < count; i++, p += rowLen) {
       const type = w[0] === 0 ? 1 : field(data, p, w[0]);
@@ -170,4 +178,3 @@ export function mergeSections(sections: readonly XrefSection[]): Map<number, Xre
   for (const s of sections) for (const [num, e] of s.entries) if (!merged.has(num)) merged.set(num, e);
   return merged;
 }
-

@@ -62,4 +62,8 @@ export interface RevocationFetcher {
   fetchCertificates?(url: string): Promise<Uint8Array>;
 }
 
-export const unknownStatus = (...problems: string[]): RevocationStatus => ({ status: 'unknown', source: null, problems });
+export const unknownStatus = (...problems: string[]): RevocationStatus => ({
+  status: 'unknown',
+  source: null,
+  problems,
+});

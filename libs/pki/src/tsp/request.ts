@@ -44,7 +44,8 @@ export function encodeMessageImprint(m: MessageImprint): Uint8Array {
 export function readMessageImprint(b: Uint8Array, t: Tlv | undefined, code: string): MessageImprint {
   if (!t || t.tag !== TAG.SEQUENCE) throw new PkiFormatError(code, 'Bad MessageImprint');
   const [alg, hashed] = children(b, t);
-  if (!alg || alg.tag !== TAG.SEQUENCE || hashed?.tag !== TAG.OCTET_STRING) throw new PkiFormatError(code, 'Bad MessageImprint');
+  if (!alg || alg.tag !== TAG.SEQUENCE || hashed?.tag !== TAG.OCTET_STRING)
+    throw new PkiFormatError(code, 'Bad MessageImprint');
   return { hashAlgorithm: readOid(b, children(b, alg)[0], code), hashedMessage: tlvValue(b, hashed) };
 }
 
@@ -53,9 +54,15 @@ export function buildTimeStampRequest(opts: TimeStampRequestOptions): TimeStampR
   const hashAlgorithm = opts.hashAlgorithm ?? OID_SHA256;
   const digest = DIGESTS[hashAlgorithm];
   if (!digest) throw new PkiFormatError('TSP_HASH_UNSUPPORTED', `Unsupported hash algorithm ${hashAlgorithm}`);
-  const hashedMessage = opts.imprint ?? (opts.data ? new Uint8Array(createHash(digest.node).update(opts.data).digest()) : undefined);
+  const hashedMessage =
+    opts.imprint ?? (opts.data ? new Uint8Array(createHash(digest.node).update(opts.data).digest()) : undefined);
   if (!hashedMessage) throw new PkiFormatError('TSP_NO_IMPRINT', 'Give the imprint or the data');
-  const nonce = opts.nonce === false ? undefined : typeof opts.nonce === 'bigint' ? opts.nonce : BigInt(`0x${randomBytes(8).toString('hex')}`);
+  const nonce =
+    opts.nonce === false
+      ? undefined
+      : typeof opts.nonce === 'bigint'
+        ? opts.nonce
+        : BigInt(`0x${randomBytes(8).toString('hex')}`);
   const certReq = opts.certReq ?? true;
   const messageImprint = { hashAlgorithm, hashedMessage };
   const der = seq(
@@ -74,7 +81,8 @@ export function parseTimeStampRequest(input: Uint8Array): TimeStampRequest {
   return guard(code, () => {
     const top = topLevel(input, 'TSP_REQUEST', MAX_TSP_REQUEST_BYTES);
     const items = children(input, top);
-    if (readIntegerHex(input, items[0], code) !== '01') throw new PkiFormatError(code, 'Unsupported TimeStampReq version');
+    if (readIntegerHex(input, items[0], code) !== '01')
+      throw new PkiFormatError(code, 'Unsupported TimeStampReq version');
     const messageImprint = readMessageImprint(input, items[1], code);
     const out: TimeStampRequest = { der: input, messageImprint, certReq: false };
     for (const t of items.slice(2)) {

@@ -15,11 +15,29 @@ export interface TstInfo {
   nonce?: bigint;
 }
 
-export const PKI_STATUS = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'] as const;
+export const PKI_STATUS = [
+  'granted',
+  'grantedWithMods',
+  'rejection',
+  'waiting',
+  'revocationWarning',
+  'revocationNotification',
+] as const;
 export type PkiStatus = (typeof PKI_STATUS)[number];
 /** PKIFailureInfo bits (RFC 3161 2.4.2). */
-const FAILURE_BITS: Record<number, string> = { 0: 'badAlg', 2: 'badRequest', 5: 'badDataFormat', 14: 'timeNotAvailable', 15: 'unacceptedPolicy', 16: 'unacceptedExtension', 17: 'addInfoNotAvailable', 25: 'systemFailure' };
-export const PKI_FAILURE_BIT = Object.fromEntries(Object.entries(FAILURE_BITS).map(([bit, name]) => [name, Number(bit)])) as Record<string, number>;
+const FAILURE_BITS: Record<number, string> = {
+  0: 'badAlg',
+  2: 'badRequest',
+  5: 'badDataFormat',
+  14: 'timeNotAvailable',
+  15: 'unacceptedPolicy',
+  16: 'unacceptedExtension',
+  17: 'addInfoNotAvailable',
+  25: 'systemFailure',
+};
+export const PKI_FAILURE_BIT = Object.fromEntries(
+  Object.entries(FAILURE_BITS).map(([bit, name]) => [name, Number(bit)]),
+) as Record<string, number>;
 
 export interface ParsedTimeStampResponse {
   der: Uint8Array;
@@ -85,23 +103,26 @@ export function parseTimeStampResponse(input: Uint8Array): ParsedTimeStampRespon
     const [statusInfo, tokenT] = children(input, top);
     if (!statusInfo || statusInfo.tag !== TAG.SEQUENCE) throw new PkiFormatError(code, 'Bad PKIStatusInfo');
     const [statusT, ...rest] = children(input, statusInfo);
-    if (!statusT || statusT.tag !== TAG.INTEGER || statusT.end - statusT.valueStart !== 1) throw new PkiFormatError(code, 'Bad PKIStatus');
+    if (!statusT || statusT.tag !== TAG.INTEGER || statusT.end - statusT.valueStart !== 1)
+      throw new PkiFormatError(code, 'Bad PKIStatus');
     const status = PKI_STATUS[input[statusT.valueStart]];
     if (!status) throw new PkiFormatError(code, 'Unknown PKIStatus');
     const out: ParsedTimeStampResponse = { der: input, status, statusStrings: [], failInfo: [] };
     for (const t of rest) {
-      if (t.tag === TAG.SEQUENCE) out.statusStrings = children(input, t).map((s) => Buffer.from(tlvValue(input, s)).toString('utf8'));
+      if (t.tag === TAG.SEQUENCE)
+        out.statusStrings = children(input, t).map((s) => Buffer.from(tlvValue(input, s)).toString('utf8'));
       else if (t.tag === TAG.BIT_STRING) {
         const bits = tlvValue(input, t).subarray(1);
-        for (const [bit, name] of Object.entries(FAILURE_BITS)) if ((bits[Number(bit) >> 3] ?? 0) & (0x80 >> (Number(bit) & 7))) out.failInfo.push(name);
+        for (const [bit, name] of Object.entries(FAILURE_BITS))
+          if ((bits[Number(bit) >> 3] ?? 0) & (0x80 >> (Number(bit) & 7))) out.failInfo.push(name);
       }
     }
     if (tokenT) {
       if (tokenT.tag !== TAG.SEQUENCE) throw new PkiFormatError(code, 'Bad TimeStampToken');
       out.token = tlvBytes(input, tokenT);
     }
-    if ((status === 'granted' || status === 'grantedWithMods') && !out.token) throw new PkiFormatError(code, 'Granted without a token');
+    if ((status === 'granted' || status === 'grantedWithMods') && !out.token)
+      throw new PkiFormatError(code, 'Granted without a token');
     return out;
   });
 }
-

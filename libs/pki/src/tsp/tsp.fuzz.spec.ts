@@ -32,7 +32,10 @@ describe('RFC 3161 parsers under mutated input', () => {
       }),
       { numRuns: 400, seed: 3161 },
     );
-    fc.assert(fc.property(mutated(tstInfo), (bytes) => typedOnly(() => parseTstInfo(bytes))), { numRuns: 200, seed: 1 });
+    fc.assert(
+      fc.property(mutated(tstInfo), (bytes) => typedOnly(() => parseTstInfo(bytes))),
+      { numRuns: 200, seed: 1 },
+    );
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 

@@ -26,8 +26,22 @@ describe('RFC 3161 timestamps', () => {
     const req = buildTimeStampRequest({ data });
     expect(parseTimeStampRequest(req.der)).toMatchObject({ nonce: req.nonce, certReq: true });
     const resp = await tsa.timestamp(req.der);
-    execFileSync('openssl', ['ts', '-verify', '-data', file('data.bin', data), '-in', file('resp.tsr', resp), '-CAfile', file('root.pem', root.certificate.toPem()),
-      '-untrusted', file('tsa.pem', tsa.certificate.toPem())], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'ts',
+        '-verify',
+        '-data',
+        file('data.bin', data),
+        '-in',
+        file('resp.tsr', resp),
+        '-CAfile',
+        file('root.pem', root.certificate.toPem()),
+        '-untrusted',
+        file('tsa.pem', tsa.certificate.toPem()),
+      ],
+      { stdio: 'pipe' },
+    );
     const text = execFileSync('openssl', ['ts', '-reply', '-in', join(dir, 'resp.tsr'), '-text'], { encoding: 'utf8' });
     expect(text).toContain('Status: Granted.');
     expect(text).toMatch(/Time stamp: .*:\d\d\.25 \d{4} GMT/);
@@ -37,7 +51,16 @@ describe('RFC 3161 timestamps', () => {
   });
 
   it('reads a request made by openssl and a token signed by openssl', () => {
-    execFileSync('openssl', ['ts', '-query', '-data', file('d2.bin', data), '-sha256', '-cert', '-out', join(dir, 'q.tsq')]);
+    execFileSync('openssl', [
+      'ts',
+      '-query',
+      '-data',
+      file('d2.bin', data),
+      '-sha256',
+      '-cert',
+      '-out',
+      join(dir, 'q.tsq'),
+    ]);
     const q = parseTimeStampRequest(readFileSync(join(dir, 'q.tsq')));
     expect(Buffer.from(q.messageImprint.hashedMessage)).toEqual(createHash('sha256').update(data).digest());
     expect(q.certReq).toBe(true);

@@ -79,11 +79,13 @@ export function verifyTimeStampToken(token: Uint8Array, opts: VerifyTimeStampOpt
   else {
     if (!cms.signatureValid) out.problems.push('TSP_SIGNATURE_INVALID');
     if (!isTimeStampingCertificate(cms.signerCertificate)) out.problems.push('TSA_CERTIFICATE_NOT_FOR_TIMESTAMPING');
-    if (!cms.signerCertificate.isWithinValidity(tst.genTime)) out.problems.push('TSA_CERTIFICATE_NOT_VALID_AT_GEN_TIME');
+    if (!cms.signerCertificate.isWithinValidity(tst.genTime))
+      out.problems.push('TSA_CERTIFICATE_NOT_VALID_AT_GEN_TIME');
   }
   if (!cms.messageDigestMatches) out.problems.push('TSP_MESSAGE_DIGEST_MISMATCH');
   // RFC 3161 2.4.1: the ESS signing certificate attribute is mandatory in the token.
-  if (cms.signingCertificateV2Matches === undefined && cms.signerCertificate) out.problems.push('TSP_NO_SIGNING_CERTIFICATE_ATTRIBUTE');
+  if (cms.signingCertificateV2Matches === undefined && cms.signerCertificate)
+    out.problems.push('TSP_NO_SIGNING_CERTIFICATE_ATTRIBUTE');
   if (cms.signingCertificateV2Matches === false) out.problems.push('TSP_SIGNING_CERTIFICATE_MISMATCH');
   if (imprintMatches(tst, opts) === false) out.problems.push('TSP_IMPRINT_MISMATCH');
   if (opts.nonce !== undefined && tst.nonce !== opts.nonce) out.problems.push('TSP_NONCE_MISMATCH');
@@ -92,12 +94,21 @@ export function verifyTimeStampToken(token: Uint8Array, opts: VerifyTimeStampOpt
 }
 
 /** Verifies a TimeStampResp: a granted status with a token that verifies. Never throws. */
-export function verifyTimeStampResponse(response: Uint8Array, opts: VerifyTimeStampOptions = {}): TimeStampVerification & { status?: PkiStatus; failInfo: string[] } {
+export function verifyTimeStampResponse(
+  response: Uint8Array,
+  opts: VerifyTimeStampOptions = {},
+): TimeStampVerification & { status?: PkiStatus; failInfo: string[] } {
   try {
     const r = parseTimeStampResponse(response);
-    if (!r.token) return { valid: false, certificates: [], problems: ['TSP_NOT_GRANTED'], status: r.status, failInfo: r.failInfo };
+    if (!r.token)
+      return { valid: false, certificates: [], problems: ['TSP_NOT_GRANTED'], status: r.status, failInfo: r.failInfo };
     return { ...verifyTimeStampToken(r.token, opts), status: r.status, failInfo: r.failInfo };
   } catch (e) {
-    return { valid: false, certificates: [], problems: [e instanceof PkiFormatError ? e.code : 'TSP_RESPONSE_MALFORMED'], failInfo: [] };
+    return {
+      valid: false,
+      certificates: [],
+      problems: [e instanceof PkiFormatError ? e.code : 'TSP_RESPONSE_MALFORMED'],
+      failInfo: [],
+    };
   }
 }

@@ -47,10 +47,16 @@ export const PERMISSIVE_ALGORITHM_POLICY: AlgorithmPolicy = {
 };
 
 /** The rule that refuses this signature at `time`, if any (a description for the reason detail). */
-export function algorithmRefusal(policy: AlgorithmPolicy, alg: SignatureAlgorithmInfo, key: KeyDescription | undefined, time: Date): string | undefined {
+export function algorithmRefusal(
+  policy: AlgorithmPolicy,
+  alg: SignatureAlgorithmInfo,
+  key: KeyDescription | undefined,
+  time: Date,
+): string | undefined {
   for (const rule of policy.rules) {
     if (rule.from && time.getTime() < Date.parse(rule.from)) continue;
-    if (rule.digest && alg.digest === rule.digest) return `${alg.name} refused by ${policy.id}${rule.from ? ` from ${rule.from}` : ''}`;
+    if (rule.digest && alg.digest === rule.digest)
+      return `${alg.name} refused by ${policy.id}${rule.from ? ` from ${rule.from}` : ''}`;
     if (rule.keyType && key && key.type === rule.keyType && rule.minBits !== undefined && key.bits < rule.minBits) {
       return `${key.type} ${key.bits}-bit key refused by ${policy.id} (minimum ${rule.minBits}${rule.from ? ` from ${rule.from}` : ''})`;
     }

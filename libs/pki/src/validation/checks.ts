@@ -1,6 +1,14 @@
 import { publicKeyFromSpki, signatureScheme, verifySignature } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
-import { basicConstraints, criticalExtensions, EKU, EXT, extendedKeyUsage, KeyUsage, keyUsage } from '../x509/extensions';
+import {
+  basicConstraints,
+  criticalExtensions,
+  EKU,
+  EXT,
+  extendedKeyUsage,
+  KeyUsage,
+  keyUsage,
+} from '../x509/extensions';
 import { certificateParts } from '../x509/parts';
 import { EXT_FRESHEST_CRL } from '../x509/policy-extensions';
 import { describeKey, describeSignatureAlgorithm, loadPublicKey, verifyWithSpki } from '../x509/signature-check';
@@ -17,7 +25,10 @@ import { reason, ValidationReason } from './reasons';
 export function checkSignature(cert: Certificate, issuer: Certificate, index: number): ValidationReason[] {
   const parts = certificateParts(cert);
   const scheme = signatureScheme(parts.signatureAlgorithm);
-  if (!scheme) return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: parts.signatureAlgorithm.oid })];
+  if (!scheme)
+    return [
+      reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: parts.signatureAlgorithm.oid }),
+    ];
   let ok = false;
   try {
     ok = verifySignature(publicKeyFromSpki(issuer.publicKeySpki), scheme, parts.tbs, parts.signatureValue);
@@ -31,12 +42,22 @@ export function checkSignature(cert: Certificate, issuer: Certificate, index: nu
  * 6.1.3 (a)(1): the signature verifies with the working public key (`workingSpki`, DSA parameters
  * already inherited, 6.1.4 (d)-(f)), and the algorithm policy accepts algorithm and key at `time`.
  */
-export function checkSignatureWithWorkingKey(cert: Certificate, workingSpki: Uint8Array, index: number, policy: AlgorithmPolicy, time: Date): ValidationReason[] {
+export function checkSignatureWithWorkingKey(
+  cert: Certificate,
+  workingSpki: Uint8Array,
+  index: number,
+  policy: AlgorithmPolicy,
+  time: Date,
+): ValidationReason[] {
   const parts = certificateParts(cert);
   const info = describeSignatureAlgorithm(parts.signatureAlgorithm);
-  if (!info) return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: parts.signatureAlgorithm.oid })];
+  if (!info)
+    return [
+      reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: parts.signatureAlgorithm.oid }),
+    ];
   const verdict = verifyWithSpki(workingSpki, parts.signatureAlgorithm, parts.tbs, parts.signatureValue);
-  if (verdict === 'unsupported-algorithm') return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: info.name })];
+  if (verdict === 'unsupported-algorithm')
+    return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: info.name })];
   if (verdict === 'unusable-key') return [reason('ISSUER_PUBLIC_KEY_UNUSABLE', { certificateIndex: index })];
   if (verdict === 'invalid') return [reason('CERTIFICATE_SIGNATURE_INVALID', { certificateIndex: index })];
   const refusal = algorithmRefusal(policy, info, describeKey(loadPublicKey(workingSpki)), time);
@@ -66,7 +87,11 @@ export function checkBasicConstraints(cert: Certificate, index: number): Validat
  * 6.1.4 (l) and (m): max_path_length. `remaining` is the state before this intermediate; returns
  * the reasons and the state after it. Self-issued certificates do not count (6.1.4 (l)).
  */
-export function checkPathLength(cert: Certificate, remaining: number, index: number): { reasons: ValidationReason[]; remaining: number } {
+export function checkPathLength(
+  cert: Certificate,
+  remaining: number,
+  index: number,
+): { reasons: ValidationReason[]; remaining: number } {
   const reasons: ValidationReason[] = [];
   let next = remaining;
   if (!cert.isSelfIssued) {
@@ -91,14 +116,18 @@ export function checkKeyCertSign(cert: Certificate, index: number): ValidationRe
 export function checkLeafKeyUsage(cert: Certificate, purpose: PathPurpose): ValidationReason[] {
   if (purpose !== 'documentSigning') return [];
   const ku = keyUsage(cert);
-  return !ku || ku.has('digitalSignature') || ku.has('nonRepudiation') ? [] : [reason('KEY_USAGE_NOT_FOR_SIGNING', { certificateIndex: 0 })];
+  return !ku || ku.has('digitalSignature') || ku.has('nonRepudiation')
+    ? []
+    : [reason('KEY_USAGE_NOT_FOR_SIGNING', { certificateIndex: 0 })];
 }
 
 /** Caller-required key usage of the end entity (e.g. cRLSign for a CRL issuer, 6.3.3 (f)): one of them, when keyUsage is present. */
 export function checkRequiredKeyUsage(cert: Certificate, anyOf: readonly KeyUsage[] | undefined): ValidationReason[] {
   if (!anyOf?.length) return [];
   const ku = keyUsage(cert);
-  return !ku || anyOf.some((k) => ku.has(k)) ? [] : [reason('KEY_USAGE_NOT_ALLOWED', { certificateIndex: 0, detail: `requires one of ${anyOf.join(', ')}` })];
+  return !ku || anyOf.some((k) => ku.has(k))
+    ? []
+    : [reason('KEY_USAGE_NOT_ALLOWED', { certificateIndex: 0, detail: `requires one of ${anyOf.join(', ')}` })];
 }
 
 /** A purpose: a name below or an extended key usage OID. */

@@ -27,9 +27,11 @@ export class NameConstraintsState {
       const label = `${name.type}:${name.directoryName ? name.directoryName.toString() : name.value}`;
       for (const set of this.permitted) {
         const sameForm = set.filter((c) => c.type === name.type);
-        if (sameForm.length && !sameForm.some((c) => matches(c, name))) out.push(`${label} not within permitted subtrees`);
+        if (sameForm.length && !sameForm.some((c) => matches(c, name)))
+          out.push(`${label} not within permitted subtrees`);
       }
-      if (this.excluded.some((c) => c.type === name.type && matches(c, name))) out.push(`${label} within excluded subtrees`);
+      if (this.excluded.some((c) => c.type === name.type && matches(c, name)))
+        out.push(`${label} within excluded subtrees`);
     }
     return [...new Set(out)];
   }
@@ -38,14 +40,21 @@ export class NameConstraintsState {
 /** Subject DN (when not empty), the subject's emailAddress attributes as rfc822Name, and subjectAltName. */
 function certificateNames(cert: Certificate): GeneralName[] {
   const out: GeneralName[] = [];
-  if (!cert.subject.isEmpty) out.push({ type: 'directoryName', value: '', directoryName: cert.subject, der: cert.subject.der });
+  if (!cert.subject.isEmpty)
+    out.push({ type: 'directoryName', value: '', directoryName: cert.subject, der: cert.subject.der });
   // 4.2.1.10: rfc822Name constraints also apply to emailAddress in the subject DN
   for (const email of cert.subject.getAll('E')) out.push({ type: 'rfc822Name', value: email, der: new Uint8Array() });
   out.push(...(subjectAltNames(cert) ?? []));
   return out;
 }
 
-const SUPPORTED: ReadonlySet<GeneralNameType> = new Set(['directoryName', 'rfc822Name', 'dNSName', 'uniformResourceIdentifier', 'iPAddress']);
+const SUPPORTED: ReadonlySet<GeneralNameType> = new Set([
+  'directoryName',
+  'rfc822Name',
+  'dNSName',
+  'uniformResourceIdentifier',
+  'iPAddress',
+]);
 
 /** Whether `name` is within the subtree `base` (same form). Forms we do not interpret match only byte-equal bases. */
 export function matches(base: GeneralName, name: GeneralName): boolean {
@@ -73,7 +82,11 @@ function rfc822Matches(base: string, email: string): boolean {
   const at = email.lastIndexOf('@');
   if (at < 0) return false;
   const host = lower(email.slice(at + 1));
-  if (base.includes('@')) return email.slice(0, at) === base.slice(0, base.lastIndexOf('@')) && host === lower(base.slice(base.lastIndexOf('@') + 1));
+  if (base.includes('@'))
+    return (
+      email.slice(0, at) === base.slice(0, base.lastIndexOf('@')) &&
+      host === lower(base.slice(base.lastIndexOf('@') + 1))
+    );
   if (base.startsWith('.')) return host.endsWith(lower(base));
   return host === lower(base);
 }
@@ -101,6 +114,7 @@ function ipMatches(baseHex: string, ipHex: string): boolean {
   const base = Buffer.from(baseHex, 'hex');
   const ip = Buffer.from(ipHex, 'hex');
   if (base.length !== ip.length * 2) return false;
-  for (let i = 0; i < ip.length; i++) if ((ip[i] & base[ip.length + i]) !== (base[i] & base[ip.length + i])) return false;
+  for (let i = 0; i < ip.length; i++)
+    if ((ip[i] & base[ip.length + i]) !== (base[i] & base[ip.length + i])) return false;
   return true;
 }

@@ -80,7 +80,9 @@ export function buildPaths(
       return;
     }
     if (path.length >= maxDepth) return;
-    const candidates = pool.filter((c) => couldIssue(c, last)).sort((a, b) => rank(a, last, anchorIds) - rank(b, last, anchorIds));
+    const candidates = pool
+      .filter((c) => couldIssue(c, last))
+      .sort((a, b) => rank(a, last, anchorIds) - rank(b, last, anchorIds));
     for (const candidate of candidates) {
       if (++steps > MAX_BUILD_STEPS) return;
       const id = identity(candidate);

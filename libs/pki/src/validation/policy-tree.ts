@@ -1,5 +1,11 @@
 import { Certificate } from '../x509/certificate';
-import { ANY_POLICY, certificatePolicies, inhibitAnyPolicy, policyConstraints, policyMappings } from '../x509/policy-extensions';
+import {
+  ANY_POLICY,
+  certificatePolicies,
+  inhibitAnyPolicy,
+  policyConstraints,
+  policyMappings,
+} from '../x509/policy-extensions';
 
 /** The initial policy inputs of RFC 5280 6.1.1 (c), (e), (f), (g). */
 export interface PolicyInputs {
@@ -57,8 +63,11 @@ export class PolicyState {
       for (const p of policies) {
         if (p === ANY_POLICY) continue;
         const matching = parents.filter((node) => node.expected.has(p));
-        if (matching.length) for (const node of matching) level.push(new PolicyNode(p, new Set([p]), node, i)); // (d)(1)(i)
-        else for (const node of parents.filter((x) => x.validPolicy === ANY_POLICY)) level.push(new PolicyNode(p, new Set([p]), node, i)); // (d)(1)(ii)
+        if (matching.length)
+          for (const node of matching) level.push(new PolicyNode(p, new Set([p]), node, i)); // (d)(1)(i)
+        else
+          for (const node of parents.filter((x) => x.validPolicy === ANY_POLICY))
+            level.push(new PolicyNode(p, new Set([p]), node, i)); // (d)(1)(ii)
       }
       if (policies.includes(ANY_POLICY) && (this.inhibitAnyPolicy > 0 || (i < this.n && cert.isSelfIssued))) {
         for (const node of parents) {
@@ -80,10 +89,12 @@ export class PolicyState {
   processPolicyMappings(cert: Certificate, i: number): PolicyFailure | undefined {
     const mappings = policyMappings(cert);
     if (!mappings) return undefined;
-    if (mappings.some((m) => m.issuerDomainPolicy === ANY_POLICY || m.subjectDomainPolicy === ANY_POLICY)) return 'POLICY_MAPPING_ANY_POLICY';
+    if (mappings.some((m) => m.issuerDomainPolicy === ANY_POLICY || m.subjectDomainPolicy === ANY_POLICY))
+      return 'POLICY_MAPPING_ANY_POLICY';
     if (!this.levels) return undefined;
     const byIssuer = new Map<string, Set<string>>();
-    for (const m of mappings) byIssuer.set(m.issuerDomainPolicy, (byIssuer.get(m.issuerDomainPolicy) ?? new Set()).add(m.subjectDomainPolicy));
+    for (const m of mappings)
+      byIssuer.set(m.issuerDomainPolicy, (byIssuer.get(m.issuerDomainPolicy) ?? new Set()).add(m.subjectDomainPolicy));
     for (const [idp, subjects] of byIssuer) {
       if (!this.levels) break;
       const level = this.levels[i];
@@ -112,8 +123,10 @@ export class PolicyState {
       if (this.inhibitAnyPolicy > 0) this.inhibitAnyPolicy--;
     }
     const pc = policyConstraints(cert);
-    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < this.explicitPolicy) this.explicitPolicy = pc.requireExplicitPolicy;
-    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < this.policyMapping) this.policyMapping = pc.inhibitPolicyMapping;
+    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < this.explicitPolicy)
+      this.explicitPolicy = pc.requireExplicitPolicy;
+    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < this.policyMapping)
+      this.policyMapping = pc.inhibitPolicyMapping;
     const iap = inhibitAnyPolicy(cert);
     if (iap !== undefined && iap < this.inhibitAnyPolicy) this.inhibitAnyPolicy = iap;
   }
@@ -123,13 +136,21 @@ export class PolicyState {
    * requirements, and the policy set in the user's (trust anchor's) domain: for each surviving
    * leaf node, the first non-anyPolicy valid_policy on its branch (anyPolicy if there is none).
    */
-  wrapUp(leaf: Certificate): { ok: boolean; authorityConstrainedPolicySet: string[]; userConstrainedPolicySet: string[] } {
+  wrapUp(leaf: Certificate): {
+    ok: boolean;
+    authorityConstrainedPolicySet: string[];
+    userConstrainedPolicySet: string[];
+  } {
     if (this.explicitPolicy > 0) this.explicitPolicy--;
     if (policyConstraints(leaf)?.requireExplicitPolicy === 0) this.explicitPolicy = 0;
     const authority = this.domainPolicies();
     if (this.levels && !this.userSet.includes(ANY_POLICY)) this.intersectWithUserSet();
     const user = this.domainPolicies();
-    return { ok: this.explicitPolicy > 0 || user.length > 0, authorityConstrainedPolicySet: authority, userConstrainedPolicySet: user };
+    return {
+      ok: this.explicitPolicy > 0 || user.length > 0,
+      authorityConstrainedPolicySet: authority,
+      userConstrainedPolicySet: user,
+    };
   }
 
   /** 6.1.5 (g)(iii). */
@@ -137,13 +158,15 @@ export class PolicyState {
     const levels = this.levels!;
     const wanted = new Set(this.userSet);
     const nodeSet = levels.flat().filter((x) => x.parent?.validPolicy === ANY_POLICY);
-    for (const node of nodeSet) if (node.validPolicy !== ANY_POLICY && !wanted.has(node.validPolicy)) this.removeSubtree(node);
+    for (const node of nodeSet)
+      if (node.validPolicy !== ANY_POLICY && !wanted.has(node.validPolicy)) this.removeSubtree(node);
     if (!this.levels) return;
     const leaves = this.levels[this.n] ?? [];
     const anyLeaf = leaves.find((x) => x.validPolicy === ANY_POLICY);
     if (anyLeaf) {
       for (const p of wanted) {
-        if (!leaves.some((x) => x.validPolicy === p)) this.levels[this.n].push(new PolicyNode(p, new Set([p]), anyLeaf.parent, this.n));
+        if (!leaves.some((x) => x.validPolicy === p))
+          this.levels[this.n].push(new PolicyNode(p, new Set([p]), anyLeaf.parent, this.n));
       }
       this.remove(anyLeaf);
     }

@@ -63,12 +63,15 @@ export const REASONS = {
     messageVi: 'Không thể dùng khóa công khai của tổ chức cấp để kiểm tra chữ ký',
   },
   ALGORITHM_NOT_ALLOWED: {
-    message: 'A signature or key in the path uses an algorithm or key size the algorithm policy refuses at the validation time',
-    messageVi: 'Chữ ký hoặc khóa trong chuỗi dùng thuật toán hoặc độ dài khóa không còn được chấp nhận tại thời điểm kiểm tra',
+    message:
+      'A signature or key in the path uses an algorithm or key size the algorithm policy refuses at the validation time',
+    messageVi:
+      'Chữ ký hoặc khóa trong chuỗi dùng thuật toán hoặc độ dài khóa không còn được chấp nhận tại thời điểm kiểm tra',
   },
   NAME_CONSTRAINTS_VIOLATED: {
     message: "A certificate's names are outside the name constraints of a certification authority above it",
-    messageVi: 'Tên trong chứng thư số nằm ngoài phạm vi tên (name constraints) mà tổ chức chứng thực cấp trên cho phép',
+    messageVi:
+      'Tên trong chứng thư số nằm ngoài phạm vi tên (name constraints) mà tổ chức chứng thực cấp trên cho phép',
   },
   NO_VALID_POLICY: {
     message: 'The path does not satisfy the required certificate policies',
@@ -105,15 +108,18 @@ export const REASONS = {
   },
   REVOCATION_OUT_OF_BOUNDS: {
     message: 'The only revocation information was issued after the certificate expired and may no longer list it',
-    messageVi: 'Thông tin thu hồi được phát hành sau khi chứng thư số hết hạn nên có thể không còn liệt kê chứng thư số này',
+    messageVi:
+      'Thông tin thu hồi được phát hành sau khi chứng thư số hết hạn nên có thể không còn liệt kê chứng thư số này',
   },
   REVOKED_AFTER_VALIDATION_TIME: {
     message: 'The certificate was revoked, but only after the validation time: it was valid then',
     messageVi: 'Chứng thư số bị thu hồi sau thời điểm kiểm tra: tại thời điểm đó chứng thư số vẫn còn hiệu lực',
   },
   KEY_COMPROMISED_AFTER_CLAIMED_TIME: {
-    message: 'The signing key was reported compromised after the claimed signing time, and no timestamp proves the signature existed before',
-    messageVi: 'Khóa bí mật bị báo lộ sau thời điểm ký được khai báo, và không có dấu thời gian chứng minh chữ ký đã tồn tại trước đó',
+    message:
+      'The signing key was reported compromised after the claimed signing time, and no timestamp proves the signature existed before',
+    messageVi:
+      'Khóa bí mật bị báo lộ sau thời điểm ký được khai báo, và không có dấu thời gian chứng minh chữ ký đã tồn tại trước đó',
   },
   REVOCATION_NOT_CHECKED: {
     message: 'The revocation status of the certificates was not checked',

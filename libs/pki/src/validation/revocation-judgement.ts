@@ -3,7 +3,10 @@ import { RevocationStatus } from '../revocation/types';
 import { reason, ReasonCode, ValidationReason } from './reasons';
 
 /** Problem codes (RevocationStatus.problems) meaning: the evidence postdates the certificate's expiry. */
-export const OUT_OF_BOUNDS_PROBLEMS: ReadonlySet<string> = new Set(['CRL_ISSUED_AFTER_CERTIFICATE_EXPIRY', 'OCSP_RESPONSE_AFTER_CERTIFICATE_EXPIRY']);
+export const OUT_OF_BOUNDS_PROBLEMS: ReadonlySet<string> = new Set([
+  'CRL_ISSUED_AFTER_CERTIFICATE_EXPIRY',
+  'OCSP_RESPONSE_AFTER_CERTIFICATE_EXPIRY',
+]);
 
 /**
  * How each certificate's revocation status is judged, ETSI EN 319 102-1 clause 5.2.6 (X.509
@@ -42,9 +45,17 @@ export function judgeRevocation(
     const detail = [st.reason, st.revocationTime?.toISOString(), ...st.problems].filter(Boolean).join(' ') || undefined;
     if (st.status === 'revoked') {
       const r = st.revocationTime;
-      if (r && r.getTime() > time.getTime()) return void reasons.push(reason('REVOKED_AFTER_VALIDATION_TIME', { certificateIndex: i, detail }));
-      if (r && proofOfExistence && proofOfExistence.getTime() < r.getTime()) return void reasons.push(reason('REVOKED_AFTER_VALIDATION_TIME', { certificateIndex: i, detail: `${detail}; proof of existence ${proofOfExistence.toISOString()}` }));
-      const code: ReasonCode = st.reason === 'certificateHold' ? 'CERTIFICATE_ON_HOLD' : i === 0 ? 'REVOKED' : 'CA_REVOKED';
+      if (r && r.getTime() > time.getTime())
+        return void reasons.push(reason('REVOKED_AFTER_VALIDATION_TIME', { certificateIndex: i, detail }));
+      if (r && proofOfExistence && proofOfExistence.getTime() < r.getTime())
+        return void reasons.push(
+          reason('REVOKED_AFTER_VALIDATION_TIME', {
+            certificateIndex: i,
+            detail: `${detail}; proof of existence ${proofOfExistence.toISOString()}`,
+          }),
+        );
+      const code: ReasonCode =
+        st.reason === 'certificateHold' ? 'CERTIFICATE_ON_HOLD' : i === 0 ? 'REVOKED' : 'CA_REVOKED';
       reasons.push(reason(code, { certificateIndex: i, detail }));
       if (i > 0) set(indeterminate('REVOKED_CA_NO_POE'), 2);
       else if (proofOfExistence) set(failed('REVOKED'), 3);
@@ -53,11 +64,14 @@ export function judgeRevocation(
     }
     if (st.status === 'unknown') {
       const outOfBounds = st.problems.some((p) => OUT_OF_BOUNDS_PROBLEMS.has(p));
-      reasons.push(reason(outOfBounds ? 'REVOCATION_OUT_OF_BOUNDS' : 'REVOCATION_STATUS_UNKNOWN', { certificateIndex: i, detail }));
+      reasons.push(
+        reason(outOfBounds ? 'REVOCATION_OUT_OF_BOUNDS' : 'REVOCATION_STATUS_UNKNOWN', { certificateIndex: i, detail }),
+      );
       if (required) set(indeterminate(outOfBounds ? 'REVOCATION_OUT_OF_BOUNDS_NO_POE' : 'TRY_LATER'), 1);
       return;
     }
-    if (st.revocationTime && st.revocationTime.getTime() > time.getTime()) reasons.push(reason('REVOKED_AFTER_VALIDATION_TIME', { certificateIndex: i, detail }));
+    if (st.revocationTime && st.revocationTime.getTime() > time.getTime())
+      reasons.push(reason('REVOKED_AFTER_VALIDATION_TIME', { certificateIndex: i, detail }));
   });
   return { result, reasons };
 }

@@ -7,8 +7,9 @@ import { EKU } from '../x509/extensions';
 import { STRICT_ALGORITHM_POLICY } from './algorithm-policy';
 import { judgeRevocation } from './revocation-judgement';
 import { validatePath } from './validate-path';
+import { PKITS_CERTS } from '../../../../test/conformance/vectors';
 
-const PKITS = resolve(__dirname, '../../../../../shared/conformance/pkits/certs');
+const PKITS = PKITS_CERTS;
 const pkits = (name: string) => Certificate.fromDer(readFileSync(resolve(PKITS, `${name}.crt`)));
 const codes = (r: { reasons: { code: string }[] }) => r.reasons.map((x) => x.code);
 
@@ -21,14 +22,22 @@ describe('algorithm policy (data, by date)', () => {
   });
 
   it('verifies DSA with parameters inherited from the issuer (PKITS 4.1.5) while SHA-1 and DSA-1024 were still allowed', () => {
-    const r = validatePath({ ...dsaPath(), validationTime: new Date('2011-04-15T00:00:00Z'), algorithmPolicy: STRICT_ALGORITHM_POLICY });
+    const r = validatePath({
+      ...dsaPath(),
+      validationTime: new Date('2011-04-15T00:00:00Z'),
+      algorithmPolicy: STRICT_ALGORITHM_POLICY,
+    });
     expect(r.valid).toBe(true);
     expect(r.chain).toHaveLength(4);
   });
 
   it('refuses the same path after the cut-off: INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE_NO_POE', () => {
     const r = validatePath({ ...dsaPath(), validationTime: new Date('2025-04-15T00:00:00Z') });
-    expect(r).toMatchObject({ valid: false, indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
+    expect(r).toMatchObject({
+      valid: false,
+      indication: 'INDETERMINATE',
+      subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+    });
     expect(r.reasons.find((x) => x.code === 'ALGORITHM_NOT_ALLOWED')?.detail).toMatch(/sha1|dsa/i);
   });
 });
@@ -41,23 +50,39 @@ describe('purpose and policy inputs', () => {
   });
 
   it('checks extended key usage by purpose (name or OID)', async () => {
-    const tls = await root.issue({ subject: { CN: 'cong.gov.vn' }, publicKeySpki: key(), profile: 'person', extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'] });
+    const tls = await root.issue({
+      subject: { CN: 'cong.gov.vn' },
+      publicKeySpki: key(),
+      profile: 'person',
+      extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'],
+    });
     const base = { leaf: tls, trustAnchors: [root.certificate], validationTime: new Date() };
     expect(validatePath({ ...base, purpose: 'serverAuth' }).valid).toBe(true);
     expect(validatePath({ ...base, purpose: '1.3.6.1.5.5.7.3.1' }).valid).toBe(true);
     const doc = validatePath({ ...base, purpose: 'documentSigning' });
     expect(doc).toMatchObject({ valid: false, subIndication: 'CHAIN_CONSTRAINTS_FAILURE' });
     expect(codes(doc)).toContain('EXTENDED_KEY_USAGE_MISMATCH');
-    const signing = await root.issue({ subject: { CN: 'Phạm Văn D' }, publicKeySpki: key(), profile: 'person', extendedKeyUsage: [EKU.documentSigning] });
+    const signing = await root.issue({
+      subject: { CN: 'Phạm Văn D' },
+      publicKeySpki: key(),
+      profile: 'person',
+      extendedKeyUsage: [EKU.documentSigning],
+    });
     expect(validatePath({ ...base, leaf: signing, purpose: 'documentSigning' }).valid).toBe(true);
-    expect(codes(validatePath({ ...base, leaf: signing, purpose: 'clientAuth' }))).toContain('EXTENDED_KEY_USAGE_MISMATCH');
+    expect(codes(validatePath({ ...base, leaf: signing, purpose: 'clientAuth' }))).toContain(
+      'EXTENDED_KEY_USAGE_MISMATCH',
+    );
   });
 
   it('requires an explicit policy when asked (RFC 5280 6.1.1 (f)) and reports the policy sets', async () => {
     // dev CA certificates carry no certificatePolicies: the valid_policy_tree ends NULL
     const leaf = await root.issue({ subject: { CN: 'No Policy' }, publicKeySpki: key(), profile: 'person' });
     const base = { leaf, trustAnchors: [root.certificate], validationTime: new Date(), purpose: 'any' as const };
-    expect(validatePath(base)).toMatchObject({ valid: true, userConstrainedPolicySet: [], authorityConstrainedPolicySet: [] });
+    expect(validatePath(base)).toMatchObject({
+      valid: true,
+      userConstrainedPolicySet: [],
+      authorityConstrainedPolicySet: [],
+    });
     const explicit = validatePath({ ...base, initialExplicitPolicy: true });
     expect(explicit).toMatchObject({ valid: false, subIndication: 'CHAIN_CONSTRAINTS_FAILURE' });
     expect(codes(explicit)).toContain('NO_VALID_POLICY');
@@ -66,21 +91,57 @@ describe('purpose and policy inputs', () => {
 
 describe('judgeRevocation (ETSI EN 319 102-1 5.2.6 table)', () => {
   const T = new Date('2025-06-01T00:00:00Z');
-  const revoked = (iso: string, reason: RevocationStatus['reason'] = 'keyCompromise'): RevocationStatus => ({ status: 'revoked', source: 'crl', revocationTime: new Date(iso), reason, problems: [] });
+  const revoked = (iso: string, reason: RevocationStatus['reason'] = 'keyCompromise'): RevocationStatus => ({
+    status: 'revoked',
+    source: 'crl',
+    revocationTime: new Date(iso),
+    reason,
+    problems: [],
+  });
   const good: RevocationStatus = { status: 'good', source: 'crl', problems: [] };
   const unknown = (...problems: string[]): RevocationStatus => ({ status: 'unknown', source: null, problems });
 
   it.each([
     ['leaf revoked before T, no POE', [revoked('2025-01-01'), good], false, undefined, 'INDETERMINATE/REVOKED_NO_POE'],
-    ['leaf revoked before the POE', [revoked('2025-01-01'), good], false, new Date('2025-02-01'), 'TOTAL-FAILED/REVOKED'],
+    [
+      'leaf revoked before the POE',
+      [revoked('2025-01-01'), good],
+      false,
+      new Date('2025-02-01'),
+      'TOTAL-FAILED/REVOKED',
+    ],
     ['leaf revoked after the POE', [revoked('2025-03-01'), good], false, new Date('2025-02-01'), 'passes'],
     ['leaf revoked after T', [revoked('2025-07-01'), good], true, undefined, 'passes'],
-    ['CA revoked before T', [good, revoked('2025-01-01', 'cACompromise')], false, undefined, 'INDETERMINATE/REVOKED_CA_NO_POE'],
-    ['leaf on hold', [revoked('2025-01-01', 'certificateHold'), good], false, undefined, 'INDETERMINATE/REVOKED_NO_POE'],
+    [
+      'CA revoked before T',
+      [good, revoked('2025-01-01', 'cACompromise')],
+      false,
+      undefined,
+      'INDETERMINATE/REVOKED_CA_NO_POE',
+    ],
+    [
+      'leaf on hold',
+      [revoked('2025-01-01', 'certificateHold'), good],
+      false,
+      undefined,
+      'INDETERMINATE/REVOKED_NO_POE',
+    ],
     ['unknown, required', [unknown('CRL_NOT_FOUND'), good], true, undefined, 'INDETERMINATE/TRY_LATER'],
-    ['unknown after expiry, required', [unknown('CRL_ISSUED_AFTER_CERTIFICATE_EXPIRY'), good], true, undefined, 'INDETERMINATE/REVOCATION_OUT_OF_BOUNDS_NO_POE'],
+    [
+      'unknown after expiry, required',
+      [unknown('CRL_ISSUED_AFTER_CERTIFICATE_EXPIRY'), good],
+      true,
+      undefined,
+      'INDETERMINATE/REVOCATION_OUT_OF_BOUNDS_NO_POE',
+    ],
     ['unknown, not required', [unknown('CRL_NOT_FOUND'), good], false, undefined, 'passes'],
-    ['revoked leaf outranks unknown CA', [revoked('2025-01-01'), unknown('CRL_NOT_FOUND')], true, undefined, 'INDETERMINATE/REVOKED_NO_POE'],
+    [
+      'revoked leaf outranks unknown CA',
+      [revoked('2025-01-01'), unknown('CRL_NOT_FOUND')],
+      true,
+      undefined,
+      'INDETERMINATE/REVOKED_NO_POE',
+    ],
   ] as const)('%s → %s', (_name, statuses, required, poe, expected) => {
     const { result } = judgeRevocation([...statuses], T, required, poe);
     expect(result ? `${result.indication}/${result.subIndication}` : 'passes').toBe(expected);
@@ -96,9 +157,18 @@ describe('bad input in bounded time', () => {
       ca = await ca.createSubordinate({ commonName: `Deep ${i}` });
       intermediates.push(ca.certificate);
     }
-    const leaf = await ca.issue({ subject: { CN: 'Deep leaf' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person' });
+    const leaf = await ca.issue({
+      subject: { CN: 'Deep leaf' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+    });
     const started = Date.now();
-    const r = validatePath({ leaf, intermediates: intermediates.reverse(), trustAnchors: [anchor], validationTime: new Date() });
+    const r = validatePath({
+      leaf,
+      intermediates: intermediates.reverse(),
+      trustAnchors: [anchor],
+      validationTime: new Date(),
+    });
     expect(r.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
     expect(Date.now() - started).toBeLessThan(2000);
   });

@@ -136,11 +136,14 @@ function checkPath(path: Certificate[], opts: PathValidationOptions, budget: { s
       // 6.1.3 (b), (c): name constraints; a self-issued intermediate is exempt
       if (idx === 0 || !cert.isSelfIssued) {
         const violations = names.violations(cert);
-        if (violations.length) reasons.push(reason('NAME_CONSTRAINTS_VIOLATED', { certificateIndex: idx, detail: violations.join('; ') }));
+        if (violations.length)
+          reasons.push(reason('NAME_CONSTRAINTS_VIOLATED', { certificateIndex: idx, detail: violations.join('; ') }));
       }
       // 6.1.3 (d)-(f): certificate policies
-      if (!policy.processCertificatePolicies(cert, i)) reasons.push(reason('NO_VALID_POLICY', { certificateIndex: idx, detail: '6.1.3 (f)' }));
-      if (idx > 0) reasons.push(...prepareForNext(cert, idx, i, policy, names, (m) => (maxPathLength = m), maxPathLength));
+      if (!policy.processCertificatePolicies(cert, i))
+        reasons.push(reason('NO_VALID_POLICY', { certificateIndex: idx, detail: '6.1.3 (f)' }));
+      if (idx > 0)
+        reasons.push(...prepareForNext(cert, idx, i, policy, names, (m) => (maxPathLength = m), maxPathLength));
       else {
         // 6.1.5 wrap-up
         reasons.push(...checkCriticalExtensions(cert, 0));
@@ -192,7 +195,11 @@ function prepareForNext(
 }
 
 function checkLeafPurpose(cert: Certificate, opts: PathValidationOptions, purpose: PathPurpose): ValidationReason[] {
-  return [...checkLeafKeyUsage(cert, purpose), ...checkRequiredKeyUsage(cert, opts.keyUsage), ...checkExtendedKeyUsage(cert, purpose)];
+  return [
+    ...checkLeafKeyUsage(cert, purpose),
+    ...checkRequiredKeyUsage(cert, opts.keyUsage),
+    ...checkExtendedKeyUsage(cert, purpose),
+  ];
 }
 
 function judge(reasons: ValidationReason[]): IndicationResult {
@@ -200,7 +207,13 @@ function judge(reasons: ValidationReason[]): IndicationResult {
   return reasons.length === 0 ? passed() : indeterminate('CERTIFICATE_CHAIN_GENERAL_FAILURE');
 }
 
-type Candidate = { path: Certificate[]; check: PathCheck; result: IndicationResult; revocation: RevocationStatus[]; revocationReasons: ValidationReason[] };
+type Candidate = {
+  path: Certificate[];
+  check: PathCheck;
+  result: IndicationResult;
+  revocation: RevocationStatus[];
+  revocationReasons: ValidationReason[];
+};
 
 function resultOf(c: Candidate, opts: PathValidationOptions, checked: boolean): PathValidationResult {
   const valid = c.result.indication === 'TOTAL-PASSED';
@@ -237,7 +250,10 @@ function noPath(opts: PathValidationOptions, checked: boolean): PathValidationRe
 
 /** Structural candidates in order; stops at the first that passes (its revocation is judged by the caller). */
 function* candidates(opts: PathValidationOptions): Generator<Candidate> {
-  const paths = buildPaths(opts.leaf, opts.intermediates ?? [], opts.trustAnchors, { maxDepth: opts.maxDepth ?? MAX_PATH_DEPTH, maxPaths: MAX_CANDIDATE_PATHS });
+  const paths = buildPaths(opts.leaf, opts.intermediates ?? [], opts.trustAnchors, {
+    maxDepth: opts.maxDepth ?? MAX_PATH_DEPTH,
+    maxPaths: MAX_CANDIDATE_PATHS,
+  });
   const budget = { signatures: MAX_SIGNATURE_CHECKS };
   for (const path of paths) {
     const check = checkPath(path, opts, budget);
@@ -248,7 +264,9 @@ function* candidates(opts: PathValidationOptions): Generator<Candidate> {
 
 /** Among failures, prefer the one that failed on revocation only, then the one with fewest reasons. */
 const better = (a: Candidate, b: Candidate | undefined) =>
-  !b || (a.check.reasons.length === 0 && b.check.reasons.length > 0) || (a.check.reasons.length > 0) === (b.check.reasons.length > 0) && a.check.reasons.length < b.check.reasons.length;
+  !b ||
+  (a.check.reasons.length === 0 && b.check.reasons.length > 0) ||
+  (a.check.reasons.length > 0 === b.check.reasons.length > 0 && a.check.reasons.length < b.check.reasons.length);
 
 /**
  * Builds candidate paths and validates them in turn (RFC 5280 6.1); the first valid one wins, else
@@ -257,7 +275,9 @@ const better = (a: Candidate, b: Candidate | undefined) =>
  * revocation makes the next candidate be tried (another issuer may not be revoked).
  */
 export function validatePath(opts: PathValidationOptions & { revocation?: undefined }): PathValidationResult;
-export function validatePath(opts: PathValidationOptions & { revocation: PathRevocationOptions }): Promise<PathValidationResult>;
+export function validatePath(
+  opts: PathValidationOptions & { revocation: PathRevocationOptions },
+): Promise<PathValidationResult>;
 export function validatePath(opts: PathValidationOptions): PathValidationResult | Promise<PathValidationResult>;
 export function validatePath(opts: PathValidationOptions): PathValidationResult | Promise<PathValidationResult> {
   if (opts.revocation) return validatePathWithRevocation(opts, opts.revocation);
@@ -269,7 +289,10 @@ export function validatePath(opts: PathValidationOptions): PathValidationResult 
   return best ? resultOf(best, opts, false) : noPath(opts, false);
 }
 
-async function validatePathWithRevocation(opts: PathValidationOptions, rev: PathRevocationOptions): Promise<PathValidationResult> {
+async function validatePathWithRevocation(
+  opts: PathValidationOptions,
+  rev: PathRevocationOptions,
+): Promise<PathValidationResult> {
   let best: Candidate | undefined;
   for (const c of candidates(opts)) {
     if (c.check.reasons.length === 0) {

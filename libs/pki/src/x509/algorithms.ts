@@ -47,7 +47,8 @@ export interface SignatureScheme {
  */
 export function signatureScheme(alg: AlgorithmId, digestOid?: string): SignatureScheme | undefined {
   const suffix = (oid: string | undefined) => (oid ? DIGESTS[oid]?.name.replace('-', '') : undefined);
-  if (RSA_PKCS1[alg.oid]) return { digest: DIGESTS[RSA_PKCS1[alg.oid]].node, name: `RSASSA-PKCS1-v1_5-${suffix(RSA_PKCS1[alg.oid])}` };
+  if (RSA_PKCS1[alg.oid])
+    return { digest: DIGESTS[RSA_PKCS1[alg.oid]].node, name: `RSASSA-PKCS1-v1_5-${suffix(RSA_PKCS1[alg.oid])}` };
   if (ECDSA[alg.oid]) return { digest: DIGESTS[ECDSA[alg.oid]].node, name: `ECDSA-${suffix(ECDSA[alg.oid])}` };
   if ((alg.oid === OID_RSA_ENCRYPTION || alg.oid === OID_EC_PUBLIC_KEY) && digestOid && DIGESTS[digestOid]) {
     const kind = alg.oid === OID_RSA_ENCRYPTION ? 'RSASSA-PKCS1-v1_5' : 'ECDSA';
@@ -70,7 +71,12 @@ function pssScheme(params: Uint8Array | undefined): SignatureScheme | undefined 
   }
   const d = DIGESTS[hashOid];
   if (!d) return undefined;
-  return { digest: d.node, name: `RSASSA-PSS-${d.name.replace('-', '')}`, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength };
+  return {
+    digest: d.node,
+    name: `RSASSA-PSS-${d.name.replace('-', '')}`,
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength,
+  };
 }
 
 /** The key of a DER SPKI, parsed once per distinct SPKI (key-cache); throws when unusable. */
@@ -79,7 +85,12 @@ export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
 }
 
 /** Verifies a signature over data given as chunks (hashed streaming). Never throws for a bad signature. */
-export function verifySignature(key: KeyObject, scheme: SignatureScheme, data: Uint8Array | readonly Uint8Array[], signature: Uint8Array): boolean {
+export function verifySignature(
+  key: KeyObject,
+  scheme: SignatureScheme,
+  data: Uint8Array | readonly Uint8Array[],
+  signature: Uint8Array,
+): boolean {
   try {
     const k = scheme.padding === undefined ? key : { key, padding: scheme.padding, saltLength: scheme.saltLength };
     // one buffer: the one-shot call avoids a Verify object; chunks are hashed as a stream, never joined

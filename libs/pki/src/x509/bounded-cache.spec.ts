@@ -4,17 +4,21 @@ import { BoundedCache } from './bounded-cache';
 describe('BoundedCache', () => {
   it('never holds more than its bound, whatever the sequence of operations', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 8 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean())), (max, ops) => {
-        const c = new BoundedCache<number, number>(max);
-        for (const [k, write] of ops) {
-          if (write) c.set(k, k * 2);
-          else {
-            const v = c.get(k);
-            if (v !== undefined) expect(v).toBe(k * 2); // only ever the value stored for that key
+      fc.property(
+        fc.integer({ min: 0, max: 8 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean())),
+        (max, ops) => {
+          const c = new BoundedCache<number, number>(max);
+          for (const [k, write] of ops) {
+            if (write) c.set(k, k * 2);
+            else {
+              const v = c.get(k);
+              if (v !== undefined) expect(v).toBe(k * 2); // only ever the value stored for that key
+            }
+            expect(c.size).toBeLessThanOrEqual(max);
           }
-          expect(c.size).toBeLessThanOrEqual(max);
-        }
-      }),
+        },
+      ),
     );
   });
 

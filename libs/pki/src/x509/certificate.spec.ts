@@ -6,8 +6,28 @@ import { Certificate } from './certificate';
 
 describe('Certificate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-cert-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
-    '-subj', '/C=VN/O=Sở Nội vụ/CN=Nguyễn Văn A', '-utf8', '-days', '10', '-set_serial', '0x0A1B'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'c.pem'),
+      '-subj',
+      '/C=VN/O=Sở Nội vụ/CN=Nguyễn Văn A',
+      '-utf8',
+      '-days',
+      '10',
+      '-set_serial',
+      '0x0A1B',
+    ],
+    { stdio: 'ignore' },
+  );
   const pem = readFileSync(join(dir, 'c.pem'), 'utf8');
 
   it('parses PEM with Vietnamese UTF-8 names and keeps the original DER', () => {
@@ -15,7 +35,14 @@ describe('Certificate', () => {
     expect(c.subject.get('CN')).toBe('Nguyễn Văn A');
     expect(c.subject.get('O')).toBe('Sở Nội vụ');
     expect(c.serialNumberHex).toBe('0A1B');
-    const fp = execFileSync('openssl', ['x509', '-in', join(dir, 'c.pem'), '-noout', '-fingerprint', '-sha256']).toString();
+    const fp = execFileSync('openssl', [
+      'x509',
+      '-in',
+      join(dir, 'c.pem'),
+      '-noout',
+      '-fingerprint',
+      '-sha256',
+    ]).toString();
     expect(fp.split('=')[1].trim().replace(/:/g, '')).toBe(c.sha256Hex);
     expect(c.isSelfIssued).toBe(true);
     expect(Certificate.parse(c.der).sha256Hex).toBe(c.sha256Hex);
@@ -23,6 +50,8 @@ describe('Certificate', () => {
 
   it('rejects garbage with a typed error', () => {
     expect(() => Certificate.parse('hello')).toThrow(expect.objectContaining({ code: 'NOT_DER_OR_PEM' }));
-    expect(() => Certificate.parse(new Uint8Array([0x30, 0x82, 0x01]))).toThrow(expect.objectContaining({ code: 'MALFORMED_CERTIFICATE' }));
+    expect(() => Certificate.parse(new Uint8Array([0x30, 0x82, 0x01]))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_CERTIFICATE' }),
+    );
   });
 });

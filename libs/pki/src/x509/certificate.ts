@@ -55,7 +55,8 @@ export class Certificate {
   }
 
   static fromDer(der: Uint8Array): Certificate {
-    if (der.length > MAX_DER_BYTES) throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
+    if (der.length > MAX_DER_BYTES)
+      throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
     const fast = readCertificateFast(der);
     if (fast) return new Certificate(fast.der, fast);
     let asn: ReturnType<typeof asn1js.fromBER>;
@@ -67,7 +68,10 @@ export class Certificate {
     }
     if (asn.offset === -1) throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not DER: ${asn.result.error}`);
     try {
-      return new Certificate(new Uint8Array(der.subarray(0, asn.offset)), new pkijs.Certificate({ schema: asn.result }));
+      return new Certificate(
+        new Uint8Array(der.subarray(0, asn.offset)),
+        new pkijs.Certificate({ schema: asn.result }),
+      );
     } catch (e) {
       throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not an X.509 certificate: ${(e as Error).message}`);
     }
@@ -80,7 +84,8 @@ export class Certificate {
 
   static parse(input: Uint8Array | string): Certificate {
     const all = Certificate.parseAll(input);
-    if (all.length !== 1) throw new PkiFormatError('EXPECTED_ONE_CERTIFICATE', `Expected one certificate, found ${all.length}`);
+    if (all.length !== 1)
+      throw new PkiFormatError('EXPECTED_ONE_CERTIFICATE', `Expected one certificate, found ${all.length}`);
     return all[0];
   }
 
@@ -110,7 +115,9 @@ export class Certificate {
   /** DER SubjectPublicKeyInfo (one stable copy per certificate: do not modify it). */
   get publicKeySpki(): Uint8Array {
     if (!this.spki) {
-      this.spki = this.spkiSlice ? new Uint8Array(this.spkiSlice) : new Uint8Array(this.pkijs.subjectPublicKeyInfo.toSchema().toBER(false));
+      this.spki = this.spkiSlice
+        ? new Uint8Array(this.spkiSlice)
+        : new Uint8Array(this.pkijs.subjectPublicKeyInfo.toSchema().toBER(false));
     }
     return this.spki;
   }
@@ -122,7 +129,11 @@ export class Certificate {
   /** Extensions as encoded (OID, critical, extnValue contents), in certificate order. */
   get extensionList(): readonly RawExtension[] {
     if (!this.rawExtensions) {
-      this.rawExtensions = (this.pkijs.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical, value: e.extnValue.valueBlock.valueHexView }));
+      this.rawExtensions = (this.pkijs.extensions ?? []).map((e) => ({
+        oid: e.extnID,
+        critical: e.critical,
+        value: e.extnValue.valueBlock.valueHexView,
+      }));
     }
     return this.rawExtensions;
   }

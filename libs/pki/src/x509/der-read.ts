@@ -23,7 +23,8 @@ export function readExtensions(bytes: Uint8Array, t: Tlv, code: string): ParsedE
 
 /** A time element; throws `code` when it is not a valid DER time. */
 export function readTime(bytes: Uint8Array, t: Tlv | undefined, code: string): Date {
-  if (!t || (t.tag !== TAG.GENERALIZED_TIME && t.tag !== TAG.UTC_TIME)) throw new PkiFormatError(code, 'Expected a time');
+  if (!t || (t.tag !== TAG.GENERALIZED_TIME && t.tag !== TAG.UTC_TIME))
+    throw new PkiFormatError(code, 'Expected a time');
   const d = decodeTime(t.tag, tlvValue(bytes, t));
   if (!d || Number.isNaN(d.getTime())) throw new PkiFormatError(code, 'Bad time value');
   return d;
@@ -37,7 +38,10 @@ export function readOid(bytes: Uint8Array, t: Tlv | undefined, code: string): st
 /** An INTEGER's value as upper-case hex without leading zero octets (how Certificate shows serials). */
 export function readIntegerHex(bytes: Uint8Array, t: Tlv | undefined, code: string, tag: number = TAG.INTEGER): string {
   if (!t || t.tag !== tag || t.end === t.valueStart) throw new PkiFormatError(code, 'Expected an INTEGER');
-  return Buffer.from(tlvValue(bytes, t)).toString('hex').toUpperCase().replace(/^(00)+(?=.)/, '');
+  return Buffer.from(tlvValue(bytes, t))
+    .toString('hex')
+    .toUpperCase()
+    .replace(/^(00)+(?=.)/, '');
 }
 
 /**

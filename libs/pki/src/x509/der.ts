@@ -15,14 +15,18 @@ export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
   for (const m of text.matchAll(PEM_BLOCK)) {
     const b64 = m[2].replace(/[\r\n\t ]/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new PkiFormatError('MALFORMED_PEM', `PEM block ${m[1]} is not valid base64`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+      throw new PkiFormatError('MALFORMED_PEM', `PEM block ${m[1]} is not valid base64`);
     out.push({ label: m[1], der: new Uint8Array(Buffer.from(b64, 'base64')) });
   }
   return out;
 }
 
 export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -32,7 +36,10 @@ export function toPem(label: string, der: Uint8Array): string {
 export function derObjects(input: Uint8Array | string, labels: string[]): Uint8Array[] {
   if (input.length === 0) throw new PkiFormatError('EMPTY_INPUT', 'The input is empty');
   if (input.length > MAX_DER_BYTES * 4) throw new PkiFormatError('INPUT_TOO_LARGE', 'The input is too large');
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const bytes =
+    typeof input === 'string'
+      ? Buffer.from(input, 'utf8')
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (bytes[0] === 0x30) return [new Uint8Array(bytes)];
   const text = typeof input === 'string' ? input : bytes.toString('latin1');
   const blocks = pemBlocks(text).filter((b) => labels.includes(b.label));
@@ -46,4 +53,6 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 export const hex = (bytes: Uint8Array | ArrayBuffer): string =>
-  Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).toString('hex').toUpperCase();
+  Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes)
+    .toString('hex')
+    .toUpperCase();

@@ -75,7 +75,11 @@ export function basicConstraints(cert: Certificate): { cA: boolean; pathLenConst
 /** Subject key identifier as upper-case hex (RFC 5280 4.2.1.2). */
 export function subjectKeyIdentifier(cert: Certificate): string | undefined {
   const v = extensionValue(cert, EXT.subjectKeyIdentifier);
-  return v ? Buffer.from(tlvValue(v, readTlv(v))).toString('hex').toUpperCase() : undefined;
+  return v
+    ? Buffer.from(tlvValue(v, readTlv(v)))
+        .toString('hex')
+        .toUpperCase()
+    : undefined;
 }
 
 /** The keyIdentifier of the authority key identifier (RFC 5280 4.2.1.1), upper-case hex. */

@@ -10,6 +10,7 @@ import { Certificate } from './certificate';
 import { toArrayBuffer } from './der';
 import { readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
+import { PKITS_CERTS } from '../../../../test/conformance/vectors';
 
 /** What the pkijs path reads from a certificate: the fast walk must read exactly this, or decline. */
 function viaPkijs(der: Uint8Array) {
@@ -34,7 +35,11 @@ function viaPkijs(der: Uint8Array) {
     notBefore: c.notBefore.value.getTime(),
     notAfter: c.notAfter.value.getTime(),
     spki: Buffer.from(c.subjectPublicKeyInfo.toSchema().toBER(false)).toString('hex'),
-    extensions: (c.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical, value: Buffer.from(e.extnValue.valueBlock.valueHexView).toString('hex') })),
+    extensions: (c.extensions ?? []).map((e) => ({
+      oid: e.extnID,
+      critical: e.critical,
+      value: Buffer.from(e.extnValue.valueBlock.valueHexView).toString('hex'),
+    })),
   };
 }
 
@@ -51,11 +56,15 @@ function viaFast(der: Uint8Array) {
     notBefore: r.notBefore.getTime(),
     notAfter: r.notAfter.getTime(),
     spki: Buffer.from(r.spki).toString('hex'),
-    extensions: r.extensions.map((e) => ({ oid: e.oid, critical: e.critical, value: Buffer.from(e.value).toString('hex') })),
+    extensions: r.extensions.map((e) => ({
+      oid: e.oid,
+      critical: e.critical,
+      value: Buffer.from(e.value).toString('hex'),
+    })),
   };
 }
 
-const PKITS = resolve(__dirname, '../../../../../shared/conformance/pkits/certs');
+const PKITS = PKITS_CERTS;
 const pkitsCerts = readdirSync(PKITS).map((f) => new Uint8Array(readFileSync(resolve(PKITS, f))));
 
 describe('fast certificate parsing', () => {
@@ -74,7 +83,11 @@ describe('fast certificate parsing', () => {
 
   it('reads dev CA certificates with Vietnamese names exactly as pkijs does', async () => {
     const { root, sub } = await scenarioCas({ now: new Date() });
-    const leaf = await sub.issue({ subject: { CN: 'Nguyễn Văn Ký', O: 'Sở Nội vụ', C: 'VN' }, publicKeySpki: generateSoftwareKey('ECDSA-P256-SHA256').publicKeySpki, profile: 'person' });
+    const leaf = await sub.issue({
+      subject: { CN: 'Nguyễn Văn Ký', O: 'Sở Nội vụ', C: 'VN' },
+      publicKeySpki: generateSoftwareKey('ECDSA-P256-SHA256').publicKeySpki,
+      profile: 'person',
+    });
     for (const c of [root.certificate, sub.certificate, leaf]) {
       const f = viaFast(c.der);
       expect(f).toBeDefined();
@@ -86,22 +99,26 @@ describe('fast certificate parsing', () => {
   it('on damaged certificates either declines or agrees with pkijs, and never accepts what pkijs refuses', () => {
     const samples = pkitsCerts.filter((_, i) => i % 20 === 0);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: samples.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), (k, edits) => {
-        const der = new Uint8Array(samples[k]);
-        for (const [pos, byte] of edits) der[pos % der.length] = byte;
-        const f = viaFast(der);
-        const p = viaPkijs(der);
-        if (f) expect(f).toEqual(p);
-        // the public behaviour is pkijs's: parse or a typed error
-        let threw: unknown;
-        try {
-          Certificate.fromDer(der);
-        } catch (e) {
-          threw = e;
-        }
-        if (threw) expect(threw).toBeInstanceOf(PkiFormatError);
-        if (p === undefined) expect(threw).toBeDefined();
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: samples.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        (k, edits) => {
+          const der = new Uint8Array(samples[k]);
+          for (const [pos, byte] of edits) der[pos % der.length] = byte;
+          const f = viaFast(der);
+          const p = viaPkijs(der);
+          if (f) expect(f).toEqual(p);
+          // the public behaviour is pkijs's: parse or a typed error
+          let threw: unknown;
+          try {
+            Certificate.fromDer(der);
+          } catch (e) {
+            threw = e;
+          }
+          if (threw) expect(threw).toBeInstanceOf(PkiFormatError);
+          if (p === undefined) expect(threw).toBeDefined();
+        },
+      ),
       { numRuns: 600 },
     );
   });

@@ -45,7 +45,7 @@ function strictTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
 
 function strictChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.valueStart; p < parent.end; ) {
+  for (let p = parent.valueStart; p < parent.end;) {
     const t = strictTlv(bytes, p, parent.end);
     out.push(t);
     p = t.end;
@@ -117,7 +117,12 @@ export function readNameFast(der: Uint8Array): RawNameAttribute[] | undefined {
 /** UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ only (what asn1js reads the same). */
 function timeOf(bytes: Uint8Array, t: Tlv): Date {
   const s = Buffer.from(tlvValue(bytes, t)).toString('latin1');
-  const m = t.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : t.tag === TAG.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : null;
+  const m =
+    t.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+      : t.tag === TAG.GENERALIZED_TIME
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+        : null;
   if (!m) return unusual();
   let year = Number(m[1]);
   if (t.tag === TAG.UTC_TIME) year += year >= 50 ? 1900 : 2000;
@@ -139,7 +144,13 @@ function algorithmIdentifier(bytes: Uint8Array, t: Tlv): void {
 
 /** A BIT STRING asn1js accepts: an unused-bits octet of 0-7 (0 when empty). */
 function bitString(bytes: Uint8Array, t: Tlv): void {
-  if (t.tag !== TAG.BIT_STRING || t.end - t.valueStart < 1 || bytes[t.valueStart] > 7 || (t.end - t.valueStart === 1 && bytes[t.valueStart] !== 0)) unusual();
+  if (
+    t.tag !== TAG.BIT_STRING ||
+    t.end - t.valueStart < 1 ||
+    bytes[t.valueStart] > 7 ||
+    (t.end - t.valueStart === 1 && bytes[t.valueStart] !== 0)
+  )
+    unusual();
 }
 
 function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
@@ -211,4 +222,3 @@ export function readCertificateFast(input: Uint8Array): RawCertificate | undefin
     return undefined;
   }
 }
-

@@ -39,7 +39,8 @@ export interface GeneralName {
 export function readGeneralName(bytes: Uint8Array, t: Tlv): GeneralName {
   const n = t.tag & 0x1f;
   const type = TYPES[n];
-  if (!type || (t.tag & 0xc0) !== 0x80) throw new PkiFormatError('MALFORMED_GENERAL_NAME', `Unexpected GeneralName tag 0x${t.tag.toString(16)}`);
+  if (!type || (t.tag & 0xc0) !== 0x80)
+    throw new PkiFormatError('MALFORMED_GENERAL_NAME', `Unexpected GeneralName tag 0x${t.tag.toString(16)}`);
   const der = tlvBytes(bytes, t);
   const raw = tlvValue(bytes, t);
   switch (type) {

@@ -59,7 +59,8 @@ describe('key and signature verdict caches', () => {
     const max = SIGNATURE_VERDICT_CACHE.maxEntries;
     try {
       SIGNATURE_VERDICT_CACHE.resize(3);
-      for (let i = 0; i < 10; i++) verifyWithSpki(a.spki, ECDSA_SHA256, Buffer.from(`doc ${i}`), Uint8Array.of(0x30, 0));
+      for (let i = 0; i < 10; i++)
+        verifyWithSpki(a.spki, ECDSA_SHA256, Buffer.from(`doc ${i}`), Uint8Array.of(0x30, 0));
       expect(SIGNATURE_VERDICT_CACHE.size).toBe(3);
       SIGNATURE_VERDICT_CACHE.resize(0);
       expect(SIGNATURE_VERDICT_CACHE.size).toBe(0);

@@ -35,7 +35,13 @@ export function publicKeyOf(spki: Uint8Array): KeyObject {
 }
 
 /** The verdict cache key: every input, each length-prefixed so that no two inputs share one. */
-export function verdictKey(spki: Uint8Array, algorithmOid: string, params: Uint8Array | undefined, data: Uint8Array | readonly Uint8Array[], signature: Uint8Array): string {
+export function verdictKey(
+  spki: Uint8Array,
+  algorithmOid: string,
+  params: Uint8Array | undefined,
+  data: Uint8Array | readonly Uint8Array[],
+  signature: Uint8Array,
+): string {
   const h = createHash('sha256');
   const part = (b: Uint8Array) => {
     const len = Buffer.allocUnsafe(4);

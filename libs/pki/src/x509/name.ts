@@ -21,7 +21,10 @@ const SHORT_NAMES: Record<string, string> = {
   '0.9.2342.19200300.100.1.25': 'DC',
 };
 
-export const NAME_OIDS = Object.fromEntries(Object.entries(SHORT_NAMES).map(([oid, n]) => [n, oid])) as Record<string, string>;
+export const NAME_OIDS = Object.fromEntries(Object.entries(SHORT_NAMES).map(([oid, n]) => [n, oid])) as Record<
+  string,
+  string
+>;
 
 export interface NameAttribute {
   type: string; // OID
@@ -91,7 +94,11 @@ export class DistinguishedName {
     if (this === other) return true;
     if (this.attributes.length !== other.attributes.length) return false;
     // the same encoding decodes to the same attributes: equal without normalising
-    if (this.der.length === other.der.length && Buffer.from(this.der.buffer, this.der.byteOffset, this.der.length).equals(other.der)) return true;
+    if (
+      this.der.length === other.der.length &&
+      Buffer.from(this.der.buffer, this.der.byteOffset, this.der.length).equals(other.der)
+    )
+      return true;
     return this.startsWith(other);
   }
 

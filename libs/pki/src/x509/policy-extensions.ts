@@ -61,7 +61,9 @@ export function policyMappings(cert: Certificate): PolicyMapping[] | undefined {
 }
 
 /** policyConstraints (4.2.1.11): [0] requireExplicitPolicy, [1] inhibitPolicyMapping. */
-export function policyConstraints(cert: Certificate): { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } | undefined {
+export function policyConstraints(
+  cert: Certificate,
+): { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } | undefined {
   const v = extensionBytes(cert, EXT.policyConstraints);
   if (!v) return undefined;
   const out: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
@@ -101,7 +103,8 @@ export function nameConstraints(cert: Certificate): NameConstraints | undefined 
     for (const subtree of children(v, part)) {
       const [base, ...rest] = children(v, subtree);
       if (!base) throw bad('nameConstraints');
-      for (const r of rest) if (r.tag !== 0x80 || readSmallInteger(v, r) !== 0) throw bad('nameConstraints (minimum/maximum)');
+      for (const r of rest)
+        if (r.tag !== 0x80 || readSmallInteger(v, r) !== 0) throw bad('nameConstraints (minimum/maximum)');
       list.push(readGeneralName(v, base));
     }
   }
@@ -131,7 +134,8 @@ export const ALL_REASONS = 0x1fe; // bits 1..8
 export function readReasonFlags(bytes: Uint8Array, t: Tlv): number {
   const v = tlvValue(bytes, t);
   let mask = 0;
-  for (let bit = 0; bit < REASON_BITS.length; bit++) if ((v[1 + (bit >> 3)] ?? 0) & (0x80 >> (bit & 7))) mask |= 1 << bit;
+  for (let bit = 0; bit < REASON_BITS.length; bit++)
+    if ((v[1 + (bit >> 3)] ?? 0) & (0x80 >> (bit & 7))) mask |= 1 << bit;
   return mask & ALL_REASONS;
 }
 

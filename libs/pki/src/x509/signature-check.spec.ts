@@ -8,22 +8,81 @@ import { Certificate } from './certificate';
 /** Roots and leaves made by openssl, an independent implementation, for each signature algorithm. */
 const dir = mkdtempSync(join(tmpdir(), 'kyso-sigalg-'));
 const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-writeFileSync(join(dir, 'leaf.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nauthorityKeyIdentifier=keyid\n');
+writeFileSync(
+  join(dir, 'leaf.ext'),
+  'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nauthorityKeyIdentifier=keyid\n',
+);
 
 function pair(name: string, keyArgs: string[], signArgs: string[] = []): { root: Certificate; leaf: Certificate } {
   ossl('genpkey', ...keyArgs, '-out', `${name}-ca.key`);
-  ossl('req', '-x509', '-new', '-key', `${name}-ca.key`, '-subj', `/C=VN/CN=${name} Root`, '-days', '30', '-config', '/dev/null', ...signArgs,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-addext', 'subjectKeyIdentifier=hash', '-out', `${name}-ca.pem`);
+  ossl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    `${name}-ca.key`,
+    '-subj',
+    `/C=VN/CN=${name} Root`,
+    '-days',
+    '30',
+    '-config',
+    '/dev/null',
+    ...signArgs,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-addext',
+    'subjectKeyIdentifier=hash',
+    '-out',
+    `${name}-ca.pem`,
+  );
   ossl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}-leaf.key`);
-  ossl('req', '-new', '-key', `${name}-leaf.key`, '-subj', `/C=VN/CN=${name} Leaf`, '-config', '/dev/null', '-out', `${name}-leaf.csr`);
-  ossl('x509', '-req', '-in', `${name}-leaf.csr`, '-CA', `${name}-ca.pem`, '-CAkey', `${name}-ca.key`, '-set_serial', '7', '-days', '10', '-extfile', 'leaf.ext', ...signArgs, '-out', `${name}-leaf.pem`);
-  return { root: Certificate.parse(readFileSync(join(dir, `${name}-ca.pem`), 'utf8')), leaf: Certificate.parse(readFileSync(join(dir, `${name}-leaf.pem`), 'utf8')) };
+  ossl(
+    'req',
+    '-new',
+    '-key',
+    `${name}-leaf.key`,
+    '-subj',
+    `/C=VN/CN=${name} Leaf`,
+    '-config',
+    '/dev/null',
+    '-out',
+    `${name}-leaf.csr`,
+  );
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}-leaf.csr`,
+    '-CA',
+    `${name}-ca.pem`,
+    '-CAkey',
+    `${name}-ca.key`,
+    '-set_serial',
+    '7',
+    '-days',
+    '10',
+    '-extfile',
+    'leaf.ext',
+    ...signArgs,
+    '-out',
+    `${name}-leaf.pem`,
+  );
+  return {
+    root: Certificate.parse(readFileSync(join(dir, `${name}-ca.pem`), 'utf8')),
+    leaf: Certificate.parse(readFileSync(join(dir, `${name}-leaf.pem`), 'utf8')),
+  };
 }
 
 describe('certificate signature algorithms', () => {
   it.each([
     ['RSA PKCS#1 v1.5 SHA-256', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], ['-sha256']],
-    ['RSA-PSS SHA-256', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32']],
+    [
+      'RSA-PSS SHA-256',
+      ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'],
+    ],
     ['ECDSA P-384 SHA-384', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-sha384']],
     ['ECDSA P-521 SHA-512', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'], ['-sha512']],
     ['Ed25519', ['-algorithm', 'ED25519'], []],

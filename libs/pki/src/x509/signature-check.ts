@@ -28,7 +28,8 @@ export interface SignatureAlgorithmInfo {
 
 /** What a signature algorithm is, or undefined when we do not support it. */
 export function describeSignatureAlgorithm(alg: AlgorithmId): SignatureAlgorithmInfo | undefined {
-  if (DSA_SIGNATURES[alg.oid]) return { name: `DSA-${DSA_SIGNATURES[alg.oid].toUpperCase()}`, digest: DSA_SIGNATURES[alg.oid] };
+  if (DSA_SIGNATURES[alg.oid])
+    return { name: `DSA-${DSA_SIGNATURES[alg.oid].toUpperCase()}`, digest: DSA_SIGNATURES[alg.oid] };
   if (EDDSA[alg.oid]) return { name: EDDSA[alg.oid], digest: null };
   if (alg.oid === MD5_WITH_RSA) return { name: 'RSASSA-PKCS1-v1_5-MD5', digest: 'md5' };
   if (alg.oid === MD2_WITH_RSA) return { name: 'RSASSA-PKCS1-v1_5-MD2', digest: 'md2' };
@@ -46,7 +47,10 @@ function readSpki(spki: Uint8Array): SpkiParts {
   const [algT, keyT] = children(spki, readTlv(spki));
   const [o, p] = children(spki, algT);
   if (o?.tag !== TAG.OID || keyT?.tag !== TAG.BIT_STRING) throw new Error('Malformed SubjectPublicKeyInfo');
-  return { algorithm: { oid: decodeOid(tlvValue(spki, o)), params: p ? tlvBytes(spki, p) : undefined }, publicKeyDer: tlvBytes(spki, keyT) };
+  return {
+    algorithm: { oid: decodeOid(tlvValue(spki, o)), params: p ? tlvBytes(spki, p) : undefined },
+    publicKeyDer: tlvBytes(spki, keyT),
+  };
 }
 
 /** A DSA key whose parameters are absent (or NULL) must inherit its issuer's (RFC 3279 2.3.2). */
@@ -58,7 +62,9 @@ export function lacksDsaParameters(spki: Uint8Array): boolean {
 /** The DSA parameters (Dss-Parms DER) of a key, if it carries them. */
 function dsaParameters(spki: Uint8Array): Uint8Array | undefined {
   const { algorithm } = readSpki(spki);
-  return algorithm.oid === OID_DSA && algorithm.params && algorithm.params[0] === TAG.SEQUENCE ? algorithm.params : undefined;
+  return algorithm.oid === OID_DSA && algorithm.params && algorithm.params[0] === TAG.SEQUENCE
+    ? algorithm.params
+    : undefined;
 }
 
 /** The SPKI rebuilt with inherited DSA parameters: what node:crypto needs to verify with it. */
@@ -81,7 +87,15 @@ export interface KeyDescription {
   curve?: string;
 }
 
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521, secp256k1: 256 };
+const CURVE_BITS: Record<string, number> = {
+  prime256v1: 256,
+  'P-256': 256,
+  secp384r1: 384,
+  'P-384': 384,
+  secp521r1: 521,
+  'P-521': 521,
+  secp256k1: 256,
+};
 
 const descriptions = new WeakMap<KeyObject, KeyDescription>();
 
@@ -104,7 +118,12 @@ function describeKeyUncached(key: KeyObject): KeyDescription {
 export type SignatureVerdict = 'valid' | 'invalid' | 'unsupported-algorithm' | 'unusable-key';
 
 /** Verifies `signature` over `data` with the key in `spki` (DSA parameters already inherited). Never throws. */
-export function verifyWithSpki(spki: Uint8Array, alg: AlgorithmId, data: Uint8Array, signature: Uint8Array): SignatureVerdict {
+export function verifyWithSpki(
+  spki: Uint8Array,
+  alg: AlgorithmId,
+  data: Uint8Array,
+  signature: Uint8Array,
+): SignatureVerdict {
   const info = describeSignatureAlgorithm(alg);
   if (!info) return 'unsupported-algorithm';
   if (SIGNATURE_VERDICT_CACHE.maxEntries === 0) return computeVerdict(spki, alg, info, data, signature);
@@ -116,7 +135,13 @@ export function verifyWithSpki(spki: Uint8Array, alg: AlgorithmId, data: Uint8Ar
   return verdict;
 }
 
-function computeVerdict(spki: Uint8Array, alg: AlgorithmId, info: SignatureAlgorithmInfo, data: Uint8Array, signature: Uint8Array): SignatureVerdict {
+function computeVerdict(
+  spki: Uint8Array,
+  alg: AlgorithmId,
+  info: SignatureAlgorithmInfo,
+  data: Uint8Array,
+  signature: Uint8Array,
+): SignatureVerdict {
   let key: KeyObject;
   try {
     key = loadPublicKey(spki);

@@ -3,9 +3,17 @@ import { children, decodeOid, decodeTime, oid, readTlv, setOf, time, tlvValue } 
 
 describe('DER helpers', () => {
   it('encodes OIDs as openssl does and reads them back', () => {
-    for (const dotted of ['1.2.840.113549.1.9.16.2.47', '2.16.840.1.101.3.4.2.1', '1.3.6.1.4.1.311.10.3.12', '2.5.29.37.0']) {
+    for (const dotted of [
+      '1.2.840.113549.1.9.16.2.47',
+      '2.16.840.1.101.3.4.2.1',
+      '1.3.6.1.4.1.311.10.3.12',
+      '2.5.29.37.0',
+    ]) {
       const der = oid(dotted);
-      const asn1 = execFileSync('openssl', ['asn1parse', '-inform', 'DER'], { input: Buffer.from(der), encoding: 'utf8' });
+      const asn1 = execFileSync('openssl', ['asn1parse', '-inform', 'DER'], {
+        input: Buffer.from(der),
+        encoding: 'utf8',
+      });
       expect(asn1).toMatch(/OBJECT/);
       expect(decodeOid(tlvValue(der, readTlv(der)))).toBe(dotted);
     }

@@ -34,7 +34,7 @@ export function readTlv(bytes: Uint8Array, offset = 0, limit = bytes.length): Tl
 /** The children of a constructed TLV. */
 export function children(bytes: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.valueStart; p < parent.end; ) {
+  for (let p = parent.valueStart; p < parent.end;) {
     const t = readTlv(bytes, p, parent.end);
     out.push(t);
     p = t.end;

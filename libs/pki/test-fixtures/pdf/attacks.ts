@@ -32,7 +32,10 @@ export function shadowPreparedPdf(): Uint8Array {
       '<</Font<</F1 6 0 R>>/XObject<</X1 7 0 R>>>>',
       '<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>',
       stream('/Type/XObject/Subtype/Form/BBox[0 0 595 842]', ''),
-      stream('/Type/XObject/Subtype/Form/BBox[0 0 595 842]/Resources 5 0 R', `1 1 1 rg 40 690 300 40 re f 0 g ${draw(EVIL_TEXT)}`),
+      stream(
+        '/Type/XObject/Subtype/Form/BBox[0 0 595 842]/Resources 5 0 R',
+        `1 1 1 rg 40 690 300 40 re f 0 g ${draw(EVIL_TEXT)}`,
+      ),
       stream('', draw(EVIL_TEXT)),
       '<</Type/Pages/Kids[11 0 R]/Count 1>>',
       '<</Type/Page/Parent 10 0 R/MediaBox[0 0 595 842]/Contents 9 0 R/Resources 5 0 R>>',
@@ -59,7 +62,14 @@ export interface RawObject {
 export function appendRaw(
   pdf: Uint8Array,
   objects: RawObject[],
-  opts: { root?: string; info?: string; prev?: number | null; xref?: boolean; startxref?: number; freed?: number[] } = {},
+  opts: {
+    root?: string;
+    info?: string;
+    prev?: number | null;
+    xref?: boolean;
+    startxref?: number;
+    freed?: number[];
+  } = {},
 ): Uint8Array {
   const doc = PdfDocument.open(pdf);
   let text = latin1(pdf).endsWith('\n') ? '' : '\n';
@@ -72,7 +82,8 @@ export function appendRaw(
   const xrefAt = pdf.length + text.length;
   const nums = [...offsets.keys(), ...(opts.freed ?? [])].sort((a, b) => a - b);
   text += 'xref\n';
-  for (const n of nums) text += `${n} 1\n${offsets.has(n) ? `${String(offsets.get(n)).padStart(10, '0')} 00000 n` : '0000000000 00001 f'}\r\n`;
+  for (const n of nums)
+    text += `${n} 1\n${offsets.has(n) ? `${String(offsets.get(n)).padStart(10, '0')} 00000 n` : '0000000000 00001 f'}\r\n`;
   const size = Math.max(Number(doc.trailer.get('Size') ?? 0), ...nums.map((n) => n + 1));
   const root = opts.root ?? `${doc.catalog().ref.num} 0 R`;
   const prev = opts.prev === undefined ? doc.chain.startxref : opts.prev;

@@ -70,7 +70,11 @@ export function buildPdf(bodies: (string | Uint8Array)[], trailerExtra = ''): Ui
   const offsets: number[] = [];
   bodies.forEach((body, i) => {
     offsets.push(length);
-    const chunk = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), Buffer.from(body as string, 'latin1'), Buffer.from('\nendobj\n')]);
+    const chunk = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`),
+      Buffer.from(body as string, 'latin1'),
+      Buffer.from('\nendobj\n'),
+    ]);
     parts.push(chunk);
     length += chunk.length;
   });
@@ -83,4 +87,8 @@ export function buildPdf(bodies: (string | Uint8Array)[], trailerExtra = ''): Ui
 }
 
 /** The minimal valid document: catalog, page tree, one empty page. */
-export const minimalBodies = (): string[] => ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>'];
+export const minimalBodies = (): string[] => [
+  '<</Type/Catalog/Pages 2 0 R>>',
+  '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+  '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>',
+];

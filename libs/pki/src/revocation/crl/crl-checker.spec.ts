@@ -20,11 +20,22 @@ describe('CrlRevocationChecker in validatePath', () => {
   beforeAll(async () => {
     root = await DevCa.createRoot({ commonName: 'CRL Root', notBefore: at(-30), crlUrls: [ROOT_CRL] });
     sub = await root.createSubordinate({ commonName: 'CRL Sub', notBefore: at(-30), crlUrls: [SUB_CRL] });
-    leaf = await sub.issue({ subject: { CN: 'Trần Thị B', O: 'UBND' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person', notBefore: at(-10), notAfter: at(700) });
+    leaf = await sub.issue({
+      subject: { CN: 'Trần Thị B', O: 'UBND' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+      notBefore: at(-10),
+      notAfter: at(700),
+    });
   });
 
-  const crl = async (ca: DevCa, opts: Parameters<DevCa['issueCrl']>[0] = {}) => Crl.fromDer(await ca.issueCrl({ thisUpdate: at(20), nextUpdate: at(40), ...opts }));
-  const validate = (time: Date, checker: CrlRevocationChecker, extra: { required?: boolean; proofOfExistence?: Date } = {}) =>
+  const crl = async (ca: DevCa, opts: Parameters<DevCa['issueCrl']>[0] = {}) =>
+    Crl.fromDer(await ca.issueCrl({ thisUpdate: at(20), nextUpdate: at(40), ...opts }));
+  const validate = (
+    time: Date,
+    checker: CrlRevocationChecker,
+    extra: { required?: boolean; proofOfExistence?: Date } = {},
+  ) =>
     validatePath({
       leaf,
       intermediates: [sub.certificate],
@@ -35,7 +46,12 @@ describe('CrlRevocationChecker in validatePath', () => {
     });
 
   it('decides as of the validation time: revoked after it was good then (ETSI 5.2.6)', async () => {
-    const crls = [await crl(root), await crl(sub, { revoked: [{ serialNumber: leaf.serialNumberHex, revocationDate: at(10), reason: 'keyCompromise' }] })];
+    const crls = [
+      await crl(root),
+      await crl(sub, {
+        revoked: [{ serialNumber: leaf.serialNumberHex, revocationDate: at(10), reason: 'keyCompromise' }],
+      }),
+    ];
     const checker = new CrlRevocationChecker({ crls });
     const before = await validate(at(5), checker);
     expect(before).toMatchObject({ valid: true, indication: 'TOTAL-PASSED', revocation: { checked: true } });
@@ -46,7 +62,10 @@ describe('CrlRevocationChecker in validatePath', () => {
     expect(after.reasons[0]).toMatchObject({ code: 'REVOKED', certificateIndex: 0 });
     expect(after.revocation.status[0]).toMatchObject({ status: 'revoked', reason: 'keyCompromise', source: 'crl' });
     // a proof that the signed object existed only after the revocation: TOTAL-FAILED
-    expect(await validate(at(15), checker, { proofOfExistence: at(12) })).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'REVOKED' });
+    expect(await validate(at(15), checker, { proofOfExistence: at(12) })).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'REVOKED',
+    });
     // ... and one from before it: the signature predates the revocation
     expect((await validate(at(15), checker, { proofOfExistence: at(8) })).valid).toBe(true);
   });
@@ -58,14 +77,25 @@ describe('CrlRevocationChecker in validatePath', () => {
     const held = await validate(at(5), new CrlRevocationChecker({ crls: [rootCrl, base] }));
     expect(held).toMatchObject({ valid: false, subIndication: 'REVOKED_NO_POE' });
     expect(held.reasons[0].code).toBe('CERTIFICATE_ON_HOLD');
-    const released = await crl(sub, { revoked: [{ ...hold[0], revocationDate: at(3), reason: 'removeFromCRL' }], crlNumber: 101, delta: { baseCrlNumber: 100 } });
+    const released = await crl(sub, {
+      revoked: [{ ...hold[0], revocationDate: at(3), reason: 'removeFromCRL' }],
+      crlNumber: 101,
+      delta: { baseCrlNumber: 100 },
+    });
     expect((await validate(at(5), new CrlRevocationChecker({ crls: [rootCrl, base, released] }))).valid).toBe(true);
     // the release came after time 2: the certificate was on hold then
-    expect((await validate(at(2), new CrlRevocationChecker({ crls: [rootCrl, base, released] }))).subIndication).toBe('REVOKED_NO_POE');
+    expect((await validate(at(2), new CrlRevocationChecker({ crls: [rootCrl, base, released] }))).subIndication).toBe(
+      'REVOKED_NO_POE',
+    );
   });
 
   it('gives REVOKED_CA_NO_POE for a revoked intermediate', async () => {
-    const crls = [await crl(root, { revoked: [{ serialNumber: sub.certificate.serialNumberHex, revocationDate: at(1), reason: 'cACompromise' }] }), await crl(sub)];
+    const crls = [
+      await crl(root, {
+        revoked: [{ serialNumber: sub.certificate.serialNumberHex, revocationDate: at(1), reason: 'cACompromise' }],
+      }),
+      await crl(sub),
+    ];
     const r = await validate(at(5), new CrlRevocationChecker({ crls }));
     expect(r).toMatchObject({ valid: false, subIndication: 'REVOKED_CA_NO_POE' });
     expect(r.reasons[0]).toMatchObject({ code: 'CA_REVOKED', certificateIndex: 1 });

@@ -4,7 +4,14 @@ import { validatePath } from '../../validation/validate-path';
 import { Certificate } from '../../x509/certificate';
 import { keyUsage, subjectKeyIdentifier } from '../../x509/extensions';
 import { ALL_REASONS, crlDistributionPoints, DistributionPoint, freshestCrl } from '../../x509/policy-extensions';
-import { describeKey, describeSignatureAlgorithm, lacksDsaParameters, loadPublicKey, verifyWithSpki, workingPublicKey } from '../../x509/signature-check';
+import {
+  describeKey,
+  describeSignatureAlgorithm,
+  lacksDsaParameters,
+  loadPublicKey,
+  verifyWithSpki,
+  workingPublicKey,
+} from '../../x509/signature-check';
 import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
 import { Crl, CrlEntry } from './crl';
 import { entriesFor, matchScope, sameScope } from './crl-scope';
@@ -60,7 +67,11 @@ export class CrlRevocationChecker implements RevocationChecker {
   }
 
   check(query: RevocationQuery): Promise<RevocationStatus> {
-    return this.checkIn(query, { inProgress: new Set(), depth: 0, fetches: { left: this.opts.maxFetches ?? MAX_CRL_FETCHES } });
+    return this.checkIn(query, {
+      inProgress: new Set(),
+      depth: 0,
+      fetches: { left: this.opts.maxFetches ?? MAX_CRL_FETCHES },
+    });
   }
 
   private scoped(ctx: Context): RevocationChecker {
@@ -78,7 +89,10 @@ export class CrlRevocationChecker implements RevocationChecker {
     }
     const first = await this.decide(q, dps, ctx);
     if (first.status !== 'unknown' || !this.opts.fetcher) return first;
-    const fetchProblems = await this.fetchFor([...(dps ?? []), ...(this.opts.useDeltas === false ? [] : deltaDps ?? [])], ctx);
+    const fetchProblems = await this.fetchFor(
+      [...(dps ?? []), ...(this.opts.useDeltas === false ? [] : (deltaDps ?? []))],
+      ctx,
+    );
     if (fetchProblems === null) return first;
     const second = await this.decide(q, dps, ctx);
     if (second.status === 'unknown') second.problems = [...new Set([...second.problems, ...fetchProblems])];
@@ -87,9 +101,14 @@ export class CrlRevocationChecker implements RevocationChecker {
 
   /** Downloads what the distribution points name and we have not fetched yet; null when nothing new was tried. */
   private async fetchFor(dps: DistributionPoint[], ctx: Context): Promise<string[] | null> {
-    const urls = [...new Set(dps.flatMap((dp) => dp.names ?? []).filter((n) => n.type === 'uniformResourceIdentifier').map((n) => n.value))].filter(
-      (u) => /^https?:\/\//i.test(u) && !this.fetched.has(u),
-    );
+    const urls = [
+      ...new Set(
+        dps
+          .flatMap((dp) => dp.names ?? [])
+          .filter((n) => n.type === 'uniformResourceIdentifier')
+          .map((n) => n.value),
+      ),
+    ].filter((u) => /^https?:\/\//i.test(u) && !this.fetched.has(u));
     if (urls.length === 0) return null;
     const problems: string[] = [];
     for (const url of urls) {
@@ -113,7 +132,11 @@ export class CrlRevocationChecker implements RevocationChecker {
   }
 
   /** 6.3.3 (a)-(l) over the CRLs at hand. */
-  private async decide(q: RevocationQuery, dps: DistributionPoint[] | undefined, ctx: Context): Promise<RevocationStatus> {
+  private async decide(
+    q: RevocationQuery,
+    dps: DistributionPoint[] | undefined,
+    ctx: Context,
+  ): Promise<RevocationStatus> {
     const cert = q.certificate;
     const time = q.time;
     const problems = new Set<string>();
@@ -121,7 +144,11 @@ export class CrlRevocationChecker implements RevocationChecker {
     // Newest first; the certificate issuer's own CRLs before indirect ones.
     const completes = crls
       .filter((c) => !c.isDelta)
-      .sort((a, b) => Number(b.issuer.equals(cert.issuer)) - Number(a.issuer.equals(cert.issuer)) || b.thisUpdate.getTime() - a.thisUpdate.getTime());
+      .sort(
+        (a, b) =>
+          Number(b.issuer.equals(cert.issuer)) - Number(a.issuer.equals(cert.issuer)) ||
+          b.thisUpdate.getTime() - a.thisUpdate.getTime(),
+      );
     let mask = 0;
     let used: { crl: Crl; delta?: Crl } | undefined;
     let later: ReturnType<typeof statusFrom>;
@@ -138,7 +165,8 @@ export class CrlRevocationChecker implements RevocationChecker {
         continue;
       }
       // (d), (e): the reasons this CRL can add
-      const interim = (crl.issuingDistributionPoint?.onlySomeReasons ?? ALL_REASONS) & (scope.dp.reasons ?? ALL_REASONS);
+      const interim =
+        (crl.issuingDistributionPoint?.onlySomeReasons ?? ALL_REASONS) & (scope.dp.reasons ?? ALL_REASONS);
       if ((interim & ~mask) === 0) continue;
       // (f), (g): the CRL issuer's key, certificate and path
       const signer = await this.findSigner(crl, q, ctx, problems);
@@ -147,13 +175,29 @@ export class CrlRevocationChecker implements RevocationChecker {
       const delta = this.opts.useDeltas === false ? undefined : this.findDelta(crl, cert, time, signer);
       // (i), (j), (k)
       const found = statusFrom(entriesFor(crl, cert), delta ? entriesFor(delta, cert) : [], time);
-      if (found?.status === 'revoked') return { ...found, source: 'crl', thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, problems: [], evidence: crl.der };
+      if (found?.status === 'revoked')
+        return {
+          ...found,
+          source: 'crl',
+          thisUpdate: crl.thisUpdate,
+          nextUpdate: crl.nextUpdate,
+          problems: [],
+          evidence: crl.der,
+        };
       later ??= found;
       mask |= interim; // (l)
       used ??= { crl, delta };
     }
     if (mask === ALL_REASONS && used) {
-      return { ...later, status: 'good', source: 'crl', thisUpdate: used.crl.thisUpdate, nextUpdate: used.crl.nextUpdate, problems: [], evidence: used.crl.der };
+      return {
+        ...later,
+        status: 'good',
+        source: 'crl',
+        thisUpdate: used.crl.thisUpdate,
+        nextUpdate: used.crl.nextUpdate,
+        problems: [],
+        evidence: used.crl.der,
+      };
     }
     if (mask !== 0) problems.add('CRL_REASONS_NOT_COVERED');
     if (problems.size === 0) problems.add('CRL_NOT_FOUND');
@@ -166,7 +210,8 @@ export class CrlRevocationChecker implements RevocationChecker {
     if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) return 'CRL_EXPIRED';
     // 3.3: an entry may leave the CRL once it has appeared on one issued after the certificate's expiry
     const keepsExpired = crl.expiredCertsOnCrl && crl.expiredCertsOnCrl.getTime() <= cert.notAfter.getTime();
-    if (crl.thisUpdate.getTime() > cert.notAfter.getTime() && !keepsExpired) return 'CRL_ISSUED_AFTER_CERTIFICATE_EXPIRY';
+    if (crl.thisUpdate.getTime() > cert.notAfter.getTime() && !keepsExpired)
+      return 'CRL_ISSUED_AFTER_CERTIFICATE_EXPIRY';
     return undefined;
   }
 
@@ -175,7 +220,12 @@ export class CrlRevocationChecker implements RevocationChecker {
    * when it has key usage, and a valid path of its own. Certificates of the path being validated
    * are validated by the caller; any other is validated here, with revocation, to a bounded depth.
    */
-  private async findSigner(crl: Crl, q: RevocationQuery, ctx: Context, problems: Set<string>): Promise<Signer | undefined> {
+  private async findSigner(
+    crl: Crl,
+    q: RevocationQuery,
+    ctx: Context,
+    problems: Set<string>,
+  ): Promise<Signer | undefined> {
     const anchors = this.opts.trustAnchors?.length ? this.opts.trustAnchors : q.path.slice(-1);
     const seen = new Set<string>();
     const candidates = [...q.path.slice(1), q.path[0], ...(this.opts.certificates ?? []), ...anchors].filter((c) => {
@@ -193,12 +243,17 @@ export class CrlRevocationChecker implements RevocationChecker {
         problems.add('CRL_ISSUER_NO_CRL_SIGN');
         continue;
       }
-      if (inPath >= 0 || ctx.inProgress.has(cand.sha256Hex) || anchors.some((a) => a.sha256Hex === cand.sha256Hex)) return { certificate: cand, spki };
+      if (inPath >= 0 || ctx.inProgress.has(cand.sha256Hex) || anchors.some((a) => a.sha256Hex === cand.sha256Hex))
+        return { certificate: cand, spki };
       if (ctx.depth >= MAX_CRL_ISSUER_DEPTH) {
         problems.add('CRL_ISSUER_DEPTH_EXCEEDED');
         continue;
       }
-      const inner: Context = { inProgress: new Set([...ctx.inProgress, cand.sha256Hex]), depth: ctx.depth + 1, fetches: ctx.fetches };
+      const inner: Context = {
+        inProgress: new Set([...ctx.inProgress, cand.sha256Hex]),
+        depth: ctx.depth + 1,
+        fetches: ctx.fetches,
+      };
       const r = await validatePath({
         leaf: cand,
         intermediates: [...(this.opts.certificates ?? []), ...q.path],
@@ -228,7 +283,12 @@ export class CrlRevocationChecker implements RevocationChecker {
       return false;
     }
     const info = describeSignatureAlgorithm(crl.signatureAlgorithm)!;
-    const refusal = algorithmRefusal(this.policy, info, safe(() => describeKey(loadPublicKey(spki))), time);
+    const refusal = algorithmRefusal(
+      this.policy,
+      info,
+      safe(() => describeKey(loadPublicKey(spki))),
+      time,
+    );
     if (refusal) {
       problems.add('CRL_ALGORITHM_NOT_ALLOWED');
       return false;
@@ -240,7 +300,9 @@ export class CrlRevocationChecker implements RevocationChecker {
   private findDelta(base: Crl, cert: Certificate, time: Date, signer: Signer): Crl | undefined {
     if (base.crlNumber === undefined) return undefined;
     const deltas = this.pool()
-      .filter((d) => d.isDelta && d.issuer.equals(base.issuer) && sameScope(d, base) && d.baseCrlNumber! <= base.crlNumber!)
+      .filter(
+        (d) => d.isDelta && d.issuer.equals(base.issuer) && sameScope(d, base) && d.baseCrlNumber! <= base.crlNumber!,
+      )
       .filter((d) => d.crlNumber === undefined || d.crlNumber > base.crlNumber!)
       .filter((d) => !this.unusable(d, cert, time))
       .sort((a, b) => Number((b.crlNumber ?? 0n) - (a.crlNumber ?? 0n)));
@@ -261,7 +323,11 @@ function safe<T>(f: () => T): T | undefined {
  * complete CRL's. Undefined = not revoked then. An entry dated after `time` reports the later
  * revocation with status good (validatePath notes it).
  */
-function statusFrom(base: CrlEntry[], delta: CrlEntry[], time: Date): Omit<RevocationStatus, 'source' | 'problems'> | undefined {
+function statusFrom(
+  base: CrlEntry[],
+  delta: CrlEntry[],
+  time: Date,
+): Omit<RevocationStatus, 'source' | 'problems'> | undefined {
   const current = (e: CrlEntry) => e.revocationDate.getTime() <= time.getTime();
   const d = delta.find(current);
   if (d) return d.reason === 'removeFromCRL' ? undefined : revokedBy(d);
@@ -271,4 +337,8 @@ function statusFrom(base: CrlEntry[], delta: CrlEntry[], time: Date): Omit<Revoc
   return later ? { status: 'good', revocationTime: later.revocationDate, reason: later.reason } : undefined;
 }
 
-const revokedBy = (e: CrlEntry): Omit<RevocationStatus, 'source' | 'problems'> => ({ status: 'revoked', revocationTime: e.revocationDate, reason: e.reason ?? 'unspecified' });
+const revokedBy = (e: CrlEntry): Omit<RevocationStatus, 'source' | 'problems'> => ({
+  status: 'revoked',
+  revocationTime: e.revocationDate,
+  reason: e.reason ?? 'unspecified',
+});

@@ -8,7 +8,11 @@ import { Crl, CrlEntry } from './crl';
  * RFC 5280 6.3.3 (b): does this complete CRL cover this certificate? Returns the certificate's
  * distribution point it matched (an empty one when the certificate names none), or the problem.
  */
-export function matchScope(crl: Crl, cert: Certificate, dps: DistributionPoint[] | undefined): { dp: DistributionPoint } | { problem: string } {
+export function matchScope(
+  crl: Crl,
+  cert: Certificate,
+  dps: DistributionPoint[] | undefined,
+): { dp: DistributionPoint } | { problem: string } {
   const idp = crl.issuingDistributionPoint;
   if (idp) {
     const isCa = basicConstraints(cert)?.cA === true;

@@ -4,8 +4,9 @@ import { PkiFormatError } from '../../errors';
 import { toPem } from '../../x509/der';
 import { ALL_REASONS } from '../../x509/policy-extensions';
 import { Crl } from './crl';
+import { PKITS_CRLS } from '../../../../../test/conformance/vectors';
 
-const PKITS = resolve(__dirname, '../../../../../../shared/conformance/pkits/crls');
+const PKITS = PKITS_CRLS;
 const load = (name: string) => Crl.fromDer(readFileSync(resolve(PKITS, `${name}.crl`)));
 
 describe('Crl', () => {

@@ -40,7 +40,11 @@ const KNOWN_CRL_EXTENSIONS: ReadonlySet<string> = new Set([
   CRL_EXT.authorityInfoAccess,
   CRL_EXT.expiredCertsOnCrl,
 ]);
-const KNOWN_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([CRL_EXT.reasonCode, CRL_EXT.invalidityDate, CRL_EXT.certificateIssuer]);
+const KNOWN_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([
+  CRL_EXT.reasonCode,
+  CRL_EXT.invalidityDate,
+  CRL_EXT.certificateIssuer,
+]);
 
 const REASON_CODES: (CrlReason | undefined)[] = [
   'unspecified',
@@ -139,7 +143,8 @@ export class Crl {
     const top = readTlv(der);
     if (top.tag !== TAG.SEQUENCE) throw bad('not a SEQUENCE');
     const [tbsT, algT, sigT] = children(der, top);
-    if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG.BIT_STRING) throw bad('CertificateList structure');
+    if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG.BIT_STRING)
+      throw bad('CertificateList structure');
     this.tbs = tlvBytes(der, tbsT);
     this.signatureAlgorithm = readAlgorithmId(der, algT);
     this.signatureValue = tlvValue(der, sigT).subarray(1);
@@ -155,23 +160,30 @@ export class Crl {
     const thisUpdateT = items[k++];
     if (!thisUpdateT) throw bad('thisUpdate');
     this.thisUpdate = readTime(der, thisUpdateT);
-    if (items[k] && (items[k].tag === TAG.UTC_TIME || items[k].tag === TAG.GENERALIZED_TIME)) this.nextUpdate = readTime(der, items[k++]);
+    if (items[k] && (items[k].tag === TAG.UTC_TIME || items[k].tag === TAG.GENERALIZED_TIME))
+      this.nextUpdate = readTime(der, items[k++]);
     const unknown: string[] = [];
     this.entries = [];
     if (items[k]?.tag === TAG.SEQUENCE) {
       let previousIssuer: GeneralName[] | undefined;
       for (const e of children(der, items[k++])) {
-        if (this.entries.length >= MAX_CRL_ENTRIES) throw new PkiFormatError('CRL_TOO_LARGE', `CRL has more than ${MAX_CRL_ENTRIES} entries`);
+        if (this.entries.length >= MAX_CRL_ENTRIES)
+          throw new PkiFormatError('CRL_TOO_LARGE', `CRL has more than ${MAX_CRL_ENTRIES} entries`);
         const [serialT, dateT, extT] = children(der, e);
         if (serialT?.tag !== TAG.INTEGER || !dateT) throw bad('revoked certificate entry');
-        const entry: CrlEntry = { serialHex: serialHex(tlvValue(der, serialT)), revocationDate: readTime(der, dateT), certificateIssuer: previousIssuer };
+        const entry: CrlEntry = {
+          serialHex: serialHex(tlvValue(der, serialT)),
+          revocationDate: readTime(der, dateT),
+          certificateIssuer: previousIssuer,
+        };
         for (const x of extT ? readExtensions(der, extT) : []) {
           if (x.oid === CRL_EXT.reasonCode) {
             const code = tlvValue(x.value, readTlv(x.value))[0];
             entry.reason = REASON_CODES[code];
             if (!entry.reason) throw bad(`reason code ${code}`);
           } else if (x.oid === CRL_EXT.invalidityDate) entry.invalidityDate = readTime(x.value, readTlv(x.value));
-          else if (x.oid === CRL_EXT.certificateIssuer) entry.certificateIssuer = previousIssuer = readGeneralNames(x.value, readTlv(x.value));
+          else if (x.oid === CRL_EXT.certificateIssuer)
+            entry.certificateIssuer = previousIssuer = readGeneralNames(x.value, readTlv(x.value));
           else if (x.critical && !KNOWN_ENTRY_EXTENSIONS.has(x.oid)) unknown.push(x.oid);
         }
         this.entries.push(entry);

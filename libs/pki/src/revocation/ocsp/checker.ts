@@ -53,7 +53,13 @@ export class OcspRevocationChecker implements RevocationChecker {
   async check(query: RevocationQuery): Promise<RevocationStatus> {
     const problems: string[] = [];
     const now = (this.opts.clock ?? (() => new Date()))();
-    const common = { certificate: query.certificate, issuer: query.issuer, time: query.time, now, clockSkewMs: this.opts.clockSkewMs };
+    const common = {
+      certificate: query.certificate,
+      issuer: query.issuer,
+      time: query.time,
+      now,
+      clockSkewMs: this.opts.clockSkewMs,
+    };
     for (const der of this.opts.responses ?? []) {
       const r = await this.accept(verifyOcspResponse(der, common), query);
       if (r.status !== 'unknown') return r;
@@ -63,7 +69,11 @@ export class OcspRevocationChecker implements RevocationChecker {
       const urls = ocspUrls(query.certificate).slice(0, MAX_OCSP_URLS);
       if (urls.length === 0) problems.push('OCSP_NO_RESPONDER_URL');
       for (const url of urls) {
-        const request = buildOcspRequest({ certificate: query.certificate, issuer: query.issuer, nonce: this.opts.nonce ?? true });
+        const request = buildOcspRequest({
+          certificate: query.certificate,
+          issuer: query.issuer,
+          nonce: this.opts.nonce ?? true,
+        });
         let der: Uint8Array;
         try {
           der = await this.opts.fetcher.fetchOcsp(url, request.der);
@@ -71,7 +81,10 @@ export class OcspRevocationChecker implements RevocationChecker {
           problems.push('OCSP_FETCH_FAILED');
           continue;
         }
-        const r = await this.accept(verifyOcspResponse(der, { ...common, nonce: request.nonce, requireNonce: this.opts.requireNonce }), query);
+        const r = await this.accept(
+          verifyOcspResponse(der, { ...common, nonce: request.nonce, requireNonce: this.opts.requireNonce }),
+          query,
+        );
         if (r.status !== 'unknown') return r;
         problems.push(...r.problems);
       }
@@ -82,11 +95,22 @@ export class OcspRevocationChecker implements RevocationChecker {
   /** A delegated responder without nocheck is trusted only once its own status is good. */
   private async accept(r: ReturnType<typeof verifyOcspResponse>, query: RevocationQuery): Promise<RevocationStatus> {
     const { responderCertificate, delegated, responderNeedsRevocationCheck, ...status } = r;
-    if (status.status === 'unknown' || !responderNeedsRevocationCheck || !responderCertificate || !delegated) return status;
+    if (status.status === 'unknown' || !responderNeedsRevocationCheck || !responderCertificate || !delegated)
+      return status;
     const checker = this.opts.responderStatusChecker;
     if (!checker) return unknownStatus('OCSP_RESPONDER_STATUS_UNCHECKED');
-    const own = await checker.check({ certificate: responderCertificate, issuer: query.issuer, time: status.producedAt ?? query.time, path: [responderCertificate, ...query.path.slice(1)] });
-    return own.status === 'good' ? status : unknownStatus(own.status === 'revoked' ? 'OCSP_RESPONDER_REVOKED' : 'OCSP_RESPONDER_STATUS_UNKNOWN', ...own.problems);
+    const own = await checker.check({
+      certificate: responderCertificate,
+      issuer: query.issuer,
+      time: status.producedAt ?? query.time,
+      path: [responderCertificate, ...query.path.slice(1)],
+    });
+    return own.status === 'good'
+      ? status
+      : unknownStatus(
+          own.status === 'revoked' ? 'OCSP_RESPONDER_REVOKED' : 'OCSP_RESPONDER_STATUS_UNKNOWN',
+          ...own.problems,
+        );
   }
 }
 

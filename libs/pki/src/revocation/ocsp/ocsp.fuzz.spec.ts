@@ -18,9 +18,19 @@ describe('OCSP parsers under mutated input', () => {
 
   beforeAll(async () => {
     ca = await DevCa.createRoot({ commonName: 'Fuzz OCSP CA' });
-    leaf = await ca.issue({ subject: { CN: 'Fuzz' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person' });
+    leaf = await ca.issue({
+      subject: { CN: 'Fuzz' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+    });
     const responder = await ca.issueOcspResponderCertificate();
-    response = await ca.ocspResponse({ certificate: leaf, thisUpdate: time, nextUpdate: new Date(time.getTime() + 3600_000), nonce: new Uint8Array(16).fill(7), responder: { certificate: responder.certificate, signer: responder.key.signer } });
+    response = await ca.ocspResponse({
+      certificate: leaf,
+      thisUpdate: time,
+      nextUpdate: new Date(time.getTime() + 3600_000),
+      nonce: new Uint8Array(16).fill(7),
+      responder: { certificate: responder.certificate, signer: responder.key.signer },
+    });
     tbs = Buffer.from(parseOcspResponse(response).basic!.tbsResponseData);
   });
 
@@ -31,7 +41,8 @@ describe('OCSP parsers under mutated input', () => {
         typedOnly(() => parseOcspResponse(bytes));
         const r = verifyOcspResponse(bytes, { certificate: leaf, issuer: ca.certificate, time });
         expect(['good', 'revoked', 'unknown']).toContain(r.status);
-        if (r.status !== 'unknown') expect(Buffer.from(parseOcspResponse(bytes).basic!.tbsResponseData).equals(tbs)).toBe(true);
+        if (r.status !== 'unknown')
+          expect(Buffer.from(parseOcspResponse(bytes).basic!.tbsResponseData).equals(tbs)).toBe(true);
       }),
       { numRuns: 400, seed: 4242 },
     );
@@ -39,8 +50,16 @@ describe('OCSP parsers under mutated input', () => {
   });
 
   it('parses requests with typed errors only', () => {
-    const req = Uint8Array.from(Buffer.from('MEIwQDA+MDwwOjAJBgUrDgMCGgUABBR5fXc9Pws2KFIrDvZEPt4FuKy35wQU3bgmbzQQl2ZVKvhS8F2vLRB3QT8CAQE=', 'base64'));
+    const req = Uint8Array.from(
+      Buffer.from(
+        'MEIwQDA+MDwwOjAJBgUrDgMCGgUABBR5fXc9Pws2KFIrDvZEPt4FuKy35wQU3bgmbzQQl2ZVKvhS8F2vLRB3QT8CAQE=',
+        'base64',
+      ),
+    );
     expect(parseOcspRequest(req).certIds).toHaveLength(1);
-    fc.assert(fc.property(mutated(req), (bytes) => typedOnly(() => parseOcspRequest(bytes))), { numRuns: 300, seed: 7 });
+    fc.assert(
+      fc.property(mutated(req), (bytes) => typedOnly(() => parseOcspRequest(bytes))),
+      { numRuns: 300, seed: 7 },
+    );
   });
 });

@@ -22,29 +22,54 @@ describe('OCSP', () => {
   let sub: DevCa;
   let leaf: Certificate;
   const issueLeaf = () =>
-    sub.issue({ subject: { CN: 'Phạm Thị D', O: 'Sở Y tế' }, publicKeySpki: generateSoftwareKey().publicKeySpki, profile: 'person', notBefore: at(-10 * DAY) });
+    sub.issue({
+      subject: { CN: 'Phạm Thị D', O: 'Sở Y tế' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+      notBefore: at(-10 * DAY),
+    });
   const opts = () => ({ certificate: leaf, issuer: sub.certificate, time: NOW, now: NOW });
 
   beforeAll(async () => {
     ({ root } = await scenarioCas({ now: NOW }));
-    sub = await root.createSubordinate({ commonName: 'OCSP Sub', notBefore: at(-30 * DAY), ocspUrl: 'http://127.0.0.1:3003/ocsp' });
+    sub = await root.createSubordinate({
+      commonName: 'OCSP Sub',
+      notBefore: at(-30 * DAY),
+      ocspUrl: 'http://127.0.0.1:3003/ocsp',
+    });
     leaf = await issueLeaf();
   });
 
   it('builds requests openssl reads, with SHA-256 or SHA-1 CertIDs and a nonce, and parses what openssl builds', () => {
     const req = buildOcspRequest({ certificate: leaf, issuer: sub.certificate });
-    const text = execFileSync('openssl', ['ocsp', '-reqin', file('req.der', req.der), '-req_text'], { encoding: 'utf8' });
+    const text = execFileSync('openssl', ['ocsp', '-reqin', file('req.der', req.der), '-req_text'], {
+      encoding: 'utf8',
+    });
     expect(text).toContain('Hash Algorithm: sha256');
     expect(text).toContain(`Serial Number: ${leaf.serialNumberHex}`);
     expect(text).toContain('OCSP Nonce');
     expect(parseOcspRequest(req.der)).toMatchObject({ certIds: [certIdFor(leaf, sub.certificate)], nonce: req.nonce });
     const sha1 = buildOcspRequest({ certificate: leaf, issuer: sub.certificate, hash: 'SHA-1', nonce: false });
     expect(sha1.nonce).toBeUndefined();
-    expect(execFileSync('openssl', ['ocsp', '-reqin', file('req1.der', sha1.der), '-req_text'], { encoding: 'utf8' })).toContain('Hash Algorithm: sha1');
+    expect(
+      execFileSync('openssl', ['ocsp', '-reqin', file('req1.der', sha1.der), '-req_text'], { encoding: 'utf8' }),
+    ).toContain('Hash Algorithm: sha1');
 
-    execFileSync('openssl', ['ocsp', '-issuer', file('sub.pem', sub.certificate.toPem()), '-sha256', '-cert', file('leaf.pem', leaf.toPem()), '-reqout', join(dir, 'o.der')]);
+    execFileSync('openssl', [
+      'ocsp',
+      '-issuer',
+      file('sub.pem', sub.certificate.toPem()),
+      '-sha256',
+      '-cert',
+      file('leaf.pem', leaf.toPem()),
+      '-reqout',
+      join(dir, 'o.der'),
+    ]);
     const theirs = parseOcspRequest(readFileSync(join(dir, 'o.der')));
-    expect(theirs.certIds[0]).toMatchObject({ issuerNameHash: certIdFor(leaf, sub.certificate).issuerNameHash, serialNumber: leaf.serialNumberHex });
+    expect(theirs.certIds[0]).toMatchObject({
+      issuerNameHash: certIdFor(leaf, sub.certificate).issuerNameHash,
+      serialNumber: leaf.serialNumberHex,
+    });
     expect(theirs.nonce).toHaveLength(16);
     expect(ocspUrls(leaf)).toEqual(['http://127.0.0.1:3003/ocsp']);
   });
@@ -54,20 +79,52 @@ describe('OCSP', () => {
     const good = await sub.ocspResponse({ request: req.der, thisUpdate: at(-60_000), nextUpdate: at(DAY) });
     // openssl checks the status times against its own clock: give it a response of today.
     const today = await sub.ocspResponse({ request: req.der, nextUpdate: new Date(Date.now() + DAY) });
-    const out = execFileSync('openssl', ['ocsp', '-respin', file('good.der', today), '-issuer', file('sub.pem', sub.certificate.toPem()), '-sha256', '-cert', file('leaf.pem', leaf.toPem()),
-      '-CAfile', file('root.pem', root.certificate.toPem()), '-verify_other', join(dir, 'sub.pem'), '-no_nonce'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      'openssl',
+      [
+        'ocsp',
+        '-respin',
+        file('good.der', today),
+        '-issuer',
+        file('sub.pem', sub.certificate.toPem()),
+        '-sha256',
+        '-cert',
+        file('leaf.pem', leaf.toPem()),
+        '-CAfile',
+        file('root.pem', root.certificate.toPem()),
+        '-verify_other',
+        join(dir, 'sub.pem'),
+        '-no_nonce',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     expect(out).toContain('leaf.pem: good');
-    expect(verifyOcspResponse(good, { ...opts(), nonce: req.nonce })).toMatchObject({ status: 'good', source: 'ocsp', delegated: false, problems: [], evidence: good });
+    expect(verifyOcspResponse(good, { ...opts(), nonce: req.nonce })).toMatchObject({
+      status: 'good',
+      source: 'ocsp',
+      delegated: false,
+      problems: [],
+      evidence: good,
+    });
 
     const revoked = await issueLeaf();
     sub.revoke(revoked, { revocationDate: at(-DAY), reason: 'keyCompromise' });
     const r = await sub.ocspResponse({ certificate: revoked, thisUpdate: at(-60_000) });
-    const text = execFileSync('openssl', ['ocsp', '-respin', file('rev.der', r), '-resp_text', '-noverify'], { encoding: 'utf8' });
+    const text = execFileSync('openssl', ['ocsp', '-respin', file('rev.der', r), '-resp_text', '-noverify'], {
+      encoding: 'utf8',
+    });
     expect(text).toMatch(/Cert Status: revoked[\s\S]*Reason: keyCompromise/);
     const base = { certificate: revoked, issuer: sub.certificate, now: NOW };
-    expect(verifyOcspResponse(r, { ...base, time: NOW })).toMatchObject({ status: 'revoked', reason: 'keyCompromise', revocationTime: at(-DAY) });
+    expect(verifyOcspResponse(r, { ...base, time: NOW })).toMatchObject({
+      status: 'revoked',
+      reason: 'keyCompromise',
+      revocationTime: at(-DAY),
+    });
     // Revoked after the time asked about: good then.
-    expect(verifyOcspResponse(r, { ...base, time: at(-2 * DAY) })).toMatchObject({ status: 'good', revocationTime: at(-DAY) });
+    expect(verifyOcspResponse(r, { ...base, time: at(-2 * DAY) })).toMatchObject({
+      status: 'good',
+      revocationTime: at(-DAY),
+    });
   });
 
   it('refuses a wrong nonce, a response about another certificate, a broken signature and an unknown status', async () => {
@@ -77,15 +134,24 @@ describe('OCSP', () => {
     expect(verifyOcspResponse(replay, { ...opts(), nonce: req.nonce }).problems).toEqual(['OCSP_NONCE_MISMATCH']);
     const noNonce = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW });
     expect(verifyOcspResponse(noNonce, { ...opts(), nonce: req.nonce }).status).toBe('good');
-    expect(verifyOcspResponse(noNonce, { ...opts(), nonce: req.nonce, requireNonce: true }).problems).toEqual(['OCSP_NONCE_MISSING']);
+    expect(verifyOcspResponse(noNonce, { ...opts(), nonce: req.nonce, requireNonce: true }).problems).toEqual([
+      'OCSP_NONCE_MISSING',
+    ]);
 
     const stranger = await issueLeaf();
-    expect(verifyOcspResponse(await sub.ocspResponse({ certificate: stranger, thisUpdate: NOW }), opts()).problems).toEqual(['OCSP_CERT_ID_MISMATCH']);
+    expect(
+      verifyOcspResponse(await sub.ocspResponse({ certificate: stranger, thisUpdate: NOW }), opts()).problems,
+    ).toEqual(['OCSP_CERT_ID_MISMATCH']);
     const bad = new Uint8Array(noNonce);
     bad[bad.length - 3] ^= 0x10;
     expect(verifyOcspResponse(bad, opts()).problems).toEqual(['OCSP_SIGNATURE_INVALID']);
-    expect(verifyOcspResponse(await sub.ocspResponse({ certificate: leaf, status: 'unknown', thisUpdate: NOW }), opts()).problems).toEqual(['OCSP_CERT_STATUS_UNKNOWN']);
-    expect(verifyOcspResponse(await sub.ocspResponse({ certificate: leaf, responseStatus: 'tryLater' }), opts()).problems).toEqual(['OCSP_RESPONSE_STATUS_TRY_LATER']);
+    expect(
+      verifyOcspResponse(await sub.ocspResponse({ certificate: leaf, status: 'unknown', thisUpdate: NOW }), opts())
+        .problems,
+    ).toEqual(['OCSP_CERT_STATUS_UNKNOWN']);
+    expect(
+      verifyOcspResponse(await sub.ocspResponse({ certificate: leaf, responseStatus: 'tryLater' }), opts()).problems,
+    ).toEqual(['OCSP_RESPONSE_STATUS_TRY_LATER']);
     const fromRoot = await root.ocspResponse({ certificate: leaf, thisUpdate: NOW });
     expect(verifyOcspResponse(fromRoot, opts()).problems).toEqual(['OCSP_RESPONDER_NOT_FOUND']);
   });
@@ -93,7 +159,9 @@ describe('OCSP', () => {
   it('applies the clock-skew tolerance to thisUpdate and decides whether a good answer reaches the time asked', async () => {
     const future = await sub.ocspResponse({ certificate: leaf, thisUpdate: at(4 * 60_000) });
     expect(verifyOcspResponse(future, opts()).status).toBe('good'); // within 5 minutes
-    expect(verifyOcspResponse(future, { ...opts(), clockSkewMs: 60_000 }).problems).toEqual(['OCSP_RESPONSE_NOT_YET_VALID']);
+    expect(verifyOcspResponse(future, { ...opts(), clockSkewMs: 60_000 }).problems).toEqual([
+      'OCSP_RESPONSE_NOT_YET_VALID',
+    ]);
     const old = await sub.ocspResponse({ certificate: leaf, thisUpdate: at(-DAY), nextUpdate: at(-DAY + 3600_000) });
     expect(verifyOcspResponse(old, opts()).problems).toEqual(['OCSP_RESPONSE_TOO_OLD']);
     // The same old response speaks for a time inside its window (an archived response for a signing time).
@@ -104,30 +172,89 @@ describe('OCSP', () => {
 
   it('accepts a delegated responder with OCSPSigning and nocheck, and exposes when its own status must be checked', async () => {
     const nocheck = await sub.issueOcspResponderCertificate({ notBefore: at(-DAY) });
-    const r1 = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW, responder: { certificate: nocheck.certificate, signer: nocheck.key.signer } });
-    execFileSync('openssl', ['ocsp', '-respin', file('d.der', r1), '-issuer', file('sub.pem', sub.certificate.toPem()), '-sha256', '-cert', file('leaf.pem', leaf.toPem()),
-      '-CAfile', file('root.pem', root.certificate.toPem()), '-verify_other', join(dir, 'sub.pem'), '-no_nonce'], { stdio: 'pipe' });
-    expect(verifyOcspResponse(r1, opts())).toMatchObject({ status: 'good', delegated: true, responderNeedsRevocationCheck: false });
+    const r1 = await sub.ocspResponse({
+      certificate: leaf,
+      thisUpdate: NOW,
+      responder: { certificate: nocheck.certificate, signer: nocheck.key.signer },
+    });
+    execFileSync(
+      'openssl',
+      [
+        'ocsp',
+        '-respin',
+        file('d.der', r1),
+        '-issuer',
+        file('sub.pem', sub.certificate.toPem()),
+        '-sha256',
+        '-cert',
+        file('leaf.pem', leaf.toPem()),
+        '-CAfile',
+        file('root.pem', root.certificate.toPem()),
+        '-verify_other',
+        join(dir, 'sub.pem'),
+        '-no_nonce',
+      ],
+      { stdio: 'pipe' },
+    );
+    expect(verifyOcspResponse(r1, opts())).toMatchObject({
+      status: 'good',
+      delegated: true,
+      responderNeedsRevocationCheck: false,
+    });
 
     const checked = await sub.issueOcspResponderCertificate({ noCheck: false, notBefore: at(-DAY) });
-    const r2 = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW, responder: { certificate: checked.certificate, signer: checked.key.signer } });
+    const r2 = await sub.ocspResponse({
+      certificate: leaf,
+      thisUpdate: NOW,
+      responder: { certificate: checked.certificate, signer: checked.key.signer },
+    });
     expect(verifyOcspResponse(r2, opts())).toMatchObject({ status: 'good', responderNeedsRevocationCheck: true });
-    const query = { certificate: leaf, issuer: sub.certificate, time: NOW, path: [leaf, sub.certificate, root.certificate] };
+    const query = {
+      certificate: leaf,
+      issuer: sub.certificate,
+      time: NOW,
+      path: [leaf, sub.certificate, root.certificate],
+    };
     const clock = () => NOW;
-    expect(await new OcspRevocationChecker({ responses: [r2], clock }).check(query)).toMatchObject({ status: 'unknown', problems: ['OCSP_RESPONDER_STATUS_UNCHECKED'] });
+    expect(await new OcspRevocationChecker({ responses: [r2], clock }).check(query)).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_RESPONDER_STATUS_UNCHECKED'],
+    });
     const responderGood = await sub.ocspResponse({ certificate: checked.certificate, thisUpdate: NOW });
-    const withCheck = new OcspRevocationChecker({ responses: [r2], clock, responderStatusChecker: new OcspRevocationChecker({ responses: [responderGood], clock }) });
+    const withCheck = new OcspRevocationChecker({
+      responses: [r2],
+      clock,
+      responderStatusChecker: new OcspRevocationChecker({ responses: [responderGood], clock }),
+    });
     expect((await withCheck.check(query)).status).toBe('good');
     sub.revoke(checked.certificate, { revocationDate: at(-DAY) });
     const responderRevoked = await sub.ocspResponse({ certificate: checked.certificate, thisUpdate: NOW });
-    const refused = new OcspRevocationChecker({ responses: [r2], clock, responderStatusChecker: new OcspRevocationChecker({ responses: [responderRevoked], clock }) });
+    const refused = new OcspRevocationChecker({
+      responses: [r2],
+      clock,
+      responderStatusChecker: new OcspRevocationChecker({ responses: [responderRevoked], clock }),
+    });
     expect(await refused.check(query)).toMatchObject({ status: 'unknown', problems: ['OCSP_RESPONDER_REVOKED'] });
 
-    const noEku = await sub.issueOcspResponderCertificate({ extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'], notBefore: at(-DAY) });
-    const r3 = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW, responder: { certificate: noEku.certificate, signer: noEku.key.signer } });
-    expect(verifyOcspResponse(r3, opts()).problems).toEqual(['OCSP_RESPONDER_UNAUTHORISED', 'OCSP_RESPONDER_NO_OCSP_SIGNING']);
+    const noEku = await sub.issueOcspResponderCertificate({
+      extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+      notBefore: at(-DAY),
+    });
+    const r3 = await sub.ocspResponse({
+      certificate: leaf,
+      thisUpdate: NOW,
+      responder: { certificate: noEku.certificate, signer: noEku.key.signer },
+    });
+    expect(verifyOcspResponse(r3, opts()).problems).toEqual([
+      'OCSP_RESPONDER_UNAUTHORISED',
+      'OCSP_RESPONDER_NO_OCSP_SIGNING',
+    ]);
     const foreign = await root.issueOcspResponderCertificate({ notBefore: at(-DAY) }); // OCSPSigning, but certified by another CA
-    const r4 = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW, responder: { certificate: foreign.certificate, signer: foreign.key.signer } });
+    const r4 = await sub.ocspResponse({
+      certificate: leaf,
+      thisUpdate: NOW,
+      responder: { certificate: foreign.certificate, signer: foreign.key.signer },
+    });
     expect(verifyOcspResponse(r4, opts()).problems).toContain('OCSP_RESPONDER_NOT_ISSUED_BY_CA');
   });
 
@@ -141,21 +268,40 @@ describe('OCSP', () => {
     const r = await new OcspRevocationChecker({ fetcher, clock: () => NOW, requireNonce: true }).check(query);
     expect(r).toMatchObject({ status: 'good', source: 'ocsp' });
     expect(seen).toEqual(['http://127.0.0.1:3003/ocsp']);
-    const down: RevocationFetcher = { fetchCrl: fetcher.fetchCrl, fetchOcsp: () => Promise.reject(new Error('ECONNREFUSED')) };
-    expect(await new OcspRevocationChecker({ fetcher: down, clock: () => NOW }).check(query)).toMatchObject({ status: 'unknown', problems: ['OCSP_FETCH_FAILED'] });
-    expect(await new OcspRevocationChecker().check(query)).toMatchObject({ status: 'unknown', problems: ['OCSP_NO_RESPONSE'] });
+    const down: RevocationFetcher = {
+      fetchCrl: fetcher.fetchCrl,
+      fetchOcsp: () => Promise.reject(new Error('ECONNREFUSED')),
+    };
+    expect(await new OcspRevocationChecker({ fetcher: down, clock: () => NOW }).check(query)).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_FETCH_FAILED'],
+    });
+    expect(await new OcspRevocationChecker().check(query)).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_NO_RESPONSE'],
+    });
   });
 
   it('combines checkers: first definitive answer wins, unknown only when all are unknown', async () => {
     const query = { certificate: leaf, issuer: sub.certificate, time: NOW, path: [leaf] };
     const fixed = (status: 'good' | 'revoked' | 'unknown', problem = 'X'): RevocationChecker => ({
-      check: async () => ({ status, source: status === 'unknown' ? null : 'crl', problems: status === 'unknown' ? [problem] : [] }),
+      check: async () => ({
+        status,
+        source: status === 'unknown' ? null : 'crl',
+        problems: status === 'unknown' ? [problem] : [],
+      }),
     });
     const boom: RevocationChecker = { check: () => Promise.reject(new Error('bug')) };
-    expect((await new CombinedRevocationChecker([fixed('unknown', 'A'), fixed('revoked')]).check(query)).status).toBe('revoked');
+    expect((await new CombinedRevocationChecker([fixed('unknown', 'A'), fixed('revoked')]).check(query)).status).toBe(
+      'revoked',
+    );
     expect((await new CombinedRevocationChecker([fixed('good'), fixed('revoked')]).check(query)).status).toBe('good');
-    expect(await new CombinedRevocationChecker([fixed('unknown', 'A'), boom, fixed('unknown', 'B')]).check(query)).toEqual({
-      status: 'unknown', source: null, problems: ['A', 'REVOCATION_CHECKER_FAILED', 'B'],
+    expect(
+      await new CombinedRevocationChecker([fixed('unknown', 'A'), boom, fixed('unknown', 'B')]).check(query),
+    ).toEqual({
+      status: 'unknown',
+      source: null,
+      problems: ['A', 'REVOCATION_CHECKER_FAILED', 'B'],
     });
     expect((await new CombinedRevocationChecker([]).check(query)).problems).toEqual(['NO_REVOCATION_SOURCE']);
   });
@@ -166,7 +312,11 @@ describe('OCSP', () => {
     expect(p.der).toBe(der);
     expect(p.basic?.responses[0]).toMatchObject({ status: 'good', thisUpdate: NOW, nextUpdate: at(DAY) });
     expect(() => parseOcspResponse(new Uint8Array())).toThrow(expect.objectContaining({ code: 'OCSP_RESPONSE_EMPTY' }));
-    expect(() => parseOcspResponse(Uint8Array.of(...der, 0))).toThrow(expect.objectContaining({ code: 'OCSP_RESPONSE_TRAILING_DATA' }));
-    expect(() => parseOcspResponse(new Uint8Array(2 * 1024 * 1024))).toThrow(expect.objectContaining({ code: 'OCSP_RESPONSE_TOO_LARGE' }));
+    expect(() => parseOcspResponse(Uint8Array.of(...der, 0))).toThrow(
+      expect.objectContaining({ code: 'OCSP_RESPONSE_TRAILING_DATA' }),
+    );
+    expect(() => parseOcspResponse(new Uint8Array(2 * 1024 * 1024))).toThrow(
+      expect.objectContaining({ code: 'OCSP_RESPONSE_TOO_LARGE' }),
+    );
   });
 });

@@ -3,7 +3,20 @@ import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
 import { certificateParts } from '../../x509/parts';
 import { guard, readExtensions, readOid, topLevel } from '../../x509/der-read';
-import { children, der, extension, NULL_DER, octetString, oid, readTlv, seq, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
+import {
+  children,
+  der,
+  extension,
+  NULL_DER,
+  octetString,
+  oid,
+  readTlv,
+  seq,
+  TAG,
+  Tlv,
+  tlvBytes,
+  tlvValue,
+} from '../../x509/tlv';
 
 export const OCSP_OID = {
   basic: '1.3.6.1.5.5.7.48.1.1',
@@ -62,13 +75,23 @@ export function certIdMatches(id: CertId, certificate: Certificate, issuer: Cert
   const hash = (Object.keys(HASH_OID) as OcspHash[]).find((h) => HASH_OID[h] === id.hashAlgorithm);
   if (!hash) return false;
   const mine = certIdFor(certificate, issuer, hash);
-  return mine.issuerNameHash === id.issuerNameHash && mine.issuerKeyHash === id.issuerKeyHash && mine.serialNumber === id.serialNumber;
+  return (
+    mine.issuerNameHash === id.issuerNameHash &&
+    mine.issuerKeyHash === id.issuerKeyHash &&
+    mine.serialNumber === id.serialNumber
+  );
 }
 
 export function readCertId(bytes: Uint8Array, t: Tlv | undefined, code: string): CertId {
   if (!t || t.tag !== TAG.SEQUENCE) throw new PkiFormatError(code, 'Bad CertID');
   const [alg, name, key, serial] = children(bytes, t);
-  if (!alg || alg.tag !== TAG.SEQUENCE || name?.tag !== TAG.OCTET_STRING || key?.tag !== TAG.OCTET_STRING || serial?.tag !== TAG.INTEGER)
+  if (
+    !alg ||
+    alg.tag !== TAG.SEQUENCE ||
+    name?.tag !== TAG.OCTET_STRING ||
+    key?.tag !== TAG.OCTET_STRING ||
+    serial?.tag !== TAG.INTEGER
+  )
     throw new PkiFormatError(code, 'Bad CertID');
   return {
     hashAlgorithm: readOid(bytes, children(bytes, alg)[0], code),
@@ -96,7 +119,12 @@ export interface OcspRequest {
 /** RFC 6960 4.1.1 OCSPRequest for one certificate, unsigned, with the RFC 8954 nonce extension. */
 export function buildOcspRequest(opts: OcspRequestOptions): OcspRequest {
   const certId = certIdFor(opts.certificate, opts.issuer, opts.hash);
-  const nonce = opts.nonce === false ? undefined : opts.nonce === true || opts.nonce === undefined ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES)) : opts.nonce;
+  const nonce =
+    opts.nonce === false
+      ? undefined
+      : opts.nonce === true || opts.nonce === undefined
+        ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES))
+        : opts.nonce;
   const exts = nonce ? [der(TAG.context(2), seq(extension(OCSP_OID.nonce, octetString(nonce))))] : [];
   return { der: seq(seq(seq(seq(certId.der)), ...exts)), certId, nonce };
 }
@@ -122,7 +150,9 @@ export function parseOcspRequest(input: Uint8Array): ParsedOcspRequest {
     let nonce: Uint8Array | undefined;
     const extT = items[1];
     if (extT?.tag === TAG.context(2)) {
-      const found = readExtensions(input, readTlv(input, extT.valueStart, extT.end), code).find((e) => e.oid === OCSP_OID.nonce);
+      const found = readExtensions(input, readTlv(input, extT.valueStart, extT.end), code).find(
+        (e) => e.oid === OCSP_OID.nonce,
+      );
       if (found) nonce = unwrapNonce(found.value);
     }
     return { der: input, certIds, nonce };

@@ -7,13 +7,30 @@ import { CrlReason } from '../types';
 import { CertId, MAX_OCSP_RESPONSE_BYTES, OCSP_OID, readCertId, unwrapNonce } from './request';
 
 /** RFC 6960 4.2.1 OCSPResponseStatus. */
-export const OCSP_RESPONSE_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', 'unused', 'sigRequired', 'unauthorized'] as const;
+export const OCSP_RESPONSE_STATUS = [
+  'successful',
+  'malformedRequest',
+  'internalError',
+  'tryLater',
+  'unused',
+  'sigRequired',
+  'unauthorized',
+] as const;
 export type OcspResponseStatus = (typeof OCSP_RESPONSE_STATUS)[number];
 
 /** RFC 5280 5.3.1 CRLReason by code (7 is unused). */
 export const CRL_REASONS: (CrlReason | undefined)[] = [
-  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
-  'cessationOfOperation', 'certificateHold', undefined, 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  undefined,
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
 ];
 
 export type ResponderId = { byName: Uint8Array } | { byKeyHash: string };
@@ -61,14 +78,16 @@ export function parseOcspResponse(input: Uint8Array): ParsedOcspResponse {
   return guard(CODE, () => {
     const top = topLevel(input, 'OCSP_RESPONSE', MAX_OCSP_RESPONSE_BYTES);
     const [statusT, bytesT] = children(input, top);
-    if (!statusT || statusT.tag !== TAG.ENUMERATED || statusT.end - statusT.valueStart !== 1) fail('Bad responseStatus');
+    if (!statusT || statusT.tag !== TAG.ENUMERATED || statusT.end - statusT.valueStart !== 1)
+      fail('Bad responseStatus');
     const responseStatus = OCSP_RESPONSE_STATUS[input[statusT.valueStart]];
     if (!responseStatus || responseStatus === 'unused') fail('Unknown responseStatus');
     if (responseStatus !== 'successful') return { der: input, responseStatus };
     if (!bytesT || bytesT.tag !== TAG.context(0)) fail('A successful response without responseBytes');
     const rb = readTlv(input, bytesT.valueStart, bytesT.end);
     const [typeT, octetsT] = children(input, rb);
-    if (readOid(input, typeT, CODE) !== OCSP_OID.basic) throw new PkiFormatError('OCSP_RESPONSE_UNSUPPORTED_TYPE', 'Not a basic OCSP response');
+    if (readOid(input, typeT, CODE) !== OCSP_OID.basic)
+      throw new PkiFormatError('OCSP_RESPONSE_UNSUPPORTED_TYPE', 'Not a basic OCSP response');
     if (!octetsT || octetsT.tag !== TAG.OCTET_STRING) fail('Bad response OCTET STRING');
     const inner = readTlv(input, octetsT.valueStart, octetsT.end);
     if (inner.end !== octetsT.end) fail('Data after BasicOCSPResponse');
@@ -79,7 +98,8 @@ export function parseOcspResponse(input: Uint8Array): ParsedOcspResponse {
 function parseBasic(b: Uint8Array, t: Tlv): BasicOcspResponse {
   if (t.tag !== TAG.SEQUENCE) fail('BasicOCSPResponse is not a SEQUENCE');
   const [tbsT, algT, sigT, certsT] = children(b, t);
-  if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG.BIT_STRING) fail('BasicOCSPResponse is truncated');
+  if (!tbsT || tbsT.tag !== TAG.SEQUENCE || !algT || sigT?.tag !== TAG.BIT_STRING)
+    fail('BasicOCSPResponse is truncated');
   const items = children(b, tbsT);
   let i = items[0]?.tag === TAG.context(0) ? 1 : 0; // version v1 (DEFAULT, may be explicit)
   const ridT = items[i++];
@@ -124,7 +144,8 @@ function singleResponse(b: Uint8Array, t: Tlv): SingleResponse {
   const certId = readCertId(b, items[0], CODE);
   const st = items[1] ?? fail('SingleResponse without certStatus');
   const thisUpdate = readTime(b, items[2], CODE);
-  const next = items[3]?.tag === TAG.context(0) ? readTime(b, readTlv(b, items[3].valueStart, items[3].end), CODE) : undefined;
+  const next =
+    items[3]?.tag === TAG.context(0) ? readTime(b, readTlv(b, items[3].valueStart, items[3].end), CODE) : undefined;
   const out: SingleResponse = { certId, status: 'unknown', thisUpdate, nextUpdate: next };
   if (st.tag === TAG.context(0, false)) out.status = 'good';
   else if (st.tag === TAG.context(2, false)) out.status = 'unknown';

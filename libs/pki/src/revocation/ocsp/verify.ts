@@ -45,14 +45,18 @@ const unknown = (problems: string[], extra: Partial<OcspVerification> = {}): Ocs
   ...extra,
 });
 
-const keyHashOf = (cert: Certificate) => createHash('sha1').update(publicKeyBits(cert.publicKeySpki)).digest('hex').toUpperCase();
+const keyHashOf = (cert: Certificate) =>
+  createHash('sha1').update(publicKeyBits(cert.publicKeySpki)).digest('hex').toUpperCase();
 
 function responderMatches(id: ResponderId, cert: Certificate): boolean {
   if ('byKeyHash' in id) return id.byKeyHash === keyHashOf(cert);
   return Buffer.from(id.byName).equals(Buffer.from(cert.subject.der));
 }
 
-function signedBy(data: { tbs: Uint8Array; alg: Parameters<typeof signatureScheme>[0]; sig: Uint8Array }, signer: Certificate): boolean {
+function signedBy(
+  data: { tbs: Uint8Array; alg: Parameters<typeof signatureScheme>[0]; sig: Uint8Array },
+  signer: Certificate,
+): boolean {
   const scheme = signatureScheme(data.alg);
   if (!scheme) return false;
   try {
@@ -66,9 +70,13 @@ function signedBy(data: { tbs: Uint8Array; alg: Parameters<typeof signatureSchem
 function delegationProblems(responder: Certificate, issuer: Certificate, at: Date): string[] {
   const problems: string[] = [];
   const parts = certificateParts(responder);
-  if (!responder.issuer.equals(issuer.subject) || !signedBy({ tbs: parts.tbs, alg: parts.signatureAlgorithm, sig: parts.signatureValue }, issuer))
+  if (
+    !responder.issuer.equals(issuer.subject) ||
+    !signedBy({ tbs: parts.tbs, alg: parts.signatureAlgorithm, sig: parts.signatureValue }, issuer)
+  )
     problems.push('OCSP_RESPONDER_NOT_ISSUED_BY_CA');
-  if (!(extendedKeyUsage(responder) ?? []).includes(OCSP_OID.ocspSigning)) problems.push('OCSP_RESPONDER_NO_OCSP_SIGNING');
+  if (!(extendedKeyUsage(responder) ?? []).includes(OCSP_OID.ocspSigning))
+    problems.push('OCSP_RESPONDER_NO_OCSP_SIGNING');
   const ku = keyUsage(responder);
   if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) problems.push('OCSP_RESPONDER_KEY_USAGE');
   if (!responder.isWithinValidity(at)) problems.push('OCSP_RESPONDER_CERTIFICATE_EXPIRED');
@@ -79,7 +87,10 @@ function delegationProblems(responder: Certificate, issuer: Certificate, at: Dat
  * Verifies an OCSP response for one certificate and decides its status as of `time`. Never
  * throws: a malformed, unauthorised or unrelated response is `unknown` with stable codes.
  */
-export function verifyOcspResponse(response: Uint8Array | ParsedOcspResponse, opts: VerifyOcspOptions): OcspVerification {
+export function verifyOcspResponse(
+  response: Uint8Array | ParsedOcspResponse,
+  opts: VerifyOcspOptions,
+): OcspVerification {
   let parsed: ParsedOcspResponse;
   try {
     parsed = response instanceof Uint8Array ? parseOcspResponse(response) : response;
@@ -125,7 +136,8 @@ function decide(basic: BasicOcspResponse, evidence: Uint8Array, opts: VerifyOcsp
   const times = { thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, producedAt: basic.producedAt };
   if (single.thisUpdate.getTime() > now + skew || basic.producedAt.getTime() > now + skew)
     return unknown(['OCSP_RESPONSE_NOT_YET_VALID'], { ...base, ...times });
-  if (single.nextUpdate && single.nextUpdate.getTime() < single.thisUpdate.getTime()) return unknown(['OCSP_RESPONSE_MALFORMED'], base);
+  if (single.nextUpdate && single.nextUpdate.getTime() < single.thisUpdate.getTime())
+    return unknown(['OCSP_RESPONSE_MALFORMED'], base);
 
   const t = opts.time.getTime();
   const known = { ...base, ...times, source: 'ocsp' as const, evidence, problems: [] as string[] };
@@ -137,7 +149,9 @@ function decide(basic: BasicOcspResponse, evidence: Uint8Array, opts: VerifyOcsp
   }
   if (single.status === 'unknown') return unknown(['OCSP_CERT_STATUS_UNKNOWN'], { ...base, ...times, evidence });
   // "good" speaks for thisUpdate, and up to nextUpdate: it must reach the time asked about.
-  const covers = single.thisUpdate.getTime() >= t - skew || (single.nextUpdate !== undefined && single.nextUpdate.getTime() + skew >= t);
+  const covers =
+    single.thisUpdate.getTime() >= t - skew ||
+    (single.nextUpdate !== undefined && single.nextUpdate.getTime() + skew >= t);
   if (!covers) return unknown(['OCSP_RESPONSE_TOO_OLD'], { ...base, ...times, evidence });
   return { ...known, status: 'good' };
 }
