@@ -7,8 +7,9 @@ import { createApiKey, isScope, SCOPES, Scope } from './api-keys';
 
 const USAGE = `usage: cli create-api-key --name NAME --scopes ${SCOPES.join(',')} [--organization-ids ID,...] [--expires-at ISO-8601] [--json]
          Prints the new key once; only its hash is stored.
-       cli create-operator --username NAME --role ROLE [--organization-id ID] [--official-id ID] [--display-name TEXT] [--json]
+       cli create-operator --username NAME --role ROLE [--organization-id ID] [--official-id ID] [--display-name TEXT] [--if-absent] [--json]
          The password is read from KYSO_OPERATOR_PASSWORD (never a command-line argument: it would show in ps).
+         --if-absent: an operator of that name is left as it is (exit 0), for deployment steps that rerun.
          The quickstart creates the first admin with --role admin.
   Both use KYSO_DATABASE_URL.`;
 
@@ -86,6 +87,7 @@ async function createOperatorCommand(
         'organization-id': { type: 'string' },
         'official-id': { type: 'string' },
         'display-name': { type: 'string' },
+        'if-absent': { type: 'boolean' },
         json: { type: 'boolean' },
       },
     }).values;
@@ -115,6 +117,10 @@ async function createOperatorCommand(
     return 0;
   } catch (e) {
     const p = e as ProblemError;
+    if (v['if-absent'] && p instanceof ProblemError && p.code === 'USERNAME_TAKEN') {
+      out(`operator "${String(v.username)}" exists already: left as it is`);
+      return 0;
+    }
     err(`create-operator failed: ${p.detail ?? p.message}`);
     return p instanceof ProblemError && p.status < 500 ? 2 : 1;
   } finally {

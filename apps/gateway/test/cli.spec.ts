@@ -115,6 +115,15 @@ describe('gateway CLI create-api-key', () => {
         ),
       ).toBe(2);
       expect(err.join()).toContain('exists already');
+      const rerun: string[] = [];
+      expect(
+        await runCli(
+          ['create-operator', '--username', 'admin', '--role', 'admin', '--if-absent'],
+          (s) => rerun.push(s),
+          (s) => err.push(s),
+        ),
+      ).toBe(0);
+      expect(rerun.join()).toContain('left as it is');
       const ds = gatewayDataSource(db.url);
       await ds.initialize();
       try {
