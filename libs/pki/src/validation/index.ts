@@ -6,3 +6,4 @@ export * from './algorithm-policy';
 export * from './policy-tree';
 export * from './name-constraints';
 export * from './revocation-judgement';
+export * from './missing-issuers';

@@ -1,32 +1,15 @@
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
-import { EXT } from '../../x509/extensions';
-import { children, decodeOid, readTlv, TAG, tlvValue } from '../../x509/tlv';
+import { ACCESS_METHOD, accessUrls } from '../../x509/authority-info-access';
 import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
 import { buildOcspRequest } from './request';
 import { verifyOcspResponse } from './verify';
 
-const ID_AD_OCSP = '1.3.6.1.5.5.7.48.1';
 /** Budget: OCSP URLs tried per certificate (a certificate may list several). */
 export const MAX_OCSP_URLS = 2;
 
 /** The OCSP responder URLs of a certificate's authorityInfoAccess (RFC 5280 4.2.2.1); [] when none or malformed. */
-export function ocspUrls(cert: Certificate): string[] {
-  const ext = cert.extension(EXT.authorityInfoAccess);
-  if (!ext) return [];
-  try {
-    const v = new Uint8Array(ext.extnValue.valueBlock.valueHexView);
-    return children(v, readTlv(v)).flatMap((ad) => {
-      const [method, location] = children(v, ad);
-      if (method?.tag !== TAG.OID || decodeOid(tlvValue(v, method)) !== ID_AD_OCSP || location?.tag !== 0x86) return [];
-      const url = Buffer.from(tlvValue(v, location)).toString('latin1');
-      return /^https?:\/\//i.test(url) ? [url] : [];
-    });
-  } catch (e) {
-    if (e instanceof PkiFormatError) return [];
-    throw e;
-  }
-}
+export const ocspUrls = (cert: Certificate): string[] => accessUrls(cert, ACCESS_METHOD.ocsp);
 
 export interface OcspCheckerOptions {
   /** Responses in hand (e.g. from a PDF's DSS or a cache), DER. */
