@@ -2,7 +2,14 @@ import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
 import { EXT } from '../../x509/extensions';
 import { children, decodeOid, readTlv, TAG, tlvValue } from '../../x509/tlv';
-import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
+import {
+  fetchFailureProblem,
+  RevocationChecker,
+  RevocationFetcher,
+  RevocationQuery,
+  RevocationStatus,
+  unknownStatus,
+} from '../types';
 import { buildOcspRequest } from './request';
 import { verifyOcspResponse } from './verify';
 
@@ -77,8 +84,10 @@ export class OcspRevocationChecker implements RevocationChecker {
         let der: Uint8Array;
         try {
           der = await this.opts.fetcher.fetchOcsp(url, request.der);
-        } catch {
+        } catch (e) {
           problems.push('OCSP_FETCH_FAILED');
+          const cause = fetchFailureProblem(e);
+          if (cause) problems.push(cause);
           continue;
         }
         const r = await this.accept(
