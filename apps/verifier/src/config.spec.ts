@@ -47,6 +47,18 @@ describe('verifierConfigFromEnv', () => {
     expect(() => verifierConfigFromEnv()).toThrow(/KYSO_REVOCATION_REQUIRED/);
   });
 
+  it('reads the fetch allow-list, empty (nothing private reachable) unless configured, and refuses a bad entry', () => {
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16) };
+    expect(revocationConfig(verifierConfigFromEnv()).fetchAllow).toEqual([]);
+    process.env = {
+      KYSO_INTERNAL_TOKEN: 'x'.repeat(16),
+      KYSO_REVOCATION_FETCH_ALLOW: '127.0.0.1:3000, 10.0.0.0/8,,ca.lan',
+    };
+    expect(revocationConfig(verifierConfigFromEnv()).fetchAllow).toEqual(['127.0.0.1:3000', '10.0.0.0/8', 'ca.lan']);
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_REVOCATION_FETCH_ALLOW: '10.0.0.0/40' };
+    expect(() => verifierConfigFromEnv()).toThrow(/KYSO_REVOCATION_FETCH_ALLOW/);
+  });
+
   it('fills revocation settings a config literal leaves out (the end-to-end harness builds one)', () => {
     const literal = { revocation: { waitMs: 1_000, required: undefined } } as Parameters<typeof revocationConfig>[0];
     expect(revocationConfig(literal)).toEqual({ ...REVOCATION_DEFAULTS, waitMs: 1_000 });

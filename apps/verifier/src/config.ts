@@ -1,3 +1,4 @@
+import { AddressPolicy } from './revocation/address-guard';
 import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
 
 export interface VerifierConfig extends CommonConfig {
@@ -31,6 +32,12 @@ export interface RevocationConfig {
   attempts: number;
   /** Unknown status is INDETERMINATE/TRY_LATER. false only for explicit offline setups. */
   required: boolean;
+  /**
+   * Hosts, addresses and CIDRs outside the public Internet that downloads may reach (loopback,
+   * private, link-local, ... are refused otherwise; see revocation/address-guard.ts). Entries:
+   * `crl.ca.internal`, `127.0.0.1:3000`, `[::1]:3000`, `10.20.0.0/16`.
+   */
+  fetchAllow: string[];
 }
 
 export const REVOCATION_DEFAULTS: RevocationConfig = {
@@ -40,6 +47,7 @@ export const REVOCATION_DEFAULTS: RevocationConfig = {
   concurrency: 4,
   attempts: 3,
   required: true,
+  fetchAllow: [],
 };
 
 export function revocationConfig(config: VerifierConfig): RevocationConfig {
@@ -48,6 +56,14 @@ export function revocationConfig(config: VerifierConfig): RevocationConfig {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A comma-separated list; empty entries dropped. */
+function list(name: string): string[] {
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
 }
 
 function bool(name: string, fallback: boolean): boolean {
@@ -77,8 +93,14 @@ export function verifierConfigFromEnv(): VerifierConfig {
       concurrency: int('KYSO_REVOCATION_CONCURRENCY', d.concurrency, 1, 64),
       attempts: int('KYSO_REVOCATION_FETCH_ATTEMPTS', d.attempts, 1, 20),
       required: bool('KYSO_REVOCATION_REQUIRED', d.required),
+      fetchAllow: list('KYSO_REVOCATION_FETCH_ALLOW'),
     },
   };
+  try {
+    new AddressPolicy(config.revocation!.fetchAllow);
+  } catch (e) {
+    throw new ConfigError(`KYSO_REVOCATION_FETCH_ALLOW: ${(e as Error).message}`);
+  }
   if (!/^[A-Za-z0-9:_-]+$/.test(config.queuePrefix))
     throw new ConfigError('KYSO_QUEUE_PREFIX may hold only letters, digits, ":", "_" and "-"');
   return config;

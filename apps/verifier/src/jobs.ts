@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
- * Queue and job names in one place, each job's payload and result tied to its name. A validation's
- * job id is the validation id, so submitting the same validation twice never runs it twice; a CRL
- * fetch's job id is derived from its URL, so concurrent validations share one download.
+ * Queue and job names in one place, each job's payload and result tied to its name (style rule
+ * 15). Job ids are derived from the payload: a validation's id is the validation id, so
+ * submitting the same validation twice never runs it twice; a CRL fetch's id is derived from its
+ * URL, so concurrent validations share one download. OCSP requests carry a nonce: each is its own job.
  */
 export enum QueueName {
   Validation = 'validation',
@@ -23,33 +24,62 @@ export interface JobPayloads {
   [JobName.FetchOcsp]: { url: string; request: string };
 }
 
+/**
+ * A download refused for good (address not allowed, too big, unparsable, 4xx): the job completes
+ * with this value instead of failing, so nothing retries it and the waiting validation reports the
+ * code. Transient failures throw, and BullMQ retries them with backoff.
+ */
+export interface FetchRefused {
+  ok: false;
+  /** Stable: FETCH_ADDRESS_REFUSED, FETCH_TOO_LARGE, CRL_UNPARSABLE, ... */
+  code: string;
+  message: string;
+}
+
 export interface JobResults {
   [JobName.ValidatePdf]: void;
   /** The CRL itself is in the cache table; the result says what was stored (ISO times). */
-  [JobName.FetchCrl]: { fetchedAt: string; thisUpdate: string; nextUpdate: string | null; fromCache: boolean };
+  [JobName.FetchCrl]:
+    { ok: true; fetchedAt: string; thisUpdate: string; nextUpdate: string | null; fromCache: boolean } | FetchRefused;
   /** `response`: the DER OCSPResponse, base64 (OCSP answers are nonce'd, so never cached). */
-  [JobName.FetchOcsp]: { response: string; fetchedAt: string };
+  [JobName.FetchOcsp]: { ok: true; response: string; fetchedAt: string } | FetchRefused;
 }
 
 /** Which queue carries each job. */
-export const JOB_QUEUE: Record<JobName, QueueName> = {
+export const JOB_QUEUE = {
   [JobName.ValidatePdf]: QueueName.Validation,
   [JobName.FetchCrl]: QueueName.Revocation,
   [JobName.FetchOcsp]: QueueName.Revocation,
+} as const satisfies Record<JobName, QueueName>;
+
+/** The jobs a queue carries, as a type: `JobsOf<QueueName.Revocation>` is FetchCrl | FetchOcsp. */
+export type JobsOf<Q extends QueueName> = {
+  [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never;
+}[JobName];
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N]) => Promise<JobResults[N]>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+/** BullMQ refuses ":" in custom ids, hence "crl-" rather than "crl:". */
+export const JOB_ID: { [N in JobName]: (payload: JobPayloads[N]) => string } = {
+  [JobName.ValidatePdf]: (p) => p.validationId,
+  [JobName.FetchCrl]: (p) => crlJobId(p.url),
+  [JobName.FetchOcsp]: () => `ocsp-${randomUUID()}`,
 };
 
-export type JobHandlers = { [N in JobName]: (payload: JobPayloads[N]) => Promise<JobResults[N]> };
-
-/**
- * The job id of a CRL download: one per URL while it is queued or running. (BullMQ refuses ":" in
- * custom ids, hence "crl-" rather than "crl:".)
- */
+/** The job id of a CRL download: one per URL while it is queued or running. */
 export function crlJobId(url: string): string {
   return `crl-${createHash('sha256').update(url).digest('hex')}`;
 }
 
-/** Fails at boot when a job has no handler (a typo or a forgotten registration). */
+/**
+ * Fails at boot unless every job has exactly one handler: none missing (a forgotten registration)
+ * and none for a name no queue carries (a typo that would leave the real job unhandled).
+ */
 export function assertEveryJobHandled(handlers: Partial<Record<string, unknown>>): void {
-  const missing = Object.values(JobName).filter((n) => typeof handlers[n] !== 'function');
+  const names = Object.values(JobName) as string[];
+  const missing = names.filter((n) => typeof handlers[n] !== 'function');
+  const unknown = Object.keys(handlers).filter((n) => !names.includes(n));
   if (missing.length) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
+  if (unknown.length) throw new Error(`Handler(s) for unknown job(s): ${unknown.join(', ')}`);
 }

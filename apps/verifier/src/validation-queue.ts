@@ -1,6 +1,5 @@
-import { Job, Queue, QueueEvents } from 'bullmq';
-import IORedis from 'ioredis';
-import { JobName, JobPayloads, QueueName } from './jobs';
+import { JobQueue } from './job-queue';
+import { JobName, QueueName } from './jobs';
 
 /** Queue port: the API enqueues and waits; the worker is elsewhere. */
 export abstract class ValidationQueue {
@@ -18,65 +17,29 @@ export interface BullOptions {
   backoffMs: number;
 }
 
-export function redisConnection(url: string, blocking: boolean): IORedis {
-  // Blocking clients must retry forever (BullMQ's requirement); request-path clients fail fast.
-  return new IORedis(
-    url,
-    blocking ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, connectTimeout: 2_000 },
-  );
-}
-
+/** The `validation` queue through the verifier's JobQueue; finished jobs are kept a while for late waiters. */
 export class BullValidationQueue extends ValidationQueue {
-  private readonly connection: IORedis;
-  private readonly eventsConnection: IORedis;
-  private readonly queue: Queue<JobPayloads[JobName.ValidatePdf]>;
-  private readonly events: QueueEvents;
-  private readonly eventsReady: Promise<unknown>;
+  private readonly jobs: JobQueue<QueueName.Validation>;
 
-  constructor(private readonly opts: BullOptions) {
+  constructor(opts: BullOptions) {
     super();
-    this.connection = redisConnection(opts.redisUrl, false);
-    this.eventsConnection = redisConnection(opts.redisUrl, true);
-    this.queue = new Queue(QueueName.Validation, { connection: this.connection, prefix: opts.prefix });
-    this.events = new QueueEvents(QueueName.Validation, { connection: this.eventsConnection, prefix: opts.prefix });
-    this.eventsReady = this.events.waitUntilReady().catch(() => undefined);
+    this.jobs = new JobQueue(QueueName.Validation, { ...opts, keepCompletedSec: 3600, keepFailedSec: 24 * 3600 });
   }
 
   async enqueue(validationId: string): Promise<void> {
-    await this.queue.add(
-      JobName.ValidatePdf,
-      { validationId },
-      {
-        jobId: validationId,
-        attempts: this.opts.attempts,
-        backoff: { type: 'exponential', delay: this.opts.backoffMs },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 24 * 3600 },
-      },
-    );
+    await this.jobs.add(JobName.ValidatePdf, { validationId });
   }
 
   async waitFor(validationId: string, seconds: number): Promise<boolean> {
-    if (seconds <= 0) return false;
-    await this.eventsReady;
-    const job = await Job.fromId(this.queue, validationId);
-    if (!job) return true; // already completed and removed
-    try {
-      await job.waitUntilFinished(this.events, seconds * 1000);
-      return true;
-    } catch (e) {
-      // A final failure also ends the wait: the stored status says what happened.
-      return !/timed out/i.test((e as Error).message);
-    }
+    // A final failure also ends the wait: the stored status says what happened.
+    return (await this.jobs.waitFor(validationId, seconds * 1000)).state !== 'timeout';
   }
 
-  async ping(): Promise<void> {
-    await this.connection.ping();
+  ping(): Promise<void> {
+    return this.jobs.ping();
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
-    this.eventsConnection.disconnect();
-    this.connection.disconnect();
+  close(): Promise<void> {
+    return this.jobs.close();
   }
 }

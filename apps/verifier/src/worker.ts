@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
 import { InternalClient } from '@kyso/common';
 import { revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
 import { verifierDataSource } from './data-source';
-import { assertEveryJobHandled, JOB_QUEUE, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
+import { JobQueue } from './job-queue';
+import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
 import { PkiPdfValidator } from './pdf-validator';
 import { TypeOrmCrlCache } from './revocation/crl-cache';
 import { HttpRevocationClient } from './revocation/http-fetch';
@@ -12,7 +12,6 @@ import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs } from './revocation/revocation-queue';
 import { RegistryTrustAnchors } from './trust-anchors';
-import { redisConnection } from './validation-queue';
 import { ValidationProcessor } from './validation-processor';
 import { TypeOrmValidationRepository } from './validation.repository';
 
@@ -22,8 +21,6 @@ export interface VerifierWorkerHandle {
 
 /** Code stored when a validation could not be finished after every retry. */
 export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
-
-type AnyJob = Job<JobPayloads[JobName], unknown, JobName>;
 
 /**
  * Starts consuming `validation` and `revocation` jobs, each queue with its own worker and
@@ -35,23 +32,28 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
   const rev = revocationConfig(config);
   const dataSource = verifierDataSource(config.databaseUrl);
   await dataSource.initialize();
-  // Closed in this order: workers (validations first, while downloads they wait for still run), then connections.
-  const workers: { close(): Promise<void> }[] = [];
-  const closers: (() => Promise<unknown> | void)[] = [];
+  // Closed in this order: validations first (while the downloads they wait for still run), then downloads.
+  const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
-    for (const c of [...workers.map((w) => () => w.close()), ...closers.reverse(), () => dataSource.destroy()]) {
-      await Promise.resolve(c()).catch((e) => logger.error(`closing: ${(e as Error).message}`));
+    for (const c of [...closers, () => dataSource.destroy()]) {
+      await c().catch((e) => logger.error(`closing: ${(e as Error).message}`));
     }
   };
   try {
-    const cache = new TypeOrmCrlCache(dataSource);
-    const revocationJobs = await BullRevocationJobs.open({
-      redisUrl: config.redisUrl,
-      prefix: config.queuePrefix,
-      attempts: rev.attempts,
-      backoffMs: config.jobBackoffMs,
+    const queueOptions = { redisUrl: config.redisUrl, prefix: config.queuePrefix, backoffMs: config.jobBackoffMs };
+    const validations = new JobQueue(QueueName.Validation, {
+      ...queueOptions,
+      attempts: config.jobAttempts,
+      keepCompletedSec: 3600,
+      keepFailedSec: 24 * 3600,
     });
+    closers.push(() => validations.close());
+    const revocationJobs = BullRevocationJobs.open({ ...queueOptions, attempts: rev.attempts });
     closers.push(() => revocationJobs.close());
+    const network = new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs, allow: rev.fetchAllow });
+    closers.push(() => network.close());
+
+    const cache = new TypeOrmCrlCache(dataSource);
     const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
     const processor = new ValidationProcessor(
       new TypeOrmValidationRepository(dataSource),
@@ -68,11 +70,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
         required: rev.required,
       },
     );
-    const downloads = new RevocationJobHandlers(
-      new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs }),
-      cache,
-      rev.crlMaxAgeMs,
-    );
+    const downloads = new RevocationJobHandlers(network, cache, rev.crlMaxAgeMs);
     const handlers: JobHandlers = {
       [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),
@@ -80,41 +78,25 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
     };
     assertEveryJobHandled(handlers);
 
-    const consume = async (queue: QueueName, concurrency: number) => {
-      const connection = redisConnection(config.redisUrl, true);
-      closers.push(() => connection.disconnect());
-      const worker = new Worker<JobPayloads[JobName], unknown, JobName>(
-        queue,
-        async (job: AnyJob) => {
-          if (JOB_QUEUE[job.name] !== queue) throw new Error(`job ${job.name} does not belong on queue ${queue}`);
-          return (handlers[job.name] as (p: JobPayloads[JobName]) => Promise<unknown>)(job.data);
-        },
-        { connection, prefix: config.queuePrefix, concurrency },
-      );
-      workers.push(worker);
-      worker.on('error', (err) => logger.error(`${queue} worker error: ${err.message}`));
-      await worker.waitUntilReady();
-      return worker;
-    };
-
-    const validation = await consume(QueueName.Validation, config.workerConcurrency);
-    validation.on('failed', (job, err) => {
-      if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
-      if (final && job.name === JobName.ValidatePdf) {
+    await validations.process(handlers, {
+      concurrency: config.workerConcurrency,
+      onError: (e) => logger.error(`validation worker error: ${e.message}`),
+      onFailed: (job, err, final) => {
+        logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
+        if (!final) return;
         const { validationId } = job.data as JobPayloads[JobName.ValidatePdf];
         processor
           .giveUp(validationId, RETRIES_EXHAUSTED)
           .catch((e) => logger.error(`could not mark ${job.id} failed: ${(e as Error).message}`));
-      }
+      },
     });
-    const revocation = await consume(QueueName.Revocation, rev.concurrency);
-    revocation.on('failed', (job, err) => {
-      if (job)
+    await revocationJobs.queue.process(handlers, {
+      concurrency: rev.concurrency,
+      onError: (e) => logger.error(`revocation worker error: ${e.message}`),
+      onFailed: (job, err) =>
         logger.warn(
           `${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`,
-        );
+        ),
     });
   } catch (e) {
     await close();

@@ -52,6 +52,8 @@ describe('verifier revocation', () => {
         concurrency: 4,
         attempts: 2,
         required: true,
+        // The test CAs publish on loopback, which the fetch guard refuses unless allow-listed.
+        fetchAllow: ['127.0.0.1'],
       },
     });
     app = await createVerifierApp(config);
@@ -122,6 +124,10 @@ describe('verifier revocation', () => {
     expect(res.body.status).toBe('done');
     return res.body.report.signatures[0];
   }
+
+  /** The detail of the signature's unknown-revocation reason: the problems the checkers met. */
+  const unknownDetail = (sig: { reasons: { code: string; detail?: string }[] }) =>
+    sig.reasons.find((r) => r.code === 'REVOCATION_STATUS_UNKNOWN')?.detail;
 
   async function cachedRow(
     url: string,
@@ -224,6 +230,18 @@ describe('verifier revocation', () => {
     expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
     expect(server.hits(pki.path('sub.crl'))).toBe(1); // permanent failure: no retry
     expect(await cachedRow(pki.url('sub.crl'))).toBeUndefined();
+    expect(unknownDetail(sig)).toMatch(/FETCH_TOO_LARGE/);
+  });
+
+  it('never fetches from a loopback address outside the allow-list: TRY_LATER, with FETCH_ADDRESS_REFUSED in the report', async () => {
+    const refusedUrl = `http://[::1]:${new URL(server.url).port}/refused/sub.crl`;
+    const pki = await testPki('refused', { subCrlUrl: refusedUrl });
+    const { pdf } = await pki.sign();
+    const sig = await validate(pdf);
+    expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(unknownDetail(sig)).toMatch(/CRL_FETCH_FAILED FETCH_ADDRESS_REFUSED/);
+    expect(server.hits('/refused/sub.crl')).toBe(0);
+    expect(await cachedRow(refusedUrl)).toBeUndefined();
   });
 
   describe('with a second worker process', () => {

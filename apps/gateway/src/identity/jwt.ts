@@ -1,8 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 
 /**
- * Compact JWS (RFC 7515/7519) with ES256 only, via node:crypto: the algorithm is fixed here, never
- * taken from the token, so "alg: none" and key-confusion tricks have nothing to hold on to.
+ * Access tokens: compact JWS (RFC 7515/7519), ES256 only, signed and verified by `jose`. The
+ * algorithm is fixed here (`algorithms: ['ES256']`), never taken from the token, so "alg: none"
+ * and key-confusion tricks have nothing to hold on to.
  */
 export interface AccessClaims {
   iss: string;
@@ -25,12 +27,38 @@ export interface JwtKey {
   publicKey: KeyObject;
 }
 
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** The order of P-256 (SEC 2 2.4.2): ECDSA's (r, s) and (r, n - s) both verify. */
+const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+const P256_HALF_N = P256_N >> 1n;
+const ES256_SIG_BYTES = 64;
 
-export function signJwt(claims: AccessClaims, key: JwtKey): string {
-  const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: key.kid })}.${b64(claims)}`;
-  const sig = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${sig.toString('base64url')}`;
+/**
+ * ECDSA signatures are malleable: from one valid token anyone can make a second one, byte-wise
+ * different, by replacing s with n - s. We accept only the low-S form (s <= n/2, as Bitcoin's
+ * BIP 62 and libsecp256k1 do), so a token has exactly one valid encoding. jose 5 does not check
+ * this (tested in jwt.spec.ts), and node:crypto signs with either form, hence both sides here.
+ */
+const sOf = (sig: Buffer): bigint => BigInt(`0x${sig.subarray(32).toString('hex')}`);
+
+function toLowS(token: string): string {
+  const [h, p, s] = token.split('.');
+  const sig = Buffer.from(s, 'base64url');
+  const value = sOf(sig);
+  if (value <= P256_HALF_N) return token;
+  const low = Buffer.from((P256_N - value).toString(16).padStart(64, '0'), 'hex');
+  return `${h}.${p}.${Buffer.concat([sig.subarray(0, 32), low]).toString('base64url')}`;
+}
+
+function isLowS(token: string): boolean {
+  const sig = Buffer.from(token.split('.')[2] ?? '', 'base64url');
+  return sig.length === ES256_SIG_BYTES && sOf(sig) <= P256_HALF_N;
+}
+
+export async function signJwt(claims: AccessClaims, key: JwtKey): Promise<string> {
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
+    .sign(key.privateKey);
+  return toLowS(token);
 }
 
 /** Key ids as SigningKeys makes them; anything else is not looked up at all. */
@@ -38,10 +66,9 @@ const KID = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{12}$/;
 
 /** The key id of a well-formed ES256 token, or undefined. */
 export function jwtKeyId(token: string): string | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
+  if (token.split('.').length !== 3) return undefined;
   try {
-    const h = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    const h = decodeProtectedHeader(token);
     return h.alg === 'ES256' && typeof h.kid === 'string' && KID.test(h.kid) ? h.kid : undefined;
   } catch {
     return undefined;
@@ -51,34 +78,30 @@ export function jwtKeyId(token: string): string | undefined {
 export type JwtCheck =
   { ok: true; claims: AccessClaims } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
 
-export function verifyJwt(token: string, publicKey: KeyObject, nowSec: number): JwtCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'MALFORMED' };
-  const okSig = verify(
-    'sha256',
-    Buffer.from(`${parts[0]}.${parts[1]}`),
-    { key: publicKey, dsaEncoding: 'ieee-p1363' },
-    Buffer.from(parts[2], 'base64url'),
-  );
-  if (!okSig) return { ok: false, reason: 'BAD_SIGNATURE' };
-  let c: AccessClaims;
+export async function verifyJwt(token: string, publicKey: KeyObject, nowSec: number): Promise<JwtCheck> {
+  if (token.split('.').length !== 3) return { ok: false, reason: 'MALFORMED' };
+  if (!isLowS(token)) return { ok: false, reason: 'BAD_SIGNATURE' };
+  let payload: Record<string, unknown>;
   try {
-    c = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as AccessClaims;
-  } catch {
+    ({ payload } = await jwtVerify(token, publicKey, {
+      algorithms: ['ES256'],
+      issuer: ISSUER,
+      requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+      currentDate: new Date(nowSec * 1000),
+      // Expiry is exact (exp <= now is expired); the skew applies to iat only, below.
+      clockTolerance: 0,
+    }));
+  } catch (e) {
+    if (e instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'BAD_SIGNATURE' };
+    if (e instanceof errors.JWTExpired) return { ok: false, reason: 'EXPIRED' };
     return { ok: false, reason: 'MALFORMED' };
   }
-  if (
-    c.iss !== ISSUER ||
-    c.typ !== 'access' ||
-    typeof c.sub !== 'string' ||
-    typeof c.jti !== 'string' ||
-    typeof c.exp !== 'number'
-  )
+  const c = payload as unknown as AccessClaims;
+  if (c.typ !== 'access' || typeof c.sub !== 'string' || typeof c.jti !== 'string')
     return { ok: false, reason: 'MALFORMED' };
   if (c.sid !== undefined && typeof c.sid !== 'string') return { ok: false, reason: 'MALFORMED' };
   // Only this gateway issues tokens: one minted in the future means a wrong clock or a forgery.
-  if (typeof c.iat !== 'number' || c.iat > nowSec + CLOCK_SKEW_SEC) return { ok: false, reason: 'MALFORMED' };
-  if (c.exp <= nowSec) return { ok: false, reason: 'EXPIRED' };
+  if (c.iat > nowSec + CLOCK_SKEW_SEC) return { ok: false, reason: 'MALFORMED' };
   return { ok: true, claims: c };
 }
 

@@ -162,7 +162,7 @@ export class Sessions {
     const now = this.clock();
     const key = await this.keys.verificationKey(kid, now);
     if (!key) return { ok: false, reason: 'INVALID_TOKEN' };
-    const check = verifyJwt(token, key.publicKey, Math.floor(now.getTime() / 1000));
+    const check = await verifyJwt(token, key.publicKey, Math.floor(now.getTime() / 1000));
     if (!check.ok) return { ok: false, reason: check.reason === 'EXPIRED' ? 'EXPIRED' : 'INVALID_TOKEN' };
     const denied = await this.redis
       .exists(this.denyKey(check.claims.jti))
@@ -196,7 +196,7 @@ export class Sessions {
     const now = this.clock();
     const iat = Math.floor(now.getTime() / 1000);
     const key = await this.keys.signingKey(now);
-    const accessToken = signJwt(
+    const accessToken = await signJwt(
       {
         iss: ISSUER,
         sub: operatorId,

@@ -1,17 +1,31 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpFetch, HttpFetchSpec, HttpRevocationClient, RevocationFetchError } from './http-fetch';
+import type { Dispatcher } from 'undici';
+import { AddressPolicy } from './address-guard';
+import { FetchResult, guardedDispatcher, httpFetch, HttpFetchSpec, HttpRevocationClient, Lookup } from './http-fetch';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
+/** Real HTTP over loopback only: every other address class is tested in address-guard.spec.ts, without connecting. */
 describe('httpFetch', () => {
   let server: Server;
+  let port: number;
   let base: string;
+  let hits = 0;
   const routes = new Map<string, Route>();
   const get: HttpFetchSpec = { method: 'GET', accept: '*/*', maxBytes: 1024, timeoutMs: 2_000 };
+  const dispatchers: Dispatcher[] = [];
+  const dispatcher = (allow: string[], lookup?: Lookup) => {
+    const d = guardedDispatcher(new AddressPolicy(allow), { lookup });
+    dispatchers.push(d);
+    return d;
+  };
+  let allowed: Dispatcher;
+  const fetchOk = (url: string, spec = get) => httpFetch(url, spec, allowed);
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      hits++;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () =>
@@ -19,7 +33,9 @@ describe('httpFetch', () => {
       );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    port = (server.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
+    allowed = dispatcher([`127.0.0.1:${port}`]);
     routes.set('/ok', (_q, r) =>
       r.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x05])),
     );
@@ -30,12 +46,17 @@ describe('httpFetch', () => {
       r.end();
     });
     routes.set('/hang', () => undefined);
+    routes.set('/slow-body', (_q, r) => {
+      r.writeHead(200);
+      r.write(Buffer.alloc(10)); // headers and a first chunk in time, the rest never
+    });
     routes.set('/busy', (_q, r) => r.writeHead(503).end());
     routes.set('/gone', (_q, r) => r.writeHead(410).end());
     routes.set('/loop', (_q, r) => r.writeHead(302, { location: '/loop' }).end());
     routes.set('/hop1', (_q, r) => r.writeHead(301, { location: '/hop2' }).end());
     routes.set('/hop2', (_q, r) => r.writeHead(307, { location: `${base}/ok` }).end());
     routes.set('/to-file', (_q, r) => r.writeHead(302, { location: 'file:///etc/passwd' }).end());
+    routes.set('/to-localhost', (_q, r) => r.writeHead(302, { location: `http://localhost:${port}/ok` }).end());
     routes.set('/ocsp', (q, r, body) =>
       r
         .writeHead(200)
@@ -47,78 +68,137 @@ describe('httpFetch', () => {
     routes.set('/ocsp-307', (_q, r) => r.writeHead(307, { location: '/ocsp' }).end());
   });
   afterAll(async () => {
+    await Promise.all(dispatchers.map((d) => d.destroy()));
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
   });
 
-  const failure = async (p: Promise<unknown>): Promise<RevocationFetchError> => {
-    const e = await p.then(
-      () => undefined,
-      (x: unknown) => x,
-    );
-    expect(e).toBeInstanceOf(RevocationFetchError);
-    return e as RevocationFetchError;
+  const body = (r: FetchResult) => {
+    if (!r.ok) throw new Error(`expected a body, got ${r.code}: ${r.message}`);
+    return Buffer.from(r.body);
   };
 
   it('returns the body whatever content type the server claims', async () => {
-    expect(Buffer.from(await httpFetch(`${base}/ok`, get)).toString('hex')).toBe('3003020105');
+    expect(body(await fetchOk(`${base}/ok`)).toString('hex')).toBe('3003020105');
   });
 
-  it('refuses other schemes than http and https, for good', async () => {
+  it('refuses other schemes than http and https, for good, and never a redirect to one', async () => {
     for (const url of [
       'file:///etc/passwd',
       'ldap://ldap.example/cn=CA?certificateRevocationList',
       'ftp://x/y.crl',
+      'gopher://127.0.0.1:6379/_INFO',
       'not a url',
+      `http://user:pw@127.0.0.1:${port}/ok`,
     ]) {
-      expect(await failure(httpFetch(url, get))).toMatchObject({ code: 'UNSUPPORTED_URL', permanent: true });
+      expect(await fetchOk(url)).toMatchObject({ ok: false, code: 'FETCH_UNSUPPORTED_URL', permanent: true });
     }
-    expect(await failure(httpFetch(`${base}/to-file`, get))).toMatchObject({ code: 'BAD_REDIRECT', permanent: true });
+    expect(await fetchOk(`${base}/to-file`)).toMatchObject({ code: 'FETCH_REDIRECT_REFUSED', permanent: true });
+  });
+
+  describe('the address guard', () => {
+    it('refuses a loopback server that is not allow-listed, before sending anything', async () => {
+      const before = hits;
+      for (const d of [dispatcher([]), dispatcher(['127.0.0.1:1']), dispatcher(['10.0.0.0/8', 'crl.example'])]) {
+        expect(await httpFetch(`${base}/ok`, get, d)).toMatchObject({
+          ok: false,
+          code: 'FETCH_ADDRESS_REFUSED',
+          permanent: true,
+        });
+      }
+      expect(await httpFetch(`http://[::ffff:127.0.0.1]:${port}/ok`, get, dispatcher([]))).toMatchObject({
+        code: 'FETCH_ADDRESS_REFUSED',
+      });
+      expect(hits).toBe(before);
+    });
+
+    it('lets it through when its address, its CIDR or its host name is allow-listed', async () => {
+      for (const allow of [[`127.0.0.1:${port}`], ['127.0.0.1'], ['127.0.0.0/8'], ['::1', '127.0.0.0/8']]) {
+        expect(body(await httpFetch(`${base}/ok`, get, dispatcher(allow))).length).toBe(5);
+      }
+      const toLoopback: Lookup = (_h, _o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]);
+      expect(
+        body(await httpFetch(`http://ca.test:${port}/ok`, get, dispatcher([`ca.test:${port}`], toLoopback))).length,
+      ).toBe(5);
+    });
+
+    it('checks what a host name resolves to: a name for 127.0.0.1 is refused like the address', async () => {
+      const before = hits;
+      expect(await httpFetch(`http://localhost:${port}/ok`, get, dispatcher([]))).toMatchObject({
+        code: 'FETCH_ADDRESS_REFUSED',
+        permanent: true,
+      });
+      // A public-looking name whose DNS answer holds a public and a loopback address (rebinding): refused.
+      const rebinding: Lookup = (_h, _o, cb) =>
+        cb(null, [
+          { address: '93.184.215.14', family: 4 },
+          { address: '127.0.0.1', family: 4 },
+        ]);
+      expect(await httpFetch(`http://crl.attacker.test:${port}/ok`, get, dispatcher([], rebinding))).toMatchObject({
+        code: 'FETCH_ADDRESS_REFUSED',
+      });
+      expect(hits).toBe(before);
+    });
+
+    it('refuses a redirect to another host, even an allow-listed one, and checks the same host again', async () => {
+      const both = dispatcher([`127.0.0.1:${port}`, `localhost:${port}`]);
+      expect(await httpFetch(`${base}/to-localhost`, get, both)).toMatchObject({
+        ok: false,
+        code: 'FETCH_REDIRECT_REFUSED',
+        permanent: true,
+      });
+      expect(body(await httpFetch(`${base}/hop1`, get, both)).length).toBe(5);
+    });
   });
 
   it('refuses a body over the budget, whether announced or streamed', async () => {
-    expect(await failure(httpFetch(`${base}/declared-big`, get))).toMatchObject({ code: 'TOO_LARGE', permanent: true });
-    expect(await failure(httpFetch(`${base}/streamed-big`, get))).toMatchObject({ code: 'TOO_LARGE', permanent: true });
+    expect(await fetchOk(`${base}/declared-big`)).toMatchObject({ code: 'FETCH_TOO_LARGE', permanent: true });
+    expect(await fetchOk(`${base}/streamed-big`)).toMatchObject({ code: 'FETCH_TOO_LARGE', permanent: true });
   });
 
-  it('gives up after the time budget, as a transient failure', async () => {
-    const started = Date.now();
-    expect(await failure(httpFetch(`${base}/hang`, { ...get, timeoutMs: 300 }))).toMatchObject({
-      code: 'TIMEOUT',
-      permanent: false,
-    });
-    expect(Date.now() - started).toBeLessThan(2_000);
+  it('gives up after the time budget, as a transient failure, for a silent server and a stalled body', async () => {
+    for (const path of ['/hang', '/slow-body']) {
+      expect(await fetchOk(`${base}${path}`, { ...get, timeoutMs: 300 })).toMatchObject({
+        ok: false,
+        code: 'FETCH_TIMEOUT',
+        permanent: false,
+      });
+    }
   });
 
   it('tells transient server answers and refusals apart', async () => {
-    expect(await failure(httpFetch(`${base}/busy`, get))).toMatchObject({ code: 'HTTP_STATUS', permanent: false });
-    expect(await failure(httpFetch(`${base}/gone`, get))).toMatchObject({ code: 'HTTP_STATUS', permanent: true });
+    expect(await fetchOk(`${base}/busy`)).toMatchObject({ code: 'FETCH_HTTP_STATUS', permanent: false });
+    expect(await fetchOk(`${base}/gone`)).toMatchObject({ code: 'FETCH_HTTP_STATUS', permanent: true });
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
+    const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    expect(await failure(httpFetch(`http://127.0.0.1:${port}/x.crl`, get))).toMatchObject({
-      code: 'NETWORK_ERROR',
+    expect(await httpFetch(`http://127.0.0.1:${closedPort}/x.crl`, get, dispatcher(['127.0.0.1']))).toMatchObject({
+      code: 'FETCH_NETWORK_ERROR',
       permanent: false,
     });
   });
 
   it('follows up to three redirects and no more', async () => {
-    expect((await httpFetch(`${base}/hop1`, get)).length).toBe(5);
-    expect(await failure(httpFetch(`${base}/loop`, get))).toMatchObject({
-      code: 'TOO_MANY_REDIRECTS',
-      permanent: true,
-    });
+    expect(body(await fetchOk(`${base}/hop1`)).length).toBe(5);
+    expect(await fetchOk(`${base}/loop`)).toMatchObject({ code: 'FETCH_TOO_MANY_REDIRECTS', permanent: true });
   });
 
   it('POSTs OCSP requests and follows only redirects that keep the body', async () => {
-    const client = new HttpRevocationClient({ timeoutMs: 2_000 });
-    const request = Uint8Array.from([0x30, 0x00]);
-    expect(Buffer.from(await client.fetchOcsp(`${base}/ocsp`, request))).toEqual(Buffer.from(request));
-    expect(Buffer.from(await client.fetchOcsp(`${base}/ocsp-307`, request))).toEqual(Buffer.from(request));
-    expect(await failure(client.fetchOcsp(`${base}/ocsp-moved`, request))).toMatchObject({
-      code: 'BAD_REDIRECT',
-      permanent: true,
-    });
+    const client = new HttpRevocationClient({ timeoutMs: 2_000, allow: [`127.0.0.1:${port}`] });
+    try {
+      const request = Uint8Array.from([0x30, 0x00]);
+      expect(body(await client.fetchOcsp(`${base}/ocsp`, request))).toEqual(Buffer.from(request));
+      expect(body(await client.fetchOcsp(`${base}/ocsp-307`, request))).toEqual(Buffer.from(request));
+      expect(await client.fetchOcsp(`${base}/ocsp-moved`, request)).toMatchObject({
+        code: 'FETCH_REDIRECT_REFUSED',
+        permanent: true,
+      });
+      expect(await new HttpRevocationClient({ timeoutMs: 2_000, allow: [] }).fetchCrl(`${base}/ok`)).toMatchObject({
+        code: 'FETCH_ADDRESS_REFUSED',
+      });
+    } finally {
+      await client.close();
+    }
   });
 });

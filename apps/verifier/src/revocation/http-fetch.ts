@@ -1,5 +1,7 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
+import { isIP } from 'node:net';
+import { Agent, buildConnector, Dispatcher, request } from 'undici';
+import { AddressPolicy, AddressRefusal } from './address-guard';
 
 /** Budgets (style rule 7): bytes per download and redirects followed. */
 export const CRL_MAX_BYTES = 20 * 1024 * 1024;
@@ -7,22 +9,22 @@ export const OCSP_MAX_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 3;
 
 export type FetchErrorCode =
-  'UNSUPPORTED_URL' | 'TIMEOUT' | 'NETWORK_ERROR' | 'HTTP_STATUS' | 'TOO_LARGE' | 'TOO_MANY_REDIRECTS' | 'BAD_REDIRECT';
+  | 'FETCH_UNSUPPORTED_URL'
+  | 'FETCH_ADDRESS_REFUSED'
+  | 'FETCH_REDIRECT_REFUSED'
+  | 'FETCH_TOO_MANY_REDIRECTS'
+  | 'FETCH_TIMEOUT'
+  | 'FETCH_NETWORK_ERROR'
+  | 'FETCH_HTTP_STATUS'
+  | 'FETCH_TOO_LARGE';
 
 /**
- * A download that did not give a body. `permanent`: retrying soon cannot help (bad URL, too big,
- * refused by the server); otherwise the queue retries with backoff.
+ * The outcome of a download, as a value: a refusal is an expected answer to a hostile or broken
+ * certificate, not an exception. `permanent`: retrying soon cannot help (bad URL, refused address,
+ * too big, refused by the server); otherwise the queue retries with backoff.
  */
-export class RevocationFetchError extends Error {
-  constructor(
-    readonly code: FetchErrorCode,
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'RevocationFetchError';
-  }
-}
+export type FetchResult =
+  { ok: true; body: Uint8Array } | { ok: false; code: FetchErrorCode; message: string; permanent: boolean };
 
 export interface HttpFetchSpec {
   method: 'GET' | 'POST';
@@ -39,145 +41,241 @@ export interface HttpFetchSpec {
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-function parseHttpUrl(raw: string, base?: URL): URL {
+const refuse = (code: FetchErrorCode, message: string, permanent = true): FetchResult => ({
+  ok: false,
+  code,
+  message,
+  permanent,
+});
+
+/** Thrown by the guarded connector; `httpFetch` turns it back into a FetchResult. */
+class AddressRefusedError extends Error {
+  readonly code = 'FETCH_ADDRESS_REFUSED';
+  constructor(refusal: AddressRefusal) {
+    super(refusal.message);
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+export type Lookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
+
+/**
+ * The undici dispatcher every outbound fetch of the verifier goes through: each connection's
+ * address is checked against the policy after DNS resolution (every address the name gives, so a
+ * DNS answer cannot slip a loopback address past a check done earlier on the name) and, for an
+ * address written in the URL, before connecting. `lookup` is DNS by default; tests may inject one.
+ */
+export function guardedDispatcher(
+  policy: AddressPolicy,
+  opts: { connectTimeoutMs?: number; lookup?: Lookup } = {},
+): Dispatcher {
+  const resolve: Lookup = opts.lookup ?? (dnsLookup as unknown as Lookup);
+  const connect: buildConnector.connector = (options, callback) => {
+    const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
+    if (isIP(host)) {
+      const refusal = policy.check(host, host, port);
+      if (refusal) return callback(new AddressRefusedError(refusal), null);
+    }
+    const lookup = (hostname: string, lookupOpts: LookupOptions, cb: LookupCallback) =>
+      resolve(hostname, { ...lookupOpts, all: true }, (err, addresses) => {
+        if (err) return cb(err, []);
+        const list = addresses as LookupAddress[];
+        for (const a of list) {
+          const refusal = policy.check(hostname, a.address, port);
+          if (refusal) return cb(new AddressRefusedError(refusal), []);
+        }
+        if (lookupOpts.all) return cb(null, list);
+        if (!list[0]) return cb(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+        cb(null, list[0].address, list[0].family);
+      });
+    // A connector per connection, so the lookup knows the port the URL names.
+    buildConnector({ timeout: opts.connectTimeoutMs ?? 10_000, lookup } as buildConnector.BuildOptions)(
+      options,
+      callback,
+    );
+  };
+  return new Agent({ connect, keepAliveTimeout: 1_000 });
+}
+
+function parseHttpUrl(raw: string, base?: URL): URL | FetchResult {
   let u: URL;
   try {
     u = new URL(raw, base);
   } catch {
-    throw new RevocationFetchError(base ? 'BAD_REDIRECT' : 'UNSUPPORTED_URL', `not a URL: ${raw.slice(0, 200)}`, true);
+    return refuse(base ? 'FETCH_REDIRECT_REFUSED' : 'FETCH_UNSUPPORTED_URL', `not a URL: ${raw.slice(0, 200)}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new RevocationFetchError(
-      base ? 'BAD_REDIRECT' : 'UNSUPPORTED_URL',
+    return refuse(
+      base ? 'FETCH_REDIRECT_REFUSED' : 'FETCH_UNSUPPORTED_URL',
       `only http and https are fetched, not ${u.protocol}`,
-      true,
     );
   }
+  if (u.username || u.password) return refuse('FETCH_UNSUPPORTED_URL', 'URLs with credentials are not fetched');
   return u;
 }
 
 /**
- * Downloads a CRL or OCSP answer: http/https only, one deadline, bodies streamed and cut off past
- * `maxBytes`, at most `maxRedirects` redirects (a POST follows only 307/308, which keep the body).
- * The content type is not trusted: callers parse what they get.
+ * Downloads a CRL, OCSP answer or certificate through `dispatcher` (see guardedDispatcher):
+ * http/https only, one deadline for the whole exchange, bodies streamed and cut off past
+ * `maxBytes`, at most `maxRedirects` redirects and only to the same host (scheme and address
+ * checked again; a POST follows only 307/308, which keep the body). The content type is not
+ * trusted: callers parse what they get. Never throws for what the network or the URL does.
  */
-export async function httpFetch(url: string, spec: HttpFetchSpec): Promise<Uint8Array> {
-  const deadline = Date.now() + spec.timeoutMs;
-  let target = parseHttpUrl(url);
+export async function httpFetch(url: string, spec: HttpFetchSpec, dispatcher: Dispatcher): Promise<FetchResult> {
+  const first = parseHttpUrl(url);
+  if (!(first instanceof URL)) return first;
+  const signal = AbortSignal.timeout(spec.timeoutMs);
   const maxRedirects = spec.maxRedirects ?? MAX_REDIRECTS;
+  let target = first;
   for (let redirects = 0; ; redirects++) {
-    const answer = await exchange(target, spec, deadline);
-    if (answer.kind === 'body') return answer.body;
+    const answer = await exchange(target, spec, dispatcher, signal);
+    if (answer.kind === 'done') return answer.result;
     if (redirects >= maxRedirects)
-      throw new RevocationFetchError('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects from ${url}`, true);
-    if (spec.method === 'POST' && answer.status !== 307 && answer.status !== 308) {
-      throw new RevocationFetchError('BAD_REDIRECT', `${answer.status} would turn the POST into a GET`, true);
-    }
-    if (!answer.location) throw new RevocationFetchError('BAD_REDIRECT', `${answer.status} without a Location`, true);
-    target = parseHttpUrl(answer.location, target);
+      return refuse('FETCH_TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects from ${first.origin}`);
+    if (spec.method === 'POST' && answer.status !== 307 && answer.status !== 308)
+      return refuse('FETCH_REDIRECT_REFUSED', `${answer.status} would turn the POST into a GET`);
+    if (!answer.location) return refuse('FETCH_REDIRECT_REFUSED', `${answer.status} without a Location`);
+    const next = parseHttpUrl(answer.location, target);
+    if (!(next instanceof URL)) return next;
+    // The certificate named one host; a redirect may not send us to another one.
+    if (next.host !== target.host)
+      return refuse('FETCH_REDIRECT_REFUSED', `${target.host} redirected to another host (${next.host})`);
+    target = next;
   }
 }
 
-type Answer = { kind: 'body'; body: Uint8Array } | { kind: 'redirect'; status: number; location?: string };
+type Answer = { kind: 'done'; result: FetchResult } | { kind: 'redirect'; status: number; location?: string };
 
-function exchange(target: URL, spec: HttpFetchSpec, deadline: number): Promise<Answer> {
-  const left = deadline - Date.now();
-  if (left <= 0)
-    return Promise.reject(
-      new RevocationFetchError('TIMEOUT', `no answer within the time budget from ${target.origin}`, false),
-    );
-  return new Promise<Answer>((resolve, reject) => {
-    let settled = false;
-    const fail = (e: RevocationFetchError) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.destroy();
-      reject(e);
-    };
-    const headers: http.OutgoingHttpHeaders = { accept: spec.accept, 'user-agent': 'kyso-verifier' };
-    if (spec.body) {
-      headers['content-type'] = spec.contentType ?? 'application/octet-stream';
-      headers['content-length'] = spec.body.byteLength;
-    }
-    const lib = target.protocol === 'https:' ? https : http;
-    const req = lib.request(target, { method: spec.method, headers, agent: false }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (REDIRECTS.has(status)) {
-        res.resume();
-        settled = true;
-        clearTimeout(timer);
-        return resolve({ kind: 'redirect', status, location: res.headers.location });
-      }
-      if (status < 200 || status > 299) {
-        res.resume();
-        return fail(
-          new RevocationFetchError(
-            'HTTP_STATUS',
-            `${target.origin}${target.pathname} answered ${status}`,
-            !TRANSIENT_STATUS.has(status),
-          ),
-        );
-      }
-      const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > spec.maxBytes) {
-        return fail(
-          new RevocationFetchError('TOO_LARGE', `declared ${declared} bytes, the budget is ${spec.maxBytes}`, true),
-        );
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > spec.maxBytes)
-          return fail(new RevocationFetchError('TOO_LARGE', `more than ${spec.maxBytes} bytes`, true));
-        chunks.push(chunk);
-      });
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const body = Buffer.concat(chunks, size);
-        resolve({ kind: 'body', body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) });
-      });
-      res.on('error', (e) => fail(new RevocationFetchError('NETWORK_ERROR', e.message, false)));
-      res.on('aborted', () => fail(new RevocationFetchError('NETWORK_ERROR', 'the answer was cut short', false)));
+async function exchange(
+  target: URL,
+  spec: HttpFetchSpec,
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+): Promise<Answer> {
+  const done = (result: FetchResult): Answer => ({ kind: 'done', result });
+  const headers: Record<string, string> = { accept: spec.accept, 'user-agent': 'kyso-verifier' };
+  if (spec.body) headers['content-type'] = spec.contentType ?? 'application/octet-stream';
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(target, {
+      dispatcher,
+      method: spec.method,
+      headers,
+      body: spec.body ? Buffer.from(spec.body.buffer, spec.body.byteOffset, spec.body.byteLength) : undefined,
+      signal,
     });
-    const timer = setTimeout(
-      () =>
-        fail(
-          new RevocationFetchError('TIMEOUT', `no complete answer within the time budget from ${target.origin}`, false),
-        ),
-      left,
+  } catch (e) {
+    return done(failure(e, signal, target));
+  }
+  const status = res.statusCode;
+  if (REDIRECTS.has(status)) {
+    await res.body.dump().catch(() => undefined);
+    const location = res.headers.location;
+    return { kind: 'redirect', status, location: Array.isArray(location) ? location[0] : location };
+  }
+  if (status < 200 || status > 299) {
+    await res.body.dump().catch(() => undefined);
+    return done(
+      refuse(
+        'FETCH_HTTP_STATUS',
+        `${target.origin}${target.pathname} answered ${status}`,
+        !TRANSIENT_STATUS.has(status),
+      ),
     );
-    req.on('error', (e: NodeJS.ErrnoException) =>
-      fail(new RevocationFetchError('NETWORK_ERROR', `${target.origin}: ${e.code ?? e.message}`, false)),
-    );
-    req.end(spec.body ? Buffer.from(spec.body.buffer, spec.body.byteOffset, spec.body.byteLength) : undefined);
-  });
+  }
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > spec.maxBytes) {
+    discard(res.body);
+    return done(refuse('FETCH_TOO_LARGE', `declared ${declared} bytes, the budget is ${spec.maxBytes}`));
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > spec.maxBytes) {
+        discard(res.body);
+        return done(refuse('FETCH_TOO_LARGE', `more than ${spec.maxBytes} bytes`));
+      }
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    return done(failure(e, signal, target));
+  }
+  const body = Buffer.concat(chunks, size);
+  return done({ ok: true, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) });
 }
 
-/** The network as the revocation job handlers use it. */
+/** Stops reading a body we will not use: the connection is closed rather than drained. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+function failure(e: unknown, signal: AbortSignal, target: URL): FetchResult {
+  for (let c: unknown = e; c; c = (c as { cause?: unknown }).cause) {
+    if (c instanceof AddressRefusedError) return refuse('FETCH_ADDRESS_REFUSED', c.message);
+  }
+  if (signal.aborted)
+    return refuse('FETCH_TIMEOUT', `no complete answer within the time budget from ${target.origin}`, false);
+  const code = (e as { code?: unknown }).code;
+  return refuse(
+    'FETCH_NETWORK_ERROR',
+    `${target.origin}: ${typeof code === 'string' ? code : (e as Error).message}`,
+    false,
+  );
+}
+
+export interface HttpRevocationClientOptions {
+  timeoutMs: number;
+  /** Hosts, addresses and CIDRs outside the public Internet that may be fetched from (see AddressPolicy). */
+  allow: readonly string[];
+  crlMaxBytes?: number;
+  ocspMaxBytes?: number;
+  lookup?: Lookup;
+}
+
+/** The network as the revocation job handlers use it: guarded, bounded, one dispatcher per worker. */
 export class HttpRevocationClient {
-  constructor(private readonly opts: { timeoutMs: number; crlMaxBytes?: number; ocspMaxBytes?: number }) {}
+  private readonly dispatcher: Dispatcher;
 
-  fetchCrl(url: string): Promise<Uint8Array> {
-    return httpFetch(url, {
-      method: 'GET',
-      accept: 'application/pkix-crl, */*',
-      maxBytes: this.opts.crlMaxBytes ?? CRL_MAX_BYTES,
-      timeoutMs: this.opts.timeoutMs,
+  constructor(private readonly opts: HttpRevocationClientOptions) {
+    this.dispatcher = guardedDispatcher(new AddressPolicy(opts.allow), {
+      connectTimeoutMs: opts.timeoutMs,
+      lookup: opts.lookup,
     });
   }
 
-  fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array> {
-    return httpFetch(url, {
-      method: 'POST',
-      body: request,
-      contentType: 'application/ocsp-request',
-      accept: 'application/ocsp-response',
-      maxBytes: this.opts.ocspMaxBytes ?? OCSP_MAX_BYTES,
-      timeoutMs: this.opts.timeoutMs,
-    });
+  fetchCrl(url: string): Promise<FetchResult> {
+    return httpFetch(
+      url,
+      {
+        method: 'GET',
+        accept: 'application/pkix-crl, */*',
+        maxBytes: this.opts.crlMaxBytes ?? CRL_MAX_BYTES,
+        timeoutMs: this.opts.timeoutMs,
+      },
+      this.dispatcher,
+    );
+  }
+
+  fetchOcsp(url: string, request: Uint8Array): Promise<FetchResult> {
+    return httpFetch(
+      url,
+      {
+        method: 'POST',
+        body: request,
+        contentType: 'application/ocsp-request',
+        accept: 'application/ocsp-response',
+        maxBytes: this.opts.ocspMaxBytes ?? OCSP_MAX_BYTES,
+        timeoutMs: this.opts.timeoutMs,
+      },
+      this.dispatcher,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
   }
 }

@@ -1,20 +1,20 @@
 import { Logger } from '@nestjs/common';
-import { UnrecoverableError } from 'bullmq';
 import { Crl, PkiFormatError } from '@kyso/pki';
-import { JobName, JobPayloads, JobResults } from '../jobs';
+import { FetchRefused, JobName, JobPayloads, JobResults } from '../jobs';
 import { CrlCache, isFresh } from './crl-cache';
-import { RevocationFetchError } from './http-fetch';
+import { FetchResult } from './http-fetch';
 
 /** The network as the handlers need it (HttpRevocationClient in production). */
 export interface RevocationNetwork {
-  fetchCrl(url: string): Promise<Uint8Array>;
-  fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array>;
+  fetchCrl(url: string): Promise<FetchResult>;
+  fetchOcsp(url: string, request: Uint8Array): Promise<FetchResult>;
 }
 
 /**
- * The `revocation` queue's handlers, run by the worker. Permanent failures (bad URL, oversized or
- * unparsable answer, 4xx) end the job at once (UnrecoverableError); transient ones are thrown
- * so BullMQ retries with backoff.
+ * The `revocation` queue's handlers, run by the worker. Permanent refusals (address not allowed,
+ * bad URL, oversized or unparsable answer, 4xx) complete the job with a FetchRefused value, so
+ * nothing retries them and the validation reports the code; transient failures are thrown (the
+ * message starting with their code) so BullMQ retries with backoff.
  */
 export class RevocationJobHandlers {
   private readonly logger = new Logger('RevocationJobs');
@@ -30,14 +30,14 @@ export class RevocationJobHandlers {
     // Another job may have stored it between the caller's cache miss and this job: no second download.
     const cached = await this.cache.get(url);
     if (cached && isFresh(cached, this.clock(), this.crlMaxAgeMs)) return result(cached, true);
-    const der = await this.download(url, () => this.network.fetchCrl(url));
+    const got = await this.download(url, () => this.network.fetchCrl(url));
+    if (!got.ok) return got;
     let crl: Crl;
     try {
-      crl = Crl.parse(der);
+      crl = Crl.parse(got.body);
     } catch (e) {
       const code = e instanceof PkiFormatError ? e.code : 'MALFORMED_CRL';
-      this.logger.warn(`CRL from ${url} refused: ${code}`);
-      throw new UnrecoverableError(`UNPARSABLE_CRL: ${code} from ${url}`);
+      return this.refused(url, 'CRL_UNPARSABLE', `${code} from ${url}`);
     }
     const stored = {
       url,
@@ -51,20 +51,24 @@ export class RevocationJobHandlers {
   }
 
   async fetchOcsp({ url, request }: JobPayloads[JobName.FetchOcsp]): Promise<JobResults[JobName.FetchOcsp]> {
-    const der = await this.download(url, () => this.network.fetchOcsp(url, Buffer.from(request, 'base64')));
-    return { response: Buffer.from(der).toString('base64'), fetchedAt: this.clock().toISOString() };
+    const got = await this.download(url, () => this.network.fetchOcsp(url, Buffer.from(request, 'base64')));
+    if (!got.ok) return got;
+    return { ok: true, response: Buffer.from(got.body).toString('base64'), fetchedAt: this.clock().toISOString() };
   }
 
-  private async download(url: string, fetch: () => Promise<Uint8Array>): Promise<Uint8Array> {
-    try {
-      return await fetch();
-    } catch (e) {
-      if (e instanceof RevocationFetchError && e.permanent) {
-        this.logger.warn(`download from ${url} refused: ${e.message}`);
-        throw new UnrecoverableError(e.message);
-      }
-      throw e;
-    }
+  private async download(
+    url: string,
+    fetch: () => Promise<FetchResult>,
+  ): Promise<{ ok: true; body: Uint8Array } | FetchRefused> {
+    const r = await fetch();
+    if (r.ok) return r;
+    if (r.permanent) return this.refused(url, r.code, r.message);
+    throw new Error(`${r.code}: ${r.message}`);
+  }
+
+  private refused(url: string, code: string, message: string): FetchRefused {
+    this.logger.warn(`download from ${url} refused: ${code}: ${message}`);
+    return { ok: false, code, message };
   }
 }
 
@@ -73,6 +77,7 @@ function result(
   fromCache: boolean,
 ): JobResults[JobName.FetchCrl] {
   return {
+    ok: true,
     fetchedAt: c.fetchedAt.toISOString(),
     thisUpdate: c.thisUpdate.toISOString(),
     nextUpdate: c.nextUpdate?.toISOString() ?? null,

@@ -62,6 +62,16 @@ export interface RevocationFetcher {
   fetchCertificates?(url: string): Promise<Uint8Array>;
 }
 
+/**
+ * A fetcher's failure may name its cause with a stable code in a `problem` property (e.g.
+ * FETCH_ADDRESS_REFUSED when a URL points into a private network): the checkers add it to the
+ * problems of the `unknown` status, so the report says why the evidence could not be had.
+ */
+export function fetchFailureProblem(e: unknown): string | undefined {
+  const p = (e as { problem?: unknown } | null | undefined)?.problem;
+  return typeof p === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(p) ? p : undefined;
+}
+
 export const unknownStatus = (...problems: string[]): RevocationStatus => ({
   status: 'unknown',
   source: null,

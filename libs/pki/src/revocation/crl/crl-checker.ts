@@ -12,7 +12,14 @@ import {
   verifyWithSpki,
   workingPublicKey,
 } from '../../x509/signature-check';
-import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
+import {
+  fetchFailureProblem,
+  RevocationChecker,
+  RevocationFetcher,
+  RevocationQuery,
+  RevocationStatus,
+  unknownStatus,
+} from '../types';
 import { Crl, CrlEntry } from './crl';
 import { entriesFor, matchScope, sameScope } from './crl-scope';
 
@@ -122,6 +129,8 @@ export class CrlRevocationChecker implements RevocationChecker {
       } catch (e) {
         this.fetched.set(url, []);
         problems.push(e instanceof PkiFormatError ? `CRL_FETCHED_${e.code}` : 'CRL_FETCH_FAILED');
+        const cause = fetchFailureProblem(e);
+        if (cause) problems.push(cause);
       }
     }
     return problems;

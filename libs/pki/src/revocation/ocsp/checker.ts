@@ -1,7 +1,14 @@
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
 import { ACCESS_METHOD, accessUrls } from '../../x509/authority-info-access';
-import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
+import {
+  fetchFailureProblem,
+  RevocationChecker,
+  RevocationFetcher,
+  RevocationQuery,
+  RevocationStatus,
+  unknownStatus,
+} from '../types';
 import { buildOcspRequest } from './request';
 import { verifyOcspResponse } from './verify';
 
@@ -60,8 +67,10 @@ export class OcspRevocationChecker implements RevocationChecker {
         let der: Uint8Array;
         try {
           der = await this.opts.fetcher.fetchOcsp(url, request.der);
-        } catch {
+        } catch (e) {
           problems.push('OCSP_FETCH_FAILED');
+          const cause = fetchFailureProblem(e);
+          if (cause) problems.push(cause);
           continue;
         }
         const r = await this.accept(

@@ -276,6 +276,15 @@ describe('OCSP', () => {
       status: 'unknown',
       problems: ['OCSP_FETCH_FAILED'],
     });
+    // A fetcher that names the cause (the verifier's address guard): the code reaches the problems.
+    const refused: RevocationFetcher = {
+      fetchCrl: fetcher.fetchCrl,
+      fetchOcsp: () => Promise.reject(Object.assign(new Error('refused'), { problem: 'FETCH_ADDRESS_REFUSED' })),
+    };
+    expect(await new OcspRevocationChecker({ fetcher: refused, clock: () => NOW }).check(query)).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_FETCH_FAILED', 'FETCH_ADDRESS_REFUSED'],
+    });
     expect(await new OcspRevocationChecker().check(query)).toMatchObject({
       status: 'unknown',
       problems: ['OCSP_NO_RESPONSE'],

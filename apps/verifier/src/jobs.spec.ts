@@ -1,0 +1,28 @@
+import { assertEveryJobHandled, crlJobId, JOB_ID, JOB_QUEUE, JobName, QueueName } from './jobs';
+
+describe('verifier jobs', () => {
+  const handle = async () => undefined;
+  const all = { [JobName.ValidatePdf]: handle, [JobName.FetchCrl]: handle, [JobName.FetchOcsp]: handle };
+
+  it('boot only when every job has exactly one handler, none missing and none for an unknown name', () => {
+    expect(() => assertEveryJobHandled(all)).not.toThrow();
+    const { [JobName.FetchOcsp]: _gone, ...missing } = all;
+    expect(() => assertEveryJobHandled(missing)).toThrow(/No handler for job\(s\): fetch-ocsp/);
+    expect(() => assertEveryJobHandled({ ...all, 'fetch-crls': handle })).toThrow(/unknown job\(s\): fetch-crls/);
+    expect(() => assertEveryJobHandled({ ...all, [JobName.FetchCrl]: 'not a function' })).toThrow(/fetch-crl/);
+  });
+
+  it('give work that must not run twice a deterministic id, and each nonce’d OCSP request its own', () => {
+    expect(JOB_ID[JobName.ValidatePdf]({ validationId: 'v1' })).toBe('v1');
+    expect(JOB_ID[JobName.FetchCrl]({ url: 'http://ca/x.crl' })).toBe(crlJobId('http://ca/x.crl'));
+    expect(crlJobId('http://ca/x.crl')).not.toBe(crlJobId('http://ca/y.crl'));
+    expect(crlJobId('http://ca/x.crl')).toMatch(/^crl-[0-9a-f]{64}$/); // BullMQ refuses ":" in custom ids
+    const ocsp = { url: 'http://ca/ocsp', request: 'MAA=' };
+    expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp](ocsp));
+  });
+
+  it('put every job on one queue', () => {
+    expect(Object.keys(JOB_QUEUE).sort()).toEqual(Object.values(JobName).sort());
+    expect(new Set(Object.values(JOB_QUEUE))).toEqual(new Set(Object.values(QueueName)));
+  });
+});
