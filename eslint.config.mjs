@@ -1,4 +1,4 @@
-// Lint and the house's boundaries (docs: ../shared/docs/style.md points 16 and 19).
+// Lint and the house's boundaries (the house style guide, style.md, points 16 and 19).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
