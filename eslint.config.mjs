@@ -62,4 +62,24 @@ export default tseslint.config(
     files: [`apps/${app}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: otherApps(app) }] },
   })),
+  // Tests of one app start only that app (other apps are HTTP stubs in apps/<app>/test), also not
+  // through the root helpers that start or migrate them all; only test/e2e and test/integration may.
+  ...APPS.map((app) => ({
+    files: [`apps/${app}/test/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...otherApps(app),
+            {
+              regex:
+                '(^|/)(test/(e2e|integration)/|(test/support/stack|scripts/migrate|scripts/dev/(seed|operators))(\\.ts)?$)',
+              message: `apps/${app}/test starts only apps/${app}: stub the other apps over HTTP in apps/${app}/test.`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
 );
