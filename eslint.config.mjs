@@ -1,4 +1,4 @@
-// Lint and the house's boundaries (docs: ../shared/docs/style.md points 16 and 19).
+// Lint and the house's boundaries (the house style guide, style.md, points 16 and 19).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -61,5 +61,25 @@ export default tseslint.config(
   ...APPS.map((app) => ({
     files: [`apps/${app}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: otherApps(app) }] },
+  })),
+  // Tests of one app start only that app (other apps are HTTP stubs in apps/<app>/test), also not
+  // through the root helpers that start or migrate them all; only test/e2e and test/integration may.
+  ...APPS.map((app) => ({
+    files: [`apps/${app}/test/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...otherApps(app),
+            {
+              regex:
+                '(^|/)(test/(e2e|integration)/|(test/support/stack|scripts/migrate|scripts/dev/(seed|operators))(\\.ts)?$)',
+              message: `apps/${app}/test starts only apps/${app}: stub the other apps over HTTP in apps/${app}/test.`,
+            },
+          ],
+        },
+      ],
+    },
   })),
 );

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # Brings the whole Kyso system up on this machine with a dev PKI, a SoftHSM2 token and demo data.
-# Safe to rerun: secrets, token, PKI and demo data are kept; the services are restarted.
+# Safe to rerun: secrets, token, PKI and demo data are kept; the services are restarted. A dev
+# database that holds another (or a deleted) var/dev's data is made again (scripts/dev/database.ts).
+# Overridable (a test runs a second instance beside yours): KYSO_DEV_DIR (var/dev), KYSO_DATABASE_URL
+# (.../kyso), KYSO_GATEWAY_PORT, KYSO_SIGNER_PORT, KYSO_VERIFIER_PORT, KYSO_REGISTRY_PORT (3000-3003),
+# KYSO_QUEUE_PREFIX; `npm run stop` (scripts/stop.sh) stops it with the same KYSO_DEV_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-DEV=$ROOT/var/dev
+DEV=$(realpath -m "${KYSO_DEV_DIR:-$ROOT/var/dev}")
 
 bash scripts/lib/ensure-system.sh
 bash scripts/lib/ensure-node-modules.sh
-echo "kyso: building"
-npm run --silent build
+# Built again only when a source, config or the lock file changed since the last build.
+STAMP=dist/.quickstart-build
+if [ -f "$STAMP" ] && [ -z "$(find apps libs scripts -name '*.ts' -newer "$STAMP" -print -quit)" ] \
+  && [ -z "$(find tsconfig.json tsconfig.build.json package-lock.json -newer "$STAMP" -print)" ]; then
+  echo "kyso: build is up to date"
+else
+  echo "kyso: building"
+  npm run --silent build
+  touch "$STAMP"
+fi
 
 mkdir -p "$DEV"/{pki,logs,run,tokens}
 chmod 700 "$DEV"
@@ -43,18 +55,29 @@ export KYSO_REDIS_URL=${KYSO_REDIS_URL:-redis://127.0.0.1:6379}
 export KYSO_PKCS11_MODULE=${KYSO_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 export KYSO_DEV_DIR=$DEV
 export UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-8}
+# Each service listens on its port and finds the others at theirs.
+export KYSO_GATEWAY_PORT=${KYSO_GATEWAY_PORT:-3000} KYSO_SIGNER_PORT=${KYSO_SIGNER_PORT:-3001}
+export KYSO_VERIFIER_PORT=${KYSO_VERIFIER_PORT:-3002} KYSO_REGISTRY_PORT=${KYSO_REGISTRY_PORT:-3003}
+export KYSO_SIGNER_URL=http://127.0.0.1:$KYSO_SIGNER_PORT KYSO_VERIFIER_URL=http://127.0.0.1:$KYSO_VERIFIER_PORT
+export KYSO_REGISTRY_URL=http://127.0.0.1:$KYSO_REGISTRY_PORT
 # The registry's dev CA fulfils lifecycle requests at once and publishes CRLs/OCSP for relying parties.
 export KYSO_CA_CONNECTOR=dev
 export KYSO_DEV_CA_DIR=$DEV/pki
-export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:${KYSO_GATEWAY_PORT:-3000}/api/v1/pki/dev-ca
+export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:$KYSO_GATEWAY_PORT/api/v1/pki/dev-ca
 # The verifier refuses loopback and private addresses unless allow-listed: only the dev CA's (the gateway's) port.
-export KYSO_REVOCATION_FETCH_ALLOW=${KYSO_REVOCATION_FETCH_ALLOW:-127.0.0.1:${KYSO_GATEWAY_PORT:-3000}}
-if ! psql "${KYSO_DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${KYSO_DATABASE_URL##*/}'" | grep -q 1; then
-  echo "kyso: creating database ${KYSO_DATABASE_URL##*/}"
-  psql "${KYSO_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${KYSO_DATABASE_URL##*/}"
-fi
+export KYSO_REVOCATION_FETCH_ALLOW=${KYSO_REVOCATION_FETCH_ALLOW:-127.0.0.1:$KYSO_GATEWAY_PORT}
 
 bash scripts/stop.sh --quiet
+# A port still taken is not ours to free (e.g. services of an earlier quickstart whose var/dev is gone).
+for port in $KYSO_REGISTRY_PORT $KYSO_SIGNER_PORT $KYSO_VERIFIER_PORT $KYSO_GATEWAY_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "kyso: port $port is in use by another process; stop it, or choose other KYSO_*_PORT values:" >&2
+    ss -Hltnp "sport = :$port" >&2 2>/dev/null || true
+    exit 1
+  fi
+done
+# Created when missing; made again when it holds another or a deleted var/dev's data.
+node dist/scripts/dev/database.js
 echo "kyso: migrating"
 node dist/scripts/migrate.js
 node dist/scripts/dev/pki.js
@@ -67,23 +90,23 @@ wait_ready() { # name, url
   for _ in $(seq 1 120); do
     if curl -fsS -o /dev/null "$2/health/ready" 2>/dev/null; then return 0; fi
     if ! kill -0 "$(cat "$DEV/run/$1.pid")" 2>/dev/null; then
-      echo "kyso: $1 exited; last lines of var/dev/logs/$1.log:" >&2; tail -20 "$DEV/logs/$1.log" >&2; exit 1
+      echo "kyso: $1 exited; last lines of $DEV/logs/$1.log:" >&2; tail -20 "$DEV/logs/$1.log" >&2; exit 1
     fi
     sleep 0.5
   done
-  echo "kyso: $1 not ready after 60 s; see var/dev/logs/$1.log" >&2; exit 1
+  echo "kyso: $1 not ready after 60 s; see $DEV/logs/$1.log" >&2; exit 1
 }
 
 start registry dist/apps/registry/src/main.js
-wait_ready registry http://127.0.0.1:${KYSO_REGISTRY_PORT:-3003}
+wait_ready registry http://127.0.0.1:$KYSO_REGISTRY_PORT
 echo "kyso: seeding the dev PKI and demo data"
 node dist/scripts/dev/seed.js
 start signer dist/apps/signer/src/main.js
 start verifier dist/apps/verifier/src/main.js
 start verifier-worker dist/apps/verifier/src/worker.js
 start gateway dist/apps/gateway/src/main.js
-wait_ready signer http://127.0.0.1:${KYSO_SIGNER_PORT:-3001}
-wait_ready verifier http://127.0.0.1:${KYSO_VERIFIER_PORT:-3002}
-wait_ready gateway http://127.0.0.1:${KYSO_GATEWAY_PORT:-3000}
+wait_ready signer http://127.0.0.1:$KYSO_SIGNER_PORT
+wait_ready verifier http://127.0.0.1:$KYSO_VERIFIER_PORT
+wait_ready gateway http://127.0.0.1:$KYSO_GATEWAY_PORT
 
 node dist/scripts/dev/print-welcome.js

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Stops the services `npm run quickstart` started (pid files under var/dev/run).
+# Stops the services `npm run quickstart` started (pid files under var/dev/run, or $KYSO_DEV_DIR/run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-RUN=var/dev/run
+RUN=${KYSO_DEV_DIR:-var/dev}/run
 quiet=${1:-}
 shopt -s nullglob
 pids=()

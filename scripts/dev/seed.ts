@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const existing = JSON.parse(readFileSync(credentialsFile, 'utf8')) as DevCredentials;
     const known = await registry.request('GET', `/organizations/${existing.demo.organizationId}`);
     if (known.ok) {
-      console.log('kyso: demo data already present (var/dev/credentials.json)');
+      console.log(`kyso: demo data already present (${relative(process.cwd(), credentialsFile)})`);
       return;
     }
   }
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       },
     };
     writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
-    console.log('kyso: demo data created; credentials in var/dev/credentials.json');
+    console.log(`kyso: demo data created; credentials in ${relative(process.cwd(), credentialsFile)}`);
   } finally {
     await keyStore.close();
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeCaller } from '@kyso/common';
 import { Certificate } from '@kyso/pki';
 import { asBuffer } from '../../../test/support/http';
 import { pdfsig } from '../../../test/support/independent-verifiers';
@@ -20,7 +21,7 @@ function pdftotext(pdf: Uint8Array): string {
   }
 }
 
-describe('request letters signed through the real signer, and the dev CA connector', () => {
+describe('request letters signed through the signer contract (stub signer), and the dev CA connector', () => {
   let stack: LifecycleStack;
   let openssl: OpenSslPki;
   let w: LifecycleWorld;
@@ -68,6 +69,9 @@ describe('request letters signed through the real signer, and the dev CA connect
     const approved = await step(id, w.head, 'approve', { pin: w.orgPin });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', hasLetter: true });
+    const call = stack.signer.calls.at(-1)!;
+    expect(call).toMatchObject({ certificateId: w.orgCert, actingOfficialId: w.clerk, reason: expect.any(String) });
+    expect(decodeCaller(call.caller)).toMatchObject({ kind: 'service', id: 'registry' });
     const letter = await stack.reg
       .call('get', `/requests/${id}/letter`)
       .buffer(true)
@@ -90,7 +94,7 @@ describe('request letters signed through the real signer, and the dev CA connect
     expect(stack.reg.bodies.join('\n')).not.toContain(w.orgPin);
   }, 60_000);
 
-  it('the dev CA issues the certificate for a key generated in the token at once when the request is sent', async () => {
+  it('the dev CA issues the certificate for a generated key at once when the request is sent', async () => {
     const key = await stack.keyStore.generateKey({
       label: `an-${randomBytes(3).toString('hex')}`,
       id: randomBytes(8),
