@@ -17,6 +17,12 @@ export interface BuildSignedDataOptions {
   /** A signing-time attribute; false for PAdES, where the time is /M in the signature dictionary. */
   includeSigningTimeAttribute?: boolean;
   signingTime?: Date;
+  /**
+   * PAdES B-T / CAdES-T: asks a TSA for a token over the signature value (RFC 3161 Appendix A:
+   * the imprint is the hash of the signature octets) and adds it as the unsigned attribute
+   * id-aa-signatureTimeStampToken. Given the signature value, resolves with the TimeStampToken DER.
+   */
+  signatureTimestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>;
 }
 
 const SHA256_ALG = seq(oid(OID_SHA256)); // parameters absent (RFC 5754 2)
@@ -57,6 +63,9 @@ export function buildSignedAttributes(opts: BuildSignedDataOptions): Uint8Array 
 export async function buildSignedData(opts: BuildSignedDataOptions): Promise<Uint8Array> {
   const signedAttrs = buildSignedAttributes(opts);
   const signature = await opts.signer.sign(signedAttrs);
+  const unsignedAttrs = opts.signatureTimestamp
+    ? [der(TAG.context(1), attribute(CMS_OID.timeStampToken, await opts.signatureTimestamp(signature)))]
+    : [];
   const signerParts = certificateParts(opts.signerCertificate);
   const all = [opts.signerCertificate, ...opts.certificates];
   const unique = all.filter((c, i) => all.findIndex((d) => d.sha256Hex === c.sha256Hex) === i);
@@ -67,6 +76,7 @@ export async function buildSignedData(opts: BuildSignedDataOptions): Promise<Uin
     der(TAG.context(0), tlvValue(signedAttrs, readTlv(signedAttrs))),
     SIGNATURE_ALG[opts.signer.algorithm],
     octetString(signature),
+    ...unsignedAttrs,
   );
   const signedData = seq(
     smallInteger(1),
