@@ -23,6 +23,11 @@ export interface BuildSignedDataOptions {
    * id-aa-signatureTimeStampToken. Given the signature value, resolves with the TimeStampToken DER.
    */
   signatureTimestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * Revocation data signed with the signature, as Acrobat does (adbe-revocationInfoArchival,
+   * ISO 32000-1 12.8.3.3.2): CRLs and OCSPResponses, DER.
+   */
+  revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
 }
 
 const SHA256_ALG = seq(oid(OID_SHA256)); // parameters absent (RFC 5754 2)
@@ -52,6 +57,14 @@ export function buildSignedAttributes(opts: BuildSignedDataOptions): Uint8Array 
     attribute(CMS_OID.messageDigest, octetString(opts.contentDigest)),
     attribute(CMS_OID.signingCertificateV2, signingCertificateV2(opts.signerCertificate)),
   ];
+  const archive = opts.revocationInfoArchival;
+  if (archive) {
+    const parts = [
+      ...(archive.crls.length ? [der(TAG.context(0), seq(...archive.crls))] : []),
+      ...(archive.ocsps.length ? [der(TAG.context(1), seq(...archive.ocsps))] : []),
+    ];
+    attrs.push(attribute(CMS_OID.adbeRevocationInfoArchival, seq(...parts)));
+  }
   if (opts.includeSigningTimeAttribute) {
     if (!opts.signingTime) throw new Error('signingTime is required with includeSigningTimeAttribute');
     attrs.push(attribute(CMS_OID.signingTime, time(opts.signingTime)));

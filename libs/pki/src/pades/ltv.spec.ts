@@ -182,6 +182,48 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
     });
   });
 
+  it('revocation data signed in the CMS (adbe-revocationInfoArchival) is evidence: valid offline', async () => {
+    const official = await person('Archived Evidence');
+    const offlineOpts = { trustAnchors: [root.certificate], validationTime: now, requireRevocation: true };
+    const bare = await sign(official);
+    expect((await verifyPdf(bare, offlineOpts)).signatures[0].subIndication).toBe('TRY_LATER');
+    const signed = await signPdf(pdf, {
+      signer: official.key.signer,
+      certificate: official.cert,
+      chain: [sub.certificate],
+      signingTime: claimed,
+      revocationInfoArchival: {
+        crls: [await root.issueCrl({ thisUpdate: at(-5) })],
+        ocsps: [await sub.ocspResponse({ certificate: official.cert, thisUpdate: at(-1) })],
+      },
+    });
+    expect((await verifyPdf(signed, offlineOpts)).signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      revocation: { checked: true, source: 'ocsp' },
+    });
+  });
+
+  it('a document timestamp alone (B-B + DSS + DocTimeStamp) is the POE: a later revocation does not count', async () => {
+    const official = await person('Archived Then Retired');
+    const bb = await sign(official);
+    const withDss = appendDss(bb, {
+      certs: [],
+      crls: [await root.issueCrl({ thisUpdate: at(-6) }), await sub.issueCrl({ thisUpdate: at(-6) })],
+      ocsps: [],
+    });
+    const archiveTsa = await DevTsa.create(root, { commonName: 'Archive TSA', clock: () => at(-4) });
+    const blta = await timestampPdf(withDss, { tsa: client(archiveTsa), time: at(-4) });
+    sub.revoke(official.cert, { revocationDate: at(-3), reason: 'affiliationChanged' });
+    expect((await verify(bb)).signatures[0].subIndication).toBe('REVOKED_NO_POE');
+    const report = await verify(blta);
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      signingTime: { timestamped: at(-4).toISOString(), judgedAt: at(-4).toISOString() },
+      timestamps: [{ type: 'document', indication: 'TOTAL-PASSED' }],
+    });
+    expect(report.conclusion).toBe('TOTAL-PASSED');
+  });
+
   describe('B-LT and B-LTA', () => {
     let official: TestSigner;
     let bt: Uint8Array;

@@ -20,6 +20,8 @@ export interface SignPdfOptions {
   timeZoneOffsetMinutes?: number;
   /** PAdES B-T: a TSA adds a signature timestamp (proof the signature existed at its time). */
   timestamp?: TimestampClient;
+  /** Revocation data to sign with the signature (adbe-revocationInfoArchival): CRLs and OCSPResponses, DER. */
+  revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
 }
 
 /** Room for the CMS: attributes, signature and the embedded certificates, with margin. */
@@ -34,7 +36,10 @@ const TIMESTAMP_OVERHEAD_BYTES = 8192;
  * The CMS carries no signing-time attribute: the time is /M in the signature dictionary.
  */
 export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Uint8Array> {
-  const certBytes = [opts.certificate, ...opts.chain].reduce((n, c) => n + c.der.length, 0);
+  const archive = opts.revocationInfoArchival;
+  const certBytes =
+    [opts.certificate, ...opts.chain].reduce((n, c) => n + c.der.length, 0) +
+    [...(archive?.crls ?? []), ...(archive?.ocsps ?? [])].reduce((n, b) => n + b.length, 0);
   const prepared = preparePdfSignature(pdf, {
     fieldName: opts.fieldName,
     signingTime: opts.signingTime,
@@ -57,6 +62,7 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
     certificates: opts.chain,
     signer: opts.signer,
     includeSigningTimeAttribute: false,
+    revocationInfoArchival: archive,
     signatureTimestamp: opts.timestamp && ((value) => requestTimestampToken(opts.timestamp!, [value])),
   });
   return embedSignature(prepared, cms);

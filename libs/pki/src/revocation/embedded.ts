@@ -1,3 +1,4 @@
+import { CMS_OID } from '../cms/oids';
 import { PkiFormatError } from '../errors';
 import { Certificate } from '../x509/certificate';
 import { children, readTlv, TAG, tlvBytes } from '../x509/tlv';
@@ -6,7 +7,7 @@ import { CombinedRevocationChecker, OcspRevocationChecker } from './ocsp';
 import { RevocationChecker } from './types';
 
 /** Adobe's revocation archive, a signed CMS attribute (ISO 32000-1 12.8.3.3.2). */
-export const OID_ADBE_REVOCATION_INFO_ARCHIVAL = '1.2.840.113583.1.1.8';
+export const OID_ADBE_REVOCATION_INFO_ARCHIVAL = CMS_OID.adbeRevocationInfoArchival;
 
 /** Evidence that came with the document (PDF DSS/VRI, CMS archive), DER, not yet trusted. */
 export interface EmbeddedEvidence {
