@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
 import { PDFDocument } from 'pdf-lib';
 import { issuePerson, TestSigner } from '../../test-fixtures/signers';
 import { buildSignedData, CMS_OID, parseSignedData } from '../cms';
@@ -10,6 +11,7 @@ import { DevCa, DevTsa } from '../devca';
 import { appendDss, embedSignature, findSignatures, preparePdfSignature, signedByteRanges } from '../pdf';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { TimestampClient } from '../tsp/client';
+import { TSP_OID } from '../tsp/request';
 import { parseTimeStampResponse } from '../tsp/token';
 import { signPdf } from './sign-pdf';
 import { timestampPdf } from './timestamp-pdf';
@@ -222,6 +224,57 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
       timestamps: [{ type: 'document', indication: 'TOTAL-PASSED' }],
     });
     expect(report.conclusion).toBe('TOTAL-PASSED');
+  });
+
+  it('a document timestamp made by an OpenSSL TSA (openssl ts -reply) is validated and is a POE', async () => {
+    const key = join(dir, 'openssl-tsa.key');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
+    const spki = execFileSync('openssl', ['pkey', '-in', key, '-pubout', '-outform', 'DER']);
+    const cert = await root.issue({
+      subject: { CN: 'OpenSSL TSA', C: 'VN' },
+      publicKeySpki: new Uint8Array(spki),
+      profile: 'device',
+      keyUsage: ['digitalSignature', 'nonRepudiation'],
+      extraExtensions: [new x509.ExtendedKeyUsageExtension([TSP_OID.timeStamping], true)],
+    });
+    const config = file(
+      'openssl-tsa.cnf',
+      [
+        '[ tsa ]',
+        'default_tsa = kyso',
+        '[ kyso ]',
+        `serial = ${file('openssl-tsa.serial', '01\n')}`,
+        `signer_cert = ${file('openssl-tsa.pem', cert.toPem())}`,
+        `signer_key = ${key}`,
+        'signer_digest = sha256',
+        'default_policy = 1.2.3.4.1',
+        'digests = sha256',
+        'accuracy = secs:1',
+        'ess_cert_id_alg = sha256',
+        '',
+      ].join('\n'),
+    );
+    const openssl: TimestampClient = async (request) => {
+      const out = join(dir, 'openssl.tsr');
+      execFileSync(
+        'openssl',
+        ['ts', '-reply', '-config', config, '-queryfile', file('openssl.tsq', request), '-out', out],
+        {
+          stdio: 'pipe',
+        },
+      );
+      return new Uint8Array(readFileSync(out));
+    };
+    const official = await person('Stamped By OpenSSL');
+    const stamped = await timestampPdf(await sign(official), { tsa: openssl, time: now });
+    const report = await verify(stamped);
+    expect(report.signatures[1]).toMatchObject({
+      subFilter: 'ETSI.RFC3161',
+      indication: 'TOTAL-PASSED',
+      signer: { name: 'OpenSSL TSA' },
+    });
+    expect(report.signatures[0].timestamps).toMatchObject([{ type: 'document', indication: 'TOTAL-PASSED' }]);
+    expect(report.signatures[0].signingTime.timestamped).not.toBeNull();
   });
 
   describe('B-LT and B-LTA', () => {
