@@ -174,6 +174,20 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
     expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
   });
 
+  it('a TSA whose key was reported compromised after genTime gives no POE; another revocation reason after it does not matter', async () => {
+    for (const [cn, reasonCode, expected] of [
+      ['Compromised TSA', 'keyCompromise', 'REVOKED_NO_POE'],
+      ['Retired TSA', 'cessationOfOperation', 'TOTAL-PASSED'],
+    ] as const) {
+      const authority = await DevTsa.create(root, { commonName: cn, clock: () => genTime });
+      const official = await person(`Client of ${cn}`);
+      const signed = await sign(official, client(authority));
+      root.revoke(authority.certificate, { revocationDate: at(-10), reason: reasonCode });
+      const stamp = (await verify(signed)).signatures[0].timestamps[0];
+      expect(stamp.subIndication ?? stamp.indication).toBe(expected);
+    }
+  });
+
   it('a claimed signing time after the signature timestamp is a TIMESTAMP_ORDER_FAILURE', async () => {
     const official = await person('Time Traveller');
     const early = await DevTsa.create(root, { commonName: 'Early TSA', clock: () => at(-45) });

@@ -103,7 +103,8 @@ export async function validateTimestamp(opts: TimestampValidationOptions): Promi
   out.path = path;
   out.reasons.push(...path.reasons);
   if (!path.valid) {
-    out.result = path;
+    // ETSI EN 319 102-1 5.2.6: expired at the time judged, and nothing proves the token older.
+    out.result = path.subIndication === 'EXPIRED' ? indeterminate('OUT_OF_BOUNDS_NO_POE') : path;
     out.reasons.push(reason('TIMESTAMP_INVALID', { detail: 'the TSA certificate path is not valid' }));
     return out;
   }
