@@ -28,6 +28,7 @@ describe('proof of existence rules (ETSI EN 319 102-1 5.6.2.1)', () => {
         ts('signature', '2026-02-01T00:00:00Z'),
       ]),
     ).toEqual(t('2026-02-01T00:00:00Z'));
+    expect(proofOfExistence([ts('signature', '2026-02-01T00:00:00Z')], t('2026-01-15T00:00:00Z'))).toBeNull();
   });
 
   it('judges at the POE when there is one, else at the validation time (never later than it)', () => {

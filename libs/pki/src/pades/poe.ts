@@ -22,14 +22,18 @@ export const SIGNING_TIME_TOLERANCE_MS = 5 * 60_000;
  * the signature (signature timestamp, or a document timestamp whose range covers it) proves it
  * existed. The claimed signing time is written by the signer and proves nothing. Null without one.
  */
-export function proofOfExistence(timestamps: readonly TimestampFact[]): Date | null {
-  const times = timestamps.filter((t) => t.valid && t.genTime).map((t) => t.genTime!.getTime());
+export function proofOfExistence(timestamps: readonly TimestampFact[], validationTime?: Date): Date | null {
+  // A timestamp later than the validation time (e.g. validating as of a past date) proves nothing then.
+  const limit = validationTime?.getTime() ?? Infinity;
+  const times = timestamps
+    .filter((t) => t.valid && t.genTime && t.genTime.getTime() <= limit)
+    .map((t) => t.genTime!.getTime());
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
 /** The time the signer's path is judged at: the proof of existence, else the validation time ("now"). */
 export function judgementTime(poe: Date | null, validationTime: Date): Date {
-  return poe && poe.getTime() < validationTime.getTime() ? poe : validationTime;
+  return poe && poe.getTime() <= validationTime.getTime() ? poe : validationTime;
 }
 
 /**

@@ -121,7 +121,7 @@ async function gatherFacts(
   const timestamps = cms?.formatOk
     ? [...(await checkSignatureTimestamps(field.contents, timestampContext(opts, doc), tsaTime)), ...covering]
     : covering;
-  const poe = proofOfExistence(timestamps.map(timestampFact));
+  const poe = proofOfExistence(timestamps.map(timestampFact), validationTime);
   const judgedAt = judgementTime(poe, validationTime);
   const pathOptions = cms?.signerCertificate && {
     leaf: cms.signerCertificate,
