@@ -1,5 +1,6 @@
 import { CMS_OID, parseSignedData } from '../cms';
 import { PkiFormatError } from '../errors';
+import { failed } from '../indication';
 import { PdfFormatError, PdfSignatureField, signedByteRanges } from '../pdf';
 import {
   EmbeddedEvidence,
@@ -127,7 +128,11 @@ export async function checkDocumentTimestamps(
       validationTime: tsaTime,
       revocation: ctx.revocation(),
     });
-    if (!field.byteRangeValid) validation.valid = false;
+    if (!field.byteRangeValid) {
+      // The imprint cannot be over "the document" when the range is not the revision: no proof.
+      validation.valid = false;
+      validation.result = failed('FORMAT_FAILURE');
+    }
     out.set(field, { type: 'document', fieldName: field.fieldName, validation });
   }
   return out;
