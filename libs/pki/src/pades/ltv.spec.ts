@@ -362,6 +362,27 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
       ]);
     });
 
+    it('a damaged document timestamp token is reported as a failure, never thrown, and proves nothing', async () => {
+      const docTs = findSignatures(blta)[1];
+      for (const at of [2, 400]) {
+        const damaged = new Uint8Array(blta);
+        const p = docTs.byteRange[1] + 1 + at; // a hex digit of /Contents: outside the signed ranges
+        damaged[p] = damaged[p] === 0x30 ? 0x31 : 0x30;
+        const report = await offline(damaged);
+        expect(report.signatures[1].indication).not.toBe('TOTAL-PASSED');
+        const [own, covering] = report.signatures[0].timestamps;
+        expect([own.indication, covering.type, covering.indication === 'TOTAL-PASSED']).toEqual([
+          'TOTAL-PASSED',
+          'document',
+          false,
+        ]);
+        expect(report.signatures[0]).toMatchObject({
+          indication: 'TOTAL-PASSED',
+          signingTime: { timestamped: genTime.toISOString() },
+        });
+      }
+    });
+
     it('openssl ts -verify accepts the signature timestamp and the document timestamp', () => {
       const ca = file('root.pem', root.certificate.toPem());
       const sigCms = parseSignedData(findSignatures(blta)[0].contents).signerInfos[0];
