@@ -20,3 +20,4 @@ export * from './revocation/types';
 export * from './revocation/ocsp';
 export * from './tsp';
 export * from './revocation/crl';
+export * from './revocation/embedded';

@@ -27,7 +27,14 @@ export interface SignatureReport {
   indication: Indication;
   subIndication: TotalFailedSubIndication | IndeterminateSubIndication | null;
   signer: SignerInfoSummary;
-  signingTime: { claimed: string | null; timestamped: string | null };
+  /**
+   * claimed: what the signer wrote (proves nothing); timestamped: the earliest time a valid
+   * timestamp proves the signature existed (POE); judgedAt: the time the path was judged at
+   * (timestamped, else the validation time). ETSI EN 319 102-1 5.6.2.1.
+   */
+  signingTime: { claimed: string | null; timestamped: string | null; judgedAt: string };
+  /** Signature timestamps and the document timestamps covering this signature. */
+  timestamps: TimestampReport[];
   subFilter: string | null;
   digestAlgorithm: string | null;
   signatureAlgorithm: string | null;
@@ -40,6 +47,18 @@ export interface SignatureReport {
   modifications: { changedAfterSigning: boolean; allowed: boolean | null; description: string[] };
   chain: ChainEntry[];
   revocation: { checked: boolean; source: 'crl' | 'ocsp' | null; producedAt: string | null; fetchedAt: string | null };
+  reasons: Reason[];
+}
+
+/** A timestamp (RFC 3161) over a signature or over the document, as validated. */
+export interface TimestampReport {
+  type: 'signature' | 'document';
+  fieldName: string | null; // the document timestamp's field
+  genTime: string | null;
+  indication: Indication;
+  subIndication: TotalFailedSubIndication | IndeterminateSubIndication | null;
+  tsa: SignerInfoSummary;
+  chain: ChainEntry[];
   reasons: Reason[];
 }
 

@@ -13,11 +13,15 @@ export const USAGE = `Usage:
   kyso validate-chain LEAF --anchor FILE... [--intermediate FILE...] [--crl FILE...]
                      [--at ISO-8601] [--purpose any|documentSigning|serverAuth|clientAuth|<EKU OID>]
                      [--key-usage digitalSignature,nonRepudiation,...] [--max-depth N] [--json] [--lang en|vi]
-  kyso verify FILE.pdf --anchor FILE... [--intermediate FILE...] [--crl FILE...] [--at ISO-8601] [--json] [--lang en|vi]
+  kyso verify FILE.pdf --anchor FILE... [--intermediate FILE...] [--crl FILE...] [--at ISO-8601] [--offline]
+                     [--json] [--lang en|vi]
 
 Files may be PEM (one or more blocks) or DER. Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.
-Offline: nothing is fetched; with --crl, the revocation of every certificate of the path (but the anchor)
-is required and checked against those CRLs; without it, reports say REVOCATION_NOT_CHECKED.
+validate-chain is offline: with --crl, the revocation of every certificate of the path (but the anchor) is
+required and checked against those CRLs; without it, reports say REVOCATION_NOT_CHECKED.
+verify always requires revocation evidence for every signer's and TSA's path: the PDF's own LTV data
+(DSS/VRI, revocation archive), the --crl files, and (unless --offline) OCSP and CRLs fetched over http(s)
+from the certificates' URLs. Without evidence a signature is INDETERMINATE, never valid.
 `;
 
 export interface ParsedArgs {
@@ -31,7 +35,7 @@ export interface ParsedArgs {
 
 const LIST_OPTIONS = new Set(['anchor', 'intermediate', 'crl']);
 const VALUE_OPTIONS = new Set(['at', 'purpose', 'key-usage', 'max-depth', 'lang']);
-const FLAG_OPTIONS = new Set(['json', 'help']);
+const FLAG_OPTIONS = new Set(['json', 'help', 'offline']);
 /** Budget: arguments accepted (a shell glob of a huge directory is a mistake, not an input). */
 export const MAX_ARGS = 1000;
 

@@ -233,16 +233,26 @@ describe('kyso command line', () => {
       reason: 'Phê duyệt',
     });
     const root = file('pdf-root.pem', s.root.certificate.toPem());
-    const ok = await kyso('verify', file('signed.pdf', signed), '--anchor', root);
+    const crls = files('valid').crls;
+    const ok = await kyso('verify', file('signed.pdf', signed), '--anchor', root, '--crl', crls);
     expect(ok).toMatchObject({ code: 0 });
     expect(ok.out).toContain('Conclusion: TOTAL-PASSED');
     expect(ok.out).toContain('Signer: Trần Văn Ký');
-    const json = JSON.parse((await kyso('verify', join(dir, 'signed.pdf'), '--anchor', root, '--json')).out);
+    const json = JSON.parse(
+      (await kyso('verify', join(dir, 'signed.pdf'), '--anchor', root, '--crl', crls, '--json')).out,
+    );
     expect(json).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
     const tampered = Buffer.from(signed);
     const at = tampered.indexOf('/Contents') - 40;
     tampered[at] = tampered[at] === 0x20 ? 0x0a : 0x20; // one byte inside the signed range
-    expect((await kyso('verify', file('tampered.pdf', tampered), '--anchor', root)).code).toBe(1);
+    expect((await kyso('verify', file('tampered.pdf', tampered), '--anchor', root, '--crl', crls)).code).toBe(1);
+    // Never valid without revocation evidence (these CAs name no URL to fetch from).
+    const none = await kyso('verify', join(dir, 'signed.pdf'), '--anchor', root, '--json');
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.out).signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'TRY_LATER',
+    });
   });
 
   it('verifies a PDF with --crl: revocation required, decided from those CRLs', async () => {

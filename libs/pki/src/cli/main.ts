@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseArgs, parseLang, USAGE, UsageError } from './args';
+import { NodeHttpFetcher } from './fetch';
 import { InputError } from './inputs';
 import { CommandIo, validateChainCommand } from './validate-chain';
 import { verifyCommand } from './verify';
@@ -63,6 +64,7 @@ export function nodeIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     readFile: readFileBounded,
     now: () => new Date(),
+    fetcher: new NodeHttpFetcher(),
   };
 }
 

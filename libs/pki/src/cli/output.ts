@@ -24,6 +24,10 @@ const LABELS = {
     conclusion: 'Conclusion',
     none: 'none',
     modified: 'changed after signing',
+    claimed: 'Claimed signing time',
+    timestamped: 'Proven by timestamp',
+    judgedAt: 'Judged at',
+    timestamps: 'Timestamps',
   },
   vi: {
     result: 'Kết quả',
@@ -45,10 +49,26 @@ const LABELS = {
     conclusion: 'Kết luận',
     none: 'không có',
     modified: 'bị thay đổi sau khi ký',
+    claimed: 'Thời điểm ký (tự khai)',
+    timestamped: 'Thời điểm được dấu thời gian chứng minh',
+    judgedAt: 'Đánh giá tại thời điểm',
+    timestamps: 'Dấu thời gian',
   },
 } as const;
 
 export const label = (lang: Lang, key: keyof (typeof LABELS)['en']): string => LABELS[lang][key];
+
+/** Vietnam's offset (UTC+7, no daylight saving): officials read local time. */
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/** A time for people: ISO 8601 UTC in English, local time with +07:00 in Vietnamese. */
+export function formatTime(lang: Lang, time: string | Date): string {
+  const d = typeof time === 'string' ? new Date(time) : time;
+  if (lang === 'en') return d.toISOString();
+  return `${new Date(d.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 19)}+07:00`;
+}
+
+const ISO_UTC = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
 
 export function indicationLine(indication: string, subIndication: string | null | undefined): string {
   return subIndication ? `${indication} / ${subIndication}` : indication;
@@ -57,7 +77,7 @@ export function indicationLine(indication: string, subIndication: string | null 
 export function chainLines(lang: Lang, chain: ChainEntry[]): string[] {
   return chain.map(
     (c, i) =>
-      `  [${i}] ${c.subject}${c.trustAnchor ? ` (${label(lang, 'anchor')})` : ''}\n      ${label(lang, 'serial')} ${c.serialNumber}, ${label(lang, 'validity')} ${c.notBefore} ${label(lang, 'to')} ${c.notAfter}`,
+      `  [${i}] ${c.subject}${c.trustAnchor ? ` (${label(lang, 'anchor')})` : ''}\n      ${label(lang, 'serial')} ${c.serialNumber}, ${label(lang, 'validity')} ${formatTime(lang, c.notBefore)} ${label(lang, 'to')} ${formatTime(lang, c.notAfter)}`,
   );
 }
 
@@ -65,7 +85,7 @@ export function reasonLines(lang: Lang, reasons: readonly (Reason & { detail?: s
   if (reasons.length === 0) return [`  ${label(lang, 'none')}`];
   return reasons.map((r) => {
     const where = r.certificateIndex !== undefined ? `[${r.certificateIndex}] ` : '';
-    const detail = r.detail ? ` (${r.detail})` : '';
+    const detail = r.detail ? ` (${r.detail.replace(ISO_UTC, (t) => formatTime(lang, t))})` : '';
     return `  - ${where}${r.code}: ${lang === 'vi' ? r.messageVi : r.message}${detail}`;
   });
 }

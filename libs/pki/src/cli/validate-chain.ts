@@ -1,14 +1,17 @@
 import { chainEntries } from '../pades/signer-summary';
 import { validatePath } from '../validation';
+import type { RevocationFetcher } from '../revocation/types';
 import { Certificate } from '../x509/certificate';
 import { parseKeyUsage, parseMaxDepth, parsePurpose, parseTime, ParsedArgs, UsageError } from './args';
 import { FileReader, readCertificates, readCrls } from './inputs';
-import { chainLines, indicationLine, label, Lang, reasonLines } from './output';
+import { chainLines, formatTime, indicationLine, label, Lang, reasonLines } from './output';
 import { crlChecker } from './revocation';
 
 export interface CommandIo extends FileReader {
   stdout(text: string): void;
   now(): Date;
+  /** The network for `kyso verify` (absent, or with --offline: nothing is fetched). */
+  fetcher?: RevocationFetcher;
 }
 
 /** `kyso validate-chain`: RFC 5280 path validation of LEAF, offline. Returns the exit code. */
@@ -56,7 +59,7 @@ export async function validateChainCommand(args: ParsedArgs, io: CommandIo, lang
     const lines = [
       `${label(lang, 'result')}: ${result.valid ? label(lang, 'valid') : label(lang, 'invalid')}`,
       `${label(lang, 'indication')}: ${indicationLine(result.indication, result.subIndication)}`,
-      `${label(lang, 'at')}: ${validationTime.toISOString()}`,
+      `${label(lang, 'at')}: ${formatTime(lang, validationTime)}`,
       `${label(lang, 'revocation')}: ${result.revocation.checked ? `${label(lang, 'checked')} (CRL)` : label(lang, 'notChecked')}`,
       `${label(lang, 'chain')}:`,
       ...chainLines(lang, chain),

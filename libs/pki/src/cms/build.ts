@@ -17,6 +17,17 @@ export interface BuildSignedDataOptions {
   /** A signing-time attribute; false for PAdES, where the time is /M in the signature dictionary. */
   includeSigningTimeAttribute?: boolean;
   signingTime?: Date;
+  /**
+   * PAdES B-T / CAdES-T: asks a TSA for a token over the signature value (RFC 3161 Appendix A:
+   * the imprint is the hash of the signature octets) and adds it as the unsigned attribute
+   * id-aa-signatureTimeStampToken. Given the signature value, resolves with the TimeStampToken DER.
+   */
+  signatureTimestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * Revocation data signed with the signature, as Acrobat does (adbe-revocationInfoArchival,
+   * ISO 32000-1 12.8.3.3.2): CRLs and OCSPResponses, DER.
+   */
+  revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
 }
 
 const SHA256_ALG = seq(oid(OID_SHA256)); // parameters absent (RFC 5754 2)
@@ -46,6 +57,14 @@ export function buildSignedAttributes(opts: BuildSignedDataOptions): Uint8Array 
     attribute(CMS_OID.messageDigest, octetString(opts.contentDigest)),
     attribute(CMS_OID.signingCertificateV2, signingCertificateV2(opts.signerCertificate)),
   ];
+  const archive = opts.revocationInfoArchival;
+  if (archive) {
+    const parts = [
+      ...(archive.crls.length ? [der(TAG.context(0), seq(...archive.crls))] : []),
+      ...(archive.ocsps.length ? [der(TAG.context(1), seq(...archive.ocsps))] : []),
+    ];
+    attrs.push(attribute(CMS_OID.adbeRevocationInfoArchival, seq(...parts)));
+  }
   if (opts.includeSigningTimeAttribute) {
     if (!opts.signingTime) throw new Error('signingTime is required with includeSigningTimeAttribute');
     attrs.push(attribute(CMS_OID.signingTime, time(opts.signingTime)));
@@ -57,6 +76,9 @@ export function buildSignedAttributes(opts: BuildSignedDataOptions): Uint8Array 
 export async function buildSignedData(opts: BuildSignedDataOptions): Promise<Uint8Array> {
   const signedAttrs = buildSignedAttributes(opts);
   const signature = await opts.signer.sign(signedAttrs);
+  const unsignedAttrs = opts.signatureTimestamp
+    ? [der(TAG.context(1), attribute(CMS_OID.timeStampToken, await opts.signatureTimestamp(signature)))]
+    : [];
   const signerParts = certificateParts(opts.signerCertificate);
   const all = [opts.signerCertificate, ...opts.certificates];
   const unique = all.filter((c, i) => all.findIndex((d) => d.sha256Hex === c.sha256Hex) === i);
@@ -67,6 +89,7 @@ export async function buildSignedData(opts: BuildSignedDataOptions): Promise<Uin
     der(TAG.context(0), tlvValue(signedAttrs, readTlv(signedAttrs))),
     SIGNATURE_ALG[opts.signer.algorithm],
     octetString(signature),
+    ...unsignedAttrs,
   );
   const signedData = seq(
     smallInteger(1),

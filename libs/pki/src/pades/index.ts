@@ -1,3 +1,4 @@
 export * from './sign-pdf';
 export * from './verify-pdf';
 export * from './signer-summary';
+export * from './timestamp-pdf';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { buildSignedData } from '../cms';
 import { embedSignature, preparePdfSignature, signedByteRanges } from '../pdf';
 import { RawSigner } from '../signer';
+import { requestTimestampToken, TimestampClient } from '../tsp/client';
 import { Certificate } from '../x509/certificate';
 
 export interface SignPdfOptions {
@@ -17,19 +18,28 @@ export interface SignPdfOptions {
   contactInfo?: string;
   fieldName?: string;
   timeZoneOffsetMinutes?: number;
+  /** PAdES B-T: a TSA adds a signature timestamp (proof the signature existed at its time). */
+  timestamp?: TimestampClient;
+  /** Revocation data to sign with the signature (adbe-revocationInfoArchival): CRLs and OCSPResponses, DER. */
+  revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
 }
 
 /** Room for the CMS: attributes, signature and the embedded certificates, with margin. */
 const CMS_OVERHEAD_BYTES = 4096;
 const MIN_CONTENTS_SIZE = 16_384;
+/** Room for a signature timestamp token: the TSA's certificate chain and its signature. */
+const TIMESTAMP_OVERHEAD_BYTES = 8192;
 
 /**
- * PAdES B-B (ETSI EN 319 142-1 6.3): a placeholder is appended as an incremental update, the
+ * PAdES B-B, or B-T with `timestamp` (ETSI EN 319 142-1 6.3): a placeholder is appended as an incremental update, the
  * byte ranges are hashed as they lie in the file, and the detached CAdES goes into /Contents.
  * The CMS carries no signing-time attribute: the time is /M in the signature dictionary.
  */
 export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Uint8Array> {
-  const certBytes = [opts.certificate, ...opts.chain].reduce((n, c) => n + c.der.length, 0);
+  const archive = opts.revocationInfoArchival;
+  const certBytes =
+    [opts.certificate, ...opts.chain].reduce((n, c) => n + c.der.length, 0) +
+    [...(archive?.crls ?? []), ...(archive?.ocsps ?? [])].reduce((n, b) => n + b.length, 0);
   const prepared = preparePdfSignature(pdf, {
     fieldName: opts.fieldName,
     signingTime: opts.signingTime,
@@ -39,7 +49,10 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
     name: opts.name ?? opts.certificate.subject.get('CN'),
     contactInfo: opts.contactInfo,
     subFilter: 'ETSI.CAdES.detached',
-    contentsSize: Math.max(MIN_CONTENTS_SIZE, certBytes + CMS_OVERHEAD_BYTES),
+    contentsSize: Math.max(
+      MIN_CONTENTS_SIZE,
+      certBytes + CMS_OVERHEAD_BYTES + (opts.timestamp ? TIMESTAMP_OVERHEAD_BYTES : 0),
+    ),
   });
   const hash = createHash('sha256');
   for (const range of signedByteRanges(prepared.pdf, prepared.byteRange)) hash.update(range);
@@ -49,6 +62,8 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
     certificates: opts.chain,
     signer: opts.signer,
     includeSigningTimeAttribute: false,
+    revocationInfoArchival: archive,
+    signatureTimestamp: opts.timestamp && ((value) => requestTimestampToken(opts.timestamp!, [value])),
   });
   return embedSignature(prepared, cms);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseSignedData, verifySignedData, SignedDataVerification } from '../cms';
-import { failed, indeterminate, IndicationResult, passed, worstIndication } from '../indication';
+import { failed, indeterminate, IndicationResult, worstIndication } from '../indication';
 import {
   classifyChanges,
   describeChangesAfter,
@@ -11,25 +11,39 @@ import {
   signedByteRanges,
   unaccountedAppendedData,
 } from '../pdf';
-import { DocumentReport, SignatureReport } from '../report';
+import { DocumentReport, SignatureReport, TimestampReport } from '../report';
 import type { RevocationChecker, RevocationStatus } from '../revocation/types';
 import { PathValidationResult, reason, validatePath, ValidationReason } from '../validation';
 import { Certificate } from '../x509/certificate';
+import { LtvSources } from './ltv';
+import { judgementTime, judgePastSignature, proofOfExistence, timestampOrderProblem } from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
+import {
+  CheckedTimestamp,
+  checkDocumentTimestamps,
+  checkSignatureTimestamps,
+  coveringDocumentTimestamps,
+  poeFromDocumentTimestamps,
+  timestampFact,
+} from './timestamps';
 
 export interface VerifyPdfOptions {
   trustAnchors: Certificate[];
   intermediates?: Certificate[];
-  /** Default: now. Used for the chain when a signature claims no signing time. */
+  /**
+   * Default: now. A signature is judged at this time unless a valid timestamp proves it existed
+   * earlier (then at that proof of existence); the claimed signing time is never used for it.
+   */
   validationTime?: Date;
   /**
    * Revocation checking of every certificate of each signer's path. A new checker is made per
-   * signature (checkers cache what they fetched). Without it no revocation is checked: the report
-   * says revocation.checked=false with the reason REVOCATION_NOT_CHECKED, and with
+   * signature (checkers cache what they fetched). The document's own LTV evidence (DSS/VRI, the
+   * CMS revocation archive) is always offered first. With neither no revocation is checked: the
+   * report says revocation.checked=false with the reason REVOCATION_NOT_CHECKED, and with
    * `requireRevocation` such a signature is INDETERMINATE/TRY_LATER.
    */
   revocationChecker?: () => RevocationChecker;
-  /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker. */
+  /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker or LTV evidence. */
   requireRevocation?: boolean;
 }
 
@@ -41,7 +55,23 @@ interface SignatureFacts {
   cmsStructureProblems: string[];
   path: PathValidationResult | null;
   claimedSigningTime: Date | null;
+  /** Signature timestamps and covering document timestamps, validated. */
+  timestamps: CheckedTimestamp[];
+  /** The earliest time a valid timestamp proves the signature existed; null without one. */
+  proofOfExistence: Date | null;
+  /** The time the path was judged at: proofOfExistence, else the validation time. */
+  judgedAt: Date;
+  /** For a document timestamp (ETSI.RFC3161): its own validation. */
+  documentTimestamp: CheckedTimestamp | null;
   modifications: SignatureReport['modifications'];
+}
+
+/** What verifyPdf knows about the whole document before judging each signature. */
+interface DocumentContext {
+  validationTime: Date;
+  unreadableFrom: number | null;
+  ltv: LtvSources;
+  documentTimestamps: Map<PdfSignatureField, CheckedTimestamp>;
 }
 
 /** Extra content or signers would let other verifiers check something else than Kyso did. */
@@ -56,9 +86,24 @@ async function gatherFacts(
   pdf: Uint8Array,
   field: PdfSignatureField,
   opts: VerifyPdfOptions,
-  validationTime: Date,
-  unreadableFrom: number | null,
+  doc: DocumentContext,
 ): Promise<SignatureFacts> {
+  const { validationTime, unreadableFrom } = doc;
+  const documentTimestamp = doc.documentTimestamps.get(field) ?? null;
+  if (documentTimestamp) {
+    return {
+      field,
+      cms: null,
+      cmsStructureProblems: [],
+      path: documentTimestamp.validation.path,
+      claimedSigningTime: null,
+      timestamps: coveringDocumentTimestamps(field, doc.documentTimestamps),
+      proofOfExistence: documentTimestamp.validation.valid ? documentTimestamp.validation.genTime : null,
+      judgedAt: poeFromDocumentTimestamps(field, doc.documentTimestamps) ?? validationTime,
+      documentTimestamp,
+      modifications: modificationsAfter(pdf, field, unreadableFrom),
+    };
+  }
   let cms: SignedDataVerification | null = null;
   try {
     cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), {
@@ -68,20 +113,28 @@ async function gatherFacts(
     if (!(e instanceof PdfFormatError)) throw e; // a byte range outside the file: judged as format failure
   }
   const claimedSigningTime = cms?.claimedSigningTime ?? field.signingTime ?? null;
+  // ETSI EN 319 102-1 5.6.2.1: the TSA of a signature timestamp is judged at the POE a covering
+  // document timestamp gives it, else now; the signer's path at the earliest POE, else now.
+  const covering = coveringDocumentTimestamps(field, doc.documentTimestamps);
+  const tsaTime = poeFromDocumentTimestamps(field, doc.documentTimestamps) ?? validationTime;
+  const revocation = () => doc.ltv.revocationFor(field.contents);
+  const timestamps = cms?.formatOk
+    ? [...(await checkSignatureTimestamps(field.contents, timestampContext(opts, doc), tsaTime)), ...covering]
+    : covering;
+  const poe = proofOfExistence(timestamps.map(timestampFact), validationTime);
+  const judgedAt = judgementTime(poe, validationTime);
   const pathOptions = cms?.signerCertificate && {
     leaf: cms.signerCertificate,
-    intermediates: [...cms.certificates, ...(opts.intermediates ?? [])],
+    intermediates: [...cms.certificates, ...(opts.intermediates ?? []), ...doc.ltv.certificates],
     trustAnchors: opts.trustAnchors,
-    validationTime: claimedSigningTime ?? validationTime,
+    validationTime: judgedAt,
     purpose: 'documentSigning' as const,
   };
+  const rev = revocation();
   const path = !pathOptions
     ? null
-    : opts.revocationChecker
-      ? await validatePath({
-          ...pathOptions,
-          revocation: { checker: opts.revocationChecker(), required: opts.requireRevocation ?? true },
-        })
+    : rev
+      ? await validatePath({ ...pathOptions, revocation: rev })
       : validatePath(pathOptions);
   const modifications = modificationsAfter(pdf, field, unreadableFrom);
   return {
@@ -90,6 +143,10 @@ async function gatherFacts(
     cmsStructureProblems: cmsStructureProblems(field, cms),
     path,
     claimedSigningTime,
+    timestamps,
+    proofOfExistence: poe,
+    judgedAt,
+    documentTimestamp: null,
     modifications,
   };
 }
@@ -133,11 +190,9 @@ function modificationsAfter(
  */
 function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationResult; reasons: ValidationReason[] } {
   const problems = (list: readonly string[]) => list.join(', ') || undefined;
-  if (f.field.subFilter === 'ETSI.RFC3161') {
-    return {
-      result: indeterminate('FORMAT_FAILURE'),
-      reasons: [reason('FORMAT_FAILURE', { detail: 'document timestamps are not verified in this version' })],
-    };
+  if (f.field.byteRangeValid && f.documentTimestamp) {
+    const v = f.documentTimestamp.validation;
+    return { result: v.result, reasons: [...v.reasons] };
   }
   if (!f.field.byteRangeValid || !f.cms) {
     return {
@@ -171,35 +226,49 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   if (cms.signingCertificateV2Matches === false) {
     return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('SIGNING_CERTIFICATE_MISMATCH')] };
   }
+  const invalidTimestamps = f.timestamps
+    .filter((t) => !t.validation.valid)
+    .flatMap((t) => t.validation.reasons.filter((r) => r.code === 'TIMESTAMP_INVALID'));
+  const order = timestampOrderProblem(f.claimedSigningTime, f.timestamps.map(timestampFact));
+  if (order) return { result: indeterminate('TIMESTAMP_ORDER_FAILURE'), reasons: [...invalidTimestamps, order] };
+  // R25: the claimed signing time is only a claim: the path is judged at the POE, else now.
   const path = f.path!;
-  if (!path.valid) return { result: path, reasons: path.reasons };
+  const past = judgePastSignature(path, f.proofOfExistence);
+  past.reasons.push(...invalidTimestamps);
+  if (!path.valid) return past;
   if (opts.requireRevocation && !path.revocation.checked) {
-    return { result: indeterminate('TRY_LATER'), reasons: [...path.reasons, reason('REVOCATION_REQUIRED')] };
+    return { result: indeterminate('TRY_LATER'), reasons: [...past.reasons, reason('REVOCATION_REQUIRED')] };
   }
-  // R25: the claimed signing time is only a claim. A key reported compromised after it, with no
-  // timestamp to prove the signature existed before, may have made a back-dated signature.
-  const leaf = path.revocation.status[0];
-  if (leaf?.revocationTime && leaf.reason === 'keyCompromise') {
-    return {
-      result: indeterminate('REVOKED_NO_POE'),
-      reasons: [...path.reasons, reason('KEY_COMPROMISED_AFTER_CLAIMED_TIME')],
-    };
-  }
-  return { result: passed(), reasons: path.reasons };
+  return past;
+}
+
+function timestampContext(opts: VerifyPdfOptions, doc: DocumentContext) {
+  return {
+    trustAnchors: opts.trustAnchors,
+    intermediates: [...(opts.intermediates ?? []), ...doc.ltv.certificates],
+    validationTime: doc.validationTime,
+    revocation: () => doc.ltv.revocationFor(null),
+  };
 }
 
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
   const { result, reasons } = judge(f, opts);
   if (f.modifications.allowed === false)
     reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
-  const chain = f.path?.chain ?? (f.cms?.signerCertificate ? [f.cms.signerCertificate] : []);
+  const signerCertificate = f.cms?.signerCertificate ?? f.documentTimestamp?.validation.tsaCertificate ?? undefined;
+  const chain = f.path?.chain ?? (signerCertificate ? [signerCertificate] : []);
   return {
     id: f.field.fieldName ?? `signature-${index + 1}`,
     fieldName: f.field.fieldName,
     indication: result.indication,
     subIndication: result.subIndication ?? null,
-    signer: signerSummary(f.cms?.signerCertificate),
-    signingTime: { claimed: f.claimedSigningTime?.toISOString() ?? null, timestamped: null },
+    signer: signerSummary(signerCertificate),
+    signingTime: {
+      claimed: f.claimedSigningTime?.toISOString() ?? null,
+      timestamped: f.proofOfExistence?.toISOString() ?? null,
+      judgedAt: f.judgedAt.toISOString(),
+    },
+    timestamps: f.timestamps.map((t) => timestampReport(t, opts.trustAnchors)),
     subFilter: f.field.subFilter,
     digestAlgorithm: f.cms?.digestAlgorithm ?? null,
     signatureAlgorithm: f.cms?.signatureAlgorithm ?? null,
@@ -213,6 +282,21 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
     chain: chainEntries(chain, opts.trustAnchors),
     revocation: revocationSummary(f.path),
     reasons,
+  };
+}
+
+/** One timestamp as the report shows it: what it proves and whether it holds. */
+function timestampReport(t: CheckedTimestamp, trustAnchors: readonly Certificate[]): TimestampReport {
+  const v = t.validation;
+  return {
+    type: t.type,
+    fieldName: t.fieldName,
+    genTime: v.genTime?.toISOString() ?? null,
+    indication: v.result.indication,
+    subIndication: v.result.subIndication ?? null,
+    tsa: signerSummary(v.tsaCertificate ?? undefined),
+    chain: chainEntries(v.path?.chain ?? (v.tsaCertificate ? [v.tsaCertificate] : []), trustAnchors),
+    reasons: v.reasons,
   };
 }
 
@@ -245,9 +329,11 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
   const fields = findSignatures(readable).map((f) =>
     unreadableFrom === null ? f : { ...f, coversWholeDocument: false },
   );
+  const ltv = new LtvSources(readable, opts, validationTime);
+  const doc: DocumentContext = { validationTime, unreadableFrom, ltv, documentTimestamps: new Map() };
+  doc.documentTimestamps = await checkDocumentTimestamps(pdf, fields, timestampContext(opts, doc));
   const signatures: SignatureReport[] = [];
-  for (const [i, field] of fields.entries())
-    signatures.push(report(await gatherFacts(pdf, field, opts, validationTime, unreadableFrom), i, opts));
+  for (const [i, field] of fields.entries()) signatures.push(report(await gatherFacts(pdf, field, opts, doc), i, opts));
   const documentReasons: ValidationReason[] = [];
   let conclusion = worstIndication(signatures.map((s) => s.indication));
   if (signatures.length === 0) {

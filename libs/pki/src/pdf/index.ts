@@ -23,3 +23,5 @@ export { checkPdfStructure } from './check';
 export { describeChangesAfter, classifyChanges } from './changes';
 export { unaccountedAppendedData, readableRevisions } from './appended';
 export type { PdfChange, PdfChangeKind, PdfObjectRole } from './changes';
+export { readDss, appendDss, vriKey, MAX_DSS_ITEMS, MAX_VRI_ENTRIES } from './dss';
+export type { DssData, AppendDssOptions } from './dss';

@@ -16,8 +16,8 @@ export interface SignaturePlaceholderOptions {
   location?: string;
   name?: string;
   contactInfo?: string;
-  /** Default ETSI.CAdES.detached (PAdES). */
-  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+  /** Default ETSI.CAdES.detached (PAdES); ETSI.RFC3161 makes a document timestamp (/Type /DocTimeStamp, no /M). */
+  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'ETSI.RFC3161';
   /** Bytes reserved for the CMS (the hex string is twice as long). Default 16384. */
   contentsSize?: number;
 }
@@ -104,11 +104,16 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
 }
 
 function signatureDictionary(opts: SignaturePlaceholderOptions, contentsSize: number, offset: number) {
-  const head = `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /${opts.subFilter ?? 'ETSI.CAdES.detached'} /ByteRange `;
+  const documentTimestamp = opts.subFilter === 'ETSI.RFC3161';
+  const type = documentTimestamp ? 'DocTimeStamp' : 'Sig';
+  const head = `<</Type /${type} /Filter /Adobe.PPKLite /SubFilter /${opts.subFilter ?? 'ETSI.CAdES.detached'} /ByteRange `;
   const byteRangeAt = head.length;
   const beforeContents = `${head}${BYTE_RANGE_PLACEHOLDER} /Contents `;
   const contentsAt = beforeContents.length;
-  const extra = new PdfDict().set('M', encodeTextString(formatPdfDate(opts.signingTime, offset)));
+  // ETSI EN 319 142-1 5.4.3: the time of a document timestamp is in its token, not in /M.
+  const extra = documentTimestamp
+    ? new PdfDict()
+    : new PdfDict().set('M', encodeTextString(formatPdfDate(opts.signingTime, offset)));
   for (const [key, value] of [
     ['Name', opts.name],
     ['Reason', opts.reason],

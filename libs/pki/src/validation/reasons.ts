@@ -115,11 +115,30 @@ export const REASONS = {
     message: 'The certificate was revoked, but only after the validation time: it was valid then',
     messageVi: 'Chứng thư số bị thu hồi sau thời điểm kiểm tra: tại thời điểm đó chứng thư số vẫn còn hiệu lực',
   },
-  KEY_COMPROMISED_AFTER_CLAIMED_TIME: {
+  // Time and proof of existence (ETSI EN 319 102-1 5.4, 5.6)
+  NO_PROOF_OF_EXISTENCE: {
     message:
-      'The signing key was reported compromised after the claimed signing time, and no timestamp proves the signature existed before',
+      'No timestamp proves when the signature was made: it is judged at the validation time (the claimed signing time is only a claim)',
     messageVi:
-      'Khóa bí mật bị báo lộ sau thời điểm ký được khai báo, và không có dấu thời gian chứng minh chữ ký đã tồn tại trước đó',
+      'Không có dấu thời gian chứng minh thời điểm ký: chữ ký được đánh giá tại thời điểm kiểm tra (thời điểm ký do người ký tự khai)',
+  },
+  OUT_OF_BOUNDS_NO_POE: {
+    message:
+      'A certificate of the path had expired at the validation time and nothing proves the signature existed before',
+    messageVi:
+      'Một chứng thư số trong chuỗi đã hết hạn tại thời điểm kiểm tra và không có bằng chứng chữ ký tồn tại trước khi hết hạn',
+  },
+  JUDGED_AT_PROOF_OF_EXISTENCE: {
+    message: 'The signature was judged at the time a valid timestamp proves it existed',
+    messageVi: 'Chữ ký được đánh giá tại thời điểm mà dấu thời gian hợp lệ chứng minh chữ ký đã tồn tại',
+  },
+  TIMESTAMP_INVALID: {
+    message: 'A timestamp could not be validated and proves nothing',
+    messageVi: 'Dấu thời gian không hợp lệ nên không chứng minh được thời điểm',
+  },
+  TIMESTAMP_ORDER_FAILURE: {
+    message: 'The claimed signing time is later than a timestamp over the signature',
+    messageVi: 'Thời điểm ký được khai báo muộn hơn dấu thời gian gắn với chữ ký',
   },
   REVOCATION_NOT_CHECKED: {
     message: 'The revocation status of the certificates was not checked',
