@@ -1,6 +1,6 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiSignPdfForm } from '@kyso/common/sign-pdf-form';
+import { ApiSignPdfForm } from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { callerOf } from './authz/access.guard';
 import { ApiProblems } from './openapi';

@@ -52,7 +52,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
       backoffMs: config.jobBackoffMs,
     });
     closers.push(() => revocationJobs.close());
-    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
+    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000, 'the registry service');
     const processor = new ValidationProcessor(
       new TypeOrmValidationRepository(dataSource),
       new RegistryTrustAnchors(registry, config.trustAnchorTtlMs),
