@@ -1,15 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { VALIDATE_PDF_PATH, ValidatePdfQueryDto } from '@kyso/contracts';
 import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
 import { proxy } from './proxy';
@@ -37,12 +29,6 @@ export class ValidationsController {
       required: ['file'],
       properties: { file: { type: 'string', format: 'binary', description: 'The signed PDF' } },
     },
-  })
-  @ApiQuery({
-    name: 'wait',
-    required: false,
-    schema: { type: 'integer', minimum: 0, maximum: 60, default: 10 },
-    description: 'Seconds to wait for the report',
   })
   @ApiResponse({
     status: 200,
@@ -74,12 +60,12 @@ export class ValidationsController {
     },
   })
   @ApiProblems(400, 401, 403, 413, 422)
-  async validatePdf(@Req() req: Request, @Res() res: Response, @Query('wait') wait?: string): Promise<void> {
-    const query = wait === undefined ? '' : `?wait=${encodeURIComponent(String(wait))}`;
+  async validatePdf(@Req() req: Request, @Res() res: Response, @Query() query: ValidatePdfQueryDto): Promise<void> {
+    // Checked here, before the upload is streamed on; the verifier checks it again (same contract).
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'POST',
-      path: `/validations/pdf${query}`,
+      path: VALIDATE_PDF_PATH + (query.wait === undefined ? '' : `?wait=${query.wait}`),
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,

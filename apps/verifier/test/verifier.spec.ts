@@ -10,7 +10,7 @@ import { migrateVerifier } from '../src/data-source';
 import { BullValidationQueue } from '../src/validation-queue';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { signedPdf, TEST_ROOT_PEM, unsignedPdf } from './fixtures';
-import { RegistryStub } from './registry-stub';
+import { anchorView, RegistryStub } from './registry-stub';
 import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
 
 const MAX_UPLOAD = 256 * 1024;
@@ -49,9 +49,7 @@ describe('verifier', () => {
     db = await createTestDatabase('kyso_verifier');
     await migrateVerifier(db.url);
     await registry.start();
-    registry.anchors = [
-      { id: randomUUID(), name: 'test root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM },
-    ];
+    registry.anchors = [anchorView(TEST_ROOT_PEM)];
     config = testVerifierConfig({
       databaseUrl: db.url,
       registryUrl: registry.url,
@@ -111,16 +109,7 @@ describe('verifier', () => {
     const { pdf: signed, rootPem } = await signedPdf();
     const saved = registry.anchors;
     try {
-      registry.anchors = [
-        ...saved,
-        {
-          id: randomUUID(),
-          name: 'dev root',
-          sha256: 'y',
-          subject: 'CN=Kyso Verifier Test Root',
-          certificatePem: rootPem,
-        },
-      ];
+      registry.anchors = [...saved, anchorView(rootPem, 'dev root')];
       const trusted = await post(signed, '?wait=20');
       expect(trusted.status).toBe(200);
       expect(trusted.body.report).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });

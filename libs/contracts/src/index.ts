@@ -10,3 +10,4 @@ export * from './ownership.contract';
 export * from './audit-event.contract';
 export * from './openapi-document.contract';
 export * from './sign-pdf.contract';
+export * from './validate-pdf.contract';

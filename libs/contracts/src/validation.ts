@@ -97,3 +97,14 @@ export function checkList<T extends object>(cls: ContractClass<T>, plain: unknow
   });
   return errors.length ? { ok: false, errors } : { ok: true, value: out };
 }
+
+/**
+ * For input a pipe does not see (multipart text fields): checks and converts as the pipe does, or
+ * throws the same 400 problem.
+ */
+export function parseInput<T extends object>(cls: ContractClass<T>, plain: unknown): T {
+  const value = plainToInstance(cls, plain ?? {});
+  const errors = validateSync(value, { whitelist: true, stopAtFirstError: true, forbidUnknownValues: true });
+  if (errors.length) throw validationProblem(errors);
+  return value;
+}
