@@ -23,8 +23,8 @@ export function anchorView(certificatePem: string, name = 'test root'): TrustAnc
 /** A tiny real HTTP server standing in for the registry's trust-anchor list. */
 export class RegistryStub {
   up = true;
-  /** What `GET /trust-anchors` answers: the contract's views, or anything (to test a malformed answer). */
-  anchors: unknown[] = [];
+  /** What `GET /trust-anchors` answers: the contract's views. */
+  anchors: TrustAnchorDto[] = [];
   /** When set, answered instead of `anchors` (to test a malformed answer). */
   answer?: unknown;
   readonly calls: { url: string; headers: IncomingHttpHeaders }[] = [];

@@ -23,21 +23,23 @@ import { Scope, SCOPES } from '../api-keys';
 
 const code = (c: string) => ({ context: { code: c } });
 const MISSING = code('MISSING_FIELD');
+/** These routes answered INVALID_FIELD for a malformed id in a body before (the registry says INVALID_ID). */
+const INVALID = code('INVALID_FIELD');
 const MAX_TEXT = 200;
-/** Long enough for any passphrase; bounds the scrypt input. */
-const MAX_PASSWORD = 1024;
 
+/**
+ * No length limits on credentials here: an absurdly long username, password or token is a wrong one
+ * (401, bounded by the services), never a 400 that tells a guesser anything.
+ */
 export class LoginDto {
   @ApiProperty({ example: 'it.nguyen' })
   @IsString(MISSING)
   @IsNotEmpty(MISSING)
-  @MaxLength(MAX_TEXT)
   username: string;
 
   @ApiProperty({ format: 'password' })
   @IsString(MISSING)
   @IsNotEmpty(MISSING)
-  @MaxLength(MAX_PASSWORD)
   password: string;
 }
 
@@ -45,7 +47,6 @@ export class RefreshDto {
   @ApiProperty({ description: 'The refresh token of the last sign-in or refresh' })
   @IsString(MISSING)
   @IsNotEmpty(MISSING)
-  @MaxLength(MAX_TEXT)
   refreshToken: string;
 }
 
@@ -53,7 +54,6 @@ export class LogoutDto {
   @ApiPropertyOptional({ description: 'Also revoke this refresh token' })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_TEXT)
   refreshToken?: string;
 }
 
@@ -65,17 +65,18 @@ export class CreateApiKeyDto {
   name: string;
 
   @ApiProperty({ enum: SCOPES, isArray: true, example: ['sign', 'validate'] })
-  @IsArray(MISSING)
-  @ArrayNotEmpty(MISSING)
+  // With stopAtFirstError the decorator nearest the property runs first: "not a list" must win.
   @ArrayMaxSize(SCOPES.length * 2)
   @IsIn(SCOPES, { each: true, ...code('INVALID_SCOPE') })
+  @ArrayNotEmpty(MISSING)
+  @IsArray(MISSING)
   scopes: Scope[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Organisations the system serves' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsUUID('all', { each: true })
+  @IsUUID('all', { each: true, ...INVALID })
   organizationIds?: string[];
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -131,12 +132,12 @@ export class CreateOperatorDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The official this account acts as (role official)' })
   @IsOptional()
-  @IsUUID('all')
+  @IsUUID('all', INVALID)
   officialId?: string;
 
   @ApiPropertyOptional({ type: [RoleGrantDto] })
   @IsOptional()
-  @IsArray(code('INVALID_ROLE'))
+  @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => RoleGrantDto)
