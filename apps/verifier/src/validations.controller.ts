@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { badRequest, notFound } from '@kyso/common';
-import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto } from '@kyso/contracts';
+import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { isUuid } from './http-input';
 import { ValidationResult, ValidationService } from './validation.service';
 
@@ -22,8 +22,16 @@ export class ValidationsController {
   @ApiBody({
     schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
   })
-  @ApiResponse({ status: 200, description: 'Validated within `wait`: `{ id, status: "done", report }`' })
-  @ApiResponse({ status: 202, description: 'Still running: `{ id, status: "pending" }` and a Location header' })
+  @ApiResponse({
+    status: 200,
+    type: ValidationResultDto,
+    description: 'Validated within `wait`: status done, with report',
+  })
+  @ApiResponse({
+    status: 202,
+    type: ValidationResultDto,
+    description: 'Still running: status pending, and a Location header',
+  })
   @ApiResponse({ status: 400, description: 'Missing or empty file (MISSING_FIELD, EMPTY_FILE), bad wait', ...problem })
   @ApiResponse({ status: 422, description: 'Not a readable PDF (INVALID_PDF, with `reason`)', ...problem })
   async submit(
@@ -44,7 +52,11 @@ export class ValidationsController {
   @Get(':id')
   @ApiOperation({ summary: 'A validation: pending, done (with its report) or failed' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, description: '`{ id, status, report? }`' })
+  @ApiResponse({
+    status: 200,
+    type: ValidationResultDto,
+    description: 'pending, done (with report) or failed (with error)',
+  })
   @ApiResponse({ status: 404, description: 'Unknown validation (VALIDATION_NOT_FOUND)', ...problem })
   async get(@Param('id') id: string): Promise<ValidationResult> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { check, ValidationResultDto } from '@kyso/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -133,6 +134,8 @@ describe('verifier', () => {
     const done = await pollUntilFinished(res.body.id);
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ id: res.body.id, status: 'done', report: { conclusion: 'INDETERMINATE' } });
+    // Both answers keep the contract the gateway documents.
+    expect([check(ValidationResultDto, res.body).ok, check(ValidationResultDto, done.body).ok]).toEqual([true, true]);
   });
 
   it('refuses a text file, an empty file and a truncated PDF with problem+json', async () => {

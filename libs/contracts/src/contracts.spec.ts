@@ -16,6 +16,7 @@ import {
   TrustAnchorDto,
   trustAnchorsAnswer,
   ValidatePdfQueryDto,
+  ValidationResultDto,
 } from './index';
 
 const UUID = '6f1c2b9e-8d4a-4f3b-9c2e-1a2b3c4d5e6f';
@@ -229,5 +230,35 @@ describe('internal contracts: requests and public inputs', () => {
     expect(wait('60')).toBe(60);
     for (const bad of ['61', '-1', '1.5', 'abc', '1e1', '0x10', ['1', '2']])
       expect(outcome(() => wait(bad))).toBe('400 INVALID_FIELD');
+  });
+});
+
+describe('internal contracts: the validation result', () => {
+  const report = {
+    conclusion: 'INDETERMINATE',
+    validationTime: '2026-01-01T00:00:00.000Z',
+    documentSha256: 'ab'.repeat(32),
+    signatureCount: 0,
+    signatures: [],
+    reasons: [{ code: 'NO_SIGNATURE', message: 'No signature.', messageVi: 'Không có chữ ký.' }],
+  };
+
+  it('accepts pending, done with a report and failed with an error code', () => {
+    expect(check(ValidationResultDto, { id: UUID, status: 'pending' }).ok).toBe(true);
+    expect(check(ValidationResultDto, { id: UUID, status: 'done', report }).ok).toBe(true);
+    expect(check(ValidationResultDto, { id: UUID, status: 'failed', error: { code: 'MALFORMED_PDF' } }).ok).toBe(true);
+  });
+
+  it.each([
+    ['done without its report', { id: UUID, status: 'done' }],
+    ['done with an unknown conclusion', { id: UUID, status: 'done', report: { ...report, conclusion: 'OK' } }],
+    [
+      'done with a reason lacking Vietnamese',
+      { id: UUID, status: 'done', report: { ...report, reasons: [{ code: 'X', message: 'x' }] } },
+    ],
+    ['failed without its code', { id: UUID, status: 'failed' }],
+    ['of an unknown status', { id: UUID, status: 'queued' }],
+  ])('refuses a result %s', (_what, raw) => {
+    expect(check(ValidationResultDto, raw).ok).toBe(false);
   });
 });

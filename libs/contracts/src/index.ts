@@ -11,3 +11,4 @@ export * from './audit-event.contract';
 export * from './openapi-document.contract';
 export * from './sign-pdf.contract';
 export * from './validate-pdf.contract';
+export * from './validation-result.contract';
