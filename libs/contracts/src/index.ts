@@ -12,3 +12,4 @@ export * from './openapi-document.contract';
 export * from './sign-pdf.contract';
 export * from './validate-pdf.contract';
 export * from './validation-result.contract';
+export * from './dev-ca.contract';

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -57,11 +58,13 @@ export class ValidationResultDto {
   @ApiProperty({ enum: VALIDATION_STATUSES }) @IsIn(VALIDATION_STATUSES) status: (typeof VALIDATION_STATUSES)[number];
   @ApiPropertyOptional({ type: ValidationReportDto, description: 'Present when done' })
   @ValidateIf((o: ValidationResultDto) => o.status === 'done')
+  @IsDefined()
   @ValidateNested()
   @Type(() => ValidationReportDto)
   report?: ValidationReportDto;
   @ApiPropertyOptional({ type: ValidationErrorDto, description: 'Present when failed' })
   @ValidateIf((o: ValidationResultDto) => o.status === 'failed')
+  @IsDefined()
   @ValidateNested()
   @Type(() => ValidationErrorDto)
   error?: ValidationErrorDto;
