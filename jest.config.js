@@ -14,8 +14,8 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@kyso/(pki|keystore|common)$': '<rootDir>/libs/$1/src',
-    '^@kyso/(pki|keystore|common)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@kyso/(pki|keystore|common|contracts)$': '<rootDir>/libs/$1/src',
+    '^@kyso/(pki|keystore|common|contracts)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   setupFiles: ['reflect-metadata', '<rootDir>/test/support/quiet.ts'],
 };

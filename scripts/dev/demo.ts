@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { InternalClient } from '@kyso/common';
+import { createdAnswer, ignoredAnswer } from '@kyso/contracts';
 import type { KeyGenerator, KeyStore } from '@kyso/keystore';
 import { DevCa, SignatureAlgorithm, SubjectSpec } from '@kyso/pki';
 
@@ -146,25 +147,25 @@ export async function seedDemo(opts: {
   const chainPem = [pki.subordinate.certificate.toPem(), pki.root.certificate.toPem()];
   const suffix = randomBytes(3).toString('hex');
 
-  await registry.json('POST', '/trust-anchors', {
+  await registry.json('POST', '/trust-anchors', ignoredAnswer, {
     name: 'Kyso Dev Root CA G2',
     certificatePem: pki.root.certificate.toPem(),
   });
 
-  const province = await registry.json<{ id: string }>('POST', '/organizations', {
+  const province = await registry.json('POST', '/organizations', createdAnswer, {
     code: `HUE-${suffix}`,
     name: PEOPLES_COMMITTEE,
     legalEntity: true,
     address: '16 Lê Lợi, Huế',
   });
-  const department = await registry.json<{ id: string }>('POST', '/organizations', {
+  const department = await registry.json('POST', '/organizations', createdAnswer, {
     code: `HUE-SNV-${suffix}`,
     name: 'Sở Nội vụ thành phố Huế',
     parentId: province.id,
     legalEntity: true,
     address: '06 Tôn Đức Thắng, Huế',
   });
-  const district = await registry.json<{ id: string }>('POST', '/organizations', {
+  const district = await registry.json('POST', '/organizations', createdAnswer, {
     code: `HUE-PX-${suffix}`,
     name: 'UBND quận Phú Xuân',
     parentId: province.id,
@@ -189,7 +190,7 @@ export async function seedDemo(opts: {
   const enrol = async (staff: PersonSpec[], org: { id: string; name: string; unit: string }) => {
     const out: (DemoOfficial & { roles: string[]; key: string; organizationId: string })[] = [];
     for (const p of staff) {
-      const official = await registry.json<{ id: string }>('POST', '/officials', {
+      const official = await registry.json('POST', '/officials', createdAnswer, {
         fullName: p.name,
         email: p.email,
         title: p.title,
@@ -205,7 +206,7 @@ export async function seedDemo(opts: {
           profile: 'person',
           algorithm: p.algorithm,
         });
-        const saved = await registry.json<{ id: string }>('POST', '/certificates', {
+        const saved = await registry.json('POST', '/certificates', createdAnswer, {
           certificatePem: certificate.toPem(),
           chainPem,
           subjectType: 'person',
@@ -250,7 +251,7 @@ export async function seedDemo(opts: {
     profile: 'organization',
     algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
   });
-  const orgCertificate = await registry.json<{ id: string }>('POST', '/certificates', {
+  const orgCertificate = await registry.json('POST', '/certificates', createdAnswer, {
     certificatePem: certificate.toPem(),
     chainPem,
     subjectType: 'organization',
@@ -258,7 +259,7 @@ export async function seedDemo(opts: {
     keyUri: key.ref.uri,
     signingPin: orgPin,
   });
-  await registry.json('POST', '/devices', {
+  await registry.json('POST', '/devices', ignoredAnswer, {
     serialNumber: `DEV-${suffix}-001`,
     model: 'SoftHSM2 (development token)',
     organizationId: department.id,

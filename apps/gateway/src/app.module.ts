@@ -1,5 +1,6 @@
 import { DynamicModule, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { contractValidationPipe } from '@kyso/contracts';
 import type IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AuditSink } from './audit-sink';
@@ -68,6 +69,7 @@ export class GatewayModule {
         { provide: ApiKeyAdmin, useValue: r.apiKeys },
         { provide: AuditSink, useValue: r.audit },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],
     };
   }

@@ -1,13 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Caller, InternalClient } from '@kyso/common';
+import { AppendAuditEventDto, AUDIT_EVENTS_PATH, ignoredAnswer } from '@kyso/contracts';
 
-export interface AuthEvent {
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before?: unknown;
-  after?: unknown;
-}
+/** An event as the registry's `POST /audit/events` takes it (the internal contract). */
+export type AuthEvent = AppendAuditEventDto;
 
 /** Authentication events go to the registry's audit log; a failure to record is logged, never fatal. */
 export abstract class AuditSink {
@@ -22,7 +18,7 @@ export class RegistryAuditSink extends AuditSink {
 
   async record(event: AuthEvent, actor?: Caller): Promise<void> {
     try {
-      await this.registry.json('POST', '/audit/events', event, { caller: actor });
+      await this.registry.json('POST', AUDIT_EVENTS_PATH, ignoredAnswer, event, { caller: actor });
     } catch (e) {
       this.log.warn(`audit event ${event.action} not recorded: ${(e as Error).message}`);
     }

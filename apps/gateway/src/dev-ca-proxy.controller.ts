@@ -2,11 +2,9 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Caller } from '@kyso/common';
+import { DEV_CA_PATHS, MAX_OCSP_REQUEST_BYTES } from '@kyso/contracts';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
-
-/** RFC 6960 requests are small; the registry refuses more than this too. */
-const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
 
 /**
  * The public calls carry no identity: the registry's dev CA answers anyone, like a real CA's CRL
@@ -35,18 +33,18 @@ export class DevCaProxyController {
 
   @Get('crl')
   crl(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, 'GET', '/dev-ca/crl');
+    return this.forward(req, res, 'GET', DEV_CA_PATHS.crl);
   }
 
   @Get('root.crl')
   rootCrl(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, 'GET', '/dev-ca/root.crl');
+    return this.forward(req, res, 'GET', DEV_CA_PATHS.rootCrl);
   }
 
   @Post('ocsp')
   @HttpCode(200)
   ocsp(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, 'POST', '/dev-ca/ocsp', MAX_OCSP_REQUEST_BYTES);
+    return this.forward(req, res, 'POST', DEV_CA_PATHS.ocsp, MAX_OCSP_REQUEST_BYTES);
   }
 
   private forward(req: Request, res: Response, method: string, path: string, maxBodyBytes?: number): Promise<void> {

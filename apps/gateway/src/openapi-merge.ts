@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { SERVICE_OPENAPI_PATH } from '@kyso/common';
+import { serviceOpenApiAnswer } from '@kyso/contracts';
 import { ACCESS_MATRIX, AccessRule, servicePathOf, Upstream } from './authz/matrix';
 import type { OpenApiSources } from './openapi';
 
@@ -30,7 +32,7 @@ export class OpenApiMerger {
     await Promise.all(
       (['registry', 'signer', 'verifier'] as const).map(async (s) => {
         try {
-          docs[s] = await this.sources[s].json<Json>('GET', '/openapi.json');
+          docs[s] = await this.sources[s].json('GET', SERVICE_OPENAPI_PATH, serviceOpenApiAnswer);
         } catch (e) {
           complete = false;
           this.log.warn(`${s} OpenAPI not merged: ${(e as Error).message}`);

@@ -10,6 +10,7 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import { InternalClient } from '@kyso/common';
+import { ValidationResultDto } from '@kyso/contracts';
 import { OpenApiMerger } from './openapi-merge';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
@@ -179,37 +180,8 @@ export const REPORT_EXAMPLE = {
 };
 
 /** The shape of a validation answer; `report` is the DocumentReport of libs/pki (see the examples). */
-export const VALIDATION_RESULT_SCHEMA = {
-  type: 'object',
-  required: ['id', 'status'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    status: { type: 'string', enum: ['pending', 'done', 'failed'] },
-    report: {
-      type: 'object',
-      description: 'Present when done',
-      properties: {
-        conclusion: {
-          type: 'string',
-          enum: ['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE'],
-          description: 'The worst indication of the signatures',
-        },
-        validationTime: { type: 'string', format: 'date-time' },
-        documentSha256: { type: 'string' },
-        signatureCount: { type: 'integer' },
-        signatures: { type: 'array', items: { type: 'object' } },
-        reasons: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { code: { type: 'string' }, message: { type: 'string' }, messageVi: { type: 'string' } },
-          },
-        },
-      },
-    },
-    error: { type: 'object', description: 'Present when failed', properties: { code: { type: 'string' } } },
-  },
-};
+/** The verifier's answer, passed on unchanged: its schema is the contract's. */
+export const VALIDATION_RESULT_SCHEMA = { $ref: getSchemaPath(ValidationResultDto) };
 
 export const UNSIGNED_REPORT_EXAMPLE = {
   conclusion: 'INDETERMINATE',

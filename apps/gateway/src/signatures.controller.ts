@@ -1,6 +1,6 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiSignPdfForm } from '@kyso/common/sign-pdf-form';
+import { ApiSignPdfForm, SIGN_PDF_PATH } from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { callerOf } from './authz/access.guard';
 import { ApiProblems } from './openapi';
@@ -40,7 +40,7 @@ export class SignaturesController {
     await proxy(req, res, {
       client: this.up.signer,
       method: 'POST',
-      path: '/signatures/pdf',
+      path: SIGN_PDF_PATH,
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.signaturesPdf,
       timeoutMs: this.up.timeoutMs,

@@ -3,13 +3,14 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
 import { proxy } from './proxy';
@@ -18,6 +19,7 @@ import { UPSTREAMS, Upstreams } from './upstreams';
 const ID_EXAMPLE = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
 
 @ApiTags('validations')
+@ApiExtraModels(ValidationResultDto)
 @ApiBearerAuth('apiKey')
 @ApiBearerAuth('accessToken')
 @Controller('validations')
@@ -37,12 +39,6 @@ export class ValidationsController {
       required: ['file'],
       properties: { file: { type: 'string', format: 'binary', description: 'The signed PDF' } },
     },
-  })
-  @ApiQuery({
-    name: 'wait',
-    required: false,
-    schema: { type: 'integer', minimum: 0, maximum: 60, default: 10 },
-    description: 'Seconds to wait for the report',
   })
   @ApiResponse({
     status: 200,
@@ -74,12 +70,12 @@ export class ValidationsController {
     },
   })
   @ApiProblems(400, 401, 403, 413, 422)
-  async validatePdf(@Req() req: Request, @Res() res: Response, @Query('wait') wait?: string): Promise<void> {
-    const query = wait === undefined ? '' : `?wait=${encodeURIComponent(String(wait))}`;
+  async validatePdf(@Req() req: Request, @Res() res: Response, @Query() query: ValidatePdfQueryDto): Promise<void> {
+    // Checked here, before the upload is streamed on; the verifier checks it again (same contract).
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'POST',
-      path: `/validations/pdf${query}`,
+      path: VALIDATE_PDF_PATH + (query.wait === undefined ? '' : `?wait=${query.wait}`),
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,

@@ -12,7 +12,7 @@ import { SharedModule } from './shared/shared.module';
 import { AuditModule } from './audit/audit.module';
 import { ReportsModule } from './reports/reports.module';
 import { RegistryConfigModule } from './shared/registry-config.module';
-import { registryValidationPipe } from './shared/validation';
+import { contractValidationPipe } from '@kyso/contracts';
 import { SigningAuthorizationsModule } from './signing-authorizations/signing-authorizations.module';
 import { TrustAnchorsModule } from './trust-anchors/trust-anchors.module';
 import { OwnershipModule } from './ownership/ownership.module';
@@ -50,7 +50,7 @@ export class RegistryModule {
         PersonnelModule,
         DevCaModule,
       ],
-      providers: [{ provide: APP_PIPE, useFactory: registryValidationPipe }],
+      providers: [{ provide: APP_PIPE, useFactory: contractValidationPipe }],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Caller } from '@kyso/common';
+import { ownershipAnswer } from '@kyso/contracts';
 import { LifecycleWorld, operator, seedWorld, system } from './lifecycle-support';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
@@ -297,6 +298,7 @@ describe('lifecycle requests: workflow on real Postgres', () => {
     for (const [kind, id, expected] of cases) {
       const res = await reg.get(`/ownership/${kind}/${id}`);
       expect([kind, res.status, res.body]).toEqual([kind, 200, expect.objectContaining({ kind, id, ...expected })]);
+      expect(ownershipAnswer(res.body, 'the registry')).toMatchObject({ kind, id }); // what the gateway reads
     }
     expect((await reg.get('/ownership/certificate/7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d')).status).toBe(404);
     expect((await reg.get(`/ownership/planet/${w.an}`)).body.code).toBe('INVALID_KIND');

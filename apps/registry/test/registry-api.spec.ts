@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { trustAnchorsAnswer } from '@kyso/contracts';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
@@ -343,6 +344,8 @@ describe('registry API (real Postgres, in-process app)', () => {
       });
       const list = await reg.get('/trust-anchors');
       expect(list.body).toHaveLength(1);
+      // What the verifier reads: the list keeps the contract.
+      expect(trustAnchorsAnswer(list.body, 'the registry')).toHaveLength(1);
       expect(Certificate.parse(list.body[0].certificatePem).sha256Hex).toBe(res.body.sha256);
       expect((await reg.get(`/trust-anchors/${res.body.id}`)).body.name).toBe('Kyso Test Root');
     });

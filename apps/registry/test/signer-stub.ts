@@ -9,14 +9,10 @@ import {
   PROBLEM_CONTENT_TYPE,
   sameSecret,
 } from '@kyso/common';
-import { SIGNATURE_ID_HEADER } from '@kyso/common/sign-pdf-form';
+import { SIGNATURE_ID_HEADER, SIGNING_AUTHORIZATIONS_PATH, signingAuthorizationAnswer } from '@kyso/contracts';
 import type { KeyStore } from '@kyso/keystore';
 import { Certificate } from '@kyso/pki';
 import { signPdf } from '@kyso/pki/pades';
-
-type Authorization =
-  | { allowed: true; certificate: { keyUri: string; certificatePem: string; chainPem?: string[] } }
-  | { allowed: false; code: string; message: string; messageVi: string };
 
 export interface SignerStubCall {
   certificateId: string;
@@ -75,9 +71,10 @@ export class SignerStub {
     const caller = req.headers[CALLER_HEADER] as string | undefined;
     this.calls.push({ certificateId, actingOfficialId, reason: field('reason'), caller });
 
-    const auth = await new InternalClient(this.registryUrl(), this.internalToken).json<Authorization>(
+    const auth = await new InternalClient(this.registryUrl(), this.internalToken).json(
       'POST',
-      '/signing-authorizations',
+      SIGNING_AUTHORIZATIONS_PATH,
+      signingAuthorizationAnswer,
       { certificateId, actingOfficialId, pin },
       { caller: decodeCaller(caller) },
     );

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { signingAuthorizationAnswer } from '@kyso/contracts';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
 const AN_PIN = '418305';
@@ -94,6 +95,11 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
     });
     expect(res.certificate.certificatePem).toContain('BEGIN CERTIFICATE');
     expect(res.certificate).not.toHaveProperty('signingPinHash');
+    // What the signer reads: the registry's answers keep the contract, allowed or refused.
+    expect(signingAuthorizationAnswer(res, 'the registry')).toMatchObject({ allowed: true });
+    expect(signingAuthorizationAnswer(await authorize(anCert, an, '000000'), 'the registry')).toMatchObject({
+      allowed: false,
+    });
   });
 
   it('refuses a wrong PIN with WRONG_PIN and its Vietnamese message', async () => {

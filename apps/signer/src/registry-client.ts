@@ -1,39 +1,31 @@
 import { Caller, InternalClient } from '@kyso/common';
-
-/** The registry's certificate view, as far as signing needs it (docs/internal-api.md). */
-export interface CertificateView {
-  id: string;
-  serialNumber: string;
-  status: string;
-  keyUri: string;
-  certificatePem: string;
-  chainPem: string[];
-}
-
-export type SigningAuthorization =
-  | { allowed: true; certificate: CertificateView }
-  | { allowed: false; code: string; message: string; messageVi: string };
+import {
+  SigningAuthorization,
+  signingAuthorizationAnswer,
+  SigningAuthorizationRequestDto,
+  SIGNING_AUTHORIZATIONS_PATH,
+} from '@kyso/contracts';
 
 /** Port: asks the registry whether this official may sign with this certificate and PIN. */
 export abstract class RegistryClient {
   /** `caller` is who the gateway says is asking (system or operator): the registry's rules depend on it. */
   abstract authorize(
-    req: { certificateId: string; actingOfficialId: string; pin: string },
+    req: SigningAuthorizationRequestDto,
     requestId?: string,
     caller?: Caller,
   ): Promise<SigningAuthorization>;
 }
 
+/** The registry over HTTP; its answer is checked against the contract (a malformed one is a 502). */
 export class HttpRegistryClient extends RegistryClient {
   constructor(private readonly client: InternalClient) {
     super();
   }
 
-  authorize(
-    req: { certificateId: string; actingOfficialId: string; pin: string },
-    requestId?: string,
-    caller?: Caller,
-  ): Promise<SigningAuthorization> {
-    return this.client.json<SigningAuthorization>('POST', '/signing-authorizations', req, { requestId, caller });
+  authorize(req: SigningAuthorizationRequestDto, requestId?: string, caller?: Caller): Promise<SigningAuthorization> {
+    return this.client.json('POST', SIGNING_AUTHORIZATIONS_PATH, signingAuthorizationAnswer, req, {
+      requestId,
+      caller,
+    });
   }
 }

@@ -20,7 +20,7 @@ import {
   REQUEST_ID_HEADER,
   unavailable,
 } from '@kyso/common';
-import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/common/sign-pdf-form';
+import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/contracts';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';

@@ -63,7 +63,9 @@ export class SignerModule {
         { provide: PdfEngine, useValue: opts.pdfEngine },
         {
           provide: RegistryClient,
-          useValue: new HttpRegistryClient(new InternalClient(opts.registryUrl, opts.internalToken, 10_000)),
+          useValue: new HttpRegistryClient(
+            new InternalClient(opts.registryUrl, opts.internalToken, 10_000, 'the registry service'),
+          ),
         },
         { provide: SignatureEvents, useValue: new TypeOrmSignatureEvents(opts.dataSource) },
         { provide: KEY_STORE, useValue: opts.keyStore },

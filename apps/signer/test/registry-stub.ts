@@ -1,5 +1,32 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { CertificateViewDto, SigningAuthorization } from '@kyso/contracts';
+
+/** The registry's certificate view (the contract) for a stub certificate. */
+function certificateView(c: StubCertificate): CertificateViewDto {
+  return {
+    id: randomUUID(),
+    serialNumber: c.serialNumber,
+    subject: 'CN=stub',
+    issuer: 'CN=stub CA',
+    notBefore: '2026-01-01T00:00:00.000Z',
+    notAfter: '2028-01-01T00:00:00.000Z',
+    status: 'active',
+    subjectType: 'person',
+    holderOfficialId: null,
+    organizationId: randomUUID(),
+    deviceId: null,
+    keyUri: c.keyUri,
+    sha256: '00'.repeat(32),
+    revocationReason: null,
+    revokedAt: null,
+    certificatePem: c.certificatePem,
+    chainPem: c.chainPem,
+    renewalOfId: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+}
 
 export interface StubCertificate {
   id: string;
@@ -18,6 +45,8 @@ export interface StubCertificate {
  */
 export async function startRegistryStub(internalToken: string, certificates: StubCertificate[]) {
   const requests: Array<{ path: string; body: unknown; requestId?: string }> = [];
+  /** When set, answered instead of the decision (to test a malformed answer). */
+  const override: { answer?: unknown } = {};
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
       let s = '';
@@ -41,20 +70,20 @@ export async function startRegistryStub(internalToken: string, certificates: Stu
       const body = JSON.parse(await read(req)) as { certificateId: string; actingOfficialId: string; pin: string };
       requests.push({ path: req.url, body, requestId: req.headers['x-request-id'] as string | undefined });
       const c = certificates.find((x) => x.id === body.certificateId);
+      const decide = (a: SigningAuthorization) => send(200, override.answer ?? a);
       const refuse = (code: string, message: string, messageVi: string) =>
-        send(200, { allowed: false, code, message, messageVi });
+        decide({ allowed: false, code, message, messageVi });
       if (!c) return refuse('CERTIFICATE_NOT_FOUND', 'No such certificate', 'Không tìm thấy chứng thư số');
       if ((c.status ?? 'active') !== 'active')
         return refuse('CERTIFICATE_NOT_ACTIVE', 'The certificate is revoked', 'Chứng thư số đã bị thu hồi');
       if (c.holderOfficialId !== body.actingOfficialId)
         return refuse('NOT_CERTIFICATE_HOLDER', 'Not the holder', 'Không phải người giữ chứng thư số');
       if (c.pin !== body.pin) return refuse('WRONG_PIN', 'The signing PIN is wrong', 'Mã PIN ký số không đúng');
-      const { pin: _pin, holderOfficialId: _h, ...view } = c;
-      return send(200, { allowed: true, certificate: { ...view, status: 'active' } });
+      return decide({ allowed: true, certificate: certificateView(c) });
     }
     send(404, { code: 'NOT_FOUND' });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url, requests, override, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

@@ -190,6 +190,32 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     expect(res.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'NOT_CERTIFICATE_HOLDER' });
   });
 
+  it.each([
+    ['an allowed decision without the certificate', { allowed: true }],
+    [
+      'a certificate without its key URI',
+      { allowed: true, certificate: { id: '6f1c2b9e-8d4a-4f3b-9c2e-1a2b3c4d5e6f', status: 'active' } },
+    ],
+    ['a refusal without its messages', { allowed: false, code: 'WRONG_PIN' }],
+    ['no decision at all', ['allowed']],
+  ])(
+    'answers 502 DEPENDENCY_MALFORMED_ANSWER when the registry answers %s, and signs nothing',
+    async (_what, answer) => {
+      const signedCount = async () => (await events()).filter((e) => e.outcome === 'signed').length;
+      const before = await signedCount();
+      registry.override.answer = answer;
+      try {
+        const res = await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL });
+        expect(res.status).toBe(502);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({ code: 'DEPENDENCY_MALFORMED_ANSWER' });
+        expect(await signedCount()).toBe(before);
+      } finally {
+        registry.override.answer = undefined;
+      }
+    },
+  );
+
   it('refuses a key that does not match the certificate with 409 KEY_CERTIFICATE_MISMATCH', async () => {
     const res = await sign({ certificateId: 'cert-mismatch', pin: '1234', actingOfficialId: OFFICIAL });
     expect(res.status).toBe(409);

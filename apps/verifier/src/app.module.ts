@@ -1,8 +1,10 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import type { DataSource } from 'typeorm';
 import { HealthController, httpCheck, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
+import { contractValidationPipe } from '@kyso/contracts';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { ValidationQueue } from './validation-queue';
 import { TypeOrmValidationRepository, ValidationRepository } from './validation.repository';
@@ -45,6 +47,7 @@ export class VerifierModule {
         { provide: READINESS_CHECKS, useValue: checks },
         { provide: ResourceCloser, useValue: new ResourceCloser(r) },
         ValidationService,
+        { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],
     };
   }

@@ -1,18 +1,5 @@
-import { isUuid, parseWait } from './http-input';
+import { isUuid } from './http-input';
 import { assertEveryJobHandled, JobName } from './jobs';
-
-describe('parseWait', () => {
-  it('defaults to 10 seconds and accepts 0..60', () => {
-    expect(parseWait(undefined)).toBe(10);
-    expect(parseWait('')).toBe(10);
-    expect(parseWait('0')).toBe(0);
-    expect(parseWait('60')).toBe(60);
-  });
-
-  it.each(['61', '-1', '1.5', 'abc', '1e1', '0x10', ['1', '2']])('refuses %p with INVALID_FIELD', (raw) => {
-    expect(() => parseWait(raw)).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_FIELD' }));
-  });
-});
 
 describe('isUuid', () => {
   it('tells uuids from other ids', () => {

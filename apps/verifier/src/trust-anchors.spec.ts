@@ -1,5 +1,5 @@
 import { InternalClient } from '@kyso/common';
-import { RegistryStub } from '../test/registry-stub';
+import { anchorView, RegistryStub } from '../test/registry-stub';
 import { TEST_ROOT_PEM } from '../test/fixtures';
 import { RegistryTrustAnchors } from './trust-anchors';
 
@@ -10,9 +10,8 @@ describe('RegistryTrustAnchors', () => {
   beforeEach(() => {
     registry.calls.length = 0;
     registry.up = true;
-    registry.anchors = [
-      { id: 'a1', name: 'root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM },
-    ];
+    registry.answer = undefined;
+    registry.anchors = [anchorView(TEST_ROOT_PEM)];
   });
 
   it('asks the registry with the internal credential and reuses the answer within the TTL', async () => {
@@ -45,5 +44,22 @@ describe('RegistryTrustAnchors', () => {
     registry.up = false;
     now = 100;
     await expect(anchors.get()).rejects.toMatchObject({ status: 503 });
+  });
+
+  const fresh = () =>
+    new RegistryTrustAnchors(new InternalClient(registry.url, 'internal-token-0123456789', 1000, 'the registry'), 0);
+
+  it.each([
+    ['an object instead of a list', { anchors: [] }],
+    ['an anchor without its certificate', [{ ...anchorView(TEST_ROOT_PEM), certificatePem: undefined }]],
+    ['an anchor with a malformed fingerprint', [{ ...anchorView(TEST_ROOT_PEM), sha256: 'x' }]],
+    ['an anchor whose PEM is not a certificate', [{ ...anchorView(TEST_ROOT_PEM), certificatePem: 'not a PEM' }]],
+  ])('refuses %s from the registry with 502 DEPENDENCY_MALFORMED_ANSWER', async (_what, answer: unknown) => {
+    registry.answer = answer;
+    await expect(fresh().get()).rejects.toMatchObject({
+      status: 502,
+      code: 'DEPENDENCY_MALFORMED_ANSWER',
+      detail: expect.stringMatching(/^the registry answered .+ outside its contract$/),
+    });
   });
 });

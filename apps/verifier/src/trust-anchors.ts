@@ -1,14 +1,6 @@
-import { InternalClient } from '@kyso/common';
+import { InternalClient, malformedAnswer } from '@kyso/common';
+import { TRUST_ANCHORS_PATH, trustAnchorsAnswer } from '@kyso/contracts';
 import { Certificate } from '@kyso/pki';
-
-/** As the registry lists them (`GET /trust-anchors`). */
-export interface TrustAnchorView {
-  id: string;
-  name: string;
-  sha256: string;
-  subject: string;
-  certificatePem: string;
-}
 
 export abstract class TrustAnchorSource {
   abstract get(): Promise<Certificate[]>;
@@ -38,8 +30,15 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
   }
 
   private async fetch(): Promise<Certificate[]> {
-    const list = await this.registry.json<TrustAnchorView[]>('GET', '/trust-anchors');
-    const anchors = list.map((a) => Certificate.parse(a.certificatePem));
+    const list = await this.registry.json('GET', TRUST_ANCHORS_PATH, trustAnchorsAnswer);
+    const anchors = list.map((a) => {
+      try {
+        return Certificate.parse(a.certificatePem);
+      } catch (e) {
+        // Never skipped: a missing anchor would make its signatures look untrusted.
+        throw malformedAnswer(this.registry.name, 'a trust anchor that is not a certificate', `${a.id}: ${e}`);
+      }
+    });
     this.cached = { at: this.now(), anchors };
     return anchors;
   }

@@ -54,7 +54,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
     closers.push(() => network.close());
 
     const cache = new TypeOrmCrlCache(dataSource);
-    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
+    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000, 'the registry service');
     const processor = new ValidationProcessor(
       new TypeOrmValidationRepository(dataSource),
       new RegistryTrustAnchors(registry, config.trustAnchorTtlMs),

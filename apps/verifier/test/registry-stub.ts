@@ -1,10 +1,32 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { TrustAnchorDto } from '@kyso/contracts';
+import { Certificate } from '@kyso/pki';
+
+/** A trust anchor as the registry's contract has it, for a certificate. */
+export function anchorView(certificatePem: string, name = 'test root'): TrustAnchorDto {
+  const c = Certificate.parse(certificatePem);
+  return {
+    id: randomUUID(),
+    name,
+    sha256: c.sha256Hex,
+    subject: c.subject.toString(),
+    certificatePem,
+    purpose: 'document-signing',
+    enabled: true,
+    disabledAt: null,
+    createdAt: new Date(0).toISOString(),
+  };
+}
 
 /** A tiny real HTTP server standing in for the registry's trust-anchor list. */
 export class RegistryStub {
   up = true;
-  anchors: { id: string; name: string; sha256: string; subject: string; certificatePem: string }[] = [];
+  /** What `GET /trust-anchors` answers: the contract's views. */
+  anchors: TrustAnchorDto[] = [];
+  /** When set, answered instead of `anchors` (to test a malformed answer). */
+  answer?: unknown;
   readonly calls: { url: string; headers: IncomingHttpHeaders }[] = [];
   url = '';
   private server?: Server;
@@ -19,7 +41,9 @@ export class RegistryStub {
       if (req.url === '/health' || req.url === '/health/ready')
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       if (req.url === '/trust-anchors')
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.anchors));
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(this.answer ?? this.anchors));
       res.writeHead(404).end();
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,7 +13,7 @@ import { migrateVerifier } from '../src/data-source';
 import { CRL_MAX_BYTES } from '../src/revocation/http-fetch';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
-import { RegistryStub } from './registry-stub';
+import { anchorView, RegistryStub } from './registry-stub';
 import { RevocationServer } from './revocation-server';
 import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
 
@@ -92,13 +92,7 @@ describe('verifier revocation', () => {
       server.ocsp(path('root-ocsp'), root);
       server.ocsp(path('sub-ocsp'), sub);
     }
-    registry.anchors.push({
-      id: randomUUID(),
-      name,
-      sha256: 'x',
-      subject: `CN=${name} Root`,
-      certificatePem: root.certificate.toPem(),
-    });
+    registry.anchors.push(anchorView(root.certificate.toPem(), name));
     const sign = async (commonName = 'Nguyễn Văn A') => {
       const key = generateSoftwareKey('ECDSA-P256-SHA256');
       const certificate = await sub.issue({

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { check, ValidationResultDto } from '@kyso/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -10,7 +11,7 @@ import { migrateVerifier } from '../src/data-source';
 import { BullValidationQueue } from '../src/validation-queue';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { signedPdf, TEST_ROOT_PEM, unsignedPdf } from './fixtures';
-import { RegistryStub } from './registry-stub';
+import { anchorView, RegistryStub } from './registry-stub';
 import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
 
 const MAX_UPLOAD = 256 * 1024;
@@ -49,9 +50,7 @@ describe('verifier', () => {
     db = await createTestDatabase('kyso_verifier');
     await migrateVerifier(db.url);
     await registry.start();
-    registry.anchors = [
-      { id: randomUUID(), name: 'test root', sha256: 'x', subject: 'CN=Kyso Test Root', certificatePem: TEST_ROOT_PEM },
-    ];
+    registry.anchors = [anchorView(TEST_ROOT_PEM)];
     config = testVerifierConfig({
       databaseUrl: db.url,
       registryUrl: registry.url,
@@ -111,16 +110,7 @@ describe('verifier', () => {
     const { pdf: signed, rootPem } = await signedPdf();
     const saved = registry.anchors;
     try {
-      registry.anchors = [
-        ...saved,
-        {
-          id: randomUUID(),
-          name: 'dev root',
-          sha256: 'y',
-          subject: 'CN=Kyso Verifier Test Root',
-          certificatePem: rootPem,
-        },
-      ];
+      registry.anchors = [...saved, anchorView(rootPem, 'dev root')];
       const trusted = await post(signed, '?wait=20');
       expect(trusted.status).toBe(200);
       expect(trusted.body.report).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
@@ -144,6 +134,8 @@ describe('verifier', () => {
     const done = await pollUntilFinished(res.body.id);
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ id: res.body.id, status: 'done', report: { conclusion: 'INDETERMINATE' } });
+    // Both answers keep the contract the gateway documents.
+    expect([check(ValidationResultDto, res.body).ok, check(ValidationResultDto, done.body).ok]).toEqual([true, true]);
   });
 
   it('refuses a text file, an empty file and a truncated PDF with problem+json', async () => {

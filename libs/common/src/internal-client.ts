@@ -3,6 +3,25 @@ import { CALLER_HEADER, INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from './inter
 import { ProblemDetails, ProblemError } from './problem';
 import { currentRequestId } from './request-context';
 
+/**
+ * Reads a peer's JSON answer as its contract says (libs/contracts: answerOf, listOf), throwing
+ * `malformedAnswer` when it does not match. `from` names the peer for the error.
+ */
+export type AnswerParser<T> = (raw: unknown, from: string) => T;
+
+/** The stable code of an internal answer that does not match its contract. */
+export const MALFORMED_ANSWER = 'DEPENDENCY_MALFORMED_ANSWER';
+
+/**
+ * A peer that answers outside its contract is a broken dependency, not the caller's fault: 502 with
+ * a stable code. What exactly was wrong goes to the log only (it may describe internal data).
+ */
+export function malformedAnswer(from: string, what: string, logDetail: string): ProblemError {
+  const p = new ProblemError(502, MALFORMED_ANSWER, 'Bad gateway', `${from} answered ${what} outside its contract`);
+  p.logDetail = logDetail;
+  return p;
+}
+
 /** Per-call options: the request id (default: the current request's) and the caller to forward. */
 export interface CallOptions {
   requestId?: string;
@@ -19,10 +38,17 @@ export class InternalClient {
     private readonly token: string,
     private readonly timeoutMs = 30_000,
     /** How errors name the service to clients ("signer"); its address goes to logs only. */
-    private readonly name = 'a Kyso service',
+    readonly name = 'a Kyso service',
   ) {}
 
-  async json<T>(method: string, path: string, body?: unknown, call?: string | CallOptions): Promise<T> {
+  /** A JSON call whose answer is checked by `answer` (never cast): a malformed answer is a 502. */
+  async json<T>(
+    method: string,
+    path: string,
+    answer: AnswerParser<T>,
+    body?: unknown,
+    call?: string | CallOptions,
+  ): Promise<T> {
     const opts = typeof call === 'string' ? { requestId: call } : (call ?? {});
     const res = await this.request(method, path, {
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -31,7 +57,13 @@ export class InternalClient {
     });
     const text = await res.text();
     if (!res.ok) throw toProblemError(res.status, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+    let raw: unknown;
+    try {
+      raw = text ? JSON.parse(text) : undefined;
+    } catch (e) {
+      throw malformedAnswer(this.name, 'something other than JSON', `${method} ${path}: ${(e as Error).message}`);
+    }
+    return answer(raw, this.name);
   }
 
   /** A raw request; the caller reads the body. Errors are not translated. */

@@ -145,10 +145,12 @@ describe('service plumbing (createService)', () => {
       roles: [{ role: 'clerk', organizationId: 'o1' }],
       officialId: null,
     };
-    expect(await client.json('POST', '/things', { password: 'x' }, { caller, requestId: 'rid-9' })).toEqual({
+    expect(
+      await client.json('POST', '/things', (raw) => raw, { password: 'x' }, { caller, requestId: 'rid-9' }),
+    ).toEqual({
       caller: 'op-1',
     });
     expect(lines.some((l) => l.requestId === 'rid-9')).toBe(true);
-    expect(await client.json('POST', '/things', { password: 'x' })).toEqual({ caller: 'internal' });
+    expect(await client.json('POST', '/things', (raw) => raw, { password: 'x' })).toEqual({ caller: 'internal' });
   });
 });

@@ -10,6 +10,7 @@ import {
   ROUTE_TEMPLATE_LOCAL,
   unauthorized,
 } from '@kyso/common';
+import { ownershipAnswer, ownershipPath } from '@kyso/contracts';
 import type { LimitSettings } from '../config';
 import { Authenticator } from '../identity/authenticator';
 import type { AccessClaims } from '../identity/jwt';
@@ -122,14 +123,14 @@ export class AccessGuard implements CanActivate {
   private async ownership(rule: AccessRule, params: Record<string, string>, req: Request): Promise<Ownership> {
     if (rule.org.kind === 'resource') {
       const id = params[rule.org.param];
-      return this.d.registry.json<Ownership>('GET', `/ownership/${rule.org.resource}/${id}`);
+      return this.d.registry.json('GET', ownershipPath(rule.org.resource, id), ownershipAnswer);
     }
     if (rule.org.kind === 'body') {
       const field = rule.org.field;
       const id = (req.body as Record<string, unknown> | undefined)?.[field];
       if (typeof id !== 'string' || !UUID.test(id))
         throw badRequest('MISSING_FIELD', `${field} (a UUID) is required`, { field });
-      return this.d.registry.json<Ownership>('GET', `/ownership/organization/${id}`);
+      return this.d.registry.json('GET', ownershipPath('organization', id), ownershipAnswer);
     }
     throw new Error(`rule ${rule.path} has no ownership`);
   }

@@ -1,14 +1,9 @@
 import type { Caller, RoleGrant } from '@kyso/common';
+import type { OwnershipDto } from '@kyso/contracts';
 import type { AccessRule } from './matrix';
 
-/** What the registry says about a resource (`GET /ownership/{kind}/{id}`). */
-export interface Ownership {
-  kind: string;
-  id: string;
-  organizationId: string;
-  managingOrganizationId: string;
-  holderOfficialId: string | null;
-}
+/** What the registry says about a resource (`GET /ownership/{kind}/{id}`): the internal contract. */
+export type Ownership = OwnershipDto;
 
 export type Decision = { allow: true } | { allow: false; code: DenyCode; detail: string };
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Caller } from '@kyso/common';
+import type { OwnershipKind } from '@kyso/contracts';
 import { decide, Ownership } from './decide';
 import { ACCESS_MATRIX, findRule } from './matrix';
 import { withMatrix } from './readme';
@@ -26,7 +27,7 @@ const sys = (scopes: string[], organizationIds: string[]): Caller => ({
   roles: [],
   officialId: null,
 });
-const owned = (managing: string, holder: string | null = null, kind = 'certificate'): Ownership => ({
+const owned = (managing: string, holder: string | null = null, kind: OwnershipKind = 'certificate'): Ownership => ({
   kind,
   id: 'x',
   organizationId: managing,

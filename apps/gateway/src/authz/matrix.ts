@@ -1,8 +1,9 @@
 import type { Role } from '@kyso/common';
+import type { OwnershipKind } from '@kyso/contracts';
 import type { Scope } from '../api-keys';
 
 /** The kinds of resource the registry answers `GET /ownership/{kind}/{id}` for. */
-export type ResourceKind = 'organization' | 'official' | 'certificate' | 'device' | 'request';
+export type ResourceKind = OwnershipKind;
 
 /** How the organisation of a call is found and checked. */
 export type OrgRule =

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Request, Response } from 'express';
 import { badRequest, ProblemError, unauthorized } from '@kyso/common';
 import { AuditSink } from '../audit-sink';
 import { authOf, callerOf } from '../authz/access.guard';
 import { ApiProblems } from '../openapi';
 import { ApiKeyAdmin } from './api-key-admin';
+import {
+  CreateApiKeyDto,
+  CreateOperatorDto,
+  LoginDto,
+  LogoutDto,
+  RefreshDto,
+  RoleGrantDto,
+  RotateApiKeyDto,
+} from './identity.dto';
 import { Operators } from './operators';
 import { Sessions } from './sessions';
 
@@ -17,10 +25,6 @@ const TOKENS_EXAMPLE = {
   expiresIn: 900,
 };
 const UUID_EX = '6f1c2b9e-8d4a-4f3b-9c2e-1a2b3c4d5e6f';
-const str = (v: unknown, field: string): string => {
-  if (typeof v !== 'string' || !v) throw badRequest('MISSING_FIELD', `${field} is required`, { field });
-  return v;
-};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -36,22 +40,12 @@ export class AuthController {
     summary: 'Operator sign-in',
     description: 'Locks the account after repeated wrong passwords. Rate-limited per client address.',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['username', 'password'],
-      properties: {
-        username: { type: 'string', example: 'it.nguyen' },
-        password: { type: 'string', format: 'password' },
-      },
-    },
-  })
+  @ApiBody({ type: LoginDto })
   @ApiResponse({ status: 200, description: 'Tokens', content: { 'application/json': { example: TOKENS_EXAMPLE } } })
   @ApiProblems(400, 401, 423, 429)
-  async login(@Body() body: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    let username = str(body?.username, 'username');
-    const password = str(body?.password, 'password');
-    const r = await this.sessions.login(username, password);
+  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response) {
+    let username = body.username;
+    const r = await this.sessions.login(username, body.password);
     // What a caller typed as a username goes to the audit log: bounded.
     username = username.slice(0, 64);
     const subject = {
@@ -109,24 +103,24 @@ export class AuthController {
     summary: 'Exchange a refresh token for new tokens',
     description: 'Each refresh token works once; reusing one revokes the whole sign-in.',
   })
-  @ApiBody({ schema: { type: 'object', required: ['refreshToken'], properties: { refreshToken: { type: 'string' } } } })
+  @ApiBody({ type: RefreshDto })
   @ApiResponse({ status: 200, description: 'New tokens', content: { 'application/json': { example: TOKENS_EXAMPLE } } })
   @ApiProblems(400, 401)
-  async refresh(@Body() body: Record<string, unknown>) {
-    return (await this.sessions.refresh(str(body?.refreshToken, 'refreshToken'))).tokens;
+  async refresh(@Body() body: RefreshDto) {
+    return (await this.sessions.refresh(body.refreshToken)).tokens;
   }
 
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth('accessToken')
   @ApiOperation({ summary: 'Sign out: revokes the refresh token and this access token' })
-  @ApiBody({ required: false, schema: { type: 'object', properties: { refreshToken: { type: 'string' } } } })
+  @ApiBody({ required: false, type: LogoutDto })
   @ApiResponse({ status: 204, description: 'Signed out' })
   @ApiProblems(401, 403)
-  async logout(@Req() req: Request, @Body() body: Record<string, unknown> | undefined): Promise<void> {
+  async logout(@Req() req: Request, @Body() body: LogoutDto): Promise<void> {
     const { accessClaims, caller } = authOf(req);
     if (!accessClaims) throw badRequest('NOT_A_SESSION', 'Only an operator access token can sign out.');
-    await this.sessions.logout(accessClaims, typeof body?.refreshToken === 'string' ? body.refreshToken : undefined);
+    await this.sessions.logout(accessClaims, body?.refreshToken);
     void this.audit.record({ action: 'auth.logout', entityType: 'operator', entityId: caller.id }, caller);
   }
 
@@ -175,26 +169,12 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create a system API key (admin). The key is in this answer only.' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['name', 'scopes'],
-      properties: {
-        name: { type: 'string' },
-        scopes: {
-          type: 'array',
-          items: { type: 'string', enum: ['sign', 'validate', 'registry:read', 'registry:write'] },
-        },
-        organizationIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
-        expiresAt: { type: 'string', format: 'date-time' },
-      },
-    },
-  })
+  @ApiBody({ type: CreateApiKeyDto })
   @ApiResponse({ status: 201, content: { 'application/json': { example: KEY_EXAMPLE } } })
   @ApiProblems(400, 401, 403, 409, 422)
-  async create(@Req() req: Request, @Body() body: Record<string, unknown>) {
+  async create(@Req() req: Request, @Body() body: CreateApiKeyDto) {
     const caller = callerOf(req);
-    const created = await this.keys.create(body ?? {}, caller.id);
+    const created = await this.keys.create({ ...body }, caller.id);
     void this.audit.record(
       {
         action: 'api_key.created',
@@ -231,16 +211,7 @@ export class ApiKeysController {
 
   @Post(':id/rotate')
   @ApiOperation({ summary: 'Rotate a key: a new key now, the old one valid until overlapUntil (admin)' })
-  @ApiBody({
-    required: false,
-    schema: {
-      type: 'object',
-      properties: {
-        overlapUntil: { type: 'string', format: 'date-time' },
-        expiresAt: { type: 'string', format: 'date-time' },
-      },
-    },
-  })
+  @ApiBody({ required: false, type: RotateApiKeyDto })
   @ApiResponse({
     status: 201,
     content: {
@@ -250,9 +221,9 @@ export class ApiKeysController {
     },
   })
   @ApiProblems(400, 401, 403, 404, 409)
-  async rotate(@Req() req: Request, @Param('id') id: string, @Body() body: Record<string, unknown> | undefined) {
+  async rotate(@Req() req: Request, @Param('id') id: string, @Body() body: RotateApiKeyDto) {
     const caller = callerOf(req);
-    const r = await this.keys.rotate(id, body ?? {}, caller.id);
+    const r = await this.keys.rotate(id, { ...body }, caller.id);
     void this.audit.record(
       {
         action: 'api_key.rotated',
@@ -290,15 +261,7 @@ const OPERATOR_EXAMPLE = {
   lockedUntil: null,
   disabled: false,
 };
-const GRANT_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['role'],
-  properties: {
-    role: { type: 'string', enum: ['admin', 'it-officer', 'agency-head', 'clerk', 'official'] },
-    organizationId: { type: 'string', format: 'uuid', nullable: true },
-  },
-};
-const GRANT_BODY = { schema: GRANT_SCHEMA };
+const GRANT_BODY = { type: RoleGrantDto };
 
 @ApiTags('operators')
 @ApiBearerAuth('accessToken')
@@ -311,24 +274,13 @@ export class OperatorsController {
 
   @Post()
   @ApiOperation({ summary: 'Create an operator account (admin)' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['username', 'password'],
-      properties: {
-        username: { type: 'string' },
-        displayName: { type: 'string' },
-        password: { type: 'string', format: 'password', minLength: 12 },
-        officialId: { type: 'string', format: 'uuid' },
-        roles: { type: 'array', items: GRANT_SCHEMA },
-      },
-    },
-  })
+  @ApiBody({ type: CreateOperatorDto })
   @ApiResponse({ status: 201, content: { 'application/json': { example: OPERATOR_EXAMPLE } } })
   @ApiProblems(400, 401, 403, 409)
-  async create(@Req() req: Request, @Body() body: Record<string, unknown>) {
+  async create(@Req() req: Request, @Body() body: CreateOperatorDto) {
     const caller = callerOf(req);
-    const op = await this.operators.create((body ?? {}) as never, caller.id);
+    const roles = body.roles?.map((g) => ({ role: g.role, organizationId: g.organizationId ?? null }));
+    const op = await this.operators.create({ ...body, roles }, caller.id);
     void this.audit.record(
       {
         action: 'operator.created',
@@ -363,7 +315,7 @@ export class OperatorsController {
   @ApiBody(GRANT_BODY)
   @ApiResponse({ status: 200, content: { 'application/json': { example: OPERATOR_EXAMPLE } } })
   @ApiProblems(400, 401, 403, 404)
-  async grant(@Req() req: Request, @Param('id') id: string, @Body() body: Record<string, unknown>) {
+  async grant(@Req() req: Request, @Param('id') id: string, @Body() body: RoleGrantDto) {
     const caller = callerOf(req);
     const op = await this.operators.grant(id, body, caller.id);
     void this.audit.record(
@@ -379,7 +331,7 @@ export class OperatorsController {
   @ApiBody(GRANT_BODY)
   @ApiResponse({ status: 200, content: { 'application/json': { example: OPERATOR_EXAMPLE } } })
   @ApiProblems(400, 401, 403, 404)
-  async revokeGrant(@Req() req: Request, @Param('id') id: string, @Body() body: Record<string, unknown>) {
+  async revokeGrant(@Req() req: Request, @Param('id') id: string, @Body() body: RoleGrantDto) {
     const caller = callerOf(req);
     const op = await this.operators.revokeGrant(id, body);
     void this.audit.record(

@@ -6,7 +6,8 @@ import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { pageOf } from '../shared/list-query.dto';
 import { Acting, ActingParam } from './actor';
 import { AuditEventView, ChainVerification, toAuditEventView } from './audit-event';
-import { AppendAuditEventDto, AuditEventDto, AuditPageDto, AuditQueryDto } from './audit.dto';
+import { AppendAuditEventDto } from '@kyso/contracts';
+import { AuditEventDto, AuditPageDto, AuditQueryDto } from './audit.dto';
 import { PgAuditLog } from './pg-audit-log';
 
 const EVENT_EXAMPLE = {

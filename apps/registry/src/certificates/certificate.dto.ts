@@ -13,11 +13,13 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { MAX_CHAIN_LENGTH } from '@kyso/contracts';
 import { ListQueryDto } from '../shared/list-query.dto';
-import { CERTIFICATE_STATUSES, REVOCATION_REASONS, RevocationReason, SUBJECT_TYPES, SubjectType } from './certificate';
+import { REVOCATION_REASONS, RevocationReason, SUBJECT_TYPES, SubjectType } from './certificate';
 
-/** Chains longer than this are not certificate chains we issue (a budget). */
-export const MAX_CHAIN_LENGTH = 8;
+// The certificate view is read by the signer too: it is an internal contract.
+export { CertificateViewDto, MAX_CHAIN_LENGTH } from '@kyso/contracts';
+
 const MAX_PEM_CHARS = 64 * 1024;
 
 /** Fields shared by the JSON and the multipart registration. */
@@ -115,27 +117,4 @@ export class ListCertificatesQueryDto extends ListQueryDto {
   @IsOptional()
   @IsUUID('all')
   organizationId?: string;
-}
-
-export class CertificateViewDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '5A0F3C' }) serialNumber: string;
-  @ApiProperty({ example: 'CN=Nguyễn Văn An, O=Sở TT&TT Hà Nam, C=VN' }) subject: string;
-  @ApiProperty({ example: 'CN=Kyso Dev Government CA, C=VN' }) issuer: string;
-  @ApiProperty({ format: 'date-time' }) notBefore: string;
-  @ApiProperty({ format: 'date-time' }) notAfter: string;
-  @ApiProperty({ enum: CERTIFICATE_STATUSES, description: '"expired" once notAfter has passed, whatever is stored' })
-  status: string;
-  @ApiProperty({ enum: SUBJECT_TYPES }) subjectType: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) holderOfficialId: string | null;
-  @ApiProperty({ format: 'uuid' }) organizationId: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) deviceId: string | null;
-  @ApiProperty() keyUri: string;
-  @ApiProperty({ description: 'SHA-256 of the DER, upper-case hex' }) sha256: string;
-  @ApiProperty({ nullable: true, type: String }) revocationReason: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revokedAt: string | null;
-  @ApiProperty() certificatePem: string;
-  @ApiProperty({ type: [String] }) chainPem: string[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) renewalOfId: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -1,10 +1,9 @@
 import { toPem } from '@kyso/pki';
 
-export const SUBJECT_TYPES = ['person', 'organization', 'device'] as const;
-export type SubjectType = (typeof SUBJECT_TYPES)[number];
-
-export const CERTIFICATE_STATUSES = ['active', 'suspended', 'revoked', 'expired'] as const;
-export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+// Part of the certificate view other services read: defined with the internal contracts.
+import type { CertificateStatus, SubjectType } from '@kyso/contracts';
+export { CERTIFICATE_STATUSES, SUBJECT_TYPES } from '@kyso/contracts';
+export type { CertificateStatus, SubjectType };
 
 /** A registered certificate as stored, including the PIN hash: it never leaves the service. */
 export interface CertificateRecord {

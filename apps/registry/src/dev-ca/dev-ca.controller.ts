@@ -1,13 +1,16 @@
 import { Controller, Get, Header, HttpCode, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, ProblemError } from '@kyso/common';
+import {
+  CRL_MEDIA_TYPE,
+  MAX_OCSP_REQUEST_BYTES,
+  OCSP_REQUEST_MEDIA_TYPE,
+  OCSP_RESPONSE_MEDIA_TYPE,
+} from '@kyso/contracts';
 import { PkiFormatError } from '@kyso/pki';
 import type { Request } from 'express';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { DevCaStatusService } from './dev-ca-status.service';
-
-/** RFC 6960 requests are small; anything bigger is not one. */
-const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
 
 async function rawBody(req: Request): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -28,41 +31,41 @@ export class DevCaController {
   constructor(private readonly status: DevCaStatusService) {}
 
   @Get('crl')
-  @Header('content-type', 'application/pkix-crl')
+  @Header('content-type', CRL_MEDIA_TYPE)
   @ApiOperation({ summary: "The dev CA's current CRL (DER), from the registry's revocations (dev connector only)" })
-  @ApiProduces('application/pkix-crl')
-  @ApiResponse({ status: 200, content: { 'application/pkix-crl': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiProduces(CRL_MEDIA_TYPE)
+  @ApiResponse({ status: 200, content: { [CRL_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
   async crl(): Promise<StreamableFile> {
-    return new StreamableFile(Buffer.from(await this.status.crl()), { type: 'application/pkix-crl' });
+    return new StreamableFile(Buffer.from(await this.status.crl()), { type: CRL_MEDIA_TYPE });
   }
 
   @Get('root.crl')
-  @Header('content-type', 'application/pkix-crl')
+  @Header('content-type', CRL_MEDIA_TYPE)
   @ApiOperation({ summary: "The dev root CA's CRL (DER), covering the subordinate CA (dev connector only)" })
-  @ApiProduces('application/pkix-crl')
-  @ApiResponse({ status: 200, content: { 'application/pkix-crl': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiProduces(CRL_MEDIA_TYPE)
+  @ApiResponse({ status: 200, content: { [CRL_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
   async rootCrl(): Promise<StreamableFile> {
-    return new StreamableFile(Buffer.from(await this.status.rootCrl()), { type: 'application/pkix-crl' });
+    return new StreamableFile(Buffer.from(await this.status.rootCrl()), { type: CRL_MEDIA_TYPE });
   }
 
   @Post('ocsp')
   @HttpCode(200)
   @ApiOperation({ summary: 'OCSP responder of the dev CA (RFC 6960, POST)' })
-  @ApiConsumes('application/ocsp-request')
+  @ApiConsumes(OCSP_REQUEST_MEDIA_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiProduces('application/ocsp-response')
+  @ApiProduces(OCSP_RESPONSE_MEDIA_TYPE)
   @ApiResponse({
     status: 200,
-    content: { 'application/ocsp-response': { schema: { type: 'string', format: 'binary' } } },
+    content: { [OCSP_RESPONSE_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiProblem(400, 'Not an OCSP request', ['MALFORMED_OCSP_REQUEST'])
   @ApiProblem(404, 'The dev CA is not configured', ['DEV_CA_DISABLED'])
   async ocsp(@Req() req: Request): Promise<StreamableFile> {
     const body = await rawBody(req);
     try {
-      return new StreamableFile(Buffer.from(await this.status.ocsp(body)), { type: 'application/ocsp-response' });
+      return new StreamableFile(Buffer.from(await this.status.ocsp(body)), { type: OCSP_RESPONSE_MEDIA_TYPE });
     } catch (e) {
       if (e instanceof PkiFormatError) throw badRequest('MALFORMED_OCSP_REQUEST', e.message, { reason: e.code });
       throw e;

@@ -8,6 +8,7 @@ import {
   toProblemError,
   unprocessable,
 } from '@kyso/common';
+import { SIGN_PDF_PATH, signedPdfAnswer, signPdfForm } from '@kyso/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RegistryConfig } from '../config';
 import type { LifecycleRequest } from '../requests/request';
@@ -23,7 +24,10 @@ export abstract class LetterSigner {
   ): Promise<{ pdf: Uint8Array; signatureId: string | null }>;
 }
 
-/** The signer service over HTTP (POST /signatures/pdf, multipart), as the registry itself. */
+/**
+ * The signer service over HTTP (POST /signatures/pdf, multipart), as the registry itself; the form
+ * and the answer are the sign-PDF contract (a malformed answer is a 502, never a stored letter).
+ */
 export class HttpLetterSigner extends LetterSigner {
   constructor(private readonly client: InternalClient) {
     super();
@@ -33,23 +37,19 @@ export class HttpLetterSigner extends LetterSigner {
     pdf: Uint8Array,
     req: { certificateId: string; actingOfficialId: string; pin: string; reason: string },
   ) {
-    const form = new FormData();
-    form.append('file', new Blob([Buffer.from(pdf)], { type: 'application/pdf' }), 'de-nghi.pdf');
-    form.append('certificateId', req.certificateId);
-    form.append('actingOfficialId', req.actingOfficialId);
-    form.append('pin', req.pin);
-    form.append('reason', req.reason);
-    const res = await this.client.request('POST', '/signatures/pdf', {
-      body: form,
+    const res = await this.client.request('POST', SIGN_PDF_PATH, {
+      body: signPdfForm(pdf, 'de-nghi.pdf', req),
       headers: { [CALLER_HEADER]: encodeCaller(serviceCaller('registry')) },
     });
     if (!res.ok) throw toProblemError(res.status, await res.text());
-    return { pdf: new Uint8Array(await res.arrayBuffer()), signatureId: res.headers.get('x-kyso-signature-id') };
+    return signedPdfAnswer(res, this.client.name);
   }
 }
 
 export const letterSignerFactory = (config: RegistryConfig): LetterSigner =>
-  new HttpLetterSigner(new InternalClient(config.signerUrl ?? 'http://127.0.0.1:3001', config.internalToken, 60_000));
+  new HttpLetterSigner(
+    new InternalClient(config.signerUrl ?? 'http://127.0.0.1:3001', config.internalToken, 60_000, 'the signer service'),
+  );
 
 /**
  * The approved request as a letter to the CA, signed with the managing agency's organisation

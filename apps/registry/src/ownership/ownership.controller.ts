@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '@kyso/common';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
-import { Ownership, OWNERSHIP_KINDS, OwnershipKind } from './ownership';
+import { OwnershipDto, OWNERSHIP_KINDS, OwnershipKind } from '@kyso/contracts';
 import { OwnershipService } from './ownership.service';
 
 @ApiTags('registry: ownership')
@@ -19,6 +19,7 @@ export class OwnershipController {
   @ApiParam({ name: 'kind', enum: OWNERSHIP_KINDS })
   @ApiResponse({
     status: 200,
+    type: OwnershipDto,
     content: {
       'application/json': {
         example: {
@@ -39,7 +40,7 @@ export class OwnershipController {
     'DEVICE_NOT_FOUND',
     'REQUEST_NOT_FOUND',
   ])
-  get(@Param('kind') kind: string, @Param('id', ParseIdPipe) id: string): Promise<Ownership> {
+  get(@Param('kind') kind: string, @Param('id', ParseIdPipe) id: string): Promise<OwnershipDto> {
     if (!(OWNERSHIP_KINDS as readonly string[]).includes(kind))
       throw badRequest('INVALID_KIND', `kind must be one of ${OWNERSHIP_KINDS.join(', ')}`);
     return this.ownership.get(kind as OwnershipKind, id);

@@ -1,12 +1,6 @@
-export const OWNERSHIP_KINDS = ['organization', 'official', 'certificate', 'device', 'request'] as const;
-export type OwnershipKind = (typeof OWNERSHIP_KINDS)[number];
+import type { OwnershipDto, OwnershipKind } from '@kyso/contracts';
 
-/** Who a resource belongs to, for the gateway's access checks (shared design). */
-export interface Ownership {
-  kind: OwnershipKind;
-  id: string;
-  organizationId: string;
-  /** The directly managing agency: nearest legal-entity ancestor-or-self of `organizationId`. */
-  managingOrganizationId: string;
-  holderOfficialId: string | null;
-}
+// Who a resource belongs to is read by the gateway's access checks: an internal contract.
+export { OWNERSHIP_KINDS } from '@kyso/contracts';
+export type { OwnershipKind };
+export type Ownership = OwnershipDto;

@@ -3,12 +3,17 @@ import { Caller, CallerParam } from '@kyso/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CERTIFICATE_VIEW_EXAMPLE } from '../certificates/certificates.controller';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
-import { SigningAuthorizationRequestDto, SigningAuthorizationResultDto } from './signing-authorization.dto';
-import { SigningAuthorizationResult, SigningAuthorizationsService } from './signing-authorizations.service';
+import {
+  SigningAuthorization,
+  SigningAuthorizationRequestDto,
+  SigningAuthorizationResultDto,
+  SIGNING_AUTHORIZATIONS_PATH,
+} from '@kyso/contracts';
+import { SigningAuthorizationsService } from './signing-authorizations.service';
 
 @ApiTags('registry: signing authorizations')
 @ApiInternal()
-@Controller('signing-authorizations')
+@Controller(SIGNING_AUTHORIZATIONS_PATH.slice(1))
 export class SigningAuthorizationsController {
   constructor(private readonly authorizations: SigningAuthorizationsService) {}
 
@@ -56,7 +61,7 @@ export class SigningAuthorizationsController {
   authorize(
     @Body() body: SigningAuthorizationRequestDto,
     @CallerParam() caller: Caller,
-  ): Promise<SigningAuthorizationResult> {
+  ): Promise<SigningAuthorization> {
     return this.authorizations.authorize(
       {
         certificateId: body.certificateId.toLowerCase(),

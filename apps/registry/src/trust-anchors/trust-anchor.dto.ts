@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { TRUST_ANCHOR_PURPOSES, TrustAnchorPurpose } from './trust-anchor';
+import { TRUST_ANCHOR_PURPOSES, TrustAnchorPurpose } from '@kyso/contracts';
 
 export class CreateTrustAnchorDto {
   @ApiProperty({ example: 'Root CA Chính phủ (Ban Cơ yếu Chính phủ)' })
@@ -34,16 +34,4 @@ export class ListTrustAnchorsQueryDto {
   @IsOptional()
   @IsIn(TRUST_ANCHOR_PURPOSES)
   purpose?: TrustAnchorPurpose;
-}
-
-export class TrustAnchorDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ description: 'SHA-256 of the DER, upper-case hex' }) sha256: string;
-  @ApiProperty({ example: 'CN=Kyso Dev Root CA, C=VN' }) subject: string;
-  @ApiProperty() certificatePem: string;
-  @ApiProperty({ enum: TRUST_ANCHOR_PURPOSES }) purpose: string;
-  @ApiProperty() enabled: boolean;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) disabledAt: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -1,8 +1,9 @@
 import { Certificate, toPem } from '@kyso/pki';
 
-/** What an anchor is trusted for: signatures on documents, timestamps (TSA roots), or both. */
-export const TRUST_ANCHOR_PURPOSES = ['document-signing', 'timestamping', 'any'] as const;
-export type TrustAnchorPurpose = (typeof TRUST_ANCHOR_PURPOSES)[number];
+import type { TrustAnchorPurpose } from '@kyso/contracts';
+// What an anchor is trusted for is part of the view the verifier reads: an internal contract.
+export { TRUST_ANCHOR_PURPOSES } from '@kyso/contracts';
+export type { TrustAnchorPurpose };
 
 export interface TrustAnchor {
   id: string;

@@ -3,8 +3,8 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Acting, ActingParam } from '../audit/actor';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
-import { TrustAnchorView } from './trust-anchor';
-import { CreateTrustAnchorDto, ListTrustAnchorsQueryDto, TrustAnchorDto } from './trust-anchor.dto';
+import { TrustAnchorDto, TRUST_ANCHORS_PATH } from '@kyso/contracts';
+import { CreateTrustAnchorDto, ListTrustAnchorsQueryDto } from './trust-anchor.dto';
 import { TrustAnchorsService } from './trust-anchors.service';
 
 const EXAMPLE = {
@@ -22,7 +22,7 @@ const UNKNOWN = ['TRUST_ANCHOR_NOT_FOUND'];
 
 @ApiTags('registry: trust anchors')
 @ApiInternal()
-@Controller('trust-anchors')
+@Controller(TRUST_ANCHORS_PATH.slice(1))
 export class TrustAnchorsController {
   constructor(private readonly anchors: TrustAnchorsService) {}
 
@@ -37,14 +37,14 @@ export class TrustAnchorsController {
     'INVALID_FIELD',
   ])
   @ApiProblem(409, 'Already trusted', ['TRUST_ANCHOR_EXISTS'])
-  add(@Body() body: CreateTrustAnchorDto, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
+  add(@Body() body: CreateTrustAnchorDto, @ActingParam() acting: Acting): Promise<TrustAnchorDto> {
     return this.anchors.add({ name: body.name, certificatePem: body.certificatePem, purpose: body.purpose }, acting);
   }
 
   @Get()
   @ApiOperation({ summary: 'Trust anchors: the enabled ones (what the verifier trusts), or all' })
   @ApiResponse({ status: 200, type: [TrustAnchorDto], content: { 'application/json': { example: [EXAMPLE] } } })
-  list(@Query() q: ListTrustAnchorsQueryDto): Promise<TrustAnchorView[]> {
+  list(@Query() q: ListTrustAnchorsQueryDto): Promise<TrustAnchorDto[]> {
     return this.anchors.list({ includeDisabled: q.includeDisabled, purpose: q.purpose });
   }
 
@@ -53,7 +53,7 @@ export class TrustAnchorsController {
   @ApiResponse({ status: 200, type: TrustAnchorDto })
   @ApiProblem(400, 'Malformed id', ['INVALID_ID'])
   @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
-  get(@Param('id', ParseIdPipe) id: string): Promise<TrustAnchorView> {
+  get(@Param('id', ParseIdPipe) id: string): Promise<TrustAnchorDto> {
     return this.anchors.get(id);
   }
 
@@ -62,7 +62,7 @@ export class TrustAnchorsController {
   @ApiOperation({ summary: 'Stop trusting an anchor (kept for the record; no longer served to the verifier)' })
   @ApiResponse({ status: 200, type: TrustAnchorDto })
   @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
-  disable(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
+  disable(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<TrustAnchorDto> {
     return this.anchors.disable(id, acting);
   }
 
@@ -71,7 +71,7 @@ export class TrustAnchorsController {
   @ApiOperation({ summary: 'Trust a disabled anchor again' })
   @ApiResponse({ status: 200, type: TrustAnchorDto })
   @ApiProblem(404, 'Unknown trust anchor', UNKNOWN)
-  enable(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<TrustAnchorView> {
+  enable(@Param('id', ParseIdPipe) id: string, @ActingParam() acting: Acting): Promise<TrustAnchorDto> {
     return this.anchors.enable(id, acting);
   }
 

@@ -1,0 +1,15 @@
+// Internal contracts: the request and answer of every call between Kyso services, defined once
+// (types + runtime checks + OpenAPI), used by the serving controller and by the calling client.
+export * from './validation';
+export * from './answers';
+export * from './ids';
+export * from './certificate-view.contract';
+export * from './signing-authorization.contract';
+export * from './trust-anchor.contract';
+export * from './ownership.contract';
+export * from './audit-event.contract';
+export * from './openapi-document.contract';
+export * from './sign-pdf.contract';
+export * from './validate-pdf.contract';
+export * from './validation-result.contract';
+export * from './dev-ca.contract';

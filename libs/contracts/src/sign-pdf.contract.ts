@@ -1,0 +1,98 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { malformedAnswer } from '@kyso/common';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { UUID_RE } from './ids';
+
+/** `POST /signatures/pdf` on the signer (multipart): called by the gateway (proxied) and the registry (letters). */
+export const SIGN_PDF_PATH = '/signatures/pdf';
+
+/** Names the signing record of a signed PDF; set by the signer, passed on by the gateway. */
+export const SIGNATURE_ID_HEADER = 'x-kyso-signature-id';
+
+const MAX_ID = 200;
+const MAX_TEXT = 500;
+
+/**
+ * The text fields of the form. Multipart fields arrive as strings, or as arrays when repeated: a
+ * repeated field fails `IsString` (INVALID_FIELD), an absent or empty one is MISSING_FIELD.
+ */
+export class SignPdfFieldsDto {
+  @IsString() @Length(1, MAX_ID) certificateId: string;
+  @IsString() @Length(1, MAX_ID) actingOfficialId: string;
+  @IsString() @Length(1, MAX_ID) pin: string;
+  @IsOptional() @IsString() @Length(0, MAX_TEXT) reason?: string;
+  @IsOptional() @IsString() @Length(0, MAX_TEXT) location?: string;
+  /** Refused by the signer unless B-B (422 UNSUPPORTED_LEVEL): named here so that it is not stripped. */
+  @IsOptional() @IsString() @Length(0, MAX_TEXT) level?: string;
+  /** Refused by the signer (422 APPEARANCE_NOT_SUPPORTED): named here so that it is not stripped. */
+  @IsOptional() @IsString() @Length(0, MAX_TEXT) appearance?: string;
+}
+
+/** The form a caller sends: the PDF and the fields above. */
+export function signPdfForm(pdf: Uint8Array, fileName: string, fields: SignPdfFieldsDto): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from(pdf)], { type: 'application/pdf' }), fileName);
+  for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') form.append(k, v);
+  return form;
+}
+
+/** The signer's answer: the signed PDF, with the id of its signing record in a header. */
+export async function signedPdfAnswer(res: Response, from: string): Promise<{ pdf: Uint8Array; signatureId: string }> {
+  const type = res.headers.get('content-type') ?? '';
+  const signatureId = res.headers.get(SIGNATURE_ID_HEADER) ?? '';
+  const pdf = new Uint8Array(await res.arrayBuffer());
+  const problems = [
+    !type.startsWith('application/pdf') && `content-type is "${type.slice(0, 100)}", not application/pdf`,
+    !UUID_RE.test(signatureId) && `${SIGNATURE_ID_HEADER} is not a UUID`,
+    Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-' && 'the body does not start with %PDF-',
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length) throw malformedAnswer(from, 'a signed PDF', problems.join('; '));
+  return { pdf, signatureId: signatureId.toLowerCase() };
+}
+
+/**
+ * OpenAPI for POST /signatures/pdf: the multipart form in, the signed PDF out. The signer serves
+ * it and the gateway proxies it 1:1, so both document it from here.
+ */
+export function ApiSignPdfForm(opts: {
+  okDescription: string;
+  extraFields?: Record<string, SchemaObject>;
+}): MethodDecorator {
+  return applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: ['file', 'certificateId', 'pin', 'actingOfficialId'],
+        properties: {
+          file: { type: 'string', format: 'binary', description: 'The PDF to sign' },
+          certificateId: { type: 'string', format: 'uuid' },
+          pin: {
+            type: 'string',
+            format: 'password',
+            description: 'Signing PIN of the certificate, checked by the registry',
+          },
+          actingOfficialId: {
+            type: 'string',
+            format: 'uuid',
+            description: 'The official on whose behalf the system signs',
+          },
+          reason: { type: 'string', example: 'Phê duyệt', maxLength: MAX_TEXT },
+          location: { type: 'string', example: 'Hà Nội', maxLength: MAX_TEXT },
+          ...opts.extraFields,
+        },
+      },
+    }),
+    ApiProduces('application/pdf'),
+    ApiResponse({
+      status: 200,
+      description: opts.okDescription,
+      content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+      headers: {
+        [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } },
+      },
+    }),
+  );
+}

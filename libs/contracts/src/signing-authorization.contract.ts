@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import type { AnswerParser } from '@kyso/common';
+import { answerOf } from './answers';
+import { CertificateViewDto } from './certificate-view.contract';
+
+/** `POST /signing-authorizations` on the registry: asked by the signer before every signature. */
+export const SIGNING_AUTHORIZATIONS_PATH = '/signing-authorizations';
+
+export class SigningAuthorizationRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  certificateId: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The official who signs (for an organisation certificate: a clerk)' })
+  @IsUUID('all')
+  actingOfficialId: string;
+
+  /** Any length is accepted here: a PIN of the wrong length is a WRONG_PIN outcome, not bad input. */
+  @ApiProperty({ writeOnly: true, description: 'The signing PIN, checked against the stored scrypt hash' })
+  @IsString()
+  @Length(1, 256)
+  pin: string;
+}
+
+export const SIGNING_REFUSAL_CODES = [
+  'CERTIFICATE_NOT_FOUND',
+  'OFFICIAL_NOT_FOUND',
+  'NOT_CERTIFICATE_HOLDER',
+  'OFFICIAL_NOT_ACTIVE',
+  'CERTIFICATE_NOT_ACTIVE',
+  'ORGANIZATION_NOT_SERVED',
+  'NOT_ACTING_OFFICIAL',
+  'CERTIFICATE_LOCKED',
+  'ORGANIZATION_ENDED',
+  'WRONG_PIN',
+] as const;
+
+export const REFUSED_CERTIFICATE_STATUSES = ['suspended', 'revoked', 'expired', 'not-yet-valid'] as const;
+
+const refused = (o: SigningAuthorizationResultDto) => o.allowed === false;
+
+/** The registry's decision; always 200. Checked as one class, read as the union below. */
+export class SigningAuthorizationResultDto {
+  @ApiProperty() @IsBoolean() allowed: boolean;
+
+  @ApiPropertyOptional({ type: CertificateViewDto, description: 'When allowed' })
+  @ValidateIf((o: SigningAuthorizationResultDto) => o.allowed === true)
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CertificateViewDto)
+  certificate?: CertificateViewDto;
+
+  /** Codes are open-ended (a newer registry may refuse for a new reason): any refusal refuses. */
+  @ApiPropertyOptional({ enum: SIGNING_REFUSAL_CODES, description: 'When refused' })
+  @ValidateIf(refused)
+  @IsString()
+  @Length(1, 100)
+  code?: string;
+
+  @ApiPropertyOptional() @ValidateIf(refused) @IsString() message?: string;
+  @ApiPropertyOptional() @ValidateIf(refused) @IsString() messageVi?: string;
+
+  @ApiPropertyOptional({ enum: REFUSED_CERTIFICATE_STATUSES })
+  @IsOptional()
+  @IsIn(REFUSED_CERTIFICATE_STATUSES)
+  certificateStatus?: string;
+}
+
+export type SigningRefusalView = {
+  allowed: false;
+  code: string;
+  message: string;
+  messageVi: string;
+  certificateStatus?: string;
+};
+export type SigningAuthorization = { allowed: true; certificate: CertificateViewDto } | SigningRefusalView;
+
+const checked = answerOf(SigningAuthorizationResultDto);
+/** The signer's reading of the answer: checked, then narrowed to the union (the checks guarantee it). */
+export const signingAuthorizationAnswer: AnswerParser<SigningAuthorization> = (raw, from) =>
+  checked(raw, from) as SigningAuthorization;

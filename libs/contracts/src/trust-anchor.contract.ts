@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsString, IsUUID, Matches, MinLength, ValidateIf } from 'class-validator';
+import { listOf } from './answers';
+
+/** `GET /trust-anchors` on the registry: the enabled anchors, read by the verifier for every job. */
+export const TRUST_ANCHORS_PATH = '/trust-anchors';
+
+/** What an anchor is trusted for: signatures on documents, timestamps (TSA roots), or both. */
+export const TRUST_ANCHOR_PURPOSES = ['document-signing', 'timestamping', 'any'] as const;
+export type TrustAnchorPurpose = (typeof TRUST_ANCHOR_PURPOSES)[number];
+
+export class TrustAnchorDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') id: string;
+  @ApiProperty() @IsString() name: string;
+  @ApiProperty({ description: 'SHA-256 of the DER, upper-case hex' })
+  @Matches(/^[0-9A-F]{64}$/)
+  sha256: string;
+  @ApiProperty({ example: 'CN=Kyso Dev Root CA, C=VN' }) @IsString() subject: string;
+  @ApiProperty() @IsString() @MinLength(1) certificatePem: string;
+  @ApiProperty({ enum: TRUST_ANCHOR_PURPOSES }) @IsIn(TRUST_ANCHOR_PURPOSES) purpose: TrustAnchorPurpose;
+  @ApiProperty() @IsBoolean() enabled: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ValidateIf((o: TrustAnchorDto) => o.disabledAt !== null)
+  @IsISO8601()
+  disabledAt: string | null;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601() createdAt: string;
+}
+
+export const trustAnchorsAnswer = listOf(TrustAnchorDto);

@@ -1,0 +1,29 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** `POST /validations/pdf` on the verifier (multipart `file`): called by the gateway, which forwards the query. */
+export const VALIDATE_PDF_PATH = '/validations/pdf';
+
+export const DEFAULT_WAIT_SECONDS = 10;
+export const MAX_WAIT_SECONDS = 60;
+
+/** Whole seconds only: "1.5", "1e1" or "0x10" are not a number of seconds here. */
+const wholeSeconds = ({ value }: { value: unknown }) =>
+  value === '' ? undefined : typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value;
+
+export class ValidatePdfQueryDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_WAIT_SECONDS,
+    default: DEFAULT_WAIT_SECONDS,
+    description: 'Seconds to wait for the report',
+  })
+  @IsOptional()
+  @Transform(wholeSeconds)
+  @IsInt({ message: `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}` })
+  @Min(0)
+  @Max(MAX_WAIT_SECONDS)
+  wait?: number;
+}

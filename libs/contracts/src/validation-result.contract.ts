@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsString,
+  IsUUID,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+/**
+ * A validation as the verifier answers it (`POST /validations/pdf`, `GET /validations/{id}`) and the
+ * gateway passes it on unchanged: both document it from here.
+ */
+export const VALIDATION_STATUSES = ['pending', 'done', 'failed'] as const;
+export const CONCLUSIONS = ['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE'] as const;
+
+export class ReportReasonDto {
+  @ApiProperty({ example: 'NO_SIGNATURE' }) @IsString() code: string;
+  @ApiProperty() @IsString() message: string;
+  @ApiProperty() @IsString() messageVi: string;
+}
+
+export class ValidationReportDto {
+  @ApiProperty({ enum: CONCLUSIONS, description: 'The worst indication of the signatures' })
+  @IsIn(CONCLUSIONS)
+  conclusion: (typeof CONCLUSIONS)[number];
+  @ApiProperty({ format: 'date-time' }) @IsISO8601() validationTime: string;
+  @ApiProperty({ description: 'SHA-256 of the document, hex' }) @IsString() documentSha256: string;
+  @ApiProperty({ type: 'integer', minimum: 0 }) @IsInt() @Min(0) signatureCount: number;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'One report per signature: indication, sub-indication, the chain, reasons',
+  })
+  @IsArray()
+  @IsObject({ each: true })
+  signatures: object[];
+  @ApiProperty({ type: [ReportReasonDto], description: 'Document-level reasons (e.g. no signature)' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ReportReasonDto)
+  reasons: ReportReasonDto[];
+}
+
+export class ValidationErrorDto {
+  @ApiProperty({ example: 'MALFORMED_PDF' }) @IsString() code: string;
+}
+
+export class ValidationResultDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') id: string;
+  @ApiProperty({ enum: VALIDATION_STATUSES }) @IsIn(VALIDATION_STATUSES) status: (typeof VALIDATION_STATUSES)[number];
+  @ApiPropertyOptional({ type: ValidationReportDto, description: 'Present when done' })
+  @ValidateIf((o: ValidationResultDto) => o.status === 'done')
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ValidationReportDto)
+  report?: ValidationReportDto;
+  @ApiPropertyOptional({ type: ValidationErrorDto, description: 'Present when failed' })
+  @ValidateIf((o: ValidationResultDto) => o.status === 'failed')
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ValidationErrorDto)
+  error?: ValidationErrorDto;
+}
