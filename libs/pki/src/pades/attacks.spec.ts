@@ -41,9 +41,11 @@ describe('verifyPdf under attack', () => {
     signed = await sign(shadowPreparedPdf());
   });
 
-  /** The signature may stay valid for its revision, but the document as it is now is not accepted. */
+  /** Neither the document nor the signature's own entry is accepted once the document was altered. */
   function expectModificationRejected(report: DocumentReport): void {
     expect(report.conclusion).not.toBe('TOTAL-PASSED');
+    expect(report.signatures[0].indication).not.toBe('TOTAL-PASSED');
+    expect(report.signatures[0].reasons.map((r) => r.code)).toContain('MODIFIED_AFTER_SIGNING');
     expect(report.signatures[0].modifications).toMatchObject({ changedAfterSigning: true, allowed: false });
     expect(report.signatures[0].coverage.coversWholeDocument).toBe(false);
     expect(report.reasons.map((r) => r.code)).toContain('MODIFIED_AFTER_SIGNING');
@@ -225,7 +227,7 @@ describe('verifyPdf under attack', () => {
     ])('does not accept %s', async (_label, attack) => {
       const report = await verify(attack());
       expectModificationRejected(report);
-      expect(report.signatures[0].indication).toBe('TOTAL-PASSED'); // valid for the revision it signed
+      expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     });
 
     it('keeps a second legitimate signature allowed', async () => {

@@ -7,6 +7,7 @@ import {
   findSignatures,
   PdfFormatError,
   PdfSignatureField,
+  permissionsAt,
   readableRevisions,
   signedByteRanges,
   unaccountedAppendedData,
@@ -109,7 +110,10 @@ function modificationsAfter(
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
   try {
     const unaccounted = unaccountedAppendedData(pdf, field.revisionLength).map((p) => `not allowed: ${p}`);
-    const verdict = classifyChanges(describeChangesAfter(pdf, field.revisionLength));
+    const verdict = classifyChanges(
+      describeChangesAfter(pdf, field.revisionLength),
+      permissionsAt(pdf, field.revisionLength),
+    );
     return {
       changedAfterSigning: true,
       allowed: verdict.allowed && unaccounted.length === 0,
@@ -188,10 +192,29 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   return { result: passed(), reasons: path.reasons };
 }
 
+/**
+ * A change after the signature that is not allowed fails the signature's own entry, as DSS's
+ * format checks (page and visual difference, DocMDP, FieldMDP) do: a relying party reading
+ * signatures[i].indication must not be shown TOTAL-PASSED for a document that was altered
+ * (incremental saving and shadow attacks). A signature that already failed keeps its own reason.
+ */
+function judgeModifications(
+  judged: { result: IndicationResult; reasons: ValidationReason[] },
+  modifications: SignatureReport['modifications'],
+): { result: IndicationResult; reasons: ValidationReason[] } {
+  if (modifications.allowed !== false) return judged;
+  const reasons = [
+    ...judged.reasons,
+    reason('MODIFIED_AFTER_SIGNING', { detail: modifications.description.join('; ') || undefined }),
+  ];
+  return {
+    result: judged.result.indication === 'TOTAL-FAILED' ? judged.result : failed('FORMAT_FAILURE'),
+    reasons,
+  };
+}
+
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
-  const { result, reasons } = judge(f, opts);
-  if (f.modifications.allowed === false)
-    reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
+  const { result, reasons } = judgeModifications(judge(f, opts), f.modifications);
   const chain = f.path?.chain ?? (f.cms?.signerCertificate ? [f.cms.signerCertificate] : []);
   return {
     id: f.field.fieldName ?? `signature-${index + 1}`,
@@ -230,13 +253,12 @@ function revocationSummary(path: PathValidationResult | null): SignatureReport['
 }
 
 /**
- * Verifies every signature of a PDF. Throws PdfFormatError for input that is not a readable PDF
- * (callers map it to 4xx); everything about the signatures is in the report.
+ * Verifies every signature of every revision of a PDF. Throws PdfFormatError for input that is not
+ * a readable PDF (callers map it to 4xx); everything about the signatures is in the report.
  *
- * Changes after a signature: per ETSI the signature stays valid for the revision it signed, so
- * its own indication is not lowered; the report says modifications.allowed=false with the reason
- * MODIFIED_AFTER_SIGNING, and the document conclusion is at least INDETERMINATE, because the
- * document as a whole is no longer what was signed.
+ * Changes after a signature are judged as DSS and pyHanko do (see classifyChanges): one that is not
+ * allowed makes that signature TOTAL-FAILED/FORMAT_FAILURE with the reason MODIFIED_AFTER_SIGNING,
+ * and the conclusion is the worst of the signatures.
  */
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
   // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
@@ -254,10 +276,7 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
     documentReasons.push(reason('NO_SIGNATURE'));
     conclusion = 'INDETERMINATE';
   }
-  if (signatures.some((s) => s.modifications.allowed === false)) {
-    documentReasons.push(reason('MODIFIED_AFTER_SIGNING'));
-    conclusion = worstIndication([conclusion, 'INDETERMINATE']);
-  }
+  if (signatures.some((s) => s.modifications.allowed === false)) documentReasons.push(reason('MODIFIED_AFTER_SIGNING'));
   return {
     conclusion,
     validationTime: validationTime.toISOString(),

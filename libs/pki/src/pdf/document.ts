@@ -212,4 +212,70 @@ export class PdfDocument {
     for (const r of roots) visit(r, null, null, 0);
     return out;
   }
+
+  /** The page dictionaries of the page tree, in order (bounded, loops ignored). */
+  pages(): { ref: PdfRef; dict: PdfDict }[] {
+    const out: { ref: PdfRef; dict: PdfDict }[] = [];
+    const seen = new Set<number>();
+    const visit = (o: PdfObject | undefined, depth: number): void => {
+      if (!(o instanceof PdfRef) || seen.has(o.num) || depth > PDF_LIMITS.maxTreeDepth) return;
+      if (seen.size >= PDF_LIMITS.maxTreeNodes) throw malformed('page tree too large');
+      seen.add(o.num);
+      const dict = this.resolveDict(o);
+      const kids = dict && this.resolve(dict.get('Kids'));
+      if (Array.isArray(kids)) for (const k of kids) visit(k, depth + 1);
+      else if (dict) out.push({ ref: o, dict });
+    };
+    visit(this.catalog().dict.get('Pages'), 0);
+    return out;
+  }
+
+  /** /FT of a field or widget, inherited through /Parent. */
+  fieldTypeOf(dict: PdfDict): string | null {
+    let d: PdfDict | null = dict;
+    for (let i = 0; d && i < PDF_LIMITS.maxTreeDepth; i++) {
+      const ft = d.name('FT');
+      if (ft) return ft;
+      d = d.get('Parent') instanceof PdfRef ? this.resolveDict(d.get('Parent')) : null;
+    }
+    return null;
+  }
+
+  /** Fully qualified field name of a field or widget, through /Parent; null without any /T. */
+  fieldNameOf(dict: PdfDict): string | null {
+    const parts: string[] = [];
+    let d: PdfDict | null = dict;
+    for (let i = 0; d && i < PDF_LIMITS.maxTreeDepth; i++) {
+      const t = d.get('T');
+      if (t instanceof PdfString) parts.unshift(decodeTextString(t.bytes));
+      d = d.get('Parent') instanceof PdfRef ? this.resolveDict(d.get('Parent')) : null;
+    }
+    return parts.length > 0 ? parts.join('.') : null;
+  }
+
+  /**
+   * Signature fields of /AcroForm /Fields and, as poppler's pdfsig writes them, widgets found only
+   * in a page's /Annots (the field holding /V is the widget or its /Parent).
+   */
+  signatureFields(): FormField[] {
+    const out = this.fields().filter((f) => f.fieldType === 'Sig');
+    const known = new Set(out.flatMap((f) => (f.ref ? [f.ref.num] : [])));
+    for (const page of this.pages()) {
+      const annots = this.resolve(page.dict.get('Annots'));
+      if (!Array.isArray(annots)) continue;
+      for (const a of annots) {
+        let ref = a instanceof PdfRef ? a : null;
+        let dict = this.resolveDict(a);
+        if (!dict || dict.name('Subtype') !== 'Widget' || this.fieldTypeOf(dict) !== 'Sig') continue;
+        if (!dict.has('V') && dict.get('Parent') instanceof PdfRef) {
+          ref = dict.get('Parent') as PdfRef;
+          dict = this.resolveDict(ref);
+        }
+        if (!dict || (ref && known.has(ref.num))) continue;
+        if (ref) known.add(ref.num);
+        out.push({ ref, name: this.fieldNameOf(dict), fieldType: 'Sig', dict });
+      }
+    }
+    return out;
+  }
 }
