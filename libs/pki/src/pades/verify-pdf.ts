@@ -9,6 +9,7 @@ import {
   PdfSignatureField,
   permissionsAt,
   readableRevisions,
+  recoverSignatures,
   signedByteRanges,
   unaccountedAppendedData,
 } from '../pdf';
@@ -43,6 +44,35 @@ interface SignatureFacts {
   path: PathValidationResult | null;
   claimedSigningTime: Date | null;
   modifications: SignatureReport['modifications'];
+  /** Why the document structure could not be read (the signature was found by scanning), or null. */
+  damage: string | null;
+}
+
+/** What the signatures were read from: the readable revisions, or a scan of a damaged file. */
+interface SignatureSource {
+  fields: PdfSignatureField[];
+  /** Where revisions that cannot be read begin (the readable prefix ends there), or null. */
+  unreadableFrom: number | null;
+  damage: string | null;
+}
+
+/** Input that is not a PDF at all: the only input refused rather than reported on. */
+const NOT_A_PDF: ReadonlySet<string> = new Set(['NOT_A_PDF', 'EMPTY_FILE']);
+
+function readSignatures(pdf: Uint8Array): SignatureSource {
+  try {
+    // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
+    const { readable, unreadableFrom } = readableRevisions(pdf);
+    const fields = findSignatures(readable).map((f) =>
+      unreadableFrom === null ? f : { ...f, coversWholeDocument: false },
+    );
+    return { fields, unreadableFrom, damage: null };
+  } catch (e) {
+    if (e instanceof PdfFormatError && NOT_A_PDF.has(e.code)) throw e;
+    // Damaged beyond reading: still report every signature dictionary the bytes hold (issue 10).
+    const damage = e instanceof PdfFormatError ? `${e.code}: ${e.message}` : 'the structure cannot be read';
+    return { fields: recoverSignatures(pdf), unreadableFrom: null, damage };
+  }
 }
 
 /** Extra content or signers would let other verifiers check something else than Kyso did. */
@@ -58,7 +88,7 @@ async function gatherFacts(
   field: PdfSignatureField,
   opts: VerifyPdfOptions,
   validationTime: Date,
-  unreadableFrom: number | null,
+  source: SignatureSource,
 ): Promise<SignatureFacts> {
   let cms: SignedDataVerification | null = null;
   try {
@@ -84,7 +114,7 @@ async function gatherFacts(
           revocation: { checker: opts.revocationChecker(), required: opts.requireRevocation ?? true },
         })
       : validatePath(pathOptions);
-  const modifications = modificationsAfter(pdf, field, unreadableFrom);
+  const modifications = modificationsAfter(pdf, field, source);
   return {
     field,
     cms,
@@ -92,14 +122,22 @@ async function gatherFacts(
     path,
     claimedSigningTime,
     modifications,
+    damage: source.damage,
   };
 }
 
 function modificationsAfter(
   pdf: Uint8Array,
   field: PdfSignatureField,
-  unreadableFrom: number | null,
+  { unreadableFrom, damage }: SignatureSource,
 ): SignatureReport['modifications'] {
+  if (damage !== null) {
+    return {
+      changedAfterSigning: !field.coversWholeDocument,
+      allowed: null,
+      description: [`the document structure cannot be read (${damage})`],
+    };
+  }
   if (unreadableFrom !== null) {
     return {
       changedAfterSigning: true,
@@ -120,7 +158,7 @@ function modificationsAfter(
       description: [...unaccounted, ...verdict.description],
     };
   } catch (e) {
-    // Changes we cannot analyse are not presumed harmless.
+    // Changes we cannot analyse, for whatever reason, are not presumed harmless.
     const code = e instanceof PdfFormatError ? e.code : 'MALFORMED_PDF';
     return {
       changedAfterSigning: true,
@@ -200,8 +238,15 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
  */
 function judgeModifications(
   judged: { result: IndicationResult; reasons: ValidationReason[] },
-  modifications: SignatureReport['modifications'],
+  { modifications, damage }: SignatureFacts,
 ): { result: IndicationResult; reasons: ValidationReason[] } {
+  if (damage !== null) {
+    // What the signature covers cannot be checked in a file we cannot read (issue 10).
+    return {
+      result: judged.result.indication === 'TOTAL-FAILED' ? judged.result : failed('FORMAT_FAILURE'),
+      reasons: [...judged.reasons, reason('PDF_STRUCTURE_DAMAGED', { detail: damage })],
+    };
+  }
   if (modifications.allowed !== false) return judged;
   const reasons = [
     ...judged.reasons,
@@ -214,7 +259,7 @@ function judgeModifications(
 }
 
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
-  const { result, reasons } = judgeModifications(judge(f, opts), f.modifications);
+  const { result, reasons } = judgeModifications(judge(f, opts), f);
   const chain = f.path?.chain ?? (f.cms?.signerCertificate ? [f.cms.signerCertificate] : []);
   return {
     id: f.field.fieldName ?? `signature-${index + 1}`,
@@ -253,23 +298,20 @@ function revocationSummary(path: PathValidationResult | null): SignatureReport['
 }
 
 /**
- * Verifies every signature of every revision of a PDF. Throws PdfFormatError for input that is not
- * a readable PDF (callers map it to 4xx); everything about the signatures is in the report.
+ * Verifies every signature of every revision of a PDF. Throws PdfFormatError (NOT_A_PDF,
+ * EMPTY_FILE) only for input that is not a PDF at all; a damaged PDF gets a report, with the
+ * signatures found by scanning its bytes judged TOTAL-FAILED/FORMAT_FAILURE (PDF_STRUCTURE_DAMAGED).
  *
  * Changes after a signature are judged as DSS and pyHanko do (see classifyChanges): one that is not
  * allowed makes that signature TOTAL-FAILED/FORMAT_FAILURE with the reason MODIFIED_AFTER_SIGNING,
  * and the conclusion is the worst of the signatures.
  */
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
-  // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
-  const { readable, unreadableFrom } = readableRevisions(pdf);
+  const source = readSignatures(pdf);
   const validationTime = opts.validationTime ?? new Date();
-  const fields = findSignatures(readable).map((f) =>
-    unreadableFrom === null ? f : { ...f, coversWholeDocument: false },
-  );
   const signatures: SignatureReport[] = [];
-  for (const [i, field] of fields.entries())
-    signatures.push(report(await gatherFacts(pdf, field, opts, validationTime, unreadableFrom), i, opts));
+  for (const [i, field] of source.fields.entries())
+    signatures.push(report(await gatherFacts(pdf, field, opts, validationTime, source), i, opts));
   const documentReasons: ValidationReason[] = [];
   let conclusion = worstIndication(signatures.map((s) => s.indication));
   if (signatures.length === 0) {
@@ -277,6 +319,7 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
     conclusion = 'INDETERMINATE';
   }
   if (signatures.some((s) => s.modifications.allowed === false)) documentReasons.push(reason('MODIFIED_AFTER_SIGNING'));
+  if (source.damage !== null) documentReasons.push(reason('PDF_STRUCTURE_DAMAGED', { detail: source.damage }));
   return {
     conclusion,
     validationTime: validationTime.toISOString(),

@@ -16,6 +16,19 @@ export interface FormField {
   dict: PdfDict;
 }
 
+/**
+ * Where %PDF- starts: whether the bytes are a PDF at all, damaged or not. Throws PdfFormatError
+ * EMPTY_FILE or NOT_A_PDF (no header in the first PDF_LIMITS.headerWindow bytes).
+ */
+export function pdfHeaderPosition(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array)) throw new PdfFormatError('NOT_A_PDF', 'input is not a byte array');
+  if (bytes.length === 0) throw new PdfFormatError('EMPTY_FILE', 'the file is empty');
+  const headerPos = asBuffer(bytes).subarray(0, PDF_LIMITS.headerWindow).indexOf('%PDF-', 0, 'latin1');
+  if (headerPos < 0)
+    throw new PdfFormatError('NOT_A_PDF', `no %PDF- header in the first ${PDF_LIMITS.headerWindow} bytes`);
+  return headerPos;
+}
+
 interface ObjectStream {
   data: Uint8Array;
   /** object number -> offset of its value in data */
@@ -39,16 +52,31 @@ export class PdfDocument {
 
   /** Reads the header and cross-reference chain; refuses encrypted files. */
   static open(bytes: Uint8Array): PdfDocument {
-    if (!(bytes instanceof Uint8Array)) throw new PdfFormatError('NOT_A_PDF', 'input is not a byte array');
-    if (bytes.length === 0) throw new PdfFormatError('EMPTY_FILE', 'the file is empty');
-    const headerPos = asBuffer(bytes).subarray(0, PDF_LIMITS.headerWindow).indexOf('%PDF-', 0, 'latin1');
-    if (headerPos < 0)
-      throw new PdfFormatError('NOT_A_PDF', `no %PDF- header in the first ${PDF_LIMITS.headerWindow} bytes`);
+    const headerPos = pdfHeaderPosition(bytes);
     const chain = readXrefChain(bytes, headerPos);
     if (chain.sections.some((s) => s.trailer.has('Encrypt'))) {
       throw new PdfFormatError('ENCRYPTED_PDF', 'encrypted PDF documents are not supported');
     }
     return new PdfDocument(bytes, chain, mergeSections(chain.sections));
+  }
+
+  /**
+   * A view of a file whose cross-reference data cannot be read, as repairing readers build it:
+   * every `N G obj` header found in the bytes, the last definition of a number winning. No
+   * trailer, hence no catalog; objects in object streams are not found. For reporting on damaged
+   * files only, never for judging what a signature covers.
+   */
+  static recovered(bytes: Uint8Array): PdfDocument {
+    const entries = new Map<number, XrefEntry>();
+    const text = asBuffer(bytes).toString('latin1');
+    const header = /(?<![0-9])(\d{1,7})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj(?![A-Za-z0-9])/g;
+    for (let m = header.exec(text); m && entries.size < PDF_LIMITS.maxTreeNodes; m = header.exec(text)) {
+      const num = Number(m[1]);
+      if (num > 0 && num <= PDF_LIMITS.maxObjectNumber)
+        entries.set(num, { type: 'offset', offset: m.index, gen: Number(m[2]) });
+    }
+    const section: XrefSection = { offset: 0, kind: 'table', trailer: new PdfDict(), entries };
+    return new PdfDocument(bytes, { sections: [section], startxref: 0, shift: 0 }, entries);
   }
 
   /** The newest trailer. */

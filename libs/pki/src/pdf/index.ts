@@ -17,9 +17,9 @@ export {
   MAX_CONTENTS_SIZE,
 } from './prepare';
 export type { SignaturePlaceholderOptions, PreparedPdf } from './prepare';
-export { findSignatures } from './signatures';
+export { findSignatures, recoverSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';
-export { checkPdfStructure } from './check';
+export { checkPdfStructure, checkPdfHeader } from './check';
 export { describeChangesAfter, permissionsAt, NO_RESTRICTIONS } from './changes';
 export { classifyChanges } from './change-policy';
 export { unaccountedAppendedData, readableRevisions } from './appended';

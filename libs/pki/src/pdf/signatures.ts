@@ -70,6 +70,37 @@ export function findSignatures(pdf: Uint8Array): PdfSignatureField[] {
   return [...found.values()].sort((a, b) => a.revisionLength - b.revisionLength);
 }
 
+/**
+ * Signature dictionaries found by scanning the bytes of a file whose structure cannot be read
+ * (PdfDocument.recovered), so that a damaged signed file still gets a report. The field name is
+ * taken from a field whose /V refers to the dictionary, when one is found.
+ */
+export function recoverSignatures(pdf: Uint8Array): PdfSignatureField[] {
+  const doc = PdfDocument.recovered(pdf);
+  const names = new Map<number, string | null>();
+  const sigs: { num: number; dict: PdfDict }[] = [];
+  for (const num of doc.entries.keys()) {
+    let value: PdfObject;
+    try {
+      value = doc.getObject(num);
+    } catch {
+      continue; // a damaged object: skip it, as repairing readers do
+    }
+    if (!(value instanceof PdfDict)) continue;
+    if (value.has('ByteRange') && value.has('Contents')) sigs.push({ num, dict: value });
+    const v = value.get('V');
+    const t = value.get('T');
+    if (v instanceof PdfRef && t instanceof PdfString) names.set(v.num, decodeTextString(t.bytes));
+  }
+  const found = new Map<string, PdfSignatureField>();
+  for (const { num, dict } of sigs) {
+    const sig = describeSignature(doc, names.get(num) ?? null, dict);
+    const key = sig.byteRange.join(' ');
+    if (!found.has(key)) found.set(key, sig);
+  }
+  return [...found.values()].sort((a, b) => a.revisionLength - b.revisionLength);
+}
+
 function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfDict | null): PdfSignatureField {
   const pdf = doc.bytes;
   const problems: SignatureProblem[] = [];
