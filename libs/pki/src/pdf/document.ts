@@ -1,3 +1,4 @@
+import { decryptValue, StandardSecurityHandler, streamNotEncrypted } from './encryption';
 import { decodeStream } from './filters';
 import { malformed, PDF_LIMITS, PdfFormatError } from './errors';
 import { asBuffer, readUInt } from './lexer';
@@ -14,6 +15,28 @@ export interface FormField {
   /** /FT, inherited from ancestors. */
   fieldType: string | null;
   dict: PdfDict;
+}
+
+/** A stream whose data is decrypted when first read. */
+class DecryptedStream extends PdfStream {
+  private plain: Uint8Array | null = null;
+  constructor(
+    s: PdfStream,
+    dict: PdfDict,
+    private readonly decrypt: (data: Uint8Array) => Uint8Array,
+  ) {
+    super(dict, s.source, s.dataStart, s.dataEnd);
+  }
+  override get raw(): Uint8Array {
+    return (this.plain ??= this.decrypt(this.source.subarray(this.dataStart, this.dataEnd)));
+  }
+}
+
+function decrypted(h: StandardSecurityHandler, num: number, gen: number, value: PdfObject): PdfObject {
+  if (!(value instanceof PdfStream)) return decryptValue(h, num, gen, value);
+  const dict = decryptValue(h, num, gen, value.dict) as PdfDict;
+  if (streamNotEncrypted(value.dict, h)) return new PdfStream(dict, value.source, value.dataStart, value.dataEnd);
+  return new DecryptedStream(value, dict, (data) => h.decryptStream(num, gen, data));
 }
 
 /**
@@ -48,16 +71,29 @@ export class PdfDocument {
     readonly bytes: Uint8Array,
     readonly chain: XrefChain,
     readonly entries: Map<number, XrefEntry>,
+    /** The standard security handler of an encrypted file (opened with the empty user password). */
+    readonly encryption: StandardSecurityHandler | null = null,
+    /** The encryption dictionary's own object, never encrypted. */
+    private readonly encryptNum = -1,
   ) {}
 
-  /** Reads the header and cross-reference chain; refuses encrypted files. */
+  /**
+   * Reads the header and cross-reference chain. An encrypted file is read through the standard
+   * security handler when the empty user password opens it; otherwise PdfFormatError ENCRYPTED_PDF.
+   */
   static open(bytes: Uint8Array): PdfDocument {
     const headerPos = pdfHeaderPosition(bytes);
     const chain = readXrefChain(bytes, headerPos);
-    if (chain.sections.some((s) => s.trailer.has('Encrypt'))) {
-      throw new PdfFormatError('ENCRYPTED_PDF', 'encrypted PDF documents are not supported');
-    }
-    return new PdfDocument(bytes, chain, mergeSections(chain.sections));
+    const entries = mergeSections(chain.sections);
+    const trailer = chain.sections.find((s) => s.trailer.has('Encrypt'))?.trailer;
+    if (!trailer) return new PdfDocument(bytes, chain, entries);
+    const encrypt = trailer.get('Encrypt');
+    const dict = new PdfDocument(bytes, chain, entries).resolveDict(encrypt);
+    const id = trailer.get('ID') ?? chain.sections[0].trailer.get('ID');
+    const firstId = Array.isArray(id) && id[0] instanceof PdfString ? id[0].bytes : new Uint8Array();
+    if (!dict) throw new PdfFormatError('ENCRYPTED_PDF', 'the encryption dictionary cannot be read');
+    const handler = StandardSecurityHandler.open(dict, firstId);
+    return new PdfDocument(bytes, chain, entries, handler, encrypt instanceof PdfRef ? encrypt.num : -1);
   }
 
   /**
@@ -86,7 +122,13 @@ export class PdfDocument {
 
   /** The document as a reader saw it when only these (older) sections existed. */
   asOf(sections: readonly XrefSection[]): PdfDocument {
-    return new PdfDocument(this.bytes, { ...this.chain, sections: [...sections] }, mergeSections(sections));
+    return new PdfDocument(
+      this.bytes,
+      { ...this.chain, sections: [...sections] },
+      mergeSections(sections),
+      this.encryption,
+      this.encryptNum,
+    );
   }
 
   /** The object with this number in this view, null when free or absent (7.3.10). */
@@ -99,7 +141,10 @@ export class PdfDocument {
     if (this.resolving.size >= PDF_LIMITS.maxReferenceChain) throw malformed('indirect objects nested too deeply');
     this.resolving.add(num);
     try {
-      const value = entry.type === 'offset' ? this.readAt(num, entry.offset) : this.readCompressed(num, entry.stream);
+      let value = entry.type === 'offset' ? this.readAt(num, entry.offset) : this.readCompressed(num, entry.stream);
+      // Objects inside an object stream are not encrypted on their own: the object stream is.
+      if (this.encryption && entry.type === 'offset' && num !== this.encryptNum)
+        value = decrypted(this.encryption, num, entry.gen, value);
       this.cache.set(num, value);
       return value;
     } finally {
