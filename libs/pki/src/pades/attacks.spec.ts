@@ -230,6 +230,25 @@ describe('verifyPdf under attack', () => {
       expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     });
 
+    it('still reports a signature whose field a later revision removed', async () => {
+      const twice = await sign(signed, 'Clerk');
+      const doc = PdfDocument.open(twice);
+      const page = objectText(twice, 3).replace(/\/Annots\s*\[[^\]]*\]/, '/Annots[14 0 R]');
+      const hidden = appendRaw(twice, [
+        { num: 3, body: page },
+        { num: 16, body: '<</Fields[14 0 R]>>' },
+        {
+          num: doc.catalog().ref.num,
+          body: objectText(twice, 1).replace(/\/AcroForm\s*<<.*>>\s*>>$/s, '/AcroForm 16 0 R>>'),
+        },
+      ]);
+      const report = await verify(hidden);
+      expect(report.signatureCount).toBe(2);
+      expect(report.signatures.map((s) => s.fieldName)).toEqual(['Signature1', 'Clerk']);
+      for (const s of report.signatures) expect(s.indication).not.toBe('TOTAL-PASSED');
+      expect(report.signatures[1].modifications.description.join('\n')).toMatch(/not allowed: page 3 0/);
+    });
+
     it('keeps a second legitimate signature allowed', async () => {
       const twice = await sign(signed, 'Clerk');
       const report = await verify(twice);

@@ -56,6 +56,13 @@ const next = (pdf: Uint8Array) => Number(PdfDocument.open(pdf).trailer.get('Size
 
 /** Each update, applied to a signed form; each returns the appended file. */
 const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
+  'another signature': (pdf) => sign(pdf),
+  'a document timestamp': (pdf) => {
+    const stamped = Buffer.from(sign(pdf)).toString('latin1');
+    const at = stamped.lastIndexOf('/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached');
+    const dts = '/Type/DocTimeStamp/Filter/Adobe.PPKLite/SubFilter/ETSI.RFC3161'.padEnd(66, ' ');
+    return new Uint8Array(Buffer.from(stamped.slice(0, at) + dts + stamped.slice(at + 66), 'latin1'));
+  },
   'an XMP metadata update': (pdf) =>
     appendRaw(pdf, [{ num: 10, body: stream('/Type/Metadata/Subtype/XML', XMP('Edited')) }]),
   'an /Info update': (pdf) =>
@@ -114,6 +121,8 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
 
 /** Expected verdict per update: without certification, then with DocMDP P=1, P=2, P=3. */
 const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
+  'another signature': [true, false, true, true],
+  'a document timestamp': [true, true, true, true],
   'an XMP metadata update': [true, true, true, true],
   'an /Info update': [true, true, true, true],
   'a structure tree update': [true, true, true, true],
