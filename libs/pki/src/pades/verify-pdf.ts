@@ -7,6 +7,7 @@ import {
   findSignatures,
   PdfFormatError,
   PdfSignatureField,
+  PdfDocument,
   permissionsAt,
   readableRevisions,
   recoverSignatures,
@@ -54,6 +55,8 @@ interface SignatureSource {
   /** Where revisions that cannot be read begin (the readable prefix ends there), or null. */
   unreadableFrom: number | null;
   damage: string | null;
+  /** The file read once for every signature's change analysis (null when it cannot be read). */
+  doc: PdfDocument | null;
 }
 
 /** Input that is not a PDF at all: the only input refused rather than reported on. */
@@ -63,15 +66,14 @@ function readSignatures(pdf: Uint8Array): SignatureSource {
   try {
     // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
     const { readable, unreadableFrom } = readableRevisions(pdf);
-    const fields = findSignatures(readable).map((f) =>
-      unreadableFrom === null ? f : { ...f, coversWholeDocument: false },
-    );
-    return { fields, unreadableFrom, damage: null };
+    const doc = PdfDocument.open(readable);
+    const fields = findSignatures(doc).map((f) => (unreadableFrom === null ? f : { ...f, coversWholeDocument: false }));
+    return { fields, unreadableFrom, damage: null, doc: unreadableFrom === null ? doc : null };
   } catch (e) {
     if (e instanceof PdfFormatError && NOT_A_PDF.has(e.code)) throw e;
     // Damaged beyond reading: still report every signature dictionary the bytes hold (issue 10).
     const damage = e instanceof PdfFormatError ? `${e.code}: ${e.message}` : 'the structure cannot be read';
-    return { fields: recoverSignatures(pdf), unreadableFrom: null, damage };
+    return { fields: recoverSignatures(pdf), unreadableFrom: null, damage, doc: null };
   }
 }
 
@@ -129,7 +131,7 @@ async function gatherFacts(
 function modificationsAfter(
   pdf: Uint8Array,
   field: PdfSignatureField,
-  { unreadableFrom, damage }: SignatureSource,
+  { unreadableFrom, damage, doc }: SignatureSource,
 ): SignatureReport['modifications'] {
   if (damage !== null) {
     return {
@@ -149,8 +151,8 @@ function modificationsAfter(
   try {
     const unaccounted = unaccountedAppendedData(pdf, field.revisionLength).map((p) => `not allowed: ${p}`);
     const verdict = classifyChanges(
-      describeChangesAfter(pdf, field.revisionLength),
-      permissionsAt(pdf, field.revisionLength),
+      describeChangesAfter(doc ?? pdf, field.revisionLength),
+      permissionsAt(doc ?? pdf, field.revisionLength),
     );
     return {
       changedAfterSigning: true,

@@ -83,7 +83,7 @@ export const NO_RESTRICTIONS: ModificationPermissions = { docMdp: null, lockedFi
  * object (a /Type, a place under /DSS or /Info) must not launder the change. Throws
  * PdfFormatError when the chain does not pass through the signed revision's own xref section.
  */
-export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange[] {
+export function describeChangesAfter(pdf: Uint8Array | PdfDocument, offset: number): PdfChange[] {
   const { doc, old, later } = splitAt(pdf, offset);
   const touched = new Set<number>();
   for (const s of later) for (const num of s.entries.keys()) touched.add(num);
@@ -171,7 +171,7 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
 }
 
 /** The DocMDP level and field locks in force in the revision that ends at `offset`. */
-export function permissionsAt(pdf: Uint8Array, offset: number): ModificationPermissions {
+export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): ModificationPermissions {
   const { old } = splitAt(pdf, offset);
   let docMdp: ModificationPermissions['docMdp'] = null;
   const lockedFields: FieldLock[] = [];
@@ -209,8 +209,10 @@ function readLock(doc: PdfDocument, d: PdfDict): FieldLock {
   return { action, fields };
 }
 
-function splitAt(pdf: Uint8Array, offset: number) {
-  const doc = PdfDocument.open(pdf);
+/** The newest view, the signed revision's view (whose section ends at `offset`) and the later sections. */
+function splitAt(source: Uint8Array | PdfDocument, offset: number) {
+  const doc = source instanceof PdfDocument ? source : PdfDocument.open(source);
+  const pdf = doc.bytes;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > pdf.length) {
     throw new PdfFormatError('INVALID_OPTIONS', `offset ${offset} is not inside the file`);
   }
@@ -247,7 +249,16 @@ function startxrefBefore(pdf: Uint8Array, offset: number): number | null {
 /** Keys that lead from a structure element to page content rather than to the structure tree. */
 const STRUCT_TREE_SKIP = ['Pg', 'Obj', 'Stm', 'StmOwn', 'P', 'Parent'];
 
+/** Role contexts already computed: the newest view's serves every signature of the file. */
+const roleContexts = new WeakMap<PdfDocument, RoleContext>();
+
 function roleContext(doc: PdfDocument): RoleContext {
+  let ctx = roleContexts.get(doc);
+  if (!ctx) roleContexts.set(doc, (ctx = computeRoleContext(doc)));
+  return ctx;
+}
+
+function computeRoleContext(doc: PdfDocument): RoleContext {
   const catalog = doc.catalog();
   const acroForm = catalog.dict.get('AcroForm');
   const form = doc.resolveDict(acroForm);

@@ -75,6 +75,11 @@ export class PdfDocument {
     readonly encryption: StandardSecurityHandler | null = null,
     /** The encryption dictionary's own object, never encrypted. */
     private readonly encryptNum = -1,
+    /**
+     * Parsed objects by where they lie in the file, shared by the views of one file (asOf): an
+     * object read at the same place is the same object in every revision that uses it.
+     */
+    private readonly shared = new Map<string, PdfObject>(),
   ) {}
 
   /**
@@ -128,6 +133,7 @@ export class PdfDocument {
       mergeSections(sections),
       this.encryption,
       this.encryptNum,
+      this.shared,
     );
   }
 
@@ -139,6 +145,18 @@ export class PdfDocument {
     if (!entry || entry.type === 'free') return null;
     if (this.resolving.has(num)) throw malformed(`object ${num} refers to itself while being read`);
     if (this.resolving.size >= PDF_LIMITS.maxReferenceChain) throw malformed('indirect objects nested too deeply');
+    const streamEntry = entry.type === 'compressed' ? this.entries.get(entry.stream) : undefined;
+    const place =
+      entry.type === 'offset'
+        ? `${num} ${entry.gen} @${entry.offset}`
+        : streamEntry?.type === 'offset'
+          ? `${num} in ${entry.stream} @${streamEntry.offset}`
+          : null;
+    const known = place === null ? undefined : this.shared.get(place);
+    if (known !== undefined) {
+      this.cache.set(num, known);
+      return known;
+    }
     this.resolving.add(num);
     try {
       let value = entry.type === 'offset' ? this.readAt(num, entry.offset) : this.readCompressed(num, entry.stream);
@@ -146,6 +164,9 @@ export class PdfDocument {
       if (this.encryption && entry.type === 'offset' && num !== this.encryptNum)
         value = decrypted(this.encryption, num, entry.gen, value);
       this.cache.set(num, value);
+      // A stream whose /Length is another object may read differently in another view.
+      if (place !== null && !(value instanceof PdfStream && value.dict.get('Length') instanceof PdfRef))
+        this.shared.set(place, value);
       return value;
     } finally {
       this.resolving.delete(num);

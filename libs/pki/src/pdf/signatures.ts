@@ -46,8 +46,8 @@ export type SignatureProblem =
  * revision first: a signature whose field a later revision removed is still reported (and the
  * removal judged as a change after it). Throws PdfFormatError for non-PDFs.
  */
-export function findSignatures(pdf: Uint8Array): PdfSignatureField[] {
-  const doc = PdfDocument.open(pdf);
+export function findSignatures(pdf: Uint8Array | PdfDocument): PdfSignatureField[] {
+  const doc = pdf instanceof PdfDocument ? pdf : PdfDocument.open(pdf);
   const found = new Map<string, PdfSignatureField>();
   const sections = doc.chain.sections;
   for (let k = 0; k < sections.length && k < PDF_LIMITS.maxRevisionsSearched; k++) {
