@@ -192,4 +192,42 @@ describe('classifyChanges (as DSS and pyHanko judge changes after a signature)',
     expect(roles('page resources changed under cover of /Info')).toEqual(['page-content']);
     expect(roles('a form fill of the empty field')).toEqual(['form-field', 'field-appearance']);
   });
+
+  describe('an empty signature field prepared before the first signature, signed later', () => {
+    /** 1 catalog, 2 pages, 3 page, 4 AcroForm, 5 field "approval" (its widget is a kid), 6 widget, 7 its blank appearance. */
+    const base = () =>
+      sign(
+        buildPdf([
+          '<</Type/Catalog/Pages 2 0 R/AcroForm 4 0 R>>',
+          '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+          '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Annots[6 0 R]>>',
+          '<</Fields[5 0 R]>>',
+          '<</FT/Sig/T(approval)/Kids[6 0 R]>>',
+          '<</Type/Annot/Subtype/Widget/Parent 5 0 R/Rect[50 50 250 100]/P 3 0 R/AP<</N 7 0 R>>>>',
+          stream('/Type/XObject/Subtype/Form/BBox[0 0 200 50]', ''),
+        ]),
+      );
+    const signField = (pdf: Uint8Array, withValue: boolean) => {
+      const n = next(pdf);
+      return appendRaw(pdf, [
+        {
+          num: n,
+          body: `<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/adbe.pkcs7.detached/ByteRange[0 0 0 0]/Contents<00>>>`,
+        },
+        { num: n + 1, body: stream('/Type/XObject/Subtype/Form/BBox[0 0 200 50]', 'BT (Approved) Tj ET') },
+        { num: 5, body: withValue ? `<</FT/Sig/T(approval)/Kids[6 0 R]/V ${n} 0 R>>` : objectText(pdf, 5) },
+        { num: 6, body: objectText(pdf, 6).replace('/N 7 0 R', `/N ${n + 1} 0 R`) },
+      ]);
+    };
+
+    it("allows the widget's new appearance when its field is signed", () => {
+      const v = judge(signField(base(), true));
+      expect(v.description.join('\n')).toMatch(/allowed: signature field 6 0 \(Annot\) changed/);
+      expect(v.allowed).toBe(true);
+    });
+
+    it("refuses a new appearance of an unsigned signature field's widget", () => {
+      expect(judge(signField(base(), false)).allowed).toBe(false);
+    });
+  });
 });

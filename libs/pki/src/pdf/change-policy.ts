@@ -33,7 +33,9 @@ const SIGNATURE_FIELD_KEYS: Readonly<Record<string, Level>> = {
   MK: LEVEL.form,
 };
 const FORM_FILL_KEYS = new Set(['V', 'AP', 'AS']);
-const PAGE_KEYS: Readonly<Record<string, Level>> = { Annots: LEVEL.lta };
+/** /Tabs (tab order, as Acrobat sets when adding a field) and /StructParents do not change what the page shows. */
+const PAGE_KEYS: Readonly<Record<string, Level>> = { Annots: LEVEL.lta, Tabs: LEVEL.form, StructParents: LEVEL.lta };
+const SIGNATURE_WIDGET_KEYS: Readonly<Record<string, Level>> = { AP: LEVEL.form, AS: LEVEL.form, MK: LEVEL.form };
 
 /**
  * Comments that cannot cover the page: a note icon (its appearance bounded to an icon's size) and
@@ -103,6 +105,13 @@ export function classifyChanges(
       .filter((c) => c.signatureValue != null && newSignatures.has(c.signatureValue))
       .map((c) => [c.objectNumber, signatureLevel(c.signatureValue)]),
   );
+  // Existing empty signature fields that are signed now (they gain /V with a new signature).
+  const signedFields = new Map(
+    changes
+      .filter((c) => c.role === 'signature-field' && c.change === 'changed' && c.keys?.added.includes('V'))
+      .filter((c) => c.signatureValue != null && newSignatures.has(c.signatureValue))
+      .map((c) => [c.objectNumber, signatureLevel(c.signatureValue)]),
+  );
   const newComments = new Set(
     added('annotation')
       .filter(commentAllowed)
@@ -166,6 +175,9 @@ export function classifyChanges(
       case 'signature':
         return isNew && !c.isStream ? yes(signatureLevel(c.objectNumber)) : no();
       case 'signature-field': {
+        // A widget of a field that is signed now may get its appearance (the field holds /V).
+        if (!c.isStream && !isNew && c.signatureValue == null && signedFields.has(c.parent ?? -1))
+          return all(keysWithin(c.keys, SIGNATURE_WIDGET_KEYS), yes(signedFields.get(c.parent!)!));
         // An empty signature field may be signed (gains /V); a signed one stays as it is.
         if (c.isStream || c.signatureValue == null || !newSignatures.has(c.signatureValue)) return no();
         if (isNew) return yes(signatureLevel(c.signatureValue));
