@@ -192,7 +192,6 @@ describe('sign and verify a PDF through the gateway', () => {
   it.each([
     ['a text file', Buffer.from('Đây không phải là PDF'), 422],
     ['an empty file', Buffer.alloc(0), 400],
-    ['a truncated PDF', letter.subarray(0, Math.floor(letter.length / 2)), 422],
   ])('answers %s with a clear 4xx problem+json, for validation and signing', async (_name, file, status) => {
     const v = await validate(file as Buffer);
     expect(v.status).toBe(status);
@@ -201,6 +200,16 @@ describe('sign and verify a PDF through the gateway', () => {
     const s = await sign(file as Buffer, director());
     expect(s.status).toBe(status);
     expect(JSON.parse(s.body.toString()).code).toEqual(expect.any(String));
+  });
+
+  it('reports on a truncated PDF (a damaged PDF gets a report) and refuses to sign it', async () => {
+    const truncated = letter.subarray(0, Math.floor(letter.length / 2));
+    const v = await validate(truncated);
+    expect(v.status).toBe(200);
+    expect(v.body.report.reasons.map((r: { code: string }) => r.code)).toContain('PDF_STRUCTURE_DAMAGED');
+    const s = await sign(truncated, director());
+    expect(s.status).toBe(422);
+    expect(JSON.parse(s.body.toString()).code).toBe('INVALID_PDF');
   });
 
   it('answers 413 for a body over the gateway limit', async () => {

@@ -1,5 +1,5 @@
 import {
-  checkPdfStructure,
+  checkPdfHeader,
   DocumentReport,
   PkiFormatError,
   verifyPdf,
@@ -19,8 +19,11 @@ export interface RevocationPolicy {
  * what they use rather than on the library's surface.
  */
 export abstract class PdfValidator {
-  /** Throws a PdfFormatError (with `code`) when the bytes are not a usable PDF. */
-  abstract checkStructure(pdf: Uint8Array): Promise<void>;
+  /**
+   * Throws a PdfFormatError (EMPTY_FILE, NOT_A_PDF) when the bytes are not a PDF at all. A damaged
+   * PDF passes: it gets a report, with what cannot be checked as FORMAT_FAILURE (issue 10).
+   */
+  abstract checkIsPdf(pdf: Uint8Array): Promise<void>;
   /** Without `revocation` no revocation is checked (the report says so). */
   abstract verify(
     pdf: Uint8Array,
@@ -31,8 +34,8 @@ export abstract class PdfValidator {
 }
 
 export class PkiPdfValidator extends PdfValidator {
-  async checkStructure(pdf: Uint8Array): Promise<void> {
-    await checkPdfStructure(pdf);
+  async checkIsPdf(pdf: Uint8Array): Promise<void> {
+    await checkPdfHeader(pdf);
   }
 
   verify(

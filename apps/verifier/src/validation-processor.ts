@@ -15,8 +15,9 @@ export interface ProcessorRevocation {
 
 /**
  * The worker's job: validate one stored document against the registry's trust anchors and keep the
- * report. A malformed PDF is an outcome (status failed, with its code); anything else is thrown so
- * the queue retries with backoff (e.g. the registry is down).
+ * report. A damaged PDF gets a report too; only bytes that are not a PDF at all (which the API
+ * refuses before storing) end as status failed, with their code. Anything else is thrown so the
+ * queue retries with backoff (e.g. the registry is down).
  */
 export class ValidationProcessor {
   private readonly logger = new Logger('ValidationProcessor');

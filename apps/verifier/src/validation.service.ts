@@ -20,15 +20,15 @@ export class ValidationService {
     private readonly pdf: PdfValidator,
   ) {}
 
-  /** Checks the structure, stores, enqueues and waits up to `waitSeconds` for the report. */
+  /** Checks that it is a PDF, stores, enqueues and waits up to `waitSeconds` for the report. */
   async submit(document: Uint8Array, waitSeconds: number): Promise<ValidationResult> {
     try {
-      await this.pdf.checkStructure(document);
+      await this.pdf.checkIsPdf(document);
     } catch (e) {
       const code = formatErrorCode(e);
       if (!code) throw e;
       if (code === 'EMPTY_FILE') throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
-      throw unprocessable('INVALID_PDF', `The file is not a readable PDF: ${(e as Error).message}`, { reason: code });
+      throw unprocessable('INVALID_PDF', `The file is not a PDF: ${(e as Error).message}`, { reason: code });
     }
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');

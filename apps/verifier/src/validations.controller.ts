@@ -33,7 +33,11 @@ export class ValidationsController {
     description: 'Still running: status pending, and a Location header',
   })
   @ApiResponse({ status: 400, description: 'Missing or empty file (MISSING_FIELD, EMPTY_FILE), bad wait', ...problem })
-  @ApiResponse({ status: 422, description: 'Not a readable PDF (INVALID_PDF, with `reason`)', ...problem })
+  @ApiResponse({
+    status: 422,
+    description: 'Not a PDF at all (INVALID_PDF, with `reason`); a damaged PDF gets a report',
+    ...problem,
+  })
   async submit(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Query() query: ValidatePdfQueryDto,

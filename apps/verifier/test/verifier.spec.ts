@@ -138,12 +138,28 @@ describe('verifier', () => {
     expect([check(ValidationResultDto, res.body).ok, check(ValidationResultDto, done.body).ok]).toEqual([true, true]);
   });
 
-  it('refuses a text file, an empty file and a truncated PDF with problem+json', async () => {
+  it('refuses a text file and an empty file with problem+json', async () => {
     const text = expectProblem(await post(Buffer.from('just some text, not a PDF\n'), '', 'a.txt'), 422, 'INVALID_PDF');
     expect(text.reason).toBe('NOT_A_PDF');
     expectProblem(await post(Buffer.alloc(0)), 400, 'EMPTY_FILE');
-    const truncated = expectProblem(await post(pdf.subarray(0, Math.floor(pdf.length / 2))), 422, 'INVALID_PDF');
-    expect(['TRUNCATED_PDF', 'MALFORMED_PDF']).toContain(truncated.reason);
+  });
+
+  it('reports on a damaged PDF instead of refusing it (issue 10)', async () => {
+    const { pdf: signed } = await signedPdf();
+    const cut = await post(signed.subarray(0, signed.length - 200), '?wait=20'); // xref and trailer lost
+    expect(cut.status).toBe(200);
+    expect(cut.body.status).toBe('done');
+    const report = cut.body.report;
+    expect(report.reasons.map((r: { code: string }) => r.code)).toContain('PDF_STRUCTURE_DAMAGED');
+    expect(report.signatureCount).toBe(1); // found by scanning the bytes
+    expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    const unsigned = await post(pdf.subarray(0, Math.floor(pdf.length / 2)), '?wait=20');
+    expect(unsigned.status).toBe(200);
+    expect(unsigned.body.report).toMatchObject({ conclusion: 'INDETERMINATE', signatureCount: 0 });
+    expect(unsigned.body.report.reasons.map((r: { code: string }) => r.code)).toEqual([
+      'NO_SIGNATURE',
+      'PDF_STRUCTURE_DAMAGED',
+    ]);
   });
 
   it('refuses a request without a file, a bad wait and an oversized file', async () => {

@@ -41,9 +41,11 @@ describe('verifyPdf under attack', () => {
     signed = await sign(shadowPreparedPdf());
   });
 
-  /** The signature may stay valid for its revision, but the document as it is now is not accepted. */
+  /** Neither the document nor the signature's own entry is accepted once the document was altered. */
   function expectModificationRejected(report: DocumentReport): void {
     expect(report.conclusion).not.toBe('TOTAL-PASSED');
+    expect(report.signatures[0].indication).not.toBe('TOTAL-PASSED');
+    expect(report.signatures[0].reasons.map((r) => r.code)).toContain('MODIFIED_AFTER_SIGNING');
     expect(report.signatures[0].modifications).toMatchObject({ changedAfterSigning: true, allowed: false });
     expect(report.signatures[0].coverage.coversWholeDocument).toBe(false);
     expect(report.reasons.map((r) => r.code)).toContain('MODIFIED_AFTER_SIGNING');
@@ -225,7 +227,26 @@ describe('verifyPdf under attack', () => {
     ])('does not accept %s', async (_label, attack) => {
       const report = await verify(attack());
       expectModificationRejected(report);
-      expect(report.signatures[0].indication).toBe('TOTAL-PASSED'); // valid for the revision it signed
+      expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    });
+
+    it('still reports a signature whose field a later revision removed', async () => {
+      const twice = await sign(signed, 'Clerk');
+      const doc = PdfDocument.open(twice);
+      const page = objectText(twice, 3).replace(/\/Annots\s*\[[^\]]*\]/, '/Annots[14 0 R]');
+      const hidden = appendRaw(twice, [
+        { num: 3, body: page },
+        { num: 16, body: '<</Fields[14 0 R]>>' },
+        {
+          num: doc.catalog().ref.num,
+          body: objectText(twice, 1).replace(/\/AcroForm\s*<<.*>>\s*>>$/s, '/AcroForm 16 0 R>>'),
+        },
+      ]);
+      const report = await verify(hidden);
+      expect(report.signatureCount).toBe(2);
+      expect(report.signatures.map((s) => s.fieldName)).toEqual(['Signature1', 'Clerk']);
+      for (const s of report.signatures) expect(s.indication).not.toBe('TOTAL-PASSED');
+      expect(report.signatures[1].modifications.description.join('\n')).toMatch(/not allowed: page 3 0/);
     });
 
     it('keeps a second legitimate signature allowed', async () => {

@@ -157,7 +157,7 @@ describe('PAdES sign and verify', () => {
     expect(report.signatures[1].coverage.coversWholeDocument).toBe(true);
   });
 
-  it('keeps a signature valid for its revision but concludes INDETERMINATE after a disallowed change', async () => {
+  it('fails the signature and the document after a disallowed change (issue 10, point 6)', async () => {
     const signed = await sign(unsigned, ec);
     const doc = PdfDocument.open(signed);
     const page = doc.firstPage();
@@ -168,10 +168,10 @@ describe('PAdES sign and verify', () => {
       'rotate',
     );
     const report = await verifyPdf(modified, { trustAnchors: [root.certificate] });
-    expect(report.conclusion).toBe('INDETERMINATE');
+    expect(report.conclusion).toBe('TOTAL-FAILED');
     expect(report.reasons.map((r) => r.code)).toEqual(['MODIFIED_AFTER_SIGNING']);
     const s = report.signatures[0];
-    expect(s.indication).toBe('TOTAL-PASSED');
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(s.modifications).toMatchObject({ changedAfterSigning: true, allowed: false });
     expect(s.reasons.map((r) => r.code)).toContain('MODIFIED_AFTER_SIGNING');
   });

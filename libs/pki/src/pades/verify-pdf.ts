@@ -7,7 +7,10 @@ import {
   findSignatures,
   PdfFormatError,
   PdfSignatureField,
+  PdfDocument,
+  permissionsAt,
   readableRevisions,
+  recoverSignatures,
   signedByteRanges,
   unaccountedAppendedData,
 } from '../pdf';
@@ -64,12 +67,44 @@ interface SignatureFacts {
   /** For a document timestamp (ETSI.RFC3161): its own validation. */
   documentTimestamp: CheckedTimestamp | null;
   modifications: SignatureReport['modifications'];
+  /** Why the document structure could not be read (the signature was found by scanning), or null. */
+  damage: string | null;
+}
+
+/** What the signatures were read from: the readable revisions, or a scan of a damaged file. */
+interface SignatureSource {
+  fields: PdfSignatureField[];
+  /** Where revisions that cannot be read begin (the readable prefix ends there), or null. */
+  unreadableFrom: number | null;
+  damage: string | null;
+  /** The file read once for every signature's change analysis (null when it cannot be read). */
+  doc: PdfDocument | null;
+  /** The readable revisions' bytes (the whole file when damaged), for the DSS. */
+  readable: Uint8Array;
+}
+
+/** Input that is not a PDF at all: the only input refused rather than reported on. */
+const NOT_A_PDF: ReadonlySet<string> = new Set(['NOT_A_PDF', 'EMPTY_FILE']);
+
+function readSignatures(pdf: Uint8Array): SignatureSource {
+  try {
+    // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
+    const { readable, unreadableFrom } = readableRevisions(pdf);
+    const doc = PdfDocument.open(readable);
+    const fields = findSignatures(doc).map((f) => (unreadableFrom === null ? f : { ...f, coversWholeDocument: false }));
+    return { fields, unreadableFrom, damage: null, doc: unreadableFrom === null ? doc : null, readable };
+  } catch (e) {
+    if (e instanceof PdfFormatError && NOT_A_PDF.has(e.code)) throw e;
+    // Damaged beyond reading: still report every signature dictionary the bytes hold (issue 10).
+    const damage = e instanceof PdfFormatError ? `${e.code}: ${e.message}` : 'the structure cannot be read';
+    return { fields: recoverSignatures(pdf), unreadableFrom: null, damage, doc: null, readable: pdf };
+  }
 }
 
 /** What verifyPdf knows about the whole document before judging each signature. */
 interface DocumentContext {
   validationTime: Date;
-  unreadableFrom: number | null;
+  source: SignatureSource;
   ltv: LtvSources;
   documentTimestamps: Map<PdfSignatureField, CheckedTimestamp>;
 }
@@ -88,7 +123,7 @@ async function gatherFacts(
   opts: VerifyPdfOptions,
   doc: DocumentContext,
 ): Promise<SignatureFacts> {
-  const { validationTime, unreadableFrom } = doc;
+  const { validationTime, source } = doc;
   const documentTimestamp = doc.documentTimestamps.get(field) ?? null;
   if (documentTimestamp) {
     return {
@@ -101,7 +136,8 @@ async function gatherFacts(
       proofOfExistence: documentTimestamp.validation.valid ? documentTimestamp.validation.genTime : null,
       judgedAt: poeFromDocumentTimestamps(field, doc.documentTimestamps) ?? validationTime,
       documentTimestamp,
-      modifications: modificationsAfter(pdf, field, unreadableFrom),
+      modifications: modificationsAfter(pdf, field, source),
+      damage: source.damage,
     };
   }
   let cms: SignedDataVerification | null = null;
@@ -136,7 +172,7 @@ async function gatherFacts(
     : rev
       ? await validatePath({ ...pathOptions, revocation: rev })
       : validatePath(pathOptions);
-  const modifications = modificationsAfter(pdf, field, unreadableFrom);
+  const modifications = modificationsAfter(pdf, field, source);
   return {
     field,
     cms,
@@ -148,14 +184,22 @@ async function gatherFacts(
     judgedAt,
     documentTimestamp: null,
     modifications,
+    damage: source.damage,
   };
 }
 
 function modificationsAfter(
   pdf: Uint8Array,
   field: PdfSignatureField,
-  unreadableFrom: number | null,
+  { unreadableFrom, damage, doc }: SignatureSource,
 ): SignatureReport['modifications'] {
+  if (damage !== null) {
+    return {
+      changedAfterSigning: !field.coversWholeDocument,
+      allowed: null,
+      description: [`the document structure cannot be read (${damage})`],
+    };
+  }
   if (unreadableFrom !== null) {
     return {
       changedAfterSigning: true,
@@ -166,14 +210,17 @@ function modificationsAfter(
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
   try {
     const unaccounted = unaccountedAppendedData(pdf, field.revisionLength).map((p) => `not allowed: ${p}`);
-    const verdict = classifyChanges(describeChangesAfter(pdf, field.revisionLength));
+    const verdict = classifyChanges(
+      describeChangesAfter(doc ?? pdf, field.revisionLength),
+      permissionsAt(doc ?? pdf, field.revisionLength),
+    );
     return {
       changedAfterSigning: true,
       allowed: verdict.allowed && unaccounted.length === 0,
       description: [...unaccounted, ...verdict.description],
     };
   } catch (e) {
-    // Changes we cannot analyse are not presumed harmless.
+    // Changes we cannot analyse, for whatever reason, are not presumed harmless.
     const code = e instanceof PdfFormatError ? e.code : 'MALFORMED_PDF';
     return {
       changedAfterSigning: true,
@@ -251,10 +298,36 @@ function timestampContext(opts: VerifyPdfOptions, doc: DocumentContext) {
   };
 }
 
+/**
+ * A change after the signature that is not allowed fails the signature's own entry, as DSS's
+ * format checks (page and visual difference, DocMDP, FieldMDP) do: a relying party reading
+ * signatures[i].indication must not be shown TOTAL-PASSED for a document that was altered
+ * (incremental saving and shadow attacks). A signature that already failed keeps its own reason.
+ */
+function judgeModifications(
+  judged: { result: IndicationResult; reasons: ValidationReason[] },
+  { modifications, damage }: SignatureFacts,
+): { result: IndicationResult; reasons: ValidationReason[] } {
+  if (damage !== null) {
+    // What the signature covers cannot be checked in a file we cannot read (issue 10).
+    return {
+      result: judged.result.indication === 'TOTAL-FAILED' ? judged.result : failed('FORMAT_FAILURE'),
+      reasons: [...judged.reasons, reason('PDF_STRUCTURE_DAMAGED', { detail: damage })],
+    };
+  }
+  if (modifications.allowed !== false) return judged;
+  const reasons = [
+    ...judged.reasons,
+    reason('MODIFIED_AFTER_SIGNING', { detail: modifications.description.join('; ') || undefined }),
+  ];
+  return {
+    result: judged.result.indication === 'TOTAL-FAILED' ? judged.result : failed('FORMAT_FAILURE'),
+    reasons,
+  };
+}
+
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
-  const { result, reasons } = judge(f, opts);
-  if (f.modifications.allowed === false)
-    reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
+  const { result, reasons } = judgeModifications(judge(f, opts), f);
   const signerCertificate = f.cms?.signerCertificate ?? f.documentTimestamp?.validation.tsaCertificate ?? undefined;
   const chain = f.path?.chain ?? (signerCertificate ? [signerCertificate] : []);
   return {
@@ -314,36 +387,31 @@ function revocationSummary(path: PathValidationResult | null): SignatureReport['
 }
 
 /**
- * Verifies every signature of a PDF. Throws PdfFormatError for input that is not a readable PDF
- * (callers map it to 4xx); everything about the signatures is in the report.
+ * Verifies every signature of every revision of a PDF. Throws PdfFormatError (NOT_A_PDF,
+ * EMPTY_FILE) only for input that is not a PDF at all; a damaged PDF gets a report, with the
+ * signatures found by scanning its bytes judged TOTAL-FAILED/FORMAT_FAILURE (PDF_STRUCTURE_DAMAGED).
  *
- * Changes after a signature: per ETSI the signature stays valid for the revision it signed, so
- * its own indication is not lowered; the report says modifications.allowed=false with the reason
- * MODIFIED_AFTER_SIGNING, and the document conclusion is at least INDETERMINATE, because the
- * document as a whole is no longer what was signed.
+ * Changes after a signature are judged as DSS and pyHanko do (see classifyChanges): one that is not
+ * allowed makes that signature TOTAL-FAILED/FORMAT_FAILURE with the reason MODIFIED_AFTER_SIGNING,
+ * and the conclusion is the worst of the signatures.
  */
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
-  // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
-  const { readable, unreadableFrom } = readableRevisions(pdf);
+  const source = readSignatures(pdf);
   const validationTime = opts.validationTime ?? new Date();
-  const fields = findSignatures(readable).map((f) =>
-    unreadableFrom === null ? f : { ...f, coversWholeDocument: false },
-  );
-  const ltv = new LtvSources(readable, opts, validationTime);
-  const doc: DocumentContext = { validationTime, unreadableFrom, ltv, documentTimestamps: new Map() };
-  doc.documentTimestamps = await checkDocumentTimestamps(pdf, fields, timestampContext(opts, doc));
+  const ltv = new LtvSources(source.readable, opts, validationTime);
+  const doc: DocumentContext = { validationTime, source, ltv, documentTimestamps: new Map() };
+  doc.documentTimestamps = await checkDocumentTimestamps(pdf, source.fields, timestampContext(opts, doc));
   const signatures: SignatureReport[] = [];
-  for (const [i, field] of fields.entries()) signatures.push(report(await gatherFacts(pdf, field, opts, doc), i, opts));
+  for (const [i, field] of source.fields.entries())
+    signatures.push(report(await gatherFacts(pdf, field, opts, doc), i, opts));
   const documentReasons: ValidationReason[] = [];
   let conclusion = worstIndication(signatures.map((s) => s.indication));
   if (signatures.length === 0) {
     documentReasons.push(reason('NO_SIGNATURE'));
     conclusion = 'INDETERMINATE';
   }
-  if (signatures.some((s) => s.modifications.allowed === false)) {
-    documentReasons.push(reason('MODIFIED_AFTER_SIGNING'));
-    conclusion = worstIndication([conclusion, 'INDETERMINATE']);
-  }
+  if (signatures.some((s) => s.modifications.allowed === false)) documentReasons.push(reason('MODIFIED_AFTER_SIGNING'));
+  if (source.damage !== null) documentReasons.push(reason('PDF_STRUCTURE_DAMAGED', { detail: source.damage }));
   return {
     conclusion,
     validationTime: validationTime.toISOString(),

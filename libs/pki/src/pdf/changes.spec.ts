@@ -1,5 +1,6 @@
 import { dummyCms, makePdf, qpdf, qpdfCheck } from '../../test-fixtures/pdf/make-pdfs';
-import { classifyChanges, describeChangesAfter } from './changes';
+import { classifyChanges } from './change-policy';
+import { describeChangesAfter } from './changes';
 import { PdfDocument } from './document';
 import { appendIncrementalUpdate, nextObjectNumber } from './incremental';
 import { PdfName, PdfRef, PdfStream, pdfDict } from './objects';
@@ -95,7 +96,7 @@ describe('describeChangesAfter / classifyChanges', () => {
     const changes = describeChangesAfter(tampered, sig.revisionLength);
     expect(changes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ role: 'other', change: 'added' }),
+        expect.objectContaining({ role: 'page-content', change: 'added' }),
         expect.objectContaining({
           role: 'page',
           change: 'changed',
@@ -147,7 +148,7 @@ describe('describeChangesAfter / classifyChanges', () => {
     ).pdf;
     const changes = describeChangesAfter(tampered, findSignatures(tampered)[0].revisionLength);
     expect(changes.find((c) => c.objectNumber === target.num)).toMatchObject({
-      role: 'other',
+      role: 'page-content',
       change: 'changed',
       isStream: true,
     }); // the role it had when signed

@@ -1,7 +1,8 @@
 import { PdfDocument } from './document';
 import { malformed, PDF_LIMITS, PdfFormatError } from './errors';
 import { asBuffer, readUInt } from './lexer';
-import { dictOf, PdfDict, PdfObject, PdfRef, PdfStream, PdfString, PdfName } from './objects';
+import { dictOf, PdfDict, PdfName, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
+import { decodeTextString } from './text';
 
 export type PdfChangeKind = 'added' | 'changed' | 'deleted';
 
@@ -15,8 +16,17 @@ export type PdfObjectRole =
   | 'catalog'
   | 'acroform'
   | 'info'
+  | 'metadata' // the catalog's XMP /Metadata stream
+  | 'structure-tree' // reached from /StructTreeRoot (tagged PDF), not used by a page
+  | 'form-resources' // reached from the form's /DR, not used by a page
   | 'page'
+  | 'page-content' // used by a page: content streams, resources, fonts, images, appearances
+  | 'form-field' // a field (other than a signature field) or its widget
+  | 'field-appearance' // reached from such a widget's /AP
+  | 'annotation' // an annotation other than a widget
+  | 'annotation-appearance' // reached from such an annotation's /AP
   | 'annots-or-fields' // an indirect /Annots array of a page or /Fields array of the form
+  | 'unreferenced' // an added object nothing in the document refers to
   | 'trailer' // the trailer's /Root (objectNumber 0)
   | 'other';
 
@@ -27,6 +37,10 @@ export interface PdfChange {
   type: string | null;
   subtype: string | null;
   fieldType: string | null;
+  /** Fully qualified name of a form field or widget (signature fields too). */
+  fieldName?: string | null;
+  /** The /Parent of a widget or field (object number), to tie a widget to the field it belongs to. */
+  parent?: number | null;
   role: PdfObjectRole;
   isStream: boolean;
   /** For a changed dictionary or stream: keys added, removed, or with another value. */
@@ -37,9 +51,31 @@ export interface PdfChange {
   acroFormKeys?: { added: string[]; removed: string[]; modified: string[] };
   /** For a signature field: the object number its /V refers to (null when /V is absent or direct). */
   signatureValue?: number | null;
+  /** For a signature dictionary: /Type (Sig or DocTimeStamp). */
+  signatureType?: string | null;
+  /** For an annotation: its /Rect width and height, and whether it carries actions (/A, /AA) or an /AP. */
+  annotation?: { width: number; height: number; actions: boolean; appearance: boolean };
 }
 
 type KeyDiff = { added: string[]; removed: string[]; modified: string[] };
+
+/**
+ * What the signed revision allows later (ISO 32000-2, 12.8.2.2 DocMDP and 12.8.2.4 FieldMDP):
+ * `docMdp` is the P of a certification signature (1 no changes, 2 form filling and signing,
+ * 3 also annotations), null without one; `lockedFields` are the fields locked by the /Lock or
+ * FieldMDP references of the signatures made so far.
+ */
+export interface ModificationPermissions {
+  docMdp: 1 | 2 | 3 | null;
+  lockedFields: FieldLock[];
+}
+
+export interface FieldLock {
+  action: 'All' | 'Include' | 'Exclude';
+  fields: string[];
+}
+
+export const NO_RESTRICTIONS: ModificationPermissions = { docMdp: null, lockedFields: [] };
 
 /**
  * Objects added, changed or deleted by the revisions whose xref sections start at or after `offset`.
@@ -47,23 +83,14 @@ type KeyDiff = { added: string[]; removed: string[]; modified: string[] };
  * object (a /Type, a place under /DSS or /Info) must not launder the change. Throws
  * PdfFormatError when the chain does not pass through the signed revision's own xref section.
  */
-export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange[] {
-  const doc = PdfDocument.open(pdf);
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > pdf.length) {
-    throw new PdfFormatError('INVALID_OPTIONS', `offset ${offset} is not inside the file`);
-  }
-  const later = doc.chain.sections.filter((s) => s.offset >= offset);
-  const older = doc.chain.sections.filter((s) => s.offset < offset);
-  const signedStartxref = startxrefBefore(pdf, offset);
-  if (older.length === 0 || signedStartxref === null || older[0].offset !== signedStartxref + doc.chain.shift) {
-    throw malformed('the cross-reference chain does not pass through the signed revision');
-  }
-  const old = doc.asOf(older);
+export function describeChangesAfter(pdf: Uint8Array | PdfDocument, offset: number): PdfChange[] {
+  const { doc, old, later } = splitAt(pdf, offset);
   const touched = new Set<number>();
   for (const s of later) for (const num of s.entries.keys()) touched.add(num);
 
   const ctxNow = roleContext(doc);
   const ctxOld = roleContext(old);
+  let referenced: Set<number> | null = null; // computed only when an added object has no other role
   const out: PdfChange[] = [];
   if (!sameValue(doc.trailer.get('Root') ?? null, old.trailer.get('Root') ?? null)) {
     const keys = { added: [], removed: [], modified: ['Root'] };
@@ -91,19 +118,35 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
     const change: PdfChangeKind = !inUseNow ? 'deleted' : inUseBefore ? 'changed' : 'added';
     const gen = now?.type === 'offset' ? now.gen : before?.type === 'offset' ? before.gen : 0;
     const dict = dictOf(value);
+    const at = change === 'added' ? doc : old;
     const c: PdfChange = {
       objectNumber: num,
       generation: gen,
       change,
       type: dict?.name('Type') ?? null,
       subtype: dict?.name('Subtype') ?? null,
-      fieldType: dict ? fieldTypeOf(doc, dict) : null,
+      fieldType: dict ? doc.fieldTypeOf(dict) : null,
       role: 'other',
       isStream: value instanceof PdfStream,
     };
     c.role = change === 'added' ? roleOf(doc, num, value, ctxNow) : roleOf(old, num, oldValue, ctxOld);
-    if (c.role === 'signature-field')
-      c.signatureValue = dict?.get('V') instanceof PdfRef ? (dict.get('V') as PdfRef).num : null;
+    if (c.role === 'other' && change === 'added') {
+      referenced ??= reachable(doc, [doc.trailer.get('Root') ?? null, doc.trailer.get('Info') ?? null], [], Infinity);
+      if (!referenced.has(num)) c.role = 'unreferenced';
+    }
+    if (c.role === 'signature') c.signatureType = c.type;
+    if (c.role === 'signature-field') {
+      const v = dict?.get('V');
+      c.signatureValue = v instanceof PdfRef ? v.num : null;
+      c.signatureType = v instanceof PdfRef ? (doc.resolveDict(v)?.name('Type') ?? null) : null;
+    }
+    if (c.role === 'form-field' || c.role === 'signature-field') {
+      const atDict = dictOf(change === 'added' ? value : oldValue);
+      c.fieldName = atDict ? at.fieldNameOf(atDict) : null;
+      const parent = atDict?.get('Parent');
+      c.parent = parent instanceof PdfRef ? parent.num : null;
+    }
+    if (c.role === 'annotation' && dict) c.annotation = annotationFacts(doc, dict);
     if (change === 'changed') {
       const oldDict = dictOf(oldValue);
       if (dict && oldDict) c.keys = keyDiff(oldDict, dict);
@@ -127,12 +170,73 @@ export function describeChangesAfter(pdf: Uint8Array, offset: number): PdfChange
   return out;
 }
 
+/** The DocMDP level and field locks in force in the revision that ends at `offset`. */
+export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): ModificationPermissions {
+  const { old } = splitAt(pdf, offset);
+  let docMdp: ModificationPermissions['docMdp'] = null;
+  const lockedFields: FieldLock[] = [];
+  const mdpP = (sig: PdfDict | null): void => {
+    for (const ref of asArray(old.resolve(sig?.get('Reference')))) {
+      const r = old.resolveDict(ref);
+      const params = old.resolveDict(r?.get('TransformParams'));
+      const method = r?.name('TransformMethod');
+      if (method === 'DocMDP') {
+        const p = params?.get('P');
+        const level = p === 1 || p === 3 ? p : 2; // 2 is the default (ISO 32000-2, table 257)
+        docMdp = docMdp === null ? level : (Math.min(docMdp, level) as 1 | 2 | 3);
+      } else if (method === 'FieldMDP' && params) lockedFields.push(readLock(old, params));
+    }
+  };
+  const perms = old.resolveDict(old.catalog().dict.get('Perms'));
+  mdpP(old.resolveDict(perms?.get('DocMDP')));
+  for (const field of old.signatureFields()) {
+    const sig = old.resolveDict(field.dict.get('V'));
+    if (!sig) continue;
+    mdpP(sig);
+    const lock = old.resolveDict(field.dict.get('Lock'));
+    if (lock) lockedFields.push(readLock(old, lock));
+  }
+  return { docMdp, lockedFields };
+}
+
+function readLock(doc: PdfDocument, d: PdfDict): FieldLock {
+  const a = d.name('Action');
+  const action = a === 'Include' || a === 'Exclude' ? a : 'All'; // an unknown action locks everything
+  const fields = asArray(doc.resolve(d.get('Fields')))
+    .map((f) => doc.resolve(f))
+    .filter((f): f is PdfString => f instanceof PdfString)
+    .map((f) => decodeTextString(f.bytes));
+  return { action, fields };
+}
+
+/** The newest view, the signed revision's view (whose section ends at `offset`) and the later sections. */
+function splitAt(source: Uint8Array | PdfDocument, offset: number) {
+  const doc = source instanceof PdfDocument ? source : PdfDocument.open(source);
+  const pdf = doc.bytes;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > pdf.length) {
+    throw new PdfFormatError('INVALID_OPTIONS', `offset ${offset} is not inside the file`);
+  }
+  const later = doc.chain.sections.filter((s) => s.offset >= offset);
+  const older = doc.chain.sections.filter((s) => s.offset < offset);
+  const signedStartxref = startxrefBefore(pdf, offset);
+  if (older.length === 0 || signedStartxref === null || older[0].offset !== signedStartxref + doc.chain.shift) {
+    throw malformed('the cross-reference chain does not pass through the signed revision');
+  }
+  return { doc, old: doc.asOf(older), later };
+}
+
 interface RoleContext {
   catalog: number;
   acroForm: number;
   info: number;
+  metadata: number;
   dss: Set<number>;
-  appearances: Set<number>;
+  structureTree: Set<number>;
+  formResources: Set<number>;
+  signatureAppearances: Set<number>;
+  fieldAppearances: Set<number>;
+  annotationAppearances: Set<number>;
+  pageContent: Set<number>;
   annotsOrFields: Set<number>;
 }
 
@@ -142,50 +246,66 @@ function startxrefBefore(pdf: Uint8Array, offset: number): number | null {
   return at < 0 ? null : (readUInt(pdf, at + 9)?.value ?? null);
 }
 
+/** Keys that lead from a structure element to page content rather than to the structure tree. */
+const STRUCT_TREE_SKIP = ['Pg', 'Obj', 'Stm', 'StmOwn', 'P', 'Parent'];
+
+/** Role contexts already computed: the newest view's serves every signature of the file. */
+const roleContexts = new WeakMap<PdfDocument, RoleContext>();
+
 function roleContext(doc: PdfDocument): RoleContext {
+  let ctx = roleContexts.get(doc);
+  if (!ctx) roleContexts.set(doc, (ctx = computeRoleContext(doc)));
+  return ctx;
+}
+
+function computeRoleContext(doc: PdfDocument): RoleContext {
   const catalog = doc.catalog();
   const acroForm = catalog.dict.get('AcroForm');
+  const form = doc.resolveDict(acroForm);
   const info = doc.trailer.get('Info');
-  const sigFields = doc.fields().filter((f) => f.fieldType === 'Sig');
-  const appearanceRoots: PdfObject[] = [];
-  for (const f of sigFields) {
-    appearanceRoots.push(f.dict.get('AP') ?? null);
-    const kids = doc.resolve(f.dict.get('Kids'));
-    if (Array.isArray(kids)) for (const k of kids) appearanceRoots.push(doc.resolveDict(k)?.get('AP') ?? null);
+  const metadata = catalog.dict.get('Metadata');
+  const pages = doc.pages();
+  const ap = { sig: [] as PdfObject[], field: [] as PdfObject[], annot: [] as PdfObject[] };
+  for (const f of doc.signatureFields()) {
+    ap.sig.push(f.dict.get('AP') ?? null);
+    for (const k of asArray(doc.resolve(f.dict.get('Kids')))) ap.sig.push(doc.resolveDict(k)?.get('AP') ?? null);
   }
   const annotsOrFields = new Set<number>();
-  const fields = doc.resolveDict(acroForm)?.get('Fields');
+  const fields = form?.get('Fields');
   if (fields instanceof PdfRef) annotsOrFields.add(fields.num);
-  for (const page of pages(doc)) {
-    const annots = page.get('Annots');
+  for (const page of pages) {
+    const annots = page.dict.get('Annots');
     if (annots instanceof PdfRef) annotsOrFields.add(annots.num);
+    for (const a of asArray(doc.resolve(annots))) {
+      const d = doc.resolveDict(a);
+      if (!d || doc.fieldTypeOf(d) === 'Sig') continue;
+      (d.name('Subtype') === 'Widget' ? ap.field : ap.annot).push(d.get('AP') ?? null);
+    }
   }
   return {
     catalog: catalog.ref.num,
     acroForm: acroForm instanceof PdfRef ? acroForm.num : -1,
     info: info instanceof PdfRef ? info.num : -1,
+    metadata: metadata instanceof PdfRef ? metadata.num : -1,
     dss: reachable(doc, [catalog.dict.get('DSS') ?? null]),
-    appearances: reachable(doc, appearanceRoots),
+    structureTree: reachable(doc, [catalog.dict.get('StructTreeRoot') ?? null], STRUCT_TREE_SKIP),
+    formResources: reachable(doc, [form?.get('DR') ?? null]),
+    signatureAppearances: reachable(doc, ap.sig),
+    fieldAppearances: reachable(doc, ap.field),
+    annotationAppearances: reachable(doc, ap.annot),
+    pageContent: reachable(
+      doc,
+      pages.map((p) => p.dict),
+      ['Parent', 'P', 'V'],
+      Infinity,
+    ),
     annotsOrFields,
   };
 }
 
-/** The page dictionaries of the page tree (bounded, loops ignored). */
-function pages(doc: PdfDocument): PdfDict[] {
-  const out: PdfDict[] = [];
-  const seen = new Set<number>();
-  const stack: { o: PdfObject | undefined; depth: number }[] = [{ o: doc.catalog().dict.get('Pages'), depth: 0 }];
-  while (stack.length > 0 && seen.size < PDF_LIMITS.maxTreeNodes) {
-    const { o, depth } = stack.pop()!;
-    if (!(o instanceof PdfRef) || seen.has(o.num) || depth > PDF_LIMITS.maxTreeDepth) continue;
-    seen.add(o.num);
-    const dict = doc.resolveDict(o);
-    const kids = dict && doc.resolve(dict.get('Kids'));
-    if (Array.isArray(kids)) for (const k of kids) stack.push({ o: k, depth: depth + 1 });
-    else if (dict) out.push(dict);
-  }
-  return out;
-}
+const WIDGET_OR_FIELD = (dict: PdfDict | null, doc: PdfDocument) =>
+  !!dict && (dict.name('Subtype') === 'Widget' || (dict.has('FT') && !dict.has('Type')) || !!doc.fieldTypeOf(dict));
+const ANNOTATION = (dict: PdfDict | null) => !!dict && (dict.name('Type') === 'Annot' || dict.has('Rect'));
 
 /** The role of object `num` with this value in this document (the old one for changed objects). */
 function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContext): PdfObjectRole {
@@ -193,35 +313,56 @@ function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContex
   const type = dict?.name('Type') ?? null;
   if (type === 'XRef' || type === 'ObjStm') return 'structure';
   if (type === 'Sig' || type === 'DocTimeStamp') return 'signature';
-  if (dict && fieldTypeOf(doc, dict) === 'Sig') return 'signature-field';
+  if (dict && doc.fieldTypeOf(dict) === 'Sig') return 'signature-field';
   if (num === ctx.catalog) return 'catalog';
   if (num === ctx.acroForm) return 'acroform';
   if (type === 'Page') return 'page';
-  if (num === ctx.info) return 'info';
-  if (ctx.dss.has(num)) return 'dss';
-  if (ctx.appearances.has(num)) return 'signature-appearance';
   if (Array.isArray(value) && ctx.annotsOrFields.has(num)) return 'annots-or-fields';
+  if (!(value instanceof PdfStream) && WIDGET_OR_FIELD(dict, doc)) return 'form-field';
+  if (!(value instanceof PdfStream) && ANNOTATION(dict)) return 'annotation';
+  // Appearances count only as added objects (the judgement refuses changed ones), so they come first.
+  if (ctx.signatureAppearances.has(num)) return 'signature-appearance';
+  if (ctx.fieldAppearances.has(num)) return 'field-appearance';
+  if (ctx.annotationAppearances.has(num)) return 'annotation-appearance';
+  // What a page uses is page content, whatever else refers to it (a shadow /Info, /DSS or tree).
+  if (ctx.pageContent.has(num)) return 'page-content';
+  if (num === ctx.info) return 'info';
+  if (num === ctx.metadata) return 'metadata';
+  if (ctx.dss.has(num)) return 'dss';
+  if (ctx.structureTree.has(num)) return 'structure-tree';
+  if (ctx.formResources.has(num)) return 'form-resources';
   return 'other';
 }
 
-/** /FT of a field or widget, inherited through /Parent. */
-function fieldTypeOf(doc: PdfDocument, dict: PdfDict): string | null {
-  let d: PdfDict | null = dict;
-  for (let i = 0; d && i < PDF_LIMITS.maxTreeDepth; i++) {
-    const ft = d.name('FT');
-    if (ft) return ft;
-    d = d.get('Parent') instanceof PdfRef ? doc.resolveDict(d.get('Parent')) : null;
-  }
-  return null;
+function annotationFacts(doc: PdfDocument, dict: PdfDict): PdfChange['annotation'] {
+  const rect = asArray(doc.resolve(dict.get('Rect'))).map((x) => doc.resolve(x));
+  const [x1, y1, x2, y2] = rect.length === 4 && rect.every((x) => typeof x === 'number') ? (rect as number[]) : [];
+  const known = x1 !== undefined;
+  return {
+    width: known ? Math.abs(x2 - x1) : Infinity,
+    height: known ? Math.abs(y2 - y1) : Infinity,
+    actions: dict.has('A') || dict.has('AA'),
+    appearance: dict.has('AP'),
+  };
 }
 
-/** Object numbers reachable from roots through references (bounded). */
-function reachable(doc: PdfDocument, roots: PdfObject[]): Set<number> {
+function asArray(o: PdfObject | undefined): PdfObject[] {
+  return Array.isArray(o) ? o : [];
+}
+
+/** Object numbers reachable from roots through references, not through `skip` keys (bounded). */
+function reachable(
+  doc: PdfDocument,
+  roots: PdfObject[],
+  skip: readonly string[] = ['Parent', 'P'],
+  budget = 10_000,
+): Set<number> {
   const found = new Set<number>();
+  const limit = Math.min(budget, PDF_LIMITS.maxTreeNodes);
   const stack: { o: PdfObject; depth: number }[] = roots.map((o) => ({ o, depth: 0 }));
-  while (stack.length > 0 && found.size < 10_000) {
+  while (stack.length > 0 && found.size < limit) {
     const { o, depth } = stack.pop()!;
-    if (depth > PDF_LIMITS.maxNesting) continue;
+    if (depth > PDF_LIMITS.maxNesting * 4) continue;
     if (o instanceof PdfRef) {
       if (found.has(o.num)) continue;
       found.add(o.num);
@@ -229,7 +370,7 @@ function reachable(doc: PdfDocument, roots: PdfObject[]): Set<number> {
     } else if (Array.isArray(o)) for (const x of o) stack.push({ o: x, depth: depth + 1 });
     else {
       const d = dictOf(o);
-      if (d) for (const [k, x] of d.map) if (k !== 'Parent' && k !== 'P') stack.push({ o: x, depth: depth + 1 });
+      if (d) for (const [k, x] of d.map) if (!skip.includes(k)) stack.push({ o: x, depth: depth + 1 });
     }
   }
   return found;
@@ -246,14 +387,13 @@ function referenceDiff(
   before: PdfObject,
   after: PdfObject,
 ): { added: number[]; removed: number[]; directAdded: number } {
-  const list = (o: PdfObject) => (Array.isArray(o) ? o : []);
   const nums = (o: PdfObject) =>
     new Set(
-      list(o)
+      asArray(o)
         .filter((x): x is PdfRef => x instanceof PdfRef)
         .map((r) => r.num),
     );
-  const direct = (o: PdfObject) => list(o).filter((x) => !(x instanceof PdfRef)).length;
+  const direct = (o: PdfObject) => asArray(o).filter((x) => !(x instanceof PdfRef)).length;
   const [a, b] = [nums(before), nums(after)];
   return {
     added: [...b].filter((n) => !a.has(n)),
@@ -279,95 +419,4 @@ function sameValue(a: PdfObject, b: PdfObject, depth = 0): boolean {
     return true;
   }
   return false;
-}
-
-const ACROFORM_KEYS: ReadonlySet<string> = new Set(['Fields', 'SigFlags']);
-const ALLOWED_KEYS: Partial<Record<PdfObjectRole, ReadonlySet<string>>> = {
-  'signature-field': new Set(['V', 'AP', 'MK']),
-  page: new Set(['Annots']),
-  catalog: new Set(['AcroForm', 'DSS', 'Extensions']),
-  acroform: ACROFORM_KEYS,
-};
-
-const ROLE_TEXT: Record<PdfObjectRole, string> = {
-  structure: 'cross-reference or object stream',
-  signature: 'signature dictionary',
-  'signature-field': 'signature field',
-  'signature-appearance': 'signature appearance',
-  dss: 'document security store (validation data)',
-  catalog: 'document catalog',
-  acroform: 'interactive form',
-  info: 'document information (metadata)',
-  page: 'page',
-  'annots-or-fields': 'annotation or field list',
-  trailer: 'trailer /Root (document catalog replaced)',
-  other: 'object',
-};
-
-/**
- * Judges changes made after a signature: a later signature (its dictionary, its signed field/widget,
- * the page's /Annots and the form's /Fields gaining it), signature appearances, DSS/VRI data and
- * document timestamps are allowed; anything else (content streams, fonts, page content, another
- * /Root, a signature field that is not signed) is not. Changes to the document information
- * dictionary are metadata only and are allowed.
- */
-export function classifyChanges(changes: readonly PdfChange[]): { allowed: boolean; description: string[] } {
-  const added = (role: PdfObjectRole) =>
-    new Set(changes.filter((c) => c.role === role && c.change === 'added').map((c) => c.objectNumber));
-  const newSignatures = added('signature');
-  const newSignatureFields = added('signature-field');
-  const onlyNewSignatureFields = (c: PdfChange): boolean =>
-    !c.references ||
-    (c.references.removed.length === 0 &&
-      c.references.directAdded === 0 &&
-      c.references.added.every((n) => newSignatureFields.has(n)));
-  const keysWithin = (keys: KeyDiff | undefined, allowed: ReadonlySet<string> | undefined): boolean =>
-    !keys || !allowed || (keys.removed.length === 0 && [...keys.added, ...keys.modified].every((k) => allowed.has(k)));
-  const onlyAllowedKeys = (c: PdfChange): boolean => keysWithin(c.keys, ALLOWED_KEYS[c.role]);
-  // A signature field is fine only as the place of a new signature: an unsigned one could carry any appearance.
-  const signsNewSignature = (c: PdfChange): boolean => c.signatureValue != null && newSignatures.has(c.signatureValue);
-  const verdict = (c: PdfChange): boolean => {
-    if (c.change === 'deleted') return false;
-    // Existing streams (page content, fonts, images, object streams) never change, whatever points at them.
-    if (c.change === 'changed' && c.isStream) return false;
-    switch (c.role) {
-      case 'structure':
-      case 'signature-appearance':
-        return c.change === 'added';
-      case 'dss':
-      case 'info':
-        return c.change === 'added' || c.type === null || c.type === 'DSS' || c.type === 'VRI';
-      case 'signature':
-        return c.change === 'added' && !c.isStream;
-      case 'signature-field':
-        // An empty signature field may be signed (gains /V); a signed one stays as it is.
-        return (
-          !c.isStream &&
-          signsNewSignature(c) &&
-          (c.change === 'added' || (onlyAllowedKeys(c) && !!c.keys?.added.includes('V')))
-        );
-      case 'page':
-        return c.change === 'changed' && !c.isStream && onlyAllowedKeys(c) && onlyNewSignatureFields(c);
-      case 'catalog':
-        return (
-          c.change === 'changed' &&
-          onlyAllowedKeys(c) &&
-          onlyNewSignatureFields(c) &&
-          keysWithin(c.acroFormKeys, ACROFORM_KEYS)
-        );
-      case 'acroform':
-      case 'annots-or-fields':
-        return onlyAllowedKeys(c) && onlyNewSignatureFields(c);
-      default:
-        return false;
-    }
-  };
-  let allowed = true;
-  const description = changes.map((c) => {
-    const ok = verdict(c);
-    allowed &&= ok;
-    const type = c.type ?? c.fieldType ?? (c.role === 'other' ? 'untyped' : null);
-    return `${ok ? 'allowed' : 'not allowed'}: ${ROLE_TEXT[c.role]} ${c.objectNumber} ${c.generation}${type ? ` (${type})` : ''} ${c.change}`;
-  });
-  return { allowed, description };
 }

@@ -125,7 +125,7 @@ describe('checkPdfStructure', () => {
     expectCode(unterminated, 'MALFORMED_PDF');
   });
 
-  it('refuses an encrypted document (qpdf AES-256)', () => {
+  it('refuses an encrypted document that needs a user password (qpdf AES-256)', () => {
     const encrypted = qpdf(classic, ['--encrypt', 'u', 'o', '256', '--']);
     expectCode(encrypted, 'ENCRYPTED_PDF');
     expectCode(encrypted, 'ENCRYPTED_PDF', findSignatures);

@@ -1,4 +1,4 @@
-import { PdfDocument } from './document';
+import { PdfDocument, pdfHeaderPosition } from './document';
 
 /**
  * Quick structural check at upload time: header, cross-reference chain, no encryption, a catalog
@@ -7,4 +7,13 @@ import { PdfDocument } from './document';
 export function checkPdfStructure(pdf: Uint8Array): void {
   const doc = PdfDocument.open(pdf);
   doc.firstPage();
+}
+
+/**
+ * Whether the bytes are a PDF at all (not empty, a %PDF- header near the start), damaged or not:
+ * what a verifier must answer with a report rather than refuse. Throws PdfFormatError EMPTY_FILE
+ * or NOT_A_PDF.
+ */
+export function checkPdfHeader(pdf: Uint8Array): void {
+  pdfHeaderPosition(pdf);
 }

@@ -42,6 +42,8 @@ export const PDF_LIMITS = {
   maxObjectsInObjectStream: 100_000,
   /** Chained indirect references followed while resolving one value. */
   maxReferenceChain: 32,
+  /** Revisions whose own view is searched for signatures (signatures removed by a later one). */
+  maxRevisionsSearched: 256,
   /** Depth of the page tree and of the form field tree. */
   maxTreeDepth: 64,
   /** Nodes visited in the page tree or form field tree. */

@@ -23,7 +23,8 @@ export interface IncrementalUpdate {
 /**
  * Appends objects as an incremental update (ISO 32000-1, 7.5.6): the original bytes stay untouched,
  * a new cross-reference section with /Prev follows, of the same kind (table or stream) as the newest
- * one. /Root and /Info are kept, /ID[0] kept and /ID[1] renewed from `idSeed`.
+ * one. /Root, /Info and /Encrypt are kept, /ID[0] kept and /ID[1] renewed from `idSeed`. The
+ * objects of an encrypted document must come encrypted (encryptValue).
  */
 export function appendIncrementalUpdate(
   doc: PdfDocument,
@@ -61,9 +62,9 @@ export function appendIncrementalUpdate(
   const xrefNum = size;
   if (asStream) size++;
   trailer.set('Size', size);
-  for (const key of ['Root', 'Info']) {
+  for (const key of ['Root', 'Info', 'Encrypt']) {
     const v = old.get(key);
-    if (v instanceof PdfRef) trailer.set(key, v);
+    if (v instanceof PdfRef || (key === 'Encrypt' && v instanceof PdfDict)) trailer.set(key, v);
   }
   trailer.set('ID', newId(old.get('ID'), idSeed, original.length));
   trailer.set('Prev', doc.chain.startxref);

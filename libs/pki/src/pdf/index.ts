@@ -17,11 +17,12 @@ export {
   MAX_CONTENTS_SIZE,
 } from './prepare';
 export type { SignaturePlaceholderOptions, PreparedPdf } from './prepare';
-export { findSignatures } from './signatures';
+export { findSignatures, recoverSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';
-export { checkPdfStructure } from './check';
-export { describeChangesAfter, classifyChanges } from './changes';
+export { checkPdfStructure, checkPdfHeader } from './check';
+export { describeChangesAfter, permissionsAt, NO_RESTRICTIONS } from './changes';
+export { classifyChanges } from './change-policy';
 export { unaccountedAppendedData, readableRevisions } from './appended';
-export type { PdfChange, PdfChangeKind, PdfObjectRole } from './changes';
+export type { PdfChange, PdfChangeKind, PdfObjectRole, ModificationPermissions, FieldLock } from './changes';
 export { readDss, appendDss, vriKey, MAX_DSS_ITEMS, MAX_VRI_ENTRIES } from './dss';
 export type { DssData, AppendDssOptions } from './dss';

@@ -1,4 +1,5 @@
 import { PdfDocument } from './document';
+import { encryptValue } from './encryption';
 import { PdfFormatError } from './errors';
 import { appendIncrementalUpdate, nextObjectNumber, UpdateObject } from './incremental';
 import { PdfDict, PdfName, PdfObject, PdfRef, pdfDict } from './objects';
@@ -62,7 +63,13 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
   const widgetRef = new PdfRef(next++, 0);
   const objects: UpdateObject[] = [];
 
-  const sig = signatureDictionary(opts, contentsSize, offset);
+  // New and rewritten objects of an encrypted document carry encrypted strings (its /Contents excepted).
+  const crypt = doc.encryption;
+  const body = (ref: PdfRef, value: PdfDict) =>
+    serializeValue(crypt ? encryptValue(crypt, ref.num, ref.gen, value) : value);
+  const sig = signatureDictionary(opts, contentsSize, offset, (extra) =>
+    crypt ? (encryptValue(crypt, sigRef.num, 0, extra) as PdfDict) : extra,
+  );
   objects.push({ num: sigRef.num, gen: 0, body: sig.body });
 
   const widget = pdfDict({
@@ -75,21 +82,21 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
     F: 132, // Print + Locked: invisible yet part of the printed record
     P: page.ref,
   });
-  objects.push({ num: widgetRef.num, gen: 0, body: serializeValue(widget) });
+  objects.push({ num: widgetRef.num, gen: 0, body: body(widgetRef, widget) });
 
   // Indirect /Annots arrays are inlined: the page object is rewritten anyway.
   const newPage = page.dict.clone().set('Annots', [...arrayItems(doc, page.dict.get('Annots')), widgetRef]);
-  objects.push({ num: page.ref.num, gen: page.ref.gen, body: serializeValue(newPage) });
+  objects.push({ num: page.ref.num, gen: page.ref.gen, body: body(page.ref, newPage) });
 
   const acroFormValue = catalog.dict.get('AcroForm');
   const indirectAcroForm = acroFormValue instanceof PdfRef ? doc.resolveDict(acroFormValue) : null;
   const acroForm = (indirectAcroForm ?? doc.resolveDict(acroFormValue) ?? new PdfDict()).clone();
   acroForm.set('Fields', [...arrayItems(doc, acroForm.get('Fields')), widgetRef]).set('SigFlags', 3);
   if (indirectAcroForm && acroFormValue instanceof PdfRef) {
-    objects.push({ num: acroFormValue.num, gen: acroFormValue.gen, body: serializeValue(acroForm) });
+    objects.push({ num: acroFormValue.num, gen: acroFormValue.gen, body: body(acroFormValue, acroForm) });
   } else {
     const newCatalog = catalog.dict.clone().set('AcroForm', acroForm);
-    objects.push({ num: catalog.ref.num, gen: catalog.ref.gen, body: serializeValue(newCatalog) });
+    objects.push({ num: catalog.ref.num, gen: catalog.ref.gen, body: body(catalog.ref, newCatalog) });
   }
 
   const update = appendIncrementalUpdate(doc, objects, `${opts.signingTime.toISOString()}|${fieldName}`);
@@ -103,7 +110,12 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
   return { pdf: out, byteRange, contentsSize };
 }
 
-function signatureDictionary(opts: SignaturePlaceholderOptions, contentsSize: number, offset: number) {
+function signatureDictionary(
+  opts: SignaturePlaceholderOptions,
+  contentsSize: number,
+  offset: number,
+  protect: (entries: PdfDict) => PdfDict,
+) {
   const documentTimestamp = opts.subFilter === 'ETSI.RFC3161';
   const type = documentTimestamp ? 'DocTimeStamp' : 'Sig';
   const head = `<</Type /${type} /Filter /Adobe.PPKLite /SubFilter /${opts.subFilter ?? 'ETSI.CAdES.detached'} /ByteRange `;
@@ -122,7 +134,7 @@ function signatureDictionary(opts: SignaturePlaceholderOptions, contentsSize: nu
   ] as const) {
     if (value !== undefined && value !== '') extra.set(key, encodeTextString(value));
   }
-  const tail = serializeValue(extra).slice(2); // the entries and the closing ">>"
+  const tail = serializeValue(protect(extra)).slice(2); // the entries and the closing ">>"
   return { body: `${beforeContents}<${'0'.repeat(2 * contentsSize)}> ${tail}`, byteRangeAt, contentsAt };
 }
 

@@ -1,4 +1,5 @@
-import { PdfDocument } from './document';
+import { FormField, PdfDocument } from './document';
+import { PDF_LIMITS, PdfFormatError } from './errors';
 import { isWhitespace } from './lexer';
 import { PdfDict, PdfObject, PdfRef, PdfString } from './objects';
 import { decodeTextString, parsePdfDate } from './text';
@@ -40,21 +41,64 @@ export type SignatureProblem =
   | 'CONTENTS_NOT_DER'
   | 'SIGNING_TIME_MALFORMED';
 
-/** Signature fields with a value (signature or document timestamp), in field order. Throws PdfFormatError for non-PDFs. */
-export function findSignatures(pdf: Uint8Array): PdfSignatureField[] {
-  const doc = PdfDocument.open(pdf);
-  const out: PdfSignatureField[] = [];
-  const seen = new Set<number>();
-  for (const field of doc.fields()) {
-    if (field.fieldType !== 'Sig' || !field.dict.has('V')) continue;
-    const v = field.dict.get('V');
-    if (v instanceof PdfRef) {
-      if (seen.has(v.num)) continue;
-      seen.add(v.num);
+/**
+ * Signature fields with a value (signature or document timestamp) of every revision, oldest signed
+ * revision first: a signature whose field a later revision removed is still reported (and the
+ * removal judged as a change after it). Throws PdfFormatError for non-PDFs.
+ */
+export function findSignatures(pdf: Uint8Array | PdfDocument): PdfSignatureField[] {
+  const doc = pdf instanceof PdfDocument ? pdf : PdfDocument.open(pdf);
+  const found = new Map<string, PdfSignatureField>();
+  const sections = doc.chain.sections;
+  for (let k = 0; k < sections.length && k < PDF_LIMITS.maxRevisionsSearched; k++) {
+    const view = k === 0 ? doc : doc.asOf(sections.slice(k));
+    let fields: FormField[];
+    try {
+      fields = view.signatureFields();
+    } catch (e) {
+      if (k === 0 || !(e instanceof PdfFormatError)) throw e;
+      continue; // an older view that does not read on its own (e.g. a linearized file's first section)
     }
-    out.push(describeSignature(doc, field.name, doc.resolveDict(v)));
+    for (const field of fields) {
+      if (!field.dict.has('V')) continue;
+      const v = field.dict.get('V');
+      const sig = describeSignature(view, field.name, view.resolveDict(v));
+      const key = `${v instanceof PdfRef ? v.num : `field ${field.ref?.num}`}:${sig.byteRange.join(' ')}`;
+      if (!found.has(key)) found.set(key, sig);
+    }
   }
-  return out;
+  return [...found.values()].sort((a, b) => a.revisionLength - b.revisionLength);
+}
+
+/**
+ * Signature dictionaries found by scanning the bytes of a file whose structure cannot be read
+ * (PdfDocument.recovered), so that a damaged signed file still gets a report. The field name is
+ * taken from a field whose /V refers to the dictionary, when one is found.
+ */
+export function recoverSignatures(pdf: Uint8Array): PdfSignatureField[] {
+  const doc = PdfDocument.recovered(pdf);
+  const names = new Map<number, string | null>();
+  const sigs: { num: number; dict: PdfDict }[] = [];
+  for (const num of doc.entries.keys()) {
+    let value: PdfObject;
+    try {
+      value = doc.getObject(num);
+    } catch {
+      continue; // a damaged object: skip it, as repairing readers do
+    }
+    if (!(value instanceof PdfDict)) continue;
+    if (value.has('ByteRange') && value.has('Contents')) sigs.push({ num, dict: value });
+    const v = value.get('V');
+    const t = value.get('T');
+    if (v instanceof PdfRef && t instanceof PdfString) names.set(v.num, decodeTextString(t.bytes));
+  }
+  const found = new Map<string, PdfSignatureField>();
+  for (const { num, dict } of sigs) {
+    const sig = describeSignature(doc, names.get(num) ?? null, dict);
+    const key = sig.byteRange.join(' ');
+    if (!found.has(key)) found.set(key, sig);
+  }
+  return [...found.values()].sort((a, b) => a.revisionLength - b.revisionLength);
 }
 
 function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfDict | null): PdfSignatureField {

@@ -177,6 +177,10 @@ export const REASONS = {
     message: 'The document was modified after this signature in a way that is not allowed',
     messageVi: 'Văn bản đã bị sửa đổi sau khi ký theo cách không được phép',
   },
+  PDF_STRUCTURE_DAMAGED: {
+    message: 'The document structure is damaged: what a signature covers and what changed after it cannot be checked',
+    messageVi: 'Cấu trúc tệp PDF bị hỏng: không thể kiểm tra phạm vi được ký và các thay đổi sau khi ký',
+  },
   REVOCATION_REQUIRED: {
     message: 'Revocation information is required by policy but none was available',
     messageVi: 'Chính sách yêu cầu thông tin thu hồi chứng thư số nhưng không có',
