@@ -16,7 +16,14 @@ import {
 } from '../pdf';
 import { DocumentReport, SignatureReport, TimestampReport } from '../report';
 import type { RevocationChecker, RevocationStatus } from '../revocation/types';
-import { PathValidationResult, reason, validatePath, ValidationReason } from '../validation';
+import {
+  findMissingIssuers,
+  IssuerFetcher,
+  PathValidationResult,
+  reason,
+  validatePath,
+  ValidationReason,
+} from '../validation';
 import { Certificate } from '../x509/certificate';
 import { LtvSources } from './ltv';
 import { judgementTime, judgePastSignature, proofOfExistence, timestampOrderProblem } from './poe';
@@ -46,6 +53,11 @@ export interface VerifyPdfOptions {
    * `requireRevocation` such a signature is INDETERMINATE/TRY_LATER.
    */
   revocationChecker?: () => RevocationChecker;
+  /**
+   * AIA caIssuers downloads for signatures that carry only their leaf (VGCA-signed PDFs often do):
+   * used only when the certificates in hand do not reach a trust anchor.
+   */
+  issuerFetcher?: IssuerFetcher;
   /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker or LTV evidence. */
   requireRevocation?: boolean;
 }
@@ -159,9 +171,12 @@ async function gatherFacts(
     : covering;
   const poe = proofOfExistence(timestamps.map(timestampFact), validationTime);
   const judgedAt = judgementTime(poe, validationTime);
+  const known = [...(cms?.certificates ?? []), ...(opts.intermediates ?? []), ...doc.ltv.certificates];
   const pathOptions = cms?.signerCertificate && {
     leaf: cms.signerCertificate,
-    intermediates: [...cms.certificates, ...(opts.intermediates ?? []), ...doc.ltv.certificates],
+    intermediates: opts.issuerFetcher
+      ? (await findMissingIssuers(cms.signerCertificate, known, opts.trustAnchors, opts.issuerFetcher)).intermediates
+      : known,
     trustAnchors: opts.trustAnchors,
     validationTime: judgedAt,
     purpose: 'documentSigning' as const,
