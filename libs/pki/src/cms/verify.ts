@@ -5,10 +5,10 @@ import { PkiFormatError } from '../errors';
 import { DIGESTS, publicKeyFromSpki, signatureScheme, verifySignature } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { subjectKeyIdentifier } from '../x509/extensions';
-import { toArrayBuffer } from '../x509/der';
+import { toArrayBuffer } from '../asn1';
 import { DistinguishedName } from '../x509/name';
 import { certificateParts } from '../x509/parts';
-import { children, decodeOid, decodeTime, readTlv, TAG, tlvBytes, tlvValue } from '../x509/tlv';
+import { children, decodeOid, decodeTime, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 import { CMS_OID } from './oids';
 import { CmsAttribute, parseSignedData, ParsedSignedData, ParsedSignerInfo } from './parse';
 

@@ -1,7 +1,7 @@
 import { constants, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { publicKeyOf } from './key-cache';
-import { AlgorithmId } from './parts';
-import { children, decodeOid, readTlv, TAG, tlvValue } from './tlv';
+import { AlgorithmId } from '../asn1';
+import { children, decodeOid, readTlv, TAG, tlvValue } from '../asn1';
 
 /** Digest algorithms by OID, as node:crypto names them. */
 export const DIGESTS: Record<string, { node: string; name: string }> = {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import '../engine';
 import { PkiFormatError } from '../errors';
-import { derObjects, hex, MAX_DER_BYTES, toArrayBuffer, toPem } from './der';
+import { derObjects, hex, MAX_DER_BYTES, toArrayBuffer, toPem } from '../asn1';
 import { RawCertificate, RawExtension, readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
 

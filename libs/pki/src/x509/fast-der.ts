@@ -1,4 +1,4 @@
-import { decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from './tlv';
+import { decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../asn1';
 
 /**
  * Direct DER walks for certificates and names: the hot path of parsing, instead of asn1js/pkijs

@@ -1,8 +1,8 @@
 import { KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { signatureScheme, verifySignature } from './algorithms';
 import { publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
-import { AlgorithmId } from './parts';
-import { children, decodeOid, der, readTlv, TAG, tlvBytes, tlvValue } from './tlv';
+import { AlgorithmId } from '../asn1';
+import { children, decodeOid, der, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 
 /**
  * Verifying a signature with an issuer's SubjectPublicKeyInfo, for certificates and CRLs: the

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../../errors';
-import { derObjects } from '../../x509/der';
+import { derObjects } from '../../asn1';
 import { GeneralName, readGeneralNames } from '../../x509/general-names';
 import { DistinguishedName } from '../../x509/name';
-import { AlgorithmId, readAlgorithmId } from '../../x509/parts';
+import { AlgorithmId, readAlgorithmId } from '../../asn1';
 import { readDistributionPointName, readReasonFlags } from '../../x509/policy-extensions';
-import { children, decodeOid, decodeTime, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
+import { children, decodeOid, decodeTime, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../asn1';
 import { CrlReason } from '../types';
 
 /** Budget: revoked entries parsed from one CRL (a 4 MiB CRL holds far fewer). */

@@ -1,7 +1,7 @@
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
 import { EXT } from '../../x509/extensions';
-import { children, decodeOid, readTlv, TAG, tlvValue } from '../../x509/tlv';
+import { children, decodeOid, readTlv, TAG, tlvValue } from '../../asn1';
 import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
 import { buildOcspRequest } from './request';
 import { verifyOcspResponse } from './verify';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { children, decodeOid, decodeTime, oid, readTlv, setOf, time, tlvValue } from './tlv';
+import { children, decodeOid, decodeTime, oid, readTlv, setOf, time, tlvValue } from '.';
 
 describe('DER helpers', () => {
   it('encodes OIDs as openssl does and reads them back', () => {
