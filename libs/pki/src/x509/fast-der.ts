@@ -1,10 +1,11 @@
-import { decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../asn1';
+import { decodeOid, isMinimalInteger, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../asn1';
 
 /**
  * Direct DER walks for certificates and names: the hot path of parsing, instead of asn1js/pkijs
  * schema matching (measured ~10x cheaper). Deliberately strict: anything unusual (BER lengths,
- * multi-byte tags, string types or times we do not decode exactly like asn1js) returns undefined
- * and the caller falls back to pkijs, so what is accepted and how it reads never changes.
+ * non-minimal INTEGERs, multi-byte tags, string types or times we do not decode exactly like
+ * asn1js) returns undefined and the caller checks the whole encoding is DER (asn1/der.ts
+ * assertDer) before falling back to pkijs, so what is accepted and how it reads never changes.
  */
 export interface RawNameAttribute {
   type: string;
@@ -162,7 +163,7 @@ function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
     let critical = false;
     if (parts.length === 3) {
       const b = tlvValue(bytes, parts[1]);
-      if (parts[1].tag !== TAG.BOOLEAN || b.length !== 1) unusual();
+      if (parts[1].tag !== TAG.BOOLEAN || b.length !== 1 || (b[0] !== 0 && b[0] !== 0xff)) unusual();
       critical = b[0] !== 0;
     } else if (parts.length !== 2) unusual();
     const valueT = parts[parts.length - 1];
@@ -185,10 +186,10 @@ export function readCertificateFast(input: Uint8Array): RawCertificate | undefin
     let i = 0;
     if (items[i]?.tag === TAG.context(0)) {
       const [v, extra] = strictChildren(der, items[i++]);
-      if (!v || extra || v.tag !== TAG.INTEGER || v.end - v.valueStart < 1) unusual();
+      if (!v || extra || v.tag !== TAG.INTEGER || !isMinimalInteger(tlvValue(der, v))) unusual();
     }
     const serialT = items[i++];
-    if (serialT?.tag !== TAG.INTEGER || serialT.end - serialT.valueStart < 1) unusual();
+    if (serialT?.tag !== TAG.INTEGER || !isMinimalInteger(tlvValue(der, serialT))) unusual();
     algorithmIdentifier(der, items[i++] ?? unusual());
     const issuerT = items[i++] ?? unusual();
     const validityT = items[i++] ?? unusual();
