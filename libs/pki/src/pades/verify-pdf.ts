@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseSignedData, verifySignedData, SignedDataVerification } from '../cms';
+import { SignedDataVerification } from '../cms';
 import { failed, indeterminate, IndicationResult, passed, worstIndication } from '../indication';
 import {
   classifyChanges,
@@ -8,13 +8,20 @@ import {
   PdfFormatError,
   PdfSignatureField,
   readableRevisions,
-  signedByteRanges,
   unaccountedAppendedData,
 } from '../pdf';
 import { DocumentReport, SignatureReport } from '../report';
 import type { RevocationChecker, RevocationStatus } from '../revocation/types';
+import { TSP_OID } from '../tsp/request';
 import { PathValidationResult, reason, validatePath, ValidationReason } from '../validation';
+import {
+  AlgorithmPolicy,
+  cryptoRefusals,
+  pathCryptoRefusals,
+  STRICT_ALGORITHM_POLICY,
+} from '../validation/algorithm-policy';
 import { Certificate } from '../x509/certificate';
+import { readSignatureContents } from './signature-contents';
 import { chainEntries, signerSummary } from './signer-summary';
 
 export interface VerifyPdfOptions {
@@ -31,25 +38,23 @@ export interface VerifyPdfOptions {
   revocationChecker?: () => RevocationChecker;
   /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker. */
   requireRevocation?: boolean;
+  /** Default STRICT_ALGORITHM_POLICY: algorithms and key sizes and the dates after which they prove nothing. */
+  algorithmPolicy?: AlgorithmPolicy;
 }
 
 /** The facts gathered for one signature before any judgement. */
 interface SignatureFacts {
   field: PdfSignatureField;
   cms: SignedDataVerification | null; // null when the byte range could not be read
-  /** What makes the CMS unfit for PAdES although it verifies (ETSI EN 319 142-1 6.3: one signer, detached). */
-  cmsStructureProblems: string[];
+  /** adbe.pkcs7.sha1 and document timestamps: the ranges match the digest the CMS encapsulates. */
+  documentDigestMatches?: boolean;
+  /** What makes a valid CMS not what PAdES prescribes (ETSI EN 319 142-1 6.3): a warning, not a failure. */
+  notEtsiConformant: string[];
+  /** The time the signature is proven to exist at, where algorithms are judged (now: the validation time). */
+  poeTime: Date;
   path: PathValidationResult | null;
   claimedSigningTime: Date | null;
   modifications: SignatureReport['modifications'];
-}
-
-/** Extra content or signers would let other verifiers check something else than Kyso did. */
-function cmsStructureProblems(field: PdfSignatureField, cms: SignedDataVerification | null): string[] {
-  if (!cms?.formatOk) return [];
-  const problems: string[] = cms.problems.filter((p) => p === 'CMS_MULTIPLE_SIGNERS');
-  if (parseSignedData(field.contents).encapContent !== undefined) problems.push('CMS_CONTENT_NOT_DETACHED');
-  return problems;
 }
 
 async function gatherFacts(
@@ -59,21 +64,21 @@ async function gatherFacts(
   validationTime: Date,
   unreadableFrom: number | null,
 ): Promise<SignatureFacts> {
-  let cms: SignedDataVerification | null = null;
+  let contents: ReturnType<typeof readSignatureContents> | null = null;
   try {
-    cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), {
-      extraCertificates: opts.intermediates,
-    });
+    contents = readSignatureContents(pdf, field, opts.intermediates);
   } catch (e) {
     if (!(e instanceof PdfFormatError)) throw e; // a byte range outside the file: judged as format failure
   }
+  const cms = contents?.cms ?? null;
   const claimedSigningTime = cms?.claimedSigningTime ?? field.signingTime ?? null;
   const pathOptions = cms?.signerCertificate && {
     leaf: cms.signerCertificate,
     intermediates: [...cms.certificates, ...(opts.intermediates ?? [])],
     trustAnchors: opts.trustAnchors,
     validationTime: claimedSigningTime ?? validationTime,
-    purpose: 'documentSigning' as const,
+    purpose: field.subFilter === 'ETSI.RFC3161' ? TSP_OID.timeStamping : 'documentSigning',
+    algorithmPolicy: opts.algorithmPolicy,
   };
   const path = !pathOptions
     ? null
@@ -87,7 +92,9 @@ async function gatherFacts(
   return {
     field,
     cms,
-    cmsStructureProblems: cmsStructureProblems(field, cms),
+    documentDigestMatches: contents?.documentDigestMatches,
+    notEtsiConformant: contents?.notEtsiConformant ?? [],
+    poeTime: validationTime,
     path,
     claimedSigningTime,
     modifications,
@@ -133,12 +140,6 @@ function modificationsAfter(
  */
 function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationResult; reasons: ValidationReason[] } {
   const problems = (list: readonly string[]) => list.join(', ') || undefined;
-  if (f.field.subFilter === 'ETSI.RFC3161') {
-    return {
-      result: indeterminate('FORMAT_FAILURE'),
-      reasons: [reason('FORMAT_FAILURE', { detail: 'document timestamps are not verified in this version' })],
-    };
-  }
   if (!f.field.byteRangeValid || !f.cms) {
     return {
       result: failed('FORMAT_FAILURE'),
@@ -151,13 +152,7 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
       result: failed('FORMAT_FAILURE'),
       reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })],
     };
-  if (f.cmsStructureProblems.length > 0) {
-    return {
-      result: failed('FORMAT_FAILURE'),
-      reasons: [reason('FORMAT_FAILURE', { detail: problems(f.cmsStructureProblems) })],
-    };
-  }
-  if (cms.digestAlgorithm && !cms.messageDigestMatches)
+  if ((cms.digestAlgorithm && !cms.messageDigestMatches) || f.documentDigestMatches === false)
     return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
   if (!cms.signerCertificate)
     return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
@@ -168,11 +163,28 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
     };
   }
   if (!cms.signatureValid) return { result: failed('SIG_CRYPTO_FAILURE'), reasons: [reason('SIG_CRYPTO_FAILURE')] };
+  const policy = opts.algorithmPolicy ?? STRICT_ALGORITHM_POLICY;
+  const refused = cms.crypto ? cryptoRefusals(policy, cms.crypto, f.poeTime) : [];
+  if (refused.length > 0) {
+    return {
+      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE'),
+      reasons: [reason('SIGNATURE_ALGORITHM_NOT_ALLOWED', { detail: refused.join('; ') })],
+    };
+  }
   if (cms.signingCertificateV2Matches === false) {
     return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('SIGNING_CERTIFICATE_MISMATCH')] };
   }
   const path = f.path!;
   if (!path.valid) return { result: path, reasons: path.reasons };
+  const pathRefused = pathCryptoRefusals(policy, path.chain, f.poeTime);
+  if (pathRefused.length > 0) {
+    return {
+      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE'),
+      reasons: pathRefused.map((r) =>
+        reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: r.certificateIndex, detail: r.refusal }),
+      ),
+    };
+  }
   if (opts.requireRevocation && !path.revocation.checked) {
     return { result: indeterminate('TRY_LATER'), reasons: [...path.reasons, reason('REVOCATION_REQUIRED')] };
   }
@@ -190,6 +202,8 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
 
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
   const { result, reasons } = judge(f, opts);
+  if (f.notEtsiConformant.length > 0)
+    reasons.push(reason('NOT_ETSI_CONFORMANT', { detail: f.notEtsiConformant.join(', ') }));
   if (f.modifications.allowed === false)
     reasons.push(reason('MODIFIED_AFTER_SIGNING', { detail: f.modifications.description.join('; ') || undefined }));
   const chain = f.path?.chain ?? (f.cms?.signerCertificate ? [f.cms.signerCertificate] : []);

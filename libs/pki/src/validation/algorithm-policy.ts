@@ -1,4 +1,13 @@
-import { KeyDescription, SignatureAlgorithmInfo } from '../x509/signature-check';
+import { Certificate } from '../x509/certificate';
+import { certificateParts } from '../x509/parts';
+import {
+  describeKey,
+  describeSignatureAlgorithm,
+  KeyDescription,
+  loadPublicKey,
+  SignatureAlgorithmInfo,
+  workingPublicKey,
+} from '../x509/signature-check';
 
 /**
  * Cryptographic constraints as data (style rule 5): which digests and key sizes are refused, and
@@ -21,17 +30,28 @@ export interface AlgorithmPolicy {
 }
 
 /**
- * The product default: MD2/MD5 never; SHA-1 and RSA/DSA below 2048 bits not after 2019 (the
- * ETSI TS 119 312 / SOGIS horizon, also what Vietnamese CA profiles moved to); EC below 256 never.
+ * The product default, as dates after which an algorithm no longer proves anything (ETSI EN 319
+ * 102-1 5.2.8: judged at the proof-of-existence time of what it signed). Dates follow the cut-offs
+ * ETSI TS 102 176-1 set and TS 119 312 / the SOG-IS Agreed Cryptographic Mechanisms carried on,
+ * as in EU DSS's default validation policy:
+ * - MD2 never; MD5 not after 2004 (practical collisions, 2004-2005);
+ * - SHA-1 not after 2009 (collision attacks below brute force; SHAttered in 2017 made it real);
+ * - RSA and DSA below 1536 bits not after 2009, below 2048 bits not after 2018;
+ * - EC keys below 256 bits never (TS 119 312 7.3 lists P-256 and up).
+ * The same rules apply to the CMS signature (its digest, signature algorithm and the signer's key)
+ * and to every certificate signature and issuer key of the path.
  */
 export const STRICT_ALGORITHM_POLICY: AlgorithmPolicy = {
-  id: 'kyso-strict-2024',
+  id: 'kyso-strict-2026',
   rules: [
     { digest: 'md2' },
-    { digest: 'md5' },
-    { digest: 'sha1', from: '2019-01-01T00:00:00Z' },
+    { digest: 'md5', from: '2005-01-01T00:00:00Z' },
+    { digest: 'sha1', from: '2010-01-01T00:00:00Z' },
+    { keyType: 'rsa', minBits: 1536, from: '2010-01-01T00:00:00Z' },
     { keyType: 'rsa', minBits: 2048, from: '2019-01-01T00:00:00Z' },
+    { keyType: 'rsa-pss', minBits: 1536, from: '2010-01-01T00:00:00Z' },
     { keyType: 'rsa-pss', minBits: 2048, from: '2019-01-01T00:00:00Z' },
+    { keyType: 'dsa', minBits: 1536, from: '2010-01-01T00:00:00Z' },
     { keyType: 'dsa', minBits: 2048, from: '2019-01-01T00:00:00Z' },
     { keyType: 'ec', minBits: 256 },
   ],
@@ -62,4 +82,55 @@ export function algorithmRefusal(
     }
   }
   return undefined;
+}
+
+/** The algorithms a signature relies on: what the policy judges (ETSI EN 319 102-1 5.2.8). */
+export interface CryptoFacts {
+  /** Digests (node names) the signed data relies on: the CMS digest, for adbe.pkcs7.sha1 also SHA-1. */
+  digests: string[];
+  signature: SignatureAlgorithmInfo;
+  /** The signer's public key. */
+  key?: KeyDescription;
+}
+
+/**
+ * What the policy refuses of a signature's algorithms at `time`, the time up to which the
+ * signature is proven to have existed (its POE: the validation time when nothing proves an
+ * earlier one; a signature timestamp's time when there is one). Empty = accepted.
+ */
+export function cryptoRefusals(policy: AlgorithmPolicy, facts: CryptoFacts, time: Date): string[] {
+  const out: string[] = [];
+  for (const digest of new Set(facts.digests)) {
+    const refusal = algorithmRefusal(policy, { name: digest.toUpperCase(), digest }, undefined, time);
+    if (refusal) out.push(refusal);
+  }
+  const refusal = algorithmRefusal(policy, facts.signature, facts.key, time);
+  if (refusal) out.push(refusal);
+  return out;
+}
+
+/**
+ * The same judgement over a certification path (leaf first, anchor last) at `time`: each
+ * certificate's signature algorithm and the key that signed it. Path validation applies the
+ * policy at its own validation time; this lets the caller judge the path at the POE time.
+ */
+export function pathCryptoRefusals(
+  policy: AlgorithmPolicy,
+  chain: readonly Certificate[],
+  time: Date,
+): { certificateIndex: number; refusal: string }[] {
+  const out: { certificateIndex: number; refusal: string }[] = [];
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const info = describeSignatureAlgorithm(certificateParts(chain[i]).signatureAlgorithm);
+    if (!info) continue; // an unsupported algorithm already failed path validation
+    let key: KeyDescription | undefined;
+    try {
+      key = describeKey(loadPublicKey(workingPublicKey(chain, i + 1)));
+    } catch {
+      key = undefined; // an unusable key already failed path validation
+    }
+    const refusal = algorithmRefusal(policy, info, key, time);
+    if (refusal) out.push({ certificateIndex: i, refusal });
+  }
+  return out;
 }
