@@ -29,6 +29,11 @@ export interface PkijsCmsOptions {
   /** What messageDigest covers (the encapsulated content when `encapsulate` is set). */
   content: readonly Uint8Array[];
   encapsulate?: boolean;
+  /**
+   * The eContent as a constructed OCTET STRING of two segments with an indefinite length (BER, as
+   * NSS writes it). pkijs always writes eContent constructed, with a definite length otherwise.
+   */
+  constructedEContent?: boolean;
   signingTime?: Date;
 }
 
@@ -76,6 +81,19 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
   });
 }
 
+function eContent(bytes: Buffer, constructed = false): asn1js.OctetString {
+  if (!constructed) return new asn1js.OctetString({ valueHex: bytes });
+  const half = bytes.length >> 1;
+  return new asn1js.OctetString({
+    isConstructed: true,
+    isIndefiniteForm: true,
+    value: [
+      new asn1js.OctetString({ valueHex: bytes.subarray(0, half) }),
+      new asn1js.OctetString({ valueHex: bytes.subarray(half) }),
+    ],
+  });
+}
+
 export function pkijsSignedData(opts: PkijsCmsOptions): Uint8Array {
   const eContentType = CMS_OID.data;
   const sd = new pkijs.SignedData({
@@ -88,7 +106,7 @@ export function pkijsSignedData(opts: PkijsCmsOptions): Uint8Array {
       opts.encapsulate
         ? {
             eContentType,
-            eContent: new asn1js.OctetString({ valueHex: Buffer.concat(opts.content.map((c) => Buffer.from(c))) }),
+            eContent: eContent(Buffer.concat(opts.content.map((c) => Buffer.from(c))), opts.constructedEContent),
           }
         : { eContentType },
     ),
