@@ -31,27 +31,24 @@ export interface AlgorithmPolicy {
 
 /**
  * The product default, as dates after which an algorithm no longer proves anything (ETSI EN 319
- * 102-1 5.2.8: judged at the proof-of-existence time of what it signed). Dates follow the cut-offs
- * ETSI TS 102 176-1 set and TS 119 312 / the SOG-IS Agreed Cryptographic Mechanisms carried on,
- * as in EU DSS's default validation policy:
- * - MD2 never; MD5 not after 2004 (practical collisions, 2004-2005);
- * - SHA-1 not after 2009 (collision attacks below brute force; SHAttered in 2017 made it real);
- * - RSA and DSA below 1536 bits not after 2009, below 2048 bits not after 2018;
- * - EC keys below 256 bits never (TS 119 312 7.3 lists P-256 and up).
- * The same rules apply to the CMS signature (its digest, signature algorithm and the signer's key)
- * and to every certificate signature and issuer key of the path.
+ * 102-1 5.2.8: judged at the proof-of-existence time of what it signed):
+ * - MD2 never; MD5 not after 2004 (practical collisions in 2004-2005; EU DSS's default policy);
+ * - SHA-1 and RSA/DSA keys below 2048 bits not after 2018: ETSI TS 119 312 V1.3.1 (2019-02) and
+ *   the SOG-IS Agreed Cryptographic Mechanisms v1.2 no longer recommend them for signatures (SHA-1
+ *   collisions became real with SHAttered in 2017), and Vietnamese CA profiles had moved to
+ *   SHA-256 and RSA-2048 by then;
+ * - EC keys below 256 bits never (TS 119 312 lists P-256 and up).
+ * The same rules apply to the CMS signature (its digests, signature algorithm and the signer's
+ * key) and to every certificate signature and issuer key of the path.
  */
 export const STRICT_ALGORITHM_POLICY: AlgorithmPolicy = {
   id: 'kyso-strict-2026',
   rules: [
     { digest: 'md2' },
     { digest: 'md5', from: '2005-01-01T00:00:00Z' },
-    { digest: 'sha1', from: '2010-01-01T00:00:00Z' },
-    { keyType: 'rsa', minBits: 1536, from: '2010-01-01T00:00:00Z' },
+    { digest: 'sha1', from: '2019-01-01T00:00:00Z' },
     { keyType: 'rsa', minBits: 2048, from: '2019-01-01T00:00:00Z' },
-    { keyType: 'rsa-pss', minBits: 1536, from: '2010-01-01T00:00:00Z' },
     { keyType: 'rsa-pss', minBits: 2048, from: '2019-01-01T00:00:00Z' },
-    { keyType: 'dsa', minBits: 1536, from: '2010-01-01T00:00:00Z' },
     { keyType: 'dsa', minBits: 2048, from: '2019-01-01T00:00:00Z' },
     { keyType: 'ec', minBits: 256 },
   ],
