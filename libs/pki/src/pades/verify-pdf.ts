@@ -21,7 +21,7 @@ import {
   STRICT_ALGORITHM_POLICY,
 } from '../validation/algorithm-policy';
 import { Certificate } from '../x509/certificate';
-import { readSignatureContents } from './signature-contents';
+import { readSignatureContents, SignatureContents } from './signature-contents';
 import { chainEntries, signerSummary } from './signer-summary';
 
 export interface VerifyPdfOptions {
@@ -64,7 +64,7 @@ async function gatherFacts(
   validationTime: Date,
   unreadableFrom: number | null,
 ): Promise<SignatureFacts> {
-  let contents: ReturnType<typeof readSignatureContents> | null = null;
+  let contents: SignatureContents | null = null;
   try {
     contents = readSignatureContents(pdf, field, opts.intermediates);
   } catch (e) {
