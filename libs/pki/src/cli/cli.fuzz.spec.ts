@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { mutated, onlyThrows } from '../../test-fixtures/fuzz';
 import { DevCa, generateSoftwareKey } from '../devca';
-import { toPem } from '../x509/der';
+import { toPem } from '../asn1';
 import { parseArgs, UsageError } from './args';
 import { certificatesFromBytes, crlsFromBytes, InputError } from './inputs';
 import { main } from './main';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { issuePerson } from '../../test-fixtures/signers';
 import { FaultKind, faultScenario, FaultScenario, scenarioCas } from '../devca';
 import { signPdf } from '../pades';
-import { toPem } from '../x509/der';
+import { toPem } from '../asn1';
 import { main, nodeIo } from './main';
 
 const run = promisify(execFile);

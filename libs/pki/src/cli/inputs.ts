@@ -1,7 +1,7 @@
 import { PkiFormatError } from '../errors';
 import { Crl } from '../revocation/crl';
 import { Certificate } from '../x509/certificate';
-import { derObjects } from '../x509/der';
+import { derObjects } from '../asn1';
 
 /** An input file that cannot be read or is not what it should be: exit code 2. */
 export class InputError extends Error {

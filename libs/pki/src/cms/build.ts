@@ -3,7 +3,7 @@ import { RawSigner } from '../signer';
 import { OID_ECDSA_WITH_SHA256, OID_SHA256, OID_SHA256_WITH_RSA } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { certificateParts } from '../x509/parts';
-import { der, NULL_DER, octetString, oid, readTlv, seq, setOf, smallInteger, TAG, time, tlvValue } from '../x509/tlv';
+import { der, NULL_DER, octetString, oid, readTlv, seq, setOf, smallInteger, TAG, time, tlvValue } from '../asn1';
 import { CMS_OID } from './oids';
 
 export interface BuildSignedDataOptions {

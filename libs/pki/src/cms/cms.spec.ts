@@ -3,6 +3,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pkijsSignedData } from '../../test-fixtures/cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, generateSoftwareKey, softwareSigner } from '../devca';
 import { RawSigner, SignatureAlgorithm } from '../signer';
@@ -116,36 +117,100 @@ describe('CMS SignedData', () => {
     });
   });
 
-  it('verifies RSA-PSS and P-384 signatures produced by openssl', () => {
-    for (const [keyArgs, extra] of [
-      [
-        ['-newkey', 'rsa:2048'],
-        ['-keyopt', 'rsa_padding_mode:pss'],
-      ],
-      [
-        ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
-        ['-md', 'sha384'],
-      ],
-    ] as const) {
-      const k = join(dir, 'o.key');
-      const c = join(dir, 'o.pem');
-      execFileSync(
-        'openssl',
-        ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=openssl', '-days', '2'],
-        { stdio: 'ignore' },
-      );
-      const data = write('o.bin', Buffer.concat(content));
-      const sig = join(dir, 'o.p7s');
-      execFileSync(
-        'openssl',
-        ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...extra],
-        { stdio: 'ignore' },
-      );
-      const r = verifySignedData(readFileSync(sig), content);
-      expect(r).toMatchObject({ formatOk: true, messageDigestMatches: true, signatureValid: true });
-      expect(r.signatureAlgorithm).toMatch(extra[0] === '-keyopt' ? /^RSASSA-PSS-SHA256$/ : /^ECDSA-SHA384$/);
-      expect(r.claimedSigningTime).toBeInstanceOf(Date);
+  it.each([
+    ['RSA PKCS#1 v1.5', ['-newkey', 'rsa:2048'], [], 'RSASSA-PKCS1-v1_5-SHA256', { type: 'rsa', bits: 2048 }],
+    ['RSA-PSS', ['-newkey', 'rsa:2048'], ['-keyopt', 'rsa_padding_mode:pss'], 'RSASSA-PSS-SHA256', { type: 'rsa' }],
+    ['ECDSA P-256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], [], 'ECDSA-SHA256', { bits: 256 }],
+    [
+      'ECDSA P-384',
+      ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+      ['-md', 'sha384'],
+      'ECDSA-SHA384',
+      { bits: 384 },
+    ],
+    [
+      'ECDSA P-521',
+      ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
+      ['-md', 'sha512'],
+      'ECDSA-SHA512',
+      { bits: 521 },
+    ],
+  ])('verifies %s signatures made by openssl cms -sign', (label, keyArgs, extra, name, key) => {
+    const k = join(dir, 'o.key');
+    const c = join(dir, 'o.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=openssl', '-days', '2'],
+      { stdio: 'ignore' },
+    );
+    const data = write('o.bin', Buffer.concat(content));
+    const sig = join(dir, 'o.p7s');
+    execFileSync(
+      'openssl',
+      ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...extra],
+      { stdio: 'ignore' },
+    );
+    const r = verifySignedData(readFileSync(sig), content);
+    expect(r).toMatchObject({
+      formatOk: true,
+      messageDigestMatches: true,
+      signatureValid: true,
+      signatureAlgorithm: name,
+    });
+    expect(r.crypto?.key).toMatchObject(key);
+    expect(r.claimedSigningTime).toBeInstanceOf(Date);
+    const tampered = Buffer.from(readFileSync(sig));
+    tampered[tampered.length - 5] ^= 1; // inside the signature value, the last element
+    expect(verifySignedData(tampered, content).signatureValid).toBe(false);
+  });
+
+  it.each([
+    ['ECDSA P-256 plain (r||s)', 'prime256v1', 'sha256', '0.4.0.127.0.7.1.1.4.1.3', 'ECDSA-PLAIN-SHA256'],
+    ['ECDSA P-384 plain (r||s)', 'secp384r1', 'sha384', '0.4.0.127.0.7.1.1.4.1.4', 'ECDSA-PLAIN-SHA384'],
+    ['Ed25519', 'ed25519', 'sha512', '1.3.101.112', 'Ed25519'],
+  ])('verifies %s signatures built with pkijs and node crypto', async (label, curve, digest, oid, name) => {
+    const { privateKey, publicKey } =
+      curve === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: curve });
+    const cert = await sub.issue({
+      subject: { CN: label },
+      publicKeySpki: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+      profile: 'person',
+    });
+    const signer = { cert, key: privateKey, digest, signatureAlgorithmOid: oid, dsaEncoding: 'ieee-p1363' as const };
+    const cms = pkijsSignedData({ content, signers: [signer] });
+    expect(verifySignedData(cms, content)).toMatchObject({
+      formatOk: true,
+      messageDigestMatches: true,
+      signatureValid: true,
+      signatureAlgorithm: name,
+      problems: [],
+    });
+    if (curve !== 'ed25519') {
+      // the same r||s bytes under the DER ecdsa-with-SHA* OID do not verify: the encoding is part of the algorithm
+      const mislabelled = pkijsSignedData({
+        content,
+        signers: [
+          { ...signer, signatureAlgorithmOid: digest === 'sha256' ? '1.2.840.10045.4.3.2' : '1.2.840.10045.4.3.3' },
+        ],
+      });
+      expect(verifySignedData(mislabelled, content).signatureValid).toBe(false);
     }
+  });
+
+  it('reads BER: encapsulated content as a constructed OCTET STRING of segments, indefinite length', async () => {
+    const { key, cert } = await issuePerson(sub, { CN: 'BER' });
+    const signer = { cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: '1.2.840.10045.4.3.2' };
+    const cms = pkijsSignedData({ content, encapsulate: true, constructedEContent: true, signers: [signer] });
+    const eContentAt = Buffer.from(cms).indexOf(Buffer.from([0x24, 0x80, 0x04]));
+    expect(eContentAt).toBeGreaterThan(0); // the constructed, indefinite form is really there
+    expect(parseSignedData(cms).encapContent).toEqual(new Uint8Array(Buffer.concat(content)));
+    expect(verifySignedData(cms, [])).toMatchObject({
+      formatOk: true,
+      messageDigestMatches: true,
+      signatureValid: true,
+    });
+    const other = [Buffer.from('other content')];
+    expect(verifySignedData(cms, other).messageDigestMatches).toBe(true); // eContent is what is signed (RFC 5652 5.4)
   });
 
   it('reports malformed input as a format failure instead of throwing', async () => {

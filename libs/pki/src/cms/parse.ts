@@ -1,7 +1,6 @@
 import { PkiFormatError } from '../errors';
 import { Certificate } from '../x509/certificate';
-import { AlgorithmId, readAlgorithmId } from '../x509/parts';
-import { children, decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../x509/tlv';
+import { AlgorithmId, BerElement, decodeOid, readBer, TAG, toDer } from '../asn1';
 import { CMS_OID } from './oids';
 
 /** How a SignerInfo names its certificate (RFC 5652 5.3). */
@@ -18,7 +17,10 @@ export interface ParsedSignerInfo {
   version: number;
   sid: SignerIdentifier;
   digestAlgorithm: AlgorithmId;
-  /** The signed attributes re-tagged as SET OF (0x31): the bytes the signature covers. */
+  /**
+   * The DER encoding of the signed attributes as SET OF (0x31, elements sorted): the bytes the
+   * signature covers (RFC 5652 5.4), whatever order and encoding they were sent in.
+   */
   signedAttrsDer?: Uint8Array;
   signedAttributes: CmsAttribute[];
   signatureAlgorithm: AlgorithmId;
@@ -27,7 +29,7 @@ export interface ParsedSignerInfo {
 }
 
 export interface ParsedSignedData {
-  /** The ContentInfo DER without trailing padding (PDF /Contents are zero-padded). */
+  /** The ContentInfo as received (BER allowed) without trailing padding (PDF /Contents are zero-padded). */
   der: Uint8Array;
   version: number;
   digestAlgorithms: AlgorithmId[];
@@ -42,51 +44,68 @@ const fail = (code: string, message: string): never => {
   throw new PkiFormatError(code, message);
 };
 
-function smallInt(bytes: Uint8Array, t: Tlv): number {
-  if (t.tag !== TAG.INTEGER) fail('CMS_MALFORMED', 'Expected an INTEGER');
-  return tlvValue(bytes, t).reduce((n, b) => n * 256 + b, 0);
+const expect = (el: BerElement | undefined, tag: number, what: string): BerElement =>
+  el && el.tag === tag ? el : fail('CMS_MALFORMED', `Bad ${what}`);
+
+function smallInt(el: BerElement | undefined): number {
+  const v = expect(el, TAG.INTEGER, 'version').content;
+  if (v.length === 0 || v.length > 4) fail('CMS_MALFORMED', 'Bad version');
+  return v.reduce((n, b) => n * 256 + b, 0);
 }
 
-function attributes(bytes: Uint8Array, t: Tlv): CmsAttribute[] {
-  return children(bytes, t).map((a) => {
-    const [type, values] = children(bytes, a);
-    if (!type || type.tag !== TAG.OID || !values || values.tag !== TAG.SET) fail('CMS_MALFORMED', 'Bad attribute');
-    return { type: decodeOid(tlvValue(bytes, type)), values: children(bytes, values).map((v) => tlvBytes(bytes, v)) };
+const oidOf = (el: BerElement | undefined, what: string) => decodeOid(expect(el, TAG.OID, what).content);
+
+/** AlgorithmIdentifier: the OID, and the parameters as DER (what the algorithm readers parse). */
+function algorithmId(el: BerElement | undefined): AlgorithmId {
+  const [o, p] = expect(el, TAG.SEQUENCE, 'AlgorithmIdentifier').children;
+  return { oid: oidOf(o, 'algorithm OID'), params: p ? toDer(p) : undefined };
+}
+
+function attributes(el: BerElement): CmsAttribute[] {
+  return el.children.map((a) => {
+    const [type, values] = expect(a, TAG.SEQUENCE, 'attribute').children;
+    return {
+      type: oidOf(type, 'attribute type'),
+      values: expect(values, TAG.SET, 'attribute values').children.map((v) => toDer(v)),
+    };
   });
 }
 
-function signerInfo(bytes: Uint8Array, t: Tlv): ParsedSignerInfo {
-  const items = children(bytes, t);
+function signerIdentifier(el: BerElement): SignerIdentifier {
+  if (el.tag === TAG.SEQUENCE) {
+    const [issuer, serial] = el.children;
+    expect(issuer, TAG.SEQUENCE, 'issuerAndSerialNumber');
+    return {
+      kind: 'issuerAndSerialNumber',
+      issuerDer: toDer(issuer),
+      serialDer: toDer(expect(serial, TAG.INTEGER, 'serial')),
+    };
+  }
+  if (el.tag === TAG.context(0, false) || el.tag === TAG.context(0))
+    return { kind: 'subjectKeyIdentifier', keyIdentifierHex: Buffer.from(el.content).toString('hex').toUpperCase() };
+  return fail('CMS_MALFORMED', 'Bad SignerIdentifier');
+}
+
+function signerInfo(el: BerElement): ParsedSignerInfo {
+  const items = expect(el, TAG.SEQUENCE, 'SignerInfo').children;
   let i = 0;
   const next = () => items[i++] ?? fail('CMS_MALFORMED', 'SignerInfo is truncated');
-  const version = smallInt(bytes, next());
-  const sidT = next();
-  let sid: SignerIdentifier;
-  if (sidT.tag === TAG.SEQUENCE) {
-    const [issuer, serial] = children(bytes, sidT);
-    if (!issuer || !serial || serial.tag !== TAG.INTEGER) fail('CMS_MALFORMED', 'Bad issuerAndSerialNumber');
-    sid = { kind: 'issuerAndSerialNumber', issuerDer: tlvBytes(bytes, issuer), serialDer: tlvBytes(bytes, serial) };
-  } else if (sidT.tag === TAG.context(0, false)) {
-    sid = {
-      kind: 'subjectKeyIdentifier',
-      keyIdentifierHex: Buffer.from(tlvValue(bytes, sidT)).toString('hex').toUpperCase(),
-    };
-  } else return fail('CMS_MALFORMED', 'Bad SignerIdentifier');
-  const digestAlgorithm = readAlgorithmId(bytes, next());
+  const version = smallInt(next());
+  const sid = signerIdentifier(next());
+  const digestAlgorithm = algorithmId(next());
   let signedAttrsDer: Uint8Array | undefined;
   let signedAttributes: CmsAttribute[] = [];
-  let sigAlgT = next();
-  if (sigAlgT.tag === TAG.context(0)) {
-    // Signature covers the EXPLICIT SET OF encoding: same bytes, tag 0x31 (RFC 5652 5.4).
-    signedAttrsDer = new Uint8Array(tlvBytes(bytes, sigAlgT));
-    signedAttrsDer[0] = TAG.SET;
-    signedAttributes = attributes(bytes, sigAlgT);
-    sigAlgT = next();
+  let sigAlg = next();
+  if (sigAlg.tag === TAG.context(0)) {
+    // The signature covers the DER of the SET OF (RFC 5652 5.4): re-tagged, re-encoded, sorted.
+    // A signer that signed its attributes unsorted made a signature over other bytes: it fails.
+    signedAttrsDer = toDer(sigAlg, TAG.SET);
+    signedAttributes = attributes(sigAlg);
+    sigAlg = next();
   }
-  const signatureAlgorithm = readAlgorithmId(bytes, sigAlgT);
-  const sigT = next();
-  if (sigT.tag !== TAG.OCTET_STRING) fail('CMS_MALFORMED', 'Bad signature value');
-  const unsignedT = items[i];
+  const signatureAlgorithm = algorithmId(sigAlg);
+  const signature = expect(next(), TAG.OCTET_STRING, 'signature value').content;
+  const unsigned = items[i];
   return {
     version,
     sid,
@@ -94,58 +113,53 @@ function signerInfo(bytes: Uint8Array, t: Tlv): ParsedSignerInfo {
     signedAttrsDer,
     signedAttributes,
     signatureAlgorithm,
-    signature: tlvValue(bytes, sigT),
-    unsignedAttributes: unsignedT?.tag === TAG.context(1) ? attributes(bytes, unsignedT) : [],
+    signature,
+    unsignedAttributes: unsigned?.tag === TAG.context(1) ? attributes(unsigned) : [],
   };
 }
 
 /**
- * Parses a DER ContentInfo(SignedData) (RFC 5652 5.1). Throws PkiFormatError (CMS_EMPTY,
- * CMS_MALFORMED, CMS_NOT_SIGNED_DATA, CMS_NO_SIGNER, CMS_TRAILING_DATA, MALFORMED_DER,
- * MALFORMED_CERTIFICATE). Indefinite-length BER is refused in this version.
+ * Parses a ContentInfo(SignedData) in BER (RFC 5652 5.1): indefinite lengths and constructed
+ * OCTET STRINGs are read. Throws PkiFormatError (CMS_EMPTY, CMS_MALFORMED, CMS_NOT_SIGNED_DATA,
+ * CMS_NO_SIGNER, CMS_TRAILING_DATA, MALFORMED_CERTIFICATE). Embedded certificates must be DER.
  */
 export function parseSignedData(input: Uint8Array): ParsedSignedData {
   if (input.length === 0) fail('CMS_EMPTY', 'The signature is empty');
-  const top = readTlv(input);
-  if (input.subarray(top.end).some((b) => b !== 0)) fail('CMS_TRAILING_DATA', 'Data after the CMS structure');
-  const bytes = input.subarray(0, top.end);
-  if (top.tag !== TAG.SEQUENCE) fail('CMS_MALFORMED', 'ContentInfo is not a SEQUENCE');
-  const [typeT, explicitT] = children(bytes, top);
-  if (!typeT || typeT.tag !== TAG.OID || decodeOid(tlvValue(bytes, typeT)) !== CMS_OID.signedData)
+  const top = readBer(input, 'CMS_MALFORMED');
+  if (input.subarray(top.bytes.length).some((b) => b !== 0)) fail('CMS_TRAILING_DATA', 'Data after the CMS structure');
+  const [typeT, explicitT] = expect(top, TAG.SEQUENCE, 'ContentInfo').children;
+  if (!typeT || typeT.tag !== TAG.OID || decodeOid(typeT.content) !== CMS_OID.signedData)
     fail('CMS_NOT_SIGNED_DATA', 'The ContentInfo does not hold SignedData');
-  if (!explicitT || explicitT.tag !== TAG.context(0)) fail('CMS_MALFORMED', 'SignedData is missing');
-  const sd = readTlv(bytes, explicitT.valueStart, explicitT.end);
-  if (sd.tag !== TAG.SEQUENCE) fail('CMS_MALFORMED', 'SignedData is not a SEQUENCE');
-  const items = children(bytes, sd);
+  const sd = expect(expect(explicitT, TAG.context(0), 'SignedData').children[0], TAG.SEQUENCE, 'SignedData');
+  const items = sd.children;
   if (items.length < 4) fail('CMS_MALFORMED', 'SignedData is truncated');
-  const version = smallInt(bytes, items[0]);
-  if (items[1].tag !== TAG.SET) fail('CMS_MALFORMED', 'Bad digestAlgorithms');
-  const digestAlgorithms = children(bytes, items[1]).map((a) => readAlgorithmId(bytes, a));
-  const [eTypeT, eContentT] = children(bytes, items[2]);
-  if (!eTypeT || eTypeT.tag !== TAG.OID) fail('CMS_MALFORMED', 'Bad encapContentInfo');
+  const version = smallInt(items[0]);
+  const digestAlgorithms = expect(items[1], TAG.SET, 'digestAlgorithms').children.map((a) => algorithmId(a));
+  const [eTypeT, eContentT] = expect(items[2], TAG.SEQUENCE, 'encapContentInfo').children;
+  const encapContentType = oidOf(eTypeT, 'eContentType');
   let encapContent: Uint8Array | undefined;
   if (eContentT) {
-    const os = readTlv(bytes, eContentT.valueStart, eContentT.end);
-    encapContent = tlvValue(bytes, os);
+    const os = expect(eContentT, TAG.context(0), 'eContent').children[0];
+    if (!os || (os.tag !== TAG.OCTET_STRING && os.tag !== (TAG.OCTET_STRING | 0x20)))
+      fail('CMS_MALFORMED', 'Bad eContent');
+    encapContent = os.content;
   }
   let certificates: Certificate[] = [];
   let k = 3;
   if (items[k]?.tag === TAG.context(0)) {
-    certificates = children(bytes, items[k])
+    certificates = items[k].children
       .filter((c) => c.tag === TAG.SEQUENCE) // other certificate formats are ignored
-      .map((c) => Certificate.fromDer(tlvBytes(bytes, c)));
+      .map((c) => Certificate.fromDer(c.bytes));
     k++;
   }
-  if (items[k]?.tag === TAG.context(1)) k++; // CRLs: not used in this version
-  const signersT = items[k];
-  if (!signersT || signersT.tag !== TAG.SET) fail('CMS_MALFORMED', 'Bad signerInfos');
-  const signerInfos = children(bytes, signersT).map((s) => signerInfo(bytes, s));
+  if (items[k]?.tag === TAG.context(1)) k++; // RevocationInfoChoices: read by the revocation code, not here
+  const signerInfos = expect(items[k], TAG.SET, 'signerInfos').children.map((s) => signerInfo(s));
   if (signerInfos.length === 0) fail('CMS_NO_SIGNER', 'SignedData has no SignerInfo');
   return {
-    der: bytes,
+    der: top.bytes,
     version,
     digestAlgorithms,
-    encapContentType: decodeOid(tlvValue(bytes, eTypeT)),
+    encapContentType,
     encapContent,
     certificates,
     signerInfos,

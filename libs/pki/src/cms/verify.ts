@@ -5,10 +5,12 @@ import { PkiFormatError } from '../errors';
 import { DIGESTS, publicKeyFromSpki, signatureScheme, verifySignature } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { subjectKeyIdentifier } from '../x509/extensions';
-import { toArrayBuffer } from '../x509/der';
+import { toArrayBuffer } from '../asn1';
+import { CryptoFacts } from '../validation/algorithm-policy';
 import { DistinguishedName } from '../x509/name';
+import { describeKey, KeyDescription } from '../x509/signature-check';
 import { certificateParts } from '../x509/parts';
-import { children, decodeOid, decodeTime, readTlv, TAG, tlvBytes, tlvValue } from '../x509/tlv';
+import { children, decodeOid, decodeTime, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 import { CMS_OID } from './oids';
 import { CmsAttribute, parseSignedData, ParsedSignedData, ParsedSignerInfo } from './parse';
 
@@ -24,6 +26,11 @@ export interface SignedDataVerification {
   claimedSigningTime?: Date;
   /** ESS signing-certificate(-v2) attribute matches the signer's certificate; undefined when absent. */
   signingCertificateV2Matches?: boolean;
+  /** The algorithms the signature relies on, for the algorithm policy (absent when unsupported). */
+  crypto?: CryptoFacts;
+  /** eContent when the CMS encapsulates its content (PAdES wants it detached). */
+  encapsulatedContent?: Uint8Array;
+  signerInfoCount: number;
   /** Stable codes: CMS_* format errors, DIGEST_ALGORITHM_UNSUPPORTED, SIGNER_CERTIFICATE_NOT_FOUND... */
   problems: string[];
 }
@@ -87,6 +94,14 @@ function checkSigningCertificate(value: Uint8Array, cert: Certificate, v2: boole
   return !!serial && Buffer.from(tlvBytes(value, serial)).equals(Buffer.from(certificateParts(cert).serialDer));
 }
 
+function signerKey(cert: Certificate): KeyDescription | undefined {
+  try {
+    return describeKey(publicKeyFromSpki(cert.publicKeySpki));
+  } catch {
+    return undefined; // an unusable key fails the signature check
+  }
+}
+
 function digestChunks(node: string, chunks: readonly Uint8Array[]): Buffer {
   const h = createHash(node);
   for (const c of chunks) h.update(c);
@@ -96,22 +111,14 @@ function digestChunks(node: string, chunks: readonly Uint8Array[]): Buffer {
 /**
  * Verifies a CMS SignedData over content given as chunks (hashed as a stream, never joined).
  * Never throws for malformed CMS: formatOk=false and the error code in problems.
- * Only the first SignerInfo is verified (PAdES and our signatures carry exactly one).
+ * The first SignerInfo is the signature reported; any other must verify too (PAdES wants one).
  */
 export function verifySignedData(
   der: Uint8Array,
   content: readonly Uint8Array[],
   opts: VerifySignedDataOptions = {},
 ): SignedDataVerification {
-  const result: SignedDataVerification = {
-    formatOk: false,
-    digestAlgorithm: null,
-    signatureAlgorithm: null,
-    messageDigestMatches: false,
-    signatureValid: false,
-    certificates: [],
-    problems: [],
-  };
+  const result = emptyResult();
   let parsed: ParsedSignedData;
   try {
     parsed = parseSignedData(der);
@@ -120,13 +127,35 @@ export function verifySignedData(
     return result;
   }
   try {
-    return verifyParsed(parsed, content, opts, result);
+    verifyParsed(parsed, content, opts, result);
+    // Other verifiers may show any SignerInfo: one that does not verify spoils the signature.
+    for (const other of parsed.signerInfos.slice(1)) {
+      const r = verifyParsed({ ...parsed, signerInfos: [other] }, content, opts, emptyResult());
+      if (!r.formatOk || !r.messageDigestMatches || !r.signatureValid) {
+        result.signatureValid = false;
+        result.problems.push('CMS_OTHER_SIGNER_INVALID');
+      }
+    }
+    return result;
   } catch (e) {
     // A malformed attribute value deep inside: still a format failure, not an exception.
     result.formatOk = false;
     result.problems.push(e instanceof PkiFormatError ? e.code : 'CMS_MALFORMED');
     return result;
   }
+}
+
+function emptyResult(): SignedDataVerification {
+  return {
+    formatOk: false,
+    digestAlgorithm: null,
+    signatureAlgorithm: null,
+    messageDigestMatches: false,
+    signatureValid: false,
+    certificates: [],
+    signerInfoCount: 0,
+    problems: [],
+  };
 }
 
 function verifyParsed(
@@ -137,9 +166,12 @@ function verifyParsed(
 ): SignedDataVerification {
   result.formatOk = true;
   result.certificates = parsed.certificates;
+  result.encapsulatedContent = parsed.encapContent;
+  result.signerInfoCount = parsed.signerInfos.length;
   const si = parsed.signerInfos[0];
   if (parsed.signerInfos.length > 1) result.problems.push('CMS_MULTIPLE_SIGNERS');
-  const chunks = content.length === 0 && parsed.encapContent ? [parsed.encapContent] : content;
+  // RFC 5652 5.4: with eContent present the digest is over it, whatever the caller passed
+  const chunks = parsed.encapContent ? [parsed.encapContent] : content;
 
   const digest = DIGESTS[si.digestAlgorithm.oid];
   result.digestAlgorithm = digest?.name ?? null;
@@ -151,6 +183,13 @@ function verifyParsed(
   const signer = findSigner(si, [...parsed.certificates, ...(opts.extraCertificates ?? [])]);
   result.signerCertificate = signer;
   if (!signer) result.problems.push('SIGNER_CERTIFICATE_NOT_FOUND');
+  if (scheme) {
+    result.crypto = {
+      digests: digest ? [digest.node] : [],
+      signature: { name: scheme.name, digest: scheme.digest },
+      key: signer ? signerKey(signer) : undefined,
+    };
+  }
 
   if (si.signedAttrsDer) {
     const attrs = si.signedAttributes;

@@ -2,7 +2,7 @@ import { CRL_REASONS } from '../revocation/ocsp/response';
 import { CrlReason } from '../revocation/types';
 import { RawSigner } from '../signer';
 import { Certificate } from '../x509/certificate';
-import { der, enumerated, extension, generalizedTime, integer, seq, TAG, time } from '../x509/tlv';
+import { der, enumerated, extension, generalizedTime, integer, seq, TAG, time } from '../asn1';
 import { signatureAlgorithmDer, signStructure } from './sign';
 
 const OID = {

@@ -4,10 +4,10 @@ import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes, 
 import { CrlReason } from '../revocation/types';
 import { RawSigner } from '../signer';
 import { Certificate } from '../x509/certificate';
-import { toPem } from '../x509/der';
+import { toPem } from '../asn1';
 import { EKU, KeyUsage, subjectKeyIdentifier } from '../x509/extensions';
 import { NAME_OIDS } from '../x509/name';
-import { children, readTlv, tlvValue } from '../x509/tlv';
+import { children, readTlv, tlvValue } from '../asn1';
 import { buildCrl, CrlEntrySpec, IssueCrlOptions } from './crl';
 import { applyCertificateFaults, IssueFault, planFaults } from './faults';
 import { nameConstraintsExtension, NameConstraintsSpec } from './name-constraints';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { OcspRevocationChecker } from '../revocation/ocsp';
 import { validatePath } from '../validation';
-import { toPem } from '../x509/der';
+import { toPem } from '../asn1';
 import { FAULT_KINDS, FaultKind, faultScenario, FaultScenario, scenarioCas } from './scenarios';
 
 /** Our verdict: validatePath with revocation required, from the scenario's OCSP responses or its CRLs. */

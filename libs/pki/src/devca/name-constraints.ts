@@ -1,5 +1,5 @@
 import * as x509 from '@peculiar/x509';
-import { der, seq, TAG } from '../x509/tlv';
+import { der, seq, TAG } from '../asn1';
 import type { SubjectSpec } from './dev-ca';
 
 /** Subtrees of a name constraints extension (RFC 5280 4.2.1.10), the forms our validator knows. */

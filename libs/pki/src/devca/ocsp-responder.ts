@@ -4,7 +4,7 @@ import { CRL_REASONS, OCSP_RESPONSE_STATUS, OcspResponseStatus } from '../revoca
 import { CrlReason } from '../revocation/types';
 import { RawSigner } from '../signer';
 import { Certificate } from '../x509/certificate';
-import { der, enumerated, extension, generalizedTime, octetString, oid, seq, TAG } from '../x509/tlv';
+import { der, enumerated, extension, generalizedTime, octetString, oid, seq, TAG } from '../asn1';
 import { createHash } from 'node:crypto';
 import { signStructure } from './sign';
 

@@ -1,6 +1,6 @@
 import { RawSigner } from '../signer';
 import { OID_ECDSA_WITH_SHA256, OID_SHA256_WITH_RSA } from '../x509/algorithms';
-import { bitString, NULL_DER, oid, seq } from '../x509/tlv';
+import { bitString, NULL_DER, oid, seq } from '../asn1';
 
 /** AlgorithmIdentifier of a RawSigner's signatures (NULL for RSA, RFC 4055 5; absent for ECDSA, RFC 5758 3.2). */
 export function signatureAlgorithmDer(algorithm: RawSigner['algorithm']): Uint8Array {

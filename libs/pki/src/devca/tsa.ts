@@ -8,7 +8,7 @@ import { PKI_FAILURE_BIT } from '../tsp/token';
 import { DIGESTS, OID_SHA256 } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { certificateParts } from '../x509/parts';
-import { der, generalizedTime, integer, octetString, oid, readTlv, seq, setOf, TAG, tlvValue } from '../x509/tlv';
+import { der, generalizedTime, integer, octetString, oid, readTlv, seq, setOf, TAG, tlvValue } from '../asn1';
 import type { DevCa } from './dev-ca';
 import { signatureAlgorithmDer } from './sign';
 import { generateSoftwareKey, SoftwareKey } from './software-key';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseSignedData, verifySignedData, SignedDataVerification } from '../cms';
+import { SignedDataVerification } from '../cms';
 import { failed, indeterminate, IndicationResult, worstIndication } from '../indication';
 import {
   classifyChanges,
@@ -11,7 +11,6 @@ import {
   permissionsAt,
   readableRevisions,
   recoverSignatures,
-  signedByteRanges,
   unaccountedAppendedData,
 } from '../pdf';
 import { DocumentReport, SignatureReport, TimestampReport } from '../report';
@@ -24,8 +23,16 @@ import {
   validatePath,
   ValidationReason,
 } from '../validation';
+import {
+  AlgorithmPolicy,
+  cryptoRefusals,
+  pathCryptoRefusals,
+  STRICT_ALGORITHM_POLICY,
+} from '../validation/algorithm-policy';
+import { DIGESTS } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { LtvSources } from './ltv';
+import { readSignatureContents, SignatureContents } from './signature-contents';
 import { judgementTime, judgePastSignature, proofOfExistence, timestampOrderProblem } from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
 import {
@@ -58,6 +65,8 @@ export interface VerifyPdfOptions {
    * used only when the certificates in hand do not reach a trust anchor.
    */
   issuerFetcher?: IssuerFetcher;
+  /** Default STRICT_ALGORITHM_POLICY: algorithms and key sizes and the dates after which they prove nothing. */
+  algorithmPolicy?: AlgorithmPolicy;
   /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker or LTV evidence. */
   requireRevocation?: boolean;
 }
@@ -66,8 +75,10 @@ export interface VerifyPdfOptions {
 interface SignatureFacts {
   field: PdfSignatureField;
   cms: SignedDataVerification | null; // null when the byte range could not be read
-  /** What makes the CMS unfit for PAdES although it verifies (ETSI EN 319 142-1 6.3: one signer, detached). */
-  cmsStructureProblems: string[];
+  /** adbe.pkcs7.sha1: the ranges match the digest the CMS encapsulates. */
+  documentDigestMatches?: boolean;
+  /** What makes a valid CMS not what PAdES prescribes (ETSI EN 319 142-1 6.3): a warning, not a failure. */
+  notEtsiConformant: string[];
   path: PathValidationResult | null;
   claimedSigningTime: Date | null;
   /** Signature timestamps and covering document timestamps, validated. */
@@ -121,14 +132,6 @@ interface DocumentContext {
   documentTimestamps: Map<PdfSignatureField, CheckedTimestamp>;
 }
 
-/** Extra content or signers would let other verifiers check something else than Kyso did. */
-function cmsStructureProblems(field: PdfSignatureField, cms: SignedDataVerification | null): string[] {
-  if (!cms?.formatOk) return [];
-  const problems: string[] = cms.problems.filter((p) => p === 'CMS_MULTIPLE_SIGNERS');
-  if (parseSignedData(field.contents).encapContent !== undefined) problems.push('CMS_CONTENT_NOT_DETACHED');
-  return problems;
-}
-
 async function gatherFacts(
   pdf: Uint8Array,
   field: PdfSignatureField,
@@ -141,7 +144,7 @@ async function gatherFacts(
     return {
       field,
       cms: null,
-      cmsStructureProblems: [],
+      notEtsiConformant: [],
       path: documentTimestamp.validation.path,
       claimedSigningTime: null,
       timestamps: coveringDocumentTimestamps(field, doc.documentTimestamps),
@@ -152,14 +155,13 @@ async function gatherFacts(
       damage: source.damage,
     };
   }
-  let cms: SignedDataVerification | null = null;
+  let contents: SignatureContents | null = null;
   try {
-    cms = verifySignedData(field.contents, signedByteRanges(pdf, field.byteRange), {
-      extraCertificates: opts.intermediates,
-    });
+    contents = readSignatureContents(pdf, field, opts.intermediates);
   } catch (e) {
     if (!(e instanceof PdfFormatError)) throw e; // a byte range outside the file: judged as format failure
   }
+  const cms = contents?.cms ?? null;
   const claimedSigningTime = cms?.claimedSigningTime ?? field.signingTime ?? null;
   // ETSI EN 319 102-1 5.6.2.1: the TSA of a signature timestamp is judged at the POE a covering
   // document timestamp gives it, else now; the signer's path at the earliest POE, else now.
@@ -180,6 +182,7 @@ async function gatherFacts(
     trustAnchors: opts.trustAnchors,
     validationTime: judgedAt,
     purpose: 'documentSigning' as const,
+    algorithmPolicy: opts.algorithmPolicy,
   };
   const rev = revocation();
   const path = !pathOptions
@@ -191,7 +194,8 @@ async function gatherFacts(
   return {
     field,
     cms,
-    cmsStructureProblems: cmsStructureProblems(field, cms),
+    documentDigestMatches: contents?.documentDigestMatches,
+    notEtsiConformant: contents?.notEtsiConformant ?? [],
     path,
     claimedSigningTime,
     timestamps,
@@ -268,13 +272,7 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
       result: failed('FORMAT_FAILURE'),
       reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })],
     };
-  if (f.cmsStructureProblems.length > 0) {
-    return {
-      result: failed('FORMAT_FAILURE'),
-      reasons: [reason('FORMAT_FAILURE', { detail: problems(f.cmsStructureProblems) })],
-    };
-  }
-  if (cms.digestAlgorithm && !cms.messageDigestMatches)
+  if ((cms.digestAlgorithm && !cms.messageDigestMatches) || f.documentDigestMatches === false)
     return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
   if (!cms.signerCertificate)
     return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
@@ -285,6 +283,15 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
     };
   }
   if (!cms.signatureValid) return { result: failed('SIG_CRYPTO_FAILURE'), reasons: [reason('SIG_CRYPTO_FAILURE')] };
+  // Algorithms are judged at the time the signature is proven to exist (the POE, else now).
+  const policy = opts.algorithmPolicy ?? STRICT_ALGORITHM_POLICY;
+  const refused = cms.crypto ? cryptoRefusals(policy, cms.crypto, f.judgedAt) : [];
+  if (refused.length > 0) {
+    return {
+      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE'),
+      reasons: [reason('SIGNATURE_ALGORITHM_NOT_ALLOWED', { detail: refused.join('; ') })],
+    };
+  }
   if (cms.signingCertificateV2Matches === false) {
     return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('SIGNING_CERTIFICATE_MISMATCH')] };
   }
@@ -298,6 +305,15 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   const past = judgePastSignature(path, f.proofOfExistence);
   past.reasons.push(...invalidTimestamps);
   if (!path.valid) return past;
+  const pathRefused = pathCryptoRefusals(policy, path.chain, f.judgedAt);
+  if (pathRefused.length > 0) {
+    return {
+      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE'),
+      reasons: pathRefused.map((r) =>
+        reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: r.certificateIndex, detail: r.refusal }),
+      ),
+    };
+  }
   if (opts.requireRevocation && !path.revocation.checked) {
     return { result: indeterminate('TRY_LATER'), reasons: [...past.reasons, reason('REVOCATION_REQUIRED')] };
   }
@@ -341,8 +357,16 @@ function judgeModifications(
   };
 }
 
+/** A document timestamp's digest is that of its message imprint over the byte ranges. */
+function imprintAlgorithm(t: CheckedTimestamp | null): string | undefined {
+  const oid = t?.validation.token.tstInfo?.messageImprint.hashAlgorithm;
+  return oid ? DIGESTS[oid]?.name : undefined;
+}
+
 function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): SignatureReport {
   const { result, reasons } = judgeModifications(judge(f, opts), f);
+  if (f.notEtsiConformant.length > 0)
+    reasons.push(reason('NOT_ETSI_CONFORMANT', { detail: f.notEtsiConformant.join(', ') }));
   const signerCertificate = f.cms?.signerCertificate ?? f.documentTimestamp?.validation.tsaCertificate ?? undefined;
   const chain = f.path?.chain ?? (signerCertificate ? [signerCertificate] : []);
   return {
@@ -358,7 +382,7 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
     },
     timestamps: f.timestamps.map((t) => timestampReport(t, opts.trustAnchors)),
     subFilter: f.field.subFilter,
-    digestAlgorithm: f.cms?.digestAlgorithm ?? null,
+    digestAlgorithm: f.cms?.digestAlgorithm ?? imprintAlgorithm(f.documentTimestamp) ?? null,
     signatureAlgorithm: f.cms?.signatureAlgorithm ?? null,
     coverage: {
       byteRange: f.field.byteRange,

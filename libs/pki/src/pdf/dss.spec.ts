@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { PDFDocument } from 'pdf-lib';
 import { mutated } from '../../test-fixtures/fuzz';
 import { readRevocationInfoArchival } from '../revocation/embedded';
-import { der, seq, TAG } from '../x509/tlv';
+import { der, seq, TAG } from '../asn1';
 import { PdfDocument } from './document';
 import { appendDss, readDss, vriKey } from './dss';
 

@@ -1,7 +1,7 @@
 import { CMS_OID } from '../cms/oids';
 import { PkiFormatError } from '../errors';
 import { Certificate } from '../x509/certificate';
-import { children, readTlv, TAG, tlvBytes } from '../x509/tlv';
+import { children, readTlv, TAG, tlvBytes } from '../asn1';
 import { Crl, CrlRevocationChecker } from './crl';
 import { CombinedRevocationChecker, OcspRevocationChecker } from './ocsp';
 import { RevocationChecker } from './types';

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PkiFormatError } from '../errors';
-import { guard, readIntegerHex, readOid, topLevel } from '../x509/der-read';
+import { guard, readIntegerHex, readOid, topLevel } from '../asn1';
 import { DIGESTS, OID_SHA256 } from '../x509/algorithms';
-import { boolean, children, integer, octetString, oid, seq, TAG, Tlv, tlvValue } from '../x509/tlv';
+import { boolean, children, integer, octetString, oid, seq, TAG, Tlv, tlvValue } from '../asn1';
 
 export const TSP_OID = {
   tstInfo: '1.2.840.113549.1.9.16.1.4',

@@ -1,6 +1,6 @@
 import { PkiFormatError } from '../errors';
-import { guard, readIntegerHex, readOid, topLevel } from '../x509/der-read';
-import { children, TAG, Tlv, tlvBytes, tlvValue } from '../x509/tlv';
+import { guard, readIntegerHex, readOid, topLevel } from '../asn1';
+import { children, TAG, Tlv, tlvBytes, tlvValue } from '../asn1';
 import { MAX_TSP_RESPONSE_BYTES, MessageImprint, readMessageImprint } from './request';
 
 /** RFC 3161 2.4.2 TSTInfo, as signed by the TSA. */

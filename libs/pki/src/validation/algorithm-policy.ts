@@ -1,4 +1,13 @@
-import { KeyDescription, SignatureAlgorithmInfo } from '../x509/signature-check';
+import { Certificate } from '../x509/certificate';
+import { certificateParts } from '../x509/parts';
+import {
+  describeKey,
+  describeSignatureAlgorithm,
+  KeyDescription,
+  loadPublicKey,
+  SignatureAlgorithmInfo,
+  workingPublicKey,
+} from '../x509/signature-check';
 
 /**
  * Cryptographic constraints as data (style rule 5): which digests and key sizes are refused, and
@@ -21,14 +30,22 @@ export interface AlgorithmPolicy {
 }
 
 /**
- * The product default: MD2/MD5 never; SHA-1 and RSA/DSA below 2048 bits not after 2019 (the
- * ETSI TS 119 312 / SOGIS horizon, also what Vietnamese CA profiles moved to); EC below 256 never.
+ * The product default, as dates after which an algorithm no longer proves anything (ETSI EN 319
+ * 102-1 5.2.8: judged at the proof-of-existence time of what it signed):
+ * - MD2 never; MD5 not after 2004 (practical collisions in 2004-2005; EU DSS's default policy);
+ * - SHA-1 and RSA/DSA keys below 2048 bits not after 2018: ETSI TS 119 312 V1.3.1 (2019-02) and
+ *   the SOG-IS Agreed Cryptographic Mechanisms v1.2 no longer recommend them for signatures (SHA-1
+ *   collisions became real with SHAttered in 2017), and Vietnamese CA profiles had moved to
+ *   SHA-256 and RSA-2048 by then;
+ * - EC keys below 256 bits never (TS 119 312 lists P-256 and up).
+ * The same rules apply to the CMS signature (its digests, signature algorithm and the signer's
+ * key) and to every certificate signature and issuer key of the path.
  */
 export const STRICT_ALGORITHM_POLICY: AlgorithmPolicy = {
-  id: 'kyso-strict-2024',
+  id: 'kyso-strict-2026',
   rules: [
     { digest: 'md2' },
-    { digest: 'md5' },
+    { digest: 'md5', from: '2005-01-01T00:00:00Z' },
     { digest: 'sha1', from: '2019-01-01T00:00:00Z' },
     { keyType: 'rsa', minBits: 2048, from: '2019-01-01T00:00:00Z' },
     { keyType: 'rsa-pss', minBits: 2048, from: '2019-01-01T00:00:00Z' },
@@ -62,4 +79,55 @@ export function algorithmRefusal(
     }
   }
   return undefined;
+}
+
+/** The algorithms a signature relies on: what the policy judges (ETSI EN 319 102-1 5.2.8). */
+export interface CryptoFacts {
+  /** Digests (node names) the signed data relies on: the CMS digest, for adbe.pkcs7.sha1 also SHA-1. */
+  digests: string[];
+  signature: SignatureAlgorithmInfo;
+  /** The signer's public key. */
+  key?: KeyDescription;
+}
+
+/**
+ * What the policy refuses of a signature's algorithms at `time`, the time up to which the
+ * signature is proven to have existed (its POE: the validation time when nothing proves an
+ * earlier one; a signature timestamp's time when there is one). Empty = accepted.
+ */
+export function cryptoRefusals(policy: AlgorithmPolicy, facts: CryptoFacts, time: Date): string[] {
+  const out: string[] = [];
+  for (const digest of new Set(facts.digests)) {
+    const refusal = algorithmRefusal(policy, { name: digest.toUpperCase(), digest }, undefined, time);
+    if (refusal) out.push(refusal);
+  }
+  const refusal = algorithmRefusal(policy, facts.signature, facts.key, time);
+  if (refusal) out.push(refusal);
+  return out;
+}
+
+/**
+ * The same judgement over a certification path (leaf first, anchor last) at `time`: each
+ * certificate's signature algorithm and the key that signed it. Path validation applies the
+ * policy at its own validation time; this lets the caller judge the path at the POE time.
+ */
+export function pathCryptoRefusals(
+  policy: AlgorithmPolicy,
+  chain: readonly Certificate[],
+  time: Date,
+): { certificateIndex: number; refusal: string }[] {
+  const out: { certificateIndex: number; refusal: string }[] = [];
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const info = describeSignatureAlgorithm(certificateParts(chain[i]).signatureAlgorithm);
+    if (!info) continue; // an unsupported algorithm already failed path validation
+    let key: KeyDescription | undefined;
+    try {
+      key = describeKey(loadPublicKey(workingPublicKey(chain, i + 1)));
+    } catch {
+      key = undefined; // an unusable key already failed path validation
+    }
+    const refusal = algorithmRefusal(policy, info, key, time);
+    if (refusal) out.push({ certificateIndex: i, refusal });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevCa, generateSoftwareKey } from '../devca';
 import { Certificate } from '../x509/certificate';
-import { toPem } from '../x509/der';
+import { toPem } from '../asn1';
 import { findMissingIssuers, IssuerFetcher, MAX_ISSUER_FETCHES, parseIssuerBundle } from './missing-issuers';
 import { validatePath } from './validate-path';
 

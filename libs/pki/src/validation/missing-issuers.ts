@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import { PkiFormatError } from '../errors';
 import { ACCESS_METHOD, accessUrls } from '../x509/authority-info-access';
 import { Certificate } from '../x509/certificate';
-import { toArrayBuffer } from '../x509/der';
+import { toArrayBuffer } from '../asn1';
 
 /** Budgets (style rule 7): AIA downloads per path completion, certificates taken from one download. */
 export const MAX_ISSUER_FETCHES = 4;

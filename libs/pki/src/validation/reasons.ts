@@ -173,6 +173,18 @@ export const REASONS = {
     message: "The signed reference to the signer's certificate does not match the certificate",
     messageVi: 'Tham chiếu đến chứng thư số của người ký không khớp với chứng thư số',
   },
+  SIGNATURE_ALGORITHM_NOT_ALLOWED: {
+    message:
+      'The signature relies on a digest, signature algorithm or key size the algorithm policy refuses at the time the signature is proven to exist',
+    messageVi:
+      'Chữ ký dựa trên hàm băm, thuật toán ký hoặc độ dài khóa không còn được chấp nhận tại thời điểm chữ ký được chứng minh là đã tồn tại',
+  },
+  NOT_ETSI_CONFORMANT: {
+    message:
+      'The signature is valid CMS but not in the form PAdES prescribes (e.g. encapsulated content, several signers, adbe.pkcs7.sha1): a warning',
+    messageVi:
+      'Chữ ký đúng cấu trúc CMS nhưng không theo dạng mà chuẩn PAdES quy định (ví dụ: nội dung đóng gói, nhiều người ký, adbe.pkcs7.sha1): chỉ là cảnh báo',
+  },
   MODIFIED_AFTER_SIGNING: {
     message: 'The document was modified after this signature in a way that is not allowed',
     messageVi: 'Văn bản đã bị sửa đổi sau khi ký theo cách không được phép',

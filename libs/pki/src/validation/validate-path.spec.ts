@@ -1,7 +1,7 @@
 import * as x509 from '@peculiar/x509';
 import { DevCa, generateSoftwareKey } from '../devca';
 import { Certificate } from '../x509/certificate';
-import { toPem } from '../x509/der';
+import { toPem } from '../asn1';
 import { buildPaths } from './path-builder';
 import { validatePath } from './validate-path';
 

@@ -1,7 +1,7 @@
 import { constants, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { publicKeyOf } from './key-cache';
-import { AlgorithmId } from './parts';
-import { children, decodeOid, readTlv, TAG, tlvValue } from './tlv';
+import { AlgorithmId } from '../asn1';
+import { children, decodeOid, readTlv, TAG, tlvValue } from '../asn1';
 
 /** Digest algorithms by OID, as node:crypto names them. */
 export const DIGESTS: Record<string, { node: string; name: string }> = {
@@ -27,6 +27,16 @@ const ECDSA: Record<string, string> = {
   '1.2.840.10045.4.3.3': '2.16.840.1.101.3.4.2.2',
   '1.2.840.10045.4.3.4': '2.16.840.1.101.3.4.2.3',
 };
+/** BSI TR-03111 5.2.1 ecdsa-plain-*: the signature is r‖s (IEEE P1363), not a DER SEQUENCE. */
+const ECDSA_PLAIN: Record<string, string> = {
+  '0.4.0.127.0.7.1.1.4.1.1': '1.3.14.3.2.26',
+  '0.4.0.127.0.7.1.1.4.1.2': '2.16.840.1.101.3.4.2.4',
+  '0.4.0.127.0.7.1.1.4.1.3': '2.16.840.1.101.3.4.2.1',
+  '0.4.0.127.0.7.1.1.4.1.4': '2.16.840.1.101.3.4.2.2',
+  '0.4.0.127.0.7.1.1.4.1.5': '2.16.840.1.101.3.4.2.3',
+};
+/** RFC 8410 / RFC 8419: EdDSA signs the data itself, no separate digest. */
+const EDDSA: Record<string, string> = { '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
 export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_RSA_PSS = '1.2.840.113549.1.1.10';
 export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
@@ -35,10 +45,12 @@ export const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 
 /** How to check one signature: node:crypto digest, padding and a display name. */
 export interface SignatureScheme {
-  digest: string; // node name
+  digest: string | null; // node name; null for EdDSA (the data is signed as it is)
   name: string; // e.g. RSASSA-PKCS1-v1_5-SHA256, RSASSA-PSS-SHA256, ECDSA-SHA256
   padding?: number;
   saltLength?: number;
+  /** ECDSA signature encoding: DER ECDSA-Sig-Value (default) or plain r‖s. */
+  dsaEncoding?: 'der' | 'ieee-p1363';
 }
 
 /**
@@ -50,6 +62,11 @@ export function signatureScheme(alg: AlgorithmId, digestOid?: string): Signature
   if (RSA_PKCS1[alg.oid])
     return { digest: DIGESTS[RSA_PKCS1[alg.oid]].node, name: `RSASSA-PKCS1-v1_5-${suffix(RSA_PKCS1[alg.oid])}` };
   if (ECDSA[alg.oid]) return { digest: DIGESTS[ECDSA[alg.oid]].node, name: `ECDSA-${suffix(ECDSA[alg.oid])}` };
+  if (ECDSA_PLAIN[alg.oid]) {
+    const d = ECDSA_PLAIN[alg.oid];
+    return { digest: DIGESTS[d].node, name: `ECDSA-PLAIN-${suffix(d)}`, dsaEncoding: 'ieee-p1363' };
+  }
+  if (EDDSA[alg.oid]) return { digest: null, name: EDDSA[alg.oid] };
   if ((alg.oid === OID_RSA_ENCRYPTION || alg.oid === OID_EC_PUBLIC_KEY) && digestOid && DIGESTS[digestOid]) {
     const kind = alg.oid === OID_RSA_ENCRYPTION ? 'RSASSA-PKCS1-v1_5' : 'ECDSA';
     return { digest: DIGESTS[digestOid].node, name: `${kind}-${suffix(digestOid)}` };
@@ -92,7 +109,15 @@ export function verifySignature(
   signature: Uint8Array,
 ): boolean {
   try {
-    const k = scheme.padding === undefined ? key : { key, padding: scheme.padding, saltLength: scheme.saltLength };
+    const k =
+      scheme.padding !== undefined
+        ? { key, padding: scheme.padding, saltLength: scheme.saltLength }
+        : scheme.dsaEncoding
+          ? { key, dsaEncoding: scheme.dsaEncoding }
+          : key;
+    // EdDSA has no streaming form: it needs the message in one piece
+    if (scheme.digest === null)
+      return cryptoVerify(null, data instanceof Uint8Array ? data : Buffer.concat(data), key, signature);
     // one buffer: the one-shot call avoids a Verify object; chunks are hashed as a stream, never joined
     if (data instanceof Uint8Array) return cryptoVerify(scheme.digest, data, k, signature);
     const v = createVerify(scheme.digest);

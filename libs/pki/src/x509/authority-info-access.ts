@@ -1,7 +1,7 @@
 import { PkiFormatError } from '../errors';
 import { Certificate } from './certificate';
 import { EXT } from './extensions';
-import { children, decodeOid, readTlv, TAG, tlvValue } from './tlv';
+import { children, decodeOid, readTlv, TAG, tlvValue } from '../asn1';
 
 /** Access methods of authorityInfoAccess (RFC 5280 4.2.2.1). */
 export const ACCESS_METHOD = { ocsp: '1.3.6.1.5.5.7.48.1', caIssuers: '1.3.6.1.5.5.7.48.2' } as const;

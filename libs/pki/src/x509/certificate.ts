@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import '../engine';
 import { PkiFormatError } from '../errors';
-import { derObjects, hex, MAX_DER_BYTES, toArrayBuffer, toPem } from './der';
+import { assertDer, derObjects, hex, MAX_DER_BYTES, readTlv, toArrayBuffer, toPem } from '../asn1';
 import { RawCertificate, RawExtension, readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
 
@@ -59,6 +59,12 @@ export class Certificate {
       throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
     const fast = readCertificateFast(der);
     if (fast) return new Certificate(fast.der, fast);
+    // RFC 5280 4.1: certificates are DER. pkijs would read BER too (and re-encode), so refuse first.
+    try {
+      assertDer(der.subarray(0, readTlv(der).end));
+    } catch (e) {
+      throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not DER: ${(e as Error).message}`);
+    }
     let asn: ReturnType<typeof asn1js.fromBER>;
     try {
       asn = asn1js.fromBER(toArrayBuffer(der));

@@ -1,6 +1,6 @@
 import { PkiFormatError } from '../errors';
 import { Certificate } from './certificate';
-import { children, decodeOid, readTlv, TAG, tlvValue } from './tlv';
+import { children, decodeOid, readTlv, TAG, tlvValue } from '../asn1';
 
 /** Extension OIDs (RFC 5280 4.2). */
 export const EXT = {

@@ -7,7 +7,7 @@ import '../engine';
 import { PkiFormatError } from '../errors';
 import { generateSoftwareKey, scenarioCas } from '../devca';
 import { Certificate } from './certificate';
-import { toArrayBuffer } from './der';
+import { toArrayBuffer } from '../asn1';
 import { readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
 import { PKITS_CERTS } from '../../../../test/conformance/vectors';

@@ -1,10 +1,11 @@
-import { decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from './tlv';
+import { children, decodeOid, isMinimalInteger, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../asn1';
 
 /**
  * Direct DER walks for certificates and names: the hot path of parsing, instead of asn1js/pkijs
  * schema matching (measured ~10x cheaper). Deliberately strict: anything unusual (BER lengths,
- * multi-byte tags, string types or times we do not decode exactly like asn1js) returns undefined
- * and the caller falls back to pkijs, so what is accepted and how it reads never changes.
+ * non-minimal INTEGERs, multi-byte tags, string types or times we do not decode exactly like
+ * asn1js) returns undefined and the caller checks the whole encoding is DER (asn1/der.ts
+ * assertDer) before falling back to pkijs, so what is accepted and how it reads never changes.
  */
 export interface RawNameAttribute {
   type: string;
@@ -35,23 +36,6 @@ class Unusual extends Error {}
 const unusual = (): never => {
   throw new Unusual();
 };
-
-/** readTlv that also refuses non-minimal length octets (BER), which asn1js would re-encode. */
-function strictTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
-  const t = readTlv(bytes, offset, limit);
-  if (t.valueStart - offset > 2 && (t.end - t.valueStart < 0x80 || bytes[offset + 2] === 0)) unusual();
-  return t;
-}
-
-function strictChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let p = parent.valueStart; p < parent.end;) {
-    const t = strictTlv(bytes, p, parent.end);
-    out.push(t);
-    p = t.end;
-  }
-  return out;
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LATIN1_STRINGS = new Set([0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a, 0x1b, 0x1d]);
@@ -89,13 +73,13 @@ function oidOf(bytes: Uint8Array, t: Tlv): string {
 function nameAttributes(bytes: Uint8Array, nameT: Tlv): RawNameAttribute[] {
   if (nameT.tag !== TAG.SEQUENCE) unusual();
   const out: RawNameAttribute[] = [];
-  for (const rdn of strictChildren(bytes, nameT)) {
+  for (const rdn of children(bytes, nameT)) {
     if (rdn.tag !== TAG.SET) unusual();
-    const atvs = strictChildren(bytes, rdn);
+    const atvs = children(bytes, rdn);
     if (atvs.length === 0) unusual();
     for (const atv of atvs) {
       if (atv.tag !== TAG.SEQUENCE) unusual();
-      const parts = strictChildren(bytes, atv);
+      const parts = children(bytes, atv);
       if (parts.length !== 2) unusual();
       out.push({ type: oidOf(bytes, parts[0]), value: stringValue(parts[1].tag, tlvValue(bytes, parts[1])) });
     }
@@ -106,7 +90,7 @@ function nameAttributes(bytes: Uint8Array, nameT: Tlv): RawNameAttribute[] {
 /** The attributes of a DER Name, or undefined when it is not plain DER we read like asn1js. */
 export function readNameFast(der: Uint8Array): RawNameAttribute[] | undefined {
   try {
-    const t = strictTlv(der, 0, der.length);
+    const t = readTlv(der, 0, der.length);
     if (t.end !== der.length) return undefined;
     return nameAttributes(der, t);
   } catch {
@@ -134,7 +118,7 @@ function timeOf(bytes: Uint8Array, t: Tlv): Date {
 /** Parameters absent, NULL or a named curve OID; anything else (RSA-PSS...) is left to pkijs. */
 function algorithmIdentifier(bytes: Uint8Array, t: Tlv): void {
   if (t.tag !== TAG.SEQUENCE) unusual();
-  const parts = strictChildren(bytes, t);
+  const parts = children(bytes, t);
   if (parts.length < 1 || parts.length > 2) unusual();
   oidOf(bytes, parts[0]);
   const p = parts[1];
@@ -154,15 +138,15 @@ function bitString(bytes: Uint8Array, t: Tlv): void {
 }
 
 function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
-  const [list, extra] = strictChildren(bytes, wrapper);
+  const [list, extra] = children(bytes, wrapper);
   if (!list || extra || list.tag !== TAG.SEQUENCE) unusual();
-  return strictChildren(bytes, list).map((e) => {
+  return children(bytes, list).map((e) => {
     if (e.tag !== TAG.SEQUENCE) unusual();
-    const parts = strictChildren(bytes, e);
+    const parts = children(bytes, e);
     let critical = false;
     if (parts.length === 3) {
       const b = tlvValue(bytes, parts[1]);
-      if (parts[1].tag !== TAG.BOOLEAN || b.length !== 1) unusual();
+      if (parts[1].tag !== TAG.BOOLEAN || b.length !== 1 || (b[0] !== 0 && b[0] !== 0xff)) unusual();
       critical = b[0] !== 0;
     } else if (parts.length !== 2) unusual();
     const valueT = parts[parts.length - 1];
@@ -174,30 +158,30 @@ function extensionsOf(bytes: Uint8Array, wrapper: Tlv): RawExtension[] {
 /** The fields of a plain DER certificate, or undefined when pkijs must decide. `der` is the element only. */
 export function readCertificateFast(input: Uint8Array): RawCertificate | undefined {
   try {
-    const top = strictTlv(input, 0, input.length);
+    const top = readTlv(input, 0, input.length);
     const der = new Uint8Array(input.subarray(0, top.end)); // own copy: never alias the caller's buffer
     if (top.tag !== TAG.SEQUENCE) unusual();
-    const outer = strictChildren(der, top);
+    const outer = children(der, top);
     if (outer.length !== 3 || outer[0].tag !== TAG.SEQUENCE) unusual();
     bitString(der, outer[2]);
     algorithmIdentifier(der, outer[1]);
-    const items = strictChildren(der, outer[0]);
+    const items = children(der, outer[0]);
     let i = 0;
     if (items[i]?.tag === TAG.context(0)) {
-      const [v, extra] = strictChildren(der, items[i++]);
-      if (!v || extra || v.tag !== TAG.INTEGER || v.end - v.valueStart < 1) unusual();
+      const [v, extra] = children(der, items[i++]);
+      if (!v || extra || v.tag !== TAG.INTEGER || !isMinimalInteger(tlvValue(der, v))) unusual();
     }
     const serialT = items[i++];
-    if (serialT?.tag !== TAG.INTEGER || serialT.end - serialT.valueStart < 1) unusual();
+    if (serialT?.tag !== TAG.INTEGER || !isMinimalInteger(tlvValue(der, serialT))) unusual();
     algorithmIdentifier(der, items[i++] ?? unusual());
     const issuerT = items[i++] ?? unusual();
     const validityT = items[i++] ?? unusual();
     const subjectT = items[i++] ?? unusual();
     const spkiT = items[i++] ?? unusual();
     if (validityT.tag !== TAG.SEQUENCE || spkiT.tag !== TAG.SEQUENCE) unusual();
-    const times = strictChildren(der, validityT);
+    const times = children(der, validityT);
     if (times.length !== 2) unusual();
-    const spkiParts = strictChildren(der, spkiT);
+    const spkiParts = children(der, spkiT);
     if (spkiParts.length !== 2) unusual();
     bitString(der, spkiParts[1]);
     algorithmIdentifier(der, spkiParts[0]);

@@ -1,6 +1,6 @@
 import { PkiFormatError } from '../errors';
 import { DistinguishedName } from './name';
-import { children, decodeOid, readTlv, Tlv, tlvBytes, tlvValue } from './tlv';
+import { children, decodeOid, readTlv, Tlv, tlvBytes, tlvValue } from '../asn1';
 
 /** GeneralName (RFC 5280 4.2.1.6), as the forms name constraints and CRL scopes compare. */
 export type GeneralNameType =

@@ -1,17 +1,5 @@
 import { Certificate } from './certificate';
-import { children, decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from './tlv';
-
-/** An AlgorithmIdentifier as its OID and the original DER of its parameters (if any). */
-export interface AlgorithmId {
-  oid: string;
-  params?: Uint8Array;
-}
-
-export function readAlgorithmId(bytes: Uint8Array, t: Tlv): AlgorithmId {
-  const [o, p] = children(bytes, t);
-  if (!o || o.tag !== TAG.OID) throw new Error('AlgorithmIdentifier without OID');
-  return { oid: decodeOid(tlvValue(bytes, o)), params: p ? tlvBytes(bytes, p) : undefined };
-}
+import { AlgorithmId, children, readAlgorithmId, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 
 /** The pieces of a certificate as they are encoded: what signatures and CMS identifiers use. */
 export interface CertificateParts {

@@ -2,7 +2,7 @@ import { PkiFormatError } from '../errors';
 import { Certificate } from './certificate';
 import { EXT } from './extensions';
 import { GeneralName, readGeneralName, readGeneralNames } from './general-names';
-import { children, decodeOid, readTlv, TAG, Tlv, tlvValue } from './tlv';
+import { children, decodeOid, readTlv, TAG, Tlv, tlvValue } from '../asn1';
 
 /**
  * Parsers for the RFC 5280 extensions that path validation processes (policies, name constraints,

@@ -1,8 +1,8 @@
 import { KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { signatureScheme, verifySignature } from './algorithms';
 import { publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
-import { AlgorithmId } from './parts';
-import { children, decodeOid, der, readTlv, TAG, tlvBytes, tlvValue } from './tlv';
+import { AlgorithmId } from '../asn1';
+import { children, decodeOid, der, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 
 /**
  * Verifying a signature with an issuer's SubjectPublicKeyInfo, for certificates and CRLs: the
@@ -15,7 +15,6 @@ const DSA_SIGNATURES: Record<string, string> = {
   '2.16.840.1.101.3.4.3.1': 'sha224',
   '2.16.840.1.101.3.4.3.2': 'sha256',
 };
-const EDDSA: Record<string, string> = { '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
 const MD5_WITH_RSA = '1.2.840.113549.1.1.4';
 const MD2_WITH_RSA = '1.2.840.113549.1.1.2';
 
@@ -30,7 +29,6 @@ export interface SignatureAlgorithmInfo {
 export function describeSignatureAlgorithm(alg: AlgorithmId): SignatureAlgorithmInfo | undefined {
   if (DSA_SIGNATURES[alg.oid])
     return { name: `DSA-${DSA_SIGNATURES[alg.oid].toUpperCase()}`, digest: DSA_SIGNATURES[alg.oid] };
-  if (EDDSA[alg.oid]) return { name: EDDSA[alg.oid], digest: null };
   if (alg.oid === MD5_WITH_RSA) return { name: 'RSASSA-PKCS1-v1_5-MD5', digest: 'md5' };
   if (alg.oid === MD2_WITH_RSA) return { name: 'RSASSA-PKCS1-v1_5-MD2', digest: 'md2' };
   const s = signatureScheme(alg);

@@ -1,5 +1,5 @@
 import { findSignatures, PdfDocument } from '../../src/pdf';
-import { children, der, readTlv, seq, tlvBytes, octetString, TAG } from '../../src/x509/tlv';
+import { children, der, readTlv, seq, tlvBytes, octetString, TAG } from '../../src/asn1';
 import { buildPdf } from './make-pdfs';
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PkiFormatError } from '../../errors';
-import { toPem } from '../../x509/der';
+import { toPem } from '../../asn1';
 import { ALL_REASONS } from '../../x509/policy-extensions';
 import { Crl } from './crl';
 import { PKITS_CRLS } from '../../../../../test/conformance/vectors';

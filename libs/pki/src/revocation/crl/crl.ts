@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../../errors';
-import { derObjects } from '../../x509/der';
 import { GeneralName, readGeneralNames } from '../../x509/general-names';
 import { DistinguishedName } from '../../x509/name';
-import { AlgorithmId, readAlgorithmId } from '../../x509/parts';
 import { readDistributionPointName, readReasonFlags } from '../../x509/policy-extensions';
-import { children, decodeOid, decodeTime, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
+import {
+  AlgorithmId,
+  assertDer,
+  children,
+  derObjects,
+  readAlgorithmId,
+  readExtensions as readExtensionList,
+  readTime as readTimeField,
+  readTlv,
+  TAG,
+  Tlv,
+  tlvBytes,
+  tlvValue,
+} from '../../asn1';
 import { CrlReason } from '../types';
 
 /** Budget: revoked entries parsed from one CRL (a 4 MiB CRL holds far fewer). */
@@ -92,28 +103,8 @@ function readInteger(bytes: Uint8Array, t: Tlv): bigint {
 
 const serialHex = (v: Uint8Array) => Buffer.from(v).toString('hex').toUpperCase();
 
-function readTime(bytes: Uint8Array, t: Tlv): Date {
-  const d = decodeTime(t.tag, tlvValue(bytes, t));
-  if (!d) throw bad('bad time');
-  return d;
-}
-
-interface RawExtension {
-  oid: string;
-  critical: boolean;
-  value: Uint8Array;
-}
-
-function readExtensions(bytes: Uint8Array, seqT: Tlv): RawExtension[] {
-  return children(bytes, seqT).map((e) => {
-    const parts = children(bytes, e);
-    if (parts[0]?.tag !== TAG.OID) throw bad('extension');
-    const critical = parts.length === 3 && parts[1].tag === TAG.BOOLEAN && tlvValue(bytes, parts[1])[0] !== 0;
-    const valueT = parts[parts.length - 1];
-    if (valueT.tag !== TAG.OCTET_STRING) throw bad('extension value');
-    return { oid: decodeOid(tlvValue(bytes, parts[0])), critical, value: tlvValue(bytes, valueT) };
-  });
-}
+const readTime = (bytes: Uint8Array, t: Tlv): Date => readTimeField(bytes, t, 'MALFORMED_CRL');
+const readExtensions = (bytes: Uint8Array, t: Tlv) => readExtensionList(bytes, t, 'MALFORMED_CRL');
 
 /**
  * A parsed X.509 CRL (RFC 5280 5) that keeps its original DER; the signature is checked over the
@@ -214,7 +205,9 @@ export class Crl {
     if (der.length > MAX_CRL_BYTES) throw new PkiFormatError('CRL_TOO_LARGE', 'CRL exceeds the size limit');
     try {
       const top = readTlv(der);
-      return new Crl(new Uint8Array(der.subarray(0, top.end)));
+      const own = new Uint8Array(der.subarray(0, top.end));
+      assertDer(own); // RFC 5280 5.1: a CRL is DER, its signature is over the bytes as received
+      return new Crl(own);
     } catch (e) {
       if (e instanceof PkiFormatError && (e.code === 'CRL_TOO_LARGE' || e.code === 'MALFORMED_CRL')) throw e;
       throw new PkiFormatError('MALFORMED_CRL', `Malformed CRL: ${(e as Error).message}`);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
 import { certificateParts } from '../../x509/parts';
-import { guard, readExtensions, readOid, topLevel } from '../../x509/der-read';
+import { guard, readExtensions, readOid, topLevel } from '../../asn1';
 import {
   children,
   der,
@@ -16,7 +16,7 @@ import {
   Tlv,
   tlvBytes,
   tlvValue,
-} from '../../x509/tlv';
+} from '../../asn1';
 
 export const OCSP_OID = {
   basic: '1.3.6.1.5.5.7.48.1.1',

@@ -1,8 +1,8 @@
 import { PkiFormatError } from '../../errors';
 import { Certificate } from '../../x509/certificate';
-import { guard, ParsedExtension, readExtensions, readOid, readTime, topLevel } from '../../x509/der-read';
-import { AlgorithmId, readAlgorithmId } from '../../x509/parts';
-import { children, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../x509/tlv';
+import { guard, ParsedExtension, readExtensions, readOid, readTime, topLevel } from '../../asn1';
+import { AlgorithmId, readAlgorithmId } from '../../asn1';
+import { children, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../asn1';
 import { CrlReason } from '../types';
 import { CertId, MAX_OCSP_RESPONSE_BYTES, OCSP_OID, readCertId, unwrapNonce } from './request';
 

@@ -1,51 +1,9 @@
 import { PkiFormatError } from '../errors';
+import { TAG } from './der';
 
-/**
- * Minimal DER reading and writing, for the places where the original bytes must be kept exactly
- * (issuer names, serial numbers, signed attributes, embedded certificates): no re-encoding.
- */
-export interface Tlv {
-  tag: number; // the first identifier octet (single-byte tags only)
-  start: number; // offset of the tag octet
-  valueStart: number;
-  end: number; // exclusive
-}
+/** DER writers: what the dev CA, TSA, OCSP responder and CMS builder encode (always DER, X.690 10). */
 
-/** Reads one TLV at `offset`; definite lengths only (DER). */
-export function readTlv(bytes: Uint8Array, offset = 0, limit = bytes.length): Tlv {
-  if (offset + 2 > limit) throw new PkiFormatError('MALFORMED_DER', 'Truncated DER element');
-  const tag = bytes[offset];
-  if ((tag & 0x1f) === 0x1f) throw new PkiFormatError('MALFORMED_DER', 'Multi-byte DER tags are not supported');
-  let len = bytes[offset + 1];
-  let valueStart = offset + 2;
-  if (len === 0x80) throw new PkiFormatError('MALFORMED_DER', 'Indefinite length is not DER');
-  if (len > 0x80) {
-    const n = len & 0x7f;
-    if (n > 4 || valueStart + n > limit) throw new PkiFormatError('MALFORMED_DER', 'Bad DER length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + bytes[valueStart + i];
-    valueStart += n;
-  }
-  const end = valueStart + len;
-  if (end > limit) throw new PkiFormatError('MALFORMED_DER', 'DER element runs past its container');
-  return { tag, start: offset, valueStart, end };
-}
-
-/** The children of a constructed TLV. */
-export function children(bytes: Uint8Array, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let p = parent.valueStart; p < parent.end;) {
-    const t = readTlv(bytes, p, parent.end);
-    out.push(t);
-    p = t.end;
-  }
-  return out;
-}
-
-export const tlvBytes = (bytes: Uint8Array, t: Tlv): Uint8Array => bytes.subarray(t.start, t.end);
-export const tlvValue = (bytes: Uint8Array, t: Tlv): Uint8Array => bytes.subarray(t.valueStart, t.end);
-
-function encodeLength(n: number): Uint8Array {
+export function encodeLength(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
   const out: number[] = [];
   for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
@@ -57,22 +15,6 @@ export function der(tag: number, ...contents: Uint8Array[]): Uint8Array {
   const body = Buffer.concat(contents);
   return new Uint8Array(Buffer.concat([Uint8Array.of(tag), encodeLength(body.length), body]));
 }
-
-export const TAG = {
-  BOOLEAN: 0x01,
-  INTEGER: 0x02,
-  BIT_STRING: 0x03,
-  OCTET_STRING: 0x04,
-  NULL: 0x05,
-  OID: 0x06,
-  ENUMERATED: 0x0a,
-  UTF8_STRING: 0x0c,
-  UTC_TIME: 0x17,
-  GENERALIZED_TIME: 0x18,
-  SEQUENCE: 0x30,
-  SET: 0x31,
-  context: (n: number, constructed = true) => (constructed ? 0xa0 : 0x80) | n,
-} as const;
 
 export const seq = (...items: Uint8Array[]) => der(TAG.SEQUENCE, ...items);
 
@@ -93,21 +35,6 @@ export function oid(dotted: string): Uint8Array {
     out.push(...group);
   }
   return der(TAG.OID, Uint8Array.from(out));
-}
-
-export function decodeOid(value: Uint8Array): string {
-  const arcs: bigint[] = [];
-  let v = 0n;
-  for (const b of value) {
-    v = (v << 7n) | BigInt(b & 0x7f);
-    if ((b & 0x80) === 0) {
-      arcs.push(v);
-      v = 0n;
-    }
-  }
-  if (arcs.length === 0) throw new PkiFormatError('MALFORMED_DER', 'Empty OID');
-  const first = arcs[0] < 80n ? arcs[0] / 40n : 2n;
-  return [first, arcs[0] - first * 40n, ...arcs.slice(1)].join('.');
 }
 
 export const smallInteger = (n: number): Uint8Array => der(TAG.INTEGER, Uint8Array.of(n));
@@ -149,14 +76,4 @@ export const enumerated = (n: number): Uint8Array => der(TAG.ENUMERATED, Uint8Ar
 /** Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }. */
 export function extension(type: string, value: Uint8Array, critical = false): Uint8Array {
   return critical ? seq(oid(type), boolean(true), octetString(value)) : seq(oid(type), octetString(value));
-}
-
-/** Reads a UTCTime or GeneralizedTime value (Z form, as DER requires). */
-export function decodeTime(tag: number, value: Uint8Array): Date | undefined {
-  const s = Buffer.from(value).toString('latin1');
-  const m = /^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
-  if (!m || (tag === TAG.UTC_TIME) !== (m[1].length === 2)) return undefined;
-  let year = Number(m[1]);
-  if (tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
 }

@@ -1,7 +1,7 @@
 import { PkiFormatError } from '../errors';
-import { children, decodeOid, decodeTime, readTlv, TAG, Tlv, tlvValue } from './tlv';
+import { children, decodeOid, decodeTime, readTlv, TAG, Tlv, tlvBytes, tlvValue } from './der';
 
-/** Typed DER readers shared by the OCSP and RFC 3161 parsers: each throws PkiFormatError(`code`). */
+/** Typed DER readers shared by the certificate, CRL, OCSP and RFC 3161 parsers: each throws PkiFormatError(`code`). */
 
 export interface ParsedExtension {
   oid: string;
@@ -65,4 +65,16 @@ export function topLevel(input: Uint8Array, code: string, maxBytes: number): Tlv
   if (t.end !== input.length) throw new PkiFormatError(`${code}_TRAILING_DATA`, 'Data after the structure');
   if (t.tag !== TAG.SEQUENCE) throw new PkiFormatError(`${code}_MALFORMED`, 'Not a SEQUENCE');
   return t;
+}
+
+/** An AlgorithmIdentifier as its OID and the original DER of its parameters (if any). */
+export interface AlgorithmId {
+  oid: string;
+  params?: Uint8Array;
+}
+
+export function readAlgorithmId(bytes: Uint8Array, t: Tlv): AlgorithmId {
+  const [o, p] = children(bytes, t);
+  if (!o || o.tag !== TAG.OID) throw new PkiFormatError('MALFORMED_DER', 'AlgorithmIdentifier without OID');
+  return { oid: decodeOid(tlvValue(bytes, o)), params: p ? tlvBytes(bytes, p) : undefined };
 }

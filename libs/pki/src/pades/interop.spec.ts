@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { pdfSignedWith, pkijsSignedData } from '../../test-fixtures/cms';
+import { issuePerson } from '../../test-fixtures/signers';
+import { DevCa, DevTsa, softwareSigner } from '../devca';
+import { findSignatures } from '../pdf';
+import { Crl, CrlRevocationChecker } from '../revocation/crl';
+import { parseTimeStampResponse } from '../tsp';
+import { PERMISSIVE_ALGORITHM_POLICY } from '../validation/algorithm-policy';
+import { signPdf } from './sign-pdf';
+import { verifyPdf, VerifyPdfOptions } from './verify-pdf';
+
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+
+/** Signatures Kyso did not make: poppler's pdfsig (NSS, BER), pkijs-built CMS, every sub-filter in use. */
+describe('verifyPdf with signatures made by other tools', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-interop-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const hourAgo = new Date(now.getTime() - 3600_000);
+  let root: DevCa;
+  let sub: DevCa;
+  let unsigned: Uint8Array;
+  let crls: Crl[];
+
+  beforeAll(async () => {
+    const notBefore = new Date(now.getTime() - 86400_000);
+    root = await DevCa.createRoot({ commonName: 'Interop Root', keyAlgorithm: 'RSA-2048', notBefore });
+    sub = await root.createSubordinate({ commonName: 'Interop Sub CA', notBefore });
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    unsigned = await doc.save({ useObjectStreams: false });
+    crls = [
+      Crl.fromDer(await root.issueCrl({ thisUpdate: hourAgo })),
+      Crl.fromDer(await sub.issueCrl({ thisUpdate: hourAgo })),
+    ];
+  });
+
+  const verify = (pdf: Uint8Array, extra: Partial<VerifyPdfOptions> = {}) =>
+    verifyPdf(pdf, {
+      trustAnchors: [root.certificate],
+      revocationChecker: () => new CrlRevocationChecker({ crls }),
+      ...extra,
+    });
+  const person = (CN: string, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' | 'ECDSA-P256-SHA256' = 'ECDSA-P256-SHA256') =>
+    issuePerson(sub, { CN, C: 'VN' }, { algorithm, notBefore: hourAgo });
+
+  it('passes a PDF signed by poppler pdfsig (NSS), whose CMS is BER with indefinite lengths', async () => {
+    const { key, cert } = await person('Pdfsig Signer', 'RSASSA-PKCS1-v1_5-SHA256');
+    const file = (name: string, data: string | Uint8Array) => (writeFileSync(join(dir, name), data), join(dir, name));
+    const nss = `sql:${join(dir, 'nss')}`;
+    execFileSync('mkdir', ['-p', join(dir, 'nss')]);
+    execFileSync('certutil', ['-N', '--empty-password', '-d', nss]);
+    const p12 = join(dir, 'signer.p12');
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-name',
+      'signer',
+      '-inkey',
+      file('key.pem', key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+      '-in',
+      file('cert.pem', cert.toPem()),
+      '-certfile',
+      file('sub.pem', sub.certificate.toPem()),
+      '-out',
+      p12,
+      '-passout',
+      'pass:',
+    ]);
+    execFileSync('pk12util', ['-i', p12, '-d', nss, '-W', ''], { stdio: 'ignore' });
+    execFileSync(
+      'pdfsig',
+      ['-nssdir', nss, '-add-signature', '-nick', 'signer', file('in.pdf', unsigned), join(dir, 'out.pdf')],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const signed = new Uint8Array(readFileSync(join(dir, 'out.pdf')));
+    const cms = findSignatures(signed)[0].contents;
+    expect([cms[0], cms[1]]).toEqual([0x30, 0x80]); // indefinite length: BER, not DER
+    const report = await verify(signed);
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      subFilter: 'adbe.pkcs7.detached',
+      digestAlgorithm: 'SHA-256',
+      signatureAlgorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+      signer: expect.objectContaining({ name: 'Pdfsig Signer' }),
+    });
+  });
+
+  it('checks the signature over the DER (sorted) signed attributes: unsorted as signed fails', async () => {
+    const { key, cert } = await person('Attribute Order');
+    const make = (attributeOrder: 'der' | 'unsorted') =>
+      pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+        pkijsSignedData({
+          content,
+          certificates: [sub.certificate],
+          signers: [
+            { cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256, attributeOrder },
+          ],
+        }),
+      );
+    expect((await verify(await make('der'))).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect((await verify(await make('unsorted'))).signatures[0]).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'SIG_CRYPTO_FAILURE',
+    });
+  });
+
+  it('reads adbe.pkcs7.sha1: the encapsulated SHA-1 of the ranges, refused by the policy after its cut-off', async () => {
+    const { key, cert } = await person('Sha1 Subfilter');
+    const make = (tamper: boolean) =>
+      pdfSignedWith(unsigned, 'adbe.pkcs7.sha1', (ranges) => {
+        const sha1 = createHash('sha1');
+        for (const r of ranges) sha1.update(r);
+        const digest = sha1.digest();
+        if (tamper) digest[0] ^= 1;
+        return pkijsSignedData({
+          content: [digest],
+          encapsulate: true,
+          certificates: [sub.certificate],
+          signers: [{ cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256 }],
+        });
+      });
+    const good = await make(false);
+    const legacy = await verify(good, { algorithmPolicy: PERMISSIVE_ALGORITHM_POLICY });
+    expect(legacy.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', subFilter: 'adbe.pkcs7.sha1' });
+    expect(legacy.signatures[0].reasons).toContainEqual(expect.objectContaining({ code: 'NOT_ETSI_CONFORMANT' }));
+    expect((await verify(good)).signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+      reasons: expect.arrayContaining([expect.objectContaining({ code: 'SIGNATURE_ALGORITHM_NOT_ALLOWED' })]),
+    });
+    const bad = await verify(await make(true), { algorithmPolicy: PERMISSIVE_ALGORITHM_POLICY });
+    expect(bad.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE' });
+  });
+
+  it('parses an ETSI.RFC3161 document timestamp and checks its imprint over the byte ranges', async () => {
+    const tsa = await DevTsa.create(sub, { keyAlgorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
+    const make = (tamper: boolean) =>
+      pdfSignedWith(unsigned, 'ETSI.RFC3161', async (ranges) => {
+        const h = createHash('sha256');
+        for (const r of ranges) h.update(r);
+        const imprint = h.digest();
+        if (tamper) imprint[0] ^= 1;
+        return parseTimeStampResponse(await tsa.timestamp({ imprint, certReq: true })).token!;
+      });
+    // the token embeds the TSA's certificate only: its issuing CA comes as a known intermediate
+    const report = await verify(await make(false), { intermediates: [sub.certificate] });
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      subFilter: 'ETSI.RFC3161',
+      digestAlgorithm: 'SHA-256',
+    });
+    expect(report.signatures[0].signer).toMatchObject({ name: 'Kyso Dev TSA' });
+    expect((await verify(await make(true))).signatures[0]).toMatchObject({ subIndication: 'HASH_FAILURE' });
+  });
+
+  it('warns, without failing, about content encapsulated in the CMS when it is the byte ranges', async () => {
+    const { key, cert } = await person('Enveloping');
+    const signed = await pdfSignedWith(unsigned, 'adbe.pkcs7.detached', (content) =>
+      pkijsSignedData({
+        content,
+        encapsulate: true,
+        certificates: [sub.certificate],
+        signers: [{ cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256 }],
+      }),
+    );
+    const report = await verify(signed);
+    expect(report.signatures[0].indication).toBe('TOTAL-PASSED');
+    expect(report.signatures[0].reasons).toEqual([
+      expect.objectContaining({
+        code: 'NOT_ETSI_CONFORMANT',
+        detail: 'CMS_CONTENT_NOT_DETACHED',
+        messageVi: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('no longer passes a CMS with SHA-1 or on an RSA-1024 key (CRYPTO_CONSTRAINTS_FAILURE_NO_POE)', async () => {
+    const { key, cert } = await person('Sha1 Digest', 'RSASSA-PKCS1-v1_5-SHA256');
+    const sha1Cms = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [{ cert, key: key.privateKey, digest: 'sha1', signatureAlgorithmOid: '1.2.840.113549.1.1.5' }],
+      }),
+    );
+    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const weakCert = await sub.issue({
+      subject: { CN: 'Weak Key', C: 'VN' },
+      publicKeySpki: new Uint8Array(rsa1024.publicKey.export({ type: 'spki', format: 'der' })),
+      profile: 'person',
+      notBefore: hourAgo,
+    });
+    const weak = await signPdf(unsigned, {
+      signer: softwareSigner(rsa1024.privateKey, 'RSASSA-PKCS1-v1_5-SHA256'),
+      certificate: weakCert,
+      chain: [sub.certificate],
+      signingTime: now,
+    });
+    for (const pdf of [sha1Cms, weak]) {
+      expect((await verify(pdf)).signatures[0]).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+        reasons: [expect.objectContaining({ code: 'SIGNATURE_ALGORITHM_NOT_ALLOWED' })],
+      });
+      // the same signatures are judged sound at a time before the cut-offs (a POE from then)
+      const legacy = await verify(pdf, { algorithmPolicy: PERMISSIVE_ALGORITHM_POLICY });
+      expect(legacy.signatures[0].indication).toBe('TOTAL-PASSED');
+    }
+  });
+});

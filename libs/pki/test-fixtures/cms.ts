@@ -1,0 +1,143 @@
+import * as asn1js from 'asn1js';
+import { createHash, KeyObject, sign } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { der, TAG } from '../src/asn1';
+import { CMS_OID } from '../src/cms/oids';
+import { embedSignature, preparePdfSignature, signedByteRanges } from '../src/pdf';
+import { Certificate } from '../src/x509/certificate';
+
+/**
+ * CMS SignedData assembled with pkijs (an independent encoder) for the shapes Kyso never writes:
+ * signed attributes in any order, encapsulated content, several signers, any digest and
+ * signature algorithm. The signature is made by `signWith` over the exact bytes chosen.
+ */
+export interface PkijsSignerOptions {
+  cert: Certificate;
+  key: KeyObject;
+  /** node digest name for messageDigest and the digestAlgorithm (sha1, sha256...). */
+  digest: string;
+  signatureAlgorithmOid: string;
+  /** ECDSA signature encoding (plain r‖s for BSI TR-03111 ecdsa-plain-*). */
+  dsaEncoding?: 'der' | 'ieee-p1363';
+  /** 'der': the SET OF sorted (RFC 5652 5.4); 'unsorted': signed in another order, as some signers do. */
+  attributeOrder?: 'der' | 'unsorted';
+}
+
+export interface PkijsCmsOptions {
+  signers: PkijsSignerOptions[];
+  certificates?: Certificate[];
+  /** What messageDigest covers (the encapsulated content when `encapsulate` is set). */
+  content: readonly Uint8Array[];
+  encapsulate?: boolean;
+  /**
+   * The eContent as a constructed OCTET STRING of two segments with an indefinite length (BER, as
+   * NSS writes it). pkijs always writes eContent constructed, with a definite length otherwise.
+   */
+  constructedEContent?: boolean;
+  signingTime?: Date;
+}
+
+const DIGEST_OIDS: Record<string, string> = {
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+};
+
+const toU8 = (b: ArrayBuffer) => new Uint8Array(b);
+
+function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: string): pkijs.SignerInfo {
+  const h = createHash(s.digest);
+  for (const c of opts.content) h.update(c);
+  const attributes = [
+    new pkijs.Attribute({ type: CMS_OID.contentType, values: [new asn1js.ObjectIdentifier({ value: eContentType })] }),
+    new pkijs.Attribute({
+      type: CMS_OID.signingTime,
+      values: [new asn1js.UTCTime({ valueDate: opts.signingTime ?? new Date() })],
+    }),
+    new pkijs.Attribute({ type: CMS_OID.messageDigest, values: [new asn1js.OctetString({ valueHex: h.digest() })] }),
+  ];
+  const encoded = attributes.map((a) => ({ a, der: toU8(a.toSchema().toBER(false)) }));
+  encoded.sort((x, y) => Buffer.compare(x.der, y.der));
+  if (s.attributeOrder === 'unsorted') encoded.reverse();
+  const signedAttrs = der(TAG.SET, ...encoded.map((e) => e.der));
+  const isEc = s.key.asymmetricKeyType === 'ec';
+  const isEdDsa = s.key.asymmetricKeyType === 'ed25519' || s.key.asymmetricKeyType === 'ed448';
+  const signature = sign(isEdDsa ? null : s.digest, signedAttrs, {
+    key: s.key,
+    dsaEncoding: isEc ? (s.dsaEncoding ?? 'der') : undefined,
+  });
+  const rsa = s.key.asymmetricKeyType === 'rsa';
+  return new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: s.cert.pkijs.issuer, serialNumber: s.cert.pkijs.serialNumber }),
+    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OIDS[s.digest] }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) }),
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: s.signatureAlgorithmOid,
+      algorithmParams: rsa ? new asn1js.Null() : undefined,
+    }),
+    signature: new asn1js.OctetString({ valueHex: signature }),
+  });
+}
+
+function eContent(bytes: Buffer, constructed = false): asn1js.OctetString {
+  if (!constructed) return new asn1js.OctetString({ valueHex: bytes });
+  const half = bytes.length >> 1;
+  return new asn1js.OctetString({
+    isConstructed: true,
+    isIndefiniteForm: true,
+    value: [
+      new asn1js.OctetString({ valueHex: bytes.subarray(0, half) }),
+      new asn1js.OctetString({ valueHex: bytes.subarray(half) }),
+    ],
+  });
+}
+
+export function pkijsSignedData(opts: PkijsCmsOptions): Uint8Array {
+  const eContentType = CMS_OID.data;
+  const sd = new pkijs.SignedData({
+    version: 1,
+    digestAlgorithms: [...new Set(opts.signers.map((s) => DIGEST_OIDS[s.digest]))].map(
+      (algorithmId) => new pkijs.AlgorithmIdentifier({ algorithmId }),
+    ),
+    // pkijs writes an empty eContent when the key is present, even undefined: leave it out when detached
+    encapContentInfo: new pkijs.EncapsulatedContentInfo(
+      opts.encapsulate
+        ? {
+            eContentType,
+            eContent: eContent(Buffer.concat(opts.content.map((c) => Buffer.from(c))), opts.constructedEContent),
+          }
+        : { eContentType },
+    ),
+    certificates: [...opts.signers.map((s) => s.cert), ...(opts.certificates ?? [])].map((c) => c.pkijs),
+    signerInfos: opts.signers.map((s) => signerInfo(opts, s, eContentType)),
+  });
+  const ci = new pkijs.ContentInfo({ contentType: CMS_OID.signedData, content: sd.toSchema() });
+  return toU8(ci.toSchema().toBER(false));
+}
+
+/**
+ * A PDF signed with any CMS under any sub-filter: Kyso's placeholder, its /SubFilter name swapped
+ * in place (padded, so offsets and the byte range stay right), the CMS made over the byte ranges.
+ */
+export async function pdfSignedWith(
+  unsigned: Uint8Array,
+  subFilter: string,
+  makeCms: (ranges: Uint8Array[]) => Uint8Array | Promise<Uint8Array>,
+  signingTime = new Date(Math.floor(Date.now() / 1000) * 1000),
+): Promise<Uint8Array> {
+  const prepared = preparePdfSignature(unsigned, {
+    signingTime,
+    subFilter: 'ETSI.CAdES.detached',
+    contentsSize: 32768,
+  });
+  const placeholder = '/SubFilter /ETSI.CAdES.detached';
+  const text = Buffer.from(prepared.pdf).toString('latin1');
+  const at = text.indexOf(placeholder);
+  if (at < 0 || subFilter.length > 'ETSI.CAdES.detached'.length) throw new Error('cannot swap the sub-filter');
+  const swapped = Buffer.from(prepared.pdf);
+  swapped.write(`/SubFilter /${subFilter}`.padEnd(placeholder.length, ' '), at, 'latin1');
+  const pdf = new Uint8Array(swapped);
+  return embedSignature({ ...prepared, pdf }, await makeCms(signedByteRanges(pdf, prepared.byteRange)));
+}
