@@ -103,8 +103,8 @@ export function parseKeyUsage(value: string | undefined): KeyUsage[] | undefined
 
 export function parseMaxDepth(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(value) || Number(value) < 1)
-    throw new UsageError(`--max-depth must be a positive integer (got "${value}")`);
+  if (!/^\d{1,3}$/.test(value))
+    throw new UsageError(`--max-depth must be a number of intermediates, 0 or more (got "${value}")`);
   return Number(value);
 }
 

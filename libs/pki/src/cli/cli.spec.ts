@@ -109,10 +109,26 @@ describe('kyso command line', () => {
           '--purpose',
           'any',
           '--max-depth',
-          '2',
+          '0',
         )
       ).code,
-    ).toBe(1);
+    ).toBe(1); // 0: no intermediate allowed
+    expect(
+      (
+        await kyso(
+          'validate-chain',
+          v.leaf,
+          '--anchor',
+          v.root,
+          '--intermediate',
+          v.sub,
+          '--purpose',
+          'any',
+          '--max-depth',
+          '1',
+        )
+      ).code,
+    ).toBe(0);
     const w = files('wrongKeyUsage');
     expect(
       (await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any')).code,

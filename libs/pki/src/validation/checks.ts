@@ -64,11 +64,16 @@ export function checkSignatureWithWorkingKey(
   return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: index, detail: refusal })] : [];
 }
 
-/** 6.1.3 (a)(2): the validation time lies within the validity period (bounds inclusive, 4.1.2.5). */
+/**
+ * 6.1.3 (a)(2): the validation time lies within the validity period (bounds inclusive, 4.1.2.5).
+ * Validity is encoded in whole seconds, so the time is compared at that granularity (floored): a
+ * time 5 ms after notAfter is still within the second notAfter names.
+ */
 export function checkValidityPeriod(cert: Certificate, time: Date, index: number): ValidationReason[] {
-  if (time.getTime() > cert.notAfter.getTime())
+  const t = Math.floor(time.getTime() / 1000) * 1000;
+  if (t > cert.notAfter.getTime())
     return [reason('EXPIRED', { certificateIndex: index, detail: `notAfter ${cert.notAfter.toISOString()}` })];
-  if (time.getTime() < cert.notBefore.getTime())
+  if (t < cert.notBefore.getTime())
     return [reason('NOT_YET_VALID', { certificateIndex: index, detail: `notBefore ${cert.notBefore.toISOString()}` })];
   return [];
 }

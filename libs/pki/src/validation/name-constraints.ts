@@ -11,20 +11,40 @@ import { NameConstraints, subjectAltNames } from '../x509/policy-extensions';
 export class NameConstraintsState {
   private readonly permitted: GeneralName[][] = [];
   private readonly excluded: GeneralName[] = [];
+  private constraintCount = 0;
+  /** Comparisons left (names x constraints), shared by every certificate of the path. */
+  private comparisonsLeft = MAX_NAME_CONSTRAINT_COMPARISONS;
 
   /** 6.1.4 (g). */
   add(nc: NameConstraints): void {
     if (nc.permitted.length) this.permitted.push(nc.permitted);
     this.excluded.push(...nc.excluded);
+    this.constraintCount += nc.permitted.length + nc.excluded.length;
   }
 
-  /** 6.1.3 (b), (c): the names of `cert` that violate the constraints, described for the reason detail. */
-  violations(cert: Certificate): string[] {
+  /**
+   * 6.1.3 (b), (c): the names of `cert` that violate the constraints, described for the reason
+   * detail; undefined when the comparison budget is exhausted (the caller refuses the path).
+   * A constraint on a name form we do not interpret, met by a name of that form, is a violation:
+   * 4.2.1.10 says to process it or reject the certificate.
+   */
+  violations(cert: Certificate): string[] | undefined {
     if (this.permitted.length === 0 && this.excluded.length === 0) return [];
     const names = certificateNames(cert);
+    this.comparisonsLeft -= names.length * this.constraintCount;
+    if (this.comparisonsLeft < 0) return undefined;
     const out: string[] = [];
     for (const name of names) {
       const label = `${name.type}:${name.directoryName ? name.directoryName.toString() : name.value}`;
+      const constrained = [...this.permitted.flat(), ...this.excluded].some((c) => c.type === name.type);
+      if (constrained && !SUPPORTED.has(name.type)) {
+        out.push(`${label}: constraints on ${name.type} names are not processed`);
+        continue;
+      }
+      if (constrained && name.type === 'uniformResourceIdentifier' && !uriHost(name.value)) {
+        out.push(`${label}: no host to check against URI constraints`);
+        continue;
+      }
       for (const set of this.permitted) {
         const sameForm = set.filter((c) => c.type === name.type);
         if (sameForm.length && !sameForm.some((c) => matches(c, name)))
@@ -36,6 +56,9 @@ export class NameConstraintsState {
     return [...new Set(out)];
   }
 }
+
+/** Budget against name-constraint blow-up (cf. Go's maxConstraintComparisons): names x constraints per path. */
+export const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
 
 /** Subject DN (when not empty), the subject's emailAddress attributes as rfc822Name, and subjectAltName. */
 function certificateNames(cert: Certificate): GeneralName[] {
@@ -100,11 +123,16 @@ function dnsMatches(base: string, dns: string): boolean {
   return d === b || d.endsWith(`.${b}`);
 }
 
+/** The host of a URI with an authority component, or undefined. */
+function uriHost(uri: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
+  return m?.[1] ? lower(m[1]) : undefined;
+}
+
 /** URI: the host part against a host (exact) or a domain (leading '.': subdomains only). */
 function uriMatches(base: string, uri: string): boolean {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
-  if (!m || !m[1]) return false;
-  const host = lower(m[1]);
+  const host = uriHost(uri);
+  if (!host) return false;
   const b = lower(base);
   return b.startsWith('.') ? host.endsWith(b) : host === b;
 }
