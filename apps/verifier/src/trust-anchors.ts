@@ -8,11 +8,19 @@ export interface TrustAnchorView {
   sha256: string;
   subject: string;
   certificatePem: string;
+  /** What the anchor is trusted for; absent from older registries (then: document signing). */
+  purpose?: 'document-signing' | 'timestamping' | 'any';
 }
 
+/** The purposes an anchor is used for: a timestamping anchor never anchors a document signature. */
+export type AnchorUse = 'document-signing' | 'timestamping';
+
 export abstract class TrustAnchorSource {
-  abstract get(): Promise<Certificate[]>;
+  /** The anchors trusted for `use` (default document signing): those of that purpose and those for any. */
+  abstract get(use?: AnchorUse): Promise<Certificate[]>;
 }
+
+type Anchor = { certificate: Certificate; purpose: NonNullable<TrustAnchorView['purpose']> };
 
 /**
  * The registry's trust anchors, reused for `ttlMs`: every job needs them and they rarely change.
@@ -20,8 +28,8 @@ export abstract class TrustAnchorSource {
  * every signature look untrusted.
  */
 export class RegistryTrustAnchors extends TrustAnchorSource {
-  private cached?: { at: number; anchors: Certificate[] };
-  private inflight?: Promise<Certificate[]>;
+  private cached?: { at: number; anchors: Anchor[] };
+  private inflight?: Promise<Anchor[]>;
 
   constructor(
     private readonly registry: InternalClient,
@@ -31,15 +39,22 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
     super();
   }
 
-  async get(): Promise<Certificate[]> {
-    if (this.cached && this.now() - this.cached.at < this.ttlMs) return this.cached.anchors;
-    this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
-    return this.inflight;
+  async get(use: AnchorUse = 'document-signing'): Promise<Certificate[]> {
+    let all: Anchor[];
+    if (this.cached && this.now() - this.cached.at < this.ttlMs) all = this.cached.anchors;
+    else {
+      this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
+      all = await this.inflight;
+    }
+    return all.filter((a) => a.purpose === use || a.purpose === 'any').map((a) => a.certificate);
   }
 
-  private async fetch(): Promise<Certificate[]> {
+  private async fetch(): Promise<Anchor[]> {
     const list = await this.registry.json<TrustAnchorView[]>('GET', '/trust-anchors');
-    const anchors = list.map((a) => Certificate.parse(a.certificatePem));
+    const anchors = list.map((a) => ({
+      certificate: Certificate.parse(a.certificatePem),
+      purpose: a.purpose ?? 'document-signing',
+    }));
     this.cached = { at: this.now(), anchors };
     return anchors;
   }

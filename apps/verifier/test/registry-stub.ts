@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** A tiny real HTTP server standing in for the registry's trust-anchor list. */
 export class RegistryStub {
   up = true;
-  anchors: { id: string; name: string; sha256: string; subject: string; certificatePem: string }[] = [];
+  anchors: { id: string; name: string; sha256: string; subject: string; certificatePem: string; purpose?: string }[] =
+    [];
   readonly calls: { url: string; headers: IncomingHttpHeaders }[] = [];
   url = '';
   private server?: Server;
