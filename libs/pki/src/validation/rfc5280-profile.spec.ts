@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DevCa } from '../devca/dev-ca';
+import { PROFILE_FAULTS, ProfileFault } from '../devca/faults';
 import { cnName, ext, nameOf, TestCert, TestPki } from '../devca/test-pki';
 import { generateSoftwareKey } from '../devca/software-key';
 import { Certificate } from '../x509/certificate';
@@ -545,5 +547,22 @@ describe('the policy as data', () => {
     const ignored = validatePath({ ...base, constraints: { serialNumber: 'ignore' } });
     expect(ignored.valid).toBe(true);
     expect(ignored.reasons.some((x) => x.check === 'serialNumber')).toBe(false);
+  });
+});
+
+describe('dev CA profile faults', () => {
+  it.each(Object.entries(PROFILE_FAULTS))('%s is refused as a %s violation', async (fault, check) => {
+    const root = await DevCa.createRoot({ commonName: 'Profile Fault Root' });
+    const leaf = await root.issue({
+      subject: { CN: 'Nguyễn Văn A' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+      faults: [fault as ProfileFault],
+    });
+    const r = validatePath({ leaf, trustAnchors: [root.certificate], validationTime: new Date() });
+    expect(r.valid).toBe(false);
+    expect(r.reasons).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'CERTIFICATE_PROFILE_VIOLATION', check })]),
+    );
   });
 });
