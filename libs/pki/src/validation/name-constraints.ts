@@ -50,7 +50,7 @@ export class NameConstraintsState {
         if (sameForm.length && !sameForm.some((c) => matches(c, name)))
           out.push(`${label} not within permitted subtrees`);
       }
-      if (this.excluded.some((c) => c.type === name.type && matches(c, name)))
+      if (this.excluded.some((c) => c.type === name.type && mayMatch(c, name)))
         out.push(`${label} within excluded subtrees`);
     }
     return [...new Set(out)];
@@ -99,6 +99,21 @@ export function matches(base: GeneralName, name: GeneralName): boolean {
 }
 
 const lower = (s: string) => s.toLowerCase();
+
+/**
+ * For excluded subtrees: whether `name` may stand for a name within `base`. A wildcard dNSName
+ * "*.example.com" stands for every "<label>.example.com", so it hits an excluded
+ * "bar.example.com" although it is not itself below it (x509-limbo's reading of CVE-2025-61727:
+ * refuse what a peer name could match). For permitted subtrees `matches` is already the safe
+ * reading: "*.example.com" is within "example.com", not within "foo.example.com".
+ */
+function mayMatch(base: GeneralName, name: GeneralName): boolean {
+  if (matches(base, name)) return true;
+  if (base.type !== 'dNSName' || !name.value.startsWith('*.')) return false;
+  const rest = lower(name.value.slice(2)).replace(/\.$/, '');
+  const b = lower(base.value).replace(/\.$/, '');
+  return b.endsWith(`.${rest}`) && !b.slice(0, -rest.length - 1).includes('.');
+}
 
 /** 4.2.1.10 rfc822Name: a mailbox, all mailboxes at a host, or (leading '.') in any subdomain of a domain. */
 function rfc822Matches(base: string, email: string): boolean {

@@ -273,6 +273,21 @@ const CASES: Record<string, () => Case> = {
       san({ dns: 'example.com' }),
       bad('NAME_CONSTRAINTS_VIOLATED'),
     ),
+  'NC dNSName: a wildcard SAN that could name an excluded host is refused': () =>
+    ncCase(
+      { permitted: [{ dns: 'example.com' }], excluded: [{ dns: 'bar.example.com' }] },
+      san({ dns: '*.example.com' }),
+      bad('NAME_CONSTRAINTS_VIOLATED'),
+      false,
+    ),
+  'NC dNSName: a wildcard SAN wider than the permitted subtree is refused': () =>
+    ncCase(
+      { permitted: [{ dns: 'foo.example.com' }] },
+      san({ dns: '*.example.com' }),
+      bad('NAME_CONSTRAINTS_VIOLATED'),
+    ),
+  'NC dNSName: a wildcard SAN inside the permitted subtree passes': () =>
+    ncCase({ permitted: [{ dns: 'example.com' }] }, san({ dns: '*.example.com' }), 'valid'),
   'NC iPAddress v4: permitted /24 match': () =>
     ncCase({ permitted: [{ ip: 'c0000200ffffff00' }] }, san({ ip: 'c0000201' }), 'valid'),
   'NC iPAddress v4: permitted /24 mismatch': () =>
