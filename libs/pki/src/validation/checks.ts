@@ -150,18 +150,20 @@ export const PURPOSE_EKUS: Record<string, readonly string[]> = {
 };
 
 /**
- * Extended key usage of the end entity by purpose (4.2.1.12): when the extension is present it
- * must list an EKU for the purpose or anyExtendedKeyUsage. EKUs of CA certificates are not
- * chained (RFC 5280 does not; deliberate: no CA EKU nesting as some browsers do).
+ * Extended key usage by purpose (4.2.1.12): when the extension is present it must list an EKU for
+ * the purpose or anyExtendedKeyUsage. Checked on the end entity, and (constraint
+ * `extendedKeyUsageNesting`) on every CA certificate of the path: RFC 5280 does not chain EKUs, but
+ * OpenSSL, Go and the Web PKI read a CA's EKU as a limit on what it may certify, and a path that
+ * one of them refuses is not one we accept.
  */
-export function checkExtendedKeyUsage(cert: Certificate, purpose: PathPurpose): ValidationReason[] {
+export function checkExtendedKeyUsage(cert: Certificate, purpose: PathPurpose, index = 0): ValidationReason[] {
   if (purpose === 'any') return [];
   const ekus = extendedKeyUsage(cert);
   if (!ekus) return [];
   const accepted = PURPOSE_EKUS[purpose] ?? [purpose];
   return ekus.includes(EKU.anyExtendedKeyUsage) || ekus.some((e) => accepted.includes(e))
     ? []
-    : [reason('EXTENDED_KEY_USAGE_MISMATCH', { certificateIndex: 0, detail: `purpose ${purpose}` })];
+    : [reason('EXTENDED_KEY_USAGE_MISMATCH', { certificateIndex: index, detail: `purpose ${purpose}` })];
 }
 
 /** Critical extensions processed by this validator (6.1.4 (o), 6.1.5 (f)). */

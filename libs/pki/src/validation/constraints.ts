@@ -41,6 +41,8 @@ export const CONSTRAINT_CHECKS = [
   'policyConstraints',
   /** 4.2.1.12: extKeyUsage lists at least one purpose. */
   'extendedKeyUsage',
+  /** A CA certificate's extKeyUsage, when present, allows the purpose too (as OpenSSL and Go read it). */
+  'extendedKeyUsageNesting',
   /** RFC 5937 / 6.1.1 (d): the anchor's validity, basic constraints, key usage and critical extensions. */
   'trustAnchor',
   /** 5.2.3: every CRL has a non-critical CRL number. */

@@ -45,6 +45,7 @@ function chain(depth: number, leafOpts: Parameters<TestPki['leaf']>[1] = {}) {
 
 const bad = (code: string, check?: ConstraintCheck) => ({ code, check });
 const profile = (check: ConstraintCheck) => bad('CERTIFICATE_PROFILE_VIOLATION', check);
+const profileEku = bad('EXTENDED_KEY_USAGE_MISMATCH', 'extendedKeyUsageNesting');
 
 function rootWith(opts: Parameters<TestPki['root']>[0]): Case {
   const root = pki.root(opts);
@@ -252,6 +253,18 @@ const CASES: Record<string, () => Case> = {
     rootLeaf({ extra: [UNKNOWN] }, bad('UNKNOWN_CRITICAL_EXTENSION'), true),
   'critical extensions: a critical AIA is not processed (4.2.2.1 MUST be non-critical)': () =>
     rootLeaf({ extra: [{ oid: AIA, critical: true, value: seq() }] }, bad('UNKNOWN_CRITICAL_EXTENSION')),
+  'EKU nesting: an intermediate whose EKU does not allow the purpose limits the leaf': () => {
+    const root = pki.root();
+    const ica = pki.intermediate(root, { set: { [EXT.extKeyUsage]: ext.extendedKeyUsage(['1.3.6.1.5.5.7.3.2']) } });
+    const leaf = pki.leaf(ica, { set: { [EXT.extKeyUsage]: ext.extendedKeyUsage(['1.3.6.1.5.5.7.3.1']) } });
+    return { leaf, intermediates: [ica], anchors: [root], options: { purpose: 'serverAuth' }, expect: profileEku };
+  },
+  'EKU nesting: anyExtendedKeyUsage in the intermediate allows every purpose': () => {
+    const root = pki.root();
+    const ica = pki.intermediate(root, { set: { [EXT.extKeyUsage]: ext.extendedKeyUsage(['2.5.29.37.0']) } });
+    const leaf = pki.leaf(ica, { set: { [EXT.extKeyUsage]: ext.extendedKeyUsage(['1.3.6.1.5.5.7.3.1']) } });
+    return { leaf, intermediates: [ica], anchors: [root], options: { purpose: 'serverAuth' }, expect: 'valid' };
+  },
   'a CA certificate may be the leaf': () => {
     const root = pki.root();
     return { leaf: pki.intermediate(root), anchors: [root], expect: 'valid', openssl: true };

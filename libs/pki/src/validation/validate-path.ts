@@ -111,6 +111,18 @@ interface PathCheck {
   userConstrainedPolicySet: string[];
 }
 
+/** A check's reasons, or MALFORMED_CERTIFICATE when the certificate cannot be read for it. */
+function safeChecks(idx: number, run: () => ValidationReason[]): ValidationReason[] {
+  try {
+    return run();
+  } catch (e) {
+    return [reason('MALFORMED_CERTIFICATE', { certificateIndex: idx, detail: (e as Error).message })];
+  }
+}
+
+const levelOf = (level: ConstraintLevel) =>
+  level === 'fail' ? {} : { level: level as Exclude<ConstraintLevel, 'ignore'> };
+
 /** The profile findings (RFC 5280 section 4) of certificate `idx`, as reasons at their level. */
 function profileReasons(cert: Certificate, idx: number, constraints: ValidationConstraints): ValidationReason[] {
   return profileFindings(cert)
@@ -148,6 +160,10 @@ function checkPath(
   if (anchor.purposes && !anchor.purposes.includes(purpose))
     reasons.push(reason('TRUST_ANCHOR_PURPOSE_MISMATCH', { certificateIndex: n, detail: `purpose ${purpose}` }));
   for (let idx = n; idx >= 0; idx--) reasons.push(...profileReasons(path[idx], idx, constraints));
+  if (constraints.extendedKeyUsageNesting !== 'ignore')
+    for (let idx = n; idx >= 1; idx--)
+      for (const r of safeChecks(idx, () => checkExtendedKeyUsage(path[idx], purpose, idx)))
+        reasons.push({ ...r, check: 'extendedKeyUsageNesting', ...levelOf(constraints.extendedKeyUsageNesting) });
   if (n === 0) {
     // the leaf is itself an anchor
     reasons.push(...checkValidityPeriod(path[0], time, 0), ...checkLeafPurpose(path[0], opts, purpose));
