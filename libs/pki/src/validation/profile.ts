@@ -156,12 +156,18 @@ function checkPolicyConstraintsExtensions(cert: Certificate, out: ProfileFinding
   if (iap && !iap.critical) out.push({ check: 'policyConstraints', detail: 'inhibitAnyPolicy is not critical' });
 }
 
+/** Findings depend on the certificate alone: computed once per instance (paths share certificates). */
+const findings = new WeakMap<Certificate, ProfileFinding[]>();
+
 /**
  * All profile findings for one certificate. An extension that cannot be read is a finding of its
  * own check (a malformed subjectAltName is a subjectAltName problem), never an exception.
  */
 export function profileFindings(cert: Certificate): ProfileFinding[] {
-  const out: ProfileFinding[] = [];
+  let out = findings.get(cert);
+  if (out) return out;
+  out = [];
+  findings.set(cert, out);
   const steps: [ConstraintCheck, (c: Certificate, o: ProfileFinding[]) => void][] = [
     ['derEncoding', checkStructure],
     ['duplicateExtensions', checkExtensionsList],
