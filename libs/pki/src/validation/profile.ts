@@ -85,7 +85,8 @@ function checkExtensionsList(cert: Certificate, out: ProfileFinding[]): void {
   }
   const aki = cert.rawExtension(EXT.authorityKeyIdentifier);
   if (aki?.critical) out.push({ check: 'authorityKeyIdentifier', detail: 'authorityKeyIdentifier is critical' });
-  if (!cert.isSelfIssued) {
+  // v1/v2 certificates have no extensions to carry it (OpenSSL's strict mode exempts them too)
+  if (!cert.isSelfIssued && tbsFields(cert).version === 3) {
     const hasKeyId = aki && children(aki.value, readTlv(aki.value)).some((c) => c.tag === 0x80);
     if (!hasKeyId) out.push({ check: 'authorityKeyIdentifier', detail: 'no authorityKeyIdentifier keyIdentifier' });
   }

@@ -156,6 +156,7 @@ const CASES: Record<string, () => Case> = {
     const ica = pki.intermediate(root, { set: { [EXT.authorityKeyIdentifier]: null } });
     return { leaf: pki.leaf(ica), intermediates: [ica], anchors: [root], expect: profile('authorityKeyIdentifier') };
   },
+  'AKI: a v1 leaf has no extensions to carry it': () => rootLeaf({ version: 1 }, 'valid', 'lenient'),
   'AKI: may be omitted in a self-signed root (4.2.1.1)': () =>
     rootWith({ set: { [EXT.authorityKeyIdentifier]: null } }),
   'AKI: critical (4.2.1.1 MUST be non-critical)': () => {
@@ -466,7 +467,11 @@ const CASES: Record<string, () => Case> = {
   },
 };
 
-function rootLeaf(leafOpts: Parameters<TestPki['leaf']>[1], expected: Case['expect'], openssl = false): Case {
+function rootLeaf(
+  leafOpts: Parameters<TestPki['leaf']>[1],
+  expected: Case['expect'],
+  openssl: Case['openssl'] = false,
+): Case {
   const root = pki.root();
   return { leaf: pki.leaf(root, leafOpts), anchors: [root], expect: expected, openssl };
 }
