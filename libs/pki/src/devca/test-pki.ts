@@ -40,6 +40,8 @@ export interface TestCertOptions {
   extra?: ExtensionSpec[];
   /** pathLenConstraint of a CA. */
   pathLen?: number;
+  /** The AlgorithmIdentifier written inside tbsCertificate (default: the one that signs, ecdsa-with-SHA256). */
+  tbsSignatureAlgorithm?: Uint8Array;
 }
 
 export interface TestCert {
@@ -192,7 +194,7 @@ function build(
   const tbs = seq(
     ...(version === 1 ? [] : [der(TAG.context(0), der(TAG.INTEGER, Uint8Array.of(version - 1)))]),
     der(TAG.INTEGER, serial),
-    alg,
+    opts.tbsSignatureAlgorithm ?? alg,
     opts.issuerName ?? issuer?.subjectDer ?? subjectDer,
     seq(timeDer(opts.notBefore ?? defaults.notBefore, g), timeDer(opts.notAfter ?? defaults.notAfter, g)),
     subjectDer,

@@ -8,7 +8,7 @@ import { cnName, ext, nameOf, TestCert, TestPki } from '../devca/test-pki';
 import { generateSoftwareKey } from '../devca/software-key';
 import { Certificate } from '../x509/certificate';
 import { EXT } from '../x509/extensions';
-import { seq } from '../x509/tlv';
+import { oid, seq } from '../x509/tlv';
 import { ConstraintCheck } from './constraints';
 import { PathValidationOptions, validatePath } from './validate-path';
 
@@ -241,6 +241,10 @@ const CASES: Record<string, () => Case> = {
   },
   'version: a v1 certificate with extensions (4.1.2.1)': () =>
     rootLeaf({ version: 1, extra: [ext.subjectAltName([{ dns: 'example.com' }])] }, profile('version')),
+  'DER: a serial INTEGER with a leading zero octet (X.690 8.3.2)': () =>
+    rootLeaf({ serial: Uint8Array.of(0x00, 0x01) }, profile('derEncoding')),
+  'signatureAlgorithm: differs from the one inside tbsCertificate (4.1.1.2)': () =>
+    rootLeaf({ tbsSignatureAlgorithm: seq(oid('1.2.840.10045.4.3.3')) }, profile('signatureAlgorithm')),
   'DER: a BOOLEAN TRUE encoded 01 (X.690 11.1)': () =>
     rootLeaf(
       {
