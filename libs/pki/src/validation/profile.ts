@@ -21,6 +21,8 @@ export interface ProfileFinding {
 /** The raw fields of tbsCertificate the profile looks at (the parsed Certificate hides encodings). */
 interface TbsFields {
   version: number; // 1, 2 or 3
+  uniqueIds: boolean;
+  emptyExtensions: boolean;
   serial: Uint8Array;
   innerSignatureAlgorithm: Uint8Array;
   outerSignatureAlgorithm: Uint8Array;
@@ -39,8 +41,11 @@ function tbsFields(cert: Certificate): TbsFields {
     i = 1;
   }
   const validity: Tlv = items[i + 3];
+  const rest = items.slice(i + 6);
   return {
     version,
+    uniqueIds: rest.some((t) => t.tag === 0x81 || t.tag === 0x82),
+    emptyExtensions: rest.some((t) => t.tag === TAG.context(3) && children(b, t).every((l) => l.end === l.valueStart)),
     serial: tlvValue(b, items[i]),
     innerSignatureAlgorithm: tlvBytes(b, items[i + 1]),
     outerSignatureAlgorithm: tlvBytes(b, algT),
@@ -63,6 +68,8 @@ function checkStructure(cert: Certificate, out: ProfileFinding[]): void {
   if (f.version !== 3 && cert.extensionList.length > 0)
     out.push({ check: 'version', detail: `v${f.version} certificate with extensions` });
   if (f.version < 1 || f.version > 3) out.push({ check: 'version', detail: `unknown version ${f.version}` });
+  if (f.version === 1 && f.uniqueIds) out.push({ check: 'version', detail: 'v1 certificate with unique identifiers' });
+  if (f.emptyExtensions) out.push({ check: 'version', detail: 'empty extensions (SIZE (1..MAX))' });
   const s = f.serial;
   if (s[0] & 0x80) out.push({ check: 'serialNumber', detail: 'negative serial number' });
   else if (s.every((x) => x === 0)) out.push({ check: 'serialNumber', detail: 'zero serial number' });
