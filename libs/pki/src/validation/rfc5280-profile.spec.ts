@@ -306,6 +306,10 @@ const CASES: Record<string, () => Case> = {
     ),
   'NC dNSName: a wildcard SAN inside the permitted subtree passes': () =>
     ncCase({ permitted: [{ dns: 'example.com' }] }, san({ dns: '*.example.com' }), 'valid'),
+  'NC dNSName: an empty permitted dNSName admits every DNS name': () =>
+    ncCase({ permitted: [{ dns: '' }] }, san({ dns: 'anything.example' }), 'valid'),
+  'NC dNSName: an empty excluded dNSName excludes every DNS name': () =>
+    ncCase({ excluded: [{ dns: '' }] }, san({ dns: 'anything.example' }), bad('NAME_CONSTRAINTS_VIOLATED')),
   'NC iPAddress v4: permitted /24 match': () =>
     ncCase({ permitted: [{ ip: 'c0000200ffffff00' }] }, san({ ip: 'c0000201' }), 'valid'),
   'NC iPAddress v4: permitted /24 mismatch': () =>
