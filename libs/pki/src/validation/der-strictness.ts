@@ -8,6 +8,8 @@ import { readTlv, TAG } from '../x509/tlv';
  * values (OCTET STRINGs holding DER) are walked by the caller. Budgeted by MAX_DER_ELEMENTS.
  */
 export const MAX_DER_ELEMENTS = 20_000;
+/** Nesting depth budget: certificates nest about ten levels; this bounds the recursion. */
+export const MAX_DER_DEPTH = 64;
 
 const TIME_FORMS: Record<number, RegExp> = { [TAG.UTC_TIME]: /^\d{12}Z$/, [TAG.GENERALIZED_TIME]: /^\d{14}Z$/ };
 
@@ -15,20 +17,21 @@ export function derProblem(bytes: Uint8Array): string | undefined {
   try {
     const top = readTlv(bytes);
     if (top.end !== bytes.length) return 'data after the structure';
-    return walk(bytes, 0, bytes.length, { left: MAX_DER_ELEMENTS });
+    return walk(bytes, 0, bytes.length, { left: MAX_DER_ELEMENTS }, 0);
   } catch (e) {
     return (e as Error).message;
   }
 }
 
-function walk(b: Uint8Array, start: number, end: number, budget: { left: number }): string | undefined {
+function walk(b: Uint8Array, start: number, end: number, budget: { left: number }, depth: number): string | undefined {
+  if (depth > MAX_DER_DEPTH) return 'nesting too deep';
   for (let p = start; p < end;) {
     if (--budget.left < 0) return 'too many elements';
     const t = readTlv(b, p, end);
     const problem = elementProblem(b, p, t.valueStart, t.end, t.tag);
     if (problem) return problem;
     if (t.tag & 0x20) {
-      const inner = walk(b, t.valueStart, t.end, budget);
+      const inner = walk(b, t.valueStart, t.end, budget, depth + 1);
       if (inner) return inner;
     }
     p = t.end;
