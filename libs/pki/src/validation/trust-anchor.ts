@@ -8,8 +8,8 @@ import { reason, ValidationReason } from './reasons';
 
 /**
  * A trust anchor and what it is trusted for: an anchor for timestamping does not anchor document
- * signatures. Without `purposes` the anchor serves any purpose (a plain certificate is such an
- * anchor). Purposes are those of validatePath (`documentSigning`, `timeStamping`, an EKU OID...).
+ * signatures. Without `purposes`, or with `any` among them, the anchor serves any purpose (a plain
+ * certificate is such an anchor). Purposes are those of validatePath (`documentSigning`, `timeStamping`, an EKU OID...).
  */
 export interface TrustAnchor {
   certificate: Certificate;

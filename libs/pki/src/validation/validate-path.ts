@@ -157,7 +157,7 @@ function checkPath(
   const n = path.length - 1;
   const reasons: ValidationReason[] = [];
   const out: PathCheck = { reasons, authorityConstrainedPolicySet: [], userConstrainedPolicySet: [] };
-  if (anchor.purposes && !anchor.purposes.includes(purpose))
+  if (anchor.purposes && !anchor.purposes.includes(purpose) && !anchor.purposes.includes('any'))
     reasons.push(reason('TRUST_ANCHOR_PURPOSE_MISMATCH', { certificateIndex: n, detail: `purpose ${purpose}` }));
   for (let idx = n; idx >= 0; idx--) reasons.push(...profileReasons(path[idx], idx, constraints));
   if (constraints.extendedKeyUsageNesting !== 'ignore')
