@@ -23,6 +23,8 @@ export const CONSTRAINT_CHECKS = [
   'subjectName',
   /** 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, both in seconds with Z. */
   'validityEncoding',
+  /** RFC 5480 2.1.1: an EC key names its curve (no explicit or implicit curve parameters). */
+  'publicKeyParameters',
   /** 4.2: no extension twice. */
   'duplicateExtensions',
   /** 4.2.1.1: keyIdentifier present except in self-issued certificates; never critical. */

@@ -2,7 +2,7 @@ import { PkiFormatError } from '../errors';
 import { Certificate } from '../x509/certificate';
 import { basicConstraints, EXT, extendedKeyUsage, keyUsage } from '../x509/extensions';
 import { nameConstraints, policyConstraints, subjectAltNames } from '../x509/policy-extensions';
-import { children, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../x509/tlv';
+import { children, decodeOid, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../x509/tlv';
 import { ConstraintCheck } from './constraints';
 import { derProblem } from './der-strictness';
 import { constraintBaseProblem, generalNameProblem } from './name-syntax';
@@ -81,6 +81,17 @@ function checkStructure(cert: Certificate, out: ProfileFinding[]): void {
     const year = utc ? (t.year < 50 ? 2000 + t.year : 1900 + t.year) : t.year;
     if (!utc && year < 2050) out.push({ check: 'validityEncoding', detail: `GeneralizedTime for ${year}` });
   }
+}
+
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+
+/** RFC 5480 2.1.1: ECParameters is a namedCurve in PKIX (specifiedCurve and implicitCurve MUST NOT be used). */
+function checkPublicKey(cert: Certificate, out: ProfileFinding[]): void {
+  const spki = cert.publicKeySpki;
+  const [alg] = children(spki, readTlv(spki));
+  const [o, params] = children(spki, alg);
+  if (o?.tag !== TAG.OID || decodeOid(tlvValue(spki, o)) !== OID_EC_PUBLIC_KEY) return;
+  if (params?.tag !== TAG.OID) out.push({ check: 'publicKeyParameters', detail: 'EC key without a named curve' });
 }
 
 /** 4.2: no extension twice; 4.2.1.1, 4.2.1.2: key identifiers. */
@@ -178,6 +189,7 @@ export function profileFindings(cert: Certificate): ProfileFinding[] {
   findings.set(cert, out);
   const steps: [ConstraintCheck, (c: Certificate, o: ProfileFinding[]) => void][] = [
     ['derEncoding', checkStructure],
+    ['publicKeyParameters', checkPublicKey],
     ['duplicateExtensions', checkExtensionsList],
     ['subjectAltName', checkNames],
     ['keyUsage', checkUsage],

@@ -245,6 +245,22 @@ const CASES: Record<string, () => Case> = {
     rootLeaf({ serial: Uint8Array.of(0x00, 0x01) }, profile('derEncoding')),
   'signatureAlgorithm: differs from the one inside tbsCertificate (4.1.1.2)': () =>
     rootLeaf({ tbsSignatureAlgorithm: seq(oid('1.2.840.10045.4.3.3')) }, profile('signatureAlgorithm')),
+  'public key: an EC key with explicit curve parameters (RFC 5480 2.1.1)': () => {
+    const pem = execFileSync('openssl', [
+      'ecparam',
+      '-name',
+      'prime256v1',
+      '-param_enc',
+      'explicit',
+      '-genkey',
+      '-noout',
+    ]);
+    const spki = execFileSync('openssl', ['pkey', '-pubout', '-outform', 'DER'], { input: pem });
+    return rootLeaf(
+      { key: { ...generateSoftwareKey(), publicKeySpki: new Uint8Array(spki) } },
+      profile('publicKeyParameters'),
+    );
+  },
   'DER: a BOOLEAN TRUE encoded 01 (X.690 11.1)': () =>
     rootLeaf(
       {
