@@ -114,8 +114,15 @@ function checkExtensionsList(cert: Certificate, out: ProfileFinding[]): void {
     out.push({ check: 'subjectKeyIdentifier', detail: 'CA certificate without subjectKeyIdentifier' });
 }
 
+/** A Name whose RelativeDistinguishedName SETs are all non-empty (SET SIZE (1..MAX), 4.1.2.4). */
+function hasEmptyRdn(der: Uint8Array): boolean {
+  return children(der, readTlv(der)).some((rdn) => rdn.tag !== TAG.SET || rdn.end === rdn.valueStart);
+}
+
 /** 4.1.2.6, 4.2.1.6: subject and subjectAltName. */
 function checkNames(cert: Certificate, out: ProfileFinding[]): void {
+  if (hasEmptyRdn(cert.issuer.der)) out.push({ check: 'issuerName', detail: 'issuer with an empty RDN' });
+  if (hasEmptyRdn(cert.subject.der)) out.push({ check: 'subjectName', detail: 'subject with an empty RDN' });
   const sanExt = cert.rawExtension(EXT.subjectAltName);
   if (cert.subject.isEmpty) {
     if (isCa(cert)) out.push({ check: 'subjectName', detail: 'CA certificate with an empty subject' });
@@ -136,6 +143,10 @@ function checkUsage(cert: Certificate, out: ProfileFinding[]): void {
   const ku = keyUsage(cert);
   const bc = basicConstraints(cert);
   if (ku && ku.size === 0) out.push({ check: 'keyUsage', detail: 'keyUsage with no bit set' });
+  const bcRaw = cert.rawExtension(EXT.basicConstraints)?.value;
+  const pathLenT = bcRaw && children(bcRaw, readTlv(bcRaw)).find((c) => c.tag === TAG.INTEGER);
+  if (bcRaw && pathLenT && tlvValue(bcRaw, pathLenT)[0] & 0x80)
+    out.push({ check: 'keyUsage', detail: 'negative pathLenConstraint' });
   if (ku?.has('keyCertSign') && !bc?.cA)
     out.push({ check: 'keyUsage', detail: 'keyCertSign without basicConstraints cA' });
   if (bc?.pathLenConstraint !== undefined && (!bc.cA || (ku && !ku.has('keyCertSign'))))

@@ -8,7 +8,7 @@ import { cnName, ext, nameOf, TestCert, TestPki } from '../devca/test-pki';
 import { generateSoftwareKey } from '../devca/software-key';
 import { Certificate } from '../x509/certificate';
 import { EXT } from '../x509/extensions';
-import { oid, seq } from '../x509/tlv';
+import { der, oid, seq, TAG } from '../x509/tlv';
 import { ConstraintCheck } from './constraints';
 import { PathValidationOptions, validatePath } from './validate-path';
 
@@ -20,6 +20,7 @@ import { PathValidationOptions, validatePath } from './validate-path';
 const pki = new TestPki();
 const UNKNOWN = { oid: '1.3.6.1.4.1.55738.666.1', critical: true, value: Uint8Array.of(0x05, 0x00) };
 const AIA = '1.3.6.1.5.5.7.1.1';
+const hexBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 /** otherName [0] { type-id 1.3.6.1.4.1.55738.666.{1,2} (private arcs), value [0] NULL }. */
 const otherName = (last: string) => new Uint8Array(Buffer.from(`a010060a2b0601040183b23a85${last}a0020500`, 'hex'));
 const OTHER_NAME_A = otherName('1a');
@@ -260,6 +261,16 @@ const CASES: Record<string, () => Case> = {
       { key: { ...generateSoftwareKey(), publicKeySpki: new Uint8Array(spki) } },
       profile('publicKeyParameters'),
     );
+  },
+  'names: a subject with an empty RDN (4.1.2.4 SET SIZE (1..MAX))': () =>
+    rootLeaf({ subject: seq(der(TAG.SET)) }, profile('subjectName')),
+  'basicConstraints: a negative pathLenConstraint (4.2.1.9 INTEGER (0..MAX))': () => {
+    const root = pki.root({
+      set: {
+        [EXT.basicConstraints]: { oid: EXT.basicConstraints, critical: true, value: hexBytes('30060101ff0201ff') },
+      },
+    });
+    return { leaf: pki.leaf(root), anchors: [root], expect: profile('keyUsage') };
   },
   'DER: a BOOLEAN TRUE encoded 01 (X.690 11.1)': () =>
     rootLeaf(
