@@ -79,7 +79,9 @@ function checkStructure(cert: Certificate, out: ProfileFinding[]): void {
   for (const t of f.times) {
     const utc = t.tag === TAG.UTC_TIME;
     const year = utc ? (t.year < 50 ? 2000 + t.year : 1900 + t.year) : t.year;
-    if (!utc && year < 2050) out.push({ check: 'validityEncoding', detail: `GeneralizedTime for ${year}` });
+    // UTCTime covers 1950-2049 only: a GeneralizedTime before 1950 is right
+    if (!utc && year >= 1950 && year < 2050)
+      out.push({ check: 'validityEncoding', detail: `GeneralizedTime for ${year}` });
   }
 }
 

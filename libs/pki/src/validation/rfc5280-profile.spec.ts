@@ -217,6 +217,8 @@ const CASES: Record<string, () => Case> = {
   'SAN: a wildcard dNSName is well-formed': () => rootLeaf(san({ dns: '*.example.com' }), 'valid'),
   'validity: GeneralizedTime before 2050 (4.1.2.5)': () =>
     rootLeaf({ generalizedTime: true }, profile('validityEncoding')),
+  'validity: GeneralizedTime before 1950 is right (UTCTime cannot say it)': () =>
+    rootLeaf({ notBefore: new Date('1949-12-31Z') }, 'valid'),
   'validity: GeneralizedTime from 2050 is right': () => rootLeaf({ notAfter: new Date('2051-01-01Z') }, 'valid'),
   'validity: notAfter is inclusive and compared in whole seconds (4.1.2.5)': () => {
     const notAfter = new Date('2024-04-01T00:00:00Z');
