@@ -6,3 +6,5 @@ export * from './algorithm-policy';
 export * from './policy-tree';
 export * from './name-constraints';
 export * from './revocation-judgement';
+export * from './constraints';
+export * from './trust-anchor';
