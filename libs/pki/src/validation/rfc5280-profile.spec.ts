@@ -468,6 +468,40 @@ const CASES: Record<string, () => Case> = {
     const names = Array.from({ length: 600 }, (_, i) => ({ dns: `h${i}.d${i}.example.com` }));
     return ncCase({ permitted }, san(...names), bad('VALIDATION_BUDGET_EXCEEDED'), false);
   },
+  // --- Path building (RFC 4158): loops and cross-certification meshes end, and find the path ---
+  'building: two CAs that certify each other and reach no anchor': () => {
+    const [k1, k2] = [generateSoftwareKey(), generateSoftwareKey()];
+    const [n1, n2] = [cnName('cycle-ca1'), cnName('cycle-ca2')];
+    const issuer = (key: typeof k1, subjectDer: Uint8Array) => ({ key, subjectDer }) as TestCert;
+    const ca1 = pki.intermediate(issuer(k2, n2), { key: k1, subject: n1 });
+    const ca2 = pki.intermediate(issuer(k1, n1), { key: k2, subject: n2 });
+    return {
+      leaf: pki.leaf(ca1),
+      intermediates: [ca1, ca2],
+      anchors: [pki.root()],
+      expect: bad('NO_CERTIFICATE_CHAIN_FOUND'),
+    };
+  },
+  'building: a mesh of cross-certified roots (CVE-2024-0567) still finds leaf -> A1 -> A': () => {
+    const a = pki.root({ subject: cnName('Root A') });
+    const [kb, kc] = [generateSoftwareKey(), generateSoftwareKey()];
+    const [nb, nc] = [cnName('Root B'), cnName('Root C')];
+    const as = (key: typeof kb, subjectDer: Uint8Array) => ({ key, subjectDer }) as TestCert;
+    const mesh = [
+      pki.intermediate(as(kb, nb), { key: a.key, subject: a.subjectDer }),
+      pki.intermediate(as(kc, nc), { key: a.key, subject: a.subjectDer }),
+      pki.intermediate(a, { key: kb, subject: nb }),
+      pki.intermediate(as(kc, nc), { key: kb, subject: nb }),
+      pki.intermediate(a, { key: kc, subject: nc }),
+      pki.intermediate(as(kb, nb), { key: kc, subject: nc }),
+    ];
+    const a1 = pki.intermediate(a, { subject: 'Intermediate A1' });
+    const leaf = pki.leaf(a1, {
+      subject: seq(),
+      set: { [EXT.subjectAltName]: ext.subjectAltName([{ dns: 'x.example.com' }], true) },
+    });
+    return { leaf, intermediates: [...mesh, a1], anchors: [a], expect: 'valid', openssl: true };
+  },
   // --- Path length (4.2.1.9, 6.1.4 (l), (m)) and the depth option ---
   'pathLen 0 followed by another CA': () => {
     const root = pki.root();
