@@ -10,7 +10,19 @@ import { PKITS_DIR } from './vectors';
  * PKITS uses 1024-bit RSA/DSA and SHA-1, so the permissive algorithm policy is passed here; the
  * product default (STRICT_ALGORITHM_POLICY) would refuse them. Revocation is required, as PKITS
  * expects a certificate without a usable CRL to be rejected (4.4.1).
+ *
+ * PKITS was written for RFC 3280 and tests path processing (section 6), not the issuing profile
+ * (section 4): three of its "valid" paths break MUSTs that RFC 5280 puts on CAs and that the
+ * product policy fails by default (DEFAULT_CONSTRAINTS). Here they are lowered to warnings:
+ * policyConstraints not critical (RFC 3280 allowed it; 16 PKITS CA certificates), basicConstraints
+ * not critical in a CA (4.6.4) and a GeneralizedTime before 2050 (4.2.4, which RFC 5280 4.1.2.5
+ * also asks relying parties to process).
  */
+const PKITS_CONSTRAINTS = {
+  policyConstraints: 'warn',
+  basicConstraintsCritical: 'warn',
+  validityEncoding: 'warn',
+} as const;
 const ROOT = PKITS_DIR;
 const TIME = new Date('2011-04-15T00:00:00Z');
 
@@ -63,6 +75,7 @@ describe('NIST PKITS 1.0.1', () => {
       validationTime: TIME,
       purpose: 'any',
       algorithmPolicy: PERMISSIVE_ALGORITHM_POLICY,
+      constraints: PKITS_CONSTRAINTS,
       initialPolicySet: oids(t.initial_policy_set),
       initialExplicitPolicy: t.initial_explicit_policy,
       initialPolicyMappingInhibit: t.initial_policy_mapping_inhibit,

@@ -33,6 +33,17 @@ describe('RegistryTrustAnchors', () => {
     expect(registry.calls).toHaveLength(2);
   });
 
+  it('uses an anchor only for its purpose: a timestamping root does not anchor document signatures', async () => {
+    registry.anchors = [{ ...anchorView(TEST_ROOT_PEM), purpose: 'timestamping' }];
+    const anchors = new RegistryTrustAnchors(new InternalClient(registry.url, 'internal-token-0123456789'), 1000);
+    expect(await anchors.get()).toEqual([]);
+    expect(await anchors.get('timestamping')).toHaveLength(1);
+    registry.anchors[0].purpose = 'any';
+    const fresh = new RegistryTrustAnchors(new InternalClient(registry.url, 'internal-token-0123456789'), 1000);
+    expect(await fresh.get()).toHaveLength(1);
+    expect(await fresh.get('timestamping')).toHaveLength(1);
+  });
+
   it('fails rather than answering with no anchors when the registry is down', async () => {
     let now = 0;
     const anchors = new RegistryTrustAnchors(

@@ -1,10 +1,16 @@
 import { InternalClient, malformedAnswer } from '@kyso/common';
-import { TRUST_ANCHORS_PATH, trustAnchorsAnswer } from '@kyso/contracts';
+import { TRUST_ANCHORS_PATH, TrustAnchorPurpose, trustAnchorsAnswer } from '@kyso/contracts';
 import { Certificate } from '@kyso/pki';
 
+/** The purposes an anchor is used for: a timestamping anchor never anchors a document signature. */
+export type AnchorUse = Exclude<TrustAnchorPurpose, 'any'>;
+
 export abstract class TrustAnchorSource {
-  abstract get(): Promise<Certificate[]>;
+  /** The anchors trusted for `use` (default document signing): those of that purpose and those for any. */
+  abstract get(use?: AnchorUse): Promise<Certificate[]>;
 }
+
+type Anchor = { certificate: Certificate; purpose: TrustAnchorPurpose };
 
 /**
  * The registry's trust anchors, reused for `ttlMs`: every job needs them and they rarely change.
@@ -12,8 +18,8 @@ export abstract class TrustAnchorSource {
  * every signature look untrusted.
  */
 export class RegistryTrustAnchors extends TrustAnchorSource {
-  private cached?: { at: number; anchors: Certificate[] };
-  private inflight?: Promise<Certificate[]>;
+  private cached?: { at: number; anchors: Anchor[] };
+  private inflight?: Promise<Anchor[]>;
 
   constructor(
     private readonly registry: InternalClient,
@@ -23,17 +29,21 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
     super();
   }
 
-  async get(): Promise<Certificate[]> {
-    if (this.cached && this.now() - this.cached.at < this.ttlMs) return this.cached.anchors;
-    this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
-    return this.inflight;
+  async get(use: AnchorUse = 'document-signing'): Promise<Certificate[]> {
+    let all: Anchor[];
+    if (this.cached && this.now() - this.cached.at < this.ttlMs) all = this.cached.anchors;
+    else {
+      this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
+      all = await this.inflight;
+    }
+    return all.filter((a) => a.purpose === use || a.purpose === 'any').map((a) => a.certificate);
   }
 
-  private async fetch(): Promise<Certificate[]> {
+  private async fetch(): Promise<Anchor[]> {
     const list = await this.registry.json('GET', TRUST_ANCHORS_PATH, trustAnchorsAnswer);
     const anchors = list.map((a) => {
       try {
-        return Certificate.parse(a.certificatePem);
+        return { certificate: Certificate.parse(a.certificatePem), purpose: a.purpose };
       } catch (e) {
         // Never skipped: a missing anchor would make its signatures look untrusted.
         throw malformedAnswer(this.registry.name, 'a trust anchor that is not a certificate', `${a.id}: ${e}`);

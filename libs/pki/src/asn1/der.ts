@@ -98,6 +98,12 @@ function checkPrimitive(tag: number, v: Uint8Array): void {
     case TAG.BIT_STRING:
       if (v.length === 0 || v[0] > 7 || (v.length === 1 && v[0] !== 0)) notDer('Bad BIT STRING unused-bits octet');
       break;
+    case TAG.UTC_TIME:
+    case TAG.GENERALIZED_TIME:
+      // RFC 5280 4.1.2.5 / 5.1.2.4: whole seconds in Zulu time; UTCTime YYMMDDHHMMSSZ.
+      if (!(tag === TAG.UTC_TIME ? /^\d{12}Z$/ : /^\d{14}Z$/).test(Buffer.from(v).toString('latin1')))
+        notDer('time not in DER form (whole seconds, Z)');
+      break;
     case TAG.OID:
       if (v.length === 0 || v[v.length - 1] & 0x80) notDer('Truncated OBJECT IDENTIFIER');
       for (let i = 0; i < v.length; i++)
@@ -109,9 +115,10 @@ function checkPrimitive(tag: number, v: Uint8Array): void {
 /**
  * Throws MALFORMED_DER unless `bytes` is one DER element throughout: definite minimal lengths,
  * strings in primitive form (X.690 10.2), and minimal INTEGERs, BOOLEAN as 00/FF, well-formed
- * NULL, BIT STRING and OID at every level. Contents of OCTET and BIT STRINGs are not entered
- * (extension values are read, strictly, where they are used). Not checked: SET OF order and time
- * formats, which the typed readers decide.
+ * NULL, BIT STRING, OID and times (whole seconds, Z: RFC 5280's profile of DER) at every level.
+ * Contents of OCTET and BIT STRINGs are not entered (extension values are read, strictly, where
+ * they are used). Not checked: SET OF order. For certificates and CRLs, not for TSTInfo (whose
+ * genTime may carry fractions).
  */
 export function assertDer(bytes: Uint8Array): void {
   const top = readTlv(bytes);

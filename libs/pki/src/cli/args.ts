@@ -1,3 +1,4 @@
+import { CONSTRAINT_CHECKS, ConstraintCheck, ConstraintLevel } from '../validation/constraints';
 import { KEY_USAGE_BITS, KeyUsage } from '../x509/extensions';
 
 /** Bad usage: exit code 2 with this message and the usage text. */
@@ -12,10 +13,13 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   kyso validate-chain LEAF --anchor FILE... [--intermediate FILE...] [--crl FILE...]
                      [--at ISO-8601] [--purpose any|documentSigning|serverAuth|clientAuth|<EKU OID>]
-                     [--key-usage digitalSignature,nonRepudiation,...] [--max-depth N] [--json] [--lang en|vi]
+                     [--key-usage digitalSignature,nonRepudiation,...] [--max-depth N] [--policy FILE]
+                     [--json] [--lang en|vi]
   kyso verify FILE.pdf --anchor FILE... [--intermediate FILE...] [--crl FILE...] [--at ISO-8601] [--offline]
                      [--json] [--lang en|vi]
 
+--max-depth N: at most N intermediates between leaf and anchor (0: the anchor issued the leaf).
+--policy FILE: JSON {"constraints": {"<check>": "fail|warn|inform|ignore"}} over the default checks.
 Files may be PEM (one or more blocks) or DER. Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.
 validate-chain is offline: with --crl, the revocation of every certificate of the path (but the anchor) is
 required and checked against those CRLs; without it, reports say REVOCATION_NOT_CHECKED.
@@ -34,7 +38,7 @@ export interface ParsedArgs {
 }
 
 const LIST_OPTIONS = new Set(['anchor', 'intermediate', 'crl']);
-const VALUE_OPTIONS = new Set(['at', 'purpose', 'key-usage', 'max-depth', 'lang']);
+const VALUE_OPTIONS = new Set(['at', 'purpose', 'key-usage', 'max-depth', 'policy', 'lang']);
 const FLAG_OPTIONS = new Set(['json', 'help', 'offline']);
 /** Budget: arguments accepted (a shell glob of a huge directory is a mistake, not an input). */
 export const MAX_ARGS = 1000;
@@ -107,9 +111,31 @@ export function parseKeyUsage(value: string | undefined): KeyUsage[] | undefined
 
 export function parseMaxDepth(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(value) || Number(value) < 1)
-    throw new UsageError(`--max-depth must be a positive integer (got "${value}")`);
+  if (!/^\d{1,3}$/.test(value))
+    throw new UsageError(`--max-depth must be a number of intermediates, 0 or more (got "${value}")`);
   return Number(value);
+}
+
+/** The `constraints` of a policy file (validation/constraints.ts): known checks and levels only. */
+export function parseConstraints(text: string): Partial<Record<ConstraintCheck, ConstraintLevel>> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new UsageError('--policy: not JSON');
+  }
+  const constraints = (doc as { constraints?: unknown } | null)?.constraints;
+  if (typeof constraints !== 'object' || constraints === null || Array.isArray(constraints))
+    throw new UsageError('--policy: expected {"constraints": {"<check>": "<level>"}}');
+  const out: Partial<Record<ConstraintCheck, ConstraintLevel>> = {};
+  for (const [check, level] of Object.entries(constraints)) {
+    if (!(CONSTRAINT_CHECKS as readonly string[]).includes(check))
+      throw new UsageError(`--policy: unknown check "${check}"; checks: ${CONSTRAINT_CHECKS.join(', ')}`);
+    if (!['fail', 'warn', 'inform', 'ignore'].includes(level as string))
+      throw new UsageError(`--policy: level of ${check} must be fail, warn, inform or ignore`);
+    out[check as ConstraintCheck] = level as ConstraintLevel;
+  }
+  return out;
 }
 
 export function parseLang(value: string | undefined): 'en' | 'vi' {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { issuePerson } from '../../test-fixtures/signers';
 import { FaultKind, faultScenario, FaultScenario, scenarioCas } from '../devca';
+import { TestPki } from '../devca/test-pki';
 import { signPdf } from '../pades';
 import { toPem } from '../asn1';
 import { main, nodeIo } from './main';
@@ -109,10 +110,26 @@ describe('kyso command line', () => {
           '--purpose',
           'any',
           '--max-depth',
-          '2',
+          '0',
         )
       ).code,
-    ).toBe(1);
+    ).toBe(1); // 0: no intermediate allowed
+    expect(
+      (
+        await kyso(
+          'validate-chain',
+          v.leaf,
+          '--anchor',
+          v.root,
+          '--intermediate',
+          v.sub,
+          '--purpose',
+          'any',
+          '--max-depth',
+          '1',
+        )
+      ).code,
+    ).toBe(0);
     const w = files('wrongKeyUsage');
     expect(
       (await kyso('validate-chain', w.leaf, '--anchor', w.root, '--intermediate', w.sub, '--purpose', 'any')).code,
@@ -133,6 +150,38 @@ describe('kyso command line', () => {
         )
       ).code,
     ).toBe(1);
+  });
+
+  it('refuses a certificate that breaks the RFC 5280 profile, unless --policy lowers the check', async () => {
+    const pki = new TestPki(now);
+    const root = pki.root();
+    const leaf = pki.leaf(root, { serial: Uint8Array.from({ length: 22 }, (_, i) => i + 1) });
+    const rootFile = file('profile-root.pem', root.certificate.toPem());
+    const leafFile = file('profile-leaf.pem', leaf.certificate.toPem());
+    const strict = await kyso('validate-chain', leafFile, '--anchor', rootFile, '--purpose', 'any', '--json');
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.out).reasons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'CERTIFICATE_PROFILE_VIOLATION', check: 'serialNumber' }),
+      ]),
+    );
+    const policy = file('policy.json', JSON.stringify({ constraints: { serialNumber: 'warn' } }));
+    const lowered = await kyso(
+      'validate-chain',
+      leafFile,
+      '--anchor',
+      rootFile,
+      '--purpose',
+      'any',
+      '--policy',
+      policy,
+    );
+    expect(lowered.code).toBe(0);
+    expect(lowered.out).toMatch(/\(warn\) CERTIFICATE_PROFILE_VIOLATION/);
+    const badPolicy = file('bad-policy.json', JSON.stringify({ constraints: { serialNumbers: 'warn' } }));
+    const refused = await kyso('validate-chain', leafFile, '--anchor', rootFile, '--policy', badPolicy);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('unknown check "serialNumbers"');
   });
 
   it('checks revocation of the leaf and intermediates against --crl, as of --at', async () => {

@@ -43,6 +43,14 @@ function parsed<T>(path: string, what: string, parse: () => T): T {
   }
 }
 
+/** Budget: bytes of a policy file. */
+export const MAX_POLICY_FILE_BYTES = 64 * 1024;
+
+/** A small UTF-8 text file (a policy). */
+export function readText(io: FileReader, path: string): string {
+  return Buffer.from(read(io, path, MAX_POLICY_FILE_BYTES)).toString('utf8');
+}
+
 /** All certificates in a file (PEM blocks or one DER certificate). */
 export function certificatesFromBytes(path: string, bytes: Uint8Array): Certificate[] {
   return parsed(path, 'certificate', () => Certificate.parseAll(bytes));

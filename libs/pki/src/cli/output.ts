@@ -81,10 +81,14 @@ export function chainLines(lang: Lang, chain: ChainEntry[]): string[] {
   );
 }
 
-export function reasonLines(lang: Lang, reasons: readonly (Reason & { detail?: string })[]): string[] {
+export function reasonLines(
+  lang: Lang,
+  reasons: readonly (Reason & { detail?: string; level?: string; check?: string })[],
+): string[] {
   if (reasons.length === 0) return [`  ${label(lang, 'none')}`];
   return reasons.map((r) => {
-    const where = r.certificateIndex !== undefined ? `[${r.certificateIndex}] ` : '';
+    // a finding the policy only warns or informs about is marked so; failing ones are not
+    const where = `${r.certificateIndex !== undefined ? `[${r.certificateIndex}] ` : ''}${r.level ? `(${r.level}) ` : ''}`;
     const detail = r.detail ? ` (${r.detail.replace(ISO_UTC, (t) => formatTime(lang, t))})` : '';
     return `  - ${where}${r.code}: ${lang === 'vi' ? r.messageVi : r.message}${detail}`;
   });

@@ -2,8 +2,16 @@ import { chainEntries } from '../pades/signer-summary';
 import { validatePath } from '../validation';
 import type { RevocationFetcher } from '../revocation/types';
 import { Certificate } from '../x509/certificate';
-import { parseKeyUsage, parseMaxDepth, parsePurpose, parseTime, ParsedArgs, UsageError } from './args';
-import { FileReader, readCertificates, readCrls } from './inputs';
+import {
+  parseConstraints,
+  parseKeyUsage,
+  parseMaxDepth,
+  parsePurpose,
+  parseTime,
+  ParsedArgs,
+  UsageError,
+} from './args';
+import { FileReader, readCertificates, readCrls, readText } from './inputs';
 import { chainLines, formatTime, indicationLine, label, Lang, reasonLines } from './output';
 import { crlChecker } from './revocation';
 
@@ -23,6 +31,8 @@ export async function validateChainCommand(args: ParsedArgs, io: CommandIo, lang
   const purpose = parsePurpose(args.values.get('purpose'));
   const keyUsage = parseKeyUsage(args.values.get('key-usage'));
   const maxDepth = parseMaxDepth(args.values.get('max-depth'));
+  const policyFile = args.values.get('policy');
+  const constraints = policyFile ? parseConstraints(readText(io, policyFile)) : undefined;
 
   // A leaf file may carry its chain after it (PEM bundle): the rest count as intermediates.
   const [leaf, ...bundled] = readCertificates(io, args.positional[0]);
@@ -34,7 +44,7 @@ export async function validateChainCommand(args: ParsedArgs, io: CommandIo, lang
   const crlFiles = args.lists.get('crl') ?? [];
   const crls = crlFiles.flatMap((f) => readCrls(io, f));
 
-  const base = { leaf, intermediates, trustAnchors, validationTime, purpose, keyUsage, maxDepth };
+  const base = { leaf, intermediates, trustAnchors, validationTime, purpose, keyUsage, maxDepth, constraints };
   const result = crlFiles.length
     ? await validatePath({ ...base, revocation: { checker: crlChecker(crls, intermediates), required: true } })
     : validatePath(base);

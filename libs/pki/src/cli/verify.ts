@@ -15,7 +15,7 @@ export async function verifyCommand(args: ParsedArgs, io: CommandIo, lang: Lang)
   if (args.positional.length !== 1) throw new UsageError('verify takes exactly one PDF file');
   const anchorFiles = args.lists.get('anchor') ?? [];
   if (anchorFiles.length === 0) throw new UsageError('verify needs --anchor FILE');
-  if (args.values.has('purpose') || args.values.has('key-usage') || args.values.has('max-depth'))
+  if (['purpose', 'key-usage', 'max-depth', 'policy'].some((o) => args.values.has(o)))
     throw new UsageError('verify takes --anchor, --intermediate, --crl, --at, --offline, --json and --lang only');
   const trustAnchors = anchorFiles.flatMap((f) => readCertificates(io, f));
   const intermediates = (args.lists.get('intermediate') ?? []).flatMap((f) => readCertificates(io, f));

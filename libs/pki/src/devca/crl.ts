@@ -37,6 +37,8 @@ export interface IssueCrlOptions {
   /** A delta CRL (RFC 5280 5.2.4): critical deltaCRLIndicator naming the base CRL number. */
   delta?: { baseCrlNumber: number | bigint };
   issuingDistributionPoint?: IssuingDistributionPointSpec;
+  /** Failure switch against the CRL profile (5.2.3): the CRL number left out, or marked critical. */
+  crlNumberFault?: 'missing' | 'critical';
 }
 
 /** What the CRL builder needs from a CA. */
@@ -74,7 +76,9 @@ export async function buildCrl(
   const nextUpdate = opts.nextUpdate ?? new Date(opts.thisUpdate.getTime() + 7 * 24 * 3600_000);
   const exts = [
     extension(OID.authorityKeyIdentifier, seq(der(TAG.context(0, false), Buffer.from(ca.keyIdentifier, 'hex')))),
-    extension(OID.crlNumber, integer(opts.crlNumber)),
+    ...(opts.crlNumberFault === 'missing'
+      ? []
+      : [extension(OID.crlNumber, integer(opts.crlNumber), opts.crlNumberFault === 'critical')]),
   ];
   if (opts.delta) exts.push(extension(OID.deltaCrlIndicator, integer(opts.delta.baseCrlNumber), true));
   if (opts.issuingDistributionPoint)

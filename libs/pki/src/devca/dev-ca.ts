@@ -173,7 +173,7 @@ export class DevCa {
 
   /** An end-entity certificate for a public key held elsewhere (a token, a software key). */
   async issue(input: IssueOptions): Promise<Certificate> {
-    const opts = planFaults(input);
+    const opts = planFaults(input, this.keyId);
     const profile = PROFILES[opts.profile];
     const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
     const usages = (opts.keyUsage ?? profile.keyUsage).reduce((f, u) => f | KEY_USAGE_FLAG[u], 0);

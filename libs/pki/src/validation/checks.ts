@@ -64,11 +64,16 @@ export function checkSignatureWithWorkingKey(
   return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: index, detail: refusal })] : [];
 }
 
-/** 6.1.3 (a)(2): the validation time lies within the validity period (bounds inclusive, 4.1.2.5). */
+/**
+ * 6.1.3 (a)(2): the validation time lies within the validity period (bounds inclusive, 4.1.2.5).
+ * Validity is encoded in whole seconds, so the time is compared at that granularity (floored): a
+ * time 5 ms after notAfter is still within the second notAfter names.
+ */
 export function checkValidityPeriod(cert: Certificate, time: Date, index: number): ValidationReason[] {
-  if (time.getTime() > cert.notAfter.getTime())
+  const t = Math.floor(time.getTime() / 1000) * 1000;
+  if (t > cert.notAfter.getTime())
     return [reason('EXPIRED', { certificateIndex: index, detail: `notAfter ${cert.notAfter.toISOString()}` })];
-  if (time.getTime() < cert.notBefore.getTime())
+  if (t < cert.notBefore.getTime())
     return [reason('NOT_YET_VALID', { certificateIndex: index, detail: `notBefore ${cert.notBefore.toISOString()}` })];
   return [];
 }
@@ -145,18 +150,20 @@ export const PURPOSE_EKUS: Record<string, readonly string[]> = {
 };
 
 /**
- * Extended key usage of the end entity by purpose (4.2.1.12): when the extension is present it
- * must list an EKU for the purpose or anyExtendedKeyUsage. EKUs of CA certificates are not
- * chained (RFC 5280 does not; deliberate: no CA EKU nesting as some browsers do).
+ * Extended key usage by purpose (4.2.1.12): when the extension is present it must list an EKU for
+ * the purpose or anyExtendedKeyUsage. Checked on the end entity, and (constraint
+ * `extendedKeyUsageNesting`) on every CA certificate of the path: RFC 5280 does not chain EKUs, but
+ * OpenSSL, Go and the Web PKI read a CA's EKU as a limit on what it may certify, and a path that
+ * one of them refuses is not one we accept.
  */
-export function checkExtendedKeyUsage(cert: Certificate, purpose: PathPurpose): ValidationReason[] {
+export function checkExtendedKeyUsage(cert: Certificate, purpose: PathPurpose, index = 0): ValidationReason[] {
   if (purpose === 'any') return [];
   const ekus = extendedKeyUsage(cert);
   if (!ekus) return [];
   const accepted = PURPOSE_EKUS[purpose] ?? [purpose];
   return ekus.includes(EKU.anyExtendedKeyUsage) || ekus.some((e) => accepted.includes(e))
     ? []
-    : [reason('EXTENDED_KEY_USAGE_MISMATCH', { certificateIndex: 0, detail: `purpose ${purpose}` })];
+    : [reason('EXTENDED_KEY_USAGE_MISMATCH', { certificateIndex: index, detail: `purpose ${purpose}` })];
 }
 
 /** Critical extensions processed by this validator (6.1.4 (o), 6.1.5 (f)). */

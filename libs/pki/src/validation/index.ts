@@ -7,3 +7,5 @@ export * from './policy-tree';
 export * from './name-constraints';
 export * from './revocation-judgement';
 export * from './missing-issuers';
+export * from './constraints';
+export * from './trust-anchor';

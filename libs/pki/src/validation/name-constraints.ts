@@ -11,31 +11,54 @@ import { NameConstraints, subjectAltNames } from '../x509/policy-extensions';
 export class NameConstraintsState {
   private readonly permitted: GeneralName[][] = [];
   private readonly excluded: GeneralName[] = [];
+  private constraintCount = 0;
+  /** Comparisons left (names x constraints), shared by every certificate of the path. */
+  private comparisonsLeft = MAX_NAME_CONSTRAINT_COMPARISONS;
 
   /** 6.1.4 (g). */
   add(nc: NameConstraints): void {
     if (nc.permitted.length) this.permitted.push(nc.permitted);
     this.excluded.push(...nc.excluded);
+    this.constraintCount += nc.permitted.length + nc.excluded.length;
   }
 
-  /** 6.1.3 (b), (c): the names of `cert` that violate the constraints, described for the reason detail. */
-  violations(cert: Certificate): string[] {
+  /**
+   * 6.1.3 (b), (c): the names of `cert` that violate the constraints, described for the reason
+   * detail; undefined when the comparison budget is exhausted (the caller refuses the path).
+   * A constraint on a name form we do not interpret, met by a name of that form, is a violation:
+   * 4.2.1.10 says to process it or reject the certificate.
+   */
+  violations(cert: Certificate): string[] | undefined {
     if (this.permitted.length === 0 && this.excluded.length === 0) return [];
     const names = certificateNames(cert);
+    this.comparisonsLeft -= names.length * this.constraintCount;
+    if (this.comparisonsLeft < 0) return undefined;
     const out: string[] = [];
     for (const name of names) {
       const label = `${name.type}:${name.directoryName ? name.directoryName.toString() : name.value}`;
+      const constrained = [...this.permitted.flat(), ...this.excluded].some((c) => c.type === name.type);
+      if (constrained && !SUPPORTED.has(name.type)) {
+        out.push(`${label}: constraints on ${name.type} names are not processed`);
+        continue;
+      }
+      if (constrained && name.type === 'uniformResourceIdentifier' && !uriHost(name.value)) {
+        out.push(`${label}: no host to check against URI constraints`);
+        continue;
+      }
       for (const set of this.permitted) {
         const sameForm = set.filter((c) => c.type === name.type);
         if (sameForm.length && !sameForm.some((c) => matches(c, name)))
           out.push(`${label} not within permitted subtrees`);
       }
-      if (this.excluded.some((c) => c.type === name.type && matches(c, name)))
+      if (this.excluded.some((c) => c.type === name.type && mayMatch(c, name)))
         out.push(`${label} within excluded subtrees`);
     }
     return [...new Set(out)];
   }
 }
+
+/** Budget against name-constraint blow-up (cf. Go's maxConstraintComparisons): names x constraints per path. */
+export const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
 
 /** Subject DN (when not empty), the subject's emailAddress attributes as rfc822Name, and subjectAltName. */
 function certificateNames(cert: Certificate): GeneralName[] {
@@ -77,6 +100,21 @@ export function matches(base: GeneralName, name: GeneralName): boolean {
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * For excluded subtrees: whether `name` may stand for a name within `base`. A wildcard dNSName
+ * "*.example.com" stands for every "<label>.example.com", so it hits an excluded
+ * "bar.example.com" although it is not itself below it (x509-limbo's reading of CVE-2025-61727:
+ * refuse what a peer name could match). For permitted subtrees `matches` is already the safe
+ * reading: "*.example.com" is within "example.com", not within "foo.example.com".
+ */
+function mayMatch(base: GeneralName, name: GeneralName): boolean {
+  if (matches(base, name)) return true;
+  if (base.type !== 'dNSName' || !name.value.startsWith('*.')) return false;
+  const rest = lower(name.value.slice(2)).replace(/\.$/, '');
+  const b = lower(base.value).replace(/\.$/, '');
+  return b.endsWith(`.${rest}`) && !b.slice(0, -rest.length - 1).includes('.');
+}
+
 /** 4.2.1.10 rfc822Name: a mailbox, all mailboxes at a host, or (leading '.') in any subdomain of a domain. */
 function rfc822Matches(base: string, email: string): boolean {
   const at = email.lastIndexOf('@');
@@ -100,11 +138,16 @@ function dnsMatches(base: string, dns: string): boolean {
   return d === b || d.endsWith(`.${b}`);
 }
 
+/** The host of a URI with an authority component, or undefined. */
+function uriHost(uri: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
+  return m?.[1] ? lower(m[1]) : undefined;
+}
+
 /** URI: the host part against a host (exact) or a domain (leading '.': subdomains only). */
 function uriMatches(base: string, uri: string): boolean {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
-  if (!m || !m[1]) return false;
-  const host = lower(m[1]);
+  const host = uriHost(uri);
+  if (!host) return false;
   const b = lower(base);
   return b.startsWith('.') ? host.endsWith(b) : host === b;
 }

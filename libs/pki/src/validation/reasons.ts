@@ -1,4 +1,5 @@
 import { Reason } from '../indication';
+import { ConstraintCheck, ConstraintLevel } from './constraints';
 
 /**
  * The catalogue of reason codes: stable codes, English for operators, Vietnamese for officials.
@@ -84,6 +85,14 @@ export const REASONS = {
   EXTENDED_KEY_USAGE_MISMATCH: {
     message: "The certificate's extended key usage does not allow the requested purpose",
     messageVi: 'Mục đích sử dụng mở rộng (extended key usage) của chứng thư số không cho phép mục đích được yêu cầu',
+  },
+  CERTIFICATE_PROFILE_VIOLATION: {
+    message: 'A certificate in the path breaks a rule of the RFC 5280 certificate profile',
+    messageVi: 'Một chứng thư số trong chuỗi vi phạm quy định về cấu trúc chứng thư số của RFC 5280',
+  },
+  TRUST_ANCHOR_PURPOSE_MISMATCH: {
+    message: 'The trusted certification authority is not trusted for this purpose',
+    messageVi: 'Tổ chức chứng thực tin cậy không được tin cậy cho mục đích này',
   },
   KEY_USAGE_NOT_ALLOWED: {
     message: "The certificate's key usage allows none of the required uses",
@@ -201,15 +210,30 @@ export const REASONS = {
 
 export type ReasonCode = keyof typeof REASONS;
 
-/** A reason with optional details for operators (never shown as the stable message). */
+/**
+ * A reason with optional details for operators (never shown as the stable message). `check` and
+ * `level` say which constraint of the policy produced it (constraints.ts); a reason without a
+ * level, or with level `fail`, makes the path invalid; `warn` and `inform` only report.
+ */
 export interface ValidationReason extends Reason {
   code: ReasonCode;
   detail?: string;
+  check?: ConstraintCheck;
+  level?: Exclude<ConstraintLevel, 'ignore'>;
 }
 
-export function reason(code: ReasonCode, extra: { certificateIndex?: number; detail?: string } = {}): ValidationReason {
+export function reason(
+  code: ReasonCode,
+  extra: { certificateIndex?: number; detail?: string; check?: ConstraintCheck; level?: ConstraintLevel } = {},
+): ValidationReason {
   const out: ValidationReason = { code, ...REASONS[code] };
   if (extra.certificateIndex !== undefined) out.certificateIndex = extra.certificateIndex;
   if (extra.detail !== undefined) out.detail = extra.detail;
+  if (extra.check !== undefined) out.check = extra.check;
+  if (extra.level !== undefined && extra.level !== 'ignore') out.level = extra.level;
   return out;
 }
+
+/** The reasons that make a path invalid (level fail or none). */
+export const failing = (reasons: readonly ValidationReason[]): ValidationReason[] =>
+  reasons.filter((r) => r.level === undefined || r.level === 'fail');

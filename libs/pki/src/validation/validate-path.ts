@@ -19,13 +19,17 @@ import {
   checkValidityPeriod,
   PathPurpose,
 } from './checks';
+import { ConstraintCheck, ConstraintLevel, resolveConstraints, ValidationConstraints } from './constraints';
 import { NameConstraintsState } from './name-constraints';
 import { buildPaths, MAX_CANDIDATE_PATHS, MAX_PATH_DEPTH } from './path-builder';
 import { PolicyInputs, PolicyState } from './policy-tree';
-import { reason, ReasonCode, ValidationReason } from './reasons';
+import { profileFindings } from './profile';
+import { failing, reason, ReasonCode, ValidationReason } from './reasons';
 import { judgeRevocation } from './revocation-judgement';
+import { checkTrustAnchor, normaliseAnchors, TrustAnchor, TrustAnchorInput } from './trust-anchor';
 
 export type { PathPurpose } from './checks';
+export type { TrustAnchor, TrustAnchorInput } from './trust-anchor';
 
 export interface PathRevocationOptions {
   checker: RevocationChecker;
@@ -36,13 +40,17 @@ export interface PathRevocationOptions {
 export interface PathValidationOptions extends PolicyInputs {
   leaf: Certificate;
   intermediates?: readonly Certificate[];
-  trustAnchors: readonly Certificate[];
+  /** Anchors as certificates (any purpose) or with the purposes they are trusted for (RFC 5937 usage). */
+  trustAnchors: readonly TrustAnchorInput[];
   /** The time the path must be valid at (e.g. the claimed signing time); never read from a clock here. */
   validationTime: Date;
   purpose?: PathPurpose; // default documentSigning
   /** The leaf's keyUsage, when present, must assert at least one of these (e.g. ['cRLSign']). */
   keyUsage?: readonly KeyUsage[];
-  maxDepth?: number; // default MAX_PATH_DEPTH
+  /** Most intermediates between leaf and anchor (0: the anchor issued the leaf); bounded by MAX_PATH_DEPTH. */
+  maxDepth?: number;
+  /** Levels of the profile checks (constraints.ts); default DEFAULT_CONSTRAINTS (every check fails). */
+  constraints?: Partial<Record<ConstraintCheck, ConstraintLevel>>;
   /** Default STRICT_ALGORITHM_POLICY; conformance suites with 1024-bit keys pass PERMISSIVE_ALGORITHM_POLICY. */
   algorithmPolicy?: AlgorithmPolicy;
   /** Asks the checker for every certificate but the anchor, as of validationTime (RFC 5280 6.1.3 (a)(3)). */
@@ -80,7 +88,9 @@ const SUB_INDICATION: [ReasonCode, IndeterminateSubIndication][] = [
   ['UNSUPPORTED_SIGNATURE_ALGORITHM', 'CRYPTO_CONSTRAINTS_FAILURE'],
   ['ISSUER_PUBLIC_KEY_UNUSABLE', 'CRYPTO_CONSTRAINTS_FAILURE'],
   ['ALGORITHM_NOT_ALLOWED', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE'],
+  ['TRUST_ANCHOR_PURPOSE_MISMATCH', 'CHAIN_CONSTRAINTS_FAILURE'],
   ['ISSUER_NOT_CA', 'CHAIN_CONSTRAINTS_FAILURE'],
+  ['CERTIFICATE_PROFILE_VIOLATION', 'CHAIN_CONSTRAINTS_FAILURE'],
   ['PATH_LENGTH_EXCEEDED', 'CHAIN_CONSTRAINTS_FAILURE'],
   ['ISSUER_KEY_USAGE_NO_CERT_SIGN', 'CHAIN_CONSTRAINTS_FAILURE'],
   ['UNKNOWN_CRITICAL_EXTENSION', 'CHAIN_CONSTRAINTS_FAILURE'],
@@ -101,18 +111,59 @@ interface PathCheck {
   userConstrainedPolicySet: string[];
 }
 
+/** A check's reasons, or MALFORMED_CERTIFICATE when the certificate cannot be read for it. */
+function safeChecks(idx: number, run: () => ValidationReason[]): ValidationReason[] {
+  try {
+    return run();
+  } catch (e) {
+    return [reason('MALFORMED_CERTIFICATE', { certificateIndex: idx, detail: (e as Error).message })];
+  }
+}
+
+const levelOf = (level: ConstraintLevel) =>
+  level === 'fail' ? {} : { level: level as Exclude<ConstraintLevel, 'ignore'> };
+
+/** The profile findings (RFC 5280 section 4) of certificate `idx`, as reasons at their level. */
+function profileReasons(cert: Certificate, idx: number, constraints: ValidationConstraints): ValidationReason[] {
+  return profileFindings(cert)
+    .filter((f) => constraints[f.check] !== 'ignore')
+    .map((f) =>
+      reason('CERTIFICATE_PROFILE_VIOLATION', {
+        certificateIndex: idx,
+        detail: f.detail,
+        check: f.check,
+        level: constraints[f.check],
+      }),
+    );
+}
+
 /**
  * RFC 5280 6.1 basic path validation over one candidate path (leaf first, anchor last). The
- * anchor is trusted input (6.1.1 (d)): its name and key start the state; its own validity and
- * extensions are not checked. Certificate i of the RFC is path[n - i].
+ * anchor's name and key start the state (6.1.1 (d)); as RFC 5937 and the major TLS stacks do, its
+ * validity, basic constraints, key usage, path length, name constraints and critical extensions
+ * are checked too (level `trustAnchor`), and every certificate, the anchor included, is checked
+ * against the certificate profile (profile.ts). Certificate i of the RFC is path[n - i].
  */
-function checkPath(path: Certificate[], opts: PathValidationOptions, budget: { signatures: number }): PathCheck {
+function checkPath(
+  path: Certificate[],
+  opts: PathValidationOptions,
+  anchor: TrustAnchor,
+  budget: { signatures: number },
+): PathCheck {
   const time = opts.validationTime;
   const purpose = opts.purpose ?? 'documentSigning';
   const algorithms = opts.algorithmPolicy ?? STRICT_ALGORITHM_POLICY;
+  const constraints = resolveConstraints(opts.constraints);
   const n = path.length - 1;
   const reasons: ValidationReason[] = [];
   const out: PathCheck = { reasons, authorityConstrainedPolicySet: [], userConstrainedPolicySet: [] };
+  if (anchor.purposes && !anchor.purposes.includes(purpose) && !anchor.purposes.includes('any'))
+    reasons.push(reason('TRUST_ANCHOR_PURPOSE_MISMATCH', { certificateIndex: n, detail: `purpose ${purpose}` }));
+  for (let idx = n; idx >= 0; idx--) reasons.push(...profileReasons(path[idx], idx, constraints));
+  if (constraints.extendedKeyUsageNesting !== 'ignore')
+    for (let idx = n; idx >= 1; idx--)
+      for (const r of safeChecks(idx, () => checkExtendedKeyUsage(path[idx], purpose, idx)))
+        reasons.push({ ...r, check: 'extendedKeyUsageNesting', ...levelOf(constraints.extendedKeyUsageNesting) });
   if (n === 0) {
     // the leaf is itself an anchor
     reasons.push(...checkValidityPeriod(path[0], time, 0), ...checkLeafPurpose(path[0], opts, purpose));
@@ -121,6 +172,14 @@ function checkPath(path: Certificate[], opts: PathValidationOptions, budget: { s
   const policy = new PolicyState(n, opts);
   const names = new NameConstraintsState();
   let maxPathLength = n; // 6.1.2 (k)
+  try {
+    const a = checkTrustAnchor(path[n], n, time, constraints.trustAnchor, names);
+    reasons.push(...a.reasons);
+    maxPathLength = Math.min(maxPathLength, a.pathLength ?? maxPathLength);
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    reasons.push(reason('MALFORMED_CERTIFICATE', { certificateIndex: n, detail: e.message }));
+  }
   for (let idx = n - 1; idx >= 0; idx--) {
     const i = n - idx;
     const cert = path[idx];
@@ -136,7 +195,9 @@ function checkPath(path: Certificate[], opts: PathValidationOptions, budget: { s
       // 6.1.3 (b), (c): name constraints; a self-issued intermediate is exempt
       if (idx === 0 || !cert.isSelfIssued) {
         const violations = names.violations(cert);
-        if (violations.length)
+        if (!violations)
+          reasons.push(reason('VALIDATION_BUDGET_EXCEEDED', { certificateIndex: idx, detail: 'name constraints' }));
+        else if (violations.length)
           reasons.push(reason('NAME_CONSTRAINTS_VIOLATED', { certificateIndex: idx, detail: violations.join('; ') }));
       }
       // 6.1.3 (d)-(f): certificate policies
@@ -202,10 +263,13 @@ function checkLeafPurpose(cert: Certificate, opts: PathValidationOptions, purpos
   ];
 }
 
-function judge(reasons: ValidationReason[]): IndicationResult {
+function judge(all: ValidationReason[]): IndicationResult {
+  const reasons = failing(all);
   for (const [code, sub] of SUB_INDICATION) if (reasons.some((r) => r.code === code)) return indeterminate(sub);
   return reasons.length === 0 ? passed() : indeterminate('CERTIFICATE_CHAIN_GENERAL_FAILURE');
 }
+
+const fails = (c: Candidate) => failing(c.check.reasons).length;
 
 type Candidate = {
   path: Certificate[];
@@ -250,13 +314,22 @@ function noPath(opts: PathValidationOptions, checked: boolean): PathValidationRe
 
 /** Structural candidates in order; stops at the first that passes (its revocation is judged by the caller). */
 function* candidates(opts: PathValidationOptions): Generator<Candidate> {
-  const paths = buildPaths(opts.leaf, opts.intermediates ?? [], opts.trustAnchors, {
-    maxDepth: opts.maxDepth ?? MAX_PATH_DEPTH,
-    maxPaths: MAX_CANDIDATE_PATHS,
-  });
+  const anchors = normaliseAnchors(opts.trustAnchors);
+  const paths = buildPaths(
+    opts.leaf,
+    opts.intermediates ?? [],
+    anchors.map((a) => a.certificate),
+    {
+      // leaf + intermediates + anchor
+      maxDepth: opts.maxDepth === undefined ? MAX_PATH_DEPTH : opts.maxDepth + 2,
+      maxPaths: MAX_CANDIDATE_PATHS,
+    },
+  );
   const budget = { signatures: MAX_SIGNATURE_CHECKS };
   for (const path of paths) {
-    const check = checkPath(path, opts, budget);
+    const last = path[path.length - 1];
+    const anchor = anchors.find((a) => a.certificate.sha256Hex === last.sha256Hex) ?? { certificate: last };
+    const check = checkPath(path, opts, anchor, budget);
     yield { path, check, result: judge(check.reasons), revocation: [], revocationReasons: [] };
     if (budget.signatures <= 0) return;
   }
@@ -264,9 +337,7 @@ function* candidates(opts: PathValidationOptions): Generator<Candidate> {
 
 /** Among failures, prefer the one that failed on revocation only, then the one with fewest reasons. */
 const better = (a: Candidate, b: Candidate | undefined) =>
-  !b ||
-  (a.check.reasons.length === 0 && b.check.reasons.length > 0) ||
-  (a.check.reasons.length > 0 === b.check.reasons.length > 0 && a.check.reasons.length < b.check.reasons.length);
+  !b || (fails(a) === 0 && fails(b) > 0) || (fails(a) > 0 === fails(b) > 0 && fails(a) < fails(b));
 
 /**
  * Builds candidate paths and validates them in turn (RFC 5280 6.1); the first valid one wins, else
@@ -283,7 +354,7 @@ export function validatePath(opts: PathValidationOptions): PathValidationResult 
   if (opts.revocation) return validatePathWithRevocation(opts, opts.revocation);
   let best: Candidate | undefined;
   for (const c of candidates(opts)) {
-    if (c.check.reasons.length === 0) return resultOf(c, opts, false);
+    if (fails(c) === 0) return resultOf(c, opts, false);
     if (better(c, best)) best = c;
   }
   return best ? resultOf(best, opts, false) : noPath(opts, false);
@@ -295,7 +366,7 @@ async function validatePathWithRevocation(
 ): Promise<PathValidationResult> {
   let best: Candidate | undefined;
   for (const c of candidates(opts)) {
-    if (c.check.reasons.length === 0) {
+    if (fails(c) === 0) {
       c.revocation = await statusesOf(c.path, opts.validationTime, rev.checker);
       const judged = judgeRevocation(c.revocation, opts.validationTime, rev.required, opts.proofOfExistence);
       c.revocationReasons = judged.reasons;

@@ -119,6 +119,20 @@ describe('CrlRevocationChecker in validatePath', () => {
     expect(r.revocation.status[1].problems).toContain('CRL_SIGNATURE_INVALID');
   });
 
+  it('does not use a CRL without a CRL number or with a critical one (RFC 5280 5.2.3), unless the policy lowers the check', async () => {
+    const rootCrl = await crl(root);
+    for (const fault of ['missing', 'critical'] as const) {
+      const subCrl = await crl(sub, { crlNumberFault: fault });
+      const r = await validate(at(5), new CrlRevocationChecker({ crls: [rootCrl, subCrl] }));
+      expect(r).toMatchObject({ valid: false, subIndication: 'TRY_LATER' });
+      expect(r.revocation.status[0].problems).toContain(
+        fault === 'missing' ? 'CRL_NUMBER_MISSING' : 'CRL_NUMBER_CRITICAL',
+      );
+      const lowered = new CrlRevocationChecker({ crls: [rootCrl, subCrl], crlNumber: 'warn' });
+      expect((await validate(at(5), lowered)).valid).toBe(true);
+    }
+  });
+
   it('fetches from the distribution points through the injected fetcher, within its budget', async () => {
     const served = new Map([
       [ROOT_CRL, await root.issueCrl({ thisUpdate: at(20), nextUpdate: at(40) })],

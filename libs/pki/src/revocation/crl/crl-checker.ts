@@ -1,5 +1,6 @@
 import { PkiFormatError } from '../../errors';
 import { AlgorithmPolicy, algorithmRefusal, STRICT_ALGORITHM_POLICY } from '../../validation/algorithm-policy';
+import { ConstraintLevel, DEFAULT_CONSTRAINTS } from '../../validation/constraints';
 import { validatePath } from '../../validation/validate-path';
 import { Certificate } from '../../x509/certificate';
 import { keyUsage, subjectKeyIdentifier } from '../../x509/extensions';
@@ -41,6 +42,11 @@ export interface CrlCheckerOptions {
   algorithmPolicy?: AlgorithmPolicy;
   /** Apply delta CRLs (RFC 5280 6.3.3 use-deltas); default true. */
   useDeltas?: boolean;
+  /**
+   * Level of the CRL profile check (5.2.3: every CRL has a non-critical CRL number); default `fail`
+   * (DEFAULT_CONSTRAINTS.crlNumber): such a CRL is not used. Other levels use it.
+   */
+  crlNumber?: ConstraintLevel;
 }
 
 interface Context {
@@ -216,6 +222,10 @@ export class CrlRevocationChecker implements RevocationChecker {
   /** 6.3.3 (a) freshness, 5.2/5.3 unknown critical extensions, and the bounds of a certificate that expired. */
   private unusable(crl: Crl, cert: Certificate, time: Date): string | undefined {
     if (crl.unknownCriticalExtensions.length) return 'CRL_UNKNOWN_CRITICAL_EXTENSION';
+    if ((this.opts.crlNumber ?? DEFAULT_CONSTRAINTS.crlNumber) === 'fail') {
+      if (crl.crlNumber === undefined) return 'CRL_NUMBER_MISSING';
+      if (crl.crlNumberCritical) return 'CRL_NUMBER_CRITICAL';
+    }
     if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) return 'CRL_EXPIRED';
     // 3.3: an entry may leave the CRL once it has appeared on one issued after the certificate's expiry
     const keepsExpired = crl.expiredCertsOnCrl && crl.expiredCertsOnCrl.getTime() <= cert.notAfter.getTime();

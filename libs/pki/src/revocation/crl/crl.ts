@@ -117,6 +117,8 @@ export class Crl {
   readonly nextUpdate?: Date;
   readonly entries: CrlEntry[];
   readonly crlNumber?: bigint;
+  /** The CRL number extension is marked critical (5.2.3: MUST be non-critical). */
+  readonly crlNumberCritical: boolean = false;
   /** Present on delta CRLs: the number of the base CRL (5.2.4). */
   readonly baseCrlNumber?: bigint;
   readonly issuingDistributionPoint?: IssuingDistributionPoint;
@@ -187,8 +189,10 @@ export class Crl {
     if (extWrapper && extWrapper.tag === TAG.context(0)) {
       for (const x of readExtensions(der, readTlv(der, extWrapper.valueStart, extWrapper.end))) {
         const v = x.value;
-        if (x.oid === CRL_EXT.crlNumber) this.crlNumber = readInteger(v, readTlv(v));
-        else if (x.oid === CRL_EXT.deltaCrlIndicator) this.baseCrlNumber = readInteger(v, readTlv(v));
+        if (x.oid === CRL_EXT.crlNumber) {
+          this.crlNumber = readInteger(v, readTlv(v));
+          this.crlNumberCritical = x.critical;
+        } else if (x.oid === CRL_EXT.deltaCrlIndicator) this.baseCrlNumber = readInteger(v, readTlv(v));
         else if (x.oid === CRL_EXT.issuingDistributionPoint) this.issuingDistributionPoint = readIdp(v, this.issuerDer);
         else if (x.oid === CRL_EXT.authorityKeyIdentifier) {
           const keyId = children(v, readTlv(v)).find((c) => c.tag === 0x80);
