@@ -146,6 +146,20 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
     });
   });
 
+  it('a TSA under its own root: anchored only through timestampTrustAnchors, and that root anchors no signer', async () => {
+    const tsaRoot = await DevCa.createRoot({ commonName: 'TSA-only Root', notBefore: at(-10 * 24 * 60) });
+    const ownTsa = await DevTsa.create(tsaRoot, { commonName: 'Own TSA', clock: () => genTime });
+    const official = await person('Expired Under Own TSA', at(-15));
+    const bt = await sign(official, client(ownTsa));
+    const list = [...(await crls(at(-18))), Crl.fromDer(await tsaRoot.issueCrl({ thisUpdate: at(-18) }))];
+    const signingRootOnly = (await verify(bt, {}, list)).signatures[0];
+    expect(signingRootOnly).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' });
+    const withTsaRoot = (await verify(bt, { timestampTrustAnchors: [tsaRoot.certificate] }, list)).signatures[0];
+    expect(withTsaRoot).toMatchObject({ indication: 'TOTAL-PASSED', signingTime: { judgedAt: genTime.toISOString() } });
+    const tsaRootForSigners = (await verify(bt, { trustAnchors: [tsaRoot.certificate] }, list)).signatures[0];
+    expect(tsaRootForSigners.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+  });
+
   it('a signature timestamp over other bytes fails (HASH_FAILURE) and proves nothing', async () => {
     const official = await person('Forged Timestamp');
     const signed = await signWithToken(official, () => tokenFrom(tsa, Buffer.from('not the signature')));

@@ -45,7 +45,10 @@ import {
 } from './timestamps';
 
 export interface VerifyPdfOptions {
+  /** Anchors for the signers' paths (document signing). */
   trustAnchors: Certificate[];
+  /** Anchors for timestamp authorities' paths; default `trustAnchors`. A TSA root never anchors a signer. */
+  timestampTrustAnchors?: Certificate[];
   intermediates?: Certificate[];
   /**
    * Default: now. A signature is judged at this time unless a valid timestamp proves it existed
@@ -322,7 +325,7 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
 
 function timestampContext(opts: VerifyPdfOptions, doc: DocumentContext) {
   return {
-    trustAnchors: opts.trustAnchors,
+    trustAnchors: opts.timestampTrustAnchors ?? opts.trustAnchors,
     intermediates: [...(opts.intermediates ?? []), ...doc.ltv.certificates],
     validationTime: doc.validationTime,
     revocation: () => doc.ltv.revocationFor(null),
@@ -380,7 +383,7 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
       timestamped: f.proofOfExistence?.toISOString() ?? null,
       judgedAt: f.judgedAt.toISOString(),
     },
-    timestamps: f.timestamps.map((t) => timestampReport(t, opts.trustAnchors)),
+    timestamps: f.timestamps.map((t) => timestampReport(t, opts.timestampTrustAnchors ?? opts.trustAnchors)),
     subFilter: f.field.subFilter,
     digestAlgorithm: f.cms?.digestAlgorithm ?? imprintAlgorithm(f.documentTimestamp) ?? null,
     signatureAlgorithm: f.cms?.signatureAlgorithm ?? null,
