@@ -59,7 +59,9 @@ describe('kyso verify: revocation evidence, fetched or embedded', () => {
       notBefore,
       crlUrls: [`${base}/sub.crl`],
       ocspUrl: `${base}/ocsp`,
+      caIssuersUrl: `${base}/sub.cer`,
     });
+    routes.set('/sub.cer', (_req, _body, res) => void res.writeHead(200).end(Buffer.from(sub.certificate.der)));
     const crl =
       (ca: DevCa): Route =>
       async (_req, _body, res) =>
@@ -127,6 +129,25 @@ describe('kyso verify: revocation evidence, fetched or embedded', () => {
     const local = new Date(proven.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
     expect(vi.out).toContain(`Thời điểm được dấu thời gian chứng minh: ${local}+07:00`);
     expect(vi.out).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+  });
+
+  it('completes a leaf-only signature from the AIA caIssuers URL, and not with --offline', async () => {
+    const { key, cert } = await issuePerson(sub, { CN: 'Võ Văn Lâm', C: 'VN' });
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    const leafOnly = await signPdf(await doc.save(), {
+      signer: key.signer,
+      certificate: cert,
+      chain: [],
+      signingTime: now,
+    });
+    const pdf = file('leaf-only.pdf', leafOnly);
+    hits.length = 0;
+    const online = await kyso('verify', pdf, '--anchor', rootPem);
+    expect(hits).toContain('/sub.cer');
+    expect(online.code).toBe(0);
+    const offline = await kyso('verify', pdf, '--anchor', rootPem, '--offline', '--json');
+    expect(JSON.parse(offline.out).signatures[0].subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
   });
 
   it('the fetcher follows no redirect, bounds the size and speaks only http(s)', async () => {

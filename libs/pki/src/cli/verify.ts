@@ -33,6 +33,10 @@ export async function verifyCommand(args: ParsedArgs, io: CommandIo, lang: Lang)
       validationTime,
       revocationChecker,
       requireRevocation: true,
+      // A leaf-only signature's issuer from AIA caIssuers (not with --offline)
+      issuerFetcher: fetcher?.fetchCertificates
+        ? { fetchCertificates: (u) => fetcher.fetchCertificates!(u) }
+        : undefined,
     });
   } catch (e) {
     if (e instanceof PdfFormatError)
