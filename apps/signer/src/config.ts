@@ -15,8 +15,6 @@ export interface SignerConfig extends CommonConfig {
   pkcs11: Pkcs11Config;
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
-  /** "Now" for signing times; tests pin it. */
-  now?: () => Date;
 }
 
 export const DEFAULT_MAX_PDF_BYTES = 50 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { AuditEvent, AuditQuery, ChainVerification } from './audit-event';
 import { entryHash, GENESIS_HASH } from './audit-hash';
 import { AuditEntry, AuditLog } from './audit-log';

@@ -6,7 +6,7 @@ import { AuditLog } from '../audit/audit-log';
 import { KeyDevicesService } from '../devices/key-devices.service';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import type { Page } from '../shared/list-query.dto';
 import { parseCertificateInput } from '../shared/pem';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';

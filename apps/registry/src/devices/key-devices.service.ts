@@ -5,7 +5,7 @@ import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';

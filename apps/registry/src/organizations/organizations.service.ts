@@ -4,7 +4,7 @@ import { conflict, notFound, unprocessable } from '@kyso/common';
 import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { NewOrganization, Organization, organizationSnapshot } from './organization';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Certificate } from '@kyso/pki';
 import { DataSource } from 'typeorm';
 import { RETURN_OWED_SQL } from '../devices/key-devices.repository';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import type { Column } from './csv';
 import { subjectDrift } from './drift';
 import type { VisibleTo } from '../ownership/visibility';

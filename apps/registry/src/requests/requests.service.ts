@@ -10,7 +10,7 @@ import type { RegistryConfig } from '../config';
 import { LettersService } from '../letters/letters.service';
 import { RequestLetterEntity } from '../letters/letter.entity';
 import { OwnershipService } from '../ownership/ownership.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { applyAnswer } from './fulfilment';
 import { LifecycleRecords } from './records-port';

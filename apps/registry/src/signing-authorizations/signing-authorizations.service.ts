@@ -9,7 +9,7 @@ import { DEFAULT_PIN_LOCKOUT_THRESHOLD, RegistryConfig } from '../config';
 import { OfficialsService } from '../officials/officials.service';
 import type { OrganizationStatus } from '../organizations/organization';
 import { OwnershipService } from '../ownership/ownership.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { KeyedQueue } from '../shared/keyed-queue';
 import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { PinLocks } from './pin-lock';

@@ -3,7 +3,7 @@ import { badRequest, conflict, notFound } from '@kyso/common';
 import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { parseCertificatePem } from '../shared/pem';
 import { isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
