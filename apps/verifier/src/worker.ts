@@ -1,20 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
-import { InternalClient } from '@kyso/common';
+import { NestFactory } from '@nestjs/core';
 import { revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
-import { verifierDataSource } from './data-source';
 import { assertEveryJobHandled, JOB_QUEUE, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
-import { PkiPdfValidator } from './pdf-validator';
-import { TypeOrmCrlCache } from './revocation/crl-cache';
-import { HttpRevocationClient } from './revocation/http-fetch';
-import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
-import { BullRevocationJobs } from './revocation/revocation-queue';
-import { RegistryTrustAnchors } from './trust-anchors';
 import { redisConnection } from './validation-queue';
 import { ValidationProcessor } from './validation-processor';
-import { TypeOrmValidationRepository } from './validation.repository';
+import { VerifierWorkerModule } from './worker.module';
 
 export interface VerifierWorkerHandle {
   close(): Promise<void>;
@@ -33,46 +26,21 @@ type AnyJob = Job<JobPayloads[JobName], unknown, JobName>;
 export async function startVerifierWorker(config: VerifierConfig): Promise<VerifierWorkerHandle> {
   const logger = new Logger('VerifierWorker');
   const rev = revocationConfig(config);
-  const dataSource = verifierDataSource(config.databaseUrl);
-  await dataSource.initialize();
+  const context = await NestFactory.createApplicationContext(VerifierWorkerModule.forRoot(config), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   // Closed in this order: workers (validations first, while downloads they wait for still run), then connections.
   const workers: { close(): Promise<void> }[] = [];
   const closers: (() => Promise<unknown> | void)[] = [];
   const close = async () => {
-    for (const c of [...workers.map((w) => () => w.close()), ...closers.reverse(), () => dataSource.destroy()]) {
+    for (const c of [...workers.map((w) => () => w.close()), ...closers.reverse(), () => context.close()]) {
       await Promise.resolve(c()).catch((e) => logger.error(`closing: ${(e as Error).message}`));
     }
   };
   try {
-    const cache = new TypeOrmCrlCache(dataSource);
-    const revocationJobs = await BullRevocationJobs.open({
-      redisUrl: config.redisUrl,
-      prefix: config.queuePrefix,
-      attempts: rev.attempts,
-      backoffMs: config.jobBackoffMs,
-    });
-    closers.push(() => revocationJobs.close());
-    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000);
-    const processor = new ValidationProcessor(
-      new TypeOrmValidationRepository(dataSource),
-      new RegistryTrustAnchors(registry, config.trustAnchorTtlMs),
-      new PkiPdfValidator(),
-      {
-        fetcher: () =>
-          new QueuedRevocationFetcher({
-            cache,
-            jobs: revocationJobs,
-            crlMaxAgeMs: rev.crlMaxAgeMs,
-            waitMs: rev.waitMs,
-          }),
-        required: rev.required,
-      },
-    );
-    const downloads = new RevocationJobHandlers(
-      new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs }),
-      cache,
-      rev.crlMaxAgeMs,
-    );
+    const processor = context.get(ValidationProcessor);
+    const downloads = context.get(RevocationJobHandlers);
     const handlers: JobHandlers = {
       [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),

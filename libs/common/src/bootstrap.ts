@@ -35,6 +35,8 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     logger: new PinoLoggerService(logger),
     bodyParser: false,
+    // A failed boot (e.g. the database unreachable) rejects here instead of exiting the process.
+    abortOnError: false,
   });
   const metrics = new HttpMetrics(opts.name);
   app.disable('x-powered-by');
