@@ -7,7 +7,7 @@ import { pageOf } from '../shared/list-query.dto';
 import { Acting, ActingParam } from './actor';
 import { AuditEventView, ChainVerification, toAuditEventView } from './audit-event';
 import { AppendAuditEventDto, AuditEventDto, AuditPageDto, AuditQueryDto } from './audit.dto';
-import { PgAuditLog } from './pg-audit-log';
+import { PgAuditLog } from './audit-log.repository';
 
 const EVENT_EXAMPLE = {
   seq: '42',

@@ -24,6 +24,6 @@ import { PinHasher, ScryptPinHasher } from './pin-hasher';
     { provide: CertificatesRepository, useClass: TypeOrmCertificatesRepository },
     { provide: PinHasher, useFactory: () => new ScryptPinHasher() },
   ],
-  exports: [CertificatesService, PinHasher],
+  exports: [CertificatesService, CertificatesRepository, PinHasher],
 })
 export class CertificatesModule {}

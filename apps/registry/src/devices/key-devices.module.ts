@@ -12,6 +12,6 @@ import { KeyDevicesService } from './key-devices.service';
   imports: [TypeOrmModule.forFeature([KeyDeviceEntity]), OrganizationsModule, OfficialsModule, OwnershipModule],
   controllers: [KeyDevicesController],
   providers: [KeyDevicesService, { provide: KeyDevicesRepository, useClass: TypeOrmKeyDevicesRepository }],
-  exports: [KeyDevicesService],
+  exports: [KeyDevicesService, KeyDevicesRepository],
 })
 export class KeyDevicesModule {}
