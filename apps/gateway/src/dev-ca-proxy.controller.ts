@@ -2,11 +2,9 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Caller } from '@kyso/common';
+import { MAX_OCSP_REQUEST_BYTES } from '@kyso/pki';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
-
-/** RFC 6960 requests are small; the registry refuses more than this too. */
-const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
 
 /**
  * The public calls carry no identity: the registry's dev CA answers anyone, like a real CA's CRL

@@ -1,4 +1,13 @@
-import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
+import {
+  commonConfig,
+  CommonConfig,
+  ConfigError,
+  DEFAULT_MAX_PDF_BYTES,
+  int,
+  servicePort,
+  serviceUrl,
+  str,
+} from '@kyso/common';
 
 export interface Pkcs11Config {
   modulePath: string;
@@ -16,8 +25,6 @@ export interface SignerConfig extends CommonConfig {
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
 }
-
-export const DEFAULT_MAX_PDF_BYTES = 50 * 1024 * 1024;
 
 export function signerConfigFromEnv(): SignerConfig {
   const config: SignerConfig = {

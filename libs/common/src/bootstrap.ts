@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { DestinationStream, Logger as Pino } from 'pino';
 import { InternalAuthGuard } from './internal-auth';
+import { JSON_BODY_LIMIT_BYTES } from './limits';
 import { createLogger, PinoLoggerService } from './logger';
 import { HttpMetrics, MetricsAccess, routeTemplate } from './metrics';
 import { ProblemFilter } from './problem.filter';
@@ -47,7 +48,7 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   const express = app.getHttpAdapter().getInstance() as Express;
   express.get('/metrics', metrics.handler(opts.metrics ?? { internalToken: opts.internalToken }));
   if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
-  app.useBodyParser('json', { limit: opts.jsonLimit ?? '1mb' });
+  app.useBodyParser('json', { limit: opts.jsonLimit ?? JSON_BODY_LIMIT_BYTES });
   app.useGlobalFilters(new ProblemFilter());
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();

@@ -12,8 +12,8 @@ export const DATABASE_CONNECT_RETRY = { retryAttempts: 3, retryDelay: 1000 } as 
 /** Timeout of a service-to-service call (the registry's signing authorisation, trust anchors). */
 export const INTERNAL_CALL_TIMEOUT_MS = 10_000;
 
-/** Largest JSON body a service accepts by default. */
+/** Largest JSON body a service accepts by default (and the gateway forwards to the registry). */
 export const JSON_BODY_LIMIT_BYTES = 1 * MIB;
 
-/** Largest OCSP request a responder accepts (requests are a few hundred bytes). */
-export const MAX_OCSP_REQUEST_BYTES = 64 * KIB;
+/** Largest PDF the signer and the verifier accept by default (KYSO_SIGNER_MAX_PDF_BYTES, KYSO_VERIFIER_MAX_UPLOAD_BYTES). */
+export const DEFAULT_MAX_PDF_BYTES = 50 * MIB;

@@ -1,13 +1,10 @@
 import { Controller, Get, Header, HttpCode, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, ProblemError } from '@kyso/common';
-import { PkiFormatError } from '@kyso/pki';
+import { MAX_OCSP_REQUEST_BYTES, PkiFormatError } from '@kyso/pki';
 import type { Request } from 'express';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { DevCaStatusService } from './dev-ca-status.service';
-
-/** RFC 6960 requests are small; anything bigger is not one. */
-const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
 
 async function rawBody(req: Request): Promise<Uint8Array> {
   const chunks: Buffer[] = [];

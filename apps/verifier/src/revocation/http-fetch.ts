@@ -1,9 +1,10 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { MAX_CRL_BYTES, MAX_OCSP_RESPONSE_BYTES } from '@kyso/pki';
 
-/** Budgets (style rule 7): bytes per download and redirects followed. */
-export const CRL_MAX_BYTES = 20 * 1024 * 1024;
-export const OCSP_MAX_BYTES = 1024 * 1024;
+/** Budgets (style rule 7): bytes per download (the PKI core's parse limits) and redirects followed. */
+export const CRL_MAX_BYTES = MAX_CRL_BYTES;
+export const OCSP_MAX_BYTES = MAX_OCSP_RESPONSE_BYTES;
 export const MAX_REDIRECTS = 3;
 
 export type FetchErrorCode =

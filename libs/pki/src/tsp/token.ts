@@ -1,7 +1,8 @@
 import { PkiFormatError } from '../errors';
 import { guard, readIntegerHex, readOid, topLevel } from '../x509/der-read';
 import { children, TAG, Tlv, tlvBytes, tlvValue } from '../x509/tlv';
-import { MAX_TSP_RESPONSE_BYTES, MessageImprint, readMessageImprint } from './request';
+import { MAX_TSP_RESPONSE_BYTES } from '../budgets';
+import { MessageImprint, readMessageImprint } from './request';
 
 /** RFC 3161 2.4.2 TSTInfo, as signed by the TSA. */
 export interface TstInfo {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import '../engine';
 import { PkiFormatError } from '../errors';
-import { derObjects, hex, MAX_DER_BYTES, toArrayBuffer, toPem } from './der';
+import { MAX_DER_BYTES } from '../budgets';
+import { derObjects, hex, toArrayBuffer, toPem } from './der';
 import { RawCertificate, RawExtension, readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
 

@@ -5,10 +5,9 @@ import { children, decodeOid, readTlv, TAG, tlvValue } from '../../x509/tlv';
 import { RevocationChecker, RevocationFetcher, RevocationQuery, RevocationStatus, unknownStatus } from '../types';
 import { buildOcspRequest } from './request';
 import { verifyOcspResponse } from './verify';
+import { MAX_OCSP_URLS } from '../../budgets';
 
 const ID_AD_OCSP = '1.3.6.1.5.5.7.48.1';
-/** Budget: OCSP URLs tried per certificate (a certificate may list several). */
-export const MAX_OCSP_URLS = 2;
 
 /** The OCSP responder URLs of a certificate's authorityInfoAccess (RFC 5280 4.2.2.1); [] when none or malformed. */
 export function ocspUrls(cert: Certificate): string[] {
