@@ -1,4 +1,4 @@
-import { InternalClient } from '@kyso/common';
+import { Clock, InternalClient, SystemClock } from '@kyso/common';
 import { Certificate } from '@kyso/pki';
 
 /** As the registry lists them (`GET /trust-anchors`). */
@@ -26,13 +26,13 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
   constructor(
     private readonly registry: InternalClient,
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = new SystemClock(),
   ) {
     super();
   }
 
   async get(): Promise<Certificate[]> {
-    if (this.cached && this.now() - this.cached.at < this.ttlMs) return this.cached.anchors;
+    if (this.cached && this.clock.now().getTime() - this.cached.at < this.ttlMs) return this.cached.anchors;
     this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
     return this.inflight;
   }
@@ -40,7 +40,7 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
   private async fetch(): Promise<Certificate[]> {
     const list = await this.registry.json<TrustAnchorView[]>('GET', '/trust-anchors');
     const anchors = list.map((a) => Certificate.parse(a.certificatePem));
-    this.cached = { at: this.now(), anchors };
+    this.cached = { at: this.clock.now().getTime(), anchors };
     return anchors;
   }
 }

@@ -42,10 +42,12 @@ export class VerifierWorkerModule {
         RevocationJobsCloser,
         {
           provide: TrustAnchorSource,
-          useFactory: () =>
+          inject: [Clock],
+          useFactory: (clock: Clock) =>
             new RegistryTrustAnchors(
               new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS),
               config.trustAnchorTtlMs,
+              clock,
             ),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
