@@ -14,7 +14,6 @@ import type {
   RequestType,
 } from './request';
 import { LifecycleRequestEntity, LifecycleRequestStepEntity } from './request.entity';
-import { toRequest, toStep } from './request-mapping';
 
 export type NewLifecycleRequest = Omit<LifecycleRequest, 'id' | 'createdAt' | 'updatedAt'>;
 export type RequestPatch = Partial<Pick<LifecycleRequest, 'status' | 'suspendedCertificate' | 'dueAt' | 'result'>>;
@@ -41,6 +40,37 @@ export interface NewRequestStep {
   note: string | null;
   at: Date;
 }
+
+const toRequest = (e: LifecycleRequestEntity): LifecycleRequest => ({
+  id: e.id,
+  type: e.type as RequestType,
+  status: e.status as RequestStatus,
+  certificateId: e.certificateId,
+  officialId: e.officialId,
+  deviceId: e.deviceId,
+  organizationId: e.organizationId,
+  managingOrganizationId: e.managingOrganizationId,
+  reason: e.reason,
+  crlReason: e.crlReason,
+  details: e.details ?? {},
+  origin: e.origin as RequestOrigin,
+  changeEventId: e.changeEventId,
+  dueAt: e.dueAt,
+  result: e.result,
+  suspendedCertificate: e.suspendedCertificate,
+  createdBy: e.createdBy,
+  createdAt: e.createdAt,
+  updatedAt: e.updatedAt,
+});
+
+const toStep = (s: LifecycleRequestStepEntity): RequestStepRecord => ({
+  step: s.step as RequestStepRecord['step'],
+  fromStatus: s.fromStatus as RequestStatus | null,
+  toStatus: s.toStatus as RequestStatus,
+  actor: s.actor,
+  note: s.note,
+  at: s.at,
+});
 
 /** Lifecycle requests, their steps and the subject facts a request is resolved from. */
 @Injectable()
