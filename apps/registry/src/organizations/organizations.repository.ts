@@ -11,7 +11,10 @@ import { OrganizationEvent, OrganizationEventType } from './organization-event';
 /** A page of organisations, optionally by status or parent, restricted to what a caller sees. */
 export type OrganizationListQuery = Page & { status?: OrganizationStatus; parentId?: string; visibleTo?: VisibleTo };
 
-/** Persistence port for organisations: domain records in and out, never entities. Writes take the transaction's manager. */
+/**
+ * Persistence port for organisations: domain records in and out, never entities. Statements run in
+ * the caller's transaction (Transactions.run) when there is one.
+ */
 export abstract class OrganizationsRepository {
   abstract insert(org: NewOrganization): Promise<Organization>;
   abstract findById(id: string): Promise<Organization | undefined>;
