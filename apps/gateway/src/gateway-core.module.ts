@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { Clock, DATABASE_CONNECT_RETRY, InternalClient, SystemClock } from '@kyso/common';
 import { AuditSink, RegistryAuditSink } from './audit-sink';
 import { AuthSettings, DEFAULT_AUTH, DEFAULT_LIMITS, GatewayConfig, LimitSettings } from './config';
@@ -59,7 +60,8 @@ export class GatewayCoreModule {
       imports: [TypeOrmModule.forRoot({ ...gatewayDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY })],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
-        { provide: REDIS, useFactory: () => openRedis(config.redisUrl) },
+        // Opened once the database answered (hence the DataSource): a failed boot leaves no connection behind.
+        { provide: REDIS, inject: [DataSource], useFactory: () => openRedis(config.redisUrl) },
         RedisCloser,
         { provide: Clock, useClass: SystemClock },
         {

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
+import { DataSource } from 'typeorm';
 import { HealthController, httpCheck, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
 import type { VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
@@ -31,6 +32,8 @@ export class VerifierModule {
       providers: [
         {
           provide: ValidationQueue,
+          // Opened once the database answered: a failed boot leaves no Redis connection behind.
+          inject: [DataSource],
           useFactory: () =>
             new BullValidationQueue({
               redisUrl: config.redisUrl,

@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
+import { DataSource } from 'typeorm';
 import { revocationConfig, VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
@@ -31,6 +32,8 @@ export class VerifierWorkerModule {
       providers: [
         {
           provide: RevocationJobs,
+          // Opened once the database answered: a failed boot leaves no Redis connection behind.
+          inject: [DataSource],
           useFactory: () =>
             BullRevocationJobs.open({
               redisUrl: config.redisUrl,
