@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Role } from '@kyso/common';
 import { gatewayDataSource } from '../../apps/gateway/src/data-source';
 import { Operators } from '../../apps/gateway/src/identity/operators';
+import { PgOperatorsRepository } from '../../apps/gateway/src/identity/operators.repository';
 import type { DemoData } from './demo';
 
 export interface DemoOperator {
@@ -28,7 +29,7 @@ export async function createDemoOperators(databaseUrl: string, demo: DemoData): 
   const ds = gatewayDataSource(databaseUrl);
   await ds.initialize();
   try {
-    const operators = new Operators(ds);
+    const operators = new Operators(new PgOperatorsRepository(ds));
     const out: DemoOperator[] = [];
     for (const p of plan) {
       const password = randomBytes(12).toString('base64url');

@@ -1,10 +1,11 @@
-import { ApiKeyEntity } from './api-key.entity';
-import { ApiKeyAuthenticator, ApiKeyStore } from './api-key.authenticator';
+import { FixedClock } from '@kyso/common';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { generateApiKey } from './api-keys';
+import { ApiKeyRecord, ApiKeyStore } from './api-keys.repository';
 
 /** An in-memory store: the port's second implementation, for the rules alone. */
 class MemoryStore extends ApiKeyStore {
-  rows: ApiKeyEntity[] = [];
+  rows: ApiKeyRecord[] = [];
   touched: string[] = [];
   async findByPrefix(prefix: string) {
     return this.rows.find((r) => r.prefix === prefix);
@@ -16,9 +17,9 @@ class MemoryStore extends ApiKeyStore {
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 
-function keyRow(over: Partial<ApiKeyEntity> = {}) {
+function keyRow(over: Partial<ApiKeyRecord> = {}) {
   const { key, prefix, hash } = generateApiKey();
-  const row = Object.assign(new ApiKeyEntity(), {
+  const row: ApiKeyRecord = {
     id: 'k1',
     name: 'dms',
     prefix,
@@ -29,17 +30,19 @@ function keyRow(over: Partial<ApiKeyEntity> = {}) {
     expiresAt: null,
     revokedAt: null,
     lastUsedAt: null,
+    replacedBy: null,
+    createdBy: null,
     ...over,
-  });
+  };
   return { key, row };
 }
 
 describe('ApiKeyAuthenticator', () => {
-  const setup = (over?: Partial<ApiKeyEntity>) => {
+  const setup = (over?: Partial<ApiKeyRecord>) => {
     const store = new MemoryStore();
     const { key, row } = keyRow(over);
     store.rows.push(row);
-    return { store, key, auth: new ApiKeyAuthenticator(store, () => NOW) };
+    return { store, key, auth: new ApiKeyAuthenticator(store, new FixedClock(NOW)) };
   };
 
   it('accepts a valid bearer key and records its use', async () => {

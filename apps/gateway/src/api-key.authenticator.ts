@@ -1,6 +1,7 @@
-import { DataSource } from 'typeorm';
-import { ApiKeyEntity } from './api-key.entity';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '@kyso/common';
 import { apiKeyPrefix, hashApiKey, sameHash } from './api-keys';
+import { ApiKeyStore } from './api-keys.repository';
 
 /** The caller behind a valid key, as the rest of the gateway sees it. */
 export interface ApiCaller {
@@ -13,35 +14,12 @@ export interface ApiCaller {
 export type AuthResult =
   { ok: true; caller: ApiCaller } | { ok: false; reason: 'MISSING' | 'MALFORMED' | 'UNKNOWN' | 'EXPIRED' | 'REVOKED' };
 
-/** Persistence port for key lookup. */
-export abstract class ApiKeyStore {
-  abstract findByPrefix(prefix: string): Promise<ApiKeyEntity | undefined>;
-  abstract touch(id: string, at: Date): Promise<void>;
-}
-
-export class TypeOrmApiKeyStore extends ApiKeyStore {
-  constructor(private readonly ds: DataSource) {
-    super();
-  }
-
-  async findByPrefix(prefix: string): Promise<ApiKeyEntity | undefined> {
-    return (await this.ds.getRepository(ApiKeyEntity).findOneBy({ prefix })) ?? undefined;
-  }
-
-  /** At most one write per key and minute: last_used_at is for operators, not an audit trail. */
-  async touch(id: string, at: Date): Promise<void> {
-    await this.ds.query(
-      `UPDATE gateway.api_key SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
-      [id, at],
-    );
-  }
-}
-
 /** Turns an Authorization header into a caller, or says why not. */
+@Injectable()
 export class ApiKeyAuthenticator {
   constructor(
     private readonly store: ApiKeyStore,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<AuthResult> {
@@ -52,7 +30,7 @@ export class ApiKeyAuthenticator {
     if (!key || !prefix) return { ok: false, reason: 'MALFORMED' };
     const row = await this.store.findByPrefix(prefix);
     if (!row || !sameHash(row.hash, hashApiKey(key))) return { ok: false, reason: 'UNKNOWN' };
-    const now = this.clock();
+    const now = this.clock.now();
     if (row.revokedAt && row.revokedAt <= now) return { ok: false, reason: 'REVOKED' };
     if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'EXPIRED' };
     this.store.touch(row.id, now).catch(() => undefined);

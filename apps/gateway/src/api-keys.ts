@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeysRepository, TypeOrmApiKeysRepository } from './api-keys.repository';
 import { gatewayDataSource } from './data-source';
 
 /** What a key may do; a route names the one scope it needs. */
@@ -57,37 +57,35 @@ export interface CreatedApiKey {
 
 const MAX_PREFIX_DRAWS = 5;
 
-/** Creates a key in a migrated gateway schema (quickstart, tests, the CLI). */
-export async function createApiKey(
-  target: DataSource | string,
-  opts: NewApiKey,
-  manager?: EntityManager,
-): Promise<CreatedApiKey> {
+/** Makes a key and stores its hash. */
+export async function issueApiKey(repo: ApiKeysRepository, opts: NewApiKey): Promise<CreatedApiKey> {
   if (!opts.name.trim()) throw new Error('An API key needs a name');
   if (!opts.scopes.length) throw new Error('An API key needs at least one scope');
   const unknown = opts.scopes.filter((s) => !isScope(s));
   if (unknown.length) throw new Error(`Unknown scope(s): ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`);
-  const ds = typeof target === 'string' ? gatewayDataSource(target) : target;
-  const owned = typeof target === 'string';
-  if (owned) await ds.initialize();
+  // The 32-bit lookup prefix is unique: draw again on the rare collision rather than fail the insert.
+  let generated = generateApiKey();
+  for (let i = 0; i < MAX_PREFIX_DRAWS && (await repo.prefixTaken(generated.prefix)); i++) generated = generateApiKey();
+  const { key, prefix, hash } = generated;
+  const row = await repo.insert({
+    name: opts.name.trim(),
+    prefix,
+    hash,
+    scopes: [...new Set(opts.scopes)],
+    organizationIds: opts.organizationIds ?? [],
+    expiresAt: opts.expiresAt ?? null,
+    createdBy: opts.createdBy ?? null,
+  });
+  return { id: row.id, name: row.name, prefix, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? null, key };
+}
+
+/** Creates a key in the migrated gateway schema at `databaseUrl` (quickstart, tests, the CLI). */
+export async function createApiKey(databaseUrl: string, opts: NewApiKey): Promise<CreatedApiKey> {
+  const ds = gatewayDataSource(databaseUrl);
+  await ds.initialize();
   try {
-    const repo = (manager ?? ds.manager).getRepository(ApiKeyEntity);
-    // The 32-bit lookup prefix is unique: draw again on the rare collision rather than fail the insert.
-    let generated = generateApiKey();
-    for (let i = 0; i < MAX_PREFIX_DRAWS && (await repo.exist({ where: { prefix: generated.prefix } })); i++)
-      generated = generateApiKey();
-    const { key, prefix, hash } = generated;
-    const row = await repo.save({
-      name: opts.name.trim(),
-      prefix,
-      hash,
-      scopes: [...new Set(opts.scopes)],
-      organizationIds: opts.organizationIds ?? [],
-      expiresAt: opts.expiresAt ?? null,
-      createdBy: opts.createdBy ?? null,
-    });
-    return { id: row.id, name: row.name, prefix, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? null, key };
+    return await issueApiKey(new TypeOrmApiKeysRepository(ds.getRepository(ApiKeyEntity)), opts);
   } finally {
-    if (owned) await ds.destroy();
+    await ds.destroy();
   }
 }

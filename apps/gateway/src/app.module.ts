@@ -1,58 +1,38 @@
-import { DynamicModule, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { contractValidationPipe } from '@kyso/contracts';
 import type IORedis from 'ioredis';
-import type { DataSource } from 'typeorm';
-import { AuditSink } from './audit-sink';
+import { DataSource } from 'typeorm';
+import {
+  Clock,
+  HealthController,
+  httpCheck,
+  JSON_BODY_LIMIT_BYTES,
+  READINESS_CHECKS,
+  ReadinessCheck,
+} from '@kyso/common';
 import { ACCESS_DEPS, AccessDeps, AccessGuard } from './authz/access.guard';
-import { HealthController, httpCheck, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
+import { AccessRule } from './authz/matrix';
+import type { GatewayConfig } from './config';
 import { DevCaProxyController } from './dev-ca-proxy.controller';
-import { ApiKeyAdmin } from './identity/api-key-admin';
-import { ApiKeysController, AuthController, OperatorsController } from './identity/identity.controllers';
-import { Operators } from './identity/operators';
-import { Sessions } from './identity/sessions';
+import { GATEWAY_SETTINGS, GatewayCoreModule, GatewaySettings, REDIS } from './gateway-core.module';
+import { Authenticator } from './identity/authenticator';
+import { IdentityModule } from './identity/identity.module';
+import { Idempotency } from './limits/idempotency';
+import { RateLimiter } from './limits/rate-limit';
 import { RegistryProxyController } from './registry-proxy.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
 
-export interface GatewayResources {
-  dataSource: DataSource;
-  redis: IORedis;
-  upstreams: Upstreams;
-  serviceUrls: Record<'signer' | 'verifier' | 'registry', string>;
-  access: AccessDeps;
-  sessions: Sessions;
-  operators: Operators;
-  apiKeys: ApiKeyAdmin;
-  audit: AuditSink;
-}
-
-/** Closes what the app opened when Nest shuts down (tests call app.close()). */
-class ResourceCloser implements OnApplicationShutdown {
-  constructor(private readonly r: GatewayResources) {}
-  async onApplicationShutdown(): Promise<void> {
-    this.r.redis.disconnect();
-    if (this.r.dataSource.isInitialized) await this.r.dataSource.destroy();
-  }
-}
-
+/** The public gateway: identity, the access guard with its limits, and the forwarding controllers. */
 @Module({})
 export class GatewayModule {
-  static forRoot(r: GatewayResources): DynamicModule {
-    const checks: Record<string, ReadinessCheck> = publicChecks({
-      postgres: async () => void (await r.dataSource.query('SELECT 1')),
-      redis: async () => void (await r.redis.ping()),
-      signer: httpCheck(`${r.serviceUrls.signer}/health/ready`),
-      verifier: httpCheck(`${r.serviceUrls.verifier}/health/ready`),
-      registry: httpCheck(`${r.serviceUrls.registry}/health/ready`),
-    });
+  static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
+      imports: [GatewayCoreModule.forRoot(config), IdentityModule],
       controllers: [
-        AuthController,
-        ApiKeysController,
-        OperatorsController,
         SignaturesController,
         ValidationsController,
         HealthController,
@@ -60,20 +40,70 @@ export class GatewayModule {
         DevCaProxyController,
       ],
       providers: [
-        { provide: UPSTREAMS, useValue: r.upstreams },
-        { provide: READINESS_CHECKS, useValue: checks },
-        { provide: ResourceCloser, useValue: new ResourceCloser(r) },
-        { provide: ACCESS_DEPS, useValue: r.access },
-        { provide: Sessions, useValue: r.sessions },
-        { provide: Operators, useValue: r.operators },
-        { provide: ApiKeyAdmin, useValue: r.apiKeys },
-        { provide: AuditSink, useValue: r.audit },
+        {
+          provide: RateLimiter,
+          inject: [REDIS, GATEWAY_SETTINGS, Clock],
+          useFactory: (redis: IORedis, s: GatewaySettings, clock: Clock) =>
+            new RateLimiter(redis, s.redisPrefix, clock),
+        },
+        {
+          provide: Idempotency,
+          inject: [REDIS, GATEWAY_SETTINGS],
+          useFactory: (redis: IORedis, s: GatewaySettings) =>
+            new Idempotency(
+              redis,
+              s.redisPrefix,
+              s.limits.idempotencyTtlSec,
+              s.limits.idempotencyMaxBodyBytes,
+              Math.ceil(s.limits.requestTimeoutMs / 1000) + 30,
+            ),
+        },
+        {
+          provide: ACCESS_DEPS,
+          inject: [Authenticator, RateLimiter, Idempotency, UPSTREAMS, GATEWAY_SETTINGS],
+          useFactory: (
+            authenticator: Authenticator,
+            limiter: RateLimiter,
+            idempotency: Idempotency,
+            up: Upstreams,
+            s: GatewaySettings,
+          ): AccessDeps => ({
+            authenticator,
+            limiter,
+            idempotency,
+            registry: up.registry,
+            limits: s.limits,
+            bodyLimitFor: bodyLimitFor(s.config),
+          }),
+        },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: contractValidationPipe },
+        {
+          provide: READINESS_CHECKS,
+          inject: [DataSource, REDIS],
+          useFactory: (db: DataSource, redis: IORedis): Record<string, ReadinessCheck> =>
+            publicChecks({
+              postgres: async () => void (await db.query('SELECT 1')),
+              redis: async () => void (await redis.ping()),
+              signer: httpCheck(`${config.signerUrl}/health/ready`),
+              verifier: httpCheck(`${config.verifierUrl}/health/ready`),
+              registry: httpCheck(`${config.registryUrl}/health/ready`),
+            }),
+        },
       ],
     };
   }
 }
+
+/** Largest body per rule path (for reading a replayed request). */
+const bodyLimitFor =
+  (config: GatewayConfig) =>
+  (rule: AccessRule): number =>
+    rule.path.endsWith('/signatures/pdf')
+      ? config.bodyLimits.signaturesPdf
+      : rule.path.endsWith('/validations/pdf')
+        ? config.bodyLimits.validationsPdf
+        : JSON_BODY_LIMIT_BYTES;
 
 /**
  * The gateway's readiness answer is public: a failing check says which dependency is down, never

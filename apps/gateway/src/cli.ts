@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ProblemError, Role, url } from '@kyso/common';
 import { gatewayDataSource } from './data-source';
 import { Operators } from './identity/operators';
+import { PgOperatorsRepository } from './identity/operators.repository';
 import { createApiKey, isScope, SCOPES, Scope } from './api-keys';
 
 const USAGE = `usage: cli create-api-key --name NAME --scopes ${SCOPES.join(',')} [--organization-ids ID,...] [--expires-at ISO-8601] [--json]
@@ -103,7 +104,7 @@ async function createOperatorCommand(
   const ds = gatewayDataSource(url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso'));
   try {
     await ds.initialize();
-    const op = await new Operators(ds).create(
+    const op = await new Operators(new PgOperatorsRepository(ds)).create(
       {
         username: String(v.username),
         displayName: v['display-name'] as string | undefined,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { postgresOptions } from '@kyso/common';
 import { ApiKeyEntity } from './api-key.entity';
 import { CreateGatewaySchema1795630000000 } from './migrations/1795630000000-CreateGatewaySchema';
@@ -12,24 +12,27 @@ import { CreateRefreshTokenTable1795630000006 } from './migrations/1795630000006
 
 export const GATEWAY_SCHEMA = 'gateway';
 
-/** The gateway's DataSource, shared by the app, the CLI and the migration runner. */
+/** The gateway's database options, shared by the app (TypeOrmModule), the CLI and the migration runner. */
+export function gatewayDataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return postgresOptions({
+    url: databaseUrl,
+    schema: GATEWAY_SCHEMA,
+    entities: [ApiKeyEntity],
+    migrations: [
+      CreateGatewaySchema1795630000000,
+      CreateApiKeyTable1795630000001,
+      AddApiKeyRotation1795630000002,
+      CreateOperatorTable1795630000003,
+      CreateOperatorRoleTable1795630000004,
+      CreateSigningKeyTable1795630000005,
+      CreateRefreshTokenTable1795630000006,
+    ],
+  });
+}
+
+/** A DataSource for the CLI, the migration runner and the TypeORM CLI; not initialised. */
 export function gatewayDataSource(databaseUrl: string): DataSource {
-  return new DataSource(
-    postgresOptions({
-      url: databaseUrl,
-      schema: GATEWAY_SCHEMA,
-      entities: [ApiKeyEntity],
-      migrations: [
-        CreateGatewaySchema1795630000000,
-        CreateApiKeyTable1795630000001,
-        AddApiKeyRotation1795630000002,
-        CreateOperatorTable1795630000003,
-        CreateOperatorRoleTable1795630000004,
-        CreateSigningKeyTable1795630000005,
-        CreateRefreshTokenTable1795630000006,
-      ],
-    }),
-  );
+  return new DataSource(gatewayDataSourceOptions(databaseUrl));
 }
 
 export async function migrateGateway(databaseUrl: string): Promise<void> {

@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Caller } from '@kyso/common';
-import { DEV_CA_PATHS, MAX_OCSP_REQUEST_BYTES } from '@kyso/contracts';
+import { DEV_CA_PATHS } from '@kyso/contracts';
+import { MAX_OCSP_REQUEST_BYTES } from '@kyso/pki';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
 

@@ -1,12 +1,11 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { JSON_BODY_LIMIT_BYTES } from '@kyso/common';
 import { authOf } from './authz/access.guard';
 import { REGISTRY_PREFIXES } from './authz/matrix';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
-
-const REGISTRY_JSON_LIMIT = 1024 * 1024;
 
 /**
  * The registry's public routes, proxied 1:1 (documented from the registry's own OpenAPI). Which
@@ -27,7 +26,7 @@ export class RegistryProxyController {
       method: req.method,
       path: servicePath,
       caller,
-      maxBodyBytes: req.method === 'GET' || req.method === 'HEAD' ? undefined : REGISTRY_JSON_LIMIT,
+      maxBodyBytes: req.method === 'GET' || req.method === 'HEAD' ? undefined : JSON_BODY_LIMIT_BYTES,
       timeoutMs: this.up.timeoutMs,
     });
   }

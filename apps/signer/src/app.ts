@@ -1,17 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createService } from '@kyso/common';
+import { Clock, createService } from '@kyso/common';
 import { isKeyStoreError, KeyStore, Pkcs11KeyStore } from '@kyso/keystore';
 import { SignerConfig } from './config';
-import { signerDataSource } from './data-source';
-import { PdfEngine, PkiPdfEngine } from './pdf-engine';
+import { PdfEngine } from './pdf-engine';
 import { SignerModule } from './signer.module';
 
 export interface SignerDeps {
   /** A key store the caller owns (tests, tools); by default the PKCS#11 token from the config. */
   keyStore?: KeyStore;
   pdfEngine?: PdfEngine;
+  /** "Now" for signing times (tests pin it); the system clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -31,27 +32,21 @@ export async function openTokenKeyStore(config: SignerConfig): Promise<KeyStore>
 
 /** The signer API (not listening: the caller decides where). The schema must be migrated. */
 export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {}): Promise<NestExpressApplication> {
-  const dataSource = signerDataSource(config.databaseUrl);
-  await dataSource.initialize();
   let keyStore: KeyStore | undefined = deps.keyStore;
   try {
     keyStore ??= await openTokenKeyStore(config);
     return await createService(
       SignerModule.forRoot({
-        dataSource,
+        config,
         keyStore,
         ownsKeyStore: !deps.keyStore,
-        pdfEngine: deps.pdfEngine ?? new PkiPdfEngine(),
-        registryUrl: config.registryUrl,
-        internalToken: config.internalToken,
-        maxPdfBytes: config.maxPdfBytes,
-        clock: config.now ?? (() => new Date()),
+        pdfEngine: deps.pdfEngine,
+        clock: deps.clock,
       }),
       { name: 'signer', port: config.port, host: config.host, internalToken: config.internalToken },
     );
   } catch (e) {
     if (keyStore && !deps.keyStore) await keyStore.close();
-    await dataSource.destroy();
     throw e;
   }
 }

@@ -1,4 +1,13 @@
-import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
+import {
+  commonConfig,
+  CommonConfig,
+  ConfigError,
+  DEFAULT_MAX_PDF_BYTES,
+  int,
+  servicePort,
+  serviceUrl,
+  str,
+} from '@kyso/common';
 
 export interface Pkcs11Config {
   modulePath: string;
@@ -15,11 +24,7 @@ export interface SignerConfig extends CommonConfig {
   pkcs11: Pkcs11Config;
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
-  /** "Now" for signing times; tests pin it. */
-  now?: () => Date;
 }
-
-export const DEFAULT_MAX_PDF_BYTES = 50 * 1024 * 1024;
 
 export function signerConfigFromEnv(): SignerConfig {
   const config: SignerConfig = {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { postgresOptions } from '@kyso/common';
 import { SignatureEventEntity } from './signature-event.entity';
 import { CreateSignerSchema1795640000000 } from './migrations/1795640000000-CreateSignerSchema';
@@ -7,16 +7,19 @@ import { CreateSignatureEvents1795640000001 } from './migrations/1795640000001-C
 
 export const SIGNER_SCHEMA = 'signer';
 
-/** The signer's DataSource, shared by the app and the migration runner. */
+/** The signer's database options, shared by the app (TypeOrmModule) and the migration runner. */
+export function signerDataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return postgresOptions({
+    url: databaseUrl,
+    schema: SIGNER_SCHEMA,
+    entities: [SignatureEventEntity],
+    migrations: [CreateSignerSchema1795640000000, CreateSignatureEvents1795640000001],
+  });
+}
+
+/** A DataSource for the migration runner and the TypeORM CLI; not initialised. */
 export function signerDataSource(databaseUrl: string): DataSource {
-  return new DataSource(
-    postgresOptions({
-      url: databaseUrl,
-      schema: SIGNER_SCHEMA,
-      entities: [SignatureEventEntity],
-      migrations: [CreateSignerSchema1795640000000, CreateSignatureEvents1795640000001],
-    }),
-  );
+  return new DataSource(signerDataSourceOptions(databaseUrl));
 }
 
 export async function migrateSigner(databaseUrl: string): Promise<void> {

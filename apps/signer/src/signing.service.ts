@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Caller, ProblemError } from '@kyso/common';
+import { Caller, Clock, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
 import { Certificate, checkNameChaining, checkSignature, PkiFormatError } from '@kyso/pki';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
-import { SignatureEvents } from './signature-events';
+import { SignatureEventsRepository } from './signature-events.repository';
 
 export const KEY_STORE = Symbol('KEY_STORE');
-export const CLOCK = Symbol('CLOCK');
-export type Clock = () => Date;
 
 export interface SignPdfInput {
   pdf: Uint8Array;
@@ -76,9 +74,9 @@ export class SigningService {
   constructor(
     private readonly pdfEngine: PdfEngine,
     private readonly registry: RegistryClient,
-    private readonly events: SignatureEvents,
+    private readonly events: SignatureEventsRepository,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
-    @Inject(CLOCK) private readonly now: Clock,
+    private readonly clock: Clock,
   ) {}
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
@@ -91,7 +89,7 @@ export class SigningService {
         certificateSerial,
         actingOfficialId: input.actingOfficialId,
         documentSha256,
-        at: this.now(),
+        at: this.clock.now(),
         outcome: 'refused',
         refusalCode: refusal.code,
         refusalReason: 'reason' in refusal ? refusal.reason : undefined,
@@ -155,7 +153,7 @@ export class SigningService {
       );
     }
 
-    const signingTime = this.now();
+    const signingTime = this.clock.now();
     let signed: Uint8Array;
     try {
       signed = await this.pdfEngine.sign(input.pdf, {

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FixedClock } from '@kyso/common';
 import { Pkcs11KeyStore } from '@kyso/keystore';
 import { DevCa } from '@kyso/pki/devca';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -106,9 +107,8 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
       registryUrl: registry.url,
       pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
       maxPdfBytes: 256 * 1024,
-      now: () => NOW,
     };
-    app = await createSignerApp(config);
+    app = await createSignerApp(config, { clock: new FixedClock(NOW) });
     await app.listen(0, '127.0.0.1');
     pdf = await samplePdf();
     pg = new Client({ connectionString: db.url });

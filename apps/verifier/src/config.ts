@@ -1,5 +1,14 @@
 import { AddressPolicy } from './revocation/address-guard';
-import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
+import {
+  commonConfig,
+  CommonConfig,
+  ConfigError,
+  DEFAULT_MAX_PDF_BYTES,
+  int,
+  servicePort,
+  serviceUrl,
+  str,
+} from '@kyso/common';
 
 export interface VerifierConfig extends CommonConfig {
   port: number;
@@ -80,7 +89,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
     ...commonConfig(),
     port: servicePort('verifier'),
     registryUrl: serviceUrl('registry'),
-    maxUploadBytes: int('KYSO_VERIFIER_MAX_UPLOAD_BYTES', 50 * 1024 * 1024, 1),
+    maxUploadBytes: int('KYSO_VERIFIER_MAX_UPLOAD_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
     queuePrefix: str('KYSO_QUEUE_PREFIX', 'kyso'),
     trustAnchorTtlMs: int('KYSO_TRUST_ANCHOR_TTL_MS', 60_000, 0),
     workerConcurrency: int('KYSO_VERIFIER_WORKER_CONCURRENCY', 2, 1, 64),

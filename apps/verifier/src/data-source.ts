@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { postgresOptions } from '@kyso/common';
 import { ValidationEntity } from './validation.entity';
 import { CreateVerifierSchema1795630000000 } from './migrations/1795630000000-CreateVerifierSchema';
@@ -8,21 +8,25 @@ import { CreateRevocationCache1795630000002 } from './migrations/1795630000002-C
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 
 export const VERIFIER_SCHEMA = 'verifier';
+export const VERIFIER_ENTITIES = [ValidationEntity, CrlCacheEntity];
 
-/** The verifier's DataSource, shared by the app, the worker and the migration runner. */
+/** The verifier's database options, shared by the app, the worker (TypeOrmModule) and the migration runner. */
+export function verifierDataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return postgresOptions({
+    url: databaseUrl,
+    schema: VERIFIER_SCHEMA,
+    entities: VERIFIER_ENTITIES,
+    migrations: [
+      CreateVerifierSchema1795630000000,
+      CreateValidationTable1795630000001,
+      CreateRevocationCache1795630000002,
+    ],
+  });
+}
+
+/** A DataSource for the migration runner and the TypeORM CLI; not initialised. */
 export function verifierDataSource(databaseUrl: string): DataSource {
-  return new DataSource(
-    postgresOptions({
-      url: databaseUrl,
-      schema: VERIFIER_SCHEMA,
-      entities: [ValidationEntity, CrlCacheEntity],
-      migrations: [
-        CreateVerifierSchema1795630000000,
-        CreateValidationTable1795630000001,
-        CreateRevocationCache1795630000002,
-      ],
-    }),
-  );
+  return new DataSource(verifierDataSourceOptions(databaseUrl));
 }
 
 export async function migrateVerifier(databaseUrl: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { InternalClient } from '@kyso/common';
+import { FixedClock, InternalClient } from '@kyso/common';
 import { anchorView, RegistryStub } from '../test/registry-stub';
 import { TEST_ROOT_PEM } from '../test/fixtures';
 import { RegistryTrustAnchors } from './trust-anchors';
@@ -15,20 +15,20 @@ describe('RegistryTrustAnchors', () => {
   });
 
   it('asks the registry with the internal credential and reuses the answer within the TTL', async () => {
-    let now = 0;
+    const clock = new FixedClock(0);
     const anchors = new RegistryTrustAnchors(
       new InternalClient(registry.url, 'internal-token-0123456789'),
       1000,
-      () => now,
+      clock,
     );
     const [first] = await Promise.all([anchors.get(), anchors.get()]);
     expect(first.map((c) => c.subject.toString())).toEqual([expect.stringContaining('Kyso Test Root')]);
     expect(registry.calls).toHaveLength(1);
     expect(registry.calls[0].headers['x-kyso-internal-token']).toBe('internal-token-0123456789');
-    now = 999;
+    clock.set(999);
     await anchors.get();
     expect(registry.calls).toHaveLength(1);
-    now = 1000;
+    clock.set(1000);
     await anchors.get();
     expect(registry.calls).toHaveLength(2);
   });
@@ -45,15 +45,11 @@ describe('RegistryTrustAnchors', () => {
   });
 
   it('fails rather than answering with no anchors when the registry is down', async () => {
-    let now = 0;
-    const anchors = new RegistryTrustAnchors(
-      new InternalClient(registry.url, 'internal-token-0123456789'),
-      10,
-      () => now,
-    );
+    const clock = new FixedClock(0);
+    const anchors = new RegistryTrustAnchors(new InternalClient(registry.url, 'internal-token-0123456789'), 10, clock);
     await anchors.get();
     registry.up = false;
-    now = 100;
+    clock.set(100);
     await expect(anchors.get()).rejects.toMatchObject({ status: 503 });
   });
 

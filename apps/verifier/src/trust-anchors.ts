@@ -1,4 +1,4 @@
-import { InternalClient, malformedAnswer } from '@kyso/common';
+import { Clock, InternalClient, malformedAnswer, SystemClock } from '@kyso/common';
 import { TRUST_ANCHORS_PATH, TrustAnchorPurpose, trustAnchorsAnswer } from '@kyso/contracts';
 import { Certificate } from '@kyso/pki';
 
@@ -24,14 +24,14 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
   constructor(
     private readonly registry: InternalClient,
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = new SystemClock(),
   ) {
     super();
   }
 
   async get(use: AnchorUse = 'document-signing'): Promise<Certificate[]> {
     let all: Anchor[];
-    if (this.cached && this.now() - this.cached.at < this.ttlMs) all = this.cached.anchors;
+    if (this.cached && this.clock.now().getTime() - this.cached.at < this.ttlMs) all = this.cached.anchors;
     else {
       this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
       all = await this.inflight;
@@ -49,7 +49,7 @@ export class RegistryTrustAnchors extends TrustAnchorSource {
         throw malformedAnswer(this.registry.name, 'a trust anchor that is not a certificate', `${a.id}: ${e}`);
       }
     });
-    this.cached = { at: this.now(), anchors };
+    this.cached = { at: this.clock.now().getTime(), anchors };
     return anchors;
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Clock, SystemClock } from '@kyso/common';
 import type { Certificate } from '@kyso/pki';
 import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
@@ -27,7 +28,7 @@ export class ValidationProcessor {
     private readonly anchors: TrustAnchorSource,
     private readonly pdf: PdfValidator,
     private readonly revocation?: ProcessorRevocation,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   async process(validationId: string): Promise<void> {
@@ -35,30 +36,38 @@ export class ValidationProcessor {
     if (!current || current.status !== 'pending') return; // unknown or already finished: nothing to redo
     const document = await this.validations.loadDocument(validationId);
     if (!document) {
-      await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock());
+      await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock.now());
       return;
     }
     const trustAnchors = await this.anchors.get();
     try {
-      const report = await this.pdf.verify(document, trustAnchors, this.clock(), this.revocationPolicy(trustAnchors));
-      await this.validations.markDone(validationId, report, this.clock());
+      const report = await this.pdf.verify(
+        document,
+        trustAnchors,
+        this.clock.now(),
+        this.revocationPolicy(trustAnchors),
+      );
+      await this.validations.markDone(validationId, report, this.clock.now());
     } catch (e) {
       const code = formatErrorCode(e);
       if (!code) throw e;
       this.logger.warn(`validation ${validationId}: unreadable PDF (${code})`);
-      await this.validations.markFailed(validationId, code, this.clock());
+      await this.validations.markFailed(validationId, code, this.clock.now());
     }
   }
 
   private revocationPolicy(trustAnchors: Certificate[]): RevocationPolicy | undefined {
     const r = this.revocation;
     if (!r) return undefined;
-    return { checker: () => verifierRevocationChecker(r.fetcher(), trustAnchors, this.clock), required: r.required };
+    return {
+      checker: () => verifierRevocationChecker(r.fetcher(), trustAnchors, () => this.clock.now()),
+      required: r.required,
+    };
   }
 
   /** Called when retries are exhausted: the validation must not stay pending forever. */
   async giveUp(validationId: string, errorCode: string): Promise<void> {
     const current = await this.validations.find(validationId);
-    if (current?.status === 'pending') await this.validations.markFailed(validationId, errorCode, this.clock());
+    if (current?.status === 'pending') await this.validations.markFailed(validationId, errorCode, this.clock.now());
   }
 }

@@ -1,4 +1,6 @@
-import { DataSource, IsNull, Not, Repository } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import type { DocumentReport } from '@kyso/pki';
 import { ValidationEntity, ValidationStatus } from './validation.entity';
 
@@ -24,12 +26,10 @@ export abstract class ValidationRepository {
   abstract ping(): Promise<void>;
 }
 
+@Injectable()
 export class TypeOrmValidationRepository extends ValidationRepository {
-  private readonly repo: Repository<ValidationEntity>;
-
-  constructor(private readonly dataSource: DataSource) {
+  constructor(@InjectRepository(ValidationEntity) private readonly repo: Repository<ValidationEntity>) {
     super();
-    this.repo = dataSource.getRepository(ValidationEntity);
   }
 
   async create(v: { id: string; document: Uint8Array; documentSha256: string }): Promise<void> {
@@ -60,7 +60,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
   }
 
   async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
+    await this.repo.query('SELECT 1');
   }
 }
 

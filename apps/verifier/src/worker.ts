@@ -1,19 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { InternalClient } from '@kyso/common';
+import { NestFactory } from '@nestjs/core';
 import { revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
-import { verifierDataSource } from './data-source';
 import { JobQueue } from './job-queue';
 import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
-import { PkiPdfValidator } from './pdf-validator';
-import { TypeOrmCrlCache } from './revocation/crl-cache';
-import { HttpRevocationClient } from './revocation/http-fetch';
-import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
-import { BullRevocationJobs } from './revocation/revocation-queue';
-import { RegistryTrustAnchors } from './trust-anchors';
+import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { ValidationProcessor } from './validation-processor';
-import { TypeOrmValidationRepository } from './validation.repository';
+import { VerifierWorkerModule } from './worker.module';
 
 export interface VerifierWorkerHandle {
   close(): Promise<void>;
@@ -30,47 +24,31 @@ export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
 export async function startVerifierWorker(config: VerifierConfig): Promise<VerifierWorkerHandle> {
   const logger = new Logger('VerifierWorker');
   const rev = revocationConfig(config);
-  const dataSource = verifierDataSource(config.databaseUrl);
-  await dataSource.initialize();
-  // Closed in this order: validations first (while the downloads they wait for still run), then downloads.
+  const context = await NestFactory.createApplicationContext(VerifierWorkerModule.forRoot(config), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  // Closed in this order: validations first (while the downloads they wait for still run), then the
+  // context (revocation queue, network, database).
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
-    for (const c of [...closers, () => dataSource.destroy()]) {
+    for (const c of [...closers, () => context.close()]) {
       await c().catch((e) => logger.error(`closing: ${(e as Error).message}`));
     }
   };
   try {
-    const queueOptions = { redisUrl: config.redisUrl, prefix: config.queuePrefix, backoffMs: config.jobBackoffMs };
+    const processor = context.get(ValidationProcessor);
+    const downloads = context.get(RevocationJobHandlers);
+    const revocationJobs = context.get<RevocationJobs, BullRevocationJobs>(RevocationJobs);
     const validations = new JobQueue(QueueName.Validation, {
-      ...queueOptions,
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      backoffMs: config.jobBackoffMs,
       attempts: config.jobAttempts,
       keepCompletedSec: 3600,
       keepFailedSec: 24 * 3600,
     });
     closers.push(() => validations.close());
-    const revocationJobs = BullRevocationJobs.open({ ...queueOptions, attempts: rev.attempts });
-    closers.push(() => revocationJobs.close());
-    const network = new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs, allow: rev.fetchAllow });
-    closers.push(() => network.close());
-
-    const cache = new TypeOrmCrlCache(dataSource);
-    const registry = new InternalClient(config.registryUrl, config.internalToken, 10_000, 'the registry service');
-    const processor = new ValidationProcessor(
-      new TypeOrmValidationRepository(dataSource),
-      new RegistryTrustAnchors(registry, config.trustAnchorTtlMs),
-      new PkiPdfValidator(),
-      {
-        fetcher: () =>
-          new QueuedRevocationFetcher({
-            cache,
-            jobs: revocationJobs,
-            crlMaxAgeMs: rev.crlMaxAgeMs,
-            waitMs: rev.waitMs,
-          }),
-        required: rev.required,
-      },
-    );
-    const downloads = new RevocationJobHandlers(network, cache, rev.crlMaxAgeMs);
     const handlers: JobHandlers = {
       [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),

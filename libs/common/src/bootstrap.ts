@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { DestinationStream, Logger as Pino } from 'pino';
 import { InternalAuthGuard } from './internal-auth';
+import { JSON_BODY_LIMIT_BYTES } from './limits';
 import { createLogger, PinoLoggerService } from './logger';
 import { HttpMetrics, MetricsAccess, routeTemplate } from './metrics';
 import { ProblemFilter } from './problem.filter';
@@ -35,6 +36,8 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     logger: new PinoLoggerService(logger),
     bodyParser: false,
+    // A failed boot (e.g. the database unreachable) rejects here instead of exiting the process.
+    abortOnError: false,
   });
   const metrics = new HttpMetrics(opts.name);
   app.disable('x-powered-by');
@@ -45,7 +48,7 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   const express = app.getHttpAdapter().getInstance() as Express;
   express.get('/metrics', metrics.handler(opts.metrics ?? { internalToken: opts.internalToken }));
   if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
-  app.useBodyParser('json', { limit: opts.jsonLimit ?? '1mb' });
+  app.useBodyParser('json', { limit: opts.jsonLimit ?? JSON_BODY_LIMIT_BYTES });
   app.useGlobalFilters(new ProblemFilter());
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();

@@ -8,6 +8,3 @@ export const DEV_CA_PATHS = { crl: '/dev-ca/crl', rootCrl: '/dev-ca/root.crl', o
 export const CRL_MEDIA_TYPE = 'application/pkix-crl';
 export const OCSP_REQUEST_MEDIA_TYPE = 'application/ocsp-request';
 export const OCSP_RESPONSE_MEDIA_TYPE = 'application/ocsp-response';
-
-/** RFC 6960 requests are small; anything bigger is not one (both the gateway and the registry refuse it). */
-export const MAX_OCSP_REQUEST_BYTES = 64 * 1024;

@@ -2,6 +2,7 @@ export * from './indication';
 export * from './signer';
 export * from './report';
 export * from './errors';
+export * from './budgets';
 export * from './engine';
 export * from './asn1/pem';
 export * from './x509/name';

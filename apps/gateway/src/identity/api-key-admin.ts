@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
-import { badRequest, conflict, notFound } from '@kyso/common';
-import { ApiKeyEntity } from '../api-key.entity';
-import { createApiKey, CreatedApiKey, isScope, Scope, SCOPES } from '../api-keys';
+import { Injectable } from '@nestjs/common';
+import { badRequest, Clock, conflict, notFound } from '@kyso/common';
+import { CreatedApiKey, isScope, issueApiKey, Scope, SCOPES } from '../api-keys';
+import { ApiKeyRecord, ApiKeysRepository } from '../api-keys.repository';
 
 /** An API key as the admin endpoints show it: never the key or its hash. */
 export interface ApiKeyView {
@@ -56,24 +56,25 @@ export function optionalDate(v: unknown, field: string): Date | undefined {
 }
 
 /** Admin management of system API keys: create (key shown once), list, get, rotate with overlap, revoke. */
+@Injectable()
 export class ApiKeyAdmin {
   constructor(
-    private readonly ds: DataSource,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly keys: ApiKeysRepository,
+    private readonly clock: Clock,
   ) {}
 
   create(body: Record<string, unknown>, createdBy: string): Promise<CreatedApiKey & { organizationIds: string[] }> {
     const input = parseNewKey(body);
-    if (input.expiresAt && input.expiresAt <= this.clock())
+    if (input.expiresAt && input.expiresAt <= this.clock.now())
       throw badRequest('INVALID_FIELD', 'expiresAt must be in the future', { field: 'expiresAt' });
-    return createApiKey(this.ds, { ...input, createdBy }).then((k) => ({
+    return issueApiKey(this.keys, { ...input, createdBy }).then((k) => ({
       ...k,
       organizationIds: input.organizationIds,
     }));
   }
 
   async list(): Promise<ApiKeyView[]> {
-    return (await this.repo().find({ order: { createdAt: 'DESC' } })).map((r) => this.view(r));
+    return (await this.keys.list()).map((r) => this.view(r));
   }
 
   async get(id: string): Promise<ApiKeyView> {
@@ -90,7 +91,7 @@ export class ApiKeyAdmin {
     by: string,
   ): Promise<CreatedApiKey & { replaces: string; oldKeyValidUntil: Date }> {
     const old = await this.row(id);
-    const now = this.clock();
+    const now = this.clock.now();
     if (this.view(old).status !== 'active') throw conflict('API_KEY_NOT_ACTIVE', 'Only an active key can be rotated.');
     if (old.replacedBy)
       throw conflict('API_KEY_ALREADY_ROTATED', `This key was already rotated; its successor is ${old.replacedBy}.`);
@@ -99,19 +100,15 @@ export class ApiKeyAdmin {
       throw badRequest('INVALID_FIELD', 'overlapUntil must not be in the past', { field: 'overlapUntil' });
     const expiresAt = optionalDate(body.expiresAt, 'expiresAt') ?? old.expiresAt ?? undefined;
     const oldValidUntil = old.expiresAt && old.expiresAt < overlapUntil ? old.expiresAt : overlapUntil;
-    return this.ds.transaction(async (m) => {
-      const created = await createApiKey(
-        m.connection,
-        {
-          name: old.name,
-          scopes: old.scopes as Scope[],
-          organizationIds: old.organizationIds,
-          expiresAt,
-          createdBy: by,
-        },
-        m,
-      );
-      await m.getRepository(ApiKeyEntity).update({ id: old.id }, { replacedBy: created.id, expiresAt: oldValidUntil });
+    return this.keys.transaction(async (keys) => {
+      const created = await issueApiKey(keys, {
+        name: old.name,
+        scopes: old.scopes as Scope[],
+        organizationIds: old.organizationIds,
+        expiresAt,
+        createdBy: by,
+      });
+      await keys.update(old.id, { replacedBy: created.id, expiresAt: oldValidUntil });
       return { ...created, replaces: old.id, oldKeyValidUntil: oldValidUntil };
     });
   }
@@ -119,24 +116,20 @@ export class ApiKeyAdmin {
   async revoke(id: string): Promise<ApiKeyView> {
     const row = await this.row(id);
     if (!row.revokedAt) {
-      row.revokedAt = this.clock();
-      await this.repo().update({ id }, { revokedAt: row.revokedAt });
+      row.revokedAt = this.clock.now();
+      await this.keys.update(id, { revokedAt: row.revokedAt });
     }
     return this.view(row);
   }
 
-  private repo() {
-    return this.ds.getRepository(ApiKeyEntity);
-  }
-
-  private async row(id: string): Promise<ApiKeyEntity> {
-    const row = UUID.test(id) ? await this.repo().findOneBy({ id }) : null;
+  private async row(id: string): Promise<ApiKeyRecord> {
+    const row = UUID.test(id) ? await this.keys.findById(id) : undefined;
     if (!row) throw notFound('API_KEY_NOT_FOUND', `No API key ${id}`);
     return row;
   }
 
-  private view(r: ApiKeyEntity): ApiKeyView {
-    const now = this.clock();
+  private view(r: ApiKeyRecord): ApiKeyView {
+    const now = this.clock.now();
     const status =
       r.revokedAt && r.revokedAt <= now ? 'revoked' : r.expiresAt && r.expiresAt <= now ? 'expired' : 'active';
     return {

@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, Role, RoleGrant, ROLES } from '@kyso/common';
+import { OperatorRecord, OperatorsRepository } from './operators.repository';
 import { hashPassword, passwordProblem } from './passwords';
 
 export interface Operator {
@@ -11,18 +12,6 @@ export interface Operator {
   lockedUntil: Date | null;
   disabled: boolean;
   createdAt: Date;
-}
-
-export interface OperatorRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  official_id: string | null;
-  failed_logins: number;
-  locked_until: Date | null;
-  disabled_at: Date | null;
-  created_at: Date;
 }
 
 export interface NewOperator {
@@ -48,9 +37,10 @@ export function checkGrant(g: unknown): RoleGrant {
   return { role: grant.role as Role, organizationId: org };
 }
 
-/** Operator accounts and their role grants (gateway schema). */
+/** Operator accounts and their role grants. */
+@Injectable()
 export class Operators {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly repo: OperatorsRepository) {}
 
   async create(input: NewOperator, grantedBy: string): Promise<Operator> {
     const username = String(input.username ?? '')
@@ -66,41 +56,34 @@ export class Operators {
     if (grants.some((g) => g.role === 'official') && !input.officialId)
       throw badRequest('OFFICIAL_REQUIRED', 'The official role needs the account linked to an official (officialId)');
     const hash = await hashPassword(input.password);
-    return this.ds.transaction(async (m) => {
-      const existing = await m.query('SELECT 1 FROM gateway.operator WHERE username = $1', [username]);
-      if (existing.length) throw conflict('USERNAME_TAKEN', `An operator "${username}" exists already`);
-      const [row]: OperatorRow[] = await m.query(
-        'INSERT INTO gateway.operator (username, display_name, password_hash, official_id) VALUES ($1, $2, $3, $4) RETURNING *',
-        [username, input.displayName?.trim() || username, hash, input.officialId ?? null],
-      );
-      for (const g of grants) {
-        await m.query(
-          'INSERT INTO gateway.operator_role (operator_id, role, organization_id, granted_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-          [row.id, g.role, g.organizationId, grantedBy],
-        );
-      }
-      return toOperator(row, grants);
-    });
+    const row = await this.repo.create(
+      {
+        username,
+        displayName: input.displayName?.trim() || username,
+        passwordHash: hash,
+        officialId: input.officialId ?? null,
+      },
+      grants,
+      grantedBy,
+    );
+    if (!row) throw conflict('USERNAME_TAKEN', `An operator "${username}" exists already`);
+    return toOperator(row, grants);
   }
 
   async list(): Promise<Operator[]> {
-    const rows: OperatorRow[] = await this.ds.query('SELECT * FROM gateway.operator ORDER BY username');
+    const rows = await this.repo.list();
     const grants = await this.grantsOf(rows.map((r) => r.id));
     return rows.map((r) => toOperator(r, grants.get(r.id) ?? []));
   }
 
   async get(id: string): Promise<Operator> {
-    const row = UUID.test(id)
-      ? (await this.ds.query('SELECT * FROM gateway.operator WHERE id = $1', [id]))[0]
-      : undefined;
+    const row = UUID.test(id) ? await this.repo.findById(id) : undefined;
     if (!row) throw notFound('OPERATOR_NOT_FOUND', `No operator ${id}`);
     return toOperator(row, (await this.grantsOf([id])).get(id) ?? []);
   }
 
-  async byUsername(username: string): Promise<OperatorRow | undefined> {
-    return (
-      await this.ds.query('SELECT * FROM gateway.operator WHERE username = $1', [username.trim().toLowerCase()])
-    )[0];
+  byUsername(username: string): Promise<OperatorRecord | undefined> {
+    return this.repo.findByUsername(username.trim().toLowerCase());
   }
 
   async grant(id: string, grant: unknown, grantedBy: string): Promise<Operator> {
@@ -108,45 +91,31 @@ export class Operators {
     const op = await this.get(id);
     if (g.role === 'official' && !op.officialId)
       throw badRequest('OFFICIAL_REQUIRED', 'The official role needs the account linked to an official (officialId)');
-    await this.ds.query(
-      'INSERT INTO gateway.operator_role (operator_id, role, organization_id, granted_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [id, g.role, g.organizationId, grantedBy],
-    );
+    await this.repo.addGrant(id, g, grantedBy);
     return this.get(id);
   }
 
   async revokeGrant(id: string, grant: unknown): Promise<Operator> {
     const g = checkGrant(grant);
     await this.get(id);
-    await this.ds.query(
-      'DELETE FROM gateway.operator_role WHERE operator_id = $1 AND role = $2 AND organization_id IS NOT DISTINCT FROM $3',
-      [id, g.role, g.organizationId],
-    );
+    await this.repo.removeGrant(id, g);
     return this.get(id);
   }
 
-  async grantsOf(ids: string[]): Promise<Map<string, RoleGrant[]>> {
-    const out = new Map<string, RoleGrant[]>();
-    if (!ids.length) return out;
-    const rows: { operator_id: string; role: Role; organization_id: string | null }[] = await this.ds.query(
-      'SELECT operator_id, role, organization_id FROM gateway.operator_role WHERE operator_id = ANY($1) ORDER BY granted_at',
-      [ids],
-    );
-    for (const r of rows)
-      out.set(r.operator_id, [...(out.get(r.operator_id) ?? []), { role: r.role, organizationId: r.organization_id }]);
-    return out;
+  grantsOf(ids: string[]): Promise<Map<string, RoleGrant[]>> {
+    return this.repo.grantsOf(ids);
   }
 }
 
-export function toOperator(r: OperatorRow, roles: RoleGrant[]): Operator {
+export function toOperator(r: OperatorRecord, roles: RoleGrant[]): Operator {
   return {
     id: r.id,
     username: r.username,
-    displayName: r.display_name,
-    officialId: r.official_id,
+    displayName: r.displayName,
+    officialId: r.officialId,
     roles,
-    lockedUntil: r.locked_until,
-    disabled: !!r.disabled_at,
-    createdAt: r.created_at,
+    lockedUntil: r.lockedUntil,
+    disabled: !!r.disabledAt,
+    createdAt: r.createdAt,
   };
 }

@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { generateJwtKey, JwtKey, jwtKeyFromPem } from './jwt';
-
-interface Row {
-  kid: string;
-  private_key_pem: string;
-  public_key_pem: string;
-  created_at: Date;
-}
+import { SigningKeysRepository, StoredSigningKey } from './signing-keys.repository';
 
 /**
  * The token-signing keys, rotating: a key signs for `rotationSec`, then a new one takes over; the
@@ -19,7 +12,7 @@ export class SigningKeys {
   private readonly known = new Map<string, { key: JwtKey; createdAt: Date }>();
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: SigningKeysRepository,
     private readonly rotationSec: number,
     private readonly accessTtlSec: number,
   ) {}
@@ -27,18 +20,20 @@ export class SigningKeys {
   /** The key to sign with now, making a new one when the newest is due for rotation. */
   async signingKey(now: Date): Promise<JwtKey> {
     if (this.current && this.fresh(this.current.createdAt, now)) return this.current.key;
-    const rows: Row[] = await this.ds.query('SELECT * FROM gateway.signing_key ORDER BY created_at DESC LIMIT 1');
-    if (rows[0] && this.fresh(rows[0].created_at, now)) {
-      this.current = this.remember(rows[0]);
+    const newest = await this.store.newest();
+    if (newest && this.fresh(newest.createdAt, now)) {
+      this.current = this.remember(newest);
       return this.current.key;
     }
     const kid = `${now.toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const made = generateJwtKey(kid);
-    const [row]: Row[] = await this.ds.query(
-      'INSERT INTO gateway.signing_key (kid, private_key_pem, public_key_pem, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
-      [kid, made.privatePem, made.publicPem, now],
-    );
-    this.current = this.remember(row);
+    const stored = await this.store.insert({
+      kid,
+      privateKeyPem: made.privatePem,
+      publicKeyPem: made.publicPem,
+      createdAt: now,
+    });
+    this.current = this.remember(stored);
     return this.current.key;
   }
 
@@ -46,9 +41,9 @@ export class SigningKeys {
   async verificationKey(kid: string, now: Date): Promise<JwtKey | undefined> {
     let entry = this.known.get(kid);
     if (!entry) {
-      const rows: Row[] = await this.ds.query('SELECT * FROM gateway.signing_key WHERE kid = $1', [kid]);
-      if (!rows[0]) return undefined;
-      entry = this.remember(rows[0]);
+      const stored = await this.store.findByKid(kid);
+      if (!stored) return undefined;
+      entry = this.remember(stored);
     }
     const usableUntil = entry.createdAt.getTime() + (this.rotationSec + this.accessTtlSec) * 1000;
     return usableUntil > now.getTime() ? entry.key : undefined;
@@ -58,12 +53,9 @@ export class SigningKeys {
     return now.getTime() - createdAt.getTime() < this.rotationSec * 1000;
   }
 
-  private remember(row: Row) {
-    const entry = {
-      key: jwtKeyFromPem(row.kid, row.private_key_pem, row.public_key_pem),
-      createdAt: new Date(row.created_at),
-    };
-    this.known.set(row.kid, entry);
+  private remember(k: StoredSigningKey) {
+    const entry = { key: jwtKeyFromPem(k.kid, k.privateKeyPem, k.publicKeyPem), createdAt: k.createdAt };
+    this.known.set(k.kid, entry);
     return entry;
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type IORedis from 'ioredis';
-import { ProblemError } from '@kyso/common';
+import { Clock, ProblemError } from '@kyso/common';
 
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSec: number };
 
@@ -16,11 +16,11 @@ export class RateLimiter {
   constructor(
     private readonly redis: IORedis,
     private readonly prefix: string,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   async hit(bucket: string, limit: number, windowSec = 60): Promise<RateDecision> {
-    const now = this.clock();
+    const now = this.clock.now().getTime();
     const windowMs = windowSec * 1000;
     const window = Math.floor(now / windowMs);
     const key = `${this.prefix}rate:${bucket}:${window}`;

@@ -1,9 +1,7 @@
-import type { EntityManager } from 'typeorm';
-
 /**
  * The registry's tamper-evident audit log (hash-chained, append-only). Every change of registry
- * data appends one entry, in the same transaction as the change when a manager is given; other
- * services append through `POST /audit/events`.
+ * data appends one entry, in the same transaction as the change (the one `Transactions.run` is
+ * running, if any); other services append through `POST /audit/events`.
  */
 export interface AuditActor {
   kind: 'system' | 'operator' | 'service';
@@ -24,5 +22,5 @@ export interface AuditEntry {
 
 /** DI token and port: the implementation lives in this folder's AuditModule. */
 export abstract class AuditLog {
-  abstract append(entry: AuditEntry, manager?: EntityManager): Promise<void>;
+  abstract append(entry: AuditEntry): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { Acting, ActingParam } from './actor';
 import { AuditEventView, ChainVerification, toAuditEventView } from './audit-event';
 import { AppendAuditEventDto } from '@kyso/contracts';
 import { AuditEventDto, AuditPageDto, AuditQueryDto } from './audit.dto';
-import { PgAuditLog } from './pg-audit-log';
+import { PgAuditLog } from './audit-log.repository';
 
 const EVENT_EXAMPLE = {
   seq: '42',

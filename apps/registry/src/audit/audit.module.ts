@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { OwnershipModule } from '../ownership/ownership.module';
 import { AuditController } from './audit.controller';
 import { AuditLog } from './audit-log';
-import { PgAuditLog } from './pg-audit-log';
+import { PgAuditLog } from './audit-log.repository';
 
 /** Global: every bounded context injects the AuditLog port to append in its own transactions. */
 @Global()

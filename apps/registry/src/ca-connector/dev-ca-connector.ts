@@ -1,4 +1,4 @@
-import { badRequest } from '@kyso/common';
+import { badRequest, Clock, SystemClock } from '@kyso/common';
 import { DevCa, generateSoftwareKey, SubjectSpec } from '@kyso/pki';
 import type { LifecycleRequest } from '../requests/request';
 import { CaAnswer, CaConnector, SubjectFacts } from './ca-connector';
@@ -18,12 +18,13 @@ export class DevCaConnector extends CaConnector {
     private readonly chain: DevCa['certificate'][],
     /** The root CA, when its key is at hand: it publishes the CRL covering the subordinate. */
     readonly root?: DevCa,
+    private readonly clock: Clock = new SystemClock(),
   ) {
     super();
   }
 
   async onSent(request: LifecycleRequest, subject: SubjectFacts): Promise<CaAnswer> {
-    if (request.type === 'revoke') return { kind: 'revocation', revokedAt: new Date() };
+    if (request.type === 'revoke') return { kind: 'revocation', revokedAt: this.clock.now() };
     if (!CERTIFYING.has(request.type)) return { kind: 'done' };
     let spki = subject.publicKeySpki;
     let keyUri: string | undefined;

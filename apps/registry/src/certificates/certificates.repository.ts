@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
+import { Db } from '../shared/transactions';
 import type { VisibleTo } from '../ownership/visibility';
 import { findVisiblePage } from '../ownership/visibility';
 import { CertificateRecord, CertificateStatus, NewCertificateRecord, SubjectType } from './certificate';
 import { CertificateEntity } from './certificate.entity';
+import type { KeySubject } from './key-binding';
 
 export interface CertificateFilter {
   holderOfficialId?: string;
@@ -16,56 +17,68 @@ export interface CertificateFilter {
 
 /** Persistence port for certificates. */
 export abstract class CertificatesRepository {
-  abstract insert(c: NewCertificateRecord, m?: EntityManager): Promise<CertificateRecord>;
-  abstract findById(id: string, m?: EntityManager): Promise<CertificateRecord | undefined>;
-  abstract lock(id: string, m: EntityManager): Promise<CertificateRecord | undefined>;
+  abstract insert(c: NewCertificateRecord): Promise<CertificateRecord>;
+  abstract findById(id: string): Promise<CertificateRecord | undefined>;
+  abstract lock(id: string): Promise<CertificateRecord | undefined>;
   abstract setStatus(
     id: string,
     s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null },
-    m: EntityManager,
   ): Promise<CertificateRecord>;
   abstract list(q: Page & CertificateFilter): Promise<CertificateRecord[]>;
+  /**
+   * The subjects a public key is registered for, after taking a transaction-scoped advisory lock
+   * on the key so that two parallel registrations of one key take turns.
+   */
+  abstract lockKeyHolders(keySha256: string): Promise<KeySubject[]>;
+  /** The revoked certificates an issuer (by subject DN) issued, for its CRL and OCSP answers. */
+  abstract revokedIssuedBy(issuer: string): Promise<RevokedCertificate[]>;
+}
+
+export interface RevokedCertificate {
+  serialNumber: string;
+  revokedAt: Date;
+  revocationReason: string | null;
 }
 
 export const CERTIFICATE_SHA256_KEY = 'certificate_sha256_key';
 
 @Injectable()
 export class TypeOrmCertificatesRepository extends CertificatesRepository {
-  constructor(@InjectRepository(CertificateEntity) private readonly repo: Repository<CertificateEntity>) {
+  constructor(private readonly db: Db) {
     super();
   }
 
-  private r(m?: EntityManager): Repository<CertificateEntity> {
-    return m ? m.getRepository(CertificateEntity) : this.repo;
+  /** The table, in the caller's transaction when there is one. */
+  private get repo(): Repository<CertificateEntity> {
+    return this.db.repository(CertificateEntity);
   }
 
-  async insert(c: NewCertificateRecord, m?: EntityManager): Promise<CertificateRecord> {
-    const entity = this.r(m).create({
+  async insert(c: NewCertificateRecord): Promise<CertificateRecord> {
+    const entity = this.repo.create({
       ...c,
       status: 'active',
       certificateDer: Buffer.from(c.certificateDer),
       chainDer: c.chainDer.map((d) => Buffer.from(d)),
     });
-    return toRecord(await this.r(m).save(entity));
+    return toRecord(await this.repo.save(entity));
   }
 
-  async findById(id: string, m?: EntityManager): Promise<CertificateRecord | undefined> {
-    const e = await this.r(m).findOneBy({ id });
+  async findById(id: string): Promise<CertificateRecord | undefined> {
+    const e = await this.repo.findOneBy({ id });
     return e ? toRecord(e) : undefined;
   }
 
-  async lock(id: string, m: EntityManager): Promise<CertificateRecord | undefined> {
-    const e = await m.getRepository(CertificateEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  async lock(id: string): Promise<CertificateRecord | undefined> {
+    const e = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     return e ? toRecord(e) : undefined;
   }
 
   async setStatus(
     id: string,
     s: { status: CertificateStatus; revocationReason: string | null; revokedAt: Date | null },
-    m: EntityManager,
   ): Promise<CertificateRecord> {
-    await m.getRepository(CertificateEntity).update({ id }, s);
-    return (await this.findById(id, m))!;
+    await this.repo.update({ id }, s);
+    return (await this.findById(id))!;
   }
 
   async list(q: Page & CertificateFilter): Promise<CertificateRecord[]> {
@@ -73,6 +86,32 @@ export class TypeOrmCertificatesRepository extends CertificatesRepository {
     if (q.holderOfficialId) where.holderOfficialId = q.holderOfficialId;
     if (q.organizationId) where.organizationId = q.organizationId;
     return (await findVisiblePage(this.repo, where, q, 'organizationId', 'holderOfficialId')).map(toRecord);
+  }
+
+  async lockKeyHolders(keySha256: string): Promise<KeySubject[]> {
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7311))', [`certificate-key:${keySha256}`]);
+    const rows: { subject_type: SubjectType; holder_official_id: string | null; organization_id: string }[] =
+      await this.db.query(
+        'SELECT subject_type, holder_official_id, organization_id FROM registry.certificate WHERE public_key_sha256 = $1',
+        [keySha256],
+      );
+    return rows.map((r) => ({
+      subjectType: r.subject_type,
+      holderOfficialId: r.holder_official_id,
+      organizationId: r.organization_id,
+    }));
+  }
+
+  async revokedIssuedBy(issuer: string): Promise<RevokedCertificate[]> {
+    const rows: { serial_number: string; revoked_at: Date; revocation_reason: string | null }[] = await this.db.query(
+      `SELECT serial_number, revoked_at, revocation_reason FROM registry.certificate WHERE status = 'revoked' AND issuer = $1`,
+      [issuer],
+    );
+    return rows.map((r) => ({
+      serialNumber: r.serial_number,
+      revokedAt: r.revoked_at,
+      revocationReason: r.revocation_reason,
+    }));
   }
 }
 

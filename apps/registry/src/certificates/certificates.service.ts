@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
-import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { KeyDevicesService } from '../devices/key-devices.service';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import type { Page } from '../shared/list-query.dto';
 import { parseCertificateInput } from '../shared/pem';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
@@ -92,39 +91,33 @@ export class CertificatesService {
     if (validity) throw unprocessable(validity.code, validity.message);
     const signingPinHash = await this.pins.hash(input.signingPin);
     try {
-      const saved = await this.tx.run(async (m) => {
-        await requireKeyOfSubject(m, keySha256, input);
-        const c = await this.certificates.insert(
-          {
-            serialNumber: cert.serialNumberHex,
-            issuer: cert.issuer.toString(),
-            subject: cert.subject.toString(),
-            subjectType: input.subjectType,
-            notBefore: cert.notBefore,
-            notAfter: cert.notAfter,
-            holderOfficialId: input.holderOfficialId,
-            organizationId: input.organizationId,
-            deviceId: input.deviceId,
-            keyUri: input.keyUri,
-            certificateDer: cert.der,
-            chainDer: chain.map((x) => x.der),
-            sha256: cert.sha256Hex,
-            publicKeySha256: keySha256,
-            signingPinHash,
-            renewalOfId: input.renewalOfId ?? null,
-          },
-          m,
-        );
-        await this.audit.append(
-          {
-            ...acting,
-            action: 'certificate.registered',
-            entityType: 'certificate',
-            entityId: c.id,
-            after: certificateSnapshot(c),
-          },
-          m,
-        );
+      const saved = await this.tx.run(async () => {
+        requireKeyOfSubject(await this.certificates.lockKeyHolders(keySha256), input);
+        const c = await this.certificates.insert({
+          serialNumber: cert.serialNumberHex,
+          issuer: cert.issuer.toString(),
+          subject: cert.subject.toString(),
+          subjectType: input.subjectType,
+          notBefore: cert.notBefore,
+          notAfter: cert.notAfter,
+          holderOfficialId: input.holderOfficialId,
+          organizationId: input.organizationId,
+          deviceId: input.deviceId,
+          keyUri: input.keyUri,
+          certificateDer: cert.der,
+          chainDer: chain.map((x) => x.der),
+          sha256: cert.sha256Hex,
+          publicKeySha256: keySha256,
+          signingPinHash,
+          renewalOfId: input.renewalOfId ?? null,
+        });
+        await this.audit.append({
+          ...acting,
+          action: 'certificate.registered',
+          entityType: 'certificate',
+          entityId: c.id,
+          after: certificateSnapshot(c),
+        });
         return c;
       });
       return toCertificateView(saved, this.clock.now());
@@ -149,29 +142,27 @@ export class CertificatesService {
   }
 
   /** The stored record with its PIN hash, for decisions inside the registry only. */
-  find(id: string, manager?: EntityManager): Promise<CertificateRecord | undefined> {
-    return this.certificates.findById(id, manager);
+  find(id: string): Promise<CertificateRecord | undefined> {
+    return this.certificates.findById(id);
   }
 
   /** Temporarily stops use (tạm dừng); only an active, unexpired certificate. */
-  suspend(id: string, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
+  suspend(id: string, acting: Acting = SERVICE): Promise<CertificateView> {
     return this.setStatus(
       id,
       'suspended',
       acting,
-      manager,
       (c, now) => this.requireStatus(c, now, ['active'], 'suspended'),
       () => ({ revocationReason: null, revokedAt: null }),
     );
   }
 
   /** Lifts a suspension. */
-  reinstate(id: string, acting: Acting = SERVICE, manager?: EntityManager): Promise<CertificateView> {
+  reinstate(id: string, acting: Acting = SERVICE): Promise<CertificateView> {
     return this.setStatus(
       id,
       'active',
       acting,
-      manager,
       (c, now) => this.requireStatus(c, now, ['suspended'], 'reinstated'),
       () => ({ revocationReason: null, revokedAt: null }),
     );
@@ -182,13 +173,11 @@ export class CertificatesService {
     id: string,
     revocation: { reason: RevocationReason; at?: Date },
     acting: Acting = SERVICE,
-    manager?: EntityManager,
   ): Promise<CertificateView> {
     return this.setStatus(
       id,
       'revoked',
       acting,
-      manager,
       (c) => {
         if (c.status === 'revoked') throw conflict('CERTIFICATE_ALREADY_REVOKED', 'The certificate is already revoked');
       },
@@ -206,29 +195,23 @@ export class CertificatesService {
     id: string,
     status: CertificateStatus,
     acting: Acting,
-    /** The caller's transaction (the lifecycle's), else a new one. */
-    manager: EntityManager | undefined,
     check: (c: CertificateRecord, now: Date) => void,
     revocation: (now: Date) => { revocationReason: string | null; revokedAt: Date | null },
   ): Promise<CertificateView> {
     const now = this.clock.now();
-    const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
-    const saved = await run(async (m) => {
-      const before = await this.certificates.lock(id, m);
+    const saved = await this.tx.run(async () => {
+      const before = await this.certificates.lock(id);
       if (!before) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate ${id}`);
       check(before, now);
-      const after = await this.certificates.setStatus(id, { status, ...revocation(now) }, m);
-      await this.audit.append(
-        {
-          ...acting,
-          action: `certificate.${status === 'active' ? 'reinstated' : status}`,
-          entityType: 'certificate',
-          entityId: id,
-          before: certificateSnapshot(before),
-          after: certificateSnapshot(after),
-        },
-        m,
-      );
+      const after = await this.certificates.setStatus(id, { status, ...revocation(now) });
+      await this.audit.append({
+        ...acting,
+        action: `certificate.${status === 'active' ? 'reinstated' : status}`,
+        entityType: 'certificate',
+        entityId: id,
+        before: certificateSnapshot(before),
+        after: certificateSnapshot(after),
+      });
       return after;
     });
     return toCertificateView(saved, now);

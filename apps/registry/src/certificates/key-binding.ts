@@ -1,7 +1,6 @@
 import { conflict, unprocessable } from '@kyso/common';
 import { Certificate, checkNameChaining, checkSignature } from '@kyso/pki';
 import { createHash, createPublicKey } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { SubjectType } from './certificate';
 
 /**
@@ -37,23 +36,10 @@ const sameSubject = (a: KeySubject, b: KeySubject) =>
  * organisation or device): otherwise whoever registers a second certificate over someone's key
  * (a renewal keeping the key, or a certificate taken from a signed document before it is
  * registered) could name themselves or their organisation as its holder and sign with that key.
- * A transaction-scoped advisory lock on the key makes two parallel registrations take turns.
+ * `holders` are the subjects the key is registered for (CertificatesRepository.lockKeyHolders).
  */
-export async function requireKeyOfSubject(m: EntityManager, keySha256: string, subject: KeySubject): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7311))', [`certificate-key:${keySha256}`]);
-  const rows: { subject_type: SubjectType; holder_official_id: string | null; organization_id: string }[] =
-    await m.query(
-      'SELECT subject_type, holder_official_id, organization_id FROM registry.certificate WHERE public_key_sha256 = $1',
-      [keySha256],
-    );
-  const other = rows.find(
-    (r) =>
-      !sameSubject(
-        { subjectType: r.subject_type, holderOfficialId: r.holder_official_id, organizationId: r.organization_id },
-        subject,
-      ),
-  );
-  if (other)
+export function requireKeyOfSubject(holders: KeySubject[], subject: KeySubject): void {
+  if (holders.some((h) => !sameSubject(h, subject)))
     throw conflict(
       'KEY_REGISTERED_TO_ANOTHER_SUBJECT',
       'The public key of this certificate is already registered for another official, organisation or device',

@@ -1,13 +1,8 @@
 import { Controller, Get, Header, HttpCode, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, ProblemError } from '@kyso/common';
-import {
-  CRL_MEDIA_TYPE,
-  MAX_OCSP_REQUEST_BYTES,
-  OCSP_REQUEST_MEDIA_TYPE,
-  OCSP_RESPONSE_MEDIA_TYPE,
-} from '@kyso/contracts';
-import { PkiFormatError } from '@kyso/pki';
+import { CRL_MEDIA_TYPE, OCSP_REQUEST_MEDIA_TYPE, OCSP_RESPONSE_MEDIA_TYPE } from '@kyso/contracts';
+import { MAX_OCSP_REQUEST_BYTES, PkiFormatError } from '@kyso/pki';
 import type { Request } from 'express';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { DevCaStatusService } from './dev-ca-status.service';

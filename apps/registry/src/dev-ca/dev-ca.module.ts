@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CaConnectorModule } from '../ca-connector/ca-connector.module';
+import { CertificatesModule } from '../certificates/certificates.module';
 import { DevCaController } from './dev-ca.controller';
 import { DevCaStatusService } from './dev-ca-status.service';
 
 @Module({
-  imports: [CaConnectorModule],
+  imports: [CaConnectorModule, CertificatesModule],
   controllers: [DevCaController],
   providers: [DevCaStatusService],
 })

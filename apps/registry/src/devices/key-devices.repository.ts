@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
+import { Db } from '../shared/transactions';
 import type { VisibleTo } from '../ownership/visibility';
 import { findVisiblePage } from '../ownership/visibility';
 import { DeviceState, Handover, KeyDevice, NewKeyDevice } from './key-device';
@@ -17,17 +17,12 @@ export interface KeyDeviceFilter {
 
 /** Persistence port for key devices and their hand-over records. */
 export abstract class KeyDevicesRepository {
-  abstract insert(device: NewKeyDevice, m?: EntityManager): Promise<KeyDevice>;
-  abstract findById(id: string, m?: EntityManager): Promise<KeyDevice | undefined>;
-  abstract lock(id: string, m: EntityManager): Promise<KeyDevice | undefined>;
-  abstract setState(
-    id: string,
-    state: DeviceState,
-    holderOfficialId: string | null,
-    m: EntityManager,
-  ): Promise<KeyDevice>;
+  abstract insert(device: NewKeyDevice): Promise<KeyDevice>;
+  abstract findById(id: string): Promise<KeyDevice | undefined>;
+  abstract lock(id: string): Promise<KeyDevice | undefined>;
+  abstract setState(id: string, state: DeviceState, holderOfficialId: string | null): Promise<KeyDevice>;
   abstract list(q: Page & KeyDeviceFilter): Promise<KeyDevice[]>;
-  abstract insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover>;
+  abstract insertHandover(h: Omit<Handover, 'id'>): Promise<Handover>;
   abstract handovers(deviceId: string): Promise<Handover[]>;
   /** Whether the device is owed back: in a holder's hands while none of its certificates is usable any more. */
   abstract returnOwedSince(deviceId: string, now: Date): Promise<Date | null>;
@@ -48,36 +43,32 @@ export const RETURN_OWED_SQL = `
 
 @Injectable()
 export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
-  constructor(@InjectRepository(KeyDeviceEntity) private readonly repo: Repository<KeyDeviceEntity>) {
+  constructor(private readonly db: Db) {
     super();
   }
 
-  private r(m?: EntityManager): Repository<KeyDeviceEntity> {
-    return m ? m.getRepository(KeyDeviceEntity) : this.repo;
+  /** The table, in the caller's transaction when there is one. */
+  private get repo(): Repository<KeyDeviceEntity> {
+    return this.db.repository(KeyDeviceEntity);
   }
 
-  async insert(device: NewKeyDevice, m?: EntityManager): Promise<KeyDevice> {
-    return toKeyDevice(await this.r(m).save(this.r(m).create(device)));
+  async insert(device: NewKeyDevice): Promise<KeyDevice> {
+    return toKeyDevice(await this.repo.save(this.repo.create(device)));
   }
 
-  async findById(id: string, m?: EntityManager): Promise<KeyDevice | undefined> {
-    const e = await this.r(m).findOneBy({ id });
+  async findById(id: string): Promise<KeyDevice | undefined> {
+    const e = await this.repo.findOneBy({ id });
     return e ? toKeyDevice(e) : undefined;
   }
 
-  async lock(id: string, m: EntityManager): Promise<KeyDevice | undefined> {
-    const e = await m.getRepository(KeyDeviceEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  async lock(id: string): Promise<KeyDevice | undefined> {
+    const e = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     return e ? toKeyDevice(e) : undefined;
   }
 
-  async setState(
-    id: string,
-    state: DeviceState,
-    holderOfficialId: string | null,
-    m: EntityManager,
-  ): Promise<KeyDevice> {
-    await m.getRepository(KeyDeviceEntity).update({ id }, { state, holderOfficialId });
-    return (await this.findById(id, m))!;
+  async setState(id: string, state: DeviceState, holderOfficialId: string | null): Promise<KeyDevice> {
+    await this.repo.update({ id }, { state, holderOfficialId });
+    return (await this.findById(id))!;
   }
 
   async list(q: Page & KeyDeviceFilter): Promise<KeyDevice[]> {
@@ -88,8 +79,8 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
     return (await findVisiblePage(this.repo, where, q, 'organizationId', 'holderOfficialId')).map(toKeyDevice);
   }
 
-  async insertHandover(h: Omit<Handover, 'id'>, m: EntityManager): Promise<Handover> {
-    const [row]: { id: string }[] = await m.query(
+  async insertHandover(h: Omit<Handover, 'id'>): Promise<Handover> {
+    const [row]: { id: string }[] = await this.db.query(
       `INSERT INTO registry.key_device_handover
          (device_id, from_state, to_state, holder_official_id, handed_by_official_id, handed_by_name, received_by_official_id, received_by_name, at, note, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
@@ -111,7 +102,7 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
   }
 
   async handovers(deviceId: string): Promise<Handover[]> {
-    const rows = await this.repo.manager.query(
+    const rows = await this.db.query<Record<string, never>[]>(
       `SELECT id, device_id, from_state, to_state, holder_official_id, handed_by_official_id, handed_by_name, received_by_official_id, received_by_name, at, note, recorded_by
        FROM registry.key_device_handover WHERE device_id = $1 ORDER BY at, recorded_at`,
       [deviceId],
@@ -131,7 +122,7 @@ export class TypeOrmKeyDevicesRepository extends KeyDevicesRepository {
   }
 
   async returnOwedSince(deviceId: string, now: Date): Promise<Date | null> {
-    const rows: { owed_since: Date }[] = await this.repo.manager.query(
+    const rows: { owed_since: Date }[] = await this.db.query(
       `SELECT owed_since FROM (${RETURN_OWED_SQL}) o WHERE o.id = $2`,
       [now, deviceId],
     );

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
-import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
@@ -56,12 +55,15 @@ export class KeyDevicesService {
     await this.organizations.requireReferenced(input.organizationId);
     if (input.holderOfficialId) await this.officials.requireReferenced(input.holderOfficialId);
     try {
-      return await this.tx.run(async (m) => {
-        const d = await this.devices.insert(input, m);
-        await this.audit.append(
-          { ...acting, action: 'device.registered', entityType: 'device', entityId: d.id, after: keyDeviceSnapshot(d) },
-          m,
-        );
+      return await this.tx.run(async () => {
+        const d = await this.devices.insert(input);
+        await this.audit.append({
+          ...acting,
+          action: 'device.registered',
+          entityType: 'device',
+          entityId: d.id,
+          after: keyDeviceSnapshot(d),
+        });
         return d;
       });
     } catch (e) {
@@ -77,12 +79,11 @@ export class KeyDevicesService {
    * Records a hand-over: the device changes state (and holder) and the record says who handed it,
    * who received it, when. Illegal moves are refused with 409 ILLEGAL_DEVICE_MOVE.
    */
-  /** With `manager`, inside the caller's transaction (a lifecycle request's fulfilment). */
+  /** Inside a lifecycle request's fulfilment, joins its transaction. */
   async move(
     id: string,
     move: DeviceMove,
     acting: Acting = SERVICE,
-    manager?: EntityManager,
   ): Promise<{ device: KeyDevice; handover: Handover }> {
     const handedBy = await this.party(move.handedBy, 'handedBy');
     const receivedBy = await this.party(move.receivedBy, 'receivedBy');
@@ -95,9 +96,8 @@ export class KeyDevicesService {
     } else if (move.holderOfficialId) {
       throw badRequest('INVALID_FIELD', 'holderOfficialId is given only when the device is issued');
     }
-    const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
-    return run(async (m) => {
-      const before = await this.devices.lock(id, m);
+    return this.tx.run(async () => {
+      const before = await this.devices.lock(id);
       if (!before) throw notFound('DEVICE_NOT_FOUND', `No key device ${id}`);
       if (!canMove(before.state, move.toState)) {
         const allowed = DEVICE_MOVES[before.state];
@@ -112,32 +112,26 @@ export class KeyDevicesService {
           : NO_HOLDER.includes(move.toState)
             ? null
             : before.holderOfficialId;
-      const device = await this.devices.setState(id, move.toState, holder, m);
-      const handover = await this.devices.insertHandover(
-        {
-          deviceId: id,
-          fromState: before.state,
-          toState: move.toState,
-          holderOfficialId: holder,
-          handedBy,
-          receivedBy,
-          at: move.at ?? this.clock.now(),
-          note: move.note ?? null,
-          recordedBy: acting.actor,
-        },
-        m,
-      );
-      await this.audit.append(
-        {
-          ...acting,
-          action: `device.${move.toState.replace('-', '_')}`,
-          entityType: 'device',
-          entityId: id,
-          before: keyDeviceSnapshot(before),
-          after: { ...keyDeviceSnapshot(device), handoverId: handover.id },
-        },
-        m,
-      );
+      const device = await this.devices.setState(id, move.toState, holder);
+      const handover = await this.devices.insertHandover({
+        deviceId: id,
+        fromState: before.state,
+        toState: move.toState,
+        holderOfficialId: holder,
+        handedBy,
+        receivedBy,
+        at: move.at ?? this.clock.now(),
+        note: move.note ?? null,
+        recordedBy: acting.actor,
+      });
+      await this.audit.append({
+        ...acting,
+        action: `device.${move.toState.replace('-', '_')}`,
+        entityType: 'device',
+        entityId: id,
+        before: keyDeviceSnapshot(before),
+        after: { ...keyDeviceSnapshot(device), handoverId: handover.id },
+      });
       return { device, handover };
     });
   }

@@ -9,12 +9,11 @@ import {
   unprocessable,
 } from '@kyso/common';
 import { SIGN_PDF_PATH, signedPdfAnswer, signPdfForm } from '@kyso/contracts';
-import { DataSource, EntityManager } from 'typeorm';
 import type { RegistryConfig } from '../config';
 import type { LifecycleRequest } from '../requests/request';
 import { REQUEST_TYPE_VI } from '../requests/request-kinds';
-import { RequestLetterEntity } from './letter.entity';
 import { LetterData, renderRequestLetter } from './letter-pdf';
+import { LettersRepository } from './letters.repository';
 
 /** Port: signs a PDF through the signer with a certificate for an acting official. */
 export abstract class LetterSigner {
@@ -58,67 +57,44 @@ export const letterSignerFactory = (config: RegistryConfig): LetterSigner =>
 @Injectable()
 export class LettersService {
   constructor(
-    private readonly db: DataSource,
+    private readonly letters: LettersRepository,
     private readonly signer: LetterSigner,
   ) {}
 
-  async sign(m: EntityManager, r: LifecycleRequest, pin: string, now: Date, clerkOfficialId?: string): Promise<void> {
-    const [orgCert] = await m.query(
-      `SELECT id FROM registry.certificate WHERE subject_type = 'organization' AND organization_id = $1 AND status = 'active'
-        AND not_before <= $2 AND not_after >= $2 ORDER BY not_after DESC LIMIT 1`,
-      [r.managingOrganizationId, now],
-    );
-    if (!orgCert)
+  /** Inside the request step's transaction: the letter is kept only if the step commits. */
+  async sign(r: LifecycleRequest, pin: string, now: Date, clerkOfficialId?: string): Promise<void> {
+    const orgCertId = await this.letters.activeOrganizationCertificateId(r.managingOrganizationId, now);
+    if (!orgCertId)
       throw unprocessable(
         'NO_ORGANIZATION_CERTIFICATE',
         'The managing agency has no active organisation certificate to sign the letter',
       );
-    const [clerk] = await m.query(
-      `SELECT id FROM registry.official WHERE organization_id = $1 AND 'clerk' = ANY (roles) AND employment_status = 'active'
-        AND ($2::uuid IS NULL OR id = $2) ORDER BY created_at LIMIT 1`,
-      [r.managingOrganizationId, clerkOfficialId ?? null],
-    );
-    if (!clerk) throw unprocessable('NO_CLERK', 'No active records clerk of the managing agency to sign the letter');
-    const pdf = await renderRequestLetter(await this.letterData(m, r, now));
+    const clerkId = await this.letters.activeClerkId(r.managingOrganizationId, clerkOfficialId ?? null);
+    if (!clerkId) throw unprocessable('NO_CLERK', 'No active records clerk of the managing agency to sign the letter');
+    const pdf = await renderRequestLetter(await this.letterData(r, now));
     const signed = await this.signer.signPdf(pdf, {
-      certificateId: orgCert.id,
-      actingOfficialId: clerk.id,
+      certificateId: orgCertId,
+      actingOfficialId: clerkId,
       pin,
       reason: REQUEST_TYPE_VI[r.type],
     });
-    await m.getRepository(RequestLetterEntity).upsert(
-      {
-        requestId: r.id,
-        pdf: Buffer.from(signed.pdf),
-        signedByOfficialId: clerk.id,
-        certificateId: orgCert.id,
-        signatureId: signed.signatureId,
-      },
-      ['requestId'],
-    );
+    await this.letters.upsert({
+      requestId: r.id,
+      pdf: signed.pdf,
+      signedByOfficialId: clerkId,
+      certificateId: orgCertId,
+      signatureId: signed.signatureId,
+    });
   }
 
   async get(requestId: string): Promise<Uint8Array> {
-    const row = await this.db.getRepository(RequestLetterEntity).findOneBy({ requestId });
-    if (!row) throw notFound('LETTER_NOT_FOUND', `Request ${requestId} has no signed letter yet`);
-    return new Uint8Array(row.pdf);
+    const pdf = await this.letters.pdf(requestId);
+    if (!pdf) throw notFound('LETTER_NOT_FOUND', `Request ${requestId} has no signed letter yet`);
+    return pdf;
   }
 
-  private async letterData(m: EntityManager, r: LifecycleRequest, now: Date): Promise<LetterData> {
-    const [agency] = await m.query(
-      'SELECT o.name, o.address, p.name AS parent_name FROM registry.organization o LEFT JOIN registry.organization p ON p.id = o.parent_id WHERE o.id = $1',
-      [r.managingOrganizationId],
-    );
-    const [org] = await m.query('SELECT name FROM registry.organization WHERE id = $1', [r.organizationId]);
-    const [official] = r.officialId
-      ? await m.query('SELECT full_name, email, title FROM registry.official WHERE id = $1', [r.officialId])
-      : [];
-    const [cert] = r.certificateId
-      ? await m.query('SELECT serial_number, subject_type FROM registry.certificate WHERE id = $1', [r.certificateId])
-      : [];
-    const [device] = r.deviceId
-      ? await m.query('SELECT serial_number FROM registry.key_device WHERE id = $1', [r.deviceId])
-      : [];
+  private async letterData(r: LifecycleRequest, now: Date): Promise<LetterData> {
+    const { agency, organization: org, official, certificate: cert, device } = await this.letters.facts(r);
     const kind = (
       r.type === 'issue' ? r.details.subjectType : (cert?.subject_type ?? (official ? 'person' : 'organization'))
     ) as LetterData['subject']['kind'];

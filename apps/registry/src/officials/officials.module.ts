@@ -1,18 +1,16 @@
 import { OwnershipModule } from '../ownership/ownership.module';
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { RegistryConfig } from '../config';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { NationalIdCipher } from './national-id-cipher';
 import { NationalIds } from './national-ids';
-import { OfficialEntity } from './official.entity';
 import { OfficialsController } from './officials.controller';
 import { OfficialsRepository, TypeOrmOfficialsRepository } from './officials.repository';
 import { OfficialsService } from './officials.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OfficialEntity]), OrganizationsModule, OwnershipModule],
+  imports: [OrganizationsModule, OwnershipModule],
   controllers: [OfficialsController],
   providers: [
     OfficialsService,

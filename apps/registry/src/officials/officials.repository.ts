@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { FindOptionsWhere, Repository } from 'typeorm';
 import type { Page } from '../shared/list-query.dto';
+import { Db } from '../shared/transactions';
 import type { VisibleTo } from '../ownership/visibility';
 import { findVisiblePage } from '../ownership/visibility';
 import type { NationalIdKind } from './national-id';
@@ -36,15 +36,15 @@ export interface OfficialFilter {
 
 /** Persistence port for officials and their signature images. */
 export abstract class OfficialsRepository {
-  abstract insert(official: OfficialRow, m?: EntityManager): Promise<OfficialRecord>;
-  abstract findById(id: string, m?: EntityManager): Promise<OfficialRecord | undefined>;
-  abstract lock(id: string, m: EntityManager): Promise<OfficialRecord | undefined>;
-  abstract update(id: string, patch: OfficialRowPatch, m: EntityManager): Promise<OfficialRecord>;
+  abstract insert(official: OfficialRow): Promise<OfficialRecord>;
+  abstract findById(id: string): Promise<OfficialRecord | undefined>;
+  abstract lock(id: string): Promise<OfficialRecord | undefined>;
+  abstract update(id: string, patch: OfficialRowPatch): Promise<OfficialRecord>;
   abstract list(page: Page & OfficialFilter): Promise<OfficialRecord[]>;
   abstract findByNationalIdIndex(index: string): Promise<OfficialRecord[]>;
-  abstract putSignatureImage(officialId: string, image: SignatureImage, m: EntityManager): Promise<void>;
+  abstract putSignatureImage(officialId: string, image: SignatureImage): Promise<void>;
   abstract signatureImage(officialId: string): Promise<SignatureImage | undefined>;
-  abstract deleteSignatureImage(officialId: string, m: EntityManager): Promise<boolean>;
+  abstract deleteSignatureImage(officialId: string): Promise<boolean>;
 }
 
 const columnsOf = (p: OfficialRowPatch): Partial<OfficialEntity> => {
@@ -60,32 +60,33 @@ const columnsOf = (p: OfficialRowPatch): Partial<OfficialEntity> => {
 
 @Injectable()
 export class TypeOrmOfficialsRepository extends OfficialsRepository {
-  constructor(@InjectRepository(OfficialEntity) private readonly repo: Repository<OfficialEntity>) {
+  constructor(private readonly db: Db) {
     super();
   }
 
-  private r(m?: EntityManager): Repository<OfficialEntity> {
-    return m ? m.getRepository(OfficialEntity) : this.repo;
+  /** The table, in the caller's transaction when there is one. */
+  private get repo(): Repository<OfficialEntity> {
+    return this.db.repository(OfficialEntity);
   }
 
-  async insert(official: OfficialRow, m?: EntityManager): Promise<OfficialRecord> {
-    return toRecord(await this.r(m).save(this.r(m).create({ ...columnsOf(official), employmentStatus: 'active' })));
+  async insert(official: OfficialRow): Promise<OfficialRecord> {
+    return toRecord(await this.repo.save(this.repo.create({ ...columnsOf(official), employmentStatus: 'active' })));
   }
 
-  async findById(id: string, m?: EntityManager): Promise<OfficialRecord | undefined> {
-    const e = await this.r(m).findOneBy({ id });
+  async findById(id: string): Promise<OfficialRecord | undefined> {
+    const e = await this.repo.findOneBy({ id });
     return e ? toRecord(e) : undefined;
   }
 
-  async lock(id: string, m: EntityManager): Promise<OfficialRecord | undefined> {
-    const e = await m.getRepository(OfficialEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  async lock(id: string): Promise<OfficialRecord | undefined> {
+    const e = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     return e ? toRecord(e) : undefined;
   }
 
-  async update(id: string, patch: OfficialRowPatch, m: EntityManager): Promise<OfficialRecord> {
+  async update(id: string, patch: OfficialRowPatch): Promise<OfficialRecord> {
     const cols = columnsOf(patch);
-    if (Object.keys(cols).length > 0) await m.getRepository(OfficialEntity).update({ id }, cols);
-    return (await this.findById(id, m))!;
+    if (Object.keys(cols).length > 0) await this.repo.update({ id }, cols);
+    return (await this.findById(id))!;
   }
 
   async list(q: Page & OfficialFilter): Promise<OfficialRecord[]> {
@@ -99,8 +100,8 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
     return (await this.repo.find({ where: { nationalIdIndex: index }, order: { createdAt: 'ASC' } })).map(toRecord);
   }
 
-  async putSignatureImage(officialId: string, i: SignatureImage, m: EntityManager): Promise<void> {
-    await m.query(
+  async putSignatureImage(officialId: string, i: SignatureImage): Promise<void> {
+    await this.db.query(
       `INSERT INTO registry.official_signature_image (official_id, png, width, height, sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (official_id) DO UPDATE SET png = EXCLUDED.png, width = EXCLUDED.width, height = EXCLUDED.height, sha256 = EXCLUDED.sha256, uploaded_at = EXCLUDED.uploaded_at`,
       [officialId, i.png, i.width, i.height, i.sha256, i.uploadedAt],
@@ -108,19 +109,21 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
   }
 
   async signatureImage(officialId: string): Promise<SignatureImage | undefined> {
-    const [row] = await this.repo.manager.query(
-      'SELECT png, width, height, sha256, uploaded_at FROM registry.official_signature_image WHERE official_id = $1',
-      [officialId],
-    );
+    const [row] = await this.db.query<
+      { png: Buffer; width: number; height: number; sha256: string; uploaded_at: Date }[]
+    >('SELECT png, width, height, sha256, uploaded_at FROM registry.official_signature_image WHERE official_id = $1', [
+      officialId,
+    ]);
     return row
       ? { png: row.png, width: row.width, height: row.height, sha256: row.sha256, uploadedAt: row.uploaded_at }
       : undefined;
   }
 
-  async deleteSignatureImage(officialId: string, m: EntityManager): Promise<boolean> {
-    const [, count] = await m.query('DELETE FROM registry.official_signature_image WHERE official_id = $1', [
-      officialId,
-    ]);
+  async deleteSignatureImage(officialId: string): Promise<boolean> {
+    const [, count] = await this.db.query<[unknown, number]>(
+      'DELETE FROM registry.official_signature_image WHERE official_id = $1',
+      [officialId],
+    );
     return count > 0;
   }
 }

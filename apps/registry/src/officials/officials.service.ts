@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, unprocessable } from '@kyso/common';
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
@@ -39,22 +38,22 @@ export class OfficialsService {
     const nationalId = input.nationalId ? this.nationalIds.protect(input.nationalId) : null;
     await this.organizations.requireActive(input.organizationId);
     try {
-      const saved = await this.tx.run(async (m) => {
-        const o = await this.officials.insert(
-          {
-            fullName: input.fullName,
-            email: input.email,
-            title: input.title,
-            organizationId: input.organizationId,
-            roles: normaliseRoles(input.roles),
-            nationalId,
-          },
-          m,
-        );
-        await this.audit.append(
-          { ...acting, action: 'official.created', entityType: 'official', entityId: o.id, after: officialSnapshot(o) },
-          m,
-        );
+      const saved = await this.tx.run(async () => {
+        const o = await this.officials.insert({
+          fullName: input.fullName,
+          email: input.email,
+          title: input.title,
+          organizationId: input.organizationId,
+          roles: normaliseRoles(input.roles),
+          nationalId,
+        });
+        await this.audit.append({
+          ...acting,
+          action: 'official.created',
+          entityType: 'official',
+          entityId: o.id,
+          after: officialSnapshot(o),
+        });
         return o;
       });
       return this.view(saved);
@@ -65,14 +64,11 @@ export class OfficialsService {
     }
   }
 
-  /** Changes an official's data; personnel changes (employment status, transfer) go through here too. */
-  /** With `manager`, inside the caller's transaction (a personnel change). */
-  async update(
-    id: string,
-    patch: OfficialPatch,
-    acting: Acting = SERVICE,
-    manager?: EntityManager,
-  ): Promise<OfficialView> {
+  /**
+   * Changes an official's data; personnel changes (employment status, transfer) go through here
+   * too, joining the personnel change's transaction.
+   */
+  async update(id: string, patch: OfficialPatch, acting: Acting = SERVICE): Promise<OfficialView> {
     const row: OfficialRowPatch = {
       fullName: patch.fullName,
       email: patch.email,
@@ -85,22 +81,18 @@ export class OfficialsService {
     if (patch.nationalId !== undefined)
       row.nationalId = patch.nationalId === null ? null : this.nationalIds.protect(patch.nationalId);
     if (patch.organizationId) await this.organizations.requireActive(patch.organizationId);
-    const run = <T>(work: (m: EntityManager) => Promise<T>) => (manager ? work(manager) : this.tx.run(work));
-    const saved = await run(async (m) => {
-      const before = await this.officials.lock(id, m);
+    const saved = await this.tx.run(async () => {
+      const before = await this.officials.lock(id);
       if (!before) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
-      const after = await this.officials.update(id, row, m);
-      await this.audit.append(
-        {
-          ...acting,
-          action: 'official.updated',
-          entityType: 'official',
-          entityId: id,
-          before: officialSnapshot(before),
-          after: { ...officialSnapshot(after), ...(patch.nationalId !== undefined ? { nationalIdChanged: true } : {}) },
-        },
-        m,
-      );
+      const after = await this.officials.update(id, row);
+      await this.audit.append({
+        ...acting,
+        action: 'official.updated',
+        entityType: 'official',
+        entityId: id,
+        before: officialSnapshot(before),
+        after: { ...officialSnapshot(after), ...(patch.nationalId !== undefined ? { nationalIdChanged: true } : {}) },
+      });
       return after;
     });
     return this.view(saved);
@@ -151,21 +143,18 @@ export class OfficialsService {
       sha256: createHash('sha256').update(png).digest('hex'),
       uploadedAt: this.clock.now(),
     };
-    await this.tx.run(async (m) => {
-      if (!(await this.officials.lock(id, m))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+    await this.tx.run(async () => {
+      if (!(await this.officials.lock(id))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
       const previous = await this.officials.signatureImage(id);
-      await this.officials.putSignatureImage(id, image, m);
-      await this.audit.append(
-        {
-          ...acting,
-          action: 'official.signature_image_set',
-          entityType: 'official',
-          entityId: id,
-          before: previous ? { sha256: previous.sha256 } : null,
-          after: { sha256: image.sha256, width: image.width, height: image.height, bytes: png.length },
-        },
-        m,
-      );
+      await this.officials.putSignatureImage(id, image);
+      await this.audit.append({
+        ...acting,
+        action: 'official.signature_image_set',
+        entityType: 'official',
+        entityId: id,
+        before: previous ? { sha256: previous.sha256 } : null,
+        after: { sha256: image.sha256, width: image.width, height: image.height, bytes: png.length },
+      });
     });
     return {
       width: image.width,
@@ -183,22 +172,19 @@ export class OfficialsService {
   }
 
   async deleteSignatureImage(id: string, acting: Acting = SERVICE): Promise<void> {
-    await this.tx.run(async (m) => {
-      if (!(await this.officials.lock(id, m))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+    await this.tx.run(async () => {
+      if (!(await this.officials.lock(id))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
       const previous = await this.officials.signatureImage(id);
-      if (!(await this.officials.deleteSignatureImage(id, m)))
+      if (!(await this.officials.deleteSignatureImage(id)))
         throw notFound('SIGNATURE_IMAGE_NOT_FOUND', `Official ${id} has no handwritten-signature image`);
-      await this.audit.append(
-        {
-          ...acting,
-          action: 'official.signature_image_removed',
-          entityType: 'official',
-          entityId: id,
-          before: { sha256: previous?.sha256 },
-          after: null,
-        },
-        m,
-      );
+      await this.audit.append({
+        ...acting,
+        action: 'official.signature_image_removed',
+        entityType: 'official',
+        entityId: id,
+        before: { sha256: previous?.sha256 },
+        after: null,
+      });
     });
   }
 

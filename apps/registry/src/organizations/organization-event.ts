@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-log';
 
 export const ORGANIZATION_EVENT_TYPES = ['renamed', 'moved', 'merged', 'split', 'dissolved'] as const;
@@ -34,7 +33,7 @@ export type OrganizationEvent = {
  * under this token from any module (it is looked up app-wide); without one, nothing reacts.
  */
 export abstract class OrganizationEvents {
-  abstract organizationChanged(event: OrganizationEvent, manager: EntityManager): Promise<void>;
+  abstract organizationChanged(event: OrganizationEvent): Promise<void>;
 }
 
 export class NoOrganizationEvents extends OrganizationEvents {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { conflict, notFound, unprocessable } from '@kyso/common';
-import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { NewOrganization, Organization, organizationSnapshot } from './organization';
@@ -34,18 +33,15 @@ export class OrganizationsService {
   async create(input: NewOrganization, acting?: Acting): Promise<Organization> {
     if (input.parentId) await this.requireActive(input.parentId, 'parentId');
     try {
-      return await this.tx.run(async (m) => {
-        const org = await this.organizations.insert(input, m);
-        await this.audit.append(
-          {
-            ...this.who(acting),
-            action: 'organization.created',
-            entityType: 'organization',
-            entityId: org.id,
-            after: organizationSnapshot(org),
-          },
-          m,
-        );
+      return await this.tx.run(async () => {
+        const org = await this.organizations.insert(input);
+        await this.audit.append({
+          ...this.who(acting),
+          action: 'organization.created',
+          entityType: 'organization',
+          entityId: org.id,
+          after: organizationSnapshot(org),
+        });
         return org;
       });
     } catch (e) {
@@ -57,6 +53,10 @@ export class OrganizationsService {
     const org = await this.organizations.findById(id);
     if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${id}`);
     return org;
+  }
+
+  find(id: string): Promise<Organization | undefined> {
+    return this.organizations.findById(id);
   }
 
   list(page: OrganizationListQuery): Promise<Organization[]> {
@@ -104,14 +104,14 @@ export class OrganizationsService {
 
   /** Moves in the tree (a new parent, null for a root) and/or to a new address. */
   move(id: string, to: { parentId?: string | null; address?: string | null }, acting: Acting): Promise<Organization> {
-    return this.change(id, 'moved', acting, async (org, m) => {
+    return this.change(id, 'moved', acting, async (org) => {
       const parentId = to.parentId === undefined ? org.parentId : to.parentId;
       if (parentId && parentId !== org.parentId) {
-        const parent = await this.organizations.lock(parentId, m);
+        const parent = await this.organizations.lock(parentId);
         if (!parent) throw unprocessable('ORGANIZATION_NOT_FOUND', `parentId ${parentId} names no organisation`);
         if (parent.status !== 'active')
           throw unprocessable('ORGANIZATION_ENDED', `parentId ${parentId} names an organisation that has ended`);
-        if (parentId === id || (await this.organizations.descendantIds(id, m)).includes(parentId)) {
+        if (parentId === id || (await this.organizations.descendantIds(id)).includes(parentId)) {
           throw unprocessable(
             'ORGANIZATION_CYCLE',
             'An organisation cannot be moved under itself or one of its own units',
@@ -125,17 +125,17 @@ export class OrganizationsService {
 
   /** Merges `id` into `intoId`: its units and officials move to the successor, and it ends. */
   merge(id: string, intoId: string, acting: Acting): Promise<Organization> {
-    return this.change(id, 'merged', acting, async (org, m) => {
+    return this.change(id, 'merged', acting, async () => {
       if (intoId === id) throw unprocessable('ORGANIZATION_CYCLE', 'An organisation cannot be merged into itself');
-      const into = await this.organizations.lock(intoId, m);
+      const into = await this.organizations.lock(intoId);
       if (!into) throw unprocessable('ORGANIZATION_NOT_FOUND', `intoId ${intoId} names no organisation`);
       if (into.status !== 'active')
         throw unprocessable('ORGANIZATION_ENDED', `intoId ${intoId} names an organisation that has ended`);
-      if ((await this.organizations.descendantIds(id, m)).includes(intoId)) {
+      if ((await this.organizations.descendantIds(id)).includes(intoId)) {
         throw unprocessable('ORGANIZATION_CYCLE', 'An organisation cannot be merged into one of its own units');
       }
-      const movedUnitIds = await this.organizations.reparentChildren(id, intoId, m);
-      const movedOfficialIds = await this.organizations.moveOfficials(id, intoId, m);
+      const movedUnitIds = await this.organizations.reparentChildren(id, intoId);
+      const movedOfficialIds = await this.organizations.moveOfficials(id, intoId);
       return {
         patch: { status: 'merged', endedAt: this.clock.now(), successorId: intoId },
         details: { intoId, movedUnitIds, movedOfficialIds },
@@ -150,22 +150,19 @@ export class OrganizationsService {
     acting: Acting,
   ): Promise<{ organization: Organization; parts: Organization[] }> {
     let created: Organization[] = [];
-    return this.change(id, 'split', acting, async (org, m) => {
+    return this.change(id, 'split', acting, async (org) => {
       created = [];
       for (const part of parts) {
         const p = await this.organizations
-          .insert({ ...part, parentId: org.parentId }, m)
+          .insert({ ...part, parentId: org.parentId })
           .catch((e) => Promise.reject(this.translate(e, part.code)));
-        await this.audit.append(
-          {
-            ...this.who(acting),
-            action: 'organization.created',
-            entityType: 'organization',
-            entityId: p.id,
-            after: organizationSnapshot(p),
-          },
-          m,
-        );
+        await this.audit.append({
+          ...this.who(acting),
+          action: 'organization.created',
+          entityType: 'organization',
+          entityId: p.id,
+          after: organizationSnapshot(p),
+        });
         created.push(p);
       }
       return {
@@ -177,8 +174,8 @@ export class OrganizationsService {
 
   /** Dissolves an organisation without active units of its own (move or dissolve those first). */
   dissolve(id: string, reason: string | null, acting: Acting): Promise<Organization> {
-    return this.change(id, 'dissolved', acting, async (_org, m) => {
-      const units = await this.organizations.activeChildIds(id, m);
+    return this.change(id, 'dissolved', acting, async (_org) => {
+      const units = await this.organizations.activeChildIds(id);
       if (units.length > 0)
         throw conflict(
           'ORGANIZATION_HAS_UNITS',
@@ -196,39 +193,36 @@ export class OrganizationsService {
     id: string,
     type: T,
     acting: Acting,
-    apply: (org: Organization, m: EntityManager) => Promise<{ patch: Patch; details: OrganizationEventDetails[T] }>,
+    apply: (org: Organization) => Promise<{ patch: Patch; details: OrganizationEventDetails[T] }>,
   ): Promise<Organization> {
-    return this.tx.run(async (m) => {
-      const org = await this.organizations.lock(id, m);
+    return this.tx.run(async () => {
+      const org = await this.organizations.lock(id);
       if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${id}`);
       if (org.status !== 'active')
         throw conflict('ORGANIZATION_ENDED', `The organisation has already ended (${org.status})`);
-      const { patch, details } = await apply(org, m);
+      const { patch, details } = await apply(org);
       let updated: Organization;
       try {
-        updated = await this.organizations.update(id, patch, m);
+        updated = await this.organizations.update(id, patch);
       } catch (e) {
         throw this.translate(e, patch.code ?? org.code);
       }
-      const event = await this.organizations.insertEvent(
-        { organizationId: id, type, details, actor: acting.actor, at: this.clock.now() } as Omit<
-          OrganizationEvent,
-          'id'
-        >,
-        m,
-      );
-      await this.audit.append(
-        {
-          ...this.who(acting),
-          action: `organization.${type}`,
-          entityType: 'organization',
-          entityId: id,
-          before: organizationSnapshot(org),
-          after: { ...organizationSnapshot(updated), event: { id: event.id, details } },
-        },
-        m,
-      );
-      await this.eventsPort().organizationChanged(event, m);
+      const event = await this.organizations.insertEvent({
+        organizationId: id,
+        type,
+        details,
+        actor: acting.actor,
+        at: this.clock.now(),
+      } as Omit<OrganizationEvent, 'id'>);
+      await this.audit.append({
+        ...this.who(acting),
+        action: `organization.${type}`,
+        entityType: 'organization',
+        entityId: id,
+        before: organizationSnapshot(org),
+        after: { ...organizationSnapshot(updated), event: { id: event.id, details } },
+      });
+      await this.eventsPort().organizationChanged(event);
       return updated;
     });
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@kyso/common';
-import type { EntityManager } from 'typeorm';
 import { OrganizationEvent, OrganizationEvents } from '../organizations/organization-event';
 import { OrganizationChangeInput, PersonnelService } from './personnel.service';
 
@@ -49,8 +48,9 @@ export class OrganizationEventDrafts extends OrganizationEvents {
     super();
   }
 
-  async organizationChanged(event: OrganizationEvent, manager: EntityManager): Promise<void> {
+  /** Runs in the transaction recording the event (PersonnelService joins it). */
+  async organizationChanged(event: OrganizationEvent): Promise<void> {
     const change = changeFor(event);
-    if (change) await this.personnel.organizationChangeIn(manager, eventCaller(event), change, null);
+    if (change) await this.personnel.organizationChangeIn(eventCaller(event), change, null);
   }
 }

@@ -1,17 +1,18 @@
 import { badRequest, conflict } from '@kyso/common';
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { AuditActor, AuditLog } from '../audit/audit-log';
 import type { PinHasher } from '../certificates/pin-hasher';
 import type { CaAnswer } from '../ca-connector/ca-connector';
 import { isUniqueViolation } from '../shared/pg-errors';
+import type { PinLocksRepository } from '../signing-authorizations/pin-locks.repository';
 import type { LifecycleRequest } from './request';
 import { REVOCATION_CASES, RevocationCaseName } from './request-kinds';
 import type { LifecycleRecords } from './records-port';
 
+/** Runs inside the request step's transaction: every write below commits or rolls back with it. */
 export interface FulfilmentContext {
-  m: EntityManager;
   records: LifecycleRecords;
+  pinLocks: Pick<PinLocksRepository, 'lift'>;
   audit: AuditLog;
   pins: PinHasher;
   actor: AuditActor;
@@ -31,9 +32,9 @@ export async function applyAnswer(
   r: LifecycleRequest,
   answer: CaAnswer,
 ): Promise<Record<string, unknown>> {
-  const { m, records, audit, actor, requestId, now } = ctx;
+  const { records, audit, actor, requestId, now } = ctx;
   const log = (action: string, entityType: string, entityId: string, before?: unknown, after?: unknown) =>
-    audit.append({ actor, action, entityType, entityId, before, after, requestId }, m);
+    audit.append({ actor, action, entityType, entityId, before, after, requestId });
   // Status changes and device moves are audited (once) by the records services the port calls.
   const acting = { actor, requestId };
   const note = `Yêu cầu ${r.type} ${r.id}`;
@@ -44,10 +45,10 @@ export async function applyAnswer(
     const reason = r.crlReason ?? 'unspecified';
     // Already recorded as revoked (an operator acted first): the CA's confirmation completes the
     // request and the first record, reason and date stand; revoking twice would fail the request forever.
-    const current = await records.certificate(m, r.certificateId, true);
+    const current = await records.certificate(r.certificateId, true);
     if (current?.status !== 'revoked')
-      await records.setCertificateStatus(m, r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
-    if (r.deviceId && r.reason === 'device-lost') await records.moveDevice(m, r.deviceId, 'lost', acting, note);
+      await records.setCertificateStatus(r.certificateId, 'revoked', acting, { reason, at: answer.revokedAt });
+    if (r.deviceId && r.reason === 'device-lost') await records.moveDevice(r.deviceId, 'lost', acting, note);
     return {
       revokedAt: answer.revokedAt.toISOString(),
       crlReason: reason,
@@ -57,11 +58,11 @@ export async function applyAnswer(
 
   if (answer.kind === 'done') {
     if (r.type === 'recover-device' && r.certificateId) {
-      await m.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1', [r.certificateId]);
+      await ctx.pinLocks.lift(r.certificateId);
       await log('certificate.pin_unlocked', 'certificate', r.certificateId, undefined, { lifecycleRequestId: r.id });
-      if (r.deviceId) await records.moveDevice(m, r.deviceId, 'issued', acting, note);
+      if (r.deviceId) await records.moveDevice(r.deviceId, 'issued', acting, note);
     } else if (r.type === 'return-device' && r.deviceId) {
-      await records.moveDevice(m, r.deviceId, 'returned', acting, note);
+      await records.moveDevice(r.deviceId, 'returned', acting, note);
     } else {
       throw badRequest('ANSWER_NOT_FOR_REQUEST', `A ${r.type} request needs the CA's certificate or revocation`);
     }
@@ -69,7 +70,7 @@ export async function applyAnswer(
   }
 
   // A certificate: issue, renew, change, reissue.
-  const old = r.certificateId ? await records.certificate(m, r.certificateId, true) : undefined;
+  const old = r.certificateId ? await records.certificate(r.certificateId, true) : undefined;
   const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as
     'person' | 'organization' | 'device';
   const keyUri =
@@ -91,7 +92,7 @@ export async function applyAnswer(
     typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
   let id: string;
   try {
-    id = await records.insertCertificate(m, {
+    id = await records.insertCertificate({
       certificate: answer.certificate,
       chain: answer.chain,
       subjectType,
@@ -112,7 +113,7 @@ export async function applyAnswer(
     lifecycleRequestId: r.id,
   });
   if (old && (r.type === 'renew' || r.type === 'change') && old.status !== 'revoked') {
-    await records.setCertificateStatus(m, old.id, 'revoked', acting, { reason: 'superseded', at: now });
+    await records.setCertificateStatus(old.id, 'revoked', acting, { reason: 'superseded', at: now });
   }
   return { certificateId: id, serialNumber: answer.certificate.serialNumberHex };
 }

@@ -1,11 +1,14 @@
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
 import { Certificate } from '@kyso/pki';
-import type { EntityManager } from 'typeorm';
 import { effectiveStatus } from '../certificates/certificate';
 import type { SubjectFacts } from '../ca-connector/ca-connector';
 import type { RequestType } from './request';
 import { CHANGE_CASES, isChangeCase, isRevocationCase, REVOCATION_CASES } from './request-kinds';
 import type { CertificateFacts, LifecycleRecords } from './records-port';
+import type { RequestsRepository } from './requests.repository';
+
+/** The registry facts a request's subject is resolved from. */
+export type SubjectLookup = Pick<RequestsRepository, 'deviceOwner' | 'officialFacts' | 'organizationFacts'>;
 
 export interface CreateRequestInput {
   type: RequestType;
@@ -47,13 +50,9 @@ export function checkDetails(details: Record<string, unknown>): void {
   }
 }
 
-async function one<T>(m: EntityManager, sql: string, id: string): Promise<T | undefined> {
-  return ((await m.query(sql, [id])) as T[])[0];
-}
-
 /** Checks the input against the request type and the records, and finds the subject's organisation. */
 export async function resolveSubject(
-  m: EntityManager,
+  lookup: SubjectLookup,
   records: LifecycleRecords,
   input: CreateRequestInput,
   now: Date,
@@ -62,7 +61,7 @@ export async function resolveSubject(
   checkDetails(details);
   const certificate = async (): Promise<CertificateFacts> => {
     if (!input.certificateId) throw missing('certificateId', `required for a ${input.type} request`);
-    const c = await records.certificate(m, input.certificateId);
+    const c = await records.certificate(input.certificateId);
     if (!c) throw notFound('CERTIFICATE_NOT_FOUND', `No certificate ${input.certificateId}`);
     return c;
   };
@@ -131,30 +130,26 @@ export async function resolveSubject(
     }
     case 'return-device': {
       if (!input.deviceId) throw missing('deviceId', 'required for a return-device request');
-      const d = await one<{ organization_id: string; holder_official_id: string | null }>(
-        m,
-        'SELECT organization_id, holder_official_id FROM registry.key_device WHERE id = $1',
-        input.deviceId,
-      );
+      const d = await lookup.deviceOwner(input.deviceId);
       if (!d) throw notFound('DEVICE_NOT_FOUND', `No device ${input.deviceId}`);
       return {
         certificateId: input.certificateId ?? null,
-        officialId: d.holder_official_id,
+        officialId: d.holderOfficialId,
         deviceId: input.deviceId,
-        organizationId: d.organization_id,
+        organizationId: d.organizationId,
         reason: input.reason ?? null,
         crlReason: null,
         details,
       };
     }
     case 'issue':
-      return resolveIssue(m, input, details);
+      return resolveIssue(lookup, input, details);
   }
 }
 
 /** Forms 01 (person), 02 (organisation), 03 (device/service/software). */
 async function resolveIssue(
-  m: EntityManager,
+  lookup: SubjectLookup,
   input: CreateRequestInput,
   details: Record<string, unknown>,
 ): Promise<ResolvedSubject> {
@@ -172,17 +167,13 @@ async function resolveIssue(
   };
   if (subjectType === 'person') {
     if (!input.officialId) throw missing('officialId', 'form 01 names the official');
-    const o = await one<{ organization_id: string }>(
-      m,
-      'SELECT organization_id FROM registry.official WHERE id = $1',
-      input.officialId,
-    );
+    const o = await lookup.officialFacts(input.officialId);
     if (!o) throw notFound('OFFICIAL_NOT_FOUND', `No official ${input.officialId}`);
-    return { ...base, officialId: input.officialId, organizationId: o.organization_id };
+    return { ...base, officialId: input.officialId, organizationId: o.organizationId };
   }
   if (!input.organizationId)
     throw missing('organizationId', `form ${subjectType === 'organization' ? '02' : '03'} names the organisation`);
-  const org = await one<{ id: string }>(m, 'SELECT id FROM registry.organization WHERE id = $1', input.organizationId);
+  const org = await lookup.organizationFacts(input.organizationId);
   if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${input.organizationId}`);
   if (subjectType === 'device' && typeof details.deviceName !== 'string')
     throw missing('details.deviceName', 'form 03 names the device, service or software');
@@ -191,7 +182,7 @@ async function resolveIssue(
 
 /** What the CA needs to know of the subject, read when the request is sent. */
 export async function subjectFacts(
-  m: EntityManager,
+  lookup: SubjectLookup,
   records: LifecycleRecords,
   r: {
     type: RequestType;
@@ -201,21 +192,11 @@ export async function subjectFacts(
     details: Record<string, unknown>;
   },
 ): Promise<SubjectFacts> {
-  const old = r.certificateId ? await records.certificate(m, r.certificateId) : undefined;
+  const old = r.certificateId ? await records.certificate(r.certificateId) : undefined;
   const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as SubjectFacts['subjectType'];
   const orgId = typeof r.details.newOrganizationId === 'string' ? r.details.newOrganizationId : r.organizationId;
-  const org = await one<{ name: string; address: string | null; parent_name: string | null }>(
-    m,
-    'SELECT o.name, o.address, p.name AS parent_name FROM registry.organization o LEFT JOIN registry.organization p ON p.id = o.parent_id WHERE o.id = $1',
-    orgId,
-  );
-  const official = r.officialId
-    ? await one<{ full_name: string; email: string; title: string }>(
-        m,
-        'SELECT full_name, email, title FROM registry.official WHERE id = $1',
-        r.officialId,
-      )
-    : undefined;
+  const org = await lookup.organizationFacts(orgId);
+  const official = r.officialId ? await lookup.officialFacts(r.officialId) : undefined;
   const given =
     typeof r.details.publicKeySpki === 'string'
       ? new Uint8Array(Buffer.from(r.details.publicKeySpki, 'base64'))
@@ -224,11 +205,11 @@ export async function subjectFacts(
   const kept = r.type === 'renew' || r.type === 'change' ? publicKeyOf(old) : undefined;
   return {
     subjectType,
-    organization: { name: org?.name ?? '', parentName: org?.parent_name ?? null, address: org?.address ?? null },
+    organization: { name: org?.name ?? '', parentName: org?.parentName ?? null, address: org?.address ?? null },
     official:
       subjectType === 'device'
         ? { fullName: String(r.details.deviceName ?? ''), email: '', title: '' }
-        : official && { fullName: official.full_name, email: official.email, title: official.title },
+        : official && { fullName: official.fullName, email: official.email, title: official.title },
     publicKeySpki: given ?? kept,
   };
 }

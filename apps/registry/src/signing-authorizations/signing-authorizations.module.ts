@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { CertificatesModule } from '../certificates/certificates.module';
 import { OfficialsModule } from '../officials/officials.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { OwnershipModule } from '../ownership/ownership.module';
 import { SigningAuthorizationsController } from './signing-authorizations.controller';
 import { SigningAuthorizationsService } from './signing-authorizations.service';
+import { PinLocksRepository } from './pin-locks.repository';
 
 @Module({
-  imports: [CertificatesModule, OfficialsModule, OwnershipModule],
+  imports: [CertificatesModule, OfficialsModule, OrganizationsModule, OwnershipModule],
   controllers: [SigningAuthorizationsController],
-  providers: [SigningAuthorizationsService],
+  providers: [SigningAuthorizationsService, PinLocksRepository],
+  exports: [PinLocksRepository],
 })
 export class SigningAuthorizationsModule {}

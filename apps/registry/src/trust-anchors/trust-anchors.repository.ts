@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
+import { FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
 import { NewTrustAnchor, TrustAnchor, TrustAnchorPurpose } from './trust-anchor';
 import { TrustAnchorEntity } from './trust-anchor.entity';
+import { Db } from '../shared/transactions';
 
 export interface TrustAnchorFilter {
   includeDisabled?: boolean;
@@ -12,33 +12,34 @@ export interface TrustAnchorFilter {
 
 /** Persistence port for trust anchors. The list is small (a handful of roots): no paging. */
 export abstract class TrustAnchorsRepository {
-  abstract insert(anchor: NewTrustAnchor, m?: EntityManager): Promise<TrustAnchor>;
-  abstract findById(id: string, m?: EntityManager): Promise<TrustAnchor | undefined>;
+  abstract insert(anchor: NewTrustAnchor): Promise<TrustAnchor>;
+  abstract findById(id: string): Promise<TrustAnchor | undefined>;
   abstract list(filter?: TrustAnchorFilter): Promise<TrustAnchor[]>;
-  abstract setDisabledAt(id: string, at: Date | null, m: EntityManager): Promise<TrustAnchor>;
-  abstract delete(id: string, m: EntityManager): Promise<void>;
+  abstract setDisabledAt(id: string, at: Date | null): Promise<TrustAnchor>;
+  abstract delete(id: string): Promise<void>;
 }
 
 export const TRUST_ANCHOR_SHA256_KEY = 'trust_anchor_sha256_key';
 
 @Injectable()
 export class TypeOrmTrustAnchorsRepository extends TrustAnchorsRepository {
-  constructor(@InjectRepository(TrustAnchorEntity) private readonly repo: Repository<TrustAnchorEntity>) {
+  constructor(private readonly db: Db) {
     super();
   }
 
-  private r(m?: EntityManager): Repository<TrustAnchorEntity> {
-    return m ? m.getRepository(TrustAnchorEntity) : this.repo;
+  /** The table, in the caller's transaction when there is one. */
+  private get repo(): Repository<TrustAnchorEntity> {
+    return this.db.repository(TrustAnchorEntity);
   }
 
-  async insert(anchor: NewTrustAnchor, m?: EntityManager): Promise<TrustAnchor> {
+  async insert(anchor: NewTrustAnchor): Promise<TrustAnchor> {
     return toTrustAnchor(
-      await this.r(m).save(this.r(m).create({ ...anchor, certificateDer: Buffer.from(anchor.certificateDer) })),
+      await this.repo.save(this.repo.create({ ...anchor, certificateDer: Buffer.from(anchor.certificateDer) })),
     );
   }
 
-  async findById(id: string, m?: EntityManager): Promise<TrustAnchor | undefined> {
-    const e = await this.r(m).findOneBy({ id });
+  async findById(id: string): Promise<TrustAnchor | undefined> {
+    const e = await this.repo.findOneBy({ id });
     return e ? toTrustAnchor(e) : undefined;
   }
 
@@ -49,13 +50,13 @@ export class TypeOrmTrustAnchorsRepository extends TrustAnchorsRepository {
     return (await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' } })).map(toTrustAnchor);
   }
 
-  async setDisabledAt(id: string, at: Date | null, m: EntityManager): Promise<TrustAnchor> {
-    await m.getRepository(TrustAnchorEntity).update({ id }, { disabledAt: at });
-    return (await this.findById(id, m))!;
+  async setDisabledAt(id: string, at: Date | null): Promise<TrustAnchor> {
+    await this.repo.update({ id }, { disabledAt: at });
+    return (await this.findById(id))!;
   }
 
-  async delete(id: string, m: EntityManager): Promise<void> {
-    await m.getRepository(TrustAnchorEntity).delete({ id });
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
   }
 }
 

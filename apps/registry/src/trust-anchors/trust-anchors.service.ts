@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound } from '@kyso/common';
-import type { EntityManager } from 'typeorm';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
 import { parseCertificatePem } from '../shared/pem';
 import { isUniqueViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
@@ -40,27 +39,21 @@ export class TrustAnchorsService {
       );
     }
     try {
-      return await this.tx.run(async (m) => {
-        const saved = await this.anchors.insert(
-          {
-            name: input.name,
-            sha256: cert.sha256Hex,
-            subject: cert.subject.toString(),
-            certificateDer: cert.der,
-            purpose: input.purpose ?? 'document-signing',
-          },
-          m,
-        );
-        await this.audit.append(
-          {
-            ...acting,
-            action: 'trust_anchor.added',
-            entityType: 'trust_anchor',
-            entityId: saved.id,
-            after: trustAnchorSnapshot(saved),
-          },
-          m,
-        );
+      return await this.tx.run(async () => {
+        const saved = await this.anchors.insert({
+          name: input.name,
+          sha256: cert.sha256Hex,
+          subject: cert.subject.toString(),
+          certificateDer: cert.der,
+          purpose: input.purpose ?? 'document-signing',
+        });
+        await this.audit.append({
+          ...acting,
+          action: 'trust_anchor.added',
+          entityType: 'trust_anchor',
+          entityId: saved.id,
+          after: trustAnchorSnapshot(saved),
+        });
         return toTrustAnchorView(saved);
       });
     } catch (e) {
@@ -82,20 +75,20 @@ export class TrustAnchorsService {
   }
 
   disable(id: string, acting: Acting = SERVICE): Promise<TrustAnchorView> {
-    return this.change(id, acting, 'trust_anchor.disabled', async (a, m) =>
-      a.disabledAt ? a : this.anchors.setDisabledAt(id, this.clock.now(), m),
+    return this.change(id, acting, 'trust_anchor.disabled', async (a) =>
+      a.disabledAt ? a : this.anchors.setDisabledAt(id, this.clock.now()),
     );
   }
 
   enable(id: string, acting: Acting = SERVICE): Promise<TrustAnchorView> {
-    return this.change(id, acting, 'trust_anchor.enabled', async (a, m) =>
-      a.disabledAt ? this.anchors.setDisabledAt(id, null, m) : a,
+    return this.change(id, acting, 'trust_anchor.enabled', async (a) =>
+      a.disabledAt ? this.anchors.setDisabledAt(id, null) : a,
     );
   }
 
   async remove(id: string, acting: Acting = SERVICE): Promise<void> {
-    await this.change(id, acting, 'trust_anchor.deleted', async (a, m) => {
-      await this.anchors.delete(id, m);
+    await this.change(id, acting, 'trust_anchor.deleted', async () => {
+      await this.anchors.delete(id);
       return null;
     });
   }
@@ -104,23 +97,20 @@ export class TrustAnchorsService {
     id: string,
     acting: Acting,
     action: string,
-    apply: (a: TrustAnchor, m: EntityManager) => Promise<TrustAnchor | null>,
+    apply: (a: TrustAnchor) => Promise<TrustAnchor | null>,
   ): Promise<TrustAnchorView> {
-    return this.tx.run(async (m) => {
-      const before = await this.anchors.findById(id, m);
+    return this.tx.run(async () => {
+      const before = await this.anchors.findById(id);
       if (!before) throw notFound('TRUST_ANCHOR_NOT_FOUND', `No trust anchor ${id}`);
-      const after = await apply(before, m);
-      await this.audit.append(
-        {
-          ...acting,
-          action,
-          entityType: 'trust_anchor',
-          entityId: id,
-          before: trustAnchorSnapshot(before),
-          after: after && trustAnchorSnapshot(after),
-        },
-        m,
-      );
+      const after = await apply(before);
+      await this.audit.append({
+        ...acting,
+        action,
+        entityType: 'trust_anchor',
+        entityId: id,
+        before: trustAnchorSnapshot(before),
+        after: after && trustAnchorSnapshot(after),
+      });
       return toTrustAnchorView(after ?? before);
     });
   }

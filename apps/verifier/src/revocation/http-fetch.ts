@@ -1,11 +1,12 @@
 import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, Dispatcher, request } from 'undici';
+import { MAX_CRL_BYTES, MAX_OCSP_RESPONSE_BYTES } from '@kyso/pki';
 import { AddressPolicy, AddressRefusal } from './address-guard';
 
-/** Budgets (style rule 7): bytes per download and redirects followed. */
-export const CRL_MAX_BYTES = 20 * 1024 * 1024;
-export const OCSP_MAX_BYTES = 1024 * 1024;
+/** Budgets (style rule 7): bytes per download (the PKI core's parse limits) and redirects followed. */
+export const CRL_MAX_BYTES = MAX_CRL_BYTES;
+export const OCSP_MAX_BYTES = MAX_OCSP_RESPONSE_BYTES;
 export const MAX_REDIRECTS = 3;
 
 export type FetchErrorCode =

@@ -1,5 +1,7 @@
+import type { Clock } from '@kyso/common';
 import type { RevocationFetcher, RevocationSource } from '@kyso/pki';
-import { CrlCache, isFresh } from './crl-cache';
+import { isFresh } from './crl-cache';
+import { CrlCache } from './crl-cache.repository';
 import { RevocationJobs } from './revocation-queue';
 
 export interface FetchRecord {
@@ -14,7 +16,7 @@ export interface QueuedFetcherOptions {
   crlMaxAgeMs: number;
   /** How long one validation waits for one download. */
   waitMs: number;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -29,7 +31,7 @@ export class QueuedRevocationFetcher implements RevocationFetcher {
   constructor(private readonly opts: QueuedFetcherOptions) {}
 
   async fetchCrl(url: string): Promise<Uint8Array> {
-    const now = (this.opts.clock ?? (() => new Date()))();
+    const now = this.opts.clock.now();
     let crl = await this.opts.cache.get(url);
     if (!crl || !isFresh(crl, now, this.opts.crlMaxAgeMs)) {
       await this.opts.jobs.fetchCrl(url, this.opts.waitMs);

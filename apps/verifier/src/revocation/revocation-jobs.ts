@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { Clock, SystemClock } from '@kyso/common';
 import { Crl, PkiFormatError } from '@kyso/pki';
 import { FetchRefused, JobName, JobPayloads, JobResults } from '../jobs';
-import { CrlCache, isFresh } from './crl-cache';
+import { isFresh } from './crl-cache';
+import { CrlCache } from './crl-cache.repository';
 import { FetchResult } from './http-fetch';
 
 /** The network as the handlers need it (HttpRevocationClient in production). */
@@ -23,13 +25,13 @@ export class RevocationJobHandlers {
     private readonly network: RevocationNetwork,
     private readonly cache: CrlCache,
     private readonly crlMaxAgeMs: number,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   async fetchCrl({ url }: JobPayloads[JobName.FetchCrl]): Promise<JobResults[JobName.FetchCrl]> {
     // Another job may have stored it between the caller's cache miss and this job: no second download.
     const cached = await this.cache.get(url);
-    if (cached && isFresh(cached, this.clock(), this.crlMaxAgeMs)) return result(cached, true);
+    if (cached && isFresh(cached, this.clock.now(), this.crlMaxAgeMs)) return result(cached, true);
     const got = await this.download(url, () => this.network.fetchCrl(url));
     if (!got.ok) return got;
     let crl: Crl;
@@ -42,7 +44,7 @@ export class RevocationJobHandlers {
     const stored = {
       url,
       der: crl.der,
-      fetchedAt: this.clock(),
+      fetchedAt: this.clock.now(),
       thisUpdate: crl.thisUpdate,
       nextUpdate: crl.nextUpdate ?? null,
     };
@@ -53,7 +55,7 @@ export class RevocationJobHandlers {
   async fetchOcsp({ url, request }: JobPayloads[JobName.FetchOcsp]): Promise<JobResults[JobName.FetchOcsp]> {
     const got = await this.download(url, () => this.network.fetchOcsp(url, Buffer.from(request, 'base64')));
     if (!got.ok) return got;
-    return { ok: true, response: Buffer.from(got.body).toString('base64'), fetchedAt: this.clock().toISOString() };
+    return { ok: true, response: Buffer.from(got.body).toString('base64'), fetchedAt: this.clock.now().toISOString() };
   }
 
   private async download(

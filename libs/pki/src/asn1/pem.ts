@@ -1,7 +1,5 @@
 import { PkiFormatError } from '../errors';
-
-/** Maximum size of one certificate, CRL or OCSP response we accept to parse (a budget). */
-export const MAX_DER_BYTES = 4 * 1024 * 1024;
+import { MAX_DER_BYTES } from '../budgets';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 

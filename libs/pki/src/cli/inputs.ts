@@ -2,6 +2,7 @@ import { PkiFormatError } from '../errors';
 import { Crl } from '../revocation/crl';
 import { Certificate } from '../x509/certificate';
 import { derObjects } from '../asn1';
+import { MAX_PKI_FILE_BYTES, MAX_PDF_FILE_BYTES, MAX_CRL_FILE_BYTES } from '../budgets';
 
 /** An input file that cannot be read or is not what it should be: exit code 2. */
 export class InputError extends Error {
@@ -14,10 +15,6 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
-
-/** Budgets: bytes read from one certificate/CRL file and from one PDF. */
-export const MAX_PKI_FILE_BYTES = 16 * 1024 * 1024;
-export const MAX_PDF_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface FileReader {
   readFile(path: string, maxBytes: number): Uint8Array;
@@ -66,7 +63,7 @@ export function crlsFromBytes(path: string, bytes: Uint8Array): Crl[] {
 }
 
 export function readCrls(io: FileReader, path: string): Crl[] {
-  return crlsFromBytes(path, read(io, path, MAX_PKI_FILE_BYTES));
+  return crlsFromBytes(path, read(io, path, MAX_CRL_FILE_BYTES));
 }
 
 export function readPdf(io: FileReader, path: string): Uint8Array {

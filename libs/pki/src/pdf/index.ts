@@ -9,13 +9,7 @@ export type { XrefEntry, XrefSection, XrefChain } from './xref';
 export { appendIncrementalUpdate, nextObjectNumber } from './incremental';
 export type { UpdateObject, IncrementalUpdate } from './incremental';
 export { serializeValue } from './serialize';
-export {
-  preparePdfSignature,
-  signedByteRanges,
-  embedSignature,
-  DEFAULT_CONTENTS_SIZE,
-  MAX_CONTENTS_SIZE,
-} from './prepare';
+export { preparePdfSignature, signedByteRanges, embedSignature, DEFAULT_CONTENTS_SIZE } from './prepare';
 export type { SignaturePlaceholderOptions, PreparedPdf } from './prepare';
 export { findSignatures, recoverSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';

@@ -5,6 +5,7 @@ import { appendIncrementalUpdate, nextObjectNumber, UpdateObject } from './incre
 import { PdfDict, PdfName, PdfObject, PdfRef, pdfDict } from './objects';
 import { serializeValue } from './serialize';
 import { encodeTextString, formatPdfDate } from './text';
+import { MAX_CONTENTS_SIZE } from '../budgets';
 
 export interface SignaturePlaceholderOptions {
   /** Default: the first free "Signature<n>". */
@@ -30,8 +31,6 @@ export interface PreparedPdf {
 }
 
 export const DEFAULT_CONTENTS_SIZE = 16_384;
-/** Budget: room for a CMS with a long chain and embedded revocation data, not for abuse. */
-export const MAX_CONTENTS_SIZE = 4 * 1024 * 1024;
 /** Digits of each ByteRange number in the placeholder: up to ~9.3 GiB. */
 const BYTE_RANGE_DIGITS = 10;
 const BYTE_RANGE_PLACEHOLDER = `[0 ${'0'.repeat(BYTE_RANGE_DIGITS)} ${'0'.repeat(BYTE_RANGE_DIGITS)} ${'0'.repeat(BYTE_RANGE_DIGITS)}]`;

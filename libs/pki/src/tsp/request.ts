@@ -3,15 +3,12 @@ import { PkiFormatError } from '../errors';
 import { guard, readIntegerHex, readOid, topLevel } from '../asn1';
 import { DIGESTS, OID_SHA256 } from '../x509/algorithms';
 import { boolean, children, integer, octetString, oid, seq, TAG, Tlv, tlvValue } from '../asn1';
+import { MAX_TSP_REQUEST_BYTES } from '../budgets';
 
 export const TSP_OID = {
   tstInfo: '1.2.840.113549.1.9.16.1.4',
   timeStamping: '1.3.6.1.5.5.7.3.8',
 } as const;
-
-/** Budgets: requests and responses larger than this are refused unread. */
-export const MAX_TSP_REQUEST_BYTES = 16 * 1024;
-export const MAX_TSP_RESPONSE_BYTES = 256 * 1024;
 
 export interface MessageImprint {
   hashAlgorithm: string; // OID

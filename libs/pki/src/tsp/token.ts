@@ -1,7 +1,7 @@
 import { PkiFormatError } from '../errors';
-import { guard, readIntegerHex, readOid, topLevel } from '../asn1';
-import { children, TAG, Tlv, tlvBytes, tlvValue } from '../asn1';
-import { MAX_TSP_RESPONSE_BYTES, MessageImprint, readMessageImprint } from './request';
+import { children, guard, readIntegerHex, readOid, TAG, Tlv, tlvBytes, tlvValue, topLevel } from '../asn1';
+import { MAX_TSP_RESPONSE_BYTES } from '../budgets';
+import { MessageImprint, readMessageImprint } from './request';
 
 /** RFC 3161 2.4.2 TSTInfo, as signed by the TSA. */
 export interface TstInfo {

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Certificate } from '../x509/certificate';
 import { authorityKeyIdentifier, subjectKeyIdentifier } from '../x509/extensions';
-
-/** Budgets (style rule 7): certificates in one path (leaf and anchor included), paths returned, issuer candidates examined. */
-export const MAX_PATH_DEPTH = 10;
-export const MAX_CANDIDATE_PATHS = 16;
-export const MAX_BUILD_STEPS = 2000;
+import { MAX_PATH_DEPTH, MAX_CANDIDATE_PATHS, MAX_BUILD_STEPS } from '../budgets';
 
 export interface BuildPathsOptions {
   maxDepth?: number;

@@ -21,12 +21,13 @@ import {
 } from './checks';
 import { ConstraintCheck, ConstraintLevel, resolveConstraints, ValidationConstraints } from './constraints';
 import { NameConstraintsState } from './name-constraints';
-import { buildPaths, MAX_CANDIDATE_PATHS, MAX_PATH_DEPTH } from './path-builder';
+import { buildPaths } from './path-builder';
 import { PolicyInputs, PolicyState } from './policy-tree';
 import { profileFindings } from './profile';
 import { failing, reason, ReasonCode, ValidationReason } from './reasons';
 import { judgeRevocation } from './revocation-judgement';
 import { checkTrustAnchor, normaliseAnchors, TrustAnchor, TrustAnchorInput } from './trust-anchor';
+import { MAX_CANDIDATE_PATHS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS } from '../budgets';
 
 export type { PathPurpose } from './checks';
 export type { TrustAnchor, TrustAnchorInput } from './trust-anchor';
@@ -72,9 +73,6 @@ export type PathValidationResult = IndicationResult & {
   revocation: { checked: boolean; status: RevocationStatus[] };
   validationTime: Date;
 };
-
-/** Budget for signature checks over all candidate paths (cf. Go maxChainSignatureChecks). */
-export const MAX_SIGNATURE_CHECKS = 64;
 
 /**
  * ETSI EN 319 102-1 5.2.6 sub-indication for each failure, in priority order (first found wins).

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import '../engine';
 import { PkiFormatError } from '../errors';
-import { assertDer, derObjects, hex, MAX_DER_BYTES, readTlv, toArrayBuffer, toPem } from '../asn1';
+import { assertDer, derObjects, hex, readTlv, toArrayBuffer, toPem } from '../asn1';
+import { MAX_DER_BYTES } from '../budgets';
 import { RawCertificate, RawExtension, readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
 

@@ -23,10 +23,7 @@ import {
 } from '../types';
 import { Crl, CrlEntry } from './crl';
 import { entriesFor, matchScope, sameScope } from './crl-scope';
-
-/** Budgets (style rule 7): CRL downloads per check (nested CRL-issuer checks included), nesting of CRL-issuer path validations. */
-export const MAX_CRL_FETCHES = 4;
-export const MAX_CRL_ISSUER_DEPTH = 4;
+import { MAX_CRL_FETCHES, MAX_CRL_ISSUER_DEPTH } from '../../budgets';
 
 export interface CrlCheckerOptions {
   /** CRLs at hand (complete and delta). */

@@ -18,11 +18,7 @@ import {
   tlvValue,
 } from '../../asn1';
 import { CrlReason } from '../types';
-
-/** Budget: revoked entries parsed from one CRL (a 4 MiB CRL holds far fewer). */
-export const MAX_CRL_ENTRIES = 1_000_000;
-/** A national CA's full CRL can run to tens of MB; larger than this is not a CRL we will parse. */
-export const MAX_CRL_BYTES = 32 * 1024 * 1024;
+import { MAX_CRL_ENTRIES, MAX_CRL_BYTES } from '../../budgets';
 
 /** CRL and CRL entry extension OIDs (RFC 5280 5.2, 5.3). */
 export const CRL_EXT = {

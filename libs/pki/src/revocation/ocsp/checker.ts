@@ -11,9 +11,7 @@ import {
 } from '../types';
 import { buildOcspRequest } from './request';
 import { verifyOcspResponse } from './verify';
-
-/** Budget: OCSP URLs tried per certificate (a certificate may list several). */
-export const MAX_OCSP_URLS = 2;
+import { MAX_OCSP_URLS } from '../../budgets';
 
 /** The OCSP responder URLs of a certificate's authorityInfoAccess (RFC 5280 4.2.2.1); [] when none or malformed. */
 export const ocspUrls = (cert: Certificate): string[] => accessUrls(cert, ACCESS_METHOD.ocsp);

@@ -17,6 +17,7 @@ import {
   tlvBytes,
   tlvValue,
 } from '../../asn1';
+import { MAX_OCSP_REQUEST_BYTES } from '../../budgets';
 
 export const OCSP_OID = {
   basic: '1.3.6.1.5.5.7.48.1.1',
@@ -27,9 +28,6 @@ export const OCSP_OID = {
   sha256: '2.16.840.1.101.3.4.2.1',
 } as const;
 
-/** Budgets: an OCSP request or response larger than this is refused unread. */
-export const MAX_OCSP_REQUEST_BYTES = 64 * 1024;
-export const MAX_OCSP_RESPONSE_BYTES = 1024 * 1024;
 /** RFC 8954 2.1: a nonce is 1 to 32 octets. */
 export const OCSP_NONCE_BYTES = 32;
 

@@ -4,7 +4,8 @@ import { guard, ParsedExtension, readExtensions, readOid, readTime, topLevel } f
 import { AlgorithmId, readAlgorithmId } from '../../asn1';
 import { children, readTlv, TAG, Tlv, tlvBytes, tlvValue } from '../../asn1';
 import { CrlReason } from '../types';
-import { CertId, MAX_OCSP_RESPONSE_BYTES, OCSP_OID, readCertId, unwrapNonce } from './request';
+import { MAX_OCSP_RESPONSE_BYTES } from '../../budgets';
+import { CertId, OCSP_OID, readCertId, unwrapNonce } from './request';
 
 /** RFC 6960 4.2.1 OCSPResponseStatus. */
 export const OCSP_RESPONSE_STATUS = [

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../shared/clock';
+import { Clock } from '@kyso/common';
+import { Db, Transactions } from '../shared/transactions';
 import { AuditEvent, AuditQuery, ChainVerification } from './audit-event';
 import { entryHash, GENESIS_HASH } from './audit-hash';
 import { AuditEntry, AuditLog } from './audit-log';
@@ -56,26 +55,28 @@ const toEvent = (r: Row): AuditEvent => ({
 @Injectable()
 export class PgAuditLog extends AuditLog {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Db,
+    private readonly tx: Transactions,
     private readonly clock: Clock,
   ) {
     super();
   }
 
-  async append(entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    await this.record(entry, manager);
+  async append(entry: AuditEntry): Promise<void> {
+    await this.record(entry);
   }
 
   /** Appends in the caller's transaction when one is active, otherwise in a transaction of its own. */
-  record(entry: AuditEntry, manager?: EntityManager): Promise<AuditEvent> {
-    if (manager?.queryRunner?.isTransactionActive) return this.insert(entry, manager);
-    return (manager ?? this.db.manager).transaction((m) => this.insert(entry, m));
+  record(entry: AuditEntry): Promise<AuditEvent> {
+    return this.tx.run(() => this.insert(entry));
   }
 
-  private async insert(entry: AuditEntry, m: EntityManager): Promise<AuditEvent> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('registry.audit_event', 0))`);
-    const last: { hash: string }[] = await m.query('SELECT hash FROM registry.audit_event ORDER BY seq DESC LIMIT 1');
-    const [{ seq }]: { seq: string }[] = await m.query(
+  private async insert(entry: AuditEntry): Promise<AuditEvent> {
+    await this.db.query(`SELECT pg_advisory_xact_lock(hashtextextended('registry.audit_event', 0))`);
+    const last: { hash: string }[] = await this.db.query(
+      'SELECT hash FROM registry.audit_event ORDER BY seq DESC LIMIT 1',
+    );
+    const [{ seq }]: { seq: string }[] = await this.db.query(
       `SELECT nextval(pg_get_serial_sequence('registry.audit_event', 'seq'))::text AS seq`,
     );
     const event: AuditEvent = {
@@ -92,7 +93,7 @@ export class PgAuditLog extends AuditLog {
       hash: '',
     };
     event.hash = entryHash(event);
-    await m.query(
+    await this.db.query(
       `INSERT INTO registry.audit_event (seq, at, actor, action, entity_type, entity_id, before, after, request_id, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
@@ -127,7 +128,10 @@ export class PgAuditLog extends AuditLog {
     if (q.to) add('at < ?', q.to);
     if (q.organizationIds) add(VISIBLE_ENTITY_SQL, q.organizationIds);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM registry.audit_event ${clause}`, params);
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM registry.audit_event ${clause}`,
+      params,
+    );
     const rows: Row[] = await this.db.query(
       `SELECT ${COLUMNS} FROM registry.audit_event ${clause} ORDER BY audit_event.seq LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],

@@ -1,27 +1,38 @@
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DEFAULT_PIN_LOCKOUT_THRESHOLD, RegistryConfig } from '../config';
+import { REGISTRY_CONFIG } from '../shared/registry-config.module';
+import { Db } from '../shared/transactions';
 
 /**
  * Consecutive wrong PINs per certificate. Attempts on one certificate are serialised (`serialize`),
  * so parallel guesses cannot slip past the limit; a right PIN resets the count; only a fulfilled device recovery
- * lifts a lock (requests/fulfilment.ts deletes the row).
+ * lifts a lock (requests/fulfilment.ts calls `lift`).
  */
-export class PinLocks {
-  constructor(private readonly threshold: number) {}
+@Injectable()
+export class PinLocksRepository {
+  private readonly threshold: number;
+
+  constructor(
+    private readonly db: Db,
+    @Inject(REGISTRY_CONFIG) config: RegistryConfig,
+  ) {
+    this.threshold = config.pinLockoutThreshold ?? DEFAULT_PIN_LOCKOUT_THRESHOLD;
+  }
 
   /**
    * Takes the certificate's row lock for the rest of the transaction: lock check, PIN check and
    * count then happen one attempt at a time, so a burst of guesses cannot all be checked before
    * the first failures are counted. NO KEY UPDATE leaves foreign-key checks on the row unblocked.
    */
-  async serialize(m: EntityManager, certificateId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query('SELECT 1 FROM registry.certificate WHERE id = $1 FOR NO KEY UPDATE', [
+  async serialize(certificateId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM registry.certificate WHERE id = $1 FOR NO KEY UPDATE', [
       certificateId,
     ]);
     return rows.length > 0;
   }
 
-  async isLocked(m: EntityManager, certificateId: string): Promise<boolean> {
-    const rows: { locked: boolean }[] = await m.query(
+  async isLocked(certificateId: string): Promise<boolean> {
+    const rows: { locked: boolean }[] = await this.db.query(
       'SELECT locked_at IS NOT NULL AS locked FROM registry.certificate_pin_lock WHERE certificate_id = $1',
       [certificateId],
     );
@@ -29,8 +40,8 @@ export class PinLocks {
   }
 
   /** Records a wrong PIN; true when this one reached the limit (or it was already locked). */
-  async failed(m: EntityManager, certificateId: string): Promise<boolean> {
-    const rows: { locked: boolean }[] = await m.query(
+  async failed(certificateId: string): Promise<boolean> {
+    const rows: { locked: boolean }[] = await this.db.query(
       `INSERT INTO registry.certificate_pin_lock AS l (certificate_id, failures, locked_at, updated_at)
          VALUES ($1, 1, CASE WHEN 1 >= $2 THEN now() END, now())
        ON CONFLICT (certificate_id) DO UPDATE
@@ -43,9 +54,14 @@ export class PinLocks {
     return rows[0].locked;
   }
 
-  async succeeded(m: EntityManager, certificateId: string): Promise<void> {
-    await m.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1 AND locked_at IS NULL', [
+  async succeeded(certificateId: string): Promise<void> {
+    await this.db.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1 AND locked_at IS NULL', [
       certificateId,
     ]);
+  }
+
+  /** Lifts a lock (a fulfilled device recovery). */
+  async lift(certificateId: string): Promise<void> {
+    await this.db.query('DELETE FROM registry.certificate_pin_lock WHERE certificate_id = $1', [certificateId]);
   }
 }

@@ -1,4 +1,6 @@
-import { DataSource, Repository } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { SignatureEventEntity } from './signature-event.entity';
 
 export interface SignatureEvent {
@@ -16,16 +18,14 @@ export interface SignatureEvent {
 }
 
 /** Port: where signing attempts are recorded. */
-export abstract class SignatureEvents {
+export abstract class SignatureEventsRepository {
   abstract record(event: SignatureEvent): Promise<void>;
 }
 
-export class TypeOrmSignatureEvents extends SignatureEvents {
-  private readonly repo: Repository<SignatureEventEntity>;
-
-  constructor(dataSource: DataSource) {
+@Injectable()
+export class TypeOrmSignatureEventsRepository extends SignatureEventsRepository {
+  constructor(@InjectRepository(SignatureEventEntity) private readonly repo: Repository<SignatureEventEntity>) {
     super();
-    this.repo = dataSource.getRepository(SignatureEventEntity);
   }
 
   async record(e: SignatureEvent): Promise<void> {

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../shared/transactions';
+import { RequestLetterEntity } from './letter.entity';
+
+export interface StoredLetter {
+  requestId: string;
+  pdf: Uint8Array;
+  signedByOfficialId: string;
+  certificateId: string;
+  signatureId: string | null;
+}
+
+/** What a request letter names, as the registry holds it. */
+export interface LetterFacts {
+  agency: { name: string; address: string | null; parent_name: string | null };
+  organization?: { name: string };
+  official?: { full_name: string; email: string; title: string };
+  certificate?: { serial_number: string; subject_type: string };
+  device?: { serial_number: string };
+}
+
+/** Signed request letters, and the records a letter is drawn up and signed from. */
+@Injectable()
+export class LettersRepository {
+  constructor(private readonly db: Db) {}
+
+  /** The agency's organisation certificate valid at `at` (the latest-ending one). */
+  async activeOrganizationCertificateId(organizationId: string, at: Date): Promise<string | undefined> {
+    const [row]: { id: string }[] = await this.db.query(
+      `SELECT id FROM registry.certificate WHERE subject_type = 'organization' AND organization_id = $1 AND status = 'active'
+        AND not_before <= $2 AND not_after >= $2 ORDER BY not_after DESC LIMIT 1`,
+      [organizationId, at],
+    );
+    return row?.id;
+  }
+
+  /** An active records clerk of the organisation (the given one, else the longest-serving). */
+  async activeClerkId(organizationId: string, clerkOfficialId: string | null): Promise<string | undefined> {
+    const [row]: { id: string }[] = await this.db.query(
+      `SELECT id FROM registry.official WHERE organization_id = $1 AND 'clerk' = ANY (roles) AND employment_status = 'active'
+        AND ($2::uuid IS NULL OR id = $2) ORDER BY created_at LIMIT 1`,
+      [organizationId, clerkOfficialId],
+    );
+    return row?.id;
+  }
+
+  async facts(r: {
+    managingOrganizationId: string;
+    organizationId: string;
+    officialId: string | null;
+    certificateId: string | null;
+    deviceId: string | null;
+  }): Promise<LetterFacts> {
+    const first = async <T>(sql: string, id: string | null): Promise<T | undefined> =>
+      id ? ((await this.db.query<T[]>(sql, [id]))[0] ?? undefined) : undefined;
+    const agency = await first<LetterFacts['agency']>(
+      'SELECT o.name, o.address, p.name AS parent_name FROM registry.organization o LEFT JOIN registry.organization p ON p.id = o.parent_id WHERE o.id = $1',
+      r.managingOrganizationId,
+    );
+    return {
+      agency: agency!,
+      organization: await first('SELECT name FROM registry.organization WHERE id = $1', r.organizationId),
+      official: await first('SELECT full_name, email, title FROM registry.official WHERE id = $1', r.officialId),
+      certificate: await first(
+        'SELECT serial_number, subject_type FROM registry.certificate WHERE id = $1',
+        r.certificateId,
+      ),
+      device: await first('SELECT serial_number FROM registry.key_device WHERE id = $1', r.deviceId),
+    };
+  }
+
+  async upsert(letter: StoredLetter): Promise<void> {
+    await this.db.repository(RequestLetterEntity).upsert({ ...letter, pdf: Buffer.from(letter.pdf) }, ['requestId']);
+  }
+
+  async pdf(requestId: string): Promise<Uint8Array | undefined> {
+    const row = await this.db.repository(RequestLetterEntity).findOneBy({ requestId });
+    return row ? new Uint8Array(row.pdf) : undefined;
+  }
+}

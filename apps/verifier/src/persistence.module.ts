@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock, DATABASE_CONNECT_RETRY, SystemClock } from '@kyso/common';
+import { VERIFIER_ENTITIES, verifierDataSourceOptions } from './data-source';
+import { CrlCache, TypeOrmCrlCache } from './revocation/crl-cache.repository';
+import { TypeOrmValidationRepository, ValidationRepository } from './validation.repository';
+
+/** The verifier's database and repositories, and its clock: shared by the API and the worker. */
+@Module({})
+export class VerifierPersistenceModule {
+  static forRoot(databaseUrl: string): DynamicModule {
+    return {
+      module: VerifierPersistenceModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot({ ...verifierDataSourceOptions(databaseUrl), ...DATABASE_CONNECT_RETRY }),
+        TypeOrmModule.forFeature(VERIFIER_ENTITIES),
+      ],
+      providers: [
+        { provide: ValidationRepository, useClass: TypeOrmValidationRepository },
+        { provide: CrlCache, useClass: TypeOrmCrlCache },
+        { provide: Clock, useClass: SystemClock },
+      ],
+      exports: [ValidationRepository, CrlCache, Clock],
+    };
+  }
+}

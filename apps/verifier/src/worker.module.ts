@@ -1,0 +1,102 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
+import { DataSource } from 'typeorm';
+import { revocationConfig, VerifierConfig } from './config';
+import { PdfValidator, PkiPdfValidator } from './pdf-validator';
+import { VerifierPersistenceModule } from './persistence.module';
+import { CrlCache } from './revocation/crl-cache.repository';
+import { HttpRevocationClient } from './revocation/http-fetch';
+import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
+import { RevocationJobHandlers } from './revocation/revocation-jobs';
+import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
+import { ValidationProcessor } from './validation-processor';
+import { ValidationRepository } from './validation.repository';
+
+/** Closes the revocation queue and the download client after the workers stopped (TypeOrmModule closes the pool). */
+class RevocationJobsCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(RevocationJobs) private readonly jobs: RevocationJobs,
+    @Inject(HttpRevocationClient) private readonly network: HttpRevocationClient,
+  ) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.jobs.close();
+    await this.network.close();
+  }
+}
+
+/** The worker's object graph: the validation processor and the revocation download handlers. */
+@Module({})
+export class VerifierWorkerModule {
+  static forRoot(config: VerifierConfig): DynamicModule {
+    const rev = revocationConfig(config);
+    return {
+      module: VerifierWorkerModule,
+      imports: [VerifierPersistenceModule.forRoot(config.databaseUrl)],
+      providers: [
+        {
+          provide: RevocationJobs,
+          // Opened once the database answered: a failed boot leaves no Redis connection behind.
+          inject: [DataSource],
+          useFactory: () =>
+            BullRevocationJobs.open({
+              redisUrl: config.redisUrl,
+              prefix: config.queuePrefix,
+              attempts: rev.attempts,
+              backoffMs: config.jobBackoffMs,
+            }),
+        },
+        {
+          provide: HttpRevocationClient,
+          useFactory: () => new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs, allow: rev.fetchAllow }),
+        },
+        RevocationJobsCloser,
+        {
+          provide: TrustAnchorSource,
+          inject: [Clock],
+          useFactory: (clock: Clock) =>
+            new RegistryTrustAnchors(
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+              config.trustAnchorTtlMs,
+              clock,
+            ),
+        },
+        { provide: PdfValidator, useClass: PkiPdfValidator },
+        {
+          provide: ValidationProcessor,
+          inject: [ValidationRepository, TrustAnchorSource, PdfValidator, CrlCache, RevocationJobs, Clock],
+          useFactory: (
+            validations: ValidationRepository,
+            anchors: TrustAnchorSource,
+            pdf: PdfValidator,
+            cache: CrlCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) =>
+            new ValidationProcessor(
+              validations,
+              anchors,
+              pdf,
+              {
+                fetcher: () =>
+                  new QueuedRevocationFetcher({ cache, jobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs, clock }),
+                required: rev.required,
+              },
+              clock,
+            ),
+        },
+        {
+          provide: RevocationJobHandlers,
+          inject: [HttpRevocationClient, CrlCache, Clock],
+          useFactory: (network: HttpRevocationClient, cache: CrlCache, clock: Clock) =>
+            new RevocationJobHandlers(network, cache, rev.crlMaxAgeMs, clock),
+        },
+      ],
+    };
+  }
+}
