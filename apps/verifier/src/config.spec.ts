@@ -27,12 +27,18 @@ describe('verifierConfigFromEnv', () => {
   it('reads the revocation settings, requiring revocation unless told otherwise', () => {
     process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16) };
     expect(revocationConfig(verifierConfigFromEnv())).toEqual(REVOCATION_DEFAULTS);
-    expect(REVOCATION_DEFAULTS).toMatchObject({ required: true, crlMaxAgeMs: 3_600_000, waitMs: 15_000 });
+    expect(REVOCATION_DEFAULTS).toMatchObject({
+      required: true,
+      crlMaxAgeMs: 3_600_000,
+      caIssuersMaxAgeMs: 86_400_000,
+      waitMs: 15_000,
+    });
     process.env = {
       KYSO_INTERNAL_TOKEN: 'x'.repeat(16),
       KYSO_REVOCATION_FETCH_TIMEOUT_MS: '2000',
       KYSO_REVOCATION_WAIT_MS: '5000',
       KYSO_CRL_MAX_AGE_MS: '60000',
+      KYSO_CA_ISSUERS_MAX_AGE_MS: '120000',
       KYSO_REVOCATION_CONCURRENCY: '8',
       KYSO_REVOCATION_REQUIRED: 'false',
     };
@@ -40,6 +46,7 @@ describe('verifierConfigFromEnv', () => {
       fetchTimeoutMs: 2000,
       waitMs: 5000,
       crlMaxAgeMs: 60000,
+      caIssuersMaxAgeMs: 120000,
       concurrency: 8,
       required: false,
     });

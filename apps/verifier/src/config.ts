@@ -29,12 +29,14 @@ export interface VerifierConfig extends CommonConfig {
 }
 
 export interface RevocationConfig {
-  /** One CRL or OCSP download, redirects included. */
+  /** One CRL, OCSP or caIssuers download, redirects included. */
   fetchTimeoutMs: number;
   /** How long a validation waits for one download before its status counts as unknown. */
   waitMs: number;
   /** A cached CRL is refetched after this age even before its nextUpdate. */
   crlMaxAgeMs: number;
+  /** A cached AIA caIssuers download (missing intermediates) is refetched after this age. */
+  caIssuersMaxAgeMs: number;
   /** Downloads run at once by one worker process. */
   concurrency: number;
   /** Attempts per download (transient failures only). */
@@ -53,6 +55,7 @@ export const REVOCATION_DEFAULTS: RevocationConfig = {
   fetchTimeoutMs: 10_000,
   waitMs: 15_000,
   crlMaxAgeMs: 3_600_000,
+  caIssuersMaxAgeMs: 86_400_000,
   concurrency: 4,
   attempts: 3,
   required: true,
@@ -99,6 +102,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
       fetchTimeoutMs: int('KYSO_REVOCATION_FETCH_TIMEOUT_MS', d.fetchTimeoutMs, 100, 300_000),
       waitMs: int('KYSO_REVOCATION_WAIT_MS', d.waitMs, 100, 300_000),
       crlMaxAgeMs: int('KYSO_CRL_MAX_AGE_MS', d.crlMaxAgeMs, 0),
+      caIssuersMaxAgeMs: int('KYSO_CA_ISSUERS_MAX_AGE_MS', d.caIssuersMaxAgeMs, 0),
       concurrency: int('KYSO_REVOCATION_CONCURRENCY', d.concurrency, 1, 64),
       attempts: int('KYSO_REVOCATION_FETCH_ATTEMPTS', d.attempts, 1, 20),
       required: bool('KYSO_REVOCATION_REQUIRED', d.required),

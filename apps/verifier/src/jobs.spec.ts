@@ -1,8 +1,13 @@
-import { assertEveryJobHandled, crlJobId, JOB_ID, JOB_QUEUE, JobName, QueueName } from './jobs';
+import { assertEveryJobHandled, certificatesJobId, crlJobId, JOB_ID, JOB_QUEUE, JobName, QueueName } from './jobs';
 
 describe('verifier jobs', () => {
   const handle = async () => undefined;
-  const all = { [JobName.ValidatePdf]: handle, [JobName.FetchCrl]: handle, [JobName.FetchOcsp]: handle };
+  const all = {
+    [JobName.ValidatePdf]: handle,
+    [JobName.FetchCrl]: handle,
+    [JobName.FetchOcsp]: handle,
+    [JobName.FetchCertificates]: handle,
+  };
 
   it('boot only when every job has exactly one handler, none missing and none for an unknown name', () => {
     expect(() => assertEveryJobHandled(all)).not.toThrow();
@@ -17,6 +22,10 @@ describe('verifier jobs', () => {
     expect(JOB_ID[JobName.FetchCrl]({ url: 'http://ca/x.crl' })).toBe(crlJobId('http://ca/x.crl'));
     expect(crlJobId('http://ca/x.crl')).not.toBe(crlJobId('http://ca/y.crl'));
     expect(crlJobId('http://ca/x.crl')).toMatch(/^crl-[0-9a-f]{64}$/); // BullMQ refuses ":" in custom ids
+    const aia = 'http://ca/sub.cer';
+    expect(JOB_ID[JobName.FetchCertificates]({ url: aia })).toBe(certificatesJobId(aia));
+    expect(certificatesJobId(aia)).toMatch(/^ca-issuers-[0-9a-f]{64}$/);
+    expect(certificatesJobId(aia)).not.toBe(crlJobId(aia)); // a URL serving both kinds runs both jobs
     const ocsp = { url: 'http://ca/ocsp', request: 'MAA=' };
     expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp](ocsp));
   });

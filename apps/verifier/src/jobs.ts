@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
  * Queue and job names in one place, each job's payload and result tied to its name (style rule
  * 15). Job ids are derived from the payload: a validation's id is the validation id, so
  * submitting the same validation twice never runs it twice; a CRL fetch's id is derived from its
- * URL, so concurrent validations share one download. OCSP requests carry a nonce: each is its own job.
+ * URL, so concurrent validations share one download (an AIA caIssuers download likewise). OCSP requests carry a nonce: each is its own job.
  */
 export enum QueueName {
   Validation = 'validation',
@@ -15,6 +15,7 @@ export enum JobName {
   ValidatePdf = 'validate-pdf',
   FetchCrl = 'fetch-crl',
   FetchOcsp = 'fetch-ocsp',
+  FetchCertificates = 'fetch-certificates',
 }
 
 export interface JobPayloads {
@@ -22,6 +23,8 @@ export interface JobPayloads {
   [JobName.FetchCrl]: { url: string };
   /** `request`: the DER OCSPRequest, base64. */
   [JobName.FetchOcsp]: { url: string; request: string };
+  /** An AIA caIssuers URL (a missing intermediate). */
+  [JobName.FetchCertificates]: { url: string };
 }
 
 /**
@@ -43,6 +46,8 @@ export interface JobResults {
     { ok: true; fetchedAt: string; thisUpdate: string; nextUpdate: string | null; fromCache: boolean } | FetchRefused;
   /** `response`: the DER OCSPResponse, base64 (OCSP answers are nonce'd, so never cached). */
   [JobName.FetchOcsp]: { ok: true; response: string; fetchedAt: string } | FetchRefused;
+  /** The certificates are in the cache table (as downloaded); the result says when they were fetched. */
+  [JobName.FetchCertificates]: { ok: true; fetchedAt: string; fromCache: boolean } | FetchRefused;
 }
 
 /** Which queue carries each job. */
@@ -50,9 +55,10 @@ export const JOB_QUEUE = {
   [JobName.ValidatePdf]: QueueName.Validation,
   [JobName.FetchCrl]: QueueName.Revocation,
   [JobName.FetchOcsp]: QueueName.Revocation,
+  [JobName.FetchCertificates]: QueueName.Revocation,
 } as const satisfies Record<JobName, QueueName>;
 
-/** The jobs a queue carries, as a type: `JobsOf<QueueName.Revocation>` is FetchCrl | FetchOcsp. */
+/** The jobs a queue carries, as a type: `JobsOf<QueueName.Revocation>` is FetchCrl | FetchOcsp | FetchCertificates. */
 export type JobsOf<Q extends QueueName> = {
   [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never;
 }[JobName];
@@ -65,11 +71,17 @@ export const JOB_ID: { [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.ValidatePdf]: (p) => p.validationId,
   [JobName.FetchCrl]: (p) => crlJobId(p.url),
   [JobName.FetchOcsp]: () => `ocsp-${randomUUID()}`,
+  [JobName.FetchCertificates]: (p) => certificatesJobId(p.url),
 };
 
 /** The job id of a CRL download: one per URL while it is queued or running. */
 export function crlJobId(url: string): string {
   return `crl-${createHash('sha256').update(url).digest('hex')}`;
+}
+
+/** The job id of an AIA caIssuers download: one per URL while it is queued or running. */
+export function certificatesJobId(url: string): string {
+  return `ca-issuers-${createHash('sha256').update(url).digest('hex')}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   PkiFormatError,
   verifyPdf,
   type Certificate,
+  type IssuerFetcher,
   type RevocationChecker,
 } from '@kyso/pki';
 
@@ -12,6 +13,12 @@ export interface RevocationPolicy {
   checker: () => RevocationChecker;
   /** Unknown status gives INDETERMINATE/TRY_LATER; false only for explicit offline setups. */
   required: boolean;
+}
+
+/** The registry's anchors by use: a timestamping root anchors TSAs only, never a signer. */
+export interface VerifierAnchors {
+  documentSigning: Certificate[];
+  timestamping: Certificate[];
 }
 
 /**
@@ -24,12 +31,16 @@ export abstract class PdfValidator {
    * PDF passes: it gets a report, with what cannot be checked as FORMAT_FAILURE (issue 10).
    */
   abstract checkIsPdf(pdf: Uint8Array): Promise<void>;
-  /** Without `revocation` no revocation is checked (the report says so). */
+  /**
+   * Without `revocation` no revocation is checked (the report says so); without `issuerFetcher`
+   * a signer's chain is built only from the certificates the document carries.
+   */
   abstract verify(
     pdf: Uint8Array,
-    trustAnchors: Certificate[],
+    anchors: VerifierAnchors,
     validationTime: Date,
     revocation?: RevocationPolicy,
+    issuerFetcher?: IssuerFetcher,
   ): Promise<DocumentReport>;
 }
 
@@ -40,16 +51,17 @@ export class PkiPdfValidator extends PdfValidator {
 
   verify(
     pdf: Uint8Array,
-    trustAnchors: Certificate[],
+    anchors: VerifierAnchors,
     validationTime: Date,
     revocation?: RevocationPolicy,
+    issuerFetcher?: IssuerFetcher,
   ): Promise<DocumentReport> {
-    if (!revocation) return verifyPdf(pdf, { trustAnchors, validationTime });
     return verifyPdf(pdf, {
-      trustAnchors,
+      trustAnchors: anchors.documentSigning,
+      timestampTrustAnchors: anchors.timestamping,
       validationTime,
-      revocationChecker: revocation.checker,
-      requireRevocation: revocation.required,
+      issuerFetcher,
+      ...(revocation && { revocationChecker: revocation.checker, requireRevocation: revocation.required }),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock, SystemClock } from '@kyso/common';
-import type { Certificate } from '@kyso/pki';
+import type { Certificate, IssuerFetcher } from '@kyso/pki';
 import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
@@ -12,6 +12,8 @@ export interface ProcessorRevocation {
   /** A fresh fetcher per signature (it records what it fetched, for the report). */
   fetcher: () => QueuedRevocationFetcher;
   required: boolean;
+  /** AIA caIssuers downloads for a signer's missing intermediates, one per validation. */
+  issuerFetcher: () => IssuerFetcher;
 }
 
 /**
@@ -39,13 +41,15 @@ export class ValidationProcessor {
       await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock.now());
       return;
     }
-    const trustAnchors = await this.anchors.get();
+    const trustAnchors = await this.anchors.get('document-signing');
+    const anchors = { documentSigning: trustAnchors, timestamping: await this.anchors.get('timestamping') };
     try {
       const report = await this.pdf.verify(
         document,
-        trustAnchors,
+        anchors,
         this.clock.now(),
         this.revocationPolicy(trustAnchors),
+        this.revocation?.issuerFetcher(),
       );
       await this.validations.markDone(validationId, report, this.clock.now());
     } catch (e) {

@@ -4,9 +4,11 @@ import { DataSource } from 'typeorm';
 import { revocationConfig, VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
+import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
 import { HttpRevocationClient } from './revocation/http-fetch';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
+import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
@@ -25,7 +27,7 @@ class RevocationJobsCloser implements OnApplicationShutdown {
   }
 }
 
-/** The worker's object graph: the validation processor and the revocation download handlers. */
+/** The worker's object graph: the validation processor and the download handlers (CRL, OCSP, AIA caIssuers). */
 @Module({})
 export class VerifierWorkerModule {
   static forRoot(config: VerifierConfig): DynamicModule {
@@ -69,12 +71,21 @@ export class VerifierWorkerModule {
         { provide: PdfValidator, useClass: PkiPdfValidator },
         {
           provide: ValidationProcessor,
-          inject: [ValidationRepository, TrustAnchorSource, PdfValidator, CrlCache, RevocationJobs, Clock],
+          inject: [
+            ValidationRepository,
+            TrustAnchorSource,
+            PdfValidator,
+            CrlCache,
+            CaIssuersCache,
+            RevocationJobs,
+            Clock,
+          ],
           useFactory: (
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
             pdf: PdfValidator,
             cache: CrlCache,
+            issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
           ) =>
@@ -86,15 +97,29 @@ export class VerifierWorkerModule {
                 fetcher: () =>
                   new QueuedRevocationFetcher({ cache, jobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs, clock }),
                 required: rev.required,
+                issuerFetcher: () =>
+                  new QueuedIssuerFetcher({
+                    cache: issuers,
+                    jobs,
+                    maxAgeMs: rev.caIssuersMaxAgeMs,
+                    waitMs: rev.waitMs,
+                    clock,
+                  }),
               },
               clock,
             ),
         },
         {
           provide: RevocationJobHandlers,
-          inject: [HttpRevocationClient, CrlCache, Clock],
-          useFactory: (network: HttpRevocationClient, cache: CrlCache, clock: Clock) =>
-            new RevocationJobHandlers(network, cache, rev.crlMaxAgeMs, clock),
+          inject: [HttpRevocationClient, CrlCache, CaIssuersCache, Clock],
+          useFactory: (network: HttpRevocationClient, cache: CrlCache, issuers: CaIssuersCache, clock: Clock) =>
+            new RevocationJobHandlers(
+              network,
+              cache,
+              rev.crlMaxAgeMs,
+              { cache: issuers, maxAgeMs: rev.caIssuersMaxAgeMs },
+              clock,
+            ),
         },
       ],
     };

@@ -53,6 +53,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
       [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),
       [JobName.FetchOcsp]: (p) => downloads.fetchOcsp(p),
+      [JobName.FetchCertificates]: (p) => downloads.fetchCertificates(p),
     };
     assertEveryJobHandled(handlers);
 

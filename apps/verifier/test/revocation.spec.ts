@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
-import { DevCa, generateSoftwareKey, signPdf } from '@kyso/pki';
+import { DevCa, DevTsa, generateSoftwareKey, signPdf } from '@kyso/pki';
 import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
 import { VerifierConfig } from '../src/config';
@@ -73,7 +73,10 @@ describe('verifier revocation', () => {
   });
 
   /** A root and a government CA whose certificates name this test's CRL (and OCSP) URLs, trusted by the registry. */
-  async function testPki(name: string, opts: { ocsp?: boolean; crlDelayMs?: number; subCrlUrl?: string } = {}) {
+  async function testPki(
+    name: string,
+    opts: { ocsp?: boolean; crlDelayMs?: number; subCrlUrl?: string; caIssuersUrl?: string } = {},
+  ) {
     const path = (p: string) => `/${name}/${p}`;
     const url = (p: string) => `${server.url}${path(p)}`;
     const root = await DevCa.createRoot({
@@ -85,6 +88,7 @@ describe('verifier revocation', () => {
       commonName: `${name} CA`,
       crlUrls: [opts.subCrlUrl ?? url('sub.crl')],
       ocspUrl: opts.ocsp ? url('sub-ocsp') : undefined,
+      caIssuersUrl: opts.caIssuersUrl,
     });
     server.crl(path('root.crl'), root);
     server.crl(path('sub.crl'), sub, opts.crlDelayMs);
@@ -93,7 +97,8 @@ describe('verifier revocation', () => {
       server.ocsp(path('sub-ocsp'), sub);
     }
     registry.anchors.push(anchorView(root.certificate.toPem(), name));
-    const sign = async (commonName = 'Nguyễn Văn A') => {
+    /** `leafOnly`: the PDF carries the signer's certificate alone (as VGCA-signed PDFs often do). */
+    const sign = async (commonName = 'Nguyễn Văn A', { leafOnly = false } = {}) => {
       const key = generateSoftwareKey('ECDSA-P256-SHA256');
       const certificate = await sub.issue({
         subject: { CN: commonName, O: 'Sở Nội vụ', C: 'VN' },
@@ -102,7 +107,12 @@ describe('verifier revocation', () => {
       });
       const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
       const pdf = Buffer.from(
-        await signPdf(unsigned, { signer: key.signer, certificate, chain: [sub.certificate], signingTime }),
+        await signPdf(unsigned, {
+          signer: key.signer,
+          certificate,
+          chain: leafOnly ? [] : [sub.certificate],
+          signingTime,
+        }),
       );
       return { certificate, pdf, signingTime };
     };
@@ -277,5 +287,85 @@ describe('verifier revocation', () => {
       revocation: { source: 'ocsp' },
     });
     expect(server.hits(pki.path('sub-ocsp'))).toBe(2); // nonce'd answers are never cached
+  });
+  describe('missing intermediates from AIA caIssuers', () => {
+    async function cachedIssuers(url: string): Promise<{ fetched_at: Date } | undefined> {
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        return (await c.query('SELECT fetched_at FROM verifier.ca_issuers_cache WHERE url = $1', [url])).rows[0];
+      } finally {
+        await c.end();
+      }
+    }
+
+    it('completes a leaf-only signature from the caIssuers URL, and the next validation takes it from the cache', async () => {
+      const pki = await testPki('aia', { caIssuersUrl: `${server.url}/aia/sub.cer` });
+      server.route(pki.path('sub.cer'), (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/pkix-cert' }).end(Buffer.from(pki.sub.certificate.der));
+      });
+      const first = await pki.sign('Leaf Only 1', { leafOnly: true });
+      expect(await validate(first.pdf)).toMatchObject({ indication: 'TOTAL-PASSED' });
+      expect(server.hits(pki.path('sub.cer'))).toBe(1);
+      expect(await cachedIssuers(pki.url('sub.cer'))).toBeDefined();
+
+      const second = await pki.sign('Leaf Only 2', { leafOnly: true });
+      expect(await validate(second.pdf)).toMatchObject({ indication: 'TOTAL-PASSED' });
+      expect(server.hits(pki.path('sub.cer'))).toBe(1);
+    });
+
+    it('reports NO_CERTIFICATE_CHAIN_FOUND, never a failed job, when the caIssuers address is refused', async () => {
+      const refusedUrl = `http://[::1]:${new URL(server.url).port}/aia-refused/sub.cer`;
+      const pki = await testPki('aia-refused', { caIssuersUrl: refusedUrl });
+      const { pdf } = await pki.sign('Leaf Only Refused', { leafOnly: true });
+      const sig = await validate(pdf);
+      expect(sig).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+      const detail = sig.reasons.find((r: { code: string }) => r.code === 'NO_CERTIFICATE_CHAIN_FOUND')?.detail;
+      expect(detail).toContain(`caIssuers ${refusedUrl}: FETCH_ADDRESS_REFUSED`);
+      expect(server.hits('/aia-refused/sub.cer')).toBe(0);
+      expect(await cachedIssuers(refusedUrl)).toBeUndefined();
+    });
+  });
+
+  it('takes the POE of a TSA under a root registered for timestamping, and that root anchors no signer', async () => {
+    const pki = await testPki('tsa-purpose');
+    const tsaRoot = await DevCa.createRoot({ commonName: 'tsa-purpose TSA Root', crlUrls: [pki.url('tsa.crl')] });
+    server.crl(pki.path('tsa.crl'), tsaRoot);
+    registry.anchors.push({ ...anchorView(tsaRoot.certificate.toPem(), 'TSA root'), purpose: 'timestamping' });
+    const genTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const tsa = await DevTsa.create(tsaRoot, { commonName: 'tsa-purpose TSA', clock: () => genTime });
+    const key = generateSoftwareKey('ECDSA-P256-SHA256');
+    const certificate = await pki.sub.issue({
+      subject: { CN: 'Timestamped Official', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person',
+    });
+    const stamped = await signPdf(unsigned, {
+      signer: key.signer,
+      certificate,
+      chain: [pki.sub.certificate],
+      signingTime: genTime,
+      timestamp: (request) => tsa.timestamp(request),
+    });
+    const sig = await validate(Buffer.from(stamped));
+    expect(sig).toMatchObject({ indication: 'TOTAL-PASSED', signingTime: { timestamped: genTime.toISOString() } });
+
+    // An official certified directly by the TSA root: not a document-signing anchor, so no chain.
+    const underTsaRoot = generateSoftwareKey('ECDSA-P256-SHA256');
+    const misplaced = await tsaRoot.issue({
+      subject: { CN: 'Under The TSA Root', C: 'VN' },
+      publicKeySpki: underTsaRoot.publicKeySpki,
+      profile: 'person',
+    });
+    const pdf = await signPdf(unsigned, {
+      signer: underTsaRoot.signer,
+      certificate: misplaced,
+      chain: [],
+      signingTime: genTime,
+    });
+    expect(await validate(Buffer.from(pdf))).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
   });
 });

@@ -26,6 +26,12 @@ export const MAX_OCSP_RESPONSE_BYTES = 1 * MIB;
 /** OCSP URLs tried per certificate (a certificate may list several). */
 export const MAX_OCSP_URLS = 2;
 
+/**
+ * An AIA caIssuers download (one certificate, or a certs-only PKCS#7 of at most
+ * MAX_CERTIFICATES_PER_FETCH of them): an issuer bundle larger than this is refused unread.
+ */
+export const MAX_CA_ISSUERS_BYTES = 128 * KIB;
+
 /** Certificates in one path, leaf and anchor included. */
 export const MAX_PATH_DEPTH = 10;
 /** Candidate paths returned by the path builder. */

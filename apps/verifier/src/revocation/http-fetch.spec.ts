@@ -2,7 +2,15 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AddressPolicy } from './address-guard';
-import { FetchResult, guardedDispatcher, httpFetch, HttpFetchSpec, HttpRevocationClient, Lookup } from './http-fetch';
+import {
+  CA_ISSUERS_MAX_BYTES,
+  FetchResult,
+  guardedDispatcher,
+  httpFetch,
+  HttpFetchSpec,
+  HttpRevocationClient,
+  Lookup,
+} from './http-fetch';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -46,6 +54,7 @@ describe('httpFetch', () => {
       r.end();
     });
     routes.set('/hang', () => undefined);
+    routes.set('/bundle-big', (_q, r) => r.writeHead(200).end(Buffer.alloc(CA_ISSUERS_MAX_BYTES + 1)));
     routes.set('/slow-body', (_q, r) => {
       r.writeHead(200);
       r.write(Buffer.alloc(10)); // headers and a first chunk in time, the rest never
@@ -197,6 +206,22 @@ describe('httpFetch', () => {
       expect(await new HttpRevocationClient({ timeoutMs: 2_000, allow: [] }).fetchCrl(`${base}/ok`)).toMatchObject({
         code: 'FETCH_ADDRESS_REFUSED',
       });
+    } finally {
+      await client.close();
+    }
+  });
+  it('fetches caIssuers certificates through the same guard, within their own small budget', async () => {
+    const client = new HttpRevocationClient({ timeoutMs: 2_000, allow: [`127.0.0.1:${port}`] });
+    try {
+      expect(body(await client.fetchCertificates(`${base}/ok`)).length).toBe(5);
+      expect(await client.fetchCertificates(`${base}/bundle-big`)).toMatchObject({
+        code: 'FETCH_TOO_LARGE',
+        permanent: true,
+      });
+      expect(await client.fetchCertificates(`${base}/to-localhost`)).toMatchObject({ code: 'FETCH_REDIRECT_REFUSED' });
+      const unlisted = new HttpRevocationClient({ timeoutMs: 2_000, allow: [] });
+      expect(await unlisted.fetchCertificates(`${base}/ok`)).toMatchObject({ code: 'FETCH_ADDRESS_REFUSED' });
+      await unlisted.close();
     } finally {
       await client.close();
     }

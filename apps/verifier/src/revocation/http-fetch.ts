@@ -1,12 +1,13 @@
 import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, Dispatcher, request } from 'undici';
-import { MAX_CRL_BYTES, MAX_OCSP_RESPONSE_BYTES } from '@kyso/pki';
+import { MAX_CA_ISSUERS_BYTES, MAX_CRL_BYTES, MAX_OCSP_RESPONSE_BYTES } from '@kyso/pki';
 import { AddressPolicy, AddressRefusal } from './address-guard';
 
 /** Budgets (style rule 7): bytes per download (the PKI core's parse limits) and redirects followed. */
 export const CRL_MAX_BYTES = MAX_CRL_BYTES;
 export const OCSP_MAX_BYTES = MAX_OCSP_RESPONSE_BYTES;
+export const CA_ISSUERS_MAX_BYTES = MAX_CA_ISSUERS_BYTES;
 export const MAX_REDIRECTS = 3;
 
 export type FetchErrorCode =
@@ -234,10 +235,11 @@ export interface HttpRevocationClientOptions {
   allow: readonly string[];
   crlMaxBytes?: number;
   ocspMaxBytes?: number;
+  caIssuersMaxBytes?: number;
   lookup?: Lookup;
 }
 
-/** The network as the revocation job handlers use it: guarded, bounded, one dispatcher per worker. */
+/** The network as the revocation job handlers use it (CRLs, OCSP, AIA caIssuers): guarded, bounded, one dispatcher per worker. */
 export class HttpRevocationClient {
   private readonly dispatcher: Dispatcher;
 
@@ -270,6 +272,20 @@ export class HttpRevocationClient {
         contentType: 'application/ocsp-request',
         accept: 'application/ocsp-response',
         maxBytes: this.opts.ocspMaxBytes ?? OCSP_MAX_BYTES,
+        timeoutMs: this.opts.timeoutMs,
+      },
+      this.dispatcher,
+    );
+  }
+
+  /** An AIA caIssuers URL: a certificate (DER or PEM) or a certs-only PKCS#7, small by nature. */
+  fetchCertificates(url: string): Promise<FetchResult> {
+    return httpFetch(
+      url,
+      {
+        method: 'GET',
+        accept: 'application/pkix-cert, application/pkcs7-mime, */*',
+        maxBytes: this.opts.caIssuersMaxBytes ?? CA_ISSUERS_MAX_BYTES,
         timeoutMs: this.opts.timeoutMs,
       },
       this.dispatcher,

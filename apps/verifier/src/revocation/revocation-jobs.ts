@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Clock, SystemClock } from '@kyso/common';
-import { Crl, PkiFormatError } from '@kyso/pki';
+import { Crl, parseIssuerBundle, PkiFormatError } from '@kyso/pki';
 import { FetchRefused, JobName, JobPayloads, JobResults } from '../jobs';
+import { CaIssuersCache, isFreshIssuers } from './ca-issuers-cache.repository';
 import { isFresh } from './crl-cache';
 import { CrlCache } from './crl-cache.repository';
 import { FetchResult } from './http-fetch';
@@ -10,10 +11,17 @@ import { FetchResult } from './http-fetch';
 export interface RevocationNetwork {
   fetchCrl(url: string): Promise<FetchResult>;
   fetchOcsp(url: string, request: Uint8Array): Promise<FetchResult>;
+  fetchCertificates(url: string): Promise<FetchResult>;
+}
+
+/** Where AIA caIssuers downloads are kept, and for how long they are used. */
+export interface IssuerCacheSettings {
+  cache: CaIssuersCache;
+  maxAgeMs: number;
 }
 
 /**
- * The `revocation` queue's handlers, run by the worker. Permanent refusals (address not allowed,
+ * The `revocation` queue's handlers, run by the worker: CRLs, OCSP and AIA caIssuers downloads. Permanent refusals (address not allowed,
  * bad URL, oversized or unparsable answer, 4xx) complete the job with a FetchRefused value, so
  * nothing retries them and the validation reports the code; transient failures are thrown (the
  * message starting with their code) so BullMQ retries with backoff.
@@ -25,6 +33,7 @@ export class RevocationJobHandlers {
     private readonly network: RevocationNetwork,
     private readonly cache: CrlCache,
     private readonly crlMaxAgeMs: number,
+    private readonly issuers: IssuerCacheSettings,
     private readonly clock: Clock = new SystemClock(),
   ) {}
 
@@ -56,6 +65,30 @@ export class RevocationJobHandlers {
     const got = await this.download(url, () => this.network.fetchOcsp(url, Buffer.from(request, 'base64')));
     if (!got.ok) return got;
     return { ok: true, response: Buffer.from(got.body).toString('base64'), fetchedAt: this.clock.now().toISOString() };
+  }
+
+  /**
+   * A missing intermediate from an AIA caIssuers URL. Stored only once it parses as certificates
+   * (a certificate or a certs-only PKCS#7); whether they are the right issuer, and genuine, is for
+   * path validation to say.
+   */
+  async fetchCertificates({
+    url,
+  }: JobPayloads[JobName.FetchCertificates]): Promise<JobResults[JobName.FetchCertificates]> {
+    const cached = await this.issuers.cache.get(url);
+    const now = this.clock.now();
+    if (cached && isFreshIssuers(cached, now, this.issuers.maxAgeMs))
+      return { ok: true, fetchedAt: cached.fetchedAt.toISOString(), fromCache: true };
+    const got = await this.download(url, () => this.network.fetchCertificates(url));
+    if (!got.ok) return got;
+    try {
+      parseIssuerBundle(got.body);
+    } catch (e) {
+      const code = e instanceof PkiFormatError ? e.code : 'MALFORMED_ISSUER_BUNDLE';
+      return this.refused(url, 'CA_ISSUERS_UNPARSABLE', `${code} from ${url}`);
+    }
+    await this.issuers.cache.put({ url, body: got.body, fetchedAt: now });
+    return { ok: true, fetchedAt: now.toISOString(), fromCache: false };
   }
 
   private async download(

@@ -1,7 +1,8 @@
 import { JobQueue, JobQueueOptions } from '../job-queue';
 import { JobName, JobPayloads, JobResults, QueueName } from '../jobs';
 
-type Fetched<N extends JobName.FetchCrl | JobName.FetchOcsp> = Extract<JobResults[N], { ok: true }>;
+type FetchJob = JobName.FetchCrl | JobName.FetchOcsp | JobName.FetchCertificates;
+type Fetched<N extends FetchJob> = Extract<JobResults[N], { ok: true }>;
 
 /**
  * A revocation download that did not give evidence: refused, failed after every retry, or not done
@@ -24,11 +25,14 @@ export abstract class RevocationJobs {
   /** Resolves once a download of `url` into the CRL cache has finished (ours or one already in flight). */
   abstract fetchCrl(url: string, waitMs: number): Promise<Fetched<JobName.FetchCrl>>;
   abstract fetchOcsp(url: string, request: Uint8Array, waitMs: number): Promise<Fetched<JobName.FetchOcsp>>;
+  /** Resolves once a caIssuers download of `url` into the issuer cache has finished (ours or one in flight). */
+  abstract fetchCertificates(url: string, waitMs: number): Promise<Fetched<JobName.FetchCertificates>>;
   abstract close(): Promise<void>;
 }
 
 /** A transient failure's reason starts with its code (see RevocationJobHandlers). */
-const problemOf = (reason: string) => /^(FETCH_[A-Z_]+|CRL_[A-Z_]+):/.exec(reason)?.[1] ?? 'REVOCATION_FETCH_FAILED';
+const problemOf = (reason: string) =>
+  /^(FETCH_[A-Z_]+|CRL_[A-Z_]+|CA_ISSUERS_[A-Z_]+):/.exec(reason)?.[1] ?? 'REVOCATION_FETCH_FAILED';
 
 /** The `revocation` queue through the verifier's JobQueue; finished jobs go at once, so a later miss downloads again. */
 export class BullRevocationJobs extends RevocationJobs {
@@ -54,15 +58,15 @@ export class BullRevocationJobs extends RevocationJobs {
     return this.run(JobName.FetchOcsp, { url, request: Buffer.from(request).toString('base64') }, waitMs);
   }
 
+  fetchCertificates(url: string, waitMs: number): Promise<Fetched<JobName.FetchCertificates>> {
+    return this.run(JobName.FetchCertificates, { url }, waitMs);
+  }
+
   close(): Promise<void> {
     return this.jobs.close();
   }
 
-  private async run<N extends JobName.FetchCrl | JobName.FetchOcsp>(
-    name: N,
-    payload: JobPayloads[N],
-    waitMs: number,
-  ): Promise<Fetched<N>> {
+  private async run<N extends FetchJob>(name: N, payload: JobPayloads[N], waitMs: number): Promise<Fetched<N>> {
     const o = await this.jobs.run(name, payload, waitMs);
     const url = payload.url;
     if (o.state === 'timeout')

@@ -53,9 +53,15 @@ describe('verifyPdf with a leaf-only signature', () => {
     expect(report.signatures[0].chain.map((c) => c.subject)).toHaveLength(3);
   });
 
-  it('stays without a chain when the download fails, never crashing the report', async () => {
+  it('stays without a chain when the download fails, never crashing the report, and says why', async () => {
     const report = await verifyPdf(signed, { trustAnchors: [root.certificate], issuerFetcher: server() });
     expect(report.signatures[0].subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+    expect(report.signatures[0].reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'NO_CERTIFICATE_CHAIN_FOUND',
+        detail: 'issuer CN=Leaf-only CA, C=VN; caIssuers http://ca.test/sub.cer: HTTP 503',
+      }),
+    );
   });
 
   it('does not download when the document carries the chain', async () => {

@@ -177,22 +177,25 @@ async function gatherFacts(
   const poe = proofOfExistence(timestamps.map(timestampFact), validationTime);
   const judgedAt = judgementTime(poe, validationTime);
   const known = [...(cms?.certificates ?? []), ...(opts.intermediates ?? []), ...doc.ltv.certificates];
+  const missing =
+    cms?.signerCertificate && opts.issuerFetcher
+      ? await findMissingIssuers(cms.signerCertificate, known, opts.trustAnchors, opts.issuerFetcher)
+      : null;
   const pathOptions = cms?.signerCertificate && {
     leaf: cms.signerCertificate,
-    intermediates: opts.issuerFetcher
-      ? (await findMissingIssuers(cms.signerCertificate, known, opts.trustAnchors, opts.issuerFetcher)).intermediates
-      : known,
+    intermediates: missing?.intermediates ?? known,
     trustAnchors: opts.trustAnchors,
     validationTime: judgedAt,
     purpose: 'documentSigning' as const,
     algorithmPolicy: opts.algorithmPolicy,
   };
   const rev = revocation();
-  const path = !pathOptions
+  const validated = !pathOptions
     ? null
     : rev
       ? await validatePath({ ...pathOptions, revocation: rev })
       : validatePath(pathOptions);
+  const path = withIssuerProblems(validated, missing?.problems ?? []);
   const modifications = modificationsAfter(pdf, field, source);
   return {
     field,
@@ -208,6 +211,15 @@ async function gatherFacts(
     modifications,
     damage: source.damage,
   };
+}
+
+/** A chain left incomplete says why the AIA caIssuers downloads did not complete it (refused, unparsable, ...). */
+function withIssuerProblems<P extends { reasons: ValidationReason[] } | null>(path: P, problems: string[]): P {
+  if (!path || !problems.length) return path;
+  const reasons = path.reasons.map((r) =>
+    r.code === 'NO_CERTIFICATE_CHAIN_FOUND' ? { ...r, detail: [r.detail, ...problems].filter(Boolean).join('; ') } : r,
+  );
+  return { ...path, reasons };
 }
 
 function modificationsAfter(
