@@ -15,6 +15,8 @@ export enum JobName {
   ValidatePdf = 'validate-pdf',
   FetchCrl = 'fetch-crl',
   FetchOcsp = 'fetch-ocsp',
+  /** Repeatable: seal evidence records still unsealed, purge those past retention. */
+  MaintainEvidence = 'maintain-evidence',
 }
 
 export interface JobPayloads {
@@ -22,6 +24,7 @@ export interface JobPayloads {
   [JobName.FetchCrl]: { url: string };
   /** `request`: the DER OCSPRequest, base64. */
   [JobName.FetchOcsp]: { url: string; request: string };
+  [JobName.MaintainEvidence]: Record<string, never>;
 }
 
 /**
@@ -43,6 +46,7 @@ export interface JobResults {
     { ok: true; fetchedAt: string; thisUpdate: string; nextUpdate: string | null; fromCache: boolean } | FetchRefused;
   /** `response`: the DER OCSPResponse, base64 (OCSP answers are nonce'd, so never cached). */
   [JobName.FetchOcsp]: { ok: true; response: string; fetchedAt: string } | FetchRefused;
+  [JobName.MaintainEvidence]: { sealed: number; purged: number };
 }
 
 /** Which queue carries each job. */
@@ -50,6 +54,7 @@ export const JOB_QUEUE = {
   [JobName.ValidatePdf]: QueueName.Validation,
   [JobName.FetchCrl]: QueueName.Revocation,
   [JobName.FetchOcsp]: QueueName.Revocation,
+  [JobName.MaintainEvidence]: QueueName.Validation,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries, as a type: `JobsOf<QueueName.Revocation>` is FetchCrl | FetchOcsp. */
@@ -65,6 +70,7 @@ export const JOB_ID: { [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.ValidatePdf]: (p) => p.validationId,
   [JobName.FetchCrl]: (p) => crlJobId(p.url),
   [JobName.FetchOcsp]: () => `ocsp-${randomUUID()}`,
+  [JobName.MaintainEvidence]: () => 'maintain-evidence',
 };
 
 /** The job id of a CRL download: one per URL while it is queued or running. */

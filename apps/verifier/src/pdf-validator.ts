@@ -4,6 +4,7 @@ import {
   PkiFormatError,
   verifyPdf,
   type Certificate,
+  type ExternalProofOfExistence,
   type RevocationChecker,
 } from '@kyso/pki';
 
@@ -24,12 +25,16 @@ export abstract class PdfValidator {
    * PDF passes: it gets a report, with what cannot be checked as FORMAT_FAILURE (issue 10).
    */
   abstract checkIsPdf(pdf: Uint8Array): Promise<void>;
-  /** Without `revocation` no revocation is checked (the report says so). */
+  /**
+   * Without `revocation` no revocation is checked (the report says so). `proofsOfExistence`: our
+   * own sealed evidence of earlier validations of these bytes, counted like timestamps.
+   */
   abstract verify(
     pdf: Uint8Array,
     trustAnchors: Certificate[],
     validationTime: Date,
     revocation?: RevocationPolicy,
+    proofsOfExistence?: readonly ExternalProofOfExistence[],
   ): Promise<DocumentReport>;
 }
 
@@ -43,11 +48,13 @@ export class PkiPdfValidator extends PdfValidator {
     trustAnchors: Certificate[],
     validationTime: Date,
     revocation?: RevocationPolicy,
+    proofsOfExistence?: readonly ExternalProofOfExistence[],
   ): Promise<DocumentReport> {
-    if (!revocation) return verifyPdf(pdf, { trustAnchors, validationTime });
+    if (!revocation) return verifyPdf(pdf, { trustAnchors, validationTime, proofsOfExistence });
     return verifyPdf(pdf, {
       trustAnchors,
       validationTime,
+      proofsOfExistence,
       revocationChecker: revocation.checker,
       requireRevocation: revocation.required,
     });

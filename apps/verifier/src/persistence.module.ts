@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, DATABASE_CONNECT_RETRY, SystemClock } from '@kyso/common';
 import { VERIFIER_ENTITIES, verifierDataSourceOptions } from './data-source';
+import { EvidenceRepository, TypeOrmEvidenceRepository } from './evidence/evidence.repository';
 import { CrlCache, TypeOrmCrlCache } from './revocation/crl-cache.repository';
 import { TypeOrmValidationRepository, ValidationRepository } from './validation.repository';
 
@@ -19,9 +20,10 @@ export class VerifierPersistenceModule {
       providers: [
         { provide: ValidationRepository, useClass: TypeOrmValidationRepository },
         { provide: CrlCache, useClass: TypeOrmCrlCache },
+        { provide: EvidenceRepository, useClass: TypeOrmEvidenceRepository },
         { provide: Clock, useClass: SystemClock },
       ],
-      exports: [ValidationRepository, CrlCache, Clock],
+      exports: [ValidationRepository, CrlCache, EvidenceRepository, Clock],
     };
   }
 }
