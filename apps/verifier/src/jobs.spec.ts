@@ -2,7 +2,12 @@ import { assertEveryJobHandled, crlJobId, JOB_ID, JOB_QUEUE, JobName, QueueName 
 
 describe('verifier jobs', () => {
   const handle = async () => undefined;
-  const all = { [JobName.ValidatePdf]: handle, [JobName.FetchCrl]: handle, [JobName.FetchOcsp]: handle };
+  const all = {
+    [JobName.ValidatePdf]: handle,
+    [JobName.FetchCrl]: handle,
+    [JobName.FetchOcsp]: handle,
+    [JobName.MaintainEvidence]: handle,
+  };
 
   it('boot only when every job has exactly one handler, none missing and none for an unknown name', () => {
     expect(() => assertEveryJobHandled(all)).not.toThrow();
@@ -19,6 +24,7 @@ describe('verifier jobs', () => {
     expect(crlJobId('http://ca/x.crl')).toMatch(/^crl-[0-9a-f]{64}$/); // BullMQ refuses ":" in custom ids
     const ocsp = { url: 'http://ca/ocsp', request: 'MAA=' };
     expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp](ocsp));
+    expect(JOB_ID[JobName.MaintainEvidence]({})).toBe('maintain-evidence'); // one schedule, however many workers
   });
 
   it('put every job on one queue', () => {
