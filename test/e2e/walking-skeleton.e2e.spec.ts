@@ -73,6 +73,20 @@ describe('sign and verify a PDF through the gateway', () => {
     expect(report.signatures[0].chain.length).toBeGreaterThanOrEqual(3);
   });
 
+  it("keeps the validation as evidence, sealed by the registry's hash-chained audit log", async () => {
+    const report = (await validate(signed)).body.report;
+    const audit = await stack.registry.json(
+      'GET',
+      `/audit?entityType=document&entityId=${report.documentSha256}`,
+      (raw) => raw as { items: { action: string; hash: string; after: { recordSha256: string } }[] },
+    );
+    const sealed = audit.items.filter((e) => e.action === 'validation.evidence-recorded');
+    expect(sealed.length).toBeGreaterThanOrEqual(2); // this validation and the one before
+    for (const e of sealed) expect(e.after.recordSha256).toMatch(/^[0-9a-f]{64}$/);
+    const chain = await stack.registry.json('GET', '/audit/verify', (raw) => raw as { ok: boolean });
+    expect(chain.ok).toBe(true);
+  });
+
   it('is valid and trusted for poppler pdfsig, and openssl cms accepts the CMS', async () => {
     const out = await pdfsig(signed, rootPem());
     expect(out).toContain('Signature is Valid');

@@ -126,7 +126,10 @@ export const REPORT_EXAMPLE = {
         claimed: '2026-11-25T09:00:00.000Z',
         timestamped: '2026-11-25T09:00:02.000Z',
         judgedAt: '2026-11-25T09:00:02.000Z',
+        provenBy: 'timestamp',
+        evidenceId: null,
       },
+      signatureSha256: '9C4E1A0B7D2F3E5A6B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C',
       timestamps: [
         {
           type: 'signature',

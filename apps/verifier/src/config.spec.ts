@@ -1,5 +1,11 @@
 import { ConfigError } from '@kyso/common';
-import { REVOCATION_DEFAULTS, revocationConfig, verifierConfigFromEnv } from './config';
+import {
+  EVIDENCE_DEFAULTS,
+  evidenceConfig,
+  REVOCATION_DEFAULTS,
+  revocationConfig,
+  verifierConfigFromEnv,
+} from './config';
 
 describe('verifierConfigFromEnv', () => {
   const saved = { ...process.env };
@@ -69,5 +75,19 @@ describe('verifierConfigFromEnv', () => {
   it('fills revocation settings a config literal leaves out (the end-to-end harness builds one)', () => {
     const literal = { revocation: { waitMs: 1_000, required: undefined } } as Parameters<typeof revocationConfig>[0];
     expect(revocationConfig(literal)).toEqual({ ...REVOCATION_DEFAULTS, waitMs: 1_000 });
+  });
+
+  it('keeps validation evidence ten years unless told otherwise, and refuses a retention under a day', () => {
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16) };
+    expect(evidenceConfig(verifierConfigFromEnv())).toEqual(EVIDENCE_DEFAULTS);
+    expect(EVIDENCE_DEFAULTS).toEqual({ retentionDays: 3653, maintenanceEveryMs: 3_600_000 });
+    process.env = {
+      KYSO_INTERNAL_TOKEN: 'x'.repeat(16),
+      KYSO_EVIDENCE_RETENTION_DAYS: '400',
+      KYSO_EVIDENCE_MAINTENANCE_MS: '60000',
+    };
+    expect(evidenceConfig(verifierConfigFromEnv())).toEqual({ retentionDays: 400, maintenanceEveryMs: 60_000 });
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_EVIDENCE_RETENTION_DAYS: '0' };
+    expect(() => verifierConfigFromEnv()).toThrow(/KYSO_EVIDENCE_RETENTION_DAYS/);
   });
 });

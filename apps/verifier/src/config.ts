@@ -26,6 +26,25 @@ export interface VerifierConfig extends CommonConfig {
   jobBackoffMs: number;
   /** Revocation settings; each missing one takes its REVOCATION_DEFAULTS value. */
   revocation?: Partial<RevocationConfig>;
+  /** Validation evidence settings; each missing one takes its EVIDENCE_DEFAULTS value. */
+  evidence?: Partial<EvidenceConfig>;
+}
+
+export interface EvidenceConfig {
+  /**
+   * Days a validation's evidence record is kept (it is the POE of the signatures it found valid).
+   * Default 3653, ten years, as the archives keep a document's validation records; after that a
+   * document needs its own timestamps (B-LTA) to prove when it was signed.
+   */
+  retentionDays: number;
+  /** How often the worker's maintenance job seals waiting records and purges expired ones. */
+  maintenanceEveryMs: number;
+}
+
+export const EVIDENCE_DEFAULTS: EvidenceConfig = { retentionDays: 3653, maintenanceEveryMs: 3_600_000 };
+
+export function evidenceConfig(config: VerifierConfig): EvidenceConfig {
+  return { ...EVIDENCE_DEFAULTS, ...stripUndefined(config.evidence ?? {}) };
 }
 
 export interface RevocationConfig {
@@ -107,6 +126,10 @@ export function verifierConfigFromEnv(): VerifierConfig {
       attempts: int('KYSO_REVOCATION_FETCH_ATTEMPTS', d.attempts, 1, 20),
       required: bool('KYSO_REVOCATION_REQUIRED', d.required),
       fetchAllow: list('KYSO_REVOCATION_FETCH_ALLOW'),
+    },
+    evidence: {
+      retentionDays: int('KYSO_EVIDENCE_RETENTION_DAYS', EVIDENCE_DEFAULTS.retentionDays, 1, 100 * 366),
+      maintenanceEveryMs: int('KYSO_EVIDENCE_MAINTENANCE_MS', EVIDENCE_DEFAULTS.maintenanceEveryMs, 1_000),
     },
   };
   try {

@@ -5,12 +5,14 @@ import { ValidationEntity } from './validation.entity';
 import { CreateVerifierSchema1795630000000 } from './migrations/1795630000000-CreateVerifierSchema';
 import { CreateValidationTable1795630000001 } from './migrations/1795630000001-CreateValidationTable';
 import { CreateRevocationCache1795630000002 } from './migrations/1795630000002-CreateRevocationCache';
+import { CreateValidationEvidence1795630000003 } from './migrations/1795630000003-CreateValidationEvidence';
 import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-CreateCaIssuersCache';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
+import { EvidenceEntity } from './evidence/evidence.entity';
 
 export const VERIFIER_SCHEMA = 'verifier';
-export const VERIFIER_ENTITIES = [ValidationEntity, CrlCacheEntity, CaIssuersCacheEntity];
+export const VERIFIER_ENTITIES = [ValidationEntity, CrlCacheEntity, CaIssuersCacheEntity, EvidenceEntity];
 
 /** The verifier's database options, shared by the app, the worker (TypeOrmModule) and the migration runner. */
 export function verifierDataSourceOptions(databaseUrl: string): DataSourceOptions {
@@ -22,6 +24,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       CreateVerifierSchema1795630000000,
       CreateValidationTable1795630000001,
       CreateRevocationCache1795630000002,
+      CreateValidationEvidence1795630000003,
       CreateCaIssuersCache1795630000004,
     ],
   });

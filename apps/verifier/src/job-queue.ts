@@ -69,6 +69,24 @@ export class JobQueue<Q extends QueueName> {
     return jobId;
   }
 
+  /** Runs the job every `everyMs` from now on (one schedule per job id, however many workers start). */
+  async repeat<N extends JobsOf<Q>>(job: N, payload: JobPayloads[N], everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      JOB_ID[job](payload),
+      { every: everyMs },
+      {
+        name: job,
+        data: payload,
+        opts: {
+          attempts: this.opts.attempts,
+          backoff: { type: 'exponential', delay: this.opts.backoffMs },
+          removeOnComplete: true,
+          removeOnFail: this.opts.keepFailedSec ? { age: this.opts.keepFailedSec } : true,
+        },
+      },
+    );
+  }
+
   /** Adds the job and waits up to `waitMs` for its outcome (ours, or that of the same job already queued). */
   async run<N extends JobsOf<Q>>(job: N, payload: JobPayloads[N], waitMs: number): Promise<JobOutcome<JobResults[N]>> {
     await this.ready();

@@ -7,6 +7,7 @@ describe('verifier jobs', () => {
     [JobName.FetchCrl]: handle,
     [JobName.FetchOcsp]: handle,
     [JobName.FetchCertificates]: handle,
+    [JobName.MaintainEvidence]: handle,
   };
 
   it('boot only when every job has exactly one handler, none missing and none for an unknown name', () => {
@@ -28,6 +29,7 @@ describe('verifier jobs', () => {
     expect(certificatesJobId(aia)).not.toBe(crlJobId(aia)); // a URL serving both kinds runs both jobs
     const ocsp = { url: 'http://ca/ocsp', request: 'MAA=' };
     expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp](ocsp));
+    expect(JOB_ID[JobName.MaintainEvidence]({})).toBe('maintain-evidence'); // one schedule, however many workers
   });
 
   it('put every job on one queue', () => {

@@ -16,6 +16,8 @@ export enum JobName {
   FetchCrl = 'fetch-crl',
   FetchOcsp = 'fetch-ocsp',
   FetchCertificates = 'fetch-certificates',
+  /** Repeatable: seal evidence records still unsealed, purge those past retention. */
+  MaintainEvidence = 'maintain-evidence',
 }
 
 export interface JobPayloads {
@@ -25,6 +27,7 @@ export interface JobPayloads {
   [JobName.FetchOcsp]: { url: string; request: string };
   /** An AIA caIssuers URL (a missing intermediate). */
   [JobName.FetchCertificates]: { url: string };
+  [JobName.MaintainEvidence]: Record<string, never>;
 }
 
 /**
@@ -48,6 +51,7 @@ export interface JobResults {
   [JobName.FetchOcsp]: { ok: true; response: string; fetchedAt: string } | FetchRefused;
   /** The certificates are in the cache table (as downloaded); the result says when they were fetched. */
   [JobName.FetchCertificates]: { ok: true; fetchedAt: string; fromCache: boolean } | FetchRefused;
+  [JobName.MaintainEvidence]: { sealed: number; purged: number };
 }
 
 /** Which queue carries each job. */
@@ -56,6 +60,7 @@ export const JOB_QUEUE = {
   [JobName.FetchCrl]: QueueName.Revocation,
   [JobName.FetchOcsp]: QueueName.Revocation,
   [JobName.FetchCertificates]: QueueName.Revocation,
+  [JobName.MaintainEvidence]: QueueName.Validation,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries, as a type: `JobsOf<QueueName.Revocation>` is FetchCrl | FetchOcsp | FetchCertificates. */
@@ -72,6 +77,7 @@ export const JOB_ID: { [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.FetchCrl]: (p) => crlJobId(p.url),
   [JobName.FetchOcsp]: () => `ocsp-${randomUUID()}`,
   [JobName.FetchCertificates]: (p) => certificatesJobId(p.url),
+  [JobName.MaintainEvidence]: () => 'maintain-evidence',
 };
 
 /** The job id of a CRL download: one per URL while it is queued or running. */

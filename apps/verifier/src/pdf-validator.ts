@@ -5,6 +5,7 @@ import {
   verifyPdf,
   type Certificate,
   type IssuerFetcher,
+  type ExternalProofOfExistence,
   type RevocationChecker,
 } from '@kyso/pki';
 
@@ -21,6 +22,12 @@ export interface VerifierAnchors {
   timestamping: Certificate[];
 }
 
+/** What a validation may add beyond anchors and revocation. */
+export interface VerifyExtras {
+  issuerFetcher?: IssuerFetcher;
+  proofsOfExistence?: readonly ExternalProofOfExistence[];
+}
+
 /**
  * The PDF checks the verifier needs, behind one port so the service and the worker depend on
  * what they use rather than on the library's surface.
@@ -32,15 +39,16 @@ export abstract class PdfValidator {
    */
   abstract checkIsPdf(pdf: Uint8Array): Promise<void>;
   /**
-   * Without `revocation` no revocation is checked (the report says so); without `issuerFetcher`
-   * a signer's chain is built only from the certificates the document carries.
+   * Without `revocation` no revocation is checked (the report says so). `extras.issuerFetcher`
+   * completes a leaf-only chain through AIA caIssuers; `extras.proofsOfExistence` is our own sealed
+   * evidence of earlier validations of these bytes, counted like timestamps.
    */
   abstract verify(
     pdf: Uint8Array,
     anchors: VerifierAnchors,
     validationTime: Date,
     revocation?: RevocationPolicy,
-    issuerFetcher?: IssuerFetcher,
+    extras?: VerifyExtras,
   ): Promise<DocumentReport>;
 }
 
@@ -54,13 +62,14 @@ export class PkiPdfValidator extends PdfValidator {
     anchors: VerifierAnchors,
     validationTime: Date,
     revocation?: RevocationPolicy,
-    issuerFetcher?: IssuerFetcher,
+    extras: VerifyExtras = {},
   ): Promise<DocumentReport> {
     return verifyPdf(pdf, {
       trustAnchors: anchors.documentSigning,
       timestampTrustAnchors: anchors.timestamping,
       validationTime,
-      issuerFetcher,
+      issuerFetcher: extras.issuerFetcher,
+      proofsOfExistence: extras.proofsOfExistence,
       ...(revocation && { revocationChecker: revocation.checker, requireRevocation: revocation.required }),
     });
   }

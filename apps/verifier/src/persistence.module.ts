@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, DATABASE_CONNECT_RETRY, SystemClock } from '@kyso/common';
 import { VERIFIER_ENTITIES, verifierDataSourceOptions } from './data-source';
 import { CaIssuersCache, TypeOrmCaIssuersCache } from './revocation/ca-issuers-cache.repository';
+import { EvidenceRepository, TypeOrmEvidenceRepository } from './evidence/evidence.repository';
 import { CrlCache, TypeOrmCrlCache } from './revocation/crl-cache.repository';
 import { TypeOrmValidationRepository, ValidationRepository } from './validation.repository';
 
@@ -21,9 +22,10 @@ export class VerifierPersistenceModule {
         { provide: ValidationRepository, useClass: TypeOrmValidationRepository },
         { provide: CrlCache, useClass: TypeOrmCrlCache },
         { provide: CaIssuersCache, useClass: TypeOrmCaIssuersCache },
+        { provide: EvidenceRepository, useClass: TypeOrmEvidenceRepository },
         { provide: Clock, useClass: SystemClock },
       ],
-      exports: [ValidationRepository, CrlCache, CaIssuersCache, Clock],
+      exports: [ValidationRepository, CrlCache, CaIssuersCache, EvidenceRepository, Clock],
     };
   }
 }

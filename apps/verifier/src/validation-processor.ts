@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Clock, SystemClock } from '@kyso/common';
 import type { Certificate, IssuerFetcher } from '@kyso/pki';
+import { ValidationEvidence } from './evidence/validation-evidence';
 import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
@@ -20,7 +22,8 @@ export interface ProcessorRevocation {
  * The worker's job: validate one stored document against the registry's trust anchors and keep the
  * report. A damaged PDF gets a report too; only bytes that are not a PDF at all (which the API
  * refuses before storing) end as status failed, with their code. Anything else is thrown so the
- * queue retries with backoff (e.g. the registry is down).
+ * queue retries with backoff (e.g. the registry is down). With `evidence`, earlier sealed records of
+ * the same bytes are proofs of existence, and each finished validation is recorded (issue 10).
  */
 export class ValidationProcessor {
   private readonly logger = new Logger('ValidationProcessor');
@@ -31,6 +34,7 @@ export class ValidationProcessor {
     private readonly pdf: PdfValidator,
     private readonly revocation?: ProcessorRevocation,
     private readonly clock: Clock = new SystemClock(),
+    private readonly evidence?: ValidationEvidence,
   ) {}
 
   async process(validationId: string): Promise<void> {
@@ -43,14 +47,19 @@ export class ValidationProcessor {
     }
     const trustAnchors = await this.anchors.get('document-signing');
     const anchors = { documentSigning: trustAnchors, timestamping: await this.anchors.get('timestamping') };
+    const fetchers: QueuedRevocationFetcher[] = [];
     try {
+      const proofs = await this.evidence?.proofsFor(createHash('sha256').update(document).digest('hex'));
       const report = await this.pdf.verify(
         document,
         anchors,
         this.clock.now(),
-        this.revocationPolicy(trustAnchors),
-        this.revocation?.issuerFetcher(),
+        this.revocationPolicy(trustAnchors, fetchers),
+        { issuerFetcher: this.revocation?.issuerFetcher(), proofsOfExistence: proofs },
       );
+      // Before markDone: a failure to store the evidence retries the job rather than lose the record.
+      const fetches = fetchers.flatMap((f) => f.fetches);
+      await this.evidence?.record({ validationId, pdf: document, report, trustAnchors, fetches });
       await this.validations.markDone(validationId, report, this.clock.now());
     } catch (e) {
       const code = formatErrorCode(e);
@@ -60,11 +69,19 @@ export class ValidationProcessor {
     }
   }
 
-  private revocationPolicy(trustAnchors: Certificate[]): RevocationPolicy | undefined {
+  /** `fetchers` collects every fetcher made, so the evidence keeps what was fetched. */
+  private revocationPolicy(
+    trustAnchors: Certificate[],
+    fetchers: QueuedRevocationFetcher[],
+  ): RevocationPolicy | undefined {
     const r = this.revocation;
     if (!r) return undefined;
     return {
-      checker: () => verifierRevocationChecker(r.fetcher(), trustAnchors, () => this.clock.now()),
+      checker: () => {
+        const fetcher = r.fetcher();
+        fetchers.push(fetcher);
+        return verifierRevocationChecker(fetcher, trustAnchors, () => this.clock.now());
+      },
       required: r.required,
     };
   }

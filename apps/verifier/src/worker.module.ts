@@ -1,7 +1,10 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
 import { DataSource } from 'typeorm';
-import { revocationConfig, VerifierConfig } from './config';
+import { evidenceConfig, revocationConfig, VerifierConfig } from './config';
+import { EvidenceAudit, RegistryEvidenceAudit } from './evidence/evidence-audit';
+import { EvidenceRepository } from './evidence/evidence.repository';
+import { ValidationEvidence } from './evidence/validation-evidence';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
@@ -32,6 +35,8 @@ class RevocationJobsCloser implements OnApplicationShutdown {
 export class VerifierWorkerModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     const rev = revocationConfig(config);
+    const registry = () =>
+      new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
     return {
       module: VerifierWorkerModule,
       imports: [VerifierPersistenceModule.forRoot(config.databaseUrl)],
@@ -56,17 +61,14 @@ export class VerifierWorkerModule {
         {
           provide: TrustAnchorSource,
           inject: [Clock],
-          useFactory: (clock: Clock) =>
-            new RegistryTrustAnchors(
-              new InternalClient(
-                config.registryUrl,
-                config.internalToken,
-                INTERNAL_CALL_TIMEOUT_MS,
-                'the registry service',
-              ),
-              config.trustAnchorTtlMs,
-              clock,
-            ),
+          useFactory: (clock: Clock) => new RegistryTrustAnchors(registry(), config.trustAnchorTtlMs, clock),
+        },
+        { provide: EvidenceAudit, useFactory: () => new RegistryEvidenceAudit(registry()) },
+        {
+          provide: ValidationEvidence,
+          inject: [EvidenceRepository, EvidenceAudit, Clock],
+          useFactory: (records: EvidenceRepository, audit: EvidenceAudit, clock: Clock) =>
+            new ValidationEvidence(records, audit, clock, evidenceConfig(config).retentionDays),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
         {
@@ -79,6 +81,7 @@ export class VerifierWorkerModule {
             CaIssuersCache,
             RevocationJobs,
             Clock,
+            ValidationEvidence,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -88,6 +91,7 @@ export class VerifierWorkerModule {
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
+            evidence: ValidationEvidence,
           ) =>
             new ValidationProcessor(
               validations,
@@ -107,6 +111,7 @@ export class VerifierWorkerModule {
                   }),
               },
               clock,
+              evidence,
             ),
         },
         {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
+import { evidenceConfig, revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
+import { ValidationEvidence } from './evidence/validation-evidence';
 import { JobQueue } from './job-queue';
 import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
@@ -17,7 +18,8 @@ export interface VerifierWorkerHandle {
 export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
 
 /**
- * Starts consuming `validation` and `revocation` jobs, each queue with its own worker and
+ * Starts consuming `validation` and `revocation` jobs (the evidence maintenance runs on the
+ * `validation` queue, repeated), each queue with its own worker and
  * concurrency (a validation waits for downloads: sharing slots could starve them). The handle
  * stops both and closes their connections.
  */
@@ -38,6 +40,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
   };
   try {
     const processor = context.get(ValidationProcessor);
+    const evidence = context.get(ValidationEvidence);
     const downloads = context.get(RevocationJobHandlers);
     const revocationJobs = context.get<RevocationJobs, BullRevocationJobs>(RevocationJobs);
     const validations = new JobQueue(QueueName.Validation, {
@@ -54,6 +57,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),
       [JobName.FetchOcsp]: (p) => downloads.fetchOcsp(p),
       [JobName.FetchCertificates]: (p) => downloads.fetchCertificates(p),
+      [JobName.MaintainEvidence]: () => evidence.maintain(),
     };
     assertEveryJobHandled(handlers);
 
@@ -62,13 +66,14 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
       onError: (e) => logger.error(`validation worker error: ${e.message}`),
       onFailed: (job, err, final) => {
         logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
-        if (!final) return;
+        if (!final || job.name !== JobName.ValidatePdf) return;
         const { validationId } = job.data as JobPayloads[JobName.ValidatePdf];
         processor
           .giveUp(validationId, RETRIES_EXHAUSTED)
           .catch((e) => logger.error(`could not mark ${job.id} failed: ${(e as Error).message}`));
       },
     });
+    await validations.repeat(JobName.MaintainEvidence, {}, evidenceConfig(config).maintenanceEveryMs);
     await revocationJobs.queue.process(handlers, {
       concurrency: rev.concurrency,
       onError: (e) => logger.error(`revocation worker error: ${e.message}`),

@@ -1,6 +1,6 @@
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { TrustAnchorDto } from '@kyso/contracts';
 import { Certificate } from '@kyso/pki';
 
@@ -20,7 +20,18 @@ export function anchorView(certificatePem: string, name = 'test root'): TrustAnc
   };
 }
 
-/** A tiny real HTTP server standing in for the registry's trust-anchor list. */
+/** An audit event the stub appended, with its place in the stub's hash chain. */
+export interface StubAuditEvent {
+  seq: string;
+  hash: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A tiny real HTTP server standing in for the registry's trust-anchor list and audit log. */
 export class RegistryStub {
   up = true;
   /** What `GET /trust-anchors` answers: the contract's views. */
@@ -28,6 +39,10 @@ export class RegistryStub {
   /** When set, answered instead of `anchors` (to test a malformed answer). */
   answer?: unknown;
   readonly calls: { url: string; headers: IncomingHttpHeaders }[] = [];
+  /** false: `POST /audit/events` answers 503 while the rest still works. */
+  auditUp = true;
+  /** What `POST /audit/events` appended, hash-chained like the registry's log. */
+  readonly events: StubAuditEvent[] = [];
   url = '';
   private server?: Server;
 
@@ -40,6 +55,7 @@ export class RegistryStub {
           .end(JSON.stringify({ status: 503, code: 'NOT_READY', title: 'down' }));
       if (req.url === '/health' || req.url === '/health/ready')
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      if (req.method === 'POST' && req.url === '/audit/events') return void this.appendEvent(req, res);
       if (req.url === '/trust-anchors')
         return void res
           .writeHead(200, { 'content-type': 'application/json' })
@@ -49,6 +65,23 @@ export class RegistryStub {
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  private appendEvent(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (!this.auditUp)
+        return void res
+          .writeHead(503, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ status: 503, code: 'NOT_READY', title: 'down' }));
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const prev = this.events.at(-1)?.hash ?? '0'.repeat(64);
+      const hash = createHash('sha256').update(prev).update(JSON.stringify(body)).digest('hex');
+      const event = { ...body, seq: String(this.events.length + 1), hash };
+      this.events.push(event);
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(event));
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { answerOf } from './answers';
 
 /** `POST /audit/events` on the registry: other services' events, with the forwarded caller as actor. */
 export const AUDIT_EVENTS_PATH = '/audit/events';
@@ -33,3 +34,18 @@ export class AppendAuditEventDto {
   @Allow()
   after?: unknown;
 }
+
+/** What the caller reads of an appended event: its place in the hash chain (the seal of what it carries). */
+export class AuditEventReceiptDto {
+  @ApiProperty({ example: '42', description: 'Position in the chain (a bigint as a decimal string)' })
+  @IsString()
+  @Matches(/^[0-9]+$/)
+  seq: string;
+
+  @ApiProperty({ example: '60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752' })
+  @IsString()
+  @Matches(/^[0-9a-f]{64}$/)
+  hash: string;
+}
+
+export const auditEventReceiptAnswer = answerOf(AuditEventReceiptDto);

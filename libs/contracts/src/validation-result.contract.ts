@@ -37,7 +37,13 @@ export class ValidationReportDto {
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
-    description: 'One report per signature: indication, sub-indication, the chain, reasons',
+    description:
+      'One report per signature: indication, sub-indication, the chain, reasons. `signingTime.judgedAt` is the ' +
+      'time the signature was judged at and `signingTime.provenBy` what proves it existed then: `timestamp` (an ' +
+      'RFC 3161 timestamp, also in `signingTime.timestamped`), `kyso-evidence` (Kyso’s own sealed record of an ' +
+      'earlier validation of the same bytes that found this signature TOTAL-PASSED; its id in ' +
+      '`signingTime.evidenceId`, reason JUDGED_AT_VALIDATION_EVIDENCE), or null (judged at the validation time). ' +
+      '`signatureSha256` is the SHA-256 of the signature’s /Contents.',
   })
   @IsArray()
   @IsObject({ each: true })

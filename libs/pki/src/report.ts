@@ -30,9 +30,20 @@ export interface SignatureReport {
   /**
    * claimed: what the signer wrote (proves nothing); timestamped: the earliest time a valid
    * timestamp proves the signature existed (POE); judgedAt: the time the path was judged at
-   * (timestamped, else the validation time). ETSI EN 319 102-1 5.6.2.1.
+   * (the earliest proof of existence, else the validation time). ETSI EN 319 102-1 5.6.2.1.
+   * provenBy: what judgedAt rests on: 'timestamp', 'kyso-evidence' (the verifier's own sealed
+   * record of an earlier validation of the same bytes, whose id is evidenceId), or null (none:
+   * judged at the validation time).
    */
-  signingTime: { claimed: string | null; timestamped: string | null; judgedAt: string };
+  signingTime: {
+    claimed: string | null;
+    timestamped: string | null;
+    judgedAt: string;
+    provenBy: 'timestamp' | 'kyso-evidence' | null;
+    evidenceId: string | null;
+  };
+  /** SHA-256 (hex, upper case) of the signature's /Contents (the CMS): names this signature in evidence records. */
+  signatureSha256: string;
   /** Signature timestamps and the document timestamps covering this signature. */
   timestamps: TimestampReport[];
   subFilter: string | null;

@@ -8,6 +8,8 @@ export interface FetchRecord {
   kind: RevocationSource;
   url: string;
   fetchedAt: Date;
+  /** The CRL or OCSP response as fetched: kept as validation evidence. */
+  der: Uint8Array;
 }
 
 export interface QueuedFetcherOptions {
@@ -38,13 +40,14 @@ export class QueuedRevocationFetcher implements RevocationFetcher {
       crl = await this.opts.cache.get(url);
       if (!crl) throw new Error(`CRL_NOT_CACHED: ${url} was fetched but is not in the cache`);
     }
-    this.fetches.push({ kind: 'crl', url, fetchedAt: crl.fetchedAt });
+    this.fetches.push({ kind: 'crl', url, fetchedAt: crl.fetchedAt, der: crl.der });
     return crl.der;
   }
 
   async fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array> {
     const r = await this.opts.jobs.fetchOcsp(url, request, this.opts.waitMs);
-    this.fetches.push({ kind: 'ocsp', url, fetchedAt: new Date(r.fetchedAt) });
-    return new Uint8Array(Buffer.from(r.response, 'base64'));
+    const der = new Uint8Array(Buffer.from(r.response, 'base64'));
+    this.fetches.push({ kind: 'ocsp', url, fetchedAt: new Date(r.fetchedAt), der });
+    return der;
   }
 }

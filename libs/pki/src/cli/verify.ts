@@ -78,6 +78,7 @@ function timeLines(s: SignatureReport, lang: Lang): string[] {
   return [
     ...(t.claimed ? [`${label(lang, 'claimed')}: ${formatTime(lang, t.claimed)}`] : []),
     ...(t.timestamped ? [`${label(lang, 'timestamped')}: ${formatTime(lang, t.timestamped)}`] : []),
+    ...(t.provenBy === 'kyso-evidence' ? [`${label(lang, 'evidence')}: ${t.evidenceId}`] : []),
     `${label(lang, 'judgedAt')}: ${formatTime(lang, t.judgedAt)}`,
     ...(s.timestamps.length
       ? [

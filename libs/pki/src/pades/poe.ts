@@ -31,6 +31,45 @@ export function proofOfExistence(timestamps: readonly TimestampFact[], validatio
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
+/**
+ * A proof of existence from outside the document: the verifier's own sealed record that it found
+ * this signature valid at `time` (issue 10, R26). It counts like a timestamp's; the earliest wins.
+ */
+export interface ExternalProofOfExistence {
+  /** SHA-256 (hex) of the signature's /Contents (the CMS), as SignatureReport.signatureSha256. */
+  signatureSha256: string;
+  time: Date;
+  source: 'kyso-evidence';
+  /** The record that proves it, shown in the report. */
+  evidenceId: string;
+}
+
+/** What the judgement time rests on: a timestamp, our own evidence, or nothing (the validation time). */
+export interface ProvenTime {
+  poe: Date | null;
+  provenBy: 'timestamp' | 'kyso-evidence' | null;
+  evidenceId: string | null;
+}
+
+/**
+ * The earliest of the timestamps' POE and the external proofs for this signature (only those not
+ * after the validation time: a proof later than it proves nothing then).
+ */
+export function earliestProof(
+  timestampPoe: Date | null,
+  external: readonly ExternalProofOfExistence[],
+  signatureSha256: string,
+  validationTime: Date,
+): ProvenTime {
+  let best: ProvenTime = { poe: timestampPoe, provenBy: timestampPoe ? 'timestamp' : null, evidenceId: null };
+  for (const e of external) {
+    if (e.signatureSha256.toUpperCase() !== signatureSha256 || e.time.getTime() > validationTime.getTime()) continue;
+    if (!best.poe || e.time.getTime() < best.poe.getTime())
+      best = { poe: e.time, provenBy: e.source, evidenceId: e.evidenceId };
+  }
+  return best;
+}
+
 /** The time the signer's path is judged at: the proof of existence, else the validation time ("now"). */
 export function judgementTime(poe: Date | null, validationTime: Date): Date {
   return poe && poe.getTime() <= validationTime.getTime() ? poe : validationTime;
@@ -76,9 +115,12 @@ export function timestampOrderProblem(
 export function judgePastSignature(
   path: PathValidationResult,
   poe: Date | null,
+  evidenceId: string | null = null,
 ): { result: IndicationResult; reasons: ValidationReason[] } {
   const reasons = [...path.reasons];
-  if (poe) reasons.push(reason('JUDGED_AT_PROOF_OF_EXISTENCE', { detail: poe.toISOString() }));
+  if (poe && evidenceId)
+    reasons.push(reason('JUDGED_AT_VALIDATION_EVIDENCE', { detail: `${poe.toISOString()} (evidence ${evidenceId})` }));
+  else if (poe) reasons.push(reason('JUDGED_AT_PROOF_OF_EXISTENCE', { detail: poe.toISOString() }));
   let result: IndicationResult = path.valid ? passed() : path;
   if (path.subIndication === 'EXPIRED') {
     result = indeterminate('OUT_OF_BOUNDS_NO_POE');

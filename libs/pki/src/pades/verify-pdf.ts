@@ -33,7 +33,15 @@ import { DIGESTS } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { LtvSources } from './ltv';
 import { readSignatureContents, SignatureContents } from './signature-contents';
-import { judgementTime, judgePastSignature, proofOfExistence, timestampOrderProblem } from './poe';
+import {
+  earliestProof,
+  ExternalProofOfExistence,
+  judgementTime,
+  judgePastSignature,
+  proofOfExistence,
+  ProvenTime,
+  timestampOrderProblem,
+} from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
 import {
   CheckedTimestamp,
@@ -70,6 +78,12 @@ export interface VerifyPdfOptions {
   issuerFetcher?: IssuerFetcher;
   /** Default STRICT_ALGORITHM_POLICY: algorithms and key sizes and the dates after which they prove nothing. */
   algorithmPolicy?: AlgorithmPolicy;
+  /**
+   * Proofs of existence from outside the document (the verifier's own sealed validation records):
+   * a signature whose /Contents digest matches is judged at the earliest of these and its
+   * timestamps' POE. The report's signingTime.provenBy and evidenceId say which one was used.
+   */
+  proofsOfExistence?: readonly ExternalProofOfExistence[];
   /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker or LTV evidence. */
   requireRevocation?: boolean;
 }
@@ -88,6 +102,8 @@ interface SignatureFacts {
   timestamps: CheckedTimestamp[];
   /** The earliest time a valid timestamp proves the signature existed; null without one. */
   proofOfExistence: Date | null;
+  /** The earliest proof of all (timestamps and external evidence) and where it came from. */
+  proven: ProvenTime;
   /** The time the path was judged at: proofOfExistence, else the validation time. */
   judgedAt: Date;
   /** For a document timestamp (ETSI.RFC3161): its own validation. */
@@ -108,6 +124,8 @@ interface SignatureSource {
   /** The readable revisions' bytes (the whole file when damaged), for the DSS. */
   readable: Uint8Array;
 }
+
+const NOT_PROVEN: ProvenTime = { poe: null, provenBy: null, evidenceId: null };
 
 /** Input that is not a PDF at all: the only input refused rather than reported on. */
 const NOT_A_PDF: ReadonlySet<string> = new Set(['NOT_A_PDF', 'EMPTY_FILE']);
@@ -144,6 +162,7 @@ async function gatherFacts(
   const { validationTime, source } = doc;
   const documentTimestamp = doc.documentTimestamps.get(field) ?? null;
   if (documentTimestamp) {
+    const covered = poeFromDocumentTimestamps(field, doc.documentTimestamps);
     return {
       field,
       cms: null,
@@ -152,7 +171,8 @@ async function gatherFacts(
       claimedSigningTime: null,
       timestamps: coveringDocumentTimestamps(field, doc.documentTimestamps),
       proofOfExistence: documentTimestamp.validation.valid ? documentTimestamp.validation.genTime : null,
-      judgedAt: poeFromDocumentTimestamps(field, doc.documentTimestamps) ?? validationTime,
+      proven: covered ? { poe: covered, provenBy: 'timestamp', evidenceId: null } : NOT_PROVEN,
+      judgedAt: covered ?? validationTime,
       documentTimestamp,
       modifications: modificationsAfter(pdf, field, source),
       damage: source.damage,
@@ -175,7 +195,8 @@ async function gatherFacts(
     ? [...(await checkSignatureTimestamps(field.contents, timestampContext(opts, doc), tsaTime)), ...covering]
     : covering;
   const poe = proofOfExistence(timestamps.map(timestampFact), validationTime);
-  const judgedAt = judgementTime(poe, validationTime);
+  const proven = earliestProof(poe, opts.proofsOfExistence ?? [], sha256Hex(field.contents), validationTime);
+  const judgedAt = judgementTime(proven.poe, validationTime);
   const known = [...(cms?.certificates ?? []), ...(opts.intermediates ?? []), ...doc.ltv.certificates];
   const missing =
     cms?.signerCertificate && opts.issuerFetcher
@@ -206,6 +227,7 @@ async function gatherFacts(
     claimedSigningTime,
     timestamps,
     proofOfExistence: poe,
+    proven,
     judgedAt,
     documentTimestamp: null,
     modifications,
@@ -317,7 +339,7 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
   if (order) return { result: indeterminate('TIMESTAMP_ORDER_FAILURE'), reasons: [...invalidTimestamps, order] };
   // R25: the claimed signing time is only a claim: the path is judged at the POE, else now.
   const path = f.path!;
-  const past = judgePastSignature(path, f.proofOfExistence);
+  const past = judgePastSignature(path, f.proven.poe, f.proven.evidenceId);
   past.reasons.push(...invalidTimestamps);
   if (!path.valid) return past;
   const pathRefused = pathCryptoRefusals(policy, path.chain, f.judgedAt);
@@ -372,6 +394,8 @@ function judgeModifications(
   };
 }
 
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').toUpperCase();
+
 /** A document timestamp's digest is that of its message imprint over the byte ranges. */
 function imprintAlgorithm(t: CheckedTimestamp | null): string | undefined {
   const oid = t?.validation.token.tstInfo?.messageImprint.hashAlgorithm;
@@ -394,7 +418,10 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
       claimed: f.claimedSigningTime?.toISOString() ?? null,
       timestamped: f.proofOfExistence?.toISOString() ?? null,
       judgedAt: f.judgedAt.toISOString(),
+      provenBy: f.proven.provenBy,
+      evidenceId: f.proven.evidenceId,
     },
+    signatureSha256: sha256Hex(f.field.contents),
     timestamps: f.timestamps.map((t) => timestampReport(t, opts.timestampTrustAnchors ?? opts.trustAnchors)),
     subFilter: f.field.subFilter,
     digestAlgorithm: f.cms?.digestAlgorithm ?? imprintAlgorithm(f.documentTimestamp) ?? null,
@@ -469,7 +496,7 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
   return {
     conclusion,
     validationTime: validationTime.toISOString(),
-    documentSha256: createHash('sha256').update(pdf).digest('hex').toUpperCase(),
+    documentSha256: sha256Hex(pdf),
     signatureCount: signatures.length,
     signatures,
     reasons: documentReasons,

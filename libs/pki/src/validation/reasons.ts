@@ -141,6 +141,12 @@ export const REASONS = {
     message: 'The signature was judged at the time a valid timestamp proves it existed',
     messageVi: 'Chữ ký được đánh giá tại thời điểm mà dấu thời gian hợp lệ chứng minh chữ ký đã tồn tại',
   },
+  JUDGED_AT_VALIDATION_EVIDENCE: {
+    message:
+      'The signature was judged at the time of an earlier validation of the same document, whose sealed record shows it valid then',
+    messageVi:
+      'Chữ ký được đánh giá tại thời điểm của lần kiểm tra trước đối với cùng tài liệu, mà hồ sơ đã niêm phong cho thấy chữ ký hợp lệ khi đó',
+  },
   TIMESTAMP_INVALID: {
     message: 'A timestamp could not be validated and proves nothing',
     messageVi: 'Dấu thời gian không hợp lệ nên không chứng minh được thời điểm',

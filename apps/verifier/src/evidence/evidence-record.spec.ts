@@ -1,0 +1,72 @@
+import type { DocumentReport } from '@kyso/pki';
+import { evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
+
+/** The evidence rule: only sealed, intact records prove anything, and only for signatures they found TOTAL-PASSED. */
+describe('proofsFromEvidence', () => {
+  const T = '2026-11-01T08:00:00.000Z';
+  const stored = (over: Partial<StoredEvidence> = {}): StoredEvidence => {
+    const content = {
+      id: 'ev-1',
+      validationId: 'val-1',
+      documentSha256: 'AB'.repeat(32),
+      validatedAt: new Date(T),
+      signatures: [
+        {
+          id: 's1',
+          signatureSha256: '11'.repeat(32),
+          indication: 'TOTAL-PASSED',
+          subIndication: null,
+          totalPassed: true,
+          judgedAt: T,
+        },
+        {
+          id: 's2',
+          signatureSha256: '22'.repeat(32),
+          indication: 'INDETERMINATE',
+          subIndication: 'TRY_LATER',
+          totalPassed: false,
+          judgedAt: T,
+        },
+      ],
+      material: { certificates: [], crls: [], ocspResponses: [] },
+      report: { conclusion: 'INDETERMINATE' } as DocumentReport,
+    };
+    return {
+      ...content,
+      recordSha256: evidenceSha256(content),
+      seal: { auditSeq: '7', auditHash: 'cd'.repeat(32), sealedAt: new Date(T) },
+      ...over,
+    };
+  };
+
+  it('gives a POE at the judged time for each TOTAL-PASSED signature of a sealed, intact record', () => {
+    expect(proofsFromEvidence([stored()])).toEqual([
+      { signatureSha256: '11'.repeat(32), time: new Date(T), source: 'kyso-evidence', evidenceId: 'ev-1' },
+    ]);
+  });
+
+  it('gives nothing for an unsealed record or one whose content differs from what was sealed', () => {
+    expect(proofsFromEvidence([stored({ seal: null })])).toEqual([]);
+    const forged = stored();
+    forged.signatures = forged.signatures.map((s) => ({ ...s, judgedAt: '2026-10-01T00:00:00.000Z' }));
+    expect(proofsFromEvidence([forged])).toEqual([]);
+  });
+
+  it('hashes the same content the same whatever the key order (a jsonb round trip reorders keys)', () => {
+    const reverse = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reverse)
+        : v && typeof v === 'object' && !(v instanceof Date)
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverse(x)]),
+            )
+          : v;
+    const r = stored();
+    const reordered = reverse(r) as StoredEvidence;
+    expect(Object.keys(reordered)[0]).not.toBe(Object.keys(r)[0]);
+    expect(evidenceSha256(reordered)).toBe(r.recordSha256);
+    expect(evidenceSha256({ ...reordered, validationId: 'val-2' })).not.toBe(r.recordSha256);
+  });
+});

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import {
+  findSignatures,
+  parseSignedData,
+  PdfDocument,
+  type Certificate,
+  type DocumentReport,
+  type ExternalProofOfExistence,
+} from '@kyso/pki';
+import type { FetchRecord } from '../revocation/queued-fetcher';
+
+/** One signature as the evidence keeps it: what names it and whether it was TOTAL-PASSED, judged when. */
+export interface SignatureEvidence {
+  id: string;
+  /** SHA-256 (hex, upper case) of the signature's /Contents, as the report's signatureSha256. */
+  signatureSha256: string;
+  indication: string;
+  subIndication: string | null;
+  totalPassed: boolean;
+  /** The time the signature was judged at (the validation time, or an earlier proof of existence). */
+  judgedAt: string;
+}
+
+/** A CRL or OCSP response the validation used, as fetched. */
+export interface FetchedEvidence {
+  url: string;
+  fetchedAt: string;
+  /** DER, base64. */
+  der: string;
+}
+
+/** The certificates and revocation answers the validation rested on (R26), DER in base64. */
+export interface EvidenceMaterial {
+  certificates: string[];
+  crls: FetchedEvidence[];
+  ocspResponses: FetchedEvidence[];
+}
+
+/** What is kept of one finished validation; `recordSha256` is what the audit chain seals. */
+export interface EvidenceRecord {
+  id: string;
+  validationId: string;
+  /** Hex, upper case, as the report's documentSha256. */
+  documentSha256: string;
+  validatedAt: Date;
+  signatures: SignatureEvidence[];
+  material: EvidenceMaterial;
+  report: DocumentReport;
+  recordSha256: string;
+}
+
+/** A stored record and its seal (null until the registry acknowledged the audit event). */
+export interface StoredEvidence extends EvidenceRecord {
+  seal: { auditSeq: string; auditHash: string; sealedAt: Date } | null;
+}
+
+const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
+
+/**
+ * The certificates of every signature's CMS and the trust anchors its chain ended in. A file whose
+ * structure cannot be read yields what could be read (its report says it is damaged).
+ */
+function certificatesOf(pdf: Uint8Array, report: DocumentReport, trustAnchors: readonly Certificate[]): string[] {
+  const found = new Map<string, Uint8Array>();
+  try {
+    for (const field of findSignatures(PdfDocument.open(pdf))) {
+      try {
+        for (const c of parseSignedData(field.contents).certificates) found.set(c.sha256Hex, c.der);
+      } catch {
+        // a CMS that cannot be parsed carries no certificate to keep
+      }
+    }
+  } catch {
+    // damaged structure: the report records it
+  }
+  const used = new Set(report.signatures.flatMap((s) => s.chain.map((c) => c.sha256)));
+  for (const a of trustAnchors) if (used.has(a.sha256Hex)) found.set(a.sha256Hex, a.der);
+  return [...found.values()].map(b64);
+}
+
+/** The record of a finished validation, its hash computed over everything it holds. */
+export function buildEvidence(input: {
+  id: string;
+  validationId: string;
+  pdf: Uint8Array;
+  report: DocumentReport;
+  trustAnchors: readonly Certificate[];
+  fetches: readonly FetchRecord[];
+}): EvidenceRecord {
+  const { report } = input;
+  const fetched = (kind: FetchRecord['kind']) =>
+    input.fetches
+      .filter((f) => f.kind === kind)
+      .map((f) => ({ url: f.url, fetchedAt: f.fetchedAt.toISOString(), der: b64(f.der) }));
+  const record: Omit<EvidenceRecord, 'recordSha256'> = {
+    id: input.id,
+    validationId: input.validationId,
+    documentSha256: report.documentSha256,
+    validatedAt: new Date(report.validationTime),
+    signatures: report.signatures.map((s) => ({
+      id: s.id,
+      signatureSha256: s.signatureSha256,
+      indication: s.indication,
+      subIndication: s.subIndication,
+      totalPassed: s.indication === 'TOTAL-PASSED',
+      judgedAt: s.signingTime.judgedAt,
+    })),
+    material: {
+      certificates: certificatesOf(input.pdf, report, input.trustAnchors),
+      crls: fetched('crl'),
+      ocspResponses: fetched('ocsp'),
+    },
+    report,
+  };
+  return { ...record, recordSha256: evidenceSha256(record) };
+}
+
+/** JSON with object keys sorted: the same value gives the same bytes after a jsonb round trip. */
+function canonicalJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 (hex) of the record's canonical JSON: what the audit event carries. */
+export function evidenceSha256(record: Omit<EvidenceRecord, 'recordSha256'>): string {
+  const { id, validationId, documentSha256, validatedAt, signatures, material, report } = record;
+  const content = { id, validationId, documentSha256, validatedAt, signatures, material, report };
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+/**
+ * The evidence rule (issue 10): a record proves a signature existed at the time it was judged at
+ * then, when (1) the record is sealed (the registry's hash chain holds its hash), (2) its content
+ * still hashes to what was sealed, and (3) it shows the signature TOTAL-PASSED. Anything else proves
+ * nothing. The proof is only of existence: the later validation still checks the path, revocation
+ * included, as of that time.
+ */
+export function proofsFromEvidence(records: readonly StoredEvidence[]): ExternalProofOfExistence[] {
+  return records
+    .filter((r) => r.seal !== null && evidenceSha256(r) === r.recordSha256)
+    .flatMap((r) =>
+      r.signatures
+        .filter((s) => s.totalPassed)
+        .map((s) => ({
+          signatureSha256: s.signatureSha256,
+          time: new Date(s.judgedAt),
+          source: 'kyso-evidence' as const,
+          evidenceId: r.id,
+        })),
+    );
+}

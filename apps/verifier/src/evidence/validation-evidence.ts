@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Clock } from '@kyso/common';
+import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kyso/pki';
+import type { FetchRecord } from '../revocation/queued-fetcher';
+import { EvidenceAudit } from './evidence-audit';
+import { buildEvidence, EvidenceRecord, proofsFromEvidence } from './evidence-record';
+import { EvidenceRepository } from './evidence.repository';
+
+/** Audit actions of the evidence (the registry's dotted verbs). */
+export const EVIDENCE_RECORDED = 'validation.evidence-recorded';
+export const EVIDENCE_PURGED = 'validation.evidence-purged';
+
+/** Records sealed or purged per maintenance run, so one run stays short. */
+export const EVIDENCE_BATCH = 200;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The verifier's own evidence as proof of existence (issue 10, R26): each finished validation is
+ * kept with its report and what it rested on, and sealed by an event in the registry's hash-chained
+ * audit log. A later validation of the same bytes takes the sealed records as POE (see
+ * proofsFromEvidence for the rule). Records older than the retention are purged; each purge is
+ * audited before anything is deleted.
+ */
+export class ValidationEvidence {
+  private readonly logger = new Logger('ValidationEvidence');
+
+  constructor(
+    private readonly records: EvidenceRepository,
+    private readonly audit: EvidenceAudit,
+    private readonly clock: Clock,
+    private readonly retentionDays: number,
+  ) {}
+
+  /** The POEs our sealed records give the signatures of this document (digest hex, any case). */
+  async proofsFor(documentSha256: string): Promise<ExternalProofOfExistence[]> {
+    return proofsFromEvidence(await this.records.forDocument(documentSha256.toUpperCase()));
+  }
+
+  /**
+   * Stores the record of a finished validation, then tries to seal it. A registry that cannot be
+   * reached leaves it unsealed (logged); the maintenance job seals it later. A database failure
+   * throws, so the validation job is retried and the record is not lost.
+   */
+  async record(input: {
+    validationId: string;
+    pdf: Uint8Array;
+    report: DocumentReport;
+    trustAnchors: readonly Certificate[];
+    fetches: readonly FetchRecord[];
+  }): Promise<EvidenceRecord> {
+    const record = buildEvidence({ id: randomUUID(), ...input });
+    await this.records.insert(record);
+    await this.trySeal(record);
+    return record;
+  }
+
+  private async trySeal(record: EvidenceRecord): Promise<boolean> {
+    try {
+      const receipt = await this.audit.append({
+        action: EVIDENCE_RECORDED,
+        entityType: 'document',
+        entityId: record.documentSha256,
+        after: {
+          evidenceId: record.id,
+          validationId: record.validationId,
+          validatedAt: record.validatedAt.toISOString(),
+          recordSha256: record.recordSha256,
+        },
+      });
+      await this.records.markSealed(record.id, {
+        auditSeq: receipt.seq,
+        auditHash: receipt.hash,
+        sealedAt: this.clock.now(),
+      });
+      return true;
+    } catch (e) {
+      this.logger.warn(
+        `evidence ${record.id} kept unsealed (sealed by the next maintenance run): ${(e as Error).message}`,
+      );
+      return false;
+    }
+  }
+
+  /** Seals records the registry could not take when they were made; stops at the first failure. */
+  async sealPending(): Promise<number> {
+    let sealed = 0;
+    for (const r of await this.records.unsealed(EVIDENCE_BATCH)) {
+      if (!(await this.trySeal(r))) break;
+      sealed++;
+    }
+    return sealed;
+  }
+
+  /**
+   * Deletes records validated more than `retentionDays` ago. The purge is audited first (ids and
+   * sealed hashes of what goes): when the registry cannot take the event nothing is deleted.
+   */
+  async purge(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.retentionDays * DAY_MS);
+    const expired = await this.records.validatedBefore(before, EVIDENCE_BATCH);
+    if (expired.length === 0) return 0;
+    await this.audit.append({
+      action: EVIDENCE_PURGED,
+      entityType: 'validation_evidence',
+      entityId: null,
+      before: {
+        retentionDays: this.retentionDays,
+        validatedBefore: before.toISOString(),
+        records: expired.map((r) => ({
+          evidenceId: r.id,
+          documentSha256: r.documentSha256,
+          recordSha256: r.recordSha256,
+          auditSeq: r.seal?.auditSeq ?? null,
+        })),
+      },
+    });
+    await this.records.delete(expired.map((r) => r.id));
+    return expired.length;
+  }
+
+  /** The repeatable maintenance job: seal what waits, then purge what expired. */
+  async maintain(): Promise<{ sealed: number; purged: number }> {
+    const sealed = await this.sealPending();
+    const purged = await this.purge();
+    return { sealed, purged };
+  }
+}

@@ -1,0 +1,295 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Queue } from 'bullmq';
+import { InternalClient, SystemClock } from '@kyso/common';
+import { DevCa, generateSoftwareKey, signPdf, type Certificate } from '@kyso/pki';
+import { createTestDatabase } from '../../../test/support/db';
+import { createVerifierApp } from '../src/app';
+import { VerifierConfig } from '../src/config';
+import { migrateVerifier, verifierDataSourceOptions } from '../src/data-source';
+import { RegistryEvidenceAudit } from '../src/evidence/evidence-audit';
+import { EvidenceEntity } from '../src/evidence/evidence.entity';
+import { TypeOrmEvidenceRepository } from '../src/evidence/evidence.repository';
+import { EVIDENCE_PURGED, EVIDENCE_RECORDED, ValidationEvidence } from '../src/evidence/validation-evidence';
+import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
+import { unsignedPdf } from './fixtures';
+import { anchorView, RegistryStub } from './registry-stub';
+import { RevocationServer } from './revocation-server';
+import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+
+interface EvidenceRow {
+  id: string;
+  document_sha256: string;
+  validated_at: Date;
+  record_sha256: string;
+  audit_seq: string | null;
+  audit_hash: string | null;
+  signatures: { signatureSha256: string; totalPassed: boolean; judgedAt: string }[];
+  material: { certificates: string[]; crls: { der: string }[]; ocspResponses: { der: string }[] };
+}
+
+/**
+ * Our own evidence as proof of existence (issue 10, R26), through the API and the worker with real
+ * Postgres (migrated), Redis and CRLs over HTTP: a B-B document validated while its signer was good
+ * stays valid after the signer's certificate is revoked, because the sealed record of that
+ * validation proves the signature existed then; the same key's other signatures do not.
+ */
+describe('verifier validation evidence', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  const registry = new RegistryStub();
+  const server = new RevocationServer();
+  let config: VerifierConfig;
+  let app: NestExpressApplication;
+  let worker: VerifierWorkerHandle;
+  let base: string;
+  let unsigned: Buffer;
+  let pg: Client;
+  let ds: DataSource;
+  const prefix = `kyso-test-ev-${randomBytes(4).toString('hex')}`;
+  const RETENTION_DAYS = 30;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('kyso_verifier_ev');
+    await migrateVerifier(db.url);
+    await registry.start();
+    await server.start();
+    config = testVerifierConfig({
+      databaseUrl: db.url,
+      registryUrl: registry.url,
+      queuePrefix: prefix,
+      maxUploadBytes: 1024 * 1024,
+      workerConcurrency: 2,
+      jobAttempts: 3,
+      revocation: { waitMs: 8_000, attempts: 2, fetchAllow: ['127.0.0.1'] },
+      evidence: { retentionDays: RETENTION_DAYS },
+    });
+    app = await createVerifierApp(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await startVerifierWorker(config);
+    unsigned = await unsignedPdf();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    ds = await new DataSource(verifierDataSourceOptions(db.url)).initialize();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await ds?.destroy();
+    await pg?.end();
+    await server.stop();
+    await registry.stop();
+    await db?.drop();
+    await dropQueueKeys(`${prefix}:*`);
+  });
+
+  /** The maintenance the worker's repeatable job runs, on its own objects (so the test decides when). */
+  const maintenance = () =>
+    new ValidationEvidence(
+      new TypeOrmEvidenceRepository(ds.getRepository(EvidenceEntity)),
+      new RegistryEvidenceAudit(new InternalClient(registry.url, TOKEN, 5_000, 'the registry service')),
+      new SystemClock(),
+      RETENTION_DAYS,
+    );
+
+  /** A root and a government CA publishing CRLs on this test's paths, and one official's key signing documents. */
+  async function testPki(name: string) {
+    const path = (p: string) => `/${name}/${p}`;
+    const url = (p: string) => `${server.url}${path(p)}`;
+    const root = await DevCa.createRoot({ commonName: `${name} Root`, crlUrls: [url('root.crl')] });
+    const sub = await root.createSubordinate({ commonName: `${name} CA`, crlUrls: [url('sub.crl')] });
+    server.crl(path('root.crl'), root);
+    server.crl(path('sub.crl'), sub);
+    registry.anchors.push(anchorView(root.certificate.toPem(), name));
+    const key = generateSoftwareKey('ECDSA-P256-SHA256');
+    const certificate: Certificate = await sub.issue({
+      subject: { CN: 'Trần Thị B', O: 'Sở Nội vụ', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person',
+    });
+    const sign = async (reason: string) =>
+      Buffer.from(
+        await signPdf(unsigned, {
+          signer: key.signer,
+          certificate,
+          chain: [sub.certificate],
+          signingTime: new Date(Math.floor(Date.now() / 1000) * 1000),
+          reason,
+        }),
+      );
+    /** Revokes the official after `after` (CRL times are whole seconds) and drops the cached CRLs. */
+    const revokeAfter = async (after: Date) => {
+      const revocationDate = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
+      while (Date.now() <= revocationDate.getTime()) await new Promise((r) => setTimeout(r, 50));
+      sub.revoke(certificate, { revocationDate, reason: 'cessationOfOperation' });
+      await pg.query('DELETE FROM verifier.crl_cache WHERE url = ANY($1)', [[url('sub.crl'), url('root.crl')]]);
+      return revocationDate;
+    };
+    return { sign, revokeAfter };
+  }
+
+  async function validate(pdf: Buffer) {
+    const res = await request(base)
+      .post('/validations/pdf?wait=30')
+      .set('x-kyso-internal-token', TOKEN)
+      .attach('file', pdf, 'signed.pdf');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('done');
+    return res.body.report;
+  }
+
+  const evidenceOf = async (documentSha256: string): Promise<EvidenceRow[]> =>
+    (
+      await pg.query('SELECT * FROM verifier.validation_evidence WHERE document_sha256 = $1 ORDER BY validated_at', [
+        documentSha256,
+      ])
+    ).rows;
+
+  it('keeps a B-B signature valid after its signer is revoked, judged at the sealed earlier validation', async () => {
+    const pki = await testPki('retired');
+    const kept = await pki.sign('kept');
+    const first = await validate(kept);
+    expect(first.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      signingTime: { provenBy: null, evidenceId: null, judgedAt: first.validationTime },
+    });
+
+    const [row] = await evidenceOf(first.documentSha256);
+    expect(row).toMatchObject({
+      record_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      audit_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      signatures: [
+        { signatureSha256: first.signatures[0].signatureSha256, totalPassed: true, judgedAt: first.validationTime },
+      ],
+    });
+    expect(row.validated_at.toISOString()).toBe(first.validationTime);
+    expect(row.material.certificates.length).toBeGreaterThanOrEqual(3); // signer, government CA, root
+    expect(row.material.crls.length).toBeGreaterThanOrEqual(2);
+    const sealedBy = registry.events.find((e) => e.hash === row.audit_hash);
+    expect(sealedBy).toMatchObject({
+      action: EVIDENCE_RECORDED,
+      entityType: 'document',
+      entityId: first.documentSha256,
+      after: { evidenceId: row.id, recordSha256: row.record_sha256, validatedAt: first.validationTime },
+    });
+    expect(sealedBy!.seq).toBe(row.audit_seq);
+
+    const revokedAt = await pki.revokeAfter(new Date(first.validationTime));
+    const fresh = await validate(await pki.sign('fresh'));
+    expect(fresh.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+      signingTime: { provenBy: null },
+    });
+
+    const again = await validate(kept);
+    expect(again.documentSha256).toBe(first.documentSha256);
+    expect(new Date(again.validationTime).getTime()).toBeGreaterThan(revokedAt.getTime());
+    expect(again.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      revocation: { checked: true, source: 'crl' },
+      signingTime: { judgedAt: first.validationTime, provenBy: 'kyso-evidence', evidenceId: row.id, timestamped: null },
+    });
+    expect(again.signatures[0].reasons.map((r: { code: string }) => r.code)).toContain('JUDGED_AT_VALIDATION_EVIDENCE');
+  });
+
+  it('keeps the record when the registry cannot seal it; unsealed it proves nothing, sealed later it does', async () => {
+    const pki = await testPki('unsealed');
+    const pdf = await pki.sign('unsealed');
+    registry.auditUp = false;
+    let first;
+    try {
+      first = await validate(pdf);
+    } finally {
+      registry.auditUp = true;
+    }
+    expect(first.signatures[0].indication).toBe('TOTAL-PASSED');
+    const [row] = await evidenceOf(first.documentSha256);
+    expect(row).toMatchObject({ audit_hash: null, audit_seq: null });
+
+    await pki.revokeAfter(new Date(first.validationTime));
+    expect((await validate(pdf)).signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+    });
+
+    const { sealed } = await maintenance().maintain();
+    expect(sealed).toBeGreaterThanOrEqual(1);
+    const [after] = await evidenceOf(first.documentSha256);
+    expect(after.audit_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(registry.events.find((e) => e.hash === after.audit_hash)?.after).toMatchObject({
+      evidenceId: row.id,
+      recordSha256: row.record_sha256,
+    });
+    expect((await validate(pdf)).signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      signingTime: { judgedAt: first.validationTime, provenBy: 'kyso-evidence', evidenceId: row.id },
+    });
+  });
+
+  it('ignores a sealed record whose content no longer hashes to what was sealed', async () => {
+    const pki = await testPki('tampered');
+    const pdf = await pki.sign('tampered');
+    const first = await validate(pdf);
+    const [row] = await evidenceOf(first.documentSha256);
+    await pki.revokeAfter(new Date(first.validationTime));
+    // Moving the proven time earlier, as a forger would, breaks the sealed hash.
+    await pg.query(
+      `UPDATE verifier.validation_evidence SET signatures = jsonb_set(signatures, '{0,judgedAt}', to_jsonb($2::text)) WHERE id = $1`,
+      [row.id, new Date(new Date(first.validationTime).getTime() - 60_000).toISOString()],
+    );
+    expect((await validate(pdf)).signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+    });
+  });
+
+  it('purges records past retention after auditing the purge, and nothing while the registry cannot record it', async () => {
+    const pki = await testPki('purged');
+    const old = await validate(await pki.sign('old'));
+    const recent = await validate(await pki.sign('recent'));
+    const [oldRow] = await evidenceOf(old.documentSha256);
+    await pg.query(`UPDATE verifier.validation_evidence SET validated_at = now() - interval '31 days' WHERE id = $1`, [
+      oldRow.id,
+    ]);
+
+    registry.auditUp = false;
+    try {
+      await expect(maintenance().purge()).rejects.toThrow();
+    } finally {
+      registry.auditUp = true;
+    }
+    expect(await evidenceOf(old.documentSha256)).toHaveLength(1);
+
+    expect(await maintenance().purge()).toBeGreaterThanOrEqual(1);
+    expect(await evidenceOf(old.documentSha256)).toHaveLength(0);
+    expect(await evidenceOf(recent.documentSha256)).toHaveLength(1);
+    const purge = registry.events.filter((e) => e.action === EVIDENCE_PURGED).at(-1);
+    expect(purge).toMatchObject({
+      entityType: 'validation_evidence',
+      before: {
+        retentionDays: RETENTION_DAYS,
+        records: expect.arrayContaining([
+          expect.objectContaining({ evidenceId: oldRow.id, recordSha256: oldRow.record_sha256 }),
+        ]),
+      },
+    });
+  });
+
+  it('schedules the evidence maintenance as a repeatable job of the worker', async () => {
+    const queue = new Queue('validation', { connection: { url: 'redis://127.0.0.1:6379' }, prefix });
+    try {
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers).toEqual(
+        expect.arrayContaining([expect.objectContaining({ key: 'maintain-evidence', name: 'maintain-evidence' })]),
+      );
+    } finally {
+      await queue.close();
+    }
+  });
+});
