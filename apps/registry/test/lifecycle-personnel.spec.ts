@@ -103,6 +103,18 @@ describe('personnel and organisation changes raise drafts in one operation (real
     ]);
   });
 
+  it('records a death as death: the official deceased, the certificate revoke draft for the death', async () => {
+    const p = await person(w.unit, 'Đoàn Văn Tâm');
+    const res = await reg
+      .call('post', '/personnel-changes', w.it)
+      .send({ officialId: p.id, kind: 'death', effectiveDate: '2026-07-01' });
+    expect(res.status).toBe(201);
+    expect(res.body.requests).toEqual([
+      expect.objectContaining({ type: 'revoke', reason: 'death', certificateId: p.certificateId }),
+    ]);
+    expect((await reg.get(`/officials/${p.id}`)).body.employmentStatus).toBe('deceased');
+  });
+
   it('refuses personnel changes from someone who is not the IT officer of the managing agency', async () => {
     const p = await person(w.unit, 'Hồ Thị Cam');
     for (const who of [w.head, operator('x', [{ role: 'it-officer', organizationId: w.other }])]) {

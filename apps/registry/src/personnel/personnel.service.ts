@@ -20,8 +20,8 @@ export type OrganizationChangeKind = (typeof ORGANIZATION_CHANGE_KINDS)[number];
 /** What a personnel change does to the official's record (a transfer moves them to the new organisation). */
 const EMPLOYMENT_AFTER: Record<Exclude<PersonnelKind, 'transfer'>, EmploymentStatus> = {
   retirement: 'retired',
-  resignation: 'dismissed',
-  death: 'dismissed',
+  resignation: 'resigned',
+  death: 'deceased',
 };
 
 export interface OrganizationChangeInput {
