@@ -26,11 +26,11 @@ export interface RegistryConfig {
   devCaPublicUrl?: string;
   /** KYSO_HOLIDAYS: public holidays (YYYY-MM-DD, comma-separated) skipped by the working-day deadline clock. */
   holidays?: string[];
-  /** KYSO_PIN_LOCKOUT_THRESHOLD: consecutive wrong PINs after which a certificate is locked until a device recovery. Default 5. */
+  /** KYSO_PIN_LOCKOUT_THRESHOLD: consecutive wrong PINs after which a certificate is locked until a device recovery. Default 3 (R32). */
   pinLockoutThreshold?: number;
 }
 
-export const DEFAULT_PIN_LOCKOUT_THRESHOLD = 5;
+export const DEFAULT_PIN_LOCKOUT_THRESHOLD = 3;
 
 /** Reads and validates the registry's settings (docs/internal-api.md); throws ConfigError at boot. */
 export function registryConfigFromEnv(): RegistryConfig {

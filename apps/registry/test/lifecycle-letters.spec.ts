@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCaller } from '@kyso/common';
-import { Certificate } from '@kyso/pki';
+import { Certificate, Crl } from '@kyso/pki';
 import { asBuffer } from '../../../test/support/http';
 import { pdfsig } from '../../../test/support/independent-verifiers';
 import { LifecycleWorld, seedWorld } from './lifecycle-support';
@@ -248,5 +248,18 @@ describe('request letters signed through the signer contract (stub signer), and 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('numbers every dev CA CRL strictly above the last, in parallel too, from a counter that outlives the process', async () => {
+    const numberOf = async (path: string) =>
+      Crl.fromDer(new Uint8Array((await asBuffer(stack.reg.call('get', path))).body as Buffer)).crlNumber!;
+    const parallel = await Promise.all(['/dev-ca/crl', '/dev-ca/root.crl', '/dev-ca/crl', '/dev-ca/crl'].map(numberOf));
+    expect(new Set(parallel.map(String)).size).toBe(4); // within one second: no repeat
+    const next = await numberOf('/dev-ca/crl');
+    expect(parallel.every((n) => n < next)).toBe(true);
+    // The counter is in the database (a restart continues above it), never below the epoch seconds.
+    const [row] = await stack.reg.sql<{ n: string }>('SELECT last_number::text AS n FROM registry.dev_ca_crl_number');
+    expect(BigInt(row.n)).toBe(next);
+    expect(next >= BigInt(Math.floor(Date.now() / 1000) - 60)).toBe(true);
   });
 });

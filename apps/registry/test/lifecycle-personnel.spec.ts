@@ -85,8 +85,13 @@ describe('personnel and organisation changes raise drafts in one operation (real
       .call('post', '/personnel-changes', w.it)
       .send({ officialId: p.id, kind: 'transfer', effectiveDate: '2026-07-01' });
     expect([bad.status, bad.body.code]).toEqual([400, 'MISSING_FIELD']);
-    const res = await reg
+    // The IT officer of the department alone may not move someone into another agency.
+    const foreign = await reg
       .call('post', '/personnel-changes', w.it)
+      .send({ officialId: p.id, kind: 'transfer', effectiveDate: '2026-07-01', newOrganizationId: w.other });
+    expect([foreign.status, foreign.body.code]).toEqual([403, 'TARGET_ORGANIZATION_NOT_COVERED']);
+    const res = await reg
+      .call('post', '/personnel-changes', w.admin)
       .send({ officialId: p.id, kind: 'transfer', effectiveDate: '2026-07-01', newOrganizationId: w.other });
     expect(res.body.requests).toEqual([
       expect.objectContaining({
@@ -96,6 +101,18 @@ describe('personnel and organisation changes raise drafts in one operation (real
         details: expect.objectContaining({ newOrganizationId: w.other }),
       }),
     ]);
+  });
+
+  it('records a death as death: the official deceased, the certificate revoke draft for the death', async () => {
+    const p = await person(w.unit, 'Đoàn Văn Tâm');
+    const res = await reg
+      .call('post', '/personnel-changes', w.it)
+      .send({ officialId: p.id, kind: 'death', effectiveDate: '2026-07-01' });
+    expect(res.status).toBe(201);
+    expect(res.body.requests).toEqual([
+      expect.objectContaining({ type: 'revoke', reason: 'death', certificateId: p.certificateId }),
+    ]);
+    expect((await reg.get(`/officials/${p.id}`)).body.employmentStatus).toBe('deceased');
   });
 
   it('refuses personnel changes from someone who is not the IT officer of the managing agency', async () => {

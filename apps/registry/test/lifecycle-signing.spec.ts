@@ -17,7 +17,7 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
   beforeAll(async () => {
     pki = new OpenSslPki();
     ca = pki.ca('Kyso Test CA');
-    reg = await startRegistry({ pinLockoutThreshold: 3 });
+    reg = await startRegistry(); // the default threshold: 3 wrong PINs (R32)
     w = await seedWorld(reg, pki, ca);
   });
 
@@ -54,6 +54,21 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
     expect(third).toMatchObject({ allowed: false, code: 'CERTIFICATE_LOCKED' });
     expect(third.messageVi).toContain('khôi phục thiết bị');
     expect(await authorize(right)).toMatchObject({ allowed: false, code: 'CERTIFICATE_LOCKED' });
+    // The PIN belongs to the token: it is locked, and a new certificate on it starts locked.
+    expect((await reg.get(`/devices/${w.device}`)).body.state).toBe('locked');
+    const renewed = await reg.post('/certificates', {
+      certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An', ca).pem,
+      chainPem: [ca.pem],
+      subjectType: 'person',
+      holderOfficialId: w.an,
+      organizationId: w.unit,
+      deviceId: w.device,
+      keyUri: 'pkcs11:token=t;object=an-renewed',
+      signingPin: w.anPin,
+    });
+    expect(renewed.status).toBe(201);
+    const onToken = { ...right, certificateId: renewed.body.id as string };
+    expect(await authorize(onToken)).toMatchObject({ allowed: false, code: 'CERTIFICATE_LOCKED' });
 
     const created = await reg.call('post', '/requests', w.it).send({ type: 'recover-device', certificateId: w.anCert });
     const id = created.body.id;
@@ -70,6 +85,8 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
     expect((new Date(sent.dueAt).getTime() - Date.now()) / 86_400_000).toBeLessThan(4);
     expect((await reg.call('post', `/requests/${id}/fulfil`, w.it).send({})).body.status).toBe('fulfilled');
     expect((await authorize(right)).allowed).toBe(true);
+    expect((await reg.get(`/devices/${w.device}`)).body.state).toBe('issued');
+    expect((await authorize(onToken)).allowed).toBe(true);
   });
 
   it('counts parallel wrong guesses atomically: never more than the limit get through to WRONG_PIN', async () => {

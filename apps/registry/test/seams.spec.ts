@@ -147,7 +147,7 @@ describe('registry seams: caller-filtered lists, audited lifecycle writes, organ
     );
     expect((await reg.call('get', '/notifications', anOp)).body).toEqual([]);
     // The personnel change also updated the official's record, audited once.
-    expect((await reg.get(`/officials/${binh}`)).body.employmentStatus).toBe('dismissed');
+    expect((await reg.get(`/officials/${binh}`)).body.employmentStatus).toBe('resigned');
     const audit = (await reg.get(`/audit?entityType=official&entityId=${binh}`)).body.items.map(
       (e: { action: string }) => e.action,
     );

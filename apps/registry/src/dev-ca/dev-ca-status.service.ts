@@ -4,6 +4,7 @@ import type { CrlReason } from '@kyso/pki';
 import { CaConnector } from '../ca-connector/ca-connector';
 import { CertificatesRepository } from '../certificates/certificates.repository';
 import { DevCaConnector } from '../ca-connector/dev-ca-connector';
+import { Db } from '../shared/transactions';
 
 const KNOWN_REASONS: ReadonlySet<string> = new Set([
   'unspecified',
@@ -27,23 +28,32 @@ export class DevCaStatusService {
     private readonly connector: CaConnector,
     private readonly certificates: CertificatesRepository,
     private readonly clock: Clock,
+    private readonly db: Db,
   ) {}
 
-  /** Seconds since the epoch: increases from one CRL to the next without a stored counter. */
-  private crlNumber(): bigint {
-    return BigInt(Math.floor(this.clock.now().getTime() / 1000));
+  /**
+   * The next CRL number: strictly above every number issued before (a stored counter, one atomic
+   * UPDATE, so parallel requests, replicas and restarts never repeat it), and at least the epoch
+   * seconds so numbers stay readable as issue times.
+   */
+  private async crlNumber(): Promise<bigint> {
+    const [rows]: [{ n: string }[], number] = await this.db.query(
+      'UPDATE registry.dev_ca_crl_number SET last_number = GREATEST(last_number + 1, $1) RETURNING last_number::text AS n',
+      [Math.floor(this.clock.now().getTime() / 1000)],
+    );
+    return BigInt(rows[0].n);
   }
 
   async crl(): Promise<Uint8Array> {
     const ca = await this.synced();
-    return ca.issueCrl({ crlNumber: this.crlNumber() });
+    return ca.issueCrl({ crlNumber: await this.crlNumber() });
   }
 
   /** The root's CRL: the dev subordinate CA is never revoked, so it lists nothing. */
   async rootCrl(): Promise<Uint8Array> {
     const root = this.connector instanceof DevCaConnector ? this.connector.root : undefined;
     if (!root) throw notFound('DEV_CA_DISABLED', 'The dev root CA key is not configured');
-    return root.issueCrl({ crlNumber: this.crlNumber() });
+    return root.issueCrl({ crlNumber: await this.crlNumber() });
   }
 
   async ocsp(request: Uint8Array): Promise<Uint8Array> {

@@ -22,6 +22,8 @@ import { CreateNotification1797000000400 } from './1797000000400-CreateNotificat
 import { CreateCertificatePinLock1797000000500 } from './1797000000500-CreateCertificatePinLock';
 import { AllowOrganizationMoveChange1797000000600 } from './1797000000600-AllowOrganizationMoveChange';
 import { AddCertificatePublicKeySha2561797000000700 } from './1797000000700-AddCertificatePublicKeySha256';
+import { CreateDevCaCrlNumber1797000000800 } from './1797000000800-CreateDevCaCrlNumber';
+import { AddEmploymentStatusDeceasedResigned1797000000900 } from './1797000000900-AddEmploymentStatusDeceasedResigned';
 
 /** Listed explicitly (not globbed) so ts-jest, ts-node and the compiled dist all find the same set, in order. */
 export const REGISTRY_MIGRATIONS = [
@@ -49,4 +51,6 @@ export const REGISTRY_MIGRATIONS = [
   CreateCertificatePinLock1797000000500,
   AllowOrganizationMoveChange1797000000600,
   AddCertificatePublicKeySha2561797000000700,
+  CreateDevCaCrlNumber1797000000800,
+  AddEmploymentStatusDeceasedResigned1797000000900,
 ];

@@ -74,7 +74,10 @@ export class UpdateOfficialDto {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only the current organisation is accepted: a move is a transfer (POST /personnel-changes)',
+  })
   @IsOptional()
   @IsUUID('all')
   organizationId?: string;
@@ -84,7 +87,11 @@ export class UpdateOfficialDto {
   @IsIn(EMPLOYMENT_STATUSES)
   employmentStatus?: EmploymentStatus;
 
-  @ApiPropertyOptional({ enum: OFFICIAL_ROLES, isArray: true })
+  @ApiPropertyOptional({
+    enum: OFFICIAL_ROLES,
+    isArray: true,
+    description: 'Granting or withdrawing "clerk" needs an admin or an IT officer competent for the organisation',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(OFFICIAL_ROLES.length)

@@ -5,7 +5,15 @@ export const OFFICIAL_ROLES = ['official', 'clerk'] as const;
 export type OfficialRole = (typeof OFFICIAL_ROLES)[number];
 
 /** Only `active` officials may sign; the others are personnel changes the lifecycle workflow records. */
-export const EMPLOYMENT_STATUSES = ['active', 'suspended', 'transferred', 'retired', 'dismissed'] as const;
+export const EMPLOYMENT_STATUSES = [
+  'active',
+  'suspended',
+  'transferred',
+  'retired',
+  'resigned',
+  'dismissed',
+  'deceased',
+] as const;
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 
 /** A cán bộ, công chức, viên chức of one organisation. */

@@ -62,8 +62,13 @@ export class OfficialsController {
   @ApiBody({ type: CreateOfficialDto })
   @ApiResponse({ status: 201, type: OfficialDto, content: { 'application/json': { example: EXAMPLE } } })
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_ID', 'INVALID_NATIONAL_ID'])
+  @ApiProblem(403, 'Clerk role given by a caller not competent for the organisation', ['ROLE_GRANT_NOT_ALLOWED'])
   @ApiProblem(422, 'Organisation unknown or ended', ['ORGANIZATION_NOT_FOUND', 'ORGANIZATION_ENDED'])
-  create(@Body() body: CreateOfficialDto, @ActingParam() acting: Acting): Promise<OfficialView> {
+  create(
+    @Body() body: CreateOfficialDto,
+    @ActingParam() acting: Acting,
+    @CallerParam() caller: Caller,
+  ): Promise<OfficialView> {
     return this.officials.create(
       {
         fullName: body.fullName,
@@ -74,6 +79,7 @@ export class OfficialsController {
         nationalId: body.nationalId ?? null,
       },
       acting,
+      caller,
     );
   }
 
@@ -117,19 +123,26 @@ export class OfficialsController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Change an official’s data (name, e-mail, title, organisation, employment status, roles, national ID)',
+    summary:
+      'Change an official’s data (name, e-mail, title, employment status, roles, national ID); a move to another organisation is a transfer (POST /personnel-changes)',
   })
   @ApiBody({ type: UpdateOfficialDto })
   @ApiResponse({ status: 200, type: OfficialDto, content: { 'application/json': { example: EXAMPLE } } })
   @ApiProblem(400, 'Invalid body', ['INVALID_FIELD', 'INVALID_ID', 'INVALID_NATIONAL_ID'])
+  @ApiProblem(403, 'Clerk role changed by a caller not competent for the organisation', ['ROLE_GRANT_NOT_ALLOWED'])
   @ApiProblem(404, 'Unknown official', ['OFFICIAL_NOT_FOUND'])
-  @ApiProblem(422, 'Organisation unknown or ended', ['ORGANIZATION_NOT_FOUND', 'ORGANIZATION_ENDED'])
+  @ApiProblem(422, 'A change of organisation (a transfer) or an organisation unknown or ended', [
+    'ORGANIZATION_CHANGE_IS_TRANSFER',
+    'ORGANIZATION_NOT_FOUND',
+    'ORGANIZATION_ENDED',
+  ])
   update(
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateOfficialDto,
     @ActingParam() acting: Acting,
+    @CallerParam() caller: Caller,
   ): Promise<OfficialView> {
-    return this.officials.update(id, { ...body, organizationId: body.organizationId?.toLowerCase() }, acting);
+    return this.officials.update(id, { ...body, organizationId: body.organizationId?.toLowerCase() }, acting, caller);
   }
 
   @Put(':id/signature-image')

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { notFound, unprocessable } from '@kyso/common';
+import { Caller, notFound, serviceCaller, unprocessable } from '@kyso/common';
 import { createHash } from 'node:crypto';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { OwnershipService } from '../ownership/ownership.service';
 import { Clock } from '@kyso/common';
 import type { Page } from '../shared/list-query.dto';
 import { isForeignKeyViolation } from '../shared/pg-errors';
 import { Transactions } from '../shared/transactions';
 import { NationalIds } from './national-ids';
 import {
+  EmploymentStatus,
   NewOfficial,
   normaliseRoles,
   Official,
@@ -19,9 +21,11 @@ import {
   OfficialView,
 } from './official';
 import { OfficialFilter, OfficialRowPatch, OfficialsRepository, SignatureImage } from './officials.repository';
+import { changesClerk, clerkGrantRefused, mayGrantClerk, organizationChangeRefused } from './official-authority';
 import { checkSignaturePng } from './signature-image';
 
 const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
+const INTERNAL: Caller = serviceCaller('registry');
 
 @Injectable()
 export class OfficialsService {
@@ -32,11 +36,13 @@ export class OfficialsService {
     private readonly tx: Transactions,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly ownership: OwnershipService,
   ) {}
 
-  async create(input: NewOfficial, acting: Acting = SERVICE): Promise<OfficialView> {
+  async create(input: NewOfficial, acting: Acting = SERVICE, caller: Caller = INTERNAL): Promise<OfficialView> {
     const nationalId = input.nationalId ? this.nationalIds.protect(input.nationalId) : null;
     await this.organizations.requireActive(input.organizationId);
+    if (normaliseRoles(input.roles).includes('clerk')) await this.requireClerkAuthority(caller, input.organizationId);
     try {
       const saved = await this.tx.run(async () => {
         const o = await this.officials.insert({
@@ -65,10 +71,41 @@ export class OfficialsService {
   }
 
   /**
-   * Changes an official's data; personnel changes (employment status, transfer) go through here
-   * too, joining the personnel change's transaction.
+   * Changes an official's data for a caller. The organisation never changes here (a move is a
+   * transfer: PersonnelService, with authority over both organisations), and the clerk role only by
+   * an operator competent for the official's organisation.
    */
-  async update(id: string, patch: OfficialPatch, acting: Acting = SERVICE): Promise<OfficialView> {
+  async update(id: string, patch: OfficialPatch, acting: Acting, caller: Caller): Promise<OfficialView> {
+    return this.write(id, patch, acting, async (before) => {
+      if (patch.organizationId !== undefined && patch.organizationId !== before.organizationId)
+        throw organizationChangeRefused();
+      if (patch.roles && changesClerk(before.roles, normaliseRoles(patch.roles)))
+        await this.requireClerkAuthority(caller, before.organizationId);
+    });
+  }
+
+  /**
+   * What a personnel change does to the record, joining its transaction. A transfer withdraws the
+   * clerk role: it was granted for the old organisation, and the new one's must grant its own.
+   */
+  async applyPersonnelChange(
+    id: string,
+    change: { organizationId: string } | { employmentStatus: EmploymentStatus },
+    acting: Acting,
+  ): Promise<OfficialView> {
+    return this.write(id, change, acting, async (before, patch) => {
+      if ('organizationId' in change && change.organizationId !== before.organizationId)
+        patch.roles = before.roles.filter((r) => r !== 'clerk');
+    });
+  }
+
+  private async write(
+    id: string,
+    patch: OfficialPatch,
+    acting: Acting,
+    check: (before: OfficialRecord, patch: OfficialPatch) => Promise<void>,
+  ): Promise<OfficialView> {
+    patch = { ...patch };
     const row: OfficialRowPatch = {
       fullName: patch.fullName,
       email: patch.email,
@@ -84,6 +121,8 @@ export class OfficialsService {
     const saved = await this.tx.run(async () => {
       const before = await this.officials.lock(id);
       if (!before) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
+      await check(before, patch);
+      if (patch.roles) row.roles = normaliseRoles(patch.roles);
       const after = await this.officials.update(id, row);
       await this.audit.append({
         ...acting,
@@ -186,6 +225,11 @@ export class OfficialsService {
         after: null,
       });
     });
+  }
+
+  private async requireClerkAuthority(caller: Caller, organizationId: string): Promise<void> {
+    if (!mayGrantClerk(caller, organizationId, await this.ownership.managingOrganizationOf(organizationId)))
+      throw clerkGrantRefused();
   }
 
   private async require(id: string): Promise<OfficialRecord> {

@@ -113,9 +113,10 @@ export class TypeOrmOrganizationsRepository extends OrganizationsRepository {
     return rows[0].map((r) => r.id);
   }
 
+  /** The clerk role does not move with them: it was granted for the old organisation (issue 11). */
   async moveOfficials(fromId: string, toId: string): Promise<string[]> {
     const rows: { id: string }[][] = await this.db.query(
-      'UPDATE registry.official SET organization_id = $2 WHERE organization_id = $1 RETURNING id',
+      "UPDATE registry.official SET organization_id = $2, roles = array_remove(roles, 'clerk') WHERE organization_id = $1 RETURNING id",
       [fromId, toId],
     );
     return rows[0].map((r) => r.id);

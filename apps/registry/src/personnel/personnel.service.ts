@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { badRequest, Caller, forbidden, notFound } from '@kyso/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { badRequest, Caller, forbidden, notFound, ProblemError } from '@kyso/common';
 import { AuditLog } from '../audit/audit-log';
 import { OwnershipService } from '../ownership/ownership.service';
 import type { RequestView } from '../requests/request';
@@ -20,8 +20,8 @@ export type OrganizationChangeKind = (typeof ORGANIZATION_CHANGE_KINDS)[number];
 /** What a personnel change does to the official's record (a transfer moves them to the new organisation). */
 const EMPLOYMENT_AFTER: Record<Exclude<PersonnelKind, 'transfer'>, EmploymentStatus> = {
   retirement: 'retired',
-  resignation: 'dismissed',
-  death: 'dismissed',
+  resignation: 'resigned',
+  death: 'deceased',
 };
 
 export interface OrganizationChangeInput {
@@ -86,6 +86,9 @@ export class PersonnelService {
       }
       const managing = await this.ownership.managingOrganizationOf(official.organizationId);
       this.requireCreate(caller, managing);
+      // A transfer needs authority over the organisation the official joins too (issue 11).
+      if (input.newOrganizationId)
+        this.requireCreate(caller, await this.ownership.managingOrganizationOf(input.newOrganizationId), 'target');
       const event = await this.saveEvent(caller, {
         category: 'personnel',
         kind: input.kind,
@@ -121,9 +124,9 @@ export class PersonnelService {
       // The official's record follows the change, in the same transaction (audited by OfficialsService).
       const patch =
         input.kind === 'transfer'
-          ? { organizationId: input.newOrganizationId }
+          ? { organizationId: input.newOrganizationId! }
           : { employmentStatus: EMPLOYMENT_AFTER[input.kind] };
-      await this.officials.update(input.officialId, patch, { actor: actorOf(caller), requestId });
+      await this.officials.applyPersonnelChange(input.officialId, patch, { actor: actorOf(caller), requestId });
       const message = `Cán bộ ${official.fullName} ${PERSONNEL_VI[input.kind]} từ ngày ${input.effectiveDate}: đã lập ${requests.length} dự thảo yêu cầu cần xử lý.`;
       const notificationIds = await this.notify(event.id, `personnel.${input.kind}`, message, requests);
       if (notificationIds.length === 0)
@@ -196,13 +199,23 @@ export class PersonnelService {
     return this.repo.pendingReport(scope);
   }
 
-  private requireCreate(caller: Caller, managingOrganizationId: string): void {
-    if (!mayTakeStep(caller, 'create', managingOrganizationId)) {
-      throw forbidden(
-        'ROLE_NOT_ALLOWED_FOR_STEP',
-        'Only the IT officer of the managing agency (or an admin) records personnel changes',
+  private requireCreate(caller: Caller, managingOrganizationId: string, which: 'current' | 'target' = 'current'): void {
+    if (mayTakeStep(caller, 'create', managingOrganizationId)) return;
+    if (which === 'target')
+      throw new ProblemError(
+        HttpStatus.FORBIDDEN,
+        'TARGET_ORGANIZATION_NOT_COVERED',
+        'Forbidden',
+        'A transfer needs authority over the new organisation as well: only its managing agency’s IT officer (or an admin, or a system serving it) records it',
+        {
+          messageVi:
+            'Việc chuyển công tác phải do người có thẩm quyền đối với cả cơ quan, tổ chức nơi cán bộ chuyển đến ghi nhận.',
+        },
       );
-    }
+    throw forbidden(
+      'ROLE_NOT_ALLOWED_FOR_STEP',
+      'Only the IT officer of the managing agency (or an admin) records personnel changes',
+    );
   }
 
   private async saveEvent(caller: Caller, e: Omit<NewChangeEvent, 'recordedBy'>): Promise<{ id: string }> {

@@ -1,12 +1,17 @@
-import { badRequest, conflict } from '@kyso/common';
+import { HttpStatus } from '@nestjs/common';
+import { badRequest, conflict, ProblemError, unprocessable } from '@kyso/common';
+import { Certificate } from '@kyso/pki';
 import { randomBytes } from 'node:crypto';
 import type { AuditActor, AuditLog } from '../audit/audit-log';
+import { publicKeySha256 } from '../certificates/key-binding';
 import type { PinHasher } from '../certificates/pin-hasher';
+import { checkValidityLimits } from '../certificates/validity';
 import type { CaAnswer } from '../ca-connector/ca-connector';
 import { isUniqueViolation } from '../shared/pg-errors';
 import type { PinLocksRepository } from '../signing-authorizations/pin-locks.repository';
 import type { LifecycleRequest } from './request';
 import { REVOCATION_CASES, RevocationCaseName } from './request-kinds';
+import { requireNotSuspended } from './request-subject';
 import type { LifecycleRecords } from './records-port';
 
 /** Runs inside the request step's transaction: every write below commits or rolls back with it. */
@@ -71,6 +76,22 @@ export async function applyAnswer(
 
   // A certificate: issue, renew, change, reissue.
   const old = r.certificateId ? await records.certificate(r.certificateId, true) : undefined;
+  if (old && (r.type === 'renew' || r.type === 'change')) requireNotSuspended(old);
+  if (
+    old &&
+    r.type === 'reissue' &&
+    publicKeySha256(answer.certificate) === publicKeySha256(Certificate.fromDer(old.certificateDer))
+  )
+    throw new ProblemError(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'REISSUE_NEEDS_NEW_KEY',
+      'Unprocessable content',
+      'A re-issued certificate must certify a new key pair, not the key of the certificate it replaces',
+      { messageVi: 'Chứng thư số cấp lại phải gắn với cặp khóa mới, không dùng lại khóa của chứng thư số cũ.' },
+    );
+  // Decree 68's limits apply to what the CA answers too: new at most 5 years, a renewal at most +3.
+  const validity = checkValidityLimits(answer.certificate, r.type === 'renew' ? old : undefined);
+  if (validity) throw unprocessable(validity.code, validity.message);
   const subjectType = (r.type === 'issue' ? r.details.subjectType : old?.subjectType) as
     'person' | 'organization' | 'device';
   const keyUri =
@@ -101,19 +122,23 @@ export async function applyAnswer(
       deviceId: r.deviceId,
       keyUri,
       signingPinHash,
+      renewalOfId: r.type === 'renew' && old ? old.id : null,
     });
   } catch (e) {
     if (isUniqueViolation(e))
       throw conflict('CERTIFICATE_EXISTS', `Certificate ${answer.certificate.sha256Hex} is already registered`);
     throw e;
   }
+  // What it renews (renewalOfId) or replaces (change, re-issue) is kept with the certificate's issue.
+  const predecessor = old ? { [r.type === 'renew' ? 'renews' : 'replaces']: old.id } : {};
   await log('certificate.issued', 'certificate', id, undefined, {
     serialNumber: answer.certificate.serialNumberHex,
     subject: answer.certificate.subject.toString(),
     lifecycleRequestId: r.id,
+    ...predecessor,
   });
   if (old && (r.type === 'renew' || r.type === 'change') && old.status !== 'revoked') {
     await records.setCertificateStatus(old.id, 'revoked', acting, { reason: 'superseded', at: now });
   }
-  return { certificateId: id, serialNumber: answer.certificate.serialNumberHex };
+  return { certificateId: id, serialNumber: answer.certificate.serialNumberHex, ...predecessor };
 }

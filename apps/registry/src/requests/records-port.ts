@@ -32,6 +32,8 @@ export interface NewIssuedCertificate {
   deviceId: string | null;
   keyUri: string;
   signingPinHash: string;
+  /** A renewal: the certificate it renews (Decree 68's +3 years are counted from it). */
+  renewalOfId: string | null;
 }
 
 /** A device move the lifecycle makes when a request is fulfilled. */
@@ -119,7 +121,7 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
       sha256: c.certificate.sha256Hex,
       publicKeySha256: keySha256,
       signingPinHash: c.signingPinHash,
-      renewalOfId: null,
+      renewalOfId: c.renewalOfId,
     });
     return saved.id;
   }

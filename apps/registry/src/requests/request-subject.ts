@@ -1,4 +1,5 @@
-import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
+import { HttpStatus } from '@nestjs/common';
+import { badRequest, conflict, notFound, ProblemError, unprocessable } from '@kyso/common';
 import { Certificate } from '@kyso/pki';
 import { effectiveStatus } from '../certificates/certificate';
 import type { SubjectFacts } from '../ca-connector/ca-connector';
@@ -48,6 +49,25 @@ export function checkDetails(details: Record<string, unknown>): void {
       throw invalid('details.publicKeySpki', 'base64 DER SubjectPublicKeyInfo expected');
     }
   }
+}
+
+/**
+ * A suspended certificate is never renewed or changed: suspension follows a suspected key
+ * compromise or a lost token, and a renewal or change would certify that key again. It is
+ * revoked, then re-issued over a new key (Art 17, 21). Checked on creation and again at fulfilment.
+ */
+export function requireNotSuspended(c: Pick<CertificateFacts, 'id' | 'status'>): void {
+  if (c.status === 'suspended')
+    throw new ProblemError(
+      HttpStatus.CONFLICT,
+      'CERTIFICATE_SUSPENDED',
+      'Conflict',
+      `Certificate ${c.id} is suspended: its key may be compromised, so it is never renewed or changed; revoke it and request a re-issue with a new key`,
+      {
+        messageVi:
+          'Chứng thư số đang bị tạm dừng (nghi lộ khóa bí mật hoặc mất thiết bị) nên không được gia hạn hoặc thay đổi nội dung; đề nghị thu hồi và cấp lại với cặp khóa mới.',
+      },
+    );
 }
 
 /** Checks the input against the request type and the records, and finds the subject's organisation. */
@@ -105,16 +125,14 @@ export async function resolveSubject(
       }
       if (c.status === 'revoked')
         throw conflict('CERTIFICATE_ALREADY_REVOKED', `Certificate ${c.id} is revoked: request a re-issue`);
+      requireNotSuspended(c);
       return fromCertificate(c);
     }
     case 'renew': {
       const c = await certificate();
-      if (
-        effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now) !== 'active' &&
-        c.status !== 'suspended'
-      ) {
+      requireNotSuspended(c);
+      if (effectiveStatus({ status: c.status as 'active', notAfter: c.notAfter }, now) !== 'active')
         throw conflict('CERTIFICATE_NOT_RENEWABLE', `Certificate ${c.id} is ${c.status}: request a re-issue`);
-      }
       return fromCertificate(c);
     }
     case 'reissue': {

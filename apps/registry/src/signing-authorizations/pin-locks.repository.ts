@@ -31,9 +31,17 @@ export class PinLocksRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Locked when this certificate reached the limit, or when its key device is locked: the PIN
+   * belongs to the token, so a renewed certificate on a locked token starts locked, until the
+   * recovery brings the device back to `issued`.
+   */
   async isLocked(certificateId: string): Promise<boolean> {
     const rows: { locked: boolean }[] = await this.db.query(
-      'SELECT locked_at IS NOT NULL AS locked FROM registry.certificate_pin_lock WHERE certificate_id = $1',
+      `SELECT EXISTS (SELECT 1 FROM registry.certificate_pin_lock l WHERE l.certificate_id = c.id AND l.locked_at IS NOT NULL)
+              OR COALESCE(d.state = 'locked', false) AS locked
+         FROM registry.certificate c LEFT JOIN registry.key_device d ON d.id = c.device_id
+        WHERE c.id = $1`,
       [certificateId],
     );
     return rows[0]?.locked ?? false;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CertificatesModule } from '../certificates/certificates.module';
+import { KeyDevicesModule } from '../devices/key-devices.module';
 import { OfficialsModule } from '../officials/officials.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { OwnershipModule } from '../ownership/ownership.module';
@@ -8,7 +9,7 @@ import { SigningAuthorizationsService } from './signing-authorizations.service';
 import { PinLocksRepository } from './pin-locks.repository';
 
 @Module({
-  imports: [CertificatesModule, OfficialsModule, OrganizationsModule, OwnershipModule],
+  imports: [CertificatesModule, KeyDevicesModule, OfficialsModule, OrganizationsModule, OwnershipModule],
   controllers: [SigningAuthorizationsController],
   providers: [SigningAuthorizationsService, PinLocksRepository],
   exports: [PinLocksRepository],

@@ -4,6 +4,7 @@ import { AuditLog } from '../audit/audit-log';
 import { CertificateView, toCertificateView } from '../certificates/certificate';
 import { CertificatesService } from '../certificates/certificates.service';
 import { PinHasher } from '../certificates/pin-hasher';
+import { KeyDevicesService } from '../devices/key-devices.service';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { OwnershipService } from '../ownership/ownership.service';
@@ -12,6 +13,8 @@ import { KeyedQueue } from '../shared/keyed-queue';
 import { Transactions } from '../shared/transactions';
 import { PinLocksRepository } from './pin-locks.repository';
 import { decideSigningAuthorization, LOCKED, SigningRefusal } from './signing-authorization';
+
+const REGISTRY = { kind: 'service' as const, id: 'registry', name: 'registry' };
 
 export type SigningAuthorizationResult = { allowed: true; certificate: CertificateView } | SigningRefusal;
 
@@ -29,6 +32,7 @@ export class SigningAuthorizationsService {
     private readonly tx: Transactions,
     private readonly locks: PinLocksRepository,
     private readonly audit: AuditLog,
+    private readonly devices: KeyDevicesService,
   ) {}
 
   /**
@@ -75,13 +79,30 @@ export class SigningAuthorizationsService {
     }
     if (decision.code === 'WRONG_PIN' && (await this.locks.failed(certificate!.id))) {
       await this.audit.append({
-        actor: { kind: 'service', id: 'registry', name: 'registry' },
+        actor: REGISTRY,
         action: 'certificate.pin_locked',
         entityType: 'certificate',
         entityId: certificate!.id,
       });
+      await this.lockDevice(certificate!.deviceId);
       return LOCKED;
     }
     return decision;
+  }
+
+  /** The token the PIN belongs to moves to `locked` (audited, with its hand-over record); a recovery moves it back. */
+  private async lockDevice(deviceId: string | null): Promise<void> {
+    const device = deviceId ? await this.devices.get(deviceId) : undefined;
+    if (!device || device.state !== 'issued') return;
+    await this.devices.move(
+      device.id,
+      {
+        toState: 'locked',
+        handedBy: device.holderOfficialId ? { officialId: device.holderOfficialId } : { name: 'không rõ người giữ' },
+        receivedBy: { name: 'registry (khóa do nhập sai mã PIN)' },
+        note: 'Nhập sai mã PIN quá số lần cho phép (R32)',
+      },
+      { actor: REGISTRY, requestId: null },
+    );
   }
 }
