@@ -125,6 +125,8 @@ export async function startStack(opts: { bodyLimitBytes?: number; operators?: bo
       registryUrl,
       bodyLimits: { signaturesPdf: limit, validationsPdf: limit },
       upstreamTimeoutMs: 60_000,
+      // Rate limits and sign-in delays are per client address: each stack counts its own.
+      redisPrefix: `kyso:e2e:${randomBytes(4).toString('hex')}:`,
     });
     cleanups.push(() => gatewayApp.close());
     const gatewayUrl = await listen(gatewayApp);

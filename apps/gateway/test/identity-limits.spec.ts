@@ -24,7 +24,9 @@ describe('gateway identities and limits', () => {
     fx = await gatewayFixture('kyso_gw_ident');
     fx.registry.handler = (_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}');
     ({ app, base } = await fx.start({
-      auth: { maxFailedLogins: 3, lockoutSec: 60, accessTokenTtlSec: 60 },
+      auth: { maxFailedLogins: 3, loginDelayBaseSec: 60, accessTokenTtlSec: 60 },
+      // The test client is "behind" a proxy on loopback, so X-Forwarded-For names its address.
+      trustedProxies: ['127.0.0.0/8', '::1'],
       limits: { loginPerMinute: 1000 },
     }));
     admin = await fx.operator(app, 'root', [{ role: 'admin', organizationId: null }]);
@@ -67,28 +69,51 @@ describe('gateway identities and limits', () => {
       expect(res.headers['www-authenticate']).toContain('invalid_token');
     });
 
-    it('locks the account after repeated wrong passwords, and records it', async () => {
-      await fx.operator(app, 'minh', [{ role: 'it-officer', organizationId: ORG }], null, 'the right password!');
-      for (let i = 0; i < 2; i++)
-        expect(
-          (await request(base).post('/api/v1/auth/login').send({ username: 'minh', password: 'wrong password..' })).body
-            .code,
-        ).toBe('INVALID_CREDENTIALS');
-      const third = await request(base)
-        .post('/api/v1/auth/login')
-        .send({ username: 'minh', password: 'wrong password..' });
-      expect(third.status).toBe(423);
-      expect(third.body.code).toBe('ACCOUNT_LOCKED');
-      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
-      const right = await request(base)
-        .post('/api/v1/auth/login')
-        .send({ username: 'minh', password: 'the right password!' });
-      expect(right.status).toBe(423);
-      expect(
-        await eventually(() => audited('auth.locked').length === 1 && audited('auth.login_failed').length >= 3),
-      ).toBe(true);
-      const failed = JSON.parse(audited('auth.login_failed')[0].body.toString());
-      expect(JSON.stringify(failed)).not.toContain('wrong password');
+    it('slows down wrong passwords per username and address, alike for unknown names; an admin clears the delay', async () => {
+      const op = await fx.operator(
+        app,
+        'minh',
+        [{ role: 'it-officer', organizationId: ORG }],
+        null,
+        'the right password!',
+      );
+      const login = (username: string, password: string, from: string) =>
+        request(base).post('/api/v1/auth/login').set('x-forwarded-for', from).send({ username, password });
+      for (const name of ['Minh', 'no.such.user'])
+        for (let i = 0; i < 3; i++)
+          expect((await login(name, 'wrong password..', '203.0.113.7')).body.code).toBe('INVALID_CREDENTIALS');
+      const known = await login('minh', 'wrong password..', '203.0.113.7');
+      const unknown = await login('no.such.user', 'wrong password..', '203.0.113.7');
+      for (const r of [known, unknown]) {
+        expect(r.status).toBe(429);
+        expect(r.headers['content-type']).toContain('application/problem+json');
+        expect(r.body.code).toBe('LOGIN_THROTTLED');
+        // The first delay (60 s), less the time the test took since.
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(30);
+        expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(60);
+      }
+      expect(Object.keys(known.body).sort()).toEqual(Object.keys(unknown.body).sort());
+      // The right password waits too from that address...
+      expect((await login('minh', 'the right password!', '203.0.113.7')).status).toBe(429);
+      // ...but the owner elsewhere is not locked out by someone who knows their username.
+      expect((await login('minh', 'the right password!', '198.51.100.20')).status).toBe(200);
+      // Only an admin clears the delay, and it is audited.
+      const path = `/api/v1/operators/${op.id}/unlock`;
+      const asOwner = { authorization: `Bearer ${op.accessToken}` };
+      expect((await request(base).post(path).set(asOwner)).body.code).toBe('ROLE_NOT_ALLOWED');
+      const unlocked = await request(base).post(path).set(asAdmin());
+      expect(unlocked.status).toBe(200);
+      expect(unlocked.body).toMatchObject({ id: op.id, username: 'minh' });
+      expect((await login('minh', 'the right password!', '203.0.113.7')).status).toBe(200);
+      expect(await eventually(() => audited('operator.unlocked').length === 1)).toBe(true);
+      // What was typed as a username is not kept in the audit log.
+      expect(await eventually(() => audited('auth.login_failed').length >= 8)).toBe(true);
+      for (const r of audited('auth.login_failed')) {
+        const text = r.body.toString();
+        expect(text).not.toContain('no.such.user');
+        expect(text).not.toContain('wrong password');
+        expect(text).not.toMatch(/"Minh"/);
+      }
     });
 
     it('answers an unknown user like a wrong password', async () => {
@@ -378,6 +403,16 @@ describe('gateway identities and limits', () => {
       const res = await request(base).get('/metrics');
       expect(res.status).toBe(200);
       expect(res.text).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/api-keys\/:id\/rotate"/);
+      // A reverse proxy on this host connects from loopback for every client: forwarded is never local.
+      for (const [h, v] of [
+        ['x-forwarded-for', '203.0.113.9'],
+        ['forwarded', 'for=203.0.113.9'],
+        ['x-real-ip', '203.0.113.9'],
+      ]) {
+        const proxied = await request(base).get('/metrics').set(h, v);
+        expect(proxied.status).toBe(403);
+        expect(proxied.body.code).toBe('METRICS_LOOPBACK_ONLY');
+      }
       const guarded = await fx.start({ metricsToken: 'metrics-token-0123456789' });
       expect((await request(guarded.base).get('/metrics')).status).toBe(401);
       expect(
