@@ -335,6 +335,63 @@ describe('gateway identities and limits', () => {
       expect(calls).toBe(callsBefore);
     });
 
+    it('replays a multipart retry made by another encoder (new boundary, field order) and refuses another file', async () => {
+      const key = (await createApiKey(fx.db.url, { name: 'retrying-sys', scopes: ['sign'] })).key;
+      let calls = 0;
+      fx.signer.handler = (_req, res) => {
+        calls++;
+        res
+          .writeHead(200, { 'content-type': 'application/pdf', 'x-kyso-signature-id': `sig-m${calls}` })
+          .end(Buffer.from(`%PDF-1.7 signed ${calls}`));
+      };
+      const pdf = Buffer.from('%PDF-1.7 the same document');
+      const first = await asBuffer(
+        request(base)
+          .post('/api/v1/signatures/pdf')
+          .set('authorization', `Bearer ${key}`)
+          .set('idempotency-key', 'k-multi')
+          .field('certificateId', 'c')
+          .attach('file', pdf, 'a.pdf'),
+      );
+      expect(first.status).toBe(200);
+      // undici's FormData: its own boundary, the file first, another file name and type.
+      const again = (file: Buffer) => {
+        const form = new FormData();
+        form.append('file', new Blob([file]), 'retry.pdf');
+        form.append('certificateId', 'c');
+        return fetch(`${base}/api/v1/signatures/pdf`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'idempotency-key': 'k-multi' },
+          body: form,
+        });
+      };
+      const replay = await again(pdf);
+      expect(replay.status).toBe(200);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.headers.get('x-kyso-signature-id')).toBe(first.headers['x-kyso-signature-id']);
+      expect(Buffer.compare(Buffer.from(await replay.arrayBuffer()), first.body)).toBe(0);
+      const other = await again(Buffer.from('%PDF-1.7 another document'));
+      expect(other.status).toBe(422);
+      expect(((await other.json()) as { code: string }).code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(calls).toBe(1);
+    });
+
+    it('refuses a changed JSON body under the same Idempotency-Key, and replays the same value with keys reordered', async () => {
+      const send = (body: object) =>
+        request(base).post('/api/v1/api-keys').set(asAdmin()).set('idempotency-key', 'create-json').send(body);
+      const a = await send({ name: 'idem-json', scopes: ['validate'] });
+      expect(a.status).toBe(201);
+      const reordered = await send({ scopes: ['validate'], name: 'idem-json' });
+      expect(reordered.headers['idempotent-replayed']).toBe('true');
+      expect(reordered.body.id).toBe(a.body.id);
+      const changed = await send({ name: 'idem-json', scopes: ['sign'] });
+      expect(changed.status).toBe(422);
+      expect(changed.headers['content-type']).toContain('application/problem+json');
+      expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      const keys = (await request(base).get('/api/v1/api-keys').set(asAdmin())).body as { name: string }[];
+      expect(keys.filter((k) => k.name === 'idem-json')).toHaveLength(1);
+    });
+
     it('replays a JSON creation (an API key) rather than creating a second one', async () => {
       const body = { name: 'idem', scopes: ['validate'] };
       const a = await request(base)
