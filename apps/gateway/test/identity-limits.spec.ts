@@ -432,6 +432,27 @@ describe('gateway identities and limits', () => {
   });
 
   describe('plumbing', () => {
+    it('marks every API answer no-store (tokens, keys, records, refusals), the static docs aside', async () => {
+      await fx.operator(app, 'cache.check', [{ role: 'clerk', organizationId: ORG }], null, 'a long enough password');
+      const login = await request(base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'cache.check', password: 'a long enough password' });
+      const refresh = await request(base).post('/api/v1/auth/refresh').send({ refreshToken: login.body.refreshToken });
+      const key = await request(base)
+        .post('/api/v1/api-keys')
+        .set(asAdmin())
+        .send({ name: 'cache', scopes: ['sign'] });
+      // A proxied registry record (the stub answers whatever was asked).
+      const official = await request(base).get(`/api/v1/officials/${ORG}`).set(asAdmin());
+      const refused = await request(base).get('/api/v1/auth/me');
+      expect([login.status, refresh.status, key.status, official.status, refused.status]).toEqual([
+        200, 200, 201, 201, 401,
+      ]);
+      for (const r of [login, refresh, key, official, refused]) expect(r.headers['cache-control']).toBe('no-store');
+      const docs = await request(base).get('/docs/');
+      expect(docs.headers['cache-control'] ?? '').not.toContain('no-store');
+    });
+
     it('sets security headers, keeps CORS closed by default, and opens it only to configured origins', async () => {
       const res = await request(base).get('/health').set('origin', 'https://evil.example');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
