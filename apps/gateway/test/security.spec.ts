@@ -65,6 +65,77 @@ describe('gateway security', () => {
   afterAll(() => fx?.close());
   beforeEach(() => (fx.registry.requests.length = 0));
 
+  describe('hostile input', () => {
+    const asAdmin = () => ({ authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' });
+    const forwarded = () => internalCalls().filter((r) => r.url.startsWith('/officials'));
+
+    it('refuses JSON nested too deep (400 JSON_TOO_DEEP), on public and authenticated routes', async () => {
+      const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+      for (const path of ['/api/v1/auth/login', '/api/v1/api-keys', '/api/v1/officials']) {
+        const res = await request(base).post(path).set(asAdmin()).send(deep);
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body.code).toBe('JSON_TOO_DEEP');
+      }
+      // Brackets inside strings are text, not nesting.
+      const text = await request(base)
+        .post('/api/v1/officials')
+        .set(asAdmin())
+        .send({ organizationId: ORG, fullName: '['.repeat(100) });
+      expect(text.status).toBe(200);
+    });
+
+    it('says a body is not JSON without quoting it', async () => {
+      const res = await request(base)
+        .post('/api/v1/auth/login')
+        .set('content-type', 'application/json')
+        .send('{"username": "typed-secret-value", oops');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('INVALID_JSON');
+      expect(res.text).not.toContain('typed-secret');
+    });
+
+    it('bounds paging numbers before the registry sees them', async () => {
+      for (const q of [
+        'offset=99999999999999999999',
+        'offset=-1',
+        'limit=0',
+        'limit=100000',
+        'limit=abc',
+        'limit=1e3',
+      ]) {
+        const res = await request(base).get(`/api/v1/officials?${q}`).set(asAdmin());
+        expect([q, res.status, res.body.code]).toEqual([q, 400, 'INVALID_PAGING']);
+      }
+      expect((await request(base).get('/api/v1/officials?limit=50&offset=2147483647').set(asAdmin())).status).toBe(200);
+      expect(forwarded().map((r) => r.url)).toEqual(['/officials?limit=50&offset=2147483647']);
+    });
+
+    it('refuses NUL, control, zero-width and bidi-control characters in text, and stores names in NFC', async () => {
+      // Escaped in the JSON (a raw control character is not JSON at all).
+      for (const bad of ['Lan\\u0000', 'Lan\\u0007', 'L\u200Ban', 'Lan\u202Egnaug', '\uFEFFLan', 'Lan\u2066']) {
+        const res = await request(base)
+          .post('/api/v1/officials')
+          .set(asAdmin())
+          .send(`{"organizationId":"${ORG}","fullName":"${bad}"}`);
+        expect([bad, res.status, res.body.code, res.body.field]).toEqual([bad, 400, 'INVALID_TEXT', 'fullName']);
+      }
+      const q = await request(base).get('/api/v1/officials?search=a%00b').set(asAdmin());
+      expect(q.body.code).toBe('INVALID_TEXT');
+      expect(forwarded()).toHaveLength(0);
+      // Decomposed "Nguyễn" (e + circumflex + tilde) reaches the registry precomposed; tabs and newlines are fine.
+      const ok = await request(base)
+        .post('/api/v1/officials')
+        .set(asAdmin())
+        .send({ organizationId: ORG, fullName: 'Nguye\u0302\u0303n Va\u0306n\tA', note: 'line\nbreak' });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(forwarded()[0].body.toString())).toMatchObject({
+        fullName: 'Nguy\u1EC5n V\u0103n\tA',
+        note: 'line\nbreak',
+      });
+    });
+  });
+
   describe('path handling', () => {
     const tricks = [
       // WHATWG URL (fetch) turns "\" into "/" and resolves dot segments: these would reach /ownership, /metrics, /openapi.json.

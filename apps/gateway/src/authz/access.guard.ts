@@ -15,6 +15,7 @@ import type { LimitSettings } from '../config';
 import { Authenticator } from '../identity/authenticator';
 import type { AccessClaims } from '../identity/jwt';
 import { Idempotency } from '../limits/idempotency';
+import { checkInput } from '../limits/input';
 import { RateLimiter, tooManyRequests } from '../limits/rate-limit';
 import { decide, needsOwnership, Ownership } from './decide';
 import { AccessRule, findRule, servicePathOf } from './matrix';
@@ -65,6 +66,7 @@ export class AccessGuard implements CanActivate {
     }
     const { rule } = found;
     res.locals[ROUTE_TEMPLATE_LOCAL] = rule.path;
+    checkInput(req);
     if (rule.public) {
       // Health is for load balancers and probes; everything else anonymous is metered per address.
       if (!rule.path.startsWith('/health')) await this.limitAnonymous(req, res);
