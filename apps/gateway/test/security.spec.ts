@@ -256,6 +256,26 @@ describe('gateway security', () => {
       expect(fx.registry.requests.every((r) => r.body.length < 2_000)).toBe(true);
     });
 
+    it('meters refresh and failed authentication per client address (429 with Retry-After)', async () => {
+      // Its own Redis prefix: the other tests' anonymous calls this minute do not count.
+      const limited = await fx.start({ limits: { publicPerMinute: 2 }, redisPrefix: `kyso:test:anon:${Date.now()}:` });
+      const refresh = () => request(limited.base).post('/api/v1/auth/refresh').send({ refreshToken: 'kyso_rt_nope' });
+      expect((await refresh()).status).toBe(401);
+      expect((await refresh()).status).toBe(401);
+      const third = await refresh();
+      expect(third.status).toBe(429);
+      expect(third.body.code).toBe('RATE_LIMITED');
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+      // The same address guessing tokens is metered by the same count.
+      const guess = await request(limited.base).get('/api/v1/auth/me').set('authorization', 'Bearer kyso_guess');
+      expect(guess.status).toBe(429);
+      // A valid credential is metered per caller instead.
+      expect(
+        (await request(limited.base).get('/api/v1/auth/me').set('authorization', `Bearer ${admin.accessToken}`)).status,
+      ).toBe(200);
+      await limited.app.close();
+    });
+
     it('keys the sign-in limit on the connection, not on X-Forwarded-For', async () => {
       const limited = await fx.start({ limits: { loginPerMinute: 2 } });
       for (let i = 0; i < 2; i++)
