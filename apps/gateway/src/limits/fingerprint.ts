@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 import type { Request } from 'express';
+import { queryOf } from '../authz/paths';
 
 /** Feeds a request's bytes in as they arrive; `end` gives the digest of what the request means. */
 export interface Fingerprinter {
@@ -11,14 +12,15 @@ export interface Fingerprinter {
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /**
- * What an `Idempotency-Key` retry must repeat: the route (method and path; the key is per caller
- * already) and the meaning of the body, not its bytes. A JSON body counts as its parsed value with
+ * What an `Idempotency-Key` retry must repeat: the route (method, path and query; the key is per
+ * caller already) and the meaning of the body, not its bytes. A JSON body counts as its parsed value with
  * keys sorted; a multipart form as its fields and the SHA-256 of each uploaded file, so a retry
  * with a new boundary (every encoder draws one) or another field order is the same request; any
  * other body as its bytes.
  */
 export function fingerprinter(req: Request, route: string): Fingerprinter {
-  const seal = (meaning: unknown) => sha256(JSON.stringify([route, meaning]));
+  const query = queryOf(req.originalUrl);
+  const seal = (meaning: unknown) => sha256(JSON.stringify([route, query, meaning]));
   // Express 5's body parser leaves no `_body` mark, only a consumed stream.
   if ((req as Request & { _body?: boolean })._body || req.readableEnded) {
     const meaning = seal({ json: canonical(req.body ?? null) });

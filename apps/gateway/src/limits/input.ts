@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { badRequest } from '@kyso/common';
+import { queryOf } from '../authz/paths';
 
 /** Largest page a list may ask for, and the largest offset (PostgreSQL's int4; beyond, an error, not a page). */
 export const MAX_PAGE_LIMIT = 1000;
@@ -21,8 +22,7 @@ const FORBIDDEN =
  * field named, never the value.
  */
 export function checkInput(req: Request): void {
-  const url = new URL(req.originalUrl, 'http://x');
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of new URLSearchParams(queryOf(req.originalUrl))) {
     checkText(name, 'query');
     checkText(value, `query ${name}`);
     if (name === 'limit') checkPaging(name, value, 1, MAX_PAGE_LIMIT);
