@@ -8,6 +8,7 @@ import { InternalClient } from '@kyso/common';
 import { Pkcs11KeyStore } from '@kyso/keystore';
 import { createApiKey } from '../../apps/gateway/src/api-keys';
 import { createGatewayApp } from '../../apps/gateway/src/app';
+import type { LimitSettings } from '../../apps/gateway/src/config';
 import { createRegistryApp } from '../../apps/registry/src/app';
 import { createSignerApp } from '../../apps/signer/src/app';
 import { createVerifierApp } from '../../apps/verifier/src/app';
@@ -49,7 +50,9 @@ async function listen(app: INestApplication, port = 0): Promise<string> {
   return (await app.getUrl()).replace('[::1]', '127.0.0.1');
 }
 
-export async function startStack(opts: { bodyLimitBytes?: number; operators?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { bodyLimitBytes?: number; operators?: boolean; gatewayLimits?: Partial<LimitSettings> } = {},
+): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -125,6 +128,9 @@ export async function startStack(opts: { bodyLimitBytes?: number; operators?: bo
       registryUrl,
       bodyLimits: { signaturesPdf: limit, validationsPdf: limit },
       upstreamTimeoutMs: 60_000,
+      // Rate limits and sign-in delays are per client address: each stack counts its own.
+      redisPrefix: `kyso:e2e:${randomBytes(4).toString('hex')}:`,
+      limits: opts.gatewayLimits,
     });
     cleanups.push(() => gatewayApp.close());
     const gatewayUrl = await listen(gatewayApp);

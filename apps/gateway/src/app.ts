@@ -21,6 +21,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   try {
     const { limits } = app.get<GatewaySettings>(GATEWAY_SETTINGS);
     app.use(requestTimeout(limits.requestTimeoutMs));
+    // req.ip (rate limits, sign-in throttle) comes from X-Forwarded-For only when a trusted proxy sent it.
+    app.set('trust proxy', config.trustedProxies?.length ? config.trustedProxies : false);
     // Closed unless origins are configured: browsers elsewhere get no CORS headers at all.
     if (config.corsOrigins?.length) {
       app.enableCors({

@@ -28,4 +28,14 @@ describe('gatewayConfigFromEnv', () => {
     process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_SIGNER_URL: 'not a url' };
     expect(() => gatewayConfigFromEnv()).toThrow(/KYSO_SIGNER_URL/);
   });
+
+  it('takes trusted proxies as addresses or CIDRs and refuses anything else', () => {
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, ::1,192.0.2.7' };
+    expect(gatewayConfigFromEnv().trustedProxies).toEqual(['10.0.0.0/8', '::1', '192.0.2.7']);
+    expect(((process.env.KYSO_GATEWAY_TRUSTED_PROXIES = ''), gatewayConfigFromEnv().trustedProxies)).toEqual([]);
+    for (const bad of ['loopback', '10.0.0.0/33', '10.0.0.1/8/1', '10.0.0', 'fe80::/129']) {
+      process.env.KYSO_GATEWAY_TRUSTED_PROXIES = bad;
+      expect(() => gatewayConfigFromEnv()).toThrow(/KYSO_GATEWAY_TRUSTED_PROXIES/);
+    }
+  });
 });

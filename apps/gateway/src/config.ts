@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
 
@@ -10,10 +11,12 @@ export interface AuthSettings {
   refreshTokenTtlSec: number;
   /** A token-signing key signs for this long, then a new one takes over. */
   signingKeyRotationSec: number;
-  /** Consecutive wrong passwords before the account is locked... */
+  /** Wrong passwords per username and client address before sign-in is slowed down... */
   maxFailedLogins: number;
-  /** ...for this long. */
-  lockoutSec: number;
+  /** ...by this delay, doubled at each further wrong password... */
+  loginDelayBaseSec: number;
+  /** ...up to this (the account is never locked: an admin can clear the delays). */
+  loginDelayMaxSec: number;
 }
 
 /** Limits that hold across gateway instances (state in Redis). */
@@ -23,6 +26,8 @@ export interface LimitSettings {
   operatorPerMinute: number;
   /** Login attempts per minute per client address (before any password is checked). */
   loginPerMinute: number;
+  /** Unauthenticated requests (refresh, login, failed authentication) per minute per client address. */
+  publicPerMinute: number;
   /** Longest a whole request may take, upstream call included. */
   requestTimeoutMs: number;
   idempotencyTtlSec: number;
@@ -45,6 +50,11 @@ export interface GatewayConfig extends CommonConfig {
   corsOrigins?: string[];
   /** Bearer token for GET /metrics; without one, only loopback clients may read it. */
   metricsToken?: string;
+  /**
+   * Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` names the client; none by default,
+   * so the client is the connection's address and a forged header changes nothing.
+   */
+  trustedProxies?: string[];
   /** Redis key prefix (tests isolate themselves with it). */
   redisPrefix?: string;
   /** Where JSON log lines go (stdout by default; tests read them). */
@@ -56,13 +66,15 @@ export const DEFAULT_AUTH: AuthSettings = {
   refreshTokenTtlSec: 14 * 24 * 3600,
   signingKeyRotationSec: 24 * 3600,
   maxFailedLogins: 5,
-  lockoutSec: 900,
+  loginDelayBaseSec: 2,
+  loginDelayMaxSec: 900,
 };
 
 export const DEFAULT_LIMITS: LimitSettings = {
   systemPerMinute: 600,
   operatorPerMinute: 300,
   loginPerMinute: 20,
+  publicPerMinute: 120,
   requestTimeoutMs: 120_000,
   idempotencyTtlSec: 24 * 3600,
   idempotencyMaxBodyBytes: 30 * 1024 * 1024,
@@ -91,6 +103,17 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     if (!/^https?:\/\/[^/\s]+$/.test(o))
       throw new ConfigError(`KYSO_GATEWAY_CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
   }
+  const trustedProxies = str('KYSO_GATEWAY_TRUSTED_PROXIES', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of trustedProxies) {
+    const [addr, bits, extra] = p.split('/');
+    const v = isIP(addr);
+    const max = v === 4 ? 32 : 128;
+    if (!v || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max)))
+      throw new ConfigError(`KYSO_GATEWAY_TRUSTED_PROXIES: "${p}" is not an address or CIDR`);
+  }
   return {
     ...commonConfig(),
     port: servicePort('gateway'),
@@ -107,17 +130,20 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       refreshTokenTtlSec: int('KYSO_GATEWAY_REFRESH_TOKEN_TTL_SEC', DEFAULT_AUTH.refreshTokenTtlSec, 300),
       signingKeyRotationSec: int('KYSO_GATEWAY_SIGNING_KEY_ROTATION_SEC', DEFAULT_AUTH.signingKeyRotationSec, 300),
       maxFailedLogins: int('KYSO_GATEWAY_MAX_FAILED_LOGINS', DEFAULT_AUTH.maxFailedLogins, 1, 100),
-      lockoutSec: int('KYSO_GATEWAY_LOCKOUT_SEC', DEFAULT_AUTH.lockoutSec, 1),
+      loginDelayBaseSec: int('KYSO_GATEWAY_LOGIN_DELAY_BASE_SEC', DEFAULT_AUTH.loginDelayBaseSec, 1),
+      loginDelayMaxSec: int('KYSO_GATEWAY_LOGIN_DELAY_MAX_SEC', DEFAULT_AUTH.loginDelayMaxSec, 1),
     },
     limits: {
       systemPerMinute: int('KYSO_GATEWAY_RATE_SYSTEM_PER_MIN', DEFAULT_LIMITS.systemPerMinute, 1),
       operatorPerMinute: int('KYSO_GATEWAY_RATE_OPERATOR_PER_MIN', DEFAULT_LIMITS.operatorPerMinute, 1),
       loginPerMinute: int('KYSO_GATEWAY_RATE_LOGIN_PER_MIN', DEFAULT_LIMITS.loginPerMinute, 1),
+      publicPerMinute: int('KYSO_GATEWAY_RATE_PUBLIC_PER_MIN', DEFAULT_LIMITS.publicPerMinute, 1),
       requestTimeoutMs,
       idempotencyTtlSec: int('KYSO_GATEWAY_IDEMPOTENCY_TTL_SEC', DEFAULT_LIMITS.idempotencyTtlSec, 60),
       idempotencyMaxBodyBytes: int('KYSO_GATEWAY_IDEMPOTENCY_MAX_BYTES', DEFAULT_LIMITS.idempotencyMaxBodyBytes, 0),
     },
     corsOrigins,
     metricsToken,
+    trustedProxies,
   };
 }

@@ -9,6 +9,7 @@ import { CreateOperatorTable1795630000003 } from './migrations/1795630000003-Cre
 import { CreateOperatorRoleTable1795630000004 } from './migrations/1795630000004-CreateOperatorRoleTable';
 import { CreateSigningKeyTable1795630000005 } from './migrations/1795630000005-CreateSigningKeyTable';
 import { CreateRefreshTokenTable1795630000006 } from './migrations/1795630000006-CreateRefreshTokenTable';
+import { DropOperatorLockout1795630000007 } from './migrations/1795630000007-DropOperatorLockout';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -26,6 +27,7 @@ export function gatewayDataSourceOptions(databaseUrl: string): DataSourceOptions
       CreateOperatorRoleTable1795630000004,
       CreateSigningKeyTable1795630000005,
       CreateRefreshTokenTable1795630000006,
+      DropOperatorLockout1795630000007,
     ],
   });
 }

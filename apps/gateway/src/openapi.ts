@@ -50,13 +50,8 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
     code: 'IDEMPOTENCY_IN_PROGRESS',
     detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
   },
-  423: {
-    description: 'Account locked after repeated wrong passwords',
-    code: 'ACCOUNT_LOCKED',
-    detail: 'Too many wrong passwords: the account is locked for a while.',
-  },
   429: {
-    description: 'Rate limit reached; see Retry-After',
+    description: 'Rate limit reached, or sign-in slowed down after wrong passwords (LOGIN_THROTTLED); see Retry-After',
     code: 'RATE_LIMITED',
     detail: 'Too many requests for this API key; retry after 12 s.',
   },

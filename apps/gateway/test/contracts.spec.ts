@@ -35,7 +35,7 @@ describe('gateway contracts', () => {
     fx.verifier.handler = (_req, res) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"pending"}');
     ({ app, base } = await fx.start({
-      limits: { operatorPerMinute: 10_000, systemPerMinute: 10_000, loginPerMinute: 10_000 },
+      limits: { operatorPerMinute: 10_000, systemPerMinute: 10_000, loginPerMinute: 10_000, publicPerMinute: 10_000 },
     }));
     admin = `Bearer ${(await fx.operator(app, 'root', [{ role: 'admin', organizationId: null }])).accessToken}`;
     readKey = `Bearer ${(await createApiKey(fx.db.url, { name: 'r', scopes: ['registry:read'], organizationIds: [ORG] })).key}`;

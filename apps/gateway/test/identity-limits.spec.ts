@@ -24,7 +24,9 @@ describe('gateway identities and limits', () => {
     fx = await gatewayFixture('kyso_gw_ident');
     fx.registry.handler = (_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}');
     ({ app, base } = await fx.start({
-      auth: { maxFailedLogins: 3, lockoutSec: 60, accessTokenTtlSec: 60 },
+      auth: { maxFailedLogins: 3, loginDelayBaseSec: 60, accessTokenTtlSec: 60 },
+      // The test client is "behind" a proxy on loopback, so X-Forwarded-For names its address.
+      trustedProxies: ['127.0.0.0/8', '::1'],
       limits: { loginPerMinute: 1000 },
     }));
     admin = await fx.operator(app, 'root', [{ role: 'admin', organizationId: null }]);
@@ -67,28 +69,51 @@ describe('gateway identities and limits', () => {
       expect(res.headers['www-authenticate']).toContain('invalid_token');
     });
 
-    it('locks the account after repeated wrong passwords, and records it', async () => {
-      await fx.operator(app, 'minh', [{ role: 'it-officer', organizationId: ORG }], null, 'the right password!');
-      for (let i = 0; i < 2; i++)
-        expect(
-          (await request(base).post('/api/v1/auth/login').send({ username: 'minh', password: 'wrong password..' })).body
-            .code,
-        ).toBe('INVALID_CREDENTIALS');
-      const third = await request(base)
-        .post('/api/v1/auth/login')
-        .send({ username: 'minh', password: 'wrong password..' });
-      expect(third.status).toBe(423);
-      expect(third.body.code).toBe('ACCOUNT_LOCKED');
-      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
-      const right = await request(base)
-        .post('/api/v1/auth/login')
-        .send({ username: 'minh', password: 'the right password!' });
-      expect(right.status).toBe(423);
-      expect(
-        await eventually(() => audited('auth.locked').length === 1 && audited('auth.login_failed').length >= 3),
-      ).toBe(true);
-      const failed = JSON.parse(audited('auth.login_failed')[0].body.toString());
-      expect(JSON.stringify(failed)).not.toContain('wrong password');
+    it('slows down wrong passwords per username and address, alike for unknown names; an admin clears the delay', async () => {
+      const op = await fx.operator(
+        app,
+        'minh',
+        [{ role: 'it-officer', organizationId: ORG }],
+        null,
+        'the right password!',
+      );
+      const login = (username: string, password: string, from: string) =>
+        request(base).post('/api/v1/auth/login').set('x-forwarded-for', from).send({ username, password });
+      for (const name of ['Minh', 'no.such.user'])
+        for (let i = 0; i < 3; i++)
+          expect((await login(name, 'wrong password..', '203.0.113.7')).body.code).toBe('INVALID_CREDENTIALS');
+      const known = await login('minh', 'wrong password..', '203.0.113.7');
+      const unknown = await login('no.such.user', 'wrong password..', '203.0.113.7');
+      for (const r of [known, unknown]) {
+        expect(r.status).toBe(429);
+        expect(r.headers['content-type']).toContain('application/problem+json');
+        expect(r.body.code).toBe('LOGIN_THROTTLED');
+        // The first delay (60 s), less the time the test took since.
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(30);
+        expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(60);
+      }
+      expect(Object.keys(known.body).sort()).toEqual(Object.keys(unknown.body).sort());
+      // The right password waits too from that address...
+      expect((await login('minh', 'the right password!', '203.0.113.7')).status).toBe(429);
+      // ...but the owner elsewhere is not locked out by someone who knows their username.
+      expect((await login('minh', 'the right password!', '198.51.100.20')).status).toBe(200);
+      // Only an admin clears the delay, and it is audited.
+      const path = `/api/v1/operators/${op.id}/unlock`;
+      const asOwner = { authorization: `Bearer ${op.accessToken}` };
+      expect((await request(base).post(path).set(asOwner)).body.code).toBe('ROLE_NOT_ALLOWED');
+      const unlocked = await request(base).post(path).set(asAdmin());
+      expect(unlocked.status).toBe(200);
+      expect(unlocked.body).toMatchObject({ id: op.id, username: 'minh' });
+      expect((await login('minh', 'the right password!', '203.0.113.7')).status).toBe(200);
+      expect(await eventually(() => audited('operator.unlocked').length === 1)).toBe(true);
+      // What was typed as a username is not kept in the audit log.
+      expect(await eventually(() => audited('auth.login_failed').length >= 8)).toBe(true);
+      for (const r of audited('auth.login_failed')) {
+        const text = r.body.toString();
+        expect(text).not.toContain('no.such.user');
+        expect(text).not.toContain('wrong password');
+        expect(text).not.toMatch(/"Minh"/);
+      }
     });
 
     it('answers an unknown user like a wrong password', async () => {
@@ -310,6 +335,63 @@ describe('gateway identities and limits', () => {
       expect(calls).toBe(callsBefore);
     });
 
+    it('replays a multipart retry made by another encoder (new boundary, field order) and refuses another file', async () => {
+      const key = (await createApiKey(fx.db.url, { name: 'retrying-sys', scopes: ['sign'] })).key;
+      let calls = 0;
+      fx.signer.handler = (_req, res) => {
+        calls++;
+        res
+          .writeHead(200, { 'content-type': 'application/pdf', 'x-kyso-signature-id': `sig-m${calls}` })
+          .end(Buffer.from(`%PDF-1.7 signed ${calls}`));
+      };
+      const pdf = Buffer.from('%PDF-1.7 the same document');
+      const first = await asBuffer(
+        request(base)
+          .post('/api/v1/signatures/pdf')
+          .set('authorization', `Bearer ${key}`)
+          .set('idempotency-key', 'k-multi')
+          .field('certificateId', 'c')
+          .attach('file', pdf, 'a.pdf'),
+      );
+      expect(first.status).toBe(200);
+      // undici's FormData: its own boundary, the file first, another file name and type.
+      const again = (file: Buffer) => {
+        const form = new FormData();
+        form.append('file', new Blob([file]), 'retry.pdf');
+        form.append('certificateId', 'c');
+        return fetch(`${base}/api/v1/signatures/pdf`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'idempotency-key': 'k-multi' },
+          body: form,
+        });
+      };
+      const replay = await again(pdf);
+      expect(replay.status).toBe(200);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.headers.get('x-kyso-signature-id')).toBe(first.headers['x-kyso-signature-id']);
+      expect(Buffer.compare(Buffer.from(await replay.arrayBuffer()), first.body)).toBe(0);
+      const other = await again(Buffer.from('%PDF-1.7 another document'));
+      expect(other.status).toBe(422);
+      expect(((await other.json()) as { code: string }).code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(calls).toBe(1);
+    });
+
+    it('refuses a changed JSON body under the same Idempotency-Key, and replays the same value with keys reordered', async () => {
+      const send = (body: object) =>
+        request(base).post('/api/v1/api-keys').set(asAdmin()).set('idempotency-key', 'create-json').send(body);
+      const a = await send({ name: 'idem-json', scopes: ['validate'] });
+      expect(a.status).toBe(201);
+      const reordered = await send({ scopes: ['validate'], name: 'idem-json' });
+      expect(reordered.headers['idempotent-replayed']).toBe('true');
+      expect(reordered.body.id).toBe(a.body.id);
+      const changed = await send({ name: 'idem-json', scopes: ['sign'] });
+      expect(changed.status).toBe(422);
+      expect(changed.headers['content-type']).toContain('application/problem+json');
+      expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      const keys = (await request(base).get('/api/v1/api-keys').set(asAdmin())).body as { name: string }[];
+      expect(keys.filter((k) => k.name === 'idem-json')).toHaveLength(1);
+    });
+
     it('replays a JSON creation (an API key) rather than creating a second one', async () => {
       const body = { name: 'idem', scopes: ['validate'] };
       const a = await request(base)
@@ -350,6 +432,27 @@ describe('gateway identities and limits', () => {
   });
 
   describe('plumbing', () => {
+    it('marks every API answer no-store (tokens, keys, records, refusals), the static docs aside', async () => {
+      await fx.operator(app, 'cache.check', [{ role: 'clerk', organizationId: ORG }], null, 'a long enough password');
+      const login = await request(base)
+        .post('/api/v1/auth/login')
+        .send({ username: 'cache.check', password: 'a long enough password' });
+      const refresh = await request(base).post('/api/v1/auth/refresh').send({ refreshToken: login.body.refreshToken });
+      const key = await request(base)
+        .post('/api/v1/api-keys')
+        .set(asAdmin())
+        .send({ name: 'cache', scopes: ['sign'] });
+      // A proxied registry record (the stub answers whatever was asked).
+      const official = await request(base).get(`/api/v1/officials/${ORG}`).set(asAdmin());
+      const refused = await request(base).get('/api/v1/auth/me');
+      expect([login.status, refresh.status, key.status, official.status, refused.status]).toEqual([
+        200, 200, 201, 201, 401,
+      ]);
+      for (const r of [login, refresh, key, official, refused]) expect(r.headers['cache-control']).toBe('no-store');
+      const docs = await request(base).get('/docs/');
+      expect(docs.headers['cache-control'] ?? '').not.toContain('no-store');
+    });
+
     it('sets security headers, keeps CORS closed by default, and opens it only to configured origins', async () => {
       const res = await request(base).get('/health').set('origin', 'https://evil.example');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -378,6 +481,16 @@ describe('gateway identities and limits', () => {
       const res = await request(base).get('/metrics');
       expect(res.status).toBe(200);
       expect(res.text).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/api-keys\/:id\/rotate"/);
+      // A reverse proxy on this host connects from loopback for every client: forwarded is never local.
+      for (const [h, v] of [
+        ['x-forwarded-for', '203.0.113.9'],
+        ['forwarded', 'for=203.0.113.9'],
+        ['x-real-ip', '203.0.113.9'],
+      ]) {
+        const proxied = await request(base).get('/metrics').set(h, v);
+        expect(proxied.status).toBe(403);
+        expect(proxied.body.code).toBe('METRICS_LOOPBACK_ONLY');
+      }
       const guarded = await fx.start({ metricsToken: 'metrics-token-0123456789' });
       expect((await request(guarded.base).get('/metrics')).status).toBe(401);
       expect(

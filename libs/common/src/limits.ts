@@ -15,5 +15,8 @@ export const INTERNAL_CALL_TIMEOUT_MS = 10_000;
 /** Largest JSON body a service accepts by default (and the gateway forwards to the registry). */
 export const JSON_BODY_LIMIT_BYTES = 1 * MIB;
 
+/** Deepest nesting of a JSON body (no contract needs more than a few levels). */
+export const JSON_MAX_DEPTH = 32;
+
 /** Largest PDF the signer and the verifier accept by default (KYSO_SIGNER_MAX_PDF_BYTES, KYSO_VERIFIER_MAX_UPLOAD_BYTES). */
 export const DEFAULT_MAX_PDF_BYTES = 50 * MIB;

@@ -77,12 +77,21 @@ function refuse(req: Request, access: MetricsAccess) {
   const secrets = [access.token, access.internalToken].filter((s): s is string => !!s);
   const byToken = secrets.some((s) => (bearer && sameSecret(bearer, s)) || (internal && sameSecret(internal, s)));
   if (byToken) return undefined;
-  if (access.loopbackOnly && isLoopback(req.socket.remoteAddress)) return undefined;
+  if (access.loopbackOnly && isLoopback(req.socket.remoteAddress) && !forwarded(req)) return undefined;
   if (!secrets.length && !access.loopbackOnly) return undefined; // explicitly open
   return secrets.length
     ? unauthorized('METRICS_CREDENTIAL_REQUIRED', 'Send the metrics token as a bearer token.')
     : forbidden('METRICS_LOOPBACK_ONLY', 'Metrics are served to local clients only.');
 }
+
+/**
+ * A request a proxy forwarded: a reverse proxy on the same host connects from loopback for every
+ * client, so a forwarded request is never "local", whatever the proxy configuration.
+ */
+const forwarded = (req: Request) =>
+  req.header('x-forwarded-for') !== undefined ||
+  req.header('forwarded') !== undefined ||
+  req.header('x-real-ip') !== undefined;
 
 const isLoopback = (a: string | undefined) =>
   !!a && (a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.'));

@@ -15,6 +15,7 @@ import type { LimitSettings } from '../config';
 import { Authenticator } from '../identity/authenticator';
 import type { AccessClaims } from '../identity/jwt';
 import { Idempotency } from '../limits/idempotency';
+import { checkInput } from '../limits/input';
 import { RateLimiter, tooManyRequests } from '../limits/rate-limit';
 import { decide, needsOwnership, Ownership } from './decide';
 import { AccessRule, findRule, servicePathOf } from './matrix';
@@ -65,7 +66,10 @@ export class AccessGuard implements CanActivate {
     }
     const { rule } = found;
     res.locals[ROUTE_TEMPLATE_LOCAL] = rule.path;
+    checkInput(req);
     if (rule.public) {
+      // Health is for load balancers and probes; everything else anonymous is metered per address.
+      if (!rule.path.startsWith('/health')) await this.limitAnonymous(req, res);
       if (rule.path.endsWith('/auth/login'))
         await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
       return true;
@@ -73,6 +77,8 @@ export class AccessGuard implements CanActivate {
 
     const auth = await this.d.authenticator.authenticate(req.header('authorization'));
     if (!auth.ok) {
+      // Token or key guessing is metered like any anonymous call.
+      await this.limitAnonymous(req, res);
       res.setHeader('WWW-Authenticate', `Bearer realm="kyso"${auth.missing ? '' : ', error="invalid_token"'}`);
       throw unauthorized('UNAUTHENTICATED', auth.detail);
     }
@@ -106,6 +112,11 @@ export class AccessGuard implements CanActivate {
       throw new ResponseAlreadySent();
     }
     return true;
+  }
+
+  /** Per client address (req.ip: the connection, or X-Forwarded-For from a configured trusted proxy). */
+  private limitAnonymous(req: Request, res: Response): Promise<void> {
+    return this.limit(res, `anon:${req.ip}`, this.d.limits.publicPerMinute, 'unauthenticated calls from this address');
   }
 
   private async limit(res: Response, bucket: string, perMinute: number, what: string): Promise<void> {

@@ -169,6 +169,14 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   },
   {
     method: 'POST',
+    path: `${P}/operators/:id/unlock`,
+    upstream: 'gateway',
+    summary: 'Clear the sign-in delays of an operator',
+    roles: ['admin'],
+    org: none,
+  },
+  {
+    method: 'POST',
     path: `${P}/operators/:id/roles`,
     upstream: 'gateway',
     summary: 'Grant a role',

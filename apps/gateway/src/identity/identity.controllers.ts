@@ -5,6 +5,7 @@ import { badRequest, ProblemError, unauthorized } from '@kyso/common';
 import { AuditSink } from '../audit-sink';
 import { authOf, callerOf } from '../authz/access.guard';
 import { ApiProblems } from '../openapi';
+import { usernameDigest } from '../limits/login-throttle';
 import { ApiKeyAdmin } from './api-key-admin';
 import {
   CreateApiKeyDto,
@@ -38,20 +39,22 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Operator sign-in',
-    description: 'Locks the account after repeated wrong passwords. Rate-limited per client address.',
+    description:
+      'Wrong passwords for one username from one client address are slowed down with doubling delays ' +
+      '(429 LOGIN_THROTTLED with Retry-After, alike for known and unknown usernames); the account itself ' +
+      'is never locked. Rate-limited per client address.',
   })
   @ApiBody({ type: LoginDto })
   @ApiResponse({ status: 200, description: 'Tokens', content: { 'application/json': { example: TOKENS_EXAMPLE } } })
-  @ApiProblems(400, 401, 423, 429)
-  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response) {
-    let username = body.username;
-    const r = await this.sessions.login(username, body.password);
-    // What a caller typed as a username goes to the audit log: bounded.
-    username = username.slice(0, 64);
+  @ApiProblems(400, 401, 429)
+  async login(@Req() req: Request, @Body() body: LoginDto, @Res({ passthrough: true }) res: Response) {
+    const r = await this.sessions.login(body.username, body.password, req.ip ?? '');
+    // What was typed as a username is never kept: a digest tells repeated guesses of one name apart.
+    const typed = `sha256:${usernameDigest(String(body.username ?? ''))}`;
     const subject = {
       kind: 'operator' as const,
-      id: r.operatorId ?? username,
-      name: username,
+      id: r.ok || r.reason !== 'THROTTLED' ? (r.operatorId ?? typed) : typed,
+      name: typed,
       scopes: [],
       organizationIds: [],
       roles: [],
@@ -61,34 +64,24 @@ export class AuthController {
       void this.audit.record({ action: 'auth.login', entityType: 'operator', entityId: r.operatorId }, subject);
       return r.tokens;
     }
+    const operatorId = r.reason === 'THROTTLED' ? null : (r.operatorId ?? null);
     void this.audit.record(
       {
         action: 'auth.login_failed',
         entityType: 'operator',
-        entityId: r.operatorId ?? null,
-        after: { username, reason: r.reason },
+        entityId: operatorId,
+        after: { username: typed, reason: r.reason, address: req.ip },
       },
       subject,
     );
-    if (r.reason === 'ACCOUNT_LOCKED') {
-      if (r.justLocked)
-        void this.audit.record(
-          {
-            action: 'auth.locked',
-            entityType: 'operator',
-            entityId: r.operatorId ?? null,
-            after: { lockedUntil: r.lockedUntil },
-          },
-          subject,
-        );
-      const retry = r.lockedUntil ? Math.max(1, Math.ceil((r.lockedUntil.getTime() - Date.now()) / 1000)) : 60;
-      res.setHeader('retry-after', String(retry));
+    if (r.reason === 'THROTTLED') {
+      res.setHeader('retry-after', String(r.retryAfterSec));
       throw new ProblemError(
-        423,
-        'ACCOUNT_LOCKED',
-        'Locked',
-        'Too many wrong passwords: the account is locked for a while.',
-        { retryAfter: retry },
+        429,
+        'LOGIN_THROTTLED',
+        'Too many attempts',
+        `Too many wrong passwords for this username from this address; retry after ${r.retryAfterSec} s.`,
+        { retryAfter: r.retryAfterSec },
       );
     }
     throw unauthorized(
@@ -258,7 +251,6 @@ const OPERATOR_EXAMPLE = {
   displayName: 'Nguyễn Văn Bình',
   officialId: null,
   roles: [{ role: 'it-officer', organizationId: UUID_EX }],
-  lockedUntil: null,
   disabled: false,
 };
 const GRANT_BODY = { type: RoleGrantDto };
@@ -269,6 +261,7 @@ const GRANT_BODY = { type: RoleGrantDto };
 export class OperatorsController {
   constructor(
     private readonly operators: Operators,
+    private readonly sessions: Sessions,
     private readonly audit: AuditSink,
   ) {}
 
@@ -306,6 +299,21 @@ export class OperatorsController {
   @ApiResponse({ status: 200, content: { 'application/json': { example: OPERATOR_EXAMPLE } } })
   @ApiProblems(401, 403, 404)
   get(@Param('id') id: string) {
+    return this.operators.get(id);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Clear the sign-in delays of an operator, from every address (admin)',
+    description: "After wrong passwords (perhaps someone else's), the operator can sign in again at once.",
+  })
+  @ApiResponse({ status: 200, content: { 'application/json': { example: OPERATOR_EXAMPLE } } })
+  @ApiProblems(401, 403, 404)
+  async unlock(@Req() req: Request, @Param('id') id: string) {
+    const caller = callerOf(req);
+    await this.sessions.unlock(id);
+    void this.audit.record({ action: 'operator.unlocked', entityType: 'operator', entityId: id }, caller);
     return this.operators.get(id);
   }
 

@@ -6,6 +6,7 @@ import { ApiKeyAuthenticator } from '../api-key.authenticator';
 import { ApiKeyEntity } from '../api-key.entity';
 import { ApiKeysRepository, ApiKeyStore, TypeOrmApiKeysRepository } from '../api-keys.repository';
 import { GATEWAY_SETTINGS, GatewaySettings, REDIS } from '../gateway-core.module';
+import { LoginThrottle } from '../limits/login-throttle';
 import { ApiKeyAdmin } from './api-key-admin';
 import { Authenticator } from './authenticator';
 import { ApiKeysController, AuthController, OperatorsController } from './identity.controllers';
@@ -46,7 +47,19 @@ import { PgSigningKeysRepository, SigningKeysRepository } from './signing-keys.r
         keys: SigningKeys,
         s: GatewaySettings,
         clock: Clock,
-      ) => new Sessions(accounts, refreshTokens, redis, operators, keys, s.auth, s.redisPrefix, clock),
+      ) => {
+        const throttle = new LoginThrottle(
+          redis,
+          s.redisPrefix,
+          {
+            freeAttempts: s.auth.maxFailedLogins,
+            baseDelaySec: s.auth.loginDelayBaseSec,
+            maxDelaySec: s.auth.loginDelayMaxSec,
+          },
+          clock,
+        );
+        return new Sessions(accounts, refreshTokens, redis, operators, throttle, keys, s.auth, s.redisPrefix, clock);
+      },
     },
     {
       provide: Authenticator,

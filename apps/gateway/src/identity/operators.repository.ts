@@ -9,8 +9,6 @@ export interface OperatorRecord {
   displayName: string;
   passwordHash: string;
   officialId: string | null;
-  failedLogins: number;
-  lockedUntil: Date | null;
   disabledAt: Date | null;
   createdAt: Date;
 }
@@ -22,7 +20,7 @@ export interface NewOperatorRecord {
   officialId: string | null;
 }
 
-/** Persistence port for operator accounts, their role grants and their sign-in attempts. */
+/** Persistence port for operator accounts, and their role grants. */
 export abstract class OperatorsRepository {
   /** Inserts the account and its grants in one transaction; undefined when the username is taken. */
   abstract create(op: NewOperatorRecord, grants: RoleGrant[], grantedBy: string): Promise<OperatorRecord | undefined>;
@@ -32,17 +30,6 @@ export abstract class OperatorsRepository {
   abstract addGrant(id: string, grant: RoleGrant, grantedBy: string): Promise<void>;
   abstract removeGrant(id: string, grant: RoleGrant): Promise<void>;
   abstract grantsOf(ids: string[]): Promise<Map<string, RoleGrant[]>>;
-  /**
-   * Counts one sign-in attempt in one atomic update (a lock lapsed by `now` starts a new budget;
-   * the `maxFailed`th attempt sets the lock until `lockUntil`). Undefined while the account is locked.
-   */
-  abstract takeLoginAttempt(
-    id: string,
-    now: Date,
-    maxFailed: number,
-    lockUntil: Date,
-  ): Promise<OperatorRecord | undefined>;
-  abstract resetFailedLogins(id: string): Promise<void>;
 }
 
 interface Row {
@@ -51,8 +38,6 @@ interface Row {
   display_name: string;
   password_hash: string;
   official_id: string | null;
-  failed_logins: number;
-  locked_until: Date | null;
   disabled_at: Date | null;
   created_at: Date;
 }
@@ -63,8 +48,6 @@ const toRecord = (r: Row): OperatorRecord => ({
   displayName: r.display_name,
   passwordHash: r.password_hash,
   officialId: r.official_id,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until,
   disabledAt: r.disabled_at,
   createdAt: r.created_at,
 });
@@ -134,26 +117,5 @@ export class PgOperatorsRepository extends OperatorsRepository {
     for (const r of rows)
       out.set(r.operator_id, [...(out.get(r.operator_id) ?? []), { role: r.role, organizationId: r.organization_id }]);
     return out;
-  }
-
-  async takeLoginAttempt(
-    id: string,
-    now: Date,
-    maxFailed: number,
-    lockUntil: Date,
-  ): Promise<OperatorRecord | undefined> {
-    const [row] = await returnedRows<Row>(
-      this.db,
-      `UPDATE gateway.operator SET
-         failed_logins = CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END,
-         locked_until = CASE WHEN (CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END) >= $3 THEN $4::timestamptz ELSE NULL END
-       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING *`,
-      [id, now, maxFailed, lockUntil],
-    );
-    return row && toRecord(row);
-  }
-
-  async resetFailedLogins(id: string): Promise<void> {
-    await this.db.query('UPDATE gateway.operator SET failed_logins = 0, locked_until = NULL WHERE id = $1', [id]);
   }
 }

@@ -9,7 +9,6 @@ export interface Operator {
   displayName: string;
   officialId: string | null;
   roles: RoleGrant[];
-  lockedUntil: Date | null;
   disabled: boolean;
   createdAt: Date;
 }
@@ -114,7 +113,6 @@ export function toOperator(r: OperatorRecord, roles: RoleGrant[]): Operator {
     displayName: r.displayName,
     officialId: r.officialId,
     roles,
-    lockedUntil: r.lockedUntil,
     disabled: !!r.disabledAt,
     createdAt: r.createdAt,
   };

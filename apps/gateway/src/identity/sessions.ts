@@ -7,6 +7,7 @@ import { AccessClaims, ISSUER, jwtKeyId, signJwt, verifyJwt } from './jwt';
 import { Operators } from './operators';
 import { OperatorsRepository } from './operators.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { LoginThrottle } from '../limits/login-throttle';
 import { redisUnavailable } from '../limits/rate-limit';
 import { dummyHash, verifyPassword } from './passwords';
 import { SigningKeys } from './signing-keys';
@@ -20,13 +21,9 @@ export interface TokenPair {
 
 export type LoginResult =
   | { ok: true; operatorId: string; tokens: TokenPair }
-  | {
-      ok: false;
-      reason: 'BAD_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED';
-      operatorId?: string;
-      lockedUntil?: Date;
-      justLocked?: boolean;
-    };
+  | { ok: false; reason: 'BAD_CREDENTIALS' | 'ACCOUNT_DISABLED'; operatorId?: string }
+  /** Too many wrong passwords for this username from this address: wait (known or not, alike). */
+  | { ok: false; reason: 'THROTTLED'; retryAfterSec: number };
 
 export type AccessCheck =
   | { ok: true; caller: Caller; claims: AccessClaims }
@@ -38,7 +35,7 @@ const MAX_PASSWORD_CHARS = 256;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
- * Operator sessions: password login with lockout, short-lived ES256 access tokens, refresh-token
+ * Operator sessions: password login with a throttle, short-lived ES256 access tokens, refresh-token
  * rotation with reuse detection (a spent refresh token coming back revokes its whole family),
  * and logout (refresh family revoked, access token's jti denylisted in Redis until it expires).
  */
@@ -49,6 +46,7 @@ export class Sessions {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly redis: IORedis,
     private readonly operators: Operators,
+    private readonly throttle: LoginThrottle,
     private readonly keys: SigningKeys,
     private readonly settings: AuthSettings,
     private readonly redisPrefix: string,
@@ -56,43 +54,35 @@ export class Sessions {
   ) {}
 
   /**
-   * Password sign-in. A guess is counted before the password is checked, in one atomic update, so
-   * parallel guesses cannot pass the lockout (each needs one of the `maxFailedLogins` attempts);
-   * a disabled account is only told apart from a wrong password after the right password.
+   * Password sign-in from a client address. The attempt is taken from the throttle before anything
+   * is looked up, so a throttled known username and a throttled unknown one get the same answer, and
+   * an unknown one costs the same scrypt as a known one; a disabled account is only told apart from a
+   * wrong password after the right password.
    */
-  async login(username: string, password: string): Promise<LoginResult> {
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
     const name = String(username ?? '');
     const pw = String(password ?? '');
     // No stored password is longer (passwordProblem); usernames are at most 64 characters.
     if (name.length > MAX_USERNAME_CHARS || pw.length > MAX_PASSWORD_CHARS)
       return { ok: false, reason: 'BAD_CREDENTIALS' };
+    const ticket = await this.throttle.take(name, address);
+    if (!ticket.allowed) return { ok: false, reason: 'THROTTLED', retryAfterSec: ticket.retryAfterSec };
     const row = await this.operators.byUsername(name);
     if (!row) {
       await verifyPassword(pw, await dummyHash());
       return { ok: false, reason: 'BAD_CREDENTIALS' };
     }
-    const now = this.clock.now();
-    // Take one attempt (a lapsed lock starts a new budget); the last one allowed sets the lock
-    // at once, so a crash between check and update never leaves the account unlockable.
-    const lockUntil = new Date(now.getTime() + this.settings.lockoutSec * 1000);
-    const attempt = await this.accounts.takeLoginAttempt(row.id, now, this.settings.maxFailedLogins, lockUntil);
-    if (!attempt) {
-      const cur = await this.accounts.findById(row.id);
-      return { ok: false, reason: 'ACCOUNT_LOCKED', operatorId: row.id, lockedUntil: cur?.lockedUntil ?? undefined };
-    }
-    if (!(await verifyPassword(pw, row.passwordHash))) {
-      if (!attempt.lockedUntil) return { ok: false, reason: 'BAD_CREDENTIALS', operatorId: row.id };
-      return {
-        ok: false,
-        reason: 'ACCOUNT_LOCKED',
-        operatorId: row.id,
-        lockedUntil: attempt.lockedUntil,
-        justLocked: true,
-      };
-    }
-    await this.accounts.resetFailedLogins(row.id);
+    if (!(await verifyPassword(pw, row.passwordHash)))
+      return { ok: false, reason: 'BAD_CREDENTIALS', operatorId: row.id };
+    await this.throttle.succeeded(name, address);
     if (row.disabledAt) return { ok: false, reason: 'ACCOUNT_DISABLED', operatorId: row.id };
     return { ok: true, operatorId: row.id, tokens: await this.issue(row.id, randomUUID()) };
+  }
+
+  /** Admin unlock: the operator's username is no longer throttled from any address. */
+  async unlock(operatorId: string): Promise<void> {
+    const op = await this.operators.get(operatorId);
+    await this.throttle.unlock(op.username);
   }
 
   /** Rotates a refresh token; a spent or revoked one revokes its family. */

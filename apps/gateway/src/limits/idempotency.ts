@@ -1,8 +1,9 @@
-import { createHash, Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type IORedis from 'ioredis';
 import { Logger } from '@nestjs/common';
 import { badRequest, Caller, ProblemError, unprocessable } from '@kyso/common';
+import { Fingerprinter, fingerprinter } from './fingerprint';
 import { redisUnavailable } from './rate-limit';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -20,8 +21,9 @@ interface Stored {
 
 /**
  * `Idempotency-Key` for POSTs that create or sign, per caller: the first request runs and its
- * response (status, headers, body up to a limit) is kept in Redis; a replay with the same body gets
- * that response back, a different body or route is refused (422 IDEMPOTENCY_KEY_REUSED), and a
+ * response (status, headers, body up to a limit) is kept in Redis; a retry that means the same
+ * (same route, same JSON value or form fields and files: see fingerprinter) gets that response back,
+ * a different request is refused (422 IDEMPOTENCY_KEY_REUSED), and a
  * duplicate arriving while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS.
  */
 export class Idempotency {
@@ -68,7 +70,7 @@ export class Idempotency {
         'A request with this Idempotency-Key is still being processed; retry shortly.',
       );
     }
-    const requestHash = await hashWholeRequest(req, maxRequestBytes);
+    const requestHash = await fingerprintWholeRequest(req, route, maxRequestBytes);
     if (stored.route !== route || stored.requestHash !== requestHash) {
       throw unprocessable(
         'IDEMPOTENCY_KEY_REUSED',
@@ -85,10 +87,8 @@ export class Idempotency {
 
   /** Tees the request (for its hash) and the response (to keep it), then stores or releases the key. */
   private capture(req: Request, res: Response, rkey: string, route: string): void {
-    const parsed = (req as Request & { _body?: boolean })._body;
-    const reqHash: Hash = createHash('sha256');
-    if (parsed) reqHash.update(JSON.stringify(req.body ?? null));
-    else req.on('data', (c: Buffer) => reqHash.update(c));
+    const print: Fingerprinter = fingerprinter(req, route);
+    req.on('data', (c: Buffer) => print.update(c));
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -115,55 +115,63 @@ export class Idempotency {
       return end(...a);
     }) as Response['end'];
 
-    let finished = false;
-    res.on('finish', () => {
-      finished = true;
-      // Server errors and unkept bodies release the key so the client can simply retry.
-      if (res.statusCode >= 500 || overflow || res.statusCode === 429) {
-        void this.redis.del(rkey, `${rkey}:body`).catch(() => undefined);
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const h of REPLAYED_HEADERS) {
-        const v = res.getHeader(h);
-        if (v !== undefined) headers[h] = String(v);
-      }
-      const done: Stored = {
-        state: 'done',
-        route,
-        requestHash: reqHash.digest('hex'),
-        status: res.statusCode,
-        headers,
-      };
-      void this.redis
-        .multi()
-        .set(`${rkey}:body`, Buffer.concat(chunks), 'EX', this.ttlSec)
-        .set(rkey, JSON.stringify(done), 'EX', this.ttlSec)
-        .exec()
-        .catch(() => undefined);
-    });
+    res.on('finish', () => void this.keep(res, rkey, route, print, overflow, chunks));
     res.on('close', () => {
-      if (!finished) void this.redis.del(rkey).catch(() => undefined);
+      if (!res.writableFinished) void this.redis.del(rkey).catch(() => undefined);
     });
+  }
+
+  /** Stores the finished response for replays, or releases the key. */
+  private async keep(
+    res: Response,
+    rkey: string,
+    route: string,
+    print: Fingerprinter,
+    overflow: boolean,
+    chunks: Buffer[],
+  ): Promise<void> {
+    // Server errors and unkept bodies release the key so the client can simply retry.
+    if (res.statusCode >= 500 || overflow || res.statusCode === 429) {
+      void this.redis.del(rkey, `${rkey}:body`).catch(() => undefined);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const h of REPLAYED_HEADERS) {
+      const v = res.getHeader(h);
+      if (v !== undefined) headers[h] = String(v);
+    }
+    const done: Stored = {
+      state: 'done',
+      route,
+      requestHash: await print.end(),
+      status: res.statusCode,
+      headers,
+    };
+    void this.redis
+      .multi()
+      .set(`${rkey}:body`, Buffer.concat(chunks), 'EX', this.ttlSec)
+      .set(rkey, JSON.stringify(done), 'EX', this.ttlSec)
+      .exec()
+      .catch(() => undefined);
   }
 }
 
-/** Reads a replayed request in full (it is not forwarded) to compare its hash with the first one's. */
-async function hashWholeRequest(req: Request, maxBytes: number): Promise<string> {
-  const h = createHash('sha256');
-  if ((req as Request & { _body?: boolean })._body) return h.update(JSON.stringify(req.body ?? null)).digest('hex');
+/** Reads a retried request in full (it is not forwarded) to compare what it means with the first one. */
+async function fingerprintWholeRequest(req: Request, route: string, maxBytes: number): Promise<string> {
+  const print = fingerprinter(req, route);
   let seen = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    seen += chunk.length;
-    if (seen > maxBytes)
-      throw new ProblemError(
-        413,
-        'PAYLOAD_TOO_LARGE',
-        'Payload too large',
-        `The request body exceeds the limit of ${maxBytes} bytes for this route.`,
-        { limit: maxBytes },
-      );
-    h.update(chunk);
-  }
-  return h.digest('hex');
+  if (!req.readableEnded)
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > maxBytes)
+        throw new ProblemError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          'Payload too large',
+          `The request body exceeds the limit of ${maxBytes} bytes for this route.`,
+          { limit: maxBytes },
+        );
+      print.update(chunk);
+    }
+  return print.end();
 }
