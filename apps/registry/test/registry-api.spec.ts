@@ -82,6 +82,14 @@ describe('registry API (real Postgres, in-process app)', () => {
       expect(list.body.map((o: { id: string }) => o.id)).toEqual([parent.body.id, orgId]);
     });
 
+    it('refuses paging numbers out of range with 400, never a database range error', async () => {
+      for (const q of ['offset=99999999999999999999', 'offset=-1', 'limit=0', 'limit=501', 'offset=1.5']) {
+        const res = await reg.get(`/organizations?${q}`);
+        expect({ q, status: res.status }).toEqual({ q, status: 400 });
+        expect(res.headers['content-type']).toMatch(PROBLEM);
+      }
+    });
+
     it('refuses a duplicate organisation code with 409', async () => {
       const res = await reg.post('/organizations', { code: '000.00.00.H29', name: 'again', legalEntity: false });
       expect(res.status).toBe(409);

@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 500;
+/** PostgreSQL's OFFSET is a bigint, but no list here comes near this: larger is bad input, not a 500. */
+export const MAX_OFFSET = 2 ** 31 - 1;
 
 /** Paging for list endpoints; lists are ordered by creation time. */
 export class ListQueryDto {
@@ -14,11 +16,12 @@ export class ListQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset?: number;
 }
 
