@@ -7,6 +7,7 @@ import { CreateValidationTable1795630000001 } from './migrations/1795630000001-C
 import { CreateRevocationCache1795630000002 } from './migrations/1795630000002-CreateRevocationCache';
 import { CreateValidationEvidence1795630000003 } from './migrations/1795630000003-CreateValidationEvidence';
 import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-CreateCaIssuersCache';
+import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-RecordValidationOwner';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -26,6 +27,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       CreateRevocationCache1795630000002,
       CreateValidationEvidence1795630000003,
       CreateCaIssuersCache1795630000004,
+      RecordValidationOwner1795630000005,
     ],
   });
 }

@@ -24,6 +24,16 @@ export class ValidationEntity {
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode: string | null;
 
+  /** The organisations the submitting caller acted for (see validation-owner.ts). */
+  @Column({ name: 'organization_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  organizationIds: string[];
+
+  @Column({ name: 'caller_kind', type: 'text', nullable: true })
+  callerKind: 'system' | 'operator' | 'service' | null;
+
+  @Column({ name: 'caller_id', type: 'text', nullable: true })
+  callerId: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
 import type { DocumentReport } from '@kyso/pki';
 import { ValidationEntity, ValidationStatus } from './validation.entity';
+import type { ValidationOwner } from './validation-owner';
 
 /** What callers see of a validation; the entity never leaves this file. */
 export interface ValidationView {
@@ -13,11 +14,18 @@ export interface ValidationView {
   errorCode: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** Null for rows stored before owners were recorded. */
+  owner: ValidationOwner | null;
 }
 
 /** Persistence port for validations (an abstract class so it can be a DI token). */
 export abstract class ValidationRepository {
-  abstract create(v: { id: string; document: Uint8Array; documentSha256: string }): Promise<void>;
+  abstract create(v: {
+    id: string;
+    document: Uint8Array;
+    documentSha256: string;
+    owner: ValidationOwner;
+  }): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
   /** The stored bytes, or undefined once validated (or unknown). */
   abstract loadDocument(id: string): Promise<Uint8Array | undefined>;
@@ -32,12 +40,15 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     super();
   }
 
-  async create(v: { id: string; document: Uint8Array; documentSha256: string }): Promise<void> {
+  async create(v: { id: string; document: Uint8Array; documentSha256: string; owner: ValidationOwner }): Promise<void> {
     await this.repo.insert({
       id: v.id,
       status: 'pending',
       document: Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength),
       documentSha256: v.documentSha256,
+      organizationIds: v.owner.organizationIds,
+      callerKind: v.owner.callerKind,
+      callerId: v.owner.callerId,
     });
   }
 
@@ -73,5 +84,9 @@ function toView(e: ValidationEntity): ValidationView {
     errorCode: e.errorCode,
     createdAt: e.createdAt,
     finishedAt: e.finishedAt,
+    owner:
+      e.callerKind && e.callerId
+        ? { organizationIds: e.organizationIds, callerKind: e.callerKind, callerId: e.callerId }
+        : null,
   };
 }

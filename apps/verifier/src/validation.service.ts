@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, notFound, unprocessable } from '@kyso/common';
+import { badRequest, Caller, notFound, unprocessable } from '@kyso/common';
 import type { DocumentReport } from '@kyso/pki';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
 import { ValidationQueue } from './validation-queue';
 import { ValidationRepository, ValidationView } from './validation.repository';
+import { mayRead, ownerOf } from './validation-owner';
 
 export type ValidationResult =
   | { id: string; status: 'done'; report: DocumentReport }
@@ -20,8 +21,8 @@ export class ValidationService {
     private readonly pdf: PdfValidator,
   ) {}
 
-  /** Checks that it is a PDF, stores, enqueues and waits up to `waitSeconds` for the report. */
-  async submit(document: Uint8Array, waitSeconds: number): Promise<ValidationResult> {
+  /** Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for the report. */
+  async submit(document: Uint8Array, waitSeconds: number, caller: Caller): Promise<ValidationResult> {
     try {
       await this.pdf.checkIsPdf(document);
     } catch (e) {
@@ -32,15 +33,16 @@ export class ValidationService {
     }
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');
-    await this.validations.create({ id, document, documentSha256 });
+    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller) });
     await this.queue.enqueue(id);
     if (waitSeconds > 0) await this.queue.waitFor(id, waitSeconds);
-    return this.get(id);
+    return this.get(id, caller);
   }
 
-  async get(id: string): Promise<ValidationResult> {
+  /** Another organisation's validation is answered as unknown (404), so its id tells nothing. */
+  async get(id: string, caller: Caller): Promise<ValidationResult> {
     const v = await this.validations.find(id);
-    if (!v) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
+    if (!v || !mayRead(caller, v.owner)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
     return toResult(v);
   }
 }

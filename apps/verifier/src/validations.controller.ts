@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Param, Post, Query, Res, UploadedFile, Use
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { badRequest, notFound } from '@kyso/common';
+import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { isUuid } from './http-input';
 import { ValidationResult, ValidationService } from './validation.service';
@@ -42,9 +42,10 @@ export class ValidationsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Query() query: ValidatePdfQueryDto,
     @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
   ): Promise<ValidationResult> {
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS);
+    const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {
@@ -61,9 +62,13 @@ export class ValidationsController {
     type: ValidationResultDto,
     description: 'pending, done (with report) or failed (with error)',
   })
-  @ApiResponse({ status: 404, description: 'Unknown validation (VALIDATION_NOT_FOUND)', ...problem })
-  async get(@Param('id') id: string): Promise<ValidationResult> {
+  @ApiResponse({
+    status: 404,
+    description: "Unknown validation, or another caller's organisation's (VALIDATION_NOT_FOUND)",
+    ...problem,
+  })
+  async get(@Param('id') id: string, @CallerParam() caller: Caller): Promise<ValidationResult> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
-    return this.validations.get(id);
+    return this.validations.get(id, caller);
   }
 }

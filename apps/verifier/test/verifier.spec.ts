@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Caller, encodeCaller } from '@kyso/common';
 import { check, ValidationResultDto } from '@kyso/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -174,6 +175,100 @@ describe('verifier', () => {
     expectProblem(await get('not-a-uuid'), 404, 'VALIDATION_NOT_FOUND');
   });
 
+  describe('ownership (issue 11): a validation is readable by its submitter and its organisations only', () => {
+    const orgA = randomUUID();
+    const orgB = randomUUID();
+    const caller = (c: Partial<Caller> & Pick<Caller, 'kind'>): string =>
+      encodeCaller({
+        id: randomUUID(),
+        name: 'test',
+        scopes: ['validate'],
+        organizationIds: [],
+        roles: [],
+        officialId: null,
+        ...c,
+      });
+    const keyA = caller({ kind: 'system', organizationIds: [orgA] });
+    const keyA2 = caller({ kind: 'system', organizationIds: [orgB, orgA] });
+    const keyB = caller({ kind: 'system', organizationIds: [orgB] });
+    const clerkA = caller({ kind: 'operator', roles: [{ role: 'clerk', organizationId: orgA }] });
+    const clerkB = caller({ kind: 'operator', roles: [{ role: 'clerk', organizationId: orgB }] });
+    const admin = caller({ kind: 'operator', roles: [{ role: 'admin', organizationId: null }] });
+    const orphanKey = caller({ kind: 'system' });
+    const otherOrphanKey = caller({ kind: 'system' });
+    const postAs = (who: string) =>
+      request(base)
+        .post('/validations/pdf?wait=10')
+        .set('x-kyso-internal-token', TOKEN)
+        .set('x-kyso-caller', who)
+        .attach('file', pdf, 'a.pdf');
+    const getAs = (id: string, who: string) =>
+      request(base).get(`/validations/${id}`).set('x-kyso-internal-token', TOKEN).set('x-kyso-caller', who);
+
+    it('stores the submitting caller and its organisations with the validation', async () => {
+      const res = await postAs(keyA);
+      expect(res.status).toBe(200);
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      const row = await c.query(
+        'SELECT organization_ids, caller_kind, caller_id FROM verifier.validation WHERE id = $1',
+        [res.body.id],
+      );
+      await c.end();
+      expect(row.rows).toEqual([
+        {
+          organization_ids: [orgA],
+          caller_kind: 'system',
+          caller_id: JSON.parse(Buffer.from(keyA, 'base64url').toString()).id,
+        },
+      ]);
+    });
+
+    it('lets keys and operators of the organisation read it, and answers 404 to everyone else', async () => {
+      const res = await postAs(keyA);
+      expect(res.body.status).toBe('done');
+      const id = res.body.id as string;
+      for (const who of [keyA, keyA2, clerkA]) {
+        const ok = await getAs(id, who);
+        expect(ok.status).toBe(200);
+        expect(ok.body).toEqual(res.body);
+      }
+      for (const who of [keyB, clerkB, admin, orphanKey]) {
+        const denied = expectProblem(await getAs(id, who), 404, 'VALIDATION_NOT_FOUND');
+        // Same answer as for an id that does not exist: nothing tells the two apart.
+        const unknown = expectProblem(await getAs(randomUUID(), who), 404, 'VALIDATION_NOT_FOUND');
+        expect(Object.keys(denied).sort()).toEqual(Object.keys(unknown).sort());
+        expect(JSON.stringify(denied)).not.toContain('report');
+      }
+    });
+
+    it('an operator submits for the organisations it holds roles in', async () => {
+      const res = await postAs(clerkB);
+      expect((await getAs(res.body.id, keyB)).status).toBe(200);
+      expectProblem(await getAs(res.body.id, keyA), 404, 'VALIDATION_NOT_FOUND');
+    });
+
+    it('a caller with no organisation reads only its own validations', async () => {
+      const res = await postAs(orphanKey);
+      expect((await getAs(res.body.id, orphanKey)).status).toBe(200);
+      for (const who of [otherOrphanKey, keyA, admin]) {
+        expectProblem(await getAs(res.body.id, who), 404, 'VALIDATION_NOT_FOUND');
+      }
+    });
+
+    it('a validation stored before owners were recorded is readable by nobody', async () => {
+      const res = await postAs(keyA);
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      await c.query(
+        `UPDATE verifier.validation SET caller_kind = NULL, caller_id = NULL, organization_ids = '{}' WHERE id = $1`,
+        [res.body.id],
+      );
+      await c.end();
+      expectProblem(await getAs(res.body.id, keyA), 404, 'VALIDATION_NOT_FOUND');
+    });
+  });
+
   it('refuses calls without the internal credential', async () => {
     const res = await request(base).post('/validations/pdf').attach('file', pdf, 'a.pdf');
     expectProblem(res, 401, 'INTERNAL_CREDENTIAL_REQUIRED');
@@ -195,7 +290,8 @@ describe('verifier', () => {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     await c.query(
-      `INSERT INTO verifier.validation (id, status, document, document_sha256) VALUES ($1, 'pending', $2, 'x')`,
+      `INSERT INTO verifier.validation (id, status, document, document_sha256, caller_kind, caller_id)
+       VALUES ($1, 'pending', $2, 'x', 'service', 'internal')`,
       [id, Buffer.from('not a pdf')],
     );
     await c.end();
