@@ -30,7 +30,8 @@ export class ValidationsController {
   @ApiOperation({
     summary: 'Validate the signatures of a PDF',
     description:
-      'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll.',
+      'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll. ' +
+      'The validation is stored as the caller’s and its organisations’ (see GET /validations/{id}).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -85,7 +86,11 @@ export class ValidationsController {
   @Get(':id')
   @ApiOperation({
     summary: 'A validation: pending, done with its report, or failed',
-    description: 'Needs the `validate` scope.',
+    description:
+      'Needs the `validate` scope. A validation belongs to the caller that submitted it and to its organisations ' +
+      '(an API key: the organisations it serves; an operator: those it holds roles in): only they may read it. ' +
+      'Anyone else, a province admin included, gets 404 `VALIDATION_NOT_FOUND`, as for an unknown id. ' +
+      'A caller with no organisation reads only its own validations.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({

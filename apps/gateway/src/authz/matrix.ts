@@ -219,7 +219,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     summary: 'A validation result',
     scope: 'validate',
     roles: ALL_ROLES,
-    org: none,
+    org: { kind: 'delegated', by: 'verifier: the submitter and its organisations only, else 404' },
   },
 
   // Registry
