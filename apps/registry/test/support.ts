@@ -23,34 +23,15 @@ export interface TestCert {
  * Real certificates made by openssl in a scratch directory: a CA (basicConstraints cA), a leaf it
  * issues (cA false), or a self-signed leaf. EC P-256 keeps it fast.
  */
+/** A fresh P-256 key, unencrypted, for `openssl req`. */
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
 export class OpenSslPki {
   private readonly dir = mkdtempSync(join(tmpdir(), 'kyso-registry-'));
   private n = 0;
 
   ca(cn: string, days = 365): TestCert {
-    const k = this.path('key');
-    const c = this.path('pem');
-    this.openssl([
-      'req',
-      '-x509',
-      '-utf8',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      k,
-      '-out',
-      c,
-      '-subj',
-      `/C=VN/O=Kyso Test/CN=${cn}`,
-      '-days',
-      String(days),
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ]);
-    return { pem: readFileSync(c, 'utf8'), keyPem: readFileSync(k, 'utf8') };
+    return this.caNamed(`/C=VN/O=Kyso Test/CN=${cn}`, days);
   }
 
   /** A leaf with basicConstraints cA false, issued by `issuer` or (without one) signed by its own key. */
@@ -60,22 +41,7 @@ export class OpenSslPki {
     const c = this.path('pem');
     const ext = this.path('ext');
     writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
-    this.openssl([
-      'req',
-      '-new',
-      '-utf8',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      k,
-      '-out',
-      csr,
-      '-subj',
-      subject,
-    ]);
+    this.openssl(['req', '-new', '-utf8', ...EC_KEY, '-keyout', k, '-out', csr, '-subj', subject]);
     const signWith = issuer
       ? [
           '-CA',
@@ -91,18 +57,14 @@ export class OpenSslPki {
   }
 
   /** A CA with exactly this subject (e.g. an impostor named like another CA). */
-  caNamed(subject: string): TestCert {
+  caNamed(subject: string, days = 365): TestCert {
     const k = this.path('key');
     const c = this.path('pem');
     this.openssl([
       'req',
       '-x509',
       '-utf8',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
+      ...EC_KEY,
       '-keyout',
       k,
       '-out',
@@ -110,7 +72,7 @@ export class OpenSslPki {
       '-subj',
       subject,
       '-days',
-      '365',
+      String(days),
       '-addext',
       'keyUsage=critical,keyCertSign,cRLSign',
     ]);

@@ -5,12 +5,11 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
-import { DevCa, DevTsa, generateSoftwareKey, signPdf } from '@kyso/pki';
+import { DevCa, DevTsa, generateSoftwareKey, MAX_CRL_BYTES, signPdf } from '@kyso/pki';
 import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
 import { VerifierConfig } from '../src/config';
 import { migrateVerifier } from '../src/data-source';
-import { CRL_MAX_BYTES } from '../src/revocation/http-fetch';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
 import { anchorView, RegistryStub } from './registry-stub';
@@ -220,7 +219,7 @@ describe('verifier revocation', () => {
       res.writeHead(200); // chunked: the size is found out while streaming
       let sent = 0;
       const pump = () => {
-        while (sent <= CRL_MAX_BYTES && !res.destroyed) {
+        while (sent <= MAX_CRL_BYTES && !res.destroyed) {
           sent += chunk.length;
           if (!res.write(chunk)) return void res.once('drain', pump);
         }

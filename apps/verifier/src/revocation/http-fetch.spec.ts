@@ -2,15 +2,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AddressPolicy } from './address-guard';
-import {
-  CA_ISSUERS_MAX_BYTES,
-  FetchResult,
-  guardedDispatcher,
-  httpFetch,
-  HttpFetchSpec,
-  HttpRevocationClient,
-  Lookup,
-} from './http-fetch';
+import { MAX_CA_ISSUERS_BYTES } from '@kyso/pki';
+import { FetchResult, guardedDispatcher, httpFetch, HttpFetchSpec, HttpRevocationClient, Lookup } from './http-fetch';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -54,7 +47,7 @@ describe('httpFetch', () => {
       r.end();
     });
     routes.set('/hang', () => undefined);
-    routes.set('/bundle-big', (_q, r) => r.writeHead(200).end(Buffer.alloc(CA_ISSUERS_MAX_BYTES + 1)));
+    routes.set('/bundle-big', (_q, r) => r.writeHead(200).end(Buffer.alloc(MAX_CA_ISSUERS_BYTES + 1)));
     routes.set('/slow-body', (_q, r) => {
       r.writeHead(200);
       r.write(Buffer.alloc(10)); // headers and a first chunk in time, the rest never

@@ -4,10 +4,7 @@ import { Agent, buildConnector, Dispatcher, request } from 'undici';
 import { MAX_CA_ISSUERS_BYTES, MAX_CRL_BYTES, MAX_OCSP_RESPONSE_BYTES } from '@kyso/pki';
 import { AddressPolicy, AddressRefusal } from './address-guard';
 
-/** Budgets (style rule 7): bytes per download (the PKI core's parse limits) and redirects followed. */
-export const CRL_MAX_BYTES = MAX_CRL_BYTES;
-export const OCSP_MAX_BYTES = MAX_OCSP_RESPONSE_BYTES;
-export const CA_ISSUERS_MAX_BYTES = MAX_CA_ISSUERS_BYTES;
+/** Redirects followed (style rule 7). Bytes per download are the PKI core's parse limits (budgets.ts). */
 export const MAX_REDIRECTS = 3;
 
 export type FetchErrorCode =
@@ -256,7 +253,7 @@ export class HttpRevocationClient {
       {
         method: 'GET',
         accept: 'application/pkix-crl, */*',
-        maxBytes: this.opts.crlMaxBytes ?? CRL_MAX_BYTES,
+        maxBytes: this.opts.crlMaxBytes ?? MAX_CRL_BYTES,
         timeoutMs: this.opts.timeoutMs,
       },
       this.dispatcher,
@@ -271,7 +268,7 @@ export class HttpRevocationClient {
         body: request,
         contentType: 'application/ocsp-request',
         accept: 'application/ocsp-response',
-        maxBytes: this.opts.ocspMaxBytes ?? OCSP_MAX_BYTES,
+        maxBytes: this.opts.ocspMaxBytes ?? MAX_OCSP_RESPONSE_BYTES,
         timeoutMs: this.opts.timeoutMs,
       },
       this.dispatcher,
@@ -285,7 +282,7 @@ export class HttpRevocationClient {
       {
         method: 'GET',
         accept: 'application/pkix-cert, application/pkcs7-mime, */*',
-        maxBytes: this.opts.caIssuersMaxBytes ?? CA_ISSUERS_MAX_BYTES,
+        maxBytes: this.opts.caIssuersMaxBytes ?? MAX_CA_ISSUERS_BYTES,
         timeoutMs: this.opts.timeoutMs,
       },
       this.dispatcher,

@@ -1,4 +1,5 @@
 import { readDss } from '../pdf/dss';
+import { PdfDocument } from '../pdf/document';
 import {
   EmbeddedEvidence,
   embeddedRevocationChecker,
@@ -23,7 +24,7 @@ export class LtvSources {
   readonly certificates: Certificate[];
 
   constructor(
-    pdf: Uint8Array,
+    pdf: Uint8Array | PdfDocument,
     private readonly opts: {
       trustAnchors: readonly Certificate[];
       revocationChecker?: () => RevocationChecker;

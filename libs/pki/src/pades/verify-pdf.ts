@@ -479,7 +479,7 @@ function revocationSummary(path: PathValidationResult | null): SignatureReport['
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
   const source = readSignatures(pdf);
   const validationTime = opts.validationTime ?? new Date();
-  const ltv = new LtvSources(source.readable, opts, validationTime);
+  const ltv = new LtvSources(source.doc ?? source.readable, opts, validationTime);
   const doc: DocumentContext = { validationTime, source, ltv, documentTimestamps: new Map() };
   doc.documentTimestamps = await checkDocumentTimestamps(pdf, source.fields, timestampContext(opts, doc));
   const signatures: SignatureReport[] = [];

@@ -30,13 +30,14 @@ const empty = (): DssData => ({ certs: [], crls: [], ocsps: [] });
 /**
  * The DSS of the newest revision (a DSS is only ever extended). Evidence is untrusted data here:
  * each item is checked by the revocation checkers that use it (signatures, scope, freshness).
- * A PDF without DSS, or with one that cannot be read, gives no evidence rather than an error.
+ * A PDF without DSS, or with one that cannot be read, gives no evidence rather than an error. An
+ * already opened document is read as it is (the verifier opens each file once).
  */
-export function readDss(pdf: Uint8Array): DssData {
+export function readDss(pdf: Uint8Array | PdfDocument): DssData {
   const out = empty();
   let doc: PdfDocument;
   try {
-    doc = PdfDocument.open(pdf);
+    doc = pdf instanceof PdfDocument ? pdf : PdfDocument.open(pdf);
   } catch {
     return out;
   }
