@@ -118,7 +118,8 @@ function publicChecks(checks: Record<string, ReadinessCheck>): Record<string, Re
         try {
           await check();
         } catch (e) {
-          log.warn(`${name} not ready: ${(e as Error).message}`);
+          // The dependency monitor logs the outage once; this line is for debugging only.
+          log.debug(`${name} not ready: ${(e as Error).message}`);
           throw new Error(`${name} is not available`);
         }
       },

@@ -49,7 +49,11 @@ describe('registry API (real Postgres, in-process app)', () => {
       expect(live.body).toEqual({ status: 'ok' });
       const ready = await request(reg.app.getHttpServer()).get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({ status: 'ready', checks: { postgres: { ok: true } } });
+      expect(ready.body).toEqual({
+        status: 'ready',
+        checks: { postgres: { ok: true, detail: 'ok' } },
+        dependencies: { postgres: { state: 'up' } },
+      });
     });
   });
 

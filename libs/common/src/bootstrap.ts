@@ -5,6 +5,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json as jsonParser } from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { DestinationStream, Logger as Pino } from 'pino';
+import { DependencyMonitor } from './dependency-monitor';
+import { DependencyMonitorModule } from './dependency-monitor.module';
 import { InternalAuthGuard } from './internal-auth';
 import { notJson, refuseDeepJson } from './json-depth';
 import { JSON_BODY_LIMIT_BYTES } from './limits';
@@ -35,7 +37,11 @@ export interface ServiceOptions {
  */
 export async function createService(module: unknown, opts: ServiceOptions): Promise<NestExpressApplication> {
   const logger = createLogger({ name: opts.name, destination: opts.logDestination });
-  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+  const monitor = new DependencyMonitor({
+    warn: (m) => logger.warn({ context: 'Dependencies' }, m),
+    log: (m) => logger.info({ context: 'Dependencies' }, m),
+  });
+  const app = await NestFactory.create<NestExpressApplication>(DependencyMonitorModule.around(module, monitor), {
     logger: new PinoLoggerService(logger),
     bodyParser: false,
     // A failed boot (e.g. the database unreachable) rejects here instead of exiting the process.
@@ -52,7 +58,7 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
   const json = jsonParser({ limit: opts.jsonLimit ?? JSON_BODY_LIMIT_BYTES, verify: refuseDeepJson });
   app.use((req: Request, res: Response, next: NextFunction) => json(req, res, (e?: unknown) => next(notJson(e))));
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(monitor));
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();
   return app;
@@ -64,7 +70,8 @@ function accessLog(logger: Pino) {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const level = res.statusCode >= 500 ? 'error' : 'info';
+      // A 503 is a dependency outage the monitor has logged once already: not an error per request.
+      const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : 'info';
       // 'finish' may fire outside the request's async context: restore it for the mixin.
       runWithRequestId(String(req.headers['x-request-id'] ?? ''), () =>
         logger[level](

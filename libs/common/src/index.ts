@@ -15,3 +15,5 @@ export * from './security-headers';
 export * from './service-openapi';
 export * from './health';
 export * from './health.controller';
+export * from './dependencies';
+export * from './dependency-monitor';

@@ -41,6 +41,11 @@ export class InternalClient {
     readonly name = 'a Kyso service',
   ) {}
 
+  /** The peer as readiness checks name it ("the signer service" → "signer"). */
+  get dependency(): string {
+    return /^the (\w+) service$/.exec(this.name)?.[1] ?? new URL(this.baseUrl).host;
+  }
+
   /** A JSON call whose answer is checked by `answer` (never cast): a malformed answer is a 502. */
   async json<T>(
     method: string,
@@ -56,7 +61,12 @@ export class InternalClient {
       ...opts,
     });
     const text = await res.text();
-    if (!res.ok) throw toProblemError(res.status, text);
+    if (!res.ok) {
+      const p = toProblemError(res.status, text);
+      // The peer's own dependency is down (its database, its token): to us, the peer is.
+      if (p.status === 503) p.dependency = this.dependency;
+      throw p;
+    }
     let raw: unknown;
     try {
       raw = text ? JSON.parse(text) : undefined;
@@ -106,6 +116,7 @@ export class InternalClient {
             )
           : new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${this.name} did not answer`);
       p.logDetail = `${host}: ${(e as Error).name}${causeOf(e)}`;
+      if (p.status === 503) p.dependency = this.dependency;
       throw p;
     }
   }

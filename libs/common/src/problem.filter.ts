@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { dependencyFailure, dependencyProblem, RETRY_AFTER_SEC } from './dependencies';
+import { DependencyMonitor } from './dependency-monitor';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemError } from './problem';
 
 /** Codes for errors raised by the framework or body parsers rather than by our services. */
@@ -27,18 +29,29 @@ export class ResponseAlreadySent extends Error {
   }
 }
 
-/** Every error leaves as RFC 9457 problem+json; an unexpected one as a bare 500 without a stack. */
+/**
+ * Every error leaves as RFC 9457 problem+json; an unexpected one as a bare 500 without a stack. A
+ * dependency failure (database, Redis, token, peer service) is a 503 with Retry-After, reported to
+ * the monitor, which logs the outage once instead of once per request.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  constructor(private readonly monitor?: DependencyMonitor) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (exception instanceof ResponseAlreadySent) return;
-    const problem = this.toProblem(exception, req.originalUrl);
-    if (exception instanceof ProblemError && problem.status >= 500) {
+    const failure = dependencyFailure(exception);
+    const problem = failure
+      ? (exception instanceof ProblemError ? exception : dependencyProblem(failure)).toProblem(req.originalUrl)
+      : this.toProblem(exception, req.originalUrl);
+    if (failure && this.monitor) {
+      this.monitor.reportDown(failure.dependency, failure.cause);
+    } else if (exception instanceof ProblemError && problem.status >= 500) {
       // An expected outage (a dependency down, a timeout): one line, no stack.
       const extra = exception.logDetail ? ` [${exception.logDetail}]` : '';
       this.logger.warn(`${req.method} ${req.path}: ${problem.code}: ${problem.detail ?? problem.title}${extra}`);
@@ -46,6 +59,8 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`);
     }
     if (res.headersSent) return;
+    if (problem.status === 503 && !res.getHeader('retry-after'))
+      res.setHeader('retry-after', String(retryAfterOf(problem)));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -68,6 +83,11 @@ export class ProblemFilter implements ExceptionFilter {
       'The service failed to handle the request; it has been logged.',
     ).toProblem(instance);
   }
+}
+
+function retryAfterOf(p: ProblemDetails): number {
+  const n = Number(p.retryAfter);
+  return Number.isInteger(n) && n > 0 ? n : RETRY_AFTER_SEC;
 }
 
 /** Nest HttpExceptions and body-parser/multer errors both carry a status. */

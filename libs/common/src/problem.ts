@@ -20,6 +20,8 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export class ProblemError extends Error {
   /** What only the log may see (internal addresses, causes); never sent to the client. */
   logDetail?: string;
+  /** Set when a dependency (readiness check name) failed: logged once per outage, not per request. */
+  dependency?: string;
 
   constructor(
     readonly status: number,

@@ -49,14 +49,20 @@ export const tooManyRequests = (retryAfterSec: number, what: string) =>
     { retryAfter: retryAfterSec },
   );
 
-/** Redis is down: 503 with a hint to retry, the cause in the log only. */
+/**
+ * Redis is down: 503 with a hint to retry. The outage is logged once by the dependency monitor
+ * (the problem filter reports it), not once per request.
+ */
 export function redisUnavailable(e: unknown, log: Logger, what: string): ProblemError {
-  log.warn(`${what} unavailable (Redis: ${(e as Error).message})`);
-  return new ProblemError(
+  log.debug(`${what} unavailable (Redis: ${(e as Error).message})`);
+  const p = new ProblemError(
     503,
     'LIMITS_UNAVAILABLE',
     'Service unavailable',
     'The gateway cannot check its limits right now; retry shortly.',
     { retryAfter: 5 },
   );
+  p.dependency = 'redis';
+  p.logDetail = `${what}: ${(e as Error).message}`;
+  return p;
 }

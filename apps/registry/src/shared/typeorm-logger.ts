@@ -1,5 +1,6 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+import { dependencyFailure } from '@kyso/common';
 
 /** Violations the services turn into 409/422 problems: expected, not worth an error line. */
 const HANDLED = new Set(['23505', '23503']);
@@ -12,7 +13,8 @@ export class ParameterFreeLogger implements TypeOrmLogger {
   private readonly out = new NestLogger('Database');
 
   logQueryError(error: string | Error, query: string): void {
-    if (HANDLED.has((error as { code?: string })?.code ?? '')) return;
+    // A database outage is a 503 that the dependency monitor logs once, not per query.
+    if (HANDLED.has((error as { code?: string })?.code ?? '') || dependencyFailure(error)) return;
     this.out.error(`${String((error as Error)?.message ?? error)} in: ${query.slice(0, 500)}`);
   }
 
