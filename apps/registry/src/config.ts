@@ -1,4 +1,4 @@
-import { commonConfig, ConfigError, int, servicePort, serviceUrl, str, url } from '@kyso/common';
+import { Clock, commonConfig, ConfigError, int, servicePort, serviceUrl, str, url } from '@kyso/common';
 import { parseHolidays } from './requests/working-days';
 
 export interface RegistryConfig {
@@ -28,6 +28,15 @@ export interface RegistryConfig {
   holidays?: string[];
   /** KYSO_PIN_LOCKOUT_THRESHOLD: consecutive wrong PINs after which a certificate is locked until a device recovery. Default 3 (R32). */
   pinLockoutThreshold?: number;
+  /**
+   * KYSO_REDIS_URL: where personnel changes dated in the future wait as BullMQ delayed jobs (the
+   * registry runs their worker in-process). None (test harnesses): such changes are refused with 503.
+   */
+  redisUrl?: string;
+  /** KYSO_QUEUE_PREFIX: Redis key prefix of the registry's queue (one per instance; tests draw their own). */
+  queuePrefix?: string;
+  /** Test harnesses only: the registry's "now" (effective dates, validity). Default the system clock. */
+  clock?: Clock;
 }
 
 export const DEFAULT_PIN_LOCKOUT_THRESHOLD = 3;
@@ -41,8 +50,17 @@ export function registryConfigFromEnv(): RegistryConfig {
     host: common.host,
     port: servicePort('registry'),
     dataKey: dataKeyFromEnv(),
+    redisUrl: common.redisUrl,
+    queuePrefix: queuePrefixFromEnv(),
     ...lifecycleConfigFromEnv(),
   };
+}
+
+function queuePrefixFromEnv(): string {
+  const prefix = str('KYSO_QUEUE_PREFIX', 'kyso');
+  if (!/^[A-Za-z0-9:_-]{1,64}$/.test(prefix))
+    throw new ConfigError('KYSO_QUEUE_PREFIX: letters, digits, ":", "_" or "-", at most 64');
+  return prefix;
 }
 
 /** Generate one with `openssl rand -base64 32`. Losing it makes stored national IDs unreadable. */

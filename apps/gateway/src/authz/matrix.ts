@@ -567,6 +567,16 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     org: workflow,
     idempotent: true,
   },
+  // Whoever may record the change may call off one still waiting for its date (checked per managing agency).
+  {
+    method: 'POST',
+    path: `${P}/personnel-changes/:id/cancel`,
+    upstream: 'registry',
+    summary: 'Cancel a personnel change scheduled for a later effective date',
+    scope: 'registry:write',
+    roles: ['admin', 'it-officer'],
+    org: workflow,
+  },
   {
     method: 'POST',
     path: `${P}/organization-changes`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditActor } from '../audit/audit-log';
 import { Db } from '../shared/transactions';
-import { ChangeEventEntity, NotificationEntity } from './change-event.entity';
+import { ChangeEventEntity, ChangeEventStatus, NotificationEntity } from './change-event.entity';
 
 /** A certificate a change must act on. */
 export interface CertRow {
@@ -19,6 +19,9 @@ export interface NewChangeEvent {
   effectiveDate: string;
   details: Record<string, unknown>;
   recordedBy: AuditActor;
+  status: ChangeEventStatus;
+  appliedAt: Date | null;
+  managingOrganizationIds: string[];
 }
 
 export interface NewNotification {
@@ -109,6 +112,30 @@ export class PersonnelRepository {
     return (await repo.save(repo.create(e))).id;
   }
 
+  /** The change event under its row lock (a scheduled change is applied or cancelled once). */
+  lockChangeEvent(id: string): Promise<ChangeEventEntity | null> {
+    return this.db
+      .repository(ChangeEventEntity)
+      .createQueryBuilder('e')
+      .setLock('pessimistic_write')
+      .where('e.id = :id', { id })
+      .getOne();
+  }
+
+  async setChangeEventStatus(
+    id: string,
+    patch: Partial<Pick<ChangeEventEntity, 'status' | 'appliedAt' | 'cancelledAt' | 'cancelledBy'>>,
+  ): Promise<void> {
+    await this.db.repository(ChangeEventEntity).update({ id }, patch);
+  }
+
+  /** Changes still waiting for their effective date. */
+  scheduledChangeEvents(): Promise<{ id: string; effectiveDate: string }[]> {
+    return this.db.query(
+      `SELECT id, effective_date::text AS "effectiveDate" FROM registry.change_event WHERE status = 'scheduled' ORDER BY effective_date, created_at`,
+    );
+  }
+
   async insertNotification(n: NewNotification): Promise<string> {
     const repo = this.db.repository(NotificationEntity);
     return (await repo.save(repo.create(n))).id;
@@ -136,15 +163,24 @@ export class PersonnelRepository {
     }));
   }
 
-  /** Open requests raised by changes, by effective date; `scope` as in `notifications`. */
+  /**
+   * Open requests raised by changes, and the personnel changes still waiting for their effective
+   * date (no request yet: `requestId` null, `status` scheduled), by effective date; `scope` as in `notifications`.
+   */
   pendingReport(scope: string[] | 'all'): Promise<Record<string, unknown>[]> {
     return this.db.query(
-      `SELECT r.id AS "requestId", r.type, r.status, r.reason, r.certificate_id AS "certificateId", r.device_id AS "deviceId",
-              r.official_id AS "officialId", r.managing_organization_id AS "managingOrganizationId",
-              e.id AS "changeEventId", e.category, e.kind AS "changeKind", e.effective_date::text AS "effectiveDate", r.created_at AS "createdAt"
-         FROM registry.lifecycle_request r JOIN registry.change_event e ON e.id = r.change_event_id
-        WHERE r.status IN ('draft', 'submitted', 'approved', 'sent') AND ($1::uuid[] IS NULL OR r.managing_organization_id = ANY ($1::uuid[]))
-        ORDER BY e.effective_date, r.created_at, r.id`,
+      `SELECT * FROM (
+         SELECT r.id AS "requestId", r.type, r.status, r.reason, r.certificate_id AS "certificateId", r.device_id AS "deviceId",
+                r.official_id AS "officialId", r.managing_organization_id AS "managingOrganizationId",
+                e.id AS "changeEventId", e.category, e.kind AS "changeKind", e.effective_date::text AS "effectiveDate", r.created_at AS "createdAt"
+           FROM registry.lifecycle_request r JOIN registry.change_event e ON e.id = r.change_event_id
+          WHERE r.status IN ('draft', 'submitted', 'approved', 'sent') AND ($1::uuid[] IS NULL OR r.managing_organization_id = ANY ($1::uuid[]))
+         UNION ALL
+         SELECT NULL, 'scheduled-change', e.status, NULL, NULL, NULL, e.official_id, e.managing_organization_ids[1],
+                e.id, e.category, e.kind, e.effective_date::text, e.created_at
+           FROM registry.change_event e
+          WHERE e.status = 'scheduled' AND ($1::uuid[] IS NULL OR e.managing_organization_ids && $1::uuid[])
+       ) p ORDER BY "effectiveDate", "createdAt", "changeEventId", "requestId" NULLS FIRST`,
       [scope === 'all' ? null : scope],
     );
   }

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { badRequest, Caller, forbidden, notFound, ProblemError } from '@kyso/common';
+import { badRequest, Caller, Clock, conflict, forbidden, notFound, ProblemError } from '@kyso/common';
+import type { AuditActor } from '../audit/audit-log';
 import { AuditLog } from '../audit/audit-log';
 import { OwnershipService } from '../ownership/ownership.service';
 import type { RequestView } from '../requests/request';
@@ -9,7 +10,10 @@ import { RequestsService } from '../requests/requests.service';
 import { mayTakeStep } from '../requests/workflow';
 import type { EmploymentStatus } from '../officials/official';
 import { OfficialsService } from '../officials/officials.service';
+import { startOfVietnamDay, vietnamDate } from '../requests/working-days';
 import { Transactions } from '../shared/transactions';
+import type { ChangeEventEntity } from './change-event.entity';
+import { ChangeSchedule } from './change-schedule';
 import { CertRow, NewChangeEvent, NotificationView, PersonnelRepository } from './personnel.repository';
 
 export const PERSONNEL_KINDS = ['retirement', 'resignation', 'transfer', 'death'] as const;
@@ -46,11 +50,48 @@ const ORGANIZATION_VI: Record<OrganizationChangeKind, string> = {
   dissolve: 'giải thể',
 };
 
+export interface PersonnelChangeInput {
+  officialId: string;
+  kind: PersonnelKind;
+  effectiveDate: string;
+  newOrganizationId?: string;
+}
+
 export interface ChangeOutcome {
   changeEventId: string;
+  /** `scheduled`: dated in the future, nothing raised yet; `applied`: drafts raised and the record changed now. */
+  status: 'applied' | 'scheduled';
   requests: RequestView[];
   notificationIds: string[];
 }
+
+export interface ScheduledChangeView {
+  changeEventId: string;
+  kind: string;
+  officialId: string | null;
+  effectiveDate: string;
+  status: 'scheduled' | 'applied' | 'cancelled';
+  cancelledAt?: string;
+}
+
+const scheduledView = (e: ChangeEventEntity): ScheduledChangeView => ({
+  changeEventId: e.id,
+  kind: e.kind,
+  officialId: e.officialId,
+  effectiveDate: e.effectiveDate,
+  status: e.status,
+});
+
+/** Who a scheduled change is applied as: the registry, on behalf of whoever recorded it (kept in the audit). */
+const scheduledCaller = (recordedBy: AuditActor): Caller => ({
+  kind: 'service',
+  id: 'registry:scheduled-changes',
+  name: `scheduled change recorded by ${recordedBy.name}`,
+  scopes: [],
+  organizationIds: [],
+  roles: [],
+  officialId: null,
+});
 
 /**
  * Personnel and organisation changes raise the lifecycle drafts the decree requires (R10, R9) for
@@ -66,13 +107,11 @@ export class PersonnelService {
     private readonly ownership: OwnershipService,
     private readonly audit: AuditLog,
     private readonly officials: OfficialsService,
+    private readonly schedule: ChangeSchedule,
+    private readonly clock: Clock,
   ) {}
 
-  async personnelChange(
-    caller: Caller,
-    input: { officialId: string; kind: PersonnelKind; effectiveDate: string; newOrganizationId?: string },
-    requestId: string | null,
-  ): Promise<ChangeOutcome> {
+  async personnelChange(caller: Caller, input: PersonnelChangeInput, requestId: string | null): Promise<ChangeOutcome> {
     if (input.kind === 'transfer' && !input.newOrganizationId) {
       throw badRequest('MISSING_FIELD', 'newOrganizationId: required for a transfer', {
         errors: [{ field: 'newOrganizationId', problem: 'missing' }],
@@ -86,9 +125,16 @@ export class PersonnelService {
       }
       const managing = await this.ownership.managingOrganizationOf(official.organizationId);
       this.requireCreate(caller, managing);
+      const managingIds = [managing];
       // A transfer needs authority over the organisation the official joins too (issue 11).
-      if (input.newOrganizationId)
-        this.requireCreate(caller, await this.ownership.managingOrganizationOf(input.newOrganizationId), 'target');
+      if (input.newOrganizationId) {
+        const target = await this.ownership.managingOrganizationOf(input.newOrganizationId);
+        this.requireCreate(caller, target, 'target');
+        if (target !== managing) managingIds.push(target);
+      }
+      const now = this.clock.now();
+      // Dated today or earlier: applies now, as today. Later: waits for its day (R10 counts from it).
+      const scheduled = input.effectiveDate > vietnamDate(now);
       const event = await this.saveEvent(caller, {
         category: 'personnel',
         kind: input.kind,
@@ -97,42 +143,137 @@ export class PersonnelService {
         newOrganizationId: input.newOrganizationId ?? null,
         effectiveDate: input.effectiveDate,
         details: {},
+        status: scheduled ? 'scheduled' : 'applied',
+        appliedAt: scheduled ? null : now,
+        managingOrganizationIds: managingIds,
       });
-      const certs = await this.repo.liveCertificatesOfOfficial(input.officialId);
-      const drafts: CreateRequestInput[] = certs.map((c) =>
-        input.kind === 'transfer'
-          ? {
-              type: 'change',
-              certificateId: c.id,
-              reason: 'person-transferred',
-              details: { newOrganizationId: input.newOrganizationId, effectiveDate: input.effectiveDate },
-            }
-          : {
-              type: 'revoke',
-              certificateId: c.id,
-              reason: input.kind,
-              details: { effectiveDate: input.effectiveDate },
-            },
-      );
-      if (input.kind !== 'transfer') {
-        const devices = await this.repo.devicesHeldBy(input.officialId);
-        drafts.push(
-          ...devices.map((id): CreateRequestInput => ({ type: 'return-device', deviceId: id, reason: input.kind })),
-        );
-      }
-      const requests = await this.raise(caller, event.id, 'personnel-change', drafts, requestId);
-      // The official's record follows the change, in the same transaction (audited by OfficialsService).
-      const patch =
-        input.kind === 'transfer'
-          ? { organizationId: input.newOrganizationId! }
-          : { employmentStatus: EMPLOYMENT_AFTER[input.kind] };
-      await this.officials.applyPersonnelChange(input.officialId, patch, { actor: actorOf(caller), requestId });
-      const message = `Cán bộ ${official.fullName} ${PERSONNEL_VI[input.kind]} từ ngày ${input.effectiveDate}: đã lập ${requests.length} dự thảo yêu cầu cần xử lý.`;
-      const notificationIds = await this.notify(event.id, `personnel.${input.kind}`, message, requests);
-      if (notificationIds.length === 0)
-        notificationIds.push(await this.notifyOne(managing, event.id, `personnel.${input.kind}`, message, []));
-      return { changeEventId: event.id, requests, notificationIds };
+      if (!scheduled) return this.applyPersonnel(caller, event.id, official.fullName, managing, input, requestId);
+      await this.schedule.schedule(event.id, startOfVietnamDay(input.effectiveDate).getTime() - now.getTime());
+      const message = `Cán bộ ${official.fullName} ${PERSONNEL_VI[input.kind]} từ ngày ${input.effectiveDate}: thay đổi đã được lên lịch, các dự thảo yêu cầu sẽ được lập vào ngày có hiệu lực.`;
+      const notificationIds: string[] = [];
+      for (const org of managingIds)
+        notificationIds.push(await this.notifyOne(org, event.id, `personnel.${input.kind}.scheduled`, message, []));
+      return { changeEventId: event.id, status: 'scheduled', requests: [], notificationIds };
     });
+  }
+
+  /**
+   * The delayed job's work: applies a scheduled change once. Under the event's row lock, so a second
+   * run (a duplicate job, a worker restart, the boot sweep) or a run after a cancel finds it no
+   * longer `scheduled` and does nothing.
+   */
+  async applyScheduled(changeEventId: string): Promise<'applied' | 'skipped'> {
+    return this.tx.run(async () => {
+      const e = await this.repo.lockChangeEvent(changeEventId);
+      // Not visible yet (its transaction has not committed): the job is retried.
+      if (!e) throw new Error(`change event ${changeEventId} not found`);
+      if (e.status !== 'scheduled' || e.category !== 'personnel' || !e.officialId) return 'skipped';
+      const official = await this.repo.official(e.officialId);
+      if (!official) throw new Error(`official ${e.officialId} of change event ${e.id} not found`);
+      const caller = scheduledCaller(e.recordedBy);
+      const managing = await this.ownership.managingOrganizationOf(official.organizationId);
+      const input: PersonnelChangeInput = {
+        officialId: e.officialId,
+        kind: e.kind as PersonnelKind,
+        effectiveDate: e.effectiveDate,
+        newOrganizationId: e.newOrganizationId ?? undefined,
+      };
+      await this.applyPersonnel(caller, e.id, official.fullName, managing, input, null);
+      await this.repo.setChangeEventStatus(e.id, { status: 'applied', appliedAt: this.clock.now() });
+      await this.audit.append({
+        actor: actorOf(caller),
+        action: 'personnel_change.applied',
+        entityType: 'change_event',
+        entityId: e.id,
+        before: { status: 'scheduled' },
+        after: { status: 'applied', effectiveDate: e.effectiveDate },
+      });
+      return 'applied';
+    });
+  }
+
+  /** Cancels a change still waiting for its effective date (the IT officer of each managing agency concerned, or an admin). */
+  async cancelScheduled(caller: Caller, changeEventId: string, requestId: string | null): Promise<ScheduledChangeView> {
+    const view = await this.tx.run(async () => {
+      const e = await this.repo.lockChangeEvent(changeEventId);
+      if (!e || e.category !== 'personnel')
+        throw notFound('CHANGE_EVENT_NOT_FOUND', `No personnel change ${changeEventId}`);
+      for (const org of e.managingOrganizationIds) this.requireCreate(caller, org);
+      if (e.status !== 'scheduled')
+        throw conflict('CHANGE_NOT_SCHEDULED', `The change is ${e.status}; only a scheduled change can be cancelled`);
+      const at = this.clock.now();
+      await this.repo.setChangeEventStatus(e.id, {
+        status: 'cancelled',
+        cancelledAt: at,
+        cancelledBy: actorOf(caller),
+      });
+      await this.audit.append({
+        actor: actorOf(caller),
+        action: 'personnel_change.cancelled',
+        entityType: 'change_event',
+        entityId: e.id,
+        before: { status: 'scheduled' },
+        after: { status: 'cancelled' },
+        requestId,
+      });
+      return { ...scheduledView(e), status: 'cancelled' as const, cancelledAt: at.toISOString() };
+    });
+    // After the commit: were this to fail, the job would still find the change cancelled.
+    await this.schedule.unschedule(changeEventId);
+    return view;
+  }
+
+  /** Scheduled changes whose job may be missing (Redis emptied, a job failed) are queued again at boot. */
+  async rescheduleWaiting(): Promise<number> {
+    const waiting = await this.repo.scheduledChangeEvents();
+    const now = this.clock.now().getTime();
+    for (const e of waiting) await this.schedule.schedule(e.id, startOfVietnamDay(e.effectiveDate).getTime() - now);
+    return waiting.length;
+  }
+
+  /** Drafts, the official's record and the notices: the change taking effect, in the caller's transaction. */
+  private async applyPersonnel(
+    caller: Caller,
+    changeEventId: string,
+    fullName: string,
+    managing: string,
+    input: PersonnelChangeInput,
+    requestId: string | null,
+  ): Promise<ChangeOutcome> {
+    const certs = await this.repo.liveCertificatesOfOfficial(input.officialId);
+    const drafts: CreateRequestInput[] = certs.map((c) =>
+      input.kind === 'transfer'
+        ? {
+            type: 'change',
+            certificateId: c.id,
+            reason: 'person-transferred',
+            details: { newOrganizationId: input.newOrganizationId, effectiveDate: input.effectiveDate },
+          }
+        : {
+            type: 'revoke',
+            certificateId: c.id,
+            reason: input.kind,
+            details: { effectiveDate: input.effectiveDate },
+          },
+    );
+    if (input.kind !== 'transfer') {
+      const devices = await this.repo.devicesHeldBy(input.officialId);
+      drafts.push(
+        ...devices.map((id): CreateRequestInput => ({ type: 'return-device', deviceId: id, reason: input.kind })),
+      );
+    }
+    const requests = await this.raise(caller, changeEventId, 'personnel-change', drafts, requestId);
+    // The official's record follows the change, in the same transaction (audited by OfficialsService).
+    const patch =
+      input.kind === 'transfer'
+        ? { organizationId: input.newOrganizationId! }
+        : { employmentStatus: EMPLOYMENT_AFTER[input.kind] };
+    await this.officials.applyPersonnelChange(input.officialId, patch, { actor: actorOf(caller), requestId });
+    const message = `Cán bộ ${fullName} ${PERSONNEL_VI[input.kind]} từ ngày ${input.effectiveDate}: đã lập ${requests.length} dự thảo yêu cầu cần xử lý.`;
+    const notificationIds = await this.notify(changeEventId, `personnel.${input.kind}`, message, requests);
+    if (notificationIds.length === 0)
+      notificationIds.push(await this.notifyOne(managing, changeEventId, `personnel.${input.kind}`, message, []));
+    return { changeEventId, status: 'applied', requests, notificationIds };
   }
 
   organizationChange(caller: Caller, input: OrganizationChangeInput, requestId: string | null): Promise<ChangeOutcome> {
@@ -158,6 +299,9 @@ export class PersonnelService {
         newOrganizationId: input.targetOrganizationId ?? null,
         effectiveDate: input.effectiveDate,
         details: input.newName ? { newName: input.newName } : {},
+        status: 'applied',
+        appliedAt: this.clock.now(),
+        managingOrganizationIds: [],
       });
       const certs = await this.repo.liveCertificatesOfOrganizations(orgIds);
       const details = {
@@ -179,7 +323,7 @@ export class PersonnelService {
       const requests = await this.raise(caller, event.id, 'organization-change', drafts, requestId);
       const message = `Cơ quan, tổ chức ${ORGANIZATION_VI[input.kind]} từ ngày ${input.effectiveDate}${input.newName ? ` (tên mới: ${input.newName})` : ''}: đã lập dự thảo yêu cầu cho các chứng thư số, thiết bị bị ảnh hưởng.`;
       const notificationIds = await this.notify(event.id, `organization.${input.kind}`, message, requests);
-      return { changeEventId: event.id, requests, notificationIds };
+      return { changeEventId: event.id, status: 'applied', requests, notificationIds };
     });
   }
 
@@ -230,6 +374,7 @@ export class PersonnelService {
         officialId: e.officialId,
         organizationIds: e.organizationIds,
         effectiveDate: e.effectiveDate,
+        status: e.status,
       },
     });
     return saved;

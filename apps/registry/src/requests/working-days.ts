@@ -7,6 +7,11 @@ export function vietnamDate(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The instant a Vietnam calendar date (YYYY-MM-DD) begins: 00:00 at UTC+7. */
+export function startOfVietnamDay(date: string): Date {
+  return new Date(new Date(`${date}T00:00:00Z`).getTime() - VN_OFFSET_MS);
+}
+
 export class WorkingCalendar {
   private readonly holidays: ReadonlySet<string>;
 
