@@ -6,6 +6,7 @@ import { isKeyStoreError, KeyStore, Pkcs11KeyStore } from '@kyso/keystore';
 import { SignerConfig } from './config';
 import { PdfEngine } from './pdf-engine';
 import { SignerModule } from './signer.module';
+import { CertificateCheck, TimestampAuthority } from './signing-seams';
 
 export interface SignerDeps {
   /** A key store the caller owns (tests, tools); by default the PKCS#11 token from the config. */
@@ -13,6 +14,10 @@ export interface SignerDeps {
   pdfEngine?: PdfEngine;
   /** "Now" for signing times (tests pin it); the system clock by default. */
   clock?: Clock;
+  /** The pre-signing check; by default the verifier's (config.verifierUrl). */
+  certificateCheck?: CertificateCheck;
+  /** The TSA; by default config.tsaUrl's. */
+  timestampAuthority?: TimestampAuthority;
 }
 
 /**
@@ -42,6 +47,8 @@ export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {
         ownsKeyStore: !deps.keyStore,
         pdfEngine: deps.pdfEngine,
         clock: deps.clock,
+        certificateCheck: deps.certificateCheck,
+        timestampAuthority: deps.timestampAuthority,
       }),
       { name: 'signer', port: config.port, host: config.host, internalToken: config.internalToken },
     );

@@ -7,7 +7,10 @@ import {
   servicePort,
   serviceUrl,
   str,
+  url,
 } from '@kyso/common';
+
+export const DEFAULT_TSA_TIMEOUT_MS = 10_000;
 
 export interface Pkcs11Config {
   modulePath: string;
@@ -24,6 +27,12 @@ export interface SignerConfig extends CommonConfig {
   pkcs11: Pkcs11Config;
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
+  /** The verifier, which checks the signer's certificate before every signature (unset: tests inject a check). */
+  verifierUrl?: string;
+  /** The RFC 3161 TSA for B-T and above (KYSO_TSA_URL); unset: those levels are refused (TSA_NOT_CONFIGURED). */
+  tsaUrl?: string;
+  /** One TSA request, in ms. */
+  tsaTimeoutMs?: number;
 }
 
 export function signerConfigFromEnv(): SignerConfig {
@@ -38,6 +47,9 @@ export function signerConfigFromEnv(): SignerConfig {
       poolSize: int('KYSO_SESSION_POOL_SIZE', 4, 1, 64),
     },
     maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
+    verifierUrl: serviceUrl('verifier'),
+    tsaUrl: process.env.KYSO_TSA_URL ? url('KYSO_TSA_URL') : undefined,
+    tsaTimeoutMs: int('KYSO_TSA_TIMEOUT_MS', DEFAULT_TSA_TIMEOUT_MS, 100, 120_000),
   };
   if (!config.pkcs11.modulePath.startsWith('/')) throw new ConfigError('KYSO_PKCS11_MODULE must be an absolute path');
   return config;

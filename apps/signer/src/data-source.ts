@@ -4,6 +4,8 @@ import { postgresOptions } from '@kyso/common';
 import { SignatureEventEntity } from './signature-event.entity';
 import { CreateSignerSchema1795640000000 } from './migrations/1795640000000-CreateSignerSchema';
 import { CreateSignatureEvents1795640000001 } from './migrations/1795640000001-CreateSignatureEvents';
+import { CreateSigningEvidence1798040000001 } from './migrations/1798040000001-CreateSigningEvidence';
+import { SigningEvidenceEntity } from './signing-evidence.entity';
 
 export const SIGNER_SCHEMA = 'signer';
 
@@ -12,8 +14,12 @@ export function signerDataSourceOptions(databaseUrl: string): DataSourceOptions 
   return postgresOptions({
     url: databaseUrl,
     schema: SIGNER_SCHEMA,
-    entities: [SignatureEventEntity],
-    migrations: [CreateSignerSchema1795640000000, CreateSignatureEvents1795640000001],
+    entities: [SignatureEventEntity, SigningEvidenceEntity],
+    migrations: [
+      CreateSignerSchema1795640000000,
+      CreateSignatureEvents1795640000001,
+      CreateSigningEvidence1798040000001,
+    ],
   });
 }
 

@@ -1,4 +1,4 @@
-import { Certificate, RawSigner } from '@kyso/pki';
+import { Certificate, RawSigner, TimestampClient } from '@kyso/pki';
 // Sub-paths until the lead re-exports checkPdfStructure and signPdf from @kyso/pki.
 import { signPdf } from '@kyso/pki/pades';
 import { checkPdfStructure } from '@kyso/pki/pdf';
@@ -10,6 +10,8 @@ export interface PdfSignOptions {
   signingTime: Date;
   reason?: string;
   location?: string;
+  /** B-T and above: the TSA that timestamps the signature. */
+  timestamp?: TimestampClient;
 }
 
 /** Port: the PDF mechanics the signer uses; they never see a key, only a RawSigner. */

@@ -19,13 +19,22 @@ import {
   ProblemError,
   REQUEST_ID_HEADER,
   unavailable,
+  unprocessable,
 } from '@kyso/common';
-import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/contracts';
+import {
+  ApiExtendPdfForm,
+  ApiSignPdfForm,
+  SIGNATURE_ID_HEADER,
+  SIGNATURE_LEVEL_HEADER,
+  TIMESTAMP_TIME_HEADER,
+} from '@kyso/contracts';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { parseSignPdfFields } from './signing-input';
-import { Refusal, SigningService } from './signing.service';
+import { ExtendService } from './extend.service';
+import { LevelRefusal } from './levels';
+import { parseExtendLevel, parseSignPdfFields } from './signing-input';
+import { checkRefusal, Refusal, SigningService } from './signing.service';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -38,7 +47,48 @@ const problem = (status: number, code: string, title: string) => ({
   },
 });
 
-function refusalProblem(r: Refusal): ProblemError {
+/** What the levels and the pre-signing check add: never a weaker signature, always a reason. */
+function levelProblem(r: LevelRefusal | Refusal): ProblemError | undefined {
+  switch (r.code) {
+    case 'TSA_NOT_CONFIGURED':
+      return unprocessable('TSA_NOT_CONFIGURED', r.detail, { field: 'level' });
+    case 'TSA_UNAVAILABLE':
+      return new ProblemError(503, 'TSA_UNAVAILABLE', 'Service unavailable', r.detail, {
+        retryAfter: r.retryAfterSeconds,
+      });
+    case 'CERTIFICATE_CHECK_FAILED':
+      return new ProblemError(
+        r.retryAfterSeconds ? 503 : 403,
+        r.code,
+        r.retryAfterSeconds ? 'Service unavailable' : 'Forbidden',
+        r.message,
+        {
+          reason: r.reason,
+          message: r.message,
+          messageVi: r.messageVi,
+          reasons: r.reasons,
+          ...(r.retryAfterSeconds && { retryAfter: r.retryAfterSeconds }),
+        },
+      );
+    case 'EVIDENCE_REFUSED':
+      return levelProblem(checkRefusal(r.check));
+    case 'NO_SIGNATURES':
+    case 'SIGNATURE_INVALID':
+      return unprocessable(r.code, r.detail);
+  }
+  return undefined;
+}
+
+/** Sets Retry-After from the problem's `retryAfter`, so clients and the gateway see it as a header. */
+function withRetryAfter(res: Response, p: ProblemError): ProblemError {
+  const after = p.extensions.retryAfter;
+  if (typeof after === 'number') res.setHeader('retry-after', String(after));
+  return p;
+}
+
+function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
+  const level = levelProblem(r);
+  if (level) return level;
   switch (r.code) {
     case 'EMPTY_FILE':
       return badRequest('EMPTY_FILE', r.detail);
@@ -55,6 +105,7 @@ function refusalProblem(r: Refusal): ProblemError {
     case 'CERTIFICATE_CHAIN_INVALID':
       return new ProblemError(409, r.code, 'Conflict', r.detail);
   }
+  throw new Error(`unmapped refusal ${r.code}`);
 }
 
 /** Token trouble is the service's, not the caller's: 503, try again. */
@@ -72,13 +123,20 @@ function tokenProblem(e: unknown): unknown {
 @ApiTags('signatures')
 @Controller('signatures')
 export class SignaturesController {
-  constructor(private readonly signing: SigningService) {}
+  constructor(
+    private readonly signing: SigningService,
+    private readonly extension: ExtendService,
+  ) {}
 
   @Post('pdf')
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
-    summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token',
+    summary:
+      'Sign a PDF (PAdES B-B, B-T, B-LT or B-LTA, incremental update) for an official with a certificate on the token',
+    description:
+      "The signer's certificate is first validated by the verifier (path, validity, usage, revocation); " +
+      'B-T and above need the configured TSA (KYSO_TSA_URL).',
   })
   @ApiSignPdfForm({ okDescription: 'The signed PDF' })
   @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
@@ -94,8 +152,29 @@ export class SignaturesController {
     ),
   )
   @ApiResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The PDF exceeds the size limit'))
-  @ApiResponse(problem(422, 'INVALID_PDF', 'Not a PDF the signer can update: see reason'))
-  @ApiResponse(problem(503, 'TOKEN_UNAVAILABLE', 'The token or the registry is unavailable'))
+  @ApiResponse(
+    problem(
+      422,
+      'INVALID_PDF',
+      'Not a PDF the signer can update: see reason (or UNSUPPORTED_LEVEL; TSA_NOT_CONFIGURED for B-T and above without a TSA)',
+    ),
+  )
+  @ApiResponse(
+    problem(
+      503,
+      'TOKEN_UNAVAILABLE',
+      'The token or the registry is unavailable; TSA_UNAVAILABLE, or CERTIFICATE_CHECK_FAILED with reason ' +
+        'CERTIFICATE_REVOCATION_UNKNOWN, come with Retry-After',
+    ),
+  )
+  @ApiResponse(
+    problem(
+      403,
+      'CERTIFICATE_CHECK_FAILED',
+      "The signer's certificate did not validate before signing: reason CERTIFICATE_REVOKED or CERTIFICATE_NOT_VALID, " +
+        'with the verifier reasons (message, messageVi)',
+    ),
+  )
   async signPdf(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: Record<string, unknown>,
@@ -109,12 +188,59 @@ export class SignaturesController {
     const result = await this.signing
       .signPdf({ pdf: file.buffer, ...fields, requestId, caller })
       .catch((e) => Promise.reject(tokenProblem(e)));
-    if (result.outcome === 'refused') throw refusalProblem(result.refusal);
+    if (result.outcome === 'refused') throw withRetryAfter(res, refusalProblem(result.refusal));
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
+    res.setHeader(SIGNATURE_LEVEL_HEADER, result.level);
+    if (result.timestampTime) res.setHeader(TIMESTAMP_TIME_HEADER, result.timestampTime.toISOString());
     res.setHeader(REQUEST_ID_HEADER, requestId);
     return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
       type: 'application/pdf',
       disposition: 'attachment; filename="signed.pdf"',
+    });
+  }
+
+  @Post('pdf/extend')
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({
+    summary: 'Extend a signed PDF to PAdES B-LT or B-LTA (DSS with the validation data; document timestamp)',
+    description:
+      'For PDFs signed by Kyso or another tool. Every signature must verify and every certificate (signers and ' +
+      'TSAs) validate now through the verifier; its evidence is embedded and kept.',
+  })
+  @ApiExtendPdfForm()
+  @ApiResponse(problem(400, 'MISSING_FIELD', 'The file or the level is missing, or the file is empty (EMPTY_FILE)'))
+  @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
+  @ApiResponse(
+    problem(403, 'CERTIFICATE_CHECK_FAILED', 'A certificate of the document did not validate (reason, messageVi)'),
+  )
+  @ApiResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The PDF exceeds the size limit'))
+  @ApiResponse(
+    problem(
+      422,
+      'NO_SIGNATURES',
+      'Nothing to extend (or SIGNATURE_INVALID, INVALID_PDF, UNSUPPORTED_LEVEL, TSA_NOT_CONFIGURED)',
+    ),
+  )
+  @ApiResponse(problem(503, 'TSA_UNAVAILABLE', 'The TSA or the revocation sources are unavailable (Retry-After)'))
+  async extendPdf(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
+    const level = parseExtendLevel(body);
+    const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    const result = await this.extension.extend(file.buffer, level, requestId);
+    if (result.outcome === 'refused') {
+      throw withRetryAfter(res, refusalProblem(result.refusal));
+    }
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.setHeader(SIGNATURE_LEVEL_HEADER, level);
+    return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
+      type: 'application/pdf',
+      disposition: 'attachment; filename="extended.pdf"',
     });
   }
 }

@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   Clock,
+  ConfigError,
   DATABASE_CONNECT_RETRY,
   HealthController,
   httpCheck,
@@ -15,14 +16,21 @@ import {
 import type { KeyStore } from '@kyso/keystore';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import type { SignerConfig } from './config';
+import { VerifierCertificateCheck } from './certificate-check.client';
+import { DEFAULT_TSA_TIMEOUT_MS, SignerConfig } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
+import { ExtendService } from './extend.service';
+import { PadesLevels } from './levels';
+import { SigningEvidenceEntity } from './signing-evidence.entity';
+import { SigningEvidenceRepository, TypeOrmSigningEvidenceRepository } from './signing-evidence.repository';
 import { SignaturesController } from './signatures.controller';
+import { CertificateCheck, TimestampAuthority } from './signing-seams';
 import { KEY_STORE, SigningService } from './signing.service';
+import { ConfiguredTimestampAuthority } from './timestamp-authority';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -31,6 +39,20 @@ export interface SignerModuleOptions {
   ownsKeyStore: boolean;
   pdfEngine?: PdfEngine;
   clock?: Clock;
+  /** Default: the verifier at config.verifierUrl. */
+  certificateCheck?: CertificateCheck;
+  /** Default: the TSA at config.tsaUrl (none when unset). */
+  timestampAuthority?: TimestampAuthority;
+}
+
+/** Signing without the pre-signing check is not allowed (Art 29): no verifier, no boot. */
+function certificateCheckFor(opts: SignerModuleOptions): CertificateCheck {
+  if (opts.certificateCheck) return opts.certificateCheck;
+  const { verifierUrl, internalToken } = opts.config;
+  if (!verifierUrl) throw new ConfigError('KYSO_VERIFIER_URL must be set: certificates are checked before signing');
+  return new VerifierCertificateCheck(
+    new InternalClient(verifierUrl, internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the verifier service'),
+  );
 }
 
 const OPTIONS = Symbol('SIGNER_OPTIONS');
@@ -52,7 +74,7 @@ export class SignerModule {
       module: SignerModule,
       imports: [
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
-        TypeOrmModule.forFeature([SignatureEventEntity]),
+        TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
           storage: memoryStorage(),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
@@ -63,7 +85,15 @@ export class SignerModule {
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
         SigningService,
+        ExtendService,
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
+        { provide: CertificateCheck, useFactory: () => certificateCheckFor(opts) },
+        {
+          provide: TimestampAuthority,
+          useFactory: () =>
+            opts.timestampAuthority ??
+            new ConfiguredTimestampAuthority(config.tsaUrl, config.tsaTimeoutMs ?? DEFAULT_TSA_TIMEOUT_MS),
+        },
         {
           provide: RegistryClient,
           useFactory: () =>
@@ -77,6 +107,13 @@ export class SignerModule {
             ),
         },
         { provide: SignatureEventsRepository, useClass: TypeOrmSignatureEventsRepository },
+        { provide: SigningEvidenceRepository, useClass: TypeOrmSigningEvidenceRepository },
+        {
+          provide: PadesLevels,
+          inject: [CertificateCheck, TimestampAuthority, Clock],
+          useFactory: (checks: CertificateCheck, tsa: TimestampAuthority, clock: Clock) =>
+            new PadesLevels(checks, tsa, () => clock.now()),
+        },
         { provide: KEY_STORE, useValue: opts.keyStore },
         opts.clock ? { provide: Clock, useValue: opts.clock } : { provide: Clock, useClass: SystemClock },
         {
@@ -89,6 +126,7 @@ export class SignerModule {
                 throw new Error('the PKCS#11 token is not reachable or not logged in');
             },
             registry: httpCheck(`${config.registryUrl}/health`),
+            ...(config.verifierUrl && { verifier: httpCheck(`${config.verifierUrl}/health`) }),
           }),
         },
       ],

@@ -18,11 +18,25 @@ export interface SigningEvidence {
 /** Outcome of validating the signer's certificate before signing (Art 29, R14). */
 export type CertificateCheckResult =
   | { ok: true; evidence: SigningEvidence }
-  | { ok: false; code: string; message: string; messageVi: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      messageVi: string;
+      retryAfterSeconds?: number;
+      /** The verifier's reasons (stable codes, English and Vietnamese), when it gave any. */
+      reasons?: { code: string; message: string; messageVi: string }[];
+    };
 
 /** Validates a signer's certificate as the verifier would (path, validity, usage, revocation). */
 export abstract class CertificateCheck {
-  abstract check(certificate: Certificate, chain: Certificate[], requestId?: string): Promise<CertificateCheckResult>;
+  /** `timestamping`: a TSA's certificate (whose evidence B-LT embeds too); default a signer's. */
+  abstract check(
+    certificate: Certificate,
+    chain: Certificate[],
+    requestId?: string,
+    purpose?: 'document-signing' | 'timestamping',
+  ): Promise<CertificateCheckResult>;
 }
 
 /** The configured RFC 3161 TSA; undefined when none is configured. */

@@ -3,9 +3,12 @@ import { Caller, Clock, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
 import { Certificate, checkNameChaining, checkSignature, PkiFormatError } from '@kyso/pki';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { LevelRefusal, PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
 import { SignatureEventsRepository } from './signature-events.repository';
+import { SigningEvidenceRepository } from './signing-evidence.repository';
+import { CertificateCheck, CertificateCheckResult, TimestampAuthority } from './signing-seams';
 
 export const KEY_STORE = Symbol('KEY_STORE');
 
@@ -17,6 +20,8 @@ export interface SignPdfInput {
   pin: string;
   reason?: string;
   location?: string;
+  /** PAdES baseline level; default B-B. */
+  level?: PadesLevel;
   requestId?: string;
   /** Who asks, as forwarded by the gateway; passed on to the registry's signing authorisation. */
   caller?: Caller;
@@ -29,10 +34,32 @@ export type Refusal =
   | { code: 'SIGNING_NOT_ALLOWED'; reason: string; message: string; messageVi: string }
   | { code: 'KEY_CERTIFICATE_MISMATCH'; detail: string }
   | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
-  | { code: 'KEY_NOT_FOUND'; detail: string };
+  | { code: 'KEY_NOT_FOUND'; detail: string }
+  /** The pre-signing check (verifier) refused the signer's or the TSA's certificate; `reason` is its code. */
+  | {
+      code: 'CERTIFICATE_CHECK_FAILED';
+      reason: string;
+      message: string;
+      messageVi: string;
+      reasons: { code: string; message: string; messageVi: string }[];
+      retryAfterSeconds?: number;
+    }
+  | Extract<LevelRefusal, { code: 'TSA_NOT_CONFIGURED' | 'TSA_UNAVAILABLE' }>;
+
+/** A failed check as the refusal the controller answers. */
+export function checkRefusal(r: Extract<CertificateCheckResult, { ok: false }>): Refusal {
+  return {
+    code: 'CERTIFICATE_CHECK_FAILED',
+    reason: r.code,
+    message: r.message,
+    messageVi: r.messageVi,
+    reasons: r.reasons ?? [],
+    ...(r.retryAfterSeconds !== undefined && { retryAfterSeconds: r.retryAfterSeconds }),
+  };
+}
 
 export type SignPdfResult =
-  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array }
+  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array; level: PadesLevel; timestampTime?: Date }
   | { outcome: 'refused'; eventId: string; refusal: Refusal };
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -77,6 +104,10 @@ export class SigningService {
     private readonly events: SignatureEventsRepository,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
     private readonly clock: Clock,
+    private readonly certificateCheck: CertificateCheck,
+    private readonly timestampAuthority: TimestampAuthority,
+    private readonly levels: PadesLevels,
+    private readonly evidenceRecords: SigningEvidenceRepository,
   ) {}
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
@@ -108,6 +139,11 @@ export class SigningService {
           : { code: 'INVALID_PDF', reason: e.code, detail: e.message },
       );
     }
+
+    // A level the configuration cannot make is refused before the PIN is even checked.
+    const level = input.level ?? 'B-B';
+    const tsa = tsaFor(level, this.timestampAuthority);
+    if (!tsa.ok) return refuse(tsa.refusal as Refusal);
 
     const auth = await this.registry.authorize(
       { certificateId: input.certificateId, actingOfficialId: input.actingOfficialId, pin: input.pin },
@@ -153,6 +189,10 @@ export class SigningService {
       );
     }
 
+    // Art 29 / R14: validated as the verifier would, revocation included, before the key is used.
+    const check = await this.certificateCheck.check(certificate, chain, input.requestId);
+    if (!check.ok) return refuse(checkRefusal(check), serial);
+
     const signingTime = this.clock.now();
     let signed: Uint8Array;
     try {
@@ -163,13 +203,22 @@ export class SigningService {
         signingTime,
         reason: input.reason,
         location: input.location,
+        timestamp: tsa.tsa,
       });
     } catch (e) {
+      const tsaDown = tsaFailure(e);
+      if (tsaDown) return refuse(tsaDown as Refusal, serial);
       // e.g. an existing field of the same name, or a structure signPdf cannot update.
       if (e instanceof PkiFormatError)
         return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
       throw e;
     }
+    const levelled = await this.levels.complete(signed, level, check.evidence, tsa.tsa, input.requestId);
+    if (!levelled.ok) {
+      const r = levelled.refusal;
+      return refuse(r.code === 'EVIDENCE_REFUSED' ? checkRefusal(r.check) : (r as Refusal), serial);
+    }
+    signed = levelled.pdf;
     const signatureId = randomUUID();
     await this.events.record({
       id: signatureId,
@@ -182,7 +231,19 @@ export class SigningService {
       outcome: 'signed',
       requestId: input.requestId,
     });
-    return { outcome: 'signed', signatureId, pdf: signed };
+    await this.evidenceRecords.record({
+      id: randomUUID(),
+      signatureEventId: signatureId,
+      operation: 'sign',
+      level,
+      documentSha256,
+      resultSha256: sha256(signed),
+      timestampTime: levelled.timestampTime,
+      evidence: levelled.evidence,
+      at: signingTime,
+      requestId: input.requestId,
+    });
+    return { outcome: 'signed', signatureId, pdf: signed, level, timestampTime: levelled.timestampTime };
   }
 
   private async findKey(uri: string) {

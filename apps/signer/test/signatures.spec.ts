@@ -16,6 +16,7 @@ import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
+import { LocalCertificateCheck } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 
 const INTERNAL = 'test-internal-token-0123456789';
@@ -108,7 +109,10 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
       pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
       maxPdfBytes: 256 * 1024,
     };
-    app = await createSignerApp(config, { clock: new FixedClock(NOW) });
+    const certificateCheck = new LocalCertificateCheck([root.certificate], async () => ({
+      crls: [await root.issueCrl()],
+    }));
+    app = await createSignerApp(config, { clock: new FixedClock(NOW), certificateCheck });
     await app.listen(0, '127.0.0.1');
     pdf = await samplePdf();
     pg = new Client({ connectionString: db.url });

@@ -3,34 +3,53 @@ import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import { HealthController, httpCheck, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
+import {
+  Clock,
+  HealthController,
+  httpCheck,
+  INTERNAL_CALL_TIMEOUT_MS,
+  InternalClient,
+  READINESS_CHECKS,
+  ReadinessCheck,
+} from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
-import type { VerifierConfig } from './config';
+import { CertificateCheckService } from './certificate-checks/certificate-check.service';
+import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
+import { revocationConfig, VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
+import { CrlCache } from './revocation/crl-cache.repository';
+import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
+import { verifierRevocationChecker } from './revocation/revocation-checker';
+import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
 import { ValidationsController } from './validations.controller';
 
-/** Closes the queue's connections when Nest shuts down (TypeOrmModule closes the pool). */
+/** Closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
-  constructor(@Inject(ValidationQueue) private readonly queue: ValidationQueue) {}
+  constructor(
+    @Inject(ValidationQueue) private readonly queue: ValidationQueue,
+    @Inject(RevocationJobs) private readonly revocationJobs: RevocationJobs,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.queue.close(), this.revocationJobs.close()]);
   }
 }
 
 @Module({})
 export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
+    const rev = revocationConfig(config);
     return {
       module: VerifierModule,
       imports: [
         VerifierPersistenceModule.forRoot(config.databaseUrl),
         MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 1 } }),
       ],
-      controllers: [ValidationsController, HealthController],
+      controllers: [ValidationsController, CertificateChecksController, HealthController],
       providers: [
         {
           provide: ValidationQueue,
@@ -44,7 +63,49 @@ export class VerifierModule {
               backoffMs: config.jobBackoffMs,
             }),
         },
+        {
+          // The pre-signing checks download through the workers' revocation queue and CRL cache.
+          provide: RevocationJobs,
+          inject: [DataSource],
+          useFactory: () =>
+            BullRevocationJobs.open({
+              redisUrl: config.redisUrl,
+              prefix: config.queuePrefix,
+              attempts: rev.attempts,
+              backoffMs: config.jobBackoffMs,
+            }),
+        },
         QueueCloser,
+        {
+          provide: TrustAnchorSource,
+          inject: [Clock],
+          useFactory: (clock: Clock) =>
+            new RegistryTrustAnchors(
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+              config.trustAnchorTtlMs,
+              clock,
+            ),
+        },
+        {
+          provide: CertificateCheckService,
+          inject: [TrustAnchorSource, CrlCache, RevocationJobs, Clock],
+          useFactory: (anchors: TrustAnchorSource, cache: CrlCache, jobs: RevocationJobs, clock: Clock) =>
+            new CertificateCheckService(
+              anchors,
+              (trustAnchors) =>
+                verifierRevocationChecker(
+                  new QueuedRevocationFetcher({ cache, jobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs, clock }),
+                  trustAnchors,
+                  () => clock.now(),
+                ),
+              clock,
+            ),
+        },
         { provide: PdfValidator, useClass: PkiPdfValidator },
         {
           provide: READINESS_CHECKS,

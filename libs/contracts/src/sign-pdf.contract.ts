@@ -10,6 +10,12 @@ export const SIGN_PDF_PATH = '/signatures/pdf';
 
 /** Names the signing record of a signed PDF; set by the signer, passed on by the gateway. */
 export const SIGNATURE_ID_HEADER = 'x-kyso-signature-id';
+/** The PAdES level made, and the signature timestamp's time (B-T and above). */
+export const SIGNATURE_LEVEL_HEADER = 'x-kyso-signature-level';
+export const TIMESTAMP_TIME_HEADER = 'x-kyso-timestamp-time';
+
+/** `POST /signatures/pdf/extend` on the signer (multipart `file`, `level`). */
+export const EXTEND_PDF_PATH = '/signatures/pdf/extend';
 
 const MAX_ID = 200;
 const MAX_TEXT = 500;
@@ -24,7 +30,7 @@ export class SignPdfFieldsDto {
   @IsString() @Length(1, MAX_ID) pin: string;
   @IsOptional() @IsString() @Length(0, MAX_TEXT) reason?: string;
   @IsOptional() @IsString() @Length(0, MAX_TEXT) location?: string;
-  /** Refused by the signer unless B-B (422 UNSUPPORTED_LEVEL): named here so that it is not stripped. */
+  /** PAdES baseline level B-B (default), B-T, B-LT or B-LTA; anything else is 422 UNSUPPORTED_LEVEL. */
   @IsOptional() @IsString() @Length(0, MAX_TEXT) level?: string;
   /** Refused by the signer (422 APPEARANCE_NOT_SUPPORTED): named here so that it is not stripped. */
   @IsOptional() @IsString() @Length(0, MAX_TEXT) appearance?: string;
@@ -81,6 +87,14 @@ export function ApiSignPdfForm(opts: {
           },
           reason: { type: 'string', example: 'Phê duyệt', maxLength: MAX_TEXT },
           location: { type: 'string', example: 'Hà Nội', maxLength: MAX_TEXT },
+          level: {
+            type: 'string',
+            enum: ['B-B', 'B-T', 'B-LT', 'B-LTA'],
+            default: 'B-B',
+            description:
+              'PAdES baseline level: B-T adds an RFC 3161 signature timestamp from the configured TSA, B-LT the DSS ' +
+              '(certificates, CRLs/OCSP, VRI), B-LTA a document timestamp over it',
+          },
           ...opts.extraFields,
         },
       },
@@ -93,6 +107,30 @@ export function ApiSignPdfForm(opts: {
       headers: {
         [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } },
       },
+    }),
+  );
+}
+
+/** OpenAPI for POST /signatures/pdf/extend (signer and gateway). */
+export function ApiExtendPdfForm(): MethodDecorator {
+  return applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: ['file', 'level'],
+        properties: {
+          file: { type: 'string', format: 'binary', description: 'A signed PDF' },
+          level: { type: 'string', enum: ['B-LT', 'B-LTA'] },
+        },
+      },
+    }),
+    ApiProduces('application/pdf'),
+    ApiResponse({
+      status: 200,
+      description: 'The extended PDF (incremental updates after the signatures)',
+      content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+      headers: { [SIGNATURE_LEVEL_HEADER]: { description: 'The level reached', schema: { type: 'string' } } },
     }),
   );
 }
