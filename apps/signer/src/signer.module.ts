@@ -22,7 +22,8 @@ import { HttpRegistryClient, RegistryClient } from './registry-client';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
 import { SignaturesController } from './signatures.controller';
-import { KEY_STORE, SigningService } from './signing.service';
+import { KEY_STORE, SigningGate } from './signing-gate';
+import { SigningService } from './signing.service';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -62,6 +63,7 @@ export class SignerModule {
       providers: [
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
+        SigningGate,
         SigningService,
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
         {
