@@ -34,7 +34,8 @@ import { randomUUID } from 'node:crypto';
 import { ExtendService } from './extend.service';
 import { LevelRefusal } from './levels';
 import { parseExtendLevel, parseSignPdfFields } from './signing-input';
-import { checkRefusal, Refusal, SigningService } from './signing.service';
+import { checkRefusal, Refusal } from './signing-gate';
+import { SigningService } from './signing.service';
 
 const problem = (status: number, code: string, title: string) => ({
   status,

@@ -29,7 +29,8 @@ import { SigningEvidenceEntity } from './signing-evidence.entity';
 import { SigningEvidenceRepository, TypeOrmSigningEvidenceRepository } from './signing-evidence.repository';
 import { SignaturesController } from './signatures.controller';
 import { CertificateCheck, TimestampAuthority } from './signing-seams';
-import { KEY_STORE, SigningService } from './signing.service';
+import { KEY_STORE, SigningGate } from './signing-gate';
+import { SigningService } from './signing.service';
 import { ConfiguredTimestampAuthority } from './timestamp-authority';
 
 export interface SignerModuleOptions {
@@ -84,6 +85,7 @@ export class SignerModule {
       providers: [
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
+        SigningGate,
         SigningService,
         ExtendService,
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },

@@ -1,110 +1,37 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Caller, Clock, ProblemError } from '@kyso/common';
-import { isKeyStoreError, KeyStore } from '@kyso/keystore';
-import { Certificate, checkNameChaining, checkSignature, PkiFormatError } from '@kyso/pki';
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
-import { LevelRefusal, PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
+import { Injectable } from '@nestjs/common';
+import { PkiFormatError } from '@kyso/pki';
+import { createHash, randomUUID } from 'node:crypto';
+import { PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
 import { PdfEngine } from './pdf-engine';
-import { RegistryClient } from './registry-client';
-import { SignatureEventsRepository } from './signature-events.repository';
+import { checkRefusal, Refusal, Refused, SigningGate, SigningRequest } from './signing-gate';
 import { SigningEvidenceRepository } from './signing-evidence.repository';
-import { CertificateCheck, CertificateCheckResult, TimestampAuthority } from './signing-seams';
+import { TimestampAuthority } from './signing-seams';
 
-export const KEY_STORE = Symbol('KEY_STORE');
+export type { Refusal } from './signing-gate';
 
-export interface SignPdfInput {
+export interface SignPdfInput extends SigningRequest {
   pdf: Uint8Array;
-  certificateId: string;
-  actingOfficialId: string;
-  /** Checked by the registry; never stored or logged here. */
-  pin: string;
   reason?: string;
   location?: string;
   /** PAdES baseline level; default B-B. */
   level?: PadesLevel;
-  requestId?: string;
-  /** Who asks, as forwarded by the gateway; passed on to the registry's signing authorisation. */
-  caller?: Caller;
-}
-
-/** Expected reasons not to sign: values the controller maps to problem+json. */
-export type Refusal =
-  | { code: 'EMPTY_FILE'; detail: string }
-  | { code: 'INVALID_PDF'; reason: string; detail: string }
-  | { code: 'SIGNING_NOT_ALLOWED'; reason: string; message: string; messageVi: string }
-  | { code: 'KEY_CERTIFICATE_MISMATCH'; detail: string }
-  | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
-  | { code: 'KEY_NOT_FOUND'; detail: string }
-  /** The pre-signing check (verifier) refused the signer's or the TSA's certificate; `reason` is its code. */
-  | {
-      code: 'CERTIFICATE_CHECK_FAILED';
-      reason: string;
-      message: string;
-      messageVi: string;
-      reasons: { code: string; message: string; messageVi: string }[];
-      retryAfterSeconds?: number;
-    }
-  | Extract<LevelRefusal, { code: 'TSA_NOT_CONFIGURED' | 'TSA_UNAVAILABLE' }>;
-
-/** A failed check as the refusal the controller answers. */
-export function checkRefusal(r: Extract<CertificateCheckResult, { ok: false }>): Refusal {
-  return {
-    code: 'CERTIFICATE_CHECK_FAILED',
-    reason: r.code,
-    message: r.message,
-    messageVi: r.messageVi,
-    reasons: r.reasons ?? [],
-    ...(r.retryAfterSeconds !== undefined && { retryAfterSeconds: r.retryAfterSeconds }),
-  };
 }
 
 export type SignPdfResult =
-  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array; level: PadesLevel; timestampTime?: Date }
-  | { outcome: 'refused'; eventId: string; refusal: Refusal };
+  { outcome: 'signed'; signatureId: string; pdf: Uint8Array; level: PadesLevel; timestampTime?: Date } | Refused;
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** Canonical SPKI DER through node:crypto, so two encodings of one key compare equal. */
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  const norm = (k: Uint8Array) =>
-    createPublicKey({ key: Buffer.from(k), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
-  try {
-    return norm(a).equals(norm(b));
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The chain embedded in a signature must be the certificate's issuer chain, leaf-most first (each
- * names the next as issuer and verifies with its key); the registry checks this on registration,
- * the signer again before putting it into a signed document.
- */
-function issuerChainProblem(cert: Certificate, chain: Certificate[]): string | undefined {
-  let child = cert;
-  for (const [i, issuer] of chain.entries()) {
-    const problems = [...checkNameChaining(child, issuer, i), ...checkSignature(child, issuer, i)];
-    if (problems.length)
-      return `Chain certificate ${i} did not issue ${i === 0 ? 'the certificate' : `chain certificate ${i - 1}`} (${problems.map((p) => p.code).join(', ')})`;
-    child = issuer;
-  }
-  return undefined;
-}
-
-/**
- * PAdES signing for an official: structure check, authorisation by the registry (certificate
- * status, holder, PIN), key/certificate match, signature on the token, and an audit event for
- * every attempt, refused ones included.
+ * PAdES signing for an official: structure check, then the shared gate (authorisation, key/certificate
+ * match, certificate validation), the signature on the token, the level's additions (timestamp, DSS),
+ * and an audit event for every attempt, refused ones included.
  */
 @Injectable()
 export class SigningService {
   constructor(
     private readonly pdfEngine: PdfEngine,
-    private readonly registry: RegistryClient,
-    private readonly events: SignatureEventsRepository,
-    @Inject(KEY_STORE) private readonly keys: KeyStore,
-    private readonly clock: Clock,
-    private readonly certificateCheck: CertificateCheck,
+    private readonly gate: SigningGate,
     private readonly timestampAuthority: TimestampAuthority,
     private readonly levels: PadesLevels,
     private readonly evidenceRecords: SigningEvidenceRepository,
@@ -112,23 +39,7 @@ export class SigningService {
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
     const documentSha256 = sha256(input.pdf);
-    const refuse = async (refusal: Refusal, certificateSerial?: string): Promise<SignPdfResult> => {
-      const eventId = randomUUID();
-      await this.events.record({
-        id: eventId,
-        certificateId: input.certificateId,
-        certificateSerial,
-        actingOfficialId: input.actingOfficialId,
-        documentSha256,
-        at: this.clock.now(),
-        outcome: 'refused',
-        refusalCode: refusal.code,
-        refusalReason: 'reason' in refusal ? refusal.reason : undefined,
-        requestId: input.requestId,
-      });
-      return { outcome: 'refused', eventId, refusal };
-    };
-
+    const refuse = (refusal: Refusal, serial?: string) => this.gate.refuse(input, documentSha256, refusal, serial);
     try {
       await this.pdfEngine.checkStructure(input.pdf);
     } catch (e) {
@@ -145,59 +56,15 @@ export class SigningService {
     const tsa = tsaFor(level, this.timestampAuthority);
     if (!tsa.ok) return refuse(tsa.refusal as Refusal);
 
-    const auth = await this.registry.authorize(
-      { certificateId: input.certificateId, actingOfficialId: input.actingOfficialId, pin: input.pin },
-      input.requestId,
-      input.caller,
-    );
-    if (!auth.allowed) {
-      return refuse({
-        code: 'SIGNING_NOT_ALLOWED',
-        reason: auth.code,
-        message: auth.message,
-        messageVi: auth.messageVi,
-      });
-    }
+    const opened = await this.gate.open(input);
+    if (!opened.ok) return refuse(opened.refusal, opened.serial);
+    const { certificate, chain, serial, signer, evidence } = opened.authorised;
 
-    let certificate: Certificate;
-    let chain: Certificate[];
-    try {
-      certificate = Certificate.parse(auth.certificate.certificatePem);
-      chain = (auth.certificate.chainPem ?? []).map((pem) => Certificate.parse(pem));
-    } catch (e) {
-      throw new ProblemError(
-        502,
-        'DEPENDENCY_ERROR',
-        'Bad gateway',
-        `The registry sent an unreadable certificate: ${(e as Error).message}`,
-      );
-    }
-    const serial = certificate.serialNumberHex;
-    const chainProblem = issuerChainProblem(certificate, chain);
-    if (chainProblem) return refuse({ code: 'CERTIFICATE_CHAIN_INVALID', detail: chainProblem }, serial);
-    const ref = { uri: auth.certificate.keyUri };
-    const key = await this.findKey(ref.uri);
-    if (!key)
-      return refuse(
-        { code: 'KEY_NOT_FOUND', detail: `The token holds no key ${ref.uri} for this certificate` },
-        serial,
-      );
-    if (!sameKey(key.publicKeySpki, certificate.publicKeySpki)) {
-      return refuse(
-        { code: 'KEY_CERTIFICATE_MISMATCH', detail: `The key ${ref.uri} does not belong to certificate ${serial}` },
-        serial,
-      );
-    }
-
-    // Art 29 / R14: validated as the verifier would, revocation included, before the key is used.
-    const check = await this.certificateCheck.check(certificate, chain, input.requestId);
-    if (!check.ok) return refuse(checkRefusal(check), serial);
-
-    const signingTime = this.clock.now();
+    const signingTime = this.gate.now();
     let signed: Uint8Array;
     try {
       signed = await this.pdfEngine.sign(input.pdf, {
-        signer: await this.keys.signer(ref),
+        signer,
         certificate,
         chain,
         signingTime,
@@ -213,23 +80,18 @@ export class SigningService {
         return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
       throw e;
     }
-    const levelled = await this.levels.complete(signed, level, check.evidence, tsa.tsa, input.requestId);
+    const levelled = await this.levels.complete(signed, level, evidence, tsa.tsa, input.requestId);
     if (!levelled.ok) {
       const r = levelled.refusal;
       return refuse(r.code === 'EVIDENCE_REFUSED' ? checkRefusal(r.check) : (r as Refusal), serial);
     }
     signed = levelled.pdf;
-    const signatureId = randomUUID();
-    await this.events.record({
-      id: signatureId,
-      certificateId: input.certificateId,
-      certificateSerial: serial,
-      actingOfficialId: input.actingOfficialId,
+    const resultSha256 = sha256(signed);
+    const signatureId = await this.gate.signed(input, {
+      serial,
       documentSha256,
-      signedDocumentSha256: sha256(signed),
+      signedDocumentSha256: resultSha256,
       at: signingTime,
-      outcome: 'signed',
-      requestId: input.requestId,
     });
     await this.evidenceRecords.record({
       id: randomUUID(),
@@ -237,22 +99,12 @@ export class SigningService {
       operation: 'sign',
       level,
       documentSha256,
-      resultSha256: sha256(signed),
+      resultSha256,
       timestampTime: levelled.timestampTime,
       evidence: levelled.evidence,
       at: signingTime,
       requestId: input.requestId,
     });
     return { outcome: 'signed', signatureId, pdf: signed, level, timestampTime: levelled.timestampTime };
-  }
-
-  private async findKey(uri: string) {
-    try {
-      return await this.keys.findKey({ uri });
-    } catch (e) {
-      // A registry keyUri we cannot read names no key of ours.
-      if (isKeyStoreError(e, 'INVALID_KEY_URI')) return undefined;
-      throw e;
-    }
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SignedDataVerification } from '../cms';
-import { failed, indeterminate, IndicationResult, worstIndication } from '../indication';
+import { failed, IndicationResult, worstIndication } from '../indication';
 import {
   classifyChanges,
   describeChangesAfter,
@@ -13,35 +13,16 @@ import {
   recoverSignatures,
   unaccountedAppendedData,
 } from '../pdf';
-import { DocumentReport, SignatureReport, TimestampReport } from '../report';
-import type { RevocationChecker, RevocationStatus } from '../revocation/types';
-import {
-  findMissingIssuers,
-  IssuerFetcher,
-  PathValidationResult,
-  reason,
-  validatePath,
-  ValidationReason,
-} from '../validation';
-import {
-  AlgorithmPolicy,
-  cryptoRefusals,
-  pathCryptoRefusals,
-  STRICT_ALGORITHM_POLICY,
-} from '../validation/algorithm-policy';
+import { DocumentReport, SignatureReport } from '../report';
+import type { RevocationChecker } from '../revocation/types';
+import { IssuerFetcher, PathValidationResult, reason, ValidationReason } from '../validation';
+import { AlgorithmPolicy } from '../validation/algorithm-policy';
 import { DIGESTS } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
+import { judgeCmsSignature, revocationSummary, timestampReport, validateSignerPath } from './judge-cms';
 import { LtvSources } from './ltv';
 import { readSignatureContents, SignatureContents } from './signature-contents';
-import {
-  earliestProof,
-  ExternalProofOfExistence,
-  judgementTime,
-  judgePastSignature,
-  proofOfExistence,
-  ProvenTime,
-  timestampOrderProblem,
-} from './poe';
+import { earliestProof, ExternalProofOfExistence, judgementTime, proofOfExistence, ProvenTime } from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
 import {
   CheckedTimestamp,
@@ -198,25 +179,7 @@ async function gatherFacts(
   const proven = earliestProof(poe, opts.proofsOfExistence ?? [], sha256Hex(field.contents), validationTime);
   const judgedAt = judgementTime(proven.poe, validationTime);
   const known = [...(cms?.certificates ?? []), ...(opts.intermediates ?? []), ...doc.ltv.certificates];
-  const missing =
-    cms?.signerCertificate && opts.issuerFetcher
-      ? await findMissingIssuers(cms.signerCertificate, known, opts.trustAnchors, opts.issuerFetcher)
-      : null;
-  const pathOptions = cms?.signerCertificate && {
-    leaf: cms.signerCertificate,
-    intermediates: missing?.intermediates ?? known,
-    trustAnchors: opts.trustAnchors,
-    validationTime: judgedAt,
-    purpose: 'documentSigning' as const,
-    algorithmPolicy: opts.algorithmPolicy,
-  };
-  const rev = revocation();
-  const validated = !pathOptions
-    ? null
-    : rev
-      ? await validatePath({ ...pathOptions, revocation: rev })
-      : validatePath(pathOptions);
-  const path = withIssuerProblems(validated, missing?.problems ?? []);
+  const path = await validateSignerPath(cms, known, opts, judgedAt, revocation());
   const modifications = modificationsAfter(pdf, field, source);
   return {
     field,
@@ -233,15 +196,6 @@ async function gatherFacts(
     modifications,
     damage: source.damage,
   };
-}
-
-/** A chain left incomplete says why the AIA caIssuers downloads did not complete it (refused, unparsable, ...). */
-function withIssuerProblems<P extends { reasons: ValidationReason[] } | null>(path: P, problems: string[]): P {
-  if (!path || !problems.length) return path;
-  const reasons = path.reasons.map((r) =>
-    r.code === 'NO_CERTIFICATE_CHAIN_FOUND' ? { ...r, detail: [r.detail, ...problems].filter(Boolean).join('; ') } : r,
-  );
-  return { ...path, reasons };
 }
 
 function modificationsAfter(
@@ -286,11 +240,7 @@ function modificationsAfter(
   }
 }
 
-/**
- * Judges the facts in the order of ETSI EN 319 102-1 5.3 (basic validation): format, then the
- * cryptographic checks that fail definitively (TOTAL-FAILED), then identification of the signing
- * certificate, then X.509 validation; the first failure decides the indication.
- */
+/** A document timestamp is judged as a timestamp; a signature's byte range first, then its CMS (judge-cms.ts). */
 function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationResult; reasons: ValidationReason[] } {
   const problems = (list: readonly string[]) => list.join(', ') || undefined;
   if (f.field.byteRangeValid && f.documentTimestamp) {
@@ -303,58 +253,7 @@ function judge(f: SignatureFacts, opts: VerifyPdfOptions): { result: IndicationR
       reasons: [reason('BYTE_RANGE_INVALID', { detail: problems(f.field.problems) })],
     };
   }
-  const cms = f.cms;
-  if (!cms.formatOk)
-    return {
-      result: failed('FORMAT_FAILURE'),
-      reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })],
-    };
-  if ((cms.digestAlgorithm && !cms.messageDigestMatches) || f.documentDigestMatches === false)
-    return { result: failed('HASH_FAILURE'), reasons: [reason('HASH_FAILURE')] };
-  if (!cms.signerCertificate)
-    return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('NO_SIGNING_CERTIFICATE_FOUND')] };
-  if (!cms.signatureAlgorithm || !cms.digestAlgorithm) {
-    return {
-      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE'),
-      reasons: [reason('FORMAT_FAILURE', { detail: problems(cms.problems) })],
-    };
-  }
-  if (!cms.signatureValid) return { result: failed('SIG_CRYPTO_FAILURE'), reasons: [reason('SIG_CRYPTO_FAILURE')] };
-  // Algorithms are judged at the time the signature is proven to exist (the POE, else now).
-  const policy = opts.algorithmPolicy ?? STRICT_ALGORITHM_POLICY;
-  const refused = cms.crypto ? cryptoRefusals(policy, cms.crypto, f.judgedAt) : [];
-  if (refused.length > 0) {
-    return {
-      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE'),
-      reasons: [reason('SIGNATURE_ALGORITHM_NOT_ALLOWED', { detail: refused.join('; ') })],
-    };
-  }
-  if (cms.signingCertificateV2Matches === false) {
-    return { result: indeterminate('NO_SIGNING_CERTIFICATE_FOUND'), reasons: [reason('SIGNING_CERTIFICATE_MISMATCH')] };
-  }
-  const invalidTimestamps = f.timestamps
-    .filter((t) => !t.validation.valid)
-    .flatMap((t) => t.validation.reasons.filter((r) => r.code === 'TIMESTAMP_INVALID'));
-  const order = timestampOrderProblem(f.claimedSigningTime, f.timestamps.map(timestampFact));
-  if (order) return { result: indeterminate('TIMESTAMP_ORDER_FAILURE'), reasons: [...invalidTimestamps, order] };
-  // R25: the claimed signing time is only a claim: the path is judged at the POE, else now.
-  const path = f.path!;
-  const past = judgePastSignature(path, f.proven.poe, f.proven.evidenceId);
-  past.reasons.push(...invalidTimestamps);
-  if (!path.valid) return past;
-  const pathRefused = pathCryptoRefusals(policy, path.chain, f.judgedAt);
-  if (pathRefused.length > 0) {
-    return {
-      result: indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE'),
-      reasons: pathRefused.map((r) =>
-        reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: r.certificateIndex, detail: r.refusal }),
-      ),
-    };
-  }
-  if (opts.requireRevocation && !path.revocation.checked) {
-    return { result: indeterminate('TRY_LATER'), reasons: [...past.reasons, reason('REVOCATION_REQUIRED')] };
-  }
-  return past;
+  return judgeCmsSignature({ ...f, cms: f.cms }, opts, f.documentDigestMatches === false);
 }
 
 function timestampContext(opts: VerifyPdfOptions, doc: DocumentContext) {
@@ -436,34 +335,6 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
     chain: chainEntries(chain, opts.trustAnchors),
     revocation: revocationSummary(f.path),
     reasons,
-  };
-}
-
-/** One timestamp as the report shows it: what it proves and whether it holds. */
-function timestampReport(t: CheckedTimestamp, trustAnchors: readonly Certificate[]): TimestampReport {
-  const v = t.validation;
-  return {
-    type: t.type,
-    fieldName: t.fieldName,
-    genTime: v.genTime?.toISOString() ?? null,
-    indication: v.result.indication,
-    subIndication: v.result.subIndication ?? null,
-    tsa: signerSummary(v.tsaCertificate ?? undefined),
-    chain: chainEntries(v.path?.chain ?? (v.tsaCertificate ? [v.tsaCertificate] : []), trustAnchors),
-    reasons: v.reasons,
-  };
-}
-
-/** The signer certificate's revocation evidence, as the report shows it. */
-function revocationSummary(path: PathValidationResult | null): SignatureReport['revocation'] {
-  const leaf: RevocationStatus | undefined = path?.revocation.status[0];
-  if (!path?.revocation.checked || !leaf) return { checked: false, source: null, producedAt: null, fetchedAt: null };
-  const produced = leaf.producedAt ?? leaf.thisUpdate;
-  return {
-    checked: true,
-    source: leaf.source,
-    producedAt: produced?.toISOString() ?? null,
-    fetchedAt: leaf.fetchedAt?.toISOString() ?? null,
   };
 }
 

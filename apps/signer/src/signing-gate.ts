@@ -1,0 +1,220 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Caller, Clock, ProblemError } from '@kyso/common';
+import { isKeyStoreError, KeyStore } from '@kyso/keystore';
+import { Certificate, checkNameChaining, checkSignature, RawSigner } from '@kyso/pki';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import type { LevelRefusal } from './levels';
+import { RegistryClient } from './registry-client';
+import { SignatureEventsRepository } from './signature-events.repository';
+import { CertificateCheck, CertificateCheckResult, SigningEvidence } from './signing-seams';
+
+export const KEY_STORE = Symbol('KEY_STORE');
+
+/** Who signs with what: the part every signing path (PDF, CMS, hash) shares. */
+export interface SigningRequest {
+  certificateId: string;
+  actingOfficialId: string;
+  /** Checked by the registry; never stored or logged here. */
+  pin: string;
+  requestId?: string;
+  /** Who asks, as forwarded by the gateway; passed on to the registry's signing authorisation. */
+  caller?: Caller;
+}
+
+/** Expected reasons not to sign: values the controller maps to problem+json. */
+export type Refusal =
+  | { code: 'EMPTY_FILE'; detail: string }
+  | { code: 'INVALID_PDF'; reason: string; detail: string }
+  | { code: 'SIGNING_NOT_ALLOWED'; reason: string; message: string; messageVi: string }
+  | { code: 'KEY_CERTIFICATE_MISMATCH'; detail: string }
+  | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
+  | { code: 'KEY_NOT_FOUND'; detail: string }
+  /** The pre-signing check (verifier) refused the signer's or the TSA's certificate; `reason` is its code. */
+  | {
+      code: 'CERTIFICATE_CHECK_FAILED';
+      reason: string;
+      message: string;
+      messageVi: string;
+      reasons: { code: string; message: string; messageVi: string }[];
+      retryAfterSeconds?: number;
+    }
+  | Extract<LevelRefusal, { code: 'TSA_NOT_CONFIGURED' | 'TSA_UNAVAILABLE' }>;
+
+/** A failed check as the refusal the controller answers. */
+export function checkRefusal(r: Extract<CertificateCheckResult, { ok: false }>): Refusal {
+  return {
+    code: 'CERTIFICATE_CHECK_FAILED',
+    reason: r.code,
+    message: r.message,
+    messageVi: r.messageVi,
+    reasons: r.reasons ?? [],
+    ...(r.retryAfterSeconds !== undefined && { retryAfterSeconds: r.retryAfterSeconds }),
+  };
+}
+
+/** The gate's yes: a certificate the official may sign with now, and its key on the token. */
+export interface Authorised {
+  certificate: Certificate;
+  chain: Certificate[];
+  serial: string;
+  signer: RawSigner;
+  /** What proved the path good just now (Art 29, R14): B-LT embeds it, the signing record keeps it. */
+  evidence: SigningEvidence;
+}
+
+export type GateOutcome = { ok: true; authorised: Authorised } | { ok: false; refusal: Refusal; serial?: string };
+
+export type Refused = { outcome: 'refused'; eventId: string; refusal: Refusal };
+
+/** Canonical SPKI DER through node:crypto, so two encodings of one key compare equal. */
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  const norm = (k: Uint8Array) =>
+    createPublicKey({ key: Buffer.from(k), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
+  try {
+    return norm(a).equals(norm(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The chain embedded in a signature must be the certificate's issuer chain, leaf-most first (each
+ * names the next as issuer and verifies with its key); the registry checks this on registration,
+ * the signer again before putting it into a signed document.
+ */
+function issuerChainProblem(cert: Certificate, chain: Certificate[]): string | undefined {
+  let child = cert;
+  for (const [i, issuer] of chain.entries()) {
+    const problems = [...checkNameChaining(child, issuer, i), ...checkSignature(child, issuer, i)];
+    if (problems.length)
+      return `Chain certificate ${i} did not issue ${i === 0 ? 'the certificate' : `chain certificate ${i - 1}`} (${problems.map((p) => p.code).join(', ')})`;
+    child = issuer;
+  }
+  return undefined;
+}
+
+/**
+ * The rules every signing path applies before the token signs — authorisation by the registry
+ * (certificate status, holder, PIN), certificate parse, issuer chain, key lookup, key/certificate
+ * match, the certificate's validation with revocation — and the audit event each attempt leaves,
+ * refused ones included.
+ */
+@Injectable()
+export class SigningGate {
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly events: SignatureEventsRepository,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
+    private readonly clock: Clock,
+    private readonly certificateCheck: CertificateCheck,
+  ) {}
+
+  async open(req: SigningRequest): Promise<GateOutcome> {
+    const auth = await this.registry.authorize(
+      { certificateId: req.certificateId, actingOfficialId: req.actingOfficialId, pin: req.pin },
+      req.requestId,
+      req.caller,
+    );
+    if (!auth.allowed) {
+      return {
+        ok: false,
+        refusal: { code: 'SIGNING_NOT_ALLOWED', reason: auth.code, message: auth.message, messageVi: auth.messageVi },
+      };
+    }
+
+    let certificate: Certificate;
+    let chain: Certificate[];
+    try {
+      certificate = Certificate.parse(auth.certificate.certificatePem);
+      chain = (auth.certificate.chainPem ?? []).map((pem) => Certificate.parse(pem));
+    } catch (e) {
+      throw new ProblemError(
+        502,
+        'DEPENDENCY_ERROR',
+        'Bad gateway',
+        `The registry sent an unreadable certificate: ${(e as Error).message}`,
+      );
+    }
+    const serial = certificate.serialNumberHex;
+    const chainProblem = issuerChainProblem(certificate, chain);
+    if (chainProblem)
+      return { ok: false, refusal: { code: 'CERTIFICATE_CHAIN_INVALID', detail: chainProblem }, serial };
+    const ref = { uri: auth.certificate.keyUri };
+    const key = await this.findKey(ref.uri);
+    if (!key)
+      return {
+        ok: false,
+        refusal: { code: 'KEY_NOT_FOUND', detail: `The token holds no key ${ref.uri} for this certificate` },
+        serial,
+      };
+    if (!sameKey(key.publicKeySpki, certificate.publicKeySpki)) {
+      return {
+        ok: false,
+        refusal: {
+          code: 'KEY_CERTIFICATE_MISMATCH',
+          detail: `The key ${ref.uri} does not belong to certificate ${serial}`,
+        },
+        serial,
+      };
+    }
+    // Art 29 / R14: validated as the verifier would, revocation included, before the key is used.
+    const check = await this.certificateCheck.check(certificate, chain, req.requestId);
+    if (!check.ok) return { ok: false, refusal: checkRefusal(check), serial };
+    return {
+      ok: true,
+      authorised: { certificate, chain, serial, signer: await this.keys.signer(ref), evidence: check.evidence },
+    };
+  }
+
+  /** Records a refusal (the document's hash, never the document) and returns it as the outcome. */
+  async refuse(req: SigningRequest, documentSha256: string, refusal: Refusal, serial?: string): Promise<Refused> {
+    const eventId = randomUUID();
+    await this.events.record({
+      id: eventId,
+      certificateId: req.certificateId,
+      certificateSerial: serial,
+      actingOfficialId: req.actingOfficialId,
+      documentSha256,
+      at: this.clock.now(),
+      outcome: 'refused',
+      refusalCode: refusal.code,
+      refusalReason: 'reason' in refusal ? refusal.reason : undefined,
+      requestId: req.requestId,
+    });
+    return { outcome: 'refused', eventId, refusal };
+  }
+
+  /** Records a signature; returns its id. */
+  async signed(
+    req: SigningRequest,
+    s: { serial: string; documentSha256: string; signedDocumentSha256: string; at: Date },
+  ): Promise<string> {
+    const signatureId = randomUUID();
+    await this.events.record({
+      id: signatureId,
+      certificateId: req.certificateId,
+      certificateSerial: s.serial,
+      actingOfficialId: req.actingOfficialId,
+      documentSha256: s.documentSha256,
+      signedDocumentSha256: s.signedDocumentSha256,
+      at: s.at,
+      outcome: 'signed',
+      requestId: req.requestId,
+    });
+    return signatureId;
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  private async findKey(uri: string) {
+    try {
+      return await this.keys.findKey({ uri });
+    } catch (e) {
+      // A registry keyUri we cannot read names no key of ours.
+      if (isKeyStoreError(e, 'INVALID_KEY_URI')) return undefined;
+      throw e;
+    }
+  }
+}
