@@ -81,7 +81,13 @@ export class SignaturesController {
     summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token',
   })
   @ApiSignPdfForm({ okDescription: 'The signed PDF' })
-  @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
+  @ApiResponse(
+    problem(
+      400,
+      'MISSING_FIELD',
+      'A required field is missing, the file is empty (EMPTY_FILE), or a field has a control character (INVALID_TEXT)',
+    ),
+  )
   @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
   @ApiResponse(
     problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'),

@@ -15,3 +15,4 @@ export * from './security-headers';
 export * from './service-openapi';
 export * from './health';
 export * from './health.controller';
+export * from './text';

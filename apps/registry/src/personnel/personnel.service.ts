@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { badRequest, Caller, forbidden, notFound, ProblemError } from '@kyso/common';
 import { AuditLog } from '../audit/audit-log';
+import { auditRefusals } from '../audit/refusals';
 import { OwnershipService } from '../ownership/ownership.service';
 import type { RequestView } from '../requests/request';
 import { actorOf } from '../requests/request-mapping';
@@ -57,6 +58,13 @@ export interface ChangeOutcome {
  * every affected certificate and device, in ONE transaction, and notify the IT officers of each
  * managing agency. The drafts then go through the normal workflow.
  */
+export interface PersonnelChangeInput {
+  officialId: string;
+  kind: PersonnelKind;
+  effectiveDate: string;
+  newOrganizationId?: string;
+}
+
 @Injectable()
 export class PersonnelService {
   constructor(
@@ -68,9 +76,22 @@ export class PersonnelService {
     private readonly officials: OfficialsService,
   ) {}
 
-  async personnelChange(
+  /** Records a personnel change; a refused one (e.g. a transfer into an organisation not covered) is audited. */
+  personnelChange(caller: Caller, input: PersonnelChangeInput, requestId: string | null): Promise<ChangeOutcome> {
+    const refused = {
+      action: 'personnel_change.refused',
+      entityType: 'official',
+      entityId: input.officialId,
+      attempt: { kind: input.kind, effectiveDate: input.effectiveDate, newOrganizationId: input.newOrganizationId },
+    };
+    return auditRefusals(this.audit, { actor: actorOf(caller), requestId }, refused, () =>
+      this.personnelChangeChecked(caller, input, requestId),
+    );
+  }
+
+  private async personnelChangeChecked(
     caller: Caller,
-    input: { officialId: string; kind: PersonnelKind; effectiveDate: string; newOrganizationId?: string },
+    input: PersonnelChangeInput,
     requestId: string | null,
   ): Promise<ChangeOutcome> {
     if (input.kind === 'transfer' && !input.newOrganizationId) {
