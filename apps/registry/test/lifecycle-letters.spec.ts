@@ -32,7 +32,7 @@ describe('request letters signed through the signer contract (stub signer), and 
 
   beforeAll(async () => {
     stack = await startLifecycleStack();
-    openssl = new OpenSslPki();
+    openssl = await OpenSslPki.start();
     const ca = openssl.ca('Kyso Test CA');
     chainPem = [stack.pki.subordinate.certificate.toPem(), stack.pki.root.certificate.toPem()];
     const key = await stack.keyStore.generateKey({

@@ -29,7 +29,7 @@ describe('personnel and organisation changes raise drafts in one operation (real
   };
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test CA');
     reg = await startRegistry();
     w = await seedWorld(reg, pki, ca);

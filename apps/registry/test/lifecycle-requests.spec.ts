@@ -20,7 +20,7 @@ describe('lifecycle requests: workflow on real Postgres', () => {
     (await reg.get(`/certificates/${certificateId}`)).body.status as string;
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test CA');
     reg = await startRegistry({ caConnector: 'manual', holidays: [] });
     w = await seedWorld(reg, pki, ca);

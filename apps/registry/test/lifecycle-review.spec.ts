@@ -14,7 +14,7 @@ describe('lifecycle hardening', () => {
   const status = async (id: string) => (await reg.get(`/certificates/${id}`)).body.status as string;
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Lifecycle Review CA');
     reg = await startRegistry({ caConnector: 'manual', holidays: [] });
     w = await seedWorld(reg, pki, ca);

@@ -52,7 +52,7 @@ describe('lifecycle rules of Decree 68 at request and fulfilment (real Postgres)
     );
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Rules Test CA', 3650);
     reg = await startRegistry({ caConnector: 'manual', holidays: [] });
     w = await seedWorld(reg, pki, ca);

@@ -15,7 +15,7 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
   };
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test CA');
     reg = await startRegistry(); // the default threshold: 3 wrong PINs (R32)
     w = await seedWorld(reg, pki, ca);

@@ -9,7 +9,7 @@ import type { DemoPki } from '../../../scripts/dev/demo';
 import { loadOrCreatePki } from '../../../scripts/dev/pki-files';
 import { migrateRegistry } from '../src/data-source';
 import { SignerStub } from './signer-stub';
-import { RunningRegistry, startRegistryOn } from './support';
+import { RunningRegistry, startRegistryOn, trustCa } from './support';
 
 export interface LifecycleStack {
   reg: RunningRegistry;
@@ -49,6 +49,7 @@ export async function startLifecycleStack(): Promise<LifecycleStack> {
     });
     registryUrl = reg.url;
     cleanups.push(() => reg.app.close());
+    await trustCa(reg, pki.root.certificate.toPem());
     return { reg, pki, keyStore, signer, close };
   } catch (e) {
     await close();

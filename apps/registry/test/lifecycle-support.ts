@@ -1,5 +1,5 @@
 import type { Caller, RoleGrant } from '@kyso/common';
-import type { OpenSslPki, RunningRegistry, TestCert } from './support';
+import { OpenSslPki, RunningRegistry, TestCert, trustCa } from './support';
 
 /** An operator caller as the gateway forwards it. */
 export const operator = (name: string, roles: RoleGrant[], officialId: string | null = null): Caller => ({
@@ -61,6 +61,9 @@ export async function seedWorld(
     if (res.status !== 201) throw new Error(`${path}: ${res.status} ${res.text}`);
     return res.body.id as string;
   };
+  // The registry registers only certificates under an enabled trust anchor.
+  await trustCa(reg, ca);
+  await trustCa(reg, chainPem[chainPem.length - 1] ?? ca.pem);
   const u = uniq();
   const dept = await post('/organizations', {
     code: `SNV-${u}`,

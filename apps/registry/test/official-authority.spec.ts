@@ -39,7 +39,7 @@ describe('moving officials and granting the clerk role need authority over the o
     };
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Authority Test CA');
     reg = await startRegistry();
     w = await seedWorld(reg, pki, ca);

@@ -1,6 +1,6 @@
 import type { Caller } from '@kyso/common';
 import { makePng } from './png';
-import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
+import { OpenSslPki, RunningRegistry, startRegistry, TestCert, trustCa } from './support';
 
 const NATIONAL_ID = '035095001234';
 const PIN = '482915';
@@ -50,9 +50,10 @@ describe('registry records (real Postgres, in-process app)', () => {
     (await reg.get(`/audit?entityType=${entityType}&entityId=${entityId}`)).body.items;
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Records Test CA');
     reg = await startRegistry();
+    await trustCa(reg, ca);
     province = await org({ code: 'HUE', name: 'UBND thành phố Huế' });
     department = await org({ code: 'HUE-SNV', name: 'Sở Nội vụ thành phố Huế', parentId: province });
   });
@@ -183,15 +184,15 @@ describe('registry records (real Postgres, in-process app)', () => {
       expect(res.text).not.toContain('003095009876');
     });
 
-    it('updates data and status, auditing the change without the national ID in clear', async () => {
+    it('updates data, auditing the change without the national ID in clear', async () => {
       const o = await official(department, 'Trần Văn Bảo');
       const res = await reg
         .call('patch', `/officials/${o.id}`, IT_OFFICER)
-        .send({ title: 'Phó Giám đốc', employmentStatus: 'retired', nationalId: '168123456' });
+        .send({ title: 'Phó Giám đốc', employmentStatus: 'active', nationalId: '168123456' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         title: 'Phó Giám đốc',
-        employmentStatus: 'retired',
+        employmentStatus: 'active',
         nationalIdKind: 'cmnd',
         nationalIdMasked: '******456',
       });
@@ -202,6 +203,28 @@ describe('registry records (real Postgres, in-process app)', () => {
         after: { title: 'Phó Giám đốc', nationalId: '[encrypted cmnd]', nationalIdChanged: true },
       });
       expect((await reg.patch(`/officials/${o.id}`, { employmentStatus: 'gone' })).status).toBe(400);
+      // A retirement is a personnel change (the reports below see him retired).
+      const retired = await reg.post('/personnel-changes', {
+        officialId: o.id,
+        kind: 'retirement',
+        effectiveDate: '2026-01-02',
+      });
+      expect(retired.status).toBe(201);
+      expect((await reg.get(`/officials/${o.id}`)).body.employmentStatus).toBe('retired');
+    });
+
+    it('refuses a change of employment status by PATCH with 422 EMPLOYMENT_STATUS_IS_PERSONNEL_CHANGE, changing nothing', async () => {
+      const o = await official(department, 'Đỗ Văn Hưng');
+      const res = await reg
+        .call('patch', `/officials/${o.id}`, IT_OFFICER)
+        .send({ title: 'Trưởng phòng', employmentStatus: 'retired' });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('EMPLOYMENT_STATUS_IS_PERSONNEL_CHANGE');
+      expect(res.body.messageVi).toMatch(/biến động nhân sự/);
+      expect((await reg.get(`/officials/${o.id}`)).body).toMatchObject({
+        employmentStatus: 'active',
+        title: 'Chuyên viên',
+      });
     });
 
     it('keeps a transparent signature PNG and returns it; refuses an opaque or broken one', async () => {

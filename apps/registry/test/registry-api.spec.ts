@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
 import { Certificate } from '@kyso/pki';
-import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
+import { OpenSslPki, RunningRegistry, startRegistry, TestCert, trustCa } from './support';
 
 const PIN = '739164';
 const PROBLEM = /application\/problem\+json/;
@@ -17,9 +17,10 @@ describe('registry API (real Postgres, in-process app)', () => {
   let officialId: string;
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     root = pki.ca('Kyso Test Root');
     reg = await startRegistry();
+    await trustCa(reg, root);
   });
 
   afterAll(async () => {
@@ -346,20 +347,26 @@ describe('registry API (real Postgres, in-process app)', () => {
   });
 
   describe('trust anchors', () => {
+    // `root` is already an anchor (the certificates above need one): these tests add another.
+    let anchor: TestCert;
+    beforeAll(() => {
+      anchor = pki.ca('Kyso Anchor Root');
+    });
+
     it('accepts a CA certificate with its SHA-256 fingerprint, and lists it', async () => {
-      const res = await reg.post('/trust-anchors', { name: 'Kyso Test Root', certificatePem: root.pem });
+      const res = await reg.post('/trust-anchors', { name: 'Kyso Anchor Root', certificatePem: anchor.pem });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
-        name: 'Kyso Test Root',
-        sha256: Certificate.parse(root.pem).sha256Hex,
-        subject: 'CN=Kyso Test Root, O=Kyso Test, C=VN',
+        name: 'Kyso Anchor Root',
+        sha256: Certificate.parse(anchor.pem).sha256Hex,
+        subject: 'CN=Kyso Anchor Root, O=Kyso Test, C=VN',
       });
       const list = await reg.get('/trust-anchors');
-      expect(list.body).toHaveLength(1);
+      expect(list.body).toHaveLength(2);
       // What the verifier reads: the list keeps the contract.
-      expect(trustAnchorsAnswer(list.body, 'the registry')).toHaveLength(1);
-      expect(Certificate.parse(list.body[0].certificatePem).sha256Hex).toBe(res.body.sha256);
-      expect((await reg.get(`/trust-anchors/${res.body.id}`)).body.name).toBe('Kyso Test Root');
+      expect(trustAnchorsAnswer(list.body, 'the registry')).toHaveLength(2);
+      expect(Certificate.parse(list.body[1].certificatePem).sha256Hex).toBe(res.body.sha256);
+      expect((await reg.get(`/trust-anchors/${res.body.id}`)).body.name).toBe('Kyso Anchor Root');
     });
 
     it('accepts a self-signed certificate that is not a CA', async () => {
@@ -377,13 +384,13 @@ describe('registry API (real Postgres, in-process app)', () => {
     });
 
     it('refuses the same anchor twice and malformed input', async () => {
-      expect((await reg.post('/trust-anchors', { name: 'again', certificatePem: root.pem })).body.code).toBe(
+      expect((await reg.post('/trust-anchors', { name: 'again', certificatePem: anchor.pem })).body.code).toBe(
         'TRUST_ANCHOR_EXISTS',
       );
       expect((await reg.post('/trust-anchors', { name: 'junk', certificatePem: 'junk' })).body.code).toBe(
         'MALFORMED_CERTIFICATE',
       );
-      expect((await reg.post('/trust-anchors', { certificatePem: root.pem })).body.code).toBe('MISSING_FIELD');
+      expect((await reg.post('/trust-anchors', { certificatePem: anchor.pem })).body.code).toBe('MISSING_FIELD');
     });
   });
 

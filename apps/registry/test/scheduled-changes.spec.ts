@@ -103,7 +103,7 @@ describe('personnel changes take effect on their effective date (BullMQ delayed 
     );
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test CA');
     reg = await startRegistry(config);
     w = await seedWorld(reg, pki, ca);

@@ -18,7 +18,7 @@ describe('registry seams: caller-filtered lists, audited lifecycle writes, organ
   let anOp: Caller;
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test CA');
     reg = await startRegistry();
     w = await seedWorld(reg, pki, ca);

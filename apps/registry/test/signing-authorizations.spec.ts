@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { signingAuthorizationAnswer } from '@kyso/contracts';
-import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
+import { OpenSslPki, RunningRegistry, startRegistry, TestCert, trustCa } from './support';
 
 const AN_PIN = '418305';
 const ORG_PIN = '962057';
@@ -54,9 +54,10 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
   };
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test Government CA');
     reg = await startRegistry();
+    await trustCa(reg, ca);
     org = (await reg.post('/organizations', { code: 'H29.31', name: 'Sở TT&TT Hà Nam', legalEntity: true })).body.id;
     otherOrg = (await reg.post('/organizations', { code: 'H29.32', name: 'Sở Tư pháp Hà Nam', legalEntity: true })).body
       .id;

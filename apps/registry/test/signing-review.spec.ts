@@ -18,7 +18,7 @@ describe('signing authorisation hardening', () => {
     reg.post('/certificates', { chainPem: [ca.pem], keyUri: 'pkcs11:token=t;object=x', signingPin: '123456', ...body });
 
   beforeAll(async () => {
-    pki = new OpenSslPki();
+    pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Review CA');
     reg = await startRegistry({ pinLockoutThreshold: 3 });
     w = await seedWorld(reg, pki, ca);

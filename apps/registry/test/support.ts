@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { CALLER_HEADER, Caller, encodeCaller, INTERNAL_TOKEN_HEADER } from '@kyso/common';
 import { Client } from 'pg';
+import { DevCa } from '@kyso/pki';
 import { createTestDatabase } from '../../../test/support/db';
 import { createRegistryApp } from '../src/app';
 import type { RegistryConfig } from '../src/config';
@@ -19,28 +21,93 @@ export interface TestCert {
   keyPem: string;
 }
 
-/**
- * Real certificates made by openssl in a scratch directory: a CA (basicConstraints cA), a leaf it
- * issues (cA false), or a self-signed leaf. EC P-256 keeps it fast.
- */
 /** A fresh P-256 key, unencrypted, for `openssl req`. */
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
+const LEAF_EXT = 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n';
+
+/**
+ * Real certificates made by openssl in a scratch directory: a CA (basicConstraints cA), a leaf it
+ * issues (cA false), or a self-signed leaf. EC P-256 keeps it fast. Each CA publishes a CRL over
+ * HTTP on loopback (signed in process with its key), named in the leaves it issues, because the
+ * registry checks revocation at registration; `revoke` lists a leaf on its issuer's CRL.
+ */
 export class OpenSslPki {
   private readonly dir = mkdtempSync(join(tmpdir(), 'kyso-registry-'));
   private n = 0;
+  /** CAs by the id in their CRL URL, with the serials (hex) they revoked. */
+  private readonly cas = new Map<string, { ca: TestCert; revoked: Map<string, Date> }>();
+
+  private constructor(private readonly server: Server) {}
+
+  /** A PKI with its CRL server listening on loopback (unref'd: it never keeps a test run alive). */
+  static async start(): Promise<OpenSslPki> {
+    const server = createServer();
+    const pki = new OpenSslPki(server);
+    server.on('request', (req, res) => {
+      pki.crl(req.url ?? '').then(
+        (der) => {
+          res.writeHead(der ? 200 : 404, { 'content-type': 'application/pkix-crl' });
+          res.end(der ? Buffer.from(der) : undefined);
+        },
+        () => res.writeHead(500).end(),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.unref();
+    return pki;
+  }
+
+  /** Lists `leaf` as revoked (keyCompromise) on the CRL `issuer` publishes, since `at`. */
+  revoke(leaf: TestCert | string, issuer: TestCert, at = new Date(Date.now() - 60_000)): void {
+    const pem = typeof leaf === 'string' ? leaf : leaf.pem;
+    const serial = execFileSync('openssl', ['x509', '-noout', '-serial'], { input: pem }).toString().trim();
+    this.cas.get(this.caId(issuer))?.revoked.set(serial.replace(/^serial=/, ''), at);
+  }
+
+  /** The URL of the CRL `ca` publishes. */
+  crlUrl(ca: TestCert): string {
+    const id = this.caId(ca);
+    if (!this.cas.has(id)) this.cas.set(id, { ca, revoked: new Map() });
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}/crl/${id}`;
+  }
+
+  private caId(ca: TestCert): string {
+    return createHash('sha256').update(ca.pem).digest('hex').slice(0, 16);
+  }
+
+  private async crl(url: string): Promise<Uint8Array | undefined> {
+    const entry = this.cas.get(url.replace(/^\/crl\//, ''));
+    if (!entry) return undefined;
+    const ca = await DevCa.fromPem(entry.ca.pem, entry.ca.keyPem);
+    return ca.issueCrl({
+      revoked: [...entry.revoked].map(([serialNumber, revocationDate]) => ({
+        serialNumber,
+        revocationDate,
+        reason: 'keyCompromise',
+      })),
+      crlNumber: BigInt(Date.now()),
+    });
+  }
+
+  /** The extensions of a leaf: its issuer's CRL unless `revocation: false` (a leaf naming none). */
+  private leafExt(issuer: TestCert | undefined, revocation: boolean): string {
+    return this.write(
+      'ext',
+      LEAF_EXT + (issuer && revocation ? `crlDistributionPoints=URI:${this.crlUrl(issuer)}\n` : ''),
+    );
+  }
 
   ca(cn: string, days = 365): TestCert {
     return this.caNamed(`/C=VN/O=Kyso Test/CN=${cn}`, days);
   }
 
   /** A leaf with basicConstraints cA false, issued by `issuer` or (without one) signed by its own key. */
-  leaf(subject: string, issuer?: TestCert, days = 365): TestCert {
+  leaf(subject: string, issuer?: TestCert, days = 365, opts: { revocation?: boolean } = {}): TestCert {
     const k = this.path('key');
     const csr = this.path('csr');
     const c = this.path('pem');
-    const ext = this.path('ext');
-    writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+    const ext = this.leafExt(issuer, opts.revocation ?? true);
     this.openssl(['req', '-new', '-utf8', ...EC_KEY, '-keyout', k, '-out', csr, '-subj', subject]);
     const signWith = issuer
       ? [
@@ -84,10 +151,7 @@ export class OpenSslPki {
     const k = this.write('key', keyPem);
     const csr = this.path('csr');
     const c = this.path('pem');
-    const ext = this.write(
-      'ext',
-      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n',
-    );
+    const ext = this.leafExt(issuer, true);
     this.openssl(['req', '-new', '-utf8', '-key', k, '-out', csr, '-subj', subject]);
     const serial = `0x${Date.now().toString(16)}${this.n}`;
     this.openssl([
@@ -112,6 +176,7 @@ export class OpenSslPki {
   }
 
   cleanup(): void {
+    this.server.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -128,6 +193,16 @@ export class OpenSslPki {
   private openssl(args: string[]): void {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   }
+}
+
+/** Makes `ca` an enabled document-signing trust anchor of the registry (already one: fine). */
+export async function trustCa(reg: Pick<RunningRegistry, 'post'>, ca: TestCert | string): Promise<void> {
+  const pem = typeof ca === 'string' ? ca : ca.pem;
+  const res = await reg.post('/trust-anchors', {
+    name: `Test anchor ${randomBytes(3).toString('hex')}`,
+    certificatePem: pem,
+  });
+  if (res.status !== 201 && res.status !== 409) throw new Error(`trust anchor: ${res.status} ${res.text}`);
 }
 
 export interface RunningRegistry {

@@ -140,7 +140,13 @@ export class SignaturesController {
       'B-T and above need the configured TSA (KYSO_TSA_URL).',
   })
   @ApiSignPdfForm({ okDescription: 'The signed PDF' })
-  @ApiResponse(problem(400, 'MISSING_FIELD', 'A required field is missing, or the file is empty (EMPTY_FILE)'))
+  @ApiResponse(
+    problem(
+      400,
+      'MISSING_FIELD',
+      'A required field is missing, the file is empty (EMPTY_FILE), or a field has a control character (INVALID_TEXT)',
+    ),
+  )
   @ApiResponse(problem(401, 'INTERNAL_CREDENTIAL_REQUIRED', 'Called without the internal credential'))
   @ApiResponse(
     problem(403, 'SIGNING_NOT_ALLOWED', 'The registry refused: see reason (WRONG_PIN, CERTIFICATE_NOT_ACTIVE...)'),

@@ -29,6 +29,14 @@ describe('parseSignPdfFields', () => {
     expect(codeOf({ ...base, appearance: '{"page":1}' })).toBe('422 APPEARANCE_NOT_SUPPORTED');
   });
 
+  it('refuses NUL and other control, zero-width or bidi characters in any field with 400 INVALID_TEXT', () => {
+    expect(codeOf({ ...base, reason: 'Phê\u0000duyệt' })).toBe('400 INVALID_TEXT');
+    expect(codeOf({ ...base, location: 'Huế\u001b[31m' })).toBe('400 INVALID_TEXT');
+    expect(codeOf({ ...base, reason: 'a\u202eb' })).toBe('400 INVALID_TEXT');
+    expect(codeOf({ ...base, ['pi\u0000n']: 'x' })).toBe('400 INVALID_TEXT');
+    expect(codeOf({ ...base, reason: 'Dòng 1\r\n\tDòng 2' })).toBe('ok');
+  });
+
   it('names the missing or malformed field', () => {
     expect(codeOf({ certificateId: 'c', pin: '1' })).toBe('400 MISSING_FIELD');
     expect(codeOf({ ...base, pin: ['1', '2'] })).toBe('400 INVALID_FIELD');

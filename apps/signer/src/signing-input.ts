@@ -1,4 +1,4 @@
-import { badRequest, unprocessable } from '@kyso/common';
+import { badRequest, requireCleanFormText, unprocessable } from '@kyso/common';
 import { parseInput, SignPdfFieldsDto } from '@kyso/contracts';
 import { EXTEND_LEVELS, ExtendLevel, PADES_LEVELS, PadesLevel } from './levels';
 
@@ -13,9 +13,10 @@ const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => li
 
 /**
  * The form's text fields, checked by the sign-PDF contract (400 MISSING_FIELD / INVALID_FIELD naming
- * the field). An empty field counts as absent, as browsers send untouched inputs.
+ * the field) after control characters are refused (400 INVALID_TEXT). An empty field counts as absent, as browsers send untouched inputs.
  */
 export function parseSignPdfFields(body: Record<string, unknown> | undefined): SignPdfFields {
+  requireCleanFormText(body);
   const given = Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
   const f = parseInput(SignPdfFieldsDto, given);
   // Asked-for features this version cannot honour are refused, not silently dropped: a caller asking

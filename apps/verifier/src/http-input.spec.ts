@@ -1,4 +1,5 @@
-import { isUuid } from './http-input';
+import { ProblemError } from '@kyso/common';
+import { checkFormFields, isUuid } from './http-input';
 import { assertEveryJobHandled, JobName } from './jobs';
 
 describe('isUuid', () => {
@@ -14,5 +15,27 @@ describe('assertEveryJobHandled', () => {
     expect(() => assertEveryJobHandled({ [JobName.ValidatePdf]: async () => undefined })).toThrow(JobName.FetchCrl);
     const all = Object.fromEntries(Object.values(JobName).map((n) => [n, async () => undefined]));
     expect(() => assertEveryJobHandled(all)).not.toThrow();
+  });
+});
+
+describe('checkFormFields', () => {
+  const codeOf = (fields: Record<string, unknown> | undefined) => {
+    try {
+      checkFormFields(fields);
+      return 'ok';
+    } catch (e) {
+      return `${(e as ProblemError).status} ${(e as ProblemError).code} ${String((e as ProblemError).extensions.field)}`;
+    }
+  };
+
+  it('refuses a NUL, control, zero-width or bidi character in a form field with 400 INVALID_TEXT, naming the field', () => {
+    expect(codeOf({ note: 'a\u0000b' })).toBe('400 INVALID_TEXT note');
+    expect(codeOf({ note: ['ok', 'x\u200by'] })).toBe('400 INVALID_TEXT note');
+    expect(codeOf({ 'n\u0007': 'v' })).toMatch(/^400 INVALID_TEXT/);
+  });
+
+  it('accepts plain text, line breaks and no fields at all', () => {
+    expect(codeOf({ note: 'Văn bản số 12\r\n\tđã ký' })).toBe('ok');
+    expect(codeOf(undefined)).toBe('ok');
   });
 });

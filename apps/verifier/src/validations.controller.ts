@@ -1,10 +1,21 @@
-import { Controller, Get, HttpStatus, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { isUuid } from './http-input';
+import { checkFormFields, isUuid } from './http-input';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -32,7 +43,12 @@ export class ValidationsController {
     type: ValidationResultDto,
     description: 'Still running: status pending, and a Location header',
   })
-  @ApiResponse({ status: 400, description: 'Missing or empty file (MISSING_FIELD, EMPTY_FILE), bad wait', ...problem })
+  @ApiResponse({
+    status: 400,
+    description:
+      'Missing or empty file (MISSING_FIELD, EMPTY_FILE), bad wait, a control character in a form field (INVALID_TEXT)',
+    ...problem,
+  })
   @ApiResponse({
     status: 422,
     description: 'Not a PDF at all (INVALID_PDF, with `reason`); a damaged PDF gets a report',
@@ -40,10 +56,12 @@ export class ValidationsController {
   })
   async submit(
     @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() fields: Record<string, unknown> | undefined,
     @Query() query: ValidatePdfQueryDto,
     @Res({ passthrough: true }) res: Response,
     @CallerParam() caller: Caller,
   ): Promise<ValidationResult> {
+    checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
     const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
     if (result.status === 'pending') {

@@ -17,3 +17,4 @@ export * from './health';
 export * from './health.controller';
 export * from './dependencies';
 export * from './dependency-monitor';
+export * from './text';

@@ -16,6 +16,7 @@ import {
   RevokeCertificateDto,
 } from './certificate.dto';
 import { CertificatesService } from './certificates.service';
+import { TRUST_REFUSALS } from './registration-trust';
 
 export const CERTIFICATE_VIEW_EXAMPLE = {
   id: '1f7e2d3c-4b5a-4968-8776-655443322110',
@@ -49,7 +50,12 @@ const REGISTER_422 = [
   'RENEWAL_MISMATCH',
   'VALIDITY_TOO_LONG',
   'RENEWAL_EXTENDS_TOO_LONG',
+  'CHAIN_DOES_NOT_ISSUE_CERTIFICATE',
+  // The trust rule (registration-trust.ts): an RFC 5280 path to an enabled anchor, revocation checked.
+  ...TRUST_REFUSALS,
 ];
+const REGISTER_422_TEXT =
+  'Referenced record unknown, validity beyond the decree’s limits, or the certificate not trusted: no path to an enabled trust anchor (CERTIFICATE_NOT_TRUSTED), an invalid path (CERTIFICATE_PATH_INVALID, e.g. expired), revoked (CERTIFICATE_REVOKED) or revocation status unknown, refused until it can be checked (CERTIFICATE_REVOCATION_UNKNOWN)';
 
 const links = (b: CertificateLinksDto) => ({
   subjectType: b.subjectType,
@@ -87,7 +93,7 @@ export class CertificatesController {
     'INVALID_ID',
   ])
   @ApiProblem(409, 'Certificate already registered', ['CERTIFICATE_EXISTS'])
-  @ApiProblem(422, 'Referenced record unknown, or validity beyond the decree’s limits', REGISTER_422)
+  @ApiProblem(422, REGISTER_422_TEXT, REGISTER_422)
   create(@Body() body: CreateCertificateDto, @ActingParam() acting: Acting): Promise<CertificateView> {
     const certificate =
       body.certificateDer !== undefined
@@ -126,7 +132,7 @@ export class CertificatesController {
     'INVALID_ID',
   ])
   @ApiProblem(409, 'Certificate already registered', ['CERTIFICATE_EXISTS'])
-  @ApiProblem(422, 'Referenced record unknown, or validity beyond the decree’s limits', REGISTER_422)
+  @ApiProblem(422, REGISTER_422_TEXT, REGISTER_422)
   upload(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: CertificateLinksDto,

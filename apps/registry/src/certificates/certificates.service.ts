@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound, unprocessable } from '@kyso/common';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
+import { auditRefusals } from '../audit/refusals';
+import type { Certificate } from '@kyso/pki';
 import { KeyDevicesService } from '../devices/key-devices.service';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -22,6 +24,7 @@ import {
 } from './certificate';
 import { CERTIFICATE_SHA256_KEY, CertificateFilter, CertificatesRepository } from './certificates.repository';
 import { publicKeySha256, requireIssuerChain, requireKeyOfSubject } from './key-binding';
+import { CertificateTrust } from './certificate-trust.service';
 import { PinHasher } from './pin-hasher';
 import { checkValidityLimits } from './validity';
 
@@ -51,12 +54,38 @@ export class CertificatesService {
     private readonly clock: Clock,
     private readonly tx: Transactions,
     private readonly audit: AuditLog,
+    private readonly trust: CertificateTrust,
   ) {}
 
+  /** Registers an issued certificate; a refusal past parsing (not trusted, key of another subject...) is audited. */
   async register(input: RegisterCertificate, acting: Acting = SERVICE): Promise<CertificateView> {
     const field = typeof input.certificate === 'string' ? 'certificatePem' : 'certificate';
     const cert = parseCertificateInput(input.certificate, field);
     const chain = input.chainPem.map((pem, i) => parseCertificateInput(pem, `chainPem[${i}]`));
+    const refused = {
+      action: 'certificate.registration_refused',
+      entityType: 'certificate',
+      entityId: null,
+      attempt: {
+        sha256: cert.sha256Hex,
+        serialNumber: cert.serialNumberHex,
+        subject: cert.subject.toString(),
+        issuer: cert.issuer.toString(),
+        subjectType: input.subjectType,
+        organizationId: input.organizationId,
+        holderOfficialId: input.holderOfficialId,
+        deviceId: input.deviceId,
+      },
+    };
+    return auditRefusals(this.audit, acting, refused, () => this.registerParsed(input, cert, chain, acting));
+  }
+
+  private async registerParsed(
+    input: RegisterCertificate,
+    cert: Certificate,
+    chain: Certificate[],
+    acting: Acting,
+  ): Promise<CertificateView> {
     if (input.subjectType === 'person' && !input.holderOfficialId) {
       throw badRequest('MISSING_FIELD', 'holderOfficialId is required for a person certificate', {
         errors: [{ field: 'holderOfficialId', problem: 'missing' }],
@@ -86,6 +115,7 @@ export class CertificatesService {
       }
     }
     requireIssuerChain(cert, chain);
+    await this.trust.require(cert, chain, input.subjectType);
     const keySha256 = publicKeySha256(cert);
     const validity = checkValidityLimits(cert, renewalOf);
     if (validity) throw unprocessable(validity.code, validity.message);

@@ -45,3 +45,20 @@ export const organizationChangeRefused = () =>
         'Việc chuyển cán bộ sang cơ quan, tổ chức khác phải được ghi nhận là chuyển công tác (biến động nhân sự), do người có thẩm quyền với cả hai cơ quan, tổ chức thực hiện.',
     },
   );
+
+/**
+ * Retirement, resignation and death are personnel changes (R9): they take effect on their date,
+ * revoke or hand back what the official holds and raise the CA paperwork. Setting the status by
+ * PATCH would skip all of that, so only the value the record already has is accepted there.
+ */
+export const employmentChangeRefused = () =>
+  new ProblemError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'EMPLOYMENT_STATUS_IS_PERSONNEL_CHANGE',
+    'Unprocessable content',
+    'An official\'s employment status changes only by a personnel change: record it with POST /personnel-changes (kind "retirement", "resignation" or "death").',
+    {
+      messageVi:
+        'Tình trạng công tác của cán bộ (nghỉ hưu, thôi việc, từ trần) chỉ được thay đổi bằng việc ghi nhận biến động nhân sự.',
+    },
+  );

@@ -82,7 +82,11 @@ export class UpdateOfficialDto {
   @IsUUID('all')
   organizationId?: string;
 
-  @ApiPropertyOptional({ enum: EMPLOYMENT_STATUSES })
+  @ApiPropertyOptional({
+    enum: EMPLOYMENT_STATUSES,
+    description:
+      'Only the current status is accepted (422 EMPLOYMENT_STATUS_IS_PERSONNEL_CHANGE otherwise): retirement, resignation and death are personnel changes (POST /personnel-changes)',
+  })
   @IsOptional()
   @IsIn(EMPLOYMENT_STATUSES)
   employmentStatus?: EmploymentStatus;

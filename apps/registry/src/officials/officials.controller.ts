@@ -124,18 +124,23 @@ export class OfficialsController {
   @Patch(':id')
   @ApiOperation({
     summary:
-      'Change an official’s data (name, e-mail, title, employment status, roles, national ID); a move to another organisation is a transfer (POST /personnel-changes)',
+      'Change an official’s data (name, e-mail, title, roles, national ID); a move to another organisation, a retirement, resignation or death is a personnel change (POST /personnel-changes)',
   })
   @ApiBody({ type: UpdateOfficialDto })
   @ApiResponse({ status: 200, type: OfficialDto, content: { 'application/json': { example: EXAMPLE } } })
   @ApiProblem(400, 'Invalid body', ['INVALID_FIELD', 'INVALID_ID', 'INVALID_NATIONAL_ID'])
   @ApiProblem(403, 'Clerk role changed by a caller not competent for the organisation', ['ROLE_GRANT_NOT_ALLOWED'])
   @ApiProblem(404, 'Unknown official', ['OFFICIAL_NOT_FOUND'])
-  @ApiProblem(422, 'A change of organisation (a transfer) or an organisation unknown or ended', [
-    'ORGANIZATION_CHANGE_IS_TRANSFER',
-    'ORGANIZATION_NOT_FOUND',
-    'ORGANIZATION_ENDED',
-  ])
+  @ApiProblem(
+    422,
+    'A change of organisation (a transfer) or of employment status (a personnel change), or an organisation unknown or ended',
+    [
+      'ORGANIZATION_CHANGE_IS_TRANSFER',
+      'EMPLOYMENT_STATUS_IS_PERSONNEL_CHANGE',
+      'ORGANIZATION_NOT_FOUND',
+      'ORGANIZATION_ENDED',
+    ],
+  )
   update(
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateOfficialDto,

@@ -3,6 +3,7 @@ import { Caller, notFound, serviceCaller, unprocessable } from '@kyso/common';
 import { createHash } from 'node:crypto';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
+import { auditRefusals } from '../audit/refusals';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { OwnershipService } from '../ownership/ownership.service';
 import { Clock } from '@kyso/common';
@@ -21,7 +22,13 @@ import {
   OfficialView,
 } from './official';
 import { OfficialFilter, OfficialRowPatch, OfficialsRepository, SignatureImage } from './officials.repository';
-import { changesClerk, clerkGrantRefused, mayGrantClerk, organizationChangeRefused } from './official-authority';
+import {
+  changesClerk,
+  clerkGrantRefused,
+  employmentChangeRefused,
+  mayGrantClerk,
+  organizationChangeRefused,
+} from './official-authority';
 import { checkSignaturePng } from './signature-image';
 
 const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
@@ -71,14 +78,28 @@ export class OfficialsService {
   }
 
   /**
-   * Changes an official's data for a caller. The organisation never changes here (a move is a
-   * transfer: PersonnelService, with authority over both organisations), and the clerk role only by
+   * Changes an official's data for a caller. The organisation and the employment status never
+   * change here (a move is a transfer, a departure a personnel change: PersonnelService, with
+   * authority over both organisations), and the clerk role only by
    * an operator competent for the official's organisation.
    */
   async update(id: string, patch: OfficialPatch, acting: Acting, caller: Caller): Promise<OfficialView> {
+    // A refused grant of the clerk role, move or status change is kept in the audit chain (never the national ID).
+    const attempt = {
+      roles: patch.roles,
+      organizationId: patch.organizationId,
+      employmentStatus: patch.employmentStatus,
+    };
+    const refused = { action: 'official.update_refused', entityType: 'official', entityId: id, attempt };
+    return auditRefusals(this.audit, acting, refused, () => this.updateChecked(id, patch, acting, caller));
+  }
+
+  private updateChecked(id: string, patch: OfficialPatch, acting: Acting, caller: Caller): Promise<OfficialView> {
     return this.write(id, patch, acting, async (before) => {
       if (patch.organizationId !== undefined && patch.organizationId !== before.organizationId)
         throw organizationChangeRefused();
+      if (patch.employmentStatus !== undefined && patch.employmentStatus !== before.employmentStatus)
+        throw employmentChangeRefused();
       if (patch.roles && changesClerk(before.roles, normaliseRoles(patch.roles)))
         await this.requireClerkAuthority(caller, before.organizationId);
     });

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { badRequest, Caller, Clock, conflict, forbidden, notFound, ProblemError } from '@kyso/common';
 import type { AuditActor } from '../audit/audit-log';
 import { AuditLog } from '../audit/audit-log';
+import { auditRefusals } from '../audit/refusals';
 import { OwnershipService } from '../ownership/ownership.service';
 import type { RequestView } from '../requests/request';
 import { actorOf } from '../requests/request-mapping';
@@ -98,6 +99,13 @@ const scheduledCaller = (recordedBy: AuditActor): Caller => ({
  * every affected certificate and device, in ONE transaction, and notify the IT officers of each
  * managing agency. The drafts then go through the normal workflow.
  */
+export interface PersonnelChangeInput {
+  officialId: string;
+  kind: PersonnelKind;
+  effectiveDate: string;
+  newOrganizationId?: string;
+}
+
 @Injectable()
 export class PersonnelService {
   constructor(
@@ -111,7 +119,24 @@ export class PersonnelService {
     private readonly clock: Clock,
   ) {}
 
-  async personnelChange(caller: Caller, input: PersonnelChangeInput, requestId: string | null): Promise<ChangeOutcome> {
+  /** Records a personnel change; a refused one (e.g. a transfer into an organisation not covered) is audited. */
+  personnelChange(caller: Caller, input: PersonnelChangeInput, requestId: string | null): Promise<ChangeOutcome> {
+    const refused = {
+      action: 'personnel_change.refused',
+      entityType: 'official',
+      entityId: input.officialId,
+      attempt: { kind: input.kind, effectiveDate: input.effectiveDate, newOrganizationId: input.newOrganizationId },
+    };
+    return auditRefusals(this.audit, { actor: actorOf(caller), requestId }, refused, () =>
+      this.personnelChangeChecked(caller, input, requestId),
+    );
+  }
+
+  private async personnelChangeChecked(
+    caller: Caller,
+    input: PersonnelChangeInput,
+    requestId: string | null,
+  ): Promise<ChangeOutcome> {
     if (input.kind === 'transfer' && !input.newOrganizationId) {
       throw badRequest('MISSING_FIELD', 'newOrganizationId: required for a transfer', {
         errors: [{ field: 'newOrganizationId', problem: 'missing' }],

@@ -8,6 +8,7 @@ import { DeviceMove, KeyDevicesService } from '../devices/key-devices.service';
 import type { Acting } from '../audit/actor';
 import type { RevocationReason } from '../certificates/certificate';
 import { CertificatesService } from '../certificates/certificates.service';
+import { CertificateTrust } from '../certificates/certificate-trust.service';
 
 /** The few certificate fields the lifecycle reads. */
 export interface CertificateFacts {
@@ -64,6 +65,7 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
     private readonly devices: KeyDevicesService,
     private readonly certificateRows: CertificatesRepository,
     private readonly deviceRows: KeyDevicesRepository,
+    private readonly trust: CertificateTrust,
   ) {
     super();
   }
@@ -103,6 +105,7 @@ export class TypeOrmLifecycleRecords extends LifecycleRecords {
 
   async insertCertificate(c: NewIssuedCertificate): Promise<string> {
     requireIssuerChain(c.certificate, c.chain);
+    await this.trust.require(c.certificate, c.chain, c.subjectType);
     const keySha256 = publicKeySha256(c.certificate);
     requireKeyOfSubject(await this.certificateRows.lockKeyHolders(keySha256), c);
     const saved = await this.certificateRows.insert({

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Caller, conflict, forbidden, notFound } from '@kyso/common';
 import { AuditLog } from '../audit/audit-log';
+import { auditRefusals } from '../audit/refusals';
 import { PinHasher } from '../certificates/pin-hasher';
 import { CaConnector } from '../ca-connector/ca-connector';
 import { ImportedAnswer, importAnswer } from '../ca-connector/manual-ca-connector';
@@ -131,7 +132,15 @@ export class RequestsService {
     return this.views(rows);
   }
 
-  async step(id: string, step: RequestStep, caller: Caller, opts: StepOptions = {}): Promise<RequestView> {
+  /** Takes a step; a refused one (a role not allowed, a certificate the CA answered that is not trusted...) is audited. */
+  step(id: string, step: RequestStep, caller: Caller, opts: StepOptions = {}): Promise<RequestView> {
+    const refused = { action: `request.${step}_refused`, entityType: 'request', entityId: id };
+    return auditRefusals(this.audit, { actor: actorOf(caller), requestId: opts.requestId ?? null }, refused, () =>
+      this.stepChecked(id, step, caller, opts),
+    );
+  }
+
+  private stepChecked(id: string, step: RequestStep, caller: Caller, opts: StepOptions): Promise<RequestView> {
     return this.tx.run(async () => {
       let r = await this.requests.lock(id);
       if (!r) throw notFound('REQUEST_NOT_FOUND', `No request ${id}`);

@@ -6,6 +6,6 @@ import { TrustAnchorsService } from './trust-anchors.service';
 @Module({
   controllers: [TrustAnchorsController],
   providers: [TrustAnchorsService, { provide: TrustAnchorsRepository, useClass: TypeOrmTrustAnchorsRepository }],
-  exports: [TrustAnchorsService],
+  exports: [TrustAnchorsService, TrustAnchorsRepository],
 })
 export class TrustAnchorsModule {}
