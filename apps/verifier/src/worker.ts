@@ -76,6 +76,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
 
     await validations.process(handlers, {
       concurrency: config.workerConcurrency,
+      lockMs: config.jobLockMs,
       // The worker's own errors are its Redis connection's.
       onError: (e) =>
         dependencyFailure(e)
