@@ -24,6 +24,11 @@ export interface VerifierConfig extends CommonConfig {
   jobAttempts: number;
   /** First retry delay; doubles on each attempt (validation and revocation jobs). */
   jobBackoffMs: number;
+  /**
+   * How long a worker holds a job without renewing its lock; a worker that died (killed, host
+   * lost) has its jobs taken over by another after about this long (BullMQ stalled-job check).
+   */
+  jobLockMs?: number;
   /** Revocation settings; each missing one takes its REVOCATION_DEFAULTS value. */
   revocation?: Partial<RevocationConfig>;
   /** Validation evidence settings; each missing one takes its EVIDENCE_DEFAULTS value. */
@@ -105,6 +110,9 @@ function bool(name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got ${raw}`);
 }
 
+/** BullMQ's own default: long enough that a busy worker never loses a job it is still running. */
+export const DEFAULT_JOB_LOCK_MS = 30_000;
+
 export function verifierConfigFromEnv(): VerifierConfig {
   const d = REVOCATION_DEFAULTS;
   const config: VerifierConfig = {
@@ -117,6 +125,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
     workerConcurrency: int('KYSO_VERIFIER_WORKER_CONCURRENCY', 2, 1, 64),
     jobAttempts: int('KYSO_VERIFIER_JOB_ATTEMPTS', 5, 1, 100),
     jobBackoffMs: int('KYSO_VERIFIER_JOB_BACKOFF_MS', 1_000, 0),
+    jobLockMs: int('KYSO_VERIFIER_JOB_LOCK_MS', DEFAULT_JOB_LOCK_MS, 1_000, 600_000),
     revocation: {
       fetchTimeoutMs: int('KYSO_REVOCATION_FETCH_TIMEOUT_MS', d.fetchTimeoutMs, 100, 300_000),
       waitMs: int('KYSO_REVOCATION_WAIT_MS', d.waitMs, 100, 300_000),

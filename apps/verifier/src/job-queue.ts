@@ -125,6 +125,8 @@ export class JobQueue<Q extends QueueName> {
     handlers: JobHandlers,
     opts: {
       concurrency: number;
+      /** Lock duration, and how often stalled jobs (of a dead worker) are looked for. */
+      lockMs?: number;
       onFailed?: (job: Job, error: Error, final: boolean) => void;
       onError?: (e: Error) => void;
     },
@@ -137,7 +139,12 @@ export class JobQueue<Q extends QueueName> {
         if (JOB_QUEUE[name] !== this.name) throw new Error(`job ${job.name} does not belong on queue ${this.name}`);
         return (handlers[name] as (p: unknown) => Promise<unknown>)(job.data);
       },
-      { connection, prefix: this.opts.prefix, concurrency: opts.concurrency },
+      {
+        connection,
+        prefix: this.opts.prefix,
+        concurrency: opts.concurrency,
+        ...(opts.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {}),
+      },
     );
     // Workers stop first (running jobs finish), then their connection.
     this.closers.unshift(() => connection.disconnect());

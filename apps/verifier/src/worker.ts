@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { DependencyMonitor, dependencyFailure } from '@kyso/common';
 import { NestFactory } from '@nestjs/core';
 import { evidenceConfig, revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
 import { ValidationEvidence } from './evidence/validation-evidence';
@@ -8,6 +9,7 @@ import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } f
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { ValidationProcessor } from './validation-processor';
+import { ValidationRepository } from './validation.repository';
 import { VerifierWorkerModule } from './worker.module';
 
 export interface VerifierWorkerHandle {
@@ -25,6 +27,9 @@ export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
  */
 export async function startVerifierWorker(config: VerifierConfig): Promise<VerifierWorkerHandle> {
   const logger = new Logger('VerifierWorker');
+  // A database or Redis outage fails every attempt meanwhile: logged once when it goes and once
+  // when it is back, not once per attempt (BullMQ retries the jobs; the connections reconnect).
+  const monitor = new DependencyMonitor(new Logger('Dependencies'));
   const rev = revocationConfig(config);
   const context = await NestFactory.createApplicationContext(VerifierWorkerModule.forRoot(config), {
     logger: ['error', 'warn'],
@@ -34,6 +39,7 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
   // context (revocation queue, network, database).
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
+    monitor.close();
     for (const c of [...closers, () => context.close()]) {
       await c().catch((e) => logger.error(`closing: ${(e as Error).message}`));
     }
@@ -52,6 +58,13 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
       keepFailedSec: 24 * 3600,
     });
     closers.push(() => validations.close());
+    const repository = context.get(ValidationRepository);
+    monitor.setProbes({ postgres: () => repository.ping(), redis: () => validations.ping() });
+    const failed = (err: Error, warn: () => void) => {
+      const f = dependencyFailure(err);
+      if (f) monitor.reportDown(f.dependency, f.cause);
+      else warn();
+    };
     const handlers: JobHandlers = {
       [JobName.ValidatePdf]: (p) => processor.process(p.validationId),
       [JobName.FetchCrl]: (p) => downloads.fetchCrl(p),
@@ -63,9 +76,16 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
 
     await validations.process(handlers, {
       concurrency: config.workerConcurrency,
-      onError: (e) => logger.error(`validation worker error: ${e.message}`),
+      lockMs: config.jobLockMs,
+      // The worker's own errors are its Redis connection's.
+      onError: (e) =>
+        dependencyFailure(e)
+          ? monitor.reportDown('redis', e.message)
+          : logger.error(`validation worker error: ${e.message}`),
       onFailed: (job, err, final) => {
-        logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`);
+        failed(err, () =>
+          logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`),
+        );
         if (!final || job.name !== JobName.ValidatePdf) return;
         const { validationId } = job.data as JobPayloads[JobName.ValidatePdf];
         processor
@@ -76,10 +96,15 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
     await validations.repeat(JobName.MaintainEvidence, {}, evidenceConfig(config).maintenanceEveryMs);
     await revocationJobs.queue.process(handlers, {
       concurrency: rev.concurrency,
-      onError: (e) => logger.error(`revocation worker error: ${e.message}`),
+      onError: (e) =>
+        dependencyFailure(e)
+          ? monitor.reportDown('redis', e.message)
+          : logger.error(`revocation worker error: ${e.message}`),
       onFailed: (job, err) =>
-        logger.warn(
-          `${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`,
+        failed(err, () =>
+          logger.warn(
+            `${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`,
+          ),
         ),
     });
   } catch (e) {
