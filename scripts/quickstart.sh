@@ -64,6 +64,8 @@ export KYSO_REGISTRY_URL=http://127.0.0.1:$KYSO_REGISTRY_PORT
 export KYSO_CA_CONNECTOR=dev
 export KYSO_DEV_CA_DIR=$DEV/pki
 export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:$KYSO_GATEWAY_PORT/api/v1/pki/dev-ca
+# The signer timestamps B-T..B-LTA signatures with the dev CA's RFC 3161 TSA (through the gateway).
+export KYSO_TSA_URL=${KYSO_TSA_URL:-$KYSO_DEV_CA_PUBLIC_URL/tsa}
 # The verifier refuses loopback and private addresses unless allow-listed: only the dev CA's (the gateway's) port.
 export KYSO_REVOCATION_FETCH_ALLOW=${KYSO_REVOCATION_FETCH_ALLOW:-127.0.0.1:$KYSO_GATEWAY_PORT}
 

@@ -150,6 +150,8 @@ export async function seedDemo(opts: {
   await registry.json('POST', '/trust-anchors', ignoredAnswer, {
     name: 'Kyso Dev Root CA G2',
     certificatePem: pki.root.certificate.toPem(),
+    // The dev CA certifies the signers and the dev TSA alike (POST /pki/dev-ca/tsa).
+    purpose: 'any',
   });
 
   const province = await registry.json('POST', '/organizations', createdAnswer, {

@@ -67,7 +67,7 @@ export async function startStack(
     const common = { databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', internalToken, host: '127.0.0.1' };
 
     // The dev CA's CRL and OCSP URLs go into the certificates: the registry's port is chosen first.
-    const [registryPort, signerPort] = [await freePort(), await freePort()];
+    const [registryPort, signerPort, verifierPort] = [await freePort(), await freePort(), await freePort()];
     const devCaPublicUrl = `http://127.0.0.1:${registryPort}/dev-ca`;
     const pkiDir = await mkdtemp(join(tmpdir(), 'kyso-e2e-pki-'));
     cleanups.push(() => rm(pkiDir, { recursive: true, force: true }));
@@ -94,7 +94,16 @@ export async function startStack(
     const demo = await seedDemo({ registry, keyStore, tokenLabel: token.label, pki });
 
     const signerApp = await createSignerApp(
-      { ...common, port: 0, registryUrl, pkcs11, maxPdfBytes: 50 * MB },
+      {
+        ...common,
+        port: 0,
+        registryUrl,
+        pkcs11,
+        maxPdfBytes: 50 * MB,
+        // Certificates are checked by the verifier before signing; B-T and above use the dev CA's TSA.
+        verifierUrl: `http://127.0.0.1:${verifierPort}`,
+        tsaUrl: `${devCaPublicUrl}/tsa`,
+      },
       { keyStore },
     );
     cleanups.push(() => signerApp.close());
@@ -115,7 +124,7 @@ export async function startStack(
     };
     const verifierApp = await createVerifierApp(verifierConfig);
     cleanups.push(() => verifierApp.close());
-    const verifierUrl = await listen(verifierApp);
+    const verifierUrl = await listen(verifierApp, verifierPort);
     const worker = await startVerifierWorker(verifierConfig);
     cleanups.push(() => worker.close());
 

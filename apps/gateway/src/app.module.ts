@@ -99,7 +99,7 @@ export class GatewayModule {
 const bodyLimitFor =
   (config: GatewayConfig) =>
   (rule: AccessRule): number =>
-    rule.path.endsWith('/signatures/pdf')
+    rule.path.endsWith('/signatures/pdf') || rule.path.endsWith('/signatures/pdf/extend')
       ? config.bodyLimits.signaturesPdf
       : rule.path.endsWith('/validations/pdf')
         ? config.bodyLimits.validationsPdf

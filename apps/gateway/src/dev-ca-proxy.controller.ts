@@ -23,7 +23,7 @@ const ANONYMOUS: Caller = {
 };
 
 /**
- * The dev CA's CRLs and OCSP responder, public through the gateway (matrix: `public`), so that
+ * The dev CA's CRLs, OCSP responder and RFC 3161 TSA, public through the gateway (matrix: `public`), so that
  * relying parties outside reach them when KYSO_DEV_CA_PUBLIC_URL points here
  * (`<gateway>/api/v1/pki/dev-ca`). Documented from the registry's OpenAPI.
  */
@@ -46,6 +46,12 @@ export class DevCaProxyController {
   @HttpCode(200)
   ocsp(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.forward(req, res, 'POST', DEV_CA_PATHS.ocsp, MAX_OCSP_REQUEST_BYTES);
+  }
+
+  @Post('tsa')
+  @HttpCode(200)
+  tsa(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, 'POST', DEV_CA_PATHS.tsa, MAX_OCSP_REQUEST_BYTES);
   }
 
   private forward(req: Request, res: Response, method: string, path: string, maxBodyBytes?: number): Promise<void> {

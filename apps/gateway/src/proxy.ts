@@ -12,6 +12,8 @@ const PASSED_RESPONSE_HEADERS = [
   'content-disposition',
   'location',
   'x-kyso-signature-id',
+  'x-kyso-signature-level',
+  'x-kyso-timestamp-time',
   'retry-after',
   'cache-control',
 ];

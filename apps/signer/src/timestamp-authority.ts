@@ -1,8 +1,6 @@
+import { TIMESTAMP_QUERY_MEDIA_TYPE, TIMESTAMP_REPLY_MEDIA_TYPE } from '@kyso/contracts';
 import type { TimestampClient } from '@kyso/pki';
 import { TimestampAuthority } from './signing-seams';
-
-export const TIMESTAMP_QUERY_MEDIA_TYPE = 'application/timestamp-query';
-export const TIMESTAMP_REPLY_MEDIA_TYPE = 'application/timestamp-reply';
 /** A TimeStampResp with the TSA's chain is a few KiB; anything far larger is not one. */
 const MAX_REPLY_BYTES = 256 * 1024;
 

@@ -205,6 +205,16 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   },
   {
     method: 'POST',
+    path: `${P}/signatures/pdf/extend`,
+    upstream: 'signer',
+    summary: 'Extend a signed PDF to B-LT or B-LTA',
+    scope: 'sign',
+    roles: ['clerk', 'official'],
+    org: none,
+    idempotent: true,
+  },
+  {
+    method: 'POST',
     path: `${P}/validations/pdf`,
     upstream: 'verifier',
     summary: 'Validate a PDF',
@@ -643,6 +653,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   devCa('GET', 'crl', 'The dev CA’s current CRL (DER)'),
   devCa('GET', 'root.crl', 'The dev root CA’s CRL (DER)'),
   devCa('POST', 'ocsp', 'The dev CA’s OCSP responder (RFC 6960)'),
+  devCa('POST', 'tsa', 'The dev CA’s time-stamping authority (RFC 3161)'),
 ];
 
 /** The path a rule's upstream serves (public path without the prefix unless the rule says otherwise). */

@@ -1,0 +1,297 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Pkcs11KeyStore } from '@kyso/keystore';
+import {
+  Certificate,
+  CMS_OID,
+  DevCa,
+  DevTsa,
+  findSignatures,
+  generateSoftwareKey,
+  parseSignedData,
+  readDss,
+  signedByteRanges,
+  verifyPdf,
+} from '@kyso/pki';
+import { PDFDocument } from 'pdf-lib';
+import { Client } from 'pg';
+import request from 'supertest';
+import { createTestDatabase } from '../../../test/support/db';
+import { asBuffer } from '../../../test/support/http';
+import { opensslTsVerify, pdfsig, signWithPdfsig } from '../../../test/support/independent-verifiers';
+import { createActiveTestToken, TestToken } from '../../../test/support/token';
+import { createSignerApp } from '../src/app';
+import type { SignerConfig } from '../src/config';
+import { migrateSigner } from '../src/data-source';
+import { LocalCertificateCheck } from './local-certificate-check';
+import { startRegistryStub } from './registry-stub';
+import { startTsaServer } from './tsa-server';
+
+const INTERNAL = 'test-internal-token-0123456789';
+const OFFICIAL = 'official-tran-thi-b';
+
+/** The RFC 3161 tokens of a signature (unsigned attribute signatureTimeStampToken) and the signature value they cover. */
+function signatureTokens(cms: Uint8Array) {
+  const si = parseSignedData(cms).signerInfos[0];
+  const tokens = si.unsignedAttributes.filter((a) => a.type === CMS_OID.timeStampToken).flatMap((a) => a.values);
+  return { tokens, signatureValue: si.signature };
+}
+
+describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgres, a real RFC 3161 TSA)', () => {
+  let token: TestToken;
+  let db: { url: string; drop: () => Promise<void> };
+  let registry: Awaited<ReturnType<typeof startRegistryStub>>;
+  let tsaServer: Awaited<ReturnType<typeof startTsaServer>>;
+  let app: NestExpressApplication;
+  let pg: Client;
+  let root: DevCa;
+  let rootPem: string;
+  let pdf: Buffer;
+  let check: LocalCertificateCheck;
+  let revoked: Certificate;
+  const http = () => request(app.getHttpServer());
+  const sign = (fields: Record<string, string>, file: Buffer = pdf) => {
+    let r = http().post('/signatures/pdf').set('x-kyso-internal-token', INTERNAL);
+    for (const [k, v] of Object.entries({ pin: '1234', actingOfficialId: OFFICIAL, ...fields })) r = r.field(k, v);
+    return asBuffer(r.attach('file', file, { filename: 'cong-van.pdf', contentType: 'application/pdf' }));
+  };
+  const extend = (file: Uint8Array, level: string) =>
+    asBuffer(
+      http()
+        .post('/signatures/pdf/extend')
+        .set('x-kyso-internal-token', INTERNAL)
+        .field('level', level)
+        .attach('file', Buffer.from(file), { filename: 'signed.pdf', contentType: 'application/pdf' }),
+    );
+  /** Kyso's own verifier, offline: revocation comes only from the document (required for B-LT and up). */
+  const verify = (signed: Uint8Array, requireRevocation: boolean) =>
+    verifyPdf(signed, { trustAnchors: [root.certificate], requireRevocation });
+
+  beforeAll(async () => {
+    [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer_levels')]);
+    await migrateSigner(db.url);
+    const setup = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 1,
+    });
+    const rsa = await setup.generateKey({
+      label: 'tran-thi-b',
+      id: Buffer.from([1]),
+      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+    });
+    const other = await setup.generateKey({ label: 'revoked', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
+    await setup.close();
+
+    root = await DevCa.createRoot({ commonName: 'Kyso Levels Root CA' });
+    rootPem = root.certificate.toPem();
+    const person = await root.issue({
+      subject: { CN: 'Trần Thị B', O: 'Sở Tư pháp', C: 'VN' },
+      publicKeySpki: rsa.publicKeySpki,
+      profile: 'person',
+    });
+    revoked = await root.issue({
+      subject: { CN: 'Lê Văn C', O: 'Sở Tư pháp', C: 'VN' },
+      publicKeySpki: other.publicKeySpki,
+      profile: 'person',
+    });
+    root.revoke(revoked, { revocationDate: new Date(Date.now() - 60_000), reason: 'affiliationChanged' });
+    const view = (id: string, cert: Certificate, keyUri: string) => ({
+      id,
+      holderOfficialId: OFFICIAL,
+      pin: '1234',
+      serialNumber: cert.serialNumberHex,
+      keyUri,
+      certificatePem: cert.toPem(),
+      chainPem: [rootPem],
+    });
+    registry = await startRegistryStub(INTERNAL, [
+      view('cert-good', person, rsa.ref.uri),
+      view('cert-revoked', revoked, other.ref.uri),
+    ]);
+    tsaServer = await startTsaServer(await DevTsa.create(root));
+    check = new LocalCertificateCheck([root.certificate], async () => ({ crls: [await root.issueCrl()] }));
+    const config: SignerConfig = {
+      databaseUrl: db.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      internalToken: INTERNAL,
+      host: '127.0.0.1',
+      port: 0,
+      registryUrl: registry.url,
+      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
+      maxPdfBytes: 1024 * 1024,
+      tsaUrl: tsaServer.url,
+      tsaTimeoutMs: 1_000,
+    };
+    app = await createSignerApp(config, { certificateCheck: check });
+    await app.listen(0, '127.0.0.1');
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]);
+    pdf = Buffer.from(await doc.save());
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    await app?.close();
+    await tsaServer?.close();
+    await registry?.close();
+    await db?.drop();
+    await token?.remove();
+  });
+
+  const evidenceRow = async (eventId: string) =>
+    (await pg.query('SELECT * FROM signer.signing_evidence WHERE signature_event_id = $1', [eventId])).rows[0];
+
+  it.each(['B-B', 'B-T', 'B-LT', 'B-LTA'])(
+    'signs at %s: pdfsig accepts it, openssl ts -verify its tokens, Kyso verifies it TOTAL-PASSED',
+    async (level) => {
+      tsaServer.state.mode = 'ok';
+      const before = Date.now();
+      const res = await sign({ certificateId: 'cert-good', level });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-kyso-signature-level']).toBe(level);
+      const signed = new Uint8Array(res.body as Buffer);
+      expect(Buffer.from(signed.subarray(0, pdf.length)).equals(pdf)).toBe(true);
+
+      const out = await pdfsig(signed, rootPem);
+      expect(out).toMatch(/Signature #1:[\s\S]*?Signature Validation: Signature is Valid\./);
+
+      const fields = findSignatures(signed);
+      expect(fields).toHaveLength(level === 'B-LTA' ? 2 : 1);
+      const { tokens, signatureValue } = signatureTokens(fields[0].contents);
+      expect(tokens).toHaveLength(level === 'B-B' ? 0 : 1);
+      for (const t of tokens) expect(await opensslTsVerify(t, signatureValue, rootPem)).toContain('Verification: OK');
+      if (level === 'B-LTA') {
+        const doc = fields[1];
+        expect(doc.subFilter).toBe('ETSI.RFC3161');
+        const data = Buffer.concat(signedByteRanges(signed, doc.byteRange));
+        expect(await opensslTsVerify(doc.contents, data, rootPem)).toContain('Verification: OK');
+      }
+
+      const longTerm = level === 'B-LT' || level === 'B-LTA';
+      const report = await verify(signed, longTerm);
+      const sig = report.signatures[0];
+      expect(sig.indication).toBe('TOTAL-PASSED');
+      if (longTerm) expect(sig.revocation).toMatchObject({ checked: true, source: 'crl' });
+      if (level === 'B-B') expect(sig.signingTime.timestamped).toBeNull();
+      else {
+        expect(sig.signingTime.provenBy).toBe('timestamp');
+        const at = Date.parse(sig.signingTime.timestamped!);
+        expect(at).toBeGreaterThanOrEqual(before - 1_000);
+        expect(new Date(res.headers['x-kyso-timestamp-time']).getTime()).toBe(at);
+        expect(sig.timestamps.map((t) => [t.type, t.indication])).toEqual(
+          level === 'B-LTA'
+            ? [
+                ['signature', 'TOTAL-PASSED'],
+                ['document', 'TOTAL-PASSED'],
+              ]
+            : [['signature', 'TOTAL-PASSED']],
+        );
+      }
+
+      const row = await evidenceRow(res.headers['x-kyso-signature-id']);
+      expect(row).toMatchObject({ operation: 'sign', level });
+      // The signer's certificate and the root; from B-LT on, the TSA's too (its token is validated later as well).
+      expect(row.certificates).toHaveLength(longTerm ? 3 : 2);
+      const dss = readDss(signed);
+      expect(dss.certs.map((c) => Buffer.from(c).toString('base64')).sort()).toEqual(
+        longTerm ? [...row.certificates].sort() : [],
+      );
+      expect(dss.crls.length).toBe(longTerm ? row.crls.length : 0);
+      expect(row.crls.length).toBeGreaterThanOrEqual(1);
+      if (level !== 'B-B')
+        expect(new Date(row.timestamp_time).getTime()).toBe(Date.parse(sig.signingTime.timestamped!));
+    },
+  );
+
+  it('extends a PDF signed by pdfsig (NSS) to B-LTA: every signature covered by the DSS and a document timestamp', async () => {
+    tsaServer.state.mode = 'ok';
+    const key = generateSoftwareKey('RSASSA-PKCS1-v1_5-SHA256');
+    const cert = await root.issue({
+      subject: { CN: 'NSS Signer', O: 'Sở Tư pháp', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person',
+    });
+    const nssSigned = await signWithPdfsig(pdf, {
+      keyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      certificatePem: cert.toPem(),
+      rootPem,
+    });
+    expect((await verify(nssSigned, true)).signatures[0].indication).toBe('INDETERMINATE'); // no revocation data yet
+
+    const res = await extend(nssSigned, 'B-LTA');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-kyso-signature-level']).toBe('B-LTA');
+    const extended = new Uint8Array(res.body as Buffer);
+    expect(Buffer.from(extended.subarray(0, nssSigned.length)).equals(Buffer.from(nssSigned))).toBe(true);
+    expect(await pdfsig(extended, rootPem)).toMatch(/Signature #1:[\s\S]*?Signature is Valid\./);
+
+    const report = await verify(extended, true);
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      subFilter: 'adbe.pkcs7.detached',
+      revocation: { checked: true, source: 'crl' },
+      modifications: { allowed: true },
+    });
+    expect(report.signatures[0].timestamps.map((t) => [t.type, t.indication])).toEqual([['document', 'TOTAL-PASSED']]);
+    const docTs = findSignatures(extended).at(-1)!;
+    expect(
+      await opensslTsVerify(docTs.contents, Buffer.concat(signedByteRanges(extended, docTs.byteRange)), rootPem),
+    ).toContain('Verification: OK');
+    const rows = (await pg.query("SELECT * FROM signer.signing_evidence WHERE operation = 'extend'")).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ level: 'B-LTA', signature_event_id: null });
+  });
+
+  it('refuses to extend a PDF without signatures (422 NO_SIGNATURES) and a level it cannot reach (422 UNSUPPORTED_LEVEL)', async () => {
+    const none = await extend(pdf, 'B-LT');
+    expect(none.status).toBe(422);
+    expect(JSON.parse(none.body.toString())).toMatchObject({ code: 'NO_SIGNATURES' });
+    const weak = await extend(pdf, 'B-T');
+    expect(weak.status).toBe(422);
+    expect(JSON.parse(weak.body.toString())).toMatchObject({ code: 'UNSUPPORTED_LEVEL', field: 'level' });
+  });
+
+  it.each([
+    ['answers 503', 'down'],
+    ['answers something that is not a TimeStampResp', 'garbage'],
+    ['does not answer in time', 'slow'],
+  ] as const)(
+    'answers 503 TSA_UNAVAILABLE with Retry-After when the TSA %s, never a weaker level',
+    async (_what, mode) => {
+      tsaServer.state.mode = mode;
+      try {
+        const res = await sign({ certificateId: 'cert-good', level: 'B-T' });
+        expect(res.status).toBe(503);
+        expect(res.headers['retry-after']).toBe('30');
+        const body = JSON.parse(res.body.toString());
+        expect(body).toMatchObject({ code: 'TSA_UNAVAILABLE', retryAfter: 30 });
+        const refused = (await pg.query("SELECT * FROM signer.signature_events WHERE refusal_code = 'TSA_UNAVAILABLE'"))
+          .rows;
+        expect(refused.length).toBeGreaterThan(0);
+        expect(refused.every((r) => r.signed_document_sha256 === null)).toBe(true);
+        // B-B needs no TSA: still signed.
+        expect((await sign({ certificateId: 'cert-good', level: 'B-B' })).status).toBe(200);
+      } finally {
+        tsaServer.state.mode = 'ok';
+      }
+    },
+  );
+
+  it('refuses a revoked certificate before signing: 403 CERTIFICATE_CHECK_FAILED, reason in English and Vietnamese', async () => {
+    const tsaCalls = tsaServer.state.requests;
+    const res = await sign({ certificateId: 'cert-revoked', level: 'B-T' });
+    expect(res.status).toBe(403);
+    const body = JSON.parse(res.body.toString());
+    expect(body).toMatchObject({ code: 'CERTIFICATE_CHECK_FAILED', reason: 'CERTIFICATE_REVOKED' });
+    expect(body.messageVi).toMatch(/^Từ chối ký: .+/);
+    expect(body.reasons.map((r: { code: string }) => r.code)).toContain('REVOKED');
+    expect(tsaServer.state.requests).toBe(tsaCalls); // nothing was signed, so nothing timestamped
+    expect(check.calls.at(-1)).toEqual({ serial: revoked.serialNumberHex, purpose: 'document-signing' });
+    const row = (await pg.query("SELECT * FROM signer.signature_events WHERE refusal_reason = 'CERTIFICATE_REVOKED'"))
+      .rows[0];
+    expect(row).toMatchObject({ outcome: 'refused', refusal_code: 'CERTIFICATE_CHECK_FAILED' });
+  });
+});
