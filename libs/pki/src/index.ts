@@ -23,3 +23,4 @@ export * from './tsp';
 export * from './revocation/crl';
 export * from './revocation/embedded';
 export type { AlgorithmId } from './asn1/der-fields';
+export * from './cades';

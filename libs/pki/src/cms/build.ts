@@ -30,8 +30,8 @@ export interface BuildSignedDataOptions {
   revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
 }
 
-const SHA256_ALG = seq(oid(OID_SHA256)); // parameters absent (RFC 5754 2)
-const SIGNATURE_ALG: Record<RawSigner['algorithm'], Uint8Array> = {
+export const SHA256_ALG = seq(oid(OID_SHA256)); // parameters absent (RFC 5754 2)
+export const SIGNATURE_ALG: Record<RawSigner['algorithm'], Uint8Array> = {
   'RSASSA-PKCS1-v1_5-SHA256': seq(oid(OID_SHA256_WITH_RSA), NULL_DER), // NULL required (RFC 4055 5)
   'ECDSA-P256-SHA256': seq(oid(OID_ECDSA_WITH_SHA256)), // parameters absent (RFC 5758 3.2)
 };

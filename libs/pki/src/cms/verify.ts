@@ -38,6 +38,11 @@ export interface SignedDataVerification {
 export interface VerifySignedDataOptions {
   /** Certificates known from elsewhere, used to find a signer certificate the CMS does not embed. */
   extraCertificates?: Certificate[];
+  /**
+   * Digests of detached content already computed (node name -> digest), e.g. while streaming a big
+   * file once: used instead of hashing `content` (which may then be empty).
+   */
+  contentDigests?: Readonly<Record<string, Uint8Array>>;
 }
 
 const attr = (attrs: CmsAttribute[], type: string): Uint8Array | undefined => {
@@ -209,7 +214,9 @@ function verifyParsed(
       result.formatOk = false;
       result.problems.push('CMS_MISSING_MESSAGE_DIGEST');
     } else if (digest) {
-      result.messageDigestMatches = Buffer.from(tlvValue(md, readTlv(md))).equals(digestChunks(digest.node, chunks));
+      const computed =
+        (!parsed.encapContent && opts.contentDigests?.[digest.node]) || digestChunks(digest.node, chunks);
+      result.messageDigestMatches = Buffer.from(tlvValue(md, readTlv(md))).equals(computed);
       if (!result.messageDigestMatches) result.problems.push('MESSAGE_DIGEST_MISMATCH');
     }
     const st = attr(attrs, CMS_OID.signingTime);

@@ -1,5 +1,3 @@
-import { readDss } from '../pdf/dss';
-import { PdfDocument } from '../pdf/document';
 import {
   EmbeddedEvidence,
   embeddedRevocationChecker,
@@ -13,18 +11,18 @@ import { Certificate } from '../x509/certificate';
 import { archivedRevocationInfo } from './timestamps';
 
 /**
- * The revocation sources of one document (PAdES B-LT/B-LTA): its DSS/VRI and each signature's
- * adbe-revocationInfoArchival are offered before the caller's checker (which may fetch), so a
- * document that carries its evidence validates offline. The evidence is judged as fetched
+ * The revocation sources of one document: its own evidence (PAdES B-LT/B-LTA: the DSS/VRI; CAdES
+ * B-LT: the SignedData's certificates and crls) and each signature's adbe-revocationInfoArchival
+ * are offered before the caller's checker (which may fetch), so a document that carries its
+ * evidence validates offline. The evidence is judged as fetched
  * evidence is, as of the time asked: the proof of existence when there is one.
  */
 export class LtvSources {
-  private readonly dss: EmbeddedEvidence;
   /** Certificates from the DSS, offered to path building (a B-LT file may carry the CAs only there). */
   readonly certificates: Certificate[];
 
   constructor(
-    pdf: Uint8Array | PdfDocument,
+    private readonly dss: EmbeddedEvidence,
     private readonly opts: {
       trustAnchors: readonly Certificate[];
       revocationChecker?: () => RevocationChecker;
@@ -32,7 +30,6 @@ export class LtvSources {
     },
     private readonly validationTime: Date,
   ) {
-    this.dss = readDss(pdf);
     this.certificates = this.dss.certs.flatMap((der) => {
       try {
         return [Certificate.fromDer(der)];

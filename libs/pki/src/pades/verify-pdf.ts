@@ -13,6 +13,7 @@ import {
   recoverSignatures,
   unaccountedAppendedData,
 } from '../pdf';
+import { readDss } from '../pdf/dss';
 import { DocumentReport, SignatureReport } from '../report';
 import type { RevocationChecker } from '../revocation/types';
 import { IssuerFetcher, PathValidationResult, reason, ValidationReason } from '../validation';
@@ -350,7 +351,7 @@ function report(f: SignatureFacts, index: number, opts: VerifyPdfOptions): Signa
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promise<DocumentReport> {
   const source = readSignatures(pdf);
   const validationTime = opts.validationTime ?? new Date();
-  const ltv = new LtvSources(source.doc ?? source.readable, opts, validationTime);
+  const ltv = new LtvSources(readDss(source.doc ?? source.readable), opts, validationTime);
   const doc: DocumentContext = { validationTime, source, ltv, documentTimestamps: new Map() };
   doc.documentTimestamps = await checkDocumentTimestamps(pdf, source.fields, timestampContext(opts, doc));
   const signatures: SignatureReport[] = [];

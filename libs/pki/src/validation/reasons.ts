@@ -164,6 +164,10 @@ export const REASONS = {
     message: 'The document contains no signature',
     messageVi: 'Văn bản không có chữ ký số',
   },
+  SIGNED_DATA_NOT_FOUND: {
+    message: 'The signature is detached and the signed file was not given',
+    messageVi: 'Chữ ký tách rời nhưng không có tệp đã được ký kèm theo',
+  },
   FORMAT_FAILURE: {
     message: 'The signature is malformed and cannot be checked',
     messageVi: 'Chữ ký số sai định dạng, không thể kiểm tra',

@@ -1,0 +1,4 @@
+export * from './content';
+export * from './oids';
+export * from './sign-cms';
+export * from './verify-cms';
