@@ -53,6 +53,16 @@ describe('certificate registration: trust anchor, path and revocation (real Post
     expect(res.body).toMatchObject({ code: 'CERTIFICATE_NOT_TRUSTED', message: expect.any(String) });
     expect(res.body.messageVi).toMatch(/tin cậy/);
     expect(res.body.reasons.map((r: { code: string }) => r.code)).toContain('NO_CERTIFICATE_CHAIN_FOUND');
+    // Refused registrations are kept in the audit chain, with the code and the certificate's fingerprint.
+    const audit = (await reg.get('/audit?action=certificate.registration_refused')).body.items;
+    expect(audit).toEqual([
+      expect.objectContaining({
+        entityType: 'certificate',
+        entityId: null,
+        after: expect.objectContaining({ outcome: 'refused', code: 'CERTIFICATE_NOT_TRUSTED', organizationId: org }),
+      }),
+    ]);
+    expect(audit[0].after.sha256).toMatch(/^[0-9A-F]{64}$/);
   });
 
   it('refuses a certificate under a disabled anchor, and registers it once the anchor is enabled again', async () => {

@@ -262,6 +262,21 @@ describe('lifecycle requests: workflow on real Postgres', () => {
     expect([noPin.status, noPin.body.code]).toEqual([400, 'MISSING_FIELD']);
     const bad = await call(w.it, `/requests/${r.id}/fulfil`, { certificatePem: 'junk', signingPin: '246810' });
     expect([bad.status, bad.body.code]).toEqual([400, 'MALFORMED_CERTIFICATE']);
+    // What the CA answers must chain to an enabled trust anchor too; the refusal is audited.
+    const stranger = pki.ca('Kyso Not An Anchor CA');
+    const untrusted = await call(w.it, `/requests/${r.id}/fulfil`, {
+      certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', stranger).pem,
+      chainPem: [stranger.pem],
+      signingPin: '246810',
+    });
+    expect([untrusted.status, untrusted.body.code]).toEqual([422, 'CERTIFICATE_NOT_TRUSTED']);
+    expect(
+      (await reg.get(`/audit?entityType=request&entityId=${r.id}&action=request.fulfil_refused`)).body.items,
+    ).toEqual([
+      expect.objectContaining({
+        after: expect.objectContaining({ outcome: 'refused', code: 'CERTIFICATE_NOT_TRUSTED' }),
+      }),
+    ]);
     const ok = await call(w.it, `/requests/${r.id}/fulfil`, {
       certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', ca).pem,
       chainPem: [ca.pem],

@@ -25,6 +25,11 @@ describe('moving officials and granting the clerk role need authority over the o
       organizationId,
       roles,
     });
+  /** The audit chain's refused attempts about an official, oldest first. */
+  const refusalsOf = async (id: string) =>
+    ((await reg.get(`/audit?entityType=official&entityId=${id}`)).body.items as { action: string }[]).filter(
+      (e) => e.action.endsWith('_refused') || e.action.endsWith('.refused'),
+    );
   const officialRow = async (id: string) =>
     (
       await reg.sql<{ organization_id: string; roles: string[] }>(
@@ -70,8 +75,13 @@ describe('moving officials and granting the clerk role need authority over the o
       expect(res.body).toMatchObject({ code: 'ORGANIZATION_CHANGE_IS_TRANSFER' });
       expect(res.body.messageVi).toContain('chuyển công tác');
       expect(await officialRow(o)).toMatchObject({ organization_id: w.unit });
-      const audit = (await reg.get(`/audit?entityType=official&entityId=${o}`)).body.items as unknown[];
-      expect(audit).toHaveLength(1); // only the creation
+      // Nothing changed, and the refused move is kept in the audit chain with who tried it.
+      const audit = (await reg.get(`/audit?entityType=official&entityId=${o}`)).body.items as { action: string }[];
+      expect(audit.map((e) => e.action)).toEqual(['official.created', 'official.update_refused']);
+      expect(audit[1]).toMatchObject({
+        actor: { id: who().id },
+        after: { outcome: 'refused', code: 'ORGANIZATION_CHANGE_IS_TRANSFER', organizationId: w.other },
+      });
     });
 
     it('accepts the current organisation unchanged alongside other data', async () => {
@@ -97,6 +107,18 @@ describe('moving officials and granting the clerk role need authority over the o
       if (status === 403) {
         expect(grant.body.code).toBe('ROLE_GRANT_NOT_ALLOWED');
         expect((await officialRow(o)).roles).toEqual(['official']);
+        // The refused grant is in the audit chain, with who tried and the code.
+        expect(await refusalsOf(o)).toEqual([
+          expect.objectContaining({
+            action: 'official.update_refused',
+            actor: expect.objectContaining({ id: who().id }),
+            after: expect.objectContaining({
+              outcome: 'refused',
+              code: 'ROLE_GRANT_NOT_ALLOWED',
+              roles: ['official', 'clerk'],
+            }),
+          }),
+        ]);
         return;
       }
       expect(grant.body.roles).toEqual(['official', 'clerk']);
@@ -137,6 +159,16 @@ describe('moving officials and granting the clerk role need authority over the o
       expect([res.status, res.body.code]).toEqual([403, 'TARGET_ORGANIZATION_NOT_COVERED']);
       expect(res.body.messageVi).toBeTruthy();
       expect(await officialRow(w.clerk)).toMatchObject({ organization_id: w.dept, roles: ['official', 'clerk'] });
+      expect((await refusalsOf(w.clerk)).at(-1)).toMatchObject({
+        action: 'personnel_change.refused',
+        actor: { id: who().id },
+        after: {
+          outcome: 'refused',
+          code: 'TARGET_ORGANIZATION_NOT_COVERED',
+          kind: 'transfer',
+          newOrganizationId: w.other,
+        },
+      });
     });
 
     it('refuses a transfer by an IT officer of the target organisation only', async () => {

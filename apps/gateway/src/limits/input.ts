@@ -1,19 +1,11 @@
 import type { Request } from 'express';
-import { badRequest } from '@kyso/common';
+// The characters refused (FORBIDDEN_TEXT) are shared with the signer's and verifier's form fields.
+import { badRequest, FORBIDDEN_TEXT as FORBIDDEN } from '@kyso/common';
 import { queryOf } from '../authz/paths';
 
 /** Largest page a list may ask for, and the largest offset (PostgreSQL's int4; beyond, an error, not a page). */
 export const MAX_PAGE_LIMIT = 1000;
 export const MAX_PAGE_OFFSET = 2 ** 31 - 1;
-
-/**
- * Characters no text field of the API needs and that hurt when stored: NUL (PostgreSQL refuses it
- * in text, a 500), other C0/C1 controls but tab and line breaks, zero-width characters (two names
- * that look alike but differ) and bidi controls (text that displays otherwise than it reads).
- */
-const FORBIDDEN =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff]/u;
 
 /**
  * Checks what the gateway reads or forwards before anything uses it: paging numbers in range, and

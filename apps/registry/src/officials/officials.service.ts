@@ -46,7 +46,18 @@ export class OfficialsService {
     private readonly ownership: OwnershipService,
   ) {}
 
-  async create(input: NewOfficial, acting: Acting = SERVICE, caller: Caller = INTERNAL): Promise<OfficialView> {
+  /** Registers an official; a refused one (the clerk role asked by a caller not competent) is audited. */
+  create(input: NewOfficial, acting: Acting = SERVICE, caller: Caller = INTERNAL): Promise<OfficialView> {
+    const refused = {
+      action: 'official.create_refused',
+      entityType: 'official',
+      entityId: null,
+      attempt: { organizationId: input.organizationId, roles: input.roles },
+    };
+    return auditRefusals(this.audit, acting, refused, () => this.createChecked(input, acting, caller));
+  }
+
+  private async createChecked(input: NewOfficial, acting: Acting, caller: Caller): Promise<OfficialView> {
     const nationalId = input.nationalId ? this.nationalIds.protect(input.nationalId) : null;
     await this.organizations.requireActive(input.organizationId);
     if (normaliseRoles(input.roles).includes('clerk')) await this.requireClerkAuthority(caller, input.organizationId);

@@ -7,6 +7,7 @@ import { ParseIdPipe } from '../shared/ids';
 import { pageOf } from '../shared/list-query.dto';
 import type { RequestStep, RequestView } from './request';
 import { ApproveDto, CreateRequestDto, FulfilDto, ListRequestsQueryDto, SendDto, StepDto } from './request.dto';
+import { TRUST_REFUSALS } from '../certificates/registration-trust';
 import { RequestsService } from './requests.service';
 
 const rid = (req: Request) => req.header(REQUEST_ID_HEADER)?.slice(0, 200) ?? null;
@@ -45,6 +46,18 @@ const STEP_PROBLEMS = [
   ApiProblem(404, 'No such request', ['REQUEST_NOT_FOUND']),
   ApiProblem(409, 'The request is not in a state this step can leave', ['ILLEGAL_TRANSITION']),
 ];
+/** What the CA's certificate may be refused for at fulfilment (send, with the dev CA; fulfil). */
+const ANSWER_PROBLEM = ApiProblem(
+  422,
+  'The certificate the CA answered is refused: beyond the validity limits, the old key on a re-issue, or not trusted (no valid path to an enabled trust anchor, revoked, or revocation status unknown)',
+  [
+    ...TRUST_REFUSALS,
+    'CHAIN_DOES_NOT_ISSUE_CERTIFICATE',
+    'VALIDITY_TOO_LONG',
+    'RENEWAL_EXTENDS_TOO_LONG',
+    'REISSUE_NEEDS_NEW_KEY',
+  ],
+);
 const stepDocs = (summary: string, body: unknown) => (target: object, key: string | symbol, d: PropertyDescriptor) => {
   ApiOperation({ summary })(target, key, d);
   ApiBody({ type: body as never, required: false })(target, key, d);
@@ -150,6 +163,7 @@ export class RequestsController {
     'Send to the CA (IT officer or clerk); starts the working-day deadline; the dev CA fulfils at once',
     SendDto,
   )
+  @ANSWER_PROBLEM
   send(@Param('id', ParseIdPipe) id: string, @Body() b: SendDto, @CallerParam() c: Caller, @Req() req: Request) {
     return this.take(id, 'send', c, { note: b.note, signingPin: b.signingPin, requestId: rid(req) });
   }
@@ -157,6 +171,7 @@ export class RequestsController {
   @Post(':id/fulfil')
   @HttpCode(200)
   @stepDocs("Import the CA's answer: the certificate file, or the revocation confirmation (IT officer)", FulfilDto)
+  @ANSWER_PROBLEM
   fulfil(@Param('id', ParseIdPipe) id: string, @Body() b: FulfilDto, @CallerParam() c: Caller, @Req() req: Request) {
     const { note, signingPin, ...answer } = b;
     return this.take(id, 'fulfil', c, { note, signingPin, answer, requestId: rid(req) });
