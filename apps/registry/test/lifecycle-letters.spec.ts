@@ -88,6 +88,19 @@ describe('request letters signed by the approving head through the signer contra
     const anonymousHead = operator('head-account', [{ role: 'agency-head', organizationId: w.dept }]);
     const noOfficial = await step(id, anonymousHead, 'approve', { pin: w.headPin });
     expect([noOfficial.status, noOfficial.body.reason]).toEqual([403, 'NOT_ACTING_OFFICIAL']);
+    const outsider = await stack.reg.post('/officials', {
+      fullName: 'Đinh Văn Ngoài',
+      email: `ngoai-${randomBytes(3).toString('hex')}@stp.hue.gov.vn`,
+      title: 'Chánh Văn phòng',
+      organizationId: w.other,
+    });
+    const headFromElsewhere = operator(
+      'head-elsewhere',
+      [{ role: 'agency-head', organizationId: w.dept }],
+      outsider.body.id,
+    );
+    const elsewhere = await step(id, headFromElsewhere, 'approve', { pin: w.headPin });
+    expect([elsewhere.status, elsewhere.body.reason]).toEqual([403, 'NOT_OF_MANAGING_AGENCY']);
     expect((await stack.reg.get(`/requests/${id}`)).body).toMatchObject({ status: 'submitted', hasLetter: false });
     expect((await stack.reg.get(`/requests/${id}`)).body.steps.map((s: { step: string }) => s.step)).toEqual([
       'create',

@@ -24,6 +24,14 @@ export interface LetterFacts {
 export class LettersRepository {
   constructor(private readonly db: Db) {}
 
+  async officialOrganizationId(officialId: string): Promise<string | undefined> {
+    const [row]: { organization_id: string }[] = await this.db.query(
+      'SELECT organization_id FROM registry.official WHERE id = $1',
+      [officialId],
+    );
+    return row?.organization_id;
+  }
+
   /** The official's own person certificate usable at `at` (the latest-ending one); the authorisation re-checks it. */
   async activePersonCertificateId(officialId: string, at: Date): Promise<string | undefined> {
     const [row]: { id: string }[] = await this.db.query(

@@ -11,6 +11,7 @@ import {
 } from '@kyso/common';
 import { SIGN_PDF_PATH, signedPdfAnswer, signPdfForm } from '@kyso/contracts';
 import type { RegistryConfig } from '../config';
+import { OwnershipService } from '../ownership/ownership.service';
 import type { LifecycleRequest } from '../requests/request';
 import { REQUEST_TYPE_VI } from '../requests/request-kinds';
 import { LetterData, renderRequestLetter } from './letter-pdf';
@@ -69,6 +70,7 @@ export class LettersService {
   constructor(
     private readonly letters: LettersRepository,
     private readonly signer: LetterSigner,
+    private readonly ownership: OwnershipService,
   ) {}
 
   /**
@@ -88,6 +90,14 @@ export class LettersService {
         'PIN_REQUIRED',
         'Approving signs the letter to the CA: the PIN of your own certificate is required.',
         'Phê duyệt là ký số văn bản đề nghị gửi tổ chức cung cấp dịch vụ: cần nhập mã PIN chứng thư số của người phê duyệt.',
+      );
+    // The role says who may approve; the letter is the agency's own: its signer is one of its officials.
+    const organizationId = await this.letters.officialOrganizationId(approver.officialId);
+    if (!organizationId || (await this.ownership.managingOrganizationOf(organizationId)) !== r.managingOrganizationId)
+      throw refused(
+        'NOT_OF_MANAGING_AGENCY',
+        'The letter is signed by an official of the managing agency; this operator’s official belongs elsewhere.',
+        'Văn bản đề nghị phải do cán bộ của cơ quan quản lý trực tiếp ký; cán bộ gắn với tài khoản này thuộc cơ quan khác.',
       );
     const certificateId = await this.letters.activePersonCertificateId(approver.officialId, now);
     if (!certificateId)
