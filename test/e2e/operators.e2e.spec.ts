@@ -114,11 +114,14 @@ describe('operators through the gateway (issues 5 and 6 together)', () => {
     // Nor may the IT officer who prepared it.
     expect((await gw().post(`/api/v1/requests/${id}/approve`).set(as('tuan.hm')).send({})).status).toBe(403);
 
-    // The head approves; the clerk's PIN of the organisation certificate signs the letter to the CA.
-    const approved = await gw()
+    // The head approves by signing the letter to the CA with their own certificate and PIN: nobody else's PIN does.
+    const director = stack.demo.officials.find((o) => o.name === 'Nguyễn Văn An')!;
+    const withClerksPin = await gw()
       .post(`/api/v1/requests/${id}/approve`)
       .set(as('an.nv'))
-      .send({ pin: stack.demo.clerk.pin, clerkOfficialId: stack.demo.clerk.id });
+      .send({ pin: stack.demo.clerk.pin });
+    expect([withClerksPin.status, withClerksPin.body.code]).toEqual([403, 'SIGNING_NOT_ALLOWED']);
+    const approved = await gw().post(`/api/v1/requests/${id}/approve`).set(as('an.nv')).send({ pin: director.pin });
     expect({
       status: approved.status,
       body:

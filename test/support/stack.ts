@@ -83,6 +83,9 @@ export async function startStack(
       caConnector: 'dev',
       devCaDir: pkiDir,
       devCaPublicUrl,
+      // Its queue of personnel changes dated later (worker in-process), under this run's own prefix.
+      redisUrl: common.redisUrl,
+      queuePrefix: `kyso-e2e-registry-${randomBytes(4).toString('hex')}`,
     });
     cleanups.push(() => registryApp.close());
     const registryUrl = await listen(registryApp, registryPort);

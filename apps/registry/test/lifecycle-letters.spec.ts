@@ -7,7 +7,7 @@ import { decodeCaller } from '@kyso/common';
 import { Certificate, Crl } from '@kyso/pki';
 import { asBuffer } from '../../../test/support/http';
 import { pdfsig } from '../../../test/support/independent-verifiers';
-import { LifecycleWorld, seedWorld } from './lifecycle-support';
+import { LifecycleWorld, operator, seedWorld, stepBody } from './lifecycle-support';
 import { LifecycleStack, startLifecycleStack } from './lifecycle-stack';
 import { OpenSslPki } from './support';
 
@@ -21,7 +21,7 @@ function pdftotext(pdf: Uint8Array): string {
   }
 }
 
-describe('request letters signed through the signer contract (stub signer), and the dev CA connector', () => {
+describe('request letters signed by the approving head through the signer contract (stub signer), and the dev CA connector', () => {
   let stack: LifecycleStack;
   let openssl: OpenSslPki;
   let w: LifecycleWorld;
@@ -45,7 +45,21 @@ describe('request letters signed through the signer contract (stub signer), and 
       publicKeySpki: key.publicKeySpki,
       profile: 'organization',
     });
-    w = await seedWorld(stack.reg, openssl, ca, chainPem, orgCert.toPem(), key.ref.uri);
+    const headKey = await stack.keyStore.generateKey({
+      label: `head-${randomBytes(3).toString('hex')}`,
+      id: randomBytes(8),
+      algorithm: 'ECDSA-P256-SHA256',
+    });
+    const headCert = await stack.pki.subordinate.issue({
+      subject: { CN: 'Hoàng Văn Hải', O: 'Sở Nội vụ thành phố Huế', L: 'Huế', C: 'VN' },
+      publicKeySpki: headKey.publicKeySpki,
+      profile: 'person',
+    });
+    w = await seedWorld(stack.reg, openssl, ca, chainPem, orgCert.toPem(), key.ref.uri, {
+      pem: headCert.toPem(),
+      chainPem,
+      keyUri: headKey.ref.uri,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -53,7 +67,7 @@ describe('request letters signed through the signer contract (stub signer), and 
     openssl?.cleanup();
   });
 
-  it('signs the approved request as a Vietnamese letter with the agency certificate; pdfsig finds it valid', async () => {
+  it('approving signs the letter with the approving head’s own certificate and PIN through the signing authorisation; pdfsig finds it valid', async () => {
     const created = await stack.reg.call('post', '/requests', w.it).send({
       type: 'revoke',
       certificateId: w.anCert,
@@ -62,16 +76,57 @@ describe('request letters signed through the signer contract (stub signer), and 
     });
     const id = created.body.id;
     await step(id, w.it, 'submit');
+    const calls = stack.signer.calls.length;
+    // No PIN, a wrong PIN, someone else's PIN, an account that is no official: refused, nothing approved.
+    const noPin = await step(id, w.head, 'approve');
+    expect([noPin.status, noPin.body.code, noPin.body.reason]).toEqual([403, 'SIGNING_NOT_ALLOWED', 'PIN_REQUIRED']);
+    expect(noPin.body.messageVi).toEqual(expect.any(String));
     const wrong = await step(id, w.head, 'approve', { pin: '000000' });
     expect([wrong.status, wrong.body.code, wrong.body.reason]).toEqual([403, 'SIGNING_NOT_ALLOWED', 'WRONG_PIN']);
+    const clerksPin = await step(id, w.head, 'approve', { pin: w.orgPin });
+    expect([clerksPin.status, clerksPin.body.reason]).toEqual([403, 'WRONG_PIN']);
+    const anonymousHead = operator('head-account', [{ role: 'agency-head', organizationId: w.dept }]);
+    const noOfficial = await step(id, anonymousHead, 'approve', { pin: w.headPin });
+    expect([noOfficial.status, noOfficial.body.reason]).toEqual([403, 'NOT_ACTING_OFFICIAL']);
+    const outsider = await stack.reg.post('/officials', {
+      fullName: 'Đinh Văn Ngoài',
+      email: `ngoai-${randomBytes(3).toString('hex')}@stp.hue.gov.vn`,
+      title: 'Chánh Văn phòng',
+      organizationId: w.other,
+    });
+    const headFromElsewhere = operator(
+      'head-elsewhere',
+      [{ role: 'agency-head', organizationId: w.dept }],
+      outsider.body.id,
+    );
+    const elsewhere = await step(id, headFromElsewhere, 'approve', { pin: w.headPin });
+    expect([elsewhere.status, elsewhere.body.reason]).toEqual([403, 'NOT_OF_MANAGING_AGENCY']);
     expect((await stack.reg.get(`/requests/${id}`)).body).toMatchObject({ status: 'submitted', hasLetter: false });
+    expect((await stack.reg.get(`/requests/${id}`)).body.steps.map((s: { step: string }) => s.step)).toEqual([
+      'create',
+      'submit',
+    ]);
+    // Only the two PIN attempts reached the signer, each as the head (never "the first clerk", never the registry).
+    expect(stack.signer.calls.slice(calls).map((c) => [c.certificateId, c.actingOfficialId])).toEqual([
+      [w.headCert, w.headOfficial],
+      [w.headCert, w.headOfficial],
+    ]);
 
-    const approved = await step(id, w.head, 'approve', { pin: w.orgPin });
+    const approved = await step(id, w.head, 'approve', { pin: w.headPin });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', hasLetter: true });
     const call = stack.signer.calls.at(-1)!;
-    expect(call).toMatchObject({ certificateId: w.orgCert, actingOfficialId: w.clerk, reason: expect.any(String) });
-    expect(decodeCaller(call.caller)).toMatchObject({ kind: 'service', id: 'registry' });
+    expect(call).toMatchObject({
+      certificateId: w.headCert,
+      actingOfficialId: w.headOfficial,
+      reason: expect.any(String),
+    });
+    expect(decodeCaller(call.caller)).toMatchObject({ kind: 'operator', officialId: w.headOfficial });
+    const [stored] = await stack.reg.sql<{ signed_by_official_id: string; certificate_id: string }>(
+      'SELECT signed_by_official_id, certificate_id FROM registry.request_letter WHERE request_id = $1',
+      [id],
+    );
+    expect(stored).toEqual({ signed_by_official_id: w.headOfficial, certificate_id: w.headCert });
     const letter = await stack.reg
       .call('get', `/requests/${id}/letter`)
       .buffer(true)
@@ -84,14 +139,20 @@ describe('request letters signed through the signer contract (stub signer), and 
     const pdf = new Uint8Array(letter.body as Buffer);
     const report = await pdfsig(pdf, stack.pki.root.certificate.toPem());
     expect(report).toMatch(/Signature Validation: Signature is Valid/);
-    expect(report).toContain('SỞ NỘI VỤ');
+    expect(report).toContain('Hoàng Văn Hải');
     const text = pdftotext(pdf);
     expect(text).toContain('Kính gửi: Cục Chứng thực số và Bảo mật thông tin');
     expect(text).toContain('Thu hồi chứng thư số'.toLocaleLowerCase('vi'));
     expect(text).toContain('Nguyễn Văn An');
     expect(text).toContain('Nghỉ hưu');
     expect(text).toContain('SỞ NỘI VỤ THÀNH PHỐ HUẾ');
-    expect(stack.reg.bodies.join('\n')).not.toContain(w.orgPin);
+    expect(stack.reg.bodies.join('\n')).not.toContain(w.headPin);
+
+    // Signing again is the head's too, with their PIN; the clerk who keeps the seal may not.
+    const byClerk = await stack.reg.call('post', `/requests/${id}/letter`, w.clerkOp).send({ pin: w.orgPin });
+    expect([byClerk.status, byClerk.body.code]).toEqual([403, 'ROLE_NOT_ALLOWED_FOR_STEP']);
+    const again = await stack.reg.call('post', `/requests/${id}/letter`, w.head).send({ pin: w.headPin });
+    expect([again.status, again.body.hasLetter]).toEqual([200, true]);
   }, 60_000);
 
   it('the dev CA issues the certificate for a generated key at once when the request is sent', async () => {
@@ -112,7 +173,7 @@ describe('request letters signed through the signer contract (stub signer), and 
     expect(created.status).toBe(201);
     const id = created.body.id;
     await step(id, w.it, 'submit');
-    await step(id, w.head, 'approve');
+    await step(id, w.head, 'approve', { pin: w.headPin });
     const sent = await step(id, w.clerkOp, 'send', { signingPin: '864209' });
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe('fulfilled');
@@ -144,7 +205,7 @@ describe('request letters signed through the signer contract (stub signer), and 
       .call('post', '/requests', w.it)
       .send({ type: 'issue', officialId: w.an, details: { subjectType: 'person', keyUri: 'pkcs11:object=x' } });
     await step(person.body.id, w.it, 'submit');
-    await step(person.body.id, w.head, 'approve');
+    await step(person.body.id, w.head, 'approve', { pin: w.headPin });
     const refused = await step(person.body.id, w.it, 'send', { signingPin: '111111' });
     expect([refused.status, refused.body.code]).toEqual([400, 'MISSING_FIELD']);
     expect((await stack.reg.get(`/requests/${person.body.id}`)).body.status).toBe('approved');
@@ -155,7 +216,7 @@ describe('request letters signed through the signer contract (stub signer), and 
       details: { subjectType: 'device', deviceName: 'Cổng dịch vụ công' },
     });
     await step(device.body.id, w.it, 'submit');
-    await step(device.body.id, w.head, 'approve');
+    await step(device.body.id, w.head, 'approve', { pin: w.headPin });
     const sent = await step(device.body.id, w.it, 'send');
     expect(sent.body.status).toBe('fulfilled');
     const cert = (await stack.reg.get(`/certificates/${sent.body.result.certificateId}`)).body;
@@ -169,7 +230,7 @@ describe('request letters signed through the signer contract (stub signer), and 
     const id = created.body.id;
     await step(id, w.it, 'submit');
     expect((await stack.reg.get(`/certificates/${w.anCert}`)).body.status).toBe('suspended');
-    await step(id, w.head, 'approve');
+    await step(id, w.head, 'approve', { pin: w.headPin });
     expect((await step(id, w.it, 'send')).body.status).toBe('fulfilled');
     expect((await stack.reg.get(`/certificates/${w.anCert}`)).body).toMatchObject({
       status: 'revoked',
@@ -193,14 +254,19 @@ describe('request letters signed through the signer contract (stub signer), and 
       },
     });
     for (const s of ['submit', 'approve', 'send'] as const)
-      await step(issued.body.id, s === 'approve' ? w.head : w.it, s, s === 'send' ? { signingPin: '975310' } : {});
+      await step(
+        issued.body.id,
+        s === 'approve' ? w.head : w.it,
+        s,
+        s === 'send' ? { signingPin: '975310' } : stepBody(w, s),
+      );
     const certId = (await stack.reg.get(`/requests/${issued.body.id}`)).body.result.certificateId;
     const certPem = (await stack.reg.get(`/certificates/${certId}`)).body.certificatePem as string;
     const revoke = await stack.reg
       .call('post', '/requests', w.it)
       .send({ type: 'revoke', certificateId: certId, reason: 'device-lost' });
     for (const s of ['submit', 'approve', 'send'] as const)
-      await step(revoke.body.id, s === 'approve' ? w.head : w.it, s);
+      await step(revoke.body.id, s === 'approve' ? w.head : w.it, s, stepBody(w, s));
 
     const dir = mkdtempSync(join(tmpdir(), 'kyso-devca-status-'));
     try {
@@ -262,4 +328,23 @@ describe('request letters signed through the signer contract (stub signer), and 
     expect(BigInt(row.n)).toBe(next);
     expect(next >= BigInt(Math.floor(Date.now() / 1000) - 60)).toBe(true);
   });
+
+  // Last: it locks the head's certificate.
+  it('the lockout applies to approvals: three wrong PINs lock the head’s certificate, and then even the right PIN approves nothing', async () => {
+    const created = await stack.reg
+      .call('post', '/requests', w.it)
+      .send({ type: 'recover-device', certificateId: w.anCert });
+    const id = created.body.id as string;
+    await step(id, w.it, 'submit');
+    const reasons: string[] = [];
+    for (const pin of ['111111', '222222', '333333', w.headPin])
+      reasons.push((await step(id, w.head, 'approve', { pin })).body.reason);
+    expect(reasons).toEqual(['WRONG_PIN', 'WRONG_PIN', 'CERTIFICATE_LOCKED', 'CERTIFICATE_LOCKED']);
+    expect((await stack.reg.get(`/requests/${id}`)).body).toMatchObject({ status: 'submitted', hasLetter: false });
+    const [lock] = await stack.reg.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM registry.audit_event WHERE entity_id = $1 AND action = 'certificate.pin_locked'",
+      [w.headCert],
+    );
+    expect(lock.n).toBe(1);
+  }, 60_000);
 });

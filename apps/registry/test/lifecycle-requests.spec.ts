@@ -1,6 +1,6 @@
 import type { Caller } from '@kyso/common';
 import { ownershipAnswer } from '@kyso/contracts';
-import { LifecycleWorld, operator, seedWorld, system } from './lifecycle-support';
+import { LifecycleWorld, operator, seedWorld, system, stepBody } from './lifecycle-support';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
 describe('lifecycle requests: workflow on real Postgres', () => {
@@ -41,7 +41,9 @@ describe('lifecycle requests: workflow on real Postgres', () => {
       organizationId: w.unit,
     });
     expect((await call(w.it, `/requests/${r.id}/submit`)).body.status).toBe('submitted');
-    expect((await call(w.head, `/requests/${r.id}/approve`, { note: 'Đồng ý' })).body.status).toBe('approved');
+    expect((await call(w.head, `/requests/${r.id}/approve`, { note: 'Đồng ý', pin: w.headPin })).body.status).toBe(
+      'approved',
+    );
     const sent = await call(w.clerkOp, `/requests/${r.id}/send`);
     expect(sent.body).toMatchObject({ status: 'sent', overdue: false });
     expect(sent.body.dueAt).toEqual(expect.any(String));
@@ -188,7 +190,7 @@ describe('lifecycle requests: workflow on real Postgres', () => {
       [w.it, 'send'],
       [w.it, 'fulfil'],
     ] as const) {
-      expect((await call(who, `/requests/${again.id}/${step}`)).status).toBe(200);
+      expect((await call(who, `/requests/${again.id}/${step}`, stepBody(w, step))).status).toBe(200);
     }
     expect((await reg.get(`/certificates/${cert}`)).body).toMatchObject({
       status: 'revoked',
@@ -200,8 +202,8 @@ describe('lifecycle requests: workflow on real Postgres', () => {
     const r = await create({ type: 'recover-device', certificateId: w.orgCert });
     await call(w.it, `/requests/${r.id}/submit`);
     const results = await Promise.all([
-      call(w.head, `/requests/${r.id}/approve`),
-      call(w.head, `/requests/${r.id}/approve`),
+      call(w.head, `/requests/${r.id}/approve`, { pin: w.headPin }),
+      call(w.head, `/requests/${r.id}/approve`, { pin: w.headPin }),
       call(w.head, `/requests/${r.id}/reject`),
     ]);
     expect(results.map((x) => x.status).sort()).toEqual([200, 409, 409]);
@@ -219,7 +221,7 @@ describe('lifecycle requests: workflow on real Postgres', () => {
       [w.head, 'approve'],
       [w.clerkOp, 'send'],
     ] as const)
-      await call(who, `/requests/${r.id}/${step}`);
+      await call(who, `/requests/${r.id}/${step}`, stepBody(w, step));
     const sent = (await reg.get(`/requests/${r.id}`)).body;
     const due = new Date(sent.dueAt);
     // 5 working days: at least 7 calendar days minus a bit, at most 9.
@@ -255,7 +257,7 @@ describe('lifecycle requests: workflow on real Postgres', () => {
       [w.head, 'approve'],
       [w.it, 'send'],
     ] as const)
-      await call(who, `/requests/${r.id}/${step}`);
+      await call(who, `/requests/${r.id}/${step}`, stepBody(w, step));
     const noPin = await call(w.it, `/requests/${r.id}/fulfil`, {
       certificatePem: pki.leaf('/C=VN/CN=Nguyễn Văn An 2', ca).pem,
     });

@@ -1,5 +1,5 @@
 import type { Caller } from '@kyso/common';
-import { LifecycleWorld, seedWorld } from './lifecycle-support';
+import { LifecycleWorld, seedWorld, stepBody } from './lifecycle-support';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
 /** Review findings on the request lifecycle (real Postgres, manual CA connector). */
@@ -62,7 +62,7 @@ describe('lifecycle hardening', () => {
       [w.head, 'approve'],
       [w.it, 'send'],
     ] as const)
-      expect((await call(who, `/requests/${id}/${step}`)).status).toBe(200);
+      expect((await call(who, `/requests/${id}/${step}`, stepBody(w, step))).status).toBe(200);
     expect((await call(w.admin, `/certificates/${cert.body.id}/revoke`, { reason: 'keyCompromise' })).status).toBe(200);
     const done = await call(w.it, `/requests/${id}/fulfil`, { revokedAt: new Date().toISOString() });
     expect(done.status).toBe(200);

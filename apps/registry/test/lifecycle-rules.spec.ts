@@ -1,5 +1,5 @@
 import type { Caller } from '@kyso/common';
-import { LifecycleWorld, seedWorld } from './lifecycle-support';
+import { LifecycleWorld, seedWorld, stepBody } from './lifecycle-support';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
 /** Issue 11 point 8: suspended certificates, re-issue keys and the validity limits at fulfilment (manual connector). */
@@ -43,7 +43,7 @@ describe('lifecycle rules of Decree 68 at request and fulfilment (real Postgres)
       [w.head, 'approve'],
       [w.it, 'send'],
     ] as const)
-      expect((await call(who, `/requests/${r.body.id}/${step}`)).status).toBe(200);
+      expect((await call(who, `/requests/${r.body.id}/${step}`, stepBody(w, step))).status).toBe(200);
     return r.body.id as string;
   };
   const auditActions = async (entityId: string) =>

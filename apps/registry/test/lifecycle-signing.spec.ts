@@ -1,5 +1,5 @@
 import type { Caller } from '@kyso/common';
-import { LifecycleWorld, operator, seedWorld, system } from './lifecycle-support';
+import { LifecycleWorld, operator, seedWorld, system, stepBody } from './lifecycle-support';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
 describe('signing authorizations: callers and PIN lockout (real Postgres)', () => {
@@ -77,7 +77,7 @@ describe('signing authorizations: callers and PIN lockout (real Postgres)', () =
       [w.head, 'approve'],
       [w.it, 'send'],
     ] as const) {
-      expect((await reg.call('post', `/requests/${id}/${step}`, who).send({})).status).toBe(200);
+      expect((await reg.call('post', `/requests/${id}/${step}`, who).send(stepBody(w, step))).status).toBe(200);
       expect((await authorize(right)).code).toBe('CERTIFICATE_LOCKED');
     }
     const sent = (await reg.get(`/requests/${id}`)).body;

@@ -48,6 +48,7 @@ export async function startLifecycleStack(): Promise<LifecycleStack> {
       signerUrl: signer.url,
     });
     registryUrl = reg.url;
+    reg.signer = signer;
     cleanups.push(() => reg.app.close());
     await trustCa(reg, pki.root.certificate.toPem());
     return { reg, pki, keyStore, signer, close };

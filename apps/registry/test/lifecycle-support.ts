@@ -29,6 +29,10 @@ export interface LifecycleWorld {
   other: string;
   an: string; // official in the unit (managed by dept)
   clerk: string; // records clerk of dept
+  /** The head of dept as an official: approves requests and signs their letters with `headCert` and `headPin`. */
+  headOfficial: string;
+  headCert: string;
+  headPin: string;
   device: string; // token held by an
   anCert: string;
   orgCert: string;
@@ -55,6 +59,8 @@ export async function seedWorld(
   chainPem: string[] = [ca.pem],
   orgCertPem?: string,
   orgKeyUri?: string,
+  /** The head's certificate and key (default: an openssl leaf whose key the harness's stub signer holds). */
+  headCertificate?: { pem: string; chainPem: string[]; keyUri: string },
 ): Promise<LifecycleWorld> {
   const post = async (path: string, body: unknown) => {
     const res = await reg.post(path, body);
@@ -82,6 +88,20 @@ export async function seedWorld(
     post('/officials', { fullName, email: `${uniq()}@snv.hue.gov.vn`, title: 'Chuyên viên', organizationId, roles });
   const an = await official(unit, 'Nguyễn Văn An');
   const clerk = await official(dept, 'Lê Thị Cúc', ['official', 'clerk']);
+  const headOfficial = await official(dept, 'Hoàng Văn Hải');
+  const headPin = '730514';
+  const leaf = headCertificate ? undefined : pki.leaf('/C=VN/CN=Hoàng Văn Hải', ca);
+  const headKeyUri = headCertificate?.keyUri ?? `pkcs11:token=t;object=head-${u}`;
+  if (leaf) reg.signer?.pemKeys.set(headKeyUri, leaf.keyPem);
+  const headCert = await post('/certificates', {
+    certificatePem: headCertificate?.pem ?? leaf!.pem,
+    chainPem: headCertificate?.chainPem ?? [ca.pem],
+    subjectType: 'person',
+    holderOfficialId: headOfficial,
+    organizationId: dept,
+    keyUri: headKeyUri,
+    signingPin: headPin,
+  });
   const device = await post('/devices', {
     serialNumber: `TK-${u}`,
     model: 'VGCA token',
@@ -115,15 +135,22 @@ export async function seedWorld(
     other,
     an,
     clerk,
+    headOfficial,
+    headCert,
+    headPin,
     device,
     anCert,
     orgCert,
     orgPin,
     anPin,
     it: operator('it', [{ role: 'it-officer', organizationId: dept }]),
-    head: operator('head', [{ role: 'agency-head', organizationId: dept }]),
+    head: operator('head', [{ role: 'agency-head', organizationId: dept }], headOfficial),
     clerkOp: operator('clerk', [{ role: 'clerk', organizationId: dept }], clerk),
     otherHead: operator('other-head', [{ role: 'agency-head', organizationId: other }]),
     admin: operator('admin', [{ role: 'admin', organizationId: null }]),
   };
 }
+
+/** The body of a workflow step: approving signs the letter, with the head's own PIN. */
+export const stepBody = (w: LifecycleWorld, step: string, body: Record<string, unknown> = {}) =>
+  step === 'approve' ? { pin: w.headPin, ...body } : body;

@@ -1,5 +1,5 @@
 import type { Caller } from '@kyso/common';
-import { LifecycleWorld, operator, seedWorld, system } from './lifecycle-support';
+import { LifecycleWorld, operator, seedWorld, system, stepBody } from './lifecycle-support';
 import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
 
 /**
@@ -176,7 +176,7 @@ describe('registry seams: caller-filtered lists, audited lifecycle writes, organ
       ['send', w.it],
       ['fulfil', w.it],
     ] as const) {
-      const res = await reg.call('post', `/requests/${id}/${step}`, who).send({});
+      const res = await reg.call('post', `/requests/${id}/${step}`, who).send(stepBody(w, step));
       expect({ step, status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({
         step,
         status: 200,
@@ -222,8 +222,8 @@ describe('registry seams: caller-filtered lists, audited lifecycle writes, organ
         status: string;
       }[]
     ).filter((r) => r.origin === 'organization-change' && !before.includes(r.id));
-    // An's first certificate (the second is revoked) and the organisation certificate; none of the other agency.
-    expect(raised.map((r) => r.certificateId).sort()).toEqual([w.anCert, w.orgCert].sort());
+    // An's first certificate (the second is revoked), the head's and the organisation certificate; none of the other agency.
+    expect(raised.map((r) => r.certificateId).sort()).toEqual([w.anCert, w.headCert, w.orgCert].sort());
     expect(
       raised.every((r) => r.type === 'change' && r.reason === 'organization-renamed' && r.status === 'draft'),
     ).toBe(true);

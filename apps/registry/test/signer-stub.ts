@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
 import {
   CALLER_HEADER,
   decodeCaller,
@@ -11,7 +11,7 @@ import {
 } from '@kyso/common';
 import { SIGNATURE_ID_HEADER, SIGNING_AUTHORIZATIONS_PATH, signingAuthorizationAnswer } from '@kyso/contracts';
 import type { KeyStore } from '@kyso/keystore';
-import { Certificate } from '@kyso/pki';
+import { Certificate, RawSigner } from '@kyso/pki';
 import { signPdf } from '@kyso/pki/pades';
 
 export interface SignerStubCall {
@@ -30,6 +30,8 @@ export interface SignerStubCall {
  */
 export class SignerStub {
   readonly calls: SignerStubCall[] = [];
+  /** P-256 keys made by openssl (OpenSslPki), by the key URI their certificate is registered with. */
+  readonly pemKeys = new Map<string, string>();
   url = '';
   private server?: Server;
 
@@ -52,6 +54,11 @@ export class SignerStub {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+
+  private async signerFor(uri: string): Promise<RawSigner> {
+    const pem = this.pemKeys.get(uri);
+    return pem ? pemSigner(pem) : this.keys.signer({ uri });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,7 +92,7 @@ export class SignerStub {
         messageVi: auth.messageVi,
       });
     const signed = await signPdf(new Uint8Array(await file.arrayBuffer()), {
-      signer: await this.keys.signer({ uri: auth.certificate.keyUri }),
+      signer: await this.signerFor(auth.certificate.keyUri),
       certificate: Certificate.parse(auth.certificate.certificatePem),
       chain: (auth.certificate.chainPem ?? []).map((pem) => Certificate.parse(pem)),
       signingTime: new Date(),
@@ -95,6 +102,14 @@ export class SignerStub {
     res.writeHead(200, { 'content-type': 'application/pdf', [SIGNATURE_ID_HEADER]: randomUUID() });
     res.end(Buffer.from(signed));
   }
+}
+
+function pemSigner(pem: string): RawSigner {
+  const key = createPrivateKey(pem);
+  return {
+    algorithm: 'ECDSA-P256-SHA256',
+    sign: async (data) => new Uint8Array(cryptoSign('sha256', data, { key, dsaEncoding: 'der' })),
+  };
 }
 
 function problem(res: ServerResponse, status: number, code: string, detail: string, extra: object = {}): void {

@@ -13,6 +13,8 @@ import { createTestDatabase } from '../../../test/support/db';
 import { createRegistryApp } from '../src/app';
 import type { RegistryConfig } from '../src/config';
 import { migrateRegistry } from '../src/data-source';
+import { MemoryKeyStore } from '@kyso/keystore';
+import { SignerStub } from './signer-stub';
 
 export const TOKEN = 'registry-test-internal-token-0123456789';
 
@@ -218,18 +220,31 @@ export interface RunningRegistry {
   call(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, caller?: Caller): request.Test;
   /** One statement on the test database, as the superuser. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** The stub signer request letters are signed through (approval signs one), when the harness started it. */
+  signer?: SignerStub;
   stop(): Promise<void>;
 }
 
-/** A migrated throwaway database and the registry app on an ephemeral port, called with the internal credential. */
+/**
+ * A migrated throwaway database and the registry app on an ephemeral port, called with the internal
+ * credential; unless `signerUrl` is given, a stub signer (real HTTP, real signing authorisation)
+ * signs the request letters that approvals make.
+ */
 export async function startRegistry(over: Partial<RegistryConfig> = {}): Promise<RunningRegistry> {
   const db = await createTestDatabase('kyso_registry');
   await migrateRegistry(db.url);
-  const registry = await startRegistryOn(db.url, TOKEN, over);
+  let registryUrl = '';
+  const signer = over.signerUrl
+    ? undefined
+    : await new SignerStub(TOKEN, new MemoryKeyStore('kyso-registry-test'), () => registryUrl).start();
+  const registry = await startRegistryOn(db.url, TOKEN, { signerUrl: signer?.url, ...over });
+  registryUrl = registry.url;
   return {
     ...registry,
+    signer,
     stop: async () => {
       await registry.stop();
+      await signer?.stop();
       await db.drop();
     },
   };

@@ -562,8 +562,8 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     method: 'POST',
     path: `${P}/requests/:id/letter`,
     upstream: 'registry',
-    summary: 'Sign (again) the letter of an approved request with the organisation certificate',
-    roles: ['admin', 'it-officer', 'clerk'],
+    summary: 'Sign (again) the letter of an approved request: the agency head, with their own certificate and PIN',
+    roles: ['agency-head'],
     org: res('request'),
   },
   // An HR system may report a departure (drafts only); the registry checks the official's managing agency.

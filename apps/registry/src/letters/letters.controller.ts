@@ -18,7 +18,7 @@ export class LettersController {
   ) {}
 
   @Get(':id/letter')
-  @ApiOperation({ summary: 'The signed request letter to the CA (PDF)' })
+  @ApiOperation({ summary: 'The request letter to the CA (PDF), signed by the approving head' })
   @ApiProduces('application/pdf')
   @ApiResponse({ status: 200, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblem(404, 'No signed letter yet', ['LETTER_NOT_FOUND'])
@@ -32,18 +32,14 @@ export class LettersController {
   @Post(':id/letter')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Render and sign (again) the letter of an approved request, with the agency's organisation certificate",
+    summary:
+      'Render and sign (again) the letter of an approved request: the head of the managing agency, with their own certificate and PIN',
   })
   @ApiBody({ type: LetterDto })
-  @ApiProblem(403, 'Role or signer refusal', ['ROLE_NOT_ALLOWED_FOR_STEP', 'SIGNING_NOT_ALLOWED'])
+  @ApiProblem(403, 'Role or signing refusal', ['ROLE_NOT_ALLOWED_FOR_STEP', 'SIGNING_NOT_ALLOWED'])
   @ApiProblem(409, 'Not approved yet', ['ILLEGAL_TRANSITION'])
+  @ApiProblem(422, 'No active personal certificate', ['NO_PERSONAL_CERTIFICATE'])
   sign(@Param('id', ParseIdPipe) id: string, @Body() b: LetterDto, @CallerParam() c: Caller, @Req() req: Request) {
-    return this.requests.signLetter(
-      id,
-      c,
-      b.pin,
-      b.clerkOfficialId?.toLowerCase(),
-      req.header(REQUEST_ID_HEADER) ?? null,
-    );
+    return this.requests.signLetter(id, c, b.pin, req.header(REQUEST_ID_HEADER) ?? null);
   }
 }

@@ -24,22 +24,20 @@ export interface LetterFacts {
 export class LettersRepository {
   constructor(private readonly db: Db) {}
 
-  /** The agency's organisation certificate valid at `at` (the latest-ending one). */
-  async activeOrganizationCertificateId(organizationId: string, at: Date): Promise<string | undefined> {
-    const [row]: { id: string }[] = await this.db.query(
-      `SELECT id FROM registry.certificate WHERE subject_type = 'organization' AND organization_id = $1 AND status = 'active'
-        AND not_before <= $2 AND not_after >= $2 ORDER BY not_after DESC LIMIT 1`,
-      [organizationId, at],
+  async officialOrganizationId(officialId: string): Promise<string | undefined> {
+    const [row]: { organization_id: string }[] = await this.db.query(
+      'SELECT organization_id FROM registry.official WHERE id = $1',
+      [officialId],
     );
-    return row?.id;
+    return row?.organization_id;
   }
 
-  /** An active records clerk of the organisation (the given one, else the longest-serving). */
-  async activeClerkId(organizationId: string, clerkOfficialId: string | null): Promise<string | undefined> {
+  /** The official's own person certificate usable at `at` (the latest-ending one); the authorisation re-checks it. */
+  async activePersonCertificateId(officialId: string, at: Date): Promise<string | undefined> {
     const [row]: { id: string }[] = await this.db.query(
-      `SELECT id FROM registry.official WHERE organization_id = $1 AND 'clerk' = ANY (roles) AND employment_status = 'active'
-        AND ($2::uuid IS NULL OR id = $2) ORDER BY created_at LIMIT 1`,
-      [organizationId, clerkOfficialId],
+      `SELECT id FROM registry.certificate WHERE subject_type = 'person' AND holder_official_id = $1 AND status = 'active'
+        AND not_before <= $2 AND not_after >= $2 ORDER BY not_after DESC, id LIMIT 1`,
+      [officialId, at],
     );
     return row?.id;
   }

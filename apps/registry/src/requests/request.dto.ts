@@ -56,24 +56,19 @@ export class ApproveDto extends StepDto {
   @ApiPropertyOptional({
     writeOnly: true,
     description:
-      "PIN of the agency's organisation certificate: when given, the letter to the CA is rendered and signed now (never stored)",
+      "Required: PIN of the approving head's own certificate. Approving signs the letter to the CA with it, through the signing authorisation (PIN check, lockout, certificate status); without it, or with a wrong one, nothing is approved. Never stored.",
   })
   @IsOptional()
   @IsString()
   @Length(1, 256)
   pin?: string;
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'The records clerk who signs the letter (default: the first active clerk)',
-  })
-  @IsOptional()
-  @IsUUID('all')
-  clerkOfficialId?: string;
 }
 
 export class LetterDto {
-  @ApiProperty({ writeOnly: true }) @IsString() @Length(1, 256) pin: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') clerkOfficialId?: string;
+  @ApiProperty({ writeOnly: true, description: "PIN of the head's own certificate (never stored)" })
+  @IsString()
+  @Length(1, 256)
+  pin: string;
 }
 
 export class SendDto extends StepDto {

@@ -133,19 +133,17 @@ export class RequestsController {
   @Post(':id/approve')
   @HttpCode(200)
   @stepDocs(
-    "Approve (head of the managing agency); with `pin`, the letter to the CA is signed with the agency's certificate",
+    'Approve (head of the managing agency) and sign the letter to the CA with your own certificate and `pin`; a refused signature approves nothing',
     ApproveDto,
   )
-  @ApiProblem(403, 'The signer refused the letter signature (reason: WRONG_PIN...)', ['SIGNING_NOT_ALLOWED'])
-  @ApiProblem(422, 'No organisation certificate or clerk to sign the letter', [
-    'NO_ORGANIZATION_CERTIFICATE',
-    'NO_CLERK',
+  @ApiProblem(403, 'The letter signature is refused (reason: PIN_REQUIRED, WRONG_PIN, CERTIFICATE_LOCKED...)', [
+    'SIGNING_NOT_ALLOWED',
   ])
+  @ApiProblem(422, 'The approving official has no active personal certificate', ['NO_PERSONAL_CERTIFICATE'])
   approve(@Param('id', ParseIdPipe) id: string, @Body() b: ApproveDto, @CallerParam() c: Caller, @Req() req: Request) {
     return this.take(id, 'approve', c, {
       note: b.note,
       pin: b.pin,
-      clerkOfficialId: b.clerkOfficialId?.toLowerCase(),
       requestId: rid(req),
     });
   }

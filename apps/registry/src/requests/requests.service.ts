@@ -24,9 +24,8 @@ import { WorkingCalendar } from './working-days';
 
 export interface StepOptions {
   note?: string;
-  /** approve: PIN of the agency's organisation certificate, to sign the letter; used once, never stored. */
+  /** approve: PIN of the approving head's own certificate, to sign the letter; used once, never stored. */
   pin?: string;
-  clerkOfficialId?: string;
   /** send (dev CA) / fulfil: PIN of a newly issued certificate, stored only as a hash. */
   signingPin?: string;
   /** fulfil: the CA's answer an operator imports. */
@@ -154,6 +153,8 @@ export class RequestsService {
       const now = this.clock.now();
       const rid = opts.requestId ?? null;
       const patch: RequestPatch = { status: to };
+      // Approving is signing the letter: signed first, recorded together, or neither.
+      const letter = step === 'approve' ? await this.letters.sign(r, caller, opts.pin, now) : undefined;
 
       if (step === 'submit') patch.suspendedCertificate = await this.blockAtOnce(r, caller, rid);
       if ((step === 'reject' || step === 'cancel') && r.suspendedCertificate) await this.unblock(r, caller, rid);
@@ -163,7 +164,7 @@ export class RequestsService {
         patch.result = await applyAnswer(this.fulfilmentContext(caller, rid, now, opts.signingPin), r, answer);
       }
       r = await this.save(r, patch, step, caller, opts.note ?? null, rid);
-      if (step === 'approve' && opts.pin) await this.letters.sign(r, opts.pin, now, opts.clerkOfficialId);
+      if (letter) await this.letters.store(letter);
       if (step === 'send') {
         const answer = await this.connector.onSent(r, await subjectFacts(this.requests, this.records, r));
         if (answer) {
@@ -176,21 +177,15 @@ export class RequestsService {
     });
   }
 
-  /** (Re)signs the letter of an approved or sent request. */
-  async signLetter(
-    id: string,
-    caller: Caller,
-    pin: string,
-    clerkOfficialId?: string,
-    requestId?: string | null,
-  ): Promise<RequestView> {
+  /** (Re)signs the letter of an approved or sent request: the head of the managing agency, as for approval. */
+  async signLetter(id: string, caller: Caller, pin: string, requestId?: string | null): Promise<RequestView> {
     return this.tx.run(async () => {
       const r = await this.requests.lock(id);
       if (!r) throw notFound('REQUEST_NOT_FOUND', `No request ${id}`);
-      this.requireRole(caller, 'send', r.managingOrganizationId);
+      this.requireRole(caller, 'approve', r.managingOrganizationId);
       if (r.status !== 'approved' && r.status !== 'sent')
         throw conflict('ILLEGAL_TRANSITION', `Only an approved request has a letter; this one is ${r.status}`);
-      await this.letters.sign(r, pin, this.clock.now(), clerkOfficialId);
+      await this.letters.store(await this.letters.sign(r, caller, pin, this.clock.now()));
       await this.audit.append({
         actor: actorOf(caller),
         action: 'request.letter_signed',
