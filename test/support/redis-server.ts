@@ -15,11 +15,18 @@ const answers = (port: number) =>
     s.on('error', () => resolve(false));
   });
 
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * `durableDir`: an append-only file there, written through on every command (as a queue's Redis
+ * must be run), so a killed server comes back with what it had acknowledged.
+ */
+export async function startRedisServer(durableDir?: string): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
+  const persistence = durableDir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', durableDir]
+    : ['--appendonly', 'no'];
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));

@@ -46,6 +46,9 @@ export class JobQueue<Q extends QueueName> {
   ) {
     this.connection = redisConnection(opts.redisUrl, false);
     this.queue = new Queue(name, { connection: this.connection, prefix: opts.prefix });
+    // Without a listener BullMQ prints every reconnect attempt while Redis is down. The outage
+    // reaches callers as 503 QUEUE_UNAVAILABLE, logged once by the dependency monitor, and readiness.
+    this.queue.on('error', () => undefined);
   }
 
   /** Starts listening to the queue's events once; after a failure (Redis down) the next call tries again. */

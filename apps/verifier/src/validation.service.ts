@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, Caller, notFound, unprocessable } from '@kyso/common';
+import { badRequest, Caller, Clock, notFound, unprocessable } from '@kyso/common';
 import type { DocumentReport } from '@kyso/pki';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
 import { ValidationQueue } from './validation-queue';
 import { ValidationRepository, ValidationView } from './validation.repository';
 import { mayRead, ownerOf } from './validation-owner';
+
+/** Stored for a validation whose job could not be queued (the caller got a 503 with this code). */
+export const QUEUE_UNAVAILABLE = 'QUEUE_UNAVAILABLE';
 
 export type ValidationResult =
   | { id: string; status: 'done'; report: DocumentReport }
@@ -19,6 +22,7 @@ export class ValidationService {
     private readonly validations: ValidationRepository,
     private readonly queue: ValidationQueue,
     private readonly pdf: PdfValidator,
+    private readonly clock: Clock,
   ) {}
 
   /** Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for the report. */
@@ -34,7 +38,12 @@ export class ValidationService {
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');
     await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller) });
-    await this.queue.enqueue(id);
+    await this.queue.enqueue(id).catch(async (e: unknown) => {
+      // The caller is told 503 (Redis is down): the stored document must not wait for a job that
+      // was never queued, so it ends failed, with the same code, and its bytes are dropped.
+      await this.validations.markFailed(id, QUEUE_UNAVAILABLE, this.clock.now());
+      throw e;
+    });
     if (waitSeconds > 0) await this.queue.waitFor(id, waitSeconds);
     return this.get(id, caller);
   }
