@@ -55,6 +55,13 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
     code: 'RATE_LIMITED',
     detail: 'Too many requests for this API key; retry after 12 s.',
   },
+  503: {
+    description:
+      'A service or a dependency is unavailable for now (e.g. TSA_UNAVAILABLE, TOKEN_UNAVAILABLE, or revocation ' +
+      'status unknown before signing); see Retry-After when given',
+    code: 'TSA_UNAVAILABLE',
+    detail: 'The time-stamping authority is unavailable: answered 503 without a content type',
+  },
   504: {
     description: 'The request or the service behind it took too long',
     code: 'UPSTREAM_TIMEOUT',

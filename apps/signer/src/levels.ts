@@ -10,7 +10,8 @@ import {
   verifySignedData,
   verifyTimeStampToken,
 } from '@kyso/pki';
-import { appendDss } from '@kyso/pki/pdf';
+import { MAX_CHECK_CHAIN } from '@kyso/contracts';
+import { appendDss, readDss } from '@kyso/pki/pdf';
 import { CertificateCheck, CertificateCheckResult, SigningEvidence, TimestampAuthority } from './signing-seams';
 import { TsaUnavailableError } from './timestamp-authority';
 
@@ -139,7 +140,9 @@ export class PadesLevels {
     const last = findSignatures(signed).at(-1);
     const timestampTime = last && firstTimestampTime(last.contents);
     if (level === 'B-B' || level === 'B-T') return { ok: true, pdf: signed, evidence: signerEvidence, timestampTime };
-    const tsaSubjects = last ? signatureTimestampTokens(last.contents).flatMap(tsaSubject) : [];
+    // A TSA's token often carries its own certificate only: the signer's path offers the CAs.
+    const known = signerEvidence.certificates;
+    const tsaSubjects = last ? signatureTimestampTokens(last.contents).flatMap((t) => tsaSubject(t, known)) : [];
     return this.addLongTerm(
       signed,
       level,
@@ -160,9 +163,10 @@ export class PadesLevels {
     if (fields.length === 0)
       return { ok: false, refusal: { code: 'NO_SIGNATURES', detail: 'The PDF carries no signature to extend' } };
     const subjects: Subject[] = [];
+    const tokens: Uint8Array[] = [];
     for (const f of fields) {
       if (f.subFilter === 'ETSI.RFC3161') {
-        subjects.push(...tsaSubject(f.contents));
+        tokens.push(f.contents);
         continue;
       }
       const v = verifySignedData(f.contents, signedByteRanges(pdf, f.byteRange));
@@ -177,11 +181,14 @@ export class PadesLevels {
       const signer = v.signerCertificate;
       subjects.push({
         certificate: signer,
-        chain: v.certificates.filter((c) => c !== signer),
+        chain: v.certificates.filter((c) => c !== signer).slice(0, MAX_CHECK_CHAIN),
         purpose: 'document-signing',
       });
-      subjects.push(...signatureTimestampTokens(f.contents).flatMap(tsaSubject));
+      tokens.push(...signatureTimestampTokens(f.contents));
     }
+    // Every certificate of the document may complete a TSA's path (its token often carries only its own).
+    const known = [...subjects.flatMap((s) => [s.certificate, ...s.chain]), ...readDssCertificates(pdf)];
+    subjects.push(...tokens.flatMap((t) => tsaSubject(t, known)));
     return this.addLongTerm(
       pdf,
       level,
@@ -237,12 +244,27 @@ export class PadesLevels {
   }
 }
 
-/** A token's TSA certificate and the certificates it carries; nothing when the token is unreadable. */
-function tsaSubject(token: Uint8Array): Subject[] {
+/** A token's TSA certificate, with the certificates it carries and `known` ones as candidate CAs; nothing when unreadable. */
+function tsaSubject(token: Uint8Array, known: Certificate[]): Subject[] {
   const v = verifyTimeStampToken(token);
   if (!v.tsaCertificate) return [];
   const tsaCert = v.tsaCertificate;
-  return [{ certificate: tsaCert, chain: v.certificates.filter((c) => c !== tsaCert), purpose: 'timestamping' }];
+  const seen = new Set([tsaCert.sha256Hex]);
+  const chain = [...v.certificates, ...known]
+    .filter((c) => !seen.has(c.sha256Hex) && !!seen.add(c.sha256Hex))
+    .slice(0, MAX_CHECK_CHAIN);
+  return [{ certificate: tsaCert, chain, purpose: 'timestamping' }];
+}
+
+/** The certificates an earlier extension stored in the DSS (unreadable entries skipped). */
+function readDssCertificates(pdf: Uint8Array): Certificate[] {
+  return readDss(pdf).certs.flatMap((der) => {
+    try {
+      return [Certificate.fromDer(der)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function firstTimestampTime(cms: Uint8Array): Date | undefined {

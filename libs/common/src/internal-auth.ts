@@ -17,8 +17,9 @@ export function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Paths open without the credential: liveness/readiness probes, and the dev CA's CRL and OCSP
- * responder, which relying parties (any verifier, pdf readers) must reach like a real CA's.
+ * Paths open without the credential: liveness/readiness probes, and the dev CA's CRL, OCSP
+ * responder and TSA, which relying parties (any verifier, pdf readers, signers) must reach like a
+ * real CA's.
  */
 export function isPublicInternalPath(path: string): boolean {
   return (
@@ -26,7 +27,8 @@ export function isPublicInternalPath(path: string): boolean {
     path === '/health/ready' ||
     path === '/dev-ca/crl' ||
     path === '/dev-ca/root.crl' ||
-    path === '/dev-ca/ocsp'
+    path === '/dev-ca/ocsp' ||
+    path === '/dev-ca/tsa'
   );
 }
 

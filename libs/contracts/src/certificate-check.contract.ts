@@ -21,8 +21,8 @@ import { answerOf } from './answers';
  */
 export const CERTIFICATE_CHECKS_PATH = '/internal/certificate-checks';
 
-/** Bounds one request: a path is short; an evidence item is a CRL or OCSP response. */
-export const MAX_CHECK_CHAIN = 10;
+/** Bounds one request: candidate CAs (a document's certificates); an evidence item is a CRL or OCSP response. */
+export const MAX_CHECK_CHAIN = 32;
 export const MAX_EVIDENCE_ITEMS = 64;
 
 export const CERTIFICATE_CHECK_PURPOSES = ['document-signing', 'timestamping'] as const;
