@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, Provider } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Clock, createService } from '@kyso/common';
 import { isKeyStoreError, KeyStore, Pkcs11KeyStore } from '@kyso/keystore';
@@ -13,6 +13,8 @@ export interface SignerDeps {
   pdfEngine?: PdfEngine;
   /** "Now" for signing times (tests pin it); the system clock by default. */
   clock?: Clock;
+  /** More providers for the signer module (seams such as the TSA). */
+  providers?: Provider[];
 }
 
 /**
@@ -42,6 +44,7 @@ export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {
         ownsKeyStore: !deps.keyStore,
         pdfEngine: deps.pdfEngine,
         clock: deps.clock,
+        providers: deps.providers,
       }),
       { name: 'signer', port: config.port, host: config.host, internalToken: config.internalToken },
     );

@@ -38,7 +38,7 @@ const problem = (status: number, code: string, title: string) => ({
   },
 });
 
-function refusalProblem(r: Refusal): ProblemError {
+export function refusalProblem(r: Refusal): ProblemError {
   switch (r.code) {
     case 'EMPTY_FILE':
       return badRequest('EMPTY_FILE', r.detail);
@@ -58,7 +58,7 @@ function refusalProblem(r: Refusal): ProblemError {
 }
 
 /** Token trouble is the service's, not the caller's: 503, try again. */
-function tokenProblem(e: unknown): unknown {
+export function tokenProblem(e: unknown): unknown {
   if (
     isKeyStoreError(e, 'TOKEN_UNAVAILABLE') ||
     isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') ||

@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
@@ -15,6 +15,8 @@ import {
 import type { KeyStore } from '@kyso/keystore';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
+import { CmsSignaturesController } from './cms-signatures.controller';
+import { CmsSigningService } from './cms-signing.service';
 import type { SignerConfig } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
@@ -32,6 +34,8 @@ export interface SignerModuleOptions {
   ownsKeyStore: boolean;
   pdfEngine?: PdfEngine;
   clock?: Clock;
+  /** More providers, e.g. the seams of signing-seams.ts a deployment or test binds. */
+  providers?: Provider[];
 }
 
 const OPTIONS = Symbol('SIGNER_OPTIONS');
@@ -59,11 +63,12 @@ export class SignerModule {
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],
-      controllers: [HealthController, SignaturesController],
+      controllers: [HealthController, SignaturesController, CmsSignaturesController],
       providers: [
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
         SigningGate,
+        CmsSigningService,
         SigningService,
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
         {
@@ -93,6 +98,7 @@ export class SignerModule {
             registry: httpCheck(`${config.registryUrl}/health`),
           }),
         },
+        ...(opts.providers ?? []),
       ],
     };
   }
