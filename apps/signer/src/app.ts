@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, Provider } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Clock, createService } from '@kyso/common';
 import { isKeyStoreError, KeyStore, Pkcs11KeyStore } from '@kyso/keystore';
@@ -18,6 +18,8 @@ export interface SignerDeps {
   certificateCheck?: CertificateCheck;
   /** The TSA; by default config.tsaUrl's. */
   timestampAuthority?: TimestampAuthority;
+  /** More providers for the signer module (seams such as the TSA). */
+  providers?: Provider[];
 }
 
 /**
@@ -49,6 +51,7 @@ export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {
         clock: deps.clock,
         certificateCheck: deps.certificateCheck,
         timestampAuthority: deps.timestampAuthority,
+        providers: deps.providers,
       }),
       { name: 'signer', port: config.port, host: config.host, internalToken: config.internalToken },
     );

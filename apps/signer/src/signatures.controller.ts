@@ -87,7 +87,7 @@ function withRetryAfter(res: Response, p: ProblemError): ProblemError {
   return p;
 }
 
-function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
+export function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
   const level = levelProblem(r);
   if (level) return level;
   switch (r.code) {
@@ -110,7 +110,7 @@ function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
 }
 
 /** Token trouble is the service's, not the caller's: 503, try again. */
-function tokenProblem(e: unknown): unknown {
+export function tokenProblem(e: unknown): unknown {
   if (
     isKeyStoreError(e, 'TOKEN_UNAVAILABLE') ||
     isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') ||

@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
@@ -16,6 +16,8 @@ import {
 import type { KeyStore } from '@kyso/keystore';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
+import { CmsSignaturesController } from './cms-signatures.controller';
+import { CmsSigningService } from './cms-signing.service';
 import { VerifierCertificateCheck } from './certificate-check.client';
 import { DEFAULT_TSA_TIMEOUT_MS, SignerConfig } from './config';
 import { signerDataSourceOptions } from './data-source';
@@ -43,7 +45,8 @@ export interface SignerModuleOptions {
   /** Default: the verifier at config.verifierUrl. */
   certificateCheck?: CertificateCheck;
   /** Default: the TSA at config.tsaUrl (none when unset). */
-  timestampAuthority?: TimestampAuthority;
+  timestampAuthority?: TimestampAuthority; /** More providers, e.g. the seams of signing-seams.ts a deployment or test binds. */
+  providers?: Provider[];
 }
 
 /** Signing without the pre-signing check is not allowed (Art 29): no verifier, no boot. */
@@ -81,11 +84,12 @@ export class SignerModule {
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],
-      controllers: [HealthController, SignaturesController],
+      controllers: [HealthController, SignaturesController, CmsSignaturesController],
       providers: [
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
         SigningGate,
+        CmsSigningService,
         SigningService,
         ExtendService,
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
@@ -131,6 +135,7 @@ export class SignerModule {
             ...(config.verifierUrl && { verifier: httpCheck(`${config.verifierUrl}/health`) }),
           }),
         },
+        ...(opts.providers ?? []),
       ],
     };
   }

@@ -64,7 +64,7 @@ export interface Authorised {
 
 export type GateOutcome = { ok: true; authorised: Authorised } | { ok: false; refusal: Refusal; serial?: string };
 
-export type Refused = { outcome: 'refused'; eventId: string; refusal: Refusal };
+export type Refused<R = Refusal> = { outcome: 'refused'; eventId: string; refusal: R };
 
 /** Canonical SPKI DER through node:crypto, so two encodings of one key compare equal. */
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {
@@ -167,7 +167,12 @@ export class SigningGate {
   }
 
   /** Records a refusal (the document's hash, never the document) and returns it as the outcome. */
-  async refuse(req: SigningRequest, documentSha256: string, refusal: Refusal, serial?: string): Promise<Refused> {
+  async refuse<R extends { code: string }>(
+    req: SigningRequest,
+    documentSha256: string,
+    refusal: R,
+    serial?: string,
+  ): Promise<Refused<R>> {
     const eventId = randomUUID();
     await this.events.record({
       id: eventId,
@@ -178,7 +183,7 @@ export class SigningGate {
       at: this.clock.now(),
       outcome: 'refused',
       refusalCode: refusal.code,
-      refusalReason: 'reason' in refusal ? refusal.reason : undefined,
+      refusalReason: 'reason' in refusal && typeof refusal.reason === 'string' ? refusal.reason : undefined,
       requestId: req.requestId,
     });
     return { outcome: 'refused', eventId, refusal };

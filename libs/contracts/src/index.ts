@@ -14,3 +14,4 @@ export * from './validate-pdf.contract';
 export * from './validation-result.contract';
 export * from './dev-ca.contract';
 export * from './certificate-check.contract';
+export * from './sign-cms.contract';

@@ -99,7 +99,12 @@ describe('CAdES signCms / verifyCms', () => {
     expect(readFileSync(join(dir, 'out.bin')).equals(content)).toBe(true);
     // B-LT and B-LTA carry their own revocation evidence: no checker, yet revocation is checked.
     const offline = level === 'B-LT' || level === 'B-LTA';
-    const r = await verifyCms(cms, detached ? { path: contentPath } : undefined, opts({ requireRevocation: offline }));
+    // As a Buffer, the way HTTP bodies and files arrive.
+    const r = await verifyCms(
+      Buffer.from(cms),
+      detached ? { path: contentPath } : undefined,
+      opts({ requireRevocation: offline }),
+    );
     const s = r.signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-PASSED', subFilter: `CAdES ${detached ? 'detached' : 'attached'}` });
     expect(s.signer.name).toBe('Lê Văn C');

@@ -54,7 +54,7 @@ export function signedDataParts(cms: Uint8Array): SignedDataParts {
   try {
     const top = readTlv(cms);
     const [type, explicit] = children(cms, top);
-    if (!type || tlvBytes(cms, type).toString() !== oid(CMS_OID.signedData).toString()) bad('ContentInfo');
+    if (!type || !Buffer.from(tlvBytes(cms, type)).equals(oid(CMS_OID.signedData))) bad('ContentInfo');
     const sd = children(cms, explicit)[0];
     const items = children(cms, sd);
     const encap = children(cms, at(items, 2, TAG.SEQUENCE, 'encapContentInfo'));

@@ -1,0 +1,68 @@
+import { badRequest, unprocessable } from '@kyso/common';
+import { parseInput, SignCmsFieldsDto, SignHashFieldsDto } from '@kyso/contracts';
+import type { CadesLevel } from '@kyso/pki';
+import type { SigningRequest } from './signing-gate';
+
+type Signer = Pick<SigningRequest, 'certificateId' | 'actingOfficialId' | 'pin'>;
+
+/** An empty field counts as absent, as browsers send untouched inputs. */
+const given = (body: Record<string, unknown> | undefined) =>
+  Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
+
+/** POST /signatures/cms's text fields (400 MISSING_FIELD / INVALID_FIELD naming the field). */
+export function parseSignCmsFields(body: Record<string, unknown> | undefined): Signer & {
+  level: CadesLevel;
+  detached: boolean;
+} {
+  const f = parseInput(SignCmsFieldsDto, given(body));
+  return {
+    certificateId: f.certificateId,
+    actingOfficialId: f.actingOfficialId,
+    pin: f.pin,
+    level: f.level ?? 'B-B',
+    detached: f.detached !== 'false',
+  };
+}
+
+const DIGEST_LENGTH = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 } as const;
+
+/** The digest as hex or base64 (standard or URL-safe), of exactly its algorithm's length. */
+function decodeDigest(text: string, length: number): Uint8Array | undefined {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]+$/.test(t) && t.length === 2 * length) return Buffer.from(t, 'hex');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return undefined;
+  const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return b.length === length ? b : undefined;
+}
+
+/**
+ * POST /signatures/hash's fields. The token's keys sign with SHA-256 (RSASSA-PKCS1-v1_5-SHA256,
+ * ECDSA-P256-SHA256), and a CMS whose digest algorithm differs from its signature's hash is not
+ * verifiable by common tools: other digests, and the raw signature value (which needs a
+ * sign-a-digest operation the key store does not offer), are refused rather than faked.
+ */
+export function parseSignHashFields(body: Record<string, unknown> | undefined): Signer & { sha256: Uint8Array } {
+  const f = parseInput(SignHashFieldsDto, given(body));
+  const digest = decodeDigest(f.hash, DIGEST_LENGTH[f.hashAlgorithm]);
+  if (!digest)
+    throw badRequest(
+      'INVALID_FIELD',
+      `"hash" must be the ${DIGEST_LENGTH[f.hashAlgorithm]}-byte ${f.hashAlgorithm} digest, hex or base64`,
+      { field: 'hash' },
+    );
+  if (f.hashAlgorithm !== 'SHA-256')
+    throw unprocessable(
+      'HASH_ALGORITHM_NOT_SUPPORTED',
+      `The signing keys sign SHA-256 digests, not ${f.hashAlgorithm}`,
+      {
+        field: 'hashAlgorithm',
+      },
+    );
+  if (f.output === 'raw')
+    throw unprocessable(
+      'OUTPUT_NOT_SUPPORTED',
+      'A raw signature value over a given digest is not supported by the key store; ask for output=cms',
+      { field: 'output' },
+    );
+  return { certificateId: f.certificateId, actingOfficialId: f.actingOfficialId, pin: f.pin, sha256: digest };
+}

@@ -1,0 +1,122 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor, NoFilesInterceptor } from '@nestjs/platform-express';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { badRequest, Caller, CallerParam, ProblemError, REQUEST_ID_HEADER, unprocessable } from '@kyso/common';
+import { ApiSignCmsForm, ApiSignHashBody, CMS_SIGNATURE_CONTENT_TYPE, SIGNATURE_ID_HEADER } from '@kyso/contracts';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { parseSignCmsFields, parseSignHashFields } from './cms-input';
+import { CmsRefusal, CmsResult, CmsSigningService } from './cms-signing.service';
+import { refusalProblem, tokenProblem } from './signatures.controller';
+
+function cmsRefusalProblem(r: CmsRefusal): ProblemError {
+  switch (r.code) {
+    case 'TSA_NOT_CONFIGURED':
+    case 'CERTIFICATE_CHECK_NOT_CONFIGURED':
+      return unprocessable(r.code, r.detail, { field: 'level' });
+    case 'TSA_UNAVAILABLE':
+      return new ProblemError(503, r.code, 'Service unavailable', r.detail);
+    case 'CERTIFICATE_NOT_VALID':
+      // Unknown revocation status is the CA's to fix, and may pass later: 503 with Retry-After.
+      return r.retryAfterSeconds !== undefined
+        ? new ProblemError(503, r.code, 'Service unavailable', r.message, {
+            reason: r.reason,
+            message: r.message,
+            messageVi: r.messageVi,
+            retryAfterSeconds: r.retryAfterSeconds,
+          })
+        : new ProblemError(403, r.code, 'Forbidden', r.message, {
+            reason: r.reason,
+            message: r.message,
+            messageVi: r.messageVi,
+          });
+    default:
+      return refusalProblem(r);
+  }
+}
+
+const problemDoc = (status: number, code: string, description: string) => ({
+  status,
+  description: `${code}: ${description}`,
+});
+
+/** CAdES for any file, and sign-hash: the same gate, audit and problems as POST /signatures/pdf. */
+@ApiTags('signatures')
+@Controller('signatures')
+export class CmsSignaturesController {
+  constructor(private readonly signing: CmsSigningService) {}
+
+  @Post('cms')
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({ summary: 'Sign any file (CAdES baseline B-B..B-LTA, detached or attached)' })
+  @ApiSignCmsForm()
+  @ApiResponse(problemDoc(400, 'MISSING_FIELD', 'a required field is missing, or the file is empty (EMPTY_FILE)'))
+  @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_NOT_VALID)'))
+  @ApiResponse(problemDoc(409, 'KEY_CERTIFICATE_MISMATCH', 'the token key does not match the certificate'))
+  @ApiResponse(problemDoc(422, 'TSA_NOT_CONFIGURED', 'the level needs a TSA (or certificate check) not configured'))
+  @ApiResponse(problemDoc(503, 'TSA_UNAVAILABLE', 'the TSA or the token is unavailable'))
+  async signCms(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ): Promise<StreamableFile> {
+    if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" is required', { field: 'file' });
+    const fields = parseSignCmsFields(body);
+    if (file.size === 0) throw badRequest('EMPTY_FILE', 'The file is empty');
+    const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    const result = await this.signing
+      .signCms({ content: file.buffer, ...fields, requestId, caller })
+      .catch((e) => Promise.reject(tokenProblem(e)));
+    return answer(result, requestId, res);
+  }
+
+  @Post('hash')
+  @HttpCode(200)
+  @UseInterceptors(NoFilesInterceptor())
+  @ApiOperation({ summary: 'Sign a SHA-256 digest: a detached CMS whose signed attributes carry it' })
+  @ApiSignHashBody()
+  @ApiResponse(problemDoc(400, 'INVALID_FIELD', 'the hash is not a digest of its algorithm, hex or base64'))
+  @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_NOT_VALID)'))
+  @ApiResponse(problemDoc(422, 'HASH_ALGORITHM_NOT_SUPPORTED', 'SHA-384/SHA-512, or output=raw (OUTPUT_NOT_SUPPORTED)'))
+  async signHash(
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerParam() caller: Caller,
+  ): Promise<StreamableFile> {
+    const fields = parseSignHashFields(body);
+    const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    const result = await this.signing
+      .signHash({ ...fields, requestId, caller })
+      .catch((e) => Promise.reject(tokenProblem(e)));
+    return answer(result, requestId, res);
+  }
+}
+
+function answer(result: CmsResult, requestId: string, res: Response): StreamableFile {
+  if (result.outcome === 'refused') {
+    const problem = cmsRefusalProblem(result.refusal);
+    if (result.refusal.code === 'CERTIFICATE_NOT_VALID' && result.refusal.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(result.refusal.retryAfterSeconds));
+    throw problem;
+  }
+  res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  return new StreamableFile(Buffer.from(result.cms), {
+    type: CMS_SIGNATURE_CONTENT_TYPE,
+    disposition: 'attachment; filename="signature.p7s"',
+  });
+}

@@ -1,0 +1,271 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FixedClock } from '@kyso/common';
+import { Pkcs11KeyStore } from '@kyso/keystore';
+import { TimestampClient, verifyCms } from '@kyso/pki';
+import { DevCa, DevTsa } from '@kyso/pki/devca';
+import { Client } from 'pg';
+import request from 'supertest';
+import { createTestDatabase } from '../../../test/support/db';
+import { asBuffer } from '../../../test/support/http';
+import { createActiveTestToken, TestToken } from '../../../test/support/token';
+import { createSignerApp } from '../src/app';
+import type { SignerConfig } from '../src/config';
+import { migrateSigner } from '../src/data-source';
+import { CertificateCheck, CertificateCheckResult, TimestampAuthority } from '../src/signing-seams';
+import { startRegistryStub } from './registry-stub';
+
+const INTERNAL = 'test-internal-token-0123456789';
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const OFFICIAL = 'official-tran-thi-b';
+const run = promisify(execFile);
+
+describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 token, Postgres, dev TSA)', () => {
+  let token: TestToken;
+  let db: { url: string; drop: () => Promise<void> };
+  let registry: Awaited<ReturnType<typeof startRegistryStub>>;
+  let app: NestExpressApplication;
+  let pg: Client;
+  let root: DevCa;
+  let rootPem: string;
+  const file = Buffer.from('Biên bản họp, bất kỳ định dạng nào\n'.repeat(500));
+  let filePath: string;
+  // The seams, as a deployment binds them; switched per test.
+  const seams: { tsa?: TimestampClient; check?: () => Promise<CertificateCheckResult> } = {};
+  const http = () => request(app.getHttpServer());
+  const post = (path: string) =>
+    http().post(path).set('x-kyso-internal-token', INTERNAL).set('x-request-id', 'req-cms');
+  const signCms = (fields: Record<string, string>) => {
+    let r = post('/signatures/cms');
+    for (const [k, v] of Object.entries({
+      certificateId: 'cert-rsa',
+      pin: '1234',
+      actingOfficialId: OFFICIAL,
+      ...fields,
+    }))
+      r = r.field(k, v);
+    return asBuffer(r.attach('file', file, { filename: 'bien-ban.txt', contentType: 'text/plain' }));
+  };
+  const opensslVerify = async (cms: Buffer, detached: boolean) => {
+    const p7s = join(token.dir, 'sig.p7s');
+    await writeFile(p7s, cms);
+    const out = join(token.dir, 'out.bin');
+    await run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      p7s,
+      ...(detached ? ['-content', filePath] : []),
+      '-CAfile',
+      rootPem,
+      '-purpose',
+      'any',
+      '-out',
+      out,
+    ]);
+  };
+  const events = async () => (await pg.query('SELECT * FROM signer.signature_events ORDER BY signed_at, id')).rows;
+
+  beforeAll(async () => {
+    [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer_cms')]);
+    await migrateSigner(db.url);
+    const setup = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 1,
+    });
+    const rsa = await setup.generateKey({
+      label: 'tran-thi-b',
+      id: Buffer.from([7]),
+      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
+    });
+    await setup.close();
+    root = await DevCa.createRoot({
+      commonName: 'Kyso CMS Test Root',
+      notBefore: new Date(NOW.getTime() - 86_400_000),
+    });
+    const person = await root.issue({
+      subject: { CN: 'Trần Thị B', O: 'Sở Tư pháp', C: 'VN' },
+      publicKeySpki: rsa.publicKeySpki,
+      profile: 'person',
+      notBefore: new Date(NOW.getTime() - 3_600_000),
+    });
+    const tsa = await DevTsa.create(root, { commonName: 'Kyso CMS Test TSA', clock: () => NOW });
+    seams.tsa = (req) => tsa.timestamp(req);
+    const crl = await root.issueCrl({ thisUpdate: new Date(NOW.getTime() - 60_000) });
+    seams.check = async () => ({
+      ok: true,
+      evidence: { certificates: [person, root.certificate], crls: [crl], ocsps: [] },
+    });
+    registry = await startRegistryStub(INTERNAL, [
+      {
+        id: 'cert-rsa',
+        holderOfficialId: OFFICIAL,
+        pin: '1234',
+        serialNumber: person.serialNumberHex,
+        keyUri: rsa.ref.uri,
+        certificatePem: person.toPem(),
+        chainPem: [root.certificate.toPem()],
+      },
+    ]);
+    rootPem = join(token.dir, 'root.pem');
+    filePath = join(token.dir, 'bien-ban.txt');
+    await writeFile(rootPem, root.certificate.toPem());
+    await writeFile(filePath, file);
+    const config: SignerConfig = {
+      databaseUrl: db.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      internalToken: INTERNAL,
+      host: '127.0.0.1',
+      port: 0,
+      registryUrl: registry.url,
+      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
+      maxPdfBytes: 256 * 1024,
+    };
+    app = await createSignerApp(config, {
+      clock: new FixedClock(NOW),
+      providers: [
+        { provide: TimestampAuthority, useValue: { client: () => seams.tsa } },
+        { provide: CertificateCheck, useValue: { check: () => seams.check!() } },
+      ],
+    });
+    await app.listen(0, '127.0.0.1');
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    await app?.close();
+    await registry?.close();
+    await db?.drop();
+    await token?.remove();
+  });
+
+  it('signs a file detached at B-B by default: openssl cms -verify accepts it, and the event is recorded', async () => {
+    const res = await signCms({});
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/pkcs7-signature/);
+    await opensslVerify(res.body, true);
+    const row = (await events()).find((e) => e.id === res.headers['x-kyso-signature-id']);
+    expect(row).toMatchObject({
+      outcome: 'signed',
+      certificate_id: 'cert-rsa',
+      request_id: 'req-cms',
+      document_sha256: createHash('sha256').update(file).digest('hex'),
+      signed_document_sha256: createHash('sha256').update(res.body).digest('hex'),
+    });
+  });
+
+  it.each(['B-T', 'B-LT', 'B-LTA'])(
+    'signs attached at %s: openssl accepts it, Kyso verifies it TOTAL-PASSED',
+    async (level) => {
+      const res = await signCms({ level, detached: 'false' });
+      expect(res.status).toBe(200);
+      await opensslVerify(res.body, false);
+      const report = await verifyCms(res.body, undefined, {
+        trustAnchors: [root.certificate],
+        validationTime: new Date(NOW.getTime() + 60_000),
+        requireRevocation: level !== 'B-T',
+      });
+      expect(report.signatures[0]).toMatchObject({
+        indication: 'TOTAL-PASSED',
+        signingTime: { timestamped: NOW.toISOString() },
+        revocation: { checked: level !== 'B-T' },
+      });
+      expect(report.signatures[0].timestamps).toHaveLength(level === 'B-LTA' ? 2 : 1);
+    },
+  );
+
+  it('refuses a timestamped level without a TSA (422) and a TSA that fails (503), recording both', async () => {
+    const tsa = seams.tsa;
+    try {
+      seams.tsa = undefined;
+      const none = await signCms({ level: 'B-T' });
+      expect(none.status).toBe(422);
+      expect(JSON.parse(none.body.toString())).toMatchObject({ code: 'TSA_NOT_CONFIGURED' });
+      seams.tsa = async () => {
+        throw new Error('connect ECONNREFUSED');
+      };
+      const down = await signCms({ level: 'B-T' });
+      expect(down.status).toBe(503);
+      expect(JSON.parse(down.body.toString())).toMatchObject({ code: 'TSA_UNAVAILABLE' });
+    } finally {
+      seams.tsa = tsa;
+    }
+    const codes = (await events()).map((e) => e.refusal_code);
+    expect(codes).toEqual(expect.arrayContaining(['TSA_NOT_CONFIGURED', 'TSA_UNAVAILABLE']));
+  });
+
+  it('refuses when the certificate check fails, with its reason in English and Vietnamese', async () => {
+    const check = seams.check;
+    seams.check = async () => ({
+      ok: false,
+      code: 'CERTIFICATE_REVOKED',
+      message: 'Revoked',
+      messageVi: 'Đã bị thu hồi',
+    });
+    try {
+      const res = await signCms({});
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body.toString())).toMatchObject({
+        code: 'CERTIFICATE_NOT_VALID',
+        reason: 'CERTIFICATE_REVOKED',
+        messageVi: 'Đã bị thu hồi',
+      });
+    } finally {
+      seams.check = check;
+    }
+  });
+
+  it('refuses a wrong PIN with 403 SIGNING_NOT_ALLOWED, as PDF signing does', async () => {
+    const res = await signCms({ pin: 'wrong-pin-77' });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body.toString())).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'WRONG_PIN' });
+    expect(JSON.stringify(await events())).not.toContain('wrong-pin-77');
+  });
+
+  it('signs a SHA-256 given as hex (JSON) or base64 (multipart form): a detached CMS openssl verifies against the file', async () => {
+    const digest = createHash('sha256').update(file).digest();
+    const who = { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL };
+    const json = await asBuffer(
+      post('/signatures/hash').send({ ...who, hash: digest.toString('hex'), hashAlgorithm: 'SHA-256' }),
+    );
+    expect(json.status).toBe(200);
+    await opensslVerify(json.body, true);
+    const form = await asBuffer(
+      Object.entries({ ...who, hash: digest.toString('base64'), hashAlgorithm: 'SHA-256' }).reduce(
+        (r, [k, v]) => r.field(k, v),
+        post('/signatures/hash'),
+      ),
+    );
+    expect(form.status).toBe(200);
+    await opensslVerify(form.body, true);
+    const row = (await events()).find((e) => e.id === form.headers['x-kyso-signature-id']);
+    expect(row).toMatchObject({ outcome: 'signed', document_sha256: digest.toString('hex') });
+  });
+
+  it.each([
+    ['a hash of the wrong length', { hash: 'ab'.repeat(31), hashAlgorithm: 'SHA-256' }, 400, 'INVALID_FIELD'],
+    ['an unknown algorithm', { hash: 'ab'.repeat(32), hashAlgorithm: 'MD5' }, 400, 'INVALID_FIELD'],
+    ['SHA-384', { hash: 'ab'.repeat(48), hashAlgorithm: 'SHA-384' }, 422, 'HASH_ALGORITHM_NOT_SUPPORTED'],
+    ['output=raw', { hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', output: 'raw' }, 422, 'OUTPUT_NOT_SUPPORTED'],
+  ])('refuses %s', async (_name, body, status, code) => {
+    const res = await post('/signatures/hash').send({
+      certificateId: 'cert-rsa',
+      pin: '1234',
+      actingOfficialId: OFFICIAL,
+      ...body,
+    });
+    expect(res.status).toBe(status);
+    expect(res.body.code).toBe(code);
+  });
+});
