@@ -11,39 +11,13 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor, NoFilesInterceptor } from '@nestjs/platform-express';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, Caller, CallerParam, ProblemError, REQUEST_ID_HEADER, unprocessable } from '@kyso/common';
+import { badRequest, Caller, CallerParam, REQUEST_ID_HEADER } from '@kyso/common';
 import { ApiSignCmsForm, ApiSignHashBody, CMS_SIGNATURE_CONTENT_TYPE, SIGNATURE_ID_HEADER } from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignCmsFields, parseSignHashFields } from './cms-input';
-import { CmsRefusal, CmsResult, CmsSigningService } from './cms-signing.service';
-import { refusalProblem, tokenProblem } from './signatures.controller';
-
-function cmsRefusalProblem(r: CmsRefusal): ProblemError {
-  switch (r.code) {
-    case 'TSA_NOT_CONFIGURED':
-    case 'CERTIFICATE_CHECK_NOT_CONFIGURED':
-      return unprocessable(r.code, r.detail, { field: 'level' });
-    case 'TSA_UNAVAILABLE':
-      return new ProblemError(503, r.code, 'Service unavailable', r.detail);
-    case 'CERTIFICATE_NOT_VALID':
-      // Unknown revocation status is the CA's to fix, and may pass later: 503 with Retry-After.
-      return r.retryAfterSeconds !== undefined
-        ? new ProblemError(503, r.code, 'Service unavailable', r.message, {
-            reason: r.reason,
-            message: r.message,
-            messageVi: r.messageVi,
-            retryAfterSeconds: r.retryAfterSeconds,
-          })
-        : new ProblemError(403, r.code, 'Forbidden', r.message, {
-            reason: r.reason,
-            message: r.message,
-            messageVi: r.messageVi,
-          });
-    default:
-      return refusalProblem(r);
-  }
-}
+import { CmsResult, CmsSigningService } from './cms-signing.service';
+import { refusalProblem, tokenProblem, withRetryAfter } from './signatures.controller';
 
 const problemDoc = (status: number, code: string, description: string) => ({
   status,
@@ -62,7 +36,7 @@ export class CmsSignaturesController {
   @ApiOperation({ summary: 'Sign any file (CAdES baseline B-B..B-LTA, detached or attached)' })
   @ApiSignCmsForm()
   @ApiResponse(problemDoc(400, 'MISSING_FIELD', 'a required field is missing, or the file is empty (EMPTY_FILE)'))
-  @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_NOT_VALID)'))
+  @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_CHECK_FAILED)'))
   @ApiResponse(problemDoc(409, 'KEY_CERTIFICATE_MISMATCH', 'the token key does not match the certificate'))
   @ApiResponse(problemDoc(422, 'TSA_NOT_CONFIGURED', 'the level needs a TSA (or certificate check) not configured'))
   @ApiResponse(problemDoc(503, 'TSA_UNAVAILABLE', 'the TSA or the token is unavailable'))
@@ -89,7 +63,7 @@ export class CmsSignaturesController {
   @ApiOperation({ summary: 'Sign a SHA-256 digest: a detached CMS whose signed attributes carry it' })
   @ApiSignHashBody()
   @ApiResponse(problemDoc(400, 'INVALID_FIELD', 'the hash is not a digest of its algorithm, hex or base64'))
-  @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_NOT_VALID)'))
+  @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_CHECK_FAILED)'))
   @ApiResponse(problemDoc(422, 'HASH_ALGORITHM_NOT_SUPPORTED', 'SHA-384/SHA-512, or output=raw (OUTPUT_NOT_SUPPORTED)'))
   async signHash(
     @Body() body: Record<string, unknown>,
@@ -107,12 +81,7 @@ export class CmsSignaturesController {
 }
 
 function answer(result: CmsResult, requestId: string, res: Response): StreamableFile {
-  if (result.outcome === 'refused') {
-    const problem = cmsRefusalProblem(result.refusal);
-    if (result.refusal.code === 'CERTIFICATE_NOT_VALID' && result.refusal.retryAfterSeconds !== undefined)
-      res.setHeader('Retry-After', String(result.refusal.retryAfterSeconds));
-    throw problem;
-  }
+  if (result.outcome === 'refused') throw withRetryAfter(res, refusalProblem(result.refusal));
   res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
   res.setHeader(REQUEST_ID_HEADER, requestId);
   return new StreamableFile(Buffer.from(result.cms), {

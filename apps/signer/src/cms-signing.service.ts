@@ -1,18 +1,11 @@
-import { Injectable, Optional } from '@nestjs/common';
-import { CadesEvidence, CadesLevel, PkiFormatError, signCms, signCmsDigest, TimestampClient } from '@kyso/pki';
+import { Injectable } from '@nestjs/common';
+import { CadesEvidence, CadesLevel, signCms, signCmsDigest, TimestampClient } from '@kyso/pki';
 import { createHash } from 'node:crypto';
 import { Authorised, Refusal, Refused, SigningGate, SigningRequest } from './signing-gate';
-import { CertificateCheck, TimestampAuthority } from './signing-seams';
+import { tsaFailure, tsaFor } from './levels';
+import { TimestampAuthority } from './signing-seams';
 
-/** Why a CMS was not made, beyond the gate's reasons. */
-export type CmsRefusal =
-  | Refusal
-  | { code: 'TSA_NOT_CONFIGURED'; detail: string }
-  | { code: 'CERTIFICATE_CHECK_NOT_CONFIGURED'; detail: string }
-  | { code: 'TSA_UNAVAILABLE'; detail: string }
-  | { code: 'CERTIFICATE_NOT_VALID'; reason: string; message: string; messageVi: string; retryAfterSeconds?: number };
-
-export type CmsResult = { outcome: 'signed'; signatureId: string; cms: Uint8Array } | Refused<CmsRefusal>;
+export type CmsResult = { outcome: 'signed'; signatureId: string; cms: Uint8Array } | Refused;
 
 export interface SignCmsInput extends SigningRequest {
   content: Uint8Array;
@@ -27,25 +20,16 @@ export interface SignHashInput extends SigningRequest {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-/** A failure of the TSA's transport, told apart from the token's. */
-class TsaFailure extends Error {}
-
-const tagged =
-  (client: TimestampClient): TimestampClient =>
-  (request) =>
-    client(request).catch((e: unknown) => Promise.reject(new TsaFailure((e as Error)?.message ?? String(e))));
-
 /**
  * CAdES signing of any file, and of a digest for clients that build their own container: the same
- * gate and audit as PDF signing; B-T and up need the configured TSA, B-LT and up the certificate
- * check's evidence. A level that cannot be honoured is refused, never silently lowered.
+ * gate and audit as PDF signing; B-T and up need the configured TSA, B-LT and up embed the evidence
+ * the gate's certificate check gathered. A level that cannot be honoured is refused, never silently lowered.
  */
 @Injectable()
 export class CmsSigningService {
   constructor(
     private readonly gate: SigningGate,
-    @Optional() private readonly tsa?: TimestampAuthority,
-    @Optional() private readonly certificateCheck?: CertificateCheck,
+    private readonly tsa: TimestampAuthority,
   ) {}
 
   async signCms(input: SignCmsInput): Promise<CmsResult> {
@@ -69,38 +53,23 @@ export class CmsSigningService {
     level: CadesLevel,
     make: (a: Authorised, extra: { timestamp?: TimestampClient; evidence?: CadesEvidence }) => Promise<Uint8Array>,
   ): Promise<CmsResult> {
-    const refuse = (r: CmsRefusal, serial?: string) => this.gate.refuse<CmsRefusal>(req, documentSha256, r, serial);
-    const client = level === 'B-B' ? undefined : this.tsa?.client();
-    const timestamp = client && tagged(client);
-    if (level !== 'B-B' && !timestamp)
-      return refuse({ code: 'TSA_NOT_CONFIGURED', detail: `Level ${level} needs a TSA and none is configured` });
-    const needsEvidence = level === 'B-LT' || level === 'B-LTA';
-    if (needsEvidence && !this.certificateCheck)
-      return refuse({
-        code: 'CERTIFICATE_CHECK_NOT_CONFIGURED',
-        detail: `Level ${level} embeds revocation evidence and no certificate check is configured`,
-      });
+    const refuse = (r: Refusal, serial?: string) => this.gate.refuse(req, documentSha256, r, serial);
+    // A level the configuration cannot make is refused before the PIN is even checked.
+    const tsa = tsaFor(level, this.tsa);
+    if (!tsa.ok) return refuse(tsa.refusal as Refusal);
 
     const opened = await this.gate.open(req);
     if (!opened.ok) return refuse(opened.refusal, opened.serial);
     const a = opened.authorised;
-    let evidence: CadesEvidence | undefined;
-    if (this.certificateCheck) {
-      const checked = await this.certificateCheck.check(a.certificate, a.chain, req.requestId);
-      if (!checked.ok) {
-        const { code, message, messageVi, retryAfterSeconds } = checked;
-        return refuse({ code: 'CERTIFICATE_NOT_VALID', reason: code, message, messageVi, retryAfterSeconds }, a.serial);
-      }
-      evidence = checked.evidence;
-    }
+    const needsEvidence = level === 'B-LT' || level === 'B-LTA';
     const at = this.gate.now();
     let cms: Uint8Array;
     try {
-      cms = await make(a, { timestamp, evidence: needsEvidence ? evidence : undefined });
+      cms = await make(a, { timestamp: tsa.tsa, evidence: needsEvidence ? a.evidence : undefined });
     } catch (e) {
       // The TSA answered nothing usable, or not at all: a clear 503, not a weaker level.
-      if (e instanceof TsaFailure || (e instanceof PkiFormatError && e.code === 'TSP_RESPONSE_REFUSED'))
-        return refuse({ code: 'TSA_UNAVAILABLE', detail: `The TSA failed: ${(e as Error).message}` }, a.serial);
+      const tsaDown = tsaFailure(e);
+      if (tsaDown) return refuse(tsaDown as Refusal, a.serial);
       throw e;
     }
     const signatureId = await this.gate.signed(req, {

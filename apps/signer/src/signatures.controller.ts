@@ -81,7 +81,7 @@ function levelProblem(r: LevelRefusal | Refusal): ProblemError | undefined {
 }
 
 /** Sets Retry-After from the problem's `retryAfter`, so clients and the gateway see it as a header. */
-function withRetryAfter(res: Response, p: ProblemError): ProblemError {
+export function withRetryAfter(res: Response, p: ProblemError): ProblemError {
   const after = p.extensions.retryAfter;
   if (typeof after === 'number') res.setHeader('retry-after', String(after));
   return p;

@@ -217,7 +217,7 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
       const res = await signCms({});
       expect(res.status).toBe(403);
       expect(JSON.parse(res.body.toString())).toMatchObject({
-        code: 'CERTIFICATE_NOT_VALID',
+        code: 'CERTIFICATE_CHECK_FAILED',
         reason: 'CERTIFICATE_REVOKED',
         messageVi: 'Đã bị thu hồi',
       });
