@@ -44,8 +44,18 @@ export function tsaFor(
   authority: TimestampAuthority,
 ): { ok: true; tsa?: TimestampClient } | { ok: false; refusal: LevelRefusal } {
   if (!needsTsa(level)) return { ok: true };
-  const tsa = authority.client();
-  if (tsa) return { ok: true, tsa };
+  const client = authority.client();
+  // Whatever the transport throws is the TSA's outage, told apart from the token's.
+  if (client)
+    return {
+      ok: true,
+      tsa: (request) =>
+        client(request).catch((e: unknown) =>
+          Promise.reject(
+            e instanceof TsaUnavailableError ? e : new TsaUnavailableError(String((e as Error)?.message ?? e)),
+          ),
+        ),
+    };
   return {
     ok: false,
     refusal: {
