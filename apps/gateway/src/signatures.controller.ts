@@ -29,10 +29,6 @@ export class SignaturesController {
         description:
           'PAdES baseline level; B-T, B-LT and B-LTA are refused (422 UNSUPPORTED_LEVEL) until timestamping is added',
       },
-      appearance: {
-        type: 'string',
-        description: 'Visible signature (JSON): not supported yet, refused with 422 APPEARANCE_NOT_SUPPORTED',
-      },
     },
   })
   @ApiProblems(400, 401, 403, 413, 422)

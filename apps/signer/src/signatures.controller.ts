@@ -39,6 +39,8 @@ const problem = (status: number, code: string, title: string) => ({
 });
 
 function refusalProblem(r: Refusal): ProblemError {
+  if ('appearance' in r)
+    return new ProblemError(422, r.code, 'Unprocessable content', r.detail, { field: 'appearance' });
   switch (r.code) {
     case 'EMPTY_FILE':
       return badRequest('EMPTY_FILE', r.detail);

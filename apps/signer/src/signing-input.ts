@@ -1,10 +1,11 @@
 import { unprocessable } from '@kyso/common';
 import { parseInput, SignPdfFieldsDto } from '@kyso/contracts';
+import { AppearanceRequest, parseAppearanceRequest } from './appearance-request';
 
 export type SignPdfFields = Pick<
   SignPdfFieldsDto,
   'certificateId' | 'actingOfficialId' | 'pin' | 'reason' | 'location'
->;
+> & { appearance?: AppearanceRequest };
 
 /**
  * The form's text fields, checked by the sign-PDF contract (400 MISSING_FIELD / INVALID_FIELD naming
@@ -14,16 +15,14 @@ export function parseSignPdfFields(body: Record<string, unknown> | undefined): S
   const given = Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
   const f = parseInput(SignPdfFieldsDto, given);
   // Asked-for features this version cannot honour are refused, not silently dropped: a caller asking
-  // for a timestamped or visible signature must not receive a B-B invisible one.
+  // for a timestamped signature must not receive a B-B one.
   if (f.level !== undefined && f.level !== 'B-B')
     throw unprocessable('UNSUPPORTED_LEVEL', `Only level B-B is supported in this version, not "${f.level}"`, {
       field: 'level',
     });
-  if (f.appearance !== undefined)
-    throw unprocessable('APPEARANCE_NOT_SUPPORTED', 'Visible signatures are not supported in this version', {
-      field: 'appearance',
-    });
+  const appearance = parseAppearanceRequest(f);
   return {
+    ...(appearance && { appearance }),
     certificateId: f.certificateId,
     actingOfficialId: f.actingOfficialId,
     pin: f.pin,

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Caller, Clock, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
 import { Certificate, checkNameChaining, checkSignature, PkiFormatError } from '@kyso/pki';
+import { AppearanceError, AppearanceErrorCode } from '@kyso/pki/pades';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { AppearanceRefusalCode, drawingFor } from './appearance';
+import { AppearanceRequest } from './appearance-request';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
 import { SignatureEventsRepository } from './signature-events.repository';
@@ -17,6 +20,8 @@ export interface SignPdfInput {
   pin: string;
   reason?: string;
   location?: string;
+  /** A visible signature or stamp (purpose, appearance); invisible without it. */
+  appearance?: AppearanceRequest;
   requestId?: string;
   /** Who asks, as forwarded by the gateway; passed on to the registry's signing authorisation. */
   caller?: Caller;
@@ -29,7 +34,9 @@ export type Refusal =
   | { code: 'SIGNING_NOT_ALLOWED'; reason: string; message: string; messageVi: string }
   | { code: 'KEY_CERTIFICATE_MISMATCH'; detail: string }
   | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
-  | { code: 'KEY_NOT_FOUND'; detail: string };
+  | { code: 'KEY_NOT_FOUND'; detail: string }
+  /** The appearance cannot be drawn on this document or for this signer (422 with this code). */
+  | { code: AppearanceErrorCode | AppearanceRefusalCode; appearance: true; detail: string };
 
 export type SignPdfResult =
   | { outcome: 'signed'; signatureId: string; pdf: Uint8Array }
@@ -154,6 +161,17 @@ export class SigningService {
     }
 
     const signingTime = this.clock.now();
+    const drawing =
+      input.appearance &&
+      (await drawingFor(input.appearance, {
+        certificate,
+        view: auth.certificate,
+        actingOfficialId: input.actingOfficialId,
+        signingTime,
+        image: (kind, id) => this.registry.image(kind, id, input.requestId, input.caller),
+      }));
+    if (drawing && 'refused' in drawing)
+      return refuse({ code: drawing.refused, appearance: true, detail: drawing.detail }, serial);
     let signed: Uint8Array;
     try {
       signed = await this.pdfEngine.sign(input.pdf, {
@@ -163,8 +181,10 @@ export class SigningService {
         signingTime,
         reason: input.reason,
         location: input.location,
+        drawing,
       });
     } catch (e) {
+      if (e instanceof AppearanceError) return refuse({ code: e.code, appearance: true, detail: e.message }, serial);
       // e.g. an existing field of the same name, or a structure signPdf cannot update.
       if (e instanceof PkiFormatError)
         return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
