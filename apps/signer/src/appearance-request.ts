@@ -26,7 +26,12 @@ export type AppearanceRequest =
     }
   | { kind: 'stamp'; purpose: 'copy' | 'appendix'; heading: string; page?: number; margin?: number; fontSize?: number };
 
-const invalid = (detail: string) => unprocessable('APPEARANCE_INVALID', detail, { field: 'appearance' });
+const invalid = (detail: string) =>
+  unprocessable('APPEARANCE_INVALID', detail, {
+    field: 'appearance',
+    message: detail,
+    messageVi: 'Thông số hiển thị chữ ký không hợp lệ',
+  });
 
 /**
  * Reads `purpose`, `copyForm`, `docNumber` and the `appearance` JSON. Shapes are checked here;

@@ -1,6 +1,6 @@
 import type { CertificateViewDto } from '@kyso/contracts';
 import { Certificate } from '@kyso/pki';
-import { formatLocalIsoTime, TextStampSpec, VisibleSignatureSpec } from '@kyso/pki/pades';
+import { AppearanceErrorCode, formatLocalIsoTime, TextStampSpec, VisibleSignatureSpec } from '@kyso/pki/pades';
 import { AppearanceRequest } from './appearance-request';
 import type { ImageKind } from './registry-client';
 
@@ -10,6 +10,18 @@ export type Drawing = { kind: 'signature'; spec: VisibleSignatureSpec } | { kind
 export type AppearanceRefusalCode =
   'SIGNATURE_IMAGE_NOT_FOUND' | 'SEAL_IMAGE_NOT_FOUND' | 'ORGANIZATION_CERTIFICATE_REQUIRED';
 export type AppearanceRefusal = { refused: AppearanceRefusalCode; detail: string };
+
+/** Vietnamese for the officials who read the refusal (the English is the problem's detail). */
+export const APPEARANCE_MESSAGES_VI: Record<AppearanceErrorCode | AppearanceRefusalCode, string> = {
+  APPEARANCE_INVALID: 'Thông số hiển thị chữ ký không hợp lệ',
+  ANCHOR_TEXT_NOT_FOUND: 'Không tìm thấy đoạn văn bản dùng để định vị chữ ký trên trang',
+  APPEARANCE_PAGE_NOT_FOUND: 'Văn bản không có trang được chỉ định để đặt chữ ký',
+  APPEARANCE_IMAGE_INVALID: 'Không đọc được ảnh chữ ký hoặc ảnh con dấu',
+  APPEARANCE_TEXT_UNSUPPORTED: 'Phông chữ không có ký tự cần hiển thị',
+  SIGNATURE_IMAGE_NOT_FOUND: 'Cán bộ chưa có ảnh chữ ký',
+  SEAL_IMAGE_NOT_FOUND: 'Cơ quan, tổ chức chưa có ảnh con dấu',
+  ORGANIZATION_CERTIFICATE_REQUIRED: 'Văn bản ban hành phải được ký bằng chứng thư số của cơ quan, tổ chức',
+};
 
 export interface AppearanceContext {
   certificate: Certificate;

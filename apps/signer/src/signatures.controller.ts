@@ -24,6 +24,7 @@ import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/contracts';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { parseSignPdfFields } from './signing-input';
 import { Refusal, SigningService } from './signing.service';
 
@@ -40,7 +41,11 @@ const problem = (status: number, code: string, title: string) => ({
 
 function refusalProblem(r: Refusal): ProblemError {
   if ('appearance' in r)
-    return new ProblemError(422, r.code, 'Unprocessable content', r.detail, { field: 'appearance' });
+    return new ProblemError(422, r.code, 'Unprocessable content', r.detail, {
+      field: 'appearance',
+      message: r.detail,
+      messageVi: APPEARANCE_MESSAGES_VI[r.code],
+    });
   switch (r.code) {
     case 'EMPTY_FILE':
       return badRequest('EMPTY_FILE', r.detail);

@@ -203,7 +203,9 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
     ],
   ])('refuses %s with 422 and a stable code, recorded as a refusal', async (_name, call, code) => {
     const res = await call();
-    expect([res.status, JSON.parse(res.body.toString()).code]).toEqual([422, code]);
+    const problem = JSON.parse(res.body.toString());
+    expect([res.status, problem.code]).toEqual([422, code]);
+    expect(problem.messageVi).toMatch(/\p{L}/u);
     const rows = await pg.query('SELECT outcome FROM signer.signature_events WHERE refusal_code = $1', [code]);
     expect(rows.rows.map((r) => r.outcome)).toContain('refused');
   });
