@@ -83,6 +83,22 @@ describe('visible signatures, seals and text stamps (pdftoppm, pdffonts, pdftote
     });
   });
 
+  it('writes every Vietnamese letter, with each tone mark, and pdftotext reads them back exactly', async () => {
+    const tones = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
+    const vowels = ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y'];
+    const lower = vowels.map((v) => tones.map((t) => (v + t).normalize('NFC')).join('')).join('') + 'đ';
+    const all = lower + lower.toUpperCase();
+    const lines = all.match(/.{1,37}/gu)!;
+    expect(lines.length).toBeLessThanOrEqual(8);
+    const appearance = await renderVisibleSignature(template, {
+      placement: { page: 1, rect: [20, 420, 555, 150] },
+      lines,
+    });
+    const signed = await sign(template, leader, appearance);
+    const text = poppler('pdftotext', signed, ['-x', '20', '-y', String(842 - 570), '-W', '555', '-H', '150']);
+    expect(text.split('\n').filter((l) => l.trim())).toEqual(lines);
+  });
+
   describe('placed by a text anchor', () => {
     it('covers the placeholder the template left (Type0 font text)', async () => {
       const appearance = await renderVisibleSignature(template, {

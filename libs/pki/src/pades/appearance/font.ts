@@ -35,7 +35,12 @@ export class SubsetFont {
 
   static async load(path = DEFAULT_SERIF_FONT_PATH): Promise<SubsetFont> {
     let file = fontFiles.get(path);
-    if (!file) fontFiles.set(path, (file = readFile(path)));
+    if (!file) {
+      file = readFile(path);
+      fontFiles.set(path, file);
+      // A missing font is a deployment fault: not remembered, so that installing it is enough.
+      file.catch(() => fontFiles.delete(path));
+    }
     return new SubsetFont(fontkit.create(await file));
   }
 
