@@ -257,6 +257,16 @@ describe('visible signatures, seals and text stamps (pdftoppm, pdffonts, pdftote
         'APPEARANCE_INVALID',
       ],
       [
+        'a rectangle off the page',
+        () => renderVisibleSignature(template, { placement: { page: 1, rect: [600, 10, 50, 50] }, lines: ['x'] }),
+        'APPEARANCE_INVALID',
+      ],
+      [
+        'a stamp wider than the page',
+        () => renderTextStamp(template, { lines: ['SAO Y '.repeat(30)] }),
+        'APPEARANCE_INVALID',
+      ],
+      [
         'nothing to draw',
         () => renderVisibleSignature(template, { placement: { page: 1, rect: [0, 0, 50, 50] } }),
         'APPEARANCE_INVALID',

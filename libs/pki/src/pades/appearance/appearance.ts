@@ -67,6 +67,13 @@ export async function renderVisibleSignature(pdf: Uint8Array, spec: VisibleSigna
   if (!spec.image && !spec.seal && lines.length === 0)
     throw new AppearanceError('APPEARANCE_INVALID', 'a visible signature needs an image, a seal or text lines');
   const { pageIndex, box } = place(doc, spec.placement);
+  const page = pageBox(doc, doc.pages()[pageIndex].dict);
+  const overlaps =
+    box.x < page.x + page.width &&
+    box.x + box.width > page.x &&
+    box.y < page.y + page.height &&
+    box.y + box.height > page.y;
+  if (!overlaps) throw new AppearanceError('APPEARANCE_INVALID', 'the signature would lie outside the page');
   const [w, h] = [box.width, box.height];
   const font = await SubsetFont.load();
   let size = spec.fontSize ?? 10;
@@ -122,6 +129,8 @@ export async function renderTextStamp(pdf: Uint8Array, spec: TextStampSpec): Pro
     width,
     height,
   };
+  if (box.x < page.x || box.y < page.y)
+    throw new AppearanceError('APPEARANCE_INVALID', 'the stamp does not fit on the page: shorten its lines');
   const content = lines.map((line, i) => {
     const y = height - pad - (i + 1) * size * LEADING + size * 0.25;
     return `BT /F1 ${n(size)} Tf 0 g ${n(pad)} ${n(y)} Td ${font.show(line)} Tj ET`;
