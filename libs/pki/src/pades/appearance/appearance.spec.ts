@@ -182,6 +182,16 @@ describe('visible signatures, seals and text stamps (pdftoppm, pdffonts, pdftote
       expect(Math.abs(blue.to - image.to)).toBeLessThanOrEqual(1);
     });
 
+    it('draws the seal alone at real size, at the left of its rectangle, over what lies there', async () => {
+      const spec = { ...sealSpec(true), image: undefined, lines: [] };
+      const page = renderPage(await sign(leaderSigned, clerk, await renderVisibleSignature(leaderSigned, spec)));
+      const mid = rect[1] + rect[3] / 2;
+      const reds = [...Array(rect[2]).keys()].filter((i) => isRed(page.at(rect[0] + i + 0.5, mid)));
+      expect(reds[0]).toBeLessThanOrEqual(1);
+      expect(reds.length).toBeGreaterThanOrEqual(70);
+      expect(reds.length).toBeLessThanOrEqual(74);
+    });
+
     it('keeps both signatures valid for pdfsig', () => {
       const out = poppler('pdfsig', issued, ['-nocert']);
       expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);

@@ -29,7 +29,11 @@ export function placeImages(
   if (ppm) sealHeight = Math.min(sealHeight, (seal.height / ppm) * POINTS_PER_METRE);
   const sealWidth = Math.min(area.width, (sealHeight * seal.width) / seal.height);
   sealHeight = (sealWidth * seal.height) / seal.width;
-  if (!signature) return [{ name: 'Im2', image: seal, at: fit(area, seal.width, seal.height) }];
+  if (!signature) {
+    // The seal alone, at its size: the caller places it over the leader's visible signature.
+    const at = { x: area.x, y: area.y + (area.height - sealHeight) / 2, width: sealWidth, height: sealHeight };
+    return [{ name: 'Im2', image: seal, at }];
+  }
   // Two thirds of the seal stand out left of the signature image; the image gets the rest.
   const lead = Math.min((sealWidth * 2) / 3, area.width / 2);
   const sig = fit({ ...area, x: area.x + lead, width: area.width - lead }, signature.width, signature.height);
