@@ -25,12 +25,6 @@ export class SignaturesController {
   })
   @ApiSignPdfForm({
     okDescription: 'The signed PDF (incremental update); header x-kyso-signature-id names the signature',
-    extraFields: {
-      appearance: {
-        type: 'string',
-        description: 'Visible signature (JSON): not supported yet, refused with 422 APPEARANCE_NOT_SUPPORTED',
-      },
-    },
   })
   @ApiProblems(400, 401, 403, 413, 422, 503)
   async signPdf(@Req() req: Request, @Res() res: Response): Promise<void> {

@@ -1,7 +1,8 @@
 import { Certificate, RawSigner, TimestampClient } from '@kyso/pki';
 // Sub-paths until the lead re-exports checkPdfStructure and signPdf from @kyso/pki.
-import { signPdf } from '@kyso/pki/pades';
+import { renderTextStamp, renderVisibleSignature, signPdf } from '@kyso/pki/pades';
 import { checkPdfStructure } from '@kyso/pki/pdf';
+import type { Drawing } from './appearance';
 
 export interface PdfSignOptions {
   signer: RawSigner;
@@ -12,6 +13,8 @@ export interface PdfSignOptions {
   location?: string;
   /** B-T and above: the TSA that timestamps the signature. */
   timestamp?: TimestampClient;
+  /** Visible signature or stamp; throws an AppearanceError (with `code`) when it cannot be drawn. */
+  drawing?: Drawing;
 }
 
 /** Port: the PDF mechanics the signer uses; they never see a key, only a RawSigner. */
@@ -26,7 +29,12 @@ export class PkiPdfEngine extends PdfEngine {
     await checkPdfStructure(pdf);
   }
 
-  sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<Uint8Array> {
-    return signPdf(pdf, opts);
+  async sign(pdf: Uint8Array, { drawing, ...opts }: PdfSignOptions): Promise<Uint8Array> {
+    const appearance =
+      drawing &&
+      (drawing.kind === 'stamp'
+        ? await renderTextStamp(pdf, drawing.spec)
+        : await renderVisibleSignature(pdf, drawing.spec));
+    return signPdf(pdf, { ...opts, appearance });
   }
 }

@@ -1,5 +1,8 @@
-import { Caller, InternalClient } from '@kyso/common';
+import { Caller, InternalClient, malformedAnswer, toProblemError } from '@kyso/common';
 import {
+  MAX_APPEARANCE_IMAGE_BYTES,
+  officialSignatureImagePath,
+  organizationSealImagePath,
   SigningAuthorization,
   signingAuthorizationAnswer,
   SigningAuthorizationRequestDto,
@@ -14,7 +17,14 @@ export abstract class RegistryClient {
     requestId?: string,
     caller?: Caller,
   ): Promise<SigningAuthorization>;
+
+  /** An official's signature image or an organisation's seal (PNG); undefined when none is stored. */
+  abstract image(kind: ImageKind, id: string, requestId?: string, caller?: Caller): Promise<Uint8Array | undefined>;
 }
+
+export type ImageKind = 'signature' | 'seal';
+/** The registry's 404 codes meaning "no such image", as opposed to a broken route. */
+const NO_IMAGE = ['SIGNATURE_IMAGE_NOT_FOUND', 'SEAL_IMAGE_NOT_FOUND', 'OFFICIAL_NOT_FOUND', 'ORGANIZATION_NOT_FOUND'];
 
 /** The registry over HTTP; its answer is checked against the contract (a malformed one is a 502). */
 export class HttpRegistryClient extends RegistryClient {
@@ -27,5 +37,21 @@ export class HttpRegistryClient extends RegistryClient {
       requestId,
       caller,
     });
+  }
+
+  async image(kind: ImageKind, id: string, requestId?: string, caller?: Caller): Promise<Uint8Array | undefined> {
+    const path = kind === 'signature' ? officialSignatureImagePath(id) : organizationSealImagePath(id);
+    const res = await this.client.request('GET', path, { requestId, caller });
+    if (!res.ok) {
+      const text = await res.text();
+      const problem = toProblemError(res.status, text);
+      if (res.status === 404 && NO_IMAGE.includes(problem.code)) return undefined;
+      throw problem;
+    }
+    const type = res.headers.get('content-type') ?? '';
+    const png = new Uint8Array(await res.arrayBuffer());
+    if (!type.startsWith('image/png') || png.length > MAX_APPEARANCE_IMAGE_BYTES)
+      throw malformedAnswer(this.client.name, 'an image', `${path}: ${type.slice(0, 100)}, ${png.length} bytes`);
+    return png;
   }
 }

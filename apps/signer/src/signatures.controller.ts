@@ -36,6 +36,7 @@ import { LevelRefusal } from './levels';
 import { parseExtendLevel, parseSignPdfFields } from './signing-input';
 import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
+import { APPEARANCE_MESSAGES_VI } from './appearance';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -90,6 +91,12 @@ export function withRetryAfter(res: Response, p: ProblemError): ProblemError {
 export function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
   const level = levelProblem(r);
   if (level) return level;
+  if ('appearance' in r)
+    return new ProblemError(422, r.code, 'Unprocessable content', r.detail, {
+      field: 'appearance',
+      message: r.detail,
+      messageVi: APPEARANCE_MESSAGES_VI[r.code],
+    });
   switch (r.code) {
     case 'EMPTY_FILE':
       return badRequest('EMPTY_FILE', r.detail);

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Caller, Clock, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
+import type { CertificateViewDto } from '@kyso/contracts';
 import { Certificate, checkNameChaining, checkSignature, RawSigner } from '@kyso/pki';
+import type { AppearanceErrorCode } from '@kyso/pki/pades';
+import type { AppearanceRefusalCode } from './appearance';
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { LevelRefusal } from './levels';
 import { RegistryClient } from './registry-client';
@@ -38,7 +41,9 @@ export type Refusal =
       reasons: { code: string; message: string; messageVi: string }[];
       retryAfterSeconds?: number;
     }
-  | Extract<LevelRefusal, { code: 'TSA_NOT_CONFIGURED' | 'TSA_UNAVAILABLE' }>;
+  | Extract<LevelRefusal, { code: 'TSA_NOT_CONFIGURED' | 'TSA_UNAVAILABLE' }>
+  /** The appearance cannot be drawn on this document or for this signer (422 with this code). */
+  | { code: AppearanceErrorCode | AppearanceRefusalCode; appearance: true; detail: string };
 
 /** A failed check as the refusal the controller answers. */
 export function checkRefusal(r: Extract<CertificateCheckResult, { ok: false }>): Refusal {
@@ -57,6 +62,8 @@ export interface Authorised {
   certificate: Certificate;
   chain: Certificate[];
   serial: string;
+  /** The registry's view of the certificate (holder, organisation, subject type). */
+  view: CertificateViewDto;
   signer: RawSigner;
   /** What proved the path good just now (Art 29, R14): B-LT embeds it, the signing record keeps it. */
   evidence: SigningEvidence;
@@ -162,7 +169,14 @@ export class SigningGate {
     if (!check.ok) return { ok: false, refusal: checkRefusal(check), serial };
     return {
       ok: true,
-      authorised: { certificate, chain, serial, signer: await this.keys.signer(ref), evidence: check.evidence },
+      authorised: {
+        certificate,
+        chain,
+        serial,
+        view: auth.certificate,
+        signer: await this.keys.signer(ref),
+        evidence: check.evidence,
+      },
     };
   }
 

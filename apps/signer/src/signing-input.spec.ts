@@ -26,7 +26,60 @@ describe('parseSignPdfFields', () => {
   it('refuses what it cannot honour instead of signing something else', () => {
     expect(codeOf({ ...base, level: 'B-LTV' })).toBe('422 UNSUPPORTED_LEVEL');
     expect(codeOf({ ...base, level: 'b-t' })).toBe('422 UNSUPPORTED_LEVEL');
-    expect(codeOf({ ...base, appearance: '{"page":1}' })).toBe('422 APPEARANCE_NOT_SUPPORTED');
+    expect(codeOf({ ...base, purpose: 'income' })).toBe('422 PURPOSE_NOT_SUPPORTED');
+  });
+
+  it('reads a visible signature placed by coordinates or by a text anchor', () => {
+    expect(parseSignPdfFields({ ...base, appearance: '{"page":2,"rect":[10,20,150,60]}' }).appearance).toEqual({
+      kind: 'signature',
+      purpose: 'approved',
+      placement: { page: 2, rect: [10, 20, 150, 60] },
+      image: true,
+      leaderOfficialId: undefined,
+      lines: [],
+      showName: true,
+      showTime: true,
+      fontSize: undefined,
+    });
+    const anchored = parseSignPdfFields({
+      ...base,
+      purpose: 'issued',
+      appearance: '{"anchorText":"[CHỮ KÝ]","position":"below","lines":["TM. ỦY BAN NHÂN DÂN"]}',
+    }).appearance;
+    expect(anchored).toMatchObject({
+      purpose: 'issued',
+      placement: { anchorText: '[CHỮ KÝ]', position: 'below' },
+      lines: ['TM. ỦY BAN NHÂN DÂN'],
+    });
+  });
+
+  it('reads the stamps of copies and attachments', () => {
+    expect(parseSignPdfFields({ ...base, purpose: 'copy', copyForm: 'sao lục' }).appearance).toMatchObject({
+      kind: 'stamp',
+      heading: 'SAO LỤC',
+    });
+    expect(parseSignPdfFields({ ...base, purpose: 'appendix', docNumber: '123/QĐ-UBND' }).appearance).toMatchObject({
+      kind: 'stamp',
+      heading: '123/QĐ-UBND',
+    });
+    expect(codeOf({ ...base, purpose: 'copy' })).toBe('400 MISSING_FIELD');
+    expect(codeOf({ ...base, purpose: 'copy', copyForm: 'BẢN CHÍNH' })).toBe('422 COPY_FORM_INVALID');
+    expect(codeOf({ ...base, purpose: 'appendix', docNumber: '<script>' })).toBe('422 DOC_NUMBER_INVALID');
+  });
+
+  it('answers 422 APPEARANCE_INVALID for an appearance it cannot read', () => {
+    for (const appearance of [
+      'not json',
+      '[1]',
+      '{"page":1}',
+      '{"rect":[1,2,3]}',
+      '{"rect":[1,2,3,4],"anchorText":"x"}',
+      '{"anchorText":"x","position":"left"}',
+      '{"anchorText":"x","lines":"one"}',
+      '{"anchorText":"x","offset":[1]}',
+    ])
+      expect([appearance, codeOf({ ...base, appearance })]).toEqual([appearance, '422 APPEARANCE_INVALID']);
+    expect(codeOf({ ...base, purpose: 'approved' })).toBe('400 MISSING_FIELD');
   });
 
   it('refuses NUL and other control, zero-width or bidi characters in any field with 400 INVALID_TEXT', () => {

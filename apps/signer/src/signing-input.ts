@@ -1,12 +1,14 @@
 import { badRequest, requireCleanFormText, unprocessable } from '@kyso/common';
 import { parseInput, SignPdfFieldsDto } from '@kyso/contracts';
 import { EXTEND_LEVELS, ExtendLevel, PADES_LEVELS, PadesLevel } from './levels';
+import { AppearanceRequest, parseAppearanceRequest } from './appearance-request';
 
 export type SignPdfFields = Pick<
   SignPdfFieldsDto,
   'certificateId' | 'actingOfficialId' | 'pin' | 'reason' | 'location'
 > & {
   level?: PadesLevel;
+  appearance?: AppearanceRequest;
 };
 
 const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
@@ -25,11 +27,9 @@ export function parseSignPdfFields(body: Record<string, unknown> | undefined): S
     throw unprocessable('UNSUPPORTED_LEVEL', `Level must be one of ${PADES_LEVELS.join(', ')}, not "${f.level}"`, {
       field: 'level',
     });
-  if (f.appearance !== undefined)
-    throw unprocessable('APPEARANCE_NOT_SUPPORTED', 'Visible signatures are not supported in this version', {
-      field: 'appearance',
-    });
+  const appearance = parseAppearanceRequest(f);
   return {
+    ...(appearance && { appearance }),
     certificateId: f.certificateId,
     actingOfficialId: f.actingOfficialId,
     pin: f.pin,

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { PkiFormatError } from '@kyso/pki';
 import { createHash, randomUUID } from 'node:crypto';
 import { PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
+import { AppearanceError } from '@kyso/pki/pades';
+import { drawingFor } from './appearance';
+import { AppearanceRequest } from './appearance-request';
 import { PdfEngine } from './pdf-engine';
+import { RegistryClient } from './registry-client';
 import { checkRefusal, Refusal, Refused, SigningGate, SigningRequest } from './signing-gate';
 import { SigningEvidenceRepository } from './signing-evidence.repository';
 import { TimestampAuthority } from './signing-seams';
@@ -15,6 +19,8 @@ export interface SignPdfInput extends SigningRequest {
   location?: string;
   /** PAdES baseline level; default B-B. */
   level?: PadesLevel;
+  /** A visible signature or stamp (purpose, appearance); invisible without it. */
+  appearance?: AppearanceRequest;
 }
 
 export type SignPdfResult =
@@ -32,6 +38,7 @@ export class SigningService {
   constructor(
     private readonly pdfEngine: PdfEngine,
     private readonly gate: SigningGate,
+    private readonly registry: RegistryClient,
     private readonly timestampAuthority: TimestampAuthority,
     private readonly levels: PadesLevels,
     private readonly evidenceRecords: SigningEvidenceRepository,
@@ -58,9 +65,20 @@ export class SigningService {
 
     const opened = await this.gate.open(input);
     if (!opened.ok) return refuse(opened.refusal, opened.serial);
-    const { certificate, chain, serial, signer, evidence } = opened.authorised;
+    const { certificate, chain, serial, signer, evidence, view } = opened.authorised;
 
     const signingTime = this.gate.now();
+    const drawing =
+      input.appearance &&
+      (await drawingFor(input.appearance, {
+        certificate,
+        view,
+        actingOfficialId: input.actingOfficialId,
+        signingTime,
+        image: (kind, id) => this.registry.image(kind, id, input.requestId, input.caller),
+      }));
+    if (drawing && 'refused' in drawing)
+      return refuse({ code: drawing.refused, appearance: true, detail: drawing.detail }, serial);
     let signed: Uint8Array;
     try {
       signed = await this.pdfEngine.sign(input.pdf, {
@@ -71,8 +89,10 @@ export class SigningService {
         reason: input.reason,
         location: input.location,
         timestamp: tsa.tsa,
+        drawing,
       });
     } catch (e) {
+      if (e instanceof AppearanceError) return refuse({ code: e.code, appearance: true, detail: e.message }, serial);
       const tsaDown = tsaFailure(e);
       if (tsaDown) return refuse(tsaDown as Refusal, serial);
       // e.g. an existing field of the same name, or a structure signPdf cannot update.

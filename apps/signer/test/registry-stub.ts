@@ -13,9 +13,9 @@ function certificateView(c: StubCertificate): CertificateViewDto {
     notBefore: '2026-01-01T00:00:00.000Z',
     notAfter: '2028-01-01T00:00:00.000Z',
     status: 'active',
-    subjectType: 'person',
+    subjectType: c.subjectType ?? 'person',
     holderOfficialId: null,
-    organizationId: randomUUID(),
+    organizationId: c.organizationId ?? randomUUID(),
     deviceId: null,
     keyUri: c.keyUri,
     sha256: '00'.repeat(32),
@@ -37,13 +37,20 @@ export interface StubCertificate {
   keyUri: string;
   certificatePem: string;
   chainPem: string[];
+  subjectType?: 'person' | 'organization';
+  organizationId?: string;
 }
 
 /**
  * A tiny real HTTP server standing in for the registry: the /signing-authorizations contract of
  * docs/internal-api.md, with the internal credential checked as the real registry does.
  */
-export async function startRegistryStub(internalToken: string, certificates: StubCertificate[]) {
+export async function startRegistryStub(
+  internalToken: string,
+  certificates: StubCertificate[],
+  /** PNGs by path: /officials/{id}/signature-image, /organizations/{id}/seal-image. */
+  images: Record<string, Buffer> = {},
+) {
   const requests: Array<{ path: string; body: unknown; requestId?: string }> = [];
   /** When set, answered instead of the decision (to test a malformed answer). */
   const override: { answer?: unknown } = {};
@@ -80,6 +87,17 @@ export async function startRegistryStub(internalToken: string, certificates: Stu
         return refuse('NOT_CERTIFICATE_HOLDER', 'Not the holder', 'Không phải người giữ chứng thư số');
       if (c.pin !== body.pin) return refuse('WRONG_PIN', 'The signing PIN is wrong', 'Mã PIN ký số không đúng');
       return decide({ allowed: true, certificate: certificateView(c) });
+    }
+    const image =
+      req.method === 'GET' && req.url?.match(/^\/(officials|organizations)\/[^/]+\/(signature|seal)-image$/);
+    if (image) {
+      const png = images[req.url!];
+      if (png) {
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+        return res.end(png);
+      }
+      const code = image[2] === 'seal' ? 'SEAL_IMAGE_NOT_FOUND' : 'SIGNATURE_IMAGE_NOT_FOUND';
+      return send(404, { type: 'about:blank', title: 'Not found', status: 404, code }, 'application/problem+json');
     }
     send(404, { code: 'NOT_FOUND' });
   });

@@ -10,6 +10,7 @@ export * from './ownership.contract';
 export * from './audit-event.contract';
 export * from './openapi-document.contract';
 export * from './sign-pdf.contract';
+export * from './appearance-images.contract';
 export * from './validate-pdf.contract';
 export * from './validation-result.contract';
 export * from './dev-ca.contract';

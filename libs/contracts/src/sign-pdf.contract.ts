@@ -19,6 +19,7 @@ export const EXTEND_PDF_PATH = '/signatures/pdf/extend';
 
 const MAX_ID = 200;
 const MAX_TEXT = 500;
+const MAX_APPEARANCE = 4000;
 
 /**
  * The text fields of the form. Multipart fields arrive as strings, or as arrays when repeated: a
@@ -32,8 +33,14 @@ export class SignPdfFieldsDto {
   @IsOptional() @IsString() @Length(0, MAX_TEXT) location?: string;
   /** PAdES baseline level B-B (default), B-T, B-LT or B-LTA; anything else is 422 UNSUPPORTED_LEVEL. */
   @IsOptional() @IsString() @Length(0, MAX_TEXT) level?: string;
-  /** Refused by the signer (422 APPEARANCE_NOT_SUPPORTED): named here so that it is not stripped. */
-  @IsOptional() @IsString() @Length(0, MAX_TEXT) appearance?: string;
+  /** The visible signature or stamp, as JSON (see SIGN_PDF_APPEARANCE_FIELDS). */
+  @IsOptional() @IsString() @Length(0, MAX_APPEARANCE) appearance?: string;
+  /** What the signature is for (Decree 30/2020): picks the appearance and its rules. */
+  @IsOptional() @IsString() @Length(0, MAX_ID) purpose?: string;
+  /** For purpose "copy": SAO Y, SAO LỤC or TRÍCH SAO. */
+  @IsOptional() @IsString() @Length(0, MAX_ID) copyForm?: string;
+  /** For purpose "appendix": the number and symbol of the document it belongs to (123/QĐ-UBND). */
+  @IsOptional() @IsString() @Length(0, MAX_ID) docNumber?: string;
 }
 
 /** The form a caller sends: the PDF and the fields above. */
@@ -57,6 +64,35 @@ export async function signedPdfAnswer(res: Response, from: string): Promise<{ pd
   if (problems.length) throw malformedAnswer(from, 'a signed PDF', problems.join('; '));
   return { pdf, signatureId: signatureId.toLowerCase() };
 }
+
+/** OpenAPI of the appearance fields, shared by the signer and the gateway. */
+export const SIGN_PDF_APPEARANCE_FIELDS: Record<string, SchemaObject> = {
+  purpose: {
+    type: 'string',
+    enum: ['approved', 'issued', 'copy', 'appendix'],
+    description:
+      'approved: the leader’s visible signature (their signature image, name, time); issued: the organisation ' +
+      'certificate’s signature with the seal over the left third of the leader’s image, agency and time; copy ' +
+      '(needs copyForm) and appendix (needs docNumber): a text stamp, Liberation Serif 10 pt black, top right of ' +
+      'page 1. income, comment and initial are refused (422 PURPOSE_NOT_SUPPORTED) in this version.',
+  },
+  appearance: {
+    type: 'string',
+    maxLength: MAX_APPEARANCE,
+    description:
+      'JSON. Placement: {"page":1,"rect":[x,y,width,height]} in PDF points from the page’s bottom-left, or ' +
+      '{"anchorText":"[CHỮ KÝ]","position":"over"|"below","width":180,"height":80,"offset":[dx,dy],"page":n} ' +
+      'relative to text found on the page. Options: "lines" (text above the name, e.g. "KT. CHỦ TỊCH"), ' +
+      '"showName", "showTime" (ISO 8601, +07:00), "image" (false: no signature image), "fontSize", and for issued ' +
+      '"leaderOfficialId" (whose signature image lies under the seal). For copy/appendix: "page", "margin", ' +
+      '"fontSize". Errors: 422 APPEARANCE_INVALID, ANCHOR_TEXT_NOT_FOUND, APPEARANCE_PAGE_NOT_FOUND, ' +
+      'APPEARANCE_IMAGE_INVALID, APPEARANCE_TEXT_UNSUPPORTED, SIGNATURE_IMAGE_NOT_FOUND, SEAL_IMAGE_NOT_FOUND, ' +
+      'ORGANIZATION_CERTIFICATE_REQUIRED.',
+    example: '{"anchorText":"[CHỮ KÝ LÃNH ĐẠO]","width":160,"height":80,"lines":["CHỦ TỊCH"]}',
+  },
+  copyForm: { type: 'string', enum: ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'], description: 'For purpose copy' },
+  docNumber: { type: 'string', example: '123/QĐ-UBND', description: 'For purpose appendix' },
+};
 
 /**
  * OpenAPI for POST /signatures/pdf: the multipart form in, the signed PDF out. The signer serves
@@ -95,6 +131,7 @@ export function ApiSignPdfForm(opts: {
               'PAdES baseline level: B-T adds an RFC 3161 signature timestamp from the configured TSA, B-LT the DSS ' +
               '(certificates, CRLs/OCSP, VRI), B-LTA a document timestamp over it',
           },
+          ...SIGN_PDF_APPEARANCE_FIELDS,
           ...opts.extraFields,
         },
       },

@@ -10,6 +10,7 @@ import { MakeAuditEventAppendOnly1796000000200 } from './1796000000200-MakeAudit
 import { AddOrganizationLifecycle1796000000300 } from './1796000000300-AddOrganizationLifecycle';
 import { CreateOrganizationEvent1796000000400 } from './1796000000400-CreateOrganizationEvent';
 import { AddOfficialNationalId1796000000500 } from './1796000000500-AddOfficialNationalId';
+import { CreateOrganizationSealImage1798080000001 } from './1798080000001-CreateOrganizationSealImage';
 import { CreateOfficialSignatureImage1796000000600 } from './1796000000600-CreateOfficialSignatureImage';
 import { CreateKeyDeviceHandover1796000000700 } from './1796000000700-CreateKeyDeviceHandover';
 import { AddCertificateRenewalOf1796000000800 } from './1796000000800-AddCertificateRenewalOf';
@@ -55,4 +56,5 @@ export const REGISTRY_MIGRATIONS = [
   CreateDevCaCrlNumber1797000000800,
   AddEmploymentStatusDeceasedResigned1797000000900,
   AddChangeEventSchedule1798020000000,
+  CreateOrganizationSealImage1798080000001,
 ];

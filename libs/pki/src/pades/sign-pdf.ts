@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildSignedData } from '../cms';
-import { embedSignature, preparePdfSignature, signedByteRanges } from '../pdf';
+import { embedSignature, preparePdfSignature, signedByteRanges, WidgetAppearance } from '../pdf';
 import { RawSigner } from '../signer';
 import { requestTimestampToken, TimestampClient } from '../tsp/client';
 import { Certificate } from '../x509/certificate';
@@ -22,6 +22,8 @@ export interface SignPdfOptions {
   timestamp?: TimestampClient;
   /** Revocation data to sign with the signature (adbe-revocationInfoArchival): CRLs and OCSPResponses, DER. */
   revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
+  /** A visible signature or text stamp (renderVisibleSignature, renderTextStamp); default invisible. */
+  appearance?: WidgetAppearance;
 }
 
 /** Room for the CMS: attributes, signature and the embedded certificates, with margin. */
@@ -49,6 +51,7 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
     name: opts.name ?? opts.certificate.subject.get('CN'),
     contactInfo: opts.contactInfo,
     subFilter: 'ETSI.CAdES.detached',
+    appearance: opts.appearance,
     contentsSize: Math.max(
       MIN_CONTENTS_SIZE,
       certBytes + CMS_OVERHEAD_BYTES + (opts.timestamp ? TIMESTAMP_OVERHEAD_BYTES : 0),

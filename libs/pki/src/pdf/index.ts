@@ -10,7 +10,7 @@ export { appendIncrementalUpdate, nextObjectNumber } from './incremental';
 export type { UpdateObject, IncrementalUpdate } from './incremental';
 export { serializeValue } from './serialize';
 export { preparePdfSignature, signedByteRanges, embedSignature, DEFAULT_CONTENTS_SIZE } from './prepare';
-export type { SignaturePlaceholderOptions, PreparedPdf } from './prepare';
+export type { SignaturePlaceholderOptions, PreparedPdf, WidgetAppearance } from './prepare';
 export { findSignatures, recoverSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';
 export { checkPdfStructure, checkPdfHeader } from './check';

@@ -22,6 +22,16 @@ export interface SignaturePlaceholderOptions {
   subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'ETSI.RFC3161';
   /** Bytes reserved for the CMS (the hex string is twice as long). Default 16384. */
   contentsSize?: number;
+  /** A visible widget (see pades/appearance); without it the field is invisible on the first page. */
+  appearance?: WidgetAppearance;
+}
+
+/** A drawn signature widget: its page, /Rect [x1 y1 x2 y2], and its objects written with the update's numbers. */
+export interface WidgetAppearance {
+  pageIndex: number;
+  rect: [number, number, number, number];
+  /** The first returned object is the normal appearance (/AP /N), a form XObject. */
+  emit(alloc: () => PdfRef): { ap: PdfRef; objects: UpdateObject[] };
 }
 
 export interface PreparedPdf {
@@ -54,13 +64,19 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
 
   const doc = PdfDocument.open(pdf);
   const catalog = doc.catalog();
-  const page = doc.firstPage();
+  const visible = opts.appearance;
+  // Streams of an encrypted document would need encrypting too; not done for appearances.
+  if (visible && doc.encryption)
+    throw new PdfFormatError('ENCRYPTED_PDF', 'a visible signature on an encrypted document is not supported');
+  const page = visible ? doc.pages()[visible.pageIndex] : doc.firstPage();
+  if (!page) throw new PdfFormatError('INVALID_OPTIONS', 'the appearance names a page the document does not have');
   const fieldName = chooseFieldName(doc, opts.fieldName);
 
   let next = nextObjectNumber(doc);
   const sigRef = new PdfRef(next++, 0);
   const widgetRef = new PdfRef(next++, 0);
   const objects: UpdateObject[] = [];
+  const drawn = visible?.emit(() => new PdfRef(next++, 0));
 
   // New and rewritten objects of an encrypted document carry encrypted strings (its /Contents excepted).
   const crypt = doc.encryption;
@@ -77,11 +93,13 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
     FT: new PdfName('Sig'),
     T: encodeTextString(fieldName),
     V: sigRef,
-    Rect: [0, 0, 0, 0],
-    F: 132, // Print + Locked: invisible yet part of the printed record
+    Rect: visible ? visible.rect : [0, 0, 0, 0],
+    F: 132, // Print + Locked: part of the printed record, not to be moved
     P: page.ref,
   });
+  if (drawn) widget.set('AP', pdfDict({ N: drawn.ap }));
   objects.push({ num: widgetRef.num, gen: 0, body: body(widgetRef, widget) });
+  if (drawn) objects.push(...drawn.objects);
 
   // Indirect /Annots arrays are inlined: the page object is rewritten anyway.
   const newPage = page.dict.clone().set('Annots', [...arrayItems(doc, page.dict.get('Annots')), widgetRef]);

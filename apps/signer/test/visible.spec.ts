@@ -1,0 +1,212 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FixedClock } from '@kyso/common';
+import { Pkcs11KeyStore } from '@kyso/keystore';
+import { DevCa } from '@kyso/pki/devca';
+import { Client } from 'pg';
+import request from 'supertest';
+import { makeTemplatePdf, poppler, renderPage, solidPng } from '../../../libs/pki/test-fixtures/appearance';
+import { createTestDatabase } from '../../../test/support/db';
+import { asBuffer } from '../../../test/support/http';
+import { createActiveTestToken, TestToken } from '../../../test/support/token';
+import { createSignerApp } from '../src/app';
+import { migrateSigner } from '../src/data-source';
+import { startRegistryStub } from './registry-stub';
+
+const INTERNAL = 'test-internal-token-0123456789';
+const NOW = new Date('2025-11-20T03:00:00Z');
+const LEADER = 'official-leader';
+const CLERK = 'official-clerk';
+const NO_IMAGE = 'official-without-image';
+const ORG = '6f1c3a56-2f0e-4d7a-9a55-0c1d2e3f4a5b';
+const isBlue = ([r, g, b]: number[]) => b > 150 && r < 90 && g < 110;
+const isRed = ([r, g, b]: number[]) => r > 170 && g < 90 && b < 90;
+
+/** Visible signatures through the signer: images from the registry, drawn by libs/pki, checked by poppler. */
+describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, registry stand-in)', () => {
+  let token: TestToken;
+  let db: { url: string; drop: () => Promise<void> };
+  let registry: Awaited<ReturnType<typeof startRegistryStub>>;
+  let app: NestExpressApplication;
+  let template: Buffer;
+  let pg: Client;
+  const sign = (fields: Record<string, string>, file: Buffer = template) => {
+    let r = request(app.getHttpServer()).post('/signatures/pdf').set('x-kyso-internal-token', INTERNAL);
+    for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
+    return asBuffer(r.attach('file', file, { filename: 'quyet-dinh.pdf', contentType: 'application/pdf' }));
+  };
+  const leader = (extra: Record<string, string>) =>
+    sign({ certificateId: 'leader', pin: '1234', actingOfficialId: LEADER, ...extra });
+  const clerk = (extra: Record<string, string>, file?: Buffer) =>
+    sign({ certificateId: 'org', pin: '1234', actingOfficialId: CLERK, ...extra }, file);
+
+  beforeAll(async () => {
+    [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer')]);
+    await migrateSigner(db.url);
+    const setup = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 1,
+    });
+    const personKey = await setup.generateKey({
+      label: 'leader',
+      id: Buffer.from([1]),
+      algorithm: 'ECDSA-P256-SHA256',
+    });
+    const orgKey = await setup.generateKey({ label: 'org', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
+    await setup.close();
+    const root = await DevCa.createRoot({ commonName: 'Kyso Visible Root CA' });
+    const person = await root.issue({
+      subject: { CN: 'Nguyễn Văn A', O: 'Ủy ban nhân dân tỉnh Hà Nam', C: 'VN' },
+      publicKeySpki: personKey.publicKeySpki,
+      profile: 'person',
+    });
+    const org = await root.issue({
+      subject: { CN: 'Ủy ban nhân dân tỉnh Hà Nam', O: 'Ủy ban nhân dân tỉnh Hà Nam', C: 'VN' },
+      publicKeySpki: orgKey.publicKeySpki,
+      profile: 'organization',
+    });
+    const view = (
+      id: string,
+      cert: typeof person,
+      keyUri: string,
+      holder: string,
+      subjectType: 'person' | 'organization',
+    ) => ({
+      id,
+      holderOfficialId: holder,
+      pin: '1234',
+      serialNumber: cert.serialNumberHex,
+      keyUri,
+      certificatePem: cert.toPem(),
+      chainPem: [root.certificate.toPem()],
+      subjectType,
+      organizationId: ORG,
+    });
+    registry = await startRegistryStub(
+      INTERNAL,
+      [
+        view('leader', person, personKey.ref.uri, LEADER, 'person'),
+        view('no-image', person, personKey.ref.uri, NO_IMAGE, 'person'),
+        view('org', org, orgKey.ref.uri, CLERK, 'organization'),
+      ],
+      {
+        [`/officials/${LEADER}/signature-image`]: solidPng(300, 120, [20, 40, 200]),
+        [`/organizations/${ORG}/seal-image`]: solidPng(300, 300, [220, 20, 30], { pixelsPerMetre: 11811 }),
+      },
+    );
+    app = await createSignerApp(
+      {
+        databaseUrl: db.url,
+        redisUrl: 'redis://127.0.0.1:6379',
+        internalToken: INTERNAL,
+        host: '127.0.0.1',
+        port: 0,
+        registryUrl: registry.url,
+        pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
+        maxPdfBytes: 1024 * 1024,
+      },
+      { clock: new FixedClock(NOW) },
+    );
+    await app.listen(0, '127.0.0.1');
+    template = Buffer.from(await makeTemplatePdf());
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    await app?.close();
+    await registry?.close();
+    await db?.drop();
+    await token?.remove();
+  });
+
+  it("approved: the leader's image from the registry at the template's anchor, with name and +07:00 time", async () => {
+    const res = await leader({
+      purpose: 'approved',
+      appearance: JSON.stringify({ anchorText: '[CHỮ KÝ LÃNH ĐẠO]', width: 180, height: 90 }),
+    });
+    expect(res.status).toBe(200);
+    const signed = res.body as Buffer;
+    expect(isBlue(renderPage(signed).at(420, 260))).toBe(true);
+    const text = poppler('pdftotext', signed);
+    expect(text).toContain('Nguyễn Văn A');
+    expect(text).toContain('2025-11-20T10:00:00+07:00');
+    expect(poppler('pdfsig', signed, ['-nocert'])).toContain('Signature Validation: Signature is Valid.');
+  });
+
+  it("issued: the organisation's seal over the leader's image, after the leader's signature; both valid for pdfsig", async () => {
+    const approved = (
+      await leader({ purpose: 'approved', appearance: JSON.stringify({ page: 1, rect: [320, 400, 200, 90] }) })
+    ).body as Buffer;
+    const res = await clerk(
+      {
+        purpose: 'issued',
+        appearance: JSON.stringify({ page: 1, rect: [320, 180, 240, 110], leaderOfficialId: LEADER }),
+      },
+      approved,
+    );
+    expect(res.status).toBe(200);
+    const issued = res.body as Buffer;
+    const page = renderPage(issued);
+    const row = 180 + 24 + (110 - 24) / 2;
+    const reds = [...Array(240).keys()].filter((i) => isRed(page.at(320 + i + 0.5, row)));
+    const blues = [...Array(240).keys()].filter((i) => isBlue(page.at(320 + i + 0.5, row)));
+    expect(reds.length).toBeGreaterThan(65);
+    expect(blues.length).toBeGreaterThan(60);
+    expect(reds[0]).toBeLessThan(blues[0]); // the seal on the left, over the image
+    expect(poppler('pdftotext', issued)).toContain('Ủy ban nhân dân tỉnh Hà Nam');
+    expect(poppler('pdfsig', issued, ['-nocert']).match(/Signature is Valid\./g)).toHaveLength(2);
+  });
+
+  it('copy: the stamp SAO Y, the copying agency and the time, top right of page 1', async () => {
+    const res = await clerk({ purpose: 'copy', copyForm: 'SAO Y' });
+    expect(res.status).toBe(200);
+    const top = poppler('pdftotext', res.body as Buffer, ['-x', '300', '-y', '0', '-W', '295', '-H', '80']);
+    expect(top.split('\n').filter((l) => l.trim())).toEqual([
+      'SAO Y',
+      'Ủy ban nhân dân tỉnh Hà Nam',
+      '2025-11-20T10:00:00+07:00',
+    ]);
+  });
+
+  it('appendix: the document number and the time', async () => {
+    const res = await clerk({ purpose: 'appendix', docNumber: '123/QĐ-UBND' });
+    expect(res.status).toBe(200);
+    const top = poppler('pdftotext', res.body as Buffer, ['-x', '300', '-y', '0', '-W', '295', '-H', '80']);
+    expect(top.split('\n').filter((l) => l.trim())).toEqual(['123/QĐ-UBND', '2025-11-20T10:00:00+07:00']);
+  });
+
+  it.each([
+    ['an anchor the page lacks', () => leader({ appearance: '{"anchorText":"KHÔNG CÓ"}' }), 'ANCHOR_TEXT_NOT_FOUND'],
+    [
+      'a page the document lacks',
+      () => leader({ appearance: '{"page":4,"rect":[0,0,90,40]}' }),
+      'APPEARANCE_PAGE_NOT_FOUND',
+    ],
+    [
+      'an official without a signature image',
+      () =>
+        sign({
+          certificateId: 'no-image',
+          pin: '1234',
+          actingOfficialId: NO_IMAGE,
+          appearance: '{"page":1,"rect":[0,0,90,40]}',
+        }),
+      'SIGNATURE_IMAGE_NOT_FOUND',
+    ],
+    [
+      'issued with a personal certificate',
+      () => leader({ purpose: 'issued', appearance: '{"page":1,"rect":[0,0,90,40]}' }),
+      'ORGANIZATION_CERTIFICATE_REQUIRED',
+    ],
+  ])('refuses %s with 422 and a stable code, recorded as a refusal', async (_name, call, code) => {
+    const res = await call();
+    const problem = JSON.parse(res.body.toString());
+    expect([res.status, problem.code]).toEqual([422, code]);
+    expect(problem.messageVi).toMatch(/\p{L}/u);
+    const rows = await pg.query('SELECT outcome FROM signer.signature_events WHERE refusal_code = $1', [code]);
+    expect(rows.rows.map((r) => r.outcome)).toContain('refused');
+  });
+});
