@@ -9,6 +9,7 @@ import { createTestDatabase } from '../../../test/support/db';
 import { asBuffer } from '../../../test/support/http';
 import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
+import { LocalCertificateCheck } from './local-certificate-check';
 import { migrateSigner } from '../src/data-source';
 import { startRegistryStub } from './registry-stub';
 
@@ -106,7 +107,12 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
         pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
         maxPdfBytes: 1024 * 1024,
       },
-      { clock: new FixedClock(NOW) },
+      {
+        clock: new FixedClock(NOW),
+        certificateCheck: new LocalCertificateCheck([root.certificate], async () => ({
+          crls: [await root.issueCrl()],
+        })),
+      },
     );
     await app.listen(0, '127.0.0.1');
     template = Buffer.from(await makeTemplatePdf());
