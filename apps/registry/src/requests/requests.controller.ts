@@ -136,9 +136,11 @@ export class RequestsController {
     'Approve (head of the managing agency) and sign the letter to the CA with your own certificate and `pin`; a refused signature approves nothing',
     ApproveDto,
   )
-  @ApiProblem(403, 'The letter signature is refused (reason: PIN_REQUIRED, WRONG_PIN, CERTIFICATE_LOCKED...)', [
-    'SIGNING_NOT_ALLOWED',
-  ])
+  @ApiProblem(
+    403,
+    'The letter signature is refused (reason: PIN_REQUIRED, WRONG_PIN, CERTIFICATE_LOCKED, NOT_OF_MANAGING_AGENCY...)',
+    ['SIGNING_NOT_ALLOWED'],
+  )
   @ApiProblem(422, 'The approving official has no active personal certificate', ['NO_PERSONAL_CERTIFICATE'])
   approve(@Param('id', ParseIdPipe) id: string, @Body() b: ApproveDto, @CallerParam() c: Caller, @Req() req: Request) {
     return this.take(id, 'approve', c, {
