@@ -110,6 +110,10 @@ function problem(description: string): Json {
 /** Security, access summary and the errors every guarded route can give. */
 function decorate(op: Json, rule: AccessRule): Json {
   op.responses ??= {};
+  op.responses['503'] ??= problem(
+    'A dependency is down (DATABASE_UNAVAILABLE, QUEUE_UNAVAILABLE, LIMITS_UNAVAILABLE, TOKEN_UNAVAILABLE, ' +
+      'DEPENDENCY_UNAVAILABLE); retry after Retry-After seconds',
+  );
   if (rule.public) {
     op.security = [];
   } else {

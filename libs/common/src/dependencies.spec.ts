@@ -40,7 +40,12 @@ describe('dependencyFailure', () => {
       code: 'DATABASE_UNAVAILABLE',
       cause: 'connect 10.0.0.5:5432',
     });
-    expect(p.toProblem()).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE', retryAfter: 5 });
+    expect(p.toProblem()).toMatchObject({
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      retryAfter: 5,
+      messageVi: expect.stringContaining('thử lại sau 5 giây'),
+    });
     expect(JSON.stringify(p.toProblem())).not.toContain('10.0.0.5');
   });
 });

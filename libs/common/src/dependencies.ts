@@ -67,20 +67,22 @@ export function dependencyFailure(e: unknown): DependencyFailure | undefined {
   return undefined;
 }
 
+/** What is down, in English and Vietnamese (officials read these in their e-office). */
+const WHAT: Record<string, [string, string]> = {
+  postgres: ['The database is unavailable', 'Cơ sở dữ liệu tạm thời không khả dụng'],
+  redis: ['The queue and limits store is unavailable', 'Hàng đợi tạm thời không khả dụng'],
+  token: ['The signing token is unavailable', 'Thiết bị ký số tạm thời không khả dụng'],
+};
+
 /** The 503 a client sees for a dependency failure: which part is down, never its address or message. */
 export function dependencyProblem(f: DependencyFailure): ProblemError {
-  const what: Record<string, string> = {
-    postgres: 'The database is unavailable',
-    redis: 'The queue and limits store is unavailable',
-    token: 'The signing token is unavailable',
-  };
-  const p = new ProblemError(
-    503,
-    f.code,
-    'Service unavailable',
-    `${what[f.dependency] ?? `${f.dependency} is unavailable`}; retry after ${RETRY_AFTER_SEC} s.`,
-    { retryAfter: RETRY_AFTER_SEC },
-  );
+  const [en, vi] = WHAT[f.dependency] ?? [`${f.dependency} is unavailable`, 'Dịch vụ tạm thời không khả dụng'];
+  const message = `${en}; retry after ${RETRY_AFTER_SEC} s.`;
+  const p = new ProblemError(503, f.code, 'Service unavailable', message, {
+    retryAfter: RETRY_AFTER_SEC,
+    message,
+    messageVi: `${vi}; vui lòng thử lại sau ${RETRY_AFTER_SEC} giây.`,
+  });
   p.dependency = f.dependency;
   p.logDetail = f.cause;
   return p;
