@@ -21,6 +21,7 @@ import { IdentityModule } from './identity/identity.module';
 import { Idempotency } from './limits/idempotency';
 import { RateLimiter } from './limits/rate-limit';
 import { RegistryProxyController } from './registry-proxy.controller';
+import { CmsSignaturesController } from './cms-signatures.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
@@ -34,6 +35,7 @@ export class GatewayModule {
       imports: [GatewayCoreModule.forRoot(config), IdentityModule],
       controllers: [
         SignaturesController,
+        CmsSignaturesController,
         ValidationsController,
         HealthController,
         RegistryProxyController,
@@ -99,7 +101,7 @@ export class GatewayModule {
 const bodyLimitFor =
   (config: GatewayConfig) =>
   (rule: AccessRule): number =>
-    rule.path.endsWith('/signatures/pdf')
+    rule.path.endsWith('/signatures/pdf') || rule.path.endsWith('/signatures/cms')
       ? config.bodyLimits.signaturesPdf
       : rule.path.endsWith('/validations/pdf')
         ? config.bodyLimits.validationsPdf
