@@ -3,15 +3,37 @@ import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import { HealthController, httpCheck, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
+import {
+  Clock,
+  HealthController,
+  httpCheck,
+  INTERNAL_CALL_TIMEOUT_MS,
+  InternalClient,
+  READINESS_CHECKS,
+  ReadinessCheck,
+} from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
-import type { VerifierConfig } from './config';
+import { CmsValidationService } from './cms-validation.service';
+import { CmsValidationsController } from './cms-validations.controller';
+import { revocationConfig, type VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
+import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
+import { CrlCache } from './revocation/crl-cache.repository';
+import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
 import { ValidationsController } from './validations.controller';
+
+/** CMS validation asks the revocation workers for downloads: its producer connection closes with the app. */
+class RevocationJobsCloser implements OnApplicationShutdown {
+  constructor(@Inject(RevocationJobs) private readonly jobs: RevocationJobs) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.jobs.close();
+  }
+}
 
 /** Closes the queue's connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
@@ -28,9 +50,9 @@ export class VerifierModule {
       module: VerifierModule,
       imports: [
         VerifierPersistenceModule.forRoot(config.databaseUrl),
-        MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 1 } }),
+        MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
       ],
-      controllers: [ValidationsController, HealthController],
+      controllers: [ValidationsController, CmsValidationsController, HealthController],
       providers: [
         {
           provide: ValidationQueue,
@@ -56,6 +78,45 @@ export class VerifierModule {
           }),
         },
         ValidationService,
+        {
+          provide: RevocationJobs,
+          inject: [DataSource],
+          useFactory: () =>
+            BullRevocationJobs.open({
+              redisUrl: config.redisUrl,
+              prefix: config.queuePrefix,
+              attempts: revocationConfig(config).attempts,
+              backoffMs: config.jobBackoffMs,
+            }),
+        },
+        RevocationJobsCloser,
+        {
+          provide: TrustAnchorSource,
+          inject: [Clock],
+          useFactory: (clock: Clock) =>
+            new RegistryTrustAnchors(
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+              config.trustAnchorTtlMs,
+              clock,
+            ),
+        },
+        {
+          provide: CmsValidationService,
+          inject: [ValidationRepository, TrustAnchorSource, CrlCache, CaIssuersCache, RevocationJobs, Clock],
+          useFactory: (
+            validations: ValidationRepository,
+            anchors: TrustAnchorSource,
+            crls: CrlCache,
+            issuers: CaIssuersCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) => new CmsValidationService(validations, anchors, crls, issuers, jobs, revocationConfig(config), clock),
+        },
         { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],
     };
