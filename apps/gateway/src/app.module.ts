@@ -22,6 +22,7 @@ import { Idempotency } from './limits/idempotency';
 import { RateLimiter } from './limits/rate-limit';
 import { RegistryProxyController } from './registry-proxy.controller';
 import { CmsSignaturesController } from './cms-signatures.controller';
+import { CmsValidationsController } from './cms-validations.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
@@ -37,6 +38,7 @@ export class GatewayModule {
         SignaturesController,
         CmsSignaturesController,
         ValidationsController,
+        CmsValidationsController,
         HealthController,
         RegistryProxyController,
         DevCaProxyController,
@@ -103,7 +105,7 @@ const bodyLimitFor =
   (rule: AccessRule): number =>
     rule.path.endsWith('/signatures/pdf') || rule.path.endsWith('/signatures/cms')
       ? config.bodyLimits.signaturesPdf
-      : rule.path.endsWith('/validations/pdf')
+      : rule.path.endsWith('/validations/pdf') || rule.path.endsWith('/validations/cms')
         ? config.bodyLimits.validationsPdf
         : JSON_BODY_LIMIT_BYTES;
 

@@ -206,6 +206,19 @@ describe('gateway', () => {
       expect(decodeCaller(signer.requests[1].headers['x-kyso-caller'] as string)).toMatchObject({ id: signKeyId });
     });
 
+    it('forwards a CMS validation (signature and file) to the verifier', async () => {
+      verifier.handler = (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'v1', status: 'done' }));
+      const res = await request(base)
+        .post('/api/v1/validations/cms')
+        .set('authorization', `Bearer ${validateKey}`)
+        .attach('signature', Buffer.from('0\x80 a cms'), 'sig.p7s')
+        .attach('file', Buffer.from('the signed file'), 'doc.txt');
+      expect(res.status).toBe(200);
+      expect(verifier.requests.map((r) => r.url)).toEqual(['/validations/cms']);
+      expect(verifier.requests[0].body.toString('latin1')).toContain('the signed file');
+    });
+
     it('generates a request id when the client sends none', async () => {
       signer.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF');
       const res = await request(base)

@@ -233,6 +233,15 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     org: none,
   },
   {
+    method: 'POST',
+    path: `${P}/validations/cms`,
+    upstream: 'verifier',
+    summary: 'Validate a CMS / CAdES signature',
+    scope: 'validate',
+    roles: ALL_ROLES,
+    org: none,
+  },
+  {
     method: 'GET',
     path: `${P}/validations/:id`,
     upstream: 'verifier',
