@@ -21,6 +21,8 @@ import { IdentityModule } from './identity/identity.module';
 import { Idempotency } from './limits/idempotency';
 import { RateLimiter } from './limits/rate-limit';
 import { RegistryProxyController } from './registry-proxy.controller';
+import { CmsSignaturesController } from './cms-signatures.controller';
+import { CmsValidationsController } from './cms-validations.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
@@ -34,7 +36,9 @@ export class GatewayModule {
       imports: [GatewayCoreModule.forRoot(config), IdentityModule],
       controllers: [
         SignaturesController,
+        CmsSignaturesController,
         ValidationsController,
+        CmsValidationsController,
         HealthController,
         RegistryProxyController,
         DevCaProxyController,
@@ -99,9 +103,11 @@ export class GatewayModule {
 const bodyLimitFor =
   (config: GatewayConfig) =>
   (rule: AccessRule): number =>
-    rule.path.endsWith('/signatures/pdf') || rule.path.endsWith('/signatures/pdf/extend')
+    rule.path.endsWith('/signatures/pdf') ||
+    rule.path.endsWith('/signatures/pdf/extend') ||
+    rule.path.endsWith('/signatures/cms')
       ? config.bodyLimits.signaturesPdf
-      : rule.path.endsWith('/validations/pdf')
+      : rule.path.endsWith('/validations/pdf') || rule.path.endsWith('/validations/cms')
         ? config.bodyLimits.validationsPdf
         : JSON_BODY_LIMIT_BYTES;
 

@@ -180,6 +180,45 @@ describe('gateway', () => {
       expect(text).toContain(`signed ${got.body.length} bytes`);
     });
 
+    it('forwards CAdES signing (multipart) and sign-hash (JSON) to the signer and streams the CMS back', async () => {
+      signer.handler = (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/pkcs7-signature', 'x-kyso-signature-id': 'sig-cms' })
+          .end('0\x82');
+      const cms = await asBuffer(
+        request(base)
+          .post('/api/v1/signatures/cms')
+          .set('authorization', `Bearer ${signKey}`)
+          .field('level', 'B-T')
+          .attach('file', Buffer.from('any file at all'), 'minutes.txt'),
+      );
+      expect(cms.status).toBe(200);
+      expect(cms.headers['content-type']).toBe('application/pkcs7-signature');
+      expect(cms.headers['x-kyso-signature-id']).toBe('sig-cms');
+      const hash = await request(base)
+        .post('/api/v1/signatures/hash')
+        .set('authorization', `Bearer ${signKey}`)
+        .send({ hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', certificateId: 'c1', pin: '1234' });
+      expect(hash.status).toBe(200);
+      expect(signer.requests.map((r) => r.url)).toEqual(['/signatures/cms', '/signatures/hash']);
+      expect(signer.requests[0].body.toString('latin1')).toContain('any file at all');
+      expect(JSON.parse(signer.requests[1].body.toString())).toMatchObject({ hashAlgorithm: 'SHA-256', pin: '1234' });
+      expect(decodeCaller(signer.requests[1].headers['x-kyso-caller'] as string)).toMatchObject({ id: signKeyId });
+    });
+
+    it('forwards a CMS validation (signature and file) to the verifier', async () => {
+      verifier.handler = (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'v1', status: 'done' }));
+      const res = await request(base)
+        .post('/api/v1/validations/cms')
+        .set('authorization', `Bearer ${validateKey}`)
+        .attach('signature', Buffer.from('0\x80 a cms'), 'sig.p7s')
+        .attach('file', Buffer.from('the signed file'), 'doc.txt');
+      expect(res.status).toBe(200);
+      expect(verifier.requests.map((r) => r.url)).toEqual(['/validations/cms']);
+      expect(verifier.requests[0].body.toString('latin1')).toContain('the signed file');
+    });
+
     it('generates a request id when the client sends none', async () => {
       signer.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF');
       const res = await request(base)

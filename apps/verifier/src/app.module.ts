@@ -21,6 +21,9 @@ import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
+import { CmsValidationService } from './cms-validation.service';
+import { CmsValidationsController } from './cms-validations.controller';
+import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
@@ -47,9 +50,9 @@ export class VerifierModule {
       module: VerifierModule,
       imports: [
         VerifierPersistenceModule.forRoot(config.databaseUrl),
-        MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 1 } }),
+        MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
       ],
-      controllers: [ValidationsController, CertificateChecksController, HealthController],
+      controllers: [ValidationsController, CertificateChecksController, CmsValidationsController, HealthController],
       providers: [
         {
           provide: ValidationQueue,
@@ -117,6 +120,18 @@ export class VerifierModule {
           }),
         },
         ValidationService,
+        {
+          provide: CmsValidationService,
+          inject: [ValidationRepository, TrustAnchorSource, CrlCache, CaIssuersCache, RevocationJobs, Clock],
+          useFactory: (
+            validations: ValidationRepository,
+            anchors: TrustAnchorSource,
+            crls: CrlCache,
+            issuers: CaIssuersCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) => new CmsValidationService(validations, anchors, crls, issuers, jobs, revocationConfig(config), clock),
+        },
         { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],
     };

@@ -1,0 +1,79 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { badRequest, Caller, Clock, unprocessable } from '@kyso/common';
+import { PkiFormatError, verifyCms, type DocumentReport } from '@kyso/pki';
+import type { RevocationConfig } from './config';
+import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
+import { CrlCache } from './revocation/crl-cache.repository';
+import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
+import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
+import { verifierRevocationChecker } from './revocation/revocation-checker';
+import { RevocationJobs } from './revocation/revocation-queue';
+import { TrustAnchorSource } from './trust-anchors';
+import { ValidationRepository } from './validation.repository';
+import { ownerOf } from './validation-owner';
+
+/**
+ * CAdES / CMS validation, synchronous: a CMS is small and its content is hashed once as it is read,
+ * so the request is answered with the report (status done) instead of going through the PDF job
+ * queue. Revocation is asked through the same revocation workers and caches as PDF validation
+ * (the downloads run in the worker; this waits for them, bounded by `waitMs`). The result is stored
+ * like a PDF validation, owned by the caller, and readable through GET /validations/{id}.
+ */
+export class CmsValidationService {
+  constructor(
+    private readonly validations: ValidationRepository,
+    private readonly anchors: TrustAnchorSource,
+    private readonly crls: CrlCache,
+    private readonly issuers: CaIssuersCache,
+    private readonly jobs: RevocationJobs,
+    private readonly rev: RevocationConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async validate(
+    signature: Uint8Array,
+    content: Uint8Array | undefined,
+    caller: Caller,
+  ): Promise<{ id: string; status: 'done'; report: DocumentReport }> {
+    if (signature.length === 0) throw badRequest('EMPTY_FILE', 'The signature file is empty.');
+    const trustAnchors = await this.anchors.get('document-signing');
+    const now = () => this.clock.now();
+    const { rev, crls: cache, jobs } = this;
+    let report: DocumentReport;
+    try {
+      report = await verifyCms(signature, content, {
+        trustAnchors,
+        timestampTrustAnchors: await this.anchors.get('timestamping'),
+        validationTime: now(),
+        revocationChecker: () =>
+          verifierRevocationChecker(
+            new QueuedRevocationFetcher({
+              cache,
+              jobs,
+              crlMaxAgeMs: rev.crlMaxAgeMs,
+              waitMs: rev.waitMs,
+              clock: this.clock,
+            }),
+            trustAnchors,
+            now,
+          ),
+        requireRevocation: rev.required,
+        issuerFetcher: new QueuedIssuerFetcher({
+          cache: this.issuers,
+          jobs,
+          maxAgeMs: rev.caIssuersMaxAgeMs,
+          waitMs: rev.waitMs,
+          clock: this.clock,
+        }),
+      });
+    } catch (e) {
+      if (!(e instanceof PkiFormatError)) throw e;
+      throw unprocessable('INVALID_CMS', `The signature is not a CMS SignedData: ${e.message}`, { reason: e.code });
+    }
+    const id = randomUUID();
+    const documentSha256 = createHash('sha256').update(signature).digest('hex');
+    await this.validations.create({ id, document: signature, documentSha256, owner: ownerOf(caller) });
+    await this.validations.markDone(id, report, this.clock.now());
+    return { id, status: 'done', report };
+  }
+}
