@@ -12,6 +12,8 @@ describe('dependencyFailure', () => {
     ['a connection exception (08006)', err({ code: '08006' })],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['a transaction whose connection died', err({ name: 'QueryRunnerProviderAlreadyReleasedError' }, 'released')],
+    ['a query after the connection died', err({ name: 'QueryRunnerAlreadyReleasedError' }, 'released')],
     ['a QueryFailedError wrapping one', err({ driverError: err({ code: '57P01' }) }, 'query failed')],
   ])('takes %s for the database', (_, e) => {
     expect(dependencyFailure(e)).toMatchObject({ dependency: 'postgres', code: 'DATABASE_UNAVAILABLE' });

@@ -44,6 +44,12 @@ const PG_STATES = /^(57P0[123]|08...|53300)$/;
 const PG_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command/i;
 
+/**
+ * TypeORM releases a transaction's query runner when its connection dies (the server terminated
+ * it); the transaction's next query then throws one of these instead of the driver's error.
+ */
+const LOST_IN_TRANSACTION = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+
 /** ioredis: the connection is down and the command was not (or no longer) queued. */
 const REDIS_MESSAGES =
   /Connection is closed|Reached the max retries per request limit|Stream isn't writeable|enableOfflineQueue/i;
@@ -60,7 +66,8 @@ export function dependencyFailure(e: unknown): DependencyFailure | undefined {
     const text = typeof message === 'string' ? message : '';
     if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(text))
       return { dependency: 'redis', code: 'QUEUE_UNAVAILABLE', cause: text };
-    if ((typeof code === 'string' && (PG_STATES.test(code) || NETWORK_CODES.has(code))) || PG_MESSAGES.test(text))
+    const pgCode = typeof code === 'string' && (PG_STATES.test(code) || NETWORK_CODES.has(code));
+    if (pgCode || PG_MESSAGES.test(text) || LOST_IN_TRANSACTION.has(String(name)))
       return { dependency: 'postgres', code: 'DATABASE_UNAVAILABLE', cause: `${String(code ?? '')} ${text}`.trim() };
     err = (err as { driverError?: unknown }).driverError ?? (err as { cause?: unknown }).cause;
   }

@@ -36,8 +36,8 @@ describe('fault: PostgreSQL restart under load', () => {
       KYSO_REGISTRY_PORT: String(port),
       KYSO_REGISTRY_DATA_KEY: randomBytes(32).toString('base64'),
     });
-    await waitUntil(async () => (await fetch(`${base}/health/ready`)).ok, 60_000, 'the registry is ready');
-  }, 90_000);
+    await waitUntil(async () => (await fetch(`${base}/health/ready`)).ok, 150_000, 'the registry is ready');
+  }, 180_000);
 
   afterAll(async () => {
     await registry?.kill();

@@ -38,8 +38,8 @@ describe('fault: Redis restart under load (gateway limits)', () => {
       KYSO_GATEWAY_RATE_PUBLIC_PER_MIN: '100000',
       KYSO_GATEWAY_RATE_LOGIN_PER_MIN: '100000',
     });
-    await waitUntil(async () => (await fetch(`${base}/health/ready`)).ok, 60_000, 'the gateway is ready');
-  }, 90_000);
+    await waitUntil(async () => (await fetch(`${base}/health/ready`)).ok, 150_000, 'the gateway is ready');
+  }, 180_000);
 
   afterAll(async () => {
     await gateway?.kill();

@@ -107,8 +107,8 @@ describe('fault: token host killed during signing', () => {
       KYSO_TOKEN_PIN: token.pin,
       KYSO_SESSION_POOL_SIZE: '4',
     });
-    await waitUntil(async () => (await fetch(`${base}/health/ready`)).ok, 60_000, 'the signer is ready');
-  }, 90_000);
+    await waitUntil(async () => (await fetch(`${base}/health/ready`)).ok, 150_000, 'the signer is ready');
+  }, 180_000);
 
   afterAll(async () => {
     await signer?.kill();

@@ -137,7 +137,7 @@ describe('fault: verifier worker killed mid-job', () => {
     const { id } = (await submitted.json()) as { id: string };
 
     // The child worker has the job and waits for the registry: kill it there.
-    await waitUntil(async () => proxy.held > 0, 80_000, 'the child worker runs the job');
+    await waitUntil(async () => proxy.held > 0, 150_000, 'the child worker runs the job');
     survivor = await startVerifierWorker(config);
     await doomed.kill('SIGKILL');
     proxy.hold = false;
@@ -169,5 +169,5 @@ describe('fault: verifier worker killed mid-job', () => {
       (e) => e.action === EVIDENCE_RECORDED && e.entityId === evidence.rows[0].document_sha256,
     );
     expect(audited).toHaveLength(1);
-  }, 150_000);
+  }, 240_000);
 });
