@@ -24,6 +24,7 @@ import { AllowOrganizationMoveChange1797000000600 } from './1797000000600-AllowO
 import { AddCertificatePublicKeySha2561797000000700 } from './1797000000700-AddCertificatePublicKeySha256';
 import { CreateDevCaCrlNumber1797000000800 } from './1797000000800-CreateDevCaCrlNumber';
 import { AddEmploymentStatusDeceasedResigned1797000000900 } from './1797000000900-AddEmploymentStatusDeceasedResigned';
+import { CreateSigningSessionAndSignatureRecord1798060000000 } from './1798060000000-CreateSigningSessionAndSignatureRecord';
 
 /** Listed explicitly (not globbed) so ts-jest, ts-node and the compiled dist all find the same set, in order. */
 export const REGISTRY_MIGRATIONS = [
@@ -53,4 +54,5 @@ export const REGISTRY_MIGRATIONS = [
   AddCertificatePublicKeySha2561797000000700,
   CreateDevCaCrlNumber1797000000800,
   AddEmploymentStatusDeceasedResigned1797000000900,
+  CreateSigningSessionAndSignatureRecord1798060000000,
 ];
