@@ -55,6 +55,12 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
     code: 'RATE_LIMITED',
     detail: 'Too many requests for this API key; retry after 12 s.',
   },
+  503: {
+    description:
+      'Busy or unavailable: every token session is signing and the bounded wait queue is full (SIGNER_BUSY), or the token timed out or is unreachable (TOKEN_UNAVAILABLE); see Retry-After',
+    code: 'SIGNER_BUSY',
+    detail: 'All 4 token sessions are signing and 32 requests are waiting; retry after 1 s.',
+  },
   504: {
     description: 'The request or the service behind it took too long',
     code: 'UPSTREAM_TIMEOUT',

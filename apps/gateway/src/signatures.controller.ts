@@ -17,7 +17,15 @@ export class SignaturesController {
   @Post('pdf')
   @ApiOperation({
     summary: 'Sign a PDF (PAdES) with an official or organisation certificate',
-    description: 'Needs the `sign` scope.',
+    description:
+      'Needs the `sign` scope. One PIN for many documents: send `pin` with `session=<n>` and the answer carries ' +
+      'the header `Kyso-Signing-Session: <token>`; the next n requests send `signingSession=<token>` instead of ' +
+      '`pin` (header `Kyso-Signing-Session-Remaining` counts down). The token is bound to the certificate, the ' +
+      'acting official and the calling system (API key, or the operator and their sign-in), lives ' +
+      'KYSO_SIGNING_SESSION_TTL_SECONDS, and dies with its count, a PIN lock, a suspension or revocation of the ' +
+      "certificate, or the operator's logout; then 403 SIGNING_NOT_ALLOWED, reason SIGNING_SESSION_INVALID " +
+      "(or the certificate's state). When every token session is busy and the wait queue is full: 503 " +
+      'SIGNER_BUSY with Retry-After.',
   })
   @ApiSignPdfForm({
     okDescription: 'The signed PDF (incremental update); header x-kyso-signature-id names the signature',
@@ -35,7 +43,7 @@ export class SignaturesController {
       },
     },
   })
-  @ApiProblems(400, 401, 403, 413, 422)
+  @ApiProblems(400, 401, 403, 413, 422, 503)
   async signPdf(@Req() req: Request, @Res() res: Response): Promise<void> {
     await proxy(req, res, {
       client: this.up.signer,

@@ -15,6 +15,8 @@ export interface SignatureEvent {
   refusalCode?: string;
   refusalReason?: string;
   requestId?: string;
+  /** The signing session this signature used or opened, if any. */
+  signingSessionId?: string;
 }
 
 /** Port: where signing attempts are recorded. */

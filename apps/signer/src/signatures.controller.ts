@@ -20,7 +20,12 @@ import {
   REQUEST_ID_HEADER,
   unavailable,
 } from '@kyso/common';
-import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/contracts';
+import {
+  ApiSignPdfForm,
+  SIGNATURE_ID_HEADER,
+  SIGNING_SESSION_HEADER,
+  SIGNING_SESSION_REMAINING_HEADER,
+} from '@kyso/contracts';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -111,6 +116,12 @@ export class SignaturesController {
       .catch((e) => Promise.reject(tokenProblem(e)));
     if (result.outcome === 'refused') throw refusalProblem(result.refusal);
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
+    if (result.signingSession) {
+      if (result.signingSession.token) res.setHeader(SIGNING_SESSION_HEADER, result.signingSession.token);
+      res.setHeader(SIGNING_SESSION_REMAINING_HEADER, String(result.signingSession.remainingUses));
+      // A session token is a credential: no cache keeps it.
+      res.setHeader('cache-control', 'no-store');
+    }
     res.setHeader(REQUEST_ID_HEADER, requestId);
     return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
       type: 'application/pdf',

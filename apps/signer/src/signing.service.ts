@@ -6,6 +6,7 @@ import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
 import { SignatureEventsRepository } from './signature-events.repository';
+import type { SigningCredential } from './signing-input';
 
 export const KEY_STORE = Symbol('KEY_STORE');
 
@@ -13,8 +14,8 @@ export interface SignPdfInput {
   pdf: Uint8Array;
   certificateId: string;
   actingOfficialId: string;
-  /** Checked by the registry; never stored or logged here. */
-  pin: string;
+  /** PIN (checked by the registry, never stored or logged here) or signing session token. */
+  credential: SigningCredential;
   reason?: string;
   location?: string;
   requestId?: string;
@@ -31,8 +32,15 @@ export type Refusal =
   | { code: 'CERTIFICATE_CHAIN_INVALID'; detail: string }
   | { code: 'KEY_NOT_FOUND'; detail: string };
 
+/** The signing session this signature opened (with its token) or used. */
+export interface SessionUse {
+  id: string;
+  token?: string;
+  remainingUses: number;
+}
+
 export type SignPdfResult =
-  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array }
+  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array; signingSession?: SessionUse }
   | { outcome: 'refused'; eventId: string; refusal: Refusal };
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -110,7 +118,7 @@ export class SigningService {
     }
 
     const auth = await this.registry.authorize(
-      { certificateId: input.certificateId, actingOfficialId: input.actingOfficialId, pin: input.pin },
+      { certificateId: input.certificateId, actingOfficialId: input.actingOfficialId, ...input.credential },
       input.requestId,
       input.caller,
     );
@@ -181,8 +189,15 @@ export class SigningService {
       at: signingTime,
       outcome: 'signed',
       requestId: input.requestId,
+      signingSessionId: auth.signingSession?.id,
     });
-    return { outcome: 'signed', signatureId, pdf: signed };
+    const session = auth.signingSession;
+    return {
+      outcome: 'signed',
+      signatureId,
+      pdf: signed,
+      signingSession: session && { id: session.id, token: session.token, remainingUses: session.remainingUses },
+    };
   }
 
   private async findKey(uri: string) {

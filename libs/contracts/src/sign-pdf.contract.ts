@@ -11,6 +11,11 @@ export const SIGN_PDF_PATH = '/signatures/pdf';
 /** Names the signing record of a signed PDF; set by the signer, passed on by the gateway. */
 export const SIGNATURE_ID_HEADER = 'x-kyso-signature-id';
 
+/** The token of a signing session just opened (`session` field); later sent as `signingSession`. */
+export const SIGNING_SESSION_HEADER = 'kyso-signing-session';
+/** Signatures a signing session still allows after this one. */
+export const SIGNING_SESSION_REMAINING_HEADER = 'kyso-signing-session-remaining';
+
 const MAX_ID = 200;
 const MAX_TEXT = 500;
 
@@ -21,7 +26,11 @@ const MAX_TEXT = 500;
 export class SignPdfFieldsDto {
   @IsString() @Length(1, MAX_ID) certificateId: string;
   @IsString() @Length(1, MAX_ID) actingOfficialId: string;
-  @IsString() @Length(1, MAX_ID) pin: string;
+  /** Either the PIN or a signing session token (checked by the signer: exactly one). */
+  @IsOptional() @IsString() @Length(1, MAX_ID) pin?: string;
+  /** With the PIN: open a signing session for this many further signatures (a whole number). */
+  @IsOptional() @IsString() @Length(1, 10) session?: string;
+  @IsOptional() @IsString() @Length(1, MAX_ID) signingSession?: string;
   @IsOptional() @IsString() @Length(0, MAX_TEXT) reason?: string;
   @IsOptional() @IsString() @Length(0, MAX_TEXT) location?: string;
   /** Refused by the signer unless B-B (422 UNSUPPORTED_LEVEL): named here so that it is not stripped. */
@@ -65,14 +74,26 @@ export function ApiSignPdfForm(opts: {
     ApiBody({
       schema: {
         type: 'object',
-        required: ['file', 'certificateId', 'pin', 'actingOfficialId'],
+        required: ['file', 'certificateId', 'actingOfficialId'],
         properties: {
           file: { type: 'string', format: 'binary', description: 'The PDF to sign' },
           certificateId: { type: 'string', format: 'uuid' },
           pin: {
             type: 'string',
             format: 'password',
-            description: 'Signing PIN of the certificate, checked by the registry',
+            description: 'Signing PIN of the certificate, checked by the registry; or `signingSession` instead',
+          },
+          session: {
+            type: 'integer',
+            minimum: 1,
+            description:
+              'With `pin`: also open a signing session for this many further signatures (capped by the registry, KYSO_SIGNING_SESSION_MAX_USES); its token comes back in the Kyso-Signing-Session header',
+          },
+          signingSession: {
+            type: 'string',
+            format: 'password',
+            description:
+              'Instead of `pin`: the token of a signing session, bound to this certificate, official and calling system; one use per signature',
           },
           actingOfficialId: {
             type: 'string',
@@ -92,6 +113,14 @@ export function ApiSignPdfForm(opts: {
       content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
       headers: {
         [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } },
+        [SIGNING_SESSION_HEADER]: {
+          description: 'When `session` was asked for: the signing session token (send it as `signingSession`)',
+          schema: { type: 'string' },
+        },
+        [SIGNING_SESSION_REMAINING_HEADER]: {
+          description: 'When a session was opened or used: signatures it still allows',
+          schema: { type: 'integer' },
+        },
       },
     }),
   );
