@@ -8,6 +8,7 @@ import {
   serviceUrl,
   str,
 } from '@kyso/common';
+import type { AdmissionLimits } from './admission';
 
 export interface Pkcs11Config {
   modulePath: string;
@@ -16,6 +17,8 @@ export interface Pkcs11Config {
   pin: string;
   /** PKCS#11 sessions signing in parallel; UV_THREADPOOL_SIZE must be at least this (main.ts sets it). */
   poolSize: number;
+  /** A token operation not answered within this time fails (503) and its session is discarded. */
+  operationTimeoutMs?: number;
 }
 
 export interface SignerConfig extends CommonConfig {
@@ -24,6 +27,8 @@ export interface SignerConfig extends CommonConfig {
   pkcs11: Pkcs11Config;
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
+  /** Back-pressure (see admission.ts); defaults from the session pool when absent. */
+  admission?: AdmissionLimits;
 }
 
 export function signerConfigFromEnv(): SignerConfig {
@@ -36,11 +41,26 @@ export function signerConfigFromEnv(): SignerConfig {
       tokenLabel: str('KYSO_TOKEN_LABEL'),
       pin: str('KYSO_TOKEN_PIN'),
       poolSize: int('KYSO_SESSION_POOL_SIZE', 4, 1, 64),
+      operationTimeoutMs: int('KYSO_TOKEN_OPERATION_TIMEOUT_MS', 10_000, 100, 120_000),
     },
     maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
   };
+  const defaults = admissionDefaults(config.pkcs11.poolSize);
+  config.admission = {
+    maxInFlight: int('KYSO_SIGNER_MAX_IN_FLIGHT', defaults.maxInFlight, 1, 1024),
+    maxQueued: int('KYSO_SIGNER_QUEUE_MAX', defaults.maxQueued, 0, 10_000),
+    maxWaitMs: int('KYSO_SIGNER_QUEUE_WAIT_MS', defaults.maxWaitMs, 1, 120_000),
+  };
   if (!config.pkcs11.modulePath.startsWith('/')) throw new ConfigError('KYSO_PKCS11_MODULE must be an absolute path');
   return config;
+}
+
+/**
+ * Two requests per token session keep the token busy while others wait on the registry or build
+ * their PDF; a queue of 8 per session absorbs bursts of a few hundred milliseconds.
+ */
+export function admissionDefaults(poolSize: number): AdmissionLimits {
+  return { maxInFlight: 2 * poolSize, maxQueued: 8 * poolSize, maxWaitMs: 5_000 };
 }
 
 /** libuv's thread pool runs every C_Sign: at least one thread per session, plus room for fs/dns. */

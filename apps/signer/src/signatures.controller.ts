@@ -29,6 +29,7 @@ import {
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { Admission, SignerBusy } from './admission';
 import { parseSignPdfFields } from './signing-input';
 import { Refusal, SigningService } from './signing.service';
 
@@ -66,6 +67,7 @@ function refusalProblem(r: Refusal): ProblemError {
 function tokenProblem(e: unknown): unknown {
   if (
     isKeyStoreError(e, 'TOKEN_UNAVAILABLE') ||
+    isKeyStoreError(e, 'TOKEN_TIMEOUT') ||
     isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') ||
     isKeyStoreError(e, 'STORE_CLOSED')
   ) {
@@ -77,7 +79,10 @@ function tokenProblem(e: unknown): unknown {
 @ApiTags('signatures')
 @Controller('signatures')
 export class SignaturesController {
-  constructor(private readonly signing: SigningService) {}
+  constructor(
+    private readonly signing: SigningService,
+    private readonly admission: Admission,
+  ) {}
 
   @Post('pdf')
   @HttpCode(200)
@@ -100,7 +105,13 @@ export class SignaturesController {
   )
   @ApiResponse(problem(413, 'PAYLOAD_TOO_LARGE', 'The PDF exceeds the size limit'))
   @ApiResponse(problem(422, 'INVALID_PDF', 'Not a PDF the signer can update: see reason'))
-  @ApiResponse(problem(503, 'TOKEN_UNAVAILABLE', 'The token or the registry is unavailable'))
+  @ApiResponse(
+    problem(
+      503,
+      'SIGNER_BUSY',
+      'Every signing place is taken and the wait queue is full or the wait too long (see Retry-After); or TOKEN_UNAVAILABLE / TOKEN_TIMEOUT: the token or the registry is unavailable or did not answer in time',
+    ),
+  )
   async signPdf(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: Record<string, unknown>,
@@ -111,9 +122,12 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    const result = await this.signing
-      .signPdf({ pdf: file.buffer, ...fields, requestId, caller })
-      .catch((e) => Promise.reject(tokenProblem(e)));
+    const result = await this.admission
+      .run(() => this.signing.signPdf({ pdf: file.buffer, ...fields, requestId, caller }))
+      .catch((e) => {
+        if (e instanceof SignerBusy) res.setHeader('retry-after', String(e.retryAfterSeconds));
+        return Promise.reject(tokenProblem(e));
+      });
     if (result.outcome === 'refused') throw refusalProblem(result.refusal);
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     if (result.signingSession) {

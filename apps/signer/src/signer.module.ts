@@ -15,7 +15,8 @@ import {
 import type { KeyStore } from '@kyso/keystore';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import type { SignerConfig } from './config';
+import { Admission } from './admission';
+import { admissionDefaults, SignerConfig } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
@@ -63,6 +64,7 @@ export class SignerModule {
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
         SigningService,
+        { provide: Admission, useValue: new Admission(config.admission ?? admissionDefaults(config.pkcs11.poolSize)) },
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
         {
           provide: RegistryClient,
