@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { startStack, Stack } from '../support/stack';
@@ -74,5 +75,51 @@ describe('signing sessions through the gateway', () => {
     const again = await sign(await login(), binh(), { signingSession: token });
     expect(again.status).toBe(403);
     expect(again.body.reason).toBe('SIGNING_SESSION_INVALID');
+  });
+
+  it('records every signature and refusal in the hash-chained audit and lists them by role (GET /signatures)', async () => {
+    const login = async (username: string) => {
+      const op = stack.operators.find((x) => x.username === username)!;
+      return (await gw().post('/api/v1/auth/login').send({ username, password: op.password })).body
+        .accessToken as string;
+    };
+    const [admin, itOfficer, official] = [await login('admin'), await login('tuan.hm'), await login('binh.tt')];
+    const list = (auth: string, query = '') =>
+      gw().get(`/api/v1/signatures${query}`).set('Authorization', `Bearer ${auth}`);
+    // Forwarded from the signer's outbox in the background: wait for the five director attempts and binh's three.
+    let all: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && all.length < 9; i++) {
+      all = (await list(admin, '?limit=500')).body.items ?? [];
+      if (all.length < 9) await new Promise((r) => setTimeout(r, 100));
+    }
+    const sha = createHash('sha256').update(letter).digest('hex');
+    const directorRecords = all.filter((r) => r.actingOfficialId === director().id);
+    expect(directorRecords.filter((r) => r.outcome === 'signed')).toHaveLength(4);
+    expect(directorRecords.find((r) => r.outcome === 'signed')).toMatchObject({
+      documentSha256: sha,
+      level: 'B-B',
+      certificateId: director().certificateId,
+      system: { kind: 'system' },
+    });
+    expect(directorRecords.filter((r) => r.signingSessionId)).toHaveLength(4);
+    expect(all.find((r) => r.refusalReason === 'SIGNING_SESSION_INVALID')).toBeDefined();
+
+    const own = (await list(official)).body.items as Record<string, unknown>[];
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((r) => r.actingOfficialId === binh().id)).toBe(true);
+    const org = (await list(itOfficer, `?officialId=${director().id}&outcome=signed&limit=2`)).body;
+    expect(org).toMatchObject({ total: 4, limit: 2 });
+    expect(org.items).toHaveLength(2);
+    expect((await list(stack.apiKey)).status).toBe(403); // the demo key has no registry:read
+    expect((await list(admin, '?outcome=maybe')).status).toBe(400);
+
+    const audit = (await stack.registry.json(
+      'GET',
+      `/audit?action=signature.signed&entityId=${director().certificateId}`,
+      (x) => x as { items: { after: Record<string, unknown> }[] },
+    )) as { items: { after: Record<string, unknown> }[] };
+    expect(audit.items).toHaveLength(4);
+    expect(audit.items[0].after).toMatchObject({ documentSha256: sha, level: 'B-B' });
+    expect(await stack.registry.json('GET', '/audit/verify', (x) => x)).toMatchObject({ ok: true });
   });
 });

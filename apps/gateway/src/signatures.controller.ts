@@ -1,8 +1,8 @@
-import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiSignPdfForm, SIGN_PDF_PATH } from '@kyso/contracts';
 import type { Request, Response } from 'express';
-import { callerOf } from './authz/access.guard';
+import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems } from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
@@ -51,6 +51,28 @@ export class SignaturesController {
       path: SIGN_PDF_PATH,
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.signaturesPdf,
+      timeoutMs: this.up.timeoutMs,
+    });
+  }
+
+  /** The registry keeps the records (with their audit entries) and filters them to the caller. */
+  @Get()
+  @ApiOperation({
+    summary: 'Signatures and refusals, newest first (paged; filters officialId, certificateId, outcome, from, to)',
+    description:
+      'Every signing attempt: system, acting official, certificate, document SHA-256, level, purpose, timestamp ' +
+      'time, outcome, signing session. An official sees their own; an IT officer or agency head those of the ' +
+      'organisations they manage; a system (`registry:read`) those of the organisations it serves. Each is also ' +
+      'an entry of the hash-chained audit log (signature.signed / signature.refused), normally within a second.',
+  })
+  @ApiProblems(400, 401, 403)
+  async list(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const { caller, servicePath } = authOf(req);
+    await proxy(req, res, {
+      client: this.up.registry,
+      method: 'GET',
+      path: servicePath,
+      caller,
       timeoutMs: this.up.timeoutMs,
     });
   }

@@ -27,6 +27,8 @@ export interface SignerConfig extends CommonConfig {
   pkcs11: Pkcs11Config;
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
+  /** How often signing attempts are forwarded to the registry's audit (signature-audit-forwarder.ts). Default 250 ms. */
+  auditForwardIntervalMs?: number;
   /** Back-pressure (see admission.ts); defaults from the session pool when absent. */
   admission?: AdmissionLimits;
 }
@@ -44,6 +46,7 @@ export function signerConfigFromEnv(): SignerConfig {
       operationTimeoutMs: int('KYSO_TOKEN_OPERATION_TIMEOUT_MS', 10_000, 100, 120_000),
     },
     maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
+    auditForwardIntervalMs: int('KYSO_SIGNER_AUDIT_FORWARD_MS', 250, 10, 60_000),
   };
   const defaults = admissionDefaults(config.pkcs11.poolSize);
   config.admission = {

@@ -4,6 +4,7 @@ import { postgresOptions } from '@kyso/common';
 import { SignatureEventEntity } from './signature-event.entity';
 import { CreateSignerSchema1795640000000 } from './migrations/1795640000000-CreateSignerSchema';
 import { CreateSignatureEvents1795640000001 } from './migrations/1795640000001-CreateSignatureEvents';
+import { AddSignatureEventAuditFields1798060000001 } from './migrations/1798060000001-AddSignatureEventAuditFields';
 
 export const SIGNER_SCHEMA = 'signer';
 
@@ -13,7 +14,11 @@ export function signerDataSourceOptions(databaseUrl: string): DataSourceOptions 
     url: databaseUrl,
     schema: SIGNER_SCHEMA,
     entities: [SignatureEventEntity],
-    migrations: [CreateSignerSchema1795640000000, CreateSignatureEvents1795640000001],
+    migrations: [
+      CreateSignerSchema1795640000000,
+      CreateSignatureEvents1795640000001,
+      AddSignatureEventAuditFields1798060000001,
+    ],
   });
 }
 

@@ -20,6 +20,7 @@ import { admissionDefaults, SignerConfig } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
+import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
 import { SignaturesController } from './signatures.controller';
@@ -79,6 +80,21 @@ export class SignerModule {
             ),
         },
         { provide: SignatureEventsRepository, useClass: TypeOrmSignatureEventsRepository },
+        {
+          provide: SignatureAuditForwarder,
+          inject: [DataSource],
+          useFactory: (db: DataSource) =>
+            new SignatureAuditForwarder(
+              db,
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+              config.auditForwardIntervalMs ?? 250,
+            ),
+        },
         { provide: KEY_STORE, useValue: opts.keyStore },
         opts.clock ? { provide: Clock, useValue: opts.clock } : { provide: Clock, useClass: SystemClock },
         {

@@ -102,6 +102,8 @@ export class SigningService {
         refusalCode: refusal.code,
         refusalReason: 'reason' in refusal ? refusal.reason : undefined,
         requestId: input.requestId,
+        caller: input.caller,
+        purpose: input.reason,
       });
       return { outcome: 'refused', eventId, refusal };
     };
@@ -190,6 +192,9 @@ export class SigningService {
       outcome: 'signed',
       requestId: input.requestId,
       signingSessionId: auth.signingSession?.id,
+      caller: input.caller,
+      level: 'B-B',
+      purpose: input.reason,
     });
     const session = auth.signingSession;
     return {

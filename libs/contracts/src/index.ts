@@ -13,3 +13,4 @@ export * from './sign-pdf.contract';
 export * from './validate-pdf.contract';
 export * from './validation-result.contract';
 export * from './dev-ca.contract';
+export * from './signature-record.contract';

@@ -204,6 +204,17 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     idempotent: true,
   },
   {
+    method: 'GET',
+    path: `${P}/signatures`,
+    servicePath: '/signature-records',
+    upstream: 'registry',
+    summary: 'List signatures and refusals (audit)',
+    scope: 'registry:read',
+    roles: ['admin', 'it-officer', 'agency-head', 'official'],
+    officialSelf: true,
+    org: list,
+  },
+  {
     method: 'POST',
     path: `${P}/validations/pdf`,
     upstream: 'verifier',
