@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiSignPdfForm, SIGN_PDF_PATH } from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { authOf, callerOf } from './authz/access.guard';
@@ -55,17 +55,12 @@ export class SignaturesController {
     });
   }
 
-  /** The registry keeps the records (with their audit entries) and filters them to the caller. */
+  /**
+   * The registry keeps the records (with their audit entries) and filters them to the caller; the
+   * merged OpenAPI document describes the route from the registry's own (GET /signature-records).
+   */
   @Get()
-  @ApiOperation({
-    summary: 'Signatures and refusals, newest first (paged; filters officialId, certificateId, outcome, from, to)',
-    description:
-      'Every signing attempt: system, acting official, certificate, document SHA-256, level, purpose, timestamp ' +
-      'time, outcome, signing session. An official sees their own; an IT officer or agency head those of the ' +
-      'organisations they manage; a system (`registry:read`) those of the organisations it serves. Each is also ' +
-      'an entry of the hash-chained audit log (signature.signed / signature.refused), normally within a second.',
-  })
-  @ApiProblems(400, 401, 403)
+  @ApiExcludeEndpoint()
   async list(@Req() req: Request, @Res() res: Response): Promise<void> {
     const { caller, servicePath } = authOf(req);
     await proxy(req, res, {

@@ -650,13 +650,14 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
 export const servicePathOf = (rule: AccessRule): string =>
   rule.servicePath ?? (rule.path.startsWith(P) ? rule.path.slice(P.length) : rule.path);
 
-/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends. */
+/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends, the signer's signature records. */
 export const REGISTRY_INTERNAL_ROUTES = [
   'GET /health',
   'GET /health/ready',
   'GET /ownership/:kind/:id',
   'POST /signing-authorizations',
   'POST /audit/events',
+  'POST /signature-records',
 ] as const;
 
 /** The registry path prefixes the gateway proxies 1:1. */
