@@ -110,6 +110,11 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
   async findKey(ref: KeyRef): Promise<KeyInfo | undefined> {
     const parts = parseKeyUri(ref.uri);
     if (parts.token !== this.opts.tokenLabel) return undefined;
+    // A key already found needs no session: signing looks its key up twice per signature, and a
+    // permit taken for a cache hit would queue behind token operations under load.
+    const live = this.conn && !this.conn.broken ? this.conn : undefined;
+    const cached = live?.keys.find(keyMatcher(parts));
+    if (cached) return this.info(cached);
     const key = await this.withSession(async (session, conn) => this.lookup(conn, session, parts));
     return key && this.info(key);
   }
@@ -438,8 +443,7 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
 
   /** From the cache; a miss searches the token once (keys added by another process) and caches. */
   private lookup(conn: Connection, session: Session, parts: KeyUriParts): CachedKey | undefined {
-    const matches = (k: { id: Buffer; label: string }) =>
-      (!parts.id || k.id.equals(Buffer.from(parts.id))) && (parts.object === undefined || k.label === parts.object);
+    const matches = keyMatcher(parts);
     const hit = conn.keys.find(matches);
     if (hit) return hit;
     const template: Record<string, unknown> = { class: ObjectClass.PRIVATE_KEY };
@@ -471,6 +475,11 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
     conn.loaded.release();
   }
 }
+
+const keyMatcher =
+  (parts: KeyUriParts) =>
+  (k: { id: Buffer; label: string }): boolean =>
+    (!parts.id || k.id.equals(Buffer.from(parts.id))) && (parts.object === undefined || k.label === parts.object);
 
 /** One loan of a session; `abandoned` is set when its operation timed out (settles when the token answers). */
 interface Lease {
