@@ -29,7 +29,14 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         origin: config.corsOrigins,
         methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
         allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
-        exposedHeaders: ['x-request-id', 'x-kyso-signature-id', 'location', 'retry-after'],
+        exposedHeaders: [
+          'x-request-id',
+          'x-kyso-signature-id',
+          'kyso-signing-session',
+          'kyso-signing-session-remaining',
+          'location',
+          'retry-after',
+        ],
         maxAge: 600,
       });
     }

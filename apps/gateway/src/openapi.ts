@@ -57,10 +57,11 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
   },
   503: {
     description:
-      'A service or a dependency is unavailable for now (e.g. TSA_UNAVAILABLE, TOKEN_UNAVAILABLE, or revocation ' +
-      'status unknown before signing); see Retry-After when given',
-    code: 'TSA_UNAVAILABLE',
-    detail: 'The time-stamping authority is unavailable: answered 503 without a content type',
+      'A service or a dependency is unavailable for now: every token session is signing and the bounded wait ' +
+      'queue is full (SIGNER_BUSY), the token timed out or is unreachable (TOKEN_UNAVAILABLE), the TSA failed ' +
+      '(TSA_UNAVAILABLE), or revocation status is unknown before signing; see Retry-After',
+    code: 'SIGNER_BUSY',
+    detail: 'All 4 token sessions are signing and 32 requests are waiting; retry after 1 s.',
   },
   504: {
     description: 'The request or the service behind it took too long',

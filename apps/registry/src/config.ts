@@ -37,9 +37,15 @@ export interface RegistryConfig {
   queuePrefix?: string;
   /** Test harnesses only: the registry's "now" (effective dates, validity). Default the system clock. */
   clock?: Clock;
+  /** KYSO_SIGNING_SESSION_MAX_USES: most signatures one signing session may allow. Default 100. */
+  signingSessionMaxUses?: number;
+  /** KYSO_SIGNING_SESSION_TTL_SECONDS: lifetime of a signing session. Default 900 (15 minutes). */
+  signingSessionTtlSeconds?: number;
 }
 
 export const DEFAULT_PIN_LOCKOUT_THRESHOLD = 3;
+export const DEFAULT_SIGNING_SESSION_MAX_USES = 100;
+export const DEFAULT_SIGNING_SESSION_TTL_SECONDS = 900;
 
 /** Reads and validates the registry's settings (docs/internal-api.md); throws ConfigError at boot. */
 export function registryConfigFromEnv(): RegistryConfig {
@@ -74,7 +80,14 @@ export function dataKeyFromEnv(): string {
 
 export function lifecycleConfigFromEnv(): Pick<
   RegistryConfig,
-  'signerUrl' | 'caConnector' | 'devCaDir' | 'devCaPublicUrl' | 'holidays' | 'pinLockoutThreshold'
+  | 'signerUrl'
+  | 'caConnector'
+  | 'devCaDir'
+  | 'devCaPublicUrl'
+  | 'holidays'
+  | 'pinLockoutThreshold'
+  | 'signingSessionMaxUses'
+  | 'signingSessionTtlSeconds'
 > {
   const caConnector = str('KYSO_CA_CONNECTOR', 'manual');
   if (caConnector !== 'dev' && caConnector !== 'manual')
@@ -92,5 +105,7 @@ export function lifecycleConfigFromEnv(): Pick<
     devCaPublicUrl: process.env.KYSO_DEV_CA_PUBLIC_URL ? url('KYSO_DEV_CA_PUBLIC_URL') : undefined,
     holidays,
     pinLockoutThreshold: int('KYSO_PIN_LOCKOUT_THRESHOLD', DEFAULT_PIN_LOCKOUT_THRESHOLD, 1, 100),
+    signingSessionMaxUses: int('KYSO_SIGNING_SESSION_MAX_USES', DEFAULT_SIGNING_SESSION_MAX_USES, 1, 10_000),
+    signingSessionTtlSeconds: int('KYSO_SIGNING_SESSION_TTL_SECONDS', DEFAULT_SIGNING_SESSION_TTL_SECONDS, 10, 86_400),
   };
 }

@@ -14,6 +14,7 @@ import { ReportsModule } from './reports/reports.module';
 import { RegistryConfigModule } from './shared/registry-config.module';
 import { contractValidationPipe } from '@kyso/contracts';
 import { SigningAuthorizationsModule } from './signing-authorizations/signing-authorizations.module';
+import { SignatureRecordsModule } from './signature-records/signature-records.module';
 import { TrustAnchorsModule } from './trust-anchors/trust-anchors.module';
 import { OwnershipModule } from './ownership/ownership.module';
 import { RequestsModule } from './requests/requests.module';
@@ -43,6 +44,7 @@ export class RegistryModule {
         KeyDevicesModule,
         CertificatesModule,
         SigningAuthorizationsModule,
+        SignatureRecordsModule,
         TrustAnchorsModule,
         ReportsModule,
         OwnershipModule,

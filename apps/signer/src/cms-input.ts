@@ -2,8 +2,9 @@ import { badRequest, unprocessable } from '@kyso/common';
 import { parseInput, SignCmsFieldsDto, SignHashFieldsDto } from '@kyso/contracts';
 import type { CadesLevel } from '@kyso/pki';
 import type { SigningRequest } from './signing-gate';
+import { credentialOf } from './signing-input';
 
-type Signer = Pick<SigningRequest, 'certificateId' | 'actingOfficialId' | 'pin'>;
+type Signer = Pick<SigningRequest, 'certificateId' | 'actingOfficialId' | 'credential'>;
 
 /** An empty field counts as absent, as browsers send untouched inputs. */
 const given = (body: Record<string, unknown> | undefined) =>
@@ -18,7 +19,7 @@ export function parseSignCmsFields(body: Record<string, unknown> | undefined): S
   return {
     certificateId: f.certificateId,
     actingOfficialId: f.actingOfficialId,
-    pin: f.pin,
+    credential: credentialOf(f),
     level: f.level ?? 'B-B',
     detached: f.detached !== 'false',
   };
@@ -64,5 +65,10 @@ export function parseSignHashFields(body: Record<string, unknown> | undefined): 
       'A raw signature value over a given digest is not supported by the key store; ask for output=cms',
       { field: 'output' },
     );
-  return { certificateId: f.certificateId, actingOfficialId: f.actingOfficialId, pin: f.pin, sha256: digest };
+  return {
+    certificateId: f.certificateId,
+    actingOfficialId: f.actingOfficialId,
+    credential: credentialOf(f),
+    sha256: digest,
+  };
 }

@@ -12,7 +12,14 @@ import {
 import { FileInterceptor, NoFilesInterceptor } from '@nestjs/platform-express';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, Caller, CallerParam, REQUEST_ID_HEADER } from '@kyso/common';
-import { ApiSignCmsForm, ApiSignHashBody, CMS_SIGNATURE_CONTENT_TYPE, SIGNATURE_ID_HEADER } from '@kyso/contracts';
+import {
+  ApiSignCmsForm,
+  ApiSignHashBody,
+  CMS_SIGNATURE_CONTENT_TYPE,
+  SIGNATURE_ID_HEADER,
+  SIGNING_SESSION_HEADER,
+  SIGNING_SESSION_REMAINING_HEADER,
+} from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignCmsFields, parseSignHashFields } from './cms-input';
@@ -84,6 +91,12 @@ function answer(result: CmsResult, requestId: string, res: Response): Streamable
   if (result.outcome === 'refused') throw withRetryAfter(res, refusalProblem(result.refusal));
   res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
   res.setHeader(REQUEST_ID_HEADER, requestId);
+  if (result.signingSession) {
+    if (result.signingSession.token) res.setHeader(SIGNING_SESSION_HEADER, result.signingSession.token);
+    res.setHeader(SIGNING_SESSION_REMAINING_HEADER, String(result.signingSession.remainingUses));
+    // A session token is a credential: no cache keeps it.
+    res.setHeader('cache-control', 'no-store');
+  }
   return new StreamableFile(Buffer.from(result.cms), {
     type: CMS_SIGNATURE_CONTENT_TYPE,
     disposition: 'attachment; filename="signature.p7s"',

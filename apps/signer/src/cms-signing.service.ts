@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CadesEvidence, CadesLevel, signCms, signCmsDigest, TimestampClient } from '@kyso/pki';
 import { createHash } from 'node:crypto';
-import { Authorised, Refusal, Refused, SigningGate, SigningRequest } from './signing-gate';
+import { Authorised, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
 import { tsaFailure, tsaFor } from './levels';
 import { TimestampAuthority } from './signing-seams';
 
-export type CmsResult = { outcome: 'signed'; signatureId: string; cms: Uint8Array } | Refused;
+export type CmsResult =
+  { outcome: 'signed'; signatureId: string; cms: Uint8Array; signingSession?: SessionUse } | Refused;
 
 export interface SignCmsInput extends SigningRequest {
   content: Uint8Array;
@@ -77,7 +78,9 @@ export class CmsSigningService {
       documentSha256,
       signedDocumentSha256: hex(createHash('sha256').update(cms).digest()),
       at,
+      level: `CAdES-${level}`,
+      signingSessionId: a.signingSession?.id,
     });
-    return { outcome: 'signed', signatureId, cms };
+    return { outcome: 'signed', signatureId, cms, signingSession: a.signingSession };
   }
 }

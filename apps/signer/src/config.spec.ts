@@ -17,7 +17,22 @@ describe('signerConfigFromEnv', () => {
       tokenLabel: 'kyso-dev',
       pin: '123456',
       poolSize: 4,
+      operationTimeoutMs: 10_000,
     });
+    expect(c.admission).toEqual({ maxInFlight: 8, maxQueued: 32, maxWaitMs: 5_000 });
+  });
+
+  it('reads the back-pressure settings', () => {
+    process.env = {
+      ...base,
+      KYSO_SIGNER_MAX_IN_FLIGHT: '3',
+      KYSO_SIGNER_QUEUE_MAX: '0',
+      KYSO_SIGNER_QUEUE_WAIT_MS: '250',
+      KYSO_TOKEN_OPERATION_TIMEOUT_MS: '2000',
+    };
+    const c = signerConfigFromEnv();
+    expect(c.admission).toEqual({ maxInFlight: 3, maxQueued: 0, maxWaitMs: 250 });
+    expect(c.pkcs11.operationTimeoutMs).toBe(2_000);
   });
 
   it('fails fast without a token PIN or with a bad pool size', () => {

@@ -9,6 +9,7 @@ import {
   str,
   url,
 } from '@kyso/common';
+import type { AdmissionLimits } from './admission';
 
 export const DEFAULT_TSA_TIMEOUT_MS = 10_000;
 
@@ -19,6 +20,8 @@ export interface Pkcs11Config {
   pin: string;
   /** PKCS#11 sessions signing in parallel; UV_THREADPOOL_SIZE must be at least this (main.ts sets it). */
   poolSize: number;
+  /** A token operation not answered within this time fails (503) and its session is discarded. */
+  operationTimeoutMs?: number;
 }
 
 export interface SignerConfig extends CommonConfig {
@@ -33,6 +36,10 @@ export interface SignerConfig extends CommonConfig {
   tsaUrl?: string;
   /** One TSA request, in ms. */
   tsaTimeoutMs?: number;
+  /** How often signing attempts are forwarded to the registry's audit (signature-audit-forwarder.ts). Default 250 ms. */
+  auditForwardIntervalMs?: number;
+  /** Back-pressure (see admission.ts); defaults from the session pool when absent. */
+  admission?: AdmissionLimits;
 }
 
 export function signerConfigFromEnv(): SignerConfig {
@@ -45,14 +52,30 @@ export function signerConfigFromEnv(): SignerConfig {
       tokenLabel: str('KYSO_TOKEN_LABEL'),
       pin: str('KYSO_TOKEN_PIN'),
       poolSize: int('KYSO_SESSION_POOL_SIZE', 4, 1, 64),
+      operationTimeoutMs: int('KYSO_TOKEN_OPERATION_TIMEOUT_MS', 10_000, 100, 120_000),
     },
     maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
     verifierUrl: serviceUrl('verifier'),
     tsaUrl: process.env.KYSO_TSA_URL ? url('KYSO_TSA_URL') : undefined,
     tsaTimeoutMs: int('KYSO_TSA_TIMEOUT_MS', DEFAULT_TSA_TIMEOUT_MS, 100, 120_000),
+    auditForwardIntervalMs: int('KYSO_SIGNER_AUDIT_FORWARD_MS', 250, 10, 60_000),
+  };
+  const defaults = admissionDefaults(config.pkcs11.poolSize);
+  config.admission = {
+    maxInFlight: int('KYSO_SIGNER_MAX_IN_FLIGHT', defaults.maxInFlight, 1, 1024),
+    maxQueued: int('KYSO_SIGNER_QUEUE_MAX', defaults.maxQueued, 0, 10_000),
+    maxWaitMs: int('KYSO_SIGNER_QUEUE_WAIT_MS', defaults.maxWaitMs, 1, 120_000),
   };
   if (!config.pkcs11.modulePath.startsWith('/')) throw new ConfigError('KYSO_PKCS11_MODULE must be an absolute path');
   return config;
+}
+
+/**
+ * Two requests per token session keep the token busy while others wait on the registry or build
+ * their PDF; a queue of 8 per session absorbs bursts of a few hundred milliseconds.
+ */
+export function admissionDefaults(poolSize: number): AdmissionLimits {
+  return { maxInFlight: 2 * poolSize, maxQueued: 8 * poolSize, maxWaitMs: 5_000 };
 }
 
 /** libuv's thread pool runs every C_Sign: at least one thread per session, plus room for fs/dns. */

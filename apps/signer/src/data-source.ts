@@ -6,6 +6,7 @@ import { CreateSignerSchema1795640000000 } from './migrations/1795640000000-Crea
 import { CreateSignatureEvents1795640000001 } from './migrations/1795640000001-CreateSignatureEvents';
 import { CreateSigningEvidence1798040000001 } from './migrations/1798040000001-CreateSigningEvidence';
 import { SigningEvidenceEntity } from './signing-evidence.entity';
+import { AddSignatureEventAuditFields1798060000001 } from './migrations/1798060000001-AddSignatureEventAuditFields';
 
 export const SIGNER_SCHEMA = 'signer';
 
@@ -19,6 +20,7 @@ export function signerDataSourceOptions(databaseUrl: string): DataSourceOptions 
       CreateSignerSchema1795640000000,
       CreateSignatureEvents1795640000001,
       CreateSigningEvidence1798040000001,
+      AddSignatureEventAuditFields1798060000001,
     ],
   });
 }

@@ -36,4 +36,31 @@ export class SignatureEventEntity {
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
+
+  /** Who asked, as the gateway forwarded it (API key, operator or service). */
+  @Column({ name: 'caller_kind', type: 'text' })
+  callerKind: string;
+
+  @Column({ name: 'caller_id', type: 'text' })
+  callerId: string;
+
+  @Column({ name: 'caller_name', type: 'text' })
+  callerName: string;
+
+  @Column({ type: 'text', nullable: true })
+  level: string | null;
+
+  /** The reason given for signing. */
+  @Column({ type: 'text', nullable: true })
+  purpose: string | null;
+
+  @Column({ name: 'timestamp_time', type: 'timestamptz', nullable: true })
+  timestampTime: Date | null;
+
+  @Column({ name: 'signing_session_id', type: 'uuid', nullable: true })
+  signingSessionId: string | null;
+
+  /** Set once the registry has recorded the event in its audit (outbox). */
+  @Column({ name: 'forwarded_at', type: 'timestamptz', nullable: true })
+  forwardedAt: Date | null;
 }

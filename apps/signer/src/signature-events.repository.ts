@@ -15,6 +15,12 @@ export interface SignatureEvent {
   refusalCode?: string;
   refusalReason?: string;
   requestId?: string;
+  /** The signing session this signature used or opened, if any. */
+  signingSessionId?: string;
+  caller?: { kind: string; id: string; name: string };
+  level?: string;
+  purpose?: string;
+  timestampTime?: Date;
 }
 
 /** Port: where signing attempts are recorded. */
@@ -41,6 +47,13 @@ export class TypeOrmSignatureEventsRepository extends SignatureEventsRepository 
       refusalCode: e.refusalCode ?? null,
       refusalReason: e.refusalReason ?? null,
       requestId: e.requestId ?? null,
+      callerKind: e.caller?.kind ?? 'service',
+      callerId: e.caller?.id ?? 'unknown',
+      callerName: e.caller?.name ?? '',
+      level: e.level ?? null,
+      purpose: e.purpose ?? null,
+      timestampTime: e.timestampTime ?? null,
+      signingSessionId: e.signingSessionId ?? null,
     });
   }
 }

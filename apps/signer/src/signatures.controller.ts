@@ -27,6 +27,8 @@ import {
   SIGNATURE_ID_HEADER,
   SIGNATURE_LEVEL_HEADER,
   TIMESTAMP_TIME_HEADER,
+  SIGNING_SESSION_HEADER,
+  SIGNING_SESSION_REMAINING_HEADER,
 } from '@kyso/contracts';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
@@ -37,6 +39,7 @@ import { parseExtendLevel, parseSignPdfFields } from './signing-input';
 import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
+import { Admission, SignerBusy } from './admission';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -120,6 +123,7 @@ export function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
 export function tokenProblem(e: unknown): unknown {
   if (
     isKeyStoreError(e, 'TOKEN_UNAVAILABLE') ||
+    isKeyStoreError(e, 'TOKEN_TIMEOUT') ||
     isKeyStoreError(e, 'SESSION_POOL_TIMEOUT') ||
     isKeyStoreError(e, 'STORE_CLOSED')
   ) {
@@ -134,6 +138,7 @@ export class SignaturesController {
   constructor(
     private readonly signing: SigningService,
     private readonly extension: ExtendService,
+    private readonly admission: Admission,
   ) {}
 
   @Post('pdf')
@@ -177,7 +182,8 @@ export class SignaturesController {
     problem(
       503,
       'TOKEN_UNAVAILABLE',
-      'The token or the registry is unavailable; TSA_UNAVAILABLE, or CERTIFICATE_CHECK_FAILED with reason ' +
+      'The token or the registry is unavailable (TOKEN_UNAVAILABLE / TOKEN_TIMEOUT); SIGNER_BUSY when every ' +
+        'signing place is taken and the wait queue is full; TSA_UNAVAILABLE, or CERTIFICATE_CHECK_FAILED with reason ' +
         'CERTIFICATE_REVOCATION_UNKNOWN, come with Retry-After',
     ),
   )
@@ -199,13 +205,22 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    const result = await this.signing
-      .signPdf({ pdf: file.buffer, ...fields, requestId, caller })
-      .catch((e) => Promise.reject(tokenProblem(e)));
+    const result = await this.admission
+      .run(() => this.signing.signPdf({ pdf: file.buffer, ...fields, requestId, caller }))
+      .catch((e) => {
+        if (e instanceof SignerBusy) res.setHeader('retry-after', String(e.retryAfterSeconds));
+        return Promise.reject(tokenProblem(e));
+      });
     if (result.outcome === 'refused') throw withRetryAfter(res, refusalProblem(result.refusal));
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     res.setHeader(SIGNATURE_LEVEL_HEADER, result.level);
     if (result.timestampTime) res.setHeader(TIMESTAMP_TIME_HEADER, result.timestampTime.toISOString());
+    if (result.signingSession) {
+      if (result.signingSession.token) res.setHeader(SIGNING_SESSION_HEADER, result.signingSession.token);
+      res.setHeader(SIGNING_SESSION_REMAINING_HEADER, String(result.signingSession.remainingUses));
+      // A session token is a credential: no cache keeps it.
+      res.setHeader('cache-control', 'no-store');
+    }
     res.setHeader(REQUEST_ID_HEADER, requestId);
     return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
       type: 'application/pdf',

@@ -20,9 +20,12 @@ import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsSigningService } from './cms-signing.service';
 import { VerifierCertificateCheck } from './certificate-check.client';
 import { DEFAULT_TSA_TIMEOUT_MS, SignerConfig } from './config';
+import { Admission } from './admission';
+import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
+import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
 import { ExtendService } from './extend.service';
@@ -92,6 +95,7 @@ export class SignerModule {
         CmsSigningService,
         SigningService,
         ExtendService,
+        { provide: Admission, useValue: new Admission(config.admission ?? admissionDefaults(config.pkcs11.poolSize)) },
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
         { provide: CertificateCheck, useFactory: () => certificateCheckFor(opts) },
         {
@@ -119,6 +123,21 @@ export class SignerModule {
           inject: [CertificateCheck, TimestampAuthority, Clock],
           useFactory: (checks: CertificateCheck, tsa: TimestampAuthority, clock: Clock) =>
             new PadesLevels(checks, tsa, () => clock.now()),
+        },
+        {
+          provide: SignatureAuditForwarder,
+          inject: [DataSource],
+          useFactory: (db: DataSource) =>
+            new SignatureAuditForwarder(
+              db,
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+              config.auditForwardIntervalMs ?? 250,
+            ),
         },
         { provide: KEY_STORE, useValue: opts.keyStore },
         opts.clock ? { provide: Clock, useValue: opts.clock } : { provide: Clock, useClass: SystemClock },

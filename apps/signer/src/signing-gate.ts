@@ -8,6 +8,7 @@ import type { AppearanceRefusalCode } from './appearance';
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { LevelRefusal } from './levels';
 import { RegistryClient } from './registry-client';
+import type { SigningCredential } from './signing-input';
 import { SignatureEventsRepository } from './signature-events.repository';
 import { CertificateCheck, CertificateCheckResult, SigningEvidence } from './signing-seams';
 
@@ -17,11 +18,13 @@ export const KEY_STORE = Symbol('KEY_STORE');
 export interface SigningRequest {
   certificateId: string;
   actingOfficialId: string;
-  /** Checked by the registry; never stored or logged here. */
-  pin: string;
+  /** PIN (checked by the registry, never stored or logged here) or signing session token. */
+  credential: SigningCredential;
   requestId?: string;
   /** Who asks, as forwarded by the gateway; passed on to the registry's signing authorisation. */
   caller?: Caller;
+  /** What the signature is for (Decree 30/2020 purpose), kept in the audit. */
+  purpose?: string;
 }
 
 /** Expected reasons not to sign: values the controller maps to problem+json. */
@@ -65,8 +68,17 @@ export interface Authorised {
   /** The registry's view of the certificate (holder, organisation, subject type). */
   view: CertificateViewDto;
   signer: RawSigner;
+  /** The signing session this signature opened (with its token) or used. */
+  signingSession?: SessionUse;
   /** What proved the path good just now (Art 29, R14): B-LT embeds it, the signing record keeps it. */
   evidence: SigningEvidence;
+}
+
+/** The signing session a signature opened (with its token, shown once) or used. */
+export interface SessionUse {
+  id: string;
+  token?: string;
+  remainingUses: number;
 }
 
 export type GateOutcome = { ok: true; authorised: Authorised } | { ok: false; refusal: Refusal; serial?: string };
@@ -118,7 +130,7 @@ export class SigningGate {
 
   async open(req: SigningRequest): Promise<GateOutcome> {
     const auth = await this.registry.authorize(
-      { certificateId: req.certificateId, actingOfficialId: req.actingOfficialId, pin: req.pin },
+      { certificateId: req.certificateId, actingOfficialId: req.actingOfficialId, ...req.credential },
       req.requestId,
       req.caller,
     );
@@ -174,6 +186,11 @@ export class SigningGate {
         chain,
         serial,
         view: auth.certificate,
+        signingSession: auth.signingSession && {
+          id: auth.signingSession.id,
+          token: auth.signingSession.token,
+          remainingUses: auth.signingSession.remainingUses,
+        },
         signer: await this.keys.signer(ref),
         evidence: check.evidence,
       },
@@ -199,6 +216,8 @@ export class SigningGate {
       refusalCode: refusal.code,
       refusalReason: 'reason' in refusal && typeof refusal.reason === 'string' ? refusal.reason : undefined,
       requestId: req.requestId,
+      caller: req.caller,
+      purpose: req.purpose,
     });
     return { outcome: 'refused', eventId, refusal };
   }
@@ -206,7 +225,15 @@ export class SigningGate {
   /** Records a signature; returns its id. */
   async signed(
     req: SigningRequest,
-    s: { serial: string; documentSha256: string; signedDocumentSha256: string; at: Date },
+    s: {
+      serial: string;
+      documentSha256: string;
+      signedDocumentSha256: string;
+      at: Date;
+      level: string;
+      timestampTime?: Date;
+      signingSessionId?: string;
+    },
   ): Promise<string> {
     const signatureId = randomUUID();
     await this.events.record({
@@ -219,6 +246,11 @@ export class SigningGate {
       at: s.at,
       outcome: 'signed',
       requestId: req.requestId,
+      caller: req.caller,
+      purpose: req.purpose,
+      level: s.level,
+      timestampTime: s.timestampTime,
+      signingSessionId: s.signingSessionId,
     });
     return signatureId;
   }

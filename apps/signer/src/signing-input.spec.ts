@@ -14,7 +14,9 @@ describe('parseSignPdfFields', () => {
 
   it('accepts the required fields, with a PAdES baseline level or none', () => {
     expect(parseSignPdfFields({ ...base, reason: 'Phê duyệt' })).toEqual({
-      ...base,
+      certificateId: 'c',
+      actingOfficialId: 'o',
+      credential: { pin: '123456' },
       reason: 'Phê duyệt',
       location: undefined,
       level: undefined,
@@ -88,6 +90,17 @@ describe('parseSignPdfFields', () => {
     expect(codeOf({ ...base, reason: 'a\u202eb' })).toBe('400 INVALID_TEXT');
     expect(codeOf({ ...base, ['pi\u0000n']: 'x' })).toBe('400 INVALID_TEXT');
     expect(codeOf({ ...base, reason: 'Dòng 1\r\n\tDòng 2' })).toBe('ok');
+  });
+
+  it('takes the PIN (opening a session when asked) or a session token, never both', () => {
+    expect(parseSignPdfFields({ ...base, session: '40' }).credential).toEqual({ pin: '123456', session: 40 });
+    const { pin: _pin, ...noPin } = base;
+    expect(parseSignPdfFields({ ...noPin, signingSession: 'kss_x' }).credential).toEqual({ signingSession: 'kss_x' });
+    expect(codeOf(noPin)).toBe('400 MISSING_FIELD');
+    expect(codeOf({ ...base, signingSession: 'kss_x' })).toBe('400 CONFLICTING_FIELDS');
+    expect(codeOf({ ...noPin, signingSession: 'kss_x', session: '2' })).toBe('400 CONFLICTING_FIELDS');
+    for (const bad of ['0', '-1', '1.5', 'x', '1e3', '01', '1234567'])
+      expect(codeOf({ ...base, session: bad })).toBe('400 INVALID_FIELD');
   });
 
   it('names the missing or malformed field', () => {

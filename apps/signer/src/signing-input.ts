@@ -3,15 +3,37 @@ import { parseInput, SignPdfFieldsDto } from '@kyso/contracts';
 import { EXTEND_LEVELS, ExtendLevel, PADES_LEVELS, PadesLevel } from './levels';
 import { AppearanceRequest, parseAppearanceRequest } from './appearance-request';
 
-export type SignPdfFields = Pick<
-  SignPdfFieldsDto,
-  'certificateId' | 'actingOfficialId' | 'pin' | 'reason' | 'location'
-> & {
+/** How the official proves consent: the PIN (optionally opening a session of `session` uses), or a session. */
+export type SigningCredential = { pin: string; session?: number } | { signingSession: string };
+
+export type SignPdfFields = Pick<SignPdfFieldsDto, 'certificateId' | 'actingOfficialId' | 'reason' | 'location'> & {
+  credential: SigningCredential;
   level?: PadesLevel;
   appearance?: AppearanceRequest;
 };
 
 const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
+
+/** Exactly one of `pin` and `signingSession`; `session` (a whole number >= 1) only with the PIN. */
+export function credentialOf(f: Pick<SignPdfFieldsDto, 'pin' | 'session' | 'signingSession'>): SigningCredential {
+  if (f.pin !== undefined && f.signingSession !== undefined)
+    throw badRequest('CONFLICTING_FIELDS', 'Send either "pin" or "signingSession", not both', {
+      field: 'signingSession',
+    });
+  if (f.signingSession !== undefined) {
+    if (f.session !== undefined)
+      throw badRequest('CONFLICTING_FIELDS', 'A new signing session is opened with the PIN only', { field: 'session' });
+    return { signingSession: f.signingSession };
+  }
+  if (f.pin === undefined)
+    throw badRequest('MISSING_FIELD', 'The form field "pin" (or "signingSession") is required', { field: 'pin' });
+  if (f.session === undefined) return { pin: f.pin };
+  if (!/^[1-9][0-9]{0,5}$/.test(f.session))
+    throw badRequest('INVALID_FIELD', '"session" must be a whole number of signatures, at least 1', {
+      field: 'session',
+    });
+  return { pin: f.pin, session: Number(f.session) };
+}
 
 /**
  * The form's text fields, checked by the sign-PDF contract (400 MISSING_FIELD / INVALID_FIELD naming
@@ -32,7 +54,7 @@ export function parseSignPdfFields(body: Record<string, unknown> | undefined): S
     ...(appearance && { appearance }),
     certificateId: f.certificateId,
     actingOfficialId: f.actingOfficialId,
-    pin: f.pin,
+    credential: credentialOf(f),
     reason: f.reason,
     location: f.location,
     level: f.level,

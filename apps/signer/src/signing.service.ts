@@ -7,11 +7,11 @@ import { drawingFor } from './appearance';
 import { AppearanceRequest } from './appearance-request';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
-import { checkRefusal, Refusal, Refused, SigningGate, SigningRequest } from './signing-gate';
+import { checkRefusal, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
 import { SigningEvidenceRepository } from './signing-evidence.repository';
 import { TimestampAuthority } from './signing-seams';
 
-export type { Refusal } from './signing-gate';
+export type { Refusal, SessionUse } from './signing-gate';
 
 export interface SignPdfInput extends SigningRequest {
   pdf: Uint8Array;
@@ -24,7 +24,15 @@ export interface SignPdfInput extends SigningRequest {
 }
 
 export type SignPdfResult =
-  { outcome: 'signed'; signatureId: string; pdf: Uint8Array; level: PadesLevel; timestampTime?: Date } | Refused;
+  | {
+      outcome: 'signed';
+      signatureId: string;
+      pdf: Uint8Array;
+      level: PadesLevel;
+      timestampTime?: Date;
+      signingSession?: SessionUse;
+    }
+  | Refused;
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -45,6 +53,7 @@ export class SigningService {
   ) {}
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
+    input = { ...input, purpose: input.purpose ?? input.appearance?.purpose };
     const documentSha256 = sha256(input.pdf);
     const refuse = (refusal: Refusal, serial?: string) => this.gate.refuse(input, documentSha256, refusal, serial);
     try {
@@ -65,7 +74,7 @@ export class SigningService {
 
     const opened = await this.gate.open(input);
     if (!opened.ok) return refuse(opened.refusal, opened.serial);
-    const { certificate, chain, serial, signer, evidence, view } = opened.authorised;
+    const { certificate, chain, serial, signer, evidence, view, signingSession } = opened.authorised;
 
     const signingTime = this.gate.now();
     const drawing =
@@ -112,6 +121,9 @@ export class SigningService {
       documentSha256,
       signedDocumentSha256: resultSha256,
       at: signingTime,
+      level,
+      timestampTime: levelled.timestampTime,
+      signingSessionId: signingSession?.id,
     });
     await this.evidenceRecords.record({
       id: randomUUID(),
@@ -125,6 +137,13 @@ export class SigningService {
       at: signingTime,
       requestId: input.requestId,
     });
-    return { outcome: 'signed', signatureId, pdf: signed, level, timestampTime: levelled.timestampTime };
+    return {
+      outcome: 'signed',
+      signatureId,
+      pdf: signed,
+      level,
+      timestampTime: levelled.timestampTime,
+      signingSession,
+    };
   }
 }

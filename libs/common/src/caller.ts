@@ -30,6 +30,12 @@ export interface Caller {
   roles: RoleGrant[];
   /** The official an operator account belongs to, if any. */
   officialId: string | null;
+  /**
+   * Operators: the gateway sign-in (refresh-token family) the call came with. What lives only as long
+   * as that sign-in (a signing session) is bound to it: after logout the gateway refuses the sign-in,
+   * and a new one has another id.
+   */
+  sessionId?: string;
 }
 
 const MAX_HEADER_CHARS = 8 * 1024;

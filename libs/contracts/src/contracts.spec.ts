@@ -214,10 +214,14 @@ describe('internal contracts: requests and public inputs', () => {
       reason: 'Phê duyệt',
     });
     try {
-      parseInput(SignPdfFieldsDto, { certificateId: UUID, actingOfficialId: UUID });
+      parseInput(SignPdfFieldsDto, { certificateId: UUID, pin: '123456' });
       throw new Error('accepted');
     } catch (e) {
-      expect((e as ProblemError).toProblem()).toMatchObject({ status: 400, code: 'MISSING_FIELD', field: 'pin' });
+      expect((e as ProblemError).toProblem()).toMatchObject({
+        status: 400,
+        code: 'MISSING_FIELD',
+        field: 'actingOfficialId',
+      });
     }
     expect(outcome(() => parseInput(SignPdfFieldsDto, { ...base, pin: ['1', '2'] }))).toBe('400 INVALID_FIELD');
   });

@@ -16,3 +16,4 @@ export * from './validation-result.contract';
 export * from './dev-ca.contract';
 export * from './certificate-check.contract';
 export * from './sign-cms.contract';
+export * from './signature-record.contract';

@@ -20,7 +20,10 @@ const MAX_HASH_TEXT = 200;
 class SignerFieldsDto {
   @IsString() @Length(1, MAX_ID) certificateId: string;
   @IsString() @Length(1, MAX_ID) actingOfficialId: string;
-  @IsString() @Length(1, MAX_ID) pin: string;
+  /** Either the PIN or a signing session token (checked by the signer: exactly one), as for PDFs. */
+  @IsOptional() @IsString() @Length(1, MAX_ID) pin?: string;
+  @IsOptional() @IsString() @Length(1, 10) session?: string;
+  @IsOptional() @IsString() @Length(1, MAX_ID) signingSession?: string;
 }
 
 /** The text fields of POST /signatures/cms (the file is the multipart part `file`). */

@@ -17,6 +17,11 @@ export const TIMESTAMP_TIME_HEADER = 'x-kyso-timestamp-time';
 /** `POST /signatures/pdf/extend` on the signer (multipart `file`, `level`). */
 export const EXTEND_PDF_PATH = '/signatures/pdf/extend';
 
+/** The token of a signing session just opened (`session` field); later sent as `signingSession`. */
+export const SIGNING_SESSION_HEADER = 'kyso-signing-session';
+/** Signatures a signing session still allows after this one. */
+export const SIGNING_SESSION_REMAINING_HEADER = 'kyso-signing-session-remaining';
+
 const MAX_ID = 200;
 const MAX_TEXT = 500;
 const MAX_APPEARANCE = 4000;
@@ -28,7 +33,11 @@ const MAX_APPEARANCE = 4000;
 export class SignPdfFieldsDto {
   @IsString() @Length(1, MAX_ID) certificateId: string;
   @IsString() @Length(1, MAX_ID) actingOfficialId: string;
-  @IsString() @Length(1, MAX_ID) pin: string;
+  /** Either the PIN or a signing session token (checked by the signer: exactly one). */
+  @IsOptional() @IsString() @Length(1, MAX_ID) pin?: string;
+  /** With the PIN: open a signing session for this many further signatures (a whole number). */
+  @IsOptional() @IsString() @Length(1, 10) session?: string;
+  @IsOptional() @IsString() @Length(1, MAX_ID) signingSession?: string;
   @IsOptional() @IsString() @Length(0, MAX_TEXT) reason?: string;
   @IsOptional() @IsString() @Length(0, MAX_TEXT) location?: string;
   /** PAdES baseline level B-B (default), B-T, B-LT or B-LTA; anything else is 422 UNSUPPORTED_LEVEL. */
@@ -107,14 +116,26 @@ export function ApiSignPdfForm(opts: {
     ApiBody({
       schema: {
         type: 'object',
-        required: ['file', 'certificateId', 'pin', 'actingOfficialId'],
+        required: ['file', 'certificateId', 'actingOfficialId'],
         properties: {
           file: { type: 'string', format: 'binary', description: 'The PDF to sign' },
           certificateId: { type: 'string', format: 'uuid' },
           pin: {
             type: 'string',
             format: 'password',
-            description: 'Signing PIN of the certificate, checked by the registry',
+            description: 'Signing PIN of the certificate, checked by the registry; or `signingSession` instead',
+          },
+          session: {
+            type: 'integer',
+            minimum: 1,
+            description:
+              'With `pin`: also open a signing session for this many further signatures (capped by the registry, KYSO_SIGNING_SESSION_MAX_USES); its token comes back in the Kyso-Signing-Session header',
+          },
+          signingSession: {
+            type: 'string',
+            format: 'password',
+            description:
+              'Instead of `pin`: the token of a signing session, bound to this certificate, official and calling system; one use per signature',
           },
           actingOfficialId: {
             type: 'string',
@@ -143,6 +164,14 @@ export function ApiSignPdfForm(opts: {
       content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
       headers: {
         [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } },
+        [SIGNING_SESSION_HEADER]: {
+          description: 'When `session` was asked for: the signing session token (send it as `signingSession`)',
+          schema: { type: 'string' },
+        },
+        [SIGNING_SESSION_REMAINING_HEADER]: {
+          description: 'When a session was opened or used: signatures it still allows',
+          schema: { type: 'integer' },
+        },
       },
     }),
   );

@@ -4,10 +4,13 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
+  Max,
+  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -28,10 +31,41 @@ export class SigningAuthorizationRequestDto {
   actingOfficialId: string;
 
   /** Any length is accepted here: a PIN of the wrong length is a WRONG_PIN outcome, not bad input. */
-  @ApiProperty({ writeOnly: true, description: 'The signing PIN, checked against the stored scrypt hash' })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'The signing PIN, checked against the stored scrypt hash; or `signingSession` instead',
+  })
+  @ValidateIf((o: SigningAuthorizationRequestDto) => o.signingSession === undefined)
   @IsString()
   @Length(1, 256)
-  pin: string;
+  pin?: string;
+
+  @ApiPropertyOptional({
+    description: 'With a PIN: open a signing session for this many further signatures (bounded by configuration)',
+    minimum: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  session?: number;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'A signing session token, instead of the PIN' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  signingSession?: string;
+}
+
+/** A signing session opened (with `token`, only once) or spent (without it). */
+export class SigningSessionViewDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') id: string;
+  @ApiPropertyOptional({ description: 'The token, only in the answer that opened the session' })
+  @IsOptional()
+  @IsString()
+  token?: string;
+  @ApiProperty({ description: 'Signatures still allowed after this one' }) @IsInt() @Min(0) remainingUses: number;
+  @ApiProperty({ format: 'date-time' }) @IsString() expiresAt: string;
 }
 
 export const SIGNING_REFUSAL_CODES = [
@@ -45,6 +79,7 @@ export const SIGNING_REFUSAL_CODES = [
   'CERTIFICATE_LOCKED',
   'ORGANIZATION_ENDED',
   'WRONG_PIN',
+  'SIGNING_SESSION_INVALID',
 ] as const;
 
 export const REFUSED_CERTIFICATE_STATUSES = ['suspended', 'revoked', 'expired', 'not-yet-valid'] as const;
@@ -61,6 +96,15 @@ export class SigningAuthorizationResultDto {
   @ValidateNested()
   @Type(() => CertificateViewDto)
   certificate?: CertificateViewDto;
+
+  @ApiPropertyOptional({
+    type: SigningSessionViewDto,
+    description: 'When allowed and a session was asked for or used',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SigningSessionViewDto)
+  signingSession?: SigningSessionViewDto;
 
   /** Codes are open-ended (a newer registry may refuse for a new reason): any refusal refuses. */
   @ApiPropertyOptional({ enum: SIGNING_REFUSAL_CODES, description: 'When refused' })
@@ -85,7 +129,8 @@ export type SigningRefusalView = {
   messageVi: string;
   certificateStatus?: string;
 };
-export type SigningAuthorization = { allowed: true; certificate: CertificateViewDto } | SigningRefusalView;
+export type SigningAuthorization =
+  { allowed: true; certificate: CertificateViewDto; signingSession?: SigningSessionViewDto } | SigningRefusalView;
 
 const checked = answerOf(SigningAuthorizationResultDto);
 /** The signer's reading of the answer: checked, then narrowed to the union (the checks guarantee it). */

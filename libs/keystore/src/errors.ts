@@ -9,6 +9,8 @@ export type KeyStoreErrorCode =
   | 'PIN_LOCKED'
   /** The token (or its host) stopped answering; the store reconnects on the next call. */
   | 'TOKEN_UNAVAILABLE'
+  /** The token did not answer an operation in time; its session was discarded. */
+  | 'TOKEN_TIMEOUT'
   /** No session became free within the bounded wait. */
   | 'SESSION_POOL_TIMEOUT'
   | 'KEY_NOT_FOUND'

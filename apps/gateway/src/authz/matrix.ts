@@ -204,6 +204,17 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     idempotent: true,
   },
   {
+    method: 'GET',
+    path: `${P}/signatures`,
+    servicePath: '/signature-records',
+    upstream: 'registry',
+    summary: 'List signatures and refusals (audit)',
+    scope: 'registry:read',
+    roles: ['admin', 'it-officer', 'agency-head', 'official'],
+    officialSelf: true,
+    org: list,
+  },
+  {
     method: 'POST',
     path: `${P}/signatures/pdf/extend`,
     upstream: 'signer',
@@ -714,13 +725,14 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
 export const servicePathOf = (rule: AccessRule): string =>
   rule.servicePath ?? (rule.path.startsWith(P) ? rule.path.slice(P.length) : rule.path);
 
-/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends. */
+/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends, the signer's signature records. */
 export const REGISTRY_INTERNAL_ROUTES = [
   'GET /health',
   'GET /health/ready',
   'GET /ownership/:kind/:id',
   'POST /signing-authorizations',
   'POST /audit/events',
+  'POST /signature-records',
 ] as const;
 
 /** The registry path prefixes the gateway proxies 1:1. */

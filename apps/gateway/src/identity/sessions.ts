@@ -146,6 +146,7 @@ export class Sessions {
       organizationIds: [],
       roles,
       officialId: op.officialId,
+      ...(check.claims.sid ? { sessionId: check.claims.sid } : {}),
     };
     return { ok: true, caller, claims: check.claims };
   }

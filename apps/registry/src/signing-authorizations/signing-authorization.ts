@@ -14,7 +14,8 @@ export type SigningRefusalCode =
   | 'NOT_ACTING_OFFICIAL'
   | 'CERTIFICATE_LOCKED'
   | 'ORGANIZATION_ENDED'
-  | 'WRONG_PIN';
+  | 'WRONG_PIN'
+  | 'SIGNING_SESSION_INVALID';
 
 export interface SigningRefusal {
   allowed: false;
@@ -185,4 +186,26 @@ function checkHolder(
         'Chứng thư số của thiết bị không được dùng để ký số thay cán bộ, công chức.',
       );
   }
+}
+
+/**
+ * A signing session that is unknown (or bound to another certificate, official or caller), expired,
+ * used up or ended: the official signs again with the PIN (and may open a new session).
+ */
+export function sessionRefusal(reason: 'UNKNOWN' | 'EXPIRED' | 'USED_UP' | 'ENDED'): SigningRefusal {
+  const why: Record<typeof reason, [string, string]> = {
+    UNKNOWN: [
+      'is not valid for this certificate, official and system',
+      'không hợp lệ với chứng thư số, người ký và hệ thống này',
+    ],
+    EXPIRED: ['has expired', 'đã hết thời hạn'],
+    USED_UP: ['has no signatures left', 'đã dùng hết số lần ký'],
+    ENDED: ['has ended', 'đã chấm dứt'],
+  };
+  const [en, vi] = why[reason];
+  return refuse(
+    'SIGNING_SESSION_INVALID',
+    `The signing session ${en}; sign with the PIN again.`,
+    `Phiên ký số ${vi}; đề nghị nhập lại mã PIN để ký.`,
+  );
 }

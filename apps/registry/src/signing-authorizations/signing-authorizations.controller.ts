@@ -67,6 +67,8 @@ export class SigningAuthorizationsController {
         certificateId: body.certificateId.toLowerCase(),
         actingOfficialId: body.actingOfficialId.toLowerCase(),
         pin: body.pin,
+        session: body.session,
+        signingSession: body.signingSession,
       },
       caller,
     );

@@ -7,11 +7,12 @@ import { OwnershipModule } from '../ownership/ownership.module';
 import { SigningAuthorizationsController } from './signing-authorizations.controller';
 import { SigningAuthorizationsService } from './signing-authorizations.service';
 import { PinLocksRepository } from './pin-locks.repository';
+import { SigningSessionsRepository } from './signing-sessions.repository';
 
 @Module({
   imports: [CertificatesModule, KeyDevicesModule, OfficialsModule, OrganizationsModule, OwnershipModule],
   controllers: [SigningAuthorizationsController],
-  providers: [SigningAuthorizationsService, PinLocksRepository],
+  providers: [SigningAuthorizationsService, PinLocksRepository, SigningSessionsRepository],
   exports: [PinLocksRepository],
 })
 export class SigningAuthorizationsModule {}

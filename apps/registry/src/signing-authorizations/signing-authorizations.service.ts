@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Caller } from '@kyso/common';
+import { Caller, serviceCaller } from '@kyso/common';
+import { actorOf } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateView, toCertificateView } from '../certificates/certificate';
 import { CertificatesService } from '../certificates/certificates.service';
@@ -12,11 +13,40 @@ import { Clock } from '@kyso/common';
 import { KeyedQueue } from '../shared/keyed-queue';
 import { Transactions } from '../shared/transactions';
 import { PinLocksRepository } from './pin-locks.repository';
-import { decideSigningAuthorization, LOCKED, SigningRefusal } from './signing-authorization';
+import {
+  decideSigningAuthorization,
+  LOCKED,
+  sessionRefusal,
+  SigningDecision,
+  SigningRefusal,
+} from './signing-authorization';
+import { SessionBinding, SigningSessionsRepository } from './signing-sessions.repository';
 
 const REGISTRY = { kind: 'service' as const, id: 'registry', name: 'registry' };
 
-export type SigningAuthorizationResult = { allowed: true; certificate: CertificateView } | SigningRefusal;
+/** A signing session in an answer: the token only in the answer that opened it. */
+export interface SigningSessionView {
+  id: string;
+  token?: string;
+  remainingUses: number;
+  expiresAt: string;
+}
+
+export type SigningAuthorizationResult =
+  { allowed: true; certificate: CertificateView; signingSession?: SigningSessionView } | SigningRefusal;
+
+export interface SigningAuthorizationRequest {
+  certificateId: string;
+  actingOfficialId: string;
+  pin?: string;
+  /** With a PIN: open a session for this many further signatures. */
+  session?: number;
+  /** Instead of the PIN: a signing session token. */
+  signingSession?: string;
+}
+
+/** Refusals after which no session on the certificate may sign again. */
+const ENDS_SESSIONS = new Set(['CERTIFICATE_NOT_ACTIVE', 'CERTIFICATE_LOCKED', 'ORGANIZATION_ENDED']);
 
 @Injectable()
 export class SigningAuthorizationsService {
@@ -33,6 +63,7 @@ export class SigningAuthorizationsService {
     private readonly locks: PinLocksRepository,
     private readonly audit: AuditLog,
     private readonly devices: KeyDevicesService,
+    private readonly sessions: SigningSessionsRepository,
   ) {}
 
   /**
@@ -40,22 +71,73 @@ export class SigningAuthorizationsService {
    * certificate's row lock (queued per certificate in this process first), so the lock state read,
    * the PIN check and the failure count cannot interleave with a parallel attempt.
    */
-  async authorize(
-    req: { certificateId: string; actingOfficialId: string; pin: string },
-    caller?: Caller,
-  ): Promise<SigningAuthorizationResult> {
+  async authorize(req: SigningAuthorizationRequest, caller?: Caller): Promise<SigningAuthorizationResult> {
+    const who = caller ?? serviceCaller('internal');
+    // A session was paid for with a PIN already: no scrypt, no per-certificate queue, no transaction.
+    if (req.signingSession !== undefined) return this.bySession(req, req.signingSession, who);
     const known = await this.certificates.find(req.certificateId);
-    if (!known) return this.decide(req, caller);
-    return this.queue.run(known.id, () => this.tx.run(() => this.decide(req, caller)));
+    if (!known) return this.decide(req, who);
+    return this.queue.run(known.id, () => this.tx.run(() => this.decide(req, who)));
   }
 
-  private async decide(
-    req: { certificateId: string; actingOfficialId: string; pin: string },
-    caller: Caller | undefined,
-  ): Promise<SigningAuthorizationResult> {
+  private async decide(req: SigningAuthorizationRequest, caller: Caller): Promise<SigningAuthorizationResult> {
     const certificate = (await this.locks.serialize(req.certificateId))
       ? await this.certificates.find(req.certificateId)
       : undefined;
+    const { decision, now } = await this.check(req, certificate, caller, (hash) =>
+      this.pins.verify(req.pin ?? '', hash),
+    );
+    if (decision.allowed) {
+      await this.locks.succeeded(certificate!.id);
+      const view = toCertificateView(certificate!, now);
+      if (!req.session) return { allowed: true, certificate: view };
+      return { allowed: true, certificate: view, signingSession: await this.openSession(req, caller, now) };
+    }
+    if (decision.code === 'WRONG_PIN' && (await this.locks.failed(certificate!.id))) {
+      await this.audit.append({
+        actor: REGISTRY,
+        action: 'certificate.pin_locked',
+        entityType: 'certificate',
+        entityId: certificate!.id,
+      });
+      await this.sessions.endForCertificates([certificate!.id], 'pin-locked', now);
+      await this.lockDevice(certificate!.deviceId);
+      return LOCKED;
+    }
+    return decision;
+  }
+
+  /**
+   * Every rule but the PIN is checked again at each use (status, lock, holder, caller), so a
+   * suspension, revocation or PIN lock stops a session at its next use; then one use is spent.
+   */
+  private async bySession(
+    req: SigningAuthorizationRequest,
+    token: string,
+    caller: Caller,
+  ): Promise<SigningAuthorizationResult> {
+    const certificate = await this.certificates.find(req.certificateId);
+    const { decision, now } = await this.check(req, certificate, caller, async () => true);
+    if (!decision.allowed) {
+      if (certificate && ENDS_SESSIONS.has(decision.code))
+        await this.sessions.endForCertificates([certificate.id], decision.code.toLowerCase(), now);
+      return decision;
+    }
+    const spent = await this.sessions.spend(token, bindingOf(req, caller), now);
+    if (!spent.ok) return sessionRefusal(spent.reason);
+    return {
+      allowed: true,
+      certificate: toCertificateView(certificate!, now),
+      signingSession: { id: spent.id, remainingUses: spent.remainingUses, expiresAt: spent.expiresAt.toISOString() },
+    };
+  }
+
+  private async check(
+    req: SigningAuthorizationRequest,
+    certificate: Awaited<ReturnType<CertificatesService['find']>>,
+    caller: Caller,
+    pinMatches: (hash: string) => Promise<boolean>,
+  ): Promise<{ decision: SigningDecision; now: Date }> {
     const official = await this.officials.find(req.actingOfficialId);
     const now = this.clock.now();
     const [officialManagingOrganizationId, locked, certificateOrganizationStatus] = await Promise.all([
@@ -67,27 +149,35 @@ export class SigningAuthorizationsService {
       certificate,
       official,
       now,
-      caller: caller && caller.kind !== 'service' ? caller : undefined,
+      caller: caller.kind !== 'service' ? caller : undefined,
       officialManagingOrganizationId,
       certificateOrganizationStatus,
       locked,
-      pinMatches: (hash) => this.pins.verify(req.pin, hash),
+      pinMatches,
     });
-    if (decision.allowed) {
-      await this.locks.succeeded(certificate!.id);
-      return { allowed: true, certificate: toCertificateView(certificate!, now) };
-    }
-    if (decision.code === 'WRONG_PIN' && (await this.locks.failed(certificate!.id))) {
-      await this.audit.append({
-        actor: REGISTRY,
-        action: 'certificate.pin_locked',
-        entityType: 'certificate',
-        entityId: certificate!.id,
-      });
-      await this.lockDevice(certificate!.deviceId);
-      return LOCKED;
-    }
-    return decision;
+    return { decision, now };
+  }
+
+  private async openSession(req: SigningAuthorizationRequest, caller: Caller, now: Date): Promise<SigningSessionView> {
+    const opened = await this.sessions.open(bindingOf(req, caller), req.session!, now);
+    await this.audit.append({
+      actor: actorOf(caller),
+      action: 'signing_session.opened',
+      entityType: 'certificate',
+      entityId: req.certificateId,
+      after: {
+        signingSessionId: opened.id,
+        actingOfficialId: req.actingOfficialId,
+        uses: opened.remainingUses,
+        expiresAt: opened.expiresAt.toISOString(),
+      },
+    });
+    return {
+      id: opened.id,
+      token: opened.token,
+      remainingUses: opened.remainingUses,
+      expiresAt: opened.expiresAt.toISOString(),
+    };
   }
 
   /** The token the PIN belongs to moves to `locked` (audited, with its hand-over record); a recovery moves it back. */
@@ -106,3 +196,9 @@ export class SigningAuthorizationsService {
     );
   }
 }
+
+const bindingOf = (req: SigningAuthorizationRequest, caller: Caller): SessionBinding => ({
+  certificateId: req.certificateId,
+  officialId: req.actingOfficialId,
+  caller,
+});

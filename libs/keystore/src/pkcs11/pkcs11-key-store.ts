@@ -1,6 +1,6 @@
 import type { RawSigner, SignatureAlgorithm } from '@kyso/pki';
 import { createHash } from 'node:crypto';
-import { KeyType, ObjectClass, PrivateKey, Session, SessionFlag, SessionObject, UserType } from 'graphene-pk11';
+import { KeyType, ObjectClass, PrivateKey, Session, SessionFlag, SessionObject, Slot, UserType } from 'graphene-pk11';
 import { KeyStoreError } from '../errors';
 import { ecdsaRawToDer, P256_EC_PARAMS, p256Spki, rsaSpki, SHA256_DIGEST_INFO_PREFIX } from '../der';
 import type { KeyGenerator, KeyInfo, KeyRef, KeyStore } from '../key-store';
@@ -22,6 +22,11 @@ export interface Pkcs11KeyStoreOptions {
   poolSize: number;
   /** Bounded wait for a free session before SESSION_POOL_TIMEOUT. Default 10 s. */
   acquireTimeoutMs?: number;
+  /**
+   * A signature the token has not answered within this time fails with TOKEN_TIMEOUT and its
+   * session is discarded (closed and replaced once the token answers). Default 10 s.
+   */
+  operationTimeoutMs?: number;
 }
 
 interface CachedKey {
@@ -35,6 +40,8 @@ interface CachedKey {
 /** One initialised module, logged in, with its sessions and the keys found on the token. */
 interface Connection {
   loaded: LoadedModule;
+  /** Where replacement sessions are opened. */
+  slot: Slot;
   all: Session[];
   free: Session[];
   keys: CachedKey[];
@@ -69,6 +76,7 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
   private connecting: Promise<Connection> | undefined;
   private readonly permits: Semaphore;
   private readonly acquireTimeoutMs: number;
+  private readonly operationTimeoutMs: number;
   /** A refused PIN is not retried: repeated wrong logins lock real tokens. */
   private fatal: KeyStoreError | undefined;
   private closed = false;
@@ -80,6 +88,7 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
       throw new RangeError('poolSize must be a positive integer');
     this.permits = new Semaphore(opts.poolSize);
     this.acquireTimeoutMs = opts.acquireTimeoutMs ?? 10_000;
+    this.operationTimeoutMs = opts.operationTimeoutMs ?? 10_000;
   }
 
   /** Loads the module, finds the token by label, logs in, opens the sessions and finds the keys. */
@@ -101,6 +110,11 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
   async findKey(ref: KeyRef): Promise<KeyInfo | undefined> {
     const parts = parseKeyUri(ref.uri);
     if (parts.token !== this.opts.tokenLabel) return undefined;
+    // A key already found needs no session: signing looks its key up twice per signature, and a
+    // permit taken for a cache hit would queue behind token operations under load.
+    const live = this.conn && !this.conn.broken ? this.conn : undefined;
+    const cached = live?.keys.find(keyMatcher(parts));
+    if (cached) return this.info(cached);
     const key = await this.withSession(async (session, conn) => this.lookup(conn, session, parts));
     return key && this.info(key);
   }
@@ -183,27 +197,52 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
 
   private async sign(parts: KeyUriParts, uri: string, data: Uint8Array): Promise<Uint8Array> {
     const digest = createHash('sha256').update(data).digest();
-    return this.withSession(async (session, conn) => {
+    return this.withSession(async (session, conn, lease) => {
       const key = this.lookup(conn, session, parts);
       if (!key) throw new KeyStoreError('KEY_NOT_FOUND', `No signing key ${uri} on token "${this.opts.tokenLabel}"`);
       const rsa = key.algorithm === 'RSASSA-PKCS1-v1_5-SHA256';
       const input = rsa ? Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest]) : digest;
       const signer = session.createSign(rsa ? 'RSA_PKCS' : 'ECDSA', key.key);
       // Never the synchronous once(data): that runs C_Sign on the event loop.
-      const raw = await new Promise<Buffer>((resolve, reject) =>
+      const operation = new Promise<Buffer>((resolve, reject) =>
         signer.once(input, (err, sig) => (err ? reject(err) : resolve(sig))),
       );
+      const raw = await this.bounded(operation, lease);
       return rsa ? new Uint8Array(raw) : ecdsaRawToDer(raw);
     });
   }
 
+  /**
+   * The operation's result, or TOKEN_TIMEOUT after operationTimeoutMs. A C_Sign cannot be
+   * cancelled: the lease then stays out (session, permit, in-flight count) until the token answers.
+   */
+  private bounded<T>(operation: Promise<T>, lease: Lease): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        lease.abandoned = operation.then(
+          () => undefined,
+          () => undefined,
+        );
+        reject(
+          new KeyStoreError(
+            'TOKEN_TIMEOUT',
+            `Token "${this.opts.tokenLabel}" did not answer within ${this.operationTimeoutMs} ms; its session is discarded`,
+          ),
+        );
+      }, this.operationTimeoutMs);
+    });
+    return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+  }
+
   /** Lends one session of the current connection to `fn`, reconnecting first when needed. */
   private async withSession<T>(
-    fn: (session: Session, conn: Connection) => Promise<T>,
+    fn: (session: Session, conn: Connection, lease: Lease) => Promise<T>,
     timeoutMs = this.acquireTimeoutMs,
   ): Promise<T> {
     await this.permits.acquire(timeoutMs);
     let conn: Connection | undefined;
+    const lease: Lease = {};
     try {
       for (;;) {
         const c = await this.connection();
@@ -216,16 +255,45 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
       conn.inflight++;
       const session = conn.free.pop()!;
       try {
-        return await fn(session, conn);
+        return await fn(session, conn, lease);
       } catch (e) {
         throw this.translate(e, conn);
       } finally {
-        conn.free.push(session);
+        if (lease.abandoned) void this.discardLater(conn, session, lease.abandoned);
+        else conn.free.push(session);
       }
     } finally {
-      if (conn && --conn.inflight === 0) conn.idle.splice(0).forEach((wake) => wake());
-      this.permits.release();
+      if (!lease.abandoned) {
+        if (conn && --conn.inflight === 0) conn.idle.splice(0).forEach((wake) => wake());
+        this.permits.release();
+      }
     }
+  }
+
+  /**
+   * A session whose operation timed out is never lent again: once the token answers, it is closed
+   * and a fresh one takes its place; only then are its permit and in-flight count given back (until
+   * then a reconnect must not finalize the module under a running C_Sign).
+   */
+  private async discardLater(conn: Connection, session: Session, settled: Promise<void>): Promise<void> {
+    await settled;
+    safely(() => session.close());
+    const i = conn.all.indexOf(session);
+    if (i >= 0) conn.all.splice(i, 1);
+    if (!conn.broken && !this.closed) {
+      try {
+        const fresh = conn.slot.open(SessionFlag.SERIAL_SESSION | SessionFlag.RW_SESSION);
+        conn.all.push(fresh);
+        conn.free.push(fresh);
+      } catch {
+        // The token went away meanwhile: a reconnect opens a full pool again.
+        conn.broken = true;
+      }
+    } else {
+      conn.broken = true;
+    }
+    if (--conn.inflight === 0) conn.idle.splice(0).forEach((wake) => wake());
+    this.permits.release();
   }
 
   private translate(e: unknown, conn: Connection): unknown {
@@ -294,7 +362,7 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
         all.push(slot.open(SessionFlag.SERIAL_SESSION | SessionFlag.RW_SESSION));
       this.login(all[0]);
       const keys = this.loadKeys(all[0]);
-      return { loaded, all, free: [...all], keys, inflight: 0, idle: [], broken: false };
+      return { loaded, slot, all, free: [...all], keys, inflight: 0, idle: [], broken: false };
     } catch (e) {
       loaded.release();
       if (e instanceof KeyStoreError) throw e;
@@ -375,8 +443,7 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
 
   /** From the cache; a miss searches the token once (keys added by another process) and caches. */
   private lookup(conn: Connection, session: Session, parts: KeyUriParts): CachedKey | undefined {
-    const matches = (k: { id: Buffer; label: string }) =>
-      (!parts.id || k.id.equals(Buffer.from(parts.id))) && (parts.object === undefined || k.label === parts.object);
+    const matches = keyMatcher(parts);
     const hit = conn.keys.find(matches);
     if (hit) return hit;
     const template: Record<string, unknown> = { class: ObjectClass.PRIVATE_KEY };
@@ -407,6 +474,16 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
     for (const s of conn.all) safely(() => s.close());
     conn.loaded.release();
   }
+}
+
+const keyMatcher =
+  (parts: KeyUriParts) =>
+  (k: { id: Buffer; label: string }): boolean =>
+    (!parts.id || k.id.equals(Buffer.from(parts.id))) && (parts.object === undefined || k.label === parts.object);
+
+/** One loan of a session; `abandoned` is set when its operation timed out (settles when the token answers). */
+interface Lease {
+  abandoned?: Promise<void>;
 }
 
 function unsupported(algorithm: never): never {
