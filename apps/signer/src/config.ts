@@ -1,8 +1,10 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   commonConfig,
   CommonConfig,
   ConfigError,
-  DEFAULT_MAX_PDF_BYTES,
+  DEFAULT_MAX_SIGN_PDF_BYTES,
   int,
   servicePort,
   serviceUrl,
@@ -24,9 +26,15 @@ export interface SignerConfig extends CommonConfig {
   pkcs11: Pkcs11Config;
   /** Largest PDF accepted for signing. */
   maxPdfBytes: number;
+  /** Where uploads wait on disk while they are signed (removed after each request); default: a directory under the system's temp dir. */
+  uploadDir?: string;
 }
 
+export const defaultUploadDir = () => join(tmpdir(), 'kyso-signer-uploads');
+
 export function signerConfigFromEnv(): SignerConfig {
+  const uploadDir = str('KYSO_SIGNER_UPLOAD_DIR', defaultUploadDir());
+  if (!uploadDir.startsWith('/')) throw new ConfigError('KYSO_SIGNER_UPLOAD_DIR must be an absolute path');
   const config: SignerConfig = {
     ...commonConfig(),
     port: servicePort('signer'),
@@ -37,7 +45,8 @@ export function signerConfigFromEnv(): SignerConfig {
       pin: str('KYSO_TOKEN_PIN'),
       poolSize: int('KYSO_SESSION_POOL_SIZE', 4, 1, 64),
     },
-    maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
+    maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_SIGN_PDF_BYTES, 1),
+    uploadDir,
   };
   if (!config.pkcs11.modulePath.startsWith('/')) throw new ConfigError('KYSO_PKCS11_MODULE must be an absolute path');
   return config;

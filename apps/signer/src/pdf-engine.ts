@@ -1,6 +1,6 @@
 import { Certificate, RawSigner } from '@kyso/pki';
 // Sub-paths until the lead re-exports checkPdfStructure and signPdf from @kyso/pki.
-import { signPdf } from '@kyso/pki/pades';
+import { SignedPdfUpdate, signPdfUpdate } from '@kyso/pki/pades';
 import { checkPdfStructure } from '@kyso/pki/pdf';
 
 export interface PdfSignOptions {
@@ -16,7 +16,8 @@ export interface PdfSignOptions {
 export abstract class PdfEngine {
   /** Throws a PdfFormatError (with `code`) when the bytes are not a PDF we can sign. */
   abstract checkStructure(pdf: Uint8Array): Promise<void>;
-  abstract sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<Uint8Array>;
+  /** The signed PDF is `pdf` followed by the returned update (the input is never copied: it may be 100 MB). */
+  abstract sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<SignedPdfUpdate>;
 }
 
 export class PkiPdfEngine extends PdfEngine {
@@ -24,7 +25,7 @@ export class PkiPdfEngine extends PdfEngine {
     await checkPdfStructure(pdf);
   }
 
-  sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<Uint8Array> {
-    return signPdf(pdf, opts);
+  sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<SignedPdfUpdate> {
+    return signPdfUpdate(pdf, opts);
   }
 }

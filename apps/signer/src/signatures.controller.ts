@@ -24,8 +24,10 @@ import { ApiSignPdfForm, SIGNATURE_ID_HEADER } from '@kyso/contracts';
 import { isKeyStoreError } from '@kyso/keystore';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseSignPdfFields } from './signing-input';
 import { Refusal, SigningService } from './signing.service';
+import { fileThenBytes, RemoveUploadAfterResponse } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -76,7 +78,7 @@ export class SignaturesController {
 
   @Post('pdf')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(RemoveUploadAfterResponse, FileInterceptor('file'))
   @ApiOperation({
     summary: 'Sign a PDF (PAdES B-B, incremental update) for an official with a certificate on the token',
   })
@@ -106,14 +108,17 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    // One copy in memory to read the structure and hash it; the response streams from the file.
+    const pdf = await readFile(file.path);
     const result = await this.signing
-      .signPdf({ pdf: file.buffer, ...fields, requestId, caller })
+      .signPdf({ pdf, ...fields, requestId, caller })
       .catch((e) => Promise.reject(tokenProblem(e)));
     if (result.outcome === 'refused') throw refusalProblem(result.refusal);
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
+    return new StreamableFile(fileThenBytes(file.path, result.update), {
       type: 'application/pdf',
+      length: pdf.length + result.update.length,
       disposition: 'attachment; filename="signed.pdf"',
     });
   }

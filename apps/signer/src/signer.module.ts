@@ -13,9 +13,10 @@ import {
   SystemClock,
 } from '@kyso/common';
 import type { KeyStore } from '@kyso/keystore';
-import { memoryStorage } from 'multer';
+import { diskStorage } from 'multer';
+import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import type { SignerConfig } from './config';
+import { defaultUploadDir, SignerConfig } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
@@ -34,6 +35,12 @@ export interface SignerModuleOptions {
 }
 
 const OPTIONS = Symbol('SIGNER_OPTIONS');
+
+/** Uploads are documents: the directory is the service's alone. */
+function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
 
 /** Releases the token when the app closes (TypeOrmModule closes the database pool). */
 class KeyStoreCloser implements OnApplicationShutdown {
@@ -54,7 +61,7 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity]),
         MulterModule.register({
-          storage: memoryStorage(),
+          storage: diskStorage({ destination: privateDir(config.uploadDir ?? defaultUploadDir()) }),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Caller, Clock, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeyStore } from '@kyso/keystore';
 import { Certificate, checkNameChaining, checkSignature, PkiFormatError } from '@kyso/pki';
+import type { SignedPdfUpdate } from '@kyso/pki/pades';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
@@ -32,7 +33,8 @@ export type Refusal =
   | { code: 'KEY_NOT_FOUND'; detail: string };
 
 export type SignPdfResult =
-  | { outcome: 'signed'; signatureId: string; pdf: Uint8Array }
+  /** The signed PDF is the input followed by `update` (the input is not copied). */
+  | { outcome: 'signed'; signatureId: string; update: Uint8Array }
   | { outcome: 'refused'; eventId: string; refusal: Refusal };
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -80,7 +82,6 @@ export class SigningService {
   ) {}
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
-    const documentSha256 = sha256(input.pdf);
     const refuse = async (refusal: Refusal, certificateSerial?: string): Promise<SignPdfResult> => {
       const eventId = randomUUID();
       await this.events.record({
@@ -88,7 +89,8 @@ export class SigningService {
         certificateId: input.certificateId,
         certificateSerial,
         actingOfficialId: input.actingOfficialId,
-        documentSha256,
+        // Hashed here only: a signed document's digest comes from the signing pass over it.
+        documentSha256: sha256(input.pdf),
         at: this.clock.now(),
         outcome: 'refused',
         refusalCode: refusal.code,
@@ -154,7 +156,7 @@ export class SigningService {
     }
 
     const signingTime = this.clock.now();
-    let signed: Uint8Array;
+    let signed: SignedPdfUpdate;
     try {
       signed = await this.pdfEngine.sign(input.pdf, {
         signer: await this.keys.signer(ref),
@@ -176,13 +178,13 @@ export class SigningService {
       certificateId: input.certificateId,
       certificateSerial: serial,
       actingOfficialId: input.actingOfficialId,
-      documentSha256,
-      signedDocumentSha256: sha256(signed),
+      documentSha256: signed.inputSha256,
+      signedDocumentSha256: signed.signedSha256,
       at: signingTime,
       outcome: 'signed',
       requestId: input.requestId,
     });
-    return { outcome: 'signed', signatureId, pdf: signed };
+    return { outcome: 'signed', signatureId, update: signed.update };
   }
 
   private async findKey(uri: string) {
