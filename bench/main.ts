@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainRows } from './chains';
 import { serviceRows } from './service-rows';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     rows,
     {
       date: new Date().toISOString(),
-      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0].toFixed(1)} at the end`,
       node: process.version,
     },
     NOTES,

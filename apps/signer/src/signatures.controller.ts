@@ -27,7 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseSignPdfFields } from './signing-input';
 import { Refusal, SigningService } from './signing.service';
-import { fileThenBytes, RemoveUploadAfterResponse } from './uploads';
+import { inputThenUpdate, RemoveUploadAfterResponse } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -116,7 +116,7 @@ export class SignaturesController {
     if (result.outcome === 'refused') throw refusalProblem(result.refusal);
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    return new StreamableFile(fileThenBytes(file.path, result.update), {
+    return new StreamableFile(inputThenUpdate(pdf, result.update), {
       type: 'application/pdf',
       length: pdf.length + result.update.length,
       disposition: 'attachment; filename="signed.pdf"',
