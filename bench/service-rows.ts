@@ -64,7 +64,23 @@ async function tokenRawRate(sys: BenchSystem): Promise<number> {
 }
 
 /** Signs one file through the gateway, streaming it up and the answer to `out`; returns the seconds taken. */
-async function signThroughGateway(sys: BenchSystem, file: string, out: string): Promise<number> {
+function signThroughGateway(sys: BenchSystem, file: string, out: string): Promise<number> {
+  return signAt(
+    `${sys.gatewayUrl}/api/v1/signatures/pdf`,
+    { authorization: `Bearer ${sys.credentials.apiKey}` },
+    sys,
+    file,
+    out,
+  );
+}
+
+async function signAt(
+  url: string,
+  headers: Record<string, string>,
+  sys: BenchSystem,
+  file: string,
+  out: string,
+): Promise<number> {
   const official = sys.credentials.demo.officials[0];
   const form = new FormData();
   form.append('certificateId', official.certificateId);
@@ -72,11 +88,7 @@ async function signThroughGateway(sys: BenchSystem, file: string, out: string): 
   form.append('pin', official.pin);
   form.append('file', await openAsBlob(file, { type: 'application/pdf' }), 'big.pdf');
   const start = performance.now();
-  const res = await fetch(`${sys.gatewayUrl}/api/v1/signatures/pdf`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sys.credentials.apiKey}` },
-    body: form,
-  });
+  const res = await fetch(url, { method: 'POST', headers, body: form });
   if (res.status !== 200 || !res.body) throw new Error(`signing ${file} answered ${res.status}: ${await res.text()}`);
   await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(out));
   return (performance.now() - start) / 1000;
@@ -151,6 +163,22 @@ export async function serviceRows(sys: BenchSystem, work: string): Promise<Row[]
       },
       { name: 'sha256sum', value: reference, unit: 'MB/s' },
       0.5,
+    ),
+  );
+  // The same straight at the signer (internal call): what the gateway's proxying costs on top.
+  const direct = await signAt(
+    sys.signerUrl + '/signatures/pdf',
+    { 'x-kyso-internal-token': sys.env.KYSO_INTERNAL_TOKEN! },
+    sys,
+    big,
+    bigOut,
+  );
+  rows.push(
+    ratioRow(
+      'Sign a 100 MB PDF at the signer itself, no gateway (MB/s)',
+      { value: (await pdfsigOk(nss, bigOut)) ? size / MB / direct : null, unit: 'MB/s' },
+      { name: 'sha256sum', value: reference, unit: 'MB/s' },
+      null,
     ),
   );
   const rssLimit = { name: '2 × size + 150 MB', value: (2 * size) / MB + 150, unit: 'MB' };

@@ -6,6 +6,8 @@ import type { DevCredentials } from '../scripts/dev/credentials';
 /** The whole system as `npm run quickstart` runs it (one process per service), on the bench's own ports and data. */
 export interface BenchSystem {
   gatewayUrl: string;
+  /** The signer's own (internal) address, for the row that leaves the gateway out. */
+  signerUrl: string;
   credentials: DevCredentials;
   devDir: string;
   /** What the services were started with (the token's configuration, PIN and label among them). */
@@ -52,6 +54,7 @@ export function startSystem(root: string): BenchSystem {
   const pid = (service: string) => readFileSync(join(devDir, 'run', `${service}.pid`), 'utf8').trim();
   return {
     gatewayUrl: `http://127.0.0.1:${PORTS.gateway}`,
+    signerUrl: `http://127.0.0.1:${PORTS.signer}`,
     credentials: JSON.parse(readFileSync(join(devDir, 'credentials.json'), 'utf8')) as DevCredentials,
     devDir,
     env: { ...env, ...secrets, SOFTHSM2_CONF: join(devDir, 'softhsm2.conf'), KYSO_TOKEN_LABEL: 'kyso-dev' },
