@@ -1,6 +1,15 @@
 import { isIP } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { commonConfig, CommonConfig, ConfigError, int, servicePort, serviceUrl, str } from '@kyso/common';
+import {
+  commonConfig,
+  CommonConfig,
+  ConfigError,
+  DEFAULT_MAX_SIGN_PDF_BYTES,
+  int,
+  servicePort,
+  serviceUrl,
+  str,
+} from '@kyso/common';
 
 /** Routes with a body, each with its own size limit. */
 export type BodyRoute = 'signaturesPdf' | 'validationsPdf';
@@ -121,7 +130,8 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     verifierUrl: serviceUrl('verifier'),
     registryUrl: serviceUrl('registry'),
     bodyLimits: {
-      signaturesPdf: int('KYSO_GATEWAY_SIGN_MAX_BYTES', defaultLimit, 1),
+      // Signing takes big documents (issue 12.6); the signer streams them through a temporary file.
+      signaturesPdf: int('KYSO_GATEWAY_SIGN_MAX_BYTES', DEFAULT_MAX_SIGN_PDF_BYTES, 1),
       validationsPdf: int('KYSO_GATEWAY_VALIDATE_MAX_BYTES', defaultLimit, 1),
     },
     upstreamTimeoutMs,

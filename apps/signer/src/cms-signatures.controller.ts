@@ -23,8 +23,10 @@ import {
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignCmsFields, parseSignHashFields } from './cms-input';
+import { readFile } from 'node:fs/promises';
 import { CmsResult, CmsSigningService } from './cms-signing.service';
 import { refusalProblem, tokenProblem, withRetryAfter } from './signatures.controller';
+import { RemoveUploadAfterResponse } from './uploads';
 
 const problemDoc = (status: number, code: string, description: string) => ({
   status,
@@ -39,7 +41,7 @@ export class CmsSignaturesController {
 
   @Post('cms')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(RemoveUploadAfterResponse, FileInterceptor('file'))
   @ApiOperation({ summary: 'Sign any file (CAdES baseline B-B..B-LTA, detached or attached)' })
   @ApiSignCmsForm()
   @ApiResponse(problemDoc(400, 'MISSING_FIELD', 'a required field is missing, or the file is empty (EMPTY_FILE)'))
@@ -59,7 +61,7 @@ export class CmsSignaturesController {
     if (file.size === 0) throw badRequest('EMPTY_FILE', 'The file is empty');
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
     const result = await this.signing
-      .signCms({ content: file.buffer, ...fields, requestId, caller })
+      .signCms({ content: await readFile(file.path), ...fields, requestId, caller })
       .catch((e) => Promise.reject(tokenProblem(e)));
     return answer(result, requestId, res);
   }

@@ -11,7 +11,8 @@ describe('signerConfigFromEnv', () => {
   it('reads the token settings with the documented defaults', () => {
     process.env = { ...base };
     const c = signerConfigFromEnv();
-    expect(c).toMatchObject({ port: 3001, registryUrl: 'http://127.0.0.1:3003', maxPdfBytes: 50 * 1024 * 1024 });
+    expect(c).toMatchObject({ port: 3001, registryUrl: 'http://127.0.0.1:3003', maxPdfBytes: 100 * 1024 * 1024 });
+    expect(c.uploadDir).toMatch(/^\/.*kyso-signer-uploads$/);
     expect(c.pkcs11).toEqual({
       modulePath: '/usr/lib/softhsm/libsofthsm2.so',
       tokenLabel: 'kyso-dev',
@@ -40,6 +41,8 @@ describe('signerConfigFromEnv', () => {
     expect(() => signerConfigFromEnv()).toThrow(ConfigError);
     process.env = { ...base, KYSO_SESSION_POOL_SIZE: '0' };
     expect(() => signerConfigFromEnv()).toThrow(/KYSO_SESSION_POOL_SIZE/);
+    process.env = { ...base, KYSO_SIGNER_UPLOAD_DIR: 'relative/dir' };
+    expect(() => signerConfigFromEnv()).toThrow(/KYSO_SIGNER_UPLOAD_DIR/);
   });
 
   it('sizes the libuv pool above the session pool', () => {

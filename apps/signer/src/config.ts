@@ -1,8 +1,10 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   commonConfig,
   CommonConfig,
   ConfigError,
-  DEFAULT_MAX_PDF_BYTES,
+  DEFAULT_MAX_SIGN_PDF_BYTES,
   int,
   servicePort,
   serviceUrl,
@@ -40,9 +42,15 @@ export interface SignerConfig extends CommonConfig {
   auditForwardIntervalMs?: number;
   /** Back-pressure (see admission.ts); defaults from the session pool when absent. */
   admission?: AdmissionLimits;
+  /** Where uploads wait on disk while they are signed (removed after each request); default: a directory under the system's temp dir. */
+  uploadDir?: string;
 }
 
+export const defaultUploadDir = () => join(tmpdir(), 'kyso-signer-uploads');
+
 export function signerConfigFromEnv(): SignerConfig {
+  const uploadDir = str('KYSO_SIGNER_UPLOAD_DIR', defaultUploadDir());
+  if (!uploadDir.startsWith('/')) throw new ConfigError('KYSO_SIGNER_UPLOAD_DIR must be an absolute path');
   const config: SignerConfig = {
     ...commonConfig(),
     port: servicePort('signer'),
@@ -54,7 +62,8 @@ export function signerConfigFromEnv(): SignerConfig {
       poolSize: int('KYSO_SESSION_POOL_SIZE', 4, 1, 64),
       operationTimeoutMs: int('KYSO_TOKEN_OPERATION_TIMEOUT_MS', 10_000, 100, 120_000),
     },
-    maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
+    maxPdfBytes: int('KYSO_SIGNER_MAX_PDF_BYTES', DEFAULT_MAX_SIGN_PDF_BYTES, 1),
+    uploadDir,
     verifierUrl: serviceUrl('verifier'),
     tsaUrl: process.env.KYSO_TSA_URL ? url('KYSO_TSA_URL') : undefined,
     tsaTimeoutMs: int('KYSO_TSA_TIMEOUT_MS', DEFAULT_TSA_TIMEOUT_MS, 100, 120_000),

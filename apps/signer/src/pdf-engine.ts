@@ -1,6 +1,6 @@
 import { Certificate, RawSigner, TimestampClient } from '@kyso/pki';
 // Sub-paths until the lead re-exports checkPdfStructure and signPdf from @kyso/pki.
-import { renderTextStamp, renderVisibleSignature, signPdf } from '@kyso/pki/pades';
+import { renderTextStamp, renderVisibleSignature, SignedPdfUpdate, signPdfUpdate } from '@kyso/pki/pades';
 import { checkPdfStructure } from '@kyso/pki/pdf';
 import type { Drawing } from './appearance';
 
@@ -21,7 +21,8 @@ export interface PdfSignOptions {
 export abstract class PdfEngine {
   /** Throws a PdfFormatError (with `code`) when the bytes are not a PDF we can sign. */
   abstract checkStructure(pdf: Uint8Array): Promise<void>;
-  abstract sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<Uint8Array>;
+  /** The signed PDF is `pdf` followed by the returned update (the input is never copied: it may be 100 MB). */
+  abstract sign(pdf: Uint8Array, opts: PdfSignOptions): Promise<SignedPdfUpdate>;
 }
 
 export class PkiPdfEngine extends PdfEngine {
@@ -29,12 +30,12 @@ export class PkiPdfEngine extends PdfEngine {
     await checkPdfStructure(pdf);
   }
 
-  async sign(pdf: Uint8Array, { drawing, ...opts }: PdfSignOptions): Promise<Uint8Array> {
+  async sign(pdf: Uint8Array, { drawing, ...opts }: PdfSignOptions): Promise<SignedPdfUpdate> {
     const appearance =
       drawing &&
       (drawing.kind === 'stamp'
         ? await renderTextStamp(pdf, drawing.spec)
         : await renderVisibleSignature(pdf, drawing.spec));
-    return signPdf(pdf, { ...opts, appearance });
+    return signPdfUpdate(pdf, { ...opts, appearance });
   }
 }

@@ -40,6 +40,8 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
+import { readFile } from 'node:fs/promises';
+import { inputThenUpdate, RemoveUploadAfterResponse } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -143,7 +145,7 @@ export class SignaturesController {
 
   @Post('pdf')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(RemoveUploadAfterResponse, FileInterceptor('file'))
   @ApiOperation({
     summary:
       'Sign a PDF (PAdES B-B, B-T, B-LT or B-LTA, incremental update) for an official with a certificate on the token',
@@ -205,8 +207,10 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    // One copy in memory to read the structure and hash it; the response streams from it and the update.
+    const pdf = await readFile(file.path);
     const result = await this.admission
-      .run(() => this.signing.signPdf({ pdf: file.buffer, ...fields, requestId, caller }))
+      .run(() => this.signing.signPdf({ pdf, ...fields, requestId, caller }))
       .catch((e) => {
         if (e instanceof SignerBusy) res.setHeader('retry-after', String(e.retryAfterSeconds));
         return Promise.reject(tokenProblem(e));
@@ -222,15 +226,16 @@ export class SignaturesController {
       res.setHeader('cache-control', 'no-store');
     }
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    return new StreamableFile(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength), {
+    return new StreamableFile(inputThenUpdate(pdf, result.update), {
       type: 'application/pdf',
+      length: pdf.length + result.update.length,
       disposition: 'attachment; filename="signed.pdf"',
     });
   }
 
   @Post('pdf/extend')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(RemoveUploadAfterResponse, FileInterceptor('file'))
   @ApiOperation({
     summary: 'Extend a signed PDF to PAdES B-LT or B-LTA (DSS with the validation data; document timestamp)',
     description:
@@ -261,7 +266,7 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const level = parseExtendLevel(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    const result = await this.extension.extend(file.buffer, level, requestId);
+    const result = await this.extension.extend(await readFile(file.path), level, requestId);
     if (result.outcome === 'refused') {
       throw withRetryAfter(res, refusalProblem(result.refusal));
     }

@@ -14,12 +14,13 @@ import {
   SystemClock,
 } from '@kyso/common';
 import type { KeyStore } from '@kyso/keystore';
-import { memoryStorage } from 'multer';
+import { diskStorage } from 'multer';
+import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsSigningService } from './cms-signing.service';
 import { VerifierCertificateCheck } from './certificate-check.client';
-import { DEFAULT_TSA_TIMEOUT_MS, SignerConfig } from './config';
+import { DEFAULT_TSA_TIMEOUT_MS, defaultUploadDir, SignerConfig } from './config';
 import { Admission } from './admission';
 import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
@@ -64,6 +65,12 @@ function certificateCheckFor(opts: SignerModuleOptions): CertificateCheck {
 
 const OPTIONS = Symbol('SIGNER_OPTIONS');
 
+/** Uploads are documents: the directory is the service's alone. */
+function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
 /** Releases the token when the app closes (TypeOrmModule closes the database pool). */
 class KeyStoreCloser implements OnApplicationShutdown {
   constructor(@Inject(OPTIONS) private readonly opts: SignerModuleOptions) {}
@@ -83,7 +90,7 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: memoryStorage(),
+          storage: diskStorage({ destination: privateDir(config.uploadDir ?? defaultUploadDir()) }),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],

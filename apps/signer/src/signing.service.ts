@@ -5,6 +5,7 @@ import { PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
 import { AppearanceError } from '@kyso/pki/pades';
 import { drawingFor } from './appearance';
 import { AppearanceRequest } from './appearance-request';
+import type { SignedPdfUpdate } from '@kyso/pki/pades';
 import { PdfEngine } from './pdf-engine';
 import { RegistryClient } from './registry-client';
 import { checkRefusal, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
@@ -27,7 +28,8 @@ export type SignPdfResult =
   | {
       outcome: 'signed';
       signatureId: string;
-      pdf: Uint8Array;
+      /** The signed PDF is the input followed by `update` (the input is not copied). */
+      update: Uint8Array;
       level: PadesLevel;
       timestampTime?: Date;
       signingSession?: SessionUse;
@@ -35,6 +37,13 @@ export type SignPdfResult =
   | Refused;
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
 
 /**
  * PAdES signing for an official: structure check, then the shared gate (authorisation, key/certificate
@@ -54,8 +63,8 @@ export class SigningService {
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
     input = { ...input, purpose: input.purpose ?? input.appearance?.purpose };
-    const documentSha256 = sha256(input.pdf);
-    const refuse = (refusal: Refusal, serial?: string) => this.gate.refuse(input, documentSha256, refusal, serial);
+    // Hashed here only for a refusal: a signed document's digests come from the signing pass over it.
+    const refuse = (refusal: Refusal, serial?: string) => this.gate.refuse(input, sha256(input.pdf), refusal, serial);
     try {
       await this.pdfEngine.checkStructure(input.pdf);
     } catch (e) {
@@ -88,7 +97,7 @@ export class SigningService {
       }));
     if (drawing && 'refused' in drawing)
       return refuse({ code: drawing.refused, appearance: true, detail: drawing.detail }, serial);
-    let signed: Uint8Array;
+    let signed: SignedPdfUpdate;
     try {
       signed = await this.pdfEngine.sign(input.pdf, {
         signer,
@@ -109,20 +118,37 @@ export class SigningService {
         return refuse({ code: 'INVALID_PDF', reason: e.code, detail: e.message }, serial);
       throw e;
     }
-    const levelled = await this.levels.complete(signed, level, evidence, tsa.tsa, input.requestId);
-    if (!levelled.ok) {
-      const r = levelled.refusal;
-      return refuse(r.code === 'EVIDENCE_REFUSED' ? checkRefusal(r.check) : (r as Refusal), serial);
+    // B-B is answered as input + update (a big file is never copied); B-T and up add to the signed
+    // file as further incremental updates, so the input stays its prefix.
+    let update = signed.update;
+    let resultSha256 = signed.signedSha256;
+    let finalEvidence = evidence;
+    let timestampTime: Date | undefined;
+    if (level !== 'B-B') {
+      const levelled = await this.levels.complete(
+        concat(input.pdf, signed.update),
+        level,
+        evidence,
+        tsa.tsa,
+        input.requestId,
+      );
+      if (!levelled.ok) {
+        const r = levelled.refusal;
+        return refuse(r.code === 'EVIDENCE_REFUSED' ? checkRefusal(r.check) : (r as Refusal), serial);
+      }
+      update = levelled.pdf.subarray(input.pdf.length);
+      resultSha256 = sha256(levelled.pdf);
+      finalEvidence = levelled.evidence;
+      timestampTime = levelled.timestampTime;
     }
-    signed = levelled.pdf;
-    const resultSha256 = sha256(signed);
+    const documentSha256 = signed.inputSha256;
     const signatureId = await this.gate.signed(input, {
       serial,
       documentSha256,
       signedDocumentSha256: resultSha256,
       at: signingTime,
       level,
-      timestampTime: levelled.timestampTime,
+      timestampTime,
       signingSessionId: signingSession?.id,
     });
     await this.evidenceRecords.record({
@@ -132,17 +158,17 @@ export class SigningService {
       level,
       documentSha256,
       resultSha256,
-      timestampTime: levelled.timestampTime,
-      evidence: levelled.evidence,
+      timestampTime,
+      evidence: finalEvidence,
       at: signingTime,
       requestId: input.requestId,
     });
     return {
       outcome: 'signed',
       signatureId,
-      pdf: signed,
+      update,
       level,
-      timestampTime: levelled.timestampTime,
+      timestampTime,
       signingSession,
     };
   }

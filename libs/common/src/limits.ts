@@ -18,5 +18,11 @@ export const JSON_BODY_LIMIT_BYTES = 1 * MIB;
 /** Deepest nesting of a JSON body (no contract needs more than a few levels). */
 export const JSON_MAX_DEPTH = 32;
 
-/** Largest PDF the signer and the verifier accept by default (KYSO_SIGNER_MAX_PDF_BYTES, KYSO_VERIFIER_MAX_UPLOAD_BYTES). */
+/** Largest PDF the verifier accepts by default (KYSO_VERIFIER_MAX_UPLOAD_BYTES). */
 export const DEFAULT_MAX_PDF_BYTES = 50 * MIB;
+
+/**
+ * Largest PDF signed by default (KYSO_SIGNER_MAX_PDF_BYTES, KYSO_GATEWAY_SIGN_MAX_BYTES): issue 12.6
+ * asks for 100 MB, which the signer takes on disk, not in memory several times over.
+ */
+export const DEFAULT_MAX_SIGN_PDF_BYTES = 100 * MIB;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildSignedData } from '../cms';
-import { embedSignature, preparePdfSignature, signedByteRanges, WidgetAppearance } from '../pdf';
+import { embedSignatureInUpdate, preparePdfSignatureUpdate, WidgetAppearance } from '../pdf';
 import { RawSigner } from '../signer';
 import { requestTimestampToken, TimestampClient } from '../tsp/client';
 import { Certificate } from '../x509/certificate';
@@ -32,17 +32,39 @@ const MIN_CONTENTS_SIZE = 16_384;
 /** Room for a signature timestamp token: the TSA's certificate chain and its signature. */
 const TIMESTAMP_OVERHEAD_BYTES = 8192;
 
+/** A signature as the bytes to append to the input, with the digests made in the same pass over it. */
+export interface SignedPdfUpdate {
+  /** The signed file is the input followed by these bytes (the input is never rewritten). */
+  update: Uint8Array;
+  /** SHA-256 (hex) of the input and of the signed file. */
+  inputSha256: string;
+  signedSha256: string;
+}
+
 /**
  * PAdES B-B, or B-T with `timestamp` (ETSI EN 319 142-1 6.3): a placeholder is appended as an incremental update, the
  * byte ranges are hashed as they lie in the file, and the detached CAdES goes into /Contents.
  * The CMS carries no signing-time attribute: the time is /M in the signature dictionary.
  */
 export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Uint8Array> {
+  const { update } = await signPdfUpdate(pdf, opts);
+  const out = new Uint8Array(pdf.length + update.length);
+  out.set(pdf, 0);
+  out.set(update, pdf.length);
+  return out;
+}
+
+/**
+ * signPdf without copying the input, for large files: the caller sends the input followed by
+ * `update`. The input is read once: the signed ranges, the input's digest and the signed file's
+ * digest all continue one SHA-256 state (the first range is the whole input and the update's head).
+ */
+export async function signPdfUpdate(pdf: Uint8Array, opts: SignPdfOptions): Promise<SignedPdfUpdate> {
   const archive = opts.revocationInfoArchival;
   const certBytes =
     [opts.certificate, ...opts.chain].reduce((n, c) => n + c.der.length, 0) +
     [...(archive?.crls ?? []), ...(archive?.ocsps ?? [])].reduce((n, b) => n + b.length, 0);
-  const prepared = preparePdfSignature(pdf, {
+  const prepared = preparePdfSignatureUpdate(pdf, {
     fieldName: opts.fieldName,
     signingTime: opts.signingTime,
     timeZoneOffsetMinutes: opts.timeZoneOffsetMinutes,
@@ -57,10 +79,15 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
       certBytes + CMS_OVERHEAD_BYTES + (opts.timestamp ? TIMESTAMP_OVERHEAD_BYTES : 0),
     ),
   });
-  const hash = createHash('sha256');
-  for (const range of signedByteRanges(prepared.pdf, prepared.byteRange)) hash.update(range);
+  const { update, updateStart } = prepared;
+  const [, lt, gt] = prepared.byteRange;
+  const input = createHash('sha256').update(pdf);
+  const ranges = input
+    .copy()
+    .update(update.subarray(0, lt - updateStart))
+    .update(update.subarray(gt - updateStart));
   const cms = await buildSignedData({
-    contentDigest: hash.digest(),
+    contentDigest: ranges.digest(),
     signerCertificate: opts.certificate,
     certificates: opts.chain,
     signer: opts.signer,
@@ -68,5 +95,7 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
     revocationInfoArchival: archive,
     signatureTimestamp: opts.timestamp && ((value) => requestTimestampToken(opts.timestamp!, [value])),
   });
-  return embedSignature(prepared, cms);
+  embedSignatureInUpdate(prepared, cms);
+  const signedSha256 = input.copy().update(update).digest('hex');
+  return { update, inputSha256: input.digest('hex'), signedSha256 };
 }

@@ -20,6 +20,9 @@ export interface IncrementalUpdate {
   updateStart: number;
 }
 
+/** The appended bytes alone, for a file too large to copy: the output is the original followed by `update`. */
+export type AppendedUpdate = Omit<IncrementalUpdate, 'pdf'> & { update: Uint8Array };
+
 /**
  * Appends objects as an incremental update (ISO 32000-1, 7.5.6): the original bytes stay untouched,
  * a new cross-reference section with /Prev follows, of the same kind (table or stream) as the newest
@@ -31,6 +34,19 @@ export function appendIncrementalUpdate(
   objects: readonly UpdateObject[],
   idSeed: string,
 ): IncrementalUpdate {
+  const { update, bodyOffsets, updateStart } = buildIncrementalUpdate(doc, objects, idSeed);
+  const pdf = new Uint8Array(updateStart + update.length);
+  pdf.set(doc.bytes, 0);
+  pdf.set(update, updateStart);
+  return { pdf, bodyOffsets, updateStart };
+}
+
+/** appendIncrementalUpdate without the copy of the original. */
+export function buildIncrementalUpdate(
+  doc: PdfDocument,
+  objects: readonly UpdateObject[],
+  idSeed: string,
+): AppendedUpdate {
   const original = doc.bytes;
   const shift = doc.chain.shift;
   const parts: Uint8Array[] = [];
@@ -106,14 +122,7 @@ export function appendIncrementalUpdate(
   }
   push(`startxref\n${xrefOffset - shift}\n%%EOF\n`);
 
-  const pdf = new Uint8Array(original.length + length);
-  pdf.set(original, 0);
-  let p = original.length;
-  for (const part of parts) {
-    pdf.set(part, p);
-    p += part.length;
-  }
-  return { pdf, bodyOffsets, updateStart: original.length };
+  return { update: Buffer.concat(parts, length), bodyOffsets, updateStart: original.length };
 }
 
 /** Runs of consecutive object numbers: [first, count][]. */

@@ -6,11 +6,18 @@ export { decodeTextString, encodeTextString, formatPdfDate, parsePdfDate } from 
 export { PdfDocument } from './document';
 export type { FormField } from './document';
 export type { XrefEntry, XrefSection, XrefChain } from './xref';
-export { appendIncrementalUpdate, nextObjectNumber } from './incremental';
-export type { UpdateObject, IncrementalUpdate } from './incremental';
+export { appendIncrementalUpdate, buildIncrementalUpdate, nextObjectNumber } from './incremental';
+export type { UpdateObject, IncrementalUpdate, AppendedUpdate } from './incremental';
 export { serializeValue } from './serialize';
-export { preparePdfSignature, signedByteRanges, embedSignature, DEFAULT_CONTENTS_SIZE } from './prepare';
-export type { SignaturePlaceholderOptions, PreparedPdf, WidgetAppearance } from './prepare';
+export {
+  preparePdfSignature,
+  preparePdfSignatureUpdate,
+  signedByteRanges,
+  embedSignature,
+  embedSignatureInUpdate,
+  DEFAULT_CONTENTS_SIZE,
+} from './prepare';
+export type { SignaturePlaceholderOptions, PreparedPdf, PreparedUpdate, WidgetAppearance } from './prepare';
 export { findSignatures, recoverSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';
 export { checkPdfStructure, checkPdfHeader } from './check';

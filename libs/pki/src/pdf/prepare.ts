@@ -1,7 +1,7 @@
 import { PdfDocument } from './document';
 import { encryptValue } from './encryption';
 import { PdfFormatError } from './errors';
-import { appendIncrementalUpdate, nextObjectNumber, UpdateObject } from './incremental';
+import { buildIncrementalUpdate, nextObjectNumber, UpdateObject } from './incremental';
 import { PdfDict, PdfName, PdfObject, PdfRef, pdfDict } from './objects';
 import { serializeValue } from './serialize';
 import { encodeTextString, formatPdfDate } from './text';
@@ -40,6 +40,18 @@ export interface PreparedPdf {
   contentsSize: number;
 }
 
+/**
+ * A placeholder as the bytes appended to the input (which stays untouched and is not copied):
+ * the signed file is the input followed by `update`. The first byte range covers the whole input.
+ */
+export interface PreparedUpdate {
+  update: Uint8Array;
+  /** The input's length: where `update` starts in the signed file. */
+  updateStart: number;
+  byteRange: [number, number, number, number];
+  contentsSize: number;
+}
+
 export const DEFAULT_CONTENTS_SIZE = 16_384;
 /** Digits of each ByteRange number in the placeholder: up to ~9.3 GiB. */
 const BYTE_RANGE_DIGITS = 10;
@@ -51,6 +63,15 @@ const BYTE_RANGE_PLACEHOLDER = `[0 ${'0'.repeat(BYTE_RANGE_DIGITS)} ${'0'.repeat
  * The input is never re-serialized: the output is the input bytes followed by the update.
  */
 export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderOptions): PreparedPdf {
+  const { update, updateStart, byteRange, contentsSize } = preparePdfSignatureUpdate(pdf, opts);
+  const out = new Uint8Array(updateStart + update.length);
+  out.set(pdf, 0);
+  out.set(update, updateStart);
+  return { pdf: out, byteRange, contentsSize };
+}
+
+/** preparePdfSignature without copying the input: only the appended bytes are made. */
+export function preparePdfSignatureUpdate(pdf: Uint8Array, opts: SignaturePlaceholderOptions): PreparedUpdate {
   const contentsSize = opts.contentsSize ?? DEFAULT_CONTENTS_SIZE;
   if (!Number.isInteger(contentsSize) || contentsSize < 64 || contentsSize > MAX_CONTENTS_SIZE) {
     throw new PdfFormatError('INVALID_OPTIONS', `contentsSize must be an integer between 64 and ${MAX_CONTENTS_SIZE}`);
@@ -116,15 +137,18 @@ export function preparePdfSignature(pdf: Uint8Array, opts: SignaturePlaceholderO
     objects.push({ num: catalog.ref.num, gen: catalog.ref.gen, body: body(catalog.ref, newCatalog) });
   }
 
-  const update = appendIncrementalUpdate(doc, objects, `${opts.signingTime.toISOString()}|${fieldName}`);
-  const out = update.pdf;
-  const sigStart = update.bodyOffsets.get(sigRef.num)!;
+  const { update, bodyOffsets, updateStart } = buildIncrementalUpdate(
+    doc,
+    objects,
+    `${opts.signingTime.toISOString()}|${fieldName}`,
+  );
+  const sigStart = bodyOffsets.get(sigRef.num)!;
   const lt = sigStart + sig.contentsAt;
   const gt = lt + 2 * contentsSize + 2;
-  const byteRange: [number, number, number, number] = [0, lt, gt, out.length - gt];
+  const byteRange: [number, number, number, number] = [0, lt, gt, updateStart + update.length - gt];
   const text = `[${byteRange.join(' ')}`.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']';
-  out.set(Buffer.from(text, 'latin1'), sigStart + sig.byteRangeAt);
-  return { pdf: out, byteRange, contentsSize };
+  update.set(Buffer.from(text, 'latin1'), sigStart - updateStart + sig.byteRangeAt);
+  return { update, updateStart, byteRange, contentsSize };
 }
 
 function signatureDictionary(
@@ -182,9 +206,24 @@ export function signedByteRanges(pdf: Uint8Array, byteRange: readonly number[]):
 
 /** Writes the CMS as hex into the placeholder, in place; returns the same buffer. */
 export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Array {
-  const { pdf, byteRange } = prepared;
-  checkByteRange(pdf, byteRange);
-  const [, lt, gt] = byteRange;
+  checkByteRange(prepared.pdf, prepared.byteRange);
+  return embedAt(prepared.pdf, 0, prepared.byteRange, cms);
+}
+
+/** embedSignature for a PreparedUpdate: writes into `update` (the placeholder lies in it); returns it. */
+export function embedSignatureInUpdate(prepared: PreparedUpdate, cms: Uint8Array): Uint8Array {
+  const { update, updateStart, byteRange } = prepared;
+  const [a, b, c, d] = byteRange;
+  if (a !== 0 || b <= updateStart || c + d !== updateStart + update.length)
+    throw new PdfFormatError('INVALID_BYTE_RANGE', `byte range [${byteRange.join(' ')}] does not fit the update`);
+  checkByteRange(update, [0, b - updateStart, c - updateStart, d]);
+  return embedAt(update, updateStart, byteRange, cms);
+}
+
+/** Writes the CMS as hex between the ranges; `pdf` holds the file from offset `base` on. */
+function embedAt(pdf: Uint8Array, base: number, byteRange: readonly number[], cms: Uint8Array): Uint8Array {
+  const lt = byteRange[1] - base;
+  const gt = byteRange[2] - base;
   if (pdf[lt] !== 0x3c || pdf[gt - 1] !== 0x3e)
     throw new PdfFormatError('INVALID_BYTE_RANGE', 'the byte range gap is not a hex string');
   const room = gt - lt - 2;

@@ -1,0 +1,33 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { Observable } from 'rxjs';
+
+/**
+ * Uploads wait on disk (multer disk storage), not in memory: a 100 MB PDF would otherwise be held
+ * as chunks, then as one buffer, then as the signed copy; now it is read once. The file is removed once the response is
+ * over, however it ends (signed, refused, failed, client gone); multer removes partial files itself.
+ * Must be listed before the FileInterceptor, so that it runs around it.
+ */
+@Injectable()
+export class RemoveUploadAfterResponse implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    http.getResponse<Response>().once('close', () => {
+      if (req.file?.path) void rm(req.file.path, { force: true }).catch(() => undefined);
+    });
+    return next.handle();
+  }
+}
+
+/**
+ * The signed PDF as the input (already read once, for signing) followed by the appended update:
+ * two writes to the socket, neither a concatenated copy nor a second read of the file.
+ */
+export function inputThenUpdate(input: Buffer, update: Uint8Array): Readable {
+  return Readable.from([input, Buffer.from(update.buffer, update.byteOffset, update.byteLength)], {
+    objectMode: false,
+  });
+}

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FixedClock } from '@kyso/common';
+import { Pkcs11KeyStore } from '@kyso/keystore';
+import { DevCa } from '@kyso/pki/devca';
+import { Client } from 'pg';
+import request from 'supertest';
+import { writeBigPdf } from '../../../test/support/big-pdf';
+import { createTestDatabase } from '../../../test/support/db';
+import { asBuffer } from '../../../test/support/http';
+import { pdfsig } from '../../../test/support/independent-verifiers';
+import { createActiveTestToken, TestToken } from '../../../test/support/token';
+import { createSignerApp } from '../src/app';
+import { migrateSigner } from '../src/data-source';
+import { startRegistryStub } from './registry-stub';
+
+const INTERNAL = 'test-internal-token-0123456789';
+const NOW = new Date('2025-11-20T03:00:00Z');
+const OFFICIAL = 'official-nguyen-van-a';
+const MB = 1024 * 1024;
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Issue 12.6 at test size: a big PDF goes through a temporary file, and every path removes it. */
+describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)', () => {
+  let token: TestToken;
+  let db: { url: string; drop: () => Promise<void> };
+  let registry: Awaited<ReturnType<typeof startRegistryStub>>;
+  let app: NestExpressApplication;
+  let pg: Client;
+  let work: string;
+  let uploads: string;
+  let big: string;
+  let rootPem: string;
+  const sign = (fields: Record<string, string>, path: string) => {
+    let r = request(app.getHttpServer()).post('/signatures/pdf').set('x-kyso-internal-token', INTERNAL);
+    for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
+    return r.attach('file', path, { filename: 'big.pdf', contentType: 'application/pdf' });
+  };
+  /** The upload directory's files once removal had time to run (it follows the response's close). */
+  const leftovers = async () => {
+    for (let i = 0; i < 20 && (await readdir(uploads)).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    return readdir(uploads);
+  };
+
+  beforeAll(async () => {
+    [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer_big')]);
+    await migrateSigner(db.url);
+    const setup = await Pkcs11KeyStore.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.label,
+      pin: token.pin,
+      poolSize: 1,
+    });
+    const key = await setup.generateKey({ label: 'big', id: Buffer.from([7]), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
+    await setup.close();
+    const root = await DevCa.createRoot({ commonName: 'Kyso Big Test Root CA' });
+    rootPem = root.certificate.toPem();
+    const cert = await root.issue({
+      subject: { CN: 'Nguyễn Văn A', O: 'Sở Nội vụ', C: 'VN' },
+      publicKeySpki: key.publicKeySpki,
+      profile: 'person',
+    });
+    registry = await startRegistryStub(INTERNAL, [
+      {
+        id: 'cert-rsa',
+        holderOfficialId: OFFICIAL,
+        pin: '1234',
+        serialNumber: cert.serialNumberHex,
+        keyUri: key.ref.uri,
+        certificatePem: cert.toPem(),
+        chainPem: [rootPem],
+      },
+    ]);
+    work = await mkdtemp(join(tmpdir(), 'kyso-big-'));
+    uploads = join(work, 'uploads');
+    big = join(work, 'big.pdf');
+    await writeBigPdf(big, 24 * MB);
+    app = await createSignerApp(
+      {
+        databaseUrl: db.url,
+        redisUrl: 'redis://127.0.0.1:6379',
+        internalToken: INTERNAL,
+        host: '127.0.0.1',
+        port: 0,
+        registryUrl: registry.url,
+        pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
+        maxPdfBytes: 30 * MB,
+        uploadDir: uploads,
+      },
+      { clock: new FixedClock(NOW) },
+    );
+    await app.listen(0, '127.0.0.1');
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await pg?.end();
+    await app?.close();
+    await registry?.close();
+    await db?.drop();
+    await token?.remove();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('signs it as an incremental update pdfsig validates, records both digests, and removes the upload', async () => {
+    const res = await asBuffer(sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, big));
+    expect(res.status).toBe(200);
+    const signed = res.body as Buffer;
+    expect(Number(res.headers['content-length'])).toBe(signed.length);
+    const inputSha = await sha256File(big);
+    const size = (await stat(big)).size;
+    // Every original byte where it was, then the update.
+    expect(createHash('sha256').update(signed.subarray(0, size)).digest('hex')).toBe(inputSha);
+    expect(signed.length - size).toBeLessThan(64 * 1024);
+    const out = await pdfsig(signed, rootPem);
+    expect(out).toContain('Signature is Valid.');
+    expect(out).toContain('Certificate is Trusted.');
+    const { rows } = await pg.query('SELECT * FROM signer.signature_events WHERE id = $1', [
+      res.headers['x-kyso-signature-id'],
+    ]);
+    expect(rows[0]).toMatchObject({
+      outcome: 'signed',
+      document_sha256: inputSha,
+      signed_document_sha256: createHash('sha256').update(signed).digest('hex'),
+    });
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('removes the upload after a refusal and after a form error', async () => {
+    const refused = await sign({ certificateId: 'cert-rsa', pin: '9999', actingOfficialId: OFFICIAL }, big);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'WRONG_PIN' });
+    const { rows } = await pg.query(`SELECT document_sha256 FROM signer.signature_events WHERE outcome = 'refused'`);
+    expect(rows.map((r) => r.document_sha256)).toContain(await sha256File(big));
+    const bad = await sign({ certificateId: 'cert-rsa', actingOfficialId: OFFICIAL }, big);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'MISSING_FIELD' });
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('answers 413 for a file above the limit and leaves no partial file', async () => {
+    const tooBig = join(work, 'too-big.pdf');
+    await writeBigPdf(tooBig, 31 * MB);
+    const res = await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, tooBig).catch(
+      // The service may close the connection before the client has sent everything.
+      (e: { code?: string; status?: number }) => ({ status: e.code === 'EPIPE' ? 413 : e.status, body: {} }),
+    );
+    expect(res.status).toBe(413);
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The load generator, run as its own process (`node load.js '<LoadSpec JSON>'`) so that the
+ * clients' work is not counted against the services: `concurrency` clients post the same
+ * multipart form in a loop for `seconds` and one JSON line with the rate and latencies is printed.
+ */
+export interface LoadSpec {
+  url: string;
+  apiKey: string;
+  fields: Record<string, string>;
+  file: string;
+  concurrency: number;
+  seconds: number;
+  /**
+   * Signing sessions (issue 12.4): each client first signs with `fields` plus `session=<n>` and then
+   * sends `signingSession=<token>` instead of the PIN, asking for a new session when one is spent.
+   */
+  session?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  failures: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** False when session mode was asked for and the service gave no Kyso-Signing-Session header. */
+  sessionAvailable?: boolean;
+  /** Status codes of failures, for the bench's message. */
+  failureStatuses: Record<string, number>;
+}
+
+export const SESSION_HEADER = 'kyso-signing-session';
+
+async function run(spec: LoadSpec): Promise<LoadResult> {
+  const file = new Blob([readFileSync(spec.file)], { type: 'application/pdf' });
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.append(k, v);
+    f.append('file', file, 'bench.pdf');
+    return f;
+  };
+  const post = async (fields: Record<string, string>) => {
+    const res = await fetch(spec.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${spec.apiKey}` },
+      body: form(fields),
+    });
+    await res.arrayBuffer();
+    return res;
+  };
+  const withoutPin = Object.fromEntries(Object.entries(spec.fields).filter(([k]) => k !== 'pin'));
+  const latencies: number[] = [];
+  const failureStatuses: Record<string, number> = {};
+  let failures = 0;
+  let sessionAvailable: boolean | undefined;
+
+  const client = async (end: { at: number }, counted: boolean) => {
+    let session: string | null = null;
+    while (performance.now() < end.at) {
+      const asked = spec.session !== undefined && session === null;
+      const fields = asked
+        ? { ...spec.fields, session: String(spec.session) }
+        : spec.session !== undefined
+          ? { ...withoutPin, signingSession: session! }
+          : spec.fields;
+      const t = performance.now();
+      const res = await post(fields);
+      const ms = performance.now() - t;
+      if (asked) {
+        session = res.headers.get(SESSION_HEADER);
+        sessionAvailable = session !== null;
+        if (!session) return;
+      }
+      if (res.status >= 200 && res.status < 300) {
+        if (counted) latencies.push(ms);
+      } else {
+        if (counted) failures++;
+        if (counted) failureStatuses[res.status] = (failureStatuses[res.status] ?? 0) + 1;
+        session = null; // spent or expired: the next request asks for a new one with the PIN
+      }
+    }
+  };
+  // A short warm-up (connections, JIT, caches), then the measured run.
+  await Promise.all(Array.from({ length: spec.concurrency }, () => client({ at: performance.now() + 1000 }, false)));
+  if (sessionAvailable === false)
+    return { requests: 0, failures: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, sessionAvailable, failureStatuses };
+  const start = performance.now();
+  const end = { at: start + spec.seconds * 1000 };
+  await Promise.all(Array.from({ length: spec.concurrency }, () => client(end, true)));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  return {
+    requests: latencies.length + failures,
+    failures,
+    perSecond: latencies.length / elapsed,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    sessionAvailable,
+    failureStatuses,
+  };
+}
+
+if (require.main === module) {
+  run(JSON.parse(process.argv[2]) as LoadSpec).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(`load failed: ${(e as Error).stack ?? e}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,267 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, openAsBlob, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { formatKeyUri, Pkcs11KeyStore } from '@kyso/keystore';
+import { writeBigPdf } from '../test/support/big-pdf';
+import type { LoadResult, LoadSpec } from './load';
+import type { BenchSystem } from './system';
+import { limitRow, notMeasured, ratioRow, Row } from './table';
+
+const run = promisify(execFile);
+/** Decimal megabytes: a "100 MB" document (10^8 bytes) fits the 100 MiB default limit with its form around it. */
+const MB = 1_000_000;
+const CLIENTS = 8;
+/** Seconds of load per measured case (after a 1 s warm-up). */
+const LOAD_SECONDS = Number(process.env.KYSO_BENCH_LOAD_SECONDS ?? 5);
+
+/** Runs bench/load.js as a separate process: the clients' CPU is not the services'. */
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, [join(__dirname, 'load.js'), JSON.stringify(spec)], {
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+const latencies = (r: LoadResult) =>
+  `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms` +
+  (r.failures ? `, ${r.failures} failed ${JSON.stringify(r.failureStatuses)}` : '');
+
+/** RSA-2048 signatures per second straight on the bench system's token, `CLIENTS` at a time. */
+async function tokenRawRate(sys: BenchSystem): Promise<number> {
+  process.env.SOFTHSM2_CONF = sys.env.SOFTHSM2_CONF; // read by SoftHSM2 when this process loads it
+  const store = await Pkcs11KeyStore.open({
+    modulePath: sys.env.KYSO_PKCS11_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so',
+    tokenLabel: sys.env.KYSO_TOKEN_LABEL!,
+    pin: sys.env.KYSO_TOKEN_PIN!,
+    poolSize: CLIENTS,
+  });
+  try {
+    const ref = { uri: formatKeyUri({ token: sys.env.KYSO_TOKEN_LABEL!, object: 'bench-raw-rsa' }) };
+    if (!(await store.findKey(ref)))
+      await store.generateKey({ label: 'bench-raw-rsa', id: randomBytes(8), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
+    const signer = await store.signer(ref);
+    const data = randomBytes(64);
+    let n = 0;
+    const until = async (end: number, count: boolean) => {
+      while (performance.now() < end) {
+        await signer.sign(data);
+        if (count) n++;
+      }
+    };
+    const warm = performance.now() + 500;
+    await Promise.all(Array.from({ length: CLIENTS }, () => until(warm, false)));
+    const start = performance.now();
+    const end = start + LOAD_SECONDS * 1000;
+    await Promise.all(Array.from({ length: CLIENTS }, () => until(end, true)));
+    return n / ((performance.now() - start) / 1000);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Signs one file through the gateway, streaming it up and the answer to `out`; returns the seconds taken. */
+function signThroughGateway(sys: BenchSystem, file: string, out: string): Promise<number> {
+  return signAt(
+    `${sys.gatewayUrl}/api/v1/signatures/pdf`,
+    { authorization: `Bearer ${sys.credentials.apiKey}` },
+    sys,
+    file,
+    out,
+  );
+}
+
+async function signAt(
+  url: string,
+  headers: Record<string, string>,
+  sys: BenchSystem,
+  file: string,
+  out: string,
+): Promise<number> {
+  const official = sys.credentials.demo.officials[0];
+  const form = new FormData();
+  form.append('certificateId', official.certificateId);
+  form.append('actingOfficialId', official.id);
+  form.append('pin', official.pin);
+  form.append('file', await openAsBlob(file, { type: 'application/pdf' }), 'big.pdf');
+  const start = performance.now();
+  const res = await fetch(url, { method: 'POST', headers, body: form });
+  if (res.status !== 200 || !res.body) throw new Error(`signing ${file} answered ${res.status}: ${await res.text()}`);
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(out));
+  return (performance.now() - start) / 1000;
+}
+
+/** pdfsig's verdict with an NSS database trusting the bench system's root. */
+async function pdfsigOk(nssDir: string, file: string): Promise<boolean> {
+  // -no-ocsp: pdfsig has no OCSP cache, and its fetches would go to the system under test.
+  const out = await run('pdfsig', ['-nssdir', `sql:${nssDir}`, '-no-ocsp', file], { maxBuffer: 1024 * 1024 }).catch(
+    (e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }),
+  );
+  return out.stdout.includes('Signature is Valid.');
+}
+
+async function nssTrusting(dir: string, rootPem: string): Promise<string> {
+  const nss = join(dir, 'nss');
+  await run('mkdir', ['-p', nss]);
+  await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+  await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'root', '-t', 'CT,C,C', '-i', rootPem]);
+  return nss;
+}
+
+/** Files per second pdfsig checks with `CLIENTS` processes at a time, one process per file. */
+async function pdfsigRate(nss: string, file: string): Promise<number> {
+  let n = 0;
+  const end = performance.now() + LOAD_SECONDS * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < end) {
+        if (!(await pdfsigOk(nss, file))) throw new Error('pdfsig did not accept the bench document');
+        n++;
+      }
+    }),
+  );
+  return n / ((performance.now() - start) / 1000);
+}
+
+function sha256sumRate(file: string): Promise<number> {
+  // Twice, the faster counts: the first may read from disk, the signer reads a fresh upload from the page cache.
+  const once = async () => {
+    const t = performance.now();
+    await run('sha256sum', [file]);
+    return (performance.now() - t) / 1000;
+  };
+  return once().then(async (a) => statSync(file).size / MB / Math.min(a, await once()));
+}
+
+/** The rows measured through the running system (gateway, services, token), load from separate processes. */
+export async function serviceRows(sys: BenchSystem, work: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const rootPem = join(sys.devDir, 'pki', 'root.pem');
+  const nss = await nssTrusting(work, rootPem);
+  const official = sys.credentials.demo.officials[0];
+  const signUrl = `${sys.gatewayUrl}/api/v1/signatures/pdf`;
+
+  // Big documents first, so the services' peak RSS is theirs (issue 12.6).
+  const big = join(work, 'big.pdf');
+  await writeBigPdf(big, 100 * MB);
+  const size = statSync(big).size;
+  const reference = await sha256sumRate(big);
+  const bigOut = join(work, 'big-signed.pdf');
+  const seconds = await signThroughGateway(sys, big, bigOut);
+  const valid = await pdfsigOk(nss, bigOut);
+  rows.push(
+    ratioRow(
+      'Sign a 100 MB PDF through the gateway (MB/s, upload to last byte)',
+      {
+        value: valid ? size / MB / seconds : null,
+        unit: 'MB/s',
+        note: valid ? undefined : 'pdfsig refused the output',
+      },
+      { name: 'sha256sum', value: reference, unit: 'MB/s' },
+      0.5,
+    ),
+  );
+  // The same straight at the signer (internal call): what the gateway's proxying costs on top.
+  const direct = await signAt(
+    sys.signerUrl + '/signatures/pdf',
+    { 'x-kyso-internal-token': sys.env.KYSO_INTERNAL_TOKEN! },
+    sys,
+    big,
+    bigOut,
+  );
+  rows.push(
+    ratioRow(
+      'Sign a 100 MB PDF at the signer itself, no gateway (MB/s)',
+      { value: (await pdfsigOk(nss, bigOut)) ? size / MB / direct : null, unit: 'MB/s' },
+      { name: 'sha256sum', value: reference, unit: 'MB/s' },
+      null,
+    ),
+  );
+  const rssLimit = { name: '2 × size + 150 MB', value: (2 * size) / MB + 150, unit: 'MB' };
+  for (const service of ['signer', 'gateway'] as const)
+    rows.push(
+      limitRow(
+        `Peak RSS of the ${service} while signing 100 MB`,
+        { value: sys.peakRss(service) / MB, unit: 'MB' },
+        rssLimit,
+      ),
+    );
+
+  // Token and signing rates: 100 KB documents, 8 clients.
+  const small = join(work, 'small.pdf');
+  await writeBigPdf(small, 100 * 1024);
+  const raw = await tokenRawRate(sys);
+  const rawRef = { name: `token raw RSA-2048, ${CLIENTS} concurrent`, value: raw, unit: '/s' };
+  const fields = { certificateId: official.certificateId, actingOfficialId: official.id, pin: official.pin };
+  const base = { url: signUrl, apiKey: sys.credentials.apiKey, fields, file: small, seconds: LOAD_SECONDS };
+  const withPin = await load({ ...base, concurrency: CLIENTS });
+  rows.push(
+    ratioRow(
+      `Sign 100 KB, PAdES B-B, PIN on every request, ${CLIENTS} clients (/s)`,
+      { value: withPin.perSecond, unit: '/s', note: latencies(withPin) },
+      rawRef,
+      null,
+    ),
+  );
+  const withSession = await load({ ...base, concurrency: CLIENTS, session: 100 });
+  rows.push(
+    ratioRow(
+      `Sign 100 KB, PAdES B-B, signing session, ${CLIENTS} clients (/s)`,
+      withSession.sessionAvailable === false
+        ? { value: null, unit: '/s', note: 'not available (no Kyso-Signing-Session header)' }
+        : { value: withSession.perSecond, unit: '/s', note: latencies(withSession) },
+      rawRef,
+      0.5,
+    ),
+  );
+
+  // Validation of a signed 50 KB document (issue 16.3), revocation from the dev CA.
+  const unsigned = join(work, 'fifty.pdf');
+  const signed = join(work, 'fifty-signed.pdf');
+  await writeBigPdf(unsigned, 50 * 1024);
+  await signThroughGateway(sys, unsigned, signed);
+  const pdfsig = await pdfsigRate(nss, signed);
+  const validate = {
+    url: `${sys.gatewayUrl}/api/v1/validations/pdf`,
+    apiKey: sys.credentials.apiKey,
+    fields: {},
+    file: signed,
+    seconds: LOAD_SECONDS,
+  };
+  const eight = await load({ ...validate, concurrency: CLIENTS });
+  rows.push(
+    ratioRow(
+      `Validate a signed 50 KB PDF, ${CLIENTS} clients (files/s)`,
+      { value: eight.perSecond, unit: '/s', note: latencies(eight) },
+      { name: `pdfsig, ${CLIENTS} processes at a time`, value: pdfsig, unit: '/s' },
+      5,
+    ),
+  );
+  const one = await load({ ...validate, concurrency: 1 });
+  rows.push(
+    limitRow(
+      'Validate a signed 50 KB PDF, 1 client: p50 latency',
+      { value: one.p50Ms, unit: 'ms', note: latencies(one) },
+      { name: 'target', value: 10, unit: 'ms' },
+    ),
+  );
+  rows.push(
+    notMeasured(
+      'Validate a 100 MB signed PDF: peak RSS of the verifier',
+      '2 × size + 150 MB',
+      '≤ reference',
+      'not measured (verifier upload limit 50 MB)',
+    ),
+    notMeasured(
+      'Revocation backlog: 10,000 checks over 50 URLs',
+      'one fetch per URL per freshness period',
+      '= reference',
+      'not measured (no backlog driver yet)',
+    ),
+  );
+  return rows;
+}

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DevCredentials } from '../scripts/dev/credentials';
+
+/** The whole system as `npm run quickstart` runs it (one process per service), on the bench's own ports and data. */
+export interface BenchSystem {
+  gatewayUrl: string;
+  /** The signer's own (internal) address, for the row that leaves the gateway out. */
+  signerUrl: string;
+  credentials: DevCredentials;
+  devDir: string;
+  /** What the services were started with (the token's configuration, PIN and label among them). */
+  env: NodeJS.ProcessEnv;
+  /** Peak resident set size (VmHWM) of a service process so far, in bytes. */
+  peakRss(service: 'signer' | 'gateway' | 'verifier'): number;
+  stop(): void;
+}
+
+const PORTS = { gateway: 3170, signer: 3171, verifier: 3172, registry: 3173 };
+
+/**
+ * Starts a second quickstart instance beside any dev one: var/bench-dev, database kyso_bench,
+ * ports 3170-3173. The token pool is sized for 8 concurrent clients, and the per-key rate limit is
+ * lifted: the bench measures the service, not the limiter.
+ */
+export function startSystem(root: string): BenchSystem {
+  const devDir = join(root, 'var', 'bench-dev');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KYSO_DEV_DIR: devDir,
+    KYSO_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/kyso_bench',
+    KYSO_GATEWAY_PORT: String(PORTS.gateway),
+    KYSO_SIGNER_PORT: String(PORTS.signer),
+    KYSO_VERIFIER_PORT: String(PORTS.verifier),
+    KYSO_REGISTRY_PORT: String(PORTS.registry),
+    KYSO_QUEUE_PREFIX: 'kyso-bench',
+    KYSO_SESSION_POOL_SIZE: '8',
+    UV_THREADPOOL_SIZE: '12',
+    KYSO_GATEWAY_RATE_SYSTEM_PER_MIN: '10000000',
+    KYSO_LOG_LEVEL: process.env.KYSO_LOG_LEVEL ?? 'warn',
+  };
+  execFileSync('bash', [join(root, 'scripts/quickstart.sh')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const secrets = Object.fromEntries(
+    readFileSync(join(devDir, 'secrets.env'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  const pid = (service: string) => readFileSync(join(devDir, 'run', `${service}.pid`), 'utf8').trim();
+  return {
+    gatewayUrl: `http://127.0.0.1:${PORTS.gateway}`,
+    signerUrl: `http://127.0.0.1:${PORTS.signer}`,
+    credentials: JSON.parse(readFileSync(join(devDir, 'credentials.json'), 'utf8')) as DevCredentials,
+    devDir,
+    env: { ...env, ...secrets, SOFTHSM2_CONF: join(devDir, 'softhsm2.conf'), KYSO_TOKEN_LABEL: 'kyso-dev' },
+    peakRss(service) {
+      const status = readFileSync(`/proc/${pid(service)}/status`, 'utf8');
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
+      if (!kb) throw new Error(`no VmHWM for the ${service}`);
+      return Number(kb[1]) * 1024;
+    },
+    stop() {
+      execFileSync('bash', [join(root, 'scripts/stop.sh'), '--quiet'], { cwd: root, env, stdio: 'inherit' });
+    },
+  };
+}
