@@ -16,6 +16,7 @@ import { pdfsig } from '../../../test/support/independent-verifiers';
 import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
 import { migrateSigner } from '../src/data-source';
+import { LocalCertificateCheck } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 
 const INTERNAL = 'test-internal-token-0123456789';
@@ -96,7 +97,12 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
         maxPdfBytes: 30 * MB,
         uploadDir: uploads,
       },
-      { clock: new FixedClock(NOW) },
+      {
+        clock: new FixedClock(NOW),
+        certificateCheck: new LocalCertificateCheck([root.certificate], async () => ({
+          crls: [await root.issueCrl()],
+        })),
+      },
     );
     await app.listen(0, '127.0.0.1');
     pg = new Client({ connectionString: db.url });
