@@ -24,6 +24,8 @@ export interface RegistryConfig {
    * (e.g. http://127.0.0.1:3003/dev-ca); written into the certificates it issues. None: no URLs.
    */
   devCaPublicUrl?: string;
+  /** KYSO_DEV_CA_OCSP_VALIDITY_SECONDS: the dev CA's OCSP answers have nextUpdate = thisUpdate + this. Default 3600. */
+  devCaOcspValiditySeconds?: number;
   /** KYSO_HOLIDAYS: public holidays (YYYY-MM-DD, comma-separated) skipped by the working-day deadline clock. */
   holidays?: string[];
   /** KYSO_PIN_LOCKOUT_THRESHOLD: consecutive wrong PINs after which a certificate is locked until a device recovery. Default 3 (R32). */
@@ -78,12 +80,15 @@ export function dataKeyFromEnv(): string {
   return raw;
 }
 
+export const DEV_CA_OCSP_VALIDITY_SECONDS = 3600;
+
 export function lifecycleConfigFromEnv(): Pick<
   RegistryConfig,
   | 'signerUrl'
   | 'caConnector'
   | 'devCaDir'
   | 'devCaPublicUrl'
+  | 'devCaOcspValiditySeconds'
   | 'holidays'
   | 'pinLockoutThreshold'
   | 'signingSessionMaxUses'
@@ -103,6 +108,7 @@ export function lifecycleConfigFromEnv(): Pick<
     caConnector,
     devCaDir: str('KYSO_DEV_CA_DIR', 'var/dev/pki'),
     devCaPublicUrl: process.env.KYSO_DEV_CA_PUBLIC_URL ? url('KYSO_DEV_CA_PUBLIC_URL') : undefined,
+    devCaOcspValiditySeconds: int('KYSO_DEV_CA_OCSP_VALIDITY_SECONDS', DEV_CA_OCSP_VALIDITY_SECONDS, 1, 7 * 86_400),
     holidays,
     pinLockoutThreshold: int('KYSO_PIN_LOCKOUT_THRESHOLD', DEFAULT_PIN_LOCKOUT_THRESHOLD, 1, 100),
     signingSessionMaxUses: int('KYSO_SIGNING_SESSION_MAX_USES', DEFAULT_SIGNING_SESSION_MAX_USES, 1, 10_000),

@@ -306,6 +306,30 @@ describe('request letters signed by the approving head through the signer contra
         encoding: 'utf8',
       });
       expect(ocspText).toMatch(/Cert Status: revoked/);
+      const times = /This Update: (.+)\n\s*Next Update: (.+)\n/.exec(ocspText)!;
+      expect(Date.parse(times[2]) - Date.parse(times[1])).toBe(3_600_000);
+
+      // A serial the CA key signed but the registry never recorded: `unknown`, never `good`.
+      const stranger = await stack.pki.subordinate.issue({
+        subject: { CN: 'Không có trong sổ' },
+        publicKeySpki: key.publicKeySpki,
+        profile: 'person',
+      });
+      writeFileSync(join(dir, 'stranger.pem'), stranger.toPem());
+      const args = ['ocsp', '-issuer', join(dir, 'issuer.pem'), '-no_nonce', '-reqout', join(dir, 'req2.der')];
+      execFileSync('openssl', [...args, '-cert', join(dir, 'stranger.pem')]);
+      const unknown = await asBuffer(
+        stack.reg
+          .call('post', '/dev-ca/ocsp')
+          .set('content-type', 'application/ocsp-request')
+          .send(readFileSync(join(dir, 'req2.der'))),
+      );
+      writeFileSync(join(dir, 'resp2.der'), unknown.body as Buffer);
+      expect(
+        execFileSync('openssl', ['ocsp', '-respin', join(dir, 'resp2.der'), '-resp_text', '-noverify'], {
+          encoding: 'utf8',
+        }),
+      ).toMatch(/Cert Status: unknown/);
       const bad = await stack.reg
         .call('post', '/dev-ca/ocsp')
         .set('content-type', 'application/ocsp-request')

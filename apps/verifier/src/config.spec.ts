@@ -36,6 +36,7 @@ describe('verifierConfigFromEnv', () => {
     expect(REVOCATION_DEFAULTS).toMatchObject({
       required: true,
       crlMaxAgeMs: 3_600_000,
+      ocspMaxAgeMs: 3_600_000,
       caIssuersMaxAgeMs: 86_400_000,
       waitMs: 15_000,
     });
@@ -44,6 +45,7 @@ describe('verifierConfigFromEnv', () => {
       KYSO_REVOCATION_FETCH_TIMEOUT_MS: '2000',
       KYSO_REVOCATION_WAIT_MS: '5000',
       KYSO_CRL_MAX_AGE_MS: '60000',
+      KYSO_OCSP_MAX_AGE_MS: '30000',
       KYSO_CA_ISSUERS_MAX_AGE_MS: '120000',
       KYSO_REVOCATION_CONCURRENCY: '8',
       KYSO_REVOCATION_REQUIRED: 'false',
@@ -52,6 +54,7 @@ describe('verifierConfigFromEnv', () => {
       fetchTimeoutMs: 2000,
       waitMs: 5000,
       crlMaxAgeMs: 60000,
+      ocspMaxAgeMs: 30000,
       caIssuersMaxAgeMs: 120000,
       concurrency: 8,
       required: false,

@@ -59,6 +59,11 @@ export interface RevocationConfig {
   waitMs: number;
   /** A cached CRL is refetched after this age even before its nextUpdate. */
   crlMaxAgeMs: number;
+  /**
+   * A cached OCSP answer is used until its nextUpdate but never longer than this; an answer
+   * without nextUpdate is not cached at all (RFC 5019 2.2.4: newer status is always available).
+   */
+  ocspMaxAgeMs: number;
   /** A cached AIA caIssuers download (missing intermediates) is refetched after this age. */
   caIssuersMaxAgeMs: number;
   /** Downloads run at once by one worker process. */
@@ -79,6 +84,7 @@ export const REVOCATION_DEFAULTS: RevocationConfig = {
   fetchTimeoutMs: 10_000,
   waitMs: 15_000,
   crlMaxAgeMs: 3_600_000,
+  ocspMaxAgeMs: 3_600_000,
   caIssuersMaxAgeMs: 86_400_000,
   concurrency: 4,
   attempts: 3,
@@ -130,6 +136,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
       fetchTimeoutMs: int('KYSO_REVOCATION_FETCH_TIMEOUT_MS', d.fetchTimeoutMs, 100, 300_000),
       waitMs: int('KYSO_REVOCATION_WAIT_MS', d.waitMs, 100, 300_000),
       crlMaxAgeMs: int('KYSO_CRL_MAX_AGE_MS', d.crlMaxAgeMs, 0),
+      ocspMaxAgeMs: int('KYSO_OCSP_MAX_AGE_MS', d.ocspMaxAgeMs, 0),
       caIssuersMaxAgeMs: int('KYSO_CA_ISSUERS_MAX_AGE_MS', d.caIssuersMaxAgeMs, 0),
       concurrency: int('KYSO_REVOCATION_CONCURRENCY', d.concurrency, 1, 64),
       attempts: int('KYSO_REVOCATION_FETCH_ATTEMPTS', d.attempts, 1, 20),

@@ -8,6 +8,7 @@ import { CreateRevocationCache1795630000002 } from './migrations/1795630000002-C
 import { CreateValidationEvidence1795630000003 } from './migrations/1795630000003-CreateValidationEvidence';
 import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-CreateCaIssuersCache';
 import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-RecordValidationOwner';
+import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -28,6 +29,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       CreateValidationEvidence1795630000003,
       CreateCaIssuersCache1795630000004,
       RecordValidationOwner1795630000005,
+      CreateOcspCache1798100000001,
     ],
   });
 }

@@ -96,7 +96,7 @@ export class JobQueue<Q extends QueueName> {
     const jobId = JOB_ID[job](payload);
     const wait = this.register(jobId, waitMs);
     try {
-      await this.add(job, payload, jobId); // the same id: OCSP ids are drawn, not derived
+      await this.add(job, payload, jobId);
       return (await wait.outcome) as JobOutcome<JobResults[N]>;
     } finally {
       wait.cancel();

@@ -18,7 +18,7 @@ describe('verifier jobs', () => {
     expect(() => assertEveryJobHandled({ ...all, [JobName.FetchCrl]: 'not a function' })).toThrow(/fetch-crl/);
   });
 
-  it('give work that must not run twice a deterministic id, and each nonce’d OCSP request its own', () => {
+  it('give work that must not run twice a deterministic id, OCSP requests included (the same request coalesces)', () => {
     expect(JOB_ID[JobName.ValidatePdf]({ validationId: 'v1' })).toBe('v1');
     expect(JOB_ID[JobName.FetchCrl]({ url: 'http://ca/x.crl' })).toBe(crlJobId('http://ca/x.crl'));
     expect(crlJobId('http://ca/x.crl')).not.toBe(crlJobId('http://ca/y.crl'));
@@ -28,7 +28,10 @@ describe('verifier jobs', () => {
     expect(certificatesJobId(aia)).toMatch(/^ca-issuers-[0-9a-f]{64}$/);
     expect(certificatesJobId(aia)).not.toBe(crlJobId(aia)); // a URL serving both kinds runs both jobs
     const ocsp = { url: 'http://ca/ocsp', request: 'MAA=' };
-    expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp](ocsp));
+    expect(JOB_ID[JobName.FetchOcsp](ocsp)).toBe(JOB_ID[JobName.FetchOcsp]({ ...ocsp }));
+    expect(JOB_ID[JobName.FetchOcsp](ocsp)).toMatch(/^ocsp-[0-9a-f]{64}$/);
+    expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp]({ ...ocsp, request: 'MAE=' }));
+    expect(JOB_ID[JobName.FetchOcsp](ocsp)).not.toBe(JOB_ID[JobName.FetchOcsp]({ ...ocsp, url: 'http://ca/ocsp2' }));
     expect(JOB_ID[JobName.MaintainEvidence]({})).toBe('maintain-evidence'); // one schedule, however many workers
   });
 

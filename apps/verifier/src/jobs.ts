@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * Queue and job names in one place, each job's payload and result tied to its name (style rule
@@ -47,7 +47,7 @@ export interface JobResults {
   /** The CRL itself is in the cache table; the result says what was stored (ISO times). */
   [JobName.FetchCrl]:
     { ok: true; fetchedAt: string; thisUpdate: string; nextUpdate: string | null; fromCache: boolean } | FetchRefused;
-  /** `response`: the DER OCSPResponse, base64 (OCSP answers are nonce'd, so never cached). */
+  /** `response`: the DER OCSPResponse, base64 (kept in the OCSP cache when it has a nextUpdate). */
   [JobName.FetchOcsp]: { ok: true; response: string; fetchedAt: string } | FetchRefused;
   /** The certificates are in the cache table (as downloaded); the result says when they were fetched. */
   [JobName.FetchCertificates]: { ok: true; fetchedAt: string; fromCache: boolean } | FetchRefused;
@@ -75,10 +75,15 @@ export type JobHandlers = { [N in JobName]: JobHandler<N> };
 export const JOB_ID: { [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.ValidatePdf]: (p) => p.validationId,
   [JobName.FetchCrl]: (p) => crlJobId(p.url),
-  [JobName.FetchOcsp]: () => `ocsp-${randomUUID()}`,
+  [JobName.FetchOcsp]: (p) => ocspJobId(p.url, p.request),
   [JobName.FetchCertificates]: (p) => certificatesJobId(p.url),
   [JobName.MaintainEvidence]: () => 'maintain-evidence',
 };
+
+/** The job id of an OCSP request: one per URL and (nonce-free) request while queued or running, so asks coalesce. */
+export function ocspJobId(url: string, request: string): string {
+  return `ocsp-${createHash('sha256').update(`${url}\n${request}`).digest('hex')}`;
+}
 
 /** The job id of a CRL download: one per URL while it is queued or running. */
 export function crlJobId(url: string): string {

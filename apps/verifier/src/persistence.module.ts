@@ -5,6 +5,7 @@ import { VERIFIER_ENTITIES, verifierDataSourceOptions } from './data-source';
 import { CaIssuersCache, TypeOrmCaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { EvidenceRepository, TypeOrmEvidenceRepository } from './evidence/evidence.repository';
 import { CrlCache, TypeOrmCrlCache } from './revocation/crl-cache.repository';
+import { OcspCache, PostgresOcspCache } from './revocation/ocsp-cache.repository';
 import { TypeOrmValidationRepository, ValidationRepository } from './validation.repository';
 
 /** The verifier's database and repositories, and its clock: shared by the API and the worker. */
@@ -22,10 +23,11 @@ export class VerifierPersistenceModule {
         { provide: ValidationRepository, useClass: TypeOrmValidationRepository },
         { provide: CrlCache, useClass: TypeOrmCrlCache },
         { provide: CaIssuersCache, useClass: TypeOrmCaIssuersCache },
+        { provide: OcspCache, useClass: PostgresOcspCache },
         { provide: EvidenceRepository, useClass: TypeOrmEvidenceRepository },
         { provide: Clock, useClass: SystemClock },
       ],
-      exports: [ValidationRepository, CrlCache, CaIssuersCache, EvidenceRepository, Clock],
+      exports: [ValidationRepository, CrlCache, OcspCache, CaIssuersCache, EvidenceRepository, Clock],
     };
   }
 }

@@ -9,6 +9,7 @@ import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
+import { OcspCache } from './revocation/ocsp-cache.repository';
 import { HttpRevocationClient } from './revocation/http-fetch';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
@@ -78,6 +79,7 @@ export class VerifierWorkerModule {
             TrustAnchorSource,
             PdfValidator,
             CrlCache,
+            OcspCache,
             CaIssuersCache,
             RevocationJobs,
             Clock,
@@ -88,6 +90,7 @@ export class VerifierWorkerModule {
             anchors: TrustAnchorSource,
             pdf: PdfValidator,
             cache: CrlCache,
+            ocspCache: OcspCache,
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
@@ -99,7 +102,15 @@ export class VerifierWorkerModule {
               pdf,
               {
                 fetcher: () =>
-                  new QueuedRevocationFetcher({ cache, jobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs, clock }),
+                  new QueuedRevocationFetcher({
+                    cache,
+                    jobs,
+                    crlMaxAgeMs: rev.crlMaxAgeMs,
+                    ocspCache,
+                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
+                    waitMs: rev.waitMs,
+                    clock,
+                  }),
                 required: rev.required,
                 issuerFetcher: () =>
                   new QueuedIssuerFetcher({
@@ -116,13 +127,20 @@ export class VerifierWorkerModule {
         },
         {
           provide: RevocationJobHandlers,
-          inject: [HttpRevocationClient, CrlCache, CaIssuersCache, Clock],
-          useFactory: (network: HttpRevocationClient, cache: CrlCache, issuers: CaIssuersCache, clock: Clock) =>
+          inject: [HttpRevocationClient, CrlCache, CaIssuersCache, OcspCache, Clock],
+          useFactory: (
+            network: HttpRevocationClient,
+            cache: CrlCache,
+            issuers: CaIssuersCache,
+            ocsp: OcspCache,
+            clock: Clock,
+          ) =>
             new RevocationJobHandlers(
               network,
               cache,
               rev.crlMaxAgeMs,
               { cache: issuers, maxAgeMs: rev.caIssuersMaxAgeMs },
+              { cache: ocsp, maxAgeMs: rev.ocspMaxAgeMs },
               clock,
             ),
         },

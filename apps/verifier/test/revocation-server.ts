@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DevCa } from '@kyso/pki';
+import type { DevCa, OcspResponseOptions } from '@kyso/pki';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
 
@@ -45,10 +45,14 @@ export class RevocationServer {
     return `${this.url}${path}`;
   }
 
-  /** An OCSP responder for what `ca` issued (answers from its revocation records, nonce echoed). */
-  ocsp(path: string, ca: DevCa): string {
+  /**
+   * An OCSP responder for what `ca` issued (answers from its revocation records, nonce echoed),
+   * after `delayMs`; `answer` adds responder options (validityMs for a nextUpdate, issued serials).
+   */
+  ocsp(path: string, ca: DevCa, answer: Omit<OcspResponseOptions, 'request'> = {}, delayMs = 0): string {
     this.routes.set(path, async (_req, res, body) => {
-      const der = await ca.ocspResponse({ request: new Uint8Array(body) });
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      const der = await ca.ocspResponse({ ...answer, request: new Uint8Array(body) });
       res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(Buffer.from(der));
     });
     return `${this.url}${path}`;

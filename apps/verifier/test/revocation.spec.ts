@@ -285,7 +285,7 @@ describe('verifier revocation', () => {
       subIndication: 'REVOKED_NO_POE',
       revocation: { source: 'ocsp' },
     });
-    expect(server.hits(pki.path('sub-ocsp'))).toBe(2); // nonce'd answers are never cached
+    expect(server.hits(pki.path('sub-ocsp'))).toBe(2); // answers without nextUpdate are never cached
   });
   describe('missing intermediates from AIA caIssuers', () => {
     async function cachedIssuers(url: string): Promise<{ fetched_at: Date } | undefined> {

@@ -32,6 +32,8 @@ export abstract class CertificatesRepository {
   abstract lockKeyHolders(keySha256: string): Promise<KeySubject[]>;
   /** The revoked certificates an issuer (by subject DN) issued, for its CRL and OCSP answers. */
   abstract revokedIssuedBy(issuer: string): Promise<RevokedCertificate[]>;
+  /** Which of `serials` (hex, upper case) the registry holds as issued by `issuer`. */
+  abstract issuedSerials(issuer: string, serials: string[]): Promise<Set<string>>;
 }
 
 export interface RevokedCertificate {
@@ -100,6 +102,15 @@ export class TypeOrmCertificatesRepository extends CertificatesRepository {
       holderOfficialId: r.holder_official_id,
       organizationId: r.organization_id,
     }));
+  }
+
+  async issuedSerials(issuer: string, serials: string[]): Promise<Set<string>> {
+    if (serials.length === 0) return new Set();
+    const rows: { serial_number: string }[] = await this.db.query(
+      'SELECT serial_number FROM registry.certificate WHERE issuer = $1 AND serial_number = ANY($2)',
+      [issuer, serials],
+    );
+    return new Set(rows.map((r) => r.serial_number));
   }
 
   async revokedIssuedBy(issuer: string): Promise<RevokedCertificate[]> {

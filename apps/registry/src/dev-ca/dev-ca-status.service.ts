@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock, notFound } from '@kyso/common';
-import type { CrlReason } from '@kyso/pki';
+import { type CrlReason, parseOcspRequest } from '@kyso/pki';
+import { DEV_CA_OCSP_VALIDITY_SECONDS, RegistryConfig } from '../config';
+import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { CaConnector } from '../ca-connector/ca-connector';
 import { CertificatesRepository } from '../certificates/certificates.repository';
 import { DevCaConnector } from '../ca-connector/dev-ca-connector';
@@ -29,6 +31,7 @@ export class DevCaStatusService {
     private readonly certificates: CertificatesRepository,
     private readonly clock: Clock,
     private readonly db: Db,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
   /**
@@ -56,9 +59,22 @@ export class DevCaStatusService {
     return root.issueCrl({ crlNumber: await this.crlNumber() });
   }
 
+  /**
+   * Answers with a nextUpdate, so relying parties may cache, and `unknown` for a serial the
+   * registry does not hold as issued by this CA (RFC 6960 2.2, CA/B Forum BR 4.9.10): such a
+   * certificate, even one the CA key signed, is not one the CA vouches for.
+   */
   async ocsp(request: Uint8Array): Promise<Uint8Array> {
     const ca = await this.synced();
-    return ca.ocspResponse({ request });
+    const serials = parseOcspRequest(request).certIds.map((id) => id.serialNumber);
+    const issued = await this.certificates.issuedSerials(ca.certificate.subject.toString(), serials);
+    const seconds = this.config.devCaOcspValiditySeconds ?? DEV_CA_OCSP_VALIDITY_SECONDS;
+    return ca.ocspResponse({
+      request,
+      thisUpdate: this.clock.now(),
+      validityMs: seconds * 1000,
+      issued: (serial) => issued.has(serial),
+    });
   }
 
   private async synced() {

@@ -2,6 +2,8 @@ import type { Clock } from '@kyso/common';
 import type { RevocationFetcher, RevocationSource } from '@kyso/pki';
 import { isFresh } from './crl-cache';
 import { CrlCache } from './crl-cache.repository';
+import { ocspCacheKey } from './ocsp-cache';
+import { OcspCache } from './ocsp-cache.repository';
 import { RevocationJobs } from './revocation-queue';
 
 export interface FetchRecord {
@@ -16,6 +18,8 @@ export interface QueuedFetcherOptions {
   cache: CrlCache;
   jobs: RevocationJobs;
   crlMaxAgeMs: number;
+  ocspCache: OcspCache;
+  ocspMaxAgeMs: number;
   /** How long one validation waits for one download. */
   waitMs: number;
   clock: Clock;
@@ -24,7 +28,7 @@ export interface QueuedFetcherOptions {
 /**
  * The RevocationFetcher a validation uses: CRLs from the shared cache while fresh, otherwise a
  * download by the revocation workers (shared by every validation asking for that URL at the same
- * time); OCSP always through a job. Any failure or timeout throws, which the checkers turn into
+ * time); OCSP answers likewise, from their own cache until nextUpdate. Any failure or timeout throws, which the checkers turn into
  * `unknown` (never good). Make one per validation: it records what it fetched, and when.
  */
 export class QueuedRevocationFetcher implements RevocationFetcher {
@@ -45,6 +49,11 @@ export class QueuedRevocationFetcher implements RevocationFetcher {
   }
 
   async fetchOcsp(url: string, request: Uint8Array): Promise<Uint8Array> {
+    const cached = await this.opts.ocspCache.get(ocspCacheKey(url, request));
+    if (cached && isFresh(cached, this.opts.clock.now(), this.opts.ocspMaxAgeMs)) {
+      this.fetches.push({ kind: 'ocsp', url, fetchedAt: cached.fetchedAt, der: cached.der });
+      return cached.der;
+    }
     const r = await this.opts.jobs.fetchOcsp(url, request, this.opts.waitMs);
     const der = new Uint8Array(Buffer.from(r.response, 'base64'));
     this.fetches.push({ kind: 'ocsp', url, fetchedAt: new Date(r.fetchedAt), der });

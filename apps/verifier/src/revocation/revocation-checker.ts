@@ -35,14 +35,34 @@ class FetchTimeStamp implements RevocationChecker {
   }
 }
 
-/** OCSP first (fresher, per certificate), then CRLs; unknown only when both are. */
+/**
+ * A signed OCSP `unknown` (the CA's responder does not know the serial: RFC 6960 2.2, CA/B Forum
+ * BR 4.9.10) is the last word: a CRL that merely does not list the serial must not make it good.
+ */
+class OcspUnknownIsFinal implements RevocationChecker {
+  constructor(
+    private readonly ocsp: RevocationChecker,
+    private readonly rest: RevocationChecker,
+  ) {}
+
+  async check(query: RevocationQuery): Promise<RevocationStatus> {
+    const first = await new CombinedRevocationChecker([this.ocsp]).check(query);
+    if (first.status !== 'unknown' || first.problems.includes('OCSP_CERT_STATUS_UNKNOWN')) return first;
+    return new CombinedRevocationChecker([{ check: async () => first }, this.rest]).check(query);
+  }
+}
+
+/**
+ * OCSP first (fresher, per certificate), then CRLs; unknown only when both are. No nonce: answers
+ * are cached until their nextUpdate and shared, so freshness comes from nextUpdate (RFC 5019).
+ */
 export function verifierRevocationChecker(
   fetcher: QueuedRevocationFetcher,
   trustAnchors: readonly Certificate[],
   clock: () => Date,
 ): RevocationChecker {
-  return new CombinedRevocationChecker([
-    new FetchTimeStamp(new OcspRevocationChecker({ fetcher, clock }), fetcher, 'ocsp'),
+  return new OcspUnknownIsFinal(
+    new FetchTimeStamp(new OcspRevocationChecker({ fetcher, clock, nonce: false }), fetcher, 'ocsp'),
     new FetchTimeStamp(new CrlRevocationChecker({ fetcher, trustAnchors }), fetcher, 'crl'),
-  ]);
+  );
 }

@@ -6,12 +6,20 @@ import { CaIssuersCache, isFreshIssuers } from './ca-issuers-cache.repository';
 import { isFresh } from './crl-cache';
 import { CrlCache } from './crl-cache.repository';
 import { FetchResult } from './http-fetch';
+import { ocspCacheKey, ocspReusableUntil } from './ocsp-cache';
+import { OcspCache } from './ocsp-cache.repository';
 
 /** The network as the handlers need it (HttpRevocationClient in production). */
 export interface RevocationNetwork {
   fetchCrl(url: string): Promise<FetchResult>;
   fetchOcsp(url: string, request: Uint8Array): Promise<FetchResult>;
   fetchCertificates(url: string): Promise<FetchResult>;
+}
+
+/** Where OCSP answers are kept, and for how long at most (they are used until their nextUpdate). */
+export interface OcspCacheSettings {
+  cache: OcspCache;
+  maxAgeMs: number;
 }
 
 /** Where AIA caIssuers downloads are kept, and for how long they are used. */
@@ -34,6 +42,7 @@ export class RevocationJobHandlers {
     private readonly cache: CrlCache,
     private readonly crlMaxAgeMs: number,
     private readonly issuers: IssuerCacheSettings,
+    private readonly ocsp: OcspCacheSettings,
     private readonly clock: Clock = new SystemClock(),
   ) {}
 
@@ -61,10 +70,24 @@ export class RevocationJobHandlers {
     return result(stored, false);
   }
 
+  /** As for CRLs: an answer another job stored meanwhile is not asked for again. */
   async fetchOcsp({ url, request }: JobPayloads[JobName.FetchOcsp]): Promise<JobResults[JobName.FetchOcsp]> {
-    const got = await this.download(url, () => this.network.fetchOcsp(url, Buffer.from(request, 'base64')));
+    const der = Buffer.from(request, 'base64');
+    const key = ocspCacheKey(url, der);
+    const cached = await this.ocsp.cache.get(key);
+    if (cached && isFresh(cached, this.clock.now(), this.ocsp.maxAgeMs))
+      return {
+        ok: true,
+        response: Buffer.from(cached.der).toString('base64'),
+        fetchedAt: cached.fetchedAt.toISOString(),
+      };
+    const got = await this.download(url, () => this.network.fetchOcsp(url, der));
     if (!got.ok) return got;
-    return { ok: true, response: Buffer.from(got.body).toString('base64'), fetchedAt: this.clock.now().toISOString() };
+    const fetchedAt = this.clock.now();
+    const nextUpdate = ocspReusableUntil(got.body);
+    if (nextUpdate && this.ocsp.maxAgeMs > 0)
+      await this.ocsp.cache.put({ key, url, der: got.body, fetchedAt, nextUpdate });
+    return { ok: true, response: Buffer.from(got.body).toString('base64'), fetchedAt: fetchedAt.toISOString() };
   }
 
   /**

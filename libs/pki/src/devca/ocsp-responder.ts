@@ -16,12 +16,19 @@ export interface OcspResponseOptions {
   /** Or the certificate asked about (CertID built with `hash`). */
   certificate?: Certificate;
   hash?: OcspHash;
-  /** Default: from the CA's revocation records (revoked when recorded, else good). */
+  /** Default: from the CA's revocation records (revoked when recorded, else good or unknown, see `issued`). */
   status?: OcspCertStatus;
+  /**
+   * Whether the CA issued this serial (hex, upper case): a serial it never issued is `unknown`,
+   * not `good` (RFC 6960 2.2; CA/B Forum BR 4.9.10). Without it every unrevoked serial is good.
+   */
+  issued?: (serialHex: string) => boolean;
   revocationTime?: Date;
   reason?: CrlReason;
   thisUpdate?: Date; // default now
-  nextUpdate?: Date; // default none ("always fresh" responder)
+  nextUpdate?: Date; // default: thisUpdate + validityMs, or none ("always fresh" responder)
+  /** How long the answer stays valid: nextUpdate = thisUpdate + validityMs (when nextUpdate is not given). */
+  validityMs?: number;
   producedAt?: Date; // default thisUpdate
   /** 'ca' (default): signed by the issuing CA; or a delegated responder certificate and its signer. */
   responder?: 'ca' | { certificate: Certificate; signer: RawSigner };
@@ -64,15 +71,18 @@ export async function buildOcspResponse(ca: OcspIssuer, opts: OcspResponseOption
         octetString(createHash('sha1').update(publicKeyBits(responder.certificate.publicKeySpki)).digest()),
       )
     : der(TAG.context(1), responder.certificate.subject.der);
+  const nextUpdate =
+    opts.nextUpdate ?? (opts.validityMs !== undefined ? new Date(thisUpdate.getTime() + opts.validityMs) : undefined);
   const singles = certIds.map((id) => {
     const record = ca.revocationOf(id.serialNumber);
-    const status = opts.status ?? (record ? 'revoked' : 'good');
+    const unissued = !record && opts.issued !== undefined && !opts.issued(id.serialNumber);
+    const status = opts.status ?? (record ? 'revoked' : unissued ? 'unknown' : 'good');
     const body = [
       id.der,
       certStatus(status, opts.revocationTime ?? record?.revocationDate, opts.reason ?? record?.reason),
       generalizedTime(thisUpdate),
     ];
-    if (opts.nextUpdate) body.push(der(TAG.context(0), generalizedTime(opts.nextUpdate)));
+    if (nextUpdate) body.push(der(TAG.context(0), generalizedTime(nextUpdate)));
     return seq(...body);
   });
   const nonce = opts.nonce instanceof Uint8Array ? opts.nonce : opts.nonce === false ? undefined : parsed?.nonce;
