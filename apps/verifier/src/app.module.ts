@@ -19,6 +19,7 @@ import { revocationConfig, VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
+import { OcspCache } from './revocation/ocsp-cache.repository';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
 import { CmsValidationService } from './cms-validation.service';
@@ -96,13 +97,27 @@ export class VerifierModule {
         },
         {
           provide: CertificateCheckService,
-          inject: [TrustAnchorSource, CrlCache, RevocationJobs, Clock],
-          useFactory: (anchors: TrustAnchorSource, cache: CrlCache, jobs: RevocationJobs, clock: Clock) =>
+          inject: [TrustAnchorSource, CrlCache, OcspCache, RevocationJobs, Clock],
+          useFactory: (
+            anchors: TrustAnchorSource,
+            cache: CrlCache,
+            ocspCache: OcspCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) =>
             new CertificateCheckService(
               anchors,
               (trustAnchors) =>
                 verifierRevocationChecker(
-                  new QueuedRevocationFetcher({ cache, jobs, crlMaxAgeMs: rev.crlMaxAgeMs, waitMs: rev.waitMs, clock }),
+                  new QueuedRevocationFetcher({
+                    cache,
+                    jobs,
+                    crlMaxAgeMs: rev.crlMaxAgeMs,
+                    ocspCache,
+                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
+                    waitMs: rev.waitMs,
+                    clock,
+                  }),
                   trustAnchors,
                   () => clock.now(),
                 ),
@@ -122,15 +137,17 @@ export class VerifierModule {
         ValidationService,
         {
           provide: CmsValidationService,
-          inject: [ValidationRepository, TrustAnchorSource, CrlCache, CaIssuersCache, RevocationJobs, Clock],
+          inject: [ValidationRepository, TrustAnchorSource, CrlCache, OcspCache, CaIssuersCache, RevocationJobs, Clock],
           useFactory: (
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
             crls: CrlCache,
+            ocsps: OcspCache,
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
-          ) => new CmsValidationService(validations, anchors, crls, issuers, jobs, revocationConfig(config), clock),
+          ) =>
+            new CmsValidationService(validations, anchors, crls, ocsps, issuers, jobs, revocationConfig(config), clock),
         },
         { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],

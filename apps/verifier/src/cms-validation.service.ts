@@ -3,6 +3,7 @@ import { badRequest, Caller, Clock, unprocessable } from '@kyso/common';
 import { PkiFormatError, verifyCms, type DocumentReport } from '@kyso/pki';
 import type { RevocationConfig } from './config';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
+import { OcspCache } from './revocation/ocsp-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
@@ -24,6 +25,7 @@ export class CmsValidationService {
     private readonly validations: ValidationRepository,
     private readonly anchors: TrustAnchorSource,
     private readonly crls: CrlCache,
+    private readonly ocsps: OcspCache,
     private readonly issuers: CaIssuersCache,
     private readonly jobs: RevocationJobs,
     private readonly rev: RevocationConfig,
@@ -51,6 +53,8 @@ export class CmsValidationService {
               cache,
               jobs,
               crlMaxAgeMs: rev.crlMaxAgeMs,
+              ocspCache: this.ocsps,
+              ocspMaxAgeMs: rev.ocspMaxAgeMs,
               waitMs: rev.waitMs,
               clock: this.clock,
             }),
