@@ -1,6 +1,6 @@
 import { Caller } from '@kyso/common';
 import { signingAuthorizationAnswer, SigningSessionViewDto } from '@kyso/contracts';
-import { OpenSslPki, RunningRegistry, startRegistry, TestCert } from './support';
+import { OpenSslPki, RunningRegistry, startRegistry, TestCert, trustCa } from './support';
 
 const PIN = '418305';
 
@@ -65,6 +65,7 @@ describe('signing sessions on POST /signing-authorizations', () => {
     pki = await OpenSslPki.start();
     ca = pki.ca('Kyso Test Government CA');
     reg = await startRegistry({ signingSessionMaxUses: 5, pinLockoutThreshold: 3 });
+    await trustCa(reg, ca);
     org = (await reg.post('/organizations', { code: 'H29.41', name: 'Sở Nội vụ Hà Nam', legalEntity: true })).body.id;
     const official = async (fullName: string) =>
       (

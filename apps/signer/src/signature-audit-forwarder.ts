@@ -62,6 +62,8 @@ export class SignatureAuditForwarder implements OnApplicationBootstrap, OnApplic
   private readonly log = new Logger('SignatureAuditForwarder');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  /** Consecutive failed runs: one log line when forwarding stops, one when it resumes; retries back off. */
+  private failures = 0;
 
   constructor(
     private readonly db: DataSource,
@@ -71,12 +73,22 @@ export class SignatureAuditForwarder implements OnApplicationBootstrap, OnApplic
 
   onApplicationBootstrap(): void {
     const tick = () => {
+      const delay = Math.min(this.intervalMs * 2 ** Math.min(this.failures, 8), 30_000);
       this.timer = setTimeout(async () => {
-        await this.flush().catch((e: unknown) =>
-          this.log.warn(`signature audit not forwarded yet, retrying: ${(e as Error).message}`),
+        await this.flush().then(
+          () => {
+            if (this.failures) this.log.log('signature audit forwarding resumed');
+            this.failures = 0;
+          },
+          (e: unknown) => {
+            if (!this.failures++)
+              this.log.warn(
+                `signature audit not forwarded yet (kept, retrying with backoff): ${(e as Error)?.message || String(e)}`,
+              );
+          },
         );
         if (this.timer) tick();
-      }, this.intervalMs);
+      }, delay);
       this.timer.unref();
     };
     tick();

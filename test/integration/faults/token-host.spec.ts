@@ -2,6 +2,8 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
@@ -48,6 +50,7 @@ describe('fault: token host killed during signing', () => {
   let socket: string;
   let db: { url: string; drop: () => Promise<void> };
   let registry: Awaited<ReturnType<typeof startRegistryStub>>;
+  let verifier: Server;
   let signer: ServiceProcess;
   let base: string;
   let pdf: Buffer;
@@ -87,6 +90,21 @@ describe('fault: token host killed during signing', () => {
         chainPem: [root.certificate.toPem()],
       },
     ]);
+    // The signer checks its certificate with the verifier before every signature: a stand-in that passes it.
+    const crl = Buffer.from(await root.issueCrl()).toString('base64');
+    verifier = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/health') return void res.end(JSON.stringify({ status: 'ok' }));
+      res.end(
+        JSON.stringify({
+          indication: 'TOTAL-PASSED',
+          reasons: [],
+          evidence: { certificatesPem: [cert.toPem(), root.certificate.toPem()], crls: [crl], ocsps: [] },
+          checkedAt: new Date().toISOString(),
+        }),
+      );
+    });
+    await new Promise<void>((r) => verifier.listen(0, '127.0.0.1', r));
     socket = join(token.dir, 'p11-kit.sock');
     host = startTokenHost(token, socket);
     await waitUntil(async () => existsSync(socket), 5_000, 'the token host socket');
@@ -101,6 +119,7 @@ describe('fault: token host killed during signing', () => {
       KYSO_INTERNAL_TOKEN: internal,
       KYSO_SIGNER_PORT: String(port),
       KYSO_REGISTRY_URL: registry.url,
+      KYSO_VERIFIER_URL: `http://127.0.0.1:${(verifier.address() as AddressInfo).port}`,
       KYSO_PKCS11_MODULE: P11_KIT_CLIENT,
       P11_KIT_SERVER_ADDRESS: `unix:path=${socket}`,
       KYSO_TOKEN_LABEL: token.label,
@@ -114,6 +133,7 @@ describe('fault: token host killed during signing', () => {
     await signer?.kill();
     if (host) killTokenHost(host);
     await registry?.close();
+    await new Promise((r) => verifier?.close(r));
     await db?.drop();
     await token?.remove();
   });

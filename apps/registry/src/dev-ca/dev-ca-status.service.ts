@@ -7,6 +7,7 @@ import { CaConnector } from '../ca-connector/ca-connector';
 import { CertificatesRepository } from '../certificates/certificates.repository';
 import { DevCaConnector } from '../ca-connector/dev-ca-connector';
 import { Db } from '../shared/transactions';
+import { DevTsaService } from './dev-tsa.service';
 
 const KNOWN_REASONS: ReadonlySet<string> = new Set([
   'unspecified',
@@ -32,6 +33,7 @@ export class DevCaStatusService {
     private readonly clock: Clock,
     private readonly db: Db,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    private readonly tsa: DevTsaService,
   ) {}
 
   /**
@@ -73,7 +75,8 @@ export class DevCaStatusService {
       request,
       thisUpdate: this.clock.now(),
       validityMs: seconds * 1000,
-      issued: (serial) => issued.has(serial),
+      // The dev TSA's certificate is the CA's own issue too, though no registry record holds it.
+      issued: (serial) => issued.has(serial) || this.tsa.issuedSerials.has(serial),
     });
   }
 
