@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import IORedis from 'ioredis';
 import { createTestDatabase } from '../../../test/support/db';
 import { freePort } from '../../../test/support/ports';
@@ -50,6 +51,7 @@ describe('verifier worker observability', () => {
   let redis: ChildProcess;
   let db: { url: string; drop: () => Promise<void> };
   let worker: VerifierWorkerHandle;
+  const lines: Record<string, unknown>[] = [];
   const prefix = `kyso:test:wh:${randomUUID().slice(0, 8)}`;
   /** Adds one job (a single attempt) as the API would, and waits for it. */
   const run = async <Q extends QueueName, N extends JobsOf<Q>>(q: Q, job: N, payload: JobPayloads[N]) => {
@@ -74,6 +76,14 @@ describe('verifier worker observability', () => {
     redis = await startRedis(redisPort);
     db = await createTestDatabase('kyso_worker_health');
     await migrateVerifier(db.url);
+    // Every line must be JSON: a coloured Nest text line would throw here.
+    const logDestination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n'))
+          if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
     const config = testVerifierConfig({
       databaseUrl: db.url,
       redisUrl: `redis://127.0.0.1:${redisPort}`,
@@ -85,7 +95,7 @@ describe('verifier worker observability', () => {
       workerHealthPort: 0,
       workerStallMs: 60_000,
     });
-    worker = await startVerifierWorker(config);
+    worker = await startVerifierWorker(config, { logDestination });
   });
 
   afterAll(async () => {
@@ -128,7 +138,7 @@ describe('verifier worker observability', () => {
     expect((await get('/nope')).status).toBe(404);
   });
 
-  it('counts downloads per host and outcome', async () => {
+  it('counts downloads per host and outcome, and logs the refusal as a pino JSON line', async () => {
     // Port 1 of loopback is outside the download allow-list: the job ends with a typed refusal.
     const outcome = await run(QueueName.Revocation, JobName.FetchCrl, { url: 'http://127.0.0.1:1/ca.crl' });
     expect(outcome).toMatchObject({ state: 'completed', result: { ok: false } });
@@ -137,6 +147,9 @@ describe('verifier worker observability', () => {
       /kyso_worker_fetches_total\{kind="fetch-crl",host="127.0.0.1:1",outcome="refused",[^}]*\} 1/,
     );
     expect(metrics).toMatch(/kyso_worker_jobs_processed_total\{queue="revocation",job="fetch-crl",[^}]*\} 1/);
+    const refusal = lines.find((l) => /refused: FETCH_ADDRESS_REFUSED/.test(String(l.msg)));
+    expect(refusal).toMatchObject({ level: 40, service: 'verifier-worker', context: 'RevocationJobs' });
+    expect(typeof refusal?.time).toBe('string');
   });
 
   it('goes not-ready, naming Redis, while Redis does not answer', async () => {
