@@ -60,6 +60,7 @@ export KYSO_GATEWAY_PORT=${KYSO_GATEWAY_PORT:-3000} KYSO_SIGNER_PORT=${KYSO_SIGN
 export KYSO_VERIFIER_PORT=${KYSO_VERIFIER_PORT:-3002} KYSO_REGISTRY_PORT=${KYSO_REGISTRY_PORT:-3003}
 export KYSO_SIGNER_URL=http://127.0.0.1:$KYSO_SIGNER_PORT KYSO_VERIFIER_URL=http://127.0.0.1:$KYSO_VERIFIER_PORT
 export KYSO_REGISTRY_URL=http://127.0.0.1:$KYSO_REGISTRY_PORT
+export KYSO_VERIFIER_WORKER_PORT=${KYSO_VERIFIER_WORKER_PORT:-3012}
 # The registry's dev CA fulfils lifecycle requests at once and publishes CRLs/OCSP for relying parties.
 export KYSO_CA_CONNECTOR=dev
 export KYSO_DEV_CA_DIR=$DEV/pki
@@ -71,7 +72,7 @@ export KYSO_REVOCATION_FETCH_ALLOW=${KYSO_REVOCATION_FETCH_ALLOW:-127.0.0.1:$KYS
 
 bash scripts/stop.sh --quiet
 # A port still taken is not ours to free (e.g. services of an earlier quickstart whose var/dev is gone).
-for port in $KYSO_REGISTRY_PORT $KYSO_SIGNER_PORT $KYSO_VERIFIER_PORT $KYSO_GATEWAY_PORT; do
+for port in $KYSO_REGISTRY_PORT $KYSO_SIGNER_PORT $KYSO_VERIFIER_PORT $KYSO_GATEWAY_PORT $KYSO_VERIFIER_WORKER_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "kyso: port $port is in use by another process; stop it, or choose other KYSO_*_PORT values:" >&2
     ss -Hltnp "sport = :$port" >&2 2>/dev/null || true
@@ -110,5 +111,6 @@ start gateway dist/apps/gateway/src/main.js
 wait_ready signer http://127.0.0.1:$KYSO_SIGNER_PORT
 wait_ready verifier http://127.0.0.1:$KYSO_VERIFIER_PORT
 wait_ready gateway http://127.0.0.1:$KYSO_GATEWAY_PORT
+wait_ready verifier-worker http://127.0.0.1:$KYSO_VERIFIER_WORKER_PORT
 
 node dist/scripts/dev/print-welcome.js

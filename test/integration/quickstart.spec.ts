@@ -107,7 +107,8 @@ describe('npm run quickstart, again after var/dev is gone', () => {
 
   beforeAll(async () => {
     copyRepo(repo);
-    const [gateway, signer, verifier, registry] = [
+    const [gateway, signer, verifier, registry, worker] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -122,6 +123,7 @@ describe('npm run quickstart, again after var/dev is gone', () => {
       KYSO_SIGNER_PORT: String(signer),
       KYSO_VERIFIER_PORT: String(verifier),
       KYSO_REGISTRY_PORT: String(registry),
+      KYSO_VERIFIER_WORKER_PORT: String(worker),
       KYSO_QUEUE_PREFIX: `kyso-qs-${randomBytes(4).toString('hex')}`,
     });
   });

@@ -20,6 +20,13 @@ export interface VerifierConfig extends CommonConfig {
   /** How long the registry's trust anchors are reused before asking again. */
   trustAnchorTtlMs: number;
   workerConcurrency: number;
+  /**
+   * Loopback port of the worker's /health, /health/ready and /metrics (KYSO_VERIFIER_WORKER_PORT,
+   * default 3012; 0 picks a free one). Absent: the worker serves none (tests of other concerns).
+   */
+  workerHealthPort?: number;
+  /** The worker is not ready while a queue's oldest waiting job is older than this. */
+  workerStallMs?: number;
   /** Attempts per validation job before it is marked failed (transient errors only). */
   jobAttempts: number;
   /** First retry delay; doubles on each attempt (validation and revocation jobs). */
@@ -34,6 +41,9 @@ export interface VerifierConfig extends CommonConfig {
   /** Validation evidence settings; each missing one takes its EVIDENCE_DEFAULTS value. */
   evidence?: Partial<EvidenceConfig>;
 }
+
+export const DEFAULT_WORKER_HEALTH_PORT = 3012;
+export const DEFAULT_WORKER_STALL_MS = 300_000;
 
 export interface EvidenceConfig {
   /**
@@ -129,6 +139,8 @@ export function verifierConfigFromEnv(): VerifierConfig {
     queuePrefix: str('KYSO_QUEUE_PREFIX', 'kyso'),
     trustAnchorTtlMs: int('KYSO_TRUST_ANCHOR_TTL_MS', 60_000, 0),
     workerConcurrency: int('KYSO_VERIFIER_WORKER_CONCURRENCY', 2, 1, 64),
+    workerHealthPort: int('KYSO_VERIFIER_WORKER_PORT', DEFAULT_WORKER_HEALTH_PORT, 0, 65535),
+    workerStallMs: int('KYSO_VERIFIER_WORKER_STALL_MS', DEFAULT_WORKER_STALL_MS, 1_000),
     jobAttempts: int('KYSO_VERIFIER_JOB_ATTEMPTS', 5, 1, 100),
     jobBackoffMs: int('KYSO_VERIFIER_JOB_BACKOFF_MS', 1_000, 0),
     jobLockMs: int('KYSO_VERIFIER_JOB_LOCK_MS', DEFAULT_JOB_LOCK_MS, 1_000, 600_000),

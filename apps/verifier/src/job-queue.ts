@@ -131,6 +131,7 @@ export class JobQueue<Q extends QueueName> {
       /** Lock duration, and how often stalled jobs (of a dead worker) are looked for. */
       lockMs?: number;
       onFailed?: (job: Job, error: Error, final: boolean) => void;
+      onCompleted?: (job: Job) => void;
       onError?: (e: Error) => void;
     },
   ): Promise<void> {
@@ -153,11 +154,22 @@ export class JobQueue<Q extends QueueName> {
     this.closers.unshift(() => connection.disconnect());
     this.closers.unshift(() => worker.close());
     worker.on('error', (e) => opts.onError?.(e));
+    if (opts.onCompleted) worker.on('completed', (job) => opts.onCompleted!(job));
     if (opts.onFailed)
       worker.on('failed', (job, err) => {
         if (job) opts.onFailed!(job, err, job.attemptsMade >= (job.opts.attempts ?? 1));
       });
     await worker.waitUntilReady();
+  }
+
+  /** Jobs not yet finished (waiting, delayed, prioritized, active) and when the oldest waiting one was added. */
+  async backlog(): Promise<{ depth: number; active: number; oldestWaitingAt?: number }> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    // Ascending: the oldest job of each list first (one per list; the older of the two counts).
+    const heads = await this.queue.getJobs(['waiting', 'prioritized'], 0, 0, true);
+    const stamps = heads.filter((j) => !!j).map((j) => j.timestamp);
+    const depth = counts.waiting + counts.delayed + counts.prioritized + counts.active;
+    return { depth, active: counts.active, oldestWaitingAt: stamps.length ? Math.min(...stamps) : undefined };
   }
 
   async ping(): Promise<void> {

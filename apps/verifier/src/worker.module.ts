@@ -18,6 +18,7 @@ import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queu
 import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
 import { ValidationProcessor } from './validation-processor';
 import { ValidationRepository } from './validation.repository';
+import type { WorkerMetrics } from './worker-metrics';
 
 /** Closes the revocation queue and the download client after the workers stopped (TypeOrmModule closes the pool). */
 class RevocationJobsCloser implements OnApplicationShutdown {
@@ -34,7 +35,7 @@ class RevocationJobsCloser implements OnApplicationShutdown {
 /** The worker's object graph: the validation processor and the download handlers (CRL, OCSP, AIA caIssuers). */
 @Module({})
 export class VerifierWorkerModule {
-  static forRoot(config: VerifierConfig): DynamicModule {
+  static forRoot(config: VerifierConfig, metrics?: WorkerMetrics): DynamicModule {
     const rev = revocationConfig(config);
     const registry = () =>
       new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
@@ -110,6 +111,7 @@ export class VerifierWorkerModule {
                     ocspMaxAgeMs: rev.ocspMaxAgeMs,
                     waitMs: rev.waitMs,
                     clock,
+                    onCacheLookup: (hit) => metrics?.cacheLookup('crl', hit),
                   }),
                 required: rev.required,
                 issuerFetcher: () =>
@@ -119,6 +121,7 @@ export class VerifierWorkerModule {
                     maxAgeMs: rev.caIssuersMaxAgeMs,
                     waitMs: rev.waitMs,
                     clock,
+                    onCacheLookup: (hit) => metrics?.cacheLookup('ca-issuers', hit),
                   }),
               },
               clock,

@@ -2,7 +2,17 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { DependencyMonitor, dependencyFailure } from '@kyso/common';
 import { NestFactory } from '@nestjs/core';
-import { evidenceConfig, revocationConfig, VerifierConfig, verifierConfigFromEnv } from './config';
+import { createLogger, PinoLoggerService } from '@kyso/common';
+import type { Job } from 'bullmq';
+import type { DestinationStream } from 'pino';
+import { DataSource } from 'typeorm';
+import {
+  DEFAULT_WORKER_STALL_MS,
+  evidenceConfig,
+  revocationConfig,
+  VerifierConfig,
+  verifierConfigFromEnv,
+} from './config';
 import { ValidationEvidence } from './evidence/validation-evidence';
 import { JobQueue } from './job-queue';
 import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
@@ -10,11 +20,23 @@ import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { ValidationProcessor } from './validation-processor';
 import { ValidationRepository } from './validation.repository';
+import { startWorkerHealth } from './worker-health';
+import { WorkerMetrics } from './worker-metrics';
 import { VerifierWorkerModule } from './worker.module';
 
 export interface VerifierWorkerHandle {
+  /** The loopback port of /health, /health/ready and /metrics, when config.workerHealthPort was set. */
+  healthPort?: number;
   close(): Promise<void>;
 }
+
+export interface VerifierWorkerOptions {
+  /** Where JSON log lines go (stdout by default; tests read them). */
+  logDestination?: DestinationStream;
+}
+
+const durationOf = (job: Job) => (job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : undefined);
+const urlOf = (job: Job) => (job.data as { url: string }).url;
 
 /** Code stored when a validation could not be finished after every retry. */
 export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
@@ -25,16 +47,23 @@ export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
  * concurrency (a validation waits for downloads: sharing slots could starve them). The handle
  * stops both and closes their connections.
  */
-export async function startVerifierWorker(config: VerifierConfig): Promise<VerifierWorkerHandle> {
+export async function startVerifierWorker(
+  config: VerifierConfig,
+  opts: VerifierWorkerOptions = {},
+): Promise<VerifierWorkerHandle> {
   const logger = new Logger('VerifierWorker');
   // A database or Redis outage fails every attempt meanwhile: logged once when it goes and once
   // when it is back, not once per attempt (BullMQ retries the jobs; the connections reconnect).
   const monitor = new DependencyMonitor(new Logger('Dependencies'));
   const rev = revocationConfig(config);
-  const context = await NestFactory.createApplicationContext(VerifierWorkerModule.forRoot(config), {
-    logger: ['error', 'warn'],
+  const metrics = new WorkerMetrics();
+  // The same pino JSON lines and redaction as the services (createService), under its own name.
+  const pino = createLogger({ name: 'verifier-worker', destination: opts.logDestination });
+  const context = await NestFactory.createApplicationContext(VerifierWorkerModule.forRoot(config, metrics), {
+    logger: new PinoLoggerService(pino),
     abortOnError: false,
   });
+  let healthPort: number | undefined;
   // Closed in this order: validations first (while the downloads they wait for still run), then the
   // context (revocation queue, network, database).
   const closers: (() => Promise<unknown>)[] = [];
@@ -82,7 +111,9 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
         dependencyFailure(e)
           ? monitor.reportDown('redis', e.message)
           : logger.error(`validation worker error: ${e.message}`),
+      onCompleted: (job) => metrics.job(QueueName.Validation, job.name, 'completed', durationOf(job)),
       onFailed: (job, err, final) => {
+        metrics.job(QueueName.Validation, job.name, 'failed', durationOf(job), final);
         failed(err, () =>
           logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed${final ? ' (giving up)' : ''}: ${err.message}`),
         );
@@ -100,24 +131,46 @@ export async function startVerifierWorker(config: VerifierConfig): Promise<Verif
         dependencyFailure(e)
           ? monitor.reportDown('redis', e.message)
           : logger.error(`revocation worker error: ${e.message}`),
-      onFailed: (job, err) =>
-        failed(err, () =>
-          logger.warn(
-            `${job.name} ${(job.data as { url: string }).url} attempt ${job.attemptsMade} failed: ${err.message}`,
-          ),
-        ),
+      onCompleted: (job) => {
+        metrics.job(QueueName.Revocation, job.name, 'completed', durationOf(job));
+        // A refused address is a completed job with a typed refusal, not a download.
+        const refused = (job.returnvalue as { ok?: boolean } | undefined)?.ok === false;
+        metrics.fetch(job.name, urlOf(job), refused ? 'refused' : 'ok');
+      },
+      onFailed: (job, err, final) => {
+        metrics.job(QueueName.Revocation, job.name, 'failed', durationOf(job), final);
+        metrics.fetch(job.name, urlOf(job), 'failed');
+        failed(err, () => logger.warn(`${job.name} ${urlOf(job)} attempt ${job.attemptsMade} failed: ${err.message}`));
+      },
     });
+    if (config.workerHealthPort !== undefined) {
+      const database = context.get(DataSource);
+      const health = await startWorkerHealth({
+        port: config.workerHealthPort,
+        checks: {
+          redis: () => validations.ping(),
+          postgres: async () => void (await database.query('SELECT 1')),
+        },
+        queues: [validations, revocationJobs.queue],
+        stallMs: config.workerStallMs ?? DEFAULT_WORKER_STALL_MS,
+        metrics,
+      });
+      // Stops first: a probe during shutdown sees the worker gone, not half-closed.
+      closers.unshift(() => health.close());
+      healthPort = health.port;
+    }
   } catch (e) {
     await close();
     throw e;
   }
-  return { close };
+  return { healthPort, close };
 }
 
 if (require.main === module) {
   startVerifierWorker(verifierConfigFromEnv())
     .then((handle) => {
-      new Logger('VerifierWorker').log('consuming validation and revocation jobs');
+      const health = handle.healthPort === undefined ? '' : `; health and metrics on 127.0.0.1:${handle.healthPort}`;
+      new Logger('VerifierWorker').log(`consuming validation and revocation jobs${health}`);
       const stop = () => void handle.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -23,6 +23,8 @@ export interface QueuedFetcherOptions {
   /** How long one validation waits for one download. */
   waitMs: number;
   clock: Clock;
+  /** Hears whether each CRL lookup found a fresh copy (worker metrics). */
+  onCacheLookup?: (hit: boolean) => void;
 }
 
 /**
@@ -39,7 +41,9 @@ export class QueuedRevocationFetcher implements RevocationFetcher {
   async fetchCrl(url: string): Promise<Uint8Array> {
     const now = this.opts.clock.now();
     let crl = await this.opts.cache.get(url);
-    if (!crl || !isFresh(crl, now, this.opts.crlMaxAgeMs)) {
+    const hit = !!crl && isFresh(crl, now, this.opts.crlMaxAgeMs);
+    this.opts.onCacheLookup?.(hit);
+    if (!crl || !hit) {
       await this.opts.jobs.fetchCrl(url, this.opts.waitMs);
       crl = await this.opts.cache.get(url);
       if (!crl) throw new Error(`CRL_NOT_CACHED: ${url} was fetched but is not in the cache`);

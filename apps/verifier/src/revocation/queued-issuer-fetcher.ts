@@ -10,6 +10,8 @@ export interface QueuedIssuerFetcherOptions {
   /** How long one validation waits for one download. */
   waitMs: number;
   clock: Clock;
+  /** Hears whether each lookup found a fresh copy (worker metrics). */
+  onCacheLookup?: (hit: boolean) => void;
 }
 
 /**
@@ -24,7 +26,9 @@ export class QueuedIssuerFetcher implements IssuerFetcher {
 
   async fetchCertificates(url: string): Promise<Uint8Array> {
     let cached = await this.opts.cache.get(url);
-    if (!cached || !isFreshIssuers(cached, this.opts.clock.now(), this.opts.maxAgeMs)) {
+    const hit = !!cached && isFreshIssuers(cached, this.opts.clock.now(), this.opts.maxAgeMs);
+    this.opts.onCacheLookup?.(hit);
+    if (!cached || !hit) {
       try {
         await this.opts.jobs.fetchCertificates(url, this.opts.waitMs);
       } catch (e) {
