@@ -28,10 +28,14 @@ export function parseSignCmsFields(body: Record<string, unknown> | undefined): S
 
 const DIGEST_LENGTH = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 } as const;
 
-/** The digest as hex or base64 (standard or URL-safe), of exactly its algorithm's length. */
+/**
+ * The digest as hex or base64 (standard or URL-safe), of exactly its algorithm's length. Text that
+ * is all hex digits is read as hex only: 64 hex digits (a SHA-256) also decode as 48 bytes of
+ * base64, and must not pass for a SHA-384 digest.
+ */
 function decodeDigest(text: string, length: number): Uint8Array | undefined {
   const t = text.trim();
-  if (/^[0-9a-fA-F]+$/.test(t) && t.length === 2 * length) return Buffer.from(t, 'hex');
+  if (/^[0-9a-fA-F]+$/.test(t)) return t.length === 2 * length ? Buffer.from(t, 'hex') : undefined;
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return undefined;
   const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   return b.length === length ? b : undefined;
