@@ -32,6 +32,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         exposedHeaders: [
           'x-request-id',
           'x-kyso-signature-id',
+          'x-kyso-signature-algorithm',
           'kyso-signing-session',
           'kyso-signing-session-remaining',
           'location',

@@ -31,10 +31,13 @@ export class CmsSignaturesController {
 
   @Post('hash')
   @ApiOperation({
-    summary: 'Sign a SHA-256 digest: a detached CMS whose signed attributes carry it',
+    summary: 'Sign a digest: a detached CMS whose signed attributes carry it, or the raw signature value',
     description:
-      'Needs the `sign` scope. For clients that hash their own file: `hash` (hex or base64) and `hashAlgorithm` ' +
-      'SHA-256; SHA-384/SHA-512 and output=raw are refused with 422 (the token keys sign SHA-256 digests in CMS only).',
+      'Needs the `sign` scope. For clients that hash their own file: `hash` (hex or base64) and `hashAlgorithm`. ' +
+      'output=cms (default): a detached CAdES B-B, SHA-256 only (SHA-384/SHA-512: 422 HASH_ALGORITHM_NOT_SUPPORTED). ' +
+      'output=raw: the bare signature value over a SHA-256, SHA-384 or SHA-512 digest (application/octet-stream): ' +
+      'RSASSA-PKCS1-v1_5 over the DigestInfo, or ECDSA as DER (X9.62 SEQUENCE of r and s); the header ' +
+      'x-kyso-signature-algorithm names it (e.g. sha256WithRSAEncryption, ecdsa-with-SHA384).',
   })
   @ApiSignHashBody()
   @ApiProblems(400, 401, 403, 422)

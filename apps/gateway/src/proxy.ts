@@ -14,6 +14,8 @@ const PASSED_RESPONSE_HEADERS = [
   'x-kyso-signature-id',
   'x-kyso-signature-level',
   'x-kyso-timestamp-time',
+  // The algorithm of a raw signature value from POST /signatures/hash (output=raw).
+  'x-kyso-signature-algorithm',
   // A signing session's token and its remaining uses (issue 12.4); the token is never replayed
   // from the idempotency store, which keeps no credentials.
   'kyso-signing-session',

@@ -200,7 +200,24 @@ describe('gateway', () => {
         .set('authorization', `Bearer ${signKey}`)
         .send({ hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', certificateId: 'c1', pin: '1234' });
       expect(hash.status).toBe(200);
-      expect(signer.requests.map((r) => r.url)).toEqual(['/signatures/cms', '/signatures/hash']);
+      signer.handler = (_req, res) =>
+        res
+          .writeHead(200, {
+            'content-type': 'application/octet-stream',
+            'x-kyso-signature-id': 'sig-raw',
+            'x-kyso-signature-algorithm': 'ecdsa-with-SHA384',
+          })
+          .end('0D');
+      const raw = await asBuffer(
+        request(base)
+          .post('/api/v1/signatures/hash')
+          .set('authorization', `Bearer ${signKey}`)
+          .send({ hash: 'ab'.repeat(48), hashAlgorithm: 'SHA-384', output: 'raw', certificateId: 'c1', pin: '1234' }),
+      );
+      expect(raw.status).toBe(200);
+      expect(raw.headers['x-kyso-signature-algorithm']).toBe('ecdsa-with-SHA384');
+      expect(raw.body.toString()).toBe('0D');
+      expect(signer.requests.map((r) => r.url)).toEqual(['/signatures/cms', '/signatures/hash', '/signatures/hash']);
       expect(signer.requests[0].body.toString('latin1')).toContain('any file at all');
       expect(JSON.parse(signer.requests[1].body.toString())).toMatchObject({ hashAlgorithm: 'SHA-256', pin: '1234' });
       expect(decodeCaller(signer.requests[1].headers['x-kyso-caller'] as string)).toMatchObject({ id: signKeyId });

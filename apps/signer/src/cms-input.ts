@@ -1,5 +1,6 @@
 import { badRequest, unprocessable } from '@kyso/common';
 import { parseInput, SignCmsFieldsDto, SignHashFieldsDto } from '@kyso/contracts';
+import type { DigestAlgorithm } from '@kyso/keystore';
 import type { CadesLevel } from '@kyso/pki';
 import type { SigningRequest } from './signing-gate';
 import { credentialOf } from './signing-input';
@@ -27,22 +28,30 @@ export function parseSignCmsFields(body: Record<string, unknown> | undefined): S
 
 const DIGEST_LENGTH = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 } as const;
 
-/** The digest as hex or base64 (standard or URL-safe), of exactly its algorithm's length. */
+/**
+ * The digest as hex or base64 (standard or URL-safe), of exactly its algorithm's length. Text that
+ * is all hex digits is read as hex only: 64 hex digits (a SHA-256) also decode as 48 bytes of
+ * base64, and must not pass for a SHA-384 digest.
+ */
 function decodeDigest(text: string, length: number): Uint8Array | undefined {
   const t = text.trim();
-  if (/^[0-9a-fA-F]+$/.test(t) && t.length === 2 * length) return Buffer.from(t, 'hex');
+  if (/^[0-9a-fA-F]+$/.test(t)) return t.length === 2 * length ? Buffer.from(t, 'hex') : undefined;
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return undefined;
   const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   return b.length === length ? b : undefined;
 }
 
 /**
- * POST /signatures/hash's fields. The token's keys sign with SHA-256 (RSASSA-PKCS1-v1_5-SHA256,
- * ECDSA-P256-SHA256), and a CMS whose digest algorithm differs from its signature's hash is not
- * verifiable by common tools: other digests, and the raw signature value (which needs a
- * sign-a-digest operation the key store does not offer), are refused rather than faked.
+ * POST /signatures/hash's fields. A CMS is made over SHA-256 only: the token's keys sign CMS with
+ * SHA-256 (RSASSA-PKCS1-v1_5-SHA256, ECDSA-P256-SHA256), and a CMS whose digest algorithm differs
+ * from its signature's hash is not verifiable by common tools, so other digests are refused for
+ * it rather than faked. A raw signature value is made over SHA-256, SHA-384 or SHA-512.
  */
-export function parseSignHashFields(body: Record<string, unknown> | undefined): Signer & { sha256: Uint8Array } {
+export function parseSignHashFields(body: Record<string, unknown> | undefined): Signer & {
+  hashAlgorithm: DigestAlgorithm;
+  digest: Uint8Array;
+  output: 'cms' | 'raw';
+} {
   const f = parseInput(SignHashFieldsDto, given(body));
   const digest = decodeDigest(f.hash, DIGEST_LENGTH[f.hashAlgorithm]);
   if (!digest)
@@ -51,24 +60,19 @@ export function parseSignHashFields(body: Record<string, unknown> | undefined): 
       `"hash" must be the ${DIGEST_LENGTH[f.hashAlgorithm]}-byte ${f.hashAlgorithm} digest, hex or base64`,
       { field: 'hash' },
     );
-  if (f.hashAlgorithm !== 'SHA-256')
+  const output = f.output ?? 'cms';
+  if (output === 'cms' && f.hashAlgorithm !== 'SHA-256')
     throw unprocessable(
       'HASH_ALGORITHM_NOT_SUPPORTED',
-      `The signing keys sign SHA-256 digests, not ${f.hashAlgorithm}`,
-      {
-        field: 'hashAlgorithm',
-      },
-    );
-  if (f.output === 'raw')
-    throw unprocessable(
-      'OUTPUT_NOT_SUPPORTED',
-      'A raw signature value over a given digest is not supported by the key store; ask for output=cms',
-      { field: 'output' },
+      `A CMS is made over SHA-256 digests, not ${f.hashAlgorithm}; ask for output=raw`,
+      { field: 'hashAlgorithm' },
     );
   return {
     certificateId: f.certificateId,
     actingOfficialId: f.actingOfficialId,
     credential: credentialOf(f),
-    sha256: digest,
+    hashAlgorithm: f.hashAlgorithm,
+    digest,
+    output,
   };
 }

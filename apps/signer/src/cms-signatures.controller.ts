@@ -16,6 +16,7 @@ import {
   ApiSignCmsForm,
   ApiSignHashBody,
   CMS_SIGNATURE_CONTENT_TYPE,
+  SIGNATURE_ALGORITHM_HEADER,
   SIGNATURE_ID_HEADER,
   SIGNING_SESSION_HEADER,
   SIGNING_SESSION_REMAINING_HEADER,
@@ -24,7 +25,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignCmsFields, parseSignHashFields } from './cms-input';
 import { readFile } from 'node:fs/promises';
-import { CmsResult, CmsSigningService } from './cms-signing.service';
+import { CmsResult, CmsSigningService, RawResult } from './cms-signing.service';
 import { refusalProblem, tokenProblem, withRetryAfter } from './signatures.controller';
 import { RemoveUploadAfterResponse } from './uploads';
 
@@ -63,33 +64,46 @@ export class CmsSignaturesController {
     const result = await this.signing
       .signCms({ content: await readFile(file.path), ...fields, requestId, caller })
       .catch((e) => Promise.reject(tokenProblem(e)));
-    return answer(result, requestId, res);
+    return cmsFile(answer(result, requestId, res));
   }
 
   @Post('hash')
   @HttpCode(200)
   @UseInterceptors(NoFilesInterceptor())
-  @ApiOperation({ summary: 'Sign a SHA-256 digest: a detached CMS whose signed attributes carry it' })
+  @ApiOperation({
+    summary: 'Sign a digest: a detached CMS whose signed attributes carry it (SHA-256), or the raw signature value',
+  })
   @ApiSignHashBody()
   @ApiResponse(problemDoc(400, 'INVALID_FIELD', 'the hash is not a digest of its algorithm, hex or base64'))
   @ApiResponse(problemDoc(403, 'SIGNING_NOT_ALLOWED', 'the registry refused (or CERTIFICATE_CHECK_FAILED)'))
-  @ApiResponse(problemDoc(422, 'HASH_ALGORITHM_NOT_SUPPORTED', 'SHA-384/SHA-512, or output=raw (OUTPUT_NOT_SUPPORTED)'))
+  @ApiResponse(problemDoc(422, 'HASH_ALGORITHM_NOT_SUPPORTED', 'output=cms with SHA-384/SHA-512'))
   async signHash(
     @Body() body: Record<string, unknown>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CallerParam() caller: Caller,
   ): Promise<StreamableFile> {
-    const fields = parseSignHashFields(body);
+    const { output, digest, ...fields } = parseSignHashFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
+    if (output === 'raw') {
+      const raw = await this.signing
+        .signRaw({ ...fields, digest, requestId, caller })
+        .catch((e) => Promise.reject(tokenProblem(e)));
+      if (raw.outcome === 'signed') res.setHeader(SIGNATURE_ALGORITHM_HEADER, raw.signatureAlgorithm);
+      return new StreamableFile(Buffer.from(answer(raw, requestId, res)), {
+        type: 'application/octet-stream',
+        disposition: 'attachment; filename="signature.bin"',
+      });
+    }
     const result = await this.signing
-      .signHash({ ...fields, requestId, caller })
+      .signHash({ ...fields, sha256: digest, requestId, caller })
       .catch((e) => Promise.reject(tokenProblem(e)));
-    return answer(result, requestId, res);
+    return cmsFile(answer(result, requestId, res));
   }
 }
 
-function answer(result: CmsResult, requestId: string, res: Response): StreamableFile {
+/** The signed bytes of a result with the signing headers set, or the refusal thrown as its problem. */
+function answer(result: CmsResult | RawResult, requestId: string, res: Response): Uint8Array {
   if (result.outcome === 'refused') throw withRetryAfter(res, refusalProblem(result.refusal));
   res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
   res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -99,7 +113,11 @@ function answer(result: CmsResult, requestId: string, res: Response): Streamable
     // A session token is a credential: no cache keeps it.
     res.setHeader('cache-control', 'no-store');
   }
-  return new StreamableFile(Buffer.from(result.cms), {
+  return 'cms' in result ? result.cms : result.signature;
+}
+
+function cmsFile(cms: Uint8Array): StreamableFile {
+  return new StreamableFile(Buffer.from(cms), {
     type: CMS_SIGNATURE_CONTENT_TYPE,
     disposition: 'attachment; filename="signature.p7s"',
   });

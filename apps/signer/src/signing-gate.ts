@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Caller, Clock, ProblemError } from '@kyso/common';
-import { isKeyStoreError, KeyStore } from '@kyso/keystore';
+import { isKeyStoreError, KeySigner, KeyStore } from '@kyso/keystore';
 import type { CertificateViewDto } from '@kyso/contracts';
-import { Certificate, checkNameChaining, checkSignature, RawSigner } from '@kyso/pki';
+import { Certificate, checkNameChaining, checkSignature } from '@kyso/pki';
 import type { AppearanceErrorCode } from '@kyso/pki/pades';
 import type { AppearanceRefusalCode } from './appearance';
 import { createPublicKey, randomUUID } from 'node:crypto';
@@ -67,7 +67,7 @@ export interface Authorised {
   serial: string;
   /** The registry's view of the certificate (holder, organisation, subject type). */
   view: CertificateViewDto;
-  signer: RawSigner;
+  signer: KeySigner;
   /** The signing session this signature opened (with its token) or used. */
   signingSession?: SessionUse;
   /** What proved the path good just now (Art 29, R14): B-LT embeds it, the signing record keeps it. */

@@ -34,6 +34,7 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
   let rootPem: string;
   const file = Buffer.from('Biên bản họp, bất kỳ định dạng nào\n'.repeat(500));
   let filePath: string;
+  let certPem: Record<string, string>;
   // The seams, as a deployment binds them; switched per test.
   const seams: { tsa?: TimestampClient; check?: () => Promise<CertificateCheckResult> } = {};
   const http = () => request(app.getHttpServer());
@@ -87,6 +88,11 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
       id: Buffer.from([7]),
       algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
     });
+    const ec = await setup.generateKey({
+      label: 'tran-thi-b-ec',
+      id: Buffer.from([8]),
+      algorithm: 'ECDSA-P256-SHA256',
+    });
     await setup.close();
     root = await DevCa.createRoot({
       commonName: 'Kyso CMS Test Root',
@@ -95,6 +101,12 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
     const person = await root.issue({
       subject: { CN: 'Trần Thị B', O: 'Sở Tư pháp', C: 'VN' },
       publicKeySpki: rsa.publicKeySpki,
+      profile: 'person',
+      notBefore: new Date(NOW.getTime() - 3_600_000),
+    });
+    const personEc = await root.issue({
+      subject: { CN: 'Trần Thị B (EC)', O: 'Sở Tư pháp', C: 'VN' },
+      publicKeySpki: ec.publicKeySpki,
       profile: 'person',
       notBefore: new Date(NOW.getTime() - 3_600_000),
     });
@@ -115,7 +127,19 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
         certificatePem: person.toPem(),
         chainPem: [root.certificate.toPem()],
       },
+      {
+        id: 'cert-ec',
+        holderOfficialId: OFFICIAL,
+        pin: '1234',
+        serialNumber: personEc.serialNumberHex,
+        keyUri: ec.ref.uri,
+        certificatePem: personEc.toPem(),
+        chainPem: [root.certificate.toPem()],
+      },
     ]);
+    certPem = { 'cert-rsa': join(token.dir, 'rsa.pem'), 'cert-ec': join(token.dir, 'ec.pem') };
+    await writeFile(certPem['cert-rsa'], person.toPem());
+    await writeFile(certPem['cert-ec'], personEc.toPem());
     rootPem = join(token.dir, 'root.pem');
     filePath = join(token.dir, 'bien-ban.txt');
     await writeFile(rootPem, root.certificate.toPem());
@@ -256,8 +280,8 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
   it.each([
     ['a hash of the wrong length', { hash: 'ab'.repeat(31), hashAlgorithm: 'SHA-256' }, 400, 'INVALID_FIELD'],
     ['an unknown algorithm', { hash: 'ab'.repeat(32), hashAlgorithm: 'MD5' }, 400, 'INVALID_FIELD'],
-    ['SHA-384', { hash: 'ab'.repeat(48), hashAlgorithm: 'SHA-384' }, 422, 'HASH_ALGORITHM_NOT_SUPPORTED'],
-    ['output=raw', { hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', output: 'raw' }, 422, 'OUTPUT_NOT_SUPPORTED'],
+    ['a SHA-384 CMS', { hash: 'ab'.repeat(48), hashAlgorithm: 'SHA-384' }, 422, 'HASH_ALGORITHM_NOT_SUPPORTED'],
+    ['an unknown output', { hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', output: 'jws' }, 400, 'INVALID_FIELD'],
   ])('refuses %s', async (_name, body, status, code) => {
     const res = await post('/signatures/hash').send({
       certificateId: 'cert-rsa',
@@ -267,5 +291,87 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
     });
     expect(res.status).toBe(status);
     expect(res.body.code).toBe(code);
+  });
+
+  /** openssl with the certificate's public key: `dgst -verify` over the file, `pkeyutl -verify` over the digest. */
+  const opensslVerifyRaw = async (certificateId: string, hash: string, signature: Buffer, content: Buffer) => {
+    const dir = token.dir;
+    const pub = join(dir, `${certificateId}.pub.pem`);
+    const { stdout } = await run('openssl', ['x509', '-in', certPem[certificateId], '-pubkey', '-noout']);
+    await writeFile(pub, stdout);
+    const [sig, data, digest] = [join(dir, 'raw.sig'), join(dir, 'raw.data'), join(dir, 'raw.digest')];
+    await writeFile(sig, signature);
+    await writeFile(data, content);
+    await writeFile(digest, createHash(hash).update(content).digest());
+    await run('openssl', ['dgst', `-${hash}`, '-verify', pub, '-signature', sig, data]);
+    await run('openssl', [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      pub,
+      '-in',
+      digest,
+      '-sigfile',
+      sig,
+      ...(certificateId === 'cert-rsa' ? ['-pkeyopt', `digest:${hash}`] : []),
+    ]);
+  };
+
+  it.each([
+    ['cert-rsa', 'SHA-256', 'sha256WithRSAEncryption'],
+    ['cert-rsa', 'SHA-512', 'sha512WithRSAEncryption'],
+    ['cert-ec', 'SHA-256', 'ecdsa-with-SHA256'],
+    ['cert-ec', 'SHA-384', 'ecdsa-with-SHA384'],
+  ])(
+    'output=raw with %s over %s: the bare signature value, which openssl verifies over the file and no other',
+    async (certificateId, hashAlgorithm, algorithmName) => {
+      const hash = hashAlgorithm.replace('-', '').toLowerCase();
+      const digest = createHash(hash).update(file).digest();
+      const res = await asBuffer(
+        post('/signatures/hash').send({
+          certificateId,
+          pin: '1234',
+          actingOfficialId: OFFICIAL,
+          hash: digest.toString('base64'),
+          hashAlgorithm,
+          output: 'raw',
+        }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/octet-stream/);
+      expect(res.headers['x-kyso-signature-algorithm']).toBe(algorithmName);
+      // RSA-2048: the modulus' length; ECDSA: DER SEQUENCE { r, s }.
+      if (certificateId === 'cert-rsa') expect(res.body).toHaveLength(256);
+      else expect(res.body[0]).toBe(0x30);
+      await opensslVerifyRaw(certificateId, hash, res.body, file);
+      await expect(opensslVerifyRaw(certificateId, hash, res.body, Buffer.from('tài liệu khác'))).rejects.toThrow();
+      const row = (await events()).find((e) => e.id === res.headers['x-kyso-signature-id']);
+      expect(row).toMatchObject({
+        outcome: 'signed',
+        certificate_id: certificateId,
+        level: hashAlgorithm === 'SHA-256' ? 'raw' : `raw-${hashAlgorithm}`,
+        document_sha256:
+          hashAlgorithm === 'SHA-256' ? digest.toString('hex') : createHash('sha256').update(digest).digest('hex'),
+        signed_document_sha256: createHash('sha256').update(res.body).digest('hex'),
+      });
+    },
+  );
+
+  it('refuses output=raw with a wrong PIN through the same gate, and records the refusal', async () => {
+    const digest = createHash('sha256').update(file).digest('hex');
+    const res = await post('/signatures/hash').send({
+      certificateId: 'cert-ec',
+      pin: 'wrong-pin-88',
+      actingOfficialId: OFFICIAL,
+      hash: digest,
+      hashAlgorithm: 'SHA-256',
+      output: 'raw',
+    });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'WRONG_PIN' });
+    expect(res.headers['x-kyso-signature-algorithm']).toBeUndefined();
+    const refused = (await events()).filter((e) => e.outcome !== 'signed' && e.document_sha256 === digest);
+    expect(refused.length).toBeGreaterThan(0);
   });
 });

@@ -7,6 +7,9 @@ import { SIGNATURE_ID_HEADER } from './sign-pdf.contract';
 export const SIGN_CMS_PATH = '/signatures/cms';
 export const SIGN_HASH_PATH = '/signatures/hash';
 
+/** With output=raw: the signature algorithm's name (OpenSSL's), e.g. sha256WithRSAEncryption, ecdsa-with-SHA384. */
+export const SIGNATURE_ALGORITHM_HEADER = 'x-kyso-signature-algorithm';
+
 /** The CMS signature's media type (RFC 5751 3.2.1), DER. */
 export const CMS_SIGNATURE_CONTENT_TYPE = 'application/pkcs7-signature';
 
@@ -105,12 +108,33 @@ export function ApiSignHashBody(): MethodDecorator {
             type: 'string',
             enum: ['cms', 'raw'],
             default: 'cms',
-            description: 'cms: a detached CAdES B-B over the digest',
+            description:
+              'cms: a detached CAdES B-B over the digest (SHA-256 only). raw: the bare signature value ' +
+              '(application/octet-stream; SHA-256, SHA-384 or SHA-512): RSASSA-PKCS1-v1_5 over the DigestInfo, or for ' +
+              'ECDSA the DER ECDSA-Sig-Value (X9.62 SEQUENCE of r and s), as `openssl pkeyutl -verify` and ' +
+              '`openssl dgst -verify` read it; its algorithm is named in the x-kyso-signature-algorithm header',
           },
           ...signerProperties,
         },
       },
     }),
-    cmsAnswer('A detached CMS SignedData whose signed attributes carry the given digest'),
+    ApiProduces(CMS_SIGNATURE_CONTENT_TYPE, 'application/octet-stream'),
+    ApiResponse({
+      status: 200,
+      description:
+        'output=cms: a detached CMS SignedData whose signed attributes carry the given digest ' +
+        '(application/pkcs7-signature). output=raw: the signature value over the digest (application/octet-stream)',
+      content: {
+        [CMS_SIGNATURE_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },
+        'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+      },
+      headers: {
+        [SIGNATURE_ID_HEADER]: { description: 'Id of the signing record', schema: { type: 'string', format: 'uuid' } },
+        [SIGNATURE_ALGORITHM_HEADER]: {
+          description: 'output=raw only: sha256/384/512WithRSAEncryption or ecdsa-with-SHA256/384/512',
+          schema: { type: 'string' },
+        },
+      },
+    }),
   );
 }

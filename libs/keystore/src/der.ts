@@ -1,8 +1,30 @@
 import { createPublicKey } from 'node:crypto';
 import { KeyStoreError } from './errors';
+import type { DigestAlgorithm } from './key-store';
 
 /** DigestInfo prefix for SHA-256 (RFC 8017 section 9.2, note 1): prepend to the 32-byte hash for RSA_PKCS. */
 export const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/** DigestInfo prefixes (RFC 8017 section 9.2, note 1) and digest lengths of the digests sign-hash accepts. */
+const DIGESTS: Record<DigestAlgorithm, { prefix: Buffer; length: number }> = {
+  'SHA-256': { prefix: SHA256_DIGEST_INFO_PREFIX, length: 32 },
+  'SHA-384': { prefix: Buffer.from('3041300d060960864801650304020205000430', 'hex'), length: 48 },
+  'SHA-512': { prefix: Buffer.from('3051300d060960864801650304020305000440', 'hex'), length: 64 },
+};
+
+/** The digest as a Buffer, checked against its algorithm's length (INVALID_DIGEST otherwise). */
+export function checkedDigest(hashAlgorithm: DigestAlgorithm, digest: Uint8Array): Buffer {
+  const d = DIGESTS[hashAlgorithm];
+  if (!d) throw new KeyStoreError('INVALID_DIGEST', `Unsupported digest algorithm ${String(hashAlgorithm)}`);
+  if (digest.length !== d.length)
+    throw new KeyStoreError('INVALID_DIGEST', `A ${hashAlgorithm} digest has ${d.length} bytes, not ${digest.length}`);
+  return Buffer.from(digest);
+}
+
+/** DER DigestInfo { algorithm, digest }: what RSASSA-PKCS1-v1_5 (CKM_RSA_PKCS) signs. */
+export function digestInfo(hashAlgorithm: DigestAlgorithm, digest: Uint8Array): Buffer {
+  return Buffer.concat([DIGESTS[hashAlgorithm].prefix, checkedDigest(hashAlgorithm, digest)]);
+}
 
 /** DER of the named-curve OID prime256v1 (1.2.840.10045.3.1.7), the CKA_EC_PARAMS of a P-256 key. */
 export const P256_EC_PARAMS = Buffer.from('06082a8648ce3d030107', 'hex');

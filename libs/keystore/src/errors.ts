@@ -17,6 +17,8 @@ export type KeyStoreErrorCode =
   | 'KEY_EXISTS'
   | 'INVALID_KEY_URI'
   | 'UNSUPPORTED_ALGORITHM'
+  /** A digest to sign whose length or algorithm is not one the store signs. */
+  | 'INVALID_DIGEST'
   /** Any other PKCS#11 failure of an operation. */
   | 'TOKEN_ERROR'
   | 'STORE_CLOSED';

@@ -15,12 +15,24 @@ export interface KeyInfo {
   publicKeySpki: Uint8Array;
 }
 
+export type DigestAlgorithm = 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** A key's signer: signs data (as CMS and PDF need) or a digest the caller computed (sign-hash). */
+export interface KeySigner extends RawSigner {
+  /**
+   * Signs a finished digest: RSA as RSASSA-PKCS1-v1_5 over its DigestInfo, ECDSA over the digest
+   * (truncated to the curve order, as ECDSA does), the result DER `ECDSA-Sig-Value` like `sign`'s.
+   * A digest of the wrong length for its algorithm is refused (INVALID_DIGEST).
+   */
+  signDigest(hashAlgorithm: DigestAlgorithm, digest: Uint8Array): Promise<Uint8Array>;
+}
+
 /** The operations every backend can do. */
 export interface KeyStore {
   /** Finds a signing key; undefined when the token has no such key. */
   findKey(ref: KeyRef): Promise<KeyInfo | undefined>;
-  /** A RawSigner bound to the key; signing never blocks the event loop. */
-  signer(ref: KeyRef): Promise<RawSigner>;
+  /** A signer bound to the key; signing never blocks the event loop. */
+  signer(ref: KeyRef): Promise<KeySigner>;
   /** True when the token is reachable and logged in (readiness). */
   isReady(): Promise<boolean>;
   close(): Promise<void>;

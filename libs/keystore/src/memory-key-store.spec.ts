@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { canGenerate } from './key-store';
 import { MemoryKeyStore } from './memory-key-store';
 
@@ -29,5 +29,33 @@ describe('MemoryKeyStore', () => {
     });
     await store.close();
     expect(await store.isReady()).toBe(false);
+  });
+});
+
+describe('MemoryKeyStore.signDigest', () => {
+  const data = Buffer.from('Quyết định số 12/QĐ-UBND');
+
+  it.each(['SHA-256', 'SHA-384', 'SHA-512'] as const)(
+    'signs a %s digest with RSA and P-256: node:crypto verifies it over the data, not over other data',
+    async (hashAlgorithm) => {
+      const store = new MemoryKeyStore('mem');
+      const nodeHash = hashAlgorithm.replace('-', '').toLowerCase();
+      for (const algorithm of ['RSASSA-PKCS1-v1_5-SHA256', 'ECDSA-P256-SHA256'] as const) {
+        const info = await store.generateKey({ label: algorithm, id: Buffer.from(algorithm), algorithm });
+        const signer = await store.signer(info.ref);
+        const sig = await signer.signDigest(hashAlgorithm, createHash(nodeHash).update(data).digest());
+        const key = createPublicKey({ key: Buffer.from(info.publicKeySpki), format: 'der', type: 'spki' });
+        const opts = algorithm.startsWith('ECDSA') ? { key, dsaEncoding: 'der' as const } : key;
+        expect(verify(nodeHash, data, opts, sig)).toBe(true);
+        expect(verify(nodeHash, Buffer.from('khác'), opts, sig)).toBe(false);
+      }
+    },
+  );
+
+  it('refuses a digest of the wrong length for its algorithm', async () => {
+    const store = new MemoryKeyStore('mem');
+    const info = await store.generateKey({ label: 'r', id: Buffer.from([1]), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
+    const signer = await store.signer(info.ref);
+    await expect(signer.signDigest('SHA-384', Buffer.alloc(32))).rejects.toMatchObject({ code: 'INVALID_DIGEST' });
   });
 });

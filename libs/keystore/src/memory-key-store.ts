@@ -1,7 +1,9 @@
-import type { RawSigner, SignatureAlgorithm } from '@kyso/pki';
-import { generateKeyPairSync, KeyObject, sign as cryptoSign } from 'node:crypto';
+import type { SignatureAlgorithm } from '@kyso/pki';
+import { constants, generateKeyPairSync, KeyObject, privateEncrypt, sign as cryptoSign } from 'node:crypto';
+import { checkedDigest, digestInfo } from './der';
+import { ecdsaP256SignDigest } from './ecdsa-p256';
 import { KeyStoreError } from './errors';
-import type { KeyGenerator, KeyInfo, KeyRef, KeyStore } from './key-store';
+import type { KeyGenerator, KeyInfo, KeyRef, KeySigner, KeyStore } from './key-store';
 import { formatKeyUri, parseKeyUri } from './uri';
 
 interface MemoryKey {
@@ -50,7 +52,7 @@ export class MemoryKeyStore implements KeyStore, KeyGenerator {
     return this.find(ref)?.info;
   }
 
-  async signer(ref: KeyRef): Promise<RawSigner> {
+  async signer(ref: KeyRef): Promise<KeySigner> {
     this.assertOpen();
     const key = this.find(ref);
     if (!key) throw new KeyStoreError('KEY_NOT_FOUND', `No signing key ${ref.uri}`);
@@ -62,6 +64,19 @@ export class MemoryKeyStore implements KeyStore, KeyGenerator {
         new Uint8Array(
           cryptoSign('sha256', data, ecdsa ? { key: key.privateKey, dsaEncoding: 'der' } : key.privateKey),
         ),
+      // RSA: PKCS#1 v1.5 type-1 padding of the DigestInfo is exactly RSASSA-PKCS1-v1_5 (RFC 8017 8.2.1).
+      signDigest: async (hashAlgorithm, digest) =>
+        ecdsa
+          ? ecdsaP256SignDigest(
+              Buffer.from(key.privateKey.export({ format: 'jwk' }).d!, 'base64url'),
+              checkedDigest(hashAlgorithm, digest),
+            )
+          : new Uint8Array(
+              privateEncrypt(
+                { key: key.privateKey, padding: constants.RSA_PKCS1_PADDING },
+                digestInfo(hashAlgorithm, digest),
+              ),
+            ),
     };
   }
 

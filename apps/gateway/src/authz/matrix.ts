@@ -238,7 +238,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     method: 'POST',
     path: `${P}/signatures/hash`,
     upstream: 'signer',
-    summary: 'Sign a SHA-256 digest (CMS)',
+    summary: 'Sign a digest (CMS, or the raw signature value)',
     scope: 'sign',
     roles: ['clerk', 'official'],
     org: { kind: 'delegated', by: 'registry signing authorisation (holder, clerk, organisation served, PIN)' },

@@ -9,7 +9,14 @@ import { redisUnavailable } from './rate-limit';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers worth replaying; the rest (dates, request ids, security headers) are made anew. */
-const REPLAYED_HEADERS = ['content-type', 'content-disposition', 'location', 'x-kyso-signature-id', 'cache-control'];
+const REPLAYED_HEADERS = [
+  'content-type',
+  'content-disposition',
+  'location',
+  'x-kyso-signature-id',
+  'x-kyso-signature-algorithm',
+  'cache-control',
+];
 
 interface Stored {
   state: 'pending' | 'done';

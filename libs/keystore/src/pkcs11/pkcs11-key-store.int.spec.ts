@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { createActiveTestToken, TestToken } from '../../../../test/support/token';
 import { isKeyStoreError } from '../errors';
 import type { KeyInfo } from '../key-store';
@@ -60,6 +60,26 @@ describe('Pkcs11KeyStore on SoftHSM2', () => {
       expect(verifies(info, randomBytes(1000), sig)).toBe(false);
     }
   });
+
+  it.each(['SHA-256', 'SHA-384', 'SHA-512'] as const)(
+    'signs a %s digest given by the caller (RSA DigestInfo, ECDSA as DER): node:crypto verifies it over the data',
+    async (hashAlgorithm) => {
+      const data = randomBytes(1000);
+      const nodeHash = hashAlgorithm.replace('-', '').toLowerCase();
+      for (const info of [rsa, ec]) {
+        const signer = await store.signer(info.ref);
+        const sig = await signer.signDigest(hashAlgorithm, createHash(nodeHash).update(data).digest());
+        const key = createPublicKey({ key: Buffer.from(info.publicKeySpki), format: 'der', type: 'spki' });
+        const opts = info === ec ? { key, dsaEncoding: 'der' as const } : key;
+        expect(verify(nodeHash, data, opts, sig)).toBe(true);
+        expect(verify(nodeHash, randomBytes(1000), opts, sig)).toBe(false);
+      }
+      const signer = await store.signer(rsa.ref);
+      await expect(signer.signDigest(hashAlgorithm, Buffer.alloc(20))).rejects.toMatchObject({
+        code: 'INVALID_DIGEST',
+      });
+    },
+  );
 
   it('finds keys by id alone or by label alone, and not on another token', async () => {
     expect((await store.findKey({ uri: `pkcs11:token=${token.label};id=%03%04` }))?.algorithm).toBe(

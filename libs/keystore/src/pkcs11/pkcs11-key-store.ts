@@ -1,9 +1,9 @@
-import type { RawSigner, SignatureAlgorithm } from '@kyso/pki';
+import type { SignatureAlgorithm } from '@kyso/pki';
 import { createHash } from 'node:crypto';
 import { KeyType, ObjectClass, PrivateKey, Session, SessionFlag, SessionObject, Slot, UserType } from 'graphene-pk11';
 import { KeyStoreError } from '../errors';
-import { ecdsaRawToDer, P256_EC_PARAMS, p256Spki, rsaSpki, SHA256_DIGEST_INFO_PREFIX } from '../der';
-import type { KeyGenerator, KeyInfo, KeyRef, KeyStore } from '../key-store';
+import { checkedDigest, digestInfo, ecdsaRawToDer, P256_EC_PARAMS, p256Spki, rsaSpki } from '../der';
+import type { DigestAlgorithm, KeyGenerator, KeyInfo, KeyRef, KeySigner, KeyStore } from '../key-store';
 import { Semaphore } from '../semaphore';
 import { formatKeyUri, KeyUriParts, parseKeyUri } from '../uri';
 import { LoadedModule, loadModule, safely } from './module';
@@ -65,7 +65,8 @@ const UNAVAILABLE =
  * - A pool of sessions, each lent to one operation at a time; waiters queue fairly, bounded wait.
  * - Keys are found once at connect (object search is synchronous) and cached with their SPKI.
  * - Signing uses graphene's callback form only, so C_Sign never runs on the event loop.
- * - RSA: the host hashes (SHA-256) and the token signs DigestInfo with RSA_PKCS. Like ECDSA, only
+ * - RSA: the host hashes (SHA-256; sign-hash gives its own SHA-256/384/512 digest) and the token
+ *   signs DigestInfo with RSA_PKCS. Like ECDSA, only
  *   51 bytes cross to the token whatever the data size, which is what a network HSM wants, and
  *   every token supports it. ECDSA: host SHA-256, then ECDSA; raw r||s is converted to DER.
  * - A token that goes away fails the operation with TOKEN_UNAVAILABLE; the next call reconnects
@@ -119,11 +120,16 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
     return key && this.info(key);
   }
 
-  async signer(ref: KeyRef): Promise<RawSigner> {
+  async signer(ref: KeyRef): Promise<KeySigner> {
     const info = await this.findKey(ref);
     if (!info) throw new KeyStoreError('KEY_NOT_FOUND', `No signing key ${ref.uri} on token "${this.opts.tokenLabel}"`);
     const parts = parseKeyUri(ref.uri);
-    return { algorithm: info.algorithm, sign: (data) => this.sign(parts, ref.uri, data) };
+    return {
+      algorithm: info.algorithm,
+      sign: (data) => this.signDigest(parts, ref.uri, 'SHA-256', createHash('sha256').update(data).digest()),
+      signDigest: async (hashAlgorithm, digest) =>
+        this.signDigest(parts, ref.uri, hashAlgorithm, checkedDigest(hashAlgorithm, digest)),
+    };
   }
 
   async generateKey(opts: { label: string; id: Uint8Array; algorithm: SignatureAlgorithm }): Promise<KeyInfo> {
@@ -195,13 +201,18 @@ export class Pkcs11KeyStore implements KeyStore, KeyGenerator {
     if (conn) await this.teardown(conn);
   }
 
-  private async sign(parts: KeyUriParts, uri: string, data: Uint8Array): Promise<Uint8Array> {
-    const digest = createHash('sha256').update(data).digest();
+  /** Every signature: the host hashed, the token signs the DigestInfo (RSA_PKCS) or the digest (ECDSA). */
+  private async signDigest(
+    parts: KeyUriParts,
+    uri: string,
+    hashAlgorithm: DigestAlgorithm,
+    digest: Buffer,
+  ): Promise<Uint8Array> {
     return this.withSession(async (session, conn, lease) => {
       const key = this.lookup(conn, session, parts);
       if (!key) throw new KeyStoreError('KEY_NOT_FOUND', `No signing key ${uri} on token "${this.opts.tokenLabel}"`);
       const rsa = key.algorithm === 'RSASSA-PKCS1-v1_5-SHA256';
-      const input = rsa ? Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest]) : digest;
+      const input = rsa ? digestInfo(hashAlgorithm, digest) : digest;
       const signer = session.createSign(rsa ? 'RSA_PKCS' : 'ECDSA', key.key);
       // Never the synchronous once(data): that runs C_Sign on the event loop.
       const operation = new Promise<Buffer>((resolve, reject) =>
