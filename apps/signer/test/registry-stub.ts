@@ -60,6 +60,7 @@ export async function startRegistryStub(
       req.on('data', (c) => (s += c));
       req.on('end', () => resolve(s));
     });
+  const signatureRecords: { id: string }[] = [];
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -88,6 +89,12 @@ export async function startRegistryStub(
       if (c.pin !== body.pin) return refuse('WRONG_PIN', 'The signing PIN is wrong', 'Mã PIN ký số không đúng');
       return decide({ allowed: true, certificate: certificateView(c) });
     }
+    // The signer's audit forwarder: every record taken, as the registry does.
+    if (req.method === 'POST' && req.url === '/signature-records') {
+      const { records } = JSON.parse(await read(req)) as { records: { id: string }[] };
+      signatureRecords.push(...records);
+      return send(200, { recorded: records.map((r) => r.id) });
+    }
     const image =
       req.method === 'GET' && req.url?.match(/^\/(officials|organizations)\/[^/]+\/(signature|seal)-image$/);
     if (image) {
@@ -103,5 +110,11 @@ export async function startRegistryStub(
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, requests, override, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url,
+    requests,
+    signatureRecords,
+    override,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
