@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, Caller, CallerParam } from '@kyso/common';
+import { Caller, CallerParam } from '@kyso/common';
 import { OwnershipService } from '../ownership/ownership.service';
 import { isVisible } from '../ownership/visibility';
 import { Acting, ActingParam } from '../audit/actor';
@@ -32,7 +32,7 @@ import {
   UpdateOfficialDto,
 } from './official.dto';
 import { OfficialsService } from './officials.service';
-import { SIGNATURE_IMAGE_LIMITS } from './signature-image';
+import { SIGNATURE_IMAGE_LIMITS, uploadedPng } from './signature-image';
 
 const EXAMPLE = {
   id: '9d2f6c1e-7b3a-4e55-8a10-2f3e4d5c6b7a',
@@ -167,11 +167,7 @@ export class OfficialsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @ActingParam() acting: Acting,
   ) {
-    if (!file?.buffer?.length)
-      throw badRequest('MISSING_FIELD', 'file: a PNG image is required', {
-        errors: [{ field: 'file', problem: 'missing' }],
-      });
-    return this.officials.setSignatureImage(id, file.buffer, acting);
+    return this.officials.setSignatureImage(id, uploadedPng(file), acting);
   }
 
   @Get(':id/signature-image')

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Caller, notFound, serviceCaller, unprocessable } from '@kyso/common';
-import { createHash } from 'node:crypto';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { auditRefusals } from '../audit/refusals';
@@ -29,7 +28,7 @@ import {
   mayGrantClerk,
   organizationChangeRefused,
 } from './official-authority';
-import { checkSignaturePng } from './signature-image';
+import { storedPng, storedPngAudit, storedPngInfo } from './signature-image';
 
 const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
 const INTERNAL: Caller = serviceCaller('registry');
@@ -205,15 +204,7 @@ export class OfficialsService {
     png: Buffer,
     acting: Acting = SERVICE,
   ): Promise<{ width: number; height: number; sha256: string; uploadedAt: string }> {
-    const checked = checkSignaturePng(png);
-    if (!checked.ok) throw unprocessable(checked.code, checked.message);
-    const image: SignatureImage = {
-      png,
-      width: checked.width,
-      height: checked.height,
-      sha256: createHash('sha256').update(png).digest('hex'),
-      uploadedAt: this.clock.now(),
-    };
+    const image: SignatureImage = storedPng(png, this.clock.now());
     await this.tx.run(async () => {
       if (!(await this.officials.lock(id))) throw notFound('OFFICIAL_NOT_FOUND', `No official ${id}`);
       const previous = await this.officials.signatureImage(id);
@@ -224,15 +215,10 @@ export class OfficialsService {
         entityType: 'official',
         entityId: id,
         before: previous ? { sha256: previous.sha256 } : null,
-        after: { sha256: image.sha256, width: image.width, height: image.height, bytes: png.length },
+        after: storedPngAudit(image),
       });
     });
-    return {
-      width: image.width,
-      height: image.height,
-      sha256: image.sha256,
-      uploadedAt: image.uploadedAt.toISOString(),
-    };
+    return storedPngInfo(image);
   }
 
   async signatureImage(id: string): Promise<SignatureImage> {

@@ -1,3 +1,5 @@
+import { badRequest, unprocessable } from '@kyso/common';
+import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /** Limits for a handwritten-signature image: small enough to embed in every signed PDF page. */
@@ -90,4 +92,45 @@ export function checkSignaturePng(bytes: Uint8Array): PngCheck {
     'PNG_NOT_TRANSPARENT',
     'the signature image must have a transparent background (an alpha channel or a tRNS chunk)',
   );
+}
+
+/** A checked PNG as the registry stores it (officials' signature images, organisations' seals). */
+export interface StoredPng {
+  png: Buffer;
+  width: number;
+  height: number;
+  sha256: string;
+  uploadedAt: Date;
+}
+
+/** Checks an uploaded PNG (422 with the check's code) and makes the record to store. */
+export function storedPng(png: Buffer, uploadedAt: Date): StoredPng {
+  const checked = checkSignaturePng(png);
+  if (!checked.ok) throw unprocessable(checked.code, checked.message);
+  const sha256 = createHash('sha256').update(png).digest('hex');
+  return { png, width: checked.width, height: checked.height, sha256, uploadedAt };
+}
+
+/** What an upload answers, and what its audit entry keeps (never the image). */
+export const storedPngInfo = (image: StoredPng) => ({
+  width: image.width,
+  height: image.height,
+  sha256: image.sha256,
+  uploadedAt: image.uploadedAt.toISOString(),
+});
+
+export const storedPngAudit = (image: StoredPng) => ({
+  sha256: image.sha256,
+  width: image.width,
+  height: image.height,
+  bytes: image.png.length,
+});
+
+/** The multipart `file` of an image upload: 400 MISSING_FIELD when absent or empty. */
+export function uploadedPng(file: Express.Multer.File | undefined): Buffer {
+  if (!file?.buffer?.length)
+    throw badRequest('MISSING_FIELD', 'file: a PNG image is required', {
+      errors: [{ field: 'file', problem: 'missing' }],
+    });
+  return file.buffer;
 }

@@ -11,10 +11,9 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest } from '@kyso/common';
 import { Acting, ActingParam } from '../audit/actor';
 import { SignatureImageInfoDto } from '../officials/official.dto';
-import { SIGNATURE_IMAGE_LIMITS } from '../officials/signature-image';
+import { SIGNATURE_IMAGE_LIMITS, uploadedPng } from '../officials/signature-image';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { SealsService } from './seals.service';
@@ -49,11 +48,7 @@ export class SealsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @ActingParam() acting: Acting,
   ) {
-    if (!file?.buffer?.length)
-      throw badRequest('MISSING_FIELD', 'file: a PNG image is required', {
-        errors: [{ field: 'file', problem: 'missing' }],
-      });
-    return this.seals.set(id, file.buffer, acting);
+    return this.seals.set(id, uploadedPng(file), acting);
   }
 
   @Get(':id/seal-image')

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, notFound, unprocessable } from '@kyso/common';
-import { createHash } from 'node:crypto';
 import type { Acting } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
-import { checkSignaturePng } from '../officials/signature-image';
+import { storedPng, storedPngAudit, storedPngInfo } from '../officials/signature-image';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { Transactions } from '../shared/transactions';
 import { SealImage, SealsRepository } from './seals.repository';
@@ -24,15 +23,7 @@ export class SealsService {
   ) {}
 
   async set(organizationId: string, png: Buffer, acting: Acting) {
-    const checked = checkSignaturePng(png);
-    if (!checked.ok) throw unprocessable(checked.code, checked.message);
-    const image: SealImage = {
-      png,
-      width: checked.width,
-      height: checked.height,
-      sha256: createHash('sha256').update(png).digest('hex'),
-      uploadedAt: this.clock.now(),
-    };
+    const image: SealImage = storedPng(png, this.clock.now());
     await this.tx.run(async () => {
       const org = await this.organizations.lock(organizationId);
       if (!org) throw notFound('ORGANIZATION_NOT_FOUND', `No organisation ${organizationId}`);
@@ -46,15 +37,10 @@ export class SealsService {
         entityType: 'organization',
         entityId: organizationId,
         before: previous ? { sha256: previous.sha256 } : null,
-        after: { sha256: image.sha256, width: image.width, height: image.height, bytes: png.length },
+        after: storedPngAudit(image),
       });
     });
-    return {
-      width: image.width,
-      height: image.height,
-      sha256: image.sha256,
-      uploadedAt: image.uploadedAt.toISOString(),
-    };
+    return storedPngInfo(image);
   }
 
   async get(organizationId: string): Promise<SealImage> {
