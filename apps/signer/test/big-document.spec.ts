@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
-import { Pkcs11KeyStore } from '@kyso/keystore';
 import { DevCa } from '@kyso/pki/devca';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -18,6 +17,7 @@ import { createSignerApp } from '../src/app';
 import { migrateSigner } from '../src/data-source';
 import { LocalCertificateCheck } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
+import { generateTokenKeys } from './token-keys';
 
 const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
@@ -55,14 +55,7 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
   beforeAll(async () => {
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer_big')]);
     await migrateSigner(db.url);
-    const setup = await Pkcs11KeyStore.open({
-      modulePath: token.modulePath,
-      tokenLabel: token.label,
-      pin: token.pin,
-      poolSize: 1,
-    });
-    const key = await setup.generateKey({ label: 'big', id: Buffer.from([7]), algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
-    await setup.close();
+    const [key] = await generateTokenKeys(token, [{ label: 'big', id: 7, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' }]);
     const root = await DevCa.createRoot({ commonName: 'Kyso Big Test Root CA' });
     rootPem = root.certificate.toPem();
     const cert = await root.issue({

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
-import { Pkcs11KeyStore } from '@kyso/keystore';
 import { TimestampClient, verifyCms } from '@kyso/pki';
 import { DevCa, DevTsa } from '@kyso/pki/devca';
 import { Client } from 'pg';
@@ -18,6 +17,7 @@ import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
 import { CertificateCheck, CertificateCheckResult, TimestampAuthority } from '../src/signing-seams';
 import { startRegistryStub } from './registry-stub';
+import { generateTokenKeys } from './token-keys';
 
 const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -77,23 +77,10 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
   beforeAll(async () => {
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer_cms')]);
     await migrateSigner(db.url);
-    const setup = await Pkcs11KeyStore.open({
-      modulePath: token.modulePath,
-      tokenLabel: token.label,
-      pin: token.pin,
-      poolSize: 1,
-    });
-    const rsa = await setup.generateKey({
-      label: 'tran-thi-b',
-      id: Buffer.from([7]),
-      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
-    });
-    const ec = await setup.generateKey({
-      label: 'tran-thi-b-ec',
-      id: Buffer.from([8]),
-      algorithm: 'ECDSA-P256-SHA256',
-    });
-    await setup.close();
+    const [rsa, ec] = await generateTokenKeys(token, [
+      { label: 'tran-thi-b', id: 7, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
+      { label: 'tran-thi-b-ec', id: 8, algorithm: 'ECDSA-P256-SHA256' },
+    ]);
     root = await DevCa.createRoot({
       commonName: 'Kyso CMS Test Root',
       notBefore: new Date(NOW.getTime() - 86_400_000),

@@ -1,5 +1,4 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Pkcs11KeyStore } from '@kyso/keystore';
 import {
   Certificate,
   CMS_OID,
@@ -24,6 +23,7 @@ import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
 import { LocalCertificateCheck } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
+import { generateTokenKeys } from './token-keys';
 import { startTsaServer } from './tsa-server';
 
 const INTERNAL = 'test-internal-token-0123456789';
@@ -69,19 +69,10 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
   beforeAll(async () => {
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer_levels')]);
     await migrateSigner(db.url);
-    const setup = await Pkcs11KeyStore.open({
-      modulePath: token.modulePath,
-      tokenLabel: token.label,
-      pin: token.pin,
-      poolSize: 1,
-    });
-    const rsa = await setup.generateKey({
-      label: 'tran-thi-b',
-      id: Buffer.from([1]),
-      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
-    });
-    const other = await setup.generateKey({ label: 'revoked', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
-    await setup.close();
+    const [rsa, other] = await generateTokenKeys(token, [
+      { label: 'tran-thi-b', id: 1, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
+      { label: 'revoked', id: 2, algorithm: 'ECDSA-P256-SHA256' },
+    ]);
 
     root = await DevCa.createRoot({ commonName: 'Kyso Levels Root CA' });
     rootPem = root.certificate.toPem();

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
-import { Pkcs11KeyStore } from '@kyso/keystore';
 import { DevCa } from '@kyso/pki/devca';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { Client } from 'pg';
@@ -18,6 +17,7 @@ import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
 import { LocalCertificateCheck } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
+import { generateTokenKeys } from './token-keys';
 
 const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
@@ -52,20 +52,10 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
   beforeAll(async () => {
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer')]);
     await migrateSigner(db.url);
-    // Keys generated inside the token; the app opens its own store afterwards (one per module).
-    const setup = await Pkcs11KeyStore.open({
-      modulePath: token.modulePath,
-      tokenLabel: token.label,
-      pin: token.pin,
-      poolSize: 1,
-    });
-    const rsa = await setup.generateKey({
-      label: 'nguyen-van-a',
-      id: Buffer.from([1]),
-      algorithm: 'RSASSA-PKCS1-v1_5-SHA256',
-    });
-    const ec = await setup.generateKey({ label: 'so-noi-vu', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
-    await setup.close();
+    const [rsa, ec] = await generateTokenKeys(token, [
+      { label: 'nguyen-van-a', id: 1, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' },
+      { label: 'so-noi-vu', id: 2, algorithm: 'ECDSA-P256-SHA256' },
+    ]);
 
     const root = await DevCa.createRoot({ commonName: 'Kyso Test Root CA' });
     const person = await root.issue({

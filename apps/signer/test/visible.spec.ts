@@ -1,6 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
-import { Pkcs11KeyStore } from '@kyso/keystore';
 import { DevCa } from '@kyso/pki/devca';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -12,6 +11,7 @@ import { createSignerApp } from '../src/app';
 import { LocalCertificateCheck } from './local-certificate-check';
 import { migrateSigner } from '../src/data-source';
 import { startRegistryStub } from './registry-stub';
+import { generateTokenKeys } from './token-keys';
 
 const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
@@ -43,19 +43,10 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
   beforeAll(async () => {
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_signer')]);
     await migrateSigner(db.url);
-    const setup = await Pkcs11KeyStore.open({
-      modulePath: token.modulePath,
-      tokenLabel: token.label,
-      pin: token.pin,
-      poolSize: 1,
-    });
-    const personKey = await setup.generateKey({
-      label: 'leader',
-      id: Buffer.from([1]),
-      algorithm: 'ECDSA-P256-SHA256',
-    });
-    const orgKey = await setup.generateKey({ label: 'org', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
-    await setup.close();
+    const [personKey, orgKey] = await generateTokenKeys(token, [
+      { label: 'leader', id: 1, algorithm: 'ECDSA-P256-SHA256' },
+      { label: 'org', id: 2, algorithm: 'ECDSA-P256-SHA256' },
+    ]);
     const root = await DevCa.createRoot({ commonName: 'Kyso Visible Root CA' });
     const person = await root.issue({
       subject: { CN: 'Nguyễn Văn A', O: 'Ủy ban nhân dân tỉnh Hà Nam', C: 'VN' },
