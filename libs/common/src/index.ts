@@ -18,3 +18,4 @@ export * from './health.controller';
 export * from './dependencies';
 export * from './dependency-monitor';
 export * from './text';
+export * from './webhooks';
