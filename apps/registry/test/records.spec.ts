@@ -470,6 +470,28 @@ describe('registry records (real Postgres, in-process app)', () => {
         'trust_anchor.deleted',
       ]);
     });
+
+    it('bumps the trust-store version with every change, and serves it with the set it makes up', async () => {
+      const version = async () => (await reg.get('/trust-anchors/version')).body.version as number;
+      const v0 = await version();
+      const added = await reg.post('/trust-anchors', { name: 'Versioned', certificatePem: pki.ca('Kyso V Root').pem });
+      expect(await version()).toBe(v0 + 1);
+      const snapshot = (await reg.get('/trust-anchors/snapshot')).body;
+      expect(snapshot.version).toBe(v0 + 1);
+      expect(snapshot.anchors.map((a: { id: string }) => a.id)).toContain(added.body.id);
+      await reg.post(`/trust-anchors/${added.body.id}/disable`, {});
+      const disabled = (await reg.get('/trust-anchors/snapshot')).body;
+      expect(disabled.version).toBe(v0 + 2);
+      expect(disabled.anchors.map((a: { id: string }) => a.id)).not.toContain(added.body.id);
+      await reg.del(`/trust-anchors/${added.body.id}`);
+      expect(await version()).toBe(v0 + 3);
+      // A refused change (a duplicate) rolls its bump back with it.
+      const twice = pki.ca('Kyso V2 Root').pem;
+      await reg.post('/trust-anchors', { name: 'Twice', certificatePem: twice });
+      const dup = await reg.post('/trust-anchors', { name: 'Twice', certificatePem: twice });
+      expect(dup.status).toBe(409);
+      expect(await version()).toBe(v0 + 4);
+    });
   });
 
   describe('reports', () => {

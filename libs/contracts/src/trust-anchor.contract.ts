@@ -1,6 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsString, IsUUID, Matches, MinLength, ValidateIf } from 'class-validator';
-import { listOf } from './answers';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { answerOf, listOf } from './answers';
 
 /** `GET /trust-anchors` on the registry: the enabled anchors, read by the verifier for every job. */
 export const TRUST_ANCHORS_PATH = '/trust-anchors';
@@ -27,3 +41,28 @@ export class TrustAnchorDto {
 }
 
 export const trustAnchorsAnswer = listOf(TrustAnchorDto);
+
+/**
+ * `GET /trust-anchors/version` on the registry: a counter bumped in the same transaction as every
+ * add, disable, enable and removal of an anchor. The verifier polls it (cheap) and refetches the
+ * set only when it moved.
+ */
+export const TRUST_STORE_VERSION_PATH = '/trust-anchors/version';
+/** `GET /trust-anchors/snapshot` on the registry: the enabled anchors and the version they make up, read together. */
+export const TRUST_STORE_SNAPSHOT_PATH = '/trust-anchors/snapshot';
+
+export class TrustStoreVersionDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 7 }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601() changedAt: string;
+}
+
+export class TrustStoreSnapshotDto extends TrustStoreVersionDto {
+  @ApiProperty({ type: [TrustAnchorDto], description: 'The enabled anchors' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => TrustAnchorDto)
+  anchors: TrustAnchorDto[];
+}
+
+export const trustStoreVersionAnswer = answerOf(TrustStoreVersionDto);
+export const trustStoreSnapshotAnswer = answerOf(TrustStoreSnapshotDto);

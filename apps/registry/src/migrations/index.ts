@@ -26,6 +26,7 @@ import { AddCertificatePublicKeySha2561797000000700 } from './1797000000700-AddC
 import { CreateDevCaCrlNumber1797000000800 } from './1797000000800-CreateDevCaCrlNumber';
 import { AddEmploymentStatusDeceasedResigned1797000000900 } from './1797000000900-AddEmploymentStatusDeceasedResigned';
 import { AddChangeEventSchedule1798020000000 } from './1798020000000-AddChangeEventSchedule';
+import { CreateTrustStoreVersion1799050000000 } from './1799050000000-CreateTrustStoreVersion';
 import { CreateSigningSessionAndSignatureRecord1798060000000 } from './1798060000000-CreateSigningSessionAndSignatureRecord';
 
 /** Listed explicitly (not globbed) so ts-jest, ts-node and the compiled dist all find the same set, in order. */
@@ -59,4 +60,5 @@ export const REGISTRY_MIGRATIONS = [
   AddChangeEventSchedule1798020000000,
   CreateOrganizationSealImage1798080000001,
   CreateSigningSessionAndSignatureRecord1798060000000,
+  CreateTrustStoreVersion1799050000000,
 ];

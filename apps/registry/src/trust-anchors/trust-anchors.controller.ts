@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Acting, ActingParam } from '../audit/actor';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
-import { TrustAnchorDto, TRUST_ANCHORS_PATH } from '@kyso/contracts';
+import { TrustAnchorDto, TRUST_ANCHORS_PATH, TrustStoreSnapshotDto, TrustStoreVersionDto } from '@kyso/contracts';
 import { CreateTrustAnchorDto, ListTrustAnchorsQueryDto } from './trust-anchor.dto';
 import { TrustAnchorsService } from './trust-anchors.service';
 
@@ -46,6 +46,23 @@ export class TrustAnchorsController {
   @ApiResponse({ status: 200, type: [TrustAnchorDto], content: { 'application/json': { example: [EXAMPLE] } } })
   list(@Query() q: ListTrustAnchorsQueryDto): Promise<TrustAnchorDto[]> {
     return this.anchors.list({ includeDisabled: q.includeDisabled, purpose: q.purpose });
+  }
+
+  // Before ':id', which would take "version" for an id.
+  @Get('version')
+  @ApiOperation({ summary: 'The trust-store version: bumped by every add, disable, enable and removal' })
+  @ApiResponse({ status: 200, type: TrustStoreVersionDto })
+  async version(): Promise<TrustStoreVersionDto> {
+    const v = await this.anchors.version();
+    return { version: v.version, changedAt: v.changedAt.toISOString() };
+  }
+
+  @Get('snapshot')
+  @ApiOperation({ summary: 'The enabled anchors and the trust-store version they make up (read by the verifier)' })
+  @ApiResponse({ status: 200, type: TrustStoreSnapshotDto })
+  async snapshot(): Promise<TrustStoreSnapshotDto> {
+    const s = await this.anchors.snapshot();
+    return { version: s.version.version, changedAt: s.version.changedAt.toISOString(), anchors: s.anchors };
   }
 
   @Get(':id')

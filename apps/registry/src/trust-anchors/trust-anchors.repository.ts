@@ -17,6 +17,15 @@ export abstract class TrustAnchorsRepository {
   abstract list(filter?: TrustAnchorFilter): Promise<TrustAnchor[]>;
   abstract setDisabledAt(id: string, at: Date | null): Promise<TrustAnchor>;
   abstract delete(id: string): Promise<void>;
+  /** Moves the trust-store version on (in the caller's transaction, which it locks against other changes). */
+  abstract bumpVersion(at: Date): Promise<TrustStoreVersion>;
+  /** The current version; `lock`: wait for a change in progress to commit and hold it off until ours ends. */
+  abstract version(lock?: boolean): Promise<TrustStoreVersion>;
+}
+
+export interface TrustStoreVersion {
+  version: number;
+  changedAt: Date;
 }
 
 export const TRUST_ANCHOR_SHA256_KEY = 'trust_anchor_sha256_key';
@@ -58,7 +67,27 @@ export class TypeOrmTrustAnchorsRepository extends TrustAnchorsRepository {
   async delete(id: string): Promise<void> {
     await this.repo.delete({ id });
   }
+
+  async bumpVersion(at: Date): Promise<TrustStoreVersion> {
+    const rows = await this.db.query<VersionRow[]>(
+      `UPDATE registry.trust_store_version SET version = version + 1, changed_at = $1 WHERE id = 1
+       RETURNING version, changed_at`,
+      [at],
+    );
+    return toVersion(rows[0]);
+  }
+
+  async version(lock = false): Promise<TrustStoreVersion> {
+    const rows = await this.db.query<VersionRow[]>(
+      `SELECT version, changed_at FROM registry.trust_store_version WHERE id = 1${lock ? ' FOR SHARE' : ''}`,
+    );
+    return toVersion(rows[0]);
+  }
 }
+
+type VersionRow = { version: string; changed_at: Date };
+
+const toVersion = (r: VersionRow): TrustStoreVersion => ({ version: Number(r.version), changedAt: r.changed_at });
 
 function toTrustAnchor(e: TrustAnchorEntity): TrustAnchor {
   return {

@@ -14,7 +14,12 @@ import {
   trustAnchorSnapshot,
   TrustAnchorView,
 } from './trust-anchor';
-import { TRUST_ANCHOR_SHA256_KEY, TrustAnchorFilter, TrustAnchorsRepository } from './trust-anchors.repository';
+import {
+  TRUST_ANCHOR_SHA256_KEY,
+  TrustAnchorFilter,
+  TrustAnchorsRepository,
+  TrustStoreVersion,
+} from './trust-anchors.repository';
 
 const SERVICE: Acting = { actor: { kind: 'service', id: 'registry', name: 'registry' }, requestId: null };
 
@@ -40,6 +45,8 @@ export class TrustAnchorsService {
     }
     try {
       return await this.tx.run(async () => {
+        // First: the version row's lock orders this change against snapshots being read.
+        await this.anchors.bumpVersion(this.clock.now());
         const saved = await this.anchors.insert({
           name: input.name,
           sha256: cert.sha256Hex,
@@ -74,6 +81,22 @@ export class TrustAnchorsService {
     return (await this.anchors.list(filter)).map(toTrustAnchorView);
   }
 
+  /** The trust-store version: the verifier polls it and refetches the anchors only when it moved. */
+  version(): Promise<TrustStoreVersion> {
+    return this.anchors.version();
+  }
+
+  /**
+   * The enabled anchors with the version they make up. The version row is share-locked first, so
+   * a change in progress (which bumps it first) is either wholly in this snapshot or wholly after it.
+   */
+  snapshot(): Promise<{ version: TrustStoreVersion; anchors: TrustAnchorView[] }> {
+    return this.tx.run(async () => {
+      const version = await this.anchors.version(true);
+      return { version, anchors: (await this.anchors.list()).map(toTrustAnchorView) };
+    });
+  }
+
   disable(id: string, acting: Acting = SERVICE): Promise<TrustAnchorView> {
     return this.change(id, acting, 'trust_anchor.disabled', async (a) =>
       a.disabledAt ? a : this.anchors.setDisabledAt(id, this.clock.now()),
@@ -102,6 +125,7 @@ export class TrustAnchorsService {
     return this.tx.run(async () => {
       const before = await this.anchors.findById(id);
       if (!before) throw notFound('TRUST_ANCHOR_NOT_FOUND', `No trust anchor ${id}`);
+      await this.anchors.bumpVersion(this.clock.now());
       const after = await apply(before);
       await this.audit.append({
         ...acting,
