@@ -118,7 +118,7 @@ export async function startStack(
       registryUrl,
       maxUploadBytes: 50 * MB,
       queuePrefix: `kyso-e2e-${randomBytes(4).toString('hex')}`,
-      trustAnchorTtlMs: 1_000,
+      trustAnchorsRefreshMs: 1_000,
       workerConcurrency: 2,
       jobAttempts: 2,
       jobBackoffMs: 200,

@@ -3,15 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import {
-  Clock,
-  HealthController,
-  httpCheck,
-  INTERNAL_CALL_TIMEOUT_MS,
-  InternalClient,
-  READINESS_CHECKS,
-  ReadinessCheck,
-} from '@kyso/common';
+import { Clock, HealthController, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
@@ -26,7 +18,8 @@ import { CmsValidationService } from './cms-validation.service';
 import { CmsValidationsController } from './cms-validations.controller';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
-import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
+import { TrustAnchorSource } from './trust-anchors';
+import { trustStoreProviders } from './trust-store/trust-store.providers';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
@@ -80,21 +73,7 @@ export class VerifierModule {
             }),
         },
         QueueCloser,
-        {
-          provide: TrustAnchorSource,
-          inject: [Clock],
-          useFactory: (clock: Clock) =>
-            new RegistryTrustAnchors(
-              new InternalClient(
-                config.registryUrl,
-                config.internalToken,
-                INTERNAL_CALL_TIMEOUT_MS,
-                'the registry service',
-              ),
-              config.trustAnchorTtlMs,
-              clock,
-            ),
-        },
+        ...trustStoreProviders(config),
         {
           provide: CertificateCheckService,
           inject: [TrustAnchorSource, CrlCache, OcspCache, RevocationJobs, Clock],
@@ -127,11 +106,16 @@ export class VerifierModule {
         { provide: PdfValidator, useClass: PkiPdfValidator },
         {
           provide: READINESS_CHECKS,
-          inject: [ValidationRepository, ValidationQueue],
-          useFactory: (repo: ValidationRepository, queue: ValidationQueue): Record<string, ReadinessCheck> => ({
+          inject: [ValidationRepository, ValidationQueue, TrustAnchorSource],
+          useFactory: (
+            repo: ValidationRepository,
+            queue: ValidationQueue,
+            anchors: TrustAnchorSource,
+          ): Record<string, ReadinessCheck> => ({
             postgres: () => repo.ping(),
             redis: () => queue.ping(),
-            registry: httpCheck(`${config.registryUrl}/health`),
+            // Not the registry itself: with a stored set the verifier serves through a registry outage.
+            trustStore: async () => void (await anchors.anchorSet()),
           }),
         },
         ValidationService,

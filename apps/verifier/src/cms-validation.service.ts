@@ -10,6 +10,7 @@ import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
 import { RevocationJobs } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
+import { withVerifierFacts } from './verifier-report';
 import { ValidationRepository } from './validation.repository';
 import { ownerOf } from './validation-owner';
 
@@ -38,14 +39,14 @@ export class CmsValidationService {
     caller: Caller,
   ): Promise<{ id: string; status: 'done'; report: DocumentReport }> {
     if (signature.length === 0) throw badRequest('EMPTY_FILE', 'The signature file is empty.');
-    const trustAnchors = await this.anchors.get('document-signing');
+    const { trustStore, documentSigning: trustAnchors, timestamping } = await this.anchors.anchorSet();
     const now = () => this.clock.now();
     const { rev, crls: cache, jobs } = this;
     let report: DocumentReport;
     try {
       report = await verifyCms(signature, content, {
         trustAnchors,
-        timestampTrustAnchors: await this.anchors.get('timestamping'),
+        timestampTrustAnchors: timestamping,
         validationTime: now(),
         revocationChecker: () =>
           verifierRevocationChecker(
@@ -74,6 +75,7 @@ export class CmsValidationService {
       if (!(e instanceof PkiFormatError)) throw e;
       throw unprocessable('INVALID_CMS', `The signature is not a CMS SignedData: ${e.message}`, { reason: e.code });
     }
+    report = withVerifierFacts(report, trustStore, this.clock.now());
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(signature).digest('hex');
     await this.validations.create({ id, document: signature, documentSha256, owner: ownerOf(caller) });

@@ -17,8 +17,11 @@ export interface VerifierConfig extends CommonConfig {
   maxUploadBytes: number;
   /** Redis key prefix for BullMQ: tests use a unique one per run. */
   queuePrefix: string;
-  /** How long the registry's trust anchors are reused before asking again. */
-  trustAnchorTtlMs: number;
+  /**
+   * How often the registry's trust-store version is asked (the set refetched when it moved): the
+   * bound on how long a disabled anchor still anchors. 0: before every use.
+   */
+  trustAnchorsRefreshMs: number;
   workerConcurrency: number;
   /**
    * Loopback port of the worker's /health, /health/ready and /metrics (KYSO_VERIFIER_WORKER_PORT,
@@ -137,7 +140,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
     registryUrl: serviceUrl('registry'),
     maxUploadBytes: int('KYSO_VERIFIER_MAX_UPLOAD_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
     queuePrefix: str('KYSO_QUEUE_PREFIX', 'kyso'),
-    trustAnchorTtlMs: int('KYSO_TRUST_ANCHOR_TTL_MS', 60_000, 0),
+    trustAnchorsRefreshMs: int('KYSO_TRUST_ANCHORS_REFRESH_MS', 60_000, 0),
     workerConcurrency: int('KYSO_VERIFIER_WORKER_CONCURRENCY', 2, 1, 64),
     workerHealthPort: int('KYSO_VERIFIER_WORKER_PORT', DEFAULT_WORKER_HEALTH_PORT, 0, 65535),
     workerStallMs: int('KYSO_VERIFIER_WORKER_STALL_MS', DEFAULT_WORKER_STALL_MS, 1_000),

@@ -8,6 +8,7 @@ import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
 import { TrustAnchorSource } from './trust-anchors';
 import { ValidationRepository } from './validation.repository';
+import { withVerifierFacts } from './verifier-report';
 
 /** Revocation as the worker does it; absent: not checked at all (tests of other concerns). */
 export interface ProcessorRevocation {
@@ -45,17 +46,20 @@ export class ValidationProcessor {
       await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock.now());
       return;
     }
-    const trustAnchors = await this.anchors.get('document-signing');
-    const anchors = { documentSigning: trustAnchors, timestamping: await this.anchors.get('timestamping') };
+    // Both uses from one trust-store version, named in the report (the stored set while the registry is away).
+    const { trustStore, ...anchors } = await this.anchors.anchorSet();
+    const trustAnchors = anchors.documentSigning;
     const fetchers: QueuedRevocationFetcher[] = [];
     try {
       const proofs = await this.evidence?.proofsFor(createHash('sha256').update(document).digest('hex'));
-      const report = await this.pdf.verify(
-        document,
-        anchors,
-        this.clock.now(),
-        this.revocationPolicy(trustAnchors, fetchers),
-        { issuerFetcher: this.revocation?.issuerFetcher(), proofsOfExistence: proofs },
+      const now = this.clock.now();
+      const report = withVerifierFacts(
+        await this.pdf.verify(document, anchors, now, this.revocationPolicy(trustAnchors, fetchers), {
+          issuerFetcher: this.revocation?.issuerFetcher(),
+          proofsOfExistence: proofs,
+        }),
+        trustStore,
+        now,
       );
       // Before markDone: a failure to store the evidence retries the job rather than lose the record.
       const fetches = fetchers.flatMap((f) => f.fetches);

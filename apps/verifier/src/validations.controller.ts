@@ -8,6 +8,7 @@ import {
   Query,
   Res,
   UploadedFile,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -16,6 +17,8 @@ import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { checkFormFields, isUuid } from './http-input';
+import { TrustStoreReady } from './trust-store/trust-store.providers';
+import { answerable } from './unfinished-validation';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -27,6 +30,7 @@ export class ValidationsController {
   constructor(private readonly validations: ValidationService) {}
 
   @Post('pdf')
+  @UseGuards(TrustStoreReady)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
   @ApiConsumes('multipart/form-data')
@@ -54,6 +58,14 @@ export class ValidationsController {
     description: 'Not a PDF at all (INVALID_PDF, with `reason`); a damaged PDF gets a report',
     ...problem,
   })
+  @ApiResponse({
+    status: 503,
+    description:
+      'With Retry-After: no trust anchors yet and the registry away (TRUST_STORE_UNAVAILABLE), the queue away ' +
+      '(QUEUE_UNAVAILABLE), or the validation could not be finished within `wait` for a dependency’s sake ' +
+      '(VALIDATION_UNAVAILABLE; submit again)',
+    ...problem,
+  })
   async submit(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() fields: Record<string, unknown> | undefined,
@@ -63,7 +75,7 @@ export class ValidationsController {
   ): Promise<ValidationResult> {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
+    const result = answerable(await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller));
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {
@@ -85,8 +97,15 @@ export class ValidationsController {
     description: "Unknown validation, or another caller's organisation's (VALIDATION_NOT_FOUND)",
     ...problem,
   })
+  @ApiResponse({
+    status: 503,
+    description:
+      'With Retry-After: the validation could not be finished because a dependency stayed unavailable ' +
+      '(VALIDATION_UNAVAILABLE, QUEUE_UNAVAILABLE, TRUST_STORE_UNAVAILABLE); submit the document again',
+    ...problem,
+  })
   async get(@Param('id') id: string, @CallerParam() caller: Caller): Promise<ValidationResult> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
-    return this.validations.get(id, caller);
+    return answerable(await this.validations.get(id, caller));
   }
 }

@@ -15,7 +15,8 @@ import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
-import { RegistryTrustAnchors, TrustAnchorSource } from './trust-anchors';
+import { TrustAnchorSource } from './trust-anchors';
+import { trustStoreProviders } from './trust-store/trust-store.providers';
 import { ValidationProcessor } from './validation-processor';
 import { ValidationRepository } from './validation.repository';
 import type { WorkerMetrics } from './worker-metrics';
@@ -60,11 +61,7 @@ export class VerifierWorkerModule {
           useFactory: () => new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs, allow: rev.fetchAllow }),
         },
         RevocationJobsCloser,
-        {
-          provide: TrustAnchorSource,
-          inject: [Clock],
-          useFactory: (clock: Clock) => new RegistryTrustAnchors(registry(), config.trustAnchorTtlMs, clock),
-        },
+        ...trustStoreProviders(config),
         { provide: EvidenceAudit, useFactory: () => new RegistryEvidenceAudit(registry()) },
         {
           provide: ValidationEvidence,

@@ -18,6 +18,7 @@ import { JobQueue } from './job-queue';
 import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { RETRIES_EXHAUSTED } from './unfinished-validation';
 import { ValidationProcessor } from './validation-processor';
 import { ValidationRepository } from './validation.repository';
 import { startWorkerHealth } from './worker-health';
@@ -37,9 +38,6 @@ export interface VerifierWorkerOptions {
 
 const durationOf = (job: Job) => (job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : undefined);
 const urlOf = (job: Job) => (job.data as { url: string }).url;
-
-/** Code stored when a validation could not be finished after every retry. */
-export const RETRIES_EXHAUSTED = 'VALIDATION_UNAVAILABLE';
 
 /**
  * Starts consuming `validation` and `revocation` jobs (the evidence maintenance runs on the

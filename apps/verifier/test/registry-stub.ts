@@ -34,10 +34,14 @@ export interface StubAuditEvent {
 /** A tiny real HTTP server standing in for the registry's trust-anchor list and audit log. */
 export class RegistryStub {
   up = true;
-  /** What `GET /trust-anchors` answers: the contract's views. */
+  /** What `GET /trust-anchors` and the snapshot answer: the contract's views. */
   anchors: TrustAnchorDto[] = [];
   /** When set, answered instead of `anchors` (to test a malformed answer). */
   answer?: unknown;
+  /** The trust-store version: moves whenever what is answered changed, as the registry's moves with every change. */
+  version = 0;
+  private changedAt = new Date(0);
+  private answered?: string;
   readonly calls: { url: string; headers: IncomingHttpHeaders }[] = [];
   /** false: `POST /audit/events` answers 503 while the rest still works. */
   auditUp = true;
@@ -56,10 +60,18 @@ export class RegistryStub {
       if (req.url === '/health' || req.url === '/health/ready')
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       if (req.method === 'POST' && req.url === '/audit/events') return void this.appendEvent(req, res);
-      if (req.url === '/trust-anchors')
-        return void res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify(this.answer ?? this.anchors));
+      const json = (body: unknown) =>
+        void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const current = JSON.stringify(this.answer ?? this.anchors);
+      if (current !== this.answered) {
+        this.answered = current;
+        this.version++;
+        this.changedAt = new Date();
+      }
+      const version = { version: this.version, changedAt: this.changedAt.toISOString() };
+      if (req.url === '/trust-anchors') return json(this.answer ?? this.anchors);
+      if (req.url === '/trust-anchors/version') return json(version);
+      if (req.url === '/trust-anchors/snapshot') return json({ ...version, anchors: this.answer ?? this.anchors });
       res.writeHead(404).end();
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

@@ -9,7 +9,7 @@ const DEFAULTS = {
   internalToken: TOKEN,
   host: '127.0.0.1',
   port: 0,
-  trustAnchorTtlMs: 0,
+  trustAnchorsRefreshMs: 0,
   jobBackoffMs: 100,
 };
 

@@ -102,9 +102,14 @@ describe('verifier', () => {
     expect(rows[0]).toMatchObject({ status: 'done', gone: true });
     expect(rows[0].document_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].finished_at).toBeInstanceOf(Date);
-    expect(registry.calls.some((c) => c.url === '/trust-anchors' && c.headers['x-kyso-internal-token'] === TOKEN)).toBe(
-      true,
-    );
+    expect(
+      registry.calls.some((c) => c.url === '/trust-anchors/snapshot' && c.headers['x-kyso-internal-token'] === TOKEN),
+    ).toBe(true);
+    expect(res.body.report.trustStore).toEqual({
+      version: registry.version,
+      changedAt: expect.any(String),
+      fetchedAt: expect.any(String),
+    });
   });
 
   it('validates a signed PDF against the trust anchors the registry lists', async () => {
@@ -117,9 +122,10 @@ describe('verifier', () => {
       expect(trusted.body.report).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
       expect(trusted.body.report.signatures[0].signer.name).toBe('Nguyễn Văn A');
 
-      registry.anchors = saved; // the registry no longer trusts that root
+      registry.anchors = saved; // the registry no longer trusts that root: a new version
       const untrusted = await post(signed, '?wait=20');
       expect(untrusted.status).toBe(200);
+      expect(untrusted.body.report.trustStore.version).toBeGreaterThan(trusted.body.report.trustStore.version);
       expect(untrusted.body.report.conclusion).not.toBe('TOTAL-PASSED');
       expect(untrusted.body.report.signatures[0].indication).toBe('INDETERMINATE');
     } finally {
@@ -274,14 +280,34 @@ describe('verifier', () => {
     expectProblem(res, 401, 'INTERNAL_CREDENTIAL_REQUIRED');
   });
 
-  it('keeps a validation pending while the registry is down and finishes it once it is back', async () => {
-    registry.up = false;
-    const res = await post(pdf, '?wait=1');
-    expect(res.status).toBe(202);
-    expect((await get(res.body.id)).body.status).toBe('pending');
-    registry.up = true;
-    const done = await pollUntilFinished(res.body.id);
-    expect(done.body.status).toBe('done');
+  it('validates from the stored trust anchors while the registry is down, and names their version', async () => {
+    const { pdf: signed, rootPem } = await signedPdf();
+    const saved = registry.anchors;
+    try {
+      registry.anchors = [...saved, anchorView(rootPem, 'dev root')];
+      const before = await post(signed, '?wait=20');
+      registry.up = false;
+      const res = await post(signed, '?wait=20');
+      expect(res.status).toBe(200);
+      expect(res.body.report).toMatchObject({ conclusion: 'TOTAL-PASSED', trustStore: before.body.report.trustStore });
+    } finally {
+      registry.anchors = saved;
+    }
+  });
+
+  it('answers a validation that ended for a dependency’s sake as 503 with Retry-After, never 200 failed', async () => {
+    const id = randomUUID();
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    await c.query(
+      `INSERT INTO verifier.validation (id, status, document_sha256, error_code, caller_kind, caller_id)
+       VALUES ($1, 'failed', 'x', 'VALIDATION_UNAVAILABLE', 'service', 'internal')`,
+      [id],
+    );
+    await c.end();
+    const res = await get(id);
+    expect(expectProblem(res, 503, 'VALIDATION_UNAVAILABLE')).toMatchObject({ validationId: id });
+    expect(res.headers['retry-after']).toBe('5');
   });
 
   it('stores failed with the code when the worker cannot parse a stored document', async () => {
@@ -306,17 +332,12 @@ describe('verifier', () => {
     expect(res.body).toEqual({ id, status: 'failed', error: { code: 'NOT_A_PDF' } });
   });
 
-  it('reports readiness of Postgres, Redis and the registry', async () => {
+  it('reports readiness of Postgres, Redis and the trust store, which a stored set keeps ready without the registry', async () => {
     const ready = await request(base).get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(Object.keys(ready.body.checks).sort()).toEqual(['postgres', 'redis', 'registry']);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['postgres', 'redis', 'trustStore']);
     registry.up = false;
-    const notReady = await request(base).get('/health/ready');
-    expect(notReady.status).toBe(503);
-    expect(notReady.body).toMatchObject({
-      status: 'not-ready',
-      checks: { registry: { ok: false }, postgres: { ok: true }, redis: { ok: true } },
-    });
+    expect((await request(base).get('/health/ready')).status).toBe(200);
     expect((await request(base).get('/health')).body).toEqual({ status: 'ok' });
   });
 
@@ -341,6 +362,54 @@ describe('verifier', () => {
       expect(res.body.status).toBe('pending');
       const again = await request(lonelyBase).get(`/validations/${res.body.id}`).set('x-kyso-internal-token', TOKEN);
       expect(again.body).toEqual({ id: res.body.id, status: 'pending' });
+    });
+  });
+
+  describe('a new verifier whose registry is away (no stored anchors)', () => {
+    let fresh: NestExpressApplication;
+    let freshBase: string;
+    let freshDb: { url: string; drop: () => Promise<void> };
+    const away = new RegistryStub();
+    beforeAll(async () => {
+      freshDb = await createTestDatabase('kyso_verifier_fresh');
+      await migrateVerifier(freshDb.url);
+      await away.start();
+      away.up = false;
+      fresh = await createVerifierApp({ ...config, databaseUrl: freshDb.url, registryUrl: away.url });
+      await fresh.listen(0, '127.0.0.1');
+      freshBase = (await fresh.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+
+    it('is not ready until it has a set', async () => {
+      const notReady = await request(freshBase).get('/health/ready');
+      expect(notReady.status).toBe(503);
+      expect(notReady.body.checks).toMatchObject({ trustStore: { ok: false }, postgres: { ok: true } });
+    });
+    afterAll(async () => {
+      await fresh?.close();
+      await away.stop();
+      await freshDb?.drop();
+    });
+
+    it('refuses a validation with 503 TRUST_STORE_UNAVAILABLE and Retry-After, storing nothing', async () => {
+      const res = await request(freshBase)
+        .post('/validations/pdf?wait=1')
+        .set('x-kyso-internal-token', TOKEN)
+        .attach('file', pdf, 'a.pdf');
+      expect(expectProblem(res, 503, 'TRUST_STORE_UNAVAILABLE').messageVi).toMatch(/thử lại/);
+      expect(res.headers['retry-after']).toBe('5');
+      const c = new Client({ connectionString: freshDb.url });
+      await c.connect();
+      const { rows } = await c.query('SELECT count(*)::int AS n FROM verifier.validation');
+      await c.end();
+      expect(rows[0].n).toBe(0);
+      away.up = true;
+      away.anchors = [anchorView(TEST_ROOT_PEM)];
+      const served = await request(freshBase)
+        .post('/validations/pdf?wait=0')
+        .set('x-kyso-internal-token', TOKEN)
+        .attach('file', pdf, 'a.pdf');
+      expect(served.status).toBe(202);
     });
   });
 });

@@ -45,7 +45,7 @@ describe('fault: Redis restart under validation submissions (verifier queue)', (
       registryUrl: registry.url,
       maxUploadBytes: 5 * 1024 * 1024,
       queuePrefix: 'kyso-fault',
-      trustAnchorTtlMs: 60_000,
+      trustAnchorsRefreshMs: 60_000,
       workerConcurrency: 2,
       jobAttempts: 5,
       jobBackoffMs: 200,
