@@ -24,6 +24,7 @@ import { RegistryProxyController } from './registry-proxy.controller';
 import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsValidationsController } from './cms-validations.controller';
 import { SignaturesController } from './signatures.controller';
+import { batchBodyLimit, SignatureBatchesController } from './signature-batches.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
 
@@ -36,6 +37,7 @@ export class GatewayModule {
       imports: [GatewayCoreModule.forRoot(config), IdentityModule],
       controllers: [
         SignaturesController,
+        SignatureBatchesController,
         CmsSignaturesController,
         ValidationsController,
         CmsValidationsController,
@@ -103,13 +105,15 @@ export class GatewayModule {
 const bodyLimitFor =
   (config: GatewayConfig) =>
   (rule: AccessRule): number =>
-    rule.path.endsWith('/signatures/pdf') ||
-    rule.path.endsWith('/signatures/pdf/extend') ||
-    rule.path.endsWith('/signatures/cms')
-      ? config.bodyLimits.signaturesPdf
-      : rule.path.endsWith('/validations/pdf') || rule.path.endsWith('/validations/cms')
-        ? config.bodyLimits.validationsPdf
-        : JSON_BODY_LIMIT_BYTES;
+    rule.path.endsWith('/signatures/batches')
+      ? batchBodyLimit(config.bodyLimits)
+      : rule.path.endsWith('/signatures/pdf') ||
+          rule.path.endsWith('/signatures/pdf/extend') ||
+          rule.path.endsWith('/signatures/cms')
+        ? config.bodyLimits.signaturesPdf
+        : rule.path.endsWith('/validations/pdf') || rule.path.endsWith('/validations/cms')
+          ? config.bodyLimits.validationsPdf
+          : JSON_BODY_LIMIT_BYTES;
 
 /**
  * The gateway's readiness answer is public: a failing check says which dependency is down, never

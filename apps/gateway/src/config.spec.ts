@@ -22,7 +22,11 @@ describe('gatewayConfigFromEnv', () => {
       KYSO_GATEWAY_MAX_BODY_BYTES: '1000',
       KYSO_GATEWAY_SIGN_MAX_BYTES: '10',
     };
-    expect(gatewayConfigFromEnv().bodyLimits).toEqual({ signaturesPdf: 10, validationsPdf: 1000 });
+    expect(gatewayConfigFromEnv().bodyLimits).toEqual({
+      signaturesPdf: 10,
+      validationsPdf: 1000,
+      signatureBatches: 20 + 1024 * 1024,
+    });
     process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16), KYSO_GATEWAY_MAX_BODY_BYTES: '1000' };
     expect(gatewayConfigFromEnv().bodyLimits.signaturesPdf).toBe(100 * 1024 * 1024);
     process.env = { KYSO_INTERNAL_TOKEN: 'short' };

@@ -50,7 +50,8 @@ export interface GatewayConfig extends CommonConfig {
   verifierUrl: string;
   registryUrl: string;
   /** Largest request body per route, in bytes. */
-  bodyLimits: Record<BodyRoute, number>;
+  /** `signatureBatches` (KYSO_GATEWAY_BATCH_MAX_BYTES): the whole batch form; default twice the single-PDF limit and 1 MiB. */
+  bodyLimits: Record<BodyRoute, number> & { signatureBatches?: number };
   /** Longest a proxied call may take (a validation may wait up to 60 s). */
   upstreamTimeoutMs: number;
   auth?: Partial<AuthSettings>;
@@ -123,6 +124,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     if (!v || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max)))
       throw new ConfigError(`KYSO_GATEWAY_TRUSTED_PROXIES: "${p}" is not an address or CIDR`);
   }
+  const signLimit = int('KYSO_GATEWAY_SIGN_MAX_BYTES', DEFAULT_MAX_SIGN_PDF_BYTES, 1);
   return {
     ...commonConfig(),
     port: servicePort('gateway'),
@@ -131,8 +133,10 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     registryUrl: serviceUrl('registry'),
     bodyLimits: {
       // Signing takes big documents (issue 12.6); the signer streams them through a temporary file.
-      signaturesPdf: int('KYSO_GATEWAY_SIGN_MAX_BYTES', DEFAULT_MAX_SIGN_PDF_BYTES, 1),
+      signaturesPdf: signLimit,
       validationsPdf: int('KYSO_GATEWAY_VALIDATE_MAX_BYTES', defaultLimit, 1),
+      // The signer's own default (KYSO_SIGNER_BATCH_MAX_BYTES, 200 MiB) and the form around it.
+      signatureBatches: int('KYSO_GATEWAY_BATCH_MAX_BYTES', 2 * signLimit + 1024 * 1024, 1),
     },
     upstreamTimeoutMs,
     auth: {

@@ -1,5 +1,5 @@
 import { InternalClient } from '@kyso/common';
-import type { BodyRoute } from './config';
+import type { GatewayConfig } from './config';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
 
@@ -8,6 +8,6 @@ export interface Upstreams {
   signer: InternalClient;
   verifier: InternalClient;
   registry: InternalClient;
-  bodyLimits: Record<BodyRoute, number>;
+  bodyLimits: GatewayConfig['bodyLimits'];
   timeoutMs: number;
 }

@@ -12,6 +12,7 @@ import {
   url,
 } from '@kyso/common';
 import type { AdmissionLimits } from './admission';
+import { BatchConfig, batchConfigFromEnv } from './batches/batch-config';
 
 export const DEFAULT_TSA_TIMEOUT_MS = 10_000;
 
@@ -44,6 +45,8 @@ export interface SignerConfig extends CommonConfig {
   admission?: AdmissionLimits;
   /** Where uploads wait on disk while they are signed (removed after each request); default: a directory under the system's temp dir. */
   uploadDir?: string;
+  /** Signing batches (batches/batch-config.ts); defaults under the upload directory when absent. */
+  batches?: BatchConfig;
 }
 
 export const defaultUploadDir = () => join(tmpdir(), 'kyso-signer-uploads');
@@ -68,6 +71,7 @@ export function signerConfigFromEnv(): SignerConfig {
     tsaUrl: process.env.KYSO_TSA_URL ? url('KYSO_TSA_URL') : undefined,
     tsaTimeoutMs: int('KYSO_TSA_TIMEOUT_MS', DEFAULT_TSA_TIMEOUT_MS, 100, 120_000),
     auditForwardIntervalMs: int('KYSO_SIGNER_AUDIT_FORWARD_MS', 250, 10, 60_000),
+    batches: batchConfigFromEnv(uploadDir),
   };
   const defaults = admissionDefaults(config.pkcs11.poolSize);
   config.admission = {

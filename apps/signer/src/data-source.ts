@@ -7,6 +7,7 @@ import { CreateSignatureEvents1795640000001 } from './migrations/1795640000001-C
 import { CreateSigningEvidence1798040000001 } from './migrations/1798040000001-CreateSigningEvidence';
 import { SigningEvidenceEntity } from './signing-evidence.entity';
 import { AddSignatureEventAuditFields1798060000001 } from './migrations/1798060000001-AddSignatureEventAuditFields';
+import { CreateSignatureBatches1799030000000 } from './migrations/1799030000000-CreateSignatureBatches';
 
 export const SIGNER_SCHEMA = 'signer';
 
@@ -21,6 +22,7 @@ export function signerDataSourceOptions(databaseUrl: string): DataSourceOptions 
       CreateSignatureEvents1795640000001,
       CreateSigningEvidence1798040000001,
       AddSignatureEventAuditFields1798060000001,
+      CreateSignatureBatches1799030000000,
     ],
   });
 }

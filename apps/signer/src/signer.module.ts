@@ -38,6 +38,8 @@ import { CertificateCheck, TimestampAuthority } from './signing-seams';
 import { KEY_STORE, SigningGate } from './signing-gate';
 import { SigningService } from './signing.service';
 import { ConfiguredTimestampAuthority } from './timestamp-authority';
+import { batchDefaults } from './batches/batch-config';
+import { signatureBatches } from './batches/batches.module';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -84,17 +86,25 @@ class KeyStoreCloser implements OnApplicationShutdown {
 export class SignerModule {
   static forRoot(opts: SignerModuleOptions): DynamicModule {
     const { config } = opts;
+    const uploadDir = privateDir(config.uploadDir ?? defaultUploadDir());
+    // Without batch settings (tests of other features) batches are accepted but this instance signs none.
+    const batches = signatureBatches({
+      batches: config.batches ?? { ...batchDefaults(uploadDir), concurrency: 0 },
+      uploadDir,
+      maxPdfBytes: config.maxPdfBytes,
+      redisUrl: config.redisUrl,
+    });
     return {
       module: SignerModule,
       imports: [
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: diskStorage({ destination: privateDir(config.uploadDir ?? defaultUploadDir()) }),
+          storage: diskStorage({ destination: uploadDir }),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],
-      controllers: [HealthController, SignaturesController, CmsSignaturesController],
+      controllers: [HealthController, SignaturesController, CmsSignaturesController, ...batches.controllers],
       providers: [
         { provide: OPTIONS, useValue: opts },
         KeyStoreCloser,
@@ -161,6 +171,7 @@ export class SignerModule {
             ...(config.verifierUrl && { verifier: httpCheck(`${config.verifierUrl}/health`) }),
           }),
         },
+        ...batches.providers,
         ...(opts.providers ?? []),
       ],
     };

@@ -22,6 +22,8 @@ export interface SignPdfInput extends SigningRequest {
   level?: PadesLevel;
   /** A visible signature or stamp (purpose, appearance); invisible without it. */
   appearance?: AppearanceRequest;
+  /** Given the signed update before the signature is recorded: a batch stores its result first (crash safety). */
+  beforeRecord?: (update: Uint8Array) => Promise<void>;
 }
 
 export type SignPdfResult =
@@ -141,6 +143,7 @@ export class SigningService {
       finalEvidence = levelled.evidence;
       timestampTime = levelled.timestampTime;
     }
+    await input.beforeRecord?.(update);
     const documentSha256 = signed.inputSha256;
     const signatureId = await this.gate.signed(input, {
       serial,

@@ -61,6 +61,10 @@ export async function startRegistryStub(
       req.on('end', () => resolve(s));
     });
   const signatureRecords: { id: string }[] = [];
+  /** Signing sessions by token, as the registry keeps them (one use spent per authorisation). */
+  const sessions = new Map<string, { id: string; certificateId: string; remainingUses: number }>();
+  /** While set, authorisations by session are never answered (a test kills the signer meanwhile). */
+  const hold = { sessionUses: false, held: 0 };
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -75,8 +79,15 @@ export async function startRegistryStub(
       );
     }
     if (req.method === 'POST' && req.url === '/signing-authorizations') {
-      const body = JSON.parse(await read(req)) as { certificateId: string; actingOfficialId: string; pin: string };
+      const body = JSON.parse(await read(req)) as {
+        certificateId: string;
+        actingOfficialId: string;
+        pin?: string;
+        session?: number;
+        signingSession?: string;
+      };
       requests.push({ path: req.url, body, requestId: req.headers['x-request-id'] as string | undefined });
+      if (body.signingSession && hold.sessionUses) return void hold.held++;
       const c = certificates.find((x) => x.id === body.certificateId);
       const decide = (a: SigningAuthorization) => send(200, override.answer ?? a);
       const refuse = (code: string, message: string, messageVi: string) =>
@@ -86,8 +97,23 @@ export async function startRegistryStub(
         return refuse('CERTIFICATE_NOT_ACTIVE', 'The certificate is revoked', 'Chứng thư số đã bị thu hồi');
       if (c.holderOfficialId !== body.actingOfficialId)
         return refuse('NOT_CERTIFICATE_HOLDER', 'Not the holder', 'Không phải người giữ chứng thư số');
+      const expiresAt = '2099-01-01T00:00:00.000Z';
+      if (body.signingSession !== undefined) {
+        const s = sessions.get(body.signingSession);
+        if (!s || s.certificateId !== c.id || s.remainingUses < 1)
+          return refuse('SIGNING_SESSION_INVALID', 'The signing session is not valid', 'Phiên ký không hợp lệ');
+        s.remainingUses--;
+        return decide({
+          allowed: true,
+          certificate: certificateView(c),
+          signingSession: { id: s.id, remainingUses: s.remainingUses, expiresAt },
+        });
+      }
       if (c.pin !== body.pin) return refuse('WRONG_PIN', 'The signing PIN is wrong', 'Mã PIN ký số không đúng');
-      return decide({ allowed: true, certificate: certificateView(c) });
+      if (!body.session) return decide({ allowed: true, certificate: certificateView(c) });
+      const session = { id: randomUUID(), token: `kss_${randomUUID()}`, remainingUses: body.session };
+      sessions.set(session.token, { ...session, certificateId: c.id });
+      return decide({ allowed: true, certificate: certificateView(c), signingSession: { ...session, expiresAt } });
     }
     // The signer's audit forwarder: every record taken, as the registry does.
     if (req.method === 'POST' && req.url === '/signature-records') {
@@ -115,6 +141,8 @@ export async function startRegistryStub(
     requests,
     signatureRecords,
     override,
+    sessions,
+    hold,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

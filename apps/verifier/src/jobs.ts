@@ -1,3 +1,4 @@
+import type { JobCatalog } from '@kyso/common';
 import { createHash } from 'node:crypto';
 
 /**
@@ -106,3 +107,7 @@ export function assertEveryJobHandled(handlers: Partial<Record<string, unknown>>
   if (missing.length) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
   if (unknown.length) throw new Error(`Handler(s) for unknown job(s): ${unknown.join(', ')}`);
 }
+
+/** The verifier's jobs as the shared JobQueue reads them. */
+export type VerifierJobs = { [N in JobName]: { payload: JobPayloads[N]; result: JobResults[N] } };
+export const VERIFIER_JOBS: JobCatalog<VerifierJobs> = { queueOf: JOB_QUEUE, idOf: JOB_ID };

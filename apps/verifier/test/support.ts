@@ -1,4 +1,3 @@
-import IORedis from 'ioredis';
 import type { VerifierConfig } from '../src/config';
 
 export const TOKEN = 'test-internal-token-0123456789';
@@ -20,13 +19,4 @@ export function testVerifierConfig(
   return { ...DEFAULTS, ...c };
 }
 
-/** BullMQ keys of this run: each run has its own prefix, removed at the end. */
-export async function dropQueueKeys(pattern: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL);
-  try {
-    for await (const keys of redis.scanStream({ match: pattern, count: 500 }))
-      if ((keys as string[]).length) await redis.del(...(keys as string[]));
-  } finally {
-    redis.disconnect();
-  }
-}
+export { dropQueueKeys } from '../../../test/support/queue-keys';
