@@ -26,6 +26,8 @@ import { CmsValidationsController } from './cms-validations.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
+import { PublicValidationsController } from './verify-page/public-validations.controller';
+import { VerifyPageController } from './verify-page/verify-page.controller';
 
 /** The public gateway: identity, the access guard with its limits, and the forwarding controllers. */
 @Module({})
@@ -42,6 +44,8 @@ export class GatewayModule {
         HealthController,
         RegistryProxyController,
         DevCaProxyController,
+        PublicValidationsController,
+        VerifyPageController,
       ],
       providers: [
         {
