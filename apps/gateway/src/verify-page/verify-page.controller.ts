@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,20 +28,30 @@ const FILES: Record<string, { body: Buffer; type: string }> = Object.fromEntries
 );
 
 /** The home page and the public verification page (issue 14.4): static files, no framework, no CDN. */
-@ApiExcludeController()
+@ApiTags('public verification')
 @Controller()
 export class VerifyPageController {
   @Get()
+  @ApiOperation({ summary: 'Home page (HTML), linking the verification page and the API documentation' })
+  @ApiProduces('text/html')
   home(@Res() res: Response): void {
     send(res, 'index.html');
   }
 
   @Get('verify')
+  @ApiOperation({
+    summary: 'The public verification page (HTML, Vietnamese with an English switch)',
+    description:
+      'Drop or choose a PDF; the page calls POST /api/v1/public/validations/pdf. `#r=<token>` opens a kept link.',
+  })
+  @ApiProduces('text/html')
   page(@Res() res: Response): void {
     send(res, 'verify.html');
   }
 
   @Get('verify/:asset')
+  @ApiOperation({ summary: "The page's script (verify.js) and style sheet (verify.css)" })
+  @ApiProduces('text/javascript', 'text/css')
   asset(@Param('asset') asset: string, @Res() res: Response): void {
     if (asset !== 'verify.js' && asset !== 'verify.css') throw notFound('NOT_FOUND', `No file ${asset.slice(0, 64)}`);
     send(res, asset);
