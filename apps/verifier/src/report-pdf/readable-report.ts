@@ -158,10 +158,15 @@ function validityAtSigning(s: SignatureReport, lang: ReportLang): string {
       : 'The certificate was not yet valid at signing time.';
   if (at > Date.parse(cert.notAfter))
     return vi ? 'Chứng thư số đã hết hạn tại thời điểm ký.' : 'The certificate had expired at signing time.';
-  if (s.indication === 'TOTAL-PASSED')
+  // "not revoked" only where revocation was checked; a policy may pass a signature without it
+  if (s.indication === 'TOTAL-PASSED' && s.revocation.checked)
     return vi
       ? 'Chứng thư số còn hiệu lực, không bị thu hồi và dẫn về chứng thư số gốc tin cậy tại thời điểm ký.'
       : 'The certificate was valid, not revoked and chained to a trusted root at signing time.';
+  if (s.indication === 'TOTAL-PASSED')
+    return vi
+      ? 'Chứng thư số còn hiệu lực và dẫn về chứng thư số gốc tin cậy tại thời điểm ký (tình trạng thu hồi: xem bên dưới).'
+      : 'The certificate was valid and chained to a trusted root at signing time (revocation: see below).';
   return vi
     ? 'Chứng thư số trong thời hạn tại thời điểm ký; xem lý do bên dưới.'
     : 'The certificate was within its validity period at signing time; see the reasons below.';
