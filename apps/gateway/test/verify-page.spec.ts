@@ -103,4 +103,16 @@ describe('gateway: public verification page and reports', () => {
     expect(fx.verifier.requests.map((r) => r.url)).toEqual([`/validations/${ID}/report.pdf?lang=en`]);
     expect(decodeCaller(fx.verifier.requests[0].headers['x-kyso-caller'] as string)).toMatchObject({ kind: 'system' });
   });
+
+  it('describes the new routes in the public OpenAPI document', async () => {
+    const doc = (await request(base).get('/docs-json')).body;
+    expect(doc.paths['/api/v1/validations/{id}/report.pdf'].get.responses['200'].content).toHaveProperty(
+      'application/pdf',
+    );
+    expect(doc.paths['/api/v1/public/validations/pdf'].post.summary).toContain('public verification page');
+    expect(doc.paths['/api/v1/public/validations/{token}/report.pdf'].get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'lang', in: 'query' })]),
+    );
+    expect(doc.paths['/verify'].get.summary).toContain('verification page');
+  });
 });
