@@ -17,14 +17,14 @@ import { badRequest, Clock, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, PublicValidateQueryDto, ReportQueryDto } from '@kyso/contracts';
 import { checkFormFields } from '../http-input';
 import { sendReportPdf } from '../report-pdf/send';
-import { readableReport } from '../report-pdf';
+import { readableReport, type ReadableReport, type ReportLang } from '../report-pdf';
 import { ValidationResult, ValidationService } from '../validation.service';
 import { newReportLink, readReportLink, ReportLink } from './report-link';
 
 /** What the public page gets: the result, the report in words in both languages, and its link. */
 export type PublicValidation = ValidationResult & {
   link: { token: string; expiresAt: string; kept: boolean };
-  readable?: { vi: ReturnType<typeof readableReport>; en: ReturnType<typeof readableReport> };
+  readable?: Record<ReportLang, ReadableReport>;
 };
 
 /**

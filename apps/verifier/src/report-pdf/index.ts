@@ -2,7 +2,7 @@ import type { DocumentReport } from '@kyso/pki';
 import { readableReport, ReportLang } from './readable-report';
 import { renderReportPdf } from './report-pdf';
 
-export { readableReport, REPORT_LANGS } from './readable-report';
+export { readableReport } from './readable-report';
 export type { Mark, ReadableReport, ReadableSignature, ReportLang } from './readable-report';
 
 /** The PDF report of a finished validation, in Vietnamese (default) or English. */

@@ -2,7 +2,6 @@ import { formatLocalIsoTime } from '@kyso/pki';
 import type { DocumentReport, Indication, Reason, SignatureReport } from '@kyso/pki';
 
 export type ReportLang = 'vi' | 'en';
-export const REPORT_LANGS: readonly ReportLang[] = ['vi', 'en'];
 
 /** What a clerk reads first: valid, not valid, or cannot be determined (ETSI's three indications). */
 export type Mark = 'valid' | 'invalid' | 'indeterminate';
