@@ -20,6 +20,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 command -v pg_isready >/dev/null || need+=(postgresql-client)
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+# The public verification page's browser test (test/e2e/verify-page.e2e.spec.ts) drives Debian's Chromium.
+command -v chromium >/dev/null || need+=(chromium)
 # Only install a server when none answers on its port (this machine kind runs both already).
 if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && ! ls /etc/postgresql/*/main >/dev/null 2>&1; then need+=(postgresql); fi
 if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && ! command -v redis-server >/dev/null; then need+=(redis-server); fi

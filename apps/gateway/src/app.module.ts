@@ -27,6 +27,8 @@ import { SignaturesController } from './signatures.controller';
 import { batchBodyLimit, SignatureBatchesController } from './signature-batches.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
+import { PublicValidationsController } from './verify-page/public-validations.controller';
+import { VerifyPageController } from './verify-page/verify-page.controller';
 
 /** The public gateway: identity, the access guard with its limits, and the forwarding controllers. */
 @Module({})
@@ -44,6 +46,8 @@ export class GatewayModule {
         HealthController,
         RegistryProxyController,
         DevCaProxyController,
+        PublicValidationsController,
+        VerifyPageController,
       ],
       providers: [
         {

@@ -41,7 +41,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
         maxAge: 600,
       });
     }
-    app.setGlobalPrefix(PUBLIC_PREFIX.slice(1), { exclude: ['health', 'health/ready'] });
+    // The home page and the public verification page live at the root, beside the API.
+    app.setGlobalPrefix(PUBLIC_PREFIX.slice(1), {
+      exclude: ['health', 'health/ready', '/', 'verify', 'verify/:asset'],
+    });
     const { registry, signer, verifier } = app.get<Upstreams>(UPSTREAMS);
     await setupOpenApi(app, { registry, signer, verifier });
     return app;

@@ -37,6 +37,8 @@ export interface LimitSettings {
   loginPerMinute: number;
   /** Unauthenticated requests (refresh, login, failed authentication) per minute per client address. */
   publicPerMinute: number;
+  /** Uploads from the public verification page per minute per client address (besides publicPerMinute). */
+  publicValidationsPerMinute: number;
   /** Longest a whole request may take, upstream call included. */
   requestTimeoutMs: number;
   idempotencyTtlSec: number;
@@ -85,6 +87,7 @@ export const DEFAULT_LIMITS: LimitSettings = {
   operatorPerMinute: 300,
   loginPerMinute: 20,
   publicPerMinute: 120,
+  publicValidationsPerMinute: 10,
   requestTimeoutMs: 120_000,
   idempotencyTtlSec: 24 * 3600,
   idempotencyMaxBodyBytes: 30 * 1024 * 1024,
@@ -152,6 +155,11 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       operatorPerMinute: int('KYSO_GATEWAY_RATE_OPERATOR_PER_MIN', DEFAULT_LIMITS.operatorPerMinute, 1),
       loginPerMinute: int('KYSO_GATEWAY_RATE_LOGIN_PER_MIN', DEFAULT_LIMITS.loginPerMinute, 1),
       publicPerMinute: int('KYSO_GATEWAY_RATE_PUBLIC_PER_MIN', DEFAULT_LIMITS.publicPerMinute, 1),
+      publicValidationsPerMinute: int(
+        'KYSO_GATEWAY_RATE_PUBLIC_VALIDATIONS_PER_MIN',
+        DEFAULT_LIMITS.publicValidationsPerMinute,
+        1,
+      ),
       requestTimeoutMs,
       idempotencyTtlSec: int('KYSO_GATEWAY_IDEMPOTENCY_TTL_SEC', DEFAULT_LIMITS.idempotencyTtlSec, 60),
       idempotencyMaxBodyBytes: int('KYSO_GATEWAY_IDEMPOTENCY_MAX_BYTES', DEFAULT_LIMITS.idempotencyMaxBodyBytes, 0),

@@ -6,11 +6,12 @@ import {
   ApiExtraModels,
   ApiOperation,
   ApiParam,
+  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
+import { ReportQueryDto, VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
 import { proxy } from './proxy';
@@ -109,6 +110,38 @@ export class ValidationsController {
   })
   @ApiProblems(401, 403, 404)
   async getValidation(@Req() req: Request, @Res() res: Response, @Param('id') _id: string): Promise<void> {
+    await proxy(req, res, {
+      client: this.up.verifier,
+      method: 'GET',
+      path: authOf(req).servicePath,
+      caller: callerOf(req),
+      timeoutMs: this.up.timeoutMs,
+    });
+  }
+
+  @Get(':id/report.pdf')
+  @ApiOperation({
+    summary: 'The verification report as PDF, for people (Vietnamese by default)',
+    description:
+      'Needs the `validate` scope; readable by the same callers as GET /validations/{id} (others get 404). ' +
+      'One line of conclusion, then per signature the signer, organisation, title, issuing CA, signing and timestamp ' +
+      'times (+07:00), integrity, validity at signing time, revocation evidence and changes after signing (R26). ' +
+      'Liberation Serif is embedded. `lang=en` for English.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiProduces('application/pdf')
+  @ApiResponse({
+    status: 200,
+    description: 'The report',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiProblems(400, 401, 403, 404, 409)
+  async getReportPdf(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id') _id: string,
+    @Query() _query: ReportQueryDto,
+  ): Promise<void> {
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'GET',

@@ -23,6 +23,7 @@ import { trustStoreProviders } from './trust-store/trust-store.providers';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
+import { PublicValidationsController } from './public-validation/public-validations.controller';
 import { ValidationsController } from './validations.controller';
 
 /** Closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
@@ -46,7 +47,13 @@ export class VerifierModule {
         VerifierPersistenceModule.forRoot(config.databaseUrl),
         MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
       ],
-      controllers: [ValidationsController, CertificateChecksController, CmsValidationsController, HealthController],
+      controllers: [
+        ValidationsController,
+        PublicValidationsController,
+        CertificateChecksController,
+        CmsValidationsController,
+        HealthController,
+      ],
       providers: [
         {
           provide: ValidationQueue,

@@ -12,13 +12,14 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
-import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
+import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { checkFormFields, isUuid } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
+import { sendReportPdf } from './report-pdf/send';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -107,5 +108,23 @@ export class ValidationsController {
   async get(@Param('id') id: string, @CallerParam() caller: Caller): Promise<ValidationResult> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
     return answerable(await this.validations.get(id, caller));
+  }
+
+  @Get(':id/report.pdf')
+  @ApiOperation({ summary: 'The readable report of a finished validation, as PDF (Vietnamese by default)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiProduces('application/pdf')
+  @ApiResponse({ status: 200, description: 'The report (application/pdf)' })
+  @ApiResponse({ status: 400, description: 'lang is not vi or en (VALIDATION_ERROR)', ...problem })
+  @ApiResponse({ status: 404, description: 'As for GET /validations/{id} (VALIDATION_NOT_FOUND)', ...problem })
+  @ApiResponse({ status: 409, description: 'Still running, or failed (VALIDATION_NOT_DONE)', ...problem })
+  async reportPdf(
+    @Param('id') id: string,
+    @Query() query: ReportQueryDto,
+    @CallerParam() caller: Caller,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
+    await sendReportPdf(res, await this.validations.get(id, caller), query.lang ?? 'vi');
   }
 }

@@ -18,7 +18,7 @@ import { Idempotency } from '../limits/idempotency';
 import { checkInput } from '../limits/input';
 import { RateLimiter, tooManyRequests } from '../limits/rate-limit';
 import { decide, needsOwnership, Ownership } from './decide';
-import { AccessRule, findRule, servicePathOf } from './matrix';
+import { AccessRule, findRule, PUBLIC_VALIDATIONS_PDF, servicePathOf } from './matrix';
 import { canonicalPath, fillTemplate, queryOf, UUID } from './paths';
 
 export const ACCESS_DEPS = Symbol('ACCESS_DEPS');
@@ -72,6 +72,13 @@ export class AccessGuard implements CanActivate {
       if (!rule.path.startsWith('/health')) await this.limitAnonymous(req, res);
       if (rule.path.endsWith('/auth/login'))
         await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
+      if (rule.path === PUBLIC_VALIDATIONS_PDF)
+        await this.limit(
+          res,
+          `public-validation:${req.ip}`,
+          this.d.limits.publicValidationsPerMinute,
+          'documents checked from this address',
+        );
       return true;
     }
 

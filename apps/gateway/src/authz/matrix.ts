@@ -41,6 +41,9 @@ export interface AccessRule {
   servicePath?: string;
 }
 
+/** The public page's upload: it has its own, lower, per-address limit besides the anonymous one. */
+export const PUBLIC_VALIDATIONS_PDF = '/api/v1/public/validations/pdf';
+
 const ALL_ROLES: Role[] = ['admin', 'it-officer', 'agency-head', 'clerk', 'official'];
 const STAFF: Role[] = ['admin', 'it-officer', 'agency-head', 'clerk'];
 const P = '/api/v1';
@@ -298,6 +301,56 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     scope: 'validate',
     roles: ALL_ROLES,
     org: { kind: 'delegated', by: 'verifier: the submitter and its organisations only, else 404' },
+  },
+  {
+    method: 'GET',
+    path: `${P}/validations/:id/report.pdf`,
+    upstream: 'verifier',
+    summary: 'A validation report as PDF (Vietnamese, or English)',
+    scope: 'validate',
+    roles: ALL_ROLES,
+    org: { kind: 'delegated', by: 'verifier: the submitter and its organisations only, else 404' },
+  },
+
+  // The public verification page (issue 14.4): anyone, metered per address; a result is read by its link only
+  ...['/', '/verify', '/verify/:asset'].map((path): AccessRule => ({
+    method: 'GET',
+    path,
+    upstream: 'gateway',
+    summary: path === '/' ? 'Home page' : path === '/verify' ? 'Verification page' : "The page's script and style",
+    public: true,
+    roles: [],
+    org: none,
+  })),
+  {
+    method: 'POST',
+    path: PUBLIC_VALIDATIONS_PDF,
+    servicePath: '/public-validations/pdf',
+    upstream: 'verifier',
+    summary: 'Validate a PDF from the public page (file not kept)',
+    public: true,
+    roles: [],
+    org: none,
+  },
+  {
+    method: 'GET',
+    path: `${P}/public/validations/:token`,
+    servicePath: '/public-validations/:token',
+    upstream: 'verifier',
+    summary: 'A public validation, by its link',
+    public: true,
+    roles: [],
+    org: { kind: 'delegated', by: 'verifier: whoever holds the link (capability token)' },
+  },
+  {
+    method: 'GET',
+    path: `${P}/public/validations/:token/report.pdf`,
+    servicePath: '/public-validations/:token/report.pdf',
+    upstream: 'verifier',
+    summary: 'A public validation report as PDF, by its link',
+    public: true,
+    roles: [],
+    org: { kind: 'delegated', by: 'verifier: whoever holds the link (capability token)' },
   },
 
   // Registry
@@ -788,7 +841,7 @@ export function findRule(
   let best: { rule: AccessRule; params: Record<string, string>; literals: number } | undefined;
   for (const rule of rules) {
     if (rule.method !== method.toUpperCase()) continue;
-    const t = rule.path.split('/');
+    const t = rule.path.replace(/\/+$/, '').split('/'); // '/' (the home page) is one empty segment, as its request
     if (t.length !== segs.length) continue;
     const params: Record<string, string> = {};
     let literals = 0;

@@ -16,6 +16,7 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** The path in canonical form (one trailing slash dropped), or a 400 INVALID_PATH problem. */
 export function canonicalPath(path: string): string {
   const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (p === '/') return p; // the home page
   const segs = p.split('/');
   if (segs[0] !== '' || !segs.slice(1).every((s) => SEGMENT.test(s))) {
     throw badRequest(

@@ -13,7 +13,22 @@ import { Allocate, dictObject, streamObject } from './pdf-objects';
  */
 export const DEFAULT_SERIF_FONT_PATH = '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf';
 
+/** The bold face beside it, for headings of generated documents (the verification report). */
+export const DEFAULT_SERIF_BOLD_FONT_PATH = '/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf';
+
 const fontFiles = new Map<string, Promise<Buffer>>();
+
+/** A font file's bytes, read once per process. */
+export function readFontFile(path = DEFAULT_SERIF_FONT_PATH): Promise<Buffer> {
+  let file = fontFiles.get(path);
+  if (!file) {
+    file = readFile(path);
+    fontFiles.set(path, file);
+    // A missing font is a deployment fault: not remembered, so that installing it is enough.
+    file.catch(() => fontFiles.delete(path));
+  }
+  return file;
+}
 
 /**
  * A TrueType font embedded as a subset (ISO 32000-1, 9.7: Type0 / CIDFontType2, Identity-H, with
@@ -34,14 +49,7 @@ export class SubsetFont {
   }
 
   static async load(path = DEFAULT_SERIF_FONT_PATH): Promise<SubsetFont> {
-    let file = fontFiles.get(path);
-    if (!file) {
-      file = readFile(path);
-      fontFiles.set(path, file);
-      // A missing font is a deployment fault: not remembered, so that installing it is enough.
-      file.catch(() => fontFiles.delete(path));
-    }
-    return new SubsetFont(fontkit.create(await file));
+    return new SubsetFont(fontkit.create(await readFontFile(path)));
   }
 
   /** Width of text at a size, in points (registers nothing). */

@@ -3,5 +3,5 @@ export { renderVisibleSignature, renderTextStamp } from './appearance';
 export type { AppearancePlacement, Rect, RenderedAppearance, TextStampSpec, VisibleSignatureSpec } from './appearance';
 export { AppearanceError } from './errors';
 export type { AppearanceErrorCode } from './errors';
-export { DEFAULT_SERIF_FONT_PATH } from './font';
+export { DEFAULT_SERIF_BOLD_FONT_PATH, DEFAULT_SERIF_FONT_PATH, readFontFile } from './font';
 export { formatLocalIsoTime } from './time';
