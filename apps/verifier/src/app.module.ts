@@ -31,6 +31,10 @@ import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
 import { ValidationsController } from './validations.controller';
+import { HistoryController } from './history/history.controller';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundEngine } from './inbound/inbound-engine';
+import { InboundService } from './inbound/inbound.service';
 
 /** Closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
@@ -53,7 +57,14 @@ export class VerifierModule {
         VerifierPersistenceModule.forRoot(config.databaseUrl),
         MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
       ],
-      controllers: [ValidationsController, CertificateChecksController, CmsValidationsController, HealthController],
+      controllers: [
+        HistoryController,
+        ValidationsController,
+        InboundController,
+        CertificateChecksController,
+        CmsValidationsController,
+        HealthController,
+      ],
       providers: [
         {
           provide: ValidationQueue,
@@ -148,6 +159,34 @@ export class VerifierModule {
             clock: Clock,
           ) =>
             new CmsValidationService(validations, anchors, crls, ocsps, issuers, jobs, revocationConfig(config), clock),
+        },
+        {
+          provide: InboundService,
+          inject: [
+            ValidationRepository,
+            PdfValidator,
+            TrustAnchorSource,
+            CrlCache,
+            OcspCache,
+            CaIssuersCache,
+            RevocationJobs,
+            Clock,
+          ],
+          useFactory: (
+            validations: ValidationRepository,
+            pdf: PdfValidator,
+            anchors: TrustAnchorSource,
+            crls: CrlCache,
+            ocsps: OcspCache,
+            issuers: CaIssuersCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) =>
+            new InboundService(
+              validations,
+              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev }, clock),
+              clock,
+            ),
         },
         { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],

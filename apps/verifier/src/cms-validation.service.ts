@@ -36,6 +36,7 @@ export class CmsValidationService {
     signature: Uint8Array,
     content: Uint8Array | undefined,
     caller: Caller,
+    fileName?: string,
   ): Promise<{ id: string; status: 'done'; report: DocumentReport }> {
     if (signature.length === 0) throw badRequest('EMPTY_FILE', 'The signature file is empty.');
     const trustAnchors = await this.anchors.get('document-signing');
@@ -76,7 +77,14 @@ export class CmsValidationService {
     }
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(signature).digest('hex');
-    await this.validations.create({ id, document: signature, documentSha256, owner: ownerOf(caller) });
+    await this.validations.create({
+      id,
+      document: signature,
+      documentSha256,
+      owner: ownerOf(caller),
+      kind: 'cms',
+      fileName,
+    });
     await this.validations.markDone(id, report, this.clock.now());
     return { id, status: 'done', report };
   }

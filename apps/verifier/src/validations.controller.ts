@@ -15,7 +15,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } fr
 import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { checkFormFields, isUuid } from './http-input';
+import { checkFormFields, fileNameOf, isUuid } from './http-input';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -63,7 +63,12 @@ export class ValidationsController {
   ): Promise<ValidationResult> {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
+    const result = await this.validations.submit(
+      file.buffer,
+      query.wait ?? DEFAULT_WAIT_SECONDS,
+      caller,
+      fileNameOf(file) ?? undefined,
+    );
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {

@@ -19,3 +19,4 @@ export * from './dependencies';
 export * from './dependency-monitor';
 export * from './text';
 export * from './webhooks';
+export * from './pdf-text-writer';

@@ -17,3 +17,5 @@ export * from './dev-ca.contract';
 export * from './certificate-check.contract';
 export * from './sign-cms.contract';
 export * from './signature-record.contract';
+export * from './inbound-validation.contract';
+export * from './validation-history.contract';
