@@ -1,7 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { InboundResultDto } from '@kyso/contracts';
 import { checkFormFields, fileNameOf, isUuid } from '../http-input';
@@ -69,21 +78,21 @@ export class InboundController {
   @ApiOperation({ summary: 'The rejection notice of an inbound check, as a PDF to send back' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
-  @ApiResponse({ status: 200, description: 'The notice (Vietnamese, then English)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The notice (Vietnamese, then English)',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiResponse({
     status: 404,
     description: 'Unknown or not the caller’s (VALIDATION_NOT_FOUND); not a rejection (NOTICE_NOT_FOUND)',
     ...problem,
   })
-  async notice(
-    @Param('id') id: string,
-    @CallerParam() caller: Caller,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<Buffer> {
+  async notice(@Param('id') id: string, @CallerParam() caller: Caller): Promise<StreamableFile> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
-    const pdf = await this.inbound.noticePdf(id, caller);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="thong-bao-tra-lai-${id}.pdf"`);
-    return Buffer.from(pdf);
+    return new StreamableFile(Buffer.from(await this.inbound.noticePdf(id, caller)), {
+      type: 'application/pdf',
+      disposition: `attachment; filename="thong-bao-tra-lai-${id}.pdf"`,
+    });
   }
 }
