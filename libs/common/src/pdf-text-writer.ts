@@ -23,7 +23,7 @@ export interface TextOptions {
 /**
  * A small writer of plain text documents (letters, notices): A4 pages, paragraphs wrapped word by word,
  * a new page when one is full, the fonts embedded as subsets so pdftotext gives the exact Vietnamese
- * back. Deterministic for the same text and date.
+ * back. The same text gives the same pages (pdf-lib names each font subset with a random tag).
  */
 export class PdfTextWriter {
   private page: PDFPage;

@@ -3,7 +3,7 @@ import type { InboundNotice } from './inbound-result';
 
 /**
  * The notice as a PDF to send back with the refused document: Vietnamese first (the official text),
- * then the English rendering. Rebuilt from the stored notice on each download, identical each time.
+ * then the English rendering. Rebuilt from the stored notice on each download: the same text each time.
  */
 export async function renderNoticePdf(n: InboundNotice): Promise<Uint8Array> {
   const w = await PdfTextWriter.create({ title: n.subject.vi, date: new Date(n.checkedAt) });
