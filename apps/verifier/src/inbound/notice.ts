@@ -1,3 +1,4 @@
+import { formatLocalIsoTime } from '@kyso/pki';
 import type { InboundHeader, InboundNotice, InboundReason } from './inbound-result';
 import { viDate } from './inbound-rules';
 
@@ -20,7 +21,8 @@ export function buildNotice(
     en: `Return of ${docEn}: invalid or incomplete digital signatures`,
   };
   const to = { organId: header.organId, organName: header.organName };
-  const when = checkedAt.toISOString();
+  // Officials read Vietnam time (R20: ISO 8601 with the +07:00 offset).
+  const when = formatLocalIsoTime(checkedAt);
   const vi = [
     `Kính gửi: ${to.organName ?? 'Cơ quan, tổ chức gửi văn bản'}${to.organId ? ` (mã định danh ${to.organId})` : ''}.`,
     `Căn cứ Điều 31 của Quy chế quản lý, sử dụng chữ ký số, văn thư cơ quan đã kiểm tra chữ ký số của ${docVi}` +
