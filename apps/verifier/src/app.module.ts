@@ -184,7 +184,7 @@ export class VerifierModule {
           ) =>
             new InboundService(
               validations,
-              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev }, clock),
+              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }),
               clock,
             ),
         },
