@@ -23,6 +23,7 @@ import { RateLimiter } from './limits/rate-limit';
 import { RegistryProxyController } from './registry-proxy.controller';
 import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsValidationsController } from './cms-validations.controller';
+import { InboundValidationsController } from './inbound-validations.controller';
 import { SignaturesController } from './signatures.controller';
 import { batchBodyLimit, SignatureBatchesController } from './signature-batches.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
@@ -43,6 +44,7 @@ export class GatewayModule {
         CmsSignaturesController,
         ValidationsController,
         CmsValidationsController,
+        InboundValidationsController,
         HealthController,
         RegistryProxyController,
         DevCaProxyController,
@@ -115,7 +117,9 @@ const bodyLimitFor =
           rule.path.endsWith('/signatures/pdf/extend') ||
           rule.path.endsWith('/signatures/cms')
         ? config.bodyLimits.signaturesPdf
-        : rule.path.endsWith('/validations/pdf') || rule.path.endsWith('/validations/cms')
+        : rule.path.endsWith('/validations/pdf') ||
+            rule.path.endsWith('/validations/cms') ||
+            rule.path.endsWith('/validations/inbound')
           ? config.bodyLimits.validationsPdf
           : JSON_BODY_LIMIT_BYTES;
 

@@ -25,6 +25,10 @@ import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
 import { PublicValidationsController } from './public-validation/public-validations.controller';
 import { ValidationsController } from './validations.controller';
+import { HistoryController } from './history/history.controller';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundEngine } from './inbound/inbound-engine';
+import { InboundService } from './inbound/inbound.service';
 
 /** Closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
@@ -48,7 +52,9 @@ export class VerifierModule {
         MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
       ],
       controllers: [
+        HistoryController,
         ValidationsController,
+        InboundController,
         PublicValidationsController,
         CertificateChecksController,
         CmsValidationsController,
@@ -139,6 +145,34 @@ export class VerifierModule {
             clock: Clock,
           ) =>
             new CmsValidationService(validations, anchors, crls, ocsps, issuers, jobs, revocationConfig(config), clock),
+        },
+        {
+          provide: InboundService,
+          inject: [
+            ValidationRepository,
+            PdfValidator,
+            TrustAnchorSource,
+            CrlCache,
+            OcspCache,
+            CaIssuersCache,
+            RevocationJobs,
+            Clock,
+          ],
+          useFactory: (
+            validations: ValidationRepository,
+            pdf: PdfValidator,
+            anchors: TrustAnchorSource,
+            crls: CrlCache,
+            ocsps: OcspCache,
+            issuers: CaIssuersCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) =>
+            new InboundService(
+              validations,
+              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }),
+              clock,
+            ),
         },
         { provide: APP_PIPE, useFactory: contractValidationPipe },
       ],

@@ -5,9 +5,7 @@ import type { RevocationConfig } from './config';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { OcspCache } from './revocation/ocsp-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
-import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
-import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
-import { verifierRevocationChecker } from './revocation/revocation-checker';
+import { inRequestRevocation } from './revocation/in-request';
 import { RevocationJobs } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
 import { withVerifierFacts } from './verifier-report';
@@ -37,39 +35,21 @@ export class CmsValidationService {
     signature: Uint8Array,
     content: Uint8Array | undefined,
     caller: Caller,
+    fileName?: string,
   ): Promise<{ id: string; status: 'done'; report: DocumentReport }> {
     if (signature.length === 0) throw badRequest('EMPTY_FILE', 'The signature file is empty.');
     const { trustStore, documentSigning: trustAnchors, timestamping } = await this.anchors.anchorSet();
-    const now = () => this.clock.now();
-    const { rev, crls: cache, jobs } = this;
+    const { crls, ocsps, issuers, jobs, rev: config, clock } = this;
+    const { policy, issuerFetcher } = inRequestRevocation({ crls, ocsps, issuers, jobs, config, clock }, trustAnchors);
     let report: DocumentReport;
     try {
       report = await verifyCms(signature, content, {
         trustAnchors,
         timestampTrustAnchors: timestamping,
-        validationTime: now(),
-        revocationChecker: () =>
-          verifierRevocationChecker(
-            new QueuedRevocationFetcher({
-              cache,
-              jobs,
-              crlMaxAgeMs: rev.crlMaxAgeMs,
-              ocspCache: this.ocsps,
-              ocspMaxAgeMs: rev.ocspMaxAgeMs,
-              waitMs: rev.waitMs,
-              clock: this.clock,
-            }),
-            trustAnchors,
-            now,
-          ),
-        requireRevocation: rev.required,
-        issuerFetcher: new QueuedIssuerFetcher({
-          cache: this.issuers,
-          jobs,
-          maxAgeMs: rev.caIssuersMaxAgeMs,
-          waitMs: rev.waitMs,
-          clock: this.clock,
-        }),
+        validationTime: clock.now(),
+        revocationChecker: policy.checker,
+        requireRevocation: policy.required,
+        issuerFetcher,
       });
     } catch (e) {
       if (!(e instanceof PkiFormatError)) throw e;
@@ -78,7 +58,14 @@ export class CmsValidationService {
     report = withVerifierFacts(report, trustStore, this.clock.now());
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(signature).digest('hex');
-    await this.validations.create({ id, document: signature, documentSha256, owner: ownerOf(caller) });
+    await this.validations.create({
+      id,
+      document: signature,
+      documentSha256,
+      owner: ownerOf(caller),
+      kind: 'cms',
+      fileName,
+    });
     await this.validations.markDone(id, report, this.clock.now());
     return { id, status: 'done', report };
   }

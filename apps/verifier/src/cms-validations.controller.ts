@@ -5,6 +5,7 @@ import { badRequest, Caller, CallerParam } from '@kyso/common';
 import { ValidationResultDto } from '@kyso/contracts';
 import type { DocumentReport } from '@kyso/pki';
 import { CmsValidationService } from './cms-validation.service';
+import { fileNameOf } from './http-input';
 
 const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
@@ -50,6 +51,6 @@ export class CmsValidationsController {
     const signature = uploads?.signature?.[0];
     if (!signature)
       throw badRequest('MISSING_FIELD', 'The multipart field "signature" is required.', { field: 'signature' });
-    return this.cms.validate(signature.buffer, uploads?.file?.[0]?.buffer, caller);
+    return this.cms.validate(signature.buffer, uploads?.file?.[0]?.buffer, caller, fileNameOf(signature) ?? undefined);
   }
 }

@@ -10,6 +10,7 @@ import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-Cr
 import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-RecordValidationOwner';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
+import { RecordValidationKindAndResult1799070000001 } from './migrations/1799070000001-RecordValidationKindAndResult';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -32,6 +33,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       RecordValidationOwner1795630000005,
       CreateOcspCache1798100000001,
       CreateTrustStore1799050000000,
+      RecordValidationKindAndResult1799070000001,
     ],
   });
 }

@@ -5,3 +5,15 @@ export const isUuid = (s: string): boolean => UUID.test(s);
 
 /** The form's text fields besides the file (none is read today; a NUL or control character is still refused, 400 INVALID_TEXT). */
 export const checkFormFields = (fields: Record<string, unknown> | undefined): void => requireCleanFormText(fields);
+
+/**
+ * An upload's file name for the history: multer reads the multipart header as latin1, so UTF-8 names
+ * (Vietnamese) are decoded again; control characters dropped, at most 255 characters.
+ */
+export function fileNameOf(file: { originalname?: string }): string | null {
+  const raw = file.originalname ?? '';
+  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  const name = (utf8.includes('\uFFFD') ? raw : utf8).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  return name || null;
+}

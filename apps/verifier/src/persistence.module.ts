@@ -6,6 +6,7 @@ import { CaIssuersCache, TypeOrmCaIssuersCache } from './revocation/ca-issuers-c
 import { EvidenceRepository, TypeOrmEvidenceRepository } from './evidence/evidence.repository';
 import { CrlCache, TypeOrmCrlCache } from './revocation/crl-cache.repository';
 import { OcspCache, PostgresOcspCache } from './revocation/ocsp-cache.repository';
+import { HistoryRepository, TypeOrmHistoryRepository } from './history/history.repository';
 import { TypeOrmValidationRepository, ValidationRepository } from './validation.repository';
 
 /** The verifier's database and repositories, and its clock: shared by the API and the worker. */
@@ -26,8 +27,17 @@ export class VerifierPersistenceModule {
         { provide: OcspCache, useClass: PostgresOcspCache },
         { provide: EvidenceRepository, useClass: TypeOrmEvidenceRepository },
         { provide: Clock, useClass: SystemClock },
+        { provide: HistoryRepository, useClass: TypeOrmHistoryRepository },
       ],
-      exports: [ValidationRepository, CrlCache, OcspCache, CaIssuersCache, EvidenceRepository, Clock],
+      exports: [
+        ValidationRepository,
+        CrlCache,
+        OcspCache,
+        CaIssuersCache,
+        EvidenceRepository,
+        Clock,
+        HistoryRepository,
+      ],
     };
   }
 }

@@ -6,6 +6,8 @@ export interface ValidationOwner {
   organizationIds: string[];
   callerKind: Caller['kind'];
   callerId: string;
+  /** Who that was, as the gateway named them (key or operator name), for the history; not used to decide. */
+  callerName?: string;
 }
 
 /** The organisations a caller acts for; a province-wide admin grant (organisation null) names none. */
@@ -15,7 +17,12 @@ export function organisationsOf(caller: Caller): string[] {
 }
 
 export function ownerOf(caller: Caller): ValidationOwner {
-  return { organizationIds: organisationsOf(caller), callerKind: caller.kind, callerId: caller.id };
+  return {
+    organizationIds: organisationsOf(caller),
+    callerKind: caller.kind,
+    callerId: caller.id,
+    callerName: caller.name,
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DocumentReport } from '@kyso/pki';
+import type { InboundOutcome } from './inbound/inbound-result';
 
 export type ValidationStatus = 'pending' | 'done' | 'failed';
+export type ValidationKind = 'pdf' | 'cms' | 'inbound';
 
 /** One submitted document and, once validated, its report. The bytes are dropped after validation. */
 @Entity({ name: 'validation' })
@@ -33,6 +35,23 @@ export class ValidationEntity {
 
   @Column({ name: 'caller_id', type: 'text', nullable: true })
   callerId: string | null;
+
+  @Column({ type: 'text', default: 'pdf' })
+  kind: ValidationKind;
+
+  @Column({ name: 'file_name', type: 'text', nullable: true })
+  fileName: string | null;
+
+  @Column({ name: 'caller_name', type: 'text', nullable: true })
+  callerName: string | null;
+
+  /** The report's conclusion, accepted/rejected for an inbound check, FAILED: what the history filters on. */
+  @Column({ type: 'text', nullable: true })
+  result: string | null;
+
+  /** An inbound check's decision, documents and notice (kind inbound only). */
+  @Column({ type: 'jsonb', nullable: true })
+  inbound: InboundOutcome | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { badRequest, Caller, Clock, notFound, unprocessable } from '@kyso/common';
 import type { DocumentReport } from '@kyso/pki';
+import type { InboundOutcome } from './inbound/inbound-result';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
 import { ValidationQueue } from './validation-queue';
 import { ValidationRepository, ValidationView } from './validation.repository';
@@ -13,7 +14,8 @@ export const QUEUE_UNAVAILABLE = 'QUEUE_UNAVAILABLE';
 export type ValidationResult =
   | { id: string; status: 'done'; report: DocumentReport }
   | { id: string; status: 'pending' }
-  | { id: string; status: 'failed'; error: { code: string } };
+  | { id: string; status: 'failed'; error: { code: string } }
+  | ({ id: string; status: 'done'; kind: 'inbound' } & InboundOutcome);
 
 /** Submits documents for validation and reads results; the worker does the validating. */
 @Injectable()
@@ -26,7 +28,12 @@ export class ValidationService {
   ) {}
 
   /** Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for the report. */
-  async submit(document: Uint8Array, waitSeconds: number, caller: Caller): Promise<ValidationResult> {
+  async submit(
+    document: Uint8Array,
+    waitSeconds: number,
+    caller: Caller,
+    fileName?: string,
+  ): Promise<ValidationResult> {
     try {
       await this.pdf.checkIsPdf(document);
     } catch (e) {
@@ -37,7 +44,7 @@ export class ValidationService {
     }
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');
-    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller) });
+    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller), fileName });
     await this.queue.enqueue(id).catch(async (e: unknown) => {
       // The caller is told 503 (Redis is down): the stored document must not wait for a job that
       // was never queued, so it ends failed, with the same code, and its bytes are dropped.
@@ -57,6 +64,7 @@ export class ValidationService {
 }
 
 function toResult(v: ValidationView): ValidationResult {
+  if (v.kind === 'inbound' && v.inbound) return { id: v.id, status: 'done', kind: 'inbound', ...v.inbound };
   if (v.status === 'done' && v.report) return { id: v.id, status: 'done', report: v.report };
   if (v.status === 'failed') return { id: v.id, status: 'failed', error: { code: v.errorCode ?? 'VALIDATION_FAILED' } };
   return { id: v.id, status: 'pending' };

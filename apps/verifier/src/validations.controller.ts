@@ -16,7 +16,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse,
 import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { checkFormFields, isUuid } from './http-input';
+import { checkFormFields, fileNameOf, isUuid } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
 import { sendReportPdf } from './report-pdf/send';
@@ -76,7 +76,14 @@ export class ValidationsController {
   ): Promise<ValidationResult> {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = answerable(await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller));
+    const result = answerable(
+      await this.validations.submit(
+        file.buffer,
+        query.wait ?? DEFAULT_WAIT_SECONDS,
+        caller,
+        fileNameOf(file) ?? undefined,
+      ),
+    );
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {
@@ -117,7 +124,12 @@ export class ValidationsController {
   @ApiResponse({ status: 200, description: 'The report (application/pdf)' })
   @ApiResponse({ status: 400, description: 'lang is not vi or en (VALIDATION_ERROR)', ...problem })
   @ApiResponse({ status: 404, description: 'As for GET /validations/{id} (VALIDATION_NOT_FOUND)', ...problem })
-  @ApiResponse({ status: 409, description: 'Still running, or failed (VALIDATION_NOT_DONE)', ...problem })
+  @ApiResponse({
+    status: 409,
+    description:
+      'Still running, or failed (VALIDATION_NOT_DONE); an inbound check (VALIDATION_HAS_NO_REPORT: see its notice.pdf)',
+    ...problem,
+  })
   async reportPdf(
     @Param('id') id: string,
     @Query() query: ReportQueryDto,

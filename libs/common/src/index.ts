@@ -20,3 +20,4 @@ export * from './dependency-monitor';
 export * from './text';
 export * from './webhooks';
 export * from './job-queue';
+export * from './pdf-text-writer';

@@ -18,3 +18,5 @@ export * from './certificate-check.contract';
 export * from './sign-cms.contract';
 export * from './signature-record.contract';
 export * from './validation-report.contract';
+export * from './inbound-validation.contract';
+export * from './validation-history.contract';

@@ -7,6 +7,7 @@ import {
   IsInt,
   IsISO8601,
   IsObject,
+  IsOptional,
   IsString,
   IsUUID,
   Min,
@@ -63,11 +64,18 @@ export class ValidationResultDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') id: string;
   @ApiProperty({ enum: VALIDATION_STATUSES }) @IsIn(VALIDATION_STATUSES) status: (typeof VALIDATION_STATUSES)[number];
   @ApiPropertyOptional({ type: ValidationReportDto, description: 'Present when done' })
-  @ValidateIf((o: ValidationResultDto) => o.status === 'done')
+  @ValidateIf((o: ValidationResultDto) => o.status === 'done' && o.kind !== 'inbound')
   @IsDefined()
   @ValidateNested()
   @Type(() => ValidationReportDto)
   report?: ValidationReportDto;
+  @ApiPropertyOptional({
+    enum: ['inbound'],
+    description: 'An inbound check (POST /validations/inbound): the fields of InboundResultDto instead of `report`',
+  })
+  @IsOptional()
+  @IsIn(['inbound'])
+  kind?: 'inbound';
   @ApiPropertyOptional({ type: ValidationErrorDto, description: 'Present when failed' })
   @ValidateIf((o: ValidationResultDto) => o.status === 'failed')
   @IsDefined()

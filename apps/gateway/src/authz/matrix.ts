@@ -311,6 +311,36 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     roles: ALL_ROLES,
     org: { kind: 'delegated', by: 'verifier: the submitter and its organisations only, else 404' },
   },
+  {
+    method: 'POST',
+    path: `${P}/validations/inbound`,
+    upstream: 'verifier',
+    summary: 'Check an inbound edXML package or PDF (accept or reject, notice to the sender)',
+    scope: 'validate',
+    roles: STAFF,
+    org: none,
+  },
+  {
+    method: 'GET',
+    path: `${P}/validations`,
+    upstream: 'verifier',
+    summary: 'The validation history',
+    scope: 'validate',
+    roles: ALL_ROLES,
+    org: {
+      kind: 'delegated',
+      by: 'verifier: province admin all; admin, it-officer, agency-head their organisation’s; others their own',
+    },
+  },
+  {
+    method: 'GET',
+    path: `${P}/validations/:id/notice.pdf`,
+    upstream: 'verifier',
+    summary: 'The rejection notice of an inbound check (PDF)',
+    scope: 'validate',
+    roles: ALL_ROLES,
+    org: { kind: 'delegated', by: 'verifier: the submitter and its organisations only, else 404' },
+  },
 
   // The public verification page (issue 14.4): anyone, metered per address; a result is read by its link only
   ...['/', '/verify', '/verify/:asset'].map((path): AccessRule => ({

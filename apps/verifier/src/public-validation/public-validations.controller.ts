@@ -82,7 +82,7 @@ function answer(result: ValidationResult, link: ReportLink): PublicValidation {
     ...result,
     link: { token: link.token, expiresAt: link.expiresAt.toISOString(), kept: link.kept },
   };
-  if (result.status === 'done')
+  if (result.status === 'done' && 'report' in result)
     out.readable = {
       vi: readableReport(result.report, 'vi', result.id),
       en: readableReport(result.report, 'en', result.id),

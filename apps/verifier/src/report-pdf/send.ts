@@ -4,7 +4,7 @@ import type { DocumentReport } from '@kyso/pki';
 import { validationReportPdf } from './index';
 import type { ReportLang } from './readable-report';
 
-type Result = { id: string; status: 'done'; report: DocumentReport } | { id: string; status: 'pending' | 'failed' };
+type Result = { id: string; status: 'done' | 'pending' | 'failed'; report?: DocumentReport };
 
 /** Answers the PDF report of a finished validation; one still running or failed has none (409). */
 export async function sendReportPdf(res: Response, result: Result, lang: ReportLang): Promise<void> {
@@ -14,6 +14,11 @@ export async function sendReportPdf(res: Response, result: Result, lang: ReportL
       result.status === 'pending'
         ? 'The validation is still running: ask again for its report in a moment.'
         : 'The validation failed: it has no report.',
+    );
+  if (!result.report)
+    throw conflict(
+      'VALIDATION_HAS_NO_REPORT',
+      'An inbound check has one report per document and a notice: read GET /validations/{id} and /notice.pdf.',
     );
   const pdf = await validationReportPdf(result.report, result.id, lang);
   res

@@ -32,3 +32,22 @@ export function findTextOnPage(doc: PdfDocument, page: PdfDict, text: string): B
   }
   return null;
 }
+
+/**
+ * The text the first page shows, in content-stream order and NFC, or '' when the file cannot be read
+ * as a PDF. For comparing what a document says (its number, symbol and date) with what is claimed
+ * about it; the same reader finds the anchors of visible signatures.
+ */
+export function firstPageText(pdf: Uint8Array): string {
+  try {
+    const doc = PdfDocument.open(pdf);
+    const page = doc.pages()[0];
+    if (!page) return '';
+    return pageChars(doc, page.dict)
+      .map((c) => c.text)
+      .join('')
+      .normalize('NFC');
+  } catch {
+    return '';
+  }
+}

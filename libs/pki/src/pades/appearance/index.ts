@@ -4,4 +4,5 @@ export type { AppearancePlacement, Rect, RenderedAppearance, TextStampSpec, Visi
 export { AppearanceError } from './errors';
 export type { AppearanceErrorCode } from './errors';
 export { DEFAULT_SERIF_BOLD_FONT_PATH, DEFAULT_SERIF_FONT_PATH, readFontFile } from './font';
+export { firstPageText } from './anchor';
 export { formatLocalIsoTime } from './time';

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PdfTextWriter } from './pdf-text-writer';
+
+function pdftotext(pdf: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-text-writer-'));
+  try {
+    writeFileSync(join(dir, 't.pdf'), pdf);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 't.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('PdfTextWriter', () => {
+  const date = new Date('2026-11-30T02:00:00Z');
+
+  it('writes Vietnamese that pdftotext reads back exactly, wrapped, with new pages as needed', async () => {
+    const para = 'Đề nghị Quý cơ quan kiểm tra, ký số lại và gửi lại văn bản theo đúng quy định hiện hành. ';
+    const w = await PdfTextWriter.create({ title: 'Thông báo', date });
+    w.text('THÔNG BÁO TRẢ LẠI VĂN BẢN ĐIỆN TỬ', { bold: true, center: true, after: 10 });
+    for (let i = 1; i <= 30; i++) w.text(`${i}. ${para.repeat(2)}`);
+    const pdf = await w.save();
+    const text = pdftotext(pdf);
+    expect(text.split('\f').filter((p) => p.trim()).length).toBeGreaterThan(1);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('THÔNG BÁO TRẢ LẠI VĂN BẢN ĐIỆN TỬ');
+    expect(flat).toContain(`30. ${para.repeat(2).trim()}`);
+  });
+});
