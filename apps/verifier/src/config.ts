@@ -1,5 +1,5 @@
-import { AddressPolicy } from './revocation/address-guard';
 import {
+  AddressPolicy,
   commonConfig,
   CommonConfig,
   ConfigError,
@@ -84,7 +84,7 @@ export interface RevocationConfig {
   required: boolean;
   /**
    * Hosts, addresses and CIDRs outside the public Internet that downloads may reach (loopback,
-   * private, link-local, ... are refused otherwise; see revocation/address-guard.ts). Entries:
+   * private, link-local, ... are refused otherwise; see libs/common/src/net/address-guard.ts). Entries:
    * `crl.ca.internal`, `127.0.0.1:3000`, `[::1]:3000`, `10.20.0.0/16`.
    */
   fetchAllow: string[];

@@ -19,3 +19,5 @@ export * from './dependencies';
 export * from './dependency-monitor';
 export * from './text';
 export * from './webhooks';
+export * from './net/address-guard';
+export * from './net/guarded-dispatcher';
