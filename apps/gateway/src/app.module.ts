@@ -26,6 +26,7 @@ import { CmsValidationsController } from './cms-validations.controller';
 import { SignaturesController } from './signatures.controller';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
+import { WebhookWorker } from './webhooks/webhook-worker';
 
 /** The public gateway: identity, the access guard with its limits, and the forwarding controllers. */
 @Module({})
@@ -44,6 +45,7 @@ export class GatewayModule {
         DevCaProxyController,
       ],
       providers: [
+        WebhookWorker,
         {
           provide: RateLimiter,
           inject: [REDIS, GATEWAY_SETTINGS, Clock],

@@ -21,3 +21,7 @@ export * from './text';
 export * from './webhooks';
 export * from './net/address-guard';
 export * from './net/guarded-dispatcher';
+export * from './webhooks/signature';
+export * from './webhooks/settings';
+export * from './webhooks/callback-url';
+export * from './webhooks/outbox';
