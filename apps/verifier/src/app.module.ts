@@ -11,6 +11,7 @@ import {
   InternalClient,
   READINESS_CHECKS,
   ReadinessCheck,
+  webhookOutboxProvider,
 } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
@@ -134,6 +135,7 @@ export class VerifierModule {
             registry: httpCheck(`${config.registryUrl}/health`),
           }),
         },
+        webhookOutboxProvider(config.webhooks),
         ValidationService,
         {
           provide: CmsValidationService,

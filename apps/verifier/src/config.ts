@@ -8,6 +8,8 @@ import {
   servicePort,
   serviceUrl,
   str,
+  WebhookSettings,
+  webhookSettingsFromEnv,
 } from '@kyso/common';
 
 export interface VerifierConfig extends CommonConfig {
@@ -40,6 +42,8 @@ export interface VerifierConfig extends CommonConfig {
   revocation?: Partial<RevocationConfig>;
   /** Validation evidence settings; each missing one takes its EVIDENCE_DEFAULTS value. */
   evidence?: Partial<EvidenceConfig>;
+  /** The `webhooks` queue results with a `callbackUrl` go to; absent: every callbackUrl is refused (422). */
+  webhooks?: WebhookSettings;
 }
 
 export const DEFAULT_WORKER_HEALTH_PORT = 3012;
@@ -131,8 +135,10 @@ export const DEFAULT_JOB_LOCK_MS = 30_000;
 
 export function verifierConfigFromEnv(): VerifierConfig {
   const d = REVOCATION_DEFAULTS;
+  const common = commonConfig();
   const config: VerifierConfig = {
-    ...commonConfig(),
+    ...common,
+    webhooks: webhookSettingsFromEnv(common.redisUrl),
     port: servicePort('verifier'),
     registryUrl: serviceUrl('registry'),
     maxUploadBytes: int('KYSO_VERIFIER_MAX_UPLOAD_BYTES', DEFAULT_MAX_PDF_BYTES, 1),

@@ -9,6 +9,7 @@ import { CreateValidationEvidence1795630000003 } from './migrations/179563000000
 import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-CreateCaIssuersCache';
 import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-RecordValidationOwner';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
+import { AddValidationCallback1799040000001 } from './migrations/1799040000001-AddValidationCallback';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -30,6 +31,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       CreateCaIssuersCache1795630000004,
       RecordValidationOwner1795630000005,
       CreateOcspCache1798100000001,
+      AddValidationCallback1799040000001,
     ],
   });
 }

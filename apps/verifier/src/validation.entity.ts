@@ -34,6 +34,10 @@ export class ValidationEntity {
   @Column({ name: 'caller_id', type: 'text', nullable: true })
   callerId: string | null;
 
+  /** Where the result goes when the validation ends (webhook), for the system `callerId`. */
+  @Column({ name: 'callback_url', type: 'text', nullable: true })
+  callbackUrl: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

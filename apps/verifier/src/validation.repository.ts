@@ -16,6 +16,8 @@ export interface ValidationView {
   finishedAt: Date | null;
   /** Null for rows stored before owners were recorded. */
   owner: ValidationOwner | null;
+  /** Where the result is POSTed when the validation ends (the owner is the system), if anywhere. */
+  callbackUrl: string | null;
 }
 
 /** Persistence port for validations (an abstract class so it can be a DI token). */
@@ -25,6 +27,7 @@ export abstract class ValidationRepository {
     document: Uint8Array;
     documentSha256: string;
     owner: ValidationOwner;
+    callbackUrl?: string;
   }): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
   /** The stored bytes, or undefined once validated (or unknown). */
@@ -40,7 +43,13 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     super();
   }
 
-  async create(v: { id: string; document: Uint8Array; documentSha256: string; owner: ValidationOwner }): Promise<void> {
+  async create(v: {
+    id: string;
+    document: Uint8Array;
+    documentSha256: string;
+    owner: ValidationOwner;
+    callbackUrl?: string;
+  }): Promise<void> {
     await this.repo.insert({
       id: v.id,
       status: 'pending',
@@ -49,6 +58,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       organizationIds: v.owner.organizationIds,
       callerKind: v.owner.callerKind,
       callerId: v.owner.callerId,
+      callbackUrl: v.callbackUrl ?? null,
     });
   }
 
@@ -88,5 +98,6 @@ function toView(e: ValidationEntity): ValidationView {
       e.callerKind && e.callerId
         ? { organizationIds: e.organizationIds, callerKind: e.callerKind, callerId: e.callerId }
         : null,
+    callbackUrl: e.callbackUrl ?? null,
   };
 }

@@ -19,6 +19,15 @@ import { checkFormFields, isUuid } from './http-input';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
+
+/** `callbackUrl` as a form field (the query parameter wins when both are given). */
+const formCallbackUrl = (fields: Record<string, unknown> | undefined): string | undefined => {
+  const v = fields?.callbackUrl;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string')
+    throw badRequest('INVALID_FIELD', 'callbackUrl must be given once, as text', { field: 'callbackUrl' });
+  return v;
+};
 const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 @ApiTags('validations')
@@ -31,7 +40,14 @@ export class ValidationsController {
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        callbackUrl: { type: 'string', description: 'Where to POST the result when done (or in the query)' },
+      },
+    },
   })
   @ApiResponse({
     status: 200,
@@ -51,7 +67,9 @@ export class ValidationsController {
   })
   @ApiResponse({
     status: 422,
-    description: 'Not a PDF at all (INVALID_PDF, with `reason`); a damaged PDF gets a report',
+    description:
+      'Not a PDF at all (INVALID_PDF, with `reason`; a damaged PDF gets a report), or a callbackUrl that ' +
+      'cannot be honoured (CALLBACK_URL_REFUSED)',
     ...problem,
   })
   async submit(
@@ -63,7 +81,12 @@ export class ValidationsController {
   ): Promise<ValidationResult> {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
+    const result = await this.validations.submit(
+      file.buffer,
+      query.wait ?? DEFAULT_WAIT_SECONDS,
+      caller,
+      query.callbackUrl ?? formCallbackUrl(fields),
+    );
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {

@@ -1,5 +1,12 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
+import {
+  Clock,
+  INTERNAL_CALL_TIMEOUT_MS,
+  InternalClient,
+  WEBHOOK_OUTBOX,
+  type WebhookOutbox,
+  webhookOutboxProvider,
+} from '@kyso/common';
 import { DataSource } from 'typeorm';
 import { evidenceConfig, revocationConfig, VerifierConfig } from './config';
 import { EvidenceAudit, RegistryEvidenceAudit } from './evidence/evidence-audit';
@@ -73,6 +80,7 @@ export class VerifierWorkerModule {
             new ValidationEvidence(records, audit, clock, evidenceConfig(config).retentionDays),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
+        webhookOutboxProvider(config.webhooks),
         {
           provide: ValidationProcessor,
           inject: [
@@ -85,6 +93,7 @@ export class VerifierWorkerModule {
             RevocationJobs,
             Clock,
             ValidationEvidence,
+            WEBHOOK_OUTBOX,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -96,6 +105,7 @@ export class VerifierWorkerModule {
             jobs: RevocationJobs,
             clock: Clock,
             evidence: ValidationEvidence,
+            outbox: WebhookOutbox,
           ) =>
             new ValidationProcessor(
               validations,
@@ -126,6 +136,7 @@ export class VerifierWorkerModule {
               },
               clock,
               evidence,
+              outbox,
             ),
         },
         {

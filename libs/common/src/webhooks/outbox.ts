@@ -1,6 +1,7 @@
+import type { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import type { WebhookOutbox, WebhookRequest } from '../webhooks';
+import { WEBHOOK_OUTBOX, type WebhookOutbox, type WebhookRequest } from '../webhooks';
 import { callbackRefused, CallbackUrlGuard } from './callback-url';
 import { WEBHOOK_DELIVER_JOB, WEBHOOK_QUEUE, WebhookSettings } from './settings';
 
@@ -13,7 +14,7 @@ const KEEP_FAILED_SEC = 7 * 24 * 3600;
  * `webhooks`, under the event id as job id (a second enqueue of the same event is the same job).
  * Retries and backoff are the job's options; the gateway's worker delivers.
  */
-export class BullWebhookOutbox implements WebhookOutbox {
+export class BullWebhookOutbox implements WebhookOutbox, OnApplicationShutdown {
   private readonly connection: IORedis;
   private readonly queue: Queue;
 
@@ -43,8 +44,29 @@ export class BullWebhookOutbox implements WebhookOutbox {
     });
   }
 
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     await this.queue.close().catch(() => undefined);
     this.connection.disconnect();
   }
 }
+
+/** The outbox of a service configured without webhooks: every callbackUrl is refused, never ignored. */
+export class DisabledWebhookOutbox implements WebhookOutbox {
+  check(): Promise<void> {
+    return Promise.reject(callbackRefused('webhooks are not configured on this service'));
+  }
+
+  enqueue(): Promise<void> {
+    return Promise.reject(new Error('webhooks are not configured on this service'));
+  }
+}
+
+/** The WEBHOOK_OUTBOX provider of a service: the queue when configured, else the refusing outbox. */
+export const webhookOutboxProvider = (settings: WebhookSettings | undefined): Provider => ({
+  provide: WEBHOOK_OUTBOX,
+  useFactory: () => (settings ? new BullWebhookOutbox(settings) : new DisabledWebhookOutbox()),
+});
