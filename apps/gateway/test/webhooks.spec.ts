@@ -115,6 +115,19 @@ describe('webhooks: signed deliveries from the gateway', () => {
     expect(await eventually(() => lines.some((l) => l.includes(`${e.id}`) && l.includes('delivered')))).toBe(true);
   });
 
+  it('gives up after the last attempt, and says so in the log', async () => {
+    receiver.statuses = [503, 503, 503];
+    const before = receiver.received.length;
+    const e = event('v-down');
+    await outbox.enqueue({ systemId: key.id, callbackUrl: receiverUrl, event: e });
+    const gaveUp = () => lines.find((l) => l.includes(e.id) && l.includes('giving up'));
+    expect(await eventually(() => !!gaveUp())).toBe(true);
+    expect(gaveUp()).toContain(`attempt ${settings.attempts} failed: answered 503`);
+    const tries = receiver.received.slice(before);
+    expect(tries).toHaveLength(settings.attempts);
+    expect(new Set(tries.map((r) => r.headers['kyso-event-id']))).toEqual(new Set([e.id]));
+  });
+
   it('signs with the new secret only once it is rotated', async () => {
     const rotated = await request(base).post(`/api/v1/api-keys/${key.id}/webhook-secret`).set(asAdmin());
     expect(rotated.status).toBe(201);
