@@ -151,6 +151,17 @@ describe('webhooks: signed deliveries from the gateway', () => {
     rotatedSecret = fresh;
   });
 
+  it('keeps the webhook secret when the API key itself is rotated', async () => {
+    const next = await request(base).post(`/api/v1/api-keys/${key.id}/rotate`).set(asAdmin()).send({});
+    expect(next.status).toBe(201);
+    expect(next.body.webhookSecret).toBeUndefined();
+    const before = receiver.received.length;
+    await outbox.enqueue({ systemId: next.body.id, callbackUrl: receiverUrl, event: event('v-next-key') });
+    expect(await eventually(() => receiver.received.length > before)).toBe(true);
+    const got = receiver.received[before];
+    expect(verify(got.headers['kyso-signature'] as string, got.body, rotatedSecret!)).toBe(true);
+  });
+
   it('refuses loopback and private callback URLs that are not allow-listed, with 422', async () => {
     const strict = new BullWebhookOutbox({ ...settings, allow: [] });
     try {
