@@ -44,7 +44,14 @@ export class WebhookDelivery {
     if (key.revokedAt && key.revokedAt <= this.clock.now())
       throw new UnrecoverableError(`API key ${req.systemId} is revoked`);
     if (!key.webhookSecret) throw new UnrecoverableError(`API key ${req.systemId} has no webhook secret`);
-    const secret = this.box.open(key.webhookSecret, key.id);
+    let secret: string;
+    try {
+      secret = this.box.open(key.webhookSecret, key.id);
+    } catch {
+      throw new UnrecoverableError(
+        `the webhook secret of ${req.systemId} does not open (KYSO_WEBHOOK_SECRET_KEY changed?)`,
+      );
+    }
     const body = JSON.stringify(req.event);
     const t = Math.floor(this.clock.now().getTime() / 1000);
     const signal = AbortSignal.timeout(this.timeoutMs);
