@@ -34,11 +34,13 @@ if [ ! -f "$DEV/secrets.env" ]; then
     echo "KYSO_TOKEN_PIN=$(openssl rand -hex 8)"
     echo "KYSO_TOKEN_SO_PIN=$(openssl rand -hex 8)"
     echo "KYSO_REGISTRY_DATA_KEY=$(openssl rand -base64 32)"
+    echo "KYSO_WEBHOOK_SECRET_KEY=$(openssl rand -base64 32)"
   } > "$DEV/secrets.env"
   umask 022
 fi
 # Secrets added by later versions are appended to an existing file.
 grep -q '^KYSO_REGISTRY_DATA_KEY=' "$DEV/secrets.env" || echo "KYSO_REGISTRY_DATA_KEY=$(openssl rand -base64 32)" >> "$DEV/secrets.env"
+grep -q '^KYSO_WEBHOOK_SECRET_KEY=' "$DEV/secrets.env" || echo "KYSO_WEBHOOK_SECRET_KEY=$(openssl rand -base64 32)" >> "$DEV/secrets.env"
 set -a; . "$DEV/secrets.env"; set +a
 
 # The dev token: its own SoftHSM2 configuration under var/dev, chosen by label.
@@ -69,6 +71,8 @@ export KYSO_DEV_CA_PUBLIC_URL=http://127.0.0.1:$KYSO_GATEWAY_PORT/api/v1/pki/dev
 export KYSO_TSA_URL=${KYSO_TSA_URL:-$KYSO_DEV_CA_PUBLIC_URL/tsa}
 # The verifier refuses loopback and private addresses unless allow-listed: only the dev CA's (the gateway's) port.
 export KYSO_REVOCATION_FETCH_ALLOW=${KYSO_REVOCATION_FETCH_ALLOW:-127.0.0.1:$KYSO_GATEWAY_PORT}
+# Webhooks may call back to this machine (a receiver on localhost), not to private networks.
+export KYSO_WEBHOOK_ALLOW=${KYSO_WEBHOOK_ALLOW:-127.0.0.0/8,::1}
 
 bash scripts/stop.sh --quiet
 # A port still taken is not ours to free (e.g. services of an earlier quickstart whose var/dev is gone).

@@ -4,6 +4,8 @@ import type { DemoOfficial } from './demo';
 export interface DevCredentials {
   gatewayUrl: string;
   apiKey: string;
+  /** The demo key's webhook secret: deliveries to a callbackUrl are signed with it (README, "Webhooks"). */
+  webhookSecret?: string;
   trustAnchors: string[];
   operators: { username: string; password: string; role: string; organizationId: string; officialId: string }[];
   demo: {

@@ -25,4 +25,7 @@ Sign the sample PDF as ${official.name} (${official.title}), then validate the r
     -o signed.pdf ${c.gatewayUrl}/api/v1/signatures/pdf
   curl -s -H "Authorization: Bearer $KEY" -F file=@signed.pdf ${c.gatewayUrl}/api/v1/validations/pdf
   pdfsig signed.pdf
+
+Webhooks: add callbackUrl=http://127.0.0.1:<port>/... (loopback is allowed here) to a validation; the
+POST is signed with the demo key's webhookSecret from ${file} (README, "Webhooks").
 `);

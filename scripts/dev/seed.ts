@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createApiKey } from '../../apps/gateway/src/api-keys';
+import { giveWebhookSecret } from './webhook-secret';
 import { InternalClient, serviceUrl, str } from '@kyso/common';
 import { Pkcs11KeyStore } from '@kyso/keystore';
 import { seedDemo } from './demo';
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
     const existing = JSON.parse(readFileSync(credentialsFile, 'utf8')) as DevCredentials;
     const known = await registry.request('GET', `/organizations/${existing.demo.organizationId}`);
     if (known.ok) {
+      // var/dev made before webhooks: the demo key gets its secret now.
+      if (!existing.webhookSecret) {
+        existing.webhookSecret = await giveWebhookSecret(str('KYSO_DATABASE_URL'), existing.apiKey);
+        writeFileSync(credentialsFile, JSON.stringify(existing, null, 2) + '\n', { mode: 0o600 });
+      }
       console.log(`kyso: demo data already present (${relative(process.cwd(), credentialsFile)})`);
       return;
     }
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
     const credentials: DevCredentials = {
       gatewayUrl: `http://127.0.0.1:${process.env.KYSO_GATEWAY_PORT ?? 3000}`,
       apiKey: apiKey.key,
+      webhookSecret: apiKey.webhookSecret,
       trustAnchors: [relative(process.cwd(), join(devDir, 'pki', 'root.pem'))],
       operators: (await createDemoOperators(databaseUrl, demo)).map((o) => ({
         ...o,

@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InternalClient } from '@kyso/common';
+import { InternalClient, WebhookSettings } from '@kyso/common';
 import { Pkcs11KeyStore } from '@kyso/keystore';
 import { createApiKey } from '../../apps/gateway/src/api-keys';
 import { createGatewayApp } from '../../apps/gateway/src/app';
+import { SecretBox } from '../../apps/gateway/src/webhooks/secret-box';
 import type { LimitSettings } from '../../apps/gateway/src/config';
 import { createRegistryApp } from '../../apps/registry/src/app';
 import { createSignerApp } from '../../apps/signer/src/app';
@@ -33,6 +34,8 @@ export interface Stack {
   verifierUrl: string;
   internalToken: string;
   apiKey: string;
+  /** The webhook secret of `apiKey`, with `webhooks: true`. */
+  webhookSecret?: string;
   databaseUrl: string;
   pki: DemoPki;
   demo: DemoData;
@@ -51,7 +54,13 @@ async function listen(app: INestApplication, port = 0): Promise<string> {
 }
 
 export async function startStack(
-  opts: { bodyLimitBytes?: number; operators?: boolean; gatewayLimits?: Partial<LimitSettings> } = {},
+  opts: {
+    bodyLimitBytes?: number;
+    operators?: boolean;
+    gatewayLimits?: Partial<LimitSettings>;
+    /** Webhooks on, callbacks to 127.0.0.1 allowed (as the quickstart does). */
+    webhooks?: boolean;
+  } = {},
 ): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -112,8 +121,20 @@ export async function startStack(
     cleanups.push(() => signerApp.close());
     const signerUrl = await listen(signerApp, signerPort);
 
+    const webhookKey = randomBytes(32).toString('base64');
+    const webhooks: WebhookSettings | undefined = opts.webhooks
+      ? {
+          redisUrl: common.redisUrl,
+          prefix: `kyso-e2e-webhooks-${randomBytes(4).toString('hex')}`,
+          allow: ['127.0.0.1'],
+          attempts: 3,
+          backoffMs: 200,
+          timeoutMs: 5_000,
+        }
+      : undefined;
     const verifierConfig = {
       ...common,
+      webhooks,
       port: 0,
       registryUrl,
       maxUploadBytes: 50 * MB,
@@ -143,15 +164,20 @@ export async function startStack(
       // Rate limits and sign-in delays are per client address: each stack counts its own.
       redisPrefix: `kyso:e2e:${randomBytes(4).toString('hex')}:`,
       limits: opts.gatewayLimits,
+      ...(webhooks ? { webhooks, webhookSecretKey: webhookKey } : {}),
     });
     cleanups.push(() => gatewayApp.close());
     const gatewayUrl = await listen(gatewayApp);
 
-    const apiKey = await createApiKey(db.url, {
-      name: 'e2e document management system',
-      scopes: ['sign', 'validate'],
-      organizationIds: [demo.organizationId, demo.districtOrganizationId],
-    });
+    const apiKey = await createApiKey(
+      db.url,
+      {
+        name: 'e2e document management system',
+        scopes: ['sign', 'validate'],
+        organizationIds: [demo.organizationId, demo.districtOrganizationId],
+      },
+      webhooks ? new SecretBox(webhookKey) : undefined,
+    );
     const operators = opts.operators ? await createDemoOperators(db.url, demo) : [];
     return {
       gatewayUrl,
@@ -160,6 +186,7 @@ export async function startStack(
       verifierUrl,
       internalToken,
       apiKey: apiKey.key,
+      webhookSecret: apiKey.webhookSecret,
       databaseUrl: db.url,
       pki,
       demo,

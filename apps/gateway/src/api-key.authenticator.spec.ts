@@ -32,6 +32,7 @@ function keyRow(over: Partial<ApiKeyRecord> = {}) {
     lastUsedAt: null,
     replacedBy: null,
     createdBy: null,
+    webhookSecret: null,
     ...over,
   };
   return { key, row };
@@ -48,7 +49,10 @@ describe('ApiKeyAuthenticator', () => {
   it('accepts a valid bearer key and records its use', async () => {
     const { store, key, auth } = setup();
     const r = await auth.authenticate(`Bearer ${key}`);
-    expect(r).toEqual({ ok: true, caller: { keyId: 'k1', name: 'dms', scopes: ['sign'], organizationIds: [] } });
+    expect(r).toEqual({
+      ok: true,
+      caller: { keyId: 'k1', name: 'dms', scopes: ['sign'], organizationIds: [], webhooks: false },
+    });
     expect(store.touched).toEqual(['k1']);
   });
 

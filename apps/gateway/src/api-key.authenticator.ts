@@ -9,6 +9,8 @@ export interface ApiCaller {
   name: string;
   scopes: string[];
   organizationIds: string[];
+  /** Whether the key has a webhook secret (callbacks can be signed). */
+  webhooks: boolean;
 }
 
 export type AuthResult =
@@ -36,7 +38,13 @@ export class ApiKeyAuthenticator {
     this.store.touch(row.id, now).catch(() => undefined);
     return {
       ok: true,
-      caller: { keyId: row.id, name: row.name, scopes: row.scopes, organizationIds: row.organizationIds },
+      caller: {
+        keyId: row.id,
+        name: row.name,
+        scopes: row.scopes,
+        organizationIds: row.organizationIds,
+        webhooks: row.webhookSecret !== null,
+      },
     };
   }
 }

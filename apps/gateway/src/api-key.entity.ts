@@ -39,4 +39,8 @@ export class ApiKeyEntity {
 
   @Column({ name: 'created_by', type: 'text', nullable: true })
   createdBy: string | null;
+
+  /** The webhook secret sealed with the gateway's data key (webhooks/secret-box.ts); null for older keys. */
+  @Column({ name: 'webhook_secret', type: 'text', nullable: true })
+  webhookSecret: string | null;
 }

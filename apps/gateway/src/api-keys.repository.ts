@@ -17,12 +17,16 @@ export interface ApiKeyRecord {
   lastUsedAt: Date | null;
   replacedBy: string | null;
   createdBy: string | null;
+  /** Sealed (webhooks/secret-box.ts), never the secret itself; null for keys made before webhooks. */
+  webhookSecret: string | null;
 }
 
 export type NewApiKeyRecord = Pick<
   ApiKeyRecord,
-  'name' | 'prefix' | 'hash' | 'scopes' | 'organizationIds' | 'expiresAt' | 'createdBy'
->;
+  'name' | 'prefix' | 'hash' | 'scopes' | 'organizationIds' | 'expiresAt' | 'createdBy' | 'webhookSecret'
+> & { id?: string };
+
+type ApiKeyPatch = Partial<Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt' | 'replacedBy' | 'webhookSecret'>>;
 
 /** The lookup a request's authentication needs (a port of its own, so its rules test in memory). */
 export abstract class ApiKeyStore {
@@ -37,10 +41,7 @@ export abstract class ApiKeysRepository extends ApiKeyStore {
   abstract findById(id: string): Promise<ApiKeyRecord | undefined>;
   /** Newest first. */
   abstract list(): Promise<ApiKeyRecord[]>;
-  abstract update(
-    id: string,
-    patch: Partial<Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt' | 'replacedBy'>>,
-  ): Promise<void>;
+  abstract update(id: string, patch: ApiKeyPatch): Promise<void>;
   /** Runs `work` in one transaction, with a repository bound to it. */
   abstract transaction<T>(work: (repo: ApiKeysRepository) => Promise<T>): Promise<T>;
 }
@@ -58,6 +59,7 @@ const toRecord = (e: ApiKeyEntity): ApiKeyRecord => ({
   lastUsedAt: e.lastUsedAt,
   replacedBy: e.replacedBy ?? null,
   createdBy: e.createdBy ?? null,
+  webhookSecret: e.webhookSecret ?? null,
 });
 
 @Injectable()
@@ -96,10 +98,7 @@ export class TypeOrmApiKeysRepository extends ApiKeysRepository {
     return (await this.repo.find({ order: { createdAt: 'DESC' } })).map(toRecord);
   }
 
-  async update(
-    id: string,
-    patch: Partial<Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt' | 'replacedBy'>>,
-  ): Promise<void> {
+  async update(id: string, patch: ApiKeyPatch): Promise<void> {
     await this.repo.update({ id }, patch);
   }
 

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository, TypeOrmApiKeysRepository } from './api-keys.repository';
 import { gatewayDataSource } from './data-source';
+import { generateWebhookSecret, SecretBox, secretBoxFromEnv } from './webhooks/secret-box';
 
 /** What a key may do; a route names the one scope it needs. */
 export const SCOPES = ['sign', 'validate', 'registry:read', 'registry:write'] as const;
@@ -53,12 +54,14 @@ export interface CreatedApiKey {
   expiresAt: Date | null;
   /** The key itself: shown once, never stored. */
   key: string;
+  /** The secret webhooks to this system are signed with: shown once, stored sealed. Absent without KYSO_WEBHOOK_SECRET_KEY. */
+  webhookSecret?: string;
 }
 
 const MAX_PREFIX_DRAWS = 5;
 
-/** Makes a key and stores its hash. */
-export async function issueApiKey(repo: ApiKeysRepository, opts: NewApiKey): Promise<CreatedApiKey> {
+/** Makes a key and stores its hash; with `box`, a webhook secret too (sealed). */
+export async function issueApiKey(repo: ApiKeysRepository, opts: NewApiKey, box?: SecretBox): Promise<CreatedApiKey> {
   if (!opts.name.trim()) throw new Error('An API key needs a name');
   if (!opts.scopes.length) throw new Error('An API key needs at least one scope');
   const unknown = opts.scopes.filter((s) => !isScope(s));
@@ -67,7 +70,11 @@ export async function issueApiKey(repo: ApiKeysRepository, opts: NewApiKey): Pro
   let generated = generateApiKey();
   for (let i = 0; i < MAX_PREFIX_DRAWS && (await repo.prefixTaken(generated.prefix)); i++) generated = generateApiKey();
   const { key, prefix, hash } = generated;
+  // The id is drawn here: the sealed webhook secret is bound to it.
+  const id = randomUUID();
+  const webhookSecret = box ? generateWebhookSecret() : undefined;
   const row = await repo.insert({
+    id,
     name: opts.name.trim(),
     prefix,
     hash,
@@ -75,16 +82,31 @@ export async function issueApiKey(repo: ApiKeysRepository, opts: NewApiKey): Pro
     organizationIds: opts.organizationIds ?? [],
     expiresAt: opts.expiresAt ?? null,
     createdBy: opts.createdBy ?? null,
+    webhookSecret: webhookSecret && box ? box.seal(webhookSecret, id) : null,
   });
-  return { id: row.id, name: row.name, prefix, scopes: row.scopes as Scope[], expiresAt: row.expiresAt ?? null, key };
+  const created = {
+    id: row.id,
+    name: row.name,
+    prefix,
+    scopes: row.scopes as Scope[],
+    expiresAt: row.expiresAt ?? null,
+  };
+  return webhookSecret ? { ...created, key, webhookSecret } : { ...created, key };
 }
 
-/** Creates a key in the migrated gateway schema at `databaseUrl` (quickstart, tests, the CLI). */
-export async function createApiKey(databaseUrl: string, opts: NewApiKey): Promise<CreatedApiKey> {
+/**
+ * Creates a key in the migrated gateway schema at `databaseUrl` (quickstart, tests, the CLI), with a
+ * webhook secret when KYSO_WEBHOOK_SECRET_KEY is set (or `box` is given).
+ */
+export async function createApiKey(
+  databaseUrl: string,
+  opts: NewApiKey,
+  box: SecretBox | undefined = secretBoxFromEnv(),
+): Promise<CreatedApiKey> {
   const ds = gatewayDataSource(databaseUrl);
   await ds.initialize();
   try {
-    return await issueApiKey(new TypeOrmApiKeysRepository(ds.getRepository(ApiKeyEntity)), opts);
+    return await issueApiKey(new TypeOrmApiKeysRepository(ds.getRepository(ApiKeyEntity)), opts, box);
   } finally {
     await ds.destroy();
   }

@@ -30,6 +30,7 @@ import { UPSTREAMS, Upstreams } from './upstreams';
 import { ValidationsController } from './validations.controller';
 import { PublicValidationsController } from './verify-page/public-validations.controller';
 import { VerifyPageController } from './verify-page/verify-page.controller';
+import { WebhookWorker } from './webhooks/webhook-worker';
 
 /** The public gateway: identity, the access guard with its limits, and the forwarding controllers. */
 @Module({})
@@ -52,6 +53,7 @@ export class GatewayModule {
         VerifyPageController,
       ],
       providers: [
+        WebhookWorker,
         {
           provide: RateLimiter,
           inject: [REDIS, GATEWAY_SETTINGS, Clock],

@@ -44,4 +44,25 @@ describe('gatewayConfigFromEnv', () => {
       expect(() => gatewayConfigFromEnv()).toThrow(/KYSO_GATEWAY_TRUSTED_PROXIES/);
     }
   });
+
+  it('takes the webhook settings, and refuses a data key that is not 32 bytes or a bad allow-list entry', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    process.env = {
+      KYSO_INTERNAL_TOKEN: 'x'.repeat(16),
+      KYSO_WEBHOOK_SECRET_KEY: key,
+      KYSO_WEBHOOK_ALLOW: '127.0.0.0/8, ::1',
+      KYSO_QUEUE_PREFIX: 'kyso-2',
+    };
+    expect(gatewayConfigFromEnv()).toMatchObject({
+      webhookSecretKey: key,
+      webhooks: { prefix: 'kyso-2', allow: ['127.0.0.0/8', '::1'], attempts: 10, backoffMs: 5000, timeoutMs: 10000 },
+    });
+    process.env.KYSO_WEBHOOK_SECRET_KEY = Buffer.alloc(16).toString('base64');
+    expect(() => gatewayConfigFromEnv()).toThrow(/KYSO_WEBHOOK_SECRET_KEY/);
+    process.env.KYSO_WEBHOOK_SECRET_KEY = key;
+    process.env.KYSO_WEBHOOK_ALLOW = '10.0.0.0/33';
+    expect(() => gatewayConfigFromEnv()).toThrow(/KYSO_WEBHOOK_ALLOW/);
+    process.env = { KYSO_INTERNAL_TOKEN: 'x'.repeat(16) };
+    expect(gatewayConfigFromEnv().webhookSecretKey).toBeUndefined();
+  });
 });

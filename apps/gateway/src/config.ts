@@ -9,7 +9,10 @@ import {
   servicePort,
   serviceUrl,
   str,
+  WebhookSettings,
+  webhookSettingsFromEnv,
 } from '@kyso/common';
+import { SecretBox } from './webhooks/secret-box';
 
 /** Routes with a body, each with its own size limit. */
 export type BodyRoute = 'signaturesPdf' | 'validationsPdf';
@@ -69,6 +72,13 @@ export interface GatewayConfig extends CommonConfig {
   trustedProxies?: string[];
   /** Redis key prefix (tests isolate themselves with it). */
   redisPrefix?: string;
+  /**
+   * 32 bytes, base64, sealing the webhook secrets at rest (KYSO_WEBHOOK_SECRET_KEY). Without it new
+   * keys get no webhook secret, callbacks are refused (422) and no deliveries run.
+   */
+  webhookSecretKey?: string;
+  /** The `webhooks` queue the gateway delivers from (absent: no delivery worker in this process). */
+  webhooks?: WebhookSettings;
   /** Where JSON log lines go (stdout by default; tests read them). */
   logDestination?: DestinationStream;
 }
@@ -128,8 +138,17 @@ export function gatewayConfigFromEnv(): GatewayConfig {
       throw new ConfigError(`KYSO_GATEWAY_TRUSTED_PROXIES: "${p}" is not an address or CIDR`);
   }
   const signLimit = int('KYSO_GATEWAY_SIGN_MAX_BYTES', DEFAULT_MAX_SIGN_PDF_BYTES, 1);
+  const webhookSecretKey = str('KYSO_WEBHOOK_SECRET_KEY', '') || undefined;
+  try {
+    if (webhookSecretKey) new SecretBox(webhookSecretKey);
+  } catch (e) {
+    throw new ConfigError(`KYSO_WEBHOOK_SECRET_KEY: ${(e as Error).message}`);
+  }
+  const common = commonConfig();
   return {
-    ...commonConfig(),
+    ...common,
+    webhookSecretKey,
+    webhooks: webhookSettingsFromEnv(common.redisUrl),
     port: servicePort('gateway'),
     signerUrl: serviceUrl('signer'),
     verifierUrl: serviceUrl('verifier'),

@@ -10,6 +10,7 @@ import { CreateOperatorRoleTable1795630000004 } from './migrations/1795630000004
 import { CreateSigningKeyTable1795630000005 } from './migrations/1795630000005-CreateSigningKeyTable';
 import { CreateRefreshTokenTable1795630000006 } from './migrations/1795630000006-CreateRefreshTokenTable';
 import { DropOperatorLockout1795630000007 } from './migrations/1795630000007-DropOperatorLockout';
+import { AddApiKeyWebhookSecret1799040000000 } from './migrations/1799040000000-AddApiKeyWebhookSecret';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -28,6 +29,7 @@ export function gatewayDataSourceOptions(databaseUrl: string): DataSourceOptions
       CreateSigningKeyTable1795630000005,
       CreateRefreshTokenTable1795630000006,
       DropOperatorLockout1795630000007,
+      AddApiKeyWebhookSecret1799040000000,
     ],
   });
 }

@@ -19,6 +19,15 @@ import { UPSTREAMS, Upstreams } from './upstreams';
 
 const ID_EXAMPLE = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
 
+/** The checked query, as the verifier gets it (a form field `callbackUrl` travels in the body). */
+const queryString = (q: ValidatePdfQueryDto): string => {
+  const p = new URLSearchParams();
+  if (q.wait !== undefined) p.set('wait', String(q.wait));
+  if (q.callbackUrl !== undefined) p.set('callbackUrl', q.callbackUrl);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+};
+
 @ApiTags('validations')
 @ApiExtraModels(ValidationResultDto)
 @ApiBearerAuth('apiKey')
@@ -32,14 +41,19 @@ export class ValidationsController {
     summary: 'Validate the signatures of a PDF',
     description:
       'Needs the `validate` scope. Answers 200 with the report when done within `wait` seconds, else 202 with a Location to poll. ' +
-      'The validation is stored as the caller’s and its organisations’ (see GET /validations/{id}).',
+      'The validation is stored as the caller’s and its organisations’ (see GET /validations/{id}). ' +
+      'With `callbackUrl` (query or form field; systems only) the result is also POSTed there, signed, when ' +
+      'it ends (README, "Webhooks"); a callback that cannot be honoured is refused with 422 CALLBACK_URL_REFUSED.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
       type: 'object',
       required: ['file'],
-      properties: { file: { type: 'string', format: 'binary', description: 'The signed PDF' } },
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'The signed PDF' },
+        callbackUrl: { type: 'string', description: 'Where to POST the result when done (or in the query)' },
+      },
     },
   })
   @ApiResponse({
@@ -77,7 +91,7 @@ export class ValidationsController {
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'POST',
-      path: VALIDATE_PDF_PATH + (query.wait === undefined ? '' : `?wait=${query.wait}`),
+      path: VALIDATE_PDF_PATH + queryString(query),
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,

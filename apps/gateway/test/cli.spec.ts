@@ -1,7 +1,9 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createTestDatabase } from '../../../test/support/db';
 import { gatewayDataSource, migrateGateway } from '../src/data-source';
 import { runCli } from '../src/cli';
 import { createApiKey, hashApiKey } from '../src/api-keys';
+import { SecretBox } from '../src/webhooks/secret-box';
 
 describe('gateway CLI create-api-key', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -135,6 +137,49 @@ describe('gateway CLI create-api-key', () => {
       }
     } finally {
       delete process.env.KYSO_OPERATOR_PASSWORD;
+    }
+  });
+
+  it('prints a webhook secret once with the key, stores it sealed, and rotates it', async () => {
+    const dataKey = randomBytes(32).toString('base64');
+    const run = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(
+        args,
+        (s) => out.push(s),
+        (s) => err.push(s),
+      );
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    expect((await run(['rotate-webhook-secret', '--id', randomUUID()])).err).toContain('KYSO_WEBHOOK_SECRET_KEY');
+    process.env.KYSO_WEBHOOK_SECRET_KEY = dataKey;
+    try {
+      const created = JSON.parse(
+        (await run(['create-api-key', '--name', 'dms', '--scopes', 'validate', '--json'])).out,
+      );
+      expect(created.webhookSecret).toMatch(/^whsec_/);
+      const sealed = async () => {
+        const ds = gatewayDataSource(db.url);
+        await ds.initialize();
+        try {
+          return (await ds.query('SELECT webhook_secret FROM gateway.api_key WHERE id = $1', [created.id]))[0]
+            .webhook_secret as string;
+        } finally {
+          await ds.destroy();
+        }
+      };
+      const stored = await sealed();
+      expect(stored).not.toContain(created.webhookSecret.slice(6));
+      expect(new SecretBox(dataKey).open(stored, created.id)).toBe(created.webhookSecret);
+      const rotated = await run(['rotate-webhook-secret', '--id', created.id]);
+      expect(rotated.code).toBe(0);
+      const fresh = /whsec_\S+/.exec(rotated.out)![0];
+      expect(fresh).not.toBe(created.webhookSecret);
+      expect(new SecretBox(dataKey).open(await sealed(), created.id)).toBe(fresh);
+      expect((await run(['rotate-webhook-secret', '--id', randomUUID()])).code).toBe(2); // unknown key
+    } finally {
+      delete process.env.KYSO_WEBHOOK_SECRET_KEY;
     }
   });
 });

@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import { Clock, HealthController, READINESS_CHECKS, ReadinessCheck } from '@kyso/common';
+import { Clock, HealthController, READINESS_CHECKS, ReadinessCheck, webhookOutboxProvider } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
@@ -131,6 +131,7 @@ export class VerifierModule {
             trustStore: async () => void (await anchors.anchorSet()),
           }),
         },
+        webhookOutboxProvider(config.webhooks),
         ValidationService,
         {
           provide: CmsValidationService,

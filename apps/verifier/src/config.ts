@@ -1,5 +1,5 @@
-import { AddressPolicy } from './revocation/address-guard';
 import {
+  AddressPolicy,
   commonConfig,
   CommonConfig,
   ConfigError,
@@ -8,6 +8,8 @@ import {
   servicePort,
   serviceUrl,
   str,
+  WebhookSettings,
+  webhookSettingsFromEnv,
 } from '@kyso/common';
 
 export interface VerifierConfig extends CommonConfig {
@@ -43,6 +45,8 @@ export interface VerifierConfig extends CommonConfig {
   revocation?: Partial<RevocationConfig>;
   /** Validation evidence settings; each missing one takes its EVIDENCE_DEFAULTS value. */
   evidence?: Partial<EvidenceConfig>;
+  /** The `webhooks` queue results with a `callbackUrl` go to; absent: every callbackUrl is refused (422). */
+  webhooks?: WebhookSettings;
 }
 
 export const DEFAULT_WORKER_HEALTH_PORT = 3012;
@@ -87,7 +91,7 @@ export interface RevocationConfig {
   required: boolean;
   /**
    * Hosts, addresses and CIDRs outside the public Internet that downloads may reach (loopback,
-   * private, link-local, ... are refused otherwise; see revocation/address-guard.ts). Entries:
+   * private, link-local, ... are refused otherwise; see libs/common/src/net/address-guard.ts). Entries:
    * `crl.ca.internal`, `127.0.0.1:3000`, `[::1]:3000`, `10.20.0.0/16`.
    */
   fetchAllow: string[];
@@ -134,8 +138,10 @@ export const DEFAULT_JOB_LOCK_MS = 30_000;
 
 export function verifierConfigFromEnv(): VerifierConfig {
   const d = REVOCATION_DEFAULTS;
+  const common = commonConfig();
   const config: VerifierConfig = {
-    ...commonConfig(),
+    ...common,
+    webhooks: webhookSettingsFromEnv(common.redisUrl),
     port: servicePort('verifier'),
     registryUrl: serviceUrl('registry'),
     maxUploadBytes: int('KYSO_VERIFIER_MAX_UPLOAD_BYTES', DEFAULT_MAX_PDF_BYTES, 1),

@@ -11,6 +11,7 @@ import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-R
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
 import { RecordValidationKindAndResult1799070000001 } from './migrations/1799070000001-RecordValidationKindAndResult';
+import { AddValidationCallback1799040000001 } from './migrations/1799040000001-AddValidationCallback';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -34,6 +35,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       CreateOcspCache1798100000001,
       CreateTrustStore1799050000000,
       RecordValidationKindAndResult1799070000001,
+      AddValidationCallback1799040000001,
     ],
   });
 }

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { Clock, SystemClock } from '@kyso/common';
+import { Clock, SystemClock, webhookEvent, type WebhookOutbox } from '@kyso/common';
 import type { Certificate, IssuerFetcher } from '@kyso/pki';
 import { ValidationEvidence } from './evidence/validation-evidence';
 import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
 import { TrustAnchorSource } from './trust-anchors';
-import { ValidationRepository } from './validation.repository';
 import { withVerifierFacts } from './verifier-report';
+import { ValidationRepository, ValidationView } from './validation.repository';
+import { toResult } from './validation.service';
+
+/** The webhook event a validation with a `callbackUrl` ends with. */
+export const VALIDATION_COMPLETED = 'validation.completed';
 
 /** Revocation as the worker does it; absent: not checked at all (tests of other concerns). */
 export interface ProcessorRevocation {
@@ -36,16 +40,23 @@ export class ValidationProcessor {
     private readonly revocation?: ProcessorRevocation,
     private readonly clock: Clock = new SystemClock(),
     private readonly evidence?: ValidationEvidence,
+    private readonly outbox?: WebhookOutbox,
   ) {}
 
   async process(validationId: string): Promise<void> {
     const current = await this.validations.find(validationId);
-    if (!current || current.status !== 'pending') return; // unknown or already finished: nothing to redo
+    if (!current) return;
+    // Already finished: nothing to redo, but the worker may have died before queuing the webhook
+    // (the event id is the same, so queue and receiver recognise a second one).
+    if (current.status !== 'pending') return this.notify(current);
     const document = await this.validations.loadDocument(validationId);
-    if (!document) {
-      await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock.now());
-      return;
-    }
+    if (document) await this.validate(validationId, document);
+    else await this.validations.markFailed(validationId, 'DOCUMENT_MISSING', this.clock.now());
+    await this.notify(await this.validations.find(validationId));
+  }
+
+  /** Stores the report, or the failure code of bytes that are not a PDF; throws what a retry may mend. */
+  private async validate(validationId: string, document: Uint8Array): Promise<void> {
     // Both uses from one trust-store version, named in the report (the stored set while the registry is away).
     const { trustStore, ...anchors } = await this.anchors.anchorSet();
     const trustAnchors = anchors.documentSigning;
@@ -93,6 +104,18 @@ export class ValidationProcessor {
   /** Called when retries are exhausted: the validation must not stay pending forever. */
   async giveUp(validationId: string, errorCode: string): Promise<void> {
     const current = await this.validations.find(validationId);
-    if (current?.status === 'pending') await this.validations.markFailed(validationId, errorCode, this.clock.now());
+    if (current?.status !== 'pending') return;
+    await this.validations.markFailed(validationId, errorCode, this.clock.now());
+    await this.notify(await this.validations.find(validationId));
+  }
+
+  /** Queues the `validation.completed` event of a finished validation that asked for one. */
+  private async notify(v: ValidationView | undefined): Promise<void> {
+    if (!this.outbox || !v?.callbackUrl || v.owner?.callerKind !== 'system' || v.status === 'pending') return;
+    await this.outbox.enqueue({
+      systemId: v.owner.callerId,
+      callbackUrl: v.callbackUrl,
+      event: webhookEvent(VALIDATION_COMPLETED, v.id, toResult(v), v.finishedAt ?? this.clock.now()),
+    });
   }
 }

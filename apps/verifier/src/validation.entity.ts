@@ -52,6 +52,9 @@ export class ValidationEntity {
   /** An inbound check's decision, documents and notice (kind inbound only). */
   @Column({ type: 'jsonb', nullable: true })
   inbound: InboundOutcome | null;
+  /** Where the result goes when the validation ends (webhook), for the system `callerId`. */
+  @Column({ name: 'callback_url', type: 'text', nullable: true })
+  callbackUrl: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

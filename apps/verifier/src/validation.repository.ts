@@ -22,6 +22,8 @@ export interface ValidationView {
   finishedAt: Date | null;
   /** Null for rows stored before owners were recorded. */
   owner: ValidationOwner | null;
+  /** Where the result is POSTed when the validation ends (the owner is the system), if anywhere. */
+  callbackUrl: string | null;
 }
 
 /** A validation to store: the bytes until validated, what kind of check, the uploaded file's name. */
@@ -32,6 +34,8 @@ export interface NewValidation {
   owner: ValidationOwner;
   kind?: ValidationKind;
   fileName?: string | null;
+  /** Where the result goes when the validation ends (webhook). */
+  callbackUrl?: string;
 }
 
 /** A finished inbound check (issue 14): stored done at once, without the package's bytes. */
@@ -71,6 +75,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       document: Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength),
       documentSha256: v.documentSha256,
       ...ownerColumns(v.owner),
+      callbackUrl: v.callbackUrl ?? null,
     });
   }
 
@@ -144,5 +149,6 @@ export function toView(e: ValidationEntity): ValidationView {
             ...(e.callerName ? { callerName: e.callerName } : {}),
           }
         : null,
+    callbackUrl: e.callbackUrl ?? null,
   };
 }

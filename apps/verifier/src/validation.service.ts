@@ -1,6 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, Caller, Clock, notFound, unprocessable } from '@kyso/common';
+import {
+  badRequest,
+  Caller,
+  Clock,
+  notFound,
+  unprocessable,
+  WEBHOOK_OUTBOX,
+  type WebhookOutbox,
+  webhookSystemId,
+} from '@kyso/common';
 import type { DocumentReport } from '@kyso/pki';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
@@ -25,14 +34,20 @@ export class ValidationService {
     private readonly queue: ValidationQueue,
     private readonly pdf: PdfValidator,
     private readonly clock: Clock,
+    @Inject(WEBHOOK_OUTBOX) private readonly outbox: WebhookOutbox,
   ) {}
 
-  /** Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for the report. */
+  /**
+   * Checks that it is a PDF (and that `callbackUrl` can be honoured), stores it as the caller's,
+   * enqueues and waits up to `waitSeconds` for the report. With `callbackUrl`, the worker also POSTs
+   * the result there when the validation ends, whatever this answer was.
+   */
   async submit(
     document: Uint8Array,
     waitSeconds: number,
     caller: Caller,
     fileName?: string,
+    callbackUrl?: string,
   ): Promise<ValidationResult> {
     try {
       await this.pdf.checkIsPdf(document);
@@ -42,9 +57,10 @@ export class ValidationService {
       if (code === 'EMPTY_FILE') throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
       throw unprocessable('INVALID_PDF', `The file is not a PDF: ${(e as Error).message}`, { reason: code });
     }
+    if (callbackUrl !== undefined) await this.outbox.check(callbackUrl, webhookSystemId(caller));
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');
-    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller), fileName });
+    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller), fileName, callbackUrl });
     await this.queue.enqueue(id).catch(async (e: unknown) => {
       // The caller is told 503 (Redis is down): the stored document must not wait for a job that
       // was never queued, so it ends failed, with the same code, and its bytes are dropped.
@@ -63,7 +79,8 @@ export class ValidationService {
   }
 }
 
-function toResult(v: ValidationView): ValidationResult {
+/** What callers see of a validation: in answers, and as the data of its `validation.completed` webhook. */
+export function toResult(v: ValidationView): ValidationResult {
   if (v.kind === 'inbound' && v.inbound) return { id: v.id, status: 'done', kind: 'inbound', ...v.inbound };
   if (v.status === 'done' && v.report) return { id: v.id, status: 'done', report: v.report };
   if (v.status === 'failed') return { id: v.id, status: 'failed', error: { code: v.errorCode ?? 'VALIDATION_FAILED' } };

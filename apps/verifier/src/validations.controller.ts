@@ -23,6 +23,15 @@ import { sendReportPdf } from './report-pdf/send';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
+
+/** `callbackUrl` as a form field (the query parameter wins when both are given). */
+const formCallbackUrl = (fields: Record<string, unknown> | undefined): string | undefined => {
+  const v = fields?.callbackUrl;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string')
+    throw badRequest('INVALID_FIELD', 'callbackUrl must be given once, as text', { field: 'callbackUrl' });
+  return v;
+};
 const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 @ApiTags('validations')
@@ -36,7 +45,14 @@ export class ValidationsController {
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        callbackUrl: { type: 'string', description: 'Where to POST the result when done (or in the query)' },
+      },
+    },
   })
   @ApiResponse({
     status: 200,
@@ -56,7 +72,9 @@ export class ValidationsController {
   })
   @ApiResponse({
     status: 422,
-    description: 'Not a PDF at all (INVALID_PDF, with `reason`); a damaged PDF gets a report',
+    description:
+      'Not a PDF at all (INVALID_PDF, with `reason`; a damaged PDF gets a report), or a callbackUrl that ' +
+      'cannot be honoured (CALLBACK_URL_REFUSED)',
     ...problem,
   })
   @ApiResponse({
@@ -82,6 +100,7 @@ export class ValidationsController {
         query.wait ?? DEFAULT_WAIT_SECONDS,
         caller,
         fileNameOf(file) ?? undefined,
+        query.callbackUrl ?? formCallbackUrl(fields),
       ),
     );
     if (result.status === 'pending') {

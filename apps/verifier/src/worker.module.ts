@@ -1,5 +1,12 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
+import {
+  Clock,
+  INTERNAL_CALL_TIMEOUT_MS,
+  InternalClient,
+  WEBHOOK_OUTBOX,
+  type WebhookOutbox,
+  webhookOutboxProvider,
+} from '@kyso/common';
 import { DataSource } from 'typeorm';
 import { evidenceConfig, revocationConfig, VerifierConfig } from './config';
 import { EvidenceAudit, RegistryEvidenceAudit } from './evidence/evidence-audit';
@@ -70,6 +77,7 @@ export class VerifierWorkerModule {
             new ValidationEvidence(records, audit, clock, evidenceConfig(config).retentionDays),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
+        webhookOutboxProvider(config.webhooks),
         {
           provide: ValidationProcessor,
           inject: [
@@ -82,6 +90,7 @@ export class VerifierWorkerModule {
             RevocationJobs,
             Clock,
             ValidationEvidence,
+            WEBHOOK_OUTBOX,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -93,6 +102,7 @@ export class VerifierWorkerModule {
             jobs: RevocationJobs,
             clock: Clock,
             evidence: ValidationEvidence,
+            outbox: WebhookOutbox,
           ) =>
             new ValidationProcessor(
               validations,
@@ -123,6 +133,7 @@ export class VerifierWorkerModule {
               },
               clock,
               evidence,
+              outbox,
             ),
         },
         {

@@ -36,6 +36,8 @@ export interface Caller {
    * and a new one has another id.
    */
   sessionId?: string;
+  /** Systems: whether the key has a webhook secret (false: a `callbackUrl` is refused, 422). */
+  webhooks?: boolean;
 }
 
 const MAX_HEADER_CHARS = 8 * 1024;

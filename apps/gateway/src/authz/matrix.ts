@@ -139,6 +139,14 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
   },
   {
     method: 'POST',
+    path: `${P}/api-keys/:id/webhook-secret`,
+    upstream: 'gateway',
+    summary: 'Rotate the webhook secret of an API key',
+    roles: ['admin'],
+    org: none,
+  },
+  {
+    method: 'POST',
     path: `${P}/api-keys/:id/revoke`,
     upstream: 'gateway',
     summary: 'Revoke an API key',

@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { badRequest, Clock, conflict, notFound } from '@kyso/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { badRequest, Clock, conflict, notFound, unavailable } from '@kyso/common';
 import { CreatedApiKey, isScope, issueApiKey, Scope, SCOPES } from '../api-keys';
 import { ApiKeyRecord, ApiKeysRepository } from '../api-keys.repository';
+import { generateWebhookSecret, SecretBox } from '../webhooks/secret-box';
+
+/** The sealing box of webhook secrets; null when KYSO_WEBHOOK_SECRET_KEY is not set. */
+export const WEBHOOK_SECRET_BOX = Symbol('WEBHOOK_SECRET_BOX');
 
 /** An API key as the admin endpoints show it: never the key or its hash. */
 export interface ApiKeyView {
@@ -16,6 +20,8 @@ export interface ApiKeyView {
   revokedAt: Date | null;
   lastUsedAt: Date | null;
   replacedBy: string | null;
+  /** Whether webhooks to this system can be signed (the secret itself is shown only once). */
+  hasWebhookSecret: boolean;
   status: 'active' | 'expired' | 'revoked';
 }
 
@@ -55,19 +61,23 @@ export function optionalDate(v: unknown, field: string): Date | undefined {
   return d;
 }
 
-/** Admin management of system API keys: create (key shown once), list, get, rotate with overlap, revoke. */
+/**
+ * Admin management of system API keys: create (key and webhook secret shown once), list, get,
+ * rotate with overlap, revoke, and rotate the webhook secret.
+ */
 @Injectable()
 export class ApiKeyAdmin {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly clock: Clock,
+    @Inject(WEBHOOK_SECRET_BOX) private readonly box: SecretBox | null,
   ) {}
 
   create(body: Record<string, unknown>, createdBy: string): Promise<CreatedApiKey & { organizationIds: string[] }> {
     const input = parseNewKey(body);
     if (input.expiresAt && input.expiresAt <= this.clock.now())
       throw badRequest('INVALID_FIELD', 'expiresAt must be in the future', { field: 'expiresAt' });
-    return issueApiKey(this.keys, { ...input, createdBy }).then((k) => ({
+    return issueApiKey(this.keys, { ...input, createdBy }, this.box ?? undefined).then((k) => ({
       ...k,
       organizationIds: input.organizationIds,
     }));
@@ -108,9 +118,30 @@ export class ApiKeyAdmin {
         expiresAt,
         createdBy: by,
       });
+      // The system keeps its webhook secret: rotating the credential it calls with should not also
+      // break its receiver (the secret has its own rotation).
+      if (old.webhookSecret && this.box)
+        await keys.update(created.id, {
+          webhookSecret: this.box.seal(this.box.open(old.webhookSecret, old.id), created.id),
+        });
       await keys.update(old.id, { replacedBy: created.id, expiresAt: oldValidUntil });
       return { ...created, replaces: old.id, oldKeyValidUntil: oldValidUntil };
     });
+  }
+
+  /**
+   * A new webhook secret for an active key (also the way to give one to a key made before
+   * webhooks): the answer shows it once; from now on deliveries are signed with it only.
+   */
+  async rotateWebhookSecret(id: string): Promise<{ id: string; webhookSecret: string }> {
+    if (!this.box)
+      throw unavailable('WEBHOOKS_NOT_CONFIGURED', 'Webhooks are not configured (KYSO_WEBHOOK_SECRET_KEY).');
+    const row = await this.row(id);
+    if (this.view(row).status !== 'active')
+      throw conflict('API_KEY_NOT_ACTIVE', 'Only an active key gets a webhook secret.');
+    const webhookSecret = generateWebhookSecret();
+    await this.keys.update(id, { webhookSecret: this.box.seal(webhookSecret, id) });
+    return { id, webhookSecret };
   }
 
   async revoke(id: string): Promise<ApiKeyView> {
@@ -144,6 +175,7 @@ export class ApiKeyAdmin {
       revokedAt: r.revokedAt,
       lastUsedAt: r.lastUsedAt,
       replacedBy: r.replacedBy ?? null,
+      hasWebhookSecret: r.webhookSecret !== null,
       status,
     };
   }

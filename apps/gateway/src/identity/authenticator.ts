@@ -49,6 +49,7 @@ export class Authenticator {
         organizationIds: c.organizationIds,
         roles: [],
         officialId: null,
+        webhooks: c.webhooks,
       },
     };
   }

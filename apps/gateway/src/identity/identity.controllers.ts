@@ -149,6 +149,7 @@ const KEY_EXAMPLE = {
   organizationIds: [UUID_EX],
   expiresAt: null,
   key: 'kyso_3f9a1c2b_...',
+  webhookSecret: 'whsec_...',
 };
 
 @ApiTags('api-keys')
@@ -161,7 +162,12 @@ export class ApiKeysController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a system API key (admin). The key is in this answer only.' })
+  @ApiOperation({
+    summary: 'Create a system API key (admin). The key and its webhook secret are in this answer only.',
+    description:
+      '`webhookSecret` signs the webhooks sent to this system (README, "Webhooks"); absent when the ' +
+      'gateway has no KYSO_WEBHOOK_SECRET_KEY.',
+  })
   @ApiBody({ type: CreateApiKeyDto })
   @ApiResponse({ status: 201, content: { 'application/json': { example: KEY_EXAMPLE } } })
   @ApiProblems(400, 401, 403, 409, 422)
@@ -226,6 +232,25 @@ export class ApiKeysController {
       },
       caller,
     );
+    return r;
+  }
+
+  @Post(':id/webhook-secret')
+  @ApiOperation({
+    summary: 'A new webhook secret for a key (admin); shown in this answer only',
+    description:
+      'From now on deliveries to this system are signed with the new secret only (also those already ' +
+      'queued); a key made before webhooks gets its first secret this way.',
+  })
+  @ApiResponse({
+    status: 201,
+    content: { 'application/json': { example: { id: UUID_EX, webhookSecret: 'whsec_...' } } },
+  })
+  @ApiProblems(401, 403, 404, 409, 503)
+  async rotateWebhookSecret(@Req() req: Request, @Param('id') id: string) {
+    const caller = callerOf(req);
+    const r = await this.keys.rotateWebhookSecret(id);
+    void this.audit.record({ action: 'api_key.webhook_secret_rotated', entityType: 'api_key', entityId: id }, caller);
     return r;
   }
 

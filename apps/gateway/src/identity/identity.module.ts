@@ -7,7 +7,8 @@ import { ApiKeyEntity } from '../api-key.entity';
 import { ApiKeysRepository, ApiKeyStore, TypeOrmApiKeysRepository } from '../api-keys.repository';
 import { GATEWAY_SETTINGS, GatewaySettings, REDIS } from '../gateway-core.module';
 import { LoginThrottle } from '../limits/login-throttle';
-import { ApiKeyAdmin } from './api-key-admin';
+import { ApiKeyAdmin, WEBHOOK_SECRET_BOX } from './api-key-admin';
+import { SecretBox } from '../webhooks/secret-box';
 import { Authenticator } from './authenticator';
 import { ApiKeysController, AuthController, OperatorsController } from './identity.controllers';
 import { Operators } from './operators';
@@ -28,6 +29,11 @@ import { PgSigningKeysRepository, SigningKeysRepository } from './signing-keys.r
     { provide: ApiKeysRepository, useClass: TypeOrmApiKeysRepository },
     { provide: ApiKeyStore, useExisting: ApiKeysRepository },
     Operators,
+    {
+      provide: WEBHOOK_SECRET_BOX,
+      inject: [GATEWAY_SETTINGS],
+      useFactory: (s: GatewaySettings) => (s.config.webhookSecretKey ? new SecretBox(s.config.webhookSecretKey) : null),
+    },
     ApiKeyAdmin,
     ApiKeyAuthenticator,
     {
@@ -67,6 +73,6 @@ import { PgSigningKeysRepository, SigningKeysRepository } from './signing-keys.r
       useFactory: (apiKeys: ApiKeyAuthenticator, sessions: Sessions) => new Authenticator(apiKeys, sessions),
     },
   ],
-  exports: [Authenticator, Sessions, Operators],
+  exports: [Authenticator, Sessions, Operators, WEBHOOK_SECRET_BOX, ApiKeysRepository],
 })
 export class IdentityModule {}

@@ -1,13 +1,13 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
-import { AddressPolicy } from './address-guard';
+import { AddressPolicy, guardedDispatcher, Lookup } from '@kyso/common';
 import { MAX_CA_ISSUERS_BYTES } from '@kyso/pki';
-import { FetchResult, guardedDispatcher, httpFetch, HttpFetchSpec, HttpRevocationClient, Lookup } from './http-fetch';
+import { FetchResult, httpFetch, HttpFetchSpec, HttpRevocationClient } from './http-fetch';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
-/** Real HTTP over loopback only: every other address class is tested in address-guard.spec.ts, without connecting. */
+/** Real HTTP over loopback only: every other address class is tested in libs/common/src/net/address-guard.spec.ts, without connecting. */
 describe('httpFetch', () => {
   let server: Server;
   let port: number;

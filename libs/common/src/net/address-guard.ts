@@ -1,9 +1,10 @@
 import { isIP, isIPv4 } from 'node:net';
 
 /**
- * Which network addresses the verifier may fetch from. CRL, OCSP and caIssuers URLs come from
- * certificates anyone can make, so a URL naming 127.0.0.1:6379, 10.0.0.5 or the cloud metadata
- * service must not make the verifier send a request there (server-side request forgery). Every
+ * Which network addresses a service may send a request to when someone else chose the URL: CRL,
+ * OCSP and caIssuers URLs come from certificates anyone can make, webhook callback URLs from the
+ * calling system, so a URL naming 127.0.0.1:6379, 10.0.0.5 or the cloud metadata service must not
+ * make the verifier or the gateway send a request there (server-side request forgery). Every
  * address a host name resolves to is checked (any refused one refuses the host: a name that mixes
  * a public and a private address is a rebinding trick), and IPv4 inside IPv6 (::ffff:127.0.0.1,
  * NAT64 64:ff9b::/96, the deprecated ::a.b.c.d) is judged as the IPv4 address it carries.

@@ -1,0 +1,167 @@
+import 'reflect-metadata';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { Caller, encodeCaller, WEBHOOK_QUEUE, webhookEventId, WebhookRequest, WebhookSettings } from '@kyso/common';
+import { createTestDatabase } from '../../../test/support/db';
+import { createVerifierApp } from '../src/app';
+import { VerifierConfig } from '../src/config';
+import { migrateVerifier } from '../src/data-source';
+import { VALIDATION_COMPLETED } from '../src/validation-processor';
+import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
+import { TEST_ROOT_PEM, unsignedPdf } from './fixtures';
+import { anchorView, RegistryStub } from './registry-stub';
+import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+
+const CALLBACK = 'http://127.0.0.1:4567/kyso/hooks';
+
+/** The gateway delivers (apps/gateway/test/webhooks.spec.ts); here: what the verifier queues for it. */
+describe('verifier: callbackUrl on validations', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  const registry = new RegistryStub();
+  let config: VerifierConfig;
+  let app: NestExpressApplication;
+  let worker: VerifierWorkerHandle;
+  let base: string;
+  let pdf: Buffer;
+  let redis: IORedis;
+  let webhooks: Queue;
+  const prefix = `kyso-test-${randomBytes(4).toString('hex')}`;
+  const settings: WebhookSettings = {
+    redisUrl: 'redis://127.0.0.1:6379',
+    prefix,
+    allow: ['127.0.0.1'],
+    attempts: 3,
+    backoffMs: 100,
+    timeoutMs: 1_000,
+  };
+  const caller = (over: Partial<Caller>) =>
+    encodeCaller({
+      kind: 'system',
+      id: randomUUID(),
+      name: 'dms',
+      scopes: ['validate'],
+      organizationIds: [],
+      roles: [],
+      officialId: null,
+      webhooks: true,
+      ...over,
+    });
+  const system = caller({});
+  const systemId = JSON.parse(Buffer.from(system, 'base64url').toString()).id as string;
+  const post = (at: string, who: string, query = '') =>
+    request(at)
+      .post(`/validations/pdf${query}`)
+      .set('x-kyso-internal-token', TOKEN)
+      .set('x-kyso-caller', who)
+      .attach('file', pdf, 'a.pdf');
+  const queued = async (validationId: string): Promise<WebhookRequest | undefined> => {
+    const id = webhookEventId(VALIDATION_COMPLETED, validationId);
+    for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      const job = await webhooks.getJob(id);
+      if (job) return job.data as WebhookRequest;
+    }
+    return undefined;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('kyso_verifier_webhooks');
+    await migrateVerifier(db.url);
+    await registry.start();
+    registry.anchors = [anchorView(TEST_ROOT_PEM)];
+    config = testVerifierConfig({
+      databaseUrl: db.url,
+      registryUrl: registry.url,
+      queuePrefix: prefix,
+      maxUploadBytes: 256 * 1024,
+      workerConcurrency: 1,
+      jobAttempts: 5,
+      revocation: { required: false },
+      webhooks: settings,
+    });
+    app = await createVerifierApp(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await startVerifierWorker(config);
+    pdf = await unsignedPdf();
+    redis = new IORedis(settings.redisUrl);
+    webhooks = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix });
+  });
+
+  afterAll(async () => {
+    await webhooks?.close();
+    redis?.disconnect();
+    await worker?.close();
+    await app?.close();
+    await registry.stop();
+    await db?.drop();
+    await dropQueueKeys(`${prefix}:*`);
+  });
+
+  it('queues validation.completed with the result for the system, also when the answer was already 200', async () => {
+    const res = await post(base, system, `?wait=10&callbackUrl=${encodeURIComponent(CALLBACK)}`);
+    expect(res.status).toBe(200);
+    const job = await queued(res.body.id);
+    expect(job).toMatchObject({
+      systemId,
+      callbackUrl: CALLBACK,
+      event: { id: webhookEventId(VALIDATION_COMPLETED, res.body.id), type: VALIDATION_COMPLETED },
+    });
+    expect(job!.event.data).toEqual(res.body);
+    expect(Number.isNaN(Date.parse(job!.event.createdAt))).toBe(false);
+  });
+
+  it('takes callbackUrl as a form field too, and queues the result once the worker is done', async () => {
+    const res = await post(base, system, '?wait=0').field('callbackUrl', CALLBACK);
+    expect(res.status).toBe(202);
+    const job = await queued(res.body.id);
+    expect(job?.callbackUrl).toBe(CALLBACK);
+    expect(job?.event.data).toMatchObject({ id: res.body.id, status: 'done' });
+  });
+
+  it('queues nothing for a validation without callbackUrl', async () => {
+    const res = await post(base, system, '?wait=10');
+    expect(res.status).toBe(200);
+    expect(await webhooks.getJob(webhookEventId(VALIDATION_COMPLETED, res.body.id))).toBeUndefined();
+  });
+
+  it.each([
+    ['a loopback address not allow-listed', system, 'http://127.0.0.2:4567/hook'],
+    ['a private address', system, 'http://10.1.2.3/hook'],
+    ['the metadata service', system, 'http://169.254.169.254/latest'],
+    ['not http(s)', system, 'file:///etc/passwd'],
+    ['an operator (no webhook secret)', caller({ kind: 'operator' }), CALLBACK],
+    ['a key without a webhook secret', caller({ webhooks: false }), CALLBACK],
+  ])('refuses %s with 422 CALLBACK_URL_REFUSED, storing nothing', async (_what, who, url) => {
+    const stored = async () => {
+      const pg = new Client({ connectionString: db.url });
+      await pg.connect();
+      try {
+        return Number((await pg.query('SELECT count(*) AS n FROM verifier.validation')).rows[0].n);
+      } finally {
+        await pg.end();
+      }
+    };
+    const before = await stored();
+    const res = await post(base, who, `?wait=0&callbackUrl=${encodeURIComponent(url)}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'CALLBACK_URL_REFUSED', field: 'callbackUrl' });
+    expect(await stored()).toBe(before);
+  });
+
+  it('refuses every callbackUrl when the service has no webhook configuration, rather than ignore it', async () => {
+    const bare = await createVerifierApp({ ...config, webhooks: undefined });
+    try {
+      await bare.listen(0, '127.0.0.1');
+      const at = (await bare.getUrl()).replace('[::1]', '127.0.0.1');
+      const res = await post(at, system, `?wait=0&callbackUrl=${encodeURIComponent(CALLBACK)}`);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('CALLBACK_URL_REFUSED');
+    } finally {
+      await bare.close();
+    }
+  });
+});
