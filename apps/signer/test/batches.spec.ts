@@ -298,6 +298,12 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(await signed()).toBe(count + 1);
   }, 60_000);
 
+  it('reports the batch queue (Redis) in readiness', async () => {
+    const ready = await http().get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.redis).toEqual(expect.objectContaining({ ok: true }));
+  });
+
   it('expires results: 410 after the TTL, then the sweep deletes the batch and its files', async () => {
     const res = await submit({ ...good, pin: '1234' }, [pdfs[2]]);
     const id = res.body.id as string;
