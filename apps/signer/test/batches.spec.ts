@@ -10,6 +10,7 @@ import {
   CALLER_HEADER,
   encodeCaller,
   FixedClock,
+  SERVICE_OPENAPI_PATH,
   unprocessable,
   WEBHOOK_OUTBOX,
   WebhookOutbox,
@@ -297,6 +298,19 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(again.items[1].signatureId).not.toBe(done.items[1].signatureId);
     expect(await signed()).toBe(count + 1);
   }, 60_000);
+
+  it('describes the batch routes in its OpenAPI document (merged by the gateway)', async () => {
+    const doc = await http().get(SERVICE_OPENAPI_PATH).set(as(DMS));
+    expect(doc.status).toBe(200);
+    const paths = doc.body.paths;
+    expect(paths['/signatures/batches'].post.requestBody.content['multipart/form-data'].schema.required).toEqual([
+      'files',
+      'certificateId',
+      'actingOfficialId',
+    ]);
+    expect(paths['/signatures/batches/{id}'].get.responses['200']).toBeDefined();
+    expect(paths['/signatures/batches/{id}/items/{index}'].get).toBeDefined();
+  });
 
   it('reports the batch queue (Redis) in readiness', async () => {
     const ready = await http().get('/health/ready');
