@@ -254,7 +254,9 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(hook.status).toBe(422);
     expect(hook.body.code).toBe('CALLBACK_URL_REFUSED');
     // Nothing of the refused batches stays on disk.
-    await new Promise((r) => setTimeout(r, 100));
+    // (removed once each response is over)
+    for (let i = 0; i < 50 && (await readdir(join(dir, 'uploads'))).length; i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await readdir(join(dir, 'uploads'))).toEqual([]);
   });
 
