@@ -83,7 +83,7 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     let r = http().post(`/signatures/batches${query}`).set(as(caller));
     for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
     for (const [i, f] of files.entries())
-      r = r.attach('files', f, { filename: `van-ban-${i}.pdf`, contentType: 'application/pdf' });
+      r = r.attach('files', f, { filename: `công-văn-${i}.pdf`, contentType: 'application/pdf' });
     return r;
   };
   const view = (id: string, caller = DMS) => http().get(`/signatures/batches/${id}`).set(as(caller));
@@ -183,7 +183,7 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
       status: 'done',
       progress: { done: 3, total: 3 },
       items: [
-        { index: 0, status: 'done', fileName: 'van-ban-0.pdf' },
+        { index: 0, status: 'done', fileName: 'công-văn-0.pdf' },
         { index: 1, status: 'failed', error: { status: 422, code: 'INVALID_PDF' } },
         { index: 2, status: 'done' },
       ],
