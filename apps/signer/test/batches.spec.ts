@@ -260,6 +260,19 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(await readdir(join(dir, 'uploads'))).toEqual([]);
   });
 
+  it("spends the caller's own signing session, one use per document, without a PIN", async () => {
+    registry.sessions.set('kss_callers', { id: randomUUID(), certificateId: 'cert-rsa', remainingUses: 2 });
+    const before = registry.requests.length;
+    const res = await submit({ ...good, signingSession: 'kss_callers' }, [pdfs[0], pdfs[1]]);
+    expect(res.status).toBe(202);
+    const done = await finished(res.body.id);
+    expect(done.items.map((i: { status: string }) => i.status)).toEqual(['done', 'done']);
+    const asked = registry.requests.slice(before).map((r) => r.body as Record<string, unknown>);
+    expect(asked.map((b) => b.signingSession)).toEqual(['kss_callers', 'kss_callers']);
+    expect(asked.some((b) => b.pin !== undefined)).toBe(false);
+    expect(registry.sessions.get('kss_callers')!.remainingUses).toBe(0);
+  }, 60_000);
+
   it('shows a batch only to the caller that submitted it', async () => {
     const res = await submit({ ...good, pin: '1234' }, [pdfs[1]]);
     const id = res.body.id as string;
