@@ -12,6 +12,7 @@ import { SecretBox } from '../../apps/gateway/src/webhooks/secret-box';
 import type { LimitSettings } from '../../apps/gateway/src/config';
 import { createRegistryApp } from '../../apps/registry/src/app';
 import { createSignerApp } from '../../apps/signer/src/app';
+import { batchDefaults } from '../../apps/signer/src/batches/batch-config';
 import { createVerifierApp } from '../../apps/verifier/src/app';
 import { startVerifierWorker } from '../../apps/verifier/src/worker';
 import { DemoData, DemoPki, seedDemo } from '../../scripts/dev/demo';
@@ -20,6 +21,7 @@ import { loadOrCreatePki } from '../../scripts/dev/pki-files';
 import { migrateAll } from '../../scripts/migrate';
 import { createTestDatabase } from './db';
 import { freePort } from './ports';
+import { dropQueueKeys } from './queue-keys';
 import { createActiveTestToken, TestToken } from './token';
 
 /**
@@ -101,6 +103,8 @@ export async function startStack(
     const registry = new InternalClient(registryUrl, internalToken);
 
     const pkcs11 = { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 4 };
+    const signerQueuePrefix = `kyso-e2e-signer-${randomBytes(4).toString('hex')}`;
+    cleanups.push(() => dropQueueKeys(`${signerQueuePrefix}:*`));
     const keyStore = await Pkcs11KeyStore.open(pkcs11);
     cleanups.push(() => keyStore.close());
     const demo = await seedDemo({ registry, keyStore, tokenLabel: token.label, pki });
@@ -115,6 +119,8 @@ export async function startStack(
         // Certificates are checked by the verifier before signing; B-T and above use the dev CA's TSA.
         verifierUrl: `http://127.0.0.1:${verifierPort}`,
         tsaUrl: `${devCaPublicUrl}/tsa`,
+        // Signing batches run in the signer, under this run's own queue prefix and directory.
+        batches: { ...batchDefaults(pkiDir), lockMs: 5_000, queuePrefix: signerQueuePrefix },
       },
       { keyStore },
     );

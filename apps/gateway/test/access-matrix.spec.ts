@@ -102,7 +102,7 @@ describe('access matrix enforced by the gateway', () => {
   }
 
   function call(rule: AccessRule, p: Persona, where: 'A' | 'B') {
-    const path = rule.path.replace(/:id/g, where === 'A' ? IN_A : IN_B);
+    const path = rule.path.replace(/:index/g, '0').replace(/:id/g, where === 'A' ? IN_A : IN_B);
     const r = request(base)[rule.method.toLowerCase() as 'get' | 'post'](path).set('authorization', `Bearer ${p.auth}`);
     if (rule.method === 'GET') return r;
     return r.send(rule.org.kind === 'body' ? { [rule.org.field]: where === 'A' ? A1 : B } : {});

@@ -9,6 +9,7 @@ import {
   httpCheck,
   INTERNAL_CALL_TIMEOUT_MS,
   InternalClient,
+  JobQueue,
   READINESS_CHECKS,
   ReadinessCheck,
   SystemClock,
@@ -40,6 +41,8 @@ import { SigningService } from './signing.service';
 import { ConfiguredTimestampAuthority } from './timestamp-authority';
 import { batchDefaults } from './batches/batch-config';
 import { signatureBatches } from './batches/batches.module';
+import type { BatchJobs } from './batches/batch-jobs';
+import { BATCH_QUEUE } from './batches/batches.service';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -160,9 +163,11 @@ export class SignerModule {
         opts.clock ? { provide: Clock, useValue: opts.clock } : { provide: Clock, useClass: SystemClock },
         {
           provide: READINESS_CHECKS,
-          inject: [DataSource],
-          useFactory: (db: DataSource): Record<string, ReadinessCheck> => ({
+          inject: [DataSource, BATCH_QUEUE],
+          useFactory: (db: DataSource, batchQueue: JobQueue<BatchJobs>): Record<string, ReadinessCheck> => ({
             postgres: async () => void (await db.query('SELECT 1')),
+            // Signing batches are queued there.
+            redis: () => batchQueue.ping(),
             token: async () => {
               if (!(await opts.keyStore.isReady()))
                 throw new Error('the PKCS#11 token is not reachable or not logged in');

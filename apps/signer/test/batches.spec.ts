@@ -10,6 +10,7 @@ import {
   CALLER_HEADER,
   encodeCaller,
   FixedClock,
+  SERVICE_OPENAPI_PATH,
   unprocessable,
   WEBHOOK_OUTBOX,
   WebhookOutbox,
@@ -82,7 +83,7 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     let r = http().post(`/signatures/batches${query}`).set(as(caller));
     for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
     for (const [i, f] of files.entries())
-      r = r.attach('files', f, { filename: `van-ban-${i}.pdf`, contentType: 'application/pdf' });
+      r = r.attach('files', f, { filename: `công-văn-${i}.pdf`, contentType: 'application/pdf' });
     return r;
   };
   const view = (id: string, caller = DMS) => http().get(`/signatures/batches/${id}`).set(as(caller));
@@ -182,7 +183,7 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
       status: 'done',
       progress: { done: 3, total: 3 },
       items: [
-        { index: 0, status: 'done', fileName: 'van-ban-0.pdf' },
+        { index: 0, status: 'done', fileName: 'công-văn-0.pdf' },
         { index: 1, status: 'failed', error: { status: 422, code: 'INVALID_PDF' } },
         { index: 2, status: 'done' },
       ],
@@ -253,9 +254,24 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(hook.status).toBe(422);
     expect(hook.body.code).toBe('CALLBACK_URL_REFUSED');
     // Nothing of the refused batches stays on disk.
-    await new Promise((r) => setTimeout(r, 100));
+    // (removed once each response is over)
+    for (let i = 0; i < 50 && (await readdir(join(dir, 'uploads'))).length; i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await readdir(join(dir, 'uploads'))).toEqual([]);
   });
+
+  it("spends the caller's own signing session, one use per document, without a PIN", async () => {
+    registry.sessions.set('kss_callers', { id: randomUUID(), certificateId: 'cert-rsa', remainingUses: 2 });
+    const before = registry.requests.length;
+    const res = await submit({ ...good, signingSession: 'kss_callers' }, [pdfs[0], pdfs[1]]);
+    expect(res.status).toBe(202);
+    const done = await finished(res.body.id);
+    expect(done.items.map((i: { status: string }) => i.status)).toEqual(['done', 'done']);
+    const asked = registry.requests.slice(before).map((r) => r.body as Record<string, unknown>);
+    expect(asked.map((b) => b.signingSession)).toEqual(['kss_callers', 'kss_callers']);
+    expect(asked.some((b) => b.pin !== undefined)).toBe(false);
+    expect(registry.sessions.get('kss_callers')!.remainingUses).toBe(0);
+  }, 60_000);
 
   it('shows a batch only to the caller that submitted it', async () => {
     const res = await submit({ ...good, pin: '1234' }, [pdfs[1]]);
@@ -297,6 +313,25 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(again.items[1].signatureId).not.toBe(done.items[1].signatureId);
     expect(await signed()).toBe(count + 1);
   }, 60_000);
+
+  it('describes the batch routes in its OpenAPI document (merged by the gateway)', async () => {
+    const doc = await http().get(SERVICE_OPENAPI_PATH).set(as(DMS));
+    expect(doc.status).toBe(200);
+    const paths = doc.body.paths;
+    expect(paths['/signatures/batches'].post.requestBody.content['multipart/form-data'].schema.required).toEqual([
+      'files',
+      'certificateId',
+      'actingOfficialId',
+    ]);
+    expect(paths['/signatures/batches/{id}'].get.responses['200']).toBeDefined();
+    expect(paths['/signatures/batches/{id}/items/{index}'].get).toBeDefined();
+  });
+
+  it('reports the batch queue (Redis) in readiness', async () => {
+    const ready = await http().get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.redis).toEqual(expect.objectContaining({ ok: true }));
+  });
 
   it('expires results: 410 after the TTL, then the sweep deletes the batch and its files', async () => {
     const res = await submit({ ...good, pin: '1234' }, [pdfs[2]]);

@@ -63,8 +63,8 @@ export async function startRegistryStub(
   const signatureRecords: { id: string }[] = [];
   /** Signing sessions by token, as the registry keeps them (one use spent per authorisation). */
   const sessions = new Map<string, { id: string; certificateId: string; remainingUses: number }>();
-  /** While set, authorisations by session are never answered (a test kills the signer meanwhile). */
-  const hold = { sessionUses: false, held: 0 };
+  /** Session uses after the first `after` are never answered (a test kills the signer meanwhile). */
+  const hold = { after: Infinity, asked: 0, held: 0 };
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -87,7 +87,7 @@ export async function startRegistryStub(
         signingSession?: string;
       };
       requests.push({ path: req.url, body, requestId: req.headers['x-request-id'] as string | undefined });
-      if (body.signingSession && hold.sessionUses) return void hold.held++;
+      if (body.signingSession && hold.asked++ >= hold.after) return void hold.held++;
       const c = certificates.find((x) => x.id === body.certificateId);
       const decide = (a: SigningAuthorization) => send(200, override.answer ?? a);
       const refuse = (code: string, message: string, messageVi: string) =>

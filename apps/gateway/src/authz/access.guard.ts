@@ -154,11 +154,15 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-/** Every id in a public path is a UUID; anything else names nothing and is never forwarded. */
+/** A position in a list (a batch's documents): a small whole number. */
+const INDEX = /^\d{1,6}$/;
+
+/** Every id in a public path is a UUID (`:index` a position); anything else names nothing and is never forwarded. */
 function uuidParams(params: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(params)) {
-    if (!UUID.test(v)) throw notFound('NOT_FOUND', `No resource with ${name} ${v.slice(0, 64)}`);
+    if (!(name === 'index' ? INDEX : UUID).test(v))
+      throw notFound('NOT_FOUND', `No resource with ${name} ${v.slice(0, 64)}`);
     out[name] = v.toLowerCase();
   }
   return out;

@@ -44,6 +44,8 @@ export class BatchUploads implements NestInterceptor {
     const maxFiles = limits.batches.maxFiles;
     this.upload = multer({
       storage: diskStorage({ destination: limits.uploadDir }),
+      // File names as clients send them (UTF-8: "Công văn 12.pdf"), not read as Latin-1.
+      defParamCharset: 'utf8',
       limits: { fileSize: limits.maxPdfBytes, files: maxFiles, fields: 30, fieldSize: 64 * 1024 },
     }).array('files', maxFiles);
   }

@@ -40,7 +40,7 @@ export function signatureBatches(opts: {
             attempts: 5,
             backoffMs: 2_000,
             keepCompletedSec: 0,
-            keepFailedSec: 24 * 3600,
+            keepFailedSec: 0,
           }),
       },
       { provide: WEBHOOK_OUTBOX, useClass: PlaceholderWebhookOutbox },
