@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  webhookSettingsFromEnv,
+  type WebhookSettings,
   commonConfig,
   CommonConfig,
   ConfigError,
@@ -47,6 +49,8 @@ export interface SignerConfig extends CommonConfig {
   uploadDir?: string;
   /** Signing batches (batches/batch-config.ts); defaults under the upload directory when absent. */
   batches?: BatchConfig;
+  /** The `webhooks` queue a batch's `callbackUrl` result goes to; absent: every callbackUrl is refused (422). */
+  webhooks?: WebhookSettings;
 }
 
 export const defaultUploadDir = () => join(tmpdir(), 'kyso-signer-uploads');
@@ -54,8 +58,9 @@ export const defaultUploadDir = () => join(tmpdir(), 'kyso-signer-uploads');
 export function signerConfigFromEnv(): SignerConfig {
   const uploadDir = str('KYSO_SIGNER_UPLOAD_DIR', defaultUploadDir());
   if (!uploadDir.startsWith('/')) throw new ConfigError('KYSO_SIGNER_UPLOAD_DIR must be an absolute path');
+  const common = commonConfig();
   const config: SignerConfig = {
-    ...commonConfig(),
+    ...common,
     port: servicePort('signer'),
     registryUrl: serviceUrl('registry'),
     pkcs11: {
@@ -72,6 +77,7 @@ export function signerConfigFromEnv(): SignerConfig {
     tsaTimeoutMs: int('KYSO_TSA_TIMEOUT_MS', DEFAULT_TSA_TIMEOUT_MS, 100, 120_000),
     auditForwardIntervalMs: int('KYSO_SIGNER_AUDIT_FORWARD_MS', 250, 10, 60_000),
     batches: batchConfigFromEnv(uploadDir),
+    webhooks: webhookSettingsFromEnv(common.redisUrl),
   };
   const defaults = admissionDefaults(config.pkcs11.poolSize);
   config.admission = {

@@ -96,6 +96,7 @@ export class SignerModule {
       uploadDir,
       maxPdfBytes: config.maxPdfBytes,
       redisUrl: config.redisUrl,
+      webhooks: config.webhooks,
     });
     return {
       module: SignerModule,

@@ -1,5 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
-import { JobQueue, WEBHOOK_OUTBOX } from '@kyso/common';
+import { JobQueue, webhookOutboxProvider, type WebhookSettings } from '@kyso/common';
 import { mkdirSync } from 'node:fs';
 import { BatchConfig } from './batch-config';
 import { BatchFiles } from './batch-files';
@@ -10,18 +10,19 @@ import { BATCH_UPLOAD_LIMITS, BatchUploads } from './batch-uploads';
 import { BatchWorker } from './batch-worker';
 import { BatchesController } from './batches.controller';
 import { BATCH_QUEUE, BatchesService } from './batches.service';
-import { PlaceholderWebhookOutbox } from './webhook-outbox.placeholder';
 
 /**
  * Signing batches, a part of the signer module (they sign through its SigningService and gate):
- * its controller and providers. WEBHOOK_OUTBOX is a placeholder that refuses callbacks; a
- * provider of the same token given later (SignerModuleOptions.providers) replaces it.
+ * its controller and providers. WEBHOOK_OUTBOX queues the completion event on the `webhooks` queue the
+ * gateway delivers (without webhook settings every callbackUrl is refused); a provider of the same
+ * token given later (SignerModuleOptions.providers) replaces it.
  */
 export function signatureBatches(opts: {
   batches: BatchConfig;
   uploadDir: string;
   maxPdfBytes: number;
   redisUrl: string;
+  webhooks?: WebhookSettings;
 }): { controllers: Type[]; providers: Provider[] } {
   const { batches } = opts;
   mkdirSync(batches.dir, { recursive: true, mode: 0o700 });
@@ -43,7 +44,7 @@ export function signatureBatches(opts: {
             keepFailedSec: 0,
           }),
       },
-      { provide: WEBHOOK_OUTBOX, useClass: PlaceholderWebhookOutbox },
+      webhookOutboxProvider(opts.webhooks),
       BatchUploads,
       BatchStore,
       BatchRunner,
