@@ -96,6 +96,12 @@ export function withRetryAfter(res: Response, p: ProblemError): ProblemError {
 export function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
   const level = levelProblem(r);
   if (level) return level;
+  if ('purposeRule' in r)
+    return new ProblemError(422, r.code, 'Unprocessable content', r.message, {
+      rule: r.rule,
+      message: r.message,
+      messageVi: r.messageVi,
+    });
   if ('appearance' in r)
     return new ProblemError(422, r.code, 'Unprocessable content', r.detail, {
       field: 'appearance',

@@ -26,6 +26,12 @@ import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
+import {
+  DocumentSignatureCheck,
+  HttpOfficialDirectory,
+  OfficialDirectory,
+  VerifierDocumentSignatureCheck,
+} from './leader-signature';
 import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
@@ -91,7 +97,7 @@ export class SignerModule {
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
           storage: diskStorage({ destination: privateDir(config.uploadDir ?? defaultUploadDir()) }),
-          limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
+          limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
       ],
       controllers: [HealthController, SignaturesController, CmsSignaturesController],
@@ -115,6 +121,34 @@ export class SignerModule {
           provide: RegistryClient,
           useFactory: () =>
             new HttpRegistryClient(
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+            ),
+        },
+        {
+          // R17: the organisation's signature needs the leader's, as the verifier's engine judges it.
+          provide: DocumentSignatureCheck,
+          useFactory: () => {
+            if (!config.verifierUrl)
+              throw new ConfigError('KYSO_VERIFIER_URL must be set: issued documents are checked');
+            return new VerifierDocumentSignatureCheck(
+              new InternalClient(
+                config.verifierUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the verifier service',
+              ),
+            );
+          },
+        },
+        {
+          provide: OfficialDirectory,
+          useFactory: () =>
+            new HttpOfficialDirectory(
               new InternalClient(
                 config.registryUrl,
                 config.internalToken,

@@ -15,6 +15,7 @@ import {
 import { contractValidationPipe } from '@kyso/contracts';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
+import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
 import { revocationConfig, VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
@@ -53,7 +54,13 @@ export class VerifierModule {
         VerifierPersistenceModule.forRoot(config.databaseUrl),
         MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
       ],
-      controllers: [ValidationsController, CertificateChecksController, CmsValidationsController, HealthController],
+      controllers: [
+        ValidationsController,
+        CertificateChecksController,
+        SignatureChecksController,
+        CmsValidationsController,
+        HealthController,
+      ],
       providers: [
         {
           provide: ValidationQueue,
@@ -125,6 +132,37 @@ export class VerifierModule {
             ),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
+        {
+          provide: SignatureCheckService,
+          inject: [TrustAnchorSource, PdfValidator, CrlCache, OcspCache, RevocationJobs, Clock],
+          useFactory: (
+            anchors: TrustAnchorSource,
+            pdf: PdfValidator,
+            cache: CrlCache,
+            ocspCache: OcspCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) =>
+            new SignatureCheckService(
+              anchors,
+              pdf,
+              (trustAnchors) =>
+                verifierRevocationChecker(
+                  new QueuedRevocationFetcher({
+                    cache,
+                    jobs,
+                    crlMaxAgeMs: rev.crlMaxAgeMs,
+                    ocspCache,
+                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
+                    waitMs: rev.waitMs,
+                    clock,
+                  }),
+                  trustAnchors,
+                  () => clock.now(),
+                ),
+              clock,
+            ),
+        },
         {
           provide: READINESS_CHECKS,
           inject: [ValidationRepository, ValidationQueue],

@@ -17,3 +17,4 @@ export * from './dev-ca.contract';
 export * from './certificate-check.contract';
 export * from './sign-cms.contract';
 export * from './signature-record.contract';
+export * from './signature-check.contract';

@@ -48,8 +48,14 @@ export class SignPdfFieldsDto {
   @IsOptional() @IsString() @Length(0, MAX_ID) purpose?: string;
   /** For purpose "copy": SAO Y, SAO LỤC or TRÍCH SAO. */
   @IsOptional() @IsString() @Length(0, MAX_ID) copyForm?: string;
-  /** For purpose "appendix": the number and symbol of the document it belongs to (123/QĐ-UBND). */
+  /** For "appendix" and "issued": the number and symbol of the document (123/QĐ-UBND). */
   @IsOptional() @IsString() @Length(0, MAX_ID) docNumber?: string;
+  /** For "issued": the date of issue, YYYY-MM-DD, written into the document's issuedDate field. */
+  @IsOptional() @IsString() @Length(0, MAX_ID) issuedDate?: string;
+  /** For "income": the number in the register of incoming documents (số đến). */
+  @IsOptional() @IsString() @Length(0, MAX_ID) incomingNumber?: string;
+  /** Signing on behalf of a superior: "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN". */
+  @IsOptional() @IsString() @Length(0, MAX_TEXT) capacity?: string;
 }
 
 /** The form a caller sends: the PDF and the fields above. */

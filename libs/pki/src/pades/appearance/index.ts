@@ -5,3 +5,5 @@ export { AppearanceError } from './errors';
 export type { AppearanceErrorCode } from './errors';
 export { DEFAULT_SERIF_FONT_PATH } from './font';
 export { formatLocalIsoTime } from './time';
+export { reserveTextFields, fillTextFields, emptyTextFields } from './form-fields';
+export type { TextFieldSpec } from './form-fields';
