@@ -13,6 +13,7 @@ import {
   ReadinessCheck,
 } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
+import type { Certificate } from '@kyso/pki';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
 import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
@@ -48,6 +49,20 @@ class QueueCloser implements OnApplicationShutdown {
 export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     const rev = revocationConfig(config);
+    /** Revocation for the signer's synchronous checks: the workers' queue and caches, required. */
+    const queuedRevocation =
+      (p: { cache: CrlCache; ocspCache: OcspCache; jobs: RevocationJobs; clock: Clock }) =>
+      (trustAnchors: readonly Certificate[]) =>
+        verifierRevocationChecker(
+          new QueuedRevocationFetcher({
+            ...p,
+            crlMaxAgeMs: rev.crlMaxAgeMs,
+            ocspMaxAgeMs: rev.ocspMaxAgeMs,
+            waitMs: rev.waitMs,
+          }),
+          trustAnchors,
+          () => p.clock.now(),
+        );
     return {
       module: VerifierModule,
       imports: [
@@ -111,25 +126,7 @@ export class VerifierModule {
             ocspCache: OcspCache,
             jobs: RevocationJobs,
             clock: Clock,
-          ) =>
-            new CertificateCheckService(
-              anchors,
-              (trustAnchors) =>
-                verifierRevocationChecker(
-                  new QueuedRevocationFetcher({
-                    cache,
-                    jobs,
-                    crlMaxAgeMs: rev.crlMaxAgeMs,
-                    ocspCache,
-                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                  }),
-                  trustAnchors,
-                  () => clock.now(),
-                ),
-              clock,
-            ),
+          ) => new CertificateCheckService(anchors, queuedRevocation({ cache, ocspCache, jobs, clock }), clock),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
         {
@@ -142,26 +139,7 @@ export class VerifierModule {
             ocspCache: OcspCache,
             jobs: RevocationJobs,
             clock: Clock,
-          ) =>
-            new SignatureCheckService(
-              anchors,
-              pdf,
-              (trustAnchors) =>
-                verifierRevocationChecker(
-                  new QueuedRevocationFetcher({
-                    cache,
-                    jobs,
-                    crlMaxAgeMs: rev.crlMaxAgeMs,
-                    ocspCache,
-                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                  }),
-                  trustAnchors,
-                  () => clock.now(),
-                ),
-              clock,
-            ),
+          ) => new SignatureCheckService(anchors, pdf, queuedRevocation({ cache, ocspCache, jobs, clock }), clock),
         },
         {
           provide: READINESS_CHECKS,
