@@ -1,4 +1,4 @@
-import { InternalClient } from '@kyso/common';
+import { InternalClient, ProblemError } from '@kyso/common';
 import {
   CertificateViewDto,
   certificateViewListAnswer,
@@ -13,6 +13,15 @@ import { isCompetentTitle, purposeRefusal, PurposeRuleRefusal } from './purpose-
 /** Port: how the verifier's engine judges the signatures already on a document. */
 export abstract class DocumentSignatureCheck {
   abstract check(pdf: Uint8Array, requestId?: string): Promise<SignatureCheckItemDto[]>;
+}
+
+/** No verifier configured: nothing can be judged, so an issuing signature is refused (503). */
+export class NoDocumentSignatureCheck extends DocumentSignatureCheck {
+  check(): Promise<SignatureCheckItemDto[]> {
+    return Promise.reject(
+      new ProblemError(503, 'VERIFIER_NOT_CONFIGURED', 'Service unavailable', 'KYSO_VERIFIER_URL is not set'),
+    );
+  }
 }
 
 /** Port: the registry's officials and their certificates, read as the signer service itself. */
