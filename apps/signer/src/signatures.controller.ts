@@ -183,7 +183,10 @@ export class SignaturesController {
     problem(
       422,
       'INVALID_PDF',
-      'Not a PDF the signer can update: see reason (or UNSUPPORTED_LEVEL; TSA_NOT_CONFIGURED for B-T and above without a TSA)',
+      'Not a PDF the signer can update: see reason (or UNSUPPORTED_LEVEL; TSA_NOT_CONFIGURED for B-T and above ' +
+        'without a TSA; an appearance code; a who-may-sign rule with `rule`, `message`, `messageVi`: ' +
+        'STATE_SECRET_DOCUMENT, PERSONAL_CERTIFICATE_REQUIRED, ORGANIZATION_CERTIFICATE_REQUIRED, ' +
+        'LEADER_SIGNATURE_REQUIRED, ISSUANCE_FIELDS_MISSING)',
     ),
   )
   @ApiResponse(
