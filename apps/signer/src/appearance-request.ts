@@ -13,8 +13,9 @@ export const CAPACITIES = ['KT.', 'TL.', 'TM.'] as const;
 /** The form fields the issuing step fills (and the approving step may reserve). */
 export const ISSUANCE_FIELDS = { docNumber: 'docNumber', issuedDate: 'issuedDate' } as const;
 const DEFAULT_ISSUANCE_PLACEMENTS: Record<keyof typeof ISSUANCE_FIELDS, AppearancePlacement> = {
-  docNumber: { anchorText: 'Số:', position: 'after', width: 150, height: 16 },
-  issuedDate: { anchorText: 'ngày', position: 'start', width: 200, height: 16 },
+  // 18 points high: room for 13-point text, the size of the template's own heading lines.
+  docNumber: { anchorText: 'Số:', position: 'after', width: 150, height: 18, offset: [3, 0] },
+  issuedDate: { anchorText: 'ngày', position: 'start', width: 200, height: 18 },
 };
 const MAX_NOTE = 400;
 
