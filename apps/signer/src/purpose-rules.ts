@@ -12,34 +12,43 @@ export type PurposeRuleCode =
 export interface PurposeRuleRefusal {
   code: PurposeRuleCode;
   rule: string;
+  ruleVi: string;
   message: string;
   messageVi: string;
 }
 
-const RULES: Record<PurposeRuleCode, { rule: string; message: string; messageVi: string }> = {
+const RULES: Record<PurposeRuleCode, Omit<PurposeRuleRefusal, 'code'>> = {
   STATE_SECRET_DOCUMENT: {
     rule: 'Documents marked as containing state secrets are not signed by this service (R17)',
+    ruleVi: 'Văn bản có nội dung bí mật nhà nước không được ký số bằng dịch vụ này (R17)',
     message: 'The document is marked as containing state secrets',
     messageVi: 'Văn bản được đánh dấu có nội dung bí mật nhà nước: không ký số bằng dịch vụ này',
   },
   PERSONAL_CERTIFICATE_REQUIRED: {
     rule: 'An official approves, comments and initials with their own personal certificate, also when signing for a superior (KT., TL., TM.) (R17)',
+    ruleVi:
+      'Người có thẩm quyền ký duyệt, cho ý kiến và ký nháy bằng chứng thư số cá nhân của chính mình, kể cả khi ký thay, thừa lệnh, thay mặt (KT., TL., TM.) (R17)',
     message: 'This purpose is signed with the official’s own personal certificate, not an organisation’s',
     messageVi: 'Mục đích ký này phải dùng chứng thư số cá nhân của chính người ký, không dùng chứng thư số của cơ quan',
   },
   ORGANIZATION_CERTIFICATE_REQUIRED: {
     rule: 'Issuing, receiving, copying and attachments are signed by the records clerk with the organisation’s certificate (R17, Decree 30 Appendix I)',
+    ruleVi:
+      'Văn thư ký số văn bản ban hành, văn bản đến, bản sao và phụ lục bằng chứng thư số của cơ quan, tổ chức (R17, Nghị định 30, Phụ lục I)',
     message: 'This purpose is signed with the organisation’s certificate',
     messageVi: 'Văn bản ban hành, văn bản đến, bản sao và phụ lục phải được ký bằng chứng thư số của cơ quan, tổ chức',
   },
   LEADER_SIGNATURE_REQUIRED: {
     rule: 'The organisation’s certificate is added only to a document already carrying a valid personal signature of a competent official of that organisation (R17)',
+    ruleVi:
+      'Chữ ký số của cơ quan chỉ được thêm vào văn bản đã có chữ ký số cá nhân hợp lệ của người có thẩm quyền thuộc cơ quan, tổ chức đó (R17)',
     message: 'The document does not carry a valid signature of a competent official of this organisation',
     messageVi:
       'Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền thuộc cơ quan, tổ chức nên không được ký số của cơ quan',
   },
   ISSUANCE_FIELDS_MISSING: {
     rule: 'The number and the date of issue are written into empty form fields the approving signature permits (issue 13)',
+    ruleVi: 'Số, ký hiệu và ngày ban hành được ghi vào các ô nhập liệu trống mà chữ ký duyệt cho phép (issue 13)',
     message: 'The document has no empty form fields "docNumber" and "issuedDate" to write the number and date into',
     messageVi: 'Văn bản không có ô trống để ghi số, ký hiệu và ngày ban hành (docNumber, issuedDate)',
   },

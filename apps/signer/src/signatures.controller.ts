@@ -99,6 +99,7 @@ export function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
   if ('purposeRule' in r)
     return new ProblemError(422, r.code, 'Unprocessable content', r.message, {
       rule: r.rule,
+      ruleVi: r.ruleVi,
       message: r.message,
       messageVi: r.messageVi,
     });

@@ -344,7 +344,13 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
     const res = await call();
     const problem = JSON.parse(res.body.toString());
     expect([res.status, problem.code]).toEqual([422, code]);
-    if (problem.rule) expect(problem.rule).toMatch(/R17|issue 13/);
+    // A who-may-sign refusal names its rule in both languages; an appearance refusal names the field.
+    if (!code.startsWith('APPEARANCE') && !code.endsWith('_NOT_FOUND'))
+      expect([problem.rule, problem.ruleVi]).toEqual([
+        expect.stringMatching(/R17|issue 13/),
+        expect.stringMatching(/R17|issue 13/),
+      ]);
+    else expect(problem.field).toBe('appearance');
     expect(problem.messageVi).toMatch(/\p{L}/u);
     const rows = await pg.query('SELECT outcome FROM signer.signature_events WHERE refusal_code = $1', [code]);
     expect(rows.rows.map((r) => r.outcome)).toContain('refused');
