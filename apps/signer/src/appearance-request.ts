@@ -89,6 +89,7 @@ export function parseAppearanceRequest(f: {
   const a = parseJson(f.appearance);
 
   if (purpose === 'copy' || purpose === 'appendix' || purpose === 'income') {
+    if (f.capacity !== undefined) capacity(f.capacity, purpose);
     const heading =
       purpose === 'copy'
         ? copyForm(f.copyForm)
@@ -264,8 +265,8 @@ function issuedDate(v: string | undefined): string {
 /** "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN": the capacity and the superior's title or body. */
 function capacity(v: string, purpose: string): string {
   const c = v.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (purpose === 'issued')
-    throw unprocessable('CAPACITY_NOT_ALLOWED', 'capacity is the signer’s, not the organisation’s', {
+  if (!['approved', 'comment', 'initial'].includes(purpose))
+    throw unprocessable('CAPACITY_NOT_ALLOWED', 'capacity is an official’s, not the organisation’s', {
       field: 'capacity',
     });
   if (!CAPACITIES.some((k) => c.toUpperCase().startsWith(`${k} `)) || c.length > 120 || /[\p{Cc}\p{Cf}]/u.test(c))

@@ -2,13 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { PkiFormatError } from '@kyso/pki';
 import { createHash, randomUUID } from 'node:crypto';
 import { PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
-import { AppearanceError } from '@kyso/pki/pades';
-import { drawingFor } from './appearance';
-import { AppearanceRequest } from './appearance-request';
-import type { SignedPdfUpdate } from '@kyso/pki/pades';
-import { emptyTextFields } from '@kyso/pki/pades';
+import { AppearanceError, emptyTextFields, type SignedPdfUpdate } from '@kyso/pki/pades';
 import { stateSecretMarking } from '@kyso/pki/pdf';
-import { ISSUANCE_FIELDS } from './appearance-request';
+import { drawingFor } from './appearance';
+import { AppearanceRequest, ISSUANCE_FIELDS } from './appearance-request';
 import { DocumentSignatureCheck, leaderSignatureRefusal, OfficialDirectory } from './leader-signature';
 import { PdfEngine } from './pdf-engine';
 import { certificateKindRefusal, purposeRefusal, PurposeRuleRefusal } from './purpose-rules';
@@ -83,6 +80,7 @@ export class SigningService {
       );
     }
 
+    // Who may sign what (R17): the document's own marks first, before the PIN is checked.
     const ruled = (r: PurposeRuleRefusal, serial?: string) => refuse({ ...r, purposeRule: true }, serial);
     const degree = stateSecretMarking(input.pdf);
     if (degree) return ruled(purposeRefusal('STATE_SECRET_DOCUMENT', degree));

@@ -128,7 +128,7 @@ export const SIGN_PDF_APPEARANCE_FIELDS: Record<string, SchemaObject> = {
     example: 'KT. CHỦ TỊCH',
     description:
       'Signing on behalf of a superior (KT., TL., TM.) with the signer’s own certificate: shown first in the ' +
-      'appearance and kept as the signature’s /Reason (422 CAPACITY_INVALID, CAPACITY_NOT_ALLOWED for issued)',
+      'appearance and kept as the signature’s /Reason (422 CAPACITY_INVALID, CAPACITY_NOT_ALLOWED for the organisation’s purposes)',
   },
 };
 
