@@ -49,6 +49,8 @@ export type AppearanceRequest =
       purpose: 'copy' | 'appendix' | 'income';
       /** The copy form, the document number, or the incoming number (số đến). */
       heading: string;
+      /** Under this text rather than in the page's corner (e.g. the "ĐẾN" stamp under "Số:"). */
+      anchorText?: string;
       page?: number;
       margin?: number;
       fontSize?: number;
@@ -100,6 +102,7 @@ export function parseAppearanceRequest(f: {
       kind: 'stamp',
       purpose,
       heading,
+      ...(a.anchorText !== undefined && { anchorText: opt(a, 'anchorText', 'string') }),
       page: opt(a, 'page', 'number'),
       margin: opt(a, 'margin', 'number'),
       fontSize: opt(a, 'fontSize', 'number'),

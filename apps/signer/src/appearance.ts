@@ -100,10 +100,14 @@ export async function drawingFor(req: AppearanceRequest, ctx: AppearanceContext)
           fontSize: req.fontSize,
           corner: 'top-left',
           frame: true,
+          belowText: req.anchorText,
         },
       };
     const lines = req.purpose === 'copy' ? [req.heading, agency, time] : [req.heading, time];
-    return { kind: 'stamp', spec: { lines, page: req.page, margin: req.margin, fontSize: req.fontSize } };
+    return {
+      kind: 'stamp',
+      spec: { lines, page: req.page, margin: req.margin, fontSize: req.fontSize, belowText: req.anchorText },
+    };
   }
   const shownName = req.purpose === 'issued' ? agency : req.purpose === 'initial' ? initialsOf(name) : name;
   const tail = [

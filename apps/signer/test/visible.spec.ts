@@ -244,17 +244,34 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
     expect((res.body as Buffer).toString('latin1')).toMatch(/\/Reason/);
   });
 
-  it('income: the "ĐẾN" stamp top left with the receiving agency, số đến and ngày đến', async () => {
+  it('income: the "ĐẾN" stamp with the receiving agency, số đến and ngày đến, top left or under a text', async () => {
     const res = await clerk({ purpose: 'income', incomingNumber: '125' });
     expect(res.status).toBe(200);
-    const top = poppler('pdftotext', res.body as Buffer, ['-x', '0', '-y', '0', '-W', '300', '-H', '120']);
-    // The template's heading lies under the stamp's third line: read line by line, it joins it.
-    const lines = top.split('\n').filter((l) => l.trim());
-    expect(lines).toEqual(
-      expect.arrayContaining(['Ủy ban nhân dân tỉnh Hà Nam', 'ĐẾN', 'Ngày: 20/11/2025', '2025-11-20T10:00:00+07:00']),
+    expect(poppler('pdftotext', res.body as Buffer, ['-x', '0', '-y', '0', '-W', '300', '-H', '120'])).toContain(
+      'Số: 125',
     );
-    expect(top).toContain('Số: 125');
     expect(poppler('pdfsig', res.body as Buffer, ['-nocert'])).toContain('Signature is Valid.');
+    // Under the template's reference line (y 660), clear of the heading: read back line by line.
+    const under = await clerk({
+      purpose: 'income',
+      incomingNumber: '126',
+      appearance: '{"anchorText":"Ref: TEMPLATE-01"}',
+    });
+    expect(under.status).toBe(200);
+    const text = poppler('pdftotext', under.body as Buffer, ['-x', '40', '-y', '185', '-W', '260', '-H', '100']);
+    expect(text.split('\n').filter((l) => l.trim())).toEqual([
+      'Ủy ban nhân dân tỉnh Hà Nam',
+      'ĐẾN',
+      'Số: 126',
+      'Ngày: 20/11/2025',
+      '2025-11-20T10:00:00+07:00',
+    ]);
+    const page = renderPage(under.body as Buffer);
+    const frame = [...Array(40).keys()].filter((i) => {
+      const [r, g, b] = page.at(60.5, 660 - 10 - i);
+      return r < 90 && g < 90 && b < 90;
+    });
+    expect(frame.length).toBeGreaterThan(25); // the stamp's left frame line, under the reference
   });
 
   it("comment: the official's note above their signature image and name", async () => {

@@ -109,7 +109,7 @@ export const SIGN_PDF_APPEARANCE_FIELDS: Record<string, SchemaObject> = {
       'image), "fontSize"; comment: "note"; approved: "issuanceFields" (true, or {"docNumber": placement, ' +
       '"issuedDate": placement}; default anchors "Số:" after and "ngày" start); issued: "leaderOfficialId" (whose ' +
       'signature must be on the document, and whose image lies under the seal). For income/copy/appendix: "page", ' +
-      '"margin", "fontSize". Errors: 422 APPEARANCE_INVALID, ANCHOR_TEXT_NOT_FOUND, APPEARANCE_PAGE_NOT_FOUND, ' +
+      '"margin", "fontSize", "anchorText" (the stamp just under that text instead of the page’s corner). Errors: 422 APPEARANCE_INVALID, ANCHOR_TEXT_NOT_FOUND, APPEARANCE_PAGE_NOT_FOUND, ' +
       'APPEARANCE_IMAGE_INVALID, APPEARANCE_TEXT_UNSUPPORTED, SIGNATURE_IMAGE_NOT_FOUND, SEAL_IMAGE_NOT_FOUND, ' +
       'FORM_FIELD_NOT_FOUND, FORM_FIELD_FILLED.',
     example: '{"anchorText":"[CHỮ KÝ LÃNH ĐẠO]","width":160,"height":80,"lines":["CHỦ TỊCH"],"issuanceFields":true}',

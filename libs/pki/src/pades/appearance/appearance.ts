@@ -56,6 +56,8 @@ export interface TextStampSpec {
   corner?: 'top-right' | 'top-left';
   /** Draw a frame around the text, as a rubber stamp (the "ĐẾN" stamp). */
   frame?: boolean;
+  /** Instead of a corner: just under this text, aligned with its start (the blank under "Số:"). */
+  belowText?: string;
 }
 
 /** A drawn appearance ready for the signature widget (signPdf's `appearance`). */
@@ -122,18 +124,28 @@ export async function renderTextStamp(pdf: Uint8Array, spec: TextStampSpec): Pro
   const margin = spec.margin ?? 28;
   if (!Number.isFinite(margin) || margin < 0 || margin > 300)
     throw new AppearanceError('APPEARANCE_INVALID', 'the margin must be between 0 and 300 points');
-  const pageIndex = pageIndexOf(doc, spec.page ?? 1);
-  const page = pageBox(doc, doc.pages()[pageIndex].dict);
   const font = await SubsetFont.load();
   const pad = spec.frame ? 4 : 2;
   const width = Math.max(...lines.map((l) => font.widthOf(l, size))) + 2 * pad;
   const height = lines.length * size * LEADING + 2 * pad;
-  const box: Box = {
-    x: spec.corner === 'top-left' ? page.x + margin : page.x + page.width - margin - width,
-    y: page.y + page.height - margin - height,
-    width,
-    height,
-  };
+  let pageIndex: number;
+  let box: Box;
+  if (spec.belowText !== undefined) {
+    const at = place(doc, { anchorText: spec.belowText, page: spec.page, position: 'start', width, height: 8 });
+    pageIndex = at.pageIndex;
+    // `place` centres the 8-point box on the text's line: the stamp starts a gap under that line.
+    box = { x: at.box.x, y: at.box.y - height - 8, width, height };
+  } else {
+    pageIndex = pageIndexOf(doc, spec.page ?? 1);
+    const p = pageBox(doc, doc.pages()[pageIndex].dict);
+    box = {
+      x: spec.corner === 'top-left' ? p.x + margin : p.x + p.width - margin - width,
+      y: p.y + p.height - margin - height,
+      width,
+      height,
+    };
+  }
+  const page = pageBox(doc, doc.pages()[pageIndex].dict);
   if (box.x < page.x || box.y < page.y || box.x + width > page.x + page.width)
     throw new AppearanceError('APPEARANCE_INVALID', 'the stamp does not fit on the page: shorten its lines');
   const content = lines.map((line, i) => {
