@@ -1,6 +1,13 @@
 import { Certificate, RawSigner, TimestampClient } from '@kyso/pki';
 // Sub-paths until the lead re-exports checkPdfStructure and signPdf from @kyso/pki.
-import { renderTextStamp, renderVisibleSignature, SignedPdfUpdate, signPdfUpdate } from '@kyso/pki/pades';
+import {
+  fillTextFields,
+  renderTextStamp,
+  renderVisibleSignature,
+  reserveTextFields,
+  SignedPdfUpdate,
+  signPdfUpdate,
+} from '@kyso/pki/pades';
 import { checkPdfStructure } from '@kyso/pki/pdf';
 import type { Drawing } from './appearance';
 
@@ -36,6 +43,12 @@ export class PkiPdfEngine extends PdfEngine {
       (drawing.kind === 'stamp'
         ? await renderTextStamp(pdf, drawing.spec)
         : await renderVisibleSignature(pdf, drawing.spec));
-    return signPdfUpdate(pdf, { ...opts, appearance });
+    const work = drawing?.form;
+    const form = work?.fill?.length
+      ? await fillTextFields(pdf, work.fill)
+      : work?.reserve?.length
+        ? reserveTextFields(pdf, work.reserve)
+        : undefined;
+    return signPdfUpdate(pdf, { ...opts, appearance, form });
   }
 }

@@ -96,6 +96,13 @@ export function withRetryAfter(res: Response, p: ProblemError): ProblemError {
 export function refusalProblem(r: Refusal | LevelRefusal): ProblemError {
   const level = levelProblem(r);
   if (level) return level;
+  if ('purposeRule' in r)
+    return new ProblemError(422, r.code, 'Unprocessable content', r.message, {
+      rule: r.rule,
+      ruleVi: r.ruleVi,
+      message: r.message,
+      messageVi: r.messageVi,
+    });
   if ('appearance' in r)
     return new ProblemError(422, r.code, 'Unprocessable content', r.detail, {
       field: 'appearance',
@@ -177,7 +184,10 @@ export class SignaturesController {
     problem(
       422,
       'INVALID_PDF',
-      'Not a PDF the signer can update: see reason (or UNSUPPORTED_LEVEL; TSA_NOT_CONFIGURED for B-T and above without a TSA)',
+      'Not a PDF the signer can update: see reason (or UNSUPPORTED_LEVEL; TSA_NOT_CONFIGURED for B-T and above ' +
+        'without a TSA; an appearance code; a who-may-sign rule with `rule`, `message`, `messageVi`: ' +
+        'STATE_SECRET_DOCUMENT, PERSONAL_CERTIFICATE_REQUIRED, ORGANIZATION_CERTIFICATE_REQUIRED, ' +
+        'LEADER_SIGNATURE_REQUIRED, ISSUANCE_FIELDS_MISSING)',
     ),
   )
   @ApiResponse(

@@ -27,6 +27,13 @@ import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
+import {
+  DocumentSignatureCheck,
+  HttpOfficialDirectory,
+  NoDocumentSignatureCheck,
+  OfficialDirectory,
+  VerifierDocumentSignatureCheck,
+} from './leader-signature';
 import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
@@ -105,7 +112,7 @@ export class SignerModule {
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
           storage: diskStorage({ destination: uploadDir }),
-          limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
+          limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
       ],
       controllers: [HealthController, SignaturesController, CmsSignaturesController, ...batches.controllers],
@@ -129,6 +136,34 @@ export class SignerModule {
           provide: RegistryClient,
           useFactory: () =>
             new HttpRegistryClient(
+              new InternalClient(
+                config.registryUrl,
+                config.internalToken,
+                INTERNAL_CALL_TIMEOUT_MS,
+                'the registry service',
+              ),
+            ),
+        },
+        {
+          // R17: the organisation's signature needs the leader's, as the verifier's engine judges it. Without
+          // a verifier (only where a test injects the certificate check) issuing is refused when asked.
+          provide: DocumentSignatureCheck,
+          useFactory: () =>
+            config.verifierUrl
+              ? new VerifierDocumentSignatureCheck(
+                  new InternalClient(
+                    config.verifierUrl,
+                    config.internalToken,
+                    INTERNAL_CALL_TIMEOUT_MS,
+                    'the verifier service',
+                  ),
+                )
+              : new NoDocumentSignatureCheck(),
+        },
+        {
+          provide: OfficialDirectory,
+          useFactory: () =>
+            new HttpOfficialDirectory(
               new InternalClient(
                 config.registryUrl,
                 config.internalToken,

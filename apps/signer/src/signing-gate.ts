@@ -5,6 +5,7 @@ import type { CertificateViewDto } from '@kyso/contracts';
 import { Certificate, checkNameChaining, checkSignature } from '@kyso/pki';
 import type { AppearanceErrorCode } from '@kyso/pki/pades';
 import type { AppearanceRefusalCode } from './appearance';
+import type { PurposeRuleRefusal } from './purpose-rules';
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { LevelRefusal } from './levels';
 import { RegistryClient } from './registry-client';
@@ -46,7 +47,9 @@ export type Refusal =
     }
   | Extract<LevelRefusal, { code: 'TSA_NOT_CONFIGURED' | 'TSA_UNAVAILABLE' }>
   /** The appearance cannot be drawn on this document or for this signer (422 with this code). */
-  | { code: AppearanceErrorCode | AppearanceRefusalCode; appearance: true; detail: string };
+  | { code: AppearanceErrorCode | AppearanceRefusalCode; appearance: true; detail: string }
+  /** Who may sign what for this purpose (R17): 422 naming the rule, in English and Vietnamese. */
+  | (PurposeRuleRefusal & { purposeRule: true });
 
 /** A failed check as the refusal the controller answers. */
 export function checkRefusal(r: Extract<CertificateCheckResult, { ok: false }>): Refusal {

@@ -28,7 +28,8 @@ describe('parseSignPdfFields', () => {
   it('refuses what it cannot honour instead of signing something else', () => {
     expect(codeOf({ ...base, level: 'B-LTV' })).toBe('422 UNSUPPORTED_LEVEL');
     expect(codeOf({ ...base, level: 'b-t' })).toBe('422 UNSUPPORTED_LEVEL');
-    expect(codeOf({ ...base, purpose: 'income' })).toBe('422 PURPOSE_NOT_SUPPORTED');
+    expect(codeOf({ ...base, purpose: 'sign-off' })).toBe('422 PURPOSE_NOT_SUPPORTED');
+    expect(codeOf({ ...base, purpose: 'income' })).toBe('400 MISSING_FIELD'); // needs incomingNumber
   });
 
   it('reads a visible signature placed by coordinates or by a text anchor', () => {
@@ -46,13 +47,28 @@ describe('parseSignPdfFields', () => {
     const anchored = parseSignPdfFields({
       ...base,
       purpose: 'issued',
-      appearance: '{"anchorText":"[CHỮ KÝ]","position":"below","lines":["TM. ỦY BAN NHÂN DÂN"]}',
+      docNumber: '123/QĐ-UBND',
+      issuedDate: '2026-12-02',
+      appearance: '{"anchorText":"[CHỮ KÝ]","position":"below","lines":["TM. ỦY BAN NHÂN DÂN"],"leaderOfficialId":"l"}',
     }).appearance;
     expect(anchored).toMatchObject({
       purpose: 'issued',
       placement: { anchorText: '[CHỮ KÝ]', position: 'below' },
       lines: ['TM. ỦY BAN NHÂN DÂN'],
+      issuance: { docNumber: '123/QĐ-UBND', issuedDate: '2026-12-02' },
     });
+    expect(
+      codeOf({
+        ...base,
+        purpose: 'issued',
+        docNumber: '1/QĐ',
+        issuedDate: '2026-02-30',
+        appearance: '{"page":1,"rect":[0,0,90,40],"leaderOfficialId":"l"}',
+      }),
+    ).toBe('422 ISSUED_DATE_INVALID');
+    expect(
+      codeOf({ ...base, purpose: 'approved', capacity: 'PHÓ CHỦ TỊCH', appearance: '{"page":1,"rect":[0,0,90,40]}' }),
+    ).toBe('422 CAPACITY_INVALID');
   });
 
   it('reads the stamps of copies and attachments', () => {

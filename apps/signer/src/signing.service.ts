@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { PkiFormatError } from '@kyso/pki';
 import { createHash, randomUUID } from 'node:crypto';
 import { PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
-import { AppearanceError } from '@kyso/pki/pades';
+import { AppearanceError, emptyTextFields, type SignedPdfUpdate } from '@kyso/pki/pades';
+import { stateSecretMarking } from '@kyso/pki/pdf';
 import { drawingFor } from './appearance';
-import { AppearanceRequest } from './appearance-request';
-import type { SignedPdfUpdate } from '@kyso/pki/pades';
+import { AppearanceRequest, ISSUANCE_FIELDS } from './appearance-request';
+import { DocumentSignatureCheck, leaderSignatureRefusal, OfficialDirectory } from './leader-signature';
 import { PdfEngine } from './pdf-engine';
+import { certificateKindRefusal, purposeRefusal, PurposeRuleRefusal } from './purpose-rules';
 import { RegistryClient } from './registry-client';
 import { checkRefusal, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
 import { SigningEvidenceRepository } from './signing-evidence.repository';
@@ -61,6 +63,8 @@ export class SigningService {
     private readonly timestampAuthority: TimestampAuthority,
     private readonly levels: PadesLevels,
     private readonly evidenceRecords: SigningEvidenceRepository,
+    private readonly documentSignatures: DocumentSignatureCheck,
+    private readonly officials: OfficialDirectory,
   ) {}
 
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
@@ -78,6 +82,18 @@ export class SigningService {
       );
     }
 
+    // Who may sign what (R17): the document's own marks first, before the PIN is checked.
+    const ruled = (r: PurposeRuleRefusal, serial?: string) => refuse({ ...r, purposeRule: true }, serial);
+    const degree = stateSecretMarking(input.pdf);
+    if (degree) return ruled(purposeRefusal('STATE_SECRET_DOCUMENT', degree));
+    const issuance = input.appearance?.kind === 'signature' && input.appearance.issuance;
+    if (issuance) {
+      const empty = emptyTextFields(input.pdf);
+      const missing = Object.values(ISSUANCE_FIELDS).filter((f) => !empty.includes(f));
+      if (missing.length)
+        return ruled(purposeRefusal('ISSUANCE_FIELDS_MISSING', `missing or filled: ${missing.join(', ')}`));
+    }
+
     // A level the configuration cannot make is refused before the PIN is even checked.
     const level = input.level ?? 'B-B';
     const tsa = tsaFor(level, this.timestampAuthority);
@@ -86,6 +102,23 @@ export class SigningService {
     const opened = await this.gate.open(input);
     if (!opened.ok) return refuse(opened.refusal, opened.serial);
     const { certificate, chain, serial, signer, evidence, view, signingSession } = opened.authorised;
+
+    const kindRefusal = certificateKindRefusal(input.purpose, view);
+    if (kindRefusal) return ruled(kindRefusal, serial);
+    const app = input.appearance;
+    if (app?.kind === 'signature' && app.purpose === 'issued' && app.leaderOfficialId) {
+      const noLeader = await leaderSignatureRefusal(
+        input.pdf,
+        app.leaderOfficialId,
+        view.organizationId,
+        { signatures: this.documentSignatures, directory: this.officials },
+        input.requestId,
+      );
+      if (noLeader) return ruled(noLeader, serial);
+    }
+    // Signing for a superior: the capacity is the signature's metadata (its reason) as well as shown.
+    const capacity = app?.kind === 'signature' ? app.capacity : undefined;
+    const reason = capacity ? [capacity, input.reason].filter(Boolean).join(' — ') : input.reason;
 
     const signingTime = this.gate.now();
     const drawing =
@@ -106,7 +139,7 @@ export class SigningService {
         certificate,
         chain,
         signingTime,
-        reason: input.reason,
+        reason,
         location: input.location,
         timestamp: tsa.tsa,
         drawing,

@@ -1,6 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
 import { DevCa } from '@kyso/pki/devca';
+import { verifyPdf } from '@kyso/pki';
+import { PDFDocument, PDFHexString, PDFName, type PDFDict } from 'pdf-lib';
+import { DocumentSignatureCheck, OfficialDirectory } from '../src/leader-signature';
 import { Client } from 'pg';
 import request from 'supertest';
 import { makeTemplatePdf, poppler, renderPage, solidPng } from '../../../libs/pki/test-fixtures/appearance';
@@ -29,14 +32,30 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
   let registry: Awaited<ReturnType<typeof startRegistryStub>>;
   let app: NestExpressApplication;
   let template: Buffer;
+  let issuanceTemplate: Buffer;
+  let approvedWithFields: Buffer;
   let pg: Client;
   const sign = (fields: Record<string, string>, file: Buffer = template) => {
     let r = request(app.getHttpServer()).post('/signatures/pdf').set('x-kyso-internal-token', INTERNAL);
     for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
     return asBuffer(r.attach('file', file, { filename: 'quyet-dinh.pdf', contentType: 'application/pdf' }));
   };
-  const leader = (extra: Record<string, string>) =>
-    sign({ certificateId: 'leader', pin: '1234', actingOfficialId: LEADER, ...extra });
+  const leader = (extra: Record<string, string>, file?: Buffer) =>
+    sign({ certificateId: 'leader', pin: '1234', actingOfficialId: LEADER, ...extra }, file);
+  const issue = (leaderOfficialId: string) => ({
+    purpose: 'issued',
+    docNumber: '123/QĐ-UBND',
+    issuedDate: '2025-11-20',
+    appearance: JSON.stringify({ page: 1, rect: [320, 180, 240, 110], leaderOfficialId }),
+  });
+  /** The template marked by the e-office as holding state secrets (the information entry /Confidentiality). */
+  const secret = async () => {
+    const doc = await PDFDocument.load(template);
+    (doc as unknown as { getInfoDict(): PDFDict })
+      .getInfoDict()
+      .set(PDFName.of('Confidentiality'), PDFHexString.fromText('TỐI MẬT'));
+    return Buffer.from(await doc.save({ useObjectStreams: false }));
+  };
   const clerk = (extra: Record<string, string>, file?: Buffer) =>
     sign({ certificateId: 'org', pin: '1234', actingOfficialId: CLERK, ...extra }, file);
 
@@ -75,6 +94,31 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
       subjectType,
       organizationId: ORG,
     });
+    const anchors = [root.certificate];
+    // The verifier's engine and the registry's officials, as the signer's ports see them.
+    const documentSignatures: DocumentSignatureCheck = {
+      async check(pdf) {
+        const report = await verifyPdf(pdf, { trustAnchors: anchors });
+        return report.signatures.map((sig) => ({
+          fieldName: sig.fieldName,
+          indication: sig.indication,
+          subIndication: sig.subIndication,
+          certificateSha256: sig.chain[0]?.sha256 ?? null,
+          changesAllowed: !sig.modifications.changedAfterSigning || sig.modifications.allowed === true,
+        }));
+      },
+    };
+    const officials: OfficialDirectory = {
+      async official(id) {
+        const title = ({ [LEADER]: 'Chủ tịch', [CLERK]: 'Văn thư' } as Record<string, string | undefined>)[id];
+        return title === undefined
+          ? undefined
+          : { id, fullName: id, title, organizationId: ORG, employmentStatus: 'active' };
+      },
+      async certificatesOf(id) {
+        return id === LEADER ? [{ subjectType: 'person', organizationId: ORG, sha256: person.sha256Hex } as never] : [];
+      },
+    };
     registry = await startRegistryStub(
       INTERNAL,
       [
@@ -103,10 +147,31 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
         certificateCheck: new LocalCertificateCheck([root.certificate], async () => ({
           crls: [await root.issueCrl()],
         })),
+        providers: [
+          { provide: DocumentSignatureCheck, useValue: documentSignatures },
+          { provide: OfficialDirectory, useValue: officials },
+        ],
       },
     );
     await app.listen(0, '127.0.0.1');
     template = Buffer.from(await makeTemplatePdf());
+    issuanceTemplate = Buffer.from(await makeTemplatePdf({ issuance: true }));
+    const approved = await sign(
+      {
+        certificateId: 'leader',
+        pin: '1234',
+        actingOfficialId: LEADER,
+        purpose: 'approved',
+        appearance: JSON.stringify({
+          page: 1,
+          rect: [320, 400, 200, 90],
+          issuanceFields: { issuedDate: { anchorText: 'Hà Nam,', position: 'after', width: 200, height: 16 } },
+        }),
+      },
+      issuanceTemplate,
+    );
+    expect(approved.status).toBe(200);
+    approvedWithFields = approved.body as Buffer;
     pg = new Client({ connectionString: db.url });
     await pg.connect();
   });
@@ -133,16 +198,15 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
     expect(poppler('pdfsig', signed, ['-nocert'])).toContain('Signature Validation: Signature is Valid.');
   });
 
-  it("issued: the organisation's seal over the leader's image, after the leader's signature; both valid for pdfsig", async () => {
-    const approved = (
-      await leader({ purpose: 'approved', appearance: JSON.stringify({ page: 1, rect: [320, 400, 200, 90] }) })
-    ).body as Buffer;
+  it("issued: number and date filled in, the seal over the leader's image; the leader's signature stays valid", async () => {
     const res = await clerk(
       {
         purpose: 'issued',
+        docNumber: '123/QĐ-UBND',
+        issuedDate: '2025-11-20',
         appearance: JSON.stringify({ page: 1, rect: [320, 180, 240, 110], leaderOfficialId: LEADER }),
       },
-      approved,
+      approvedWithFields,
     );
     expect(res.status).toBe(200);
     const issued = res.body as Buffer;
@@ -153,8 +217,82 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
     expect(reds.length).toBeGreaterThan(65);
     expect(blues.length).toBeGreaterThan(60);
     expect(reds[0]).toBeLessThan(blues[0]); // the seal on the left, over the image
-    expect(poppler('pdftotext', issued)).toContain('Ủy ban nhân dân tỉnh Hà Nam');
+    const text = poppler('pdftotext', issued);
+    expect(text).toContain('Ủy ban nhân dân tỉnh Hà Nam');
+    expect(text).toContain('Số: 123/QĐ-UBND');
+    expect(text).toContain('Hà Nam, ngày 20 tháng 11 năm 2025');
     expect(poppler('pdfsig', issued, ['-nocert']).match(/Signature is Valid\./g)).toHaveLength(2);
+    const report = await verifyPdf(issued, { trustAnchors: [] });
+    expect(report.signatures[0].modifications).toMatchObject({ changedAfterSigning: true, allowed: true });
+  });
+
+  it('approved for a superior (KT.): the capacity shown first and kept as the signature’s reason', async () => {
+    const res = await leader({
+      purpose: 'approved',
+      capacity: 'KT. CHỦ TỊCH',
+      appearance: JSON.stringify({ page: 1, rect: [320, 400, 200, 110], lines: ['PHÓ CHỦ TỊCH'] }),
+    });
+    expect(res.status).toBe(200);
+    const text = poppler('pdftotext', res.body as Buffer, ['-x', '320', '-y', '331', '-W', '200', '-H', '110']);
+    expect(text.split('\n').filter((l) => l.trim())).toEqual([
+      'KT. CHỦ TỊCH',
+      'PHÓ CHỦ TỊCH',
+      'Nguyễn Văn A',
+      '2025-11-20T10:00:00+07:00',
+    ]);
+    expect(poppler('pdfsig', res.body as Buffer)).toContain('Signer full Distinguished Name');
+    expect((res.body as Buffer).toString('latin1')).toMatch(/\/Reason/);
+  });
+
+  it('income: the "ĐẾN" stamp with the receiving agency, số đến and ngày đến, top left or under a text', async () => {
+    const res = await clerk({ purpose: 'income', incomingNumber: '125' });
+    expect(res.status).toBe(200);
+    expect(poppler('pdftotext', res.body as Buffer, ['-x', '0', '-y', '0', '-W', '300', '-H', '120'])).toContain(
+      'Số: 125',
+    );
+    expect(poppler('pdfsig', res.body as Buffer, ['-nocert'])).toContain('Signature is Valid.');
+    // Under the template's reference line (y 660), clear of the heading: read back line by line.
+    const under = await clerk({
+      purpose: 'income',
+      incomingNumber: '126',
+      appearance: '{"anchorText":"Ref: TEMPLATE-01"}',
+    });
+    expect(under.status).toBe(200);
+    const text = poppler('pdftotext', under.body as Buffer, ['-x', '40', '-y', '185', '-W', '260', '-H', '100']);
+    expect(text.split('\n').filter((l) => l.trim())).toEqual([
+      'Ủy ban nhân dân tỉnh Hà Nam',
+      'ĐẾN',
+      'Số: 126',
+      'Ngày: 20/11/2025',
+      '2025-11-20T10:00:00+07:00',
+    ]);
+    const page = renderPage(under.body as Buffer);
+    const frame = [...Array(40).keys()].filter((i) => {
+      const [r, g, b] = page.at(60.5, 660 - 10 - i);
+      return r < 90 && g < 90 && b < 90;
+    });
+    expect(frame.length).toBeGreaterThan(25); // the stamp's left frame line, under the reference
+  });
+
+  it("comment: the official's note above their signature image and name", async () => {
+    const res = await leader({
+      purpose: 'comment',
+      appearance: JSON.stringify({ page: 1, rect: [60, 420, 240, 140], note: 'Đồng ý, giao Sở Tài chính thực hiện.' }),
+    });
+    expect(res.status).toBe(200);
+    const text = poppler('pdftotext', res.body as Buffer);
+    expect(text).toContain('Ý kiến: Đồng ý, giao Sở Tài chính thực hiện.');
+    expect(isBlue(renderPage(res.body as Buffer).at(180, 530))).toBe(true);
+  });
+
+  it('initial: the official’s initials, small, at the anchor', async () => {
+    const res = await leader({
+      purpose: 'initial',
+      appearance: JSON.stringify({ anchorText: 'Ref: TEMPLATE-01', showTime: false }),
+    });
+    expect(res.status).toBe(200);
+    const text = poppler('pdftotext', res.body as Buffer, ['-x', '40', '-y', '160', '-W', '140', '-H', '60']);
+    expect(text).toContain('NVA');
   });
 
   it('copy: the stamp SAO Y, the copying agency and the time, top right of page 1', async () => {
@@ -195,13 +333,41 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
     ],
     [
       'issued with a personal certificate',
-      () => leader({ purpose: 'issued', appearance: '{"page":1,"rect":[0,0,90,40]}' }),
+      () => leader({ ...issue(LEADER) }, approvedWithFields),
       'ORGANIZATION_CERTIFICATE_REQUIRED',
+    ],
+    [
+      'a comment with the organisation’s certificate',
+      () => clerk({ purpose: 'comment', appearance: '{"page":1,"rect":[0,0,90,40],"note":"x"}' }),
+      'PERSONAL_CERTIFICATE_REQUIRED',
+    ],
+    [
+      'issuing without a signature of the named leader',
+      () => clerk(issue(NO_IMAGE), approvedWithFields),
+      'LEADER_SIGNATURE_REQUIRED',
+    ],
+    [
+      'issuing for an official whose title is not competent',
+      () => clerk(issue(CLERK), approvedWithFields),
+      'LEADER_SIGNATURE_REQUIRED',
+    ],
+    ['issuing a document without number and date fields', () => clerk(issue(LEADER)), 'ISSUANCE_FIELDS_MISSING'],
+    [
+      'a document marked TỐI MẬT',
+      async () => leader({ purpose: 'approved', appearance: '{"page":1,"rect":[0,0,90,40]}' }, await secret()),
+      'STATE_SECRET_DOCUMENT',
     ],
   ])('refuses %s with 422 and a stable code, recorded as a refusal', async (_name, call, code) => {
     const res = await call();
     const problem = JSON.parse(res.body.toString());
     expect([res.status, problem.code]).toEqual([422, code]);
+    // A who-may-sign refusal names its rule in both languages; an appearance refusal names the field.
+    if (!code.startsWith('APPEARANCE') && !code.endsWith('_NOT_FOUND'))
+      expect([problem.rule, problem.ruleVi]).toEqual([
+        expect.stringMatching(/R17|issue 13/),
+        expect.stringMatching(/R17|issue 13/),
+      ]);
+    else expect(problem.field).toBe('appearance');
     expect(problem.messageVi).toMatch(/\p{L}/u);
     const rows = await pg.query('SELECT outcome FROM signer.signature_events WHERE refusal_code = $1', [code]);
     expect(rows.rows.map((r) => r.outcome)).toContain('refused');

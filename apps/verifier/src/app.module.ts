@@ -5,8 +5,10 @@ import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
 import { Clock, HealthController, READINESS_CHECKS, ReadinessCheck, webhookOutboxProvider } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
+import type { Certificate } from '@kyso/pki';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
+import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
 import { revocationConfig, VerifierConfig } from './config';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
@@ -45,6 +47,20 @@ class QueueCloser implements OnApplicationShutdown {
 export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     const rev = revocationConfig(config);
+    /** Revocation for the signer's synchronous checks: the workers' queue and caches, required. */
+    const queuedRevocation =
+      (p: { cache: CrlCache; ocspCache: OcspCache; jobs: RevocationJobs; clock: Clock }) =>
+      (trustAnchors: readonly Certificate[]) =>
+        verifierRevocationChecker(
+          new QueuedRevocationFetcher({
+            ...p,
+            crlMaxAgeMs: rev.crlMaxAgeMs,
+            ocspMaxAgeMs: rev.ocspMaxAgeMs,
+            waitMs: rev.waitMs,
+          }),
+          trustAnchors,
+          () => p.clock.now(),
+        );
     return {
       module: VerifierModule,
       imports: [
@@ -57,6 +73,7 @@ export class VerifierModule {
         InboundController,
         PublicValidationsController,
         CertificateChecksController,
+        SignatureChecksController,
         CmsValidationsController,
         HealthController,
       ],
@@ -96,27 +113,21 @@ export class VerifierModule {
             ocspCache: OcspCache,
             jobs: RevocationJobs,
             clock: Clock,
-          ) =>
-            new CertificateCheckService(
-              anchors,
-              (trustAnchors) =>
-                verifierRevocationChecker(
-                  new QueuedRevocationFetcher({
-                    cache,
-                    jobs,
-                    crlMaxAgeMs: rev.crlMaxAgeMs,
-                    ocspCache,
-                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                  }),
-                  trustAnchors,
-                  () => clock.now(),
-                ),
-              clock,
-            ),
+          ) => new CertificateCheckService(anchors, queuedRevocation({ cache, ocspCache, jobs, clock }), clock),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
+        {
+          provide: SignatureCheckService,
+          inject: [TrustAnchorSource, PdfValidator, CrlCache, OcspCache, RevocationJobs, Clock],
+          useFactory: (
+            anchors: TrustAnchorSource,
+            pdf: PdfValidator,
+            cache: CrlCache,
+            ocspCache: OcspCache,
+            jobs: RevocationJobs,
+            clock: Clock,
+          ) => new SignatureCheckService(anchors, pdf, queuedRevocation({ cache, ocspCache, jobs, clock }), clock),
+        },
         {
           provide: READINESS_CHECKS,
           inject: [ValidationRepository, ValidationQueue, TrustAnchorSource],

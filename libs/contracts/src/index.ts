@@ -20,3 +20,4 @@ export * from './signature-record.contract';
 export * from './validation-report.contract';
 export * from './inbound-validation.contract';
 export * from './validation-history.contract';
+export * from './signature-check.contract';

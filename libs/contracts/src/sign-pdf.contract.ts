@@ -48,8 +48,14 @@ export class SignPdfFieldsDto {
   @IsOptional() @IsString() @Length(0, MAX_ID) purpose?: string;
   /** For purpose "copy": SAO Y, SAO LỤC or TRÍCH SAO. */
   @IsOptional() @IsString() @Length(0, MAX_ID) copyForm?: string;
-  /** For purpose "appendix": the number and symbol of the document it belongs to (123/QĐ-UBND). */
+  /** For "appendix" and "issued": the number and symbol of the document (123/QĐ-UBND). */
   @IsOptional() @IsString() @Length(0, MAX_ID) docNumber?: string;
+  /** For "issued": the date of issue, YYYY-MM-DD, written into the document's issuedDate field. */
+  @IsOptional() @IsString() @Length(0, MAX_ID) issuedDate?: string;
+  /** For "income": the number in the register of incoming documents (số đến). */
+  @IsOptional() @IsString() @Length(0, MAX_ID) incomingNumber?: string;
+  /** Signing on behalf of a superior: "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN". */
+  @IsOptional() @IsString() @Length(0, MAX_TEXT) capacity?: string;
 }
 
 /** The form a caller sends: the PDF and the fields above. */
@@ -78,29 +84,52 @@ export async function signedPdfAnswer(res: Response, from: string): Promise<{ pd
 export const SIGN_PDF_APPEARANCE_FIELDS: Record<string, SchemaObject> = {
   purpose: {
     type: 'string',
-    enum: ['approved', 'issued', 'copy', 'appendix'],
+    enum: ['approved', 'issued', 'income', 'copy', 'appendix', 'comment', 'initial'],
     description:
-      'approved: the leader’s visible signature (their signature image, name, time); issued: the organisation ' +
-      'certificate’s signature with the seal over the left third of the leader’s image, agency and time; copy ' +
-      '(needs copyForm) and appendix (needs docNumber): a text stamp, Liberation Serif 10 pt black, top right of ' +
-      'page 1. income, comment and initial are refused (422 PURPOSE_NOT_SUPPORTED) in this version.',
+      'What the signature is for (Decree 30/2020; VGCA plugin operations approve, issue, income, copy, appendix, ' +
+      'comment, initialling). Personal certificate: approved (signature image, name, time; may reserve the ' +
+      'issuance fields), comment (appearance.note above the image and name), initial (the initials, small). ' +
+      'Organisation certificate (the records clerk): issued (seal over the left third of the leader’s image, ' +
+      'agency, time; needs docNumber, issuedDate and appearance.leaderOfficialId, fills the document’s empty ' +
+      'docNumber/issuedDate fields and needs a valid signature of that competent official of the organisation, ' +
+      'judged by the verifier), income (the "ĐẾN" stamp top left: agency, incomingNumber, date, time), copy ' +
+      '(copyForm) and appendix (docNumber): a text stamp top right of page 1. Refusals (422, with `rule`, ' +
+      '`message`, `messageVi`): PERSONAL_CERTIFICATE_REQUIRED, ORGANIZATION_CERTIFICATE_REQUIRED, ' +
+      'LEADER_SIGNATURE_REQUIRED, ISSUANCE_FIELDS_MISSING, STATE_SECRET_DOCUMENT (any purpose: the document ' +
+      'information entry or form field "Confidentiality" says MẬT, TỐI MẬT or TUYỆT MẬT).',
   },
   appearance: {
     type: 'string',
     maxLength: MAX_APPEARANCE,
     description:
       'JSON. Placement: {"page":1,"rect":[x,y,width,height]} in PDF points from the page’s bottom-left, or ' +
-      '{"anchorText":"[CHỮ KÝ]","position":"over"|"below","width":180,"height":80,"offset":[dx,dy],"page":n} ' +
-      'relative to text found on the page. Options: "lines" (text above the name, e.g. "KT. CHỦ TỊCH"), ' +
-      '"showName", "showTime" (ISO 8601, +07:00), "image" (false: no signature image), "fontSize", and for issued ' +
-      '"leaderOfficialId" (whose signature image lies under the seal). For copy/appendix: "page", "margin", ' +
-      '"fontSize". Errors: 422 APPEARANCE_INVALID, ANCHOR_TEXT_NOT_FOUND, APPEARANCE_PAGE_NOT_FOUND, ' +
+      '{"anchorText":"[CHỮ KÝ]","position":"over"|"below"|"after"|"start","width":180,"height":80,"offset":[dx,dy],' +
+      '"page":n} relative to text found on the page. Options: "lines" (text above the name, e.g. "PHÓ CHỦ TỊCH"), ' +
+      '"showName", "showTime" (ISO 8601, +07:00), "image" (false: no signature image; initial: true for the small ' +
+      'image), "fontSize"; comment: "note"; approved: "issuanceFields" (true, or {"docNumber": placement, ' +
+      '"issuedDate": placement}; default anchors "Số:" after and "ngày" start); issued: "leaderOfficialId" (whose ' +
+      'signature must be on the document, and whose image lies under the seal). For income/copy/appendix: "page", ' +
+      '"margin", "fontSize", "anchorText" (the stamp just under that text instead of the page’s corner). Errors: 422 APPEARANCE_INVALID, ANCHOR_TEXT_NOT_FOUND, APPEARANCE_PAGE_NOT_FOUND, ' +
       'APPEARANCE_IMAGE_INVALID, APPEARANCE_TEXT_UNSUPPORTED, SIGNATURE_IMAGE_NOT_FOUND, SEAL_IMAGE_NOT_FOUND, ' +
-      'ORGANIZATION_CERTIFICATE_REQUIRED.',
-    example: '{"anchorText":"[CHỮ KÝ LÃNH ĐẠO]","width":160,"height":80,"lines":["CHỦ TỊCH"]}',
+      'FORM_FIELD_NOT_FOUND, FORM_FIELD_FILLED.',
+    example: '{"anchorText":"[CHỮ KÝ LÃNH ĐẠO]","width":160,"height":80,"lines":["CHỦ TỊCH"],"issuanceFields":true}',
   },
   copyForm: { type: 'string', enum: ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'], description: 'For purpose copy' },
-  docNumber: { type: 'string', example: '123/QĐ-UBND', description: 'For purpose appendix' },
+  docNumber: { type: 'string', example: '123/QĐ-UBND', description: 'For purposes appendix and issued' },
+  issuedDate: {
+    type: 'string',
+    format: 'date',
+    example: '2026-12-02',
+    description: 'For purpose issued: written as "ngày 02 tháng 12 năm 2026" into the issuedDate field',
+  },
+  incomingNumber: { type: 'string', example: '125', description: 'For purpose income: the số đến' },
+  capacity: {
+    type: 'string',
+    example: 'KT. CHỦ TỊCH',
+    description:
+      'Signing on behalf of a superior (KT., TL., TM.) with the signer’s own certificate: shown first in the ' +
+      'appearance and kept as the signature’s /Reason (422 CAPACITY_INVALID, CAPACITY_NOT_ALLOWED for the organisation’s purposes)',
+  },
 };
 
 /**

@@ -60,9 +60,10 @@ export function solidPng(
 /**
  * An A4 official-document page as an e-office template makes it: Vietnamese text in an embedded
  * Liberation Serif subset (Type0, ToUnicode), a placeholder for the signature under the title line,
- * and a line in a standard font (simple font, WinAnsi).
+ * and a line in a standard font (simple font, WinAnsi). With `issuance`, also "Số:" and "Hà Nam,"
+ * followed by the blanks the clerk fills in when issuing (number and symbol, date).
  */
-export async function makeTemplatePdf(): Promise<Uint8Array> {
+export async function makeTemplatePdf(opts: { issuance?: boolean } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const serif = await doc.embedFont(readFileSync(DEFAULT_SERIF_FONT_PATH), { subset: true });
@@ -74,6 +75,11 @@ export async function makeTemplatePdf(): Promise<Uint8Array> {
   page.drawText('CHỦ TỊCH', { x: 380, y: 300, size: 13, font: serif });
   page.drawText('[CHỮ KÝ LÃNH ĐẠO]', { x: 360, y: 240, size: 11, font: serif });
   page.drawText('Nguyễn Văn A', { x: 380, y: 160, size: 13, font: serif });
+  if (opts.issuance) {
+    // The heading's number line and place-and-date line, left blank for the clerk (Decree 30, Appendix I).
+    page.drawText('Số:', { x: 60, y: 740, size: 13, font: serif });
+    page.drawText('Hà Nam,', { x: 330, y: 740, size: 13, font: serif });
+  }
   return doc.save({ useObjectStreams: false });
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildSignedData } from '../cms';
-import { embedSignatureInUpdate, preparePdfSignatureUpdate, WidgetAppearance } from '../pdf';
+import { embedSignatureInUpdate, FormChanges, preparePdfSignatureUpdate, WidgetAppearance } from '../pdf';
 import { RawSigner } from '../signer';
 import { requestTimestampToken, TimestampClient } from '../tsp/client';
 import { Certificate } from '../x509/certificate';
@@ -24,6 +24,8 @@ export interface SignPdfOptions {
   revocationInfoArchival?: { crls: Uint8Array[]; ocsps: Uint8Array[] };
   /** A visible signature or text stamp (renderVisibleSignature, renderTextStamp); default invisible. */
   appearance?: WidgetAppearance;
+  /** Text fields reserved or filled in the signature's own update (reserveTextFields, fillTextFields). */
+  form?: FormChanges;
 }
 
 /** Room for the CMS: attributes, signature and the embedded certificates, with margin. */
@@ -74,6 +76,7 @@ export async function signPdfUpdate(pdf: Uint8Array, opts: SignPdfOptions): Prom
     contactInfo: opts.contactInfo,
     subFilter: 'ETSI.CAdES.detached',
     appearance: opts.appearance,
+    form: opts.form,
     contentsSize: Math.max(
       MIN_CONTENTS_SIZE,
       certBytes + CMS_OVERHEAD_BYTES + (opts.timestamp ? TIMESTAMP_OVERHEAD_BYTES : 0),

@@ -17,7 +17,13 @@ export {
   embedSignatureInUpdate,
   DEFAULT_CONTENTS_SIZE,
 } from './prepare';
-export type { SignaturePlaceholderOptions, PreparedPdf, PreparedUpdate, WidgetAppearance } from './prepare';
+export type {
+  SignaturePlaceholderOptions,
+  PreparedPdf,
+  PreparedUpdate,
+  WidgetAppearance,
+  FormChanges,
+} from './prepare';
 export { findSignatures, recoverSignatures } from './signatures';
 export type { PdfSignatureField, SignatureProblem } from './signatures';
 export { checkPdfStructure, checkPdfHeader } from './check';
@@ -27,3 +33,5 @@ export { unaccountedAppendedData, readableRevisions } from './appended';
 export type { PdfChange, PdfChangeKind, PdfObjectRole, ModificationPermissions, FieldLock } from './changes';
 export { readDss, appendDss, vriKey, MAX_DSS_ITEMS, MAX_VRI_ENTRIES } from './dss';
 export type { DssData, AppendDssOptions } from './dss';
+export { stateSecretMarking, STATE_SECRET_DEGREES, CONFIDENTIALITY_KEY } from './confidentiality';
+export type { StateSecretDegree } from './confidentiality';

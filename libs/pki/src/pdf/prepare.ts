@@ -24,6 +24,19 @@ export interface SignaturePlaceholderOptions {
   contentsSize?: number;
   /** A visible widget (see pades/appearance); without it the field is invisible on the first page. */
   appearance?: WidgetAppearance;
+  /** Form changes made in the same update, so that this signature covers them (not on encrypted documents). */
+  form?: FormChanges;
+}
+
+/**
+ * Text fields made or filled in the signature's own update: an approving signature reserves empty
+ * read-only fields (the document number and date of issue), the issuing signature fills them in
+ * (ISO 32000-1, 12.7: a value and its appearance, which DocMDP P=2 and no DocMDP both permit).
+ */
+export interface FormChanges {
+  newTextFields?: { name: string; pageIndex: number; rect: [number, number, number, number] }[];
+  /** Each writes new versions of an existing field (and its widgets) and their new appearance objects. */
+  fills?: { emit(alloc: () => PdfRef): UpdateObject[] }[];
 }
 
 /** A drawn signature widget: its page, /Rect [x1 y1 x2 y2], and its objects written with the update's numbers. */
@@ -86,8 +99,10 @@ export function preparePdfSignatureUpdate(pdf: Uint8Array, opts: SignaturePlaceh
   const doc = PdfDocument.open(pdf);
   const catalog = doc.catalog();
   const visible = opts.appearance;
+  const form = opts.form ?? {};
+  const formChanged = !!(form.newTextFields?.length || form.fills?.length);
   // Streams of an encrypted document would need encrypting too; not done for appearances.
-  if (visible && doc.encryption)
+  if ((visible || formChanged) && doc.encryption)
     throw new PdfFormatError('ENCRYPTED_PDF', 'a visible signature on an encrypted document is not supported');
   const page = visible ? doc.pages()[visible.pageIndex] : doc.firstPage();
   if (!page) throw new PdfFormatError('INVALID_OPTIONS', 'the appearance names a page the document does not have');
@@ -121,15 +136,42 @@ export function preparePdfSignatureUpdate(pdf: Uint8Array, opts: SignaturePlaceh
   if (drawn) widget.set('AP', pdfDict({ N: drawn.ap }));
   objects.push({ num: widgetRef.num, gen: 0, body: body(widgetRef, widget) });
   if (drawn) objects.push(...drawn.objects);
+  const alloc = () => new PdfRef(next++, 0);
+  for (const fill of form.fills ?? []) objects.push(...fill.emit(alloc));
 
-  // Indirect /Annots arrays are inlined: the page object is rewritten anyway.
-  const newPage = page.dict.clone().set('Annots', [...arrayItems(doc, page.dict.get('Annots')), widgetRef]);
-  objects.push({ num: page.ref.num, gen: page.ref.gen, body: body(page.ref, newPage) });
+  // Widgets by page; indirect /Annots arrays are inlined: the page objects are rewritten anyway.
+  const newWidgets = new Map<number, { page: { ref: PdfRef; dict: PdfDict }; refs: PdfRef[] }>([
+    [page.ref.num, { page, refs: [widgetRef] }],
+  ]);
+  const textFields = (form.newTextFields ?? []).map((f) => {
+    const p = doc.pages()[f.pageIndex];
+    if (!p) throw new PdfFormatError('INVALID_OPTIONS', `no page ${f.pageIndex + 1} for field "${f.name}"`);
+    const ref = alloc();
+    const ap = alloc();
+    const [w, h] = [f.rect[2] - f.rect[0], f.rect[3] - f.rect[1]];
+    objects.push(
+      { num: ref.num, gen: 0, body: serializeValue(textFieldWidget(chooseFieldName(doc, f.name), f.rect, p.ref, ap)) },
+      {
+        num: ap.num,
+        gen: 0,
+        body: `<</Type /XObject /Subtype /Form /BBox [0 0 ${w} ${h}] /Length 0>>\nstream\n\nendstream`,
+      },
+    );
+    const entry = newWidgets.get(p.ref.num) ?? { page: p, refs: [] };
+    entry.refs.push(ref);
+    newWidgets.set(p.ref.num, entry);
+    return ref;
+  });
+  for (const { page: p, refs } of newWidgets.values()) {
+    const newPage = p.dict.clone().set('Annots', [...arrayItems(doc, p.dict.get('Annots')), ...refs]);
+    objects.push({ num: p.ref.num, gen: p.ref.gen, body: body(p.ref, newPage) });
+  }
 
   const acroFormValue = catalog.dict.get('AcroForm');
   const indirectAcroForm = acroFormValue instanceof PdfRef ? doc.resolveDict(acroFormValue) : null;
   const acroForm = (indirectAcroForm ?? doc.resolveDict(acroFormValue) ?? new PdfDict()).clone();
-  acroForm.set('Fields', [...arrayItems(doc, acroForm.get('Fields')), widgetRef]).set('SigFlags', 3);
+  acroForm.set('Fields', [...arrayItems(doc, acroForm.get('Fields')), widgetRef, ...textFields]).set('SigFlags', 3);
+  if (textFields.length) acroForm.set('DR', withHelvetica(doc, acroForm));
   if (indirectAcroForm && acroFormValue instanceof PdfRef) {
     objects.push({ num: acroFormValue.num, gen: acroFormValue.gen, body: body(acroFormValue, acroForm) });
   } else {
@@ -177,6 +219,39 @@ function signatureDictionary(
   }
   const tail = serializeValue(protect(extra)).slice(2); // the entries and the closing ">>"
   return { body: `${beforeContents}<${'0'.repeat(2 * contentsSize)}> ${tail}`, byteRangeAt, contentsAt };
+}
+
+/** An empty, read-only (Ff 1) text field and its widget in one dictionary, printed (F 4). */
+function textFieldWidget(name: string, rect: [number, number, number, number], page: PdfRef, ap: PdfRef): PdfDict {
+  return pdfDict({
+    Type: new PdfName('Annot'),
+    Subtype: new PdfName('Widget'),
+    FT: new PdfName('Tx'),
+    T: encodeTextString(name),
+    Ff: 1,
+    F: 4,
+    Rect: rect,
+    P: page,
+    DA: encodeTextString('/Helv 10 Tf 0 g'),
+    AP: pdfDict({ N: ap }),
+  });
+}
+
+/** The form's /DR with the Helvetica its fields' /DA names (viewers that regenerate appearances need it). */
+function withHelvetica(doc: PdfDocument, acroForm: PdfDict): PdfDict {
+  const dr = (doc.resolveDict(acroForm.get('DR')) ?? new PdfDict()).clone();
+  const fonts = (doc.resolveDict(dr.get('Font')) ?? new PdfDict()).clone();
+  if (!fonts.has('Helv'))
+    fonts.set(
+      'Helv',
+      pdfDict({
+        Type: new PdfName('Font'),
+        Subtype: new PdfName('Type1'),
+        BaseFont: new PdfName('Helvetica'),
+        Encoding: new PdfName('WinAnsiEncoding'),
+      }),
+    );
+  return dr.set('Font', fonts);
 }
 
 function chooseFieldName(doc: PdfDocument, wanted: string | undefined): string {

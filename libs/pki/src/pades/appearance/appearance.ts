@@ -15,15 +15,16 @@ export type Rect = [number, number, number, number];
 
 /**
  * Where the widget goes: a rectangle on a page (1-based), or relative to text found on the page
- * (the first page holding it, or the given one): centred over it, or below it (the line under
- * the title), moved by `offset`.
+ * (the first page holding it, or the given one): centred over it, below it (the line under the
+ * title), right after it on its line (the number after "Số:"), or starting where it starts and
+ * covering it (a placeholder such as "ngày ... tháng ... năm"), moved by `offset`.
  */
 export type AppearancePlacement =
   | { page: number; rect: Rect }
   | {
       anchorText: string;
       page?: number;
-      position?: 'over' | 'below';
+      position?: 'over' | 'below' | 'after' | 'start';
       width?: number;
       height?: number;
       offset?: [number, number];
@@ -49,8 +50,14 @@ export interface TextStampSpec {
   page?: number;
   /** Default 10. */
   fontSize?: number;
-  /** Distance from the page's top and right edges in points; default 28 (about 1 cm). */
+  /** Distance from the page's top and right (or left) edges in points; default 28 (about 1 cm). */
   margin?: number;
+  /** Default top-right (copies, attachments); the incoming-document stamp goes top-left. */
+  corner?: 'top-right' | 'top-left';
+  /** Draw a frame around the text, as a rubber stamp (the "ĐẾN" stamp). */
+  frame?: boolean;
+  /** Instead of a corner: just under this text, aligned with its start (the blank under "Số:"). */
+  belowText?: string;
 }
 
 /** A drawn appearance ready for the signature widget (signPdf's `appearance`). */
@@ -117,24 +124,35 @@ export async function renderTextStamp(pdf: Uint8Array, spec: TextStampSpec): Pro
   const margin = spec.margin ?? 28;
   if (!Number.isFinite(margin) || margin < 0 || margin > 300)
     throw new AppearanceError('APPEARANCE_INVALID', 'the margin must be between 0 and 300 points');
-  const pageIndex = pageIndexOf(doc, spec.page ?? 1);
-  const page = pageBox(doc, doc.pages()[pageIndex].dict);
   const font = await SubsetFont.load();
-  const pad = 2;
+  const pad = spec.frame ? 4 : 2;
   const width = Math.max(...lines.map((l) => font.widthOf(l, size))) + 2 * pad;
   const height = lines.length * size * LEADING + 2 * pad;
-  const box: Box = {
-    x: page.x + page.width - margin - width,
-    y: page.y + page.height - margin - height,
-    width,
-    height,
-  };
-  if (box.x < page.x || box.y < page.y)
+  let pageIndex: number;
+  let box: Box;
+  if (spec.belowText !== undefined) {
+    const at = place(doc, { anchorText: spec.belowText, page: spec.page, position: 'start', width, height: 8 });
+    pageIndex = at.pageIndex;
+    // `place` centres the 8-point box on the text's line: the stamp starts a gap under that line.
+    box = { x: at.box.x, y: at.box.y - height - 8, width, height };
+  } else {
+    pageIndex = pageIndexOf(doc, spec.page ?? 1);
+    const p = pageBox(doc, doc.pages()[pageIndex].dict);
+    box = {
+      x: spec.corner === 'top-left' ? p.x + margin : p.x + p.width - margin - width,
+      y: p.y + p.height - margin - height,
+      width,
+      height,
+    };
+  }
+  const page = pageBox(doc, doc.pages()[pageIndex].dict);
+  if (box.x < page.x || box.y < page.y || box.x + width > page.x + page.width)
     throw new AppearanceError('APPEARANCE_INVALID', 'the stamp does not fit on the page: shorten its lines');
   const content = lines.map((line, i) => {
     const y = height - pad - (i + 1) * size * LEADING + size * 0.25;
     return `BT /F1 ${n(size)} Tf 0 g ${n(pad)} ${n(y)} Td ${font.show(line)} Tj ET`;
   });
+  if (spec.frame) content.push(`q 0 G 1 w 0.5 0.5 ${n(width - 1)} ${n(height - 1)} re S Q`);
   await font.freeze();
   return finish(pageIndex, box, content.join('\n'), [], font);
 }
@@ -204,7 +222,7 @@ function imageObjects(image: DecodedImage, alloc: Allocate, objects: UpdateObjec
   return ref;
 }
 
-function place(doc: PdfDocument, p: AppearancePlacement): { pageIndex: number; box: Box } {
+export function place(doc: PdfDocument, p: AppearancePlacement): { pageIndex: number; box: Box } {
   if (typeof p !== 'object' || p === null)
     throw new AppearanceError('APPEARANCE_INVALID', 'the placement must be an object');
   if ('rect' in p) {
@@ -228,9 +246,15 @@ function place(doc: PdfDocument, p: AppearancePlacement): { pageIndex: number; b
   for (const pageIndex of candidates) {
     const found = findTextOnPage(doc, pages[pageIndex].dict, p.anchorText);
     if (!found) continue;
-    const cx = found.x + found.width / 2;
-    const y = (p.position ?? 'over') === 'below' ? found.y - height : found.y + found.height / 2 - height / 2;
-    return { pageIndex, box: { x: cx - width / 2 + dx, y: y + dy, width, height } };
+    const position = p.position ?? 'over';
+    const x =
+      position === 'after'
+        ? found.x + found.width
+        : position === 'start'
+          ? found.x
+          : found.x + found.width / 2 - width / 2;
+    const y = position === 'below' ? found.y - height : found.y + found.height / 2 - height / 2;
+    return { pageIndex, box: { x: x + dx, y: y + dy, width, height } };
   }
   throw new AppearanceError('ANCHOR_TEXT_NOT_FOUND', `the text "${p.anchorText}" is not on the page`);
 }
@@ -258,7 +282,7 @@ function checkRect(r: unknown): Rect {
   return r as Rect;
 }
 
-function checkLines(lines: unknown): string[] {
+export function checkLines(lines: unknown): string[] {
   if (!Array.isArray(lines) || lines.length > MAX_LINES || !lines.every((l) => typeof l === 'string'))
     throw new AppearanceError('APPEARANCE_INVALID', `text lines must be at most ${MAX_LINES} strings`);
   const out = lines.map((l: string) => l.normalize('NFC').trim()).filter((l) => l !== '');
@@ -276,7 +300,7 @@ function checkFontSize(size: number): void {
 }
 
 /** A number for a content stream: fixed notation, at most 3 decimals. */
-const n = (v: number): string => {
+export const n = (v: number): string => {
   const s = v.toFixed(3).replace(/\.?0+$/, '');
   return s === '-0' ? '0' : s;
 };

@@ -6,7 +6,9 @@ export type AppearanceErrorCode =
   | 'APPEARANCE_PAGE_NOT_FOUND'
   | 'APPEARANCE_IMAGE_INVALID'
   | 'APPEARANCE_TEXT_UNSUPPORTED'
-  | 'ANCHOR_TEXT_NOT_FOUND';
+  | 'ANCHOR_TEXT_NOT_FOUND'
+  | 'FORM_FIELD_NOT_FOUND'
+  | 'FORM_FIELD_FILLED';
 
 export class AppearanceError extends PkiFormatError {
   constructor(

@@ -6,3 +6,5 @@ export type { AppearanceErrorCode } from './errors';
 export { DEFAULT_SERIF_BOLD_FONT_PATH, DEFAULT_SERIF_FONT_PATH, readFontFile } from './font';
 export { firstPageText } from './anchor';
 export { formatLocalIsoTime } from './time';
+export { reserveTextFields, fillTextFields, emptyTextFields } from './form-fields';
+export type { TextFieldSpec } from './form-fields';
