@@ -15,12 +15,20 @@ import {
 } from '@kyso/common';
 import type { KeyStore } from '@kyso/keystore';
 import { diskStorage } from 'multer';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsSigningService } from './cms-signing.service';
 import { VerifierCertificateCheck } from './certificate-check.client';
-import { DEFAULT_TSA_TIMEOUT_MS, defaultUploadDir, SignerConfig } from './config';
+import {
+  CERT_VERDICTS_MAX_ENTRIES,
+  DEFAULT_CERT_CHECK_MAX_AGE_MS,
+  DEFAULT_TSA_TIMEOUT_MS,
+  defaultUploadDir,
+  SignerConfig,
+} from './config';
+import { CertificateVerdicts } from './certificate-verdicts';
 import { Admission } from './admission';
 import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
@@ -90,7 +98,11 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: diskStorage({ destination: privateDir(config.uploadDir ?? defaultUploadDir()) }),
+          storage: diskStorage({
+            destination: privateDir(config.uploadDir ?? defaultUploadDir()),
+            // multer's default name costs a synchronous randomBytes per upload; a UUID comes from a pooled buffer.
+            filename: (_req, _file, cb) => cb(null, randomUUID()),
+          }),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],
@@ -105,6 +117,16 @@ export class SignerModule {
         { provide: Admission, useValue: new Admission(config.admission ?? admissionDefaults(config.pkcs11.poolSize)) },
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
         { provide: CertificateCheck, useFactory: () => certificateCheckFor(opts) },
+        {
+          provide: CertificateVerdicts,
+          inject: [CertificateCheck, Clock],
+          useFactory: (checks: CertificateCheck, clock: Clock) =>
+            new CertificateVerdicts(checks, {
+              maxAgeMs: config.certificateCheckMaxAgeMs ?? DEFAULT_CERT_CHECK_MAX_AGE_MS,
+              maxEntries: CERT_VERDICTS_MAX_ENTRIES,
+              now: () => clock.now().getTime(),
+            }),
+        },
         {
           provide: TimestampAuthority,
           useFactory: () =>

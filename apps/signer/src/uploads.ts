@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { rm } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Observable } from 'rxjs';
 
@@ -16,7 +16,8 @@ export class RemoveUploadAfterResponse implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     http.getResponse<Response>().once('close', () => {
-      if (req.file?.path) void rm(req.file.path, { force: true }).catch(() => undefined);
+      // unlink, not rm: rm walks the path (lstat, rimraf) for a single file.
+      if (req.file?.path) void unlink(req.file.path).catch(() => undefined);
     });
     return next.handle();
   }
