@@ -14,8 +14,6 @@ import {
   SystemClock,
 } from '@kyso/common';
 import type { KeyStore } from '@kyso/keystore';
-import { diskStorage } from 'multer';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { CmsSignaturesController } from './cms-signatures.controller';
@@ -34,6 +32,7 @@ import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
 import { PdfEngine, PkiPdfEngine } from './pdf-engine';
 import { HttpRegistryClient, RegistryClient } from './registry-client';
+import { SpillingStorage } from './upload-storage';
 import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
@@ -98,11 +97,7 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: diskStorage({
-            destination: privateDir(config.uploadDir ?? defaultUploadDir()),
-            // multer's default name costs a synchronous randomBytes per upload; a UUID comes from a pooled buffer.
-            filename: (_req, _file, cb) => cb(null, randomUUID()),
-          }),
+          storage: new SpillingStorage(privateDir(config.uploadDir ?? defaultUploadDir())),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
         }),
       ],
