@@ -68,7 +68,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       const t = performance.now();
       const res = await post(fields);
       const ms = performance.now() - t;
-      if (asked) {
+      if (asked && res.ok) {
+        // Only a signed answer says whether sessions exist; a failed one (busy, timeout) is counted below.
         session = res.headers.get(SESSION_HEADER);
         sessionAvailable = session !== null;
         if (!session) return;

@@ -12,7 +12,9 @@ import { markdown, Row, writeResults } from './table';
  * figure measured in the same run, the ratio, the target and whether it is met; written to
  * bench/results/latest.{json,md} and into the README between the bench markers. The service rows
  * run against a quickstart instance of their own (var/bench-dev, ports 3170-3173), load coming
- * from separate processes. `npm run bench -- chains` runs the in-process rows only. Not a test.
+ * from separate processes. `npm run bench -- chains` runs the in-process rows only; `npm run bench --
+ * --only signing` only the signing rows (big document, token rate, 100 KB signing), printed but not
+ * written (a partial table must not replace the full one). Not a test.
  */
 const ROOT = join(__dirname, '../../..');
 const RESULTS = join(ROOT, 'bench/results');
@@ -37,16 +39,19 @@ function updateReadme(md: string): void {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
+  const args = process.argv.slice(2);
+  const only = args[0] === '--only' ? args[1] : args[0];
+  if (only !== undefined && only !== 'chains' && only !== 'signing')
+    throw new Error(`unknown bench selection "${only}" (chains, or --only signing)`);
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
   const rows: Row[] = [];
   try {
-    rows.push(...(await chainRows(new Date(), work)));
+    if (only !== 'signing') rows.push(...(await chainRows(new Date(), work)));
     if (only !== 'chains') {
       const sys = startSystem(ROOT);
       try {
-        rows.push(...(await serviceRows(sys, work)));
+        rows.push(...(await serviceRows(sys, work, only === 'signing' ? 'signing' : 'all')));
       } finally {
         sys.stop();
       }
@@ -55,7 +60,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(markdown(rows));
-  if (only === 'chains') return;
+  if (only) return;
   const md = writeResults(
     RESULTS,
     rows,

@@ -138,7 +138,7 @@ function sha256sumRate(file: string): Promise<number> {
 }
 
 /** The rows measured through the running system (gateway, services, token), load from separate processes. */
-export async function serviceRows(sys: BenchSystem, work: string): Promise<Row[]> {
+export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 'signing'): Promise<Row[]> {
   const rows: Row[] = [];
   const rootPem = join(sys.devDir, 'pki', 'root.pem');
   const nss = await nssTrusting(work, rootPem);
@@ -218,6 +218,7 @@ export async function serviceRows(sys: BenchSystem, work: string): Promise<Row[]
       0.5,
     ),
   );
+  if (only === 'signing') return rows;
 
   // Validation of a signed 50 KB document (issue 16.3), revocation from the dev CA.
   const unsigned = join(work, 'fifty.pdf');

@@ -56,6 +56,22 @@ describe('ApiKeyAuthenticator', () => {
     expect(store.touched).toEqual(['k1']);
   });
 
+  it('records the use of a key at most once a minute from one process', async () => {
+    const store = new MemoryStore();
+    const { key, row } = keyRow();
+    store.rows.push(row);
+    const clock = { now: () => at };
+    let at = NOW;
+    const auth = new ApiKeyAuthenticator(store, clock);
+    await auth.authenticate(`Bearer ${key}`);
+    at = new Date(NOW.getTime() + 59_999);
+    await auth.authenticate(`Bearer ${key}`);
+    expect(store.touched).toEqual(['k1']);
+    at = new Date(NOW.getTime() + 60_000);
+    await auth.authenticate(`Bearer ${key}`);
+    expect(store.touched).toEqual(['k1', 'k1']);
+  });
+
   it.each([
     [undefined, 'MISSING'],
     ['Bearer', 'MALFORMED'],

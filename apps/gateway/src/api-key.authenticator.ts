@@ -16,9 +16,17 @@ export interface ApiCaller {
 export type AuthResult =
   { ok: true; caller: ApiCaller } | { ok: false; reason: 'MISSING' | 'MALFORMED' | 'UNKNOWN' | 'EXPIRED' | 'REVOKED' };
 
+/** last_used_at has a minute's resolution (the repository writes at most once a minute). */
+const TOUCH_EVERY_MS = 60_000;
+/** Keys whose last touch is remembered; beyond it, the oldest are forgotten (and touched again). */
+const TOUCHED_KEYS = 10_000;
+
 /** Turns an Authorization header into a caller, or says why not. */
 @Injectable()
 export class ApiKeyAuthenticator {
+  /** When this process last recorded each key's use: no database round trip per request for it. */
+  private readonly touched = new Map<string, number>();
+
   constructor(
     private readonly store: ApiKeyStore,
     private readonly clock: Clock,
@@ -35,7 +43,7 @@ export class ApiKeyAuthenticator {
     const now = this.clock.now();
     if (row.revokedAt && row.revokedAt <= now) return { ok: false, reason: 'REVOKED' };
     if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'EXPIRED' };
-    this.store.touch(row.id, now).catch(() => undefined);
+    this.touch(row.id, now);
     return {
       ok: true,
       caller: {
@@ -46,5 +54,14 @@ export class ApiKeyAuthenticator {
         webhooks: row.webhookSecret !== null,
       },
     };
+  }
+
+  private touch(id: string, now: Date): void {
+    const last = this.touched.get(id);
+    if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS) return;
+    this.touched.delete(id);
+    this.touched.set(id, now.getTime());
+    if (this.touched.size > TOUCHED_KEYS) this.touched.delete(this.touched.keys().next().value as string);
+    this.store.touch(id, now).catch(() => undefined);
   }
 }

@@ -1,7 +1,14 @@
 import type { Request, Response } from 'express';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Caller, InternalClient, ProblemError, requestIdOf } from '@kyso/common';
+import {
+  Caller,
+  InternalClient,
+  ProblemError,
+  requestIdOf,
+  STREAM_HIGH_WATER_MARK,
+  StreamedAnswer,
+} from '@kyso/common';
 import { abortSignalOf } from './limits/timeout';
 
 export const PUBLIC_PREFIX = '/api/v1';
@@ -48,7 +55,8 @@ export const payloadTooLarge = (limit: number) =>
 /**
  * Forwards a request to an internal service by streaming: the gateway never buffers or parses the
  * body (multipart uploads can be large), and counts bytes so a chunked upload cannot exceed the
- * limit that Content-Length would have caught.
+ * limit that Content-Length would have caught. Node streams end to end (undici.request, chunks
+ * passed through as they come, large buffers): a 100 MB upload costs little more than its copy.
  */
 export async function proxy(req: Request, res: Response, call: ProxyCall): Promise<void> {
   const headers: Record<string, string> = {};
@@ -56,7 +64,7 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
     const v = req.header(h);
     if (v) headers[h] = v;
   }
-  let body: ReadableStream | Buffer | undefined;
+  let body: Readable | Buffer | undefined;
   const limit = call.maxBodyBytes;
   let overLimit = false;
   if (limit !== undefined) {
@@ -69,6 +77,7 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
     } else {
       let seen = 0;
       const counter = new Transform({
+        highWaterMark: STREAM_HIGH_WATER_MARK,
         transform(chunk: Buffer, _enc, done) {
           seen += chunk.length;
           if (seen > limit) {
@@ -81,13 +90,13 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
         if (!req.complete) counter.destroy(new Error('client went away'));
       });
       req.pipe(counter);
-      body = Readable.toWeb(counter) as unknown as ReadableStream;
+      body = counter;
     }
   }
 
-  let upstream: globalThis.Response;
+  let upstream: StreamedAnswer;
   try {
-    upstream = await call.client.request(call.method, call.path, {
+    upstream = await call.client.stream(call.method, call.path, {
       body,
       headers,
       caller: call.caller,
@@ -100,24 +109,24 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
     throw e;
   }
   if (overLimit && limit !== undefined) {
-    await upstream.body?.cancel();
+    upstream.body.destroy();
     throw refuseBody(res, limit);
   }
 
   res.status(upstream.status);
+  const header = (name: string) => {
+    const v = upstream.headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
   for (const name of PASSED_RESPONSE_HEADERS) {
-    const v = upstream.headers.get(name);
-    if (v === null) continue;
+    const v = header(name);
+    if (v === undefined) continue;
     res.setHeader(name, name === 'location' ? publicLocation(v) : v);
   }
-  const length = upstream.headers.get('content-length');
-  if (length !== null && !upstream.headers.has('content-encoding')) res.setHeader('content-length', length);
-  if (!upstream.body) {
-    res.end();
-    return;
-  }
+  const length = header('content-length');
+  if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
   try {
-    await pipeline(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream), res);
+    await pipeline(upstream.body, res);
   } catch {
     // The service or the client went away mid-stream: nothing sensible can still be sent.
     res.destroy();

@@ -1,4 +1,5 @@
 import type { Caller } from '@kyso/common';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { RunningRegistry, startRegistry } from './support';
 
@@ -88,6 +89,30 @@ describe('audit log (real Postgres, in-process app)', () => {
     const past = await reg.get(`/audit?to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&limit=1`);
     expect(past.body.total).toBe(22);
     expect((await reg.get('/audit?from=yesterday')).status).toBe(400);
+  });
+
+  it("chains a signer's batch of signature records as one audit entry each, in order, and the chain verifies", async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const record = (id: string, i: number) => ({
+      id,
+      at: new Date(Date.UTC(2026, 11, 2, 0, 0, i)).toISOString(),
+      outcome: i === 4 ? 'refused' : 'signed',
+      ...(i === 4 && { refusalCode: 'SIGNING_NOT_ALLOWED', refusalReason: 'WRONG_PIN' }),
+      caller: { kind: 'system', id: 'dms-1', name: 'DMS' },
+      actingOfficialId: 'official-1',
+      certificateId: 'cert-batch',
+      documentSha256: 'a'.repeat(64),
+    });
+    const res = await reg.call('post', '/signature-records').send({ records: ids.map(record) });
+    expect(res.status).toBe(200);
+    // Sent again (at-least-once delivery): nothing is appended twice.
+    expect((await reg.call('post', '/signature-records').send({ records: ids.map(record) })).status).toBe(200);
+    const rows = await reg.sql<{ action: string; after: { signatureId: string } }>(
+      "SELECT action, after FROM registry.audit_event WHERE entity_id = 'cert-batch' ORDER BY seq",
+    );
+    expect(rows.map((r) => r.after.signatureId)).toEqual(ids);
+    expect(rows.map((r) => r.action)).toEqual([...Array(4).fill('signature.signed'), 'signature.refused']);
+    expect((await reg.get('/audit/verify')).body).toMatchObject({ ok: true });
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE even to the table owner (trigger)', async () => {

@@ -24,10 +24,9 @@ import {
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignCmsFields, parseSignHashFields } from './cms-input';
-import { readFile } from 'node:fs/promises';
 import { CmsResult, CmsSigningService, RawResult } from './cms-signing.service';
 import { refusalProblem, tokenProblem, withRetryAfter } from './signatures.controller';
-import { RemoveUploadAfterResponse } from './uploads';
+import { RemoveUploadAfterResponse, uploadBytes } from './uploads';
 
 const problemDoc = (status: number, code: string, description: string) => ({
   status,
@@ -62,7 +61,7 @@ export class CmsSignaturesController {
     if (file.size === 0) throw badRequest('EMPTY_FILE', 'The file is empty');
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
     const result = await this.signing
-      .signCms({ content: await readFile(file.path), ...fields, requestId, caller })
+      .signCms({ content: await uploadBytes(file), ...fields, requestId, caller })
       .catch((e) => Promise.reject(tokenProblem(e)));
     return cmsFile(answer(result, requestId, res));
   }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { DigestAlgorithm } from '@kyso/keystore';
 import { CadesEvidence, CadesLevel, SignatureAlgorithm, signCms, signCmsDigest, TimestampClient } from '@kyso/pki';
 import { createHash } from 'node:crypto';
-import { Authorised, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
-import { tsaFailure, tsaFor } from './levels';
-import { TimestampAuthority } from './signing-seams';
+import { Authorised, checkRefusal, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
+import { EvidenceRefused, tsaFailure, tsaFor, withTsaEvidence } from './levels';
+import { CertificateCheck, TimestampAuthority } from './signing-seams';
 
 type Signed<T> = { outcome: 'signed'; signatureId: string; signingSession?: SessionUse } & T;
 export type CmsResult = Signed<{ cms: Uint8Array }> | Refused;
@@ -26,6 +26,8 @@ export interface SignRawInput extends SigningRequest {
   digest: Uint8Array;
 }
 
+type CadesEvidenceSource = CadesEvidence | ((signatureTimestampToken: Uint8Array) => Promise<CadesEvidence>);
+
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** OpenSSL's names (and RFC 4055 / RFC 5758's) for a key's signature over a digest of this algorithm. */
@@ -37,13 +39,14 @@ export function signatureAlgorithmName(key: SignatureAlgorithm, hash: DigestAlgo
 /**
  * CAdES signing of any file, and of a digest for clients that build their own container: the same
  * gate and audit as PDF signing; B-T and up need the configured TSA, B-LT and up embed the evidence
- * the gate's certificate check gathered. A level that cannot be honoured is refused, never silently lowered.
+ * the gate's certificate check gathered and the TSA's (its path and revocation data). A level that cannot be honoured is refused, never silently lowered.
  */
 @Injectable()
 export class CmsSigningService {
   constructor(
     private readonly gate: SigningGate,
     private readonly tsa: TimestampAuthority,
+    private readonly checks: CertificateCheck,
   ) {}
 
   async signCms(input: SignCmsInput): Promise<CmsResult> {
@@ -86,7 +89,10 @@ export class CmsSigningService {
     documentSha256: string,
     level: CadesLevel,
     recordLevel: string,
-    make: (a: Authorised, extra: { timestamp?: TimestampClient; evidence?: CadesEvidence }) => Promise<Uint8Array>,
+    make: (
+      a: Authorised,
+      extra: { timestamp?: TimestampClient; evidence?: CadesEvidenceSource },
+    ) => Promise<Uint8Array>,
   ): Promise<Signed<{ bytes: Uint8Array }> | Refused> {
     const refuse = (r: Refusal, serial?: string) => this.gate.refuse(req, documentSha256, r, serial);
     // A level the configuration cannot make is refused before the PIN is even checked.
@@ -100,8 +106,10 @@ export class CmsSigningService {
     const at = this.gate.now();
     let bytes: Uint8Array;
     try {
-      bytes = await make(a, { timestamp: tsa.tsa, evidence: needsEvidence ? a.evidence : undefined });
+      const evidence = (token: Uint8Array) => withTsaEvidence(this.checks, a.evidence, token, req.requestId);
+      bytes = await make(a, { timestamp: tsa.tsa, evidence: needsEvidence ? evidence : undefined });
     } catch (e) {
+      if (e instanceof EvidenceRefused) return refuse(checkRefusal(e.check), a.serial);
       // The TSA answered nothing usable, or not at all: a clear 503, not a weaker level.
       const tsaDown = tsaFailure(e);
       if (tsaDown) return refuse(tsaDown as Refusal, a.serial);

@@ -17,6 +17,10 @@ import type { AdmissionLimits } from './admission';
 import { BatchConfig, batchConfigFromEnv } from './batches/batch-config';
 
 export const DEFAULT_TSA_TIMEOUT_MS = 10_000;
+/** Five minutes: a revocation the registry does not know of (a CA's own CRL) is seen within it. */
+export const DEFAULT_CERT_CHECK_MAX_AGE_MS = 300_000;
+/** Certificates whose good verdict is remembered at most. */
+export const CERT_VERDICTS_MAX_ENTRIES = 10_000;
 
 export interface Pkcs11Config {
   modulePath: string;
@@ -45,6 +49,11 @@ export interface SignerConfig extends CommonConfig {
   auditForwardIntervalMs?: number;
   /** Back-pressure (see admission.ts); defaults from the session pool when absent. */
   admission?: AdmissionLimits;
+  /**
+   * Longest reuse of a certificate's good pre-signing check (certificate-verdicts.ts), in ms; also
+   * bounded by the nextUpdate of its CRLs/OCSP responses. 0 asks the verifier before every signature.
+   */
+  certificateCheckMaxAgeMs?: number;
   /** Where uploads wait on disk while they are signed (removed after each request); default: a directory under the system's temp dir. */
   uploadDir?: string;
   /** Signing batches (batches/batch-config.ts); defaults under the upload directory when absent. */
@@ -78,6 +87,7 @@ export function signerConfigFromEnv(): SignerConfig {
     auditForwardIntervalMs: int('KYSO_SIGNER_AUDIT_FORWARD_MS', 250, 10, 60_000),
     batches: batchConfigFromEnv(uploadDir),
     webhooks: webhookSettingsFromEnv(common.redisUrl),
+    certificateCheckMaxAgeMs: int('KYSO_SIGNER_CERT_CHECK_MAX_AGE_MS', DEFAULT_CERT_CHECK_MAX_AGE_MS, 0, 24 * 3600_000),
   };
   const defaults = admissionDefaults(config.pkcs11.poolSize);
   config.admission = {

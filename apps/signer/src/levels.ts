@@ -123,6 +123,33 @@ interface Subject {
   purpose: 'document-signing' | 'timestamping';
 }
 
+/** A certificate of the evidence did not validate: what the check said. */
+export class EvidenceRefused extends Error {
+  constructor(readonly check: Extract<CertificateCheckResult, { ok: false }>) {
+    super(check.message);
+  }
+}
+
+/**
+ * The signer's evidence and that of the TSA behind `token` (its path, checked for timestamping,
+ * with the CRL/OCSP answers), for a CAdES B-LT signature; throws EvidenceRefused when the TSA's
+ * certificate does not validate.
+ */
+export async function withTsaEvidence(
+  checks: CertificateCheck,
+  signerEvidence: SigningEvidence,
+  token: Uint8Array,
+  requestId?: string,
+): Promise<SigningEvidence> {
+  const gathered = [signerEvidence];
+  for (const s of tsaSubject(token, signerEvidence.certificates)) {
+    const r = await checks.check(s.certificate, s.chain, requestId, s.purpose);
+    if (!r.ok) throw new EvidenceRefused(r);
+    gathered.push(r.evidence);
+  }
+  return mergeSigningEvidence(gathered);
+}
+
 /**
  * Adds what B-LT and B-LTA need to a signed PDF: the DSS with every certificate of each path and
  * the CRL/OCSP answers proving its status (signers' and TSAs'), a VRI entry per signature, and for

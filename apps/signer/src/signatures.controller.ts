@@ -40,8 +40,7 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
-import { readFile } from 'node:fs/promises';
-import { inputThenUpdate, RemoveUploadAfterResponse } from './uploads';
+import { inputThenUpdate, RemoveUploadAfterResponse, uploadBytes } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -218,7 +217,7 @@ export class SignaturesController {
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
     // One copy in memory to read the structure and hash it; the response streams from it and the update.
-    const pdf = await readFile(file.path);
+    const pdf = await uploadBytes(file);
     const result = await this.admission
       .run(() => this.signing.signPdf({ pdf, ...fields, requestId, caller }))
       .catch((e) => {
@@ -276,7 +275,7 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const level = parseExtendLevel(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    const result = await this.extension.extend(await readFile(file.path), level, requestId);
+    const result = await this.extension.extend(await uploadBytes(file), level, requestId);
     if (result.outcome === 'refused') {
       throw withRetryAfter(res, refusalProblem(result.refusal));
     }

@@ -15,13 +15,19 @@ import {
   SystemClock,
 } from '@kyso/common';
 import type { KeyStore } from '@kyso/keystore';
-import { diskStorage } from 'multer';
 import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsSigningService } from './cms-signing.service';
 import { VerifierCertificateCheck } from './certificate-check.client';
-import { DEFAULT_TSA_TIMEOUT_MS, defaultUploadDir, SignerConfig } from './config';
+import {
+  CERT_VERDICTS_MAX_ENTRIES,
+  DEFAULT_CERT_CHECK_MAX_AGE_MS,
+  DEFAULT_TSA_TIMEOUT_MS,
+  defaultUploadDir,
+  SignerConfig,
+} from './config';
+import { CertificateVerdicts } from './certificate-verdicts';
 import { Admission } from './admission';
 import { admissionDefaults } from './config';
 import { signerDataSourceOptions } from './data-source';
@@ -34,6 +40,7 @@ import {
   OfficialDirectory,
   VerifierDocumentSignatureCheck,
 } from './leader-signature';
+import { SpillingStorage } from './upload-storage';
 import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
@@ -111,7 +118,7 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: diskStorage({ destination: uploadDir }),
+          storage: new SpillingStorage(uploadDir),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
       ],
@@ -126,6 +133,16 @@ export class SignerModule {
         { provide: Admission, useValue: new Admission(config.admission ?? admissionDefaults(config.pkcs11.poolSize)) },
         { provide: PdfEngine, useValue: opts.pdfEngine ?? new PkiPdfEngine() },
         { provide: CertificateCheck, useFactory: () => certificateCheckFor(opts) },
+        {
+          provide: CertificateVerdicts,
+          inject: [CertificateCheck, Clock],
+          useFactory: (checks: CertificateCheck, clock: Clock) =>
+            new CertificateVerdicts(checks, {
+              maxAgeMs: config.certificateCheckMaxAgeMs ?? DEFAULT_CERT_CHECK_MAX_AGE_MS,
+              maxEntries: CERT_VERDICTS_MAX_ENTRIES,
+              now: () => clock.now().getTime(),
+            }),
+        },
         {
           provide: TimestampAuthority,
           useFactory: () =>

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Caller, Clock, ProblemError } from '@kyso/common';
 import { isKeyStoreError, KeySigner, KeyStore } from '@kyso/keystore';
 import type { CertificateViewDto } from '@kyso/contracts';
-import { Certificate, checkNameChaining, checkSignature } from '@kyso/pki';
+import { BoundedCache, Certificate, checkNameChaining, checkSignature } from '@kyso/pki';
 import type { AppearanceErrorCode } from '@kyso/pki/pades';
 import type { AppearanceRefusalCode } from './appearance';
 import type { PurposeRuleRefusal } from './purpose-rules';
@@ -11,7 +11,8 @@ import type { LevelRefusal } from './levels';
 import { RegistryClient } from './registry-client';
 import type { SigningCredential } from './signing-input';
 import { SignatureEventsRepository } from './signature-events.repository';
-import { CertificateCheck, CertificateCheckResult, SigningEvidence } from './signing-seams';
+import { CertificateVerdicts } from './certificate-verdicts';
+import { CertificateCheckResult, SigningEvidence } from './signing-seams';
 
 export const KEY_STORE = Symbol('KEY_STORE');
 
@@ -90,6 +91,8 @@ export type Refused<R = Refusal> = { outcome: 'refused'; eventId: string; refusa
 
 /** Canonical SPKI DER through node:crypto, so two encodings of one key compare equal. */
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  // Same bytes are the same key: the usual case, without two key imports and exports per signature.
+  if (Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)) return true;
   const norm = (k: Uint8Array) =>
     createPublicKey({ key: Buffer.from(k), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
   try {
@@ -115,6 +118,16 @@ function issuerChainProblem(cert: Certificate, chain: Certificate[]): string | u
   return undefined;
 }
 
+/** A registry certificate and chain as parsed and checked once (they are pure functions of the PEM text). */
+interface ParsedCertificate {
+  certificate: Certificate;
+  chain: Certificate[];
+  chainProblem?: string;
+}
+
+/** Distinct certificates a signer sees in a while: parsed ones are kept, not re-read on every signature. */
+const PARSED_CERTIFICATES = 1_000;
+
 /**
  * The rules every signing path applies before the token signs — authorisation by the registry
  * (certificate status, holder, PIN), certificate parse, issuer chain, key lookup, key/certificate
@@ -128,8 +141,10 @@ export class SigningGate {
     private readonly events: SignatureEventsRepository,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
     private readonly clock: Clock,
-    private readonly certificateCheck: CertificateCheck,
+    private readonly verdicts: CertificateVerdicts,
   ) {}
+
+  private readonly parsed = new BoundedCache<string, ParsedCertificate>(PARSED_CERTIFICATES);
 
   async open(req: SigningRequest): Promise<GateOutcome> {
     const auth = await this.registry.authorize(
@@ -137,6 +152,9 @@ export class SigningGate {
       req.requestId,
       req.caller,
     );
+    // The registry's word on the certificate is fresher than a remembered verdict: a refusal
+    // (revoked, suspended, wrong holder...) or a status other than active drops it.
+    if (!auth.allowed || auth.certificate.status !== 'active') this.verdicts.forget(req.certificateId);
     if (!auth.allowed) {
       return {
         ok: false,
@@ -144,11 +162,9 @@ export class SigningGate {
       };
     }
 
-    let certificate: Certificate;
-    let chain: Certificate[];
+    let parsed: ParsedCertificate;
     try {
-      certificate = Certificate.parse(auth.certificate.certificatePem);
-      chain = (auth.certificate.chainPem ?? []).map((pem) => Certificate.parse(pem));
+      parsed = this.parse(auth.certificate.certificatePem, auth.certificate.chainPem ?? []);
     } catch (e) {
       throw new ProblemError(
         502,
@@ -157,8 +173,8 @@ export class SigningGate {
         `The registry sent an unreadable certificate: ${(e as Error).message}`,
       );
     }
+    const { certificate, chain, chainProblem } = parsed;
     const serial = certificate.serialNumberHex;
-    const chainProblem = issuerChainProblem(certificate, chain);
     if (chainProblem)
       return { ok: false, refusal: { code: 'CERTIFICATE_CHAIN_INVALID', detail: chainProblem }, serial };
     const ref = { uri: auth.certificate.keyUri };
@@ -180,7 +196,7 @@ export class SigningGate {
       };
     }
     // Art 29 / R14: validated as the verifier would, revocation included, before the key is used.
-    const check = await this.certificateCheck.check(certificate, chain, req.requestId);
+    const check = await this.verdicts.check(req.certificateId, certificate, chain, req.requestId);
     if (!check.ok) return { ok: false, refusal: checkRefusal(check), serial };
     return {
       ok: true,
@@ -260,6 +276,15 @@ export class SigningGate {
 
   now(): Date {
     return this.clock.now();
+  }
+
+  private parse(certificatePem: string, chainPem: string[]): ParsedCertificate {
+    const key = [certificatePem, ...chainPem].join('\n');
+    return this.parsed.getOrCompute(key, () => {
+      const certificate = Certificate.parse(certificatePem);
+      const chain = chainPem.map((pem) => Certificate.parse(pem));
+      return { certificate, chain, chainProblem: issuerChainProblem(certificate, chain) };
+    });
   }
 
   private async findKey(uri: string) {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
-import { TimestampClient, verifyCms } from '@kyso/pki';
+import { Certificate, TimestampClient, verifyCms } from '@kyso/pki';
+import { signedDataEvidence } from '@kyso/pki/cades/evidence';
+import { signedDataParts } from '@kyso/pki/cades/structure';
 import { DevCa, DevTsa } from '@kyso/pki/devca';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -36,7 +38,11 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
   let filePath: string;
   let certPem: Record<string, string>;
   // The seams, as a deployment binds them; switched per test.
-  const seams: { tsa?: TimestampClient; check?: () => Promise<CertificateCheckResult> } = {};
+  const seams: {
+    tsa?: TimestampClient;
+    check?: (...args: Parameters<CertificateCheck['check']>) => Promise<CertificateCheckResult>;
+  } = {};
+  let tsaCertificate: Certificate;
   const http = () => request(app.getHttpServer());
   const post = (path: string) =>
     http().post(path).set('x-kyso-internal-token', INTERNAL).set('x-request-id', 'req-cms');
@@ -99,6 +105,7 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
     });
     const tsa = await DevTsa.create(root, { commonName: 'Kyso CMS Test TSA', clock: () => NOW });
     seams.tsa = (req) => tsa.timestamp(req);
+    tsaCertificate = tsa.certificate;
     const crl = await root.issueCrl({ thisUpdate: new Date(NOW.getTime() - 60_000) });
     seams.check = async () => ({
       ok: true,
@@ -140,12 +147,17 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
       registryUrl: registry.url,
       pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
       maxPdfBytes: 256 * 1024,
+      // The check seam changes its verdict between tests: ask it before every signature.
+      certificateCheckMaxAgeMs: 0,
     };
     app = await createSignerApp(config, {
       clock: new FixedClock(NOW),
       providers: [
         { provide: TimestampAuthority, useValue: { client: () => seams.tsa } },
-        { provide: CertificateCheck, useValue: { check: () => seams.check!() } },
+        {
+          provide: CertificateCheck,
+          useValue: { check: (...args: Parameters<CertificateCheck['check']>) => seams.check!(...args) },
+        },
       ],
     });
     await app.listen(0, '127.0.0.1');
@@ -195,6 +207,41 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
       expect(report.signatures[0].timestamps).toHaveLength(level === 'B-LTA' ? 2 : 1);
     },
   );
+
+  it("embeds at B-LT the TSA's own path and revocation data too, its certificate checked for time-stamping", async () => {
+    const check = seams.check!;
+    const tsaOcsp = await root.ocspResponse({ certificate: tsaCertificate, status: 'good', thisUpdate: NOW });
+    const purposes: string[] = [];
+    seams.check = async (certificate, chain, requestId, purpose = 'document-signing') => {
+      purposes.push(purpose);
+      if (purpose !== 'timestamping') return check(certificate, chain, requestId, purpose);
+      expect(certificate.sha256Hex).toBe(tsaCertificate.sha256Hex);
+      return { ok: true, evidence: { certificates: [certificate, root.certificate], crls: [], ocsps: [tsaOcsp] } };
+    };
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    try {
+      const res = await signCms({ level: 'B-LT' });
+      expect(res.status).toBe(200);
+      expect(purposes).toEqual(['document-signing', 'timestamping']);
+      const embedded = signedDataEvidence(signedDataParts(new Uint8Array(res.body)));
+      expect(embedded.ocsps.map(hex)).toContain(hex(tsaOcsp));
+      expect(embedded.certs.map(hex)).toContain(hex(tsaCertificate.der));
+
+      // A TSA whose certificate does not validate makes no B-LT signature.
+      seams.check = async (certificate, chain, requestId, purpose) =>
+        purpose === 'timestamping'
+          ? { ok: false, code: 'CERTIFICATE_REVOKED', message: 'TSA revoked', messageVi: 'TSA đã bị thu hồi' }
+          : check(certificate, chain, requestId, purpose);
+      const refused = await signCms({ level: 'B-LT' });
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body.toString())).toMatchObject({
+        code: 'CERTIFICATE_CHECK_FAILED',
+        reason: 'CERTIFICATE_REVOKED',
+      });
+    } finally {
+      seams.check = check;
+    }
+  });
 
   it('refuses a timestamped level without a TSA (422) and a TSA that fails (503), recording both', async () => {
     const tsa = seams.tsa;

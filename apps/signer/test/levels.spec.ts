@@ -22,7 +22,7 @@ import { createSignerApp } from '../src/app';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
 import { LocalCertificateCheck } from './local-certificate-check';
-import { startRegistryStub } from './registry-stub';
+import { startRegistryStub, StubCertificate } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
 import { startTsaServer } from './tsa-server';
 
@@ -48,6 +48,9 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
   let pdf: Buffer;
   let check: LocalCertificateCheck;
   let revoked: Certificate;
+  let later: Certificate;
+  /** The registry's record of `later`, whose status a test changes. */
+  let laterRecord: StubCertificate;
   const http = () => request(app.getHttpServer());
   const sign = (fields: Record<string, string>, file: Buffer = pdf) => {
     let r = http().post('/signatures/pdf').set('x-kyso-internal-token', INTERNAL);
@@ -87,7 +90,13 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
       profile: 'person',
     });
     root.revoke(revoked, { revocationDate: new Date(Date.now() - 60_000), reason: 'affiliationChanged' });
-    const view = (id: string, cert: Certificate, keyUri: string) => ({
+    // A second certificate for the same key, revoked by a test after it has signed.
+    later = await root.issue({
+      subject: { CN: 'Trần Thị B', O: 'Sở Tư pháp', C: 'VN' },
+      publicKeySpki: rsa.publicKeySpki,
+      profile: 'person',
+    });
+    const view = (id: string, cert: Certificate, keyUri: string): StubCertificate => ({
       id,
       holderOfficialId: OFFICIAL,
       pin: '1234',
@@ -96,9 +105,11 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
       certificatePem: cert.toPem(),
       chainPem: [rootPem],
     });
+    laterRecord = view('cert-later', later, rsa.ref.uri);
     registry = await startRegistryStub(INTERNAL, [
       view('cert-good', person, rsa.ref.uri),
       view('cert-revoked', revoked, other.ref.uri),
+      laterRecord,
     ]);
     tsaServer = await startTsaServer(await DevTsa.create(root));
     check = new LocalCertificateCheck([root.certificate], async () => ({ crls: [await root.issueCrl()] }));
@@ -284,5 +295,38 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
     const row = (await pg.query("SELECT * FROM signer.signature_events WHERE refusal_reason = 'CERTIFICATE_REVOKED'"))
       .rows[0];
     expect(row).toMatchObject({ outcome: 'refused', refusal_code: 'CERTIFICATE_CHECK_FAILED' });
+  });
+
+  it('asks the verifier once per certificate while it stays good, and again as soon as the registry refuses it', async () => {
+    const asked = () => check.calls.filter((c) => c.serial === later.serialNumberHex).length;
+    expect((await sign({ certificateId: 'cert-later' })).status).toBe(200);
+    const [first, second] = await Promise.all([
+      sign({ certificateId: 'cert-later' }),
+      sign({ certificateId: 'cert-later' }),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(asked()).toBe(1); // the good verdict is remembered (the CRL is fresh for 7 days)
+
+    // Revoked: the registry refuses at once, and the remembered verdict goes with its refusal.
+    root.revoke(later, { revocationDate: new Date(Date.now() - 1_000), reason: 'keyCompromise' });
+    laterRecord.status = 'revoked';
+    const refused = await sign({ certificateId: 'cert-later' });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body.toString())).toMatchObject({
+      code: 'SIGNING_NOT_ALLOWED',
+      reason: 'CERTIFICATE_NOT_ACTIVE',
+    });
+    // Were the registry to allow it again, the verifier is asked anew and its CRL refuses it.
+    laterRecord.status = 'active';
+    const again = await sign({ certificateId: 'cert-later' });
+    expect(again.status).toBe(403);
+    expect(JSON.parse(again.body.toString())).toMatchObject({
+      code: 'CERTIFICATE_CHECK_FAILED',
+      reason: 'CERTIFICATE_REVOKED',
+    });
+    expect(asked()).toBe(2);
+    // A refusal is never remembered: the next signature asks again.
+    expect((await sign({ certificateId: 'cert-later' })).status).toBe(403);
+    expect(asked()).toBe(3);
   });
 });

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { Caller, encodeCaller } from './caller';
 import { CALLER_HEADER, INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from './internal-auth';
 import { ProblemDetails, ProblemError } from './problem';
@@ -26,6 +28,18 @@ export function malformedAnswer(from: string, what: string, logDetail: string): 
 export interface CallOptions {
   requestId?: string;
   caller?: Caller;
+}
+
+/** Streamed internal calls share one keep-alive pool per process. */
+const STREAM_AGENT = new Agent({ keepAliveTimeout: 30_000 });
+/** Big bodies move in large chunks: fewer socket writes and callbacks per megabyte. */
+export const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+
+/** The answer of a streamed call: status, headers (lower-case names) and the body as a Node stream. */
+export interface StreamedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
 }
 
 /**
@@ -76,6 +90,66 @@ export class InternalClient {
     return answer(raw, this.name);
   }
 
+  /**
+   * A request whose body and answer are Node streams (undici.request, no web streams): the
+   * gateway's proxy for big uploads and downloads. The caller must consume or destroy `body`.
+   * Failures to reach the peer become the same problems as `request`'s.
+   */
+  async stream(
+    method: string,
+    path: string,
+    opts: {
+      body?: Readable | Buffer;
+      headers?: Record<string, string>;
+      requestId?: string;
+      caller?: Caller;
+      timeoutMs?: number;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<StreamedAnswer> {
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await undiciRequest(`${this.baseUrl}${path}`, {
+        method: method as Dispatcher.HttpMethod,
+        headers: this.headersFor(opts),
+        body: opts.body,
+        signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
+        dispatcher: STREAM_AGENT,
+        highWaterMark: STREAM_HIGH_WATER_MARK,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (e) {
+      throw this.unreachable(e, timeoutMs);
+    }
+  }
+
+  private headersFor(opts: { headers?: Record<string, string>; requestId?: string; caller?: Caller }) {
+    const headers: Record<string, string> = { ...opts.headers, [INTERNAL_TOKEN_HEADER]: this.token };
+    const requestId = opts.requestId ?? currentRequestId();
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    if (opts.caller) headers[CALLER_HEADER] = encodeCaller(opts.caller);
+    return headers;
+  }
+
+  /** The detail reaches public clients through the gateway: never the internal host or port. */
+  private unreachable(e: unknown, timeoutMs: number): ProblemError {
+    const host = new URL(this.baseUrl).host;
+    const name = (e as Error).name;
+    const p =
+      name === 'TimeoutError' || (e as { cause?: { name?: string } }).cause?.name === 'TimeoutError'
+        ? new ProblemError(
+            504,
+            'UPSTREAM_TIMEOUT',
+            'Gateway timeout',
+            `${this.name} did not answer within ${timeoutMs} ms`,
+          )
+        : new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${this.name} did not answer`);
+    p.logDetail = `${host}: ${name}${causeOf(e)}`;
+    if (p.status === 503) p.dependency = this.dependency;
+    return p;
+  }
+
   /** A raw request; the caller reads the body. Errors are not translated. */
   async request(
     method: string,
@@ -89,10 +163,7 @@ export class InternalClient {
       signal?: AbortSignal;
     } = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { ...opts.headers, [INTERNAL_TOKEN_HEADER]: this.token };
-    const requestId = opts.requestId ?? currentRequestId();
-    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-    if (opts.caller) headers[CALLER_HEADER] = encodeCaller(opts.caller);
+    const headers = this.headersFor(opts);
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
     try {
       return await fetch(`${this.baseUrl}${path}`, {
@@ -104,20 +175,7 @@ export class InternalClient {
         ...(opts.body && typeof (opts.body as ReadableStream).getReader === 'function' ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (e) {
-      // The detail reaches public clients through the gateway: never the internal host or port.
-      const host = new URL(this.baseUrl).host;
-      const p =
-        (e as Error).name === 'TimeoutError'
-          ? new ProblemError(
-              504,
-              'UPSTREAM_TIMEOUT',
-              'Gateway timeout',
-              `${this.name} did not answer within ${opts.timeoutMs ?? this.timeoutMs} ms`,
-            )
-          : new ProblemError(503, 'DEPENDENCY_UNAVAILABLE', 'Service unavailable', `${this.name} did not answer`);
-      p.logDetail = `${host}: ${(e as Error).name}${causeOf(e)}`;
-      if (p.status === 503) p.dependency = this.dependency;
-      throw p;
+      throw this.unreachable(e, opts.timeoutMs ?? this.timeoutMs);
     }
   }
 }

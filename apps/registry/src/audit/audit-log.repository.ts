@@ -71,46 +71,67 @@ export class PgAuditLog extends AuditLog {
     return this.tx.run(() => this.insert(entry));
   }
 
+  async appendAll(entries: AuditEntry[]): Promise<void> {
+    if (entries.length) await this.tx.run(() => this.insertAll(entries));
+  }
+
   private async insert(entry: AuditEntry): Promise<AuditEvent> {
+    return (await this.insertAll([entry]))[0];
+  }
+
+  /** One lock, one read of the chain's end, one batch of sequence numbers and one INSERT for all entries. */
+  private async insertAll(entries: AuditEntry[]): Promise<AuditEvent[]> {
     await this.db.query(`SELECT pg_advisory_xact_lock(hashtextextended('registry.audit_event', 0))`);
     const last: { hash: string }[] = await this.db.query(
       'SELECT hash FROM registry.audit_event ORDER BY seq DESC LIMIT 1',
     );
-    const [{ seq }]: { seq: string }[] = await this.db.query(
-      `SELECT nextval(pg_get_serial_sequence('registry.audit_event', 'seq'))::text AS seq`,
+    const seqs: { seq: string }[] = await this.db.query(
+      `SELECT nextval(pg_get_serial_sequence('registry.audit_event', 'seq'))::text AS seq FROM generate_series(1, $1)`,
+      [entries.length],
     );
-    const event: AuditEvent = {
-      seq,
-      at: this.clock.now(),
-      actor: { kind: entry.actor.kind, id: entry.actor.id, name: entry.actor.name },
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      before: jsonValue(entry.before),
-      after: jsonValue(entry.after),
-      requestId: entry.requestId ?? null,
-      prevHash: last[0]?.hash ?? GENESIS_HASH,
-      hash: '',
-    };
-    event.hash = entryHash(event);
+    let prevHash = last[0]?.hash ?? GENESIS_HASH;
+    const at = this.clock.now();
+    const events = entries.map((entry, i): AuditEvent => {
+      const event: AuditEvent = {
+        seq: seqs[i].seq,
+        at,
+        actor: { kind: entry.actor.kind, id: entry.actor.id, name: entry.actor.name },
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        before: jsonValue(entry.before),
+        after: jsonValue(entry.after),
+        requestId: entry.requestId ?? null,
+        prevHash,
+        hash: '',
+      };
+      event.hash = entryHash(event);
+      prevHash = event.hash;
+      return event;
+    });
+    const COLUMNS = 11;
+    const params = events.flatMap((event) => [
+      event.seq,
+      event.at,
+      JSON.stringify(event.actor),
+      event.action,
+      event.entityType,
+      event.entityId,
+      event.before === null ? null : JSON.stringify(event.before),
+      event.after === null ? null : JSON.stringify(event.after),
+      event.requestId,
+      event.prevHash,
+      event.hash,
+    ]);
+    const rows = events.map(
+      (_, r) => `(${Array.from({ length: COLUMNS }, (_c, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
+    );
     await this.db.query(
       `INSERT INTO registry.audit_event (seq, at, actor, action, entity_type, entity_id, before, after, request_id, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        seq,
-        event.at,
-        JSON.stringify(event.actor),
-        event.action,
-        event.entityType,
-        event.entityId,
-        event.before === null ? null : JSON.stringify(event.before),
-        event.after === null ? null : JSON.stringify(event.after),
-        event.requestId,
-        event.prevHash,
-        event.hash,
-      ],
+       VALUES ${rows.join(', ')}`,
+      params,
     );
-    return event;
+    return events;
   }
 
   async query(q: AuditQuery): Promise<{ items: AuditEvent[]; total: number }> {

@@ -23,4 +23,6 @@ export interface AuditEntry {
 /** DI token and port: the implementation lives in this folder's AuditModule. */
 export abstract class AuditLog {
   abstract append(entry: AuditEntry): Promise<void>;
+  /** Several entries chained one after the other, in this order (one lock and round trip for a batch). */
+  abstract appendAll(entries: AuditEntry[]): Promise<void>;
 }

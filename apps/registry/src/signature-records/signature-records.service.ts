@@ -24,30 +24,31 @@ export class SignatureRecordsService {
   record(records: SignatureRecordDto[]): Promise<string[]> {
     return this.tx.run(async () => {
       const fresh = new Set(await this.repo.insertNew(records));
-      for (const r of records) {
-        if (!fresh.has(r.id.toLowerCase())) continue;
-        await this.audit.append({
-          actor: { kind: r.caller.kind as Caller['kind'], id: r.caller.id, name: r.caller.name },
-          action: r.outcome === 'signed' ? 'signature.signed' : 'signature.refused',
-          entityType: 'certificate',
-          entityId: r.certificateId.toLowerCase(),
-          after: {
-            signatureId: r.id.toLowerCase(),
-            at: r.at,
-            actingOfficialId: r.actingOfficialId,
-            certificateSerial: r.certificateSerial,
-            documentSha256: r.documentSha256,
-            signedDocumentSha256: r.signedDocumentSha256,
-            level: r.level,
-            purpose: r.purpose,
-            timestampTime: r.timestampTime,
-            refusalCode: r.refusalCode,
-            refusalReason: r.refusalReason,
-            signingSessionId: r.signingSessionId,
-          },
-          requestId: r.requestId ?? null,
-        });
-      }
+      await this.audit.appendAll(
+        records
+          .filter((r) => fresh.has(r.id.toLowerCase()))
+          .map((r) => ({
+            actor: { kind: r.caller.kind as Caller['kind'], id: r.caller.id, name: r.caller.name },
+            action: r.outcome === 'signed' ? 'signature.signed' : 'signature.refused',
+            entityType: 'certificate',
+            entityId: r.certificateId.toLowerCase(),
+            after: {
+              signatureId: r.id.toLowerCase(),
+              at: r.at,
+              actingOfficialId: r.actingOfficialId,
+              certificateSerial: r.certificateSerial,
+              documentSha256: r.documentSha256,
+              signedDocumentSha256: r.signedDocumentSha256,
+              level: r.level,
+              purpose: r.purpose,
+              timestampTime: r.timestampTime,
+              refusalCode: r.refusalCode,
+              refusalReason: r.refusalReason,
+              signingSessionId: r.signingSessionId,
+            },
+            requestId: r.requestId ?? null,
+          })),
+      );
       return [...fresh];
     });
   }

@@ -39,8 +39,11 @@ export interface SignCmsOptions {
   level?: CadesLevel;
   /** The TSA, required from B-T on (signature timestamp; B-LTA's archive timestamp too). */
   timestamp?: TimestampClient;
-  /** Required from B-LT on. */
-  evidence?: CadesEvidence;
+  /**
+   * Required from B-LT on. As a function it is given the signature timestamp token, so that the
+   * TSA's own path and revocation data join the signer's (as PAdES B-LT's DSS has them).
+   */
+  evidence?: CadesEvidence | ((signatureTimestampToken: Uint8Array) => Promise<CadesEvidence>);
   /** eContentType OID, default id-data. */
   contentType?: string;
 }
@@ -104,13 +107,14 @@ async function buildCades(digest: Uint8Array, eContent: Uint8Array | undefined, 
     },
   };
   let certificates = [opts.certificate, ...opts.chain];
+  let token: Uint8Array | undefined;
   if (rank(level) >= rank('B-T')) {
-    const token = await requestTimestampToken(opts.timestamp!, [signature]);
+    token = await requestTimestampToken(opts.timestamp!, [signature]);
     parts.signer.unsignedAttrs.push(attribute(CMS_OID.timeStampToken, token));
     if (rank(level) >= rank('B-LT')) certificates.push(...parseSignedData(token).certificates);
   }
   if (rank(level) >= rank('B-LT')) {
-    const ev = opts.evidence!;
+    const ev = typeof opts.evidence === 'function' ? await opts.evidence(token!) : opts.evidence!;
     certificates.push(...ev.certificates);
     parts.crls = [...ev.crls, ...ev.ocsps.map(ocspRevocationChoice)];
   }

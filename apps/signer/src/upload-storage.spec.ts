@@ -1,0 +1,58 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Request } from 'express';
+import { SpillingStorage } from './upload-storage';
+
+type Stored = Partial<Express.Multer.File>;
+
+describe('uploads: small ones in memory, big ones spilled to a file as they arrive', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kyso-upload-storage-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const store = (storage: SpillingStorage, chunks: Buffer[]) =>
+    new Promise<Stored>((resolve, reject) => {
+      const file = { stream: Readable.from(chunks) } as unknown as Express.Multer.File;
+      storage._handleFile({} as Request, file, (e, info) => (e ? reject(e) : resolve(info!)));
+    });
+  const remove = (storage: SpillingStorage, info: Stored) =>
+    new Promise<void>((r) => storage._removeFile({} as Request, info as Express.Multer.File, () => r()));
+
+  it('keeps an upload up to the threshold in memory, writing nothing', async () => {
+    const info = await store(new SpillingStorage(dir, 8), [Buffer.from('%PDF'), Buffer.from('-1.7')]);
+    expect(info.buffer?.toString()).toBe('%PDF-1.7');
+    expect(info.size).toBe(8);
+    expect(info.path).toBeUndefined();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('writes a bigger upload to a file of its own, every byte in order, and removes it', async () => {
+    const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(1000, i));
+    const storage = new SpillingStorage(dir, 4096);
+    const info = await store(storage, chunks);
+    expect(info.buffer).toBeUndefined();
+    expect(info.size).toBe(50_000);
+    expect(readFileSync(info.path!).equals(Buffer.concat(chunks))).toBe(true);
+    await remove(storage, info);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('leaves no file behind when the upload fails midway', async () => {
+    const failing = new Readable({ read() {} });
+    const storage = new SpillingStorage(dir, 10);
+    const stored = new Promise<Stored>((resolve, reject) =>
+      storage._handleFile({} as Request, { stream: failing } as unknown as Express.Multer.File, (e, info) =>
+        e ? reject(e) : resolve(info!),
+      ),
+    );
+    failing.push(Buffer.alloc(100));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(dir)).toHaveLength(1);
+    failing.destroy(new Error('client went away'));
+    await expect(stored).rejects.toThrow('client went away');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, WriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Request } from 'express';
+import type { StorageEngine } from 'multer';
+
+/** Uploads up to this size stay in memory: a 100 KB PDF costs no file write, read and unlink. */
+export const IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
+/** Large writes to the spill file: fewer system calls per megabyte. */
+const SPILL_HIGH_WATER_MARK = 1024 * 1024;
+
+type Stored = Partial<Express.Multer.File>;
+
+/**
+ * multer storage that keeps a small upload in memory (`file.buffer`) and writes a bigger one to a
+ * file of its own in `dir` (`file.path`) as it arrives, with back-pressure: a 100 MB PDF is never
+ * held as chunks. RemoveUploadAfterResponse removes the file once the response is over.
+ */
+export class SpillingStorage implements StorageEngine {
+  constructor(
+    private readonly dir: string,
+    private readonly inMemoryBytes = IN_MEMORY_UPLOAD_BYTES,
+  ) {}
+
+  _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
+    const stream: Readable = file.stream;
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let disk: WriteStream | undefined;
+    let path: string | undefined;
+    let done = false;
+    const finish = (error?: unknown, info?: Stored) => {
+      if (done) return;
+      done = true;
+      if (error) {
+        stream.resume();
+        disk?.destroy();
+        if (path) void unlink(path).catch(() => undefined);
+      }
+      cb(error, info);
+    };
+    stream.on('error', finish);
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (!disk) {
+        chunks.push(chunk);
+        if (size <= this.inMemoryBytes) return;
+        path = join(this.dir, randomUUID());
+        disk = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPILL_HIGH_WATER_MARK });
+        disk.on('error', finish);
+        const held = chunks;
+        chunks = [];
+        for (const c of held.slice(0, -1)) disk.write(c);
+        chunk = held[held.length - 1];
+      }
+      if (!disk.write(chunk)) {
+        stream.pause();
+        disk.once('drain', () => stream.resume());
+      }
+    });
+    stream.on('end', () => {
+      if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size });
+      disk.end(() =>
+        finish(undefined, { path, size, destination: this.dir, filename: path!.slice(this.dir.length + 1) }),
+      );
+    });
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
+    (file as Stored).buffer = undefined;
+    if (!file.path) return cb(null);
+    unlink(file.path).then(
+      () => cb(null),
+      () => cb(null),
+    );
+  }
+}
