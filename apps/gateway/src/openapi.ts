@@ -183,6 +183,31 @@ export const REPORT_EXAMPLE = {
     },
   ],
   reasons: [],
+  trustStore: { version: 7, changedAt: '2026-09-01T08:00:00.000Z', fetchedAt: '2026-11-25T09:29:40.000Z' },
+};
+
+/** The 503 of the validation routes: what a caller does about each code. */
+export const VALIDATION_UNAVAILABLE_RESPONSE = {
+  status: 503,
+  description:
+    'With Retry-After. Not judged for a dependency’s sake, never answered as 200 `failed`: no trust anchors yet ' +
+    '(a new verifier whose registry is away: TRUST_STORE_UNAVAILABLE), the queue away (QUEUE_UNAVAILABLE), or the ' +
+    'validation could not be finished (VALIDATION_UNAVAILABLE, with `validationId`; submit the document again). ' +
+    'A CA that cannot be reached is not a 503: the report says INDETERMINATE/TRY_LATER with `retryAfter`.',
+  content: {
+    'application/problem+json': {
+      schema: { $ref: getSchemaPath(ProblemDto) },
+      example: {
+        type: 'https://kyso.invalid/problems/validation-unavailable',
+        title: 'Service unavailable',
+        status: 503,
+        code: 'VALIDATION_UNAVAILABLE',
+        detail:
+          'Validation 3f2b... could not be finished: a service it depends on was unavailable. Submit the document again after 5 s.',
+        retryAfter: 5,
+      },
+    },
+  },
 };
 
 /** The shape of a validation answer; `report` is the DocumentReport of libs/pki (see the examples). */

@@ -13,7 +13,13 @@ import {
 import type { Request, Response } from 'express';
 import { ReportQueryDto, VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { authOf, callerOf } from './authz/access.guard';
-import { ApiProblems, REPORT_EXAMPLE, UNSIGNED_REPORT_EXAMPLE, VALIDATION_RESULT_SCHEMA } from './openapi';
+import {
+  ApiProblems,
+  REPORT_EXAMPLE,
+  UNSIGNED_REPORT_EXAMPLE,
+  VALIDATION_RESULT_SCHEMA,
+  VALIDATION_UNAVAILABLE_RESPONSE,
+} from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
@@ -86,6 +92,7 @@ export class ValidationsController {
     },
   })
   @ApiProblems(400, 401, 403, 413, 422)
+  @ApiResponse(VALIDATION_UNAVAILABLE_RESPONSE)
   async validatePdf(@Req() req: Request, @Res() res: Response, @Query() query: ValidatePdfQueryDto): Promise<void> {
     // Checked here, before the upload is streamed on; the verifier checks it again (same contract).
     await proxy(req, res, {
@@ -117,12 +124,13 @@ export class ValidationsController {
         examples: {
           done: { value: { id: ID_EXAMPLE, status: 'done', report: REPORT_EXAMPLE } },
           pending: { value: { id: ID_EXAMPLE, status: 'pending' } },
-          failed: { value: { id: ID_EXAMPLE, status: 'failed', error: { code: 'MALFORMED_PDF' } } },
+          failed: { value: { id: ID_EXAMPLE, status: 'failed', error: { code: 'NOT_A_PDF' } } },
         },
       },
     },
   })
   @ApiProblems(401, 403, 404)
+  @ApiResponse(VALIDATION_UNAVAILABLE_RESPONSE)
   async getValidation(@Req() req: Request, @Res() res: Response, @Param('id') _id: string): Promise<void> {
     await proxy(req, res, {
       client: this.up.verifier,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { trustAnchorsAnswer } from '@kyso/contracts';
+import { trustStoreSnapshotAnswer } from '@kyso/contracts';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
@@ -363,8 +363,9 @@ describe('registry API (real Postgres, in-process app)', () => {
       });
       const list = await reg.get('/trust-anchors');
       expect(list.body).toHaveLength(2);
-      // What the verifier reads: the list keeps the contract.
-      expect(trustAnchorsAnswer(list.body, 'the registry')).toHaveLength(2);
+      // What the verifier reads: the snapshot keeps the contract.
+      const snapshot = await reg.get('/trust-anchors/snapshot');
+      expect(trustStoreSnapshotAnswer(snapshot.body, 'the registry').anchors).toHaveLength(2);
       expect(Certificate.parse(list.body[1].certificatePem).sha256Hex).toBe(res.body.sha256);
       expect((await reg.get(`/trust-anchors/${res.body.id}`)).body.name).toBe('Kyso Anchor Root');
     });

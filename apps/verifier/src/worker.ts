@@ -18,6 +18,7 @@ import { JobQueue } from './job-queue';
 import { assertEveryJobHandled, JobHandlers, JobName, JobPayloads, QueueName } from './jobs';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { TrustAnchorSource } from './trust-anchors';
 import { RETRIES_EXHAUSTED } from './unfinished-validation';
 import { ValidationProcessor } from './validation-processor';
 import { ValidationRepository } from './validation.repository';
@@ -86,7 +87,12 @@ export async function startVerifierWorker(
     });
     closers.push(() => validations.close());
     const repository = context.get(ValidationRepository);
-    monitor.setProbes({ postgres: () => repository.ping(), redis: () => validations.ping() });
+    const anchors = context.get(TrustAnchorSource);
+    monitor.setProbes({
+      postgres: () => repository.ping(),
+      redis: () => validations.ping(),
+      trustStore: async () => void (await anchors.anchorSet()),
+    });
     const failed = (err: Error, warn: () => void) => {
       const f = dependencyFailure(err);
       if (f) monitor.reportDown(f.dependency, f.cause);

@@ -98,6 +98,18 @@ describe('POST /internal/certificate-checks (API, workers, Postgres, Redis, a CR
     expect(server.hits('/sub.crl')).toBe(hits); // the verifier's CRL cache, not a second download
   });
 
+  it('keeps checking from the stored trust anchors while the registry is down (the signer signs on)', async () => {
+    expect((await asked(await person())).body.indication).toBe('TOTAL-PASSED');
+    registry.up = false;
+    try {
+      const res = await asked(await person(sub, 'Lê Văn C'));
+      expect(res.status).toBe(200);
+      expect(res.body.indication).toBe('TOTAL-PASSED');
+    } finally {
+      registry.up = true;
+    }
+  });
+
   it('refuses a revoked certificate with REVOKED, in English and Vietnamese', async () => {
     // The same CA publishing at another address: a CRL no earlier check has cached.
     const other = await subAt('/sub-2.crl');

@@ -118,15 +118,17 @@ describe('verifier revocation', () => {
     return { root, sub, path, url, sign };
   }
 
-  async function validate(pdf: Buffer, via = base) {
+  /** The report of a finished validation: always a report (200 done), never a failed job. */
+  async function validateReport(pdf: Buffer, via = base) {
     const res = await request(via)
       .post('/validations/pdf?wait=30')
       .set('x-kyso-internal-token', TOKEN)
       .attach('file', pdf, 'signed.pdf');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('done');
-    return res.body.report.signatures[0];
+    return res.body.report;
   }
+  const validate = async (pdf: Buffer, via = base) => (await validateReport(pdf, via)).signatures[0];
 
   /** The detail of the signature's unknown-revocation reason: the problems the checkers met. */
   const unknownDetail = (sig: { reasons: { code: string; detail?: string }[] }) =>
@@ -245,6 +247,73 @@ describe('verifier revocation', () => {
     expect(unknownDetail(sig)).toMatch(/CRL_FETCH_FAILED FETCH_ADDRESS_REFUSED/);
     expect(server.hits('/refused/sub.crl')).toBe(0);
     expect(await cachedRow(refusedUrl)).toBeUndefined();
+  });
+
+  describe('the CA away (issue 15): a report that says what is known, never a failed job', () => {
+    /** TRY_LATER, not passed, with when to validate again. */
+    async function expectTryLater(pdf: Buffer) {
+      const started = Date.now();
+      const report = await validateReport(pdf);
+      expect(report.conclusion).toBe('INDETERMINATE');
+      expect(report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+      expect(Date.parse(report.retryAfter)).toBeGreaterThan(started);
+      expect(report.trustStore.version).toBe(registry.version);
+      return report.signatures[0];
+    }
+
+    it('answers garbage for a CRL: TRY_LATER with CRL_UNPARSABLE, and nothing cached', async () => {
+      const pki = await testPki('garbage-crl');
+      server.route(
+        pki.path('sub.crl'),
+        (_req, res) => void res.writeHead(200).end(Buffer.from('<html>maintenance</html>')),
+      );
+      const sig = await expectTryLater((await pki.sign()).pdf);
+      expect(unknownDetail(sig)).toMatch(/CRL_UNPARSABLE/);
+      expect(await cachedRow(pki.url('sub.crl'))).toBeUndefined();
+    });
+
+    it('is too slow (past the fetch timeout): TRY_LATER with FETCH_TIMEOUT', async () => {
+      const pki = await testPki('slow', { crlDelayMs: config.revocation!.fetchTimeoutMs! + 500 });
+      const sig = await expectTryLater((await pki.sign()).pdf);
+      expect(unknownDetail(sig)).toMatch(/FETCH_TIMEOUT/);
+    });
+
+    it('answers garbage for OCSP while its CRLs are down: TRY_LATER', async () => {
+      const pki = await testPki('garbage-ocsp', { ocsp: true });
+      server.route(
+        pki.path('sub-ocsp'),
+        (_req, res) => void res.writeHead(200).end(Buffer.from([0x30, 0x03, 0x0a, 0x01])),
+      );
+      server.route(pki.path('sub.crl'), (_req, res) => void res.writeHead(503).end());
+      await expectTryLater((await pki.sign()).pdf);
+    });
+
+    it('is down with a CRL cached past our max age but before its nextUpdate: judged from the cache', async () => {
+      const pki = await testPki('stale');
+      const { pdf } = await pki.sign();
+      expect(await validate(pdf)).toMatchObject({ indication: 'TOTAL-PASSED' });
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        await c.query(`UPDATE verifier.crl_cache SET fetched_at = fetched_at - interval '2 hours' WHERE url = $1`, [
+          pki.url('sub.crl'),
+        ]);
+        server.route(pki.path('sub.crl'), (_req, res) => void res.writeHead(503).end());
+        const row = await cachedRow(pki.url('sub.crl'));
+        const sig = await validate(pdf);
+        expect(sig).toMatchObject({ indication: 'TOTAL-PASSED', revocation: { source: 'crl' } });
+        expect(sig.revocation.fetchedAt).toBe(row!.fetched_at.toISOString()); // the report says how old it is
+        expect(server.hits(pki.path('sub.crl'))).toBeGreaterThan(1); // it did try the CA first
+
+        // Past the CA's own nextUpdate the copy proves nothing: TRY_LATER.
+        await c.query(`UPDATE verifier.crl_cache SET next_update = now() - interval '1 minute' WHERE url = $1`, [
+          pki.url('sub.crl'),
+        ]);
+        await expectTryLater(pdf);
+      } finally {
+        await c.end();
+      }
+    });
   });
 
   describe('with a second worker process', () => {

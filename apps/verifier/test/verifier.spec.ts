@@ -410,6 +410,54 @@ describe('verifier', () => {
         .set('x-kyso-internal-token', TOKEN)
         .attach('file', pdf, 'a.pdf');
       expect(served.status).toBe(202);
+      away.up = false;
+    });
+
+    it('ends a job that found no anchors through every retry as 503 VALIDATION_UNAVAILABLE, not 200 failed', async () => {
+      const c = new Client({ connectionString: freshDb.url });
+      await c.connect();
+      await c.query('TRUNCATE verifier.trust_store, verifier.trust_store_anchor');
+      const id = randomUUID();
+      await c.query(
+        `INSERT INTO verifier.validation (id, status, document, document_sha256, caller_kind, caller_id)
+         VALUES ($1, 'pending', $2, 'x', 'service', 'internal')`,
+        [id, pdf],
+      );
+      await c.end();
+      const lonelyPrefix = `${prefix}:fresh`;
+      const freshWorker = await startVerifierWorker({
+        ...config,
+        databaseUrl: freshDb.url,
+        registryUrl: away.url,
+        queuePrefix: lonelyPrefix,
+        jobAttempts: 2,
+      });
+      try {
+        const queue = new BullValidationQueue({
+          redisUrl: config.redisUrl,
+          prefix: lonelyPrefix,
+          attempts: 2,
+          backoffMs: 100,
+        });
+        try {
+          await queue.enqueue(id);
+          await queue.waitFor(id, 15);
+        } finally {
+          await queue.close();
+        }
+        // The worker marks it when it hears of the last failure, just after the queue's event.
+        let res: request.Response;
+        for (let tries = 0; ; tries++) {
+          res = await request(freshBase).get(`/validations/${id}`).set('x-kyso-internal-token', TOKEN);
+          if (res.status !== 200 || tries > 50) break;
+          expect(res.body.status).toBe('pending');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(expectProblem(res, 503, 'VALIDATION_UNAVAILABLE')).toMatchObject({ validationId: id });
+        expect(res.headers['retry-after']).toBe('5');
+      } finally {
+        await freshWorker.close();
+      }
     });
   });
 });

@@ -14,7 +14,8 @@ import {
   signingAuthorizationAnswer,
   SigningAuthorizationRequestDto,
   TrustAnchorDto,
-  trustAnchorsAnswer,
+  trustStoreSnapshotAnswer,
+  trustStoreVersionAnswer,
   ValidatePdfQueryDto,
   ValidationResultDto,
 } from './index';
@@ -111,14 +112,20 @@ describe('internal contracts: answers', () => {
     }
   });
 
-  it('reads the trust anchor list, and refuses a malformed one', () => {
-    expect(trustAnchorsAnswer([anchor], from)).toHaveLength(1);
-    expect(trustAnchorsAnswer([], from)).toEqual([]);
-    expect(outcome(() => trustAnchorsAnswer({ items: [anchor] }, from))).toBe('502 DEPENDENCY_MALFORMED_ANSWER');
-    expect(outcome(() => trustAnchorsAnswer([{ ...anchor, sha256: 'x' }], from))).toBe(
-      '502 DEPENDENCY_MALFORMED_ANSWER',
-    );
-    expect(outcome(() => trustAnchorsAnswer([anchor, { ...anchor, purpose: 'all' }], from))).toBe(
+  it('reads the trust-store snapshot and version, and refuses malformed ones', () => {
+    const snapshot = (anchors: unknown) => ({ version: 2, changedAt: '2026-01-01T00:00:00.000Z', anchors });
+    expect(trustStoreSnapshotAnswer(snapshot([anchor]), from).anchors).toHaveLength(1);
+    expect(trustStoreSnapshotAnswer(snapshot([]), from).anchors).toEqual([]);
+    expect(trustStoreVersionAnswer({ version: 2, changedAt: '2026-01-01T00:00:00.000Z' }, from).version).toBe(2);
+    for (const bad of [
+      [anchor],
+      { ...snapshot([anchor]), version: '2' },
+      snapshot({ items: [anchor] }),
+      snapshot([{ ...anchor, sha256: 'x' }]),
+      snapshot([anchor, { ...anchor, purpose: 'all' }]),
+    ])
+      expect(outcome(() => trustStoreSnapshotAnswer(bad, from))).toBe('502 DEPENDENCY_MALFORMED_ANSWER');
+    expect(outcome(() => trustStoreVersionAnswer({ version: 0, changedAt: 'x' }, from))).toBe(
       '502 DEPENDENCY_MALFORMED_ANSWER',
     );
     const r = checkList(TrustAnchorDto, [anchor, { ...anchor, enabled: 'yes' }]);
@@ -251,6 +258,16 @@ describe('internal contracts: the validation result', () => {
     expect(check(ValidationResultDto, { id: UUID, status: 'pending' }).ok).toBe(true);
     expect(check(ValidationResultDto, { id: UUID, status: 'done', report }).ok).toBe(true);
     expect(check(ValidationResultDto, { id: UUID, status: 'failed', error: { code: 'MALFORMED_PDF' } }).ok).toBe(true);
+  });
+
+  it('accepts the trust-store version and the retry time, and refuses them malformed', () => {
+    const trustStore = { version: 3, changedAt: '2026-01-01T00:00:00.000Z', fetchedAt: '2026-01-02T00:00:00.000Z' };
+    const done = (r: object) =>
+      check(ValidationResultDto, { id: UUID, status: 'done', report: { ...report, ...r } }).ok;
+    expect(done({ trustStore, retryAfter: '2026-01-02T00:05:00.000Z' })).toBe(true);
+    expect(done({ trustStore: { ...trustStore, version: 0 } })).toBe(false);
+    expect(done({ trustStore: { version: 3 } })).toBe(false);
+    expect(done({ retryAfter: 'later' })).toBe(false);
   });
 
   it.each([

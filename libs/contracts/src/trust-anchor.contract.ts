@@ -14,9 +14,9 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { answerOf, listOf } from './answers';
+import { answerOf } from './answers';
 
-/** `GET /trust-anchors` on the registry: the enabled anchors, read by the verifier for every job. */
+/** `GET /trust-anchors` on the registry: the enabled anchors (or all); the verifier reads the snapshot below. */
 export const TRUST_ANCHORS_PATH = '/trust-anchors';
 
 /** What an anchor is trusted for: signatures on documents, timestamps (TSA roots), or both. */
@@ -39,8 +39,6 @@ export class TrustAnchorDto {
   disabledAt: string | null;
   @ApiProperty({ format: 'date-time' }) @IsISO8601() createdAt: string;
 }
-
-export const trustAnchorsAnswer = listOf(TrustAnchorDto);
 
 /**
  * `GET /trust-anchors/version` on the registry: a counter bumped in the same transaction as every

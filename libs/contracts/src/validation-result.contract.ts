@@ -28,6 +28,24 @@ export class ReportReasonDto {
   @ApiProperty() @IsString() messageVi: string;
 }
 
+export class TrustStoreStampDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 7, description: 'The registry’s trust-store version' })
+  @IsInt()
+  @Min(1)
+  version: number;
+  @ApiProperty({ format: 'date-time', description: 'When the registry last changed its trust anchors' })
+  @IsISO8601()
+  changedAt: string;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the verifier last confirmed with the registry that this version is current (older while the ' +
+      'registry is unavailable: the stored set is used meanwhile)',
+  })
+  @IsISO8601()
+  fetchedAt: string;
+}
+
 export class ValidationReportDto {
   @ApiProperty({ enum: CONCLUSIONS, description: 'The worst indication of the signatures' })
   @IsIn(CONCLUSIONS)
@@ -54,6 +72,24 @@ export class ValidationReportDto {
   @ValidateNested({ each: true })
   @Type(() => ReportReasonDto)
   reasons: ReportReasonDto[];
+  @ApiPropertyOptional({
+    type: TrustStoreStampDto,
+    description: 'The trust-store version (the registry’s trust anchors) the signatures were judged against',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TrustStoreStampDto)
+  trustStore?: TrustStoreStampDto;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Present when a signature or timestamp is INDETERMINATE/TRY_LATER (its CA’s CRL or OCSP could not be had, ' +
+      'nor taken from the cache or the document’s own long-term data; the signature’s reasons say why): ' +
+      'validating again after this time may give a final answer',
+  })
+  @IsOptional()
+  @IsISO8601()
+  retryAfter?: string;
 }
 
 export class ValidationErrorDto {

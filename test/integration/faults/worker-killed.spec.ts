@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { createVerifierApp } from '../../../apps/verifier/src/app';
 import type { VerifierConfig } from '../../../apps/verifier/src/config';
 import { migrateVerifier } from '../../../apps/verifier/src/data-source';
 import { EVIDENCE_RECORDED } from '../../../apps/verifier/src/evidence/validation-evidence';
+import { QueueName } from '../../../apps/verifier/src/jobs';
 import { startVerifierWorker, VerifierWorkerHandle } from '../../../apps/verifier/src/worker';
 import { signedPdf } from '../../../apps/verifier/test/fixtures';
 import { anchorView, RegistryStub } from '../../../apps/verifier/test/registry-stub';
@@ -86,7 +88,8 @@ describe('fault: verifier worker killed mid-job', () => {
       internalToken: randomBytes(24).toString('hex'),
       host: '127.0.0.1',
       port: 0,
-      registryUrl: proxy.url,
+      // The API and the surviving worker ask the registry directly; only the doomed child goes through the proxy.
+      registryUrl: registry.url,
       maxUploadBytes: 5 * 1024 * 1024,
       queuePrefix: prefix,
       trustAnchorsRefreshMs: 0,
@@ -136,8 +139,17 @@ describe('fault: verifier worker killed mid-job', () => {
     expect(submitted.status).toBe(202);
     const { id } = (await submitted.json()) as { id: string };
 
-    // The child worker has the job and waits for the registry: kill it there.
-    await waitUntil(async () => proxy.held > 0, 150_000, 'the child worker runs the job');
+    // The child worker has the job (the only worker yet) and waits for the registry: kill it there.
+    const jobs = new Queue(QueueName.Validation, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    try {
+      await waitUntil(
+        async () => proxy.held > 0 && (await (await jobs.getJob(id))?.getState()) === 'active',
+        150_000,
+        'the child worker runs the job',
+      );
+    } finally {
+      await jobs.close();
+    }
     survivor = await startVerifierWorker(config);
     await doomed.kill('SIGKILL');
     proxy.hold = false;

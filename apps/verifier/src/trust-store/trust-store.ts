@@ -21,7 +21,8 @@ export function trustStoreUnavailable(): ProblemError {
     message,
     messageVi: `Chưa có danh sách chứng thư gốc tin cậy: dịch vụ đăng ký tạm thời không khả dụng; vui lòng thử lại sau ${RETRY_AFTER_SEC} giây.`,
   });
-  p.dependency = 'registry';
+  // The readiness check's name: its probe notices (and logs) when a set is in hand again.
+  p.dependency = 'trustStore';
   return p;
 }
 
