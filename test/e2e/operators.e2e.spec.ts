@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { INTERNAL_TOKEN_HEADER } from '@kyso/common';
-import { CERTIFICATE_CHECKS_PATH } from '@kyso/contracts';
+import { CERTIFICATE_CHECKS_PATH, SIGNATURE_CHECKS_PATH } from '@kyso/contracts';
 import { Crl } from '@kyso/pki';
 import { ACCESS_MATRIX, REGISTRY_INTERNAL_ROUTES, servicePathOf, Upstream } from '../../apps/gateway/src/authz/matrix';
 import { openApiPath } from '../../apps/gateway/src/openapi-merge';
@@ -27,8 +27,8 @@ function validateOpenApi(doc: unknown): Promise<{ valid: boolean; error?: string
 const INTERNAL_ONLY: Record<Exclude<Upstream, 'gateway'>, readonly string[]> = {
   registry: REGISTRY_INTERNAL_ROUTES,
   signer: ['GET /health', 'GET /health/ready'],
-  // The signer's pre-signing check: service to service only.
-  verifier: ['GET /health', 'GET /health/ready', `POST ${CERTIFICATE_CHECKS_PATH}`],
+  // The signer's pre-signing checks: service to service only.
+  verifier: ['GET /health', 'GET /health/ready', `POST ${CERTIFICATE_CHECKS_PATH}`, `POST ${SIGNATURE_CHECKS_PATH}`],
 };
 
 /**

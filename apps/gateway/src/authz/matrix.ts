@@ -844,7 +844,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
 export const servicePathOf = (rule: AccessRule): string =>
   rule.servicePath ?? (rule.path.startsWith(P) ? rule.path.slice(P.length) : rule.path);
 
-/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends, the signer's signature records. */
+/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends, the signer's signature records, the verifiers' trust-store reads. */
 export const REGISTRY_INTERNAL_ROUTES = [
   'GET /health',
   'GET /health/ready',
@@ -852,6 +852,8 @@ export const REGISTRY_INTERNAL_ROUTES = [
   'POST /signing-authorizations',
   'POST /audit/events',
   'POST /signature-records',
+  'GET /trust-anchors/version',
+  'GET /trust-anchors/snapshot',
 ] as const;
 
 /** The registry path prefixes the gateway proxies 1:1. */
