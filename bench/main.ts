@@ -12,7 +12,9 @@ import { markdown, Row, writeResults } from './table';
  * figure measured in the same run, the ratio, the target and whether it is met; written to
  * bench/results/latest.{json,md} and into the README between the bench markers. The service rows
  * run against a quickstart instance of their own (var/bench-dev, ports 3170-3173), load coming
- * from separate processes. `npm run bench -- chains` runs the in-process rows only. Not a test.
+ * from separate processes. `npm run bench -- chains` runs the in-process rows only, `npm run bench -- validation` the
+ * validation rows only (printed, not recorded). KYSO_BENCH_CPU_PROF=<dir> runs the services under
+ * `node --cpu-prof`, their profiles written to <dir> when they stop. Not a test.
  */
 const ROOT = join(__dirname, '../../..');
 const RESULTS = join(ROOT, 'bench/results');
@@ -42,11 +44,11 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
   const rows: Row[] = [];
   try {
-    rows.push(...(await chainRows(new Date(), work)));
+    if (only !== 'validation') rows.push(...(await chainRows(new Date(), work)));
     if (only !== 'chains') {
       const sys = startSystem(ROOT);
       try {
-        rows.push(...(await serviceRows(sys, work)));
+        rows.push(...(await serviceRows(sys, work, only === 'validation' ? 'validation' : 'all')));
       } finally {
         sys.stop();
       }
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(markdown(rows));
-  if (only === 'chains') return;
+  // A partial run prints its rows but leaves the recorded table (all rows of one run) alone.
+  if (only === 'chains' || only === 'validation') return;
   const md = writeResults(
     RESULTS,
     rows,

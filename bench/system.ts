@@ -40,6 +40,9 @@ export function startSystem(root: string): BenchSystem {
     KYSO_GATEWAY_RATE_SYSTEM_PER_MIN: '10000000',
     KYSO_LOG_LEVEL: process.env.KYSO_LOG_LEVEL ?? 'warn',
   };
+  // Profiles of the services quickstart starts, written when they stop (bench/main.ts).
+  const prof = process.env.KYSO_BENCH_CPU_PROF;
+  if (prof) env.KYSO_SERVICE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${prof}`;
   execFileSync('bash', [join(root, 'scripts/quickstart.sh')], {
     cwd: root,
     env,

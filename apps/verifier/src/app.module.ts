@@ -15,7 +15,13 @@ import {
 import { contractValidationPipe } from '@kyso/contracts';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
-import { revocationConfig, VerifierConfig } from './config';
+import { DEFAULT_FAST_PATH_MAX_BYTES, evidenceConfig, revocationConfig, VerifierConfig } from './config';
+import { RegistryEvidenceAudit } from './evidence/evidence-audit';
+import { EvidenceSealer } from './evidence/evidence-sealer';
+import { EvidenceRepository } from './evidence/evidence.repository';
+import { ValidationEvidence } from './evidence/validation-evidence';
+import { FastValidation } from './fast-path/fast-validation';
+import { MemoCaIssuersCache, MemoCrlCache, MemoOcspCache } from './fast-path/memo-caches';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
@@ -32,13 +38,16 @@ import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
 import { ValidationsController } from './validations.controller';
 
-/** Closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
+/** Finishes the seals in hand and closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
   constructor(
     @Inject(ValidationQueue) private readonly queue: ValidationQueue,
     @Inject(RevocationJobs) private readonly revocationJobs: RevocationJobs,
+    @Inject(EvidenceSealer) private readonly sealer: EvidenceSealer,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    // The seals in hand first (what is not sealed by then, the maintenance job seals).
+    await this.sealer.idle();
     await Promise.all([this.queue.close(), this.revocationJobs.close()]);
   }
 }
@@ -47,6 +56,8 @@ class QueueCloser implements OnApplicationShutdown {
 export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     const rev = revocationConfig(config);
+    const registry = () =>
+      new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
     return {
       module: VerifierModule,
       imports: [
@@ -83,17 +94,7 @@ export class VerifierModule {
         {
           provide: TrustAnchorSource,
           inject: [Clock],
-          useFactory: (clock: Clock) =>
-            new RegistryTrustAnchors(
-              new InternalClient(
-                config.registryUrl,
-                config.internalToken,
-                INTERNAL_CALL_TIMEOUT_MS,
-                'the registry service',
-              ),
-              config.trustAnchorTtlMs,
-              clock,
-            ),
+          useFactory: (clock: Clock) => new RegistryTrustAnchors(registry(), config.trustAnchorTtlMs, clock),
         },
         {
           provide: CertificateCheckService,
@@ -133,6 +134,67 @@ export class VerifierModule {
             redis: () => queue.ping(),
             registry: httpCheck(`${config.registryUrl}/health`),
           }),
+        },
+        {
+          provide: ValidationEvidence,
+          inject: [EvidenceRepository, Clock],
+          useFactory: (records: EvidenceRepository, clock: Clock) =>
+            new ValidationEvidence(
+              records,
+              new RegistryEvidenceAudit(registry()),
+              clock,
+              evidenceConfig(config).retentionDays,
+            ),
+        },
+        {
+          provide: EvidenceSealer,
+          inject: [ValidationEvidence],
+          useFactory: (e: ValidationEvidence) => new EvidenceSealer(e),
+        },
+        {
+          provide: FastValidation,
+          inject: [
+            ValidationRepository,
+            TrustAnchorSource,
+            PdfValidator,
+            CrlCache,
+            OcspCache,
+            CaIssuersCache,
+            ValidationEvidence,
+            EvidenceSealer,
+            Clock,
+          ],
+          useFactory: (
+            validations: ValidationRepository,
+            anchors: TrustAnchorSource,
+            pdf: PdfValidator,
+            crls: CrlCache,
+            ocsps: OcspCache,
+            issuers: CaIssuersCache,
+            evidence: ValidationEvidence,
+            sealer: EvidenceSealer,
+            clock: Clock,
+          ) =>
+            new FastValidation(
+              {
+                validations,
+                anchors,
+                pdf,
+                crls: new MemoCrlCache(crls, rev.crlMaxAgeMs, clock),
+                ocsps: new MemoOcspCache(ocsps, rev.ocspMaxAgeMs, clock),
+                issuers: new MemoCaIssuersCache(issuers, rev.caIssuersMaxAgeMs, clock),
+                evidence,
+                sealer,
+                clock,
+              },
+              {
+                maxBytes: config.fastPathMaxBytes ?? DEFAULT_FAST_PATH_MAX_BYTES,
+                crlMaxAgeMs: rev.crlMaxAgeMs,
+                ocspMaxAgeMs: rev.ocspMaxAgeMs,
+                caIssuersMaxAgeMs: rev.caIssuersMaxAgeMs,
+                revocationRequired: rev.required,
+              },
+            ),
         },
         ValidationService,
         {

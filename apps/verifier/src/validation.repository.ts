@@ -26,6 +26,14 @@ export abstract class ValidationRepository {
     documentSha256: string;
     owner: ValidationOwner;
   }): Promise<void>;
+  /** Stores a validation finished at once (the API's fast path): digest, owner and report, no bytes. */
+  abstract createDone(v: {
+    id: string;
+    documentSha256: string;
+    owner: ValidationOwner;
+    report: DocumentReport;
+    finishedAt: Date;
+  }): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
   /** The stored bytes, or undefined once validated (or unknown). */
   abstract loadDocument(id: string): Promise<Uint8Array | undefined>;
@@ -46,6 +54,26 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       status: 'pending',
       document: Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength),
       documentSha256: v.documentSha256,
+      organizationIds: v.owner.organizationIds,
+      callerKind: v.owner.callerKind,
+      callerId: v.owner.callerId,
+    });
+  }
+
+  async createDone(v: {
+    id: string;
+    documentSha256: string;
+    owner: ValidationOwner;
+    report: DocumentReport;
+    finishedAt: Date;
+  }): Promise<void> {
+    await this.repo.insert({
+      id: v.id,
+      status: 'done',
+      document: null,
+      documentSha256: v.documentSha256,
+      report: v.report,
+      finishedAt: v.finishedAt,
       organizationIds: v.owner.organizationIds,
       callerKind: v.owner.callerKind,
       callerId: v.owner.callerId,

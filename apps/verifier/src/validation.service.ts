@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { badRequest, Caller, Clock, notFound, unprocessable } from '@kyso/common';
 import type { DocumentReport } from '@kyso/pki';
+import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
 import { ValidationQueue } from './validation-queue';
 import { ValidationRepository, ValidationView } from './validation.repository';
@@ -15,7 +16,7 @@ export type ValidationResult =
   | { id: string; status: 'pending' }
   | { id: string; status: 'failed'; error: { code: string } };
 
-/** Submits documents for validation and reads results; the worker does the validating. */
+/** Submits documents for validation and reads results; the worker validates what the fast path leaves. */
 @Injectable()
 export class ValidationService {
   constructor(
@@ -23,6 +24,7 @@ export class ValidationService {
     private readonly queue: ValidationQueue,
     private readonly pdf: PdfValidator,
     private readonly clock: Clock,
+    @Optional() private readonly fast?: FastValidation,
   ) {}
 
   /** Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for the report. */
@@ -37,7 +39,14 @@ export class ValidationService {
     }
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');
-    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller) });
+    const owner = ownerOf(caller);
+    // A caller that waits for a small document with cached revocation is answered in-process;
+    // wait=0 (asynchronous), big documents and those needing downloads go through the queue.
+    if (waitSeconds > 0 && this.fast) {
+      const report = await this.fast.tryValidate({ id, document, documentSha256, owner });
+      if (report) return { id, status: 'done', report };
+    }
+    await this.validations.create({ id, document, documentSha256, owner });
     await this.queue.enqueue(id).catch(async (e: unknown) => {
       // The caller is told 503 (Redis is down): the stored document must not wait for a job that
       // was never queued, so it ends failed, with the same code, and its bytes are dropped.

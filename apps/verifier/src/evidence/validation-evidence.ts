@@ -7,6 +7,15 @@ import { EvidenceAudit } from './evidence-audit';
 import { buildEvidence, EvidenceRecord, proofsFromEvidence } from './evidence-record';
 import { EvidenceRepository } from './evidence.repository';
 
+/** What a finished validation's record is made of. */
+export interface EvidenceInput {
+  validationId: string;
+  pdf: Uint8Array;
+  report: DocumentReport;
+  trustAnchors: readonly Certificate[];
+  fetches: readonly FetchRecord[];
+}
+
 /** Audit actions of the evidence (the registry's dotted verbs). */
 export const EVIDENCE_RECORDED = 'validation.evidence-recorded';
 export const EVIDENCE_PURGED = 'validation.evidence-purged';
@@ -43,20 +52,24 @@ export class ValidationEvidence {
    * reached leaves it unsealed (logged); the maintenance job seals it later. A database failure
    * throws, so the validation job is retried and the record is not lost.
    */
-  async record(input: {
-    validationId: string;
-    pdf: Uint8Array;
-    report: DocumentReport;
-    trustAnchors: readonly Certificate[];
-    fetches: readonly FetchRecord[];
-  }): Promise<EvidenceRecord> {
-    const record = buildEvidence({ id: randomUUID(), ...input });
-    await this.records.insert(record);
-    await this.trySeal(record);
+  async record(input: EvidenceInput): Promise<EvidenceRecord> {
+    const record = await this.keep(input);
+    await this.seal(record);
     return record;
   }
 
-  private async trySeal(record: EvidenceRecord): Promise<boolean> {
+  /**
+   * Stores the record, unsealed: the caller seals it off its request path (EvidenceSealer), and
+   * what it does not seal the maintenance job does. A database failure throws.
+   */
+  async keep(input: EvidenceInput): Promise<EvidenceRecord> {
+    const record = buildEvidence({ id: randomUUID(), ...input });
+    await this.records.insert(record);
+    return record;
+  }
+
+  /** Appends the record's audit event and keeps its place in the chain; false (logged) when the registry did not take it. */
+  async seal(record: EvidenceRecord): Promise<boolean> {
     try {
       const receipt = await this.audit.append({
         action: EVIDENCE_RECORDED,
@@ -87,7 +100,7 @@ export class ValidationEvidence {
   async sealPending(): Promise<number> {
     let sealed = 0;
     for (const r of await this.records.unsealed(EVIDENCE_BATCH)) {
-      if (!(await this.trySeal(r))) break;
+      if (!(await this.seal(r))) break;
       sealed++;
     }
     return sealed;
