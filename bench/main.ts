@@ -11,7 +11,7 @@ import { markdown, Row, writeResults } from './table';
  * `npm run bench`: one table (issue 16.4) with, for every row, Kyso's figure, the reference's
  * figure measured in the same run, the ratio, the target and whether it is met; written to
  * bench/results/latest.{json,md} and into the README between the bench markers. The service rows
- * run against a quickstart instance of their own (var/bench-dev, ports 3170-3173), load coming
+ * run against a quickstart instance of their own (var/bench-dev, ports 3170-3175 or KYSO_BENCH_PORT_BASE), load coming
  * from separate processes. `npm run bench -- chains` runs the in-process rows only, `npm run bench -- validation` the
  * validation rows only (printed, not recorded). KYSO_BENCH_CPU_PROF=<dir> runs the services under
  * `node --cpu-prof`, their profiles written to <dir> when they stop. Not a test.

@@ -21,7 +21,6 @@ import { EvidenceSealer } from './evidence/evidence-sealer';
 import { EvidenceRepository } from './evidence/evidence.repository';
 import { ValidationEvidence } from './evidence/validation-evidence';
 import { FastValidation } from './fast-path/fast-validation';
-import { MemoCaIssuersCache, MemoCrlCache, MemoOcspCache } from './fast-path/memo-caches';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
@@ -180,9 +179,9 @@ export class VerifierModule {
                 validations,
                 anchors,
                 pdf,
-                crls: new MemoCrlCache(crls, rev.crlMaxAgeMs, clock),
-                ocsps: new MemoOcspCache(ocsps, rev.ocspMaxAgeMs, clock),
-                issuers: new MemoCaIssuersCache(issuers, rev.caIssuersMaxAgeMs, clock),
+                crls,
+                ocsps,
+                issuers,
                 evidence,
                 sealer,
                 clock,

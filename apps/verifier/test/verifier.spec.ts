@@ -324,7 +324,8 @@ describe('verifier', () => {
     let lonely: NestExpressApplication;
     let lonelyBase: string;
     beforeAll(async () => {
-      lonely = await createVerifierApp({ ...config, queuePrefix: `${prefix}:noworker` });
+      // No fast path either: this is what a caller sees of the queue when no worker takes its jobs.
+      lonely = await createVerifierApp({ ...config, queuePrefix: `${prefix}:noworker`, fastPathMaxBytes: 0 });
       await lonely.listen(0, '127.0.0.1');
       lonelyBase = (await lonely.getUrl()).replace('[::1]', '127.0.0.1');
     });

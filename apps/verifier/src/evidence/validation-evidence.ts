@@ -4,7 +4,7 @@ import type { Clock } from '@kyso/common';
 import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kyso/pki';
 import type { FetchRecord } from '../revocation/queued-fetcher';
 import { EvidenceAudit } from './evidence-audit';
-import { buildEvidence, EvidenceRecord, proofsFromEvidence } from './evidence-record';
+import { buildEvidence, EvidenceRecord, evidenceSha256, proofsFromEvidence } from './evidence-record';
 import { EvidenceRepository } from './evidence.repository';
 
 /** What a finished validation's record is made of. */
@@ -44,7 +44,13 @@ export class ValidationEvidence {
 
   /** The POEs our sealed records give the signatures of this document (digest hex, any case). */
   async proofsFor(documentSha256: string): Promise<ExternalProofOfExistence[]> {
-    return proofsFromEvidence(await this.records.forDocument(documentSha256.toUpperCase()));
+    const digest = documentSha256.toUpperCase();
+    // The earliest proof of each signature is the one that counts: only those records are read and
+    // hashed (a document validated thousands of times stays one query). Should one of them no
+    // longer hash to what was sealed, every record is weighed, as the rule says.
+    const earliest = await this.records.earliestProofs(digest);
+    if (earliest.every((r) => evidenceSha256(r) === r.recordSha256)) return proofsFromEvidence(earliest);
+    return proofsFromEvidence(await this.records.forDocument(digest));
   }
 
   /**

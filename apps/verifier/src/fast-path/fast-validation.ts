@@ -29,7 +29,7 @@ export interface FastPathDeps {
   validations: ValidationRepository;
   anchors: TrustAnchorSource;
   pdf: PdfValidator;
-  /** Shared caches, read through memos of their fresh entries (memo-caches.ts). */
+  /** The caches the workers fill (read only here). */
   crls: CrlCache;
   ocsps: OcspCache;
   issuers: CaIssuersCache;
