@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, openAsBlob, statSync } from 'node:fs';
+import { appendFileSync, createWriteStream, openAsBlob, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,11 +19,24 @@ const CLIENTS = 8;
 /** Seconds of load per measured case (after a 1 s warm-up). */
 const LOAD_SECONDS = Number(process.env.KYSO_BENCH_LOAD_SECONDS ?? 5);
 
-/** Runs bench/load.js as a separate process: the clients' CPU is not the services'. */
+/** Monotonic microseconds, the clock of V8's CPU profiles (Linux CLOCK_MONOTONIC). */
+const profileClock = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Runs bench/load.js as a separate process: the clients' CPU is not the services'. Under
+ * KYSO_BENCH_CPU_PROF each load's window is appended to <dir>/windows.jsonl, so a profile can be
+ * read for that load alone.
+ */
 async function load(spec: LoadSpec): Promise<LoadResult> {
+  const start = profileClock();
   const { stdout } = await run(process.execPath, [join(__dirname, 'load.js'), JSON.stringify(spec)], {
     maxBuffer: 1024 * 1024,
   });
+  const prof = process.env.KYSO_BENCH_CPU_PROF;
+  if (prof) {
+    const window = { url: spec.url, concurrency: spec.concurrency, startUs: start, endUs: profileClock() };
+    appendFileSync(join(prof, 'windows.jsonl'), `${JSON.stringify(window)}\n`);
+  }
   return JSON.parse(stdout) as LoadResult;
 }
 
