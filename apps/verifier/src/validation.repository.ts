@@ -5,8 +5,8 @@ import type { DocumentReport } from '@kyso/pki';
 import { ValidationEntity, ValidationStatus } from './validation.entity';
 import type { ValidationOwner } from './validation-owner';
 
-/** Bytes of a stored document read at once by loadDocument. */
-const LOAD_SLICE_BYTES = 8 * 1024 * 1024;
+/** Bytes of a stored document written or read at once (create, loadDocument). */
+const SLICE_BYTES = 8 * 1024 * 1024;
 
 /** What callers see of a validation; the entity never leaves this file. */
 export interface ValidationView {
@@ -51,16 +51,26 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     super();
   }
 
+  /**
+   * A big document is written in slices (the first with the row, the rest appended): the driver
+   * sends bytea as hex text, and the whole document's would be twice its size at once.
+   */
   async create(v: { id: string; document: Uint8Array; documentSha256: string; owner: ValidationOwner }): Promise<void> {
+    const bytes = Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength);
     await this.repo.insert({
       id: v.id,
       status: 'pending',
-      document: Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength),
+      document: bytes.subarray(0, SLICE_BYTES),
       documentSha256: v.documentSha256,
       organizationIds: v.owner.organizationIds,
       callerKind: v.owner.callerKind,
       callerId: v.owner.callerId,
     });
+    for (let at = SLICE_BYTES; at < bytes.length; at += SLICE_BYTES)
+      await this.repo.query('UPDATE verifier.validation SET document = document || $2 WHERE id = $1', [
+        v.id,
+        bytes.subarray(at, at + SLICE_BYTES),
+      ]);
   }
 
   async createDone(v: {
@@ -100,10 +110,10 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     )) as { size: number }[];
     if (!row) return undefined;
     const out = Buffer.allocUnsafeSlow(Number(row.size));
-    for (let at = 0; at < out.length; at += LOAD_SLICE_BYTES) {
+    for (let at = 0; at < out.length; at += SLICE_BYTES) {
       const [slice] = (await this.repo.query(
         'SELECT substring(document FROM $2 FOR $3) AS part FROM verifier.validation WHERE id = $1',
-        [id, at + 1, LOAD_SLICE_BYTES],
+        [id, at + 1, SLICE_BYTES],
       )) as { part: Buffer | null }[];
       if (!slice?.part) return undefined; // finished and dropped meanwhile
       slice.part.copy(out, at);
