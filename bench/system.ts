@@ -3,6 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevCredentials } from '../scripts/dev/credentials';
 
+export type Service = 'signer' | 'gateway' | 'verifier' | 'verifier-worker' | 'registry';
+
+/**
+ * CPU seconds of a process from /proc/<pid>/stat: its own (utime + stime), or its reaped child
+ * processes' (cutime + cstime: the bench's pdfsig runs).
+ */
+export function procCpuSeconds(pid: string | number, whose: 'own' | 'children' = 'own'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+  const at = whose === 'own' ? 11 : 13;
+  return (Number(f[at]) + Number(f[at + 1])) / 100; // clock ticks: USER_HZ is 100 on Linux
+}
+
 /** The whole system as `npm run quickstart` runs it (one process per service), on the bench's own ports and data. */
 export interface BenchSystem {
   gatewayUrl: string;
@@ -13,7 +26,9 @@ export interface BenchSystem {
   /** What the services were started with (the token's configuration, PIN and label among them). */
   env: NodeJS.ProcessEnv;
   /** Peak resident set size (VmHWM) of a service process so far, in bytes. */
-  peakRss(service: 'signer' | 'gateway' | 'verifier' | 'verifier-worker'): number;
+  peakRss(service: Service): number;
+  /** CPU seconds (user + system) a service process used so far: what a load cost it, whatever else ran. */
+  cpuSeconds(service: Service): number;
   stop(): void;
 }
 
@@ -87,6 +102,9 @@ export function startSystem(root: string): BenchSystem {
       const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
       if (!kb) throw new Error(`no VmHWM for the ${service}`);
       return Number(kb[1]) * 1024;
+    },
+    cpuSeconds(service) {
+      return procCpuSeconds(pid(service));
     },
     stop() {
       execFileSync('bash', [join(root, 'scripts/stop.sh'), '--quiet'], { cwd: root, env, stdio: 'inherit' });
