@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { open } from 'node:fs/promises';
 import { Repository } from 'typeorm';
 import type { DocumentReport } from '@kyso/pki';
 import { ValidationEntity, ValidationStatus } from './validation.entity';
@@ -7,6 +8,34 @@ import type { ValidationOwner } from './validation-owner';
 
 /** Bytes of a stored document written or read at once (create, loadDocument). */
 const SLICE_BYTES = 8 * 1024 * 1024;
+
+/** A document in a file (a big upload): its path and size. */
+export interface StoredFile {
+  path: string;
+  size: number;
+}
+
+/** SLICE_BYTES at a time from bytes in memory or from a file; an empty slice at the end. */
+function sliceOf(document: Uint8Array | StoredFile) {
+  if (document instanceof Uint8Array) {
+    const bytes = Buffer.from(document.buffer, document.byteOffset, document.byteLength);
+    let at = 0;
+    return {
+      next: async () => bytes.subarray(at, (at += SLICE_BYTES)),
+      close: async () => {},
+    };
+  }
+  const file = open(document.path, 'r');
+  return {
+    // A new buffer per slice: the driver may still hold the previous one.
+    next: async () => {
+      const buf = Buffer.allocUnsafe(SLICE_BYTES);
+      const { bytesRead } = await (await file).read(buf, 0, SLICE_BYTES, null);
+      return buf.subarray(0, bytesRead);
+    },
+    close: async () => (await file).close(),
+  };
+}
 
 /** What callers see of a validation; the entity never leaves this file. */
 export interface ValidationView {
@@ -23,9 +52,10 @@ export interface ValidationView {
 
 /** Persistence port for validations (an abstract class so it can be a DI token). */
 export abstract class ValidationRepository {
+  /** `document`: the bytes, or the file holding them (a big upload, read in slices). */
   abstract create(v: {
     id: string;
-    document: Uint8Array;
+    document: Uint8Array | StoredFile;
     documentSha256: string;
     owner: ValidationOwner;
   }): Promise<void>;
@@ -55,22 +85,28 @@ export class TypeOrmValidationRepository extends ValidationRepository {
    * A big document is written in slices (the first with the row, the rest appended): the driver
    * sends bytea as hex text, and the whole document's would be twice its size at once.
    */
-  async create(v: { id: string; document: Uint8Array; documentSha256: string; owner: ValidationOwner }): Promise<void> {
-    const bytes = Buffer.from(v.document.buffer, v.document.byteOffset, v.document.byteLength);
-    await this.repo.insert({
-      id: v.id,
-      status: 'pending',
-      document: bytes.subarray(0, SLICE_BYTES),
-      documentSha256: v.documentSha256,
-      organizationIds: v.owner.organizationIds,
-      callerKind: v.owner.callerKind,
-      callerId: v.owner.callerId,
-    });
-    for (let at = SLICE_BYTES; at < bytes.length; at += SLICE_BYTES)
-      await this.repo.query('UPDATE verifier.validation SET document = document || $2 WHERE id = $1', [
-        v.id,
-        bytes.subarray(at, at + SLICE_BYTES),
-      ]);
+  async create(v: {
+    id: string;
+    document: Uint8Array | StoredFile;
+    documentSha256: string;
+    owner: ValidationOwner;
+  }): Promise<void> {
+    const slices = sliceOf(v.document);
+    try {
+      await this.repo.insert({
+        id: v.id,
+        status: 'pending',
+        document: await slices.next(),
+        documentSha256: v.documentSha256,
+        organizationIds: v.owner.organizationIds,
+        callerKind: v.owner.callerKind,
+        callerId: v.owner.callerId,
+      });
+      for (let part = await slices.next(); part.length; part = await slices.next())
+        await this.repo.query('UPDATE verifier.validation SET document = document || $2 WHERE id = $1', [v.id, part]);
+    } finally {
+      await slices.close();
+    }
   }
 
   async createDone(v: {

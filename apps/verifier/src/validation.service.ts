@@ -1,9 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
 import { badRequest, Caller, Clock, notFound, unprocessable } from '@kyso/common';
-import type { DocumentReport } from '@kyso/pki';
+import { PDF_LIMITS, type DocumentReport } from '@kyso/pki';
 import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
+import type { Upload } from './upload-storage';
 import { ValidationQueue } from './validation-queue';
 import { ValidationRepository, ValidationView } from './validation.repository';
 import { mayRead, ownerOf } from './validation-owner';
@@ -27,10 +29,16 @@ export class ValidationService {
     @Optional() private readonly fast?: FastValidation,
   ) {}
 
-  /** Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for the report. */
-  async submit(document: Uint8Array, waitSeconds: number, caller: Caller): Promise<ValidationResult> {
+  /**
+   * Checks that it is a PDF, stores it as the caller's, enqueues and waits up to `waitSeconds` for
+   * the report. A big upload arrives as a file (upload-storage.ts): only its head is read here, and
+   * it goes to Postgres from the file.
+   */
+  async submit(upload: Upload, waitSeconds: number, caller: Caller): Promise<ValidationResult> {
+    const fastPathBytes =
+      upload.buffer ?? (upload.path && this.fast?.takes(upload.size) ? await readFile(upload.path) : undefined);
     try {
-      await this.pdf.checkIsPdf(document);
+      await this.pdf.checkIsPdf(fastPathBytes ?? (await head(upload)));
     } catch (e) {
       const code = formatErrorCode(e);
       if (!code) throw e;
@@ -38,14 +46,15 @@ export class ValidationService {
       throw unprocessable('INVALID_PDF', `The file is not a PDF: ${(e as Error).message}`, { reason: code });
     }
     const id = randomUUID();
-    const documentSha256 = createHash('sha256').update(document).digest('hex');
+    const documentSha256 = upload.sha256;
     const owner = ownerOf(caller);
     // A caller that waits for a small document with cached revocation is answered in-process;
     // wait=0 (asynchronous), big documents and those needing downloads go through the queue.
-    if (waitSeconds > 0 && this.fast) {
-      const report = await this.fast.tryValidate({ id, document, documentSha256, owner });
+    if (waitSeconds > 0 && this.fast && fastPathBytes) {
+      const report = await this.fast.tryValidate({ id, document: fastPathBytes, documentSha256, owner });
       if (report) return { id, status: 'done', report };
     }
+    const document = fastPathBytes ?? { path: upload.path!, size: upload.size };
     await this.validations.create({ id, document, documentSha256, owner });
     await this.queue.enqueue(id).catch(async (e: unknown) => {
       // The caller is told 503 (Redis is down): the stored document must not wait for a job that
@@ -69,4 +78,16 @@ function toResult(v: ValidationView): ValidationResult {
   if (v.status === 'done' && v.report) return { id: v.id, status: 'done', report: v.report };
   if (v.status === 'failed') return { id: v.id, status: 'failed', error: { code: v.errorCode ?? 'VALIDATION_FAILED' } };
   return { id: v.id, status: 'pending' };
+}
+
+/** The bytes the PDF header check reads, from a big upload's file. */
+async function head(upload: Upload): Promise<Uint8Array> {
+  const file = await open(upload.path!, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(PDF_LIMITS.headerWindow, upload.size));
+    await file.read(buf, 0, buf.length, 0);
+    return buf;
+  } finally {
+    await file.close();
+  }
 }

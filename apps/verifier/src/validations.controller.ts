@@ -15,7 +15,9 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } fr
 import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
+import { rm } from 'node:fs/promises';
 import { checkFormFields, isUuid } from './http-input';
+import { SpillingStorage, type Upload } from './upload-storage';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -27,7 +29,7 @@ export class ValidationsController {
   constructor(private readonly validations: ValidationService) {}
 
   @Post('pdf')
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(FileInterceptor('file', { storage: new SpillingStorage() }))
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -63,7 +65,13 @@ export class ValidationsController {
   ): Promise<ValidationResult> {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = await this.validations.submit(file.buffer, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
+    const upload = file as Express.Multer.File & Upload;
+    let result: ValidationResult;
+    try {
+      result = await this.validations.submit(upload, query.wait ?? DEFAULT_WAIT_SECONDS, caller);
+    } finally {
+      if (upload.path) await rm(upload.path, { force: true }); // a big upload's file: in Postgres now, or refused
+    }
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {

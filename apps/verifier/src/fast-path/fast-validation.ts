@@ -54,6 +54,11 @@ export class FastValidation {
     private readonly opts: FastPathOptions,
   ) {}
 
+  /** Whether a document of this size may be validated here. */
+  takes(size: number): boolean {
+    return size <= this.opts.maxBytes;
+  }
+
   /** The stored report, or undefined when the document is for the workers. */
   async tryValidate(input: {
     id: string;
@@ -61,7 +66,7 @@ export class FastValidation {
     documentSha256: string;
     owner: ValidationOwner;
   }): Promise<DocumentReport | undefined> {
-    if (input.document.byteLength > this.opts.maxBytes) return undefined;
+    if (!this.takes(input.document.byteLength)) return undefined;
     const d = this.deps;
     let outcome: Awaited<ReturnType<FastValidation['validate']>>;
     try {
