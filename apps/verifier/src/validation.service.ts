@@ -35,10 +35,11 @@ export class ValidationService {
    * it goes to Postgres from the file.
    */
   async submit(upload: Upload, waitSeconds: number, caller: Caller): Promise<ValidationResult> {
-    const fastPathBytes =
+    // In memory: a small upload, or one from a file the fast path may take (a raised bound).
+    const inMemory =
       upload.buffer ?? (upload.path && this.fast?.takes(upload.size) ? await readFile(upload.path) : undefined);
     try {
-      await this.pdf.checkIsPdf(fastPathBytes ?? (await head(upload)));
+      await this.pdf.checkIsPdf(inMemory ?? (await head(upload)));
     } catch (e) {
       const code = formatErrorCode(e);
       if (!code) throw e;
@@ -50,11 +51,11 @@ export class ValidationService {
     const owner = ownerOf(caller);
     // A caller that waits for a small document with cached revocation is answered in-process;
     // wait=0 (asynchronous), big documents and those needing downloads go through the queue.
-    if (waitSeconds > 0 && this.fast && fastPathBytes) {
-      const report = await this.fast.tryValidate({ id, document: fastPathBytes, documentSha256, owner });
+    if (waitSeconds > 0 && this.fast && inMemory) {
+      const report = await this.fast.tryValidate({ id, document: inMemory, documentSha256, owner });
       if (report) return { id, status: 'done', report };
     }
-    const document = fastPathBytes ?? { path: upload.path!, size: upload.size };
+    const document = inMemory ?? { path: upload.path!, size: upload.size };
     await this.validations.create({ id, document, documentSha256, owner });
     await this.queue.enqueue(id).catch(async (e: unknown) => {
       // The caller is told 503 (Redis is down): the stored document must not wait for a job that
