@@ -21,6 +21,8 @@ export interface LoadSpec {
 
 export interface LoadResult {
   requests: number;
+  /** Every request sent, warm-up included: what the services' CPU time over the whole run is divided by. */
+  sent: number;
   failures: number;
   perSecond: number;
   p50Ms: number;
@@ -54,6 +56,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const failureStatuses: Record<string, number> = {};
   let failures = 0;
+  let sent = 0;
   let sessionAvailable: boolean | undefined;
 
   const client = async (end: { at: number }, counted: boolean) => {
@@ -68,6 +71,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       const t = performance.now();
       const res = await post(fields);
       const ms = performance.now() - t;
+      sent++;
       if (asked && res.ok) {
         // Only a signed answer says whether sessions exist; a failed one (busy, timeout) is counted below.
         session = res.headers.get(SESSION_HEADER);
@@ -86,7 +90,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   // A short warm-up (connections, JIT, caches), then the measured run.
   await Promise.all(Array.from({ length: spec.concurrency }, () => client({ at: performance.now() + 1000 }, false)));
   if (sessionAvailable === false)
-    return { requests: 0, failures: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, sessionAvailable, failureStatuses };
+    return { requests: 0, sent, failures: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, sessionAvailable, failureStatuses };
   const start = performance.now();
   const end = { at: start + spec.seconds * 1000 };
   await Promise.all(Array.from({ length: spec.concurrency }, () => client(end, true)));
@@ -95,6 +99,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   return {
     requests: latencies.length + failures,
+    sent,
     failures,
     perSecond: latencies.length / elapsed,
     p50Ms: pct(0.5),

@@ -11,10 +11,11 @@ import { markdown, Row, writeResults } from './table';
  * `npm run bench`: one table (issue 16.4) with, for every row, Kyso's figure, the reference's
  * figure measured in the same run, the ratio, the target and whether it is met; written to
  * bench/results/latest.{json,md} and into the README between the bench markers. The service rows
- * run against a quickstart instance of their own (var/bench-dev, ports 3170-3173), load coming
- * from separate processes. `npm run bench -- chains` runs the in-process rows only; `npm run bench --
- * --only signing` only the signing rows (big document, token rate, 100 KB signing), printed but not
- * written (a partial table must not replace the full one). Not a test.
+ * run against a quickstart instance of their own (var/bench-dev, ports 3170-3175 or KYSO_BENCH_PORT_BASE), load coming
+ * from separate processes. `npm run bench -- chains` runs the in-process rows only, `npm run bench -- --only signing`
+ * the signing rows only (big document, token rate, 100 KB signing), `npm run bench -- validation` the validation rows
+ * only: printed, not recorded (a partial table must not replace the full one). KYSO_BENCH_CPU_PROF=<dir> runs the
+ * services under `node --cpu-prof`, their profiles written to <dir> when they stop. Not a test.
  */
 const ROOT = join(__dirname, '../../..');
 const RESULTS = join(ROOT, 'bench/results');
@@ -27,6 +28,7 @@ const NOTES = [
   'Token raw rate: RSA-2048 C_Sign on the same token, 8 at a time, in the bench process. Signing latencies in the Kyso column are whole requests seen by the client.',
   'Big document: the time from the first byte sent to the last byte of the signed PDF received, against `sha256sum` on the same file (best of two); the output is checked with pdfsig. The same straight at the signer shows what the gateway adds. Peak RSS is the process high-water mark (VmHWM).',
   'The machine is shared: the load average in the first line tells how busy it was; ratios are the figures to read.',
+  'CPU per file (validation rows): the CPU time (/proc/<pid>/stat) each service process used during the 8-client load over the requests sent, warm-up included; for pdfsig, that of its processes. It does not depend on what else runs on the machine.',
   'pdfsig is one process per file, 8 processes at a time, with an NSS database trusting the dev root. Chain rows: in-process path validation, every signature verified, against `openssl verify -crl_check_all` over the same 300 PEM chains.',
 ];
 
@@ -41,17 +43,17 @@ function updateReadme(md: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args[0] === '--only' ? args[1] : args[0];
-  if (only !== undefined && only !== 'chains' && only !== 'signing')
-    throw new Error(`unknown bench selection "${only}" (chains, or --only signing)`);
+  if (only !== undefined && only !== 'chains' && only !== 'signing' && only !== 'validation')
+    throw new Error(`unknown bench selection "${only}" (chains, signing or validation)`);
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
   const rows: Row[] = [];
   try {
-    if (only !== 'signing') rows.push(...(await chainRows(new Date(), work)));
+    if (only === undefined || only === 'chains') rows.push(...(await chainRows(new Date(), work)));
     if (only !== 'chains') {
       const sys = startSystem(ROOT);
       try {
-        rows.push(...(await serviceRows(sys, work, only === 'signing' ? 'signing' : 'all')));
+        rows.push(...(await serviceRows(sys, work, only ?? 'all')));
       } finally {
         sys.stop();
       }
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(markdown(rows));
+  // A partial run prints its rows but leaves the recorded table (all rows of one run) alone.
   if (only) return;
   const md = writeResults(
     RESULTS,

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, openAsBlob, statSync } from 'node:fs';
+import { appendFileSync, createWriteStream, openAsBlob, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,8 +8,9 @@ import { promisify } from 'node:util';
 import { formatKeyUri, Pkcs11KeyStore } from '@kyso/keystore';
 import { writeBigPdf } from '../test/support/big-pdf';
 import type { LoadResult, LoadSpec } from './load';
-import type { BenchSystem } from './system';
-import { limitRow, notMeasured, ratioRow, Row } from './table';
+import { procCpuSeconds, type BenchSystem } from './system';
+import { revocationBacklogRow } from './revocation-backlog';
+import { limitRow, ratioRow, Row } from './table';
 
 const run = promisify(execFile);
 /** Decimal megabytes: a "100 MB" document (10^8 bytes) fits the 100 MiB default limit with its form around it. */
@@ -18,11 +19,24 @@ const CLIENTS = 8;
 /** Seconds of load per measured case (after a 1 s warm-up). */
 const LOAD_SECONDS = Number(process.env.KYSO_BENCH_LOAD_SECONDS ?? 5);
 
-/** Runs bench/load.js as a separate process: the clients' CPU is not the services'. */
+/** Monotonic microseconds, the clock of V8's CPU profiles (Linux CLOCK_MONOTONIC). */
+const profileClock = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Runs bench/load.js as a separate process: the clients' CPU is not the services'. Under
+ * KYSO_BENCH_CPU_PROF each load's window is appended to <dir>/windows.jsonl, so a profile can be
+ * read for that load alone.
+ */
 async function load(spec: LoadSpec): Promise<LoadResult> {
+  const start = profileClock();
   const { stdout } = await run(process.execPath, [join(__dirname, 'load.js'), JSON.stringify(spec)], {
     maxBuffer: 1024 * 1024,
   });
+  const prof = process.env.KYSO_BENCH_CPU_PROF;
+  if (prof) {
+    const window = { url: spec.url, concurrency: spec.concurrency, startUs: start, endUs: profileClock() };
+    appendFileSync(join(prof, 'windows.jsonl'), `${JSON.stringify(window)}\n`);
+  }
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -137,11 +151,21 @@ function sha256sumRate(file: string): Promise<number> {
   return once().then(async (a) => statSync(file).size / MB / Math.min(a, await once()));
 }
 
+/** Which service rows to run: all, or the signing or validation rows only (`npm run bench -- --only signing`, `-- validation`). */
+export type ServiceSections = 'all' | 'signing' | 'validation';
+
 /** The rows measured through the running system (gateway, services, token), load from separate processes. */
-export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 'signing'): Promise<Row[]> {
+export async function serviceRows(sys: BenchSystem, work: string, sections: ServiceSections = 'all'): Promise<Row[]> {
+  const nss = await nssTrusting(work, join(sys.devDir, 'pki', 'root.pem'));
   const rows: Row[] = [];
-  const rootPem = join(sys.devDir, 'pki', 'root.pem');
-  const nss = await nssTrusting(work, rootPem);
+  if (sections !== 'validation') rows.push(...(await signingRows(sys, work, nss)));
+  if (sections !== 'signing') rows.push(...(await validationRows(sys, work, nss)));
+  return rows;
+}
+
+/** Signing: a 100 MB document (rate and peak RSS), then 100 KB documents at 8 clients. */
+async function signingRows(sys: BenchSystem, work: string, nss: string): Promise<Row[]> {
+  const rows: Row[] = [];
   const official = sys.credentials.demo.officials[0];
   const signUrl = `${sys.gatewayUrl}/api/v1/signatures/pdf`;
 
@@ -218,14 +242,65 @@ export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 
       0.5,
     ),
   );
-  if (only === 'signing') return rows;
+  return rows;
+}
 
-  // Validation of a signed 50 KB document (issue 16.3), revocation from the dev CA.
+/**
+ * A signed 100 MB document validated through the gateway (first, so the verifier's peak RSS is
+ * this document's): the peak RSS of the verifier and of its worker against 2 × size + 150 MB.
+ */
+async function bigValidationRows(sys: BenchSystem, work: string): Promise<Row[]> {
+  const big = join(work, 'big-v.pdf');
+  const signed = join(work, 'big-v-signed.pdf');
+  await writeBigPdf(big, 100 * MB);
+  await signThroughGateway(sys, big, signed);
+  const size = statSync(signed).size;
+  const form = new FormData();
+  form.append('file', await openAsBlob(signed, { type: 'application/pdf' }), 'big.pdf');
+  const auth = { authorization: `Bearer ${sys.credentials.apiKey}` };
+  const start = performance.now();
+  let res = await fetch(`${sys.gatewayUrl}/api/v1/validations/pdf?wait=60`, {
+    method: 'POST',
+    headers: auth,
+    body: form,
+  });
+  let body = (await res.json()) as { status?: string; report?: { conclusion: string } };
+  const location = `${sys.gatewayUrl}${res.headers.get('location')}`;
+  for (let i = 0; i < 300 && res.status < 300 && body.status === 'pending'; i++) {
+    await new Promise((ok) => setTimeout(ok, 1000));
+    res = await fetch(location, { headers: auth });
+    body = (await res.json()) as typeof body;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const outcome =
+    res.status === 200 && body.report
+      ? `${body.report.conclusion} in ${seconds.toFixed(1)} s`
+      : `answered ${res.status} ${body.status ?? JSON.stringify(body).slice(0, 80)}`;
+  const rssLimit = { name: '2 × size + 150 MB', value: (2 * size) / MB + 150, unit: 'MB' };
+  return (['verifier', 'verifier-worker'] as const).map((service) =>
+    limitRow(
+      `Peak RSS of the ${service} while validating a signed 100 MB PDF`,
+      { value: sys.peakRss(service) / MB, unit: 'MB', note: outcome },
+      rssLimit,
+    ),
+  );
+}
+
+/** The processes a validation goes through, for its CPU cost per file. */
+const SERVICES = ['gateway', 'verifier', 'verifier-worker', 'registry'] as const;
+
+/** Validation of a signed 50 KB document (issue 16.3), revocation from the dev CA, against pdfsig. */
+async function validationRows(sys: BenchSystem, work: string, nss: string): Promise<Row[]> {
+  const rows: Row[] = await bigValidationRows(sys, work);
   const unsigned = join(work, 'fifty.pdf');
   const signed = join(work, 'fifty-signed.pdf');
   await writeBigPdf(unsigned, 50 * 1024);
   await signThroughGateway(sys, unsigned, signed);
+  const pdfsigCpu = procCpuSeconds('self', 'children');
+  const pdfsigStart = performance.now();
   const pdfsig = await pdfsigRate(nss, signed);
+  const pdfsigFiles = pdfsig * ((performance.now() - pdfsigStart) / 1000);
+  const pdfsigMs = ((procCpuSeconds('self', 'children') - pdfsigCpu) * 1000) / pdfsigFiles;
   const validate = {
     url: `${sys.gatewayUrl}/api/v1/validations/pdf`,
     apiKey: sys.credentials.apiKey,
@@ -233,12 +308,23 @@ export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 
     file: signed,
     seconds: LOAD_SECONDS,
   };
+  const cpuBefore = SERVICES.map((s) => sys.cpuSeconds(s));
   const eight = await load({ ...validate, concurrency: CLIENTS });
+  const cpuMs = SERVICES.map((s, i) => ((sys.cpuSeconds(s) - cpuBefore[i]) * 1000) / eight.sent);
+  const cpuNote =
+    `; CPU per file ${cpuMs.reduce((a, b) => a + b, 0).toFixed(1)} ms (` +
+    SERVICES.map((s, i) => `${s} ${cpuMs[i].toFixed(1)}`).join(', ') +
+    ')';
   rows.push(
     ratioRow(
       `Validate a signed 50 KB PDF, ${CLIENTS} clients (files/s)`,
-      { value: eight.perSecond, unit: '/s', note: latencies(eight) },
-      { name: `pdfsig, ${CLIENTS} processes at a time`, value: pdfsig, unit: '/s' },
+      { value: eight.perSecond, unit: '/s', note: latencies(eight) + cpuNote },
+      {
+        name: `pdfsig, ${CLIENTS} processes at a time`,
+        value: pdfsig,
+        unit: '/s',
+        note: `CPU per file ${pdfsigMs.toFixed(1)} ms`,
+      },
       5,
     ),
   );
@@ -250,19 +336,6 @@ export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 
       { name: 'target', value: 10, unit: 'ms' },
     ),
   );
-  rows.push(
-    notMeasured(
-      'Validate a 100 MB signed PDF: peak RSS of the verifier',
-      '2 × size + 150 MB',
-      '≤ reference',
-      'not measured (verifier upload limit 50 MB)',
-    ),
-    notMeasured(
-      'Revocation backlog: 10,000 checks over 50 URLs',
-      'one fetch per URL per freshness period',
-      '= reference',
-      'not measured (no backlog driver yet)',
-    ),
-  );
+  rows.push(await revocationBacklogRow(sys));
   return rows;
 }

@@ -3,6 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevCredentials } from '../scripts/dev/credentials';
 
+export type Service = 'signer' | 'gateway' | 'verifier' | 'verifier-worker' | 'registry';
+
+/**
+ * CPU seconds of a process from /proc/<pid>/stat: its own (utime + stime), or its reaped child
+ * processes' (cutime + cstime: the bench's pdfsig runs).
+ */
+export function procCpuSeconds(pid: string | number, whose: 'own' | 'children' = 'own'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+  const at = whose === 'own' ? 11 : 13;
+  return (Number(f[at]) + Number(f[at + 1])) / 100; // clock ticks: USER_HZ is 100 on Linux
+}
+
 /** The whole system as `npm run quickstart` runs it (one process per service), on the bench's own ports and data. */
 export interface BenchSystem {
   gatewayUrl: string;
@@ -13,15 +26,32 @@ export interface BenchSystem {
   /** What the services were started with (the token's configuration, PIN and label among them). */
   env: NodeJS.ProcessEnv;
   /** Peak resident set size (VmHWM) of a service process so far, in bytes. */
-  peakRss(service: 'signer' | 'gateway' | 'verifier'): number;
+  peakRss(service: Service): number;
+  /** CPU seconds (user + system) a service process used so far: what a load cost it, whatever else ran. */
+  cpuSeconds(service: Service): number;
   stop(): void;
 }
 
-const PORTS = { gateway: 3170, signer: 3171, verifier: 3172, registry: 3173 };
+/**
+ * Two benches on one machine (engineers in parallel) must not share ports, database or queues:
+ * KYSO_BENCH_PORT_BASE moves the six ports (default 3170-3175), KYSO_BENCH_INSTANCE names its own
+ * database and queue prefix.
+ */
+const BASE = Number(process.env.KYSO_BENCH_PORT_BASE ?? 3170);
+const INSTANCE = process.env.KYSO_BENCH_INSTANCE ? `_${process.env.KYSO_BENCH_INSTANCE.replace(/\W/g, '')}` : '';
+export const PORTS = {
+  gateway: BASE,
+  signer: BASE + 1,
+  verifier: BASE + 2,
+  registry: BASE + 3,
+  /** The revocation backlog's CRL server (revocation-backlog.ts). */
+  backlog: BASE + 4,
+  verifierWorker: BASE + 5,
+};
 
 /**
  * Starts a second quickstart instance beside any dev one: var/bench-dev, database kyso_bench,
- * ports 3170-3173. The token pool is sized for 8 concurrent clients, and the per-key rate limit is
+ * ports 3170-3175 (see PORTS). The token pool is sized for 8 concurrent clients, and the per-key rate limit is
  * lifted: the bench measures the service, not the limiter.
  */
 export function startSystem(root: string): BenchSystem {
@@ -29,17 +59,26 @@ export function startSystem(root: string): BenchSystem {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KYSO_DEV_DIR: devDir,
-    KYSO_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/kyso_bench',
+    KYSO_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/kyso_bench${INSTANCE}`,
     KYSO_GATEWAY_PORT: String(PORTS.gateway),
     KYSO_SIGNER_PORT: String(PORTS.signer),
     KYSO_VERIFIER_PORT: String(PORTS.verifier),
     KYSO_REGISTRY_PORT: String(PORTS.registry),
-    KYSO_QUEUE_PREFIX: 'kyso-bench',
+    KYSO_VERIFIER_WORKER_PORT: String(PORTS.verifierWorker),
+    KYSO_QUEUE_PREFIX: `kyso-bench${INSTANCE.replace('_', '-')}`,
+    // The dev CA (through the gateway) and the revocation backlog's CRL server (revocation-backlog.ts).
+    KYSO_REVOCATION_FETCH_ALLOW: `127.0.0.1:${PORTS.gateway},127.0.0.1:${PORTS.backlog}`,
     KYSO_SESSION_POOL_SIZE: '8',
     UV_THREADPOOL_SIZE: '12',
     KYSO_GATEWAY_RATE_SYSTEM_PER_MIN: '10000000',
+    // Room for the 100 MB validation row (issue 16.3); the defaults stop at 25 MB (gateway) and 50 MB.
+    KYSO_GATEWAY_VALIDATE_MAX_BYTES: String(110 * 1024 * 1024),
+    KYSO_VERIFIER_MAX_UPLOAD_BYTES: String(110 * 1024 * 1024),
     KYSO_LOG_LEVEL: process.env.KYSO_LOG_LEVEL ?? 'warn',
   };
+  // Profiles of the services quickstart starts, written when they stop (bench/main.ts).
+  const prof = process.env.KYSO_BENCH_CPU_PROF;
+  if (prof) env.KYSO_SERVICE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${prof}`;
   execFileSync('bash', [join(root, 'scripts/quickstart.sh')], {
     cwd: root,
     env,
@@ -63,6 +102,9 @@ export function startSystem(root: string): BenchSystem {
       const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
       if (!kb) throw new Error(`no VmHWM for the ${service}`);
       return Number(kb[1]) * 1024;
+    },
+    cpuSeconds(service) {
+      return procCpuSeconds(pid(service));
     },
     stop() {
       execFileSync('bash', [join(root, 'scripts/stop.sh'), '--quiet'], { cwd: root, env, stdio: 'inherit' });

@@ -42,15 +42,6 @@ export function limitRow(measure: string, kyso: Figure, reference: Row['referenc
   return { measure, kyso, reference, ratio, target: `≤ ${reference.name}`, met: ratio === null ? null : ratio <= 1 };
 }
 
-export const notMeasured = (measure: string, reference: string, target: string, why: string): Row => ({
-  measure,
-  kyso: { value: null, unit: '', note: why },
-  reference: { name: reference, value: null, unit: '' },
-  ratio: null,
-  target,
-  met: null,
-});
-
 const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const figure = (f: Figure) =>
   f.value === null ? (f.note ?? 'not measured') : `${num(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ''}`;

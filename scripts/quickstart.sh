@@ -89,8 +89,10 @@ echo "kyso: migrating"
 node dist/scripts/migrate.js
 node dist/scripts/dev/pki.js
 
+# KYSO_SERVICE_NODE_ARGS: extra node flags for the services (the bench's --cpu-prof; NODE_OPTIONS refuses it).
 start() { # name, script
-  nohup node "$2" > "$DEV/logs/$1.log" 2>&1 < /dev/null &
+  # shellcheck disable=SC2086 # word splitting of the flags is meant
+  nohup node ${KYSO_SERVICE_NODE_ARGS:-} "$2" > "$DEV/logs/$1.log" 2>&1 < /dev/null &
   echo $! > "$DEV/run/$1.pid"
 }
 wait_ready() { # name, url

@@ -3,13 +3,26 @@ import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import { Clock, HealthController, READINESS_CHECKS, ReadinessCheck, webhookOutboxProvider } from '@kyso/common';
+import {
+  Clock,
+  HealthController,
+  INTERNAL_CALL_TIMEOUT_MS,
+  InternalClient,
+  READINESS_CHECKS,
+  ReadinessCheck,
+  webhookOutboxProvider,
+} from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
 import type { Certificate } from '@kyso/pki';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
 import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
-import { revocationConfig, VerifierConfig } from './config';
+import { DEFAULT_FAST_PATH_MAX_BYTES, evidenceConfig, revocationConfig, VerifierConfig } from './config';
+import { RegistryEvidenceAudit } from './evidence/evidence-audit';
+import { EvidenceSealer } from './evidence/evidence-sealer';
+import { EvidenceRepository } from './evidence/evidence.repository';
+import { ValidationEvidence } from './evidence/validation-evidence';
+import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
@@ -32,13 +45,16 @@ import { InboundController } from './inbound/inbound.controller';
 import { InboundEngine } from './inbound/inbound-engine';
 import { InboundService } from './inbound/inbound.service';
 
-/** Closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
+/** Finishes the seals in hand and closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
   constructor(
     @Inject(ValidationQueue) private readonly queue: ValidationQueue,
     @Inject(RevocationJobs) private readonly revocationJobs: RevocationJobs,
+    @Inject(EvidenceSealer) private readonly sealer: EvidenceSealer,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    // The seals in hand first (what is not sealed by then, the maintenance job seals).
+    await this.sealer.idle();
     await Promise.all([this.queue.close(), this.revocationJobs.close()]);
   }
 }
@@ -61,6 +77,8 @@ export class VerifierModule {
           trustAnchors,
           () => p.clock.now(),
         );
+    const registry = () =>
+      new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
     return {
       module: VerifierModule,
       imports: [
@@ -143,6 +161,67 @@ export class VerifierModule {
           }),
         },
         webhookOutboxProvider(config.webhooks),
+        {
+          provide: ValidationEvidence,
+          inject: [EvidenceRepository, Clock],
+          useFactory: (records: EvidenceRepository, clock: Clock) =>
+            new ValidationEvidence(
+              records,
+              new RegistryEvidenceAudit(registry()),
+              clock,
+              evidenceConfig(config).retentionDays,
+            ),
+        },
+        {
+          provide: EvidenceSealer,
+          inject: [ValidationEvidence],
+          useFactory: (e: ValidationEvidence) => new EvidenceSealer(e),
+        },
+        {
+          provide: FastValidation,
+          inject: [
+            ValidationRepository,
+            TrustAnchorSource,
+            PdfValidator,
+            CrlCache,
+            OcspCache,
+            CaIssuersCache,
+            ValidationEvidence,
+            EvidenceSealer,
+            Clock,
+          ],
+          useFactory: (
+            validations: ValidationRepository,
+            anchors: TrustAnchorSource,
+            pdf: PdfValidator,
+            crls: CrlCache,
+            ocsps: OcspCache,
+            issuers: CaIssuersCache,
+            evidence: ValidationEvidence,
+            sealer: EvidenceSealer,
+            clock: Clock,
+          ) =>
+            new FastValidation(
+              {
+                validations,
+                anchors,
+                pdf,
+                crls,
+                ocsps,
+                issuers,
+                evidence,
+                sealer,
+                clock,
+              },
+              {
+                maxBytes: config.fastPathMaxBytes ?? DEFAULT_FAST_PATH_MAX_BYTES,
+                crlMaxAgeMs: rev.crlMaxAgeMs,
+                ocspMaxAgeMs: rev.ocspMaxAgeMs,
+                caIssuersMaxAgeMs: rev.caIssuersMaxAgeMs,
+                revocationRequired: rev.required,
+              },
+            ),
+        },
         ValidationService,
         {
           provide: CmsValidationService,

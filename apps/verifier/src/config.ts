@@ -17,6 +17,12 @@ export interface VerifierConfig extends CommonConfig {
   registryUrl: string;
   /** Largest PDF accepted for validation. */
   maxUploadBytes: number;
+  /**
+   * Largest document validated in the API process when its revocation evidence is cached
+   * (fast-path/fast-validation.ts); larger ones, and those needing a download, go to the workers.
+   * 0 sends every document to the workers. Default DEFAULT_FAST_PATH_MAX_BYTES.
+   */
+  fastPathMaxBytes?: number;
   /** Redis key prefix for BullMQ: tests use a unique one per run. */
   queuePrefix: string;
   /**
@@ -50,6 +56,7 @@ export interface VerifierConfig extends CommonConfig {
 }
 
 export const DEFAULT_WORKER_HEALTH_PORT = 3012;
+export const DEFAULT_FAST_PATH_MAX_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_WORKER_STALL_MS = 300_000;
 
 export interface EvidenceConfig {
@@ -145,6 +152,7 @@ export function verifierConfigFromEnv(): VerifierConfig {
     port: servicePort('verifier'),
     registryUrl: serviceUrl('registry'),
     maxUploadBytes: int('KYSO_VERIFIER_MAX_UPLOAD_BYTES', DEFAULT_MAX_PDF_BYTES, 1),
+    fastPathMaxBytes: int('KYSO_VERIFIER_FAST_PATH_MAX_BYTES', DEFAULT_FAST_PATH_MAX_BYTES, 0),
     queuePrefix: str('KYSO_QUEUE_PREFIX', 'kyso'),
     trustAnchorsRefreshMs: int('KYSO_TRUST_ANCHORS_REFRESH_MS', 60_000, 0),
     workerConcurrency: int('KYSO_VERIFIER_WORKER_CONCURRENCY', 2, 1, 64),

@@ -20,6 +20,7 @@ class MemoryValidations extends ValidationRepository {
   }
   async create(): Promise<void> {}
   async recordInbound(): Promise<void> {}
+  async createDone(): Promise<void> {}
   async find(id: string) {
     const r = this.rows.get(id);
     return r && { ...r };

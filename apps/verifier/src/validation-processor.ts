@@ -5,7 +5,7 @@ import type { Certificate, IssuerFetcher } from '@kyso/pki';
 import { ValidationEvidence } from './evidence/validation-evidence';
 import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
-import { verifierRevocationChecker } from './revocation/revocation-checker';
+import { validationRevocationPolicy } from './revocation/revocation-policy';
 import { TrustAnchorSource } from './trust-anchors';
 import { withVerifierFacts } from './verifier-report';
 import { ValidationRepository, ValidationView } from './validation.repository';
@@ -89,16 +89,7 @@ export class ValidationProcessor {
     trustAnchors: Certificate[],
     fetchers: QueuedRevocationFetcher[],
   ): RevocationPolicy | undefined {
-    const r = this.revocation;
-    if (!r) return undefined;
-    return {
-      checker: () => {
-        const fetcher = r.fetcher();
-        fetchers.push(fetcher);
-        return verifierRevocationChecker(fetcher, trustAnchors, () => this.clock.now());
-      },
-      required: r.required,
-    };
+    return validationRevocationPolicy(this.revocation, trustAnchors, fetchers, this.clock);
   }
 
   /** Called when retries are exhausted: the validation must not stay pending forever. */

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
 import {
   badRequest,
   Caller,
@@ -10,9 +11,11 @@ import {
   type WebhookOutbox,
   webhookSystemId,
 } from '@kyso/common';
-import type { DocumentReport } from '@kyso/pki';
+import { PDF_LIMITS, type DocumentReport } from '@kyso/pki';
+import { FastValidation } from './fast-path/fast-validation';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
+import type { Upload } from './upload-storage';
 import { ValidationQueue } from './validation-queue';
 import { ValidationRepository, ValidationView } from './validation.repository';
 import { mayRead, ownerOf } from './validation-owner';
@@ -26,7 +29,7 @@ export type ValidationResult =
   | { id: string; status: 'failed'; error: { code: string } }
   | ({ id: string; status: 'done'; kind: 'inbound' } & InboundOutcome);
 
-/** Submits documents for validation and reads results; the worker does the validating. */
+/** Submits documents for validation and reads results; the worker validates what the fast path leaves. */
 @Injectable()
 export class ValidationService {
   constructor(
@@ -35,22 +38,28 @@ export class ValidationService {
     private readonly pdf: PdfValidator,
     private readonly clock: Clock,
     @Inject(WEBHOOK_OUTBOX) private readonly outbox: WebhookOutbox,
+    @Optional() private readonly fast?: FastValidation,
   ) {}
 
   /**
    * Checks that it is a PDF (and that `callbackUrl` can be honoured), stores it as the caller's,
-   * enqueues and waits up to `waitSeconds` for the report. With `callbackUrl`, the worker also POSTs
-   * the result there when the validation ends, whatever this answer was.
+   * enqueues and waits up to `waitSeconds` for the report. A big upload arrives as a file
+   * (upload-storage.ts): only its head is read here, and it goes to Postgres from the file. With
+   * `callbackUrl`, the worker also POSTs the result there when the validation ends, whatever this
+   * answer was.
    */
   async submit(
-    document: Uint8Array,
+    upload: Upload,
     waitSeconds: number,
     caller: Caller,
     fileName?: string,
     callbackUrl?: string,
   ): Promise<ValidationResult> {
+    // In memory: a small upload, or one from a file the fast path may take (a raised bound).
+    const inMemory =
+      upload.buffer ?? (upload.path && this.fast?.takes(upload.size) ? await readFile(upload.path) : undefined);
     try {
-      await this.pdf.checkIsPdf(document);
+      await this.pdf.checkIsPdf(inMemory ?? (await head(upload)));
     } catch (e) {
       const code = formatErrorCode(e);
       if (!code) throw e;
@@ -59,8 +68,17 @@ export class ValidationService {
     }
     if (callbackUrl !== undefined) await this.outbox.check(callbackUrl, webhookSystemId(caller));
     const id = randomUUID();
-    const documentSha256 = createHash('sha256').update(document).digest('hex');
-    await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller), fileName, callbackUrl });
+    const documentSha256 = upload.sha256;
+    const owner = ownerOf(caller);
+    // A caller that waits for a small document with cached revocation is answered in-process;
+    // wait=0 (asynchronous), big documents, those needing downloads and those with a callback (the
+    // worker sends it) go through the queue.
+    if (waitSeconds > 0 && this.fast && inMemory && callbackUrl === undefined) {
+      const report = await this.fast.tryValidate({ id, document: inMemory, documentSha256, owner, fileName });
+      if (report) return { id, status: 'done', report };
+    }
+    const document = inMemory ?? { path: upload.path!, size: upload.size };
+    await this.validations.create({ id, document, documentSha256, owner, fileName, callbackUrl });
     await this.queue.enqueue(id).catch(async (e: unknown) => {
       // The caller is told 503 (Redis is down): the stored document must not wait for a job that
       // was never queued, so it ends failed, with the same code, and its bytes are dropped.
@@ -85,4 +103,16 @@ export function toResult(v: ValidationView): ValidationResult {
   if (v.status === 'done' && v.report) return { id: v.id, status: 'done', report: v.report };
   if (v.status === 'failed') return { id: v.id, status: 'failed', error: { code: v.errorCode ?? 'VALIDATION_FAILED' } };
   return { id: v.id, status: 'pending' };
+}
+
+/** The bytes the PDF header check reads, from a big upload's file. */
+async function head(upload: Upload): Promise<Uint8Array> {
+  const file = await open(upload.path!, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(PDF_LIMITS.headerWindow, upload.size));
+    await file.read(buf, 0, buf.length, 0);
+    return buf;
+  } finally {
+    await file.close();
+  }
 }

@@ -20,6 +20,7 @@ import { checkFormFields, fileNameOf, isUuid } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
 import { sendReportPdf } from './report-pdf/send';
+import { SpillingStorage, withUpload } from './upload-storage';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -41,7 +42,7 @@ export class ValidationsController {
 
   @Post('pdf')
   @UseGuards(TrustStoreReady)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(FileInterceptor('file', { storage: new SpillingStorage() }))
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -94,13 +95,15 @@ export class ValidationsController {
   ): Promise<ValidationResult> {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = answerable(
-      await this.validations.submit(
-        file.buffer,
-        query.wait ?? DEFAULT_WAIT_SECONDS,
-        caller,
-        fileNameOf(file) ?? undefined,
-        query.callbackUrl ?? formCallbackUrl(fields),
+    const result = await withUpload(file, async (upload) =>
+      answerable(
+        await this.validations.submit(
+          upload,
+          query.wait ?? DEFAULT_WAIT_SECONDS,
+          caller,
+          fileNameOf(file) ?? undefined,
+          query.callbackUrl ?? formCallbackUrl(fields),
+        ),
       ),
     );
     if (result.status === 'pending') {

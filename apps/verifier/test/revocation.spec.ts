@@ -436,4 +436,70 @@ describe('verifier revocation', () => {
       subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
     });
   });
+
+  describe('fast path (issue 16.2): an API whose queue no worker reads', () => {
+    let lonely: NestExpressApplication;
+    let lonelyBase: string;
+    beforeAll(async () => {
+      lonely = await createVerifierApp({ ...config, queuePrefix: `${prefix}:noworker` });
+      await lonely.listen(0, '127.0.0.1');
+      lonelyBase = (await lonely.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+    afterAll(() => lonely?.close());
+
+    const postTo = (via: string, pdf: Buffer, wait: number) =>
+      request(via)
+        .post(`/validations/pdf?wait=${wait}`)
+        .set('x-kyso-internal-token', TOKEN)
+        .attach('file', pdf, 'a.pdf');
+
+    it('validates in-process from the cached CRLs: digest, report and sealed evidence kept, not the bytes', async () => {
+      const pki = await testPki('fast');
+      await validate((await pki.sign('First')).pdf); // the workers fetch both CRLs
+      const res = await postTo(lonelyBase, (await pki.sign('Second')).pdf, 5);
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('done');
+      const { report } = res.body;
+      expect(report.signatures[0]).toMatchObject({
+        indication: 'TOTAL-PASSED',
+        revocation: { checked: true, source: 'crl' },
+      });
+      expect([server.hits(pki.path('sub.crl')), server.hits(pki.path('root.crl'))]).toEqual([1, 1]);
+
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        const v = await c.query('SELECT status, document IS NULL AS no_bytes FROM verifier.validation WHERE id = $1', [
+          res.body.id,
+        ]);
+        expect(v.rows).toEqual([{ status: 'done', no_bytes: true }]);
+        const e = await c.query('SELECT id, material FROM verifier.validation_evidence WHERE validation_id = $1', [
+          res.body.id,
+        ]);
+        expect(e.rows[0].material.crls.map((x: { url: string }) => x.url).sort()).toEqual(
+          [pki.url('root.crl'), pki.url('sub.crl')].sort(),
+        );
+        // Sealed off the request path, shortly after the answer.
+        for (let i = 0; i < 50 && !registry.events.some((x) => x.entityId === report.documentSha256); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(registry.events.find((x) => x.entityId === report.documentSha256)?.after).toMatchObject({
+          evidenceId: e.rows[0].id,
+          validationId: res.body.id,
+        });
+      } finally {
+        await c.end();
+      }
+    });
+
+    it('leaves to the workers a document whose CRLs are not cached, and asynchronous requests', async () => {
+      const pki = await testPki('fast-uncached');
+      const needsDownload = await postTo(lonelyBase, (await pki.sign()).pdf, 1);
+      expect(needsDownload.status).toBe(202);
+      expect(needsDownload.body.status).toBe('pending');
+      expect(server.hits(pki.path('sub.crl')) + server.hits(pki.path('root.crl'))).toBe(0);
+
+      const asynchronous = await postTo(lonelyBase, unsigned, 0);
+      expect(asynchronous.status).toBe(202);
+    });
+  });
 });

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  findSignatures,
   parseSignedData,
-  PdfDocument,
+  signatureFields,
   type Certificate,
   type DocumentReport,
   type ExternalProofOfExistence,
@@ -63,7 +62,8 @@ const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
 function certificatesOf(pdf: Uint8Array, report: DocumentReport, trustAnchors: readonly Certificate[]): string[] {
   const found = new Map<string, Uint8Array>();
   try {
-    for (const field of findSignatures(PdfDocument.open(pdf))) {
+    // The fields verifyPdf read from these same bytes: neither the PDF nor the CMS is parsed again.
+    for (const field of signatureFields(pdf)) {
       try {
         for (const c of parseSignedData(field.contents).certificates) found.set(c.sha256Hex, c.der);
       } catch {

@@ -9,6 +9,12 @@ export abstract class EvidenceRepository {
   /** Stores the record; a second record for the same validation (a retried job) is ignored. */
   abstract insert(record: EvidenceRecord): Promise<void>;
   abstract forDocument(documentSha256: string): Promise<StoredEvidence[]>;
+  /**
+   * For each signature of the document, the sealed record that shows it TOTAL-PASSED judged at the
+   * earliest time: the only records whose proofs can count (a later proof of the same signature
+   * never wins), however many validations of the same bytes were kept.
+   */
+  abstract earliestProofs(documentSha256: string): Promise<StoredEvidence[]>;
   abstract find(id: string): Promise<StoredEvidence | undefined>;
   abstract markSealed(id: string, seal: NonNullable<StoredEvidence['seal']>): Promise<void>;
   /** The oldest records still waiting for their seal. */
@@ -35,6 +41,18 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
 
   async forDocument(documentSha256: string): Promise<StoredEvidence[]> {
     return (await this.repo.find({ where: { documentSha256 }, order: { validatedAt: 'ASC' } })).map(toStored);
+  }
+
+  async earliestProofs(documentSha256: string): Promise<StoredEvidence[]> {
+    const ids: { id: string }[] = await this.repo.query(
+      `SELECT DISTINCT ON (s->>'signatureSha256') e.id
+         FROM verifier.validation_evidence e, jsonb_array_elements(e.signatures) s
+        WHERE e.document_sha256 = $1 AND e.audit_hash IS NOT NULL AND s->>'totalPassed' = 'true'
+        ORDER BY s->>'signatureSha256', (s->>'judgedAt')::timestamptz, e.validated_at`,
+      [documentSha256],
+    );
+    if (!ids.length) return [];
+    return (await this.repo.findBy({ id: In([...new Set(ids.map((r) => r.id))]) })).map(toStored);
   }
 
   async find(id: string): Promise<StoredEvidence | undefined> {

@@ -4,8 +4,17 @@ import type { Clock } from '@kyso/common';
 import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kyso/pki';
 import type { FetchRecord } from '../revocation/queued-fetcher';
 import { EvidenceAudit } from './evidence-audit';
-import { buildEvidence, EvidenceRecord, proofsFromEvidence } from './evidence-record';
+import { buildEvidence, EvidenceRecord, evidenceSha256, proofsFromEvidence } from './evidence-record';
 import { EvidenceRepository } from './evidence.repository';
+
+/** What a finished validation's record is made of. */
+export interface EvidenceInput {
+  validationId: string;
+  pdf: Uint8Array;
+  report: DocumentReport;
+  trustAnchors: readonly Certificate[];
+  fetches: readonly FetchRecord[];
+}
 
 /** Audit actions of the evidence (the registry's dotted verbs). */
 export const EVIDENCE_RECORDED = 'validation.evidence-recorded';
@@ -35,7 +44,13 @@ export class ValidationEvidence {
 
   /** The POEs our sealed records give the signatures of this document (digest hex, any case). */
   async proofsFor(documentSha256: string): Promise<ExternalProofOfExistence[]> {
-    return proofsFromEvidence(await this.records.forDocument(documentSha256.toUpperCase()));
+    const digest = documentSha256.toUpperCase();
+    // The earliest proof of each signature is the one that counts: only those records are read and
+    // hashed (a document validated thousands of times stays one query). Should one of them no
+    // longer hash to what was sealed, every record is weighed, as the rule says.
+    const earliest = await this.records.earliestProofs(digest);
+    if (earliest.every((r) => evidenceSha256(r) === r.recordSha256)) return proofsFromEvidence(earliest);
+    return proofsFromEvidence(await this.records.forDocument(digest));
   }
 
   /**
@@ -43,20 +58,24 @@ export class ValidationEvidence {
    * reached leaves it unsealed (logged); the maintenance job seals it later. A database failure
    * throws, so the validation job is retried and the record is not lost.
    */
-  async record(input: {
-    validationId: string;
-    pdf: Uint8Array;
-    report: DocumentReport;
-    trustAnchors: readonly Certificate[];
-    fetches: readonly FetchRecord[];
-  }): Promise<EvidenceRecord> {
-    const record = buildEvidence({ id: randomUUID(), ...input });
-    await this.records.insert(record);
-    await this.trySeal(record);
+  async record(input: EvidenceInput): Promise<EvidenceRecord> {
+    const record = await this.keep(input);
+    await this.seal(record);
     return record;
   }
 
-  private async trySeal(record: EvidenceRecord): Promise<boolean> {
+  /**
+   * Stores the record, unsealed: the caller seals it off its request path (EvidenceSealer), and
+   * what it does not seal the maintenance job does. A database failure throws.
+   */
+  async keep(input: EvidenceInput): Promise<EvidenceRecord> {
+    const record = buildEvidence({ id: randomUUID(), ...input });
+    await this.records.insert(record);
+    return record;
+  }
+
+  /** Appends the record's audit event and keeps its place in the chain; false (logged) when the registry did not take it. */
+  async seal(record: EvidenceRecord): Promise<boolean> {
     try {
       const receipt = await this.audit.append({
         action: EVIDENCE_RECORDED,
@@ -87,7 +106,7 @@ export class ValidationEvidence {
   async sealPending(): Promise<number> {
     let sealed = 0;
     for (const r of await this.records.unsealed(EVIDENCE_BATCH)) {
-      if (!(await this.trySeal(r))) break;
+      if (!(await this.seal(r))) break;
       sealed++;
     }
     return sealed;

@@ -18,6 +18,7 @@ import { DEFAULT_WAIT_SECONDS, PublicValidateQueryDto, ReportQueryDto } from '@k
 import { checkFormFields } from '../http-input';
 import { sendReportPdf } from '../report-pdf/send';
 import { readableReport, type ReadableReport, type ReportLang } from '../report-pdf';
+import { SpillingStorage, withUpload } from '../upload-storage';
 import { ValidationResult, ValidationService } from '../validation.service';
 import { newReportLink, readReportLink, ReportLink } from './report-link';
 
@@ -42,7 +43,7 @@ export class PublicValidationsController {
   ) {}
 
   @Post('pdf')
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(FileInterceptor('file', { storage: new SpillingStorage() }))
   async submit(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() fields: Record<string, unknown> | undefined,
@@ -52,7 +53,7 @@ export class PublicValidationsController {
     checkFormFields(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
     const { owner, linkFor } = newReportLink(this.clock.now(), query.keep === 'true');
-    const result = await this.validations.submit(file.buffer, DEFAULT_WAIT_SECONDS, owner);
+    const result = await withUpload(file, (upload) => this.validations.submit(upload, DEFAULT_WAIT_SECONDS, owner));
     res.status(result.status === 'pending' ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return answer(result, linkFor(result.id));
   }

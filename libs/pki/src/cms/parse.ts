@@ -124,6 +124,17 @@ function signerInfo(el: BerElement): ParsedSignerInfo {
  * CMS_NO_SIGNER, CMS_TRAILING_DATA, MALFORMED_CERTIFICATE). Embedded certificates must be DER.
  */
 export function parseSignedData(input: Uint8Array): ParsedSignedData {
+  // One validation reads a signature's CMS three or four times (the signature, its archived
+  // revocation values, its timestamps): the same bytes object is parsed once (issue 16.2's profile).
+  // Keyed by the object, not the content: nothing outlives the document, and callers only read.
+  let parsed = PARSED.get(input);
+  if (!parsed) PARSED.set(input, (parsed = parse(input)));
+  return parsed;
+}
+
+const PARSED = new WeakMap<Uint8Array, ParsedSignedData>();
+
+function parse(input: Uint8Array): ParsedSignedData {
   if (input.length === 0) fail('CMS_EMPTY', 'The signature is empty');
   const top = readBer(input, 'CMS_MALFORMED');
   if (input.subarray(top.bytes.length).some((b) => b !== 0)) fail('CMS_TRAILING_DATA', 'Data after the CMS structure');

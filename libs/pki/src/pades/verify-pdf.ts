@@ -112,7 +112,26 @@ const NOT_PROVEN: ProvenTime = { poe: null, provenBy: null, evidenceId: null };
 /** Input that is not a PDF at all: the only input refused rather than reported on. */
 const NOT_A_PDF: ReadonlySet<string> = new Set(['NOT_A_PDF', 'EMPTY_FILE']);
 
+/** What the bytes hold, read once per bytes object (the evidence reads the same fields after verifyPdf). */
+const SOURCES = new WeakMap<Uint8Array, SignatureSource>();
+
 function readSignatures(pdf: Uint8Array): SignatureSource {
+  let source = SOURCES.get(pdf);
+  if (!source) SOURCES.set(pdf, (source = readSignaturesOnce(pdf)));
+  return source;
+}
+
+/**
+ * The signature fields verifyPdf judges in these bytes (those it can recover from a damaged file
+ * too). Called with the bytes verifyPdf had, it reads nothing again: each field's CMS is then
+ * already parsed too (parseSignedData keeps its result per bytes object). Throws PdfFormatError for
+ * bytes that are not a PDF at all.
+ */
+export function signatureFields(pdf: Uint8Array): readonly PdfSignatureField[] {
+  return readSignatures(pdf).fields;
+}
+
+function readSignaturesOnce(pdf: Uint8Array): SignatureSource {
   try {
     // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
     const { readable, unreadableFrom } = readableRevisions(pdf);

@@ -123,7 +123,7 @@ function decide(basic: BasicOcspResponse, evidence: Uint8Array, opts: VerifyOcsp
   if (delegated) {
     const problems = delegationProblems(responder, issuer, basic.producedAt);
     if (problems.length) return unknown(['OCSP_RESPONDER_UNAUTHORISED', ...problems], base);
-    base.responderNeedsRevocationCheck = !responder.extension(OCSP_OID.noCheck);
+    base.responderNeedsRevocationCheck = !responder.rawExtension(OCSP_OID.noCheck);
   }
   if (opts.nonce) {
     if (!basic.nonce) {

@@ -1,0 +1,46 @@
+import type { EvidenceRecord } from './evidence-record';
+
+/** The part of ValidationEvidence the sealer uses. */
+export interface Sealing {
+  seal(record: EvidenceRecord): Promise<boolean>;
+}
+
+/** Records held in memory for sealing at most; beyond, they wait in the database for the maintenance job. */
+export const SEALER_MAX_WAITING = 1000;
+
+/**
+ * Seals evidence records off the request path, one audit event after the other, in the order they
+ * were kept. Nothing is lost when a seal fails or the process stops: every record is already
+ * stored (unsealed) before it is handed here, and the worker's repeatable maintenance job seals
+ * whatever is still unsealed. After a failure (registry down) the records in hand are left to it.
+ */
+export class EvidenceSealer {
+  private readonly waiting: EvidenceRecord[] = [];
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly evidence: Sealing,
+    private readonly maxWaiting = SEALER_MAX_WAITING,
+  ) {}
+
+  add(record: EvidenceRecord): void {
+    if (this.waiting.length >= this.maxWaiting) return;
+    this.waiting.push(record);
+    this.running ??= this.drain();
+  }
+
+  /** Resolves once the records in hand are sealed or given up (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let r = this.waiting.shift(); r; r = this.waiting.shift()) {
+        if (!(await this.evidence.seal(r))) this.waiting.length = 0;
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '@kyso/common';
+import type { DocumentReport } from '@kyso/pki';
+import { EvidenceSealer } from '../evidence/evidence-sealer';
+import { ValidationEvidence } from '../evidence/validation-evidence';
+import { PdfValidator } from '../pdf-validator';
+import { CaIssuersCache } from '../revocation/ca-issuers-cache.repository';
+import { CrlCache } from '../revocation/crl-cache.repository';
+import { OcspCache } from '../revocation/ocsp-cache.repository';
+import { QueuedRevocationFetcher } from '../revocation/queued-fetcher';
+import { QueuedIssuerFetcher } from '../revocation/queued-issuer-fetcher';
+import { validationRevocationPolicy } from '../revocation/revocation-policy';
+import { TrustAnchorSource } from '../trust-anchors';
+import { withVerifierFacts } from '../verifier-report';
+import type { ValidationOwner } from '../validation-owner';
+import { ValidationRepository } from '../validation.repository';
+import { CacheOnlyRevocationJobs } from './cache-only-jobs';
+
+export interface FastPathOptions {
+  /** Largest document validated in the API process; 0 turns the fast path off. */
+  maxBytes: number;
+  crlMaxAgeMs: number;
+  ocspMaxAgeMs: number;
+  caIssuersMaxAgeMs: number;
+  /** As the workers: unknown revocation status fails the signature. */
+  revocationRequired: boolean;
+}
+
+export interface FastPathDeps {
+  validations: ValidationRepository;
+  anchors: TrustAnchorSource;
+  pdf: PdfValidator;
+  /** The caches the workers fill (read only here). */
+  crls: CrlCache;
+  ocsps: OcspCache;
+  issuers: CaIssuersCache;
+  evidence: ValidationEvidence;
+  sealer: EvidenceSealer;
+  clock: Clock;
+}
+
+/**
+ * Validation in the API process (issue 16.2): a small document whose revocation evidence is in the
+ * caches (or in the document) is validated here, without the queue, the worker and the document
+ * stored in Postgres. Its digest, report and evidence record are stored as the worker would; the
+ * record is sealed off the request path. Whenever a download would be needed, or anything else
+ * goes wrong before a report is stored, the caller falls back to the queue, where the workers
+ * download and validate as before: the fast path never answers differently, only sooner.
+ */
+export class FastValidation {
+  private readonly logger = new Logger('FastValidation');
+
+  constructor(
+    private readonly deps: FastPathDeps,
+    private readonly opts: FastPathOptions,
+  ) {}
+
+  /** Whether a document of this size may be validated here. */
+  takes(size: number): boolean {
+    return size <= this.opts.maxBytes;
+  }
+
+  /** The stored report, or undefined when the document is for the workers. */
+  async tryValidate(input: {
+    id: string;
+    document: Uint8Array;
+    documentSha256: string;
+    owner: ValidationOwner;
+    fileName?: string;
+  }): Promise<DocumentReport | undefined> {
+    if (!this.takes(input.document.byteLength)) return undefined;
+    const d = this.deps;
+    let outcome: Awaited<ReturnType<FastValidation['validate']>>;
+    try {
+      outcome = await this.validate(input.document, input.documentSha256);
+    } catch (e) {
+      // E.g. the registry's anchors cannot be had: the queued job retries where this cannot.
+      this.logger.warn(`validation ${input.id} left to the workers: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (!outcome) return undefined;
+    const { report, trustAnchors, fetches } = outcome;
+    // Stored before the answer (a lost record would be a lost proof); sealed later.
+    const record = await d.evidence.keep({
+      validationId: input.id,
+      pdf: input.document,
+      report,
+      trustAnchors,
+      fetches,
+    });
+    await d.validations.createDone({
+      id: input.id,
+      documentSha256: input.documentSha256,
+      owner: input.owner,
+      fileName: input.fileName,
+      report,
+      finishedAt: d.clock.now(),
+    });
+    d.sealer.add(record);
+    return report;
+  }
+
+  private async validate(document: Uint8Array, documentSha256: string) {
+    const d = this.deps;
+    const [{ trustStore, documentSigning: trustAnchors, timestamping }, proofs] = await Promise.all([
+      d.anchors.anchorSet(),
+      d.evidence.proofsFor(documentSha256),
+    ]);
+    const jobs = new CacheOnlyRevocationJobs();
+    const fetchers: QueuedRevocationFetcher[] = [];
+    const o = this.opts;
+    const revocation = {
+      fetcher: () =>
+        new QueuedRevocationFetcher({
+          cache: d.crls,
+          jobs,
+          crlMaxAgeMs: o.crlMaxAgeMs,
+          ocspCache: d.ocsps,
+          ocspMaxAgeMs: o.ocspMaxAgeMs,
+          waitMs: 0,
+          clock: d.clock,
+        }),
+      required: o.revocationRequired,
+      issuerFetcher: () =>
+        new QueuedIssuerFetcher({ cache: d.issuers, jobs, maxAgeMs: o.caIssuersMaxAgeMs, waitMs: 0, clock: d.clock }),
+    };
+    const now = d.clock.now();
+    const verified = await d.pdf.verify(
+      document,
+      { documentSigning: trustAnchors, timestamping },
+      now,
+      validationRevocationPolicy(revocation, trustAnchors, fetchers, d.clock),
+      { issuerFetcher: revocation.issuerFetcher(), proofsOfExistence: proofs },
+    );
+    if (jobs.needed.length) return undefined;
+    const report = withVerifierFacts(verified, trustStore, now);
+    return { report, trustAnchors, fetches: fetchers.flatMap((f) => f.fetches) };
+  }
+}
