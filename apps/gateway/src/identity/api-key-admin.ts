@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, Clock, conflict, notFound, unavailable } from '@kyso/common';
+import { badRequest, Clock, conflict, notFound } from '@kyso/common';
 import { CreatedApiKey, isScope, issueApiKey, Scope, SCOPES } from '../api-keys';
 import { ApiKeyRecord, ApiKeysRepository } from '../api-keys.repository';
 import { generateWebhookSecret, SecretBox } from '../webhooks/secret-box';
@@ -134,9 +134,10 @@ export class ApiKeyAdmin {
    * webhooks): the answer shows it once; from now on deliveries are signed with it only.
    */
   async rotateWebhookSecret(id: string): Promise<{ id: string; webhookSecret: string }> {
-    if (!this.box)
-      throw unavailable('WEBHOOKS_NOT_CONFIGURED', 'Webhooks are not configured (KYSO_WEBHOOK_SECRET_KEY).');
     const row = await this.row(id);
+    // The installation's state, not a passing outage: retrying does not help (so not a 503).
+    if (!this.box)
+      throw conflict('WEBHOOKS_NOT_CONFIGURED', 'Webhooks are not configured here (KYSO_WEBHOOK_SECRET_KEY).');
     if (this.view(row).status !== 'active')
       throw conflict('API_KEY_NOT_ACTIVE', 'Only an active key gets a webhook secret.');
     const webhookSecret = generateWebhookSecret();

@@ -240,13 +240,14 @@ export class ApiKeysController {
     summary: 'A new webhook secret for a key (admin); shown in this answer only',
     description:
       'From now on deliveries to this system are signed with the new secret only (also those already ' +
-      'queued); a key made before webhooks gets its first secret this way.',
+      'queued); a key made before webhooks gets its first secret this way. 409 API_KEY_NOT_ACTIVE for a ' +
+      'revoked or expired key, 409 WEBHOOKS_NOT_CONFIGURED where KYSO_WEBHOOK_SECRET_KEY is not set.',
   })
   @ApiResponse({
     status: 201,
     content: { 'application/json': { example: { id: UUID_EX, webhookSecret: 'whsec_...' } } },
   })
-  @ApiProblems(401, 403, 404, 409, 503)
+  @ApiProblems(401, 403, 404, 409)
   async rotateWebhookSecret(@Req() req: Request, @Param('id') id: string) {
     const caller = callerOf(req);
     const r = await this.keys.rotateWebhookSecret(id);
