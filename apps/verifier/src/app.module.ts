@@ -3,7 +3,15 @@ import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { DataSource } from 'typeorm';
-import { Clock, HealthController, READINESS_CHECKS, ReadinessCheck, webhookOutboxProvider } from '@kyso/common';
+import {
+  Clock,
+  HealthController,
+  READINESS_CHECKS,
+  ReadinessCheck,
+  WEBHOOK_OUTBOX,
+  type WebhookOutbox,
+  webhookOutboxProvider,
+} from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
 import type { Certificate } from '@kyso/pki';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
@@ -146,7 +154,16 @@ export class VerifierModule {
         ValidationService,
         {
           provide: CmsValidationService,
-          inject: [ValidationRepository, TrustAnchorSource, CrlCache, OcspCache, CaIssuersCache, RevocationJobs, Clock],
+          inject: [
+            ValidationRepository,
+            TrustAnchorSource,
+            CrlCache,
+            OcspCache,
+            CaIssuersCache,
+            RevocationJobs,
+            Clock,
+            WEBHOOK_OUTBOX,
+          ],
           useFactory: (
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
@@ -155,8 +172,19 @@ export class VerifierModule {
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
+            outbox: WebhookOutbox,
           ) =>
-            new CmsValidationService(validations, anchors, crls, ocsps, issuers, jobs, revocationConfig(config), clock),
+            new CmsValidationService(
+              validations,
+              anchors,
+              crls,
+              ocsps,
+              issuers,
+              jobs,
+              revocationConfig(config),
+              clock,
+              outbox,
+            ),
         },
         {
           provide: InboundService,
@@ -169,6 +197,7 @@ export class VerifierModule {
             CaIssuersCache,
             RevocationJobs,
             Clock,
+            WEBHOOK_OUTBOX,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -179,11 +208,13 @@ export class VerifierModule {
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
+            outbox: WebhookOutbox,
           ) =>
             new InboundService(
               validations,
               new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }),
               clock,
+              outbox,
             ),
         },
         { provide: APP_PIPE, useFactory: contractValidationPipe },

@@ -1,16 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  badRequest,
-  Caller,
-  Clock,
-  notFound,
-  unprocessable,
-  WEBHOOK_OUTBOX,
-  type WebhookOutbox,
-  webhookSystemId,
-} from '@kyso/common';
+import { badRequest, Caller, Clock, notFound, unprocessable, WEBHOOK_OUTBOX, type WebhookOutbox } from '@kyso/common';
 import type { DocumentReport } from '@kyso/pki';
+import { checkCallbackUrl } from './completion-webhook';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
 import { ValidationQueue } from './validation-queue';
@@ -57,7 +49,7 @@ export class ValidationService {
       if (code === 'EMPTY_FILE') throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
       throw unprocessable('INVALID_PDF', `The file is not a PDF: ${(e as Error).message}`, { reason: code });
     }
-    if (callbackUrl !== undefined) await this.outbox.check(callbackUrl, webhookSystemId(caller));
+    await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(document).digest('hex');
     await this.validations.create({ id, document, documentSha256, owner: ownerOf(caller), fileName, callbackUrl });
