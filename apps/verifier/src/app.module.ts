@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import {
   Clock,
   HealthController,
+  INTERNAL_CALL_TIMEOUT_MS,
+  InternalClient,
   READINESS_CHECKS,
   ReadinessCheck,
   WEBHOOK_OUTBOX,
@@ -17,7 +19,10 @@ import type { Certificate } from '@kyso/pki';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
 import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
-import { revocationConfig, VerifierConfig } from './config';
+import { evidenceConfig, revocationConfig, VerifierConfig } from './config';
+import { RegistryEvidenceAudit } from './evidence/evidence-audit';
+import { EvidenceRepository } from './evidence/evidence.repository';
+import { ValidationEvidence } from './evidence/validation-evidence';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
@@ -187,6 +192,25 @@ export class VerifierModule {
             ),
         },
         {
+          // Inbound checks keep their documents' evidence as the worker keeps a validated PDF's.
+          provide: ValidationEvidence,
+          inject: [EvidenceRepository, Clock],
+          useFactory: (records: EvidenceRepository, clock: Clock) =>
+            new ValidationEvidence(
+              records,
+              new RegistryEvidenceAudit(
+                new InternalClient(
+                  config.registryUrl,
+                  config.internalToken,
+                  INTERNAL_CALL_TIMEOUT_MS,
+                  'the registry service',
+                ),
+              ),
+              clock,
+              evidenceConfig(config).retentionDays,
+            ),
+        },
+        {
           provide: InboundService,
           inject: [
             ValidationRepository,
@@ -198,6 +222,7 @@ export class VerifierModule {
             RevocationJobs,
             Clock,
             WEBHOOK_OUTBOX,
+            ValidationEvidence,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -209,10 +234,11 @@ export class VerifierModule {
             jobs: RevocationJobs,
             clock: Clock,
             outbox: WebhookOutbox,
+            evidence: ValidationEvidence,
           ) =>
             new InboundService(
               validations,
-              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }),
+              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }, evidence),
               clock,
               outbox,
             ),

@@ -43,16 +43,16 @@ export class InboundService {
     if (upload.length === 0) throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
     await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const { format, header, attachments } = await this.read(upload, fileName, senderField);
+    const id = randomUUID();
     const checked: CheckedAttachment[] = [];
     const documents: InboundDocument[] = [];
     // One after another: each validation is CPU-bound, and a package has at most a few files.
     for (const a of attachments) {
-      const report = (await this.isPdf(a.bytes)) ? await this.engine.validate(a.bytes) : null;
+      const report = (await this.isPdf(a.bytes)) ? await this.engine.validate(a.bytes, id) : null;
       checked.push({ name: a.name, report, firstPageText: report ? firstPageText(a.bytes) : '' });
       documents.push(documentOf(a, report));
     }
     const reasons = judgeInbound(header, checked);
-    const id = randomUUID();
     const now = this.clock.now();
     const outcome: InboundOutcome = {
       decision: reasons.length ? 'rejected' : 'accepted',
