@@ -230,6 +230,17 @@ describe('verifier: callbackUrl on validations', () => {
     expect(await stored()).toBe(before);
   });
 
+  it('refuses a callbackUrl on the anonymous public check (422 CALLBACK_URL_NOT_SUPPORTED), storing nothing', async () => {
+    const before = await stored();
+    const res = await request(base)
+      .post('/public-validations/pdf')
+      .set('x-kyso-internal-token', TOKEN)
+      .attach('file', pdf, 'a.pdf')
+      .field('callbackUrl', CALLBACK);
+    expect([res.status, res.body.code]).toEqual([422, 'CALLBACK_URL_NOT_SUPPORTED']);
+    expect(await stored()).toBe(before);
+  });
+
   it('refuses every callbackUrl when the service has no webhook configuration, rather than ignore it', async () => {
     const bare = await createVerifierApp({ ...config, webhooks: undefined });
     try {
