@@ -36,24 +36,41 @@ describe('webhooks end to end: a validation calls the system back', () => {
     await new Promise((r) => server?.close(r));
   });
 
+  /** The first delivery of an event of `type`, checked with the README's snippet, parsed. */
+  const delivered = async (type: string) => {
+    const find = () => received.find((d) => JSON.parse(d.body).type === type);
+    for (const end = Date.now() + 60_000; !find() && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+    const delivery = find();
+    expect(delivery).toBeDefined();
+    expect(verify(delivery!.headers['kyso-signature'] as string, delivery!.body, stack.webhookSecret!)).toBe(true);
+    const event = JSON.parse(delivery!.body);
+    expect(event.id).toBe(delivery!.headers['kyso-event-id']);
+    return event;
+  };
+
   it('POSTs the signed result to the callbackUrl once the validation is done', async () => {
     const submitted = await request(stack.gatewayUrl)
       .post(`/api/v1/validations/pdf?wait=0&callbackUrl=${encodeURIComponent(hook)}`)
       .set('Authorization', `Bearer ${stack.apiKey}`)
       .attach('file', letter, { filename: 'doc.pdf', contentType: 'application/pdf' });
     expect([200, 202]).toContain(submitted.status);
-    for (const end = Date.now() + 60_000; !received.length && Date.now() < end;)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(received).toHaveLength(1);
-    const [delivery] = received;
-    expect(verify(delivery.headers['kyso-signature'] as string, delivery.body, stack.webhookSecret!)).toBe(true);
-    const event = JSON.parse(delivery.body);
-    expect(event).toMatchObject({ id: delivery.headers['kyso-event-id'], type: 'validation.completed' });
+    const event = await delivered('validation.completed');
     const stored = await request(stack.gatewayUrl)
       .get(`/api/v1/validations/${submitted.body.id}`)
       .set('Authorization', `Bearer ${stack.apiKey}`);
     expect(event.data).toEqual(stored.body);
     expect(event.data.status).toBe('done');
+  });
+
+  it('POSTs an inbound check’s answer as inbound.completed (callbackUrl as a form field)', async () => {
+    const answer = await request(stack.gatewayUrl)
+      .post('/api/v1/validations/inbound')
+      .set('Authorization', `Bearer ${stack.apiKey}`)
+      .attach('file', letter, { filename: 'cong-van.pdf', contentType: 'application/pdf' })
+      .field('callbackUrl', hook);
+    expect(answer.status).toBe(200);
+    const event = await delivered('inbound.completed');
+    expect(event.data).toEqual(answer.body);
   });
 
   it('refuses a callbackUrl on a private address with 422 through the gateway', async () => {

@@ -1,7 +1,9 @@
-import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { CallbackUrlQueryDto } from '@kyso/contracts';
 import { callerOf } from './authz/access.guard';
+import { checkedQuery } from './checked-query';
 import { ApiProblems, VALIDATION_RESULT_SCHEMA } from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
@@ -20,7 +22,9 @@ export class CmsValidationsController {
     description:
       'Needs the `validate` scope. Synchronous: answers 200 with the report (the PDF report model). `file` is the ' +
       'signed content of a detached signature (without it: INDETERMINATE, SIGNED_DATA_NOT_FOUND). Stored as the ' +
-      'caller’s like PDF validations (GET /validations/{id}).',
+      'caller’s like PDF validations (GET /validations/{id}). With `callbackUrl` (query or form field; systems only) ' +
+      'the result is also POSTed there, signed, as `validation.completed` (README, "Webhooks"); a callback that ' +
+      'cannot be honoured is refused with 422 CALLBACK_URL_REFUSED before anything is checked.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -30,6 +34,7 @@ export class CmsValidationsController {
       properties: {
         signature: { type: 'string', format: 'binary', description: 'The CMS (.p7s), DER or BER' },
         file: { type: 'string', format: 'binary', description: 'The signed file, for a detached signature' },
+        callbackUrl: { type: 'string', description: 'Where to POST the result as well (or in the query)' },
       },
     },
   })
@@ -38,12 +43,12 @@ export class CmsValidationsController {
     description: 'Validated',
     content: { 'application/json': { schema: VALIDATION_RESULT_SCHEMA } },
   })
-  @ApiProblems(400, 401, 403, 413, 422)
-  async validateCms(@Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiProblems(400, 401, 403, 413, 422, 503)
+  async validateCms(@Req() req: Request, @Res() res: Response, @Query() query: CallbackUrlQueryDto): Promise<void> {
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'POST',
-      path: '/validations/cms',
+      path: '/validations/cms' + checkedQuery(query),
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,

@@ -11,8 +11,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { InboundResultDto, ValidationHistoryPageDto, ValidationHistoryQueryDto } from '@kyso/contracts';
+import {
+  CallbackUrlQueryDto,
+  InboundResultDto,
+  ValidationHistoryPageDto,
+  ValidationHistoryQueryDto,
+} from '@kyso/contracts';
 import { authOf, callerOf } from './authz/access.guard';
+import { checkedQuery } from './checked-query';
 import { ApiProblems } from './openapi';
 import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
@@ -34,7 +40,10 @@ export class InboundValidationsController {
       'document must carry a valid signature of the competent official (a person’s certificate) and of the issuing ' +
       'organisation (an organisation’s certificate), and the header (number and symbol, date, issuing agency, signer) ' +
       'must agree with the signatures and the first page. `rejected` comes with every reason and a `notice` to the ' +
-      'sender in Vietnamese and English; `noticePdf` is the same notice as a PDF. Stored as the caller’s validation.',
+      'sender in Vietnamese and English; `noticePdf` is the same notice as a PDF. Stored as the caller’s validation. ' +
+      'With `callbackUrl` (query or form field; systems only) the answer is also POSTed there, signed, as ' +
+      '`inbound.completed` (README, "Webhooks"); a callback that cannot be honoured is refused with 422 ' +
+      'CALLBACK_URL_REFUSED before anything is checked.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -49,16 +58,17 @@ export class InboundValidationsController {
             'For a PDF only, JSON of what the sender states: {"organId","organName","codeNumber","codeNotation",' +
             '"promulgationDate","signerFullName","subject"}',
         },
+        callbackUrl: { type: 'string', description: 'Where to POST the result as well (or in the query)' },
       },
     },
   })
   @ApiResponse({ status: 200, type: InboundResultDto, description: 'accepted or rejected' })
-  @ApiProblems(400, 401, 403, 413, 422)
-  async checkInbound(@Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiProblems(400, 401, 403, 413, 422, 503)
+  async checkInbound(@Req() req: Request, @Res() res: Response, @Query() query: CallbackUrlQueryDto): Promise<void> {
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'POST',
-      path: '/validations/inbound',
+      path: '/validations/inbound' + checkedQuery(query),
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,

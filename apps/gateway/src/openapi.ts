@@ -59,7 +59,8 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
     description:
       'A service or a dependency is unavailable for now: every token session is signing and the bounded wait ' +
       'queue is full (SIGNER_BUSY), the token timed out or is unreachable (TOKEN_UNAVAILABLE), the TSA failed ' +
-      '(TSA_UNAVAILABLE), or revocation status is unknown before signing; see Retry-After',
+      '(TSA_UNAVAILABLE), or revocation status is unknown before signing; see Retry-After. A check that was done ' +
+      'but whose callback could not be queued: WEBHOOK_UNAVAILABLE (the result is stored)',
     code: 'SIGNER_BUSY',
     detail: 'All 4 token sessions are signing and 32 requests are waiting; retry after 1 s.',
   },
@@ -74,7 +75,9 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; code: string; deta
     detail: 'The request body exceeds the limit of 26214400 bytes for this route.',
   },
   422: {
-    description: 'Unprocessable: e.g. not a readable PDF, or an Idempotency-Key reused for another request',
+    description:
+      'Unprocessable: e.g. not a readable PDF, an Idempotency-Key reused for another request, a callbackUrl that ' +
+      'cannot be honoured (CALLBACK_URL_REFUSED) or given to a route without webhooks (CALLBACK_URL_NOT_SUPPORTED)',
     code: 'INVALID_PDF',
     detail: 'The file is not a readable PDF: no %PDF header',
   },

@@ -13,6 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { ReportQueryDto, VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { authOf, callerOf } from './authz/access.guard';
+import { checkedQuery } from './checked-query';
 import {
   ApiProblems,
   REPORT_EXAMPLE,
@@ -24,15 +25,6 @@ import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
 const ID_EXAMPLE = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
-
-/** The checked query, as the verifier gets it (a form field `callbackUrl` travels in the body). */
-const queryString = (q: ValidatePdfQueryDto): string => {
-  const p = new URLSearchParams();
-  if (q.wait !== undefined) p.set('wait', String(q.wait));
-  if (q.callbackUrl !== undefined) p.set('callbackUrl', q.callbackUrl);
-  const s = p.toString();
-  return s ? `?${s}` : '';
-};
 
 @ApiTags('validations')
 @ApiExtraModels(ValidationResultDto)
@@ -98,7 +90,7 @@ export class ValidationsController {
     await proxy(req, res, {
       client: this.up.verifier,
       method: 'POST',
-      path: VALIDATE_PDF_PATH + queryString(query),
+      path: VALIDATE_PDF_PATH + checkedQuery(query),
       caller: callerOf(req),
       maxBodyBytes: this.up.bodyLimits.validationsPdf,
       timeoutMs: this.up.timeoutMs,

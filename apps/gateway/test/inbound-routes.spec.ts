@@ -72,7 +72,48 @@ describe('gateway: inbound checks and the validation history', () => {
     ]);
   });
 
+  it('forwards callbackUrl (query) of inbound and CMS checks to the verifier, other query parameters not', async () => {
+    fx.verifier.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    const hook = 'https://dms.example/kyso/hooks?a=1&b=2';
+    for (const [path, field] of [
+      ['inbound', 'file'],
+      ['cms', 'signature'],
+    ]) {
+      const res = await request(base)
+        .post(`/api/v1/validations/${path}?callbackUrl=${encodeURIComponent(hook)}&other=1`)
+        .set(bearer(validateKey))
+        .attach(field, Buffer.from('x'), 'x.bin')
+        .field('callbackUrl', hook);
+      expect(res.status).toBe(200);
+    }
+    const q = `?${new URLSearchParams({ callbackUrl: hook })}`;
+    expect(fx.verifier.requests.map((r) => r.url)).toEqual([`/validations/inbound${q}`, `/validations/cms${q}`]);
+    // The form field travels in the body, as for /validations/pdf.
+    expect(fx.verifier.requests[1].body.toString()).toContain(hook);
+  });
+
+  it('refuses callbackUrl on a route that sends no webhook (422 CALLBACK_URL_NOT_SUPPORTED), never dropping it', async () => {
+    for (const call of [
+      request(base).get(`/api/v1/validations?callbackUrl=https://dms.example/h`).set(bearer(official)),
+      request(base)
+        .post('/api/v1/signatures/pdf?callbackUrl=https://dms.example/h')
+        .set(bearer(clerk))
+        .attach('file', Buffer.from('%PDF-1.7'), 'a.pdf'),
+    ]) {
+      const res = await call;
+      expect([res.status, res.body.code, res.body.field]).toEqual([422, 'CALLBACK_URL_NOT_SUPPORTED', 'callbackUrl']);
+    }
+    expect(fx.verifier.requests).toHaveLength(0);
+    expect(fx.signer.requests).toHaveLength(0);
+  });
+
   it('documents the routes in a valid OpenAPI document', async () => {
+    for (const path of ['inbound', 'cms', 'pdf'])
+      expect(
+        (await request(base).get('/docs-json')).body.paths[`/api/v1/validations/${path}`].post.parameters.map(
+          (p: { name: string }) => p.name,
+        ),
+      ).toContain('callbackUrl');
     const doc = (await request(base).get('/docs-json')).body;
     expect(doc.paths['/api/v1/validations/inbound'].post.responses['200']).toBeDefined();
     expect(doc.paths['/api/v1/validations'].get.parameters.map((p: { name: string }) => p.name)).toEqual(

@@ -13,6 +13,12 @@ describe('parseSignHashFields', () => {
     }
   };
 
+  it('refuses a callbackUrl (the signature is the answer, no webhook) rather than drop it', () => {
+    expect(codeOf({ hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', callbackUrl: 'https://dms.example/h' })).toBe(
+      '422 CALLBACK_URL_NOT_SUPPORTED',
+    );
+  });
+
   it('makes a CMS by default, over SHA-256 only', () => {
     const f = parseSignHashFields({ ...base, hash: 'ab'.repeat(32), hashAlgorithm: 'SHA-256' });
     expect(f).toMatchObject({ output: 'cms', hashAlgorithm: 'SHA-256', credential: { pin: '123456' } });

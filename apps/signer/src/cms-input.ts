@@ -1,4 +1,4 @@
-import { badRequest, unprocessable } from '@kyso/common';
+import { badRequest, refuseCallbackUrl, unprocessable } from '@kyso/common';
 import { parseInput, SignCmsFieldsDto, SignHashFieldsDto } from '@kyso/contracts';
 import type { DigestAlgorithm } from '@kyso/keystore';
 import type { CadesLevel } from '@kyso/pki';
@@ -7,9 +7,14 @@ import { credentialOf } from './signing-input';
 
 type Signer = Pick<SigningRequest, 'certificateId' | 'actingOfficialId' | 'credential'>;
 
-/** An empty field counts as absent, as browsers send untouched inputs. */
-const given = (body: Record<string, unknown> | undefined) =>
-  Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
+/**
+ * An empty field counts as absent, as browsers send untouched inputs. These routes answer with the
+ * signature: a `callbackUrl` is refused (422 CALLBACK_URL_NOT_SUPPORTED), not dropped.
+ */
+const given = (body: Record<string, unknown> | undefined) => {
+  refuseCallbackUrl(body);
+  return Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
+};
 
 /** POST /signatures/cms's text fields (400 MISSING_FIELD / INVALID_FIELD naming the field). */
 export function parseSignCmsFields(body: Record<string, unknown> | undefined): Signer & {

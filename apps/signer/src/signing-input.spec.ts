@@ -125,6 +125,13 @@ describe('parseSignPdfFields', () => {
     expect(codeOf({ ...base, reason: 'x'.repeat(501) })).toBe('400 INVALID_FIELD');
   });
 
+  it('refuses a callbackUrl (signing answers at once, no webhook) rather than drop it', () => {
+    expect(codeOf({ ...base, callbackUrl: 'https://dms.example/h' })).toBe('422 CALLBACK_URL_NOT_SUPPORTED');
+    expect(() => parseExtendLevel({ level: 'B-LT', callbackUrl: 'https://dms.example/h' })).toThrow(
+      expect.objectContaining({ code: 'CALLBACK_URL_NOT_SUPPORTED' }),
+    );
+  });
+
   it('reads the extend level: B-LT or B-LTA only', () => {
     expect(parseExtendLevel({ level: 'B-LTA' })).toBe('B-LTA');
     const code = (body: Record<string, unknown>) => {

@@ -1,4 +1,4 @@
-import { badRequest, requireCleanFormText, unprocessable } from '@kyso/common';
+import { badRequest, refuseCallbackUrl, requireCleanFormText, unprocessable } from '@kyso/common';
 import { parseInput, SignPdfFieldsDto } from '@kyso/contracts';
 import { EXTEND_LEVELS, ExtendLevel, PADES_LEVELS, PadesLevel } from './levels';
 import { AppearanceRequest, parseAppearanceRequest } from './appearance-request';
@@ -41,6 +41,8 @@ export function credentialOf(f: Pick<SignPdfFieldsDto, 'pin' | 'session' | 'sign
  */
 export function parseSignPdfFields(body: Record<string, unknown> | undefined): SignPdfFields {
   requireCleanFormText(body);
+  // Signing answers with the signed PDF: no webhook (batches take theirs out before this).
+  refuseCallbackUrl(body);
   const given = Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
   const f = parseInput(SignPdfFieldsDto, given);
   // Asked-for features this version cannot honour are refused, not silently dropped: a caller asking
@@ -63,6 +65,7 @@ export function parseSignPdfFields(body: Record<string, unknown> | undefined): S
 
 /** The extend form's `level` (B-LT or B-LTA): 400 MISSING_FIELD when absent, 422 UNSUPPORTED_LEVEL otherwise. */
 export function parseExtendLevel(body: Record<string, unknown> | undefined): ExtendLevel {
+  refuseCallbackUrl(body);
   const level = body?.level;
   if (level === undefined || level === '')
     throw badRequest('MISSING_FIELD', 'The form field "level" (B-LT or B-LTA) is required', { field: 'level' });

@@ -10,6 +10,8 @@ import {
   InternalClient,
   READINESS_CHECKS,
   ReadinessCheck,
+  WEBHOOK_OUTBOX,
+  type WebhookOutbox,
   webhookOutboxProvider,
 } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
@@ -162,6 +164,7 @@ export class VerifierModule {
         },
         webhookOutboxProvider(config.webhooks),
         {
+          // The fast path and inbound checks keep evidence as the worker keeps a validated PDF's.
           provide: ValidationEvidence,
           inject: [EvidenceRepository, Clock],
           useFactory: (records: EvidenceRepository, clock: Clock) =>
@@ -225,7 +228,16 @@ export class VerifierModule {
         ValidationService,
         {
           provide: CmsValidationService,
-          inject: [ValidationRepository, TrustAnchorSource, CrlCache, OcspCache, CaIssuersCache, RevocationJobs, Clock],
+          inject: [
+            ValidationRepository,
+            TrustAnchorSource,
+            CrlCache,
+            OcspCache,
+            CaIssuersCache,
+            RevocationJobs,
+            Clock,
+            WEBHOOK_OUTBOX,
+          ],
           useFactory: (
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
@@ -234,8 +246,19 @@ export class VerifierModule {
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
+            outbox: WebhookOutbox,
           ) =>
-            new CmsValidationService(validations, anchors, crls, ocsps, issuers, jobs, revocationConfig(config), clock),
+            new CmsValidationService(
+              validations,
+              anchors,
+              crls,
+              ocsps,
+              issuers,
+              jobs,
+              revocationConfig(config),
+              clock,
+              outbox,
+            ),
         },
         {
           provide: InboundService,
@@ -248,6 +271,8 @@ export class VerifierModule {
             CaIssuersCache,
             RevocationJobs,
             Clock,
+            WEBHOOK_OUTBOX,
+            ValidationEvidence,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -258,11 +283,14 @@ export class VerifierModule {
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
+            outbox: WebhookOutbox,
+            evidence: ValidationEvidence,
           ) =>
             new InboundService(
               validations,
-              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }),
+              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }, evidence),
               clock,
+              outbox,
             ),
         },
         { provide: APP_PIPE, useFactory: contractValidationPipe },

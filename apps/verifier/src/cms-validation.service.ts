@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, Caller, Clock, unprocessable } from '@kyso/common';
+import { badRequest, Caller, Clock, unprocessable, type WebhookOutbox } from '@kyso/common';
 import { PkiFormatError, verifyCms, type DocumentReport } from '@kyso/pki';
+import { checkCallbackUrl, queueCompletion, VALIDATION_COMPLETED } from './completion-webhook';
 import type { RevocationConfig } from './config';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { OcspCache } from './revocation/ocsp-cache.repository';
@@ -17,7 +18,8 @@ import { ownerOf } from './validation-owner';
  * so the request is answered with the report (status done) instead of going through the PDF job
  * queue. Revocation is asked through the same revocation workers and caches as PDF validation
  * (the downloads run in the worker; this waits for them, bounded by `waitMs`). The result is stored
- * like a PDF validation, owned by the caller, and readable through GET /validations/{id}.
+ * like a PDF validation, owned by the caller, and readable through GET /validations/{id}; with a
+ * `callbackUrl` the result is also queued as a `validation.completed` webhook.
  */
 export class CmsValidationService {
   constructor(
@@ -29,6 +31,7 @@ export class CmsValidationService {
     private readonly jobs: RevocationJobs,
     private readonly rev: RevocationConfig,
     private readonly clock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async validate(
@@ -36,8 +39,10 @@ export class CmsValidationService {
     content: Uint8Array | undefined,
     caller: Caller,
     fileName?: string,
+    callbackUrl?: string,
   ): Promise<{ id: string; status: 'done'; report: DocumentReport }> {
     if (signature.length === 0) throw badRequest('EMPTY_FILE', 'The signature file is empty.');
+    await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const { trustStore, documentSigning: trustAnchors, timestamping } = await this.anchors.anchorSet();
     const { crls, ocsps, issuers, jobs, rev: config, clock } = this;
     const { policy, issuerFetcher } = inRequestRevocation({ crls, ocsps, issuers, jobs, config, clock }, trustAnchors);
@@ -65,8 +70,16 @@ export class CmsValidationService {
       owner: ownerOf(caller),
       kind: 'cms',
       fileName,
+      callbackUrl,
     });
-    await this.validations.markDone(id, report, this.clock.now());
-    return { id, status: 'done', report };
+    const finishedAt = this.clock.now();
+    await this.validations.markDone(id, report, finishedAt);
+    const result = { id, status: 'done' as const, report };
+    await queueCompletion(
+      this.outbox,
+      { callbackUrl, caller, type: VALIDATION_COMPLETED, validationId: id, at: finishedAt },
+      result,
+    );
+    return result;
   }
 }

@@ -1,11 +1,11 @@
-import { Controller, HttpCode, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, Caller, CallerParam } from '@kyso/common';
-import { ValidationResultDto } from '@kyso/contracts';
+import { CallbackUrlQueryDto, ValidationResultDto } from '@kyso/contracts';
 import type { DocumentReport } from '@kyso/pki';
 import { CmsValidationService } from './cms-validation.service';
-import { fileNameOf } from './http-input';
+import { callbackUrlOf, checkFormFields, fileNameOf } from './http-input';
 
 const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
@@ -28,7 +28,8 @@ export class CmsValidationsController {
     summary: 'Validate a CMS / CAdES signature (synchronous: answered with the report)',
     description:
       'The report has the PDF report model (ETSI indications). A detached signature needs the signed `file`; ' +
-      'without it the conclusion is INDETERMINATE with SIGNED_DATA_NOT_FOUND. Stored like PDF validations: GET /validations/{id}.',
+      'without it the conclusion is INDETERMINATE with SIGNED_DATA_NOT_FOUND. Stored like PDF validations: GET /validations/{id}. ' +
+      'With `callbackUrl` (query or form field) the result is also POSTed there as `validation.completed`.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -38,19 +39,39 @@ export class CmsValidationsController {
       properties: {
         signature: { type: 'string', format: 'binary', description: 'The CMS (DER or BER), e.g. a .p7s' },
         file: { type: 'string', format: 'binary', description: 'The signed content, for a detached signature' },
+        callbackUrl: { type: 'string', description: 'Where to POST the result as well (or in the query)' },
       },
     },
   })
   @ApiResponse({ status: 200, type: ValidationResultDto, description: 'status done, with report' })
   @ApiResponse({ status: 400, description: 'Missing or empty signature (MISSING_FIELD, EMPTY_FILE)', ...problem })
-  @ApiResponse({ status: 422, description: 'Not a CMS SignedData (INVALID_CMS, with `reason`)', ...problem })
+  @ApiResponse({
+    status: 422,
+    description:
+      'Not a CMS SignedData (INVALID_CMS, with `reason`), or a callbackUrl that cannot be honoured (CALLBACK_URL_REFUSED)',
+    ...problem,
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'Validated and stored, but the callback could not be queued (WEBHOOK_UNAVAILABLE)',
+    ...problem,
+  })
   async validate(
     @UploadedFiles() uploads: Uploads | undefined,
+    @Body() fields: Record<string, unknown> | undefined,
+    @Query() query: CallbackUrlQueryDto,
     @CallerParam() caller: Caller,
   ): Promise<{ id: string; status: 'done'; report: DocumentReport }> {
+    checkFormFields(fields);
     const signature = uploads?.signature?.[0];
     if (!signature)
       throw badRequest('MISSING_FIELD', 'The multipart field "signature" is required.', { field: 'signature' });
-    return this.cms.validate(signature.buffer, uploads?.file?.[0]?.buffer, caller, fileNameOf(signature) ?? undefined);
+    return this.cms.validate(
+      signature.buffer,
+      uploads?.file?.[0]?.buffer,
+      caller,
+      fileNameOf(signature) ?? undefined,
+      callbackUrlOf(query, fields),
+    );
   }
 }

@@ -12,6 +12,7 @@ import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateO
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
 import { RecordValidationKindAndResult1799070000001 } from './migrations/1799070000001-RecordValidationKindAndResult';
 import { AddValidationCallback1799040000001 } from './migrations/1799040000001-AddValidationCallback';
+import { EvidencePerInboundDocument1799120000000 } from './migrations/1799120000000-EvidencePerInboundDocument';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -36,6 +37,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       CreateTrustStore1799050000000,
       RecordValidationKindAndResult1799070000001,
       AddValidationCallback1799040000001,
+      EvidencePerInboundDocument1799120000000,
     ],
   });
 }

@@ -1,4 +1,4 @@
-import { requireCleanFormText } from '@kyso/common';
+import { badRequest, requireCleanFormText } from '@kyso/common';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);
@@ -16,4 +16,20 @@ export function fileNameOf(file: { originalname?: string }): string | null {
   // eslint-disable-next-line no-control-regex
   const name = (utf8.includes('\uFFFD') ? raw : utf8).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
   return name || null;
+}
+
+/**
+ * The `callbackUrl` of a submission: the (checked) query parameter, else the form field; the query
+ * parameter wins when both are given.
+ */
+export function callbackUrlOf(
+  query: { callbackUrl?: string },
+  fields: Record<string, unknown> | undefined,
+): string | undefined {
+  if (query.callbackUrl !== undefined) return query.callbackUrl;
+  const v = fields?.callbackUrl;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string')
+    throw badRequest('INVALID_FIELD', 'callbackUrl must be given once, as text', { field: 'callbackUrl' });
+  return v;
 }

@@ -2,7 +2,8 @@ import { FixedClock, webhookEventId, WebhookOutbox, WebhookRequest } from '@kyso
 import { DocumentReport, PkiFormatError } from '@kyso/pki';
 import { PdfValidator } from './pdf-validator';
 import { TrustAnchorSource } from './trust-anchors';
-import { VALIDATION_COMPLETED, ValidationProcessor } from './validation-processor';
+import { VALIDATION_COMPLETED } from './completion-webhook';
+import { ValidationProcessor } from './validation-processor';
 import { ValidationRepository, ValidationView } from './validation.repository';
 
 const NOW = new Date('2026-12-02T06:00:00Z');

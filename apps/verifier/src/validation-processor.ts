@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Clock, SystemClock, webhookEvent, type WebhookOutbox } from '@kyso/common';
 import type { Certificate, IssuerFetcher } from '@kyso/pki';
+import { VALIDATION_COMPLETED } from './completion-webhook';
 import { ValidationEvidence } from './evidence/validation-evidence';
 import { PdfValidator, formatErrorCode, RevocationPolicy } from './pdf-validator';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
@@ -10,9 +11,6 @@ import { TrustAnchorSource } from './trust-anchors';
 import { withVerifierFacts } from './verifier-report';
 import { ValidationRepository, ValidationView } from './validation.repository';
 import { toResult } from './validation.service';
-
-/** The webhook event a validation with a `callbackUrl` ends with. */
-export const VALIDATION_COMPLETED = 'validation.completed';
 
 /** Revocation as the worker does it; absent: not checked at all (tests of other concerns). */
 export interface ProcessorRevocation {

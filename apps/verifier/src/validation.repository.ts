@@ -79,6 +79,8 @@ export interface NewInboundValidation {
   fileName: string | null;
   outcome: InboundOutcome;
   finishedAt: Date;
+  /** Where the answer was also sent (webhook), kept with the check as for other validations. */
+  callbackUrl?: string;
 }
 
 /** Persistence port for validations (an abstract class so it can be a DI token). */
@@ -143,6 +145,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       result: v.outcome.decision,
       inbound: v.outcome,
       finishedAt: v.finishedAt,
+      callbackUrl: v.callbackUrl ?? null,
       ...ownerColumns(v.owner),
     });
   }

@@ -1,17 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import {
-  badRequest,
-  Caller,
-  Clock,
-  notFound,
-  unprocessable,
-  WEBHOOK_OUTBOX,
-  type WebhookOutbox,
-  webhookSystemId,
-} from '@kyso/common';
+import { badRequest, Caller, Clock, notFound, unprocessable, WEBHOOK_OUTBOX, type WebhookOutbox } from '@kyso/common';
 import { PDF_LIMITS, type DocumentReport } from '@kyso/pki';
+import { checkCallbackUrl } from './completion-webhook';
 import { FastValidation } from './fast-path/fast-validation';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { PdfValidator, formatErrorCode } from './pdf-validator';
@@ -66,7 +58,7 @@ export class ValidationService {
       if (code === 'EMPTY_FILE') throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
       throw unprocessable('INVALID_PDF', `The file is not a PDF: ${(e as Error).message}`, { reason: code });
     }
-    if (callbackUrl !== undefined) await this.outbox.check(callbackUrl, webhookSystemId(caller));
+    await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const id = randomUUID();
     const documentSha256 = upload.sha256;
     const owner = ownerOf(caller);

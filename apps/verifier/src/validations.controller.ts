@@ -16,7 +16,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse,
 import type { Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { checkFormFields, fileNameOf, isUuid } from './http-input';
+import { callbackUrlOf, checkFormFields, fileNameOf, isUuid } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
 import { sendReportPdf } from './report-pdf/send';
@@ -25,14 +25,6 @@ import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
 
-/** `callbackUrl` as a form field (the query parameter wins when both are given). */
-const formCallbackUrl = (fields: Record<string, unknown> | undefined): string | undefined => {
-  const v = fields?.callbackUrl;
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string')
-    throw badRequest('INVALID_FIELD', 'callbackUrl must be given once, as text', { field: 'callbackUrl' });
-  return v;
-};
 const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 @ApiTags('validations')
@@ -102,7 +94,7 @@ export class ValidationsController {
           query.wait ?? DEFAULT_WAIT_SECONDS,
           caller,
           fileNameOf(file) ?? undefined,
-          query.callbackUrl ?? formCallbackUrl(fields),
+          callbackUrlOf(query, fields),
         ),
       ),
     );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { encodeCaller, PdfTextWriter, type Caller, type RoleGrant } from '@kyso/common';
@@ -110,6 +111,22 @@ export class InboundStack {
 
   get(path: string, caller: Caller) {
     return request(this.base).get(path).set('x-kyso-internal-token', TOKEN).set('x-kyso-caller', encodeCaller(caller));
+  }
+
+  /** The evidence records kept for a validation (issue 10, 14.3). */
+  async evidence(
+    validationId: string,
+  ): Promise<{ document_sha256: string; audit_hash: string | null; crls: number; validation_id: string }[]> {
+    const pg = new Client({ connectionString: this.db!.url });
+    await pg.connect();
+    try {
+      const sql =
+        "SELECT validation_id, document_sha256, audit_hash, jsonb_array_length(material->'crls') AS crls " +
+        'FROM verifier.validation_evidence WHERE validation_id = $1 ORDER BY document_sha256';
+      return (await pg.query(sql, [validationId])).rows;
+    } finally {
+      await pg.end();
+    }
   }
 
   async stop(): Promise<void> {

@@ -58,6 +58,29 @@ describe('POST /validations/inbound', () => {
     expect([notice.status, notice.body.code]).toEqual([404, 'NOTICE_NOT_FOUND']);
   });
 
+  it('keeps each checked document as evidence (with the CRLs it rested on), sealed in the registry’s audit log', async () => {
+    const res = await check(
+      edxmlPackage([
+        { name: 'qd-123.pdf', bytes: main },
+        { name: 'phu-luc.pdf', bytes: appendix },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    const digests = res.body.documents.map((d: { sha256: string }) => d.sha256.toUpperCase()).sort();
+    const kept = await stack.evidence(res.body.id);
+    expect(kept.map((e) => e.document_sha256)).toEqual(digests);
+    for (const e of kept) {
+      expect(e.audit_hash).toMatch(/\S/);
+      expect(Number(e.crls)).toBeGreaterThan(0);
+    }
+    const sealed = stack.registry.events.filter(
+      (e) =>
+        e.action === 'validation.evidence-recorded' &&
+        (e.after as { validationId: string }).validationId === res.body.id,
+    );
+    expect(sealed.map((e) => e.entityId).sort()).toEqual(digests);
+  });
+
   it('rejects a decision without the agency’s signature, with a notice to the sender as JSON and as a PDF', async () => {
     const personOnly = await stack.sign(await officialDocument(), stack.official);
     const res = await check(edxmlPackage([{ name: 'qd-123.pdf', bytes: personOnly }]));

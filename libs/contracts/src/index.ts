@@ -11,6 +11,7 @@ export * from './audit-event.contract';
 export * from './openapi-document.contract';
 export * from './sign-pdf.contract';
 export * from './appearance-images.contract';
+export * from './callback-url.contract';
 export * from './validate-pdf.contract';
 export * from './validation-result.contract';
 export * from './dev-ca.contract';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_CALLBACK_URL_CHARS } from '@kyso/common';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CallbackUrlQueryDto } from './callback-url.contract';
 
 /** `POST /validations/pdf` on the verifier (multipart `file`): called by the gateway, which forwards the query. */
 export const VALIDATE_PDF_PATH = '/validations/pdf';
@@ -13,7 +13,7 @@ export const MAX_WAIT_SECONDS = 60;
 const wholeSeconds = ({ value }: { value: unknown }) =>
   value === '' ? undefined : typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value;
 
-export class ValidatePdfQueryDto {
+export class ValidatePdfQueryDto extends CallbackUrlQueryDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 0,
@@ -27,18 +27,4 @@ export class ValidatePdfQueryDto {
   @Min(0)
   @Max(MAX_WAIT_SECONDS)
   wait?: number;
-
-  @ApiPropertyOptional({
-    maxLength: MAX_CALLBACK_URL_CHARS,
-    example: 'https://dms.example.gov.vn/kyso/webhooks',
-    description:
-      'Where to POST the result, signed (README, "Webhooks"), when the validation ends, whether the answer ' +
-      'was 200 or 202; also accepted as a form field. Systems (API keys) only; a URL that cannot be ' +
-      'honoured (not http(s), a loopback or private address not allow-listed, no webhook secret) is ' +
-      'refused with 422 CALLBACK_URL_REFUSED.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_CALLBACK_URL_CHARS)
-  callbackUrl?: string;
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import {
   badRequest,
   Caller,
+  callbackNotSupported,
   forbidden,
   InternalClient,
   notFound,
@@ -67,6 +68,7 @@ export class AccessGuard implements CanActivate {
     const { rule } = found;
     res.locals[ROUTE_TEMPLATE_LOCAL] = rule.path;
     checkInput(req);
+    if (!rule.callbacks && req.query.callbackUrl !== undefined) throw callbackNotSupported();
     if (rule.public) {
       // Health is for load balancers and probes; everything else anonymous is metered per address.
       if (!rule.path.startsWith('/health')) await this.limitAnonymous(req, res);

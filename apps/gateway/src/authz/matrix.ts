@@ -39,6 +39,11 @@ export interface AccessRule {
   idempotent?: true;
   /** The path on the upstream service when it is not the public path without `/api/v1`. */
   servicePath?: string;
+  /**
+   * Takes `callbackUrl` (README, "Webhooks"). On every other route a `callbackUrl` query parameter
+   * is refused, 422 CALLBACK_URL_NOT_SUPPORTED, rather than dropped.
+   */
+  callbacks?: true;
 }
 
 /** The public page's upload: it has its own, lower, per-address limit besides the anonymous one. */
@@ -234,6 +239,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     roles: ['clerk', 'official'],
     org: { kind: 'delegated', by: 'registry signing authorisation (holder, clerk, organisation served, PIN)' },
     idempotent: true,
+    callbacks: true,
   },
   {
     method: 'GET',
@@ -291,6 +297,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     scope: 'validate',
     roles: ALL_ROLES,
     org: none,
+    callbacks: true,
   },
   {
     method: 'POST',
@@ -300,6 +307,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     scope: 'validate',
     roles: ALL_ROLES,
     org: none,
+    callbacks: true,
   },
   {
     method: 'GET',
@@ -327,6 +335,7 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
     scope: 'validate',
     roles: STAFF,
     org: none,
+    callbacks: true,
   },
   {
     method: 'GET',

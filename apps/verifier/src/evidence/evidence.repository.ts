@@ -6,7 +6,7 @@ import type { EvidenceRecord, StoredEvidence } from './evidence-record';
 
 /** Persistence port for validation evidence (an abstract class so it can be a DI token). */
 export abstract class EvidenceRepository {
-  /** Stores the record; a second record for the same validation (a retried job) is ignored. */
+  /** Stores the record; a second record of the same document for the same validation (a retried job) is ignored. */
   abstract insert(record: EvidenceRecord): Promise<void>;
   abstract forDocument(documentSha256: string): Promise<StoredEvidence[]>;
   /**

@@ -5,6 +5,7 @@ import {
   HttpCode,
   Param,
   Post,
+  Query,
   StreamableFile,
   UploadedFile,
   UseInterceptors,
@@ -12,8 +13,8 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
-import { InboundResultDto } from '@kyso/contracts';
-import { checkFormFields, fileNameOf, isUuid } from '../http-input';
+import { CallbackUrlQueryDto, InboundResultDto } from '@kyso/contracts';
+import { callbackUrlOf, checkFormFields, fileNameOf, isUuid } from '../http-input';
 import { InboundResult, InboundService } from './inbound.service';
 
 const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
@@ -31,7 +32,8 @@ export class InboundController {
     description:
       'Synchronous. Each attached PDF is validated; the main document must carry a valid personal signature of the ' +
       'competent official and the issuing organisation’s; the header must agree with the signatures and the first page. ' +
-      'A rejection carries `notice` (Vietnamese and English) and `noticePdf`, the path of the notice as a PDF.',
+      'A rejection carries `notice` (Vietnamese and English) and `noticePdf`, the path of the notice as a PDF. ' +
+      'With `callbackUrl` (query or form field) the answer is also POSTed there as `inbound.completed`.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -45,6 +47,7 @@ export class InboundController {
           description:
             'PDF only: JSON {organId, organName, codeNumber, codeNotation, promulgationDate, signerFullName, subject, ...}',
         },
+        callbackUrl: { type: 'string', description: 'Where to POST the answer as well (or in the query)' },
       },
     },
   })
@@ -58,12 +61,19 @@ export class InboundController {
     status: 422,
     description:
       'Malformed package (INVALID_PACKAGE, `reason`: NOT_UTF8, DTD_FORBIDDEN, XML_MALFORMED, TOO_DEEP, NOT_EDXML, ' +
-      'TOO_MANY_ATTACHMENTS, INVALID_BASE64, INVALID_FIELD, NOT_PDF_OR_EDXML)',
+      'TOO_MANY_ATTACHMENTS, INVALID_BASE64, INVALID_FIELD, NOT_PDF_OR_EDXML); a callbackUrl that cannot be ' +
+      'honoured (CALLBACK_URL_REFUSED)',
+    ...problem,
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'Checked and stored, but the callback could not be queued (WEBHOOK_UNAVAILABLE)',
     ...problem,
   })
   async check(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() fields: Record<string, unknown> | undefined,
+    @Query() query: CallbackUrlQueryDto,
     @CallerParam() caller: Caller,
   ): Promise<InboundResult> {
     checkFormFields(fields);
@@ -71,7 +81,7 @@ export class InboundController {
     const sender = fields?.sender;
     if (sender !== undefined && typeof sender !== 'string')
       throw badRequest('INVALID_FIELD', 'sender: one JSON text expected', { field: 'sender' });
-    return this.inbound.check(file.buffer, fileNameOf(file), sender, caller);
+    return this.inbound.check(file.buffer, fileNameOf(file), sender, caller, callbackUrlOf(query, fields));
   }
 
   @Get(':id/notice.pdf')

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, Caller, Clock, notFound, unprocessable } from '@kyso/common';
+import { badRequest, Caller, Clock, notFound, unprocessable, type WebhookOutbox } from '@kyso/common';
 import { firstPageText } from '@kyso/pki';
+import { checkCallbackUrl, INBOUND_COMPLETED, queueCompletion } from '../completion-webhook';
 import { formatErrorCode } from '../pdf-validator';
 import { ValidationRepository } from '../validation.repository';
 import { mayRead, ownerOf } from '../validation-owner';
@@ -22,12 +23,14 @@ const PUBLIC_PREFIX = '/api/v1';
  * package, or a bare PDF with what the sender claims in `sender`. Each attached document is validated
  * by the verifier's engine, the regulation's rules are applied (inbound-rules.ts), and the result is
  * stored as the caller's validation, done at once; a rejection carries the notice for the sender.
+ * With a `callbackUrl`, the answer is also queued as an `inbound.completed` webhook.
  */
 export class InboundService {
   constructor(
     private readonly validations: ValidationRepository,
     private readonly engine: InboundEngine,
     private readonly clock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async check(
@@ -35,19 +38,21 @@ export class InboundService {
     fileName: string | null,
     senderField: string | undefined,
     caller: Caller,
+    callbackUrl?: string,
   ): Promise<InboundResult & { noticePdf: string | null }> {
     if (upload.length === 0) throw badRequest('EMPTY_FILE', 'The uploaded file is empty.');
+    await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const { format, header, attachments } = await this.read(upload, fileName, senderField);
+    const id = randomUUID();
     const checked: CheckedAttachment[] = [];
     const documents: InboundDocument[] = [];
     // One after another: each validation is CPU-bound, and a package has at most a few files.
     for (const a of attachments) {
-      const report = (await this.isPdf(a.bytes)) ? await this.engine.validate(a.bytes) : null;
+      const report = (await this.isPdf(a.bytes)) ? await this.engine.validate(a.bytes, id) : null;
       checked.push({ name: a.name, report, firstPageText: report ? firstPageText(a.bytes) : '' });
       documents.push(documentOf(a, report));
     }
     const reasons = judgeInbound(header, checked);
-    const id = randomUUID();
     const now = this.clock.now();
     const outcome: InboundOutcome = {
       decision: reasons.length ? 'rejected' : 'accepted',
@@ -64,14 +69,21 @@ export class InboundService {
       fileName,
       outcome,
       finishedAt: now,
+      callbackUrl,
     });
-    return {
+    const answer = {
       id,
-      status: 'done',
-      kind: 'inbound',
+      status: 'done' as const,
+      kind: 'inbound' as const,
       ...outcome,
       noticePdf: outcome.notice ? `${PUBLIC_PREFIX}/validations/${id}/notice.pdf` : null,
     };
+    await queueCompletion(
+      this.outbox,
+      { callbackUrl, caller, type: INBOUND_COMPLETED, validationId: id, at: now },
+      answer,
+    );
+    return answer;
   }
 
   /** The rejection notice as a PDF, for whoever may read the validation (else 404 as for unknown ids). */

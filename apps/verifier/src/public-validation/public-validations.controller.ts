@@ -13,7 +13,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { badRequest, Clock, notFound } from '@kyso/common';
+import { badRequest, Clock, notFound, refuseCallbackUrl } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, PublicValidateQueryDto, ReportQueryDto } from '@kyso/contracts';
 import { checkFormFields } from '../http-input';
 import { sendReportPdf } from '../report-pdf/send';
@@ -51,6 +51,8 @@ export class PublicValidationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublicValidation> {
     checkFormFields(fields);
+    // Anonymous: nobody to sign a callback for, so a callbackUrl is refused rather than dropped.
+    refuseCallbackUrl(fields);
     if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
     const { owner, linkFor } = newReportLink(this.clock.now(), query.keep === 'true');
     const result = await withUpload(file, (upload) => this.validations.submit(upload, DEFAULT_WAIT_SECONDS, owner));

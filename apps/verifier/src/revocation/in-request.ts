@@ -23,29 +23,31 @@ export interface InRequestRevocation {
 /**
  * Revocation and missing intermediates for a validation answered within the request (CMS, inbound
  * packages): the downloads run in the revocation workers and land in their caches, this waits for
- * them, bounded by the configured wait. A new checker per signature, as the worker does.
+ * them, bounded by the configured wait. A new checker per signature, as the worker does; `fetchers`
+ * collects the fetchers made, so evidence can keep what they fetched.
  */
 export function inRequestRevocation(
   d: InRequestRevocation,
   trustAnchors: Certificate[],
+  fetchers: QueuedRevocationFetcher[] = [],
 ): { policy: RevocationPolicy; issuerFetcher: IssuerFetcher } {
   const { crls: cache, ocsps: ocspCache, jobs, config: rev, clock } = d;
+  const fetcher = () => {
+    const f = new QueuedRevocationFetcher({
+      cache,
+      jobs,
+      crlMaxAgeMs: rev.crlMaxAgeMs,
+      ocspCache,
+      ocspMaxAgeMs: rev.ocspMaxAgeMs,
+      waitMs: rev.waitMs,
+      clock,
+    });
+    fetchers.push(f);
+    return f;
+  };
   return {
     policy: {
-      checker: () =>
-        verifierRevocationChecker(
-          new QueuedRevocationFetcher({
-            cache,
-            jobs,
-            crlMaxAgeMs: rev.crlMaxAgeMs,
-            ocspCache,
-            ocspMaxAgeMs: rev.ocspMaxAgeMs,
-            waitMs: rev.waitMs,
-            clock,
-          }),
-          trustAnchors,
-          () => clock.now(),
-        ),
+      checker: () => verifierRevocationChecker(fetcher(), trustAnchors, () => clock.now()),
       required: rev.required,
     },
     issuerFetcher: new QueuedIssuerFetcher({

@@ -12,6 +12,24 @@ export const CALLBACK_URL_REFUSED = 'CALLBACK_URL_REFUSED';
 export const callbackRefused = (reason: string) =>
   unprocessable(CALLBACK_URL_REFUSED, `callbackUrl cannot be honoured: ${reason}`, { field: 'callbackUrl' });
 
+export const CALLBACK_URL_NOT_SUPPORTED = 'CALLBACK_URL_NOT_SUPPORTED';
+
+/**
+ * A route answered at once with its result (signing, certificate checks...) has nothing to call
+ * back with: a `callbackUrl` there is refused, so a caller never waits for a webhook that will not come.
+ */
+export const callbackNotSupported = () =>
+  unprocessable(
+    CALLBACK_URL_NOT_SUPPORTED,
+    'This route answers with its result and sends no webhook: leave callbackUrl out (README, "Webhooks").',
+    { field: 'callbackUrl' },
+  );
+
+/** Refuses (422 CALLBACK_URL_NOT_SUPPORTED) a `callbackUrl` form or JSON field on a route without webhooks. */
+export function refuseCallbackUrl(fields: Record<string, unknown> | undefined): void {
+  if (fields && Object.prototype.hasOwnProperty.call(fields, 'callbackUrl')) throw callbackNotSupported();
+}
+
 /**
  * The system a callback would be signed for. Only systems (API keys) hold a webhook secret; an
  * operator's or a key's without a secret (made before webhooks existed: rotate it to get one)
