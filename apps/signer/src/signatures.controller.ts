@@ -40,6 +40,7 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
+import type { HashedUpload } from './upload-storage';
 import { inputThenUpdate, RemoveUploadAfterResponse, uploadBytes } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
@@ -216,10 +217,11 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    // One copy in memory to read the structure and hash it; the response streams from it and the update.
+    // One copy in memory to read the structure (hashed as it was uploaded); the response streams from it and the update.
     const pdf = await uploadBytes(file);
+    const pdfSha256 = (file as HashedUpload).sha256;
     const result = await this.admission
-      .run(() => this.signing.signPdf({ pdf, ...fields, requestId, caller }))
+      .run(() => this.signing.signPdf({ pdf, pdfSha256, ...fields, requestId, caller }))
       .catch((e) => {
         if (e instanceof SignerBusy) res.setHeader('retry-after', String(e.retryAfterSeconds));
         return Promise.reject(tokenProblem(e));
