@@ -9,6 +9,7 @@ import {
   signPdfUpdate,
 } from '@kyso/pki/pades';
 import { checkPdfStructure } from '@kyso/pki/pdf';
+import type { Hash } from 'node:crypto';
 import type { Drawing } from './appearance';
 
 export interface PdfSignOptions {
@@ -22,6 +23,8 @@ export interface PdfSignOptions {
   timestamp?: TimestampClient;
   /** Visible signature or stamp; throws an AppearanceError (with `code`) when it cannot be drawn. */
   drawing?: Drawing;
+  /** A SHA-256 state fed with exactly the PDF's bytes (hashed at upload), continued instead of hashing again. */
+  inputSha256?: Hash;
 }
 
 /** Port: the PDF mechanics the signer uses; they never see a key, only a RawSigner. */

@@ -40,7 +40,8 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
-import { inputThenUpdate, RemoveUploadAfterResponse, uploadBytes } from './uploads';
+import type { HashedUpload } from './upload-storage';
+import { inputThenUpdate, RemoveUploadAfterResponse, uploadBytes, withUploadBytes } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -216,14 +217,15 @@ export class SignaturesController {
     if (!file) throw badRequest('MISSING_FIELD', 'The form field "file" (the PDF) is required', { field: 'file' });
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
-    // One copy in memory to read the structure and hash it; the response streams from it and the update.
-    const pdf = await uploadBytes(file);
-    const result = await this.admission
-      .run(() => this.signing.signPdf({ pdf, ...fields, requestId, caller }))
-      .catch((e) => {
-        if (e instanceof SignerBusy) res.setHeader('retry-after', String(e.retryAfterSeconds));
-        return Promise.reject(tokenProblem(e));
-      });
+    // One copy in memory, lent for the signing only, to read the structure (hashed as it was
+    // uploaded); the answer streams from the upload's file and the update.
+    const pdfSha256 = (file as HashedUpload).sha256;
+    const result = await withUploadBytes(file, (pdf) =>
+      this.admission.run(() => this.signing.signPdf({ pdf, pdfSha256, ...fields, requestId, caller })),
+    ).catch((e) => {
+      if (e instanceof SignerBusy) res.setHeader('retry-after', String(e.retryAfterSeconds));
+      return Promise.reject(tokenProblem(e));
+    });
     if (result.outcome === 'refused') throw withRetryAfter(res, refusalProblem(result.refusal));
     res.setHeader(SIGNATURE_ID_HEADER, result.signatureId);
     res.setHeader(SIGNATURE_LEVEL_HEADER, result.level);
@@ -235,9 +237,9 @@ export class SignaturesController {
       res.setHeader('cache-control', 'no-store');
     }
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    return new StreamableFile(inputThenUpdate(pdf, result.update), {
+    return new StreamableFile(inputThenUpdate(file, result.update), {
       type: 'application/pdf',
-      length: pdf.length + result.update.length,
+      length: file.size + result.update.length,
       disposition: 'attachment; filename="signed.pdf"',
     });
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PkiFormatError } from '@kyso/pki';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, Hash, randomUUID } from 'node:crypto';
 import { PadesLevel, PadesLevels, tsaFailure, tsaFor } from './levels';
 import { AppearanceError, emptyTextFields, type SignedPdfUpdate } from '@kyso/pki/pades';
 import { stateSecretMarking } from '@kyso/pki/pdf';
@@ -18,6 +18,8 @@ export type { Refusal, SessionUse } from './signing-gate';
 
 export interface SignPdfInput extends SigningRequest {
   pdf: Uint8Array;
+  /** A SHA-256 state fed with exactly `pdf` as it was uploaded: the digests continue it (one pass over 100 MB). */
+  pdfSha256?: Hash;
   reason?: string;
   location?: string;
   /** PAdES baseline level; default B-B. */
@@ -70,7 +72,8 @@ export class SigningService {
   async signPdf(input: SignPdfInput): Promise<SignPdfResult> {
     input = { ...input, purpose: input.purpose ?? input.appearance?.purpose };
     // Hashed here only for a refusal: a signed document's digests come from the signing pass over it.
-    const refuse = (refusal: Refusal, serial?: string) => this.gate.refuse(input, sha256(input.pdf), refusal, serial);
+    const inputSha256 = () => input.pdfSha256?.copy().digest('hex') ?? sha256(input.pdf);
+    const refuse = (refusal: Refusal, serial?: string) => this.gate.refuse(input, inputSha256(), refusal, serial);
     try {
       await this.pdfEngine.checkStructure(input.pdf);
     } catch (e) {
@@ -143,6 +146,7 @@ export class SigningService {
         location: input.location,
         timestamp: tsa.tsa,
         drawing,
+        inputSha256: input.pdfSha256,
       });
     } catch (e) {
       if (e instanceof AppearanceError) return refuse({ code: e.code, appearance: true, detail: e.message }, serial);

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Request } from 'express';
-import { SpillingStorage } from './upload-storage';
+import { HashedUpload, SpillingStorage } from './upload-storage';
 
-type Stored = Partial<Express.Multer.File>;
+type Stored = Partial<HashedUpload>;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('uploads: small ones in memory, big ones spilled to a file as they arrive', () => {
   let dir: string;
@@ -25,6 +27,7 @@ describe('uploads: small ones in memory, big ones spilled to a file as they arri
     expect(info.buffer?.toString()).toBe('%PDF-1.7');
     expect(info.size).toBe(8);
     expect(info.path).toBeUndefined();
+    expect(info.sha256?.digest('hex')).toBe(sha256(Buffer.from('%PDF-1.7')));
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -35,6 +38,8 @@ describe('uploads: small ones in memory, big ones spilled to a file as they arri
     expect(info.buffer).toBeUndefined();
     expect(info.size).toBe(50_000);
     expect(readFileSync(info.path!).equals(Buffer.concat(chunks))).toBe(true);
+    // Hashed as it arrived: the signer does not read the file again for its digest.
+    expect(info.sha256?.digest('hex')).toBe(sha256(Buffer.concat(chunks)));
     await remove(storage, info);
     expect(readdirSync(dir)).toEqual([]);
   });

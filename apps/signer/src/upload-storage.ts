@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, Hash, randomUUID } from 'node:crypto';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +11,15 @@ export const IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
 /** Large writes to the spill file: fewer system calls per megabyte. */
 const SPILL_HIGH_WATER_MARK = 1024 * 1024;
 
-type Stored = Partial<Express.Multer.File>;
+/**
+ * An upload as SpillingStorage leaves it: `sha256` has been fed every byte as it arrived, so the
+ * signer continues that state with its update instead of reading the file a second time to hash it.
+ */
+export interface HashedUpload extends Express.Multer.File {
+  sha256?: Hash;
+}
+
+type Stored = Partial<HashedUpload>;
 
 /**
  * multer storage that keeps a small upload in memory (`file.buffer`) and writes a bigger one to a
@@ -28,6 +36,8 @@ export class SpillingStorage implements StorageEngine {
     const stream: Readable = file.stream;
     let chunks: Buffer[] = [];
     let size = 0;
+    // Hashed while the bytes arrive (overlapping the network), not after the upload.
+    const sha256 = createHash('sha256');
     let disk: WriteStream | undefined;
     let path: string | undefined;
     let done = false;
@@ -44,6 +54,7 @@ export class SpillingStorage implements StorageEngine {
     stream.on('error', finish);
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      sha256.update(chunk);
       if (!disk) {
         chunks.push(chunk);
         if (size <= this.inMemoryBytes) return;
@@ -61,15 +72,16 @@ export class SpillingStorage implements StorageEngine {
       }
     });
     stream.on('end', () => {
-      if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size });
+      if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256 });
       disk.end(() =>
-        finish(undefined, { path, size, destination: this.dir, filename: path!.slice(this.dir.length + 1) }),
+        finish(undefined, { path, size, sha256, destination: this.dir, filename: path!.slice(this.dir.length + 1) }),
       );
     });
   }
 
   _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
     (file as Stored).buffer = undefined;
+    (file as Stored).sha256 = undefined;
     if (!file.path) return cb(null);
     unlink(file.path).then(
       () => cb(null),

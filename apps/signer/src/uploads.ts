@@ -1,17 +1,81 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { readFile, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { FileHandle, open, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Observable } from 'rxjs';
 
+/** Reads of a spilled upload: few and large (readFile's 512 KiB reads are 200 thread-pool trips for 100 MB). */
+const READ_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** Chunks of a spilled upload sent back as the signed file's head: few socket writes, little held. */
+const ANSWER_CHUNK_BYTES = 4 * 1024 * 1024;
+/** A spare read buffer is dropped after this long unused: an idle signer holds no 100 MB. */
+const SPARE_IDLE_MS = 30_000;
+
 /** The upload's bytes: kept in memory when small, else read once from its file (upload-storage.ts). */
-export function uploadBytes(file: Express.Multer.File): Promise<Buffer> {
-  return file.buffer ? Promise.resolve(file.buffer) : readFile(file.path);
+export async function uploadBytes(file: Express.Multer.File): Promise<Buffer> {
+  if (file.buffer) return file.buffer;
+  const handle = await open(file.path, 'r');
+  try {
+    const { size } = await handle.stat();
+    return await readInto(handle, Buffer.allocUnsafeSlow(size), file.path);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readInto(handle: FileHandle, bytes: Buffer, path: string): Promise<Buffer> {
+  for (let at = 0; at < bytes.length;) {
+    const { bytesRead } = await handle.read(bytes, at, Math.min(READ_CHUNK_BYTES, bytes.length - at), at);
+    if (bytesRead === 0) throw new Error(`upload ${path} ended at ${at} of ${bytes.length} bytes`);
+    at += bytesRead;
+  }
+  return bytes;
+}
+
+/**
+ * One read buffer kept for the next big upload. A 100 MB buffer is external memory the garbage
+ * collector frees late: two uploads in a row would otherwise hold two (issue 12.6's peak RSS).
+ */
+let spare: { bytes: Buffer; timer: NodeJS.Timeout } | undefined;
+
+function takeSpare(size: number): Buffer {
+  const s = spare;
+  if (!s || s.bytes.length < size) return Buffer.allocUnsafeSlow(size);
+  clearTimeout(s.timer);
+  spare = undefined;
+  return s.bytes;
+}
+
+function keepSpare(bytes: Buffer): void {
+  if (spare && spare.bytes.length >= bytes.length) return;
+  if (spare) clearTimeout(spare.timer);
+  spare = { bytes, timer: setTimeout(() => (spare = undefined), SPARE_IDLE_MS).unref() };
+}
+
+/**
+ * Lends the upload's bytes to `use` only: a spilled upload is read into the spare buffer, taken
+ * back when `use` settles, so nothing may keep `bytes` or a view of it (answer from the file).
+ */
+export async function withUploadBytes<T>(file: Express.Multer.File, use: (bytes: Buffer) => Promise<T>): Promise<T> {
+  if (file.buffer) return use(file.buffer);
+  const handle = await open(file.path, 'r');
+  let buffer: Buffer | undefined;
+  try {
+    const { size } = await handle.stat();
+    buffer = takeSpare(size);
+    const bytes = await readInto(handle, buffer.subarray(0, size), file.path);
+    return await use(bytes);
+  } finally {
+    await handle.close();
+    if (buffer) keepSpare(buffer);
+  }
 }
 
 /**
  * Big uploads wait on disk (upload-storage.ts), not in memory: a 100 MB PDF would otherwise be held
- * as chunks, then as one buffer, then as the signed copy; now it is read once. The file is removed once the response is
+ * as chunks, then as one buffer, then as the signed copy; now it is read once and answered from the file. The file is removed once the response is
  * over, however it ends (signed, refused, failed, client gone); multer removes partial files itself.
  * Must be listed before the FileInterceptor, so that it runs around it.
  */
@@ -29,11 +93,17 @@ export class RemoveUploadAfterResponse implements NestInterceptor {
 }
 
 /**
- * The signed PDF as the input (already read once, for signing) followed by the appended update:
- * two writes to the socket, neither a concatenated copy nor a second read of the file.
+ * The signed PDF as the input followed by the appended update, never a concatenated copy: a small
+ * input from memory, a spilled one streamed from its file (in the page cache: it was just read) in
+ * large chunks, so that no 100 MB buffer outlives the signing.
  */
-export function inputThenUpdate(input: Buffer, update: Uint8Array): Readable {
-  return Readable.from([input, Buffer.from(update.buffer, update.byteOffset, update.byteLength)], {
-    objectMode: false,
-  });
+export function inputThenUpdate(file: Express.Multer.File, update: Uint8Array): Readable {
+  const tail = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+  if (file.buffer) return Readable.from([file.buffer, tail], { objectMode: false });
+  const head = createReadStream(file.path, { highWaterMark: ANSWER_CHUNK_BYTES });
+  async function* chunks() {
+    yield* head;
+    yield tail;
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }

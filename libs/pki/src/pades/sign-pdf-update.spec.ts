@@ -39,6 +39,36 @@ describe('signPdfUpdate: the signature as bytes appended to an untouched input',
     expect(report.signatures[0].coverage).toMatchObject({ coversWholeDocument: true });
   });
 
+  it('continues a given SHA-256 state of the input (hashed at upload) instead of hashing the input again', async () => {
+    const state = createHash('sha256').update(unsigned);
+    const r = await signPdfUpdate(unsigned, {
+      signer: signer.key.signer,
+      certificate: signer.cert,
+      chain: [],
+      signingTime: SIGNING_TIME,
+      inputSha256: state,
+    });
+    const signed = Buffer.concat([unsigned, r.update]);
+    expect(r.inputSha256).toBe(sha256(unsigned));
+    expect(r.signedSha256).toBe(sha256(signed));
+    expect(state.copy().digest('hex')).toBe(sha256(unsigned)); // not consumed
+    const report = await verifyPdf(signed, { trustAnchors: [root.certificate] });
+    expect(report).toMatchObject({ conclusion: 'TOTAL-PASSED', signatureCount: 1 });
+  });
+
+  it('uses the given state, not the bytes, for the digests: a state of other bytes gives a signature that fails', async () => {
+    const r = await signPdfUpdate(unsigned, {
+      signer: signer.key.signer,
+      certificate: signer.cert,
+      chain: [],
+      signingTime: SIGNING_TIME,
+      inputSha256: createHash('sha256').update('not the input'),
+    });
+    expect(r.inputSha256).not.toBe(sha256(unsigned));
+    const report = await verifyPdf(Buffer.concat([unsigned, r.update]), { trustAnchors: [root.certificate] });
+    expect(report.conclusion).not.toBe('TOTAL-PASSED');
+  });
+
   it('refuses to embed into an update whose byte range does not match it', () => {
     const prepared = preparePdfSignatureUpdate(unsigned, { signingTime: SIGNING_TIME, contentsSize: 64 });
     const [a, b, c, d] = prepared.byteRange;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, Hash } from 'node:crypto';
 import { buildSignedData } from '../cms';
 import { embedSignatureInUpdate, FormChanges, preparePdfSignatureUpdate, WidgetAppearance } from '../pdf';
 import { RawSigner } from '../signer';
@@ -26,6 +26,11 @@ export interface SignPdfOptions {
   appearance?: WidgetAppearance;
   /** Text fields reserved or filled in the signature's own update (reserveTextFields, fillTextFields). */
   form?: FormChanges;
+  /**
+   * A SHA-256 state already fed with exactly the input's bytes (hashed as they were uploaded): the
+   * input is then not read again for its digests. Copied, never consumed.
+   */
+  inputSha256?: Hash;
 }
 
 /** Room for the CMS: attributes, signature and the embedded certificates, with margin. */
@@ -58,8 +63,9 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
 
 /**
  * signPdf without copying the input, for large files: the caller sends the input followed by
- * `update`. The input is read once: the signed ranges, the input's digest and the signed file's
- * digest all continue one SHA-256 state (the first range is the whole input and the update's head).
+ * `update`. The input is hashed once (or not at all here, given `inputSha256`): the signed ranges,
+ * the input's digest and the signed file's digest all continue one SHA-256 state (the first range
+ * is the whole input and the update's head).
  */
 export async function signPdfUpdate(pdf: Uint8Array, opts: SignPdfOptions): Promise<SignedPdfUpdate> {
   const archive = opts.revocationInfoArchival;
@@ -84,7 +90,7 @@ export async function signPdfUpdate(pdf: Uint8Array, opts: SignPdfOptions): Prom
   });
   const { update, updateStart } = prepared;
   const [, lt, gt] = prepared.byteRange;
-  const input = createHash('sha256').update(pdf);
+  const input = opts.inputSha256 ? opts.inputSha256.copy() : createHash('sha256').update(pdf);
   const ranges = input
     .copy()
     .update(update.subarray(0, lt - updateStart))
