@@ -14,8 +14,14 @@ export interface BenchSystem {
   env: NodeJS.ProcessEnv;
   /** Peak resident set size (VmHWM) of a service process so far, in bytes. */
   peakRss(service: 'signer' | 'gateway' | 'verifier'): number;
+  /** CPU time (user + system) a service process has used so far, in milliseconds. */
+  cpuMs(service: Service): number;
   stop(): void;
 }
+
+export type Service = 'gateway' | 'signer' | 'verifier' | 'registry';
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux everywhere we run). */
+const USER_HZ = 100;
 
 const PORTS = { gateway: 3170, signer: 3171, verifier: 3172, registry: 3173 };
 
@@ -38,6 +44,8 @@ export function startSystem(root: string): BenchSystem {
     KYSO_SESSION_POOL_SIZE: '8',
     UV_THREADPOOL_SIZE: '12',
     KYSO_GATEWAY_RATE_SYSTEM_PER_MIN: '10000000',
+    // One session lasts a client's whole measured run (the row measures signing with a session).
+    KYSO_SIGNING_SESSION_MAX_USES: '10000',
     KYSO_LOG_LEVEL: process.env.KYSO_LOG_LEVEL ?? 'warn',
   };
   execFileSync('bash', [join(root, 'scripts/quickstart.sh')], {
@@ -63,6 +71,12 @@ export function startSystem(root: string): BenchSystem {
       const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
       if (!kb) throw new Error(`no VmHWM for the ${service}`);
       return Number(kb[1]) * 1024;
+    },
+    cpuMs(service) {
+      const stat = readFileSync(`/proc/${pid(service)}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
     },
     stop() {
       execFileSync('bash', [join(root, 'scripts/stop.sh'), '--quiet'], { cwd: root, env, stdio: 'inherit' });
