@@ -23,7 +23,10 @@ export type Service = 'gateway' | 'signer' | 'verifier' | 'registry';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux everywhere we run). */
 const USER_HZ = 100;
 
-const PORTS = { gateway: 3170, signer: 3171, verifier: 3172, registry: 3173 };
+/** KYSO_BENCH_PORT moves the four ports and KYSO_BENCH_DATABASE the database, for two benches side by side. */
+const BASE = Number(process.env.KYSO_BENCH_PORT ?? 3170);
+const PORTS = { gateway: BASE, signer: BASE + 1, verifier: BASE + 2, registry: BASE + 3 };
+const DATABASE = process.env.KYSO_BENCH_DATABASE ?? 'kyso_bench';
 
 /**
  * Starts a second quickstart instance beside any dev one: var/bench-dev, database kyso_bench,
@@ -35,12 +38,12 @@ export function startSystem(root: string): BenchSystem {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KYSO_DEV_DIR: devDir,
-    KYSO_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/kyso_bench',
+    KYSO_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DATABASE}`,
     KYSO_GATEWAY_PORT: String(PORTS.gateway),
     KYSO_SIGNER_PORT: String(PORTS.signer),
     KYSO_VERIFIER_PORT: String(PORTS.verifier),
     KYSO_REGISTRY_PORT: String(PORTS.registry),
-    KYSO_QUEUE_PREFIX: 'kyso-bench',
+    KYSO_QUEUE_PREFIX: DATABASE.replace(/_/g, '-'),
     KYSO_SESSION_POOL_SIZE: '8',
     UV_THREADPOOL_SIZE: '12',
     KYSO_GATEWAY_RATE_SYSTEM_PER_MIN: '10000000',
