@@ -23,7 +23,7 @@ export type Service = 'gateway' | 'signer' | 'verifier' | 'registry';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux everywhere we run). */
 const USER_HZ = 100;
 
-/** KYSO_BENCH_PORT moves the four ports and KYSO_BENCH_DATABASE the database, for two benches side by side. */
+/** KYSO_BENCH_PORT moves the five ports (the verifier's worker's too) and KYSO_BENCH_DATABASE the database, for two benches side by side. */
 const BASE = Number(process.env.KYSO_BENCH_PORT ?? 3170);
 const PORTS = { gateway: BASE, signer: BASE + 1, verifier: BASE + 2, registry: BASE + 3 };
 const DATABASE = process.env.KYSO_BENCH_DATABASE ?? 'kyso_bench';
@@ -43,6 +43,7 @@ export function startSystem(root: string): BenchSystem {
     KYSO_SIGNER_PORT: String(PORTS.signer),
     KYSO_VERIFIER_PORT: String(PORTS.verifier),
     KYSO_REGISTRY_PORT: String(PORTS.registry),
+    KYSO_VERIFIER_WORKER_PORT: String(BASE + 4),
     KYSO_QUEUE_PREFIX: DATABASE.replace(/_/g, '-'),
     KYSO_SESSION_POOL_SIZE: '8',
     UV_THREADPOOL_SIZE: '12',
