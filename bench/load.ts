@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 /**
  * The load generator, run as its own process (`node load.js '<LoadSpec JSON>'`) so that the
  * clients' work is not counted against the services: `concurrency` clients post the same
- * multipart form in a loop for `seconds` and one JSON line with the rate and latencies is printed.
+ * multipart form in a loop for `seconds` after a warm-up; `measuring` is printed when the measured run
+ * starts and one JSON line with the rate and latencies at its end.
  */
 export interface LoadSpec {
   url: string;
@@ -31,13 +32,13 @@ export interface LoadResult {
   sessionAvailable?: boolean;
   /** Status codes of failures, for the bench's message. */
   failureStatuses: Record<string, number>;
-  /** Requests sent during the warm-up (to spread the services' CPU counters over all requests). */
-  warmupRequests?: number;
   /** Session mode: sessions opened with the PIN during the measured run (0 when each lasted). */
   openings?: number;
 }
 
 export const SESSION_HEADER = 'kyso-signing-session';
+/** The line printed when the warm-up is over; the result follows as the last line. */
+export const MEASURING = 'measuring';
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const file = new Blob([readFileSync(spec.file)], { type: 'application/pdf' });
@@ -65,7 +66,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   /** Each client's session token, kept from the warm-up into the measured run. */
   const sessions: (string | null)[] = Array.from({ length: spec.concurrency }, () => null);
   let openings = 0;
-  let warmupRequests = 0;
   const client = async (i: number, end: { at: number }, counted: boolean) => {
     let session = sessions[i];
     while (performance.now() < end.at) {
@@ -78,7 +78,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       const t = performance.now();
       const res = await post(fields);
       const ms = performance.now() - t;
-      if (!counted) warmupRequests++;
       if (asked && counted) openings++;
       if (asked && res.ok) {
         // Only a signed answer says whether sessions exist; a failed one (busy, timeout) is counted below.
@@ -110,8 +109,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       sessionAvailable,
       failureStatuses,
       openings,
-      warmupRequests,
     };
+  // Tells the bench the measured run starts (it reads the services' CPU counters then and at the end).
+  process.stdout.write(`${MEASURING}\n`);
   const start = performance.now();
   const end = { at: start + spec.seconds * 1000 };
   await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => client(i, end, true)));
@@ -127,7 +127,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     sessionAvailable,
     failureStatuses,
     openings,
-    warmupRequests,
   };
 }
 

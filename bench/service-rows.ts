@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, openAsBlob, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { formatKeyUri, Pkcs11KeyStore } from '@kyso/keystore';
 import { writeBigPdf } from '../test/support/big-pdf';
-import type { LoadResult, LoadSpec } from './load';
+import { MEASURING, type LoadResult, type LoadSpec } from './load';
 import type { BenchSystem } from './system';
 import { limitRow, notMeasured, ratioRow, Row } from './table';
 
@@ -21,12 +21,30 @@ const SERVICES = ['gateway', 'signer', 'registry', 'verifier'] as const;
 /** Seconds of load per measured case (after a 1 s warm-up). */
 const LOAD_SECONDS = Number(process.env.KYSO_BENCH_LOAD_SECONDS ?? 5);
 
-/** Runs bench/load.js as a separate process: the clients' CPU is not the services'. */
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [join(__dirname, 'load.js'), JSON.stringify(spec)], {
-    maxBuffer: 1024 * 1024,
+/**
+ * Runs bench/load.js as a separate process: the clients' CPU is not the services'. `measuring` is
+ * called when its warm-up is over; the result is its last line.
+ */
+function load(spec: LoadSpec, measuring?: () => void): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'load.js'), JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (measuring && out.includes(`${MEASURING}\n`)) {
+        measuring();
+        measuring = undefined;
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0) resolve(JSON.parse(last) as LoadResult);
+      else reject(new Error(`load exited with ${code}`));
+    });
   });
-  return JSON.parse(stdout) as LoadResult;
 }
 
 const latencies = (r: LoadResult) =>
@@ -210,11 +228,12 @@ export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 
       null,
     ),
   );
-  const cpuBefore = SERVICES.map((s) => sys.cpuMs(s));
-  const withSession = await load({ ...base, concurrency: CLIENTS, session: SESSION_USES });
-  // CPU per request of each process over warm-up and run (the same work per request), to see where it goes.
-  const sent = withSession.requests + (withSession.warmupRequests ?? 0);
-  const cpu = SERVICES.map((s, i) => `${s} ${((sys.cpuMs(s) - cpuBefore[i]) / sent).toFixed(1)}`).join(', ');
+  // CPU per signature of each service process over the measured run, to see where it goes.
+  let cpuBefore: number[] = [];
+  const withSession = await load({ ...base, concurrency: CLIENTS, session: SESSION_USES }, () => {
+    cpuBefore = SERVICES.map((s) => sys.cpuMs(s));
+  });
+  const cpu = SERVICES.map((s, i) => `${s} ${((sys.cpuMs(s) - cpuBefore[i]) / withSession.requests).toFixed(1)}`);
   rows.push(
     ratioRow(
       `Sign 100 KB, PAdES B-B, signing session, ${CLIENTS} clients (/s)`,
@@ -225,7 +244,7 @@ export async function serviceRows(sys: BenchSystem, work: string, only: 'all' | 
             unit: '/s',
             note:
               `${latencies(withSession)}; sessions opened with the PIN in the warm-up, ` +
-              `${withSession.openings ?? 0} opened in the measured run; CPU ms/request ≈ ${cpu}`,
+              `${withSession.openings ?? 0} opened in the measured run; CPU ms per signature: ${cpu.join(', ')}`,
           },
       rawRef,
       0.5,
