@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 /**
  * The load generator, run as its own process (`node load.js '<LoadSpec JSON>'`) so that the
  * clients' work is not counted against the services: `concurrency` clients post the same
- * multipart form in a loop for `seconds` and one JSON line with the rate and latencies is printed.
+ * multipart form in a loop for `seconds` after a warm-up; `measuring` is printed when the measured run
+ * starts and one JSON line with the rate and latencies at its end.
  */
 export interface LoadSpec {
   url: string;
@@ -15,6 +16,8 @@ export interface LoadSpec {
   /**
    * Signing sessions (issue 12.4): each client first signs with `fields` plus `session=<n>` and then
    * sends `signingSession=<token>` instead of the PIN, asking for a new session when one is spent.
+   * The first session of every client is opened during the warm-up and kept for the measured run,
+   * so the figures are those of signing with a session, not of the PIN check (scrypt) that opens it.
    */
   session?: number;
 }
@@ -31,9 +34,13 @@ export interface LoadResult {
   sessionAvailable?: boolean;
   /** Status codes of failures, for the bench's message. */
   failureStatuses: Record<string, number>;
+  /** Session mode: sessions opened with the PIN during the measured run (0 when each lasted). */
+  openings?: number;
 }
 
 export const SESSION_HEADER = 'kyso-signing-session';
+/** The line printed when the warm-up is over; the result follows as the last line. */
+export const MEASURING = 'measuring';
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const file = new Blob([readFileSync(spec.file)], { type: 'application/pdf' });
@@ -59,8 +66,11 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let sent = 0;
   let sessionAvailable: boolean | undefined;
 
-  const client = async (end: { at: number }, counted: boolean) => {
-    let session: string | null = null;
+  /** Each client's session token, kept from the warm-up into the measured run. */
+  const sessions: (string | null)[] = Array.from({ length: spec.concurrency }, () => null);
+  let openings = 0;
+  const client = async (i: number, end: { at: number }, counted: boolean) => {
+    let session = sessions[i];
     while (performance.now() < end.at) {
       const asked = spec.session !== undefined && session === null;
       const fields = asked
@@ -72,6 +82,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       const res = await post(fields);
       const ms = performance.now() - t;
       sent++;
+      if (asked && counted) openings++;
       if (asked && res.ok) {
         // Only a signed answer says whether sessions exist; a failed one (busy, timeout) is counted below.
         session = res.headers.get(SESSION_HEADER);
@@ -86,14 +97,29 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         session = null; // spent or expired: the next request asks for a new one with the PIN
       }
     }
+    sessions[i] = session;
   };
   // A short warm-up (connections, JIT, caches), then the measured run.
-  await Promise.all(Array.from({ length: spec.concurrency }, () => client({ at: performance.now() + 1000 }, false)));
+  await Promise.all(
+    Array.from({ length: spec.concurrency }, (_, i) => client(i, { at: performance.now() + 1000 }, false)),
+  );
   if (sessionAvailable === false)
-    return { requests: 0, sent, failures: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, sessionAvailable, failureStatuses };
+    return {
+      requests: 0,
+      sent,
+      failures: 0,
+      perSecond: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      sessionAvailable,
+      failureStatuses,
+      openings,
+    };
+  // Tells the bench the measured run starts (it reads the services' CPU counters then and at the end).
+  process.stdout.write(`${MEASURING}\n`);
   const start = performance.now();
   const end = { at: start + spec.seconds * 1000 };
-  await Promise.all(Array.from({ length: spec.concurrency }, () => client(end, true)));
+  await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => client(i, end, true)));
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
@@ -106,6 +132,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     p99Ms: pct(0.99),
     sessionAvailable,
     failureStatuses,
+    openings,
   };
 }
 

@@ -8,6 +8,7 @@ import { CreateSigningEvidence1798040000001 } from './migrations/1798040000001-C
 import { SigningEvidenceEntity } from './signing-evidence.entity';
 import { AddSignatureEventAuditFields1798060000001 } from './migrations/1798060000001-AddSignatureEventAuditFields';
 import { CreateSignatureBatches1799030000000 } from './migrations/1799030000000-CreateSignatureBatches';
+import { StoreEvidenceItemsOnce1799110000000 } from './migrations/1799110000000-StoreEvidenceItemsOnce';
 
 export const SIGNER_SCHEMA = 'signer';
 
@@ -23,6 +24,7 @@ export function signerDataSourceOptions(databaseUrl: string): DataSourceOptions 
       CreateSigningEvidence1798040000001,
       AddSignatureEventAuditFields1798060000001,
       CreateSignatureBatches1799030000000,
+      StoreEvidenceItemsOnce1799110000000,
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The evidence kept with a signature or an extension (R18); DER items as base64. */
+/** The evidence kept with a signature or an extension (R18): SHA-256 (hex) of DER items in signer.evidence_item. */
 @Entity({ name: 'signing_evidence' })
 export class SigningEvidenceEntity {
   @PrimaryColumn('uuid')

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { SigningEvidence } from './signing-seams';
@@ -23,28 +24,58 @@ export abstract class SigningEvidenceRepository {
   abstract record(r: SigningEvidenceRecord): Promise<void>;
 }
 
-const b64 = (items: Uint8Array[]) => items.map((b) => Buffer.from(b).toString('base64'));
+const sha256 = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
+/** Hashes remembered as stored (items are never deleted); past this many, the memory starts again. */
+const KNOWN_LIMIT = 10_000;
 
+/**
+ * Each distinct DER item (certificate, CRL, OCSP answer) is stored once in signer.evidence_item;
+ * a record lists the hashes. Items this process has stored already are not sent again, so a
+ * signature with a known path costs one small INSERT; new items go in the same statement.
+ */
 @Injectable()
 export class TypeOrmSigningEvidenceRepository extends SigningEvidenceRepository {
+  private readonly known = new Set<string>();
+
   constructor(@InjectRepository(SigningEvidenceEntity) private readonly repo: Repository<SigningEvidenceEntity>) {
     super();
   }
 
   async record(r: SigningEvidenceRecord): Promise<void> {
-    await this.repo.insert({
-      id: r.id,
-      signatureEventId: r.signatureEventId ?? null,
-      operation: r.operation,
-      level: r.level,
-      documentSha256: r.documentSha256,
-      resultSha256: r.resultSha256,
-      timestampTime: r.timestampTime ?? null,
-      certificates: b64(r.evidence.certificates.map((c) => c.der)),
-      crls: b64(r.evidence.crls),
-      ocsps: b64(r.evidence.ocsps),
-      recordedAt: r.at,
-      requestId: r.requestId ?? null,
-    });
+    const fresh = new Map<string, Uint8Array>();
+    const hashes = (items: Uint8Array[]) =>
+      items.map((der) => {
+        const h = sha256(der);
+        if (!this.known.has(h)) fresh.set(h, der);
+        return h;
+      });
+    const certificates = hashes(r.evidence.certificates.map((c) => c.der));
+    const crls = hashes(r.evidence.crls);
+    const ocsps = hashes(r.evidence.ocsps);
+    await this.repo.query(
+      `WITH items AS (INSERT INTO signer.evidence_item (sha256, der)
+         SELECT * FROM unnest($1::char(64)[], $2::bytea[]) ON CONFLICT DO NOTHING)
+       INSERT INTO signer.signing_evidence (id, signature_event_id, operation, level, document_sha256, result_sha256,
+         timestamp_time, certificates, crls, ocsps, recorded_at, request_id)
+       VALUES ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        [...fresh.keys()],
+        [...fresh.values()].map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
+        r.id,
+        r.signatureEventId ?? null,
+        r.operation,
+        r.level,
+        r.documentSha256,
+        r.resultSha256,
+        r.timestampTime ?? null,
+        JSON.stringify(certificates),
+        JSON.stringify(crls),
+        JSON.stringify(ocsps),
+        r.at,
+        r.requestId ?? null,
+      ],
+    );
+    if (this.known.size + fresh.size > KNOWN_LIMIT) this.known.clear();
+    for (const h of fresh.keys()) this.known.add(h);
   }
 }

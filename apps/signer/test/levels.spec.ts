@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   Certificate,
@@ -143,8 +144,26 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
     await token?.remove();
   });
 
-  const evidenceRow = async (eventId: string) =>
-    (await pg.query('SELECT * FROM signer.signing_evidence WHERE signature_event_id = $1', [eventId])).rows[0];
+  /** A signature's evidence row, its hash lists resolved to the stored DER items (base64). */
+  const evidenceRow = async (eventId: string) => {
+    const row = (await pg.query('SELECT * FROM signer.signing_evidence WHERE signature_event_id = $1', [eventId]))
+      .rows[0];
+    const items = async (hashes: string[]) => {
+      const found = await pg.query('SELECT sha256, der FROM signer.evidence_item WHERE sha256 = ANY ($1)', [hashes]);
+      const der = new Map(found.rows.map((r: { sha256: string; der: Buffer }) => [r.sha256, r.der]));
+      return hashes.map((h) => {
+        const item = der.get(h);
+        expect(item && createHash('sha256').update(item).digest('hex')).toBe(h);
+        return item!.toString('base64');
+      });
+    };
+    return {
+      ...row,
+      certificates: await items(row.certificates),
+      crls: await items(row.crls),
+      ocsps: await items(row.ocsps),
+    };
+  };
 
   it.each(['B-B', 'B-T', 'B-LT', 'B-LTA'])(
     'signs at %s: pdfsig accepts it, openssl ts -verify its tokens, Kyso verifies it TOTAL-PASSED',
@@ -207,6 +226,23 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
         expect(new Date(row.timestamp_time).getTime()).toBe(Date.parse(sig.signingTime.timestamped!));
     },
   );
+
+  it('stores each evidence item once: a second signature with the same path adds its hashes, not its bytes', async () => {
+    const count = async () => Number((await pg.query('SELECT count(*) FROM signer.evidence_item')).rows[0].count);
+    const first = await sign({ certificateId: 'cert-good', level: 'B-B' });
+    expect(first.status).toBe(200);
+    const items = await count();
+    const second = await sign({ certificateId: 'cert-good', level: 'B-B' });
+    expect(second.status).toBe(200);
+    const rows = await pg.query(
+      'SELECT certificates FROM signer.signing_evidence WHERE signature_event_id = ANY ($1)',
+      [[first.headers['x-kyso-signature-id'], second.headers['x-kyso-signature-id']]],
+    );
+    expect(rows.rows).toHaveLength(2);
+    expect(rows.rows[0].certificates).toEqual(rows.rows[1].certificates);
+    // The path is the same; only a CRL issued anew (this test's check issues one per validation) may be new.
+    expect(await count()).toBeLessThanOrEqual(items + 1);
+  });
 
   it('extends a PDF signed by pdfsig (NSS) to B-LTA: every signature covered by the DSS and a document timestamp', async () => {
     tsaServer.state.mode = 'ok';

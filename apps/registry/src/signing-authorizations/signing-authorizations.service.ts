@@ -116,8 +116,12 @@ export class SigningAuthorizationsService {
     token: string,
     caller: Caller,
   ): Promise<SigningAuthorizationResult> {
-    const certificate = await this.certificates.find(req.certificateId);
-    const { decision, now } = await this.check(req, certificate, caller, async () => true);
+    // Both rows asked for at once: a session use waits for one round trip fewer.
+    const [certificate, official] = await Promise.all([
+      this.certificates.find(req.certificateId),
+      this.officials.find(req.actingOfficialId),
+    ]);
+    const { decision, now } = await this.check(req, certificate, caller, async () => true, Promise.resolve(official));
     if (!decision.allowed) {
       if (certificate && ENDS_SESSIONS.has(decision.code))
         await this.sessions.endForCertificates([certificate.id], decision.code.toLowerCase(), now);
@@ -137,8 +141,9 @@ export class SigningAuthorizationsService {
     certificate: Awaited<ReturnType<CertificatesService['find']>>,
     caller: Caller,
     pinMatches: (hash: string) => Promise<boolean>,
+    officialRead: ReturnType<OfficialsService['find']> = this.officials.find(req.actingOfficialId),
   ): Promise<{ decision: SigningDecision; now: Date }> {
-    const official = await this.officials.find(req.actingOfficialId);
+    const official = await officialRead;
     const now = this.clock.now();
     const [officialManagingOrganizationId, locked, certificateOrganizationStatus] = await Promise.all([
       official ? this.ownership.managingOrganizationOf(official.organizationId) : undefined,
