@@ -28,6 +28,7 @@ import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
+import { IN_REQUEST_REVOCATION, InRequestRevocation } from './revocation/in-request';
 import { OcspCache } from './revocation/ocsp-cache.repository';
 import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
 import { verifierRevocationChecker } from './revocation/revocation-checker';
@@ -227,38 +228,25 @@ export class VerifierModule {
         },
         ValidationService,
         {
-          provide: CmsValidationService,
-          inject: [
-            ValidationRepository,
-            TrustAnchorSource,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
-            RevocationJobs,
-            Clock,
-            WEBHOOK_OUTBOX,
-          ],
+          provide: IN_REQUEST_REVOCATION,
+          inject: [CrlCache, OcspCache, CaIssuersCache, RevocationJobs, Clock],
           useFactory: (
-            validations: ValidationRepository,
-            anchors: TrustAnchorSource,
             crls: CrlCache,
             ocsps: OcspCache,
             issuers: CaIssuersCache,
             jobs: RevocationJobs,
             clock: Clock,
+          ): InRequestRevocation => ({ crls, ocsps, issuers, jobs, config: rev, clock }),
+        },
+        {
+          provide: CmsValidationService,
+          inject: [ValidationRepository, TrustAnchorSource, IN_REQUEST_REVOCATION, WEBHOOK_OUTBOX],
+          useFactory: (
+            validations: ValidationRepository,
+            anchors: TrustAnchorSource,
+            revocation: InRequestRevocation,
             outbox: WebhookOutbox,
-          ) =>
-            new CmsValidationService(
-              validations,
-              anchors,
-              crls,
-              ocsps,
-              issuers,
-              jobs,
-              revocationConfig(config),
-              clock,
-              outbox,
-            ),
+          ) => new CmsValidationService(validations, anchors, revocation, outbox),
         },
         {
           provide: InboundService,
@@ -266,11 +254,7 @@ export class VerifierModule {
             ValidationRepository,
             PdfValidator,
             TrustAnchorSource,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
-            RevocationJobs,
-            Clock,
+            IN_REQUEST_REVOCATION,
             WEBHOOK_OUTBOX,
             ValidationEvidence,
           ],
@@ -278,18 +262,14 @@ export class VerifierModule {
             validations: ValidationRepository,
             pdf: PdfValidator,
             anchors: TrustAnchorSource,
-            crls: CrlCache,
-            ocsps: OcspCache,
-            issuers: CaIssuersCache,
-            jobs: RevocationJobs,
-            clock: Clock,
+            revocation: InRequestRevocation,
             outbox: WebhookOutbox,
             evidence: ValidationEvidence,
           ) =>
             new InboundService(
               validations,
-              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }, evidence),
-              clock,
+              new InboundEngine(pdf, anchors, revocation, evidence),
+              revocation.clock,
               outbox,
             ),
         },

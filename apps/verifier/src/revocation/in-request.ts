@@ -10,6 +10,9 @@ import { QueuedIssuerFetcher } from './queued-issuer-fetcher';
 import { verifierRevocationChecker } from './revocation-checker';
 import { RevocationJobs } from './revocation-queue';
 
+/** The provider token of the API's InRequestRevocation (app.module.ts). */
+export const IN_REQUEST_REVOCATION = Symbol('IN_REQUEST_REVOCATION');
+
 /** What a validation answered within the request needs to ask the revocation workers. */
 export interface InRequestRevocation {
   crls: CrlCache;
