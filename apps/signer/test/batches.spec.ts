@@ -31,7 +31,7 @@ import { migrateSigner } from '../src/data-source';
 import { localCheckFor } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
-import { INTERNAL, stubCertificate, testSignerConfig } from './support';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
 const OFFICIAL = 'official-nguyen-van-a';
 const TTL_MS = 3600_000;
@@ -148,11 +148,7 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
   }, 60_000);
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
     await dropQueueKeys(`${prefix}:*`);
     if (dir) await rm(dir, { recursive: true, force: true });
   });

@@ -20,7 +20,7 @@ import { migrateSigner } from '../src/data-source';
 import { CertificateCheck, CertificateCheckResult, TimestampAuthority } from '../src/signing-seams';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
-import { INTERNAL, stubCertificate, testSignerConfig } from './support';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const OFFICIAL = 'official-tran-thi-b';
@@ -145,11 +145,7 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   it('signs a file detached at B-B by default: openssl cms -verify accepts it, and the event is recorded', async () => {

@@ -25,7 +25,7 @@ import { localCheckFor, LocalCertificateCheck } from './local-certificate-check'
 import { startRegistryStub, StubCertificate } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
 import { startTsaServer } from './tsa-server';
-import { INTERNAL, stubCertificate, testSignerConfig } from './support';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
 const OFFICIAL = 'official-tran-thi-b';
 
@@ -123,12 +123,8 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
     await tsaServer?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   const evidenceRow = async (eventId: string) =>

@@ -18,7 +18,7 @@ import { migrateSigner } from '../src/data-source';
 import { localCheckFor } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
-import { INTERNAL, stubCertificate, testSignerConfig } from './support';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
 const NOW = new Date('2025-11-20T03:00:00Z');
 const OFFICIAL = 'official-nguyen-van-a';
@@ -96,11 +96,7 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   const events = async () => (await pg.query('SELECT * FROM signer.signature_events ORDER BY signed_at, id')).rows;

@@ -1,4 +1,6 @@
+import type { INestApplication } from '@nestjs/common';
 import type { Certificate } from '@kyso/pki';
+import type { Client } from 'pg';
 import type { TestToken } from '../../../test/support/token';
 import type { SignerConfig } from '../src/config';
 import type { StubCertificate } from './registry-stub';
@@ -40,4 +42,22 @@ export function stubCertificate(
     chainPem: chain.map((c) => (typeof c === 'string' ? c : c.toPem())),
     ...extra,
   };
+}
+
+/** What a signer spec brought up; any part may be missing (a beforeAll that failed half-way). */
+export interface SignerTestParts {
+  pg?: Client;
+  app?: INestApplication;
+  registry?: { close(): Promise<void> };
+  db?: { drop(): Promise<void> };
+  token?: TestToken;
+}
+
+/** Stops a signer spec's parts, the app before what it uses. */
+export async function stopSignerParts({ pg, app, registry, db, token }: SignerTestParts): Promise<void> {
+  await pg?.end();
+  await app?.close();
+  await registry?.close();
+  await db?.drop();
+  await token?.remove();
 }

@@ -15,7 +15,7 @@ import { localCheckFor } from './local-certificate-check';
 import { migrateSigner } from '../src/data-source';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
-import { INTERNAL, stubCertificate, testSignerConfig } from './support';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
 const NOW = new Date('2025-11-20T03:00:00Z');
 const LEADER = 'official-leader';
@@ -160,11 +160,7 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   it("approved: the leader's image from the registry at the template's anchor, with name and +07:00 time", async () => {
