@@ -18,8 +18,7 @@ import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
 import { OcspCache } from './revocation/ocsp-cache.repository';
 import { HttpRevocationClient } from './revocation/http-fetch';
-import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
-import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
+import { queuedIssuerFetcher, queuedRevocationFetcher } from './revocation/in-request';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
@@ -103,38 +102,22 @@ export class VerifierWorkerModule {
             clock: Clock,
             evidence: ValidationEvidence,
             outbox: WebhookOutbox,
-          ) =>
-            new ValidationProcessor(
+          ) => {
+            const d = { crls: cache, ocsps: ocspCache, issuers, jobs, config: rev, clock };
+            return new ValidationProcessor(
               validations,
               anchors,
               pdf,
               {
-                fetcher: () =>
-                  new QueuedRevocationFetcher({
-                    cache,
-                    jobs,
-                    crlMaxAgeMs: rev.crlMaxAgeMs,
-                    ocspCache,
-                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                    onCacheLookup: (hit) => metrics?.cacheLookup('crl', hit),
-                  }),
+                fetcher: () => queuedRevocationFetcher(d, (hit) => metrics?.cacheLookup('crl', hit)),
                 required: rev.required,
-                issuerFetcher: () =>
-                  new QueuedIssuerFetcher({
-                    cache: issuers,
-                    jobs,
-                    maxAgeMs: rev.caIssuersMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                    onCacheLookup: (hit) => metrics?.cacheLookup('ca-issuers', hit),
-                  }),
+                issuerFetcher: () => queuedIssuerFetcher(d, (hit) => metrics?.cacheLookup('ca-issuers', hit)),
               },
               clock,
               evidence,
               outbox,
-            ),
+            );
+          },
         },
         {
           provide: RevocationJobHandlers,

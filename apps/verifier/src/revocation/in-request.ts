@@ -34,31 +34,48 @@ export function inRequestRevocation(
   trustAnchors: Certificate[],
   fetchers: QueuedRevocationFetcher[] = [],
 ): { policy: RevocationPolicy; issuerFetcher: IssuerFetcher } {
-  const { crls: cache, ocsps: ocspCache, jobs, config: rev, clock } = d;
   const fetcher = () => {
-    const f = new QueuedRevocationFetcher({
-      cache,
-      jobs,
-      crlMaxAgeMs: rev.crlMaxAgeMs,
-      ocspCache,
-      ocspMaxAgeMs: rev.ocspMaxAgeMs,
-      waitMs: rev.waitMs,
-      clock,
-    });
+    const f = queuedRevocationFetcher(d);
     fetchers.push(f);
     return f;
   };
   return {
     policy: {
-      checker: () => verifierRevocationChecker(fetcher(), trustAnchors, () => clock.now()),
-      required: rev.required,
+      checker: () => verifierRevocationChecker(fetcher(), trustAnchors, () => d.clock.now()),
+      required: d.config.required,
     },
-    issuerFetcher: new QueuedIssuerFetcher({
-      cache: d.issuers,
-      jobs,
-      maxAgeMs: rev.caIssuersMaxAgeMs,
-      waitMs: rev.waitMs,
-      clock,
-    }),
+    issuerFetcher: queuedIssuerFetcher(d),
   };
+}
+
+/** A fetcher that asks the revocation workers for CRLs and OCSP answers and waits for their caches. */
+export function queuedRevocationFetcher(
+  d: InRequestRevocation,
+  onCacheLookup?: (hit: boolean) => void,
+): QueuedRevocationFetcher {
+  return new QueuedRevocationFetcher({
+    cache: d.crls,
+    jobs: d.jobs,
+    crlMaxAgeMs: d.config.crlMaxAgeMs,
+    ocspCache: d.ocsps,
+    ocspMaxAgeMs: d.config.ocspMaxAgeMs,
+    waitMs: d.config.waitMs,
+    clock: d.clock,
+    onCacheLookup,
+  });
+}
+
+/** A fetcher that asks the revocation workers for missing intermediates (caIssuers) and waits for their cache. */
+export function queuedIssuerFetcher(
+  d: InRequestRevocation,
+  onCacheLookup?: (hit: boolean) => void,
+): QueuedIssuerFetcher {
+  return new QueuedIssuerFetcher({
+    cache: d.issuers,
+    jobs: d.jobs,
+    maxAgeMs: d.config.caIssuersMaxAgeMs,
+    waitMs: d.config.waitMs,
+    clock: d.clock,
+    onCacheLookup,
+  });
 }
