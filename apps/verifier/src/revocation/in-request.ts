@@ -48,6 +48,12 @@ export function inRequestRevocation(
   };
 }
 
+/** Revocation checkers for the signer's synchronous checks: the workers' queue and caches, per trust anchor set. */
+export function queuedRevocationCheckers(d: InRequestRevocation) {
+  return (trustAnchors: readonly Certificate[]) =>
+    verifierRevocationChecker(queuedRevocationFetcher(d), trustAnchors, () => d.clock.now());
+}
+
 /** A fetcher that asks the revocation workers for CRLs and OCSP answers and waits for their caches. */
 export function queuedRevocationFetcher(
   d: InRequestRevocation,
