@@ -27,7 +27,12 @@ import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
-import { IN_REQUEST_REVOCATION, InRequestRevocation, queuedRevocationCheckers } from './revocation/in-request';
+import {
+  IN_REQUEST_REVOCATION,
+  InRequestRevocation,
+  inRequestRevocationProvider,
+  queuedRevocationCheckers,
+} from './revocation/in-request';
 import { OcspCache } from './revocation/ocsp-cache.repository';
 import { CmsValidationService } from './cms-validation.service';
 import { CmsValidationsController } from './cms-validations.controller';
@@ -199,17 +204,7 @@ export class VerifierModule {
             ),
         },
         ValidationService,
-        {
-          provide: IN_REQUEST_REVOCATION,
-          inject: [CrlCache, OcspCache, CaIssuersCache, RevocationJobs, Clock],
-          useFactory: (
-            crls: CrlCache,
-            ocsps: OcspCache,
-            issuers: CaIssuersCache,
-            jobs: RevocationJobs,
-            clock: Clock,
-          ): InRequestRevocation => ({ crls, ocsps, issuers, jobs, config: rev, clock }),
-        },
+        inRequestRevocationProvider(rev),
         {
           provide: CmsValidationService,
           inject: [ValidationRepository, TrustAnchorSource, IN_REQUEST_REVOCATION, WEBHOOK_OUTBOX],

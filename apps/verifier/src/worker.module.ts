@@ -18,7 +18,13 @@ import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
 import { OcspCache } from './revocation/ocsp-cache.repository';
 import { HttpRevocationClient } from './revocation/http-fetch';
-import { queuedIssuerFetcher, queuedRevocationFetcher } from './revocation/in-request';
+import {
+  IN_REQUEST_REVOCATION,
+  InRequestRevocation,
+  inRequestRevocationProvider,
+  queuedIssuerFetcher,
+  queuedRevocationFetcher,
+} from './revocation/in-request';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
@@ -77,17 +83,14 @@ export class VerifierWorkerModule {
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
         webhookOutboxProvider(config.webhooks),
+        inRequestRevocationProvider(rev),
         {
           provide: ValidationProcessor,
           inject: [
             ValidationRepository,
             TrustAnchorSource,
             PdfValidator,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
-            RevocationJobs,
-            Clock,
+            IN_REQUEST_REVOCATION,
             ValidationEvidence,
             WEBHOOK_OUTBOX,
           ],
@@ -95,16 +98,11 @@ export class VerifierWorkerModule {
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
             pdf: PdfValidator,
-            cache: CrlCache,
-            ocspCache: OcspCache,
-            issuers: CaIssuersCache,
-            jobs: RevocationJobs,
-            clock: Clock,
+            d: InRequestRevocation,
             evidence: ValidationEvidence,
             outbox: WebhookOutbox,
-          ) => {
-            const d = { crls: cache, ocsps: ocspCache, issuers, jobs, config: rev, clock };
-            return new ValidationProcessor(
+          ) =>
+            new ValidationProcessor(
               validations,
               anchors,
               pdf,
@@ -113,11 +111,10 @@ export class VerifierWorkerModule {
                 required: rev.required,
                 issuerFetcher: () => queuedIssuerFetcher(d, (hit) => metrics?.cacheLookup('ca-issuers', hit)),
               },
-              clock,
+              d.clock,
               evidence,
               outbox,
-            );
-          },
+            ),
         },
         {
           provide: RevocationJobHandlers,

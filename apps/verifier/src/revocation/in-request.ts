@@ -1,4 +1,4 @@
-import type { Clock } from '@kyso/common';
+import { Clock } from '@kyso/common';
 import type { Certificate, IssuerFetcher } from '@kyso/pki';
 import type { RevocationConfig } from '../config';
 import type { RevocationPolicy } from '../pdf-validator';
@@ -12,6 +12,21 @@ import { RevocationJobs } from './revocation-queue';
 
 /** The provider token of the API's InRequestRevocation (app.module.ts). */
 export const IN_REQUEST_REVOCATION = Symbol('IN_REQUEST_REVOCATION');
+
+/** The provider of IN_REQUEST_REVOCATION, for the API's and the worker's modules. */
+export function inRequestRevocationProvider(config: RevocationConfig) {
+  return {
+    provide: IN_REQUEST_REVOCATION,
+    inject: [CrlCache, OcspCache, CaIssuersCache, RevocationJobs, Clock],
+    useFactory: (
+      crls: CrlCache,
+      ocsps: OcspCache,
+      issuers: CaIssuersCache,
+      jobs: RevocationJobs,
+      clock: Clock,
+    ): InRequestRevocation => ({ crls, ocsps, issuers, jobs, config, clock }),
+  };
+}
 
 /** What a validation answered within the request needs to ask the revocation workers. */
 export interface InRequestRevocation {
