@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { DataSource } from 'typeorm';
 import { ProblemError, Role, SystemClock, url } from '@kyso/common';
 import { ApiKeyEntity } from './api-key.entity';
 import { TypeOrmApiKeysRepository } from './api-keys.repository';
@@ -21,6 +22,39 @@ const USAGE = `usage: cli create-api-key --name NAME --scopes ${SCOPES.join(',')
          The quickstart creates the first admin with --role admin.
   All use KYSO_DATABASE_URL.`;
 
+type Values = Record<string, string | boolean | undefined>;
+type Print = (s: string) => void;
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kyso';
+
+/** The command's options, or undefined once the usage is printed (exit 2). */
+function parseOptions(args: string[], options: ParseArgsConfig['options'], err: Print): Values | undefined {
+  try {
+    return parseArgs({ args, options }).values as Values;
+  } catch (e) {
+    err(`${(e as Error).message}\n${USAGE}`);
+    return undefined;
+  }
+}
+
+/** Runs `use` on the gateway's database: a ProblemError below 500 is a refusal (exit 2), anything else a failure (1). */
+async function onGatewayDatabase(
+  command: string,
+  err: Print,
+  use: (ds: DataSource) => Promise<number>,
+): Promise<number> {
+  const ds = gatewayDataSource(url('KYSO_DATABASE_URL', DEFAULT_DATABASE_URL));
+  try {
+    await ds.initialize();
+    return await use(ds);
+  } catch (e) {
+    const p = e as ProblemError;
+    err(`${command} failed: ${p.detail ?? p.message}`);
+    return p instanceof ProblemError && p.status < 500 ? 2 : 1;
+  } finally {
+    if (ds.isInitialized) await ds.destroy();
+  }
+}
+
 /** Runs one command; returns the exit code (0 done, 2 bad usage, 1 failure). */
 export async function runCli(
   argv: string[],
@@ -34,22 +68,18 @@ export async function runCli(
     err(USAGE);
     return 2;
   }
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: rest,
-      options: {
-        name: { type: 'string' },
-        scopes: { type: 'string' },
-        'organization-ids': { type: 'string' },
-        'expires-at': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const values = parseOptions(
+    rest,
+    {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      'organization-ids': { type: 'string' },
+      'expires-at': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    err,
+  );
+  if (!values) return 2;
   const name = values.name as string | undefined;
   const scopes = String(values.scopes ?? '')
     .split(',')
@@ -67,7 +97,7 @@ export async function runCli(
         .map((s) => s.trim())
     : undefined;
   try {
-    const databaseUrl = url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso');
+    const databaseUrl = url('KYSO_DATABASE_URL', DEFAULT_DATABASE_URL);
     const created = await createApiKey(databaseUrl, { name, scopes: scopes as Scope[], organizationIds, expiresAt });
     const webhook = created.webhookSecret ? `\nWebhook secret:\n${created.webhookSecret}` : '';
     if (values.json) out(JSON.stringify(created));
@@ -82,82 +112,59 @@ export async function runCli(
   }
 }
 
-async function createOperatorCommand(
-  args: string[],
-  out: (s: string) => void,
-  err: (s: string) => void,
-): Promise<number> {
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    v = parseArgs({
-      args,
-      options: {
-        username: { type: 'string' },
-        role: { type: 'string' },
-        'organization-id': { type: 'string' },
-        'official-id': { type: 'string' },
-        'display-name': { type: 'string' },
-        'if-absent': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+async function createOperatorCommand(args: string[], out: Print, err: Print): Promise<number> {
+  const v = parseOptions(
+    args,
+    {
+      username: { type: 'string' },
+      role: { type: 'string' },
+      'organization-id': { type: 'string' },
+      'official-id': { type: 'string' },
+      'display-name': { type: 'string' },
+      'if-absent': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    err,
+  );
+  if (!v) return 2;
   const password = process.env.KYSO_OPERATOR_PASSWORD;
   if (!v.username || !v.role || !password) {
     err(`${password ? '' : 'KYSO_OPERATOR_PASSWORD must be set\n'}${USAGE}`);
     return 2;
   }
-  const ds = gatewayDataSource(url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso'));
-  try {
-    await ds.initialize();
-    const op = await new Operators(new PgOperatorsRepository(ds)).create(
-      {
-        username: String(v.username),
-        displayName: v['display-name'] as string | undefined,
-        password,
-        officialId: (v['official-id'] as string | undefined) ?? null,
-        roles: [{ role: v.role as Role, organizationId: (v['organization-id'] as string | undefined) ?? null }],
-      },
-      'cli',
-    );
-    out(v.json ? JSON.stringify(op) : `operator "${op.username}" (id ${op.id}) created with role ${v.role}`);
-    return 0;
-  } catch (e) {
-    const p = e as ProblemError;
-    if (v['if-absent'] && p instanceof ProblemError && p.code === 'USERNAME_TAKEN') {
-      out(`operator "${String(v.username)}" exists already: left as it is`);
+  return onGatewayDatabase('create-operator', err, async (ds) => {
+    try {
+      const op = await new Operators(new PgOperatorsRepository(ds)).create(
+        {
+          username: String(v.username),
+          displayName: v['display-name'] as string | undefined,
+          password,
+          officialId: (v['official-id'] as string | undefined) ?? null,
+          roles: [{ role: v.role as Role, organizationId: (v['organization-id'] as string | undefined) ?? null }],
+        },
+        'cli',
+      );
+      out(v.json ? JSON.stringify(op) : `operator "${op.username}" (id ${op.id}) created with role ${v.role}`);
       return 0;
+    } catch (e) {
+      if (v['if-absent'] && e instanceof ProblemError && e.code === 'USERNAME_TAKEN') {
+        out(`operator "${String(v.username)}" exists already: left as it is`);
+        return 0;
+      }
+      throw e;
     }
-    err(`create-operator failed: ${p.detail ?? p.message}`);
-    return p instanceof ProblemError && p.status < 500 ? 2 : 1;
-  } finally {
-    if (ds.isInitialized) await ds.destroy();
-  }
+  });
 }
 
-async function rotateWebhookSecretCommand(
-  args: string[],
-  out: (s: string) => void,
-  err: (s: string) => void,
-): Promise<number> {
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    v = parseArgs({ args, options: { id: { type: 'string' }, json: { type: 'boolean' } } }).values;
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+async function rotateWebhookSecretCommand(args: string[], out: Print, err: Print): Promise<number> {
+  const v = parseOptions(args, { id: { type: 'string' }, json: { type: 'boolean' } }, err);
+  if (!v) return 2;
   const box = secretBoxFromEnv();
   if (!v.id || !box) {
     err(`${box ? '' : 'KYSO_WEBHOOK_SECRET_KEY must be set\n'}${USAGE}`);
     return 2;
   }
-  const ds = gatewayDataSource(url('KYSO_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kyso'));
-  try {
-    await ds.initialize();
+  return onGatewayDatabase('rotate-webhook-secret', err, async (ds) => {
     const admin = new ApiKeyAdmin(new TypeOrmApiKeysRepository(ds.getRepository(ApiKeyEntity)), new SystemClock(), box);
     const r = await admin.rotateWebhookSecret(String(v.id));
     out(
@@ -166,13 +173,7 @@ async function rotateWebhookSecretCommand(
         : `New webhook secret of key ${r.id}:\n${r.webhookSecret}\nStore it now: it cannot be shown again.`,
     );
     return 0;
-  } catch (e) {
-    const p = e as ProblemError;
-    err(`rotate-webhook-secret failed: ${p.detail ?? p.message}`);
-    return p instanceof ProblemError && p.status < 500 ? 2 : 1;
-  } finally {
-    if (ds.isInitialized) await ds.destroy();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -2,11 +2,9 @@ import { Controller, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CallbackUrlQueryDto } from '@kyso/contracts';
-import { callerOf } from './authz/access.guard';
-import { checkedQuery } from './checked-query';
 import { ApiProblems, VALIDATION_RESULT_SCHEMA } from './openapi';
-import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
+import { uploadToVerifier } from './verifier-proxy';
 
 /** The verifier's CMS validation, proxied 1:1. */
 @ApiTags('validations')
@@ -45,13 +43,6 @@ export class CmsValidationsController {
   })
   @ApiProblems(400, 401, 403, 413, 422, 503)
   async validateCms(@Req() req: Request, @Res() res: Response, @Query() query: CallbackUrlQueryDto): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'POST',
-      path: '/validations/cms' + checkedQuery(query),
-      caller: callerOf(req),
-      maxBodyBytes: this.up.bodyLimits.validationsPdf,
-      timeoutMs: this.up.timeoutMs,
-    });
+    await uploadToVerifier(this.up, req, res, '/validations/cms', query);
   }
 }

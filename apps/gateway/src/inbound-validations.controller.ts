@@ -17,11 +17,9 @@ import {
   ValidationHistoryPageDto,
   ValidationHistoryQueryDto,
 } from '@kyso/contracts';
-import { authOf, callerOf } from './authz/access.guard';
-import { checkedQuery } from './checked-query';
 import { ApiProblems } from './openapi';
-import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
+import { readFromVerifier, uploadToVerifier } from './verifier-proxy';
 
 /** The verifier's inbound checks (issue 14.1) and validation history (issue 14.5), proxied 1:1. */
 @ApiTags('validations')
@@ -65,14 +63,7 @@ export class InboundValidationsController {
   @ApiResponse({ status: 200, type: InboundResultDto, description: 'accepted or rejected' })
   @ApiProblems(400, 401, 403, 413, 422, 503)
   async checkInbound(@Req() req: Request, @Res() res: Response, @Query() query: CallbackUrlQueryDto): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'POST',
-      path: '/validations/inbound' + checkedQuery(query),
-      caller: callerOf(req),
-      maxBodyBytes: this.up.bodyLimits.validationsPdf,
-      timeoutMs: this.up.timeoutMs,
-    });
+    await uploadToVerifier(this.up, req, res, '/validations/inbound', query);
   }
 
   @Get()
@@ -86,13 +77,7 @@ export class InboundValidationsController {
   @ApiResponse({ status: 200, type: ValidationHistoryPageDto })
   @ApiProblems(400, 401, 403)
   async history(@Req() req: Request, @Res() res: Response, @Query() _query: ValidationHistoryQueryDto): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'GET',
-      path: authOf(req).servicePath,
-      caller: callerOf(req),
-      timeoutMs: this.up.timeoutMs,
-    });
+    await readFromVerifier(this.up, req, res);
   }
 
   @Get(':id/notice.pdf')
@@ -105,12 +90,6 @@ export class InboundValidationsController {
   @ApiResponse({ status: 200, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblems(401, 403, 404)
   async notice(@Req() req: Request, @Res() res: Response, @Param('id') _id: string): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'GET',
-      path: authOf(req).servicePath,
-      caller: callerOf(req),
-      timeoutMs: this.up.timeoutMs,
-    });
+    await readFromVerifier(this.up, req, res);
   }
 }

@@ -12,8 +12,6 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ReportQueryDto, VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { authOf, callerOf } from './authz/access.guard';
-import { checkedQuery } from './checked-query';
 import {
   ApiProblems,
   REPORT_EXAMPLE,
@@ -21,8 +19,8 @@ import {
   VALIDATION_RESULT_SCHEMA,
   VALIDATION_UNAVAILABLE_RESPONSE,
 } from './openapi';
-import { proxy } from './proxy';
 import { UPSTREAMS, Upstreams } from './upstreams';
+import { readFromVerifier, uploadToVerifier } from './verifier-proxy';
 
 const ID_EXAMPLE = '0b0f5d0e-3c4b-4a53-9a0e-1d2f3a4b5c6d';
 
@@ -87,14 +85,7 @@ export class ValidationsController {
   @ApiResponse(VALIDATION_UNAVAILABLE_RESPONSE)
   async validatePdf(@Req() req: Request, @Res() res: Response, @Query() query: ValidatePdfQueryDto): Promise<void> {
     // Checked here, before the upload is streamed on; the verifier checks it again (same contract).
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'POST',
-      path: VALIDATE_PDF_PATH + checkedQuery(query),
-      caller: callerOf(req),
-      maxBodyBytes: this.up.bodyLimits.validationsPdf,
-      timeoutMs: this.up.timeoutMs,
-    });
+    await uploadToVerifier(this.up, req, res, VALIDATE_PDF_PATH, query);
   }
 
   @Get(':id')
@@ -124,13 +115,7 @@ export class ValidationsController {
   @ApiProblems(401, 403, 404)
   @ApiResponse(VALIDATION_UNAVAILABLE_RESPONSE)
   async getValidation(@Req() req: Request, @Res() res: Response, @Param('id') _id: string): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'GET',
-      path: authOf(req).servicePath,
-      caller: callerOf(req),
-      timeoutMs: this.up.timeoutMs,
-    });
+    await readFromVerifier(this.up, req, res);
   }
 
   @Get(':id/report.pdf')
@@ -156,12 +141,6 @@ export class ValidationsController {
     @Param('id') _id: string,
     @Query() _query: ReportQueryDto,
   ): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'GET',
-      path: authOf(req).servicePath,
-      caller: callerOf(req),
-      timeoutMs: this.up.timeoutMs,
-    });
+    await readFromVerifier(this.up, req, res);
   }
 }

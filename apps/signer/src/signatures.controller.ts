@@ -20,6 +20,7 @@ import {
   REQUEST_ID_HEADER,
   unavailable,
   unprocessable,
+  HashedUpload,
 } from '@kyso/common';
 import {
   ApiExtendPdfForm,
@@ -40,7 +41,6 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
-import type { HashedUpload } from './upload-storage';
 import { inputThenUpdate, RemoveUploadAfterResponse, uploadBytes, withUploadBytes } from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({

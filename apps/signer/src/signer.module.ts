@@ -13,6 +13,7 @@ import {
   READINESS_CHECKS,
   ReadinessCheck,
   SystemClock,
+  SpillingStorage,
 } from '@kyso/common';
 import type { KeyStore } from '@kyso/keystore';
 import { mkdirSync } from 'node:fs';
@@ -40,7 +41,6 @@ import {
   OfficialDirectory,
   VerifierDocumentSignatureCheck,
 } from './leader-signature';
-import { SpillingStorage } from './upload-storage';
 import { SignatureAuditForwarder } from './signature-audit-forwarder';
 import { SignatureEventEntity } from './signature-event.entity';
 import { SignatureEventsRepository, TypeOrmSignatureEventsRepository } from './signature-events.repository';
@@ -57,6 +57,7 @@ import { batchDefaults } from './batches/batch-config';
 import { signatureBatches } from './batches/batches.module';
 import type { BatchJobs } from './batches/batch-jobs';
 import { BATCH_QUEUE } from './batches/batches.service';
+import { IN_MEMORY_UPLOAD_BYTES } from './uploads';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -118,7 +119,7 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: new SpillingStorage(uploadDir),
+          storage: new SpillingStorage(uploadDir, IN_MEMORY_UPLOAD_BYTES),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
       ],

@@ -5,6 +5,9 @@ import { FileHandle, open, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Observable } from 'rxjs';
 
+/** Uploads up to this size stay in memory: a 100 KB PDF costs no file write, read and unlink. */
+export const IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
+
 /** Reads of a spilled upload: few and large (readFile's 512 KiB reads are 200 thread-pool trips for 100 MB). */
 const READ_CHUNK_BYTES = 16 * 1024 * 1024;
 
@@ -13,7 +16,7 @@ const ANSWER_CHUNK_BYTES = 4 * 1024 * 1024;
 /** A spare read buffer is dropped after this long unused: an idle signer holds no 100 MB. */
 const SPARE_IDLE_MS = 30_000;
 
-/** The upload's bytes: kept in memory when small, else read once from its file (upload-storage.ts). */
+/** The upload's bytes: kept in memory when small, else read once from its file (SpillingStorage, libs/common). */
 export async function uploadBytes(file: Express.Multer.File): Promise<Buffer> {
   if (file.buffer) return file.buffer;
   const handle = await open(file.path, 'r');
@@ -74,7 +77,7 @@ export async function withUploadBytes<T>(file: Express.Multer.File, use: (bytes:
 }
 
 /**
- * Big uploads wait on disk (upload-storage.ts), not in memory: a 100 MB PDF would otherwise be held
+ * Big uploads wait on disk (SpillingStorage, libs/common), not in memory: a 100 MB PDF would otherwise be held
  * as chunks, then as one buffer, then as the signed copy; now it is read once and answered from the file. The file is removed once the response is
  * over, however it ends (signed, refused, failed, client gone); multer removes partial files itself.
  * Must be listed before the FileInterceptor, so that it runs around it.

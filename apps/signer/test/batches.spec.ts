@@ -28,11 +28,11 @@ import { createSignerApp } from '../src/app';
 import { BatchRunner } from '../src/batches/batch-runner';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
-import { LocalCertificateCheck } from './local-certificate-check';
+import { localCheckFor } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
-const INTERNAL = 'test-internal-token-0123456789';
 const OFFICIAL = 'official-nguyen-van-a';
 const TTL_MS = 3600_000;
 
@@ -112,41 +112,30 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
       profile: 'person',
     });
     registry = await startRegistryStub(INTERNAL, [
-      {
-        id: 'cert-rsa',
-        holderOfficialId: OFFICIAL,
-        pin: '1234',
-        serialNumber: person.serialNumberHex,
-        keyUri: rsa.ref.uri,
-        certificatePem: person.toPem(),
-        chainPem: [root.certificate.toPem()],
-      },
+      stubCertificate('cert-rsa', OFFICIAL, person, rsa.ref.uri, [root.certificate]),
     ]);
     dir = await mkdtemp(join(tmpdir(), 'kyso-batches-'));
-    const config: SignerConfig = {
-      databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: INTERNAL,
-      host: '127.0.0.1',
-      port: 0,
-      registryUrl: registry.url,
-      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 1 },
-      maxPdfBytes: 256 * 1024,
-      uploadDir: join(dir, 'uploads'),
-      batches: {
-        dir: join(dir, 'batches'),
-        maxFiles: 3,
-        maxTotalBytes: 64 * 1024,
-        resultTtlMs: TTL_MS,
-        concurrency: 1,
-        queuePrefix: prefix,
-        lockMs: 2_000,
-        sweepEveryMs: 3600_000,
+    const config: SignerConfig = testSignerConfig(
+      token,
+      {
+        databaseUrl: db.url,
+        registryUrl: registry.url,
+        maxPdfBytes: 256 * 1024,
+        uploadDir: join(dir, 'uploads'),
+        batches: {
+          dir: join(dir, 'batches'),
+          maxFiles: 3,
+          maxTotalBytes: 64 * 1024,
+          resultTtlMs: TTL_MS,
+          concurrency: 1,
+          queuePrefix: prefix,
+          lockMs: 2_000,
+          sweepEveryMs: 3600_000,
+        },
       },
-    };
-    const certificateCheck = new LocalCertificateCheck([root.certificate], async () => ({
-      crls: [await root.issueCrl()],
-    }));
+      1,
+    );
+    const certificateCheck = localCheckFor(root);
     app = await createSignerApp(config, {
       clock,
       certificateCheck,
@@ -159,11 +148,7 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
   }, 60_000);
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
     await dropQueueKeys(`${prefix}:*`);
     if (dir) await rm(dir, { recursive: true, force: true });
   });

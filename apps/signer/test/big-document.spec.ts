@@ -15,11 +15,11 @@ import { pdfsig } from '../../../test/support/independent-verifiers';
 import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
 import { migrateSigner } from '../src/data-source';
-import { LocalCertificateCheck } from './local-certificate-check';
+import { localCheckFor } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
-const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
 const OFFICIAL = 'official-nguyen-van-a';
 const MB = 1024 * 1024;
@@ -65,38 +65,21 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
       publicKeySpki: key.publicKeySpki,
       profile: 'person',
     });
-    registry = await startRegistryStub(INTERNAL, [
-      {
-        id: 'cert-rsa',
-        holderOfficialId: OFFICIAL,
-        pin: '1234',
-        serialNumber: cert.serialNumberHex,
-        keyUri: key.ref.uri,
-        certificatePem: cert.toPem(),
-        chainPem: [rootPem],
-      },
-    ]);
+    registry = await startRegistryStub(INTERNAL, [stubCertificate('cert-rsa', OFFICIAL, cert, key.ref.uri, [rootPem])]);
     work = await mkdtemp(join(tmpdir(), 'kyso-big-'));
     uploads = join(work, 'uploads');
     big = join(work, 'big.pdf');
     await writeBigPdf(big, 24 * MB);
     app = await createSignerApp(
-      {
+      testSignerConfig(token, {
         databaseUrl: db.url,
-        redisUrl: 'redis://127.0.0.1:6379',
-        internalToken: INTERNAL,
-        host: '127.0.0.1',
-        port: 0,
         registryUrl: registry.url,
-        pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
         maxPdfBytes: 30 * MB,
         uploadDir: uploads,
-      },
+      }),
       {
         clock: new FixedClock(NOW),
-        certificateCheck: new LocalCertificateCheck([root.certificate], async () => ({
-          crls: [await root.issueCrl()],
-        })),
+        certificateCheck: localCheckFor(root),
       },
     );
     await app.listen(0, '127.0.0.1');
@@ -105,11 +88,7 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
   }, 120_000);
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
     if (work) await rm(work, { recursive: true, force: true });
   });
 

@@ -20,8 +20,8 @@ import { migrateSigner } from '../src/data-source';
 import { CertificateCheck, CertificateCheckResult, TimestampAuthority } from '../src/signing-seams';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
-const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const OFFICIAL = 'official-tran-thi-b';
 const run = promisify(execFile);
@@ -112,24 +112,8 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
       evidence: { certificates: [person, root.certificate], crls: [crl], ocsps: [] },
     });
     registry = await startRegistryStub(INTERNAL, [
-      {
-        id: 'cert-rsa',
-        holderOfficialId: OFFICIAL,
-        pin: '1234',
-        serialNumber: person.serialNumberHex,
-        keyUri: rsa.ref.uri,
-        certificatePem: person.toPem(),
-        chainPem: [root.certificate.toPem()],
-      },
-      {
-        id: 'cert-ec',
-        holderOfficialId: OFFICIAL,
-        pin: '1234',
-        serialNumber: personEc.serialNumberHex,
-        keyUri: ec.ref.uri,
-        certificatePem: personEc.toPem(),
-        chainPem: [root.certificate.toPem()],
-      },
+      stubCertificate('cert-rsa', OFFICIAL, person, rsa.ref.uri, [root.certificate]),
+      stubCertificate('cert-ec', OFFICIAL, personEc, ec.ref.uri, [root.certificate]),
     ]);
     certPem = { 'cert-rsa': join(token.dir, 'rsa.pem'), 'cert-ec': join(token.dir, 'ec.pem') };
     await writeFile(certPem['cert-rsa'], person.toPem());
@@ -138,18 +122,13 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
     filePath = join(token.dir, 'bien-ban.txt');
     await writeFile(rootPem, root.certificate.toPem());
     await writeFile(filePath, file);
-    const config: SignerConfig = {
+    const config: SignerConfig = testSignerConfig(token, {
       databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: INTERNAL,
-      host: '127.0.0.1',
-      port: 0,
       registryUrl: registry.url,
-      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
       maxPdfBytes: 256 * 1024,
       // The check seam changes its verdict between tests: ask it before every signature.
       certificateCheckMaxAgeMs: 0,
-    };
+    });
     app = await createSignerApp(config, {
       clock: new FixedClock(NOW),
       providers: [
@@ -166,11 +145,7 @@ describe('POST /signatures/cms and /signatures/hash (signer over HTTP, SoftHSM2 
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   it('signs a file detached at B-B by default: openssl cms -verify accepts it, and the event is recorded', async () => {

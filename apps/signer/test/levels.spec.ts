@@ -22,12 +22,12 @@ import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
-import { LocalCertificateCheck } from './local-certificate-check';
+import { localCheckFor, LocalCertificateCheck } from './local-certificate-check';
 import { startRegistryStub, StubCertificate } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
 import { startTsaServer } from './tsa-server';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
-const INTERNAL = 'test-internal-token-0123456789';
 const OFFICIAL = 'official-tran-thi-b';
 
 /** The RFC 3161 tokens of a signature (unsigned attribute signatureTimeStampToken) and the signature value they cover. */
@@ -97,15 +97,8 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
       publicKeySpki: rsa.publicKeySpki,
       profile: 'person',
     });
-    const view = (id: string, cert: Certificate, keyUri: string): StubCertificate => ({
-      id,
-      holderOfficialId: OFFICIAL,
-      pin: '1234',
-      serialNumber: cert.serialNumberHex,
-      keyUri,
-      certificatePem: cert.toPem(),
-      chainPem: [rootPem],
-    });
+    const view = (id: string, cert: Certificate, keyUri: string): StubCertificate =>
+      stubCertificate(id, OFFICIAL, cert, keyUri, [rootPem]);
     laterRecord = view('cert-later', later, rsa.ref.uri);
     registry = await startRegistryStub(INTERNAL, [
       view('cert-good', person, rsa.ref.uri),
@@ -113,19 +106,14 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
       laterRecord,
     ]);
     tsaServer = await startTsaServer(await DevTsa.create(root));
-    check = new LocalCertificateCheck([root.certificate], async () => ({ crls: [await root.issueCrl()] }));
-    const config: SignerConfig = {
+    check = localCheckFor(root);
+    const config: SignerConfig = testSignerConfig(token, {
       databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: INTERNAL,
-      host: '127.0.0.1',
-      port: 0,
       registryUrl: registry.url,
-      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
       maxPdfBytes: 1024 * 1024,
       tsaUrl: tsaServer.url,
       tsaTimeoutMs: 1_000,
-    };
+    });
     app = await createSignerApp(config, { certificateCheck: check });
     await app.listen(0, '127.0.0.1');
     const doc = await PDFDocument.create();
@@ -136,12 +124,8 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
     await tsaServer?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   /** A signature's evidence row, its hash lists resolved to the stored DER items (base64). */

@@ -1,4 +1,4 @@
-import { Certificate, embeddedRevocationChecker, failing, TSP_OID, validatePath } from '@kyso/pki';
+import { Certificate, DevCa, embeddedRevocationChecker, failing, TSP_OID, validatePath } from '@kyso/pki';
 import { CertificateCheck, CertificateCheckResult } from '../src/signing-seams';
 
 /**
@@ -59,4 +59,9 @@ export class LocalCertificateCheck extends CertificateCheck {
       reasons,
     };
   }
+}
+
+/** The check against one dev root that publishes a fresh CRL on every check. */
+export function localCheckFor(root: DevCa): LocalCertificateCheck {
+  return new LocalCertificateCheck([root.certificate], async () => ({ crls: [await root.issueCrl()] }));
 }

@@ -15,11 +15,11 @@ import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
-import { LocalCertificateCheck } from './local-certificate-check';
+import { localCheckFor } from './local-certificate-check';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
-const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
 const OFFICIAL = 'official-nguyen-van-a';
 
@@ -70,15 +70,8 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     });
     // A CA named like the real root with its own key: its certificate did not issue ours.
     const impostor = await DevCa.createRoot({ commonName: 'Kyso Test Root CA' });
-    const view = (id: string, cert: typeof person, keyUri: string, chain = [root.certificate]) => ({
-      id,
-      holderOfficialId: OFFICIAL,
-      pin: '1234',
-      serialNumber: cert.serialNumberHex,
-      keyUri,
-      certificatePem: cert.toPem(),
-      chainPem: chain.map((c) => c.toPem()),
-    });
+    const view = (id: string, cert: typeof person, keyUri: string, chain = [root.certificate]) =>
+      stubCertificate(id, OFFICIAL, cert, keyUri, chain);
     registry = await startRegistryStub(INTERNAL, [
       view('cert-rsa', person, rsa.ref.uri),
       view('cert-ec', org, ec.ref.uri),
@@ -89,19 +82,12 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
     ]);
     await writeFile(join(token.dir, 'root.pem'), root.certificate.toPem());
 
-    const config: SignerConfig = {
+    const config: SignerConfig = testSignerConfig(token, {
       databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: INTERNAL,
-      host: '127.0.0.1',
-      port: 0,
       registryUrl: registry.url,
-      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
       maxPdfBytes: 256 * 1024,
-    };
-    const certificateCheck = new LocalCertificateCheck([root.certificate], async () => ({
-      crls: [await root.issueCrl()],
-    }));
+    });
+    const certificateCheck = localCheckFor(root);
     app = await createSignerApp(config, { clock: new FixedClock(NOW), certificateCheck });
     await app.listen(0, '127.0.0.1');
     pdf = await samplePdf();
@@ -110,11 +96,7 @@ describe('POST /signatures/pdf (signer over HTTP, SoftHSM2 token, Postgres, regi
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   const events = async () => (await pg.query('SELECT * FROM signer.signature_events ORDER BY signed_at, id')).rows;

@@ -11,12 +11,12 @@ import { createTestDatabase } from '../../../test/support/db';
 import { asBuffer } from '../../../test/support/http';
 import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
-import { LocalCertificateCheck } from './local-certificate-check';
+import { localCheckFor } from './local-certificate-check';
 import { migrateSigner } from '../src/data-source';
 import { startRegistryStub } from './registry-stub';
 import { generateTokenKeys } from './token-keys';
+import { INTERNAL, stopSignerParts, stubCertificate, testSignerConfig } from './support';
 
-const INTERNAL = 'test-internal-token-0123456789';
 const NOW = new Date('2025-11-20T03:00:00Z');
 const LEADER = 'official-leader';
 const CLERK = 'official-clerk';
@@ -83,17 +83,7 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
       keyUri: string,
       holder: string,
       subjectType: 'person' | 'organization',
-    ) => ({
-      id,
-      holderOfficialId: holder,
-      pin: '1234',
-      serialNumber: cert.serialNumberHex,
-      keyUri,
-      certificatePem: cert.toPem(),
-      chainPem: [root.certificate.toPem()],
-      subjectType,
-      organizationId: ORG,
-    });
+    ) => stubCertificate(id, holder, cert, keyUri, [root.certificate], { subjectType, organizationId: ORG });
     const anchors = [root.certificate];
     // The verifier's engine and the registry's officials, as the signer's ports see them.
     const documentSignatures: DocumentSignatureCheck = {
@@ -132,21 +122,14 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
       },
     );
     app = await createSignerApp(
-      {
+      testSignerConfig(token, {
         databaseUrl: db.url,
-        redisUrl: 'redis://127.0.0.1:6379',
-        internalToken: INTERNAL,
-        host: '127.0.0.1',
-        port: 0,
         registryUrl: registry.url,
-        pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 2 },
         maxPdfBytes: 1024 * 1024,
-      },
+      }),
       {
         clock: new FixedClock(NOW),
-        certificateCheck: new LocalCertificateCheck([root.certificate], async () => ({
-          crls: [await root.issueCrl()],
-        })),
+        certificateCheck: localCheckFor(root),
         providers: [
           { provide: DocumentSignatureCheck, useValue: documentSignatures },
           { provide: OfficialDirectory, useValue: officials },
@@ -177,11 +160,7 @@ describe('POST /signatures/pdf with purpose and appearance (SoftHSM2, Postgres, 
   });
 
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
-    await registry?.close();
-    await db?.drop();
-    await token?.remove();
+    await stopSignerParts({ pg, app, registry, db, token });
   });
 
   it("approved: the leader's image from the registry at the template's anchor, with name and +07:00 time", async () => {

@@ -15,7 +15,6 @@ import {
   webhookOutboxProvider,
 } from '@kyso/common';
 import { contractValidationPipe } from '@kyso/contracts';
-import type { Certificate } from '@kyso/pki';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
 import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
@@ -28,9 +27,13 @@ import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CrlCache } from './revocation/crl-cache.repository';
+import {
+  IN_REQUEST_REVOCATION,
+  InRequestRevocation,
+  inRequestRevocationProvider,
+  queuedRevocationCheckers,
+} from './revocation/in-request';
 import { OcspCache } from './revocation/ocsp-cache.repository';
-import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
-import { verifierRevocationChecker } from './revocation/revocation-checker';
 import { CmsValidationService } from './cms-validation.service';
 import { CmsValidationsController } from './cms-validations.controller';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
@@ -65,20 +68,6 @@ class QueueCloser implements OnApplicationShutdown {
 export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     const rev = revocationConfig(config);
-    /** Revocation for the signer's synchronous checks: the workers' queue and caches, required. */
-    const queuedRevocation =
-      (p: { cache: CrlCache; ocspCache: OcspCache; jobs: RevocationJobs; clock: Clock }) =>
-      (trustAnchors: readonly Certificate[]) =>
-        verifierRevocationChecker(
-          new QueuedRevocationFetcher({
-            ...p,
-            crlMaxAgeMs: rev.crlMaxAgeMs,
-            ocspMaxAgeMs: rev.ocspMaxAgeMs,
-            waitMs: rev.waitMs,
-          }),
-          trustAnchors,
-          () => p.clock.now(),
-        );
     const registry = () =>
       new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
     return {
@@ -126,27 +115,16 @@ export class VerifierModule {
         ...trustStoreProviders(config),
         {
           provide: CertificateCheckService,
-          inject: [TrustAnchorSource, CrlCache, OcspCache, RevocationJobs, Clock],
-          useFactory: (
-            anchors: TrustAnchorSource,
-            cache: CrlCache,
-            ocspCache: OcspCache,
-            jobs: RevocationJobs,
-            clock: Clock,
-          ) => new CertificateCheckService(anchors, queuedRevocation({ cache, ocspCache, jobs, clock }), clock),
+          inject: [TrustAnchorSource, IN_REQUEST_REVOCATION],
+          useFactory: (anchors: TrustAnchorSource, revocation: InRequestRevocation) =>
+            new CertificateCheckService(anchors, queuedRevocationCheckers(revocation), revocation.clock),
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
         {
           provide: SignatureCheckService,
-          inject: [TrustAnchorSource, PdfValidator, CrlCache, OcspCache, RevocationJobs, Clock],
-          useFactory: (
-            anchors: TrustAnchorSource,
-            pdf: PdfValidator,
-            cache: CrlCache,
-            ocspCache: OcspCache,
-            jobs: RevocationJobs,
-            clock: Clock,
-          ) => new SignatureCheckService(anchors, pdf, queuedRevocation({ cache, ocspCache, jobs, clock }), clock),
+          inject: [TrustAnchorSource, PdfValidator, IN_REQUEST_REVOCATION],
+          useFactory: (anchors: TrustAnchorSource, pdf: PdfValidator, revocation: InRequestRevocation) =>
+            new SignatureCheckService(anchors, pdf, queuedRevocationCheckers(revocation), revocation.clock),
         },
         {
           provide: READINESS_CHECKS,
@@ -226,39 +204,16 @@ export class VerifierModule {
             ),
         },
         ValidationService,
+        inRequestRevocationProvider(rev),
         {
           provide: CmsValidationService,
-          inject: [
-            ValidationRepository,
-            TrustAnchorSource,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
-            RevocationJobs,
-            Clock,
-            WEBHOOK_OUTBOX,
-          ],
+          inject: [ValidationRepository, TrustAnchorSource, IN_REQUEST_REVOCATION, WEBHOOK_OUTBOX],
           useFactory: (
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
-            crls: CrlCache,
-            ocsps: OcspCache,
-            issuers: CaIssuersCache,
-            jobs: RevocationJobs,
-            clock: Clock,
+            revocation: InRequestRevocation,
             outbox: WebhookOutbox,
-          ) =>
-            new CmsValidationService(
-              validations,
-              anchors,
-              crls,
-              ocsps,
-              issuers,
-              jobs,
-              revocationConfig(config),
-              clock,
-              outbox,
-            ),
+          ) => new CmsValidationService(validations, anchors, revocation, outbox),
         },
         {
           provide: InboundService,
@@ -266,11 +221,7 @@ export class VerifierModule {
             ValidationRepository,
             PdfValidator,
             TrustAnchorSource,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
-            RevocationJobs,
-            Clock,
+            IN_REQUEST_REVOCATION,
             WEBHOOK_OUTBOX,
             ValidationEvidence,
           ],
@@ -278,18 +229,14 @@ export class VerifierModule {
             validations: ValidationRepository,
             pdf: PdfValidator,
             anchors: TrustAnchorSource,
-            crls: CrlCache,
-            ocsps: OcspCache,
-            issuers: CaIssuersCache,
-            jobs: RevocationJobs,
-            clock: Clock,
+            revocation: InRequestRevocation,
             outbox: WebhookOutbox,
             evidence: ValidationEvidence,
           ) =>
             new InboundService(
               validations,
-              new InboundEngine(pdf, anchors, { crls, ocsps, issuers, jobs, config: rev, clock }, evidence),
-              clock,
+              new InboundEngine(pdf, anchors, revocation, evidence),
+              revocation.clock,
               outbox,
             ),
         },

@@ -1,13 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, Caller, Clock, unprocessable, type WebhookOutbox } from '@kyso/common';
+import { badRequest, Caller, unprocessable, type WebhookOutbox } from '@kyso/common';
 import { PkiFormatError, verifyCms, type DocumentReport } from '@kyso/pki';
 import { checkCallbackUrl, queueCompletion, VALIDATION_COMPLETED } from './completion-webhook';
-import type { RevocationConfig } from './config';
-import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
-import { OcspCache } from './revocation/ocsp-cache.repository';
-import { CrlCache } from './revocation/crl-cache.repository';
-import { inRequestRevocation } from './revocation/in-request';
-import { RevocationJobs } from './revocation/revocation-queue';
+import { inRequestRevocation, type InRequestRevocation } from './revocation/in-request';
 import { TrustAnchorSource } from './trust-anchors';
 import { withVerifierFacts } from './verifier-report';
 import { ValidationRepository } from './validation.repository';
@@ -25,12 +20,7 @@ export class CmsValidationService {
   constructor(
     private readonly validations: ValidationRepository,
     private readonly anchors: TrustAnchorSource,
-    private readonly crls: CrlCache,
-    private readonly ocsps: OcspCache,
-    private readonly issuers: CaIssuersCache,
-    private readonly jobs: RevocationJobs,
-    private readonly rev: RevocationConfig,
-    private readonly clock: Clock,
+    private readonly revocation: InRequestRevocation,
     private readonly outbox: WebhookOutbox,
   ) {}
 
@@ -44,8 +34,8 @@ export class CmsValidationService {
     if (signature.length === 0) throw badRequest('EMPTY_FILE', 'The signature file is empty.');
     await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const { trustStore, documentSigning: trustAnchors, timestamping } = await this.anchors.anchorSet();
-    const { crls, ocsps, issuers, jobs, rev: config, clock } = this;
-    const { policy, issuerFetcher } = inRequestRevocation({ crls, ocsps, issuers, jobs, config, clock }, trustAnchors);
+    const { clock } = this.revocation;
+    const { policy, issuerFetcher } = inRequestRevocation(this.revocation, trustAnchors);
     let report: DocumentReport;
     try {
       report = await verifyCms(signature, content, {
@@ -60,7 +50,7 @@ export class CmsValidationService {
       if (!(e instanceof PkiFormatError)) throw e;
       throw unprocessable('INVALID_CMS', `The signature is not a CMS SignedData: ${e.message}`, { reason: e.code });
     }
-    report = withVerifierFacts(report, trustStore, this.clock.now());
+    report = withVerifierFacts(report, trustStore, clock.now());
     const id = randomUUID();
     const documentSha256 = createHash('sha256').update(signature).digest('hex');
     await this.validations.create({
@@ -72,7 +62,7 @@ export class CmsValidationService {
       fileName,
       callbackUrl,
     });
-    const finishedAt = this.clock.now();
+    const finishedAt = clock.now();
     await this.validations.markDone(id, report, finishedAt);
     const result = { id, status: 'done' as const, report };
     await queueCompletion(

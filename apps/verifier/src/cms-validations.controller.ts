@@ -1,13 +1,11 @@
 import { Body, Controller, HttpCode, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, Caller, CallerParam } from '@kyso/common';
+import { badRequest, Caller, CallerParam, PROBLEM_CONTENT } from '@kyso/common';
 import { CallbackUrlQueryDto, ValidationResultDto } from '@kyso/contracts';
 import type { DocumentReport } from '@kyso/pki';
 import { CmsValidationService } from './cms-validation.service';
 import { callbackUrlOf, checkFormFields, fileNameOf } from './http-input';
-
-const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 type Uploads = { signature?: Express.Multer.File[]; file?: Express.Multer.File[] };
 
@@ -44,17 +42,21 @@ export class CmsValidationsController {
     },
   })
   @ApiResponse({ status: 200, type: ValidationResultDto, description: 'status done, with report' })
-  @ApiResponse({ status: 400, description: 'Missing or empty signature (MISSING_FIELD, EMPTY_FILE)', ...problem })
+  @ApiResponse({
+    status: 400,
+    description: 'Missing or empty signature (MISSING_FIELD, EMPTY_FILE)',
+    ...PROBLEM_CONTENT,
+  })
   @ApiResponse({
     status: 422,
     description:
       'Not a CMS SignedData (INVALID_CMS, with `reason`), or a callbackUrl that cannot be honoured (CALLBACK_URL_REFUSED)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   @ApiResponse({
     status: 503,
     description: 'Validated and stored, but the callback could not be queued (WEBHOOK_UNAVAILABLE)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   async validate(
     @UploadedFiles() uploads: Uploads | undefined,

@@ -59,6 +59,16 @@ export interface ValidationView {
 }
 
 /** A validation to store: the bytes until validated, what kind of check, the uploaded file's name. */
+/** A validation finished at once (the API's fast path): digest, owner and report, no bytes. */
+export interface DoneValidation {
+  id: string;
+  documentSha256: string;
+  owner: ValidationOwner;
+  fileName?: string;
+  report: DocumentReport;
+  finishedAt: Date;
+}
+
 export interface NewValidation {
   id: string;
   /** The bytes, or the file holding them (a big upload, read in slices). */
@@ -88,14 +98,7 @@ export abstract class ValidationRepository {
   abstract create(v: NewValidation): Promise<void>;
   abstract recordInbound(v: NewInboundValidation): Promise<void>;
   /** Stores a validation finished at once (the API's fast path): digest, owner and report, no bytes. */
-  abstract createDone(v: {
-    id: string;
-    documentSha256: string;
-    owner: ValidationOwner;
-    fileName?: string;
-    report: DocumentReport;
-    finishedAt: Date;
-  }): Promise<void>;
+  abstract createDone(v: DoneValidation): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
   /** The stored bytes, or undefined once validated (or unknown). */
   abstract loadDocument(id: string): Promise<Uint8Array | undefined>;
@@ -150,14 +153,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     });
   }
 
-  async createDone(v: {
-    id: string;
-    documentSha256: string;
-    owner: ValidationOwner;
-    fileName?: string;
-    report: DocumentReport;
-    finishedAt: Date;
-  }): Promise<void> {
+  async createDone(v: DoneValidation): Promise<void> {
     await this.repo.insert({
       id: v.id,
       status: 'done',

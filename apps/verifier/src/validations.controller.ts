@@ -14,7 +14,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
+import { badRequest, Caller, CallerParam, notFound, PROBLEM_CONTENT } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import { callbackUrlOf, checkFormFields, fileNameOf, isUuid } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
@@ -24,8 +24,6 @@ import { SpillingStorage, withUpload } from './upload-storage';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
-
-const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 @ApiTags('validations')
 @Controller('validations')
@@ -61,14 +59,14 @@ export class ValidationsController {
     status: 400,
     description:
       'Missing or empty file (MISSING_FIELD, EMPTY_FILE), bad wait, a control character in a form field (INVALID_TEXT)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   @ApiResponse({
     status: 422,
     description:
       'Not a PDF at all (INVALID_PDF, with `reason`; a damaged PDF gets a report), or a callbackUrl that ' +
       'cannot be honoured (CALLBACK_URL_REFUSED)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   @ApiResponse({
     status: 503,
@@ -76,7 +74,7 @@ export class ValidationsController {
       'With Retry-After: no trust anchors yet and the registry away (TRUST_STORE_UNAVAILABLE), the queue away ' +
       '(QUEUE_UNAVAILABLE), or the validation could not be finished within `wait` for a dependency’s sake ' +
       '(VALIDATION_UNAVAILABLE; submit again)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   async submit(
     @UploadedFile() file: Express.Multer.File | undefined,
@@ -117,14 +115,14 @@ export class ValidationsController {
   @ApiResponse({
     status: 404,
     description: "Unknown validation, or another caller's organisation's (VALIDATION_NOT_FOUND)",
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   @ApiResponse({
     status: 503,
     description:
       'With Retry-After: the validation could not be finished because a dependency stayed unavailable ' +
       '(VALIDATION_UNAVAILABLE, QUEUE_UNAVAILABLE, TRUST_STORE_UNAVAILABLE); submit the document again',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   async get(@Param('id') id: string, @CallerParam() caller: Caller): Promise<ValidationResult> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);
@@ -136,13 +134,13 @@ export class ValidationsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiProduces('application/pdf')
   @ApiResponse({ status: 200, description: 'The report (application/pdf)' })
-  @ApiResponse({ status: 400, description: 'lang is not vi or en (VALIDATION_ERROR)', ...problem })
-  @ApiResponse({ status: 404, description: 'As for GET /validations/{id} (VALIDATION_NOT_FOUND)', ...problem })
+  @ApiResponse({ status: 400, description: 'lang is not vi or en (VALIDATION_ERROR)', ...PROBLEM_CONTENT })
+  @ApiResponse({ status: 404, description: 'As for GET /validations/{id} (VALIDATION_NOT_FOUND)', ...PROBLEM_CONTENT })
   @ApiResponse({
     status: 409,
     description:
       'Still running, or failed (VALIDATION_NOT_DONE); an inbound check (VALIDATION_HAS_NO_REPORT: see its notice.pdf)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   async reportPdf(
     @Param('id') id: string,

@@ -18,8 +18,13 @@ import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { CrlCache } from './revocation/crl-cache.repository';
 import { OcspCache } from './revocation/ocsp-cache.repository';
 import { HttpRevocationClient } from './revocation/http-fetch';
-import { QueuedRevocationFetcher } from './revocation/queued-fetcher';
-import { QueuedIssuerFetcher } from './revocation/queued-issuer-fetcher';
+import {
+  IN_REQUEST_REVOCATION,
+  InRequestRevocation,
+  inRequestRevocationProvider,
+  queuedIssuerFetcher,
+  queuedRevocationFetcher,
+} from './revocation/in-request';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
 import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
@@ -78,17 +83,14 @@ export class VerifierWorkerModule {
         },
         { provide: PdfValidator, useClass: PkiPdfValidator },
         webhookOutboxProvider(config.webhooks),
+        inRequestRevocationProvider(rev),
         {
           provide: ValidationProcessor,
           inject: [
             ValidationRepository,
             TrustAnchorSource,
             PdfValidator,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
-            RevocationJobs,
-            Clock,
+            IN_REQUEST_REVOCATION,
             ValidationEvidence,
             WEBHOOK_OUTBOX,
           ],
@@ -96,11 +98,7 @@ export class VerifierWorkerModule {
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
             pdf: PdfValidator,
-            cache: CrlCache,
-            ocspCache: OcspCache,
-            issuers: CaIssuersCache,
-            jobs: RevocationJobs,
-            clock: Clock,
+            d: InRequestRevocation,
             evidence: ValidationEvidence,
             outbox: WebhookOutbox,
           ) =>
@@ -109,29 +107,11 @@ export class VerifierWorkerModule {
               anchors,
               pdf,
               {
-                fetcher: () =>
-                  new QueuedRevocationFetcher({
-                    cache,
-                    jobs,
-                    crlMaxAgeMs: rev.crlMaxAgeMs,
-                    ocspCache,
-                    ocspMaxAgeMs: rev.ocspMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                    onCacheLookup: (hit) => metrics?.cacheLookup('crl', hit),
-                  }),
+                fetcher: () => queuedRevocationFetcher(d, (hit) => metrics?.cacheLookup('crl', hit)),
                 required: rev.required,
-                issuerFetcher: () =>
-                  new QueuedIssuerFetcher({
-                    cache: issuers,
-                    jobs,
-                    maxAgeMs: rev.caIssuersMaxAgeMs,
-                    waitMs: rev.waitMs,
-                    clock,
-                    onCacheLookup: (hit) => metrics?.cacheLookup('ca-issuers', hit),
-                  }),
+                issuerFetcher: () => queuedIssuerFetcher(d, (hit) => metrics?.cacheLookup('ca-issuers', hit)),
               },
-              clock,
+              d.clock,
               evidence,
               outbox,
             ),

@@ -1,67 +1,42 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { CERTIFICATE_CHECKS_PATH } from '@kyso/contracts';
 import { Certificate, Crl, DevCa, DevTsa, generateSoftwareKey } from '@kyso/pki';
-import { createTestDatabase } from '../../../test/support/db';
-import { createVerifierApp } from '../src/app';
-import { VerifierConfig } from '../src/config';
-import { migrateVerifier } from '../src/data-source';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
-import { anchorView, RegistryStub } from './registry-stub';
-import { RevocationServer } from './revocation-server';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 /**
  * The pre-signing check the signer asks for (issue 12.3): the API judges a certificate now, with
  * revocation fetched by the workers through the shared CRL cache, and returns the evidence used.
  */
 describe('POST /internal/certificate-checks (API, workers, Postgres, Redis, a CRL server)', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
-  const server = new RevocationServer();
-  let config: VerifierConfig;
+  const stack = new VerifierStack('chk');
   let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
   let root: DevCa;
   let sub: DevCa;
-  const prefix = `kyso-test-chk-${randomBytes(4).toString('hex')}`;
+  const { registry, server } = stack;
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_checks');
-    await migrateVerifier(db.url);
-    await registry.start();
-    await server.start();
+    ({ app } = await stack.start('kyso_verifier_checks', {
+      maxUploadBytes: 1024 * 1024,
+      workerConcurrency: 2,
+      jobAttempts: 2,
+      revocation: { fetchTimeoutMs: 2_000, waitMs: 5_000, attempts: 1, required: true, fetchAllow: ['127.0.0.1'] },
+    }));
     root = await DevCa.createRoot({ commonName: 'Check Root', crlUrls: [`${server.url}/root.crl`] });
     sub = await root.createSubordinate({ commonName: 'Check CA', crlUrls: [`${server.url}/sub.crl`] });
     server.crl('/root.crl', root);
     server.crl('/sub.crl', sub);
     // The root certifies signers and TSAs alike (as the dev CA does).
     registry.anchors.push({ ...anchorView(root.certificate.toPem(), 'check root'), purpose: 'any' });
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
-      maxUploadBytes: 1024 * 1024,
-      workerConcurrency: 2,
-      jobAttempts: 2,
-      revocation: { fetchTimeoutMs: 2_000, waitMs: 5_000, attempts: 1, required: true, fetchAllow: ['127.0.0.1'] },
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    worker = await startVerifierWorker(config);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await server.stop();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   const person = (ca = sub, cn = 'Nguyễn Văn A') =>

@@ -1,30 +1,18 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DevCa, generateSoftwareKey, signCms } from '@kyso/pki';
-import { createTestDatabase } from '../../../test/support/db';
-import { createVerifierApp } from '../src/app';
-import { VerifierConfig } from '../src/config';
-import { migrateVerifier } from '../src/data-source';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
-import { anchorView, RegistryStub } from './registry-stub';
-import { RevocationServer } from './revocation-server';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 /**
  * POST /validations/cms through the API, with revocation fetched by the real workers from a real
  * CRL server, trust anchors from the registry stand-in, and the result stored for GET.
  */
 describe('POST /validations/cms', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
-  const server = new RevocationServer();
-  let config: VerifierConfig;
-  let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
+  const stack = new VerifierStack('cms');
   let base: string;
-  const prefix = `kyso-test-cms-${randomBytes(4).toString('hex')}`;
+  const { registry, server } = stack;
   const content = Buffer.from('Tờ trình số 12/TTr, bất kỳ tệp nào\n'.repeat(300));
   let sub: DevCa;
   const caller = (id: string) =>
@@ -33,14 +21,7 @@ describe('POST /validations/cms', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_cms');
-    await migrateVerifier(db.url);
-    await registry.start();
-    await server.start();
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    ({ base } = await stack.start('kyso_verifier_cms', {
       maxUploadBytes: 1024 * 1024,
       workerConcurrency: 2,
       jobAttempts: 2,
@@ -53,11 +34,7 @@ describe('POST /validations/cms', () => {
         required: true,
         fetchAllow: ['127.0.0.1'],
       },
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    }));
     const root = await DevCa.createRoot({ commonName: 'CMS Root', crlUrls: [`${server.url}/cms/root.crl`] });
     sub = await root.createSubordinate({ commonName: 'CMS CA', crlUrls: [`${server.url}/cms/sub.crl`] });
     server.crl('/cms/root.crl', root);
@@ -66,12 +43,7 @@ describe('POST /validations/cms', () => {
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await server.stop();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   async function signed(detached: boolean) {

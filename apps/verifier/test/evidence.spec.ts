@@ -1,25 +1,19 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Queue } from 'bullmq';
 import { InternalClient, SystemClock } from '@kyso/common';
 import { DevCa, generateSoftwareKey, signPdf, type Certificate } from '@kyso/pki';
-import { createTestDatabase } from '../../../test/support/db';
-import { createVerifierApp } from '../src/app';
-import { VerifierConfig } from '../src/config';
-import { migrateVerifier, verifierDataSourceOptions } from '../src/data-source';
+import { verifierDataSourceOptions } from '../src/data-source';
 import { RegistryEvidenceAudit } from '../src/evidence/evidence-audit';
 import { EvidenceEntity } from '../src/evidence/evidence.entity';
 import { TypeOrmEvidenceRepository } from '../src/evidence/evidence.repository';
 import { EVIDENCE_PURGED, EVIDENCE_RECORDED, ValidationEvidence } from '../src/evidence/validation-evidence';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
-import { anchorView, RegistryStub } from './registry-stub';
-import { RevocationServer } from './revocation-server';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 interface EvidenceRow {
   id: string;
@@ -39,38 +33,23 @@ interface EvidenceRow {
  * validation proves the signature existed then; the same key's other signatures do not.
  */
 describe('verifier validation evidence', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
-  const server = new RevocationServer();
-  let config: VerifierConfig;
-  let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
+  let db: VerifierStack['db'];
+  const stack = new VerifierStack('ev');
   let base: string;
   let unsigned: Buffer;
   let pg: Client;
   let ds: DataSource;
-  const prefix = `kyso-test-ev-${randomBytes(4).toString('hex')}`;
+  const { registry, server, prefix } = stack;
   const RETENTION_DAYS = 30;
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_ev');
-    await migrateVerifier(db.url);
-    await registry.start();
-    await server.start();
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    ({ db, base } = await stack.start('kyso_verifier_ev', {
       maxUploadBytes: 1024 * 1024,
       workerConcurrency: 2,
       jobAttempts: 3,
       revocation: { waitMs: 8_000, attempts: 2, fetchAllow: ['127.0.0.1'] },
       evidence: { retentionDays: RETENTION_DAYS },
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    }));
     unsigned = await unsignedPdf();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
@@ -78,14 +57,9 @@ describe('verifier validation evidence', () => {
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
     await ds?.destroy();
     await pg?.end();
-    await server.stop();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   /** The maintenance the worker's repeatable job runs, on its own objects (so the test decides when). */

@@ -1,17 +1,11 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
 import { DevCa, generateSoftwareKey, OcspResponseOptions, signPdf } from '@kyso/pki';
-import { createTestDatabase } from '../../../test/support/db';
-import { createVerifierApp } from '../src/app';
-import { migrateVerifier } from '../src/data-source';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
-import { anchorView, RegistryStub } from './registry-stub';
-import { RevocationServer } from './revocation-server';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 const HOUR = 3_600_000;
 
@@ -20,43 +14,25 @@ const HOUR = 3_600_000;
  * worker, against a real HTTP responder that counts its requests. Each test has its own PKI.
  */
 describe('verifier OCSP cache', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
-  const server = new RevocationServer();
-  let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
+  let db: VerifierStack['db'];
+  const stack = new VerifierStack('ocsp');
   let base: string;
   let unsigned: Buffer;
-  const prefix = `kyso-test-ocsp-${randomBytes(4).toString('hex')}`;
+  const { registry, server } = stack;
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_ocsp');
-    await migrateVerifier(db.url);
-    await registry.start();
-    await server.start();
-    const config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    await stack.start('kyso_verifier_ocsp', {
       maxUploadBytes: 1024 * 1024,
       workerConcurrency: 4,
       jobAttempts: 3,
       revocation: { waitMs: 8_000, ocspMaxAgeMs: 2 * HOUR, attempts: 2, fetchAllow: ['127.0.0.1'] },
     });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    ({ db, base } = stack);
     unsigned = await unsignedPdf();
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await server.stop();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   /** A root and a CA with OCSP responders (answers per `answer`), trusted, and one signed PDF. */

@@ -1,20 +1,17 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
 import { DevCa, DevTsa, generateSoftwareKey, MAX_CRL_BYTES, signPdf } from '@kyso/pki';
-import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
 import { VerifierConfig } from '../src/config';
-import { migrateVerifier } from '../src/data-source';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
-import { anchorView, RegistryStub } from './registry-stub';
-import { RevocationServer } from './revocation-server';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 /**
  * Revocation through the API and the workers: real Postgres (migrated), Redis (own prefix), and a
@@ -22,25 +19,15 @@ import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
  * so hit counters and cached CRLs of one test never touch another.
  */
 describe('verifier revocation', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
-  const server = new RevocationServer();
+  let db: VerifierStack['db'];
+  const stack = new VerifierStack('rev');
   let config: VerifierConfig;
-  let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
   let base: string;
   let unsigned: Buffer;
-  const prefix = `kyso-test-rev-${randomBytes(4).toString('hex')}`;
+  const { registry, server, prefix } = stack;
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_rev');
-    await migrateVerifier(db.url);
-    await registry.start();
-    await server.start();
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    ({ db, config, base } = await stack.start('kyso_verifier_rev', {
       maxUploadBytes: 1024 * 1024,
       workerConcurrency: 4,
       jobAttempts: 3,
@@ -54,21 +41,12 @@ describe('verifier revocation', () => {
         // The test CAs publish on loopback, which the fetch guard refuses unless allow-listed.
         fetchAllow: ['127.0.0.1'],
       },
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    }));
     unsigned = await unsignedPdf();
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await server.stop();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   /** A root and a government CA whose certificates name this test's CRL (and OCSP) URLs, trusted by the registry. */

@@ -1,63 +1,38 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { SIGNATURE_CHECKS_PATH } from '@kyso/contracts';
 import { DevCa, generateSoftwareKey, signPdf } from '@kyso/pki';
 import { fillTextFields, reserveTextFields } from '@kyso/pki/pades';
 import { makeTemplatePdf } from '../../../libs/pki/test-fixtures/appearance';
-import { createTestDatabase } from '../../../test/support/db';
-import { createVerifierApp } from '../src/app';
-import { VerifierConfig } from '../src/config';
-import { migrateVerifier } from '../src/data-source';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
-import { anchorView, RegistryStub } from './registry-stub';
-import { RevocationServer } from './revocation-server';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 /**
  * The check the signer asks for before the organisation's signature (issue 13, R17): the signatures
  * already on a document judged now by the verifier's engine, revocation fetched by the workers.
  */
 describe('POST /internal/signature-checks (API, workers, Postgres, Redis, a CRL server)', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
-  const server = new RevocationServer();
-  let config: VerifierConfig;
+  const stack = new VerifierStack('sig');
   let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
   let root: DevCa;
-  const prefix = `kyso-test-sig-${randomBytes(4).toString('hex')}`;
+  const { registry, server } = stack;
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_sigchecks');
-    await migrateVerifier(db.url);
-    await registry.start();
-    await server.start();
-    root = await DevCa.createRoot({ commonName: 'Signature Check Root', crlUrls: [`${server.url}/root.crl`] });
-    server.crl('/root.crl', root);
-    registry.anchors.push({ ...anchorView(root.certificate.toPem(), 'signature check root'), purpose: 'any' });
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    ({ app } = await stack.start('kyso_verifier_sigchecks', {
       maxUploadBytes: 1024 * 1024,
       workerConcurrency: 1,
       jobAttempts: 1,
       revocation: { fetchTimeoutMs: 2_000, waitMs: 5_000, attempts: 1, required: true, fetchAllow: ['127.0.0.1'] },
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    }));
+    root = await DevCa.createRoot({ commonName: 'Signature Check Root', crlUrls: [`${server.url}/root.crl`] });
+    server.crl('/root.crl', root);
+    registry.anchors.push({ ...anchorView(root.certificate.toPem(), 'signature check root'), purpose: 'any' });
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await server.stop();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   const leaderSigned = async (cn: string, ca: DevCa = root) => {

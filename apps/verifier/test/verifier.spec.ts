@@ -14,22 +14,22 @@ import { VerifierConfig } from '../src/config';
 import { migrateVerifier } from '../src/data-source';
 import { BullValidationQueue } from '../src/validation-queue';
 import { ValidationRepository } from '../src/validation.repository';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
+import { startVerifierWorker } from '../src/worker';
 import { signedPdf, TEST_ROOT_PEM, unsignedPdf } from './fixtures';
 import { anchorView, RegistryStub } from './registry-stub';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 const MAX_UPLOAD = 256 * 1024;
 
 describe('verifier', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
+  let db: VerifierStack['db'];
+  const stack = new VerifierStack('', false);
   let config: VerifierConfig;
   let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
   let base: string;
   let pdf: Buffer;
-  const prefix = `kyso-test-${randomBytes(4).toString('hex')}`;
+  const { registry, prefix } = stack;
 
   const post = (body: Buffer | undefined, query = '', filename = 'doc.pdf') => {
     const r = request(base).post(`/validations/pdf${query}`).set('x-kyso-internal-token', TOKEN);
@@ -52,34 +52,20 @@ describe('verifier', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier');
-    await migrateVerifier(db.url);
-    await registry.start();
-    registry.anchors = [anchorView(TEST_ROOT_PEM)];
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    ({ db, config, app, base } = await stack.start('kyso_verifier', {
       maxUploadBytes: MAX_UPLOAD,
       workerConcurrency: 2,
       jobAttempts: 20,
       // This file tests the API, the queue and the registry's anchors; its test CAs name no CRL or
       // OCSP URL, so revocation is not required here. revocation.spec.ts tests revocation.
       revocation: { required: false },
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    }));
+    registry.anchors = [anchorView(TEST_ROOT_PEM)];
     pdf = await unsignedPdf();
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`); // also the -noworker queue's
+    await stack.stop(); // also the -noworker queue's
   });
 
   beforeEach(() => {

@@ -1,37 +1,32 @@
 import 'reflect-metadata';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { Caller, encodeCaller, WEBHOOK_QUEUE, webhookEventId, WebhookRequest, WebhookSettings } from '@kyso/common';
-import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
 import { VerifierConfig } from '../src/config';
-import { migrateVerifier } from '../src/data-source';
 import { INBOUND_COMPLETED, VALIDATION_COMPLETED } from '../src/completion-webhook';
-import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { DevCa, generateSoftwareKey, signCms } from '@kyso/pki';
 import { TEST_ROOT_PEM, unsignedPdf } from './fixtures';
-import { anchorView, RegistryStub } from './registry-stub';
-import { dropQueueKeys, testVerifierConfig, TOKEN } from './support';
+import { anchorView } from './registry-stub';
+import { VerifierStack } from './stack';
+import { TOKEN } from './support';
 
 const CALLBACK = 'http://127.0.0.1:4567/kyso/hooks';
 
 /** The gateway delivers (apps/gateway/test/webhooks.spec.ts); here: what the verifier queues for it. */
 describe('verifier: callbackUrl on validations', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  const registry = new RegistryStub();
+  let db: VerifierStack['db'];
+  const stack = new VerifierStack('', false);
   let config: VerifierConfig;
-  let app: NestExpressApplication;
-  let worker: VerifierWorkerHandle;
   let base: string;
   let pdf: Buffer;
   let cms: Buffer;
   let redis: IORedis;
   let webhooks: Queue;
-  const prefix = `kyso-test-${randomBytes(4).toString('hex')}`;
+  const { registry, prefix } = stack;
   const settings: WebhookSettings = {
     redisUrl: 'redis://127.0.0.1:6379',
     prefix,
@@ -92,24 +87,14 @@ describe('verifier: callbackUrl on validations', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('kyso_verifier_webhooks');
-    await migrateVerifier(db.url);
-    await registry.start();
-    registry.anchors = [anchorView(TEST_ROOT_PEM)];
-    config = testVerifierConfig({
-      databaseUrl: db.url,
-      registryUrl: registry.url,
-      queuePrefix: prefix,
+    ({ db, config, base } = await stack.start('kyso_verifier_webhooks', {
       maxUploadBytes: 256 * 1024,
       workerConcurrency: 1,
       jobAttempts: 5,
       revocation: { required: false },
       webhooks: settings,
-    });
-    app = await createVerifierApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    worker = await startVerifierWorker(config);
+    }));
+    registry.anchors = [anchorView(TEST_ROOT_PEM)];
     pdf = await unsignedPdf();
     const ca = await DevCa.createRoot({ commonName: 'Webhook CMS Root' });
     const key = generateSoftwareKey('ECDSA-P256-SHA256');
@@ -134,11 +119,7 @@ describe('verifier: callbackUrl on validations', () => {
   afterAll(async () => {
     await webhooks?.close();
     redis?.disconnect();
-    await worker?.close();
-    await app?.close();
-    await registry.stop();
-    await db?.drop();
-    await dropQueueKeys(`${prefix}:*`);
+    await stack.stop();
   });
 
   it('queues validation.completed with the result for the system, also when the answer was already 200', async () => {

@@ -21,6 +21,7 @@ export * from './text';
 export * from './webhooks';
 export * from './job-queue';
 export * from './pdf-text-writer';
+export * from './spilling-storage';
 export * from './net/address-guard';
 export * from './net/guarded-dispatcher';
 export * from './webhooks/signature';

@@ -30,6 +30,14 @@ export interface CallOptions {
   caller?: Caller;
 }
 
+/** Options of a raw call (stream, fetch): a body, more headers, its own timeout and abort signal. */
+interface RawCallOptions<Body> extends CallOptions {
+  body?: Body;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /** Streamed internal calls share one keep-alive pool per process. */
 const STREAM_AGENT = new Agent({ keepAliveTimeout: 30_000 });
 /** Big bodies move in large chunks: fewer socket writes and callbacks per megabyte. */
@@ -95,18 +103,7 @@ export class InternalClient {
    * gateway's proxy for big uploads and downloads. The caller must consume or destroy `body`.
    * Failures to reach the peer become the same problems as `request`'s.
    */
-  async stream(
-    method: string,
-    path: string,
-    opts: {
-      body?: Readable | Buffer;
-      headers?: Record<string, string>;
-      requestId?: string;
-      caller?: Caller;
-      timeoutMs?: number;
-      signal?: AbortSignal;
-    } = {},
-  ): Promise<StreamedAnswer> {
+  async stream(method: string, path: string, opts: RawCallOptions<Readable | Buffer> = {}): Promise<StreamedAnswer> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
@@ -151,18 +148,7 @@ export class InternalClient {
   }
 
   /** A raw request; the caller reads the body. Errors are not translated. */
-  async request(
-    method: string,
-    path: string,
-    opts: {
-      body?: RequestInit['body'];
-      headers?: Record<string, string>;
-      requestId?: string;
-      caller?: Caller;
-      timeoutMs?: number;
-      signal?: AbortSignal;
-    } = {},
-  ): Promise<Response> {
+  async request(method: string, path: string, opts: RawCallOptions<RequestInit['body']> = {}): Promise<Response> {
     const headers = this.headersFor(opts);
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
     try {

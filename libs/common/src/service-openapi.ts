@@ -26,3 +26,6 @@ export function serviceOpenApiHandler(app: INestApplication, name: string, inter
     res.json(doc);
   };
 }
+
+/** The OpenAPI content of a service's error answer (RFC 9457, problem.ts), for @ApiResponse. */
+export const PROBLEM_CONTENT = { content: { 'application/problem+json': { schema: { type: 'object' } } } };

@@ -1,21 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DevCa } from '@kyso/pki/devca';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { Client } from 'pg';
 import { createSignerApp } from '../../../apps/signer/src/app';
 import { migrateSigner } from '../../../apps/signer/src/data-source';
-import { startRegistryStub } from '../../../apps/signer/test/registry-stub';
+import { testSignerConfig } from '../../../apps/signer/test/support';
 import { generateTokenKeys } from '../../../apps/signer/test/token-keys';
 import { createTestDatabase } from '../../support/db';
 import { freePort } from '../../support/ports';
 import { dropQueueKeys } from '../../support/queue-keys';
 import { createActiveTestToken, TestToken } from '../../support/token';
+import { startSignerStandIns } from './signer-stand-ins';
 import { ServiceProcess, startServiceProcess, waitUntil } from './support';
 
 const OFFICIAL = 'official-nguyen-van-a';
@@ -32,8 +30,8 @@ describe('fault: signer killed mid-batch', () => {
   const prefix = `kyso-fault-batch-${randomBytes(4).toString('hex')}`;
   let token: TestToken;
   let db: { url: string; drop: () => Promise<void> };
-  let registry: Awaited<ReturnType<typeof startRegistryStub>>;
-  let verifier: Server;
+  let standIns: Awaited<ReturnType<typeof startSignerStandIns>>;
+  let registry: typeof standIns.registry;
   let dir: string;
   let doomed: ServiceProcess | undefined;
   let survivor: NestExpressApplication | undefined;
@@ -42,46 +40,15 @@ describe('fault: signer killed mid-batch', () => {
     [token, db] = await Promise.all([createActiveTestToken(), createTestDatabase('kyso_fault_batch')]);
     await migrateSigner(db.url);
     const [key] = await generateTokenKeys(token, [{ label: 'nguyen-van-a', id: 1, algorithm: 'ECDSA-P256-SHA256' }]);
-    const root = await DevCa.createRoot({ commonName: 'Kyso Fault Test Root CA' });
-    const cert = await root.issue({
-      subject: { CN: 'Nguyen Van A', O: 'So Noi vu', C: 'VN' },
-      publicKeySpki: key.publicKeySpki,
-      profile: 'person',
-    });
-    registry = await startRegistryStub(internal, [
-      {
-        id: 'cert-a',
-        holderOfficialId: OFFICIAL,
-        pin: '1234',
-        serialNumber: cert.serialNumberHex,
-        keyUri: key.ref.uri,
-        certificatePem: cert.toPem(),
-        chainPem: [root.certificate.toPem()],
-      },
-    ]);
-    // The pre-signing check's stand-in: passes the certificate.
-    const crl = Buffer.from(await root.issueCrl()).toString('base64');
-    verifier = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/health') return void res.end(JSON.stringify({ status: 'ok' }));
-      res.end(
-        JSON.stringify({
-          indication: 'TOTAL-PASSED',
-          reasons: [],
-          evidence: { certificatesPem: [cert.toPem(), root.certificate.toPem()], crls: [crl], ocsps: [] },
-          checkedAt: new Date().toISOString(),
-        }),
-      );
-    });
-    await new Promise<void>((r) => verifier.listen(0, '127.0.0.1', r));
+    standIns = await startSignerStandIns(internal, OFFICIAL, key);
+    registry = standIns.registry;
     dir = await mkdtemp(join(tmpdir(), 'kyso-fault-batch-'));
   }, 120_000);
 
   afterAll(async () => {
     await doomed?.kill('SIGKILL');
     await survivor?.close();
-    await registry?.close();
-    await new Promise((r) => verifier?.close(r));
+    await standIns?.close();
     await db?.drop();
     await token?.remove();
     await dropQueueKeys(`${prefix}:*`);
@@ -89,7 +56,7 @@ describe('fault: signer killed mid-batch', () => {
   });
 
   it('resumes the batch on another signer: every document signed exactly once', async () => {
-    const verifierUrl = `http://127.0.0.1:${(verifier.address() as AddressInfo).port}`;
+    const { verifierUrl } = standIns;
     const port = await freePort();
     doomed = startServiceProcess('apps/signer/src/main.ts', {
       SOFTHSM2_CONF: token.conf,
@@ -132,28 +99,30 @@ describe('fault: signer killed mid-batch', () => {
     await doomed.kill('SIGKILL');
     registry.hold.after = Infinity;
 
-    survivor = await createSignerApp({
-      databaseUrl: db.url,
-      redisUrl: 'redis://127.0.0.1:6379',
-      internalToken: internal,
-      host: '127.0.0.1',
-      port: 0,
-      registryUrl: registry.url,
-      verifierUrl,
-      pkcs11: { modulePath: token.modulePath, tokenLabel: token.label, pin: token.pin, poolSize: 1 },
-      maxPdfBytes: 1024 * 1024,
-      uploadDir: join(dir, 'uploads'),
-      batches: {
-        dir: join(dir, 'batches'),
-        maxFiles: 10,
-        maxTotalBytes: 10 * 1024 * 1024,
-        resultTtlMs: 3600_000,
-        concurrency: 1,
-        queuePrefix: prefix,
-        lockMs: LOCK_MS,
-        sweepEveryMs: 3600_000,
-      },
-    });
+    survivor = await createSignerApp(
+      testSignerConfig(
+        token,
+        {
+          internalToken: internal,
+          databaseUrl: db.url,
+          registryUrl: registry.url,
+          verifierUrl,
+          maxPdfBytes: 1024 * 1024,
+          uploadDir: join(dir, 'uploads'),
+          batches: {
+            dir: join(dir, 'batches'),
+            maxFiles: 10,
+            maxTotalBytes: 10 * 1024 * 1024,
+            resultTtlMs: 3600_000,
+            concurrency: 1,
+            queuePrefix: prefix,
+            lockMs: LOCK_MS,
+            sweepEveryMs: 3600_000,
+          },
+        },
+        1,
+      ),
+    );
     await survivor.listen(0, '127.0.0.1');
     const url = (await survivor.getUrl()).replace('[::1]', '127.0.0.1');
     let batch: { status: string; items: { status: string; signatureId?: string }[] } | undefined;

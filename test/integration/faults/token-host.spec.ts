@@ -2,19 +2,16 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
 import { Client } from 'pg';
 import { Pkcs11KeyStore } from '@kyso/keystore';
-import { DevCa } from '@kyso/pki/devca';
 import { migrateSigner } from '../../../apps/signer/src/data-source';
-import { startRegistryStub } from '../../../apps/signer/test/registry-stub';
 import { createTestDatabase } from '../../support/db';
 import { freePort } from '../../support/ports';
 import { createActiveTestToken, SOFTHSM_MODULE, TestToken } from '../../support/token';
+import { startSignerStandIns } from './signer-stand-ins';
 import { ERROR, runLoad, ServiceProcess, sleep, startServiceProcess, waitUntil, WARN } from './support';
 
 /** From Debian's p11-kit-modules: forwards PKCS#11 calls to a `p11-kit server` socket. */
@@ -49,8 +46,7 @@ describe('fault: token host killed during signing', () => {
   let host: ChildProcess;
   let socket: string;
   let db: { url: string; drop: () => Promise<void> };
-  let registry: Awaited<ReturnType<typeof startRegistryStub>>;
-  let verifier: Server;
+  let standIns: Awaited<ReturnType<typeof startSignerStandIns>>;
   let signer: ServiceProcess;
   let base: string;
   let pdf: Buffer;
@@ -73,38 +69,7 @@ describe('fault: token host killed during signing', () => {
     // A second key on the same token: a signature must never be made with it.
     await setup.generateKey({ label: 'someone-else', id: Buffer.from([2]), algorithm: 'ECDSA-P256-SHA256' });
     await setup.close();
-    const root = await DevCa.createRoot({ commonName: 'Kyso Fault Test Root CA' });
-    const cert = await root.issue({
-      subject: { CN: 'Nguyen Van A', O: 'So Noi vu', C: 'VN' },
-      publicKeySpki: key.publicKeySpki,
-      profile: 'person',
-    });
-    registry = await startRegistryStub(internal, [
-      {
-        id: 'cert-a',
-        holderOfficialId: OFFICIAL,
-        pin: '1234',
-        serialNumber: cert.serialNumberHex,
-        keyUri: key.ref.uri,
-        certificatePem: cert.toPem(),
-        chainPem: [root.certificate.toPem()],
-      },
-    ]);
-    // The signer checks its certificate with the verifier before every signature: a stand-in that passes it.
-    const crl = Buffer.from(await root.issueCrl()).toString('base64');
-    verifier = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/health') return void res.end(JSON.stringify({ status: 'ok' }));
-      res.end(
-        JSON.stringify({
-          indication: 'TOTAL-PASSED',
-          reasons: [],
-          evidence: { certificatesPem: [cert.toPem(), root.certificate.toPem()], crls: [crl], ocsps: [] },
-          checkedAt: new Date().toISOString(),
-        }),
-      );
-    });
-    await new Promise<void>((r) => verifier.listen(0, '127.0.0.1', r));
+    standIns = await startSignerStandIns(internal, OFFICIAL, key);
     socket = join(token.dir, 'p11-kit.sock');
     host = startTokenHost(token, socket);
     await waitUntil(async () => existsSync(socket), 5_000, 'the token host socket');
@@ -118,8 +83,8 @@ describe('fault: token host killed during signing', () => {
       KYSO_DATABASE_URL: db.url,
       KYSO_INTERNAL_TOKEN: internal,
       KYSO_SIGNER_PORT: String(port),
-      KYSO_REGISTRY_URL: registry.url,
-      KYSO_VERIFIER_URL: `http://127.0.0.1:${(verifier.address() as AddressInfo).port}`,
+      KYSO_REGISTRY_URL: standIns.registry.url,
+      KYSO_VERIFIER_URL: standIns.verifierUrl,
       KYSO_PKCS11_MODULE: P11_KIT_CLIENT,
       P11_KIT_SERVER_ADDRESS: `unix:path=${socket}`,
       KYSO_TOKEN_LABEL: token.label,
@@ -132,8 +97,7 @@ describe('fault: token host killed during signing', () => {
   afterAll(async () => {
     await signer?.kill();
     if (host) killTokenHost(host);
-    await registry?.close();
-    await new Promise((r) => verifier?.close(r));
+    await standIns?.close();
     await db?.drop();
     await token?.remove();
   });

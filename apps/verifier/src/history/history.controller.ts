@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, Caller, CallerParam } from '@kyso/common';
+import { badRequest, Caller, CallerParam, PROBLEM_CONTENT } from '@kyso/common';
 import {
   DEFAULT_HISTORY_LIMIT,
   ValidationHistoryPageDto,
@@ -10,8 +10,6 @@ import {
 import { isUuid } from '../http-input';
 import { historyScope } from './history-scope';
 import { HistoryRepository } from './history.repository';
-
-const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 @ApiTags('validations')
 @Controller('validations')
@@ -26,7 +24,11 @@ export class HistoryController {
       'every other caller (a system, a clerk) its own. Page with `limit` and the answer’s `nextCursor`.',
   })
   @ApiResponse({ status: 200, type: ValidationHistoryPageDto })
-  @ApiResponse({ status: 400, description: 'A bad filter or cursor (INVALID_QUERY, INVALID_CURSOR)', ...problem })
+  @ApiResponse({
+    status: 400,
+    description: 'A bad filter or cursor (INVALID_QUERY, INVALID_CURSOR)',
+    ...PROBLEM_CONTENT,
+  })
   async list(
     @Query() query: ValidationHistoryQueryDto,
     @CallerParam() caller: Caller,

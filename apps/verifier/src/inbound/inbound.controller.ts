@@ -12,12 +12,10 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { badRequest, Caller, CallerParam, notFound } from '@kyso/common';
+import { badRequest, Caller, CallerParam, notFound, PROBLEM_CONTENT } from '@kyso/common';
 import { CallbackUrlQueryDto, InboundResultDto } from '@kyso/contracts';
 import { callbackUrlOf, checkFormFields, fileNameOf, isUuid } from '../http-input';
 import { InboundResult, InboundService } from './inbound.service';
-
-const problem = { content: { 'application/problem+json': { schema: { type: 'object' } } } };
 
 @ApiTags('validations')
 @Controller('validations')
@@ -55,7 +53,7 @@ export class InboundController {
   @ApiResponse({
     status: 400,
     description: 'Missing or empty file, bad sender (MISSING_FIELD, EMPTY_FILE, INVALID_FIELD)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   @ApiResponse({
     status: 422,
@@ -63,12 +61,12 @@ export class InboundController {
       'Malformed package (INVALID_PACKAGE, `reason`: NOT_UTF8, DTD_FORBIDDEN, XML_MALFORMED, TOO_DEEP, NOT_EDXML, ' +
       'TOO_MANY_ATTACHMENTS, INVALID_BASE64, INVALID_FIELD, NOT_PDF_OR_EDXML); a callbackUrl that cannot be ' +
       'honoured (CALLBACK_URL_REFUSED)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   @ApiResponse({
     status: 503,
     description: 'Checked and stored, but the callback could not be queued (WEBHOOK_UNAVAILABLE)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   async check(
     @UploadedFile() file: Express.Multer.File | undefined,
@@ -96,7 +94,7 @@ export class InboundController {
   @ApiResponse({
     status: 404,
     description: 'Unknown or not the caller’s (VALIDATION_NOT_FOUND); not a rejection (NOTICE_NOT_FOUND)',
-    ...problem,
+    ...PROBLEM_CONTENT,
   })
   async notice(@Param('id') id: string, @CallerParam() caller: Caller): Promise<StreamableFile> {
     if (!isUuid(id)) throw notFound('VALIDATION_NOT_FOUND', `No validation with id ${id}.`);

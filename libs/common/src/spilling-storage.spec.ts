@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Request } from 'express';
-import { HashedUpload, SpillingStorage } from './upload-storage';
+import { HashedUpload, SpillingStorage } from './spilling-storage';
 
 type Stored = Partial<HashedUpload>;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -1,19 +1,17 @@
 import { createHash, Hash, randomUUID } from 'node:crypto';
-import { createWriteStream, WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 
-/** Uploads up to this size stay in memory: a 100 KB PDF costs no file write, read and unlink. */
-export const IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
 /** Large writes to the spill file: fewer system calls per megabyte. */
 const SPILL_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
- * An upload as SpillingStorage leaves it: `sha256` has been fed every byte as it arrived, so the
- * signer continues that state with its update instead of reading the file a second time to hash it.
+ * An upload as SpillingStorage leaves it: `sha256` has been fed every byte as it arrived, so a
+ * service continues or finishes that state instead of reading the file a second time to hash it.
  */
 export interface HashedUpload extends Express.Multer.File {
   sha256?: Hash;
@@ -22,14 +20,15 @@ export interface HashedUpload extends Express.Multer.File {
 type Stored = Partial<HashedUpload>;
 
 /**
- * multer storage that keeps a small upload in memory (`file.buffer`) and writes a bigger one to a
- * file of its own in `dir` (`file.path`) as it arrives, with back-pressure: a 100 MB PDF is never
- * held as chunks. RemoveUploadAfterResponse removes the file once the response is over.
+ * multer storage that keeps a small upload (up to `inMemoryBytes`) in memory (`file.buffer`) and
+ * writes a bigger one to a private file of its own in `dir` (`file.path`, `dir` created 0700 if
+ * missing) as it arrives, with back-pressure: a 100 MB PDF is never held as chunks. Whoever took
+ * the upload removes the file (multer's `_removeFile`, or the service once it answered).
  */
 export class SpillingStorage implements StorageEngine {
   constructor(
     private readonly dir: string,
-    private readonly inMemoryBytes = IN_MEMORY_UPLOAD_BYTES,
+    private readonly inMemoryBytes: number,
   ) {}
 
   _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
@@ -58,6 +57,7 @@ export class SpillingStorage implements StorageEngine {
       if (!disk) {
         chunks.push(chunk);
         if (size <= this.inMemoryBytes) return;
+        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
         path = join(this.dir, randomUUID());
         disk = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPILL_HIGH_WATER_MARK });
         disk.on('error', finish);
