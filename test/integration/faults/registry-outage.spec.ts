@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { INTERNAL_CALL_TIMEOUT_MS } from '@kyso/common';
 import { createRegistryApp } from '../../../apps/registry/src/app';
 import { createVerifierApp } from '../../../apps/verifier/src/app';
 import type { VerifierConfig } from '../../../apps/verifier/src/config';
@@ -150,9 +151,15 @@ describe('fault: the registry stopped during validations', () => {
     await startRegistry();
     const before = (await validate()).body.report!.trustStore!.version;
     await toRegistry('POST', `/trust-anchors/${anchorId}/disable`, {});
-    // One refresh interval, and a margin for the refresh's own round trips.
-    await new Promise((r) => setTimeout(r, REFRESH_MS + 500));
-    const after = await validate();
+    const disabledAt = Date.now();
+    // The documented bound: one refresh interval plus one registry call (a refresh that was still
+    // waiting on the stopped registry finishes first), and a margin for a loaded machine.
+    const bound = REFRESH_MS + INTERNAL_CALL_TIMEOUT_MS + 2_000;
+    let after = await validate();
+    while (after.body.report?.conclusion === 'TOTAL-PASSED' && Date.now() - disabledAt < bound) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = await validate();
+    }
     expect(after.status).toBe(200);
     expect(after.body.report!.conclusion).not.toBe('TOTAL-PASSED');
     expect(after.body.report!.trustStore!.version).toBeGreaterThan(before);
