@@ -13,6 +13,7 @@ import { CreateTrustStore1799050000000 } from './migrations/1799050000000-Create
 import { RecordValidationKindAndResult1799070000001 } from './migrations/1799070000001-RecordValidationKindAndResult';
 import { AddValidationCallback1799040000001 } from './migrations/1799040000001-AddValidationCallback';
 import { EvidencePerInboundDocument1799120000000 } from './migrations/1799120000000-EvidencePerInboundDocument';
+import { CreateValidationDocumentParts1799150000000 } from './migrations/1799150000000-CreateValidationDocumentParts';
 import { CaIssuersCacheEntity } from './revocation/ca-issuers-cache.entity';
 import { CrlCacheEntity } from './revocation/crl-cache.entity';
 import { EvidenceEntity } from './evidence/evidence.entity';
@@ -38,6 +39,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       RecordValidationKindAndResult1799070000001,
       AddValidationCallback1799040000001,
       EvidencePerInboundDocument1799120000000,
+      CreateValidationDocumentParts1799150000000,
     ],
   });
 }

@@ -322,10 +322,15 @@ describe('verifier', () => {
     expect(res.body).toEqual({ id, status: 'failed', error: { code: 'NOT_A_PDF' } });
   });
 
-  it('stores a big upload from its file in slices and gives the worker the same bytes back', async () => {
-    // 20 MB: three 8 MB slices each way (the API never holds the hex text of the whole document).
-    const bytes = randomBytes(20 * 1024 * 1024 + 123);
+  it('stores a big upload from its file in part rows and gives the worker the same bytes back', async () => {
+    // 5 MB and a bit: the row's 1 MB slice, then five part rows (the last one partial).
+    const bytes = randomBytes(5 * 1024 * 1024 + 123);
     const dir = mkdtempSync(join(tmpdir(), 'kyso-verifier-big-'));
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    const parts = async (id: string) =>
+      (await c.query('SELECT seq FROM verifier.validation_document_part WHERE validation_id = $1 ORDER BY seq', [id]))
+        .rows;
     try {
       const path = join(dir, 'big.pdf');
       writeFileSync(path, bytes);
@@ -333,12 +338,34 @@ describe('verifier', () => {
       const id = randomUUID();
       const owner = { organizationIds: [], callerKind: 'service' as const, callerId: 'internal' };
       await repo.create({ id, document: { path, size: bytes.length }, documentSha256: 'x', owner });
+      expect(await parts(id)).toEqual([1, 2, 3, 4, 5].map((seq) => ({ seq })));
       expect(Buffer.from((await repo.loadDocument(id))!).equals(bytes)).toBe(true);
       await repo.markFailed(id, 'TEST_DONE', new Date());
       expect(await repo.loadDocument(id)).toBeUndefined();
+      expect(await parts(id)).toEqual([]);
     } finally {
+      await c.end();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('gives the worker back a big document stored whole in its row (before part rows)', async () => {
+    const bytes = randomBytes(2 * 1024 * 1024 + 7);
+    const id = randomUUID();
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      await c.query(
+        `INSERT INTO verifier.validation (id, status, document, document_sha256, caller_kind, caller_id)
+         VALUES ($1, 'pending', $2, 'x', 'service', 'internal')`,
+        [id, bytes],
+      );
+    } finally {
+      await c.end();
+    }
+    const repo = app.get(ValidationRepository);
+    expect(Buffer.from((await repo.loadDocument(id))!).equals(bytes)).toBe(true);
+    await repo.markFailed(id, 'TEST_DONE', new Date());
   });
 
   it('reports readiness of Postgres, Redis and the trust store, which a stored set keeps ready without the registry', async () => {
