@@ -120,6 +120,13 @@ describe('ApiKeyAuthenticator', () => {
       expect(store.lookups).toBe(2);
     });
 
+    it('asks the store once for a burst of requests with the same key', async () => {
+      const { store, key, auth } = moving();
+      const all = await Promise.all([1, 2, 3, 4].map(() => auth.authenticate(`Bearer ${key}`)));
+      expect(all.every((r) => r.ok)).toBe(true);
+      expect(store.lookups).toBe(1);
+    });
+
     it('sees a revocation made elsewhere within the bound', async () => {
       const { store, key, row, auth, later } = moving();
       await auth.authenticate(`Bearer ${key}`);

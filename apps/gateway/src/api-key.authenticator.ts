@@ -39,6 +39,10 @@ export class ApiKeyAuthenticator {
   private readonly touched = new Map<string, number>();
   /** Verified rows by the SHA-256 of the presented key (never the key itself). */
   private readonly verified = new Map<string, { row: ApiKeyRecord; until: number }>();
+  /** Lookups under way by key hash: the burst of requests that finds an entry expired asks once. */
+  private readonly pending = new Map<string, Promise<ApiKeyRecord | undefined>>();
+  /** Counts forget() calls: a lookup that started before one does not remember what it read. */
+  private generation = 0;
 
   constructor(
     private readonly store: ApiKeyStore,
@@ -70,6 +74,7 @@ export class ApiKeyAuthenticator {
 
   /** Drops a key's remembered row: its revocation, rotation or new webhook secret applies to the next request. */
   forget(id: string): void {
+    this.generation++;
     for (const [hash, v] of this.verified) if (v.row.id === id) this.verified.delete(hash);
   }
 
@@ -79,8 +84,19 @@ export class ApiKeyAuthenticator {
     const hit = this.verified.get(hash);
     if (hit && hit.until > nowMs) return hit.row;
     this.verified.delete(hash);
+    let lookup = this.pending.get(hash);
+    if (!lookup) {
+      lookup = this.lookup(hash, prefix, nowMs).finally(() => this.pending.delete(hash));
+      this.pending.set(hash, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookup(hash: string, prefix: string, nowMs: number): Promise<ApiKeyRecord | undefined> {
+    const generation = this.generation;
     const row = await this.store.findByPrefix(prefix);
     if (!row || !sameHash(row.hash, hash)) return undefined;
+    if (generation !== this.generation) return row;
     this.verified.set(hash, { row, until: nowMs + VERIFIED_KEY_TTL_MS });
     if (this.verified.size > VERIFIED_KEYS) this.verified.delete(this.verified.keys().next().value as string);
     return row;
