@@ -1,5 +1,5 @@
 import { FixedClock } from '@kyso/common';
-import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { ApiKeyAuthenticator, VERIFIED_KEY_TTL_MS } from './api-key.authenticator';
 import { generateApiKey } from './api-keys';
 import { ApiKeyRecord, ApiKeyStore } from './api-keys.repository';
 
@@ -7,8 +7,11 @@ import { ApiKeyRecord, ApiKeyStore } from './api-keys.repository';
 class MemoryStore extends ApiKeyStore {
   rows: ApiKeyRecord[] = [];
   touched: string[] = [];
+  lookups = 0;
   async findByPrefix(prefix: string) {
-    return this.rows.find((r) => r.prefix === prefix);
+    this.lookups++;
+    const row = this.rows.find((r) => r.prefix === prefix);
+    return row && { ...row };
   }
   async touch(id: string) {
     this.touched.push(id);
@@ -93,5 +96,69 @@ describe('ApiKeyAuthenticator', () => {
   it('accepts a key that expires later', async () => {
     const later = setup({ expiresAt: new Date(NOW.getTime() + 1000) });
     expect((await later.auth.authenticate(`Bearer ${later.key}`)).ok).toBe(true);
+  });
+
+  describe('remembering verified keys', () => {
+    const moving = () => {
+      const store = new MemoryStore();
+      const { key, row } = keyRow();
+      store.rows.push(row);
+      const clock = { now: () => at };
+      let at = NOW;
+      const auth = new ApiKeyAuthenticator(store, clock);
+      return { store, key, row, auth, later: (ms: number) => (at = new Date(NOW.getTime() + ms)) };
+    };
+
+    it('asks the store once per key within the bound, and again after it', async () => {
+      const { store, key, auth, later } = moving();
+      await auth.authenticate(`Bearer ${key}`);
+      later(VERIFIED_KEY_TTL_MS - 1);
+      expect((await auth.authenticate(`Bearer ${key}`)).ok).toBe(true);
+      expect(store.lookups).toBe(1);
+      later(VERIFIED_KEY_TTL_MS);
+      await auth.authenticate(`Bearer ${key}`);
+      expect(store.lookups).toBe(2);
+    });
+
+    it('asks the store once for a burst of requests with the same key', async () => {
+      const { store, key, auth } = moving();
+      const all = await Promise.all([1, 2, 3, 4].map(() => auth.authenticate(`Bearer ${key}`)));
+      expect(all.every((r) => r.ok)).toBe(true);
+      expect(store.lookups).toBe(1);
+    });
+
+    it('sees a revocation made elsewhere within the bound', async () => {
+      const { store, key, row, auth, later } = moving();
+      await auth.authenticate(`Bearer ${key}`);
+      row.revokedAt = NOW;
+      later(VERIFIED_KEY_TTL_MS);
+      expect(await auth.authenticate(`Bearer ${key}`)).toEqual({ ok: false, reason: 'REVOKED' });
+      expect(store.lookups).toBe(2);
+    });
+
+    it('applies a revocation through this process at once (forget)', async () => {
+      const { key, row, auth } = moving();
+      await auth.authenticate(`Bearer ${key}`);
+      row.revokedAt = NOW;
+      auth.forget(row.id);
+      expect(await auth.authenticate(`Bearer ${key}`)).toEqual({ ok: false, reason: 'REVOKED' });
+    });
+
+    it('checks expiry on every request, even from memory', async () => {
+      const { store, key, row, auth, later } = moving();
+      row.expiresAt = new Date(NOW.getTime() + 1000);
+      await auth.authenticate(`Bearer ${key}`);
+      later(1000);
+      expect(await auth.authenticate(`Bearer ${key}`)).toEqual({ ok: false, reason: 'EXPIRED' });
+      expect(store.lookups).toBe(1);
+    });
+
+    it('never remembers a key whose hash did not match', async () => {
+      const { store, key, auth } = moving();
+      const wrong = `${key.slice(0, -1)}${key.endsWith('0') ? '1' : '0'}`;
+      expect(await auth.authenticate(`Bearer ${wrong}`)).toEqual({ ok: false, reason: 'UNKNOWN' });
+      expect(await auth.authenticate(`Bearer ${wrong}`)).toEqual({ ok: false, reason: 'UNKNOWN' });
+      expect(store.lookups).toBe(2);
+    });
   });
 });

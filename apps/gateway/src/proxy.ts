@@ -74,6 +74,9 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
     if ((req as Request & { _body?: boolean })._body || req.readableEnded) {
       // Already read by the JSON parser (its own limit applied): forward what it parsed.
       body = Buffer.from(JSON.stringify(req.body));
+    } else if (Number.isFinite(declared) && req.headers['transfer-encoding'] === undefined) {
+      // Node's parser delivers exactly the declared length, already checked: no counting stage needed.
+      body = req;
     } else {
       let seen = 0;
       const counter = new Transform({

@@ -880,6 +880,35 @@ export const REGISTRY_PREFIXES = [
   'notifications',
 ] as const;
 
+/** A rule's template split once: `null` marks a parameter segment, by its name in `names`. */
+interface CompiledRule {
+  rule: AccessRule;
+  segs: (string | null)[];
+  names: string[];
+  literals: number;
+}
+
+/** The rules by method and segment count, each list with the most literal first (stable: matrix order breaks ties). */
+const compiled = new WeakMap<readonly AccessRule[], Map<string, CompiledRule[]>>();
+
+function compile(rules: readonly AccessRule[]): Map<string, CompiledRule[]> {
+  const index = new Map<string, CompiledRule[]>();
+  for (const rule of rules) {
+    const t = rule.path.replace(/\/+$/, '').split('/'); // '/' (the home page) is one empty segment, as its request
+    const c: CompiledRule = {
+      rule,
+      segs: t.map((s) => (s.startsWith(':') ? null : s)),
+      names: t.filter((s) => s.startsWith(':')).map((s) => s.slice(1)),
+      literals: t.filter((s) => !s.startsWith(':')).length,
+    };
+    const key = `${rule.method} ${t.length}`;
+    index.set(key, [...(index.get(key) ?? []), c]);
+  }
+  for (const list of index.values()) list.sort((a, b) => b.literals - a.literals);
+  compiled.set(rules, index);
+  return index;
+}
+
 /** The rule for a request, by method and path; the most literal template wins (`/audit/verify` over `/audit/:id`). */
 export function findRule(
   method: string,
@@ -887,22 +916,16 @@ export function findRule(
   rules: readonly AccessRule[] = ACCESS_MATRIX,
 ): { rule: AccessRule; params: Record<string, string> } | undefined {
   const segs = path.replace(/\/+$/, '').split('/');
-  let best: { rule: AccessRule; params: Record<string, string>; literals: number } | undefined;
-  for (const rule of rules) {
-    if (rule.method !== method.toUpperCase()) continue;
-    const t = rule.path.replace(/\/+$/, '').split('/'); // '/' (the home page) is one empty segment, as its request
-    if (t.length !== segs.length) continue;
+  const candidates = (compiled.get(rules) ?? compile(rules)).get(`${method.toUpperCase()} ${segs.length}`) ?? [];
+  for (const c of candidates) {
+    if (!c.segs.every((t, i) => (t === null ? segs[i] !== '' : t === segs[i]))) continue;
     const params: Record<string, string> = {};
-    let literals = 0;
-    let ok = true;
-    for (let i = 0; i < t.length && ok; i++) {
-      if (t[i].startsWith(':')) {
-        if (!segs[i]) ok = false;
-        else params[t[i].slice(1)] = segs[i]; // still encoded: the guard accepts UUIDs only
-      } else if (t[i] === segs[i]) literals++;
-      else ok = false;
-    }
-    if (ok && (!best || literals > best.literals)) best = { rule, params, literals };
+    let n = 0;
+    // still encoded: the guard accepts UUIDs only
+    c.segs.forEach((t, i) => {
+      if (t === null) params[c.names[n++]] = segs[i];
+    });
+    return { rule: c.rule, params };
   }
-  return best && { rule: best.rule, params: best.params };
+  return undefined;
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { badRequest, Clock, conflict, notFound } from '@kyso/common';
+import { ApiKeyAuthenticator } from '../api-key.authenticator';
 import { CreatedApiKey, isScope, issueApiKey, Scope, SCOPES } from '../api-keys';
 import { ApiKeyRecord, ApiKeysRepository } from '../api-keys.repository';
 import { generateWebhookSecret, SecretBox } from '../webhooks/secret-box';
@@ -71,6 +72,8 @@ export class ApiKeyAdmin {
     private readonly keys: ApiKeysRepository,
     private readonly clock: Clock,
     @Inject(WEBHOOK_SECRET_BOX) private readonly box: SecretBox | null,
+    /** This process's authenticator (none in the CLI): changes here must not wait for its cache. */
+    @Optional() private readonly authenticator?: ApiKeyAuthenticator,
   ) {}
 
   create(body: Record<string, unknown>, createdBy: string): Promise<CreatedApiKey & { organizationIds: string[] }> {
@@ -110,7 +113,7 @@ export class ApiKeyAdmin {
       throw badRequest('INVALID_FIELD', 'overlapUntil must not be in the past', { field: 'overlapUntil' });
     const expiresAt = optionalDate(body.expiresAt, 'expiresAt') ?? old.expiresAt ?? undefined;
     const oldValidUntil = old.expiresAt && old.expiresAt < overlapUntil ? old.expiresAt : overlapUntil;
-    return this.keys.transaction(async (keys) => {
+    const rotated = await this.keys.transaction(async (keys) => {
       const created = await issueApiKey(keys, {
         name: old.name,
         scopes: old.scopes as Scope[],
@@ -127,6 +130,9 @@ export class ApiKeyAdmin {
       await keys.update(old.id, { replacedBy: created.id, expiresAt: oldValidUntil });
       return { ...created, replaces: old.id, oldKeyValidUntil: oldValidUntil };
     });
+    // After the commit: a request in between would remember the old row again.
+    this.authenticator?.forget(old.id);
+    return rotated;
   }
 
   /**
@@ -142,6 +148,7 @@ export class ApiKeyAdmin {
       throw conflict('API_KEY_NOT_ACTIVE', 'Only an active key gets a webhook secret.');
     const webhookSecret = generateWebhookSecret();
     await this.keys.update(id, { webhookSecret: this.box.seal(webhookSecret, id) });
+    this.authenticator?.forget(id);
     return { id, webhookSecret };
   }
 
@@ -151,6 +158,7 @@ export class ApiKeyAdmin {
       row.revokedAt = this.clock.now();
       await this.keys.update(id, { revokedAt: row.revokedAt });
     }
+    this.authenticator?.forget(id);
     return this.view(row);
   }
 

@@ -2,6 +2,14 @@ import { Logger } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { Clock, ProblemError } from '@kyso/common';
 
+/**
+ * Count and expiry in one command (one round trip, one reply to parse, instead of MULTI/INCR/
+ * PEXPIRE/EXEC); the expiry is set with the window's first hit, the window being in the key.
+ */
+const HIT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSec: number };
 
 /**
@@ -25,12 +33,7 @@ export class RateLimiter {
     const window = Math.floor(now / windowMs);
     const key = `${this.prefix}rate:${bucket}:${window}`;
     try {
-      const r = await this.redis
-        .multi()
-        .incr(key)
-        .pexpire(key, windowMs + 1000)
-        .exec();
-      const count = Number(r?.[0]?.[1] ?? 0);
+      const count = Number(await this.redis.eval(HIT, 1, key, windowMs + 1000));
       if (count > limit)
         return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
       return { allowed: true, remaining: limit - count };
