@@ -103,7 +103,10 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
   }
 
   async markSealed(id: string, seal: NonNullable<StoredEvidence['seal']>): Promise<void> {
-    await this.repo.update({ id }, seal);
+    await this.repo.query(
+      'UPDATE verifier.validation_evidence SET audit_seq = $2, audit_hash = $3, sealed_at = $4 WHERE id = $1',
+      [id, seal.auditSeq, seal.auditHash, seal.sealedAt],
+    );
   }
 
   async unsealed(limit: number): Promise<StoredEvidence[]> {
