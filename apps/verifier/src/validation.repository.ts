@@ -165,19 +165,27 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     });
   }
 
+  /** A plain parameterised INSERT: one per fast-path validation, without TypeORM's query building. */
   async createDone(v: DoneValidation): Promise<void> {
-    await this.repo.insert({
-      id: v.id,
-      status: 'done',
-      kind: 'pdf',
-      fileName: v.fileName ?? null,
-      document: null,
-      documentSha256: v.documentSha256,
-      report: v.report,
-      result: v.report.conclusion,
-      finishedAt: v.finishedAt,
-      ...ownerColumns(v.owner),
-    });
+    const o = ownerColumns(v.owner);
+    await this.repo.query(
+      `INSERT INTO verifier.validation
+         (id, status, kind, file_name, document_sha256, report, result, finished_at,
+          organization_ids, caller_kind, caller_id, caller_name)
+       VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        v.id,
+        v.fileName ?? null,
+        v.documentSha256,
+        JSON.stringify(v.report),
+        v.report.conclusion,
+        v.finishedAt,
+        o.organizationIds,
+        o.callerKind,
+        o.callerId,
+        o.callerName,
+      ],
+    );
   }
 
   async find(id: string): Promise<ValidationView | undefined> {

@@ -223,6 +223,22 @@ describe('verifier validation evidence', () => {
     });
   });
 
+  it('reads a record again once its row changed, so a record already read and then tampered with proves nothing', async () => {
+    const pki = await testPki('reread');
+    const first = await validate(await pki.sign('reread'));
+    const [row] = await evidenceOf(first.documentSha256);
+    const evidence = maintenance();
+    // Read and checked once: the proof is given, and the record is now held in memory.
+    expect(await evidence.proofsFor(first.documentSha256)).toEqual([
+      expect.objectContaining({ evidenceId: row.id, source: 'kyso-evidence' }),
+    ]);
+    await pg.query(
+      `UPDATE verifier.validation_evidence SET signatures = jsonb_set(signatures, '{0,judgedAt}', to_jsonb($2::text)) WHERE id = $1`,
+      [row.id, new Date(new Date(first.validationTime).getTime() - 60_000).toISOString()],
+    );
+    expect(await evidence.proofsFor(first.documentSha256)).toEqual([]);
+  });
+
   it('purges records past retention after auditing the purge, and nothing while the registry cannot record it', async () => {
     const pki = await testPki('purged');
     const old = await validate(await pki.sign('old'));

@@ -139,12 +139,15 @@ export function evidenceSha256(record: Omit<EvidenceRecord, 'recordSha256'>): st
  * The evidence rule (issue 10): a record proves a signature existed at the time it was judged at
  * then, when (1) the record is sealed (the registry's hash chain holds its hash), (2) its content
  * still hashes to what was sealed, and (3) it shows the signature TOTAL-PASSED. Anything else proves
- * nothing. The proof is only of existence: the later validation still checks the path, revocation
+ * nothing (`intact` checks (2); a caller may remember records it checked). The proof is only of existence: the later validation still checks the path, revocation
  * included, as of that time.
  */
-export function proofsFromEvidence(records: readonly StoredEvidence[]): ExternalProofOfExistence[] {
+export function proofsFromEvidence(
+  records: readonly StoredEvidence[],
+  intact = (r: StoredEvidence) => evidenceSha256(r) === r.recordSha256,
+): ExternalProofOfExistence[] {
   return records
-    .filter((r) => r.seal !== null && evidenceSha256(r) === r.recordSha256)
+    .filter((r) => r.seal !== null && intact(r))
     .flatMap((r) =>
       r.signatures
         .filter((s) => s.totalPassed)

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
 import { EvidenceEntity } from './evidence.entity';
-import type { EvidenceRecord, StoredEvidence } from './evidence-record';
+import type { DocumentReport } from '@kyso/pki';
+import type { EvidenceMaterial, EvidenceRecord, SignatureEvidence, StoredEvidence } from './evidence-record';
 
 /** Persistence port for validation evidence (an abstract class so it can be a DI token). */
 export abstract class EvidenceRepository {
@@ -24,35 +25,76 @@ export abstract class EvidenceRepository {
   abstract delete(ids: readonly string[]): Promise<void>;
 }
 
+/** Evidence rows kept in memory by earliestProofs (a few per document). */
+const READ_CACHE_MAX = 1000;
+
 @Injectable()
 export class TypeOrmEvidenceRepository extends EvidenceRepository {
   constructor(@InjectRepository(EvidenceEntity) private readonly repo: Repository<EvidenceEntity>) {
     super();
   }
 
+  /** Rows already read, by id, with the row version (xmin) they were read at. */
+  private readonly read = new Map<string, { xmin: string; record: StoredEvidence }>();
+
+  /** A plain parameterised INSERT: one per validation, so TypeORM's query building is not paid each time. */
   async insert(r: EvidenceRecord): Promise<void> {
-    await this.repo
-      .createQueryBuilder()
-      .insert()
-      .values({ ...r })
-      .orIgnore()
-      .execute();
+    await this.repo.query(
+      `INSERT INTO verifier.validation_evidence
+         (id, validation_id, document_sha256, validated_at, signatures, material, report, record_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [
+        r.id,
+        r.validationId,
+        r.documentSha256,
+        r.validatedAt,
+        JSON.stringify(r.signatures),
+        JSON.stringify(r.material),
+        JSON.stringify(r.report),
+        r.recordSha256,
+      ],
+    );
   }
 
   async forDocument(documentSha256: string): Promise<StoredEvidence[]> {
     return (await this.repo.find({ where: { documentSha256 }, order: { validatedAt: 'ASC' } })).map(toStored);
   }
 
+  /**
+   * The same document validated again finds the same few records: a row whose version (xmin: any
+   * UPDATE of the row changes it) is the one read before is not read again, and the same object is
+   * returned, so the caller's hash check of it (ValidationEvidence) is not repeated either.
+   */
   async earliestProofs(documentSha256: string): Promise<StoredEvidence[]> {
-    const ids: { id: string }[] = await this.repo.query(
-      `SELECT DISTINCT ON (s->>'signatureSha256') e.id
+    const found: { id: string; xmin: string }[] = await this.repo.query(
+      `SELECT DISTINCT ON (s->>'signatureSha256') e.id, e.xmin::text AS xmin
          FROM verifier.validation_evidence e, jsonb_array_elements(e.signatures) s
         WHERE e.document_sha256 = $1 AND e.audit_hash IS NOT NULL AND s->>'totalPassed' = 'true'
         ORDER BY s->>'signatureSha256', (s->>'judgedAt')::timestamptz, e.validated_at`,
       [documentSha256],
     );
-    if (!ids.length) return [];
-    return (await this.repo.findBy({ id: In([...new Set(ids.map((r) => r.id))]) })).map(toStored);
+    const versions = new Map(found.map((r) => [r.id, r.xmin]));
+    const missing = [...versions.keys()].filter((id) => this.read.get(id)?.xmin !== versions.get(id));
+    if (missing.length) {
+      const rows: EvidenceRow[] = await this.repo.query(
+        `SELECT id, validation_id, document_sha256, validated_at, signatures, material, report, record_sha256,
+                audit_seq, audit_hash, sealed_at, xmin::text AS xmin
+           FROM verifier.validation_evidence WHERE id = ANY($1::uuid[])`,
+        [missing],
+      );
+      for (const e of rows) this.remember(e.id, e.xmin, fromRow(e));
+    }
+    return [...versions.keys()].flatMap((id) => {
+      const hit = this.read.get(id);
+      return hit && hit.xmin === versions.get(id) ? [hit.record] : [];
+    });
+  }
+
+  private remember(id: string, xmin: string, record: StoredEvidence): void {
+    this.read.delete(id);
+    this.read.set(id, { xmin, record });
+    // Oldest first out: the records of the documents validated lately stay.
+    if (this.read.size > READ_CACHE_MAX) this.read.delete(this.read.keys().next().value!);
   }
 
   async find(id: string): Promise<StoredEvidence | undefined> {
@@ -61,7 +103,10 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
   }
 
   async markSealed(id: string, seal: NonNullable<StoredEvidence['seal']>): Promise<void> {
-    await this.repo.update({ id }, seal);
+    await this.repo.query(
+      'UPDATE verifier.validation_evidence SET audit_seq = $2, audit_hash = $3, sealed_at = $4 WHERE id = $1',
+      [id, seal.auditSeq, seal.auditHash, seal.sealedAt],
+    );
   }
 
   async unsealed(limit: number): Promise<StoredEvidence[]> {
@@ -84,7 +129,38 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
   }
 }
 
-function toStored(e: EvidenceEntity): StoredEvidence {
+/** A row as `SELECT *` gives it (pg parses jsonb and timestamptz), with its version. */
+interface EvidenceRow {
+  id: string;
+  validation_id: string;
+  document_sha256: string;
+  validated_at: Date;
+  signatures: SignatureEvidence[];
+  material: EvidenceMaterial;
+  report: DocumentReport;
+  record_sha256: string;
+  audit_seq: string | null;
+  audit_hash: string | null;
+  sealed_at: Date | null;
+  xmin: string;
+}
+
+const fromRow = (r: EvidenceRow): StoredEvidence =>
+  toStored({
+    id: r.id,
+    validationId: r.validation_id,
+    documentSha256: r.document_sha256,
+    validatedAt: r.validated_at,
+    signatures: r.signatures,
+    material: r.material,
+    report: r.report,
+    recordSha256: r.record_sha256,
+    auditSeq: r.audit_seq,
+    auditHash: r.audit_hash,
+    sealedAt: r.sealed_at,
+  });
+
+function toStored(e: Omit<EvidenceEntity, 'createdAt'>): StoredEvidence {
   return {
     id: e.id,
     validationId: e.validationId,

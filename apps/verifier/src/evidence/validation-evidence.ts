@@ -4,7 +4,7 @@ import type { Clock } from '@kyso/common';
 import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kyso/pki';
 import type { FetchRecord } from '../revocation/queued-fetcher';
 import { EvidenceAudit } from './evidence-audit';
-import { buildEvidence, EvidenceRecord, evidenceSha256, proofsFromEvidence } from './evidence-record';
+import { buildEvidence, EvidenceRecord, evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
 import { EvidenceRepository } from './evidence.repository';
 
 /** What a finished validation's record is made of. */
@@ -34,6 +34,8 @@ const DAY_MS = 86_400_000;
  */
 export class ValidationEvidence {
   private readonly logger = new Logger('ValidationEvidence');
+  /** Stored records found to hash to their sealed hash (objects held by the repository's cache). */
+  private readonly hashed = new WeakSet<StoredEvidence>();
 
   constructor(
     private readonly records: EvidenceRepository,
@@ -49,8 +51,19 @@ export class ValidationEvidence {
     // hashed (a document validated thousands of times stays one query). Should one of them no
     // longer hash to what was sealed, every record is weighed, as the rule says.
     const earliest = await this.records.earliestProofs(digest);
-    if (earliest.every((r) => evidenceSha256(r) === r.recordSha256)) return proofsFromEvidence(earliest);
+    if (earliest.every((r) => this.intact(r))) return proofsFromEvidence(earliest, (r) => this.intact(r));
     return proofsFromEvidence(await this.records.forDocument(digest));
+  }
+
+  /**
+   * Whether the record still hashes to what was sealed. The repository hands back the same object
+   * for a row it read before and that was not changed since (earliestProofs), so each is hashed once.
+   */
+  private intact(r: StoredEvidence): boolean {
+    if (this.hashed.has(r)) return true;
+    const ok = evidenceSha256(r) === r.recordSha256;
+    if (ok) this.hashed.add(r);
+    return ok;
   }
 
   /**

@@ -32,9 +32,12 @@ export class TypeOrmCaIssuersCache extends CaIssuersCache {
     super();
   }
 
+  /** A plain parameterised SELECT, as CrlCache's. */
   async get(url: string): Promise<CachedIssuers | undefined> {
-    const e = await this.repo.findOneBy({ url });
-    return e ? { url: e.url, body: new Uint8Array(e.body), fetchedAt: e.fetchedAt } : undefined;
+    const [e] = (await this.repo.query('SELECT body, fetched_at FROM verifier.ca_issuers_cache WHERE url = $1', [
+      url,
+    ])) as { body: Buffer; fetched_at: Date }[];
+    return e ? { url, body: new Uint8Array(e.body), fetchedAt: e.fetched_at } : undefined;
   }
 
   async put(c: CachedIssuers): Promise<void> {

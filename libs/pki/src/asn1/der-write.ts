@@ -24,7 +24,21 @@ export function setOf(items: Uint8Array[], tag: number = TAG.SET): Uint8Array {
   return der(tag, ...sorted);
 }
 
+/** Encoded OIDs by dotted form: the same few are written for every OCSP CertID and CMS built. */
+const oidCache = new Map<string, Uint8Array>();
+const OID_CACHE_MAX = 512;
+
 export function oid(dotted: string): Uint8Array {
+  let encoded = oidCache.get(dotted);
+  if (!encoded) {
+    encoded = encodeOid(dotted);
+    if (oidCache.size < OID_CACHE_MAX) oidCache.set(dotted, encoded);
+  }
+  // A copy: callers own what they are given.
+  return encoded.slice();
+}
+
+function encodeOid(dotted: string): Uint8Array {
   const parts = dotted.split('.').map((p) => BigInt(p));
   if (parts.length < 2) throw new Error(`Bad OID ${dotted}`);
   const arcs = [parts[0] * 40n + parts[1], ...parts.slice(2)];

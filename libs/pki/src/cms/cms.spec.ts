@@ -97,6 +97,15 @@ describe('CMS SignedData', () => {
     expect(parsed.signerInfos[0].signedAttributes.map((a) => a.type)).toHaveLength(4);
   });
 
+  it('parses the same CMS bytes in another buffer once, and other bytes again', async () => {
+    const { cms } = await signed('ECDSA-P256-SHA256');
+    const first = parseSignedData(new Uint8Array(cms));
+    expect(parseSignedData(new Uint8Array(cms))).toBe(first);
+    const other = new Uint8Array(cms);
+    other[other.length - 1] ^= 1;
+    expect(parseSignedData(other)).not.toBe(first);
+  });
+
   it('detects a changed content byte and a changed signature byte', async () => {
     const { cms } = await signed('RSASSA-PKCS1-v1_5-SHA256');
     const changed = [content[0], Buffer.from(content[1])];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../errors';
 import { Certificate } from '../x509/certificate';
 import { AlgorithmId, BerElement, decodeOid, readBer, TAG, toDer } from '../asn1';
@@ -126,13 +127,38 @@ function signerInfo(el: BerElement): ParsedSignerInfo {
 export function parseSignedData(input: Uint8Array): ParsedSignedData {
   // One validation reads a signature's CMS three or four times (the signature, its archived
   // revocation values, its timestamps): the same bytes object is parsed once (issue 16.2's profile).
-  // Keyed by the object, not the content: nothing outlives the document, and callers only read.
+  // Keyed by the object: nothing outlives the document, and callers only read.
   let parsed = PARSED.get(input);
-  if (!parsed) PARSED.set(input, (parsed = parse(input)));
+  if (!parsed) PARSED.set(input, (parsed = parseByContent(input)));
   return parsed;
 }
 
 const PARSED = new WeakMap<Uint8Array, ParsedSignedData>();
+
+/** CMS up to this size are also kept by content (a signature with its chain and revocation values). */
+const BY_CONTENT_MAX_BYTES = 256 * 1024;
+/** Distinct CMS kept by content: the documents validated lately (at most 64 × 256 KB held). */
+const BY_CONTENT_ENTRIES = 64;
+const BY_CONTENT = new Map<string, ParsedSignedData>();
+
+/**
+ * The same signed document validated again brings the same CMS bytes in a new buffer: a small CMS
+ * is parsed from a copy of its own (so no document's buffer is held) and kept by its SHA-256,
+ * the last BY_CONTENT_ENTRIES of them. Parsing is a pure function of the bytes; errors are not kept.
+ */
+function parseByContent(input: Uint8Array): ParsedSignedData {
+  if (input.length > BY_CONTENT_MAX_BYTES) return parse(input);
+  const key = createHash('sha256').update(input).digest('base64');
+  let parsed = BY_CONTENT.get(key);
+  if (parsed) {
+    BY_CONTENT.delete(key);
+  } else {
+    parsed = parse(input.slice());
+    if (BY_CONTENT.size >= BY_CONTENT_ENTRIES) BY_CONTENT.delete(BY_CONTENT.keys().next().value!);
+  }
+  BY_CONTENT.set(key, parsed);
+  return parsed;
+}
 
 function parse(input: Uint8Array): ParsedSignedData {
   if (input.length === 0) fail('CMS_EMPTY', 'The signature is empty');

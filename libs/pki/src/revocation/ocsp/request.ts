@@ -52,13 +52,19 @@ export function publicKeyBits(spki: Uint8Array): Uint8Array {
   return tlvValue(spki, bits).subarray(1);
 }
 
-/** CertID of `certificate` issued by `issuer`; the hash algorithm parameters are NULL as openssl writes them. */
-export function certIdFor(certificate: Certificate, issuer: Certificate, hash: OcspHash = 'SHA-256'): CertId {
+/** The CertID's hashes of `certificate` issued by `issuer` (RFC 6960 4.1.1). */
+function certIdHashes(certificate: Certificate, issuer: Certificate, hash: OcspHash) {
   const node = NODE_HASH[HASH_OID[hash]];
   // RFC 6960 4.1.1: the issuer name as encoded in the certificate being checked.
   const { issuerDer, serialDer } = certificateParts(certificate);
   const nameHash = createHash(node).update(issuerDer).digest();
   const keyHash = createHash(node).update(publicKeyBits(issuer.publicKeySpki)).digest();
+  return { nameHash, keyHash, serialDer };
+}
+
+/** CertID of `certificate` issued by `issuer`; the hash algorithm parameters are NULL as openssl writes them. */
+export function certIdFor(certificate: Certificate, issuer: Certificate, hash: OcspHash = 'SHA-256'): CertId {
+  const { nameHash, keyHash, serialDer } = certIdHashes(certificate, issuer, hash);
   return {
     hashAlgorithm: HASH_OID[hash],
     issuerNameHash: hexOf(nameHash),
@@ -68,16 +74,13 @@ export function certIdFor(certificate: Certificate, issuer: Certificate, hash: O
   };
 }
 
-/** Does `id` (any supported hash) name `certificate` issued by `issuer`? */
+/** Does `id` (any supported hash) name `certificate` issued by `issuer`? (No DER is built to compare.) */
 export function certIdMatches(id: CertId, certificate: Certificate, issuer: Certificate): boolean {
   const hash = (Object.keys(HASH_OID) as OcspHash[]).find((h) => HASH_OID[h] === id.hashAlgorithm);
   if (!hash) return false;
-  const mine = certIdFor(certificate, issuer, hash);
-  return (
-    mine.issuerNameHash === id.issuerNameHash &&
-    mine.issuerKeyHash === id.issuerKeyHash &&
-    mine.serialNumber === id.serialNumber
-  );
+  if (certificate.serialNumberHex !== id.serialNumber) return false;
+  const mine = certIdHashes(certificate, issuer, hash);
+  return hexOf(mine.nameHash) === id.issuerNameHash && hexOf(mine.keyHash) === id.issuerKeyHash;
 }
 
 export function readCertId(bytes: Uint8Array, t: Tlv | undefined, code: string): CertId {
