@@ -37,7 +37,7 @@ import { OcspCache } from './revocation/ocsp-cache.repository';
 import { CmsValidationService } from './cms-validation.service';
 import { CmsValidationsController } from './cms-validations.controller';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
-import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { RevocationJobs, revocationJobsProvider } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
 import { trustStoreProviders } from './trust-store/trust-store.providers';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
@@ -99,18 +99,8 @@ export class VerifierModule {
               backoffMs: config.jobBackoffMs,
             }),
         },
-        {
-          // The pre-signing checks download through the workers' revocation queue and CRL cache.
-          provide: RevocationJobs,
-          inject: [DataSource],
-          useFactory: () =>
-            BullRevocationJobs.open({
-              redisUrl: config.redisUrl,
-              prefix: config.queuePrefix,
-              attempts: rev.attempts,
-              backoffMs: config.jobBackoffMs,
-            }),
-        },
+        // The pre-signing checks download through the workers' revocation queue and CRL cache.
+        revocationJobsProvider(config),
         QueueCloser,
         ...trustStoreProviders(config),
         {

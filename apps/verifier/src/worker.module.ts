@@ -7,7 +7,6 @@ import {
   type WebhookOutbox,
   webhookOutboxProvider,
 } from '@kyso/common';
-import { DataSource } from 'typeorm';
 import { evidenceConfig, revocationConfig, VerifierConfig } from './config';
 import { EvidenceAudit, RegistryEvidenceAudit } from './evidence/evidence-audit';
 import { EvidenceRepository } from './evidence/evidence.repository';
@@ -26,7 +25,7 @@ import {
   queuedRevocationFetcher,
 } from './revocation/in-request';
 import { RevocationJobHandlers } from './revocation/revocation-jobs';
-import { BullRevocationJobs, RevocationJobs } from './revocation/revocation-queue';
+import { RevocationJobs, revocationJobsProvider } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
 import { trustStoreProviders } from './trust-store/trust-store.providers';
 import { ValidationProcessor } from './validation-processor';
@@ -56,18 +55,7 @@ export class VerifierWorkerModule {
       module: VerifierWorkerModule,
       imports: [VerifierPersistenceModule.forRoot(config.databaseUrl)],
       providers: [
-        {
-          provide: RevocationJobs,
-          // Opened once the database answered: a failed boot leaves no Redis connection behind.
-          inject: [DataSource],
-          useFactory: () =>
-            BullRevocationJobs.open({
-              redisUrl: config.redisUrl,
-              prefix: config.queuePrefix,
-              attempts: rev.attempts,
-              backoffMs: config.jobBackoffMs,
-            }),
-        },
+        revocationJobsProvider(config),
         {
           provide: HttpRevocationClient,
           useFactory: () => new HttpRevocationClient({ timeoutMs: rev.fetchTimeoutMs, allow: rev.fetchAllow }),

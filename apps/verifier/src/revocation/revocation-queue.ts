@@ -1,3 +1,6 @@
+import type { FactoryProvider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { revocationConfig, type VerifierConfig } from '../config';
 import { JobQueue, JobQueueOptions } from '../job-queue';
 import { JobName, JobPayloads, JobResults, QueueName } from '../jobs';
 
@@ -77,4 +80,22 @@ export class BullRevocationJobs extends RevocationJobs {
     if (!r.ok) throw new RevocationUnavailableError('REVOCATION_FETCH_REFUSED', `${url}: ${r.message}`, r.code);
     return r as Fetched<N>;
   }
+}
+
+/**
+ * The `revocation` queue for the API and the worker alike, opened once the database answered: a failed
+ * boot leaves no Redis connection behind.
+ */
+export function revocationJobsProvider(config: VerifierConfig): FactoryProvider<RevocationJobs> {
+  return {
+    provide: RevocationJobs,
+    inject: [DataSource],
+    useFactory: () =>
+      BullRevocationJobs.open({
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        attempts: revocationConfig(config).attempts,
+        backoffMs: config.jobBackoffMs,
+      }),
+  };
 }
