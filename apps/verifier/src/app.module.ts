@@ -6,8 +6,6 @@ import { DataSource } from 'typeorm';
 import {
   Clock,
   HealthController,
-  INTERNAL_CALL_TIMEOUT_MS,
-  InternalClient,
   READINESS_CHECKS,
   ReadinessCheck,
   WEBHOOK_OUTBOX,
@@ -18,11 +16,9 @@ import { contractValidationPipe } from '@kyso/contracts';
 import { CertificateCheckService } from './certificate-checks/certificate-check.service';
 import { CertificateChecksController } from './certificate-checks/certificate-checks.controller';
 import { SignatureCheckService, SignatureChecksController } from './signature-checks/signature-checks.controller';
-import { DEFAULT_FAST_PATH_MAX_BYTES, evidenceConfig, revocationConfig, VerifierConfig } from './config';
-import { RegistryEvidenceAudit } from './evidence/evidence-audit';
+import { DEFAULT_FAST_PATH_MAX_BYTES, revocationConfig, VerifierConfig } from './config';
 import { EvidenceSealer } from './evidence/evidence-sealer';
-import { EvidenceRepository } from './evidence/evidence.repository';
-import { ValidationEvidence } from './evidence/validation-evidence';
+import { ValidationEvidence, validationEvidenceProvider } from './evidence/validation-evidence';
 import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
@@ -68,8 +64,6 @@ class QueueCloser implements OnApplicationShutdown {
 export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     const rev = revocationConfig(config);
-    const registry = () =>
-      new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
     return {
       module: VerifierModule,
       imports: [
@@ -131,18 +125,8 @@ export class VerifierModule {
           }),
         },
         webhookOutboxProvider(config.webhooks),
-        {
-          // The fast path and inbound checks keep evidence as the worker keeps a validated PDF's.
-          provide: ValidationEvidence,
-          inject: [EvidenceRepository, Clock],
-          useFactory: (records: EvidenceRepository, clock: Clock) =>
-            new ValidationEvidence(
-              records,
-              new RegistryEvidenceAudit(registry()),
-              clock,
-              evidenceConfig(config).retentionDays,
-            ),
-        },
+        // The fast path and inbound checks keep evidence as the worker keeps a validated PDF's.
+        validationEvidenceProvider(config),
         {
           provide: EvidenceSealer,
           inject: [ValidationEvidence],

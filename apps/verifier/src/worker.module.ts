@@ -1,16 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import {
-  Clock,
-  INTERNAL_CALL_TIMEOUT_MS,
-  InternalClient,
-  WEBHOOK_OUTBOX,
-  type WebhookOutbox,
-  webhookOutboxProvider,
-} from '@kyso/common';
-import { evidenceConfig, revocationConfig, VerifierConfig } from './config';
-import { EvidenceAudit, RegistryEvidenceAudit } from './evidence/evidence-audit';
-import { EvidenceRepository } from './evidence/evidence.repository';
-import { ValidationEvidence } from './evidence/validation-evidence';
+import { Clock, WEBHOOK_OUTBOX, type WebhookOutbox, webhookOutboxProvider } from '@kyso/common';
+import { revocationConfig, VerifierConfig } from './config';
+import { ValidationEvidence, validationEvidenceProvider } from './evidence/validation-evidence';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
@@ -49,8 +40,6 @@ class RevocationJobsCloser implements OnApplicationShutdown {
 export class VerifierWorkerModule {
   static forRoot(config: VerifierConfig, metrics?: WorkerMetrics): DynamicModule {
     const rev = revocationConfig(config);
-    const registry = () =>
-      new InternalClient(config.registryUrl, config.internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the registry service');
     return {
       module: VerifierWorkerModule,
       imports: [VerifierPersistenceModule.forRoot(config.databaseUrl)],
@@ -62,13 +51,7 @@ export class VerifierWorkerModule {
         },
         RevocationJobsCloser,
         ...trustStoreProviders(config),
-        { provide: EvidenceAudit, useFactory: () => new RegistryEvidenceAudit(registry()) },
-        {
-          provide: ValidationEvidence,
-          inject: [EvidenceRepository, EvidenceAudit, Clock],
-          useFactory: (records: EvidenceRepository, audit: EvidenceAudit, clock: Clock) =>
-            new ValidationEvidence(records, audit, clock, evidenceConfig(config).retentionDays),
-        },
+        validationEvidenceProvider(config),
         { provide: PdfValidator, useClass: PkiPdfValidator },
         webhookOutboxProvider(config.webhooks),
         inRequestRevocationProvider(rev),

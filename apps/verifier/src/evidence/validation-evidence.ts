@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
-import type { Clock } from '@kyso/common';
+import { type FactoryProvider, Logger } from '@nestjs/common';
+import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
 import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kyso/pki';
 import type { FetchRecord } from '../revocation/queued-fetcher';
-import { EvidenceAudit } from './evidence-audit';
+import { evidenceConfig, type VerifierConfig } from '../config';
+import { EvidenceAudit, RegistryEvidenceAudit } from './evidence-audit';
 import { buildEvidence, EvidenceRecord, evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
 import { EvidenceRepository } from './evidence.repository';
 
@@ -158,4 +159,26 @@ export class ValidationEvidence {
     const purged = await this.purge();
     return { sealed, purged };
   }
+}
+
+/** The evidence keeper of the API (fast path, inbound checks) and of the worker alike, audited in the registry. */
+export function validationEvidenceProvider(config: VerifierConfig): FactoryProvider<ValidationEvidence> {
+  return {
+    provide: ValidationEvidence,
+    inject: [EvidenceRepository, Clock],
+    useFactory: (records: EvidenceRepository, clock: Clock) =>
+      new ValidationEvidence(
+        records,
+        new RegistryEvidenceAudit(
+          new InternalClient(
+            config.registryUrl,
+            config.internalToken,
+            INTERNAL_CALL_TIMEOUT_MS,
+            'the registry service',
+          ),
+        ),
+        clock,
+        evidenceConfig(config).retentionDays,
+      ),
+  };
 }
