@@ -1,4 +1,5 @@
 import type { CertificateViewDto } from '@kyso/contracts';
+import { withoutDiacritics } from '@kyso/pki';
 import type { Purpose } from './appearance-request';
 
 /** Who may sign what (R17, Decree 30/2020): each refusal names its rule, in English and Vietnamese. */
@@ -92,8 +93,7 @@ const COMPETENT_TITLES = [
   'thu tuong',
 ];
 
-const plain = (s: string) =>
-  s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+const plain = (s: string) => withoutDiacritics(s).toLowerCase();
 
 export function isCompetentTitle(title: string): boolean {
   const t = plain(title).replace(/^pho /, '');

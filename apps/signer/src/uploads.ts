@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
-import { FileHandle, open, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Observable } from 'rxjs';
 
@@ -18,23 +18,24 @@ const SPARE_IDLE_MS = 30_000;
 
 /** The upload's bytes: kept in memory when small, else read once from its file (SpillingStorage, libs/common). */
 export async function uploadBytes(file: Express.Multer.File): Promise<Buffer> {
-  if (file.buffer) return file.buffer;
-  const handle = await open(file.path, 'r');
+  return file.buffer ?? readSpilled(file.path, (size) => Buffer.allocUnsafeSlow(size));
+}
+
+/** A spilled upload read whole into `alloc(size)` (which may be larger: the upload is its start). */
+async function readSpilled(path: string, alloc: (size: number) => Buffer): Promise<Buffer> {
+  const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    return await readInto(handle, Buffer.allocUnsafeSlow(size), file.path);
+    const bytes = alloc(size).subarray(0, size);
+    for (let at = 0; at < size;) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(READ_CHUNK_BYTES, size - at), at);
+      if (bytesRead === 0) throw new Error(`upload ${path} ended at ${at} of ${size} bytes`);
+      at += bytesRead;
+    }
+    return bytes;
   } finally {
     await handle.close();
   }
-}
-
-async function readInto(handle: FileHandle, bytes: Buffer, path: string): Promise<Buffer> {
-  for (let at = 0; at < bytes.length;) {
-    const { bytesRead } = await handle.read(bytes, at, Math.min(READ_CHUNK_BYTES, bytes.length - at), at);
-    if (bytesRead === 0) throw new Error(`upload ${path} ended at ${at} of ${bytes.length} bytes`);
-    at += bytesRead;
-  }
-  return bytes;
 }
 
 /**
@@ -63,15 +64,11 @@ function keepSpare(bytes: Buffer): void {
  */
 export async function withUploadBytes<T>(file: Express.Multer.File, use: (bytes: Buffer) => Promise<T>): Promise<T> {
   if (file.buffer) return use(file.buffer);
-  const handle = await open(file.path, 'r');
   let buffer: Buffer | undefined;
   try {
-    const { size } = await handle.stat();
-    buffer = takeSpare(size);
-    const bytes = await readInto(handle, buffer.subarray(0, size), file.path);
+    const bytes = await readSpilled(file.path, (size) => (buffer = takeSpare(size)));
     return await use(bytes);
   } finally {
-    await handle.close();
     if (buffer) keepSpare(buffer);
   }
 }

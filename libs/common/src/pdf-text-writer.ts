@@ -1,12 +1,6 @@
+import { DEFAULT_SERIF_BOLD_FONT_PATH, DEFAULT_SERIF_FONT_PATH, readFontFile } from '@kyso/pki';
 import fontkit from '@pdf-lib/fontkit';
-import { readFile } from 'node:fs/promises';
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
-
-/**
- * Liberation Serif (fonts-liberation2, installed by scripts/lib/ensure-system.sh): metric-compatible
- * with Times New Roman (Decree 30/2020), with every Vietnamese precomposed letter.
- */
-export const SERIF_FONT_DIR = '/usr/share/fonts/truetype/liberation2';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 60;
@@ -42,8 +36,10 @@ export class PdfTextWriter {
     const doc = await PDFDocument.create();
     doc.registerFontkit(fontkit);
     const [regular, bold] = await Promise.all(
-      ['Regular', 'Bold'].map(async (w) =>
-        doc.embedFont(await readFile(`${SERIF_FONT_DIR}/LiberationSerif-${w}.ttf`), { subset: true }),
+      // Liberation Serif (libs/pki's appearance font, read once per process): metric-compatible with
+      // Times New Roman (Decree 30/2020), with every Vietnamese precomposed letter.
+      [DEFAULT_SERIF_FONT_PATH, DEFAULT_SERIF_BOLD_FONT_PATH].map(async (path) =>
+        doc.embedFont(await readFontFile(path), { subset: true }),
       ),
     );
     doc.setTitle(meta.title);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../errors';
+import { BoundedCache } from '../x509/bounded-cache';
 import { Certificate } from '../x509/certificate';
 import { AlgorithmId, BerElement, decodeOid, readBer, TAG, toDer } from '../asn1';
 import { CMS_OID } from './oids';
@@ -139,7 +140,7 @@ const PARSED = new WeakMap<Uint8Array, ParsedSignedData>();
 const BY_CONTENT_MAX_BYTES = 256 * 1024;
 /** Distinct CMS kept by content: the documents validated lately (at most 64 × 256 KB held). */
 const BY_CONTENT_ENTRIES = 64;
-const BY_CONTENT = new Map<string, ParsedSignedData>();
+const BY_CONTENT = new BoundedCache<string, ParsedSignedData>(BY_CONTENT_ENTRIES);
 
 /**
  * The same signed document validated again brings the same CMS bytes in a new buffer: a small CMS
@@ -149,15 +150,7 @@ const BY_CONTENT = new Map<string, ParsedSignedData>();
 function parseByContent(input: Uint8Array): ParsedSignedData {
   if (input.length > BY_CONTENT_MAX_BYTES) return parse(input);
   const key = createHash('sha256').update(input).digest('base64');
-  let parsed = BY_CONTENT.get(key);
-  if (parsed) {
-    BY_CONTENT.delete(key);
-  } else {
-    parsed = parse(input.slice());
-    if (BY_CONTENT.size >= BY_CONTENT_ENTRIES) BY_CONTENT.delete(BY_CONTENT.keys().next().value!);
-  }
-  BY_CONTENT.set(key, parsed);
-  return parsed;
+  return BY_CONTENT.getOrCompute(key, () => parse(input.slice()));
 }
 
 function parse(input: Uint8Array): ParsedSignedData {

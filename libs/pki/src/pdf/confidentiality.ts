@@ -33,8 +33,11 @@ export function stateSecretMarking(pdf: Uint8Array | PdfDocument): StateSecretDe
   return null;
 }
 
-const plain = (s: string) =>
-  s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toUpperCase().replace(/\s+/g, ' ').trim();
+/** Vietnamese text compared loosely: without diacritics (đ as d), runs of white space as one space, trimmed. */
+export const withoutDiacritics = (s: string) =>
+  s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').replace(/\s+/g, ' ').trim();
+
+const plain = (s: string) => withoutDiacritics(s).toUpperCase();
 
 function degreeOf(value: string): StateSecretDegree | null {
   const v = plain(value);

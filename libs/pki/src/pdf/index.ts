@@ -33,5 +33,5 @@ export { unaccountedAppendedData, readableRevisions } from './appended';
 export type { PdfChange, PdfChangeKind, PdfObjectRole, ModificationPermissions, FieldLock } from './changes';
 export { readDss, appendDss, vriKey, MAX_DSS_ITEMS, MAX_VRI_ENTRIES } from './dss';
 export type { DssData, AppendDssOptions } from './dss';
-export { stateSecretMarking, STATE_SECRET_DEGREES, CONFIDENTIALITY_KEY } from './confidentiality';
+export { stateSecretMarking, STATE_SECRET_DEGREES, CONFIDENTIALITY_KEY, withoutDiacritics } from './confidentiality';
 export type { StateSecretDegree } from './confidentiality';
