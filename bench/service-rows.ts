@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { formatKeyUri, Pkcs11KeyStore } from '@kyso/keystore';
 import { writeBigPdf } from '../test/support/big-pdf';
 import { MEASURING, type LoadResult, type LoadSpec } from './load';
-import { procCpuSeconds, type BenchSystem } from './system';
+import { procCpuSeconds, type BenchSystem, type Service } from './system';
 import { revocationBacklogRow } from './revocation-backlog';
 import { limitRow, ratioRow, Row } from './table';
 
@@ -21,6 +21,14 @@ const SESSION_USES = 10_000;
 const SIGNING_SERVICES = ['gateway', 'signer', 'registry', 'verifier'] as const;
 /** Seconds of load per measured case (after a 1 s warm-up). */
 const LOAD_SECONDS = Number(process.env.KYSO_BENCH_LOAD_SECONDS ?? 5);
+
+/** CPU seconds each of `services` has used so far. */
+const cpuNow = (sys: BenchSystem, services: readonly Service[]) => services.map((s) => sys.cpuSeconds(s));
+
+/** CPU milliseconds each of `services` used since `before` (from cpuNow), per one of `units`. */
+function cpuMsPer(sys: BenchSystem, services: readonly Service[], before: number[], units: number): number[] {
+  return services.map((s, i) => ((sys.cpuSeconds(s) - before[i]) * 1000) / units);
+}
 
 /** Monotonic microseconds, the clock of V8's CPU profiles (Linux CLOCK_MONOTONIC). */
 const profileClock = () => Number(process.hrtime.bigint() / 1000n);
@@ -252,10 +260,10 @@ async function signingRows(sys: BenchSystem, work: string, nss: string): Promise
   // CPU per signature of each service process over the measured run, to see where it goes.
   let cpuBefore: number[] = [];
   const withSession = await load({ ...base, concurrency: CLIENTS, session: SESSION_USES }, () => {
-    cpuBefore = SIGNING_SERVICES.map((s) => sys.cpuSeconds(s) * 1000);
+    cpuBefore = cpuNow(sys, SIGNING_SERVICES);
   });
-  const cpu = SIGNING_SERVICES.map(
-    (s, i) => `${s} ${((sys.cpuSeconds(s) * 1000 - cpuBefore[i]) / withSession.requests).toFixed(1)}`,
+  const cpu = cpuMsPer(sys, SIGNING_SERVICES, cpuBefore, withSession.requests).map(
+    (ms, i) => `${SIGNING_SERVICES[i]} ${ms.toFixed(1)}`,
   );
   rows.push(
     ratioRow(
@@ -339,9 +347,9 @@ async function validationRows(sys: BenchSystem, work: string, nss: string): Prom
     file: signed,
     seconds: LOAD_SECONDS,
   };
-  const cpuBefore = VALIDATION_SERVICES.map((s) => sys.cpuSeconds(s));
+  const cpuBefore = cpuNow(sys, VALIDATION_SERVICES);
   const eight = await load({ ...validate, concurrency: CLIENTS });
-  const cpuMs = VALIDATION_SERVICES.map((s, i) => ((sys.cpuSeconds(s) - cpuBefore[i]) * 1000) / eight.sent);
+  const cpuMs = cpuMsPer(sys, VALIDATION_SERVICES, cpuBefore, eight.sent);
   const cpuNote =
     `; CPU per file ${cpuMs.reduce((a, b) => a + b, 0).toFixed(1)} ms (` +
     VALIDATION_SERVICES.map((s, i) => `${s} ${cpuMs[i].toFixed(1)}`).join(', ') +

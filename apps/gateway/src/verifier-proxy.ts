@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Caller } from '@kyso/common';
 import { authOf, callerOf } from './authz/access.guard';
 import { checkedQuery } from './checked-query';
 import { proxy } from './proxy';
@@ -15,13 +16,23 @@ export function readFromVerifier(up: Upstreams, req: Request, res: Response): Pr
   });
 }
 
-/** A multipart upload to validate, streamed to the verifier's `path` with the checked query, as the caller. */
-export function uploadToVerifier(up: Upstreams, req: Request, res: Response, path: string, query: object) {
+/**
+ * A multipart upload to validate, streamed to the verifier's `path` with the checked query, as the
+ * caller (or as `caller`, for an anonymous upload).
+ */
+export function uploadToVerifier(
+  up: Upstreams,
+  req: Request,
+  res: Response,
+  path: string,
+  query: object,
+  caller: Caller = callerOf(req),
+) {
   return proxy(req, res, {
     client: up.verifier,
     method: 'POST',
     path: path + checkedQuery(query),
-    caller: callerOf(req),
+    caller,
     maxBodyBytes: up.bodyLimits.validationsPdf,
     timeoutMs: up.timeoutMs,
   });

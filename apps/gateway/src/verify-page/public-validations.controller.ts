@@ -3,9 +3,11 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse,
 import type { Request, Response } from 'express';
 import { notFound, serviceCaller } from '@kyso/common';
 import { PUBLIC_VALIDATE_PDF_PATH, PublicValidateQueryDto, ReportQueryDto } from '@kyso/contracts';
+import { checkedQuery } from '../checked-query';
 import { ApiProblems, REPORT_EXAMPLE } from '../openapi';
 import { proxy } from '../proxy';
 import { UPSTREAMS, Upstreams } from '../upstreams';
+import { uploadToVerifier } from '../verifier-proxy';
 
 /** A link token: `<validation id>.<expiry>.<secret>` (the verifier checks it; this only keeps junk out). */
 const TOKEN = /^[0-9a-f-]{36}\.\d{1,12}\.[A-Za-z0-9_-]{43}$/;
@@ -73,14 +75,7 @@ export class PublicValidationsController {
   })
   @ApiProblems(400, 413, 422, 429)
   async submit(@Req() req: Request, @Res() res: Response, @Query() query: PublicValidateQueryDto): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.verifier,
-      method: 'POST',
-      path: PUBLIC_VALIDATE_PDF_PATH + (query.keep === undefined ? '' : `?keep=${query.keep}`),
-      caller: PUBLIC_CALLER,
-      maxBodyBytes: this.up.bodyLimits.validationsPdf,
-      timeoutMs: this.up.timeoutMs,
-    });
+    await uploadToVerifier(this.up, req, res, PUBLIC_VALIDATE_PDF_PATH, query, PUBLIC_CALLER);
   }
 
   @Get(':token')
@@ -108,7 +103,7 @@ export class PublicValidationsController {
     @Param('token') token: string,
     @Query() query: ReportQueryDto,
   ): Promise<void> {
-    await this.forward(req, res, token, `/report.pdf${query.lang ? `?lang=${query.lang}` : ''}`);
+    await this.forward(req, res, token, `/report.pdf${checkedQuery(query)}`);
   }
 
   private async forward(req: Request, res: Response, token: string, rest: string): Promise<void> {

@@ -5,6 +5,7 @@ import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import { ParseIdPipe } from '../shared/ids';
 import { TrustAnchorDto, TRUST_ANCHORS_PATH, TrustStoreSnapshotDto, TrustStoreVersionDto } from '@kyso/contracts';
 import { CreateTrustAnchorDto, ListTrustAnchorsQueryDto } from './trust-anchor.dto';
+import type { TrustStoreVersion } from './trust-anchors.repository';
 import { TrustAnchorsService } from './trust-anchors.service';
 
 const EXAMPLE = {
@@ -53,8 +54,7 @@ export class TrustAnchorsController {
   @ApiOperation({ summary: 'The trust-store version: bumped by every add, disable, enable and removal' })
   @ApiResponse({ status: 200, type: TrustStoreVersionDto })
   async version(): Promise<TrustStoreVersionDto> {
-    const v = await this.anchors.version();
-    return { version: v.version, changedAt: v.changedAt.toISOString() };
+    return toVersionDto(await this.anchors.version());
   }
 
   @Get('snapshot')
@@ -62,7 +62,7 @@ export class TrustAnchorsController {
   @ApiResponse({ status: 200, type: TrustStoreSnapshotDto })
   async snapshot(): Promise<TrustStoreSnapshotDto> {
     const s = await this.anchors.snapshot();
-    return { version: s.version.version, changedAt: s.version.changedAt.toISOString(), anchors: s.anchors };
+    return { ...toVersionDto(s.version), anchors: s.anchors };
   }
 
   @Get(':id')
@@ -101,3 +101,8 @@ export class TrustAnchorsController {
     return this.anchors.remove(id, acting);
   }
 }
+
+const toVersionDto = (v: TrustStoreVersion): TrustStoreVersionDto => ({
+  version: v.version,
+  changedAt: v.changedAt.toISOString(),
+});
