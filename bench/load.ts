@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Pool, request } from 'undici';
 
 /**
  * The load generator, run as its own process (`node load.js '<LoadSpec JSON>'`) so that the
@@ -36,28 +38,55 @@ export interface LoadResult {
   failureStatuses: Record<string, number>;
   /** Session mode: sessions opened with the PIN during the measured run (0 when each lasted). */
   openings?: number;
+  /** CPU milliseconds the load process itself spent per request of the measured run (it shares the machine). */
+  clientCpuMs?: number;
 }
 
 export const SESSION_HEADER = 'kyso-signing-session';
 /** The line printed when the warm-up is over; the result follows as the last line. */
 export const MEASURING = 'measuring';
 
+/** What goes before and after the file's bytes in a multipart/form-data body of `fields` and one file. */
+export function multipartEnvelope(fields: Record<string, string>, boundary: string): { head: Buffer; tail: Buffer } {
+  let head = '';
+  for (const [k, v] of Object.entries(fields)) {
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+  }
+  head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.pdf"\r\n`;
+  head += 'Content-Type: application/pdf\r\n\r\n';
+  return { head: Buffer.from(head), tail: Buffer.from(`\r\n--${boundary}--\r\n`) };
+}
+
 async function run(spec: LoadSpec): Promise<LoadResult> {
-  const file = new Blob([readFileSync(spec.file)], { type: 'application/pdf' });
-  const form = (fields: Record<string, string>) => {
-    const f = new FormData();
-    for (const [k, v] of Object.entries(fields)) f.append(k, v);
-    f.append('file', file, 'bench.pdf');
-    return f;
+  const file = readFileSync(spec.file);
+  const boundary = `kyso-bench-${randomBytes(12).toString('hex')}`;
+  // Keep-alive connections, one per client, as a load tool (autocannon, wrk) would hold them.
+  const dispatcher = new Pool(new URL(spec.url).origin, { connections: spec.concurrency });
+  const bodies = new Map<string, Buffer>();
+  const bodyOf = (fields: Record<string, string>) => {
+    const key = JSON.stringify(fields);
+    let body = bodies.get(key);
+    if (!body) {
+      if (bodies.size > 64) bodies.clear(); // session tokens change; keep the cache small
+      const { head, tail } = multipartEnvelope(fields, boundary);
+      body = Buffer.concat([head, file, tail]);
+      bodies.set(key, body);
+    }
+    return body;
   };
   const post = async (fields: Record<string, string>) => {
-    const res = await fetch(spec.url, {
+    const res = await request(spec.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${spec.apiKey}` },
-      body: form(fields),
+      dispatcher,
+      headers: {
+        authorization: `Bearer ${spec.apiKey}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      body: bodyOf(fields),
     });
-    await res.arrayBuffer();
-    return res;
+    await res.body.arrayBuffer();
+    const session = res.headers[SESSION_HEADER];
+    return { status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300, session };
   };
   const withoutPin = Object.fromEntries(Object.entries(spec.fields).filter(([k]) => k !== 'pin'));
   const latencies: number[] = [];
@@ -85,7 +114,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       if (asked && counted) openings++;
       if (asked && res.ok) {
         // Only a signed answer says whether sessions exist; a failed one (busy, timeout) is counted below.
-        session = res.headers.get(SESSION_HEADER);
+        session = typeof res.session === 'string' ? res.session : null;
         sessionAvailable = session !== null;
         if (!session) return;
       }
@@ -117,10 +146,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     };
   // Tells the bench the measured run starts (it reads the services' CPU counters then and at the end).
   process.stdout.write(`${MEASURING}\n`);
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const end = { at: start + spec.seconds * 1000 };
   await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => client(i, end, true)));
   const elapsed = (performance.now() - start) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
+  await dispatcher.close();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   return {
@@ -133,6 +165,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     sessionAvailable,
     failureStatuses,
     openings,
+    clientCpuMs: (user + system) / 1000 / Math.max(1, latencies.length + failures),
   };
 }
 

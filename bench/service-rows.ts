@@ -1,13 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, createWriteStream, openAsBlob, statSync } from 'node:fs';
+import { appendFileSync, createReadStream, createWriteStream, openAsBlob, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { request } from 'undici';
 import { formatKeyUri, Pkcs11KeyStore } from '@kyso/keystore';
 import { writeBigPdf } from '../test/support/big-pdf';
-import { MEASURING, type LoadResult, type LoadSpec } from './load';
+import { MEASURING, multipartEnvelope, type LoadResult, type LoadSpec } from './load';
 import { procCpuSeconds, type BenchSystem, type Service } from './system';
 import { revocationBacklogRow } from './revocation-backlog';
 import { limitRow, ratioRow, Row } from './table';
@@ -68,6 +69,7 @@ function load(spec: LoadSpec, measuring?: () => void): Promise<LoadResult> {
 
 const latencies = (r: LoadResult) =>
   `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms` +
+  (r.clientCpuMs !== undefined ? `, load client ${r.clientCpuMs.toFixed(1)} ms CPU per request` : '') +
   (r.failures ? `, ${r.failures} failed ${JSON.stringify(r.failureStatuses)}` : '');
 
 /** RSA-2048 signatures per second straight on the bench system's token, `CLIENTS` at a time. */
@@ -122,15 +124,30 @@ async function signAt(
   out: string,
 ): Promise<number> {
   const official = sys.credentials.demo.officials[0];
-  const form = new FormData();
-  form.append('certificateId', official.certificateId);
-  form.append('actingOfficialId', official.id);
-  form.append('pin', official.pin);
-  form.append('file', await openAsBlob(file, { type: 'application/pdf' }), 'big.pdf');
+  const fields = { certificateId: official.certificateId, actingOfficialId: official.id, pin: official.pin };
+  // The form's fields, then the file streamed from disk, then the closing boundary: as curl -F sends it.
+  const boundary = `kyso-bench-${randomBytes(12).toString('hex')}`;
+  const { head, tail } = multipartEnvelope(fields, boundary);
+  const size = statSync(file).size;
+  async function* body() {
+    yield head;
+    yield* createReadStream(file, { highWaterMark: 4 * MB });
+    yield tail;
+  }
   const start = performance.now();
-  const res = await fetch(url, { method: 'POST', headers, body: form });
-  if (res.status !== 200 || !res.body) throw new Error(`signing ${file} answered ${res.status}: ${await res.text()}`);
-  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(out));
+  const res = await request(url, {
+    method: 'POST',
+    headers: {
+      ...headers,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(head.length + size + tail.length),
+    },
+    body: Readable.from(body(), { objectMode: false }),
+    headersTimeout: 600_000,
+    bodyTimeout: 600_000,
+  });
+  if (res.statusCode !== 200) throw new Error(`signing ${file} answered ${res.statusCode}: ${await res.body.text()}`);
+  await pipeline(res.body, createWriteStream(out, { highWaterMark: 4 * MB }));
   return (performance.now() - start) / 1000;
 }
 
