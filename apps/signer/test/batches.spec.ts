@@ -235,6 +235,20 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     const large = await submit({ ...good, pin: '1234' }, [big, big]);
     expect(large.status).toBe(413);
     expect(large.body.code).toBe('BATCH_TOO_LARGE');
+    // Other multipart refusals as on the signer's other upload routes (Nest's multer mapping).
+    const huge = await submit({ ...good, pin: '1234' }, [Buffer.alloc(257 * 1024, 0x20)]);
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+    const stray = await submit({ ...good, pin: '1234' }, [pdfs[0]]).attach('file', pdfs[1], 'x.pdf');
+    expect(stray.status).toBe(400);
+    expect(stray.body.code).toBe('BAD_REQUEST');
+    const cut = await http()
+      .post('/signatures/batches')
+      .set(as(DMS))
+      .set('content-type', 'multipart/form-data; boundary=kyso')
+      .send('--kyso\r\ncontent-disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.7');
+    expect(cut.status).toBe(400);
+    expect(cut.body.code).toBe('BAD_REQUEST');
     const hook = await submit({ ...good, pin: '1234', callbackUrl: 'https://refused.example/' }, [pdfs[0]]);
     expect(hook.status).toBe(422);
     expect(hook.body.code).toBe('CALLBACK_URL_REFUSED');
