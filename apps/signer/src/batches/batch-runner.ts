@@ -10,7 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { refusalProblem, tokenProblem } from '../signatures.controller';
-import { parseSignPdfFields } from '../signing-input';
+import { parseSignPdfFields, type SignPdfFields } from '../signing-input';
 import { SigningService } from '../signing.service';
 import type { BatchConfig } from './batch-config';
 import { BatchFiles } from './batch-files';
@@ -60,10 +60,14 @@ export class BatchRunner {
     const batch = await this.store.get(batchId);
     if (!batch || batch.status === 'done') return;
     await this.store.markRunning(batchId);
+    // The batch's fields (checked at submission) hold for every document: parsed once, when the
+    // first document is to be signed (a batch whose documents are all settled may have no session left).
+    let fields: SignPdfFields | undefined;
     for (const item of await this.store.items(batchId)) {
       if (item.status === 'done' || item.status === 'failed') continue;
       if (item.status === 'signing' && (await this.settled(batch, item))) continue;
-      await this.sign(batch, item);
+      fields ??= parseSignPdfFields({ ...batch.fields, signingSession: batch.sessionToken ?? '' });
+      await this.sign(batch, item, fields);
     }
     await this.complete(batchId);
   }
@@ -101,10 +105,9 @@ export class BatchRunner {
     return false;
   }
 
-  private async sign(batch: Batch, item: BatchItem): Promise<void> {
+  private async sign(batch: Batch, item: BatchItem, fields: SignPdfFields): Promise<void> {
     const attemptId = randomUUID();
     if (!(await this.store.startItem(batch.id, item.index, attemptId, item.attemptId))) return;
-    const fields = parseSignPdfFields({ ...batch.fields, signingSession: batch.sessionToken ?? '' });
     const pdf = await readFile(this.files.input(batch.id, item.index));
     let error: ProblemDetails;
     try {
