@@ -5,6 +5,7 @@ import {
   ProblemDetails,
   ProblemError,
   WEBHOOK_OUTBOX,
+  webhookEvent,
   type WebhookOutbox,
 } from '@kyso/common';
 import { randomUUID } from 'node:crypto';
@@ -133,7 +134,10 @@ export class BatchRunner {
     await this.store.failItem(batch.id, item.index, attemptId, error);
   }
 
-  /** Tells the caller (webhook) before the batch is marked done: a crash between the two repeats the event, same id. */
+  /**
+   * Tells the caller (webhook) before the batch is marked done: a crash between the two repeats the
+   * event with the same id (derived from the event type and the batch, as for validations).
+   */
   private async complete(batchId: string): Promise<void> {
     const batch = (await this.store.get(batchId))!;
     const now = this.clock.now();
@@ -143,12 +147,12 @@ export class BatchRunner {
       await this.outbox.enqueue({
         systemId: batch.caller.id,
         callbackUrl: batch.callbackUrl,
-        event: {
-          id: batch.id,
-          type: BATCH_COMPLETED,
-          createdAt: now.toISOString(),
-          data: batchView({ ...batch, status: 'done', finishedAt: now, expiresAt }, items),
-        },
+        event: webhookEvent(
+          BATCH_COMPLETED,
+          batch.id,
+          batchView({ ...batch, status: 'done', finishedAt: now, expiresAt }, items),
+          now,
+        ),
       });
     }
     await this.store.finish(batchId, now, expiresAt);
