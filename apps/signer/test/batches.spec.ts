@@ -14,6 +14,7 @@ import {
   unprocessable,
   WEBHOOK_OUTBOX,
   WebhookOutbox,
+  webhookEventId,
   WebhookRequest,
 } from '@kyso/common';
 import { DevCa } from '@kyso/pki/devca';
@@ -25,7 +26,7 @@ import { dropQueueKeys } from '../../../test/support/queue-keys';
 import { asBuffer } from '../../../test/support/http';
 import { createActiveTestToken, TestToken } from '../../../test/support/token';
 import { createSignerApp } from '../src/app';
-import { BatchRunner } from '../src/batches/batch-runner';
+import { BATCH_COMPLETED, BatchRunner } from '../src/batches/batch-runner';
 import type { SignerConfig } from '../src/config';
 import { migrateSigner } from '../src/data-source';
 import { localCheckFor } from './local-certificate-check';
@@ -212,8 +213,17 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     expect(outbox.events[0]).toMatchObject({
       systemId: 'dms-key',
       callbackUrl: 'https://dms.example/hooks',
-      event: { id, type: 'signature-batch.completed', data: done },
+      event: { id: webhookEventId(BATCH_COMPLETED, id), type: BATCH_COMPLETED, data: done },
     });
+    // Unique to this event, not the batch's id (which another event of the batch would share)...
+    expect(outbox.events[0].event.id).not.toBe(id);
+    // ...and kept when the event is sent again: as a worker that died after the enqueue, before "done".
+    await pg.query(
+      `UPDATE signer.signature_batch SET status = 'running', finished_at = NULL, expires_at = NULL WHERE id = $1`,
+      [id],
+    );
+    await app.get(BatchRunner).run(id);
+    expect(outbox.events.map((e) => e.event.id)).toEqual([outbox.events[0].event.id, outbox.events[0].event.id]);
   }, 60_000);
 
   it('refuses a wrong PIN at once (403), auditing every document, and queues nothing', async () => {
@@ -235,6 +245,20 @@ describe('signing batches (signer over HTTP, SoftHSM2, Postgres, Redis/BullMQ, r
     const large = await submit({ ...good, pin: '1234' }, [big, big]);
     expect(large.status).toBe(413);
     expect(large.body.code).toBe('BATCH_TOO_LARGE');
+    // Other multipart refusals as on the signer's other upload routes (Nest's multer mapping).
+    const huge = await submit({ ...good, pin: '1234' }, [Buffer.alloc(257 * 1024, 0x20)]);
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+    const stray = await submit({ ...good, pin: '1234' }, [pdfs[0]]).attach('file', pdfs[1], 'x.pdf');
+    expect(stray.status).toBe(400);
+    expect(stray.body.code).toBe('BAD_REQUEST');
+    const cut = await http()
+      .post('/signatures/batches')
+      .set(as(DMS))
+      .set('content-type', 'multipart/form-data; boundary=kyso')
+      .send('--kyso\r\ncontent-disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.7');
+    expect(cut.status).toBe(400);
+    expect(cut.body.code).toBe('BAD_REQUEST');
     const hook = await submit({ ...good, pin: '1234', callbackUrl: 'https://refused.example/' }, [pdfs[0]]);
     expect(hook.status).toBe(422);
     expect(hook.body.code).toBe('CALLBACK_URL_REFUSED');

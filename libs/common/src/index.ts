@@ -24,7 +24,3 @@ export * from './pdf-text-writer';
 export * from './spilling-storage';
 export * from './net/address-guard';
 export * from './net/guarded-dispatcher';
-export * from './webhooks/signature';
-export * from './webhooks/settings';
-export * from './webhooks/callback-url';
-export * from './webhooks/outbox';

@@ -29,4 +29,19 @@ describe('PdfTextWriter', () => {
     expect(flat).toContain('THÔNG BÁO TRẢ LẠI VĂN BẢN ĐIỆN TỬ');
     expect(flat).toContain(`30. ${para.repeat(2).trim()}`);
   });
+
+  it('cuts a word wider than the line (a digest) instead of running off the page, and keeps fields in two columns', async () => {
+    const digest = 'e3b0c44298fc1c149afbf4c8996fb924'.repeat(4);
+    const w = await PdfTextWriter.create({ title: 'Phiếu', date, margin: 56 });
+    w.text(digest, { size: 12 });
+    w.field('Mã băm SHA-256 của tệp', digest, { labelWidth: 170, size: 11 });
+    const lines = pdftotext(await w.save({ objectStreams: true }))
+      .split('\n')
+      .filter((l) => l.trim());
+    const pieces = lines.filter((l) => /^[0-9a-f]+$/.test(l.trim()));
+    // the paragraph's digest in at least two lines of its own, the value column's in at least two more
+    expect(pieces.length).toBeGreaterThanOrEqual(4);
+    expect(lines.join('').replace(/\s+/g, '')).toContain(digest + 'Mã');
+    expect(lines.join('\n')).toContain('Mã băm SHA-256 của tệp');
+  });
 });

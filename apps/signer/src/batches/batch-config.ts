@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, int, str } from '@kyso/common';
+import { ConfigError, int, str, unprocessable } from '@kyso/common';
 
 const MIB = 1024 * 1024;
 
@@ -22,6 +22,10 @@ export interface BatchConfig {
   /** How often expired results are deleted. */
   sweepEveryMs: number;
 }
+
+/** A batch over KYSO_SIGNER_BATCH_MAX_FILES, refused while uploading or on submission alike. */
+export const batchTooManyFiles = (maxFiles: number) =>
+  unprocessable('BATCH_TOO_MANY_FILES', `A batch holds at most ${maxFiles} documents`, { field: 'files', maxFiles });
 
 export const batchDefaults = (uploadDir: string): BatchConfig => ({
   dir: join(uploadDir, 'batches'),

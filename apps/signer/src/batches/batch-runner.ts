@@ -5,12 +5,13 @@ import {
   ProblemDetails,
   ProblemError,
   WEBHOOK_OUTBOX,
+  webhookEvent,
   type WebhookOutbox,
 } from '@kyso/common';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { refusalProblem, tokenProblem } from '../signatures.controller';
-import { parseSignPdfFields } from '../signing-input';
+import { parseSignPdfFields, type SignPdfFields } from '../signing-input';
 import { SigningService } from '../signing.service';
 import type { BatchConfig } from './batch-config';
 import { BatchFiles } from './batch-files';
@@ -60,10 +61,14 @@ export class BatchRunner {
     const batch = await this.store.get(batchId);
     if (!batch || batch.status === 'done') return;
     await this.store.markRunning(batchId);
+    // The batch's fields (checked at submission) hold for every document: parsed once, when the
+    // first document is to be signed (a batch whose documents are all settled may have no session left).
+    let fields: SignPdfFields | undefined;
     for (const item of await this.store.items(batchId)) {
       if (item.status === 'done' || item.status === 'failed') continue;
       if (item.status === 'signing' && (await this.settled(batch, item))) continue;
-      await this.sign(batch, item);
+      fields ??= parseSignPdfFields({ ...batch.fields, signingSession: batch.sessionToken ?? '' });
+      await this.sign(batch, item, fields);
     }
     await this.complete(batchId);
   }
@@ -101,10 +106,9 @@ export class BatchRunner {
     return false;
   }
 
-  private async sign(batch: Batch, item: BatchItem): Promise<void> {
+  private async sign(batch: Batch, item: BatchItem, fields: SignPdfFields): Promise<void> {
     const attemptId = randomUUID();
     if (!(await this.store.startItem(batch.id, item.index, attemptId, item.attemptId))) return;
-    const fields = parseSignPdfFields({ ...batch.fields, signingSession: batch.sessionToken ?? '' });
     const pdf = await readFile(this.files.input(batch.id, item.index));
     let error: ProblemDetails;
     try {
@@ -130,7 +134,10 @@ export class BatchRunner {
     await this.store.failItem(batch.id, item.index, attemptId, error);
   }
 
-  /** Tells the caller (webhook) before the batch is marked done: a crash between the two repeats the event, same id. */
+  /**
+   * Tells the caller (webhook) before the batch is marked done: a crash between the two repeats the
+   * event with the same id (derived from the event type and the batch, as for validations).
+   */
   private async complete(batchId: string): Promise<void> {
     const batch = (await this.store.get(batchId))!;
     const now = this.clock.now();
@@ -140,12 +147,12 @@ export class BatchRunner {
       await this.outbox.enqueue({
         systemId: batch.caller.id,
         callbackUrl: batch.callbackUrl,
-        event: {
-          id: batch.id,
-          type: BATCH_COMPLETED,
-          createdAt: now.toISOString(),
-          data: batchView({ ...batch, status: 'done', finishedAt: now, expiresAt }, items),
-        },
+        event: webhookEvent(
+          BATCH_COMPLETED,
+          batch.id,
+          batchView({ ...batch, status: 'done', finishedAt: now, expiresAt }, items),
+          now,
+        ),
       });
     }
     await this.store.finish(batchId, now, expiresAt);

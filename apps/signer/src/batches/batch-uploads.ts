@@ -1,10 +1,10 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { badRequest, ProblemError, unprocessable } from '@kyso/common';
+import { runMulter } from '@nestjs/platform-express/multer/multer/multer.utils';
 import type { Request, RequestHandler, Response } from 'express';
 import multer, { diskStorage, MulterError } from 'multer';
 import { rm } from 'node:fs/promises';
 import type { Observable } from 'rxjs';
-import type { BatchConfig } from './batch-config';
+import { batchTooManyFiles, type BatchConfig } from './batch-config';
 
 export const BATCH_UPLOAD_LIMITS = Symbol('BATCH_UPLOAD_LIMITS');
 
@@ -14,22 +14,12 @@ export interface BatchUploadLimits {
   batches: BatchConfig;
 }
 
-function uploadProblem(e: unknown, maxFiles: number): unknown {
-  if (!(e instanceof MulterError)) return e;
-  switch (e.code) {
-    case 'LIMIT_FILE_SIZE':
-      return new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'A PDF exceeds the size limit');
-    case 'LIMIT_FILE_COUNT':
-    case 'LIMIT_UNEXPECTED_FILE':
-      if (e.field === 'files' || e.code === 'LIMIT_FILE_COUNT')
-        return unprocessable('BATCH_TOO_MANY_FILES', `A batch holds at most ${maxFiles} documents`, {
-          field: 'files',
-          maxFiles,
-        });
-      return badRequest('UNEXPECTED_FIELD', `Unexpected file field "${String(e.field).slice(0, 40)}"`);
-    default:
-      return badRequest('INVALID_MULTIPART', e.message);
-  }
+/** More documents than a batch holds: the batch's own refusal (422), not multer's 400. */
+function countRefusal(e: unknown, maxFiles: number): unknown {
+  const tooMany =
+    e instanceof MulterError &&
+    (e.code === 'LIMIT_FILE_COUNT' || (e.code === 'LIMIT_UNEXPECTED_FILE' && e.field === 'files'));
+  return tooMany ? batchTooManyFiles(maxFiles) : e;
 }
 
 /**
@@ -58,9 +48,10 @@ export class BatchUploads implements NestInterceptor {
       for (const f of (req.files as Express.Multer.File[] | undefined) ?? [])
         void rm(f.path, { force: true }).catch(() => undefined);
     });
-    await new Promise<void>((resolve, reject) =>
-      this.upload(req, res, (e: unknown) => (e ? reject(uploadProblem(e, this.limits.batches.maxFiles)) : resolve())),
-    );
+    // multer's other errors as on the signer's other upload routes (FileInterceptor): Nest's mapping, then
+    // the ProblemFilter (413 PAYLOAD_TOO_LARGE, 400 BAD_REQUEST).
+    const maxFiles = this.limits.batches.maxFiles;
+    await runMulter((rq, rs, done) => this.upload(rq, rs, (e) => done(e && countRefusal(e, maxFiles))), req, res);
     return next.handle();
   }
 }

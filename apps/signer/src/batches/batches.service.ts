@@ -16,7 +16,7 @@ import { RegistryClient } from '../registry-client';
 import { refusalProblem } from '../signatures.controller';
 import { SigningGate } from '../signing-gate';
 import { parseSignPdfFields } from '../signing-input';
-import type { BatchConfig } from './batch-config';
+import { batchTooManyFiles, type BatchConfig } from './batch-config';
 import { BatchFiles } from './batch-files';
 import { BatchJob, BatchJobs } from './batch-jobs';
 import { BATCH_CONFIG } from './batch-runner';
@@ -71,11 +71,7 @@ export class BatchesService {
   async submit(s: SubmitBatch): Promise<{ id: string }> {
     const total = s.uploads.length;
     if (!total) throw badRequest('MISSING_FIELD', 'The form field "files" (the PDFs) is required', { field: 'files' });
-    if (total > this.config.maxFiles)
-      throw unprocessable('BATCH_TOO_MANY_FILES', `A batch holds at most ${this.config.maxFiles} documents`, {
-        field: 'files',
-        maxFiles: this.config.maxFiles,
-      });
+    if (total > this.config.maxFiles) throw batchTooManyFiles(this.config.maxFiles);
     const bytes = s.uploads.reduce((n, u) => n + u.size, 0);
     if (bytes > this.config.maxTotalBytes)
       throw new ProblemError(

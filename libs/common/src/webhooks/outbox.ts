@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { WEBHOOK_OUTBOX, type WebhookOutbox, type WebhookRequest } from '../webhooks';
+import { WEBHOOK_OUTBOX, type WebhookOutbox, type WebhookRequest } from './events';
 import { callbackRefused, CallbackUrlGuard } from './callback-url';
 import { WEBHOOK_DELIVER_JOB, WEBHOOK_QUEUE, WebhookSettings } from './settings';
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { WebhookEvent } from '../webhooks';
+import type { WebhookEvent } from './events';
 
 /** The header with the signature, `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
 export const WEBHOOK_SIGNATURE_HEADER = 'Kyso-Signature';
