@@ -81,6 +81,8 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
         return fail(badRequest('BAD_REQUEST', `Unexpected file field - ${name}`));
       }
       receiving++;
+      // A body cut short fails the file stream first: 400 as the parser's own error, not a 500.
+      stream.on('error', (e: Error) => fail(malformed(e)));
       receiveSpilling(
         stream,
         opts.dir,
@@ -99,7 +101,7 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
       );
     });
     parser.on('partsLimit', () => fail(badRequest('BAD_REQUEST', 'Too many parts')));
-    parser.on('error', (e) => fail(badRequest('BAD_REQUEST', `Multipart: ${e.message}`)));
+    parser.on('error', (e) => fail(malformed(e)));
     parser.on('close', () => {
       parsed = true;
       settle();
@@ -108,3 +110,5 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
     req.pipe(parser);
   });
 }
+
+const malformed = (e: Error) => badRequest('BAD_REQUEST', `Multipart: ${e.message}`);

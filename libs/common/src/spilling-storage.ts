@@ -90,8 +90,8 @@ export function receiveSpilling(
     if (error) {
       chunks = [];
       stream.resume();
-      disk?.destroy();
-      if (path) void unlink(path).catch(() => undefined);
+      // Removed once closed: a file still being opened would otherwise be created after the unlink.
+      if (disk) disk.once('close', () => void unlink(path!).catch(() => undefined)).destroy();
     }
     cb(error, info);
   };
