@@ -55,10 +55,10 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
     let file: FormFile | undefined;
     let receiving = 0;
     let parsed = false;
-    let failed = false;
+    let settled = false;
     const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
+      if (settled) return;
+      settled = true;
       // The rest of the body is read and dropped, so the connection stays usable for the answer.
       req.unpipe(parser);
       req.resume();
@@ -66,7 +66,11 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
       reject(e);
     };
     const settle = () => {
-      if (!failed && parsed && receiving === 0) resolve({ file, fields });
+      if (settled || !parsed || receiving > 0) return;
+      // Settled: what happens to the request from now on is no longer the form's (nor is the file).
+      settled = true;
+      req.off('error', fail);
+      resolve({ file, fields });
     };
     parser.on('field', (name, value, info) => {
       if (info.nameTruncated) return fail(badRequest('BAD_REQUEST', `Field name too long - ${name}`));
@@ -75,7 +79,7 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
       fields[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
     });
     parser.on('file', (name, stream, info) => {
-      if (failed) return void stream.resume();
+      if (settled) return void stream.resume();
       if (name !== opts.field || file || receiving) {
         stream.resume();
         return fail(badRequest('BAD_REQUEST', `Unexpected file field - ${name}`));
@@ -91,7 +95,7 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
           receiving--;
           if (error) return fail(error);
           file = { ...received!, originalname: info.filename ?? '' };
-          if (failed && file.path) void unlink(file.path).catch(() => undefined);
+          if (settled && file.path) void unlink(file.path).catch(() => undefined);
           settle();
         },
         (size) => {
