@@ -39,6 +39,7 @@ import { trustStoreProviders } from './trust-store/trust-store.providers';
 import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
+import { PdfUploads } from './upload-storage';
 import { PublicValidationsController } from './public-validation/public-validations.controller';
 import { ValidationsController } from './validations.controller';
 import { HistoryController } from './history/history.controller';
@@ -178,6 +179,7 @@ export class VerifierModule {
             ),
         },
         ValidationService,
+        { provide: PdfUploads, useValue: new PdfUploads(config.maxUploadBytes) },
         inRequestRevocationProvider(rev),
         {
           provide: CmsValidationService,

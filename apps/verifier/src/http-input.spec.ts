@@ -1,5 +1,6 @@
 import { ProblemError } from '@kyso/common';
-import { checkFormFields, isUuid } from './http-input';
+import { parseInput, ValidatePdfQueryDto } from '@kyso/contracts';
+import { checkFormFields, isUuid, validatePdfQueryOf } from './http-input';
 import { assertEveryJobHandled, JobName } from './jobs';
 
 describe('isUuid', () => {
@@ -37,5 +38,48 @@ describe('checkFormFields', () => {
   it('accepts plain text, line breaks and no fields at all', () => {
     expect(codeOf({ note: 'Văn bản số 12\r\n\tđã ký' })).toBe('ok');
     expect(codeOf(undefined)).toBe('ok');
+  });
+});
+
+describe('validatePdfQueryOf', () => {
+  const outcome = (parse: () => ValidatePdfQueryDto) => {
+    try {
+      const { wait, callbackUrl } = parse();
+      return JSON.stringify({ wait, callbackUrl });
+    } catch (e) {
+      return JSON.stringify((e as ProblemError).toProblem());
+    }
+  };
+
+  it('answers every query as the contract does: the same values, the same 400s', () => {
+    const url = 'https://dms.example.gov.vn/kyso/webhooks';
+    const queries: Record<string, unknown>[] = [
+      {},
+      { wait: '0' },
+      { wait: '10' },
+      { wait: '60' },
+      { wait: '061' },
+      { wait: '61' },
+      { wait: '99' },
+      { wait: '' },
+      { wait: '-1' },
+      { wait: '1.5' },
+      { wait: '1e1' },
+      { wait: 'soon' },
+      { wait: ['1', '2'] },
+      { callbackUrl: url, wait: '5' },
+      { callbackUrl: '' },
+      { callbackUrl: 'x'.repeat(2048) },
+      { callbackUrl: 'x'.repeat(2049) },
+      { callbackUrl: [url, url] },
+      { other: 'ignored', wait: '3' },
+    ];
+    for (const q of queries)
+      expect([q, outcome(() => validatePdfQueryOf(q))]).toEqual([q, outcome(() => parseInput(ValidatePdfQueryDto, q))]);
+  });
+
+  it('reads the usual query without the contract classes', () => {
+    expect(validatePdfQueryOf({ wait: '20' })).not.toBeInstanceOf(ValidatePdfQueryDto);
+    expect(validatePdfQueryOf({ wait: '20' }).wait).toBe(20);
   });
 });

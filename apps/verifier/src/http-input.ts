@@ -1,4 +1,5 @@
-import { badRequest, requireCleanFormText } from '@kyso/common';
+import { badRequest, MAX_CALLBACK_URL_CHARS, requireCleanFormText } from '@kyso/common';
+import { MAX_WAIT_SECONDS, parseInput, ValidatePdfQueryDto } from '@kyso/contracts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);
@@ -32,4 +33,20 @@ export function callbackUrlOf(
   if (typeof v !== 'string')
     throw badRequest('INVALID_FIELD', 'callbackUrl must be given once, as text', { field: 'callbackUrl' });
   return v;
+}
+
+/**
+ * The query of `POST /validations/pdf`. The usual one (no or a whole `wait` up to the maximum, a
+ * `callbackUrl` within its length) is read as it is; anything else is checked by the contract
+ * (ValidatePdfQueryDto), with its 400 INVALID_FIELD answers. class-transformer and class-validator
+ * cost more per request than the whole check needs (issue 16.3).
+ */
+export function validatePdfQueryOf(raw: Record<string, unknown>): ValidatePdfQueryDto {
+  const { wait, callbackUrl } = raw;
+  const plainWait =
+    wait === undefined || (typeof wait === 'string' && /^\d{1,2}$/.test(wait) && +wait <= MAX_WAIT_SECONDS);
+  const plainUrl =
+    callbackUrl === undefined || (typeof callbackUrl === 'string' && callbackUrl.length <= MAX_CALLBACK_URL_CHARS);
+  if (plainWait && plainUrl) return { wait: wait === undefined ? undefined : Number(wait), callbackUrl };
+  return parseInput(ValidatePdfQueryDto, raw);
 }

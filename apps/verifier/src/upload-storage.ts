@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
-import { SpillingStorage as HashingSpillingStorage } from '@kyso/common';
+import { SpillingStorage as HashingSpillingStorage, readSingleFileForm } from '@kyso/common';
 
 /** An upload as the validation service takes it: in memory when small, in a private file when big. */
 export interface Upload {
@@ -43,12 +43,58 @@ export class SpillingStorage implements StorageEngine {
   }
 }
 
-/** Runs `use` on a SpillingStorage upload, then removes a big upload's file (in Postgres by then, or refused). */
-export async function withUpload<T>(file: Express.Multer.File, use: (upload: Upload) => Promise<T>): Promise<T> {
-  const upload = file as Express.Multer.File & Upload;
+/** A submitted PDF with the name its form part gave it. */
+export interface NamedUpload extends Upload {
+  originalname: string;
+}
+
+/** The form of `POST /validations/pdf`: its `file` (absent when not sent) and its text fields. */
+export interface PdfForm {
+  file?: NamedUpload;
+  fields: Record<string, unknown> | undefined;
+}
+
+/**
+ * Reads the form of `POST /validations/pdf` straight from the request (issue 16.3): busboy into
+ * one buffer (or the spill file when big), hashed while receiving, with multer's limits and
+ * refusals (413 over `maxBytes`). A request that is not multipart has no file, and its JSON body
+ * (if any) as its fields, as multer left it.
+ */
+export class PdfUploads {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly dir: string = defaultUploadDir(),
+    private readonly inMemoryBytes: number = IN_MEMORY_MAX_BYTES,
+  ) {}
+
+  async read(req: Request): Promise<PdfForm> {
+    const form = await readSingleFileForm(req, {
+      field: 'file',
+      maxFileBytes: this.maxBytes,
+      inMemoryBytes: this.inMemoryBytes,
+      dir: this.dir,
+    });
+    if (!form) return { fields: req.body as Record<string, unknown> | undefined };
+    const f = form.file;
+    const file = f && { ...f, sha256: f.sha256.digest('hex') };
+    return { file, fields: form.fields };
+  }
+}
+
+/** Runs `use` on an upload, then removes a big upload's file (in Postgres by then, or refused). */
+export async function withUpload<T>(
+  file: Upload | Express.Multer.File,
+  use: (upload: Upload) => Promise<T>,
+): Promise<T> {
+  const upload = file as Upload;
   try {
     return await use(upload);
   } finally {
-    if (upload.path) await rm(upload.path, { force: true });
+    await discardUpload(upload);
   }
+}
+
+/** Removes a big upload's file, if any (whatever the answer was). */
+export async function discardUpload(upload: { path?: string } | undefined): Promise<void> {
+  if (upload?.path) await rm(upload.path, { force: true });
 }

@@ -1,26 +1,22 @@
+import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
-  Body,
-  Controller,
-  Get,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  Res,
-  UploadedFile,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { badRequest, Caller, CallerParam, notFound, PROBLEM_CONTENT } from '@kyso/common';
 import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { callbackUrlOf, checkFormFields, fileNameOf, isUuid } from './http-input';
+import { callbackUrlOf, checkFormFields, fileNameOf, isUuid, validatePdfQueryOf } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
 import { sendReportPdf } from './report-pdf/send';
-import { SpillingStorage, withUpload } from './upload-storage';
+import { discardUpload, PdfUploads } from './upload-storage';
 import { ValidationResult, ValidationService } from './validation.service';
 
 const PUBLIC_PREFIX = '/api/v1';
@@ -28,12 +24,16 @@ const PUBLIC_PREFIX = '/api/v1';
 @ApiTags('validations')
 @Controller('validations')
 export class ValidationsController {
-  constructor(private readonly validations: ValidationService) {}
+  constructor(
+    private readonly validations: ValidationService,
+    private readonly uploads: PdfUploads,
+  ) {}
 
   @Post('pdf')
   @UseGuards(TrustStoreReady)
-  @UseInterceptors(FileInterceptor('file', { storage: new SpillingStorage() }))
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
+  // The form and the query are read by the handler (no multer, no validation pipe: issue 16.3).
+  @ApiQuery({ type: ValidatePdfQueryDto })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -77,31 +77,40 @@ export class ValidationsController {
     ...PROBLEM_CONTENT,
   })
   async submit(
-    @UploadedFile() file: Express.Multer.File | undefined,
-    @Body() fields: Record<string, unknown> | undefined,
-    @Query() query: ValidatePdfQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: Request,
+    @Query() rawQuery: Record<string, unknown>,
+    @Res() res: Response,
     @CallerParam() caller: Caller,
-  ): Promise<ValidationResult> {
-    checkFormFields(fields);
-    if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-    const result = await withUpload(file, async (upload) =>
-      answerable(
+  ): Promise<void> {
+    const { file, fields } = await this.uploads.read(req);
+    let result: ValidationResult;
+    try {
+      const query = validatePdfQueryOf(rawQuery);
+      checkFormFields(fields);
+      if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
+      result = answerable(
         await this.validations.submit(
-          upload,
+          file,
           query.wait ?? DEFAULT_WAIT_SECONDS,
           caller,
           fileNameOf(file) ?? undefined,
           callbackUrlOf(query, fields),
         ),
-      ),
-    );
+      );
+    } finally {
+      // In Postgres by then, or refused.
+      await discardUpload(file);
+    }
     if (result.status === 'pending') {
       res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
     } else {
       res.status(HttpStatus.OK);
     }
-    return result;
+    // Written once, as it is: no ETag to compute for the answer to a POST.
+    const body = JSON.stringify(result);
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
   }
 
   @Get(':id')

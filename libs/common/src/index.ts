@@ -22,5 +22,6 @@ export * from './webhooks';
 export * from './job-queue';
 export * from './pdf-text-writer';
 export * from './spilling-storage';
+export * from './multipart-form';
 export * from './net/address-guard';
 export * from './net/guarded-dispatcher';

@@ -32,51 +32,16 @@ export class SpillingStorage implements StorageEngine {
   ) {}
 
   _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
-    const stream: Readable = file.stream;
-    let chunks: Buffer[] = [];
-    let size = 0;
-    // Hashed while the bytes arrive (overlapping the network), not after the upload.
-    const sha256 = createHash('sha256');
-    let disk: WriteStream | undefined;
-    let path: string | undefined;
-    let done = false;
-    const finish = (error?: unknown, info?: Stored) => {
-      if (done) return;
-      done = true;
-      if (error) {
-        stream.resume();
-        disk?.destroy();
-        if (path) void unlink(path).catch(() => undefined);
-      }
-      cb(error, info);
-    };
-    stream.on('error', finish);
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      sha256.update(chunk);
-      if (!disk) {
-        chunks.push(chunk);
-        if (size <= this.inMemoryBytes) return;
-        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-        path = join(this.dir, randomUUID());
-        disk = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPILL_HIGH_WATER_MARK });
-        disk.on('error', finish);
-        const held = chunks;
-        chunks = [];
-        for (const c of held.slice(0, -1)) disk.write(c);
-        chunk = held[held.length - 1];
-      }
-      if (!disk.write(chunk)) {
-        stream.pause();
-        disk.once('drain', () => stream.resume());
-      }
-    });
-    stream.on('end', () => {
-      if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256 });
-      disk.end(() =>
-        finish(undefined, { path, size, sha256, destination: this.dir, filename: path!.slice(this.dir.length + 1) }),
-      );
-    });
+    receiveSpilling(file.stream, this.dir, this.inMemoryBytes, (error, received) =>
+      error || !received
+        ? cb(error)
+        : cb(
+            undefined,
+            received.path
+              ? { ...received, destination: this.dir, filename: received.path.slice(this.dir.length + 1) }
+              : received,
+          ),
+    );
   }
 
   _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
@@ -88,4 +53,78 @@ export class SpillingStorage implements StorageEngine {
       () => cb(null),
     );
   }
+}
+
+/** What `receiveSpilling` leaves: the bytes (small) or the file holding them (big), and their digest. */
+export interface SpilledBytes {
+  buffer?: Buffer;
+  path?: string;
+  size: number;
+  /** Fed every byte as it arrived. */
+  sha256: Hash;
+}
+
+/**
+ * Receives a stream as SpillingStorage stores a file: in memory up to `inMemoryBytes`, else in a
+ * private file of its own in `dir` (created 0700 if missing) written as the bytes arrive, with
+ * back-pressure; hashed on the way. On failure the file is removed and the stream drained.
+ * `limit` (optional) is checked on every chunk: what it throws fails the receipt.
+ */
+export function receiveSpilling(
+  stream: Readable,
+  dir: string,
+  inMemoryBytes: number,
+  cb: (error?: unknown, received?: SpilledBytes) => void,
+  limit?: (size: number) => void,
+): void {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  // Hashed while the bytes arrive (overlapping the network), not after the upload.
+  const sha256 = createHash('sha256');
+  let disk: WriteStream | undefined;
+  let path: string | undefined;
+  let done = false;
+  const finish = (error?: unknown, info?: SpilledBytes) => {
+    if (done) return;
+    done = true;
+    if (error) {
+      chunks = [];
+      stream.resume();
+      // Removed once closed: a file still being opened would otherwise be created after the unlink.
+      if (disk) disk.once('close', () => void unlink(path!).catch(() => undefined)).destroy();
+    }
+    cb(error, info);
+  };
+  stream.on('error', finish);
+  stream.on('data', (chunk: Buffer) => {
+    if (done) return;
+    size += chunk.length;
+    try {
+      limit?.(size);
+    } catch (e) {
+      return finish(e);
+    }
+    sha256.update(chunk);
+    if (!disk) {
+      chunks.push(chunk);
+      if (size <= inMemoryBytes) return;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      path = join(dir, randomUUID());
+      disk = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPILL_HIGH_WATER_MARK });
+      disk.on('error', finish);
+      const held = chunks;
+      chunks = [];
+      for (const c of held.slice(0, -1)) disk.write(c);
+      chunk = held[held.length - 1];
+    }
+    if (!disk.write(chunk)) {
+      stream.pause();
+      disk.once('drain', () => stream.resume());
+    }
+  });
+  stream.on('end', () => {
+    if (done) return;
+    if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256 });
+    disk.end(() => finish(undefined, { path, size, sha256 }));
+  });
 }
