@@ -30,8 +30,11 @@ async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Issue 12.6 at test size: a big PDF goes through a temporary file, and every path removes it. */
-describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)', () => {
+/**
+ * Issue 12.6 at test size: a big PDF is received into the spare buffer, or through a temporary file
+ * when another request has it, and every path removes the file.
+ */
+describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-backed upload)', () => {
   let token: TestToken;
   let db: { url: string; drop: () => Promise<void> };
   let registry: Awaited<ReturnType<typeof startRegistryStub>>;
@@ -113,6 +116,24 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
       document_sha256: inputSha,
       signed_document_sha256: createHash('sha256').update(signed).digest('hex'),
     });
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('signs two at once, one received into memory and one through a file, each answered with its own bytes', async () => {
+    const other = join(work, 'other.pdf');
+    await writeBigPdf(other, 20 * MB);
+    const fields = { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL };
+    const answers = await Promise.all([asBuffer(sign(fields, big)), asBuffer(sign(fields, other))]);
+    for (const [res, path] of [
+      [answers[0], big],
+      [answers[1], other],
+    ] as const) {
+      expect(res.status).toBe(200);
+      const signed = res.body as Buffer;
+      const size = (await stat(path)).size;
+      expect(createHash('sha256').update(signed.subarray(0, size)).digest('hex')).toBe(await sha256File(path));
+      expect(await pdfsig(signed, rootPem)).toContain('Signature is Valid.');
+    }
     expect(await leftovers()).toEqual([]);
   }, 120_000);
 

@@ -20,21 +20,32 @@ export interface HashedUpload extends Express.Multer.File {
 type Stored = Partial<HashedUpload>;
 
 /**
+ * Memory a big upload may be received into instead of a file (no write and read back): a buffer
+ * at least as large as any file the request can carry, or undefined to spill. Whoever lends it
+ * takes it back once the request is over.
+ */
+export type UploadMemory = (req: Request) => Buffer | undefined;
+
+/**
  * multer storage that keeps a small upload (up to `inMemoryBytes`) in memory (`file.buffer`) and
  * writes a bigger one to a private file of its own in `dir` (`file.path`, `dir` created 0700 if
  * missing) as it arrives, with back-pressure: a 100 MB PDF is never held as chunks. Whoever took
  * the upload removes the file (multer's `_removeFile`, or the service once it answered).
+ * With `memory`, a big upload is copied into the lent buffer as it arrives (`file.buffer` a view
+ * of it); it spills only if the buffer proves too small.
  */
 export class SpillingStorage implements StorageEngine {
   constructor(
     private readonly dir: string,
     private readonly inMemoryBytes: number,
+    private readonly memory?: UploadMemory,
   ) {}
 
-  _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
+  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
     const stream: Readable = file.stream;
     let chunks: Buffer[] = [];
     let size = 0;
+    let lent = this.memory?.(req);
     // Hashed while the bytes arrive (overlapping the network), not after the upload.
     const sha256 = createHash('sha256');
     let disk: WriteStream | undefined;
@@ -52,8 +63,15 @@ export class SpillingStorage implements StorageEngine {
     };
     stream.on('error', finish);
     stream.on('data', (chunk: Buffer) => {
+      const at = size;
       size += chunk.length;
       sha256.update(chunk);
+      if (lent) {
+        if (size <= lent.length) return void chunk.copy(lent, at);
+        // More than the lender expected: spilled like any big upload, what came so far first.
+        chunks = [lent.subarray(0, at)];
+        lent = undefined;
+      }
       if (!disk) {
         chunks.push(chunk);
         if (size <= this.inMemoryBytes) return;
@@ -72,6 +90,7 @@ export class SpillingStorage implements StorageEngine {
       }
     });
     stream.on('end', () => {
+      if (lent) return finish(undefined, { buffer: lent.subarray(0, size), size, sha256 });
       if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256 });
       disk.end(() =>
         finish(undefined, { path, size, sha256, destination: this.dir, filename: path!.slice(this.dir.length + 1) }),
