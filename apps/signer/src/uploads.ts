@@ -87,19 +87,20 @@ const leases = new WeakMap<Request, Lease>();
 let lentOut = false;
 
 /**
- * The spare buffer for an upload to a route with ReceiveUploadInMemory, sized by its
- * Content-Length, or the file limit `maxBytes` without one (chunked, as a proxy forwards a stream:
- * only the pages written to become resident); never more than `maxBytes`, where busboy stops.
- * Undefined, and the upload spills, when another request has it, the route did not ask, the
- * upload is small (kept in memory anyway) or the memory cannot be had.
+ * The spare buffer for a big upload (asked once it outgrows IN_MEMORY_UPLOAD_BYTES) to a route
+ * with ReceiveUploadInMemory, sized by its Content-Length, or the file limit `maxBytes` without
+ * one (chunked, as a proxy forwards a stream: only the pages written to become resident); never
+ * more than `maxBytes`, where busboy stops. Undefined, and the upload spills, when another request
+ * has it, the route did not ask, or the memory cannot be had.
  */
 export function spareUploadMemory(maxBytes: number): UploadMemory {
   return (req) => {
     const lease = leases.get(req);
-    const announced = req.headers['content-length'] === undefined ? maxBytes : Number(req.headers['content-length']);
-    if (!lease || lentOut || !(announced > IN_MEMORY_UPLOAD_BYTES)) return undefined;
+    const length = req.headers['content-length'];
+    const size = Math.min(length === undefined ? maxBytes : Number(length), maxBytes);
+    if (!lease || lentOut || !(size > 0)) return undefined;
     try {
-      lease.buffer = takeSpare(Math.min(announced, maxBytes));
+      lease.buffer = takeSpare(size);
     } catch {
       return undefined;
     }

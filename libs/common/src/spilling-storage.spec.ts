@@ -73,6 +73,16 @@ describe('uploads: small ones in memory, big ones spilled to a file as they arri
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('asks for memory only when an upload outgrows the in-memory threshold', async () => {
+    let asked = 0;
+    const storage = new SpillingStorage(dir, 4096, () => (asked++, Buffer.alloc(10_000)));
+    const small = await store(storage, [Buffer.alloc(4096, 1)]);
+    expect(small.buffer?.length).toBe(4096);
+    expect(asked).toBe(0);
+    await store(storage, [Buffer.alloc(4096, 1), Buffer.alloc(1, 2)]);
+    expect(asked).toBe(1);
+  });
+
   it('spills an upload bigger than the lent memory, what was received first, every byte in order', async () => {
     const chunks = Array.from({ length: 20 }, (_, i) => Buffer.alloc(1000, i));
     const info = await store(new SpillingStorage(dir, 4096, () => Buffer.alloc(12_500)), chunks);

@@ -31,8 +31,8 @@ export type UploadMemory = (req: Request) => Buffer | undefined;
  * writes a bigger one to a private file of its own in `dir` (`file.path`, `dir` created 0700 if
  * missing) as it arrives, with back-pressure: a 100 MB PDF is never held as chunks. Whoever took
  * the upload removes the file (multer's `_removeFile`, or the service once it answered).
- * With `memory`, a big upload is copied into the lent buffer as it arrives (`file.buffer` a view
- * of it); it spills only if the buffer proves too small.
+ * With `memory`, an upload that outgrows `inMemoryBytes` is copied into the buffer it lends, if
+ * any, as it arrives (`file.buffer` a view of it); it spills only if the buffer proves too small.
  */
 export class SpillingStorage implements StorageEngine {
   constructor(
@@ -45,7 +45,8 @@ export class SpillingStorage implements StorageEngine {
     const stream: Readable = file.stream;
     let chunks: Buffer[] = [];
     let size = 0;
-    let lent = this.memory?.(req);
+    let lent: Buffer | undefined;
+    let asked = false;
     // Hashed while the bytes arrive (overlapping the network), not after the upload.
     const sha256 = createHash('sha256');
     let disk: WriteStream | undefined;
@@ -75,6 +76,18 @@ export class SpillingStorage implements StorageEngine {
       if (!disk) {
         chunks.push(chunk);
         if (size <= this.inMemoryBytes) return;
+        if (!asked) {
+          // Asked once, when the upload outgrows `inMemoryBytes`: small ones never hold the memory.
+          asked = true;
+          lent = this.memory?.(req);
+          if (lent && size <= lent.length) {
+            let to = 0;
+            for (const c of chunks) to += c.copy(lent, to);
+            chunks = [];
+            return;
+          }
+          lent = undefined;
+        }
         mkdirSync(this.dir, { recursive: true, mode: 0o700 });
         path = join(this.dir, randomUUID());
         disk = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPILL_HIGH_WATER_MARK });
