@@ -41,7 +41,13 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
-import { inputThenUpdate, RemoveUploadAfterResponse, uploadBytes, withUploadBytes } from './uploads';
+import {
+  inputThenUpdate,
+  ReceiveUploadInMemory,
+  RemoveUploadAfterResponse,
+  uploadBytes,
+  withUploadBytes,
+} from './uploads';
 
 const problem = (status: number, code: string, title: string) => ({
   status,
@@ -152,7 +158,7 @@ export class SignaturesController {
 
   @Post('pdf')
   @HttpCode(200)
-  @UseInterceptors(RemoveUploadAfterResponse, FileInterceptor('file'))
+  @UseInterceptors(RemoveUploadAfterResponse, ReceiveUploadInMemory, FileInterceptor('file'))
   @ApiOperation({
     summary:
       'Sign a PDF (PAdES B-B, B-T, B-LT or B-LTA, incremental update) for an official with a certificate on the token',
@@ -218,7 +224,8 @@ export class SignaturesController {
     const fields = parseSignPdfFields(body);
     const requestId = req.header(REQUEST_ID_HEADER) || randomUUID();
     // One copy in memory, lent for the signing only, to read the structure (hashed as it was
-    // uploaded); the answer streams from the upload's file and the update.
+    // uploaded): received into it, or read from the upload's file; the answer is sent from the
+    // same memory or streams from the file, then the update.
     const pdfSha256 = (file as HashedUpload).sha256;
     const result = await withUploadBytes(file, (pdf) =>
       this.admission.run(() => this.signing.signPdf({ pdf, pdfSha256, ...fields, requestId, caller })),

@@ -57,7 +57,7 @@ import { batchDefaults } from './batches/batch-config';
 import { signatureBatches } from './batches/batches.module';
 import type { BatchJobs } from './batches/batch-jobs';
 import { BATCH_QUEUE } from './batches/batches.service';
-import { IN_MEMORY_UPLOAD_BYTES } from './uploads';
+import { IN_MEMORY_UPLOAD_BYTES, spareUploadMemory } from './uploads';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -119,7 +119,7 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: new SpillingStorage(uploadDir, IN_MEMORY_UPLOAD_BYTES),
+          storage: new SpillingStorage(uploadDir, IN_MEMORY_UPLOAD_BYTES, spareUploadMemory(config.maxPdfBytes)),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
       ],

@@ -1,9 +1,10 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { UploadMemory } from '@kyso/common';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { Observable } from 'rxjs';
+import { finalize, type Observable } from 'rxjs';
 
 /** Uploads up to this size stay in memory: a 100 KB PDF costs no file write, read and unlink. */
 export const IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
@@ -15,6 +16,8 @@ const READ_CHUNK_BYTES = 16 * 1024 * 1024;
 const ANSWER_CHUNK_BYTES = 4 * 1024 * 1024;
 /** A spare read buffer is dropped after this long unused: an idle signer holds no 100 MB. */
 const SPARE_IDLE_MS = 30_000;
+/** Big buffers are sized in whole MiB, so that uploads a few bytes apart share one. */
+const SPARE_GRAIN_BYTES = 1024 * 1024;
 
 /** The upload's bytes: kept in memory when small, else read once from its file (SpillingStorage, libs/common). */
 export async function uploadBytes(file: Express.Multer.File): Promise<Buffer> {
@@ -46,7 +49,8 @@ let spare: { bytes: Buffer; timer: NodeJS.Timeout } | undefined;
 
 function takeSpare(size: number): Buffer {
   const s = spare;
-  if (!s || s.bytes.length < size) return Buffer.allocUnsafeSlow(size);
+  if (!s || s.bytes.length < size)
+    return Buffer.allocUnsafeSlow(Math.ceil(size / SPARE_GRAIN_BYTES) * SPARE_GRAIN_BYTES);
   clearTimeout(s.timer);
   spare = undefined;
   return s.bytes;
@@ -73,9 +77,65 @@ export async function withUploadBytes<T>(file: Express.Multer.File, use: (bytes:
   }
 }
 
+/** The lease of the spare buffer by one request: given back once the handler and the response are both over. */
+interface Lease {
+  buffer?: Buffer;
+  holders: number;
+}
+const leases = new WeakMap<Request, Lease>();
+/** At most one request at a time receives its upload into memory; the others spill, as before. */
+let lentOut = false;
+
 /**
- * Big uploads wait on disk (SpillingStorage, libs/common), not in memory: a 100 MB PDF would otherwise be held
- * as chunks, then as one buffer, then as the signed copy; now it is read once and answered from the file. The file is removed once the response is
+ * The spare buffer for a big upload (asked once it outgrows IN_MEMORY_UPLOAD_BYTES) to a route
+ * with ReceiveUploadInMemory, sized by its Content-Length, or the file limit `maxBytes` without
+ * one (chunked, as a proxy forwards a stream: only the pages written to become resident); never
+ * more than `maxBytes`, where busboy stops. Undefined, and the upload spills, when another request
+ * has it, the route did not ask, or the memory cannot be had.
+ */
+export function spareUploadMemory(maxBytes: number): UploadMemory {
+  return (req) => {
+    const lease = leases.get(req);
+    const length = req.headers['content-length'];
+    const size = Math.min(length === undefined ? maxBytes : Number(length), maxBytes);
+    if (!lease || lentOut || !(size > 0)) return undefined;
+    try {
+      lease.buffer = takeSpare(size);
+    } catch {
+      return undefined;
+    }
+    lentOut = true;
+    return lease.buffer;
+  };
+}
+
+/**
+ * A big upload received straight into the spare buffer while hashed (SpillingStorage with
+ * spareUploadMemory): no write to a file and no read back, the answer sent from memory. The buffer
+ * is taken back when both the handler has settled (nothing signs from it any more) and the
+ * response is closed (nothing is being sent from it), however it ended. Listed before the
+ * FileInterceptor; the route must keep nothing of `file.buffer` beyond its response.
+ */
+@Injectable()
+export class ReceiveUploadInMemory implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const lease: Lease = { holders: 2 };
+    leases.set(http.getRequest<Request>(), lease);
+    const over = () => {
+      if (--lease.holders > 0 || !lease.buffer) return;
+      lentOut = false;
+      keepSpare(lease.buffer);
+    };
+    http.getResponse<Response>().once('close', over);
+    return next.handle().pipe(finalize(over));
+  }
+}
+
+/**
+ * Big uploads wait on disk (SpillingStorage, libs/common) unless received into the spare buffer
+ * (ReceiveUploadInMemory): a 100 MB PDF would otherwise be held as chunks, then as one buffer, then
+ * as the signed copy; now it is read once and answered from the file. The file is removed once the response is
  * over, however it ends (signed, refused, failed, client gone); multer removes partial files itself.
  * Must be listed before the FileInterceptor, so that it runs around it.
  */
@@ -93,9 +153,10 @@ export class RemoveUploadAfterResponse implements NestInterceptor {
 }
 
 /**
- * The signed PDF as the input followed by the appended update, never a concatenated copy: a small
- * input from memory, a spilled one streamed from its file (in the page cache: it was just read) in
- * large chunks, so that no 100 MB buffer outlives the signing.
+ * The signed PDF as the input followed by the appended update, never a concatenated copy: an input
+ * in memory (small, or received into the spare buffer) as it is, a spilled one streamed from its
+ * file (in the page cache: it was just read) in large chunks, so that no 100 MB buffer of its own
+ * outlives the signing.
  */
 export function inputThenUpdate(file: Express.Multer.File, update: Uint8Array): Readable {
   const tail = Buffer.from(update.buffer, update.byteOffset, update.byteLength);

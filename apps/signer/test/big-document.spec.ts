@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FixedClock } from '@kyso/common';
 import { DevCa } from '@kyso/pki/devca';
 import { Client } from 'pg';
 import request from 'supertest';
+import { request as undiciRequest } from 'undici';
 import { writeBigPdf } from '../../../test/support/big-pdf';
 import { createTestDatabase } from '../../../test/support/db';
 import { asBuffer } from '../../../test/support/http';
@@ -30,8 +33,11 @@ async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Issue 12.6 at test size: a big PDF goes through a temporary file, and every path removes it. */
-describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)', () => {
+/**
+ * Issue 12.6 at test size: a big PDF is received into the spare buffer, or through a temporary file
+ * when another request has it, and every path removes the file.
+ */
+describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-backed upload)', () => {
   let token: TestToken;
   let db: { url: string; drop: () => Promise<void> };
   let registry: Awaited<ReturnType<typeof startRegistryStub>>;
@@ -45,6 +51,29 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
     let r = request(app.getHttpServer()).post('/signatures/pdf').set('x-kyso-internal-token', INTERNAL);
     for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
     return r.attach('file', path, { filename: 'big.pdf', contentType: 'application/pdf' });
+  };
+  /** The same form sent chunked, without Content-Length, as a proxy forwards a stream. */
+  const signChunked = async (fields: Record<string, string>, path: string) => {
+    const boundary = `kyso-chunked-${randomUUID()}`;
+    const part = (name: string, extra = '') =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
+    const head = Buffer.from(
+      Object.entries(fields)
+        .map(([k, v]) => `${part(k)}\r\n${v}\r\n`)
+        .join('') + `${part('file', '; filename="big.pdf"')}Content-Type: application/pdf\r\n\r\n`,
+    );
+    async function* body() {
+      yield head;
+      yield* createReadStream(path);
+      yield Buffer.from(`\r\n--${boundary}--\r\n`);
+    }
+    const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
+    const res = await undiciRequest(`http://127.0.0.1:${port}/signatures/pdf`, {
+      method: 'POST',
+      headers: { 'x-kyso-internal-token': INTERNAL, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: Readable.from(body(), { objectMode: false }),
+    });
+    return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
   };
   /** The upload directory's files once removal had time to run (it follows the response's close). */
   // The batches' own directory lives under the upload directory: only upload files are leftovers.
@@ -113,6 +142,33 @@ describe('POST /signatures/pdf with a big document (24 MB, disk-backed upload)',
       document_sha256: inputSha,
       signed_document_sha256: createHash('sha256').update(signed).digest('hex'),
     });
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('signs two at once, one received into memory and one through a file, each answered with its own bytes', async () => {
+    const other = join(work, 'other.pdf');
+    await writeBigPdf(other, 20 * MB);
+    const fields = { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL };
+    const answers = await Promise.all([asBuffer(sign(fields, big)), asBuffer(sign(fields, other))]);
+    for (const [res, path] of [
+      [answers[0], big],
+      [answers[1], other],
+    ] as const) {
+      expect(res.status).toBe(200);
+      const signed = res.body as Buffer;
+      const size = (await stat(path)).size;
+      expect(createHash('sha256').update(signed.subarray(0, size)).digest('hex')).toBe(await sha256File(path));
+      expect(await pdfsig(signed, rootPem)).toContain('Signature is Valid.');
+    }
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('signs one sent chunked (no Content-Length), received into memory all the same', async () => {
+    const res = await signChunked({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, big);
+    expect(res.status).toBe(200);
+    const size = (await stat(big)).size;
+    expect(createHash('sha256').update(res.body.subarray(0, size)).digest('hex')).toBe(await sha256File(big));
+    expect(await pdfsig(res.body, rootPem)).toContain('Signature is Valid.');
     expect(await leftovers()).toEqual([]);
   }, 120_000);
 

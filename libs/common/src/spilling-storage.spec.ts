@@ -60,4 +60,34 @@ describe('uploads: small ones in memory, big ones spilled to a file as they arri
     await new Promise((r) => setTimeout(r, 20));
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('receives a big upload into lent memory when given, hashed, writing nothing', async () => {
+    const chunks = Array.from({ length: 20 }, (_, i) => Buffer.alloc(1000, i));
+    const lent = Buffer.alloc(25_000);
+    const info = await store(new SpillingStorage(dir, 4096, () => lent), chunks);
+    expect(info.path).toBeUndefined();
+    expect(info.size).toBe(20_000);
+    expect(info.buffer?.buffer).toBe(lent.buffer);
+    expect(info.buffer?.equals(Buffer.concat(chunks))).toBe(true);
+    expect(info.sha256?.digest('hex')).toBe(sha256(Buffer.concat(chunks)));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('asks for memory only when an upload outgrows the in-memory threshold', async () => {
+    let asked = 0;
+    const storage = new SpillingStorage(dir, 4096, () => (asked++, Buffer.alloc(10_000)));
+    const small = await store(storage, [Buffer.alloc(4096, 1)]);
+    expect(small.buffer?.length).toBe(4096);
+    expect(asked).toBe(0);
+    await store(storage, [Buffer.alloc(4096, 1), Buffer.alloc(1, 2)]);
+    expect(asked).toBe(1);
+  });
+
+  it('spills an upload bigger than the lent memory, what was received first, every byte in order', async () => {
+    const chunks = Array.from({ length: 20 }, (_, i) => Buffer.alloc(1000, i));
+    const info = await store(new SpillingStorage(dir, 4096, () => Buffer.alloc(12_500)), chunks);
+    expect(info.buffer).toBeUndefined();
+    expect(readFileSync(info.path!).equals(Buffer.concat(chunks))).toBe(true);
+    expect(info.sha256?.digest('hex')).toBe(sha256(Buffer.concat(chunks)));
+  });
 });

@@ -20,27 +20,44 @@ export interface HashedUpload extends Express.Multer.File {
 type Stored = Partial<HashedUpload>;
 
 /**
+ * Memory a big upload may be received into instead of a file (no write and read back): a buffer
+ * at least as large as any file the request can carry, or undefined to spill. Whoever lends it
+ * takes it back once the request is over.
+ */
+export type UploadMemory = (req: Request) => Buffer | undefined;
+
+/**
  * multer storage that keeps a small upload (up to `inMemoryBytes`) in memory (`file.buffer`) and
  * writes a bigger one to a private file of its own in `dir` (`file.path`, `dir` created 0700 if
  * missing) as it arrives, with back-pressure: a 100 MB PDF is never held as chunks. Whoever took
  * the upload removes the file (multer's `_removeFile`, or the service once it answered).
+ * With `memory`, an upload that outgrows `inMemoryBytes` is copied into the buffer it lends, if
+ * any, as it arrives (`file.buffer` a view of it); it spills only if the buffer proves too small.
  */
 export class SpillingStorage implements StorageEngine {
   constructor(
     private readonly dir: string,
     private readonly inMemoryBytes: number,
+    private readonly memory?: UploadMemory,
   ) {}
 
-  _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
-    receiveSpilling(file.stream, this.dir, this.inMemoryBytes, (error, received) =>
-      error || !received
-        ? cb(error)
-        : cb(
-            undefined,
-            received.path
-              ? { ...received, destination: this.dir, filename: received.path.slice(this.dir.length + 1) }
-              : received,
-          ),
+  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
+    const memory = this.memory;
+    receiveSpilling(
+      file.stream,
+      this.dir,
+      this.inMemoryBytes,
+      (error, received) =>
+        error || !received
+          ? cb(error)
+          : cb(
+              undefined,
+              received.path
+                ? { ...received, destination: this.dir, filename: received.path.slice(this.dir.length + 1) }
+                : received,
+            ),
+      undefined,
+      memory && (() => memory(req)),
     );
   }
 
@@ -68,7 +85,9 @@ export interface SpilledBytes {
  * Receives a stream as SpillingStorage stores a file: in memory up to `inMemoryBytes`, else in a
  * private file of its own in `dir` (created 0700 if missing) written as the bytes arrive, with
  * back-pressure; hashed on the way. On failure the file is removed and the stream drained.
- * `limit` (optional) is checked on every chunk: what it throws fails the receipt.
+ * `limit` (optional) is checked on every chunk: what it throws fails the receipt. `memory`
+ * (optional) is asked once, when the upload outgrows `inMemoryBytes`, for a buffer to receive the
+ * rest into instead of a file (small uploads never hold it); past its end the upload spills.
  */
 export function receiveSpilling(
   stream: Readable,
@@ -76,9 +95,12 @@ export function receiveSpilling(
   inMemoryBytes: number,
   cb: (error?: unknown, received?: SpilledBytes) => void,
   limit?: (size: number) => void,
+  memory?: () => Buffer | undefined,
 ): void {
   let chunks: Buffer[] = [];
   let size = 0;
+  let lent: Buffer | undefined;
+  let asked = false;
   // Hashed while the bytes arrive (overlapping the network), not after the upload.
   const sha256 = createHash('sha256');
   let disk: WriteStream | undefined;
@@ -105,9 +127,26 @@ export function receiveSpilling(
       return finish(e);
     }
     sha256.update(chunk);
+    if (lent) {
+      if (size <= lent.length) return void chunk.copy(lent, size - chunk.length);
+      // More than the lender expected: spilled like any big upload, what came so far first.
+      chunks = [lent.subarray(0, size - chunk.length)];
+      lent = undefined;
+    }
     if (!disk) {
       chunks.push(chunk);
       if (size <= inMemoryBytes) return;
+      if (!asked) {
+        asked = true;
+        lent = memory?.();
+        if (lent && size <= lent.length) {
+          let to = 0;
+          for (const c of chunks) to += c.copy(lent, to);
+          chunks = [];
+          return;
+        }
+        lent = undefined;
+      }
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       path = join(dir, randomUUID());
       disk = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPILL_HIGH_WATER_MARK });
@@ -124,6 +163,7 @@ export function receiveSpilling(
   });
   stream.on('end', () => {
     if (done) return;
+    if (lent) return finish(undefined, { buffer: lent.subarray(0, size), size, sha256 });
     if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256 });
     disk.end(() => finish(undefined, { path, size, sha256 }));
   });
