@@ -75,11 +75,11 @@ export class TypeOrmOfficialsRepository extends OfficialsRepository {
 
   /** Plain SQL: read on every signature, where TypeORM's query building costs more than the query. */
   async findById(id: string): Promise<OfficialRecord | undefined> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${officialColumns('o')} FROM registry.official o WHERE o.id = $1`,
+    const rows: OfficialEntity[] = await this.db.query(
+      `SELECT ${SELECT_COLUMNS} FROM registry.official o WHERE o.id = $1`,
       [id],
     );
-    return rows[0] && officialFromRow(rows[0]);
+    return rows[0] && toRecord(rows[0]);
   }
 
   async lock(id: string): Promise<OfficialRecord | undefined> {
@@ -148,15 +148,8 @@ const COLUMN: Record<keyof OfficialEntity, string> = {
 };
 const PROPERTIES = Object.keys(COLUMN) as (keyof OfficialEntity)[];
 
-/** A select list of the official row `alias`, each column named `<prefix><property>`. */
-export const officialColumns = (alias: string, prefix = ''): string =>
-  PROPERTIES.map((p) => `${alias}.${COLUMN[p]} AS "${prefix}${p}"`).join(', ');
-
-/** The record a row selected with `officialColumns` holds; undefined when its id is null (no row). */
-export function officialFromRow(row: Record<string, unknown>, prefix = ''): OfficialRecord | undefined {
-  if (row[`${prefix}id`] == null) return undefined;
-  return toRecord(Object.fromEntries(PROPERTIES.map((p) => [p, row[`${prefix}${p}`]])) as unknown as OfficialEntity);
-}
+/** The official's columns, each named as its entity property (rows read by plain SQL go through `toRecord`). */
+const SELECT_COLUMNS = PROPERTIES.map((p) => `o.${COLUMN[p]} AS "${p}"`).join(', ');
 
 function toRecord(e: OfficialEntity): OfficialRecord {
   return {

@@ -6,8 +6,7 @@ import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { Db } from '../shared/transactions';
 import type { CertificateRecord } from '../certificates/certificate';
 import { certificateColumns, certificateFromRow } from '../certificates/certificates.repository';
-import type { OfficialRecord } from '../officials/official';
-import { officialColumns, officialFromRow } from '../officials/officials.repository';
+import type { EmploymentStatus, Official, OfficialRole } from '../officials/official';
 import type { OrganizationStatus } from '../organizations/organization';
 import { managingOrganizationSql } from '../ownership/ownership.repository';
 import { LOCKED_SQL } from './pin-locks.repository';
@@ -33,7 +32,8 @@ export type SessionProblem = 'UNKNOWN' | 'EXPIRED' | 'USED_UP' | 'ENDED';
 export interface SessionUseFacts {
   spent?: { id: string; remainingUses: number; expiresAt: Date };
   certificate: CertificateRecord | undefined;
-  official: OfficialRecord | undefined;
+  /** What the rules read of the acting official. */
+  official: Pick<Official, 'id' | 'organizationId' | 'roles' | 'employmentStatus'> | undefined;
   officialManagingOrganizationId?: string;
   certificateOrganizationStatus?: OrganizationStatus;
   locked: boolean;
@@ -115,7 +115,9 @@ export class SigningSessionsRepository {
       `WITH spent AS (${SPEND_SQL})
        SELECT s.id AS session_id, s.remaining_uses AS session_remaining_uses, s.expires_at AS session_expires_at,
               ${certificateColumns('c', 'c_')}, ${LOCKED_SQL} AS locked, org.status AS organization_status,
-              ${officialColumns('o', 'o_')}, ${managingOrganizationSql('o.organization_id')} AS managing_organization_id
+              o.id AS o_id, o.organization_id AS o_organization_id, o.roles AS o_roles,
+              o.employment_status AS o_employment_status,
+              ${managingOrganizationSql('o.organization_id')} AS managing_organization_id
          FROM (SELECT 1) AS one
          LEFT JOIN spent s ON true
          LEFT JOIN registry.certificate c ON c.id = $2
@@ -126,7 +128,14 @@ export class SigningSessionsRepository {
     );
     const r = rows[0];
     const certificate = certificateFromRow(r, 'c_');
-    const official = officialFromRow(r, 'o_');
+    const official = r.o_id
+      ? {
+          id: r.o_id as string,
+          organizationId: r.o_organization_id as string,
+          roles: r.o_roles as OfficialRole[],
+          employmentStatus: r.o_employment_status as EmploymentStatus,
+        }
+      : undefined;
     return {
       spent: r.session_id
         ? {
