@@ -115,6 +115,42 @@ describe('audit log (real Postgres, in-process app)', () => {
     expect((await reg.get('/audit/verify')).body).toMatchObject({ ok: true });
   });
 
+  it('refuses a malformed batch of signature records whole, as 400 naming the field', async () => {
+    const id = randomUUID();
+    const good = {
+      id,
+      at: '2026-12-02T00:00:00.000Z',
+      outcome: 'signed',
+      caller: { kind: 'system', id: 'dms-1', name: 'DMS' },
+      actingOfficialId: 'official-1',
+      certificateId: 'cert-malformed',
+      documentSha256: 'b'.repeat(64),
+    };
+    for (const [records, code, field] of [
+      [
+        [good, { ...good, id: randomUUID(), documentSha256: 'not-a-digest' }],
+        'INVALID_FIELD',
+        'records.1.documentSha256',
+      ],
+      [
+        [good, { ...good, id: randomUUID(), caller: { kind: 'system', id: 'dms-1' } }],
+        'MISSING_FIELD',
+        'records.1.caller.name',
+      ],
+      [[{ ...good, outcome: undefined }], 'MISSING_FIELD', 'records.0.outcome'],
+      [Array.from({ length: 501 }, () => ({ ...good, id: randomUUID() })), 'INVALID_FIELD', 'records'],
+    ] as const) {
+      const res = await reg.call('post', '/signature-records').send({ records });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code, field });
+    }
+    expect((await reg.call('post', '/signature-records').send({ records: 'none' })).status).toBe(400);
+    expect(await reg.sql('SELECT id FROM registry.signature_record WHERE id = $1', [id])).toHaveLength(0);
+    // A property the contract does not name is dropped; the same id twice in a batch is recorded once.
+    const res = await reg.call('post', '/signature-records').send({ records: [{ ...good, extra: 1 }, good] });
+    expect(res.body).toEqual({ recorded: [id] });
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE even to the table owner (trigger)', async () => {
     await expect(reg.sql(`UPDATE registry.audit_event SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(
       /append-only/,

@@ -147,6 +147,22 @@ describe('POST /signing-authorizations (real Postgres, in-process app)', () => {
     expect(missing.body).toMatchObject({ status: 400, code: 'MISSING_FIELD' });
     const notJson = await reg.post('/signing-authorizations', 'pin=1234');
     expect(notJson.status).toBe(400);
+    const zero = await reg.post('/signing-authorizations', {
+      certificateId: anCert,
+      actingOfficialId: an,
+      pin: AN_PIN,
+      session: 0,
+    });
+    expect(zero.body).toMatchObject({ status: 400, code: 'INVALID_FIELD', field: 'session' });
+    expect((await reg.post('/signing-authorizations', [{ certificateId: anCert }])).status).toBe(400);
+    // A property the contract does not name is dropped, not refused.
+    const extra = await reg.post('/signing-authorizations', {
+      certificateId: anCert,
+      actingOfficialId: an,
+      pin: AN_PIN,
+      x: 1,
+    });
+    expect(extra.body).toMatchObject({ allowed: true });
   });
 
   it('refuses an official no longer in service', async () => {

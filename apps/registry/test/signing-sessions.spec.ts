@@ -146,6 +146,23 @@ describe('signing sessions on POST /signing-authorizations', () => {
     expect(await use(cert, 'kss_' + 'A'.repeat(43))).toMatchObject({ code: 'SIGNING_SESSION_INVALID' });
   });
 
+  it('checks every rule at each use; a use the rules refuse costs no use', async () => {
+    const cert = await certificate(an);
+    const token = await open(cert, 2);
+    // The same system, no longer serving the official's managing organisation.
+    const moved = { ...system(), organizationIds: [binh] };
+    expect(await use(cert, token, moved)).toMatchObject({ allowed: false, code: 'ORGANIZATION_NOT_SERVED' });
+    await reg.sql(`UPDATE registry.official SET employment_status = 'retired' WHERE id = $1`, [an]);
+    try {
+      expect(await use(cert, token)).toMatchObject({ allowed: false, code: 'OFFICIAL_NOT_ACTIVE' });
+    } finally {
+      await reg.sql(`UPDATE registry.official SET employment_status = 'active' WHERE id = $1`, [an]);
+    }
+    expect(await use(cert, token)).toMatchObject({ allowed: true, signingSession: { remainingUses: 1 } });
+    expect(await use(cert, token)).toMatchObject({ allowed: true, signingSession: { remainingUses: 0 } });
+    expect(await use(cert, token)).toMatchObject({ code: 'SIGNING_SESSION_INVALID' });
+  });
+
   it('dies with its lifetime', async () => {
     const cert = await certificate(an);
     const token = await open(cert, 5);

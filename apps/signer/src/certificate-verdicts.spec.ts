@@ -108,6 +108,16 @@ describe('remembered pre-signing verdicts (real CA, CRLs and path validation)', 
     expect(asked()).toBe(2);
   });
 
+  it('remembers at most maxEntries certificates, the least recently used going first', async () => {
+    const cache = new CertificateVerdicts(check, { maxAgeMs: 5 * MINUTE, maxEntries: 2, now: () => now });
+    for (const id of ['cert-a', 'cert-b', 'cert-a', 'cert-c']) await cache.check(id, leaf, []);
+    expect(asked()).toBe(3); // a, b, c; the second a was remembered
+    await cache.check('cert-a', leaf, []);
+    expect(asked()).toBe(3); // a was used after b: b went
+    await cache.check('cert-b', leaf, []);
+    expect(asked()).toBe(4);
+  });
+
   it('checks every time when the maximum age is 0', async () => {
     const cache = verdicts(0);
     await cache.check('cert-a', leaf, []);

@@ -1,4 +1,4 @@
-import { Certificate, Crl, parseOcspResponse } from '@kyso/pki';
+import { BoundedCache, Certificate, Crl, parseOcspResponse } from '@kyso/pki';
 import type { CertificateCheck, CertificateCheckResult, SigningEvidence } from './signing-seams';
 
 type Good = Extract<CertificateCheckResult, { ok: true }>;
@@ -46,7 +46,8 @@ interface Entry {
  * `forget`, so a revocation or suspension in the registry takes effect on the next signature.
  */
 export class CertificateVerdicts {
-  private readonly entries = new Map<string, Entry>();
+  /** Good verdicts by certificate id, least recently used evicted first. */
+  private readonly entries: BoundedCache<string, Entry>;
   /** Checks in flight by certificate id and material; `forget` marks them stale (their verdict is not kept). */
   private readonly pending = new Map<string, { id: string; call: Promise<CertificateCheckResult>; stale: boolean }>();
   private readonly now: () => number;
@@ -56,6 +57,7 @@ export class CertificateVerdicts {
     private readonly opts: VerdictCacheOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.entries = new BoundedCache(opts.maxEntries);
   }
 
   async check(
@@ -67,11 +69,7 @@ export class CertificateVerdicts {
     if (this.opts.maxAgeMs <= 0 || this.opts.maxEntries <= 0) return this.checks.check(certificate, chain, requestId);
     const material = [certificate, ...chain].map((c) => c.sha256Hex).join(':');
     const hit = this.entries.get(certificateId);
-    if (hit && hit.material === material && this.now() < hit.until) {
-      this.entries.delete(certificateId); // most recently used last
-      this.entries.set(certificateId, hit);
-      return hit.result;
-    }
+    if (hit && hit.material === material && this.now() < hit.until) return hit.result;
     const key = `${certificateId}|${material}`;
     const shared = this.pending.get(key);
     if (shared) return shared.call;
@@ -103,8 +101,6 @@ export class CertificateVerdicts {
     const now = this.now();
     const until = verdictExpiry(result.evidence, now, this.opts.maxAgeMs);
     if (until <= now) return;
-    this.entries.delete(certificateId);
     this.entries.set(certificateId, { material, until, result });
-    while (this.entries.size > this.opts.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

@@ -10,7 +10,7 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import type { LevelRefusal } from './levels';
 import { RegistryClient } from './registry-client';
 import type { SigningCredential } from './signing-input';
-import { SignatureEventsRepository } from './signature-events.repository';
+import { SignatureEventsRepository, SignatureEvidence } from './signature-events.repository';
 import { CertificateVerdicts } from './certificate-verdicts';
 import { CertificateCheckResult, SigningEvidence } from './signing-seams';
 
@@ -241,7 +241,7 @@ export class SigningGate {
     return { outcome: 'refused', eventId, refusal };
   }
 
-  /** Records a signature; returns its id. */
+  /** Records a signature, with its evidence when given (in one statement); returns its id. */
   async signed(
     req: SigningRequest,
     s: {
@@ -253,24 +253,28 @@ export class SigningGate {
       timestampTime?: Date;
       signingSessionId?: string;
     },
+    evidence?: SignatureEvidence,
   ): Promise<string> {
     const signatureId = randomUUID();
-    await this.events.record({
-      id: signatureId,
-      certificateId: req.certificateId,
-      certificateSerial: s.serial,
-      actingOfficialId: req.actingOfficialId,
-      documentSha256: s.documentSha256,
-      signedDocumentSha256: s.signedDocumentSha256,
-      at: s.at,
-      outcome: 'signed',
-      requestId: req.requestId,
-      caller: req.caller,
-      purpose: req.purpose,
-      level: s.level,
-      timestampTime: s.timestampTime,
-      signingSessionId: s.signingSessionId,
-    });
+    await this.events.record(
+      {
+        id: signatureId,
+        certificateId: req.certificateId,
+        certificateSerial: s.serial,
+        actingOfficialId: req.actingOfficialId,
+        documentSha256: s.documentSha256,
+        signedDocumentSha256: s.signedDocumentSha256,
+        at: s.at,
+        outcome: 'signed',
+        requestId: req.requestId,
+        caller: req.caller,
+        purpose: req.purpose,
+        level: s.level,
+        timestampTime: s.timestampTime,
+        signingSessionId: s.signingSessionId,
+      },
+      evidence,
+    );
     return signatureId;
   }
 

@@ -11,7 +11,6 @@ import { PdfEngine } from './pdf-engine';
 import { certificateKindRefusal, purposeRefusal, PurposeRuleRefusal } from './purpose-rules';
 import { RegistryClient } from './registry-client';
 import { checkRefusal, Refusal, Refused, SessionUse, SigningGate, SigningRequest } from './signing-gate';
-import { SigningEvidenceRepository } from './signing-evidence.repository';
 import { TimestampAuthority } from './signing-seams';
 
 export type { Refusal, SessionUse } from './signing-gate';
@@ -64,7 +63,6 @@ export class SigningService {
     private readonly registry: RegistryClient,
     private readonly timestampAuthority: TimestampAuthority,
     private readonly levels: PadesLevels,
-    private readonly evidenceRecords: SigningEvidenceRepository,
     private readonly documentSignatures: DocumentSignatureCheck,
     private readonly officials: OfficialDirectory,
   ) {}
@@ -182,27 +180,30 @@ export class SigningService {
     }
     await input.beforeRecord?.(update);
     const documentSha256 = signed.inputSha256;
-    const signatureId = await this.gate.signed(input, {
-      serial,
-      documentSha256,
-      signedDocumentSha256: resultSha256,
-      at: signingTime,
-      level,
-      timestampTime,
-      signingSessionId: signingSession?.id,
-    });
-    await this.evidenceRecords.record({
-      id: randomUUID(),
-      signatureEventId: signatureId,
-      operation: 'sign',
-      level,
-      documentSha256,
-      resultSha256,
-      timestampTime,
-      evidence: finalEvidence,
-      at: signingTime,
-      requestId: input.requestId,
-    });
+    // The signature's event and its evidence in one statement (one round trip, both or neither).
+    const signatureId = await this.gate.signed(
+      input,
+      {
+        serial,
+        documentSha256,
+        signedDocumentSha256: resultSha256,
+        at: signingTime,
+        level,
+        timestampTime,
+        signingSessionId: signingSession?.id,
+      },
+      {
+        id: randomUUID(),
+        operation: 'sign',
+        level,
+        documentSha256,
+        resultSha256,
+        timestampTime,
+        evidence: finalEvidence,
+        at: signingTime,
+        requestId: input.requestId,
+      },
+    );
     return {
       outcome: 'signed',
       signatureId,

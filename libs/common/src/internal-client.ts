@@ -38,8 +38,8 @@ interface RawCallOptions<Body> extends CallOptions {
   signal?: AbortSignal;
 }
 
-/** Streamed internal calls share one keep-alive pool per process. */
-const STREAM_AGENT = new Agent({ keepAliveTimeout: 30_000 });
+/** Internal calls (JSON and streamed) share one keep-alive pool per process. */
+const AGENT = new Agent({ keepAliveTimeout: 30_000 });
 /** Big bodies move in large chunks: fewer socket writes and callbacks per megabyte. */
 export const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -77,14 +77,13 @@ export class InternalClient {
     call?: string | CallOptions,
   ): Promise<T> {
     const opts = typeof call === 'string' ? { requestId: call } : (call ?? {});
-    const res = await this.request(method, path, {
+    const { status, text } = await this.exchange(method, path, {
       body: body === undefined ? undefined : JSON.stringify(body),
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...opts,
     });
-    const text = await res.text();
-    if (!res.ok) {
-      const p = toProblemError(res.status, text);
+    if (status < 200 || status > 299) {
+      const p = toProblemError(status, text);
       // The peer's own dependency is down (its database, its token): to us, the peer is.
       if (p.status === 503) p.dependency = this.dependency;
       throw p;
@@ -112,7 +111,7 @@ export class InternalClient {
         headers: this.headersFor(opts),
         body: opts.body,
         signal,
-        dispatcher: STREAM_AGENT,
+        dispatcher: AGENT,
         highWaterMark: STREAM_HIGH_WATER_MARK,
       });
       res.body.once('close', done);
@@ -120,6 +119,34 @@ export class InternalClient {
     } catch (e) {
       done();
       throw this.unreachable(e, timeoutMs);
+    }
+  }
+
+  /**
+   * A small call read whole, through undici.request: the WHATWG fetch machinery (Request, Headers,
+   * web streams) costs more CPU than such a call itself, and some run on every signature. Failures
+   * to reach the peer, or to read its answer in time, become the same problems as `request`'s.
+   */
+  private async exchange(
+    method: string,
+    path: string,
+    opts: RawCallOptions<string>,
+  ): Promise<{ status: number; text: string }> {
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const { signal, done } = deadline(timeoutMs, opts.signal);
+    try {
+      const res = await undiciRequest(`${this.baseUrl}${path}`, {
+        method: method as Dispatcher.HttpMethod,
+        headers: this.headersFor(opts),
+        body: opts.body,
+        signal,
+        dispatcher: AGENT,
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    } catch (e) {
+      throw this.unreachable(e, timeoutMs);
+    } finally {
+      done();
     }
   }
 

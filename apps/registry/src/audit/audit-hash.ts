@@ -4,22 +4,34 @@ import { createHash } from 'node:crypto';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * Deterministic JSON: object keys sorted at every depth, no whitespace. Values are first taken
- * through a JSON round trip (Dates become ISO strings, undefined disappears) so the hash is over
- * exactly what jsonb stores and gives back.
+ * Deterministic JSON: object keys sorted at every depth, no whitespace. Values are written by
+ * JSON.stringify's rules (toJSON, so Dates become ISO strings; undefined, functions and symbols
+ * left out of objects and null in arrays), so the hash is over exactly what jsonb stores and gives
+ * back, without a JSON round trip of every entry first.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value === undefined ? null : JSON.parse(JSON.stringify(value)));
+  return write(value) ?? 'null';
 }
 
-function write(v: unknown): string {
+function write(value: unknown): string | undefined {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function')
+    v = (v as { toJSON: () => unknown }).toJSON();
+  if (v instanceof Number || v instanceof String || v instanceof Boolean) v = v.valueOf();
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(write).join(',')}]`;
+  if (Array.isArray(v)) {
+    const items: string[] = [];
+    for (let i = 0; i < v.length; i++) items.push(write(v[i]) ?? 'null');
+    return `[${items.join(',')}]`;
+  }
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${write(o[k])}`)
-    .join(',')}}`;
+  const fields: string[] = [];
+  for (const k of Object.keys(o).sort()) {
+    const w = write(o[k]);
+    if (w !== undefined) fields.push(`${JSON.stringify(k)}:${w}`);
+  }
+  return `{${fields.join(',')}}`;
 }
 
 /** The fields an entry's hash covers: everything but the hash itself. */

@@ -2,20 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../shared/transactions';
 import type { OwnershipKind } from './ownership';
 
-/** Walks up the organisation tree to the nearest legal entity; depth-capped against a corrupt cycle. */
-const MANAGING_SQL = `
+/**
+ * The managing agency of the organisation `idSql` names (a parameter or a column of the enclosing
+ * query), as a scalar subquery: walks up the tree to the nearest legal entity; depth-capped against
+ * a corrupt cycle. NULL when the organisation does not exist.
+ */
+export const managingOrganizationSql = (idSql: string): string => `(
   WITH RECURSIVE up AS (
-    SELECT id, parent_id, legal_entity, 0 AS depth FROM registry.organization WHERE id = $1
+    SELECT id, parent_id, legal_entity, 0 AS depth FROM registry.organization WHERE id = ${idSql}
     UNION ALL
     SELECT o.id, o.parent_id, o.legal_entity, up.depth + 1
       FROM registry.organization o JOIN up ON o.id = up.parent_id
      WHERE NOT up.legal_entity AND up.depth < 64
   )
-  SELECT id FROM up WHERE legal_entity ORDER BY depth LIMIT 1`;
+  SELECT id FROM up WHERE legal_entity ORDER BY depth LIMIT 1)`;
+
+const MANAGING_SQL = `SELECT ${managingOrganizationSql('$1::uuid')} AS id`;
 
 /**
  * The organisations the given ones manage: themselves and their units down to (not into) the next
- * legal entity, which manages its own. Depth-capped like MANAGING_SQL.
+ * legal entity, which manages its own. Depth-capped like managingOrganizationSql.
  */
 const MANAGED_SQL = `
   WITH RECURSIVE down AS (
@@ -53,8 +59,8 @@ export class OwnershipRepository {
   constructor(private readonly db: Db) {}
 
   async managingOrganizationOf(organizationId: string): Promise<string | undefined> {
-    const rows: { id: string }[] = await this.db.query(MANAGING_SQL, [organizationId]);
-    return rows[0]?.id;
+    const rows: { id: string | null }[] = await this.db.query(MANAGING_SQL, [organizationId]);
+    return rows[0]?.id ?? undefined;
   }
 
   async managedOrganizationIds(managingIds: string[]): Promise<string[]> {

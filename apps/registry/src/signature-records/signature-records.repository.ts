@@ -80,48 +80,57 @@ const toView = (r: Row): SignatureRecordView => ({
 export class SignatureRecordsRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts the records not yet known; answers the ids that were new. */
+  /**
+   * Inserts the records not yet known, the whole batch in one statement (a record per signature:
+   * one round trip per batch, not per record); answers the ids that were new.
+   */
   async insertNew(records: SignatureRecordDto[]): Promise<string[]> {
-    const fresh: string[] = [];
-    for (const r of records) {
-      const official = UUID.test(r.actingOfficialId) ? r.actingOfficialId.toLowerCase() : null;
-      const certificate = UUID.test(r.certificateId) ? r.certificateId.toLowerCase() : null;
-      const rows: { id: string }[] = await this.db.query(
-        `INSERT INTO registry.signature_record (id, at, outcome, refusal_code, refusal_reason, caller_kind, caller_id,
-           caller_name, acting_official_id, official_organization_id, certificate_id, certificate_organization_id,
-           certificate_serial, document_sha256, signed_document_sha256, level, purpose, timestamp_time,
-           signing_session_id, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-           (SELECT organization_id FROM registry.official WHERE id = $19::uuid), $10,
-           (SELECT organization_id FROM registry.certificate WHERE id = $20::uuid),
-           $11, $12, $13, $14, $15, $16, $17, $18)
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          r.id.toLowerCase(),
-          new Date(r.at),
-          r.outcome,
-          r.refusalCode ?? null,
-          r.refusalReason ?? null,
-          r.caller.kind,
-          r.caller.id,
-          r.caller.name,
-          r.actingOfficialId,
-          r.certificateId,
-          r.certificateSerial ?? null,
-          r.documentSha256,
-          r.signedDocumentSha256 ?? null,
-          r.level ?? null,
-          r.purpose ?? null,
-          r.timestampTime ? new Date(r.timestampTime) : null,
-          r.signingSessionId ?? null,
-          r.requestId ?? null,
-          official,
-          certificate,
-        ],
-      );
-      if (rows[0]) fresh.push(rows[0].id);
-    }
-    return fresh;
+    if (!records.length) return [];
+    const column = <T>(f: (r: SignatureRecordDto) => T) => records.map(f);
+    const uuidOrNull = (v: string) => (UUID.test(v) ? v.toLowerCase() : null);
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO registry.signature_record (id, at, outcome, refusal_code, refusal_reason, caller_kind, caller_id,
+         caller_name, acting_official_id, official_organization_id, certificate_id, certificate_organization_id,
+         certificate_serial, document_sha256, signed_document_sha256, level, purpose, timestamp_time,
+         signing_session_id, request_id)
+       SELECT r.id, r.at, r.outcome, r.refusal_code, r.refusal_reason, r.caller_kind, r.caller_id, r.caller_name,
+              r.acting_official_id, (SELECT organization_id FROM registry.official WHERE id = r.official_uuid),
+              r.certificate_id, (SELECT organization_id FROM registry.certificate WHERE id = r.certificate_uuid),
+              r.certificate_serial, r.document_sha256, r.signed_document_sha256, r.level, r.purpose,
+              r.timestamp_time, r.signing_session_id, r.request_id
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::text[], $10::uuid[], $11::text[], $12::uuid[], $13::text[], $14::text[],
+                     $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::uuid[], $20::text[])
+              WITH ORDINALITY AS r(id, at, outcome, refusal_code, refusal_reason, caller_kind, caller_id, caller_name,
+                acting_official_id, official_uuid, certificate_id, certificate_uuid, certificate_serial,
+                document_sha256, signed_document_sha256, level, purpose, timestamp_time, signing_session_id,
+                request_id, n)
+        ORDER BY r.n
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        column((r) => r.id.toLowerCase()),
+        column((r) => new Date(r.at)),
+        column((r) => r.outcome),
+        column((r) => r.refusalCode ?? null),
+        column((r) => r.refusalReason ?? null),
+        column((r) => r.caller.kind),
+        column((r) => r.caller.id),
+        column((r) => r.caller.name),
+        column((r) => r.actingOfficialId),
+        column((r) => uuidOrNull(r.actingOfficialId)),
+        column((r) => r.certificateId),
+        column((r) => uuidOrNull(r.certificateId)),
+        column((r) => r.certificateSerial ?? null),
+        column((r) => r.documentSha256),
+        column((r) => r.signedDocumentSha256 ?? null),
+        column((r) => r.level ?? null),
+        column((r) => r.purpose ?? null),
+        column((r) => (r.timestampTime ? new Date(r.timestampTime) : null)),
+        column((r) => r.signingSessionId ?? null),
+        column((r) => r.requestId ?? null),
+      ],
+    );
+    return rows.map((r) => r.id);
   }
 
   async query(q: SignatureRecordQuery): Promise<{ items: SignatureRecordView[]; total: number }> {

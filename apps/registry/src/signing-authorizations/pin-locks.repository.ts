@@ -4,6 +4,13 @@ import { REGISTRY_CONFIG } from '../shared/registry-config.module';
 import { Db } from '../shared/transactions';
 
 /**
+ * Whether the certificate row `c` (with its key device `d`, LEFT JOINed) is PIN-locked: this
+ * certificate reached the limit, or its key device is locked.
+ */
+export const LOCKED_SQL = `(EXISTS (SELECT 1 FROM registry.certificate_pin_lock l WHERE l.certificate_id = c.id AND l.locked_at IS NOT NULL)
+  OR COALESCE(d.state = 'locked', false))`;
+
+/**
  * Consecutive wrong PINs per certificate. Attempts on one certificate are serialised (`serialize`),
  * so parallel guesses cannot slip past the limit; a right PIN resets the count; only a fulfilled device recovery
  * lifts a lock (requests/fulfilment.ts calls `lift`).
@@ -38,8 +45,7 @@ export class PinLocksRepository {
    */
   async isLocked(certificateId: string): Promise<boolean> {
     const rows: { locked: boolean }[] = await this.db.query(
-      `SELECT EXISTS (SELECT 1 FROM registry.certificate_pin_lock l WHERE l.certificate_id = c.id AND l.locked_at IS NOT NULL)
-              OR COALESCE(d.state = 'locked', false) AS locked
+      `SELECT ${LOCKED_SQL} AS locked
          FROM registry.certificate c LEFT JOIN registry.key_device d ON d.id = c.device_id
         WHERE c.id = $1`,
       [certificateId],

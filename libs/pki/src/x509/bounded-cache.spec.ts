@@ -33,6 +33,15 @@ describe('BoundedCache', () => {
     expect(c.get('c')).toBe(3);
   });
 
+  it('forgets a deleted entry', () => {
+    const c = new BoundedCache<string, number>(2);
+    c.set('a', 1);
+    expect(c.delete('a')).toBe(true);
+    expect(c.delete('a')).toBe(false);
+    expect(c.get('a')).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+
   it('stores nothing at size 0 and shrinks on resize', () => {
     const c = new BoundedCache<string, number>(0);
     expect(c.getOrCompute('a', () => 1)).toBe(1);

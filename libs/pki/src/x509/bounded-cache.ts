@@ -1,7 +1,8 @@
 /**
  * A small least-recently-used map with a hard size bound (style rule 7: budgets are named).
  * Used for results that are pure functions of their key's bytes (parsed keys, signature
- * verdicts), so an entry can never be stale, only evicted. `maxEntries` 0 disables the cache.
+ * verdicts), so an entry can never be stale, only evicted; an owner whose entries can go stale
+ * (a remembered verdict) removes them with `delete`. `maxEntries` 0 disables the cache.
  */
 export class BoundedCache<K, V> {
   private readonly map = new Map<K, V>();
@@ -36,6 +37,11 @@ export class BoundedCache<K, V> {
     this.map.delete(key);
     this.map.set(key, value);
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+
+  /** Forgets `key`; true when it was there. */
+  delete(key: K): boolean {
+    return this.map.delete(key);
   }
 
   /** The cached value, or `compute()` stored and returned. */

@@ -1,0 +1,87 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InternalClient, MALFORMED_ANSWER } from './internal-client';
+import { ProblemError } from './problem';
+
+/** InternalClient.json against a real HTTP peer: credential, answers, problems, timeouts, outages. */
+describe('InternalClient.json', () => {
+  let server: Server;
+  let base: string;
+  const seen: { method?: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    '/echo': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+    '/empty': (_req, res) => res.writeHead(204).end(),
+    '/problem': (_req, res) =>
+      res
+        .writeHead(409, { 'content-type': 'application/problem+json' })
+        .end(
+          '{"type":"about:blank","title":"Conflict","status":409,"code":"THING_TAKEN","detail":"taken","field":"x"}',
+        ),
+    '/down': (_req, res) =>
+      res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"status":503,"code":"DB_DOWN"}'),
+    '/html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'),
+    '/hang': () => undefined,
+    '/slow-body': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"a":'),
+  };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, headers: req.headers, body });
+        routes[req.url ?? '']?.(req, res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const client = (timeoutMs = 5_000) => new InternalClient(base, 'secret-token', timeoutMs, 'the peer service');
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => Promise.reject(new Error('answered')),
+      (e: unknown) => e,
+    );
+
+  it('sends the credential, the request id and a JSON body; answers through the contract parser', async () => {
+    const answer = await client().json('POST', '/echo', (raw) => raw as { ok: boolean }, { a: 1 }, 'rid-1');
+    expect(answer).toEqual({ ok: true });
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ method: 'POST', body: '{"a":1}' });
+    expect(last.headers).toMatchObject({
+      'x-kyso-internal-token': 'secret-token',
+      'x-request-id': 'rid-1',
+      'content-type': 'application/json',
+    });
+    expect(await client().json('GET', '/empty', (raw) => raw)).toBeUndefined();
+  });
+
+  it("turns the peer's problem into the same code, and its 503 into its dependency's", async () => {
+    const p = (await failure(client().json('GET', '/problem', (raw) => raw))) as ProblemError;
+    expect(p).toBeInstanceOf(ProblemError);
+    expect(p).toMatchObject({ status: 409, code: 'THING_TAKEN', detail: 'taken', extensions: { field: 'x' } });
+    const down = (await failure(client().json('GET', '/down', (raw) => raw))) as ProblemError;
+    expect(down).toMatchObject({ status: 503, code: 'DB_DOWN', dependency: 'peer' });
+    const html = (await failure(client().json('GET', '/html', (raw) => raw))) as ProblemError;
+    expect(html).toMatchObject({ status: 502, code: MALFORMED_ANSWER });
+  });
+
+  it('answers 504 UPSTREAM_TIMEOUT when the peer does not answer, or not all of it, in time', async () => {
+    for (const path of ['/hang', '/slow-body']) {
+      const p = (await failure(client(200).json('GET', path, (raw) => raw))) as ProblemError;
+      expect(p).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT' });
+      expect(p.detail).toBe('the peer service did not answer within 200 ms');
+    }
+  });
+
+  it('answers 503 DEPENDENCY_UNAVAILABLE, without the address, when the peer is not there', async () => {
+    const gone = new InternalClient('http://127.0.0.1:1', 't', 1_000, 'the peer service');
+    const p = (await failure(gone.json('GET', '/echo', (raw) => raw))) as ProblemError;
+    expect(p).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', detail: 'the peer service did not answer' });
+  });
+});
