@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   Caller,
   InternalClient,
@@ -131,12 +130,27 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
   }
   const length = header('content-length');
   if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
-  try {
-    await pipeline(upstream.body, res);
-  } catch {
-    // The service or the client went away mid-stream: nothing sensible can still be sent.
-    res.destroy();
-  }
+  await relay(upstream.body, res);
+}
+
+/**
+ * The service's answer to the client, as stream.pipeline did it without its per-call
+ * AbortController and listeners: if the service or the client goes away mid-stream, both sides are
+ * destroyed (nothing sensible can still be sent). Settles when the response is closed.
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.closed) {
+      body.destroy();
+      return resolve();
+    }
+    body.once('error', () => res.destroy());
+    res.once('close', () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
 }
 
 /** The rest of an oversized upload is not worth reading: answer and close the connection. */

@@ -72,6 +72,7 @@ describe('lean upload routes', () => {
         let text = '';
         res.on('data', (c) => (text += c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on('error', reject);
       });
       req.on('error', reject);
       req.end(body);
@@ -226,6 +227,51 @@ describe('lean upload routes', () => {
       fx.verifier.handler = (req, res) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
     }
+  });
+
+  it('cuts the answer when the service dies mid-answer, and serves the next request', async () => {
+    fx.verifier.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' }).write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 50);
+    };
+    try {
+      const f = form();
+      const headers = {
+        'content-type': f.type,
+        'content-length': String(f.body.length),
+        authorization: `Bearer ${validateKey}`,
+      };
+      for (const base of [lean, framework])
+        await expect(post(base, '/api/v1/validations/pdf', headers, f.body)).rejects.toThrow(/aborted|hang up|reset/);
+    } finally {
+      fx.verifier.handler = (req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+    }
+    const { answer, leanTook } = await both('/api/v1/validations/pdf', validateKey);
+    expect(leanTook).toBe(true);
+    expect(answer.status).toBe(200);
+  });
+
+  it('drops the answer of the service when the client goes away mid-answer', async () => {
+    for (const base of [lean, framework]) {
+      let closed = false;
+      fx.verifier.handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' }).write('{"partial":');
+        res.on('close', () => (closed = true));
+      };
+      const f = form();
+      const req = httpRequest(`${base}/api/v1/validations/pdf`, {
+        method: 'POST',
+        headers: { 'content-type': f.type, 'content-length': f.body.length, authorization: `Bearer ${validateKey}` },
+      });
+      req.on('error', () => undefined);
+      req.on('response', (res) => res.once('data', () => req.destroy()));
+      req.end(f.body);
+      for (let i = 0; i < 100 && !closed; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(closed).toBe(true);
+    }
+    fx.verifier.handler = (req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
   });
 
   it('leaves to Express what it does not take: a query, Idempotency-Key, JSON, other paths', async () => {
