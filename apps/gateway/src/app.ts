@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createService } from '@kyso/common';
+import { createService, serviceHttpOf } from '@kyso/common';
+import { ACCESS_DEPS, AccessDeps } from './authz/access.guard';
 import { GatewayModule } from './app.module';
 import { GatewayConfig } from './config';
 import { GATEWAY_SETTINGS, GatewaySettings } from './gateway-core.module';
+import { leanUploads } from './lean-uploads';
 import { requestTimeout } from './limits/timeout';
 import { setupOpenApi } from './openapi';
 import { PUBLIC_PREFIX } from './proxy';
@@ -45,8 +47,23 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
     app.setGlobalPrefix(PUBLIC_PREFIX.slice(1), {
       exclude: ['health', 'health/ready', '/', 'verify', 'verify/:asset'],
     });
-    const { registry, signer, verifier } = app.get<Upstreams>(UPSTREAMS);
+    const upstreams = app.get<Upstreams>(UPSTREAMS);
+    const { registry, signer, verifier } = upstreams;
     await setupOpenApi(app, { registry, signer, verifier });
+    // CORS headers come from Express's middleware: with origins configured, every request goes through it.
+    if (config.leanUploads !== false && !config.corsOrigins?.length) {
+      const { authenticator, limiter } = app.get<AccessDeps>(ACCESS_DEPS);
+      serviceHttpOf(app).handleFirst(
+        leanUploads({
+          http: serviceHttpOf(app),
+          authenticator,
+          limiter,
+          limits,
+          upstreams,
+          requestTimeoutMs: limits.requestTimeoutMs,
+        }),
+      );
+    }
     return app;
   } catch (e) {
     await app.close();

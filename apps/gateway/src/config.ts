@@ -73,6 +73,11 @@ export interface GatewayConfig extends CommonConfig {
   /** Redis key prefix (tests isolate themselves with it). */
   redisPrefix?: string;
   /**
+   * Plain multipart uploads to sign or validate skip Express and Nest (lean-uploads.ts); on unless
+   * false. Not from the environment: tests turn it off to compare both paths' answers.
+   */
+  leanUploads?: boolean;
+  /**
    * 32 bytes, base64, sealing the webhook secrets at rest (KYSO_WEBHOOK_SECRET_KEY). Without it new
    * keys get no webhook secret, callbacks are refused (422) and no deliveries run.
    */

@@ -1,6 +1,5 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   Caller,
   InternalClient,
@@ -43,6 +42,9 @@ export interface ProxyCall {
   timeoutMs: number;
 }
 
+/** A request as Express or Node's server gives it; Express's JSON parser may have read the body already. */
+export type ProxiedRequest = IncomingMessage & { body?: unknown; _body?: boolean };
+
 export const payloadTooLarge = (limit: number) =>
   new ProblemError(
     413,
@@ -58,20 +60,20 @@ export const payloadTooLarge = (limit: number) =>
  * limit that Content-Length would have caught. Node streams end to end (undici.request, chunks
  * passed through as they come, large buffers): a 100 MB upload costs little more than its copy.
  */
-export async function proxy(req: Request, res: Response, call: ProxyCall): Promise<void> {
+export async function proxy(req: ProxiedRequest, res: ServerResponse, call: ProxyCall): Promise<void> {
   const headers: Record<string, string> = {};
-  for (const h of ['content-type', 'accept']) {
-    const v = req.header(h);
+  for (const h of ['content-type', 'accept'] as const) {
+    const v = req.headers[h];
     if (v) headers[h] = v;
   }
   let body: Readable | Buffer | undefined;
   const limit = call.maxBodyBytes;
   let overLimit = false;
   if (limit !== undefined) {
-    const declared = Number(req.header('content-length'));
+    const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) throw refuseBody(res, limit);
     // body-parser 1 marks a parsed request with `_body`; body-parser 2 (Express 5) only leaves the stream consumed.
-    if ((req as Request & { _body?: boolean })._body || req.readableEnded) {
+    if (req._body || req.readableEnded) {
       // Already read by the JSON parser (its own limit applied): forward what it parsed.
       body = Buffer.from(JSON.stringify(req.body));
     } else if (Number.isFinite(declared) && req.headers['transfer-encoding'] === undefined) {
@@ -116,7 +118,7 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
     throw refuseBody(res, limit);
   }
 
-  res.status(upstream.status);
+  res.statusCode = upstream.status;
   const header = (name: string) => {
     const v = upstream.headers[name];
     return Array.isArray(v) ? v.join(', ') : v;
@@ -128,16 +130,31 @@ export async function proxy(req: Request, res: Response, call: ProxyCall): Promi
   }
   const length = header('content-length');
   if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
-  try {
-    await pipeline(upstream.body, res);
-  } catch {
-    // The service or the client went away mid-stream: nothing sensible can still be sent.
-    res.destroy();
-  }
+  await relay(upstream.body, res);
+}
+
+/**
+ * The service's answer to the client, as stream.pipeline did it without its per-call
+ * AbortController and listeners: if the service or the client goes away mid-stream, both sides are
+ * destroyed (nothing sensible can still be sent). Settles when the response is closed.
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.closed) {
+      body.destroy();
+      return resolve();
+    }
+    body.once('error', () => res.destroy());
+    res.once('close', () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
 }
 
 /** The rest of an oversized upload is not worth reading: answer and close the connection. */
-function refuseBody(res: Response, limit: number): ProblemError {
+function refuseBody(res: ServerResponse, limit: number): ProblemError {
   res.setHeader('connection', 'close');
   return payloadTooLarge(limit);
 }

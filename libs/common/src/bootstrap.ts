@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json as jsonParser } from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type { DestinationStream, Logger as Pino } from 'pino';
+import type { DestinationStream } from 'pino';
 import { DependencyMonitor } from './dependency-monitor';
 import { DependencyMonitorModule } from './dependency-monitor.module';
 import { InternalAuthGuard } from './internal-auth';
@@ -13,8 +13,9 @@ import { JSON_BODY_LIMIT_BYTES } from './limits';
 import { createLogger, PinoLoggerService } from './logger';
 import { HttpMetrics, MetricsAccess, routeTemplate } from './metrics';
 import { ProblemFilter } from './problem.filter';
-import { requestIdMiddleware, runWithRequestId } from './request-context';
+import { requestIdMiddleware } from './request-context';
 import { securityHeadersMiddleware } from './security-headers';
+import { accessLog, registerServiceHttp, ServiceHttp } from './service-http';
 import { SERVICE_OPENAPI_PATH, serviceOpenApiHandler } from './service-openapi';
 
 export interface ServiceOptions {
@@ -48,48 +49,26 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
     abortOnError: false,
   });
   const metrics = new HttpMetrics(opts.name);
+  const logRequest = accessLog(logger);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(securityHeadersMiddleware);
-  app.use(accessLog(logger));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    logRequest(req, res, req.path, () => routeTemplate(req, res));
+    next();
+  });
   app.use(metrics.middleware);
   const express = app.getHttpAdapter().getInstance() as Express;
   express.get('/metrics', metrics.handler(opts.metrics ?? { internalToken: opts.internalToken }));
   if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
   const json = jsonParser({ limit: opts.jsonLimit ?? JSON_BODY_LIMIT_BYTES, verify: refuseDeepJson });
   app.use((req: Request, res: Response, next: NextFunction) => json(req, res, (e?: unknown) => next(notJson(e))));
-  app.useGlobalFilters(new ProblemFilter(monitor));
+  const filter = new ProblemFilter(monitor);
+  app.useGlobalFilters(filter);
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();
+  registerServiceHttp(app, new ServiceHttp(app, express, logRequest, metrics, filter));
   return app;
-}
-
-/** One line per request, after the response: method, route template, status, duration (never bodies or headers). */
-function accessLog(logger: Pino) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const start = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      // A 503 is a dependency outage the monitor has logged once already: not an error per request.
-      const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : 'info';
-      // Below the configured level (the bench runs at warn): no context switch, no line built.
-      if (!logger.isLevelEnabled(level)) return;
-      // 'finish' may fire outside the request's async context: restore it for the mixin.
-      runWithRequestId(String(req.headers['x-request-id'] ?? ''), () =>
-        logger[level](
-          {
-            method: req.method,
-            path: req.path,
-            route: routeTemplate(req, res),
-            status: res.statusCode,
-            durationMs: Math.round(ms * 10) / 10,
-          },
-          'request',
-        ),
-      );
-    });
-    next();
-  };
 }
 
 export async function listen(app: INestApplication, opts: ServiceOptions): Promise<string> {

@@ -6,6 +6,7 @@ export * from './limits';
 export * from './internal-auth';
 export * from './internal-client';
 export * from './bootstrap';
+export * from './service-http';
 export * from './database';
 export * from './caller';
 export * from './request-context';

@@ -45,23 +45,32 @@ export class ProblemFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (exception instanceof ResponseAlreadySent) return;
+    const problem = this.report(exception, req.method, req.path, req.originalUrl);
+    if (res.headersSent) return;
+    if (problem.status === 503 && !res.getHeader('retry-after'))
+      res.setHeader('retry-after', String(retryAfterOf(problem)));
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  /**
+   * The problem an exception is answered with, after logging it or reporting the dependency to the
+   * monitor as its kind says (also for handlers that answer without Express: see ServiceHttp).
+   */
+  report(exception: unknown, method: string, path: string, instance: string): ProblemDetails {
     const failure = dependencyFailure(exception);
     const problem = failure
-      ? (exception instanceof ProblemError ? exception : dependencyProblem(failure)).toProblem(req.originalUrl)
-      : this.toProblem(exception, req.originalUrl);
+      ? (exception instanceof ProblemError ? exception : dependencyProblem(failure)).toProblem(instance)
+      : this.toProblem(exception, instance);
     if (failure && this.monitor) {
       this.monitor.reportDown(failure.dependency, failure.cause);
     } else if (exception instanceof ProblemError && problem.status >= 500) {
       // An expected outage (a dependency down, a timeout): one line, no stack.
       const extra = exception.logDetail ? ` [${exception.logDetail}]` : '';
-      this.logger.warn(`${req.method} ${req.path}: ${problem.code}: ${problem.detail ?? problem.title}${extra}`);
+      this.logger.warn(`${method} ${path}: ${problem.code}: ${problem.detail ?? problem.title}${extra}`);
     } else if (problem.status >= 500) {
-      this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`);
+      this.logger.error(`${method} ${path}: ${(exception as Error)?.stack ?? String(exception)}`);
     }
-    if (res.headersSent) return;
-    if (problem.status === 503 && !res.getHeader('retry-after'))
-      res.setHeader('retry-after', String(retryAfterOf(problem)));
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    return problem;
   }
 
   toProblem(exception: unknown, instance: string): ProblemDetails {
@@ -85,7 +94,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-function retryAfterOf(p: ProblemDetails): number {
+/** The Retry-After of a 503 whose answer does not set one. */
+export function retryAfterOf(p: ProblemDetails): number {
   const n = Number(p.retryAfter);
   return Number.isInteger(n) && n > 0 ? n : RETRY_AFTER_SEC;
 }

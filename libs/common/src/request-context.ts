@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { REQUEST_ID_HEADER } from './internal-auth';
 
@@ -19,14 +20,21 @@ export function runWithRequestId<T>(requestId: string, fn: () => T): T {
   return storage.run({ requestId }, fn);
 }
 
-/** Keeps a well-formed client request id or makes one, echoes it, and runs the rest of the request in its context. */
-export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const given = req.header(REQUEST_ID_HEADER);
-  const id = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+/** Keeps a well-formed client request id or makes one, and echoes it: the request's id from here on. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
   req.headers[REQUEST_ID_HEADER] = id;
   res.setHeader(REQUEST_ID_HEADER, id);
-  storage.run({ requestId: id }, next);
+  return id;
 }
 
-export const requestIdOf = (req: Request): string =>
-  req.header(REQUEST_ID_HEADER) ?? currentRequestId() ?? randomUUID();
+/** Assigns the request id (assignRequestId) and runs the rest of the request in its context. */
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  storage.run({ requestId: assignRequestId(req, res) }, next);
+}
+
+export const requestIdOf = (req: IncomingMessage): string => {
+  const id = req.headers[REQUEST_ID_HEADER];
+  return (typeof id === 'string' ? id : undefined) ?? currentRequestId() ?? randomUUID();
+};

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /** The API answers JSON and PDFs only: nothing may be framed, scripted or sniffed. */
@@ -12,7 +13,12 @@ const DOCS_CSP =
  * cache, and telling those apart route by route would miss one; only the static docs may be cached.
  */
 export function securityHeadersMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const docs = req.path === '/docs' || req.path.startsWith('/docs/');
+  setSecurityHeaders(res, req.path === '/docs' || req.path.startsWith('/docs/'));
+  next();
+}
+
+/** The headers securityHeadersMiddleware sets, for a handler that runs before Express. */
+export function setSecurityHeaders(res: ServerResponse, docs: boolean): void {
   res.setHeader('Content-Security-Policy', docs ? DOCS_CSP : API_CSP);
   if (!docs) res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
@@ -22,5 +28,4 @@ export function securityHeadersMiddleware(req: Request, res: Response, next: Nex
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  next();
 }

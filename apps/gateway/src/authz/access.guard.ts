@@ -9,27 +9,21 @@ import {
   notFound,
   ResponseAlreadySent,
   ROUTE_TEMPLATE_LOCAL,
-  unauthorized,
 } from '@kyso/common';
 import { ownershipAnswer, ownershipPath } from '@kyso/contracts';
-import type { LimitSettings } from '../config';
-import { Authenticator } from '../identity/authenticator';
 import type { AccessClaims } from '../identity/jwt';
 import { Idempotency } from '../limits/idempotency';
 import { checkInput } from '../limits/input';
-import { RateLimiter, tooManyRequests } from '../limits/rate-limit';
+import { AccessSteps, authenticateOrRefuse, meter, meterAnonymous, meterCaller } from './access-steps';
 import { decide, needsOwnership, Ownership } from './decide';
 import { AccessRule, findRule, PUBLIC_VALIDATIONS_PDF, servicePathOf } from './matrix';
 import { canonicalPath, fillTemplate, queryOf, UUID } from './paths';
 
 export const ACCESS_DEPS = Symbol('ACCESS_DEPS');
 
-export interface AccessDeps {
-  authenticator: Authenticator;
-  limiter: RateLimiter;
+export interface AccessDeps extends AccessSteps {
   idempotency: Idempotency;
   registry: InternalClient;
-  limits: LimitSettings;
   /** Largest body per rule path (for reading a replayed request); default 1 MiB. */
   bodyLimitFor: (rule: AccessRule) => number;
 }
@@ -71,11 +65,18 @@ export class AccessGuard implements CanActivate {
     if (!rule.callbacks && req.query.callbackUrl !== undefined) throw callbackNotSupported();
     if (rule.public) {
       // Health is for load balancers and probes; everything else anonymous is metered per address.
-      if (!rule.path.startsWith('/health')) await this.limitAnonymous(req, res);
+      if (!rule.path.startsWith('/health')) await meterAnonymous(this.d, res, String(req.ip));
       if (rule.path.endsWith('/auth/login'))
-        await this.limit(res, `login:${req.ip}`, this.d.limits.loginPerMinute, 'sign-in attempts from this address');
+        await meter(
+          this.d.limiter,
+          res,
+          `login:${req.ip}`,
+          this.d.limits.loginPerMinute,
+          'sign-in attempts from this address',
+        );
       if (rule.path === PUBLIC_VALIDATIONS_PDF)
-        await this.limit(
+        await meter(
+          this.d.limiter,
           res,
           `public-validation:${req.ip}`,
           this.d.limits.publicValidationsPerMinute,
@@ -84,13 +85,7 @@ export class AccessGuard implements CanActivate {
       return true;
     }
 
-    const auth = await this.d.authenticator.authenticate(req.header('authorization'));
-    if (!auth.ok) {
-      // Token or key guessing is metered like any anonymous call.
-      await this.limitAnonymous(req, res);
-      res.setHeader('WWW-Authenticate', `Bearer realm="kyso"${auth.missing ? '' : ', error="invalid_token"'}`);
-      throw unauthorized('UNAUTHENTICATED', auth.detail);
-    }
+    const auth = await authenticateOrRefuse(this.d, req.header('authorization'), res, () => String(req.ip));
     const caller = auth.caller;
     const params = uuidParams(found.params);
     const servicePath = fillTemplate(servicePathOf(rule), params) + queryOf(req.originalUrl);
@@ -101,13 +96,7 @@ export class AccessGuard implements CanActivate {
       servicePath,
       accessClaims: auth.accessClaims,
     };
-    const perMinute = caller.kind === 'system' ? this.d.limits.systemPerMinute : this.d.limits.operatorPerMinute;
-    await this.limit(
-      res,
-      `${caller.kind}:${caller.id}`,
-      perMinute,
-      caller.kind === 'system' ? 'this API key' : 'this operator',
-    );
+    await meterCaller(this.d, res, caller);
 
     const target = needsOwnership(rule, caller) ? await this.ownership(rule, params, req) : undefined;
     const decision = decide(rule, caller, target);
@@ -121,23 +110,6 @@ export class AccessGuard implements CanActivate {
       throw new ResponseAlreadySent();
     }
     return true;
-  }
-
-  /** Per client address (req.ip: the connection, or X-Forwarded-For from a configured trusted proxy). */
-  private limitAnonymous(req: Request, res: Response): Promise<void> {
-    return this.limit(res, `anon:${req.ip}`, this.d.limits.publicPerMinute, 'unauthenticated calls from this address');
-  }
-
-  private async limit(res: Response, bucket: string, perMinute: number, what: string): Promise<void> {
-    const r = await this.d.limiter.hit(bucket, perMinute).catch((e: unknown) => {
-      res.setHeader('retry-after', '5');
-      throw e;
-    });
-    if (!r.allowed) {
-      res.setHeader('retry-after', String(r.retryAfterSec));
-      throw tooManyRequests(r.retryAfterSec, what);
-    }
-    res.setHeader('ratelimit-remaining', String(r.remaining));
   }
 
   private async ownership(rule: AccessRule, params: Record<string, string>, req: Request): Promise<Ownership> {

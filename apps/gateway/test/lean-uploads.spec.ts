@@ -1,0 +1,292 @@
+import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { decodeCaller, ServiceHttp } from '@kyso/common';
+import { createApiKey } from '../src/api-keys';
+import type { GatewayConfig } from '../src/config';
+import { gatewayFixture } from './support';
+
+const ORG = '0a000000-0000-4000-8000-00000000000a';
+const LIMIT = 64 * 1024;
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A multipart form with one file, as a client sends it (declared length). */
+function form(size = 1000, extra: Record<string, string> = {}) {
+  const boundary = `----kyso${randomBytes(6).toString('hex')}`;
+  const parts = Object.entries(extra).map(
+    ([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+  );
+  const body = Buffer.concat([
+    Buffer.from(
+      `${parts.join('')}--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.pdf"\r\n` +
+        'content-type: application/pdf\r\n\r\n',
+    ),
+    Buffer.alloc(size, 0x25),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** Headers that differ between any two answers (time, connection bookkeeping). */
+const VOLATILE = ['date', 'keep-alive'];
+const comparable = (a: Answer) => ({
+  status: a.status,
+  body: a.body,
+  headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => !VOLATILE.includes(k))),
+});
+
+/**
+ * The lean upload path (lean-uploads.ts) must answer exactly as Express and Nest do: every request
+ * here goes to a gateway with it and to one without it (leanUploads: false), each with its own rate
+ * limit counters, and the two answers (status, headers, body) and what reached the service must be
+ * the same, refusals included.
+ */
+describe('lean upload routes', () => {
+  let fx: Awaited<ReturnType<typeof gatewayFixture>>;
+  let lean: string;
+  let framework: string;
+  let signKey: string;
+  let validateKey: string;
+  let officialToken: string;
+  let itOfficerToken: string;
+  const begin = jest.spyOn(ServiceHttp.prototype, 'begin');
+
+  const start = async (over: Partial<GatewayConfig>) => {
+    const a = await fx.start({ ...over, redisPrefix: `kyso:test:lean:${randomBytes(4).toString('hex')}:` });
+    const b = await fx.start({
+      ...over,
+      leanUploads: false,
+      redisPrefix: `kyso:test:framework:${randomBytes(4).toString('hex')}:`,
+    });
+    return { lean: a.base, framework: b.base, app: a.app };
+  };
+
+  const post = (base: string, path: string, headers: Record<string, string>, body?: Buffer) =>
+    new Promise<Answer>((resolve, reject) => {
+      const req = httpRequest(`${base}${path}`, { method: 'POST', headers });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  /** The same request to both gateways; returns the lean answer after checking the other gave the same. */
+  const both = async (
+    path: string,
+    auth: string | undefined,
+    opts: { body?: ReturnType<typeof form>; headers?: Record<string, string>; bases?: [string, string] } = {},
+  ) => {
+    const f = opts.body ?? form();
+    const headers = {
+      'content-type': f.type,
+      'content-length': String(f.body.length),
+      'x-request-id': `lean-${randomBytes(4).toString('hex')}`,
+      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+      ...opts.headers,
+    };
+    const [l, fw] = opts.bases ?? [lean, framework];
+    const calls = begin.mock.calls.length;
+    const seen = [fx.signer.requests.length, fx.verifier.requests.length];
+    const a = await post(l, path, headers, f.body);
+    const leanTook = begin.mock.calls.length > calls;
+    const forwardedA = [...fx.signer.requests.slice(seen[0]), ...fx.verifier.requests.slice(seen[1])];
+    const seen2 = [fx.signer.requests.length, fx.verifier.requests.length];
+    const b = await post(fw, path, headers, f.body);
+    expect(begin.mock.calls.length).toBe(calls + (leanTook ? 1 : 0)); // the other gateway never takes it
+    const forwardedB = [...fx.signer.requests.slice(seen2[0]), ...fx.verifier.requests.slice(seen2[1])];
+    expect(comparable(a)).toEqual(comparable(b));
+    const strip = (r: (typeof forwardedA)[number]) => ({ ...r, headers: { ...r.headers, host: '' } });
+    expect(forwardedA.map(strip)).toEqual(forwardedB.map(strip));
+    return { answer: a, leanTook, forwarded: forwardedA };
+  };
+
+  beforeAll(async () => {
+    fx = await gatewayFixture('kyso_gw_lean');
+    fx.verifier.handler = (req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-internal-secret': 'no' })
+        .end(JSON.stringify({ id: 'v1', status: 'done', got: req.body.length }));
+    fx.signer.handler = (_req, res) =>
+      res
+        .writeHead(200, {
+          'content-type': 'application/pdf',
+          'x-kyso-signature-id': 's1',
+          'kyso-signing-session': 'tok',
+          'kyso-signing-session-remaining': '4',
+          location: '/signatures/s1',
+        })
+        .end('%PDF-signed');
+    ({ lean, framework } = await start({ bodyLimits: { signaturesPdf: LIMIT, validationsPdf: LIMIT } }));
+    const first = await fx.start({});
+    signKey = (await createApiKey(fx.db.url, { name: 'dms', scopes: ['sign'] })).key;
+    validateKey = (await createApiKey(fx.db.url, { name: 'portal', scopes: ['validate'] })).key;
+    const official = [{ role: 'official' as const, organizationId: ORG }];
+    officialToken = (await fx.operator(first.app, 'lan', official, '0b000000-0000-4000-8000-00000000000b')).accessToken;
+    itOfficerToken = (await fx.operator(first.app, 'minh', [{ role: 'it-officer', organizationId: ORG }])).accessToken;
+  });
+  afterAll(() => fx?.close());
+
+  it('validates a PDF and a CMS: the same forward (caller, request id, body) and the same answer', async () => {
+    for (const path of ['/api/v1/validations/pdf', '/api/v1/validations/cms']) {
+      const { answer, leanTook, forwarded } = await both(path, validateKey);
+      expect(leanTook).toBe(true);
+      expect(answer.status).toBe(200);
+      expect(answer.headers['x-internal-secret']).toBeUndefined();
+      expect(answer.headers['cache-control']).toBe('no-store');
+      expect(answer.headers['ratelimit-remaining']).toBeDefined();
+      expect(forwarded).toHaveLength(1);
+      expect(forwarded[0].url).toBe(path.replace('/api/v1', ''));
+      expect(decodeCaller(forwarded[0].headers['x-kyso-caller'] as string)).toMatchObject({ kind: 'system' });
+    }
+  });
+
+  it('signs (PDF, its extension, CMS) as a system and as an official, passing the session headers', async () => {
+    for (const path of ['/api/v1/signatures/pdf', '/api/v1/signatures/pdf/extend', '/api/v1/signatures/cms'])
+      for (const auth of [signKey, officialToken]) {
+        const { answer, leanTook } = await both(path, auth, { body: form(2000, { pin: '123456', session: '5' }) });
+        expect(leanTook).toBe(true);
+        expect(answer).toMatchObject({ status: 200, body: '%PDF-signed' });
+        expect(answer.headers).toMatchObject({ 'kyso-signing-session': 'tok', location: '/api/v1/signatures/s1' });
+      }
+  });
+
+  it('refuses the same way: no key, an unknown key, a missing scope, a role not allowed', async () => {
+    const unknown = `kyso_${'ab'.repeat(4)}_${'cd'.repeat(28)}`;
+    const cases: [string, string | undefined, number, string][] = [
+      ['/api/v1/validations/pdf', undefined, 401, 'UNAUTHENTICATED'],
+      ['/api/v1/signatures/pdf', unknown, 401, 'UNAUTHENTICATED'],
+      ['/api/v1/signatures/pdf', validateKey, 403, 'INSUFFICIENT_SCOPE'],
+      ['/api/v1/validations/pdf', signKey, 403, 'INSUFFICIENT_SCOPE'],
+      ['/api/v1/signatures/cms', itOfficerToken, 403, 'ROLE_NOT_ALLOWED'],
+    ];
+    for (const [path, auth, status, code] of cases) {
+      const { answer, leanTook, forwarded } = await both(path, auth);
+      expect(leanTook).toBe(true);
+      expect(answer.status).toBe(status);
+      expect(answer.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(JSON.parse(answer.body)).toMatchObject({ status, code, instance: path });
+      if (status === 401) expect(answer.headers['www-authenticate']).toMatch(/^Bearer realm="kyso"/);
+      expect(forwarded).toHaveLength(0);
+    }
+  });
+
+  it('refuses a body over the route limit with 413, closing the connection, without calling the service', async () => {
+    const { answer, leanTook, forwarded } = await both('/api/v1/signatures/pdf', signKey, { body: form(LIMIT + 1) });
+    expect(leanTook).toBe(true);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: LIMIT });
+    expect(answer.headers.connection).toBe('close');
+    expect(forwarded).toHaveLength(0);
+  });
+
+  it('rate limits per key with 429 and Retry-After', async () => {
+    const limited = await start({ limits: { systemPerMinute: 1 } });
+    await both('/api/v1/validations/pdf', validateKey, { bases: [limited.lean, limited.framework] });
+    const { answer, leanTook } = await both('/api/v1/validations/pdf', validateKey, {
+      bases: [limited.lean, limited.framework],
+    });
+    expect(leanTook).toBe(true);
+    expect(answer.status).toBe(429);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('answers 503 DEPENDENCY_UNAVAILABLE with Retry-After when the service is down', async () => {
+    const down = await start({ signerUrl: 'http://127.0.0.1:9', verifierUrl: 'http://127.0.0.1:9' });
+    for (const path of ['/api/v1/signatures/pdf', '/api/v1/validations/pdf']) {
+      const { answer, leanTook } = await both(path, path.includes('sign') ? signKey : validateKey, {
+        bases: [down.lean, down.framework],
+      });
+      expect(leanTook).toBe(true);
+      expect(answer.status).toBe(503);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+      expect(answer.headers['retry-after']).toBeDefined();
+      expect(answer.body).not.toContain('127.0.0.1');
+    }
+  });
+
+  it('answers 504 REQUEST_TIMEOUT when the whole request runs out of time', async () => {
+    const slow = await start({ limits: { requestTimeoutMs: 300 } });
+    fx.verifier.handler = (_req, res) => setTimeout(() => res.writeHead(200).end('{}'), 1000);
+    try {
+      const { answer, leanTook } = await both('/api/v1/validations/cms', validateKey, {
+        bases: [slow.lean, slow.framework],
+      });
+      expect(leanTook).toBe(true);
+      expect(answer.status).toBe(504);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    } finally {
+      fx.verifier.handler = (req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+    }
+  });
+
+  it('cuts the answer when the service dies mid-answer, and serves the next request', async () => {
+    fx.verifier.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' }).write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 50);
+    };
+    try {
+      const f = form();
+      const headers = {
+        'content-type': f.type,
+        'content-length': String(f.body.length),
+        authorization: `Bearer ${validateKey}`,
+      };
+      for (const base of [lean, framework])
+        await expect(post(base, '/api/v1/validations/pdf', headers, f.body)).rejects.toThrow(/aborted|hang up|reset/);
+    } finally {
+      fx.verifier.handler = (req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+    }
+    const { answer, leanTook } = await both('/api/v1/validations/pdf', validateKey);
+    expect(leanTook).toBe(true);
+    expect(answer.status).toBe(200);
+  });
+
+  it('drops the answer of the service when the client goes away mid-answer', async () => {
+    for (const base of [lean, framework]) {
+      let closed = false;
+      fx.verifier.handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' }).write('{"partial":');
+        res.on('close', () => (closed = true));
+      };
+      const f = form();
+      const req = httpRequest(`${base}/api/v1/validations/pdf`, {
+        method: 'POST',
+        headers: { 'content-type': f.type, 'content-length': f.body.length, authorization: `Bearer ${validateKey}` },
+      });
+      req.on('error', () => undefined);
+      req.on('response', (res) => res.once('data', () => req.destroy()));
+      req.end(f.body);
+      for (let i = 0; i < 100 && !closed; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(closed).toBe(true);
+    }
+    fx.verifier.handler = (req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+  });
+
+  it('leaves to Express what it does not take: a query, Idempotency-Key, JSON, other paths', async () => {
+    const leftOut: [string, Record<string, string>][] = [
+      ['/api/v1/validations/pdf?wait=0', {}],
+      ['/api/v1/validations/pdf?callbackUrl=%00', {}],
+      ['/api/v1/signatures/pdf', { 'idempotency-key': 'k-1' }],
+      ['/api/v1/signatures/pdf', { 'content-type': 'application/json' }],
+      ['/api/v1/validations/pdf/', {}],
+      ['/api/v1/validations/inbound', {}],
+    ];
+    for (const [path, headers] of leftOut) {
+      const auth = path.includes('sign') ? signKey : validateKey;
+      const { leanTook } = await both(path, auth, { headers });
+      expect(leanTook).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import type { Express } from 'express';
+import type { Logger as Pino } from 'pino';
+import { HttpMetrics } from './metrics';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
+import { ProblemFilter, ResponseAlreadySent, retryAfterOf } from './problem.filter';
+import { assignRequestId, runWithRequestId } from './request-context';
+import { setSecurityHeaders } from './security-headers';
+
+/** Takes a request (true) or leaves it to Express and Nest (false, having touched nothing). */
+export type FirstHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * The house conventions of createService for a handler that answers without Express and Nest (the
+ * gateway's hot upload routes): the same request id, security headers, access log, metrics and
+ * problem+json answers, from the same code and objects the middleware uses.
+ */
+export class ServiceHttp {
+  constructor(
+    private readonly app: INestApplication,
+    private readonly express: Express,
+    private readonly logRequest: AccessLog,
+    private readonly metrics: HttpMetrics,
+    private readonly filter: ProblemFilter,
+  ) {}
+
+  /** What the middleware does before a route runs (path without its query, route its template); returns the request id. */
+  begin(req: IncomingMessage, res: ServerResponse, path: string, route: string): string {
+    const id = assignRequestId(req, res);
+    setSecurityHeaders(res, false);
+    this.logRequest(req, res, path, () => route);
+    this.metrics.observe(req, res, () => route);
+    return id;
+  }
+
+  /** Answers an error as the problem filter does (same logging, same monitor reports, same headers). */
+  fail(req: IncomingMessage, res: ServerResponse, path: string, e: unknown): void {
+    if (e instanceof ResponseAlreadySent) return;
+    const problem = this.filter.report(e, req.method ?? '', path, req.url ?? path);
+    if (res.headersSent) return;
+    if (problem.status === 503 && !res.getHeader('retry-after'))
+      res.setHeader('retry-after', String(retryAfterOf(problem)));
+    this.sendProblem(res, problem);
+  }
+
+  /** A problem+json answer with the headers Express's res.type(...).send(...) gives it (charset, ETag, length). */
+  sendProblem(res: ServerResponse, problem: ProblemDetails): void {
+    const body = Buffer.from(JSON.stringify(problem));
+    res.statusCode = problem.status;
+    res.setHeader('content-type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    const etag = (this.express.get('etag fn') as ((b: Buffer) => string | undefined) | undefined)?.(body);
+    if (etag && !res.hasHeader('etag')) res.setHeader('etag', etag);
+    res.setHeader('content-length', body.length);
+    res.end(body);
+  }
+
+  /** Express's address of the client (`trust proxy` applied), as req.ip. */
+  clientIp(req: IncomingMessage): string {
+    const trust = this.express.get('trust proxy fn') as (addr: string, i: number) => boolean;
+    // proxy-addr is what Express's req.ip uses, with the same compiled trust function.
+    return proxyAddr(req, trust);
+  }
+
+  /** Offers every request to `handler` before Express and Nest; what it leaves goes on to them as before. */
+  handleFirst(handler: FirstHandler): void {
+    const server = this.app.getHttpServer() as Server;
+    const rest = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!handler(req, res)) for (const l of rest) l.call(server, req, res);
+    });
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const proxyAddr = require('proxy-addr') as (req: IncomingMessage, trust: (a: string, i: number) => boolean) => string;
+
+/** One access-log line per request when it finishes (see accessLog). */
+export type AccessLog = (req: IncomingMessage, res: ServerResponse, path: string, route: () => string) => void;
+
+/** One line per request, after the response: method, route template, status, duration (never bodies or headers). */
+export function accessLog(logger: Pino): AccessLog {
+  return (req, res, path, route) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      // A 503 is a dependency outage the monitor has logged once already: not an error per request.
+      const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : 'info';
+      // Below the configured level (the bench runs at warn): no context switch, no line built.
+      if (!logger.isLevelEnabled(level)) return;
+      // 'finish' may fire outside the request's async context: restore it for the mixin.
+      runWithRequestId(String(req.headers['x-request-id'] ?? ''), () =>
+        logger[level](
+          { method: req.method, path, route: route(), status: res.statusCode, durationMs: Math.round(ms * 10) / 10 },
+          'request',
+        ),
+      );
+    });
+  };
+}
+
+const services = new WeakMap<INestApplication, ServiceHttp>();
+
+/** The conventions of an app made by createService. */
+export function serviceHttpOf(app: INestApplication): ServiceHttp {
+  const http = services.get(app);
+  if (!http) throw new Error('not an app made by createService');
+  return http;
+}
+
+export function registerServiceHttp(app: INestApplication, http: ServiceHttp): void {
+  services.set(app, http);
+}
