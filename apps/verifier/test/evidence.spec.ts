@@ -17,6 +17,7 @@ import { TOKEN } from './support';
 
 interface EvidenceRow {
   id: string;
+  validation_id: string;
   document_sha256: string;
   validated_at: Date;
   record_sha256: string;
@@ -147,9 +148,18 @@ describe('verifier validation evidence', () => {
     const sealedBy = registry.events.find((e) => e.hash === row.audit_hash);
     expect(sealedBy).toMatchObject({
       action: EVIDENCE_RECORDED,
-      entityType: 'document',
-      entityId: first.documentSha256,
-      after: { evidenceId: row.id, recordSha256: row.record_sha256, validatedAt: first.validationTime },
+      entityType: 'validation_evidence',
+      after: {
+        records: expect.arrayContaining([
+          {
+            evidenceId: row.id,
+            validationId: row.validation_id,
+            documentSha256: first.documentSha256,
+            recordSha256: row.record_sha256,
+            validatedAt: first.validationTime,
+          },
+        ]),
+      },
     });
     expect(sealedBy!.seq).toBe(row.audit_seq);
 
@@ -197,8 +207,9 @@ describe('verifier validation evidence', () => {
     const [after] = await evidenceOf(first.documentSha256);
     expect(after.audit_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(registry.events.find((e) => e.hash === after.audit_hash)?.after).toMatchObject({
-      evidenceId: row.id,
-      recordSha256: row.record_sha256,
+      records: expect.arrayContaining([
+        expect.objectContaining({ evidenceId: row.id, recordSha256: row.record_sha256 }),
+      ]),
     });
     expect((await validate(pdf)).signatures[0]).toMatchObject({
       indication: 'TOTAL-PASSED',

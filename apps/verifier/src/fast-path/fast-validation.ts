@@ -80,22 +80,26 @@ export class FastValidation {
     }
     if (!outcome) return undefined;
     const { report, trustAnchors, fetches } = outcome;
-    // Stored before the answer (a lost record would be a lost proof); sealed later.
-    const record = await d.evidence.keep({
+    // Stored before the answer with the validation, in one statement (a lost record would be a
+    // lost proof); sealed later.
+    const record = d.evidence.build({
       validationId: input.id,
       pdf: input.document,
       report,
       trustAnchors,
       fetches,
     });
-    await d.validations.createDone({
-      id: input.id,
-      documentSha256: input.documentSha256,
-      owner: input.owner,
-      fileName: input.fileName,
-      report,
-      finishedAt: d.clock.now(),
-    });
+    await d.validations.createDone(
+      {
+        id: input.id,
+        documentSha256: input.documentSha256,
+        owner: input.owner,
+        fileName: input.fileName,
+        report,
+        finishedAt: d.clock.now(),
+      },
+      record,
+    );
     d.sealer.add(record);
     return report;
   }
