@@ -234,6 +234,47 @@ describe('verifier validation evidence', () => {
     });
   });
 
+  it('seals the records waiting with one audit event; each still proves only its own unchanged content', async () => {
+    const pki = await testPki('batch');
+    const docs = [await pki.sign('one'), await pki.sign('two')];
+    const reports = [];
+    registry.auditUp = false;
+    try {
+      for (const pdf of docs) reports.push(await validate(pdf));
+    } finally {
+      registry.auditUp = true;
+    }
+    const events = registry.events.length;
+    expect((await maintenance().maintain()).sealed).toBeGreaterThanOrEqual(2);
+    expect(registry.events.length).toBe(events + 1);
+    const rows = await Promise.all(reports.map(async (r) => (await evidenceOf(r.documentSha256))[0]));
+    expect(rows[0].audit_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[1]).toMatchObject({ audit_hash: rows[0].audit_hash, audit_seq: rows[0].audit_seq });
+    expect(registry.events.at(-1)).toMatchObject({
+      action: EVIDENCE_RECORDED,
+      hash: rows[0].audit_hash,
+      after: {
+        records: expect.arrayContaining(
+          rows.map((r) => expect.objectContaining({ evidenceId: r.id, recordSha256: r.record_sha256 })),
+        ),
+      },
+    });
+
+    const evidence = maintenance();
+    for (const [i, r] of reports.entries())
+      expect(await evidence.proofsFor(r.documentSha256)).toEqual([
+        expect.objectContaining({ evidenceId: rows[i].id, source: 'kyso-evidence' }),
+      ]);
+    await pg.query(
+      `UPDATE verifier.validation_evidence SET signatures = jsonb_set(signatures, '{0,judgedAt}', to_jsonb($2::text)) WHERE id = $1`,
+      [rows[0].id, new Date(new Date(reports[0].validationTime).getTime() - 60_000).toISOString()],
+    );
+    expect(await evidence.proofsFor(reports[0].documentSha256)).toEqual([]);
+    expect(await evidence.proofsFor(reports[1].documentSha256)).toEqual([
+      expect.objectContaining({ evidenceId: rows[1].id }),
+    ]);
+  });
+
   it('reads a record again once its row changed, so a record already read and then tampered with proves nothing', async () => {
     const pki = await testPki('reread');
     const first = await validate(await pki.sign('reread'));
