@@ -35,7 +35,7 @@ async function settle(seals: Seals, sealer: EvidenceSealer): Promise<void> {
 describe('EvidenceSealer', () => {
   it('seals in the order records were kept, what arrived during a seal together in the next event', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals);
+    const sealer = new EvidenceSealer(seals, 1000, 100, 0);
     sealer.add(record('a'));
     sealer.add(record('b'));
     sealer.add(record('c'));
@@ -47,7 +47,7 @@ describe('EvidenceSealer', () => {
 
   it('puts at most `batch` records in one event', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 2);
+    const sealer = new EvidenceSealer(seals, 1000, 2, 0);
     for (const id of ['a', 'b', 'c', 'd', 'e']) sealer.add(record(id));
     await settle(seals, sealer);
     expect(seals.asked).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
@@ -55,7 +55,7 @@ describe('EvidenceSealer', () => {
 
   it('leaves the records in hand to the maintenance job once a seal fails, and seals again later', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals);
+    const sealer = new EvidenceSealer(seals, 1000, 100, 0);
     seals.up = false;
     for (const id of ['a', 'b', 'c']) sealer.add(record(id));
     await settle(seals, sealer);
@@ -68,10 +68,21 @@ describe('EvidenceSealer', () => {
 
   it('holds at most maxWaiting records; the rest wait in the database', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 2);
+    const sealer = new EvidenceSealer(seals, 2, 100, 0);
     for (const id of ['a', 'b', 'c', 'd']) sealer.add(record(id));
     await settle(seals, sealer);
     // 'a' is taken at once, then two wait: 'd' finds the queue full.
     expect(seals.asked).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('waits the linger before the first seal, so records kept meanwhile share its event', async () => {
+    const seals = new Seals();
+    const sealer = new EvidenceSealer(seals, 1000, 100, 30);
+    sealer.add(record('a'));
+    await new Promise((ok) => setTimeout(ok, 5));
+    sealer.add(record('b'));
+    expect(seals.asked).toEqual([]);
+    await settle(seals, sealer);
+    expect(seals.asked).toEqual([['a', 'b']]);
   });
 });
