@@ -5,6 +5,7 @@ import { memoryStorage } from 'multer';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
+  DATABASE_CONNECT_TIMEOUT_MS,
   HealthController,
   READINESS_CHECKS,
   ReadinessCheck,
@@ -136,11 +137,17 @@ export class VerifierModule {
           provide: RevocationCacheChanges,
           // Once the database answered, as the queue; a listener that cannot connect retries alone.
           inject: [DataSource],
-          useFactory: async () => {
+          useFactory: () => {
             const changes = new RevocationCacheChanges(
-              () => new Client({ connectionString: config.databaseUrl, application_name: 'kyso-verifier-listen' }),
+              () =>
+                new Client({
+                  connectionString: config.databaseUrl,
+                  application_name: 'kyso-verifier-listen',
+                  connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+                  keepAlive: true,
+                }),
             );
-            await changes.start();
+            void changes.start(); // never fails: reads go through until it listens
             return changes;
           },
         },

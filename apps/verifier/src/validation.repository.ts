@@ -111,7 +111,7 @@ export abstract class ValidationRepository {
    * Stores a validation finished at once (the API's fast path): digest, owner and report, no bytes;
    * with its evidence record, in the same statement (both or neither; the report sent once).
    */
-  abstract createDone(v: DoneValidation, evidence?: EvidenceRecord): Promise<void>;
+  abstract createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
   /** The stored bytes, or undefined once validated (or unknown). */
   abstract loadDocument(id: string): Promise<Uint8Array | undefined>;
@@ -171,7 +171,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
   }
 
   /** A plain parameterised INSERT (one per fast-path validation), the evidence's in a CTE of it. */
-  async createDone(v: DoneValidation, evidence?: EvidenceRecord): Promise<void> {
+  async createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void> {
     const o = ownerColumns(v.owner);
     const params = [
       v.id,
@@ -189,10 +189,6 @@ export class TypeOrmValidationRepository extends ValidationRepository {
          (id, status, kind, file_name, document_sha256, report, result, finished_at,
           organization_ids, caller_kind, caller_id, caller_name)
        VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-    if (!evidence) {
-      await this.repo.query(validation, params);
-      return;
-    }
     if (evidence.report !== v.report) throw new Error('the evidence record is of another report');
     await this.repo.query(`WITH evidence AS (${evidenceInsert(params.length + 1, '$4::jsonb')}) ${validation}`, [
       ...params,

@@ -238,9 +238,13 @@ describe('verifier validation evidence', () => {
     const pki = await testPki('batch');
     const docs = [await pki.sign('one'), await pki.sign('two')];
     const reports = [];
+    const sealAttempts = () => registry.calls.filter((c) => c.url === '/audit/events').length;
+    const attemptsBefore = sealAttempts();
     registry.auditUp = false;
     try {
       for (const pdf of docs) reports.push(await validate(pdf));
+      // The second is sealed off the request path: its refused attempt must come before the registry is back.
+      for (let i = 0; i < 100 && sealAttempts() < attemptsBefore + 2; i++) await new Promise((r) => setTimeout(r, 50));
     } finally {
       registry.auditUp = true;
     }
