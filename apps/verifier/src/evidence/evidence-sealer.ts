@@ -15,7 +15,7 @@ export const SEALER_MAX_WAITING = 1000;
  * client's successive validations share an event too. A record proves nothing until sealed, so
  * this only delays when it starts to.
  */
-export const SEAL_LINGER_MS = 20;
+export const SEAL_LINGER_MS = 50;
 
 /**
  * Seals evidence records off the request path, in the order they were kept: the records kept during
