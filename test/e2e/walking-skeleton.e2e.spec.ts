@@ -79,10 +79,13 @@ describe('sign and verify a PDF through the gateway', () => {
       (
         await stack.registry.json(
           'GET',
-          `/audit?entityType=document&entityId=${report.documentSha256}`,
-          (raw) => raw as { items: { action: string; hash: string; after: { recordSha256: string } }[] },
+          '/audit?action=validation.evidence-recorded&limit=500',
+          (raw) =>
+            raw as {
+              items: { hash: string; after: { records: { documentSha256: string; recordSha256: string }[] } }[];
+            },
         )
-      ).items.filter((e) => e.action === 'validation.evidence-recorded');
+      ).items.flatMap((e) => e.after.records.filter((r) => r.documentSha256 === report.documentSha256));
     // A validation from the caches (the second one) is sealed just after its answer, not before.
     let sealed = await sealedEvents();
     for (let i = 0; i < 50 && sealed.length < 2; i++) {
@@ -90,7 +93,7 @@ describe('sign and verify a PDF through the gateway', () => {
       sealed = await sealedEvents();
     }
     expect(sealed.length).toBeGreaterThanOrEqual(2); // this validation and the one before
-    for (const e of sealed) expect(e.after.recordSha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const r of sealed) expect(r.recordSha256).toMatch(/^[0-9a-f]{64}$/);
     const chain = await stack.registry.json('GET', '/audit/verify', (raw) => raw as { ok: boolean });
     expect(chain.ok).toBe(true);
   });

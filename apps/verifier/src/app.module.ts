@@ -2,9 +2,10 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
-  Clock,
+  DATABASE_CONNECT_TIMEOUT_MS,
   HealthController,
   READINESS_CHECKS,
   ReadinessCheck,
@@ -22,17 +23,16 @@ import { ValidationEvidence, validationEvidenceProvider } from './evidence/valid
 import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
-import { CrlCache } from './revocation/crl-cache.repository';
+import { RevocationCacheChanges } from './revocation/cache-changes';
+import { HeldCaIssuersCache, HeldCrlCache, HeldOcspCache } from './revocation/held-caches';
 import {
   IN_REQUEST_REVOCATION,
   InRequestRevocation,
   inRequestRevocationProvider,
   queuedRevocationCheckers,
 } from './revocation/in-request';
-import { OcspCache } from './revocation/ocsp-cache.repository';
 import { CmsValidationService } from './cms-validation.service';
 import { CmsValidationsController } from './cms-validations.controller';
-import { CaIssuersCache } from './revocation/ca-issuers-cache.repository';
 import { RevocationJobs, revocationJobsProvider } from './revocation/revocation-queue';
 import { TrustAnchorSource } from './trust-anchors';
 import { trustStoreProviders } from './trust-store/trust-store.providers';
@@ -47,17 +47,18 @@ import { InboundController } from './inbound/inbound.controller';
 import { InboundEngine } from './inbound/inbound-engine';
 import { InboundService } from './inbound/inbound.service';
 
-/** Finishes the seals in hand and closes the queues' connections when Nest shuts down (TypeOrmModule closes the pool). */
+/** Finishes the seals in hand and closes the queues' and the cache listener's connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
   constructor(
     @Inject(ValidationQueue) private readonly queue: ValidationQueue,
     @Inject(RevocationJobs) private readonly revocationJobs: RevocationJobs,
     @Inject(EvidenceSealer) private readonly sealer: EvidenceSealer,
+    @Inject(RevocationCacheChanges) private readonly cacheChanges: RevocationCacheChanges,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // The seals in hand first (what is not sealed by then, the maintenance job seals).
     await this.sealer.idle();
-    await Promise.all([this.queue.close(), this.revocationJobs.close()]);
+    await Promise.all([this.queue.close(), this.revocationJobs.close(), this.cacheChanges.close()]);
   }
 }
 
@@ -134,48 +135,61 @@ export class VerifierModule {
           useFactory: (e: ValidationEvidence) => new EvidenceSealer(e),
         },
         {
+          provide: RevocationCacheChanges,
+          // Once the database answered, as the queue; a listener that cannot connect retries alone.
+          inject: [DataSource],
+          useFactory: () => {
+            const changes = new RevocationCacheChanges(
+              () =>
+                new Client({
+                  connectionString: config.databaseUrl,
+                  application_name: 'kyso-verifier-listen',
+                  connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+                  keepAlive: true,
+                }),
+            );
+            void changes.start(); // never fails: reads go through until it listens
+            return changes;
+          },
+        },
+        {
           provide: FastValidation,
           inject: [
             ValidationRepository,
             TrustAnchorSource,
             PdfValidator,
-            CrlCache,
-            OcspCache,
-            CaIssuersCache,
+            IN_REQUEST_REVOCATION,
             ValidationEvidence,
             EvidenceSealer,
-            Clock,
+            RevocationCacheChanges,
           ],
           useFactory: (
             validations: ValidationRepository,
             anchors: TrustAnchorSource,
             pdf: PdfValidator,
-            crls: CrlCache,
-            ocsps: OcspCache,
-            issuers: CaIssuersCache,
+            { crls, ocsps, issuers, config: revocation, clock }: InRequestRevocation,
             evidence: ValidationEvidence,
             sealer: EvidenceSealer,
-            clock: Clock,
+            changes: RevocationCacheChanges,
           ) =>
             new FastValidation(
               {
                 validations,
                 anchors,
                 pdf,
-                crls,
-                ocsps,
-                issuers,
+                revocation: {
+                  // The caches' rows held in memory until a change is heard: no query per CRL per validation.
+                  crls: new HeldCrlCache(crls, changes, clock),
+                  ocsps: new HeldOcspCache(ocsps, changes, clock),
+                  issuers: new HeldCaIssuersCache(issuers, changes, clock),
+                  config: revocation,
+                  clock,
+                },
                 evidence,
                 sealer,
                 clock,
               },
-              {
-                maxBytes: config.fastPathMaxBytes ?? DEFAULT_FAST_PATH_MAX_BYTES,
-                crlMaxAgeMs: rev.crlMaxAgeMs,
-                ocspMaxAgeMs: rev.ocspMaxAgeMs,
-                caIssuersMaxAgeMs: rev.caIssuersMaxAgeMs,
-                revocationRequired: rev.required,
-              },
+              { maxBytes: config.fastPathMaxBytes ?? DEFAULT_FAST_PATH_MAX_BYTES },
             ),
         },
         ValidationService,

@@ -8,6 +8,7 @@ import { CreateRevocationCache1795630000002 } from './migrations/1795630000002-C
 import { CreateValidationEvidence1795630000003 } from './migrations/1795630000003-CreateValidationEvidence';
 import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-CreateCaIssuersCache';
 import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-RecordValidationOwner';
+import { NotifyRevocationCacheChanges1799210000000 } from './migrations/1799210000000-NotifyRevocationCacheChanges';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
 import { RecordValidationKindAndResult1799070000001 } from './migrations/1799070000001-RecordValidationKindAndResult';
@@ -40,6 +41,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       AddValidationCallback1799040000001,
       EvidencePerInboundDocument1799120000000,
       CreateValidationDocumentParts1799150000000,
+      NotifyRevocationCacheChanges1799210000000,
     ],
   });
 }

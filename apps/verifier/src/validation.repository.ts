@@ -4,6 +4,8 @@ import { open } from 'node:fs/promises';
 import { Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DocumentReport } from '@kyso/pki';
+import type { EvidenceRecord } from './evidence/evidence-record';
+import { evidenceInsert, evidenceParams } from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { ValidationEntity, ValidationKind, ValidationStatus } from './validation.entity';
 import type { ValidationOwner } from './validation-owner';
@@ -105,8 +107,11 @@ export interface NewInboundValidation {
 export abstract class ValidationRepository {
   abstract create(v: NewValidation): Promise<void>;
   abstract recordInbound(v: NewInboundValidation): Promise<void>;
-  /** Stores a validation finished at once (the API's fast path): digest, owner and report, no bytes. */
-  abstract createDone(v: DoneValidation): Promise<void>;
+  /**
+   * Stores a validation finished at once (the API's fast path): digest, owner and report, no bytes;
+   * with its evidence record, in the same statement (both or neither; the report sent once).
+   */
+  abstract createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
   /** The stored bytes, or undefined once validated (or unknown). */
   abstract loadDocument(id: string): Promise<Uint8Array | undefined>;
@@ -165,27 +170,30 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     });
   }
 
-  /** A plain parameterised INSERT: one per fast-path validation, without TypeORM's query building. */
-  async createDone(v: DoneValidation): Promise<void> {
+  /** A plain parameterised INSERT (one per fast-path validation), the evidence's in a CTE of it. */
+  async createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void> {
     const o = ownerColumns(v.owner);
-    await this.repo.query(
-      `INSERT INTO verifier.validation
+    const params = [
+      v.id,
+      v.fileName ?? null,
+      v.documentSha256,
+      JSON.stringify(v.report),
+      v.report.conclusion,
+      v.finishedAt,
+      o.organizationIds,
+      o.callerKind,
+      o.callerId,
+      o.callerName,
+    ];
+    const validation = `INSERT INTO verifier.validation
          (id, status, kind, file_name, document_sha256, report, result, finished_at,
           organization_ids, caller_kind, caller_id, caller_name)
-       VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        v.id,
-        v.fileName ?? null,
-        v.documentSha256,
-        JSON.stringify(v.report),
-        v.report.conclusion,
-        v.finishedAt,
-        o.organizationIds,
-        o.callerKind,
-        o.callerId,
-        o.callerName,
-      ],
-    );
+       VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+    if (evidence.report !== v.report) throw new Error('the evidence record is of another report');
+    await this.repo.query(`WITH evidence AS (${evidenceInsert(params.length + 1, '$4::jsonb')}) ${validation}`, [
+      ...params,
+      ...evidenceParams(evidence),
+    ]);
   }
 
   async find(id: string): Promise<ValidationView | undefined> {

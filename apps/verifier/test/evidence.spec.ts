@@ -17,6 +17,7 @@ import { TOKEN } from './support';
 
 interface EvidenceRow {
   id: string;
+  validation_id: string;
   document_sha256: string;
   validated_at: Date;
   record_sha256: string;
@@ -147,9 +148,18 @@ describe('verifier validation evidence', () => {
     const sealedBy = registry.events.find((e) => e.hash === row.audit_hash);
     expect(sealedBy).toMatchObject({
       action: EVIDENCE_RECORDED,
-      entityType: 'document',
-      entityId: first.documentSha256,
-      after: { evidenceId: row.id, recordSha256: row.record_sha256, validatedAt: first.validationTime },
+      entityType: 'validation_evidence',
+      after: {
+        records: expect.arrayContaining([
+          {
+            evidenceId: row.id,
+            validationId: row.validation_id,
+            documentSha256: first.documentSha256,
+            recordSha256: row.record_sha256,
+            validatedAt: first.validationTime,
+          },
+        ]),
+      },
     });
     expect(sealedBy!.seq).toBe(row.audit_seq);
 
@@ -197,8 +207,9 @@ describe('verifier validation evidence', () => {
     const [after] = await evidenceOf(first.documentSha256);
     expect(after.audit_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(registry.events.find((e) => e.hash === after.audit_hash)?.after).toMatchObject({
-      evidenceId: row.id,
-      recordSha256: row.record_sha256,
+      records: expect.arrayContaining([
+        expect.objectContaining({ evidenceId: row.id, recordSha256: row.record_sha256 }),
+      ]),
     });
     expect((await validate(pdf)).signatures[0]).toMatchObject({
       indication: 'TOTAL-PASSED',
@@ -221,6 +232,51 @@ describe('verifier validation evidence', () => {
       indication: 'INDETERMINATE',
       subIndication: 'REVOKED_NO_POE',
     });
+  });
+
+  it('seals the records waiting with one audit event; each still proves only its own unchanged content', async () => {
+    const pki = await testPki('batch');
+    const docs = [await pki.sign('one'), await pki.sign('two')];
+    const reports = [];
+    const sealAttempts = () => registry.calls.filter((c) => c.url === '/audit/events').length;
+    const attemptsBefore = sealAttempts();
+    registry.auditUp = false;
+    try {
+      for (const pdf of docs) reports.push(await validate(pdf));
+      // The second is sealed off the request path: its refused attempt must come before the registry is back.
+      for (let i = 0; i < 100 && sealAttempts() < attemptsBefore + 2; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      registry.auditUp = true;
+    }
+    const events = registry.events.length;
+    expect((await maintenance().maintain()).sealed).toBeGreaterThanOrEqual(2);
+    expect(registry.events.length).toBe(events + 1);
+    const rows = await Promise.all(reports.map(async (r) => (await evidenceOf(r.documentSha256))[0]));
+    expect(rows[0].audit_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[1]).toMatchObject({ audit_hash: rows[0].audit_hash, audit_seq: rows[0].audit_seq });
+    expect(registry.events.at(-1)).toMatchObject({
+      action: EVIDENCE_RECORDED,
+      hash: rows[0].audit_hash,
+      after: {
+        records: expect.arrayContaining(
+          rows.map((r) => expect.objectContaining({ evidenceId: r.id, recordSha256: r.record_sha256 })),
+        ),
+      },
+    });
+
+    const evidence = maintenance();
+    for (const [i, r] of reports.entries())
+      expect(await evidence.proofsFor(r.documentSha256)).toEqual([
+        expect.objectContaining({ evidenceId: rows[i].id, source: 'kyso-evidence' }),
+      ]);
+    await pg.query(
+      `UPDATE verifier.validation_evidence SET signatures = jsonb_set(signatures, '{0,judgedAt}', to_jsonb($2::text)) WHERE id = $1`,
+      [rows[0].id, new Date(new Date(reports[0].validationTime).getTime() - 60_000).toISOString()],
+    );
+    expect(await evidence.proofsFor(reports[0].documentSha256)).toEqual([]);
+    expect(await evidence.proofsFor(reports[1].documentSha256)).toEqual([
+      expect.objectContaining({ evidenceId: rows[1].id }),
+    ]);
   });
 
   it('reads a record again once its row changed, so a record already read and then tampered with proves nothing', async () => {

@@ -73,12 +73,11 @@ describe('POST /validations/inbound', () => {
       expect(e.audit_hash).toMatch(/\S/);
       expect(Number(e.crls)).toBeGreaterThan(0);
     }
-    const sealed = stack.registry.events.filter(
-      (e) =>
-        e.action === 'validation.evidence-recorded' &&
-        (e.after as { validationId: string }).validationId === res.body.id,
-    );
-    expect(sealed.map((e) => e.entityId).sort()).toEqual(digests);
+    const sealed = stack.registry.events
+      .filter((e) => e.action === 'validation.evidence-recorded')
+      .flatMap((e) => (e.after as { records: { validationId: string; documentSha256: string }[] }).records)
+      .filter((r) => r.validationId === res.body.id);
+    expect(sealed.map((r) => r.documentSha256).sort()).toEqual(digests);
   });
 
   it('rejects a decision without the agency’s signature, with a notice to the sender as JSON and as a PDF', async () => {

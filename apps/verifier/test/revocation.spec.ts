@@ -458,12 +458,13 @@ describe('verifier revocation', () => {
           [pki.url('root.crl'), pki.url('sub.crl')].sort(),
         );
         // Sealed off the request path, shortly after the answer.
-        for (let i = 0; i < 50 && !registry.events.some((x) => x.entityId === report.documentSha256); i++)
-          await new Promise((r) => setTimeout(r, 100));
-        expect(registry.events.find((x) => x.entityId === report.documentSha256)?.after).toMatchObject({
-          evidenceId: e.rows[0].id,
-          validationId: res.body.id,
-        });
+        const sealed = () =>
+          registry.events
+            .filter((x) => x.action === 'validation.evidence-recorded')
+            .flatMap((x) => (x.after as { records: { evidenceId: string; validationId: string }[] }).records)
+            .find((r) => r.validationId === res.body.id);
+        for (let i = 0; i < 50 && !sealed(); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(sealed()).toMatchObject({ evidenceId: e.rows[0].id, documentSha256: report.documentSha256 });
       } finally {
         await c.end();
       }

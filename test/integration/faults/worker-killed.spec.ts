@@ -178,7 +178,11 @@ describe('fault: verifier worker killed mid-job', () => {
     await pg.end();
     expect(evidence.rows).toHaveLength(1);
     const audited = registry.events.filter(
-      (e) => e.action === EVIDENCE_RECORDED && e.entityId === evidence.rows[0].document_sha256,
+      (e) =>
+        e.action === EVIDENCE_RECORDED &&
+        (e.after as { records: { documentSha256: string }[] }).records.some(
+          (r) => r.documentSha256 === evidence.rows[0].document_sha256,
+        ),
     );
     expect(audited).toHaveLength(1);
   }, 240_000);

@@ -17,13 +17,37 @@ export abstract class EvidenceRepository {
    */
   abstract earliestProofs(documentSha256: string): Promise<StoredEvidence[]>;
   abstract find(id: string): Promise<StoredEvidence | undefined>;
-  abstract markSealed(id: string, seal: NonNullable<StoredEvidence['seal']>): Promise<void>;
+  /** Gives the records one seal (the audit event that lists them all). */
+  abstract markSealed(ids: readonly string[], seal: NonNullable<StoredEvidence['seal']>): Promise<void>;
   /** The oldest records still waiting for their seal. */
   abstract unsealed(limit: number): Promise<StoredEvidence[]>;
   /** Records validated before `before`, oldest first: what a purge removes. */
   abstract validatedBefore(before: Date, limit: number): Promise<StoredEvidence[]>;
   abstract delete(ids: readonly string[]): Promise<void>;
 }
+
+/**
+ * The INSERT of an evidence record (a retried job's second record of the same document is ignored),
+ * its parameters (evidenceParams) numbered from `$first`; `reportParam` is the parameter holding the
+ * report's JSON, so a statement that also stores the report elsewhere sends it once.
+ */
+export function evidenceInsert(first: number, reportParam: string): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO verifier.validation_evidence
+         (id, validation_id, document_sha256, validated_at, signatures, material, record_sha256, report)
+       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING`;
+}
+
+/** evidenceInsert's parameters, in order (the report apart). */
+export const evidenceParams = (r: EvidenceRecord): unknown[] => [
+  r.id,
+  r.validationId,
+  r.documentSha256,
+  r.validatedAt,
+  JSON.stringify(r.signatures),
+  JSON.stringify(r.material),
+  r.recordSha256,
+];
 
 /** Evidence rows kept in memory by earliestProofs (a few per document). */
 const READ_CACHE_MAX = 1000;
@@ -39,21 +63,7 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
 
   /** A plain parameterised INSERT: one per validation, so TypeORM's query building is not paid each time. */
   async insert(r: EvidenceRecord): Promise<void> {
-    await this.repo.query(
-      `INSERT INTO verifier.validation_evidence
-         (id, validation_id, document_sha256, validated_at, signatures, material, report, record_sha256)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [
-        r.id,
-        r.validationId,
-        r.documentSha256,
-        r.validatedAt,
-        JSON.stringify(r.signatures),
-        JSON.stringify(r.material),
-        JSON.stringify(r.report),
-        r.recordSha256,
-      ],
-    );
+    await this.repo.query(evidenceInsert(1, '$8'), [...evidenceParams(r), JSON.stringify(r.report)]);
   }
 
   async forDocument(documentSha256: string): Promise<StoredEvidence[]> {
@@ -102,10 +112,10 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
     return e ? toStored(e) : undefined;
   }
 
-  async markSealed(id: string, seal: NonNullable<StoredEvidence['seal']>): Promise<void> {
+  async markSealed(ids: readonly string[], seal: NonNullable<StoredEvidence['seal']>): Promise<void> {
     await this.repo.query(
-      'UPDATE verifier.validation_evidence SET audit_seq = $2, audit_hash = $3, sealed_at = $4 WHERE id = $1',
-      [id, seal.auditSeq, seal.auditHash, seal.sealedAt],
+      'UPDATE verifier.validation_evidence SET audit_seq = $2, audit_hash = $3, sealed_at = $4 WHERE id = ANY($1::uuid[])',
+      [ids, seal.auditSeq, seal.auditHash, seal.sealedAt],
     );
   }
 

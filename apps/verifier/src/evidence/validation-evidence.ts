@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FactoryProvider, Logger } from '@nestjs/common';
 import { Clock, INTERNAL_CALL_TIMEOUT_MS, InternalClient } from '@kyso/common';
+import type { AppendAuditEventDto } from '@kyso/contracts';
 import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kyso/pki';
 import type { FetchRecord } from '../revocation/queued-fetcher';
 import { evidenceConfig, type VerifierConfig } from '../config';
@@ -23,6 +24,30 @@ export const EVIDENCE_PURGED = 'validation.evidence-purged';
 
 /** Records sealed or purged per maintenance run, so one run stays short. */
 export const EVIDENCE_BATCH = 200;
+
+/** Records sealed by one audit event at most (about 250 bytes each in the event). */
+export const SEAL_BATCH = 100;
+
+/**
+ * The audit event sealing records: every record's id, validation, document digest, validation time
+ * and recordSha256. The event's hash in the chain seals them all.
+ */
+export function sealEvent(records: readonly EvidenceRecord[]): AppendAuditEventDto {
+  return {
+    action: EVIDENCE_RECORDED,
+    entityType: 'validation_evidence',
+    entityId: null,
+    after: {
+      records: records.map((r) => ({
+        evidenceId: r.id,
+        validationId: r.validationId,
+        documentSha256: r.documentSha256,
+        validatedAt: r.validatedAt.toISOString(),
+        recordSha256: r.recordSha256,
+      })),
+    },
+  };
+}
 
 const DAY_MS = 86_400_000;
 
@@ -83,45 +108,52 @@ export class ValidationEvidence {
    * what it does not seal the maintenance job does. A database failure throws.
    */
   async keep(input: EvidenceInput): Promise<EvidenceRecord> {
-    const record = buildEvidence({ id: randomUUID(), ...input });
+    const record = this.build(input);
     await this.records.insert(record);
     return record;
   }
 
-  /** Appends the record's audit event and keeps its place in the chain; false (logged) when the registry did not take it. */
-  async seal(record: EvidenceRecord): Promise<boolean> {
+  /** The record of a finished validation, not stored: for a caller storing it with its validation. */
+  build(input: EvidenceInput): EvidenceRecord {
+    return buildEvidence({ id: randomUUID(), ...input });
+  }
+
+  /** Seals one record (see sealAll). */
+  seal(record: EvidenceRecord): Promise<boolean> {
+    return this.sealAll([record]);
+  }
+
+  /**
+   * Seals records with ONE audit event listing each record's hash (so each still proves its own
+   * content: a changed record no longer hashes to the value the chain holds) and one UPDATE giving
+   * them all the event's place in the chain. False (logged) when the registry did not take it: the
+   * records stay unsealed for the maintenance job.
+   */
+  async sealAll(records: readonly EvidenceRecord[]): Promise<boolean> {
+    if (records.length === 0) return true;
     try {
-      const receipt = await this.audit.append({
-        action: EVIDENCE_RECORDED,
-        entityType: 'document',
-        entityId: record.documentSha256,
-        after: {
-          evidenceId: record.id,
-          validationId: record.validationId,
-          validatedAt: record.validatedAt.toISOString(),
-          recordSha256: record.recordSha256,
-        },
-      });
-      await this.records.markSealed(record.id, {
-        auditSeq: receipt.seq,
-        auditHash: receipt.hash,
-        sealedAt: this.clock.now(),
-      });
+      const receipt = await this.audit.append(sealEvent(records));
+      await this.records.markSealed(
+        records.map((r) => r.id),
+        { auditSeq: receipt.seq, auditHash: receipt.hash, sealedAt: this.clock.now() },
+      );
       return true;
     } catch (e) {
       this.logger.warn(
-        `evidence ${record.id} kept unsealed (sealed by the next maintenance run): ${(e as Error).message}`,
+        `${records.length} evidence record(s) kept unsealed (sealed by the next maintenance run): ${(e as Error).message}`,
       );
       return false;
     }
   }
 
-  /** Seals records the registry could not take when they were made; stops at the first failure. */
+  /** Seals records the registry could not take when they were made, SEAL_BATCH per event; stops at the first failure. */
   async sealPending(): Promise<number> {
+    const pending = await this.records.unsealed(EVIDENCE_BATCH);
     let sealed = 0;
-    for (const r of await this.records.unsealed(EVIDENCE_BATCH)) {
-      if (!(await this.seal(r))) break;
-      sealed++;
+    for (let i = 0; i < pending.length; i += SEAL_BATCH) {
+      const batch = pending.slice(i, i + SEAL_BATCH);
+      if (!(await this.sealAll(batch))) break;
+      sealed += batch.length;
     }
     return sealed;
   }

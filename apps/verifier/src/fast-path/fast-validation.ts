@@ -4,12 +4,8 @@ import type { DocumentReport } from '@kyso/pki';
 import { EvidenceSealer } from '../evidence/evidence-sealer';
 import { ValidationEvidence } from '../evidence/validation-evidence';
 import { PdfValidator } from '../pdf-validator';
-import { CaIssuersCache } from '../revocation/ca-issuers-cache.repository';
-import { CrlCache } from '../revocation/crl-cache.repository';
-import { OcspCache } from '../revocation/ocsp-cache.repository';
-import { QueuedRevocationFetcher } from '../revocation/queued-fetcher';
-import { QueuedIssuerFetcher } from '../revocation/queued-issuer-fetcher';
-import { validationRevocationPolicy } from '../revocation/revocation-policy';
+import { inRequestRevocation, type InRequestRevocation } from '../revocation/in-request';
+import type { QueuedRevocationFetcher } from '../revocation/queued-fetcher';
 import { TrustAnchorSource } from '../trust-anchors';
 import { withVerifierFacts } from '../verifier-report';
 import type { ValidationOwner } from '../validation-owner';
@@ -19,21 +15,17 @@ import { CacheOnlyRevocationJobs } from './cache-only-jobs';
 export interface FastPathOptions {
   /** Largest document validated in the API process; 0 turns the fast path off. */
   maxBytes: number;
-  crlMaxAgeMs: number;
-  ocspMaxAgeMs: number;
-  caIssuersMaxAgeMs: number;
-  /** As the workers: unknown revocation status fails the signature. */
-  revocationRequired: boolean;
 }
 
 export interface FastPathDeps {
   validations: ValidationRepository;
   anchors: TrustAnchorSource;
   pdf: PdfValidator;
-  /** The caches the workers fill (read only here). */
-  crls: CrlCache;
-  ocsps: OcspCache;
-  issuers: CaIssuersCache;
+  /**
+   * The caches the workers fill (read only here: held in memory, see held-caches.ts) and the
+   * revocation settings; the jobs are each validation's CacheOnlyRevocationJobs.
+   */
+  revocation: Omit<InRequestRevocation, 'jobs'>;
   evidence: ValidationEvidence;
   sealer: EvidenceSealer;
   clock: Clock;
@@ -80,22 +72,26 @@ export class FastValidation {
     }
     if (!outcome) return undefined;
     const { report, trustAnchors, fetches } = outcome;
-    // Stored before the answer (a lost record would be a lost proof); sealed later.
-    const record = await d.evidence.keep({
+    // Stored before the answer with the validation, in one statement (a lost record would be a
+    // lost proof); sealed later.
+    const record = d.evidence.build({
       validationId: input.id,
       pdf: input.document,
       report,
       trustAnchors,
       fetches,
     });
-    await d.validations.createDone({
-      id: input.id,
-      documentSha256: input.documentSha256,
-      owner: input.owner,
-      fileName: input.fileName,
-      report,
-      finishedAt: d.clock.now(),
-    });
+    await d.validations.createDone(
+      {
+        id: input.id,
+        documentSha256: input.documentSha256,
+        owner: input.owner,
+        fileName: input.fileName,
+        report,
+        finishedAt: d.clock.now(),
+      },
+      record,
+    );
     d.sealer.add(record);
     return report;
   }
@@ -106,32 +102,19 @@ export class FastValidation {
       d.anchors.anchorSet(),
       d.evidence.proofsFor(documentSha256),
     ]);
+    // The revocation of a validation answered within the request, but nothing is downloaded or waited for.
     const jobs = new CacheOnlyRevocationJobs();
     const fetchers: QueuedRevocationFetcher[] = [];
-    const o = this.opts;
-    const revocation = {
-      fetcher: () =>
-        new QueuedRevocationFetcher({
-          cache: d.crls,
-          jobs,
-          crlMaxAgeMs: o.crlMaxAgeMs,
-          ocspCache: d.ocsps,
-          ocspMaxAgeMs: o.ocspMaxAgeMs,
-          waitMs: 0,
-          clock: d.clock,
-        }),
-      required: o.revocationRequired,
-      issuerFetcher: () =>
-        new QueuedIssuerFetcher({ cache: d.issuers, jobs, maxAgeMs: o.caIssuersMaxAgeMs, waitMs: 0, clock: d.clock }),
-    };
-    const now = d.clock.now();
-    const verified = await d.pdf.verify(
-      document,
-      { documentSigning: trustAnchors, timestamping },
-      now,
-      validationRevocationPolicy(revocation, trustAnchors, fetchers, d.clock),
-      { issuerFetcher: revocation.issuerFetcher(), proofsOfExistence: proofs },
+    const { policy, issuerFetcher } = inRequestRevocation(
+      { ...d.revocation, jobs, config: { ...d.revocation.config, waitMs: 0 } },
+      trustAnchors,
+      fetchers,
     );
+    const now = d.clock.now();
+    const verified = await d.pdf.verify(document, { documentSigning: trustAnchors, timestamping }, now, policy, {
+      issuerFetcher,
+      proofsOfExistence: proofs,
+    });
     if (jobs.needed.length) return undefined;
     const report = withVerifierFacts(verified, trustStore, now);
     return { report, trustAnchors, fetches: fetchers.flatMap((f) => f.fetches) };

@@ -106,6 +106,9 @@ const readExtensions = (bytes: Uint8Array, t: Tlv) => readExtensionList(bytes, t
  * A parsed X.509 CRL (RFC 5280 5) that keeps its original DER; the signature is checked over the
  * tbsCertList bytes as received. Parsing throws PkiFormatError (MALFORMED_CRL, CRL_TOO_LARGE).
  */
+/** Crl.parseAll's results by bytes object: nothing outlives the bytes. */
+const PARSED = new WeakMap<Uint8Array, Crl[]>();
+
 export class Crl {
   readonly issuer: DistinguishedName;
   readonly issuerDer: Uint8Array;
@@ -215,8 +218,19 @@ export class Crl {
   }
 
   /** One or more CRLs from PEM (X509 CRL) or DER. */
+  /**
+   * The CRLs of DER or PEM. The result is kept per bytes object (as parseSignedData's): a caller
+   * holding a downloaded CRL in memory hands the same bytes to every validation, which then parse
+   * it once. Parsing is a function of the bytes; a Crl is never changed after parsing.
+   */
   static parseAll(input: Uint8Array | string): Crl[] {
-    return derObjects(input, ['X509 CRL']).map((d) => Crl.fromDer(d));
+    if (typeof input === 'string') return derObjects(input, ['X509 CRL']).map((d) => Crl.fromDer(d));
+    let parsed = PARSED.get(input);
+    if (!parsed) {
+      parsed = derObjects(input, ['X509 CRL']).map((d) => Crl.fromDer(d));
+      PARSED.set(input, parsed);
+    }
+    return [...parsed];
   }
 
   static parse(input: Uint8Array | string): Crl {
