@@ -106,20 +106,30 @@ export class InternalClient {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const { signal, done } = deadline(timeoutMs, opts.signal);
     try {
-      const res = await undiciRequest(`${this.baseUrl}${path}`, {
-        method: method as Dispatcher.HttpMethod,
-        headers: this.headersFor(opts),
-        body: opts.body,
-        signal,
-        dispatcher: AGENT,
-        highWaterMark: STREAM_HIGH_WATER_MARK,
-      });
+      const res = await this.send(method, path, opts, signal, STREAM_HIGH_WATER_MARK);
       res.body.once('close', done);
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (e) {
       done();
       throw this.unreachable(e, timeoutMs);
     }
+  }
+
+  private send(
+    method: string,
+    path: string,
+    opts: RawCallOptions<Readable | Buffer | string>,
+    signal: AbortSignal,
+    highWaterMark?: number,
+  ) {
+    return undiciRequest(`${this.baseUrl}${path}`, {
+      method: method as Dispatcher.HttpMethod,
+      headers: this.headersFor(opts),
+      body: opts.body,
+      signal,
+      dispatcher: AGENT,
+      highWaterMark,
+    });
   }
 
   /**
@@ -135,13 +145,7 @@ export class InternalClient {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const { signal, done } = deadline(timeoutMs, opts.signal);
     try {
-      const res = await undiciRequest(`${this.baseUrl}${path}`, {
-        method: method as Dispatcher.HttpMethod,
-        headers: this.headersFor(opts),
-        body: opts.body,
-        signal,
-        dispatcher: AGENT,
-      });
+      const res = await this.send(method, path, opts, signal);
       return { status: res.statusCode, text: await res.body.text() };
     } catch (e) {
       throw this.unreachable(e, timeoutMs);

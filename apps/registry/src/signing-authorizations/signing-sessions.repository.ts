@@ -88,18 +88,7 @@ export class SigningSessionsRepository {
       `INSERT INTO registry.signing_session (id, token_sha256, certificate_id, official_id, caller_kind, caller_id,
          caller_session_id, max_uses, remaining_uses, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)`,
-      [
-        id,
-        tokenHash(token),
-        binding.certificateId,
-        binding.officialId,
-        binding.caller.kind,
-        binding.caller.id,
-        binding.caller.sessionId ?? null,
-        remainingUses,
-        now,
-        expiresAt,
-      ],
+      [id, ...boundParams(token, binding), remainingUses, now, expiresAt],
     );
     return { id, token, remainingUses, expiresAt };
   }
