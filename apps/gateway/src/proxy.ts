@@ -78,7 +78,9 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
       body = Buffer.from(JSON.stringify(req.body));
     } else if (Number.isFinite(declared) && req.headers['transfer-encoding'] === undefined) {
       // Node's parser delivers exactly the declared length, already checked: no counting stage needed.
+      // The length goes on: no chunked framing, and the service can size its buffer to the upload.
       body = req;
+      headers['content-length'] = String(declared);
     } else {
       let seen = 0;
       const counter = new Transform({

@@ -148,6 +148,30 @@ describe('lean upload routes', () => {
     }
   });
 
+  it('forwards an upload still arriving with its declared length, not as a chunked stream', async () => {
+    const f = form(20_000);
+    // Both gateways (Express forwards through the same proxy), which also keeps their rate limits even.
+    for (const base of [lean, framework]) {
+      const seen = fx.verifier.requests.length;
+      const answer = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${base}/api/v1/validations/pdf`, {
+          method: 'POST',
+          headers: { 'content-type': f.type, 'content-length': f.body.length, authorization: `Bearer ${validateKey}` },
+        });
+        req.on('response', (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)));
+        req.on('error', reject);
+        // The rest comes once the gateway has started forwarding: the length is not known from the body.
+        req.write(f.body.subarray(0, 1000));
+        setTimeout(() => req.end(f.body.subarray(1000)), 200);
+      });
+      expect(answer).toBe(200);
+      const forwarded = fx.verifier.requests.slice(seen);
+      expect(forwarded).toHaveLength(1);
+      expect(forwarded[0].headers['content-length']).toBe(String(f.body.length));
+      expect(forwarded[0].headers['transfer-encoding']).toBeUndefined();
+    }
+  });
+
   it('signs (PDF, its extension, CMS) as a system and as an official, passing the session headers', async () => {
     for (const path of ['/api/v1/signatures/pdf', '/api/v1/signatures/pdf/extend', '/api/v1/signatures/cms'])
       for (const auth of [signKey, officialToken]) {

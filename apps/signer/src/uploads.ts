@@ -89,9 +89,9 @@ let lentOut = false;
 /**
  * The spare buffer for a big upload (asked once it outgrows IN_MEMORY_UPLOAD_BYTES) to a route
  * with ReceiveUploadInMemory, sized by its Content-Length, or the file limit `maxBytes` without
- * one (chunked, as a proxy forwards a stream: only the pages written to become resident); never
- * more than `maxBytes`, where busboy stops. Undefined, and the upload spills, when another request
- * has it, the route did not ask, or the memory cannot be had.
+ * one (a chunked upload: only the pages written to become resident); never more than `maxBytes`,
+ * where busboy stops. Undefined, and the upload spills, when another request has it, the route
+ * did not ask, or the memory cannot be had.
  */
 export function spareUploadMemory(maxBytes: number): UploadMemory {
   return (req) => {
