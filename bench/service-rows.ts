@@ -218,7 +218,8 @@ async function signingRows(sys: BenchSystem, work: string, nss: string): Promise
   const size = statSync(big).size;
   const reference = await sha256sumRate(big);
   const bigOut = join(work, 'big-signed.pdf');
-  const seconds = await signThroughGateway(sys, big, bigOut);
+  // Best of two, as sha256sum: the first big request of fresh processes also pays their warm-up.
+  const seconds = Math.min(await signThroughGateway(sys, big, bigOut), await signThroughGateway(sys, big, bigOut));
   const valid = await pdfsigOk(nss, bigOut);
   rows.push(
     ratioRow(
