@@ -71,6 +71,7 @@ async function checkArchiveTimestamps(
       intermediates: ctx.intermediates,
       validationTime: tsaTime,
       revocation: ctx.revocation(),
+      algorithmPolicy: ctx.algorithmPolicy,
     });
     if (problems.length) {
       validation.valid = false;
@@ -119,6 +120,7 @@ export async function verifyCms(
     intermediates,
     validationTime,
     revocation: () => ltv.revocationFor(null),
+    algorithmPolicy: opts.algorithmPolicy,
   };
   const report = (signature: SignatureReport | null, reasons: DocumentReport['reasons']): DocumentReport => ({
     conclusion: signature ? signature.indication : 'INDETERMINATE',

@@ -11,6 +11,7 @@ import { DevCa, DevTsa } from '../devca';
 import { appendDss, embedSignature, findSignatures, preparePdfSignature, signedByteRanges } from '../pdf';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { TimestampClient } from '../tsp/client';
+import { PERMISSIVE_ALGORITHM_POLICY } from '../validation/algorithm-policy';
 import { TSP_OID } from '../tsp/request';
 import { parseTimeStampResponse } from '../tsp/token';
 import { signPdf } from './sign-pdf';
@@ -172,6 +173,29 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
       signingTime: { timestamped: null },
     });
     expect(s.reasons.map((r) => r.code)).toContain('TIMESTAMP_INVALID');
+  });
+
+  it('a signature timestamp with a SHA-1 imprint proves nothing after the SHA-1 cut-off (EN 319 102-1 5.2.8)', async () => {
+    const official = await person('SHA-1 Timestamp');
+    const sha1Token = async (signature: Uint8Array) =>
+      parseTimeStampResponse(
+        await tsa.timestamp({ imprint: createHash('sha1').update(signature).digest(), hashAlgorithm: '1.3.14.3.2.26' }),
+      ).token!;
+    const signed = await signWithToken(official, sha1Token);
+    sub.revoke(official.cert, { revocationDate: at(-10), reason: 'cessationOfOperation' });
+    const s = (await verify(signed)).signatures[0];
+    expect(s.timestamps[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+    });
+    expect(s).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+      signingTime: { timestamped: null },
+    });
+    // The permissive policy (archives of old documents) still takes it as the POE before the revocation.
+    const old = (await verify(signed, { algorithmPolicy: PERMISSIVE_ALGORITHM_POLICY })).signatures[0];
+    expect(old).toMatchObject({ indication: 'TOTAL-PASSED', signingTime: { timestamped: genTime.toISOString() } });
   });
 
   it('a TSA certificate whose timeStamping EKU is not critical is refused (and signPdf will not use it)', async () => {
