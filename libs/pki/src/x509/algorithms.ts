@@ -1,7 +1,7 @@
-import { constants, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
+import { constants, createPublicKey, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { publicKeyOf } from './key-cache';
 import { AlgorithmId } from '../asn1';
-import { children, decodeOid, readTlv, TAG, tlvValue } from '../asn1';
+import { children, decodeOid, oid, readTlv, seq, TAG, tlvBytes, tlvValue } from '../asn1';
 
 /** Digest algorithms by OID, as node:crypto names them. */
 export const DIGESTS: Record<string, { node: string; name: string }> = {
@@ -39,6 +39,8 @@ const ECDSA_PLAIN: Record<string, string> = {
 const EDDSA: Record<string, string> = { '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
 export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_RSA_PSS = '1.2.840.113549.1.1.10';
+const OID_MGF1 = '1.2.840.113549.1.1.8';
+const OID_SHA1 = '1.3.14.3.2.26';
 export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 export const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 export const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
@@ -51,6 +53,8 @@ export interface SignatureScheme {
   saltLength?: number;
   /** ECDSA signature encoding: DER ECDSA-Sig-Value (default) or plain r‖s. */
   dsaEncoding?: 'der' | 'ieee-p1363';
+  /** RSASSA-PSS whose MGF1 hash is not the message hash: its RSASSA-PSS-params DER (see verifySignature). */
+  pssParams?: Uint8Array;
 }
 
 /**
@@ -75,25 +79,58 @@ export function signatureScheme(alg: AlgorithmId, digestOid?: string): Signature
   return undefined;
 }
 
-/** RSASSA-PSS-params (RFC 4055 3.1): hash [0], mask generation [1], salt length [2]; MGF1 with the same hash. */
+/** The hash OID of an AlgorithmIdentifier element at `el` (its first child). */
+function algorithmOid(b: Uint8Array, el: { valueStart: number; end: number }): string {
+  return decodeOid(tlvValue(b, readTlv(b, el.valueStart, el.end)));
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 3.1): hash [0] (default SHA-1), mask generation [1] (default
+ * MGF1 with SHA-1, whatever the hash: openssl omits it then), salt length [2] (default 20),
+ * trailer field [3] (only 1 is defined). Anything else is unsupported rather than guessed.
+ */
 function pssScheme(params: Uint8Array | undefined): SignatureScheme | undefined {
-  let hashOid = '1.3.14.3.2.26';
+  let hashOid = OID_SHA1;
+  let mgf1HashOid = OID_SHA1;
   let saltLength = 20;
+  const int = (b: Uint8Array) => b.reduce((n, x) => n * 256 + x, 0);
   if (params && params[0] === TAG.SEQUENCE) {
     for (const c of children(params, readTlv(params))) {
       const inner = readTlv(params, c.valueStart, c.end);
-      if (c.tag === TAG.context(0)) hashOid = decodeOid(tlvValue(params, readTlv(params, inner.valueStart, inner.end)));
-      if (c.tag === TAG.context(2)) saltLength = tlvValue(params, inner).reduce((n, b) => n * 256 + b, 0);
+      if (c.tag === TAG.context(0)) hashOid = algorithmOid(params, inner);
+      if (c.tag === TAG.context(1)) {
+        const [mgf, mgfHash] = children(params, inner);
+        if (decodeOid(tlvValue(params, mgf)) !== OID_MGF1 || !mgfHash) return undefined;
+        mgf1HashOid = algorithmOid(params, mgfHash);
+      }
+      if (c.tag === TAG.context(2)) saltLength = int(tlvValue(params, inner));
+      if (c.tag === TAG.context(3) && int(tlvValue(params, inner)) !== 1) return undefined;
     }
   }
   const d = DIGESTS[hashOid];
-  if (!d) return undefined;
+  if (!d || !DIGESTS[mgf1HashOid]) return undefined;
   return {
     digest: d.node,
     name: `RSASSA-PSS-${d.name.replace('-', '')}`,
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength,
+    ...(mgf1HashOid !== hashOid && params ? { pssParams: params } : {}),
   };
+}
+
+/**
+ * node:crypto's PSS verification takes MGF1 with the message hash; another MGF1 hash is only
+ * honoured through an id-RSASSA-PSS key restricted to the signature's parameters (OpenSSL then
+ * applies them all), built here from the same public key.
+ */
+function pssRestrictedKey(key: KeyObject, params: Uint8Array): KeyObject {
+  const spki = key.export({ type: 'spki', format: 'der' });
+  const publicKey = children(spki, readTlv(spki))[1];
+  return createPublicKey({
+    key: Buffer.from(seq(seq(oid(OID_RSA_PSS), params), tlvBytes(spki, publicKey))),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 /** The key of a DER SPKI, parsed once per distinct SPKI (key-cache); throws when unusable. */
@@ -109,9 +146,10 @@ export function verifySignature(
   signature: Uint8Array,
 ): boolean {
   try {
+    const pssKey = scheme.pssParams ? pssRestrictedKey(key, scheme.pssParams) : key;
     const k =
       scheme.padding !== undefined
-        ? { key, padding: scheme.padding, saltLength: scheme.saltLength }
+        ? { key: pssKey, padding: scheme.padding, saltLength: scheme.saltLength }
         : scheme.dsaEncoding
           ? { key, dsaEncoding: scheme.dsaEncoding }
           : key;
