@@ -17,7 +17,7 @@ import {
   STRICT_ALGORITHM_POLICY,
 } from '../validation/algorithm-policy';
 import { Certificate } from '../x509/certificate';
-import { judgePastSignature, ProvenTime, timestampOrderProblem } from './poe';
+import { judgePastSignature, ProvenTime, signedBeforeIssuance, timestampOrderProblem } from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
 import { CheckedTimestamp, timestampFact } from './timestamps';
 
@@ -125,6 +125,11 @@ export function judgeCmsSignature(f: CmsSignatureFacts, opts: JudgementOptions, 
     .flatMap((t) => t.validation.reasons.filter((r) => r.code === 'TIMESTAMP_INVALID'));
   const order = timestampOrderProblem(f.claimedSigningTime, f.timestamps.map(timestampFact));
   if (order) return { result: indeterminate('TIMESTAMP_ORDER_FAILURE'), reasons: [...invalidTimestamps, order] };
+  const early = signedBeforeIssuance(cms.signerCertificate, f.proven.poe);
+  if (early) {
+    const detail = `proven at ${f.proven.poe!.toISOString()}, notBefore ${cms.signerCertificate.notBefore.toISOString()}`;
+    return { result: early, reasons: [...invalidTimestamps, reason('SIGNED_BEFORE_CERTIFICATE_ISSUANCE', { detail })] };
+  }
   // R25: the claimed signing time is only a claim: the path is judged at the POE, else now.
   const path = f.path!;
   const past = judgePastSignature(path, f.proven.poe, f.proven.evidenceId);

@@ -147,6 +147,20 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
     });
   });
 
+  it('a timestamp before the certificate was issued: TOTAL-FAILED/NOT_YET_VALID (EN 319 102-1 5.5, DSS TSV_IBSTAIDOSC)', async () => {
+    const late = await issuePerson(sub, { CN: 'Issued After The Timestamp', C: 'VN' }, { notBefore: at(-10) });
+    const bt = await sign(late, client(tsa));
+    const s = (await verify(bt)).signatures[0];
+    expect(s).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'NOT_YET_VALID',
+      signingTime: { timestamped: genTime.toISOString() },
+    });
+    expect(s.reasons.map((r) => r.code)).toContain('SIGNED_BEFORE_CERTIFICATE_ISSUANCE');
+    // Without a proof the claimed time (also before notBefore) is only a claim: judged now, it passes.
+    expect((await verify(await sign(late))).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
+  });
+
   it('a TSA under its own root: anchored only through timestampTrustAnchors, and that root anchors no signer', async () => {
     const tsaRoot = await DevCa.createRoot({ commonName: 'TSA-only Root', notBefore: at(-10 * 24 * 60) });
     const ownTsa = await DevTsa.create(tsaRoot, { commonName: 'Own TSA', clock: () => genTime });
