@@ -21,6 +21,8 @@ export interface PkijsSignerOptions {
   dsaEncoding?: 'der' | 'ieee-p1363';
   /** 'der': the SET OF sorted (RFC 5652 5.4); 'unsorted': signed in another order, as some signers do. */
   attributeOrder?: 'der' | 'unsorted';
+  /** Signed attributes left out (by OID), to make what RFC 5652 5.3 forbids. */
+  omitAttributes?: string[];
 }
 
 export interface PkijsCmsOptions {
@@ -56,7 +58,7 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
       values: [new asn1js.UTCTime({ valueDate: opts.signingTime ?? new Date() })],
     }),
     new pkijs.Attribute({ type: CMS_OID.messageDigest, values: [new asn1js.OctetString({ valueHex: h.digest() })] }),
-  ];
+  ].filter((a) => !s.omitAttributes?.includes(a.type));
   const encoded = attributes.map((a) => ({ a, der: toU8(a.toSchema().toBER(false)) }));
   encoded.sort((x, y) => Buffer.compare(x.der, y.der));
   if (s.attributeOrder === 'unsorted') encoded.reverse();

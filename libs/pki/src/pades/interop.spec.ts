@@ -112,6 +112,31 @@ describe('verifyPdf with signatures made by other tools', () => {
     });
   });
 
+  it.each([
+    ['content-type', '1.2.840.113549.1.9.3', 'CMS_MISSING_CONTENT_TYPE'],
+    ['message-digest', '1.2.840.113549.1.9.4', 'CMS_MISSING_MESSAGE_DIGEST'],
+  ])('fails signed attributes without %s (RFC 5652 5.3): FORMAT_FAILURE', async (_, oid, problem) => {
+    const { key, cert } = await person('Missing Attribute');
+    const signed = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            omitAttributes: [oid],
+          },
+        ],
+      }),
+    );
+    const s = (await verify(signed)).signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(JSON.stringify(s.reasons)).toContain(problem);
+  });
+
   it('reads adbe.pkcs7.sha1: the encapsulated SHA-1 of the ranges, refused by the policy after its cut-off', async () => {
     const { key, cert } = await person('Sha1 Subfilter');
     const make = (tamper: boolean) =>
