@@ -44,6 +44,7 @@ const DIGEST_OIDS: Record<string, string> = {
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
+  'sha3-256': '2.16.840.1.101.3.4.2.8',
 };
 
 const toU8 = (b: ArrayBuffer) => new Uint8Array(b);

@@ -145,6 +145,13 @@ describe('CMS SignedData', () => {
     ],
     ['ECDSA P-256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], [], 'ECDSA-SHA256', { bits: 256 }],
     [
+      'RSA PKCS#1 v1.5 with SHA3-256 (RFC 8702)',
+      ['-newkey', 'rsa:2048'],
+      ['-md', 'sha3-256'],
+      'RSASSA-PKCS1-v1_5-SHA3-256',
+      { type: 'rsa', bits: 2048 },
+    ],
+    [
       'ECDSA P-384',
       ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
       ['-md', 'sha384'],
@@ -264,6 +271,19 @@ describe('CMS SignedData', () => {
       });
       expect(verifySignedData(mislabelled, content).signatureValid).toBe(false);
     }
+  });
+
+  it('verifies ECDSA with SHA3-256 (ecdsa-with-SHA3-256, RFC 8702 / NIST OID)', async () => {
+    const { key, cert } = await issuePerson(sub, { CN: 'SHA-3 signer' });
+    const signer = { cert, key: key.privateKey, digest: 'sha3-256', signatureAlgorithmOid: '2.16.840.1.101.3.4.3.10' };
+    expect(verifySignedData(pkijsSignedData({ content, signers: [signer] }), content)).toMatchObject({
+      formatOk: true,
+      digestAlgorithm: 'SHA3-256',
+      messageDigestMatches: true,
+      signatureValid: true,
+      signatureAlgorithm: 'ECDSA-SHA3-256',
+      problems: [],
+    });
   });
 
   it('reads BER: encapsulated content as a constructed OCTET STRING of segments, indefinite length', async () => {

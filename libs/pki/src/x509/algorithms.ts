@@ -10,7 +10,14 @@ export const DIGESTS: Record<string, { node: string; name: string }> = {
   '2.16.840.1.101.3.4.2.1': { node: 'sha256', name: 'SHA-256' },
   '2.16.840.1.101.3.4.2.2': { node: 'sha384', name: 'SHA-384' },
   '2.16.840.1.101.3.4.2.3': { node: 'sha512', name: 'SHA-512' },
+  // SHA-3 (FIPS 202; RFC 8702 for CMS), in ETSI TS 119 312 and used by EU signers (DSS reads them).
+  '2.16.840.1.101.3.4.2.7': { node: 'sha3-224', name: 'SHA3-224' },
+  '2.16.840.1.101.3.4.2.8': { node: 'sha3-256', name: 'SHA3-256' },
+  '2.16.840.1.101.3.4.2.9': { node: 'sha3-384', name: 'SHA3-384' },
+  '2.16.840.1.101.3.4.2.10': { node: 'sha3-512', name: 'SHA3-512' },
 };
+/** How a digest appears in a signature algorithm's name: SHA256, SHA3-256. */
+const digestSuffix = (name: string) => name.replace(/^SHA-/, 'SHA');
 export const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 
 const RSA_PKCS1: Record<string, string> = {
@@ -19,6 +26,10 @@ const RSA_PKCS1: Record<string, string> = {
   '1.2.840.113549.1.1.11': '2.16.840.1.101.3.4.2.1',
   '1.2.840.113549.1.1.12': '2.16.840.1.101.3.4.2.2',
   '1.2.840.113549.1.1.13': '2.16.840.1.101.3.4.2.3',
+  '2.16.840.1.101.3.4.3.13': '2.16.840.1.101.3.4.2.7',
+  '2.16.840.1.101.3.4.3.14': '2.16.840.1.101.3.4.2.8',
+  '2.16.840.1.101.3.4.3.15': '2.16.840.1.101.3.4.2.9',
+  '2.16.840.1.101.3.4.3.16': '2.16.840.1.101.3.4.2.10',
 };
 const ECDSA: Record<string, string> = {
   '1.2.840.10045.4.1': '1.3.14.3.2.26',
@@ -26,6 +37,10 @@ const ECDSA: Record<string, string> = {
   '1.2.840.10045.4.3.2': '2.16.840.1.101.3.4.2.1',
   '1.2.840.10045.4.3.3': '2.16.840.1.101.3.4.2.2',
   '1.2.840.10045.4.3.4': '2.16.840.1.101.3.4.2.3',
+  '2.16.840.1.101.3.4.3.9': '2.16.840.1.101.3.4.2.7',
+  '2.16.840.1.101.3.4.3.10': '2.16.840.1.101.3.4.2.8',
+  '2.16.840.1.101.3.4.3.11': '2.16.840.1.101.3.4.2.9',
+  '2.16.840.1.101.3.4.3.12': '2.16.840.1.101.3.4.2.10',
 };
 /** BSI TR-03111 5.2.1 ecdsa-plain-*: the signature is r‖s (IEEE P1363), not a DER SEQUENCE. */
 const ECDSA_PLAIN: Record<string, string> = {
@@ -62,7 +77,7 @@ export interface SignatureScheme {
  * the signature algorithm is plain rsaEncryption or id-ecPublicKey (RFC 5754 allows both).
  */
 export function signatureScheme(alg: AlgorithmId, digestOid?: string): SignatureScheme | undefined {
-  const suffix = (oid: string | undefined) => (oid ? DIGESTS[oid]?.name.replace('-', '') : undefined);
+  const suffix = (oid: string | undefined) => (oid && DIGESTS[oid] ? digestSuffix(DIGESTS[oid].name) : undefined);
   if (RSA_PKCS1[alg.oid])
     return { digest: DIGESTS[RSA_PKCS1[alg.oid]].node, name: `RSASSA-PKCS1-v1_5-${suffix(RSA_PKCS1[alg.oid])}` };
   if (ECDSA[alg.oid]) return { digest: DIGESTS[ECDSA[alg.oid]].node, name: `ECDSA-${suffix(ECDSA[alg.oid])}` };
@@ -111,7 +126,7 @@ function pssScheme(params: Uint8Array | undefined): SignatureScheme | undefined 
   if (!d || !DIGESTS[mgf1HashOid]) return undefined;
   return {
     digest: d.node,
-    name: `RSASSA-PSS-${d.name.replace('-', '')}`,
+    name: `RSASSA-PSS-${digestSuffix(d.name)}`,
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength,
     ...(mgf1HashOid !== hashOid && params ? { pssParams: params } : {}),
