@@ -159,6 +159,16 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
     expect(s.reasons.map((r) => r.code)).toContain('SIGNED_BEFORE_CERTIFICATE_ISSUANCE');
     // Without a proof the claimed time (also before notBefore) is only a claim: judged now, it passes.
     expect((await verify(await sign(late))).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
+    // A path that fails for another reason stops there (EN 319 102-1 5.5.4): INDETERMINATE, not FAILED.
+    const stranger = await DevCa.createRoot({ commonName: 'Another Root', notBefore: at(-60) });
+    const untrusted = await verify(bt, {
+      trustAnchors: [stranger.certificate],
+      timestampTrustAnchors: [root.certificate],
+    });
+    expect(untrusted.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
   });
 
   it('a TSA under its own root: anchored only through timestampTrustAnchors, and that root anchors no signer', async () => {
