@@ -145,6 +145,13 @@ describe('CMS SignedData', () => {
     ],
     ['ECDSA P-256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], [], 'ECDSA-SHA256', { bits: 256 }],
     [
+      'an id-RSASSA-PSS key (RFC 4055 SPKI) with MGF1-SHA-1',
+      ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      ['-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_mgf1_md:sha1'],
+      'RSASSA-PSS-SHA256',
+      { type: 'rsa-pss', bits: 2048 },
+    ],
+    [
       'RSA PKCS#1 v1.5 with SHA3-256 (RFC 8702)',
       ['-newkey', 'rsa:2048'],
       ['-md', 'sha3-256'],
