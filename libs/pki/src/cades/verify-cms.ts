@@ -147,6 +147,9 @@ export async function verifyCms(
     { cms: v, path, claimedSigningTime, timestamps, proven, judgedAt },
     opts,
   );
+  // As in PAdES: valid, but not the DER that CAdES (EN 319 122-1) prescribes.
+  if (v.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER'))
+    reasons.push(reason('NOT_ETSI_CONFORMANT', { detail: 'CMS_SIGNED_ATTRIBUTES_NOT_DER' }));
   const chain = path?.chain ?? (v.signerCertificate ? [v.signerCertificate] : []);
   const tsaAnchors = opts.timestampTrustAnchors ?? opts.trustAnchors;
   const signature: SignatureReport = {
