@@ -7,6 +7,7 @@ import { pkijsSignedData } from '../../test-fixtures/cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, generateSoftwareKey, softwareSigner } from '../devca';
 import { RawSigner, SignatureAlgorithm } from '../signer';
+import { cryptoRefusals, STRICT_ALGORITHM_POLICY } from '../validation/algorithm-policy';
 import { buildSignedData } from './build';
 import { parseSignedData } from './parse';
 import { verifySignedData } from './verify';
@@ -152,6 +153,13 @@ describe('CMS SignedData', () => {
       { type: 'rsa-pss', bits: 2048 },
     ],
     [
+      'ECDSA brainpoolP256r1 (RFC 5639, EU qualified signatures)',
+      ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1'],
+      [],
+      'ECDSA-SHA256',
+      { type: 'ec', bits: 256 },
+    ],
+    [
       'RSA PKCS#1 v1.5 with SHA3-256 (RFC 8702)',
       ['-newkey', 'rsa:2048'],
       ['-md', 'sha3-256'],
@@ -195,6 +203,7 @@ describe('CMS SignedData', () => {
       signatureAlgorithm: name,
     });
     expect(r.crypto?.key).toMatchObject(key);
+    expect(cryptoRefusals(STRICT_ALGORITHM_POLICY, r.crypto!, new Date())).toEqual([]);
     expect(r.claimedSigningTime).toBeInstanceOf(Date);
     const tampered = Buffer.from(readFileSync(sig));
     tampered[tampered.length - 5] ^= 1; // inside the signature value, the last element

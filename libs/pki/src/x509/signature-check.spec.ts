@@ -90,6 +90,11 @@ describe('certificate signature algorithms', () => {
     ],
     ['ECDSA P-384 SHA-384', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-sha384']],
     ['ECDSA P-521 SHA-512', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'], ['-sha512']],
+    [
+      'ECDSA brainpoolP384r1 SHA-384',
+      ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:brainpoolP384r1'],
+      ['-sha384'],
+    ],
     ['Ed25519', ['-algorithm', 'ED25519'], []],
   ])('verifies %s and detects a flipped bit', (name, keyArgs, signArgs) => {
     const { root, leaf } = pair(name.replace(/[^A-Za-z0-9]/g, ''), keyArgs, signArgs);
