@@ -23,6 +23,8 @@ export interface PkijsSignerOptions {
   attributeOrder?: 'der' | 'unsorted';
   /** Signed attributes left out (by OID), to make what RFC 5652 5.3 forbids. */
   omitAttributes?: string[];
+  /** Rewrites the signed attributes before they are encoded and signed (malformed values). */
+  mutateAttributes?: (attributes: pkijs.Attribute[]) => pkijs.Attribute[];
 }
 
 export interface PkijsCmsOptions {
@@ -60,7 +62,10 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
     }),
     new pkijs.Attribute({ type: CMS_OID.messageDigest, values: [new asn1js.OctetString({ valueHex: h.digest() })] }),
   ].filter((a) => !s.omitAttributes?.includes(a.type));
-  const encoded = attributes.map((a) => ({ a, der: toU8(a.toSchema().toBER(false)) }));
+  const encoded = (s.mutateAttributes?.(attributes) ?? attributes).map((a) => ({
+    a,
+    der: toU8(a.toSchema().toBER(false)),
+  }));
   encoded.sort((x, y) => Buffer.compare(x.der, y.der));
   if (s.attributeOrder === 'unsorted') encoded.reverse();
   const signedAttrs = der(TAG.SET, ...encoded.map((e) => e.der));

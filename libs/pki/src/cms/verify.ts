@@ -221,7 +221,7 @@ function verifyParsed(
     // RFC 5652 5.3: with signed attributes, content-type and message-digest are mandatory.
     const ctProblem = !ct
       ? 'CMS_MISSING_CONTENT_TYPE'
-      : decodeOid(tlvValue(ct, readTlv(ct))) !== parsed.encapContentType
+      : readTlv(ct).tag !== TAG.OID || decodeOid(tlvValue(ct, readTlv(ct))) !== parsed.encapContentType
         ? 'CMS_CONTENT_TYPE_MISMATCH'
         : null;
     if (ctProblem) {
@@ -232,6 +232,10 @@ function verifyParsed(
     if (!md) {
       result.formatOk = false;
       result.problems.push('CMS_MISSING_MESSAGE_DIGEST');
+    } else if (readTlv(md).tag !== TAG.OCTET_STRING) {
+      // MessageDigest ::= OCTET STRING (RFC 5652 11.2): other types are not a digest, whatever they hold.
+      result.formatOk = false;
+      result.problems.push('CMS_BAD_MESSAGE_DIGEST');
     } else if (digest) {
       const computed =
         (!parsed.encapContent && opts.contentDigests?.[digest.node]) || digestChunks(digest.node, chunks);

@@ -1,9 +1,11 @@
+import * as asn1js from 'asn1js';
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import * as pkijs from 'pkijs';
 import { pdfSignedWith, pkijsSignedData } from '../../test-fixtures/cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, DevTsa, softwareSigner } from '../devca';
@@ -151,6 +153,39 @@ describe('verifyPdf with signatures made by other tools', () => {
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain(problem);
+  });
+
+  it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
+    const { key, cert } = await person('Digest As Text');
+    const asUtf8 = (attributes: pkijs.Attribute[]) =>
+      attributes.map((a) =>
+        a.type === '1.2.840.113549.1.9.4'
+          ? new pkijs.Attribute({
+              type: a.type,
+              values: [
+                new asn1js.Utf8String({ valueHex: (a.values[0] as asn1js.OctetString).valueBlock.valueHexView }),
+              ],
+            })
+          : a,
+      );
+    const signed = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            mutateAttributes: asUtf8,
+          },
+        ],
+      }),
+    );
+    const s = (await verify(signed)).signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(JSON.stringify(s.reasons)).toContain('CMS_BAD_MESSAGE_DIGEST');
   });
 
   it('reads adbe.pkcs7.sha1: the encapsulated SHA-1 of the ranges, refused by the policy after its cut-off', async () => {
