@@ -21,6 +21,10 @@ export interface PkijsSignerOptions {
   dsaEncoding?: 'der' | 'ieee-p1363';
   /** 'der': the SET OF sorted (RFC 5652 5.4); 'unsorted': signed in another order, as some signers do. */
   attributeOrder?: 'der' | 'unsorted';
+  /** Signed attributes left out (by OID), to make what RFC 5652 5.3 forbids. */
+  omitAttributes?: string[];
+  /** Rewrites the signed attributes before they are encoded and signed (malformed values). */
+  mutateAttributes?: (attributes: pkijs.Attribute[]) => pkijs.Attribute[];
 }
 
 export interface PkijsCmsOptions {
@@ -42,6 +46,7 @@ const DIGEST_OIDS: Record<string, string> = {
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
+  'sha3-256': '2.16.840.1.101.3.4.2.8',
 };
 
 const toU8 = (b: ArrayBuffer) => new Uint8Array(b);
@@ -56,8 +61,11 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
       values: [new asn1js.UTCTime({ valueDate: opts.signingTime ?? new Date() })],
     }),
     new pkijs.Attribute({ type: CMS_OID.messageDigest, values: [new asn1js.OctetString({ valueHex: h.digest() })] }),
-  ];
-  const encoded = attributes.map((a) => ({ a, der: toU8(a.toSchema().toBER(false)) }));
+  ].filter((a) => !s.omitAttributes?.includes(a.type));
+  const encoded = (s.mutateAttributes?.(attributes) ?? attributes).map((a) => ({
+    a,
+    der: toU8(a.toSchema().toBER(false)),
+  }));
   encoded.sort((x, y) => Buffer.compare(x.der, y.der));
   if (s.attributeOrder === 'unsorted') encoded.reverse();
   const signedAttrs = der(TAG.SET, ...encoded.map((e) => e.der));

@@ -242,5 +242,24 @@ describe('CAdES signCms / verifyCms', () => {
     expect(parseSignedData(cms).encapContent).toBeDefined();
     const r = await verifyCms(cms, undefined, opts());
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signer: { name: 'Pkijs Signer' } });
+    expect(r.signatures[0].reasons.map((x) => x.code)).not.toContain('NOT_ETSI_CONFORMANT');
+    const unsorted = pkijsSignedData({
+      signers: [
+        {
+          cert: rsa.cert,
+          key: rsa.key.privateKey,
+          digest: 'sha256',
+          signatureAlgorithmOid: '1.2.840.113549.1.1.11',
+          attributeOrder: 'unsorted',
+        },
+      ],
+      certificates: [rsa.cert, sub.certificate],
+      content: [content],
+      encapsulate: true,
+      signingTime: at(-21),
+    });
+    const u = (await verifyCms(unsorted, undefined, opts())).signatures[0];
+    expect(u).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect(JSON.stringify(u.reasons)).toContain('CMS_SIGNED_ATTRIBUTES_NOT_DER');
   });
 });

@@ -71,6 +71,7 @@ async function checkArchiveTimestamps(
       intermediates: ctx.intermediates,
       validationTime: tsaTime,
       revocation: ctx.revocation(),
+      algorithmPolicy: ctx.algorithmPolicy,
     });
     if (problems.length) {
       validation.valid = false;
@@ -119,6 +120,7 @@ export async function verifyCms(
     intermediates,
     validationTime,
     revocation: () => ltv.revocationFor(null),
+    algorithmPolicy: opts.algorithmPolicy,
   };
   const report = (signature: SignatureReport | null, reasons: DocumentReport['reasons']): DocumentReport => ({
     conclusion: signature ? signature.indication : 'INDETERMINATE',
@@ -145,6 +147,9 @@ export async function verifyCms(
     { cms: v, path, claimedSigningTime, timestamps, proven, judgedAt },
     opts,
   );
+  // As in PAdES: valid, but not the DER that CAdES (EN 319 122-1) prescribes.
+  if (v.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER'))
+    reasons.push(reason('NOT_ETSI_CONFORMANT', { detail: 'CMS_SIGNED_ATTRIBUTES_NOT_DER' }));
   const chain = path?.chain ?? (v.signerCertificate ? [v.signerCertificate] : []);
   const tsaAnchors = opts.timestampTrustAnchors ?? opts.trustAnchors;
   const signature: SignatureReport = {

@@ -7,6 +7,7 @@ import { pkijsSignedData } from '../../test-fixtures/cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, generateSoftwareKey, softwareSigner } from '../devca';
 import { RawSigner, SignatureAlgorithm } from '../signer';
+import { cryptoRefusals, STRICT_ALGORITHM_POLICY } from '../validation/algorithm-policy';
 import { buildSignedData } from './build';
 import { parseSignedData } from './parse';
 import { verifySignedData } from './verify';
@@ -129,7 +130,42 @@ describe('CMS SignedData', () => {
   it.each([
     ['RSA PKCS#1 v1.5', ['-newkey', 'rsa:2048'], [], 'RSASSA-PKCS1-v1_5-SHA256', { type: 'rsa', bits: 2048 }],
     ['RSA-PSS', ['-newkey', 'rsa:2048'], ['-keyopt', 'rsa_padding_mode:pss'], 'RSASSA-PSS-SHA256', { type: 'rsa' }],
+    [
+      'RSA-PSS with MGF1-SHA-1 and a 32-byte salt (RFC 4055 parameters other than the hash)',
+      ['-newkey', 'rsa:2048'],
+      ['-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_mgf1_md:sha1', '-keyopt', 'rsa_pss_saltlen:32'],
+      'RSASSA-PSS-SHA256',
+      { type: 'rsa' },
+    ],
+    [
+      'RSA-PSS SHA-512 with MGF1-SHA-512',
+      ['-newkey', 'rsa:3072'],
+      ['-md', 'sha512', '-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_pss_saltlen:max'],
+      'RSASSA-PSS-SHA512',
+      { type: 'rsa', bits: 3072 },
+    ],
     ['ECDSA P-256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], [], 'ECDSA-SHA256', { bits: 256 }],
+    [
+      'an id-RSASSA-PSS key (RFC 4055 SPKI) with MGF1-SHA-1',
+      ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      ['-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_mgf1_md:sha1'],
+      'RSASSA-PSS-SHA256',
+      { type: 'rsa-pss', bits: 2048 },
+    ],
+    [
+      'ECDSA brainpoolP256r1 (RFC 5639, EU qualified signatures)',
+      ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1'],
+      [],
+      'ECDSA-SHA256',
+      { type: 'ec', bits: 256 },
+    ],
+    [
+      'RSA PKCS#1 v1.5 with SHA3-256 (RFC 8702)',
+      ['-newkey', 'rsa:2048'],
+      ['-md', 'sha3-256'],
+      'RSASSA-PKCS1-v1_5-SHA3-256',
+      { type: 'rsa', bits: 2048 },
+    ],
     [
       'ECDSA P-384',
       ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
@@ -167,10 +203,57 @@ describe('CMS SignedData', () => {
       signatureAlgorithm: name,
     });
     expect(r.crypto?.key).toMatchObject(key);
+    expect(cryptoRefusals(STRICT_ALGORITHM_POLICY, r.crypto!, new Date())).toEqual([]);
     expect(r.claimedSigningTime).toBeInstanceOf(Date);
     const tampered = Buffer.from(readFileSync(sig));
     tampered[tampered.length - 5] ^= 1; // inside the signature value, the last element
     expect(verifySignedData(tampered, content).signatureValid).toBe(false);
+  });
+
+  it('checks RSASSA-PSS with the MGF1 hash its parameters name, not the message hash', () => {
+    const k = join(dir, 'pss.key');
+    const c = join(dir, 'pss.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=pss', '-days', '2'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const sig = join(dir, 'pss.p7s');
+    execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-outform',
+        'DER',
+        '-in',
+        write('pss.bin', Buffer.concat(content)),
+        '-signer',
+        c,
+        '-inkey',
+        k,
+        '-out',
+        sig,
+        '-keyopt',
+        'rsa_padding_mode:pss',
+      ],
+      { stdio: 'ignore' },
+    );
+    const der = Buffer.from(readFileSync(sig));
+    expect(verifySignedData(der, content).signatureValid).toBe(true);
+    // [1] MaskGenAlgorithm { id-mgf1, sha256 }: claim MGF1-SHA-384 (an OID of the same length) instead.
+    const mgf1Sha256 = Buffer.from('06092a864886f70d010108300d0609608648016503040201', 'hex');
+    const forged = Buffer.from(der); // another object: parses are kept per bytes object
+    const at = forged.indexOf(mgf1Sha256);
+    expect(at).toBeGreaterThan(0);
+    forged[at + mgf1Sha256.length - 1] = 0x02;
+    expect(verifySignedData(forged, content)).toMatchObject({
+      signatureValid: false,
+      signatureAlgorithm: 'RSASSA-PSS-SHA256',
+    });
   });
 
   it.each([
@@ -204,6 +287,19 @@ describe('CMS SignedData', () => {
       });
       expect(verifySignedData(mislabelled, content).signatureValid).toBe(false);
     }
+  });
+
+  it('verifies ECDSA with SHA3-256 (ecdsa-with-SHA3-256, RFC 8702 / NIST OID)', async () => {
+    const { key, cert } = await issuePerson(sub, { CN: 'SHA-3 signer' });
+    const signer = { cert, key: key.privateKey, digest: 'sha3-256', signatureAlgorithmOid: '2.16.840.1.101.3.4.3.10' };
+    expect(verifySignedData(pkijsSignedData({ content, signers: [signer] }), content)).toMatchObject({
+      formatOk: true,
+      digestAlgorithm: 'SHA3-256',
+      messageDigestMatches: true,
+      signatureValid: true,
+      signatureAlgorithm: 'ECDSA-SHA3-256',
+      problems: [],
+    });
   });
 
   it('reads BER: encapsulated content as a constructed OCTET STRING of segments, indefinite length', async () => {

@@ -24,6 +24,11 @@ export interface ParsedSignerInfo {
    * signature covers (RFC 5652 5.4), whatever order and encoding they were sent in.
    */
   signedAttrsDer?: Uint8Array;
+  /**
+   * The signed attributes as received, re-tagged SET OF, when that differs from signedAttrsDer
+   * (elements not sorted) and has a definite length: what a signer that did not sort signed.
+   */
+  signedAttrsAsReceived?: Uint8Array;
   signedAttributes: CmsAttribute[];
   signatureAlgorithm: AlgorithmId;
   signature: Uint8Array;
@@ -88,6 +93,14 @@ function signerIdentifier(el: BerElement): SignerIdentifier {
   return fail('CMS_MALFORMED', 'Bad SignerIdentifier');
 }
 
+/** The [0] IMPLICIT signed attributes re-tagged SET OF, in their received order, if not the DER and definite-length. */
+function asReceivedSet(received: Uint8Array, derSet: Uint8Array): Uint8Array | undefined {
+  if (received[1] === 0x80) return undefined; // indefinite length: no such signer seen
+  const set = Uint8Array.from(received);
+  set[0] = TAG.SET;
+  return Buffer.from(set).equals(Buffer.from(derSet)) ? undefined : set;
+}
+
 function signerInfo(el: BerElement): ParsedSignerInfo {
   const items = expect(el, TAG.SEQUENCE, 'SignerInfo').children;
   let i = 0;
@@ -96,12 +109,13 @@ function signerInfo(el: BerElement): ParsedSignerInfo {
   const sid = signerIdentifier(next());
   const digestAlgorithm = algorithmId(next());
   let signedAttrsDer: Uint8Array | undefined;
+  let signedAttrsAsReceived: Uint8Array | undefined;
   let signedAttributes: CmsAttribute[] = [];
   let sigAlg = next();
   if (sigAlg.tag === TAG.context(0)) {
     // The signature covers the DER of the SET OF (RFC 5652 5.4): re-tagged, re-encoded, sorted.
-    // A signer that signed its attributes unsorted made a signature over other bytes: it fails.
     signedAttrsDer = toDer(sigAlg, TAG.SET);
+    signedAttrsAsReceived = asReceivedSet(sigAlg.bytes, signedAttrsDer);
     signedAttributes = attributes(sigAlg);
     sigAlg = next();
   }
@@ -113,6 +127,7 @@ function signerInfo(el: BerElement): ParsedSignerInfo {
     sid,
     digestAlgorithm,
     signedAttrsDer,
+    signedAttrsAsReceived,
     signedAttributes,
     signatureAlgorithm,
     signature,

@@ -99,6 +99,25 @@ function checkSigningCertificate(value: Uint8Array, cert: Certificate, v2: boole
   return !!serial && Buffer.from(tlvBytes(value, serial)).equals(Buffer.from(certificateParts(cert).serialDer));
 }
 
+/**
+ * The signature over the DER signed attributes (RFC 5652 5.4), else over them in the order received:
+ * signers that do not sort them exist, and OpenSSL (CMS_Attributes_Verify keeps the received order)
+ * and NSS (pdfsig) find such signatures valid. The bytes signed are those parsed either way, so
+ * nothing else is accepted; the encoding is reported (CMS_SIGNED_ATTRIBUTES_NOT_DER).
+ */
+function verifySignedAttributes(
+  si: ParsedSignerInfo,
+  signer: Certificate,
+  scheme: NonNullable<ReturnType<typeof signatureScheme>>,
+  problems: string[],
+): boolean {
+  const key = publicKeyFromSpki(signer.publicKeySpki);
+  if (verifySignature(key, scheme, si.signedAttrsDer!, si.signature)) return true;
+  if (!si.signedAttrsAsReceived || !verifySignature(key, scheme, si.signedAttrsAsReceived, si.signature)) return false;
+  problems.push('CMS_SIGNED_ATTRIBUTES_NOT_DER');
+  return true;
+}
+
 function signerKey(cert: Certificate): KeyDescription | undefined {
   try {
     return describeKey(publicKeyFromSpki(cert.publicKeySpki));
@@ -202,7 +221,7 @@ function verifyParsed(
     // RFC 5652 5.3: with signed attributes, content-type and message-digest are mandatory.
     const ctProblem = !ct
       ? 'CMS_MISSING_CONTENT_TYPE'
-      : decodeOid(tlvValue(ct, readTlv(ct))) !== parsed.encapContentType
+      : readTlv(ct).tag !== TAG.OID || decodeOid(tlvValue(ct, readTlv(ct))) !== parsed.encapContentType
         ? 'CMS_CONTENT_TYPE_MISMATCH'
         : null;
     if (ctProblem) {
@@ -213,6 +232,10 @@ function verifyParsed(
     if (!md) {
       result.formatOk = false;
       result.problems.push('CMS_MISSING_MESSAGE_DIGEST');
+    } else if (readTlv(md).tag !== TAG.OCTET_STRING) {
+      // MessageDigest ::= OCTET STRING (RFC 5652 11.2): other types are not a digest, whatever they hold.
+      result.formatOk = false;
+      result.problems.push('CMS_BAD_MESSAGE_DIGEST');
     } else if (digest) {
       const computed =
         (!parsed.encapContent && opts.contentDigests?.[digest.node]) || digestChunks(digest.node, chunks);
@@ -230,13 +253,7 @@ function verifyParsed(
     const essCertId = v2 ?? v1;
     if (signer && essCertId) result.signingCertificateV2Matches = checkSigningCertificate(essCertId, signer, !!v2);
     if (result.signingCertificateV2Matches === false) result.problems.push('SIGNING_CERTIFICATE_MISMATCH');
-    if (signer && scheme)
-      result.signatureValid = verifySignature(
-        publicKeyFromSpki(signer.publicKeySpki),
-        scheme,
-        si.signedAttrsDer,
-        si.signature,
-      );
+    if (signer && scheme) result.signatureValid = verifySignedAttributes(si, signer, scheme, result.problems);
   } else if (signer && scheme) {
     // No signed attributes: the signature is over the content itself (RFC 5652 5.4).
     result.signatureValid = verifySignature(publicKeyFromSpki(signer.publicKeySpki), scheme, chunks, si.signature);

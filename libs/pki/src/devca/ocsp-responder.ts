@@ -30,6 +30,8 @@ export interface OcspResponseOptions {
   /** How long the answer stays valid: nextUpdate = thisUpdate + validityMs (when nextUpdate is not given). */
   validityMs?: number;
   producedAt?: Date; // default thisUpdate
+  /** singleExtensions archiveCutoff (RFC 6960 4.4.4): status kept for certificates expired since. */
+  archiveCutoff?: Date;
   /** 'ca' (default): signed by the issuing CA; or a delegated responder certificate and its signer. */
   responder?: 'ca' | { certificate: Certificate; signer: RawSigner };
   /** ResponderID byKey instead of byName. */
@@ -83,6 +85,8 @@ export async function buildOcspResponse(ca: OcspIssuer, opts: OcspResponseOption
       generalizedTime(thisUpdate),
     ];
     if (nextUpdate) body.push(der(TAG.context(0), generalizedTime(nextUpdate)));
+    if (opts.archiveCutoff)
+      body.push(der(TAG.context(1), seq(extension(OCSP_OID.archiveCutoff, generalizedTime(opts.archiveCutoff)))));
     return seq(...body);
   });
   const nonce = opts.nonce instanceof Uint8Array ? opts.nonce : opts.nonce === false ? undefined : parsed?.nonce;

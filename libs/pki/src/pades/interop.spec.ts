@@ -1,9 +1,11 @@
+import * as asn1js from 'asn1js';
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import * as pkijs from 'pkijs';
 import { pdfSignedWith, pkijsSignedData } from '../../test-fixtures/cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, DevTsa, softwareSigner } from '../devca';
@@ -93,7 +95,7 @@ describe('verifyPdf with signatures made by other tools', () => {
     });
   });
 
-  it('checks the signature over the DER (sorted) signed attributes: unsorted as signed fails', async () => {
+  it('accepts signed attributes signed unsorted, as OpenSSL and NSS (pdfsig) do, with a not-ETSI-conformant warning', async () => {
     const { key, cert } = await person('Attribute Order');
     const make = (attributeOrder: 'der' | 'unsorted') =>
       pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
@@ -105,11 +107,85 @@ describe('verifyPdf with signatures made by other tools', () => {
           ],
         }),
       );
-    expect((await verify(await make('der'))).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
-    expect((await verify(await make('unsorted'))).signatures[0]).toMatchObject({
+    const sorted = (await verify(await make('der'))).signatures[0];
+    expect(sorted).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect(sorted.reasons.map((r) => r.code)).not.toContain('NOT_ETSI_CONFORMANT');
+    const unsortedPdf = await make('unsorted');
+    const unsorted = (await verify(unsortedPdf)).signatures[0];
+    expect(unsorted).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect(JSON.stringify(unsorted.reasons)).toContain('CMS_SIGNED_ATTRIBUTES_NOT_DER');
+    const path = join(dir, 'unsorted.pdf');
+    writeFileSync(path, unsortedPdf);
+    expect(execFileSync('pdfsig', [path], { encoding: 'utf8' })).toContain('Signature is Valid.');
+    // Whatever the order, the bytes signed are the bytes read: a changed signing-time year fails.
+    const text = Buffer.from(unsortedPdf).toString('latin1').toUpperCase();
+    const signingTime = '06092A864886F70D010905310F170D32'; // OID, SET, UTCTime "2x..."
+    const at = text.indexOf(signingTime);
+    expect(at).toBeGreaterThan(0);
+    const forged = Buffer.from(unsortedPdf);
+    forged[at + signingTime.length - 1] = 0x33; // year 2x -> 3x
+    expect((await verify(forged)).signatures[0]).toMatchObject({
       indication: 'TOTAL-FAILED',
       subIndication: 'SIG_CRYPTO_FAILURE',
     });
+  });
+
+  it.each([
+    ['content-type', '1.2.840.113549.1.9.3', 'CMS_MISSING_CONTENT_TYPE'],
+    ['message-digest', '1.2.840.113549.1.9.4', 'CMS_MISSING_MESSAGE_DIGEST'],
+  ])('fails signed attributes without %s (RFC 5652 5.3): FORMAT_FAILURE', async (_, oid, problem) => {
+    const { key, cert } = await person('Missing Attribute');
+    const signed = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            omitAttributes: [oid],
+          },
+        ],
+      }),
+    );
+    const s = (await verify(signed)).signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(JSON.stringify(s.reasons)).toContain(problem);
+  });
+
+  it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
+    const { key, cert } = await person('Digest As Text');
+    const asUtf8 = (attributes: pkijs.Attribute[]) =>
+      attributes.map((a) =>
+        a.type === '1.2.840.113549.1.9.4'
+          ? new pkijs.Attribute({
+              type: a.type,
+              values: [
+                new asn1js.Utf8String({ valueHex: (a.values[0] as asn1js.OctetString).valueBlock.valueHexView }),
+              ],
+            })
+          : a,
+      );
+    const signed = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            mutateAttributes: asUtf8,
+          },
+        ],
+      }),
+    );
+    const s = (await verify(signed)).signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(JSON.stringify(s.reasons)).toContain('CMS_BAD_MESSAGE_DIGEST');
   });
 
   it('reads adbe.pkcs7.sha1: the encapsulated SHA-1 of the ranges, refused by the policy after its cut-off', async () => {

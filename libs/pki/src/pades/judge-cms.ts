@@ -17,7 +17,7 @@ import {
   STRICT_ALGORITHM_POLICY,
 } from '../validation/algorithm-policy';
 import { Certificate } from '../x509/certificate';
-import { judgePastSignature, ProvenTime, timestampOrderProblem } from './poe';
+import { judgePastSignature, ProvenTime, signedBeforeIssuance, timestampOrderProblem } from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
 import { CheckedTimestamp, timestampFact } from './timestamps';
 
@@ -127,6 +127,12 @@ export function judgeCmsSignature(f: CmsSignatureFacts, opts: JudgementOptions, 
   if (order) return { result: indeterminate('TIMESTAMP_ORDER_FAILURE'), reasons: [...invalidTimestamps, order] };
   // R25: the claimed signing time is only a claim: the path is judged at the POE, else now.
   const path = f.path!;
+  // Only a path that fails for its dates alone goes on to the time checks (EN 319 102-1 5.5.4).
+  const early = path.subIndication === 'NOT_YET_VALID' && signedBeforeIssuance(cms.signerCertificate, f.proven.poe);
+  if (early) {
+    const detail = `proven at ${f.proven.poe!.toISOString()}, notBefore ${cms.signerCertificate.notBefore.toISOString()}`;
+    return { result: early, reasons: [...invalidTimestamps, reason('SIGNED_BEFORE_CERTIFICATE_ISSUANCE', { detail })] };
+  }
   const past = judgePastSignature(path, f.proven.poe, f.proven.evidenceId);
   past.reasons.push(...invalidTimestamps);
   if (!path.valid) return past;

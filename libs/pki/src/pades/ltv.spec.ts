@@ -11,6 +11,7 @@ import { DevCa, DevTsa } from '../devca';
 import { appendDss, embedSignature, findSignatures, preparePdfSignature, signedByteRanges } from '../pdf';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { TimestampClient } from '../tsp/client';
+import { PERMISSIVE_ALGORITHM_POLICY } from '../validation/algorithm-policy';
 import { TSP_OID } from '../tsp/request';
 import { parseTimeStampResponse } from '../tsp/token';
 import { signPdf } from './sign-pdf';
@@ -146,6 +147,30 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
     });
   });
 
+  it('a timestamp before the certificate was issued: TOTAL-FAILED/NOT_YET_VALID (EN 319 102-1 5.5, DSS TSV_IBSTAIDOSC)', async () => {
+    const late = await issuePerson(sub, { CN: 'Issued After The Timestamp', C: 'VN' }, { notBefore: at(-10) });
+    const bt = await sign(late, client(tsa));
+    const s = (await verify(bt)).signatures[0];
+    expect(s).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'NOT_YET_VALID',
+      signingTime: { timestamped: genTime.toISOString() },
+    });
+    expect(s.reasons.map((r) => r.code)).toContain('SIGNED_BEFORE_CERTIFICATE_ISSUANCE');
+    // Without a proof the claimed time (also before notBefore) is only a claim: judged now, it passes.
+    expect((await verify(await sign(late))).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
+    // A path that fails for another reason stops there (EN 319 102-1 5.5.4): INDETERMINATE, not FAILED.
+    const stranger = await DevCa.createRoot({ commonName: 'Another Root', notBefore: at(-60) });
+    const untrusted = await verify(bt, {
+      trustAnchors: [stranger.certificate],
+      timestampTrustAnchors: [root.certificate],
+    });
+    expect(untrusted.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
+  });
+
   it('a TSA under its own root: anchored only through timestampTrustAnchors, and that root anchors no signer', async () => {
     const tsaRoot = await DevCa.createRoot({ commonName: 'TSA-only Root', notBefore: at(-10 * 24 * 60) });
     const ownTsa = await DevTsa.create(tsaRoot, { commonName: 'Own TSA', clock: () => genTime });
@@ -172,6 +197,29 @@ describe('PAdES timestamps, proof of existence and LTV data', () => {
       signingTime: { timestamped: null },
     });
     expect(s.reasons.map((r) => r.code)).toContain('TIMESTAMP_INVALID');
+  });
+
+  it('a signature timestamp with a SHA-1 imprint proves nothing after the SHA-1 cut-off (EN 319 102-1 5.2.8)', async () => {
+    const official = await person('SHA-1 Timestamp');
+    const sha1Token = async (signature: Uint8Array) =>
+      parseTimeStampResponse(
+        await tsa.timestamp({ imprint: createHash('sha1').update(signature).digest(), hashAlgorithm: '1.3.14.3.2.26' }),
+      ).token!;
+    const signed = await signWithToken(official, sha1Token);
+    sub.revoke(official.cert, { revocationDate: at(-10), reason: 'cessationOfOperation' });
+    const s = (await verify(signed)).signatures[0];
+    expect(s.timestamps[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+    });
+    expect(s).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+      signingTime: { timestamped: null },
+    });
+    // The permissive policy (archives of old documents) still takes it as the POE before the revocation.
+    const old = (await verify(signed, { algorithmPolicy: PERMISSIVE_ALGORITHM_POLICY })).signatures[0];
+    expect(old).toMatchObject({ indication: 'TOTAL-PASSED', signingTime: { timestamped: genTime.toISOString() } });
   });
 
   it('a TSA certificate whose timeStamping EKU is not critical is refused (and signPdf will not use it)', async () => {

@@ -1,6 +1,7 @@
-import { indeterminate, IndicationResult, passed } from '../indication';
+import { failed, indeterminate, IndicationResult, passed } from '../indication';
 import { reason, ValidationReason } from '../validation/reasons';
 import type { PathValidationResult } from '../validation/validate-path';
+import type { Certificate } from '../x509/certificate';
 
 /** A timestamp over a signature, as the POE rules need it: what kind, when, and whether it held. */
 export interface TimestampFact {
@@ -94,6 +95,15 @@ export function timestampOrderProblem(
         detail: `claimed ${claimed.toISOString()}, ${bad.type} timestamp ${bad.genTime!.toISOString()}`,
       })
     : null;
+}
+
+/**
+ * ETSI EN 319 102-1 5.5 (validation process for signatures with time; DSS TSV_IBSTAIDOSC): a
+ * signature proven to exist before its certificate's notBefore was not made with that certificate
+ * as issued: TOTAL-FAILED/NOT_YET_VALID, not the INDETERMINATE a path judged at that time gives.
+ */
+export function signedBeforeIssuance(signer: Certificate, poe: Date | null): IndicationResult | null {
+  return poe && poe.getTime() < signer.notBefore.getTime() ? failed('NOT_YET_VALID') : null;
 }
 
 /**

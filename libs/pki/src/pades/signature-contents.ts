@@ -60,5 +60,7 @@ export function readSignatureContents(
     out.notEtsiConformant.push('CMS_CONTENT_NOT_DETACHED');
   }
   if (cms.signerInfoCount > 1) out.notEtsiConformant.push('CMS_MULTIPLE_SIGNERS');
+  if (cms.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER'))
+    out.notEtsiConformant.push('CMS_SIGNED_ATTRIBUTES_NOT_DER');
   return out;
 }

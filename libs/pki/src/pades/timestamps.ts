@@ -10,6 +10,7 @@ import {
 } from '../revocation/embedded';
 import type { RevocationChecker } from '../revocation/types';
 import { TimestampValidation, validateTimestamp } from '../tsp/validate';
+import { AlgorithmPolicy } from '../validation/algorithm-policy';
 import { Certificate } from '../x509/certificate';
 import { TimestampFact } from './poe';
 
@@ -22,6 +23,8 @@ export interface TimestampContext {
   validationTime: Date;
   /** Revocation for a TSA path: the document's evidence, then the caller's checker; undefined = not checked. */
   revocation: () => { checker: RevocationChecker; required: boolean } | undefined;
+  /** The caller's policy, for the tokens' own algorithms and the TSAs' paths. */
+  algorithmPolicy?: AlgorithmPolicy;
 }
 
 /** A validated timestamp and what it covers. */
@@ -82,6 +85,7 @@ export async function checkSignatureTimestamps(
       intermediates: ctx.intermediates,
       validationTime: tsaTime,
       revocation: ctx.revocation(),
+      algorithmPolicy: ctx.algorithmPolicy,
     });
     out.push({ type: 'signature', fieldName: null, validation });
   }
@@ -127,6 +131,7 @@ export async function checkDocumentTimestamps(
       intermediates: ctx.intermediates,
       validationTime: tsaTime,
       revocation: ctx.revocation(),
+      algorithmPolicy: ctx.algorithmPolicy,
     });
     if (!field.byteRangeValid) {
       // The imprint cannot be over "the document" when the range is not the revision: no proof.

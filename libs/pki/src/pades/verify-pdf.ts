@@ -282,6 +282,7 @@ function timestampContext(opts: VerifyPdfOptions, doc: DocumentContext) {
     intermediates: [...(opts.intermediates ?? []), ...doc.ltv.certificates],
     validationTime: doc.validationTime,
     revocation: () => doc.ltv.revocationFor(null),
+    algorithmPolicy: opts.algorithmPolicy,
   };
 }
 

@@ -1,5 +1,6 @@
 import { failed, indeterminate, IndicationResult, passed } from '../indication';
 import type { RevocationChecker, RevocationQuery } from '../revocation/types';
+import { AlgorithmPolicy, cryptoRefusals, STRICT_ALGORITHM_POLICY } from '../validation/algorithm-policy';
 import { reason, ValidationReason } from '../validation/reasons';
 import { PathValidationResult, validatePath } from '../validation/validate-path';
 import { Certificate } from '../x509/certificate';
@@ -20,6 +21,8 @@ export interface TimestampValidationOptions {
   validationTime: Date;
   /** Revocation of the TSA's path; the status is asked as of genTime (see below). */
   revocation?: { checker: RevocationChecker; required: boolean };
+  /** Default STRICT_ALGORITHM_POLICY: judged at `validationTime`, for the token and the TSA's path alike. */
+  algorithmPolicy?: AlgorithmPolicy;
 }
 
 /** A timestamp's verdict: facts of the token, the TSA's path, and an ETSI indication. */
@@ -87,12 +90,22 @@ export async function validateTimestamp(opts: TimestampValidationOptions): Promi
     return out;
   }
   const genTime = token.genTime!;
+  // EN 319 102-1 5.2.8 / 5.4: a token on algorithms no longer reliable at the time it is judged
+  // (its own POE, else now) proves nothing: a SHA-1 imprint could be a collision's.
+  const policy = opts.algorithmPolicy ?? STRICT_ALGORITHM_POLICY;
+  const refused = token.crypto ? cryptoRefusals(policy, token.crypto, opts.validationTime) : [];
+  if (refused.length > 0) {
+    out.result = indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+    out.reasons.push(reason('TIMESTAMP_INVALID', { detail: `algorithms not allowed: ${refused.join('; ')}` }));
+    return out;
+  }
   const pathOptions = {
     leaf: token.tsaCertificate!,
     intermediates: [...token.certificates, ...(opts.intermediates ?? [])],
     trustAnchors: opts.trustAnchors,
     validationTime: opts.validationTime,
     purpose: TSP_OID.timeStamping,
+    algorithmPolicy: policy,
   };
   const path = opts.revocation
     ? await validatePath({

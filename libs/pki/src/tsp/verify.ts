@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parseSignedData, verifySignedData } from '../cms';
 import { PkiFormatError } from '../errors';
 import { DIGESTS } from '../x509/algorithms';
+import { CryptoFacts } from '../validation/algorithm-policy';
 import { Certificate } from '../x509/certificate';
 import { EXT, extendedKeyUsage } from '../x509/extensions';
 import { TSP_OID } from './request';
@@ -27,6 +28,8 @@ export interface TimeStampVerification {
   tstInfo?: TstInfo;
   tsaCertificate?: Certificate;
   certificates: Certificate[];
+  /** The algorithms the token relies on (its CMS signature and the imprint's digest), for the algorithm policy. */
+  crypto?: CryptoFacts;
   /** Stable codes: TSP_*, TSA_CERTIFICATE_*, and the CMS codes of a malformed token. */
   problems: string[];
 }
@@ -75,6 +78,9 @@ export function verifyTimeStampToken(token: Uint8Array, opts: VerifyTimeStampOpt
   const tst = out.tstInfo;
   out.genTime = tst.genTime;
   out.tsaCertificate = cms.signerCertificate;
+  const imprintDigest = DIGESTS[tst.messageImprint.hashAlgorithm]?.node;
+  if (cms.crypto)
+    out.crypto = { ...cms.crypto, digests: [...cms.crypto.digests, ...(imprintDigest ? [imprintDigest] : [])] };
   if (!cms.signerCertificate) out.problems.push('TSA_CERTIFICATE_NOT_FOUND');
   else {
     if (!cms.signatureValid) out.problems.push('TSP_SIGNATURE_INVALID');

@@ -140,11 +140,13 @@ export type PathPurpose = 'any' | 'documentSigning' | 'serverAuth' | 'clientAuth
 
 /**
  * EKUs that satisfy each purpose. documentSigning accepts id-kp-documentSigning (RFC 9336), the
- * Microsoft document-signing EKU and emailProtection: Vietnamese CA signing certificates carry
- * the latter (deliberate deviation from RFC 9336 strictness, for real certificates in use).
+ * Microsoft document-signing EKU, Adobe's Authentic Documents EKU (AATL certificates; Acrobat
+ * accepts it, DSS and pyHanko check no EKU by default) and emailProtection: Vietnamese CA signing
+ * certificates carry the latter (deliberate deviation from RFC 9336 strictness, for real
+ * certificates in use).
  */
 export const PURPOSE_EKUS: Record<string, readonly string[]> = {
-  documentSigning: [EKU.documentSigning, EKU.documentSigningMs, EKU.emailProtection],
+  documentSigning: [EKU.documentSigning, EKU.documentSigningMs, EKU.adobeAuthenticDocuments, EKU.emailProtection],
   serverAuth: ['1.3.6.1.5.5.7.3.1'],
   clientAuth: ['1.3.6.1.5.5.7.3.2'],
 };

@@ -137,6 +137,10 @@ export const REASONS = {
     messageVi:
       'Một chứng thư số trong chuỗi đã hết hạn tại thời điểm kiểm tra và không có bằng chứng chữ ký tồn tại trước khi hết hạn',
   },
+  SIGNED_BEFORE_CERTIFICATE_ISSUANCE: {
+    message: "A valid proof of existence shows the signature existed before its signing certificate's notBefore",
+    messageVi: 'Bằng chứng tồn tại hợp lệ cho thấy chữ ký đã có trước thời điểm chứng thư số ký bắt đầu có hiệu lực',
+  },
   JUDGED_AT_PROOF_OF_EXISTENCE: {
     message: 'The signature was judged at the time a valid timestamp proves it existed',
     messageVi: 'Chữ ký được đánh giá tại thời điểm mà dấu thời gian hợp lệ chứng minh chữ ký đã tồn tại',

@@ -69,6 +69,13 @@ describe('purpose and policy inputs', () => {
       extendedKeyUsage: [EKU.documentSigning],
     });
     expect(validatePath({ ...base, leaf: signing, purpose: 'documentSigning' }).valid).toBe(true);
+    const aatl = await root.issue({
+      subject: { CN: 'AATL Signer' },
+      publicKeySpki: key(),
+      profile: 'person',
+      extendedKeyUsage: [EKU.adobeAuthenticDocuments],
+    });
+    expect(validatePath({ ...base, leaf: aatl, purpose: 'documentSigning' }).valid).toBe(true);
     expect(codes(validatePath({ ...base, leaf: signing, purpose: 'clientAuth' }))).toContain(
       'EXTENDED_KEY_USAGE_MISMATCH',
     );

@@ -25,6 +25,8 @@ export const EKU = {
   emailProtection: '1.3.6.1.5.5.7.3.4',
   documentSigningMs: '1.3.6.1.4.1.311.10.3.12',
   documentSigning: '1.3.6.1.5.5.7.3.36',
+  /** Adobe Authentic Documents Trust: AATL signing certificates may carry only this EKU. */
+  adobeAuthenticDocuments: '1.2.840.113583.1.1.5',
   anyExtendedKeyUsage: '2.5.29.37.0',
 } as const;
 

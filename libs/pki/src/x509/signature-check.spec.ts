@@ -83,8 +83,18 @@ describe('certificate signature algorithms', () => {
       ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
       ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'],
     ],
+    [
+      'RSA-PSS SHA-256 with MGF1-SHA-1 (the RFC 4055 default, [1] absent)',
+      ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_mgf1_md:sha1', '-sigopt', 'rsa_pss_saltlen:32'],
+    ],
     ['ECDSA P-384 SHA-384', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-sha384']],
     ['ECDSA P-521 SHA-512', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'], ['-sha512']],
+    [
+      'ECDSA brainpoolP384r1 SHA-384',
+      ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:brainpoolP384r1'],
+      ['-sha384'],
+    ],
     ['Ed25519', ['-algorithm', 'ED25519'], []],
   ])('verifies %s and detects a flipped bit', (name, keyArgs, signArgs) => {
     const { root, leaf } = pair(name.replace(/[^A-Za-z0-9]/g, ''), keyArgs, signArgs);

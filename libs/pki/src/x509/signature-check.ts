@@ -93,6 +93,15 @@ const CURVE_BITS: Record<string, number> = {
   secp521r1: 521,
   'P-521': 521,
   secp256k1: 256,
+  // RFC 5639, in ETSI TS 119 312 (German and other EU qualified certificates use them)
+  brainpoolP256r1: 256,
+  brainpoolP256t1: 256,
+  brainpoolP320r1: 320,
+  brainpoolP320t1: 320,
+  brainpoolP384r1: 384,
+  brainpoolP384t1: 384,
+  brainpoolP512r1: 512,
+  brainpoolP512t1: 512,
 };
 
 const descriptions = new WeakMap<KeyObject, KeyDescription>();

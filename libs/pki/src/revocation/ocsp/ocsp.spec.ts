@@ -170,6 +170,40 @@ describe('OCSP', () => {
     expect(verifyOcspResponse(byKey, opts()).status).toBe('good');
   });
 
+  it('takes "good" issued after the certificate expired as evidence only with an archiveCutoff before the expiry (RFC 6960 4.4.4)', async () => {
+    const expired = await sub.issue({
+      subject: { CN: 'Expired Leaf' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+      notBefore: at(-10 * DAY),
+      notAfter: at(-2 * DAY),
+    });
+    const asked = { ...opts(), certificate: expired, time: at(-3 * DAY) }; // e.g. a signature's POE
+    const after = await sub.ocspResponse({ certificate: expired, thisUpdate: NOW });
+    expect(verifyOcspResponse(after, asked)).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_ISSUED_AFTER_CERTIFICATE_EXPIRY'],
+    });
+    const archived = await sub.ocspResponse({ certificate: expired, thisUpdate: NOW, archiveCutoff: at(-5 * DAY) });
+    expect(verifyOcspResponse(archived, asked).status).toBe('good');
+    const lateCutoff = await sub.ocspResponse({ certificate: expired, thisUpdate: NOW, archiveCutoff: at(-DAY) });
+    expect(verifyOcspResponse(lateCutoff, asked).status).toBe('unknown');
+    // Issued before the expiry: evidence as ever; and "revoked" after it still counts.
+    const before = await sub.ocspResponse({
+      certificate: expired,
+      thisUpdate: at(-3 * DAY),
+      nextUpdate: at(-2.5 * DAY),
+    });
+    expect(verifyOcspResponse(before, asked).status).toBe('good');
+    const revoked = await sub.ocspResponse({
+      certificate: expired,
+      thisUpdate: NOW,
+      status: 'revoked',
+      revocationTime: at(-4 * DAY),
+    });
+    expect(verifyOcspResponse(revoked, asked).status).toBe('revoked');
+  });
+
   it('accepts a delegated responder with OCSPSigning and nocheck, and exposes when its own status must be checked', async () => {
     const nocheck = await sub.issueOcspResponderCertificate({ notBefore: at(-DAY) });
     const r1 = await sub.ocspResponse({

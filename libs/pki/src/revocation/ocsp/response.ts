@@ -43,6 +43,8 @@ export interface SingleResponse {
   revocationReason?: CrlReason;
   thisUpdate: Date;
   nextUpdate?: Date;
+  /** RFC 6960 4.4.4 singleExtensions archiveCutoff: the responder keeps status from this time on. */
+  archiveCutoff?: Date;
 }
 
 export interface BasicOcspResponse {
@@ -148,6 +150,13 @@ function singleResponse(b: Uint8Array, t: Tlv): SingleResponse {
   const next =
     items[3]?.tag === TAG.context(0) ? readTime(b, readTlv(b, items[3].valueStart, items[3].end), CODE) : undefined;
   const out: SingleResponse = { certId, status: 'unknown', thisUpdate, nextUpdate: next };
+  const extT = items.slice(3).find((x) => x.tag === TAG.context(1)); // [1] is also a revoked certStatus
+  if (extT) {
+    const cutoff = readExtensions(b, readTlv(b, extT.valueStart, extT.end), CODE).find(
+      (e) => e.oid === OCSP_OID.archiveCutoff,
+    );
+    if (cutoff) out.archiveCutoff = readTime(cutoff.value, readTlv(cutoff.value), CODE);
+  }
   if (st.tag === TAG.context(0, false)) out.status = 'good';
   else if (st.tag === TAG.context(2, false)) out.status = 'unknown';
   else if (st.tag === TAG.context(1)) {

@@ -6,7 +6,7 @@ import { extendedKeyUsage, keyUsage } from '../../x509/extensions';
 import { certificateParts } from '../../x509/parts';
 import { RevocationStatus } from '../types';
 import { certIdMatches, OCSP_OID, publicKeyBits } from './request';
-import { BasicOcspResponse, parseOcspResponse, ParsedOcspResponse, ResponderId } from './response';
+import { BasicOcspResponse, parseOcspResponse, ParsedOcspResponse, ResponderId, SingleResponse } from './response';
 
 /** Default tolerance between our clock and the responder's (thisUpdate/producedAt in the future, nextUpdate just past). */
 export const DEFAULT_OCSP_CLOCK_SKEW_MS = 5 * 60_000;
@@ -84,6 +84,18 @@ function delegationProblems(responder: Certificate, issuer: Certificate, at: Dat
 }
 
 /**
+ * A responder need not keep the status of expired certificates (RFC 6960 4.4.4): "good" issued
+ * after the certificate's notAfter proves nothing unless its archiveCutoff reaches back to it, as
+ * a CRL issued after the expiry needs ExpiredCertsOnCRL (crl-checker.ts; DSS judges both alike).
+ */
+function speaksForExpired(single: SingleResponse, cert: Certificate): boolean {
+  const notAfter = cert.notAfter.getTime();
+  return (
+    single.thisUpdate.getTime() <= notAfter || (!!single.archiveCutoff && single.archiveCutoff.getTime() <= notAfter)
+  );
+}
+
+/**
  * Verifies an OCSP response for one certificate and decides its status as of `time`. Never
  * throws: a malformed, unauthorised or unrelated response is `unknown` with stable codes.
  */
@@ -153,5 +165,7 @@ function decide(basic: BasicOcspResponse, evidence: Uint8Array, opts: VerifyOcsp
     single.thisUpdate.getTime() >= t - skew ||
     (single.nextUpdate !== undefined && single.nextUpdate.getTime() + skew >= t);
   if (!covers) return unknown(['OCSP_RESPONSE_TOO_OLD'], { ...base, ...times, evidence });
+  if (!speaksForExpired(single, opts.certificate))
+    return unknown(['OCSP_ISSUED_AFTER_CERTIFICATE_EXPIRY'], { ...base, ...times, evidence });
   return { ...known, status: 'good' };
 }
