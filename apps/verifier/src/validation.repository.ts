@@ -5,10 +5,11 @@ import { Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceRecord } from './evidence/evidence-record';
-import { evidenceInsert, evidenceParams } from './evidence/evidence.repository';
+import { evidenceParams, evidenceWith } from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { ValidationEntity, ValidationKind, ValidationStatus } from './validation.entity';
 import type { ValidationOwner } from './validation-owner';
+import { reportJson } from './report-json';
 
 /** Bytes of a stored document written at once (create) and read per query (loadDocument). */
 const SLICE_BYTES = 1024 * 1024;
@@ -177,7 +178,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       v.id,
       v.fileName ?? null,
       v.documentSha256,
-      JSON.stringify(v.report),
+      reportJson(v.report),
       v.report.conclusion,
       v.finishedAt,
       o.organizationIds,
@@ -190,7 +191,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
           organization_ids, caller_kind, caller_id, caller_name)
        VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
     if (evidence.report !== v.report) throw new Error('the evidence record is of another report');
-    await this.repo.query(`WITH evidence AS (${evidenceInsert(params.length + 1, '$4::jsonb')}) ${validation}`, [
+    await this.repo.query(`${evidenceWith(params.length + 1, '$4::jsonb')} ${validation}`, [
       ...params,
       ...evidenceParams(evidence),
     ]);

@@ -27,18 +27,27 @@ export abstract class EvidenceRepository {
 }
 
 /**
- * The INSERT of an evidence record (a retried job's second record of the same document is ignored),
- * its parameters (evidenceParams) numbered from `$first`; `reportParam` is the parameter holding the
- * report's JSON, so a statement that also stores the report elsewhere sends it once.
+ * The CTEs storing an evidence record (a retried job's second record of the same document is
+ * ignored) and its proof rows (validation_evidence_proof: one per TOTAL-PASSED signature, the index
+ * earliestProofs reads), to be followed by the statement's main query; their parameters
+ * (evidenceParams) numbered from `$first`; `reportParam` is the parameter holding the report's JSON,
+ * so a statement that also stores the report elsewhere sends it once.
  */
-export function evidenceInsert(first: number, reportParam: string): string {
+export function evidenceWith(first: number, reportParam: string): string {
   const p = (i: number) => `$${first + i}`;
-  return `INSERT INTO verifier.validation_evidence
+  return `WITH evidence AS (
+      INSERT INTO verifier.validation_evidence
          (id, validation_id, document_sha256, validated_at, signatures, material, record_sha256, report)
-       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING`;
+       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING
+       RETURNING id, document_sha256, validated_at, signatures),
+    proof AS (
+      INSERT INTO verifier.validation_evidence_proof
+        SELECT e.id, e.document_sha256, s->>'signatureSha256', (s->>'judgedAt')::timestamptz, e.validated_at
+          FROM evidence e, jsonb_array_elements(e.signatures) s
+         WHERE s->>'totalPassed' = 'true')`;
 }
 
-/** evidenceInsert's parameters, in order (the report apart). */
+/** evidenceWith's parameters, in order (the report apart). */
 export const evidenceParams = (r: EvidenceRecord): unknown[] => [
   r.id,
   r.validationId,
@@ -63,7 +72,7 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
 
   /** A plain parameterised INSERT: one per validation, so TypeORM's query building is not paid each time. */
   async insert(r: EvidenceRecord): Promise<void> {
-    await this.repo.query(evidenceInsert(1, '$8'), [...evidenceParams(r), JSON.stringify(r.report)]);
+    await this.repo.query(`${evidenceWith(1, '$8')} SELECT 1`, [...evidenceParams(r), JSON.stringify(r.report)]);
   }
 
   async forDocument(documentSha256: string): Promise<StoredEvidence[]> {
@@ -76,11 +85,22 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
    * returned, so the caller's hash check of it (ValidationEvidence) is not repeated either.
    */
   async earliestProofs(documentSha256: string): Promise<StoredEvidence[]> {
+    // Each signature of the document (a skip scan of the index), then its earliest sealed proof in
+    // the index's order: a few index probes however many records the document has.
     const found: { id: string; xmin: string }[] = await this.repo.query(
-      `SELECT DISTINCT ON (s->>'signatureSha256') e.id, e.xmin::text AS xmin
-         FROM verifier.validation_evidence e, jsonb_array_elements(e.signatures) s
-        WHERE e.document_sha256 = $1 AND e.audit_hash IS NOT NULL AND s->>'totalPassed' = 'true'
-        ORDER BY s->>'signatureSha256', (s->>'judgedAt')::timestamptz, e.validated_at`,
+      `WITH RECURSIVE sig AS (
+         (SELECT signature_sha256 FROM verifier.validation_evidence_proof
+           WHERE document_sha256 = $1 ORDER BY signature_sha256 LIMIT 1)
+         UNION ALL
+         SELECT (SELECT p.signature_sha256 FROM verifier.validation_evidence_proof p
+                  WHERE p.document_sha256 = $1 AND p.signature_sha256 > sig.signature_sha256
+                  ORDER BY p.signature_sha256 LIMIT 1)
+           FROM sig WHERE sig.signature_sha256 IS NOT NULL)
+       SELECT first.id, first.xmin FROM sig CROSS JOIN LATERAL (
+         SELECT e.id, e.xmin::text AS xmin
+           FROM verifier.validation_evidence_proof p JOIN verifier.validation_evidence e ON e.id = p.evidence_id
+          WHERE p.document_sha256 = $1 AND p.signature_sha256 = sig.signature_sha256 AND e.audit_hash IS NOT NULL
+          ORDER BY p.judged_at, p.validated_at LIMIT 1) first`,
       [documentSha256],
     );
     const versions = new Map(found.map((r) => [r.id, r.xmin]));
