@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { type NamedStatement, runNamed } from '../named-statement';
 import { EvidenceEntity } from './evidence.entity';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceMaterial, EvidenceRecord, SignatureEvidence, StoredEvidence } from './evidence-record';
@@ -58,6 +59,27 @@ export const evidenceParams = (r: EvidenceRecord): unknown[] => [
   r.recordSha256,
 ];
 
+/**
+ * Each signature of the document (a skip scan of the proof index), then its earliest sealed proof in
+ * the index's order: a few index probes however many records the document has.
+ */
+const EARLIEST_PROOFS: NamedStatement = {
+  name: 'verifier_earliest_proofs',
+  text: `WITH RECURSIVE sig AS (
+         (SELECT signature_sha256 FROM verifier.validation_evidence_proof
+           WHERE document_sha256 = $1 ORDER BY signature_sha256 LIMIT 1)
+         UNION ALL
+         SELECT (SELECT p.signature_sha256 FROM verifier.validation_evidence_proof p
+                  WHERE p.document_sha256 = $1 AND p.signature_sha256 > sig.signature_sha256
+                  ORDER BY p.signature_sha256 LIMIT 1)
+           FROM sig WHERE sig.signature_sha256 IS NOT NULL)
+       SELECT first.id, first.xmin FROM sig CROSS JOIN LATERAL (
+         SELECT e.id, e.xmin::text AS xmin
+           FROM verifier.validation_evidence_proof p JOIN verifier.validation_evidence e ON e.id = p.evidence_id
+          WHERE p.document_sha256 = $1 AND p.signature_sha256 = sig.signature_sha256 AND e.audit_hash IS NOT NULL
+          ORDER BY p.judged_at, p.validated_at LIMIT 1) first`,
+};
+
 /** Evidence rows kept in memory by earliestProofs (a few per document). */
 const READ_CACHE_MAX = 1000;
 
@@ -85,24 +107,7 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
    * returned, so the caller's hash check of it (ValidationEvidence) is not repeated either.
    */
   async earliestProofs(documentSha256: string): Promise<StoredEvidence[]> {
-    // Each signature of the document (a skip scan of the index), then its earliest sealed proof in
-    // the index's order: a few index probes however many records the document has.
-    const found: { id: string; xmin: string }[] = await this.repo.query(
-      `WITH RECURSIVE sig AS (
-         (SELECT signature_sha256 FROM verifier.validation_evidence_proof
-           WHERE document_sha256 = $1 ORDER BY signature_sha256 LIMIT 1)
-         UNION ALL
-         SELECT (SELECT p.signature_sha256 FROM verifier.validation_evidence_proof p
-                  WHERE p.document_sha256 = $1 AND p.signature_sha256 > sig.signature_sha256
-                  ORDER BY p.signature_sha256 LIMIT 1)
-           FROM sig WHERE sig.signature_sha256 IS NOT NULL)
-       SELECT first.id, first.xmin FROM sig CROSS JOIN LATERAL (
-         SELECT e.id, e.xmin::text AS xmin
-           FROM verifier.validation_evidence_proof p JOIN verifier.validation_evidence e ON e.id = p.evidence_id
-          WHERE p.document_sha256 = $1 AND p.signature_sha256 = sig.signature_sha256 AND e.audit_hash IS NOT NULL
-          ORDER BY p.judged_at, p.validated_at LIMIT 1) first`,
-      [documentSha256],
-    );
+    const found = await runNamed<{ id: string; xmin: string }>(this.repo, EARLIEST_PROOFS, [documentSha256]);
     const versions = new Map(found.map((r) => [r.id, r.xmin]));
     const missing = [...versions.keys()].filter((id) => this.read.get(id)?.xmin !== versions.get(id));
     if (missing.length) {
