@@ -26,6 +26,8 @@ export interface VerifierAnchors {
 export interface VerifyExtras {
   issuerFetcher?: IssuerFetcher;
   proofsOfExistence?: readonly ExternalProofOfExistence[];
+  /** The SHA-256 of these bytes when already computed (the upload's, hashed as it arrived). */
+  documentSha256?: string;
 }
 
 /**
@@ -70,6 +72,7 @@ export class PkiPdfValidator extends PdfValidator {
       validationTime,
       issuerFetcher: extras.issuerFetcher,
       proofsOfExistence: extras.proofsOfExistence,
+      documentSha256: extras.documentSha256,
       ...(revocation && { revocationChecker: revocation.checker, requireRevocation: revocation.required }),
     });
   }

@@ -5,10 +5,12 @@ import { Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceRecord } from './evidence/evidence-record';
-import { evidenceInsert, evidenceParams } from './evidence/evidence.repository';
+import { evidenceParams, evidenceWith } from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
+import { type NamedStatement, runNamed } from './named-statement';
 import { ValidationEntity, ValidationKind, ValidationStatus } from './validation.entity';
 import type { ValidationOwner } from './validation-owner';
+import { reportJson } from './report-json';
 
 /** Bytes of a stored document written at once (create) and read per query (loadDocument). */
 const SLICE_BYTES = 1024 * 1024;
@@ -47,6 +49,16 @@ function sliceOf(document: Uint8Array | StoredFile) {
     close: async () => (await file).close(),
   };
 }
+
+/** The fast path's INSERT of a finished validation and its evidence record (createDone). */
+const CREATE_DONE: NamedStatement = {
+  name: 'verifier_create_done',
+  text: `${evidenceWith(11, '$4::jsonb')}
+     INSERT INTO verifier.validation
+         (id, status, kind, file_name, document_sha256, report, result, finished_at,
+          organization_ids, caller_kind, caller_id, caller_name)
+       VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+};
 
 /** What callers see of a validation; the entity never leaves this file. */
 export interface ValidationView {
@@ -170,14 +182,14 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     });
   }
 
-  /** A plain parameterised INSERT (one per fast-path validation), the evidence's in a CTE of it. */
+  /** One statement per fast-path validation, the evidence's in CTEs of it (the report sent once). */
   async createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void> {
     const o = ownerColumns(v.owner);
     const params = [
       v.id,
       v.fileName ?? null,
       v.documentSha256,
-      JSON.stringify(v.report),
+      reportJson(v.report),
       v.report.conclusion,
       v.finishedAt,
       o.organizationIds,
@@ -185,15 +197,8 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       o.callerId,
       o.callerName,
     ];
-    const validation = `INSERT INTO verifier.validation
-         (id, status, kind, file_name, document_sha256, report, result, finished_at,
-          organization_ids, caller_kind, caller_id, caller_name)
-       VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
     if (evidence.report !== v.report) throw new Error('the evidence record is of another report');
-    await this.repo.query(`WITH evidence AS (${evidenceInsert(params.length + 1, '$4::jsonb')}) ${validation}`, [
-      ...params,
-      ...evidenceParams(evidence),
-    ]);
+    await runNamed(this.repo, CREATE_DONE, [...params, ...evidenceParams(evidence)]);
   }
 
   async find(id: string): Promise<ValidationView | undefined> {

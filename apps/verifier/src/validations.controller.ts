@@ -15,6 +15,7 @@ import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationRe
 import { callbackUrlOf, checkFormFields, fileNameOf, isUuid, validatePdfQueryOf } from './http-input';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
+import { resultJson } from './report-json';
 import { sendReportPdf } from './report-pdf/send';
 import { discardUpload, PdfUploads } from './upload-storage';
 import { ValidationResult, ValidationService } from './validation.service';
@@ -107,7 +108,7 @@ export class ValidationsController {
       res.status(HttpStatus.OK);
     }
     // Written once, as it is: no ETag to compute for the answer to a POST.
-    const body = JSON.stringify(result);
+    const body = resultJson(result);
     res.setHeader('content-type', 'application/json; charset=utf-8');
     res.setHeader('content-length', Buffer.byteLength(body));
     res.end(body);

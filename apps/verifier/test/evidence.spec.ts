@@ -295,6 +295,41 @@ describe('verifier validation evidence', () => {
     expect(await evidence.proofsFor(first.documentSha256)).toEqual([]);
   });
 
+  it('finds the earliest sealed proof through the proof index, past an unsealed earlier record; a purge takes its rows', async () => {
+    const pki = await testPki('indexed');
+    const pdf = await pki.sign('indexed');
+    const first = await validate(pdf);
+    await validate(pdf);
+    await validate(pdf);
+    await maintenance().maintain();
+    const rows = await evidenceOf(first.documentSha256);
+    expect(rows).toHaveLength(3);
+    const proofRows = async () =>
+      (
+        await pg.query(
+          'SELECT evidence_id, signature_sha256, judged_at FROM verifier.validation_evidence_proof WHERE document_sha256 = $1',
+          [first.documentSha256],
+        )
+      ).rows as { evidence_id: string; signature_sha256: string; judged_at: Date }[];
+    // One row per TOTAL-PASSED signature of each record, as its signatures say.
+    expect((await proofRows()).map((p) => p.evidence_id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect((await proofRows()).every((p) => p.signature_sha256 === rows[0].signatures[0].signatureSha256)).toBe(true);
+    const evidence = maintenance();
+    expect(await evidence.proofsFor(first.documentSha256)).toEqual([
+      expect.objectContaining({ evidenceId: rows[0].id }),
+    ]);
+    // The earliest no longer sealed: the next one in judged order proves.
+    await pg.query('UPDATE verifier.validation_evidence SET audit_hash = NULL WHERE id = $1', [rows[0].id]);
+    expect(await evidence.proofsFor(first.documentSha256)).toEqual([
+      expect.objectContaining({ evidenceId: rows[1].id }),
+    ]);
+    await new TypeOrmEvidenceRepository(ds.getRepository(EvidenceEntity)).delete([rows[1].id]);
+    expect((await proofRows()).map((p) => p.evidence_id).sort()).toEqual([rows[0].id, rows[2].id].sort());
+    expect(await evidence.proofsFor(first.documentSha256)).toEqual([
+      expect.objectContaining({ evidenceId: rows[2].id }),
+    ]);
+  });
+
   it('purges records past retention after auditing the purge, and nothing while the registry cannot record it', async () => {
     const pki = await testPki('purged');
     const old = await validate(await pki.sign('old'));

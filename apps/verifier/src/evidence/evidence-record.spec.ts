@@ -1,5 +1,46 @@
 import type { DocumentReport } from '@kyso/pki';
+import { createHash } from 'node:crypto';
 import { evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
+
+/** The canonical JSON stored records were hashed with (before issue 16.3's faster one): bytes that must not change. */
+function reference(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+describe('evidenceSha256', () => {
+  it('hashes the same bytes as the canonical JSON records were sealed with', () => {
+    const record = {
+      id: 'ev-1',
+      validationId: 'val-1',
+      documentSha256: 'AB'.repeat(32),
+      validatedAt: new Date('2026-11-01T08:00:00.000Z'),
+      signatures: [],
+      material: {
+        certificates: ['MIIB', 'MIIC'],
+        crls: [{ url: 'http://x/é', fetchedAt: 'T', der: 'AA==' }],
+        ocspResponses: [],
+      },
+      report: {
+        b: [1, null, 'x', { z: [], y: { ä: 1, a: true, Z: false, '10': 2, '9': 3 } }],
+        a: { gone: undefined, kept: 0, empty: '', nested: [[], {}, [{ q: 'line\nbreak "quoted"' }]] },
+        '': -1.5e-7,
+      } as unknown as DocumentReport,
+    };
+    const { id, validationId, documentSha256, validatedAt, signatures, material, report } = record;
+    const expected = createHash('sha256')
+      .update(reference({ id, validationId, documentSha256, validatedAt, signatures, material, report }))
+      .digest('hex');
+    expect(evidenceSha256(record)).toBe(expected);
+  });
+});
 
 /** The evidence rule: only sealed, intact records prove anything, and only for signatures they found TOTAL-PASSED. */
 describe('proofsFromEvidence', () => {

@@ -115,15 +115,27 @@ export function buildEvidence(input: {
   return { ...record, recordSha256: evidenceSha256(record) };
 }
 
-/** JSON with object keys sorted: the same value gives the same bytes after a jsonb round trip. */
-function canonicalJson(value: unknown): string {
+/**
+ * JSON with object keys sorted: the same value gives the same bytes after a jsonb round trip. The
+ * bytes of every stored record's hash: what this writes must never change (loops and one sort per
+ * object, for speed: it runs over each record, report included).
+ */
+function canonicalJson(value: unknown): string | undefined {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (canonicalJson(value[i]) ?? '');
+    return `${out}]`;
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const o = value as Record<string, unknown>;
+    let out = '{';
+    // Default sort: by UTF-16 code units, as the comparison of strings with < is.
+    for (const k of Object.keys(o).sort()) {
+      if (o[k] === undefined) continue;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(o[k])}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }
@@ -132,7 +144,7 @@ function canonicalJson(value: unknown): string {
 export function evidenceSha256(record: Omit<EvidenceRecord, 'recordSha256'>): string {
   const { id, validationId, documentSha256, validatedAt, signatures, material, report } = record;
   const content = { id, validationId, documentSha256, validatedAt, signatures, material, report };
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  return createHash('sha256').update(canonicalJson(content)!).digest('hex');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { type NamedStatement, runNamed } from '../named-statement';
 import { EvidenceEntity } from './evidence.entity';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceMaterial, EvidenceRecord, SignatureEvidence, StoredEvidence } from './evidence-record';
@@ -27,18 +28,27 @@ export abstract class EvidenceRepository {
 }
 
 /**
- * The INSERT of an evidence record (a retried job's second record of the same document is ignored),
- * its parameters (evidenceParams) numbered from `$first`; `reportParam` is the parameter holding the
- * report's JSON, so a statement that also stores the report elsewhere sends it once.
+ * The CTEs storing an evidence record (a retried job's second record of the same document is
+ * ignored) and its proof rows (validation_evidence_proof: one per TOTAL-PASSED signature, the index
+ * earliestProofs reads), to be followed by the statement's main query; their parameters
+ * (evidenceParams) numbered from `$first`; `reportParam` is the parameter holding the report's JSON,
+ * so a statement that also stores the report elsewhere sends it once.
  */
-export function evidenceInsert(first: number, reportParam: string): string {
+export function evidenceWith(first: number, reportParam: string): string {
   const p = (i: number) => `$${first + i}`;
-  return `INSERT INTO verifier.validation_evidence
+  return `WITH evidence AS (
+      INSERT INTO verifier.validation_evidence
          (id, validation_id, document_sha256, validated_at, signatures, material, record_sha256, report)
-       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING`;
+       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING
+       RETURNING id, document_sha256, validated_at, signatures),
+    proof AS (
+      INSERT INTO verifier.validation_evidence_proof
+        SELECT e.id, e.document_sha256, s->>'signatureSha256', (s->>'judgedAt')::timestamptz, e.validated_at
+          FROM evidence e, jsonb_array_elements(e.signatures) s
+         WHERE s->>'totalPassed' = 'true')`;
 }
 
-/** evidenceInsert's parameters, in order (the report apart). */
+/** evidenceWith's parameters, in order (the report apart). */
 export const evidenceParams = (r: EvidenceRecord): unknown[] => [
   r.id,
   r.validationId,
@@ -48,6 +58,27 @@ export const evidenceParams = (r: EvidenceRecord): unknown[] => [
   JSON.stringify(r.material),
   r.recordSha256,
 ];
+
+/**
+ * Each signature of the document (a skip scan of the proof index), then its earliest sealed proof in
+ * the index's order: a few index probes however many records the document has.
+ */
+const EARLIEST_PROOFS: NamedStatement = {
+  name: 'verifier_earliest_proofs',
+  text: `WITH RECURSIVE sig AS (
+         (SELECT signature_sha256 FROM verifier.validation_evidence_proof
+           WHERE document_sha256 = $1 ORDER BY signature_sha256 LIMIT 1)
+         UNION ALL
+         SELECT (SELECT p.signature_sha256 FROM verifier.validation_evidence_proof p
+                  WHERE p.document_sha256 = $1 AND p.signature_sha256 > sig.signature_sha256
+                  ORDER BY p.signature_sha256 LIMIT 1)
+           FROM sig WHERE sig.signature_sha256 IS NOT NULL)
+       SELECT first.id, first.xmin FROM sig CROSS JOIN LATERAL (
+         SELECT e.id, e.xmin::text AS xmin
+           FROM verifier.validation_evidence_proof p JOIN verifier.validation_evidence e ON e.id = p.evidence_id
+          WHERE p.document_sha256 = $1 AND p.signature_sha256 = sig.signature_sha256 AND e.audit_hash IS NOT NULL
+          ORDER BY p.judged_at, p.validated_at LIMIT 1) first`,
+};
 
 /** Evidence rows kept in memory by earliestProofs (a few per document). */
 const READ_CACHE_MAX = 1000;
@@ -63,7 +94,7 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
 
   /** A plain parameterised INSERT: one per validation, so TypeORM's query building is not paid each time. */
   async insert(r: EvidenceRecord): Promise<void> {
-    await this.repo.query(evidenceInsert(1, '$8'), [...evidenceParams(r), JSON.stringify(r.report)]);
+    await this.repo.query(`${evidenceWith(1, '$8')} SELECT 1`, [...evidenceParams(r), JSON.stringify(r.report)]);
   }
 
   async forDocument(documentSha256: string): Promise<StoredEvidence[]> {
@@ -76,13 +107,7 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
    * returned, so the caller's hash check of it (ValidationEvidence) is not repeated either.
    */
   async earliestProofs(documentSha256: string): Promise<StoredEvidence[]> {
-    const found: { id: string; xmin: string }[] = await this.repo.query(
-      `SELECT DISTINCT ON (s->>'signatureSha256') e.id, e.xmin::text AS xmin
-         FROM verifier.validation_evidence e, jsonb_array_elements(e.signatures) s
-        WHERE e.document_sha256 = $1 AND e.audit_hash IS NOT NULL AND s->>'totalPassed' = 'true'
-        ORDER BY s->>'signatureSha256', (s->>'judgedAt')::timestamptz, e.validated_at`,
-      [documentSha256],
-    );
+    const found = await runNamed<{ id: string; xmin: string }>(this.repo, EARLIEST_PROOFS, [documentSha256]);
     const versions = new Map(found.map((r) => [r.id, r.xmin]));
     const missing = [...versions.keys()].filter((id) => this.read.get(id)?.xmin !== versions.get(id));
     if (missing.length) {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '@kyso/common';
-import type { DocumentReport } from '@kyso/pki';
+import { parseSignedData, signatureFields, type DocumentReport } from '@kyso/pki';
 import { EvidenceSealer } from '../evidence/evidence-sealer';
 import { ValidationEvidence } from '../evidence/validation-evidence';
 import { PdfValidator } from '../pdf-validator';
@@ -98,10 +98,9 @@ export class FastValidation {
 
   private async validate(document: Uint8Array, documentSha256: string) {
     const d = this.deps;
-    const [{ trustStore, documentSigning: trustAnchors, timestamping }, proofs] = await Promise.all([
-      d.anchors.anchorSet(),
-      d.evidence.proofsFor(documentSha256),
-    ]);
+    const pending = Promise.all([d.anchors.anchorSet(), d.evidence.proofsFor(documentSha256)]);
+    readSignatures(document);
+    const [{ trustStore, documentSigning: trustAnchors, timestamping }, proofs] = await pending;
     // The revocation of a validation answered within the request, but nothing is downloaded or waited for.
     const jobs = new CacheOnlyRevocationJobs();
     const fetchers: QueuedRevocationFetcher[] = [];
@@ -114,9 +113,23 @@ export class FastValidation {
     const verified = await d.pdf.verify(document, { documentSigning: trustAnchors, timestamping }, now, policy, {
       issuerFetcher,
       proofsOfExistence: proofs,
+      documentSha256,
     });
     if (jobs.needed.length) return undefined;
     const report = withVerifierFacts(verified, trustStore, now);
     return { report, trustAnchors, fetches: fetchers.flatMap((f) => f.fetches) };
+  }
+}
+
+/**
+ * Reads the signatures and parses their CMS while the proofs query is out (it would wait for the
+ * database otherwise): verifyPdf and the evidence record find both kept per bytes object. What
+ * cannot be read is left for verifyPdf to report.
+ */
+function readSignatures(document: Uint8Array): void {
+  try {
+    for (const field of signatureFields(document)) parseSignedData(field.contents);
+  } catch {
+    // verifyPdf reads it again and reports the damage (or refuses what is not a PDF)
   }
 }

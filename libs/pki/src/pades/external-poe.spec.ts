@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import { issuePerson, TestSigner } from '../../test-fixtures/signers';
 import { DevCa, DevTsa } from '../devca';
@@ -60,6 +61,13 @@ describe('verifyPdf with external proofs of existence', () => {
     expect(sha).toMatch(/^[0-9A-F]{64}$/);
     expect((await verify(bb)).signatures[0].signatureSha256).toBe(sha);
     expect((await verify(await sign(official))).signatures[0].signatureSha256).not.toBe(sha);
+  });
+
+  it("reports the digest the caller already computed (the upload's) instead of hashing the document again", async () => {
+    const digest = createHash('sha256').update(bb).digest('hex');
+    expect((await verify(bb)).documentSha256).toBe(digest.toUpperCase());
+    // Taken as given (the caller hashed these very bytes): not computed again.
+    expect((await verify(bb, { documentSha256: 'ab'.repeat(32) })).documentSha256).toBe('AB'.repeat(32));
   });
 
   it('is REVOKED_NO_POE without evidence, and TOTAL-PASSED judged at the evidence time with it', async () => {

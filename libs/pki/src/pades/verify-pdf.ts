@@ -68,6 +68,11 @@ export interface VerifyPdfOptions {
   proofsOfExistence?: readonly ExternalProofOfExistence[];
   /** Unknown revocation status is never good: INDETERMINATE/TRY_LATER. Default true with a checker or LTV evidence. */
   requireRevocation?: boolean;
+  /**
+   * SHA-256 (hex, any case) of `pdf` when the caller has it already (e.g. hashed while the upload
+   * arrived), so the document is not hashed again; it must be the digest of these very bytes.
+   */
+  documentSha256?: string;
 }
 
 /** The facts gathered for one signature before any judgement. */
@@ -388,7 +393,7 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyPdfOptions): Promis
   return {
     conclusion,
     validationTime: validationTime.toISOString(),
-    documentSha256: sha256Hex(pdf),
+    documentSha256: opts.documentSha256?.toUpperCase() ?? sha256Hex(pdf),
     signatureCount: signatures.length,
     signatures,
     reasons: documentReasons,

@@ -32,6 +32,21 @@ describe('PdfParser', () => {
     expect((parse('<>') as PdfString).hex).toBe(true);
   });
 
+  it('reads long hex strings (signature contents) the same whether plain, spaced or mixed case', () => {
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    const hex = data.toString('hex');
+    for (const text of [hex, hex.toUpperCase(), hex.replace(/(.{64})/g, '$1\n'), `${hex}0`]) {
+      const got = Buffer.from((parse(`<${text}>`) as PdfString).bytes);
+      expect(got.subarray(0, 300).equals(data)).toBe(true);
+      expect(got.length).toBe(text.endsWith('0') && text.length % 2 ? 301 : 300);
+    }
+    const { value, end } = parseValueAt(bytes(`<${hex}> 5`), 0, true);
+    expect([(value as PdfString).start, (value as PdfString).end, end]).toEqual([0, hex.length + 2, hex.length + 2]);
+    expect(() => parse(`<${hex.slice(0, 200)}zz${hex.slice(202)}>`)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_PDF' }),
+    );
+  });
+
   it('reads dictionaries with comments and records file positions of strings', () => {
     const buf = bytes('<< /Type /Sig % comment\r\n /Contents <0102> /Nested << /K [1 2 (x)] >> >>');
     const { value } = parseValueAt(buf, 0, true);

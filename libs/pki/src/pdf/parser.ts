@@ -193,6 +193,16 @@ export class PdfParser {
     const start = this.pos;
     const close = asBuffer(buf).indexOf(0x3e, start + 1);
     if (close < 0) throw malformed(`unterminated hex string at offset ${start}`);
+    // Hex digits only (a signature's /Contents, tens of KB): decoded natively. Node's decoder stops
+    // at the first pair that is not hex, so the full length says every byte was a digit.
+    const digits = close - start - 1;
+    if (digits >= 64 && digits % 2 === 0) {
+      const bytes = Buffer.from(asBuffer(buf).toString('latin1', start + 1, close), 'hex');
+      if (bytes.length * 2 === digits) {
+        this.pos = close + 1;
+        return this.opts.filePositions ? new PdfString(bytes, true, start, close + 1) : new PdfString(bytes, true);
+      }
+    }
     const out = Buffer.allocUnsafe((close - start) >> 1);
     let n = 0;
     let hi = -1;
