@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { formatKeyUri, Pkcs11KeyStore } from '@kyso/keystore';
 import { writeBigPdf } from '../test/support/big-pdf';
 import { MEASURING, multipartEnvelope, type LoadResult, type LoadSpec } from './load';
-import { procCpuSeconds, type BenchSystem, type Service } from './system';
+import { procCpuSeconds, untilQuiet, type BenchSystem, type Service } from './system';
 import { revocationBacklogRow } from './revocation-backlog';
 import { limitRow, ratioRow, Row } from './table';
 
@@ -353,6 +353,7 @@ async function validationRows(sys: BenchSystem, work: string, nss: string): Prom
   const signed = join(work, 'fifty-signed.pdf');
   await writeBigPdf(unsigned, 50 * 1024);
   await signThroughGateway(sys, unsigned, signed);
+  await untilQuiet();
   const pdfsigCpu = procCpuSeconds('self', 'children');
   const pdfsigStart = performance.now();
   const pdfsig = await pdfsigRate(nss, signed);
@@ -365,6 +366,7 @@ async function validationRows(sys: BenchSystem, work: string, nss: string): Prom
     file: signed,
     seconds: LOAD_SECONDS,
   };
+  await untilQuiet();
   const cpuBefore = cpuNow(sys, VALIDATION_SERVICES);
   const eight = await load({ ...validate, concurrency: CLIENTS });
   const cpuMs = cpuMsPer(sys, VALIDATION_SERVICES, cpuBefore, eight.sent);
@@ -385,6 +387,7 @@ async function validationRows(sys: BenchSystem, work: string, nss: string): Prom
       5,
     ),
   );
+  await untilQuiet();
   const one = await load({ ...validate, concurrency: 1 });
   rows.push(
     limitRow(

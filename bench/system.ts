@@ -16,6 +16,29 @@ export function procCpuSeconds(pid: string | number, whose: 'own' | 'children' =
   return (Number(f[at]) + Number(f[at + 1])) / 100; // clock ticks: USER_HZ is 100 on Linux
 }
 
+/** The machine's busy and total CPU ticks so far (/proc/stat, all cores). */
+function machineTicks(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - (f[4] ?? 0), total }; // idle and iowait are not busy
+}
+
+/**
+ * Waits until the machine is quiet (under 10 % busy over half a second), 20 s at most: a reference
+ * or a load measured while the previous row's leftovers (a 100 MB validation's cleanup, vacuum)
+ * still run would be slowed by them. Returns the last busy share seen.
+ */
+export async function untilQuiet(): Promise<number> {
+  let share = 1;
+  for (let i = 0; i < 40 && share >= 0.1; i++) {
+    const a = machineTicks();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = machineTicks();
+    share = (b.busy - a.busy) / Math.max(1, b.total - a.total);
+  }
+  return share;
+}
+
 /** The whole system as `npm run quickstart` runs it (one process per service), on the bench's own ports and data. */
 export interface BenchSystem {
   gatewayUrl: string;
