@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { dependencyFailure, dependencyProblem, RETRY_AFTER_SEC } from './dependencies';
 import { DependencyMonitor } from './dependency-monitor';
@@ -44,19 +45,35 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    if (exception instanceof ResponseAlreadySent) return;
-    const problem = this.report(exception, req.method, req.path, req.originalUrl);
-    if (res.headersSent) return;
+    const problem = this.answer(exception, req.method, req.path, req.originalUrl, res);
+    if (problem) res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  /**
+   * The problem to send for an exception (reported as `report` does, a 503's Retry-After set on
+   * `res`), or undefined when nothing is to be sent: the answer was given already. Also for
+   * handlers that answer without Express (see ServiceHttp).
+   */
+  answer(
+    exception: unknown,
+    method: string,
+    path: string,
+    instance: string,
+    res: ServerResponse,
+  ): ProblemDetails | undefined {
+    if (exception instanceof ResponseAlreadySent) return undefined;
+    const problem = this.report(exception, method, path, instance);
+    if (res.headersSent) return undefined;
     if (problem.status === 503 && !res.getHeader('retry-after'))
       res.setHeader('retry-after', String(retryAfterOf(problem)));
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    return problem;
   }
 
   /**
    * The problem an exception is answered with, after logging it or reporting the dependency to the
-   * monitor as its kind says (also for handlers that answer without Express: see ServiceHttp).
+   * monitor as its kind says.
    */
-  report(exception: unknown, method: string, path: string, instance: string): ProblemDetails {
+  private report(exception: unknown, method: string, path: string, instance: string): ProblemDetails {
     const failure = dependencyFailure(exception);
     const problem = failure
       ? (exception instanceof ProblemError ? exception : dependencyProblem(failure)).toProblem(instance)
@@ -95,7 +112,7 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 /** The Retry-After of a 503 whose answer does not set one. */
-export function retryAfterOf(p: ProblemDetails): number {
+function retryAfterOf(p: ProblemDetails): number {
   const n = Number(p.retryAfter);
   return Number.isInteger(n) && n > 0 ? n : RETRY_AFTER_SEC;
 }

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { Logger as Pino } from 'pino';
 import { HttpMetrics } from './metrics';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem';
-import { ProblemFilter, ResponseAlreadySent, retryAfterOf } from './problem.filter';
+import { ProblemFilter } from './problem.filter';
 import { assignRequestId, runWithRequestId } from './request-context';
 import { setSecurityHeaders } from './security-headers';
 
@@ -36,12 +36,8 @@ export class ServiceHttp {
 
   /** Answers an error as the problem filter does (same logging, same monitor reports, same headers). */
   fail(req: IncomingMessage, res: ServerResponse, path: string, e: unknown): void {
-    if (e instanceof ResponseAlreadySent) return;
-    const problem = this.filter.report(e, req.method ?? '', path, req.url ?? path);
-    if (res.headersSent) return;
-    if (problem.status === 503 && !res.getHeader('retry-after'))
-      res.setHeader('retry-after', String(retryAfterOf(problem)));
-    this.sendProblem(res, problem);
+    const problem = this.filter.answer(e, req.method ?? '', path, req.url ?? path, res);
+    if (problem) this.sendProblem(res, problem);
   }
 
   /** A problem+json answer with the headers Express's res.type(...).send(...) gives it (charset, ETag, length). */
