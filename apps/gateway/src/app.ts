@@ -53,16 +53,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
     // CORS headers come from Express's middleware: with origins configured, every request goes through it.
     if (config.leanUploads !== false && !config.corsOrigins?.length) {
       const { authenticator, limiter } = app.get<AccessDeps>(ACCESS_DEPS);
-      serviceHttpOf(app).handleFirst(
-        leanUploads({
-          http: serviceHttpOf(app),
-          authenticator,
-          limiter,
-          limits,
-          upstreams,
-          requestTimeoutMs: limits.requestTimeoutMs,
-        }),
-      );
+      const http = serviceHttpOf(app);
+      http.handleFirst(leanUploads({ http, authenticator, limiter, limits, upstreams }));
     }
     return app;
   } catch (e) {

@@ -39,7 +39,6 @@ const ROUTES = [
 export interface LeanUploadDeps extends AccessSteps {
   http: ServiceHttp;
   upstreams: Upstreams;
-  requestTimeoutMs: number;
 }
 
 interface LeanRoute {
@@ -85,7 +84,7 @@ function plain(req: IncomingMessage): boolean {
 
 async function serve(d: LeanUploadDeps, route: LeanRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = route.rule.path;
-  armRequestTimeout(req, res, d.requestTimeoutMs, path, (p) => d.http.sendProblem(res, p));
+  armRequestTimeout(req, res, d.limits.requestTimeoutMs, path, (p) => d.http.sendProblem(res, p));
   const { caller } = await authenticateOrRefuse(d, req.headers.authorization, res, () => String(d.http.clientIp(req)));
   await meterCaller(d, res, caller);
   const decision = decide(route.rule, caller);
