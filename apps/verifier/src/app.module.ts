@@ -24,7 +24,7 @@ import { FastValidation } from './fast-path/fast-validation';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { RevocationCacheChanges } from './revocation/cache-changes';
-import { HeldCaIssuersCache, HeldCrlCache, HeldOcspCache } from './revocation/held-caches';
+import { HeldCache } from './revocation/held-caches';
 import {
   IN_REQUEST_REVOCATION,
   InRequestRevocation,
@@ -179,9 +179,9 @@ export class VerifierModule {
                 pdf,
                 revocation: {
                   // The caches' rows held in memory until a change is heard: no query per CRL per validation.
-                  crls: new HeldCrlCache(crls, changes, clock),
-                  ocsps: new HeldOcspCache(ocsps, changes, clock),
-                  issuers: new HeldCaIssuersCache(issuers, changes, clock),
+                  crls: new HeldCache('crl_cache', crls, changes, clock),
+                  ocsps: new HeldCache('ocsp_cache', ocsps, changes, clock),
+                  issuers: new HeldCache('ca_issuers_cache', issuers, changes, clock),
                   config: revocation,
                   clock,
                 },

@@ -81,12 +81,9 @@ export class PdfUploads {
   }
 }
 
-/** Runs `use` on an upload, then removes a big upload's file (in Postgres by then, or refused). */
-export async function withUpload<T>(
-  file: Upload | Express.Multer.File,
-  use: (upload: Upload) => Promise<T>,
-): Promise<T> {
-  const upload = file as Upload;
+/** Runs `use` on a SpillingStorage upload, then removes a big upload's file (in Postgres by then, or refused). */
+export async function withUpload<T>(file: Express.Multer.File, use: (upload: Upload) => Promise<T>): Promise<T> {
+  const upload = file as Express.Multer.File & Upload;
   try {
     return await use(upload);
   } finally {

@@ -4,9 +4,10 @@ import { SystemClock } from '@kyso/common';
 import { createTestDatabase } from '../../../test/support/db';
 import { migrateVerifier, verifierDataSource } from '../src/data-source';
 import { RevocationCacheChanges } from '../src/revocation/cache-changes';
+import type { CachedCrl } from '../src/revocation/crl-cache';
 import { CrlCacheEntity } from '../src/revocation/crl-cache.entity';
 import { TypeOrmCrlCache } from '../src/revocation/crl-cache.repository';
-import { HeldCrlCache } from '../src/revocation/held-caches';
+import { HeldCache } from '../src/revocation/held-caches';
 
 const URL = 'http://ca.test/held.crl';
 const APP = 'kyso-test-held-listen';
@@ -27,7 +28,7 @@ describe('revocation cache rows held in memory', () => {
   let ds: DataSource;
   let other: Client;
   let changes: RevocationCacheChanges;
-  let held: HeldCrlCache;
+  let held: HeldCache<CachedCrl>;
   const put = (n: number) =>
     other.query(
       `INSERT INTO verifier.crl_cache (url, der, fetched_at, this_update, next_update) VALUES ($1, $2, now(), now(), NULL)
@@ -44,7 +45,12 @@ describe('revocation cache rows held in memory', () => {
     await other.connect();
     changes = new RevocationCacheChanges(() => new Client({ connectionString: db.url, application_name: APP }));
     await changes.start();
-    held = new HeldCrlCache(new TypeOrmCrlCache(ds.getRepository(CrlCacheEntity)), changes, new SystemClock());
+    held = new HeldCache(
+      'crl_cache',
+      new TypeOrmCrlCache(ds.getRepository(CrlCacheEntity)),
+      changes,
+      new SystemClock(),
+    );
   });
   afterAll(async () => {
     await changes?.close();

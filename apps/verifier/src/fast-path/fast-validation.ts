@@ -41,11 +41,15 @@ export interface FastPathDeps {
  */
 export class FastValidation {
   private readonly logger = new Logger('FastValidation');
+  /** The revocation settings of every validation here: nothing is waited for. */
+  private readonly revocation: FastPathDeps['revocation'];
 
   constructor(
     private readonly deps: FastPathDeps,
     private readonly opts: FastPathOptions,
-  ) {}
+  ) {
+    this.revocation = { ...deps.revocation, config: { ...deps.revocation.config, waitMs: 0 } };
+  }
 
   /** Whether a document of this size may be validated here. */
   takes(size: number): boolean {
@@ -104,11 +108,7 @@ export class FastValidation {
     // The revocation of a validation answered within the request, but nothing is downloaded or waited for.
     const jobs = new CacheOnlyRevocationJobs();
     const fetchers: QueuedRevocationFetcher[] = [];
-    const { policy, issuerFetcher } = inRequestRevocation(
-      { ...d.revocation, jobs, config: { ...d.revocation.config, waitMs: 0 } },
-      trustAnchors,
-      fetchers,
-    );
+    const { policy, issuerFetcher } = inRequestRevocation({ ...this.revocation, jobs }, trustAnchors, fetchers);
     const now = d.clock.now();
     const verified = await d.pdf.verify(document, { documentSigning: trustAnchors, timestamping }, now, policy, {
       issuerFetcher,

@@ -2,7 +2,7 @@ import type { Clock } from '@kyso/common';
 import type { CacheChanges } from './cache-changes';
 import type { CachedCrl } from './crl-cache';
 import { CrlCache } from './crl-cache.repository';
-import { HELD_MAX_AGE_MS, HeldCrlCache } from './held-caches';
+import { HELD_MAX_AGE_MS, HeldCache } from './held-caches';
 
 const URL = 'http://ca.test/sub.crl';
 
@@ -32,11 +32,11 @@ const crl = (n: number): CachedCrl => ({
   nextUpdate: null,
 });
 
-describe('HeldCrlCache', () => {
+describe('HeldCache (CRLs)', () => {
   let now: number;
   let generation: number | undefined;
   let table: Table;
-  let held: HeldCrlCache;
+  let held: HeldCache<CachedCrl>;
   const clock: Clock = { now: () => new Date(now) };
   const changes: CacheChanges = { generation: () => generation };
 
@@ -45,7 +45,7 @@ describe('HeldCrlCache', () => {
     generation = 1;
     table = new Table();
     table.row = crl(1);
-    held = new HeldCrlCache(table, changes, clock);
+    held = new HeldCache('crl_cache', table, changes, clock);
   });
 
   it('serves the row read before, the same object, while no change was heard', async () => {
