@@ -135,13 +135,10 @@ export class SigningSessionsRepository {
         : undefined,
       certificate,
       official,
-      officialManagingOrganizationId: official
-        ? ((r.managing_organization_id as string | null) ?? undefined)
-        : undefined,
-      certificateOrganizationStatus: certificate
-        ? ((r.organization_status as OrganizationStatus | null) ?? undefined)
-        : undefined,
-      locked: certificate ? (r.locked as boolean) : false,
+      // NULL (and `locked` false) when there is no official or no certificate: LEFT JOINs.
+      officialManagingOrganizationId: (r.managing_organization_id as string | null) ?? undefined,
+      certificateOrganizationStatus: (r.organization_status as OrganizationStatus | null) ?? undefined,
+      locked: r.locked as boolean,
     };
   }
 

@@ -29,6 +29,25 @@ describe('CMS SignedData', () => {
     sub = await root.createSubordinate({ commonName: 'CMS Test Sub' });
   });
 
+  /** The path of a detached CMS over `content` made by openssl cms -sign, with a fresh self-signed key (files `<name>.*`). */
+  function opensslSigned(name: string, keyArgs: string[], signArgs: string[], cn: string): string {
+    const k = join(dir, `${name}.key`);
+    const c = join(dir, `${name}.pem`);
+    execFileSync(
+      'openssl',
+      ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', `/CN=${cn}`, '-days', '2'],
+      { stdio: 'ignore' },
+    );
+    const data = write(`${name}.bin`, Buffer.concat(content));
+    const sig = join(dir, `${name}.p7s`);
+    execFileSync(
+      'openssl',
+      ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...signArgs],
+      { stdio: 'ignore' },
+    );
+    return sig;
+  }
+
   async function signed(algorithm: SignatureAlgorithm, extra: { includeSigningTimeAttribute?: boolean } = {}) {
     const { key, cert } = await issuePerson(sub, { CN: 'Trần Thị B', O: 'UBND Huyện' }, { algorithm });
     const cms = await buildSignedData({
@@ -181,20 +200,7 @@ describe('CMS SignedData', () => {
       { bits: 521 },
     ],
   ])('verifies %s signatures made by openssl cms -sign', (label, keyArgs, extra, name, key) => {
-    const k = join(dir, 'o.key');
-    const c = join(dir, 'o.pem');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', ...keyArgs, '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=openssl', '-days', '2'],
-      { stdio: 'ignore' },
-    );
-    const data = write('o.bin', Buffer.concat(content));
-    const sig = join(dir, 'o.p7s');
-    execFileSync(
-      'openssl',
-      ['cms', '-sign', '-binary', '-outform', 'DER', '-in', data, '-signer', c, '-inkey', k, '-out', sig, ...extra],
-      { stdio: 'ignore' },
-    );
+    const sig = opensslSigned('o', keyArgs, extra, 'openssl');
     const r = verifySignedData(readFileSync(sig), content);
     expect(r).toMatchObject({
       formatOk: true,
@@ -211,37 +217,7 @@ describe('CMS SignedData', () => {
   });
 
   it('checks RSASSA-PSS with the MGF1 hash its parameters name, not the message hash', () => {
-    const k = join(dir, 'pss.key');
-    const c = join(dir, 'pss.pem');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', k, '-out', c, '-subj', '/CN=pss', '-days', '2'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const sig = join(dir, 'pss.p7s');
-    execFileSync(
-      'openssl',
-      [
-        'cms',
-        '-sign',
-        '-binary',
-        '-outform',
-        'DER',
-        '-in',
-        write('pss.bin', Buffer.concat(content)),
-        '-signer',
-        c,
-        '-inkey',
-        k,
-        '-out',
-        sig,
-        '-keyopt',
-        'rsa_padding_mode:pss',
-      ],
-      { stdio: 'ignore' },
-    );
+    const sig = opensslSigned('pss', ['-newkey', 'rsa:2048'], ['-keyopt', 'rsa_padding_mode:pss'], 'pss');
     const der = Buffer.from(readFileSync(sig));
     expect(verifySignedData(der, content).signatureValid).toBe(true);
     // [1] MaskGenAlgorithm { id-mgf1, sha256 }: claim MGF1-SHA-384 (an OID of the same length) instead.

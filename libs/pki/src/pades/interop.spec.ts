@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { pdfSignedWith, pkijsSignedData } from '../../test-fixtures/cms';
+import { pdfSignedWith, pkijsSignedData, PkijsSignerOptions } from '../../test-fixtures/cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, DevTsa, softwareSigner } from '../devca';
 import { findSignatures } from '../pdf';
@@ -50,6 +50,15 @@ describe('verifyPdf with signatures made by other tools', () => {
     });
   const person = (CN: string, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' | 'ECDSA-P256-SHA256' = 'ECDSA-P256-SHA256') =>
     issuePerson(sub, { CN, C: 'VN' }, { algorithm, notBefore: hourAgo });
+  /** A CAdES-detached PDF signed through pkijs with ECDSA and SHA-256; `extra` shapes its signed attributes. */
+  const pkijsEcdsaPdf = ({ key, cert }: Awaited<ReturnType<typeof person>>, extra: Partial<PkijsSignerOptions> = {}) =>
+    pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [{ cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256, ...extra }],
+      }),
+    );
 
   it('passes a PDF signed by poppler pdfsig (NSS), whose CMS is BER with indefinite lengths', async () => {
     const { key, cert } = await person('Pdfsig Signer', 'RSASSA-PKCS1-v1_5-SHA256');
@@ -96,17 +105,8 @@ describe('verifyPdf with signatures made by other tools', () => {
   });
 
   it('accepts signed attributes signed unsorted, as OpenSSL and NSS (pdfsig) do, with a not-ETSI-conformant warning', async () => {
-    const { key, cert } = await person('Attribute Order');
-    const make = (attributeOrder: 'der' | 'unsorted') =>
-      pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
-        pkijsSignedData({
-          content,
-          certificates: [sub.certificate],
-          signers: [
-            { cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256, attributeOrder },
-          ],
-        }),
-      );
+    const signer = await person('Attribute Order');
+    const make = (attributeOrder: 'der' | 'unsorted') => pkijsEcdsaPdf(signer, { attributeOrder });
     const sorted = (await verify(await make('der'))).signatures[0];
     expect(sorted).toMatchObject({ indication: 'TOTAL-PASSED' });
     expect(sorted.reasons.map((r) => r.code)).not.toContain('NOT_ETSI_CONFORMANT');
@@ -134,29 +134,13 @@ describe('verifyPdf with signatures made by other tools', () => {
     ['content-type', '1.2.840.113549.1.9.3', 'CMS_MISSING_CONTENT_TYPE'],
     ['message-digest', '1.2.840.113549.1.9.4', 'CMS_MISSING_MESSAGE_DIGEST'],
   ])('fails signed attributes without %s (RFC 5652 5.3): FORMAT_FAILURE', async (_, oid, problem) => {
-    const { key, cert } = await person('Missing Attribute');
-    const signed = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
-      pkijsSignedData({
-        content,
-        certificates: [sub.certificate],
-        signers: [
-          {
-            cert,
-            key: key.privateKey,
-            digest: 'sha256',
-            signatureAlgorithmOid: ECDSA_WITH_SHA256,
-            omitAttributes: [oid],
-          },
-        ],
-      }),
-    );
+    const signed = await pkijsEcdsaPdf(await person('Missing Attribute'), { omitAttributes: [oid] });
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain(problem);
   });
 
   it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
-    const { key, cert } = await person('Digest As Text');
     const asUtf8 = (attributes: pkijs.Attribute[]) =>
       attributes.map((a) =>
         a.type === '1.2.840.113549.1.9.4'
@@ -168,21 +152,7 @@ describe('verifyPdf with signatures made by other tools', () => {
             })
           : a,
       );
-    const signed = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
-      pkijsSignedData({
-        content,
-        certificates: [sub.certificate],
-        signers: [
-          {
-            cert,
-            key: key.privateKey,
-            digest: 'sha256',
-            signatureAlgorithmOid: ECDSA_WITH_SHA256,
-            mutateAttributes: asUtf8,
-          },
-        ],
-      }),
-    );
+    const signed = await pkijsEcdsaPdf(await person('Digest As Text'), { mutateAttributes: asUtf8 });
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain('CMS_BAD_MESSAGE_DIGEST');

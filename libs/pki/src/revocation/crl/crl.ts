@@ -102,13 +102,13 @@ const serialHex = (v: Uint8Array) => Buffer.from(v).toString('hex').toUpperCase(
 const readTime = (bytes: Uint8Array, t: Tlv): Date => readTimeField(bytes, t, 'MALFORMED_CRL');
 const readExtensions = (bytes: Uint8Array, t: Tlv) => readExtensionList(bytes, t, 'MALFORMED_CRL');
 
+/** Crl.parseAll's results by bytes object: nothing outlives the bytes. */
+const PARSED = new WeakMap<Uint8Array, Crl[]>();
+
 /**
  * A parsed X.509 CRL (RFC 5280 5) that keeps its original DER; the signature is checked over the
  * tbsCertList bytes as received. Parsing throws PkiFormatError (MALFORMED_CRL, CRL_TOO_LARGE).
  */
-/** Crl.parseAll's results by bytes object: nothing outlives the bytes. */
-const PARSED = new WeakMap<Uint8Array, Crl[]>();
-
 export class Crl {
   readonly issuer: DistinguishedName;
   readonly issuerDer: Uint8Array;
@@ -217,17 +217,17 @@ export class Crl {
     }
   }
 
-  /** One or more CRLs from PEM (X509 CRL) or DER. */
   /**
-   * The CRLs of DER or PEM. The result is kept per bytes object (as parseSignedData's): a caller
+   * The CRLs of DER or PEM (X509 CRL). The result is kept per bytes object (as parseSignedData's): a caller
    * holding a downloaded CRL in memory hands the same bytes to every validation, which then parse
    * it once. Parsing is a function of the bytes; a Crl is never changed after parsing.
    */
   static parseAll(input: Uint8Array | string): Crl[] {
-    if (typeof input === 'string') return derObjects(input, ['X509 CRL']).map((d) => Crl.fromDer(d));
+    const parse = () => derObjects(input, ['X509 CRL']).map((d) => Crl.fromDer(d));
+    if (typeof input === 'string') return parse();
     let parsed = PARSED.get(input);
     if (!parsed) {
-      parsed = derObjects(input, ['X509 CRL']).map((d) => Crl.fromDer(d));
+      parsed = parse();
       PARSED.set(input, parsed);
     }
     return [...parsed];
