@@ -298,9 +298,17 @@ describe('verifier validation evidence', () => {
   it('finds the earliest sealed proof through the proof index, past an unsealed earlier record; a purge takes its rows', async () => {
     const pki = await testPki('indexed');
     const pdf = await pki.sign('indexed');
-    const first = await validate(pdf);
-    await validate(pdf);
-    await validate(pdf);
+    // Sealed only afterwards: a record sealed before the next validation would be that one's POE,
+    // and its signature judged at the earlier time (so unsealing it below would unmake both).
+    registry.auditUp = false;
+    let first;
+    try {
+      first = await validate(pdf);
+      await validate(pdf);
+      await validate(pdf);
+    } finally {
+      registry.auditUp = true;
+    }
     await maintenance().maintain();
     const rows = await evidenceOf(first.documentSha256);
     expect(rows).toHaveLength(3);
