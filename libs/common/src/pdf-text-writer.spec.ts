@@ -44,4 +44,19 @@ describe('PdfTextWriter', () => {
     expect(lines.join('').replace(/\s+/g, '')).toContain(digest + 'Mã');
     expect(lines.join('\n')).toContain('Mã băm SHA-256 của tệp');
   });
+
+  it('cuts a very long word into full lines and keeps every character', async () => {
+    // Digits all have one width in Liberation Serif, so every line but the last holds as many as fit.
+    const word = '0123456789'.repeat(500);
+    const w = await PdfTextWriter.create({ title: 'Phiếu', date });
+    w.text(word, { size: 11 });
+    const lines = pdftotext(await w.save())
+      .split(/\s+/)
+      .filter(Boolean);
+    expect(lines.join('')).toBe(word);
+    const full = lines.slice(0, -1).map((l) => l.length);
+    expect(new Set(full).size).toBe(1);
+    expect(lines[lines.length - 1].length).toBeLessThanOrEqual(full[0]);
+    expect(lines.length).toBe(Math.ceil(word.length / full[0]));
+  });
 });

@@ -158,13 +158,35 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
       continue;
     }
     if (line) lines.push(line);
-    while (!fits(word) && word.length > 1) {
-      let cut = word.length - 1;
-      while (cut > 1 && !fits(word.slice(0, cut))) cut--;
-      lines.push(word.slice(0, cut));
-      word = word.slice(cut);
+    if (!fits(word)) {
+      const pieces = cutWord(word, font, size, width);
+      word = pieces.pop()!;
+      lines.push(...pieces);
     }
     line = word;
   }
   return line || !lines.length ? [...lines, line] : lines;
+}
+
+/**
+ * A word too wide for a line, cut into pieces that each fill one. Each piece is found by adding up the
+ * characters' own widths (measured once per character), then checked as a whole (kerning), so a word of
+ * n characters costs O(n) rather than a layout of every candidate prefix. A character wider than the line
+ * goes alone.
+ */
+function cutWord(word: string, font: PDFFont, size: number, width: number): string[] {
+  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
+  const widths = new Map<string, number>();
+  const widthOf = (c: string) => widths.get(c) ?? widths.set(c, font.widthOfTextAtSize(c, size)).get(c)!;
+  const chars = [...word];
+  const pieces: string[] = [];
+  for (let start = 0; start < chars.length;) {
+    let end = start;
+    for (let w = 0; end < chars.length && w + widthOf(chars[end]) <= width; end++) w += widthOf(chars[end]);
+    end = Math.max(end, start + 1);
+    while (end - start > 1 && !fits(chars.slice(start, end).join(''))) end--;
+    pieces.push(chars.slice(start, end).join(''));
+    start = end;
+  }
+  return pieces;
 }
