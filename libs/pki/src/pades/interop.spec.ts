@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { pdfSignedWith, pkijsSignedData, PkijsSignerOptions } from '../../test-fixtures/cms';
+import { pdfSignedWith, pkijsCounterSignature, pkijsSignedData, PkijsSignerOptions } from '../../test-fixtures/cms';
+import { parseSignedData } from '../cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, DevTsa, softwareSigner } from '../devca';
 import { findSignatures } from '../pdf';
@@ -50,13 +51,22 @@ describe('verifyPdf with signatures made by other tools', () => {
     });
   const person = (CN: string, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' | 'ECDSA-P256-SHA256' = 'ECDSA-P256-SHA256') =>
     issuePerson(sub, { CN, C: 'VN' }, { algorithm, notBefore: hourAgo });
-  /** A CAdES-detached PDF signed through pkijs with ECDSA and SHA-256; `extra` shapes its signed attributes. */
+  /** A CAdES-detached PDF signed through pkijs with ECDSA, SHA-256 and signing-certificate-v2; `extra` shapes its signed attributes. */
   const pkijsEcdsaPdf = ({ key, cert }: Awaited<ReturnType<typeof person>>, extra: Partial<PkijsSignerOptions> = {}) =>
     pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
       pkijsSignedData({
         content,
         certificates: [sub.certificate],
-        signers: [{ cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256, ...extra }],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            essCertificates: [{ cert, version: 2 }],
+            ...extra,
+          },
+        ],
       }),
     );
 
@@ -138,6 +148,86 @@ describe('verifyPdf with signatures made by other tools', () => {
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain(problem);
+  });
+
+  it('warns when an ETSI.CAdES.detached CMS has no signing-certificate-v2 (EN 319 142-1 6.3; DSS SigningCertificatePresent: WARN)', async () => {
+    const signer = await person('No Ess');
+    const bare = (await verify(await pkijsEcdsaPdf(signer, { essCertificates: [] }))).signatures[0];
+    expect(bare.indication).toBe('TOTAL-PASSED');
+    expect(bare.reasons).toContainEqual(
+      expect.objectContaining({ code: 'NOT_ETSI_CONFORMANT', detail: 'SIGNING_CERTIFICATE_MISSING' }),
+    );
+    // adbe.pkcs7.detached (PAdES-compatible CMS, as pdfsig writes it) does not require it
+    const pkcs7 = await pdfSignedWith(unsigned, 'adbe.pkcs7.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          { cert: signer.cert, key: signer.key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256 },
+        ],
+      }),
+    );
+    expect((await verify(pkcs7)).signatures[0].reasons.map((r) => r.code)).not.toContain('NOT_ETSI_CONFORMANT');
+    expect((await verify(await pkijsEcdsaPdf(signer))).signatures[0].reasons.map((r) => r.code)).not.toContain(
+      'NOT_ETSI_CONFORMANT',
+    );
+  });
+
+  it('checks every signing-certificate attribute: a second one naming another certificate is not ignored (pyHanko refuses, DSS fails CertDigestMatch)', async () => {
+    const signer = await person('Two Ess');
+    const other = await person('Other Holder');
+    const judged = async (essCertificates: PkijsSignerOptions['essCertificates']) =>
+      (await verify(await pkijsEcdsaPdf(signer, { essCertificates }))).signatures[0];
+    for (const version of [1, 2] as const) {
+      expect(await judged([{ cert: other.cert, version }])).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
+        reasons: [expect.objectContaining({ code: 'SIGNING_CERTIFICATE_MISMATCH' })],
+      });
+    }
+    const twice = [
+      { cert: other.cert, version: 2 as const },
+      { cert: signer.cert, version: 2 as const },
+    ];
+    expect(await judged(twice)).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
+    });
+    expect((await judged([twice[1], twice[1]])).indication).toBe('TOTAL-PASSED');
+  });
+
+  it('identifies the signer by subjectKeyIdentifier, with the certificates in any order, and ignores a countersignature', async () => {
+    const signer = await person('Ski Signer', 'RSASSA-PKCS1-v1_5-SHA256');
+    const counter = await person('Counter Signer');
+    const base: PkijsSignerOptions = {
+      cert: signer.cert,
+      key: signer.key.privateKey,
+      digest: 'sha256',
+      signatureAlgorithmOid: '1.2.840.113549.1.1.11',
+      sid: 'subjectKeyIdentifier',
+      essCertificates: [{ cert: signer.cert, version: 2 }],
+    };
+    const signingTime = hourAgo; // PKCS#1 v1.5 and a fixed time: the same signature value twice
+    const pdf = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) => {
+      const certificates = [root.certificate, counter.cert, sub.certificate];
+      const first = pkijsSignedData({ content, certificates, signers: [base], signingTime });
+      const value = parseSignedData(first).signerInfos[0].signature;
+      const cs = pkijsCounterSignature(value, {
+        cert: counter.cert,
+        key: counter.key.privateKey,
+        digest: 'sha256',
+        signatureAlgorithmOid: ECDSA_WITH_SHA256,
+      });
+      return pkijsSignedData({ content, certificates, signers: [{ ...base, unsignedAttributes: [cs] }], signingTime });
+    });
+    const info = parseSignedData(findSignatures(pdf)[0].contents).signerInfos[0];
+    expect(info.sid.kind).toBe('subjectKeyIdentifier');
+    expect(info.unsignedAttributes.map((a) => a.type)).toEqual(['1.2.840.113549.1.9.6']);
+    expect((await verify(pdf)).signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      signer: expect.objectContaining({ name: 'Ski Signer' }),
+      reasons: [],
+    });
   });
 
   it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
@@ -234,7 +324,15 @@ describe('verifyPdf with signatures made by other tools', () => {
       pkijsSignedData({
         content,
         certificates: [sub.certificate],
-        signers: [{ cert, key: key.privateKey, digest: 'sha1', signatureAlgorithmOid: '1.2.840.113549.1.1.5' }],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha1',
+            signatureAlgorithmOid: '1.2.840.113549.1.1.5',
+            essCertificates: [{ cert, version: 2 }],
+          },
+        ],
       }),
     );
     const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });

@@ -60,6 +60,13 @@ export function readSignatureContents(
     out.notEtsiConformant.push('CMS_CONTENT_NOT_DETACHED');
   }
   if (cms.signerInfoCount > 1) out.notEtsiConformant.push('CMS_MULTIPLE_SIGNERS');
+  // EN 319 142-1 6.3 (PAdES baseline): signing-certificate-v2 shall be present; DSS warns (SigningCertificatePresent).
+  if (
+    field.subFilter === 'ETSI.CAdES.detached' &&
+    cms.signerCertificate &&
+    cms.signingCertificateV2Matches === undefined
+  )
+    out.notEtsiConformant.push('SIGNING_CERTIFICATE_MISSING');
   if (cms.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER'))
     out.notEtsiConformant.push('CMS_SIGNED_ATTRIBUTES_NOT_DER');
   return out;
