@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import { execFileSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +228,24 @@ describe('verifyPdf with signatures made by other tools', () => {
       signer: expect.objectContaining({ name: 'Ski Signer' }),
       reasons: [],
     });
+  });
+
+  it('reports adbe.x509.rsa_sha1 (a PKCS#1 value in /Contents, no CMS) as a format failure, never a pass or an exception', async () => {
+    const { key } = await person('Raw Rsa', 'RSASSA-PKCS1-v1_5-SHA256');
+    const pdf = await pdfSignedWith(unsigned, 'adbe.x509.rsa_sha1', (content) => {
+      const value = sign('sha1', Buffer.concat(content), key.privateKey);
+      return new Uint8Array(new asn1js.OctetString({ valueHex: value }).toBER(false));
+    });
+    const report = await verify(pdf);
+    expect(report.conclusion).toBe('TOTAL-FAILED');
+    expect(report.signatures[0]).toMatchObject({
+      subFilter: 'adbe.x509.rsa_sha1',
+      indication: 'TOTAL-FAILED',
+      subIndication: 'FORMAT_FAILURE',
+    });
+    expect(report.signatures[0].reasons).toEqual([
+      expect.objectContaining({ code: 'FORMAT_FAILURE', detail: 'SUB_FILTER_UNSUPPORTED, CMS_MALFORMED' }),
+    ]);
   });
 
   it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {

@@ -48,7 +48,12 @@ export function readSignatureContents(
   // (ETSI.RFC3161) are judged by checkDocumentTimestamps (timestamps.ts), not here.
   const cms = verifySignedData(field.contents, encapsulating ? [] : ranges, { extraCertificates });
   const out: SignatureContents = { cms, notEtsiConformant: [] };
-  if (!cms.formatOk) return out;
+  if (!cms.formatOk) {
+    // e.g. adbe.x509.rsa_sha1 (a PKCS#1 value, the certificate in /Cert): say why it is no CMS
+    if (!(SUB_FILTERS as readonly (string | null)[]).includes(field.subFilter))
+      cms.problems.unshift('SUB_FILTER_UNSUPPORTED');
+    return out;
+  }
   if (field.subFilter === 'adbe.pkcs7.sha1') {
     const content = cms.encapsulatedContent;
     out.documentDigestMatches = !!content && digestOf('sha1', ranges).equals(Buffer.from(content));
