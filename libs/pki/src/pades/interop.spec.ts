@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { pdfSignedWith, pkijsCounterSignature, pkijsSignedData, PkijsSignerOptions } from '../../test-fixtures/cms';
-import { parseSignedData } from '../cms';
+import { parseSignedData, verifySignedData } from '../cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, DevTsa, softwareSigner } from '../devca';
-import { findSignatures } from '../pdf';
+import { embedSignature, findSignatures, preparePdfSignature } from '../pdf';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { parseTimeStampResponse } from '../tsp';
 import { PERMISSIVE_ALGORITHM_POLICY } from '../validation/algorithm-policy';
@@ -246,6 +246,56 @@ describe('verifyPdf with signatures made by other tools', () => {
     expect(report.signatures[0].reasons).toEqual([
       expect.objectContaining({ code: 'FORMAT_FAILURE', detail: 'SUB_FILTER_UNSUPPORTED, CMS_MALFORMED' }),
     ]);
+  });
+
+  it('never passes a byte range that leaves bytes other than /Contents unsigned, even with a CMS valid over its ranges', async () => {
+    const signer = await person('Odd Ranges');
+    /** A placeholder whose /ByteRange is rewritten (same length) to `ranges`, signed over exactly those ranges. */
+    const signedOver = (rewrite: (br: number[]) => number[]) => {
+      const prepared = preparePdfSignature(unsigned, { signingTime: now, contentsSize: 16384 });
+      const text = Buffer.from(prepared.pdf).toString('latin1');
+      const placeholder = text.match(/\/ByteRange \[[^\]]*\]/)!;
+      const ranges = rewrite(prepared.byteRange);
+      const written = `/ByteRange [${ranges.join(' ')}]`;
+      expect(written.length).toBeLessThanOrEqual(placeholder[0].length);
+      Buffer.from(prepared.pdf.buffer, prepared.pdf.byteOffset).write(
+        written.replace(/\]$/, ' '.repeat(placeholder[0].length - written.length) + ']'),
+        placeholder.index!,
+        'latin1',
+      );
+      const content: Uint8Array[] = [];
+      for (let i = 0; i < ranges.length; i += 2)
+        content.push(prepared.pdf.subarray(ranges[i], ranges[i] + ranges[i + 1]));
+      const cms = pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert: signer.cert,
+            key: signer.key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            essCertificates: [{ cert: signer.cert, version: 2 }],
+          },
+        ],
+      });
+      // the CMS itself holds over those ranges: only the byte range can refuse it
+      expect(verifySignedData(cms, content)).toMatchObject({ messageDigestMatches: true, signatureValid: true });
+      return embedSignature(prepared, cms);
+    };
+    const cases: [string, (br: number[]) => number[]][] = [
+      ['not starting at 0 (the header unsigned)', ([a, b, c, d]) => [a + 9, b - 9, c, d]],
+      ['three ranges (a hole in the tail)', ([a, b, c, d]) => [a, b, c, 10, c + 30, d - 30]],
+    ];
+    for (const [label, rewrite] of cases) {
+      const s = (await verify(signedOver(rewrite))).signatures[0];
+      expect([label, s.indication, s.subIndication, s.coverage.coversWholeRevision]).toEqual([
+        label,
+        'TOTAL-FAILED',
+        'FORMAT_FAILURE',
+        false,
+      ]);
+    }
   });
 
   it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
