@@ -49,6 +49,7 @@ export interface PkijsCmsOptions {
 }
 
 const DIGEST_OIDS: Record<string, string> = {
+  md5: '1.2.840.113549.2.5',
   sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',

@@ -298,6 +298,47 @@ describe('verifyPdf with signatures made by other tools', () => {
     }
   });
 
+  it('fails a content-type attribute that names another type than the eContent (RFC 5652 11.1)', async () => {
+    const asSignedData = (attributes: pkijs.Attribute[]) =>
+      attributes.map((a) =>
+        a.type === '1.2.840.113549.1.9.3'
+          ? new pkijs.Attribute({
+              type: a.type,
+              values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.7.2' })],
+            })
+          : a,
+      );
+    const s = (await verify(await pkijsEcdsaPdf(await person('Wrong Type'), { mutateAttributes: asSignedData })))
+      .signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(JSON.stringify(s.reasons)).toContain('CMS_CONTENT_TYPE_MISMATCH');
+  });
+
+  it('never passes an MD5 digest (unsupported: INDETERMINATE, as DSS refuses MD5 by its crypto constraints)', async () => {
+    const { key, cert } = await person('Md5 Digest', 'RSASSA-PKCS1-v1_5-SHA256');
+    const md5 = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'md5',
+            signatureAlgorithmOid: '1.2.840.113549.1.1.4', // md5WithRSAEncryption
+            essCertificates: [{ cert, version: 2 }],
+          },
+        ],
+      }),
+    );
+    for (const algorithmPolicy of [undefined, PERMISSIVE_ALGORITHM_POLICY]) {
+      expect((await verify(md5, { algorithmPolicy })).signatures[0]).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'CRYPTO_CONSTRAINTS_FAILURE',
+      });
+    }
+  });
+
   it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
     const asUtf8 = (attributes: pkijs.Attribute[]) =>
       attributes.map((a) =>
