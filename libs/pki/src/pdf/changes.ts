@@ -181,7 +181,7 @@ export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): Mo
       const params = old.resolveDict(r?.get('TransformParams'));
       const method = r?.name('TransformMethod');
       if (method === 'DocMDP') {
-        const p = params?.get('P');
+        const p = old.resolve(params?.get('P')); // an indirect P=1 must not read as the default 2
         const level = p === 1 || p === 3 ? p : 2; // 2 is the default (ISO 32000-2, table 257)
         docMdp = docMdp === null ? level : (Math.min(docMdp, level) as 1 | 2 | 3);
       } else if (method === 'FieldMDP' && params) lockedFields.push(readLock(old, params));
