@@ -17,10 +17,12 @@ const XMP = (title: string) => `<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:title>${
  * 11 StructTreeRoot, 12 StructElem, 13 ParentTree, 14 Info, 15 the certification's signature
  * dictionary (DocMDP with `p`, FieldMDP with `lock`), reached from /Perms only when `p` is given.
  */
-function signedForm(opts: { p?: 1 | 2 | 3; lock?: string; indirectP?: boolean } = {}): Uint8Array {
-  const p = opts.indirectP ? '16 0 R' : opts.p; // object 16 holds P when it is indirect
+function signedForm(opts: { p?: 1 | 2 | 3; lock?: string; indirect?: 'P' | 'TransformMethod' } = {}): Uint8Array {
+  // object 16 holds P or the name DocMDP when `indirect` says so
+  const p = opts.indirect === 'P' ? '16 0 R' : opts.p;
+  const method = opts.indirect === 'TransformMethod' ? ' 16 0 R' : '/DocMDP';
   const refs = [
-    opts.p ? `<</TransformMethod/DocMDP/TransformParams<</Type/TransformParams/P ${p}/V/1.2>>>>` : '',
+    opts.p ? `<</TransformMethod${method}/TransformParams<</Type/TransformParams/P ${p}/V/1.2>>>>` : '',
     opts.lock ? `<</TransformMethod/FieldMDP/TransformParams<<${opts.lock}/V/1.2>>>>` : '',
   ].join('');
   const perms = opts.p || opts.lock ? '/Perms<</DocMDP 15 0 R>>' : '';
@@ -41,7 +43,7 @@ function signedForm(opts: { p?: 1 | 2 | 3; lock?: string; indirectP?: boolean } 
       '<</Nums[0[12 0 R]]>>',
       '<</Title(Decision)/Producer(Kyso test)>>',
       `<</Type/Sig/Filter/Adobe.PPKLite/Reference[${refs}]>>`,
-      ...(opts.indirectP ? [String(opts.p)] : []),
+      ...(opts.indirect === 'P' ? [String(opts.p)] : opts.indirect ? ['/DocMDP'] : []),
     ],
     '/Info 14 0 R',
   );
@@ -172,11 +174,14 @@ describe('classifyChanges (as DSS and pyHanko judge changes after a signature)',
     }
   });
 
-  it('reads an indirect /P of DocMDP (pyHanko resolves it too): P=1 is not loosened to the default 2', () => {
-    const certified = signedForm({ p: 1, indirectP: true });
-    expect(permissionsAt(certified, findSignatures(certified).at(-1)!.revisionLength).docMdp).toBe(1);
-    expect(judge(updates['a form fill of the empty field'](certified)).allowed).toBe(false);
-  });
+  it.each(['P', 'TransformMethod'] as const)(
+    'reads an indirect /%s of DocMDP (pyHanko resolves it too): P=1 is not loosened or dropped',
+    (indirect) => {
+      const certified = signedForm({ p: 1, indirect });
+      expect(permissionsAt(certified, findSignatures(certified).at(-1)!.revisionLength).docMdp).toBe(1);
+      expect(judge(updates['a form fill of the empty field'](certified)).allowed).toBe(false);
+    },
+  );
 
   it('says why a permitted kind of change is refused under certification', () => {
     const v = judge(updates['a note (Text annotation, icon-sized)'](bases.p2));

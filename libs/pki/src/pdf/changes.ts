@@ -179,7 +179,7 @@ export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): Mo
     for (const ref of asArray(old.resolve(sig?.get('Reference')))) {
       const r = old.resolveDict(ref);
       const params = old.resolveDict(r?.get('TransformParams'));
-      const method = r?.name('TransformMethod');
+      const method = nameIn(old, r, 'TransformMethod');
       if (method === 'DocMDP') {
         const p = old.resolve(params?.get('P')); // an indirect P=1 must not read as the default 2
         const level = p === 1 || p === 3 ? p : 2; // 2 is the default (ISO 32000-2, table 257)
@@ -199,8 +199,14 @@ export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): Mo
   return { docMdp, lockedFields };
 }
 
+/** A name entry, direct or indirect (pyHanko resolves both; an unresolved one must not drop a restriction). */
+function nameIn(doc: PdfDocument, d: PdfDict | null | undefined, key: string): string | null {
+  const v = doc.resolve(d?.get(key));
+  return v instanceof PdfName ? v.value : null;
+}
+
 function readLock(doc: PdfDocument, d: PdfDict): FieldLock {
-  const a = d.name('Action');
+  const a = nameIn(doc, d, 'Action');
   const action = a === 'Include' || a === 'Exclude' ? a : 'All'; // an unknown action locks everything
   const fields = asArray(doc.resolve(d.get('Fields')))
     .map((f) => doc.resolve(f))
