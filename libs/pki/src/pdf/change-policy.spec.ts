@@ -67,6 +67,11 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
     const dts = '/Type/DocTimeStamp/Filter/Adobe.PPKLite/SubFilter/ETSI.RFC3161'.padEnd(66, ' ');
     return new Uint8Array(Buffer.from(stamped.slice(0, at) + dts + stamped.slice(at + 66), 'latin1'));
   },
+  'another signature without /Type (optional, ISO 32000-2 table 255)': (pdf) => {
+    const signed = Buffer.from(sign(pdf)).toString('latin1');
+    const at = signed.lastIndexOf('/Type /Sig /Filter');
+    return new Uint8Array(Buffer.from(signed.slice(0, at) + ' '.repeat(10) + signed.slice(at + 10), 'latin1'));
+  },
   'an XMP metadata update': (pdf) =>
     appendRaw(pdf, [{ num: 10, body: stream('/Type/Metadata/Subtype/XML', XMP('Edited')) }]),
   'an /Info update': (pdf) =>
@@ -126,6 +131,7 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
 /** Expected verdict per update: without certification, then with DocMDP P=1, P=2, P=3. */
 const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
   'another signature': [true, false, true, true],
+  'another signature without /Type (optional, ISO 32000-2 table 255)': [true, false, true, true],
   'a document timestamp': [true, true, true, true],
   'an XMP metadata update': [true, true, true, true],
   'an /Info update': [true, true, true, true],

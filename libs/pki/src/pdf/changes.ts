@@ -233,6 +233,8 @@ function splitAt(source: Uint8Array | PdfDocument, offset: number) {
 
 interface RoleContext {
   catalog: number;
+  /** The values (/V) of signature fields: signature dictionaries, whose /Type is optional. */
+  signatureValues: Set<number>;
   acroForm: number;
   info: number;
   metadata: number;
@@ -272,7 +274,10 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   const metadata = catalog.dict.get('Metadata');
   const pages = doc.pages();
   const ap = { sig: [] as PdfObject[], field: [] as PdfObject[], annot: [] as PdfObject[] };
+  const signatureValues = new Set<number>();
   for (const f of doc.signatureFields()) {
+    const v = f.dict.get('V');
+    if (v instanceof PdfRef) signatureValues.add(v.num);
     ap.sig.push(f.dict.get('AP') ?? null);
     for (const k of asArray(doc.resolve(f.dict.get('Kids')))) ap.sig.push(doc.resolveDict(k)?.get('AP') ?? null);
   }
@@ -290,6 +295,7 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   }
   return {
     catalog: catalog.ref.num,
+    signatureValues,
     acroForm: acroForm instanceof PdfRef ? acroForm.num : -1,
     info: info instanceof PdfRef ? info.num : -1,
     metadata: metadata instanceof PdfRef ? metadata.num : -1,
@@ -319,6 +325,8 @@ function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContex
   const type = dict?.name('Type') ?? null;
   if (type === 'XRef' || type === 'ObjStm') return 'structure';
   if (type === 'Sig' || type === 'DocTimeStamp') return 'signature';
+  // ISO 32000-2 table 255: /Type is optional in a signature dictionary (a field's /V); pyHanko and DSS find it so too
+  if (type === null && ctx.signatureValues.has(num) && !(value instanceof PdfStream)) return 'signature';
   if (dict && doc.fieldTypeOf(dict) === 'Sig') return 'signature-field';
   if (num === ctx.catalog) return 'catalog';
   if (num === ctx.acroForm) return 'acroform';
