@@ -72,6 +72,8 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
     const at = signed.lastIndexOf('/Type /Sig /Filter');
     return new Uint8Array(Buffer.from(signed.slice(0, at) + ' '.repeat(10) + signed.slice(at + 10), 'latin1'));
   },
+  'a /Version bump in the catalog': (pdf) =>
+    appendRaw(pdf, [{ num: 1, body: objectText(pdf, 1).replace(/>>$/, '/Version/2.0>>') }]),
   'an XMP metadata update': (pdf) =>
     appendRaw(pdf, [{ num: 10, body: stream('/Type/Metadata/Subtype/XML', XMP('Edited')) }]),
   'an /Info update': (pdf) =>
@@ -133,6 +135,7 @@ const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
   'another signature': [true, false, true, true],
   'another signature without /Type (optional, ISO 32000-2 table 255)': [true, false, true, true],
   'a document timestamp': [true, true, true, true],
+  'a /Version bump in the catalog': [true, true, true, true],
   'an XMP metadata update': [true, true, true, true],
   'an /Info update': [true, true, true, true],
   'a structure tree update': [true, true, true, true],

@@ -25,6 +25,7 @@ const CATALOG_KEYS: Readonly<Record<string, Level>> = {
   Metadata: LEVEL.lta,
   StructTreeRoot: LEVEL.lta,
   MarkInfo: LEVEL.lta,
+  Version: LEVEL.lta, // a later writer's PDF version (pyHanko's ROOT_EXEMPT_STRICT_COMPARISON too)
 };
 const SIGNATURE_FIELD_KEYS: Readonly<Record<string, Level>> = {
   V: LEVEL.form,
