@@ -72,6 +72,18 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
     const at = signed.lastIndexOf('/Type /Sig /Filter');
     return new Uint8Array(Buffer.from(signed.slice(0, at) + ' '.repeat(10) + signed.slice(at + 10), 'latin1'));
   },
+  'another signature with an indirect FieldMDP /TransformParams (as Acrobat writes it)': (pdf) => {
+    // The params are a new object; the new signature dictionary refers to it (written over a /Reason of the same length).
+    const n = next(pdf);
+    const withParams = appendRaw(pdf, [{ num: n, body: '<</Type/TransformParams/Action/All/V/1.2>>' }]);
+    const reference = `/Reference[<</TransformMethod/FieldMDP/TransformParams ${n} 0 R>>]`;
+    const prepared = preparePdfSignature(withParams, { signingTime, reason: 'x'.repeat(reference.length) });
+    const text = Buffer.from(prepared.pdf).toString('latin1');
+    const at = text.lastIndexOf('/Reason');
+    const end = text.indexOf(')', at) + 1;
+    const patched = text.slice(0, at) + reference.padEnd(end - at, ' ') + text.slice(end);
+    return embedSignature({ ...prepared, pdf: new Uint8Array(Buffer.from(patched, 'latin1')) }, dummyCms(900));
+  },
   'a /Version bump in the catalog': (pdf) =>
     appendRaw(pdf, [{ num: 1, body: objectText(pdf, 1).replace(/>>$/, '/Version/2.0>>') }]),
   'an XMP metadata update': (pdf) =>
@@ -136,6 +148,7 @@ const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
   'another signature without /Type (optional, ISO 32000-2 table 255)': [true, false, true, true],
   'a document timestamp': [true, true, true, true],
   'a /Version bump in the catalog': [true, true, true, true],
+  'another signature with an indirect FieldMDP /TransformParams (as Acrobat writes it)': [true, false, true, true],
   'an XMP metadata update': [true, true, true, true],
   'an /Info update': [true, true, true, true],
   'a structure tree update': [true, true, true, true],

@@ -10,6 +10,7 @@ export type PdfChangeKind = 'added' | 'changed' | 'deleted';
 export type PdfObjectRole =
   | 'structure' // xref or object stream
   | 'signature' // /Type /Sig or /DocTimeStamp
+  | 'signature-reference' // reached from a signature's /Reference (DocMDP, FieldMDP transform parameters)
   | 'signature-field' // /FT /Sig field or its widget
   | 'signature-appearance' // reached from a signature field's /AP
   | 'dss' // reached from the catalog's /DSS (PAdES LTV data)
@@ -235,6 +236,8 @@ interface RoleContext {
   catalog: number;
   /** The values (/V) of signature fields: signature dictionaries, whose /Type is optional. */
   signatureValues: Set<number>;
+  /** Objects reached from the signatures' /Reference arrays (not through /Data, which names the document). */
+  signatureReferences: Set<number>;
   acroForm: number;
   info: number;
   metadata: number;
@@ -275,9 +278,11 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   const pages = doc.pages();
   const ap = { sig: [] as PdfObject[], field: [] as PdfObject[], annot: [] as PdfObject[] };
   const signatureValues = new Set<number>();
+  const references: PdfObject[] = [];
   for (const f of doc.signatureFields()) {
     const v = f.dict.get('V');
     if (v instanceof PdfRef) signatureValues.add(v.num);
+    references.push(doc.resolveDict(v)?.get('Reference') ?? null);
     ap.sig.push(f.dict.get('AP') ?? null);
     for (const k of asArray(doc.resolve(f.dict.get('Kids')))) ap.sig.push(doc.resolveDict(k)?.get('AP') ?? null);
   }
@@ -296,6 +301,7 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   return {
     catalog: catalog.ref.num,
     signatureValues,
+    signatureReferences: reachable(doc, references, ['Parent', 'P', 'Data']),
     acroForm: acroForm instanceof PdfRef ? acroForm.num : -1,
     info: info instanceof PdfRef ? info.num : -1,
     metadata: metadata instanceof PdfRef ? metadata.num : -1,
@@ -345,6 +351,8 @@ function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContex
   if (ctx.dss.has(num)) return 'dss';
   if (ctx.structureTree.has(num)) return 'structure-tree';
   if (ctx.formResources.has(num)) return 'form-resources';
+  // Acrobat writes a signature's /TransformParams as objects of their own (pyHanko allows them too)
+  if (ctx.signatureReferences.has(num) && !(value instanceof PdfStream)) return 'signature-reference';
   return 'other';
 }
 
