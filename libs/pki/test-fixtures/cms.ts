@@ -5,6 +5,7 @@ import { der, TAG } from '../src/asn1';
 import { CMS_OID } from '../src/cms/oids';
 import { embedSignature, preparePdfSignature, signedByteRanges } from '../src/pdf';
 import { Certificate } from '../src/x509/certificate';
+import { subjectKeyIdentifier } from '../src/x509/extensions';
 
 /**
  * CMS SignedData assembled with pkijs (an independent encoder) for the shapes Kyso never writes:
@@ -25,6 +26,12 @@ export interface PkijsSignerOptions {
   omitAttributes?: string[];
   /** Rewrites the signed attributes before they are encoded and signed (malformed values). */
   mutateAttributes?: (attributes: pkijs.Attribute[]) => pkijs.Attribute[];
+  /** One ESS signing-certificate attribute per entry, naming that certificate (v2: SHA-256 ESSCertIDv2, v1: SHA-1 ESSCertID). */
+  essCertificates?: { cert: Certificate; version: 1 | 2 }[];
+  /** How the SignerInfo names its certificate (RFC 5652 5.3); default issuerAndSerialNumber. */
+  sid?: 'issuerAndSerialNumber' | 'subjectKeyIdentifier';
+  /** Unsigned attributes (a countersignature...). */
+  unsignedAttributes?: pkijs.Attribute[];
 }
 
 export interface PkijsCmsOptions {
@@ -42,6 +49,7 @@ export interface PkijsCmsOptions {
 }
 
 const DIGEST_OIDS: Record<string, string> = {
+  md5: '1.2.840.113549.2.5',
   sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
@@ -61,6 +69,7 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
       values: [new asn1js.UTCTime({ valueDate: opts.signingTime ?? new Date() })],
     }),
     new pkijs.Attribute({ type: CMS_OID.messageDigest, values: [new asn1js.OctetString({ valueHex: h.digest() })] }),
+    ...(s.essCertificates ?? []).map(essCertificate),
   ].filter((a) => !s.omitAttributes?.includes(a.type));
   const encoded = (s.mutateAttributes?.(attributes) ?? attributes).map((a) => ({
     a,
@@ -76,9 +85,12 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
     dsaEncoding: isEc ? (s.dsaEncoding ?? 'der') : undefined,
   });
   const rsa = s.key.asymmetricKeyType === 'rsa';
+  const ski = s.sid === 'subjectKeyIdentifier' ? subjectKeyIdentifier(s.cert) : undefined;
   return new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: s.cert.pkijs.issuer, serialNumber: s.cert.pkijs.serialNumber }),
+    version: ski ? 3 : 1,
+    sid: ski
+      ? new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: Buffer.from(ski, 'hex') })
+      : new pkijs.IssuerAndSerialNumber({ issuer: s.cert.pkijs.issuer, serialNumber: s.cert.pkijs.serialNumber }),
     digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OIDS[s.digest] }),
     signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) }),
     signatureAlgorithm: new pkijs.AlgorithmIdentifier({
@@ -86,6 +98,37 @@ function signerInfo(opts: PkijsCmsOptions, s: PkijsSignerOptions, eContentType: 
       algorithmParams: rsa ? new asn1js.Null() : undefined,
     }),
     signature: new asn1js.OctetString({ valueHex: signature }),
+    // pkijs refuses an unsignedAttrs key that is present but undefined
+    ...(s.unsignedAttributes && {
+      unsignedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: s.unsignedAttributes }),
+    }),
+  });
+}
+
+/**
+ * A countersignature attribute (RFC 5652 11.4) over `signature` (a SignerInfo's signature value):
+ * a SignerInfo of its own, whose message-digest covers those bytes, without content-type.
+ */
+export function pkijsCounterSignature(signature: Uint8Array, s: PkijsSignerOptions): pkijs.Attribute {
+  const opts = { signers: [s], content: [signature] };
+  const info = signerInfo(
+    opts,
+    { ...s, omitAttributes: [CMS_OID.contentType, ...(s.omitAttributes ?? [])] },
+    CMS_OID.data,
+  );
+  const countersignature = '1.2.840.113549.1.9.6';
+  return new pkijs.Attribute({ type: countersignature, values: [info.toSchema()] });
+}
+
+/** ESSCertIDv2 (RFC 5035, SHA-256, the default hash left out) or ESSCertID (RFC 2634, SHA-1), without issuerSerial. */
+function essCertificate({ cert, version }: { cert: Certificate; version: 1 | 2 }): pkijs.Attribute {
+  const hash = createHash(version === 2 ? 'sha256' : 'sha1')
+    .update(cert.der)
+    .digest();
+  const certId = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: hash })] });
+  return new pkijs.Attribute({
+    type: version === 2 ? CMS_OID.signingCertificateV2 : CMS_OID.signingCertificate,
+    values: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [certId] })] })],
   });
 }
 

@@ -230,19 +230,33 @@ describe('CAdES signCms / verifyCms', () => {
 
   it('accepts an attached CMS made by pkijs', async () => {
     const rsa = await issuePerson(sub, { CN: 'Pkijs Signer' }, { algorithm: 'RSASSA-PKCS1-v1_5-SHA256' });
-    const cms = pkijsSignedData({
-      signers: [
-        { cert: rsa.cert, key: rsa.key.privateKey, digest: 'sha256', signatureAlgorithmOid: '1.2.840.113549.1.1.11' },
-      ],
-      certificates: [rsa.cert, sub.certificate],
-      content: [content],
-      encapsulate: true,
-      signingTime: at(-21),
-    });
+    const attached = (essCertificates: { cert: typeof rsa.cert; version: 2 }[]) =>
+      pkijsSignedData({
+        signers: [
+          {
+            cert: rsa.cert,
+            key: rsa.key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: '1.2.840.113549.1.1.11',
+            essCertificates,
+          },
+        ],
+        certificates: [rsa.cert, sub.certificate],
+        content: [content],
+        encapsulate: true,
+        signingTime: at(-21),
+      });
+    const cms = attached([{ cert: rsa.cert, version: 2 }]);
     expect(parseSignedData(cms).encapContent).toBeDefined();
     const r = await verifyCms(cms, undefined, opts());
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signer: { name: 'Pkijs Signer' } });
     expect(r.signatures[0].reasons.map((x) => x.code)).not.toContain('NOT_ETSI_CONFORMANT');
+    // EN 319 122-1 5.2.2: signing-certificate-v2 shall be present; without it, valid with a warning (as DSS)
+    const bare = (await verifyCms(attached([]), undefined, opts())).signatures[0];
+    expect(bare).toMatchObject({ indication: 'TOTAL-PASSED' });
+    expect(bare.reasons).toContainEqual(
+      expect.objectContaining({ code: 'NOT_ETSI_CONFORMANT', detail: 'SIGNING_CERTIFICATE_MISSING' }),
+    );
     const unsorted = pkijsSignedData({
       signers: [
         {

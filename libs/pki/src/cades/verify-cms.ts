@@ -147,9 +147,12 @@ export async function verifyCms(
     { cms: v, path, claimedSigningTime, timestamps, proven, judgedAt },
     opts,
   );
-  // As in PAdES: valid, but not the DER that CAdES (EN 319 122-1) prescribes.
-  if (v.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER'))
-    reasons.push(reason('NOT_ETSI_CONFORMANT', { detail: 'CMS_SIGNED_ATTRIBUTES_NOT_DER' }));
+  // As in PAdES: valid, but not the DER nor the signing-certificate(-v2) that CAdES (EN 319 122-1) prescribes.
+  const notConformant = [
+    ...(v.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER') ? ['CMS_SIGNED_ATTRIBUTES_NOT_DER'] : []),
+    ...(v.signerCertificate && v.signingCertificateV2Matches === undefined ? ['SIGNING_CERTIFICATE_MISSING'] : []),
+  ];
+  if (notConformant.length > 0) reasons.push(reason('NOT_ETSI_CONFORMANT', { detail: notConformant.join(', ') }));
   const chain = path?.chain ?? (v.signerCertificate ? [v.signerCertificate] : []);
   const tsaAnchors = opts.timestampTrustAnchors ?? opts.trustAnchors;
   const signature: SignatureReport = {

@@ -24,7 +24,7 @@ export interface SignedDataVerification {
   signerCertificate?: Certificate;
   certificates: Certificate[];
   claimedSigningTime?: Date;
-  /** ESS signing-certificate(-v2) attribute matches the signer's certificate; undefined when absent. */
+  /** ESS signing-certificate(-v2) attributes (each) match the signer's certificate; undefined when absent or no signer. */
   signingCertificateV2Matches?: boolean;
   /** The algorithms the signature relies on, for the algorithm policy (absent when unsupported). */
   crypto?: CryptoFacts;
@@ -49,6 +49,10 @@ const attr = (attrs: CmsAttribute[], type: string): Uint8Array | undefined => {
   const found = attrs.filter((a) => a.type === type);
   return found.length === 1 && found[0].values.length === 1 ? found[0].values[0] : undefined;
 };
+
+/** The values of every instance of an attribute (RFC 5652 allows each to be multi-valued). */
+const attrValues = (attrs: CmsAttribute[], type: string): Uint8Array[] =>
+  attrs.filter((a) => a.type === type).flatMap((a) => a.values);
 
 function findSigner(si: ParsedSignerInfo, candidates: Certificate[]): Certificate | undefined {
   const sid = si.sid;
@@ -248,10 +252,12 @@ function verifyParsed(
       result.claimedSigningTime = decodeTime(t.tag, tlvValue(st, t));
       if (!result.claimedSigningTime) result.problems.push('CMS_BAD_SIGNING_TIME');
     }
-    const v2 = attr(attrs, CMS_OID.signingCertificateV2);
-    const v1 = attr(attrs, CMS_OID.signingCertificate);
-    const essCertId = v2 ?? v1;
-    if (signer && essCertId) result.signingCertificateV2Matches = checkSigningCertificate(essCertId, signer, !!v2);
+    // Every instance counts: a second one naming another certificate is not ignored (pyHanko refuses
+    // several, DSS warns when they are not unique and fails any that does not match).
+    const v2 = attrValues(attrs, CMS_OID.signingCertificateV2);
+    const essCertIds = v2.length > 0 ? v2 : attrValues(attrs, CMS_OID.signingCertificate);
+    if (signer && essCertIds.length > 0)
+      result.signingCertificateV2Matches = essCertIds.every((v) => checkSigningCertificate(v, signer, v2.length > 0));
     if (result.signingCertificateV2Matches === false) result.problems.push('SIGNING_CERTIFICATE_MISMATCH');
     if (signer && scheme) result.signatureValid = verifySignedAttributes(si, signer, scheme, result.problems);
   } else if (signer && scheme) {

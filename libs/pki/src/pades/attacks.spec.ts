@@ -249,6 +249,22 @@ describe('verifyPdf under attack', () => {
       expect(report.signatures[1].modifications.description.join('\n')).toMatch(/not allowed: page 3 0/);
     });
 
+    it("does not accept a /Prev that skips a later signature's revision (the rolled-back bytes are unaccounted for)", async () => {
+      const twice = await sign(signed, 'Clerk');
+      const info = '<</Title(Rolled back)>>';
+      // The new revision chains to the first signature's xref: the Clerk revision drops out of the chain.
+      const rolledBack = appendRaw(twice, [{ num: next(), body: info }], {
+        prev: PdfDocument.open(signed).chain.startxref,
+        info: `${next()} 0 R`,
+      });
+      const report = await expectNotPassed(rolledBack);
+      expect(report).not.toBeNull();
+      expectModificationRejected(report!);
+      expect(report!.signatures[0].modifications.description.join('\n')).toMatch(
+        /no cross-reference section refers to/,
+      );
+    });
+
     it('keeps a second legitimate signature allowed', async () => {
       const twice = await sign(signed, 'Clerk');
       const report = await verify(twice);

@@ -1,15 +1,16 @@
 import * as asn1js from 'asn1js';
 import { execFileSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { pdfSignedWith, pkijsSignedData, PkijsSignerOptions } from '../../test-fixtures/cms';
+import { pdfSignedWith, pkijsCounterSignature, pkijsSignedData, PkijsSignerOptions } from '../../test-fixtures/cms';
+import { parseSignedData, verifySignedData } from '../cms';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa, DevTsa, softwareSigner } from '../devca';
-import { findSignatures } from '../pdf';
+import { embedSignature, findSignatures, preparePdfSignature } from '../pdf';
 import { Crl, CrlRevocationChecker } from '../revocation/crl';
 import { parseTimeStampResponse } from '../tsp';
 import { PERMISSIVE_ALGORITHM_POLICY } from '../validation/algorithm-policy';
@@ -50,13 +51,22 @@ describe('verifyPdf with signatures made by other tools', () => {
     });
   const person = (CN: string, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' | 'ECDSA-P256-SHA256' = 'ECDSA-P256-SHA256') =>
     issuePerson(sub, { CN, C: 'VN' }, { algorithm, notBefore: hourAgo });
-  /** A CAdES-detached PDF signed through pkijs with ECDSA and SHA-256; `extra` shapes its signed attributes. */
+  /** A CAdES-detached PDF signed through pkijs with ECDSA, SHA-256 and signing-certificate-v2; `extra` shapes its signed attributes. */
   const pkijsEcdsaPdf = ({ key, cert }: Awaited<ReturnType<typeof person>>, extra: Partial<PkijsSignerOptions> = {}) =>
     pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
       pkijsSignedData({
         content,
         certificates: [sub.certificate],
-        signers: [{ cert, key: key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256, ...extra }],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            essCertificates: [{ cert, version: 2 }],
+            ...extra,
+          },
+        ],
       }),
     );
 
@@ -138,6 +148,195 @@ describe('verifyPdf with signatures made by other tools', () => {
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain(problem);
+  });
+
+  it('warns when an ETSI.CAdES.detached CMS has no signing-certificate-v2 (EN 319 142-1 6.3; DSS SigningCertificatePresent: WARN)', async () => {
+    const signer = await person('No Ess');
+    const bare = (await verify(await pkijsEcdsaPdf(signer, { essCertificates: [] }))).signatures[0];
+    expect(bare.indication).toBe('TOTAL-PASSED');
+    expect(bare.reasons).toContainEqual(
+      expect.objectContaining({ code: 'NOT_ETSI_CONFORMANT', detail: 'SIGNING_CERTIFICATE_MISSING' }),
+    );
+    // adbe.pkcs7.detached (PAdES-compatible CMS, as pdfsig writes it) does not require it
+    const pkcs7 = await pdfSignedWith(unsigned, 'adbe.pkcs7.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          { cert: signer.cert, key: signer.key.privateKey, digest: 'sha256', signatureAlgorithmOid: ECDSA_WITH_SHA256 },
+        ],
+      }),
+    );
+    expect((await verify(pkcs7)).signatures[0].reasons.map((r) => r.code)).not.toContain('NOT_ETSI_CONFORMANT');
+    expect((await verify(await pkijsEcdsaPdf(signer))).signatures[0].reasons.map((r) => r.code)).not.toContain(
+      'NOT_ETSI_CONFORMANT',
+    );
+  });
+
+  it('checks every signing-certificate attribute: a second one naming another certificate is not ignored (pyHanko refuses, DSS fails CertDigestMatch)', async () => {
+    const signer = await person('Two Ess');
+    const other = await person('Other Holder');
+    const judged = async (essCertificates: PkijsSignerOptions['essCertificates']) =>
+      (await verify(await pkijsEcdsaPdf(signer, { essCertificates }))).signatures[0];
+    for (const version of [1, 2] as const) {
+      expect(await judged([{ cert: other.cert, version }])).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
+        reasons: [expect.objectContaining({ code: 'SIGNING_CERTIFICATE_MISMATCH' })],
+      });
+    }
+    const twice = [
+      { cert: other.cert, version: 2 as const },
+      { cert: signer.cert, version: 2 as const },
+    ];
+    expect(await judged(twice)).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
+    });
+    expect((await judged([twice[1], twice[1]])).indication).toBe('TOTAL-PASSED');
+  });
+
+  it('identifies the signer by subjectKeyIdentifier, with the certificates in any order, and ignores a countersignature', async () => {
+    const signer = await person('Ski Signer', 'RSASSA-PKCS1-v1_5-SHA256');
+    const counter = await person('Counter Signer');
+    const base: PkijsSignerOptions = {
+      cert: signer.cert,
+      key: signer.key.privateKey,
+      digest: 'sha256',
+      signatureAlgorithmOid: '1.2.840.113549.1.1.11',
+      sid: 'subjectKeyIdentifier',
+      essCertificates: [{ cert: signer.cert, version: 2 }],
+    };
+    const signingTime = hourAgo; // PKCS#1 v1.5 and a fixed time: the same signature value twice
+    const pdf = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) => {
+      const certificates = [root.certificate, counter.cert, sub.certificate];
+      const first = pkijsSignedData({ content, certificates, signers: [base], signingTime });
+      const value = parseSignedData(first).signerInfos[0].signature;
+      const cs = pkijsCounterSignature(value, {
+        cert: counter.cert,
+        key: counter.key.privateKey,
+        digest: 'sha256',
+        signatureAlgorithmOid: ECDSA_WITH_SHA256,
+      });
+      return pkijsSignedData({ content, certificates, signers: [{ ...base, unsignedAttributes: [cs] }], signingTime });
+    });
+    const info = parseSignedData(findSignatures(pdf)[0].contents).signerInfos[0];
+    expect(info.sid.kind).toBe('subjectKeyIdentifier');
+    expect(info.unsignedAttributes.map((a) => a.type)).toEqual(['1.2.840.113549.1.9.6']);
+    expect((await verify(pdf)).signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      signer: expect.objectContaining({ name: 'Ski Signer' }),
+      reasons: [],
+    });
+  });
+
+  it('reports adbe.x509.rsa_sha1 (a PKCS#1 value in /Contents, no CMS) as a format failure, never a pass or an exception', async () => {
+    const { key } = await person('Raw Rsa', 'RSASSA-PKCS1-v1_5-SHA256');
+    const pdf = await pdfSignedWith(unsigned, 'adbe.x509.rsa_sha1', (content) => {
+      const value = sign('sha1', Buffer.concat(content), key.privateKey);
+      return new Uint8Array(new asn1js.OctetString({ valueHex: value }).toBER(false));
+    });
+    const report = await verify(pdf);
+    expect(report.conclusion).toBe('TOTAL-FAILED');
+    expect(report.signatures[0]).toMatchObject({
+      subFilter: 'adbe.x509.rsa_sha1',
+      indication: 'TOTAL-FAILED',
+      subIndication: 'FORMAT_FAILURE',
+    });
+    expect(report.signatures[0].reasons).toEqual([
+      expect.objectContaining({ code: 'FORMAT_FAILURE', detail: 'SUB_FILTER_UNSUPPORTED, CMS_MALFORMED' }),
+    ]);
+  });
+
+  it('never passes a byte range that leaves bytes other than /Contents unsigned, even with a CMS valid over its ranges', async () => {
+    const signer = await person('Odd Ranges');
+    /** A placeholder whose /ByteRange is rewritten (same length) to `ranges`, signed over exactly those ranges. */
+    const signedOver = (rewrite: (br: number[]) => number[]) => {
+      const prepared = preparePdfSignature(unsigned, { signingTime: now, contentsSize: 16384 });
+      const text = Buffer.from(prepared.pdf).toString('latin1');
+      const placeholder = text.match(/\/ByteRange \[[^\]]*\]/)!;
+      const ranges = rewrite(prepared.byteRange);
+      const written = `/ByteRange [${ranges.join(' ')}]`;
+      expect(written.length).toBeLessThanOrEqual(placeholder[0].length);
+      Buffer.from(prepared.pdf.buffer, prepared.pdf.byteOffset).write(
+        written.replace(/\]$/, ' '.repeat(placeholder[0].length - written.length) + ']'),
+        placeholder.index!,
+        'latin1',
+      );
+      const content: Uint8Array[] = [];
+      for (let i = 0; i < ranges.length; i += 2)
+        content.push(prepared.pdf.subarray(ranges[i], ranges[i] + ranges[i + 1]));
+      const cms = pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert: signer.cert,
+            key: signer.key.privateKey,
+            digest: 'sha256',
+            signatureAlgorithmOid: ECDSA_WITH_SHA256,
+            essCertificates: [{ cert: signer.cert, version: 2 }],
+          },
+        ],
+      });
+      // the CMS itself holds over those ranges: only the byte range can refuse it
+      expect(verifySignedData(cms, content)).toMatchObject({ messageDigestMatches: true, signatureValid: true });
+      return embedSignature(prepared, cms);
+    };
+    const cases: [string, (br: number[]) => number[]][] = [
+      ['not starting at 0 (the header unsigned)', ([a, b, c, d]) => [a + 9, b - 9, c, d]],
+      ['three ranges (a hole in the tail)', ([a, b, c, d]) => [a, b, c, 10, c + 30, d - 30]],
+    ];
+    for (const [label, rewrite] of cases) {
+      const s = (await verify(signedOver(rewrite))).signatures[0];
+      expect([label, s.indication, s.subIndication, s.coverage.coversWholeRevision]).toEqual([
+        label,
+        'TOTAL-FAILED',
+        'FORMAT_FAILURE',
+        false,
+      ]);
+    }
+  });
+
+  it('fails a content-type attribute that names another type than the eContent (RFC 5652 11.1)', async () => {
+    const asSignedData = (attributes: pkijs.Attribute[]) =>
+      attributes.map((a) =>
+        a.type === '1.2.840.113549.1.9.3'
+          ? new pkijs.Attribute({
+              type: a.type,
+              values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.7.2' })],
+            })
+          : a,
+      );
+    const s = (await verify(await pkijsEcdsaPdf(await person('Wrong Type'), { mutateAttributes: asSignedData })))
+      .signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(JSON.stringify(s.reasons)).toContain('CMS_CONTENT_TYPE_MISMATCH');
+  });
+
+  it('never passes an MD5 digest (unsupported: INDETERMINATE, as DSS refuses MD5 by its crypto constraints)', async () => {
+    const { key, cert } = await person('Md5 Digest', 'RSASSA-PKCS1-v1_5-SHA256');
+    const md5 = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
+      pkijsSignedData({
+        content,
+        certificates: [sub.certificate],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'md5',
+            signatureAlgorithmOid: '1.2.840.113549.1.1.4', // md5WithRSAEncryption
+            essCertificates: [{ cert, version: 2 }],
+          },
+        ],
+      }),
+    );
+    for (const algorithmPolicy of [undefined, PERMISSIVE_ALGORITHM_POLICY]) {
+      expect((await verify(md5, { algorithmPolicy })).signatures[0]).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'CRYPTO_CONSTRAINTS_FAILURE',
+      });
+    }
   });
 
   it('fails a message-digest that is not an OCTET STRING (RFC 5652 11.2), even holding the right digest', async () => {
@@ -234,7 +433,15 @@ describe('verifyPdf with signatures made by other tools', () => {
       pkijsSignedData({
         content,
         certificates: [sub.certificate],
-        signers: [{ cert, key: key.privateKey, digest: 'sha1', signatureAlgorithmOid: '1.2.840.113549.1.1.5' }],
+        signers: [
+          {
+            cert,
+            key: key.privateKey,
+            digest: 'sha1',
+            signatureAlgorithmOid: '1.2.840.113549.1.1.5',
+            essCertificates: [{ cert, version: 2 }],
+          },
+        ],
       }),
     );
     const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });

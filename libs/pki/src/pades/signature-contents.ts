@@ -48,7 +48,12 @@ export function readSignatureContents(
   // (ETSI.RFC3161) are judged by checkDocumentTimestamps (timestamps.ts), not here.
   const cms = verifySignedData(field.contents, encapsulating ? [] : ranges, { extraCertificates });
   const out: SignatureContents = { cms, notEtsiConformant: [] };
-  if (!cms.formatOk) return out;
+  if (!cms.formatOk) {
+    // e.g. adbe.x509.rsa_sha1 (a PKCS#1 value, the certificate in /Cert): say why it is no CMS
+    if (!(SUB_FILTERS as readonly (string | null)[]).includes(field.subFilter))
+      cms.problems.unshift('SUB_FILTER_UNSUPPORTED');
+    return out;
+  }
   if (field.subFilter === 'adbe.pkcs7.sha1') {
     const content = cms.encapsulatedContent;
     out.documentDigestMatches = !!content && digestOf('sha1', ranges).equals(Buffer.from(content));
@@ -60,6 +65,13 @@ export function readSignatureContents(
     out.notEtsiConformant.push('CMS_CONTENT_NOT_DETACHED');
   }
   if (cms.signerInfoCount > 1) out.notEtsiConformant.push('CMS_MULTIPLE_SIGNERS');
+  // EN 319 142-1 6.3 (PAdES baseline): signing-certificate-v2 shall be present; DSS warns (SigningCertificatePresent).
+  if (
+    field.subFilter === 'ETSI.CAdES.detached' &&
+    cms.signerCertificate &&
+    cms.signingCertificateV2Matches === undefined
+  )
+    out.notEtsiConformant.push('SIGNING_CERTIFICATE_MISSING');
   if (cms.problems.includes('CMS_SIGNED_ATTRIBUTES_NOT_DER'))
     out.notEtsiConformant.push('CMS_SIGNED_ATTRIBUTES_NOT_DER');
   return out;

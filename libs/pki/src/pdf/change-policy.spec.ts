@@ -17,9 +17,12 @@ const XMP = (title: string) => `<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:title>${
  * 11 StructTreeRoot, 12 StructElem, 13 ParentTree, 14 Info, 15 the certification's signature
  * dictionary (DocMDP with `p`, FieldMDP with `lock`), reached from /Perms only when `p` is given.
  */
-function signedForm(opts: { p?: 1 | 2 | 3; lock?: string } = {}): Uint8Array {
+function signedForm(opts: { p?: 1 | 2 | 3; lock?: string; indirect?: 'P' | 'TransformMethod' } = {}): Uint8Array {
+  // object 16 holds P or the name DocMDP when `indirect` says so
+  const p = opts.indirect === 'P' ? '16 0 R' : opts.p;
+  const method = opts.indirect === 'TransformMethod' ? ' 16 0 R' : '/DocMDP';
   const refs = [
-    opts.p ? `<</TransformMethod/DocMDP/TransformParams<</Type/TransformParams/P ${opts.p}/V/1.2>>>>` : '',
+    opts.p ? `<</TransformMethod${method}/TransformParams<</Type/TransformParams/P ${p}/V/1.2>>>>` : '',
     opts.lock ? `<</TransformMethod/FieldMDP/TransformParams<<${opts.lock}/V/1.2>>>>` : '',
   ].join('');
   const perms = opts.p || opts.lock ? '/Perms<</DocMDP 15 0 R>>' : '';
@@ -40,6 +43,7 @@ function signedForm(opts: { p?: 1 | 2 | 3; lock?: string } = {}): Uint8Array {
       '<</Nums[0[12 0 R]]>>',
       '<</Title(Decision)/Producer(Kyso test)>>',
       `<</Type/Sig/Filter/Adobe.PPKLite/Reference[${refs}]>>`,
+      ...(opts.indirect === 'P' ? [String(opts.p)] : opts.indirect ? ['/DocMDP'] : []),
     ],
     '/Info 14 0 R',
   );
@@ -63,6 +67,25 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
     const dts = '/Type/DocTimeStamp/Filter/Adobe.PPKLite/SubFilter/ETSI.RFC3161'.padEnd(66, ' ');
     return new Uint8Array(Buffer.from(stamped.slice(0, at) + dts + stamped.slice(at + 66), 'latin1'));
   },
+  'another signature without /Type (optional, ISO 32000-2 table 255)': (pdf) => {
+    const signed = Buffer.from(sign(pdf)).toString('latin1');
+    const at = signed.lastIndexOf('/Type /Sig /Filter');
+    return new Uint8Array(Buffer.from(signed.slice(0, at) + ' '.repeat(10) + signed.slice(at + 10), 'latin1'));
+  },
+  'another signature with an indirect FieldMDP /TransformParams (as Acrobat writes it)': (pdf) => {
+    // The params are a new object; the new signature dictionary refers to it (written over a /Reason of the same length).
+    const n = next(pdf);
+    const withParams = appendRaw(pdf, [{ num: n, body: '<</Type/TransformParams/Action/All/V/1.2>>' }]);
+    const reference = `/Reference[<</TransformMethod/FieldMDP/TransformParams ${n} 0 R>>]`;
+    const prepared = preparePdfSignature(withParams, { signingTime, reason: 'x'.repeat(reference.length) });
+    const text = Buffer.from(prepared.pdf).toString('latin1');
+    const at = text.lastIndexOf('/Reason');
+    const end = text.indexOf(')', at) + 1;
+    const patched = text.slice(0, at) + reference.padEnd(end - at, ' ') + text.slice(end);
+    return embedSignature({ ...prepared, pdf: new Uint8Array(Buffer.from(patched, 'latin1')) }, dummyCms(900));
+  },
+  'a /Version bump in the catalog': (pdf) =>
+    appendRaw(pdf, [{ num: 1, body: objectText(pdf, 1).replace(/>>$/, '/Version/2.0>>') }]),
   'an XMP metadata update': (pdf) =>
     appendRaw(pdf, [{ num: 10, body: stream('/Type/Metadata/Subtype/XML', XMP('Edited')) }]),
   'an /Info update': (pdf) =>
@@ -122,7 +145,10 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
 /** Expected verdict per update: without certification, then with DocMDP P=1, P=2, P=3. */
 const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
   'another signature': [true, false, true, true],
+  'another signature without /Type (optional, ISO 32000-2 table 255)': [true, false, true, true],
   'a document timestamp': [true, true, true, true],
+  'a /Version bump in the catalog': [true, true, true, true],
+  'another signature with an indirect FieldMDP /TransformParams (as Acrobat writes it)': [true, false, true, true],
   'an XMP metadata update': [true, true, true, true],
   'an /Info update': [true, true, true, true],
   'a structure tree update': [true, true, true, true],
@@ -169,6 +195,15 @@ describe('classifyChanges (as DSS and pyHanko judge changes after a signature)',
       expect(v.description.some((d) => d.startsWith('not allowed'))).toBe(!v.allowed);
     }
   });
+
+  it.each(['P', 'TransformMethod'] as const)(
+    'reads an indirect /%s of DocMDP (pyHanko resolves it too): P=1 is not loosened or dropped',
+    (indirect) => {
+      const certified = signedForm({ p: 1, indirect });
+      expect(permissionsAt(certified, findSignatures(certified).at(-1)!.revisionLength).docMdp).toBe(1);
+      expect(judge(updates['a form fill of the empty field'](certified)).allowed).toBe(false);
+    },
+  );
 
   it('says why a permitted kind of change is refused under certification', () => {
     const v = judge(updates['a note (Text annotation, icon-sized)'](bases.p2));

@@ -25,6 +25,7 @@ const CATALOG_KEYS: Readonly<Record<string, Level>> = {
   Metadata: LEVEL.lta,
   StructTreeRoot: LEVEL.lta,
   MarkInfo: LEVEL.lta,
+  Version: LEVEL.lta, // a later writer's PDF version (pyHanko's ROOT_EXEMPT_STRICT_COMPARISON too)
 };
 const SIGNATURE_FIELD_KEYS: Readonly<Record<string, Level>> = {
   V: LEVEL.form,
@@ -53,6 +54,7 @@ function commentAllowed(c: PdfChange): boolean {
 const ROLE_TEXT: Record<PdfObjectRole, string> = {
   structure: 'cross-reference or object stream',
   signature: 'signature dictionary',
+  'signature-reference': 'signature reference (transform parameters)',
   'signature-field': 'signature field',
   'signature-appearance': 'signature appearance',
   dss: 'document security store (validation data)',
@@ -174,6 +176,8 @@ export function classifyChanges(
         return isNew ? yes(LEVEL.none) : no();
       case 'signature':
         return isNew && !c.isStream ? yes(signatureLevel(c.objectNumber)) : no();
+      case 'signature-reference':
+        return isNew ? yes(LEVEL.form) : no();
       case 'signature-field': {
         // A widget of a field that is signed now may get its appearance (the field holds /V).
         if (!c.isStream && !isNew && c.signatureValue == null && signedFields.has(c.parent ?? -1))

@@ -10,6 +10,7 @@ export type PdfChangeKind = 'added' | 'changed' | 'deleted';
 export type PdfObjectRole =
   | 'structure' // xref or object stream
   | 'signature' // /Type /Sig or /DocTimeStamp
+  | 'signature-reference' // reached from a signature's /Reference (DocMDP, FieldMDP transform parameters)
   | 'signature-field' // /FT /Sig field or its widget
   | 'signature-appearance' // reached from a signature field's /AP
   | 'dss' // reached from the catalog's /DSS (PAdES LTV data)
@@ -179,9 +180,9 @@ export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): Mo
     for (const ref of asArray(old.resolve(sig?.get('Reference')))) {
       const r = old.resolveDict(ref);
       const params = old.resolveDict(r?.get('TransformParams'));
-      const method = r?.name('TransformMethod');
+      const method = nameIn(old, r, 'TransformMethod');
       if (method === 'DocMDP') {
-        const p = params?.get('P');
+        const p = old.resolve(params?.get('P')); // an indirect P=1 must not read as the default 2
         const level = p === 1 || p === 3 ? p : 2; // 2 is the default (ISO 32000-2, table 257)
         docMdp = docMdp === null ? level : (Math.min(docMdp, level) as 1 | 2 | 3);
       } else if (method === 'FieldMDP' && params) lockedFields.push(readLock(old, params));
@@ -199,8 +200,14 @@ export function permissionsAt(pdf: Uint8Array | PdfDocument, offset: number): Mo
   return { docMdp, lockedFields };
 }
 
+/** A name entry, direct or indirect (pyHanko resolves both; an unresolved one must not drop a restriction). */
+function nameIn(doc: PdfDocument, d: PdfDict | null | undefined, key: string): string | null {
+  const v = doc.resolve(d?.get(key));
+  return v instanceof PdfName ? v.value : null;
+}
+
 function readLock(doc: PdfDocument, d: PdfDict): FieldLock {
-  const a = d.name('Action');
+  const a = nameIn(doc, d, 'Action');
   const action = a === 'Include' || a === 'Exclude' ? a : 'All'; // an unknown action locks everything
   const fields = asArray(doc.resolve(d.get('Fields')))
     .map((f) => doc.resolve(f))
@@ -227,6 +234,10 @@ function splitAt(source: Uint8Array | PdfDocument, offset: number) {
 
 interface RoleContext {
   catalog: number;
+  /** The values (/V) of signature fields: signature dictionaries, whose /Type is optional. */
+  signatureValues: Set<number>;
+  /** Objects reached from the signatures' /Reference arrays (not through /Data, which names the document). */
+  signatureReferences: Set<number>;
   acroForm: number;
   info: number;
   metadata: number;
@@ -266,7 +277,12 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   const metadata = catalog.dict.get('Metadata');
   const pages = doc.pages();
   const ap = { sig: [] as PdfObject[], field: [] as PdfObject[], annot: [] as PdfObject[] };
+  const signatureValues = new Set<number>();
+  const references: PdfObject[] = [];
   for (const f of doc.signatureFields()) {
+    const v = f.dict.get('V');
+    if (v instanceof PdfRef) signatureValues.add(v.num);
+    references.push(doc.resolveDict(v)?.get('Reference') ?? null);
     ap.sig.push(f.dict.get('AP') ?? null);
     for (const k of asArray(doc.resolve(f.dict.get('Kids')))) ap.sig.push(doc.resolveDict(k)?.get('AP') ?? null);
   }
@@ -284,6 +300,8 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   }
   return {
     catalog: catalog.ref.num,
+    signatureValues,
+    signatureReferences: reachable(doc, references, ['Parent', 'P', 'Data']),
     acroForm: acroForm instanceof PdfRef ? acroForm.num : -1,
     info: info instanceof PdfRef ? info.num : -1,
     metadata: metadata instanceof PdfRef ? metadata.num : -1,
@@ -313,6 +331,8 @@ function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContex
   const type = dict?.name('Type') ?? null;
   if (type === 'XRef' || type === 'ObjStm') return 'structure';
   if (type === 'Sig' || type === 'DocTimeStamp') return 'signature';
+  // ISO 32000-2 table 255: /Type is optional in a signature dictionary (a field's /V); pyHanko and DSS find it so too
+  if (type === null && ctx.signatureValues.has(num) && !(value instanceof PdfStream)) return 'signature';
   if (dict && doc.fieldTypeOf(dict) === 'Sig') return 'signature-field';
   if (num === ctx.catalog) return 'catalog';
   if (num === ctx.acroForm) return 'acroform';
@@ -331,6 +351,8 @@ function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContex
   if (ctx.dss.has(num)) return 'dss';
   if (ctx.structureTree.has(num)) return 'structure-tree';
   if (ctx.formResources.has(num)) return 'form-resources';
+  // Acrobat writes a signature's /TransformParams as objects of their own (pyHanko allows them too)
+  if (ctx.signatureReferences.has(num) && !(value instanceof PdfStream)) return 'signature-reference';
   return 'other';
 }
 

@@ -204,9 +204,9 @@ export const REASONS = {
   },
   NOT_ETSI_CONFORMANT: {
     message:
-      'The signature is valid CMS but not in the form PAdES prescribes (e.g. encapsulated content, several signers, adbe.pkcs7.sha1): a warning',
+      'The signature is valid CMS but not in the form PAdES or CAdES prescribes (e.g. encapsulated content, several signers, adbe.pkcs7.sha1, no signing-certificate attribute): a warning',
     messageVi:
-      'Chữ ký đúng cấu trúc CMS nhưng không theo dạng mà chuẩn PAdES quy định (ví dụ: nội dung đóng gói, nhiều người ký, adbe.pkcs7.sha1): chỉ là cảnh báo',
+      'Chữ ký đúng cấu trúc CMS nhưng không theo dạng mà chuẩn PAdES hoặc CAdES quy định (ví dụ: nội dung đóng gói, nhiều người ký, adbe.pkcs7.sha1, thiếu thuộc tính tham chiếu chứng thư số người ký): chỉ là cảnh báo',
   },
   MODIFIED_AFTER_SIGNING: {
     message: 'The document was modified after this signature in a way that is not allowed',

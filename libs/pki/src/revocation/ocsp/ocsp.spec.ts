@@ -292,6 +292,20 @@ describe('OCSP', () => {
     expect(verifyOcspResponse(r4, opts()).problems).toContain('OCSP_RESPONDER_NOT_ISSUED_BY_CA');
   });
 
+  it('judges a delegated responder certificate at producedAt: expired then is unauthorised, expired since is not (RFC 6960 4.2.2.2)', async () => {
+    const responder = await sub.issueOcspResponderCertificate({ notBefore: at(-10 * DAY), notAfter: at(-DAY) });
+    const signedBy = { certificate: responder.certificate, signer: responder.key.signer };
+    const late = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW, responder: signedBy });
+    expect(verifyOcspResponse(late, opts())).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_RESPONDER_UNAUTHORISED', 'OCSP_RESPONDER_CERTIFICATE_EXPIRED'],
+    });
+    // Produced while the responder was valid, asked about a time it covers: still evidence.
+    const then = at(-2 * DAY);
+    const inTime = await sub.ocspResponse({ certificate: leaf, thisUpdate: then, responder: signedBy });
+    expect(verifyOcspResponse(inTime, { ...opts(), time: then })).toMatchObject({ status: 'good', delegated: true });
+  });
+
   it('fetches through the injected fetcher from the AIA URL, with a fresh nonce the responder echoes', async () => {
     const seen: string[] = [];
     const fetcher: RevocationFetcher = {
