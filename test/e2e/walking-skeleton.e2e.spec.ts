@@ -86,7 +86,7 @@ describe('sign and verify a PDF through the gateway', () => {
             },
         )
       ).items.flatMap((e) => e.after.records.filter((r) => r.documentSha256 === report.documentSha256));
-    // A validation from the caches (the second one) is sealed just after its answer, not before.
+    // A validation from the caches (the second one) is sealed after its answer (within about a second), not before.
     let sealed = await sealedEvents();
     for (let i = 0; i < 50 && sealed.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));

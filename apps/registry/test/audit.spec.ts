@@ -91,6 +91,47 @@ describe('audit log (real Postgres, in-process app)', () => {
     expect((await reg.get('/audit?from=yesterday')).status).toBe(400);
   });
 
+  it('stores before and after as sent (any JSON), and hashes them so the chain verifies', async () => {
+    const after = {
+      records: [
+        { z: 'x', a: [] },
+        { evidenceId: 'e1', recordSha256: 'ab', n: [1.5, 1e21, -1, null, true] },
+      ],
+      10: 'ten',
+      2: 'two',
+      é: '\u2028 "q" \\ ồ',
+    };
+    const e = await append({ action: 'test.opaque', entityType: 'test', before: [1, { b: 1, a: 2 }], after, extra: 1 });
+    expect(e).toMatchObject({ before: [1, { a: 2, b: 1 }], after });
+    expect(e).not.toHaveProperty('extra');
+    const [row] = await reg.sql<{ before: unknown; after: unknown }>(
+      'SELECT before, after FROM registry.audit_event WHERE seq = $1',
+      [e.seq],
+    );
+    expect(row).toEqual({ before: [1, { a: 2, b: 1 }], after });
+    expect((await reg.get('/audit/verify')).body).toMatchObject({ ok: true, lastSeq: e.seq, lastHash: e.hash });
+  });
+
+  it('answers only the place in the chain to Prefer: return=minimal, and stores the same event', async () => {
+    const res = await reg
+      .call('post', '/audit/events')
+      .set('prefer', 'respond-async, return=minimal')
+      .send({ action: 'test.sealed', entityType: 'test', after: { records: [{ id: 1 }] } });
+    expect(res.status).toBe(201);
+    expect(res.headers['preference-applied']).toBe('return=minimal');
+    expect(Object.keys(res.body).sort()).toEqual(['hash', 'seq']);
+    const listed = (await reg.get('/audit?entityType=test&action=test.sealed')).body.items;
+    expect(listed).toEqual([expect.objectContaining({ ...res.body, after: { records: [{ id: 1 }] } })]);
+    const full = await append({ action: 'test.sealed', entityType: 'test' });
+    expect(full.prevHash).toBe(res.body.hash);
+  });
+
+  it('refuses a body that is not an object as a missing action', async () => {
+    const res = await reg.post('/audit/events', [{ action: 'test.listed', entityType: 'test' }]);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'MISSING_FIELD', field: 'action' });
+  });
+
   it("chains a signer's batch of signature records as one audit entry each, in order, and the chain verifies", async () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     const record = (id: string, i: number) => ({

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { DevCa, DevTsa, generateSoftwareKey, MAX_CRL_BYTES, signPdf } from '@kyso/pki';
 import { createVerifierApp } from '../src/app';
 import { VerifierConfig } from '../src/config';
+import { EvidenceSealer } from '../src/evidence/evidence-sealer';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
 import { unsignedPdf } from './fixtures';
 import { anchorView } from './registry-stub';
@@ -457,13 +458,13 @@ describe('verifier revocation', () => {
         expect(e.rows[0].material.crls.map((x: { url: string }) => x.url).sort()).toEqual(
           [pki.url('root.crl'), pki.url('sub.crl')].sort(),
         );
-        // Sealed off the request path, shortly after the answer.
+        // Sealed off the request path, after the answer.
         const sealed = () =>
           registry.events
             .filter((x) => x.action === 'validation.evidence-recorded')
             .flatMap((x) => (x.after as { records: { evidenceId: string; validationId: string }[] }).records)
             .find((r) => r.validationId === res.body.id);
-        for (let i = 0; i < 50 && !sealed(); i++) await new Promise((r) => setTimeout(r, 100));
+        await lonely.get(EvidenceSealer).idle();
         expect(sealed()).toMatchObject({ evidenceId: e.rows[0].id, documentSha256: report.documentSha256 });
       } finally {
         await c.end();

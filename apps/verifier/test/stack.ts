@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase } from '../../../test/support/db';
 import { createVerifierApp } from '../src/app';
+import { EvidenceSealer } from '../src/evidence/evidence-sealer';
 import type { VerifierConfig } from '../src/config';
 import { migrateVerifier } from '../src/data-source';
 import { startVerifierWorker, VerifierWorkerHandle } from '../src/worker';
@@ -51,6 +52,11 @@ export class VerifierStack {
     this.base = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
     this.worker = await startVerifierWorker(this.config);
     return this;
+  }
+
+  /** Seals now what the API's fast path kept so far (it seals off the request path, after a linger). */
+  sealNow(): Promise<void> {
+    return this.app.get(EvidenceSealer).idle();
   }
 
   async stop(): Promise<void> {

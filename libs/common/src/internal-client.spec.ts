@@ -61,6 +61,15 @@ describe('InternalClient.json', () => {
     expect(await client().json('GET', '/empty', (raw) => raw)).toBeUndefined();
   });
 
+  it('sends more headers when asked, next to the JSON body and the credential', async () => {
+    await client().json('POST', '/echo', (raw) => raw, { a: 1 }, { headers: { prefer: 'return=minimal' } });
+    expect(seen[seen.length - 1].headers).toMatchObject({
+      prefer: 'return=minimal',
+      'content-type': 'application/json',
+      'x-kyso-internal-token': 'secret-token',
+    });
+  });
+
   it("turns the peer's problem into the same code, and its 503 into its dependency's", async () => {
     const p = (await failure(client().json('GET', '/problem', (raw) => raw))) as ProblemError;
     expect(p).toBeInstanceOf(ProblemError);

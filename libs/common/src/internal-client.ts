@@ -74,13 +74,13 @@ export class InternalClient {
     path: string,
     answer: AnswerParser<T>,
     body?: unknown,
-    call?: string | CallOptions,
+    call?: string | (CallOptions & { headers?: Record<string, string> }),
   ): Promise<T> {
     const opts = typeof call === 'string' ? { requestId: call } : (call ?? {});
     const { status, text } = await this.exchange(method, path, {
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...opts,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? opts.headers : { ...opts.headers, 'content-type': 'application/json' },
     });
     if (status < 200 || status > 299) {
       const p = toProblemError(status, text);

@@ -1,3 +1,4 @@
+import type { JsonValue } from './audit-hash';
 import type { AuditActor } from './audit-log';
 
 /** One stored entry of the chain. `seq` is a bigint, kept as a decimal string. */
@@ -8,8 +9,8 @@ export interface AuditEvent {
   action: string;
   entityType: string;
   entityId: string | null;
-  before: unknown;
-  after: unknown;
+  before: JsonValue;
+  after: JsonValue;
   requestId: string | null;
   prevHash: string;
   hash: string;

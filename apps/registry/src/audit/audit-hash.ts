@@ -3,34 +3,24 @@ import { createHash } from 'node:crypto';
 /** prev_hash of the first entry: the chain starts from a known value, so deleting entry 1 is detectable. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** A value as JSON.parse gives it (and jsonb gives back): what the log stores and hashes. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
 /**
- * Deterministic JSON: object keys sorted at every depth, no whitespace. Values are written by
- * JSON.stringify's rules (toJSON, so Dates become ISO strings; undefined, functions and symbols
- * left out of objects and null in arrays), so the hash is over exactly what jsonb stores and gives
- * back, without a JSON round trip of every entry first.
+ * A value as the log stores it: its JSON round trip (Dates become ISO strings, undefined and
+ * functions are left out of objects...). undefined, absent, is stored as SQL NULL.
  */
-export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+export function toJsonValue(v: unknown): JsonValue {
+  return v === undefined ? null : (JSON.parse(JSON.stringify(v) ?? 'null') as JsonValue);
 }
 
-function write(value: unknown): string | undefined {
-  let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function')
-    v = (v as { toJSON: () => unknown }).toJSON();
-  if (v instanceof Number || v instanceof String || v instanceof Boolean) v = v.valueOf();
-  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
+/** Deterministic JSON of a JSON value: object keys sorted at every depth, no whitespace. */
+export function canonicalJson(v: JsonValue): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) {
-    const items: string[] = [];
-    for (let i = 0; i < v.length; i++) items.push(write(v[i]) ?? 'null');
-    return `[${items.join(',')}]`;
-  }
-  const o = v as Record<string, unknown>;
-  const fields: string[] = [];
-  for (const k of Object.keys(o).sort()) {
-    const w = write(o[k]);
-    if (w !== undefined) fields.push(`${JSON.stringify(k)}:${w}`);
-  }
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const fields = Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`);
   return `{${fields.join(',')}}`;
 }
 
@@ -38,12 +28,13 @@ function write(value: unknown): string | undefined {
 export interface HashedFields {
   seq: string;
   at: Date;
-  actor: unknown;
+  /** As stored: hashed whole, whatever fields it has. */
+  actor: object;
   action: string;
   entityType: string;
   entityId: string | null;
-  before: unknown;
-  after: unknown;
+  before: JsonValue;
+  after: JsonValue;
   requestId: string | null;
   prevHash: string;
 }
@@ -53,12 +44,12 @@ export function entryHash(f: HashedFields): string {
   const body = canonicalJson({
     seq: f.seq,
     at: f.at.toISOString(),
-    actor: f.actor,
+    actor: f.actor as JsonValue,
     action: f.action,
     entityType: f.entityType,
     entityId: f.entityId,
-    before: f.before ?? null,
-    after: f.after ?? null,
+    before: f.before,
+    after: f.after,
     requestId: f.requestId,
   });
   return createHash('sha256').update(body).update('\n').update(f.prevHash).digest('hex');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@kyso/common';
 import { Db, Transactions } from '../shared/transactions';
 import { AuditEvent, AuditQuery, ChainVerification } from './audit-event';
-import { entryHash, GENESIS_HASH } from './audit-hash';
+import { entryHash, GENESIS_HASH, JsonValue, toJsonValue } from './audit-hash';
 import { AuditEntry, AuditLog } from './audit-log';
 
 /** Rows read per round trip when verifying the chain. */
@@ -25,8 +25,8 @@ interface Row {
   action: string;
   entity_type: string;
   entity_id: string | null;
-  before: unknown;
-  after: unknown;
+  before: JsonValue;
+  after: JsonValue;
   request_id: string | null;
   prev_hash: string;
   hash: string;
@@ -63,24 +63,23 @@ export class PgAuditLog extends AuditLog {
   }
 
   async append(entry: AuditEntry): Promise<void> {
-    await this.record(entry);
-  }
-
-  /** Appends in the caller's transaction when one is active, otherwise in a transaction of its own. */
-  record(entry: AuditEntry): Promise<AuditEvent> {
-    return this.tx.run(() => this.insert(entry));
+    await this.appendAll([entry]);
   }
 
   async appendAll(entries: AuditEntry[]): Promise<void> {
-    if (entries.length) await this.tx.run(() => this.insertAll(entries));
+    if (entries.length) await this.tx.run(() => this.insertAll(entries.map(asStored)));
   }
 
-  private async insert(entry: AuditEntry): Promise<AuditEvent> {
-    return (await this.insertAll([entry]))[0];
+  /**
+   * Appends an entry whose before and after are JSON values already (a request body): stored and
+   * hashed as they are, without a JSON round trip. In the caller's transaction when one is active.
+   */
+  async record(entry: JsonAuditEntry): Promise<AuditEvent> {
+    return (await this.tx.run(() => this.insertAll([entry])))[0];
   }
 
   /** One lock, one read of the chain's end, one batch of sequence numbers and one INSERT for all entries. */
-  private async insertAll(entries: AuditEntry[]): Promise<AuditEvent[]> {
+  private async insertAll(entries: JsonAuditEntry[]): Promise<AuditEvent[]> {
     await this.db.query(`SELECT pg_advisory_xact_lock(hashtextextended('registry.audit_event', 0))`);
     const last: { hash: string }[] = await this.db.query(
       'SELECT hash FROM registry.audit_event ORDER BY seq DESC LIMIT 1',
@@ -99,8 +98,8 @@ export class PgAuditLog extends AuditLog {
         action: entry.action,
         entityType: entry.entityType,
         entityId: entry.entityId,
-        before: jsonValue(entry.before),
-        after: jsonValue(entry.after),
+        before: entry.before ?? null,
+        after: entry.after ?? null,
         requestId: entry.requestId ?? null,
         prevHash,
         hash: '',
@@ -186,7 +185,14 @@ export class PgAuditLog extends AuditLog {
   }
 }
 
-/** undefined and absent values are stored as SQL NULL; everything else as its JSON. */
-function jsonValue(v: unknown): unknown {
-  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+/** An entry whose before and after are what will be stored (JSON values; absent or null: SQL NULL). */
+export interface JsonAuditEntry extends Omit<AuditEntry, 'before' | 'after'> {
+  before?: JsonValue;
+  after?: JsonValue;
 }
+
+const asStored = (e: AuditEntry): JsonAuditEntry => ({
+  ...e,
+  before: toJsonValue(e.before),
+  after: toJsonValue(e.after),
+});

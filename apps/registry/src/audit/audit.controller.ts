@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Caller, CallerParam } from '@kyso/common';
 import { OwnershipService } from '../ownership/ownership.service';
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
@@ -7,6 +8,7 @@ import { pageOf } from '../shared/list-query.dto';
 import { Acting, ActingParam } from './actor';
 import { AuditEventView, ChainVerification, toAuditEventView } from './audit-event';
 import { AppendAuditEventDto } from '@kyso/contracts';
+import { appendEventOf } from './append-event';
 import { AuditEventDto, AuditPageDto, AuditQueryDto } from './audit.dto';
 import { PgAuditLog } from './audit-log.repository';
 
@@ -80,18 +82,31 @@ export class AuditController {
   @Post('events')
   @ApiOperation({ summary: 'Append an event on behalf of another service (actor: the forwarded caller)' })
   @ApiBody({ type: AppendAuditEventDto })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description:
+      "`return=minimal`: the answer is only the event's `seq` and `hash` (its place in the chain), not the event (RFC 7240)",
+  })
   @ApiResponse({ status: 201, type: AuditEventDto, content: { 'application/json': { example: EVENT_EXAMPLE } } })
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_FIELD', 'INVALID_CALLER'])
-  async append(@Body() body: AppendAuditEventDto, @ActingParam() acting: Acting): Promise<AuditEventView> {
-    const event = await this.audit.record({
-      actor: acting.actor,
-      requestId: acting.requestId,
-      action: body.action,
-      entityType: body.entityType,
-      entityId: body.entityId ?? null,
-      before: body.before,
-      after: body.after,
-    });
+  async append(
+    // Not a DTO parameter: appendEventOf checks it as the pipe would, without copying before/after.
+    @Body() body: unknown,
+    @ActingParam() acting: Acting,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuditEventView | { seq: string; hash: string }> {
+    const event = await this.audit.record({ ...appendEventOf(body), actor: acting.actor, requestId: acting.requestId });
+    // A sealer needs only the event's place in the chain: echoing its hundreds of records back is waste.
+    if (prefersMinimal(prefer)) {
+      res.setHeader('Preference-Applied', 'return=minimal');
+      return { seq: event.seq, hash: event.hash };
+    }
     return toAuditEventView(event);
   }
 }
+
+/** Whether a Prefer header (RFC 7240) asks for `return=minimal`. */
+const prefersMinimal = (prefer: string | undefined): boolean =>
+  prefer !== undefined && prefer.split(',').some((p) => p.split(';')[0].trim().toLowerCase() === 'return=minimal');

@@ -85,4 +85,41 @@ describe('EvidenceSealer', () => {
     await settle(seals, sealer);
     expect(seals.asked).toEqual([['a', 'b']]);
   });
+
+  it('starts a seal before the linger ends once `batch` records wait', async () => {
+    const seals = new Seals();
+    const sealer = new EvidenceSealer(seals, 1000, 2, 60_000);
+    sealer.add(record('a'));
+    await new Promise((ok) => setImmediate(ok));
+    expect(seals.asked).toEqual([]);
+    sealer.add(record('b'));
+    await new Promise((ok) => setImmediate(ok));
+    expect(seals.asked).toEqual([['a', 'b']]);
+    await settle(seals, sealer);
+  });
+
+  it('seals what is in hand at once when asked to be idle (shutdown, tests), not after the linger', async () => {
+    const seals = new Seals();
+    const sealer = new EvidenceSealer(seals, 1000, 100, 60_000);
+    sealer.add(record('a'));
+    sealer.add(record('b'));
+    const started = Date.now();
+    await settle(seals, sealer);
+    expect(seals.asked).toEqual([['a', 'b']]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('starts the next seal a linger after the previous one started, not as soon as it ends', async () => {
+    const seals = new Seals();
+    const sealer = new EvidenceSealer(seals, 1000, 2, 60_000);
+    sealer.add(record('a'));
+    sealer.add(record('b')); // a full batch: sealed at once
+    await new Promise((ok) => setImmediate(ok));
+    sealer.add(record('c')); // kept during that seal
+    seals.answer();
+    for (let i = 0; i < 5; i++) await new Promise((ok) => setImmediate(ok));
+    expect(seals.asked).toEqual([['a', 'b']]); // c lingers
+    await settle(seals, sealer);
+    expect(seals.asked).toEqual([['a', 'b'], ['c']]);
+  });
 });

@@ -11,23 +11,30 @@ export interface Sealing {
 export const SEALER_MAX_WAITING = 1000;
 
 /**
- * How long the first record waits for others before a seal starts: a few validations' time, so one
- * client's successive validations share an event too. A record proves nothing until sealed, so
- * this only delays when it starts to.
+ * How long records wait for others before a seal starts (unless `batch` records are waiting
+ * sooner): a seal starts at most once a second, so a steady load shares one event per second
+ * between up to `batch` records, and the registry spends one request, one transaction and the
+ * verifier one UPDATE on all of them. A record proves nothing until it is sealed, so this only
+ * delays when it starts to: it is stored before the answer either way, and sealed within about a
+ * second (the linger and the seal under way when it was kept).
  */
-export const SEAL_LINGER_MS = 50;
+export const SEAL_LINGER_MS = 1000;
 
 /**
  * Seals evidence records off the request path, in the order they were kept: the records kept during
- * the linger and while the previous seal was under way go in one audit event together (up to
- * `batch` records), so a record costs a fraction of one event and one UPDATE. Nothing is lost when
- * a seal fails or the process stops: every record is already stored (unsealed) before it is handed
- * here, and the worker's repeatable maintenance job seals whatever is still unsealed. After a
- * failure (registry down) the records in hand are left to it.
+ * the linger go in one audit event together (up to `batch` records), and the next seal starts a
+ * linger after this one started, so a record costs a fraction of one event and one UPDATE. Nothing
+ * is lost when a seal fails or the process stops: every record is already stored (unsealed) before
+ * it is handed here, and the worker's repeatable maintenance job seals whatever is still unsealed.
+ * After a failure (registry down) the records in hand are left to it.
  */
 export class EvidenceSealer {
   private readonly waiting: EvidenceRecord[] = [];
   private running?: Promise<void>;
+  /** Ends the linger under way: a full batch is waiting, or someone waits for the seals (idle). */
+  private endLinger?: () => void;
+  /** Callers of idle(): while any waits, nothing lingers. */
+  private flushing = 0;
 
   constructor(
     private readonly evidence: Sealing,
@@ -40,21 +47,45 @@ export class EvidenceSealer {
     if (this.waiting.length >= this.maxWaiting) return;
     this.waiting.push(record);
     this.running ??= this.drain();
+    if (this.waiting.length >= this.batch) this.endLinger?.();
   }
 
-  /** Resolves once the records in hand are sealed or given up (shutdown, tests). */
+  /** Seals the records in hand without waiting out the linger; resolves once they are sealed or given up (shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    this.flushing++;
+    try {
+      this.endLinger?.();
+      while (this.running) await this.running;
+    } finally {
+      this.flushing--;
+    }
   }
 
   private async drain(): Promise<void> {
     try {
-      if (this.lingerMs > 0) await new Promise((ok) => setTimeout(ok, this.lingerMs));
+      let due = Date.now() + this.lingerMs;
       while (this.waiting.length) {
+        const linger = this.lingerUntil(due);
+        if (linger) await linger; // (no linger: this seal starts now, with what is in hand)
+        due = Date.now() + this.lingerMs;
         if (!(await this.evidence.sealAll(this.waiting.splice(0, this.batch)))) this.waiting.length = 0;
       }
     } finally {
       this.running = undefined;
     }
+  }
+
+  /** A wait until `due`, ended sooner by a full batch or idle(); undefined when there is none to make. */
+  private lingerUntil(due: number): Promise<void> | undefined {
+    const ms = due - Date.now();
+    if (ms <= 0 || this.flushing > 0 || this.waiting.length >= this.batch) return undefined;
+    return new Promise<void>((ok) => {
+      const timer = setTimeout(() => this.endLinger?.(), ms);
+      this.endLinger = () => {
+        clearTimeout(timer);
+        this.endLinger = undefined;
+        ok();
+      };
+    });
   }
 }
