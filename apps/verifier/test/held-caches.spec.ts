@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { SystemClock } from '@kyso/common';
 import { createTestDatabase } from '../../../test/support/db';
 import { migrateVerifier, verifierDataSource } from '../src/data-source';
-import { RevocationCacheChanges } from '../src/revocation/cache-changes';
+import { TableChanges } from '../src/table-changes';
 import type { CachedCrl } from '../src/revocation/crl-cache';
 import { CrlCacheEntity } from '../src/revocation/crl-cache.entity';
 import { TypeOrmCrlCache } from '../src/revocation/crl-cache.repository';
@@ -27,7 +27,7 @@ describe('revocation cache rows held in memory', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
   let other: Client;
-  let changes: RevocationCacheChanges;
+  let changes: TableChanges;
   let held: HeldCache<CachedCrl>;
   const put = (n: number) =>
     other.query(
@@ -43,7 +43,7 @@ describe('revocation cache rows held in memory', () => {
     ds = await verifierDataSource(db.url).initialize();
     other = new Client({ connectionString: db.url });
     await other.connect();
-    changes = new RevocationCacheChanges(() => new Client({ connectionString: db.url, application_name: APP }));
+    changes = new TableChanges(() => new Client({ connectionString: db.url, application_name: APP }));
     await changes.start();
     held = new HeldCache(
       'crl_cache',
