@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   DATABASE_CONNECT_TIMEOUT_MS,
+  FORM_TEXT_LIMITS,
   HealthController,
   READINESS_CHECKS,
   ReadinessCheck,
@@ -71,7 +72,12 @@ export class VerifierModule {
       module: VerifierModule,
       imports: [
         VerifierPersistenceModule.forRoot(config.databaseUrl),
-        MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
+        // The uploads of the routes read by multer (inbound, CMS, signature checks; not /validations/pdf):
+        // the same limits as PdfUploads's form.
+        MulterModule.register({
+          storage: memoryStorage(),
+          limits: { ...FORM_TEXT_LIMITS, fileSize: config.maxUploadBytes, files: 2 },
+        }),
       ],
       controllers: [
         HistoryController,
