@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   DATABASE_CONNECT_TIMEOUT_MS,
+  FORM_TEXT_LIMITS,
   HealthController,
   READINESS_CHECKS,
   ReadinessCheck,
@@ -21,9 +22,9 @@ import { DEFAULT_FAST_PATH_MAX_BYTES, revocationConfig, VerifierConfig } from '.
 import { EvidenceSealer } from './evidence/evidence-sealer';
 import { ValidationEvidence, validationEvidenceProvider } from './evidence/validation-evidence';
 import { FastValidation } from './fast-path/fast-validation';
+import { HeldProofs } from './evidence/held-proofs';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
-import { RevocationCacheChanges } from './revocation/cache-changes';
 import { HeldCache } from './revocation/held-caches';
 import {
   IN_REQUEST_REVOCATION,
@@ -40,6 +41,7 @@ import { BullValidationQueue, ValidationQueue } from './validation-queue';
 import { ValidationRepository } from './validation.repository';
 import { ValidationService } from './validation.service';
 import { PdfUploads } from './upload-storage';
+import { TableChanges } from './table-changes';
 import { PublicValidationsController } from './public-validation/public-validations.controller';
 import { ValidationsController } from './validations.controller';
 import { HistoryController } from './history/history.controller';
@@ -47,18 +49,18 @@ import { InboundController } from './inbound/inbound.controller';
 import { InboundEngine } from './inbound/inbound-engine';
 import { InboundService } from './inbound/inbound.service';
 
-/** Finishes the seals in hand and closes the queues' and the cache listener's connections when Nest shuts down (TypeOrmModule closes the pool). */
+/** Finishes the seals in hand and closes the queues' and the table listener's connections when Nest shuts down (TypeOrmModule closes the pool). */
 class QueueCloser implements OnApplicationShutdown {
   constructor(
     @Inject(ValidationQueue) private readonly queue: ValidationQueue,
     @Inject(RevocationJobs) private readonly revocationJobs: RevocationJobs,
     @Inject(EvidenceSealer) private readonly sealer: EvidenceSealer,
-    @Inject(RevocationCacheChanges) private readonly cacheChanges: RevocationCacheChanges,
+    @Inject(TableChanges) private readonly tableChanges: TableChanges,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // The seals in hand first (what is not sealed by then, the maintenance job seals).
     await this.sealer.idle();
-    await Promise.all([this.queue.close(), this.revocationJobs.close(), this.cacheChanges.close()]);
+    await Promise.all([this.queue.close(), this.revocationJobs.close(), this.tableChanges.close()]);
   }
 }
 
@@ -70,7 +72,12 @@ export class VerifierModule {
       module: VerifierModule,
       imports: [
         VerifierPersistenceModule.forRoot(config.databaseUrl),
-        MulterModule.register({ storage: memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 2 } }),
+        // The uploads of the routes read by multer (inbound, CMS, signature checks; not /validations/pdf):
+        // the same limits as PdfUploads's form.
+        MulterModule.register({
+          storage: memoryStorage(),
+          limits: { ...FORM_TEXT_LIMITS, fileSize: config.maxUploadBytes, files: 2 },
+        }),
       ],
       controllers: [
         HistoryController,
@@ -135,11 +142,11 @@ export class VerifierModule {
           useFactory: (e: ValidationEvidence) => new EvidenceSealer(e),
         },
         {
-          provide: RevocationCacheChanges,
+          provide: TableChanges,
           // Once the database answered, as the queue; a listener that cannot connect retries alone.
           inject: [DataSource],
           useFactory: () => {
-            const changes = new RevocationCacheChanges(
+            const changes = new TableChanges(
               () =>
                 new Client({
                   connectionString: config.databaseUrl,
@@ -161,7 +168,7 @@ export class VerifierModule {
             IN_REQUEST_REVOCATION,
             ValidationEvidence,
             EvidenceSealer,
-            RevocationCacheChanges,
+            TableChanges,
           ],
           useFactory: (
             validations: ValidationRepository,
@@ -170,7 +177,7 @@ export class VerifierModule {
             { crls, ocsps, issuers, config: revocation, clock }: InRequestRevocation,
             evidence: ValidationEvidence,
             sealer: EvidenceSealer,
-            changes: RevocationCacheChanges,
+            changes: TableChanges,
           ) =>
             new FastValidation(
               {
@@ -186,6 +193,8 @@ export class VerifierModule {
                   clock,
                 },
                 evidence,
+                // A document's proofs held in memory until a change of its evidence is heard: no query per validation.
+                proofs: new HeldProofs(evidence, changes, clock),
                 sealer,
                 clock,
               },

@@ -1,4 +1,4 @@
-import { ProblemError } from '@kyso/common';
+import { MAX_CALLBACK_URL_CHARS, ProblemError } from '@kyso/common';
 import { parseInput, ValidatePdfQueryDto } from '@kyso/contracts';
 import { checkFormFields, isUuid, validatePdfQueryOf } from './http-input';
 import { assertEveryJobHandled, JobName } from './jobs';
@@ -76,6 +76,43 @@ describe('validatePdfQueryOf', () => {
     ];
     for (const q of queries)
       expect([q, outcome(() => validatePdfQueryOf(q))]).toEqual([q, outcome(() => parseInput(ValidatePdfQueryDto, q))]);
+  });
+
+  // The direct reading answers a query itself only when it looks usual, else the contract does: it
+  // is equivalent when the contract gives the same answer over the whole of what it answers itself.
+  it('answers as the contract over every wait of up to three digits, and of up to two other characters', () => {
+    const digits = [...'0123456789'];
+    const others = [...'-+.eE x'];
+    const waits: unknown[] = [undefined, '', 0, 5, null, true, ['5'], { a: 1 }];
+    for (const a of digits) {
+      waits.push(a);
+      for (const b of digits) {
+        waits.push(a + b);
+        for (const c of digits) waits.push(a + b + c);
+      }
+    }
+    for (const a of [...digits, ...others])
+      for (const b of [...digits, ...others]) if (others.includes(a) || others.includes(b)) waits.push(a, a + b);
+    for (const wait of waits) {
+      const q = wait === undefined ? {} : { wait };
+      expect([q, outcome(() => validatePdfQueryOf(q))]).toEqual([q, outcome(() => parseInput(ValidatePdfQueryDto, q))]);
+    }
+  });
+
+  it('answers as the contract over every callbackUrl length up to one past the limit', () => {
+    // Every length in ASCII; near the ends, astral characters (one code point, two UTF-16 units),
+    // variation selectors and lone surrogates (which the contract's length counts apart).
+    const cases: [string, number][] = [];
+    for (let n = 0; n <= MAX_CALLBACK_URL_CHARS + 1; n++) cases.push(['a', n]);
+    for (const unit of ['😀', '\uFE0F', '\uD800'])
+      for (let n = 0; n <= MAX_CALLBACK_URL_CHARS + 1; n++)
+        if (n < 8 || n > MAX_CALLBACK_URL_CHARS - 8) cases.push([unit, n]);
+    for (const [unit, n] of cases) {
+      const callbackUrl = unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+      const q = n % 2 ? { callbackUrl, wait: '7' } : { callbackUrl };
+      const contract = outcome(() => parseInput(ValidatePdfQueryDto, q));
+      expect([unit, n, outcome(() => validatePdfQueryOf(q))]).toEqual([unit, n, contract]);
+    }
   });
 
   it('reads the usual query without the contract classes', () => {

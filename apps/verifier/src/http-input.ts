@@ -39,7 +39,8 @@ export function callbackUrlOf(
  * The query of `POST /validations/pdf`. The usual one (no or a whole `wait` up to the maximum, a
  * `callbackUrl` within its length) is read as it is; anything else is checked by the contract
  * (ValidatePdfQueryDto), with its 400 INVALID_FIELD answers. class-transformer and class-validator
- * cost more per request than the whole check needs (issue 16.3).
+ * cost more per request than the whole check needs (issue 16.3). That it answers as the contract
+ * over everything it answers itself is tested over that whole domain (http-input.spec).
  */
 export function validatePdfQueryOf(raw: Record<string, unknown>): ValidatePdfQueryDto {
   const { wait, callbackUrl } = raw;

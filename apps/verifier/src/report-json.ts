@@ -13,7 +13,15 @@ export function reportJson(report: DocumentReport): string {
 
 /** JSON.stringify(result), byte for byte, with a done result's report serialised once (reportJson). */
 export function resultJson(result: ValidationResult): string {
-  if (result.status === 'done' && 'report' in result && Object.keys(result).length === 3)
+  if (isPlainDone(result))
     return `{"id":${JSON.stringify(result.id)},"status":"done","report":${reportJson(result.report)}}`;
   return JSON.stringify(result);
+}
+
+/** A done result with exactly these keys in this order (JSON.stringify writes them in the object's order). */
+function isPlainDone(r: ValidationResult): r is Extract<ValidationResult, { report: DocumentReport }> {
+  if (r.status !== 'done' || !('report' in r) || typeof r.id !== 'string') return false;
+  if (typeof r.report !== 'object' || r.report === null) return false;
+  const keys = Object.keys(r);
+  return keys.length === 3 && keys[0] === 'id' && keys[1] === 'status' && keys[2] === 'report';
 }

@@ -80,17 +80,16 @@ export interface ValidationView {
   callbackUrl: string | null;
 }
 
-/** A validation to store: the bytes until validated, what kind of check, the uploaded file's name. */
-/** A validation finished at once (the API's fast path): digest, owner and report, no bytes. */
+/** A validation finished at once (the API's fast path): digest and owner, no bytes (the report is its evidence record's). */
 export interface DoneValidation {
   id: string;
   documentSha256: string;
   owner: ValidationOwner;
   fileName?: string;
-  report: DocumentReport;
   finishedAt: Date;
 }
 
+/** A validation to store: the bytes until validated, what kind of check, the uploaded file's name. */
 export interface NewValidation {
   id: string;
   /** The bytes, or the file holding them (a big upload, read in slices). */
@@ -120,8 +119,9 @@ export abstract class ValidationRepository {
   abstract create(v: NewValidation): Promise<void>;
   abstract recordInbound(v: NewInboundValidation): Promise<void>;
   /**
-   * Stores a validation finished at once (the API's fast path): digest, owner and report, no bytes;
-   * with its evidence record, in the same statement (both or neither; the report sent once).
+   * Stores a validation finished at once (the API's fast path): digest, owner and the report of its
+   * evidence record, no bytes; with that record, in the same statement (both or neither; the report
+   * sent once).
    */
   abstract createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void>;
   abstract find(id: string): Promise<ValidationView | undefined>;
@@ -185,19 +185,19 @@ export class TypeOrmValidationRepository extends ValidationRepository {
   /** One statement per fast-path validation, the evidence's in CTEs of it (the report sent once). */
   async createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void> {
     const o = ownerColumns(v.owner);
+    const { report } = evidence;
     const params = [
       v.id,
       v.fileName ?? null,
       v.documentSha256,
-      reportJson(v.report),
-      v.report.conclusion,
+      reportJson(report),
+      report.conclusion,
       v.finishedAt,
       o.organizationIds,
       o.callerKind,
       o.callerId,
       o.callerName,
     ];
-    if (evidence.report !== v.report) throw new Error('the evidence record is of another report');
     await runNamed(this.repo, CREATE_DONE, [...params, ...evidenceParams(evidence)]);
   }
 

@@ -10,6 +10,7 @@ import { RegistryEvidenceAudit } from '../src/evidence/evidence-audit';
 import { EvidenceEntity } from '../src/evidence/evidence.entity';
 import { TypeOrmEvidenceRepository } from '../src/evidence/evidence.repository';
 import { EVIDENCE_PURGED, EVIDENCE_RECORDED, ValidationEvidence } from '../src/evidence/validation-evidence';
+import { TableChanges } from '../src/table-changes';
 import { unsignedPdf } from './fixtures';
 import { anchorView } from './registry-stub';
 import { VerifierStack } from './stack';
@@ -42,6 +43,10 @@ describe('verifier validation evidence', () => {
   let ds: DataSource;
   const { registry, server, prefix } = stack;
   const RETENTION_DAYS = 30;
+  const waiting = new Set<{ digest: string; heard: () => void }>();
+  /** Resolves once the API heard a change of this document's evidence (ask before making the change). */
+  const heard = (digest: string) =>
+    new Promise<void>((resolve) => waiting.add({ digest: digest.toUpperCase(), heard: resolve }));
 
   beforeAll(async () => {
     ({ db, base } = await stack.start('kyso_verifier_ev', {
@@ -55,6 +60,18 @@ describe('verifier validation evidence', () => {
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     ds = await new DataSource(verifierDataSourceOptions(db.url)).initialize();
+    const changes = stack.app.get(TableChanges);
+    // Registered after the API's own listener (HeldProofs): heard here, the held proofs are dropped.
+    changes.onEvidence((digest) => {
+      for (const w of [...waiting])
+        if (w.digest === digest || digest === '*') {
+          waiting.delete(w);
+          w.heard();
+        }
+    });
+    // The API holds proofs only while it listens (else it reads through): started at boot, awaited here.
+    for (let i = 0; i < 100 && changes.epoch() === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(changes.epoch()).toBeDefined();
   });
 
   afterAll(async () => {
@@ -202,8 +219,10 @@ describe('verifier validation evidence', () => {
       subIndication: 'REVOKED_NO_POE',
     });
 
+    const sealedHeard = heard(first.documentSha256);
     const { sealed } = await maintenance().maintain();
     expect(sealed).toBeGreaterThanOrEqual(1);
+    await sealedHeard;
     const [after] = await evidenceOf(first.documentSha256);
     expect(after.audit_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(registry.events.find((e) => e.hash === after.audit_hash)?.after).toMatchObject({
@@ -224,14 +243,63 @@ describe('verifier validation evidence', () => {
     const [row] = await evidenceOf(first.documentSha256);
     await pki.revokeAfter(new Date(first.validationTime));
     // Moving the proven time earlier, as a forger would, breaks the sealed hash.
+    const tamperHeard = heard(first.documentSha256);
     await pg.query(
       `UPDATE verifier.validation_evidence SET signatures = jsonb_set(signatures, '{0,judgedAt}', to_jsonb($2::text)) WHERE id = $1`,
       [row.id, new Date(new Date(first.validationTime).getTime() - 60_000).toISOString()],
     );
+    await tamperHeard;
     expect((await validate(pdf)).signatures[0]).toMatchObject({
       indication: 'INDETERMINATE',
       subIndication: 'REVOKED_NO_POE',
     });
+  });
+
+  it('holds a document’s proofs in the API until a change of its evidence is heard: sealed now, it proves next; tampered with, no longer', async () => {
+    const pki = await testPki('held');
+    const pdf = await pki.sign('held');
+    const source = jest.spyOn(stack.app.get(ValidationEvidence), 'proofsFor');
+    // No seal by the API until the test seals: its records would be proofs of their own.
+    registry.auditUp = false;
+    try {
+      const first = await validate(pdf);
+      const [row] = await evidenceOf(first.documentSha256);
+      expect(row.audit_hash).toBeNull();
+      await pki.revokeAfter(new Date(first.validationTime));
+      const revoked = { indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' };
+      // The first after the revocation downloads the CRL (the workers); the next two are the API's.
+      expect((await validate(pdf)).signatures[0]).toMatchObject(revoked);
+      expect((await validate(pdf)).signatures[0]).toMatchObject(revoked);
+      const reads = source.mock.calls.length;
+      expect(reads).toBeGreaterThanOrEqual(1);
+      expect((await validate(pdf)).signatures[0]).toMatchObject(revoked);
+      expect(source.mock.calls.length).toBe(reads); // held: no query
+
+      // Sealed now by another process (the maintenance job): heard, so the next validation reads it.
+      registry.auditUp = true;
+      const sealed = heard(first.documentSha256);
+      expect((await maintenance().maintain()).sealed).toBeGreaterThanOrEqual(1);
+      registry.auditUp = false;
+      await sealed;
+      expect((await validate(pdf)).signatures[0]).toMatchObject({
+        indication: 'TOTAL-PASSED',
+        signingTime: { judgedAt: first.validationTime, provenBy: 'kyso-evidence', evidenceId: row.id },
+      });
+      expect(source.mock.calls.length).toBe(reads + 1);
+
+      // The held proof's record tampered with: heard, read again, its hash fails.
+      const tampered = heard(first.documentSha256);
+      await pg.query(
+        `UPDATE verifier.validation_evidence SET signatures = jsonb_set(signatures, '{0,judgedAt}', to_jsonb($2::text)) WHERE id = $1`,
+        [row.id, new Date(new Date(first.validationTime).getTime() - 60_000).toISOString()],
+      );
+      await tampered;
+      expect((await validate(pdf)).signatures[0]).toMatchObject(revoked);
+      expect(source.mock.calls.length).toBe(reads + 2);
+    } finally {
+      registry.auditUp = true;
+      source.mockRestore();
+    }
   });
 
   it('seals the records waiting with one audit event; each still proves only its own unchanged content', async () => {

@@ -3,11 +3,12 @@ import { DataSource } from 'typeorm';
 import { SystemClock } from '@kyso/common';
 import { createTestDatabase } from '../../../test/support/db';
 import { migrateVerifier, verifierDataSource } from '../src/data-source';
-import { RevocationCacheChanges } from '../src/revocation/cache-changes';
+import { TableChanges } from '../src/table-changes';
 import type { CachedCrl } from '../src/revocation/crl-cache';
 import { CrlCacheEntity } from '../src/revocation/crl-cache.entity';
 import { TypeOrmCrlCache } from '../src/revocation/crl-cache.repository';
 import { HeldCache } from '../src/revocation/held-caches';
+import { HeldProofs } from '../src/evidence/held-proofs';
 
 const URL = 'http://ca.test/held.crl';
 const APP = 'kyso-test-held-listen';
@@ -27,7 +28,7 @@ describe('revocation cache rows held in memory', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
   let other: Client;
-  let changes: RevocationCacheChanges;
+  let changes: TableChanges;
   let held: HeldCache<CachedCrl>;
   const put = (n: number) =>
     other.query(
@@ -43,7 +44,7 @@ describe('revocation cache rows held in memory', () => {
     ds = await verifierDataSource(db.url).initialize();
     other = new Client({ connectionString: db.url });
     await other.connect();
-    changes = new RevocationCacheChanges(() => new Client({ connectionString: db.url, application_name: APP }));
+    changes = new TableChanges(() => new Client({ connectionString: db.url, application_name: APP }));
     await changes.start();
     held = new HeldCache(
       'crl_cache',
@@ -84,5 +85,67 @@ describe('revocation cache rows held in memory', () => {
     expect(changes.generation('crl_cache')).not.toBe(before);
     await put(5);
     await eventually(async () => (await heldDer()) === 5);
+  });
+
+  describe('a document’s proofs (HeldProofs)', () => {
+    const DOC = 'AB'.repeat(32);
+    const OTHER = 'CD'.repeat(32);
+    /** The source's reads, by digest: what HeldProofs did not serve from memory. */
+    const reads: string[] = [];
+    let proofs: HeldProofs;
+    const readsOf = (digest: string) => reads.filter((d) => d === digest).length;
+    /** A record of a document as another process stores it, unsealed or sealed. */
+    const store = (digest: string, sealed: boolean) =>
+      other.query(
+        `INSERT INTO verifier.validation_evidence
+           (id, validation_id, document_sha256, validated_at, signatures, material, report, record_sha256, audit_hash)
+         VALUES (gen_random_uuid(), gen_random_uuid(), $1, now(), '[]', '{}', '{}', 'x', $2)`,
+        [digest, sealed ? 'sealed' : null],
+      );
+
+    beforeAll(() => {
+      proofs = new HeldProofs({ proofsFor: async (d) => (reads.push(d), []) }, changes, new SystemClock());
+    });
+
+    it('serves a document’s proofs from memory until a change of its evidence is heard; an unsealed record is none', async () => {
+      await eventually(() => changes.epoch() !== undefined);
+      const [first] = await Promise.all([proofs.proofsFor(DOC), proofs.proofsFor(DOC.toLowerCase())]);
+      expect(readsOf(DOC)).toBe(1); // concurrent callers share the read
+      expect(await proofs.proofsFor(DOC)).toBe(first);
+      await proofs.proofsFor(OTHER);
+      // Notifications come in commit order: once OTHER's sealed record is heard, DOC's unsealed one
+      // (committed before it) would have been too.
+      await store(DOC, false);
+      await store(OTHER, true);
+      await eventually(async () => (await proofs.proofsFor(OTHER), readsOf(OTHER) === 2));
+      expect(await proofs.proofsFor(DOC)).toBe(first);
+      expect(readsOf(DOC)).toBe(1);
+      await store(DOC, true);
+      await eventually(async () => (await proofs.proofsFor(DOC)) !== first);
+      expect(readsOf(DOC)).toBe(2);
+      await proofs.proofsFor(OTHER);
+      expect(readsOf(OTHER)).toBe(2);
+      const before = readsOf(DOC);
+      await other.query(`UPDATE verifier.validation_evidence SET audit_hash = 'resealed' WHERE document_sha256 = $1`, [
+        DOC,
+      ]);
+      await eventually(async () => (await proofs.proofsFor(DOC), readsOf(DOC) > before));
+      await other.query('TRUNCATE verifier.validation_evidence CASCADE');
+      await eventually(async () => (await proofs.proofsFor(OTHER), readsOf(OTHER) === 3));
+    });
+
+    it('reads through while its listener is lost, and holds again once it listens again', async () => {
+      await proofs.proofsFor(DOC);
+      const held = readsOf(DOC);
+      await other.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [APP]);
+      await eventually(() => changes.epoch() === undefined);
+      await proofs.proofsFor(DOC);
+      await proofs.proofsFor(DOC);
+      expect(readsOf(DOC)).toBe(held + 2);
+      await eventually(() => changes.epoch() !== undefined);
+      await proofs.proofsFor(DOC); // nothing held before the gap is served: read, then held
+      await proofs.proofsFor(DOC);
+      expect(readsOf(DOC)).toBe(held + 3);
+    });
   });
 });

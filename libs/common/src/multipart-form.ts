@@ -26,9 +26,12 @@ export interface SingleFileFormOptions {
   dir: string;
 }
 
-/** multer's limits, kept: 1 MiB per text field, 1,000 parts. */
-const FIELD_MAX_BYTES = 1024 * 1024;
-const MAX_PARTS = 1000;
+/**
+ * The text limits of a multipart form, readSingleFileForm's and (passed in MulterModule's limits)
+ * multer's on the same service's other routes: 1 MiB per text field (busboy's and multer's
+ * default), 1,000 parts.
+ */
+export const FORM_TEXT_LIMITS = { fieldSize: 1024 * 1024, parts: 1000 } as const;
 
 /**
  * Reads a multipart form with at most one file straight from the request (issue 16.3): busboy and
@@ -46,7 +49,7 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
       parser = busboy({
         headers: req.headers,
         // One more than allowed, so busboy reports only what exceeds (as multer does).
-        limits: { fieldSize: FIELD_MAX_BYTES + 1, parts: MAX_PARTS + 1 },
+        limits: { fieldSize: FORM_TEXT_LIMITS.fieldSize + 1, parts: FORM_TEXT_LIMITS.parts + 1 },
       });
     } catch (e) {
       return reject(badRequest('BAD_REQUEST', (e as Error).message));

@@ -17,7 +17,6 @@ export abstract class EvidenceRepository {
    * never wins), however many validations of the same bytes were kept.
    */
   abstract earliestProofs(documentSha256: string): Promise<StoredEvidence[]>;
-  abstract find(id: string): Promise<StoredEvidence | undefined>;
   /** Gives the records one seal (the audit event that lists them all). */
   abstract markSealed(ids: readonly string[], seal: NonNullable<StoredEvidence['seal']>): Promise<void>;
   /** The oldest records still waiting for their seal. */
@@ -130,11 +129,6 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
     this.read.set(id, { xmin, record });
     // Oldest first out: the records of the documents validated lately stay.
     if (this.read.size > READ_CACHE_MAX) this.read.delete(this.read.keys().next().value!);
-  }
-
-  async find(id: string): Promise<StoredEvidence | undefined> {
-    const e = await this.repo.findOneBy({ id });
-    return e ? toStored(e) : undefined;
   }
 
   async markSealed(ids: readonly string[], seal: NonNullable<StoredEvidence['seal']>): Promise<void> {

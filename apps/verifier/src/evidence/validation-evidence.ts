@@ -98,29 +98,15 @@ export class ValidationEvidence {
    * throws, so the validation job is retried and the record is not lost.
    */
   async record(input: EvidenceInput): Promise<EvidenceRecord> {
-    const record = await this.keep(input);
-    await this.seal(record);
-    return record;
-  }
-
-  /**
-   * Stores the record, unsealed: the caller seals it off its request path (EvidenceSealer), and
-   * what it does not seal the maintenance job does. A database failure throws.
-   */
-  async keep(input: EvidenceInput): Promise<EvidenceRecord> {
     const record = this.build(input);
     await this.records.insert(record);
+    await this.sealAll([record]);
     return record;
   }
 
   /** The record of a finished validation, not stored: for a caller storing it with its validation. */
   build(input: EvidenceInput): EvidenceRecord {
     return buildEvidence({ id: randomUUID(), ...input });
-  }
-
-  /** Seals one record (see sealAll). */
-  seal(record: EvidenceRecord): Promise<boolean> {
-    return this.sealAll([record]);
   }
 
   /**

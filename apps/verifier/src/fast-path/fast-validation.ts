@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@kyso/common';
 import { parseSignedData, signatureFields, type DocumentReport } from '@kyso/pki';
 import { EvidenceSealer } from '../evidence/evidence-sealer';
+import type { ProofSource } from '../evidence/held-proofs';
 import { ValidationEvidence } from '../evidence/validation-evidence';
 import { PdfValidator } from '../pdf-validator';
 import { inRequestRevocation, type InRequestRevocation } from '../revocation/in-request';
@@ -27,6 +28,8 @@ export interface FastPathDeps {
    */
   revocation: Omit<InRequestRevocation, 'jobs'>;
   evidence: ValidationEvidence;
+  /** The proofs of existence our sealed records give (held in memory: HeldProofs). */
+  proofs: ProofSource;
   sealer: EvidenceSealer;
   clock: Clock;
 }
@@ -91,7 +94,6 @@ export class FastValidation {
         documentSha256: input.documentSha256,
         owner: input.owner,
         fileName: input.fileName,
-        report,
         finishedAt: d.clock.now(),
       },
       record,
@@ -102,7 +104,7 @@ export class FastValidation {
 
   private async validate(document: Uint8Array, documentSha256: string) {
     const d = this.deps;
-    const pending = Promise.all([d.anchors.anchorSet(), d.evidence.proofsFor(documentSha256)]);
+    const pending = Promise.all([d.anchors.anchorSet(), d.proofs.proofsFor(documentSha256)]);
     readSignatures(document);
     const [{ trustStore, documentSigning: trustAnchors, timestamping }, proofs] = await pending;
     // The revocation of a validation answered within the request, but nothing is downloaded or waited for.

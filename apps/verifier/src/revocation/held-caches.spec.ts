@@ -1,5 +1,5 @@
 import type { Clock } from '@kyso/common';
-import type { CacheChanges } from './cache-changes';
+import type { CacheChanges } from '../table-changes';
 import type { CachedCrl } from './crl-cache';
 import { CrlCache } from './crl-cache.repository';
 import { HELD_MAX_AGE_MS, HeldCache } from './held-caches';

@@ -1,5 +1,5 @@
 import type { Clock } from '@kyso/common';
-import type { CacheChanges } from './cache-changes';
+import type { CacheChanges } from '../table-changes';
 
 /** Rows held per table at most. */
 const HELD_ROWS = 1_000;
@@ -15,7 +15,7 @@ interface CachePort<V> {
 /**
  * A revocation cache of the fast path (the CRL, OCSP or caIssuers one, named by its `table`): rows
  * held in memory, writes to the shared table. Rows are served while no change of the table was heard since they
- * were read (RevocationCacheChanges), and for HELD_MAX_AGE_MS at most. The same object is served
+ * were read (TableChanges), and for HELD_MAX_AGE_MS at most. The same object is served
  * each time, so what is parsed from it (CRLs: libs/pki keeps the parse per bytes object) is too.
  * Holding changes no freshness rule: the callers judge a held row by its fetchedAt and nextUpdate
  * as they judge one just read. Misses are not held (the caller asks the workers, who write, which

@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+
+/** The channel the revocation cache tables notify on (migration 1799210000000), payload the table's name. */
+export const REVOCATION_CACHE_CHANNEL = 'verifier_revocation_cache';
+
+/**
+ * The channel the evidence table notifies on (migration 1799320000000), payload the document's
+ * digest (hex, upper case) of a record sealed, changed or deleted, or `*` when the table was emptied.
+ */
+export const EVIDENCE_CHANNEL = 'verifier_evidence';
+
+/** Waited before listening again after the connection was lost. */
+const RECONNECT_MS = 1_000;
+
+/** What a held revocation cache asks: the table's change count, or undefined while changes cannot be heard. */
+export interface CacheChanges {
+  generation(table: string): number | undefined;
+}
+
+/**
+ * Hears the changes of the tables the API holds rows of in memory (LISTEN on a connection of its
+ * own, on the channels above). A revocation cache notification bumps its table's generation, so
+ * rows held from before it are not served again; an evidence notification is handed to the
+ * `onEvidence` listeners. While not listening (connecting, connection lost) `generation` and
+ * `epoch` are undefined and the holders read through; every (re)connection starts a new epoch, so
+ * nothing held across a gap is served.
+ */
+export class TableChanges implements CacheChanges {
+  private readonly logger = new Logger('TableChanges');
+  private readonly generations = new Map<string, number>();
+  private readonly evidenceListeners: ((documentSha256: string) => void)[] = [];
+  /** Bumped at every (re)connection: part of every table's generation. */
+  private connections = 0;
+  private client?: Client;
+  private live = false;
+  private closed = false;
+  private retry?: NodeJS.Timeout;
+
+  constructor(private readonly connect: () => Client) {}
+
+  generation(table: string): number | undefined {
+    return this.live ? this.connections * 2 ** 32 + (this.generations.get(table) ?? 0) : undefined;
+  }
+
+  /** The connection's number while listening (what is held under another one is not served), else undefined. */
+  epoch(): number | undefined {
+    return this.live ? this.connections : undefined;
+  }
+
+  /** Calls `listener` with the digest of every document whose evidence changed (`*`: all of them). */
+  onEvidence(listener: (documentSha256: string) => void): void {
+    this.evidenceListeners.push(listener);
+  }
+
+  /** Starts listening; a failure is logged and retried (the holders read through meanwhile). */
+  async start(): Promise<void> {
+    if (this.closed) return;
+    const client = this.connect();
+    this.client = client;
+    client.on('notification', (n) => {
+      const payload = n.payload ?? '';
+      if (n.channel === REVOCATION_CACHE_CHANNEL)
+        this.generations.set(payload, (this.generations.get(payload) ?? 0) + 1);
+      else if (n.channel === EVIDENCE_CHANNEL) for (const l of this.evidenceListeners) l(payload.toUpperCase());
+    });
+    client.on('error', (e) => this.lost(client, e));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${REVOCATION_CACHE_CHANNEL}; LISTEN ${EVIDENCE_CHANNEL}`);
+      if (this.client !== client) return;
+      this.connections++;
+      this.live = true;
+    } catch (e) {
+      this.lost(client, e as Error);
+    }
+  }
+
+  private lost(client: Client, e?: Error): void {
+    if (this.client !== client) return;
+    this.live = false;
+    this.client = undefined;
+    client.end().catch(() => undefined);
+    if (this.closed) return;
+    this.logger.warn(`not hearing table changes (reading through): ${e?.message ?? 'connection ended'}`);
+    this.retry = setTimeout(() => void this.start(), RECONNECT_MS);
+    this.retry.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.live = false;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
