@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemError } from '@kyso/common';
+import { Abort, PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemError } from '@kyso/common';
 
 const ABORT = Symbol('kyso.abort');
 
 /** The signal that fires when the request has run out of time (the proxy passes it upstream). */
-export const abortSignalOf = (req: IncomingMessage): AbortSignal | undefined =>
-  (req as unknown as Record<symbol, AbortController>)[ABORT]?.signal;
+export const abortSignalOf = (req: IncomingMessage): Abort | undefined =>
+  (req as unknown as Record<symbol, Abort>)[ABORT];
 
 /** The whole request, upstream call included, must finish within `ms`, else 504 problem+json. */
 export function requestTimeout(ms: number) {
@@ -27,8 +27,8 @@ export function armRequestTimeout(
   instance: string,
   send: (problem: ProblemDetails) => void,
 ): void {
-  const controller = new AbortController();
-  (req as unknown as Record<symbol, AbortController>)[ABORT] = controller;
+  const controller = new Abort();
+  (req as unknown as Record<symbol, Abort>)[ABORT] = controller;
   const timer = setTimeout(() => {
     controller.abort(new Error('request timeout'));
     if (res.headersSent) {
