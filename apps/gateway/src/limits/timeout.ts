@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { Abort, PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemError } from '@kyso/common';
+import { Abort, ProblemDetails, ProblemError } from '@kyso/common';
 
 const ABORT = Symbol('kyso.abort');
 
@@ -8,10 +8,16 @@ const ABORT = Symbol('kyso.abort');
 export const abortSignalOf = (req: IncomingMessage): Abort | undefined =>
   (req as unknown as Record<symbol, Abort>)[ABORT];
 
-/** The whole request, upstream call included, must finish within `ms`, else 504 problem+json. */
-export function requestTimeout(ms: number) {
+/** Whether the request ran out of time: its 504 has been sent (or its answer cut), nothing more to say. */
+export const timedOut = (req: IncomingMessage): boolean => abortSignalOf(req)?.aborted ?? false;
+
+/**
+ * The whole request, upstream call included, must finish within `ms`, else 504 problem+json, sent
+ * by `send` (ServiceHttp.sendProblem: the lean upload routes send theirs with it too).
+ */
+export function requestTimeout(ms: number, send: (res: ServerResponse, problem: ProblemDetails) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    armRequestTimeout(req, res, ms, req.originalUrl, (p) => res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p)));
+    armRequestTimeout(req, res, ms, req.originalUrl, (p) => send(res, p));
     next();
   };
 }
