@@ -12,7 +12,7 @@ import {
   ReadinessCheck,
 } from '@kyso/common';
 import { ACCESS_DEPS, AccessDeps, AccessGuard } from './authz/access.guard';
-import { AccessRule } from './authz/matrix';
+import { AccessRule, PUBLIC_VALIDATIONS_PDF } from './authz/matrix';
 import type { GatewayConfig } from './config';
 import { DevCaProxyController } from './dev-ca-proxy.controller';
 import { GATEWAY_SETTINGS, GatewayCoreModule, GatewaySettings, REDIS } from './gateway-core.module';
@@ -20,6 +20,7 @@ import { Authenticator } from './identity/authenticator';
 import { IdentityModule } from './identity/identity.module';
 import { Idempotency } from './limits/idempotency';
 import { RateLimiter } from './limits/rate-limit';
+import { uploadRouteAt } from './upload-routes';
 import { RegistryProxyController } from './registry-proxy.controller';
 import { CmsSignaturesController } from './cms-signatures.controller';
 import { CmsValidationsController } from './cms-validations.controller';
@@ -112,18 +113,14 @@ export class GatewayModule {
 /** Largest body per rule path (for reading a replayed request). */
 const bodyLimitFor =
   (config: GatewayConfig) =>
-  (rule: AccessRule): number =>
-    rule.path.endsWith('/signatures/batches')
-      ? batchBodyLimit(config.bodyLimits)
-      : rule.path.endsWith('/signatures/pdf') ||
-          rule.path.endsWith('/signatures/pdf/extend') ||
-          rule.path.endsWith('/signatures/cms')
-        ? config.bodyLimits.signaturesPdf
-        : rule.path.endsWith('/validations/pdf') ||
-            rule.path.endsWith('/validations/cms') ||
-            rule.path.endsWith('/validations/inbound')
-          ? config.bodyLimits.validationsPdf
-          : JSON_BODY_LIMIT_BYTES;
+  (rule: AccessRule): number => {
+    const upload = uploadRouteAt(rule.path);
+    if (upload) return config.bodyLimits[upload.body];
+    if (rule.path.endsWith('/signatures/batches')) return batchBodyLimit(config.bodyLimits);
+    if (rule.path.endsWith('/validations/inbound') || rule.path === PUBLIC_VALIDATIONS_PDF)
+      return config.bodyLimits.validationsPdf;
+    return JSON_BODY_LIMIT_BYTES;
+  };
 
 /**
  * The gateway's readiness answer is public: a failing check says which dependency is down, never

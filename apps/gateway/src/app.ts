@@ -22,7 +22,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   });
   try {
     const { limits } = app.get<GatewaySettings>(GATEWAY_SETTINGS);
-    app.use(requestTimeout(limits.requestTimeoutMs));
+    const http = serviceHttpOf(app);
+    app.use(requestTimeout(limits.requestTimeoutMs, (res, p) => http.sendProblem(res, p)));
     // req.ip (rate limits, sign-in throttle) comes from X-Forwarded-For only when a trusted proxy sent it.
     app.set('trust proxy', config.trustedProxies?.length ? config.trustedProxies : false);
     // Closed unless origins are configured: browsers elsewhere get no CORS headers at all.
@@ -53,7 +54,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
     // CORS headers come from Express's middleware: with origins configured, every request goes through it.
     if (config.leanUploads !== false && !config.corsOrigins?.length) {
       const { authenticator, limiter } = app.get<AccessDeps>(ACCESS_DEPS);
-      const http = serviceHttpOf(app);
       http.handleFirst(leanUploads({ http, authenticator, limiter, limits, upstreams }));
     }
     return app;

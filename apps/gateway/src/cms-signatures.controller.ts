@@ -1,11 +1,12 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JSON_BODY_LIMIT_BYTES } from '@kyso/common';
-import { ApiSignCmsForm, ApiSignHashBody, SIGN_CMS_PATH, SIGN_HASH_PATH } from '@kyso/contracts';
+import { ApiSignCmsForm, ApiSignHashBody, SIGN_HASH_PATH } from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { callerOf } from './authz/access.guard';
 import { ApiProblems } from './openapi';
 import { proxy } from './proxy';
+import { UPLOAD_ROUTES, uploadCall } from './upload-routes';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
 /** CAdES for any file and sign-hash, proxied 1:1 to the signer (same rules and audit as PDF signing). */
@@ -26,7 +27,7 @@ export class CmsSignaturesController {
   @ApiSignCmsForm()
   @ApiProblems(400, 401, 403, 413, 422)
   async signCms(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.forward(req, res, SIGN_CMS_PATH, this.up.bodyLimits.signaturesPdf);
+    await proxy(req, res, { ...uploadCall(this.up, UPLOAD_ROUTES.signCms), caller: callerOf(req) });
   }
 
   @Post('hash')
@@ -42,16 +43,12 @@ export class CmsSignaturesController {
   @ApiSignHashBody()
   @ApiProblems(400, 401, 403, 422)
   async signHash(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.forward(req, res, SIGN_HASH_PATH, JSON_BODY_LIMIT_BYTES);
-  }
-
-  private forward(req: Request, res: Response, path: string, maxBodyBytes: number) {
-    return proxy(req, res, {
+    await proxy(req, res, {
       client: this.up.signer,
       method: 'POST',
-      path,
+      path: SIGN_HASH_PATH,
       caller: callerOf(req),
-      maxBodyBytes,
+      maxBodyBytes: JSON_BODY_LIMIT_BYTES,
       timeoutMs: this.up.timeoutMs,
     });
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags
 import type { Request, Response } from 'express';
 import { CallbackUrlQueryDto } from '@kyso/contracts';
 import { ApiProblems, VALIDATION_RESULT_SCHEMA } from './openapi';
+import { UPLOAD_ROUTES } from './upload-routes';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { uploadToVerifier } from './verifier-proxy';
 
@@ -43,6 +44,6 @@ export class CmsValidationsController {
   })
   @ApiProblems(400, 401, 403, 413, 422, 503)
   async validateCms(@Req() req: Request, @Res() res: Response, @Query() query: CallbackUrlQueryDto): Promise<void> {
-    await uploadToVerifier(this.up, req, res, '/validations/cms', query);
+    await uploadToVerifier(this.up, req, res, UPLOAD_ROUTES.validateCms, query);
   }
 }

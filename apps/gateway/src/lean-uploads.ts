@@ -1,40 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FirstHandler, forbidden, runWithRequestId, ServiceHttp } from '@kyso/common';
-import { EXTEND_PDF_PATH, SIGN_CMS_PATH, SIGN_PDF_PATH, VALIDATE_PDF_PATH } from '@kyso/contracts';
 import { AccessSteps, authenticateOrRefuse, meterCaller } from './authz/access-steps';
 import { decide } from './authz/decide';
 import { AccessRule, findRule } from './authz/matrix';
 import { IDEMPOTENCY_HEADER } from './limits/idempotency';
 import { armRequestTimeout } from './limits/timeout';
-import { proxy, PUBLIC_PREFIX } from './proxy';
+import { proxy } from './proxy';
+import { UPLOAD_ROUTES, uploadCall, UploadRoute } from './upload-routes';
 import type { Upstreams } from './upstreams';
-
-/**
- * The hot upload routes, as their controllers forward them: the service, its path, the body limit.
- * Validations take a checked query; the lean path serves only calls without one, so the path is bare.
- */
-const ROUTES = [
-  {
-    path: `${PUBLIC_PREFIX}/validations/pdf`,
-    upstream: 'verifier',
-    servicePath: VALIDATE_PDF_PATH,
-    body: 'validationsPdf',
-  },
-  {
-    path: `${PUBLIC_PREFIX}/validations/cms`,
-    upstream: 'verifier',
-    servicePath: '/validations/cms',
-    body: 'validationsPdf',
-  },
-  { path: `${PUBLIC_PREFIX}/signatures/pdf`, upstream: 'signer', servicePath: SIGN_PDF_PATH, body: 'signaturesPdf' },
-  {
-    path: `${PUBLIC_PREFIX}/signatures/pdf/extend`,
-    upstream: 'signer',
-    servicePath: EXTEND_PDF_PATH,
-    body: 'signaturesPdf',
-  },
-  { path: `${PUBLIC_PREFIX}/signatures/cms`, upstream: 'signer', servicePath: SIGN_CMS_PATH, body: 'signaturesPdf' },
-] as const;
 
 export interface LeanUploadDeps extends AccessSteps {
   http: ServiceHttp;
@@ -59,7 +32,7 @@ const MULTIPART = /^multipart\/form-data\s*;/i;
  * or role), the body limit, the proxy, and problem+json answers through the problem filter.
  */
 export function leanUploads(d: LeanUploadDeps): FirstHandler {
-  const routes = new Map<string, LeanRoute>(ROUTES.map((r) => [r.path, leanRoute(d, r)]));
+  const routes = new Map<string, LeanRoute>(Object.values(UPLOAD_ROUTES).map((r) => [r.path, leanRoute(d, r)]));
   return (req, res) => {
     const route = req.method === 'POST' ? routes.get(req.url ?? '') : undefined;
     if (!route || !plain(req)) return false;
@@ -93,18 +66,10 @@ async function serve(d: LeanUploadDeps, route: LeanRoute, req: IncomingMessage, 
 }
 
 /** A route's matrix rule, which must not need what the lean path skips (ownership, a public door). */
-function leanRoute(d: LeanUploadDeps, r: (typeof ROUTES)[number]): LeanRoute {
+function leanRoute(d: LeanUploadDeps, r: UploadRoute): LeanRoute {
   const rule = findRule('POST', r.path)?.rule;
   if (!rule || rule.path !== r.path || rule.public || rule.org.kind === 'resource' || rule.org.kind === 'body')
     throw new Error(`${r.path}: its access rule does not fit the lean upload path`);
-  return {
-    rule,
-    forward: {
-      client: d.upstreams[r.upstream],
-      method: 'POST',
-      path: r.servicePath,
-      maxBodyBytes: d.upstreams.bodyLimits[r.body],
-      timeoutMs: d.upstreams.timeoutMs,
-    },
-  };
+  // Validations take a checked query; the lean path serves only calls without one: the bare path.
+  return { rule, forward: uploadCall(d.upstreams, r) };
 }

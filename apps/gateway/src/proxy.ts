@@ -5,10 +5,11 @@ import {
   InternalClient,
   ProblemError,
   requestIdOf,
+  ResponseAlreadySent,
   STREAM_HIGH_WATER_MARK,
   StreamedAnswer,
 } from '@kyso/common';
-import { abortSignalOf } from './limits/timeout';
+import { abortSignalOf, timedOut } from './limits/timeout';
 
 export const PUBLIC_PREFIX = '/api/v1';
 
@@ -113,6 +114,9 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     });
   } catch (e) {
     if (overLimit && limit !== undefined) throw refuseBody(res, limit);
+    // The request's own deadline cut the call: its 504 REQUEST_TIMEOUT is the answer, and the
+    // service is not down (reported as such, the monitor would call it unavailable).
+    if (timedOut(req)) throw new ResponseAlreadySent();
     throw e;
   }
   if (overLimit && limit !== undefined) {

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiExtendPdfForm, ApiSignPdfForm, EXTEND_PDF_PATH, SIGN_PDF_PATH } from '@kyso/contracts';
+import { ApiExtendPdfForm, ApiSignPdfForm } from '@kyso/contracts';
 import type { Request, Response } from 'express';
 import { authOf, callerOf } from './authz/access.guard';
 import { ApiProblems } from './openapi';
 import { proxy } from './proxy';
+import { UPLOAD_ROUTES, uploadCall } from './upload-routes';
 import { UPSTREAMS, Upstreams } from './upstreams';
 
 @ApiTags('signatures')
@@ -36,14 +37,7 @@ export class SignaturesController {
   })
   @ApiProblems(400, 401, 403, 413, 422, 503)
   async signPdf(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.signer,
-      method: 'POST',
-      path: SIGN_PDF_PATH,
-      caller: callerOf(req),
-      maxBodyBytes: this.up.bodyLimits.signaturesPdf,
-      timeoutMs: this.up.timeoutMs,
-    });
+    await proxy(req, res, { ...uploadCall(this.up, UPLOAD_ROUTES.signPdf), caller: callerOf(req) });
   }
 
   @Post('pdf/extend')
@@ -56,14 +50,7 @@ export class SignaturesController {
   @ApiExtendPdfForm()
   @ApiProblems(400, 401, 403, 413, 422, 503)
   async extendPdf(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await proxy(req, res, {
-      client: this.up.signer,
-      method: 'POST',
-      path: EXTEND_PDF_PATH,
-      caller: callerOf(req),
-      maxBodyBytes: this.up.bodyLimits.signaturesPdf,
-      timeoutMs: this.up.timeoutMs,
-    });
+    await proxy(req, res, { ...uploadCall(this.up, UPLOAD_ROUTES.extendPdf), caller: callerOf(req) });
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ReportQueryDto, VALIDATE_PDF_PATH, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
+import { ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
 import {
   ApiProblems,
   REPORT_EXAMPLE,
@@ -19,6 +19,7 @@ import {
   VALIDATION_RESULT_SCHEMA,
   VALIDATION_UNAVAILABLE_RESPONSE,
 } from './openapi';
+import { UPLOAD_ROUTES } from './upload-routes';
 import { UPSTREAMS, Upstreams } from './upstreams';
 import { readFromVerifier, uploadToVerifier } from './verifier-proxy';
 
@@ -85,7 +86,7 @@ export class ValidationsController {
   @ApiResponse(VALIDATION_UNAVAILABLE_RESPONSE)
   async validatePdf(@Req() req: Request, @Res() res: Response, @Query() query: ValidatePdfQueryDto): Promise<void> {
     // Checked here, before the upload is streamed on; the verifier checks it again (same contract).
-    await uploadToVerifier(this.up, req, res, VALIDATE_PDF_PATH, query);
+    await uploadToVerifier(this.up, req, res, UPLOAD_ROUTES.validatePdf, query);
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { decodeCaller, ServiceHttp } from '@kyso/common';
+import { decodeCaller, DependencyMonitor, ServiceHttp } from '@kyso/common';
 import { createApiKey } from '../src/api-keys';
 import type { GatewayConfig } from '../src/config';
 import { gatewayFixture } from './support';
@@ -62,7 +62,7 @@ describe('lean upload routes', () => {
       leanUploads: false,
       redisPrefix: `kyso:test:framework:${randomBytes(4).toString('hex')}:`,
     });
-    return { lean: a.base, framework: b.base, app: a.app };
+    return { lean: a.base, framework: b.base, app: a.app, apps: [a.app, b.app] };
   };
 
   const post = (base: string, path: string, headers: Record<string, string>, body?: Buffer) =>
@@ -239,6 +239,8 @@ describe('lean upload routes', () => {
 
   it('answers 504 REQUEST_TIMEOUT when the whole request runs out of time', async () => {
     const slow = await start({ limits: { requestTimeoutMs: 300 } });
+    // A first request looks the key up in the database: not part of what is timed here.
+    await both('/api/v1/validations/cms', validateKey, { bases: [slow.lean, slow.framework] });
     fx.verifier.handler = (_req, res) => setTimeout(() => res.writeHead(200).end('{}'), 1000);
     try {
       const { answer, leanTook } = await both('/api/v1/validations/cms', validateKey, {
@@ -246,7 +248,26 @@ describe('lean upload routes', () => {
       });
       expect(leanTook).toBe(true);
       expect(answer.status).toBe(504);
-      expect(JSON.parse(answer.body)).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'REQUEST_TIMEOUT', instance: '/api/v1/validations/cms' });
+      // The call the deadline cut is not a service outage (neither gateway reports the verifier down).
+      await new Promise((r) => setTimeout(r, 100));
+      for (const app of slow.apps) expect(app.get(DependencyMonitor).isDown('verifier')).toBe(false);
+    } finally {
+      fx.verifier.handler = (req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+    }
+  });
+
+  it('answers 504 UPSTREAM_TIMEOUT when the service is too slow', async () => {
+    const slow = await start({ upstreamTimeoutMs: 300 });
+    fx.verifier.handler = (_req, res) => setTimeout(() => res.writeHead(200).end('{}'), 1000);
+    try {
+      const { answer, leanTook } = await both('/api/v1/validations/pdf', validateKey, {
+        bases: [slow.lean, slow.framework],
+      });
+      expect(leanTook).toBe(true);
+      expect(answer.status).toBe(504);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', instance: '/api/v1/validations/pdf' });
     } finally {
       fx.verifier.handler = (req, res) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));

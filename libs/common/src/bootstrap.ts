@@ -15,7 +15,7 @@ import { HttpMetrics, MetricsAccess, routeTemplate } from './metrics';
 import { ProblemFilter } from './problem.filter';
 import { requestIdMiddleware } from './request-context';
 import { securityHeadersMiddleware } from './security-headers';
-import { accessLog, registerServiceHttp, ServiceHttp } from './service-http';
+import { accessLog, registerServiceHttp, requestObserver, ServiceHttp } from './service-http';
 import { SERVICE_OPENAPI_PATH, serviceOpenApiHandler } from './service-openapi';
 
 export interface ServiceOptions {
@@ -49,15 +49,14 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
     abortOnError: false,
   });
   const metrics = new HttpMetrics(opts.name);
-  const logRequest = accessLog(logger);
+  const observe = requestObserver(accessLog(logger), metrics);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(securityHeadersMiddleware);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    logRequest(req, res, req.path, () => routeTemplate(req, res));
+    observe(req, res, req.path, () => routeTemplate(req, res));
     next();
   });
-  app.use(metrics.middleware);
   const express = app.getHttpAdapter().getInstance() as Express;
   express.get('/metrics', metrics.handler(opts.metrics ?? { internalToken: opts.internalToken }));
   if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
@@ -67,7 +66,7 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   app.useGlobalFilters(filter);
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();
-  registerServiceHttp(app, new ServiceHttp(app, express, logRequest, metrics, filter));
+  registerServiceHttp(app, new ServiceHttp(app, express, observe, filter));
   return app;
 }
 

@@ -4,6 +4,7 @@ export * from './config';
 export * from './clock';
 export * from './limits';
 export * from './internal-auth';
+export * from './abort';
 export * from './internal-client';
 export * from './bootstrap';
 export * from './service-http';

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Abort } from './abort';
 import { InternalClient, MALFORMED_ANSWER } from './internal-client';
 import { ProblemError } from './problem';
 
@@ -92,5 +93,26 @@ describe('InternalClient.json', () => {
     const gone = new InternalClient('http://127.0.0.1:1', 't', 1_000, 'the peer service');
     const p = (await failure(gone.json('GET', '/echo', (raw) => raw))) as ProblemError;
     expect(p).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', detail: 'the peer service did not answer' });
+  });
+
+  it('stream: gives up when the outer signal (an Abort or an AbortSignal) fires; lets go of it once read', async () => {
+    for (const outer of [new Abort(), new AbortController()]) {
+      const signal = outer instanceof Abort ? outer : outer.signal;
+      const call = failure(client().stream('GET', '/hang', { signal }));
+      setTimeout(() => outer.abort(new Error('request timeout')), 50);
+      expect(await call).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+    }
+    const outer = new Abort();
+    const answer = await client().stream('GET', '/echo', { signal: outer });
+    expect(outer.listenerCount('abort')).toBeGreaterThan(0);
+    for await (const _ of answer.body);
+    await new Promise((r) => setImmediate(r));
+    expect(outer.listenerCount('abort')).toBe(0);
+    const slow = await client(200).stream('GET', '/slow-body');
+    await expect(
+      (async () => {
+        for await (const _ of slow.body);
+      })(),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });

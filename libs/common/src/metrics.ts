@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { sameSecret, INTERNAL_TOKEN_HEADER } from './internal-auth';
 import { PROBLEM_CONTENT_TYPE, unauthorized, forbidden } from './problem';
@@ -38,20 +37,11 @@ export class HttpMetrics {
     });
   }
 
-  /** Counts each request when its response finishes, by template (never the raw path: ids would explode the series). */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    this.observe(req, res, () => routeTemplate(req, res));
-    next();
-  };
-
-  /** What the middleware does, for a handler that runs before Express: `route` is read when the response finishes. */
-  observe(req: IncomingMessage, res: ServerResponse, route: () => string): void {
-    const start = process.hrtime.bigint();
-    res.on('finish', () => {
-      const labels = { method: req.method ?? '', route: route(), status: String(res.statusCode) };
-      this.requests.inc(labels);
-      this.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-    });
+  /** Counts a finished request by its route template (never the raw path: ids would explode the series). */
+  record(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.duration.observe(labels, seconds);
   }
 
   handler(access: MetricsAccess) {

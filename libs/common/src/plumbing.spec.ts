@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Logger, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Module, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Writable } from 'node:stream';
 import request from 'supertest';
@@ -12,6 +13,11 @@ const TOKEN = 'plumbing-token-0123456789';
 @Controller('things')
 class ThingsController {
   private readonly log = new Logger('Things');
+  /** What of ours waits for this response to finish (Node's own http server listener is a bound function). */
+  @Get('listeners')
+  listeners(@Res({ passthrough: true }) res: Response) {
+    return { finish: res.listeners('finish').filter((l) => !String(l).includes('[native code]')).length };
+  }
   @Get(':id')
   get(@Param('id') id: string) {
     this.log.log('looking up a thing');
@@ -125,6 +131,18 @@ describe('service plumbing (createService)', () => {
     expect(res.text).toMatch(/http_requests_total\{[^}]*route="\/things\/:id",status="401"/);
     expect(res.text).not.toContain('/things/42');
     expect(res.text).toContain('http_request_duration_seconds_bucket');
+  });
+
+  it('logs and counts a request from one listener on its end', async () => {
+    const res = await request(base).get('/things/listeners').set(internal()).set('x-request-id', 'one-listener');
+    expect(res.body).toEqual({ finish: 1 });
+    expect(lines.find((l) => l.requestId === 'one-listener' && l.msg === 'request')).toMatchObject({
+      route: '/things/listeners',
+      status: 200,
+      durationMs: expect.any(Number),
+    });
+    const metrics = await request(base).get('/metrics').set(internal());
+    expect(metrics.text).toMatch(/http_requests_total\{[^}]*route="\/things\/listeners",status="200"[^}]*\} 1/);
   });
 
   it('serves its OpenAPI document at /openapi.json to the internal credential only', async () => {

@@ -20,8 +20,7 @@ export class ServiceHttp {
   constructor(
     private readonly app: INestApplication,
     private readonly express: Express,
-    private readonly logRequest: AccessLog,
-    private readonly metrics: HttpMetrics,
+    private readonly observe: RequestObserver,
     private readonly filter: ProblemFilter,
   ) {}
 
@@ -29,8 +28,7 @@ export class ServiceHttp {
   begin(req: IncomingMessage, res: ServerResponse, path: string, route: string): string {
     const id = assignRequestId(req, res);
     setSecurityHeaders(res, false);
-    this.logRequest(req, res, path, () => route);
-    this.metrics.observe(req, res, () => route);
+    this.observe(req, res, path, route);
     return id;
   }
 
@@ -72,26 +70,46 @@ export class ServiceHttp {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxyAddr = require('proxy-addr') as (req: IncomingMessage, trust: (a: string, i: number) => boolean) => string;
 
-/** One access-log line per request when it finishes (see accessLog). */
-export type AccessLog = (req: IncomingMessage, res: ServerResponse, path: string, route: () => string) => void;
+/** One access-log line for a finished request (see accessLog). */
+export type AccessLog = (req: IncomingMessage, res: ServerResponse, path: string, route: string, ms: number) => void;
 
 /** One line per request, after the response: method, route template, status, duration (never bodies or headers). */
 export function accessLog(logger: Pino): AccessLog {
+  return (req, res, path, route, ms) => {
+    // A 503 is a dependency outage the monitor has logged once already: not an error per request.
+    const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : 'info';
+    // Below the configured level (the bench runs at warn): no context switch, no line built.
+    if (!logger.isLevelEnabled(level)) return;
+    // 'finish' may fire outside the request's async context: restore it for the mixin.
+    runWithRequestId(String(req.headers['x-request-id'] ?? ''), () =>
+      logger[level](
+        { method: req.method, path, route, status: res.statusCode, durationMs: Math.round(ms * 10) / 10 },
+        'request',
+      ),
+    );
+  };
+}
+
+/**
+ * Watches a request from before its route runs (path without its query; route its template, or
+ * how to find it once routed) to its response's end, then writes its access-log line and counts it
+ * in the metrics: one 'finish' listener for both.
+ */
+export type RequestObserver = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  route: string | (() => string),
+) => void;
+
+export function requestObserver(log: AccessLog, metrics: HttpMetrics): RequestObserver {
   return (req, res, path, route) => {
     const start = process.hrtime.bigint();
-    res.on('finish', () => {
+    res.once('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      // A 503 is a dependency outage the monitor has logged once already: not an error per request.
-      const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : 'info';
-      // Below the configured level (the bench runs at warn): no context switch, no line built.
-      if (!logger.isLevelEnabled(level)) return;
-      // 'finish' may fire outside the request's async context: restore it for the mixin.
-      runWithRequestId(String(req.headers['x-request-id'] ?? ''), () =>
-        logger[level](
-          { method: req.method, path, route: route(), status: res.statusCode, durationMs: Math.round(ms * 10) / 10 },
-          'request',
-        ),
-      );
+      const template = typeof route === 'string' ? route : route();
+      log(req, res, path, template, ms);
+      metrics.record(req.method ?? '', template, res.statusCode, ms / 1e3);
     });
   };
 }

@@ -1,17 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemError } from '@kyso/common';
+import { Abort, ProblemDetails, ProblemError } from '@kyso/common';
 
 const ABORT = Symbol('kyso.abort');
 
 /** The signal that fires when the request has run out of time (the proxy passes it upstream). */
-export const abortSignalOf = (req: IncomingMessage): AbortSignal | undefined =>
-  (req as unknown as Record<symbol, AbortController>)[ABORT]?.signal;
+export const abortSignalOf = (req: IncomingMessage): Abort | undefined =>
+  (req as unknown as Record<symbol, Abort>)[ABORT];
 
-/** The whole request, upstream call included, must finish within `ms`, else 504 problem+json. */
-export function requestTimeout(ms: number) {
+/** Whether the request ran out of time: its 504 has been sent (or its answer cut), nothing more to say. */
+export const timedOut = (req: IncomingMessage): boolean => abortSignalOf(req)?.aborted ?? false;
+
+/**
+ * The whole request, upstream call included, must finish within `ms`, else 504 problem+json, sent
+ * by `send` (ServiceHttp.sendProblem: the lean upload routes send theirs with it too).
+ */
+export function requestTimeout(ms: number, send: (res: ServerResponse, problem: ProblemDetails) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    armRequestTimeout(req, res, ms, req.originalUrl, (p) => res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p)));
+    armRequestTimeout(req, res, ms, req.originalUrl, (p) => send(res, p));
     next();
   };
 }
@@ -27,8 +33,8 @@ export function armRequestTimeout(
   instance: string,
   send: (problem: ProblemDetails) => void,
 ): void {
-  const controller = new AbortController();
-  (req as unknown as Record<symbol, AbortController>)[ABORT] = controller;
+  const controller = new Abort();
+  (req as unknown as Record<symbol, Abort>)[ABORT] = controller;
   const timer = setTimeout(() => {
     controller.abort(new Error('request timeout'));
     if (res.headersSent) {
