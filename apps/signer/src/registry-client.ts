@@ -3,6 +3,8 @@ import {
   MAX_APPEARANCE_IMAGE_BYTES,
   officialSignatureImagePath,
   organizationSealImagePath,
+  PIN_PRECHECKS_PATH,
+  PinPrecheckRequestDto,
   SigningAuthorization,
   signingAuthorizationAnswer,
   SigningAuthorizationRequestDto,
@@ -17,6 +19,12 @@ export abstract class RegistryClient {
     requestId?: string,
     caller?: Caller,
   ): Promise<SigningAuthorization>;
+
+  /**
+   * Lets the registry start the PIN's slow check before `authorize` asks (effect-free there; the
+   * answer says nothing about the PIN). Resolves once the registry has taken it.
+   */
+  abstract precheckPin(req: PinPrecheckRequestDto, requestId?: string): Promise<void>;
 
   /** An official's signature image or an organisation's seal (PNG); undefined when none is stored. */
   abstract image(kind: ImageKind, id: string, requestId?: string, caller?: Caller): Promise<Uint8Array | undefined>;
@@ -37,6 +45,10 @@ export class HttpRegistryClient extends RegistryClient {
       requestId,
       caller,
     });
+  }
+
+  async precheckPin(req: PinPrecheckRequestDto, requestId?: string): Promise<void> {
+    await this.client.json('POST', PIN_PRECHECKS_PATH, () => undefined, req, { requestId });
   }
 
   async image(kind: ImageKind, id: string, requestId?: string, caller?: Caller): Promise<Uint8Array | undefined> {

@@ -41,6 +41,7 @@ import { checkRefusal, Refusal } from './signing-gate';
 import { SigningService } from './signing.service';
 import { APPEARANCE_MESSAGES_VI } from './appearance';
 import { Admission, SignerBusy } from './admission';
+import { PrecheckPinDuringUpload } from './pin-precheck';
 import {
   inputThenUpdate,
   ReceiveUploadInMemory,
@@ -158,7 +159,7 @@ export class SignaturesController {
 
   @Post('pdf')
   @HttpCode(200)
-  @UseInterceptors(RemoveUploadAfterResponse, ReceiveUploadInMemory, FileInterceptor('file'))
+  @UseInterceptors(RemoveUploadAfterResponse, ReceiveUploadInMemory, PrecheckPinDuringUpload, FileInterceptor('file'))
   @ApiOperation({
     summary:
       'Sign a PDF (PAdES B-B, B-T, B-LT or B-LTA, incremental update) for an official with a certificate on the token',

@@ -58,6 +58,7 @@ import { signatureBatches } from './batches/batches.module';
 import type { BatchJobs } from './batches/batch-jobs';
 import { BATCH_QUEUE } from './batches/batches.service';
 import { IN_MEMORY_UPLOAD_BYTES, spareUploadMemory } from './uploads';
+import { bigUploadStarts } from './pin-precheck';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -119,7 +120,12 @@ export class SignerModule {
         TypeOrmModule.forRoot({ ...signerDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY }),
         TypeOrmModule.forFeature([SignatureEventEntity, SigningEvidenceEntity]),
         MulterModule.register({
-          storage: new SpillingStorage(uploadDir, IN_MEMORY_UPLOAD_BYTES, spareUploadMemory(config.maxPdfBytes)),
+          storage: new SpillingStorage(
+            uploadDir,
+            IN_MEMORY_UPLOAD_BYTES,
+            spareUploadMemory(config.maxPdfBytes),
+            bigUploadStarts,
+          ),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
       ],

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,54 @@ describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-bac
     });
     return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
   };
+  /**
+   * The form sent in two parts, the second only once the registry stub has seen a PIN pre-check
+   * (or after 10 s, failing the request): `before` bytes of the file go first. With `declared`,
+   * the request carries its Content-Length.
+   */
+  const signGated = async (fields: Record<string, string>, path: string, before: number, declared: boolean) => {
+    const boundary = `kyso-gated-${randomUUID()}`;
+    const part = (name: string, extra = '') =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
+    const head = Buffer.from(
+      Object.entries(fields)
+        .map(([k, v]) => `${part(k)}\r\n${v}\r\n`)
+        .join('') + `${part('file', '; filename="big.pdf"')}Content-Type: application/pdf\r\n\r\n`,
+    );
+    const file = await readFile(path);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    let prechecked = false;
+    const gate = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no PIN pre-check while the file arrived')), 10_000);
+      registry.prechecked.once('precheck', () => {
+        clearTimeout(timer);
+        prechecked = true;
+        resolve();
+      });
+    });
+    gate.catch(() => undefined);
+    async function* body() {
+      yield head;
+      yield file.subarray(0, before);
+      await gate;
+      yield file.subarray(before);
+      yield tail;
+    }
+    const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
+    const res = await undiciRequest(`http://127.0.0.1:${port}/signatures/pdf`, {
+      method: 'POST',
+      headers: {
+        'x-kyso-internal-token': INTERNAL,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(declared && { 'content-length': String(head.length + file.length + tail.length) }),
+      },
+      body: Readable.from(body(), { objectMode: false }),
+    });
+    return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()), prechecked };
+  };
+  /** What the signer asked the registry stub since `from`: paths in order. */
+  const askedSince = (from: number) => registry.requests.slice(from).map((r) => r.path);
+
   /** The upload directory's files once removal had time to run (it follows the response's close). */
   // The batches' own directory lives under the upload directory: only upload files are leftovers.
   const uploadFiles = async () => (await readdir(uploads)).filter((name) => name !== 'batches');
@@ -182,6 +230,57 @@ describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-bac
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'MISSING_FIELD' });
     expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  // A part's headers are parsed once some of its bytes follow them (busboy looks ahead for the boundary).
+  it('asks the registry to pre-check the PIN at the start of a declared big file (its first 64 KiB)', async () => {
+    const from = registry.requests.length;
+    const fields = { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL };
+    const res = await signGated(fields, big, 64 * 1024, true);
+    expect(res.status).toBe(200);
+    expect(res.prechecked).toBe(true);
+    expect(askedSince(from)).toEqual(['/signing-authorizations/pin-checks', '/signing-authorizations']);
+    expect(registry.requests[from].body).toEqual({ certificateId: 'cert-rsa', pin: '1234' });
+    expect(await pdfsig(res.body, rootPem)).toContain('Signature is Valid.');
+  }, 120_000);
+
+  it('asks it once a chunked file passes 1 MiB, while the rest still arrives', async () => {
+    const from = registry.requests.length;
+    const fields = { certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL };
+    const res = await signGated(fields, big, 2 * MB, false);
+    expect(res.status).toBe(200);
+    expect(res.prechecked).toBe(true);
+    expect(askedSince(from)).toEqual(['/signing-authorizations/pin-checks', '/signing-authorizations']);
+  }, 120_000);
+
+  it('a refused document is never authorised after its pre-check', async () => {
+    const notPdf = join(work, 'not-a.pdf');
+    await writeFile(notPdf, Buffer.alloc(3 * MB, 0x41));
+    const from = registry.requests.length;
+    const res = await signGated(
+      { certificateId: 'cert-rsa', pin: '9999', actingOfficialId: OFFICIAL },
+      notPdf,
+      64 * 1024,
+      true,
+    );
+    expect(res.status).toBe(422);
+    expect(JSON.parse(res.body.toString())).toMatchObject({ code: 'INVALID_PDF' });
+    expect(askedSince(from)).toEqual(['/signing-authorizations/pin-checks']);
+  }, 120_000);
+
+  it('asks no pre-check for a small document or a signing session', async () => {
+    const small = join(work, 'small.pdf');
+    await writeBigPdf(small, 200 * 1024);
+    const from = registry.requests.length;
+    expect((await sign({ certificateId: 'cert-rsa', pin: '1234', actingOfficialId: OFFICIAL }, small)).status).toBe(
+      200,
+    );
+    const session = await sign(
+      { certificateId: 'cert-rsa', signingSession: 'kss_none', actingOfficialId: OFFICIAL },
+      big,
+    );
+    expect(session.body).toMatchObject({ code: 'SIGNING_NOT_ALLOWED', reason: 'SIGNING_SESSION_INVALID' });
+    expect(askedSince(from)).not.toContain('/signing-authorizations/pin-checks');
   }, 120_000);
 
   it('answers 413 for a file above the limit and leaves no partial file', async () => {

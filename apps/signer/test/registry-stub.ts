@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { CertificateViewDto, SigningAuthorization } from '@kyso/contracts';
 
 /** The registry's certificate view (the contract) for a stub certificate. */
@@ -61,6 +62,8 @@ export async function startRegistryStub(
       req.on('end', () => resolve(s));
     });
   const signatureRecords: { id: string }[] = [];
+  /** Emits 'precheck' with each PIN pre-check's body as it arrives. */
+  const prechecked = new EventEmitter();
   /** Signing sessions by token, as the registry keeps them (one use spent per authorisation). */
   const sessions = new Map<string, { id: string; certificateId: string; remainingUses: number }>();
   /** Session uses after the first `after` are never answered (a test kills the signer meanwhile). */
@@ -115,6 +118,14 @@ export async function startRegistryStub(
       sessions.set(session.token, { ...session, certificateId: c.id });
       return decide({ allowed: true, certificate: certificateView(c), signingSession: { ...session, expiresAt } });
     }
+    // PIN pre-checks: recorded and answered as the registry does (202, nothing said about the PIN).
+    if (req.method === 'POST' && req.url === '/signing-authorizations/pin-checks') {
+      const body = JSON.parse(await read(req)) as { certificateId: string; pin: string };
+      requests.push({ path: req.url, body, requestId: req.headers['x-request-id'] as string | undefined });
+      prechecked.emit('precheck', body);
+      res.writeHead(202);
+      return res.end();
+    }
     // The signer's audit forwarder: every record taken, as the registry does.
     if (req.method === 'POST' && req.url === '/signature-records') {
       const { records } = JSON.parse(await read(req)) as { records: { id: string }[] };
@@ -140,6 +151,7 @@ export async function startRegistryStub(
     url,
     requests,
     signatureRecords,
+    prechecked,
     override,
     sessions,
     hold,

@@ -90,4 +90,30 @@ describe('uploads: small ones in memory, big ones spilled to a file as they arri
     expect(readFileSync(info.path!).equals(Buffer.concat(chunks))).toBe(true);
     expect(info.sha256?.digest('hex')).toBe(sha256(Buffer.concat(chunks)));
   });
+
+  it('tells once that a file is big: at its start when the request declares more, else once it outgrows the threshold', async () => {
+    const told: string[] = [];
+    const storeAs = (storage: SpillingStorage, req: Partial<Request>, chunks: Buffer[]) =>
+      new Promise<number>((resolve, reject) => {
+        const stream = Readable.from(chunks);
+        const file = { stream } as unknown as Express.Multer.File;
+        storage._handleFile(req as Request, file, (e) => (e ? reject(e) : resolve(0)));
+        // What was told before the first byte was read.
+        told.push(`start:${calls}`);
+      });
+    let calls = 0;
+    const big = () => void calls++;
+    const spilling = new SpillingStorage(dir, 4096, undefined, big);
+    await storeAs(spilling, { headers: { 'content-length': '50000' } }, [Buffer.alloc(20_000)]);
+    expect([told.pop(), calls]).toEqual(['start:1', 1]);
+    await storeAs(spilling, { headers: {} }, [Buffer.alloc(3000), Buffer.alloc(3000), Buffer.alloc(3000)]);
+    expect([told.pop(), calls]).toEqual(['start:1', 2]);
+    await storeAs(spilling, { headers: { 'content-length': '4000' } }, [Buffer.alloc(4000)]);
+    expect(calls).toBe(2);
+    // With lent memory as well: still once, and the memory still asked.
+    let asked = 0;
+    const lending = new SpillingStorage(dir, 4096, () => (asked++, Buffer.alloc(30_000)), big);
+    await storeAs(lending, { headers: { 'content-length': '50000' } }, [Buffer.alloc(10_000), Buffer.alloc(10_000)]);
+    expect([calls, asked]).toEqual([3, 1]);
+  });
 });

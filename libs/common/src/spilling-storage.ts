@@ -27,22 +27,37 @@ type Stored = Partial<HashedUpload>;
 export type UploadMemory = (req: Request) => Buffer | undefined;
 
 /**
+ * Told once per file that it is big: at its start when the request declares more than
+ * `inMemoryBytes`, else when it outgrows them. `req.body` holds the fields sent before the file.
+ */
+export type BigUploadStarts = (req: Request) => void;
+
+/**
  * multer storage that keeps a small upload (up to `inMemoryBytes`) in memory (`file.buffer`) and
  * writes a bigger one to a private file of its own in `dir` (`file.path`, `dir` created 0700 if
  * missing) as it arrives, with back-pressure: a 100 MB PDF is never held as chunks. Whoever took
  * the upload removes the file (multer's `_removeFile`, or the service once it answered).
  * With `memory`, an upload that outgrows `inMemoryBytes` is copied into the buffer it lends, if
  * any, as it arrives (`file.buffer` a view of it); it spills only if the buffer proves too small.
+ * With `bigUpload`, work that a big file would otherwise wait for can start while it arrives.
  */
 export class SpillingStorage implements StorageEngine {
   constructor(
     private readonly dir: string,
     private readonly inMemoryBytes: number,
     private readonly memory?: UploadMemory,
+    private readonly bigUpload?: BigUploadStarts,
   ) {}
 
   _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Stored) => void): void {
-    const memory = this.memory;
+    const { memory, bigUpload } = this;
+    let told = false;
+    const big = () => {
+      if (told) return;
+      told = true;
+      bigUpload?.(req);
+    };
+    if (bigUpload && Number(req.headers['content-length']) > this.inMemoryBytes) big();
     receiveSpilling(
       file.stream,
       this.dir,
@@ -57,7 +72,11 @@ export class SpillingStorage implements StorageEngine {
                 : received,
             ),
       undefined,
-      memory && (() => memory(req)),
+      (memory || bigUpload) &&
+        (() => {
+          big();
+          return memory?.(req);
+        }),
     );
   }
 

@@ -57,6 +57,24 @@ export class SigningAuthorizationRequestDto {
   signingSession?: string;
 }
 
+/**
+ * `POST /signing-authorizations/pin-checks` on the registry: asked by the signer while a big
+ * document still arrives, so that the PIN's slow hash is computed before the authorisation needs
+ * it. Effect-free; always 202 without a body, whatever the PIN (it reveals nothing).
+ */
+export const PIN_PRECHECKS_PATH = `${SIGNING_AUTHORIZATIONS_PATH}/pin-checks`;
+
+export class PinPrecheckRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  certificateId: string;
+
+  @ApiProperty({ writeOnly: true, description: 'The signing PIN the authorisation will be asked with' })
+  @IsString()
+  @Length(1, 256)
+  pin: string;
+}
+
 /** A signing session opened (with `token`, only once) or spent (without it). */
 export class SigningSessionViewDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') id: string;

@@ -853,12 +853,13 @@ export const ACCESS_MATRIX: readonly AccessRule[] = [
 export const servicePathOf = (rule: AccessRule): string =>
   rule.servicePath ?? (rule.path.startsWith(P) ? rule.path.slice(P.length) : rule.path);
 
-/** Registry routes only Kyso services call (never public): ownership, signing authorisations, audit appends, the signer's signature records, the verifiers' trust-store reads. */
+/** Registry routes only Kyso services call (never public): ownership, signing authorisations and PIN pre-checks, audit appends, the signer's signature records, the verifiers' trust-store reads. */
 export const REGISTRY_INTERNAL_ROUTES = [
   'GET /health',
   'GET /health/ready',
   'GET /ownership/:kind/:id',
   'POST /signing-authorizations',
+  'POST /signing-authorizations/pin-checks',
   'POST /audit/events',
   'POST /signature-records',
   'GET /trust-anchors/version',

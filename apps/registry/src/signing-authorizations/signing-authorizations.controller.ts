@@ -5,6 +5,8 @@ import { CERTIFICATE_VIEW_EXAMPLE } from '../certificates/certificates.controlle
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import {
   parseInput,
+  PIN_PRECHECKS_PATH,
+  PinPrecheckRequestDto,
   SigningAuthorization,
   SigningAuthorizationRequestDto,
   SigningAuthorizationResultDto,
@@ -74,5 +76,22 @@ export class SigningAuthorizationsController {
       },
       caller,
     );
+  }
+
+  @Post(PIN_PRECHECKS_PATH.slice(SIGNING_AUTHORIZATIONS_PATH.length + 1))
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start checking a PIN ahead of the authorisation (while a big document still arrives)',
+    description:
+      'Effect-free: the outcome is held in this registry process for 30 s and used by the next authorisation with ' +
+      'the same certificate, stored PIN hash and PIN, which applies every rule and effect as usual (a wrong PIN is ' +
+      'counted there, never here). Always 202 without a body, whatever the PIN, certificate or its state.',
+  })
+  @ApiBody({ type: PinPrecheckRequestDto })
+  @ApiResponse({ status: 202, description: 'Accepted (says nothing about the PIN)' })
+  @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_ID', 'INVALID_FIELD'])
+  async precheck(@Body() raw: unknown): Promise<void> {
+    const body = parseInput(PinPrecheckRequestDto, raw);
+    await this.authorizations.precheck(body.certificateId.toLowerCase(), body.pin);
   }
 }

@@ -4,7 +4,6 @@ import { actorOf } from '../audit/actor';
 import { AuditLog } from '../audit/audit-log';
 import { CertificateView, toCertificateView } from '../certificates/certificate';
 import { CertificatesService } from '../certificates/certificates.service';
-import { PinHasher } from '../certificates/pin-hasher';
 import { KeyDevicesService } from '../devices/key-devices.service';
 import { OfficialsService } from '../officials/officials.service';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -13,6 +12,7 @@ import { Clock } from '@kyso/common';
 import { KeyedQueue } from '../shared/keyed-queue';
 import { Transactions } from '../shared/transactions';
 import { PinLocksRepository } from './pin-locks.repository';
+import { PinPrechecks } from './pin-prechecks';
 import {
   decideSigningAuthorization,
   LOCKED,
@@ -58,7 +58,7 @@ export class SigningAuthorizationsService {
     private readonly officials: OfficialsService,
     private readonly organizations: OrganizationsService,
     private readonly ownership: OwnershipService,
-    private readonly pins: PinHasher,
+    private readonly pins: PinPrechecks,
     private readonly clock: Clock,
     private readonly tx: Transactions,
     private readonly locks: PinLocksRepository,
@@ -81,12 +81,23 @@ export class SigningAuthorizationsService {
     return this.queue.run(known.id, () => this.tx.run(() => this.decide(req, who)));
   }
 
+  /**
+   * Starts the PIN's scrypt check ahead of an authorisation (the signer asks while a big document
+   * still arrives). Effect-free and silent: nothing is decided, counted or answered here; the
+   * authorisation later takes the outcome in place of its own check, with every rule and effect
+   * as before. An unknown certificate or one without a PIN hash starts nothing.
+   */
+  async precheck(certificateId: string, pin: string): Promise<void> {
+    const certificate = await this.certificates.find(certificateId);
+    if (certificate?.signingPinHash) this.pins.start(certificate.id, certificate.signingPinHash, pin);
+  }
+
   private async decide(req: SigningAuthorizationRequest, caller: Caller): Promise<SigningAuthorizationResult> {
     const certificate = (await this.locks.serialize(req.certificateId))
       ? await this.certificates.find(req.certificateId)
       : undefined;
     const { decision, now } = await this.check(req, certificate, caller, (hash) =>
-      this.pins.verify(req.pin ?? '', hash),
+      this.pins.verify(certificate?.id ?? req.certificateId, hash, req.pin ?? ''),
     );
     if (decision.allowed) {
       await this.locks.succeeded(certificate!.id);
