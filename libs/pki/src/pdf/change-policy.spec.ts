@@ -84,6 +84,10 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
     const patched = text.slice(0, at) + reference.padEnd(end - at, ' ') + text.slice(end);
     return embedSignature({ ...prepared, pdf: new Uint8Array(Buffer.from(patched, 'latin1')) }, dummyCms(900));
   },
+  'a filled field made read-only (/Ff 1, as Acrobat does to the fields a signature locks)': (pdf) =>
+    appendRaw(pdf, [{ num: 7, body: objectText(pdf, 7).replace('/T(amount)', '/T(amount)/Ff 1') }]),
+  'a filled field turned into a password field (/Ff 8192: its value drawn masked)': (pdf) =>
+    appendRaw(pdf, [{ num: 7, body: objectText(pdf, 7).replace('/T(amount)', '/T(amount)/Ff 8193') }]),
   'a /Version bump in the catalog': (pdf) =>
     appendRaw(pdf, [{ num: 1, body: objectText(pdf, 1).replace(/>>$/, '/Version/2.0>>') }]),
   'an XMP metadata update': (pdf) =>
@@ -148,6 +152,8 @@ const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
   'another signature without /Type (optional, ISO 32000-2 table 255)': [true, false, true, true],
   'a document timestamp': [true, true, true, true],
   'a /Version bump in the catalog': [true, true, true, true],
+  'a filled field turned into a password field (/Ff 8192: its value drawn masked)': [false, false, false, false],
+  'a filled field made read-only (/Ff 1, as Acrobat does to the fields a signature locks)': [true, false, true, true],
   'another signature with an indirect FieldMDP /TransformParams (as Acrobat writes it)': [true, false, true, true],
   'an XMP metadata update': [true, true, true, true],
   'an /Info update': [true, true, true, true],

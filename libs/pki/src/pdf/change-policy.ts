@@ -51,6 +51,17 @@ function commentAllowed(c: PdfChange): boolean {
   return ['Popup', 'Highlight', 'Underline', 'Squiggly', 'StrikeOut'].includes(c.subtype ?? '') && !a.appearance;
 }
 
+/**
+ * ReadOnly, Required and NoExport (ISO 32000-2 table 227) change nothing shown: Acrobat sets
+ * ReadOnly on the fields a signature locks, and pyHanko lets /Ff change. Other flags (password,
+ * comb, multiline...) change how a value is drawn.
+ */
+const HARMLESS_FIELD_FLAGS = 0b111;
+function flagsOnly(flags: PdfChange['fieldFlags']): Verdict {
+  if (!flags || !Number.isInteger(flags.before) || !Number.isInteger(flags.after)) return no();
+  return ((flags.before ^ flags.after) & ~HARMLESS_FIELD_FLAGS) === 0 ? yes(LEVEL.form) : no('field flags changed');
+}
+
 const ROLE_TEXT: Record<PdfObjectRole, string> = {
   structure: 'cross-reference or object stream',
   signature: 'signature dictionary',
@@ -212,6 +223,7 @@ export function classifyChanges(
       case 'form-field': {
         if (isNew || !c.keys || c.keys.removed.length > 0) return no();
         const keys = [...c.keys.added, ...c.keys.modified];
+        if (keys.length === 1 && keys[0] === 'Ff') return flagsOnly(c.fieldFlags);
         if (!keys.every((k) => FORM_FILL_KEYS.has(k))) return no();
         if (c.keys.modified.includes('V')) return no('a signed field value was replaced');
         const fills = c.keys.added.includes('V') || filled.has(c.parent ?? -1);

@@ -54,6 +54,8 @@ export interface PdfChange {
   signatureValue?: number | null;
   /** For a signature dictionary: /Type (Sig or DocTimeStamp). */
   signatureType?: string | null;
+  /** For a changed form field: its /Ff before and after (0 when absent). */
+  fieldFlags?: { before: number; after: number };
   /** For an annotation: its /Rect width and height, and whether it carries actions (/A, /AA) or an /AP. */
   annotation?: { width: number; height: number; actions: boolean; appearance: boolean };
 }
@@ -151,6 +153,13 @@ export function describeChangesAfter(pdf: Uint8Array | PdfDocument, offset: numb
     if (change === 'changed') {
       const oldDict = dictOf(oldValue);
       if (dict && oldDict) c.keys = keyDiff(oldDict, dict);
+      if (c.role === 'form-field' && dict && oldDict) {
+        const ff = (d: PdfDocument, x: PdfDict) => {
+          const v = d.resolve(x.get('Ff'));
+          return typeof v === 'number' ? v : 0;
+        };
+        c.fieldFlags = { before: ff(old, oldDict), after: ff(doc, dict) };
+      }
       if (c.role === 'page')
         c.references = referenceDiff(old.resolve(oldDict?.get('Annots')), doc.resolve(dict?.get('Annots')));
       if (c.role === 'annots-or-fields') c.references = referenceDiff(oldValue, value);
