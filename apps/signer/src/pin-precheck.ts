@@ -6,6 +6,8 @@ import { RegistryClient } from './registry-client';
 
 const log = new Logger('PinPrecheck');
 const pending = new WeakMap<Request, () => void>();
+/** Only an id-like value is worth a call (and safe to name in a log line); the registry checks the rest. */
+const ID = /^[\w-]{1,64}$/;
 
 /**
  * Told by the upload storage (SpillingStorage's `bigUpload`) that a big file part starts: runs
@@ -40,10 +42,11 @@ export class PrecheckPinDuringUpload implements NestInterceptor {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { pin, certificateId, signingSession } = body;
     if (typeof pin !== 'string' || pin === '' || typeof certificateId !== 'string' || signingSession) return;
+    if (!ID.test(certificateId)) return;
     const requestId = req.header(REQUEST_ID_HEADER);
     this.registry.precheckPin({ certificateId, pin }, requestId).catch((e: Error) =>
       // Never the PIN: the certificate and why.
-      log.warn(`PIN pre-check for certificate ${certificateId.slice(0, 64)} not taken: ${e.message}`),
+      log.warn(`PIN pre-check for certificate ${certificateId} not taken: ${e.message}`),
     );
   }
 }
