@@ -9,6 +9,12 @@ import { HashedUpload, SpillingStorage } from './spilling-storage';
 type Stored = Partial<HashedUpload>;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** Resolves once `done()` holds; fails the test after 5 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const end = Date.now() + 5000; !done(); await new Promise((r) => setTimeout(r, 5)))
+    if (Date.now() > end) throw new Error('condition not reached in 5 s');
+}
+
 describe('uploads: small ones in memory, big ones spilled to a file as they arrive', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kyso-upload-storage-'))));
@@ -53,11 +59,11 @@ describe('uploads: small ones in memory, big ones spilled to a file as they arri
       ),
     );
     failing.push(Buffer.alloc(100));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(readdirSync(dir)).toHaveLength(1);
+    // The spill file is opened and removed asynchronously: wait for each state, however busy the machine.
+    await until(() => readdirSync(dir).length === 1);
     failing.destroy(new Error('client went away'));
     await expect(stored).rejects.toThrow('client went away');
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => readdirSync(dir).length === 0);
     expect(readdirSync(dir)).toEqual([]);
   });
 
