@@ -6,7 +6,8 @@ export const REVOCATION_CACHE_CHANNEL = 'verifier_revocation_cache';
 
 /**
  * The channel the evidence table notifies on (migration 1799320000000), payload the document's
- * digest (hex, upper case) of a record sealed, changed or deleted, or `*` when the table was emptied.
+ * digest (hex, upper case) of a record sealed, changed or deleted, `<digest> sealed <id>` when an
+ * UPDATE only sealed record `id`, or `*` when the table was emptied.
  */
 export const EVIDENCE_CHANNEL = 'verifier_evidence';
 
@@ -29,7 +30,7 @@ export interface CacheChanges {
 export class TableChanges implements CacheChanges {
   private readonly logger = new Logger('TableChanges');
   private readonly generations = new Map<string, number>();
-  private readonly evidenceListeners: ((documentSha256: string) => void)[] = [];
+  private readonly evidenceListeners: ((payload: string) => void)[] = [];
   /** Bumped at every (re)connection: part of every table's generation. */
   private connections = 0;
   private client?: Client;
@@ -48,8 +49,8 @@ export class TableChanges implements CacheChanges {
     return this.live ? this.connections : undefined;
   }
 
-  /** Calls `listener` with the digest of every document whose evidence changed (`*`: all of them). */
-  onEvidence(listener: (documentSha256: string) => void): void {
+  /** Calls `listener` with every evidence notification's payload (EVIDENCE_CHANNEL). */
+  onEvidence(listener: (payload: string) => void): void {
     this.evidenceListeners.push(listener);
   }
 
@@ -62,7 +63,7 @@ export class TableChanges implements CacheChanges {
       const payload = n.payload ?? '';
       if (n.channel === REVOCATION_CACHE_CHANNEL)
         this.generations.set(payload, (this.generations.get(payload) ?? 0) + 1);
-      else if (n.channel === EVIDENCE_CHANNEL) for (const l of this.evidenceListeners) l(payload.toUpperCase());
+      else if (n.channel === EVIDENCE_CHANNEL) for (const l of this.evidenceListeners) l(payload);
     });
     client.on('error', (e) => this.lost(client, e));
     client.on('end', () => this.lost(client));

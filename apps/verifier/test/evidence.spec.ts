@@ -62,7 +62,8 @@ describe('verifier validation evidence', () => {
     ds = await new DataSource(verifierDataSourceOptions(db.url)).initialize();
     const changes = stack.app.get(TableChanges);
     // Registered after the API's own listener (HeldProofs): heard here, the held proofs are dropped.
-    changes.onEvidence((digest) => {
+    changes.onEvidence((payload) => {
+      const digest = payload.split(' ')[0].toUpperCase();
       for (const w of [...waiting])
         if (w.digest === digest || digest === '*') {
           waiting.delete(w);
@@ -298,6 +299,28 @@ describe('verifier validation evidence', () => {
       expect(source.mock.calls.length).toBe(reads + 2);
     } finally {
       registry.auditUp = true;
+      source.mockRestore();
+    }
+  });
+
+  it('keeps a document’s held proofs through the API’s own seal of a record judged by them', async () => {
+    const pki = await testPki('own-seal');
+    const pdf = await pki.sign('own-seal');
+    const first = await validate(pdf); // the workers' (the CRLs downloaded), sealed before the answer
+    const [row] = await evidenceOf(first.documentSha256);
+    expect(row.audit_hash).toMatch(/^[0-9a-f]{64}$/);
+    const source = jest.spyOn(stack.app.get(ValidationEvidence), 'proofsFor');
+    try {
+      const proven = { judgedAt: first.validationTime, provenBy: 'kyso-evidence', evidenceId: row.id };
+      const sealed = heard(first.documentSha256);
+      // The API's: its proofs read and held, its record (judged by that proof) sealed off the request.
+      expect((await validate(pdf)).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signingTime: proven });
+      expect(source).toHaveBeenCalledTimes(1);
+      await sealed;
+      expect((await evidenceOf(first.documentSha256))[1].audit_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await validate(pdf)).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signingTime: proven });
+      expect(source).toHaveBeenCalledTimes(1); // still held
+    } finally {
       source.mockRestore();
     }
   });

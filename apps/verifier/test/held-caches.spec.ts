@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { SystemClock } from '@kyso/common';
@@ -8,6 +9,8 @@ import type { CachedCrl } from '../src/revocation/crl-cache';
 import { CrlCacheEntity } from '../src/revocation/crl-cache.entity';
 import { TypeOrmCrlCache } from '../src/revocation/crl-cache.repository';
 import { HeldCache } from '../src/revocation/held-caches';
+import type { ExternalProofOfExistence } from '@kyso/pki';
+import type { EvidenceRecord } from '../src/evidence/evidence-record';
 import { HeldProofs } from '../src/evidence/held-proofs';
 
 const URL = 'http://ca.test/held.crl';
@@ -93,6 +96,8 @@ describe('revocation cache rows held in memory', () => {
     /** The source's reads, by digest: what HeldProofs did not serve from memory. */
     const reads: string[] = [];
     let proofs: HeldProofs;
+    /** What the source answers. */
+    let answer: ExternalProofOfExistence[] = [];
     const readsOf = (digest: string) => reads.filter((d) => d === digest).length;
     /** A record of a document as another process stores it, unsealed or sealed. */
     const store = (digest: string, sealed: boolean) =>
@@ -104,7 +109,7 @@ describe('revocation cache rows held in memory', () => {
       );
 
     beforeAll(() => {
-      proofs = new HeldProofs({ proofsFor: async (d) => (reads.push(d), []) }, changes, new SystemClock());
+      proofs = new HeldProofs({ proofsFor: async (d) => (reads.push(d), answer) }, changes, new SystemClock());
     });
 
     it('serves a document’s proofs from memory until a change of its evidence is heard; an unsealed record is none', async () => {
@@ -121,8 +126,7 @@ describe('revocation cache rows held in memory', () => {
       expect(await proofs.proofsFor(DOC)).toBe(first);
       expect(readsOf(DOC)).toBe(1);
       await store(DOC, true);
-      await eventually(async () => (await proofs.proofsFor(DOC)) !== first);
-      expect(readsOf(DOC)).toBe(2);
+      await eventually(async () => (await proofs.proofsFor(DOC), readsOf(DOC) === 2));
       await proofs.proofsFor(OTHER);
       expect(readsOf(OTHER)).toBe(2);
       const before = readsOf(DOC);
@@ -146,6 +150,68 @@ describe('revocation cache rows held in memory', () => {
       await proofs.proofsFor(DOC); // nothing held before the gap is served: read, then held
       await proofs.proofsFor(DOC);
       expect(readsOf(DOC)).toBe(held + 3);
+    });
+
+    it('keeps them through the seal of a record it built that cannot change them, and only then', async () => {
+      const DOC3 = 'EF'.repeat(32);
+      const T = new Date('2026-01-01T00:00:00.000Z');
+      const E0 = randomUUID();
+      answer = [{ signatureSha256: 'S1', time: T, source: 'kyso-evidence', evidenceId: E0 }];
+      await eventually(() => changes.epoch() !== undefined);
+      const seen: string[] = [];
+      changes.onEvidence((payload) => seen.push(payload)); // heard here after HeldProofs heard it
+      /** A record of DOC3 stored unsealed, built here (or not), then sealed; resolves once its seal is heard. */
+      const sealRecord = async (
+        signature: { indication: string; judgedAt: Date; evidenceId: string | null },
+        builtHere = true,
+      ) => {
+        const id = randomUUID();
+        await other.query(
+          `INSERT INTO verifier.validation_evidence
+             (id, validation_id, document_sha256, validated_at, signatures, material, report, record_sha256)
+           VALUES ($1, gen_random_uuid(), $2, now(), '[]', '{}', '{}', 'x')`,
+          [id, DOC3],
+        );
+        const { indication, judgedAt, evidenceId } = signature;
+        if (builtHere)
+          proofs.keepBuilt({
+            id,
+            documentSha256: DOC3,
+            report: {
+              signatures: [
+                { indication, signatureSha256: 'S1', signingTime: { judgedAt: judgedAt.toISOString(), evidenceId } },
+              ],
+            },
+          } as unknown as EvidenceRecord);
+        await other.query(
+          `UPDATE verifier.validation_evidence SET audit_hash = 'h', audit_seq = '1', sealed_at = now() WHERE id = $1`,
+          [id],
+        );
+        await eventually(() => seen.includes(`${DOC3} sealed ${id}`));
+      };
+      const later = new Date(T.getTime() + 1000);
+      const held = await proofs.proofsFor(DOC3);
+      expect(readsOf(DOC3)).toBe(1);
+      // Judged at the held proof's time by that proof, judged later, or not TOTAL-PASSED: kept.
+      await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: T, evidenceId: E0 });
+      await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: later, evidenceId: null });
+      await sealRecord({ indication: 'INDETERMINATE', judgedAt: new Date(0), evidenceId: null });
+      expect(await proofs.proofsFor(DOC3)).toBe(held);
+      expect(readsOf(DOC3)).toBe(1);
+      // At the same time by another proof (it might be the earlier record): dropped.
+      await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: T, evidenceId: null });
+      await proofs.proofsFor(DOC3);
+      expect(readsOf(DOC3)).toBe(2);
+      // Earlier: dropped.
+      await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: new Date(T.getTime() - 1000), evidenceId: null });
+      await proofs.proofsFor(DOC3);
+      expect(readsOf(DOC3)).toBe(3);
+      // Not built here: dropped, whatever it holds.
+      await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: later, evidenceId: null }, false);
+      await proofs.proofsFor(DOC3);
+      expect(readsOf(DOC3)).toBe(4);
+      await proofs.proofsFor(DOC3);
+      expect(readsOf(DOC3)).toBe(4);
     });
   });
 });

@@ -2,13 +2,23 @@ import type { Clock } from '@kyso/common';
 import type { ExternalProofOfExistence } from '@kyso/pki';
 import { HELD_MAX_AGE_MS } from '../revocation/held-caches';
 import type { TableChanges } from '../table-changes';
+import type { EvidenceRecord } from './evidence-record';
 
-/** Documents whose proofs are held at most. */
+/** Documents whose proofs are held at most; records built here and not yet heard sealed, at most. */
 const HELD_DOCUMENTS = 1_000;
+const BUILT_RECORDS = 1_000;
 
 /** Where the proofs come from (ValidationEvidence: the earliest sealed records, their hashes checked). */
 export interface ProofSource {
   proofsFor(documentSha256: string): Promise<ExternalProofOfExistence[]>;
+}
+
+interface Held {
+  proofs: Promise<ExternalProofOfExistence[]>;
+  /** The proofs once read. */
+  value?: ExternalProofOfExistence[];
+  epoch: number;
+  at: number;
 }
 
 /**
@@ -20,16 +30,23 @@ export interface ProofSource {
  * concurrent validations of one document share one query, and a change heard during the read
  * drops it for every later caller. While changes cannot be heard every call reads through; what was
  * held before a gap is never served after it.
+ *
+ * One change keeps them: the seal (and nothing else) of a record this process built (`built`)
+ * whose every TOTAL-PASSED signature already has a held proof judged earlier, or at the same time
+ * by the very record its own proof came from (validated before it): the proofs query would give
+ * the same proofs. That is a document validated again and again, whose own seals would otherwise
+ * drop its proofs every few validations.
  */
 export class HeldProofs implements ProofSource {
-  private readonly held = new Map<string, { proofs: Promise<ExternalProofOfExistence[]>; epoch: number; at: number }>();
+  private readonly held = new Map<string, Held>();
+  private readonly built = new Map<string, EvidenceRecord>();
 
   constructor(
     private readonly source: ProofSource,
     private readonly changes: TableChanges,
     private readonly clock: Clock,
   ) {
-    changes.onEvidence((digest) => (digest === '*' ? this.held.clear() : this.held.delete(digest)));
+    changes.onEvidence((payload) => this.heard(payload));
   }
 
   proofsFor(documentSha256: string): Promise<ExternalProofOfExistence[]> {
@@ -40,12 +57,49 @@ export class HeldProofs implements ProofSource {
     const hit = this.held.get(digest);
     if (hit && hit.epoch === epoch && now - hit.at < HELD_MAX_AGE_MS) return hit.proofs;
     const proofs = this.source.proofsFor(digest);
+    const entry: Held = { proofs, epoch, at: now };
     this.held.delete(digest);
-    this.held.set(digest, { proofs, epoch, at: now });
+    this.held.set(digest, entry);
     // Oldest read first out.
     if (this.held.size > HELD_DOCUMENTS) this.held.delete(this.held.keys().next().value!);
-    // A failed read is not held (its caller sees the failure).
-    proofs.catch(() => this.held.get(digest)?.proofs === proofs && this.held.delete(digest));
+    proofs.then(
+      (value) => (entry.value = value),
+      // A failed read is not held (its caller sees the failure).
+      () => this.held.get(digest) === entry && this.held.delete(digest),
+    );
     return proofs;
   }
+
+  /** A record this process stored and will seal: its seal may leave the held proofs as they are. */
+  keepBuilt(record: EvidenceRecord): void {
+    this.built.set(record.id, record);
+    if (this.built.size > BUILT_RECORDS) this.built.delete(this.built.keys().next().value!);
+  }
+
+  private heard(payload: string): void {
+    if (payload === '*') return this.held.clear();
+    const [digest, what, id] = payload.split(' ');
+    const key = digest.toUpperCase();
+    const record = what === 'sealed' ? this.built.get(id) : undefined;
+    if (record) this.built.delete(id);
+    const held = this.held.get(key);
+    if (held && !(record && record.documentSha256.toUpperCase() === key && sealChangesNothing(held, record)))
+      this.held.delete(key);
+  }
+}
+
+/** Whether the proofs query would still give `held` once `record` is sealed (see HeldProofs). */
+function sealChangesNothing(held: Held, record: EvidenceRecord): boolean {
+  const proofs = held.value;
+  if (!proofs) return false; // still being read: it may or may not have seen the seal
+  return record.report.signatures.every((s) => {
+    if (s.indication !== 'TOTAL-PASSED') return true;
+    const judged = new Date(s.signingTime.judgedAt).getTime();
+    return proofs.some(
+      (p) =>
+        p.signatureSha256 === s.signatureSha256 &&
+        (p.time.getTime() < judged ||
+          (p.time.getTime() === judged && p.evidenceId !== undefined && p.evidenceId === s.signingTime.evidenceId)),
+    );
+  });
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@kyso/common';
 import { parseSignedData, signatureFields, type DocumentReport } from '@kyso/pki';
 import { EvidenceSealer } from '../evidence/evidence-sealer';
-import type { ProofSource } from '../evidence/held-proofs';
+import type { HeldProofs } from '../evidence/held-proofs';
 import { ValidationEvidence } from '../evidence/validation-evidence';
 import { PdfValidator } from '../pdf-validator';
 import { inRequestRevocation, type InRequestRevocation } from '../revocation/in-request';
@@ -28,8 +28,8 @@ export interface FastPathDeps {
    */
   revocation: Omit<InRequestRevocation, 'jobs'>;
   evidence: ValidationEvidence;
-  /** The proofs of existence our sealed records give (held in memory: HeldProofs). */
-  proofs: ProofSource;
+  /** The proofs of existence our sealed records give, held in memory. */
+  proofs: Pick<HeldProofs, 'proofsFor' | 'keepBuilt'>;
   sealer: EvidenceSealer;
   clock: Clock;
 }
@@ -98,6 +98,8 @@ export class FastValidation {
       },
       record,
     );
+    // Its seal may then leave the document's held proofs as they are.
+    d.proofs.keepBuilt(record);
     d.sealer.add(record);
     return report;
   }

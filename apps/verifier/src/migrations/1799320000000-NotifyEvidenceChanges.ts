@@ -6,7 +6,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * stored unsealed cannot (it proves nothing until sealed), so the fast path's own INSERTs stay
  * silent and the held proofs of a document validated again and again stay held; one inserted
  * already sealed, any UPDATE (its seal, a change) and any DELETE (a purge) notify, a TRUNCATE
- * notifies `*`. The proof index is not watched: changing it can only hide a proof.
+ * notifies `*`; an UPDATE that only seals a record notifies `<digest> sealed <record id>`. The proof index is not watched: changing it can only hide a proof.
  */
 export class NotifyEvidenceChanges1799320000000 implements MigrationInterface {
   name = 'NotifyEvidenceChanges1799320000000';
@@ -17,6 +17,15 @@ export class NotifyEvidenceChanges1799320000000 implements MigrationInterface {
       BEGIN
         IF TG_OP = 'TRUNCATE' THEN
           PERFORM pg_notify('verifier_evidence', '*');
+          RETURN NULL;
+        END IF;
+        -- A seal and nothing else names its record: the process that built it may keep what it holds.
+        IF TG_OP = 'UPDATE' AND OLD.audit_hash IS NULL AND NEW.audit_hash IS NOT NULL
+           AND (OLD.id, OLD.validation_id, OLD.document_sha256, OLD.validated_at, OLD.signatures,
+                OLD.material, OLD.report, OLD.record_sha256)
+               IS NOT DISTINCT FROM (NEW.id, NEW.validation_id, NEW.document_sha256, NEW.validated_at,
+                NEW.signatures, NEW.material, NEW.report, NEW.record_sha256) THEN
+          PERFORM pg_notify('verifier_evidence', NEW.document_sha256 || ' sealed ' || NEW.id);
           RETURN NULL;
         END IF;
         -- pg_notify sends one notification per payload per transaction, however many rows.
