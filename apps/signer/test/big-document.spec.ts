@@ -37,6 +37,17 @@ async function sha256File(path: string): Promise<string> {
  * Issue 12.6 at test size: a big PDF is received into the spare buffer, or through a temporary file
  * when another request has it, and every path removes the file.
  */
+/** The form's fields, then the file part's header: what goes before the file's bytes. */
+function formHead(boundary: string, fields: Record<string, string>): Buffer {
+  const part = (name: string, extra = '') =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
+  return Buffer.from(
+    Object.entries(fields)
+      .map(([k, v]) => `${part(k)}\r\n${v}\r\n`)
+      .join('') + `${part('file', '; filename="big.pdf"')}Content-Type: application/pdf\r\n\r\n`,
+  );
+}
+
 describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-backed upload)', () => {
   let token: TestToken;
   let db: { url: string; drop: () => Promise<void> };
@@ -55,13 +66,7 @@ describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-bac
   /** The same form sent chunked, without Content-Length, as a proxy forwards a stream. */
   const signChunked = async (fields: Record<string, string>, path: string) => {
     const boundary = `kyso-chunked-${randomUUID()}`;
-    const part = (name: string, extra = '') =>
-      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
-    const head = Buffer.from(
-      Object.entries(fields)
-        .map(([k, v]) => `${part(k)}\r\n${v}\r\n`)
-        .join('') + `${part('file', '; filename="big.pdf"')}Content-Type: application/pdf\r\n\r\n`,
-    );
+    const head = formHead(boundary, fields);
     async function* body() {
       yield head;
       yield* createReadStream(path);
@@ -82,13 +87,7 @@ describe('POST /signatures/pdf with a big document (24 MB, in memory or disk-bac
    */
   const signGated = async (fields: Record<string, string>, path: string, before: number, declared: boolean) => {
     const boundary = `kyso-gated-${randomUUID()}`;
-    const part = (name: string, extra = '') =>
-      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
-    const head = Buffer.from(
-      Object.entries(fields)
-        .map(([k, v]) => `${part(k)}\r\n${v}\r\n`)
-        .join('') + `${part('file', '; filename="big.pdf"')}Content-Type: application/pdf\r\n\r\n`,
-    );
+    const head = formHead(boundary, fields);
     const file = await readFile(path);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     let prechecked = false;
