@@ -51,8 +51,8 @@ describe('verifyPdf with signatures made by other tools', () => {
     });
   const person = (CN: string, algorithm: 'RSASSA-PKCS1-v1_5-SHA256' | 'ECDSA-P256-SHA256' = 'ECDSA-P256-SHA256') =>
     issuePerson(sub, { CN, C: 'VN' }, { algorithm, notBefore: hourAgo });
-  /** A CAdES-detached PDF signed through pkijs with ECDSA, SHA-256 and signing-certificate-v2; `extra` shapes its signed attributes. */
-  const pkijsEcdsaPdf = ({ key, cert }: Awaited<ReturnType<typeof person>>, extra: Partial<PkijsSignerOptions> = {}) =>
+  /** A CAdES-detached PDF signed through pkijs with signing-certificate-v2, by default ECDSA with SHA-256; `extra` shapes its algorithms and signed attributes. */
+  const pkijsPdf = ({ key, cert }: Awaited<ReturnType<typeof person>>, extra: Partial<PkijsSignerOptions> = {}) =>
     pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
       pkijsSignedData({
         content,
@@ -69,6 +69,10 @@ describe('verifyPdf with signatures made by other tools', () => {
         ],
       }),
     );
+
+  /** An RSA signer's PDF whose CMS uses `digest` and the matching signature algorithm (weak ones). */
+  const rsaPdfWithDigest = async (CN: string, digest: string, signatureAlgorithmOid: string) =>
+    pkijsPdf(await person(CN, 'RSASSA-PKCS1-v1_5-SHA256'), { digest, signatureAlgorithmOid });
 
   it('passes a PDF signed by poppler pdfsig (NSS), whose CMS is BER with indefinite lengths', async () => {
     const { key, cert } = await person('Pdfsig Signer', 'RSASSA-PKCS1-v1_5-SHA256');
@@ -116,7 +120,7 @@ describe('verifyPdf with signatures made by other tools', () => {
 
   it('accepts signed attributes signed unsorted, as OpenSSL and NSS (pdfsig) do, with a not-ETSI-conformant warning', async () => {
     const signer = await person('Attribute Order');
-    const make = (attributeOrder: 'der' | 'unsorted') => pkijsEcdsaPdf(signer, { attributeOrder });
+    const make = (attributeOrder: 'der' | 'unsorted') => pkijsPdf(signer, { attributeOrder });
     const sorted = (await verify(await make('der'))).signatures[0];
     expect(sorted).toMatchObject({ indication: 'TOTAL-PASSED' });
     expect(sorted.reasons.map((r) => r.code)).not.toContain('NOT_ETSI_CONFORMANT');
@@ -144,7 +148,7 @@ describe('verifyPdf with signatures made by other tools', () => {
     ['content-type', '1.2.840.113549.1.9.3', 'CMS_MISSING_CONTENT_TYPE'],
     ['message-digest', '1.2.840.113549.1.9.4', 'CMS_MISSING_MESSAGE_DIGEST'],
   ])('fails signed attributes without %s (RFC 5652 5.3): FORMAT_FAILURE', async (_, oid, problem) => {
-    const signed = await pkijsEcdsaPdf(await person('Missing Attribute'), { omitAttributes: [oid] });
+    const signed = await pkijsPdf(await person('Missing Attribute'), { omitAttributes: [oid] });
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain(problem);
@@ -152,7 +156,7 @@ describe('verifyPdf with signatures made by other tools', () => {
 
   it('warns when an ETSI.CAdES.detached CMS has no signing-certificate-v2 (EN 319 142-1 6.3; DSS SigningCertificatePresent: WARN)', async () => {
     const signer = await person('No Ess');
-    const bare = (await verify(await pkijsEcdsaPdf(signer, { essCertificates: [] }))).signatures[0];
+    const bare = (await verify(await pkijsPdf(signer, { essCertificates: [] }))).signatures[0];
     expect(bare.indication).toBe('TOTAL-PASSED');
     expect(bare.reasons).toContainEqual(
       expect.objectContaining({ code: 'NOT_ETSI_CONFORMANT', detail: 'SIGNING_CERTIFICATE_MISSING' }),
@@ -168,7 +172,7 @@ describe('verifyPdf with signatures made by other tools', () => {
       }),
     );
     expect((await verify(pkcs7)).signatures[0].reasons.map((r) => r.code)).not.toContain('NOT_ETSI_CONFORMANT');
-    expect((await verify(await pkijsEcdsaPdf(signer))).signatures[0].reasons.map((r) => r.code)).not.toContain(
+    expect((await verify(await pkijsPdf(signer))).signatures[0].reasons.map((r) => r.code)).not.toContain(
       'NOT_ETSI_CONFORMANT',
     );
   });
@@ -177,7 +181,7 @@ describe('verifyPdf with signatures made by other tools', () => {
     const signer = await person('Two Ess');
     const other = await person('Other Holder');
     const judged = async (essCertificates: PkijsSignerOptions['essCertificates']) =>
-      (await verify(await pkijsEcdsaPdf(signer, { essCertificates }))).signatures[0];
+      (await verify(await pkijsPdf(signer, { essCertificates }))).signatures[0];
     for (const version of [1, 2] as const) {
       expect(await judged([{ cert: other.cert, version }])).toMatchObject({
         indication: 'INDETERMINATE',
@@ -308,29 +312,14 @@ describe('verifyPdf with signatures made by other tools', () => {
             })
           : a,
       );
-    const s = (await verify(await pkijsEcdsaPdf(await person('Wrong Type'), { mutateAttributes: asSignedData })))
+    const s = (await verify(await pkijsPdf(await person('Wrong Type'), { mutateAttributes: asSignedData })))
       .signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain('CMS_CONTENT_TYPE_MISMATCH');
   });
 
   it('never passes an MD5 digest (unsupported: INDETERMINATE, as DSS refuses MD5 by its crypto constraints)', async () => {
-    const { key, cert } = await person('Md5 Digest', 'RSASSA-PKCS1-v1_5-SHA256');
-    const md5 = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
-      pkijsSignedData({
-        content,
-        certificates: [sub.certificate],
-        signers: [
-          {
-            cert,
-            key: key.privateKey,
-            digest: 'md5',
-            signatureAlgorithmOid: '1.2.840.113549.1.1.4', // md5WithRSAEncryption
-            essCertificates: [{ cert, version: 2 }],
-          },
-        ],
-      }),
-    );
+    const md5 = await rsaPdfWithDigest('Md5 Digest', 'md5', '1.2.840.113549.1.1.4'); // md5WithRSAEncryption
     for (const algorithmPolicy of [undefined, PERMISSIVE_ALGORITHM_POLICY]) {
       expect((await verify(md5, { algorithmPolicy })).signatures[0]).toMatchObject({
         indication: 'INDETERMINATE',
@@ -351,7 +340,7 @@ describe('verifyPdf with signatures made by other tools', () => {
             })
           : a,
       );
-    const signed = await pkijsEcdsaPdf(await person('Digest As Text'), { mutateAttributes: asUtf8 });
+    const signed = await pkijsPdf(await person('Digest As Text'), { mutateAttributes: asUtf8 });
     const s = (await verify(signed)).signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(JSON.stringify(s.reasons)).toContain('CMS_BAD_MESSAGE_DIGEST');
@@ -428,22 +417,7 @@ describe('verifyPdf with signatures made by other tools', () => {
   });
 
   it('no longer passes a CMS with SHA-1 or on an RSA-1024 key (CRYPTO_CONSTRAINTS_FAILURE_NO_POE)', async () => {
-    const { key, cert } = await person('Sha1 Digest', 'RSASSA-PKCS1-v1_5-SHA256');
-    const sha1Cms = await pdfSignedWith(unsigned, 'ETSI.CAdES.detached', (content) =>
-      pkijsSignedData({
-        content,
-        certificates: [sub.certificate],
-        signers: [
-          {
-            cert,
-            key: key.privateKey,
-            digest: 'sha1',
-            signatureAlgorithmOid: '1.2.840.113549.1.1.5',
-            essCertificates: [{ cert, version: 2 }],
-          },
-        ],
-      }),
-    );
+    const sha1Cms = await rsaPdfWithDigest('Sha1 Digest', 'sha1', '1.2.840.113549.1.1.5'); // sha1WithRSAEncryption
     const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const weakCert = await sub.issue({
       subject: { CN: 'Weak Key', C: 'VN' },
