@@ -62,7 +62,7 @@ export class CertificateTrust {
     const fetcher = httpRevocationFetcher();
     const network = new CombinedRevocationChecker([
       new OcspRevocationChecker({ fetcher, clock: () => now }),
-      new CrlRevocationChecker({ fetcher }),
+      new CrlRevocationChecker({ fetcher, clock: () => now }),
     ]);
     return {
       check: async (q) => (await this.devCaStatus(q)) ?? network.check(q),

@@ -63,6 +63,6 @@ export function verifierRevocationChecker(
 ): RevocationChecker {
   return new OcspUnknownIsFinal(
     new FetchTimeStamp(new OcspRevocationChecker({ fetcher, clock, nonce: false }), fetcher, 'ocsp'),
-    new FetchTimeStamp(new CrlRevocationChecker({ fetcher, trustAnchors }), fetcher, 'crl'),
+    new FetchTimeStamp(new CrlRevocationChecker({ fetcher, trustAnchors, clock }), fetcher, 'crl'),
   );
 }

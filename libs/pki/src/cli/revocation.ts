@@ -25,6 +25,7 @@ export function verifyRevocationChecker(opts: {
     certificates: opts.certificates,
     trustAnchors: opts.trustAnchors,
     fetcher: opts.fetcher,
+    clock: opts.clock,
   });
   if (!opts.fetcher) return crl;
   return new CombinedRevocationChecker([new OcspRevocationChecker({ fetcher: opts.fetcher, clock: opts.clock }), crl]);

@@ -74,6 +74,7 @@ export function embeddedRevocationChecker(
     crls: parsed(evidence.crls, (b) => Crl.fromDer(b)),
     certificates,
     trustAnchors: opts.trustAnchors,
+    clock: opts.clock,
   });
   const ocsp = new OcspRevocationChecker({ responses: evidence.ocsps, clock: opts.clock, responderStatusChecker: crl });
   return new CombinedRevocationChecker([ocsp, crl]);

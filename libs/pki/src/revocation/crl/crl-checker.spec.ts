@@ -111,6 +111,45 @@ describe('CrlRevocationChecker in validatePath', () => {
     expect(codes(optional)).toEqual(['REVOCATION_STATUS_UNKNOWN']);
   });
 
+  it('uses no CRL issued after the validation is run, beyond 5 minutes of clock skew', async () => {
+    const rootCrl = await crl(root);
+    // Issued at(20) + 10 minutes: ahead of a validation run at(20), a forged or mis-set date.
+    const ahead = await crl(sub, { thisUpdate: new Date(at(20).getTime() + 10 * 60_000) });
+    const run = (clock: Date, skew?: number) =>
+      validate(at(5), new CrlRevocationChecker({ crls: [rootCrl, ahead], clock: () => clock, clockSkewMs: skew }));
+    const early = await run(at(20));
+    expect(early).toMatchObject({ valid: false, subIndication: 'TRY_LATER' });
+    expect(early.revocation.status[0]).toMatchObject({ status: 'unknown', problems: ['CRL_NOT_YET_VALID'] });
+    expect((await run(at(20), 15 * 60_000)).indication).toBe('TOTAL-PASSED');
+    // Within the default skew, and once the clock has reached it, the CRL is evidence again.
+    expect((await run(new Date(at(20).getTime() + 6 * 60_000))).indication).toBe('TOTAL-PASSED');
+    expect((await run(at(21))).indication).toBe('TOTAL-PASSED');
+    // Without a clock the system's is used: a CRL dated tomorrow is no evidence today.
+    const now = Date.now();
+    const current = await sub.issue({
+      subject: { CN: 'Current' },
+      publicKeySpki: generateSoftwareKey().publicKeySpki,
+      profile: 'person',
+      notBefore: new Date(now - 10 * day),
+      notAfter: new Date(now + 300 * day),
+    });
+    const fresh = (ca: DevCa, from: number) =>
+      crl(ca, { thisUpdate: new Date(from), nextUpdate: new Date(from + 30 * day) });
+    const rootFresh = await fresh(root, now - day);
+    const today = (subCrl: Crl) =>
+      validatePath({
+        leaf: current,
+        intermediates: [sub.certificate],
+        trustAnchors: [root.certificate],
+        validationTime: new Date(now),
+        revocation: { checker: new CrlRevocationChecker({ crls: [rootFresh, subCrl] }), required: true },
+      });
+    expect((await today(await fresh(sub, now - day))).indication).toBe('TOTAL-PASSED');
+    const r = await today(await fresh(sub, now + day));
+    expect(r.indication).not.toBe('TOTAL-PASSED');
+    expect(r.revocation.status[0].problems).toContain('CRL_NOT_YET_VALID');
+  });
+
   it('refuses a CRL whose signature does not verify', async () => {
     const good = await root.issueCrl({ thisUpdate: at(20), nextUpdate: at(40) });
     const forged = new Uint8Array(good);

@@ -44,7 +44,14 @@ export interface CrlCheckerOptions {
    * (DEFAULT_CONSTRAINTS.crlNumber): such a CRL is not used. Other levels use it.
    */
   crlNumber?: ConstraintLevel;
+  /** The validation's own "now": a CRL issued after it (beyond the skew) is not evidence. Default the system clock. */
+  clock?: () => Date;
+  /** Tolerance for the CRL issuer's clock; default DEFAULT_CRL_CLOCK_SKEW_MS. */
+  clockSkewMs?: number;
 }
+
+/** As for OCSP: a CRL up to 5 minutes ahead of our clock is the issuer's clock, not a forgery. */
+export const DEFAULT_CRL_CLOCK_SKEW_MS = 5 * 60_000;
 
 interface Context {
   /** CRL issuers whose own path is being validated further up: accepted as is, to end the recursion. */
@@ -224,6 +231,11 @@ export class CrlRevocationChecker implements RevocationChecker {
       if (crl.crlNumberCritical) return 'CRL_NUMBER_CRITICAL';
     }
     if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) return 'CRL_EXPIRED';
+    // A CRL dated after the validation is run cannot have been known then (a wrong clock or a forged
+    // date); it is no evidence. "After the time asked about" is fine: later CRLs speak for earlier times.
+    const now = (this.opts.clock ?? (() => new Date()))().getTime();
+    if (crl.thisUpdate.getTime() > now + (this.opts.clockSkewMs ?? DEFAULT_CRL_CLOCK_SKEW_MS))
+      return 'CRL_NOT_YET_VALID';
     // 3.3: an entry may leave the CRL once it has appeared on one issued after the certificate's expiry
     const keepsExpired = crl.expiredCertsOnCrl && crl.expiredCertsOnCrl.getTime() <= cert.notAfter.getTime();
     if (crl.thisUpdate.getTime() > cert.notAfter.getTime() && !keepsExpired)

@@ -162,6 +162,12 @@ describe('OCSP', () => {
     expect(verifyOcspResponse(future, { ...opts(), clockSkewMs: 60_000 }).problems).toEqual([
       'OCSP_RESPONSE_NOT_YET_VALID',
     ]);
+    // A response produced after the validation runs is no evidence either, whatever its thisUpdate.
+    const producedLater = await sub.ocspResponse({ certificate: leaf, thisUpdate: NOW, producedAt: at(10 * 60_000) });
+    expect(verifyOcspResponse(producedLater, opts())).toMatchObject({
+      status: 'unknown',
+      problems: ['OCSP_RESPONSE_NOT_YET_VALID'],
+    });
     const old = await sub.ocspResponse({ certificate: leaf, thisUpdate: at(-DAY), nextUpdate: at(-DAY + 3600_000) });
     expect(verifyOcspResponse(old, opts()).problems).toEqual(['OCSP_RESPONSE_TOO_OLD']);
     // The same old response speaks for a time inside its window (an archived response for a signing time).
