@@ -252,12 +252,15 @@ function verifyParsed(
       result.claimedSigningTime = decodeTime(t.tag, tlvValue(st, t));
       if (!result.claimedSigningTime) result.problems.push('CMS_BAD_SIGNING_TIME');
     }
-    // Every instance counts: a second one naming another certificate is not ignored (pyHanko refuses
-    // several, DSS warns when they are not unique and fails any that does not match).
-    const v2 = attrValues(attrs, CMS_OID.signingCertificateV2);
-    const essCertIds = v2.length > 0 ? v2 : attrValues(attrs, CMS_OID.signingCertificate);
+    // Every instance of both versions counts: one naming another certificate is not ignored, even a v1
+    // next to a matching v2 (pyHanko refuses several, DSS reads the references of both and fails any
+    // that does not match).
+    const essCertIds = [
+      ...attrValues(attrs, CMS_OID.signingCertificateV2).map((v) => ({ v, v2: true })),
+      ...attrValues(attrs, CMS_OID.signingCertificate).map((v) => ({ v, v2: false })),
+    ];
     if (signer && essCertIds.length > 0)
-      result.signingCertificateV2Matches = essCertIds.every((v) => checkSigningCertificate(v, signer, v2.length > 0));
+      result.signingCertificateV2Matches = essCertIds.every(({ v, v2 }) => checkSigningCertificate(v, signer, v2));
     if (result.signingCertificateV2Matches === false) result.problems.push('SIGNING_CERTIFICATE_MISMATCH');
     if (signer && scheme) result.signatureValid = verifySignedAttributes(si, signer, scheme, result.problems);
   } else if (signer && scheme) {

@@ -198,6 +198,27 @@ describe('verifyPdf with signatures made by other tools', () => {
       subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
     });
     expect((await judged([twice[1], twice[1]])).indication).toBe('TOTAL-PASSED');
+    // v1 and v2 together: both must name the signer (RFC 5035 3, EN 319 122-1 5.2.2); a v1 is not
+    // left unchecked because a v2 matches.
+    for (const [v1, v2] of [
+      [other, signer],
+      [signer, other],
+    ]) {
+      const both = [
+        { cert: v2.cert, version: 2 as const },
+        { cert: v1.cert, version: 1 as const },
+      ];
+      expect(await judged(both)).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
+        reasons: [expect.objectContaining({ code: 'SIGNING_CERTIFICATE_MISMATCH' })],
+      });
+    }
+    const bothSigner = [
+      { cert: signer.cert, version: 1 as const },
+      { cert: signer.cert, version: 2 as const },
+    ];
+    expect((await judged(bothSigner)).indication).toBe('TOTAL-PASSED');
   });
 
   it('identifies the signer by subjectKeyIdentifier, with the certificates in any order, and ignores a countersignature', async () => {
