@@ -123,6 +123,14 @@ const updates: Record<string, (pdf: Uint8Array) => Uint8Array> = {
       { num: next(pdf), body: stream('/Type/XObject/Subtype/Form/BBox[0 0 150 20]', 'BT (ok) Tj ET') },
       { num: 8, body: objectText(pdf, 8).replace('/T(remark)', `/T(remark)/V(ok)/AP<</N ${next(pdf)} 0 R>>`) },
     ]),
+  // pyHanko exempts /DA, /Q and /NeedAppearances of the form from comparison; DSS counts only /DA,
+  // /DR and /SigFlags as form filling, /Q and /NeedAppearances as undefined changes.
+  'the form default appearance (/DA) changed': (pdf) =>
+    appendRaw(pdf, [{ num: 9, body: objectText(pdf, 9).replace(/\/DA\s*\(\/Helv 0 Tf/, '/DA(/Helv 12 Tf') }]),
+  'the form /NeedAppearances set (viewers redraw every field, signed ones too)': (pdf) =>
+    appendRaw(pdf, [{ num: 9, body: objectText(pdf, 9).replace(/>>$/, '/NeedAppearances true>>') }]),
+  'the form default quadding (/Q) changed': (pdf) =>
+    appendRaw(pdf, [{ num: 9, body: objectText(pdf, 9).replace(/>>$/, '/Q 2>>') }]),
   'a signed field value replaced': (pdf) =>
     appendRaw(pdf, [{ num: 7, body: objectText(pdf, 7).replace('/V(100)', '/V(999)') }]),
   'a page content change': (pdf) =>
@@ -162,6 +170,9 @@ const expected: Record<string, [boolean, boolean, boolean, boolean]> = {
   'a note (Text annotation, icon-sized)': [true, false, false, true],
   'a FreeText annotation over the page': [false, false, false, false],
   'a form fill of the empty field': [true, false, true, true],
+  'the form default appearance (/DA) changed': [true, false, true, true],
+  'the form /NeedAppearances set (viewers redraw every field, signed ones too)': [false, false, false, false],
+  'the form default quadding (/Q) changed': [false, false, false, false],
   'a signed field value replaced': [false, false, false, false],
   'a page content change': [false, false, false, false],
   'a page added': [false, false, false, false],
