@@ -5,6 +5,7 @@ import { memoryStorage } from 'multer';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
+  Clock,
   DATABASE_CONNECT_TIMEOUT_MS,
   FORM_TEXT_LIMITS,
   HealthController,
@@ -138,8 +139,8 @@ export class VerifierModule {
         validationEvidenceProvider(config),
         {
           provide: EvidenceSealer,
-          inject: [ValidationEvidence],
-          useFactory: (e: ValidationEvidence) => new EvidenceSealer(e),
+          inject: [ValidationEvidence, Clock],
+          useFactory: (e: ValidationEvidence, clock: Clock) => new EvidenceSealer(e, clock),
         },
         {
           provide: TableChanges,

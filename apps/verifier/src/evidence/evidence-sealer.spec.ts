@@ -1,3 +1,4 @@
+import { FixedClock } from '@kyso/common';
 import type { EvidenceRecord } from './evidence-record';
 import { EvidenceSealer } from './evidence-sealer';
 
@@ -33,9 +34,12 @@ async function settle(seals: Seals, sealer: EvidenceSealer): Promise<void> {
 }
 
 describe('EvidenceSealer', () => {
+  let clock: FixedClock;
+  beforeEach(() => (clock = new FixedClock('2026-01-01T00:00:00Z')));
+
   it('seals in the order records were kept, what arrived during a seal together in the next event', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 100, 0);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 100, lingerMs: 0 });
     sealer.add(record('a'));
     sealer.add(record('b'));
     sealer.add(record('c'));
@@ -47,7 +51,7 @@ describe('EvidenceSealer', () => {
 
   it('puts at most `batch` records in one event', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 2, 0);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 2, lingerMs: 0 });
     for (const id of ['a', 'b', 'c', 'd', 'e']) sealer.add(record(id));
     await settle(seals, sealer);
     expect(seals.asked).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
@@ -55,7 +59,7 @@ describe('EvidenceSealer', () => {
 
   it('leaves the records in hand to the maintenance job once a seal fails, and seals again later', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 100, 0);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 100, lingerMs: 0 });
     seals.up = false;
     for (const id of ['a', 'b', 'c']) sealer.add(record(id));
     await settle(seals, sealer);
@@ -68,7 +72,7 @@ describe('EvidenceSealer', () => {
 
   it('holds at most maxWaiting records; the rest wait in the database', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 2, 100, 0);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 2, batch: 100, lingerMs: 0 });
     for (const id of ['a', 'b', 'c', 'd']) sealer.add(record(id));
     await settle(seals, sealer);
     // 'a' is taken at once, then two wait: 'd' finds the queue full.
@@ -77,9 +81,10 @@ describe('EvidenceSealer', () => {
 
   it('waits the linger before the first seal, so records kept meanwhile share its event', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 100, 30);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 100, lingerMs: 60_000 });
     sealer.add(record('a'));
-    await new Promise((ok) => setTimeout(ok, 5));
+    clock.advance(59_999);
+    for (let i = 0; i < 5; i++) await new Promise((ok) => setImmediate(ok));
     sealer.add(record('b'));
     expect(seals.asked).toEqual([]);
     await settle(seals, sealer);
@@ -88,7 +93,7 @@ describe('EvidenceSealer', () => {
 
   it('starts a seal before the linger ends once `batch` records wait', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 2, 60_000);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 2, lingerMs: 60_000 });
     sealer.add(record('a'));
     await new Promise((ok) => setImmediate(ok));
     expect(seals.asked).toEqual([]);
@@ -100,18 +105,16 @@ describe('EvidenceSealer', () => {
 
   it('seals what is in hand at once when asked to be idle (shutdown, tests), not after the linger', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 100, 60_000);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 100, lingerMs: 60_000 });
     sealer.add(record('a'));
     sealer.add(record('b'));
-    const started = Date.now();
-    await settle(seals, sealer);
+    await settle(seals, sealer); // the linger is a minute of a clock that does not move: only idle() ends it
     expect(seals.asked).toEqual([['a', 'b']]);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('starts the next seal a linger after the previous one started, not as soon as it ends', async () => {
     const seals = new Seals();
-    const sealer = new EvidenceSealer(seals, 1000, 2, 60_000);
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 2, lingerMs: 60_000 });
     sealer.add(record('a'));
     sealer.add(record('b')); // a full batch: sealed at once
     await new Promise((ok) => setImmediate(ok));
@@ -121,5 +124,19 @@ describe('EvidenceSealer', () => {
     expect(seals.asked).toEqual([['a', 'b']]); // c lingers
     await settle(seals, sealer);
     expect(seals.asked).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('measures the linger on the injected clock: a seal that outlasts it is followed by the next at once', async () => {
+    const seals = new Seals();
+    const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 2, lingerMs: 60_000 });
+    sealer.add(record('a'));
+    sealer.add(record('b')); // a full batch: sealed at once
+    await new Promise((ok) => setImmediate(ok));
+    sealer.add(record('c')); // kept during that seal
+    clock.advance(60_000); // the seal took the whole linger
+    seals.answer();
+    for (let i = 0; i < 5; i++) await new Promise((ok) => setImmediate(ok));
+    expect(seals.asked).toEqual([['a', 'b'], ['c']]);
+    await settle(seals, sealer);
   });
 });

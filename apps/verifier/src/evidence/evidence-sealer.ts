@@ -1,3 +1,4 @@
+import type { Clock } from '@kyso/common';
 import type { EvidenceRecord } from './evidence-record';
 import { SEAL_BATCH } from './validation-evidence';
 
@@ -36,12 +37,19 @@ export class EvidenceSealer {
   /** Callers of idle(): while any waits, nothing lingers. */
   private flushing = 0;
 
+  private readonly maxWaiting: number;
+  private readonly batch: number;
+  private readonly lingerMs: number;
+
   constructor(
     private readonly evidence: Sealing,
-    private readonly maxWaiting = SEALER_MAX_WAITING,
-    private readonly batch = SEAL_BATCH,
-    private readonly lingerMs = SEAL_LINGER_MS,
-  ) {}
+    private readonly clock: Clock,
+    limits: { maxWaiting?: number; batch?: number; lingerMs?: number } = {},
+  ) {
+    this.maxWaiting = limits.maxWaiting ?? SEALER_MAX_WAITING;
+    this.batch = limits.batch ?? SEAL_BATCH;
+    this.lingerMs = limits.lingerMs ?? SEAL_LINGER_MS;
+  }
 
   add(record: EvidenceRecord): void {
     if (this.waiting.length >= this.maxWaiting) return;
@@ -63,11 +71,11 @@ export class EvidenceSealer {
 
   private async drain(): Promise<void> {
     try {
-      let due = Date.now() + this.lingerMs;
+      let due = this.now() + this.lingerMs;
       while (this.waiting.length) {
         const linger = this.lingerUntil(due);
         if (linger) await linger; // (no linger: this seal starts now, with what is in hand)
-        due = Date.now() + this.lingerMs;
+        due = this.now() + this.lingerMs;
         if (!(await this.evidence.sealAll(this.waiting.splice(0, this.batch)))) this.waiting.length = 0;
       }
     } finally {
@@ -75,9 +83,13 @@ export class EvidenceSealer {
     }
   }
 
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
   /** A wait until `due`, ended sooner by a full batch or idle(); undefined when there is none to make. */
   private lingerUntil(due: number): Promise<void> | undefined {
-    const ms = due - Date.now();
+    const ms = due - this.now();
     if (ms <= 0 || this.flushing > 0 || this.waiting.length >= this.batch) return undefined;
     return new Promise<void>((ok) => {
       const timer = setTimeout(() => this.endLinger?.(), ms);
