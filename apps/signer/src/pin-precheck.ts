@@ -1,22 +1,30 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { REQUEST_ID_HEADER } from '@kyso/common';
+import { type BigUploadStarts, REQUEST_ID_HEADER } from '@kyso/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { RegistryClient } from './registry-client';
 
 const log = new Logger('PinPrecheck');
-const pending = new WeakMap<Request, () => void>();
 /** Only an id-like value is worth a call (and safe to name in a log line); the registry checks the rest. */
 const ID = /^[\w-]{1,64}$/;
 
 /**
- * Told by the upload storage (SpillingStorage's `bigUpload`) that a big file part starts: runs
- * what the route registered for this request, once.
+ * What a route runs once its request's file turns out big, per request: one per signer module,
+ * shared by its upload storage (which tells) and the interceptor (which registers).
  */
-export function bigUploadStarts(req: Request): void {
-  const start = pending.get(req);
-  pending.delete(req);
-  start?.();
+export class BigUploadHooks {
+  private readonly pending = new WeakMap<Request, () => void>();
+
+  on(req: Request, start: () => void): void {
+    this.pending.set(req, start);
+  }
+
+  /** SpillingStorage's `bigUpload`: a big file part starts; runs what was registered for this request, once. */
+  readonly starts: BigUploadStarts = (req) => {
+    const start = this.pending.get(req);
+    this.pending.delete(req);
+    start?.();
+  };
 }
 
 /**
@@ -30,11 +38,14 @@ export function bigUploadStarts(req: Request): void {
  */
 @Injectable()
 export class PrecheckPinDuringUpload implements NestInterceptor {
-  constructor(private readonly registry: RegistryClient) {}
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly bigUploads: BigUploadHooks,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
-    pending.set(req, () => this.precheck(req));
+    this.bigUploads.on(req, () => this.precheck(req));
     return next.handle();
   }
 

@@ -58,7 +58,7 @@ import { signatureBatches } from './batches/batches.module';
 import type { BatchJobs } from './batches/batch-jobs';
 import { BATCH_QUEUE } from './batches/batches.service';
 import { IN_MEMORY_UPLOAD_BYTES, spareUploadMemory } from './uploads';
-import { bigUploadStarts } from './pin-precheck';
+import { BigUploadHooks } from './pin-precheck';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -107,6 +107,7 @@ export class SignerModule {
     const { config } = opts;
     const uploadDir = privateDir(config.uploadDir ?? defaultUploadDir());
     // Without batch settings (tests of other features) batches are accepted but this instance signs none.
+    const bigUploads = new BigUploadHooks();
     const batches = signatureBatches({
       batches: config.batches ?? { ...batchDefaults(uploadDir), concurrency: 0 },
       uploadDir,
@@ -124,7 +125,7 @@ export class SignerModule {
             uploadDir,
             IN_MEMORY_UPLOAD_BYTES,
             spareUploadMemory(config.maxPdfBytes),
-            bigUploadStarts,
+            bigUploads.starts,
           ),
           limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
         }),
@@ -132,6 +133,7 @@ export class SignerModule {
       controllers: [HealthController, SignaturesController, CmsSignaturesController, ...batches.controllers],
       providers: [
         { provide: OPTIONS, useValue: opts },
+        { provide: BigUploadHooks, useValue: bigUploads },
         KeyStoreCloser,
         SigningGate,
         CmsSigningService,
