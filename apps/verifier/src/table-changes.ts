@@ -14,39 +14,52 @@ export const EVIDENCE_CHANNEL = 'verifier_evidence';
 /** Waited before listening again after the connection was lost. */
 const RECONNECT_MS = 1_000;
 
-/** What a held revocation cache asks: the table's change count, or undefined while changes cannot be heard. */
+/**
+ * What a held revocation cache asks: a number that changes at every change of the table and every
+ * (re)connection, never taking a value it had before; undefined while changes cannot be heard.
+ */
 export interface CacheChanges {
   generation(table: string): number | undefined;
 }
 
 /**
  * Hears the changes of the tables the API holds rows of in memory (LISTEN on a connection of its
- * own, on the channels above). A revocation cache notification bumps its table's generation, so
+ * own, on the channels above). A revocation cache notification gives its table a new generation, so
  * rows held from before it are not served again; an evidence notification is handed to the
  * `onEvidence` listeners. While not listening (connecting, connection lost) `generation` and
- * `epoch` are undefined and the holders read through; every (re)connection starts a new epoch, so
- * nothing held across a gap is served.
+ * `epoch` are undefined and the holders read through; every (re)connection starts a new epoch and
+ * gives every table a new generation, so nothing held across a gap is served.
+ *
+ * Epochs and generations are all drawn from one counter, bumped at each of these events: a table's
+ * generation is the number of the latest event that concerns it (its last change heard, or the
+ * connection's start if later), so no two states of a table, whatever the connections, share one.
  */
 export class TableChanges implements CacheChanges {
   private readonly logger = new Logger('TableChanges');
-  private readonly generations = new Map<string, number>();
+  /** Per table, the event number of its last change heard. */
+  private readonly changed = new Map<string, number>();
   private readonly evidenceListeners: ((payload: string) => void)[] = [];
-  /** Bumped at every (re)connection: part of every table's generation. */
-  private connections = 0;
+  /** Bumped at every event: a table's change, a (re)connection. */
+  private events = 0;
+  /** The event number of the connection listening now. */
+  private connection = 0;
   private client?: Client;
   private live = false;
   private closed = false;
   private retry?: NodeJS.Timeout;
 
-  constructor(private readonly connect: () => Client) {}
+  constructor(
+    private readonly connect: () => Client,
+    private readonly reconnectMs = RECONNECT_MS,
+  ) {}
 
   generation(table: string): number | undefined {
-    return this.live ? this.connections * 2 ** 32 + (this.generations.get(table) ?? 0) : undefined;
+    return this.live ? Math.max(this.connection, this.changed.get(table) ?? 0) : undefined;
   }
 
   /** The connection's number while listening (what is held under another one is not served), else undefined. */
   epoch(): number | undefined {
-    return this.live ? this.connections : undefined;
+    return this.live ? this.connection : undefined;
   }
 
   /** Calls `listener` with every evidence notification's payload (EVIDENCE_CHANNEL). */
@@ -61,8 +74,7 @@ export class TableChanges implements CacheChanges {
     this.client = client;
     client.on('notification', (n) => {
       const payload = n.payload ?? '';
-      if (n.channel === REVOCATION_CACHE_CHANNEL)
-        this.generations.set(payload, (this.generations.get(payload) ?? 0) + 1);
+      if (n.channel === REVOCATION_CACHE_CHANNEL) this.changed.set(payload, ++this.events);
       else if (n.channel === EVIDENCE_CHANNEL) for (const l of this.evidenceListeners) l(payload);
     });
     client.on('error', (e) => this.lost(client, e));
@@ -71,7 +83,7 @@ export class TableChanges implements CacheChanges {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CACHE_CHANNEL}; LISTEN ${EVIDENCE_CHANNEL}`);
       if (this.client !== client) return;
-      this.connections++;
+      this.connection = ++this.events;
       this.live = true;
     } catch (e) {
       this.lost(client, e as Error);
@@ -85,7 +97,7 @@ export class TableChanges implements CacheChanges {
     client.end().catch(() => undefined);
     if (this.closed) return;
     this.logger.warn(`not hearing table changes (reading through): ${e?.message ?? 'connection ended'}`);
-    this.retry = setTimeout(() => void this.start(), RECONNECT_MS);
+    this.retry = setTimeout(() => void this.start(), this.reconnectMs);
     this.retry.unref();
   }
 
