@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { DestinationStream } from 'pino';
 import {
+  type Clock,
   commonConfig,
   CommonConfig,
   ConfigError,
@@ -86,6 +87,8 @@ export interface GatewayConfig extends CommonConfig {
   webhooks?: WebhookSettings;
   /** Where JSON log lines go (stdout by default; tests read them). */
   logDestination?: DestinationStream;
+  /** Test harnesses only: the gateway's "now" (tokens, sign-in delays, rate-limit windows). Default the system clock. */
+  clock?: Clock;
 }
 
 export const DEFAULT_AUTH: AuthSettings = {

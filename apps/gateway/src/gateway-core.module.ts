@@ -63,7 +63,7 @@ export class GatewayCoreModule {
         // Opened once the database answered (hence the DataSource): a failed boot leaves no connection behind.
         { provide: REDIS, inject: [DataSource], useFactory: () => openRedis(config.redisUrl) },
         RedisCloser,
-        { provide: Clock, useClass: SystemClock },
+        { provide: Clock, useValue: config.clock ?? new SystemClock() },
         {
           provide: UPSTREAMS,
           useFactory: (): Upstreams => ({

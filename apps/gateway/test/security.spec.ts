@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import request from 'supertest';
+import { FixedClock } from '@kyso/common';
 import { createApiKey } from '../src/api-keys';
 import { gatewayFixture } from './support';
 
@@ -221,12 +222,29 @@ describe('gateway security', () => {
       request(base).post('/api/v1/auth/login').send({ username, password });
 
     it('counts parallel guesses before checking them: a burst gets the free attempts checked, the rest throttled', async () => {
-      await fx.operator(app, 'tuan', [{ role: 'clerk', organizationId: ORG }], null, 'the right password!');
-      const answers = await Promise.all(Array.from({ length: 10 }, () => login('tuan', 'a wrong password')));
+      // A gateway whose clock stands still: the fifth guess's delay (2 s, the default) cannot run out
+      // while a loaded machine checks the passwords; the test moves time itself.
+      const clock = new FixedClock(Date.now());
+      // Its own Redis prefix: these sign-ins count against no other test's per-address minute.
+      const frozen = await fx.start({
+        clock,
+        limits: { loginPerMinute: 10_000, publicPerMinute: 10_000 },
+        redisPrefix: `kyso:test:throttle:${Date.now()}:`,
+      });
+      const guess = (password: string) =>
+        request(frozen.base).post('/api/v1/auth/login').send({ username: 'tuan', password });
+      await fx.operator(frozen.app, 'tuan', [{ role: 'clerk', organizationId: ORG }], null, 'the right password!');
+      const answers = await Promise.all(Array.from({ length: 10 }, () => guess('a wrong password')));
       // Five attempts (the default) were checked; every other one was refused unchecked.
       expect(answers.filter((a) => a.body.code === 'INVALID_CREDENTIALS').length).toBe(5);
-      expect(answers.filter((a) => a.status === 429 && a.body.code === 'LOGIN_THROTTLED').length).toBe(5);
-      expect((await login('tuan', 'the right password!')).status).toBe(429);
+      const throttled = answers.filter((a) => a.status === 429 && a.body.code === 'LOGIN_THROTTLED');
+      expect(throttled.map((a) => a.headers['retry-after'])).toEqual(Array(5).fill('2'));
+      clock.advance(1_999);
+      expect((await guess('the right password!')).status).toBe(429);
+      // Once the delay has passed, the right password is checked again.
+      clock.advance(1);
+      expect((await guess('the right password!')).status).toBe(200);
+      await frozen.app.close();
     });
 
     it('tells a disabled account apart from a wrong password only after the right password', async () => {
@@ -258,7 +276,12 @@ describe('gateway security', () => {
 
     it('meters refresh and failed authentication per client address (429 with Retry-After)', async () => {
       // Its own Redis prefix: the other tests' anonymous calls this minute do not count.
-      const limited = await fx.start({ limits: { publicPerMinute: 2 }, redisPrefix: `kyso:test:anon:${Date.now()}:` });
+      // A clock that stands still: the minute cannot end between the calls.
+      const limited = await fx.start({
+        limits: { publicPerMinute: 2 },
+        redisPrefix: `kyso:test:anon:${Date.now()}:`,
+        clock: new FixedClock(Date.now()),
+      });
       const refresh = () => request(limited.base).post('/api/v1/auth/refresh').send({ refreshToken: 'kyso_rt_nope' });
       expect((await refresh()).status).toBe(401);
       expect((await refresh()).status).toBe(401);
@@ -277,7 +300,7 @@ describe('gateway security', () => {
     });
 
     it('keys the sign-in limit on the connection, not on X-Forwarded-For', async () => {
-      const limited = await fx.start({ limits: { loginPerMinute: 2 } });
+      const limited = await fx.start({ limits: { loginPerMinute: 2 }, clock: new FixedClock(Date.now()) });
       for (let i = 0; i < 2; i++)
         await request(limited.base)
           .post('/api/v1/auth/login')
@@ -298,7 +321,8 @@ describe('gateway security', () => {
       const lines: string[] = [];
       const destination = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
       process.env.KYSO_LOG_LEVEL = 'trace';
-      const logged = await fx.start({ logDestination: destination });
+      // Its own Redis prefix: the sign-ins of the tests before, this minute, leave its default limits alone.
+      const logged = await fx.start({ logDestination: destination, redisPrefix: `kyso:test:logs:${Date.now()}:` });
       delete process.env.KYSO_LOG_LEVEL;
       const password = 'pw-Secret-4711-long';
       const pin = 'PIN-Secret-8123';
