@@ -23,6 +23,11 @@ export interface VerifierConfig extends CommonConfig {
    * 0 sends every document to the workers. Default DEFAULT_FAST_PATH_MAX_BYTES.
    */
   fastPathMaxBytes?: number;
+  /**
+   * false: `POST /validations/pdf` goes through Express and Nest every time (tests compare the two);
+   * otherwise its plain calls are served without them (lean-validations.ts). Not from the environment.
+   */
+  leanValidations?: boolean;
   /** Redis key prefix for BullMQ: tests use a unique one per run. */
   queuePrefix: string;
   /**

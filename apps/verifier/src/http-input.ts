@@ -43,11 +43,17 @@ export function callbackUrlOf(
  * over everything it answers itself is tested over that whole domain (http-input.spec).
  */
 export function validatePdfQueryOf(raw: Record<string, unknown>): ValidatePdfQueryDto {
+  if (!isPlainPdfQuery(raw)) return parseInput(ValidatePdfQueryDto, raw);
+  const { wait, callbackUrl } = raw;
+  return { wait: wait === undefined ? undefined : Number(wait), callbackUrl };
+}
+
+/** The usual query of `POST /validations/pdf`, read without the contract (see validatePdfQueryOf). */
+export function isPlainPdfQuery(raw: Record<string, unknown>): raw is { wait?: string; callbackUrl?: string } {
   const { wait, callbackUrl } = raw;
   const plainWait =
     wait === undefined || (typeof wait === 'string' && /^\d{1,2}$/.test(wait) && +wait <= MAX_WAIT_SECONDS);
   const plainUrl =
     callbackUrl === undefined || (typeof callbackUrl === 'string' && callbackUrl.length <= MAX_CALLBACK_URL_CHARS);
-  if (plainWait && plainUrl) return { wait: wait === undefined ? undefined : Number(wait), callbackUrl };
-  return parseInput(ValidatePdfQueryDto, raw);
+  return plainWait && plainUrl;
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { SpillingStorage as HashingSpillingStorage, readSingleFileForm } from '@kyso/common';
@@ -67,7 +68,8 @@ export class PdfUploads {
     private readonly inMemoryBytes: number = IN_MEMORY_MAX_BYTES,
   ) {}
 
-  async read(req: Request): Promise<PdfForm> {
+  /** `req.body` is the JSON parser's (absent when the request did not go through Express). */
+  async read(req: IncomingMessage & { body?: unknown }): Promise<PdfForm> {
     const form = await readSingleFileForm(req, {
       field: 'file',
       maxFileBytes: this.maxBytes,

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -10,17 +10,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { badRequest, Caller, CallerParam, notFound, PROBLEM_CONTENT } from '@kyso/common';
-import { DEFAULT_WAIT_SECONDS, ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
-import { callbackUrlOf, checkFormFields, fileNameOf, isUuid, validatePdfQueryOf } from './http-input';
+import { Caller, CallerParam, notFound, PROBLEM_CONTENT } from '@kyso/common';
+import { ReportQueryDto, ValidatePdfQueryDto, ValidationResultDto } from '@kyso/contracts';
+import { isUuid } from './http-input';
+import { sendSubmitted, submitPdf } from './pdf-submission';
 import { TrustStoreReady } from './trust-store/trust-store.providers';
 import { answerable } from './unfinished-validation';
-import { resultJson } from './report-json';
 import { sendReportPdf } from './report-pdf/send';
-import { discardUpload, PdfUploads } from './upload-storage';
+import { PdfUploads } from './upload-storage';
 import { ValidationResult, ValidationService } from './validation.service';
-
-const PUBLIC_PREFIX = '/api/v1';
 
 @ApiTags('validations')
 @Controller('validations')
@@ -33,7 +31,8 @@ export class ValidationsController {
   @Post('pdf')
   @UseGuards(TrustStoreReady)
   @ApiOperation({ summary: 'Validate the signatures of a PDF' })
-  // The form and the query are read by the handler (no multer, no validation pipe: issue 16.3).
+  // The form and the query are read by submitPdf (no multer, no validation pipe: issue 16.3); the plain
+  // calls are served without Express and Nest (lean-validations.ts), through the same code.
   @ApiQuery({ type: ValidatePdfQueryDto })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -83,35 +82,10 @@ export class ValidationsController {
     @Res() res: Response,
     @CallerParam() caller: Caller,
   ): Promise<void> {
-    const { file, fields } = await this.uploads.read(req);
-    let result: ValidationResult;
-    try {
-      const query = validatePdfQueryOf(rawQuery);
-      checkFormFields(fields);
-      if (!file) throw badRequest('MISSING_FIELD', 'The multipart field "file" is required.', { field: 'file' });
-      result = answerable(
-        await this.validations.submit(
-          file,
-          query.wait ?? DEFAULT_WAIT_SECONDS,
-          caller,
-          fileNameOf(file) ?? undefined,
-          callbackUrlOf(query, fields),
-        ),
-      );
-    } finally {
-      // In Postgres by then, or refused.
-      await discardUpload(file);
-    }
-    if (result.status === 'pending') {
-      res.status(HttpStatus.ACCEPTED).setHeader('Location', `${PUBLIC_PREFIX}/validations/${result.id}`);
-    } else {
-      res.status(HttpStatus.OK);
-    }
-    // Written once, as it is: no ETag to compute for the answer to a POST.
-    const body = resultJson(result);
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.setHeader('content-length', Buffer.byteLength(body));
-    res.end(body);
+    sendSubmitted(
+      res,
+      await submitPdf({ validations: this.validations, uploads: this.uploads }, req, rawQuery, caller),
+    );
   }
 
   @Get(':id')

@@ -75,8 +75,11 @@ export const serviceCaller = (name: string): Caller => ({
   officialId: null,
 });
 
-/** Controller parameter: the caller forwarded by the gateway (a service caller when absent). */
+/** The caller forwarded by the gateway in its header (a service caller when absent; 400 INVALID_CALLER when malformed). */
+export const callerOf = (header: string | undefined): Caller => decodeCaller(header) ?? serviceCaller('internal');
+
+/** Controller parameter: the caller forwarded by the gateway (see callerOf). */
 export const CallerParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
   const req = ctx.switchToHttp().getRequest<Request>();
-  return decodeCaller(req.header(CALLER_HEADER)) ?? serviceCaller('internal');
+  return callerOf(req.header(CALLER_HEADER));
 });

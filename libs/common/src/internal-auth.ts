@@ -32,6 +32,13 @@ export function isPublicInternalPath(path: string): boolean {
   );
 }
 
+/** Refuses (401) a call without the internal credential: the guard's check, also for handlers that answer without Nest. */
+export function requireInternalCredential(token: string, given: string | undefined): void {
+  if (!given || !sameSecret(given, token)) {
+    throw unauthorized('INTERNAL_CREDENTIAL_REQUIRED', 'This service accepts calls only from Kyso services.');
+  }
+}
+
 /**
  * Internal services refuse any call without the internal credential, except the public paths
  * above.
@@ -43,10 +50,7 @@ export class InternalAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     if (isPublicInternalPath(req.path)) return true;
-    const given = req.header(INTERNAL_TOKEN_HEADER);
-    if (!given || !sameSecret(given, this.token)) {
-      throw unauthorized('INTERNAL_CREDENTIAL_REQUIRED', 'This service accepts calls only from Kyso services.');
-    }
+    requireInternalCredential(this.token, req.header(INTERNAL_TOKEN_HEADER));
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import { unlink } from 'node:fs/promises';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { badRequest, ProblemError } from './problem';
 import { receiveSpilling, SpilledBytes } from './spilling-storage';
 
@@ -41,7 +41,10 @@ export const FORM_TEXT_LIMITS = { fieldSize: 1024 * 1024, parts: 1000 } as const
  * BAD_REQUEST for an unexpected file field, too many parts, a truncated field or a malformed body.
  * Resolves `undefined` for a request that is not multipart (its body, if any, is the JSON parser's).
  */
-export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): Promise<SingleFileForm | undefined> {
+export function readSingleFileForm(
+  req: IncomingMessage,
+  opts: SingleFileFormOptions,
+): Promise<SingleFileForm | undefined> {
   if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     let parser: ReturnType<typeof busboy>;

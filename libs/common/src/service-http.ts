@@ -56,6 +56,15 @@ export class ServiceHttp {
     return proxyAddr(req, trust);
   }
 
+  /**
+   * Express's req.query for a URL's query string as parseurl splits it (null without a `?`): the
+   * app's query parser, as that getter applies it.
+   */
+  query(search: string | null): Record<string, unknown> {
+    const parse = this.express.get('query parser fn') as ((q: string | null) => Record<string, unknown>) | undefined;
+    return parse ? parse(search) : {};
+  }
+
   /** Offers every request to `handler` before Express and Nest; what it leaves goes on to them as before. */
   handleFirst(handler: FirstHandler): void {
     const server = this.app.getHttpServer() as Server;

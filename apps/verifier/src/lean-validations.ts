@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  CALLER_HEADER,
+  callerOf,
+  FirstHandler,
+  INTERNAL_TOKEN_HEADER,
+  requireInternalCredential,
+  runWithRequestId,
+  ServiceHttp,
+} from '@kyso/common';
+import { isPlainPdfQuery } from './http-input';
+import { PdfSubmissionDeps, sendSubmitted, submitPdf } from './pdf-submission';
+import type { TrustStoreReady } from './trust-store/trust-store.providers';
+
+export interface LeanValidationDeps extends PdfSubmissionDeps {
+  http: ServiceHttp;
+  /** The credential createService's guard requires (none: no guard). */
+  internalToken?: string;
+  /** The route's own guard. */
+  ready: TrustStoreReady;
+}
+
+const PATH = '/validations/pdf';
+/**
+ * The exact path, and a query string parseurl splits at its first `?` without falling back to
+ * url.parse (no `#`, no white space): the string Express's query parser gets.
+ */
+const URL_FORM = /^\/validations\/pdf(?:\?([^#\s\u00a0\ufeff]*))?$/;
+const MULTIPART = /^multipart\/form-data\s*;/i;
+
+/**
+ * `POST /validations/pdf` served without Express and Nest (issue 16.3: their router, middleware,
+ * guards and interceptor chain were ~5 % of the verifier API's main thread per validation), as the
+ * gateway serves its uploads (lean-uploads.ts). Only the plain case is taken: the exact path, a
+ * query validatePdfQueryOf reads without the contract, a multipart body of declared length.
+ * Everything else (other spellings of the path, a query for the contract to check, chunked or
+ * non-multipart bodies) goes to Express as before. What is taken gets the same steps in the same
+ * order from the same code: request id, security headers, access log and metrics (ServiceHttp),
+ * the internal credential (the global guard), TrustStoreReady (the route's guard), the caller
+ * header (CallerParam), then submitPdf and sendSubmitted as the controller calls them, and
+ * problem+json answers through the problem filter.
+ */
+export function leanValidations(d: LeanValidationDeps): FirstHandler {
+  return (req, res) => {
+    if (req.method !== 'POST' || !declaredMultipart(req)) return false;
+    const url = URL_FORM.exec(req.url ?? '');
+    if (!url) return false;
+    const query = d.http.query(url[1] ?? null);
+    if (!isPlainPdfQuery(query)) return false;
+    runWithRequestId(d.http.begin(req, res, PATH, PATH), () => {
+      serve(d, req, res, query).catch((e: unknown) => d.http.fail(req, res, PATH, e));
+    });
+    return true;
+  };
+}
+
+function declaredMultipart(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    h['content-length'] !== undefined && h['transfer-encoding'] === undefined && MULTIPART.test(h['content-type'] ?? '')
+  );
+}
+
+async function serve(
+  d: LeanValidationDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: Record<string, unknown>,
+): Promise<void> {
+  // Express's req.header(name) is req.headers[name] for these.
+  if (d.internalToken) requireInternalCredential(d.internalToken, req.headers[INTERNAL_TOKEN_HEADER] as string);
+  await d.ready.canActivate();
+  const caller = callerOf(req.headers[CALLER_HEADER] as string | undefined);
+  sendSubmitted(res, await submitPdf(d, req, query, caller));
+}
