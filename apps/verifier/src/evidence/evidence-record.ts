@@ -164,7 +164,7 @@ export function buildEvidence(input: {
     },
     report,
   };
-  return { ...record, recordSha256: contentSha256(record, record.named!) };
+  return { ...record, recordSha256: contentSha256(record, record.named!, true) };
 }
 
 /**
@@ -230,20 +230,23 @@ function canonicalJson(value: unknown): string | undefined {
 
 /**
  * SHA-256 (hex) of the record's canonical JSON: what the audit event carries. Format 1 hashes the
- * DERs themselves; format 2 their names (with `format: 2`, so neither format's content can pass for
+ * DERs themselves; format 2 their names (and `format: 2`, so no content of one format passes for
  * the other's), computed here from material's DERs: a DER changed or missing changes the hash.
  */
 export function evidenceSha256(record: Omit<EvidenceRecord, 'recordSha256'>): string {
-  return contentSha256(record, record.named ? namesOf(record.material) : record.material);
+  return record.named ? contentSha256(record, namesOf(record.material), true) : contentSha256(record, record.material);
 }
 
 function contentSha256(
   record: Omit<EvidenceRecord, 'recordSha256'>,
   material: EvidenceMaterial | NamedMaterial,
+  named = false,
 ): string {
   const { id, validationId, documentSha256, validatedAt, signatures, report } = record;
   const content = { id, validationId, documentSha256, validatedAt, signatures, material, report };
-  return createHash('sha256').update(canonicalJson(content)!).digest('hex');
+  // Format 2's content carries its format at the top, where format 1's has nothing.
+  const hashed = named ? { ...content, format: 2 } : content;
+  return createHash('sha256').update(canonicalJson(hashed)!).digest('hex');
 }
 
 /**
