@@ -1,7 +1,5 @@
+import { StoredDigests } from '@kyso/common';
 import type { EvidenceRecord } from './evidence-record';
-
-/** Names remembered as stored; past this many, the memory starts again. */
-const KNOWN_LIMIT = 10_000;
 
 /** The DERs a statement storing a record sends: names and bytes, as unnest takes them. */
 export interface DerParams {
@@ -20,7 +18,7 @@ const isDerMissing = (e: unknown) =>
  * a record naming a DER no longer stored is refused, and stored again with all its DERs sent.
  */
 export class StoredDers {
-  private readonly known = new Set<string>();
+  private readonly known = new StoredDigests();
 
   /** Stores the record with `run` (given the DERs to send), sending them all again when one it named was gone. */
   async store<T>(record: EvidenceRecord, run: (ders: DerParams) => Promise<T>): Promise<T> {
@@ -34,8 +32,7 @@ export class StoredDers {
       sent = this.toSend(record, true);
       result = await run(sent);
     }
-    if (this.known.size + sent.names.length > KNOWN_LIMIT) this.known.clear();
-    for (const n of sent.names) this.known.add(n);
+    this.known.add(sent.names);
     return result;
   }
 
