@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { StoredDigests } from '@kyso/common';
 import type { SigningEvidence } from './signing-seams';
 import { SigningEvidenceEntity } from './signing-evidence.entity';
 
@@ -31,8 +32,6 @@ export abstract class SigningEvidenceRepository {
 }
 
 const sha256 = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
-/** Hashes remembered as stored (items are never deleted); past this many, the memory starts again. */
-const KNOWN_LIMIT = 10_000;
 
 /**
  * Each distinct DER item (certificate, CRL, OCSP answer) is stored once in signer.evidence_item;
@@ -42,7 +41,8 @@ const KNOWN_LIMIT = 10_000;
  */
 @Injectable()
 export class TypeOrmSigningEvidenceRepository extends SigningEvidenceRepository {
-  private readonly known = new Set<string>();
+  /** Items are never deleted: what was stored stays. */
+  private readonly known = new StoredDigests();
 
   constructor(@InjectRepository(SigningEvidenceEntity) private readonly repo: Repository<SigningEvidenceEntity>) {
     super();
@@ -85,7 +85,6 @@ export class TypeOrmSigningEvidenceRepository extends SigningEvidenceRepository 
         r.requestId ?? null,
       ],
     );
-    if (this.known.size + fresh.size > KNOWN_LIMIT) this.known.clear();
-    for (const h of fresh.keys()) this.known.add(h);
+    this.known.add([...fresh.keys()]);
   }
 }

@@ -10,6 +10,7 @@ import { CreateCaIssuersCache1795630000004 } from './migrations/1795630000004-Cr
 import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-RecordValidationOwner';
 import { NotifyRevocationCacheChanges1799210000000 } from './migrations/1799210000000-NotifyRevocationCacheChanges';
 import { NotifyEvidenceChanges1799320000000 } from './migrations/1799320000000-NotifyEvidenceChanges';
+import { StoreEvidenceDersOnce1799400000000 } from './migrations/1799400000000-StoreEvidenceDersOnce';
 import { IndexEvidenceProofs1799250000000 } from './migrations/1799250000000-IndexEvidenceProofs';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
@@ -46,6 +47,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       NotifyRevocationCacheChanges1799210000000,
       IndexEvidenceProofs1799250000000,
       NotifyEvidenceChanges1799320000000,
+      StoreEvidenceDersOnce1799400000000,
     ],
   });
 }

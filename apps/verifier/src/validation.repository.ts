@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceRecord } from './evidence/evidence-record';
+import { storedDers } from './evidence/evidence-ders';
 import { evidenceParams, evidenceWith } from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { type NamedStatement, runNamed } from './named-statement';
@@ -198,7 +199,9 @@ export class TypeOrmValidationRepository extends ValidationRepository {
       o.callerId,
       o.callerName,
     ];
-    await runNamed(this.repo, CREATE_DONE, [...params, ...evidenceParams(evidence)]);
+    await storedDers.store(evidence, (ders) =>
+      runNamed(this.repo, CREATE_DONE, [...params, ...evidenceParams(evidence, ders)]),
+    );
   }
 
   async find(id: string): Promise<ValidationView | undefined> {

@@ -27,3 +27,4 @@ export * from './spilling-storage';
 export * from './multipart-form';
 export * from './net/address-guard';
 export * from './net/guarded-dispatcher';
+export * from './stored-digests';

@@ -42,6 +42,53 @@ describe('evidenceSha256', () => {
   });
 });
 
+describe('evidenceSha256 of a format 2 record (DERs named by SHA-256)', () => {
+  const der = (s: string) => Buffer.from(s).toString('base64');
+  const name = (s: string) => createHash('sha256').update(s).digest('hex');
+  const content = {
+    id: 'ev-2',
+    validationId: 'val-2',
+    documentSha256: 'CD'.repeat(32),
+    validatedAt: new Date('2026-12-01T08:00:00.000Z'),
+    signatures: [],
+    material: {
+      certificates: [der('cert')],
+      crls: [{ url: 'http://x/c.crl', fetchedAt: 'T', der: der('crl') }],
+      ocspResponses: [],
+    },
+    named: {
+      format: 2 as const,
+      certificates: [name('cert')],
+      crls: [{ url: 'http://x/c.crl', fetchedAt: 'T', sha256: name('crl') }],
+      ocspResponses: [],
+    },
+    report: { conclusion: 'TOTAL-PASSED' } as DocumentReport,
+  };
+
+  it('hashes the names of the DERs, found from their bytes, with the format', () => {
+    const { id, validationId, documentSha256, validatedAt, signatures, named, report } = content;
+    const expected = createHash('sha256')
+      .update(
+        reference({ format: 2, id, validationId, documentSha256, validatedAt, signatures, material: named, report }),
+      )
+      .digest('hex');
+    expect(evidenceSha256(content)).toBe(expected);
+  });
+
+  it('differs when a DER differs or is missing, and when the record is taken for format 1', () => {
+    const sealed = evidenceSha256(content);
+    const withCrl = (d: string) => ({
+      ...content,
+      material: { ...content.material, crls: [{ ...content.material.crls[0], der: d }] },
+    });
+    expect(evidenceSha256(withCrl(der('other')))).not.toBe(sealed);
+    expect(evidenceSha256(withCrl(''))).not.toBe(sealed);
+    const { named, ...inline } = content;
+    expect(evidenceSha256(inline)).not.toBe(sealed);
+    expect(evidenceSha256({ ...inline, material: named as never })).not.toBe(sealed);
+  });
+});
+
 /** The evidence rule: only sealed, intact records prove anything, and only for signatures they found TOTAL-PASSED. */
 describe('proofsFromEvidence', () => {
   const T = '2026-11-01T08:00:00.000Z';

@@ -35,6 +35,25 @@ export interface EvidenceMaterial {
   ocspResponses: FetchedEvidence[];
 }
 
+/** A CRL or OCSP response of a format 2 record: its DER named by SHA-256. */
+export interface NamedFetch {
+  url: string;
+  fetchedAt: string;
+  /** SHA-256 of the DER, hex, lower case. */
+  sha256: string;
+}
+
+/**
+ * The material as a format 2 record stores and hashes it (issue 16.3): each DER named by its
+ * SHA-256 (hex, lower case), in material's order, the DERs kept once each (verifier.evidence_der).
+ */
+export interface NamedMaterial {
+  format: 2;
+  certificates: string[];
+  crls: NamedFetch[];
+  ocspResponses: NamedFetch[];
+}
+
 /** What is kept of one finished validation; `recordSha256` is what the audit chain seals. */
 export interface EvidenceRecord {
   id: string;
@@ -43,7 +62,14 @@ export interface EvidenceRecord {
   documentSha256: string;
   validatedAt: Date;
   signatures: SignatureEvidence[];
+  /** The DERs themselves, whatever the format (what a reader is shown). */
   material: EvidenceMaterial;
+  /**
+   * Format 2: how the record names material's DERs, as stored; its hash covers these names, found
+   * again from material's DERs when a stored record is checked. Absent: format 1 (records stored
+   * before), material inline and hashed as it is.
+   */
+  named?: NamedMaterial;
   report: DocumentReport;
   recordSha256: string;
 }
@@ -53,13 +79,28 @@ export interface StoredEvidence extends EvidenceRecord {
   seal: { auditSeq: string; auditHash: string; sealedAt: Date } | null;
 }
 
-const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
+const b64 = (der: Uint8Array) => Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+const sha256 = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
+
+/** A DER and its name (SHA-256, hex, lower case). */
+interface Der {
+  sha256: string;
+  der: Uint8Array;
+}
+
+/** Names of the CRLs and OCSP answers seen lately: the revocation caches hand the same bytes again. */
+const fetchedNames = new WeakMap<Uint8Array, string>();
+function nameOf(der: Uint8Array): string {
+  let name = fetchedNames.get(der);
+  if (name === undefined) fetchedNames.set(der, (name = sha256(der)));
+  return name;
+}
 
 /**
  * The certificates of every signature's CMS and the trust anchors its chain ended in. A file whose
  * structure cannot be read yields what could be read (its report says it is damaged).
  */
-function certificatesOf(pdf: Uint8Array, report: DocumentReport, trustAnchors: readonly Certificate[]): string[] {
+function certificatesOf(pdf: Uint8Array, report: DocumentReport, trustAnchors: readonly Certificate[]): Der[] {
   const found = new Map<string, Uint8Array>();
   try {
     // The fields verifyPdf read from these same bytes: neither the PDF nor the CMS is parsed again.
@@ -75,10 +116,10 @@ function certificatesOf(pdf: Uint8Array, report: DocumentReport, trustAnchors: r
   }
   const used = new Set(report.signatures.flatMap((s) => s.chain.map((c) => c.sha256)));
   for (const a of trustAnchors) if (used.has(a.sha256Hex)) found.set(a.sha256Hex, a.der);
-  return [...found.values()].map(b64);
+  return [...found].map(([hex, der]) => ({ sha256: hex.toLowerCase(), der }));
 }
 
-/** The record of a finished validation, its hash computed over everything it holds. */
+/** The record of a finished validation (format 2), its hash computed over everything it holds, DERs by name. */
 export function buildEvidence(input: {
   id: string;
   validationId: string;
@@ -88,10 +129,15 @@ export function buildEvidence(input: {
   fetches: readonly FetchRecord[];
 }): EvidenceRecord {
   const { report } = input;
+  const certificates = certificatesOf(input.pdf, report, input.trustAnchors);
   const fetched = (kind: FetchRecord['kind']) =>
     input.fetches
       .filter((f) => f.kind === kind)
-      .map((f) => ({ url: f.url, fetchedAt: f.fetchedAt.toISOString(), der: b64(f.der) }));
+      .map((f) => ({ url: f.url, fetchedAt: f.fetchedAt.toISOString(), sha256: nameOf(f.der), der: f.der }));
+  const crls = fetched('crl');
+  const ocspResponses = fetched('ocsp');
+  const inline = ({ url, fetchedAt, der }: (typeof crls)[number]) => ({ url, fetchedAt, der: b64(der) });
+  const byName = ({ url, fetchedAt, sha256 }: (typeof crls)[number]) => ({ url, fetchedAt, sha256 });
   const record: Omit<EvidenceRecord, 'recordSha256'> = {
     id: input.id,
     validationId: input.validationId,
@@ -106,13 +152,55 @@ export function buildEvidence(input: {
       judgedAt: s.signingTime.judgedAt,
     })),
     material: {
-      certificates: certificatesOf(input.pdf, report, input.trustAnchors),
-      crls: fetched('crl'),
-      ocspResponses: fetched('ocsp'),
+      certificates: certificates.map((c) => b64(c.der)),
+      crls: crls.map(inline),
+      ocspResponses: ocspResponses.map(inline),
+    },
+    named: {
+      format: 2,
+      certificates: certificates.map((c) => c.sha256),
+      crls: crls.map(byName),
+      ocspResponses: ocspResponses.map(byName),
     },
     report,
   };
-  return { ...record, recordSha256: evidenceSha256(record) };
+  return { ...record, recordSha256: contentSha256(record, record.named!, true) };
+}
+
+/**
+ * Format 2's material with the DERs given by name (base64); a DER not given is shown empty, so the
+ * record no longer hashes to what was sealed.
+ */
+export function materialOf(named: NamedMaterial, derOf: (sha256: string) => string | undefined): EvidenceMaterial {
+  const inline = ({ url, fetchedAt, sha256 }: NamedFetch) => ({ url, fetchedAt, der: derOf(sha256) ?? '' });
+  return {
+    certificates: named.certificates.map((h) => derOf(h) ?? ''),
+    crls: named.crls.map(inline),
+    ocspResponses: named.ocspResponses.map(inline),
+  };
+}
+
+/** Every DER name of format 2's material. */
+export const derNames = (named: NamedMaterial): string[] => [
+  ...named.certificates,
+  ...named.crls.map((f) => f.sha256),
+  ...named.ocspResponses.map((f) => f.sha256),
+];
+
+/** Whether stored material is of format 2 (DERs by name). */
+export const isNamed = (material: EvidenceMaterial | NamedMaterial): material is NamedMaterial =>
+  (material as NamedMaterial).format === 2;
+
+/** Names of material's DERs, each hashed from its bytes: what a format 2 record's hash covers. */
+function namesOf(material: EvidenceMaterial): NamedMaterial {
+  const name = (der: string) => sha256(Buffer.from(der, 'base64'));
+  const byName = ({ url, fetchedAt, der }: FetchedEvidence) => ({ url, fetchedAt, sha256: name(der) });
+  return {
+    format: 2,
+    certificates: material.certificates.map(name),
+    crls: material.crls.map(byName),
+    ocspResponses: material.ocspResponses.map(byName),
+  };
 }
 
 /**
@@ -140,11 +228,25 @@ function canonicalJson(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
-/** SHA-256 (hex) of the record's canonical JSON: what the audit event carries. */
+/**
+ * SHA-256 (hex) of the record's canonical JSON: what the audit event carries. Format 1 hashes the
+ * DERs themselves; format 2 their names (and `format: 2`, so no content of one format passes for
+ * the other's), computed here from material's DERs: a DER changed or missing changes the hash.
+ */
 export function evidenceSha256(record: Omit<EvidenceRecord, 'recordSha256'>): string {
-  const { id, validationId, documentSha256, validatedAt, signatures, material, report } = record;
+  return record.named ? contentSha256(record, namesOf(record.material), true) : contentSha256(record, record.material);
+}
+
+function contentSha256(
+  record: Omit<EvidenceRecord, 'recordSha256'>,
+  material: EvidenceMaterial | NamedMaterial,
+  named = false,
+): string {
+  const { id, validationId, documentSha256, validatedAt, signatures, report } = record;
   const content = { id, validationId, documentSha256, validatedAt, signatures, material, report };
-  return createHash('sha256').update(canonicalJson(content)!).digest('hex');
+  // Format 2's content carries its format at the top, where format 1's has nothing.
+  const hashed = named ? { ...content, format: 2 } : content;
+  return createHash('sha256').update(canonicalJson(hashed)!).digest('hex');
 }
 
 /**

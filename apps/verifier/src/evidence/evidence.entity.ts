@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DocumentReport } from '@kyso/pki';
-import type { EvidenceMaterial, SignatureEvidence } from './evidence-record';
+import type { EvidenceMaterial, NamedMaterial, SignatureEvidence } from './evidence-record';
 
 /** One finished validation's evidence; sealed once the registry's audit chain holds its hash. */
 @Entity({ name: 'validation_evidence' })
@@ -20,8 +20,9 @@ export class EvidenceEntity {
   @Column({ type: 'jsonb' })
   signatures: SignatureEvidence[];
 
+  /** Inline (format 1) or naming the DERs of verifier.evidence_der (format 2). */
   @Column({ type: 'jsonb' })
-  material: EvidenceMaterial;
+  material: EvidenceMaterial | NamedMaterial;
 
   @Column({ type: 'jsonb' })
   report: DocumentReport;

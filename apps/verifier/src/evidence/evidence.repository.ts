@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { IsNull, LessThan, Repository } from 'typeorm';
 import { type NamedStatement, runNamed } from '../named-statement';
 import { EvidenceEntity } from './evidence.entity';
 import type { DocumentReport } from '@kyso/pki';
-import type { EvidenceMaterial, EvidenceRecord, SignatureEvidence, StoredEvidence } from './evidence-record';
+import { type DerParams, storedDers } from './evidence-ders';
+import {
+  derNames,
+  type EvidenceMaterial,
+  type EvidenceRecord,
+  isNamed,
+  materialOf,
+  type NamedMaterial,
+  type SignatureEvidence,
+  type StoredEvidence,
+} from './evidence-record';
 
 /** Persistence port for validation evidence (an abstract class so it can be a DI token). */
 export abstract class EvidenceRepository {
@@ -28,14 +38,18 @@ export abstract class EvidenceRepository {
 
 /**
  * The CTEs storing an evidence record (a retried job's second record of the same document is
- * ignored) and its proof rows (validation_evidence_proof: one per TOTAL-PASSED signature, the index
- * earliestProofs reads), to be followed by the statement's main query; their parameters
- * (evidenceParams) numbered from `$first`; `reportParam` is the parameter holding the report's JSON,
- * so a statement that also stores the report elsewhere sends it once.
+ * ignored), the DERs it is the first to name (verifier.evidence_der, each kept once) and its proof
+ * rows (validation_evidence_proof: one per TOTAL-PASSED signature, the index earliestProofs reads),
+ * to be followed by the statement's main query; their parameters (evidenceParams) numbered from
+ * `$first`; `reportParam` is the parameter holding the report's JSON, so a statement that also
+ * stores the report elsewhere sends it once. Run it through storedDers.store.
  */
 export function evidenceWith(first: number, reportParam: string): string {
   const p = (i: number) => `$${first + i}`;
-  return `WITH evidence AS (
+  return `WITH der AS (
+      INSERT INTO verifier.evidence_der (sha256, der)
+        SELECT * FROM unnest(${p(7)}::text[], ${p(8)}::bytea[]) ON CONFLICT DO NOTHING),
+    evidence AS (
       INSERT INTO verifier.validation_evidence
          (id, validation_id, document_sha256, validated_at, signatures, material, record_sha256, report)
        VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING
@@ -47,15 +61,17 @@ export function evidenceWith(first: number, reportParam: string): string {
          WHERE s->>'totalPassed' = 'true')`;
 }
 
-/** evidenceWith's parameters, in order (the report apart). */
-export const evidenceParams = (r: EvidenceRecord): unknown[] => [
+/** evidenceWith's parameters, in order (the report apart): the material by name (format 2), the DERs to send. */
+export const evidenceParams = (r: EvidenceRecord, ders: DerParams): unknown[] => [
   r.id,
   r.validationId,
   r.documentSha256,
   r.validatedAt,
   JSON.stringify(r.signatures),
-  JSON.stringify(r.material),
+  JSON.stringify(r.named ?? r.material),
   r.recordSha256,
+  ders.names,
+  ders.ders,
 ];
 
 /**
@@ -93,11 +109,27 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
 
   /** A plain parameterised INSERT: one per validation, so TypeORM's query building is not paid each time. */
   async insert(r: EvidenceRecord): Promise<void> {
-    await this.repo.query(`${evidenceWith(1, '$8')} SELECT 1`, [...evidenceParams(r), JSON.stringify(r.report)]);
+    await storedDers.store(r, (ders) =>
+      this.repo.query(`${evidenceWith(1, '$10')} SELECT 1`, [...evidenceParams(r, ders), JSON.stringify(r.report)]),
+    );
   }
 
   async forDocument(documentSha256: string): Promise<StoredEvidence[]> {
-    return (await this.repo.find({ where: { documentSha256 }, order: { validatedAt: 'ASC' } })).map(toStored);
+    return this.withDers(await this.repo.find({ where: { documentSha256 }, order: { validatedAt: 'ASC' } }));
+  }
+
+  /** Records as stored: a format 2 record's DERs read back by name (one query for all), shown inline. */
+  private async withDers(entities: Omit<EvidenceEntity, 'createdAt'>[]): Promise<StoredEvidence[]> {
+    const names = new Set(entities.flatMap((e) => (isNamed(e.material) ? derNames(e.material) : [])));
+    const ders = new Map<string, string>();
+    if (names.size) {
+      const rows: { sha256: string; der: Buffer }[] = await this.repo.query(
+        'SELECT sha256, der FROM verifier.evidence_der WHERE sha256 = ANY($1::text[])',
+        [[...names]],
+      );
+      for (const r of rows) ders.set(r.sha256, r.der.toString('base64'));
+    }
+    return entities.map((e) => toStored(e, (name) => ders.get(name)));
   }
 
   /**
@@ -116,7 +148,8 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
            FROM verifier.validation_evidence WHERE id = ANY($1::uuid[])`,
         [missing],
       );
-      for (const e of rows) this.remember(e.id, e.xmin, fromRow(e));
+      const records = await this.withDers(rows.map(entityOf));
+      rows.forEach((e, i) => this.remember(e.id, e.xmin, records[i]));
     }
     return [...versions.keys()].flatMap((id) => {
       const hit = this.read.get(id);
@@ -139,8 +172,8 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
   }
 
   async unsealed(limit: number): Promise<StoredEvidence[]> {
-    return (await this.repo.find({ where: { auditHash: IsNull() }, order: { createdAt: 'ASC' }, take: limit })).map(
-      toStored,
+    return this.withDers(
+      await this.repo.find({ where: { auditHash: IsNull() }, order: { createdAt: 'ASC' }, take: limit }),
     );
   }
 
@@ -150,11 +183,32 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
       order: { validatedAt: 'ASC' },
       take: limit,
     });
-    return found.map(toStored);
+    return this.withDers(found);
   }
 
+  /**
+   * Deletes the records, then the DERs they named that no record names any more. EXCLUSIVE on
+   * evidence_der waits for the records being stored (their check holds ROW SHARE) and the sweep's
+   * snapshot, taken after, sees them: a DER one of them names stays (migration 1799400000000).
+   */
   async delete(ids: readonly string[]): Promise<void> {
-    if (ids.length) await this.repo.delete({ id: In([...ids]) });
+    if (!ids.length) return;
+    await this.repo.manager.transaction(async (m) => {
+      const named: { name: string }[] = await m.query(
+        `WITH gone AS (DELETE FROM verifier.validation_evidence WHERE id = ANY($1::uuid[])
+                        RETURNING verifier.evidence_der_names(material) AS names)
+         SELECT DISTINCT name FROM gone, unnest(gone.names) name`,
+        [[...ids]],
+      );
+      if (!named.length) return;
+      await m.query('LOCK TABLE verifier.evidence_der IN EXCLUSIVE MODE');
+      await m.query(
+        `DELETE FROM verifier.evidence_der d WHERE d.sha256 = ANY($1::text[]) AND NOT EXISTS (
+           SELECT 1 FROM verifier.validation_evidence e
+            WHERE e.material->>'format' = '2' AND verifier.evidence_der_names(e.material) @> ARRAY[d.sha256])`,
+        [named.map((n) => n.name)],
+      );
+    });
   }
 }
 
@@ -165,7 +219,7 @@ interface EvidenceRow {
   document_sha256: string;
   validated_at: Date;
   signatures: SignatureEvidence[];
-  material: EvidenceMaterial;
+  material: EvidenceMaterial | NamedMaterial;
   report: DocumentReport;
   record_sha256: string;
   audit_seq: string | null;
@@ -174,29 +228,30 @@ interface EvidenceRow {
   xmin: string;
 }
 
-const fromRow = (r: EvidenceRow): StoredEvidence =>
-  toStored({
-    id: r.id,
-    validationId: r.validation_id,
-    documentSha256: r.document_sha256,
-    validatedAt: r.validated_at,
-    signatures: r.signatures,
-    material: r.material,
-    report: r.report,
-    recordSha256: r.record_sha256,
-    auditSeq: r.audit_seq,
-    auditHash: r.audit_hash,
-    sealedAt: r.sealed_at,
-  });
+const entityOf = (r: EvidenceRow): Omit<EvidenceEntity, 'createdAt'> => ({
+  id: r.id,
+  validationId: r.validation_id,
+  documentSha256: r.document_sha256,
+  validatedAt: r.validated_at,
+  signatures: r.signatures,
+  material: r.material,
+  report: r.report,
+  recordSha256: r.record_sha256,
+  auditSeq: r.audit_seq,
+  auditHash: r.audit_hash,
+  sealedAt: r.sealed_at,
+});
 
-function toStored(e: Omit<EvidenceEntity, 'createdAt'>): StoredEvidence {
+function toStored(e: Omit<EvidenceEntity, 'createdAt'>, derOf: (sha256: string) => string | undefined): StoredEvidence {
+  const named = isNamed(e.material) ? e.material : undefined;
   return {
     id: e.id,
     validationId: e.validationId,
     documentSha256: e.documentSha256,
     validatedAt: e.validatedAt,
     signatures: e.signatures,
-    material: e.material,
+    material: named ? materialOf(named, derOf) : (e.material as EvidenceMaterial),
+    ...(named && { named }),
     report: e.report,
     recordSha256: e.recordSha256,
     seal:
