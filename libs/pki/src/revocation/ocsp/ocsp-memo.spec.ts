@@ -1,7 +1,7 @@
 import { DevCa, generateSoftwareKey, scenarioCas } from '../../devca';
 import { Certificate } from '../../x509/certificate';
 import { OcspRevocationChecker } from './checker';
-import { buildOcspRequest, CERT_ID_CACHE, certIdFor, certIdMatches } from './request';
+import { buildOcspRequest, CERT_ID_CACHE, certIdFor, certIdMatches, parseOcspRequest } from './request';
 import { OCSP_EXAMINED, OCSP_EXAMINED_ENTRIES, verifyOcspResponse } from './verify';
 
 const DAY = 24 * 3600_000;
@@ -170,6 +170,19 @@ describe('CertID memo', () => {
     expect(certIdMatches(id, leaf, other.certificate)).toBe(false);
     expect(certIdMatches(id, leaf, sub.certificate)).toBe(true);
     expect(certIdMatches(certIdFor(leaf, sub.certificate, 'SHA-1'), leaf, sub.certificate)).toBe(true);
+    // A request without a nonce is the same bytes each time; with one, a fresh nonce each time.
+    const plain = buildOcspRequest({ certificate: leaf, issuer: sub.certificate, nonce: false });
+    expect(buildOcspRequest({ certificate: leaf, issuer: sub.certificate, nonce: false }).der).toBe(plain.der);
+    expect(parseOcspRequest(plain.der)).toMatchObject({ certIds: [id], nonce: undefined });
+    const sha1 = buildOcspRequest({ certificate: leaf, issuer: sub.certificate, nonce: false, hash: 'SHA-1' });
+    expect(parseOcspRequest(sha1.der).certIds[0].hashAlgorithm).toBe('1.3.14.3.2.26');
+    expect(
+      parseOcspRequest(buildOcspRequest({ certificate: leaf, issuer: other.certificate, nonce: false }).der),
+    ).toMatchObject({ certIds: [certIdFor(leaf, other.certificate)] });
+    const [n1, n2] = [1, 2].map(() => buildOcspRequest({ certificate: leaf, issuer: sub.certificate }));
+    expect(n1.nonce).toHaveLength(32);
+    expect(Buffer.from(n1.nonce!).equals(Buffer.from(n2.nonce!))).toBe(false);
+    expect(parseOcspRequest(n2.der)).toMatchObject({ certIds: [id], nonce: n2.nonce });
     // What a caller does to its copy does not reach the next one.
     id.serialNumber = '00';
     expect(certIdFor(leaf, sub.certificate).serialNumber).toBe(leaf.serialNumberHex);

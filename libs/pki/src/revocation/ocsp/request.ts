@@ -64,8 +64,14 @@ export const CERT_ID_CACHE_ENTRIES = 1024;
  */
 export const CERT_ID_CACHE = new BoundedCache<string, CertId>(CERT_ID_CACHE_ENTRIES);
 
+/** Requests without a nonce, by the same key: the same bytes each time (the verifier's OCSP cache is keyed by them). */
+const PLAIN_REQUESTS = new BoundedCache<string, Uint8Array>(CERT_ID_CACHE_ENTRIES);
+
+const certIdKey = (certificate: Certificate, issuer: Certificate, hash: OcspHash) =>
+  `${certificate.sha256Hex}|${issuer.sha256Hex}|${hash}`;
+
 function cachedCertId(certificate: Certificate, issuer: Certificate, hash: OcspHash): CertId {
-  return CERT_ID_CACHE.getOrCompute(`${certificate.sha256Hex}|${issuer.sha256Hex}|${hash}`, () => {
+  return CERT_ID_CACHE.getOrCompute(certIdKey(certificate, issuer, hash), () => {
     const node = NODE_HASH[HASH_OID[hash]];
     // RFC 6960 4.1.1: the issuer name as encoded in the certificate being checked.
     const { issuerDer, serialDer } = certificateParts(certificate);
@@ -133,13 +139,13 @@ export interface OcspRequest {
 /** RFC 6960 4.1.1 OCSPRequest for one certificate, unsigned, with the RFC 8954 nonce extension. */
 export function buildOcspRequest(opts: OcspRequestOptions): OcspRequest {
   const certId = certIdFor(opts.certificate, opts.issuer, opts.hash);
+  if (opts.nonce === false) {
+    const key = certIdKey(opts.certificate, opts.issuer, opts.hash ?? 'SHA-256');
+    return { der: PLAIN_REQUESTS.getOrCompute(key, () => seq(seq(seq(seq(certId.der))))), certId };
+  }
   const nonce =
-    opts.nonce === false
-      ? undefined
-      : opts.nonce === true || opts.nonce === undefined
-        ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES))
-        : opts.nonce;
-  const exts = nonce ? [der(TAG.context(2), seq(extension(OCSP_OID.nonce, octetString(nonce))))] : [];
+    opts.nonce === true || opts.nonce === undefined ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES)) : opts.nonce;
+  const exts = [der(TAG.context(2), seq(extension(OCSP_OID.nonce, octetString(nonce))))];
   return { der: seq(seq(seq(seq(certId.der)), ...exts)), certId, nonce };
 }
 
