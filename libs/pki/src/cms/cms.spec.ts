@@ -11,6 +11,7 @@ import { cryptoRefusals, STRICT_ALGORITHM_POLICY } from '../validation/algorithm
 import { buildSignedData } from './build';
 import { parseSignedData } from './parse';
 import { verifySignedData } from './verify';
+import { SIGNATURE_VERDICT_CACHE } from '../x509/key-cache';
 
 describe('CMS SignedData', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-cms-'));
@@ -124,6 +125,19 @@ describe('CMS SignedData', () => {
     const other = new Uint8Array(cms);
     other[other.length - 1] ^= 1;
     expect(parseSignedData(other)).not.toBe(first);
+  });
+
+  it('remembers the signature over the signed attributes of the same CMS, and only of the same', async () => {
+    const { cms } = await signed('RSASSA-PKCS1-v1_5-SHA256');
+    SIGNATURE_VERDICT_CACHE.clear();
+    const first = verifySignedData(cms, content);
+    expect(first).toMatchObject({ signatureValid: true, problems: [] });
+    expect(verifySignedData(cms.slice(), content)).toEqual(first);
+    expect(SIGNATURE_VERDICT_CACHE.hits).toBe(1);
+    const badSig = new Uint8Array(cms);
+    badSig[badSig.length - 10] ^= 1;
+    expect(verifySignedData(badSig, content)).toMatchObject({ signatureValid: false, problems: ['SIGNATURE_INVALID'] });
+    expect(SIGNATURE_VERDICT_CACHE.hits).toBe(1);
   });
 
   it('detects a changed content byte and a changed signature byte', async () => {

@@ -2,7 +2,13 @@ import * as asn1js from 'asn1js';
 import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { PkiFormatError } from '../errors';
-import { DIGESTS, publicKeyFromSpki, signatureScheme, verifySignature } from '../x509/algorithms';
+import {
+  DIGESTS,
+  publicKeyFromSpki,
+  signatureScheme,
+  verifySignature,
+  verifySignatureRemembered,
+} from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { subjectKeyIdentifier } from '../x509/extensions';
 import { toArrayBuffer } from '../asn1';
@@ -115,9 +121,10 @@ function verifySignedAttributes(
   scheme: NonNullable<ReturnType<typeof signatureScheme>>,
   problems: string[],
 ): boolean {
-  const key = publicKeyFromSpki(signer.publicKeySpki);
-  if (verifySignature(key, scheme, si.signedAttrsDer!, si.signature)) return true;
-  if (!si.signedAttrsAsReceived || !verifySignature(key, scheme, si.signedAttrsAsReceived, si.signature)) return false;
+  const spki = signer.publicKeySpki;
+  if (verifySignatureRemembered(spki, scheme, si.signedAttrsDer!, si.signature)) return true;
+  if (!si.signedAttrsAsReceived || !verifySignatureRemembered(spki, scheme, si.signedAttrsAsReceived, si.signature))
+    return false;
   problems.push('CMS_SIGNED_ATTRIBUTES_NOT_DER');
   return true;
 }

@@ -1,5 +1,5 @@
 import { constants, createPublicKey, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
-import { publicKeyOf } from './key-cache';
+import { publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
 import { AlgorithmId } from '../asn1';
 import { children, decodeOid, oid, readTlv, seq, TAG, tlvBytes, tlvValue } from '../asn1';
 
@@ -151,6 +151,30 @@ function pssRestrictedKey(key: KeyObject, params: Uint8Array): KeyObject {
 /** The key of a DER SPKI, parsed once per distinct SPKI (key-cache); throws when unusable. */
 export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
   return publicKeyOf(spki);
+}
+
+/**
+ * verifySignature with the key given as SPKI, the verdict remembered in SIGNATURE_VERDICT_CACHE by
+ * every input (the key, the whole scheme, the data, the signature): for a signature each validation
+ * of the same document checks again (a CMS signer's signed attributes). Throws like
+ * publicKeyFromSpki for an unusable key.
+ */
+export function verifySignatureRemembered(
+  spki: Uint8Array,
+  scheme: SignatureScheme,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  const key = publicKeyFromSpki(spki);
+  if (SIGNATURE_VERDICT_CACHE.maxEntries === 0) return verifySignature(key, scheme, data, signature);
+  const { pssParams, ...rest } = scheme;
+  // Never an OID, so never the key of a checkSignature verdict.
+  const id = verdictKey(spki, `scheme:${pssParams ? 'pss' : ''}:${JSON.stringify(rest)}`, pssParams, data, signature);
+  const hit = SIGNATURE_VERDICT_CACHE.get(id);
+  if (hit) return hit === 'valid';
+  const ok = verifySignature(key, scheme, data, signature);
+  SIGNATURE_VERDICT_CACHE.set(id, ok ? 'valid' : 'invalid');
+  return ok;
 }
 
 /** Verifies a signature over data given as chunks (hashed streaming). Never throws for a bad signature. */

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { PUBLIC_KEY_CACHE, publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
+import { signatureScheme, verifySignatureRemembered } from './algorithms';
 import { verifyWithSpki } from './signature-check';
 
 const ECDSA_SHA256 = { oid: '1.2.840.10045.4.3.2' };
@@ -41,6 +42,32 @@ describe('key and signature verdict caches', () => {
     badSig[badSig.length - 1] ^= 1;
     expect(verifyWithSpki(a.spki, ECDSA_SHA256, data, badSig)).not.toBe('valid');
     expect(verifyWithSpki(a.spki, { oid: '1.2.840.10045.4.3.3' }, data, sig)).toBe('invalid'); // another digest
+  });
+
+  it('remembers a scheme-level verdict (CMS signed attributes) only for the same key, scheme, data and signature', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+    const rsaEncryption = { oid: '1.2.840.113549.1.1.1' }; // the digest comes from the CMS digestAlgorithm
+    const sha256 = signatureScheme(rsaEncryption, '2.16.840.1.101.3.4.2.1')!;
+    const sha384 = signatureScheme(rsaEncryption, '2.16.840.1.101.3.4.2.2')!;
+    const data = Buffer.from('thuộc tính đã ký');
+    const sig = new Uint8Array(sign('sha256', data, privateKey));
+    expect(verifySignatureRemembered(spki, sha256, data, sig)).toBe(true);
+    expect(verifySignatureRemembered(spki, sha256, new Uint8Array(data), sig.slice())).toBe(true);
+    expect(SIGNATURE_VERDICT_CACHE.hits).toBe(1);
+    expect(verifySignatureRemembered(spki, sha384, data, sig)).toBe(false); // another scheme: not the same verdict
+    const tampered = Buffer.from(data);
+    tampered[0] ^= 1;
+    expect(verifySignatureRemembered(spki, sha256, tampered, sig)).toBe(false);
+    const badSig = sig.slice();
+    badSig[10] ^= 1;
+    expect(verifySignatureRemembered(spki, sha256, data, badSig)).toBe(false);
+    expect(verifySignatureRemembered(keyPair().spki, sha256, data, sig)).toBe(false);
+    expect(verifySignatureRemembered(spki, sha256, data, sig)).toBe(true);
+    expect(SIGNATURE_VERDICT_CACHE.hits).toBe(2);
+    // A refusal is remembered as one.
+    expect(verifySignatureRemembered(spki, sha256, tampered, sig)).toBe(false);
+    expect(SIGNATURE_VERDICT_CACHE.hits).toBe(3);
   });
 
   it('keys every input apart, including how data is split into chunks', () => {

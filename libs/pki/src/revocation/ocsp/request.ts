@@ -18,6 +18,7 @@ import {
   tlvValue,
 } from '../../asn1';
 import { MAX_OCSP_REQUEST_BYTES } from '../../budgets';
+import { BoundedCache } from '../../x509/bounded-cache';
 
 export const OCSP_OID = {
   basic: '1.3.6.1.5.5.7.48.1.1',
@@ -53,26 +54,43 @@ export function publicKeyBits(spki: Uint8Array): Uint8Array {
   return tlvValue(spki, bits).subarray(1);
 }
 
-/** The CertID's hashes of `certificate` issued by `issuer` (RFC 6960 4.1.1). */
-function certIdHashes(certificate: Certificate, issuer: Certificate, hash: OcspHash) {
-  const node = NODE_HASH[HASH_OID[hash]];
-  // RFC 6960 4.1.1: the issuer name as encoded in the certificate being checked.
-  const { issuerDer, serialDer } = certificateParts(certificate);
-  const nameHash = createHash(node).update(issuerDer).digest();
-  const keyHash = createHash(node).update(publicKeyBits(issuer.publicKeySpki)).digest();
-  return { nameHash, keyHash, serialDer };
+/** Budget: CertIDs kept built, one per (certificate, issuer, hash). */
+export const CERT_ID_CACHE_ENTRIES = 1024;
+
+/**
+ * CertIDs by SHA-256 of the certificate and of the issuer, and the hash: a pure function of those
+ * (the issuer name as encoded in the certificate, the issuer's key, the serial). Every validation
+ * of a document asks about the same certificates: two hashes and a DER each time otherwise.
+ */
+export const CERT_ID_CACHE = new BoundedCache<string, CertId>(CERT_ID_CACHE_ENTRIES);
+
+/** Requests without a nonce, by the same key: the same bytes each time (the verifier's OCSP cache is keyed by them). */
+const PLAIN_REQUESTS = new BoundedCache<string, Uint8Array>(CERT_ID_CACHE_ENTRIES);
+
+const certIdKey = (certificate: Certificate, issuer: Certificate, hash: OcspHash) =>
+  `${certificate.sha256Hex}|${issuer.sha256Hex}|${hash}`;
+
+function cachedCertId(certificate: Certificate, issuer: Certificate, hash: OcspHash): CertId {
+  return CERT_ID_CACHE.getOrCompute(certIdKey(certificate, issuer, hash), () => {
+    const node = NODE_HASH[HASH_OID[hash]];
+    // RFC 6960 4.1.1: the issuer name as encoded in the certificate being checked.
+    const { issuerDer, serialDer } = certificateParts(certificate);
+    const nameHash = createHash(node).update(issuerDer).digest();
+    const keyHash = createHash(node).update(publicKeyBits(issuer.publicKeySpki)).digest();
+    return {
+      hashAlgorithm: HASH_OID[hash],
+      issuerNameHash: hexOf(nameHash),
+      issuerKeyHash: hexOf(keyHash),
+      serialNumber: certificate.serialNumberHex,
+      // Built afresh (seq copies): nothing of the certificate's buffer is kept.
+      der: seq(seq(oid(HASH_OID[hash]), NULL_DER), octetString(nameHash), octetString(keyHash), serialDer),
+    };
+  });
 }
 
 /** CertID of `certificate` issued by `issuer`; the hash algorithm parameters are NULL as openssl writes them. */
 export function certIdFor(certificate: Certificate, issuer: Certificate, hash: OcspHash = 'SHA-256'): CertId {
-  const { nameHash, keyHash, serialDer } = certIdHashes(certificate, issuer, hash);
-  return {
-    hashAlgorithm: HASH_OID[hash],
-    issuerNameHash: hexOf(nameHash),
-    issuerKeyHash: hexOf(keyHash),
-    serialNumber: certificate.serialNumberHex,
-    der: seq(seq(oid(HASH_OID[hash]), NULL_DER), octetString(nameHash), octetString(keyHash), serialDer),
-  };
+  return { ...cachedCertId(certificate, issuer, hash) };
 }
 
 /** Does `id` (any supported hash) name `certificate` issued by `issuer`? (No DER is built to compare.) */
@@ -80,8 +98,8 @@ export function certIdMatches(id: CertId, certificate: Certificate, issuer: Cert
   const hash = (Object.keys(HASH_OID) as OcspHash[]).find((h) => HASH_OID[h] === id.hashAlgorithm);
   if (!hash) return false;
   if (certificate.serialNumberHex !== id.serialNumber) return false;
-  const mine = certIdHashes(certificate, issuer, hash);
-  return hexOf(mine.nameHash) === id.issuerNameHash && hexOf(mine.keyHash) === id.issuerKeyHash;
+  const mine = cachedCertId(certificate, issuer, hash);
+  return mine.issuerNameHash === id.issuerNameHash && mine.issuerKeyHash === id.issuerKeyHash;
 }
 
 export function readCertId(bytes: Uint8Array, t: Tlv | undefined, code: string): CertId {
@@ -121,13 +139,13 @@ export interface OcspRequest {
 /** RFC 6960 4.1.1 OCSPRequest for one certificate, unsigned, with the RFC 8954 nonce extension. */
 export function buildOcspRequest(opts: OcspRequestOptions): OcspRequest {
   const certId = certIdFor(opts.certificate, opts.issuer, opts.hash);
+  if (opts.nonce === false) {
+    const key = certIdKey(opts.certificate, opts.issuer, opts.hash ?? 'SHA-256');
+    return { der: PLAIN_REQUESTS.getOrCompute(key, () => seq(seq(seq(seq(certId.der))))), certId };
+  }
   const nonce =
-    opts.nonce === false
-      ? undefined
-      : opts.nonce === true || opts.nonce === undefined
-        ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES))
-        : opts.nonce;
-  const exts = nonce ? [der(TAG.context(2), seq(extension(OCSP_OID.nonce, octetString(nonce))))] : [];
+    opts.nonce === true || opts.nonce === undefined ? new Uint8Array(randomBytes(OCSP_NONCE_BYTES)) : opts.nonce;
+  const exts = [der(TAG.context(2), seq(extension(OCSP_OID.nonce, octetString(nonce))))];
   return { der: seq(seq(seq(seq(certId.der)), ...exts)), certId, nonce };
 }
 

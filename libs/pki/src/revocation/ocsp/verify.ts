@@ -4,6 +4,7 @@ import { publicKeyFromSpki, signatureScheme, verifySignature } from '../../x509/
 import { Certificate } from '../../x509/certificate';
 import { extendedKeyUsage, keyUsage } from '../../x509/extensions';
 import { certificateParts } from '../../x509/parts';
+import { BoundedCache } from '../../x509/bounded-cache';
 import { RevocationStatus } from '../types';
 import { certIdMatches, OCSP_OID, publicKeyBits } from './request';
 import { BasicOcspResponse, parseOcspResponse, ParsedOcspResponse, ResponderId, SingleResponse } from './response';
@@ -95,6 +96,38 @@ function speaksForExpired(single: SingleResponse, cert: Certificate): boolean {
   );
 }
 
+/** Budget: OCSP responses kept examined (per certificate and issuer), see OCSP_EXAMINED. */
+export const OCSP_EXAMINED_ENTRIES = 512;
+
+/**
+ * What verifying a response for (certificate, issuer) finds whatever the time asked about, the
+ * clock and the nonce: the parse, the responder, its signature, its authorisation (judged at the
+ * response's own producedAt) and the single response naming the certificate.
+ */
+interface Examined {
+  /** Codes that refuse the response before the nonce is looked at. */
+  refused?: string[];
+  basic?: BasicOcspResponse;
+  /** Who signed: the issuer itself (not kept: the caller's is returned) or a delegated responder. */
+  responder?: Certificate | 'issuer';
+  responderNeedsRevocationCheck: boolean;
+  /** The single response about the certificate; a code when reading the CertIDs threw. */
+  single?: SingleResponse | string;
+}
+
+/**
+ * Examinations by SHA-256 of (response DER, certificate DER, issuer DER): a pure function of those
+ * bytes, so a hit never answers for other input. The same cached OCSP answer is verified by every
+ * validation of a document (issue 16.3's profile: parse and RSA verify each time). What depends on
+ * the time, the clock or the nonce is decided again on every call. `resize(0)` turns it off.
+ */
+export const OCSP_EXAMINED = new BoundedCache<string, Examined>(OCSP_EXAMINED_ENTRIES);
+
+function examinedKey(der: Uint8Array, opts: VerifyOcspOptions): string {
+  const h = createHash('sha256').update(der).digest('base64');
+  return `${h}|${opts.certificate.sha256Hex}|${opts.issuer.sha256Hex}`;
+}
+
 /**
  * Verifies an OCSP response for one certificate and decides its status as of `time`. Never
  * throws: a malformed, unauthorised or unrelated response is `unknown` with stable codes.
@@ -103,49 +136,87 @@ export function verifyOcspResponse(
   response: Uint8Array | ParsedOcspResponse,
   opts: VerifyOcspOptions,
 ): OcspVerification {
+  const der = response instanceof Uint8Array ? response : response.der;
+  // Parsed from a copy: an answer read out of a document must not keep the document's buffer.
+  const found = OCSP_EXAMINED.getOrCompute(examinedKey(der, opts), () => examine(der.slice(), opts));
+  const base = {
+    responderCertificate: found.responder === 'issuer' ? opts.issuer : found.responder,
+    delegated: !!found.responder && found.responder !== 'issuer',
+    responderNeedsRevocationCheck: found.responderNeedsRevocationCheck,
+  };
+  if (found.refused) return unknown([...found.refused], found.responder ? base : {});
+  return decide(found.basic!, found.single, der, base, opts);
+}
+
+function examine(der: Uint8Array, opts: VerifyOcspOptions): Examined {
+  const refused = (problems: string[], extra: Partial<Examined> = {}): Examined => ({
+    refused: problems,
+    responderNeedsRevocationCheck: false,
+    ...extra,
+  });
   let parsed: ParsedOcspResponse;
   try {
-    parsed = response instanceof Uint8Array ? parseOcspResponse(response) : response;
+    parsed = parseOcspResponse(der);
   } catch (e) {
-    return unknown([e instanceof PkiFormatError ? e.code : 'OCSP_RESPONSE_MALFORMED']);
+    return refused([e instanceof PkiFormatError ? e.code : 'OCSP_RESPONSE_MALFORMED']);
   }
   if (parsed.responseStatus !== 'successful' || !parsed.basic) {
-    return unknown([`OCSP_RESPONSE_STATUS_${parsed.responseStatus.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`]);
+    return refused([`OCSP_RESPONSE_STATUS_${parsed.responseStatus.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`]);
   }
+  const basic = parsed.basic;
+  const { issuer } = opts;
   try {
-    return decide(parsed.basic, parsed.der, opts);
+    const candidates = [issuer, ...basic.certificates.filter((c) => c.sha256Hex !== issuer.sha256Hex)];
+    const found = candidates.find((c) => responderMatches(basic.responderId, c));
+    if (!found) return refused(['OCSP_RESPONDER_NOT_FOUND']);
+    const responder = found === issuer ? ('issuer' as const) : found;
+    if (!signedBy({ tbs: basic.tbsResponseData, alg: basic.signatureAlgorithm, sig: basic.signature }, found))
+      return refused(['OCSP_SIGNATURE_INVALID'], { responder });
+    let responderNeedsRevocationCheck = false;
+    if (responder !== 'issuer') {
+      const problems = delegationProblems(responder, issuer, basic.producedAt);
+      if (problems.length) return refused(['OCSP_RESPONDER_UNAUTHORISED', ...problems], { responder });
+      responderNeedsRevocationCheck = !responder.rawExtension(OCSP_OID.noCheck);
+    }
+    let single: SingleResponse | string | undefined;
+    try {
+      single = basic.responses.find((r) => certIdMatches(r.certId, opts.certificate, issuer));
+    } catch (e) {
+      single = e instanceof PkiFormatError ? e.code : 'OCSP_RESPONSE_MALFORMED';
+    }
+    return { basic, responder, responderNeedsRevocationCheck, single };
   } catch (e) {
     // A malformed certificate or extension inside an otherwise parseable response.
-    return unknown([e instanceof PkiFormatError ? e.code : 'OCSP_RESPONSE_MALFORMED']);
+    return refused([e instanceof PkiFormatError ? e.code : 'OCSP_RESPONSE_MALFORMED']);
   }
 }
 
-function decide(basic: BasicOcspResponse, evidence: Uint8Array, opts: VerifyOcspOptions): OcspVerification {
+/** The checks that depend on the call (nonce, clock, time asked about), in the order RFC 6960 leaves to us. */
+function decide(
+  basic: BasicOcspResponse,
+  found: SingleResponse | string | undefined,
+  evidence: Uint8Array,
+  base: Pick<OcspVerification, 'responderCertificate' | 'delegated' | 'responderNeedsRevocationCheck'>,
+  opts: VerifyOcspOptions,
+): OcspVerification {
   const skew = opts.clockSkewMs ?? DEFAULT_OCSP_CLOCK_SKEW_MS;
   const now = (opts.now ?? opts.time).getTime();
-  const { issuer } = opts;
-  const candidates = [issuer, ...basic.certificates.filter((c) => c.sha256Hex !== issuer.sha256Hex)];
-  const responder = candidates.find((c) => responderMatches(basic.responderId, c));
-  if (!responder) return unknown(['OCSP_RESPONDER_NOT_FOUND']);
-  const delegated = responder !== issuer;
-  const base = { responderCertificate: responder, delegated, responderNeedsRevocationCheck: false };
-
-  if (!signedBy({ tbs: basic.tbsResponseData, alg: basic.signatureAlgorithm, sig: basic.signature }, responder))
-    return unknown(['OCSP_SIGNATURE_INVALID'], base);
-  if (delegated) {
-    const problems = delegationProblems(responder, issuer, basic.producedAt);
-    if (problems.length) return unknown(['OCSP_RESPONDER_UNAUTHORISED', ...problems], base);
-    base.responderNeedsRevocationCheck = !responder.rawExtension(OCSP_OID.noCheck);
-  }
   if (opts.nonce) {
     if (!basic.nonce) {
       if (opts.requireNonce) return unknown(['OCSP_NONCE_MISSING'], base);
     } else if (!Buffer.from(basic.nonce).equals(Buffer.from(opts.nonce))) return unknown(['OCSP_NONCE_MISMATCH'], base);
   }
-  const single = basic.responses.find((r) => certIdMatches(r.certId, opts.certificate, issuer));
-  if (!single) return unknown(['OCSP_CERT_ID_MISMATCH'], base);
+  if (typeof found === 'string') return unknown([found]);
+  if (!found) return unknown(['OCSP_CERT_ID_MISMATCH'], base);
+  const single = found;
 
-  const times = { thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, producedAt: basic.producedAt };
+  // Copies: the parsed response is shared by every call that hits the cache.
+  const date = (d: Date | undefined) => (d ? new Date(d.getTime()) : undefined);
+  const times = {
+    thisUpdate: date(single.thisUpdate),
+    nextUpdate: date(single.nextUpdate),
+    producedAt: date(basic.producedAt),
+  };
   if (single.thisUpdate.getTime() > now + skew || basic.producedAt.getTime() > now + skew)
     return unknown(['OCSP_RESPONSE_NOT_YET_VALID'], { ...base, ...times });
   if (single.nextUpdate && single.nextUpdate.getTime() < single.thisUpdate.getTime())
@@ -154,7 +225,7 @@ function decide(basic: BasicOcspResponse, evidence: Uint8Array, opts: VerifyOcsp
   const t = opts.time.getTime();
   const known = { ...base, ...times, source: 'ocsp' as const, evidence, problems: [] as string[] };
   if (single.status === 'revoked') {
-    const revocation = { revocationTime: single.revocationTime, reason: single.revocationReason };
+    const revocation = { revocationTime: date(single.revocationTime), reason: single.revocationReason };
     // Revoked after the time asked about: it was good then (the revocation time is kept as a fact).
     if (single.revocationTime!.getTime() <= t) return { ...known, status: 'revoked', ...revocation };
     return { ...known, status: 'good', ...revocation };
