@@ -103,9 +103,21 @@ export class MultipartParser {
   /** Whether the body ended whole; else the error busboy gives, reported. */
   end(): boolean {
     if (this.stopped) return false;
-    if (this.complete) return true;
-    this.stop(new Error('Unexpected end of form'));
-    return false;
+    // What was held as a possible delimiter's start was not one.
+    const held = this.held;
+    this.held = undefined;
+    if (held && !this.complete) this.data(held, 0, held.length);
+    if (this.stopped) return false;
+    // A closing delimiter that a part's header block ran into ends nothing: busboy waits forever there.
+    const error = !this.complete
+      ? 'Unexpected end of form'
+      : this.readingHeaders
+        ? 'Malformed part header'
+        : this.inFile
+          ? 'Unexpected end of file'
+          : undefined;
+    if (error) this.stop(new Error(error));
+    return !error;
   }
 
   /** Stops reading: what comes after is ignored. */
