@@ -7,7 +7,7 @@ import { receiveSpilling, SpilledBytes } from './spilling-storage';
 
 /** The one file of a form, as `receiveSpilling` left it, with the name its part gave. */
 export interface FormFile extends SpilledBytes {
-  /** The part's file name as sent (busboy decodes the parameter as latin1, as multer does). */
+  /** The part's file name as sent (the parameter read as latin1, as busboy and multer do). */
   originalname: string;
 }
 
