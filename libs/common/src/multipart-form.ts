@@ -113,6 +113,8 @@ export function readSingleFileForm(req: Request, opts: SingleFileFormOptions): P
         },
         fileEnd() {
           stream!.push(null);
+          // An ended stream asks for nothing more: a request paused for it would never go on.
+          req.resume();
         },
         partsLimit: () => fail(badRequest('BAD_REQUEST', 'Too many parts')),
         error: (e) => fail(malformed(e)),
