@@ -56,9 +56,9 @@ export interface PdfForm {
 }
 
 /**
- * Reads the form of `POST /validations/pdf` straight from the request (issue 16.3): busboy into
- * one buffer (or the spill file when big), hashed while receiving, with multer's limits and
- * refusals (413 over `maxBytes`). A request that is not multipart has no file, and its JSON body
+ * Reads the form of `POST /validations/pdf` straight from the request (issue 16.3):
+ * readSingleFileForm into one buffer (or the spill file when big), hashed while receiving, with
+ * multer's limits and refusals (413 over `maxBytes`). A request that is not multipart has no file, and its JSON body
  * (if any) as its fields, as multer left it.
  */
 export class PdfUploads {

@@ -84,6 +84,22 @@ describe('readSingleFileForm: one file and text fields, straight from the reques
     expect(form!.file!.sha256.digest('hex')).toBe(sha256(pdf));
   });
 
+  it('goes on reading the request after a file that ended while its spill file was behind', async () => {
+    // The file's reader pauses on the first 2 MB (the spill file's write is behind); the rest of the
+    // file and the closing delimiter come in one chunk: the request, paused meanwhile, must resume.
+    const pdf = randomBytes(2_200_000);
+    const bytes = body([{ name: 'file', file: pdf }]);
+    const req = new PassThrough() as unknown as Request;
+    (req as unknown as { headers: Record<string, string> }).headers = {
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    };
+    const at = bytes.length - 100_000;
+    setImmediate(() => (req as unknown as PassThrough).end(bytes.subarray(at)));
+    (req as unknown as PassThrough).write(bytes.subarray(0, at));
+    const form = await readSingleFileForm(req, { ...opts, maxFileBytes: 3_000_000 });
+    expect(readFileSync(form!.file!.path!).equals(pdf)).toBe(true);
+  });
+
   it('accepts a file of exactly the limit and refuses a bigger one with 413, leaving no file behind', async () => {
     const max = { ...opts, maxFileBytes: 200_000 };
     const exact = await readSingleFileForm(request(body([{ name: 'file', file: randomBytes(200_000) }])), max);
