@@ -1,0 +1,195 @@
+import { ProblemError } from '@kyso/common';
+import { answerOf } from './answers';
+import { isCertificateView } from './certificate-view.contract';
+import { readSignPdfFields, SignPdfFieldsDto } from './sign-pdf.contract';
+import {
+  isSigningAuthorization,
+  SigningAuthorizationResultDto,
+  signingAuthorizationAnswer,
+} from './signing-authorization.contract';
+import { check, parseInput } from './validation';
+
+// The hot paths' direct checks against the contract classes they stand for: never looser, equal
+// where they accept, and the readers built on them answer exactly as the classes do.
+
+const ID = '3f2a6c1e-8b4d-4e2f-9a1b-5c6d7e8f9a0b';
+const VALUES: unknown[] = [
+  undefined,
+  null,
+  '',
+  ' ',
+  'x',
+  '\uFE0F',
+  '😀',
+  '😀'.repeat(101),
+  'a'.repeat(10),
+  'a'.repeat(11),
+  'a'.repeat(100),
+  'a'.repeat(101),
+  'a'.repeat(200),
+  'a'.repeat(201),
+  0,
+  1,
+  -1,
+  1.5,
+  1e6,
+  true,
+  false,
+  {},
+  [],
+  ['x'],
+  ['x', 1],
+  Array(8).fill('p'),
+  Array(9).fill('p'),
+  ID,
+  ID.toUpperCase(),
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  '3f2a6c1e-8b4d-4e2f-9a1b-5c6d7e8f9a0',
+  '2026-12-03T08:00:00Z',
+  '2026-12-03T08:00:00.123+07:00',
+  '2026-12-03',
+  '2026-13-03T08:00:00Z',
+  ...['active', 'suspended', 'revoked', 'expired', 'not-yet-valid', 'person', 'organization', 'device'],
+];
+
+const certificate = {
+  id: ID,
+  serialNumber: '5A0F3C',
+  subject: 'CN=A',
+  issuer: 'CN=CA',
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2027-01-01T00:00:00.000Z',
+  status: 'active',
+  subjectType: 'person',
+  holderOfficialId: ID,
+  organizationId: ID,
+  deviceId: null,
+  keyUri: 'pkcs11:object=k',
+  sha256: 'AB',
+  revocationReason: null,
+  revokedAt: null,
+  certificatePem: '-----BEGIN CERTIFICATE-----',
+  chainPem: ['-----BEGIN CERTIFICATE-----'],
+  renewalOfId: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+const session = { id: ID, token: 't', remainingUses: 3, expiresAt: '2026-12-03T09:00:00.000Z' };
+const refusal = { allowed: false, code: 'WRONG_PIN', message: 'm', messageVi: 'v', certificateStatus: 'suspended' };
+const with_ = (o: object, key: string, v: unknown) => ({ ...o, [key]: v });
+
+const SIGNING_RESULT_KEYS: Record<keyof SigningAuthorizationResultDto, true> = {
+  allowed: true,
+  certificate: true,
+  signingSession: true,
+  code: true,
+  message: true,
+  messageVi: true,
+  certificateStatus: true,
+};
+
+describe('isSigningAuthorization against SigningAuthorizationResultDto', () => {
+  const bases = [{ allowed: true, certificate }, { allowed: true, certificate, signingSession: session }, refusal];
+  const inputs: unknown[] = [...bases, null, [], 'x', 1, [bases[0]]];
+  for (const base of bases)
+    for (const key of [...Object.keys(SIGNING_RESULT_KEYS), 'extra'])
+      for (const v of [...VALUES, certificate, session]) inputs.push(with_(base, key, v));
+  for (const key of Object.keys(certificate))
+    for (const v of VALUES) inputs.push({ allowed: true, certificate: with_(certificate, key, v) });
+  for (const key of [...Object.keys(session), 'extra'])
+    for (const v of VALUES) inputs.push({ allowed: true, certificate, signingSession: with_(session, key, v) });
+  // The class also takes a list where it names one object (ValidateNested walks arrays): the direct check does not
+  // (the reader then asks the class, as before).
+  const nestedList = (raw: unknown) =>
+    [(raw as { certificate?: unknown })?.certificate, (raw as { signingSession?: unknown })?.signingSession].some(
+      Array.isArray,
+    );
+
+  it('accepts the registry answers as they are sent', () => {
+    for (const b of bases) expect(isSigningAuthorization(b)).toBe(true);
+    expect(isCertificateView(certificate)).toBe(true);
+  });
+
+  it('accepts exactly what the class accepts (but nested lists), and the same value', () => {
+    let accepted = 0;
+    let refused = 0;
+    for (const raw of inputs) {
+      const byClass = check(SigningAuthorizationResultDto, raw);
+      const direct = isSigningAuthorization(raw);
+      if (!nestedList(raw)) expect({ raw, direct }).toEqual({ raw, direct: byClass.ok });
+      else if (direct) expect(byClass.ok).toBe(true);
+      if (direct && byClass.ok) expect(raw).toEqual(byClass.value);
+      if (direct) accepted++;
+      else refused++;
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(500);
+  });
+
+  it('the answer reader returns and throws exactly as the class reader', () => {
+    const byClass = answerOf(SigningAuthorizationResultDto);
+    const outcome = (read: () => unknown) => {
+      try {
+        return { value: read() };
+      } catch (e) {
+        expect(e).toBeInstanceOf(ProblemError);
+        return { status: (e as ProblemError).status, error: (e as Error).message, log: (e as ProblemError).logDetail };
+      }
+    };
+    for (const raw of inputs)
+      expect(outcome(() => signingAuthorizationAnswer(raw, 'registry'))).toEqual(
+        outcome(() => byClass(raw, 'registry')),
+      );
+  });
+});
+
+describe('readSignPdfFields against SignPdfFieldsDto', () => {
+  const FIELDS: Record<keyof SignPdfFieldsDto, true> = {
+    certificateId: true,
+    actingOfficialId: true,
+    pin: true,
+    session: true,
+    signingSession: true,
+    reason: true,
+    location: true,
+    level: true,
+    appearance: true,
+    purpose: true,
+    copyForm: true,
+    docNumber: true,
+    issuedDate: true,
+    incomingNumber: true,
+    capacity: true,
+  };
+  const lengths = [0, 1, 10, 11, 200, 201, 500, 501, 4000, 4001].map((n) => 'a'.repeat(n));
+  const values = [...VALUES, ...lengths, '😀'.repeat(300), '\uFE0F'.repeat(3), ['a', 'b']];
+  const minimal = { certificateId: 'c', actingOfficialId: 'o', pin: '1' };
+  const full = Object.fromEntries(Object.keys(FIELDS).map((k) => [k, 'v']));
+  const inputs: Record<string, unknown>[] = [minimal, full, {}];
+  for (const base of [minimal, full])
+    for (const key of [...Object.keys(FIELDS), 'extra']) for (const v of values) inputs.push(with_(base, key, v));
+
+  const byClass = (given: Record<string, unknown>) => {
+    try {
+      return { value: parseInput(SignPdfFieldsDto, given) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+
+  it('accepts exactly what the class accepts (but null, which it leaves to the class), as the class returns it', () => {
+    let accepted = 0;
+    for (const given of inputs) {
+      const direct = readSignPdfFields(given);
+      const expected = byClass(given);
+      if (direct) {
+        accepted++;
+        expect({ given, value: direct }).toEqual({ given, value: expected.value });
+        const defined = (o: object) => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined);
+        expect(defined(direct).sort()).toEqual(defined(expected.value!).sort());
+      } else if (!Object.values(given).includes(null))
+        expect({ given, refused: true }).toEqual({ given, refused: 'error' in expected });
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+});
