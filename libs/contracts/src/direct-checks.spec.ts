@@ -4,6 +4,8 @@ import { isCertificateView } from './certificate-view.contract';
 import { readSignPdfFields, SignPdfFieldsDto } from './sign-pdf.contract';
 import {
   isSigningAuthorization,
+  readSigningAuthorizationRequest,
+  SigningAuthorizationRequestDto,
   SigningAuthorizationResultDto,
   signingAuthorizationAnswer,
 } from './signing-authorization.contract';
@@ -191,5 +193,49 @@ describe('readSignPdfFields against SignPdfFieldsDto', () => {
         expect({ given, refused: true }).toEqual({ given, refused: 'error' in expected });
     }
     expect(accepted).toBeGreaterThan(100);
+  });
+});
+
+describe('readSigningAuthorizationRequest against SigningAuthorizationRequestDto', () => {
+  const keys: (keyof SigningAuthorizationRequestDto)[] = [
+    'certificateId',
+    'actingOfficialId',
+    'pin',
+    'session',
+    'signingSession',
+  ];
+  const values = [...VALUES, 'a'.repeat(256), 'a'.repeat(257), 1_000_000, 1_000_001, 2];
+  const bases = [
+    { certificateId: ID, actingOfficialId: ID, pin: '123456' },
+    { certificateId: ID, actingOfficialId: ID, pin: '123456', session: 5 },
+    { certificateId: ID, actingOfficialId: ID, signingSession: 'kss_x' },
+  ];
+  const inputs: unknown[] = [...bases, null, [], 'x', {}, [bases[0]]];
+  for (const base of bases)
+    for (const key of [...keys, 'extra']) for (const v of values) inputs.push(with_(base, key, v));
+  const byClass = (raw: unknown) => {
+    try {
+      return { value: parseInput(SigningAuthorizationRequestDto, raw) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+
+  it('accepts exactly what the class accepts (but null, and a PIN beside a session), as the class returns it', () => {
+    let accepted = 0;
+    for (const raw of inputs) {
+      const direct = readSigningAuthorizationRequest(raw);
+      const expected = byClass(raw);
+      const leftToClass =
+        Object.values(raw ?? {}).includes(null) ||
+        ((raw as { signingSession?: unknown })?.signingSession !== undefined &&
+          (raw as { pin?: unknown })?.pin !== undefined);
+      if (direct) {
+        accepted++;
+        expect({ raw, value: direct }).toEqual({ raw, value: expected.value });
+      } else if (!leftToClass) expect({ raw, refused: true }).toEqual({ raw, refused: 'error' in expected });
+    }
+    for (const b of bases) expect(readSigningAuthorizationRequest(b)).toEqual(b);
+    expect(accepted).toBeGreaterThan(50);
   });
 });

@@ -16,6 +16,7 @@ import {
   Length,
   length,
   Max,
+  max,
   Min,
   min,
   ValidateIf,
@@ -62,6 +63,31 @@ export class SigningAuthorizationRequestDto {
   @IsString()
   @Length(1, 256)
   signingSession?: string;
+}
+
+const textOf = (v: unknown, lo: number, hi: number) => isString(v) && length(v, lo, hi);
+
+/**
+ * The request as `parseInput(SigningAuthorizationRequestDto, …)` returns it (unknown fields left
+ * out), checked directly: the registry reads one per signature. Undefined when anything is not
+ * plainly valid (null included), for the class to refuse with its 400 (or accept, as before).
+ * Never looser than the class (tested).
+ */
+export function readSigningAuthorizationRequest(raw: unknown): SigningAuthorizationRequestDto | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const r = raw as Record<keyof SigningAuthorizationRequestDto, unknown>;
+  const { certificateId, actingOfficialId, pin, session, signingSession } = r;
+  if (!isUUID(certificateId, 'all') || !isUUID(actingOfficialId, 'all')) return undefined;
+  if (pin === undefined ? signingSession === undefined : !textOf(pin, 1, 256)) return undefined;
+  if (session !== undefined && !(isInt(session) && min(session, 1) && max(session, 1_000_000))) return undefined;
+  if (signingSession !== undefined && !textOf(signingSession, 1, 256)) return undefined;
+  return {
+    certificateId,
+    actingOfficialId,
+    ...(pin !== undefined && { pin: pin as string }),
+    ...(session !== undefined && { session: session as number }),
+    ...(signingSession !== undefined && { signingSession: signingSession as string }),
+  } as SigningAuthorizationRequestDto;
 }
 
 /**
