@@ -2,6 +2,7 @@ import { ProblemError } from '@kyso/common';
 import { answerOf } from './answers';
 import { isCertificateView } from './certificate-view.contract';
 import { readSignPdfFields, SignPdfFieldsDto } from './sign-pdf.contract';
+import { readSignatureRecordBatch, SignatureRecordBatchDto } from './signature-record.contract';
 import {
   isSigningAuthorization,
   readSigningAuthorizationRequest,
@@ -236,6 +237,92 @@ describe('readSigningAuthorizationRequest against SigningAuthorizationRequestDto
       } else if (!leftToClass) expect({ raw, refused: true }).toEqual({ raw, refused: 'error' in expected });
     }
     for (const b of bases) expect(readSigningAuthorizationRequest(b)).toEqual(b);
+    expect(accepted).toBeGreaterThan(50);
+  });
+});
+
+describe('readSignatureRecordBatch against SignatureRecordBatchDto', () => {
+  const caller = { kind: 'system', id: 'sys-1', name: 'Một cửa' };
+  const record = {
+    id: ID,
+    at: '2026-12-03T08:00:00.000Z',
+    outcome: 'signed',
+    caller,
+    actingOfficialId: ID,
+    certificateId: ID,
+    documentSha256: 'a'.repeat(64),
+  };
+  const full = {
+    ...record,
+    outcome: 'refused',
+    refusalCode: 'WRONG_PIN',
+    refusalReason: 'r',
+    certificateSerial: '5A',
+    signedDocumentSha256: 'b'.repeat(64),
+    level: 'B-B',
+    purpose: '',
+    timestampTime: '2026-12-03T08:00:01Z',
+    signingSessionId: ID,
+    requestId: 'req-1',
+  };
+  const lengths = [20, 21, 100, 101, 200, 201, 500, 501].map((n) => 'a'.repeat(n));
+  const values = [
+    ...VALUES,
+    ...lengths,
+    'f'.repeat(64),
+    'F'.repeat(64),
+    'f'.repeat(63),
+    'refused',
+    'system',
+    'service',
+  ];
+  const batches: unknown[] = [
+    { records: [] },
+    { records: [record, full] },
+    null,
+    {},
+    { records: {} },
+    { records: [1] },
+  ];
+  batches.push({ records: Array(500).fill(record) }, { records: Array(501).fill(record) }, { records: [[record]] });
+  for (const base of [record, full])
+    for (const key of [...Object.keys(full), 'extra'])
+      for (const v of values) batches.push({ records: [with_(base, key, v)] });
+  for (const key of [...Object.keys(caller), 'extra'])
+    for (const v of values) batches.push({ records: [record, with_(record, 'caller', with_(caller, key, v))] });
+  batches.push({ records: [record], extra: 1 });
+  const byClass = (raw: unknown) => {
+    try {
+      return { value: parseInput(SignatureRecordBatchDto, raw) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  // As above, the class takes a list where it names one object (a record, a caller), and a record
+  // without its caller (ValidateNested alone skips undefined): the direct check leaves those to it.
+  const nestedList = (raw: unknown) =>
+    ((raw as { records?: unknown })?.records as unknown[] | undefined)?.some?.((r) => {
+      const caller = (r as { caller?: unknown })?.caller;
+      return Array.isArray(r) || Array.isArray(caller) || caller === undefined;
+    }) === true;
+  const hasNull = (v: unknown): boolean =>
+    v === null || (typeof v === 'object' && Object.values(v as object).some(hasNull));
+
+  it('accepts exactly what the class accepts (but null), as the class returns it, unknown properties left out', () => {
+    let accepted = 0;
+    for (const raw of batches) {
+      const direct = readSignatureRecordBatch(raw);
+      const expected = byClass(raw);
+      if (direct) {
+        accepted++;
+        expect({ raw, value: direct }).toEqual({ raw, value: expected.value });
+        expect(JSON.stringify(direct)).toBe(JSON.stringify(expected.value));
+      } else if (!hasNull(raw) && !nestedList(raw))
+        expect({ raw, refused: true }).toEqual({ raw, refused: 'error' in expected });
+    }
+    expect(readSignatureRecordBatch({ records: [{ ...full, caller: { ...caller, x: 1 } }], y: 2 })).toEqual({
+      records: [full],
+    });
     expect(accepted).toBeGreaterThan(50);
   });
 });
