@@ -344,6 +344,23 @@ describe('registry API (real Postgres, in-process app)', () => {
       const res = await reg.get(`/certificates/${certId}`);
       expect(res.body.status).toBe('expired');
     });
+
+    it('reads a chain of several certificates back in its stored order', async () => {
+      // The chain is selected as base64 text (not bytea[]): the order must survive it, both ways round.
+      const ders = [root.pem, leaf.pem].map((p) => Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+      const sha = (pems: string[]) => pems.map((p) => Certificate.parse(p).sha256Hex);
+      const c = new Client({ connectionString: reg.databaseUrl });
+      await c.connect();
+      try {
+        for (const chain of [ders, [...ders].reverse(), []]) {
+          await c.query('UPDATE registry.certificate SET chain_der = $2 WHERE id = $1', [certId, chain]);
+          const res = await reg.get(`/certificates/${certId}`);
+          expect(sha(res.body.chainPem)).toEqual(chain.map((d) => Certificate.fromDer(d).sha256Hex));
+        }
+      } finally {
+        await c.end();
+      }
+    });
   });
 
   describe('trust anchors', () => {

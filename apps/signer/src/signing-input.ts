@@ -1,5 +1,5 @@
 import { badRequest, refuseCallbackUrl, requireCleanFormText, unprocessable } from '@kyso/common';
-import { parseInput, SignPdfFieldsDto } from '@kyso/contracts';
+import { parseInput, readSignPdfFields, SignPdfFieldsDto } from '@kyso/contracts';
 import { EXTEND_LEVELS, ExtendLevel, PADES_LEVELS, PadesLevel } from './levels';
 import { AppearanceRequest, parseAppearanceRequest } from './appearance-request';
 
@@ -44,7 +44,7 @@ export function parseSignPdfFields(body: Record<string, unknown> | undefined): S
   // Signing answers with the signed PDF: no webhook (batches take theirs out before this).
   refuseCallbackUrl(body);
   const given = Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
-  const f = parseInput(SignPdfFieldsDto, given);
+  const f = readSignPdfFields(given) ?? parseInput(SignPdfFieldsDto, given);
   // Asked-for features this version cannot honour are refused, not silently dropped: a caller asking
   // for a timestamped or visible signature must not receive a B-B invisible one.
   if (f.level !== undefined && !isOneOf(PADES_LEVELS, f.level))

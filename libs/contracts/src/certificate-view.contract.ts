@@ -1,5 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsString, IsUUID, MinLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  arrayMaxSize,
+  IsArray,
+  IsIn,
+  isIn,
+  IsISO8601,
+  isISO8601,
+  IsString,
+  isString,
+  IsUUID,
+  isUUID,
+  MinLength,
+  minLength,
+  ValidateIf,
+} from 'class-validator';
 
 export const SUBJECT_TYPES = ['person', 'organization', 'device'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
@@ -54,4 +69,41 @@ export class CertificateViewDto {
   @IsUUID('all')
   renewalOfId: string | null;
   @ApiProperty({ format: 'date-time' }) @IsISO8601() createdAt: string;
+}
+
+const uuid = (v: unknown) => isUUID(v, 'all');
+const text = (v: unknown) => isString(v) && minLength(v, 1);
+const nullOr = (v: unknown, ok: (v: unknown) => boolean) => v === null || ok(v);
+
+/**
+ * The constraints of CertificateViewDto checked directly, with class-validator's own predicates
+ * (a hot path: every signature's authorisation carries one). Never looser than the class: a test
+ * compares both on many values; where this says no, callers fall back to the class's check.
+ */
+export function isCertificateView(v: unknown): v is CertificateViewDto {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const c = v as Record<keyof CertificateViewDto, unknown>;
+  return (
+    uuid(c.id) &&
+    text(c.serialNumber) &&
+    isString(c.subject) &&
+    isString(c.issuer) &&
+    isISO8601(c.notBefore) &&
+    isISO8601(c.notAfter) &&
+    isIn(c.status, CERTIFICATE_STATUSES) &&
+    isIn(c.subjectType, SUBJECT_TYPES) &&
+    nullOr(c.holderOfficialId, uuid) &&
+    uuid(c.organizationId) &&
+    nullOr(c.deviceId, uuid) &&
+    text(c.keyUri) &&
+    isString(c.sha256) &&
+    nullOr(c.revocationReason, isString) &&
+    nullOr(c.revokedAt, isISO8601) &&
+    text(c.certificatePem) &&
+    Array.isArray(c.chainPem) &&
+    arrayMaxSize(c.chainPem, MAX_CHAIN_LENGTH) &&
+    c.chainPem.every(isString) &&
+    nullOr(c.renewalOfId, uuid) &&
+    isISO8601(c.createdAt)
+  );
 }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { malformedAnswer } from '@kyso/common';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length, length } from 'class-validator';
 import { UUID_RE } from './ids';
 
 /** `POST /signatures/pdf` on the signer (multipart): called by the gateway (proxied) and the registry (letters). */
@@ -56,6 +56,46 @@ export class SignPdfFieldsDto {
   @IsOptional() @IsString() @Length(0, MAX_ID) incomingNumber?: string;
   /** Signing on behalf of a superior: "KT. CHỦ TỊCH", "TL. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN". */
   @IsOptional() @IsString() @Length(0, MAX_TEXT) capacity?: string;
+}
+
+/** SignPdfFieldsDto's constraints as a table: [min, max length, required]. A test keeps both in step. */
+const SIGN_PDF_FIELDS: Record<keyof SignPdfFieldsDto, readonly [number, number, boolean]> = {
+  certificateId: [1, MAX_ID, true],
+  actingOfficialId: [1, MAX_ID, true],
+  pin: [1, MAX_ID, false],
+  session: [1, 10, false],
+  signingSession: [1, MAX_ID, false],
+  reason: [0, MAX_TEXT, false],
+  location: [0, MAX_TEXT, false],
+  level: [0, MAX_TEXT, false],
+  appearance: [0, MAX_APPEARANCE, false],
+  purpose: [0, MAX_ID, false],
+  copyForm: [0, MAX_ID, false],
+  docNumber: [0, MAX_ID, false],
+  issuedDate: [0, MAX_ID, false],
+  incomingNumber: [0, MAX_ID, false],
+  capacity: [0, MAX_TEXT, false],
+};
+const SIGN_PDF_FIELD_LIST = Object.entries(SIGN_PDF_FIELDS) as [
+  keyof SignPdfFieldsDto,
+  readonly [number, number, boolean],
+][];
+
+/**
+ * The form's fields as `parseInput(SignPdfFieldsDto, …)` returns them (unknown fields left out),
+ * checked directly on every signature; undefined when anything is not plainly valid, for the
+ * class to refuse with its 400 (or accept, as before). Never looser than the class (tested).
+ */
+export function readSignPdfFields(given: Record<string, unknown>): SignPdfFieldsDto | undefined {
+  const out: Record<string, string> = {};
+  for (const [key, [lo, hi, required]] of SIGN_PDF_FIELD_LIST) {
+    const v = given[key];
+    if (v === undefined) {
+      if (required) return undefined;
+    } else if (typeof v === 'string' && length(v, lo, hi)) out[key] = v;
+    else return undefined;
+  }
+  return out as unknown as SignPdfFieldsDto;
 }
 
 /** The form a caller sends: the PDF and the fields above. */

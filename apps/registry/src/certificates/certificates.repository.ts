@@ -156,14 +156,27 @@ const COLUMN: Record<keyof CertificateEntity, string> = {
 };
 const PROPERTIES = Object.keys(COLUMN) as (keyof CertificateEntity)[];
 
+/**
+ * The chain as one text of base64 items joined by ',' (in order): pg reads a bytea[] through a
+ * JavaScript array parser that walks its hex text a character at a time, a measurable part of the
+ * registry's CPU on every signature (the certificate is read at every use of a signing session).
+ */
+const chainBase64 = (alias: string) =>
+  `array_to_string(ARRAY(SELECT encode(d, 'base64') FROM unnest(${alias}.chain_der) WITH ORDINALITY AS t(d, n) ORDER BY n), ',')`;
+
 /** A select list of the certificate row `alias`, each column named `<prefix><property>`. */
 export const certificateColumns = (alias: string, prefix = ''): string =>
-  PROPERTIES.map((p) => `${alias}.${COLUMN[p]} AS "${prefix}${p}"`).join(', ');
+  PROPERTIES.map((p) => `${p === 'chainDer' ? chainBase64(alias) : `${alias}.${COLUMN[p]}`} AS "${prefix}${p}"`).join(
+    ', ',
+  );
 
 /** The record a row selected with `certificateColumns` holds; undefined when its id is null (no row). */
 export function certificateFromRow(row: Record<string, unknown>, prefix = ''): CertificateRecord | undefined {
   if (row[`${prefix}id`] == null) return undefined;
-  return toRecord(Object.fromEntries(PROPERTIES.map((p) => [p, row[`${prefix}${p}`]])) as unknown as CertificateEntity);
+  const chain = row[`${prefix}chainDer`] as string | null;
+  const e = Object.fromEntries(PROPERTIES.map((p) => [p, row[`${prefix}${p}`]])) as unknown as CertificateEntity;
+  e.chainDer = chain ? chain.split(',').map((b) => Buffer.from(b, 'base64')) : [];
+  return toRecord(e);
 }
 
 function toRecord(e: CertificateEntity): CertificateRecord {

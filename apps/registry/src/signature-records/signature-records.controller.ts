@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, A
 import { Caller, CallerParam } from '@kyso/common';
 import {
   parseInput,
+  readSignatureRecordBatch,
   SIGNATURE_RECORDS_PATH,
   SignatureRecordBatchDto,
   SignatureRecordBatchResultDto,
@@ -80,8 +81,9 @@ export class SignatureRecordsController {
   async record(@Body() body: unknown): Promise<SignatureRecordBatchResultDto> {
     // Checked here, not by the global pipe (it skips a body typed `unknown`): the same rules and 400
     // problem, without the pipe's walks over every record for sparse arrays and binary values,
-    // which a JSON body cannot hold. A batch arrives for every few signatures.
-    const batch = parseInput(SignatureRecordBatchDto, body);
+    // which a JSON body cannot hold. A batch arrives for every few signatures: a plainly valid one is
+    // read directly.
+    const batch = readSignatureRecordBatch(body) ?? parseInput(SignatureRecordBatchDto, body);
     return { recorded: await this.records.record(batch.records) };
   }
 

@@ -5,6 +5,7 @@ import { CERTIFICATE_VIEW_EXAMPLE } from '../certificates/certificates.controlle
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import {
   parseInput,
+  readSigningAuthorizationRequest,
   PIN_PRECHECKS_PATH,
   PinPrecheckRequestDto,
   SigningAuthorization,
@@ -64,8 +65,8 @@ export class SigningAuthorizationsController {
   authorize(@Body() raw: unknown, @CallerParam() caller: Caller): Promise<SigningAuthorization> {
     // Checked here, not by the global pipe (it skips a body typed `unknown`): the same rules and 400
     // problem, without the pipe's walks for sparse arrays and binary values, which a JSON body
-    // cannot hold. This runs for every signature.
-    const body = parseInput(SigningAuthorizationRequestDto, raw);
+    // cannot hold. This runs for every signature: a plainly valid body is read directly.
+    const body = readSigningAuthorizationRequest(raw) ?? parseInput(SigningAuthorizationRequestDto, raw);
     return this.authorizations.authorize(
       {
         certificateId: body.certificateId.toLowerCase(),
