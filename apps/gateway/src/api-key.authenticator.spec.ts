@@ -1,7 +1,9 @@
-import { FixedClock } from '@kyso/common';
+import { decodeCaller, encodeCaller, FixedClock } from '@kyso/common';
 import { ApiKeyAuthenticator, VERIFIED_KEY_TTL_MS } from './api-key.authenticator';
 import { generateApiKey } from './api-keys';
 import { ApiKeyRecord, ApiKeyStore } from './api-keys.repository';
+import { Authenticator } from './identity/authenticator';
+import type { Sessions } from './identity/sessions';
 
 /** An in-memory store: the port's second implementation, for the rules alone. */
 class MemoryStore extends ApiKeyStore {
@@ -151,6 +153,29 @@ describe('ApiKeyAuthenticator', () => {
       later(1000);
       expect(await auth.authenticate(`Bearer ${key}`)).toEqual({ ok: false, reason: 'EXPIRED' });
       expect(store.lookups).toBe(1);
+    });
+
+    it('forwards one frozen caller, encoded once, while the row is remembered; the new row after forget or expiry', async () => {
+      const { key, row, auth, later } = moving();
+      const gateway = new Authenticator(auth, {} as Sessions);
+      const callerNow = async () => {
+        const r = await gateway.authenticate(`Bearer ${key}`);
+        if (!r.ok) throw new Error(r.detail);
+        return r.caller;
+      };
+      const first = await callerNow();
+      expect(Object.isFrozen(first) && Object.isFrozen(first.scopes)).toBe(true);
+      expect(await callerNow()).toBe(first);
+      expect(encodeCaller(first)).toBe(encodeCaller(await callerNow()));
+      row.name = 'dms 2';
+      row.scopes = ['sign', 'validate'];
+      auth.forget(row.id);
+      const renamed = await callerNow();
+      expect(renamed).not.toBe(first);
+      expect(decodeCaller(encodeCaller(renamed))).toMatchObject({ name: 'dms 2', scopes: ['sign', 'validate'] });
+      row.organizationIds = ['org-1'];
+      later(VERIFIED_KEY_TTL_MS);
+      expect(decodeCaller(encodeCaller(await callerNow()))).toMatchObject({ organizationIds: ['org-1'] });
     });
 
     it('never remembers a key whose hash did not match', async () => {

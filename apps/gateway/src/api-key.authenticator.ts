@@ -3,14 +3,24 @@ import { Clock } from '@kyso/common';
 import { apiKeyPrefix, hashApiKey, sameHash } from './api-keys';
 import { ApiKeyRecord, ApiKeyStore } from './api-keys.repository';
 
-/** The caller behind a valid key, as the rest of the gateway sees it. */
+/**
+ * The caller behind a valid key, as the rest of the gateway sees it. Frozen, and the same object for
+ * every request while the key's row is remembered: what is derived from it (the forwarded caller
+ * header) can be kept with it, and goes with it when the row is forgotten or expires.
+ */
 export interface ApiCaller {
-  keyId: string;
-  name: string;
-  scopes: string[];
-  organizationIds: string[];
+  readonly keyId: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly organizationIds: readonly string[];
   /** Whether the key has a webhook secret (callbacks can be signed). */
-  webhooks: boolean;
+  readonly webhooks: boolean;
+}
+
+/** A key's row whose hash matched, with its caller built once. */
+interface Verified {
+  row: ApiKeyRecord;
+  caller: ApiCaller;
 }
 
 export type AuthResult =
@@ -38,9 +48,9 @@ export class ApiKeyAuthenticator {
   /** When this process last recorded each key's use: no database round trip per request for it. */
   private readonly touched = new Map<string, number>();
   /** Verified rows by the SHA-256 of the presented key (never the key itself). */
-  private readonly verified = new Map<string, { row: ApiKeyRecord; until: number }>();
+  private readonly verified = new Map<string, Verified & { until: number }>();
   /** Lookups under way by key hash: the burst of requests that finds an entry expired asks once. */
-  private readonly pending = new Map<string, Promise<ApiKeyRecord | undefined>>();
+  private readonly pending = new Map<string, Promise<Verified | undefined>>();
   /** Counts forget() calls: a lookup that started before one does not remember what it read. */
   private generation = 0;
 
@@ -55,21 +65,13 @@ export class ApiKeyAuthenticator {
     const prefix = key && apiKeyPrefix(key);
     if (!key || !prefix) return { ok: false, reason: 'MALFORMED' };
     const now = this.clock.now();
-    const row = await this.find(key, prefix, now.getTime());
-    if (!row) return { ok: false, reason: 'UNKNOWN' };
+    const found = await this.find(key, prefix, now.getTime());
+    if (!found) return { ok: false, reason: 'UNKNOWN' };
+    const { row, caller } = found;
     if (row.revokedAt && row.revokedAt <= now) return { ok: false, reason: 'REVOKED' };
     if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'EXPIRED' };
     this.touch(row.id, now);
-    return {
-      ok: true,
-      caller: {
-        keyId: row.id,
-        name: row.name,
-        scopes: row.scopes,
-        organizationIds: row.organizationIds,
-        webhooks: row.webhookSecret !== null,
-      },
-    };
+    return { ok: true, caller };
   }
 
   /** Drops a key's remembered row: its revocation, rotation or new webhook secret applies to the next request. */
@@ -78,11 +80,11 @@ export class ApiKeyAuthenticator {
     for (const [hash, v] of this.verified) if (v.row.id === id) this.verified.delete(hash);
   }
 
-  /** The row of a key whose hash matches, from memory while fresh, else from the store. */
-  private async find(key: string, prefix: string, nowMs: number): Promise<ApiKeyRecord | undefined> {
+  /** The row of a key whose hash matches, from memory while fresh (no promise of its own), else from the store. */
+  private find(key: string, prefix: string, nowMs: number): Verified | Promise<Verified | undefined> {
     const hash = hashApiKey(key);
     const hit = this.verified.get(hash);
-    if (hit && hit.until > nowMs) return hit.row;
+    if (hit && hit.until > nowMs) return hit;
     this.verified.delete(hash);
     let lookup = this.pending.get(hash);
     if (!lookup) {
@@ -92,14 +94,15 @@ export class ApiKeyAuthenticator {
     return lookup;
   }
 
-  private async lookup(hash: string, prefix: string, nowMs: number): Promise<ApiKeyRecord | undefined> {
+  private async lookup(hash: string, prefix: string, nowMs: number): Promise<Verified | undefined> {
     const generation = this.generation;
     const row = await this.store.findByPrefix(prefix);
     if (!row || !sameHash(row.hash, hash)) return undefined;
-    if (generation !== this.generation) return row;
-    this.verified.set(hash, { row, until: nowMs + VERIFIED_KEY_TTL_MS });
+    const found = { row, caller: callerOf(row) };
+    if (generation !== this.generation) return found;
+    this.verified.set(hash, { ...found, until: nowMs + VERIFIED_KEY_TTL_MS });
     if (this.verified.size > VERIFIED_KEYS) this.verified.delete(this.verified.keys().next().value as string);
-    return row;
+    return found;
   }
 
   private touch(id: string, now: Date): void {
@@ -111,3 +114,12 @@ export class ApiKeyAuthenticator {
     this.store.touch(id, now).catch(() => undefined);
   }
 }
+
+const callerOf = (row: ApiKeyRecord): ApiCaller =>
+  Object.freeze({
+    keyId: row.id,
+    name: row.name,
+    scopes: Object.freeze([...row.scopes]),
+    organizationIds: Object.freeze([...row.organizationIds]),
+    webhooks: row.webhookSecret !== null,
+  });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository, TypeOrmApiKeysRepository } from './api-keys.repository';
 import { gatewayDataSource } from './data-source';
@@ -22,8 +22,9 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
   return { key, prefix, hash: hashApiKey(key) };
 }
 
+/** Hashed on every request that presents a key: the one-shot hash, without a Hash object per call. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** The lookup prefix of a well-formed key, or undefined. */

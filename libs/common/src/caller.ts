@@ -42,9 +42,28 @@ export interface Caller {
 
 const MAX_HEADER_CHARS = 8 * 1024;
 
+/**
+ * Encodings of immutable callers: a gateway forwards the same API key's caller (one frozen object
+ * while its row is cached) on every request; a new object, with the row, gets a new encoding.
+ */
+const encodings = new WeakMap<Caller, string>();
+
 export function encodeCaller(caller: Caller): string {
-  return Buffer.from(JSON.stringify(caller), 'utf8').toString('base64url');
+  const immutable = isImmutable(caller);
+  const known = immutable ? encodings.get(caller) : undefined;
+  if (known !== undefined) return known;
+  const encoded = Buffer.from(JSON.stringify(caller), 'utf8').toString('base64url');
+  if (immutable) encodings.set(caller, encoded);
+  return encoded;
 }
+
+/** Frozen all the way down: its encoding cannot go stale. */
+const isImmutable = (c: Caller): boolean =>
+  Object.isFrozen(c) &&
+  Object.isFrozen(c.scopes) &&
+  Object.isFrozen(c.organizationIds) &&
+  Object.isFrozen(c.roles) &&
+  c.roles.every((r) => Object.isFrozen(r));
 
 export function decodeCaller(header: string | undefined): Caller | undefined {
   if (!header) return undefined;

@@ -1,5 +1,5 @@
-import { Caller } from '@kyso/common';
-import { ApiKeyAuthenticator } from '../api-key.authenticator';
+import { Caller, RoleGrant } from '@kyso/common';
+import { ApiCaller, ApiKeyAuthenticator } from '../api-key.authenticator';
 import type { AccessClaims } from './jwt';
 import { Sessions } from './sessions';
 
@@ -38,19 +38,29 @@ export class Authenticator {
     }
     const r = await this.apiKeys.authenticate(authorization);
     if (!r.ok) return { ok: false, missing: r.reason === 'MISSING', detail: KEY_MESSAGES[r.reason] };
-    const c = r.caller;
-    return {
-      ok: true,
-      caller: {
-        kind: 'system',
-        id: c.keyId,
-        name: c.name,
-        scopes: c.scopes,
-        organizationIds: c.organizationIds,
-        roles: [],
-        officialId: null,
-        webhooks: c.webhooks,
-      },
-    };
+    return { ok: true, caller: systemCaller(r.caller) };
   }
+}
+
+/**
+ * A key's caller, built once per ApiCaller (the same object while the key's row is remembered) and
+ * frozen: its encoding for the services is then kept with it too (encodeCaller).
+ */
+const systemCallers = new WeakMap<ApiCaller, Caller>();
+function systemCaller(c: ApiCaller): Caller {
+  let caller = systemCallers.get(c);
+  if (!caller) {
+    caller = Object.freeze({
+      kind: 'system',
+      id: c.keyId,
+      name: c.name,
+      scopes: Object.freeze([...c.scopes]) as string[],
+      organizationIds: Object.freeze([...c.organizationIds]) as string[],
+      roles: Object.freeze([]) as unknown as RoleGrant[],
+      officialId: null,
+      webhooks: c.webhooks,
+    } satisfies Caller);
+    systemCallers.set(c, caller);
+  }
+  return caller;
 }
