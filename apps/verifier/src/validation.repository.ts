@@ -2,11 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { open } from 'node:fs/promises';
 import { Repository } from 'typeorm';
+import { NaturalBatch } from '@kyso/common';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceRecord } from './evidence/evidence-record';
 import { storedDers } from './evidence/evidence-ders';
-import { evidenceParams, evidenceWith } from './evidence/evidence.repository';
+import {
+  EVIDENCE_ROW_PARAMS,
+  evidenceParams,
+  evidenceRow,
+  evidenceRowParams,
+  evidenceWith,
+  evidenceWithRows,
+} from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
 import { type NamedStatement, runNamed } from './named-statement';
 import { ValidationEntity, ValidationKind, ValidationStatus } from './validation.entity';
@@ -60,6 +68,62 @@ const CREATE_DONE: NamedStatement = {
           organization_ids, caller_kind, caller_id, caller_name)
        VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 };
+
+/** Validation columns of CREATE_DONE's row (doneParams). */
+const DONE_ROW_PARAMS = 10;
+
+/**
+ * CREATE_DONE for `n` validations: their rows and their records in one statement (both or neither
+ * still, per validation), the DERs sent once; named per `n`, as a connection keeps each plan.
+ */
+const createDoneMany = (n: number): NamedStatement => (manyStatements[n] ??= createDoneText(n));
+const manyStatements: NamedStatement[] = [];
+const createDoneText = (n: number): NamedStatement => {
+  const per = DONE_ROW_PARAMS + EVIDENCE_ROW_PARAMS;
+  const first = (i: number) => i * per + 1;
+  const rows = Array.from({ length: n }, (_, i) => {
+    const p = (k: number) => `$${first(i) + k}`;
+    return `(${p(0)}, 'done', 'pdf', ${p(1)}, ${p(2)}, ${p(3)}::jsonb, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
+  });
+  const evidence = Array.from({ length: n }, (_, i) =>
+    evidenceRow(first(i) + DONE_ROW_PARAMS, `$${first(i) + 3}::jsonb`),
+  );
+  return {
+    name: `verifier_create_done_${n}`,
+    text: `${evidenceWithRows(evidence, n * per + 1)}
+     INSERT INTO verifier.validation
+         (id, status, kind, file_name, document_sha256, report, result, finished_at,
+          organization_ids, caller_kind, caller_id, caller_name)
+       VALUES ${rows.join(', ')}`,
+  };
+};
+
+/** Fast-path validations stored in one statement at most (natural batching). */
+const DONE_BATCH_MAX = 32;
+
+/** A fast-path validation and its record, as createDone stores them. */
+interface Done {
+  v: DoneValidation;
+  evidence: EvidenceRecord;
+}
+
+/** CREATE_DONE's validation parameters (the record's follow). */
+function doneParams({ v, evidence }: Done): unknown[] {
+  const o = ownerColumns(v.owner);
+  const { report } = evidence;
+  return [
+    v.id,
+    v.fileName ?? null,
+    v.documentSha256,
+    reportJson(report),
+    report.conclusion,
+    v.finishedAt,
+    o.organizationIds,
+    o.callerKind,
+    o.callerId,
+    o.callerName,
+  ];
+}
 
 /** What callers see of a validation; the entity never leaves this file. */
 export interface ValidationView {
@@ -183,25 +247,35 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     });
   }
 
-  /** One statement per fast-path validation, the evidence's in CTEs of it (the report sent once). */
-  async createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void> {
-    const o = ownerColumns(v.owner);
-    const { report } = evidence;
-    const params = [
-      v.id,
-      v.fileName ?? null,
-      v.documentSha256,
-      reportJson(report),
-      report.conclusion,
-      v.finishedAt,
-      o.organizationIds,
-      o.callerKind,
-      o.callerId,
-      o.callerName,
-    ];
-    await storedDers.store(evidence, (ders) =>
-      runNamed(this.repo, CREATE_DONE, [...params, ...evidenceParams(evidence, ders)]),
+  /**
+   * Concurrent calls share statements (NaturalBatch): one alone goes at once; those made while it is
+   * in flight go together after it, one multi-row statement (issue 16.3: a syscall, a transaction and
+   * a WAL flush per validation).
+   */
+  private readonly done = new NaturalBatch<Done, void>(
+    (items) => this.storeDone(items),
+    (item) => this.storeOne(item),
+    DONE_BATCH_MAX,
+  );
+
+  createDone(v: DoneValidation, evidence: EvidenceRecord): Promise<void> {
+    return this.done.run({ v, evidence });
+  }
+
+  /** One validation's statement, the evidence's in CTEs of it (the report sent once). */
+  private async storeOne(item: Done): Promise<void> {
+    await storedDers.store(item.evidence, (ders) =>
+      runNamed(this.repo, CREATE_DONE, [...doneParams(item), ...evidenceParams(item.evidence, ders)]),
     );
+  }
+
+  private async storeDone(items: Done[]): Promise<void[]> {
+    const params = items.flatMap((item) => [...doneParams(item), ...evidenceRowParams(item.evidence)]);
+    await storedDers.storeMany(
+      items.map((i) => i.evidence),
+      (ders) => runNamed(this.repo, createDoneMany(items.length), [...params, ders.names, ders.ders]),
+    );
+    return items.map(() => undefined);
   }
 
   async find(id: string): Promise<ValidationView | undefined> {

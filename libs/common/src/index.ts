@@ -28,3 +28,4 @@ export * from './multipart-form';
 export * from './net/address-guard';
 export * from './net/guarded-dispatcher';
 export * from './stored-digests';
+export * from './natural-batch';

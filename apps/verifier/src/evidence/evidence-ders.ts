@@ -36,9 +36,20 @@ export class StoredDers {
     return result;
   }
 
-  /** The record's DERs not known stored (all of them with `all`). */
-  private toSend(record: EvidenceRecord, all: boolean): DerParams {
-    const out: DerParams = { names: [], ders: [] };
+  /**
+   * Stores the records in one statement with `run`, given the DERs none of them knows stored (each
+   * sent once). No retry here: the caller stores each with store() if it fails.
+   */
+  async storeMany<T>(records: readonly EvidenceRecord[], run: (ders: DerParams) => Promise<T>): Promise<T> {
+    const sent: DerParams = { names: [], ders: [] };
+    for (const r of records) this.toSend(r, false, sent);
+    const result = await run(sent);
+    this.known.add(sent.names);
+    return result;
+  }
+
+  /** The record's DERs not known stored (all of them with `all`), added to `out`. */
+  private toSend(record: EvidenceRecord, all: boolean, out: DerParams = { names: [], ders: [] }): DerParams {
     const { named, material } = record;
     if (!named) return out; // format 1: inline
     const add = (name: string, der: string) => {

@@ -45,14 +45,25 @@ export abstract class EvidenceRepository {
  * stores the report elsewhere sends it once. Run it through storedDers.store.
  */
 export function evidenceWith(first: number, reportParam: string): string {
-  const p = (i: number) => `$${first + i}`;
+  return evidenceWithRows([evidenceRow(first, reportParam)], first + EVIDENCE_ROW_PARAMS);
+}
+
+/** Parameters of one record's row (evidenceRowParams). */
+export const EVIDENCE_ROW_PARAMS = 7;
+
+/** One record's VALUES tuple, its parameters (evidenceRowParams) numbered from `$first`. */
+export const evidenceRow = (first: number, reportParam: string): string =>
+  `(${Array.from({ length: EVIDENCE_ROW_PARAMS }, (_, i) => `$${first + i}`).join(', ')}, ${reportParam})`;
+
+/** evidenceWith for several records (one VALUES tuple each, evidenceRow), the DERs' two parameters from `$ders`. */
+export function evidenceWithRows(rows: readonly string[], ders: number): string {
   return `WITH der AS (
       INSERT INTO verifier.evidence_der (sha256, der)
-        SELECT * FROM unnest(${p(7)}::text[], ${p(8)}::bytea[]) ON CONFLICT DO NOTHING),
+        SELECT * FROM unnest($${ders}::text[], $${ders + 1}::bytea[]) ON CONFLICT DO NOTHING),
     evidence AS (
       INSERT INTO verifier.validation_evidence
          (id, validation_id, document_sha256, validated_at, signatures, material, record_sha256, report)
-       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${reportParam}) ON CONFLICT DO NOTHING
+       VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING
        RETURNING id, document_sha256, validated_at, signatures),
     proof AS (
       INSERT INTO verifier.validation_evidence_proof
@@ -61,8 +72,8 @@ export function evidenceWith(first: number, reportParam: string): string {
          WHERE s->>'totalPassed' = 'true')`;
 }
 
-/** evidenceWith's parameters, in order (the report apart): the material by name (format 2), the DERs to send. */
-export const evidenceParams = (r: EvidenceRecord, ders: DerParams): unknown[] => [
+/** A record's row parameters, in order (the report apart): the material by name (format 2). */
+export const evidenceRowParams = (r: EvidenceRecord): unknown[] => [
   r.id,
   r.validationId,
   r.documentSha256,
@@ -70,6 +81,11 @@ export const evidenceParams = (r: EvidenceRecord, ders: DerParams): unknown[] =>
   JSON.stringify(r.signatures),
   JSON.stringify(r.named ?? r.material),
   r.recordSha256,
+];
+
+/** evidenceWith's parameters, in order (the report apart): the record's row, the DERs to send. */
+export const evidenceParams = (r: EvidenceRecord, ders: DerParams): unknown[] => [
+  ...evidenceRowParams(r),
   ders.names,
   ders.ders,
 ];
