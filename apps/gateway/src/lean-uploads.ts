@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FirstHandler, forbidden, runWithRequestId, ServiceHttp } from '@kyso/common';
+import { declaredMultipart, FirstHandler, forbidden, runWithRequestId, ServiceHttp } from '@kyso/common';
 import { AccessSteps, authenticateOrRefuse, meterCaller } from './authz/access-steps';
 import { decide } from './authz/decide';
 import { AccessRule, findRule } from './authz/matrix';
@@ -18,8 +18,6 @@ interface LeanRoute {
   rule: AccessRule;
   forward: Omit<Parameters<typeof proxy>[2], 'caller'>;
 }
-
-const MULTIPART = /^multipart\/form-data\s*;/i;
 
 /**
  * The multipart uploads of signing and validation served without Express and Nest (issues 12.5,
@@ -46,13 +44,7 @@ export function leanUploads(d: LeanUploadDeps): FirstHandler {
 
 /** What the lean path can take without changing an answer (see leanUploads). */
 function plain(req: IncomingMessage): boolean {
-  const h = req.headers;
-  return (
-    h['content-length'] !== undefined &&
-    h['transfer-encoding'] === undefined &&
-    h[IDEMPOTENCY_HEADER] === undefined &&
-    MULTIPART.test(h['content-type'] ?? '')
-  );
+  return declaredMultipart(req) && req.headers[IDEMPOTENCY_HEADER] === undefined;
 }
 
 async function serve(d: LeanUploadDeps, route: LeanRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CALLER_HEADER,
   callerOf,
+  declaredMultipart,
   FirstHandler,
   INTERNAL_TOKEN_HEADER,
   requireInternalCredential,
@@ -26,7 +27,6 @@ const PATH = '/validations/pdf';
  * url.parse (no `#`, no white space): the string Express's query parser gets.
  */
 const URL_FORM = /^\/validations\/pdf(?:\?([^#\s\u00a0\ufeff]*))?$/;
-const MULTIPART = /^multipart\/form-data\s*;/i;
 
 /**
  * `POST /validations/pdf` served without Express and Nest (issue 16.3: their router, middleware,
@@ -52,13 +52,6 @@ export function leanValidations(d: LeanValidationDeps): FirstHandler {
     });
     return true;
   };
-}
-
-function declaredMultipart(req: IncomingMessage): boolean {
-  const h = req.headers;
-  return (
-    h['content-length'] !== undefined && h['transfer-encoding'] === undefined && MULTIPART.test(h['content-type'] ?? '')
-  );
 }
 
 async function serve(

@@ -12,7 +12,6 @@ import {
   evidenceParams,
   evidenceRow,
   evidenceRowParams,
-  evidenceWith,
   evidenceWithRows,
 } from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
@@ -59,22 +58,13 @@ function sliceOf(document: Uint8Array | StoredFile) {
   };
 }
 
-/** The fast path's INSERT of a finished validation and its evidence record (createDone). */
-const CREATE_DONE: NamedStatement = {
-  name: 'verifier_create_done',
-  text: `${evidenceWith(11, '$4::jsonb')}
-     INSERT INTO verifier.validation
-         (id, status, kind, file_name, document_sha256, report, result, finished_at,
-          organization_ids, caller_kind, caller_id, caller_name)
-       VALUES ($1, 'done', 'pdf', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-};
-
-/** Validation columns of CREATE_DONE's row (doneParams). */
+/** Validation columns of a createDone row (doneParams). */
 const DONE_ROW_PARAMS = 10;
 
 /**
- * CREATE_DONE for `n` validations: their rows and their records in one statement (both or neither
- * still, per validation), the DERs sent once; named per `n`, as a connection keeps each plan.
+ * The fast path's INSERT of `n` finished validations and their evidence records: their rows and
+ * records in one statement (both or neither, per validation; each report sent once), the DERs sent
+ * once; named per `n`, as a connection keeps each plan.
  */
 const createDoneMany = (n: number): NamedStatement => (manyStatements[n] ??= createDoneText(n));
 const manyStatements: NamedStatement[] = [];
@@ -89,7 +79,7 @@ const createDoneText = (n: number): NamedStatement => {
     evidenceRow(first(i) + DONE_ROW_PARAMS, `$${first(i) + 3}::jsonb`),
   );
   return {
-    name: `verifier_create_done_${n}`,
+    name: n === 1 ? 'verifier_create_done' : `verifier_create_done_${n}`,
     text: `${evidenceWithRows(evidence, n * per + 1)}
      INSERT INTO verifier.validation
          (id, status, kind, file_name, document_sha256, report, result, finished_at,
@@ -107,7 +97,7 @@ interface Done {
   evidence: EvidenceRecord;
 }
 
-/** CREATE_DONE's validation parameters (the record's follow). */
+/** A createDone row's validation parameters (the record's follow). */
 function doneParams({ v, evidence }: Done): unknown[] {
   const o = ownerColumns(v.owner);
   const { report } = evidence;
@@ -265,7 +255,7 @@ export class TypeOrmValidationRepository extends ValidationRepository {
   /** One validation's statement, the evidence's in CTEs of it (the report sent once). */
   private async storeOne(item: Done): Promise<void> {
     await storedDers.store(item.evidence, (ders) =>
-      runNamed(this.repo, CREATE_DONE, [...doneParams(item), ...evidenceParams(item.evidence, ders)]),
+      runNamed(this.repo, createDoneMany(1), [...doneParams(item), ...evidenceParams(item.evidence, ders)]),
     );
   }
 

@@ -11,6 +11,16 @@ import { setSecurityHeaders } from './security-headers';
 /** Takes a request (true) or leaves it to Express and Nest (false, having touched nothing). */
 export type FirstHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+const MULTIPART = /^multipart\/form-data\s*;/i;
+
+/** A multipart body of declared length (not chunked): the uploads a FirstHandler takes. */
+export function declaredMultipart(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    h['content-length'] !== undefined && h['transfer-encoding'] === undefined && MULTIPART.test(h['content-type'] ?? '')
+  );
+}
+
 /**
  * The house conventions of createService for a handler that answers without Express and Nest (the
  * gateway's hot upload routes): the same request id, security headers, access log, metrics and

@@ -1,5 +1,5 @@
 import { constants, createPublicKey, createVerify, KeyObject, verify as cryptoVerify } from 'node:crypto';
-import { publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
+import { publicKeyOf, rememberedVerdict, verdictKey } from './key-cache';
 import { AlgorithmId } from '../asn1';
 import { children, decodeOid, oid, readTlv, seq, TAG, tlvBytes, tlvValue } from '../asn1';
 
@@ -165,16 +165,12 @@ export function verifySignatureRemembered(
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  const key = publicKeyFromSpki(spki);
-  if (SIGNATURE_VERDICT_CACHE.maxEntries === 0) return verifySignature(key, scheme, data, signature);
   const { pssParams, ...rest } = scheme;
   // Never an OID, so never the key of a checkSignature verdict.
-  const id = verdictKey(spki, `scheme:${pssParams ? 'pss' : ''}:${JSON.stringify(rest)}`, pssParams, data, signature);
-  const hit = SIGNATURE_VERDICT_CACHE.get(id);
-  if (hit) return hit === 'valid';
-  const ok = verifySignature(key, scheme, data, signature);
-  SIGNATURE_VERDICT_CACHE.set(id, ok ? 'valid' : 'invalid');
-  return ok;
+  const id = () =>
+    verdictKey(spki, `scheme:${pssParams ? 'pss' : ''}:${JSON.stringify(rest)}`, pssParams, data, signature);
+  const verdict = () => (verifySignature(publicKeyFromSpki(spki), scheme, data, signature) ? 'valid' : 'invalid');
+  return rememberedVerdict(id, verdict) === 'valid';
 }
 
 /** Verifies a signature over data given as chunks (hashed streaming). Never throws for a bad signature. */

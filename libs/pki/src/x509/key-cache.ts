@@ -60,3 +60,14 @@ export function verdictKey(
   part(signature);
   return h.digest('base64');
 }
+
+/** The verdict remembered for the inputs `key` names (SIGNATURE_VERDICT_CACHE), computed and kept on a miss. */
+export function rememberedVerdict<V extends string>(key: () => string, compute: () => V): V {
+  if (SIGNATURE_VERDICT_CACHE.maxEntries === 0) return compute();
+  const id = key();
+  const hit = SIGNATURE_VERDICT_CACHE.get(id) as V | undefined;
+  if (hit) return hit;
+  const verdict = compute();
+  SIGNATURE_VERDICT_CACHE.set(id, verdict);
+  return verdict;
+}

@@ -1,6 +1,6 @@
 import { KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { signatureScheme, verifySignature } from './algorithms';
-import { publicKeyOf, SIGNATURE_VERDICT_CACHE, verdictKey } from './key-cache';
+import { publicKeyOf, rememberedVerdict, verdictKey } from './key-cache';
 import { AlgorithmId } from '../asn1';
 import { children, decodeOid, der, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 
@@ -133,13 +133,10 @@ export function verifyWithSpki(
 ): SignatureVerdict {
   const info = describeSignatureAlgorithm(alg);
   if (!info) return 'unsupported-algorithm';
-  if (SIGNATURE_VERDICT_CACHE.maxEntries === 0) return computeVerdict(spki, alg, info, data, signature);
-  const id = verdictKey(spki, alg.oid, alg.params, data, signature);
-  const hit = SIGNATURE_VERDICT_CACHE.get(id) as SignatureVerdict | undefined;
-  if (hit) return hit;
-  const verdict = computeVerdict(spki, alg, info, data, signature);
-  SIGNATURE_VERDICT_CACHE.set(id, verdict);
-  return verdict;
+  return rememberedVerdict(
+    () => verdictKey(spki, alg.oid, alg.params, data, signature),
+    () => computeVerdict(spki, alg, info, data, signature),
+  );
 }
 
 function computeVerdict(
