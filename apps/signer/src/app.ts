@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import { Logger, Provider } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Clock, createService } from '@kyso/common';
+import { Clock, createService, serviceHttpOf } from '@kyso/common';
 import { isKeyStoreError, KeyStore, Pkcs11KeyStore } from '@kyso/keystore';
-import { SignerConfig } from './config';
+import { Admission } from './admission';
+import { defaultUploadDir, SignerConfig } from './config';
+import { leanSignatures } from './lean-signatures';
+import { RegistryClient } from './registry-client';
+import { SigningService } from './signing.service';
 import { PdfEngine } from './pdf-engine';
 import { SignerModule } from './signer.module';
 import { CertificateCheck, TimestampAuthority } from './signing-seams';
@@ -42,7 +46,7 @@ export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {
   let keyStore: KeyStore | undefined = deps.keyStore;
   try {
     keyStore ??= await openTokenKeyStore(config);
-    return await createService(
+    const app = await createService(
       SignerModule.forRoot({
         config,
         keyStore,
@@ -55,6 +59,20 @@ export async function createSignerApp(config: SignerConfig, deps: SignerDeps = {
       }),
       { name: 'signer', port: config.port, host: config.host, internalToken: config.internalToken },
     );
+    if (config.leanSignatures !== false) {
+      const http = serviceHttpOf(app);
+      http.handleFirst(
+        leanSignatures({
+          http,
+          internalToken: config.internalToken,
+          signing: app.get(SigningService),
+          admission: app.get(Admission),
+          registry: app.get(RegistryClient),
+          form: { maxPdfBytes: config.maxPdfBytes, uploadDir: config.uploadDir ?? defaultUploadDir() },
+        }),
+      );
+    }
+    return app;
   } catch (e) {
     if (keyStore && !deps.keyStore) await keyStore.close();
     throw e;

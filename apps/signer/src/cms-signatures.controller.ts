@@ -25,7 +25,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { parseSignCmsFields, parseSignHashFields } from './cms-input';
 import { CmsResult, CmsSigningService, RawResult } from './cms-signing.service';
-import { refusalProblem, tokenProblem, withRetryAfter } from './signatures.controller';
+import { refusalProblem, tokenProblem, withRetryAfter } from './signing-problems';
 import { RemoveUploadAfterResponse, uploadBytes } from './uploads';
 
 const problemDoc = (status: number, code: string, description: string) => ({

@@ -54,6 +54,11 @@ export interface SignerConfig extends CommonConfig {
    * bounded by the nextUpdate of its CRLs/OCSP responses. 0 asks the verifier before every signature.
    */
   certificateCheckMaxAgeMs?: number;
+  /**
+   * `POST /signatures/pdf` served without Express and Nest when plain (lean-signatures.ts); false
+   * (tests comparing both ways) leaves every request to them. Not read from the environment.
+   */
+  leanSignatures?: boolean;
   /** Where uploads wait on disk while they are signed (removed after each request); default: a directory under the system's temp dir. */
   uploadDir?: string;
   /** Signing batches (batches/batch-config.ts); defaults under the upload directory when absent. */

@@ -50,14 +50,24 @@ export class PrecheckPinDuringUpload implements NestInterceptor {
   }
 
   private precheck(req: Request): void {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const { pin, certificateId, signingSession } = body;
-    if (typeof pin !== 'string' || pin === '' || typeof certificateId !== 'string' || signingSession) return;
-    if (!ID.test(certificateId)) return;
-    const requestId = req.header(REQUEST_ID_HEADER);
-    this.registry.precheckPin({ certificateId, pin }, requestId).catch((e: Error) =>
-      // Never the PIN: the certificate and why.
-      log.warn(`PIN pre-check for certificate ${certificateId} not taken: ${e.message}`),
-    );
+    precheckPin(this.registry, (req.body ?? {}) as Record<string, unknown>, req.header(REQUEST_ID_HEADER));
   }
+}
+
+/**
+ * Asks the registry to start checking the PIN of a form whose document is still arriving (`fields`:
+ * those sent before the file), when it is worth it: a PIN and an id-like certificate, no session.
+ */
+export function precheckPin(
+  registry: RegistryClient,
+  fields: Record<string, unknown>,
+  requestId: string | undefined,
+): void {
+  const { pin, certificateId, signingSession } = fields;
+  if (typeof pin !== 'string' || pin === '' || typeof certificateId !== 'string' || signingSession) return;
+  if (!ID.test(certificateId)) return;
+  registry.precheckPin({ certificateId, pin }, requestId).catch((e: Error) =>
+    // Never the PIN: the certificate and why.
+    log.warn(`PIN pre-check for certificate ${certificateId} not taken: ${e.message}`),
+  );
 }

@@ -59,6 +59,7 @@ import type { BatchJobs } from './batches/batch-jobs';
 import { BATCH_QUEUE } from './batches/batches.service';
 import { IN_MEMORY_UPLOAD_BYTES, spareUploadMemory } from './uploads';
 import { BigUploadHooks } from './pin-precheck';
+import { SIGN_FORM_LIMITS } from './sign-form';
 
 export interface SignerModuleOptions {
   config: SignerConfig;
@@ -127,7 +128,7 @@ export class SignerModule {
             spareUploadMemory(config.maxPdfBytes),
             bigUploads.starts,
           ),
-          limits: { fileSize: config.maxPdfBytes, files: 1, fields: 16, fieldSize: 64 * 1024 },
+          limits: { fileSize: config.maxPdfBytes, ...SIGN_FORM_LIMITS },
         }),
       ],
       controllers: [HealthController, SignaturesController, CmsSignaturesController, ...batches.controllers],

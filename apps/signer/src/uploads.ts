@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { UploadMemory } from '@kyso/common';
 import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -19,9 +20,16 @@ const SPARE_IDLE_MS = 30_000;
 /** Big buffers are sized in whole MiB, so that uploads a few bytes apart share one. */
 const SPARE_GRAIN_BYTES = 1024 * 1024;
 
+/** An upload as multer's SpillingStorage or readSingleFileForm left it: its bytes in memory, or its file. */
+export interface ReceivedUpload {
+  buffer?: Buffer;
+  path?: string;
+  size: number;
+}
+
 /** The upload's bytes: kept in memory when small, else read once from its file (SpillingStorage, libs/common). */
-export async function uploadBytes(file: Express.Multer.File): Promise<Buffer> {
-  return file.buffer ?? readSpilled(file.path, (size) => Buffer.allocUnsafeSlow(size));
+export async function uploadBytes(file: ReceivedUpload): Promise<Buffer> {
+  return file.buffer ?? readSpilled(file.path!, (size) => Buffer.allocUnsafeSlow(size));
 }
 
 /** A spilled upload read whole into `alloc(size)` (which may be larger: the upload is its start). */
@@ -66,11 +74,11 @@ function keepSpare(bytes: Buffer): void {
  * Lends the upload's bytes to `use` only: a spilled upload is read into the spare buffer, taken
  * back when `use` settles, so nothing may keep `bytes` or a view of it (answer from the file).
  */
-export async function withUploadBytes<T>(file: Express.Multer.File, use: (bytes: Buffer) => Promise<T>): Promise<T> {
+export async function withUploadBytes<T>(file: ReceivedUpload, use: (bytes: Buffer) => Promise<T>): Promise<T> {
   if (file.buffer) return use(file.buffer);
   let buffer: Buffer | undefined;
   try {
-    const bytes = await readSpilled(file.path, (size) => (buffer = takeSpare(size)));
+    const bytes = await readSpilled(file.path!, (size) => (buffer = takeSpare(size)));
     return await use(bytes);
   } finally {
     if (buffer) keepSpare(buffer);
@@ -82,7 +90,7 @@ interface Lease {
   buffer?: Buffer;
   holders: number;
 }
-const leases = new WeakMap<Request, Lease>();
+const leases = new WeakMap<IncomingMessage, Lease>();
 /** At most one request at a time receives its upload into memory; the others spill, as before. */
 let lentOut = false;
 
@@ -110,26 +118,44 @@ export function spareUploadMemory(maxBytes: number): UploadMemory {
 }
 
 /**
+ * Lets the request's upload be received into the spare buffer (spareUploadMemory). The buffer is
+ * taken back when both the handler has settled (it calls what this returns: nothing signs from the
+ * buffer any more) and the response is closed (nothing is being sent from it), however it ended.
+ */
+export function lendSpareUpload(req: IncomingMessage, res: ServerResponse): () => void {
+  const lease: Lease = { holders: 2 };
+  leases.set(req, lease);
+  const over = () => {
+    if (--lease.holders > 0 || !lease.buffer) return;
+    lentOut = false;
+    keepSpare(lease.buffer);
+  };
+  res.once('close', over);
+  return over;
+}
+
+/**
  * A big upload received straight into the spare buffer while hashed (SpillingStorage with
- * spareUploadMemory): no write to a file and no read back, the answer sent from memory. The buffer
- * is taken back when both the handler has settled (nothing signs from it any more) and the
- * response is closed (nothing is being sent from it), however it ended. Listed before the
- * FileInterceptor; the route must keep nothing of `file.buffer` beyond its response.
+ * spareUploadMemory): no write to a file and no read back, the answer sent from memory
+ * (lendSpareUpload). Listed before the FileInterceptor; the route must keep nothing of
+ * `file.buffer` beyond its response.
  */
 @Injectable()
 export class ReceiveUploadInMemory implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const lease: Lease = { holders: 2 };
-    leases.set(http.getRequest<Request>(), lease);
-    const over = () => {
-      if (--lease.holders > 0 || !lease.buffer) return;
-      lentOut = false;
-      keepSpare(lease.buffer);
-    };
-    http.getResponse<Response>().once('close', over);
-    return next.handle().pipe(finalize(over));
+    const handled = lendSpareUpload(http.getRequest<Request>(), http.getResponse<Response>());
+    return next.handle().pipe(finalize(handled));
   }
+}
+
+/** Removes the upload's file, if it has one, once the response is over, however it ends. */
+export function removeUploadAfter(res: ServerResponse, upload: () => ReceivedUpload | undefined): void {
+  res.once('close', () => {
+    const path = upload()?.path;
+    // unlink, not rm: rm walks the path (lstat, rimraf) for a single file.
+    if (path) void unlink(path).catch(() => undefined);
+  });
 }
 
 /**
@@ -144,10 +170,7 @@ export class RemoveUploadAfterResponse implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    http.getResponse<Response>().once('close', () => {
-      // unlink, not rm: rm walks the path (lstat, rimraf) for a single file.
-      if (req.file?.path) void unlink(req.file.path).catch(() => undefined);
-    });
+    removeUploadAfter(http.getResponse<Response>(), () => req.file);
     return next.handle();
   }
 }
@@ -158,10 +181,10 @@ export class RemoveUploadAfterResponse implements NestInterceptor {
  * file (in the page cache: it was just read) in large chunks, so that no 100 MB buffer of its own
  * outlives the signing.
  */
-export function inputThenUpdate(file: Express.Multer.File, update: Uint8Array): Readable {
+export function inputThenUpdate(file: ReceivedUpload, update: Uint8Array): Readable {
   const tail = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
   if (file.buffer) return Readable.from([file.buffer, tail], { objectMode: false });
-  const head = createReadStream(file.path, { highWaterMark: ANSWER_CHUNK_BYTES });
+  const head = createReadStream(file.path!, { highWaterMark: ANSWER_CHUNK_BYTES });
   async function* chunks() {
     yield* head;
     yield tail;

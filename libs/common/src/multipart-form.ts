@@ -13,8 +13,8 @@ export interface FormFile extends SpilledBytes {
 
 export interface SingleFileForm {
   file?: FormFile;
-  /** The text fields; a name given twice holds the values in order. */
-  fields: Record<string, string | string[]>;
+  /** The text fields; a name given twice holds the values in order (`asMulter`: nested as multer nests them). */
+  fields: Record<string, unknown>;
 }
 
 export interface SingleFileFormOptions {
@@ -25,6 +25,28 @@ export interface SingleFileFormOptions {
   /** Up to this many bytes the file stays in memory; beyond, it goes to a private file in `dir`. */
   inMemoryBytes: number;
   dir: string;
+  /** The text and part limits (FORM_TEXT_LIMITS by default), and how many fields and file parts are read. */
+  limits?: FormLimits;
+  /**
+   * The fields as multer gives them (issue 12.5, the signer's form): names with the HTML escapes
+   * undone and nested by their brackets (append-field), a file part without a file name skipped, a
+   * part without a name refused, and multer's messages for the fields and files limits.
+   */
+  asMulter?: boolean;
+  /** As `receiveSpilling`'s: memory for the rest of a file that outgrows `inMemoryBytes`. */
+  memory?: () => Buffer | undefined;
+  /**
+   * Told once that the file is big, when SpillingStorage tells its `bigUpload`: at its start when the
+   * request declares more than `inMemoryBytes`, else when it outgrows them; with the fields read so far.
+   */
+  bigUpload?: (fieldsSoFar: Record<string, unknown>) => void;
+}
+
+export interface FormLimits {
+  fieldSize: number;
+  parts: number;
+  fields?: number;
+  files?: number;
 }
 
 /**
@@ -50,11 +72,15 @@ export function readSingleFileForm(
   if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return Promise.resolve(undefined);
   const boundary = readBoundary(req.headers['content-type']);
   if (boundary instanceof Error) return Promise.reject(badRequest('BAD_REQUEST', boundary.message));
+  const limits: FormLimits = opts.limits ?? FORM_TEXT_LIMITS;
+  const multer = opts.asMulter === true;
   return new Promise((resolve, reject) => {
     const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
     let file: FormFile | undefined;
     let stream: Readable | undefined;
     let receiving = 0;
+    /** Inside a file part multer drops. */
+    let skipping = false;
     let parsed = false;
     let settled = false;
     const fail = (e: unknown) => {
@@ -74,23 +100,50 @@ export function readSingleFileForm(
       // Settled: what happens to the request from now on is no longer the form's (nor is the file).
       settled = true;
       req.off('error', fail);
+      // As Nest's FileInterceptor leaves multer's body: no gaps in its lists.
+      if (multer) closeArrayGaps(fields);
       resolve({ file, fields });
     };
     const parser = new MultipartParser(
       boundary,
       // One more than allowed, so that only what exceeds is reported (as multer's busboy does).
-      { fieldSize: FORM_TEXT_LIMITS.fieldSize + 1, parts: FORM_TEXT_LIMITS.parts + 1 },
+      { fieldSize: limits.fieldSize + 1, parts: limits.parts + 1, fields: limits.fields, files: limits.files },
       {
         field(name, value, truncated) {
+          if (multer) {
+            if (name === undefined) return fail(badRequest('BAD_REQUEST', 'Field name missing'));
+            name = decodeFormDataName(name);
+          }
           if (truncated) return fail(badRequest('BAD_REQUEST', `Field value too long - ${name}`));
+          if (multer) {
+            try {
+              return appendField(fields, name!, value!);
+            } catch {
+              return fail(badRequest('BAD_REQUEST', `Invalid field name - ${name}`));
+            }
+          }
           const key = String(name);
           const had = fields[key];
           fields[key] = had === undefined ? value! : Array.isArray(had) ? [...had, value!] : [had, value!];
         },
         file(name, filename) {
+          if (multer) {
+            if (name === undefined) return fail(badRequest('BAD_REQUEST', 'Field name missing'));
+            // multer keeps no file without a name: the part is read and dropped.
+            if (!filename) return void (skipping = true);
+            name = decodeFormDataName(name);
+            filename = decodeFormDataName(filename);
+          }
           if (name !== opts.field || file || receiving)
             return fail(badRequest('BAD_REQUEST', `Unexpected file field - ${name}`));
           receiving++;
+          let told = false;
+          const big = () => {
+            if (told) return;
+            told = true;
+            opts.bigUpload?.(fields);
+          };
+          if (opts.bigUpload && Number(req.headers['content-length']) > opts.inMemoryBytes) big();
           // Back-pressure: the request waits while the file's reader (the spill file) is behind.
           stream = new Readable({ read: () => void req.resume() });
           receiveSpilling(
@@ -109,17 +162,26 @@ export function readSingleFileForm(
               if (size > opts.maxFileBytes)
                 throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'File too large');
             },
+            (opts.memory || opts.bigUpload) &&
+              (() => {
+                big();
+                return opts.memory?.();
+              }),
           );
         },
         fileData(bytes) {
+          if (skipping) return;
           if (!stream!.push(bytes)) req.pause();
         },
         fileEnd() {
+          if (skipping) return void (skipping = false);
           stream!.push(null);
           // An ended stream asks for nothing more: a request paused for it would never go on.
           req.resume();
         },
         partsLimit: () => fail(badRequest('BAD_REQUEST', 'Too many parts')),
+        filesLimit: () => fail(badRequest('BAD_REQUEST', 'Too many files')),
+        fieldsLimit: () => fail(badRequest('BAD_REQUEST', 'Too many fields')),
         error: (e) => fail(malformed(e)),
       },
     );
@@ -135,3 +197,16 @@ export function readSingleFileForm(
 }
 
 const malformed = (e: Error) => badRequest('BAD_REQUEST', `Multipart: ${e.message}`);
+
+/** multer's: the WHATWG escapes of LF, CR and `"` in a name undone, nothing else decoded. */
+function decodeFormDataName(s: string): string {
+  return s.replace(/%0A|%0D|%22/gi, (m) => (m.toUpperCase() === '%0A' ? '\n' : m.toUpperCase() === '%0D' ? '\r' : '"'));
+}
+
+// multer's own field nesting (a dependency of multer's): `a[b]` → { a: { b } }, a name twice → a list.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const appendField = require('append-field') as (store: object, key: string, value: string) => void;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { closeArrayGaps } = require('@nestjs/platform-express/multer/multer/multer.utils') as {
+  closeArrayGaps: (body: object) => void;
+};

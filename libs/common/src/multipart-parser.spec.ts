@@ -142,7 +142,7 @@ function chunks(r: Random, bytes: Buffer): Buffer[] {
 const split = (bytes: Buffer, n: number) =>
   Array.from({ length: Math.ceil(bytes.length / n) }, (_, i) => bytes.subarray(i * n, i * n + n));
 
-type Outcome = string | { fields: Record<string, string | string[]>; file?: { name: string; hex: string } };
+type Outcome = string | { fields: Record<string, unknown>; file?: { name: string; hex: string } };
 
 const refusal = (e: ProblemError) => `${e.status} ${e.code} ${e.detail}`;
 

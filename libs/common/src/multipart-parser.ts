@@ -10,6 +10,10 @@ export interface MultipartEvents {
   fileEnd(): void;
   /** The form has more than `parts` parts. */
   partsLimit(): void;
+  /** A file part beyond `files` (told once; the part is skipped), as busboy's 'filesLimit'. */
+  filesLimit?(): void;
+  /** A text field beyond `fields` (told once; the part is skipped), as busboy's 'fieldsLimit'. */
+  fieldsLimit?(): void;
   error(e: Error): void;
 }
 
@@ -17,6 +21,10 @@ export interface MultipartLimits {
   /** A text field's bytes beyond this are cut off (and the field reported truncated). */
   fieldSize: number;
   parts: number;
+  /** File parts read (none by default); those beyond are skipped. */
+  files?: number;
+  /** Text fields read (none by default); those beyond are skipped. */
+  fields?: number;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -57,6 +65,11 @@ export class MultipartParser {
   private partCharset = 'utf8';
   private complete = false;
   private stopped = false;
+  private files = 0;
+  private fields = 0;
+  /** Whether the files or fields limit was told (once, as busboy tells it). */
+  private hitFiles = false;
+  private hitFields = false;
 
   /** `boundary` from the request's Content-Type, e.g. `readBoundary(req.headers['content-type'])`. */
   constructor(
@@ -225,9 +238,27 @@ export class MultipartParser {
       if (typeof contentType.params.charset === 'string') this.partCharset = contentType.params.charset.toLowerCase();
     }
     if (type === 'application/octet-stream' || filename !== undefined) {
+      if (this.files === this.limits.files) {
+        this.skipPart = true;
+        if (!this.hitFiles) {
+          this.hitFiles = true;
+          this.on.filesLimit?.();
+        }
+        return;
+      }
+      ++this.files;
       this.inFile = true;
       this.on.file(this.partName, filename);
     } else {
+      if (this.fields === this.limits.fields) {
+        this.skipPart = true;
+        if (!this.hitFields) {
+          this.hitFields = true;
+          this.on.fieldsLimit?.();
+        }
+        return;
+      }
+      ++this.fields;
       this.field = [];
       this.fieldSize = 0;
     }

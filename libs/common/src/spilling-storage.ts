@@ -2,6 +2,7 @@ import { createHash, Hash, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
@@ -24,7 +25,7 @@ type Stored = Partial<HashedUpload>;
  * at least as large as any file the request can carry, or undefined to spill. Whoever lends it
  * takes it back once the request is over.
  */
-export type UploadMemory = (req: Request) => Buffer | undefined;
+export type UploadMemory = (req: IncomingMessage) => Buffer | undefined;
 
 /**
  * Told once per file that it is big: at its start when the request declares more than

@@ -10,7 +10,7 @@ import {
 } from '@kyso/common';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { refusalProblem, tokenProblem } from '../signatures.controller';
+import { refusalProblem, tokenProblem } from '../signing-problems';
 import { parseSignPdfFields, type SignPdfFields } from '../signing-input';
 import { SigningService } from '../signing.service';
 import type { BatchConfig } from './batch-config';

@@ -13,7 +13,7 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, ReadStream } from 'node:fs';
 import { RegistryClient } from '../registry-client';
-import { refusalProblem } from '../signatures.controller';
+import { refusalProblem } from '../signing-problems';
 import { SigningGate } from '../signing-gate';
 import { parseSignPdfFields } from '../signing-input';
 import { batchTooManyFiles, type BatchConfig } from './batch-config';
