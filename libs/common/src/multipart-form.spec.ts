@@ -138,4 +138,85 @@ describe('readSingleFileForm: one file and text fields, straight from the reques
     expect(await readSingleFileForm(request(Buffer.from('{}'), 'application/json'), opts)).toBeUndefined();
     expect(existsSync(dir)).toBe(true);
   });
+
+  describe('asMulter, with the fields and files limits (the signer form, issue 12.5)', () => {
+    const multer = () => ({ ...opts, asMulter: true, limits: { fieldSize: 64, parts: 1000, fields: 3, files: 1 } });
+
+    it('nests and decodes names as multer does, and drops a file part without a file name', async () => {
+      const pdf = randomBytes(1000);
+      // A part of type application/octet-stream is a file to busboy; without a file name multer drops it.
+      const nameless = Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"\r\n` +
+          'Content-Type: application/octet-stream\r\n\r\ndropped\r\n',
+      );
+      const fields = body([
+        { name: 'a[b]', value: '1' },
+        { name: 'rea%22son', value: '2' },
+      ]);
+      const form = await readSingleFileForm(request(Buffer.concat([nameless, fields])), multer());
+      expect(form!.file).toBeUndefined();
+      expect({ ...form!.fields }).toEqual({ a: { b: '1' }, 'rea"son': '2' });
+      const named = await readSingleFileForm(
+        request(body([{ name: 'file', file: pdf, filename: 'c%22v.pdf' }])),
+        multer(),
+      );
+      expect(named!.file!.originalname).toBe('c"v.pdf');
+      // It counts as a file all the same (files: 1).
+      const then = await failure(
+        readSingleFileForm(request(Buffer.concat([nameless, body([{ name: 'file', file: pdf }])])), multer()),
+      );
+      expect(then).toBe('400 BAD_REQUEST Too many files');
+    });
+
+    it("refuses multer's way: too many fields, too many files, a value too long", async () => {
+      const fields = [1, 2, 3, 4].map((i) => ({ name: `f${i}`, value: 'x' }));
+      expect(await failure(readSingleFileForm(request(body(fields)), multer()))).toBe(
+        '400 BAD_REQUEST Too many fields',
+      );
+      const files = [
+        { name: 'file', file: Buffer.from('a') },
+        { name: 'file', file: Buffer.from('b') },
+      ];
+      expect(await failure(readSingleFileForm(request(body(files)), multer()))).toBe('400 BAD_REQUEST Too many files');
+      const long = request(body([{ name: 'r%0Aeason', value: 'x'.repeat(65) }]));
+      expect(await failure(readSingleFileForm(long, multer()))).toBe('400 BAD_REQUEST Field value too long - r\neason');
+    });
+
+    it('receives a big file into the memory lent and tells bigUpload once, with the fields before the file', async () => {
+      const pdf = randomBytes(300_000);
+      const lent = Buffer.alloc(400_000);
+      const told: Record<string, unknown>[] = [];
+      const form = await readSingleFileForm(
+        request(
+          body([
+            { name: 'pin', value: '1234' },
+            { name: 'file', file: pdf },
+            { name: 'after', value: 'x' },
+          ]),
+        ),
+        { ...multer(), memory: () => lent, bigUpload: (f) => told.push({ ...f }) },
+      );
+      expect(told).toEqual([{ pin: '1234' }]);
+      expect(form!.file!.buffer!.buffer).toBe(lent.buffer);
+      expect(form!.file!.buffer!.equals(pdf)).toBe(true);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('tells bigUpload at the file start when the request declares more than inMemoryBytes', async () => {
+      const req = request(
+        body([
+          { name: 'pin', value: '1' },
+          { name: 'file', file: randomBytes(10) },
+        ]),
+      );
+      req.headers['content-length'] = '200000';
+      let told = 0;
+      await readSingleFileForm(req, { ...multer(), bigUpload: () => told++ });
+      expect(told).toBe(1);
+      // A small file of a small request is never big.
+      const small = request(body([{ name: 'file', file: randomBytes(10) }]));
+      await readSingleFileForm(small, { ...multer(), bigUpload: () => told++ });
+      expect(told).toBe(1);
+    });
+  });
 });
