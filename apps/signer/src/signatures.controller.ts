@@ -39,9 +39,9 @@ const problem = (status: number, code: string, title: string) => ({
 @Controller('signatures')
 export class SignaturesController {
   constructor(
-    readonly signing: SigningService,
+    private readonly signing: SigningService,
     private readonly extension: ExtendService,
-    readonly admission: Admission,
+    private readonly admission: Admission,
   ) {}
 
   @Post('pdf')
@@ -108,7 +108,8 @@ export class SignaturesController {
     @Res({ passthrough: true }) res: Response,
     @CallerParam() caller: Caller,
   ): Promise<StreamableFile> {
-    return signUploadedPdf(this, file as HashedUpload | undefined, body, req, res, caller);
+    const deps = { signing: this.signing, admission: this.admission };
+    return signUploadedPdf(deps, file as HashedUpload | undefined, body, req, res, caller);
   }
 
   @Post('pdf/extend')
