@@ -1,6 +1,6 @@
 import type { DocumentReport } from '@kyso/pki';
 import { createHash } from 'node:crypto';
-import { evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
+import { canonicalJson, evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
 
 /** The canonical JSON stored records were hashed with (before issue 16.3's faster one): bytes that must not change. */
 function reference(value: unknown): string {
@@ -39,6 +39,71 @@ describe('evidenceSha256', () => {
       .update(reference({ id, validationId, documentSha256, validatedAt, signatures, material, report }))
       .digest('hex');
     expect(evidenceSha256(record)).toBe(expected);
+  });
+});
+
+describe('canonicalJson', () => {
+  /** A deterministic generator (xorshift), so a failure names a value that can be found again. */
+  function values(seed: number) {
+    let x = seed;
+    const rnd = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    const keys = [
+      'a',
+      'Z',
+      'ä',
+      '10',
+      '9',
+      '',
+      'id',
+      'report',
+      '\ud800',
+      '\u{1f600}',
+      'q"uote',
+      'line\nbreak',
+      '__proto_',
+    ];
+    const key = () => (rnd(4) === 0 ? `k${rnd(20000)}` : keys[rnd(keys.length)]);
+    const leaf = (): unknown =>
+      [
+        null,
+        undefined,
+        true,
+        false,
+        0,
+        -0,
+        -1.5e-7,
+        2 ** 53,
+        NaN,
+        Infinity,
+        '',
+        'é\u0000\u2028',
+        '\udc00 lone',
+        new Date(rnd(2 ** 31) * 1000),
+        () => 1,
+      ][rnd(15)];
+    const value = (depth: number): unknown => {
+      if (depth > 4 || rnd(3) === 0) return leaf();
+      if (rnd(2) === 0) return Array.from({ length: rnd(5) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = rnd(7); i > 0; i--) o[key()] = value(depth + 1);
+      return o;
+    };
+    return Array.from({ length: 400 }, () => value(0));
+  }
+
+  it('writes the bytes of the canonical JSON records were sealed with, for varied values', () => {
+    for (const v of values(2463534242)) expect(canonicalJson(v)).toBe(reference(v));
+  });
+
+  it('writes the same bytes past the bound of the quoted keys it remembers', () => {
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`key-${i}`, i]));
+    expect(canonicalJson(many)).toBe(reference(many));
+    expect(canonicalJson(many)).toBe(reference(many));
   });
 });
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../errors';
 import { BoundedCache } from '../x509/bounded-cache';
 import { Certificate } from '../x509/certificate';
 import { AlgorithmId, BerElement, decodeOid, readBer, TAG, toDer } from '../asn1';
 import { CMS_OID } from './oids';
+import { sha256Of } from '../x509/sha256-of';
 
 /** How a SignerInfo names its certificate (RFC 5652 5.3). */
 export type SignerIdentifier =
@@ -164,7 +164,7 @@ const BY_CONTENT = new BoundedCache<string, ParsedSignedData>(BY_CONTENT_ENTRIES
  */
 function parseByContent(input: Uint8Array): ParsedSignedData {
   if (input.length > BY_CONTENT_MAX_BYTES) return parse(input);
-  const key = createHash('sha256').update(input).digest('base64');
+  const key = sha256Of(input).toString('base64');
   return BY_CONTENT.getOrCompute(key, () => parse(input.slice()));
 }
 

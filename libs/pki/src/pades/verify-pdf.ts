@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { SignedDataVerification } from '../cms';
 import { failed, IndicationResult, worstIndication } from '../indication';
 import {
@@ -33,6 +32,7 @@ import {
   poeFromDocumentTimestamps,
   timestampFact,
 } from './timestamps';
+import { sha256Of } from '../x509/sha256-of';
 
 export interface VerifyPdfOptions {
   /** Anchors for the signers' paths (document signing). */
@@ -139,8 +139,7 @@ export function signatureFields(pdf: Uint8Array): readonly PdfSignatureField[] {
 function readSignaturesOnce(pdf: Uint8Array): SignatureSource {
   try {
     // Newest revisions we cannot read (e.g. a /Prev loop) do not hide the signatures before them.
-    const { readable, unreadableFrom } = readableRevisions(pdf);
-    const doc = PdfDocument.open(readable);
+    const { readable, unreadableFrom, doc } = readableRevisions(pdf);
     const fields = findSignatures(doc).map((f) => (unreadableFrom === null ? f : { ...f, coversWholeDocument: false }));
     return { fields, unreadableFrom, damage: null, doc: unreadableFrom === null ? doc : null, readable };
   } catch (e) {
@@ -319,7 +318,8 @@ function judgeModifications(
   };
 }
 
-const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').toUpperCase();
+/** Of a signature's /Contents: hashed once (its CMS parse hashed it already), read twice. */
+const sha256Hex = (bytes: Uint8Array) => sha256Of(bytes).toString('hex').toUpperCase();
 
 /** A document timestamp's digest is that of its message imprint over the byte ranges. */
 function imprintAlgorithm(t: CheckedTimestamp | null): string | undefined {

@@ -60,10 +60,14 @@ export function unaccountedAppendedData(pdf: Uint8Array, from: number): string[]
  * signatures; `unreadableFrom` is then where the unreadable part begins. Throws the file's own
  * PdfFormatError when no such prefix exists.
  */
-export function readableRevisions(pdf: Uint8Array): { readable: Uint8Array; unreadableFrom: number | null } {
+export function readableRevisions(pdf: Uint8Array): {
+  readable: Uint8Array;
+  unreadableFrom: number | null;
+  /** `readable` opened (and checked): read on from it rather than opening the bytes again. */
+  doc: PdfDocument;
+} {
   try {
-    checkPdfStructure(pdf);
-    return { readable: pdf, unreadableFrom: null };
+    return { readable: pdf, unreadableFrom: null, doc: checkPdfStructure(pdf) };
   } catch (e) {
     if (!(e instanceof PdfFormatError) || (e.code !== 'MALFORMED_PDF' && e.code !== 'TRUNCATED_PDF')) throw e;
     const b = asBuffer(pdf);
@@ -79,8 +83,8 @@ export function readableRevisions(pdf: Uint8Array): { readable: Uint8Array; unre
       if (end >= pdf.length) continue;
       const prefix = pdf.subarray(0, end);
       try {
-        checkPdfStructure(prefix);
-        if (findSignatures(prefix).length > 0) return { readable: prefix, unreadableFrom: end };
+        const doc = checkPdfStructure(prefix);
+        if (findSignatures(doc).length > 0) return { readable: prefix, unreadableFrom: end, doc };
       } catch {
         // not a readable revision either: try the one before
       }

@@ -3,10 +3,12 @@ import { PdfDocument, pdfHeaderPosition } from './document';
 /**
  * Quick structural check at upload time: header, cross-reference chain, no encryption, a catalog
  * and a first page. Throws PdfFormatError (EMPTY_FILE, NOT_A_PDF, TRUNCATED_PDF, ENCRYPTED_PDF, MALFORMED_PDF).
+ * Returns the document it opened, for a caller that reads on (it is not opened twice).
  */
-export function checkPdfStructure(pdf: Uint8Array): void {
+export function checkPdfStructure(pdf: Uint8Array): PdfDocument {
   const doc = PdfDocument.open(pdf);
   doc.firstPage();
+  return doc;
 }
 
 /**
