@@ -79,7 +79,17 @@ export interface StoredEvidence extends EvidenceRecord {
   seal: { auditSeq: string; auditHash: string; sealedAt: Date } | null;
 }
 
-const b64 = (der: Uint8Array) => Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+/**
+ * Base64 of the DERs seen lately, per bytes object: the certificates (parsed once per CMS content)
+ * and the held CRLs and OCSP answers are the same objects in every validation of a document.
+ */
+const base64s = new WeakMap<Uint8Array, string>();
+function b64(der: Uint8Array): string {
+  let text = base64s.get(der);
+  if (text === undefined)
+    base64s.set(der, (text = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')));
+  return text;
+}
 const sha256 = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
 
 /** A DER and its name (SHA-256, hex, lower case). */
