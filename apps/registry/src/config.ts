@@ -43,6 +43,12 @@ export interface RegistryConfig {
   signingSessionMaxUses?: number;
   /** KYSO_SIGNING_SESSION_TTL_SECONDS: lifetime of a signing session. Default 900 (15 minutes). */
   signingSessionTtlSeconds?: number;
+  /**
+   * false: `POST /signing-authorizations` goes through Express and Nest every time (tests compare
+   * the two); otherwise its plain calls are served without them (lean-authorizations.ts). Not from
+   * the environment.
+   */
+  leanAuthorizations?: boolean;
 }
 
 export const DEFAULT_PIN_LOCKOUT_THRESHOLD = 3;

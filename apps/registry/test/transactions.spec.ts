@@ -83,4 +83,20 @@ describe('Transactions and Db (real Postgres)', () => {
     await ok;
     expect(await values()).toEqual([2]);
   });
+
+  it('runs a named statement prepared on the pool outside a run, and in the run (unprepared) inside one', async () => {
+    const prepared = { name: 'registry-test-prepared', text: 'SELECT count(*)::int AS n FROM t' };
+    const self = (name: string) => ({ name, text: `SELECT name FROM pg_prepared_statements WHERE name = '${name}'` });
+    await insert(1);
+    expect(await db.named(prepared, [])).toEqual([{ n: 1 }]);
+    // Outside a run the statement is prepared by its name on the connection it runs on.
+    expect(await db.named(self('registry-test-outside'), [])).toEqual([{ name: 'registry-test-outside' }]);
+    const inside = await tx.run(async () => {
+      await insert(2);
+      // Inside a run: it sees the run's uncommitted row, and is not prepared on that connection.
+      return { count: await db.named(prepared, []), self: await db.named(self('registry-test-inside'), []) };
+    });
+    expect(inside.count).toEqual([{ n: 2 }]);
+    expect(inside.self).toEqual([]);
+  });
 });

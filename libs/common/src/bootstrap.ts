@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -61,12 +62,14 @@ export async function createService(module: unknown, opts: ServiceOptions): Prom
   express.get('/metrics', metrics.handler(opts.metrics ?? { internalToken: opts.internalToken }));
   if (opts.internalToken) express.get(SERVICE_OPENAPI_PATH, serviceOpenApiHandler(app, opts.name, opts.internalToken));
   const json = jsonParser({ limit: opts.jsonLimit ?? JSON_BODY_LIMIT_BYTES, verify: refuseDeepJson });
-  app.use((req: Request, res: Response, next: NextFunction) => json(req, res, (e?: unknown) => next(notJson(e))));
+  const readJson = (req: IncomingMessage, res: ServerResponse, next: (e?: unknown) => void) =>
+    json(req as Request, res as Response, (e?: unknown) => next(notJson(e)));
+  app.use(readJson);
   const filter = new ProblemFilter(monitor);
   app.useGlobalFilters(filter);
   if (opts.internalToken) app.useGlobalGuards(new InternalAuthGuard(opts.internalToken));
   app.enableShutdownHooks();
-  registerServiceHttp(app, new ServiceHttp(app, express, observe, filter));
+  registerServiceHttp(app, new ServiceHttp(app, express, observe, filter, readJson));
   return app;
 }
 

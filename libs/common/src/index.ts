@@ -9,6 +9,7 @@ export * from './internal-client';
 export * from './bootstrap';
 export * from './service-http';
 export * from './database';
+export * from './named-statement';
 export * from './caller';
 export * from './request-context';
 export * from './logger';

@@ -11,6 +11,9 @@ import { setSecurityHeaders } from './security-headers';
 /** Takes a request (true) or leaves it to Express and Nest (false, having touched nothing). */
 export type FirstHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/** The app's JSON body middleware (createService's), as Express calls it. */
+export type JsonBodyParser = (req: IncomingMessage, res: ServerResponse, next: (e?: unknown) => void) => void;
+
 const MULTIPART = /^multipart\/form-data\s*;/i;
 
 /** A multipart body of declared length (not chunked): the uploads a FirstHandler takes. */
@@ -32,10 +35,14 @@ export class ServiceHttp {
     private readonly express: Express,
     private readonly observe: RequestObserver,
     private readonly filter: ProblemFilter,
+    private readonly json: JsonBodyParser,
   ) {}
 
-  /** What the middleware does before a route runs (path without its query, route its template); returns the request id. */
-  begin(req: IncomingMessage, res: ServerResponse, path: string, route: string): string {
+  /**
+   * What the middleware does before a route runs (path without its query, route its template or
+   * how to find it once the request is done); returns the request id.
+   */
+  begin(req: IncomingMessage, res: ServerResponse, path: string, route: string | (() => string)): string {
     const id = assignRequestId(req, res);
     setSecurityHeaders(res, false);
     this.observe(req, res, path, route);
@@ -55,6 +62,28 @@ export class ServiceHttp {
     res.setHeader('content-type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     const etag = (this.express.get('etag fn') as ((b: Buffer) => string | undefined) | undefined)?.(body);
     if (etag && !res.hasHeader('etag')) res.setHeader('etag', etag);
+    res.setHeader('content-length', body.length);
+    res.end(body);
+  }
+
+  /**
+   * The JSON body as the app's body middleware reads it for a route (undefined when it leaves the
+   * request alone: another content type, no body), failing with the error that middleware passes on.
+   */
+  readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      this.json(req, res, (e) => (e ? reject(e) : resolve((req as IncomingMessage & { body?: unknown }).body))),
+    );
+  }
+
+  /**
+   * A 200 JSON answer with the headers Express's res.json gives it, but no ETag: an internal POST's
+   * answer is never revalidated, and hashing it costs a pass over every answer.
+   */
+  sendJson(res: ServerResponse, value: unknown): void {
+    const body = Buffer.from(JSON.stringify(value));
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
     res.setHeader('content-length', body.length);
     res.end(body);
   }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { type NamedStatement, runNamedOn } from '@kyso/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 
@@ -52,5 +53,11 @@ export class Db {
   /** Raw SQL; the caller states the row type it expects. */
   query<T>(sql: string, params?: unknown[]): Promise<T> {
     return this.manager.query(sql, params);
+  }
+
+  /** A statement of a hot path, prepared once per connection (runNamedOn); inside a transaction, in it. */
+  named<T>(statement: NamedStatement, params: unknown[]): Promise<T[]> {
+    const tx = current.getStore();
+    return tx ? tx.query(statement.text, params) : runNamedOn<T>(this.ds, statement, params);
   }
 }

@@ -5,7 +5,6 @@ import { CERTIFICATE_VIEW_EXAMPLE } from '../certificates/certificates.controlle
 import { ApiInternal, ApiProblem } from '../shared/api-problem';
 import {
   parseInput,
-  readSigningAuthorizationRequest,
   PIN_PRECHECKS_PATH,
   PinPrecheckRequestDto,
   SigningAuthorization,
@@ -13,6 +12,7 @@ import {
   SigningAuthorizationResultDto,
   SIGNING_AUTHORIZATIONS_PATH,
 } from '@kyso/contracts';
+import { authorizationRequestOf } from './authorization-request';
 import { SigningAuthorizationsService } from './signing-authorizations.service';
 
 @ApiTags('registry: signing authorizations')
@@ -63,20 +63,8 @@ export class SigningAuthorizationsController {
   })
   @ApiProblem(400, 'Invalid body', ['MISSING_FIELD', 'INVALID_ID', 'INVALID_FIELD'])
   authorize(@Body() raw: unknown, @CallerParam() caller: Caller): Promise<SigningAuthorization> {
-    // Checked here, not by the global pipe (it skips a body typed `unknown`): the same rules and 400
-    // problem, without the pipe's walks for sparse arrays and binary values, which a JSON body
-    // cannot hold. This runs for every signature: a plainly valid body is read directly.
-    const body = readSigningAuthorizationRequest(raw) ?? parseInput(SigningAuthorizationRequestDto, raw);
-    return this.authorizations.authorize(
-      {
-        certificateId: body.certificateId.toLowerCase(),
-        actingOfficialId: body.actingOfficialId.toLowerCase(),
-        pin: body.pin,
-        session: body.session,
-        signingSession: body.signingSession,
-      },
-      caller,
-    );
+    // The plain calls are served by lean-authorizations.ts; this is the same translation.
+    return this.authorizations.authorize(authorizationRequestOf(raw), caller);
   }
 
   @Post(PIN_PRECHECKS_PATH.slice(SIGNING_AUTHORIZATIONS_PATH.length + 1))

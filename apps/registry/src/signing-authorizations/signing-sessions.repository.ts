@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Caller } from '@kyso/common';
+import type { Caller, NamedStatement } from '@kyso/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_SIGNING_SESSION_MAX_USES, DEFAULT_SIGNING_SESSION_TTL_SECONDS, RegistryConfig } from '../config';
 import { REGISTRY_CONFIG } from '../shared/registry-config.module';
@@ -49,6 +49,26 @@ const BOUND = `token_sha256 = $1 AND certificate_id = $2 AND official_id = $3 AN
 const SPEND_SQL = `UPDATE registry.signing_session SET remaining_uses = remaining_uses - 1
   WHERE ${BOUND} AND remaining_uses > 0 AND ended_at IS NULL AND expires_at > $7
   RETURNING id, remaining_uses, expires_at`;
+
+/**
+ * A use: the spend and every fact the rules need, in one statement (prepared once per connection:
+ * it runs for every signature with a session).
+ */
+const USE: NamedStatement = {
+  name: 'registry-signing-session-use',
+  text: `WITH spent AS (${SPEND_SQL})
+       SELECT s.id AS session_id, s.remaining_uses AS session_remaining_uses, s.expires_at AS session_expires_at,
+              ${certificateColumns('c', 'c_')}, ${LOCKED_SQL} AS locked, org.status AS organization_status,
+              o.id AS o_id, o.organization_id AS o_organization_id, o.roles AS o_roles,
+              o.employment_status AS o_employment_status,
+              ${managingOrganizationSql('o.organization_id')} AS managing_organization_id
+         FROM (SELECT 1) AS one
+         LEFT JOIN spent s ON true
+         LEFT JOIN registry.certificate c ON c.id = $2
+         LEFT JOIN registry.key_device d ON d.id = c.device_id
+         LEFT JOIN registry.organization org ON org.id = c.organization_id
+         LEFT JOIN registry.official o ON o.id = $3`,
+};
 
 const boundParams = (token: string, binding: SessionBinding) => [
   tokenHash(token),
@@ -100,21 +120,7 @@ export class SigningSessionsRepository {
    * decides with these facts and gives the use back (`refund`) when the rules refuse.
    */
   async use(token: string, binding: SessionBinding, now: Date): Promise<SessionUseFacts> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `WITH spent AS (${SPEND_SQL})
-       SELECT s.id AS session_id, s.remaining_uses AS session_remaining_uses, s.expires_at AS session_expires_at,
-              ${certificateColumns('c', 'c_')}, ${LOCKED_SQL} AS locked, org.status AS organization_status,
-              o.id AS o_id, o.organization_id AS o_organization_id, o.roles AS o_roles,
-              o.employment_status AS o_employment_status,
-              ${managingOrganizationSql('o.organization_id')} AS managing_organization_id
-         FROM (SELECT 1) AS one
-         LEFT JOIN spent s ON true
-         LEFT JOIN registry.certificate c ON c.id = $2
-         LEFT JOIN registry.key_device d ON d.id = c.device_id
-         LEFT JOIN registry.organization org ON org.id = c.organization_id
-         LEFT JOIN registry.official o ON o.id = $3`,
-      [...boundParams(token, binding), now],
-    );
+    const rows = await this.db.named<Record<string, unknown>>(USE, [...boundParams(token, binding), now]);
     const r = rows[0];
     const certificate = certificateFromRow(r, 'c_');
     const official = r.o_id

@@ -20,12 +20,12 @@ export function pemBlocks(text: string): PemBlock[] {
   return out;
 }
 
+/** RFC 7468: base64 in lines of 64 characters (sliced: the registry writes several per signature). */
 export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let lines = '';
+  for (let i = 0; i < b64.length; i += 64) lines += (i ? '\n' : '') + b64.slice(i, i + 64);
+  return `-----BEGIN ${label}-----\n${lines}\n-----END ${label}-----\n`;
 }
 
 /**
