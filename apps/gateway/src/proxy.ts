@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import {
   Caller,
@@ -7,7 +7,6 @@ import {
   requestIdOf,
   ResponseAlreadySent,
   STREAM_HIGH_WATER_MARK,
-  StreamedAnswer,
 } from '@kyso/common';
 import { abortSignalOf, timedOut } from './limits/timeout';
 
@@ -58,8 +57,10 @@ export const payloadTooLarge = (limit: number) =>
 /**
  * Forwards a request to an internal service by streaming: the gateway never buffers or parses the
  * body (multipart uploads can be large), and counts bytes so a chunked upload cannot exceed the
- * limit that Content-Length would have caught. Node streams end to end (undici.request, chunks
- * passed through as they come, large buffers): a 100 MB upload costs little more than its copy.
+ * limit that Content-Length would have caught. Node streams end to end (chunks passed through as
+ * they come, large buffers; the answer written into `res` by InternalClient.relay): a 100 MB
+ * upload costs little more than its copy. If the service or the client goes away mid-answer, both
+ * sides are destroyed (nothing sensible can still be sent). Settles when the response is closed.
  */
 export async function proxy(req: ProxiedRequest, res: ServerResponse, call: ProxyCall): Promise<void> {
   const headers: Record<string, string> = {};
@@ -102,16 +103,24 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     }
   }
 
-  let upstream: StreamedAnswer;
   try {
-    upstream = await call.client.stream(call.method, call.path, {
-      body,
-      headers,
-      caller: call.caller,
-      requestId: requestIdOf(req),
-      timeoutMs: call.timeoutMs,
-      signal: abortSignalOf(req),
-    });
+    await call.client.relay(
+      call.method,
+      call.path,
+      {
+        body,
+        headers,
+        caller: call.caller,
+        requestId: requestIdOf(req),
+        timeoutMs: call.timeoutMs,
+        signal: abortSignalOf(req),
+      },
+      res,
+      (status, answer) => {
+        if (overLimit && limit !== undefined) throw refuseBody(res, limit);
+        passAnswerHead(res, status, answer);
+      },
+    );
   } catch (e) {
     if (overLimit && limit !== undefined) throw refuseBody(res, limit);
     // The request's own deadline cut the call: its 504 REQUEST_TIMEOUT is the answer, and the
@@ -119,14 +128,13 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     if (timedOut(req)) throw new ResponseAlreadySent();
     throw e;
   }
-  if (overLimit && limit !== undefined) {
-    upstream.body.destroy();
-    throw refuseBody(res, limit);
-  }
+}
 
-  res.statusCode = upstream.status;
+/** The service's status and the headers a client may see (PASSED_RESPONSE_HEADERS, its length unless encoded). */
+function passAnswerHead(res: ServerResponse, status: number, answer: IncomingHttpHeaders): void {
+  res.statusCode = status;
   const header = (name: string) => {
-    const v = upstream.headers[name];
+    const v = answer[name];
     return Array.isArray(v) ? v.join(', ') : v;
   };
   for (const name of PASSED_RESPONSE_HEADERS) {
@@ -136,27 +144,6 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
   }
   const length = header('content-length');
   if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
-  await relay(upstream.body, res);
-}
-
-/**
- * The service's answer to the client, as stream.pipeline did it without its per-call
- * AbortController and listeners: if the service or the client goes away mid-stream, both sides are
- * destroyed (nothing sensible can still be sent). Settles when the response is closed.
- */
-function relay(body: Readable, res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    if (res.closed) {
-      body.destroy();
-      return resolve();
-    }
-    body.once('error', () => res.destroy());
-    res.once('close', () => {
-      if (!res.writableFinished) body.destroy();
-      resolve();
-    });
-    body.pipe(res);
-  });
 }
 
 /** The rest of an oversized upload is not worth reading: answer and close the connection. */

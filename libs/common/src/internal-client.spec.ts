@@ -116,3 +116,114 @@ describe('InternalClient.json', () => {
     ).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });
+
+/** InternalClient.relay: a peer's answer written into a ServerResponse of a front server, as the gateway does. */
+describe('InternalClient.relay', () => {
+  const big = Buffer.alloc(3 * 1024 * 1024, 7); // past STREAM_HIGH_WATER_MARK: the peer is paused and resumed
+  let peer: Server;
+  let front: Server;
+  let base: string;
+  let frontUrl: string;
+  /** Whether the peer's last answer was all sent when its response closed. */
+  let peerClosed: Promise<boolean> = Promise.resolve(true);
+  const uploads: { headers: IncomingMessage['headers']; bytes: number }[] = [];
+  /** How the front relays: which peer path, and what its head callback does besides copying the status. */
+  let relayed: { path: string; timeoutMs?: number; signal?: Abort; head?: () => void };
+  let settled: Promise<unknown> = Promise.resolve();
+
+  beforeAll(async () => {
+    peer = createServer((req, res) => {
+      let bytes = 0;
+      req.on('data', (c: Buffer) => (bytes += c.length));
+      req.on('end', () => {
+        uploads.push({ headers: req.headers, bytes });
+        peerClosed = new Promise((r) => res.once('close', () => r(res.writableFinished)));
+        if (req.url === '/big') res.writeHead(201, { 'content-type': 'application/pdf', 'x-a': 'b' }).end(big);
+        if (req.url === '/slow-body')
+          res.writeHead(200, { 'content-length': String(big.length) }).write(big.subarray(0, 10));
+      });
+    });
+    front = createServer((req, res) => {
+      const client = new InternalClient(base, 'secret-token', relayed.timeoutMs ?? 5_000, 'the peer service');
+      const opts = { body: req, headers: { 'content-type': 'application/pdf' }, signal: relayed.signal };
+      settled = client
+        .relay('POST', relayed.path, opts, res, (status, headers) => {
+          relayed.head?.();
+          res.statusCode = status;
+          res.setHeader('x-a', String(headers['x-a']));
+        })
+        .then(
+          () => 'settled',
+          (e: unknown) => {
+            res.writeHead(599).end((e as Error).message);
+            return e;
+          },
+        );
+    });
+    for (const s of [peer, front]) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+    frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const s of [peer, front]) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
+  const post = (path = '/big') => fetch(`${frontUrl}${path}`, { method: 'POST', body: Buffer.alloc(100_000, 1) });
+
+  it("streams the upload to the peer and the peer's answer, whole, into the response; lets go of the outer signal", async () => {
+    relayed = { path: '/big', signal: new Abort() };
+    const res = await post();
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-a')).toBe('b');
+    expect(Buffer.from(await res.arrayBuffer()).equals(big)).toBe(true);
+    expect(await settled).toBe('settled');
+    expect(relayed.signal?.listenerCount('abort')).toBe(0);
+    expect(uploads[uploads.length - 1]).toMatchObject({
+      bytes: 100_000,
+      headers: { 'x-kyso-internal-token': 'secret-token', 'content-type': 'application/pdf' },
+    });
+  });
+
+  it('rejects with what the head callback threw, having sent nothing and aborted the call', async () => {
+    relayed = {
+      path: '/slow-body',
+      timeoutMs: 30_000,
+      head: () => {
+        throw new Error('refused');
+      },
+    };
+    const res = await post('/slow-body');
+    expect(res.status).toBe(599);
+    expect(await res.text()).toBe('refused');
+    expect(await peerClosed).toBe(false);
+  });
+
+  it('answers 503 DEPENDENCY_UNAVAILABLE or 504 UPSTREAM_TIMEOUT before the head, as stream does', async () => {
+    relayed = { path: '/hang', timeoutMs: 200 };
+    expect(await (await post('/hang')).text()).toBe('the peer service did not answer within 200 ms');
+    expect(await settled).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT' });
+    const outer = new Abort();
+    relayed = { path: '/hang', signal: outer };
+    setTimeout(() => outer.abort(new Error('request timeout')), 50);
+    await post('/hang');
+    expect(await settled).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+  });
+
+  it('cuts the response when the peer stops mid-answer, and the call when the client goes away', async () => {
+    relayed = { path: '/slow-body', timeoutMs: 300 };
+    const cut = await post('/slow-body');
+    expect(cut.status).toBe(200);
+    await expect(cut.arrayBuffer()).rejects.toThrow();
+    expect(await settled).toBe('settled');
+    relayed = { path: '/slow-body', timeoutMs: 30_000 };
+    const gone = new AbortController();
+    const res = await fetch(`${frontUrl}/slow-body`, { method: 'POST', body: 'x', signal: gone.signal });
+    expect(res.status).toBe(200);
+    gone.abort();
+    expect(await peerClosed).toBe(false); // abandoned at once, not left to the deadline
+    expect(await settled).toBe('settled');
+  });
+});
