@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import {
   Caller,
@@ -7,6 +7,7 @@ import {
   requestIdOf,
   ResponseAlreadySent,
   STREAM_HIGH_WATER_MARK,
+  StreamedAnswer,
 } from '@kyso/common';
 import { abortSignalOf, timedOut } from './limits/timeout';
 
@@ -57,10 +58,8 @@ export const payloadTooLarge = (limit: number) =>
 /**
  * Forwards a request to an internal service by streaming: the gateway never buffers or parses the
  * body (multipart uploads can be large), and counts bytes so a chunked upload cannot exceed the
- * limit that Content-Length would have caught. Node streams end to end (chunks passed through as
- * they come, large buffers; the answer written into `res` by InternalClient.relay): a 100 MB
- * upload costs little more than its copy. If the service or the client goes away mid-answer, both
- * sides are destroyed (nothing sensible can still be sent). Settles when the response is closed.
+ * limit that Content-Length would have caught. Node streams end to end (undici.request, chunks
+ * passed through as they come, large buffers): a 100 MB upload costs little more than its copy.
  */
 export async function proxy(req: ProxiedRequest, res: ServerResponse, call: ProxyCall): Promise<void> {
   const headers: Record<string, string> = {};
@@ -103,24 +102,16 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     }
   }
 
+  let upstream: StreamedAnswer;
   try {
-    await call.client.relay(
-      call.method,
-      call.path,
-      {
-        body,
-        headers,
-        caller: call.caller,
-        requestId: requestIdOf(req),
-        timeoutMs: call.timeoutMs,
-        signal: abortSignalOf(req),
-      },
-      res,
-      (status, answer) => {
-        if (overLimit && limit !== undefined) throw refuseBody(res, limit);
-        passAnswerHead(res, status, answer);
-      },
-    );
+    upstream = await call.client.stream(call.method, call.path, {
+      body,
+      headers,
+      caller: call.caller,
+      requestId: requestIdOf(req),
+      timeoutMs: call.timeoutMs,
+      signal: abortSignalOf(req),
+    });
   } catch (e) {
     if (overLimit && limit !== undefined) throw refuseBody(res, limit);
     // The request's own deadline cut the call: its 504 REQUEST_TIMEOUT is the answer, and the
@@ -128,13 +119,14 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     if (timedOut(req)) throw new ResponseAlreadySent();
     throw e;
   }
-}
+  if (overLimit && limit !== undefined) {
+    upstream.body.destroy();
+    throw refuseBody(res, limit);
+  }
 
-/** The service's status and the headers a client may see (PASSED_RESPONSE_HEADERS, its length unless encoded). */
-function passAnswerHead(res: ServerResponse, status: number, answer: IncomingHttpHeaders): void {
-  res.statusCode = status;
+  res.statusCode = upstream.status;
   const header = (name: string) => {
-    const v = answer[name];
+    const v = upstream.headers[name];
     return Array.isArray(v) ? v.join(', ') : v;
   };
   for (const name of PASSED_RESPONSE_HEADERS) {
@@ -144,6 +136,27 @@ function passAnswerHead(res: ServerResponse, status: number, answer: IncomingHtt
   }
   const length = header('content-length');
   if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
+  await relay(upstream.body, res);
+}
+
+/**
+ * The service's answer to the client, as stream.pipeline did it without its per-call
+ * AbortController and listeners: if the service or the client goes away mid-stream, both sides are
+ * destroyed (nothing sensible can still be sent). Settles when the response is closed.
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.closed) {
+      body.destroy();
+      return resolve();
+    }
+    body.once('error', () => res.destroy());
+    res.once('close', () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
 }
 
 /** The rest of an oversized upload is not worth reading: answer and close the connection. */

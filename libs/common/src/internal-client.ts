@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { Abort } from './abort';
@@ -121,41 +120,6 @@ export class InternalClient {
     }
   }
 
-  /**
-   * A streamed call whose answer is written straight into `res` as it arrives (the gateway's proxy,
-   * issue 16.3: no Readable of the answer and no pipe per request). `head` gets the status and
-   * headers first and prepares `res`; what it throws aborts the call and is what this rejects with.
-   * Failures before the head become the same problems as `stream`'s; after it, a failure of the
-   * peer destroys `res`, and `res` closing before the end aborts the call. Settles when `res` has
-   * closed. Backpressure as `stream`'s: at most STREAM_HIGH_WATER_MARK waits in `res`.
-   */
-  relay(
-    method: string,
-    path: string,
-    opts: RawCallOptions<Readable | Buffer, AbortSignal | Abort>,
-    res: ServerResponse,
-    head: (status: number, headers: IncomingHttpHeaders) => void,
-  ): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    const url = new URL(`${this.baseUrl}${path}`);
-    return new Promise((resolve, reject) => {
-      const { signal, done } = deadline(timeoutMs, opts.signal);
-      const relay = new Relay(res, head, signal, opts.body, done, resolve, (e, fromHead) =>
-        reject(fromHead ? e : this.unreachable(e, timeoutMs)),
-      );
-      AGENT.dispatch(
-        {
-          origin: url.origin,
-          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
-          method: method as Dispatcher.HttpMethod,
-          headers: this.headersFor(opts),
-          body: opts.body,
-        },
-        relay,
-      );
-    });
-  }
-
   private send(
     method: string,
     path: string,
@@ -237,85 +201,6 @@ export class InternalClient {
     } catch (e) {
       throw this.unreachable(e, opts.timeoutMs ?? this.timeoutMs);
     }
-  }
-}
-
-/**
- * What InternalClient.relay gives undici (a dispatch handler): the answer's chunks go to the
- * ServerResponse as they come.
- */
-class Relay implements Dispatcher.DispatchHandler {
-  private controller?: Dispatcher.DispatchController;
-  /** Aborted before undici started the call: given to it then. */
-  private reason?: Error;
-  private headError?: unknown;
-  private attached = false;
-
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly head: (status: number, headers: IncomingHttpHeaders) => void,
-    signal: Abort,
-    private readonly body: Readable | Buffer | undefined,
-    private readonly done: () => void,
-    private readonly resolve: () => void,
-    private readonly reject: (e: unknown, fromHead: boolean) => void,
-  ) {
-    signal.once('abort', () => this.cut(signal.reason as Error));
-  }
-
-  private cut(reason: Error): void {
-    if (this.controller) this.controller.abort(reason);
-    else this.reason = reason;
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.reason) controller.abort(this.reason);
-    else this.controller = controller;
-  }
-
-  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
-    if (status < 200) return;
-    try {
-      this.head(status, headers);
-    } catch (e) {
-      this.headError = e;
-      throw e; // undici aborts the call with it
-    }
-    this.attached = true;
-    const res = this.res;
-    if (res.closed) return this.cut(new Error('client went away'));
-    res.once('close', () => {
-      if (!res.writableFinished) this.cut(new Error('client went away'));
-      this.resolve();
-    });
-    res.on('drain', () => controller.resume());
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (!this.res.write(chunk) && this.res.writableLength >= STREAM_HIGH_WATER_MARK) controller.pause();
-  }
-
-  onResponseEnd(): void {
-    this.done();
-    this.res.end();
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.done();
-    if (this.attached) {
-      // Nothing sensible can be sent any more: the client sees the answer cut.
-      this.res.destroy();
-      if (this.res.closed) this.resolve();
-      return;
-    }
-    // As undici's request(): the upload is not read further; the answer, on the socket, still can be.
-    const body = this.body;
-    if (body && !Buffer.isBuffer(body) && !body.destroyed) {
-      body.on('error', () => undefined);
-      if ('socket' in body) (body as { socket: unknown }).socket = null;
-      body.destroy(err);
-    }
-    this.reject(this.headError ?? err, this.headError !== undefined);
   }
 }
 
