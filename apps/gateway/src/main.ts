@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { listen } from '@kyso/common';
 import { createGatewayApp } from './app';
 import { gatewayConfigFromEnv } from './config';
+import { tuneHeap } from './heap';
 
 async function main(): Promise<void> {
+  tuneHeap();
   const config = gatewayConfigFromEnv();
   const app = await createGatewayApp(config);
   await listen(app, { name: 'gateway', port: config.port, host: config.host });
