@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { listen } from '@kyso/common';
+import { listen, tuneHeap } from '@kyso/common';
 import { createGatewayApp } from './app';
 import { gatewayConfigFromEnv } from './config';
-import { tuneHeap } from './heap';
 
 async function main(): Promise<void> {
   tuneHeap();

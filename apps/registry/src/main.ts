@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { listen } from '@kyso/common';
+import { listen, tuneHeap } from '@kyso/common';
 import { createRegistryApp } from './app';
 import { registryConfigFromEnv } from './config';
 
 async function main(): Promise<void> {
+  tuneHeap();
   const config = registryConfigFromEnv();
   const app = await createRegistryApp(config);
   await listen(app, { name: 'registry', host: config.host, port: config.port, internalToken: config.internalToken });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { listen } from '@kyso/common';
+import { listen, tuneHeap } from '@kyso/common';
 import { createVerifierApp } from './app';
 import { verifierConfigFromEnv } from './config';
 
 async function main(): Promise<void> {
+  tuneHeap();
   const config = verifierConfigFromEnv();
   const app = await createVerifierApp(config);
   await listen(app, { name: 'verifier', port: config.port, host: config.host });

@@ -30,3 +30,4 @@ export * from './net/address-guard';
 export * from './net/guarded-dispatcher';
 export * from './stored-digests';
 export * from './natural-batch';
+export * from './heap';
