@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { declaredMultipart, FirstHandler, forbidden, runWithRequestId, ServiceHttp } from '@kyso/common';
+import { declaredMultipart, FirstHandler, forbidden, ServiceHttp } from '@kyso/common';
 import { AccessSteps, authenticateOrRefuse, meterCaller } from './authz/access-steps';
 import { decide } from './authz/decide';
 import { AccessRule, findRule } from './authz/matrix';
@@ -35,10 +35,7 @@ export function leanUploads(d: LeanUploadDeps): FirstHandler {
     const route = req.method === 'POST' ? routes.get(req.url ?? '') : undefined;
     if (!route || !plain(req)) return false;
     const path = route.rule.path;
-    runWithRequestId(d.http.begin(req, res, path, path), () => {
-      serve(d, route, req, res).catch((e: unknown) => d.http.fail(req, res, path, e));
-    });
-    return true;
+    return d.http.take(req, res, path, path, () => serve(d, route, req, res));
   };
 }
 

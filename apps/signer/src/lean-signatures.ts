@@ -1,13 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  CALLER_HEADER,
-  callerOf,
+  callerIn,
+  checkInternalCredential,
   declaredMultipart,
   FirstHandler,
-  INTERNAL_TOKEN_HEADER,
   REQUEST_ID_HEADER,
-  requireInternalCredential,
-  runWithRequestId,
   ServiceHttp,
   SingleFileForm,
 } from '@kyso/common';
@@ -43,16 +40,12 @@ const PATH = '/signatures/pdf';
 export function leanSignatures(d: LeanSignatureDeps): FirstHandler {
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== PATH || !declaredMultipart(req)) return false;
-    runWithRequestId(d.http.begin(req, res, PATH, PATH), () => {
-      serve(d, req, res).catch((e: unknown) => d.http.fail(req, res, PATH, e));
-    });
-    return true;
+    return d.http.take(req, res, PATH, PATH, () => serve(d, req, res));
   };
 }
 
 async function serve(d: LeanSignatureDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  // Express's req.header(name) is req.headers[name] for these.
-  if (d.internalToken) requireInternalCredential(d.internalToken, req.headers[INTERNAL_TOKEN_HEADER] as string);
+  checkInternalCredential(req, d.internalToken);
   let form: SingleFileForm | undefined;
   removeUploadAfter(res, () => form?.file);
   const handled = lendSpareUpload(req, res);
@@ -60,8 +53,7 @@ async function serve(d: LeanSignatureDeps, req: IncomingMessage, res: ServerResp
     form = await readSignForm(req, d.form, (fields) =>
       precheckPin(d.registry, fields, req.headers[REQUEST_ID_HEADER] as string | undefined),
     );
-    const caller = callerOf(req.headers[CALLER_HEADER] as string | undefined);
-    sendStreamable(res, await signUploadedPdf(d, form?.file, form?.fields, req, res, caller));
+    sendStreamable(res, await signUploadedPdf(d, form?.file, form?.fields, req, res, callerIn(req)));
   } finally {
     handled();
   }

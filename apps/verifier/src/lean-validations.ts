@@ -1,14 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CALLER_HEADER,
-  callerOf,
-  declaredMultipart,
-  FirstHandler,
-  INTERNAL_TOKEN_HEADER,
-  requireInternalCredential,
-  runWithRequestId,
-  ServiceHttp,
-} from '@kyso/common';
+import { callerIn, checkInternalCredential, declaredMultipart, FirstHandler, ServiceHttp } from '@kyso/common';
 import { isPlainPdfQuery } from './http-input';
 import { PdfSubmissionDeps, sendSubmitted, submitPdf } from './pdf-submission';
 import type { TrustStoreReady } from './trust-store/trust-store.providers';
@@ -47,10 +38,7 @@ export function leanValidations(d: LeanValidationDeps): FirstHandler {
     if (!url) return false;
     const query = d.http.query(url[1] ?? null);
     if (!isPlainPdfQuery(query)) return false;
-    runWithRequestId(d.http.begin(req, res, PATH, PATH), () => {
-      serve(d, req, res, query).catch((e: unknown) => d.http.fail(req, res, PATH, e));
-    });
-    return true;
+    return d.http.take(req, res, PATH, PATH, () => serve(d, req, res, query));
   };
 }
 
@@ -60,9 +48,8 @@ async function serve(
   res: ServerResponse,
   query: Record<string, unknown>,
 ): Promise<void> {
-  // Express's req.header(name) is req.headers[name] for these.
-  if (d.internalToken) requireInternalCredential(d.internalToken, req.headers[INTERNAL_TOKEN_HEADER] as string);
+  checkInternalCredential(req, d.internalToken);
   await d.ready.canActivate();
-  const caller = callerOf(req.headers[CALLER_HEADER] as string | undefined);
+  const caller = callerIn(req);
   sendSubmitted(res, await submitPdf(d, req, query, caller));
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { CALLER_HEADER } from './internal-auth';
+import type { IncomingMessage } from 'node:http';
+import { CALLER_HEADER, INTERNAL_TOKEN_HEADER, requireInternalCredential } from './internal-auth';
 import { badRequest } from './problem';
 
 /**
@@ -96,6 +97,15 @@ export const serviceCaller = (name: string): Caller => ({
 
 /** The caller forwarded by the gateway in its header (a service caller when absent; 400 INVALID_CALLER when malformed). */
 export const callerOf = (header: string | undefined): Caller => decodeCaller(header) ?? serviceCaller('internal');
+
+/** The global guard's check, for a handler that answers without Nest (no token: none required). */
+export function checkInternalCredential(req: IncomingMessage, internalToken: string | undefined): void {
+  // Express's req.header(name) is req.headers[name] for these.
+  if (internalToken) requireInternalCredential(internalToken, req.headers[INTERNAL_TOKEN_HEADER] as string);
+}
+
+/** What CallerParam gives a route, for a handler that answers without Nest. */
+export const callerIn = (req: IncomingMessage): Caller => callerOf(req.headers[CALLER_HEADER] as string | undefined);
 
 /** Controller parameter: the caller forwarded by the gateway (see callerOf). */
 export const CallerParam = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {

@@ -49,6 +49,23 @@ export class ServiceHttp {
     return id;
   }
 
+  /**
+   * Takes a request a FirstHandler chose: begin, then `serve` in the request's context, a failure
+   * answered as a problem. Always true (the handler's answer).
+   */
+  take(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    route: string | (() => string),
+    serve: () => Promise<void>,
+  ): true {
+    runWithRequestId(this.begin(req, res, path, route), () => {
+      serve().catch((e: unknown) => this.fail(req, res, path, e));
+    });
+    return true;
+  }
+
   /** Answers an error as the problem filter does (same logging, same monitor reports, same headers). */
   fail(req: IncomingMessage, res: ServerResponse, path: string, e: unknown): void {
     const problem = this.filter.answer(e, req.method ?? '', path, req.url ?? path, res);

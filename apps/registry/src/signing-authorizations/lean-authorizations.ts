@@ -1,13 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CALLER_HEADER,
-  callerOf,
-  FirstHandler,
-  INTERNAL_TOKEN_HEADER,
-  requireInternalCredential,
-  runWithRequestId,
-  ServiceHttp,
-} from '@kyso/common';
+import { callerIn, checkInternalCredential, FirstHandler, ServiceHttp } from '@kyso/common';
 import { SIGNING_AUTHORIZATIONS_PATH } from '@kyso/contracts';
 import { authorizationRequestOf } from './authorization-request';
 import type { SigningAuthorizationsService } from './signing-authorizations.service';
@@ -39,13 +31,13 @@ export function leanAuthorizations(d: LeanAuthorizationDeps): FirstHandler {
     if (req.method !== 'POST' || req.url !== PATH) return false;
     // Express routes a request only once its body is read: one its body middleware refuses is 'unmatched'.
     const state = { routed: false };
-    runWithRequestId(
-      d.http.begin(req, res, PATH, () => (state.routed ? PATH : UNMATCHED)),
-      () => {
-        serve(d, req, res, state).catch((e: unknown) => d.http.fail(req, res, PATH, e));
-      },
+    return d.http.take(
+      req,
+      res,
+      PATH,
+      () => (state.routed ? PATH : UNMATCHED),
+      () => serve(d, req, res, state),
     );
-    return true;
   };
 }
 
@@ -58,8 +50,7 @@ async function serve(
   // Express runs the body middleware before Nest's guard: a malformed body is a 400 even without the credential.
   const raw = await d.http.readJson(req, res);
   state.routed = true;
-  // Express's req.header(name) is req.headers[name] for these.
-  if (d.internalToken) requireInternalCredential(d.internalToken, req.headers[INTERNAL_TOKEN_HEADER] as string);
-  const caller = callerOf(req.headers[CALLER_HEADER] as string | undefined);
+  checkInternalCredential(req, d.internalToken);
+  const caller = callerIn(req);
   d.http.sendJson(res, await d.authorizations.authorize(authorizationRequestOf(raw), caller));
 }
