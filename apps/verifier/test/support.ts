@@ -19,4 +19,18 @@ export function testVerifierConfig(
   return { ...DEFAULTS, ...c };
 }
 
+/**
+ * `attempt` again until `done` holds, 5 s at most; the last result. After a test changes a revocation
+ * cache table itself, the verifier API serves the rows it holds until it hears the change
+ * (held-caches.ts), and that notification travels asynchronously, later under load.
+ */
+export async function onceHeard<T>(attempt: () => Promise<T>, done: (t: T) => boolean): Promise<T> {
+  let t = await attempt();
+  for (let i = 0; i < 100 && !done(t); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    t = await attempt();
+  }
+  return t;
+}
+
 export { dropQueueKeys } from '../../../test/support/queue-keys';
