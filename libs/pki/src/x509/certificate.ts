@@ -29,6 +29,7 @@ export class Certificate {
   private spkiSlice?: Uint8Array;
   private rawExtensions?: RawExtension[];
   private extensionIndex?: Map<string, RawExtension>;
+  private selfIssued?: boolean;
 
   private constructor(
     readonly der: Uint8Array,
@@ -154,8 +155,9 @@ export class Certificate {
     return this.extensionIndex.get(oid);
   }
 
+  /** Subject and issuer are fixed at parse: compared once (every path check asks). */
   get isSelfIssued(): boolean {
-    return this.subject.equals(this.issuer);
+    return (this.selfIssued ??= this.subject.equals(this.issuer));
   }
 
   /** Valid at `time` per its own validity period (inclusive bounds, RFC 5280 4.1.2.5). */
