@@ -11,7 +11,16 @@ import {
 } from '../x509/extensions';
 import { certificateParts } from '../x509/parts';
 import { EXT_FRESHEST_CRL } from '../x509/policy-extensions';
-import { describeKey, describeSignatureAlgorithm, loadPublicKey, verifyWithSpki } from '../x509/signature-check';
+import { SIGNATURE_VERDICT_CACHE } from '../x509/key-cache';
+import {
+  describeKey,
+  describeSignatureAlgorithm,
+  KeyDescription,
+  loadPublicKey,
+  SignatureAlgorithmInfo,
+  SignatureVerdict,
+  verifyWithSpki,
+} from '../x509/signature-check';
 import { AlgorithmPolicy, algorithmRefusal } from './algorithm-policy';
 import { reason, ValidationReason } from './reasons';
 
@@ -38,6 +47,36 @@ export function checkSignature(cert: Certificate, issuer: Certificate, index: nu
   return ok ? [] : [reason('CERTIFICATE_SIGNATURE_INVALID', { certificateIndex: index })];
 }
 
+/** What is independent of the time in checking a certificate's signature with one working key. */
+interface SignatureFacts {
+  spki: Uint8Array;
+  info: SignatureAlgorithmInfo | undefined;
+  verdict?: SignatureVerdict;
+  key?: KeyDescription;
+}
+
+/**
+ * The last facts per certificate, for the working key object they were found with: a certificate's
+ * parts and SPKI are parsed once per object, so a path met again (the signer's chain in every
+ * document it signs) skips hashing its tbsCertificate for the verdict cache. Only the
+ * algorithm policy's judgement, which depends on the time, is made again.
+ */
+const SIGNATURE_FACTS = new WeakMap<Certificate, SignatureFacts>();
+
+function signatureFacts(cert: Certificate, workingSpki: Uint8Array): SignatureFacts {
+  const hit = SIGNATURE_FACTS.get(cert);
+  if (hit?.spki === workingSpki && SIGNATURE_VERDICT_CACHE.maxEntries > 0) return hit;
+  const parts = certificateParts(cert);
+  const info = describeSignatureAlgorithm(parts.signatureAlgorithm);
+  const facts: SignatureFacts = { spki: workingSpki, info };
+  if (info) {
+    facts.verdict = verifyWithSpki(workingSpki, parts.signatureAlgorithm, parts.tbs, parts.signatureValue);
+    if (facts.verdict === 'valid') facts.key = describeKey(loadPublicKey(workingSpki));
+  }
+  SIGNATURE_FACTS.set(cert, facts);
+  return facts;
+}
+
 /**
  * 6.1.3 (a)(1): the signature verifies with the working public key (`workingSpki`, DSA parameters
  * already inherited, 6.1.4 (d)-(f)), and the algorithm policy accepts algorithm and key at `time`.
@@ -49,18 +88,19 @@ export function checkSignatureWithWorkingKey(
   policy: AlgorithmPolicy,
   time: Date,
 ): ValidationReason[] {
-  const parts = certificateParts(cert);
-  const info = describeSignatureAlgorithm(parts.signatureAlgorithm);
+  const { info, verdict, key } = signatureFacts(cert, workingSpki);
   if (!info)
     return [
-      reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: parts.signatureAlgorithm.oid }),
+      reason('UNSUPPORTED_SIGNATURE_ALGORITHM', {
+        certificateIndex: index,
+        detail: certificateParts(cert).signatureAlgorithm.oid,
+      }),
     ];
-  const verdict = verifyWithSpki(workingSpki, parts.signatureAlgorithm, parts.tbs, parts.signatureValue);
   if (verdict === 'unsupported-algorithm')
     return [reason('UNSUPPORTED_SIGNATURE_ALGORITHM', { certificateIndex: index, detail: info.name })];
   if (verdict === 'unusable-key') return [reason('ISSUER_PUBLIC_KEY_UNUSABLE', { certificateIndex: index })];
   if (verdict === 'invalid') return [reason('CERTIFICATE_SIGNATURE_INVALID', { certificateIndex: index })];
-  const refusal = algorithmRefusal(policy, info, describeKey(loadPublicKey(workingSpki)), time);
+  const refusal = algorithmRefusal(policy, info, key!, time);
   return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: index, detail: refusal })] : [];
 }
 

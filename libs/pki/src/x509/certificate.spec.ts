@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Certificate } from './certificate';
+import { DevCa } from '../devca';
+import { Certificate, INTERNED } from './certificate';
 
 describe('Certificate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-cert-'));
@@ -53,5 +54,30 @@ describe('Certificate', () => {
     expect(() => Certificate.parse(new Uint8Array([0x30, 0x82, 0x01]))).toThrow(
       expect.objectContaining({ code: 'MALFORMED_CERTIFICATE' }),
     );
+  });
+});
+
+describe('Certificate.fromDer interning', () => {
+  it('gives one object per DER, another for other bytes, and stays within its bound', async () => {
+    const ca = await DevCa.createRoot({ commonName: 'Intern Root' });
+    const der = ca.certificate.der;
+    const a = Certificate.fromDer(new Uint8Array(der));
+    const b = Certificate.fromDer(Uint8Array.from([...der, 0, 0])); // trailing bytes are not the certificate
+    expect(b).toBe(a);
+    const other = await DevCa.createRoot({ commonName: 'Intern Root' });
+    expect(Certificate.fromDer(new Uint8Array(other.certificate.der))).not.toBe(a);
+    const tampered = new Uint8Array(der);
+    tampered[tampered.length - 1] ^= 1; // the signature's last byte: still a certificate, not the same one
+    const t = Certificate.fromDer(tampered);
+    expect(t).not.toBe(a);
+    expect(t.sha256Hex).not.toBe(a.sha256Hex);
+    const max = INTERNED.maxEntries;
+    try {
+      INTERNED.resize(1);
+      Certificate.fromDer(new Uint8Array(der));
+      expect(INTERNED.size).toBe(1);
+    } finally {
+      INTERNED.resize(max);
+    }
   });
 });

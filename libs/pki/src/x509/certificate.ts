@@ -5,8 +5,31 @@ import '../engine';
 import { PkiFormatError } from '../errors';
 import { assertDer, derObjects, hex, readTlv, toArrayBuffer, toPem } from '../asn1';
 import { MAX_DER_BYTES } from '../budgets';
+import { BoundedCache } from './bounded-cache';
 import { RawCertificate, RawExtension, readCertificateFast } from './fast-der';
 import { DistinguishedName } from './name';
+
+/** Budget: certificates kept parsed by the SHA-256 of their DER. */
+export const CERTIFICATE_INTERN_ENTRIES = 1024;
+
+/**
+ * One object per certificate DER: a signer's certificates arrive again inside every document it
+ * signs (each CMS carries them), and what is remembered per object (parts, extensions, signature
+ * facts) then serves them all. A Certificate is never changed after parsing, only its lazy caches.
+ */
+export const INTERNED = new BoundedCache<string, Certificate>(CERTIFICATE_INTERN_ENTRIES);
+
+/** The SHA-256 (upper-case hex, as `sha256Hex`) of the DER element at the start; undefined when unreadable. */
+function internKey(der: Uint8Array): string | undefined {
+  try {
+    return createHash('sha256')
+      .update(der.subarray(0, readTlv(der).end))
+      .digest('hex')
+      .toUpperCase();
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * An X.509 certificate that keeps its original DER: fingerprints and signatures are computed over
@@ -29,6 +52,7 @@ export class Certificate {
   private spkiSlice?: Uint8Array;
   private rawExtensions?: RawExtension[];
   private extensionIndex?: Map<string, RawExtension>;
+  private selfIssued?: boolean;
 
   private constructor(
     readonly der: Uint8Array,
@@ -58,6 +82,15 @@ export class Certificate {
   static fromDer(der: Uint8Array): Certificate {
     if (der.length > MAX_DER_BYTES)
       throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
+    const id = internKey(der);
+    const known = id === undefined ? undefined : INTERNED.get(id);
+    if (known) return known;
+    const cert = Certificate.parseDer(der);
+    if (id !== undefined && cert.sha256Hex === id) INTERNED.set(id, cert);
+    return cert;
+  }
+
+  private static parseDer(der: Uint8Array): Certificate {
     const fast = readCertificateFast(der);
     if (fast) return new Certificate(fast.der, fast);
     // RFC 5280 4.1: certificates are DER. pkijs would read BER too (and re-encode), so refuse first.
@@ -154,8 +187,9 @@ export class Certificate {
     return this.extensionIndex.get(oid);
   }
 
+  /** Subject and issuer are fixed at parse: compared once (every path check asks). */
   get isSelfIssued(): boolean {
-    return this.subject.equals(this.issuer);
+    return (this.selfIssued ??= this.subject.equals(this.issuer));
   }
 
   /** Valid at `time` per its own validity period (inclusive bounds, RFC 5280 4.1.2.5). */

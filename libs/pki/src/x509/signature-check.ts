@@ -51,10 +51,18 @@ function readSpki(spki: Uint8Array): SpkiParts {
   };
 }
 
+/** lacksDsaParameters by SPKI object (a certificate's SPKI is one object, read on every path check). */
+const LACKS_DSA_PARAMETERS = new WeakMap<Uint8Array, boolean>();
+
 /** A DSA key whose parameters are absent (or NULL) must inherit its issuer's (RFC 3279 2.3.2). */
 export function lacksDsaParameters(spki: Uint8Array): boolean {
-  const { algorithm } = readSpki(spki);
-  return algorithm.oid === OID_DSA && (!algorithm.params || algorithm.params[0] === TAG.NULL);
+  let lacks = LACKS_DSA_PARAMETERS.get(spki);
+  if (lacks === undefined) {
+    const { algorithm } = readSpki(spki);
+    lacks = algorithm.oid === OID_DSA && (!algorithm.params || algorithm.params[0] === TAG.NULL);
+    LACKS_DSA_PARAMETERS.set(spki, lacks);
+  }
+  return lacks;
 }
 
 /** The DSA parameters (Dss-Parms DER) of a key, if it carries them. */
