@@ -80,7 +80,7 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     } else if (Number.isFinite(declared) && req.headers['transfer-encoding'] === undefined) {
       // Node's parser delivers exactly the declared length, already checked: no counting stage needed.
       // The length goes on: no chunked framing, and the service can size its buffer to the upload.
-      body = req;
+      body = declared <= GATHERED_BODY_BYTES ? await gathered(req, declared) : req;
       headers['content-length'] = String(declared);
     } else {
       let seen = 0;
@@ -137,6 +137,39 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
   const length = header('content-length');
   if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
   await relay(upstream.body, res);
+}
+
+/**
+ * Uploads of declared length up to this are read whole before they are forwarded (issue 16.3): undici
+ * then writes head and body in one corked write, where a stream body costs it a writer, four
+ * listeners and a write per chunk. Bigger ones stream (memory stays bounded per request).
+ */
+export const GATHERED_BODY_BYTES = 256 * 1024;
+
+/**
+ * The whole body of a request of declared length (Node's parser delivers exactly that many bytes).
+ * When the client goes away or the request runs out of time first there is no one to answer (the
+ * 504 is sent by the timeout): ResponseAlreadySent, and the service is never called.
+ */
+export function gathered(req: IncomingMessage, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const signal = abortSignalOf(req);
+    const settle = (e?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onClose);
+      signal?.removeListener('abort', onGone);
+      if (e) reject(e);
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+    };
+    const onData = (chunk: Buffer) => void chunks.push(chunk);
+    const onEnd = () => settle();
+    const onGone = () => settle(new ResponseAlreadySent());
+    // Closed with every byte in: 'end' still comes.
+    const onClose = () => void (req.complete || onGone());
+    if (signal?.aborted) return onGone();
+    req.on('data', onData).once('end', onEnd).once('error', onGone).once('close', onClose);
+    signal?.once('abort', onGone);
+  });
 }
 
 /**
