@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { open } from 'node:fs/promises';
 import { Repository } from 'typeorm';
-import { NaturalBatch } from '@kyso/common';
+import { NaturalBatch, type NamedStatement, runNamedOn } from '@kyso/common';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DocumentReport } from '@kyso/pki';
 import type { EvidenceRecord } from './evidence/evidence-record';
@@ -15,7 +15,6 @@ import {
   evidenceWithRows,
 } from './evidence/evidence.repository';
 import type { InboundOutcome } from './inbound/inbound-result';
-import { type NamedStatement, runNamed } from './named-statement';
 import { ValidationEntity, ValidationKind, ValidationStatus } from './validation.entity';
 import type { ValidationOwner } from './validation-owner';
 import { reportJson } from './report-json';
@@ -255,7 +254,10 @@ export class TypeOrmValidationRepository extends ValidationRepository {
   /** One validation's statement, the evidence's in CTEs of it (the report sent once). */
   private async storeOne(item: Done): Promise<void> {
     await storedDers.store(item.evidence, (ders) =>
-      runNamed(this.repo, createDoneMany(1), [...doneParams(item), ...evidenceParams(item.evidence, ders)]),
+      runNamedOn(this.repo.manager.connection, createDoneMany(1), [
+        ...doneParams(item),
+        ...evidenceParams(item.evidence, ders),
+      ]),
     );
   }
 
@@ -263,7 +265,8 @@ export class TypeOrmValidationRepository extends ValidationRepository {
     const params = items.flatMap((item) => [...doneParams(item), ...evidenceRowParams(item.evidence)]);
     await storedDers.storeMany(
       items.map((i) => i.evidence),
-      (ders) => runNamed(this.repo, createDoneMany(items.length), [...params, ders.names, ders.ders]),
+      (ders) =>
+        runNamedOn(this.repo.manager.connection, createDoneMany(items.length), [...params, ders.names, ders.ders]),
     );
     return items.map(() => undefined);
   }

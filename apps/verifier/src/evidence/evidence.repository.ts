@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, Repository } from 'typeorm';
-import { type NamedStatement, runNamed } from '../named-statement';
+import { type NamedStatement, runNamedOn } from '@kyso/common';
 import { EvidenceEntity } from './evidence.entity';
 import type { DocumentReport } from '@kyso/pki';
 import { type DerParams, storedDers } from './evidence-ders';
@@ -154,7 +154,9 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
    * returned, so the caller's hash check of it (ValidationEvidence) is not repeated either.
    */
   async earliestProofs(documentSha256: string): Promise<StoredEvidence[]> {
-    const found = await runNamed<{ id: string; xmin: string }>(this.repo, EARLIEST_PROOFS, [documentSha256]);
+    const found = await runNamedOn<{ id: string; xmin: string }>(this.repo.manager.connection, EARLIEST_PROOFS, [
+      documentSha256,
+    ]);
     const versions = new Map(found.map((r) => [r.id, r.xmin]));
     const missing = [...versions.keys()].filter((id) => this.read.get(id)?.xmin !== versions.get(id));
     if (missing.length) {
