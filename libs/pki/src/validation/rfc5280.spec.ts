@@ -177,6 +177,6 @@ describe('bad input in bounded time', () => {
       validationTime: new Date(),
     });
     expect(r.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000); // a guard against runaway path building, not a speed measure
   });
 });

@@ -161,7 +161,7 @@ describe('validatePath', () => {
       validationTime: new Date(),
     });
     expect(r.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000); // a guard against runaway path building, not a speed measure
     // Trusting B: leaf -> A (cross-certified by B) -> B
     const viaB = validatePath({
       leaf: leafOfA,
