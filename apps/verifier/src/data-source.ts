@@ -12,6 +12,7 @@ import { NotifyRevocationCacheChanges1799210000000 } from './migrations/17992100
 import { NotifyEvidenceChanges1799320000000 } from './migrations/1799320000000-NotifyEvidenceChanges';
 import { StoreEvidenceDersOnce1799400000000 } from './migrations/1799400000000-StoreEvidenceDersOnce';
 import { CheaperEvidenceTriggers1799500000000 } from './migrations/1799500000000-CheaperEvidenceTriggers';
+import { CheaperEvidenceStorage1799500000001 } from './migrations/1799500000001-CheaperEvidenceStorage';
 import { IndexEvidenceProofs1799250000000 } from './migrations/1799250000000-IndexEvidenceProofs';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
@@ -50,6 +51,7 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       NotifyEvidenceChanges1799320000000,
       StoreEvidenceDersOnce1799400000000,
       CheaperEvidenceTriggers1799500000000,
+      CheaperEvidenceStorage1799500000001,
     ],
   });
 }
