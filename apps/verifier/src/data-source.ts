@@ -11,6 +11,8 @@ import { RecordValidationOwner1795630000005 } from './migrations/1795630000005-R
 import { NotifyRevocationCacheChanges1799210000000 } from './migrations/1799210000000-NotifyRevocationCacheChanges';
 import { NotifyEvidenceChanges1799320000000 } from './migrations/1799320000000-NotifyEvidenceChanges';
 import { StoreEvidenceDersOnce1799400000000 } from './migrations/1799400000000-StoreEvidenceDersOnce';
+import { CheaperEvidenceTriggers1799500000000 } from './migrations/1799500000000-CheaperEvidenceTriggers';
+import { CheaperEvidenceStorage1799500000001 } from './migrations/1799500000001-CheaperEvidenceStorage';
 import { IndexEvidenceProofs1799250000000 } from './migrations/1799250000000-IndexEvidenceProofs';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
@@ -48,6 +50,8 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       IndexEvidenceProofs1799250000000,
       NotifyEvidenceChanges1799320000000,
       StoreEvidenceDersOnce1799400000000,
+      CheaperEvidenceTriggers1799500000000,
+      CheaperEvidenceStorage1799500000001,
     ],
   });
 }
