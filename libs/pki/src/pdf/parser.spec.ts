@@ -69,6 +69,17 @@ describe('PdfParser', () => {
         text.length + 3,
       ]);
     }
+    // Heads with zero bytes and '0' digits of their own, before paddings around the block sizes.
+    for (let seed = 1; seed < 120; seed++) {
+      const head = Buffer.from(
+        Array.from({ length: (seed * 7) % 97 }, (_, i) => ((i * seed) % 5 === 0 ? 0 : (i + seed) % 256)),
+      );
+      const text = head.toString('hex').replace(/^0/, '') + '0'.repeat((seed * 131) % 9000);
+      const even = text.length % 2 === 0 ? text : `${text}0`;
+      if (even.length < 64) continue;
+      const got = Buffer.from((parse(`<${even}>`) as PdfString).bytes);
+      expect(got.equals(Buffer.from(even, 'hex'))).toBe(true);
+    }
     const hex = der.toString('hex');
     expect(() => parse(`<${hex.slice(0, 100)}g${hex.slice(101)}${'0'.repeat(9000)}>`)).toThrow(
       expect.objectContaining({ code: 'MALFORMED_PDF' }),

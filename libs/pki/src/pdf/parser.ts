@@ -56,11 +56,18 @@ const ZERO_DIGITS = Buffer.alloc(4096, 0x30);
 
 /** Where the run of '0' bytes that ends at `end` begins (not before `start`). */
 function zeroRunStart(b: Buffer, start: number, end: number): number {
-  let p = end;
   const block = ZERO_DIGITS.length;
-  while (p - start >= block && b.compare(ZERO_DIGITS, 0, block, p - block, p) === 0) p -= block;
-  while (p > start && b[p - 1] === 0x30) p--;
-  return p;
+  let zeros = end; // [zeros, end) is all '0'
+  while (zeros - start >= block && b.compare(ZERO_DIGITS, 0, block, zeros - block, zeros) === 0) zeros -= block;
+  // The run begins in [lo, zeros): halved, each half compared natively.
+  let lo = Math.max(start, zeros - block);
+  while (zeros - lo > 16) {
+    const mid = (lo + zeros) >>> 1;
+    if (b.compare(ZERO_DIGITS, 0, zeros - mid, mid, zeros) === 0) zeros = mid;
+    else lo = mid;
+  }
+  while (zeros > lo && b[zeros - 1] === 0x30) zeros--;
+  return zeros;
 }
 
 /** A recursive-descent parser of PDF objects over a byte buffer, bounded in depth and size. */
