@@ -41,7 +41,51 @@ function hybridPdf(): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
 
+/** A three-object file whose classic xref entries are written by `entry(offset, gen, keyword)`. */
+function classicPdf(entry: (offset: number, gen: number, keyword: string) => string): Uint8Array {
+  const objects = [
+    '1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n',
+    '2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n',
+    '3 7 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>\nendobj\n',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets = objects.map((o) => {
+    const at = body.length;
+    body += o;
+    return at;
+  });
+  const rows = [entry(0, 65535, 'f'), entry(offsets[0], 0, 'n'), entry(offsets[1], 0, 'n'), entry(offsets[2], 7, 'n')];
+  const xref = `xref\n0 4\n${rows.join('')}trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n${body.length}\n%%EOF\n`;
+  return latin1(body + xref);
+}
+
 describe('PdfDocument', () => {
+  it('reads classic xref entries the same in the 20-byte layout and in looser ones', () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    const standard = PdfDocument.open(classicPdf((o, g, k) => `${pad(o, 10)} ${pad(g, 5)} ${k}\r\n`));
+    expect([...standard.entries]).toEqual([
+      [0, { type: 'free' }],
+      [1, { type: 'offset', offset: 9, gen: 0 }],
+      [2, expect.objectContaining({ type: 'offset', gen: 0 })],
+      [3, expect.objectContaining({ type: 'offset', gen: 7 })],
+    ]);
+    expect(standard.firstPage().ref.num).toBe(3);
+    const loose = [
+      (o: number, g: number, k: string) => `${pad(o, 10)} ${pad(g, 5)} ${k} \n`,
+      (o: number, g: number, k: string) => `${pad(o, 10)} ${pad(g, 5)} ${k}\n`,
+      (o: number, g: number, k: string) => `${o} ${g} ${k}\n`,
+      (o: number, g: number, k: string) => `  ${pad(o, 10)}  ${pad(g, 5)}\t${k}% note\r\n`,
+      (o: number, g: number, k: string) => `${pad(o, 11)} ${pad(g, 4)} ${k}\r\n`,
+    ];
+    for (const entry of loose) expect(PdfDocument.open(classicPdf(entry)).entries).toEqual(standard.entries);
+    for (const bad of [
+      (o: number, g: number) => `${pad(o, 10)} ${pad(g, 5)} x\r\n`,
+      (o: number, g: number, k: string) => `${pad(o, 10)} ${pad(g, 5)} ${k}x\n`,
+      (o: number, g: number, k: string) => `${pad(o, 9)}a ${pad(g, 5)} ${k}\r\n`,
+    ])
+      expect(() => PdfDocument.open(classicPdf(bad))).toThrow(expect.objectContaining({ code: 'MALFORMED_PDF' }));
+  });
+
   it('reads a hybrid-reference file through /XRefStm and signs it with a classic update', () => {
     const pdf = hybridPdf();
     expect(qpdfCheck(pdf).status).toBe(0);

@@ -40,7 +40,7 @@ export function readUInt(buf: Uint8Array, pos: number): { value: number; end: nu
 }
 
 export function latin1(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, Math.max(0, end - start)).toString('latin1');
+  return end > start ? asBuffer(buf).toString('latin1', start, end) : '';
 }
 
 /** A Buffer view over the same memory, for its fast indexOf/lastIndexOf (no copy). */

@@ -47,6 +47,75 @@ describe('PdfParser', () => {
     );
   });
 
+  it('reads zero-padded hex strings (signature /Contents) as every byte decoded, whatever the padding', () => {
+    const der = Buffer.from(Array.from({ length: 301 }, (_, i) => (i * 37 + 1) % 256 || 1));
+    // Padding shorter and longer than the native comparison block, a DER ending in a 0 digit
+    // (the run then starts inside a pair), a bad digit before or inside the padding.
+    for (const [head, pad] of [
+      [der.toString('hex'), 0],
+      [der.toString('hex'), 7],
+      [der.toString('hex'), 4096],
+      [der.toString('hex'), 20_000],
+      [`${der.toString('hex')}f0`, 9000],
+      ['', 8192],
+    ] as const) {
+      const text = head + '0'.repeat(pad * 2);
+      const want = Buffer.from(text, 'hex');
+      const { value, end } = parseValueAt(bytes(` <${text}> `), 1, true);
+      expect(Buffer.from((value as PdfString).bytes).equals(want)).toBe(true);
+      expect([(value as PdfString).start, (value as PdfString).end, end]).toEqual([
+        1,
+        text.length + 3,
+        text.length + 3,
+      ]);
+    }
+    // Heads with zero bytes and '0' digits of their own, before paddings around the block sizes.
+    for (let seed = 1; seed < 120; seed++) {
+      const head = Buffer.from(
+        Array.from({ length: (seed * 7) % 97 }, (_, i) => ((i * seed) % 5 === 0 ? 0 : (i + seed) % 256)),
+      );
+      const text = head.toString('hex').replace(/^0/, '') + '0'.repeat((seed * 131) % 9000);
+      const even = text.length % 2 === 0 ? text : `${text}0`;
+      if (even.length < 64) continue;
+      const got = Buffer.from((parse(`<${even}>`) as PdfString).bytes);
+      expect(got.equals(Buffer.from(even, 'hex'))).toBe(true);
+    }
+    const hex = der.toString('hex');
+    expect(() => parse(`<${hex.slice(0, 100)}g${hex.slice(101)}${'0'.repeat(9000)}>`)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_PDF' }),
+    );
+    expect(() => parse(`<${hex}${'0'.repeat(5000)}x${'0'.repeat(5001)}>`)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_PDF' }),
+    );
+    const spaced = Buffer.from((parse(`<${hex} ${'0'.repeat(9000)}>`) as PdfString).bytes);
+    expect(spaced.equals(Buffer.from(hex + '0'.repeat(9000), 'hex'))).toBe(true);
+  });
+
+  it('reads the same names and numbers on every occurrence (interned names, integers read from bytes)', () => {
+    const long = 'L'.repeat(4096);
+    const v = parse(
+      `[/Type /Typf /Type /${long} /${long} /Ty#70e /A#zz /B#4 0 007 123456789012345 1234567890123456 7.5 -3 3 0 R]`,
+    ) as unknown[];
+    expect((v.slice(0, 8) as PdfName[]).map((n) => n.value)).toEqual([
+      'Type',
+      'Typf',
+      'Type',
+      long,
+      long,
+      'Type',
+      'A#zz',
+      'B#4',
+    ]);
+    expect(v.slice(8, 13)).toEqual([0, 7, 123456789012345, 1234567890123456, 7.5]);
+    expect(v.slice(13)).toEqual([-3, new PdfRef(3, 0)]);
+    const d = parse('<</Type/Sig/Contents<00>/Type /X>>') as PdfDict;
+    expect([...d.map.keys()]).toEqual(['Type', 'Contents']);
+    expect(d.name('Type')).toBe('X');
+    expect(() => parse(`/${'N'.repeat(4097)}`)).toThrow(expect.objectContaining({ code: 'MALFORMED_PDF' }));
+    expect(() => parse('12a')).toThrow(expect.objectContaining({ code: 'MALFORMED_PDF' }));
+    expect(parse('12')).toBe(12);
+  });
+
   it('reads dictionaries with comments and records file positions of strings', () => {
     const buf = bytes('<< /Type /Sig % comment\r\n /Contents <0102> /Nested << /K [1 2 (x)] >> >>');
     const { value } = parseValueAt(buf, 0, true);

@@ -29,6 +29,47 @@ for (const [k, v] of [
   ESCAPES[k.charCodeAt(0)] = v;
 }
 
+/**
+ * Names as strings without a new string per occurrence: every dictionary key and most values are
+ * a few names (/Type, /Length, /Filter...) met again in every file. Direct-mapped by a hash of the
+ * bytes, verified byte by byte; longer names are not kept.
+ */
+const INTERN_SIZE = 1024;
+const INTERN_MAX_LENGTH = 32;
+const interned: (string | undefined)[] = new Array(INTERN_SIZE);
+
+function internedName(buf: Uint8Array, start: number, end: number, hash: number): string {
+  const length = end - start;
+  if (length > INTERN_MAX_LENGTH) return asBuffer(buf).toString('latin1', start, end);
+  const slot = hash & (INTERN_SIZE - 1);
+  const known = interned[slot];
+  if (known !== undefined && known.length === length) {
+    let i = 0;
+    while (i < length && known.charCodeAt(i) === buf[start + i]) i++;
+    if (i === length) return known;
+  }
+  return (interned[slot] = asBuffer(buf).toString('latin1', start, end));
+}
+
+/** '0' digits, compared natively with the zero padding of a hex string. */
+const ZERO_DIGITS = Buffer.alloc(4096, 0x30);
+
+/** Where the run of '0' bytes that ends at `end` begins (not before `start`). */
+function zeroRunStart(b: Buffer, start: number, end: number): number {
+  const block = ZERO_DIGITS.length;
+  let zeros = end; // [zeros, end) is all '0'
+  while (zeros - start >= block && b.compare(ZERO_DIGITS, 0, block, zeros - block, zeros) === 0) zeros -= block;
+  // The run begins in [lo, zeros): halved, each half compared natively.
+  let lo = Math.max(start, zeros - block);
+  while (zeros - lo > 16) {
+    const mid = (lo + zeros) >>> 1;
+    if (b.compare(ZERO_DIGITS, 0, zeros - mid, mid, zeros) === 0) zeros = mid;
+    else lo = mid;
+  }
+  while (zeros > lo && b[zeros - 1] === 0x30) zeros--;
+  return zeros;
+}
+
 /** A recursive-descent parser of PDF objects over a byte buffer, bounded in depth and size. */
 export class PdfParser {
   constructor(
@@ -116,30 +157,56 @@ export class PdfParser {
   }
 
   private parseNumberOrRef(): PdfObject {
-    const { text, end } = readRegular(this.buf, this.pos);
+    const buf = this.buf;
     const start = this.pos;
-    this.pos = end;
-    if (/^\d+$/.test(text)) {
-      const gen = readUInt(this.buf, end);
-      if (gen) {
-        const r = skipWhitespace(this.buf, gen.end);
-        if (this.buf[r] === 0x52 /* R */ && (r + 1 >= this.buf.length || !isRegular(this.buf[r + 1]))) {
-          this.pos = r + 1;
-          return new PdfRef(Number(text), gen.value);
-        }
-      }
-      return Number(text);
+    // Most numbers are short unsigned integers: read from the bytes, no token string.
+    let end = start;
+    let int = 0;
+    while (end < buf.length && end - start < 15 && isDigit(buf[end])) int = int * 10 + (buf[end++] - 0x30);
+    if (end > start && (end >= buf.length || !isRegular(buf[end]))) {
+      this.pos = end;
+      return this.integerOrRef(int, end);
     }
+    const { text, end: textEnd } = readRegular(buf, start);
+    this.pos = textEnd;
+    if (/^\d+$/.test(text)) return this.integerOrRef(Number(text), textEnd);
     // Reals, tolerating the odd "-.5" or "5." forms.
     if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) throw malformed(`bad number "${text.slice(0, 20)}" at offset ${start}`);
     return Number(text);
   }
 
+  /** An unsigned integer that ended at `end`, or the reference `int gen R` starting with it. */
+  private integerOrRef(int: number, end: number): number | PdfRef {
+    const gen = readUInt(this.buf, end);
+    if (gen) {
+      const r = skipWhitespace(this.buf, gen.end);
+      if (this.buf[r] === 0x52 /* R */ && (r + 1 >= this.buf.length || !isRegular(this.buf[r + 1]))) {
+        this.pos = r + 1;
+        return new PdfRef(int, gen.value);
+      }
+    }
+    return int;
+  }
+
   private parseName(): PdfName {
+    return new PdfName(this.parseNameValue());
+  }
+
+  /** The decoded name at pos (after its /): short names without #xx come from the intern table. */
+  private parseNameValue(): string {
     const buf = this.buf;
-    let p = this.pos + 1;
+    const first = this.pos + 1;
+    let p = first;
+    let hash = 0;
+    while (p < buf.length && isRegular(buf[p]) && buf[p] !== 0x23 /* # */ && p - first <= 4096) {
+      hash = (Math.imul(hash, 31) + buf[p++]) | 0;
+    }
+    if (p - first <= 4096 && (p >= buf.length || buf[p] !== 0x23)) {
+      this.pos = p;
+      return internedName(buf, first, p, hash);
+    }
     const out: number[] = [];
-    while (p < buf.length && isRegular(buf[p])) {
+    for (p = first; p < buf.length && isRegular(buf[p]);) {
       if (buf[p] === 0x23 /* # */ && HEX[buf[p + 1]] >= 0 && HEX[buf[p + 2]] >= 0) {
         out.push(HEX[buf[p + 1]] * 16 + HEX[buf[p + 2]]);
         p += 3;
@@ -147,7 +214,7 @@ export class PdfParser {
       if (out.length > 4096) throw malformed(`name too long at offset ${this.pos}`);
     }
     this.pos = p;
-    return new PdfName(Buffer.from(out).toString('latin1'));
+    return Buffer.from(out).toString('latin1');
   }
 
   private parseLiteralString(): PdfString {
@@ -194,11 +261,18 @@ export class PdfParser {
     const close = asBuffer(buf).indexOf(0x3e, start + 1);
     if (close < 0) throw malformed(`unterminated hex string at offset ${start}`);
     // Hex digits only (a signature's /Contents, tens of KB): decoded natively. Node's decoder stops
-    // at the first pair that is not hex, so the full length says every byte was a digit.
+    // at the first pair that is not hex, so the full count says every byte was a digit. The run of
+    // '0' digits at the end (a signature's padding, most of its /Contents) is compared natively
+    // and filled with zero bytes rather than decoded through a string.
     const digits = close - start - 1;
     if (digits >= 64 && digits % 2 === 0) {
-      const bytes = Buffer.from(asBuffer(buf).toString('latin1', start + 1, close), 'hex');
-      if (bytes.length * 2 === digits) {
+      const b = asBuffer(buf);
+      let zeros = zeroRunStart(b, start + 1, close);
+      if ((zeros - start - 1) % 2 !== 0) zeros++; // the pair that ends with the run's first '0'
+      const bytes = Buffer.allocUnsafe(digits / 2);
+      const written = zeros > start + 1 ? bytes.write(b.toString('latin1', start + 1, zeros), 0, 'hex') : 0;
+      if (written * 2 === zeros - start - 1) {
+        bytes.fill(0, written);
         this.pos = close + 1;
         return this.opts.filePositions ? new PdfString(bytes, true, start, close + 1) : new PdfString(bytes, true);
       }
@@ -255,7 +329,7 @@ export class PdfParser {
       }
       if (c !== 0x2f) throw malformed(`dictionary key expected at offset ${this.pos}`);
       if (map.size >= PDF_LIMITS.maxContainerItems) throw malformed(`dictionary too large at offset ${start}`);
-      const key = this.parseName().value;
+      const key = this.parseNameValue();
       const value = this.parseValue(depth + 1);
       map.set(key, value); // a later duplicate key wins, as in most readers
     }

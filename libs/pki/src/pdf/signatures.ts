@@ -126,8 +126,9 @@ function describeSignature(doc: PdfDocument, fieldName: string | null, sig: PdfD
   const contentsValue: PdfObject | undefined = sig?.get('Contents');
   let contents: Uint8Array = new Uint8Array();
   if (contentsValue instanceof PdfString) {
-    contents = derPrefix(contentsValue.bytes) ?? stripZeros(contentsValue.bytes);
-    if (!derPrefix(contentsValue.bytes)) problems.push('CONTENTS_NOT_DER');
+    const der = derPrefix(contentsValue.bytes);
+    contents = der ?? stripZeros(contentsValue.bytes);
+    if (!der) problems.push('CONTENTS_NOT_DER');
     if (!contentsValue.hex) problems.push('CONTENTS_NOT_HEX');
     if (contentsValue.start < 0) problems.push('CONTENTS_NOT_IN_FILE');
   } else if (sig) problems.push('CONTENTS_MISSING');

@@ -1,6 +1,6 @@
 import { decodeStream } from './filters';
 import { malformed, PDF_LIMITS, PdfFormatError } from './errors';
-import { asBuffer, keywordAt, readUInt, skipWhitespace } from './lexer';
+import { asBuffer, isRegular, keywordAt, readUInt, skipWhitespace } from './lexer';
 import { PdfDict, PdfObject, PdfStream } from './objects';
 import { PdfParser } from './parser';
 
@@ -103,13 +103,26 @@ function readTable(buf: Uint8Array, offset: number, pos: number, shift: number):
       throw malformed(`cross-reference subsection at offset ${pos} runs past the end`);
     pos = count.end;
     for (let i = 0; i < count.value; i++) {
+      const num = first.value + i;
+      // The usual 20-byte entry `oooooooooo ggggg n`, read in place; any other layout below.
+      const q = skipWhitespace(buf, pos);
+      const fixed = fixedEntry(buf, q);
+      if (fixed >= 0) {
+        const k = buf[q + 17];
+        pos = q + 18;
+        const offset = Math.floor(fixed / 100000);
+        entries.set(
+          num,
+          k === 0x6e && offset > 0 && num > 0 ? { type: 'offset', offset: offset + shift, gen: fixed % 100000 } : FREE,
+        );
+        continue;
+      }
       const off = readUInt(buf, pos);
       const gen = off && readUInt(buf, off.end);
       const kp = gen ? skipWhitespace(buf, gen.end) : -1;
       const k = buf[kp];
       if (!off || !gen || (k !== 0x6e && k !== 0x66)) throw malformed(`bad cross-reference entry at offset ${pos}`);
       pos = kp + 1;
-      const num = first.value + i;
       entries.set(
         num,
         k === 0x6e && off.value > 0 && num > 0 ? { type: 'offset', offset: off.value + shift, gen: gen.value } : FREE,
@@ -120,6 +133,24 @@ function readTable(buf: Uint8Array, offset: number, pos: number, shift: number):
   const trailer = parser.parseValue(0);
   if (!(trailer instanceof PdfDict)) throw malformed(`trailer at offset ${pos} is not a dictionary`);
   return { offset, kind: 'table', trailer, entries };
+}
+
+/**
+ * offset * 100000 + generation of an entry laid out exactly as `oooooooooo ggggg n` (or f) at p,
+ * the keyword followed by a non-regular byte; -1 for any other layout.
+ */
+function fixedEntry(buf: Uint8Array, p: number): number {
+  if (p + 18 > buf.length || buf[p + 10] !== 0x20 || buf[p + 16] !== 0x20) return -1;
+  const k = buf[p + 17];
+  if ((k !== 0x6e && k !== 0x66) || (p + 18 < buf.length && isRegular(buf[p + 18]))) return -1;
+  let v = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 10) continue;
+    const d = buf[p + i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function readXrefStream(buf: Uint8Array, offset: number, shift: number): XrefSection {
