@@ -145,7 +145,7 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
  * with one `res.end` (issue 16.3): no pipe and its listeners on both streams, no separate write and
  * end. Bigger ones are piped (memory stays bounded per request).
  */
-export const WHOLE_ANSWER_BYTES = 64 * 1024;
+const WHOLE_ANSWER_BYTES = 64 * 1024;
 
 /**
  * Uploads of declared length up to this are read whole before they are forwarded (issue 16.3): undici
@@ -201,12 +201,13 @@ function relay(body: Readable, res: ServerResponse): Promise<void> {
 }
 
 /**
- * The service's answer (of declared length: undici fails a body that does not match it), read whole, then sent in one write (see
- * WHOLE_ANSWER_BYTES), with relay's cut-offs: the service failing before its end destroys the
- * response (nothing was sent, the client sees the connection reset as it would mid-stream), the
- * client going away first destroys the service's answer. Settles when the response is closed.
+ * The service's answer (of declared length: undici fails a body that does not match it), read
+ * whole, then sent in one write (see WHOLE_ANSWER_BYTES), with relay's cut-offs: the service
+ * failing before its end destroys the response (nothing was sent; the client sees the connection
+ * reset, as it would mid-stream), the client going away first destroys the service's answer.
+ * Settles when the response is closed.
  */
-export function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
+function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     if (res.closed) {
       body.destroy();
