@@ -135,9 +135,17 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
     res.setHeader(name, name === 'location' ? publicLocation(v) : v);
   }
   const length = header('content-length');
-  if (length !== undefined && header('content-encoding') === undefined) res.setHeader('content-length', length);
-  await relay(upstream.body, res);
+  if (length === undefined || header('content-encoding') !== undefined) return relay(upstream.body, res);
+  res.setHeader('content-length', length);
+  await (Number(length) <= WHOLE_ANSWER_BYTES ? sendWhole(upstream.body, res) : relay(upstream.body, res));
 }
+
+/**
+ * Answers of declared length up to this (a validation report, a problem) are read whole and sent
+ * with one `res.end` (issue 16.3): no pipe and its listeners on both streams, no separate write and
+ * end. Bigger ones are piped (memory stays bounded per request).
+ */
+const WHOLE_ANSWER_BYTES = 64 * 1024;
 
 /**
  * Uploads of declared length up to this are read whole before they are forwarded (issue 16.3): undici
@@ -189,6 +197,30 @@ function relay(body: Readable, res: ServerResponse): Promise<void> {
       resolve();
     });
     body.pipe(res);
+  });
+}
+
+/**
+ * The service's answer (of declared length: undici fails a body that does not match it), read
+ * whole, then sent in one write (see WHOLE_ANSWER_BYTES), with relay's cut-offs: the service
+ * failing before its end destroys the response (nothing was sent; the client sees the connection
+ * reset, as it would mid-stream), the client going away first destroys the service's answer.
+ * Settles when the response is closed.
+ */
+function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.closed) {
+      body.destroy();
+      return resolve();
+    }
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => void chunks.push(chunk));
+    body.once('end', () => res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    body.once('error', () => res.destroy());
+    res.once('close', () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
   });
 }
 

@@ -284,20 +284,40 @@ describe('lean upload routes', () => {
     }
   });
 
+  it('passes an answer of declared length whole, read before it is sent or piped, with its length', async () => {
+    for (const size of [2_600, 200_000]) {
+      const report = JSON.stringify({ id: 'v1', pad: 'x'.repeat(size) });
+      fx.verifier.handler = (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(report)) })
+          .end(report);
+      const { answer, leanTook } = await both('/api/v1/validations/pdf', validateKey);
+      expect(leanTook).toBe(true);
+      expect(answer).toMatchObject({ status: 200, body: report });
+      expect(answer.headers['content-length']).toBe(String(report.length));
+      expect(answer.headers['transfer-encoding']).toBeUndefined();
+    }
+    fx.verifier.handler = (req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+  });
+
   it('cuts the answer when the service dies mid-answer, and serves the next request', async () => {
-    fx.verifier.handler = (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' }).write('{"partial":');
-      setTimeout(() => res.socket?.destroy(), 50);
-    };
+    // Declared lengths above and below WHOLE_ANSWER_BYTES: piped, and read whole before it is sent.
     try {
-      const f = form();
-      const headers = {
-        'content-type': f.type,
-        'content-length': String(f.body.length),
-        authorization: `Bearer ${validateKey}`,
-      };
-      for (const base of [lean, framework])
-        await expect(post(base, '/api/v1/validations/pdf', headers, f.body)).rejects.toThrow(/aborted|hang up|reset/);
+      for (const length of ['100000', '1000']) {
+        fx.verifier.handler = (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': length }).write('{"partial":');
+          setTimeout(() => res.socket?.destroy(), 50);
+        };
+        const f = form();
+        const headers = {
+          'content-type': f.type,
+          'content-length': String(f.body.length),
+          authorization: `Bearer ${validateKey}`,
+        };
+        for (const base of [lean, framework])
+          await expect(post(base, '/api/v1/validations/pdf', headers, f.body)).rejects.toThrow(/aborted|hang up|reset/);
+      }
     } finally {
       fx.verifier.handler = (req, res) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
@@ -308,10 +328,18 @@ describe('lean upload routes', () => {
   });
 
   it('drops the answer of the service when the client goes away mid-answer', async () => {
-    for (const base of [lean, framework]) {
+    // Piped (the client has seen its start), and read whole (the client has seen nothing yet).
+    for (const [length, base] of [
+      ['100000', lean],
+      ['100000', framework],
+      ['1000', lean],
+      ['1000', framework],
+    ]) {
       let closed = false;
+      let started = false;
       fx.verifier.handler = (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' }).write('{"partial":');
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': length }).write('{"partial":');
+        started = true;
         res.on('close', () => (closed = true));
       };
       const f = form();
@@ -322,6 +350,11 @@ describe('lean upload routes', () => {
       req.on('error', () => undefined);
       req.on('response', (res) => res.once('data', () => req.destroy()));
       req.end(f.body);
+      if (length === '1000') {
+        for (let i = 0; i < 100 && !started; i++) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 50));
+        req.destroy();
+      }
       for (let i = 0; i < 100 && !closed; i++) await new Promise((r) => setTimeout(r, 20));
       expect(closed).toBe(true);
     }

@@ -8,7 +8,7 @@ import { ProblemError } from './problem';
 describe('InternalClient.json', () => {
   let server: Server;
   let base: string;
-  const seen: { method?: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  const seen: { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     '/echo': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
     '/empty': (_req, res) => res.writeHead(204).end(),
@@ -30,8 +30,8 @@ describe('InternalClient.json', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        seen.push({ method: req.method, headers: req.headers, body });
-        routes[req.url ?? '']?.(req, res);
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        (routes[req.url ?? ''] ?? routes['/echo'])(req, res);
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -42,7 +42,8 @@ describe('InternalClient.json', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const client = (timeoutMs = 5_000) => new InternalClient(base, 'secret-token', timeoutMs, 'the peer service');
+  const client = (timeoutMs = 5_000, at = base) =>
+    new InternalClient(at, 'secret-token', timeoutMs, 'the peer service');
   const failure = (p: Promise<unknown>) =>
     p.then(
       () => Promise.reject(new Error('answered')),
@@ -93,6 +94,21 @@ describe('InternalClient.json', () => {
     const gone = new InternalClient('http://127.0.0.1:1', 't', 1_000, 'the peer service');
     const p = (await failure(gone.json('GET', '/echo', (raw) => raw))) as ProblemError;
     expect(p).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', detail: 'the peer service did not answer' });
+  });
+
+  it('sends the path the URL parser makes of the base URL and the path, plain or not', async () => {
+    const cases: [string, string, string][] = [
+      ['', '/validations/pdf', '/validations/pdf'],
+      ['/prefix', '/a_b/c-1', '/prefix/a_b/c-1'],
+      ['/', '/echo', '//echo'],
+      ['', '/a/../echo', '/echo'],
+      ['', '/a/./b?x=1&y=%20', '/a/b?x=1&y=%20'],
+      ['/prefix', '/x y', '/prefix/x%20y'],
+    ];
+    for (const [basePath, path, expected] of cases) {
+      await client(5_000, `${base}${basePath}`).json('GET', path, (raw) => raw);
+      expect(seen[seen.length - 1].url).toBe(expected);
+    }
   });
 
   it('stream: gives up when the outer signal (an Abort or an AbortSignal) fires; lets go of it once read', async () => {

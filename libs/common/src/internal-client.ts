@@ -41,6 +41,8 @@ interface RawCallOptions<Body, Signal = AbortSignal> extends CallOptions {
 
 /** Internal calls (JSON and streamed) share one keep-alive pool per process. */
 const AGENT = new Agent({ keepAliveTimeout: 30_000 });
+/** Paths the URL parser gives back unchanged: segments of letters, digits, `_` and `-` (no dot segments, escapes or query). */
+const PLAIN_PATH = /^(\/[\w-]+)+$/;
 /** Big bodies move in large chunks: fewer socket writes and callbacks per megabyte. */
 export const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -56,13 +58,20 @@ export interface StreamedAnswer {
  * a timeout, and turns a problem+json answer into a ProblemError carrying the same code.
  */
 export class InternalClient {
+  /** The base URL as origin and path when it is plain (see PLAIN_PATH), so calls skip the URL parser. */
+  private readonly plainBase?: { origin: string; path: string };
+
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly timeoutMs = 30_000,
     /** How errors name the service to clients ("signer"); its address goes to logs only. */
     readonly name = 'a Kyso service',
-  ) {}
+  ) {
+    const origin = URL.canParse(baseUrl) ? new URL(baseUrl).origin : undefined;
+    const path = origin && baseUrl.startsWith(origin) ? baseUrl.slice(origin.length) : undefined;
+    if (origin && path !== undefined && (path === '' || PLAIN_PATH.test(path))) this.plainBase = { origin, path };
+  }
 
   /** The peer as readiness checks name it ("the signer service" → "signer"). */
   get dependency(): string {
@@ -127,14 +136,18 @@ export class InternalClient {
     signal: Abort,
     highWaterMark?: number,
   ) {
-    return undiciRequest(`${this.baseUrl}${path}`, {
+    const options = {
       method: method as Dispatcher.HttpMethod,
       headers: this.headersFor(opts),
       body: opts.body,
       signal,
-      dispatcher: AGENT,
       highWaterMark,
-    });
+    };
+    // Base and path plain: the origin and path undici.request would take from the parsed URL (issue 16.3).
+    const base = this.plainBase;
+    return base && PLAIN_PATH.test(path)
+      ? AGENT.request({ ...options, origin: base.origin, path: `${base.path}${path}` })
+      : undiciRequest(`${this.baseUrl}${path}`, { ...options, dispatcher: AGENT });
   }
 
   /**
