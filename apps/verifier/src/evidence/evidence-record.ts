@@ -225,47 +225,13 @@ function quotedKey(k: string): string {
   return q;
 }
 
-/** Sorted key lists of the object shapes met (by first key, a few shapes each): most of canonicalJson's time was sorting. */
-const SORTED_KEYS = new Map<string | undefined, { keys: string[]; sorted: string[] }[]>();
-const SORTED_KEYS_MAX = 4096;
-const SHAPES_PER_FIRST_KEY = 8;
-
-/**
- * The object's own enumerable keys sorted by UTF-16 code units (the default sort, as the comparison
- * of strings with < is), sorted once per distinct key list: the report's objects are made by the
- * same code in every validation. The list handed back is shared: only read.
- */
-function sortedKeys(o: object): string[] {
-  const keys = Object.keys(o);
-  const shapes = SORTED_KEYS.get(keys[0]);
-  if (shapes)
-    for (const shape of shapes) {
-      const known = shape.keys;
-      if (known.length !== keys.length) continue;
-      let i = 0;
-      while (i < keys.length && known[i] === keys[i]) i++;
-      if (i === keys.length) return shape.sorted;
-    }
-  const sorted = [...keys].sort();
-  if (shapes) {
-    if (shapes.length < SHAPES_PER_FIRST_KEY) shapes.push({ keys, sorted });
-  } else if (SORTED_KEYS.size < SORTED_KEYS_MAX) SORTED_KEYS.set(keys[0], [{ keys, sorted }]);
-  return sorted;
-}
-
-/** What JSON.stringify escapes in a string: `"`, `\\`, controls, and surrogates (lone ones; paired ones go the slow way too). */
-// eslint-disable-next-line no-control-regex -- the control characters are what is looked for
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
 /**
  * JSON with object keys sorted: the same value gives the same bytes after a jsonb round trip. The
  * bytes of every stored record's hash: what this writes must never change (evidence-record.spec
- * compares it with the first version over varied values). Loops, key lists sorted once per shape,
- * quoted keys remembered and strings quoted without JSON.stringify when nothing in them is escaped,
- * for speed: it runs over each record, report included (issue 16.3).
+ * compares it with the first version over varied values). Loops, one sort per object and quoted
+ * keys remembered, for speed: it runs over each record, report included.
  */
 export function canonicalJson(value: unknown): string | undefined {
-  if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : '"' + value + '"';
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) {
@@ -274,10 +240,11 @@ export function canonicalJson(value: unknown): string | undefined {
       if (i) out += ',';
       out += canonicalJson(value[i]) ?? '';
     }
-    return out + ']';
+    return `${out}]`;
   }
   const o = value as Record<string, unknown>;
-  const keys = sortedKeys(o);
+  // Default sort: by UTF-16 code units, as the comparison of strings with < is.
+  const keys = Object.keys(o).sort();
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
@@ -286,9 +253,9 @@ export function canonicalJson(value: unknown): string | undefined {
     if (first) first = false;
     else out += ',';
     // A value JSON cannot write (a function) gives "undefined", as the first version did.
-    out += quotedKey(keys[i]) + ':' + canonicalJson(v);
+    out += `${quotedKey(keys[i])}:${canonicalJson(v)}`;
   }
-  return out + '}';
+  return `${out}}`;
 }
 
 /**
