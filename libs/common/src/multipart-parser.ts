@@ -49,6 +49,8 @@ const enum After {
  */
 export class MultipartParser {
   private readonly delimiter: Buffer;
+  /** Whether the delimiter's only CR is its first byte (a boundary has none), so held bytes begin one only at their start. */
+  private readonly oneCr: boolean;
   private readonly headerParser = new PartHeaderParser();
   /** The bytes at the last chunk's end that may begin a delimiter. */
   private held: Buffer | undefined;
@@ -78,6 +80,7 @@ export class MultipartParser {
     private readonly on: MultipartEvents,
   ) {
     this.delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
+    this.oneCr = this.delimiter.indexOf(13, 1) === -1;
     // A body may start with its first delimiter's dashes (no preamble): CR LF in front finds it.
     this.write(CRLF);
   }
@@ -87,11 +90,24 @@ export class MultipartParser {
     if (this.complete || this.stopped) return;
     const d = this.delimiter;
     let buf = chunk;
-    if (this.held) {
-      buf = Buffer.concat([this.held, chunk]);
-      this.held = undefined;
-    }
     let from = 0;
+    const held = this.held;
+    if (held) {
+      this.held = undefined;
+      // What is held is the delimiter's start: either the chunk completes it or the held bytes are
+      // data. The chunk is not copied behind them (issue 16.3: a part's header block ends in CR LF,
+      // so a whole file's chunk was copied once per upload).
+      const rest = d.length - held.length;
+      if (chunk.length < rest || !this.oneCr) buf = Buffer.concat([held, chunk]);
+      else if (d.compare(chunk, 0, rest, held.length) === 0) {
+        this.delimited();
+        if (this.stopped) return;
+        from = rest;
+      } else {
+        this.data(held, 0, held.length);
+        if (this.complete || this.stopped) return;
+      }
+    }
     for (;;) {
       const at = buf.indexOf(d, from);
       if (at === -1) break;

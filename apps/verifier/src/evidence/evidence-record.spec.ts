@@ -85,7 +85,16 @@ describe('canonicalJson', () => {
         '\udc00 lone',
         new Date(rnd(2 ** 31) * 1000),
         () => 1,
-      ][rnd(15)];
+        // Strings quoted as they are, and strings with something to escape (quoted by JSON.stringify).
+        'plain',
+        'Nguyễn Văn An \u007f \u2029',
+        'q"uote',
+        'back\\slash',
+        'tab\there',
+        '\u001f',
+        'pair \u{1f600}',
+        'lone \ud800',
+      ][rnd(23)];
     const value = (depth: number): unknown => {
       if (depth > 4 || rnd(3) === 0) return leaf();
       if (rnd(2) === 0) return Array.from({ length: rnd(5) }, () => value(depth + 1));
