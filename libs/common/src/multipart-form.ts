@@ -203,7 +203,7 @@ function decodeFormDataName(s: string): string {
   return s.replace(/%0A|%0D|%22/gi, (m) => (m.toUpperCase() === '%0A' ? '\n' : m.toUpperCase() === '%0D' ? '\r' : '"'));
 }
 
-// multer's own field nesting (a dependency of multer's): `a[b]` → { a: { b } }, a name twice → a list.
+// multer's own field nesting (append-field, multer's dependency, declared here too): `a[b]` → { a: { b } }, a name twice → a list.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const appendField = require('append-field') as (store: object, key: string, value: string) => void;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
