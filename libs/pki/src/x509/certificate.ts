@@ -19,17 +19,23 @@ export const CERTIFICATE_INTERN_ENTRIES = 1024;
  */
 export const INTERNED = new BoundedCache<string, Certificate>(CERTIFICATE_INTERN_ENTRIES);
 
-/** The SHA-256 (upper-case hex, as `sha256Hex`) of the DER element at the start; undefined when unreadable. */
-function internKey(der: Uint8Array): string | undefined {
+/** The DER element at the start, as its length and SHA-256 (upper-case hex, as `sha256Hex`). */
+interface ElementDigest {
+  length: number;
+  sha256Hex: string;
+}
+
+/** The digest of the DER element at the start; undefined when unreadable. */
+function internKey(der: Uint8Array): ElementDigest | undefined {
   try {
-    return createHash('sha256')
-      .update(der.subarray(0, readTlv(der).end))
-      .digest('hex')
-      .toUpperCase();
+    const length = readTlv(der).end;
+    return { length, sha256Hex: sha256Hex(der.subarray(0, length)) };
   } catch {
     return undefined;
   }
 }
+
+const sha256Hex = (der: Uint8Array) => createHash('sha256').update(der).digest('hex').toUpperCase();
 
 /**
  * An X.509 certificate that keeps its original DER: fingerprints and signatures are computed over
@@ -57,6 +63,8 @@ export class Certificate {
   private constructor(
     readonly der: Uint8Array,
     parsed: pkijs.Certificate | RawCertificate,
+    /** The digest fromDer already took of the element `der` was cut from (not hashed again when it is all of it). */
+    element?: ElementDigest,
   ) {
     if (parsed instanceof pkijs.Certificate) {
       this.pkijsCert = parsed;
@@ -76,23 +84,24 @@ export class Certificate {
       this.rawExtensions = raw.extensions;
     }
     this.serialNumberHex = hex(this.serialRaw).replace(/^(00)+(?=.)/, '');
-    this.sha256Hex = createHash('sha256').update(der).digest('hex').toUpperCase();
+    this.sha256Hex = element?.length === der.length ? element.sha256Hex : sha256Hex(der);
   }
 
   static fromDer(der: Uint8Array): Certificate {
     if (der.length > MAX_DER_BYTES)
       throw new PkiFormatError('CERTIFICATE_TOO_LARGE', 'Certificate exceeds the size limit');
-    const id = internKey(der);
-    const known = id === undefined ? undefined : INTERNED.get(id);
+    const element = internKey(der);
+    const known = element === undefined ? undefined : INTERNED.get(element.sha256Hex);
     if (known) return known;
-    const cert = Certificate.parseDer(der);
-    if (id !== undefined && cert.sha256Hex === id) INTERNED.set(id, cert);
+    const cert = Certificate.parseDer(der, element);
+    if (element !== undefined && cert.sha256Hex === element.sha256Hex) INTERNED.set(element.sha256Hex, cert);
     return cert;
   }
 
-  private static parseDer(der: Uint8Array): Certificate {
+  /** Parses the element at the start of `der` (each path keeps a copy of it from offset 0). */
+  private static parseDer(der: Uint8Array, element?: ElementDigest): Certificate {
     const fast = readCertificateFast(der);
-    if (fast) return new Certificate(fast.der, fast);
+    if (fast) return new Certificate(fast.der, fast, element);
     // RFC 5280 4.1: certificates are DER. pkijs would read BER too (and re-encode), so refuse first.
     try {
       assertDer(der.subarray(0, readTlv(der).end));
@@ -111,6 +120,7 @@ export class Certificate {
       return new Certificate(
         new Uint8Array(der.subarray(0, asn.offset)),
         new pkijs.Certificate({ schema: asn.result }),
+        element,
       );
     } catch (e) {
       throw new PkiFormatError('MALFORMED_CERTIFICATE', `Not an X.509 certificate: ${(e as Error).message}`);
