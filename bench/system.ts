@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevCredentials } from '../scripts/dev/credentials';
 
@@ -14,6 +14,25 @@ export function procCpuSeconds(pid: string | number, whose: 'own' | 'children' =
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
   const at = whose === 'own' ? 11 : 13;
   return (Number(f[at]) + Number(f[at + 1])) / 100; // clock ticks: USER_HZ is 100 on Linux
+}
+
+/**
+ * CPU seconds of the PostgreSQL backends connected to `database` (their titles read
+ * "postgres: 15/main: <user> <database> <client> <state>"). The services' pools keep their
+ * connections open, so sampling before and after a load counts nearly all of its statements.
+ */
+function backendsCpuSeconds(database: string): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(' ');
+      if (title[0] === 'postgres:' && title[3] === database) sum += procCpuSeconds(pid);
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return sum;
 }
 
 /** The machine's busy and total CPU ticks so far (/proc/stat, all cores). */
@@ -52,6 +71,8 @@ export interface BenchSystem {
   peakRss(service: Service): number;
   /** CPU seconds (user + system) a service process used so far: what a load cost it, whatever else ran. */
   cpuSeconds(service: Service): number;
+  /** CPU seconds the PostgreSQL backends serving the bench database used so far (their work is Kyso's too). */
+  databaseCpuSeconds(): number;
   stop(): void;
 }
 
@@ -130,6 +151,9 @@ export function startSystem(root: string): BenchSystem {
     },
     cpuSeconds(service) {
       return procCpuSeconds(pid(service));
+    },
+    databaseCpuSeconds() {
+      return backendsCpuSeconds(`kyso_bench${INSTANCE}`);
     },
     stop() {
       execFileSync('bash', [join(root, 'scripts/stop.sh'), '--quiet'], { cwd: root, env, stdio: 'inherit' });
