@@ -66,9 +66,9 @@ export KYSO_SIGNER_URL=http://127.0.0.1:$KYSO_SIGNER_PORT KYSO_VERIFIER_URL=http
 export KYSO_REGISTRY_URL=http://127.0.0.1:$KYSO_REGISTRY_PORT
 export KYSO_VERIFIER_WORKER_PORT=${KYSO_VERIFIER_WORKER_PORT:-3012}
 # One host: the gateway and the services reach each other over Unix-domain sockets in the run
-# directory (mode 600 in a directory only this user can enter), which cost about half the CPU of
-# loopback TCP for a 100 MB document. The ports stay open: health checks, the seed, the bench's rows
-# straight at the signer and the tests use them. KYSO_USE_SOCKETS=0 keeps everything on TCP; so does
+# directory (mode 600 in a directory only this user can enter) rather than loopback TCP
+# (docs/performance.md). The ports stay open: health checks, the seed, the bench's row straight at
+# the signer and the tests use them. KYSO_USE_SOCKETS=0 keeps everything on TCP; so does
 # a run directory whose path is too long for a socket (107 bytes).
 if [ "${KYSO_USE_SOCKETS:-1}" != 0 ] && [ ${#DEV} -le 90 ]; then
   export KYSO_SIGNER_SOCKET=$DEV/run/signer.sock KYSO_VERIFIER_SOCKET=$DEV/run/verifier.sock
