@@ -4,7 +4,9 @@
 # database that holds another (or a deleted) var/dev's data is made again (scripts/dev/database.ts).
 # Overridable (a test runs a second instance beside yours): KYSO_DEV_DIR (var/dev), KYSO_DATABASE_URL
 # (.../kyso), KYSO_GATEWAY_PORT, KYSO_SIGNER_PORT, KYSO_VERIFIER_PORT, KYSO_REGISTRY_PORT (3000-3003),
-# KYSO_QUEUE_PREFIX; `npm run stop` (scripts/stop.sh) stops it with the same KYSO_DEV_DIR.
+# KYSO_QUEUE_PREFIX, KYSO_USE_SOCKETS (default 1: the services also listen on Unix-domain sockets
+# under run/ and reach each other there; 0: TCP only); `npm run stop` (scripts/stop.sh) stops it
+# with the same KYSO_DEV_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -63,6 +65,17 @@ export KYSO_VERIFIER_PORT=${KYSO_VERIFIER_PORT:-3002} KYSO_REGISTRY_PORT=${KYSO_
 export KYSO_SIGNER_URL=http://127.0.0.1:$KYSO_SIGNER_PORT KYSO_VERIFIER_URL=http://127.0.0.1:$KYSO_VERIFIER_PORT
 export KYSO_REGISTRY_URL=http://127.0.0.1:$KYSO_REGISTRY_PORT
 export KYSO_VERIFIER_WORKER_PORT=${KYSO_VERIFIER_WORKER_PORT:-3012}
+# One host: the gateway and the services reach each other over Unix-domain sockets in the run
+# directory (mode 600 in a directory only this user can enter) rather than loopback TCP
+# (docs/performance.md). The ports stay open: health checks, the seed, the bench's row straight at
+# the signer and the tests use them. KYSO_USE_SOCKETS=0 keeps everything on TCP; so does
+# a run directory whose path is too long for a socket (107 bytes).
+if [ "${KYSO_USE_SOCKETS:-1}" != 0 ] && [ ${#DEV} -le 90 ]; then
+  export KYSO_SIGNER_SOCKET=$DEV/run/signer.sock KYSO_VERIFIER_SOCKET=$DEV/run/verifier.sock
+  export KYSO_REGISTRY_SOCKET=$DEV/run/registry.sock
+else
+  unset KYSO_SIGNER_SOCKET KYSO_VERIFIER_SOCKET KYSO_REGISTRY_SOCKET
+fi
 # The registry's dev CA fulfils lifecycle requests at once and publishes CRLs/OCSP for relying parties.
 export KYSO_CA_CONNECTOR=dev
 export KYSO_DEV_CA_DIR=$DEV/pki

@@ -15,5 +15,7 @@ for pid in "${pids[@]}"; do
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
 done
+# A service stopped with SIGKILL leaves its socket file (one stopped cleanly removes its own).
+rm -f "$RUN"/*.sock
 [ "$quiet" ] || echo "kyso: stopped"
 exit 0

@@ -100,9 +100,9 @@ export class GatewayModule {
             publicChecks({
               postgres: async () => void (await db.query('SELECT 1')),
               redis: async () => void (await redis.ping()),
-              signer: httpCheck(`${config.signerUrl}/health/ready`),
-              verifier: httpCheck(`${config.verifierUrl}/health/ready`),
-              registry: httpCheck(`${config.registryUrl}/health/ready`),
+              signer: httpCheck(`${config.signerUrl}/health/ready`, config.sockets?.signer),
+              verifier: httpCheck(`${config.verifierUrl}/health/ready`, config.sockets?.verifier),
+              registry: httpCheck(`${config.registryUrl}/health/ready`, config.sockets?.registry),
             }),
         },
       ],

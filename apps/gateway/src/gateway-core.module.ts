@@ -53,8 +53,14 @@ export class GatewayCoreModule {
       limits: { ...DEFAULT_LIMITS, ...config.limits },
       redisPrefix: config.redisPrefix ?? 'kyso:gw:',
     };
-    const client = (url: string, name: string) =>
-      new InternalClient(url, config.internalToken, config.upstreamTimeoutMs, `the ${name} service`);
+    const client = (url: string, name: 'signer' | 'verifier' | 'registry') =>
+      new InternalClient(
+        url,
+        config.internalToken,
+        config.upstreamTimeoutMs,
+        `the ${name} service`,
+        config.sockets?.[name],
+      );
     return {
       module: GatewayCoreModule,
       imports: [TypeOrmModule.forRoot({ ...gatewayDataSourceOptions(config.databaseUrl), ...DATABASE_CONNECT_RETRY })],

@@ -16,7 +16,8 @@ export class StubService {
   private server?: Server;
   url = '';
 
-  async start(): Promise<this> {
+  /** Listening on `socketPath` (a Unix-domain socket) when given, else on a loopback port. */
+  async start(socketPath?: string): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,6 +33,10 @@ export class StubService {
         this.handler(rec, res);
       });
     });
+    if (socketPath) {
+      await new Promise<void>((resolve) => this.server!.listen(socketPath, resolve));
+      return this;
+    }
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;

@@ -1,4 +1,4 @@
-import { Clock, commonConfig, ConfigError, int, servicePort, serviceUrl, str, url } from '@kyso/common';
+import { Clock, commonConfig, ConfigError, int, servicePort, ServiceSockets, serviceUrl, str, url } from '@kyso/common';
 import { parseHolidays } from './requests/working-days';
 
 export interface RegistryConfig {
@@ -6,6 +6,8 @@ export interface RegistryConfig {
   internalToken: string;
   host: string;
   port: number;
+  /** Co-located services' Unix-domain sockets (KYSO_REGISTRY_SOCKET is where this one listens too). */
+  sockets?: ServiceSockets;
   /**
    * KYSO_REGISTRY_DATA_KEY: 32 random bytes, base64. Encrypts officials' national ID numbers
    * (AES-256-GCM) and keys their blind index. Optional for in-process test harnesses only: without
@@ -63,6 +65,7 @@ export function registryConfigFromEnv(): RegistryConfig {
     internalToken: common.internalToken,
     host: common.host,
     port: servicePort('registry'),
+    sockets: common.sockets,
     dataKey: dataKeyFromEnv(),
     redisUrl: common.redisUrl,
     queuePrefix: queuePrefixFromEnv(),

@@ -7,7 +7,13 @@ async function main(): Promise<void> {
   tuneHeap();
   const config = registryConfigFromEnv();
   const app = await createRegistryApp(config);
-  await listen(app, { name: 'registry', host: config.host, port: config.port, internalToken: config.internalToken });
+  await listen(app, {
+    name: 'registry',
+    host: config.host,
+    port: config.port,
+    internalToken: config.internalToken,
+    socketPath: config.sockets?.registry,
+  });
 }
 
 main().catch((e: Error) => {

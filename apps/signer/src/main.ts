@@ -11,7 +11,7 @@ import { signerConfigFromEnv } from './config';
 async function main(): Promise<void> {
   const config = signerConfigFromEnv();
   const app = await createSignerApp(config);
-  await listen(app, { name: 'signer', port: config.port, host: config.host });
+  await listen(app, { name: 'signer', port: config.port, host: config.host, socketPath: config.sockets?.signer });
 }
 
 main().catch((e) => {

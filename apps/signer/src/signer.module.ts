@@ -78,10 +78,10 @@ export interface SignerModuleOptions {
 /** Signing without the pre-signing check is not allowed (Art 29): no verifier, no boot. */
 function certificateCheckFor(opts: SignerModuleOptions): CertificateCheck {
   if (opts.certificateCheck) return opts.certificateCheck;
-  const { verifierUrl, internalToken } = opts.config;
+  const { verifierUrl, internalToken, sockets } = opts.config;
   if (!verifierUrl) throw new ConfigError('KYSO_VERIFIER_URL must be set: certificates are checked before signing');
   return new VerifierCertificateCheck(
-    new InternalClient(verifierUrl, internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the verifier service'),
+    new InternalClient(verifierUrl, internalToken, INTERNAL_CALL_TIMEOUT_MS, 'the verifier service', sockets?.verifier),
   );
 }
 
@@ -168,6 +168,7 @@ export class SignerModule {
                 config.internalToken,
                 INTERNAL_CALL_TIMEOUT_MS,
                 'the registry service',
+                config.sockets?.registry,
               ),
             ),
         },
@@ -183,6 +184,7 @@ export class SignerModule {
                     config.internalToken,
                     INTERNAL_CALL_TIMEOUT_MS,
                     'the verifier service',
+                    config.sockets?.verifier,
                   ),
                 )
               : new NoDocumentSignatureCheck(),
@@ -196,6 +198,7 @@ export class SignerModule {
                 config.internalToken,
                 INTERNAL_CALL_TIMEOUT_MS,
                 'the registry service',
+                config.sockets?.registry,
               ),
             ),
         },
@@ -218,6 +221,7 @@ export class SignerModule {
                 config.internalToken,
                 INTERNAL_CALL_TIMEOUT_MS,
                 'the registry service',
+                config.sockets?.registry,
               ),
               config.auditForwardIntervalMs ?? 250,
             ),
@@ -235,8 +239,10 @@ export class SignerModule {
               if (!(await opts.keyStore.isReady()))
                 throw new Error('the PKCS#11 token is not reachable or not logged in');
             },
-            registry: httpCheck(`${config.registryUrl}/health`),
-            ...(config.verifierUrl && { verifier: httpCheck(`${config.verifierUrl}/health`) }),
+            registry: httpCheck(`${config.registryUrl}/health`, config.sockets?.registry),
+            ...(config.verifierUrl && {
+              verifier: httpCheck(`${config.verifierUrl}/health`, config.sockets?.verifier),
+            }),
           }),
         },
         ...batches.providers,

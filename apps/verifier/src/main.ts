@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   tuneHeap();
   const config = verifierConfigFromEnv();
   const app = await createVerifierApp(config);
-  await listen(app, { name: 'verifier', port: config.port, host: config.host });
+  await listen(app, { name: 'verifier', port: config.port, host: config.host, socketPath: config.sockets?.verifier });
 }
 
 main().catch((e) => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -18,11 +18,14 @@ import { requestIdMiddleware } from './request-context';
 import { securityHeadersMiddleware } from './security-headers';
 import { accessLog, registerServiceHttp, requestObserver, ServiceHttp } from './service-http';
 import { SERVICE_OPENAPI_PATH, serviceOpenApiHandler } from './service-openapi';
+import { listenOnSocket } from './socket-listener';
 
 export interface ServiceOptions {
   name: string;
   port: number;
   host: string;
+  /** A co-located service's Unix-domain socket (serviceSocket), served besides the port. */
+  socketPath?: string;
   /** Internal services require the internal credential on every route but health. */
   internalToken?: string;
   jsonLimit?: string;
@@ -77,5 +80,9 @@ export async function listen(app: INestApplication, opts: ServiceOptions): Promi
   await app.listen(opts.port, opts.host);
   const url = await app.getUrl();
   new Logger(opts.name).log(`listening on ${url}`);
+  if (opts.socketPath) {
+    await listenOnSocket(app.getHttpServer() as Server, opts.socketPath);
+    new Logger(opts.name).log(`listening on ${opts.socketPath}`);
+  }
   return url.replace('[::1]', 'localhost');
 }

@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+
 /**
  * Configuration read once from the environment and validated at boot: a service with a bad
  * setting refuses to start rather than failing on the first request.
@@ -36,6 +38,8 @@ export interface CommonConfig {
   redisUrl: string;
   internalToken: string;
   host: string;
+  /** Co-located services' Unix-domain sockets (serviceSockets); none by default (TCP). */
+  sockets?: ServiceSockets;
 }
 
 export function commonConfig(): CommonConfig {
@@ -46,6 +50,7 @@ export function commonConfig(): CommonConfig {
     redisUrl: url('KYSO_REDIS_URL', 'redis://127.0.0.1:6379'),
     internalToken,
     host: str('KYSO_HOST', '127.0.0.1'),
+    sockets: serviceSockets(),
   };
 }
 
@@ -57,4 +62,39 @@ export function servicePort(service: keyof typeof DEFAULT_PORTS): number {
 
 export function serviceUrl(service: keyof typeof DEFAULT_PORTS): string {
   return url(`KYSO_${service.toUpperCase()}_URL`, `http://127.0.0.1:${DEFAULT_PORTS[service]}`);
+}
+
+/** The longest Unix-domain socket path Linux binds: sockaddr_un's 108 bytes with the terminating NUL. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/**
+ * A co-located service's Unix-domain socket (KYSO_SIGNER_SOCKET, KYSO_VERIFIER_SOCKET,
+ * KYSO_REGISTRY_SOCKET), or undefined (the default: TCP only). The service listens on it besides
+ * its port, and every process with the setting reaches the service through it instead of its URL's
+ * host and port (the URL still gives the Host header and the path). The gateway has none: it is the
+ * public face. An absolute path of at most 107 bytes, without NUL.
+ */
+export function serviceSocket(service: Exclude<keyof typeof DEFAULT_PORTS, 'gateway'>): string | undefined {
+  const name = `KYSO_${service.toUpperCase()}_SOCKET`;
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!isAbsolute(v) || v.endsWith('/')) throw new ConfigError(`${name} must be an absolute path to a socket file`);
+  if (v.includes('\0')) throw new ConfigError(`${name} must not contain NUL`);
+  const bytes = Buffer.byteLength(v);
+  if (bytes > MAX_SOCKET_PATH_BYTES)
+    throw new ConfigError(
+      `${name} is ${bytes} bytes long; a Unix socket path may have at most ${MAX_SOCKET_PATH_BYTES}`,
+    );
+  return v;
+}
+
+/** Each internal service's socket, where one is set (KYSO_SIGNER_SOCKET, ...): see serviceSocket. */
+export interface ServiceSockets {
+  signer?: string;
+  verifier?: string;
+  registry?: string;
+}
+
+export function serviceSockets(): ServiceSockets {
+  return { signer: serviceSocket('signer'), verifier: serviceSocket('verifier'), registry: serviceSocket('registry') };
 }

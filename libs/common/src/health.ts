@@ -1,3 +1,4 @@
+import { socketAgent } from './internal-client';
 /** Readiness checks: each dependency answers within a short timeout or counts as down. */
 export interface CheckResult {
   ok: boolean;
@@ -34,11 +35,15 @@ async function runOne(check: ReadinessCheck): Promise<CheckResult> {
 }
 
 /** A check that GETs `url` and expects 2xx. */
-export function httpCheck(url: string): ReadinessCheck {
+export function httpCheck(url: string, socketPath?: string): ReadinessCheck {
   return async () => {
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
+      res = await fetch(url, {
+        signal: AbortSignal.timeout(READINESS_TIMEOUT_MS),
+        // A co-located service's socket (serviceSocket): checked the way its calls go.
+        ...(socketPath === undefined ? {} : { dispatcher: socketAgent(socketPath) }),
+      } as RequestInit);
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       throw new Error(`${url} did not answer${cause ? ` (${cause})` : ''}`);

@@ -31,3 +31,4 @@ export * from './net/guarded-dispatcher';
 export * from './stored-digests';
 export * from './natural-batch';
 export * from './heap';
+export * from './socket-listener';

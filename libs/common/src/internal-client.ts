@@ -39,8 +39,18 @@ interface RawCallOptions<Body, Signal = AbortSignal> extends CallOptions {
   signal?: Signal;
 }
 
-/** Internal calls (JSON and streamed) share one keep-alive pool per process. */
+/** Internal calls (JSON and streamed) share one keep-alive pool per process... */
 const AGENT = new Agent({ keepAliveTimeout: 30_000 });
+/** ...and one per Unix-domain socket of a co-located service (KYSO_<SERVICE>_SOCKET, serviceSocket). */
+const SOCKET_AGENTS = new Map<string, Agent>();
+
+/** The keep-alive pool for `socketPath` (the shared TCP one without). */
+export function socketAgent(socketPath: string | undefined): Agent {
+  if (socketPath === undefined) return AGENT;
+  let agent = SOCKET_AGENTS.get(socketPath);
+  if (!agent) SOCKET_AGENTS.set(socketPath, (agent = new Agent({ keepAliveTimeout: 30_000, connect: { socketPath } })));
+  return agent;
+}
 /** Paths the URL parser gives back unchanged: segments of letters, digits, `_` and `-` (no dot segments, escapes or query). */
 const PLAIN_PATH = /^(\/[\w-]+)+$/;
 /** Big bodies move in large chunks: fewer socket writes and callbacks per megabyte. */
@@ -60,6 +70,8 @@ export interface StreamedAnswer {
 export class InternalClient {
   /** The base URL as origin and path when it is plain (see PLAIN_PATH), so calls skip the URL parser. */
   private readonly plainBase?: { origin: string; path: string };
+  /** TCP to the URL's host and port, or the service's Unix-domain socket (the URL gives Host and path). */
+  private readonly agent: Agent;
 
   constructor(
     private readonly baseUrl: string,
@@ -67,7 +79,10 @@ export class InternalClient {
     private readonly timeoutMs = 30_000,
     /** How errors name the service to clients ("signer"); its address goes to logs only. */
     readonly name = 'a Kyso service',
+    /** A co-located service's Unix-domain socket (serviceSocket): connections go there instead. */
+    readonly socketPath?: string,
   ) {
+    this.agent = socketAgent(socketPath);
     const origin = URL.canParse(baseUrl) ? new URL(baseUrl).origin : undefined;
     const path = origin && baseUrl.startsWith(origin) ? baseUrl.slice(origin.length) : undefined;
     if (origin && path !== undefined && (path === '' || PLAIN_PATH.test(path))) this.plainBase = { origin, path };
@@ -146,8 +161,8 @@ export class InternalClient {
     // Base and path plain: the origin and path undici.request would take from the parsed URL (issue 16.3).
     const base = this.plainBase;
     return base && PLAIN_PATH.test(path)
-      ? AGENT.request({ ...options, origin: base.origin, path: `${base.path}${path}` })
-      : undiciRequest(`${this.baseUrl}${path}`, { ...options, dispatcher: AGENT });
+      ? this.agent.request({ ...options, origin: base.origin, path: `${base.path}${path}` })
+      : undiciRequest(`${this.baseUrl}${path}`, { ...options, dispatcher: this.agent });
   }
 
   /**
@@ -182,7 +197,7 @@ export class InternalClient {
 
   /** The detail reaches public clients through the gateway: never the internal host or port. */
   private unreachable(e: unknown, timeoutMs: number): ProblemError {
-    const host = new URL(this.baseUrl).host;
+    const host = this.socketPath ?? new URL(this.baseUrl).host;
     const name = (e as Error).name;
     const p =
       name === 'TimeoutError' || (e as { cause?: { name?: string } }).cause?.name === 'TimeoutError'
@@ -208,6 +223,8 @@ export class InternalClient {
         headers,
         body: opts.body,
         signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
+        // Node's fetch takes an undici dispatcher: the socket's when there is one.
+        ...(this.socketPath === undefined ? {} : { dispatcher: this.agent }),
         // Node's fetch needs this for streamed bodies.
         ...(opts.body && typeof (opts.body as ReadableStream).getReader === 'function' ? { duplex: 'half' } : {}),
       } as RequestInit);

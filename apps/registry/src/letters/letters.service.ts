@@ -52,7 +52,13 @@ export class HttpLetterSigner extends LetterSigner {
 
 export const letterSignerFactory = (config: RegistryConfig): LetterSigner =>
   new HttpLetterSigner(
-    new InternalClient(config.signerUrl ?? 'http://127.0.0.1:3001', config.internalToken, 60_000, 'the signer service'),
+    new InternalClient(
+      config.signerUrl ?? 'http://127.0.0.1:3001',
+      config.internalToken,
+      60_000,
+      'the signer service',
+      config.sockets?.signer,
+    ),
   );
 
 /** A refusal shaped like the signer's (403 SIGNING_NOT_ALLOWED with the authorisation's reason). */

@@ -193,6 +193,7 @@ export function validationEvidenceProvider(config: VerifierConfig): FactoryProvi
             config.internalToken,
             INTERNAL_CALL_TIMEOUT_MS,
             'the registry service',
+            config.sockets?.registry,
           ),
         ),
         clock,

@@ -55,6 +55,7 @@ export function trustStoreProviders(config: VerifierConfig): Provider[] {
             config.internalToken,
             INTERNAL_CALL_TIMEOUT_MS,
             'the registry service',
+            config.sockets?.registry,
           ),
           repository,
           { refreshMs: config.trustAnchorsRefreshMs, clock },
