@@ -24,7 +24,6 @@ import { EvidenceSealer } from './evidence/evidence-sealer';
 import { ValidationEvidence, validationEvidenceProvider } from './evidence/validation-evidence';
 import { FastValidation } from './fast-path/fast-validation';
 import { HeldProofs } from './evidence/held-proofs';
-import { RecordHasher } from './evidence/record-hasher';
 import { PdfValidator, PkiPdfValidator } from './pdf-validator';
 import { VerifierPersistenceModule } from './persistence.module';
 import { HeldCache } from './revocation/held-caches';
@@ -199,8 +198,6 @@ export class VerifierModule {
                 proofs: new HeldProofs(evidence, changes, clock),
                 sealer,
                 clock,
-                // The records' canonical JSON and hash on a thread of their own, not the main thread's.
-                hasher: new RecordHasher(),
               },
               { maxBytes: config.fastPathMaxBytes ?? DEFAULT_FAST_PATH_MAX_BYTES },
             ),

@@ -7,9 +7,6 @@ import {
   type ExternalProofOfExistence,
 } from '@kyso/pki';
 import type { FetchRecord } from '../revocation/queued-fetcher';
-import { canonicalJson } from './canonical-json';
-
-export { canonicalJson };
 
 /** One signature as the evidence keeps it: what names it and whether it was TOTAL-PASSED, judged when. */
 export interface SignatureEvidence {
@@ -132,24 +129,15 @@ function certificatesOf(pdf: Uint8Array, report: DocumentReport, trustAnchors: r
   return [...found].map(([hex, der]) => ({ sha256: hex.toLowerCase(), der }));
 }
 
-/** What a record is built from. */
-export interface EvidenceParts {
+/** The record of a finished validation (format 2), its hash computed over everything it holds, DERs by name. */
+export function buildEvidence(input: {
   id: string;
   validationId: string;
   pdf: Uint8Array;
   report: DocumentReport;
   trustAnchors: readonly Certificate[];
   fetches: readonly FetchRecord[];
-}
-
-/** The record of a finished validation (format 2), its hash computed over everything it holds, DERs by name. */
-export function buildEvidence(input: EvidenceParts): EvidenceRecord {
-  const record = unhashedEvidence(input);
-  return { ...record, recordSha256: contentSha256(record, record.named!, true) };
-}
-
-/** buildEvidence's record before its hash (`hashedWithoutReport` and the report's JSON give it elsewhere). */
-export function unhashedEvidence(input: EvidenceParts): Omit<EvidenceRecord, 'recordSha256'> {
+}): EvidenceRecord {
   const { report } = input;
   const certificates = certificatesOf(input.pdf, report, input.trustAnchors);
   const fetched = (kind: FetchRecord['kind']) =>
@@ -186,7 +174,7 @@ export function unhashedEvidence(input: EvidenceParts): Omit<EvidenceRecord, 're
     },
     report,
   };
-  return record;
+  return { ...record, recordSha256: contentSha256(record, record.named!, true) };
 }
 
 /**
@@ -225,6 +213,51 @@ function namesOf(material: EvidenceMaterial): NamedMaterial {
   };
 }
 
+/** Object keys as JSON (quoted, escaped): the same few names recur in every record. */
+const QUOTED_KEYS = new Map<string, string>();
+const QUOTED_KEYS_MAX = 4096;
+function quotedKey(k: string): string {
+  let q = QUOTED_KEYS.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (QUOTED_KEYS.size < QUOTED_KEYS_MAX) QUOTED_KEYS.set(k, q);
+  }
+  return q;
+}
+
+/**
+ * JSON with object keys sorted: the same value gives the same bytes after a jsonb round trip. The
+ * bytes of every stored record's hash: what this writes must never change (evidence-record.spec
+ * compares it with the first version over varied values). Loops, one sort per object and quoted
+ * keys remembered, for speed: it runs over each record, report included.
+ */
+export function canonicalJson(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i) out += ',';
+      out += canonicalJson(value[i]) ?? '';
+    }
+    return `${out}]`;
+  }
+  const o = value as Record<string, unknown>;
+  // Default sort: by UTF-16 code units, as the comparison of strings with < is.
+  const keys = Object.keys(o).sort();
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const v = o[keys[i]];
+    if (v === undefined) continue;
+    if (first) first = false;
+    else out += ',';
+    // A value JSON cannot write (a function) gives "undefined", as the first version did.
+    out += `${quotedKey(keys[i])}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
+}
+
 /**
  * SHA-256 (hex) of the record's canonical JSON: what the audit event carries. Format 1 hashes the
  * DERs themselves; format 2 their names (and `format: 2`, so no content of one format passes for
@@ -244,17 +277,6 @@ function contentSha256(
   // Format 2's content carries its format at the top, where format 1's has nothing.
   const hashed = named ? { ...content, format: 2 } : content;
   return createHash('sha256').update(canonicalJson(hashed)!).digest('hex');
-}
-
-/**
- * What a format 2 record's hash covers (as buildEvidence hashes it), without its report: with the
- * report's JSON, `reportedContentSha256` (canonical-json.ts) gives the record's hash. A report is plain
- * JSON data that must hash the same after a jsonb round trip (stored records are checked so), so
- * its JSON text stands for it.
- */
-export function hashedWithoutReport(record: Omit<EvidenceRecord, 'recordSha256'>): Record<string, unknown> {
-  const { id, validationId, documentSha256, validatedAt, signatures } = record;
-  return { id, validationId, documentSha256, validatedAt, signatures, material: record.named!, format: 2 };
 }
 
 /**

@@ -6,17 +6,7 @@ import type { Certificate, DocumentReport, ExternalProofOfExistence } from '@kys
 import type { FetchRecord } from '../revocation/queued-fetcher';
 import { evidenceConfig, type VerifierConfig } from '../config';
 import { EvidenceAudit, RegistryEvidenceAudit } from './evidence-audit';
-import { reportJson } from '../report-json';
-import {
-  buildEvidence,
-  EvidenceRecord,
-  evidenceSha256,
-  hashedWithoutReport,
-  proofsFromEvidence,
-  StoredEvidence,
-  unhashedEvidence,
-} from './evidence-record';
-import type { RecordHasher } from './record-hasher';
+import { buildEvidence, EvidenceRecord, evidenceSha256, proofsFromEvidence, StoredEvidence } from './evidence-record';
 import { EvidenceRepository } from './evidence.repository';
 
 /** What a finished validation's record is made of. */
@@ -117,15 +107,6 @@ export class ValidationEvidence {
   /** The record of a finished validation, not stored: for a caller storing it with its validation. */
   build(input: EvidenceInput): EvidenceRecord {
     return buildEvidence({ id: randomUUID(), ...input });
-  }
-
-  /**
-   * The same record as `build`'s, its hash computed by `hasher` (on its thread) from the report's
-   * JSON, which the validation's INSERT and answer use too (reportJson, once per report).
-   */
-  async buildHashedBy(hasher: RecordHasher, input: EvidenceInput): Promise<EvidenceRecord> {
-    const record = unhashedEvidence({ id: randomUUID(), ...input });
-    return { ...record, recordSha256: await hasher.sha256(hashedWithoutReport(record), reportJson(record.report)) };
   }
 
   /**

@@ -3,7 +3,6 @@ import type { Clock } from '@kyso/common';
 import { parseSignedData, signatureFields, type DocumentReport } from '@kyso/pki';
 import { EvidenceSealer } from '../evidence/evidence-sealer';
 import type { HeldProofs } from '../evidence/held-proofs';
-import type { RecordHasher } from '../evidence/record-hasher';
 import { ValidationEvidence } from '../evidence/validation-evidence';
 import { PdfValidator } from '../pdf-validator';
 import { inRequestRevocation, type InRequestRevocation } from '../revocation/in-request';
@@ -33,8 +32,6 @@ export interface FastPathDeps {
   proofs: Pick<HeldProofs, 'proofsFor' | 'keepBuilt'>;
   sealer: EvidenceSealer;
   clock: Clock;
-  /** The evidence records' hashes off the main thread (absent: computed in place, as `evidence.build`). */
-  hasher?: RecordHasher;
 }
 
 /**
@@ -55,11 +52,6 @@ export class FastValidation {
     private readonly opts: FastPathOptions,
   ) {
     this.revocation = { ...deps.revocation, config: { ...deps.revocation.config, waitMs: 0 } };
-  }
-
-  /** Stops the record hash thread (Nest calls it as the API stops). */
-  async onApplicationShutdown(): Promise<void> {
-    await this.deps.hasher?.close();
   }
 
   /** Whether a document of this size may be validated here. */
@@ -89,8 +81,13 @@ export class FastValidation {
     const { report, trustAnchors, fetches } = outcome;
     // Stored before the answer with the validation, in one statement (a lost record would be a
     // lost proof); sealed later.
-    const parts = { validationId: input.id, pdf: input.document, report, trustAnchors, fetches };
-    const record = d.hasher ? await d.evidence.buildHashedBy(d.hasher, parts) : d.evidence.build(parts);
+    const record = d.evidence.build({
+      validationId: input.id,
+      pdf: input.document,
+      report,
+      trustAnchors,
+      fetches,
+    });
     await d.validations.createDone(
       {
         id: input.id,
