@@ -13,6 +13,8 @@ import { NotifyEvidenceChanges1799320000000 } from './migrations/1799320000000-N
 import { StoreEvidenceDersOnce1799400000000 } from './migrations/1799400000000-StoreEvidenceDersOnce';
 import { CheaperEvidenceTriggers1799500000000 } from './migrations/1799500000000-CheaperEvidenceTriggers';
 import { CheaperEvidenceStorage1799500000001 } from './migrations/1799500000001-CheaperEvidenceStorage';
+import { HotEvidenceSeals1799620000000 } from './migrations/1799620000000-HotEvidenceSeals';
+import { OneDocumentIndexForEvidence1799620000001 } from './migrations/1799620000001-OneDocumentIndexForEvidence';
 import { IndexEvidenceProofs1799250000000 } from './migrations/1799250000000-IndexEvidenceProofs';
 import { CreateOcspCache1798100000001 } from './migrations/1798100000001-CreateOcspCache';
 import { CreateTrustStore1799050000000 } from './migrations/1799050000000-CreateTrustStore';
@@ -52,6 +54,8 @@ export function verifierDataSourceOptions(databaseUrl: string): DataSourceOption
       StoreEvidenceDersOnce1799400000000,
       CheaperEvidenceTriggers1799500000000,
       CheaperEvidenceStorage1799500000001,
+      HotEvidenceSeals1799620000000,
+      OneDocumentIndexForEvidence1799620000001,
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Repository } from 'typeorm';
+import { LessThan, Repository } from 'typeorm';
 import { type NamedStatement, runNamedOn } from '@kyso/common';
 import { EvidenceEntity } from './evidence.entity';
 import type { DocumentReport } from '@kyso/pki';
@@ -182,17 +182,32 @@ export class TypeOrmEvidenceRepository extends EvidenceRepository {
     if (this.read.size > READ_CACHE_MAX) this.read.delete(this.read.keys().next().value!);
   }
 
+  /** The records sealed and taken off the list of those awaiting a seal (migration 1799620000000), in one statement. */
   async markSealed(ids: readonly string[], seal: NonNullable<StoredEvidence['seal']>): Promise<void> {
     await this.repo.query(
-      'UPDATE verifier.validation_evidence SET audit_seq = $2, audit_hash = $3, sealed_at = $4 WHERE id = ANY($1::uuid[])',
+      `WITH sealed AS (DELETE FROM verifier.evidence_awaiting_seal WHERE evidence_id = ANY($1::uuid[]))
+       UPDATE verifier.validation_evidence SET audit_seq = $2, audit_hash = $3, sealed_at = $4 WHERE id = ANY($1::uuid[])`,
       [ids, seal.auditSeq, seal.auditHash, seal.sealedAt],
     );
   }
 
+  /**
+   * The list of records awaiting a seal, oldest first; an entry whose record is sealed (some other
+   * way than markSealed) or gone is dropped first.
+   */
   async unsealed(limit: number): Promise<StoredEvidence[]> {
-    return this.withDers(
-      await this.repo.find({ where: { auditHash: IsNull() }, order: { createdAt: 'ASC' }, take: limit }),
+    await this.repo.query(
+      `DELETE FROM verifier.evidence_awaiting_seal a WHERE NOT EXISTS (
+         SELECT 1 FROM verifier.validation_evidence e WHERE e.id = a.evidence_id AND e.audit_hash IS NULL)`,
     );
+    const rows: EvidenceRow[] = await this.repo.query(
+      `SELECT e.id, e.validation_id, e.document_sha256, e.validated_at, e.signatures, e.material, e.report,
+              e.record_sha256, e.audit_seq, e.audit_hash, e.sealed_at, e.xmin::text AS xmin
+         FROM verifier.evidence_awaiting_seal a JOIN verifier.validation_evidence e ON e.id = a.evidence_id
+        WHERE e.audit_hash IS NULL ORDER BY a.created_at, a.evidence_id LIMIT $1`,
+      [limit],
+    );
+    return this.withDers(rows.map(entityOf));
   }
 
   async validatedBefore(before: Date, limit: number): Promise<StoredEvidence[]> {
