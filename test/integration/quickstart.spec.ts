@@ -83,8 +83,14 @@ describe('npm run quickstart, again after var/dev is gone', () => {
   const notePids = () => {
     const run = join(devDir, 'run');
     if (!existsSync(run)) return;
-    for (const f of readdirSync(run)) started.add(Number(readFileSync(join(run, f), 'utf8')));
+    for (const f of readdirSync(run).filter((f) => f.endsWith('.pid')))
+      started.add(Number(readFileSync(join(run, f), 'utf8')));
   };
+  /** The Unix-domain sockets the services listen on besides their ports (KYSO_USE_SOCKETS, default on). */
+  const sockets = () =>
+    readdirSync(join(devDir, 'run'))
+      .filter((f) => f.endsWith('.sock'))
+      .sort();
   const quickstart = async () => {
     const r = await runScript(repo, 'scripts/quickstart.sh', env);
     notePids();
@@ -150,6 +156,7 @@ describe('npm run quickstart, again after var/dev is gone', () => {
       expect(await quickstart()).toContain(`dev database ${database} created`);
       const first = credentials();
       expect(first.gatewayUrl).toBe(`http://127.0.0.1:${env.KYSO_GATEWAY_PORT}`);
+      expect(sockets()).toEqual(['registry.sock', 'signer.sock', 'verifier.sock']);
       await answers(first);
 
       expect((await runScript(repo, 'scripts/stop.sh', env)).code).toBe(0);
@@ -170,6 +177,7 @@ describe('npm run quickstart, again after var/dev is gone', () => {
       const stopped = await runScript(repo, 'scripts/stop.sh', env);
       expect(stopped.code).toBe(0);
       await expect(fetch(`${second.gatewayUrl}/health/ready`)).rejects.toThrow();
+      expect(sockets()).toEqual([]);
     },
     3 * RUN_LIMIT_MS,
   );
