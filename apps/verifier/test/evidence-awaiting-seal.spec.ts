@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DevCa, type Certificate, type DocumentReport } from '@kyso/pki';
+import { DevCa, type Certificate } from '@kyso/pki';
 import { createTestDatabase } from '../../../test/support/db';
 import { migrateVerifier, verifierDataSource } from '../src/data-source';
-import { buildEvidence, type EvidenceRecord } from '../src/evidence/evidence-record';
+import type { EvidenceRecord } from '../src/evidence/evidence-record';
 import { EvidenceEntity } from '../src/evidence/evidence.entity';
 import { TypeOrmEvidenceRepository } from '../src/evidence/evidence.repository';
+import { passedEvidence } from './fixtures';
 
 /**
  * The records awaiting their seal kept apart from the records (migration 1799620000000), against
@@ -37,34 +38,8 @@ describe('evidence records awaiting their seal', () => {
     await ds.query('DELETE FROM verifier.evidence_awaiting_seal');
   });
 
-  function record(): EvidenceRecord {
-    const validationTime = new Date().toISOString();
-    const report = {
-      documentSha256: randomBytes(32).toString('hex').toUpperCase(),
-      validationTime,
-      conclusion: 'TOTAL-PASSED',
-      signatures: [
-        {
-          id: 'sig-1',
-          signatureSha256: 'AA'.repeat(32),
-          indication: 'TOTAL-PASSED',
-          subIndication: null,
-          signingTime: { judgedAt: validationTime },
-          chain: [{ sha256: anchor.sha256Hex }],
-        },
-      ],
-    } as unknown as DocumentReport;
-    return buildEvidence({
-      id: randomUUID(),
-      validationId: randomUUID(),
-      pdf: new Uint8Array(),
-      report,
-      trustAnchors: [anchor],
-      fetches: [
-        { kind: 'ocsp', url: 'http://ca.test/ocsp', fetchedAt: new Date(validationTime), der: randomBytes(300) },
-      ],
-    });
-  }
+  const record = (): EvidenceRecord =>
+    passedEvidence(anchor, [{ kind: 'ocsp', url: 'http://ca.test/ocsp', der: randomBytes(300) }]);
 
   const indexes = async () =>
     (

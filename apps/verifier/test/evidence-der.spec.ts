@@ -1,17 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DevCa, type Certificate, type DocumentReport } from '@kyso/pki';
+import { DevCa, type Certificate } from '@kyso/pki';
 import { createTestDatabase } from '../../../test/support/db';
 import { migrateVerifier, verifierDataSource } from '../src/data-source';
-import {
-  buildEvidence,
-  evidenceSha256,
-  type EvidenceRecord,
-  proofsFromEvidence,
-} from '../src/evidence/evidence-record';
+import { evidenceSha256, type EvidenceRecord, proofsFromEvidence } from '../src/evidence/evidence-record';
 import { EvidenceEntity } from '../src/evidence/evidence.entity';
 import { TypeOrmEvidenceRepository } from '../src/evidence/evidence.repository';
-import type { FetchRecord } from '../src/revocation/queued-fetcher';
+import { passedEvidence } from './fixtures';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -42,36 +37,15 @@ describe('evidence DERs stored once by hash', () => {
   });
 
   /** A record of one TOTAL-PASSED signature resting on the anchor, a shared CRL and a CRL of its own. */
-  function record(documentSha256 = randomBytes(32).toString('hex').toUpperCase(), own = randomBytes(500)) {
-    const validationTime = new Date().toISOString();
-    const report = {
-      documentSha256,
-      validationTime,
-      conclusion: 'TOTAL-PASSED',
-      signatures: [
-        {
-          id: 'sig-1',
-          signatureSha256: 'AA'.repeat(32),
-          indication: 'TOTAL-PASSED',
-          subIndication: null,
-          signingTime: { judgedAt: validationTime },
-          chain: [{ sha256: anchor.sha256Hex }],
-        },
+  const record = (documentSha256?: string, own = randomBytes(500)) =>
+    passedEvidence(
+      anchor,
+      [
+        { kind: 'crl', url: 'http://ca.test/shared.crl', der: sharedCrl },
+        { kind: 'ocsp', url: 'http://ca.test/ocsp', der: own },
       ],
-    } as unknown as DocumentReport;
-    const fetches: FetchRecord[] = [
-      { kind: 'crl', url: 'http://ca.test/shared.crl', fetchedAt: new Date(validationTime), der: sharedCrl },
-      { kind: 'ocsp', url: 'http://ca.test/ocsp', fetchedAt: new Date(validationTime), der: own },
-    ];
-    return buildEvidence({
-      id: randomUUID(),
-      validationId: randomUUID(),
-      pdf: new Uint8Array(),
-      report,
-      trustAnchors: [anchor],
-      fetches,
-    });
-  }
+      documentSha256,
+    );
 
   const derRows = async (names: string[]) =>
     (await ds.query('SELECT sha256 FROM verifier.evidence_der WHERE sha256 = ANY($1::text[])', [names])).length;

@@ -1,5 +1,8 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
-import { DevCa, generateSoftwareKey, signPdf } from '@kyso/pki';
+import { DevCa, generateSoftwareKey, signPdf, type Certificate, type DocumentReport } from '@kyso/pki';
+import { buildEvidence, type EvidenceRecord } from '../src/evidence/evidence-record';
+import type { FetchRecord } from '../src/revocation/queued-fetcher';
 
 /** A self-signed P-256 root (CN=Kyso Test Root), standing in for the registry's trust anchor. */
 export const TEST_ROOT_PEM = `-----BEGIN CERTIFICATE-----
@@ -39,4 +42,39 @@ export async function signedPdf(): Promise<{ pdf: Buffer; rootPem: string }> {
     signingTime: new Date(Math.floor(Date.now() / 1000) * 1000),
   });
   return { pdf: Buffer.from(signed), rootPem: root.certificate.toPem() };
+}
+
+/**
+ * An evidence record of one TOTAL-PASSED signature resting on `anchor`, with the revocation
+ * answers `fetches` (fetched at the validation time), for the evidence store's tests.
+ */
+export function passedEvidence(
+  anchor: Certificate,
+  fetches: Omit<FetchRecord, 'fetchedAt'>[],
+  documentSha256 = randomBytes(32).toString('hex').toUpperCase(),
+): EvidenceRecord {
+  const validationTime = new Date().toISOString();
+  const report = {
+    documentSha256,
+    validationTime,
+    conclusion: 'TOTAL-PASSED',
+    signatures: [
+      {
+        id: 'sig-1',
+        signatureSha256: 'AA'.repeat(32),
+        indication: 'TOTAL-PASSED',
+        subIndication: null,
+        signingTime: { judgedAt: validationTime },
+        chain: [{ sha256: anchor.sha256Hex }],
+      },
+    ],
+  } as unknown as DocumentReport;
+  return buildEvidence({
+    id: randomUUID(),
+    validationId: randomUUID(),
+    pdf: new Uint8Array(),
+    report,
+    trustAnchors: [anchor],
+    fetches: fetches.map((f) => ({ ...f, fetchedAt: new Date(validationTime) })),
+  });
 }
