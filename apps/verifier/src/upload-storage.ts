@@ -13,8 +13,11 @@ export interface Upload {
   /** The file holding it otherwise (removed by the controller once answered). */
   path?: string;
   size: number;
-  /** SHA-256 (hex) of the bytes, computed while they arrived. */
-  sha256: string;
+  /**
+   * SHA-256 (hex) of the bytes, computed while they arrived; absent for bytes PdfUploads kept in
+   * memory (the validation hashes them with its signed byte ranges: ValidationService.submit).
+   */
+  sha256?: string;
 }
 
 /** Uploads up to this many bytes stay in memory: the fast path's documents, and more. */
@@ -57,9 +60,10 @@ export interface PdfForm {
 
 /**
  * Reads the form of `POST /validations/pdf` straight from the request (issue 16.3):
- * readSingleFileForm into one buffer (or the spill file when big), hashed while receiving, with
- * multer's limits and refusals (413 over `maxBytes`). A request that is not multipart has no file, and its JSON body
- * (if any) as its fields, as multer left it.
+ * readSingleFileForm into one buffer (or the spill file when big, hashed while receiving; one kept
+ * in memory is hashed by ValidationService.submit), with multer's limits and refusals (413 over
+ * `maxBytes`). A request that is not multipart has no file, and its JSON body (if any) as its
+ * fields, as multer left it.
  */
 export class PdfUploads {
   constructor(
@@ -75,10 +79,11 @@ export class PdfUploads {
       maxFileBytes: this.maxBytes,
       inMemoryBytes: this.inMemoryBytes,
       dir: this.dir,
+      hashInMemory: false,
     });
     if (!form) return { fields: req.body as Record<string, unknown> | undefined };
     const f = form.file;
-    const file = f && { ...f, sha256: f.sha256.digest('hex') };
+    const file = f && { ...f, sha256: f.sha256?.digest('hex') };
     return { file, fields: form.fields };
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { badRequest, Caller, Clock, notFound, unprocessable, WEBHOOK_OUTBOX, type WebhookOutbox } from '@kyso/common';
-import { PDF_LIMITS, type DocumentReport } from '@kyso/pki';
+import { PDF_LIMITS, pdfSha256, type DocumentReport } from '@kyso/pki';
 import { checkCallbackUrl } from './completion-webhook';
 import { FastValidation } from './fast-path/fast-validation';
 import type { InboundOutcome } from './inbound/inbound-result';
@@ -60,13 +60,20 @@ export class ValidationService {
     }
     await checkCallbackUrl(this.outbox, callbackUrl, caller);
     const id = randomUUID();
-    const documentSha256 = upload.sha256;
     const owner = ownerOf(caller);
     // A caller that waits for a small document with cached revocation is answered in-process;
     // wait=0 (asynchronous), big documents, those needing downloads and those with a callback (the
     // worker sends it) go through the queue.
-    if (waitSeconds > 0 && this.fast && inMemory && callbackUrl === undefined) {
-      const report = await this.fast.tryValidate({ id, document: inMemory, documentSha256, owner, fileName });
+    const here = waitSeconds > 0 && this.fast && inMemory && callbackUrl === undefined;
+    // An upload kept in memory comes unhashed: one judged here is hashed along with its signed
+    // byte ranges (read for the judgement anyway), any other alone.
+    const documentSha256 =
+      upload.sha256 ??
+      (here && this.fast!.takes(upload.size)
+        ? pdfSha256(inMemory!).toString('hex')
+        : createHash('sha256').update(inMemory!).digest('hex'));
+    if (here) {
+      const report = await this.fast!.tryValidate({ id, document: inMemory!, documentSha256, owner, fileName });
       if (report) return { id, status: 'done', report };
     }
     const document = inMemory ?? { path: upload.path!, size: upload.size };

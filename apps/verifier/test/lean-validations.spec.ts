@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import { Caller, encodeCaller, ServiceHttp } from '@kyso/common';
 import { createVerifierApp } from '../src/app';
-import { TEST_ROOT_PEM, unsignedPdf } from './fixtures';
+import { signedPdf, TEST_ROOT_PEM, unsignedPdf } from './fixtures';
 import { anchorView } from './registry-stub';
 import { VerifierStack } from './stack';
 import { TOKEN } from './support';
@@ -185,6 +185,26 @@ describe('lean POST /validations/pdf', () => {
       caller_name: 'cổng dịch vụ',
       file_name: 'tài liệu.pdf',
     });
+  });
+
+  it("stores a signed document's SHA-256, judged in-process (hashed with its byte ranges) or queued", async () => {
+    const { pdf: signed } = await signedPdf();
+    const digest = createHash('sha256').update(signed).digest('hex');
+    const ids: string[] = [];
+    for (const path of ['/validations/pdf?wait=20', '/validations/pdf?wait=0']) {
+      const { body, other, leanTook } = await both(path, form(signed));
+      expect(leanTook).toBe(true);
+      ids.push(String(body.id), String((JSON.parse(other.body) as { id: string }).id));
+      if (path.endsWith('20'))
+        expect(body.report).toMatchObject({ documentSha256: digest.toUpperCase(), signatures: [{}] });
+    }
+    const c = new Client({ connectionString: stack.db.url });
+    await c.connect();
+    const { rows } = await c.query('SELECT document_sha256 FROM verifier.validation WHERE id = ANY($1::uuid[])', [ids]);
+    await c.end();
+    expect(rows.map((r: { document_sha256: string }) => r.document_sha256.toLowerCase())).toEqual(
+      ids.map(() => digest),
+    );
   });
 
   it('refuses alike: the credential, the caller header, the form, the document, the size, a callbackUrl', async () => {

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { unauthorized } from './problem';
 
@@ -9,11 +9,26 @@ export const INTERNAL_TOKEN_HEADER = 'x-kyso-internal-token';
 export const CALLER_HEADER = 'x-kyso-caller';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** Constant-time comparison that does not reveal the secret's length either (both sides hashed first). */
-export function sameSecret(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y) && a === b;
+/** The expected secrets' digests (a service compares with one or two configured secrets). */
+const EXPECTED_DIGESTS = new Map<string, Buffer>();
+const EXPECTED_DIGESTS_MAX = 16;
+
+function expectedDigest(secret: string): Buffer {
+  let d = EXPECTED_DIGESTS.get(secret);
+  if (!d) {
+    if (EXPECTED_DIGESTS.size >= EXPECTED_DIGESTS_MAX) EXPECTED_DIGESTS.clear();
+    EXPECTED_DIGESTS.set(secret, (d = hash('sha256', secret, 'buffer')));
+  }
+  return d;
+}
+
+/**
+ * Constant-time comparison of the secret `given` with the `expected` one that does not reveal the
+ * secret's length either (both sides hashed first). The expected secret's digest is computed once
+ * (issue 16.3: once per request on every internal call); the given one is hashed on every call.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(hash('sha256', given, 'buffer'), expectedDigest(expected)) && given === expected;
 }
 
 /**

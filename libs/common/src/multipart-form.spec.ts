@@ -68,7 +68,7 @@ describe('readSingleFileForm: one file and text fields, straight from the reques
     expect(form!.file!.buffer!.equals(pdf)).toBe(true);
     expect(form!.file!.path).toBeUndefined();
     expect(form!.file!.size).toBe(pdf.length);
-    expect(form!.file!.sha256.digest('hex')).toBe(sha256(pdf));
+    expect(form!.file!.sha256!.digest('hex')).toBe(sha256(pdf));
     // As multer gives it: the header's bytes read as latin1 (the service decodes UTF-8 again).
     expect(Buffer.from(form!.file!.originalname, 'latin1').toString('utf8')).toBe('hồ sơ.pdf');
     expect({ ...form!.fields }).toEqual({ note: ['Văn bản', 'x'] });
@@ -81,7 +81,25 @@ describe('readSingleFileForm: one file and text fields, straight from the reques
     expect(form!.file!.buffer).toBeUndefined();
     expect(form!.file!.path!.startsWith(dir)).toBe(true);
     expect(readFileSync(form!.file!.path!).equals(pdf)).toBe(true);
-    expect(form!.file!.sha256.digest('hex')).toBe(sha256(pdf));
+    expect(form!.file!.sha256!.digest('hex')).toBe(sha256(pdf));
+  });
+
+  it('leaves a file kept in memory unhashed with hashInMemory false, a spilled one hashed whole', async () => {
+    const small = randomBytes(40_000);
+    const kept = await readSingleFileForm(request(body([{ name: 'file', file: small }])), {
+      ...opts,
+      hashInMemory: false,
+    });
+    expect(kept!.file!.buffer!.equals(small)).toBe(true);
+    expect(kept!.file!.sha256).toBeUndefined();
+    // Spilled after chunks were held in memory unhashed: those are hashed first, then the rest.
+    const big = randomBytes(300_000);
+    const spilled = await readSingleFileForm(request(body([{ name: 'file', file: big }])), {
+      ...opts,
+      hashInMemory: false,
+    });
+    expect(spilled!.file!.path!.startsWith(dir)).toBe(true);
+    expect(spilled!.file!.sha256!.digest('hex')).toBe(sha256(big));
   });
 
   it('goes on reading the request after a file that ended while its spill file was behind', async () => {

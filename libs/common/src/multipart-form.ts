@@ -33,6 +33,11 @@ export interface SingleFileFormOptions {
    * part without a name refused, and multer's messages for the fields and files limits.
    */
   asMulter?: boolean;
+  /**
+   * As `receiveSpilling`'s (true by default): false leaves a file received into memory unhashed
+   * (no `sha256`), for a caller hashing it with other digests of the same bytes.
+   */
+  hashInMemory?: boolean;
   /** As `receiveSpilling`'s: memory for the rest of a file that outgrows `inMemoryBytes`. */
   memory?: () => Buffer | undefined;
   /**
@@ -167,6 +172,7 @@ export function readSingleFileForm(
                 big();
                 return opts.memory?.();
               }),
+            opts.hashInMemory ?? true,
           );
         },
         fileData(bytes) {

@@ -97,8 +97,11 @@ export interface SpilledBytes {
   buffer?: Buffer;
   path?: string;
   size: number;
-  /** Fed every byte as it arrived. */
-  sha256: Hash;
+  /**
+   * Fed every byte as it arrived; absent for bytes kept in memory when `hashInMemory` was false
+   * (the caller hashes the buffer itself).
+   */
+  sha256?: Hash;
 }
 
 /**
@@ -108,6 +111,8 @@ export interface SpilledBytes {
  * `limit` (optional) is checked on every chunk: what it throws fails the receipt. `memory`
  * (optional) is asked once, when the upload outgrows `inMemoryBytes`, for a buffer to receive the
  * rest into instead of a file (small uploads never hold it); past its end the upload spills.
+ * `hashInMemory` false: bytes that end in memory are not hashed (no `sha256`), for a caller that
+ * hashes them along with other digests of the same bytes; a spilled upload is hashed as ever.
  */
 export function receiveSpilling(
   stream: Readable,
@@ -116,6 +121,7 @@ export function receiveSpilling(
   cb: (error?: unknown, received?: SpilledBytes) => void,
   limit?: (size: number) => void,
   memory?: () => Buffer | undefined,
+  hashInMemory = true,
 ): void {
   let chunks: Buffer[] = [];
   let size = 0;
@@ -123,6 +129,8 @@ export function receiveSpilling(
   let asked = false;
   // Hashed while the bytes arrive (overlapping the network), not after the upload.
   const sha256 = createHash('sha256');
+  /** Whether every byte so far went into `sha256` (else it is fed what was held once the upload spills). */
+  let hashing = hashInMemory;
   let disk: WriteStream | undefined;
   let path: string | undefined;
   let done = false;
@@ -146,7 +154,7 @@ export function receiveSpilling(
     } catch (e) {
       return finish(e);
     }
-    sha256.update(chunk);
+    if (hashing) sha256.update(chunk);
     if (lent) {
       if (size <= lent.length) return void chunk.copy(lent, size - chunk.length);
       // More than the lender expected: spilled like any big upload, what came so far first.
@@ -173,6 +181,10 @@ export function receiveSpilling(
       disk.on('error', finish);
       const held = chunks;
       chunks = [];
+      if (!hashing) {
+        hashing = true;
+        for (const c of held) sha256.update(c);
+      }
       for (const c of held.slice(0, -1)) disk.write(c);
       chunk = held[held.length - 1];
     }
@@ -183,8 +195,9 @@ export function receiveSpilling(
   });
   stream.on('end', () => {
     if (done) return;
-    if (lent) return finish(undefined, { buffer: lent.subarray(0, size), size, sha256 });
-    if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256 });
+    const digest = hashing ? sha256 : undefined;
+    if (lent) return finish(undefined, { buffer: lent.subarray(0, size), size, sha256: digest });
+    if (!disk) return finish(undefined, { buffer: Buffer.concat(chunks, size), size, sha256: digest });
     disk.end(() => finish(undefined, { path, size, sha256 }));
   });
 }

@@ -18,6 +18,37 @@ export interface SignatureContents {
   notEtsiConformant: string[];
 }
 
+/** SHA-256 of a field's byte ranges, hashed along with the whole file's (`pdfSha256`). */
+const RANGES_SHA256 = new WeakMap<PdfSignatureField, Buffer>();
+
+/**
+ * SHA-256 of the whole file, the bytes it shares with a signature's byte ranges hashed once (issue
+ * 16.3): the range [0, b) before the signature's /Contents, then the state copied, one copy going
+ * on with the rest of the file, the other with the second range. The range digest is kept for
+ * readSignatureContents (per field object, so for these bytes only). The field chosen is the CMS
+ * signature (not a document timestamp, nor adbe.pkcs7.sha1) whose first range is longest.
+ */
+export function sha256SharingRanges(pdf: Uint8Array, fields: readonly PdfSignatureField[]): Buffer {
+  let best: { field: PdfSignatureField; ranges: Uint8Array[] } | undefined;
+  for (const field of fields) {
+    if (field.subFilter === 'ETSI.RFC3161' || field.subFilter === 'adbe.pkcs7.sha1' || field.byteRange[0] !== 0)
+      continue;
+    let ranges: Uint8Array[];
+    try {
+      ranges = signedByteRanges(pdf, field.byteRange);
+    } catch {
+      continue; // outside the file: readSignatureContents reports it
+    }
+    if (!best || ranges[0].length > best.ranges[0].length) best = { field, ranges };
+  }
+  if (!best) return createHash('sha256').update(pdf).digest();
+  const [first, second] = best.ranges;
+  const prefix = createHash('sha256').update(first);
+  const whole = prefix.copy().update(pdf.subarray(first.length)).digest();
+  RANGES_SHA256.set(best.field, prefix.update(second).digest());
+  return whole;
+}
+
 function digestOf(node: string, chunks: readonly Uint8Array[]): Buffer {
   const h = createHash(node);
   for (const c of chunks) h.update(c);
@@ -46,7 +77,11 @@ export function readSignatureContents(
   const encapsulating = field.subFilter === 'adbe.pkcs7.sha1';
   // adbe.pkcs7.sha1 signs its encapsulated SHA-1, which stands for the ranges. Document timestamps
   // (ETSI.RFC3161) are judged by checkDocumentTimestamps (timestamps.ts), not here.
-  const cms = verifySignedData(field.contents, encapsulating ? [] : ranges, { extraCertificates });
+  const shared = RANGES_SHA256.get(field);
+  const cms = verifySignedData(field.contents, encapsulating ? [] : ranges, {
+    extraCertificates,
+    contentDigests: shared && { sha256: shared },
+  });
   const out: SignatureContents = { cms, notEtsiConformant: [] };
   if (!cms.formatOk) {
     // e.g. adbe.x509.rsa_sha1 (a PKCS#1 value, the certificate in /Cert): say why it is no CMS

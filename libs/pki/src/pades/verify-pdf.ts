@@ -21,7 +21,7 @@ import { DIGESTS } from '../x509/algorithms';
 import { Certificate } from '../x509/certificate';
 import { judgeCmsSignature, revocationSummary, timestampReport, validateSignerPath } from './judge-cms';
 import { LtvSources } from './ltv';
-import { readSignatureContents, SignatureContents } from './signature-contents';
+import { readSignatureContents, SignatureContents, sha256SharingRanges } from './signature-contents';
 import { earliestProof, ExternalProofOfExistence, judgementTime, proofOfExistence, ProvenTime } from './poe';
 import { chainEntries, signerSummary } from './signer-summary';
 import {
@@ -134,6 +134,22 @@ function readSignatures(pdf: Uint8Array): SignatureSource {
  */
 export function signatureFields(pdf: Uint8Array): readonly PdfSignatureField[] {
   return readSignatures(pdf).fields;
+}
+
+/**
+ * SHA-256 of the file, computed along with the signed byte ranges' digest of its signature (the
+ * bytes the two share hashed once), which verifyPdf then takes for these bytes instead of hashing
+ * them again (issue 16.3). Reads the signatures as signatureFields does (kept for verifyPdf); bytes
+ * that are not a PDF, or hold no CMS signature, are hashed alone.
+ */
+export function pdfSha256(pdf: Uint8Array): Buffer {
+  let fields: readonly PdfSignatureField[] = [];
+  try {
+    fields = signatureFields(pdf);
+  } catch {
+    // not a PDF: only its digest is asked for
+  }
+  return sha256SharingRanges(pdf, fields);
 }
 
 function readSignaturesOnce(pdf: Uint8Array): SignatureSource {
