@@ -26,10 +26,10 @@ const END = '<!-- bench-results:end -->';
 const NOTES = [
   'Service rows go through the gateway of a quickstart instance (one process per service, SoftHSM2 token, Postgres, Redis); load comes from a separate process (bench/load.ts), after a 10 s warm-up of the same load (a freshly started service compiles its hot code and grows its heap during its first seconds of load; the rate during the warm-up is in each note).',
   'Token raw rate: RSA-2048 C_Sign on the same token, 8 at a time, in the bench process. Signing latencies in the Kyso column are whole requests seen by the client.',
-  'Big document: the time from the first byte sent to the last byte of the signed PDF received, against `sha256sum` on the same file (each the best of two runs); the output is checked with pdfsig. The same straight at the signer shows what the gateway adds. Peak RSS is the process high-water mark (VmHWM).',
+  'Big document: the time from the first byte sent to the last byte of the signed PDF received, against `sha256sum` on the same file (each the best of two runs; sha256sum runs once before and once after the two requests); the output is checked with pdfsig. The same straight at the signer shows what the gateway adds. Peak RSS is the process high-water mark (VmHWM).',
   'The machine is shared: the load average in the first line tells how busy it was; ratios are the figures to read.',
   "CPU per file (validation rows): the CPU time (/proc/<pid>/stat) each service process used during the measured 8-client run (after the warm-up) over its requests, and apart that of the PostgreSQL backends serving the bench database; for pdfsig, that of its processes. It does not depend on what else runs on the machine. The token's raw row notes its own CPU per RSA-2048 signature (SoftHSM2 in the bench process).",
-  'pdfsig is one process per file, 8 processes at a time, with an NSS database trusting the dev root. Chain rows: in-process path validation, every signature verified, against `openssl verify -crl_check_all` over the same 300 PEM chains.',
+  'pdfsig is one process per file, 8 processes at a time, with an NSS database trusting the dev root, measured in two halves of the load time: just before the warm-up of the 8-client row and just after its measured window (its note gives both rates). Chain rows: in-process path validation, every signature verified, against `openssl verify -crl_check_all` over the same 300 PEM chains.',
 ];
 
 function updateReadme(md: string): void {
