@@ -213,23 +213,40 @@ function namesOf(material: EvidenceMaterial): NamedMaterial {
   };
 }
 
-/** Object keys as JSON (quoted, escaped): the same few names recur in every record. */
-const QUOTED_KEYS = new Map<string, string>();
-const QUOTED_KEYS_MAX = 4096;
-function quotedKey(k: string): string {
-  let q = QUOTED_KEYS.get(k);
+/** Object keys as JSON members begin (quoted, escaped, then `:`): the same few names recur in every record. */
+const KEY_PREFIXES = new Map<string, string>();
+const KEY_PREFIXES_MAX = 4096;
+function keyPrefix(k: string): string {
+  let q = KEY_PREFIXES.get(k);
   if (q === undefined) {
-    q = JSON.stringify(k);
-    if (QUOTED_KEYS.size < QUOTED_KEYS_MAX) QUOTED_KEYS.set(k, q);
+    q = `${JSON.stringify(k)}:`;
+    if (KEY_PREFIXES.size < KEY_PREFIXES_MAX) KEY_PREFIXES.set(k, q);
   }
   return q;
 }
 
 /**
+ * The object's own keys in the order Array.prototype.sort gives them (UTF-16 code units, as `<`
+ * compares strings), sorted in place by insertion: a record's objects have a dozen keys at most,
+ * and sort() would first copy them to a work array of its own (garbage on every object).
+ */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/**
  * JSON with object keys sorted: the same value gives the same bytes after a jsonb round trip. The
  * bytes of every stored record's hash: what this writes must never change (evidence-record.spec
- * compares it with the first version over varied values). Loops, one sort per object and quoted
- * keys remembered, for speed: it runs over each record, report included.
+ * compares it with the first version over varied values). Loops, keys sorted in place and their
+ * quoted form remembered, one concatenation per member, for speed and less garbage: it runs over
+ * each record, report included.
  */
 export function canonicalJson(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
@@ -240,11 +257,10 @@ export function canonicalJson(value: unknown): string | undefined {
       if (i) out += ',';
       out += canonicalJson(value[i]) ?? '';
     }
-    return `${out}]`;
+    return out + ']';
   }
   const o = value as Record<string, unknown>;
-  // Default sort: by UTF-16 code units, as the comparison of strings with < is.
-  const keys = Object.keys(o).sort();
+  const keys = sortedKeys(o);
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
@@ -253,9 +269,9 @@ export function canonicalJson(value: unknown): string | undefined {
     if (first) first = false;
     else out += ',';
     // A value JSON cannot write (a function) gives "undefined", as the first version did.
-    out += `${quotedKey(keys[i])}:${canonicalJson(v)}`;
+    out += keyPrefix(keys[i]) + canonicalJson(v);
   }
-  return `${out}}`;
+  return out + '}';
 }
 
 /**
