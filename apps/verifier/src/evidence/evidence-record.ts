@@ -225,6 +225,9 @@ function keyPrefix(k: string): string {
   return q;
 }
 
+/** Above this many keys sortedKeys leaves insertion (quadratic) for sort(). */
+const INSERTION_SORT_MAX = 32;
+
 /**
  * The object's own keys in the order Array.prototype.sort gives them (UTF-16 code units, as `<`
  * compares strings), sorted in place by insertion: a record's objects have a dozen keys at most,
@@ -232,6 +235,7 @@ function keyPrefix(k: string): string {
  */
 function sortedKeys(o: object): string[] {
   const keys = Object.keys(o);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i];
     let j = i - 1;
