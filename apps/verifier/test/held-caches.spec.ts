@@ -164,6 +164,7 @@ describe('revocation cache rows held in memory', () => {
       const sealRecord = async (
         signature: { indication: string; judgedAt: Date; evidenceId: string | null },
         builtHere = true,
+        afterKept?: (record: EvidenceRecord) => void,
       ) => {
         const id = randomUUID();
         await other.query(
@@ -173,8 +174,8 @@ describe('revocation cache rows held in memory', () => {
           [id, DOC3],
         );
         const { indication, judgedAt, evidenceId } = signature;
-        if (builtHere)
-          proofs.keepBuilt({
+        if (builtHere) {
+          const record = {
             id,
             documentSha256: DOC3,
             report: {
@@ -182,7 +183,10 @@ describe('revocation cache rows held in memory', () => {
                 { indication, signatureSha256: 'S1', signingTime: { judgedAt: judgedAt.toISOString(), evidenceId } },
               ],
             },
-          } as unknown as EvidenceRecord);
+          } as unknown as EvidenceRecord;
+          proofs.keepBuilt(record);
+          afterKept?.(record);
+        }
         await other.query(
           `UPDATE verifier.validation_evidence SET audit_hash = 'h', audit_seq = '1', sealed_at = now() WHERE id = $1`,
           [id],
@@ -196,6 +200,15 @@ describe('revocation cache rows held in memory', () => {
       await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: T, evidenceId: E0 });
       await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: later, evidenceId: null });
       await sealRecord({ indication: 'INDETERMINATE', judgedAt: new Date(0), evidenceId: null });
+      // What the seal is judged by is taken when the record is kept, not the record itself (it is not
+      // held until its seal is heard): a report replaced afterwards changes nothing.
+      await sealRecord({ indication: 'TOTAL-PASSED', judgedAt: later, evidenceId: null }, true, (record) => {
+        (record as { report: unknown }).report = {
+          signatures: [
+            { indication: 'TOTAL-PASSED', signatureSha256: 'S1', signingTime: { judgedAt: new Date(0).toISOString() } },
+          ],
+        };
+      });
       expect(await proofs.proofsFor(DOC3)).toBe(held);
       expect(readsOf(DOC3)).toBe(1);
       // At the same time by another proof (it might be the earlier record): dropped.

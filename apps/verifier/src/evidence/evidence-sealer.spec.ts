@@ -49,6 +49,27 @@ describe('EvidenceSealer', () => {
     expect(seals.asked).toEqual([['a'], ['b', 'c'], ['d']]);
   });
 
+  it('holds only what the seal event needs of a waiting record, not the record (its report, DERs)', async () => {
+    let given: readonly object[] = [];
+    const sealer = new EvidenceSealer({ sealAll: async (records) => ((given = records), true) }, clock, {
+      lingerMs: 0,
+    });
+    const validatedAt = new Date('2026-01-01T00:00:00Z');
+    const full = {
+      id: 'a',
+      validationId: 'v',
+      documentSha256: 'AB',
+      validatedAt,
+      recordSha256: 'CD',
+      report: { signatures: [] },
+      material: { certificates: [] },
+      signatures: [],
+    } as unknown as EvidenceRecord;
+    sealer.add(full);
+    await sealer.idle();
+    expect(given).toEqual([{ id: 'a', validationId: 'v', documentSha256: 'AB', validatedAt, recordSha256: 'CD' }]);
+  });
+
   it('puts at most `batch` records in one event', async () => {
     const seals = new Seals();
     const sealer = new EvidenceSealer(seals, clock, { maxWaiting: 1000, batch: 2, lingerMs: 0 });

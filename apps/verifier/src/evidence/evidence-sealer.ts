@@ -1,11 +1,10 @@
 import type { Clock } from '@kyso/common';
-import type { EvidenceRecord } from './evidence-record';
-import { SEAL_BATCH } from './validation-evidence';
+import { SEAL_BATCH, toSeal, type RecordToSeal } from './validation-evidence';
 
 /** The part of ValidationEvidence the sealer uses. */
 export interface Sealing {
   /** One audit event for all the records; false when the registry did not take it. */
-  sealAll(records: readonly EvidenceRecord[]): Promise<boolean>;
+  sealAll(records: readonly RecordToSeal[]): Promise<boolean>;
 }
 
 /** Records held in memory for sealing at most; beyond, they wait in the database for the maintenance job. */
@@ -30,7 +29,7 @@ export const SEAL_LINGER_MS = 1000;
  * After a failure (registry down) the records in hand are left to it.
  */
 export class EvidenceSealer {
-  private readonly waiting: EvidenceRecord[] = [];
+  private readonly waiting: RecordToSeal[] = [];
   private running?: Promise<void>;
   /** Ends the linger under way: a full batch is waiting, or someone waits for the seals (idle). */
   private endLinger?: () => void;
@@ -51,9 +50,9 @@ export class EvidenceSealer {
     this.lingerMs = limits.lingerMs ?? SEAL_LINGER_MS;
   }
 
-  add(record: EvidenceRecord): void {
+  add(record: RecordToSeal): void {
     if (this.waiting.length >= this.maxWaiting) return;
-    this.waiting.push(record);
+    this.waiting.push(toSeal(record));
     this.running ??= this.drain();
     if (this.waiting.length >= this.batch) this.endLinger?.();
   }

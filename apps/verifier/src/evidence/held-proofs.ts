@@ -13,6 +13,29 @@ export interface ProofSource {
   proofsFor(documentSha256: string): Promise<ExternalProofOfExistence[]>;
 }
 
+/**
+ * What a built record's seal is judged by (sealChangesNothing): its document and its TOTAL-PASSED
+ * signatures' judged times, not the record itself (kept until its seal is heard, about a second:
+ * the whole record would be held into the old generation for it).
+ */
+interface BuiltRecord {
+  documentSha256: string;
+  passed: { signatureSha256: string; judgedAt: number; evidenceId: string | null }[];
+}
+
+function builtFacts(record: EvidenceRecord): BuiltRecord {
+  return {
+    documentSha256: record.documentSha256.toUpperCase(),
+    passed: record.report.signatures
+      .filter((s) => s.indication === 'TOTAL-PASSED')
+      .map((s) => ({
+        signatureSha256: s.signatureSha256,
+        judgedAt: new Date(s.signingTime.judgedAt).getTime(),
+        evidenceId: s.signingTime.evidenceId,
+      })),
+  };
+}
+
 interface Held {
   proofs: Promise<ExternalProofOfExistence[]>;
   /** The proofs once read. */
@@ -39,7 +62,7 @@ interface Held {
  */
 export class HeldProofs implements ProofSource {
   private readonly held = new Map<string, Held>();
-  private readonly built = new Map<string, EvidenceRecord>();
+  private readonly built = new Map<string, BuiltRecord>();
 
   constructor(
     private readonly source: ProofSource,
@@ -72,7 +95,7 @@ export class HeldProofs implements ProofSource {
 
   /** A record this process stored and will seal: its seal may leave the held proofs as they are. */
   keepBuilt(record: EvidenceRecord): void {
-    this.built.set(record.id, record);
+    this.built.set(record.id, builtFacts(record));
     if (this.built.size > BUILT_RECORDS) this.built.delete(this.built.keys().next().value!);
   }
 
@@ -83,23 +106,20 @@ export class HeldProofs implements ProofSource {
     const record = what === 'sealed' ? this.built.get(id) : undefined;
     if (record) this.built.delete(id);
     const held = this.held.get(key);
-    if (held && !(record && record.documentSha256.toUpperCase() === key && sealChangesNothing(held, record)))
-      this.held.delete(key);
+    if (held && !(record && record.documentSha256 === key && sealChangesNothing(held, record))) this.held.delete(key);
   }
 }
 
 /** Whether the proofs query would still give `held` once `record` is sealed (see HeldProofs). */
-function sealChangesNothing(held: Held, record: EvidenceRecord): boolean {
+function sealChangesNothing(held: Held, record: BuiltRecord): boolean {
   const proofs = held.value;
   if (!proofs) return false; // still being read: it may or may not have seen the seal
-  return record.report.signatures.every((s) => {
-    if (s.indication !== 'TOTAL-PASSED') return true;
-    const judged = new Date(s.signingTime.judgedAt).getTime();
-    return proofs.some(
+  return record.passed.every((s) =>
+    proofs.some(
       (p) =>
         p.signatureSha256 === s.signatureSha256 &&
-        (p.time.getTime() < judged ||
-          (p.time.getTime() === judged && p.evidenceId !== undefined && p.evidenceId === s.signingTime.evidenceId)),
-    );
-  });
+        (p.time.getTime() < s.judgedAt ||
+          (p.time.getTime() === s.judgedAt && p.evidenceId !== undefined && p.evidenceId === s.evidenceId)),
+    ),
+  );
 }

@@ -28,11 +28,32 @@ export const EVIDENCE_BATCH = 200;
 /** Records sealed by one audit event at most (about 250 bytes each in the event). */
 export const SEAL_BATCH = 100;
 
+/** What sealing a record needs of it: the facts its audit event lists. */
+export type RecordToSeal = Pick<
+  EvidenceRecord,
+  'id' | 'validationId' | 'documentSha256' | 'validatedAt' | 'recordSha256'
+>;
+
+/**
+ * Only those facts, for a record waiting to be sealed: the record itself (its report, DERs and
+ * their serialisations) is not kept alive for the second the seal waits (issue 16.3: it was most of
+ * what each fast-path validation left to the old generation).
+ */
+export function toSeal(r: RecordToSeal): RecordToSeal {
+  return {
+    id: r.id,
+    validationId: r.validationId,
+    documentSha256: r.documentSha256,
+    validatedAt: r.validatedAt,
+    recordSha256: r.recordSha256,
+  };
+}
+
 /**
  * The audit event sealing records: every record's id, validation, document digest, validation time
  * and recordSha256. The event's hash in the chain seals them all.
  */
-export function sealEvent(records: readonly EvidenceRecord[]): AppendAuditEventDto {
+export function sealEvent(records: readonly RecordToSeal[]): AppendAuditEventDto {
   return {
     action: EVIDENCE_RECORDED,
     entityType: 'validation_evidence',
@@ -115,7 +136,7 @@ export class ValidationEvidence {
    * them all the event's place in the chain. False (logged) when the registry did not take it: the
    * records stay unsealed for the maintenance job.
    */
-  async sealAll(records: readonly EvidenceRecord[]): Promise<boolean> {
+  async sealAll(records: readonly RecordToSeal[]): Promise<boolean> {
     if (records.length === 0) return true;
     try {
       const receipt = await this.audit.append(sealEvent(records));
