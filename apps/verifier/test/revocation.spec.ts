@@ -271,6 +271,48 @@ describe('verifier revocation', () => {
       await expectTryLater((await pki.sign()).pdf);
     });
 
+    it('fails under load (OCSP 500, CRLs 503): every validation a TRY_LATER report, one CRL download in flight; back up, all pass', async () => {
+      const pki = await testPki('down-under-load', { ocsp: true });
+      const officials = 16;
+      const signed = await Promise.all(Array.from({ length: officials }, (_, i) => pki.sign(`Official ${i + 1}`)));
+      server.route(pki.path('sub-ocsp'), (_req, res) => void res.writeHead(500).end());
+      // Slow to fail, so that downloads made at the same time would overlap here.
+      let inFlight = 0;
+      let mostInFlight = 0;
+      server.route(pki.path('sub.crl'), async (_req, res) => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((r) => setTimeout(r, 150));
+        inFlight--;
+        res.writeHead(503).end();
+      });
+      const started = Date.now();
+      const reports = await Promise.all(signed.map((s) => validateReport(s.pdf)));
+      for (const report of reports) {
+        expect(report.conclusion).toBe('INDETERMINATE');
+        expect(report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+        expect(Date.parse(report.retryAfter)).toBeGreaterThan(started);
+      }
+      // Each official's OCSP request at most `attempts` times. The CRL they all fall back to is one
+      // job while it is in flight, shared by the validations running meanwhile: the CA meets one
+      // download at a time, fewer than one per validation.
+      const attempts = config.revocation!.attempts!;
+      expect(server.hits(pki.path('sub-ocsp'))).toBeGreaterThanOrEqual(officials);
+      expect(server.hits(pki.path('sub-ocsp'))).toBeLessThanOrEqual(officials * attempts);
+      expect(mostInFlight).toBe(1);
+
+      expect(server.hits(pki.path('sub.crl'))).toBeGreaterThanOrEqual(1);
+      expect(server.hits(pki.path('sub.crl'))).toBeLessThan(officials);
+      expect(await cachedRow(pki.url('sub.crl'))).toBeUndefined();
+
+      // Back up: nothing of the failures was kept, every document passes.
+      server.ocsp(pki.path('sub-ocsp'), pki.sub);
+      server.crl(pki.path('sub.crl'), pki.sub);
+      const sigs = await Promise.all(signed.map((s) => validate(s.pdf)));
+      expect(new Set(sigs.map((sig) => `${sig.indication} ${sig.revocation.source}`))).toEqual(
+        new Set(['TOTAL-PASSED ocsp']),
+      );
+    });
+
     it('is down with a CRL cached past our max age but before its nextUpdate: judged from the cache', async () => {
       const pki = await testPki('stale');
       const { pdf } = await pki.sign();
