@@ -302,6 +302,38 @@ describe('PAdES levels B-B..B-LTA and extend (signer over HTTP, SoftHSM2, Postgr
     },
   );
 
+  it('answers every one of 8 B-T requests at once 503 TSA_UNAVAILABLE while the TSA is down, then signs them all once it is back', async () => {
+    const refusals = async () =>
+      Number(
+        (await pg.query("SELECT count(*) FROM signer.signature_events WHERE refusal_code = 'TSA_UNAVAILABLE'")).rows[0]
+          .count,
+      );
+    const before = await refusals();
+    const eight = () =>
+      Promise.all(Array.from({ length: 8 }, () => sign({ certificateId: 'cert-good', level: 'B-T' })));
+    tsaServer.state.mode = 'down';
+    let down;
+    try {
+      down = await eight();
+    } finally {
+      tsaServer.state.mode = 'ok';
+    }
+    for (const res of down) {
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('30');
+      expect(JSON.parse(res.body.toString())).toMatchObject({ code: 'TSA_UNAVAILABLE' });
+    }
+    // Each refusal recorded once, and nothing was signed at a weaker level.
+    expect((await refusals()) - before).toBe(8);
+    // The token's sessions all came back: eight at once sign B-T once the TSA answers.
+    const up = await eight();
+    expect(up.map((r) => r.status)).toEqual(Array(8).fill(200));
+    for (const res of up) {
+      const [field] = findSignatures(new Uint8Array(res.body));
+      expect(signatureTokens(field.contents).tokens).toHaveLength(1);
+    }
+  });
+
   it('refuses a revoked certificate before signing: 403 CERTIFICATE_CHECK_FAILED, reason in English and Vietnamese', async () => {
     const tsaCalls = tsaServer.state.requests;
     const res = await sign({ certificateId: 'cert-revoked', level: 'B-T' });
