@@ -15,8 +15,8 @@ export interface ProofSource {
 
 /**
  * What a built record's seal is judged by (sealChangesNothing): its document and its TOTAL-PASSED
- * signatures' judged times, not the record itself (kept until its seal is heard, about a second:
- * the whole record would be held into the old generation for it).
+ * signatures' judged times. Kept until the seal is heard (about a second, up to BUILT_RECORDS), so
+ * not the record itself with its report and DERs.
  */
 interface BuiltRecord {
   documentSha256: string;

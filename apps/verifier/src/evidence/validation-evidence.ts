@@ -36,8 +36,8 @@ export type RecordToSeal = Pick<
 
 /**
  * Only those facts, for a record waiting to be sealed: the record itself (its report, DERs and
- * their serialisations) is not kept alive for the second the seal waits (issue 16.3: it was most of
- * what each fast-path validation left to the old generation).
+ * their serialisations) is not kept alive while the seal waits (a second, or up to
+ * SEALER_MAX_WAITING records while a seal is slow to answer).
  */
 export function toSeal(r: RecordToSeal): RecordToSeal {
   return {
