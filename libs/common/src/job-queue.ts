@@ -126,9 +126,12 @@ export class JobQueue<J extends JobMap, N extends keyof J & string = keyof J & s
       const job = await Job.fromId(this.queue, jobId);
       if (!job) return { state: 'completed', result: undefined };
       const state = await job.getState();
-      if (state === 'completed') return { state: 'completed', result: job.returnvalue };
-      if (state === 'failed') return { state: 'failed', reason: job.failedReason };
-      return await wait.outcome;
+      if (state !== 'completed' && state !== 'failed') return await wait.outcome;
+      // Read again: it may have finished after its fields were read above (its result not in them).
+      const done = (await Job.fromId(this.queue, jobId)) ?? job;
+      return state === 'completed'
+        ? { state, result: done.returnvalue as unknown }
+        : { state, reason: done.failedReason };
     } finally {
       wait.cancel();
     }
