@@ -1,4 +1,4 @@
-import { buildPdf } from '../../test-fixtures/pdf/make-pdfs';
+import { buildPdf, makePdf, qpdf } from '../../test-fixtures/pdf/make-pdfs';
 import { issuePerson } from '../../test-fixtures/signers';
 import { DevCa } from '../devca';
 import { findSignatures, PdfFormatError, recoverSignatures } from '../pdf';
@@ -60,6 +60,33 @@ describe('verifyPdf on damaged input', () => {
     expect(report.signatureCount).toBe(1);
     expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(codes(report.reasons)).toContain('PDF_STRUCTURE_DAMAGED');
+  });
+
+  it('reports a signed file saved again whole by qpdf: the byte range fails, no change is invented', async () => {
+    const signed = await sign(await makePdf({ pages: 2 }));
+    // Object streams make the rewrite shorter than the signed revision, as a "Save as" usually is.
+    const rewritten = qpdf(signed, ['--object-streams=generate']);
+    expect(rewritten.length).toBeLessThan(signed.length);
+    const report = await verify(rewritten);
+    expect(report.signatureCount).toBe(1);
+    const [signature] = report.signatures;
+    expect(signature).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(signature.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'BYTE_RANGE_INVALID',
+        detail: expect.stringContaining('BYTE_RANGE_OUT_OF_FILE'),
+      }),
+    );
+    expect(signature.modifications).toEqual({
+      changedAfterSigning: true,
+      allowed: null,
+      description: [
+        expect.stringMatching(
+          /^the signed revision cannot be found: the byte range ends at \d+, beyond the file's \d+ bytes/,
+        ),
+      ],
+    });
+    expect(codes(signature.reasons)).not.toContain('MODIFIED_AFTER_SIGNING');
   });
 
   it('reports an unsigned damaged PDF as having no signature', async () => {

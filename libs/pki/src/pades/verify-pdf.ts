@@ -258,6 +258,17 @@ function modificationsAfter(
     };
   }
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
+  if (field.revisionLength > pdf.length) {
+    // A file saved again whole by a tool that rewrites it, or cut short: no revision of it is the
+    // signed one, so there is nothing to compare; the byte range's own failure judges the signature.
+    return {
+      changedAfterSigning: true,
+      allowed: null,
+      description: [
+        `the signed revision cannot be found: the byte range ends at ${field.revisionLength}, beyond the file's ${pdf.length} bytes (saved again whole, or cut short)`,
+      ],
+    };
+  }
   try {
     const unaccounted = unaccountedAppendedData(pdf, field.revisionLength).map((p) => `not allowed: ${p}`);
     const verdict = classifyChanges(
