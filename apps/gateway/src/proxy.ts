@@ -136,8 +136,28 @@ export async function proxy(req: ProxiedRequest, res: ServerResponse, call: Prox
   }
   const length = header('content-length');
   if (length === undefined || header('content-encoding') !== undefined) return relay(upstream.body, res);
+  const whole = Number(length) <= WHOLE_ANSWER_BYTES;
+  if (whole && upstream.status >= 400 && /^application\/problem\+json/i.test(header('content-type') ?? '')) {
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
+    return sendWhole(upstream.body, res, (problem) => withPublicInstance(problem, url));
+  }
   res.setHeader('content-length', length);
-  await (Number(length) <= WHOLE_ANSWER_BYTES ? sendWhole(upstream.body, res) : relay(upstream.body, res));
+  await (whole ? sendWhole(upstream.body, res) : relay(upstream.body, res));
+}
+
+/**
+ * A service's problem names the service's own path as its `instance`; the client called the public
+ * one (RFC 9457: the occurrence the client can refer to), as the gateway's own problems say.
+ */
+export function withPublicInstance(problem: Buffer, url: string | undefined): Buffer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(problem.toString('utf8'));
+  } catch {
+    return problem;
+  }
+  if (url === undefined || typeof parsed !== 'object' || parsed === null || !('instance' in parsed)) return problem;
+  return Buffer.from(JSON.stringify({ ...parsed, instance: url }));
 }
 
 /**
@@ -249,7 +269,7 @@ function relay(body: Readable, res: ServerResponse): Promise<void> {
  * reset, as it would mid-stream), the client going away first destroys the service's answer.
  * Settles when the response is closed.
  */
-function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
+function sendWhole(body: Readable, res: ServerResponse, rewrite?: (answer: Buffer) => Buffer): Promise<void> {
   return new Promise((resolve) => {
     if (res.closed) {
       body.destroy();
@@ -257,7 +277,13 @@ function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
     }
     const chunks: Buffer[] = [];
     body.on('data', (chunk: Buffer) => void chunks.push(chunk));
-    body.once('end', () => res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    body.once('end', () => {
+      const answer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      if (!rewrite) return res.end(answer);
+      const rewritten = rewrite(answer);
+      res.setHeader('content-length', rewritten.length);
+      res.end(rewritten);
+    });
     body.once('error', () => res.destroy());
     res.once('close', () => {
       if (!res.writableFinished) body.destroy();

@@ -301,6 +301,31 @@ describe('lean upload routes', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
   });
 
+  it("names the public path as a service's problem instance, and leaves the rest of the problem as it was", async () => {
+    const problem = { type: 'https://kyso.invalid/problems/missing-field', title: 'Bad request', status: 400 };
+    const body = JSON.stringify({ ...problem, code: 'MISSING_FIELD', instance: '/validations/pdf', field: 'file' });
+    fx.verifier.handler = (_req, res) =>
+      res
+        .writeHead(400, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': body.length })
+        .end(body);
+    try {
+      const { answer } = await both('/api/v1/validations/pdf', validateKey);
+      expect(answer.status).toBe(400);
+      expect(answer.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      const relayed = JSON.parse(answer.body);
+      expect(relayed).toEqual({
+        ...problem,
+        code: 'MISSING_FIELD',
+        instance: '/api/v1/validations/pdf',
+        field: 'file',
+      });
+      expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.body)));
+    } finally {
+      fx.verifier.handler = (req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.body.length }));
+    }
+  });
+
   it('cuts the answer when the service dies mid-answer, and serves the next request', async () => {
     // Declared lengths above and below WHOLE_ANSWER_BYTES: piped, and read whole before it is sent.
     try {
