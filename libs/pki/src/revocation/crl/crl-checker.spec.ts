@@ -70,6 +70,25 @@ describe('CrlRevocationChecker in validatePath', () => {
     expect((await validate(at(15), checker, { proofOfExistence: at(8) })).valid).toBe(true);
   });
 
+  it('takes an entry dated after the CRL was issued as revoked when the CRL was issued (x509-limbo revocation-date-in-future)', async () => {
+    // Issued at day 20, the CRL lists the leaf as revoked at day 30: it cannot know that, so the
+    // listing says revoked by day 20. Asked about day 25 (after the CRL, before the stated date): revoked.
+    const crls = [
+      await crl(root),
+      await crl(sub, {
+        revoked: [{ serialNumber: leaf.serialNumberHex, revocationDate: at(30), reason: 'keyCompromise' }],
+      }),
+    ];
+    const checker = new CrlRevocationChecker({ crls });
+    const asked = await validate(at(25), checker);
+    expect(asked).toMatchObject({ valid: false, indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    expect(asked.revocation.status[0]).toMatchObject({ status: 'revoked', revocationTime: at(20) });
+    // Before the CRL was issued, it still says nothing against the leaf.
+    const before = await validate(at(15), checker);
+    expect(before).toMatchObject({ valid: true, indication: 'TOTAL-PASSED' });
+    expect(codes(before)).toEqual(['REVOKED_AFTER_VALIDATION_TIME']);
+  });
+
   it('treats a hold as revoked while it lasts and lets a delta CRL lift it', async () => {
     const hold = [{ serialNumber: leaf.serialNumberHex, revocationDate: at(1), reason: 'certificateHold' as const }];
     const base = await crl(sub, { revoked: hold, crlNumber: 100 });

@@ -46,10 +46,17 @@ export function sameScope(a: Crl, b: Crl): boolean {
   return (!x && !y) || (!!x && !!y && Buffer.from(x).equals(Buffer.from(y)));
 }
 
-/** The entries of `crl` that concern `cert`: same serial, and on an indirect CRL the same certificate issuer (5.3.3). */
+/**
+ * The entries of `crl` that concern `cert`: same serial, and on an indirect CRL the same certificate
+ * issuer (5.3.3). A CRL cannot know of a revocation after its own issue: an entry dated after
+ * thisUpdate is taken as revoked at thisUpdate (listed means revoked by then, whatever date it gives).
+ */
 export function entriesFor(crl: Crl, cert: Certificate): CrlEntry[] {
-  return crl.entriesFor(cert.serialNumberRawHex).filter((e) => {
-    if (!crl.issuingDistributionPoint?.indirectCRL || !e.certificateIssuer) return crl.issuer.equals(cert.issuer);
-    return e.certificateIssuer.some((n) => n.directoryName?.equals(cert.issuer));
-  });
+  return crl
+    .entriesFor(cert.serialNumberRawHex)
+    .filter((e) => {
+      if (!crl.issuingDistributionPoint?.indirectCRL || !e.certificateIssuer) return crl.issuer.equals(cert.issuer);
+      return e.certificateIssuer.some((n) => n.directoryName?.equals(cert.issuer));
+    })
+    .map((e) => (e.revocationDate > crl.thisUpdate ? { ...e, revocationDate: crl.thisUpdate } : e));
 }

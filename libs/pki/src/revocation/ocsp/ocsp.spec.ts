@@ -125,6 +125,17 @@ describe('OCSP', () => {
       status: 'good',
       revocationTime: at(-DAY),
     });
+    // A revocation dated after the answer's thisUpdate: revoked by thisUpdate, as a CRL entry is.
+    const ahead = await sub.ocspResponse({
+      certificate: revoked,
+      thisUpdate: at(-2 * DAY),
+      status: 'revoked',
+      revocationTime: at(-DAY),
+    });
+    expect(verifyOcspResponse(ahead, { ...base, time: at(-1.5 * DAY) })).toMatchObject({
+      status: 'revoked',
+      revocationTime: at(-2 * DAY),
+    });
   });
 
   it('refuses a wrong nonce, a response about another certificate, a broken signature and an unknown status', async () => {

@@ -225,9 +225,11 @@ function decide(
   const t = opts.time.getTime();
   const known = { ...base, ...times, source: 'ocsp' as const, evidence, problems: [] as string[] };
   if (single.status === 'revoked') {
-    const revocation = { revocationTime: date(single.revocationTime), reason: single.revocationReason };
+    // The answer speaks for thisUpdate: a revocation it dates later is taken as revoked by then.
+    const revokedAt = single.revocationTime! > single.thisUpdate ? single.thisUpdate : single.revocationTime!;
+    const revocation = { revocationTime: date(revokedAt), reason: single.revocationReason };
     // Revoked after the time asked about: it was good then (the revocation time is kept as a fact).
-    if (single.revocationTime!.getTime() <= t) return { ...known, status: 'revoked', ...revocation };
+    if (revokedAt.getTime() <= t) return { ...known, status: 'revoked', ...revocation };
     return { ...known, status: 'good', ...revocation };
   }
   if (single.status === 'unknown') return unknown(['OCSP_CERT_STATUS_UNKNOWN'], { ...base, ...times, evidence });
