@@ -17,6 +17,8 @@ describe('kyso command line', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, data: string | Uint8Array) => (writeFileSync(join(dir, name), data), join(dir, name));
   const now = new Date();
+  /** The CLI's clock (io.now); `now` unless a test moves it. */
+  let cliNow = now;
   const scenarios = new Map<FaultKind, FaultScenario>();
 
   async function kyso(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -26,7 +28,7 @@ describe('kyso command line', () => {
       ...nodeIo(),
       stdout: (t: string) => void (out += t),
       stderr: (t: string) => void (err += t),
-      now: () => now,
+      now: () => cliNow,
     };
     const code = await main(argv, io);
     return { code, out, err };
@@ -230,6 +232,25 @@ describe('kyso command line', () => {
     expect(
       (await kyso('validate-chain', v.leaf, '--anchor', v.root, '--intermediate', v.sub, '--crl', onlySub)).code,
     ).toBe(1);
+    // A CRL dated after the CLI's own clock is no evidence (the clock is the CLI's, not the system's).
+    cliNow = new Date(now.getTime() - 86400_000);
+    try {
+      const early = await kyso(
+        'validate-chain',
+        v.leaf,
+        '--anchor',
+        v.root,
+        '--intermediate',
+        v.sub,
+        '--crl',
+        v.crls,
+        '--json',
+      );
+      expect(early.code).toBe(1);
+      expect(JSON.parse(early.out)).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    } finally {
+      cliNow = now;
+    }
   });
 
   it('refuses bad usage and unreadable input with exit 2 and a clear message', async () => {

@@ -3,9 +3,9 @@ import { CombinedRevocationChecker, OcspRevocationChecker } from '../revocation/
 import { RevocationChecker, RevocationFetcher } from '../revocation/types';
 import { Certificate } from '../x509/certificate';
 
-/** The CLI's offline revocation source: the CRLs given with --crl (nothing is fetched). */
-export function crlChecker(crls: Crl[], certificates: Certificate[]): RevocationChecker {
-  return new CrlRevocationChecker({ crls, certificates });
+/** The CLI's offline revocation source: the CRLs given with --crl (nothing is fetched); `clock` is the CLI's now. */
+export function crlChecker(crls: Crl[], certificates: Certificate[], clock: () => Date): RevocationChecker {
+  return new CrlRevocationChecker({ crls, certificates, clock });
 }
 
 /**

@@ -46,7 +46,10 @@ export async function validateChainCommand(args: ParsedArgs, io: CommandIo, lang
 
   const base = { leaf, intermediates, trustAnchors, validationTime, purpose, keyUsage, maxDepth, constraints };
   const result = crlFiles.length
-    ? await validatePath({ ...base, revocation: { checker: crlChecker(crls, intermediates), required: true } })
+    ? await validatePath({
+        ...base,
+        revocation: { checker: crlChecker(crls, intermediates, () => io.now()), required: true },
+      })
     : validatePath(base);
   const chain = chainEntries(result.chain, trustAnchors);
   if (args.flags.has('json')) {
