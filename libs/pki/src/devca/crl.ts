@@ -32,13 +32,16 @@ export interface IssueCrlOptions {
   /** Default: the revocations recorded on the CA (`ca.revoke`, the `revoked` fault). */
   revoked?: CrlEntrySpec[];
   thisUpdate?: Date; // default now
-  nextUpdate?: Date; // default thisUpdate + 7 days
+  /** Default thisUpdate + 7 days; null leaves the field out (against 5.1.2.5, for tests). */
+  nextUpdate?: Date | null;
   crlNumber?: number | bigint; // default: the CA's counter
   /** A delta CRL (RFC 5280 5.2.4): critical deltaCRLIndicator naming the base CRL number. */
   delta?: { baseCrlNumber: number | bigint };
   issuingDistributionPoint?: IssuingDistributionPointSpec;
   /** Failure switch against the CRL profile (5.2.3): the CRL number left out, or marked critical. */
   crlNumberFault?: 'missing' | 'critical';
+  /** The version INTEGER written (default 1, v2); 5.1.2.1 allows no other. */
+  versionValue?: number;
 }
 
 /** What the CRL builder needs from a CA. */
@@ -73,7 +76,8 @@ export async function buildCrl(
   ca: CrlIssuer,
   opts: Required<Pick<IssueCrlOptions, 'revoked' | 'thisUpdate' | 'crlNumber'>> & IssueCrlOptions,
 ): Promise<Uint8Array> {
-  const nextUpdate = opts.nextUpdate ?? new Date(opts.thisUpdate.getTime() + 7 * 24 * 3600_000);
+  const nextUpdate =
+    opts.nextUpdate === null ? null : (opts.nextUpdate ?? new Date(opts.thisUpdate.getTime() + 7 * 24 * 3600_000));
   const exts = [
     extension(OID.authorityKeyIdentifier, seq(der(TAG.context(0, false), Buffer.from(ca.keyIdentifier, 'hex')))),
     ...(opts.crlNumberFault === 'missing'
@@ -84,11 +88,11 @@ export async function buildCrl(
   if (opts.issuingDistributionPoint)
     exts.push(extension(OID.issuingDistributionPoint, issuingDistributionPoint(opts.issuingDistributionPoint), true));
   const tbs = seq(
-    integer(1), // v2
+    integer(opts.versionValue ?? 1), // v2
     signatureAlgorithmDer(ca.signer.algorithm),
     ca.certificate.subject.der,
     time(opts.thisUpdate),
-    time(nextUpdate),
+    ...(nextUpdate ? [time(nextUpdate)] : []),
     ...(opts.revoked.length ? [seq(...opts.revoked.map(entry))] : []),
     der(TAG.context(0), seq(...exts)),
   );

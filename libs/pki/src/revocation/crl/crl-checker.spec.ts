@@ -130,6 +130,29 @@ describe('CrlRevocationChecker in validatePath', () => {
     expect(codes(optional)).toEqual(['REVOCATION_STATUS_UNKNOWN']);
   });
 
+  it('takes a CRL without nextUpdate as speaking only for its own issue (no replay of an old CRL)', async () => {
+    // Issued at day 1 with no nextUpdate, from before the leaf was revoked at day 3.
+    const old = await crl(sub, { thisUpdate: at(1), nextUpdate: null, revoked: [] });
+    const rootCrl = await crl(root);
+    const run = (time: Date) =>
+      validatePath({
+        leaf,
+        intermediates: [sub.certificate],
+        trustAnchors: [root.certificate],
+        validationTime: time,
+        revocation: {
+          checker: new CrlRevocationChecker({ crls: [rootCrl, old], clock: () => at(30) }),
+          required: true,
+        },
+      });
+    const later = await run(at(10));
+    expect(later).toMatchObject({ valid: false, indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(later.revocation.status[0]).toMatchObject({ status: 'unknown', problems: ['CRL_NEXT_UPDATE_MISSING'] });
+    // For a time up to its issue (within the clock skew) it is evidence as any CRL.
+    expect((await run(at(1))).indication).toBe('TOTAL-PASSED');
+    expect((await run(new Date(at(1).getTime() + 4 * 60_000))).indication).toBe('TOTAL-PASSED');
+  });
+
   it('uses no CRL issued after the validation is run, beyond 5 minutes of clock skew', async () => {
     const rootCrl = await crl(root);
     // Issued at(20) + 10 minutes: ahead of a validation run at(20), a forged or mis-set date.

@@ -230,12 +230,16 @@ export class CrlRevocationChecker implements RevocationChecker {
       if (crl.crlNumber === undefined) return 'CRL_NUMBER_MISSING';
       if (crl.crlNumberCritical) return 'CRL_NUMBER_CRITICAL';
     }
+    const skew = this.opts.clockSkewMs ?? DEFAULT_CRL_CLOCK_SKEW_MS;
     if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) return 'CRL_EXPIRED';
+    // Without nextUpdate (5.1.2.5: issuers MUST give it; clients' behaviour is left open) a CRL promises
+    // nothing beyond its issue, as an OCSP answer without one: else a CRL of years ago, from before a
+    // revocation, would be replayed as current evidence.
+    if (!crl.nextUpdate && crl.thisUpdate.getTime() + skew < time.getTime()) return 'CRL_NEXT_UPDATE_MISSING';
     // A CRL dated after the validation is run cannot have been known then (a wrong clock or a forged
     // date); it is no evidence. "After the time asked about" is fine: later CRLs speak for earlier times.
     const now = (this.opts.clock ?? (() => new Date()))().getTime();
-    if (crl.thisUpdate.getTime() > now + (this.opts.clockSkewMs ?? DEFAULT_CRL_CLOCK_SKEW_MS))
-      return 'CRL_NOT_YET_VALID';
+    if (crl.thisUpdate.getTime() > now + skew) return 'CRL_NOT_YET_VALID';
     // 3.3: an entry may leave the CRL once it has appeared on one issued after the certificate's expiry
     const keepsExpired = crl.expiredCertsOnCrl && crl.expiredCertsOnCrl.getTime() <= cert.notAfter.getTime();
     if (crl.thisUpdate.getTime() > cert.notAfter.getTime() && !keepsExpired)

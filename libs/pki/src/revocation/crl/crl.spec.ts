@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PkiFormatError } from '../../errors';
 import { toPem } from '../../asn1';
 import { ALL_REASONS } from '../../x509/policy-extensions';
+import { DevCa } from '../../devca';
 import { Crl } from './crl';
 import { PKITS_CRLS } from '../../../../../test/conformance/vectors';
 
@@ -69,5 +70,14 @@ describe('Crl', () => {
     expect(code(() => Crl.fromDer(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01)))).toBe('MALFORMED_CRL');
     expect(code(() => Crl.fromDer(new Uint8Array(33 * 1024 * 1024)))).toBe('CRL_TOO_LARGE');
     expect(code(() => Crl.parse('not a crl'))).toBe('NOT_DER_OR_PEM');
+  });
+
+  it('refuses a CRL whose version is not v2 (5.1.2.1: INTEGER 1)', async () => {
+    const root = await DevCa.createRoot({ commonName: 'CRL Version Root' });
+    expect(Crl.fromDer(await root.issueCrl()).crlNumber).toBeDefined();
+    for (const versionValue of [0, 2]) {
+      const der = await root.issueCrl({ versionValue });
+      expect(() => Crl.fromDer(der)).toThrow('Malformed CRL: version');
+    }
   });
 });

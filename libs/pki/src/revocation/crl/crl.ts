@@ -142,7 +142,11 @@ export class Crl {
     this.signatureValue = tlvValue(der, sigT).subarray(1);
     const items = children(der, tbsT);
     let k = 0;
-    if (items[k]?.tag === TAG.INTEGER) k++; // version v2
+    if (items[k]?.tag === TAG.INTEGER) {
+      // 5.1.2.1: when present, the version is v2 (INTEGER 1); nothing else is defined for a CRL.
+      const version = tlvValue(der, items[k++]);
+      if (version.length !== 1 || version[0] !== 1) throw bad('version (5.1.2.1: only v2, INTEGER 1)');
+    }
     const innerAlg = readAlgorithmId(der, items[k++]);
     if (innerAlg.oid !== this.signatureAlgorithm.oid) throw bad('signature algorithms differ (5.1.1.2)');
     const issuerT = items[k++];
