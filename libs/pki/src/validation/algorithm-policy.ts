@@ -75,10 +75,16 @@ export function algorithmRefusal(
     if (rule.digest && alg.digest === rule.digest)
       return `${alg.name} refused by ${policy.id}${rule.from ? ` from ${rule.from}` : ''}`;
     if (rule.keyType && key && key.type === rule.keyType && rule.minBits !== undefined && key.bits < rule.minBits) {
-      return `${key.type} ${key.bits}-bit key refused by ${policy.id} (minimum ${rule.minBits}${rule.from ? ` from ${rule.from}` : ''})`;
+      return `${keyInWords(key)} refused by ${policy.id} (minimum ${rule.minBits}${rule.from ? ` from ${rule.from}` : ''})`;
     }
   }
   return undefined;
+}
+
+/** "rsa 1024-bit key"; an EC key by its curve, which says its size (0 bits: a curve the policy does not know). */
+function keyInWords(key: KeyDescription): string {
+  if (key.type !== 'ec' || !key.curve) return `${key.type} ${key.bits}-bit key`;
+  return `ec key on ${key.curve} (${key.bits ? `${key.bits} bits` : 'a curve the policy does not accept'})`;
 }
 
 /** The algorithms a signature relies on: what the policy judges (ETSI EN 319 102-1 5.2.8). */

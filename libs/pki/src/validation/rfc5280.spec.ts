@@ -4,7 +4,7 @@ import { DevCa, generateSoftwareKey } from '../devca';
 import { RevocationStatus } from '../revocation/types';
 import { Certificate } from '../x509/certificate';
 import { EKU } from '../x509/extensions';
-import { STRICT_ALGORITHM_POLICY } from './algorithm-policy';
+import { algorithmRefusal, STRICT_ALGORITHM_POLICY } from './algorithm-policy';
 import { judgeRevocation } from './revocation-judgement';
 import { validatePath } from './validate-path';
 import { PKITS_CERTS } from '../../../../test/conformance/vectors';
@@ -39,6 +39,22 @@ describe('algorithm policy (data, by date)', () => {
       subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
     });
     expect(r.reasons.find((x) => x.code === 'ALGORITHM_NOT_ALLOWED')?.detail).toMatch(/sha1|dsa/i);
+  });
+});
+
+describe('algorithm refusals in words', () => {
+  const sha256 = { name: 'ECDSA-SHA256', digest: 'sha256' };
+  const now = new Date('2026-01-01T00:00:00Z');
+  it('names a short RSA key by its size and an EC key by its curve (the size when the policy knows it)', () => {
+    expect(algorithmRefusal(STRICT_ALGORITHM_POLICY, sha256, { type: 'rsa', bits: 1024 }, now)).toBe(
+      'rsa 1024-bit key refused by kyso-strict-2026 (minimum 2048 from 2019-01-01T00:00:00Z)',
+    );
+    expect(algorithmRefusal(STRICT_ALGORITHM_POLICY, sha256, { type: 'ec', bits: 0, curve: 'prime192v1' }, now)).toBe(
+      'ec key on prime192v1 (a curve the policy does not accept) refused by kyso-strict-2026 (minimum 256)',
+    );
+    expect(
+      algorithmRefusal(STRICT_ALGORITHM_POLICY, sha256, { type: 'ec', bits: 256, curve: 'prime256v1' }, now),
+    ).toBeUndefined();
   });
 });
 
