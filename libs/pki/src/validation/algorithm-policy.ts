@@ -39,7 +39,7 @@ export interface AlgorithmPolicy {
  *   SHA-256 and RSA-2048 by then;
  * - EC keys below 256 bits never (TS 119 312 lists P-256 and up).
  * The same rules apply to the CMS signature (its digests, signature algorithm and the signer's
- * key) and to every certificate signature and issuer key of the path.
+ * key) and to every certificate signature and key of the path, the leaf's own key included.
  */
 export const STRICT_ALGORITHM_POLICY: AlgorithmPolicy = {
   id: 'kyso-strict-2026',

@@ -104,6 +104,30 @@ export function checkSignatureWithWorkingKey(
   return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: index, detail: refusal })] : [];
 }
 
+const LEAF_KEYS = new WeakMap<Certificate, KeyDescription | null>();
+/** The key alone is judged: no digest rule applies to it. */
+const KEY_ONLY: SignatureAlgorithmInfo = { name: 'subject public key', digest: null };
+
+/**
+ * The leaf's own key, judged by the algorithm policy at `time` as every issuer key is (issue 10.4:
+ * every key in the path; OpenSSL's EE_KEY_TOO_SMALL), though it signs nothing in the path: a chain
+ * ending in an RSA-1024 or P-192 key is not valid for a signature it would make. A key that cannot
+ * be loaded is left to what uses it (the document signature's check reports it).
+ */
+export function checkLeafKey(leaf: Certificate, policy: AlgorithmPolicy, time: Date): ValidationReason[] {
+  let key = LEAF_KEYS.get(leaf);
+  if (key === undefined) {
+    try {
+      key = describeKey(loadPublicKey(leaf.publicKeySpki));
+    } catch {
+      key = null;
+    }
+    LEAF_KEYS.set(leaf, key);
+  }
+  const refusal = key && algorithmRefusal(policy, KEY_ONLY, key, time);
+  return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: 0, detail: refusal })] : [];
+}
+
 /**
  * 6.1.3 (a)(2): the validation time lies within the validity period (bounds inclusive, 4.1.2.5).
  * Validity is encoded in whole seconds, so the time is compared at that granularity (floored): a

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DevCa, generateSoftwareKey } from '../devca';
@@ -39,6 +40,52 @@ describe('algorithm policy (data, by date)', () => {
       subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
     });
     expect(r.reasons.find((x) => x.code === 'ALGORITHM_NOT_ALLOWED')?.detail).toMatch(/sha1|dsa/i);
+  });
+});
+
+describe("the leaf's own key (every key of the path is judged)", () => {
+  const spki = (type: 'rsa' | 'ec', opt: number | string) =>
+    new Uint8Array(
+      (type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: opt as number })
+        : generateKeyPairSync('ec', { namedCurve: opt as string })
+      ).publicKey.export({ type: 'spki', format: 'der' }),
+    );
+
+  it('refuses an RSA-1024 leaf after the cut-off and a P-192 leaf always; P-256 and RSA-2048 pass', async () => {
+    const root = await DevCa.createRoot({ commonName: 'Leaf Key Root', notBefore: new Date('2017-01-01T00:00:00Z') });
+    const leafWith = (publicKeySpki: Uint8Array) =>
+      root.issue({
+        subject: { CN: 'Leaf key' },
+        publicKeySpki,
+        profile: 'person',
+        notBefore: new Date('2017-06-01T00:00:00Z'),
+        notAfter: new Date(Date.now() + 86400_000),
+      });
+    const check = async (publicKeySpki: Uint8Array, at = new Date()) =>
+      validatePath({ leaf: await leafWith(publicKeySpki), trustAnchors: [root.certificate], validationTime: at });
+
+    const rsa1024 = spki('rsa', 1024);
+    const weak = await check(rsa1024);
+    expect(weak).toMatchObject({ valid: false, subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
+    expect(weak.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'ALGORITHM_NOT_ALLOWED',
+        certificateIndex: 0,
+        detail: expect.stringMatching(/^rsa 1024-bit key refused/),
+      }),
+    );
+    expect((await check(rsa1024, new Date('2018-06-01T00:00:00Z'))).valid).toBe(true);
+    const p192 = await check(spki('ec', 'prime192v1'));
+    expect(p192.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'ALGORITHM_NOT_ALLOWED',
+        certificateIndex: 0,
+        detail: expect.stringMatching(/prime192v1/),
+      }),
+    );
+    expect((await check(spki('ec', 'prime256v1'))).valid).toBe(true);
+    expect((await check(spki('rsa', 2048))).valid).toBe(true);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   checkCriticalExtensions,
   checkExtendedKeyUsage,
   checkKeyCertSign,
+  checkLeafKey,
   checkLeafKeyUsage,
   checkNameChaining,
   checkPathLength,
@@ -210,7 +211,7 @@ function checkPath(
         out.authorityConstrainedPolicySet = wrap.authorityConstrainedPolicySet;
         out.userConstrainedPolicySet = wrap.userConstrainedPolicySet;
         if (!wrap.ok) reasons.push(reason('NO_VALID_POLICY', { certificateIndex: 0, detail: '6.1.5 (g)' }));
-        reasons.push(...checkLeafPurpose(cert, opts, purpose));
+        reasons.push(...checkLeafPurpose(cert, opts, purpose), ...checkLeafKey(cert, algorithms, time));
       }
     } catch (e) {
       if (!(e instanceof Error)) throw e;
