@@ -161,8 +161,10 @@ describe('verifier', () => {
 
   it('refuses a request without a file, a bad wait and an oversized file', async () => {
     expectProblem(await post(undefined), 400, 'MISSING_FIELD');
-    expectProblem(await post(pdf, '?wait=61'), 400, 'INVALID_FIELD');
-    expectProblem(await post(pdf, '?wait=soon'), 400, 'INVALID_FIELD');
+    for (const wait of ['61', 'soon', '-1', '1.5'])
+      expect(expectProblem(await post(pdf, `?wait=${wait}`), 400, 'INVALID_FIELD').detail).toBe(
+        'wait: wait must be a whole number of seconds from 0 to 60',
+      );
     expectProblem(await post(Buffer.concat([pdf, Buffer.alloc(MAX_UPLOAD)])), 413, 'PAYLOAD_TOO_LARGE');
   });
 

@@ -9,6 +9,9 @@ export const VALIDATE_PDF_PATH = '/validations/pdf';
 export const DEFAULT_WAIT_SECONDS = 10;
 export const MAX_WAIT_SECONDS = 60;
 
+/** One message whatever the wait got wrong ("soon", -1, 1.5, 61): the rule, not the last check tried. */
+const WAIT_MESSAGE = `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`;
+
 /** Whole seconds only: "1.5", "1e1" or "0x10" are not a number of seconds here. */
 const wholeSeconds = ({ value }: { value: unknown }) =>
   value === '' ? undefined : typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value;
@@ -23,8 +26,8 @@ export class ValidatePdfQueryDto extends CallbackUrlQueryDto {
   })
   @IsOptional()
   @Transform(wholeSeconds)
-  @IsInt({ message: `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}` })
-  @Min(0)
-  @Max(MAX_WAIT_SECONDS)
+  @IsInt({ message: WAIT_MESSAGE })
+  @Min(0, { message: WAIT_MESSAGE })
+  @Max(MAX_WAIT_SECONDS, { message: WAIT_MESSAGE })
   wait?: number;
 }
