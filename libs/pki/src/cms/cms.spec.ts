@@ -279,6 +279,19 @@ describe('CMS SignedData', () => {
     }
   });
 
+  it('refuses Ed25519 with a digest other than SHA-512 (RFC 8419 3.1), though its signature verifies', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const cert = await sub.issue({
+      subject: { CN: 'Ed25519 with SHA-256' },
+      publicKeySpki: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+      profile: 'person',
+    });
+    const signer = { cert, key: privateKey, digest: 'sha256', signatureAlgorithmOid: '1.3.101.112' };
+    const r = verifySignedData(pkijsSignedData({ content, signers: [signer] }), content);
+    expect(r).toMatchObject({ messageDigestMatches: true, signatureAlgorithm: null });
+    expect(r.problems).toContain('SIGNATURE_ALGORITHM_UNSUPPORTED');
+  });
+
   it('verifies ECDSA with SHA3-256 (ecdsa-with-SHA3-256, RFC 8702 / NIST OID)', async () => {
     const { key, cert } = await issuePerson(sub, { CN: 'SHA-3 signer' });
     const signer = { cert, key: key.privateKey, digest: 'sha3-256', signatureAlgorithmOid: '2.16.840.1.101.3.4.3.10' };

@@ -94,6 +94,11 @@ export function readSignatureContents(
     out.documentDigestMatches = !!content && digestOf('sha1', ranges).equals(Buffer.from(content));
     cms.crypto?.digests.push('sha1'); // the document's integrity rests on SHA-1 too
     out.notEtsiConformant.push('SUB_FILTER_ADBE_PKCS7_SHA1');
+  } else if (cms.encapsulatedContent?.length === 0) {
+    // An empty eContent beside a detached sub-filter (ISO 32000-1 12.8.3.3.1: no data encapsulated)
+    // signs nothing of the document: a malformed signature, not a changed document (pyHanko refuses it too).
+    cms.formatOk = false;
+    cms.problems.push('CMS_CONTENT_NOT_DETACHED');
   } else if (cms.encapsulatedContent !== undefined) {
     // Enveloping: the CMS signs its eContent, which must then be the byte ranges themselves.
     out.documentDigestMatches = sameBytes(cms.encapsulatedContent, ranges);

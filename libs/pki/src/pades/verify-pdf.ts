@@ -258,6 +258,15 @@ function modificationsAfter(
     };
   }
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
+  if (field.problems.includes('BYTE_RANGE_NOT_AT_EOF')) {
+    // The signed bytes stop inside a revision: there is no signed revision to compare with, and the
+    // byte range's own failure judges the signature.
+    return {
+      changedAfterSigning: true,
+      allowed: null,
+      description: [`not analysed: the signed bytes end at ${field.revisionLength}, not at the end of a revision`],
+    };
+  }
   if (field.revisionLength > pdf.length) {
     // A file saved again whole by a tool that rewrites it, or cut short: no revision of it is the
     // signed one, so there is nothing to compare; the byte range's own failure judges the signature.

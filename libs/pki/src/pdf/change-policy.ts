@@ -69,6 +69,7 @@ const ROLE_TEXT: Record<PdfObjectRole, string> = {
   'signature-field': 'signature field',
   'signature-appearance': 'signature appearance',
   dss: 'document security store (validation data)',
+  extensions: 'developer extensions',
   catalog: 'document catalog',
   acroform: 'interactive form',
   info: 'document information (metadata)',
@@ -203,6 +204,10 @@ export function classifyChanges(
         return isNew ? yes(appearanceLevel) : no();
       case 'dss':
         return isNew || c.type === null || c.type === 'DSS' || c.type === 'VRI' ? yes(LEVEL.lta) : no();
+      // A later writer declares the extensions it uses (pyHanko: ISO/TS 32002 for EdDSA) in new
+      // objects; an existing one may be reached another way too, so it stays as signed.
+      case 'extensions':
+        return isNew && !c.isStream ? yes(LEVEL.lta) : no();
       case 'info':
       case 'metadata':
       case 'structure-tree':

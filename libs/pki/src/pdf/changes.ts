@@ -14,6 +14,7 @@ export type PdfObjectRole =
   | 'signature-field' // /FT /Sig field or its widget
   | 'signature-appearance' // reached from a signature field's /AP
   | 'dss' // reached from the catalog's /DSS (PAdES LTV data)
+  | 'extensions' // reached from the catalog's /Extensions (developer extensions, ISO 32000-2 7.12)
   | 'catalog'
   | 'acroform'
   | 'info'
@@ -251,6 +252,7 @@ interface RoleContext {
   info: number;
   metadata: number;
   dss: Set<number>;
+  extensions: Set<number>;
   structureTree: Set<number>;
   formResources: Set<number>;
   signatureAppearances: Set<number>;
@@ -315,6 +317,7 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
     info: info instanceof PdfRef ? info.num : -1,
     metadata: metadata instanceof PdfRef ? metadata.num : -1,
     dss: reachable(doc, [catalog.dict.get('DSS') ?? null]),
+    extensions: reachable(doc, [catalog.dict.get('Extensions') ?? null]),
     structureTree: reachable(doc, [catalog.dict.get('StructTreeRoot') ?? null], STRUCT_TREE_SKIP),
     formResources: reachable(doc, [form?.get('DR') ?? null]),
     signatureAppearances: reachable(doc, ap.sig),
@@ -358,6 +361,7 @@ function roleOf(doc: PdfDocument, num: number, value: PdfObject, ctx: RoleContex
   if (num === ctx.info) return 'info';
   if (num === ctx.metadata) return 'metadata';
   if (ctx.dss.has(num)) return 'dss';
+  if (ctx.extensions.has(num)) return 'extensions';
   if (ctx.structureTree.has(num)) return 'structure-tree';
   if (ctx.formResources.has(num)) return 'form-resources';
   // Acrobat writes a signature's /TransformParams as objects of their own (pyHanko allows them too)

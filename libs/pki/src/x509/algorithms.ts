@@ -52,6 +52,11 @@ const ECDSA_PLAIN: Record<string, string> = {
 };
 /** RFC 8410 / RFC 8419: EdDSA signs the data itself, no separate digest. */
 const EDDSA: Record<string, string> = { '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
+/** RFC 8419 3.1: the CMS digestAlgorithm with each: SHA-512 for Ed25519, SHAKE256 (id-shake256-len or id-shake256) for Ed448. */
+const EDDSA_CMS_DIGESTS: Record<string, readonly string[]> = {
+  '1.3.101.112': ['2.16.840.1.101.3.4.2.3'],
+  '1.3.101.113': ['2.16.840.1.101.3.4.2.18', '2.16.840.1.101.3.4.2.12'],
+};
 export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_RSA_PSS = '1.2.840.113549.1.1.10';
 const OID_MGF1 = '1.2.840.113549.1.1.8';
@@ -85,7 +90,11 @@ export function signatureScheme(alg: AlgorithmId, digestOid?: string): Signature
     const d = ECDSA_PLAIN[alg.oid];
     return { digest: DIGESTS[d].node, name: `ECDSA-PLAIN-${suffix(d)}`, dsaEncoding: 'ieee-p1363' };
   }
-  if (EDDSA[alg.oid]) return { digest: null, name: EDDSA[alg.oid] };
+  if (EDDSA[alg.oid]) {
+    // In a CMS (digestOid given) another digest is no EdDSA signature RFC 8419 defines (pyHanko refuses it too).
+    if (digestOid !== undefined && !EDDSA_CMS_DIGESTS[alg.oid].includes(digestOid)) return undefined;
+    return { digest: null, name: EDDSA[alg.oid] };
+  }
   if ((alg.oid === OID_RSA_ENCRYPTION || alg.oid === OID_EC_PUBLIC_KEY) && digestOid && DIGESTS[digestOid]) {
     const kind = alg.oid === OID_RSA_ENCRYPTION ? 'RSASSA-PKCS1-v1_5' : 'ECDSA';
     return { digest: DIGESTS[digestOid].node, name: `${kind}-${suffix(digestOid)}` };
