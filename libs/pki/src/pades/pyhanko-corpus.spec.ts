@@ -15,6 +15,8 @@ describe("pyHanko's test PDFs", () => {
     'testing-ca-ed448',
     'testing-ca-econtent',
     'selfsigned-testerino',
+    'testing-ca-ecdsa-a',
+    'testing-ca-ecdsa-b',
   ].map((r) => Certificate.parse(readFileSync(resolve(dir, 'roots', `${r}.pem`), 'utf8')));
   const verify = (file: string, at = '2021-06-01T00:00:00Z') =>
     verifyPdf(new Uint8Array(readFileSync(resolve(dir, file))), { trustAnchors: roots, validationTime: new Date(at) });
@@ -37,6 +39,46 @@ describe("pyHanko's test PDFs", () => {
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(r.signatures[0].modifications.description).toContain('not allowed: developer extensions 10 0 changed');
     expect(r.signatures[1].indication).toBe('TOTAL-PASSED');
+  });
+
+  it('extensions-update-direct: /Extensions written directly in the catalog by the later signer is allowed', async () => {
+    // test_diff_analysis_add_extensions_dict: FORM_FILLING
+    const r = await verify('extensions-update-direct.pdf');
+    expect(r.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
+    expect(r.signatures[0].modifications.allowed).toBe(true);
+  });
+
+  it('form-update-(no-)override-appearance-stream: an empty field placeholder appearance may be redrawn by its signature', async () => {
+    // test_appearance_update_edge_cases: FORM_FILLING for both (a new /AP, or the placeholder stream rewritten in place)
+    for (const file of [
+      'form-update-no-override-appearance-stream-ap-indirect.pdf',
+      'form-update-override-appearance-stream-ap-indirect.pdf',
+    ]) {
+      const r = await verify(file);
+      expect(r.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
+      expect(r.signatures[0].modifications.allowed).toBe(true);
+    }
+    const redrawn = await verify('form-update-override-appearance-stream-ap-indirect.pdf');
+    expect(redrawn.signatures[0].modifications.description).toContain(
+      'allowed: signature appearance 9 0 (XObject) changed',
+    );
+  });
+
+  it('...-sneaky: the placeholder is also reached from the catalog (/FooBar): redrawing it is not allowed', async () => {
+    // test_disallow_appearance_stream_override_if_clobbers: ModificationLevel.OTHER
+    const [first] = (await verify('form-update-override-appearance-stream-ap-indirect-sneaky.pdf')).signatures;
+    expect(first).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(first.modifications.description).toContain('not allowed: signature appearance 9 0 (XObject) changed');
+  });
+
+  it('minimal-signed-twice-no-sig-type: a later signature dictionary without /Type is still a signature', async () => {
+    // test_signature_without_type_is_form_filling: FORM_FILLING
+    const r = await verify('minimal-signed-twice-no-sig-type.pdf');
+    expect(r.signatures.map((s) => [s.indication, s.signatureAlgorithm])).toEqual([
+      ['TOTAL-PASSED', 'ECDSA-SHA384'],
+      ['TOTAL-PASSED', 'ECDSA-SHA384'],
+    ]);
+    expect(r.signatures[0].modifications.allowed).toBe(true);
   });
 
   it('ed448-disallowed-hash: Ed448 with SHA-512 is no RFC 8419 signature, though the signature value verifies', async () => {

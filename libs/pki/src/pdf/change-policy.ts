@@ -178,6 +178,9 @@ export function classifyChanges(
 
   const verdict = (c: PdfChange): Verdict => {
     if (c.change === 'deleted') return no();
+    // An empty signature field's placeholder appearance, redrawn in place by the signature that fills it.
+    if (c.change === 'changed' && c.placeholderOf !== undefined && signedFields.has(c.placeholderOf))
+      return yes(signedFields.get(c.placeholderOf)!);
     // Existing streams (page content, fonts, images, object streams) never change, except XMP metadata.
     if (c.change === 'changed' && c.isStream && c.role !== 'metadata') return no();
     const isNew = c.change === 'added';

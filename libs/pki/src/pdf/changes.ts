@@ -59,6 +59,11 @@ export interface PdfChange {
   fieldFlags?: { before: number; after: number };
   /** For an annotation: its /Rect width and height, and whether it carries actions (/A, /AA) or an /AP. */
   annotation?: { width: number; height: number; actions: boolean; appearance: boolean };
+  /**
+   * For a changed signature appearance: the empty signature field (object number) whose placeholder
+   * appearance it was, when nothing else in the signed revision reached it (a signer may redraw it).
+   */
+  placeholderOf?: number;
 }
 
 type KeyDiff = { added: string[]; removed: string[]; modified: string[] };
@@ -95,6 +100,7 @@ export function describeChangesAfter(pdf: Uint8Array | PdfDocument, offset: numb
   const ctxNow = roleContext(doc);
   const ctxOld = roleContext(old);
   let referenced: Set<number> | null = null; // computed only when an added object has no other role
+  let placeholders: Map<number, number> | null = null; // computed only when a signature appearance changed
   const out: PdfChange[] = [];
   if (!sameValue(doc.trailer.get('Root') ?? null, old.trailer.get('Root') ?? null)) {
     const keys = { added: [], removed: [], modified: ['Root'] };
@@ -139,6 +145,11 @@ export function describeChangesAfter(pdf: Uint8Array | PdfDocument, offset: numb
       if (!referenced.has(num)) c.role = 'unreferenced';
     }
     if (c.role === 'signature') c.signatureType = c.type;
+    if (c.role === 'signature-appearance' && change === 'changed') {
+      placeholders ??= placeholderAppearances(old);
+      const field = placeholders.get(num);
+      if (field !== undefined) c.placeholderOf = field;
+    }
     if (c.role === 'signature-field') {
       const v = dict?.get('V');
       c.signatureValue = v instanceof PdfRef ? v.num : null;
@@ -409,6 +420,36 @@ function reachable(
     }
   }
   return found;
+}
+
+/**
+ * The objects of empty signature fields' appearances that nothing else reaches (not the catalog
+ * or /Info by another key, not another field's or annotation's appearance), each with its field:
+ * the placeholder a signer may draw over in place (pyHanko does). Shared by two empty fields: none.
+ */
+function placeholderAppearances(doc: PdfDocument): Map<number, number> {
+  const empty: { field: number; aps: PdfObject[] }[] = [];
+  const otherAps: PdfObject[] = [];
+  for (const f of doc.signatureFields()) {
+    const kids = asArray(doc.resolve(f.dict.get('Kids'))).map((k) => doc.resolveDict(k)?.get('AP') ?? null);
+    const aps = [f.dict.get('AP') ?? null, ...kids];
+    if (!f.dict.has('V') && f.ref) empty.push({ field: f.ref.num, aps });
+    else otherAps.push(...aps);
+  }
+  const out = new Map<number, number>();
+  if (empty.length === 0) return out;
+  for (const page of doc.pages())
+    for (const a of asArray(doc.resolve(page.dict.get('Annots')))) {
+      const d = doc.resolveDict(a);
+      if (d && doc.fieldTypeOf(d) !== 'Sig') otherAps.push(d.get('AP') ?? null);
+    }
+  const roots = [doc.trailer.get('Root') ?? null, doc.trailer.get('Info') ?? null, ...otherAps];
+  const elsewhere = reachable(doc, roots, ['AP', 'Parent', 'P'], Infinity);
+  for (const { field, aps } of empty)
+    for (const n of reachable(doc, aps, ['Parent', 'P'], Infinity)) {
+      if (!elsewhere.has(n)) out.set(n, out.has(n) && out.get(n) !== field ? -1 : field);
+    }
+  return out;
 }
 
 function keyDiff(a: PdfDict, b: PdfDict): KeyDiff {
