@@ -14,7 +14,7 @@ import { subjectKeyIdentifier } from '../x509/extensions';
 import { toArrayBuffer } from '../asn1';
 import { CryptoFacts } from '../validation/algorithm-policy';
 import { DistinguishedName } from '../x509/name';
-import { describeKey, KeyDescription } from '../x509/signature-check';
+import { describeSpki } from '../x509/signature-check';
 import { certificateParts } from '../x509/parts';
 import { children, decodeOid, decodeTime, readTlv, TAG, tlvBytes, tlvValue } from '../asn1';
 import { CMS_OID } from './oids';
@@ -129,14 +129,6 @@ function verifySignedAttributes(
   return true;
 }
 
-function signerKey(cert: Certificate): KeyDescription | undefined {
-  try {
-    return describeKey(publicKeyFromSpki(cert.publicKeySpki));
-  } catch {
-    return undefined; // an unusable key fails the signature check
-  }
-}
-
 function digestChunks(node: string, chunks: readonly Uint8Array[]): Buffer {
   const h = createHash(node);
   for (const c of chunks) h.update(c);
@@ -222,7 +214,7 @@ function verifyParsed(
     result.crypto = {
       digests: digest ? [digest.node] : [],
       signature: { name: scheme.name, digest: scheme.digest },
-      key: signer ? signerKey(signer) : undefined,
+      key: signer ? describeSpki(signer.publicKeySpki) : undefined, // an unusable key fails the signature check
     };
   }
 

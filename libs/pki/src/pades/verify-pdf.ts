@@ -258,23 +258,18 @@ function modificationsAfter(
     };
   }
   if (field.coversWholeDocument) return { changedAfterSigning: false, allowed: null, description: [] };
-  if (field.problems.includes('BYTE_RANGE_NOT_AT_EOF')) {
-    // The signed bytes stop inside a revision: there is no signed revision to compare with, and the
-    // byte range's own failure judges the signature.
-    return {
-      changedAfterSigning: true,
-      allowed: null,
-      description: [`not analysed: the signed bytes end at ${field.revisionLength}, not at the end of a revision`],
-    };
-  }
-  if (field.revisionLength > pdf.length) {
-    // A file saved again whole by a tool that rewrites it, or cut short: no revision of it is the
-    // signed one, so there is nothing to compare; the byte range's own failure judges the signature.
+  // Signed bytes that end inside a revision, or beyond a file saved again whole (or cut short): there
+  // is no signed revision to compare with, and the byte range's own failure judges the signature.
+  const beyond = field.revisionLength > pdf.length;
+  if (beyond || field.problems.includes('BYTE_RANGE_NOT_AT_EOF')) {
+    const end = field.revisionLength;
     return {
       changedAfterSigning: true,
       allowed: null,
       description: [
-        `the signed revision cannot be found: the byte range ends at ${field.revisionLength}, beyond the file's ${pdf.length} bytes (saved again whole, or cut short)`,
+        beyond
+          ? `the signed revision cannot be found: the byte range ends at ${end}, beyond the file's ${pdf.length} bytes (saved again whole, or cut short)`
+          : `not analysed: the signed bytes end at ${end}, not at the end of a revision`,
       ],
     };
   }

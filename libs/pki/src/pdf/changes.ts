@@ -146,7 +146,7 @@ export function describeChangesAfter(pdf: Uint8Array | PdfDocument, offset: numb
     }
     if (c.role === 'signature') c.signatureType = c.type;
     if (c.role === 'signature-appearance' && change === 'changed') {
-      placeholders ??= placeholderAppearances(old);
+      placeholders ??= placeholderAppearances(old, ctxOld);
       const field = placeholders.get(num);
       if (field !== undefined) c.placeholderOf = field;
     }
@@ -271,6 +271,10 @@ interface RoleContext {
   annotationAppearances: Set<number>;
   pageContent: Set<number>;
   annotsOrFields: Set<number>;
+  /** The /AP values of empty signature fields (and their widgets), by field: placeholders. */
+  emptySignatureAppearances: { field: number; aps: PdfObject[] }[];
+  /** Every other /AP value: signed signature fields', form fields', annotations'. */
+  otherAppearances: PdfObject[];
 }
 
 /** The value of the last `startxref` before `offset` (the signed revision's own), or null. */
@@ -301,12 +305,17 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
   const ap = { sig: [] as PdfObject[], field: [] as PdfObject[], annot: [] as PdfObject[] };
   const signatureValues = new Set<number>();
   const references: PdfObject[] = [];
+  const emptySignatureAppearances: RoleContext['emptySignatureAppearances'] = [];
+  const signedAppearances: PdfObject[] = [];
   for (const f of doc.signatureFields()) {
     const v = f.dict.get('V');
     if (v instanceof PdfRef) signatureValues.add(v.num);
     references.push(doc.resolveDict(v)?.get('Reference') ?? null);
-    ap.sig.push(f.dict.get('AP') ?? null);
-    for (const k of asArray(doc.resolve(f.dict.get('Kids')))) ap.sig.push(doc.resolveDict(k)?.get('AP') ?? null);
+    const kids = asArray(doc.resolve(f.dict.get('Kids'))).map((k) => doc.resolveDict(k)?.get('AP') ?? null);
+    const aps = [f.dict.get('AP') ?? null, ...kids];
+    ap.sig.push(...aps);
+    if (!f.dict.has('V') && f.ref) emptySignatureAppearances.push({ field: f.ref.num, aps });
+    else signedAppearances.push(...aps);
   }
   const annotsOrFields = new Set<number>();
   const fields = form?.get('Fields');
@@ -341,6 +350,8 @@ function computeRoleContext(doc: PdfDocument): RoleContext {
       Infinity,
     ),
     annotsOrFields,
+    emptySignatureAppearances,
+    otherAppearances: [...signedAppearances, ...ap.field, ...ap.annot],
   };
 }
 
@@ -427,25 +438,12 @@ function reachable(
  * or /Info by another key, not another field's or annotation's appearance), each with its field:
  * the placeholder a signer may draw over in place (pyHanko does). Shared by two empty fields: none.
  */
-function placeholderAppearances(doc: PdfDocument): Map<number, number> {
-  const empty: { field: number; aps: PdfObject[] }[] = [];
-  const otherAps: PdfObject[] = [];
-  for (const f of doc.signatureFields()) {
-    const kids = asArray(doc.resolve(f.dict.get('Kids'))).map((k) => doc.resolveDict(k)?.get('AP') ?? null);
-    const aps = [f.dict.get('AP') ?? null, ...kids];
-    if (!f.dict.has('V') && f.ref) empty.push({ field: f.ref.num, aps });
-    else otherAps.push(...aps);
-  }
+function placeholderAppearances(doc: PdfDocument, ctx: RoleContext): Map<number, number> {
   const out = new Map<number, number>();
-  if (empty.length === 0) return out;
-  for (const page of doc.pages())
-    for (const a of asArray(doc.resolve(page.dict.get('Annots')))) {
-      const d = doc.resolveDict(a);
-      if (d && doc.fieldTypeOf(d) !== 'Sig') otherAps.push(d.get('AP') ?? null);
-    }
-  const roots = [doc.trailer.get('Root') ?? null, doc.trailer.get('Info') ?? null, ...otherAps];
+  if (ctx.emptySignatureAppearances.length === 0) return out;
+  const roots = [doc.trailer.get('Root') ?? null, doc.trailer.get('Info') ?? null, ...ctx.otherAppearances];
   const elsewhere = reachable(doc, roots, ['AP', 'Parent', 'P'], Infinity);
-  for (const { field, aps } of empty)
+  for (const { field, aps } of ctx.emptySignatureAppearances)
     for (const n of reachable(doc, aps, ['Parent', 'P'], Infinity)) {
       if (!elsewhere.has(n)) out.set(n, out.has(n) && out.get(n) !== field ? -1 : field);
     }

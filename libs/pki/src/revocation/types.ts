@@ -67,6 +67,14 @@ export interface RevocationFetcher {
  * FETCH_ADDRESS_REFUSED when a URL points into a private network): the checkers add it to the
  * problems of the `unknown` status, so the report says why the evidence could not be had.
  */
+/**
+ * When evidence issued at `thisUpdate` says a certificate was revoked at `stated`: its issuer cannot
+ * know of a later revocation, so listed means revoked by thisUpdate (CRL entries and OCSP answers).
+ */
+export function revokedAsOf(stated: Date, thisUpdate: Date): Date {
+  return stated > thisUpdate ? thisUpdate : stated;
+}
+
 export function fetchFailureProblem(e: unknown): string | undefined {
   const p = (e as { problem?: unknown } | null | undefined)?.problem;
   return typeof p === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(p) ? p : undefined;

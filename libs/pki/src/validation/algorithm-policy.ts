@@ -1,10 +1,9 @@
 import { Certificate } from '../x509/certificate';
 import { certificateParts } from '../x509/parts';
 import {
-  describeKey,
+  describeSpki,
   describeSignatureAlgorithm,
   KeyDescription,
-  loadPublicKey,
   SignatureAlgorithmInfo,
   workingPublicKey,
 } from '../x509/signature-check';
@@ -126,13 +125,8 @@ export function pathCryptoRefusals(
   for (let i = 0; i + 1 < chain.length; i++) {
     const info = describeSignatureAlgorithm(certificateParts(chain[i]).signatureAlgorithm);
     if (!info) continue; // an unsupported algorithm already failed path validation
-    let key: KeyDescription | undefined;
-    try {
-      key = describeKey(loadPublicKey(workingPublicKey(chain, i + 1)));
-    } catch {
-      key = undefined; // an unusable key already failed path validation
-    }
-    const refusal = algorithmRefusal(policy, info, key, time);
+    // an unusable key already failed path validation
+    const refusal = algorithmRefusal(policy, info, describeSpki(workingPublicKey(chain, i + 1)), time);
     if (refusal) out.push({ certificateIndex: i, refusal });
   }
   return out;

@@ -15,6 +15,7 @@ import { SIGNATURE_VERDICT_CACHE } from '../x509/key-cache';
 import {
   describeKey,
   describeSignatureAlgorithm,
+  describeSpki,
   KeyDescription,
   loadPublicKey,
   SignatureAlgorithmInfo,
@@ -104,7 +105,6 @@ export function checkSignatureWithWorkingKey(
   return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: index, detail: refusal })] : [];
 }
 
-const LEAF_KEYS = new WeakMap<Certificate, KeyDescription | null>();
 /** The key alone is judged: no digest rule applies to it. */
 const KEY_ONLY: SignatureAlgorithmInfo = { name: 'subject public key', digest: null };
 
@@ -115,15 +115,7 @@ const KEY_ONLY: SignatureAlgorithmInfo = { name: 'subject public key', digest: n
  * be loaded is left to what uses it (the document signature's check reports it).
  */
 export function checkLeafKey(leaf: Certificate, policy: AlgorithmPolicy, time: Date): ValidationReason[] {
-  let key = LEAF_KEYS.get(leaf);
-  if (key === undefined) {
-    try {
-      key = describeKey(loadPublicKey(leaf.publicKeySpki));
-    } catch {
-      key = null;
-    }
-    LEAF_KEYS.set(leaf, key);
-  }
+  const key = describeSpki(leaf.publicKeySpki);
   const refusal = key && algorithmRefusal(policy, KEY_ONLY, key, time);
   return refusal ? [reason('ALGORITHM_NOT_ALLOWED', { certificateIndex: 0, detail: refusal })] : [];
 }

@@ -87,6 +87,15 @@ export function loadPublicKey(spki: Uint8Array): KeyObject {
   return publicKeyOf(spki);
 }
 
+/** Type and size of the key of a DER SPKI; undefined when it cannot be loaded (what uses it reports that). */
+export function describeSpki(spki: Uint8Array): KeyDescription | undefined {
+  try {
+    return describeKey(loadPublicKey(spki));
+  } catch {
+    return undefined;
+  }
+}
+
 export interface KeyDescription {
   type: string; // rsa, rsa-pss, dsa, ec, ed25519, ed448
   bits: number;

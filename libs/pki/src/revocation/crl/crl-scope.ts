@@ -2,6 +2,7 @@ import { Certificate } from '../../x509/certificate';
 import { basicConstraints } from '../../x509/extensions';
 import { generalNameEquals } from '../../x509/general-names';
 import { DistributionPoint } from '../../x509/policy-extensions';
+import { revokedAsOf } from '../types';
 import { Crl, CrlEntry } from './crl';
 
 /**
@@ -48,8 +49,7 @@ export function sameScope(a: Crl, b: Crl): boolean {
 
 /**
  * The entries of `crl` that concern `cert`: same serial, and on an indirect CRL the same certificate
- * issuer (5.3.3). A CRL cannot know of a revocation after its own issue: an entry dated after
- * thisUpdate is taken as revoked at thisUpdate (listed means revoked by then, whatever date it gives).
+ * issuer (5.3.3), each dated as the CRL can know it (revokedAsOf).
  */
 export function entriesFor(crl: Crl, cert: Certificate): CrlEntry[] {
   return crl
@@ -58,5 +58,8 @@ export function entriesFor(crl: Crl, cert: Certificate): CrlEntry[] {
       if (!crl.issuingDistributionPoint?.indirectCRL || !e.certificateIssuer) return crl.issuer.equals(cert.issuer);
       return e.certificateIssuer.some((n) => n.directoryName?.equals(cert.issuer));
     })
-    .map((e) => (e.revocationDate > crl.thisUpdate ? { ...e, revocationDate: crl.thisUpdate } : e));
+    .map((e) => {
+      const revocationDate = revokedAsOf(e.revocationDate, crl.thisUpdate);
+      return revocationDate === e.revocationDate ? e : { ...e, revocationDate };
+    });
 }

@@ -5,7 +5,7 @@ import { Certificate } from '../../x509/certificate';
 import { extendedKeyUsage, keyUsage } from '../../x509/extensions';
 import { certificateParts } from '../../x509/parts';
 import { BoundedCache } from '../../x509/bounded-cache';
-import { RevocationStatus } from '../types';
+import { revokedAsOf, RevocationStatus } from '../types';
 import { certIdMatches, OCSP_OID, publicKeyBits } from './request';
 import { BasicOcspResponse, parseOcspResponse, ParsedOcspResponse, ResponderId, SingleResponse } from './response';
 
@@ -225,8 +225,7 @@ function decide(
   const t = opts.time.getTime();
   const known = { ...base, ...times, source: 'ocsp' as const, evidence, problems: [] as string[] };
   if (single.status === 'revoked') {
-    // The answer speaks for thisUpdate: a revocation it dates later is taken as revoked by then.
-    const revokedAt = single.revocationTime! > single.thisUpdate ? single.thisUpdate : single.revocationTime!;
+    const revokedAt = revokedAsOf(single.revocationTime!, single.thisUpdate);
     const revocation = { revocationTime: date(revokedAt), reason: single.revocationReason };
     // Revoked after the time asked about: it was good then (the revocation time is kept as a fact).
     if (revokedAt.getTime() <= t) return { ...known, status: 'revoked', ...revocation };
