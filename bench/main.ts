@@ -43,8 +43,12 @@ function updateReadme(md: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args[0] === '--only' ? args[1] : args[0];
-  if (only !== undefined && only !== 'chains' && only !== 'signing' && only !== 'validation')
-    throw new Error(`unknown bench selection "${only}" (chains, signing or validation)`);
+  if (only !== undefined && only !== 'chains' && only !== 'signing' && only !== 'validation') {
+    // Bad usage: the message is the answer, not a stack.
+    console.error(`bench: unknown selection "${only}" (chains, signing or validation)`);
+    process.exitCode = 2;
+    return;
+  }
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
   const rows: Row[] = [];
